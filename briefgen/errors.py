@@ -1,0 +1,106 @@
+"""One hierarchy of errors, each carrying where the problem is.
+
+Every error briefgen raises on purpose derives from :class:`BriefgenError`, a
+:class:`click.ClickException`, so the CLI prints one line and exits 1 instead of
+showing a traceback. The message reads ``path:line: what is wrong``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a user's file: path and 1-based line (0 when the whole file is meant)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    @classmethod
+    def of(cls, path: str | Path, line: int = 0) -> Location:
+        return cls(display_path(path), line)
+
+
+def display_path(path: str | Path) -> str:
+    """Show a path relative to the working directory when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class BriefgenError(click.ClickException):
+    """Base of every error briefgen reports to its user."""
+
+    exit_code = 1
+    category = "error"
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.location = location
+        self.detail = message
+        super().__init__(f"{location}: {message}" if location else message)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class ProblemList(BriefgenError):
+    """Several problems found in one pass, reported together, one per line."""
+
+    def __init__(self, problems: Sequence[BriefgenError]) -> None:
+        self.problems = list(problems)
+        lines = [p.format_message() for p in self.problems]
+        super().__init__("\n".join(lines))
+        self.location = self.problems[0].location if self.problems else None
+
+    def __iter__(self) -> Any:
+        return iter(self.problems)
+
+
+class FactsError(BriefgenError):
+    """A facts file is malformed or breaks the schema."""
+
+    category = "facts"
+
+
+class SettingsError(BriefgenError):
+    """The workspace settings file is malformed."""
+
+    category = "settings"
+
+
+class TemplateError(BriefgenError):
+    """A template cannot be found, parsed or rendered."""
+
+    category = "template"
+
+
+class LayoutError(BriefgenError):
+    """Content cannot be laid out as asked (for example it does not fit one page)."""
+
+    category = "layout"
+
+
+class OutputError(BriefgenError):
+    """An output file or folder cannot be written."""
+
+    category = "output"
+
+
+def raise_all(problems: Iterable[BriefgenError]) -> None:
+    """Raise nothing for no problems, the problem itself for one, a ProblemList for more."""
+    found = list(problems)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise ProblemList(found)

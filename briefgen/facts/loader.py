@@ -1,0 +1,201 @@
+"""Load and validate a facts store, collecting every problem before giving up.
+
+Each problem reads ``facts/FILE.yaml:LINE: field: what is wrong``; all of them are
+raised together as one :class:`~briefgen.errors.ProblemList`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.errors import BriefgenError, FactsError, Location, raise_all
+from briefgen.facts.schema import SLUG, Fact, Source
+from briefgen.facts.store import FactStore
+from briefgen.facts.yamlfile import LocPath, YamlDocument, read_yaml
+
+FACT_SUFFIXES = (".yaml", ".yml")
+_SECTIONS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact}
+
+
+def facts_files(path: Path) -> list[Path]:
+    """The YAML files of a store: ``path`` itself, or those directly inside it, sorted."""
+    if not path.exists():
+        raise FactsError("no such file or folder", Location.of(path))
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file())
+    if not files:
+        raise FactsError("no .yaml facts files in this folder", Location.of(path))
+    return files
+
+
+def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
+    """Read every facts file under ``path`` into a :class:`FactStore`.
+
+    Raises a :class:`FactsError` (or a ``ProblemList`` of them) listing every
+    problem in every file: YAML syntax, schema, duplicate ids, unknown sources and
+    dates in the future.
+    """
+    today = today or dt.date.today()
+    store = FactStore()
+    problems: list[FactsError] = []
+    for file in facts_files(path):
+        try:
+            doc = read_yaml(file)
+        except FactsError as exc:
+            problems.append(exc)
+            continue
+        problems.extend(doc.problems)
+        problems.extend(_load_document(doc, store))
+    problems.extend(_cross_check(store, today))
+    raise_all(sorted(problems, key=_by_place))
+
+    return store
+
+
+def _by_place(problem: BriefgenError) -> tuple[str, int]:
+    where = problem.location
+    return (where.path, where.line) if where else ("", 0)
+
+
+def _load_document(doc: YamlDocument, store: FactStore) -> list[FactsError]:
+    problems: list[FactsError] = []
+    data = doc.data
+    if data is None:
+        return [FactsError("the file is empty; expected 'facts:' or 'sources:'", doc.location(()))]
+    if not isinstance(data, dict):
+        return [
+            FactsError(
+                "expected a mapping with 'facts:' and/or 'sources:' at the top",
+                doc.location(()),
+            )
+        ]
+    for key, items in data.items():
+        model = _SECTIONS.get(key)
+        if model is None:
+            problems.append(
+                FactsError(
+                    f"{key}: unknown section; expected 'facts' or 'sources'", doc.location((key,))
+                )
+            )
+            continue
+        if not isinstance(items, list):
+            problems.append(FactsError(f"{key}: expected a list", doc.location((key,))))
+            continue
+        for index, item in enumerate(items):
+            loc: LocPath = (key, index)
+            try:
+                entry = model.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_schema_problems(exc, doc, loc, item))
+                continue
+            problems.extend(_register(store, entry, doc, loc))
+    return problems
+
+
+def _register(
+    store: FactStore, entry: BaseModel, doc: YamlDocument, loc: LocPath
+) -> list[FactsError]:
+    where = doc.location(loc)
+    if isinstance(entry, Source):
+        table: dict[str, Any] = store.sources
+        locations = store.source_locations
+        what = "source"
+    else:
+        assert isinstance(entry, Fact)
+        table, locations, what = store.facts, store.locations, "fact"
+    entry_id: str = entry.id
+    if entry_id in table:
+        return [
+            FactsError(
+                f"id: duplicate {what} id '{entry_id}' (first defined at {locations[entry_id]})",
+                where,
+            )
+        ]
+    table[entry_id] = entry
+    locations[entry_id] = where
+    for name in type(entry).model_fields:
+        if (*loc, name) in doc.lines:
+            store.field_locations[(entry_id, name)] = doc.location((*loc, name))
+    return []
+
+
+def _schema_problems(
+    exc: ValidationError, doc: YamlDocument, base: LocPath, item: Any
+) -> list[FactsError]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc: LocPath = (*base, *error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        field = _field_name(error["loc"])
+        # Rules that span fields (model validators) name their field first: "value: ...".
+        head, sep, rest = message.partition(": ")
+        if not field and sep and isinstance(item, dict) and head.isidentifier():
+            field, message = head, rest
+            if head in item:
+                loc = (*base, head)
+        if error["type"] == "extra_forbidden":
+            message = _unknown_key_message(error["loc"])
+        elif error["type"] == "missing":
+            message = "is required"
+        elif error["type"] == "model_type" and not error["loc"]:
+            message = "expected a mapping of fields (id: ..., kind: ..., ...)"
+        elif error["type"] == "string_pattern_mismatch":
+            pattern = error.get("ctx", {}).get("pattern")
+            message = (
+                f"{error['input']!r} is not a slug (lowercase words joined by '-')"
+                if pattern == SLUG
+                else f"{error['input']!r} is not an http(s) address"
+            )
+        problems.append(FactsError(f"{field}: {message}" if field else message, doc.location(loc)))
+    return problems
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
+    known = list(Fact.model_fields) + list(Source.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown field{hint}"
+
+
+def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
+    problems = []
+    for fact in store:
+        for name in ("source", "original_source"):
+            source_id = getattr(fact, name)
+            if source_id is not None and source_id not in store.sources:
+                close = difflib.get_close_matches(source_id, list(store.sources), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(
+                    FactsError(
+                        f"{name}: unknown source '{source_id}'{hint}", store.where(fact.id, name)
+                    )
+                )
+        if fact.as_of.start > today:
+            problems.append(
+                FactsError(
+                    f"as_of: {fact.as_of} is in the future (today is {today})",
+                    store.where(fact.id, "as_of"),
+                )
+            )
+    for source in store.sources.values():
+        if source.issued and source.issued.start > today:
+            problems.append(
+                FactsError(
+                    f"issued: {source.issued} is in the future (today is {today})",
+                    store.source_locations[source.id],
+                )
+            )
+    return problems

@@ -1,0 +1,99 @@
+"""Text and JSON views of a facts store, for ``briefgen facts check|list|show``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from collections import Counter
+from typing import Any
+
+from briefgen.facts.schema import Fact, Source
+from briefgen.facts.store import FactStore
+
+
+def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
+    """A one-screen overview: counts by kind and audience, the sources, stale facts."""
+    kinds = Counter(str(f.kind) for f in store)
+    audiences = Counter(a for f in store for a in f.audiences)
+    used = Counter(s for f in store for s in (f.source, f.original_source) if s)
+    lines = [
+        f"{len(store)} facts, {len(store.sources)} sources: valid",
+        "  by kind:     " + _counts(kinds),
+        "  by audience: " + _counts(audiences),
+        "  sources:",
+    ]
+    lines += [f"    {used[s.id]:3d}  {s.id}" for s in store.sources.values()]
+    unused = [s.id for s in store.sources.values() if not used[s.id]]
+    if unused:
+        lines.append("  warning: sources no fact uses: " + ", ".join(unused))
+    if stale:
+        lines.append(f"  warning: {len(stale)} facts are older than {max_age_years:g} years:")
+        lines += [f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})" for f in stale]
+    return "\n".join(lines)
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in sorted(counter.items())) or "none"
+
+
+def table(facts: list[Fact]) -> str:
+    """One line per fact: id, kind, as-of, and its text cut to the terminal's width."""
+    if not facts:
+        return "no facts match"
+    width = shutil.get_terminal_size((100, 20)).columns
+    id_width = min(max(len(f.id) for f in facts), 40)
+    rows = []
+    for fact in facts:
+        head = f"{fact.id:<{id_width}}  {fact.kind:<14} {fact.as_of.label:<12} "
+        room = max(width - len(head), 20)
+        rows.append(head + textwrap.shorten(fact.text, room, placeholder="…"))
+    return "\n".join(rows)
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """A source as CSL-JSON-like data (empty fields left out)."""
+    data = source.model_dump(mode="json", exclude_none=True)
+    if source.issued:
+        data["issued"] = source.issued.text
+    return data
+
+
+def fact_dict(store: FactStore, fact: Fact) -> dict[str, Any]:
+    """A fact as plain data with its source (and original source) resolved."""
+    data = fact.model_dump(mode="json", exclude_none=True)
+    data["as_of"] = fact.as_of.text
+    data["source"] = source_dict(store.source_of(fact))
+    original = store.original_source_of(fact)
+    if original:
+        data["original_source"] = source_dict(original)
+    data["location"] = str(store.where(fact.id))
+    return data
+
+
+def as_json(store: FactStore, facts: list[Fact]) -> str:
+    """Facts as a JSON array, one object per fact, sources resolved."""
+    return json.dumps([fact_dict(store, f) for f in facts], indent=2, ensure_ascii=False)
+
+
+def show(store: FactStore, fact: Fact) -> str:
+    """Every field of one fact, then its full source."""
+    lines = [f"{fact.id}  ({fact.kind}, {store.where(fact.id)})", ""]
+    lines += [*textwrap.wrap(fact.text, 88), ""]
+    fields = [
+        ("short", fact.short),
+        ("number", fact.number() or None),
+        ("speaker", ", ".join(x for x in (fact.speaker, fact.role, fact.organization) if x)),
+        ("as of", fact.as_of.label),
+        ("topics", ", ".join(fact.topics)),
+        ("audiences", ", ".join(fact.audiences)),
+        ("priority", str(fact.priority)),
+        ("note", fact.note),
+    ]
+    lines += [f"{name:>10}: {value}" for name, value in fields if value]
+    source = store.source_of(fact)
+    lines += ["", f"{'source':>10}: {source.citation()}  [{source.id}, {source.type}]"]
+    original = store.original_source_of(fact)
+    if original:
+        lines.append(f"{'original':>10}: {original.citation()}  [{original.id}, {original.type}]")
+    return "\n".join(lines)

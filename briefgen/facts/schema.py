@@ -1,0 +1,243 @@
+"""The declared shape of facts and sources (pydantic models).
+
+A fact is one statistic, quote, finding, recommendation or myth that may stand on a
+brief, with the source that reported it and, where that source reported someone
+else's figure, the original source. Sources follow CSL-JSON's field names where
+they exist (``type``, ``title``, ``author``, ``publisher``, ``issued``, ``URL``,
+``accessed``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
+
+_YEAR = r"(\d{4})"
+_AS_OF_PATTERNS = {
+    "date": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "month": re.compile(r"^(\d{4})-(\d{2})$"),
+    "year": re.compile(rf"^{_YEAR}$"),
+    "fiscal": re.compile(rf"^FY{_YEAR}$"),
+}
+
+
+class Period(BaseModel):
+    """When a fact was true: a day, a month, a year, a U.S. federal fiscal year, or a
+    range of those written ``START/END`` (ISO 8601 interval style, e.g. ``2017/2021``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: dt.date
+    end: dt.date
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def label(self) -> str:
+        """A reader-facing form: ``2017–2021``, ``FY 2023``, ``March 13, 2023``."""
+        return "–".join(_label_one(part) for part in self.text.split("/"))
+
+
+def _label_one(text: str) -> str:
+    if m := _AS_OF_PATTERNS["fiscal"].match(text):
+        return f"FY {m.group(1)}"
+    if m := _AS_OF_PATTERNS["date"].match(text):
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return f"{day:%B} {day.day}, {day.year}"
+    if m := _AS_OF_PATTERNS["month"].match(text):
+        return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
+    return text
+
+
+def _bounds(text: str) -> tuple[dt.date, dt.date]:
+    """First and last day a single as_of term covers; ValueError when it is not one."""
+    if m := _AS_OF_PATTERNS["date"].match(text):
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return day, day
+    if m := _AS_OF_PATTERNS["month"].match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    if m := _AS_OF_PATTERNS["year"].match(text):
+        year = int(m.group(1))
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if m := _AS_OF_PATTERNS["fiscal"].match(text):
+        # A U.S. federal fiscal year runs October 1 to September 30.
+        year = int(m.group(1))
+        return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
+    raise ValueError(
+        f"{text!r} is not a date (2023-03-13), month (2023-03), year (2023), "
+        "fiscal year (FY2023) or range of those (2017/2021)"
+    )
+
+
+def parse_period(value: Any) -> Period:
+    """Read a YAML ``as_of`` value (string, int year or date) into a :class:`Period`."""
+    if isinstance(value, bool):
+        raise ValueError("expected a date, year or fiscal year, not true/false")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return Period(text=value.isoformat(), start=value, end=value)
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date, year or fiscal year, got {type(value).__name__}")
+    text = value.strip()
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise ValueError(f"{text!r} has more than one '/'")
+    try:
+        bounds = [_bounds(part.strip()) for part in parts]
+    except ValueError as exc:  # also raised by dt.date for 2023-02-30
+        raise ValueError(str(exc)) from None
+    start, end = bounds[0][0], bounds[-1][1]
+    if start > end:
+        raise ValueError(f"{text!r} ends before it starts")
+    return Period(text="/".join(p.strip() for p in parts), start=start, end=end)
+
+
+class Kind(StrEnum):
+    STATISTIC = "statistic"
+    QUOTE = "quote"
+    FINDING = "finding"
+    RECOMMENDATION = "recommendation"
+    MYTH = "myth"
+
+
+class SourceType(StrEnum):
+    REPORT = "report"
+    WEBPAGE = "webpage"
+    POST_WEBLOG = "post-weblog"
+    ARTICLE = "article"
+    HEARING = "hearing"
+    DATASET = "dataset"
+    INTERVIEW = "interview"
+    SPEECH = "speech"
+    LEGISLATION = "legislation"
+    POLL = "poll"
+    ORGANIZATION = "organization"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    """Where facts come from, listed once in ``facts/sources.yaml``."""
+
+    id: Slug
+    type: SourceType
+    title: str = Field(min_length=1, max_length=300)
+    author: str | None = None
+    publisher: str | None = None
+    issued: Period | None = None
+    URL: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    accessed: dt.date | None = None
+    note: str | None = None
+
+    @field_validator("issued", mode="before")
+    @classmethod
+    def _issued(cls, value: Any) -> Period | None:
+        return None if value is None else parse_period(value)
+
+    @property
+    def credit(self) -> str:
+        """Who stands behind the source: the author, else the publisher, else the title."""
+        return self.author or self.publisher or self.title
+
+    def citation(self) -> str:
+        """A one-line reference as printed in a brief's notes."""
+        parts: list[str] = []
+        if self.author:
+            parts.append(self.author)
+        if self.publisher and self.publisher != self.author:
+            parts.append(self.publisher)
+        title = self.title
+        if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
+            title = f"\u201c{title}\u201d"
+        parts.append(title)
+        if self.issued:
+            parts.append(self.issued.label)
+        text = ", ".join(parts)
+        if self.URL:
+            text += f". {self.URL}"
+        return text
+
+
+# A text that may stand on a printed page: one paragraph, within reason.
+BriefText = Annotated[str, Field(min_length=1, max_length=1200)]
+
+
+class Fact(_Strict):
+    """One sourced statement that templates may put on a brief."""
+
+    id: Slug
+    kind: Kind
+    text: BriefText
+    short: Annotated[str, Field(min_length=1, max_length=160)] | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = Field(default=None, min_length=1, max_length=40)
+    speaker: str | None = None
+    role: str | None = None
+    organization: str | None = None
+    as_of: Period
+    source: Slug
+    original_source: Slug | None = None
+    topics: list[Slug] = Field(default_factory=list)
+    audiences: list[Slug] = Field(default_factory=list)
+    priority: int = Field(default=3, ge=1, le=5)
+    note: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, value: Any) -> Period:
+        return parse_period(value)
+
+    @field_validator("value", "value_max", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        # YAML reads "86%" or "26,700" as strings; say what is expected instead of
+        # pydantic's generic float message.
+        if isinstance(value, bool) or (value is not None and not isinstance(value, int | float)):
+            raise ValueError(f"expected a plain number such as 86 or 26700, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> Fact:
+        if self.kind is Kind.STATISTIC:
+            if self.value is None:
+                raise ValueError("value: a statistic needs its number (e.g. value: 86)")
+            if self.unit is None:
+                raise ValueError("unit: a statistic needs a unit (e.g. unit: percent)")
+        if self.kind is Kind.QUOTE and not self.speaker:
+            raise ValueError("speaker: a quote needs its speaker")
+        if self.value_max is not None and self.value is not None and self.value_max < self.value:
+            raise ValueError("value_max: is smaller than value")
+        if self.original_source is not None and self.original_source == self.source:
+            raise ValueError("original_source: is the same as source; leave it out")
+        return self
+
+    def number(self) -> str:
+        """The value as people write it: ``86%``, ``26,700 pounds``, ``$1–$2 per pill``."""
+        from briefgen.facts.formatting import format_value
+
+        return format_value(self)
+
+
+class FactsFile(_Strict):
+    """The top level of a facts file: ``facts:`` and/or ``sources:`` lists."""
+
+    facts: list[Fact] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)

@@ -1,0 +1,79 @@
+"""The facts store: every fact and source, looked up by id, with where each was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from briefgen.errors import Location
+from briefgen.facts.schema import Fact, Kind, Source
+
+
+@dataclass
+class FactStore:
+    """Facts and sources, in the order they were written, keyed by id."""
+
+    facts: dict[str, Fact] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    source_locations: dict[str, Location] = field(default_factory=dict)
+    field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts.values())
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self.facts
+
+    def where(self, fact_id: str, field_name: str | None = None) -> Location:
+        """Where a fact (or one of its fields) was written."""
+        if field_name and (fact_id, field_name) in self.field_locations:
+            return self.field_locations[(fact_id, field_name)]
+        return self.locations[fact_id]
+
+    def get(self, fact_id: str) -> Fact:
+        """The fact with this id; KeyError when there is none."""
+        return self.facts[fact_id]
+
+    def suggest(self, fact_id: str) -> str | None:
+        """The closest existing fact id, for "did you mean" messages."""
+        close = difflib.get_close_matches(fact_id, list(self.facts), n=1, cutoff=0.5)
+        return close[0] if close else None
+
+    def source_of(self, fact: Fact) -> Source:
+        """The source that reported ``fact`` (the seed article, report or interview)."""
+        return self.sources[fact.source]
+
+    def original_source_of(self, fact: Fact) -> Source | None:
+        """The body the reporting source credits for the figure, when it is another."""
+        return self.sources[fact.original_source] if fact.original_source else None
+
+    def select(
+        self,
+        *,
+        audience: str | None = None,
+        topic: str | None = None,
+        kind: str | Kind | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[Fact]:
+        """Facts matching every given filter, most important first, then in file order."""
+        wanted = set(ids) if ids is not None else None
+        found = [
+            fact
+            for fact in self.facts.values()
+            if (audience is None or audience in fact.audiences)
+            and (topic is None or topic in fact.topics)
+            and (kind is None or fact.kind == kind)
+            and (wanted is None or fact.id in wanted)
+        ]
+        return sorted(found, key=lambda f: -f.priority)
+
+    def stale(self, today: dt.date, max_age_years: float) -> list[Fact]:
+        """Facts whose period ended more than ``max_age_years`` before ``today``."""
+        cutoff = today - dt.timedelta(days=round(365.25 * max_age_years))
+        return [fact for fact in self.facts.values() if fact.as_of.end < cutoff]

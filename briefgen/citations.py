@@ -1,0 +1,116 @@
+"""Number a document's citations and fill its source notes.
+
+Notes are numbered per source in the order a reader meets them. A fact reported by
+one source from another's data (the U.S. Sentencing Commission's figure in the task
+force's blog post) gets a note naming both. Numbering runs again after the fitter
+drops blocks, so the notes always match what is on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from briefgen.errors import TemplateError
+from briefgen.facts.store import FactStore
+from briefgen.model import (
+    AnyBlock,
+    BulletList,
+    Callout,
+    Cite,
+    Document,
+    Heading,
+    Inlines,
+    Note,
+    Notes,
+    Paragraph,
+    Quote,
+)
+from briefgen.templating.helpers import unknown_fact_message
+
+
+def note_text(store: FactStore, fact_id: str) -> str:
+    """The note for a fact's source: ``Original, as reported in: Reporter``."""
+    fact = store.get(fact_id)
+    reporter = store.source_of(fact)
+    original = store.original_source_of(fact)
+    if original is None:
+        return reporter.citation()
+    return f"{original.citation()}; as reported in {reporter.citation()}"
+
+
+def cited_ids(document: Document) -> list[str]:
+    """Fact ids in the order they are first cited."""
+    seen: dict[str, None] = {}
+    for block in document.blocks:
+        for inlines in _inline_groups(block):
+            for run in inlines:
+                if isinstance(run, Cite):
+                    for fact_id in run.fact_ids:
+                        seen.setdefault(fact_id, None)
+    return list(seen)
+
+
+def check_citations(document: Document, store: FactStore) -> None:
+    """Raise a :class:`TemplateError` at the block citing a fact the store lacks."""
+    for block in document.blocks:
+        for inlines in _inline_groups(block):
+            for run in inlines:
+                if not isinstance(run, Cite):
+                    continue
+                for fact_id in run.fact_ids:
+                    if fact_id not in store:
+                        raise TemplateError(unknown_fact_message(fact_id, store), block.location)
+
+
+def number_citations(document: Document, store: FactStore) -> Document:
+    """Give every citation its note number and fill the notes block (added at the
+    end when the template placed none; left out when nothing is cited)."""
+    numbers: dict[str, int] = {}
+    notes: list[Note] = []
+    by_fact: dict[str, int] = {}
+    for fact_id in cited_ids(document):
+        text = note_text(store, fact_id)
+        if text not in numbers:
+            numbers[text] = len(numbers) + 1
+            notes.append(Note(numbers[text], text))
+        by_fact[fact_id] = numbers[text]
+
+    def renumber(inlines: Inlines) -> Inlines:
+        return tuple(
+            Cite(r.fact_ids, tuple(by_fact[f] for f in r.fact_ids)) if isinstance(r, Cite) else r
+            for r in inlines
+        )
+
+    blocks: list[AnyBlock] = []
+    placed = False
+    for block in document.blocks:
+        if isinstance(block, Notes):
+            if notes and not placed:
+                blocks.append(replace(block, entries=tuple(notes)))
+                placed = True
+            continue
+        blocks.append(_map_inlines(block, renumber))
+    if notes and not placed:
+        blocks.append(Notes(document.source, entries=tuple(notes)))
+    return replace(document, blocks=tuple(blocks))
+
+
+def _inline_groups(block: AnyBlock) -> list[Inlines]:
+    if isinstance(block, Heading | Paragraph | Quote):
+        return [block.inlines]
+    if isinstance(block, Callout):
+        return [block.label]
+    if isinstance(block, BulletList):
+        return list(block.items)
+    return []
+
+
+def _map_inlines(block: AnyBlock, fn: Callable[[Inlines], Inlines]) -> AnyBlock:
+    if isinstance(block, Heading | Paragraph | Quote):
+        return replace(block, inlines=fn(block.inlines))
+    if isinstance(block, Callout):
+        return replace(block, label=fn(block.label))
+    if isinstance(block, BulletList):
+        return replace(block, items=tuple(fn(item) for item in block.items))
+    return block

@@ -1,0 +1,193 @@
+"""The ``briefgen`` command line: options are parsed here, the work is done elsewhere.
+
+Heavy modules (reportlab, python-docx, Jinja) are imported inside the commands
+that need them, so ``briefgen --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError
+
+log = logging.getLogger("briefgen")
+
+FACTS_OPTION = click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(path_type=Path),
+    default=Path("facts"),
+    show_default=True,
+    help="Facts folder (or one facts file).",
+)
+
+
+class BriefgenGroup(click.Group):
+    """A group that turns an unexpected exception into one line unless ``--debug``."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise BriefgenError(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(run 'briefgen --debug ...' for the traceback, and please report it)"
+            ) from None
+
+
+@click.group(cls=BriefgenGroup)
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def cli(debug: bool, quiet: bool) -> None:
+    """Turn a store of sourced facts into one-page policy briefs (PDF and DOCX)."""
+    logging.basicConfig(
+        format="%(message)s", level=logging.ERROR if quiet else logging.INFO, stream=sys.stderr
+    )
+
+
+@cli.group()
+def facts() -> None:
+    """Check, list and show the facts store."""
+
+
+@facts.command("check")
+@FACTS_OPTION
+@click.option(
+    "--max-age",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Warn about facts older than this many years (default: briefgen.toml, else 3).",
+)
+def facts_check(facts_path: Path, max_age: float | None) -> None:
+    """Validate the facts store and summarize it."""
+    from briefgen.facts import load_store
+    from briefgen.facts.report import summary
+    from briefgen.settings import load_settings
+
+    store = load_store(facts_path)
+    years = max_age if max_age is not None else load_settings(Path.cwd()).facts.max_age_years
+    click.echo(summary(store, store.stale(dt.date.today(), years), years))
+
+
+@facts.command("list")
+@FACTS_OPTION
+@click.option("--audience", help="Only facts for this audience.")
+@click.option("--topic", help="Only facts on this topic.")
+@click.option("--kind", help="Only facts of this kind (statistic, quote, finding, ...).")
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts, sources resolved.")
+def facts_list(
+    facts_path: Path, audience: str | None, topic: str | None, kind: str | None, as_json: bool
+) -> None:
+    """List facts, filtered by audience, topic or kind."""
+    from briefgen.facts import load_store, report
+
+    store = load_store(facts_path)
+    found = store.select(audience=audience, topic=topic, kind=kind)
+    click.echo(report.as_json(store, found) if as_json else report.table(found))
+
+
+@facts.command("show")
+@FACTS_OPTION
+@click.argument("fact_id")
+def facts_show(facts_path: Path, fact_id: str) -> None:
+    """Show one fact and its full source."""
+    from briefgen.facts import load_store
+    from briefgen.facts.report import show
+
+    store = load_store(facts_path)
+    if fact_id not in store:
+        close = store.suggest(fact_id)
+        hint = f" (did you mean '{close}'?)" if close else ""
+        raise BriefgenError(f"unknown fact '{fact_id}'{hint}")
+    click.echo(show(store, store.get(fact_id)))
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="briefgen")
+
+
+@cli.command()
+@click.option(
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this audience (repeatable; default: every template found).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "docx"]),
+    help="Output format (repeatable; default: both).",
+)
+@click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Facts folder or file  [default: ./facts]",
+)
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Template folder searched before ./templates and the built-ins (repeatable).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder  [default: ./output]",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Page size  [default: the template's, else briefgen.toml's, else letter]",
+)
+def build(
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    facts_path: Path | None,
+    template_dirs: tuple[Path, ...],
+    out_dir: Path | None,
+    page_size: str | None,
+) -> None:
+    """Build one-page briefs for each audience as PDF and DOCX."""
+    from briefgen.pipeline import BuildOptions, describe
+    from briefgen.pipeline import build as run_build
+
+    for folder in template_dirs:
+        if not folder.is_dir():
+            raise click.BadParameter(f"{folder}: no such folder", param_hint="--templates")
+    options = BuildOptions(
+        workspace=Path("."),
+        facts=facts_path,
+        template_dirs=template_dirs,
+        out=out_dir,
+        audiences=tuple(dict.fromkeys(audiences)),
+        formats=tuple(dict.fromkeys(formats)) or ("pdf", "docx"),
+        page_size=page_size,
+    )
+    result = run_build(options)
+    for brief in result.briefs:
+        for line in describe(brief, options.out_dir):
+            log.info(line)

@@ -1,0 +1,153 @@
+"""The build: load facts -> pick template -> render -> parse to blocks -> fit -> write.
+
+Every brief is rendered in memory first; files are written only when all of them
+succeeded, each atomically, so a failed build leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.assemble import assemble
+from briefgen.errors import BriefgenError, Location, ProblemList
+from briefgen.facts.loader import load_store
+from briefgen.facts.store import FactStore
+from briefgen.fitting import Fit, fit_to_page
+from briefgen.output import prepare_folder, write_atomic
+from briefgen.readability import body_grade
+from briefgen.settings import Settings, load_settings
+from briefgen.style import Style
+from briefgen.templating.environment import TemplateRenderer
+from briefgen.templating.search import AudienceInfo, SearchPath
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``briefgen build`` was asked to do."""
+
+    workspace: Path = Path(".")
+    facts: Path | None = None
+    template_dirs: tuple[Path, ...] = ()
+    out: Path | None = None
+    audiences: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("pdf", "docx")
+    page_size: str | None = None
+
+    @property
+    def facts_path(self) -> Path:
+        return self.facts if self.facts is not None else self.workspace / "facts"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.out if self.out is not None else self.workspace / "output"
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One audience's brief, fitted and rendered in each format asked for."""
+
+    audience: AudienceInfo
+    fit: Fit
+    files: dict[str, bytes]
+    reading_grade: float | None = None
+
+
+@dataclass
+class BuildResult:
+    briefs: list[Brief] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Workspace:
+    """What a build reads once: settings, facts and the template search path."""
+
+    settings: Settings
+    store: FactStore
+    search_path: SearchPath
+
+    @classmethod
+    def open(cls, options: BuildOptions) -> Workspace:
+        settings = load_settings(options.workspace)
+        store = load_store(options.facts_path)
+        search_path = SearchPath.build(list(options.template_dirs), options.workspace)
+        return cls(settings, store, search_path)
+
+
+def make_brief(
+    workspace: Workspace,
+    renderer: TemplateRenderer,
+    audience: AudienceInfo,
+    formats: tuple[str, ...],
+    page_size: str | None,
+) -> Brief:
+    """Render, parse, fit and render to files one audience's brief (in memory)."""
+    from briefgen.glyphs import check_glyphs
+    from briefgen.renderers import render
+    from briefgen.renderers.pdf import measure
+
+    rendered = renderer.render(audience)
+    document = assemble(rendered, workspace.store, workspace.settings)
+    check_glyphs(document, workspace.store)
+    size = page_size or audience.page_size or workspace.settings.build.page_size
+    fit = fit_to_page(document, Style(page_size=size), workspace.store, measure)  # type: ignore[arg-type]
+    files = {fmt: render(fmt, fit.document, fit.style) for fmt in formats}
+    grade = body_grade(fit.document) if audience.reading_level is not None else None
+    return Brief(audience, fit, files, grade)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build every requested brief and write its files; all or nothing."""
+    workspace = Workspace.open(options)
+    names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
+    out_dir = options.out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        prepare_folder(out_dir)  # raises the clear "is a file" error before any work
+    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    result = BuildResult()
+    problems: list[BriefgenError] = []
+    for name in names:
+        try:
+            audience = workspace.search_path.audience(name)
+            result.briefs.append(
+                make_brief(workspace, renderer, audience, options.formats, options.page_size)
+            )
+        except ProblemList as exc:
+            problems.extend(exc.problems)
+        except BriefgenError as exc:
+            problems.append(exc)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ProblemList(problems)
+    prepare_folder(out_dir)
+    for brief in result.briefs:
+        for fmt, data in brief.files.items():
+            path = out_dir / f"{brief.audience.name}.{fmt}"
+            write_atomic(path, data)
+            result.written.append(path)
+    return result
+
+
+def describe(brief: Brief, out_dir: Path) -> list[str]:
+    """Report lines for one brief: each file's fill, the type size, what was dropped."""
+    fit = brief.fit
+    lines = []
+    for fmt in brief.files:
+        path = Location.of(out_dir / f"{brief.audience.name}.{fmt}")
+        size = (
+            "" if fit.style.body_size == Style().body_size else f", body {fit.style.body_size:g} pt"
+        )
+        lines.append(f"{path!s:<28} 1 page, {fit.fill:.0%} full{size}")
+    for dropped in fit.dropped:
+        lines.append(
+            f"  dropped (optional, priority {dropped.priority}) {dropped.where}: {dropped.preview}"
+        )
+    if brief.reading_grade is not None and brief.audience.reading_level is not None:
+        target = brief.audience.reading_level
+        verdict = "" if brief.reading_grade <= target else "  ABOVE TARGET"
+        grade = f"grade {brief.reading_grade:.1f} (target {target:g} or lower)"
+        lines.append(f"  reading level: {grade}{verdict}")
+    return lines

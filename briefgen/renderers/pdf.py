@@ -1,0 +1,253 @@
+"""Render a document to PDF with reportlab's platypus, and measure it for fitting.
+
+Every measurement comes from :class:`~briefgen.style.Style`; the DOCX renderer
+reads the same one, so the height measured here predicts the DOCX's.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+
+from briefgen.errors import LayoutError
+from briefgen.fonts import FALLBACK_FILES, FAMILY_FILES, font_dir
+from briefgen.model import (
+    AnyBlock,
+    BulletList,
+    Callout,
+    Cite,
+    Document,
+    Heading,
+    Inlines,
+    LineBreak,
+    Notes,
+    Quote,
+    Span,
+)
+from briefgen.model import (
+    Paragraph as ParagraphBlock,
+)
+from briefgen.style import PDF_FONT, Style, TextStyle
+
+FALLBACK_FONT = "DejaVuSans"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the bundled fonts with reportlab (once per process)."""
+    folder = font_dir()
+    names = {}
+    for style, file in FAMILY_FILES.items():
+        name = PDF_FONT if style == "regular" else f"{PDF_FONT}-{style}"
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+        names[style] = name
+    pdfmetrics.registerFontFamily(
+        PDF_FONT,
+        normal=names["regular"],
+        bold=names["bold"],
+        italic=names["italic"],
+        boldItalic=names["bolditalic"],
+    )
+    for style, file in FALLBACK_FILES.items():
+        name = FALLBACK_FONT if style == "regular" else f"{FALLBACK_FONT}-{style}"
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    pdfmetrics.registerFontFamily(
+        FALLBACK_FONT,
+        normal=FALLBACK_FONT,
+        bold=f"{FALLBACK_FONT}-bold",
+        italic=FALLBACK_FONT,
+        boldItalic=f"{FALLBACK_FONT}-bold",
+    )
+
+
+@cache
+def _coverage(font_name: str) -> frozenset[int]:
+    register_fonts()
+    font = pdfmetrics.getFont(font_name)
+    return frozenset(font.face.charToGlyph)
+
+
+def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
+    """Whether ``font_name`` can draw ``char``."""
+    return ord(char) in _coverage(font_name)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters neither the brief's font nor the fallback can draw (spaces aside)."""
+    return sorted(
+        {
+            c
+            for c in text
+            if not c.isspace() and not has_glyph(c) and not has_glyph(c, FALLBACK_FONT)
+        }
+    )
+
+
+def _markup_text(text: str) -> str:
+    """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
+    out: list[str] = []
+    fallback = False
+    for char in text:
+        needs = not char.isspace() and not has_glyph(char) and has_glyph(char, FALLBACK_FONT)
+        if needs != fallback:
+            out.append(f'<font face="{FALLBACK_FONT}">' if needs else "</font>")
+            fallback = needs
+        out.append(escape(char))
+    if fallback:
+        out.append("</font>")
+    return "".join(out)
+
+
+def markup(inlines: Inlines, style: TextStyle) -> str:
+    """Inline runs as reportlab paragraph markup."""
+    parts: list[str] = []
+    for run in inlines:
+        if isinstance(run, Span):
+            text = _markup_text(run.text)
+            if run.bold:
+                text = f"<b>{text}</b>"
+            if run.italic:
+                text = f"<i>{text}</i>"
+            parts.append(text)
+        elif isinstance(run, Cite):
+            size = round(style.size * 0.65, 1)
+            rise = round(style.size * 0.33, 1)
+            parts.append(f'<super rise="{rise}" size="{size}">{run.label}</super>')
+        elif isinstance(run, LineBreak):
+            parts.append("<br/>")
+    return "".join(parts)
+
+
+def _paragraph_style(name: str, text: TextStyle, **extra: object) -> ParagraphStyle:
+    base = PDF_FONT
+    if text.bold and text.italic:
+        base = f"{PDF_FONT}-bolditalic"
+    elif text.bold:
+        base = f"{PDF_FONT}-bold"
+    elif text.italic:
+        base = f"{PDF_FONT}-italic"
+    return ParagraphStyle(
+        name,
+        fontName=base,
+        fontSize=text.size,
+        leading=text.leading,
+        spaceBefore=text.space_before,
+        spaceAfter=text.space_after,
+        leftIndent=text.indent_left,
+        rightIndent=text.indent_right,
+        textColor=Color(*(c / 255 for c in text.color)),
+        alignment=TA_LEFT,
+        allowWidows=1,
+        allowOrphans=1,
+        splitLongWords=1,
+        **extra,
+    )
+
+
+def flowables(document: Document, style: Style) -> list[Flowable]:
+    """The platypus story for a document."""
+    register_fonts()
+    story: list[Flowable] = []
+    for block in document.blocks:
+        story.extend(_block(block, style))
+    return story
+
+
+def _para(inlines: Inlines, text: TextStyle, name: str, **extra: object) -> Paragraph:
+    return Paragraph(markup(inlines, text), _paragraph_style(name, text, **extra))
+
+
+def _block(block: AnyBlock, style: Style) -> Iterable[Flowable]:
+    if isinstance(block, Heading):
+        text = style.title if block.level == 1 else style.heading
+        yield _para(block.inlines, text, f"h{block.level}")
+    elif isinstance(block, ParagraphBlock):
+        yield _para(block.inlines, style.body, "body")
+    elif isinstance(block, BulletList):
+        text = style.list_item
+        for number, item in enumerate(block.items, start=1):
+            bullet = f"{number}." if block.ordered else "\u2022"
+            yield Paragraph(
+                markup(item, text),
+                _paragraph_style(
+                    "item", text, bulletIndent=0, bulletFontName=PDF_FONT, bulletFontSize=text.size
+                ),
+                bulletText=bullet,
+            )
+        # The list's last item carries the body's space after it, as in the DOCX.
+    elif isinstance(block, Callout):
+        yield _para((Span(block.figure),), style.callout_figure, "figure")
+        yield _para(block.label, style.callout_label, "label")
+    elif isinstance(block, Quote):
+        quote_style = style.quote
+        if not block.attribution:
+            quote_style = replace(quote_style, space_after=style.body.space_after)
+        yield _para(block.inlines, quote_style, "quote")
+        if block.attribution:
+            yield _para((Span(f"\u2014 {block.attribution}"),), style.attribution, "attribution")
+    elif isinstance(block, Notes):
+        yield _para((Span(block.title),), style.notes_heading, "notes-heading")
+        for note in block.entries:
+            yield _para((Span(f"{note.number}. {note.text}"),), style.note, "note")
+
+
+def measure(document: Document, style: Style) -> float:
+    """The height (points) the document's blocks take in the page frame, the way a
+    platypus frame stacks them: space before (not at the top), height, space after."""
+    used = 0.0
+    last_after = 0.0
+    for index, flowable in enumerate(flowables(document, style)):
+        _, height = flowable.wrap(style.frame_width, style.frame_height * 10)
+        if index:
+            used += last_after + flowable.getSpaceBefore()
+        used += height
+        last_after = flowable.getSpaceAfter()
+    return used
+
+
+def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
+    """The PDF's bytes and its page count. Reproducible: reportlab's invariant mode,
+    with dates from ``SOURCE_DATE_EPOCH`` when it is set."""
+    buffer = io.BytesIO()
+    meta = document.metadata
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=(style.page_width, style.page_height),
+        leftMargin=style.margin,
+        rightMargin=style.margin,
+        topMargin=style.margin,
+        bottomMargin=style.margin,
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=", ".join(meta.keywords),
+        creator="briefgen",
+        producer="briefgen (reportlab)",
+        lang=meta.language,
+        invariant=1,
+        showBoundary=0,
+    )
+    doc.build(flowables(document, style))
+    return buffer.getvalue(), doc.page
+
+
+def render_pdf_bytes(document: Document, style: Style) -> bytes:
+    """The PDF's bytes; a :class:`LayoutError` if it does not come out as one page."""
+    data, pages = render_pdf(document, style)
+    if pages != 1:
+        raise LayoutError(
+            f"brief '{document.name}' came out as {pages} PDF pages although it measured "
+            "as one; please report this",
+            document.source,
+        )
+    return data

@@ -1,0 +1,253 @@
+"""Render an audience template in a sandbox, keeping track of template lines.
+
+Templates are user content: they run in Jinja's ``SandboxedEnvironment`` with
+``StrictUndefined``, under a time and output limit, and every failure becomes a
+:class:`~briefgen.errors.TemplateError` that names the template file and line.
+
+Jinja's output does not say which template line produced it, so a small lexer
+filter plants an invisible marker at the start of every literal template line;
+:func:`strip_markers` removes them after rendering and returns, for each output
+line, the template location it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2 import (
+    TemplateError as JinjaTemplateError,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.sandbox import SandboxedEnvironment
+
+from briefgen.errors import Location, TemplateError
+from briefgen.facts.store import FactStore
+from briefgen.settings import Settings
+from briefgen.templating.helpers import FILTERS, Helpers, finalize, suggest_name
+from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
+
+MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
+_MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")
+
+RENDER_SECONDS = 10.0
+MAX_OUTPUT_CHARS = 2_000_000
+
+
+def _marker(filename: str, line: int) -> str:
+    return f"{MARK_OPEN}{line}{MARK_SEP}{filename}{MARK_CLOSE}"
+
+
+class LineMarkers(Extension):
+    """Plant a marker with the template line at the start of each literal line."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        filename = stream.filename or stream.name or "<template>"
+        for token in stream:
+            if token.type == "data":
+                pieces = token.value.split("\n")
+                marked = [
+                    _marker(filename, token.lineno + i) + piece for i, piece in enumerate(pieces)
+                ]
+                yield Token(token.lineno, "data", "\n".join(marked))
+            else:
+                yield token
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A template's Markdown output and the template location of each output line."""
+
+    text: str
+    lines: tuple[Location, ...]
+    audience: AudienceInfo
+
+    def location(self, line_index: int) -> Location:
+        if not self.lines:
+            return Location.of(self.audience.path or "")
+        return self.lines[min(max(line_index, 0), len(self.lines) - 1)]
+
+
+def strip_markers(text: str, default: Location) -> tuple[str, tuple[Location, ...]]:
+    """Remove line markers; return the clean text and each line's template location."""
+    clean_lines: list[str] = []
+    locations: list[Location] = []
+    current = default
+    for raw in text.split("\n"):
+        found = list(_MARKER.finditer(raw))
+        clean = _MARKER.sub("", raw)
+        if found:
+            # The last marker before the first visible character says where the
+            # line's text was written; otherwise the first marker on the line.
+            visible_at = next(
+                (i for i, c in enumerate(_MARKER.sub(_blank, raw)) if not c.isspace()), len(raw)
+            )
+            before = [m for m in found if m.start() < visible_at]
+            chosen = before[-1] if before else found[0]
+            current = Location.of(chosen.group(2), int(chosen.group(1)))
+        clean_lines.append(clean)
+        locations.append(current)
+    return "\n".join(clean_lines), tuple(locations)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+class TemplateRenderer:
+    """Renders audience templates from one search path against one facts store."""
+
+    def __init__(self, search_path: SearchPath, store: FactStore, settings: Settings) -> None:
+        self.search_path = search_path
+        self.store = store
+        self.settings = settings
+        self.env = SandboxedEnvironment(
+            loader=SearchPathLoader(search_path),
+            undefined=StrictUndefined,
+            autoescape=True,
+            finalize=finalize,
+            extensions=[LineMarkers],
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(FILTERS)
+        self.env.globals.update(Helpers(store).globals())
+        self.env.globals["settings"] = settings
+
+    def render(self, audience: AudienceInfo) -> Rendered:
+        """Render ``audience``'s template to Markdown with per-line locations."""
+        name = audience.name + TEMPLATE_SUFFIX
+        where = Location.of(audience.path or name, 1)
+        with _translate_errors(self.search_path, where):
+            template = self.env.get_template(name)
+            chunks: list[str] = []
+            size = 0
+            with _time_limit(RENDER_SECONDS):
+                for chunk in template.generate(audience=audience):
+                    size += len(chunk)
+                    if size > MAX_OUTPUT_CHARS:
+                        raise TemplateError(
+                            "the template's output passed 2,000,000 characters; "
+                            "is a loop running away?"
+                        )
+                    chunks.append(chunk)
+        text, lines = strip_markers("".join(chunks), where)
+        return Rendered(text=text, lines=lines, audience=audience)
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt a render that runs too long (main thread only, where signals work)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _template_frame(exc: BaseException, fallback: Location) -> Location:
+    """The innermost template file and line in ``exc``'s traceback."""
+    found = fallback
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(TEMPLATE_SUFFIX) and frame.lineno:
+            found = Location.of(frame.filename, frame.lineno)
+    return found
+
+
+def _caret_context(path: str | None, line: int, message: str) -> str:
+    """The offending template line and a caret under the likely culprit."""
+    if not path or line <= 0:
+        return ""
+    try:
+        source = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if line > len(source):
+        return ""
+    text = source[line - 1].expandtabs(4)
+    quoted = re.findall(r"'([^']+)'", message)
+    column = next((text.find(q) for q in quoted if q in text), -1)
+    if column < 0:
+        column = len(text) - len(text.lstrip())
+    return f"\n    {text}\n    {' ' * column}^"
+
+
+@contextmanager
+def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None]:
+    try:
+        yield
+    except TemplateError as exc:
+        if exc.location is None or exc.location == where:
+            raise TemplateError(exc.detail, _template_frame(exc, where)) from None
+        raise
+    except TemplateSyntaxError as exc:
+        location = Location.of(exc.filename or where.path, exc.lineno)
+        message = exc.message or "syntax error"
+        if message.startswith("No filter named"):
+            name = re.findall(r"'([^']+)'", message)
+            hint = suggest_name(name[0], sorted(search_path_filters())) if name else ""
+            message = f"unknown filter '{name[0] if name else '?'}'{hint}"
+        raise TemplateError(
+            message + _caret_context(exc.filename, exc.lineno, message), location
+        ) from None
+    except TemplateNotFound as exc:
+        raise TemplateError(
+            f"template '{exc.name}' not found; searched {search_path.describe()}",
+            _template_frame(exc, where),
+        ) from None
+    except SecurityError as exc:
+        raise TemplateError(
+            f"not allowed in a template (sandbox): {exc}", _template_frame(exc, where)
+        ) from None
+    except UndefinedError as exc:
+        raise TemplateError(f"{exc.message}", _template_frame(exc, where)) from None
+    except JinjaTemplateError as exc:
+        raise TemplateError(str(exc.message or exc), _template_frame(exc, where)) from None
+    except _Timeout as exc:
+        raise TemplateError(
+            f"the template ran longer than {RENDER_SECONDS:g} s; is a loop running away?",
+            _template_frame(exc, where),
+        ) from None
+    except RecursionError as exc:
+        raise TemplateError(
+            "recursion too deep; does a macro or block call itself?",
+            _template_frame(exc, where),
+        ) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise TemplateError(f"{type(exc).__name__}: {exc}", _template_frame(exc, where)) from None
+
+
+def search_path_filters() -> list[str]:
+    """Names of every filter a template may use."""
+    return sorted(set(SandboxedEnvironment().filters) | set(FILTERS))

@@ -1,0 +1,196 @@
+"""What templates can call: fact lookup and selection, citing, callouts, quotes, notes.
+
+Every value a template prints with ``{{ ... }}`` is Markdown-escaped, so a fact's
+text appears exactly as written (``*``, ``<b>``, ``#`` included). The helpers
+here return :class:`markupsafe.Markup` for the Markdown they build on purpose.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from briefgen.errors import TemplateError
+from briefgen.facts.formatting import format_number, one_in
+from briefgen.facts.schema import Fact
+from briefgen.facts.store import FactStore
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def md_escape(value: object) -> str:
+    """Text as Markdown that reads back as exactly that text, on one line."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def finalize(value: object) -> object:
+    """Jinja ``finalize``: escape every printed value unless it is Markup already."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(md_escape(value))
+
+
+@dataclass(frozen=True)
+class FactView:
+    """A fact as templates see it: its fields, formatted forms, and its citation."""
+
+    id: str
+    kind: str
+    text: str
+    short: str
+    value: float | None
+    value_max: float | None
+    unit: str
+    number: str
+    speaker: str
+    role: str
+    organization: str
+    as_of: str
+    year: str
+    source: str
+    topics: tuple[str, ...]
+    audiences: tuple[str, ...]
+    priority: int
+
+    @property
+    def cite(self) -> Markup:
+        """The citation marker ``[@id]``."""
+        return Markup(f"[@{self.id}]")
+
+    @property
+    def cited(self) -> Markup:
+        """The fact's text followed by its citation."""
+        return Markup(f"{md_escape(self.text)} [@{self.id}]")
+
+    @property
+    def attribution(self) -> str:
+        """``Speaker, Role, Organization`` for a quote (empty parts left out)."""
+        return ", ".join(p for p in (self.speaker, self.role, self.organization) if p)
+
+
+def view_of(fact: Fact, store: FactStore) -> FactView:
+    """Build the template-facing view of ``fact``."""
+    return FactView(
+        id=fact.id,
+        kind=str(fact.kind),
+        text=fact.text,
+        short=fact.short or "",
+        value=fact.value,
+        value_max=fact.value_max,
+        unit=fact.unit or "",
+        number=fact.number(),
+        speaker=fact.speaker or "",
+        role=fact.role or "",
+        organization=fact.organization or "",
+        as_of=fact.as_of.label,
+        year=str(fact.as_of.end.year),
+        source=store.source_of(fact).credit,
+        topics=tuple(fact.topics),
+        audiences=tuple(fact.audiences),
+        priority=fact.priority,
+    )
+
+
+class UnknownFact(TemplateError):
+    """A template named a fact id the store does not have."""
+
+
+class Helpers:
+    """The functions and filters one template render may call."""
+
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+
+    def _resolve(self, fact: FactView | str) -> FactView:
+        if isinstance(fact, FactView):
+            return fact
+        return self.fact(fact)
+
+    def fact(self, fact_id: object) -> FactView:
+        """``fact('id')``: the fact with that id."""
+        key = str(fact_id)
+        if key not in self.store:
+            raise UnknownFact(unknown_fact_message(key, self.store))
+        return view_of(self.store.get(key), self.store)
+
+    def facts(
+        self,
+        audience: str | None = None,
+        topic: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[FactView]:
+        """``facts(audience=, topic=, kind=, limit=)``: matching facts, most important first."""
+        found = self.store.select(audience=audience, topic=topic, kind=kind)
+        return [view_of(f, self.store) for f in found[:limit]]
+
+    def cite(self, *facts: FactView | str) -> Markup:
+        """``cite(f, ...)``: citation markers; each cited source joins the page's notes."""
+        return Markup("".join(f"[@{self._resolve(f).id}]" for f in facts))
+
+    def callout(
+        self, fact: FactView | str, label: str | None = None, figure: str | None = None
+    ) -> Markup:
+        """``callout(f, label=, figure=)``: a key-number block with its citation."""
+        view = self._resolve(fact)
+        shown = figure or view.number
+        if not shown:
+            raise TemplateError(f"callout: fact '{view.id}' has no number; pass figure=")
+        words = label or view.short or view.text
+        return Markup(f"\n::: callout {md_escape(shown)}\n{md_escape(words)} [@{view.id}]\n:::\n")
+
+    def pullquote(self, fact: FactView | str, attribution: str | None = None) -> Markup:
+        """``pullquote(f)``: the quote in a block, attributed to its speaker."""
+        view = self._resolve(fact)
+        who = attribution if attribution is not None else view.attribution
+        text = f"\u201c{view.text}\u201d"
+        lines = [f"> {md_escape(text)} [@{view.id}]"]
+        if who:
+            lines += [">", f"> \u2014 {md_escape(who)}"]
+        return Markup("\n" + "\n".join(lines) + "\n")
+
+    def notes(self, title: str = "Sources") -> Markup:
+        """``notes()``: where the numbered source notes go (default: the end)."""
+        return Markup(f"\n::: notes {md_escape(title)}\n:::\n")
+
+    def globals(self) -> dict[str, Any]:
+        return {
+            "fact": self.fact,
+            "facts": self.facts,
+            "cite": self.cite,
+            "callout": self.callout,
+            "pullquote": self.pullquote,
+            "notes": self.notes,
+        }
+
+
+def unknown_fact_message(fact_id: str, store: FactStore) -> str:
+    close = store.suggest(fact_id)
+    hint = f" (did you mean '{close}'?)" if close else ""
+    return f"unknown fact '{fact_id}'{hint}"
+
+
+def one_in_filter(value: Any) -> str:
+    """``{{ f.value | one_in }}``: a percentage as "1 in 5,000" or "more than 8 in 10"."""
+    return one_in(float(value))
+
+
+def number_filter(value: Any) -> str:
+    """``{{ 26700 | number }}``: ``26,700``."""
+    return format_number(float(value))
+
+
+FILTERS = {"one_in": one_in_filter, "number": number_filter}
+
+
+def suggest_name(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,212 @@
+"""Where templates come from: a search path of folders, highest priority first.
+
+Like mkdocs themes: each ``--templates DIR``, then the workspace's ``templates/``,
+then the templates built into the package. A file in a higher folder overrides
+the one of the same name below it; ``builtin/NAME`` always names the built-in, so
+an override can extend the template it replaces. Each template may start with a
+YAML front matter block holding the audience's metadata.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import BaseLoader, Environment, TemplateNotFound
+
+from briefgen.errors import Location, TemplateError, display_path
+
+TEMPLATE_SUFFIX = ".md.j2"
+_EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
+BUILTIN_PREFIX = "builtin/"
+
+
+def builtin_dir() -> Path:
+    """The folder of templates shipped inside the package."""
+    return Path(str(resources.files("briefgen") / "builtin_templates"))
+
+
+@dataclass(frozen=True)
+class Folder:
+    """One folder on the search path and what to call its origin."""
+
+    path: Path
+    origin: str  # "--templates", "workspace" or "built-in"
+
+
+@dataclass(frozen=True)
+class AudienceInfo:
+    """An audience's metadata, from its template's front matter."""
+
+    name: str
+    display_name: str
+    description: str = ""
+    reading_level: float | None = None
+    page_size: str | None = None
+    language: str = "en-US"
+    origin: str = ""
+    path: Path | None = None
+
+
+FRONT_MATTER_KEYS = {"name", "description", "reading_level", "page_size", "language"}
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """Split ``---``-fenced YAML front matter from a template.
+
+    Returns the metadata, the template text with the front matter replaced by
+    blank lines (so Jinja's line numbers stay those of the file), and the number
+    of lines the front matter took.
+    """
+    if not text.startswith("---\n"):
+        return {}, text, 0
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return {}, text, 0
+    header = text[4:end]
+    lines = header.count("\n") + 3
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        # The header starts on the file's second line.
+        line = mark.line + 2 if mark else 1
+        raise TemplateError(
+            f"front matter: {getattr(exc, 'problem', exc)}", Location.of(path, line)
+        ) from None
+    if not isinstance(meta, dict):
+        raise TemplateError("front matter: expected 'key: value' lines", Location.of(path, 1))
+    body = "\n" * (lines - 1) + text[end + 5 :]
+    return meta, body, lines
+
+
+@dataclass
+class SearchPath:
+    """The ordered folders that templates are looked up in."""
+
+    folders: list[Folder] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, extra: list[Path], workspace: Path) -> SearchPath:
+        """``extra`` folders first, then ``workspace/templates``, then the built-ins."""
+        folders = [Folder(p, "--templates") for p in extra]
+        if (workspace / "templates").is_dir():
+            folders.append(Folder(workspace / "templates", "workspace"))
+        folders.append(Folder(builtin_dir(), "built-in"))
+        return cls(folders)
+
+    def find(self, name: str) -> tuple[Path, Folder] | None:
+        """The file ``name`` resolves to, and the folder it was found in."""
+        if name.startswith(BUILTIN_PREFIX):
+            folders = [f for f in self.folders if f.origin == "built-in"]
+            name = name[len(BUILTIN_PREFIX) :]
+        else:
+            folders = self.folders
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts:
+            return None
+        for folder in folders:
+            candidate = folder.path.joinpath(*parts)
+            if candidate.is_file():
+                return candidate, folder
+        return None
+
+    def describe(self) -> str:
+        return ", ".join(f"{display_path(f.path)} ({f.origin})" for f in self.folders)
+
+    def not_found(self, name: str) -> TemplateError:
+        return TemplateError(f"template '{name}' not found; searched {self.describe()}")
+
+    def audiences(self) -> list[AudienceInfo]:
+        """Every audience template on the path, the winning file for each name."""
+        seen: dict[str, AudienceInfo] = {}
+        for folder in self.folders:
+            if not folder.path.is_dir():
+                continue
+            for file in sorted(folder.path.glob(f"*{TEMPLATE_SUFFIX}")):
+                name = file.name[: -len(TEMPLATE_SUFFIX)]
+                if name.startswith("_") or name in seen:
+                    continue
+                seen[name] = self.audience(name)
+        return sorted(seen.values(), key=lambda a: a.name)
+
+    def audience(self, name: str) -> AudienceInfo:
+        """The metadata of audience ``name``; inherits what it leaves out from the
+        template it extends."""
+        found = self.find(name + TEMPLATE_SUFFIX)
+        if found is None:
+            raise TemplateError(
+                f"no template for audience '{name}' ({name}{TEMPLATE_SUFFIX}); "
+                f"searched {self.describe()}"
+            )
+        path, folder = found
+        meta = self._metadata(path, depth=0)
+        unknown = set(meta) - FRONT_MATTER_KEYS
+        if unknown:
+            raise TemplateError(
+                f"front matter: unknown key '{sorted(unknown)[0]}' "
+                f"(expected {', '.join(sorted(FRONT_MATTER_KEYS))})",
+                Location.of(path, 1),
+            )
+        level = meta.get("reading_level")
+        return AudienceInfo(
+            name=name,
+            display_name=str(meta.get("name") or name.replace("-", " ").title()),
+            description=str(meta.get("description") or ""),
+            reading_level=float(level) if isinstance(level, int | float) else None,
+            page_size=meta.get("page_size"),
+            language=str(meta.get("language") or "en-US"),
+            origin=folder.origin,
+            path=path,
+        )
+
+    def _metadata(self, path: Path, depth: int) -> dict[str, Any]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        meta, _, _ = split_front_matter(text, path)
+        parent = _extends(text)
+        if parent and depth < 5 and (found := self.find(parent)):
+            return {**self._metadata(found[0], depth + 1), **meta}
+        return meta
+
+
+def _extends(text: str) -> str | None:
+    """The template named by a literal ``{% extends "..." %}``, if there is one."""
+    match = _EXTENDS.search(text)
+    return match.group(1) if match else None
+
+
+class SearchPathLoader(BaseLoader):
+    """A Jinja loader over a :class:`SearchPath` that hides front matter."""
+
+    def __init__(self, search_path: SearchPath) -> None:
+        self.search_path = search_path
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        found = self.search_path.find(template)
+        if found is None:
+            raise TemplateNotFound(template)
+        path = found[0]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateError(
+                "not valid UTF-8; save the template as UTF-8", Location.of(path)
+            ) from exc
+        _, body, _ = split_front_matter(text, path)
+        mtime = os.path.getmtime(path)
+        return body, str(path), lambda: os.path.getmtime(path) == mtime
+
+    def list_templates(self) -> list[str]:
+        names = set()
+        for folder in self.search_path.folders:
+            if folder.path.is_dir():
+                names |= {p.name for p in folder.path.glob(f"*{TEMPLATE_SUFFIX}")}
+        return sorted(names)

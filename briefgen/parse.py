@@ -4,11 +4,15 @@ CommonMark is parsed by markdown-it-py (raw HTML off, so ``<b>`` stays text). Th
 brief extensions are:
 
 - ``[@fact-id]`` — cite a fact (an inline rule registered before links);
-- ``::: callout FIGURE`` … ``:::`` — a key number with its label;
+- ``!!! callout FIGURE`` … ``!!!`` — a key number with its label;
 - ``> quote`` ending in a ``> — Speaker`` paragraph — a pull quote;
-- ``::: notes [TITLE]`` … ``:::`` — where the numbered source notes go;
+- ``!!! notes [TITLE]`` … ``!!!`` — where the numbered source notes go;
 - ``::: optional [PRIORITY]`` … ``:::`` — blocks the fitter may drop, lowest
   priority first, to keep the brief on one page.
+
+Callouts and notes use ``!`` fences and optional groups ``:`` fences so that a
+callout can sit inside an optional group: markdown-it's containers close at the
+first bare fence of their own marker.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from briefgen.model import (
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
-CONTAINERS = ("callout", "notes", "optional")
+CONTAINERS = {"callout": "!", "notes": "!", "optional": ":"}
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -60,8 +64,8 @@ def make_parser() -> MarkdownIt:
     """CommonMark without raw HTML, plus the brief extensions."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.inline.ruler.before("link", "citation", _citation_rule)
-    for name in CONTAINERS:
-        md.use(container_plugin, name=name)
+    for name, marker in CONTAINERS.items():
+        md.use(container_plugin, name=name, marker=marker)
     return md
 
 
@@ -141,7 +145,7 @@ class _Walker:
             inner = self.until("container_callout_close")
             label = _join_paragraphs(inner)
             if not figure:
-                raise TemplateError("callout: give the figure after '::: callout'", where)
+                raise TemplateError("callout: give the figure after '!!! callout'", where)
             self.add(Callout(where, figure=_unescape(figure), label=label))
         elif kind == "container_notes_open":
             self.until("container_notes_close")

@@ -47,14 +47,16 @@ Inline = Span | Cite | LineBreak
 Inlines = tuple[Inline, ...]
 
 
-def plain_text(inlines: Inlines) -> str:
-    """The words of a run of inlines as a reader sees them (citations as numbers)."""
+def plain_text(inlines: Inlines, citations: bool = True) -> str:
+    """The words of a run of inlines as a reader sees them (citations as their note
+    numbers, or left out)."""
     parts: list[str] = []
     for item in inlines:
         if isinstance(item, Span):
             parts.append(item.text)
         elif isinstance(item, Cite):
-            parts.append(item.label)
+            if citations:
+                parts.append(item.label)
         else:
             parts.append("\n")
     return "".join(parts)
@@ -164,14 +166,15 @@ class Document:
         return sorted(groups.values(), key=lambda d: (d.priority, -d.group))
 
 
-def block_text(block: AnyBlock) -> str:
-    """All the words of a block, as a reader sees them."""
+def block_text(block: AnyBlock, citations: bool = True) -> str:
+    """All the words of a block, as a reader sees them (with or without note numbers)."""
     if isinstance(block, Heading | Paragraph):
-        return plain_text(block.inlines)
+        return plain_text(block.inlines, citations)
     if isinstance(block, BulletList):
-        return "\n".join(plain_text(item) for item in block.items)
+        return "\n".join(plain_text(item, citations) for item in block.items)
     if isinstance(block, Callout):
-        return f"{block.figure}\n{plain_text(block.label)}"
+        return f"{block.figure}\n{plain_text(block.label, citations)}"
     if isinstance(block, Quote):
-        return plain_text(block.inlines) + (f"\n{block.attribution}" if block.attribution else "")
+        quote = plain_text(block.inlines, citations)
+        return quote + (f"\n{block.attribution}" if block.attribution else "")
     return "\n".join(f"{n.number}. {n.text}" for n in block.entries)

@@ -54,7 +54,8 @@ def _marker(filename: str, line: int) -> str:
 
 
 class LineMarkers(Extension):
-    """Plant a marker with the template line at the start of each literal line."""
+    """Plant a marker with the template line at the start of each literal line and
+    before each tag, so every output line can be traced to where it was written."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         filename = stream.filename or stream.name or "<template>"
@@ -66,6 +67,8 @@ class LineMarkers(Extension):
                 ]
                 yield Token(token.lineno, "data", "\n".join(marked))
             else:
+                if token.type in ("variable_begin", "block_begin"):
+                    yield Token(token.lineno, "data", _marker(filename, token.lineno))
                 yield token
 
 

@@ -145,7 +145,7 @@ class Helpers:
         if not shown:
             raise TemplateError(f"callout: fact '{view.id}' has no number; pass figure=")
         words = label or view.short or view.text
-        return Markup(f"\n!!! callout {md_escape(shown)}\n{md_escape(words)} [@{view.id}]\n!!!\n")
+        return Markup(f"!!! callout {md_escape(shown)}\n{md_escape(words)} [@{view.id}]\n!!!\n")
 
     def pullquote(self, fact: FactView | str, attribution: str | None = None) -> Markup:
         """``pullquote(f)``: the quote in a block, attributed to its speaker."""
@@ -155,11 +155,11 @@ class Helpers:
         lines = [f"> {md_escape(text)} [@{view.id}]"]
         if who:
             lines += [">", f"> \u2014 {md_escape(who)}"]
-        return Markup("\n" + "\n".join(lines) + "\n")
+        return Markup("\n".join(lines) + "\n")
 
     def notes(self, title: str = "Sources") -> Markup:
         """``notes()``: where the numbered source notes go (default: the end)."""
-        return Markup(f"\n!!! notes {md_escape(title)}\n!!!\n")
+        return Markup(f"!!! notes {md_escape(title)}\n!!!\n")
 
     def globals(self) -> dict[str, Any]:
         return {

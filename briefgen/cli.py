@@ -52,8 +52,10 @@ class BriefgenGroup(click.Group):
 @click.version_option(__version__, prog_name="briefgen")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def cli(debug: bool, quiet: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Turn a store of sourced facts into one-page policy briefs (PDF and DOCX)."""
+    ctx.obj = {"quiet": quiet}
     logging.basicConfig(
         format="%(message)s", level=logging.ERROR if quiet else logging.INFO, stream=sys.stderr
     )
@@ -163,7 +165,9 @@ def main() -> None:
     default=None,
     help="Page size  [default: the template's, else briefgen.toml's, else letter]",
 )
+@click.pass_context
 def build(
+    ctx: click.Context,
     audiences: tuple[str, ...],
     formats: tuple[str, ...],
     facts_path: Path | None,
@@ -188,6 +192,7 @@ def build(
         page_size=page_size,
     )
     result = run_build(options)
-    for brief in result.briefs:
-        for line in describe(brief, options.out_dir):
-            log.info(line)
+    if not ctx.obj["quiet"]:
+        for brief in result.briefs:
+            for line in describe(brief, options.out_dir):
+                click.echo(line)

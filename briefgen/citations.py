@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from briefgen.errors import TemplateError
 from briefgen.facts.store import FactStore
 from briefgen.model import (
     AnyBlock,
@@ -25,8 +24,8 @@ from briefgen.model import (
     Notes,
     Paragraph,
     Quote,
+    cited_fact_ids,
 )
-from briefgen.templating.helpers import unknown_fact_message
 
 
 def note_text(store: FactStore, fact_id: str) -> str:
@@ -41,26 +40,7 @@ def note_text(store: FactStore, fact_id: str) -> str:
 
 def cited_ids(document: Document) -> list[str]:
     """Fact ids in the order they are first cited."""
-    seen: dict[str, None] = {}
-    for block in document.blocks:
-        for inlines in _inline_groups(block):
-            for run in inlines:
-                if isinstance(run, Cite):
-                    for fact_id in run.fact_ids:
-                        seen.setdefault(fact_id, None)
-    return list(seen)
-
-
-def check_citations(document: Document, store: FactStore) -> None:
-    """Raise a :class:`TemplateError` at the block citing a fact the store lacks."""
-    for block in document.blocks:
-        for inlines in _inline_groups(block):
-            for run in inlines:
-                if not isinstance(run, Cite):
-                    continue
-                for fact_id in run.fact_ids:
-                    if fact_id not in store:
-                        raise TemplateError(unknown_fact_message(fact_id, store), block.location)
+    return list(dict.fromkeys(f for block in document.blocks for f in cited_fact_ids(block)))
 
 
 def number_citations(document: Document, store: FactStore) -> Document:
@@ -94,16 +74,6 @@ def number_citations(document: Document, store: FactStore) -> Document:
     if notes and not placed:
         blocks.append(Notes(document.source, entries=tuple(notes)))
     return replace(document, blocks=tuple(blocks))
-
-
-def _inline_groups(block: AnyBlock) -> list[Inlines]:
-    if isinstance(block, Heading | Paragraph | Quote):
-        return [block.inlines]
-    if isinstance(block, Callout):
-        return [block.label]
-    if isinstance(block, BulletList):
-        return list(block.items)
-    return []
 
 
 def _map_inlines(block: AnyBlock, fn: Callable[[Inlines], Inlines]) -> AnyBlock:

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, display_path
 
 log = logging.getLogger("briefgen")
 
@@ -196,3 +196,80 @@ def build(
         for brief in result.briefs:
             for line in describe(brief, options.out_dir):
                 click.echo(line)
+
+
+TEMPLATES_OPTION = click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Template folder searched first (repeatable).",
+)
+
+
+@cli.group()
+def templates() -> None:
+    """List, show and copy audience templates."""
+
+
+@templates.command("list")
+@TEMPLATES_OPTION
+def templates_list(template_dirs: tuple[Path, ...]) -> None:
+    """Each audience, where its template resolves from, and what it is for."""
+    from briefgen.templating.search import SearchPath
+
+    search = SearchPath.build(list(template_dirs), Path("."))
+    for audience in search.audiences():
+        where = display_path(audience.path) if audience.path else "?"
+        click.echo(f"{audience.name:<16} {audience.origin:<12} {where}")
+        if audience.description:
+            click.echo(f"{'':<16} {audience.description}")
+
+
+@templates.command("show")
+@TEMPLATES_OPTION
+@click.argument("name")
+def templates_show(template_dirs: tuple[Path, ...], name: str) -> None:
+    """Print the template NAME resolves to (an audience, or a file name)."""
+    from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath
+
+    search = SearchPath.build(list(template_dirs), Path("."))
+    file = name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX
+    found = search.find(file)
+    if found is None:
+        raise search.not_found(file)
+    click.echo(f"# {display_path(found[0])} ({found[1].origin})", err=True)
+    click.echo(found[0].read_text(encoding="utf-8"), nl=False)
+
+
+@templates.command("init")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(path_type=Path),
+    default=Path("templates"),
+    show_default=True,
+    help="Folder to copy the templates into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def templates_init(names: tuple[str, ...], target: Path, force: bool) -> None:
+    """Copy built-in templates (all, or the audiences NAMES) into a folder for editing."""
+    from briefgen.templating.search import SearchPath
+    from briefgen.workspace import copy_templates
+
+    search = SearchPath.build([], Path("."))
+    for path in copy_templates(search, list(names), target, force):
+        click.echo(f"wrote {display_path(path)}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: Path, force: bool) -> None:
+    """Create a new workspace in DIRECTORY: settings, sample facts and templates."""
+    from briefgen.workspace import init_workspace
+
+    written = init_workspace(directory, force)
+    click.echo(f"created a workspace in {display_path(directory)} ({len(written)} files)")
+    click.echo(f"next: cd {display_path(directory)} && briefgen build")

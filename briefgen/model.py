@@ -178,3 +178,25 @@ def block_text(block: AnyBlock, citations: bool = True) -> str:
         quote = plain_text(block.inlines, citations)
         return quote + (f"\n{block.attribution}" if block.attribution else "")
     return "\n".join(f"{n.number}. {n.text}" for n in block.entries)
+
+
+def inline_groups(block: AnyBlock) -> list[Inlines]:
+    """Every run of inlines a block holds (a list has one per item)."""
+    if isinstance(block, Heading | Paragraph | Quote):
+        return [block.inlines]
+    if isinstance(block, Callout):
+        return [block.label]
+    if isinstance(block, BulletList):
+        return list(block.items)
+    return []
+
+
+def cited_fact_ids(block: AnyBlock) -> list[str]:
+    """The fact ids a block cites, in order."""
+    return [
+        fact_id
+        for inlines in inline_groups(block)
+        for run in inlines
+        if isinstance(run, Cite)
+        for fact_id in run.fact_ids
+    ]

@@ -18,6 +18,7 @@ first bare fence of their own marker.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
@@ -40,8 +41,10 @@ from briefgen.model import (
     Paragraph,
     Quote,
     Span,
+    cited_fact_ids,
 )
 
+CitationCheck = Callable[[str], str | None]
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
 CONTAINERS = {"callout": "!", "notes": "!", "optional": ":"}
@@ -84,7 +87,10 @@ class _Walker:
     tokens: list[Token]
     lines: tuple[Location, ...]
     default: Location
+    source: list[str]
+    check: CitationCheck | None = None
     pos: int = 0
+    current: Token | None = None
     blocks: list[AnyBlock] = field(default_factory=list)
     droppable: list[Droppable] = field(default_factory=list)
     groups: int = 0
@@ -114,9 +120,24 @@ class _Walker:
         return self.tokens[start:]
 
     def add(self, block: AnyBlock) -> None:
+        if self.check is not None:
+            for fact_id in cited_fact_ids(block):
+                if (problem := self.check(fact_id)) is not None:
+                    raise TemplateError(problem, self.citation_location(fact_id, block))
         if self.droppable:
             block = replace(block, droppable=self.droppable[-1])
         self.blocks.append(block)
+
+    def citation_location(self, fact_id: str, block: AnyBlock) -> Location:
+        """The line of the block's source that holds ``[@fact_id]``."""
+        token = self.current
+        if token is None or not token.map:
+            return block.location
+        first, end = token.map
+        for index in range(first, min(end, len(self.source))):
+            if f"[@{fact_id}]" in self.source[index]:
+                return self.lines[min(index, len(self.lines) - 1)]
+        return block.location
 
     def walk(self) -> list[AnyBlock]:
         while self.pos < len(self.tokens):
@@ -124,6 +145,7 @@ class _Walker:
         return self.blocks
 
     def block(self, token: Token) -> None:
+        self.current = token
         kind = token.type
         where = self.where(token)
         if kind == "heading_open":
@@ -295,10 +317,19 @@ def _quote(where: Location, tokens: list[Token]) -> Quote:
     return Quote(where, inlines=_merge(runs), attribution=attribution)
 
 
-def parse_blocks(text: str, lines: tuple[Location, ...], default: Location) -> list[AnyBlock]:
-    """Turn Markdown into blocks, each with the template location of its first line."""
+def parse_blocks(
+    text: str,
+    lines: tuple[Location, ...],
+    default: Location,
+    check: CitationCheck | None = None,
+) -> list[AnyBlock]:
+    """Turn Markdown into blocks, each with the template location of its first line.
+
+    ``check`` is asked about every cited fact id; a message back is raised as a
+    :class:`TemplateError` at the line holding that citation.
+    """
     tokens = _parser().parse(text)
-    walker = _Walker(tokens, lines, default)
+    walker = _Walker(tokens, lines, default, text.split("\n"), check)
     blocks = walker.walk()
     if walker.droppable:
         raise TemplateError("'::: optional' is never closed with ':::'", walker.default)

@@ -201,6 +201,8 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
     text = source[line - 1].expandtabs(4)
     quoted = re.findall(r"'([^']+)'", message)
     column = next((text.find(q) for q in quoted if q in text), -1)
+    if column < 0:  # no quoted culprit: point at the last tag opened on the line
+        column = max(text.rfind("{%"), text.rfind("{{"))
     if column < 0:
         column = len(text) - len(text.lstrip())
     return f"\n    {text}\n    {' ' * column}^"

@@ -1,0 +1,80 @@
+"""The real facts store invents nothing: quotes and numbers can be found in the seeds.
+
+The seed articles live in ``shared/seeds`` beside the repository (``../shared/seeds``
+from its root; in CI a copy of ``shared/`` sits beside the clone). Without them the
+two seed tests are skipped, except on CI (``CI=true``), where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from briefgen.facts import Kind, load_store
+from briefgen.facts.store import FactStore
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+# A number as written in running text: 14,104  98.9  2017  0.02
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def normalize(text: str) -> str:
+    """Straight quotes and apostrophes, and single spaces, so line wrapping and curly
+    versus straight quotes do not hide a verbatim match."""
+    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+def missing_numbers(text: str, seed_numbers: set[str]) -> list[str]:
+    return [n for n in NUMBER.findall(text) if n not in seed_numbers]
+
+
+@pytest.fixture(scope="module")
+def seeds() -> str:
+    files = sorted(p for p in SEEDS.glob("*") if p.is_file()) if SEEDS.is_dir() else []
+    if not files:
+        reason = f"seed articles not found in {SEEDS} (a copy of shared/ beside the repository)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + "; on CI they must be there")
+        pytest.skip(reason)
+    return normalize("\n\n".join(p.read_text(encoding="utf-8") for p in files))
+
+
+@pytest.fixture(scope="module")
+def store() -> FactStore:
+    return load_store(REPO / "facts")
+
+
+def test_every_quote_is_verbatim_in_a_seed(store: FactStore, seeds: str) -> None:
+    quotes = [fact for fact in store if fact.kind is Kind.QUOTE]
+    assert quotes, "the store has no quotes to check"
+    not_found = [fact.id for fact in quotes if normalize(fact.text) not in seeds]
+    assert not_found == [], "quotes not found word for word in the seed articles"
+
+
+def test_every_number_in_a_fact_text_is_in_a_seed(store: FactStore, seeds: str) -> None:
+    seed_numbers = set(NUMBER.findall(seeds))
+    invented = {
+        fact.id: numbers
+        for fact in store
+        if (numbers := missing_numbers(normalize(fact.text), seed_numbers))
+    }
+    assert invented == {}, "numbers in fact texts that no seed article gives"
+
+
+# The two checks above must be able to fail: their helpers, on made-up text.
+
+
+def test_normalize_straightens_quotes_and_joins_lines() -> None:
+    assert normalize("  \u201cWe\u2019re\n   here\u201d\t") == '"We\'re here"'
+
+
+def test_a_number_not_in_the_seeds_is_caught() -> None:
+    seed_numbers = set(NUMBER.findall("In 2022, 14,104 pounds; 98.9 percent; 0.02 percent."))
+    text = "In 2022, 14,104 pounds and 98.9 percent, up from 14,105 in 2021 (0.02, 0.2)."
+    assert missing_numbers(text, seed_numbers) == ["14,105", "2021", "0.2"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,11 @@ def facts_show(facts_path: Path, fact_id: str) -> None:
     click.echo(show(store, store.get(fact_id)))
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C, so a killed build cleans up its temporary files."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="briefgen")
@@ -191,6 +197,7 @@ def build(
         formats=tuple(dict.fromkeys(formats)) or ("pdf", "docx"),
         page_size=page_size,
     )
+    signal.signal(signal.SIGTERM, _interrupt)
     result = run_build(options)
     if not ctx.obj["quiet"]:
         for brief in result.briefs:

@@ -28,6 +28,13 @@ def prepare_folder(folder: Path) -> None:
         raise OutputError("the output folder is not writable", Location.of(folder))
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporary files a killed build left behind (``.NAME.XXXX.tmp``)."""
+    for stale in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import assemble
-from briefgen.errors import BriefgenError, Location, ProblemList
+from briefgen.errors import BriefgenError, Location, OutputError, ProblemList
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
-from briefgen.output import prepare_folder, write_atomic
+from briefgen.output import prepare_folder, remove_stale_temporaries, write_atomic
 from briefgen.readability import body_grade
 from briefgen.settings import Settings, load_settings
 from briefgen.style import Style
@@ -107,6 +107,7 @@ def build(options: BuildOptions) -> BuildResult:
     out_dir = options.out_dir
     if out_dir.exists() and not out_dir.is_dir():
         prepare_folder(out_dir)  # raises the clear "is a file" error before any work
+    _refuse_to_write_into_inputs(options)
     renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
     result = BuildResult()
     problems: list[BriefgenError] = []
@@ -123,12 +124,24 @@ def build(options: BuildOptions) -> BuildResult:
     if problems:
         raise problems[0] if len(problems) == 1 else ProblemList(problems)
     prepare_folder(out_dir)
+    remove_stale_temporaries(out_dir)
     for brief in result.briefs:
         for fmt, data in brief.files.items():
             path = out_dir / f"{brief.audience.name}.{fmt}"
             write_atomic(path, data)
             result.written.append(path)
     return result
+
+
+def _refuse_to_write_into_inputs(options: BuildOptions) -> None:
+    out = options.out_dir.resolve()
+    inputs = [("facts", options.facts_path), *(("templates", p) for p in options.template_dirs)]
+    for what, path in inputs:
+        if path.resolve() == out:
+            raise OutputError(
+                f"the output folder is the {what} folder; choose another --out",
+                Location.of(options.out_dir),
+            )
 
 
 def describe(brief: Brief, out_dir: Path) -> list[str]:

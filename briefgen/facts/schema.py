@@ -15,7 +15,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
@@ -138,9 +138,9 @@ class Source(_Strict):
 
     id: Slug
     type: SourceType
-    title: str = Field(min_length=1, max_length=300)
-    author: str | None = None
-    publisher: str | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_printable)]
+    author: Name | None = None
+    publisher: Name | None = None
     issued: Period | None = None
     URL: str | None = Field(default=None, pattern=r"^https?://\S+$")
     accessed: dt.date | None = None
@@ -175,8 +175,24 @@ class Source(_Strict):
         return text
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+
+def _printable(value: str) -> str:
+    """Refuse characters that print as nothing or as garbage (control characters and
+    private-use code points), naming the first one."""
+    if match := _CONTROL.search(value):
+        char = match.group(0)
+        raise ValueError(
+            f"contains an unprintable character U+{ord(char):04X} at position {match.start() + 1}"
+        )
+    return value
+
+
 # A text that may stand on a printed page: one paragraph, within reason.
-BriefText = Annotated[str, Field(min_length=1, max_length=1200)]
+BriefText = Annotated[str, Field(min_length=1, max_length=1200), AfterValidator(_printable)]
+ShortText = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(_printable)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 
 
 class Fact(_Strict):
@@ -185,13 +201,13 @@ class Fact(_Strict):
     id: Slug
     kind: Kind
     text: BriefText
-    short: Annotated[str, Field(min_length=1, max_length=160)] | None = None
+    short: ShortText | None = None
     value: float | None = None
     value_max: float | None = None
     unit: str | None = Field(default=None, min_length=1, max_length=40)
-    speaker: str | None = None
-    role: str | None = None
-    organization: str | None = None
+    speaker: Name | None = None
+    role: Name | None = None
+    organization: Name | None = None
     as_of: Period
     source: Slug
     original_source: Slug | None = None

@@ -1,0 +1,578 @@
+"""Render a :class:`~briefgen.model.Document` as an editable Word file.
+
+The DOCX is laid out from the same :class:`~briefgen.style.Style` as the PDF: same
+page size and margins, same type sizes, *exact* line spacing equal to each
+``TextStyle.leading``, same space before/after and indents. Every block is written
+with a real Word paragraph style ("Heading 1", "Normal", "List Bullet", "Quote" and
+a few custom ones) so the reader can restyle the brief in Word, and every style
+spells out all of its properties so nothing leaks in from python-docx's template
+(Calibri, "space after 10pt", "line 1.15", keep-with-next, widow control).
+
+Output is reproducible: the same document and style give byte-identical bytes.
+Dates come from ``SOURCE_DATE_EPOCH`` when it is set, else a fixed date, and the
+zip is re-packed with fixed timestamps, a fixed member order and no random ids.
+
+python-docx is imported here only; the pipeline imports this module lazily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import time
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+from briefgen.errors import BriefgenError
+from briefgen.model import (
+    BulletList,
+    Callout,
+    Cite,
+    Document,
+    Heading,
+    Inlines,
+    LineBreak,
+    Metadata,
+    Notes,
+    Paragraph,
+    Quote,
+    Span,
+)
+from briefgen.style import DOCX_FONT, Style, TextStyle
+
+__all__ = ["STYLE_NAMES", "render_docx"]
+
+# The Word paragraph style used for each kind of block.
+STYLE_NAMES = {
+    "title": "Heading 1",
+    "heading": "Heading 2",
+    "body": "Normal",
+    "bullet": "List Bullet",
+    "number": "List Number",
+    "quote": "Quote",
+    "attribution": "Attribution",
+    "callout_figure": "Callout Figure",
+    "callout_label": "Callout Label",
+    "notes_heading": "Sources Heading",
+    "note": "Source Note",
+}
+
+_DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip can hold
+_ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest
+_BULLET_NUM_ID = 1
+_NUMBER_NUM_ID = 2
+
+_REL_THUMBNAIL = "relationships/metadata/thumbnail"
+_REL_DROPPED = ("relationships/stylesWithEffects", "relationships/customXml")
+
+# Characters XML 1.0 cannot hold; python-docx would raise on them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+    b'2006/docPropsVTypes"><Application>briefgen</Application><DocSecurity>0</DocSecurity>'
+    b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+
+# Schema order of the children of w:pPr (Word rejects a file whose elements are out
+# of order).
+_PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
+
+
+# --- public API ------------------------------------------------------------------
+
+
+def render_docx(document: Document, style: Style) -> bytes:
+    """Lay out ``document`` with ``style`` and return the bytes of a .docx file.
+
+    Same inputs (and the same ``SOURCE_DATE_EPOCH``) give byte-identical output.
+    """
+    epoch = _source_date_epoch()
+    word = docx.Document()
+    _drop_template_extras(word)
+    _set_settings(word)
+    _set_doc_defaults(word, style, document.metadata.language)
+    _define_styles(word, style)
+    numbering = _Numbering(word, style)
+    _set_page(word, style)
+
+    writer = _BlockWriter(word, style, numbering)
+    for block in document.blocks:
+        writer.write(block)
+    if not document.blocks:
+        word.add_paragraph(style=STYLE_NAMES["body"])
+    # A PDF frame drops the space before its first flowable; Word and LibreOffice
+    # keep it at the top of the first page, so take it off there.
+    first = word.paragraphs[0]
+    if first.style is not None and first.style.paragraph_format.space_before:
+        first.paragraph_format.space_before = Twips(0)
+
+    _set_core_properties(word, document.metadata, epoch)
+    raw = io.BytesIO()
+    word.save(raw)
+    return _repack(raw.getvalue(), epoch)
+
+
+# --- units and small XML helpers -----------------------------------------------
+
+
+def _twips(points: float) -> str:
+    return str(round(points * 20))
+
+
+def _half_points(points: float) -> str:
+    return str(round(points * 2))
+
+
+def _hex(color: tuple[int, int, int]) -> str:
+    return "{:02X}{:02X}{:02X}".format(*color)
+
+
+def _el(tag: str, children: Iterable[Any] = (), **attrs: str) -> Any:
+    """A new ``w:`` element; keyword ``val`` becomes ``w:val`` and so on."""
+    element = OxmlElement(f"w:{tag}")
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    for child in children:
+        element.append(child)
+    return element
+
+
+def _replace_child(parent: Any, tag: str, new: Any) -> None:
+    """Remove every ``tag`` child of ``parent`` and append ``new`` (if not None)."""
+    for old in parent.findall(qn(f"w:{tag}")):
+        parent.remove(old)
+    if new is not None:
+        parent.append(new)
+
+
+def _sort_children(parent: Any, order: Sequence[str]) -> None:
+    rank = {qn(f"w:{tag}"): i for i, tag in enumerate(order)}
+    children = list(parent)
+    children.sort(key=lambda child: rank.get(child.tag, len(rank)))
+    for child in children:
+        parent.append(child)  # appending an existing child moves it to the end
+
+
+def _fonts() -> Any:
+    return _el("rFonts", ascii=DOCX_FONT, hAnsi=DOCX_FONT, eastAsia=DOCX_FONT, cs=DOCX_FONT)
+
+
+def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> Any:
+    """Every paragraph property briefgen cares about, spelled out explicitly."""
+    indent = {"left": _twips(ts.indent_left), "right": _twips(ts.indent_right)}
+    if hanging:
+        indent["hanging"] = _twips(hanging)
+    else:
+        indent["firstLine"] = "0"
+    children = [
+        _el("keepNext", val="0"),
+        _el("keepLines", val="0"),
+        _el("pageBreakBefore", val="0"),
+        _el("widowControl", val="0"),
+        _el("suppressAutoHyphens"),
+        _el(
+            "spacing",
+            before=_twips(ts.space_before),
+            after=_twips(ts.space_after),
+            line=_twips(ts.leading),
+            lineRule="exact",
+        ),
+        _el("ind", **indent),
+        _el("contextualSpacing", val="0"),
+        _el("jc", val="left"),
+    ]
+    if outline is not None:
+        children.append(_el("outlineLvl", val=str(outline)))
+    return _el("pPr", children)
+
+
+def _rpr(ts: TextStyle) -> Any:
+    bold = "1" if ts.bold else "0"
+    italic = "1" if ts.italic else "0"
+    return _el(
+        "rPr",
+        [
+            _fonts(),
+            _el("b", val=bold),
+            _el("bCs", val=bold),
+            _el("i", val=italic),
+            _el("iCs", val=italic),
+            _el("color", val=_hex(ts.color)),
+            _el("kern", val="0"),
+            _el("sz", val=_half_points(ts.size)),
+            _el("szCs", val=_half_points(ts.size)),
+        ],
+    )
+
+
+# --- package, settings, defaults and styles ------------------------------------
+
+
+def _drop_template_extras(word: Any) -> None:
+    """Leave out template parts that would be stale or misleading in a brief.
+
+    The thumbnail shows python-docx's empty page, ``stylesWithEffects`` is a stale
+    Word 2010 copy of the template's styles, and the custom XML is an empty
+    bibliography store.
+    """
+    package_rels = word.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith(_REL_THUMBNAIL):
+            package_rels.pop(rid)
+    part_rels = word.part.rels
+    for rid, rel in list(part_rels.items()):
+        if rel.reltype.endswith(_REL_DROPPED):
+            part_rels.pop(rid)
+
+
+def _set_settings(word: Any) -> None:
+    """No hyphenation, Word 2013+ layout, and none of the template's revision ids."""
+    settings = word.settings.element
+    for tag in ("rsids", "savePreviewPicture", "proofState", "autoHyphenation"):
+        _replace_child(settings, tag, None)
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    hyphenation = _el("autoHyphenation", val="false")
+    if tab_stop is not None:
+        tab_stop.addnext(hyphenation)
+    else:
+        settings.insert(0, hyphenation)
+
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = _el("compat")
+        settings.append(compat)  # the template always has one; order is moot here
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+def _set_doc_defaults(word: Any, style: Style, language: str) -> None:
+    """Arial, the body size and zero spacing as the defaults everything inherits."""
+    styles = word.styles.element
+    _replace_child(styles, "docDefaults", None)
+    body = style.body
+    run_defaults = _el(
+        "rPr",
+        [
+            _fonts(),
+            _el("kern", val="0"),
+            _el("sz", val=_half_points(body.size)),
+            _el("szCs", val=_half_points(body.size)),
+            _el("lang", val=language),
+        ],
+    )
+    paragraph_defaults = _el(
+        "pPr",
+        [
+            _el("widowControl", val="0"),
+            _el("suppressAutoHyphens"),
+            _el("spacing", before="0", after="0", line="240", lineRule="auto"),
+        ],
+    )
+    defaults = _el(
+        "docDefaults",
+        [_el("rPrDefault", [run_defaults]), _el("pPrDefault", [paragraph_defaults])],
+    )
+    styles.insert(0, defaults)
+
+    # The template's styles name theme fonts (Calibri, Cambria), which override an
+    # explicit font; drop those references so every style falls back to Arial.
+    theme_attrs = [qn(f"w:{a}") for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attr in theme_attrs:
+            fonts.attrib.pop(attr, None)
+    for rsid in list(styles.iter(qn("w:rsid"))):
+        rsid.getparent().remove(rsid)
+
+
+def _get_or_add_style(word: Any, name: str) -> Any:
+    try:
+        return word.styles[name]
+    except KeyError:
+        new = word.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        new.base_style = word.styles["Normal"]
+        new.quick_style = True
+        return new
+
+
+def _define_styles(word: Any, style: Style) -> None:
+    """Give each briefgen paragraph style exactly the measurements of the Style."""
+    plan: list[tuple[str, TextStyle, float, int | None, str]] = [
+        # (style key, text style, hanging indent, outline level, next style key)
+        ("body", style.body, 0.0, None, "body"),
+        ("title", style.title, 0.0, 0, "body"),
+        ("heading", style.heading, 0.0, 1, "body"),
+        ("bullet", style.list_item, style.bullet_indent, None, "bullet"),
+        ("number", style.list_item, style.bullet_indent, None, "number"),
+        ("quote", style.quote, 0.0, None, "attribution"),
+        ("attribution", style.attribution, 0.0, None, "body"),
+        ("callout_figure", style.callout_figure, 0.0, None, "callout_label"),
+        ("callout_label", style.callout_label, 0.0, None, "body"),
+        ("notes_heading", style.notes_heading, 0.0, None, "note"),
+        ("note", style.note, 0.0, None, "note"),
+    ]
+    made = {key: _get_or_add_style(word, STYLE_NAMES[key]) for key, *_ in plan}
+    for key, text_style, hanging, outline, next_key in plan:
+        element = made[key].element
+        pPr = _ppr(text_style, hanging=hanging, outline=outline)
+        if key in ("bullet", "number"):
+            num_id = _BULLET_NUM_ID if key == "bullet" else _NUMBER_NUM_ID
+            pPr.append(_el("numPr", [_el("ilvl", val="0"), _el("numId", val=str(num_id))]))
+            _sort_children(pPr, _PPR_ORDER)
+        _replace_child(element, "pPr", pPr)
+        _replace_child(element, "rPr", _rpr(text_style))
+        if key != "body":
+            made[key].next_paragraph_style = made[next_key]
+
+
+class _Numbering:
+    """The bullet and number list definitions, indented like the PDF's lists.
+
+    The template's own list definitions are replaced. "List Bullet" and "List
+    Number" point at ``numId`` 1 and 2; every ordered list gets its own ``numId``
+    that restarts at 1.
+    """
+
+    def __init__(self, word: Any, style: Style) -> None:
+        self._root = word.part.numbering_part.element
+        for child in list(self._root):
+            self._root.remove(child)
+        item = style.list_item
+        self._root.append(self._abstract(0, "bullet", "\u2022", item, style.bullet_indent))
+        self._root.append(self._abstract(1, "decimal", "%1.", item, style.bullet_indent))
+        self._root.append(self._num(_BULLET_NUM_ID, 0))
+        self._root.append(self._num(_NUMBER_NUM_ID, 1))
+        self._next_id = _NUMBER_NUM_ID + 1
+
+    @staticmethod
+    def _abstract(ident: int, fmt: str, text: str, item: TextStyle, hanging: float) -> Any:
+        level = _el(
+            "lvl",
+            [
+                _el("start", val="1"),
+                _el("numFmt", val=fmt),
+                _el("suff", val="tab"),
+                _el("lvlText", val=text),
+                _el("lvlJc", val="left"),
+                _el(
+                    "pPr",
+                    [_el("ind", left=_twips(item.indent_left), hanging=_twips(hanging))],
+                ),
+                _el("rPr", [_fonts(), _el("b", val="0"), _el("i", val="0")]),
+            ],
+            ilvl="0",
+        )
+        return _el(
+            "abstractNum",
+            [_el("multiLevelType", val="singleLevel"), level],
+            abstractNumId=str(ident),
+        )
+
+    @staticmethod
+    def _num(num_id: int, abstract_id: int, restart: bool = False) -> Any:
+        children = [_el("abstractNumId", val=str(abstract_id))]
+        if restart:
+            children.append(_el("lvlOverride", [_el("startOverride", val="1")], ilvl="0"))
+        return _el("num", children, numId=str(num_id))
+
+    def restart_numbers(self) -> int:
+        """A fresh ``numId`` for one ordered list, counting from 1."""
+        num_id = self._next_id
+        self._next_id += 1
+        self._root.append(self._num(num_id, 1, restart=True))
+        return num_id
+
+
+def _set_page(word: Any, style: Style) -> None:
+    section = word.sections[0]
+    section.page_width = Twips(round(style.page_width * 20))
+    section.page_height = Twips(round(style.page_height * 20))
+    margin = Twips(round(style.margin * 20))
+    section.top_margin = section.bottom_margin = margin
+    section.left_margin = section.right_margin = margin
+    section.header_distance = section.footer_distance = Twips(432)  # 0.3 in
+    section.gutter = Twips(0)
+    for attr in list(section._sectPr.attrib):
+        if "rsid" in attr:
+            del section._sectPr.attrib[attr]
+
+
+# --- blocks ----------------------------------------------------------------------
+
+
+class _BlockWriter:
+    """Appends one model block at a time to the Word body."""
+
+    def __init__(self, word: Any, style: Style, numbering: _Numbering) -> None:
+        self._word = word
+        self._style = style
+        self._numbering = numbering
+
+    def _paragraph(self, key: str, inlines: Inlines = ()) -> Any:
+        paragraph = self._word.add_paragraph(style=STYLE_NAMES[key])
+        _add_inlines(paragraph, inlines)
+        return paragraph
+
+    def _end_block(self, paragraph: Any) -> None:
+        """Give a block's last paragraph the body's space after, as the PDF does."""
+        paragraph.paragraph_format.space_after = Twips(round(self._style.body.space_after * 20))
+
+    def write(self, block: object) -> None:
+        if isinstance(block, Heading):
+            self._paragraph("title" if block.level <= 1 else "heading", block.inlines)
+        elif isinstance(block, Paragraph):
+            self._paragraph("body", block.inlines)
+        elif isinstance(block, BulletList):
+            self._list(block)
+        elif isinstance(block, Callout):
+            self._paragraph("callout_figure", (Span(block.figure),))
+            self._paragraph("callout_label", block.label)
+        elif isinstance(block, Quote):
+            quote = self._paragraph("quote", block.inlines)
+            if block.attribution:
+                self._paragraph("attribution", (Span(f"\u2014 {block.attribution}"),))
+            else:
+                self._end_block(quote)
+        elif isinstance(block, Notes):
+            self._paragraph("notes_heading", (Span(block.title),))
+            for note in block.entries:
+                self._paragraph("note", (Span(f"{note.number}. {note.text}"),))
+        else:  # pragma: no cover - the model has no other blocks
+            raise TypeError(f"cannot render {type(block).__name__} as DOCX")
+
+    def _list(self, block: BulletList) -> None:
+        """One paragraph per item; items are spaced by the list style, and the last
+        carries the body's space after, so the list ends like a paragraph."""
+        num_id = self._numbering.restart_numbers() if block.ordered else None
+        paragraph = None
+        for item in block.items:
+            paragraph = self._paragraph("number" if block.ordered else "bullet", item)
+            if num_id is not None:
+                pPr = paragraph._p.get_or_add_pPr()
+                pPr.append(_el("numPr", [_el("ilvl", val="0"), _el("numId", val=str(num_id))]))
+                _sort_children(pPr, _PPR_ORDER)
+        if paragraph is not None:
+            self._end_block(paragraph)
+
+
+def _add_inlines(paragraph: Any, inlines: Inlines) -> None:
+    for item in inlines:
+        if isinstance(item, Span):
+            if not item.text:
+                continue
+            run = paragraph.add_run(_XML_INVALID.sub("", item.text))
+            if item.bold:
+                run.bold = True
+            if item.italic:
+                run.italic = True
+        elif isinstance(item, Cite):
+            if not item.label:
+                continue
+            run = paragraph.add_run(item.label)
+            run.font.superscript = True
+        elif isinstance(item, LineBreak):
+            paragraph.add_run().add_break()
+
+
+# --- properties and packaging ----------------------------------------------------
+
+
+def _source_date_epoch() -> int | None:
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BriefgenError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
+        ) from None
+
+
+def _set_core_properties(word: Any, metadata: Metadata, epoch: int | None) -> None:
+    when = _DEFAULT_DATE if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC)
+    props = word.core_properties
+    props.title = metadata.title
+    props.author = metadata.author
+    props.last_modified_by = metadata.author
+    props.subject = metadata.subject
+    props.keywords = ", ".join(metadata.keywords)
+    props.language = metadata.language
+    props.comments = ""
+    props.category = ""
+    props.revision = 1
+    # python-docx writes these as UTC "Z" times and wants naive or aware datetimes.
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def _repack(data: bytes, epoch: int | None) -> bytes:
+    """Re-zip with fixed timestamps, order and attributes so output is reproducible."""
+    stamp = _ZIP_EPOCH_MIN if epoch is None else min(max(epoch, _ZIP_EPOCH_MIN), _ZIP_EPOCH_MAX)
+    date_time = time.gmtime(stamp)[:6]
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members["docProps/app.xml"] = _APP_XML
+    first = "[Content_Types].xml"
+    names = [first, *sorted(name for name in members if name != first)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, members[name], compresslevel=6)
+    return out.getvalue()

@@ -1,0 +1,435 @@
+"""The DOCX renderer: real Word styles, Arial, exact spacing, reproducible bytes,
+and (with LibreOffice) the page count a reader will see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.enum.text import WD_LINE_SPACING
+from docx.oxml.ns import qn
+from office import docx_page_count, libreoffice, requires_libreoffice
+
+from briefgen.errors import BriefgenError, Location
+from briefgen.model import (
+    AnyBlock,
+    BulletList,
+    Callout,
+    Cite,
+    Document,
+    Heading,
+    LineBreak,
+    Metadata,
+    Note,
+    Notes,
+    Paragraph,
+    Quote,
+    Span,
+)
+from briefgen.renderers.docx import STYLE_NAMES, render_docx
+from briefgen.style import DOCX_FONT, Style, TextStyle
+
+__all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
+
+HERE = Location("t.md", 1)
+LOREM = (
+    "Schools in the district report that water fountains were shut off after testing "
+    "found lead above the action level, and that filters installed since have restored "
+    "safe drinking water in most buildings at a modest cost per student. "
+)
+
+
+def _doc(*blocks: AnyBlock, metadata: Metadata | None = None) -> Document:
+    return Document(
+        name="t",
+        blocks=blocks,
+        metadata=metadata or Metadata(title="T"),
+        source=HERE,
+    )
+
+
+def sample() -> Document:
+    """One of every block, with citations, emphasis and a line break."""
+    return _doc(
+        Heading(HERE, 1, (Span("Clean water for every school"),)),
+        Paragraph(
+            HERE,
+            (
+                Span("Nearly "),
+                Span("one in five", bold=True),
+                Span(" schools lack safe water"),
+                Cite(("f1",), (1,)),
+                Span(" and "),
+                Span("repairs are cheap", italic=True),
+                Cite(("f2", "f3"), (3, 2)),
+                Span("."),
+                LineBreak(),
+                Span("Second line."),
+            ),
+        ),
+        Callout(HERE, "42%", (Span("of rural schools report lead"), Cite(("f3",), (3,)))),
+        Heading(HERE, 2, (Span("What we ask"),)),
+        BulletList(HERE, ((Span("Fund filters"),), (Span("Test twice a year"),))),
+        BulletList(HERE, ((Span("First"),), (Span("Second"),)), ordered=True),
+        BulletList(HERE, ((Span("Again first"),),), ordered=True),
+        Quote(HERE, (Span("Attendance went up."),), attribution="Principal, Lincoln Elementary"),
+        Quote(HERE, (Span("No one said this."),)),
+        Notes(HERE, "Sources", (Note(1, "EPA survey, 2023."), Note(2, "GAO-24-1."))),
+        metadata=Metadata(
+            title="Clean water",
+            author="Jane Doe",
+            subject="Water in schools",
+            keywords=("water", "schools"),
+            language="en-GB",
+        ),
+    )
+
+
+def long_document(paragraphs: int = 40) -> Document:
+    """About three letter pages of body text."""
+    body = tuple(Paragraph(HERE, (Span(f"{i}. " + LOREM * 2),)) for i in range(paragraphs))
+    return _doc(Heading(HERE, 1, (Span("Long"),)), *body)
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    yield
+
+
+def read(data: bytes) -> Any:
+    return docx.Document(io.BytesIO(data))
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def style_element(word: Any, name: str) -> Any:
+    return word.styles[name].element
+
+
+def twips(points: float) -> str:
+    return str(round(points * 20))
+
+
+# --- structure and styles --------------------------------------------------------
+
+
+def test_blocks_use_real_word_styles() -> None:
+    word = read(render_docx(sample(), Style()))
+    names = [p.style.name for p in word.paragraphs]
+    assert names == [
+        "Heading 1",
+        "Normal",
+        "Callout Figure",
+        "Callout Label",
+        "Heading 2",
+        "List Bullet",
+        "List Bullet",
+        "List Number",
+        "List Number",
+        "List Number",
+        "Quote",
+        "Attribution",
+        "Quote",
+        "Sources Heading",
+        "Source Note",
+        "Source Note",
+    ]
+    texts = [p.text for p in word.paragraphs]
+    assert texts[0] == "Clean water for every school"
+    assert texts[2] == "42%"
+    assert texts[11] == "\u2014 Principal, Lincoln Elementary"
+    assert texts[13:] == ["Sources", "1. EPA survey, 2023.", "2. GAO-24-1."]
+
+
+def test_citations_are_superscript_note_numbers_and_emphasis_is_kept() -> None:
+    word = read(render_docx(sample(), Style()))
+    runs = word.paragraphs[1].runs
+    supers = [r.text for r in runs if r.font.superscript]
+    assert supers == ["1", "2,3"]
+    assert [r.text for r in runs if r.bold] == ["one in five"]
+    assert [r.text for r in runs if r.italic] == ["repairs are cheap"]
+    # No spaces are added around a citation.
+    assert word.paragraphs[1].text.startswith("Nearly one in five schools lack safe water1 and")
+    assert word.paragraphs[1]._p.findall(f".//{qn('w:br')}")
+    label = word.paragraphs[3].runs
+    assert [r.text for r in label if r.font.superscript] == ["3"]
+
+
+def test_a_citation_without_numbers_adds_no_run() -> None:
+    doc = _doc(Paragraph(HERE, (Span("Text"), Cite(("f1",)))))
+    word = read(render_docx(doc, Style()))
+    assert [r.text for r in word.paragraphs[0].runs] == ["Text"]
+
+
+@pytest.mark.parametrize(
+    ("key", "attr", "hanging"),
+    [
+        ("body", "body", 0.0),
+        ("title", "title", 0.0),
+        ("heading", "heading", 0.0),
+        ("bullet", "list_item", None),
+        ("number", "list_item", None),
+        ("quote", "quote", 0.0),
+        ("attribution", "attribution", 0.0),
+        ("callout_figure", "callout_figure", 0.0),
+        ("callout_label", "callout_label", 0.0),
+        ("notes_heading", "notes_heading", 0.0),
+        ("note", "note", 0.0),
+    ],
+)
+@pytest.mark.parametrize("body_size", [11.0, 9.5])
+def test_each_style_has_the_style_measurements(
+    key: str, attr: str, hanging: float | None, body_size: float
+) -> None:
+    style = Style(body_size=body_size)
+    text: TextStyle = getattr(style, attr)
+    if hanging is None:
+        hanging = style.bullet_indent
+    word = read(render_docx(sample(), style))
+    word_style = word.styles[STYLE_NAMES[key]]
+
+    # Through python-docx's reading of the style ...
+    fmt = word_style.paragraph_format
+    assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert fmt.line_spacing.pt == pytest.approx(text.leading, abs=0.05)
+    assert fmt.space_before.pt == pytest.approx(text.space_before, abs=0.05)
+    assert fmt.space_after.pt == pytest.approx(text.space_after, abs=0.05)
+    assert fmt.left_indent.pt == pytest.approx(text.indent_left, abs=0.05)
+    assert fmt.right_indent.pt == pytest.approx(text.indent_right, abs=0.05)
+    assert fmt.first_line_indent.pt == pytest.approx(-hanging, abs=0.05)
+    assert fmt.widow_control is False
+    assert fmt.keep_with_next is False
+    assert fmt.keep_together is False
+    font = word_style.font
+    assert font.name == DOCX_FONT
+    assert font.size.pt == text.size
+    assert font.bold is text.bold
+    assert font.italic is text.italic
+    assert tuple(font.color.rgb) == text.color
+
+    # ... and in the XML itself.
+    element = word_style.element
+    spacing = element.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    assert spacing.get(qn("w:lineRule")) == "exact"
+    assert spacing.get(qn("w:line")) == twips(text.leading)
+    fonts = element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        assert fonts.get(qn(f"w:{slot}")) == DOCX_FONT
+
+
+def test_nothing_inherits_the_template_fonts_or_spacing() -> None:
+    parts = members(render_docx(sample(), Style()))
+    styles = parts["word/styles.xml"].decode()
+    assert "Theme=" not in styles and "cstheme" not in styles
+    assert "Calibri" not in styles and "Cambria" not in styles
+    word = read(render_docx(sample(), Style()))
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f".//{qn('w:rPrDefault')}//{qn('w:rFonts')}")
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        assert fonts.get(qn(f"w:{slot}")) == DOCX_FONT
+    spacing = defaults.find(f".//{qn('w:pPrDefault')}//{qn('w:spacing')}")
+    assert spacing.get(qn("w:after")) == "0"
+    assert spacing.get(qn("w:before")) == "0"
+    assert spacing.get(qn("w:line")) == "240"
+    assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
+    # LibreOffice drops list items' spacing when the autospacing attributes appear.
+    assert "Autospacing" not in styles
+
+
+def test_block_endings_take_the_body_space_after() -> None:
+    style = Style()
+    word = read(render_docx(sample(), style))
+    paragraphs = word.paragraphs
+    after = [p.paragraph_format.space_after for p in paragraphs]
+    body_after = pytest.approx(style.body.space_after, abs=0.05)
+    # Last item of each list, and a quote with no attribution.
+    for index in (6, 8, 9, 12):
+        assert after[index].pt == body_after
+    for index in (5, 7, 10):
+        assert after[index] is None  # from the style: list_item / quote spacing
+
+
+def test_the_first_paragraph_has_no_space_before() -> None:
+    """As at the top of a PDF frame, where reportlab drops the space before."""
+    doc = _doc(Heading(HERE, 2, (Span("Starts with a heading"),)), Heading(HERE, 2, (Span("x"),)))
+    first, second = read(render_docx(doc, Style())).paragraphs
+    assert first.paragraph_format.space_before == 0
+    assert second.paragraph_format.space_before is None  # from the style
+    assert second.style.paragraph_format.space_before.pt == pytest.approx(
+        Style().heading.space_before, abs=0.05
+    )
+
+
+def test_lists_indent_like_the_pdf_and_ordered_lists_restart() -> None:
+    style = Style()
+    data = render_docx(sample(), style)
+    numbering = members(data)["word/numbering.xml"].decode()
+    left, hanging = twips(style.list_item.indent_left), twips(style.bullet_indent)
+    indent = f'<w:ind w:left="{left}" w:hanging="{hanging}"/>'
+    assert numbering.count(indent) == 2  # bullet and decimal definitions
+    assert 'w:lvlText w:val="\u2022"' in numbering
+    assert 'w:lvlText w:val="%1."' in numbering
+    word = read(data)
+    num_ids = [
+        p._p.find(f".//{qn('w:numId')}").get(qn("w:val"))
+        for p in word.paragraphs
+        if p.style.name == "List Number"
+    ]
+    assert num_ids[0] == num_ids[1] != num_ids[2]
+    assert numbering.count('<w:startOverride w:val="1"/>') == 2
+
+
+def test_no_hyphenation_and_current_word_layout() -> None:
+    settings = members(render_docx(sample(), Style()))["word/settings.xml"].decode()
+    assert '<w:autoHyphenation w:val="false"/>' in settings
+    assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
+
+
+# --- page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_size", ["letter", "a4"])
+def test_page_size_and_margins(page_size: str) -> None:
+    style = Style(page_size=page_size)  # type: ignore[arg-type]
+    word = read(render_docx(sample(), style))
+    (section,) = word.sections
+    assert section.page_width.pt == pytest.approx(style.page_width, abs=0.05)
+    assert section.page_height.pt == pytest.approx(style.page_height, abs=0.05)
+    for margin in (
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    ):
+        assert margin.pt == pytest.approx(style.margin, abs=0.05)
+    assert section.header_distance.inches == pytest.approx(0.3)
+    assert section.footer_distance.inches == pytest.approx(0.3)
+    assert section.gutter == 0
+    # No header or footer at all.
+    assert section._sectPr.find(qn("w:headerReference")) is None
+    assert section._sectPr.find(qn("w:footerReference")) is None
+
+
+def test_a4_is_the_standard_word_a4() -> None:
+    data = render_docx(sample(), Style(page_size="a4"))
+    assert b'<w:pgSz w:w="11906" w:h="16838"/>' in members(data)["word/document.xml"]
+
+
+# --- properties and reproducibility ----------------------------------------------
+
+
+def test_core_properties() -> None:
+    props = read(render_docx(sample(), Style())).core_properties
+    assert props.title == "Clean water"
+    assert props.author == "Jane Doe"
+    assert props.subject == "Water in schools"
+    assert props.keywords == "water, schools"
+    assert props.language == "en-GB"
+    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    assert props.created == fixed
+    assert props.modified == fixed
+    assert props.last_printed == fixed
+    assert "python-docx" not in (props.comments or "")
+
+
+def test_output_is_byte_identical() -> None:
+    assert render_docx(sample(), Style()) == render_docx(sample(), Style())
+
+
+def test_source_date_epoch_sets_every_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    default = render_docx(sample(), Style())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = render_docx(sample(), Style())
+    assert first == render_docx(sample(), Style())
+    assert first != default
+    when = dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+    props = read(first).core_properties
+    assert props.created == props.modified == props.last_printed == when
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_a_bad_source_date_epoch_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(BriefgenError, match="SOURCE_DATE_EPOCH"):
+        render_docx(sample(), Style())
+
+
+def test_zip_is_clean_and_ordered() -> None:
+    data = render_docx(sample(), Style())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+    names = [info.filename for info in infos]
+    assert names[0] == "[Content_Types].xml"
+    assert names[1:] == sorted(names[1:])
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert not any("thumbnail" in n or "stylesWithEffects" in n or "customXml" in n for n in names)
+    for name, content in members(data).items():
+        if name.endswith((".xml", ".rels")):
+            assert b"w:rsid" not in content, name
+    assert b"<Application>briefgen</Application>" in members(data)["docProps/app.xml"]
+
+
+def test_an_empty_document_still_opens() -> None:
+    word = read(render_docx(_doc(), Style()))
+    assert len(word.paragraphs) == 1
+
+
+# --- with LibreOffice ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def office_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One LibreOffice profile and font cache for the module's conversions."""
+    return tmp_path_factory.mktemp("office")
+
+
+def _pages(document: Document, style: Style, workdir: Path, name: str) -> tuple[int, set[str]]:
+    path = workdir / f"{name}.docx"
+    path.write_bytes(render_docx(document, style))
+    return docx_page_count(path, workdir)
+
+
+@requires_libreoffice
+@pytest.mark.parametrize("page_size", ["letter", "a4"])
+def test_short_brief_is_one_page_in_liberation_sans(office_dir: Path, page_size: str) -> None:
+    style = Style(page_size=page_size)  # type: ignore[arg-type]
+    pages, fonts = _pages(sample(), style, office_dir, f"short-{page_size}")
+    assert pages == 1
+    assert fonts, "the converted PDF names no fonts"
+    assert all(font.startswith("LiberationSans") for font in fonts), fonts
+    assert not any("DejaVu" in font for font in fonts), fonts
+
+
+@requires_libreoffice
+def test_long_document_is_several_pages(office_dir: Path) -> None:
+    pages, _ = _pages(long_document(), Style(), office_dir, "long")
+    assert pages >= 2
+
+
+@requires_libreoffice
+def test_line_heights_are_exact(office_dir: Path) -> None:
+    """37 one-line paragraphs: 36 x (leading + space after) + one leading.
+
+    With a frame 0.05pt taller than that they fit on one page; 0.05pt shorter and
+    the last one moves over. The last paragraph's space after need not fit.
+    """
+    style = Style()
+    per_paragraph = style.body.leading + style.body.space_after
+    needed = 36 * per_paragraph + style.body.leading  # 706.75pt
+    paragraphs = _doc(*(Paragraph(HERE, (Span(f"Line {i}"),)) for i in range(37)))
+    fits = Style(margin=(style.page_height - needed - 0.05) / 2)
+    tight = Style(margin=(style.page_height - needed + 0.05) / 2)
+    assert _pages(paragraphs, fits, office_dir, "fits")[0] == 1
+    assert _pages(paragraphs, tight, office_dir, "tight")[0] == 2

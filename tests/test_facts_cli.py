@@ -24,17 +24,7 @@ CASES = Path(__file__).resolve().parent / "facts_cases"
 
 # Cases whose .expected file holds the behaviour we want but the loader does not give
 # yet. Each runs as a strict xfail: when the bug is fixed, remove its line here.
-KNOWN_BUGS = {
-    "as-of-impossible-date": "an unquoted date YAML cannot build (2023-02-30) crashes the "
-    "loader ('internal error: ValueError') instead of being reported at its line "
-    "(yamlfile._Builder only catches ConstructorError)",
-    "issued-future": "a source's future 'issued' is reported at the source's first line, "
-    "not at its 'issued:' line",
-    "statistic-value-not-finite": "value: .nan / .inf pass 'facts check' but crash "
-    "'facts show' (format_number cannot convert them); the schema should reject them",
-    "unclosed-quote": "an unclosed quote is reported at the end of the file (line 11), "
-    "not where the quote opens (line 4)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def invoke(*args: str) -> Result:

@@ -369,11 +369,6 @@ def test_one_in(percent: float, words: str) -> None:
 ONE_IN = re.compile(r"^(?:about |nearly |more than )?([\d,]+) in ([\d,]+)$")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one_in bug: 4.26–6.99% gives 'more than 0 in 10' and 99.5–99.99% gives "
-    "'10 in 10' / 'about 100 in 100', i.e. none or all of a partial share",
-)
 def test_one_in_never_says_none_or_all_of_a_partial_share() -> None:
     wrong = {}
     for hundredths in range(1, 10_000):

@@ -48,16 +48,23 @@ def format_value(fact: Fact) -> str:
 
 def one_in(percent: float) -> str:
     """A percentage in words people picture: 0.02 -> ``1 in 5,000``, 50 -> ``5 in 10``,
-    86 -> ``more than 8 in 10``, 49 -> ``nearly 5 in 10``, 98.9 -> ``about 99 in 100``."""
+    86 -> ``more than 8 in 10``, 49 -> ``nearly 5 in 10``, 98.9 -> ``about 99 in 100``.
+
+    The count is never "0 in" or "all in" for a share strictly between 0 and 100.
+    """
     if percent <= 0 or percent >= 100:
         return f"{format_number(percent)}%"
     if percent < 50:
         n = 100 / percent
         if math.isclose(n, round(n), rel_tol=0.02):
             return f"1 in {format_number(round(n))}"
+        if percent < 10:
+            return f"about 1 in {format_number(round(n))}"
     tenths = percent / 10
-    if math.isclose(tenths, round(tenths), abs_tol=0.05):
+    if math.isclose(tenths, round(tenths), abs_tol=0.05) and 0 < round(tenths) < 10:
         return f"{round(tenths)} in 10"
+    if percent >= 99:
+        return "more than 99 in 100"
     if percent > 90:
         return f"about {round(percent)} in 100"
     if tenths - math.floor(tenths) >= 0.7:

@@ -119,9 +119,10 @@ def _register(
         ]
     table[entry_id] = entry
     locations[entry_id] = where
+    fields = store.source_field_locations if isinstance(entry, Source) else store.field_locations
     for name in type(entry).model_fields:
         if (*loc, name) in doc.lines:
-            store.field_locations[(entry_id, name)] = doc.location((*loc, name))
+            fields[(entry_id, name)] = doc.location((*loc, name))
     return []
 
 
@@ -195,7 +196,7 @@ def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
             problems.append(
                 FactsError(
                     f"issued: {source.issued} is in the future (today is {today})",
-                    store.source_locations[source.id],
+                    store.where_source(source.id, "issued"),
                 )
             )
     return problems

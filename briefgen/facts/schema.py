@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -226,7 +227,8 @@ class Fact(_Strict):
     def _number(cls, value: Any) -> Any:
         # YAML reads "86%" or "26,700" as strings; say what is expected instead of
         # pydantic's generic float message.
-        if isinstance(value, bool) or (value is not None and not isinstance(value, int | float)):
+        plain = isinstance(value, int | float) and not isinstance(value, bool)
+        if value is not None and (not plain or not math.isfinite(value)):
             raise ValueError(f"expected a plain number such as 86 or 26700, got {value!r}")
         return value
 

@@ -20,6 +20,7 @@ class FactStore:
     locations: dict[str, Location] = field(default_factory=dict)
     source_locations: dict[str, Location] = field(default_factory=dict)
     field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    source_field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts.values())
@@ -35,6 +36,12 @@ class FactStore:
         if field_name and (fact_id, field_name) in self.field_locations:
             return self.field_locations[(fact_id, field_name)]
         return self.locations[fact_id]
+
+    def where_source(self, source_id: str, field_name: str | None = None) -> Location:
+        """Where a source (or one of its fields) was written."""
+        if field_name and (source_id, field_name) in self.source_field_locations:
+            return self.source_field_locations[(source_id, field_name)]
+        return self.source_locations[source_id]
 
     def get(self, fact_id: str) -> Fact:
         """The fact with this id; KeyError when there is none."""

@@ -68,7 +68,12 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ValueError:
+            # A plain scalar YAML resolves as a date it cannot build (2023-02-30):
+            # hand the text on, so the field's own check says what is wrong.
+            return node.value
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -96,10 +101,21 @@ def read_yaml(path: Path) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # "while scanning a quoted scalar" marks where the quote opened: that is the
+        # line to fix, not the end of the file where the scanner gave up.
+        opened = (
+            exc.context is not None
+            and exc.context.startswith("while scanning")
+            and exc.context_mark is not None
+            and exc.problem_mark is not None
+            and exc.context_mark.line != exc.problem_mark.line
+        )
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         column = f", column {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
+        if opened:
+            problem = f"{exc.context}, {problem}"
         if "'\\t'" in problem:
             problem += " (indent with spaces, not tabs)"
         raise FactsError(f"YAML: {problem}{column}", Location.of(path, line)) from None

@@ -17,7 +17,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from briefgen.errors import LayoutError
 from briefgen.fonts import FALLBACK_FILES, FAMILY_FILES, font_dir
@@ -150,6 +150,8 @@ def _paragraph_style(name: str, text: TextStyle, **extra: object) -> ParagraphSt
         allowWidows=1,
         allowOrphans=1,
         splitLongWords=1,
+        # Word and LibreOffice never squeeze spaces to fit a line; neither do we.
+        spaceShrinkage=0,
         **extra,
     )
 
@@ -174,8 +176,11 @@ def _block(block: AnyBlock, style: Style) -> Iterable[Flowable]:
     elif isinstance(block, ParagraphBlock):
         yield _para(block.inlines, style.body, "body")
     elif isinstance(block, BulletList):
-        text = style.list_item
         for number, item in enumerate(block.items, start=1):
+            text = style.list_item
+            if number == len(block.items):
+                # The list ends like a paragraph, as in the DOCX.
+                text = replace(text, space_after=style.body.space_after)
             bullet = f"{number}." if block.ordered else "\u2022"
             yield Paragraph(
                 markup(item, text),
@@ -184,7 +189,6 @@ def _block(block: AnyBlock, style: Style) -> Iterable[Flowable]:
                 ),
                 bulletText=bullet,
             )
-        # The list's last item carries the body's space after it, as in the DOCX.
     elif isinstance(block, Callout):
         yield _para((Span(block.figure),), style.callout_figure, "figure")
         yield _para(block.label, style.callout_label, "label")
@@ -202,14 +206,15 @@ def _block(block: AnyBlock, style: Style) -> Iterable[Flowable]:
 
 
 def measure(document: Document, style: Style) -> float:
-    """The height (points) the document's blocks take in the page frame, the way a
-    platypus frame stacks them: space before (not at the top), height, space after."""
+    """The height (points) the document's blocks take in the page frame, stacked the
+    way a platypus frame, Word and LibreOffice all do it: between two paragraphs the
+    larger of the space after and the space before; none at the top or bottom."""
     used = 0.0
     last_after = 0.0
     for index, flowable in enumerate(flowables(document, style)):
         _, height = flowable.wrap(style.frame_width, style.frame_height * 10)
         if index:
-            used += last_after + flowable.getSpaceBefore()
+            used += max(last_after, flowable.getSpaceBefore())
         used += height
         last_after = flowable.getSpaceAfter()
     return used
@@ -220,9 +225,23 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
     with dates from ``SOURCE_DATE_EPOCH`` when it is set."""
     buffer = io.BytesIO()
     meta = document.metadata
-    doc = SimpleDocTemplate(
+    # A frame exactly the page less its margins: platypus frames pad 6 pt inside by
+    # default, which Word and LibreOffice do not.
+    frame = Frame(
+        style.margin,
+        style.margin,
+        style.frame_width,
+        style.frame_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="page",
+    )
+    doc = BaseDocTemplate(
         buffer,
         pagesize=(style.page_width, style.page_height),
+        pageTemplates=[PageTemplate(id="brief", frames=[frame])],
         leftMargin=style.margin,
         rightMargin=style.margin,
         topMargin=style.margin,
@@ -236,6 +255,10 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
         lang=meta.language,
         invariant=1,
         showBoundary=0,
+        # The canvas starts in Helvetica unless told otherwise, which would put an
+        # unembedded font in the file; start it in the brief's own font.
+        initialFontName=PDF_FONT,
+        initialFontSize=style.body_size,
     )
     doc.build(flowables(document, style))
     return buffer.getvalue(), doc.page

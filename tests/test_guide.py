@@ -1,0 +1,115 @@
+"""The template guide's examples are built here, so docs/templates.md cannot drift.
+
+In the guide, a fence ``jinja file=PATH`` is a file of the example's workspace;
+``text expect=AUDIENCE`` lists lines the built PDF and DOCX must show; and
+``text error=AUDIENCE`` is the exact line the build must fail with. Each
+``## Worked example`` section runs in a fresh workspace.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+
+from briefgen.cli import cli
+from briefgen.errors import Location
+from briefgen.facts import load_store
+from briefgen.settings import Settings
+from briefgen.templating.environment import TemplateRenderer, strip_markers
+from briefgen.templating.search import SearchPath
+
+REPO = Path(__file__).resolve().parents[1]
+GUIDE = REPO / "docs" / "templates.md"
+WHERE = Location("guide")
+
+
+def examples() -> dict[str, list[tuple[str, str]]]:
+    """Worked-example title -> its fences as (info, content), in order."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    tokens = MarkdownIt("commonmark").parse(GUIDE.read_text(encoding="utf-8"))
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            title = tokens[index + 1].content
+            current = title if title.startswith("Worked example") else None
+            if current:
+                found[current] = []
+        elif token.type == "fence" and current:
+            found[current].append((token.info, token.content))
+    return found
+
+
+EXAMPLES = examples()
+
+
+def test_the_guide_has_worked_examples() -> None:
+    assert len(EXAMPLES) >= 3
+    assert all(any("file=" in info for info, _ in fences) for fences in EXAMPLES.values())
+
+
+def _attr(info: str, key: str) -> str | None:
+    match = re.search(rf"\b{key}=(\S+)", info)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("title", list(EXAMPLES))
+def test_worked_example(title: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text((REPO / "briefgen.toml").read_text())
+    checked = 0
+    for info, content in EXAMPLES[title]:
+        if path := _attr(info, "file"):
+            target = tmp_path / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+            continue
+        audience = _attr(info, "expect") or _attr(info, "error")
+        assert audience, f"fence without file=, expect= or error=: {info!r}"
+        result = CliRunner().invoke(
+            cli, ["build", "--audience", audience, "--facts", str(REPO / "facts")]
+        )
+        if _attr(info, "error"):
+            assert result.exit_code == 1
+            assert result.output.strip() == content.strip()
+            assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+        else:
+            assert result.exit_code == 0, result.output
+            pdf = " ".join(
+                (PdfReader(tmp_path / "output" / f"{audience}.pdf").pages[0].extract_text()).split()
+            )
+            word = " ".join(
+                " ".join(
+                    p.text
+                    for p in docx.Document(str(tmp_path / "output" / f"{audience}.docx")).paragraphs
+                ).split()
+            )
+            for line in content.strip().splitlines():
+                assert line in pdf, line
+                assert line in word, line
+        checked += 1
+    assert checked, "the example shows no result to check"
+
+
+def test_filter_table_examples_hold() -> None:
+    """Rows of the guide's filter table: `{{ input }}` examples and what they give."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## Filters", 1)[1].split("\n## ", 1)[0]
+    store = load_store(REPO / "facts")
+    renderer = TemplateRenderer(SearchPath.build([], REPO / "no-workspace"), store, Settings())
+    rows = [r for r in section.splitlines() if r.startswith("| `") and "{{" in r]
+    assert rows
+    for row in rows:
+        cells = [c.strip() for c in row.replace("\\|", "\0").strip("|").split("|")]
+        calls = re.findall(r"`(\{\{.*?\}\})`", cells[1].replace("\0", "|"))
+        gives = re.findall(r"`([^`]+)`", cells[2])
+        assert len(calls) == len(gives), row
+        for call, expected in zip(calls, gives, strict=True):
+            printed, _ = strip_markers(renderer.env.from_string(call).render(), WHERE)
+            # Printed values are Markdown-escaped; read them back as text.
+            assert re.sub(r"\\(.)", r"\1", printed) == expected, call

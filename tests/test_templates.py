@@ -1,0 +1,669 @@
+"""Templates as users change them (issue 4): override a built-in by file name, extend one
+and replace a single block, drop in a new audience, copy the built-ins out to edit, start a
+workspace with `briefgen init` -- and every way a template can go wrong reported as one
+`path:line: message` naming the right line, never a traceback, never a half-written output.
+
+Each test works in its own workspace under tmp_path (outside the repository) with the
+repository's real facts; the fixture templates are in tests/template_cases/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+from briefgen.cli import cli
+from briefgen.facts import load_store
+from briefgen.facts.formatting import format_number
+from briefgen.templating.search import builtin_dir
+
+REPO = Path(__file__).resolve().parents[1]
+FACTS = REPO / "facts"
+CASES = Path(__file__).resolve().parent / "template_cases"
+BUILTINS = ("chiefs", "legislators", "public")
+
+BUILTIN_ASK = "We ask Congress to"  # the built-in legislators ask
+LEGISLATORS_TITLE = "# Fentanyl at the Southern Border: Back the Communities on the Front Line"
+X = str(Path("templates") / "x.md.j2")  # the broken template of the error tests, as shown
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def build(*args: str | Path) -> Result:
+    """`briefgen build` in the current folder with the repository's facts, into ./out."""
+    return run("build", "--facts", FACTS, "--out", "out", *args)
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty workspace (a templates/ folder and an empty out/) as the working folder."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def use_case(ws: Path, case: str) -> None:
+    """Copy the fixture templates of ``case`` into the workspace's templates/ folder."""
+    shutil.copytree(CASES / case, ws / "templates", dirs_exist_ok=True)
+
+
+def write_template(ws: Path, lines: list[str], name: str = "x") -> None:
+    """Write ``lines`` as templates/NAME.md.j2; lines[0] is line 1 of the file."""
+    (ws / "templates" / f"{name}.md.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
+
+
+def flat(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces."""
+    return " ".join(text.split())
+
+
+def listing(output: str) -> dict[str, tuple[str, str, str]]:
+    """`templates list` output as {audience: (origin, path, description)}."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    last = ""
+    for line in output.splitlines():
+        if line[:1].isspace():
+            origin, path, _ = rows[last]
+            rows[last] = (origin, path, line.strip())
+        elif line.strip():
+            last, origin, path = line.split(maxsplit=2)
+            rows[last] = (origin, path, "")
+    return rows
+
+
+def one_error_line(result: Result) -> str:
+    """The single line a failed command printed; fails unless that is all it printed."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip("\n").splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def searched_folders(*extra: str) -> list[str]:
+    """How an error names each folder searched, highest priority first."""
+    return [
+        *(f"{e} (--templates)" for e in extra),
+        "templates (workspace)",
+        f"{builtin_dir()} (built-in)",
+    ]
+
+
+def assert_names_folders(message: str, folders: list[str]) -> None:
+    assert "searched " + ", ".join(folders) in message, message
+
+
+def assert_empty(folder: Path) -> None:
+    assert sorted(p.name for p in folder.iterdir()) == []
+
+
+# ------------------------------------------------- 1. override a built-in by file name
+
+
+def test_workspace_template_overrides_the_builtin_of_the_same_name(ws: Path) -> None:
+    use_case(ws, "override")
+    result = build("--audience", "public", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(ws / "out" / "public.pdf"))
+    assert "Workspace Override For The Public" in text
+    assert "Sentenced traffickers are mostly citizens." in text
+    assert "Fentanyl: What the Facts Show" not in text  # the built-in's title
+    assert "What many people hear" not in text  # nor any of its headings
+
+
+def test_list_shows_the_override_as_workspace_and_the_rest_as_builtin(ws: Path) -> None:
+    use_case(ws, "override")
+    result = run("templates", "list")
+    assert result.exit_code == 0, result.output
+    rows = listing(result.output)
+    assert sorted(rows) == list(BUILTINS)
+    assert rows["public"][:2] == ("workspace", str(Path("templates") / "public.md.j2"))
+    for name in ("chiefs", "legislators"):
+        assert rows[name][:2] == ("built-in", str(builtin_dir() / f"{name}.md.j2"))
+        assert rows[name][2].startswith("For ")
+
+
+# --------------------------------------- 2. extend a built-in and replace one block
+
+
+def test_extending_template_replaces_only_its_block(ws: Path) -> None:
+    use_case(ws, "extend")
+    result = build("--audience", "legislators", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(ws / "out" / "legislators.pdf"))
+    # The custom ask, with the fact it cites ...
+    assert "Custom ask for testing: put youth programs in every border appropriation" in text
+    age = load_store(FACTS).get("teens-targeted-on-social-media").value
+    assert f"teenagers as young as {format_number(float(age or 0))}." in text
+    # ... and everything else of the built-in around it ...
+    assert "Fentanyl at the Southern Border: Back the Communities on the Front Line" in text
+    assert "Why it matters" in text
+    assert "Border communities carry the load." in text
+    assert "Sources" in text
+    # ... but not the built-in's ask.
+    assert BUILTIN_ASK not in text
+
+
+def test_extending_template_inherits_the_front_matter(ws: Path) -> None:
+    use_case(ws, "extend")
+    rows = listing(run("templates", "list").output)
+    origin, path, description = rows["legislators"]
+    assert (origin, path) == ("workspace", str(Path("templates") / "legislators.md.j2"))
+    assert description.startswith("For members and their staff, read in a 15-minute meeting")
+    # reading_level: 12 comes from the built-in too.
+    result = build("--audience", "legislators", "--format", "pdf")
+    assert "(target 12 or lower)" in result.output
+
+
+def test_extending_template_can_keep_the_builtin_block_with_super(ws: Path) -> None:
+    write_template(
+        ws,
+        [
+            '{% extends "builtin/legislators.md.j2" %}',
+            "{% block ask %}",
+            "{{ super() }}",
+            '**Also:** fund youth programs. {{ cite("youth-engagement") }}',
+            "{% endblock %}",
+        ],
+        "legislators",
+    )
+    result = build("--audience", "legislators", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(ws / "out" / "legislators.pdf"))
+    assert BUILTIN_ASK in text and "Also: fund youth programs." in text
+
+
+# ----------------------------------------------------- 3. a new audience by file drop
+
+
+def test_new_audience_builds_on_its_own_page_size(ws: Path) -> None:
+    use_case(ws, "new-audience")
+    result = build("--audience", "faith-leaders")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (ws / "out").iterdir()) == [
+        "faith-leaders.docx",
+        "faith-leaders.pdf",
+    ]
+    assert "(target 10 or lower)" in result.output  # reading_level from the front matter
+
+    page = PdfReader(ws / "out" / "faith-leaders.pdf").pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4, not letter's 612 x 792
+    text = flat(page.extract_text())
+    assert "Faith Leaders: Welcome and Truth About Fentanyl" in text
+    assert "How congregations can help" in text
+
+    section = docx.Document(str(ws / "out" / "faith-leaders.docx")).sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_plain_build_includes_the_new_audience(ws: Path) -> None:
+    use_case(ws, "new-audience")
+    result = build("--format", "pdf")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (ws / "out").iterdir())
+    assert names == sorted(f"{a}.pdf" for a in (*BUILTINS, "faith-leaders"))
+    # The front matter's page size is the new audience's own: the built-ins stay letter.
+    legislators = PdfReader(ws / "out" / "legislators.pdf").pages[0]
+    assert round(float(legislators.mediabox.width)) == 612
+
+
+def test_list_shows_the_new_audience_with_its_description(ws: Path) -> None:
+    use_case(ws, "new-audience")
+    rows = listing(run("templates", "list").output)
+    assert sorted(rows) == sorted((*BUILTINS, "faith-leaders"))
+    assert rows["faith-leaders"] == (
+        "workspace",
+        str(Path("templates") / "faith-leaders.md.j2"),
+        "For clergy and congregation leaders - one fact to share from the pulpit, and how to help.",
+    )
+
+
+def test_template_lists_only_audiences_not_partials(ws: Path) -> None:
+    use_case(ws, "new-audience")
+    (ws / "templates" / "_parts.md.j2").write_text("{% macro x() %}{% endmacro %}\n")
+    rows = listing(run("templates", "list").output)
+    assert "_parts" not in rows and "_macros" not in rows
+
+
+# ------------------------------------------------- 4. templates init, then edit the copy
+
+
+def test_templates_init_copies_refuses_then_the_edit_shows(ws: Path) -> None:
+    result = run("templates", "init", "legislators", "--to", "mine")
+    assert result.exit_code == 0, result.output
+    for name in ("legislators.md.j2", "_macros.md.j2"):
+        assert (ws / "mine" / name).read_bytes() == (builtin_dir() / name).read_bytes()
+        assert f"wrote {Path('mine') / name}" in result.output
+    assert sorted(p.name for p in (ws / "mine").iterdir()) == ["_macros.md.j2", "legislators.md.j2"]
+
+    again = run("templates", "init", "legislators", "--to", "mine")
+    line = one_error_line(again)
+    assert re.match(r"mine/(legislators|_macros)\.md\.j2: already exists", line.replace("\\", "/"))
+    assert "--force" in line
+
+    copy = ws / "mine" / "legislators.md.j2"
+    source = copy.read_text(encoding="utf-8")
+    assert LEGISLATORS_TITLE in source
+    copy.write_text(source.replace(LEGISLATORS_TITLE, "# An Edited Title From The Copy"), "utf-8")
+    result = build("--templates", "mine", "--audience", "legislators", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(ws / "out" / "legislators.pdf"))
+    assert "An Edited Title From The Copy" in text
+    assert "Back the Communities on the Front Line" not in text
+    assert "Why it matters" in text
+
+    forced = run("templates", "init", "legislators", "--to", "mine", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert copy.read_bytes() == (builtin_dir() / "legislators.md.j2").read_bytes()
+
+
+def test_templates_init_without_names_copies_every_builtin(ws: Path) -> None:
+    result = run("templates", "init", "--to", "all")
+    assert result.exit_code == 0, result.output
+    expected = sorted(p.name for p in builtin_dir().glob("*.md.j2"))
+    assert sorted(p.name for p in (ws / "all").iterdir()) == expected
+
+
+def test_templates_init_of_an_unknown_audience_names_the_folder(ws: Path) -> None:
+    line = one_error_line(run("templates", "init", "nope", "--to", "mine"))
+    assert "template 'nope.md.j2' not found" in line
+    assert str(builtin_dir()) in line
+    assert not (ws / "mine").exists()
+
+
+# ------------------------------------------------------ 5. briefgen init, outside the repo
+
+
+def test_init_outside_the_repository_then_build_and_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not tmp_path.resolve().is_relative_to(REPO)
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "brief-ws")
+    assert result.exit_code == 0, result.output
+    assert "created a workspace in brief-ws" in result.output
+
+    monkeypatch.chdir(tmp_path / "brief-ws")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    built = sorted(p.name for p in (tmp_path / "brief-ws" / "output").iterdir())
+    assert built == sorted([".gitkeep", *(f"{a}.{f}" for a in BUILTINS for f in ("docx", "pdf"))])
+    assert "Why it matters" in pdf_text(tmp_path / "brief-ws" / "output" / "legislators.pdf")
+
+    check = run("facts", "check")
+    assert check.exit_code == 0, check.output
+    assert ": valid" in check.output
+
+    # The sample legislators template is the workspace's own, extending the built-in.
+    rows = listing(run("templates", "list").output)
+    assert rows["legislators"][0] == "workspace"
+    assert rows["legislators"][2].startswith("For members and their staff")
+
+    again = run("init", ".")
+    assert again.exit_code == 1 and "--force" in one_error_line(again)
+
+
+# ------------------------------------------------------------------------ 6. the sandbox
+
+SANDBOX_ESCAPES = [
+    "''.__class__.__mro__",
+    "''.__class__.__mro__[1].__subclasses__()",
+    "settings.__init__.__globals__",
+    "settings.__class__",
+    "settings.contact.__dict__",
+    "fact('tucson-pill-price').__class__",
+    "fact('tucson-pill-price').__class__.__init__.__globals__",
+    "fact('tucson-pill-price').cite.__class__",
+    "facts()[0].__dict__",
+    "fact.__self__.store",
+    "cite.__func__.__globals__",
+    "notes.__globals__",
+    "cycler.__init__.__globals__",
+    "joiner.__init__.__globals__",
+    "namespace.__init__.__globals__",
+    "lipsum.__globals__",
+    "lipsum.__code__",
+    "audience.__class__",
+    "self.__init__.__globals__",
+    "[].__class__.__base__.__subclasses__()",
+    "[].pop.__self__",
+    "(1).__class__",
+    "'{0.__class__}'.format(1)",
+    "'{0.__globals__}'.format(lipsum)",
+    "'' | attr('__class__')",
+    "settings.__reduce_ex__(2)",
+]
+
+
+@pytest.mark.parametrize("expression", SANDBOX_ESCAPES)
+def test_sandbox_refuses_with_one_line_at_the_right_line(ws: Path, expression: str) -> None:
+    write_template(
+        ws, ["# Title", "", "Some text first.", "{{ " + expression + " }}", "", "After."]
+    )
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(f"{X}:4: "), line
+    assert "sandbox" in line
+    assert_empty(ws / "out")
+
+
+def test_sandbox_in_a_statement_and_in_a_block_of_an_override(ws: Path) -> None:
+    write_template(ws, ["# T", "", "{% if ''.__class__.__mro__ %}yes{% endif %}"])
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(f"{X}:3: ") and "sandbox" in line
+
+    write_template(
+        ws,
+        [
+            '{% extends "builtin/legislators.md.j2" %}',
+            "{% block ask %}",
+            "Ask.",
+            "{{ lipsum.__globals__ }}",
+            "{% endblock %}",
+        ],
+        "legislators",
+    )
+    line = one_error_line(build("--audience", "legislators"))
+    assert line.startswith(f"{Path('templates') / 'legislators.md.j2'}:4: ") and "sandbox" in line
+    assert_empty(ws / "out")
+
+
+def test_sandbox_in_an_imported_macro_names_the_macro_file(ws: Path) -> None:
+    (ws / "templates" / "_bad.md.j2").write_text(
+        "{# macros #}\n{% macro bad() %}\ntext {{ ''.__class__ }}\n{% endmacro %}\n"
+    )
+    write_template(ws, ["# T", "", '{% from "_bad.md.j2" import bad %}', "", "{{ bad() }}"])
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(f"{Path('templates') / '_bad.md.j2'}:3: ") and "sandbox" in line
+
+
+def test_one_broken_audience_writes_nothing_for_any(ws: Path) -> None:
+    """A plain build with one bad template leaves the output folder as it was."""
+    write_template(ws, ["# T", "{{ lipsum.__globals__ }}"])
+    line = one_error_line(build("--format", "pdf"))
+    assert line.startswith(f"{X}:2: ")
+    assert_empty(ws / "out")
+
+
+# ----------------------------------------------------------------------- 7. unknown facts
+
+
+def test_unknown_fact_in_a_call_names_the_line_and_the_closest_id(ws: Path) -> None:
+    write_template(
+        ws,
+        ["# T", "", "Text.", "", "Citizens: {{ fact('fentanyl-offenders-us-citizen').number }}."],
+    )
+    line = one_error_line(build("--audience", "x"))
+    assert line == (
+        f"{X}:5: unknown fact 'fentanyl-offenders-us-citizen' "
+        "(did you mean 'fentanyl-offenders-us-citizens'?)"
+    )
+    assert_empty(ws / "out")
+
+
+def test_unknown_fact_in_a_literal_citation_names_its_own_line(ws: Path) -> None:
+    write_template(
+        ws,
+        [
+            "# T",
+            "",
+            "A paragraph over",
+            "several lines, with the",
+            "citation [@seizures-up-480-percnt] on its fourth",
+            "line.",
+            "",
+            "{{ notes() }}",
+        ],
+    )
+    line = one_error_line(build("--audience", "x"))
+    assert line == (
+        f"{X}:5: unknown fact 'seizures-up-480-percnt' (did you mean 'seizures-up-480-percent'?)"
+    )
+    assert_empty(ws / "out")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "{{ cite('seizures-up-480-percnt') }}",
+        "{{ callout('seizures-up-480-percnt') }}",
+        "{{ pullquote('seizures-up-480-percnt') }}",
+        "{% set f = fact('seizures-up-480-percnt') %}",
+    ],
+)
+def test_unknown_fact_in_every_helper(ws: Path, call: str) -> None:
+    write_template(ws, ["# T", "", "Text.", call])
+    line = one_error_line(build("--audience", "x"))
+    assert line == (
+        f"{X}:4: unknown fact 'seizures-up-480-percnt' (did you mean 'seizures-up-480-percent'?)"
+    )
+
+
+def test_unknown_fact_without_a_close_id_gives_no_hint(ws: Path) -> None:
+    write_template(ws, ["# T", "{{ fact('zzzz') }}"])
+    assert one_error_line(build("--audience", "x")) == f"{X}:2: unknown fact 'zzzz'"
+
+
+def test_unknown_fact_in_the_block_of_an_override_names_the_override(ws: Path) -> None:
+    write_template(
+        ws,
+        [
+            '{% extends "builtin/legislators.md.j2" %}',
+            "",
+            "{% block ask %}",
+            "**Custom ask.**",
+            "Seizures rose [@seizures-up-480-percnt].",
+            "{% endblock %}",
+        ],
+        "legislators",
+    )
+    line = one_error_line(build("--audience", "legislators"))
+    assert line.startswith(f"{Path('templates') / 'legislators.md.j2'}:5: unknown fact ")
+
+
+FRONT_MATTER = ["---", "name: X", "description: A test audience.", "---"]  # lines 1-4
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="search.split_front_matter pads the body with one newline too few, so every "
+    "error in a template with front matter is reported one line early",
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ fact('seizures-up-480-percnt') }}",
+        "Seizures rose [@seizures-up-480-percnt].",
+    ],
+)
+def test_unknown_fact_line_counts_the_front_matter(ws: Path, body: str) -> None:
+    write_template(ws, [*FRONT_MATTER, "# T", "", "Text.", body])  # body on line 8
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(f"{X}:8: unknown fact 'seizures-up-480-percnt'"), line
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="front matter shifts error lines up by one, so a copied built-in (which has "
+    "front matter) points at the line above the mistake",
+)
+def test_error_in_a_copied_builtin_names_the_line_of_the_mistake(ws: Path) -> None:
+    assert run("templates", "init", "legislators", "--to", "mine").exit_code == 0
+    copy = ws / "mine" / "legislators.md.j2"
+    lines = copy.read_text(encoding="utf-8").splitlines()
+    wrong = next(i for i, text in enumerate(lines, 1) if "kasmar-bipartisan" in text)
+    lines[wrong - 1] = lines[wrong - 1].replace("kasmar-bipartisan", "kasmar-bipartisn")
+    copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = one_error_line(build("--templates", "mine", "--audience", "legislators"))
+    assert line.startswith(f"{Path('mine') / 'legislators.md.j2'}:{wrong}: unknown fact "), line
+
+
+# ---------------------------------------------------------------- 8. Jinja syntax errors
+
+
+def syntax_error(result: Result, line_no: int, source: list[str]) -> tuple[str, str]:
+    """Check the three-line report: `path:LINE: message`, the line, a caret under it.
+    Returns the message and the text the caret points at."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+    lines = result.stderr.rstrip("\n").splitlines()
+    assert len(lines) == 3, result.stderr
+    head, shown, caret = lines
+    assert head.startswith(f"{X}:{line_no}: "), head
+    assert shown.strip() == source[line_no - 1].strip(), (shown, source[line_no - 1])
+    assert caret.strip() == "^", caret
+    column = len(caret) - 1
+    assert column < len(shown)
+    return head[len(f"{X}:{line_no}: ") :], shown[column:]
+
+
+def test_unknown_filter_points_at_the_filter(ws: Path) -> None:
+    source = ["# T", "", "Text.", "{{ 26700 | nosuchfilter }} more"]
+    write_template(ws, source)
+    message, at = syntax_error(build("--audience", "x"), 4, source)
+    assert message == "unknown filter 'nosuchfilter'"
+    assert at.startswith("nosuchfilter")
+    assert_empty(ws / "out")
+
+
+def test_misspelt_filter_suggests_the_right_one(ws: Path) -> None:
+    source = ["# T", "", "{{ 26700 | numbr }}"]
+    write_template(ws, source)
+    message, at = syntax_error(build("--audience", "x"), 3, source)
+    assert message == "unknown filter 'numbr' (did you mean 'number'?)"
+    assert at.startswith("numbr")
+
+
+def test_unknown_tag_points_at_the_tag(ws: Path) -> None:
+    source = ["# T", "", "Text.", "", "{% frobnicate %}", "After."]
+    write_template(ws, source)
+    message, at = syntax_error(build("--audience", "x"), 5, source)
+    assert "unknown tag 'frobnicate'" in message
+    assert at.startswith("frobnicate")
+
+
+def test_broken_expression_points_at_its_line(ws: Path) -> None:
+    source = ["# T", "{{ fact( }}"]
+    write_template(ws, source)
+    message, _ = syntax_error(build("--audience", "x"), 2, source)
+    assert "expected ')'" in message
+
+
+def test_unclosed_if_is_reported_with_its_line_and_a_caret(ws: Path) -> None:
+    """The report's shape, whatever line Jinja blames (see the test below for which)."""
+    source = ["# T", "", "Text.", "{% if true %}", "yes", "", "more text"]
+    write_template(ws, source)
+    result = build("--audience", "x")
+    head = result.stderr.splitlines()[0]
+    line_no = int(head.split(":")[1])
+    message, _ = syntax_error(result, line_no, source)
+    assert "'endif'" in message and "'if'" in message
+    assert_empty(ws / "out")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Jinja blames the line where the last chunk of text after the {% if %} starts "
+    "(here the 'yes' line), so the line and caret shown point at neither the unclosed "
+    "tag nor the end of the file",
+)
+def test_unclosed_if_points_at_the_if(ws: Path) -> None:
+    source = ["# T", "", "Text.", "{% if true %}", "yes", "", "more text"]
+    write_template(ws, source)
+    _, at = syntax_error(build("--audience", "x"), 4, source)
+    assert at.startswith("{% if")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="front matter shifts error lines up by one: the report names, and shows, the "
+    "line above the mistake",
+)
+def test_syntax_error_line_counts_the_front_matter(ws: Path) -> None:
+    source = [*FRONT_MATTER, "# T", "", "{{ 26700 | nosuchfilter }}"]  # line 7
+    write_template(ws, source)
+    _, at = syntax_error(build("--audience", "x"), 7, source)
+    assert at.startswith("nosuchfilter")
+
+
+# ------------------------------------------------------------------ 9. template not found
+
+
+def test_extends_of_a_missing_template_names_every_folder_searched(ws: Path) -> None:
+    (ws / "extra").mkdir()
+    write_template(ws, ["# T", "", '{% extends "nope.md.j2" %}'])
+    line = one_error_line(build("--templates", "extra", "--audience", "x"))
+    assert line.startswith(f"{X}:3: template 'nope.md.j2' not found; "), line
+    assert_names_folders(line, searched_folders("extra"))
+    assert_empty(ws / "out")
+
+
+def test_missing_include_and_import_name_their_line(ws: Path) -> None:
+    write_template(ws, ["# T", '{% include "missing.md.j2" %}'])
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(f"{X}:2: template 'missing.md.j2' not found; "), line
+
+    write_template(ws, ["# T", "", '{% from "_nomacros.md.j2" import a %}'])
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(f"{X}:3: template '_nomacros.md.j2' not found; "), line
+    assert_names_folders(line, searched_folders())
+
+
+def test_unknown_audience_names_every_folder_searched(ws: Path) -> None:
+    (ws / "extra").mkdir()
+    line = one_error_line(build("--templates", "extra", "--audience", "nope"))
+    assert line.startswith("no template for audience 'nope' (nope.md.j2); "), line
+    assert_names_folders(line, searched_folders("extra"))
+    assert_empty(ws / "out")
+
+
+# ------------------------------------------------------------------- 10. templates show
+
+
+def test_show_prints_the_builtin_text(ws: Path) -> None:
+    result = run("templates", "show", "public")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (builtin_dir() / "public.md.j2").read_text(encoding="utf-8")
+    assert f"{builtin_dir() / 'public.md.j2'} (built-in)" in result.stderr
+
+
+def test_show_prints_the_override_and_builtin_slash_names_the_original(ws: Path) -> None:
+    use_case(ws, "override")
+    result = run("templates", "show", "public.md.j2")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (ws / "templates" / "public.md.j2").read_text(encoding="utf-8")
+    assert "(workspace)" in result.stderr
+
+    result = run("templates", "show", "builtin/public")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (builtin_dir() / "public.md.j2").read_text(encoding="utf-8")
+
+
+def test_show_of_an_unknown_template_names_every_folder_searched(ws: Path) -> None:
+    (ws / "extra").mkdir()
+    line = one_error_line(run("templates", "show", "nope"))
+    assert line.startswith("template 'nope.md.j2' not found; "), line
+    assert_names_folders(line, searched_folders())
+
+    line = one_error_line(run("templates", "show", "--templates", "extra", "nope"))
+    assert_names_folders(line, searched_folders("extra"))

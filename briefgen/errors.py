@@ -7,8 +7,10 @@ showing a traceback. The message reads ``path:line: what is wrong``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,11 +34,16 @@ class Location:
 
 def display_path(path: str | Path) -> str:
     """Show a path relative to the working directory when it lies below it."""
-    p = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=1024)
+def _display_path(path: str, cwd: str) -> str:
+    # Cached: every line of a rendered template carries a location.
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError):
-        return str(p)
+        return path
 
 
 class BriefgenError(click.ClickException):

@@ -484,11 +484,6 @@ def test_unknown_fact_in_the_block_of_an_override_names_the_override(ws: Path) -
 FRONT_MATTER = ["---", "name: X", "description: A test audience.", "---"]  # lines 1-4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search.split_front_matter pads the body with one newline too few, so every "
-    "error in a template with front matter is reported one line early",
-)
 @pytest.mark.parametrize(
     "body",
     [
@@ -502,11 +497,6 @@ def test_unknown_fact_line_counts_the_front_matter(ws: Path, body: str) -> None:
     assert line.startswith(f"{X}:8: unknown fact 'seizures-up-480-percnt'"), line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front matter shifts error lines up by one, so a copied built-in (which has "
-    "front matter) points at the line above the mistake",
-)
 def test_error_in_a_copied_builtin_names_the_line_of_the_mistake(ws: Path) -> None:
     assert run("templates", "init", "legislators", "--to", "mine").exit_code == 0
     copy = ws / "mine" / "legislators.md.j2"
@@ -581,12 +571,6 @@ def test_unclosed_if_is_reported_with_its_line_and_a_caret(ws: Path) -> None:
     assert_empty(ws / "out")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Jinja blames the line where the last chunk of text after the {% if %} starts "
-    "(here the 'yes' line), so the line and caret shown point at neither the unclosed "
-    "tag nor the end of the file",
-)
 def test_unclosed_if_points_at_the_if(ws: Path) -> None:
     source = ["# T", "", "Text.", "{% if true %}", "yes", "", "more text"]
     write_template(ws, source)
@@ -594,11 +578,6 @@ def test_unclosed_if_points_at_the_if(ws: Path) -> None:
     assert at.startswith("{% if")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front matter shifts error lines up by one: the report names, and shows, the "
-    "line above the mistake",
-)
 def test_syntax_error_line_counts_the_front_matter(ws: Path) -> None:
     source = [*FRONT_MATTER, "# T", "", "{{ 26700 | nosuchfilter }}"]  # line 7
     write_template(ws, source)

@@ -17,6 +17,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from briefgen.errors import FactsError, Location
 
 LocPath = tuple[str | int, ...]
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -99,7 +100,12 @@ def read_yaml(path: Path) -> YamlDocument:
         ) from None
     text = text.removeprefix("\ufeff")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            # libyaml's parser is several times faster; on an error, parse again with
+            # the pure-Python one, whose messages are the more precise.
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         # "while scanning a quoted scalar" marks where the quote opened: that is the
         # line to fix, not the end of the file where the scanner gave up.

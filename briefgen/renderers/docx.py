@@ -24,6 +24,7 @@ import re
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import docx
@@ -138,13 +139,8 @@ def render_docx(document: Document, style: Style) -> bytes:
     Same inputs (and the same ``SOURCE_DATE_EPOCH``) give byte-identical output.
     """
     epoch = _source_date_epoch()
-    word = docx.Document()
-    _drop_template_extras(word)
-    _set_settings(word)
-    _set_doc_defaults(word, style, document.metadata.language)
-    _define_styles(word, style)
-    numbering = _Numbering(word, style)
-    _set_page(word, style)
+    word = docx.Document(io.BytesIO(_base_document(style, document.metadata.language)))
+    numbering = _Numbering.resume(word)
 
     writer = _BlockWriter(word, style, numbering)
     for block in document.blocks:
@@ -336,6 +332,22 @@ def _set_doc_defaults(word: Any, style: Style, language: str) -> None:
         rsid.getparent().remove(rsid)
 
 
+@lru_cache(maxsize=16)
+def _base_document(style: Style, language: str) -> bytes:
+    """An empty document with briefgen's settings, styles, lists and page, saved once
+    per style: defining the styles is most of the work of a small DOCX."""
+    word = docx.Document()
+    _drop_template_extras(word)
+    _set_settings(word)
+    _set_doc_defaults(word, style, language)
+    _define_styles(word, style)
+    _Numbering(word, style)
+    _set_page(word, style)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
 def _get_or_add_style(word: Any, name: str) -> Any:
     try:
         return word.styles[name]
@@ -394,6 +406,15 @@ class _Numbering:
         self._root.append(self._num(_BULLET_NUM_ID, 0))
         self._root.append(self._num(_NUMBER_NUM_ID, 1))
         self._next_id = _NUMBER_NUM_ID + 1
+
+    @classmethod
+    def resume(cls, word: Any) -> _Numbering:
+        """The numbering of a document whose lists were defined already."""
+        numbering = cls.__new__(cls)
+        numbering._root = word.part.numbering_part.element
+        ids = [int(n.get(qn("w:numId"))) for n in numbering._root.iter(qn("w:num"))]
+        numbering._next_id = max([_NUMBER_NUM_ID, *ids]) + 1
+        return numbering
 
     @staticmethod
     def _abstract(ident: int, fmt: str, text: str, item: TextStyle, hanging: float) -> Any:
@@ -458,9 +479,13 @@ class _BlockWriter:
         self._word = word
         self._style = style
         self._numbering = numbering
+        # python-docx finds a style by name with a scan of every style, per paragraph;
+        # look each id up once.
+        self._style_ids = {key: word.styles[name].style_id for key, name in STYLE_NAMES.items()}
 
     def _paragraph(self, key: str, inlines: Inlines = ()) -> Any:
-        paragraph = self._word.add_paragraph(style=STYLE_NAMES[key])
+        paragraph = self._word.add_paragraph()
+        paragraph._p.style = self._style_ids[key]
         _add_inlines(paragraph, inlines)
         return paragraph
 

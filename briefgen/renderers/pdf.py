@@ -58,6 +58,12 @@ def register_fonts() -> None:
         italic=names["italic"],
         boldItalic=names["bolditalic"],
     )
+
+
+@cache
+def register_fallback_font() -> None:
+    """Register the fallback font, only once a brief needs a character it has."""
+    folder = font_dir()
     for style, file in FALLBACK_FILES.items():
         name = FALLBACK_FONT if style == "regular" else f"{FALLBACK_FONT}-{style}"
         pdfmetrics.registerFont(TTFont(name, str(folder / file)))
@@ -72,13 +78,18 @@ def register_fonts() -> None:
 
 @cache
 def _coverage(font_name: str) -> frozenset[int]:
-    register_fonts()
+    if font_name == FALLBACK_FONT:
+        register_fallback_font()
+    else:
+        register_fonts()
     font = pdfmetrics.getFont(font_name)
     return frozenset(font.face.charToGlyph)
 
 
 def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
     """Whether ``font_name`` can draw ``char``."""
+    if font_name == PDF_FONT and char.isascii():
+        return True  # Liberation Sans covers ASCII; skip loading coverage tables
     return ord(char) in _coverage(font_name)
 
 

@@ -188,6 +188,32 @@ def _template_frame(exc: BaseException, fallback: Location) -> Location:
     return found
 
 
+_UNCLOSED = re.compile(r"innermost block that needs to be closed is '(\w+)'")
+
+
+def _unclosed_block_line(path: str | None, line: int, message: str) -> int | None:
+    """For "unexpected end of template", the line of the tag left open: Jinja names
+    the line where it gave up, which is rarely where the mistake is."""
+    match = _UNCLOSED.search(message)
+    if not match or not path:
+        return None
+    try:
+        source = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    opener = re.compile(r"{%-?\s*" + match.group(1) + r"\b")
+    ender = re.compile(r"{%-?\s*end" + match.group(1) + r"\b")
+    depth = 0
+    for number in range(min(line, len(source)), 0, -1):
+        text = source[number - 1]
+        depth += len(ender.findall(text))
+        for _ in opener.findall(text):
+            if depth == 0:
+                return number
+            depth -= 1
+    return None
+
+
 def _caret_context(path: str | None, line: int, message: str) -> str:
     """The offending template line and a caret under the likely culprit."""
     if not path or line <= 0:
@@ -199,7 +225,7 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
     if line > len(source):
         return ""
     text = source[line - 1].expandtabs(4)
-    quoted = re.findall(r"'([^']+)'", message)
+    quoted = [] if _UNCLOSED.search(message) else re.findall(r"'([^']+)'", message)
     column = next((text.find(q) for q in quoted if q in text), -1)
     if column < 0:  # no quoted culprit: point at the last tag opened on the line
         column = max(text.rfind("{%"), text.rfind("{{"))
@@ -217,14 +243,15 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
             raise TemplateError(exc.detail, _template_frame(exc, where)) from None
         raise
     except TemplateSyntaxError as exc:
-        location = Location.of(exc.filename or where.path, exc.lineno)
         message = exc.message or "syntax error"
+        line = _unclosed_block_line(exc.filename, exc.lineno, message) or exc.lineno
+        location = Location.of(exc.filename or where.path, line)
         if message.startswith("No filter named"):
             name = re.findall(r"'([^']+)'", message)
             hint = suggest_name(name[0], sorted(search_path_filters())) if name else ""
             message = f"unknown filter '{name[0] if name else '?'}'{hint}"
         raise TemplateError(
-            message + _caret_context(exc.filename, exc.lineno, message), location
+            message + _caret_context(exc.filename, line, message), location
         ) from None
     except TemplateNotFound as exc:
         raise TemplateError(

@@ -82,7 +82,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         ) from None
     if not isinstance(meta, dict):
         raise TemplateError("front matter: expected 'key: value' lines", Location.of(path, 1))
-    body = "\n" * (lines - 1) + text[end + 5 :]
+    body = "\n" * lines + text[end + 5 :]
     return meta, body, lines
 
 

@@ -252,10 +252,3 @@ class Fact(_Strict):
         from briefgen.facts.formatting import format_value
 
         return format_value(self)
-
-
-class FactsFile(_Strict):
-    """The top level of a facts file: ``facts:`` and/or ``sources:`` lists."""
-
-    facts: list[Fact] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)

@@ -1,0 +1,135 @@
+"""briefgen's speed and memory benchmark (not a test: it prints figures, asserts nothing).
+
+    python benchmarks/bench.py [--runs N] [--warm N]
+
+Cold: whole processes, as a user runs them — ``briefgen --help``, ``briefgen build
+--audience legislators --format pdf`` and ``--format docx``, against a hand-written
+reportlab script that lays out the same page (benchmarks/handwritten_reportlab.py).
+Warm: one process rendering the same brief again and again (template, fit, file bytes).
+Run it from the repository root on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {
+    "briefgen --help": 0.15,
+    "warm PDF per brief": 0.020,
+    "warm DOCX per brief": 0.025,
+}
+
+
+def cold(command: list[str], runs: int) -> tuple[float, float, float]:
+    """Median and best wall time (s) of ``command``, and its peak memory (MiB)."""
+    times = []
+    peak = 0.0
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return statistics.median(times), min(times), peak
+
+
+def page_paragraphs(out: Path) -> Path:
+    """The legislators brief's paragraphs, for the hand-written baseline."""
+    from briefgen.model import Callout, Heading, Notes, Quote, block_text
+    from briefgen.pipeline import BuildOptions, Workspace, make_brief
+    from briefgen.templating.environment import TemplateRenderer
+
+    workspace = Workspace.open(BuildOptions(workspace=ROOT))
+    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    audience = workspace.search_path.audience("legislators")
+    brief = make_brief(workspace, renderer, audience, (), None)
+    paragraphs: list[tuple[str, str]] = []
+    for block in brief.fit.document.blocks:
+        if isinstance(block, Heading):
+            paragraphs.append(("title" if block.level == 1 else "heading", block_text(block)))
+        elif isinstance(block, Callout):
+            paragraphs += [("figure", block.figure), ("body", block_text(block).split("\n", 1)[1])]
+        elif isinstance(block, Notes):
+            paragraphs += [("note", f"{n.number}. {n.text}") for n in block.entries]
+        elif isinstance(block, Quote):
+            paragraphs.append(("body", block_text(block)))
+        else:
+            paragraphs += [("body", line) for line in block_text(block).split("\n")]
+    path = out / "paragraphs.json"
+    path.write_text(json.dumps(paragraphs), encoding="utf-8")
+    return path
+
+
+def warm(fmt: str, repeats: int) -> float:
+    """Seconds per brief to render, fit and produce the file's bytes, in one process."""
+    from briefgen.pipeline import BuildOptions, Workspace, make_brief
+    from briefgen.templating.environment import TemplateRenderer
+
+    workspace = Workspace.open(BuildOptions(workspace=ROOT))
+    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    audience = workspace.search_path.audience("legislators")
+    make_brief(workspace, renderer, audience, (fmt,), None)  # warm caches and imports
+    start = time.perf_counter()
+    for _ in range(repeats):
+        make_brief(workspace, renderer, audience, (fmt,), None)
+    return (time.perf_counter() - start) / repeats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="cold runs per command")
+    parser.add_argument("--warm", type=int, default=30, help="warm renders per format")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    briefgen = [sys.executable, "-m", "briefgen"]
+    rows: list[tuple[str, float, float, float | None]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        paragraphs = page_paragraphs(out)
+        commands = {
+            "briefgen --help": [*briefgen, "--help"],
+            "hand-written reportlab script (same page)": [
+                sys.executable,
+                str(ROOT / "benchmarks" / "handwritten_reportlab.py"),
+                str(paragraphs),
+                str(out / "baseline.pdf"),
+                str(ROOT / "briefgen" / "fonts"),
+            ],
+            "briefgen build legislators --format pdf": [
+                *briefgen, "-q", "build", "--audience", "legislators", "--format", "pdf",
+                "--out", str(out / "pdf"),
+            ],
+            "briefgen build legislators --format docx": [
+                *briefgen, "-q", "build", "--audience", "legislators", "--format", "docx",
+                "--out", str(out / "docx"),
+            ],
+        }  # fmt: skip
+        for name, command in commands.items():
+            median, best, _ = cold(command, args.runs)
+            rows.append((name, median, best, None))
+    for fmt in ("pdf", "docx"):
+        per = warm(fmt, args.warm)
+        rows.append((f"warm {fmt.upper()} per brief", per, per, None))
+
+    print(f"{'what':<44} {'median':>9} {'best':>9}  target")
+    for name, median, best, _ in rows:
+        target = TARGETS.get(name)
+        note = f"  <= {target * 1000:.0f} ms" if target else ""
+        print(f"{name:<44} {median * 1000:7.0f}ms {best * 1000:7.0f}ms{note}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: cold processes {peak:.0f} MiB; this process {own:.0f} MiB")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()

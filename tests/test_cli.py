@@ -1,0 +1,110 @@
+"""The command line itself: fast help, exit codes, settings, internal errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefgen.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("reportlab", "docx", "jinja2", "markdown_it", "pydantic", "yaml")
+
+
+def test_help_imports_no_renderer_or_parser() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from briefgen.cli import cli; "
+        "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--format", "xls"],
+        ["build", "--page-size", "legal"],
+        ["build", "--no-such-option"],
+        ["facts", "check", "--max-age", "-1"],
+        ["nonsense"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def _build(tmp_path: Path, settings: str) -> str:
+    (tmp_path / "briefgen.toml").write_text(settings, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--audience", "chiefs", "--format", "pdf", "--facts", str(REPO / "facts")],
+    )
+    assert result.exit_code == 0, result.output
+    return " ".join(PdfReader(tmp_path / "output" / "chiefs.pdf").pages[0].extract_text().split())
+
+
+def test_contact_block_appears_only_when_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    empty = _build(tmp_path, '[organization]\nname = "Task Force"\n')
+    assert "Contact" not in empty
+    filled = _build(
+        tmp_path,
+        '[organization]\nname = "Task Force"\n[contact]\nname = "Pat Doe"\n'
+        'email = "pat@example.org"\n',
+    )
+    assert "Contact" in filled
+    assert "Pat Doe, Task Force" in filled and "pat@example.org" in filled
+    assert "Prepared by the Task Force" in filled
+
+
+def test_bad_settings_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text('[build]\npage_size = "legal"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--facts", str(REPO / "facts")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("briefgen.toml:2: build.page_size: ")
+    assert not (tmp_path / "output").exists()
+
+
+def test_pdf_metadata(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(
+        cli, ["build", "--audience", "public", "--format", "pdf", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / "public.pdf")
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Fentanyl: What the Facts Show"
+    assert meta.subject and "plain language" in meta.subject
+    assert "myths" in str(meta.get("/Keywords"))
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_internal_error_is_one_line_with_a_debug_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.pipeline
+
+    def broken(options: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(briefgen.pipeline, "build", broken)
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "internal error: RuntimeError: boom (run 'briefgen --debug ...' for the traceback, "
+        "and please report it)"
+    ]
+    debug = CliRunner().invoke(cli, ["--debug", "build"])
+    assert isinstance(debug.exception, RuntimeError)

@@ -26,7 +26,6 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
     TemplateSyntaxError,
-    UndefinedError,
 )
 from jinja2 import (
     TemplateError as JinjaTemplateError,
@@ -253,31 +252,34 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
         raise TemplateError(
             message + _caret_context(exc.filename, line, message), location
         ) from None
-    except TemplateNotFound as exc:
+    except (
+        JinjaTemplateError,
+        _Timeout,
+        RecursionError,
+        ArithmeticError,
+        LookupError,
+        TypeError,
+        ValueError,
+        AttributeError,
+    ) as exc:
         raise TemplateError(
-            f"template '{exc.name}' not found; searched {search_path.describe()}",
-            _template_frame(exc, where),
+            _runtime_message(exc, search_path), _template_frame(exc, where)
         ) from None
-    except SecurityError as exc:
-        raise TemplateError(
-            f"not allowed in a template (sandbox): {exc}", _template_frame(exc, where)
-        ) from None
-    except UndefinedError as exc:
-        raise TemplateError(f"{exc.message}", _template_frame(exc, where)) from None
-    except JinjaTemplateError as exc:
-        raise TemplateError(str(exc.message or exc), _template_frame(exc, where)) from None
-    except _Timeout as exc:
-        raise TemplateError(
-            f"the template ran longer than {RENDER_SECONDS:g} s; is a loop running away?",
-            _template_frame(exc, where),
-        ) from None
-    except RecursionError as exc:
-        raise TemplateError(
-            "recursion too deep; does a macro or block call itself?",
-            _template_frame(exc, where),
-        ) from None
-    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise TemplateError(f"{type(exc).__name__}: {exc}", _template_frame(exc, where)) from None
+
+
+def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
+    """What went wrong while a template ran, in the user's terms."""
+    if isinstance(exc, TemplateNotFound):
+        return f"template '{exc.name}' not found; searched {search_path.describe()}"
+    if isinstance(exc, SecurityError):
+        return f"not allowed in a template (sandbox): {exc}"
+    if isinstance(exc, JinjaTemplateError):  # UndefinedError among them
+        return str(exc.message or exc)
+    if isinstance(exc, _Timeout):
+        return f"the template ran longer than {RENDER_SECONDS:g} s; is a loop running away?"
+    if isinstance(exc, RecursionError):
+        return "recursion too deep; does a macro or block call itself?"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def search_path_filters() -> list[str]:

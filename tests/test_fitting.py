@@ -12,7 +12,7 @@ from briefgen.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 FACT = "fentanyl-offenders-us-citizens"
-PARAGRAPH = '{{ fact("%s").text }} {{ cite("%s") }}\n\n' % (FACT, FACT)
+PARAGRAPH = f'{{{{ fact("{FACT}").text }}}} {{{{ cite("{FACT}") }}}}\n\n'
 
 
 def build(tmp_path: Path, template: str) -> tuple[int, str]:
@@ -23,11 +23,16 @@ def build(tmp_path: Path, template: str) -> tuple[int, str]:
         cli,
         [
             "build",
-            "--audience", "trial",
-            "--format", "pdf",
-            "--facts", str(REPO / "facts"),
-            "--templates", str(templates),
-            "--out", str(tmp_path / "out"),
+            "--audience",
+            "trial",
+            "--format",
+            "pdf",
+            "--facts",
+            str(REPO / "facts"),
+            "--templates",
+            str(templates),
+            "--out",
+            str(tmp_path / "out"),
         ],
     )
     return result.exit_code, result.output
@@ -48,8 +53,12 @@ def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
     template = (
         "# Drop\n\n"
         + PARAGRAPH * 14
-        + "::: optional 3\nKEEP-ME " + PARAGRAPH + ":::\n\n"
-        + "::: optional 1\nDROP-ME " + PARAGRAPH * 8 + ":::\n\n"
+        + "::: optional 3\nKEEP-ME "
+        + PARAGRAPH
+        + ":::\n\n"
+        + "::: optional 1\nDROP-ME "
+        + PARAGRAPH * 8
+        + ":::\n\n"
     )
     code, output = build(tmp_path, template)
     assert code == 0, output

@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 
 from briefgen.facts import load_store
-from briefgen.model import AnyBlock, BulletList, Callout, Cite, Heading, Inlines, LineBreak, Notes, Quote, Span
+from briefgen.model import (
+    AnyBlock,
+    BulletList,
+    Callout,
+    Cite,
+    Heading,
+    Inlines,
+    LineBreak,
+    Notes,
+    Quote,
+    Span,
+)
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings
 from briefgen.templating.environment import TemplateRenderer

@@ -18,7 +18,7 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
     audiences = Counter(a for f in store for a in f.audiences)
     used = Counter(s for f in store for s in (f.source, f.original_source) if s)
     lines = [
-        f"{len(store)} facts, {len(store.sources)} sources: valid",
+        f"{_plural(len(store), 'fact')}, {_plural(len(store.sources), 'source')}: valid",
         "  by kind:     " + _counts(kinds),
         "  by audience: " + _counts(audiences),
         "  sources:",
@@ -33,6 +33,10 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
     return "\n".join(lines)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{name} {n}" for name, n in sorted(counter.items())) or "none"
 
@@ -43,9 +47,10 @@ def table(facts: list[Fact]) -> str:
         return "no facts match"
     width = shutil.get_terminal_size((100, 20)).columns
     id_width = min(max(len(f.id) for f in facts), 40)
+    date_width = max(len(f.as_of.label) for f in facts)
     rows = []
     for fact in facts:
-        head = f"{fact.id:<{id_width}}  {fact.kind:<14} {fact.as_of.label:<12} "
+        head = f"{fact.id:<{id_width}}  {fact.kind:<14} {fact.as_of.label:<{date_width}}  "
         room = max(width - len(head), 20)
         rows.append(head + textwrap.shorten(fact.text, room, placeholder="…"))
     return "\n".join(rows)

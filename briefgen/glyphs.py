@@ -1,46 +1,85 @@
-"""Refuse text the bundled fonts cannot draw, rather than print boxes or drop it."""
+"""Refuse text that would not print as written, rather than print boxes or drop it.
+
+Checked before layout, for every block and for the source notes the citations will
+add: control and unassigned characters, right-to-left scripts (reportlab lays text
+out left to right only), and characters neither bundled font can draw. Characters
+beyond U+FFFF are refused too: reportlab maps them wrongly in the PDF's text layer,
+so copying, search and screen readers would get other characters.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
+from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
 from briefgen.model import Document, block_text
 
 RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI"}
+UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
+FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
+SOURCE_FIELDS = ("title", "author", "publisher")
 
 
 def _name(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
 
 
+def _problem(text: str) -> str | None:
+    """What is wrong with the first character of ``text`` that would not print as
+    written (the message's tail after "has"), or None."""
+    from briefgen.renderers.pdf import FALLBACK_FONT, has_glyph
+
+    for char in text:
+        if char in "\n\t":
+            continue
+        if unicodedata.category(char) in UNPRINTABLE:
+            return f"an unprintable character: {_name(char)}"
+        if unicodedata.bidirectional(char) in RIGHT_TO_LEFT:
+            return (
+                f"right-to-left text ({_name(char)}), which briefgen cannot lay out yet; "
+                "keep such text out of one-page briefs"
+            )
+        if not (char.isspace() or has_glyph(char) or has_glyph(char, FALLBACK_FONT)):
+            return f"a character no bundled font can draw: {_name(char)}"
+        if ord(char) > 0xFFFF:
+            return f"a character briefgen cannot write into a PDF's text: {_name(char)}"
+    return None
+
+
+def _culprit(message: str) -> str:
+    """The character a :func:`_problem` message names."""
+    code = message.split("U+", 1)[1].split(" ", 1)[0].rstrip(")")
+    return chr(int(code, 16))
+
+
 def _owner(char: str, store: FactStore, default: Location) -> tuple[str, Location]:
-    """Which fact holds ``char`` (so the message names it), else the template line."""
+    """Where ``char`` was written: a fact's field, a source's field, else the template."""
     for fact in store:
-        if char in fact.text or char in (fact.short or "") or char in (fact.speaker or ""):
-            return f"fact '{fact.id}'", store.where(fact.id, "text")
+        for field in FACT_FIELDS:
+            if char in (getattr(fact, field) or ""):
+                return f"fact '{fact.id}'", store.where(fact.id, field)
+    for source in store.sources.values():
+        for field in SOURCE_FIELDS:
+            if char in (getattr(source, field) or ""):
+                return f"source '{source.id}'", store.where_source(source.id, field)
     return "the template", default
 
 
-def check_glyphs(document: Document, store: FactStore) -> None:
-    """Raise a :class:`LayoutError` naming the fact and character that cannot be drawn."""
-    from briefgen.renderers.pdf import missing_glyphs
-
+def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location]]:
     for block in document.blocks:
-        text = block_text(block)
-        rtl = [c for c in text if unicodedata.bidirectional(c) in RIGHT_TO_LEFT]
-        if rtl:
-            who, where = _owner(rtl[0], store, block.location)
-            raise LayoutError(
-                f"{who} has right-to-left text ({_name(rtl[0])}), which briefgen cannot "
-                "lay out yet; keep such text out of one-page briefs",
-                where,
-            )
-        missing = missing_glyphs(text)
-        if missing:
-            who, where = _owner(missing[0], store, block.location)
-            raise LayoutError(
-                f"{who} has a character no bundled font can draw: {_name(missing[0])}",
-                where,
-            )
+        yield block_text(block), block.location
+    for fact_id in cited_ids(document):
+        yield note_text(store, fact_id), document.source
+
+
+def check_glyphs(document: Document, store: FactStore) -> None:
+    """Raise a :class:`LayoutError` naming where a character that would not print as
+    written came from, and the character."""
+    for text, location in _texts(document, store):
+        problem = _problem(text)
+        if problem:
+            who, where = _owner(_culprit(problem), store, location)
+            raise LayoutError(f"{who} has {problem}", where)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,11 +11,17 @@ if TYPE_CHECKING:
 
 
 def format_number(value: float) -> str:
-    """``26700`` -> ``26,700``; ``98.9`` -> ``98.9``; ``0.02`` -> ``0.02``."""
-    if value == int(value) and abs(value) < 1e15:
+    """``26700`` -> ``26,700``; ``98.9`` -> ``98.9``; ``0.0000001`` -> ``0.0000001``.
+
+    Integers print every digit; other numbers print up to 15 significant digits
+    (a float's honest precision, which hides binary noise such as 0.1 + 0.2), never
+    rounded to zero.
+    """
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value == int(value) and abs(value) < 2**53:
         return f"{int(value):,}"
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return text
+    return f"{Decimal(format(value, '.15g')):,f}"
 
 
 def _with_unit(value: float, unit: str) -> str:

@@ -93,6 +93,9 @@ def _load_document(doc: YamlDocument, store: FactStore) -> list[FactsError]:
                 entry = model.model_validate(item)
             except ValidationError as exc:
                 problems.extend(_schema_problems(exc, doc, loc, item))
+                if model is Source and isinstance(item, dict) and isinstance(item.get("id"), str):
+                    # Reported already: facts citing it should not be told it is missing.
+                    store.broken_sources.add(item["id"])
                 continue
             problems.extend(_register(store, entry, doc, loc))
     return problems
@@ -176,7 +179,8 @@ def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
     for fact in store:
         for name in ("source", "original_source"):
             source_id = getattr(fact, name)
-            if source_id is not None and source_id not in store.sources:
+            known = source_id in store.sources or source_id in store.broken_sources
+            if source_id is not None and not known:
                 close = difflib.get_close_matches(source_id, list(store.sources), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 problems.append(

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+MAX_INT = 10**18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
 
@@ -203,8 +204,8 @@ class Fact(_Strict):
     kind: Kind
     text: BriefText
     short: ShortText | None = None
-    value: float | None = None
-    value_max: float | None = None
+    value: int | float | None = None
+    value_max: int | float | None = None
     unit: str | None = Field(default=None, min_length=1, max_length=40)
     speaker: Name | None = None
     role: Name | None = None
@@ -227,8 +228,13 @@ class Fact(_Strict):
     def _number(cls, value: Any) -> Any:
         # YAML reads "86%" or "26,700" as strings; say what is expected instead of
         # pydantic's generic float message.
-        plain = isinstance(value, int | float) and not isinstance(value, bool)
-        if value is not None and (not plain or not math.isfinite(value)):
+        if value is None:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_INT:
+                raise ValueError("is too large for a brief (more than 18 digits)")
+            return value
+        if not isinstance(value, float) or not math.isfinite(value):
             raise ValueError(f"expected a plain number such as 86 or 26700, got {value!r}")
         return value
 

@@ -21,6 +21,7 @@ class FactStore:
     source_locations: dict[str, Location] = field(default_factory=dict)
     field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     source_field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    broken_sources: set[str] = field(default_factory=set)  # ids of sources that failed checks
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts.values())

@@ -40,13 +40,39 @@ class YamlDocument:
         return Location.of(self.path, self.line_of(loc))
 
 
+# A facts file holds hundreds of values; far more means aliases multiplying them.
+MAX_VALUES = 100_000
+
+
 class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.constructor = SafeConstructor()
         self.problems: list[FactsError] = []
+        self.open_nodes: set[int] = set()
+        self.values = 0
+
+    def _fail(self, message: str, node: yaml.Node, loc: LocPath) -> FactsError:
+        # Name the entry's field (facts[3].note) whose value went wrong, at its line.
+        if len(loc) >= 3 and loc[:3] in self.doc.lines:
+            return FactsError(f"{loc[2]}: {message}", self.doc.location(loc[:3]))
+        return FactsError(message, Location.of(self.doc.path, node.start_mark.line + 1))
 
     def build(self, node: yaml.Node, loc: LocPath) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self._fail(
+                f"more than {MAX_VALUES:,} values; do aliases (*name) multiply them?", node, loc
+            )
+        if id(node) in self.open_nodes:
+            raise self._fail("an alias (*name) refers to the value that contains it", node, loc)
+        self.open_nodes.add(id(node))
+        try:
+            return self._build(node, loc)
+        finally:
+            self.open_nodes.discard(id(node))
+
+    def _build(self, node: yaml.Node, loc: LocPath) -> Any:
         self.doc.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
@@ -106,6 +132,8 @@ def read_yaml(path: Path) -> YamlDocument:
             node = yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise FactsError("YAML: nested too deeply", Location.of(path, 1)) from None
     except yaml.MarkedYAMLError as exc:
         # "while scanning a quoted scalar" marks where the quote opened: that is the
         # line to fix, not the end of the file where the scanner gave up.
@@ -133,6 +161,8 @@ def read_yaml(path: Path) -> YamlDocument:
     builder = _Builder(doc)
     try:
         doc.data = builder.build(node, ())
+    except RecursionError:
+        raise FactsError("YAML: nested too deeply", Location.of(path, 1)) from None
     except ConstructorError as exc:
         mark = exc.problem_mark
         raise FactsError(

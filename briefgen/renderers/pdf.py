@@ -88,20 +88,9 @@ def _coverage(font_name: str) -> frozenset[int]:
 
 def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
     """Whether ``font_name`` can draw ``char``."""
-    if font_name == PDF_FONT and char.isascii():
-        return True  # Liberation Sans covers ASCII; skip loading coverage tables
+    if font_name == PDF_FONT and " " <= char <= "~":
+        return True  # Liberation Sans covers printable ASCII; skip the coverage table
     return ord(char) in _coverage(font_name)
-
-
-def missing_glyphs(text: str) -> list[str]:
-    """Characters neither the brief's font nor the fallback can draw (spaces aside)."""
-    return sorted(
-        {
-            c
-            for c in text
-            if not c.isspace() and not has_glyph(c) and not has_glyph(c, FALLBACK_FONT)
-        }
-    )
 
 
 def _markup_text(text: str) -> str:

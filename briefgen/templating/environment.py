@@ -111,6 +111,38 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
+class BriefSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with arithmetic that could exhaust time or memory refused.
+
+    Intercepting ``**`` and ``*`` also keeps Jinja from folding constant expressions
+    such as ``10 ** 10 ** 10`` while it compiles, before any time limit applies.
+    """
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _too_big_power(left, right):
+            raise SecurityError(f"{left!r} ** {right!r} is too large to compute")
+        if operator == "*" and _too_long_repeat(left, right):
+            raise SecurityError(
+                "repeating a text or list that many times would pass 2,000,000 characters"
+            )
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_big_power(base: Any, exponent: Any) -> bool:
+    if not isinstance(base, int) or not isinstance(exponent, int) or exponent < 0:
+        return False
+    return abs(base) > 1 and exponent * max(abs(base).bit_length(), 1) > 10_000
+
+
+def _too_long_repeat(left: Any, right: Any) -> bool:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(times, int):
+            return len(seq) * times > MAX_OUTPUT_CHARS
+    return False
+
+
 class TemplateRenderer:
     """Renders audience templates from one search path against one facts store."""
 
@@ -118,7 +150,7 @@ class TemplateRenderer:
         self.search_path = search_path
         self.store = store
         self.settings = settings
-        self.env = SandboxedEnvironment(
+        self.env = BriefSandbox(
             loader=SearchPathLoader(search_path),
             undefined=StrictUndefined,
             autoescape=True,
@@ -136,21 +168,30 @@ class TemplateRenderer:
         """Render ``audience``'s template to Markdown with per-line locations."""
         name = audience.name + TEMPLATE_SUFFIX
         where = Location.of(audience.path or name, 1)
-        with _translate_errors(self.search_path, where):
+        chunks: list[str] = []
+        with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
-            chunks: list[str] = []
             size = 0
-            with _time_limit(RENDER_SECONDS):
-                for chunk in template.generate(audience=audience):
-                    size += len(chunk)
-                    if size > MAX_OUTPUT_CHARS:
-                        raise TemplateError(
-                            "the template's output passed 2,000,000 characters; "
-                            "is a loop running away?"
-                        )
-                    chunks.append(chunk)
+            for chunk in template.generate(audience=audience):
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise TemplateError(
+                        "the template's output passed 2,000,000 characters; "
+                        "is a loop running away?",
+                        _last_marker(chunks, where),
+                    )
+                chunks.append(chunk)
         text, lines = strip_markers("".join(chunks), where)
         return Rendered(text=text, lines=lines, audience=audience)
+
+
+def _last_marker(chunks: list[str], default: Location) -> Location:
+    """The template line the output had reached: the last line marker written."""
+    for chunk in reversed(chunks):
+        found = list(_MARKER.finditer(chunk))
+        if found:
+            return Location.of(found[-1].group(2), int(found[-1].group(1)))
+    return default
 
 
 class _Timeout(Exception):

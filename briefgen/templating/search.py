@@ -181,6 +181,20 @@ def _extends(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _check_private_use(text: str, path: Path) -> None:
+    """Private-use characters print as nothing or garbage, and briefgen uses a few
+    of them internally to trace output lines to template lines."""
+    if match := _PRIVATE_USE.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        raise TemplateError(
+            f"private-use character U+{ord(match.group(0)):04X}; remove it",
+            Location.of(path, line),
+        )
+
+
 class SearchPathLoader(BaseLoader):
     """A Jinja loader over a :class:`SearchPath` that hides front matter."""
 
@@ -200,6 +214,7 @@ class SearchPathLoader(BaseLoader):
             raise TemplateError(
                 "not valid UTF-8; save the template as UTF-8", Location.of(path)
             ) from exc
+        _check_private_use(text, path)
         _, body, _ = split_front_matter(text, path)
         mtime = os.path.getmtime(path)
         return body, str(path), lambda: os.path.getmtime(path) == mtime

@@ -45,6 +45,7 @@ from briefgen.model import (
 )
 
 CitationCheck = Callable[[str], str | None]
+_SPACES = re.compile(r"[ \t]{2,}|\t")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
 CONTAINERS = {"callout": "!", "notes": "!", "optional": ":"}
@@ -160,8 +161,12 @@ class _Walker:
         elif kind == "blockquote_open":
             self.add(_quote(where, self.until("blockquote_close")))
         elif kind in ("fence", "code_block"):
-            text = token.content.rstrip("\n")
-            self.add(Paragraph(where, inlines=(Span(text),)))
+            runs: list[Inline] = []
+            for line in token.content.rstrip("\n").split("\n"):
+                if runs:
+                    runs.append(LineBreak())
+                runs.append(Span(_SPACES.sub(" ", line)))
+            self.add(Paragraph(where, inlines=tuple(runs)))
         elif kind == "container_callout_open":
             figure = token.info.strip()[len("callout") :].strip()
             inner = self.until("container_callout_close")
@@ -216,7 +221,10 @@ def _runs(children: list[Token]) -> list[Inline]:
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
-            runs.append(Span(child.content, bold=bold > 0, italic=italic > 0))
+            # Word keeps tabs and runs of spaces where a PDF shows one space; make
+            # both show one.
+            text = _SPACES.sub(" ", child.content)
+            runs.append(Span(text, bold=bold > 0, italic=italic > 0))
         elif kind == "softbreak":
             runs.append(Span(" ", bold=bold > 0, italic=italic > 0))
         elif kind == "hardbreak":

@@ -239,16 +239,6 @@ main()
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SIGTERM is turned into KeyboardInterrupt so write_atomic can delete its "
-        "temporary file, but a signal that lands inside tempfile.mkstemp (after the file "
-        "is created, before write_atomic's try) leaves .NAME.XXXX.tmp behind; the "
-        "'first-replaced' kill hits this window in most runs. Only the next successful "
-        "build removes it."
-    ),
-)
 def test_sigterm_leaves_no_temporary_file(tmp_path: Path, versions: Versions) -> None:
     ws = seeded_workspace(tmp_path, versions)
     process = start_build(ws, "-c", SIGTERM_IN_MKSTEMP)

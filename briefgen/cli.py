@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -119,11 +118,6 @@ def facts_show(facts_path: Path, fact_id: str) -> None:
     click.echo(show(store, store.get(fact_id)))
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """Treat SIGTERM like Ctrl-C, so a killed build cleans up its temporary files."""
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     """Console entry point."""
     cli(prog_name="briefgen")
@@ -182,6 +176,7 @@ def build(
     page_size: str | None,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
+    from briefgen import interrupts
     from briefgen.pipeline import BuildOptions, describe
     from briefgen.pipeline import build as run_build
 
@@ -197,8 +192,8 @@ def build(
         formats=tuple(dict.fromkeys(formats)) or ("pdf", "docx"),
         page_size=page_size,
     )
-    signal.signal(signal.SIGTERM, _interrupt)
-    result = run_build(options)
+    with interrupts.handled():
+        result = run_build(options)
     if not ctx.obj["quiet"]:
         for brief in result.briefs:
             for line in describe(brief, options.out_dir):

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen import interrupts
 from briefgen.assemble import assemble
 from briefgen.errors import BriefgenError, Location, OutputError, ProblemList
 from briefgen.facts.loader import load_store
@@ -112,6 +113,7 @@ def build(options: BuildOptions) -> BuildResult:
     result = BuildResult()
     problems: list[BriefgenError] = []
     for name in names:
+        interrupts.check()
         try:
             audience = workspace.search_path.audience(name)
             result.briefs.append(
@@ -123,10 +125,12 @@ def build(options: BuildOptions) -> BuildResult:
             problems.append(exc)
     if problems:
         raise problems[0] if len(problems) == 1 else ProblemList(problems)
+    interrupts.check()
     prepare_folder(out_dir)
     remove_stale_temporaries(out_dir)
     for brief in result.briefs:
         for fmt, data in brief.files.items():
+            interrupts.check()
             path = out_dir / f"{brief.audience.name}.{fmt}"
             write_atomic(path, data)
             result.written.append(path)

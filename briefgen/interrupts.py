@@ -1,0 +1,43 @@
+"""Ctrl-C and SIGTERM stop a build cleanly, even where a library swallows the exception.
+
+The handler raises KeyboardInterrupt, so atomic writes remove their temporary file;
+it also records the signal, and the pipeline checks the record between stages and
+before each write, because some libraries catch every exception in places.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+_received: list[int] = []
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    _received.append(signum)
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Route SIGINT and SIGTERM through the handler while the block runs (main
+    thread only), then restore the handlers there were."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _received.clear()
+    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def check() -> None:
+    """Raise KeyboardInterrupt if a signal came in, even one a library swallowed."""
+    if _received:
+        raise KeyboardInterrupt

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from office import docx_page_count, pdf_pages_and_fonts
 from pypdf import PdfReader
+from readback import docx_text, pdf_text
 
 from briefgen.citations import cited_ids
 from briefgen.cli import cli
@@ -35,14 +36,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for audience in AUDIENCES:
         assert f"{audience}.pdf" in result.output
     return out
-
-
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-
-
-def docx_text(path: Path) -> str:
-    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
 
 
 def squeeze(text: str) -> str:

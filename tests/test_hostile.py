@@ -33,6 +33,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
+from readback import in_pdf_text, squeeze
 
 from briefgen.cli import cli
 
@@ -220,26 +221,6 @@ def changes(before: dict[str, bytes | None], after: dict[str, bytes | None]) -> 
     found += [f"removed {p}" for p in before.keys() - after.keys()]
     found += [f"changed {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
     return sorted(found)
-
-
-def squeeze(text: str) -> str:
-    return " ".join(text.split())
-
-
-def in_pdf_text(expected: str, text: str) -> bool:
-    """``expected`` in extracted PDF text: whitespace runs match any whitespace, and a
-    line may break inside a word too long for it (as a long URL does)."""
-    parts = []
-    previous = " "
-    for char in squeeze(expected):
-        if char == " ":
-            parts.append(r"\s+")
-        else:
-            if previous != " ":
-                parts.append(r"\n?")
-            parts.append(re.escape(char))
-        previous = char
-    return re.search("".join(parts), text) is not None
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import string
 import unicodedata
 from decimal import Decimal
@@ -25,6 +24,7 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from readback import in_pdf_text, squeeze
 
 from briefgen.errors import BriefgenError
 from briefgen.facts.loader import load_store
@@ -41,26 +41,6 @@ INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn", "Cs"}
 
 def visible(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) not in INVISIBLE and not c.isspace())
-
-
-def squeeze(text: str) -> str:
-    return " ".join(text.split())
-
-
-def in_pdf_text(expected: str, text: str) -> bool:
-    """``expected`` in extracted PDF text, whitespace-insensitive between words; a line
-    may also break inside a word too long for it."""
-    parts = []
-    previous = " "
-    for char in squeeze(expected):
-        if char == " ":
-            parts.append(r"\s+")
-        else:
-            if previous != " ":
-                parts.append(r"\n?")
-            parts.append(re.escape(char))
-        previous = char
-    return re.search("".join(parts), text) is not None
 
 
 class Built:

@@ -176,9 +176,22 @@ def test_extending_template_inherits_the_front_matter(ws: Path) -> None:
     origin, path, description = rows["legislators"]
     assert (origin, path) == ("workspace", str(Path("templates") / "legislators.md.j2"))
     assert description.startswith("For members and their staff, read in a 15-minute meeting")
-    # reading_level: 12 comes from the built-in too.
-    result = build("--audience", "legislators", "--format", "pdf")
-    assert "(target 12 or lower)" in result.output
+    # The built-in public brief's reading_level (8) is inherited the same way.
+    write_template(
+        ws,
+        [
+            '{% extends "builtin/public.md.j2" %}',
+            "{% block learn_more %}",
+            "## Learn more",
+            "",
+            "Ask your police department.",
+            "{% endblock %}",
+        ],
+        name="public",
+    )
+    result = build("--audience", "public", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "(target 8 or lower)" in result.output
 
 
 def test_extending_template_can_keep_the_builtin_block_with_super(ws: Path) -> None:

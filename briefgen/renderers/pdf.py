@@ -33,6 +33,7 @@ from briefgen.model import (
     Notes,
     Quote,
     Span,
+    inline_groups,
 )
 from briefgen.model import (
     Paragraph as ParagraphBlock,
@@ -42,22 +43,49 @@ from briefgen.style import PDF_FONT, Style, TextStyle
 FALLBACK_FONT = "DejaVuSans"
 
 
+VARIANTS = ("regular", "bold", "italic", "bolditalic")
+
+
+def _font_name(variant: str) -> str:
+    return PDF_FONT if variant == "regular" else f"{PDF_FONT}-{variant}"
+
+
 @cache
-def register_fonts() -> None:
-    """Register the bundled fonts with reportlab (once per process)."""
-    folder = font_dir()
-    names = {}
-    for style, file in FAMILY_FILES.items():
-        name = PDF_FONT if style == "regular" else f"{PDF_FONT}-{style}"
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-        names[style] = name
+def _register_variant(variant: str) -> None:
+    # Parsing a TrueType file is most of a cold build's layout time: only the
+    # variants a brief uses are read.
+    pdfmetrics.registerFont(TTFont(_font_name(variant), str(font_dir() / FAMILY_FILES[variant])))
+
+
+def register_fonts(variants: Iterable[str] = VARIANTS) -> None:
+    """Register the bundled font's ``variants`` with reportlab (each once per process)."""
+    for variant in ("regular", *variants):
+        _register_variant(variant)
     pdfmetrics.registerFontFamily(
         PDF_FONT,
-        normal=names["regular"],
-        bold=names["bold"],
-        italic=names["italic"],
-        boldItalic=names["bolditalic"],
+        normal=_font_name("regular"),
+        bold=_font_name("bold"),
+        italic=_font_name("italic"),
+        boldItalic=_font_name("bolditalic"),
     )
+
+
+def variants_used(document: Document) -> set[str]:
+    """Which variants of the font a document's text needs."""
+    used = {"regular"}
+    for block in document.blocks:
+        block_bold = isinstance(block, Heading | Callout | Notes)
+        block_italic = isinstance(block, Quote)
+        if block_bold:
+            used.add("bold")
+        if block_italic:
+            used.add("italic")
+        for inlines in inline_groups(block):
+            for run in inlines:
+                if isinstance(run, Span) and (run.bold or run.italic):
+                    bold, italic = run.bold or block_bold, run.italic or block_italic
+                    used.add("bolditalic" if bold and italic else "bold" if bold else "italic")
+    return used
 
 
 @cache
@@ -81,7 +109,7 @@ def _coverage(font_name: str) -> frozenset[int]:
     if font_name == FALLBACK_FONT:
         register_fallback_font()
     else:
-        register_fonts()
+        register_fonts(())
     font = pdfmetrics.getFont(font_name)
     return frozenset(font.face.charToGlyph)
 
@@ -158,7 +186,7 @@ def _paragraph_style(name: str, text: TextStyle, **extra: object) -> ParagraphSt
 
 def flowables(document: Document, style: Style) -> list[Flowable]:
     """The platypus story for a document."""
-    register_fonts()
+    register_fonts(variants_used(document))
     story: list[Flowable] = []
     for block in document.blocks:
         story.extend(_block(block, style))

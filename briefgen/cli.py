@@ -6,8 +6,10 @@ that need them, so ``briefgen --help`` answers at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -119,8 +121,27 @@ def facts_show(facts_path: Path, fact_id: str) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="briefgen")
+    """Console entry point.
+
+    Once the command has finished and its output is flushed, the process ends
+    without the interpreter's teardown, which spends tens of milliseconds freeing
+    modules nobody will use again (mypy's command line does the same).
+    """
+    try:
+        cli(prog_name="briefgen")
+    except SystemExit as exc:
+        code = exc.code
+        if isinstance(code, str):
+            click.echo(code, err=True)
+            code = 1
+        status = code if isinstance(code, int) else 0
+    else:
+        status = 0
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a reader that closed the pipe early
+            stream.flush()
+    os._exit(status)
 
 
 @cli.command()

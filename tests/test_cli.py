@@ -108,3 +108,24 @@ def test_internal_error_is_one_line_with_a_debug_hint(monkeypatch: pytest.Monkey
     ]
     debug = CliRunner().invoke(cli, ["--debug", "build"])
     assert isinstance(debug.exception, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["--version"], 0, "briefgen, version"),
+        (["build", "--format", "xls"], 2, "Invalid value for '--format'"),
+        (["build", "--audience", "nope"], 1, "no template for audience 'nope'"),
+        (["facts", "show", "fentanyl-offenders-us-citizen"], 1, "did you mean"),
+    ],
+)
+def test_console_entry_point_keeps_exit_codes_and_output(
+    args: list[str], code: int, says: str
+) -> None:
+    """main() ends the process without interpreter teardown; nothing may be lost."""
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", *args], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == code
+    assert says in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -11,13 +12,14 @@ from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir
 
 
 def sample_facts_dir() -> Path:
-    """The sample facts shipped with briefgen (the repository's ``facts/`` folder)."""
-    try:
-        return Path(str(resources.files("briefgen.sample_facts")))
-    except ModuleNotFoundError:
-        # An editable install or a source checkout maps no data-only package; there
-        # the checkout's facts/ folder is the sample.
-        return Path(__file__).resolve().parents[1] / "facts"
+    """The sample facts shipped with briefgen (the repository's ``facts/`` folder,
+    installed as the data-only package ``briefgen.sample_facts``)."""
+    spec = importlib.util.find_spec("briefgen.sample_facts")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    # An editable install or a source checkout maps no data-only package; there the
+    # checkout's facts/ folder is the sample.
+    return Path(__file__).resolve().parents[1] / "facts"
 
 
 def skeleton_dir() -> Path:

@@ -12,14 +12,15 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
 
-log = logging.getLogger("briefgen")
+if TYPE_CHECKING:
+    from briefgen.style import PageSizeName
 
 FACTS_OPTION = click.option(
     "--facts",
@@ -194,7 +195,7 @@ def build(
     facts_path: Path | None,
     template_dirs: tuple[Path, ...],
     out_dir: Path | None,
-    page_size: str | None,
+    page_size: PageSizeName | None,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts

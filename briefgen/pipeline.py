@@ -6,7 +6,6 @@ succeeded, each atomically, so a failed build leaves the output folder as it was
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +18,9 @@ from briefgen.fitting import Fit, fit_to_page
 from briefgen.output import prepare_folder, remove_stale_temporaries, write_atomic
 from briefgen.readability import body_grade
 from briefgen.settings import Settings, load_settings
-from briefgen.style import Style
+from briefgen.style import PageSizeName, Style
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class BuildOptions:
     out: Path | None = None
     audiences: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("pdf", "docx")
-    page_size: str | None = None
+    page_size: PageSizeName | None = None
 
     @property
     def facts_path(self) -> Path:
@@ -84,7 +81,7 @@ def make_brief(
     renderer: TemplateRenderer,
     audience: AudienceInfo,
     formats: tuple[str, ...],
-    page_size: str | None,
+    page_size: PageSizeName | None,
 ) -> Brief:
     """Render, parse, fit and render to files one audience's brief (in memory)."""
     from briefgen.glyphs import check_glyphs
@@ -95,7 +92,7 @@ def make_brief(
     document = assemble(rendered, workspace.store, workspace.settings)
     check_glyphs(document, workspace.store)
     size = page_size or audience.page_size or workspace.settings.build.page_size
-    fit = fit_to_page(document, Style(page_size=size), workspace.store, measure)  # type: ignore[arg-type]
+    fit = fit_to_page(document, Style(page_size=size), workspace.store, measure)
     files = {fmt: render(fmt, fit.document, fit.style) for fmt in formats}
     grade = body_grade(fit.document) if audience.reading_level is not None else None
     return Brief(audience, fit, files, grade)

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from jinja2 import BaseLoader, Environment, TemplateNotFound
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefgen.errors import Location, TemplateError, display_path
+from briefgen.style import PageSizeName
 
 TEMPLATE_SUFFIX = ".md.j2"
 _EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
@@ -48,13 +50,33 @@ class AudienceInfo:
     display_name: str
     description: str = ""
     reading_level: float | None = None
-    page_size: str | None = None
+    page_size: PageSizeName | None = None
     language: str = "en-US"
     origin: str = ""
     path: Path | None = None
 
 
-FRONT_MATTER_KEYS = {"name", "description", "reading_level", "page_size", "language"}
+class FrontMatter(BaseModel):
+    """What a template's front matter may say about its audience."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+    description: str = ""
+    reading_level: float | None = Field(default=None, gt=0, le=20)
+    page_size: Literal["letter", "a4"] | None = None
+    language: str = Field(default="en-US", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _front_matter_line(path: Path, key: str) -> int:
+    """The line of ``key:`` in a template's front matter (1 if not found)."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.split(":", 1)[0].strip() == key:
+            return number
+    return 1
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
@@ -146,22 +168,26 @@ class SearchPath:
                 f"searched {self.describe()}"
             )
         path, folder = found
-        meta = self._metadata(path, depth=0)
-        unknown = set(meta) - FRONT_MATTER_KEYS
-        if unknown:
-            raise TemplateError(
-                f"front matter: unknown key '{sorted(unknown)[0]}' "
-                f"(expected {', '.join(sorted(FRONT_MATTER_KEYS))})",
-                Location.of(path, 1),
+        try:
+            meta = FrontMatter.model_validate(self._metadata(path, depth=0))
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            key = str(error["loc"][0]) if error["loc"] else ""
+            message = (
+                f"unknown key (expected {', '.join(FrontMatter.model_fields)})"
+                if error["type"] == "extra_forbidden"
+                else error["msg"]
             )
-        level = meta.get("reading_level")
+            raise TemplateError(
+                f"front matter: {key}: {message}", Location.of(path, _front_matter_line(path, key))
+            ) from None
         return AudienceInfo(
             name=name,
-            display_name=str(meta.get("name") or name.replace("-", " ").title()),
-            description=str(meta.get("description") or ""),
-            reading_level=float(level) if isinstance(level, int | float) else None,
-            page_size=meta.get("page_size"),
-            language=str(meta.get("language") or "en-US"),
+            display_name=meta.name or name.replace("-", " ").title(),
+            description=meta.description,
+            reading_level=meta.reading_level,
+            page_size=meta.page_size,
+            language=meta.language,
             origin=folder.origin,
             path=path,
         )

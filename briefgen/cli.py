@@ -18,6 +18,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
+from briefgen.renderers import FORMATS
 
 if TYPE_CHECKING:
     from briefgen.style import PageSizeName
@@ -157,7 +158,7 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(FORMATS),
     help="Output format (repeatable; default: both).",
 )
 @click.option(

@@ -50,7 +50,6 @@ class BriefgenError(click.ClickException):
     """Base of every error briefgen reports to its user."""
 
     exit_code = 1
-    category = "error"
 
     def __init__(self, message: str, location: Location | None = None) -> None:
         self.location = location
@@ -77,31 +76,21 @@ class ProblemList(BriefgenError):
 class FactsError(BriefgenError):
     """A facts file is malformed or breaks the schema."""
 
-    category = "facts"
-
 
 class SettingsError(BriefgenError):
     """The workspace settings file is malformed."""
-
-    category = "settings"
 
 
 class TemplateError(BriefgenError):
     """A template cannot be found, parsed or rendered."""
 
-    category = "template"
-
 
 class LayoutError(BriefgenError):
     """Content cannot be laid out as asked (for example it does not fit one page)."""
 
-    category = "layout"
-
 
 class OutputError(BriefgenError):
     """An output file or folder cannot be written."""
-
-    category = "output"
 
 
 def raise_all(problems: Iterable[BriefgenError]) -> None:

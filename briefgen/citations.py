@@ -8,23 +8,18 @@ drops blocks, so the notes always match what is on the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from briefgen.facts.store import FactStore
 from briefgen.model import (
     AnyBlock,
-    BulletList,
-    Callout,
     Cite,
     Document,
-    Heading,
     Inlines,
     Note,
     Notes,
-    Paragraph,
-    Quote,
     cited_fact_ids,
+    map_inlines,
 )
 
 
@@ -70,17 +65,7 @@ def number_citations(document: Document, store: FactStore) -> Document:
                 blocks.append(replace(block, entries=tuple(notes)))
                 placed = True
             continue
-        blocks.append(_map_inlines(block, renumber))
+        blocks.append(map_inlines(block, renumber))
     if notes and not placed:
         blocks.append(Notes(document.source, entries=tuple(notes)))
     return replace(document, blocks=tuple(blocks))
-
-
-def _map_inlines(block: AnyBlock, fn: Callable[[Inlines], Inlines]) -> AnyBlock:
-    if isinstance(block, Heading | Paragraph | Quote):
-        return replace(block, inlines=fn(block.inlines))
-    if isinstance(block, Callout):
-        return replace(block, label=fn(block.label))
-    if isinstance(block, BulletList):
-        return replace(block, items=tuple(fn(item) for item in block.items))
-    return block

@@ -8,6 +8,7 @@ else; neither output is made from the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from briefgen.errors import Location
@@ -189,6 +190,17 @@ def inline_groups(block: AnyBlock) -> list[Inlines]:
     if isinstance(block, BulletList):
         return list(block.items)
     return []
+
+
+def map_inlines(block: AnyBlock, change: Callable[[Inlines], Inlines]) -> AnyBlock:
+    """The block with ``change`` applied to each of its runs of inlines."""
+    if isinstance(block, Heading | Paragraph | Quote):
+        return replace(block, inlines=change(block.inlines))
+    if isinstance(block, Callout):
+        return replace(block, label=change(block.label))
+    if isinstance(block, BulletList):
+        return replace(block, items=tuple(change(item) for item in block.items))
+    return block
 
 
 def cited_fact_ids(block: AnyBlock) -> list[str]:

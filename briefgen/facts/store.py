@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefgen.errors import Location
@@ -67,17 +67,14 @@ class FactStore:
         audience: str | None = None,
         topic: str | None = None,
         kind: str | Kind | None = None,
-        ids: Iterable[str] | None = None,
     ) -> list[Fact]:
         """Facts matching every given filter, most important first, then in file order."""
-        wanted = set(ids) if ids is not None else None
         found = [
             fact
             for fact in self.facts.values()
             if (audience is None or audience in fact.audiences)
             and (topic is None or topic in fact.topics)
             and (kind is None or fact.kind == kind)
-            and (wanted is None or fact.id in wanted)
         ]
         return sorted(found, key=lambda f: -f.priority)
 

@@ -3,11 +3,17 @@ every number traced to a cited fact, every cited source on the page."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 from office import docx_page_count, pdf_pages_and_fonts
 from pypdf import PdfReader
@@ -17,6 +23,7 @@ from briefgen.citations import cited_ids
 from briefgen.cli import cli
 from briefgen.facts import load_store
 from briefgen.facts.formatting import format_number, one_in
+from briefgen.facts.store import FactStore
 from briefgen.model import Notes, block_text
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.templating.environment import TemplateRenderer
@@ -24,18 +31,40 @@ from briefgen.templating.environment import TemplateRenderer
 AUDIENCES = ("legislators", "chiefs", "public")
 
 
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One `briefgen build` of every brief: where the files went and what it printed."""
+
+    out: Path
+    report: str
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build every brief in both formats once for this module, from the repo root."""
-    out = tmp_path_factory.mktemp("output")
-    root = Path(__file__).resolve().parents[1]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        result = CliRunner().invoke(cli, ["build", "--out", str(out)])
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """Build every brief in both formats once for this module, the way a user does:
+    in a workspace holding the repository's settings, into its output/ folder, under
+    the usual umask 022."""
+    workspace = tmp_path_factory.mktemp("workspace")
+    shutil.copy(REPO / "briefgen.toml", workspace)
+    old_umask = os.umask(0o022)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(workspace)
+            result = CliRunner().invoke(cli, ["build", "--facts", str(REPO / "facts")])
+    finally:
+        os.umask(old_umask)
     assert result.exit_code == 0, result.output
-    for audience in AUDIENCES:
-        assert f"{audience}.pdf" in result.output
-    return out
+    return Run(workspace / "output", result.stdout)
+
+
+@pytest.fixture(scope="module")
+def built(run: Run) -> Path:
+    """The output folder of the module's build."""
+    return run.out
 
 
 def squeeze(text: str) -> str:
@@ -83,7 +112,10 @@ def test_pdf_and_docx_have_the_same_words(built: Path, audience: str) -> None:
     )
 
 
-STORE = load_store(Path(__file__).resolve().parents[1] / "facts")
+@pytest.fixture(scope="module")
+def store() -> FactStore:
+    """The repository's facts (a fixture: a loader bug fails tests, not collection)."""
+    return load_store(Path(__file__).resolve().parents[1] / "facts")
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +138,9 @@ def _numbers(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_every_number_comes_from_a_cited_fact(briefs: dict[str, Brief], audience: str) -> None:
+def test_every_number_comes_from_a_cited_fact(
+    briefs: dict[str, Brief], store: FactStore, audience: str
+) -> None:
     brief = briefs[audience]
     document = brief.fit.document
     shown = set()
@@ -115,7 +149,7 @@ def test_every_number_comes_from_a_cited_fact(briefs: dict[str, Brief], audience
             shown |= _numbers(block_text(block, citations=False))
     allowed: set[str] = set()
     for fact_id in cited_ids(document):
-        fact = STORE.get(fact_id)
+        fact = store.get(fact_id)
         allowed |= _numbers(
             " ".join([fact.text, fact.short or "", fact.number(), fact.as_of.label])
         )
@@ -128,14 +162,14 @@ def test_every_number_comes_from_a_cited_fact(briefs: dict[str, Brief], audience
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_every_cited_source_is_in_the_notes_on_the_page(
-    briefs: dict[str, Brief], built: Path, audience: str
+    briefs: dict[str, Brief], store: FactStore, built: Path, audience: str
 ) -> None:
     page = " ".join(pdf_text(built / f"{audience}.pdf").split())
     cited = cited_ids(briefs[audience].fit.document)
     assert cited
     for fact_id in cited:
-        fact = STORE.get(fact_id)
-        for source in filter(None, (STORE.source_of(fact), STORE.original_source_of(fact))):
+        fact = store.get(fact_id)
+        for source in filter(None, (store.source_of(fact), store.original_source_of(fact))):
             assert " ".join(source.title.split()) in page, (fact_id, source.id)
 
 
@@ -188,3 +222,124 @@ def test_pdf_pages_helper_reads_fonts(built: Path) -> None:
     pages, fonts = pdf_pages_and_fonts(built / "public.pdf")
     assert pages == 1
     assert any(f.startswith("LiberationSans") for f in fonts)
+
+
+# --- What a reader sees, pinned: the notes and the build report --------------------------
+
+
+def golden_notes(audience: str) -> list[str]:
+    """The notes a brief must print, one per line, numbered as on the page."""
+    return (GOLDEN / "notes" / f"{audience}.txt").read_text(encoding="utf-8").splitlines()
+
+
+def pdf_notes(path: Path, count: int) -> list[str]:
+    """The notes under the PDF's "Sources" heading, each note's wrapped lines joined
+    with a space: a line opens note N when it starts with "N. " and note N is due."""
+    lines = pdf_text(path).splitlines()
+    heading = len(lines) - 1 - lines[::-1].index("Sources")
+    notes: list[str] = []
+    for line in lines[heading + 1 :]:
+        if line.startswith(f"{len(notes) + 1}. ") and len(notes) < count:
+            notes.append(line.strip())
+        else:
+            assert notes, f"text before the first note: {line!r}"
+            notes[-1] += " " + line.strip()
+    return notes
+
+
+def docx_notes(path: Path) -> list[str]:
+    """The DOCX paragraphs after the "Sources" heading."""
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    return paragraphs[paragraphs.index("Sources") + 1 :]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_notes_match_the_golden_file(built: Path, audience: str) -> None:
+    expected = golden_notes(audience)
+    assert docx_notes(built / f"{audience}.docx") == expected
+    assert pdf_notes(built / f"{audience}.pdf", len(expected)) == expected
+
+
+def test_build_report_matches_the_golden_file(run: Run) -> None:
+    assert run.report == (GOLDEN / "build-report.txt").read_text(encoding="utf-8")
+
+
+def _raw_sources() -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load((REPO / "facts" / "sources.yaml").read_text(encoding="utf-8"))
+    return {s["id"]: s for s in data["sources"]}
+
+
+def _raw_facts() -> dict[str, dict[str, Any]]:
+    facts: dict[str, dict[str, Any]] = {}
+    for path in sorted((REPO / "facts").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        facts.update({f["id"]: f for f in data.get("facts", [])})
+    return facts
+
+
+def _title(source: dict[str, Any]) -> str:
+    return " ".join(source["title"].split())
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_one_note_per_source(briefs: dict[str, Brief], built: Path, audience: str) -> None:
+    """As many notes as distinct (original, reporter) pairs among the cited facts,
+    read from the YAML itself; no note printed twice."""
+    facts, sources = _raw_facts(), _raw_sources()
+    pairs = {
+        (facts[f].get("original_source"), facts[f]["source"])
+        for f in cited_ids(briefs[audience].fit.document)
+    }
+    notes = docx_notes(built / f"{audience}.docx")
+    assert [n.split(". ", 1)[0] for n in notes] == [str(i) for i in range(1, len(notes) + 1)]
+    assert len(notes) == len(pairs), notes
+    assert len({n.split(". ", 1)[1] for n in notes}) == len(notes), notes
+    for original, reporter in pairs:
+        titles = [_title(sources[s]) for s in (original, reporter) if s]
+        assert any(all(t in n for t in titles) for n in notes), (original, reporter)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_notes_say_as_reported_in(briefs: dict[str, Brief], built: Path, audience: str) -> None:
+    """A fact reported by one source from another's data: the note names the
+    original, then "; as reported in" and the reporting source."""
+    facts, sources = _raw_facts(), _raw_sources()
+    notes = docx_notes(built / f"{audience}.docx")
+    reported = 0
+    for fact_id in cited_ids(briefs[audience].fit.document):
+        original = facts[fact_id].get("original_source")
+        if original:
+            reported += 1
+            pattern = (
+                re.escape(_title(sources[original]))
+                + r"[”]?(, [^;]*)?; as reported in .*"
+                + re.escape(_title(sources[facts[fact_id]["source"]]))
+            )
+            assert any(re.search(pattern, n) for n in notes), (fact_id, notes)
+    assert reported, "no reported fact on this brief"
+
+
+def _date_label(issued: object) -> str:
+    if isinstance(issued, dt.date):
+        return f"{issued:%B} {issued.day}, {issued.year}"
+    return str(issued)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_notes_keep_the_source_date(built: Path, audience: str) -> None:
+    """Every note naming a source that has a date shows that date after its title."""
+    dated = {_title(s): _date_label(s["issued"]) for s in _raw_sources().values() if "issued" in s}
+    seen = 0
+    for fmt, notes in (
+        ("docx", docx_notes(built / f"{audience}.docx")),
+        ("pdf", pdf_notes(built / f"{audience}.pdf", len(golden_notes(audience)))),
+    ):
+        for note in notes:
+            for title, label in dated.items():
+                if title in note:
+                    seen += 1
+                    assert re.search(re.escape(title) + "[”]?, " + re.escape(label), note), (
+                        fmt,
+                        note,
+                    )
+    assert seen, "no dated source on this brief"

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from briefgen.citations import number_citations
 from briefgen.cli import cli
+from briefgen.errors import LayoutError, Location
+from briefgen.facts.loader import load_store
+from briefgen.facts.store import FactStore
+from briefgen.fitting import MAX_FILL, Measure, fit_to_page
+from briefgen.model import Document, Droppable, Metadata, Paragraph, Span, block_text
+from briefgen.style import Style
 
 REPO = Path(__file__).resolve().parents[1]
 FACT = "fentanyl-offenders-us-citizens"
@@ -95,3 +105,115 @@ def test_fill_is_reported_as_a_percentage(tmp_path: Path, count: int) -> None:
     code, output = build(tmp_path, "# Fill\n\n" + PARAGRAPH * count)
     assert code == 0, output
     assert "% full" in output
+
+
+# --- the fitter's cost: n log n in optional groups, not n squared -------------------
+
+
+def _model_document(heights: list[float], optional: list[int | None]) -> Document:
+    """A document of paragraphs whose text is their height (for a fake measure);
+    ``optional[i]`` is the paragraph's priority, or None when it must stay."""
+    where = Location("trial.md.j2", 1)
+    blocks = tuple(
+        Paragraph(
+            Location("trial.md.j2", i + 2),
+            (Span(f"{height}"),),
+            droppable=None if priority is None else Droppable(i, priority),
+        )
+        for i, (height, priority) in enumerate(zip(heights, optional, strict=True))
+    )
+    return Document("trial", blocks, Metadata("Trial"), where)
+
+
+def _fake_measure(calls: list[int]) -> Measure:
+    def measure(document: Document, style: Style) -> float:
+        calls.append(len(document.blocks))
+        scale = style.body_size / Style().body_size
+        return scale * sum(float(block_text(b)) for b in document.blocks)
+
+    return measure
+
+
+def _one_by_one(document: Document, style: Style, measure: Measure) -> list[int]:
+    """The groups the fitter drops, found the slow way: one at a time until it fits."""
+    limit = style.frame_height * MAX_FILL
+    current, dropped = document, []
+    for group in document.droppable_groups():
+        if measure(current, style) <= limit:
+            break
+        dropped.append(group.group)
+        current = current.without(group.group)
+    return dropped
+
+
+@pytest.fixture(scope="module")
+def store() -> FactStore:
+    return load_store(REPO / "facts")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_drops_what_dropping_one_by_one_drops(seed: int, store: FactStore) -> None:
+    rng = random.Random(seed)
+    count = rng.choice([0, 1, 2, 5, 40, 300])
+    heights = [rng.choice([6.0, 14.0, 40.0, 120.0]) for _ in range(count)]
+    optional = [rng.choice([None, 1, 1, 2, 3]) for _ in range(count)]
+    document = _model_document(heights, optional)
+    calls: list[int] = []
+    measure = _fake_measure(calls)
+    try:
+        fit = fit_to_page(document, Style(), store, measure)
+    except LayoutError:
+        # Too long even without every optional group and at the smallest type.
+        everything = [g.group for g in document.droppable_groups()]
+        assert _one_by_one(document, Style(), measure) == everything
+        return
+    expected = _one_by_one(document, Style(), measure)
+    assert [d.where for d in fit.dropped] == [f"trial.md.j2:{g + 2}" for g in expected]
+    kept = [b for b in document.blocks if not (b.droppable and b.droppable.group in expected)]
+    assert fit.document.blocks == tuple(kept)
+
+
+def test_a_thousand_optional_groups_take_a_logarithmic_number_of_measures(
+    store: FactStore,
+) -> None:
+    groups = 1000
+    calls: list[int] = []
+    document = _model_document([14.0] * (groups + 2), [None, *([1] * groups), None])
+    fit = fit_to_page(document, Style(), store, _fake_measure(calls))
+    kept = int(Style().frame_height * MAX_FILL // 14.0)
+    assert len(fit.dropped) == groups + 2 - kept
+    # Dropping one group at a time measured about a thousand versions of half a
+    # million blocks in all; a binary search measures about log2(1000) versions,
+    # each only as far as the page reaches.
+    assert len(calls) <= 3 * math.ceil(math.log2(groups)), calls
+    assert sum(calls) <= 10 * groups, sum(calls)
+
+
+def test_dropping_a_group_never_makes_the_page_taller(tmp_path: Path, store: FactStore) -> None:
+    """The binary search rests on this: each group dropped (in the fitter's order)
+    takes height away, notes and note numbers included."""
+    from briefgen.assemble import assemble
+    from briefgen.pipeline import BuildOptions, Workspace
+    from briefgen.renderers.pdf import measure
+    from briefgen.templating.environment import TemplateRenderer
+
+    parts = ["# Notes shrink too\n\n"]
+    for i, fact in enumerate(store.select()[:14]):
+        body = f'Paragraph {i} {"words " * (i * 7 % 30)}{{{{ cite("{fact.id}") }}}}\n\n'
+        parts.append(f"::: optional {i % 3 + 1}\n{body}:::\n\n" if i % 4 else body)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text("".join(parts), encoding="utf-8")
+    options = BuildOptions(
+        workspace=tmp_path, facts=REPO / "facts", template_dirs=(tmp_path / "templates",)
+    )
+    workspace = Workspace.open(options)
+    renderer = TemplateRenderer(workspace.search_path, store, workspace.settings)
+    rendered = renderer.render(workspace.search_path.audience("trial"))
+    document = assemble(rendered, store, workspace.settings)
+    groups = document.droppable_groups()
+    assert len(groups) >= 9
+    heights = [measure(number_citations(document, store), Style())]
+    for group in groups:
+        document = document.without(group.group)
+        heights.append(measure(number_citations(document, store), Style()))
+    assert all(later < earlier for earlier, later in itertools.pairwise(heights)), heights

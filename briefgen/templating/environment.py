@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
-    StrictUndefined,
-    TemplateNotFound,
-    TemplateSyntaxError,
+    TemplateError as JinjaTemplateError,
 )
 from jinja2 import (
-    TemplateError as JinjaTemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    Undefined,
 )
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
@@ -38,8 +38,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
 from briefgen.settings import Settings
+from briefgen.templating import sandbox
 from briefgen.templating.helpers import FILTERS, Helpers, finalize, suggest_name
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
+from briefgen.templating.views import audience_view, settings_view
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")
@@ -129,6 +131,20 @@ class BriefSandbox(SandboxedEnvironment):
             )
         return super().call_binop(context, operator, left, right)
 
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Only what :mod:`briefgen.templating.sandbox` allows (an allow-list)."""
+        return sandbox.is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """Only the functions in this environment's globals and allowed methods."""
+        return sandbox.is_safe_callable(obj, self.globals.values())
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        """A refused attribute, failing with a line worded for a template author."""
+        return self.undefined(
+            sandbox.refusal(obj, attribute), name=attribute, obj=obj, exc=SecurityError
+        )
+
 
 def _too_big_power(base: Any, exponent: Any) -> bool:
     if not isinstance(base, int) or not isinstance(exponent, int) or exponent < 0:
@@ -152,7 +168,7 @@ class TemplateRenderer:
         self.settings = settings
         self.env = BriefSandbox(
             loader=SearchPathLoader(search_path),
-            undefined=StrictUndefined,
+            undefined=sandbox.TemplateUndefined,
             autoescape=True,
             finalize=finalize,
             extensions=[LineMarkers],
@@ -161,8 +177,11 @@ class TemplateRenderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(FILTERS)
+        # Templates see only what was made for them: see templating/sandbox.py.
+        self.env.globals.clear()
+        self.env.globals.update(sandbox.jinja_globals())
         self.env.globals.update(Helpers(store).globals())
-        self.env.globals["settings"] = settings
+        self.env.globals["settings"] = settings_view(settings)
 
     def render(self, audience: AudienceInfo) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations."""
@@ -172,7 +191,7 @@ class TemplateRenderer:
         with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
             size = 0
-            for chunk in template.generate(audience=audience):
+            for chunk in template.generate(audience=audience_view(audience)):
                 size += len(chunk)
                 if size > MAX_OUTPUT_CHARS:
                     raise TemplateError(

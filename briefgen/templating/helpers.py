@@ -18,6 +18,7 @@ from briefgen.errors import TemplateError
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
+from briefgen.templating.views import template_view
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -38,6 +39,7 @@ def finalize(value: object) -> object:
     return Markup(md_escape(value))
 
 
+@template_view("a fact")
 @dataclass(frozen=True)
 class FactView:
     """A fact as templates see it: its fields, formatted forms, and its citation."""

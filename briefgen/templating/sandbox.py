@@ -1,0 +1,271 @@
+"""What a template may touch: an allow-list, not a deny-list.
+
+Jinja's own sandbox refuses names that start with ``_`` and lets everything else
+through, so any public method of any object handed to a template is callable: a
+``Path`` reads and deletes files, a pydantic model's class methods read them. Here
+a template may read an attribute or call a method only if it is on this list:
+
+- the fields and public properties of the views registered in
+  :mod:`briefgen.templating.views` (facts, the audience, the settings);
+- methods of text that only read or reshape that text (``upper``, ``split``,
+  ``startswith``, ``format``, ...), never one that can multiply its size
+  (``replace``, ``join``, ``center``: the filters of those names do that, under
+  the template limits);
+- the read-only methods of lists, tuples and mappings (``index``, ``count``,
+  ``items``, ``keys``, ``values``, ``get``), and the fields of the named tuples
+  Jinja's filters return (``groupby``'s ``grouper`` and ``list``);
+- the objects Jinja itself makes while a template runs (``loop``, a cycler, a
+  joiner, a namespace, macros and ``caller``, ``self`` and ``super()``, an
+  imported template's names);
+- the functions in the environment's globals (briefgen's helpers and the Jinja
+  built-ins listed in :func:`jinja_globals`).
+
+Everything else is refused with a line worded for a template author.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Collection
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.environment import TemplateModule
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import BlockReference, LoopContext, Macro, Undefined
+from jinja2.sandbox import safe_range
+from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
+from markupsafe import Markup
+
+from briefgen.templating.views import VIEWS
+
+# Methods of text whose result is no bigger than a small multiple of the text itself.
+TEXT_METHODS = frozenset(
+    {
+        "capitalize",
+        "casefold",
+        "count",
+        "endswith",
+        "find",
+        "format",
+        "format_map",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isdecimal",
+        "isdigit",
+        "islower",
+        "isnumeric",
+        "isspace",
+        "istitle",
+        "isupper",
+        "lower",
+        "lstrip",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "rfind",
+        "rindex",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "splitlines",
+        "startswith",
+        "strip",
+        "swapcase",
+        "title",
+        "upper",
+    }
+)
+MARKUP_METHODS = TEXT_METHODS | {"striptags", "unescape"}
+# Text methods a template cannot call, and the filter that does the same job.
+TEXT_METHOD_FILTERS = {
+    "replace": "replace",
+    "join": "join",
+    "center": "center",
+    "ljust": "format",
+    "rjust": "format",
+    "zfill": "format",
+    "expandtabs": "replace",
+}
+SEQUENCE_METHODS = frozenset({"count", "index"})
+MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
+LOOP_ATTRIBUTES = frozenset(
+    {
+        "changed",
+        "cycle",
+        "depth",
+        "depth0",
+        "first",
+        "index",
+        "index0",
+        "last",
+        "length",
+        "nextitem",
+        "previtem",
+        "revindex",
+        "revindex0",
+    }
+)
+CYCLER_ATTRIBUTES = frozenset({"current", "next", "reset"})
+BLOCK_ATTRIBUTES = frozenset({"super"})
+NOTHING: frozenset[str] = frozenset()
+
+
+def allowed_attributes(obj: Any) -> frozenset[str]:
+    """The public attributes a template may read on ``obj``."""
+    kind = type(obj)
+    if kind in VIEWS:
+        return VIEWS[kind].attributes
+    if kind is str:
+        return TEXT_METHODS
+    if kind is Markup:
+        return MARKUP_METHODS
+    if kind is dict:
+        return MAPPING_METHODS
+    if kind in (list, tuple, range):
+        return SEQUENCE_METHODS
+    if isinstance(obj, tuple) and isinstance(getattr(kind, "_fields", None), tuple):
+        return SEQUENCE_METHODS | frozenset(kind._fields)  # a named tuple, e.g. groupby's
+    if kind is LoopContext:
+        return LOOP_ATTRIBUTES
+    if kind is Cycler:
+        return CYCLER_ATTRIBUTES
+    if kind is BlockReference:
+        return BLOCK_ATTRIBUTES
+    return NOTHING
+
+
+def _open_namespace(obj: Any) -> bool:
+    """Objects whose public names are whatever the template itself put there."""
+    return type(obj) in (Namespace, TemplateModule)
+
+
+def is_safe_attribute(obj: Any, attr: str, value: Any) -> bool:
+    """Whether a template may read ``obj.attr`` (Jinja's ``is_safe_attribute``)."""
+    if attr.startswith("_"):
+        return False
+    return _open_namespace(obj) or attr in allowed_attributes(obj)
+
+
+def is_safe_callable(obj: Any, functions: Collection[object]) -> bool:
+    """Whether a template may call ``obj`` (Jinja's ``is_safe_callable``).
+
+    ``functions`` are the environment's globals: the only free functions a
+    template can reach.
+    """
+    if not callable(obj) or isinstance(obj, Undefined):
+        return True  # calling it fails with an error that says why
+    if type(obj) in (Macro, BlockReference, Joiner, LoopContext):
+        return True
+    if any(obj is f for f in functions):
+        return True
+    if isinstance(obj, types.FunctionType) and _is_sandboxed_format(obj):
+        return True
+    if isinstance(obj, types.MethodType | types.BuiltinMethodType):
+        owner = obj.__self__
+        return not isinstance(owner, types.ModuleType | type) and is_safe_attribute(
+            owner, obj.__name__, obj
+        )
+    return False
+
+
+def _is_sandboxed_format(function: types.FunctionType) -> bool:
+    """Jinja hands a template ``text.format`` wrapped in its sandboxed formatter."""
+    wrapped = getattr(function, "__wrapped__", None)
+    return (
+        isinstance(wrapped, types.MethodType | types.BuiltinMethodType)
+        and wrapped.__name__ in ("format", "format_map")
+        and type(wrapped.__self__) in (str, Markup)
+    )
+
+
+def refusal(obj: Any, attr: str) -> str:
+    """Why a template may not read ``obj.attr``, in a template author's words."""
+    hint = ""
+    if isinstance(obj, str) and attr in TEXT_METHOD_FILTERS:
+        hint = f"; use the '{TEXT_METHOD_FILTERS[attr]}' filter"
+    return f"'{attr}' of {describe(obj)} is not available to templates{hint}"
+
+
+def describe(obj: Any) -> str:
+    """What ``obj`` is, as a template author knows it."""
+    kind = type(obj)
+    if kind in VIEWS:
+        return VIEWS[kind].noun
+    if isinstance(obj, str):
+        return "text"
+    if isinstance(obj, bool | int | float):
+        return "a number"
+    if isinstance(obj, list | tuple):
+        return "a list"
+    if isinstance(obj, dict):
+        return "a mapping"
+    if isinstance(obj, types.FunctionType | types.MethodType | types.BuiltinFunctionType):
+        return "a function"
+    if kind is Macro:
+        return "a macro"
+    if kind is LoopContext:
+        return "loop"
+    return f"a {kind.__name__} object"
+
+
+class TemplateUndefined(StrictUndefined):
+    """Jinja's ``StrictUndefined``, naming a view the way the template guide does:
+    ``settings has no 'parse_file' (it has build, contact, facts, organization)``."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        view = VIEWS.get(type(self._undefined_obj))
+        if view is None or self._undefined_hint or not isinstance(self._undefined_name, str):
+            return str(super()._undefined_message)
+        names = ", ".join(sorted(view.attributes))
+        return f"{view.noun} has no '{self._undefined_name}' (it has {names})"
+
+
+def _make_dict(**items: Any) -> dict[str, Any]:
+    """``dict(a=1)``: a mapping of the keywords given."""
+    return items
+
+
+def _cycler(*items: Any) -> Cycler:
+    """``cycler(a, b)``: an object whose ``next()`` gives each item in turn."""
+    return Cycler(*items)
+
+
+def _joiner(sep: str = ", ") -> Joiner:
+    """``joiner(sep)``: prints nothing the first time it is called, ``sep`` after."""
+    return Joiner(sep)
+
+
+def _namespace(**attrs: Any) -> Namespace:
+    """``namespace(a=1)``: an object a loop can set attributes on."""
+    return Namespace(**attrs)
+
+
+LIPSUM_PARAGRAPHS, LIPSUM_WORDS = 100, 1000
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+    """``lipsum(n)``: ``n`` paragraphs of placeholder text (within the template limits)."""
+    if not 0 <= n <= LIPSUM_PARAGRAPHS or not 0 <= min <= max <= LIPSUM_WORDS:
+        raise SecurityError(
+            f"lipsum: at most {LIPSUM_PARAGRAPHS} paragraphs of {LIPSUM_WORDS:,} words"
+        )
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+def jinja_globals() -> dict[str, Callable[..., Any]]:
+    """Jinja's built-in globals, as functions: its defaults hand templates the classes
+    ``dict``, ``Cycler``, ``Joiner`` and ``Namespace`` themselves."""
+    return {
+        "range": safe_range,
+        "dict": _make_dict,
+        "lipsum": _lipsum,
+        "cycler": _cycler,
+        "joiner": _joiner,
+        "namespace": _namespace,
+    }

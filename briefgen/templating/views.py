@@ -1,0 +1,135 @@
+"""What templates see of briefgen's objects: small frozen views holding plain values.
+
+Templates are user content. They never get briefgen's own objects: an
+:class:`~briefgen.templating.search.AudienceInfo` holds a ``Path`` (whose methods read,
+write and delete files) and :class:`~briefgen.settings.Settings` is a pydantic model
+(whose class methods read files). Each template-facing object is instead a frozen
+dataclass registered with :func:`template_view`, whose fields are strings, numbers,
+tuples or other views; the sandbox (:mod:`briefgen.templating.sandbox`) lets a
+template read a view's fields and public properties and nothing else of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from briefgen.settings import Settings
+from briefgen.templating.search import AudienceInfo
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ViewKind:
+    """How a registered view is named to a template author, and what it lets them read."""
+
+    noun: str
+    attributes: frozenset[str]
+
+
+VIEWS: dict[type, ViewKind] = {}
+
+
+def template_view(noun: str) -> Callable[[type[T]], type[T]]:
+    """Register a frozen dataclass as something a template may see, called ``noun`` in
+    messages; templates may read its fields and its public properties, nothing else."""
+
+    def register(cls: type[T]) -> type[T]:
+        params = getattr(cls, "__dataclass_params__", None)
+        if params is None or not params.frozen:
+            raise TypeError(f"{cls.__name__}: a template view must be a frozen dataclass")
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names |= {
+            name
+            for name, member in vars(cls).items()
+            if isinstance(member, property) and not name.startswith("_")
+        }
+        VIEWS[cls] = ViewKind(noun, frozenset(names))
+        return cls
+
+    return register
+
+
+@template_view("the audience")
+@dataclass(frozen=True)
+class AudienceView:
+    """``audience``: this template's front matter."""
+
+    name: str
+    display_name: str
+    description: str
+    reading_level: float | None
+    page_size: str | None
+    language: str
+
+
+@template_view("settings.organization")
+@dataclass(frozen=True)
+class OrganizationView:
+    name: str
+
+
+@template_view("settings.contact")
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    email: str
+    phone: str
+    website: str
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no contact field is filled in."""
+        return not any((self.name, self.email, self.phone, self.website))
+
+
+@template_view("settings.build")
+@dataclass(frozen=True)
+class BuildView:
+    page_size: str
+    author: str
+
+
+@template_view("settings.facts")
+@dataclass(frozen=True)
+class FactsSettingsView:
+    max_age_years: float
+
+
+@template_view("settings")
+@dataclass(frozen=True)
+class SettingsView:
+    """``settings``: what ``briefgen.toml`` says, as plain values."""
+
+    organization: OrganizationView
+    contact: ContactView
+    build: BuildView
+    facts: FactsSettingsView
+
+
+def audience_view(audience: AudienceInfo) -> AudienceView:
+    """The template-facing view of an audience (its file path left out)."""
+    return AudienceView(
+        name=audience.name,
+        display_name=audience.display_name,
+        description=audience.description,
+        reading_level=audience.reading_level,
+        page_size=audience.page_size,
+        language=audience.language,
+    )
+
+
+def settings_view(settings: Settings) -> SettingsView:
+    """The template-facing view of the workspace settings."""
+    contact = settings.contact
+    return SettingsView(
+        organization=OrganizationView(name=settings.organization.name),
+        contact=ContactView(
+            name=contact.name, email=contact.email, phone=contact.phone, website=contact.website
+        ),
+        build=BuildView(page_size=settings.build.page_size, author=settings.build.author),
+        facts=FactsSettingsView(max_age_years=float(settings.facts.max_age_years)),
+    )

@@ -136,6 +136,7 @@ class SearchPath:
         for folder in folders:
             candidate = folder.path.joinpath(*parts)
             if candidate.is_file():
+                _refuse_links_out(name, candidate, folder)
                 return candidate, folder
         return None
 
@@ -201,6 +202,25 @@ class SearchPath:
         return meta
 
 
+class LinkOutOfFolder(TemplateError):
+    """A template file that is a link to a file outside its search folder."""
+
+
+def _refuse_links_out(name: str, candidate: Path, folder: Folder) -> None:
+    """Refuse ``candidate`` if its real path (links followed) leaves ``folder``: a link
+    in templates/ must not turn any file on the machine into a template."""
+    real = candidate.resolve()
+    if real.is_relative_to(folder.path.resolve()):
+        return
+    # Named by the link itself: display_path would follow it to its target.
+    link = Path(display_path(candidate.parent)) / candidate.name
+    raise LinkOutOfFolder(
+        f"template '{name}' is a link to {real}, outside {display_path(folder.path)}; "
+        "templates are read only from inside their folders",
+        Location(str(link)),
+    )
+
+
 def _extends(text: str) -> str | None:
     """The template named by a literal ``{% extends "..." %}``, if there is one."""
     match = _EXTENDS.search(text)
@@ -230,7 +250,11 @@ class SearchPathLoader(BaseLoader):
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        found = self.search_path.find(template)
+        try:
+            found = self.search_path.find(template)
+        except LinkOutOfFolder as exc:
+            # Blamed on the {% include %} or {% extends %} line that named it.
+            raise TemplateError(exc.detail) from None
         if found is None:
             raise TemplateNotFound(template)
         path = found[0]

@@ -33,6 +33,8 @@ def body_grade(document: Document) -> float:
     sentences = body_text(document)
     if not sentences:
         return 0.0
-    tokenized = "\n".join(" ".join(_TOKEN.findall(s)) for s in sentences)
+    # Lower case: the package's syllable counter knows only lower-case vowels, so
+    # "Animals" at a sentence's start would count two syllables, not three.
+    tokenized = "\n".join(" ".join(_TOKEN.findall(s)) for s in sentences).lower()
     measures = readability.getmeasures(tokenized, lang="en")
     return float(measures["readability grades"]["Kincaid"])

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -343,3 +344,42 @@ def test_notes_keep_the_source_date(built: Path, audience: str) -> None:
                         note,
                     )
     assert seen, "no dated source on this brief"
+
+
+# Letter paper with 0.6 in margins, as the page's own box and the style say.
+FRAME_TOP = 792 - 0.6 * 72
+FRAME_HEIGHT = 792 - 2 * 0.6 * 72
+
+
+def lowest_line_bottom(path: Path) -> float:
+    """The bottom of the PDF's last line of text: its baseline less the line's share of
+    the leading below it (the notes' leading is 1.2 × their type size)."""
+    lines: list[tuple[float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            lines.append((cm[5] + tm[5] * cm[3], size * tm[3] * cm[3]))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    baseline, size = min(lines)
+    return baseline - 0.2 * size
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_fill_is_height_share(
+    briefs: dict[str, Brief], run: Run, built: Path, audience: str
+) -> None:
+    """The fill figure is the share of the frame's height the text takes, measured
+    here from where the PDF's last line sits, not from briefgen's own measure."""
+    fill = (FRAME_TOP - lowest_line_bottom(built / f"{audience}.pdf")) / FRAME_HEIGHT
+    assert briefs[audience].fit.fill == pytest.approx(fill, abs=0.002)
+    for fmt in ("pdf", "docx"):
+        line = next(x for x in run.report.splitlines() if x.startswith(f"output/{audience}.{fmt} "))
+        assert line.endswith(f"1 page, {fill:.0%} full"), (line, fill)
+
+
+def test_output_files_are_0644(built: Path) -> None:
+    """Built under umask 022, every file is readable by all, writable by its owner."""
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in built.iterdir()}
+    assert modes == {name: 0o644 for name in modes}, {n: oct(m) for n, m in modes.items()}
+    assert len(modes) == 6

@@ -17,21 +17,49 @@ from briefgen.errors import BriefgenError, FactsError, Location, raise_all
 from briefgen.facts.schema import SLUG, Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, read_yaml
+from briefgen.inputs import clip, quote
 
 FACT_SUFFIXES = (".yaml", ".yml")
+# A real store is a few files of a few kilobytes (each file is capped in yamlfile).
+MAX_FILES = 1_000
+MAX_STORE_BYTES = 5_000_000
+# A message is one line of a terminal or so; a value it quotes is clipped to fit.
+MESSAGE_LIMIT = 300
 _SECTIONS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact}
 
 
 def facts_files(path: Path) -> list[Path]:
-    """The YAML files of a store: ``path`` itself, or those directly inside it, sorted."""
+    """The YAML files of a store: ``path`` itself, or those directly inside it, sorted.
+
+    Anything but a folder is taken as one facts file (a FIFO or device is refused
+    when read); in a folder, every ``.yaml`` entry that is not itself a folder.
+    """
     if not path.exists():
         raise FactsError("no such file or folder", Location.of(path))
-    if path.is_file():
+    if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file())
+    files = sorted(p for p in path.iterdir() if p.suffix in FACT_SUFFIXES and not p.is_dir())
     if not files:
         raise FactsError("no .yaml facts files in this folder", Location.of(path))
+    if len(files) > MAX_FILES:
+        raise FactsError(
+            f"{len(files):,} facts files; briefgen reads at most {MAX_FILES:,}", Location.of(path)
+        )
+    size = sum(_size(file) for file in files)
+    if size > MAX_STORE_BYTES:
+        raise FactsError(
+            f"{size:,} bytes of facts files in all; briefgen reads at most "
+            f"{MAX_STORE_BYTES:,} for one store",
+            Location.of(path),
+        )
     return files
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0  # reading it says what is wrong
 
 
 def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
@@ -43,7 +71,7 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
     """
     today = today or dt.date.today()
     store = FactStore()
-    problems: list[FactsError] = []
+    problems: list[BriefgenError] = []
     for file in facts_files(path):
         try:
             doc = read_yaml(file)
@@ -80,12 +108,13 @@ def _load_document(doc: YamlDocument, store: FactStore) -> list[FactsError]:
         if model is None:
             problems.append(
                 FactsError(
-                    f"{key}: unknown section; expected 'facts' or 'sources'", doc.location((key,))
+                    f"{clip(key)}: unknown section; expected 'facts' or 'sources'",
+                    doc.location((key,)),
                 )
             )
             continue
         if not isinstance(items, list):
-            problems.append(FactsError(f"{key}: expected a list", doc.location((key,))))
+            problems.append(FactsError(f"{clip(key)}: expected a list", doc.location((key,))))
             continue
         for index, item in enumerate(items):
             loc: LocPath = (key, index)
@@ -152,10 +181,11 @@ def _schema_problems(
         elif error["type"] == "string_pattern_mismatch":
             pattern = error.get("ctx", {}).get("pattern")
             message = (
-                f"{error['input']!r} is not a slug (lowercase words joined by '-')"
+                f"{quote(error['input'])} is not a slug (lowercase words joined by '-')"
                 if pattern == SLUG
-                else f"{error['input']!r} is not an http(s) address"
+                else f"{quote(error['input'])} is not an http(s) address"
             )
+        message = clip(message, MESSAGE_LIMIT)
         problems.append(FactsError(f"{field}: {message}" if field else message, doc.location(loc)))
     return problems
 
@@ -163,13 +193,14 @@ def _schema_problems(
 def _field_name(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = clip(str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
 
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
     known = list(Fact.model_fields) + list(Source.model_fields)
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    close = difflib.get_close_matches(clip(str(loc[-1])), known, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"unknown field{hint}"
 

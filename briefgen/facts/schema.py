@@ -18,6 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefgen.inputs import clip, quote
+
 MAX_INT = 10**18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
@@ -78,7 +80,7 @@ def _bounds(text: str) -> tuple[dt.date, dt.date]:
         year = int(m.group(1))
         return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
     raise ValueError(
-        f"{text!r} is not a date (2023-03-13), month (2023-03), year (2023), "
+        f"{clip(text)!r} is not a date (2023-03-13), month (2023-03), year (2023), "
         "fiscal year (FY2023) or range of those (2017/2021)"
     )
 
@@ -98,14 +100,14 @@ def parse_period(value: Any) -> Period:
     text = value.strip()
     parts = text.split("/")
     if len(parts) > 2:
-        raise ValueError(f"{text!r} has more than one '/'")
+        raise ValueError(f"{clip(text)!r} has more than one '/'")
     try:
         bounds = [_bounds(part.strip()) for part in parts]
     except ValueError as exc:  # also raised by dt.date for 2023-02-30
         raise ValueError(str(exc)) from None
     start, end = bounds[0][0], bounds[-1][1]
     if start > end:
-        raise ValueError(f"{text!r} ends before it starts")
+        raise ValueError(f"{clip(text)!r} ends before it starts")
     return Period(text="/".join(p.strip() for p in parts), start=start, end=end)
 
 
@@ -235,7 +237,7 @@ class Fact(_Strict):
                 raise ValueError("is too large for a brief (more than 18 digits)")
             return value
         if not isinstance(value, float) or not math.isfinite(value):
-            raise ValueError(f"expected a plain number such as 86 or 26700, got {value!r}")
+            raise ValueError(f"expected a plain number such as 86 or 26700, got {quote(value)}")
         return value
 
     @model_validator(mode="after")

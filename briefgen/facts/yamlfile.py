@@ -1,23 +1,85 @@
-"""Read a YAML file into plain data while remembering the line of every key and item.
+"""Read YAML into plain data while remembering the line of every key and item.
 
-PyYAML's composer gives nodes with marks; we build the data ourselves from them so
-that a schema error at ``("facts", 3, "value")`` can point at the line where that
-value was written. Duplicate keys, which PyYAML silently collapses, are reported.
+The data is built from PyYAML's event stream (libyaml's when available), not from
+composed nodes, so that:
+
+- a schema error at ``("facts", 3, "value")`` can point at the line where that value
+  was written; duplicate keys, which PyYAML silently collapses, are reported;
+- nothing recurses: YAML nested deeper than :data:`MAX_DEPTH` stops at the line that
+  goes too deep (libyaml's composer crashes the process on ~100,000 levels);
+- an alias (``*name``) counts as every value it stands for, wherever it stands (as a
+  key too), without being expanded: a "billion laughs" stops at :data:`MAX_VALUES`;
+- plain scalars follow YAML 1.2's core schema: ``1:30`` is text, not 90 (YAML 1.1's
+  base 60); ``010`` is ten; ``1_000``, ``yes``, ``no``, ``on`` and ``off`` are text.
+
+Facts files and a template's front matter are both read here.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import BaseResolver
 
-from briefgen.errors import FactsError, Location
+from briefgen.errors import BriefgenError, FactsError, Location, display_path
+from briefgen.inputs import clip, decode_text, read_bytes
 
 LocPath = tuple[str | int, ...]
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# A facts file holds hundreds of values and a few levels; far more is a mistake or an attack.
+MAX_BYTES = 2_000_000
+MAX_VALUES = 100_000
+MAX_DEPTH = 50
+
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+
+
+class Resolver12(BaseResolver):
+    """The implicit types of YAML 1.2's core schema, plus dates (``2023-03-13``)."""
+
+
+for _tag, _pattern, _first in [
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        list("-+.0123456789"),
+    ),
+    (
+        "timestamp",
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?",
+        list("0123456789"),
+    ),
+]:
+    Resolver12.add_implicit_resolver(_TAG + _tag, re.compile(f"^(?:{_pattern})$"), _first)
+
+
+def _construct_int(constructor: SafeConstructor, node: yaml.ScalarNode) -> int:
+    """YAML 1.2's integers: ``010`` is ten, ``0o10`` eight, ``0x10`` sixteen."""
+    text = str(constructor.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text)
+
+
+_CONSTRUCTORS: dict[str | None, Callable[[SafeConstructor, yaml.ScalarNode], Any]] = {
+    **SafeConstructor.yaml_constructors,
+    _TAG + "int": _construct_int,
+}
 
 
 @dataclass
@@ -27,7 +89,7 @@ class YamlDocument:
     path: Path
     data: Any
     lines: dict[LocPath, int] = field(default_factory=dict)
-    problems: list[FactsError] = field(default_factory=list)
+    problems: list[BriefgenError] = field(default_factory=list)
 
     def line_of(self, loc: LocPath) -> int:
         """The line of the longest known prefix of ``loc`` (1 when nothing matches)."""
@@ -37,136 +99,238 @@ class YamlDocument:
         return 1
 
     def location(self, loc: LocPath) -> Location:
-        return Location.of(self.path, self.line_of(loc))
+        return Location(self.shown, self.line_of(loc))
+
+    @cached_property
+    def shown(self) -> str:
+        """The path as messages show it."""
+        return display_path(self.path)
 
 
-# A facts file holds hundreds of values; far more means aliases multiplying them.
-MAX_VALUES = 100_000
+@dataclass
+class _Open:
+    """A list or mapping being built."""
+
+    loc: LocPath | None  # None: its lines are not recorded (the value of a duplicate key)
+    value: list[Any] | dict[str, Any]
+    anchor: str | None
+    values_before: int
+    key: str | None = None  # in a mapping: the key whose value comes next
+    key_line: int = 0
+    duplicate: bool = False
 
 
 class _Builder:
-    def __init__(self, doc: YamlDocument) -> None:
+    def __init__(self, doc: YamlDocument, error: type[BriefgenError], first_line: int) -> None:
         self.doc = doc
+        self.error = error
+        self.first_line = first_line
+        self.resolver = Resolver12()
         self.constructor = SafeConstructor()
-        self.problems: list[FactsError] = []
-        self.open_nodes: set[int] = set()
+        self.stack: list[_Open] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # value and how many values it holds
         self.values = 0
+        self.aliased = False
+        self.documents = 0
+        self.done = False
+        self.root: Any = None
 
-    def _fail(self, message: str, node: yaml.Node, loc: LocPath) -> FactsError:
+    def line(self, event: yaml.Event) -> int:
+        mark = event.start_mark
+        return (mark.line if mark else 0) + self.first_line
+
+    def at(self, message: str, event: yaml.Event) -> BriefgenError:
+        return self.error(message, Location.of(self.doc.path, self.line(event)))
+
+    def _fail(self, message: str, event: yaml.Event, loc: LocPath | None) -> BriefgenError:
         # Name the entry's field (facts[3].note) whose value went wrong, at its line.
-        if len(loc) >= 3 and loc[:3] in self.doc.lines:
-            return FactsError(f"{loc[2]}: {message}", self.doc.location(loc[:3]))
-        return FactsError(message, Location.of(self.doc.path, node.start_mark.line + 1))
+        if loc is not None and len(loc) >= 3 and loc[:3] in self.doc.lines:
+            return self.error(f"{loc[2]}: {message}", self.doc.location(loc[:3]))
+        return self.at(message, event)
 
-    def build(self, node: yaml.Node, loc: LocPath) -> Any:
-        self.values += 1
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.at("YAML: expected a single document, found a second", event)
+        elif isinstance(event, yaml.ScalarEvent):
+            self.count(1, event)
+            self.place(self.scalar(event), event, event.anchor, 1)
+        elif isinstance(event, yaml.AliasEvent):
+            self.alias(event)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            self.open(event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            node = self.stack.pop()
+            self.place(node.value, event, node.anchor, self.values - node.values_before, node)
+
+    def count(self, values: int, event: yaml.Event, alias: bool = False) -> None:
+        self.values += values
+        self.aliased |= alias
         if self.values > MAX_VALUES:
-            raise self._fail(
-                f"more than {MAX_VALUES:,} values; do aliases (*name) multiply them?", node, loc
-            )
-        if id(node) in self.open_nodes:
-            raise self._fail("an alias (*name) refers to the value that contains it", node, loc)
-        self.open_nodes.add(id(node))
-        try:
-            return self._build(node, loc)
-        finally:
-            self.open_nodes.discard(id(node))
+            why = "; do aliases (*name) multiply them?" if self.aliased else " in one file"
+            raise self._fail(f"more than {MAX_VALUES:,} values{why}", event, self.child_loc())
 
-    def _build(self, node: yaml.Node, loc: LocPath) -> Any:
-        self.doc.lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.constructor.construct_object(key_node, deep=True)
-                if not isinstance(key, str):
-                    key = str(key)
-                line = key_node.start_mark.line + 1
-                if key in result:
-                    first = self.doc.lines[(*loc, key)]
-                    self.problems.append(
-                        FactsError(
-                            f"{key}: duplicate key (first given on line {first})",
-                            Location.of(self.doc.path, line),
-                        )
-                    )
-                    continue
-                self.doc.lines[(*loc, key)] = line
-                result[key] = self.build(value_node, (*loc, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return event.value  # quoted: text, the most common case
+            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
+        if tag == _STR:
+            return event.value
+        build = _CONSTRUCTORS.get(tag)
+        if build is None:
+            raise self.at(f"YAML: could not determine a constructor for the tag {tag!r}", event)
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
         try:
-            return self.constructor.construct_object(node, deep=True)
+            return build(self.constructor, node)
         except ValueError:
-            # A plain scalar YAML resolves as a date it cannot build (2023-02-30):
-            # hand the text on, so the field's own check says what is wrong.
-            return node.value
+            # A plain scalar YAML resolves as a date it cannot build (2023-02-30), or an
+            # integer of more digits than Python converts: hand the text on, so the
+            # field's own check says what is wrong.
+            return event.value
+        except ConstructorError as exc:
+            raise self.at(f"YAML: {exc.problem}", event) from None
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        name = event.anchor
+        if any(node.anchor == name for node in self.stack):
+            raise self._fail(
+                "an alias (*name) refers to the value that contains it", event, self.child_loc()
+            )
+        if name not in self.anchors:
+            raise self.at(f"YAML: found undefined alias {clip(str(name))!r}", event)
+        value, values = self.anchors[name]
+        self.count(values, event, alias=True)
+        self.place(value, event, None, values)
+
+    def open(self, event: yaml.CollectionStartEvent) -> None:
+        kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+        if event.tag not in (None, "!", _TAG + kind):
+            raise self.at(f"YAML: tag {clip(event.tag)!r} is not supported here", event)
+        if self.stack and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None:
+            raise self.at("YAML: a key must be plain text, not a list or mapping", event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.at(f"YAML: nested more than {MAX_DEPTH} levels deep", event)
+        self.count(1, event)
+        loc = self.child_loc()
+        if loc is not None:
+            self.doc.lines.setdefault(loc, self.line(event))
+        value: list[Any] | dict[str, Any] = {} if kind == "map" else []
+        self.stack.append(_Open(loc, value, event.anchor, self.values - 1))
+
+    def child_loc(self) -> LocPath | None:
+        """Where the next value goes; None when that is a key or lines are not kept."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.loc is None or top.duplicate:
+            return None
+        if isinstance(top.value, list):
+            return (*top.loc, len(top.value))
+        return None if top.key is None else (*top.loc, top.key)
+
+    def place(
+        self,
+        value: Any,
+        event: yaml.Event,
+        anchor: str | None,
+        values: int,
+        node: _Open | None = None,
+    ) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, values)
+        if node is None and (loc := self.child_loc()) is not None:
+            self.doc.lines.setdefault(loc, self.line(event))
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+        elif top.key is None:
+            self.key(top, value, event)
+        else:
+            if not top.duplicate:
+                top.value[top.key] = value
+            top.key, top.duplicate = None, False
+
+    def key(self, top: _Open, value: Any, event: yaml.Event) -> None:
+        if isinstance(value, list | dict):
+            raise self.at("YAML: a key must be plain text, not a list or mapping", event)
+        key = value if isinstance(value, str) else str(value)
+        line = self.line(event)
+        top.key, top.key_line = key, line
+        if key in top.value:
+            first = self.doc.lines.get((*top.loc, key), 0) if top.loc is not None else 0
+            top.duplicate = True
+            self.doc.problems.append(
+                self.error(
+                    f"{clip(key)}: duplicate key (first given on line {first})",
+                    Location.of(self.doc.path, line),
+                )
+            )
+        elif top.loc is not None:
+            self.doc.lines[(*top.loc, key)] = line
 
 
 def read_yaml(path: Path) -> YamlDocument:
-    """Parse ``path``; raise :class:`FactsError` (with line) for unreadable or bad YAML.
+    """Parse the facts file ``path``; raise :class:`FactsError` (with line) for an
+    unreadable, oversized or bad file.
 
     Duplicate keys do not stop the parse: they come back in the document's
     ``problems`` so they are reported with the rest.
     """
-    where = Location.of(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FactsError(f"cannot read the file: {exc.strerror}", where) from None
-    if b"\0" in raw:
-        raise FactsError("this is not a text file (it contains NUL bytes)", where)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FactsError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-            Location.of(path, line),
-        ) from None
-    text = text.removeprefix("\ufeff")
+    raw = read_bytes(path, MAX_BYTES, FactsError, "a facts file")
+    return parse_yaml(decode_text(raw, path, FactsError), path, FactsError)
+
+
+def parse_yaml(
+    text: str, path: Path, error: type[BriefgenError], first_line: int = 1
+) -> YamlDocument:
+    """Parse ``text``, written at line ``first_line`` of ``path``; raise ``error``
+    (located) for bad YAML or YAML over the limits."""
+    doc = YamlDocument(path=path, data=None)
+    builder = _Builder(doc, error, first_line)
     try:
         try:
+            for event in yaml.parse(text, Loader=_FAST_LOADER):
+                builder.feed(event)
+        except yaml.YAMLError:
             # libyaml's parser is several times faster; on an error, parse again with
             # the pure-Python one, whose messages are the more precise.
-            node = yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError:
-        raise FactsError("YAML: nested too deeply", Location.of(path, 1)) from None
+            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+                pass
+            raise
     except yaml.MarkedYAMLError as exc:
-        # "while scanning a quoted scalar" marks where the quote opened: that is the
-        # line to fix, not the end of the file where the scanner gave up.
-        opened = (
-            exc.context is not None
-            and exc.context.startswith("while scanning")
-            and exc.context_mark is not None
-            and exc.problem_mark is not None
-            and exc.context_mark.line != exc.problem_mark.line
-        )
-        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        column = f", column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "malformed YAML"
-        if opened:
-            problem = f"{exc.context}, {problem}"
-        if "'\\t'" in problem:
-            problem += " (indent with spaces, not tabs)"
-        raise FactsError(f"YAML: {problem}{column}", Location.of(path, line)) from None
+        raise _syntax_error(exc, path, error, first_line) from None
     except yaml.YAMLError as exc:
-        raise FactsError(f"YAML: {exc}", where) from None
-    doc = YamlDocument(path=path, data=None)
-    if node is None:
-        return doc
-    builder = _Builder(doc)
-    try:
-        doc.data = builder.build(node, ())
-    except RecursionError:
-        raise FactsError("YAML: nested too deeply", Location.of(path, 1)) from None
-    except ConstructorError as exc:
-        mark = exc.problem_mark
-        raise FactsError(
-            f"YAML: {exc.problem}", Location.of(path, mark.line + 1 if mark else 0)
-        ) from None
-    doc.problems = builder.problems
+        raise error(f"YAML: {clip(str(exc), 200)}", Location.of(path, first_line)) from None
+    doc.data = builder.root
     return doc
+
+
+def _syntax_error(
+    exc: yaml.MarkedYAMLError, path: Path, error: type[BriefgenError], first_line: int
+) -> BriefgenError:
+    # "while scanning a quoted scalar" marks where the quote opened: that is the
+    # line to fix, not the end of the file where the scanner gave up.
+    opened = (
+        exc.context is not None
+        and exc.context.startswith("while scanning")
+        and exc.context_mark is not None
+        and exc.problem_mark is not None
+        and exc.context_mark.line != exc.problem_mark.line
+    )
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark else 0
+    column = f", column {mark.column + 1}" if mark else ""
+    problem = exc.problem or exc.context or "malformed YAML"
+    if opened:
+        problem = f"{exc.context}, {problem}"
+    if "'\\t'" in problem:
+        problem += " (indent with spaces, not tabs)"
+    return error(f"YAML: {clip(problem, 200)}{column}", Location.of(path, line))

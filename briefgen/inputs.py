@@ -1,0 +1,82 @@
+"""Read a user's input file (facts, settings) without letting it exhaust the machine.
+
+Only regular files are read: a FIFO would block forever and ``/dev/zero`` never ends,
+so both are refused by name, before and after opening (a FIFO is opened without
+waiting for a writer). At most ``limit + 1`` bytes are ever read, so an oversized file
+costs nothing, and the message gives the real reason.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import BriefgenError, Location
+
+# Values quoted in messages are cut to this many characters.
+QUOTE_LIMIT = 60
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis: a message never carries a
+    huge value."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def quote(value: Any) -> str:
+    """``value`` for a message: text quoted and clipped; a list, mapping or binary data by
+    its kind, never its (maybe huge: aliases share one value many times) whole repr."""
+    if isinstance(value, str):
+        return repr(clip(value))
+    if isinstance(value, list | tuple | set):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
+    return clip(repr(value))
+
+
+def read_bytes(path: Path, limit: int, error: type[BriefgenError], what: str) -> bytes:
+    """The bytes of the regular file ``path``, refused with ``error`` when larger than
+    ``limit`` bytes. ``what`` names the kind of file in that message."""
+    where = Location.of(path)
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise error("not a regular file", where)
+        # O_NONBLOCK: should the path become a FIFO after the check, do not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise error(f"cannot read the file: {exc.strerror}", where) from None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise error("not a regular file", where)
+        try:
+            data = file.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read the file: {exc.strerror}", where) from None
+    if len(data) > limit:
+        raise error(
+            f"larger than {limit:,} bytes, the most briefgen reads from {what}; "
+            "split it or leave out what the briefs do not need",
+            where,
+        )
+    return data
+
+
+def decode_text(data: bytes, path: Path, error: type[BriefgenError]) -> str:
+    """``data`` as UTF-8 text (a leading byte-order mark dropped), refused at the line of
+    the first bad byte or when it holds NUL bytes."""
+    if b"\0" in data:
+        raise error("this is not a text file (it contains NUL bytes)", Location.of(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            Location.of(path, line),
+        ) from None
+    return text.removeprefix("\ufeff")

@@ -19,12 +19,16 @@ from briefgen.model import Document, block_text
 
 RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI"}
 UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
+# U+2028 and U+2029: the PDF prints a space, the DOCX keeps the character (Word shows
+# a line break). A fact's text has them made spaces before it reaches a page.
+SEPARATORS = {"Zl", "Zp"}
 FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
 SOURCE_FIELDS = ("title", "author", "publisher")
 
 
 def _name(char: str) -> str:
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+    unnamed = "control character" if unicodedata.category(char) == "Cc" else "unnamed character"
+    return f"U+{ord(char):04X} {unicodedata.name(char, unnamed)}"
 
 
 def _problem(text: str) -> str | None:
@@ -37,6 +41,8 @@ def _problem(text: str) -> str | None:
             continue
         if unicodedata.category(char) in UNPRINTABLE:
             return f"an unprintable character: {_name(char)}"
+        if unicodedata.category(char) in SEPARATORS:
+            return f"a line separator, which prints differently in PDF and DOCX: {_name(char)}"
         if unicodedata.bidirectional(char) in RIGHT_TO_LEFT:
             return (
                 f"right-to-left text ({_name(char)}), which briefgen cannot lay out yet; "

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -129,3 +130,20 @@ def test_console_entry_point_keeps_exit_codes_and_output(
     assert done.returncode == code
     assert says in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every built-in, its origin, its file and its description, read here from the
+    template files' own front matter; exit 0 and nothing on stderr."""
+    monkeypatch.chdir(tmp_path)
+    builtins = REPO / "briefgen" / "builtin_templates"
+    expected: list[str] = []
+    for path in sorted(builtins.glob("[!_]*.md.j2")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        name = path.name.removesuffix(".md.j2")
+        expected += [f"{name:<16} {'built-in':<12} {path}", f"{'':<16} {front['description']}"]
+    result = CliRunner().invoke(cli, ["templates", "list"])
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == expected

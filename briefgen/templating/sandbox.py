@@ -7,10 +7,10 @@ a template may read an attribute or call a method only if it is on this list:
 
 - the fields and public properties of the views registered in
   :mod:`briefgen.templating.views` (facts, the audience, the settings);
-- methods of text that only read or reshape that text (``upper``, ``split``,
-  ``startswith``, ``format``, ...), never one that can multiply its size
-  (``replace``, ``join``, ``center``: the filters of those names do that, under
-  the template limits);
+- methods of text that read it or make new text from it (``upper``, ``split``,
+  ``startswith``, ``replace``, ``join``, ``format``, ...; the template limits cap
+  what they build), but none that pads text to a width (``center``, ``ljust``:
+  the ``center`` and ``format`` filters do that);
 - the read-only methods of lists, tuples and mappings (``index``, ``count``,
   ``items``, ``keys``, ``values``, ``get``), and the fields of the named tuples
   Jinja's filters return (``groupby``'s ``grouper`` and ``list``);
@@ -39,7 +39,7 @@ from markupsafe import Markup
 
 from briefgen.templating.views import VIEWS
 
-# Methods of text whose result is no bigger than a small multiple of the text itself.
+# Methods of text a template may call (templating/limits.py caps what they build).
 TEXT_METHODS = frozenset(
     {
         "capitalize",
@@ -59,11 +59,13 @@ TEXT_METHODS = frozenset(
         "isspace",
         "istitle",
         "isupper",
+        "join",
         "lower",
         "lstrip",
         "partition",
         "removeprefix",
         "removesuffix",
+        "replace",
         "rfind",
         "rindex",
         "rpartition",
@@ -81,13 +83,12 @@ TEXT_METHODS = frozenset(
 MARKUP_METHODS = TEXT_METHODS | {"striptags", "unescape"}
 # Text methods a template cannot call, and the filter that does the same job.
 TEXT_METHOD_FILTERS = {
-    "replace": "replace",
-    "join": "join",
     "center": "center",
     "ljust": "format",
     "rjust": "format",
     "zfill": "format",
     "expandtabs": "replace",
+    "translate": "replace",
 }
 SEQUENCE_METHODS = frozenset({"count", "index"})
 MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})

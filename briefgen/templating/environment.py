@@ -40,14 +40,14 @@ from briefgen.facts.store import FactStore
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import FILTERS, Helpers, finalize, suggest_name
+from briefgen.templating.limited import LimitedSandbox
+from briefgen.templating.limits import MAX_TEXT_CHARS, RENDER_SECONDS
+from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
 from briefgen.templating.views import audience_view, settings_view
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")
-
-RENDER_SECONDS = 10.0
-MAX_OUTPUT_CHARS = 2_000_000
 
 
 def _marker(filename: str, line: int) -> str:
@@ -113,23 +113,9 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
-class BriefSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with arithmetic that could exhaust time or memory refused.
-
-    Intercepting ``**`` and ``*`` also keeps Jinja from folding constant expressions
-    such as ``10 ** 10 ** 10`` while it compiles, before any time limit applies.
-    """
-
-    intercepted_binops = frozenset({"**", "*"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and _too_big_power(left, right):
-            raise SecurityError(f"{left!r} ** {right!r} is too large to compute")
-        if operator == "*" and _too_long_repeat(left, right):
-            raise SecurityError(
-                "repeating a text or list that many times would pass 2,000,000 characters"
-            )
-        return super().call_binop(context, operator, left, right)
+class BriefSandbox(LimitedSandbox):
+    """Jinja's sandbox, holding the template limits (:mod:`.limited`) and letting
+    templates reach only what :mod:`briefgen.templating.sandbox` allows."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Only what :mod:`briefgen.templating.sandbox` allows (an allow-list)."""
@@ -146,19 +132,6 @@ class BriefSandbox(SandboxedEnvironment):
         )
 
 
-def _too_big_power(base: Any, exponent: Any) -> bool:
-    if not isinstance(base, int) or not isinstance(exponent, int) or exponent < 0:
-        return False
-    return abs(base) > 1 and exponent * max(abs(base).bit_length(), 1) > 10_000
-
-
-def _too_long_repeat(left: Any, right: Any) -> bool:
-    for seq, times in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple) and isinstance(times, int):
-            return len(seq) * times > MAX_OUTPUT_CHARS
-    return False
-
-
 class TemplateRenderer:
     """Renders audience templates from one search path against one facts store."""
 
@@ -171,7 +144,7 @@ class TemplateRenderer:
             undefined=sandbox.TemplateUndefined,
             autoescape=True,
             finalize=finalize,
-            extensions=[LineMarkers],
+            extensions=[LineMarkers, NestingLimits],
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -193,9 +166,9 @@ class TemplateRenderer:
             size = 0
             for chunk in template.generate(audience=audience_view(audience)):
                 size += len(chunk)
-                if size > MAX_OUTPUT_CHARS:
+                if size > MAX_TEXT_CHARS:
                     raise TemplateError(
-                        "the template's output passed 2,000,000 characters; "
+                        f"the template's output passed {MAX_TEXT_CHARS:,} characters; "
                         "is a loop running away?",
                         _last_marker(chunks, where),
                     )
@@ -213,8 +186,9 @@ def _last_marker(chunks: list[str], default: Location) -> Location:
     return default
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """The render time limit ran out. A BaseException, so that no ``except Exception``
+    in Jinja or a filter can swallow it and let the template run on."""
 
 
 @contextmanager
@@ -230,7 +204,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
         raise _Timeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Fire again every half second, should something still catch the first one.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
@@ -239,11 +214,18 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _template_frame(exc: BaseException, fallback: Location) -> Location:
-    """The innermost template file and line in ``exc``'s traceback."""
+    """The innermost template file and line in ``exc``'s traceback.
+
+    Jinja rewrites the traceback of an ``Exception`` to template lines; a
+    ``BaseException`` (the time limit) keeps the lines of the generated code,
+    which the template's own table maps back."""
     found = fallback
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.endswith(TEMPLATE_SUFFIX) and frame.lineno:
-            found = Location.of(frame.filename, frame.lineno)
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            found = Location.of(template.filename, template.get_corresponding_lineno(line))
+        elif frame.f_code.co_filename.endswith(TEMPLATE_SUFFIX) and line:
+            found = Location.of(frame.f_code.co_filename, line)
     return found
 
 
@@ -316,6 +298,7 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
         JinjaTemplateError,
         _Timeout,
         RecursionError,
+        MemoryError,
         ArithmeticError,
         LookupError,
         TypeError,
@@ -339,6 +322,8 @@ def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
         return f"the template ran longer than {RENDER_SECONDS:g} s; is a loop running away?"
     if isinstance(exc, RecursionError):
         return "recursion too deep; does a macro or block call itself?"
+    if isinstance(exc, MemoryError):
+        return "the template needs more memory than there is; is a loop running away?"
     return f"{type(exc).__name__}: {exc}"
 
 

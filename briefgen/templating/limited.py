@@ -1,0 +1,158 @@
+"""A Jinja sandbox that holds the template limits while it compiles and renders.
+
+- Nothing runs while a template compiles: Jinja's optimizer is off and output is
+  not folded into constants, so every filter runs inside the render time limit,
+  where its checks apply.
+- ``~`` builds its text through :func:`~briefgen.templating.limits.checked_concat`,
+  and blocks that collect output (``macro``, ``call``, ``filter``, ``set``) collect it
+  in an :class:`~briefgen.templating.limits.OutputBuffer`.
+- ``+ * % **``, every filter, every call and ``str.format`` are checked before
+  and after they run (:mod:`briefgen.templating.limits`).
+- Nesting limits stop at the template line (:mod:`briefgen.templating.nesting`).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from markupsafe import Markup
+
+from briefgen.templating import limits, nesting
+
+
+class LimitedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, evaluating nothing at compile time and routing ``~``
+    and block output through the limit checks."""
+
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.output_buffer()")
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            markup = "context.eval_ctx.autoescape"
+        else:
+            markup = repr(bool(frame.eval_ctx.autoescape))
+        self.write(f"environment.checked_concat({markup}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+    def _output_child_to_const(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> str:
+        # Folding a printed expression runs its filters now, outside the time limit.
+        if not isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()
+        return super()._output_child_to_const(node, frame, finalize)
+
+
+class CheckedFilters(dict[str, Callable[..., Any]]):
+    """An environment's filters: each one added is wrapped in its limit checks."""
+
+    def __setitem__(self, name: str, function: Callable[..., Any]) -> None:
+        super().__setitem__(name, limits.checked_filter(name, function))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for name, function in dict(*args, **kwargs).items():
+            self[name] = function
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox with the template limits applied throughout."""
+
+    code_generator_class = LimitedCodeGenerator
+    intercepted_binops = frozenset({"**", "*", "+", "%"})
+    output_buffer = staticmethod(limits.OutputBuffer)
+    checked_concat = staticmethod(limits.checked_concat)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["optimized"] = False  # the optimizer folds constants while compiling
+        super().__init__(*args, **kwargs)
+        defaults, self.filters = self.filters, CheckedFilters()
+        self.filters.update(defaults)
+        self.policies["json.dumps_function"] = limits.checked_json_dumps
+        self.finalize = limits.checked_finalize(self.finalize or _identity)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        limits.check_binop(operator, left, right)
+        return limits.checked(super().call_binop(context, operator, left, right), operator)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        args = limits.check_call(__obj, args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        return limits.check_call_result(__obj, result)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """Jinja's sandboxed ``str.format``, with each field and the total checked."""
+        if not isinstance(value, types.MethodType | types.BuiltinMethodType) or (
+            value.__name__ not in ("format", "format_map")
+        ):
+            return None
+        text = value.__self__
+        if not isinstance(text, str):
+            return None
+        is_format_map = value.__name__ == "format_map"
+        kind = type(text)
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            formatter: SandboxedFormatter
+            if isinstance(text, Markup):
+                formatter = _CheckedEscapeFormatter(self, escape=text.escape)
+            else:
+                formatter = _CheckedFormatter(self)
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument")
+                kwargs, args = args[0], ()
+            return kind(formatter.vformat(text, args, kwargs))
+
+        return update_wrapper(wrapper, value)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return nesting.parse(self, source, name, filename)
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        try:
+            return super()._generate(source, name, filename, defer_init)
+        except RecursionError as exc:
+            raise nesting.nested_too_deep(nesting.node_line(exc), name, filename) from None
+
+    def _compile(self, source: str, filename: str) -> types.CodeType:
+        return nesting.compile_python(source, filename)
+
+
+class _CheckedFormatter(SandboxedFormatter):
+    """Jinja's sandboxed ``str.format``, each field and the whole text within the limits."""
+
+    def __init__(self, env: SandboxedEnvironment, **kwargs: Any) -> None:
+        super().__init__(env, **kwargs)
+        self.text = limits.CappedText("format")
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        limits.check_format_field(value, format_spec)
+        field = super().format_field(value, format_spec)
+        self.text.write(str(field))
+        return field
+
+
+class _CheckedEscapeFormatter(_CheckedFormatter, SandboxedEscapeFormatter):
+    """The same for ``Markup.format``, which escapes each field."""
+
+
+def _identity(value: Any) -> Any:
+    return value

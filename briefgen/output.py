@@ -1,25 +1,54 @@
-"""Write output files atomically: a temporary file beside the target, then a rename.
+"""Write output files all or nothing, also when several builds share a folder.
 
-A failed or interrupted build leaves no partial file, and the previous good file
-stays in place until its replacement is complete.
+Every file goes first to a temporary beside its target, under a name only briefgen
+makes and unique to this build (``.briefgen-PID-TOKEN.NAME.tmp``), and is synced to
+disk; only when every temporary is complete are they renamed into place, with Ctrl-C
+and SIGTERM held so the renames are not cut in two. Any failure before that removes
+this build's temporaries and touches nothing else.
+
+A build holds an exclusive lock on ``.briefgen.lock`` in the output folder from its
+first temporary to its last rename, so two builds into one folder take turns: the
+files in the folder are always one build's complete set. The lock also says which
+temporaries are stale (any of ours present while we hold it), so the cleanup of
+files a killed build left never deletes a live build's temporaries, nor any file
+whose name briefgen did not make. The lock file is removed when the build is done.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
+import re
+import secrets
 import signal
-import tempfile
 import threading
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from briefgen import interrupts
 from briefgen.errors import Location, OutputError
 
+LOCK_NAME = ".briefgen.lock"
+# How long a build waits for another one writing into the same folder (seconds).
+LOCK_WAIT = 30.0
+_POLL = 0.02
+_TEMPORARY = re.compile(r"\.briefgen-\d+-[0-9a-f]{16}\..+\.tmp")
 
-def prepare_folder(folder: Path) -> None:
-    """Create the output folder, or say clearly why it cannot be used."""
+
+def temporary_name(name: str, token: str) -> str:
+    """The temporary for file ``name`` in the build ``token`` (``PID-HEX``)."""
+    return f".briefgen-{token}.{name}.tmp"
+
+
+def prepare_folder(folder: Path) -> list[Path]:
+    """Create the output folder, or say clearly why it cannot be used; returns the
+    folders it created, outermost first."""
     if folder.exists() and not folder.is_dir():
         raise OutputError("the output path is a file, not a folder", Location.of(folder))
+    created = [p for p in (*reversed(folder.parents), folder) if not p.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -27,14 +56,118 @@ def prepare_folder(folder: Path) -> None:
             f"cannot create the output folder: {exc.strerror}", Location.of(folder)
         ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
+        _remove_folders(created)
         raise OutputError("the output folder is not writable", Location.of(folder))
+    return created
+
+
+def _remove_folders(created: list[Path]) -> None:
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if still empty
+
+
+def check_targets(paths: list[Path]) -> None:
+    """Refuse, before anything is written, a target that a folder stands in for."""
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            raise OutputError(
+                "a folder is in the way of this file; move it or choose another --out",
+                Location.of(path),
+            )
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Remove temporary files a killed build left behind (``.NAME.XXXX.tmp``)."""
-    for stale in folder.glob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    """Remove the temporaries killed builds left behind. Call it holding the folder's
+    lock: then every file named like a temporary of ours is stale."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+@contextlib.contextmanager
+def locked(folder: Path, wait: float | None = None) -> Iterator[bool]:
+    """Hold the folder's build lock while the block runs; yields False where the file
+    system cannot lock (the build then goes ahead unlocked, as it did before locks).
+
+    Waits ``wait`` seconds (default :data:`LOCK_WAIT`) for another build to finish,
+    then refuses. The lock file is removed on the way out, while still locked; a
+    build that was waiting on the removed file notices and locks the new one.
+    """
+    path = folder / LOCK_NAME
+    seconds = LOCK_WAIT if wait is None else wait
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot open the build lock: {exc.strerror}", Location.of(path)
+            ) from None
+        try:
+            held = _acquire(fd, folder, seconds, deadline)
+            if not held or _is_current(fd, path):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    try:
+        yield held
+    finally:
+        if held:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        os.close(fd)
+
+
+def _acquire(fd: int, folder: Path, seconds: float, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return False  # no locks on this file system
+        else:
+            return True
+        if time.monotonic() >= deadline:
+            raise OutputError(
+                "another briefgen build is writing into this folder and did not finish "
+                f"within {seconds:g} s; try again when it is done",
+                Location.of(folder),
+            )
+        interrupts.check()
+        time.sleep(_POLL)
+
+
+def _is_current(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file ``fd`` locked (a build that finished
+    removes it; its waiters must lock the file the next build made)."""
+    try:
+        named = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write ``files`` (name -> bytes) into ``folder``: every one, or, on any failure,
+    none, leaving the folder as it was. Returns the paths written."""
+    targets = {folder / name: data for name, data in files.items()}
+    check_targets(list(targets))
+    created = prepare_folder(folder)
+    try:
+        with locked(folder) as held:
+            if held:
+                remove_stale_temporaries(folder)
+            replace_all(targets)
+    except BaseException:
+        _remove_folders(created)
+        raise
+    return list(targets)
 
 
 _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
@@ -52,27 +185,71 @@ def _release(mask: set[int | signal.Signals] | None) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
-    temp: str | None = None
-    # An interrupt between creating the temporary file and knowing its name would
-    # leave it behind: hold interrupts until the name is known, then let any that
-    # came in be delivered here, inside the try whose handler removes the file.
-    mask = _hold_interrupts()
+def _create(path: Path) -> int:
+    """A new file for writing (mode 0644 less the umask); never an existing file or
+    the target of a symbolic link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    return os.open(path, flags, 0o644)
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def replace_all(files: Mapping[Path, bytes]) -> None:
+    """Replace each path's directory entry with a new file holding its bytes, all or
+    nothing: a symbolic link in the way is replaced, never written through."""
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"
+    temporaries: dict[Path, Path] = {}
+    current: Path | None = None
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        _release(mask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        for path, data in files.items():
+            interrupts.check()
+            current = path
+            temporary = path.with_name(temporary_name(path.name, token))
+            # An interrupt between creating the file and recording its name would
+            # leave it behind: hold interrupts until it is recorded.
+            mask = _hold_interrupts()
+            try:
+                fd = _create(temporary)
+                temporaries[path] = temporary
+            finally:
+                _release(mask)
+            try:
+                _write_fully(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        current = None
+        check_targets(list(files))  # a folder may have appeared while we wrote
+        interrupts.check()
+        mask = _hold_interrupts()
+        try:
+            for path, temporary in temporaries.items():
+                current = path
+                os.replace(temporary, path)
+        finally:
+            _release(mask)
+        current = None
+        for folder in dict.fromkeys(p.parent for p in files):
+            _sync_folder(folder)
     except BaseException as exc:
-        _release(mask)
-        if temp is not None:
+        for temporary in temporaries.values():
             with contextlib.suppress(OSError):
-                os.unlink(temp)
+                os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write the file: {exc.strerror}", Location.of(path)) from None
+            where = Location.of(current) if current else None
+            raise OutputError(f"cannot write the file: {exc.strerror}", where) from None
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable (where the system allows syncing a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

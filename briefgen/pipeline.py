@@ -1,7 +1,8 @@
 """The build: load facts -> pick template -> render -> parse to blocks -> fit -> write.
 
 Every brief is rendered in memory first; files are written only when all of them
-succeeded, each atomically, so a failed build leaves the output folder as it was.
+succeeded, and then all or none (``output.py``), so a failed build leaves the output
+folder as it was.
 """
 
 from __future__ import annotations
@@ -11,16 +12,23 @@ from pathlib import Path
 
 from briefgen import interrupts
 from briefgen.assemble import assemble
-from briefgen.errors import BriefgenError, Location, OutputError, ProblemList
+from briefgen.errors import (
+    BriefgenError,
+    Location,
+    OutputError,
+    ProblemList,
+    display_path,
+    raise_all,
+)
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
-from briefgen.output import prepare_folder, remove_stale_temporaries, write_atomic
+from briefgen.output import prepare_folder, write_all
 from briefgen.readability import body_grade
 from briefgen.settings import Settings, load_settings
 from briefgen.style import PageSizeName, Style
 from briefgen.templating.environment import TemplateRenderer
-from briefgen.templating.search import AudienceInfo, SearchPath
+from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
 
 
 @dataclass(frozen=True)
@@ -109,10 +117,19 @@ def build(options: BuildOptions) -> BuildResult:
     renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
     result = BuildResult()
     problems: list[BriefgenError] = []
+    audiences: list[AudienceInfo] = []
+    asked_for: dict[str, str] = {}  # output name -> the audience asked for
     for name in names:
-        interrupts.check()
         try:
             audience = workspace.search_path.audience(name)
+            _refuse_a_second_writer(asked_for, name, audience, options)
+            audiences.append(audience)
+        except BriefgenError as exc:
+            problems.append(exc)
+    raise_all(problems)  # the audiences asked for are wrong: no point rendering any
+    for audience in audiences:
+        interrupts.check()
+        try:
             result.briefs.append(
                 make_brief(workspace, renderer, audience, options.formats, options.page_size)
             )
@@ -120,29 +137,56 @@ def build(options: BuildOptions) -> BuildResult:
             problems.extend(exc.problems)
         except BriefgenError as exc:
             problems.append(exc)
-    if problems:
-        raise problems[0] if len(problems) == 1 else ProblemList(problems)
+    raise_all(problems)
     interrupts.check()
-    prepare_folder(out_dir)
-    remove_stale_temporaries(out_dir)
-    for brief in result.briefs:
-        for fmt, data in brief.files.items():
-            interrupts.check()
-            path = out_dir / f"{brief.audience.name}.{fmt}"
-            write_atomic(path, data)
-            result.written.append(path)
+    files = {
+        f"{output_name(brief.audience)}.{fmt}": data
+        for brief in result.briefs
+        for fmt, data in brief.files.items()
+    }
+    result.written = write_all(out_dir, files)
     return result
 
 
+def output_name(audience: AudienceInfo) -> str:
+    """The name (without suffix) of an audience's output files: ``builtin/public``
+    writes ``public.pdf``, in the output folder itself."""
+    return Path(audience.name).name
+
+
+def _refuse_a_second_writer(
+    asked_for: dict[str, str], name: str, audience: AudienceInfo, options: BuildOptions
+) -> None:
+    """Two audiences that would write the same file: refuse rather than let one
+    overwrite the other."""
+    stem = output_name(audience)
+    if stem in asked_for:
+        raise OutputError(
+            f"both --audience {asked_for[stem]} and --audience {name} would write this "
+            "file; build them into separate --out folders",
+            Location.of(options.out_dir / f"{stem}.{options.formats[0]}"),
+        )
+    asked_for[stem] = name
+
+
 def _refuse_to_write_into_inputs(options: BuildOptions) -> None:
+    """The output folder may be neither an input folder nor inside one."""
     out = options.out_dir.resolve()
-    inputs = [("facts", options.facts_path), *(("templates", p) for p in options.template_dirs)]
+    inputs = [
+        ("facts", options.facts_path),
+        *(("templates", p) for p in options.template_dirs),
+        ("templates", options.workspace / "templates"),
+        ("built-in templates", builtin_dir()),
+    ]
     for what, path in inputs:
-        if path.resolve() == out:
-            raise OutputError(
-                f"the output folder is the {what} folder; choose another --out",
-                Location.of(options.out_dir),
-            )
+        folder = path.resolve()
+        if folder == out:
+            message = f"the output folder is the {what} folder"
+        elif folder in out.parents:
+            message = f"the output folder is inside the {what} folder ({display_path(path)})"
+        else:
+            continue
+        raise OutputError(f"{message}; choose another --out", Location.of(options.out_dir))
 
 
 def describe(brief: Brief, out_dir: Path) -> list[str]:
@@ -150,7 +194,7 @@ def describe(brief: Brief, out_dir: Path) -> list[str]:
     fit = brief.fit
     lines = []
     for fmt in brief.files:
-        path = Location.of(out_dir / f"{brief.audience.name}.{fmt}")
+        path = Location.of(out_dir / f"{output_name(brief.audience)}.{fmt}")
         size = (
             "" if fit.style.body_size == Style().body_size else f", body {fit.style.body_size:g} pt"
         )

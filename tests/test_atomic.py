@@ -4,7 +4,7 @@ brief, and never touches the briefs an earlier build wrote.
 The kill tests run ``python -m briefgen build`` on a workspace of many audiences (so
 the build, and above all its write phase, lasts long enough to interrupt), with the
 previous version of every brief already in the output folder. The build is killed
-(SIGKILL, and separately SIGTERM) the moment a temporary file ``.NAME.*.tmp`` appears,
+(SIGKILL, and separately SIGTERM) the moment a temporary file ``.briefgen-*.tmp`` appears,
 the moment the first brief has been replaced, and at fixed delays. Each file in the
 folder must then be, byte for byte, either the previous brief or the new one -- and
 open as such -- and the next build must leave no temporary file behind.
@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefgen.cli import cli
+from briefgen.output import LOCK_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 AUDIENCES = [f"a{i:02d}" for i in range(24)]
@@ -92,11 +93,14 @@ def run_in_process(ws: Path, args: list[str]) -> tuple[int, str]:
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
-    """Every file in ``folder`` but temporaries."""
+    """Every file in ``folder`` but temporaries and the build lock (which a build
+    killed by SIGKILL cannot remove; the next build does)."""
     return {
         p.name: p.read_bytes()
         for p in folder.iterdir()
-        if p.is_file() and not (p.name.startswith(".") and p.name.endswith(".tmp"))
+        if p.is_file()
+        and not (p.name.startswith(".") and p.name.endswith(".tmp"))
+        and p.name != LOCK_NAME
     }
 
 
@@ -224,15 +228,16 @@ def test_killed_build_leaves_whole_files(
     assert read_folder(out) == versions.b
 
 
-# Deliver SIGTERM at the worst moment: the temporary file exists, but mkstemp has not
-# yet returned its name to write_atomic.
-SIGTERM_IN_MKSTEMP = """import os, signal, sys, tempfile
-real_mkstemp = tempfile.mkstemp
-def mkstemp(*args, **kwargs):
-    handle, name = real_mkstemp(*args, **kwargs)
+# Deliver SIGTERM at the worst moment: the temporary file exists, but its creation
+# has not yet returned to the code that records it for removal.
+SIGTERM_IN_CREATE = """import os, signal, sys
+from briefgen import output
+real_create = output._create
+def create(path):
+    handle = real_create(path)
     os.kill(os.getpid(), signal.SIGTERM)
-    return handle, name
-tempfile.mkstemp = mkstemp
+    return handle
+output._create = create
 sys.argv[0] = "briefgen"
 from briefgen.cli import main
 main()
@@ -241,7 +246,7 @@ main()
 
 def test_sigterm_leaves_no_temporary_file(tmp_path: Path, versions: Versions) -> None:
     ws = seeded_workspace(tmp_path, versions)
-    process = start_build(ws, "-c", SIGTERM_IN_MKSTEMP)
+    process = start_build(ws, "-c", SIGTERM_IN_CREATE)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 1, stderr.decode()
     assert b"Traceback" not in stderr, stderr.decode()
@@ -280,8 +285,27 @@ def test_broken_facts_keep_earlier_briefs(tmp_path: Path) -> None:
 
 def test_next_build_clears_temporaries_a_killed_build_left(tmp_path: Path) -> None:
     ws, _ = _good_build(tmp_path)
-    stale = ws / "out" / f".{TARGETS[0]}.k2j3h4.tmp"
+    stale = ws / "out" / f".briefgen-4242-0123456789abcdef.{TARGETS[0]}.tmp"
     stale.write_bytes(b"%PDF-1.4 half a brief")
     code, output = run_in_process(ws, build_args())
     assert code == 0, output
     assert temporaries(ws / "out") == []
+    assert not (ws / "out" / LOCK_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".draft.tmp",
+        f".{TARGETS[0]}.k2j3h4.tmp",
+        ".briefgen-notes.tmp",
+        ".briefgen-12-abc.a00.pdf.tmp",
+    ],
+)
+def test_cleanup_spares_temporaries_briefgen_did_not_name(tmp_path: Path, name: str) -> None:
+    ws, _ = _good_build(tmp_path)
+    mine = ws / "out" / name
+    mine.write_bytes(b"the user's own draft")
+    code, output = run_in_process(ws, build_args())
+    assert code == 0, output
+    assert mine.read_bytes() == b"the user's own draft"

@@ -71,6 +71,7 @@ CASE_KEYS = {
     "facts_bytes_hex",
     "template",
     "template_bytes_hex",
+    "links",
     "args",
     "out_mode",
     "timeout",
@@ -148,6 +149,9 @@ def write_workspace(ws: Path, case: dict[str, Any], seed: dict[str, bytes]) -> N
     else:
         template = case.get("template", DEFAULT_TEMPLATE).encode("utf-8")
     (templates / "trial.md.j2").write_bytes(template)
+    for link, target in (case.get("links") or {}).items():
+        (ws / link).parent.mkdir(parents=True, exist_ok=True)
+        (ws / link).symlink_to(target)
     out = ws / "out"
     out.mkdir()
     for name, data in seed.items():

@@ -55,6 +55,12 @@ def _problem(text: str) -> str | None:
     return None
 
 
+def printing_problem(text: str) -> str | None:
+    """What is wrong with the first character of ``text`` that would not print as
+    written, or None: for text checked where it is written (``briefgen.toml``)."""
+    return _problem(text)
+
+
 def _culprit(message: str) -> str:
     """The character a :func:`_problem` message names."""
     code = message.split("U+", 1)[1].split(" ", 1)[0].rstrip(")")

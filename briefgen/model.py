@@ -132,9 +132,14 @@ class Notes(Block):
 AnyBlock = Heading | Paragraph | BulletList | Callout | Quote | Notes
 
 
+# Word refuses a document property (title, author, subject, ...) longer than this.
+WORD_PROPERTY_LIMIT = 255
+
+
 @dataclass(frozen=True)
 class Metadata:
-    """Document properties written into both PDF and DOCX."""
+    """Document properties written into both PDF and DOCX (each at most
+    :data:`WORD_PROPERTY_LIMIT` characters)."""
 
     title: str
     author: str = ""

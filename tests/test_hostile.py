@@ -72,6 +72,8 @@ CASE_KEYS = {
     "template",
     "template_bytes_hex",
     "links",
+    "settings",
+    "settings_bytes_hex",
     "args",
     "out_mode",
     "timeout",
@@ -142,6 +144,10 @@ def write_workspace(ws: Path, case: dict[str, Any], seed: dict[str, bytes]) -> N
         files[name] = bytes.fromhex("".join(hexed.split()))
     for name, data in files.items():
         (facts / name).write_bytes(data)
+    if "settings" in case or "settings_bytes_hex" in case:
+        settings = case.get("settings", "").encode("utf-8")
+        settings += bytes.fromhex("".join(case.get("settings_bytes_hex", "").split()))
+        (ws / "briefgen.toml").write_bytes(settings)
     templates = ws / "templates"
     templates.mkdir()
     if "template_bytes_hex" in case:

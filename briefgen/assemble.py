@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from briefgen.citations import cited_ids
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
-from briefgen.model import Document, Heading, Metadata, plain_text
+from briefgen.model import WORD_PROPERTY_LIMIT, Document, Heading, Metadata, plain_text
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings
 from briefgen.templating.environment import Rendered
 from briefgen.templating.helpers import unknown_fact_message
+from briefgen.templating.search import DEFAULT_SUBJECT
 
 
 def citation_check(store: FactStore) -> Callable[[str], str | None]:
@@ -31,10 +32,14 @@ def assemble(rendered: Rendered, store: FactStore, settings: Settings) -> Docume
     blocks = parse_blocks(rendered.text, rendered.lines, source, check=citation_check(store))
     if not blocks:
         raise TemplateError(f"the '{audience.name}' template produced no content", source)
-    title = next(
-        (plain_text(b.inlines) for b in blocks if isinstance(b, Heading) and b.level == 1),
-        audience.display_name,
-    )
+    heading = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
+    title = plain_text(heading.inlines) if heading else audience.display_name
+    if heading and len(title) > WORD_PROPERTY_LIMIT:
+        raise TemplateError(
+            f"the title (the first '# ' heading) has {len(title):,} characters; Word allows "
+            f"at most {WORD_PROPERTY_LIMIT} characters in a document's title",
+            heading.location,
+        )
     document = Document(
         name=audience.name,
         blocks=tuple(blocks),
@@ -43,7 +48,14 @@ def assemble(rendered: Rendered, store: FactStore, settings: Settings) -> Docume
     )
     topics = dict.fromkeys(t for fid in cited_ids(document) for t in store.get(fid).topics)
     author = settings.build.author or settings.organization.name
-    subject = audience.description or f"Policy brief for {audience.display_name}"
+    subject = audience.description or DEFAULT_SUBJECT.format(audience.display_name)
+    if len(subject) > WORD_PROPERTY_LIMIT:  # a name from a very long file name
+        raise TemplateError(
+            f"the subject '{DEFAULT_SUBJECT}' made from the audience's name has "
+            f"{len(subject):,} characters; Word allows at most {WORD_PROPERTY_LIMIT}: "
+            "give the front matter a shorter name or a description",
+            source,
+        )
     return Document(
         name=document.name,
         blocks=document.blocks,
@@ -51,8 +63,20 @@ def assemble(rendered: Rendered, store: FactStore, settings: Settings) -> Docume
             title=title,
             author=author,
             subject=subject,
-            keywords=tuple(topics),
+            keywords=_fitting_keywords(topics),
             language=audience.language,
         ),
         source=source,
     )
+
+
+def _fitting_keywords(topics: Iterable[str]) -> tuple[str, ...]:
+    """The first topics whose list ("a, b, c") fits in Word's keywords property."""
+    kept: list[str] = []
+    length = -2
+    for topic in topics:
+        length += len(topic) + 2
+        if length > WORD_PROPERTY_LIMIT:
+            break
+        kept.append(topic)
+    return tuple(kept)

@@ -21,10 +21,15 @@ from typing import Any
 
 import pytest
 
-from briefgen.errors import BriefgenError, FactsError, ProblemList, TemplateError
+from briefgen.assemble import _fitting_keywords
+from briefgen.errors import BriefgenError, FactsError, ProblemList, SettingsError, TemplateError
 from briefgen.facts import load_store
 from briefgen.facts.loader import MAX_STORE_BYTES
 from briefgen.facts.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
+from briefgen.model import WORD_PROPERTY_LIMIT
+from briefgen.settings import load_settings
+from briefgen.templating.search import Folder, SearchPath
+from briefgen.tomllines import key_lines
 
 REPO = Path(__file__).resolve().parents[1]
 MEMORY_CAP = 1_500_000_000
@@ -50,14 +55,25 @@ def message(exc: BriefgenError) -> str:
 
 
 def yaml_data(text: str) -> Any:
-    return parse_yaml(textwrap.dedent(text), Path("case.yaml"), FactsError).data
+    return parse_yaml(textwrap.dedent(text), Path("case.yaml"), FactsError, field_depth=3).data
 
 
 def alias_key_bomb(levels: int = 9) -> str:
-    """Nine aliases a level, each level's list used as a mapping key at the end."""
-    lines = ["facts:", "  - id: case-fact", "    note:", "      a: &a [x, x, x, x, x, x, x, x, x]"]
+    """Nine aliases a level, each level's list a mapping key: no value multiplies."""
+    lines = ["facts:", "  - id: case-fact", "    note:", "      ? &a [x, x, x, x, x, x, x, x, x]"]
     previous = "a"
     for name in "bcdefghijklmnop"[: levels - 1]:
+        lines += ["      : 1", f"      ? &{name} [{', '.join([f'*{previous}'] * 9)}]"]
+        previous = name
+    lines += ["      : 1"]
+    return "\n".join(lines) + "\n"
+
+
+def alias_value_bomb() -> str:
+    """Billion laughs in values, the last level used as a key."""
+    lines = ["facts:", "  - id: case-fact", "    note:", "      a: &a [x, x, x, x, x, x, x, x, x]"]
+    previous = "a"
+    for name in "bcdefghi":
         lines.append(f"      {name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
         previous = name
     lines += [f"      ? *{previous}", "      : 1"]
@@ -67,9 +83,25 @@ def alias_key_bomb(levels: int = 9) -> str:
 # --- aliases ----------------------------------------------------------------------
 
 
-def test_aliases_used_as_keys_are_counted() -> None:
+def test_aliases_are_counted_without_being_expanded() -> None:
     with pytest.raises(FactsError, match=r"^case\.yaml:3: note: more than 100,000 values; do ali"):
+        yaml_data(alias_value_bomb())
+
+
+def test_lists_as_keys_stop_at_the_first() -> None:
+    with pytest.raises(FactsError, match=r"^case\.yaml:4: YAML: a key must be plain text, not a"):
         yaml_data(alias_key_bomb())
+
+
+@pytest.mark.parametrize(("aliases", "fits"), [(98, True), (99, False)])
+def test_an_alias_counts_as_every_value_it_stands_for(aliases: int, fits: bool) -> None:
+    # 1,000 values in a; the rest of the document holds 4.
+    text = "a: &a [" + ", ".join(["x"] * 999) + "]\nb: [" + ", ".join(["*a"] * aliases) + "]\n"
+    if fits:
+        assert len(yaml_data(text)["b"]) == aliases
+    else:
+        with pytest.raises(FactsError, match=r"^case\.yaml:2: more than 100,000 values; do ali"):
+            yaml_data(text)
 
 
 def test_a_key_must_be_plain_text() -> None:
@@ -272,7 +304,7 @@ def test_the_worst_bombs_fit_in_the_memory_cap(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "keys.yaml:3: note: more than 100,000 values; do aliases (*name) multiply them?",
+        "keys.yaml:4: YAML: a key must be plain text, not a list or mapping",
         "deep.yaml:1: YAML: nested more than 50 levels deep",
     ]
 
@@ -280,3 +312,167 @@ def test_the_worst_bombs_fit_in_the_memory_cap(tmp_path: Path) -> None:
 def test_template_errors_are_not_facts_errors() -> None:
     with pytest.raises(TemplateError, match=r"^t\.md\.j2:3: YAML: nested more than"):
         parse_yaml("[" * 100, Path("t.md.j2"), TemplateError, first_line=3)
+
+
+# --- briefgen.toml ----------------------------------------------------------------
+
+
+def settings_error(folder: Path, text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    (folder / "briefgen.toml").write_bytes(data)
+    with pytest.raises(BriefgenError) as caught:
+        load_settings(folder)
+    return message(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('# settings\n\n[organisation]\nname = "x"\n', "3: organisation: unknown section"),
+        ('title = "x"\n[build]\n', "1: title: unknown section"),
+        ('[build]\n\norganisation.name = "x"\n', "3: build.organisation: unknown key"),
+        ('[contact]\nname = "a"\n"e-mail" = "b"\n', "3: contact.e-mail: unknown key"),
+        ("# who\ncontact = { name = 'a', nmae = 'b' }\n", "2: contact.nmae: unknown key"),
+        ('[[build]]\npage_size = "a4"\n', "1: build: Input should be a valid dictionary"),
+        ('[facts]\nnote = """\n[build]\n"""\n', "2: facts.note: unknown key"),
+        ('[build]\nauthor = """\npage_size = 1\n"""\npage_size = 2\n', "5: build.page_size: "),
+        ('\n\n[build]\npage_size = [\n  "a4",\n]\n', "4: build.page_size: Input should be"),
+        ('[organization]\nname = "City\\u0007"\n', "2: organization.name: has an unprintable"),
+        ("[contact]\nphone = '\u200f555'\n", "2: contact.phone: has right-to-left text"),
+        (f'\n[build]\nauthor = "{"x" * 256}"\n', "3: build.author: 256 characters; Word allows"),
+        (f'organization.name = "{"x" * 256}"\n', "1: organization.name: 256 characters; Word"),
+        ('[build]\nauthor = "a\nb"\n', "2: TOML: Illegal character"),
+        (b'[organization]\nname = "Caf\xe9"\n', "2: not valid UTF-8 (byte 0xe9); save the file"),
+        ("x = " + "[" * 10_000 + "]" * 10_000, "1: TOML: arrays or tables nested more than 20"),
+        ("[build]\nx = [\n" + "{a = [\n" * 30, "12: TOML: arrays or tables nested more than 20"),
+    ],
+)
+def test_every_settings_error_is_blamed_on_its_line(
+    in_tmp: Path, text: str | bytes, expected: str
+) -> None:
+    found = settings_error(in_tmp, text)
+    assert found.startswith(f"briefgen.toml:{expected}"), found
+    assert "\n" not in found
+
+
+def test_settings_in_plain_text_load(in_tmp: Path) -> None:
+    (in_tmp / "briefgen.toml").write_text(
+        '[organization]\nname = "Café task force \u2014 border"\n[build]\nauthor = "'
+        + "x" * 255
+        + '"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(in_tmp)
+    assert settings.organization.name == "Café task force \u2014 border"
+
+
+def test_an_oversized_settings_file_is_refused_unread(in_tmp: Path) -> None:
+    with open(in_tmp / "briefgen.toml", "wb") as file:
+        file.truncate(10**10)
+    with pytest.raises(SettingsError, match=r"^briefgen\.toml: larger than 64,000 bytes, the mos"):
+        load_settings(in_tmp)
+
+
+def test_a_settings_folder_is_refused_by_name(in_tmp: Path) -> None:
+    (in_tmp / "briefgen.toml").mkdir()
+    with pytest.raises(SettingsError, match=r"^briefgen\.toml: not a regular file$"):
+        load_settings(in_tmp)
+
+
+def test_a_settings_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "briefgen.toml")
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    done = _run(["facts", "check"], tmp_path)
+    assert (done.returncode, done.stdout + done.stderr) == (
+        1,
+        "briefgen.toml: not a regular file\n",
+    )
+
+
+def test_key_lines_follow_toml_not_its_look_alikes() -> None:
+    text = textwrap.dedent("""\
+        top = "it's"  # a comment with [brackets] and key = value
+        [a]
+        s = \"\"\"
+        [b]
+        fake = 1
+        \"\"\"
+        "quoted.key" = { x = [1, {y = 2}], z = "}" }
+        [[c]]
+        n = 1
+        [[c]]
+        n = [
+          2,  # two
+          3,
+        ]
+        """)
+    lines = key_lines(text, 20)
+    assert lines[("top",)] == 1
+    assert lines[("a", "s")] == 3
+    assert ("b",) not in lines and ("a", "fake") not in lines
+    assert lines[("a", "quoted.key", "x", 1, "y")] == 7
+    assert lines[("a", "quoted.key", "z")] == 7
+    assert lines[("c", 1, "n")] == 11
+    assert lines[("c", 1, "n", 1)] == 13
+
+
+# --- front matter -----------------------------------------------------------------
+
+
+def front_matter_error(folder: Path, header: str, extends: str | None = None) -> str:
+    templates = folder / "templates"
+    templates.mkdir(exist_ok=True)
+    body = f'{{% extends "{extends}" %}}\n' if extends else "# Trial\n"
+    (templates / "trial.md.j2").write_text(f"---\n{header}---\n{body}", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        SearchPath([Folder(templates, "workspace")]).audience("trial")
+    return message(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("name: Trial\nreading_level: 1:30\n", "3: front matter: reading_level: Input should be"),
+        ("name: Trial\nname: Again\n", "3: front matter: name: duplicate key (first given on "),
+        ("name: &a [x, x]\ndescription: [*a, *a]\n" * 1, "2: front matter: name: Input should"),
+        ("description: " + "[" * 1000 + "]" * 1000 + "\n", "2: front matter: YAML: nested more"),
+        ("a:\n" + "".join(f"{'  ' * d}  -\n" for d in range(60)), "52: front matter: YAML: nested"),
+        ("name: Trial\ndescription: " + "x" * 256 + "\n", "3: front matter: description: 256 "),
+        ("name: " + "x" * 239 + "\n", "2: front matter: name: 239 characters; at most 238 here"),
+        ("language: en" + "-abcdefgh" * 5 + "\n", "2: front matter: language: String should have"),
+        ("? [a]\n: 1\n", "2: front matter: YAML: a key must be plain text"),
+        ("note: " + "x" * 70_000 + "\n", "1: front matter: longer than 64,000 characters"),
+    ],
+)
+def test_front_matter_errors_stop_at_their_line(in_tmp: Path, header: str, expected: str) -> None:
+    found = front_matter_error(in_tmp, header)
+    assert found.startswith(f"templates/trial.md.j2:{expected}"), found
+
+
+def test_an_inherited_front_matter_key_is_blamed_where_it_was_written(in_tmp: Path) -> None:
+    templates = in_tmp / "templates"
+    templates.mkdir()
+    (templates / "base.md.j2").write_text("---\n\npage_size: b5\n---\n# Base\n", encoding="utf-8")
+    found = front_matter_error(in_tmp, "name: Trial\n", extends="base.md.j2")
+    assert found.startswith("templates/base.md.j2:3: front matter: page_size: Input should be")
+
+
+def test_front_matter_reads_yaml_1_2(in_tmp: Path) -> None:
+    templates = in_tmp / "templates"
+    templates.mkdir()
+    (templates / "trial.md.j2").write_text(
+        "---\nname: 1:30\nreading_level: 010\n---\n# Trial\n", encoding="utf-8"
+    )
+    audience = SearchPath([Folder(templates, "workspace")]).audience("trial")
+    assert (audience.display_name, audience.reading_level) == ("1:30", 10)
+
+
+# --- Word's document properties ---------------------------------------------------
+
+
+def test_keywords_keep_the_topics_that_fit() -> None:
+    topics = [f"topic-{n:03}" for n in range(100)]  # 9 characters and ", " each
+    kept = _fitting_keywords(topics)
+    assert len(", ".join(kept)) <= WORD_PROPERTY_LIMIT < len(", ".join(topics[: len(kept) + 1]))
+    assert kept == tuple(topics[: len(kept)])

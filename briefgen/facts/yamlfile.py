@@ -121,10 +121,13 @@ class _Open:
 
 
 class _Builder:
-    def __init__(self, doc: YamlDocument, error: type[BriefgenError], first_line: int) -> None:
+    def __init__(
+        self, doc: YamlDocument, error: type[BriefgenError], first_line: int, field_depth: int
+    ) -> None:
         self.doc = doc
         self.error = error
         self.first_line = first_line
+        self.field_depth = field_depth
         self.resolver = Resolver12()
         self.constructor = SafeConstructor()
         self.stack: list[_Open] = []
@@ -143,9 +146,11 @@ class _Builder:
         return self.error(message, Location.of(self.doc.path, self.line(event)))
 
     def _fail(self, message: str, event: yaml.Event, loc: LocPath | None) -> BriefgenError:
-        # Name the entry's field (facts[3].note) whose value went wrong, at its line.
-        if loc is not None and len(loc) >= 3 and loc[:3] in self.doc.lines:
-            return self.error(f"{loc[2]}: {message}", self.doc.location(loc[:3]))
+        # Name the field (facts[3].note) whose value went wrong, at its line.
+        depth = self.field_depth
+        if loc is not None and len(loc) >= depth and loc[:depth] in self.doc.lines:
+            name = clip(str(loc[depth - 1]))
+            return self.error(f"{name}: {message}", self.doc.location(loc[:depth]))
         return self.at(message, event)
 
     def feed(self, event: yaml.Event) -> None:
@@ -285,16 +290,21 @@ def read_yaml(path: Path) -> YamlDocument:
     ``problems`` so they are reported with the rest.
     """
     raw = read_bytes(path, MAX_BYTES, FactsError, "a facts file")
-    return parse_yaml(decode_text(raw, path, FactsError), path, FactsError)
+    return parse_yaml(decode_text(raw, path, FactsError), path, FactsError, field_depth=3)
 
 
 def parse_yaml(
-    text: str, path: Path, error: type[BriefgenError], first_line: int = 1
+    text: str,
+    path: Path,
+    error: type[BriefgenError],
+    first_line: int = 1,
+    field_depth: int = 1,
 ) -> YamlDocument:
     """Parse ``text``, written at line ``first_line`` of ``path``; raise ``error``
-    (located) for bad YAML or YAML over the limits."""
+    (located) for bad YAML or YAML over the limits. A value over the limits is blamed
+    on the field it lies in: the key ``field_depth`` levels down (``facts[3].note``: 3)."""
     doc = YamlDocument(path=path, data=None)
-    builder = _Builder(doc, error, first_line)
+    builder = _Builder(doc, error, first_line, field_depth)
     try:
         try:
             for event in yaml.parse(text, Loader=_FAST_LOADER):

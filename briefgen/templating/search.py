@@ -15,13 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from jinja2 import BaseLoader, Environment, TemplateNotFound
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from briefgen.errors import Location, TemplateError, display_path
+from briefgen.errors import Location, TemplateError, display_path, raise_all
+from briefgen.facts.yamlfile import YamlDocument, parse_yaml
+from briefgen.inputs import clip
+from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -56,27 +58,42 @@ class AudienceInfo:
     path: Path | None = None
 
 
+# The brief's subject (a document property) when the front matter gives no description.
+DEFAULT_SUBJECT = "Policy brief for {}"
+# Front matter is a few short lines; this stops a broken or hostile one early.
+MAX_FRONT_MATTER = 64_000
+
+
+def _word_property(what: str, room: int = WORD_PROPERTY_LIMIT) -> AfterValidator:
+    """Refuse text longer than ``room``: Word holds a document property of at most
+    255 characters, and python-docx refuses more."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and len(value) > room:
+            raise ValueError(
+                f"{len(value):,} characters; at most {room} here: Word allows at most "
+                f"{WORD_PROPERTY_LIMIT} characters in a document's {what}"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
 class FrontMatter(BaseModel):
     """What a template's front matter may say about its audience."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str | None = None
-    description: str = ""
+    # The name also makes the default subject.
+    name: Annotated[
+        str | None, _word_property("subject", WORD_PROPERTY_LIMIT - len(DEFAULT_SUBJECT) + 2)
+    ] = None
+    description: Annotated[str, _word_property("subject")] = ""
     reading_level: float | None = Field(default=None, gt=0, le=20)
     page_size: Literal["letter", "a4"] | None = None
-    language: str = Field(default="en-US", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-def _front_matter_line(path: Path, key: str) -> int:
-    """The line of ``key:`` in a template's front matter (1 if not found)."""
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            break
-        if line.split(":", 1)[0].strip() == key:
-            return number
-    return 1
+    language: str = Field(
+        default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+    )
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
@@ -86,26 +103,40 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     blank lines (so Jinja's line numbers stay those of the file), and the number
     of lines the front matter took.
     """
+    doc, body, lines = read_front_matter(text, path)
+    return (doc.data if doc else {}), body, lines
+
+
+def read_front_matter(text: str, path: Path) -> tuple[YamlDocument | None, str, int]:
+    """Like :func:`split_front_matter`, with the front matter as a document that knows
+    the line of each key. Front matter is read as facts files are (YAML 1.2 numbers;
+    caps on size, nesting and aliases), each problem a :class:`TemplateError` at its line.
+    """
     if not text.startswith("---\n"):
-        return {}, text, 0
+        return None, text, 0
     end = text.find("\n---\n", 3)
     if end < 0:
-        return {}, text, 0
+        return None, text, 0
     header = text[4:end]
     lines = header.count("\n") + 3
-    try:
-        meta = yaml.safe_load(header) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        # The header starts on the file's second line.
-        line = mark.line + 2 if mark else 1
+    if len(header) > MAX_FRONT_MATTER:
         raise TemplateError(
-            f"front matter: {getattr(exc, 'problem', exc)}", Location.of(path, line)
-        ) from None
-    if not isinstance(meta, dict):
+            f"front matter: longer than {MAX_FRONT_MATTER:,} characters; "
+            "it holds a few 'key: value' lines",
+            Location.of(path, 1),
+        )
+    try:
+        # The header starts on the file's second line.
+        doc = parse_yaml(header, path, TemplateError, first_line=2)
+        raise_all(doc.problems)
+    except TemplateError as exc:
+        raise TemplateError(f"front matter: {exc.detail}", exc.location) from None
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
         raise TemplateError("front matter: expected 'key: value' lines", Location.of(path, 1))
     body = "\n" * lines + text[end + 5 :]
-    return meta, body, lines
+    return doc, body, lines
 
 
 @dataclass
@@ -169,18 +200,19 @@ class SearchPath:
                 f"searched {self.describe()}"
             )
         path, folder = found
+        data, where = self._metadata(path, depth=0)
         try:
-            meta = FrontMatter.model_validate(self._metadata(path, depth=0))
+            meta = FrontMatter.model_validate(data)
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             key = str(error["loc"][0]) if error["loc"] else ""
             message = (
                 f"unknown key (expected {', '.join(FrontMatter.model_fields)})"
                 if error["type"] == "extra_forbidden"
-                else error["msg"]
+                else error["msg"].removeprefix("Value error, ")
             )
             raise TemplateError(
-                f"front matter: {key}: {message}", Location.of(path, _front_matter_line(path, key))
+                f"front matter: {clip(key)}: {message}", where.get(key, Location.of(path, 1))
             ) from None
         return AudienceInfo(
             name=name,
@@ -193,13 +225,18 @@ class SearchPath:
             path=path,
         )
 
-    def _metadata(self, path: Path, depth: int) -> dict[str, Any]:
+    def _metadata(self, path: Path, depth: int) -> tuple[dict[str, Any], dict[str, Location]]:
+        """The front matter of ``path`` over that of the templates it extends, and
+        where each key was written."""
         text = path.read_text(encoding="utf-8", errors="replace")
-        meta, _, _ = split_front_matter(text, path)
+        doc, _, _ = read_front_matter(text, path)
+        meta: dict[str, Any] = doc.data if doc else {}
+        where = {key: doc.location((key,)) for key in meta} if doc else {}
         parent = _extends(text)
         if parent and depth < 5 and (found := self.find(parent)):
-            return {**self._metadata(found[0], depth + 1), **meta}
-        return meta
+            inherited, inherited_where = self._metadata(found[0], depth + 1)
+            return {**inherited, **meta}, {**inherited_where, **where}
+        return meta, where
 
 
 class LinkOutOfFolder(TemplateError):

@@ -278,23 +278,39 @@ def _limit_memory() -> None:
 
 
 def test_the_worst_bombs_fit_in_the_memory_cap(tmp_path: Path) -> None:
-    """Every bomb below once took gigabytes (or crashed); each must stop within
+    """Every bomb below once took gigabytes or crashed; each must stop within
     ``MEMORY_CAP`` of address space, as one located line."""
     (tmp_path / "keys.yaml").write_text(alias_key_bomb(12), encoding="utf-8")
-    (tmp_path / "deep.yaml").write_text("facts: " + "[" * 500_000, encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(alias_value_bomb(), encoding="utf-8")
+    (tmp_path / "deep.yaml").write_text("facts: " + "[" * (MAX_BYTES - 8), encoding="utf-8")
+    (tmp_path / "settings").mkdir()
+    (tmp_path / "settings" / "briefgen.toml").write_text("a = " + "[" * 63_000, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    front = alias_value_bomb().replace("facts:\n  - id: case-fact\n    ", "")
+    (tmp_path / "templates" / "trial.md.j2").write_text(f"---\n{front}---\n# T\n", encoding="utf-8")
     script = textwrap.dedent("""\
         import sys
         from pathlib import Path
         from briefgen.errors import BriefgenError
         from briefgen.facts import load_store
-        for name in sys.argv[1:]:
+        from briefgen.settings import load_settings
+        from briefgen.templating.search import Folder, SearchPath
+        jobs = {
+            "facts": lambda path: load_store(path),
+            "settings": lambda path: load_settings(path),
+            "template": lambda path: SearchPath([Folder(path, "workspace")]).audience("trial"),
+        }
+        for job in sys.argv[1:]:
+            kind, name = job.split("=")
             try:
-                load_store(Path(name))
+                jobs[kind](Path(name))
             except BriefgenError as exc:
                 print(exc.format_message())
         """)
+    jobs = ["facts=keys.yaml", "facts=values.yaml", "facts=deep.yaml"]
+    jobs += ["settings=settings", "template=templates"]
     done = subprocess.run(
-        [sys.executable, "-c", script, "keys.yaml", "deep.yaml"],
+        [sys.executable, "-c", script, *jobs],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -305,7 +321,11 @@ def test_the_worst_bombs_fit_in_the_memory_cap(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "keys.yaml:4: YAML: a key must be plain text, not a list or mapping",
+        "values.yaml:3: note: more than 100,000 values; do aliases (*name) multiply them?",
         "deep.yaml:1: YAML: nested more than 50 levels deep",
+        "settings/briefgen.toml:1: TOML: arrays or tables nested more than 20 levels deep",
+        "templates/trial.md.j2:2: front matter: note: more than 100,000 values; do aliases "
+        "(*name) multiply them?",
     ]
 
 

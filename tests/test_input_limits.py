@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,17 @@ def test_an_oversized_store_is_refused_by_name(in_tmp: Path) -> None:
             file.truncate(MAX_BYTES)
     with pytest.raises(FactsError, match=r"^store: [\d,]+ bytes of facts files in all; briefgen"):
         load_store(in_tmp / "store")
+
+
+def test_a_syntax_error_at_the_end_of_a_large_file_is_quick(in_tmp: Path) -> None:
+    # PyYAML's own parser, used for its clearer messages, takes about 10 s a megabyte.
+    fact = f"  - id: a-fact\n    kind: finding\n    text: {'Overdoses rose. ' * 15}\n"
+    text = "facts:\n" + fact * ((MAX_BYTES - 100) // len(fact)) + "  - id: [unclosed\n"
+    (in_tmp / "facts.yaml").write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(FactsError, match=r"^facts\.yaml:\d+: YAML: did not find expected ','"):
+        read_yaml(in_tmp / "facts.yaml")
+    assert time.monotonic() - started < 8
 
 
 def test_nesting_is_refused_at_the_line_that_goes_too_deep() -> None:

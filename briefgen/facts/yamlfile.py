@@ -39,6 +39,7 @@ MAX_BYTES = 2_000_000
 MAX_VALUES = 100_000
 MAX_DEPTH = 50
 
+_REPARSE_LIMIT = 100_000
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 
@@ -311,9 +312,11 @@ def parse_yaml(
                 builder.feed(event)
         except yaml.YAMLError:
             # libyaml's parser is several times faster; on an error, parse again with
-            # the pure-Python one, whose messages are the more precise.
-            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
-                pass
+            # the pure-Python one, whose messages are the more precise (unless that
+            # would take seconds: about 10 s a megabyte).
+            if len(text) <= _REPARSE_LIMIT:
+                for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+                    pass
             raise
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, path, error, first_line) from None

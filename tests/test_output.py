@@ -1,0 +1,182 @@
+"""A build writes all its files or none: a failure at the second file (a full disk, an
+interrupt) leaves the first as it was, and no temporary behind; builds into one
+folder take turns through its lock, and a build that waited too long says so."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen import output
+from briefgen.cli import cli
+from briefgen.errors import OutputError
+
+SOURCES = "sources:\n  - id: city-report\n    type: report\n    title: City report\n"
+FACTS = """\
+facts:
+  - id: case-fact
+    kind: finding
+    text: Most fentanyl comes in through legal ports of entry.
+    as_of: 2023
+    source: city-report
+"""
+TEMPLATE = '# A brief\n\nOne paragraph. {{ cite("case-fact") }}\n'
+ARGS = ["build", "--audience", "trial", "--facts", "facts", "--templates", "templates"]
+OLD = {"trial.pdf": b"the old PDF", "trial.docx": b"the old DOCX"}
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace (the working directory) whose out/ holds an earlier build."""
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    (tmp_path / "facts" / "case.yaml").write_text(FACTS, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(TEMPLATE, encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    for name, data in OLD.items():
+        (tmp_path / "out" / name).write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def folder(path: Path) -> dict[str, bytes | None]:
+    return {p.name: p.read_bytes() if p.is_file() else None for p in path.iterdir()}
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*ARGS, *args])
+    return result.exit_code, result.output
+
+
+def fail_at_second_write(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    real = output._write_fully
+    calls: list[int] = []
+
+    def write(fd: int, data: bytes) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            real(fd, data[: len(data) // 2])
+            raise error
+        real(fd, data)
+
+    monkeypatch.setattr(output, "_write_fully", write)
+
+
+def test_full_disk_at_the_second_file_leaves_the_first(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_at_second_write(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    code, text = run("--out", "out")
+    assert code == 1
+    assert text == "out/trial.docx: cannot write the file: No space left on device\n"
+    assert folder(ws / "out") == OLD
+
+
+def test_interrupt_at_the_second_file_leaves_the_first(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_at_second_write(monkeypatch, KeyboardInterrupt())
+    code, _ = run("--out", "out")
+    assert code == 1
+    assert folder(ws / "out") == OLD
+
+
+def test_a_failed_build_removes_the_output_folder_it_made(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_at_second_write(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    code, _ = run("--out", "new/briefs")
+    assert code == 1
+    assert not (ws / "new").exists()
+
+
+def test_a_folder_in_the_way_of_the_second_file_stops_before_any_write(ws: Path) -> None:
+    (ws / "out" / "trial.docx").unlink()
+    (ws / "out" / "trial.docx").mkdir()
+    code, text = run("--out", "out")
+    assert code == 1
+    assert text.startswith("out/trial.docx: a folder is in the way of this file")
+    assert folder(ws / "out") == {"trial.pdf": OLD["trial.pdf"], "trial.docx": None}
+
+
+def test_a_symlink_in_the_way_is_replaced_not_written_through(ws: Path) -> None:
+    outside = ws / "outside.pdf"
+    outside.write_bytes(b"not a brief")
+    (ws / "out" / "trial.pdf").unlink()
+    (ws / "out" / "trial.pdf").symlink_to(outside)
+    code, text = run("--out", "out")
+    assert code == 0, text
+    assert outside.read_bytes() == b"not a brief"
+    assert not (ws / "out" / "trial.pdf").is_symlink()
+    assert (ws / "out" / "trial.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_build_waits_for_the_build_holding_the_folder(ws: Path) -> None:
+    holding = threading.Event()
+
+    def other_build() -> None:
+        with output.locked(ws / "out"):
+            holding.set()
+            time.sleep(0.5)
+
+    other = threading.Thread(target=other_build)
+    other.start()
+    assert holding.wait(10)
+    started = time.monotonic()
+    code, text = run("--out", "out")
+    waited = time.monotonic() - started
+    other.join()
+    assert code == 0, text
+    assert waited >= 0.3
+    assert (ws / "out" / "trial.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(os.listdir(ws / "out")) == ["trial.docx", "trial.pdf"]
+
+
+def test_a_build_refuses_when_another_holds_the_folder_too_long(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "LOCK_WAIT", 0.2)
+    with output.locked(ws / "out"):
+        before = folder(ws / "out")
+        code, text = run("--out", "out")
+        assert folder(ws / "out") == before
+    assert code == 1
+    assert text == (
+        "out: another briefgen build is writing into this folder and did not finish "
+        "within 0.2 s; try again when it is done\n"
+    )
+    assert folder(ws / "out") == OLD
+
+
+def test_a_waiting_build_locks_the_file_the_next_build_made(tmp_path: Path) -> None:
+    """The holder removes the lock file on its way out; a build that was waiting on the
+    removed file must not think it holds the folder while a third build locks a new
+    file."""
+    acquired = threading.Event()
+    done = threading.Event()
+
+    def second() -> None:
+        with output.locked(tmp_path, wait=10):
+            acquired.set()
+            done.wait(10)
+
+    with output.locked(tmp_path):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        time.sleep(0.1)  # the second build opens the lock file and waits on it
+    assert acquired.wait(10)
+    with (
+        pytest.raises(OutputError, match="another briefgen build"),
+        output.locked(tmp_path, wait=0.2),
+    ):
+        pass
+    done.set()
+    waiter.join()
+    assert not (tmp_path / output.LOCK_NAME).exists()

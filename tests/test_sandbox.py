@@ -493,7 +493,7 @@ def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     )
 
 
-expressions = st.recursive(atoms, _compound, max_leaves=5)
+expressions = st.recursive(atoms, _compound, max_leaves=4)
 
 simple_statements = st.one_of(
     expressions.map(lambda e: "{{ " + e + " }}"),
@@ -507,7 +507,7 @@ simple_statements = st.one_of(
 
 
 def _blocks(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    body = st.lists(inner, min_size=1, max_size=3).map("".join)
+    body = st.lists(inner, min_size=1, max_size=2).map("".join)
     return st.one_of(
         st.tuples(expressions, body).map(
             lambda t: "{% for x in " + t[0] + " %}" + t[1] + "{% endfor %}"
@@ -526,8 +526,8 @@ def _blocks(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     )
 
 
-statements = st.recursive(simple_statements, _blocks, max_leaves=6)
-templates = st.lists(statements, min_size=1, max_size=4).map(
+statements = st.recursive(simple_statements, _blocks, max_leaves=4)
+templates = st.lists(statements, min_size=1, max_size=3).map(
     lambda parts: PRELUDE + "{% block b %}B{% endblock %}\n" + "\n".join(parts) + "\n"
 )
 
@@ -564,7 +564,8 @@ CANARY_SERVER = textwrap.dedent(
             audience = renderer.search_path.audience(line.strip())
             text, outcome = renderer.render(audience).text, "ok"
         except BriefgenError as exc:
-            text, outcome = exc.format_message(), "error"
+            text = exc.format_message()
+            outcome = "memory" if "more memory than there is" in text else "error"
         except MemoryError:
             text, outcome = "", "memory"
         except Exception as exc:
@@ -661,7 +662,7 @@ def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CanaryServer]:
 
 
 @settings(
-    max_examples=80,
+    max_examples=60,
     deadline=None,
     derandomize=os.environ.get("CI") == "true",
     suppress_health_check=[HealthCheck.too_slow],

@@ -234,6 +234,8 @@ def _make_dict(**items: Any) -> dict[str, Any]:
 
 def _cycler(*items: Any) -> Cycler:
     """``cycler(a, b)``: an object whose ``next()`` gives each item in turn."""
+    if not items:
+        raise TypeError("cycler() needs at least one item")
     return Cycler(*items)
 
 

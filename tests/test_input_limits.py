@@ -23,7 +23,14 @@ from typing import Any
 import pytest
 
 from briefgen.assemble import _fitting_keywords
-from briefgen.errors import BriefgenError, FactsError, ProblemList, SettingsError, TemplateError
+from briefgen.errors import (
+    BriefgenError,
+    FactsError,
+    ProblemList,
+    SettingsError,
+    TemplateError,
+    raise_all,
+)
 from briefgen.facts import load_store
 from briefgen.facts.loader import MAX_STORE_BYTES
 from briefgen.facts.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
@@ -128,6 +135,21 @@ def test_a_huge_key_is_clipped_in_the_message(in_tmp: Path) -> None:
     lines = message(caught.value).splitlines()
     assert any("kkk\u2026: unknown field" in line for line in lines), lines
     assert max(map(len, lines)) < 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "facts: !!python/name:" + "x" * 100_000 + " 1\n",
+        "facts: !" + "x" * 100_000 + " [1]\n",
+        "facts: *" + "x" * 100_000 + "\n",
+        "a: 1\n? " + "k" * 100_000 + "\n: 2\n? " + "k" * 100_000 + "\n: 3\n",
+    ],
+)
+def test_yaml_messages_are_clipped(text: str) -> None:
+    with pytest.raises(FactsError) as caught:
+        raise_all(parse_yaml(text, Path("case.yaml"), FactsError).problems)
+    assert len(caught.value.format_message()) < 200
 
 
 def test_a_huge_value_is_clipped_in_the_message(in_tmp: Path) -> None:

@@ -189,6 +189,7 @@ class _Builder:
             return event.value
         build = _CONSTRUCTORS.get(tag)
         if build is None:
+            tag = clip(tag, 100)
             raise self.at(f"YAML: could not determine a constructor for the tag {tag!r}", event)
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         try:
@@ -199,7 +200,7 @@ class _Builder:
             # field's own check says what is wrong.
             return event.value
         except ConstructorError as exc:
-            raise self.at(f"YAML: {exc.problem}", event) from None
+            raise self.at(f"YAML: {clip(str(exc.problem), 200)}", event) from None
 
     def alias(self, event: yaml.AliasEvent) -> None:
         name = event.anchor
@@ -216,7 +217,7 @@ class _Builder:
     def open(self, event: yaml.CollectionStartEvent) -> None:
         kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
         if event.tag not in (None, "!", _TAG + kind):
-            raise self.at(f"YAML: tag {clip(event.tag)!r} is not supported here", event)
+            raise self.at(f"YAML: tag {clip(event.tag, 100)!r} is not supported here", event)
         if self.stack and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None:
             raise self.at("YAML: a key must be plain text, not a list or mapping", event)
         if len(self.stack) >= MAX_DEPTH:

@@ -29,13 +29,18 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from briefgen import interrupts
-from briefgen.errors import Location, OutputError
+from briefgen.errors import Location, OutputError, display_path
 
 LOCK_NAME = ".briefgen.lock"
 # How long a build waits for another one writing into the same folder (seconds).
 LOCK_WAIT = 30.0
 _POLL = 0.02
 _TEMPORARY = re.compile(r"\.briefgen-\d+-[0-9a-f]{16}\..+\.tmp")
+
+
+def entry_location(path: Path) -> Location:
+    """Where the directory entry ``path`` is, not where it leads if it is a link."""
+    return Location(str(Path(display_path(path.parent)) / path.name))
 
 
 def temporary_name(name: str, token: str) -> str:
@@ -67,14 +72,11 @@ def _remove_folders(created: list[Path]) -> None:
             folder.rmdir()  # only if still empty
 
 
-def check_targets(paths: list[Path]) -> None:
+def check_targets(paths: list[Path], hint: str = "move it or choose another --out") -> None:
     """Refuse, before anything is written, a target that a folder stands in for."""
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            raise OutputError(
-                "a folder is in the way of this file; move it or choose another --out",
-                Location.of(path),
-            )
+            raise OutputError(f"a folder is in the way of this file; {hint}", Location.of(path))
 
 
 def remove_stale_temporaries(folder: Path) -> None:
@@ -104,7 +106,7 @@ def locked(folder: Path, wait: float | None = None) -> Iterator[bool]:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise OutputError(
-                f"cannot open the build lock: {exc.strerror}", Location.of(path)
+                f"cannot open the build lock: {exc.strerror}", entry_location(path)
             ) from None
         try:
             held = _acquire(fd, folder, seconds, deadline)

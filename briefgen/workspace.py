@@ -1,13 +1,19 @@
-"""Create a new workspace (``briefgen init``) and copy built-in templates out for editing."""
+"""Create a new workspace (``briefgen init``) and copy built-in templates out for editing.
+
+Files are written all or nothing, and never through a symbolic link: ``--force``
+replaces a link that stands where a file goes (its target is left alone), and a link
+standing for a folder below the target is refused.
+"""
 
 from __future__ import annotations
 
 import importlib.util
-import shutil
+import os
 from importlib import resources
 from pathlib import Path
 
 from briefgen.errors import Location, OutputError
+from briefgen.output import check_targets, entry_location, replace_all
 from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir
 
 
@@ -37,11 +43,11 @@ def init_workspace(target: Path, force: bool = False) -> list[Path]:
     for source in sorted(sample_facts_dir().glob("*.yaml")):
         plan[target / "facts" / source.name] = source
     _refuse_overwrite(plan, force)
-    for destination, source in plan.items():
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
-    (target / "output").mkdir(parents=True, exist_ok=True)
-    (target / "output" / ".gitkeep").touch()
+    files = {destination: source.read_bytes() for destination, source in plan.items()}
+    keep = target / "output" / ".gitkeep"
+    if not os.path.lexists(keep):
+        files[keep] = b""
+    _write(target, files)
     return sorted(plan)
 
 
@@ -62,16 +68,34 @@ def copy_templates(
         files = sorted(builtin.glob(f"*{TEMPLATE_SUFFIX}"))
     plan = {target / f.name: f for f in dict.fromkeys(files)}
     _refuse_overwrite(plan, force)
-    target.mkdir(parents=True, exist_ok=True)
-    for destination, source in plan.items():
-        shutil.copyfile(source, destination)
+    _write(target, {destination: source.read_bytes() for destination, source in plan.items()})
     return sorted(plan)
 
 
+def _write(target: Path, files: dict[Path, bytes]) -> None:
+    """Write ``files`` below ``target``, all or none, never through a symbolic link."""
+    for destination in files:
+        for folder in reversed(destination.relative_to(target).parents[:-1]):
+            if (target / folder).is_symlink():
+                raise OutputError(
+                    "is a symbolic link; briefgen will not write through it",
+                    entry_location(target / folder),
+                )
+    check_targets(list(files), hint="move it away first")
+    try:
+        for folder in dict.fromkeys(d.parent for d in files):
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the folder: {exc.strerror}", Location.of(target)
+        ) from None
+    replace_all(files)
+
+
 def _refuse_overwrite(plan: dict[Path, Path], force: bool) -> None:
-    existing = [p for p in plan if p.exists()]
+    existing = [p for p in plan if os.path.lexists(p)]  # a dangling link counts
     if existing and not force:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise OutputError(
-            f"already exists{more}; use --force to overwrite", Location.of(existing[0])
+            f"already exists{more}; use --force to overwrite", entry_location(existing[0])
         )

@@ -117,7 +117,6 @@ class _Open:
     anchor: str | None
     values_before: int
     key: str | None = None  # in a mapping: the key whose value comes next
-    key_line: int = 0
     duplicate: bool = False
 
 
@@ -136,7 +135,6 @@ class _Builder:
         self.values = 0
         self.aliased = False
         self.documents = 0
-        self.done = False
         self.root: Any = None
 
     def line(self, event: yaml.Event) -> int:
@@ -270,9 +268,11 @@ class _Builder:
             raise self.at("YAML: a key must be plain text, not a list or mapping", event)
         key = value if isinstance(value, str) else str(value)
         line = self.line(event)
-        top.key, top.key_line = key, line
-        if key in top.value:
-            first = self.doc.lines.get((*top.loc, key), 0) if top.loc is not None else 0
+        top.key = key
+        if top.loc is None:
+            top.duplicate = key in top.value  # inside a value that is dropped: no reports
+        elif key in top.value:
+            first = self.doc.lines[(*top.loc, key)]
             top.duplicate = True
             self.doc.problems.append(
                 self.error(
@@ -280,7 +280,7 @@ class _Builder:
                     Location.of(self.doc.path, line),
                 )
             )
-        elif top.loc is not None:
+        else:
             self.doc.lines[(*top.loc, key)] = line
 
 

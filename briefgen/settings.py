@@ -121,11 +121,8 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
 
 
 def _section_fields(section: str | int) -> list[str]:
-    field = Settings.model_fields.get(str(section))
-    model = field.annotation if field else None
-    return (
-        list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
-    )
+    model = getattr(Settings(), str(section), None)
+    return list(type(model).model_fields) if isinstance(model, BaseModel) else []
 
 
 def _text_problems(

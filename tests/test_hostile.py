@@ -76,6 +76,7 @@ CASE_KEYS = {
     "settings_bytes_hex",
     "args",
     "out_mode",
+    "out_files",
     "timeout",
     "expect",
     "xfail",
@@ -88,6 +89,10 @@ SHAPES = {
     "path": re.compile(r"[^\s:][^:]*: \S.*"),
     "bare": re.compile(r"\S.*"),
 }
+# Files in out/ a successful build may change: its briefs, and its own lock and
+# temporaries (``briefgen/output.py``).
+BRIEFGEN_OWN = re.compile(r"\.briefgen\.lock|\.briefgen-\d+-[0-9a-f]{16}\..+\.tmp")
+BUILD_FILES = re.compile(rf"out/(trial\.pdf|trial\.docx|{BRIEFGEN_OWN.pattern})")
 # A subprocess case (``timeout``) may not take more memory than this.
 SUBPROCESS_MEMORY = 3 * 1024**3
 
@@ -162,6 +167,15 @@ def write_workspace(ws: Path, case: dict[str, Any], seed: dict[str, bytes]) -> N
     out.mkdir()
     for name, data in seed.items():
         (out / name).write_bytes(data)
+    for name, text in (case.get("out_files") or {}).items():
+        path = out / name
+        if path.is_file():
+            path.unlink()  # a seeded brief the case replaces
+        if text is None:
+            path.mkdir(parents=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
 
 
 def command_line(case: dict[str, Any]) -> list[str]:
@@ -295,6 +309,10 @@ def check_expectation(
         raise AssertionError("none of the outcomes expected:\n" + "\n--- or ---\n".join(failures))
     if expect.get("render"):
         check_render(expect, outcome, ws)
+        # A build changes its own briefs and nothing else (it may clear its own lock
+        # and temporaries a killed build left).
+        others = [c for c in changed if not BUILD_FILES.fullmatch(c.split(" ", 1)[1])]
+        assert others == [], f"a build changed files besides its briefs: {others}"
     else:
         check_refusal(expect, outcome)
         assert changed == [], f"a failed command changed files: {changed}"
@@ -335,4 +353,5 @@ def check_render(expect: dict[str, Any], outcome: Outcome, ws: Path) -> None:
     for expected in expect["text"]:
         assert in_pdf_text(expected, pdf_text), f"{expected!r} not in the PDF:\n{pdf_text}"
         assert squeeze(expected) in docx_text, f"{expected!r} not in the DOCX:\n{paragraphs}"
-    assert not list(out.glob(".*.tmp")), "temporary files left behind"
+    left = [p.name for p in out.iterdir() if p.is_file() and BRIEFGEN_OWN.fullmatch(p.name)]
+    assert not left, f"temporary files left behind: {left}"

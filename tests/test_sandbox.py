@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import textwrap
 import types
+import typing
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
@@ -259,11 +261,21 @@ def test_the_walk_finds_what_jinjas_own_sandbox_lets_through(
     assert "model: a Settings is reachable" in problems
 
 
-def test_every_view_field_is_plain(renderer: TemplateRenderer) -> None:
-    view = renderer.env.globals["fact"]("tucson-pill-price")
-    assert isinstance(view, FactView)
+def _plain(hint: Any) -> bool:
+    """A field type a template may hold: text, a number, yes/no, a tuple of those, a view."""
+    if typing.get_origin(hint) in (types.UnionType, typing.Union, tuple):
+        return all(_plain(arg) for arg in typing.get_args(hint) if arg is not Ellipsis)
+    return hint in (str, int, float, bool, type(None)) or hint in VIEWS
+
+
+def test_every_view_is_frozen_and_holds_plain_values() -> None:
+    assert FactView in VIEWS
     for cls in VIEWS:
         assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        hints = typing.get_type_hints(cls)
+        for field in dataclasses.fields(cls):
+            assert _plain(hints[field.name]), f"{cls.__name__}.{field.name}: {hints[field.name]}"
+    assert not _plain(Path) and not _plain(Settings) and not _plain(tuple[Path, ...])
 
 
 # --------------------------------------------------------------------- escape routes

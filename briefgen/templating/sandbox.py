@@ -227,9 +227,9 @@ class TemplateUndefined(StrictUndefined):
         return f"{view.noun} has no '{self._undefined_name}' (it has {names})"
 
 
-def _make_dict(**items: Any) -> dict[str, Any]:
-    """``dict(a=1)``: a mapping of the keywords given."""
-    return items
+def _make_dict(*pairs: Any, **items: Any) -> dict[Any, Any]:
+    """``dict(a=1)``: a mapping, as Python's ``dict`` makes it."""
+    return dict(*pairs, **items)
 
 
 def _cycler(*items: Any) -> Cycler:
@@ -244,9 +244,9 @@ def _joiner(sep: str = ", ") -> Joiner:
     return Joiner(sep)
 
 
-def _namespace(**attrs: Any) -> Namespace:
+def _namespace(*mapping: Any, **attrs: Any) -> Namespace:
     """``namespace(a=1)``: an object a loop can set attributes on."""
-    return Namespace(**attrs)
+    return Namespace(*mapping, **attrs)
 
 
 LIPSUM_PARAGRAPHS, LIPSUM_WORDS = 100, 1000

@@ -27,7 +27,21 @@ TARGETS = {
     "briefgen --help": 0.15,
     "warm PDF per brief": 0.020,
     "warm DOCX per brief": 0.025,
+    "1,000 optional groups, PDF": 2.0,
 }
+# A brief of many optional groups, most of which the fitter must drop (issue 8: the
+# fitter once took 20 s for 600 groups).
+MANY_GROUPS = """\
+# Many optional groups
+
+{% for i in range(GROUPS) %}
+::: optional {{ i % 3 + 1 }}
+Group {{ i }}: {{ fact("fentanyl-offenders-us-citizens").text }} \
+{{ cite("fentanyl-offenders-us-citizens") }}
+:::
+
+{% endfor %}
+"""
 
 
 def cold(command: list[str], runs: int) -> tuple[float, float, float]:
@@ -84,6 +98,23 @@ def warm(fmt: str, repeats: int) -> float:
     return (time.perf_counter() - start) / repeats
 
 
+def many_groups(groups: int) -> float:
+    """Seconds to render, fit and lay out as PDF a brief of ``groups`` optional groups."""
+    from briefgen.pipeline import BuildOptions, Workspace, make_brief
+    from briefgen.templating.environment import TemplateRenderer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        templates = Path(tmp)
+        text = MANY_GROUPS.replace("GROUPS", str(groups))
+        (templates / "many.md.j2").write_text(text, encoding="utf-8")
+        workspace = Workspace.open(BuildOptions(workspace=ROOT, template_dirs=(templates,)))
+        renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+        audience = workspace.search_path.audience("many")
+        start = time.perf_counter()
+        make_brief(workspace, renderer, audience, ("pdf",), None)
+        return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="cold runs per command")
@@ -119,6 +150,8 @@ def main() -> None:
     for fmt in ("pdf", "docx"):
         per = warm(fmt, args.warm)
         rows.append((f"warm {fmt.upper()} per brief", per, per, None))
+    seconds = many_groups(1000)
+    rows.append(("1,000 optional groups, PDF", seconds, seconds, None))
 
     print(f"{'what':<44} {'median':>9} {'best':>9}  target")
     for name, median, best, _ in rows:

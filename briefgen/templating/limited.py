@@ -141,7 +141,7 @@ class _CheckedFormatter(SandboxedFormatter):
 
     def __init__(self, env: SandboxedEnvironment, **kwargs: Any) -> None:
         super().__init__(env, **kwargs)
-        self.text = limits.CappedText("format")
+        self.text = limits.CappedText("'format'")
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         limits.check_format_field(value, format_spec)

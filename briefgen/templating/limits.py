@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import json
 import pprint
 import re
@@ -26,7 +27,7 @@ from typing import Any
 
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import markup_join, str_join
-from jinja2.utils import Namespace
+from jinja2.utils import Namespace, _PassArg
 
 MAX_TEXT_CHARS = 2_000_000
 """The longest text a template may build, and the longest output it may write."""
@@ -63,26 +64,50 @@ def too_long(what: str) -> LimitError:
 def measure(value: Any, budget: int = MAX_TEXT_CHARS) -> int:
     """About how many characters ``str(value)`` takes, counting at least one per
     item; stops early (returning more than ``budget``) once past ``budget`` or
-    nested deeper than :data:`MAX_VALUE_DEPTH`. Never recursive, never calls ``str``."""
-    total = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_VALUE_DEPTH:
-            return budget + 1
-        total += _own_size(item)
-        if total > budget:
-            return total
+    nested deeper than :data:`MAX_VALUE_DEPTH` (a list inside itself included).
+
+    Never recursive and never calls ``str``; a list held many times over (``[l] * n``)
+    is walked once."""
+    if isinstance(value, str):
+        return len(value)
+    over = budget + 1
+    sizes: dict[int, int] = {}  # containers already measured, by id
+    frames: list[list[Any]] = []  # [container, its remaining children, its size so far]
+    item = value
+    while True:
         children = _children(item)
-        if children is not None:
-            for count, child in enumerate(children, 1):
-                if count > budget:
-                    return budget + 1
-                stack.append((child, depth + 1))
-                total += 2  # separator
-            if total > budget:
-                return total
-    return total
+        size: int | None
+        if children is None:
+            size = _own_size(item) if frames else _outer_size(item)
+        elif id(item) in sizes:
+            size = sizes[id(item)]
+        elif len(frames) >= MAX_VALUE_DEPTH:
+            return over
+        else:
+            frames.append([item, iter(children), 2])
+            size = None
+        while True:  # add what was measured to its container; close finished ones
+            if not frames:
+                return size or 0
+            frame = frames[-1]
+            if size is not None:
+                frame[2] += size + 2
+                if frame[2] > budget:
+                    return over
+            child = next(frame[1], _DONE)
+            if child is not _DONE:
+                item = child
+                break
+            frames.pop()
+            size = sizes[id(frame[0])] = frame[2]
+
+
+_DONE = object()
+
+
+def _outer_size(item: Any) -> int:
+    """A value printed on its own: text without the quotes ``repr`` puts in a list."""
+    return len(item) if isinstance(item, str) else _own_size(item)
 
 
 def _own_size(item: Any) -> int:
@@ -250,8 +275,8 @@ def check_format_field(value: Any, spec: str) -> None:
     if match:
         for given in match.groups():
             if given and (len(given) > 9 or int(given) > MAX_TEXT_CHARS):
-                raise too_long("format")
-    require_printable(value, "format")
+                raise too_long("'format'")
+    require_printable(value, "'format'")
 
 
 # -- filters --------------------------------------------------------------------
@@ -337,6 +362,13 @@ FILTER_CHECKS: dict[str, _Check] = {
 Every other filter builds at most a small multiple of its (measured) input."""
 
 
+_PASSED = frozenset({"context", "eval_ctx", "environment", "env"})
+
+
+def _first_parameter(signature: inspect.Signature) -> str:
+    return next(iter(signature.parameters), "")
+
+
 def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` (the filter ``name``) with its input measured, its arguments
     checked before it runs and its result checked after."""
@@ -344,13 +376,12 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
         return function
     if name == "pprint":
         function = checked_pprint
-    import inspect
-
-    from jinja2.utils import _PassArg
 
     leading = 0 if _PassArg.from_obj(function) is None else 1
     check = FILTER_CHECKS.get(name)
     signature = inspect.signature(function) if check else None
+    # Jinja's async-aware filters take the context but show the signature without it.
+    skip = leading if signature and _first_parameter(signature) not in _PASSED else 0
     what = f"the filter '{name}'"
 
     @functools.wraps(function)
@@ -362,7 +393,7 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
         for arg in (*args[leading:], *kwargs.values()):
             require_printable(arg, what)
         if check and signature:
-            bound = signature.bind(*args, **kwargs)
+            bound = signature.bind(*args[skip:], **kwargs)
             bound.apply_defaults()
             check(bound.arguments, what)
         return checked(function(*args, **kwargs), what)

@@ -119,9 +119,8 @@ def locked(folder: Path, wait: float | None = None) -> Iterator[bool]:
     try:
         yield held
     finally:
-        if held:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         os.close(fd)
 
 

@@ -70,6 +70,10 @@ def refused(what: str, kind: str = "text") -> str:
     return f"{TRIAL}:3: not allowed in a template (sandbox): {what} would make {limit}"
 
 
+COLLECTED = (
+    f"{TRIAL}:3: not allowed in a template (sandbox): the text a macro, block, call, filter,"
+    f" set or import collects would pass {TEXT_CAP} characters"
+)
 # Each builds something just over a limit, without printing it: without its check the
 # template renders (or stops on the output cap, which names no cause).
 BUILT_TOO_LARGE = {
@@ -143,8 +147,12 @@ BUILT_TOO_LARGE = {
     "macro output": (
         "{% macro m() %}{% for i in range(3000) %}{{ 'x' * 1000 }}{% endfor %}{% endmacro %}"
         "{% set t = m() %}",
-        f"{TRIAL}:3: not allowed in a template (sandbox): a block (macro, call, filter or set)"
-        f" would collect more than {TEXT_CAP} characters",
+        COLLECTED,
+    ),
+    "block called again": (
+        "{% if false %}{% block b %}{% for i in range(3000) %}{{ 'x' * 1000 }}{% endfor %}"
+        "{% endblock %}{% endif %}{% set t = self.b() %}",
+        COLLECTED,
     ),
     "printing a list of long texts": (
         '{{ ["x" * 100000] * 30 }}',
@@ -166,6 +174,14 @@ def test_what_fits_the_limits_still_renders(render: Render) -> None:
         ' {{ facts()|map(attribute="id")|join(", ")|length > 0 }}'
     )
     assert render(body) == "ok"
+
+
+def test_an_import_collects_within_the_limit(render: Render, tmp_path: Path) -> None:
+    """Importing a template runs it and keeps its whole output, which is not streamed."""
+    (tmp_path / "templates" / "big.md.j2").write_text(
+        "{% for i in range(3000) %}{{ 'x' * 1000 }}{% endfor %}\n"
+    )
+    assert render('{% import "big.md.j2" as big %}') == COLLECTED
 
 
 def test_no_filter_runs_while_the_template_compiles(

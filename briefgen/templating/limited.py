@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import update_wrapper
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import Template, TemplateModule
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
@@ -66,13 +67,31 @@ class CheckedFilters(dict[str, Callable[..., Any]]):
             self[name] = function
 
 
+class LimitedTemplate(Template):
+    """A template whose module (``{% import %}``, ``{% from %}``) collects the imported
+    template's output within the text limit."""
+
+    def make_module(
+        self,
+        vars: dict[str, Any] | None = None,
+        shared: bool = False,
+        locals: Mapping[str, Any] | None = None,
+    ) -> TemplateModule:
+        context = self.new_context(vars, shared, locals)
+        body = limits.OutputBuffer()
+        body.extend(self.root_render_func(context))
+        return TemplateModule(self, context, body)
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """Jinja's sandbox with the template limits applied throughout."""
 
     code_generator_class = LimitedCodeGenerator
+    template_class = LimitedTemplate
     intercepted_binops = frozenset({"**", "*", "+", "%"})
     output_buffer = staticmethod(limits.OutputBuffer)
     checked_concat = staticmethod(limits.checked_concat)
+    concat = staticmethod(limits.checked_join)  # self.block() and super() join with this
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["optimized"] = False  # the optimizer folds constants while compiling

@@ -506,8 +506,9 @@ def check_call_result(obj: Any, result: Any) -> Any:
 
 
 class OutputBuffer(list[str]):
-    """Where a ``macro``, ``call``, ``filter`` or ``set`` block collects its output:
-    a list that refuses to grow past the text limit."""
+    """Where a ``macro``, ``call``, ``filter`` or ``set`` block, a ``block`` called as
+    ``self.name()`` or ``super()``, or an imported template collects its output: a list
+    that refuses to grow past the text limit."""
 
     size = 0
 
@@ -515,14 +516,21 @@ class OutputBuffer(list[str]):
         self.size += len(text)
         if self.size > MAX_TEXT_CHARS:
             raise LimitError(
-                f"a block (macro, call, filter or set) would collect more than "
-                f"{_chars(MAX_TEXT_CHARS)}"
+                "the text a macro, block, call, filter, set or import collects would pass "
+                + _chars(MAX_TEXT_CHARS)
             )
         super().append(text)
 
     def extend(self, texts: Iterable[str]) -> None:
         for text in texts:
             self.append(text)
+
+
+def checked_join(texts: Iterable[str]) -> str:
+    """``"".join(texts)``, stopping once the text passes the limit (Jinja's ``concat``)."""
+    buffer = OutputBuffer()
+    buffer.extend(texts)
+    return "".join(buffer)
 
 
 def checked_finalize(finalize: Callable[[Any], Any]) -> Callable[[Any], Any]:

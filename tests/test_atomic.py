@@ -291,21 +291,3 @@ def test_next_build_clears_temporaries_a_killed_build_left(tmp_path: Path) -> No
     assert code == 0, output
     assert temporaries(ws / "out") == []
     assert not (ws / "out" / LOCK_NAME).exists()
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        ".draft.tmp",
-        f".{TARGETS[0]}.k2j3h4.tmp",
-        ".briefgen-notes.tmp",
-        ".briefgen-12-abc.a00.pdf.tmp",
-    ],
-)
-def test_cleanup_spares_temporaries_briefgen_did_not_name(tmp_path: Path, name: str) -> None:
-    ws, _ = _good_build(tmp_path)
-    mine = ws / "out" / name
-    mine.write_bytes(b"the user's own draft")
-    code, output = run_in_process(ws, build_args())
-    assert code == 0, output
-    assert mine.read_bytes() == b"the user's own draft"

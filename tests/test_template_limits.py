@@ -74,6 +74,10 @@ COLLECTED = (
     f"{TRIAL}:3: not allowed in a template (sandbox): the text a macro, block, call, filter,"
     f" set or import collects would pass {TEXT_CAP} characters"
 )
+HELD = (
+    f"{TRIAL}:3: not allowed in a template (sandbox): the loop (or *arguments) would hold"
+    f" more than {TEXT_CAP} characters of values"
+)
 # Each builds something just over a limit, without printing it: without its check the
 # template renders (or stops on the output cap, which names no cause).
 BUILT_TOO_LARGE = {
@@ -127,7 +131,7 @@ BUILT_TOO_LARGE = {
     ),
     "join of a generator": (
         '{% set t = range(10000)|map(attribute="no", default="x" * 1000)|join %}',
-        refused("the filter 'join'"),
+        HELD.replace("the loop (or *arguments)", "the filter 'join'"),
     ),
     "batch fill": (
         '{% set t = [1]|batch(100001, "x")|list %}',
@@ -154,6 +158,11 @@ BUILT_TOO_LARGE = {
         "{% endblock %}{% endif %}{% set t = self.b() %}",
         COLLECTED,
     ),
+    "loop length over new texts": (
+        '{% for x in range(3)|map("center", 1000000) %}{{ loop.length }}{% endfor %}',
+        HELD,
+    ),
+    "star arguments": ('{% set t = "{}".format(*range(3)|map("center", 1000000)) %}', HELD),
     "printing a list of long texts": (
         '{{ ["x" * 100000] * 30 }}',
         refused("printing this value"),
@@ -182,6 +191,12 @@ def test_an_import_collects_within_the_limit(render: Render, tmp_path: Path) -> 
         "{% for i in range(3000) %}{{ 'x' * 1000 }}{% endfor %}\n"
     )
     assert render('{% import "big.md.j2" as big %}') == COLLECTED
+
+
+def test_an_error_quoting_a_long_value_stays_short(render: Render) -> None:
+    line = render('{{ fact("x" * 100000) }}')
+    assert line.startswith(f"{TRIAL}:3: unknown fact 'xxx")
+    assert len(line) < 400
 
 
 def test_no_filter_runs_while_the_template_compiles(

@@ -281,7 +281,7 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
         yield
     except TemplateError as exc:
         if exc.location is None or exc.location == where:
-            raise TemplateError(exc.detail, _template_frame(exc, where)) from None
+            raise TemplateError(_clip(exc.detail), _template_frame(exc, where)) from None
         raise
     except TemplateSyntaxError as exc:
         message = exc.message or "syntax error"
@@ -306,8 +306,18 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
         AttributeError,
     ) as exc:
         raise TemplateError(
-            _runtime_message(exc, search_path), _template_frame(exc, where)
+            _clip(_runtime_message(exc, search_path)), _template_frame(exc, where)
         ) from None
+
+
+MAX_MESSAGE_CHARS = 300
+
+
+def _clip(message: str) -> str:
+    """A message cut to one readable line: it may quote a value the template built."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "\u2026"
 
 
 def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:

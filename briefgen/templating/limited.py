@@ -28,6 +28,15 @@ from markupsafe import Markup
 from briefgen.templating import limits, nesting
 
 
+def _bounded(node: nodes.Expr) -> nodes.Expr:
+    """``node`` passed through :func:`~briefgen.templating.limits.bounded_iterable`
+    (Jinja allows no new node types; the sandbox's ``call`` recognizes the function)."""
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.EnvironmentAttribute):
+        return node
+    function = nodes.EnvironmentAttribute("bounded_iterable", lineno=node.lineno)
+    return nodes.Call(function, [node], [], None, None, lineno=node.lineno)
+
+
 class LimitedCodeGenerator(CodeGenerator):
     """Jinja's code generator, evaluating nothing at compile time and routing ``~``
     and block output through the limit checks."""
@@ -46,6 +55,20 @@ class LimitedCodeGenerator(CodeGenerator):
             self.visit(arg, frame)
             self.write(", ")
         self.write("))")
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        node.iter = _bounded(node.iter)  # type: ignore[arg-type]
+        super().visit_For(node, frame)
+
+    def signature(
+        self,
+        node: nodes.Call | nodes.Filter | nodes.Test,
+        frame: Frame,
+        extra_kwargs: Mapping[str, Any] | None = None,
+    ) -> None:
+        if node.dyn_args is not None:
+            node.dyn_args = _bounded(node.dyn_args)
+        super().signature(node, frame, extra_kwargs)
 
     def _output_child_to_const(
         self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
@@ -91,6 +114,7 @@ class LimitedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"**", "*", "+", "%"})
     output_buffer = staticmethod(limits.OutputBuffer)
     checked_concat = staticmethod(limits.checked_concat)
+    bounded_iterable = staticmethod(limits.bounded_iterable)
     concat = staticmethod(limits.checked_join)  # self.block() and super() join with this
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -106,6 +130,8 @@ class LimitedSandbox(SandboxedEnvironment):
         return limits.checked(super().call_binop(context, operator, left, right), operator)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is limits.bounded_iterable:  # planted by the code generator
+            return limits.bounded_iterable(*args)
         args = limits.check_call(__obj, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         return limits.check_call_result(__obj, result)

@@ -22,7 +22,6 @@ import pprint
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
-from itertools import islice
 from typing import Any
 
 from jinja2.exceptions import SecurityError
@@ -158,11 +157,25 @@ def too_many(what: str) -> LimitError:
 
 
 def take(values: Iterator[Any], what: str) -> list[Any]:
-    """An iterator's items as a list, refusing more than :data:`MAX_ITEMS`."""
-    items = list(islice(values, MAX_ITEMS + 1))
-    if len(items) > MAX_ITEMS:
-        raise too_many(what)
+    """An iterator's items as a list, refusing more than :data:`MAX_ITEMS` items or
+    more than :data:`MAX_TEXT_CHARS` characters of them (each item may be new, like
+    the texts ``map`` makes)."""
+    items: list[Any] = []
+    total = 0
+    for item in values:
+        if len(items) == MAX_ITEMS:
+            raise too_many(what)
+        total += measure(item, MAX_TEXT_CHARS - total)
+        if total > MAX_TEXT_CHARS:
+            raise LimitError(f"{what} would hold more than {_chars(MAX_TEXT_CHARS)} of values")
+        items.append(item)
     return items
+
+
+def bounded_iterable(values: Any) -> Any:
+    """What a ``for`` loop goes through, or ``*args`` unpacks: an iterator is taken
+    whole, within the limits, as Python's unpacking and ``loop.length`` would."""
+    return take(values, "the loop (or *arguments)") if isinstance(values, Iterator) else values
 
 
 def _size(value: Any) -> int:

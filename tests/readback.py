@@ -25,9 +25,10 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-def in_pdf_text(expected: str, text: str) -> bool:
-    """``expected`` in extracted PDF text: whitespace runs match any whitespace, and a
-    line may break inside a word too long for it (as a long URL does)."""
+def pdf_pattern(expected: str) -> str:
+    """A regular expression for ``expected`` in extracted PDF text: whitespace runs
+    match any whitespace, and a line may break inside a word too long for it (as a
+    long URL does)."""
     parts = []
     previous = " "
     for char in squeeze(expected):
@@ -38,4 +39,27 @@ def in_pdf_text(expected: str, text: str) -> bool:
                 parts.append(r"\n?")
             parts.append(re.escape(char))
         previous = char
-    return re.search("".join(parts), text) is not None
+    return "".join(parts)
+
+
+def in_pdf_text(expected: str, text: str) -> bool:
+    """``expected`` in extracted PDF text (see :func:`pdf_pattern`)."""
+    return re.search(pdf_pattern(expected), text) is not None
+
+
+def pdf_fill(path: Path, margin: float = 0.6 * 72) -> float:
+    """The share of the page frame's height a one-page PDF's text takes, measured from
+    the page itself: from the frame's top (page height less ``margin``) down to the
+    bottom of the last line -- its baseline less the part of the leading below it
+    (a brief ends with its notes, set at 1.2 × their type size)."""
+    page = PdfReader(path).pages[0]
+    height = float(page.mediabox.height)
+    lines: list[tuple[float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            lines.append((cm[5] + tm[5] * cm[3], size * tm[3] * cm[3]))
+
+    page.extract_text(visitor_text=visit)
+    baseline, size = min(lines)
+    return (height - margin - (baseline - 0.2 * size)) / (height - 2 * margin)

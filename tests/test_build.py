@@ -21,7 +21,7 @@ import yaml
 from click.testing import CliRunner
 from office import docx_page_count, pdf_pages_and_fonts
 from pypdf import PdfReader
-from readback import docx_text, pdf_text
+from readback import docx_text, pdf_fill, pdf_text
 
 from briefgen.citations import cited_ids
 from briefgen.cli import cli
@@ -361,32 +361,13 @@ def test_notes_keep_the_source_date(built: Path, audience: str) -> None:
     assert seen, "no dated source on this brief"
 
 
-# Letter paper with 0.6 in margins, as the page's own box and the style say.
-FRAME_TOP = 792 - 0.6 * 72
-FRAME_HEIGHT = 792 - 2 * 0.6 * 72
-
-
-def lowest_line_bottom(path: Path) -> float:
-    """The bottom of the PDF's last line of text: its baseline less the line's share of
-    the leading below it (the notes' leading is 1.2 × their type size)."""
-    lines: list[tuple[float, float]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
-            lines.append((cm[5] + tm[5] * cm[3], size * tm[3] * cm[3]))
-
-    PdfReader(path).pages[0].extract_text(visitor_text=visit)
-    baseline, size = min(lines)
-    return baseline - 0.2 * size
-
-
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_fill_is_height_share(
     briefs: dict[str, Brief], run: Run, built: Path, audience: str
 ) -> None:
     """The fill figure is the share of the frame's height the text takes, measured
     here from where the PDF's last line sits, not from briefgen's own measure."""
-    fill = (FRAME_TOP - lowest_line_bottom(built / f"{audience}.pdf")) / FRAME_HEIGHT
+    fill = pdf_fill(built / f"{audience}.pdf")
     assert briefs[audience].fit.fill == pytest.approx(fill, abs=0.002)
     for fmt in ("pdf", "docx"):
         line = next(x for x in run.report.splitlines() if x.startswith(f"output/{audience}.{fmt} "))

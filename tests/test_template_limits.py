@@ -193,6 +193,16 @@ def test_an_import_collects_within_the_limit(render: Render, tmp_path: Path) -> 
     assert render('{% import "big.md.j2" as big %}') == COLLECTED
 
 
+def test_the_output_is_capped_far_below_what_the_fitter_would_choke_on(render: Render) -> None:
+    """A brief's page holds a few thousand characters; laying out two million took
+    the fitter over forty seconds."""
+    line = render("{% for i in range(100000) %}{{ 'word ' * 10 }}{% endfor %}")
+    assert line == (
+        f"{TRIAL}:3: the template's output passed {limits.MAX_OUTPUT_CHARS:,} characters;"
+        " is a loop running away?"
+    )
+
+
 def test_an_error_quoting_a_long_value_stays_short(render: Render) -> None:
     line = render('{{ fact("x" * 100000) }}')
     assert line.startswith(f"{TRIAL}:3: unknown fact 'xxx")
@@ -326,6 +336,7 @@ def test_the_docs_list_each_limit_with_its_value() -> None:
     section = guide.split("### Limits", 1)[1].split("\n#", 1)[0]
     rows = {
         "text": f"{limits.MAX_TEXT_CHARS:,} characters",
+        "output": f"{limits.MAX_OUTPUT_CHARS:,} characters",
         "list": f"{limits.MAX_ITEMS:,} items",
         "number": f"{limits.MAX_INT_BITS:,} bits",
         "value depth": f"{limits.MAX_VALUE_DEPTH} levels",

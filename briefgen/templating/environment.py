@@ -41,7 +41,7 @@ from briefgen.settings import Settings
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import FILTERS, Helpers, finalize, suggest_name
 from briefgen.templating.limited import LimitedSandbox
-from briefgen.templating.limits import MAX_TEXT_CHARS, RENDER_SECONDS
+from briefgen.templating.limits import MAX_OUTPUT_CHARS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
 from briefgen.templating.views import audience_view, settings_view
@@ -166,9 +166,9 @@ class TemplateRenderer:
             size = 0
             for chunk in template.generate(audience=audience_view(audience)):
                 size += len(chunk)
-                if size > MAX_TEXT_CHARS:
+                if size > MAX_OUTPUT_CHARS:
                     raise TemplateError(
-                        f"the template's output passed {MAX_TEXT_CHARS:,} characters; "
+                        f"the template's output passed {MAX_OUTPUT_CHARS:,} characters; "
                         "is a loop running away?",
                         _last_marker(chunks, where),
                     )

@@ -24,7 +24,7 @@ from briefgen.cli import cli
 from briefgen.errors import TemplateError
 from briefgen.facts import load_store
 from briefgen.settings import Settings
-from briefgen.templating import environment, limits
+from briefgen.templating import call_limits, environment, limits
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import SearchPath
 
@@ -327,7 +327,7 @@ def test_measure_stops_early_on_shared_structure() -> None:
 def test_every_filter_is_checked(store: Any, tmp_path: Path) -> None:
     renderer = TemplateRenderer(SearchPath.build([], tmp_path), store, Settings())
     renderer.env.filters["added_later"] = str.upper
-    unchecked = [name for name, f in renderer.env.filters.items() if not limits.is_checked(f)]
+    unchecked = [name for name, f in renderer.env.filters.items() if not call_limits.is_checked(f)]
     assert unchecked == []
 
 

@@ -25,7 +25,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
 
-from briefgen.templating import limits, nesting
+from briefgen.templating import call_limits, limits, nesting
 
 
 def _bounded(node: nodes.Expr) -> nodes.Expr:
@@ -83,7 +83,7 @@ class CheckedFilters(dict[str, Callable[..., Any]]):
     """An environment's filters: each one added is wrapped in its limit checks."""
 
     def __setitem__(self, name: str, function: Callable[..., Any]) -> None:
-        super().__setitem__(name, limits.checked_filter(name, function))
+        super().__setitem__(name, call_limits.checked_filter(name, function))
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         for name, function in dict(*args, **kwargs).items():
@@ -122,7 +122,7 @@ class LimitedSandbox(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         defaults, self.filters = self.filters, CheckedFilters()
         self.filters.update(defaults)
-        self.policies["json.dumps_function"] = limits.checked_json_dumps
+        self.policies["json.dumps_function"] = call_limits.checked_json_dumps
         self.finalize = limits.checked_finalize(self.finalize or _identity)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
@@ -132,9 +132,9 @@ class LimitedSandbox(SandboxedEnvironment):
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if __obj is limits.bounded_iterable:  # planted by the code generator
             return limits.bounded_iterable(*args)
-        args = limits.check_call(__obj, args, kwargs)
+        args = call_limits.check_call(__obj, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
-        return limits.check_call_result(__obj, result)
+        return call_limits.check_call_result(__obj, result)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """Jinja's sandboxed ``str.format``, with each field and the total checked."""

@@ -1,32 +1,29 @@
-"""What a template may build: the size limits and the checks that hold them.
+"""What a template may build: the limits, and the checks that hold them.
 
 Every string a template builds stays under :data:`MAX_TEXT_CHARS`, every list
 under :data:`MAX_ITEMS`, every whole number under :data:`MAX_INT_BITS`, whether it
-comes from an operator (``~ + * % **``), a filter, a method such as
-``str.center`` or a block that collects output (``macro``, ``call``, ``filter``,
-``set``). Work whose size an argument sets (a width, a count, an indent) is
-checked *before* it is done, so a hostile template stops with a located line
-instead of exhausting memory; anything that turns a value into text first
-measures it (:func:`measure`), because ``str()`` of a list can be far longer
-than the list. Results are checked after; a pre-check only has to keep the
-result within a small factor of the limit.
+comes from an operator (``~ + * % **``, here), a filter or a method
+(:mod:`.call_limits`), or a block that collects output (:class:`OutputBuffer`).
+Work whose size an argument sets (a width, a count, an indent) is checked
+*before* it is done, so a hostile template stops with a located line instead of
+exhausting memory; anything that turns a value into text first measures it
+(:func:`measure`), because ``str()`` of a list can be far longer than the list.
+Results are checked after; a pre-check only has to keep the result within a small
+factor of the limit. The time and nesting limits are held by :mod:`.limited`,
+:mod:`.nesting` and the renderer.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import inspect
-import json
-import pprint
 import re
-import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import markup_join, str_join
-from jinja2.utils import Namespace, _PassArg
+from jinja2.utils import Namespace
 
 MAX_TEXT_CHARS = 2_000_000
 """The longest text a template may build."""
@@ -113,8 +110,8 @@ def _outer_size(item: Any) -> int:
 
 
 def _own_size(item: Any) -> int:
-    if isinstance(item, str):
-        return len(item) + 2
+    if isinstance(item, str | bytes):
+        return len(item) + 3
     if isinstance(item, bool) or item is None:
         return 5
     if isinstance(item, int):
@@ -148,7 +145,7 @@ def checked(value: Any, what: str) -> Any:
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
             raise too_long(what)
-    elif _is_int(value) and value.bit_length() > MAX_INT_BITS:
+    elif is_int(value) and value.bit_length() > MAX_INT_BITS:
         raise too_big(what)
     elif isinstance(value, list | tuple | dict | set | frozenset) and len(value) > MAX_ITEMS:
         raise too_many(what)
@@ -181,7 +178,7 @@ def bounded_iterable(values: Any) -> Any:
     return take(values, "the loop (or *arguments)") if isinstance(values, Iterator) else values
 
 
-def _size(value: Any) -> int:
+def size_arg(value: Any) -> int:
     """A number used as a size or count (a width, an indent, a repeat count)."""
     if isinstance(value, str):
         return len(value)
@@ -202,9 +199,9 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         raise LimitError(f"{left!r} ** {right!r} is too large to compute")
     if operator == "*":
         for seq, times in ((left, right), (right, left)):
-            if isinstance(seq, _SEQUENCES) and _is_int(times):
+            if isinstance(seq, _SEQUENCES) and is_int(times):
                 _check_length(len(seq) * times, seq, what)
-        if _is_int(left) and _is_int(right) and _bits(left) + _bits(right) > MAX_INT_BITS:
+        if is_int(left) and is_int(right) and _bits(left) + _bits(right) > MAX_INT_BITS:
             raise too_big(what)
     if operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
         _check_length(len(left) + len(right), left, what)
@@ -231,12 +228,12 @@ def _bits(value: int) -> int:
     return value.bit_length()
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _too_big_power(base: Any, exponent: Any) -> bool:
-    if not _is_int(base) or not _is_int(exponent) or exponent < 0:
+    if not is_int(base) or not is_int(exponent) or exponent < 0:
         return False
     return bool(abs(base) > 1 and exponent * max(_bits(abs(base)), 1) > MAX_INT_BITS)
 
@@ -270,7 +267,7 @@ def check_percent_format(template: str, args: Any, what: str) -> None:
         for part in ("width", "precision"):
             given = spec.group(part)
             if given == "*":
-                total += _size(positional.pop(0) if positional else 0)
+                total += size_arg(positional.pop(0) if positional else 0)
             elif given:
                 total += int(given) if len(given) < 12 else MAX_TEXT_CHARS + 1
         key = spec.group("key")
@@ -295,147 +292,7 @@ def check_format_field(value: Any, spec: str) -> None:
     require_printable(value, "'format'")
 
 
-# -- filters --------------------------------------------------------------------
-
-_Check = Callable[[dict[str, Any], str], None]
-
-
-def _lines(text: Any) -> int:
-    return str(text).count("\n") + 1
-
-
-def _check_indent(a: dict[str, Any], what: str) -> None:
-    if _lines(a["s"]) * _size(a["width"]) > MAX_TEXT_CHARS:
-        raise too_long(what)
-
-
-def _check_center(a: dict[str, Any], what: str) -> None:
-    if _size(a["width"]) > MAX_TEXT_CHARS:
-        raise too_long(what)
-
-
-def _check_format(a: dict[str, Any], what: str) -> None:
-    check_percent_format(str(a["value"]), a["kwargs"] or a["args"], what)
-
-
-def _check_wordwrap(a: dict[str, Any], what: str) -> None:
-    wrap = a["wrapstring"]
-    if len(str(a["s"])) * max(len(wrap) if isinstance(wrap, str) else 1, 1) > MAX_TEXT_CHARS * 4:
-        raise too_long(what)
-
-
-def _check_replace(a: dict[str, Any], what: str) -> None:
-    text, old, new = str(a["s"]), str(a["old"]), str(a["new"])
-    count = a["count"]
-    found = text.count(old)  # for an empty 'old', one more than the length
-    if _is_int(count) and 0 <= count < found:
-        found = count
-    if len(text) + found * len(new) > MAX_TEXT_CHARS * 4:
-        raise too_long(what)
-
-
-def _check_join(a: dict[str, Any], what: str) -> None:
-    value = a["value"]
-    if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
-        separators = len(str(a["d"])) * (len(value) if isinstance(value, Sized) else 0)
-        if separators + measure(value) > MAX_TEXT_CHARS * 2:
-            raise too_long(what)
-
-
-def _check_count(key: str) -> _Check:
-    def check(a: dict[str, Any], what: str) -> None:
-        if _size(a[key]) > MAX_ITEMS:
-            raise too_many(what)
-
-    return check
-
-
-def _check_tojson(a: dict[str, Any], what: str) -> None:
-    # Each line of nested JSON repeats the indent once per level.
-    if _size(a["indent"]) * MAX_VALUE_DEPTH > MAX_TEXT_CHARS:
-        raise too_long(what)
-
-
-def _check_urlize(a: dict[str, Any], what: str) -> None:
-    extra = sum(len(str(a.get(key) or "")) for key in ("target", "rel"))
-    if len(str(a["value"])) * (12 + extra) > MAX_TEXT_CHARS * 4:
-        raise too_long(what)
-
-
-FILTER_CHECKS: dict[str, _Check] = {
-    "center": _check_center,
-    "indent": _check_indent,
-    "format": _check_format,
-    "wordwrap": _check_wordwrap,
-    "replace": _check_replace,
-    "join": _check_join,
-    "batch": _check_count("linecount"),
-    "slice": _check_count("slices"),
-    "tojson": _check_tojson,
-    "urlize": _check_urlize,
-}
-"""Filters whose arguments set how much work they do, checked before they run.
-Every other filter builds at most a small multiple of its (measured) input."""
-
-
-_PASSED = frozenset({"context", "eval_ctx", "environment", "env"})
-
-
-def _first_parameter(signature: inspect.Signature) -> str:
-    return next(iter(signature.parameters), "")
-
-
-def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function`` (the filter ``name``) with its input measured, its arguments
-    checked before it runs and its result checked after."""
-    if getattr(function, "briefgen_checked", False):
-        return function
-    if name == "pprint":
-        function = checked_pprint
-
-    leading = 0 if _PassArg.from_obj(function) is None else 1
-    check = FILTER_CHECKS.get(name)
-    signature = inspect.signature(function) if check else None
-    # Jinja's async-aware filters take the context but show the signature without it.
-    skip = leading if signature and _first_parameter(signature) not in _PASSED else 0
-    what = f"the filter '{name}'"
-
-    @functools.wraps(function)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        args = tuple(
-            take(arg, what) if isinstance(arg, Iterator) and i == leading else arg
-            for i, arg in enumerate(args)
-        )
-        for arg in (*args[leading:], *kwargs.values()):
-            require_printable(arg, what)
-        if check and signature:
-            bound = signature.bind(*args[skip:], **kwargs)
-            bound.apply_defaults()
-            check(bound.arguments, what)
-        return checked(function(*args, **kwargs), what)
-
-    run.briefgen_checked = True  # type: ignore[attr-defined]
-    return run
-
-
-def checked_json_dumps(value: Any, **kwargs: Any) -> str:
-    """``json.dumps`` for ``tojson``, refusing a value too large to print; with an
-    indent, counting the text as it is made (indentation multiplies it)."""
-    require_printable(value, "tojson")
-    if kwargs.get("indent") is None:
-        return checked(json.dumps(value, **kwargs), "tojson")  # type: ignore[no-any-return]
-    return _capped_join(json.JSONEncoder(**kwargs).iterencode(value), "tojson")
-
-
-def checked_pprint(value: Any) -> str:
-    """The ``pprint`` filter, stopping once its text passes the limit."""
-    require_printable(value, "the filter 'pprint'")
-    stream = CappedText("the filter 'pprint'")
-    pprint.PrettyPrinter(stream=stream).pprint(value)  # type: ignore[arg-type]
-    return stream.text().rstrip("\n")
-
-
-def _capped_join(chunks: Iterable[str], what: str) -> str:
+def capped_join(chunks: Iterable[str], what: str) -> str:
     stream = CappedText(what)
     for chunk in chunks:
         stream.write(chunk)
@@ -459,63 +316,6 @@ class CappedText:
 
     def text(self) -> str:
         return "".join(self.parts)
-
-
-# -- calls ----------------------------------------------------------------------
-
-
-def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """Pre-checks for the methods a template can call on text, numbers and lists."""
-    name = getattr(obj, "__name__", "")
-    owner = getattr(obj, "__self__", None)
-    what = f"'{name}'"
-    values = [*args, *kwargs.values()]
-    if isinstance(obj, types.BuiltinMethodType) and any(
-        _is_int(v) and v > MAX_TEXT_CHARS for v in values
-    ):  # a width, a length or a count: "x".center(10**9), (1).to_bytes(10**9)
-        raise too_long(what)
-    if isinstance(owner, str | bytes | bytearray):
-        if name == "expandtabs":
-            if _tabs(owner) * _size(values[0] if values else 8) > MAX_TEXT_CHARS:
-                raise too_long(what)
-        elif name == "replace" and len(values) >= 2 and isinstance(owner, str):
-            _check_replace({"s": owner, "old": values[0], "new": values[1], "count": None}, what)
-        elif name == "join" and values:
-            _check_join({"value": values[0], "d": owner}, what)
-        elif (
-            name == "translate" and values and len(owner) * measure(values[0]) > MAX_TEXT_CHARS * 4
-        ):
-            raise too_long(what)
-
-
-def _tabs(text: str | bytes | bytearray) -> int:
-    return text.count("\t") if isinstance(text, str) else text.count(b"\t")
-
-
-def _check_translate(text: Any, table: Any, what: str) -> None:
-    if len(text) * measure(table) > MAX_TEXT_CHARS * 4:
-        raise too_long(what)
-
-
-def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """Check a call a template makes before it runs; return its arguments with
-    any iterator turned into a (bounded) list."""
-    what = f"'{getattr(obj, '__name__', 'the call')}'"
-    listed = tuple(take(a, what) if isinstance(a, Iterator) else a for a in args)
-    for arg in (*listed, *kwargs.values()):
-        require_printable(arg, what)
-    _method_check(obj, listed, kwargs)
-    return listed
-
-
-def check_call_result(obj: Any, result: Any) -> Any:
-    """Check what a call returned, and the list or mapping a method may have grown."""
-    what = f"'{getattr(obj, '__name__', 'the call')}'"
-    if isinstance(obj, types.BuiltinMethodType | types.MethodType):
-        owner = getattr(obj, "__self__", None)
-        if isinstance(owner, list | dict | set):
-            checked(owner, what)
-    return checked(result, what)
 
 
 # -- output of blocks -------------------------------------------------------------
@@ -561,8 +361,3 @@ def checked_finalize(finalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return finalize(value)
 
     return run
-
-
-def is_checked(function: Any) -> bool:
-    """Whether ``function`` is a filter wrapped by :func:`checked_filter`."""
-    return bool(getattr(function, "briefgen_checked", False))

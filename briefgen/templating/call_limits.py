@@ -1,0 +1,234 @@
+"""Limits on filters and calls: each is checked before it runs and after.
+
+Every argument must be printable within the text limit (most filters turn their
+input into text); an iterator is taken whole within the limits first. The filters
+and text methods whose arguments set how much work they do (a width, a count, an
+indent, a replacement) are checked against those arguments before they run, and
+every result is checked after (:func:`briefgen.templating.limits.checked`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import pprint
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from typing import Any
+
+from jinja2.utils import _PassArg
+
+from briefgen.templating.limits import (
+    MAX_ITEMS,
+    MAX_TEXT_CHARS,
+    MAX_VALUE_DEPTH,
+    CappedText,
+    capped_join,
+    check_percent_format,
+    checked,
+    is_int,
+    measure,
+    require_printable,
+    size_arg,
+    take,
+    too_long,
+    too_many,
+)
+
+_Check = Callable[[dict[str, Any], str], None]
+
+
+def _lines(text: Any) -> int:
+    return str(text).count("\n") + 1
+
+
+def _check_indent(a: dict[str, Any], what: str) -> None:
+    if _lines(a["s"]) * size_arg(a["width"]) > MAX_TEXT_CHARS:
+        raise too_long(what)
+
+
+def _check_center(a: dict[str, Any], what: str) -> None:
+    if size_arg(a["width"]) > MAX_TEXT_CHARS:
+        raise too_long(what)
+
+
+def _check_format(a: dict[str, Any], what: str) -> None:
+    check_percent_format(str(a["value"]), a["kwargs"] or a["args"], what)
+
+
+def _check_wordwrap(a: dict[str, Any], what: str) -> None:
+    wrap = a["wrapstring"]
+    if len(str(a["s"])) * max(len(wrap) if isinstance(wrap, str) else 1, 1) > MAX_TEXT_CHARS * 4:
+        raise too_long(what)
+
+
+def _check_replace(a: dict[str, Any], what: str) -> None:
+    text, old, new = str(a["s"]), str(a["old"]), str(a["new"])
+    count = a["count"]
+    found = text.count(old)  # for an empty 'old', one more than the length
+    if is_int(count) and 0 <= count < found:
+        found = count
+    if len(text) + found * len(new) > MAX_TEXT_CHARS * 4:
+        raise too_long(what)
+
+
+def _check_join(a: dict[str, Any], what: str) -> None:
+    value = a["value"]
+    if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
+        separators = len(str(a["d"])) * (len(value) if isinstance(value, Sized) else 0)
+        if separators + measure(value) > MAX_TEXT_CHARS * 2:
+            raise too_long(what)
+
+
+def _check_count(key: str) -> _Check:
+    def check(a: dict[str, Any], what: str) -> None:
+        if size_arg(a[key]) > MAX_ITEMS:
+            raise too_many(what)
+
+    return check
+
+
+def _check_tojson(a: dict[str, Any], what: str) -> None:
+    # Each line of nested JSON repeats the indent once per level.
+    if size_arg(a["indent"]) * MAX_VALUE_DEPTH > MAX_TEXT_CHARS:
+        raise too_long(what)
+
+
+def _check_urlize(a: dict[str, Any], what: str) -> None:
+    extra = sum(len(str(a.get(key) or "")) for key in ("target", "rel"))
+    if len(str(a["value"])) * (12 + extra) > MAX_TEXT_CHARS * 4:
+        raise too_long(what)
+
+
+FILTER_CHECKS: dict[str, _Check] = {
+    "center": _check_center,
+    "indent": _check_indent,
+    "format": _check_format,
+    "wordwrap": _check_wordwrap,
+    "replace": _check_replace,
+    "join": _check_join,
+    "batch": _check_count("linecount"),
+    "slice": _check_count("slices"),
+    "tojson": _check_tojson,
+    "urlize": _check_urlize,
+}
+"""Filters whose arguments set how much work they do, checked before they run.
+Every other filter builds at most a small multiple of its (measured) input."""
+
+
+_PASSED = frozenset({"context", "eval_ctx", "environment", "env"})
+
+
+def _first_parameter(signature: inspect.Signature) -> str:
+    return next(iter(signature.parameters), "")
+
+
+def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` (the filter ``name``) with its input measured, its arguments
+    checked before it runs and its result checked after."""
+    if getattr(function, "briefgen_checked", False):
+        return function
+    if name == "pprint":
+        function = checked_pprint
+
+    leading = 0 if _PassArg.from_obj(function) is None else 1
+    check = FILTER_CHECKS.get(name)
+    signature = inspect.signature(function) if check else None
+    # Jinja's async-aware filters take the context but show the signature without it.
+    skip = leading if signature and _first_parameter(signature) not in _PASSED else 0
+    what = f"the filter '{name}'"
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(
+            take(arg, what) if isinstance(arg, Iterator) and i == leading else arg
+            for i, arg in enumerate(args)
+        )
+        for arg in (*args[leading:], *kwargs.values()):
+            require_printable(arg, what)
+        if check and signature:
+            bound = signature.bind(*args[skip:], **kwargs)
+            bound.apply_defaults()
+            check(bound.arguments, what)
+        return checked(function(*args, **kwargs), what)
+
+    run.briefgen_checked = True  # type: ignore[attr-defined]
+    return run
+
+
+def checked_json_dumps(value: Any, **kwargs: Any) -> str:
+    """``json.dumps`` for ``tojson``, refusing a value too large to print; with an
+    indent, counting the text as it is made (indentation multiplies it)."""
+    require_printable(value, "the filter 'tojson'")
+    if kwargs.get("indent") is None:
+        return checked(json.dumps(value, **kwargs), "the filter 'tojson'")  # type: ignore[no-any-return]
+    return capped_join(json.JSONEncoder(**kwargs).iterencode(value), "the filter 'tojson'")
+
+
+def checked_pprint(value: Any) -> str:
+    """The ``pprint`` filter, stopping once its text passes the limit."""
+    require_printable(value, "the filter 'pprint'")
+    stream = CappedText("the filter 'pprint'")
+    pprint.PrettyPrinter(stream=stream).pprint(value)  # type: ignore[arg-type]
+    return stream.text().rstrip("\n")
+
+
+# -- calls ----------------------------------------------------------------------
+
+
+def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Pre-checks for the methods a template can call on text, numbers and lists."""
+    name = getattr(obj, "__name__", "")
+    owner = getattr(obj, "__self__", None)
+    what = f"'{name}'"
+    values = [*args, *kwargs.values()]
+    if isinstance(obj, types.BuiltinMethodType) and any(
+        is_int(v) and v > MAX_TEXT_CHARS for v in values
+    ):  # a width, a length or a count: "x".center(10**9), (1).to_bytes(10**9)
+        raise too_long(what)
+    if isinstance(owner, str | bytes | bytearray):
+        if name == "expandtabs":
+            if _tabs(owner) * size_arg(values[0] if values else 8) > MAX_TEXT_CHARS:
+                raise too_long(what)
+        elif name == "replace" and len(values) >= 2 and isinstance(owner, str):
+            _check_replace({"s": owner, "old": values[0], "new": values[1], "count": None}, what)
+        elif name == "join" and values:
+            _check_join({"value": values[0], "d": owner}, what)
+        elif name == "translate" and values:
+            _check_translate(owner, values[0], what)
+
+
+def _tabs(text: str | bytes | bytearray) -> int:
+    return text.count("\t") if isinstance(text, str) else text.count(b"\t")
+
+
+def _check_translate(text: Any, table: Any, what: str) -> None:
+    if len(text) * measure(table) > MAX_TEXT_CHARS * 4:
+        raise too_long(what)
+
+
+def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Check a call a template makes before it runs; return its arguments with
+    any iterator turned into a (bounded) list."""
+    what = f"'{getattr(obj, '__name__', 'the call')}'"
+    listed = tuple(take(a, what) if isinstance(a, Iterator) else a for a in args)
+    for arg in (*listed, *kwargs.values()):
+        require_printable(arg, what)
+    _method_check(obj, listed, kwargs)
+    return listed
+
+
+def check_call_result(obj: Any, result: Any) -> Any:
+    """Check what a call returned, and the list or mapping a method may have grown."""
+    what = f"'{getattr(obj, '__name__', 'the call')}'"
+    if isinstance(obj, types.BuiltinMethodType | types.MethodType):
+        owner = getattr(obj, "__self__", None)
+        if isinstance(owner, list | dict | set):
+            checked(owner, what)
+    return checked(result, what)
+
+
+def is_checked(function: Any) -> bool:
+    """Whether ``function`` is a filter wrapped by :func:`checked_filter`."""
+    return bool(getattr(function, "briefgen_checked", False))

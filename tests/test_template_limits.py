@@ -288,6 +288,17 @@ def test_nesting_stops_at_the_template_line(render: Render, body: str, message: 
     assert render("{# line 3 #}\n" + body).startswith(f"{TRIAL}:4: {message}")
 
 
+def test_an_included_template_nested_too_deep_is_blamed_at_its_own_line(
+    render: Render, tmp_path: Path
+) -> None:
+    (tmp_path / "templates" / "deep.md.j2").write_text("\n" + FOR * 17 + "{% endfor %}" * 17)
+    line = render('{% include "deep.md.j2" %}')
+    assert line == (
+        f"templates/deep.md.j2:2: '{{% for %}}' nested too deep"
+        f" (at most {limits.MAX_LOOP_DEPTH} loops)"
+    )
+
+
 def test_the_deepest_nesting_allowed_compiles_through_the_cli(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

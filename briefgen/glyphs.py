@@ -41,6 +41,12 @@ def _problem(text: str) -> str | None:
             continue
         if unicodedata.category(char) in UNPRINTABLE:
             return f"an unprintable character: {_name(char)}"
+        if char == "\ufffd":
+            # Markdown turns U+0000 into U+FFFD, as a decoder does bytes it cannot read.
+            return (
+                "a replacement character, which stands for one that was lost "
+                "(such as U+0000 NUL or bytes that are not UTF-8): U+FFFD"
+            )
         if unicodedata.category(char) in SEPARATORS:
             return f"a line separator, which prints differently in PDF and DOCX: {_name(char)}"
         if unicodedata.bidirectional(char) in RIGHT_TO_LEFT:
@@ -63,7 +69,7 @@ def printing_problem(text: str) -> str | None:
 
 def _culprit(message: str) -> str:
     """The character a :func:`_problem` message names."""
-    code = message.split("U+", 1)[1].split(" ", 1)[0].rstrip(")")
+    code = message.rsplit("U+", 1)[1].split(" ", 1)[0].rstrip(")")
     return chr(int(code, 16))
 
 

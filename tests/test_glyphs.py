@@ -49,3 +49,43 @@ def test_glyph_check_refuses_control_characters(
         + CONTROLS[char]
     ]
     assert not (tmp_path / "output").exists()
+
+
+def test_nul_in_a_template_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown turns U+0000 into U+FFFD: without a check the page would show a
+    replacement character where the template has a NUL."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text("# Nul\n\nA\x00b.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["build", "--audience", "trial", "--facts", str(REPO / "facts")]
+    )
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{Path('templates') / 'trial.md.j2'}:3: the template has a ")
+    assert "U+0000 NUL" in line and line.endswith("U+FFFD")
+    assert not (tmp_path / "output").exists()
+
+
+def test_replacement_character_is_traced_to_its_fact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "facts" / "sources.yaml").write_text(
+        "sources:\n  - id: city\n    type: report\n    title: City report\n", encoding="utf-8"
+    )
+    (tmp_path / "facts" / "case.yaml").write_text(
+        "facts:\n  - id: lost\n    kind: finding\n    as_of: 2023\n    source: city\n"
+        "    text: Fenta\ufffdnyl seizures rose.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        '# Lost\n\n{{ fact("lost").text }} {{ cite("lost") }}\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["build", "--audience", "trial"])
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{Path('facts') / 'case.yaml'}:6: fact 'lost' has a "), line
+    assert line.endswith("U+FFFD")

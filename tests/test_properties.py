@@ -1,19 +1,25 @@
 """Property tests: whatever goes into a fact or a template, a build either makes a
-one-page PDF and a DOCX that keep the text, or stops with one of briefgen's own errors.
+one-page PDF and a DOCX that give the text back exactly, or refuses -- and a refusal
+passes only when an oracle that shares no code with briefgen says the input truly
+cannot be printed (``printable.py``: the bundled fonts' character maps read with
+fontTools, Unicode's character database, and the documented limits of a fact).
 
 Each example runs the real pipeline in process (``briefgen.pipeline.build``: facts
 file on disk -> loader -> template -> blocks -> fit -> PDF + DOCX written), in one
-workspace shared by the examples of a module. Any exception other than a
-``BriefgenError`` fails the test. The number of examples comes from the hypothesis
-profile in ``conftest.py`` (500 on CI).
+workspace shared by the examples of a module. No generator leaves out punctuation,
+control characters or anything else likely to break a build. The number of examples
+comes from the hypothesis profile in ``conftest.py`` (500 on CI).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import math
+import re
 import string
-import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,35 +29,40 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from office import pdf_pages_and_fonts
+from printable import WHITE_SPACE, em_width, first_unprintable, in_fallback_only, invisible, trimmed
 from pypdf import PdfReader
-from readback import in_pdf_text, squeeze
+from readback import pdf_pattern, squeeze
 
 from briefgen.errors import BriefgenError
-from briefgen.facts.loader import load_store
 from briefgen.pipeline import BuildOptions, build
 
 SOURCES = "sources:\n  - id: city-report\n    type: report\n    title: City report\n"
 FACT_ID = "case-fact"
 PROPERTY = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-# Categories that print nothing (or nothing a text extractor returns as itself):
-# separators, controls, format characters, private use, unassigned, surrogates.
-INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn", "Cs"}
-
-
-def visible(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c) not in INVISIBLE and not c.isspace())
+MAX_TEXT = 1200  # a fact's text, at most (docs/facts.md)
+MAX_DIGITS = 19  # an integer value, at most: 10**18 (docs/facts.md: "more than 18 digits")
+# Text this wide (in ems, at the widest) might not fit one page even at the smallest
+# type, so "does not fit" is a fair refusal; below it a refusal is a bug.
+MAY_NOT_FIT = 1000.0
 
 
+@dataclass(frozen=True)
 class Built:
-    """A successful build's two files, read back."""
+    """A successful build's two files, read back: the PDF's text and the DOCX's
+    paragraphs."""
 
-    def __init__(self, out: Path) -> None:
-        reader = PdfReader(io.BytesIO((out / "trial.pdf").read_bytes()))
-        self.pages = len(reader.pages)
-        self.pdf = reader.pages[0].extract_text()
-        paragraphs = docx.Document(str(out / "trial.docx")).paragraphs
-        self.docx = squeeze("\n".join(p.text for p in paragraphs))
+    pages: int
+    pdf: str
+    paragraphs: list[str]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """briefgen's own error: its one-line message."""
+
+    message: str
 
 
 @pytest.fixture(scope="module")
@@ -75,33 +86,66 @@ def a_fact(**fields: Any) -> dict[str, Any]:
     return fact
 
 
-def write_facts(ws: Path, fact: dict[str, Any]) -> None:
-    text = yaml.safe_dump({"facts": [fact]}, allow_unicode=True, sort_keys=False)
+def as_yaml(fact: dict[str, Any]) -> str:
+    return yaml.safe_dump({"facts": [fact]}, allow_unicode=True, sort_keys=False)
+
+
+def as_read(text: str) -> str:
+    """``text`` as a YAML reader gets it back from the file we write: YAML folds a raw
+    U+0085 to a space, for one."""
+    return str(yaml.safe_load(as_yaml(a_fact(text=text)))["facts"][0]["text"])
+
+
+def attempt(ws: Path, fact: dict[str, Any] | str, template: str) -> Built | Refused:
+    """Build the 'trial' brief from ``fact`` (a dict, or a facts file's YAML) and
+    ``template``."""
+    text = fact if isinstance(fact, str) else as_yaml(fact)
     (ws / "facts" / "case.yaml").write_text(text, encoding="utf-8")
-
-
-def attempt(ws: Path, fact: dict[str, Any], template: str) -> Built | None:
-    """Build the 'trial' brief; None when briefgen refused with its own error."""
-    write_facts(ws, fact)
     (ws / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
-    options = BuildOptions(
-        workspace=ws,
-        facts=ws / "facts",
-        out=ws / "out",
-        audiences=("trial",),
-        formats=("pdf", "docx"),
-    )
+    options = BuildOptions(workspace=ws, facts=ws / "facts", out=ws / "out", audiences=("trial",))
     try:
         build(options)
     except BriefgenError as exc:
         assert exc.exit_code == 1
-        assert exc.format_message().strip(), "an error with no message"
-        event(f"refused: {type(exc).__name__}")
-        return None
-    event("built")
-    built = Built(ws / "out")
+        message = exc.format_message().strip()
+        assert message and all(line.strip() for line in message.splitlines()), repr(message)
+        note(f"refused: {type(exc).__name__}")
+        return Refused(message)
+    note("built")
+    reader = PdfReader(io.BytesIO((ws / "out" / "trial.pdf").read_bytes()))
+    paragraphs = [p.text for p in docx.Document(str(ws / "out" / "trial.docx")).paragraphs]
+    built = Built(len(reader.pages), reader.pages[0].extract_text(), paragraphs)
     assert built.pages == 1
     return built
+
+
+def note(what: str) -> None:
+    """Count an outcome in hypothesis's statistics (only inside a hypothesis test)."""
+    with contextlib.suppress(InvalidArgument):
+        event(what)
+
+
+def must_build(outcome: Built | Refused, why: str) -> Built:
+    assert isinstance(outcome, Built), f"refused printable input ({why}): {outcome}"
+    return outcome
+
+
+def in_pdf(expected: str, pdf: str, times: int = 1) -> bool:
+    """``expected`` at least ``times`` times in the PDF's text, format characters
+    (which print nothing) left out of both."""
+    drop = "".join(c for c in set(expected + pdf) if invisible(c))
+    table = str.maketrans("", "", drop)
+    pattern = pdf_pattern(squeeze(expected.translate(table)))
+    return len(re.findall(pattern, pdf.translate(table))) >= times
+
+
+def names_a_culprit(message: str, text: str, *, in_template: bool) -> bool:
+    """Whether the refusal names a character of ``text`` the oracle calls unprintable."""
+    for code in re.findall(r"U\+([0-9A-F]{4,6})", message):
+        char = chr(int(code, 16))
+        if char in text and first_unprintable(char, in_template=in_template):
+            return True
+    return False
 
 
 # --- (a) any text as a fact's text ----------------------------------------------------
@@ -113,27 +157,89 @@ TEXT_TEMPLATE = """\
 
 - {{ fact("case-fact").text }}
 """
-ASCII_PUNCTUATION = string.punctuation
 texts = st.one_of(
     st.text(),
-    st.text(max_size=400),
+    st.text(max_size=MAX_TEXT + 50),
     st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F), min_size=1),
-    st.text(st.sampled_from(ASCII_PUNCTUATION + " \n\tabc1"), min_size=1),
+    st.text(
+        st.sampled_from(string.punctuation + string.whitespace + "abc1\x00\x1f\x85"), min_size=1
+    ),
+    st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Po"])),
 )
+
+
+def check_fact_text(ws: Path, text: str) -> None:
+    outcome = attempt(ws, a_fact(text=text), TEXT_TEMPLATE)
+    text = as_read(text)
+    stripped = trimmed(text)
+    if not stripped or len(stripped) > MAX_TEXT:
+        assert isinstance(outcome, Refused), f"built a text of {len(stripped)} characters"
+        return
+    # Leading and trailing whitespace (U+0085 among it) is trimmed, as in any fact field.
+    culprit = first_unprintable(stripped, in_template=False)
+    if culprit:
+        assert isinstance(outcome, Refused), f"printed {culprit}: {outcome}"
+        assert names_a_culprit(outcome.message, text, in_template=False), outcome.message
+        return
+    if isinstance(outcome, Refused) and "does not fit one page" in outcome.message:
+        assert em_width(text) > MAY_NOT_FIT, outcome.message
+        return
+    built = must_build(outcome, "fact text")
+    shown = squeeze(text)
+    # The paragraph (with its note number) and the list item, exactly.
+    assert [squeeze(p) for p in built.paragraphs[1:3]] == [shown + "1", shown], built
+    assert in_pdf(shown, built.pdf, times=2), (text, built.pdf)
 
 
 @PROPERTY
 @given(text=texts)
-@example(text="<b>bold</b> & **not bold** [@not-a-cite]")
+@example(text="<b>bold</b> & **not bold** [@not-a-cite] {{ x }} {% if %} {# c #}")
 @example(text="# not a heading")
 @example(text="Zoe\u0308 e\u0301")
+@example(text="Before\u2028after\u2029end")  # line separators in a fact: spaces
+@example(text="Soft\u00adhyphen and zero\u200bwidth")
 def test_any_fact_text_is_kept_or_refused(workspace: Path, text: str) -> None:
-    built = attempt(workspace, a_fact(text=text), TEXT_TEMPLATE)
-    if built is None:
-        return
-    shown = visible(text)
-    assert visible(built.pdf).count(shown) >= 2, (text, built.pdf)
-    assert squeeze(text) in built.docx, (text, built.docx)
+    check_fact_text(workspace, text)
+
+
+# U+2200 FOR ALL and U+2713 CHECK MARK: DejaVu Sans draws them, Liberation Sans does not.
+FALLBACK_CHARS = ["\u2200", "\u2713"]
+
+
+@pytest.mark.parametrize("char", FALLBACK_CHARS)
+def test_fallback_font_prints_what_liberation_lacks(workspace: Path, char: str) -> None:
+    assert in_fallback_only(char), "pick a character only the fallback font draws"
+    text = f"Every {char} counts."
+    built = must_build(attempt(workspace, a_fact(text=text), TEXT_TEMPLATE), "fallback")
+    assert built.paragraphs[1:3] == [text + "1", text]
+    assert in_pdf(text, built.pdf, times=2)
+    _, fonts = pdf_pages_and_fonts(workspace / "out" / "trial.pdf")
+    assert "DejaVuSans" in fonts, fonts
+
+
+# One of each class: C0 (a unit separator, a form feed), DEL, C1 (NEL), and U+2028.
+CONTROLS = ["\x1f", "\x0c", "\x7f", "\x85"]
+
+
+@pytest.mark.parametrize("char", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
+def test_control_characters_in_a_fact_are_refused(workspace: Path, char: str) -> None:
+    # Written as a YAML escape: a raw U+0085 is a line break to YAML, read as a space.
+    facts = (
+        f"facts:\n  - id: {FACT_ID}\n    kind: finding\n"
+        f'    text: "Before\\x{ord(char):02x}after."\n'
+        "    as_of: 2023\n    source: city-report\n"
+    )
+    outcome = attempt(workspace, facts, TEXT_TEMPLATE)
+    assert isinstance(outcome, Refused), outcome
+    assert f"U+{ord(char):04X}" in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("char", [*CONTROLS, "\u2028"], ids=lambda c: f"U+{ord(c):04X}")
+def test_control_characters_in_a_template_are_refused(workspace: Path, char: str) -> None:
+    template = f"# Trial\n\nBefore{char}after.\n"
+    outcome = attempt(workspace, a_fact(), template)
+    assert isinstance(outcome, Refused), outcome
+    assert f"U+{ord(char):04X}" in outcome.message, outcome.message
 
 
 # --- (b) any number as a statistic's value -------------------------------------------
@@ -151,61 +257,132 @@ numbers = st.one_of(
     st.integers(min_value=-(10**400), max_value=10**400),
     st.integers(min_value=-(2**64), max_value=2**64),
     st.floats(),
-    st.sampled_from([0, -0.0, 1e-7, 5e-324, 2**53 + 1, 1e15, 1e16, 1e300, 10**400, float("nan")]),
+    st.sampled_from(
+        [0, -0.0, 0.02, 2.5, 1e-7, 5e-324, 2**53 + 1, 1e15, 1e16, 1e300, 10**400, math.nan]
+    ),
 )
 units = st.sampled_from(["percent", "people", "USD", "usd per pill", "times", "pounds"])
 
 
-@PROPERTY
-@given(value=numbers, value_max=st.one_of(st.none(), numbers), unit=units)
-@example(value=float("inf"), value_max=None, unit="percent")
-@example(value=1e300, value_max=None, unit="people")
-def test_any_number_is_printed_or_refused(
-    workspace: Path, value: float, value_max: float | None, unit: str
-) -> None:
+def too_big(value: float) -> bool:
+    return isinstance(value, int) and abs(value) > 10 ** (MAX_DIGITS - 1)
+
+
+def read_number(printed: str) -> Decimal:
+    """A number as the page shows it: digits with thousands commas."""
+    assert re.fullmatch(r"-?\d{1,3}(,\d{3})*(\.\d+)?", printed), printed
+    return Decimal(printed.replace(",", ""))
+
+
+def means(printed: str, value: float) -> bool:
+    """Whether ``printed`` stands for ``value``: every digit of an integer, a
+    fraction to six significant digits, and never 0 for a number that is not."""
+    shown = read_number(printed)
+    if isinstance(value, int) or (value == int(value) and abs(value) < 2**53):
+        return shown == Decimal(int(value))
+    exact = Decimal(value)
+    return shown != 0 and abs(shown - exact) <= abs(exact) * Decimal("5e-7")
+
+
+def with_unit(low: str, high: str | None, unit: str) -> str:
+    """How docs/facts.md writes a number with its unit: 86%, 26,700 pounds, $5–$20 per
+    pill, 3 times."""
+    lowered = unit.lower()
+    if lowered.startswith("usd"):
+        figure = f"${low}" + (f"\u2013${high}" if high else "")
+        return figure + unit[3:]
+    figure = low + (f"\u2013{high}" if high else "")
+    return f"{figure}%" if lowered == "percent" else f"{figure} {unit}"
+
+
+def check_number(ws: Path, value: float, value_max: float | None, unit: str) -> None:
     fact = a_fact(kind="statistic", value=value, unit=unit)
     if value_max is not None:
         fact["value_max"] = value_max
-    built = attempt(workspace, fact, NUMBER_TEMPLATE)
-    if built is None:
+    outcome = attempt(ws, fact, NUMBER_TEMPLATE)
+    bounds = [v for v in (value, value_max) if v is not None]
+    if any(too_big(v) or not math.isfinite(v) for v in bounds) or (
+        value_max is not None and value_max < value
+    ):
+        assert isinstance(outcome, Refused), f"printed {value!r}, {value_max!r}: {outcome}"
         return
-    number = load_store(workspace / "facts").get(FACT_ID).number()
-    assert in_pdf_text(number, built.pdf), (number, built.pdf)
-    assert squeeze(number) in built.docx, (number, built.docx)
+    if isinstance(outcome, Refused) and any(v and math.isinf(100 / v) for v in bounds):
+        return  # one_in overflows on 100 / 5e-324: see the xfail below
+    built = must_build(outcome, f"value {value!r}, value_max {value_max!r}")
+    number_line = squeeze(built.paragraphs[-1 - next_notes(built)])
+    printed = number_line.split(" or ", 1)[0]
+    if not (isinstance(value, int) and abs(value) >= 2**53):  # see the xfail below
+        assert means(printed, value), (value, printed)
+    stated = squeeze(built.paragraphs[3])
+    assert stated.endswith("1"), stated  # the note number
+    figures = re.findall(r"-?\d[\d,]*(?:\.\d+)?", stated[:-1])
+    assert len(figures) == (1 if value_max is None else 2), stated
+    assert means(figures[0], value), (value, stated)
+    if value_max is not None:
+        assert means(figures[1], value_max), (value_max, stated)
+    high = figures[1] if value_max is not None else None
+    assert stated == with_unit(figures[0], high, unit) + "1", (stated, unit)
+    for paragraph in (stated, number_line):
+        assert in_pdf(paragraph, built.pdf), (paragraph, built.pdf)
 
 
-def _printed(value: float | int, workspace: Path) -> str | None:
-    write_facts(workspace, a_fact(kind="statistic", value=value, unit="people"))
-    try:
-        store = load_store(workspace / "facts")
-    except BriefgenError:
-        return None
-    return store.get(FACT_ID).number().removesuffix(" people")
+def next_notes(built: Built) -> int:
+    """How many paragraphs the notes take at the end (heading and entries)."""
+    return len(built.paragraphs) - built.paragraphs.index("Sources")
 
 
 @PROPERTY
-@given(
-    value=st.one_of(
-        st.integers(min_value=-(10**400), max_value=10**400),
-        st.floats(allow_nan=False, allow_infinity=False),
-    )
+@given(value=numbers, value_max=st.one_of(st.none(), numbers), unit=units)
+@example(value=math.inf, value_max=None, unit="percent")
+@example(value=1e300, value_max=None, unit="people")
+@example(value=10**18, value_max=None, unit="people")
+@example(value=10**18 + 1, value_max=None, unit="people")
+def test_any_number_is_printed_or_refused(
+    workspace: Path, value: float, value_max: float | None, unit: str
+) -> None:
+    check_number(workspace, value, value_max, unit)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown", "one_in"),
+    [
+        (2.5, "percent", "2.5%", "1 in 40"),
+        (0.02, "percent", "0.02%", "1 in 5,000"),
+        (26700.5, "pounds", "26,700.5 pounds", "26,700.5%"),
+        (0.5, "usd per pill", "$0.5 per pill", "1 in 200"),
+    ],
 )
-@example(value=2**53 + 1)
-@example(value=1e-7)
-@example(value=10**400)
-def test_numbers_are_printed_as_written(workspace: Path, value: float | int) -> None:
-    """A printed number means the value written: the same digits for an integer, the
-    same value to six significant digits for a fraction (never a small figure rounded
-    to 0) -- or a briefgen error, as for an integer too long for a brief."""
-    printed = _printed(value, workspace)
-    if printed is None:
-        return
-    plain = printed.replace(",", "")
-    if isinstance(value, int):
-        assert plain == str(value), (value, printed)
-    else:
-        shown, exact = Decimal(plain), Decimal(value)
-        assert abs(shown - exact) <= abs(exact) * Decimal("5e-7"), (value, printed)
+def test_fractional_numbers_print_as_written(
+    workspace: Path, value: float, unit: str, shown: str, one_in: str
+) -> None:
+    fact = a_fact(kind="statistic", value=value, unit=unit)
+    built = must_build(attempt(workspace, fact, NUMBER_TEMPLATE), "a fraction")
+    assert squeeze(built.paragraphs[3]) == shown + "1"
+    assert (
+        built.paragraphs[-1 - next_notes(built)] == f"{shown.split(' ')[0].strip('$%')} or {one_in}"
+    )
+    assert in_pdf(shown, built.pdf) and in_pdf(one_in, built.pdf), built.pdf
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="templating/helpers.py number_filter passes the value through float(): "
+    "an integer above 2**53 loses its last digits (reported, not fixed here)",
+)
+def test_number_filter_keeps_every_digit(workspace: Path) -> None:
+    fact = a_fact(kind="statistic", value=2**53 + 1, unit="people")
+    built = must_build(attempt(workspace, fact, NUMBER_TEMPLATE), "a 16-digit integer")
+    assert built.paragraphs[-1 - next_notes(built)].startswith("9,007,199,254,740,993 or ")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="facts/formatting.py one_in computes round(100 / percent), which overflows "
+    "for a percentage below about 1e-306 (reported, not fixed here)",
+)
+def test_one_in_takes_the_smallest_percentage(workspace: Path) -> None:
+    fact = a_fact(kind="statistic", value=5e-324, unit="percent")
+    must_build(attempt(workspace, fact, NUMBER_TEMPLATE), "the smallest float")
 
 
 # --- (c) any date or string as as_of -------------------------------------------------
@@ -213,9 +390,58 @@ def test_numbers_are_printed_as_written(workspace: Path, value: float | int) -> 
 AS_OF_TEMPLATE = """\
 # Dates
 
-As of {{ fact("case-fact").as_of }} ({{ fact("case-fact").year }}): \
-{{ fact("case-fact").text }} {{ cite("case-fact") }}
+As of {{ fact("case-fact").as_of }}: {{ fact("case-fact").text }} {{ cite("case-fact") }}
 """
+MONTHS = [dt.date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+TERM = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2})|(\d{4})-(\d{2})|(\d{4})|FY(\d{4}))")
+
+
+def period(value: Any, today: dt.date) -> tuple[str, dt.date] | None:
+    """The label docs/facts.md gives an as_of value, and its first day; None when it
+    is not a date, month, year, fiscal year or range of those, or not yet begun."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        label, start = f"{MONTHS[value.month - 1]} {value.day}, {value.year}", value
+        return (label, start) if start <= today else None
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    parts = value.strip().split("/")
+    if len(parts) > 2:
+        return None
+    labels, spans = [], []
+    for part in parts:
+        match = TERM.fullmatch(part.strip())
+        if not match:
+            return None
+        y, m, d, my, mm, year, fy = match.groups()
+        try:
+            if y:
+                first = last = dt.date(int(y), int(m), int(d))
+                labels.append(f"{MONTHS[first.month - 1]} {first.day}, {first.year}")
+            elif my:
+                first = dt.date(int(my), int(mm), 1)
+                last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                last -= dt.timedelta(days=1)
+                labels.append(f"{MONTHS[first.month - 1]} {my}")
+            elif year:
+                first, last = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+                labels.append(year)
+            else:
+                first, last = dt.date(int(fy) - 1, 10, 1), dt.date(int(fy), 9, 30)
+                labels.append(f"FY {fy}")
+        except (ValueError, OverflowError):
+            return None
+        spans.append((first, last))
+    if spans[0][0] > spans[-1][1] or spans[0][0] > today:
+        return None
+    return "\u2013".join(labels), spans[0][0]
+
+
 as_ofs = st.one_of(
     st.dates(),
     st.datetimes(),
@@ -232,44 +458,58 @@ as_ofs = st.one_of(
 @example(as_of="0000")
 @example(as_of="2023-02-30")
 @example(as_of="2017/2021")
+@example(as_of="2024-02/FY2025")
+@example(as_of=" 2020 ")
 def test_any_as_of_is_shown_or_refused(workspace: Path, as_of: Any) -> None:
-    built = attempt(workspace, a_fact(as_of=as_of), AS_OF_TEMPLATE)
-    if built is None:
+    outcome = attempt(workspace, a_fact(as_of=as_of), AS_OF_TEMPLATE)
+    expected = period(as_of, dt.date.today())
+    if expected is None:
+        assert isinstance(outcome, Refused), f"built as_of {as_of!r}: {outcome}"
         return
-    label = load_store(workspace / "facts").get(FACT_ID).as_of.label
-    assert in_pdf_text(label, built.pdf), (as_of, label, built.pdf)
-    assert squeeze(label) in built.docx, (as_of, label, built.docx)
-    if isinstance(as_of, dt.date):
-        day = as_of.date() if isinstance(as_of, dt.datetime) else as_of
-        assert label == f"{day:%B} {day.day}, {day.year}", (as_of, label)
+    built = must_build(outcome, f"as_of {as_of!r}")
+    label, _ = expected
+    assert squeeze(built.paragraphs[1]) == f"As of {label}: Overdoses rose.1", built
+    assert in_pdf(f"As of {label}:", built.pdf), (label, built.pdf)
 
 
 # --- (d) any text inside a template --------------------------------------------------
 
-# Text neither Jinja nor Markdown gives a meaning: no ASCII punctuation, nothing
-# invisible; it must come out as written.
-plain_texts = st.text(
-    st.characters(
-        blacklist_categories=("Cc", "Cf", "Co", "Cn", "Cs"),
-        blacklist_characters=ASCII_PUNCTUATION,
-    ),
-    min_size=1,
-)
+
+JS_TRIM = WHITE_SPACE.replace("\x85", "") + "\ufeff"
+
+
+def as_template_text(text: str) -> str:
+    """``text`` written so Jinja and Markdown give it no meaning: every ASCII
+    punctuation character backslash-escaped (CommonMark), so no two delimiter
+    characters ever touch, and no line indented (Markdown would make it code)."""
+    escaped = "".join("\\" + c if c in string.punctuation else c for c in text)
+    return "\n".join(line.lstrip(" \t") for line in escaped.split("\n"))
 
 
 @PROPERTY
-@given(text=st.one_of(st.text(), plain_texts))
-@example(text="{% for i in range(10) %}x{% endfor %}")
+@given(text=texts)
+@example(text="{% for i in range(10) %}x{% endfor %} {{ 1 }} {# no #}")
 @example(text="::: optional 1\nunclosed")
 @example(text="!!! callout\n")
+@example(text="1. not a list\n- nor this\n> nor a quote\n\n    nor code")
+@example(text="line one  \nline two\\\nline three")
+@example(text="\x00")
 def test_any_template_text_is_kept_or_refused(workspace: Path, text: str) -> None:
-    template = (
-        f"# Trial\n\n{text}\n\n{{{{ fact('case-fact').text }}}} {{{{ cite('case-fact') }}}}\n"
-    )
-    built = attempt(workspace, a_fact(), template)
-    if built is None:
+    template = f"# Trial\n\n{as_template_text(text)}\n\n{{{{ fact('case-fact').text }}}}\n"
+    outcome = attempt(workspace, a_fact(), template)
+    # Markdown trims each line's ends as JavaScript's trim() does (White_Space but
+    # U+0085, and U+FEFF): a form feed there prints as nothing, as a space would.
+    lines = "\n".join(line.strip(JS_TRIM) for line in text.split("\n"))
+    culprit = first_unprintable(lines, in_template=True)
+    if culprit:
+        assert isinstance(outcome, Refused), f"printed {culprit}: {outcome}"
+        assert names_a_culprit(outcome.message, text, in_template=True), outcome.message
         return
-    if any(c in ASCII_PUNCTUATION or unicodedata.category(c)[0] == "C" for c in text):
-        return  # Jinja or Markdown syntax, or control characters: only "one page" holds
-    assert visible(text) in visible(built.pdf), (text, built.pdf)
-    assert squeeze(text) in built.docx, (text, built.docx)
+    if isinstance(outcome, Refused) and "does not fit one page" in outcome.message:
+        assert em_width(text) > MAY_NOT_FIT, outcome.message
+        return
+    built = must_build(outcome, "template text")
+    body = built.paragraphs[1 : built.paragraphs.index("Overdoses rose.")]
+    assert squeeze(" ".join(body)) == squeeze(text), (text, body)
+    if squeeze(text):
+        assert in_pdf(squeeze(text), built.pdf), (text, built.pdf)

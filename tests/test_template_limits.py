@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from jinja2.sandbox import MAX_RANGE
 
 from briefgen.cli import cli
 from briefgen.errors import TemplateError
@@ -358,6 +359,7 @@ def test_the_docs_list_each_limit_with_its_value() -> None:
     }
     for name, value in rows.items():
         assert f"| {name} | {value} |" in section, name
+    assert MAX_RANGE == limits.MAX_ITEMS  # the list row names range too
 
 
 # The worst of the hostile cases, as a user runs them: each would take gigabytes or run

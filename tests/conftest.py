@@ -16,6 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 settings.register_profile("ci", max_examples=500, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("slow", max_examples=3000, deadline=None)
+# scripts/mutation: few examples, the same ones every run, so a mutant's verdict is
+# reproducible (the fixed @example cases still run).
+settings.register_profile("mutation", max_examples=25, deadline=None, derandomize=True)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
 )

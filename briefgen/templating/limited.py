@@ -73,10 +73,19 @@ class LimitedCodeGenerator(CodeGenerator):
     def _output_child_to_const(
         self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
     ) -> str:
-        # Folding a printed expression runs its filters now, outside the time limit.
-        if not isinstance(node, nodes.TemplateData):
+        # Jinja folds a printed expression it can evaluate now into the compiled code,
+        # running its filters outside the limits. Only literals are folded (a printed
+        # string literal stays Markdown, as the guide says): they are the source's size.
+        if not _literal(node):
             raise nodes.Impossible()
         return super()._output_child_to_const(node, frame, finalize)
+
+
+def _literal(node: nodes.Node) -> bool:
+    """A literal in the template (``"*a*"``, ``3``), or literals joined with ``~``."""
+    if isinstance(node, nodes.Concat):
+        return all(_literal(part) for part in node.nodes)
+    return isinstance(node, nodes.Const | nodes.TemplateData)
 
 
 class CheckedFilters(dict[str, Callable[..., Any]]):

@@ -1,14 +1,16 @@
 """A Jinja sandbox that holds the template limits while it compiles and renders.
 
-- Nothing runs while a template compiles: Jinja's optimizer is off and output is
-  not folded into constants, so every filter runs inside the render time limit,
-  where its checks apply.
-- ``~`` builds its text through :func:`~briefgen.templating.limits.checked_concat`,
-  and blocks that collect output (``macro``, ``call``, ``filter``, ``set``) collect it
-  in an :class:`~briefgen.templating.limits.OutputBuffer`.
+- Nothing runs while a template compiles: Jinja's optimizer is off and only
+  literals are folded into the compiled code, so every filter runs inside the
+  render time limit, where its checks apply.
+- ``~`` builds its text through :func:`~briefgen.templating.limits.checked_concat`;
+  blocks that collect output (``macro``, ``call``, ``filter``, ``set``, a ``block``
+  called again, an ``import``) collect it in an
+  :class:`~briefgen.templating.limits.OutputBuffer`; what a ``for`` loop or
+  ``*arguments`` take from an iterator is taken within the limits.
 - ``+ * % **``, every filter, every call and ``str.format`` are checked before
-  and after they run (:mod:`briefgen.templating.limits`).
-- Nesting limits stop at the template line (:mod:`briefgen.templating.nesting`).
+  and after they run (:mod:`.limits`, :mod:`.call_limits`).
+- Nesting limits stop at the template line (:mod:`.nesting`).
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ def _bounded(node: nodes.Expr) -> nodes.Expr:
 
 
 class LimitedCodeGenerator(CodeGenerator):
-    """Jinja's code generator, evaluating nothing at compile time and routing ``~``
-    and block output through the limit checks."""
+    """Jinja's code generator, folding only literals at compile time and routing ``~``,
+    block output, loops and ``*arguments`` through the limit checks."""
 
     def buffer(self, frame: Frame) -> None:
         frame.buffer = self.temporary_identifier()

@@ -289,6 +289,11 @@ def test_nesting_stops_at_the_template_line(render: Render, body: str, message: 
     assert render("{# line 3 #}\n" + body).startswith(f"{TRIAL}:4: {message}")
 
 
+def test_operators_side_by_side_do_not_nest(render: Render) -> None:
+    items = ", ".join(["not false", "-(1)", "[[1]]"] * 30)
+    assert render(f"{{{{ [{items}]|length }}}}") == "ok"
+
+
 def test_an_included_template_nested_too_deep_is_blamed_at_its_own_line(
     render: Render, tmp_path: Path
 ) -> None:

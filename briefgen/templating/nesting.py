@@ -75,17 +75,22 @@ class NestingLimits(Extension):
         yield from tag
 
     def _check_expression(self, stream: TokenStream, tag: list[Token]) -> None:
-        prefixes = [0]  # prefix operators seen inside each open bracket
+        # For each open bracket, the run of prefix operators (not, a sign) before the
+        # operand it is reading: "not not x" nests, "not a and not b" does not.
+        prefixes = [0]
         previous: Token | None = None
         for token in tag[1:-1]:
             if token.type in _OPENERS:
                 prefixes.append(0)
             elif token.type in _CLOSERS and len(prefixes) > 1:
                 prefixes.pop()
+                prefixes[-1] = 0
             elif (token.type == "name" and token.value == "not") or (
                 token.type in ("add", "sub") and _starts_operand(previous)
             ):
                 prefixes[-1] += 1
+            elif token.type in _OPERANDS and not _is_keyword(token):
+                prefixes[-1] = 0
             if len(prefixes) - 1 + sum(prefixes) > MAX_EXPRESSION_DEPTH:
                 _fail(stream, EXPRESSION_TOO_DEEP, token.lineno)
             previous = token
@@ -107,9 +112,11 @@ class NestingLimits(Extension):
 
 def _starts_operand(previous: Token | None) -> bool:
     """Whether a ``+`` or ``-`` after ``previous`` is a sign, not an operator."""
-    if previous is None or previous.type not in _OPERANDS:
-        return True
-    return previous.type == "name" and previous.value in _KEYWORDS
+    return previous is None or previous.type not in _OPERANDS or _is_keyword(previous)
+
+
+def _is_keyword(token: Token) -> bool:
+    return token.type == "name" and token.value in _KEYWORDS
 
 
 def _assigns(tag: list[Token]) -> bool:

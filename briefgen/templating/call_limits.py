@@ -208,12 +208,17 @@ def _check_translate(text: Any, table: Any, what: str) -> None:
         raise too_long(what)
 
 
+# What Jinja itself passes along with a call: the template's own variables.
+_JINJA_KEYWORDS = frozenset({"_loop_vars", "_block_vars"})
+
+
 def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Check a call a template makes before it runs; return its arguments with
     any iterator turned into a (bounded) list."""
     what = f"'{getattr(obj, '__name__', 'the call')}'"
     listed = tuple(take(a, what) if isinstance(a, Iterator) else a for a in args)
-    for arg in (*listed, *kwargs.values()):
+    given = [value for name, value in kwargs.items() if name not in _JINJA_KEYWORDS]
+    for arg in (*listed, *given):
         require_printable(arg, what)
     _method_check(obj, listed, kwargs)
     return listed

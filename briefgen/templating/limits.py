@@ -74,17 +74,20 @@ def measure(value: Any, budget: int = MAX_TEXT_CHARS) -> int:
     frames: list[list[Any]] = []  # [container, its remaining children, its size so far]
     item = value
     while True:
-        children = _children(item)
         size: int | None
-        if children is None:
-            size = _own_size(item) if frames else _outer_size(item)
-        elif id(item) in sizes:
-            size = sizes[id(item)]
-        elif len(frames) >= MAX_VALUE_DEPTH:
-            return over
+        if type(item) in _PLAIN:  # the common case first: no container to open
+            size = _own_size(item)
         else:
-            frames.append([item, iter(children), 2])
-            size = None
+            children = _children(item)
+            if children is None:
+                size = _own_size(item) if frames else _outer_size(item)
+            elif id(item) in sizes:
+                size = sizes[id(item)]
+            elif len(frames) >= MAX_VALUE_DEPTH:
+                return over
+            else:
+                frames.append([item, iter(children), 2])
+                size = None
         while True:  # add what was measured to its container; close finished ones
             if not frames:
                 return size or 0
@@ -109,7 +112,11 @@ def _outer_size(item: Any) -> int:
     return len(item) if isinstance(item, str) else _own_size(item)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _own_size(item: Any) -> int:
+    """A value's printed size inside a list (text with its quotes); 2 for a container."""
     if isinstance(item, str | bytes):
         return len(item) + 3
     if isinstance(item, bool) or item is None:
@@ -130,12 +137,23 @@ def _children(item: Any) -> Iterable[Any] | None:
     if isinstance(item, Namespace):
         return _children(getattr(item, "_Namespace__attrs", None))
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return (getattr(item, f.name) for f in dataclasses.fields(item))
+        return (getattr(item, name) for name in _field_names(type(item)))
     return None
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def require_printable(value: Any, what: str) -> None:
-    """Refuse ``value`` if printing it would pass the text limit."""
+    """Refuse ``value`` if printing it would pass the text limit.
+
+    A view on its own (a fact, the settings: the only dataclasses a template can
+    reach) is as large as the input it was made from, which has its own limits; only
+    many of them held together need measuring, and are."""
+    if dataclasses.is_dataclass(value):
+        return
     if measure(value) > MAX_TEXT_CHARS:
         raise too_long(what)
 

@@ -110,6 +110,8 @@ def test_filter_table_examples_hold() -> None:
         gives = re.findall(r"`([^`]+)`", cells[2])
         assert len(calls) == len(gives), row
         for call, expected in zip(calls, gives, strict=True):
-            printed, _ = strip_markers(renderer.env.from_string(call).render(), WHERE)
+            printed, _ = strip_markers(
+                renderer.env.from_string(call).render(), WHERE, renderer.env.marker_files
+            )
             # Printed values are Markdown-escaped; read them back as text.
             assert re.sub(r"\\(.)", r"\1", printed) == expected, call

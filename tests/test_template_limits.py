@@ -204,6 +204,18 @@ def test_the_output_is_capped_far_below_what_the_fitter_would_choke_on(render: R
     )
 
 
+def test_line_markers_do_not_count_towards_the_output_cap(render: Render) -> None:
+    """briefgen plants a marker at every tag to trace output lines to template lines;
+    a loop of a few thousand short items (far below the cap in text) must not be
+    refused for the markers' sake, nor a loop that writes nothing run on unbounded."""
+    assert render("{% for i in range(6000) %}w{{ i }} {% if i %}{% endif %}{% endfor %}") == "ok"
+    line = render(
+        "{% for i in range(1000) %}{% for j in range(1000) %}{% if j %}{% endif %}"
+        "{% endfor %}{% endfor %}"
+    )
+    assert line.endswith("is a loop running away?"), line
+
+
 def test_an_error_quoting_a_long_value_stays_short(render: Render) -> None:
     line = render('{{ fact("x" * 100000) }}')
     assert line.startswith(f"{TRIAL}:3: unknown fact 'xxx")

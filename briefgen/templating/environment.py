@@ -16,19 +16,20 @@ import re
 import signal
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
-    TemplateError as JinjaTemplateError,
-)
-from jinja2 import (
+    Environment,
     TemplateNotFound,
     TemplateSyntaxError,
     Undefined,
+)
+from jinja2 import (
+    TemplateError as JinjaTemplateError,
 )
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
@@ -47,29 +48,43 @@ from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath
 from briefgen.templating.views import audience_view, settings_view
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
-_MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")
+# Output with its line markers: text and markers may not pass this together.
+MAX_MARKED_CHARS = 10 * MAX_OUTPUT_CHARS
+_MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}(\\d+){MARK_CLOSE}")
 
 
-def _marker(filename: str, line: int) -> str:
-    return f"{MARK_OPEN}{line}{MARK_SEP}{filename}{MARK_CLOSE}"
+def _marker(file_number: int, line: int) -> str:
+    return f"{MARK_OPEN}{line}{MARK_SEP}{file_number}{MARK_CLOSE}"
 
 
 class LineMarkers(Extension):
     """Plant a marker with the template line at the start of each literal line and
-    before each tag, so every output line can be traced to where it was written."""
+    before each tag, so every output line can be traced to where it was written.
+
+    A marker names its file by number (an index into ``environment.marker_files``):
+    a loop plants one per tag per pass, and a path in each would make the markers,
+    not the text, what fills the output limit."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.extend(marker_files=[])
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        files: list[str] = self.environment.marker_files  # type: ignore[attr-defined]
         filename = stream.filename or stream.name or "<template>"
+        if filename not in files:
+            files.append(filename)
+        number = files.index(filename)
         for token in stream:
             if token.type == "data":
                 pieces = token.value.split("\n")
                 marked = [
-                    _marker(filename, token.lineno + i) + piece for i, piece in enumerate(pieces)
+                    _marker(number, token.lineno + i) + piece for i, piece in enumerate(pieces)
                 ]
                 yield Token(token.lineno, "data", "\n".join(marked))
             else:
                 if token.type in ("variable_begin", "block_begin"):
-                    yield Token(token.lineno, "data", _marker(filename, token.lineno))
+                    yield Token(token.lineno, "data", _marker(number, token.lineno))
                 yield token
 
 
@@ -87,8 +102,11 @@ class Rendered:
         return self.lines[min(max(line_index, 0), len(self.lines) - 1)]
 
 
-def strip_markers(text: str, default: Location) -> tuple[str, tuple[Location, ...]]:
-    """Remove line markers; return the clean text and each line's template location."""
+def strip_markers(
+    text: str, default: Location, files: Sequence[str]
+) -> tuple[str, tuple[Location, ...]]:
+    """Remove line markers; return the clean text and each line's template location
+    (``files``: the environment's ``marker_files``)."""
     clean_lines: list[str] = []
     locations: list[Location] = []
     current = default
@@ -103,10 +121,16 @@ def strip_markers(text: str, default: Location) -> tuple[str, tuple[Location, ..
             )
             before = [m for m in found if m.start() < visible_at]
             chosen = before[-1] if before else found[0]
-            current = Location.of(chosen.group(2), int(chosen.group(1)))
+            current = _located(chosen, files, default)
         clean_lines.append(clean)
         locations.append(current)
     return "\n".join(clean_lines), tuple(locations)
+
+
+def _located(marker: re.Match[str], files: Sequence[str], default: Location) -> Location:
+    number = int(marker.group(2))
+    path = files[number] if number < len(files) else default.path
+    return Location.of(path, int(marker.group(1)))
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -163,26 +187,30 @@ class TemplateRenderer:
         chunks: list[str] = []
         with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
-            size = 0
+            files = self.env.marker_files  # type: ignore[attr-defined]
+            # The limit is on text a reader would see; markers count only towards a
+            # looser bound that keeps a loop of empty tags from filling memory.
+            visible = raw = 0
             for chunk in template.generate(audience=audience_view(audience)):
-                size += len(chunk)
-                if size > MAX_OUTPUT_CHARS:
+                raw += len(chunk)
+                visible += len(_MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)
+                if visible > MAX_OUTPUT_CHARS or raw > MAX_MARKED_CHARS:
                     raise TemplateError(
                         f"the template's output passed {MAX_OUTPUT_CHARS:,} characters; "
                         "is a loop running away?",
-                        _last_marker(chunks, where),
+                        _last_marker(chunks, where, files),
                     )
                 chunks.append(chunk)
-        text, lines = strip_markers("".join(chunks), where)
+        text, lines = strip_markers("".join(chunks), where, files)
         return Rendered(text=text, lines=lines, audience=audience)
 
 
-def _last_marker(chunks: list[str], default: Location) -> Location:
+def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:
     """The template line the output had reached: the last line marker written."""
     for chunk in reversed(chunks):
         found = list(_MARKER.finditer(chunk))
         if found:
-            return Location.of(found[-1].group(2), int(found[-1].group(1)))
+            return _located(found[-1], files, default)
     return default
 
 

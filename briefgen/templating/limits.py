@@ -28,8 +28,9 @@ from jinja2.utils import Namespace
 MAX_TEXT_CHARS = 2_000_000
 """The longest text a template may build."""
 MAX_OUTPUT_CHARS = 200_000
-"""The longest output a template may write (line markers included): a one-page brief
-holds a few thousand characters, and laying out much more only makes the fitter slow."""
+"""The longest output a template may write (its text; briefgen's line markers aside): a
+one-page brief holds a few thousand characters, and laying out much more only makes the
+fitter slow."""
 MAX_ITEMS = 100_000
 """The most items a list, tuple or mapping built by a template may hold (also ``range``)."""
 MAX_INT_BITS = 10_000

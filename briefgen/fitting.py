@@ -26,6 +26,11 @@ from briefgen.style import BODY_FLOOR, INCH, SIZE_STEP, Style
 
 Measure = Callable[[Document, Style], float]
 
+# A version whose quick lower bound (``least``) passes this many frames is refused
+# before any layout: well past one page, but three times clear of what the bound
+# might miss (glyphs the fallback font sets wider or narrower than the main one).
+HOPELESS_FRAMES = 3.0
+
 # The PDF may fill at most this share of the page frame; the rest is kept free so
 # a DOCX that a word processor lays out a little longer still fits on one page.
 MAX_FILL = 0.95
@@ -74,15 +79,25 @@ def _height(document: Document, style: Style, measure: Measure, limit: float) ->
     return measure(document, style)
 
 
-def fit_to_page(document: Document, style: Style, store: FactStore, measure: Measure) -> Fit:
+def fit_to_page(
+    document: Document,
+    style: Style,
+    store: FactStore,
+    measure: Measure,
+    least: Measure | None = None,
+) -> Fit:
     """Return the fullest version of ``document`` that fits one page.
 
     Order of sacrifice: first optional groups (lowest priority first, the lower on
     the page first among equals), then the type size in half-point steps down to
     the body floor. Raises :class:`LayoutError` when even that does not fit.
+    ``least``, a quick lower bound of a version's height, stops a hopeless one
+    before it is laid out.
     """
     limit = style.frame_height * MAX_FILL
     groups = document.droppable_groups()
+    if least is not None:
+        _refuse_hopeless(document, groups, style, least)
     versions: dict[int, tuple[Document, float]] = {}
 
     def version(drop: int) -> tuple[Document, float]:
@@ -132,3 +147,24 @@ def fit_to_page(document: Document, style: Style, store: FactStore, measure: Mea
             document.source,
         )
     return Fit(current, style, used / style.frame_height, tuple(dropped))
+
+
+def _refuse_hopeless(
+    document: Document, groups: list[Droppable], style: Style, least: Measure
+) -> None:
+    """Raise :class:`LayoutError` if even the shortest version, at the body floor, is
+    by the lower bound ``least`` many frames too tall."""
+    gone = {g.group for g in groups}
+    shortest = replace(
+        document,
+        blocks=tuple(b for b in document.blocks if not (b.droppable and b.droppable.group in gone)),
+    )
+    floor = style.with_body_size(BODY_FLOOR)
+    frames = least(shortest, floor) / floor.frame_height
+    if frames > HOPELESS_FRAMES:
+        raise LayoutError(
+            f"brief '{document.name}' does not fit one page: its text alone would fill "
+            f"more than {frames:.0f} pages at {BODY_FLOOR:g} pt with every optional block "
+            "dropped; shorten it",
+            document.source,
+        )

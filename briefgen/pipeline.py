@@ -94,13 +94,13 @@ def make_brief(
     """Render, parse, fit and render to files one audience's brief (in memory)."""
     from briefgen.glyphs import check_glyphs
     from briefgen.renderers import render
-    from briefgen.renderers.pdf import measure
+    from briefgen.renderers.pdf import least_height, measure
 
     rendered = renderer.render(audience)
     document = assemble(rendered, workspace.store, workspace.settings)
     check_glyphs(document, workspace.store)
     size = page_size or audience.page_size or workspace.settings.build.page_size
-    fit = fit_to_page(document, Style(page_size=size), workspace.store, measure)
+    fit = fit_to_page(document, Style(page_size=size), workspace.store, measure, least_height)
     files = {fmt: render(fmt, fit.document, fit.style) for fmt in formats}
     grade = body_grade(fit.document) if audience.reading_level is not None else None
     return Brief(audience, fit, files, grade)

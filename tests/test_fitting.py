@@ -189,6 +189,44 @@ def test_a_thousand_optional_groups_take_a_logarithmic_number_of_measures(
     assert sum(calls) <= 10 * groups, sum(calls)
 
 
+def test_a_hopeless_brief_is_refused_before_any_layout(store: FactStore) -> None:
+    """A page's worth of text many times over is refused from its quick lower bound:
+    laying out a paragraph of hundreds of thousands of characters took over 30 s."""
+    frame = Style().frame_height
+
+    def least(document: Document, style: Style) -> float:
+        return sum(float(block_text(b)) for b in document.blocks)  # the fake heights
+
+    # Four frames of text stay when the optional group is gone: refused unmeasured.
+    calls: list[int] = []
+    hopeless = _model_document([frame * 2, frame * 10, frame * 2], [None, 1, None])
+    with pytest.raises(LayoutError, match="its text alone would fill more than 4 pages"):
+        fit_to_page(hopeless, Style(), store, _fake_measure(calls), least)
+    assert calls == []
+    # Two frames: within the bound's allowance, so laid out and refused as before.
+    too_long = _model_document([frame, frame * 10, frame], [None, 1, None])
+    with pytest.raises(LayoutError, match="it needs"):
+        fit_to_page(too_long, Style(), store, _fake_measure(calls), least)
+    assert calls
+
+
+def test_the_quick_bound_is_below_the_real_height(store: FactStore) -> None:
+    """least_height must never exceed what layout measures, or a brief that fits
+    would be refused: check it on the real briefs' text and on dense text."""
+    from briefgen.renderers.pdf import least_height, measure
+
+    words = " ".join(["iiii", "llll", "WWWW", "́e", "....", "1,000"] * 200)
+    document = _model_document([0.0], [None])
+    dense = type(document)(
+        "dense",
+        (Paragraph(Location("t", 1), (Span(words),)),),
+        Metadata("Dense"),
+        Location("t", 1),
+    )
+    for style in (Style(), Style().with_body_size(9.0), Style(page_size="a4")):
+        assert least_height(dense, style) < measure(dense, style)
+
+
 def test_dropping_a_group_never_makes_the_page_taller(tmp_path: Path, store: FactStore) -> None:
     """The binary search rests on this: each group dropped (in the fitter's order)
     takes height away, notes and note numbers included."""

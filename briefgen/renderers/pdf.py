@@ -33,6 +33,7 @@ from briefgen.model import (
     Notes,
     Quote,
     Span,
+    block_text,
     inline_groups,
 )
 from briefgen.model import (
@@ -246,6 +247,21 @@ def measure(document: Document, style: Style) -> float:
         used += height
         last_after = flowable.getSpaceAfter()
     return used
+
+
+def least_height(document: Document, style: Style) -> float:
+    """A quick lower bound of the height the document takes, without laying it out:
+    all its text in the regular face at the smallest size the style sets (the notes'),
+    every line filled to the frame's width, at that size's leading. Laying out a
+    paragraph of hundreds of thousands of characters takes reportlab many seconds;
+    this takes milliseconds and tells the fitter not to try."""
+    register_fonts(["regular"])
+    smallest = style.note
+    width: float = sum(
+        pdfmetrics.stringWidth(block_text(block, citations=False), PDF_FONT, smallest.size)
+        for block in document.blocks
+    )
+    return width / style.frame_width * smallest.leading
 
 
 def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:

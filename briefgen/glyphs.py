@@ -9,6 +9,7 @@ so copying, search and screen readers would get other characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -67,10 +68,12 @@ def printing_problem(text: str) -> str | None:
     return _problem(text)
 
 
+_CODE = re.compile(r"U\+([0-9A-F]{4,6})")
+
+
 def _culprit(message: str) -> str:
     """The character a :func:`_problem` message names."""
-    code = message.rsplit("U+", 1)[1].split(" ", 1)[0].rstrip(")")
-    return chr(int(code, 16))
+    return chr(int(_CODE.findall(message)[-1], 16))
 
 
 def _owner(char: str, store: FactStore, default: Location) -> tuple[str, Location]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +23,14 @@ settings.register_profile("mutation", max_examples=25, deadline=None, derandomiz
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
 )
+
+
+def shared(fixture_name: str, config: pytest.Config) -> Literal["module", "function"]:
+    """A fixture's scope: "module", or "function" under scripts/mutation. mutmut credits
+    a test only with the code run while that test ran, so a module fixture's build
+    would count for the module's first test alone, and a mutant it reaches would be
+    run against that test only."""
+    return "function" if os.environ.get("BRIEFGEN_MUTATION") else "module"
 
 
 def pytest_configure(config: pytest.Config) -> None:

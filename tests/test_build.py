@@ -19,6 +19,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import shared
 from office import docx_page_count, pdf_pages_and_fonts
 from pypdf import PdfReader
 from readback import docx_text, pdf_fill, pdf_text
@@ -47,7 +48,7 @@ class Run:
     report: str
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     """Build every brief in both formats once for this module, the way a user does:
     in a workspace holding the repository's settings, into its output/ folder, under
@@ -65,7 +66,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return Run(workspace / "output", result.stdout)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def built(run: Run) -> Path:
     """The output folder of the module's build."""
     return run.out
@@ -116,13 +117,13 @@ def test_pdf_and_docx_have_the_same_words(built: Path, audience: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def store() -> FactStore:
     """The repository's facts (a fixture: a loader bug fails tests, not collection)."""
     return load_store(Path(__file__).resolve().parents[1] / "facts")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def briefs() -> dict[str, Brief]:
     """Each audience's brief, fitted in memory, from the repository's workspace."""
     root = Path(__file__).resolve().parents[1]

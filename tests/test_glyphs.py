@@ -3,8 +3,10 @@ the character and where it was written named; nothing is written."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 
@@ -61,9 +63,11 @@ def test_nul_in_a_template_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
         cli, ["build", "--audience", "trial", "--facts", str(REPO / "facts")]
     )
     assert result.exit_code == 1, result.output
-    (line,) = result.stderr.splitlines()
-    assert line.startswith(f"{Path('templates') / 'trial.md.j2'}:3: the template has a ")
-    assert "U+0000 NUL" in line and line.endswith("U+FFFD")
+    assert result.stderr.splitlines() == [
+        f"{Path('templates') / 'trial.md.j2'}:3: the template has a replacement character, "
+        "which stands for one that was lost (such as U+0000 NUL or bytes that are not "
+        "UTF-8): U+FFFD"
+    ]
     assert not (tmp_path / "output").exists()
 
 
@@ -89,3 +93,74 @@ def test_replacement_character_is_traced_to_its_fact(
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"{Path('facts') / 'case.yaml'}:6: fact 'lost' has a "), line
     assert line.endswith("U+FFFD")
+
+
+def build_template(tmp_path: Path, template: str) -> list[str]:
+    """`briefgen build` of templates/trial.md.j2 in ``tmp_path`` (the working directory):
+    its stderr lines when it fails, else the DOCX's paragraphs."""
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["build", "--audience", "trial", "--facts", str(REPO / "facts")]
+    )
+    if result.exit_code:
+        assert result.exit_code == 1 and not (tmp_path / "output").exists(), result.output
+        return result.stderr.splitlines()
+    return [p.text for p in docx.Document(str(tmp_path / "output" / "trial.docx")).paragraphs]
+
+
+TRIAL = f"{Path('templates') / 'trial.md.j2'}:3: the template has "
+
+
+@pytest.mark.parametrize(
+    ("char", "says"),
+    [
+        ("\u0378", "an unprintable character: U+0378 unnamed character"),
+        (
+            "\u05d0",
+            "right-to-left text (U+05D0 HEBREW LETTER ALEF), which briefgen cannot lay out "
+            "yet; keep such text out of one-page briefs",
+        ),
+        ("\u4e00", "a character no bundled font can draw: U+4E00 CJK UNIFIED IDEOGRAPH-4E00"),
+        (
+            "\U0001d5a0",
+            "a character briefgen cannot write into a PDF's text: "
+            "U+1D5A0 MATHEMATICAL SANS-SERIF CAPITAL A",
+        ),
+    ],
+    ids=["unassigned", "right-to-left", "no-glyph", "beyond-BMP"],
+)
+def test_glyph_check_says_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, char: str, says: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert build_template(tmp_path, f"# Odd\n\nAn odd {char} here.\n") == [TRIAL + says]
+
+
+def test_a_character_only_liberation_draws_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """U+02EA is in Liberation Sans and not in DejaVu Sans: the main font is enough."""
+    monkeypatch.chdir(tmp_path)
+    assert build_template(tmp_path, "# Tone\n\nA tone \u02ea mark.\n")[1] == "A tone \u02ea mark."
+
+
+def test_glyph_check_blames_the_source_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line separator in a source's title reaches the page only in the notes; the
+    error points at the title's line in sources.yaml."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    sources = tmp_path / "facts" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    title = "    title: NPR/Ipsos poll (2022)\n"
+    line = text[: text.index(title)].count("\n") + 1
+    escaped = '    title: "NPR/Ipsos\\u2028poll (2022)"\n'  # a YAML escape, not a raw U+2028
+    sources.write_text(text.replace(title, escaped), "utf-8")
+    result = CliRunner().invoke(cli, ["build", "--audience", "public", "--format", "pdf"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"{Path('facts') / 'sources.yaml'}:{line}: source 'npr-ipsos-poll-2022' has a line "
+        "separator, which prints differently in PDF and DOCX: U+2028 LINE SEPARATOR"
+    ]

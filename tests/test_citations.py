@@ -1,0 +1,61 @@
+"""Where the notes go: the template's notes block is filled in place, once; a brief
+that cites nothing has none; notes the template did not place come last."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+CITED = '{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}'
+NOTE = (
+    "1. Chad E. Kasmar, Conversation with Tucson Police Chief Chad E. Kasmar; as reported "
+    "in “Tackling Illicit Fentanyl at the Southern Border: Five Takeaways from Law "
+    "Enforcement on the Front Line”, December 21, 2023"
+)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    return tmp_path
+
+
+def paragraphs(workspace: Path, template: str) -> list[str]:
+    """Build the template as a DOCX; its paragraphs after the title."""
+    (workspace / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--audience", "trial", "--format", "docx", "--facts", str(REPO / "facts")],
+    )
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(workspace / "output" / "trial.docx"))
+    return [p.text for p in document.paragraphs][1:]
+
+
+def test_notes_stay_where_the_template_puts_them(workspace: Path) -> None:
+    template = f"# Notes\n\n{CITED}\n\n{{{{ notes() }}}}\n\nAfter the notes.\n"
+    shown = paragraphs(workspace, template)
+    assert shown[1:] == ["Sources", NOTE, "After the notes."]
+
+
+def test_notes_are_printed_once_however_often_placed(workspace: Path) -> None:
+    template = f"# Notes\n\n{{{{ notes() }}}}\n\n{CITED}\n\n{{{{ notes() }}}}\n\nEnd.\n"
+    shown = paragraphs(workspace, template)
+    assert shown[:2] == ["Sources", NOTE] and shown[3:] == ["End."], shown
+
+
+def test_notes_come_last_when_the_template_places_none(workspace: Path) -> None:
+    shown = paragraphs(workspace, f"# Notes\n\n{CITED}\n\nLast words.\n")
+    assert shown[1:] == ["Last words.", "Sources", NOTE]
+
+
+def test_no_notes_without_citations(workspace: Path) -> None:
+    shown = paragraphs(workspace, "# Notes\n\nNothing cited.\n\n{{ notes() }}\n")
+    assert shown == ["Nothing cited."]

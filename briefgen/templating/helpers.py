@@ -186,7 +186,9 @@ def one_in_filter(value: Any) -> str:
 
 
 def number_filter(value: Any) -> str:
-    """``{{ 26700 | number }}``: ``26,700``."""
+    """``{{ 26700 | number }}``: ``26,700``; an integer keeps every digit."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)  # float() would drop the digits past 2**53
     return format_number(float(value))
 
 

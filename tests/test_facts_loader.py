@@ -358,6 +358,8 @@ def test_format_value_of_a_fact_without_a_number_is_empty() -> None:
         (86, "more than 8 in 10"),
         (95, "about 95 in 100"),
         (98.9, "about 99 in 100"),
+        # 15 significant digits, not the binary noise of the float 1e308.
+        pytest.param(1e-306, "1 in 100" + ",000" * 102, id="1e-306"),
         (0, "0%"),
         (100, "100%"),
     ],

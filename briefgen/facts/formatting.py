@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,6 +63,12 @@ def one_in(percent: float) -> str:
         return f"{format_number(percent)}%"
     if percent < 50:
         n = 100 / percent
+        if n >= 2**53:
+            # A float this large carries binary noise in its last digits, and below about
+            # 5.6e-307 percent it overflows; a Decimal holds the count, to the 15
+            # significant digits format_number shows of any float.
+            with localcontext(prec=15):
+                return f"1 in {format_number(round(Decimal(100) / Decimal(percent)))}"
         if math.isclose(n, round(n), rel_tol=0.02):
             return f"1 in {format_number(round(n))}"
         if percent < 10:

@@ -38,7 +38,12 @@ from briefgen.style import DOCX_FONT, Style, TextStyle
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
 
-HERE = Location("t.md", 1)
+
+def here() -> Location:
+    """Where the test blocks claim to come from: built per call, not when pytest collects."""
+    return Location("t.md", 1)
+
+
 LOREM = (
     "Schools in the district report that water fountains were shut off after testing "
     "found lead above the action level, and that filters installed since have restored "
@@ -51,16 +56,16 @@ def _doc(*blocks: AnyBlock, metadata: Metadata | None = None) -> Document:
         name="t",
         blocks=blocks,
         metadata=metadata or Metadata(title="T"),
-        source=HERE,
+        source=here(),
     )
 
 
 def sample() -> Document:
     """One of every block, with citations, emphasis and a line break."""
     return _doc(
-        Heading(HERE, 1, (Span("Clean water for every school"),)),
+        Heading(here(), 1, (Span("Clean water for every school"),)),
         Paragraph(
-            HERE,
+            here(),
             (
                 Span("Nearly "),
                 Span("one in five", bold=True),
@@ -74,14 +79,14 @@ def sample() -> Document:
                 Span("Second line."),
             ),
         ),
-        Callout(HERE, "42%", (Span("of rural schools report lead"), Cite(("f3",), (3,)))),
-        Heading(HERE, 2, (Span("What we ask"),)),
-        BulletList(HERE, ((Span("Fund filters"),), (Span("Test twice a year"),))),
-        BulletList(HERE, ((Span("First"),), (Span("Second"),)), ordered=True),
-        BulletList(HERE, ((Span("Again first"),),), ordered=True),
-        Quote(HERE, (Span("Attendance went up."),), attribution="Principal, Lincoln Elementary"),
-        Quote(HERE, (Span("No one said this."),)),
-        Notes(HERE, "Sources", (Note(1, "EPA survey, 2023."), Note(2, "GAO-24-1."))),
+        Callout(here(), "42%", (Span("of rural schools report lead"), Cite(("f3",), (3,)))),
+        Heading(here(), 2, (Span("What we ask"),)),
+        BulletList(here(), ((Span("Fund filters"),), (Span("Test twice a year"),))),
+        BulletList(here(), ((Span("First"),), (Span("Second"),)), ordered=True),
+        BulletList(here(), ((Span("Again first"),),), ordered=True),
+        Quote(here(), (Span("Attendance went up."),), attribution="Principal, Lincoln Elementary"),
+        Quote(here(), (Span("No one said this."),)),
+        Notes(here(), "Sources", (Note(1, "EPA survey, 2023."), Note(2, "GAO-24-1."))),
         metadata=Metadata(
             title="Clean water",
             author="Jane Doe",
@@ -94,8 +99,8 @@ def sample() -> Document:
 
 def long_document(paragraphs: int = 40) -> Document:
     """About three letter pages of body text."""
-    body = tuple(Paragraph(HERE, (Span(f"{i}. " + LOREM * 2),)) for i in range(paragraphs))
-    return _doc(Heading(HERE, 1, (Span("Long"),)), *body)
+    body = tuple(Paragraph(here(), (Span(f"{i}. " + LOREM * 2),)) for i in range(paragraphs))
+    return _doc(Heading(here(), 1, (Span("Long"),)), *body)
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +172,7 @@ def test_citations_are_superscript_note_numbers_and_emphasis_is_kept() -> None:
 
 
 def test_a_citation_without_numbers_adds_no_run() -> None:
-    doc = _doc(Paragraph(HERE, (Span("Text"), Cite(("f1",)))))
+    doc = _doc(Paragraph(here(), (Span("Text"), Cite(("f1",)))))
     word = read(render_docx(doc, Style()))
     assert [r.text for r in word.paragraphs[0].runs] == ["Text"]
 
@@ -262,7 +267,9 @@ def test_block_endings_take_the_body_space_after() -> None:
 
 def test_the_first_paragraph_has_no_space_before() -> None:
     """As at the top of a PDF frame, where reportlab drops the space before."""
-    doc = _doc(Heading(HERE, 2, (Span("Starts with a heading"),)), Heading(HERE, 2, (Span("x"),)))
+    doc = _doc(
+        Heading(here(), 2, (Span("Starts with a heading"),)), Heading(here(), 2, (Span("x"),))
+    )
     first, second = read(render_docx(doc, Style())).paragraphs
     assert first.paragraph_format.space_before == 0
     assert second.paragraph_format.space_before is None  # from the style
@@ -428,7 +435,7 @@ def test_line_heights_are_exact(office_dir: Path) -> None:
     style = Style()
     per_paragraph = style.body.leading + style.body.space_after
     needed = 36 * per_paragraph + style.body.leading  # 706.75pt
-    paragraphs = _doc(*(Paragraph(HERE, (Span(f"Line {i}"),)) for i in range(37)))
+    paragraphs = _doc(*(Paragraph(here(), (Span(f"Line {i}"),)) for i in range(37)))
     fits = Style(margin=(style.page_height - needed - 0.05) / 2)
     tight = Style(margin=(style.page_height - needed + 0.05) / 2)
     assert _pages(paragraphs, fits, office_dir, "fits")[0] == 1

@@ -26,7 +26,6 @@ from briefgen.templating.search import SearchPath
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "templates.md"
-WHERE = Location("guide")
 
 
 def examples() -> dict[str, list[tuple[str, str]]]:
@@ -111,7 +110,9 @@ def test_filter_table_examples_hold() -> None:
         assert len(calls) == len(gives), row
         for call, expected in zip(calls, gives, strict=True):
             printed, _ = strip_markers(
-                renderer.env.from_string(call).render(), WHERE, renderer.env.marker_files
+                renderer.env.from_string(call).render(),
+                Location("guide"),
+                renderer.env.marker_files,
             )
             # Printed values are Markdown-escaped; read them back as text.
             assert re.sub(r"\\(.)", r"\1", printed) == expected, call

@@ -414,24 +414,32 @@ def test_a_link_inside_the_folder_is_fine(ws: Path) -> None:
 
 # ------------------------------------------------------- the canary property test
 
-# Names a template can use, and some it should not have.
-CONTEXT_NAMES = [
-    *sandbox.jinja_globals(),
-    *("fact", "facts", "cite", "callout", "pullquote", "notes", "settings", "audience"),
-    *("self", "loop", "m", "c", "v", "ns", "x", "varargs", "kwargs", "caller", "super"),
-]
-ATTRIBUTES = sorted(
-    {name for view in VIEWS.values() for name in view.attributes}
-    | sandbox.TEXT_METHODS
-    | sandbox.MAPPING_METHODS
-    | sandbox.LOOP_ATTRIBUTES
-    | set(sandbox.TEXT_METHOD_FILTERS)
-    | {"path", "parse_file", "resolve", "joinpath", "read_text", "read_bytes", "write_text"}
-    | {"unlink", "open", "parent", "store", "mro", "gi_frame", "f_globals", "model_fields"}
-    | {"model_validate_json", "environment", "globals", "append", "update", "pop", "fromkeys"}
-    | {"__class__", "__mro__", "__subclasses__", "__globals__", "__init__", "__self__"}
-    | {"__func__", "__dict__", "__reduce_ex__", "_TemplateReference__context", "b", "a"}
-)
+
+def context_names() -> list[str]:
+    """Names a template can use, and some it should not have."""
+    return [
+        *sandbox.jinja_globals(),
+        *("fact", "facts", "cite", "callout", "pullquote", "notes", "settings", "audience"),
+        *("self", "loop", "m", "c", "v", "ns", "x", "varargs", "kwargs", "caller", "super"),
+    ]
+
+
+def attributes() -> list[str]:
+    """Attributes the views, texts, mappings and loops offer, and some they must not."""
+    return sorted(
+        {name for view in VIEWS.values() for name in view.attributes}
+        | sandbox.TEXT_METHODS
+        | sandbox.MAPPING_METHODS
+        | sandbox.LOOP_ATTRIBUTES
+        | set(sandbox.TEXT_METHOD_FILTERS)
+        | {"path", "parse_file", "resolve", "joinpath", "read_text", "read_bytes", "write_text"}
+        | {"unlink", "open", "parent", "store", "mro", "gi_frame", "f_globals", "model_fields"}
+        | {"model_validate_json", "environment", "globals", "append", "update", "pop", "fromkeys"}
+        | {"__class__", "__mro__", "__subclasses__", "__globals__", "__init__", "__self__"}
+        | {"__func__", "__dict__", "__reduce_ex__", "_TemplateReference__context", "b", "a"}
+    )
+
+
 STRINGS = [
     "@CANARY@",  # the canary's absolute path, filled in when the template is written
     "/proc/self/environ",
@@ -474,8 +482,11 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts)
 
 
+# Deferred: the strategies ask briefgen for its names when a test draws from them,
+# never while pytest collects this module.
+attribute_names = st.deferred(lambda: st.sampled_from(attributes()))
 atoms = st.one_of(
-    st.sampled_from(CONTEXT_NAMES),
+    st.deferred(lambda: st.sampled_from(context_names())),
     st.sampled_from(STRINGS).map(json.dumps),
     st.sampled_from(SMALL_INTS),
     st.just("[1, 2, 3]"),
@@ -486,7 +497,7 @@ atoms = st.one_of(
 def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     args = st.lists(inner, max_size=2)
     return st.one_of(
-        st.tuples(inner, st.sampled_from(ATTRIBUTES)).map(lambda t: f"({t[0]}).{t[1]}"),
+        st.tuples(inner, attribute_names).map(lambda t: f"({t[0]}).{t[1]}"),
         st.tuples(inner, args).map(lambda t: f"({t[0]})({_join(t[1])})"),
         st.tuples(inner, st.sampled_from(FILTER_NAMES), args).map(
             lambda t: f"({t[0]})|{t[1]}({_join(t[2])})"
@@ -495,13 +506,9 @@ def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(inner, st.sampled_from(OPERATORS), inner).map(
             lambda t: f"({t[0]}) {t[1]} ({t[2]})"
         ),
-        st.tuples(inner, st.sampled_from(ATTRIBUTES)).map(lambda t: f"({t[0]})|attr({t[1]!r})"),
-        st.tuples(inner, st.sampled_from(ATTRIBUTES)).map(
-            lambda t: f'"{{0.{t[1]}}}".format({t[0]})'
-        ),
-        st.tuples(inner, st.sampled_from(ATTRIBUTES)).map(
-            lambda t: f"[{t[0]}]|map(attribute={t[1]!r})|list"
-        ),
+        st.tuples(inner, attribute_names).map(lambda t: f"({t[0]})|attr({t[1]!r})"),
+        st.tuples(inner, attribute_names).map(lambda t: f'"{{0.{t[1]}}}".format({t[0]})'),
+        st.tuples(inner, attribute_names).map(lambda t: f"[{t[0]}]|map(attribute={t[1]!r})|list"),
     )
 
 

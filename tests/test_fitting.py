@@ -16,8 +16,17 @@ from briefgen.cli import cli
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
-from briefgen.fitting import MAX_FILL, Measure, fit_to_page
-from briefgen.model import Document, Droppable, Metadata, Paragraph, Span, block_text
+from briefgen.fitting import MAX_FILL, Dropped, Measure, fit_to_page
+from briefgen.model import (
+    BulletList,
+    Cite,
+    Document,
+    Droppable,
+    Metadata,
+    Paragraph,
+    Span,
+    block_text,
+)
 from briefgen.style import Style
 
 REPO = Path(__file__).resolve().parents[1]
@@ -255,3 +264,41 @@ def test_dropping_a_group_never_makes_the_page_taller(tmp_path: Path, store: Fac
         document = document.without(group.group)
         heights.append(measure(number_citations(document, store), Style()))
     assert all(later < earlier for earlier, later in itertools.pairwise(heights)), heights
+
+
+def test_the_report_previews_each_dropped_group_without_note_numbers(store: FactStore) -> None:
+    """A dropped group is previewed by its words, its blocks joined and line breaks
+    flattened, note numbers left out (they belong to no page), cut at 50 characters."""
+    fifty = "Fifty characters exactly, counted by hand: 1234567"
+    assert len(fifty) == 50
+    where = Location("trial.md.j2", 1)
+    blocks = (
+        Paragraph(Location("trial.md.j2", 2), (Span("Always here."),)),
+        Paragraph(
+            Location("trial.md.j2", 3),
+            (Span("Most of it"), Cite((FACT,), (7,)), Span(" comes\nby road.")),
+            droppable=Droppable(0, 1),
+        ),
+        BulletList(
+            Location("trial.md.j2", 4),
+            ((Span("one"),), (Span("two"),)),
+            droppable=Droppable(0, 1),
+        ),
+        Paragraph(Location("trial.md.j2", 5), (Span(fifty),), droppable=Droppable(1, 1)),
+        Paragraph(Location("trial.md.j2", 6), (Span(fifty + "8"),), droppable=Droppable(2, 1)),
+    )
+    document = Document("trial", blocks, Metadata("Trial"), where)
+
+    def measure(document: Document, style: Style) -> float:
+        # Too tall while any optional block is left.
+        return style.frame_height * (2.0 if any(b.droppable for b in document.blocks) else 0.5)
+
+    fit = fit_to_page(document, Style(), store, measure)
+    assert (
+        fit.dropped
+        == (  # the lowest on the page first
+            Dropped("trial.md.j2:6", 1, fifty[:49] + "…"),
+            Dropped("trial.md.j2:5", 1, fifty),
+            Dropped("trial.md.j2:3", 1, "Most of it comes by road. one two"),
+        )
+    )

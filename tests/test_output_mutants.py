@@ -1,0 +1,216 @@
+"""The output module's edges, one test each, found unguarded by scripts/mutation: the
+messages of a folder that cannot be used, a lock file that cannot be opened, a file
+system without locks, an interrupt while waiting for the lock, a folder appearing while
+the files are written, and what the cleanup of stale temporaries leaves alone."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen import interrupts, output
+from briefgen.errors import OutputError
+
+STALE = ".briefgen-4242-0123456789abcdef.a.pdf.tmp"
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tmp_path`` as the working directory, so messages show paths relative to it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def message(error: pytest.ExceptionInfo[OutputError]) -> str:
+    """The one line the command line prints for the error."""
+    return str(error.value.format_message())
+
+
+def test_an_output_path_that_is_a_file_is_refused(here: Path) -> None:
+    (here / "out").write_text("a file", encoding="utf-8")
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "out", {"a.pdf": b"%PDF"})
+    assert message(error) == "out: the output path is a file, not a folder"
+
+
+def test_an_output_folder_that_cannot_be_made_is_refused(here: Path) -> None:
+    (here / "file").write_text("a file", encoding="utf-8")
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "file" / "out", {"a.pdf": b"%PDF"})
+    assert message(error) == "file/out: cannot create the output folder: Not a directory"
+
+
+def test_an_unwritable_output_folder_is_refused_and_removed(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.access, since the tests may run as root, who may write anywhere.
+    asked: list[int] = []
+
+    def access(path: object, mode: int) -> bool:
+        asked.append(mode)
+        return False
+
+    monkeypatch.setattr(os, "access", access)
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "new" / "out", {"a.pdf": b"%PDF"})
+    monkeypatch.undo()
+    assert message(error) == "new/out: the output folder is not writable"
+    assert asked == [os.W_OK | os.X_OK]
+    assert not (here / "new").exists()
+
+
+def test_a_folder_in_the_way_is_named_with_the_hint(here: Path) -> None:
+    (here / "out" / "a.pdf").mkdir(parents=True)
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "out", {"a.pdf": b"%PDF"})
+    assert message(error) == (
+        "out/a.pdf: a folder is in the way of this file; move it or choose another --out"
+    )
+
+
+def test_a_folder_appearing_while_the_files_are_written_stops_the_renames(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = output._write_fully
+
+    def write(fd: int, data: bytes) -> None:
+        real(fd, data)
+        (here / "out" / "b.pdf").mkdir(exist_ok=True)
+
+    monkeypatch.setattr(output, "_write_fully", write)
+    (here / "out").mkdir()
+    (here / "out" / "a.pdf").write_bytes(b"old")
+    with pytest.raises(OutputError, match="a folder is in the way of this file"):
+        output.write_all(here / "out", {"a.pdf": b"new", "b.pdf": b"new"})
+    assert sorted(os.listdir(here / "out")) == ["a.pdf", "b.pdf"]
+    assert (here / "out" / "a.pdf").read_bytes() == b"old"
+
+
+def test_a_failed_rename_names_its_file(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "out", {"a.pdf": b"new"})
+    monkeypatch.undo()
+    assert message(error) == "out/a.pdf: cannot write the file: Permission denied"
+    assert not (here / "out").exists()  # the folder it made, temporaries and all
+
+
+def test_a_lock_file_that_cannot_be_opened_is_named(here: Path) -> None:
+    (here / "out").mkdir()
+    (here / "out" / output.LOCK_NAME).symlink_to(here / "elsewhere")
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "out", {"a.pdf": b"%PDF"})
+    assert message(error) == (
+        "out/.briefgen.lock: cannot open the build lock: Too many levels of symbolic links"
+    )
+    assert not (here / "elsewhere").exists()
+    assert sorted(os.listdir(here / "out")) == [output.LOCK_NAME]
+
+
+def test_the_lock_file_is_readable_by_all_while_held(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with output.locked(tmp_path) as held:
+            assert held is True
+            mode = (tmp_path / output.LOCK_NAME).stat().st_mode & 0o777
+    finally:
+        os.umask(old)
+    assert mode == 0o644
+    assert not (tmp_path / output.LOCK_NAME).exists()
+
+
+@pytest.fixture
+def no_locks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A file system that cannot lock: flock fails with ENOLCK."""
+
+    def flock(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    yield
+    monkeypatch.undo()
+
+
+@pytest.mark.usefixtures("no_locks")
+def test_without_locks_a_build_goes_ahead_and_leaves_temporaries_alone(tmp_path: Path) -> None:
+    """Unlocked, a build cannot tell a stale temporary from another build's."""
+    (tmp_path / STALE).write_bytes(b"maybe another build's")
+    with output.locked(tmp_path, wait=0) as held:
+        assert held is False
+    assert output.write_all(tmp_path, {"a.pdf": b"new"}) == [tmp_path / "a.pdf"]
+    assert sorted(os.listdir(tmp_path)) == sorted([STALE, "a.pdf"])
+
+
+def test_the_cleanup_removes_only_files_named_like_ours(tmp_path: Path) -> None:
+    (tmp_path / STALE).write_bytes(b"stale")
+    kept = [
+        ".briefgen-4242-0123456789abcdef.a.pdf",  # not .tmp
+        ".briefgen-4242-0123456789abcde.a.pdf.tmp",  # token too short
+        ".briefgen-x-0123456789abcdef.a.pdf.tmp",  # no pid
+        "briefgen-4242-0123456789abcdef.a.pdf.tmp",  # not hidden
+    ]
+    for name in kept:
+        (tmp_path / name).write_bytes(b"someone's")
+    (tmp_path / ".briefgen-1-0123456789abcdef.b.pdf.tmp").symlink_to(tmp_path / kept[0])
+    (tmp_path / ".briefgen-2-0123456789abcdef.c.pdf.tmp").mkdir()
+    output.remove_stale_temporaries(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [*kept, ".briefgen-1-0123456789abcdef.b.pdf.tmp", ".briefgen-2-0123456789abcdef.c.pdf.tmp"]
+    )
+
+
+def test_an_interrupt_stops_the_wait_for_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with output.locked(tmp_path):
+        monkeypatch.setattr(interrupts, "_received", [signal.SIGINT])
+        with pytest.raises(KeyboardInterrupt), output.locked(tmp_path, wait=30):
+            pass
+    assert not (tmp_path / output.LOCK_NAME).exists()
+
+
+def blocked() -> set[int]:
+    return {int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])}
+
+
+def test_interrupts_are_held_in_the_main_thread_only() -> None:
+    assert threading.current_thread() is threading.main_thread()
+    before = blocked()
+    mask = output._hold_interrupts()
+    try:
+        assert {signal.SIGINT, signal.SIGTERM} <= blocked()
+    finally:
+        output._release(mask)
+    assert blocked() == before
+    found: list[object] = []
+    thread = threading.Thread(target=lambda: found.append(output._hold_interrupts()))
+    thread.start()
+    thread.join()
+    assert found == [None]
+
+
+def test_a_failed_build_keeps_a_folder_it_made_that_is_no_longer_empty(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else's file in the new folder: the folder stays, and the error shown is
+    the build's own, not the cleanup's."""
+
+    def write(fd: int, data: bytes) -> None:
+        (here / "new" / "theirs.txt").write_text("theirs", encoding="utf-8")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output, "_write_fully", write)
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "new", {"a.pdf": b"new"})
+    assert message(error) == "new/a.pdf: cannot write the file: No space left on device"
+    assert os.listdir(here / "new") == ["theirs.txt"]

@@ -42,6 +42,7 @@ from briefgen.model import (
     Quote,
     Span,
     cited_fact_ids,
+    plain_text,
 )
 
 CitationCheck = Callable[[str], str | None]
@@ -121,6 +122,8 @@ class _Walker:
         return self.tokens[start:]
 
     def add(self, block: AnyBlock) -> None:
+        if _blank(block):
+            return
         if self.check is not None:
             for fact_id in cited_fact_ids(block):
                 if (problem := self.check(fact_id)) is not None:
@@ -156,7 +159,7 @@ class _Walker:
             self.add(Paragraph(where, inlines=_inlines(self.until("paragraph_close"))))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             closing = kind.replace("_open", "_close")
-            items = _list_items(self.until(closing))
+            items = tuple(i for i in _list_items(self.until(closing)) if not _nothing_to_read(i))
             self.add(BulletList(where, items=items, ordered=kind.startswith("ordered")))
         elif kind == "blockquote_open":
             self.add(_quote(where, self.until("blockquote_close")))
@@ -187,6 +190,24 @@ class _Walker:
             return
         else:  # pragma: no cover - every CommonMark block type is handled above
             raise TemplateError(f"unsupported Markdown block '{kind}'", where)
+
+
+def _nothing_to_read(inlines: Inlines) -> bool:
+    # Checked before numbering, when a citation's label is still empty.
+    return not any(isinstance(run, Cite) for run in inlines) and not plain_text(inlines).strip()
+
+
+def _blank(block: AnyBlock) -> bool:
+    """Whether a block has nothing to read: a line of only a form feed, a no-break space
+    or an empty image would be an empty paragraph in the DOCX, nothing in the PDF, and
+    space the fitter never measured. Such blocks are left out of both."""
+    if isinstance(block, Heading | Paragraph):
+        return _nothing_to_read(block.inlines)
+    if isinstance(block, Quote):
+        return _nothing_to_read(block.inlines) and not block.attribution.strip()
+    if isinstance(block, BulletList):
+        return not block.items
+    return False
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

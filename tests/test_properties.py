@@ -242,6 +242,16 @@ def test_control_characters_in_a_template_are_refused(workspace: Path, char: str
     assert f"U+{ord(char):04X}" in outcome.message, outcome.message
 
 
+@pytest.mark.parametrize("line", ["\x0c", "\xa0"], ids=["U+000C", "U+00A0"])
+def test_a_line_of_only_white_space_prints_nowhere(workspace: Path, line: str) -> None:
+    # Once an empty paragraph in the DOCX, nothing in the PDF, unmeasured by the fitter.
+    template = f'# Trial\n\nBefore.\n\n{line}\n\nAfter. {{{{ cite("{FACT_ID}") }}}}\n'
+    built = must_build(attempt(workspace, a_fact(), template), "a blank line")
+    assert built.paragraphs[:3] == ["Trial", "Before.", "After.1"], built.paragraphs
+    assert "" not in built.paragraphs, built.paragraphs
+    assert in_pdf("Trial Before. After.1", built.pdf), built.pdf
+
+
 # --- (b) any number as a statistic's value -------------------------------------------
 
 NUMBER_TEMPLATE = """\

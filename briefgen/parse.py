@@ -18,6 +18,7 @@ first bare fence of their own marker.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -193,8 +194,12 @@ class _Walker:
 
 
 def _nothing_to_read(inlines: Inlines) -> bool:
-    # Checked before numbering, when a citation's label is still empty.
-    return not any(isinstance(run, Cite) for run in inlines) and not plain_text(inlines).strip()
+    # Only spaces, tabs and line breaks: a control character (which str.isspace() takes
+    # U+001C..U+001F for) stays, for the glyph check to refuse. Checked before
+    # numbering, when a citation's label is still empty.
+    if any(isinstance(run, Cite) for run in inlines):
+        return False
+    return all(c in "\t\n" or unicodedata.category(c) == "Zs" for c in plain_text(inlines))
 
 
 def _blank(block: AnyBlock) -> bool:

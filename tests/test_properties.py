@@ -479,6 +479,20 @@ def test_any_as_of_is_shown_or_refused(workspace: Path, as_of: Any) -> None:
 JS_TRIM = WHITE_SPACE.replace("\x85", "") + "\ufeff"
 
 
+def as_markdown_keeps(text: str) -> str:
+    """``text`` as Markdown keeps it: each paragraph (the lines between lines of only
+    spaces and tabs) trimmed at its two ends as JavaScript's trim() does (White_Space
+    but U+0085, and U+FEFF). A line's ends inside a paragraph are kept: a form feed
+    there stays in the text."""
+    paragraphs: list[list[str]] = [[]]
+    for line in re.split(r"\r\n|\r|\n", text):  # Jinja and Markdown read \r as a newline
+        if line.strip(" \t"):
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("\n".join(lines).strip(JS_TRIM) for lines in paragraphs if lines)
+
+
 def as_template_text(text: str) -> str:
     """``text`` written so Jinja and Markdown give it no meaning: every ASCII
     punctuation character backslash-escaped (CommonMark), so no two delimiter
@@ -495,13 +509,13 @@ def as_template_text(text: str) -> str:
 @example(text="1. not a list\n- nor this\n> nor a quote\n\n    nor code")
 @example(text="line one  \nline two\\\nline three")
 @example(text="\x00")
+@example(text="0\x0c\n0")  # a form feed at a line's end, inside a paragraph: refused
+@example(text="\x1f")  # a control alone is refused, not left out as white space
 def test_any_template_text_is_kept_or_refused(workspace: Path, text: str) -> None:
     template = f"# Trial\n\n{as_template_text(text)}\n\n{{{{ fact('case-fact').text }}}}\n"
     outcome = attempt(workspace, a_fact(), template)
-    # Markdown trims each line's ends as JavaScript's trim() does (White_Space but
-    # U+0085, and U+FEFF): a form feed there prints as nothing, as a space would.
-    lines = "\n".join(line.strip(JS_TRIM) for line in text.split("\n"))
-    culprit = first_unprintable(lines, in_template=True)
+    # A form feed at a paragraph's end prints as nothing, as a space would.
+    culprit = first_unprintable(as_markdown_keeps(text), in_template=True)
     if culprit:
         assert isinstance(outcome, Refused), f"printed {culprit}: {outcome}"
         assert names_a_culprit(outcome.message, text, in_template=True), outcome.message

@@ -8,7 +8,10 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
+import secrets
 import signal
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,3 +217,130 @@ def test_a_failed_build_keeps_a_folder_it_made_that_is_no_longer_empty(
         output.write_all(here / "new", {"a.pdf": b"new"})
     assert message(error) == "new/a.pdf: cannot write the file: No space left on device"
     assert os.listdir(here / "new") == ["theirs.txt"]
+
+
+def test_a_folder_that_cannot_be_synced_still_gets_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some file systems refuse to sync a folder (EINVAL); the renames are done then,
+    and the build has succeeded."""
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert output.write_all(tmp_path, {"a.pdf": b"new"}) == [tmp_path / "a.pdf"]
+    monkeypatch.undo()
+    assert (tmp_path / "a.pdf").read_bytes() == b"new"
+
+
+def test_temporaries_are_named_for_this_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``.briefgen-PID-TOKEN.NAME.tmp``: what the cleanup of a later build recognizes."""
+    seen: list[str] = []
+    real = output._write_fully
+
+    def write(fd: int, data: bytes) -> None:
+        seen.extend(n for n in os.listdir(tmp_path) if n.endswith(".tmp"))
+        real(fd, data)
+
+    monkeypatch.setattr(output, "_write_fully", write)
+    output.write_all(tmp_path, {"a.pdf": b"new"})
+    assert len(seen) == 1
+    assert re.fullmatch(rf"\.briefgen-{os.getpid()}-[0-9a-f]{{16}}\.a\.pdf\.tmp", seen[0])
+
+
+def test_a_link_at_a_temporary_name_is_never_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "0123456789abcdef"
+    monkeypatch.setattr(secrets, "token_hex", lambda size: token)
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"not ours")
+    (tmp_path / "out").mkdir()
+    name = output.temporary_name("a.pdf", f"{os.getpid()}-{token}")
+    (tmp_path / "out" / name).symlink_to(outside)
+    with pytest.raises(OutputError, match="cannot write the file: File exists"):
+        output.replace_all({tmp_path / "out" / "a.pdf": b"new"})
+    assert outside.read_bytes() == b"not ours"
+
+
+def test_the_cleanup_ignores_a_temporary_already_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process may remove a stale temporary between listing and unlinking."""
+    (tmp_path / STALE).write_bytes(b"stale")
+
+    def unlink(path: object) -> None:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    output.remove_stale_temporaries(tmp_path)
+
+
+def test_interrupts_are_held_while_temporaries_are_created_and_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between creating a temporary and recording it for removal, a signal would leave
+    it behind; during the renames, it would leave half the files replaced."""
+    found: list[set[int]] = []
+    real_create, real_replace = output._create, os.replace
+
+    def create(path: Path) -> int:
+        found.append(blocked())
+        return real_create(path)
+
+    def replace(source: Path, target: Path) -> None:
+        found.append(blocked())
+        real_replace(source, target)
+
+    monkeypatch.setattr(output, "_create", create)
+    monkeypatch.setattr(os, "replace", replace)
+    before = blocked()
+    output.write_all(tmp_path, {"a.pdf": b"new", "b.pdf": b"new"})
+    monkeypatch.undo()
+    assert len(found) == 4
+    assert all({signal.SIGINT, signal.SIGTERM} <= held for held in found)
+    assert blocked() == before
+
+
+def test_a_rename_failing_after_another_names_its_file(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cleanup then finds the first temporary already renamed, and says nothing of it."""
+    real = os.replace
+
+    def replace(source: Path, target: Path) -> None:
+        if Path(target).name == "b.pdf":
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    (here / "out").mkdir()
+    with pytest.raises(OutputError) as error:
+        output.write_all(here / "out", {"a.pdf": b"new", "b.pdf": b"new"})
+    monkeypatch.undo()
+    assert message(error) == "out/b.pdf: cannot write the file: Permission denied"
+    assert not [n for n in os.listdir(here / "out") if n.endswith(".tmp")]
+
+
+def test_a_locked_build_clears_stale_temporaries(tmp_path: Path) -> None:
+    (tmp_path / STALE).write_bytes(b"a killed build's")
+    output.write_all(tmp_path, {"a.pdf": b"new"})
+    assert os.listdir(tmp_path) == ["a.pdf"]
+
+
+def test_a_link_to_the_locked_file_is_not_the_lock(tmp_path: Path) -> None:
+    """Only the entry itself counts: a link put where the lock file was is not it."""
+    (tmp_path / "held").write_bytes(b"")
+    (tmp_path / output.LOCK_NAME).symlink_to(tmp_path / "held")
+    fd = os.open(tmp_path / "held", os.O_RDONLY)
+    try:
+        assert output._is_current(fd, tmp_path / "held")
+        assert not output._is_current(fd, tmp_path / output.LOCK_NAME)
+    finally:
+        os.close(fd)

@@ -302,3 +302,41 @@ def test_the_report_previews_each_dropped_group_without_note_numbers(store: Fact
             Dropped("trial.md.j2:3", 1, "Most of it comes by road. one two"),
         )
     )
+
+
+def test_the_early_refusal_names_the_brief_and_stops_only_past_three_frames(
+    store: FactStore,
+) -> None:
+    frame = Style().frame_height
+
+    def least(document: Document, style: Style) -> float:
+        return sum(float(block_text(b)) for b in document.blocks)
+
+    hopeless = _model_document([frame * 2, frame * 1.5], [None, None])
+    with pytest.raises(LayoutError) as error:
+        fit_to_page(hopeless, Style(), store, _fake_measure([]), least)
+    assert error.value.format_message() == (
+        "trial.md.j2:1: brief 'trial' does not fit one page: its text alone would fill "
+        "more than 4 pages at 9 pt with every optional block dropped; shorten it"
+    )
+    # Exactly three frames by the bound: laid out, and refused by the real measure.
+    calls: list[int] = []
+    edge = _model_document([frame * 2, frame], [None, None])
+    with pytest.raises(LayoutError, match="it needs"):
+        fit_to_page(edge, Style(), store, _fake_measure(calls), least)
+    assert calls
+
+
+def test_an_overflowing_version_is_measured_only_as_far_as_the_page_reaches(
+    store: FactStore,
+) -> None:
+    """32 blocks first, then twice as many, until those measured overflow the page."""
+    calls: list[int] = []
+    fit_to_page(_model_document([14.0] * 300, [1] * 300), Style(), store, _fake_measure(calls))
+    assert calls[:2] == [32, 64]  # 32 blocks fill 448 pt of 670; 64 overflow
+    # Blocks measured that exactly fill the page do not overflow it: the rest counts.
+    limit = Style().frame_height * MAX_FILL
+    heights = [limit] + [0.0] * 31 + [14.0] * 8
+    document = _model_document(heights, [None] * 32 + [1] * 8)
+    fit = fit_to_page(document, Style(), store, _fake_measure([]))
+    assert len(fit.dropped) == 8

@@ -340,3 +340,16 @@ def test_an_overflowing_version_is_measured_only_as_far_as_the_page_reaches(
     document = _model_document(heights, [None] * 32 + [1] * 8)
     fit = fit_to_page(document, Style(), store, _fake_measure([]))
     assert len(fit.dropped) == 8
+
+
+def test_a_version_that_exactly_fills_the_page_fits(store: FactStore) -> None:
+    limit = Style().frame_height * MAX_FILL
+    # As it is: nothing dropped, type unchanged.
+    fit = fit_to_page(_model_document([limit, 0.0], [None, 1]), Style(), store, _fake_measure([]))
+    assert fit.dropped == ()
+    assert fit.style == Style()
+    assert fit.fill == pytest.approx(MAX_FILL)
+    # Once one group is gone (the 14 pt one, priority 1): the other one stays.
+    document = _model_document([limit, 0.0, 14.0], [None, 2, 1])
+    fit = fit_to_page(document, Style(), store, _fake_measure([]))
+    assert [d.where for d in fit.dropped] == ["trial.md.j2:4"]

@@ -182,19 +182,31 @@ def test_an_interrupt_stops_the_wait_for_the_lock(
     assert not (tmp_path / output.LOCK_NAME).exists()
 
 
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
 def blocked() -> set[int]:
     return {int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])}
 
 
+@pytest.fixture
+def unblocked() -> Iterator[None]:
+    """Ctrl-C and SIGTERM not blocked when the test starts (a test before it may have
+    left them blocked; the mask is the process's), and the mask restored after it."""
+    before = signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
+    yield
+    signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@pytest.mark.usefixtures("unblocked")
 def test_interrupts_are_held_in_the_main_thread_only() -> None:
     assert threading.current_thread() is threading.main_thread()
-    before = blocked()
     mask = output._hold_interrupts()
     try:
-        assert {signal.SIGINT, signal.SIGTERM} <= blocked()
+        assert blocked() >= INTERRUPTS
     finally:
         output._release(mask)
-    assert blocked() == before
+    assert not blocked() & INTERRUPTS
     found: list[object] = []
     thread = threading.Thread(target=lambda: found.append(output._hold_interrupts()))
     thread.start()
@@ -282,6 +294,7 @@ def test_the_cleanup_ignores_a_temporary_already_gone(
     output.remove_stale_temporaries(tmp_path)
 
 
+@pytest.mark.usefixtures("unblocked")
 def test_interrupts_are_held_while_temporaries_are_created_and_renamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -300,12 +313,11 @@ def test_interrupts_are_held_while_temporaries_are_created_and_renamed(
 
     monkeypatch.setattr(output, "_create", create)
     monkeypatch.setattr(os, "replace", replace)
-    before = blocked()
     output.write_all(tmp_path, {"a.pdf": b"new", "b.pdf": b"new"})
     monkeypatch.undo()
     assert len(found) == 4
-    assert all({signal.SIGINT, signal.SIGTERM} <= held for held in found)
-    assert blocked() == before
+    assert all(held >= INTERRUPTS for held in found)
+    assert not blocked() & INTERRUPTS  # and released after each
 
 
 def test_a_rename_failing_after_another_names_its_file(

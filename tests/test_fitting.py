@@ -353,3 +353,17 @@ def test_a_version_that_exactly_fills_the_page_fits(store: FactStore) -> None:
     document = _model_document([limit, 0.0, 14.0], [None, 2, 1])
     fit = fit_to_page(document, Style(), store, _fake_measure([]))
     assert [d.where for d in fit.dropped] == ["trial.md.j2:4"]
+
+
+def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactStore) -> None:
+    frame = Style().frame_height
+    calls: list[int] = []
+    document = _model_document([frame * 1.2], [None])
+    with pytest.raises(LayoutError) as error:
+        fit_to_page(document, Style(), store, _fake_measure(calls))
+    used = frame * 1.2 * 9.0 / Style().body_size  # the fake measure scales with the type
+    assert error.value.format_message() == (
+        f"trial.md.j2:1: brief 'trial' does not fit one page: it needs {used / frame:.0%} "
+        f"of the page ({(used - frame * MAX_FILL) / 72:.1f} in too much) at 9 pt with every "
+        "optional block dropped; shorten it or mark more blocks '::: optional'"
+    )

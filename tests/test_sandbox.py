@@ -165,7 +165,9 @@ class Reach:
     @staticmethod
     def _names(obj: Any) -> set[str]:
         if isinstance(obj, Namespace):
-            return set(obj._Namespace__attrs)  # type: ignore[attr-defined]
+            # namespace({1: ...}) may hold keys that are not names; a template reaches
+            # those only by subscript (ns[1]), never as attributes.
+            return {k for k in obj._Namespace__attrs if isinstance(k, str)}  # type: ignore[attr-defined]
         names = set(dir(obj))
         if isinstance(obj, TemplateReference):
             names |= {"b", "title"}

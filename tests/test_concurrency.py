@@ -27,6 +27,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from casefacts import write_case_facts
+
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = 20
 # Pairs started together: few, so that the two builds of a pair, doing the same work
@@ -35,15 +37,6 @@ BATCH = 2
 # The one line a build may refuse with: the other build held the folder too long.
 REFUSAL = re.compile(r"\S+: another briefgen build is writing into this folder .*")
 
-SOURCES = "sources:\n  - id: city-report\n    type: report\n    title: City report\n"
-FACTS = """\
-facts:
-  - id: case-fact
-    kind: finding
-    text: Most fentanyl comes in through legal ports of entry.
-    as_of: 2023
-    source: city-report
-"""
 TEMPLATE = '# Version {version}\n\nBrief of build {version}. {{{{ cite("case-fact") }}}}\n'
 
 DRIVER = r"""
@@ -96,9 +89,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 
 def test_concurrent_builds_leave_one_complete_set(tmp_path: Path) -> None:
-    (tmp_path / "facts").mkdir()
-    (tmp_path / "facts" / "sources.yaml").write_text(SOURCES, encoding="utf-8")
-    (tmp_path / "facts" / "case.yaml").write_text(FACTS, encoding="utf-8")
+    write_case_facts(tmp_path / "facts")
     for version in "AB":
         (tmp_path / f"t{version}").mkdir()
         text = TEMPLATE.format(version=version)

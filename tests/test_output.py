@@ -11,21 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from casefacts import write_case_facts
 from click.testing import CliRunner
 
 from briefgen import output
 from briefgen.cli import cli
 from briefgen.errors import OutputError
 
-SOURCES = "sources:\n  - id: city-report\n    type: report\n    title: City report\n"
-FACTS = """\
-facts:
-  - id: case-fact
-    kind: finding
-    text: Most fentanyl comes in through legal ports of entry.
-    as_of: 2023
-    source: city-report
-"""
 TEMPLATE = '# A brief\n\nOne paragraph. {{ cite("case-fact") }}\n'
 ARGS = ["build", "--audience", "trial", "--facts", "facts", "--templates", "templates"]
 OLD = {"trial.pdf": b"the old PDF", "trial.docx": b"the old DOCX"}
@@ -34,9 +26,7 @@ OLD = {"trial.pdf": b"the old PDF", "trial.docx": b"the old DOCX"}
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A workspace (the working directory) whose out/ holds an earlier build."""
-    (tmp_path / "facts").mkdir()
-    (tmp_path / "facts" / "sources.yaml").write_text(SOURCES, encoding="utf-8")
-    (tmp_path / "facts" / "case.yaml").write_text(FACTS, encoding="utf-8")
+    write_case_facts(tmp_path / "facts")
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "trial.md.j2").write_text(TEMPLATE, encoding="utf-8")
     (tmp_path / "out").mkdir()

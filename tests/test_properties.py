@@ -159,6 +159,21 @@ def in_pdf(expected: str, pdf: str, times: int = 1) -> bool:
     return len(re.findall(pattern, pdf.translate(table))) >= times
 
 
+def built_unless_rightly_refused(
+    outcome: Built | Refused, text: str, culprit: str | None, *, in_template: bool, why: str
+) -> Built | None:
+    """The build's files, or None when the refusal was right: ``text`` holds the
+    oracle's ``culprit`` and the message names it, or the text is too wide to fit."""
+    if culprit:
+        assert isinstance(outcome, Refused), f"printed {culprit}: {outcome}"
+        assert names_a_culprit(outcome.message, text, in_template=in_template), outcome.message
+        return None
+    if isinstance(outcome, Refused) and "does not fit one page" in outcome.message:
+        assert em_width(text) > MAY_NOT_FIT, outcome.message
+        return None
+    return must_build(outcome, why)
+
+
 def names_a_culprit(message: str, text: str, *, in_template: bool) -> bool:
     """Whether the refusal names a character of ``text`` the oracle calls unprintable."""
     for code in re.findall(r"U\+([0-9A-F]{4,6})", message):
@@ -197,14 +212,9 @@ def check_fact_text(ws: Path, text: str) -> None:
         return
     # Leading and trailing whitespace (U+0085 among it) is trimmed, as in any fact field.
     culprit = first_unprintable(stripped, in_template=False)
-    if culprit:
-        assert isinstance(outcome, Refused), f"printed {culprit}: {outcome}"
-        assert names_a_culprit(outcome.message, text, in_template=False), outcome.message
+    built = built_unless_rightly_refused(outcome, text, culprit, in_template=False, why="fact text")
+    if built is None:
         return
-    if isinstance(outcome, Refused) and "does not fit one page" in outcome.message:
-        assert em_width(text) > MAY_NOT_FIT, outcome.message
-        return
-    built = must_build(outcome, "fact text")
     shown = squeeze(text)
     # The paragraph (with its note number) and the list item, exactly.
     assert [squeeze(p) for p in built.paragraphs[1:3]] == [shown + "1", shown], built
@@ -537,14 +547,11 @@ def test_any_template_text_is_kept_or_refused(workspace: Path, text: str) -> Non
     outcome = attempt(workspace, a_fact(), template)
     # A form feed at a paragraph's end prints as nothing, as a space would.
     culprit = first_unprintable(as_markdown_keeps(text), in_template=True)
-    if culprit:
-        assert isinstance(outcome, Refused), f"printed {culprit}: {outcome}"
-        assert names_a_culprit(outcome.message, text, in_template=True), outcome.message
+    built = built_unless_rightly_refused(
+        outcome, text, culprit, in_template=True, why="template text"
+    )
+    if built is None:
         return
-    if isinstance(outcome, Refused) and "does not fit one page" in outcome.message:
-        assert em_width(text) > MAY_NOT_FIT, outcome.message
-        return
-    built = must_build(outcome, "template text")
     body = built.paragraphs[1 : built.paragraphs.index("Overdoses rose.")]
     assert squeeze(" ".join(body)) == squeeze(text), (text, body)
     if squeeze(text):

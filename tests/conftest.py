@@ -13,8 +13,9 @@ from office import libreoffice  # noqa: F401  (the fixture, for every test modul
 
 REPO = Path(__file__).resolve().parents[1]
 
-# CI runs at least 500 property examples; `HYPOTHESIS_PROFILE=slow` runs more locally.
-settings.register_profile("ci", max_examples=500, deadline=None)
+# CI runs 200 property examples per test (twice the local default);
+# `HYPOTHESIS_PROFILE=slow` runs more locally.
+settings.register_profile("ci", max_examples=200, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("slow", max_examples=3000, deadline=None)
 # scripts/mutation: few examples, the same ones every run, so a mutant's verdict is

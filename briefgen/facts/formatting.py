@@ -76,7 +76,7 @@ def one_in(percent: float) -> str:
     tenths = percent / 10
     if math.isclose(tenths, round(tenths), abs_tol=0.05) and 0 < round(tenths) < 10:
         return f"{round(tenths)} in 10"
-    if percent >= 99:
+    if percent > 99:
         return "more than 99 in 100"
     if percent > 90:
         return f"about {round(percent)} in 100"

@@ -1,0 +1,74 @@
+"""Edges of the facts modules that mutation testing found unguarded (docs/testing.md).
+
+Each test pins one behaviour a small change to ``briefgen/facts/`` broke without any
+other test noticing: a boundary one step off, a unit written in capitals, a message's
+wording or location.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.facts.formatting import format_number, format_value, one_in
+from briefgen.facts.schema import Fact
+
+# --- formatting --------------------------------------------------------------------
+
+
+def _statistic(value: float, unit: str | None, value_max: float | None = None) -> Fact:
+    return Fact.model_validate(
+        {
+            "id": "x",
+            "kind": "statistic" if unit else "finding",
+            "text": "t",
+            "value": value,
+            "value_max": value_max,
+            "unit": unit,
+            "as_of": "2022",
+            "source": "s",
+        }
+    )
+
+
+def test_a_whole_float_prints_every_digit_only_below_2_to_the_53() -> None:
+    # Below 2**53 a whole float is an exact integer; from there on it shows 15
+    # significant digits, like any other float.
+    assert format_number(2.0**53 - 1) == "9,007,199,254,740,991"
+    assert format_number(2.0**53) == "9,007,199,254,740,990"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "value_max", "text"),
+    [
+        (5, "USD per pill", None, "$5 per pill"),
+        (5, "usd per pill", None, "$5 per pill"),
+        (3, "Times", None, "3 times"),
+        (3, "TIMES", None, "3 times"),
+        (1, None, 2, "1\u20132"),
+    ],
+)
+def test_units_are_recognised_in_any_case_and_a_bare_range_has_no_trailing_space(
+    value: float, unit: str | None, value_max: float | None, text: str
+) -> None:
+    assert format_value(_statistic(value, unit, value_max)) == text
+
+
+@pytest.mark.parametrize(
+    ("percent", "words"),
+    [
+        # The count is exact below 2**53 and 15 significant digits from there on.
+        (100 / 2**53, "1 in 9,007,199,254,740,990"),
+        (100 / 1234567890123456, "1 in 1,234,567,890,123,456"),
+        (100 / 12345678901234567, "1 in 12,345,678,901,234,600"),
+        # Between 10% and 11% "about 1 in 9" would overstate the share.
+        (10.5, "more than 1 in 10"),
+        (10.3, "1 in 10"),
+        (40.3, "4 in 10"),
+        (90.8, "about 91 in 100"),
+        # Exactly 99 in 100 is not "more than 99 in 100".
+        (99, "about 99 in 100"),
+        (99.2, "more than 99 in 100"),
+    ],
+)
+def test_one_in_at_its_edges(percent: float, words: str) -> None:
+    assert one_in(percent) == words

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from briefgen.citations import number_citations
 from briefgen.errors import LayoutError
 from briefgen.facts.store import FactStore
-from briefgen.model import AnyBlock, Document, Droppable, block_text
+from briefgen.model import AnyBlock, Document, Droppable, block_text, walk
 from briefgen.style import BODY_FLOOR, INCH, SIZE_STEP, Style
 
 Measure = Callable[[Document, Style], float]
@@ -104,10 +104,7 @@ def fit_to_page(
         """The document without the first ``drop`` groups, and its (capped) height."""
         if drop not in versions:
             gone = {g.group for g in groups[:drop]}
-            kept = tuple(
-                b for b in document.blocks if not (b.droppable and b.droppable.group in gone)
-            )
-            current = number_citations(replace(document, blocks=kept), store)
+            current = number_citations(document.without_groups(gone), store)
             versions[drop] = (current, _height(current, style, measure, limit))
         return versions[drop]
 
@@ -124,7 +121,7 @@ def fit_to_page(
                 low = middle
     current, used = version(high)
     members: dict[int, list[AnyBlock]] = {}
-    for block in document.blocks:
+    for block in walk(document.blocks):
         if block.droppable:
             members.setdefault(block.droppable.group, []).append(block)
     dropped = [
@@ -154,11 +151,7 @@ def _refuse_hopeless(
 ) -> None:
     """Raise :class:`LayoutError` if even the shortest version, at the body floor, is
     by the lower bound ``least`` many frames too tall."""
-    gone = {g.group for g in groups}
-    shortest = replace(
-        document,
-        blocks=tuple(b for b in document.blocks if not (b.droppable and b.droppable.group in gone)),
-    )
+    shortest = document.without_groups({g.group for g in groups})
     floor = style.with_body_size(BODY_FLOOR)
     frames = least(shortest, floor) / floor.frame_height
     if frames > HOPELESS_FRAMES:

@@ -1,9 +1,21 @@
 """The format-neutral document model between templates and renderers.
 
-A brief is a :class:`Document`: a flat tuple of small frozen blocks. Each block
-remembers the template file and line it came from, so layout errors point at
-the template. The PDF and DOCX renderers both consume this model and nothing
-else; neither output is made from the other.
+A brief is a :class:`Document`: a tuple of small frozen blocks, and the page's
+furniture around them. Each block remembers the template file and line it came
+from, so layout errors point at the template. The PDF and DOCX renderers both
+consume this model and nothing else; neither output is made from the other.
+
+The page has regions, top to bottom, each drawn by both renderers with the same
+geometry (``style.py``):
+
+- the **masthead** (:class:`Masthead`): a band with the logo, the organization,
+  the audience and the date;
+- the **body**: the blocks in order. Full width, except that an :class:`Columns`
+  block sets its ``main`` blocks in the main column with its ``aside`` blocks in a
+  sidebar beside them;
+- the **footer** (:class:`Footer`), pinned to the bottom of the page: the source
+  notes (the document's :class:`Notes` block, wherever it stands among the blocks),
+  then contact, web address, QR code and the "Updated" date.
 """
 
 from __future__ import annotations
@@ -23,6 +35,7 @@ class Span:
     text: str
     bold: bool = False
     italic: bool = False
+    href: str = ""  # a link's address (http, https or mailto); empty when not a link
 
 
 @dataclass(frozen=True)
@@ -129,7 +142,111 @@ class Notes(Block):
     entries: tuple[Note, ...] = ()
 
 
-AnyBlock = Heading | Paragraph | BulletList | Callout | Quote | Notes
+@dataclass(frozen=True)
+class Picture:
+    """An image's bytes (PNG or JPEG) and what it shows; ``alt`` empty marks a
+    decorative picture (a logo beside the organization's name)."""
+
+    data: bytes = field(repr=False)
+    format: str  # "png" or "jpeg"
+    width_px: int
+    height_px: int
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Image(Block):
+    """A picture in the flow, as wide as ``width`` points at most (its column's width
+    when larger)."""
+
+    picture: Picture
+    width: float
+
+
+@dataclass(frozen=True)
+class CardRow(Block):
+    """Two or three key numbers side by side, each in a tinted card."""
+
+    cards: tuple[Callout, ...]
+
+
+@dataclass(frozen=True)
+class Box(Block):
+    """A tinted box holding a few blocks: the ask, the bottom line up front."""
+
+    blocks: tuple[AnyBlock, ...]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart (or the share a pictogram fills): a fact's value."""
+
+    label: str
+    value: float
+    figure: str  # the value as the page prints it ("5,544", "over 70,000", "86%")
+    fact_id: str
+
+
+@dataclass(frozen=True)
+class Chart(Block):
+    """A chart drawn from facts: ``bar`` compares facts with the same unit; a
+    ``pictogram`` fills ``bars[0].value`` of 100 figures. ``alt`` says the same in
+    words (values, units, periods); ``caption`` cites the facts."""
+
+    kind: str  # "bar" or "pictogram"
+    title: str
+    bars: tuple[Bar, ...]
+    unit: str
+    alt: str
+    caption: Inlines
+
+
+@dataclass(frozen=True)
+class Columns(Block):
+    """A main column with a sidebar beside it (``::: aside``)."""
+
+    main: tuple[AnyBlock, ...]
+    aside: tuple[AnyBlock, ...]
+
+
+AnyBlock = (
+    Heading
+    | Paragraph
+    | BulletList
+    | Callout
+    | Quote
+    | Notes
+    | Image
+    | CardRow
+    | Box
+    | Chart
+    | Columns
+)
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """The band at the top of the page."""
+
+    organization: str
+    audience: str
+    date: str  # as printed: "November 2026"
+    logo: Picture | None = None
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What the bottom of the page holds besides the notes: contact lines, the web
+    address, the address the QR code encodes (none when empty), the date line."""
+
+    contact: tuple[str, ...] = ()
+    website: str = ""
+    qr_url: str = ""
+    updated: str = ""  # "Updated November 2026"
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.contact or self.website or self.qr_url or self.updated)
 
 
 # Word refuses a document property (title, author, subject, ...) longer than this.
@@ -146,6 +263,7 @@ class Metadata:
     subject: str = ""
     keywords: tuple[str, ...] = ()
     language: str = "en-US"
+    date: str = ""  # ISO date (YYYY-MM-DD) the brief is dated; the files' dates too
 
 
 @dataclass(frozen=True)
@@ -156,20 +274,65 @@ class Document:
     blocks: tuple[AnyBlock, ...]
     metadata: Metadata
     source: Location
+    masthead: Masthead | None = None
+    footer: Footer = Footer()
 
     def without(self, group: int) -> Document:
         """The same document with one droppable group removed."""
-        kept = tuple(b for b in self.blocks if not (b.droppable and b.droppable.group == group))
-        return replace(self, blocks=kept)
+        return self.without_groups({group})
+
+    def without_groups(self, groups: set[int]) -> Document:
+        """The same document with the droppable groups ``groups`` removed, wherever
+        their blocks stand (inside a box or a column too)."""
+        return replace(self, blocks=_without(self.blocks, groups))
 
     def droppable_groups(self) -> list[Droppable]:
         """Each droppable group once, in the order the fitter drops them."""
         groups: dict[int, Droppable] = {}
-        for block in self.blocks:
+        for block in walk(self.blocks):
             if block.droppable:
                 groups.setdefault(block.droppable.group, block.droppable)
         # Lowest priority first; among equals, the one further down the page first.
         return sorted(groups.values(), key=lambda d: (d.priority, -d.group))
+
+
+def children(block: AnyBlock) -> tuple[AnyBlock, ...]:
+    """The blocks a block holds: a box's, a column's main then its aside."""
+    if isinstance(block, Box):
+        return block.blocks
+    if isinstance(block, Columns):
+        return block.main + block.aside
+    if isinstance(block, CardRow):
+        return block.cards
+    return ()
+
+
+def walk(blocks: tuple[AnyBlock, ...]) -> list[AnyBlock]:
+    """Every block, nested ones right after the block holding them (reading order:
+    a column's main blocks before its sidebar's)."""
+    out: list[AnyBlock] = []
+    for block in blocks:
+        out.append(block)
+        out.extend(walk(children(block)))
+    return out
+
+
+def _without(blocks: tuple[AnyBlock, ...], groups: set[int]) -> tuple[AnyBlock, ...]:
+    kept: list[AnyBlock] = []
+    for block in blocks:
+        if block.droppable and block.droppable.group in groups:
+            continue
+        if isinstance(block, Box):
+            block = replace(block, blocks=_without(block.blocks, groups))
+        elif isinstance(block, Columns):
+            block = replace(
+                block, main=_without(block.main, groups), aside=_without(block.aside, groups)
+            )
+        elif isinstance(block, CardRow):
+            cards = _without(block.cards, groups)
+            block = replace(block, cards=tuple(c for c in cards if isinstance(c, Callout)))
+        kept.append(block)
+    return tuple(kept)
 
 
 def block_text(block: AnyBlock, citations: bool = True) -> str:
@@ -183,36 +346,61 @@ def block_text(block: AnyBlock, citations: bool = True) -> str:
     if isinstance(block, Quote):
         quote = plain_text(block.inlines, citations)
         return quote + (f"\n{block.attribution}" if block.attribution else "")
-    return "\n".join(f"{n.number}. {n.text}" for n in block.entries)
+    if isinstance(block, Notes):
+        return "\n".join(f"{n.number}. {n.text}" for n in block.entries)
+    if isinstance(block, Image):
+        return ""
+    if isinstance(block, Chart):
+        texts = [block.title, *(f"{b.label} {b.figure}" for b in block.bars)]
+        return "\n".join([*texts, plain_text(block.caption, citations)])
+    return "\n".join(block_text(child, citations) for child in children(block))
 
 
 def inline_groups(block: AnyBlock) -> list[Inlines]:
-    """Every run of inlines a block holds (a list has one per item)."""
+    """Every run of inlines a block holds itself (a list has one per item); the runs
+    of the blocks it holds are theirs (:func:`walk`)."""
     if isinstance(block, Heading | Paragraph | Quote):
         return [block.inlines]
     if isinstance(block, Callout):
         return [block.label]
     if isinstance(block, BulletList):
         return list(block.items)
+    if isinstance(block, Chart):
+        return [block.caption]
     return []
 
 
 def map_inlines(block: AnyBlock, change: Callable[[Inlines], Inlines]) -> AnyBlock:
-    """The block with ``change`` applied to each of its runs of inlines."""
+    """The block with ``change`` applied to each of its runs of inlines, and to those
+    of every block it holds."""
     if isinstance(block, Heading | Paragraph | Quote):
         return replace(block, inlines=change(block.inlines))
     if isinstance(block, Callout):
         return replace(block, label=change(block.label))
     if isinstance(block, BulletList):
         return replace(block, items=tuple(change(item) for item in block.items))
+    if isinstance(block, Chart):
+        return replace(block, caption=change(block.caption))
+    if isinstance(block, Box):
+        return replace(block, blocks=tuple(map_inlines(b, change) for b in block.blocks))
+    if isinstance(block, Columns):
+        return replace(
+            block,
+            main=tuple(map_inlines(b, change) for b in block.main),
+            aside=tuple(map_inlines(b, change) for b in block.aside),
+        )
+    if isinstance(block, CardRow):
+        cards = (map_inlines(c, change) for c in block.cards)
+        return replace(block, cards=tuple(c for c in cards if isinstance(c, Callout)))
     return block
 
 
 def cited_fact_ids(block: AnyBlock) -> list[str]:
-    """The fact ids a block cites, in order."""
+    """The fact ids a block cites, in order (those of the blocks it holds too)."""
     return [
         fact_id
-        for inlines in inline_groups(block)
+        for inner in walk((block,))
+        for inlines in inline_groups(inner)
         for run in inlines
         if isinstance(run, Cite)
         for fact_id in run.fact_ids

@@ -8,8 +8,10 @@ match too, and the PDF's measured height predicts the DOCX's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from briefgen.theme import DEFAULT_THEME, Theme
 
 INCH = 72.0
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -53,6 +55,7 @@ class Style:
     page_size: PageSizeName = "letter"
     body_size: float = BODY_SIZE
     margin: float = 0.6 * INCH
+    theme: Theme = DEFAULT_THEME
 
     @property
     def page_width(self) -> float:
@@ -128,4 +131,4 @@ class Style:
         return self.body_size * 1.4
 
     def with_body_size(self, size: float) -> Style:
-        return Style(page_size=self.page_size, body_size=size, margin=self.margin)
+        return replace(self, body_size=size)

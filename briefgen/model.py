@@ -202,6 +202,13 @@ class Chart(Block):
 
 
 @dataclass(frozen=True)
+class QrCode(Block):
+    """A QR code for ``url`` in the flow, with the address printed beside it."""
+
+    url: str
+
+
+@dataclass(frozen=True)
 class Columns(Block):
     """A main column with a sidebar beside it (``::: aside``)."""
 
@@ -350,6 +357,8 @@ def block_text(block: AnyBlock, citations: bool = True) -> str:
         return "\n".join(f"{n.number}. {n.text}" for n in block.entries)
     if isinstance(block, Image):
         return ""
+    if isinstance(block, QrCode):
+        return block.url
     if isinstance(block, Chart):
         texts = [block.title, *(f"{b.label} {b.figure}" for b in block.bars)]
         return "\n".join([*texts, plain_text(block.caption, citations)])

@@ -224,6 +224,7 @@ AnyBlock = (
     | Quote
     | Notes
     | Image
+    | QrCode
     | CardRow
     | Box
     | Chart

@@ -8,9 +8,10 @@ wording or location.
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from briefgen.facts.formatting import format_number, format_value, one_in
-from briefgen.facts.schema import Fact
+from briefgen.facts.schema import Fact, Source, parse_period
 
 # --- formatting --------------------------------------------------------------------
 
@@ -72,3 +73,40 @@ def test_units_are_recognised_in_any_case_and_a_bare_range_has_no_trailing_space
 )
 def test_one_in_at_its_edges(percent: float, words: str) -> None:
     assert one_in(percent) == words
+
+
+# --- schema ------------------------------------------------------------------------
+
+
+def test_a_citation_names_author_publisher_quoted_title_date_and_address() -> None:
+    source = Source.model_validate(
+        {
+            "id": "a",
+            "type": "article",
+            "title": "Title",
+            "author": "A. Author",
+            "publisher": "Pub",
+            "issued": "2023-03",
+            "URL": "https://example.org/a",
+        }
+    )
+    assert (
+        source.citation() == "A. Author, Pub, \u201cTitle\u201d, March 2023. https://example.org/a"
+    )
+
+
+def test_a_citation_names_a_publisher_that_is_its_author_once_and_quotes_no_report() -> None:
+    source = Source.model_validate(
+        {"id": "a", "type": "report", "title": "Title", "author": "Org", "publisher": "Org"}
+    )
+    assert source.citation() == "Org, Title"
+
+
+def test_an_unprintable_character_is_named_with_its_position() -> None:
+    with pytest.raises(ValidationError, match=r"unprintable character U\+000C at position 3\b"):
+        Source.model_validate({"id": "a", "type": "report", "title": "ab\x0cc"})
+
+
+def test_true_or_false_is_not_a_period() -> None:
+    with pytest.raises(ValueError, match=r"^expected a date, year or fiscal year, not true/false$"):
+        parse_period(True)

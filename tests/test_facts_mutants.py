@@ -7,11 +7,15 @@ wording or location.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pydantic import ValidationError
 
+from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, format_value, one_in
 from briefgen.facts.schema import Fact, Source, parse_period
+from briefgen.facts.store import FactStore
 
 # --- formatting --------------------------------------------------------------------
 
@@ -110,3 +114,54 @@ def test_an_unprintable_character_is_named_with_its_position() -> None:
 def test_true_or_false_is_not_a_period() -> None:
     with pytest.raises(ValueError, match=r"^expected a date, year or fiscal year, not true/false$"):
         parse_period(True)
+
+
+# --- store -------------------------------------------------------------------------
+
+
+def _finding(fact_id: str, as_of: str = "2022", topics: tuple[str, ...] = ()) -> Fact:
+    return Fact.model_validate(
+        {
+            "id": fact_id,
+            "kind": "finding",
+            "text": "t",
+            "as_of": as_of,
+            "source": "s",
+            "topics": list(topics),
+        }
+    )
+
+
+def _store(*facts: Fact) -> FactStore:
+    return FactStore(facts={f.id: f for f in facts})
+
+
+def test_a_field_written_nowhere_is_located_at_its_fact_or_source() -> None:
+    store = _store(_finding("a"))
+    store.locations["a"] = Location("f.yaml", 3)
+    store.field_locations[("a", "as_of")] = Location("f.yaml", 5)
+    store.source_locations["s"] = Location("f.yaml", 1)
+    store.source_field_locations[("s", "issued")] = Location("f.yaml", 2)
+    assert store.where("a", "as_of") == Location("f.yaml", 5)
+    assert store.where("a", "note") == Location("f.yaml", 3)
+    assert store.where_source("s", "issued") == Location("f.yaml", 2)
+    assert store.where_source("s", "URL") == Location("f.yaml", 1)
+
+
+def test_did_you_mean_offers_an_id_half_alike() -> None:
+    # "abcd" and "abxy" share half their letters: difflib's ratio is exactly 0.5.
+    assert _store(_finding("abcd")).suggest("abxy") == "abcd"
+    assert _store(_finding("abcd")).suggest("wxyz") is None
+
+
+def test_select_by_topic_keeps_only_facts_on_that_topic() -> None:
+    store = _store(_finding("a", topics=("health",)), _finding("b", topics=("money",)))
+    assert [f.id for f in store.select(topic="money")] == ["b"]
+
+
+def test_a_fact_is_stale_from_the_day_after_its_age_limit() -> None:
+    today = dt.date(2024, 1, 10)
+    limit = today - dt.timedelta(days=365)  # one year of 365.25 days, rounded
+    on_the_limit = _finding("on", as_of=limit.isoformat())
+    one_day_older = _finding("older", as_of=(limit - dt.timedelta(days=1)).isoformat())
+    assert _store(on_the_limit, one_day_older).stale(today, 1) == [one_day_older]

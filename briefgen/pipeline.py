@@ -108,6 +108,21 @@ def make_brief(
 
 def build(options: BuildOptions) -> BuildResult:
     """Build every requested brief and write its files; all or nothing."""
+    result = BuildResult(make_briefs(options))
+    interrupts.check()
+    files = {
+        f"{output_name(brief.audience)}.{fmt}": data
+        for brief in result.briefs
+        for fmt, data in brief.files.items()
+    }
+    result.written = write_all(options.out_dir, files)
+    return result
+
+
+def make_briefs(options: BuildOptions) -> list[Brief]:
+    """Every requested brief, rendered in memory in each format asked for; nothing is
+    written. Every problem found is raised together. The output folder is checked
+    first, so that a build that cannot write stops before any work."""
     workspace = Workspace.open(options)
     names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
     out_dir = options.out_dir
@@ -115,7 +130,7 @@ def build(options: BuildOptions) -> BuildResult:
         prepare_folder(out_dir)  # raises the clear "is a file" error before any work
     _refuse_to_write_into_inputs(options)
     renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
-    result = BuildResult()
+    briefs: list[Brief] = []
     problems: list[BriefgenError] = []
     audiences: list[AudienceInfo] = []
     asked_for: dict[str, str] = {}  # output name -> the audience asked for
@@ -130,7 +145,7 @@ def build(options: BuildOptions) -> BuildResult:
     for audience in audiences:
         interrupts.check()
         try:
-            result.briefs.append(
+            briefs.append(
                 make_brief(workspace, renderer, audience, options.formats, options.page_size)
             )
         except ProblemList as exc:
@@ -138,14 +153,7 @@ def build(options: BuildOptions) -> BuildResult:
         except BriefgenError as exc:
             problems.append(exc)
     raise_all(problems)
-    interrupts.check()
-    files = {
-        f"{output_name(brief.audience)}.{fmt}": data
-        for brief in result.briefs
-        for fmt, data in brief.files.items()
-    }
-    result.written = write_all(out_dir, files)
-    return result
+    return briefs
 
 
 def output_name(audience: AudienceInfo) -> str:

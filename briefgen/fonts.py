@@ -1,8 +1,10 @@
 """The fonts bundled with briefgen and what each output names them.
 
-Liberation Sans (SIL OFL) has the same metrics as Arial: the PDF embeds it, the
-DOCX asks for Arial, and Word or LibreOffice lay the same words on the same lines.
-DejaVu Sans covers many characters Liberation Sans lacks and serves as fallback.
+Each family of :data:`briefgen.theme.FAMILIES` (Liberation Sans, Carlito, Liberation
+Serif, all SIL OFL 1.1) has the same metrics as a font Word has (Arial, Calibri,
+Times New Roman): the PDF embeds the bundled font, the DOCX asks for the Word font,
+and Word or LibreOffice lay the same words on the same lines.
+DejaVu Sans covers many characters the families lack and serves as fallback.
 """
 
 from __future__ import annotations
@@ -10,12 +12,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-FAMILY_FILES = {
-    "regular": "LiberationSans-Regular.ttf",
-    "bold": "LiberationSans-Bold.ttf",
-    "italic": "LiberationSans-Italic.ttf",
-    "bolditalic": "LiberationSans-BoldItalic.ttf",
-}
+from briefgen.theme import LIBERATION_SANS, FontFamily
+
+# The default family's files (renderers written before themes use these).
+FAMILY_FILES = LIBERATION_SANS.files
 FALLBACK_FILES = {
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",
@@ -25,3 +25,8 @@ FALLBACK_FILES = {
 def font_dir() -> Path:
     """The folder holding the bundled font files."""
     return Path(str(resources.files("briefgen") / "fonts"))
+
+
+def font_path(family: FontFamily, variant: str) -> Path:
+    """The bundled file of one variant ("regular", "bold", "italic", "bolditalic")."""
+    return font_dir() / family.files[variant]

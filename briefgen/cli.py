@@ -18,6 +18,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
+from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
 if TYPE_CHECKING:
@@ -221,6 +222,70 @@ def build(
         for brief in result.briefs:
             for line in describe(brief, options.out_dir):
                 click.echo(line)
+
+
+@cli.command()
+@click.option(
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="Preview only this audience (repeatable; default: every template found).",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(DPI_MIN, DPI_MAX),
+    default=DEFAULT_DPI,
+    show_default=True,
+    help="Resolution of the images, in dots per inch.",
+)
+@click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Facts folder or file  [default: ./facts]",
+)
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Template folder searched before ./templates and the built-ins (repeatable).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the images  [default: ./output/preview]",
+)
+@click.pass_context
+def preview(
+    ctx: click.Context,
+    audiences: tuple[str, ...],
+    dpi: int,
+    facts_path: Path | None,
+    template_dirs: tuple[Path, ...],
+    out_dir: Path | None,
+) -> None:
+    """Build the briefs and write each PDF page as a PNG image (audience.png)."""
+    from briefgen import interrupts
+    from briefgen.pipeline import BuildOptions
+    from briefgen.preview import preview as run_preview
+
+    options = BuildOptions(
+        workspace=Path("."),
+        facts=facts_path,
+        template_dirs=template_dirs,
+        out=out_dir,
+        audiences=tuple(dict.fromkeys(audiences)),
+    )
+    with interrupts.handled():
+        written = run_preview(options, dpi)
+    if not ctx.obj["quiet"]:
+        for path in written:
+            click.echo(f"wrote {display_path(path)}")
 
 
 TEMPLATES_OPTION = click.option(

@@ -1,0 +1,51 @@
+"""A QR code's module matrix, made once by segno for both formats.
+
+segno is a small, pure-Python, standards-conforming (ISO/IEC 18004) encoder with a
+documented matrix API; reportlab's own QR widget would draw only in the PDF, and
+the DOCX needs the same matrix as a raster. The code uses error correction level Q
+(a quarter of the code may be smudged or covered), never boosted, so a printed code
+is always exactly that level, and carries the quiet zone of 4 light modules on each
+side that scanners need.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import segno
+
+QUIET_ZONE = 4
+# At least 2 cm including the quiet zone: small codes fail on phones held at arm's
+# length. In points.
+MIN_SIZE = 2 / 2.54 * 72
+
+
+@cache
+def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The code's modules, row by row, dark as True, with the quiet zone included.
+
+    Raises :class:`segno.DataOverflowError` (a ValueError) for an address too long
+    for any QR code at level Q (about 1,600 characters).
+    """
+    code = segno.make_qr(url, error="q", boost_error=False)
+    size = len(code.matrix) + 2 * QUIET_ZONE
+    light = (False,) * size
+    border = (False,) * QUIET_ZONE
+    rows = [tuple(bool(module) for module in row) for row in code.matrix]
+    return (
+        (light,) * QUIET_ZONE + tuple(border + row + border for row in rows) + (light,) * QUIET_ZONE
+    )
+
+
+def dark_runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:
+    """The (start, length) of each run of dark modules in a row: one rectangle per
+    run draws the code with fewer operations and no hairline seams between modules."""
+    runs: list[tuple[int, int]] = []
+    start = -1
+    for index, dark in enumerate((*row, False)):
+        if dark and start < 0:
+            start = index
+        elif not dark and start >= 0:
+            runs.append((start, index - start))
+            start = -1
+    return runs

@@ -1,0 +1,95 @@
+"""Rasters for the DOCX: a chart's primitives and a QR code as 300-dpi PNGs.
+
+The PNG holds no time, text chunk or other varying data, so the same drawing gives
+the same bytes. Text is set with Pillow's basic layout (no HarfBuzz), which does not
+depend on which shaping library this machine's Pillow was built with.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from briefgen.graphics.chart import Circle, Drawing, Rect, Text
+from briefgen.graphics.qr import qr_matrix
+from briefgen.graphics.text import font_path
+from briefgen.theme import FontFamily
+
+DPI = 300
+SCALE = DPI / 72  # pixels per point
+
+
+def pixels(points: float) -> int:
+    """A length in points as whole pixels at 300 dpi."""
+    return round(points * SCALE)
+
+
+@cache
+def _font(family: FontFamily, bold: bool, size_px: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(
+        str(font_path(family, bold)), size_px, layout_engine=ImageFont.Layout.BASIC
+    )
+
+
+def drawing_image(drawing: Drawing, family: FontFamily) -> Image.Image:
+    """The drawing on white at 300 dpi: ``pixels(width)`` by ``pixels(height)``."""
+    image = Image.new("RGB", (pixels(drawing.width), pixels(drawing.height)), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for item in drawing.items:
+        if isinstance(item, Rect):
+            if item.width <= 0 or item.height <= 0:
+                continue
+            # Pillow's boxes include their last pixel.
+            box = (
+                pixels(item.x),
+                pixels(item.y),
+                pixels(item.x + item.width) - 1,
+                pixels(item.y + item.height) - 1,
+            )
+            if item.radius:
+                draw.rounded_rectangle(box, pixels(item.radius), fill=item.color)
+            else:
+                draw.rectangle(box, fill=item.color)
+        elif isinstance(item, Circle):
+            draw.ellipse(
+                (
+                    pixels(item.cx - item.r),
+                    pixels(item.cy - item.r),
+                    pixels(item.cx + item.r) - 1,
+                    pixels(item.cy + item.r) - 1,
+                ),
+                fill=item.color,
+            )
+        elif isinstance(item, Text):
+            font = _font(family, item.bold, item.size * SCALE)
+            position = (item.x * SCALE, item.baseline * SCALE)
+            draw.text(position, item.text, fill=item.color, font=font, anchor="ls")
+    return image
+
+
+def png_bytes(image: Image.Image, dpi: float = DPI) -> bytes:
+    """The image as PNG, with its resolution and nothing else that could vary."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=9)
+    return buffer.getvalue()
+
+
+def drawing_png(drawing: Drawing, family: FontFamily) -> bytes:
+    """The drawing as a 300-dpi PNG."""
+    return png_bytes(drawing_image(drawing, family))
+
+
+def qr_png(url: str, size_pt: float) -> bytes:
+    """The QR code (quiet zone included) as a black-and-white PNG of whole pixels per
+    module, at least 300 dpi when shown ``size_pt`` points wide."""
+    matrix = qr_matrix(url)
+    modules = len(matrix)
+    per_module = max(1, math.ceil(pixels(size_pt) / modules))
+    image = Image.new("1", (modules, modules), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    side = modules * per_module
+    image = image.resize((side, side), Image.Resampling.NEAREST)
+    return png_bytes(image, dpi=side / size_pt * 72)

@@ -1,0 +1,93 @@
+"""Charts, QR codes and pictures in the DOCX: inline pictures with alt text.
+
+Every picture is inline (it moves with its paragraph, as text does; never floating,
+never in a text box) and carries its alt text in ``wp:docPr/@descr``, or Word's
+decorative flag when it only decorates (a logo beside the organization's name).
+A chart or QR code is the raster of the geometry the PDF draws as vectors
+(:mod:`briefgen.renderers.pdf_graphics`), shown at the PDF's size.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from docx.shared import Emu
+
+from briefgen.graphics.chart import chart_drawing
+from briefgen.graphics.qr import MIN_SIZE
+from briefgen.graphics.raster import drawing_png, qr_png
+from briefgen.model import Chart, Picture
+from briefgen.style import Style
+
+__all__ = ["DECORATIVE_EXTENSION", "add_chart", "add_picture", "add_qr"]
+
+EMU_PER_POINT = 12700
+# Word's "Mark as decorative": an extension of the drawing's properties.
+DECORATIVE_EXTENSION = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_DRAWING_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_DECORATIVE_XML = (
+    f'<a:extLst xmlns:a="{_DRAWING_NAMESPACE}" xmlns:adec="{DECORATIVE_NAMESPACE}">'
+    f'<a:ext uri="{DECORATIVE_EXTENSION}"><adec:decorative val="1"/></a:ext></a:extLst>'
+)
+
+
+def _emu(points: float) -> Emu:
+    return Emu(round(points * EMU_PER_POINT))
+
+
+def _next_drawing_id(run: Any) -> int:
+    """One more than the largest drawing id in any part of the package: python-docx
+    numbers drawings per part, and Word wants them unique across body, headers and
+    footers."""
+    largest = 0
+    for part in run.part.package.iter_parts():
+        if isinstance(part, XmlPart):
+            for value in part.element.xpath("//wp:docPr/@id"):
+                if value.isdigit():
+                    largest = max(largest, int(value))
+    return largest + 1
+
+
+def _add_inline(
+    run: Any, png_or_jpeg: bytes, width_pt: float, height_pt: float, alt: str, decorative: bool
+) -> None:
+    if not decorative and not alt.strip():
+        raise ValueError("a picture that is not decorative needs alt text")
+    drawing_id = _next_drawing_id(run)
+    shape = run.add_picture(io.BytesIO(png_or_jpeg), _emu(width_pt), _emu(height_pt))
+    properties = shape._inline.docPr
+    properties.set("id", str(drawing_id))
+    properties.set("name", f"Picture {drawing_id}")
+    if decorative:
+        properties.attrib.pop("descr", None)
+        properties.append(parse_xml(_DECORATIVE_XML))
+    else:
+        properties.set("descr", alt)
+
+
+def add_chart(run: Any, chart: Chart, width_pt: float, style: Style) -> None:
+    """Add the chart to ``run`` as an inline 300-dpi PNG ``width_pt`` points wide,
+    the same drawing and size as the PDF's, with ``chart.alt`` as its alt text."""
+    drawing = chart_drawing(chart, width_pt, style)
+    png = drawing_png(drawing, style.theme.font)
+    _add_inline(run, png, drawing.width, drawing.height, chart.alt, decorative=False)
+
+
+def add_qr(run: Any, url: str, size_pt: float) -> None:
+    """Add the QR code for ``url`` to ``run`` as an inline PNG ``size_pt`` points
+    square (quiet zone included), with the alt text "QR code: <url>"."""
+    if size_pt < MIN_SIZE - 1e-6:
+        raise ValueError(f"a QR code must be at least 2 cm ({MIN_SIZE:.1f} pt), not {size_pt}")
+    _add_inline(run, qr_png(url, size_pt), size_pt, size_pt, f"QR code: {url}", decorative=False)
+
+
+def add_picture(run: Any, picture: Picture, width_pt: float, decorative: bool) -> None:
+    """Add a PNG or JPEG picture to ``run``, inline, ``width_pt`` points wide and its
+    height in proportion. Its alt text is ``picture.alt``; a decorative picture gets
+    Word's decorative flag and no alt text instead."""
+    height = width_pt * picture.height_px / picture.width_px
+    _add_inline(run, picture.data, width_pt, height, picture.alt, decorative)

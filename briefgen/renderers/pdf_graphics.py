@@ -1,0 +1,132 @@
+"""Charts, QR codes and pictures in the PDF, drawn as vectors where they can be.
+
+Each function returns a platypus flowable of a fixed size (or draws on a canvas),
+from the same geometry the DOCX places as a raster
+(:mod:`briefgen.renderers.docx_graphics`).
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+from reportlab.platypus import Image as ImageFlowable
+
+from briefgen.graphics.chart import Circle, Drawing, Rect, Text, chart_drawing
+from briefgen.graphics.qr import MIN_SIZE, dark_runs, qr_matrix
+from briefgen.graphics.text import font_name
+from briefgen.model import Chart, Picture
+from briefgen.style import Style
+from briefgen.theme import RGB, FontFamily
+
+__all__ = ["chart_flowable", "draw_qr", "picture_flowable", "qr_flowable"]
+
+
+def _fill(canvas: Canvas, color: RGB) -> None:
+    canvas.setFillColorRGB(*(c / 255 for c in color))
+
+
+def draw_drawing(canvas: Canvas, drawing: Drawing, family: FontFamily, x: float, y: float) -> None:
+    """Draw ``drawing`` with its bottom left corner at (x, y) on the canvas."""
+    top = y + drawing.height
+    canvas.saveState()
+    for item in drawing.items:
+        if isinstance(item, Rect):
+            if item.width <= 0 or item.height <= 0:
+                continue
+            _fill(canvas, item.color)
+            bottom = top - item.y - item.height
+            if item.radius:
+                canvas.roundRect(
+                    x + item.x, bottom, item.width, item.height, item.radius, stroke=0, fill=1
+                )
+            else:
+                canvas.rect(x + item.x, bottom, item.width, item.height, stroke=0, fill=1)
+        elif isinstance(item, Circle):
+            _fill(canvas, item.color)
+            canvas.circle(x + item.cx, top - item.cy, item.r, stroke=0, fill=1)
+        elif isinstance(item, Text):
+            _fill(canvas, item.color)
+            canvas.setFont(font_name(family, item.bold), item.size)
+            canvas.drawString(x + item.x, top - item.baseline, item.text)
+    canvas.restoreState()
+
+
+class _Fixed(Flowable):  # type: ignore[misc]
+    """A flowable of a fixed size that draws itself with a function of its canvas."""
+
+    def __init__(self, width: float, height: float) -> None:
+        super().__init__()
+        self.width = width
+        self.height = height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+
+class ChartFlowable(_Fixed):
+    """A chart drawn as vectors."""
+
+    def __init__(self, drawing: Drawing, family: FontFamily) -> None:
+        super().__init__(drawing.width, drawing.height)
+        self.drawing = drawing
+        self.family = family
+
+    def draw(self) -> None:
+        draw_drawing(self.canv, self.drawing, self.family, 0, 0)
+
+
+class QrFlowable(_Fixed):
+    """A QR code drawn as vectors, its quiet zone included in its size."""
+
+    def __init__(self, url: str, size_pt: float) -> None:
+        super().__init__(size_pt, size_pt)
+        self.url = url
+
+    def draw(self) -> None:
+        draw_qr(self.canv, self.url, 0, 0, self.width)
+
+
+def chart_flowable(chart: Chart, width: float, style: Style) -> Flowable:
+    """The chart as vectors, ``width`` points wide and
+    :func:`~briefgen.graphics.chart.chart_height` points tall. The chart's title and
+    caption are not part of it: the renderer sets them as paragraphs."""
+    return ChartFlowable(chart_drawing(chart, width, style), style.theme.font)
+
+
+def draw_qr(canvas: Canvas, url: str, x: float, y: float, size_pt: float) -> None:
+    """Draw the QR code for ``url`` with its bottom left corner at (x, y), ``size_pt``
+    points square including the quiet zone (painted white, so the code scans on a
+    tinted band too). Error correction Q; at least 2 cm."""
+    if size_pt < MIN_SIZE - 1e-6:
+        raise ValueError(f"a QR code must be at least 2 cm ({MIN_SIZE:.1f} pt), not {size_pt}")
+    matrix = qr_matrix(url)
+    module = size_pt / len(matrix)
+    canvas.saveState()
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x, y, size_pt, size_pt, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for number, row in enumerate(matrix):
+        bottom = y + size_pt - (number + 1) * module
+        for start, length in dark_runs(row):
+            path.rect(x + start * module, bottom, length * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def qr_flowable(url: str, size_pt: float, style: Style) -> Flowable:
+    """The QR code for ``url`` as a flowable ``size_pt`` points square (quiet zone
+    included). The address printed beside it is the renderer's to set, as text, as
+    the DOCX does; ``style`` is taken for symmetry with :func:`chart_flowable`."""
+    del style  # a QR code is black on white whatever the theme
+    if size_pt < MIN_SIZE - 1e-6:
+        raise ValueError(f"a QR code must be at least 2 cm ({MIN_SIZE:.1f} pt), not {size_pt}")
+    return QrFlowable(url, size_pt)
+
+
+def picture_flowable(picture: Picture, width: float) -> Flowable:
+    """A PNG or JPEG picture ``width`` points wide, its height in proportion."""
+    height = width * picture.height_px / picture.width_px
+    return ImageFlowable(io.BytesIO(picture.data), width=width, height=height)

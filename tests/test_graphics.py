@@ -1,0 +1,304 @@
+"""Charts, QR codes and pictures: the same drawing in PDF and DOCX, readable, described."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+import docx
+import pypdfium2
+import pytest
+import zxingcpp
+from docx.oxml.ns import qn
+from PIL import Image as PILImage
+from PIL import ImageChops
+from PIL.ImageFilter import MaxFilter, MinFilter
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate, Spacer
+
+from briefgen.errors import Location
+from briefgen.graphics.chart import Circle, Rect, chart_drawing, chart_height, filled_count
+from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix
+from briefgen.graphics.raster import SCALE
+from briefgen.model import Bar, Chart, Picture
+from briefgen.renderers.docx_graphics import (
+    DECORATIVE_EXTENSION,
+    add_chart,
+    add_picture,
+    add_qr,
+)
+from briefgen.renderers.pdf_graphics import (
+    chart_flowable,
+    draw_drawing,
+    picture_flowable,
+    qr_flowable,
+)
+from briefgen.style import Style
+
+URL = "https://example.org/briefs/sources?id=opioids-2026"
+STYLE = Style()
+HERE = Location(Path("brief.md"), 3)
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+BARS = Chart(
+    HERE,
+    kind="bar",
+    title="Synthetic-opioid deaths",
+    bars=(
+        Bar("2014", 5544, "5,544", "deaths-2014"),
+        Bar("2021", 70601, "over 70,000", "deaths-2021"),
+        Bar("Rural counties of the Midwest, 2021", 30000, "30,000", "rural-2021"),
+    ),
+    unit="deaths",
+    alt="Bar chart: synthetic-opioid deaths rose from 5,544 in 2014 to over 70,000 in 2021",
+    caption=(),
+)
+
+
+def pictogram(value: float) -> Chart:
+    return Chart(
+        HERE,
+        kind="pictogram",
+        title="Fentanyl",
+        bars=(Bar("of overdose deaths involved fentanyl", value, f"{value:g}%", "share"),),
+        unit="%",
+        alt=f"Pictogram: {value:g} of 100 overdose deaths involved fentanyl",
+        caption=(),
+    )
+
+
+def decode(image: PILImage.Image) -> list[zxingcpp.Barcode]:
+    return [code for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.QRCode]
+
+
+def pdf_page(width: float, height: float, paint: object) -> PILImage.Image:
+    """A one-page PDF the size of a drawing, painted by ``paint(canvas)``, at 300 dpi."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
+    paint(canvas)  # type: ignore[operator]
+    canvas.save()
+    page = pypdfium2.PdfDocument(buffer.getvalue())[0]
+    return page.render(scale=SCALE).to_pil()
+
+
+def docx_images(data: bytes) -> list[tuple[object, bytes]]:
+    """Each inline picture of a DOCX: its docPr element and its image's bytes."""
+    document = docx.Document(io.BytesIO(data))
+    out = []
+    for inline in document.element.body.iter(qn("wp:inline")):
+        blip = next(inline.iter(qn("a:blip")))
+        part = document.part.related_parts[blip.get(qn("r:embed"))]
+        out.append((inline.find(qn("wp:docPr")), part.blob))
+    return out
+
+
+def saved(document: object) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)  # type: ignore[attr-defined]
+    return buffer.getvalue()
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (200, 40, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- QR codes ------------------------------------------------------------------
+
+
+def test_the_pdf_qr_code_decodes_to_its_address_from_a_150_dpi_render() -> None:
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=(612, 792)).build(
+        [Spacer(1, 200), qr_flowable(URL, MIN_SIZE, STYLE)]
+    )
+    page = pypdfium2.PdfDocument(buffer.getvalue())[0]
+    codes = decode(page.render(scale=150 / 72).to_pil())
+    assert [(code.text, code.ec_level) for code in codes] == [(URL, "Q")]
+
+
+def test_the_docx_qr_code_decodes_to_its_address_and_says_what_it_is() -> None:
+    document = docx.Document()
+    add_qr(document.add_paragraph().add_run(), URL, MIN_SIZE)
+    [(properties, image)] = docx_images(saved(document))
+    codes = decode(PILImage.open(io.BytesIO(image)))
+    assert [(code.text, code.ec_level) for code in codes] == [(URL, "Q")]
+    assert properties.get("descr") == f"QR code: {URL}"
+
+
+def test_a_qr_code_is_at_least_2_cm_with_its_quiet_zone() -> None:
+    assert pytest.approx(2 / 2.54 * 72) == MIN_SIZE
+    assert qr_flowable(URL, MIN_SIZE, STYLE).wrap(500, 500) == (MIN_SIZE, MIN_SIZE)
+    with pytest.raises(ValueError, match="2 cm"):
+        qr_flowable(URL, MIN_SIZE - 1, STYLE)
+    with pytest.raises(ValueError, match="2 cm"):
+        add_qr(docx.Document().add_paragraph().add_run(), URL, MIN_SIZE - 1)
+    matrix = qr_matrix(URL)
+    assert not any(matrix[0]) and not any(matrix[-1])  # the quiet zone is in the size
+    assert not any(any(row[:QUIET_ZONE] + row[-QUIET_ZONE:]) for row in matrix)
+    assert any(matrix[QUIET_ZONE])
+
+
+def test_the_docx_qr_code_is_shown_at_the_pdf_size() -> None:
+    document = docx.Document()
+    shape_run = document.add_paragraph().add_run()
+    add_qr(shape_run, URL, 72.0)
+    extent = document.inline_shapes[0]
+    assert (extent.width, extent.height) == (72 * 12700, 72 * 12700)
+
+
+# --- charts --------------------------------------------------------------------
+
+
+def bar_lengths(chart: Chart, width: float) -> list[float]:
+    drawing = chart_drawing(chart, width, STYLE)
+    return [item.width for item in drawing.items if isinstance(item, Rect)]
+
+
+@pytest.mark.parametrize("width", [166.0, 345.0, 540.0])
+def test_bar_lengths_are_proportional_to_the_values(width: float) -> None:
+    lengths = bar_lengths(BARS, width)
+    values = [bar.value for bar in BARS.bars]
+    assert len(lengths) == len(values)
+    for length, value in zip(lengths, values, strict=True):
+        assert length / lengths[1] == pytest.approx(value / values[1])
+    drawing = chart_drawing(BARS, width, STYLE)
+    assert all(
+        item.x >= 0 and item.x + item.width <= width
+        for item in drawing.items
+        if isinstance(item, Rect)
+    )
+
+
+def test_every_bar_prints_its_label_and_figure() -> None:
+    texts = " ".join(
+        item.text for item in chart_drawing(BARS, 345, STYLE).items if hasattr(item, "text")
+    )
+    for bar in BARS.bars:
+        assert bar.figure in texts
+        assert bar.label.split()[0] in texts
+
+
+@pytest.mark.parametrize(("value", "filled"), [(0, 0), (1, 1), (86, 86), (86.5, 87), (100, 100)])
+@pytest.mark.parametrize("width", [166.0, 540.0])
+def test_a_pictogram_fills_exactly_n_of_100(value: float, filled: int, width: float) -> None:
+    heads = [
+        item
+        for item in chart_drawing(pictogram(value), width, STYLE).items
+        if isinstance(item, Circle)
+    ]
+    assert len(heads) == 100
+    assert sum(head.color == STYLE.theme.accent for head in heads) == filled
+    # The first N, in reading order.
+    assert all(head.color == STYLE.theme.accent for head in heads[:filled])
+
+
+def test_a_pictogram_share_outside_0_to_100_is_refused() -> None:
+    with pytest.raises(ValueError):
+        filled_count(100.5)
+    with pytest.raises(ValueError):
+        filled_count(-1)
+
+
+@pytest.mark.parametrize("chart", [BARS, pictogram(86)], ids=["bar", "pictogram"])
+def test_the_docx_chart_is_the_pdf_drawing_at_300_dpi(chart: Chart) -> None:
+    width = 345.0
+    flowable = chart_flowable(chart, width, STYLE)
+    pdf_width, pdf_height = flowable.wrap(width, 1000)
+    assert (pdf_width, pdf_height) == (width, chart_height(chart, width, STYLE))
+
+    document = docx.Document()
+    add_chart(document.add_paragraph().add_run(), chart, width, STYLE)
+    [(properties, image)] = docx_images(saved(document))
+    raster = PILImage.open(io.BytesIO(image))
+    assert raster.size == (round(pdf_width * 300 / 72), round(pdf_height * 300 / 72))
+    assert properties.get("descr") == chart.alt
+    shape = document.inline_shapes[0]
+    assert (shape.width, shape.height) == (round(pdf_width * 12700), round(pdf_height * 12700))
+
+    # Same drawing: the PDF's vectors rendered at 300 dpi match the PNG everywhere
+    # but along edges, where the two rasterizers may round a pixel apart.
+    drawing = chart_drawing(chart, width, STYLE)
+    vectors = pdf_page(
+        pdf_width, pdf_height, lambda c: draw_drawing(c, drawing, STYLE.theme.font, 0, 0)
+    )
+    vectors = vectors.crop((0, 0, *raster.size)).convert("L")
+    gray = raster.convert("L")
+    darkest, lightest = gray.filter(MinFilter(3)), gray.filter(MaxFilter(3))
+    apart = ImageChops.add(
+        ImageChops.subtract(darkest, vectors), ImageChops.subtract(vectors, lightest)
+    )
+    pixel_count = gray.width * gray.height
+    assert sum(apart.histogram()[64:]) < 0.01 * pixel_count
+    assert sum(gray.histogram()[:128]) > 0.1 * pixel_count  # not a blank picture
+
+
+def test_the_same_chart_gives_the_same_png_bytes() -> None:
+    images = []
+    for _ in range(2):
+        document = docx.Document()
+        add_chart(document.add_paragraph().add_run(), pictogram(86), 300, STYLE)
+        add_qr(document.add_paragraph().add_run(), URL, 60)
+        images.append([image for _, image in docx_images(saved(document))])
+    assert images[0] == images[1]
+    for image in images[0]:
+        assert _png_chunks(image) <= {b"IHDR", b"PLTE", b"pHYs", b"IDAT", b"IEND"}
+
+
+def _png_chunks(data: bytes) -> set[bytes]:
+    chunks, offset = set(), 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        chunks.add(data[offset + 4 : offset + 8])
+        offset += 12 + length
+    return chunks
+
+
+# --- pictures and alt text -----------------------------------------------------
+
+
+def test_every_docx_picture_has_alt_text_or_is_marked_decorative() -> None:
+    photo = Picture(png(40, 20), "png", 40, 20, alt="Volunteers handing out naloxone kits")
+    logo = Picture(png(30, 30), "png", 30, 30, alt="")
+    document = docx.Document()
+    header_run = document.sections[0].header.paragraphs[0].add_run()
+    add_picture(header_run, logo, 36, decorative=True)
+    add_chart(document.add_paragraph().add_run(), BARS, 300, STYLE)
+    add_picture(document.add_paragraph().add_run(), photo, 200, decorative=False)
+    add_qr(document.add_paragraph().add_run(), URL, 60)
+    data = saved(document)
+
+    reread = docx.Document(io.BytesIO(data))
+    parts = [reread.element, reread.sections[0].header._element]
+    properties = [p for part in parts for p in part.iter(qn("wp:docPr"))]
+    assert len(properties) == 4
+    assert len({p.get("id") for p in properties}) == 4  # unique across body and header
+    for p in properties:
+        marks = p.findall(f"{{{DRAWING_NS}}}extLst/{{{DRAWING_NS}}}ext")
+        decorative = [
+            m
+            for m in marks
+            if m.get("uri") == DECORATIVE_EXTENSION
+            and m.find(f"{{{DECORATIVE_NS}}}decorative").get("val") == "1"
+        ]
+        assert bool(decorative) != bool((p.get("descr") or "").strip())
+    assert [p.get("descr") for p in properties[:3]] == [BARS.alt, photo.alt, f"QR code: {URL}"]
+    # Inline only: nothing floats, nothing sits in a text box.
+    for part in parts:
+        assert not list(part.iter(qn("wp:anchor")))
+        assert not list(part.iter(qn("w:txbxContent")))
+    shape = reread.inline_shapes[1]
+    assert (shape.width, shape.height) == (200 * 12700, 100 * 12700)
+
+
+def test_a_picture_that_is_not_decorative_needs_alt_text() -> None:
+    run = docx.Document().add_paragraph().add_run()
+    with pytest.raises(ValueError, match="alt text"):
+        add_picture(run, Picture(png(4, 4), "png", 4, 4, alt=" "), 20, decorative=False)
+
+
+def test_a_pdf_picture_keeps_its_proportions() -> None:
+    flowable = picture_flowable(Picture(png(40, 20), "png", 40, 20, alt="x"), 120)
+    assert flowable.wrap(500, 500) == (120, 60)

@@ -1,0 +1,69 @@
+"""TrueType fonts for the PDF whose embedded subsets each carry their own tag.
+
+A PDF names an embedded font subset ``TAG+PostScriptName``, the tag six capital
+letters that tell subsets apart (PDF 32000-1, 9.6.4). reportlab tags every font's
+subsets ``AAAAAA``, ``AAAAAB``, ... by their index alone, so the regular and the bold
+face both embed an ``AAAAAA+`` subset, which pre-press checkers flag as a clash.
+
+:class:`TaggedTTFont` is reportlab's ``TTFont`` whose subsets are tagged from a hash
+of the face's PostScript name and the subset's index: distinct across the faces of a
+document, and the same in every build, so the PDF stays reproducible. reportlab
+offers no setting for the tag; it takes it from the module function ``SUBSETN(n)``
+while a font adds its objects to the document, so that function is wrapped, once,
+to ask which font is adding them (any other font keeps reportlab's tags).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+
+TAG_LENGTH = 6
+
+# The PostScript name of the face whose subsets are being added, while it is.
+_adding: ContextVar[bytes | None] = ContextVar("briefgen_subset_face", default=None)
+
+
+def subset_tag(face_name: str | bytes, index: int) -> str:
+    """The six-capital-letter tag of subset ``index`` of the face ``face_name``."""
+    name = face_name.decode("latin-1") if isinstance(face_name, bytes) else face_name
+    digest = hashlib.sha256(f"{name}\0{index}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    letters = []
+    for _ in range(TAG_LENGTH):
+        number, digit = divmod(number, 26)
+        letters.append(string.ascii_uppercase[digit])
+    return "".join(letters)
+
+
+def _tagging(original: Callable[..., bytes]) -> Callable[..., bytes]:
+    def subset_name(n: int, *args: Any) -> bytes:
+        face = _adding.get()
+        if face is None:
+            return original(n, *args)
+        return subset_tag(face, n).encode("ascii")
+
+    subset_name.briefgen_tagging = True  # type: ignore[attr-defined]
+    return subset_name
+
+
+if not getattr(ttfonts.SUBSETN, "briefgen_tagging", False):  # once, also on reload
+    ttfonts.SUBSETN = _tagging(ttfonts.SUBSETN)
+
+
+class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
+    """A reportlab ``TTFont`` whose embedded subsets have distinct, stable tags."""
+
+    def addObjects(self, doc: Any) -> None:
+        face_name: bytes = self.face.name + self.face.subfontNameX
+        token = _adding.set(face_name)
+        try:
+            super().addObjects(doc)
+        finally:
+            _adding.reset(token)

@@ -1,0 +1,77 @@
+"""Each embedded font subset in a PDF has its own six-letter tag, the same in every build
+(reportlab alone tags every font's first subset AAAAAA, which pre-press checkers flag)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from fontTools.ttLib import TTFont as FontFile
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from briefgen.fonts import font_dir
+from briefgen.renderers.pdf_fonts import TaggedTTFont, subset_tag
+
+SUBSET_NAME = re.compile(r"/([A-Z]{6})\+[A-Za-z0-9-]+")
+# More characters than one subset (256 codes) holds, so the regular face embeds two.
+MANY = "".join(chr(c) for c in range(0x100, 0x17F)) + "".join(chr(c) for c in range(0x391, 0x3CA))
+
+
+def _register(name: str, file: str) -> str:
+    pdfmetrics.registerFont(TaggedTTFont(name, str(font_dir() / file)))
+    return name
+
+
+def _pdf() -> bytes:
+    regular = _register("tagged-test-regular", "LiberationSans-Regular.ttf")
+    bold = _register("tagged-test-bold", "LiberationSans-Bold.ttf")
+    fallback = _register("tagged-test-fallback", "DejaVuSans.ttf")
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, initialFontName=regular)
+    for y, font, text in (
+        (700, regular, "Fentanyl " + MANY),
+        (680, bold, "Bold"),
+        (660, fallback, "\u2192"),
+    ):
+        canvas.setFont(font, 10)
+        canvas.drawString(36, y, text)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _subset_names(pdf: bytes) -> list[tuple[str, str]]:
+    """(BaseFont, its descriptor's FontName) of every font on every page."""
+    names = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.append((str(font["/BaseFont"]), str(font["/FontDescriptor"]["/FontName"])))
+    return names
+
+
+def test_every_subset_has_its_own_well_formed_tag_the_same_in_every_build() -> None:
+    names = _subset_names(_pdf())
+    assert len(names) == 4  # two subsets of the regular face, one of bold, one of DejaVu
+    tags = []
+    for base_font, descriptor_name in names:
+        assert descriptor_name == base_font
+        match = SUBSET_NAME.fullmatch(base_font)
+        assert match, base_font
+        tags.append(match.group(1))
+    assert len(set(tags)) == len(tags), names
+    assert _subset_names(_pdf()) == names
+
+
+def test_no_two_subsets_of_the_bundled_fonts_share_a_tag() -> None:
+    """Every face briefgen can embed, with more subsets than a brief makes: the tags
+    come from a hash, so this checks the fonts it ships cannot collide."""
+    faces = set()
+    for file in font_dir().glob("*.ttf"):
+        with FontFile(file, lazy=True) as face:
+            faces.add(face["name"].getDebugName(6))
+    assert len(faces) >= 6
+    tags = [subset_tag(face, index) for face in sorted(faces) for index in range(8)]
+    assert all(re.fullmatch("[A-Z]{6}", tag) for tag in tags)
+    assert len(set(tags)) == len(tags)

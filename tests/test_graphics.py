@@ -181,7 +181,9 @@ def test_every_bar_prints_its_label_and_figure() -> None:
         assert bar.label.split()[0] in texts
 
 
-@pytest.mark.parametrize(("value", "filled"), [(0, 0), (1, 1), (86, 86), (86.5, 87), (100, 100)])
+@pytest.mark.parametrize(
+    ("value", "filled"), [(0, 0), (1, 1), (86, 86), (86.4, 86), (86.5, 86), (86.6, 87), (100, 100)]
+)
 @pytest.mark.parametrize("width", [166.0, 540.0])
 def test_a_pictogram_fills_exactly_n_of_100(value: float, filled: int, width: float) -> None:
     heads = [
@@ -213,6 +215,8 @@ def test_the_docx_chart_is_the_pdf_drawing_at_300_dpi(chart: Chart) -> None:
     add_chart(document.add_paragraph().add_run(), chart, width, STYLE)
     [(properties, image)] = docx_images(saved(document))
     raster = PILImage.open(io.BytesIO(image))
+    assert raster.mode == "RGBA"
+    assert raster.getpixel((0, raster.height - 1))[3] == 0  # a transparent ground
     assert raster.size == (round(pdf_width * 300 / 72), round(pdf_height * 300 / 72))
     assert properties.get("descr") == chart.alt
     shape = document.inline_shapes[0]
@@ -225,7 +229,8 @@ def test_the_docx_chart_is_the_pdf_drawing_at_300_dpi(chart: Chart) -> None:
         pdf_width, pdf_height, lambda c: draw_drawing(c, drawing, STYLE.theme.font, 0, 0)
     )
     vectors = vectors.crop((0, 0, *raster.size)).convert("L")
-    gray = raster.convert("L")
+    gray = PILImage.alpha_composite(PILImage.new("RGBA", raster.size, "white"), raster)
+    gray = gray.convert("L")
     darkest, lightest = gray.filter(MinFilter(3)), gray.filter(MaxFilter(3))
     apart = ImageChops.add(
         ImageChops.subtract(darkest, vectors), ImageChops.subtract(vectors, lightest)

@@ -149,7 +149,8 @@ def filled_count(value: float) -> int:
     """How many of the 100 figures a share of ``value`` (a percentage) fills."""
     if not 0 <= value <= PICTOGRAM_TOTAL:
         raise ValueError("a pictogram's share must be from 0 to 100")
-    return int(value + 0.5)  # half up, not Python's round-half-even
+    # Python's rounding (half to even), as the chart's alt text counts them.
+    return round(value)
 
 
 def _pictogram(bar: Bar, width: float, style: Style) -> Drawing:

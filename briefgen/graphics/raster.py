@@ -35,8 +35,11 @@ def _font(family: FontFamily, bold: bool, size_px: float) -> ImageFont.FreeTypeF
 
 
 def drawing_image(drawing: Drawing, family: FontFamily) -> Image.Image:
-    """The drawing on white at 300 dpi: ``pixels(width)`` by ``pixels(height)``."""
-    image = Image.new("RGB", (pixels(drawing.width), pixels(drawing.height)), (255, 255, 255))
+    """The drawing at 300 dpi, ``pixels(width)`` by ``pixels(height)``, on a
+    transparent ground: like the PDF's vectors, it shows the tint of a box or
+    sidebar it stands in."""
+    size = (pixels(drawing.width), pixels(drawing.height))
+    image = Image.new("RGBA", size, (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
     for item in drawing.items:
         if isinstance(item, Rect):

@@ -19,7 +19,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from briefgen.errors import Location
 from briefgen.graphics.chart import Circle, Rect, chart_drawing, chart_height, filled_count
-from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix
+from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix, qr_min_size
 from briefgen.graphics.raster import SCALE
 from briefgen.model import Bar, Chart, Picture
 from briefgen.renderers.docx_graphics import (
@@ -31,6 +31,7 @@ from briefgen.renderers.docx_graphics import (
 from briefgen.renderers.pdf_graphics import (
     chart_flowable,
     draw_drawing,
+    draw_qr,
     picture_flowable,
     qr_flowable,
 )
@@ -117,6 +118,19 @@ def test_the_pdf_qr_code_decodes_to_its_address_from_a_150_dpi_render() -> None:
     page = pypdfium2.PdfDocument(buffer.getvalue())[0]
     codes = decode(page.render(scale=150 / 72).to_pil())
     assert [(code.text, code.ec_level) for code in codes] == [(URL, "Q")]
+
+
+def test_a_long_address_decodes_at_its_least_size_from_a_150_dpi_render() -> None:
+    url = "https://example.org/" + "briefs/sources/opioid-overdose-deaths-2026/" * 4
+    size = qr_min_size(url)
+    assert size > MIN_SIZE
+    assert size / len(qr_matrix(url)) >= 0.5 / 25.4 * 72 - 1e-9  # modules of 0.5 mm
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(300, 300))
+    draw_qr(canvas, url, 40.3, 40.7, size)
+    canvas.save()
+    page = pypdfium2.PdfDocument(buffer.getvalue())[0]
+    assert [code.text for code in decode(page.render(scale=150 / 72).to_pil())] == [url]
 
 
 def test_the_docx_qr_code_decodes_to_its_address_and_says_what_it_is() -> None:

@@ -18,6 +18,9 @@ QUIET_ZONE = 4
 # At least 2 cm including the quiet zone: small codes fail on phones held at arm's
 # length. In points.
 MIN_SIZE = 2 / 2.54 * 72
+# Modules smaller than half a millimetre blur on an office laser printer and in a
+# phone camera's view of the page. In points.
+MIN_MODULE = 0.5 / 25.4 * 72
 
 
 @cache
@@ -49,3 +52,9 @@ def dark_runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:
             runs.append((start, index - start))
             start = -1
     return runs
+
+
+def qr_min_size(url: str) -> float:
+    """The smallest size (points, quiet zone included) at which the code for ``url``
+    prints well: 2 cm, or more for a long address, so no module is under 0.5 mm."""
+    return max(MIN_SIZE, len(qr_matrix(url)) * MIN_MODULE)

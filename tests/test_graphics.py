@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-from pathlib import Path
 
 import docx
 import pypdfium2
@@ -20,7 +19,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 from briefgen.errors import Location
 from briefgen.graphics.chart import Circle, Rect, chart_drawing, chart_height, filled_count
 from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix, qr_min_size
-from briefgen.graphics.raster import SCALE
+from briefgen.graphics.raster import SCALE, drawing_png, qr_png
 from briefgen.model import Bar, Chart, Picture
 from briefgen.renderers.docx_graphics import (
     DECORATIVE_EXTENSION,
@@ -39,7 +38,7 @@ from briefgen.style import Style
 
 URL = "https://example.org/briefs/sources?id=opioids-2026"
 STYLE = Style()
-HERE = Location(Path("brief.md"), 3)
+HERE = Location("brief.md", 3)
 DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
@@ -257,6 +256,8 @@ def test_the_docx_chart_is_the_pdf_drawing_at_300_dpi(chart: Chart) -> None:
 def test_the_same_chart_gives_the_same_png_bytes() -> None:
     images = []
     for _ in range(2):
+        for cached in (chart_drawing, drawing_png, qr_png, qr_matrix):
+            cached.cache_clear()
         document = docx.Document()
         add_chart(document.add_paragraph().add_run(), pictogram(86), 300, STYLE)
         add_qr(document.add_paragraph().add_run(), URL, 60)

@@ -22,6 +22,7 @@ renderers set them as text, so they stay editable and searchable in both formats
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.graphics.text import cap_height, text_width, wrap
 from briefgen.model import Bar, Chart
@@ -90,6 +91,9 @@ def label_size(style: Style) -> float:
     return max(7.5, round(style.body_size * 0.9 * 2) / 2)
 
 
+# The fitter measures a brief at several sizes and the renderers draw it again:
+# the same chart at the same width and style is worked out once.
+@lru_cache(maxsize=64)
 def chart_drawing(chart: Chart, width_pt: float, style: Style) -> Drawing:
     """The chart laid out ``width_pt`` points wide.
 

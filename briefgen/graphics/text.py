@@ -11,9 +11,9 @@ from pathlib import Path
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from briefgen.fonts import font_dir
+from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.theme import FontFamily
 
 

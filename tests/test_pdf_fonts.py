@@ -5,18 +5,35 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
+import pytest
 from fontTools.ttLib import TTFont as FontFile
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.fonts import font_dir
+from briefgen.pipeline import BuildOptions, make_briefs
 from briefgen.renderers.pdf_fonts import TaggedTTFont, subset_tag
 
+REPO = Path(__file__).resolve().parents[1]
 SUBSET_NAME = re.compile(r"/([A-Z]{6})\+[A-Za-z0-9-]+")
 # More characters than one subset (256 codes) holds, so the regular face embeds two.
 MANY = "".join(chr(c) for c in range(0x100, 0x17F)) + "".join(chr(c) for c in range(0x391, 0x3CA))
+
+
+@pytest.fixture
+def own_font_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """reportlab serves every font registered later for a face with the font first
+    registered for it (pdfmetrics._dynFaceNames, for the whole process): in a registry
+    of its own, a test gets the fonts it registers, and leaves none behind to serve a
+    later build."""
+    monkeypatch.setattr(pdfmetrics, "_fonts", dict(pdfmetrics._fonts))
+    monkeypatch.setattr(pdfmetrics, "_dynFaceNames", {})
 
 
 def _register(name: str, file: str) -> str:
@@ -51,6 +68,7 @@ def _subset_names(pdf: bytes) -> list[tuple[str, str]]:
     return names
 
 
+@pytest.mark.usefixtures("own_font_registry")
 def test_every_subset_has_its_own_well_formed_tag_the_same_in_every_build() -> None:
     names = _subset_names(_pdf())
     assert len(names) == 4  # two subsets of the regular face, one of bold, one of DejaVu
@@ -75,3 +93,46 @@ def test_no_two_subsets_of_the_bundled_fonts_share_a_tag() -> None:
     tags = [subset_tag(face, index) for face in sorted(faces) for index in range(8)]
     assert all(re.fullmatch("[A-Z]{6}", tag) for tag in tags)
     assert len(set(tags)) == len(tags)
+
+
+def _base_fonts(resources: Any, found: list[str]) -> None:
+    """Every BaseFont named in a resource dictionary and the forms it draws."""
+    resources = resources.get_object() if resources is not None else {}
+    for font in resources.get("/Font", {}).values():
+        found.append(str(font.get_object()["/BaseFont"]))
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.get_object().get("/Subtype") == "/Form":
+            _base_fonts(xobject.get_object().get("/Resources"), found)
+
+
+def _tags(pdf: bytes) -> list[str]:
+    """The BaseFont of every font the PDF's pages draw with, each checked well-formed."""
+    found: list[str] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        _base_fonts(page.get("/Resources"), found)
+    assert found
+    assert all(SUBSET_NAME.fullmatch(name) for name in found), found
+    return found
+
+
+def test_a_built_brief_embeds_each_subset_under_its_own_tag_in_every_build(
+    tmp_path: Path,
+) -> None:
+    # Once as a user builds, in a new process, in which fonts are registered in the
+    # order a build needs them; once here, after whatever other tests registered.
+    subprocess.run(
+        [
+            sys.executable,
+            *("-m", "briefgen", "-q", "build", "--audience", "legislators"),
+            *("--format", "pdf", "--out", str(tmp_path)),
+        ],
+        cwd=REPO,
+        check=True,
+        timeout=120,
+    )
+    names = _tags((tmp_path / "legislators.pdf").read_bytes())
+    assert len(names) >= 2  # at least the regular and the bold face
+    assert len({name.partition("+")[0] for name in names}) == len(names), names
+    options = BuildOptions(workspace=REPO, audiences=("legislators",), formats=("pdf",))
+    (brief,) = make_briefs(options)
+    assert sorted(_tags(brief.files["pdf"])) == sorted(names)

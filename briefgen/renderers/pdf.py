@@ -16,7 +16,6 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from briefgen.errors import LayoutError
@@ -39,6 +38,7 @@ from briefgen.model import (
 from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
+from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.style import PDF_FONT, Style, TextStyle
 
 FALLBACK_FONT = "DejaVuSans"

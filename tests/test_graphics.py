@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from briefgen.errors import Location
-from briefgen.graphics.chart import Circle, Rect, chart_drawing, chart_height, filled_count
+from briefgen.graphics.chart import Circle, Rect, Text, chart_drawing, chart_height, filled_count
 from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix, qr_min_size
 from briefgen.graphics.raster import SCALE, drawing_png, qr_png
 from briefgen.model import Bar, Chart, Picture
@@ -208,6 +208,14 @@ def test_a_pictogram_fills_exactly_n_of_100(value: float, filled: int, width: fl
     assert sum(head.color == STYLE.theme.accent for head in heads) == filled
     # The first N, in reading order.
     assert all(head.color == STYLE.theme.accent for head in heads[:filled])
+
+
+@pytest.mark.parametrize("body", [9.0, 11.0, 12.0])
+def test_no_chart_text_is_as_large_as_the_title_or_under_the_notes_floor(body: float) -> None:
+    style = STYLE.with_body_size(body)
+    for chart in (BARS, pictogram(86)):
+        sizes = [i.size for i in chart_drawing(chart, 300, style).items if isinstance(i, Text)]
+        assert min(sizes) >= 7.5 and max(sizes) < style.title.size
 
 
 def test_a_pictogram_share_outside_0_to_100_is_refused() -> None:

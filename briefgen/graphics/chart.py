@@ -171,7 +171,8 @@ def _pictogram(bar: Bar, width: float, style: Style) -> Drawing:
         color = style.theme.accent if index < filled else EMPTY
         items.extend(_person(column * cell, row * cell_height, cell, color))
 
-    figure_size = round(style.body_size * 2 * 2) / 2
+    # Large, but smaller than the title: the largest text on the page is the title.
+    figure_size = round(style.body_size * 1.6 * 2) / 2
     size = label_size(style)
     leading = round(size * 1.25, 2)
     gap = round(size * 1.2, 2)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from briefgen.charts import resolve_chart
 from briefgen.citations import cited_ids
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
-from briefgen.model import WORD_PROPERTY_LIMIT, Document, Heading, Metadata, plain_text
+from briefgen.model import WORD_PROPERTY_LIMIT, Chart, Document, Heading, Metadata, plain_text
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings
 from briefgen.templating.environment import Rendered
@@ -24,16 +25,33 @@ def citation_check(store: FactStore) -> Callable[[str], str | None]:
     return check
 
 
+def chart_resolver(store: FactStore) -> Callable[[str, Location], Chart]:
+    """What the parser calls to turn a ``briefgen-chart`` block into a chart."""
+
+    def chart(spec: str, where: Location) -> Chart:
+        return resolve_chart(spec, store, where)
+
+    return chart
+
+
 def assemble(rendered: Rendered, store: FactStore, settings: Settings) -> Document:
     """Parse the template's Markdown into blocks and give the document its properties:
     the first level-1 heading is the title; keywords are the cited facts' topics."""
     audience = rendered.audience
     source = Location.of(audience.path or audience.name, 1)
-    blocks = parse_blocks(rendered.text, rendered.lines, source, check=citation_check(store))
+    blocks = parse_blocks(
+        rendered.text,
+        rendered.lines,
+        source,
+        check=citation_check(store),
+        charts=chart_resolver(store),
+        folders=rendered.folders,
+    )
     if not blocks:
         raise TemplateError(f"the '{audience.name}' template produced no content", source)
     heading = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
-    title = plain_text(heading.inlines) if heading else audience.display_name
+    # The title's last two words are joined by a no-break space on the page only.
+    title = plain_text(heading.inlines).replace("\u00a0", " ") if heading else audience.display_name
     if heading and len(title) > WORD_PROPERTY_LIMIT:
         raise TemplateError(
             f"the title (the first '# ' heading) has {len(title):,} characters; Word allows "

@@ -8,21 +8,32 @@ brief extensions are:
 - ``> quote`` ending in a ``> — Speaker`` paragraph — a pull quote;
 - ``!!! notes [TITLE]`` … ``!!!`` — where the numbered source notes go;
 - ``::: optional [PRIORITY]`` … ``:::`` — blocks the fitter may drop, lowest
-  priority first, to keep the brief on one page.
+  priority first, to keep the brief on one page;
+- ``::: box`` … ``:::`` — a tinted box; ``::: cards`` … ``:::`` — two or three
+  callouts side by side;
+- ``::: aside`` … ``:::`` — a sidebar beside every block that follows it (the main
+  column);
+- fenced ``briefgen-chart`` (JSON naming facts) and ``briefgen-qr`` (an address)
+  blocks, which the ``chart()`` and ``qr()`` helpers write;
+- links keep their address (http, https, mailto); an image is a local PNG or JPEG
+  with alt text, standing in a paragraph of its own; straight quotes in template
+  text become typographic ones.
 
-Callouts and notes use ``!`` fences and optional groups ``:`` fences so that a
-callout can sit inside an optional group: markdown-it's containers close at the
-first bare fence of their own marker.
+Callouts and notes use ``!`` fences (markdown-it containers). The ``:`` fences are
+single lines that open and close groups, so they nest: an optional group may sit
+inside a box or a sidebar, and a box inside an optional group.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
@@ -30,27 +41,54 @@ from mdit_py_plugins.container import container_plugin
 from briefgen.errors import Location, TemplateError
 from briefgen.model import (
     AnyBlock,
+    Box,
     BulletList,
     Callout,
+    CardRow,
+    Chart,
     Cite,
+    Columns,
     Droppable,
     Heading,
+    Image,
     Inline,
     Inlines,
     LineBreak,
     Notes,
     Paragraph,
+    QrCode,
     Quote,
     Span,
     cited_fact_ids,
     plain_text,
 )
+from briefgen.pictures import PictureRefused, picture_path, read_picture
 
 CitationCheck = Callable[[str], str | None]
+ChartResolver = Callable[[str, Location], Chart]
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
-CONTAINERS = {"callout": "!", "notes": "!", "optional": ":"}
+CONTAINERS = {"callout": "!", "notes": "!"}
+GROUPS = ("optional", "box", "cards", "aside")
+_GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
+LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+MAX_LINK_CHARS = 2000
+CARDS = (2, 3)
+# An image in the flow prints at this many pixels per inch, at most its column's width.
+IMAGE_PPI = 150
+NO_BREAK_SPACE = "\u00a0"
+
+
+class _Refused(Exception):
+    """Something in a run of text that cannot be printed as written; the walker reports
+    it at the source line holding ``needle``."""
+
+    def __init__(self, message: str, needle: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.needle = needle
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -66,12 +104,39 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _group_line_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A line ``::: NAME ARGS`` opening a group, or a bare ``:::`` closing one."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    match = _GROUP_LINE.fullmatch(state.src, begin, state.eMarks[start])
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("group_line", "", 0)
+        token.info = match.group(1)
+        token.map = [start, start + 1]
+    state.line = start + 1
+    return True
+
+
 def make_parser() -> MarkdownIt:
     """CommonMark without raw HTML, plus the brief extensions."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
+    # Typographic quotes only; the other "typographer" replacements ((c), --) stay off.
+    md.enable("smartquotes")
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.block.ruler.before(
+        "fence",
+        "group_line",
+        _group_line_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     for name, marker in CONTAINERS.items():
         md.use(container_plugin, name=name, marker=marker)
+    # Every link is parsed, so that one with a refused scheme stops at its line
+    # instead of printing as bracketed text.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
@@ -86,17 +151,31 @@ def _parser() -> MarkdownIt:
 
 
 @dataclass
+class _Frame:
+    """A group being filled: the body, a box, a row of cards, a sidebar, or the main
+    column beside a sidebar; and the optional groups open inside it."""
+
+    kind: str
+    where: Location
+    blocks: list[AnyBlock] = field(default_factory=list)
+    optional: list[tuple[Droppable, Location]] = field(default_factory=list)
+    aside: tuple[AnyBlock, ...] = ()
+
+
+@dataclass
 class _Walker:
     tokens: list[Token]
     lines: tuple[Location, ...]
     default: Location
     source: list[str]
     check: CitationCheck | None = None
+    charts: ChartResolver | None = None
+    folders: Sequence[Path] = ()
     pos: int = 0
     current: Token | None = None
-    blocks: list[AnyBlock] = field(default_factory=list)
-    droppable: list[Droppable] = field(default_factory=list)
+    frames: list[_Frame] = field(default_factory=list)
     groups: int = 0
+    had_aside: bool = False
 
     def where(self, token: Token) -> Location:
         if token.map and self.lines:
@@ -128,42 +207,66 @@ class _Walker:
         if self.check is not None:
             for fact_id in cited_fact_ids(block):
                 if (problem := self.check(fact_id)) is not None:
-                    raise TemplateError(problem, self.citation_location(fact_id, block))
-        if self.droppable:
-            block = replace(block, droppable=self.droppable[-1])
-        self.blocks.append(block)
+                    raise TemplateError(problem, self.line_of(f"[@{fact_id}]", block.location))
+        # The notes are drawn in the footer, wherever they stand: keep them out of boxes
+        # and columns.
+        frame = self.frames[0] if isinstance(block, Notes) else self.frames[-1]
+        if frame.optional:
+            block = replace(block, droppable=frame.optional[-1][0])
+        frame.blocks.append(block)
 
-    def citation_location(self, fact_id: str, block: AnyBlock) -> Location:
-        """The line of the block's source that holds ``[@fact_id]``."""
+    def line_of(self, needle: str, fallback: Location) -> Location:
+        """The line of the current block's source that holds ``needle``."""
         token = self.current
         if token is None or not token.map:
-            return block.location
+            return fallback
         first, end = token.map
         for index in range(first, min(end, len(self.source))):
-            if f"[@{fact_id}]" in self.source[index]:
+            if needle in self.source[index]:
                 return self.lines[min(index, len(self.lines) - 1)]
-        return block.location
+        return fallback
 
     def walk(self) -> list[AnyBlock]:
+        self.frames = [_Frame("body", self.default)]
         while self.pos < len(self.tokens):
-            self.block(self.next())
-        return self.blocks
+            token = self.next()
+            try:
+                self.block(token)
+            except _Refused as refused:
+                where = self.line_of(refused.needle, self.where(token))
+                raise TemplateError(refused.message, where) from None
+        self.finish()
+        return self.frames[0].blocks
 
     def block(self, token: Token) -> None:
         self.current = token
         kind = token.type
         where = self.where(token)
         if kind == "heading_open":
-            inline = self.until("heading_close")
-            self.add(Heading(where, level=int(token.tag[1]), inlines=_inlines(inline)))
+            inlines = _inlines(self.until("heading_close"))
+            level = int(token.tag[1])
+            if level == 1:
+                inlines = _keep_last_words_together(inlines)
+            self.add(Heading(where, level=level, inlines=inlines))
         elif kind == "paragraph_open":
-            self.add(Paragraph(where, inlines=_inlines(self.until("paragraph_close"))))
+            tokens = self.until("paragraph_close")
+            image = _lone_image(tokens)
+            if image is not None:
+                self.add(self.image(image, where))
+            else:
+                self.add(Paragraph(where, inlines=_inlines(tokens)))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             closing = kind.replace("_open", "_close")
             items = tuple(i for i in _list_items(self.until(closing)) if not _nothing_to_read(i))
             self.add(BulletList(where, items=items, ordered=kind.startswith("ordered")))
         elif kind == "blockquote_open":
             self.add(_quote(where, self.until("blockquote_close")))
+        elif kind == "fence" and token.info.strip() == "briefgen-chart":
+            if self.charts is None:
+                raise TemplateError("charts need the facts store; none was given", where)
+            self.add(self.charts(token.content, where))
+        elif kind == "fence" and token.info.strip() == "briefgen-qr":
+            self.add(QrCode(where, url=_qr_url(token.content, where)))
         elif kind in ("fence", "code_block"):
             runs: list[Inline] = []
             for line in token.content.rstrip("\n").split("\n"):
@@ -182,15 +285,179 @@ class _Walker:
             self.until("container_notes_close")
             title = token.info.strip()[len("notes") :].strip() or "Sources"
             self.add(Notes(where, title=_unescape(title)))
-        elif kind == "container_optional_open":
-            self.groups += 1
-            self.droppable.append(Droppable(self.groups, _priority(token.info, where)))
-        elif kind == "container_optional_close":
-            self.droppable.pop()
+        elif kind == "group_line":
+            self.group_line(token.info, where)
         elif kind in ("hr", "html_block"):
             return
         else:  # pragma: no cover - every CommonMark block type is handled above
             raise TemplateError(f"unsupported Markdown block '{kind}'", where)
+
+    def image(self, token: Token, where: Location) -> Image:
+        source = token.attrGet("src")
+        shown = str(source or "")
+        alt = " ".join(token.content.split())
+        if not alt:
+            raise TemplateError(
+                f"image '{shown}': give its alt text, what it shows, as in "
+                "![Map of the border crossings](map.png)",
+                where,
+            )
+        base = Path(where.path).parent
+        try:
+            path = picture_path(shown, base, self.folders)
+            picture = read_picture(path, alt, shown)
+        except PictureRefused as exc:
+            raise TemplateError(str(exc), where) from None
+        return Image(where, picture=picture, width=picture.width_px * 72 / IMAGE_PPI)
+
+    def group_line(self, info: str, where: Location) -> None:
+        """Open or close a ``:::`` group."""
+        frame = self.frames[-1]
+        if not info:
+            if frame.optional:
+                frame.optional.pop()
+            elif frame.kind in ("box", "cards", "aside"):
+                self.close(frame)
+            else:
+                raise TemplateError("':::' closes no '::: optional', box, cards or aside", where)
+            return
+        name, _, rest = info.partition(" ")
+        if name not in GROUPS:
+            from briefgen.templating.helpers import suggest_name
+
+            raise TemplateError(
+                f"unknown group '::: {name}'{suggest_name(name, list(GROUPS))}; "
+                f"expected {', '.join(GROUPS)}",
+                where,
+            )
+        if name == "optional":
+            self.groups += 1
+            frame.optional.append((Droppable(self.groups, _priority(info, where)), where))
+            return
+        if rest.strip():
+            raise TemplateError(f"'::: {name}' takes nothing after its name", where)
+        if frame.kind in ("box", "cards"):
+            raise TemplateError(
+                f"'::: {name}' cannot stand inside '::: {frame.kind}' (line "
+                f"{frame.where.line}); close it with ':::' first",
+                where,
+            )
+        if name == "aside":
+            if self.had_aside:
+                raise TemplateError("a brief has one sidebar; this is a second '::: aside'", where)
+            if frame.kind != "body" or frame.optional:
+                raise TemplateError(
+                    "'::: aside' stands at the top level, outside boxes and optional groups "
+                    "(make the blocks inside it optional instead)",
+                    where,
+                )
+            self.had_aside = True
+        self.frames.append(_Frame(name, where))
+
+    def close(self, frame: _Frame) -> None:
+        self.frames.pop()
+        blocks = tuple(frame.blocks)
+        if frame.kind == "box":
+            self.add(Box(frame.where, blocks=blocks))
+        elif frame.kind == "cards":
+            self.add(_card_row(frame.where, blocks))
+        else:  # the sidebar: the main column follows it
+            self.frames.append(_Frame("main", frame.where, aside=blocks))
+
+    def finish(self) -> None:
+        """Close the main column at the end of the body; refuse groups left open."""
+        frame = self.frames[-1]
+        if frame.optional:
+            raise TemplateError("'::: optional' is never closed with ':::'", frame.optional[-1][1])
+        if frame.kind in ("box", "cards", "aside"):
+            raise TemplateError(f"'::: {frame.kind}' is never closed with ':::'", frame.where)
+        if frame.kind == "main":
+            self.frames.pop()
+            if not frame.blocks:
+                raise TemplateError(
+                    "'::: aside' has no main text after it: the sidebar stands beside the "
+                    "blocks that follow it",
+                    frame.where,
+                )
+            self.add(Columns(frame.where, main=tuple(frame.blocks), aside=frame.aside))
+
+
+def _card_row(where: Location, blocks: tuple[AnyBlock, ...]) -> CardRow:
+    cards: list[Callout] = []
+    for block in blocks:
+        if not isinstance(block, Callout):
+            raise TemplateError(
+                f"'::: cards' holds only callouts; this is a {type(block).__name__.lower()} "
+                "(write each card with callout(...))",
+                block.location,
+            )
+        cards.append(block)
+    if not CARDS[0] <= len(cards) <= CARDS[-1]:
+        raise TemplateError(
+            f"'::: cards' holds {CARDS[0]} or {CARDS[-1]} callouts side by side, not {len(cards)}",
+            where,
+        )
+    return CardRow(where, cards=tuple(cards))
+
+
+def _qr_url(content: str, where: Location) -> str:
+    url = content.strip()
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() not in ("http", "https") or not url:
+        raise TemplateError(
+            f"qr: '{url[:60]}' is not a web address; a QR code holds an http or https address",
+            where,
+        )
+    if any(c.isspace() for c in url) or len(url) > MAX_QR_CHARS:
+        raise TemplateError(
+            f"qr: the address must be one word of at most {MAX_QR_CHARS} characters "
+            "(a longer one makes a code too dense to scan from paper)",
+            where,
+        )
+    return url
+
+
+MAX_QR_CHARS = 300
+
+
+def _lone_image(tokens: list[Token]) -> Token | None:
+    """The image token when a paragraph holds one image and nothing else."""
+    children = [c for t in tokens if t.type == "inline" for c in (t.children or [])]
+    images = [c for c in children if c.type == "image"]
+    rest = [
+        c
+        for c in children
+        if c.type != "image" and not (c.type == "text" and not c.content.strip())
+    ]
+    if len(images) == 1 and not rest:
+        return images[0]
+    return None
+
+
+def _keep_last_words_together(inlines: Inlines) -> Inlines:
+    """A title with its last two words joined by a no-break space, so its last line
+    never holds one word alone."""
+    runs = list(inlines)
+    for index in range(len(runs) - 1, -1, -1):
+        run = runs[index]
+        if isinstance(run, LineBreak):
+            break
+        if not isinstance(run, Span):
+            continue
+        text = run.text
+        # The space before the last word: not one at the very end of the title.
+        body = text.rstrip(" ") if index == _last_span(runs) else text
+        at = body.rfind(" ")
+        if at > 0 or (at == 0 and index > 0):
+            runs[index] = replace(run, text=text[:at] + NO_BREAK_SPACE + text[at + 1 :])
+            break
+        if at == 0:
+            break
+    return tuple(runs)
+
+
+def _last_span(runs: list[Inline]) -> int:
+    return max((i for i, r in enumerate(runs) if isinstance(r, Span)), default=-1)
 
 
 def _nothing_to_read(inlines: Inlines) -> bool:
@@ -212,6 +479,8 @@ def _blank(block: AnyBlock) -> bool:
         return _nothing_to_read(block.inlines) and not block.attribution.strip()
     if isinstance(block, BulletList):
         return not block.items
+    if isinstance(block, Box):
+        return not block.blocks
     return False
 
 
@@ -241,18 +510,35 @@ def _inlines(tokens: list[Token]) -> Inlines:
     return _merge(runs)
 
 
+def _link(href: str) -> str:
+    """The address of a link, or :class:`_Refused` for one a reader cannot follow."""
+    scheme = _SCHEME.match(href)
+    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
+        raise _Refused(
+            f"link '{href[:60]}': a link on a printed brief needs an http, https or mailto address",
+            href[:20] if scheme is None else f"{scheme.group(1)}:",
+        )
+    if len(href) > MAX_LINK_CHARS:
+        raise _Refused(
+            f"link '{href[:40]}…' is {len(href):,} characters; at most {MAX_LINK_CHARS:,}",
+            href[:20],
+        )
+    return href
+
+
 def _runs(children: list[Token]) -> list[Inline]:
     runs: list[Inline] = []
     bold = italic = 0
+    href = ""
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
             # Word keeps tabs and runs of spaces where a PDF shows one space; make
             # both show one.
             text = _SPACES.sub(" ", child.content)
-            runs.append(Span(text, bold=bold > 0, italic=italic > 0))
+            runs.append(Span(text, bold=bold > 0, italic=italic > 0, href=href))
         elif kind == "softbreak":
-            runs.append(Span(" ", bold=bold > 0, italic=italic > 0))
+            runs.append(Span(" ", bold=bold > 0, italic=italic > 0, href=href))
         elif kind == "hardbreak":
             runs.append(LineBreak())
         elif kind == "strong_open":
@@ -263,18 +549,29 @@ def _runs(children: list[Token]) -> list[Inline]:
             italic += 1
         elif kind == "em_close":
             italic -= 1
+        elif kind == "link_open":
+            href = _link(str(child.attrGet("href") or ""))
+        elif kind == "link_close":
+            href = ""
         elif kind == "citation":
             runs.append(Cite((child.meta["id"],)))
         elif kind == "image":
-            runs.append(Span(child.content, bold=bold > 0, italic=italic > 0))
+            raise _Refused(
+                f"image '{child.attrGet('src')}': an image stands in a paragraph of its own, "
+                "not among text, in a list or a heading",
+                "![",
+            )
     return runs
 
 
 def _merge(runs: list[Inline]) -> Inlines:
-    """Join neighbouring spans of the same emphasis and neighbouring citations; a
-    citation sits right after the word it supports, with no space before it."""
+    """Join neighbouring spans of the same emphasis and link and neighbouring
+    citations; a citation sits right after the word it supports, with no space before
+    it."""
     merged: list[Inline] = []
     for run in runs:
+        if isinstance(run, Span) and not run.text:
+            continue
         if isinstance(run, Cite):
             while merged and isinstance(merged[-1], Span) and not merged[-1].text.strip():
                 if len(merged) > 1 and isinstance(merged[-2], Cite):
@@ -286,14 +583,14 @@ def _merge(runs: list[Inline]) -> Inlines:
                 merged[-1] = Cite(last_run.fact_ids + run.fact_ids)
                 continue
             if isinstance(last_run, Span) and last_run.text != last_run.text.rstrip():
-                merged[-1] = Span(last_run.text.rstrip(), last_run.bold, last_run.italic)
+                merged[-1] = replace(last_run, text=last_run.text.rstrip())
         last = merged[-1] if merged else None
         if (
             isinstance(run, Span)
             and isinstance(last, Span)
-            and (last.bold, last.italic) == (run.bold, run.italic)
+            and (last.bold, last.italic, last.href) == (run.bold, run.italic, run.href)
         ):
-            merged[-1] = Span(last.text + run.text, run.bold, run.italic)
+            merged[-1] = replace(run, text=last.text + run.text)
         else:
             merged.append(run)
     return tuple(merged)
@@ -356,15 +653,17 @@ def parse_blocks(
     lines: tuple[Location, ...],
     default: Location,
     check: CitationCheck | None = None,
+    *,
+    charts: ChartResolver | None = None,
+    folders: Sequence[Path] = (),
 ) -> list[AnyBlock]:
     """Turn Markdown into blocks, each with the template location of its first line.
 
     ``check`` is asked about every cited fact id; a message back is raised as a
-    :class:`TemplateError` at the line holding that citation.
+    :class:`TemplateError` at the line holding that citation. ``charts`` turns a
+    ``briefgen-chart`` block into a chart (from the facts store); ``folders`` are the
+    template folders images may be read from.
     """
     tokens = _parser().parse(text)
-    walker = _Walker(tokens, lines, default, text.split("\n"), check)
-    blocks = walker.walk()
-    if walker.droppable:
-        raise TemplateError("'::: optional' is never closed with ':::'", walker.default)
-    return blocks
+    walker = _Walker(tokens, lines, default, text.split("\n"), check, charts, folders)
+    return walker.walk()

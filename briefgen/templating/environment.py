@@ -95,6 +95,7 @@ class Rendered:
     text: str
     lines: tuple[Location, ...]
     audience: AudienceInfo
+    folders: tuple[Path, ...] = ()  # the template folders, where images may be read from
 
     def location(self, line_index: int) -> Location:
         if not self.lines:
@@ -202,7 +203,8 @@ class TemplateRenderer:
                     )
                 chunks.append(chunk)
         text, lines = strip_markers("".join(chunks), where, files)
-        return Rendered(text=text, lines=lines, audience=audience)
+        folders = tuple(f.path for f in self.search_path.folders)
+        return Rendered(text=text, lines=lines, audience=audience, folders=folders)
 
 
 def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:

@@ -1,4 +1,5 @@
-"""What templates can call: fact lookup and selection, citing, callouts, quotes, notes.
+"""What templates can call: fact lookup and selection, citing, callouts, quotes, notes,
+charts and QR codes.
 
 Every value a template prints with ``{{ ... }}`` is Markdown-escaped, so a fact's
 text appears exactly as written (``*``, ``<b>``, ``#`` included). The helpers
@@ -8,12 +9,14 @@ here return :class:`markupsafe.Markup` for the Markdown they build on purpose.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
+from briefgen.charts import KINDS, short_figure
 from briefgen.errors import TemplateError
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.facts.schema import Fact
@@ -141,12 +144,24 @@ class Helpers:
     def callout(
         self, fact: FactView | str, label: str | None = None, figure: str | None = None
     ) -> Markup:
-        """``callout(f, label=, figure=)``: a key-number block with its citation."""
+        """``callout(f, label=, figure=)``: a key-number block with its citation.
+
+        A label (given, or the fact's ``short``) reads on from the figure, so the
+        figure is the bare number with its sign (``26,700``, ``86%``, ``$1–$2``,
+        ``100×``) and the label carries any unit words ("pounds of fentanyl seized"):
+        the unit is never printed twice. With neither, the label is the fact's text
+        and the figure its number with its unit."""
         view = self._resolve(fact)
-        shown = figure or view.number
+        words = label or view.short
+        if figure:
+            shown = figure
+        elif words:
+            shown = short_figure(self.store.get(view.id))
+        else:
+            shown = view.number
         if not shown:
             raise TemplateError(f"callout: fact '{view.id}' has no number; pass figure=")
-        words = label or view.short or view.text
+        words = words or view.text
         return Markup(f"!!! callout {md_escape(shown)}\n{md_escape(words)} [@{view.id}]\n!!!\n")
 
     def pullquote(self, fact: FactView | str, attribution: str | None = None) -> Markup:
@@ -163,8 +178,42 @@ class Helpers:
         """``notes()``: where the numbered source notes go (default: the end)."""
         return Markup(f"!!! notes {md_escape(title)}\n!!!\n")
 
+    def chart(
+        self,
+        *facts: FactView | str,
+        kind: str = "bar",
+        title: str = "",
+        labels: list[str] | tuple[str, ...] | None = None,
+        caption: str = "",
+    ) -> Markup:
+        """``chart(f, f, kind="bar"|"pictogram", title=, labels=, caption=)``: a chart
+        drawn from the facts' values, citing them. A bar chart compares facts with one
+        unit (labelled by their periods unless ``labels`` are given); a pictogram fills
+        the share of 100 figures one percent fact gives."""
+        if kind not in KINDS:
+            raise TemplateError(f"chart: kind must be 'bar' or 'pictogram', not '{kind}'")
+        spec = {
+            "kind": kind,
+            "facts": [self._resolve(f).id for f in facts],
+            "title": str(title),
+            "labels": [str(label) for label in labels or ()],
+            "caption": str(caption),
+        }
+        # Only ids travel: the values are looked up again when the block is parsed.
+        data = json.dumps(spec, ensure_ascii=True).replace("`", "\\u0060")  # no fence ends
+        return Markup(f"```briefgen-chart\n{data}\n```\n")
+
+    def qr(self, url: object) -> Markup:
+        """``qr(url)``: a QR code for a web address, printed beside it."""
+        text = str(url).strip()
+        if not text or any(c.isspace() or c == "`" for c in text):
+            raise TemplateError(f"qr: '{text[:60]}' is not a web address")
+        return Markup(f"```briefgen-qr\n{text}\n```\n")
+
     def globals(self) -> dict[str, Any]:
         return {
+            "chart": self.chart,
+            "qr": self.qr,
             "fact": self.fact,
             "facts": self.facts,
             "cite": self.cite,

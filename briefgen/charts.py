@@ -1,0 +1,204 @@
+"""Charts from facts: the ``briefgen-chart`` block a template's ``chart(...)`` writes,
+resolved against the facts store.
+
+A chart's numbers come only from facts: the block names fact ids, never values. A bar
+chart compares facts with one unit; a pictogram fills the share of 100 figures that one
+percent fact gives. The chart cites every fact it draws, and its alternative text says
+the same in words (values, units, periods).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from briefgen.errors import Location, TemplateError
+from briefgen.facts.formatting import format_number, format_value
+from briefgen.facts.schema import Fact
+from briefgen.facts.store import FactStore
+from briefgen.model import Bar, Chart, Cite, Span
+
+KINDS = ("bar", "pictogram")
+MAX_BARS = 6
+SPEC_KEYS = ("kind", "facts", "title", "labels", "caption")
+# Longest title, label or caption a chart takes (a line or two on a one-page brief).
+MAX_CHART_TEXT = 120
+
+
+def short_figure(fact: Fact) -> str:
+    """The fact's number with its sign and without unit words, for a figure whose
+    label reads on from it: ``86%``, ``$1–$2``, ``100×``, ``26,700``."""
+    if fact.value is None:
+        return ""
+    low = format_number(fact.value)
+    high = format_number(fact.value_max) if fact.value_max is not None else None
+    unit = (fact.unit or "").lower()
+    if unit == "percent":
+        return f"{low}\u2013{high}%" if high else f"{low}%"
+    if unit == "usd" or unit.startswith("usd "):
+        return f"${low}\u2013${high}" if high else f"${low}"
+    number = f"{low}\u2013{high}" if high else low
+    return f"{number}\u00d7" if unit == "times" else number
+
+
+def chart_spec(text: str, where: Location) -> dict[str, Any]:
+    """The JSON a ``briefgen-chart`` block holds, its keys and types checked."""
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TemplateError(
+            f"briefgen-chart: not valid JSON ({exc.msg}); write charts with chart(...)", where
+        ) from None
+    if not isinstance(spec, dict):
+        raise TemplateError("briefgen-chart: expected a JSON object; use chart(...)", where)
+    for key in spec:
+        if key not in SPEC_KEYS:
+            raise TemplateError(
+                f"chart: unknown setting '{key}' (expected {', '.join(SPEC_KEYS)})", where
+            )
+    kind = spec.get("kind", "bar")
+    if kind not in KINDS:
+        raise TemplateError(f"chart: kind must be 'bar' or 'pictogram', not '{kind}'", where)
+    facts = spec.get("facts")
+    if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
+        raise TemplateError("chart: give the facts to draw, as chart('id', 'id')", where)
+    labels = spec.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise TemplateError("chart: labels must be a list of texts, one per fact", where)
+    for key in ("title", "caption"):
+        if not isinstance(spec.get(key, ""), str):
+            raise TemplateError(f"chart: {key} must be a text", where)
+    for text_value in [spec.get("title", ""), spec.get("caption", ""), *labels]:
+        if len(text_value) > MAX_CHART_TEXT:
+            raise TemplateError(
+                f"chart: '{text_value[:40]}…' is {len(text_value):,} characters; a chart's "
+                f"title, labels and caption take at most {MAX_CHART_TEXT}",
+                where,
+            )
+    return {
+        "kind": kind,
+        "facts": facts,
+        "title": spec.get("title", ""),
+        "labels": labels,
+        "caption": spec.get("caption", ""),
+    }
+
+
+def resolve_chart(text: str, store: FactStore, where: Location) -> Chart:
+    """The :class:`Chart` a ``briefgen-chart`` block describes, its values from
+    ``store``; each problem a :class:`TemplateError` at ``where``."""
+    spec = chart_spec(text, where)
+    facts = [_fact(store, fact_id, where) for fact_id in spec["facts"]]
+    if spec["kind"] == "pictogram":
+        return _pictogram(facts, spec, where)
+    return _bars(facts, spec, where)
+
+
+def _fact(store: FactStore, fact_id: str, where: Location) -> Fact:
+    from briefgen.templating.helpers import unknown_fact_message
+
+    if fact_id not in store:
+        raise TemplateError(f"chart: {unknown_fact_message(fact_id, store)}", where)
+    fact = store.get(fact_id)
+    if fact.value is None or fact.unit is None:
+        raise TemplateError(f"chart: fact '{fact_id}' has no number to draw", where)
+    if fact.value_max is not None:
+        raise TemplateError(
+            f"chart: fact '{fact_id}' is a range ({fact.number()}); a chart draws one value "
+            "per fact",
+            where,
+        )
+    if fact.value < 0:
+        raise TemplateError(f"chart: fact '{fact_id}' is negative; a bar starts at zero", where)
+    return fact
+
+
+def _caption(spec: dict[str, Any], facts: list[Fact]) -> tuple[Span | Cite, ...]:
+    words = spec["caption"] or ("Sources" if len({f.source for f in facts}) > 1 else "Source")
+    return (Span(words), Cite(tuple(dict.fromkeys(f.id for f in facts))))
+
+
+def _bars(facts: list[Fact], spec: dict[str, Any], where: Location) -> Chart:
+    if not 2 <= len(facts) <= MAX_BARS:
+        raise TemplateError(
+            f"chart: a bar chart compares 2 to {MAX_BARS} facts; got {len(facts)}", where
+        )
+    units = dict.fromkeys((f.unit or "") for f in facts)
+    if len({u.lower() for u in units}) > 1:
+        first, other = facts[0], next(f for f in facts if f.unit != facts[0].unit)
+        raise TemplateError(
+            f"chart: facts '{first.id}' ({first.unit}) and '{other.id}' ({other.unit}) have "
+            "different units; a bar chart compares facts with one unit",
+            where,
+        )
+    labels: list[str] = spec["labels"] or [f.as_of.label for f in facts]
+    if len(labels) != len(facts):
+        raise TemplateError(
+            f"chart: {len(labels)} labels for {len(facts)} facts; give one label per fact", where
+        )
+    bars = tuple(
+        Bar(label=label, value=float(f.value or 0), figure=short_figure(f), fact_id=f.id)
+        for label, f in zip(labels, facts, strict=True)
+    )
+    unit = facts[0].unit or ""
+    title = spec["title"]
+    described = [
+        f"{format_value(f)} in {f.as_of.label}"
+        if label == f.as_of.label
+        else f"{label}: {format_value(f)} ({f.as_of.label})"
+        for label, f in zip(labels, facts, strict=True)
+    ]
+    alt = f"Bar chart{': ' + title if title else ' of ' + unit}, " + _and(described)
+    return Chart(
+        where,
+        kind="bar",
+        title=title,
+        bars=bars,
+        unit=unit,
+        alt=alt,
+        caption=_caption(spec, facts),
+    )
+
+
+def _pictogram(facts: list[Fact], spec: dict[str, Any], where: Location) -> Chart:
+    if len(facts) != 1:
+        raise TemplateError(f"chart: a pictogram shows one fact; got {len(facts)}", where)
+    fact = facts[0]
+    value = float(fact.value or 0)
+    if (fact.unit or "").lower() != "percent" or value > 100:
+        raise TemplateError(
+            f"chart: a pictogram shows a share of 100; fact '{fact.id}' is {fact.number()}", where
+        )
+    filled = round(value)
+    if filled < 1:
+        raise TemplateError(
+            f"chart: fact '{fact.id}' ({fact.number()}) fills no figure of 100; show it in "
+            "words or a callout",
+            where,
+        )
+    if len(spec["labels"]) > 1:
+        raise TemplateError("chart: a pictogram takes one label", where)
+    words = fact.short or fact.text
+    label = spec["labels"][0] if spec["labels"] else words
+    about = "" if filled == value else "about "
+    title = spec["title"]
+    alt = (
+        f"Pictogram{': ' + title if title else ''}, {about}{filled} of 100 figures filled: "
+        f"{fact.number()} {words}" + ("" if fact.as_of.label in words else f" ({fact.as_of.label})")
+    )
+    bar = Bar(label=label, value=value, figure=short_figure(fact), fact_id=fact.id)
+    return Chart(
+        where,
+        kind="pictogram",
+        title=title,
+        bars=(bar,),
+        unit=fact.unit or "",
+        alt=alt,
+        caption=_caption(spec, facts),
+    )
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

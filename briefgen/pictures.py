@@ -1,0 +1,104 @@
+"""Read a local picture (PNG or JPEG) for a brief, refusing anything else.
+
+A picture comes only from a file under one of the template folders: never from the
+network, never through a link that leads elsewhere, never larger than
+:data:`MAX_PICTURE_BYTES` or :data:`MAX_PICTURE_PIXELS`, and always decodable, so
+neither renderer meets a file it cannot draw.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+
+from briefgen.errors import display_path
+from briefgen.model import Picture
+
+MAX_PICTURE_BYTES = 5_000_000
+MAX_PICTURE_PIXELS = 25_000_000
+FORMATS = {"PNG": "png", "JPEG": "jpeg"}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+class PictureRefused(ValueError):
+    """Why a picture cannot be used, worded for the template's author."""
+
+
+def picture_path(source: str, base: Path, folders: Sequence[Path]) -> Path:
+    """The file ``source`` (as written after ``](``) names, relative to ``base`` (the
+    folder of the template that wrote it), checked to lie inside one of ``folders``
+    with every link followed."""
+    name = unquote(source)
+    if _SCHEME.match(name):
+        raise PictureRefused(
+            f"image '{source}': briefgen never fetches pictures from the network; "
+            "save the file next to the template and give its name"
+        )
+    if not name.strip():
+        raise PictureRefused("image: give the picture's file name, as in ![what it shows](map.png)")
+    if PurePosixPath(name).is_absolute() or Path(name).is_absolute():
+        raise PictureRefused(
+            f"image '{source}': give the file's path relative to the template, not from the root"
+        )
+    candidate = base / name
+    real = candidate.resolve()
+    roots = [folder.resolve() for folder in folders]
+    if not any(real.is_relative_to(root) for root in roots):
+        raise PictureRefused(
+            f"image '{source}' leads outside the template folders; "
+            "pictures are read only from inside them"
+        )
+    if not real.is_file():
+        raise PictureRefused(f"image '{source}' not found (looked for {display_path(candidate)})")
+    return real
+
+
+def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
+    """The PNG or JPEG at ``path`` as a :class:`Picture`; ``shown_as`` names it in
+    messages."""
+    size = path.stat().st_size
+    if size > MAX_PICTURE_BYTES:
+        raise PictureRefused(
+            f"image '{shown_as}' is {size:,} bytes; at most {MAX_PICTURE_BYTES:,} "
+            "(a one-page brief needs far less: save it smaller)"
+        )
+    data = path.read_bytes()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data)) as image:
+                kind = FORMATS.get(image.format or "")
+                if kind is None:
+                    raise PictureRefused(
+                        f"image '{shown_as}' is {image.format or 'not a picture'}; "
+                        "give a PNG or JPEG file"
+                    )
+                width, height = image.size
+                if width * height > MAX_PICTURE_PIXELS:
+                    raise PictureRefused(
+                        f"image '{shown_as}' is {width:,} x {height:,} pixels; at most "
+                        f"{MAX_PICTURE_PIXELS:,} pixels in all"
+                    )
+                image.load()  # decode it all now: a broken file stops here, not in a renderer
+    except PictureRefused:
+        raise
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise PictureRefused(
+            f"image '{shown_as}' has more than {MAX_PICTURE_PIXELS:,} pixels; save it smaller"
+        ) from None
+    except UnidentifiedImageError:
+        raise PictureRefused(
+            f"image '{shown_as}' is not a picture; give a PNG or JPEG file"
+        ) from None
+    except (OSError, SyntaxError, ValueError):
+        raise PictureRefused(
+            f"image '{shown_as}' is damaged: it cannot be decoded; save it again as PNG or JPEG"
+        ) from None
+    return Picture(data=data, format=kind, width_px=width, height_px=height, alt=alt)

@@ -1,0 +1,106 @@
+"""Images a template names: what is refused besides the cases in parse_cases/refusals.yaml
+(links out of the folder, files too large, damaged or too many pixels), and what is read."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from briefgen.errors import Location, TemplateError
+from briefgen.model import Image
+from briefgen.parse import parse_blocks
+from briefgen.pictures import MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS
+
+
+def parse_image(folder: Path, name: str) -> Image:
+    template = folder / "brief.md.j2"
+    text = f"# Title\n\n![What it shows]({name})\n"
+    lines = tuple(Location(str(template), n) for n in range(1, 4))
+    blocks = parse_blocks(text, lines, Location(str(template), 1), folders=[folder])
+    image = blocks[1]
+    assert isinstance(image, Image)
+    return image
+
+
+def refusal(folder: Path, name: str) -> str:
+    with pytest.raises(TemplateError) as raised:
+        parse_image(folder, name)
+    assert raised.value.location == Location(str(folder / "brief.md.j2"), 3)
+    return raised.value.detail
+
+
+def test_a_png_is_read_with_its_size_alt_text_and_print_width(tmp_path: Path) -> None:
+    PILImage.new("RGB", (300, 150), "navy").save(tmp_path / "map.png")
+    image = parse_image(tmp_path, "map.png")
+    assert (image.picture.format, image.picture.width_px, image.picture.height_px) == (
+        "png",
+        300,
+        150,
+    )
+    assert image.picture.alt == "What it shows"
+    assert image.picture.data == (tmp_path / "map.png").read_bytes()
+    assert image.width == 144  # 300 px at 150 pixels per inch: 2 inches
+
+
+def test_a_picture_in_a_subfolder_of_the_template_folder(tmp_path: Path) -> None:
+    (tmp_path / "img").mkdir()
+    PILImage.new("L", (10, 10)).save(tmp_path / "img" / "logo one.jpg")
+    assert parse_image(tmp_path, "<img/logo one.jpg>").picture.format == "jpeg"
+
+
+def test_a_link_to_a_picture_outside_the_folders_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    PILImage.new("RGB", (4, 4)).save(outside / "secret.png")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "map.png").symlink_to(outside / "secret.png")
+    assert refusal(folder, "map.png") == (
+        "image 'map.png' leads outside the template folders; "
+        "pictures are read only from inside them"
+    )
+
+
+def test_a_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "big.png"
+    with big.open("wb") as file:
+        file.truncate(MAX_PICTURE_BYTES + 1)  # sparse: nothing but its size
+    assert refusal(tmp_path, "big.png") == (
+        f"image 'big.png' is {MAX_PICTURE_BYTES + 1:,} bytes; at most {MAX_PICTURE_BYTES:,} "
+        "(a one-page brief needs far less: save it smaller)"
+    )
+
+
+def test_a_damaged_png_is_refused(tmp_path: Path) -> None:
+    PILImage.new("RGB", (64, 64), "red").save(tmp_path / "whole.png")
+    data = (tmp_path / "whole.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) - 30])
+    assert refusal(tmp_path, "cut.png") == (
+        "image 'cut.png' is damaged: it cannot be decoded; save it again as PNG or JPEG"
+    )
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` pixels (a decompression bomb's header)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [6_000, 20_000])
+def test_too_many_pixels_are_refused_before_decoding(tmp_path: Path, side: int) -> None:
+    (tmp_path / "bomb.png").write_bytes(_png_header_only(side, side))
+    message = refusal(tmp_path, "bomb.png")
+    assert message in (
+        f"image 'bomb.png' is {side:,} x {side:,} pixels; at most "
+        f"{MAX_PICTURE_PIXELS:,} pixels in all",
+        f"image 'bomb.png' has more than {MAX_PICTURE_PIXELS:,} pixels; save it smaller",
+    )

@@ -75,6 +75,8 @@ _GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 MAX_LINK_CHARS = 2000
+# A longer address makes a QR code too dense to scan from paper at a couple of cm.
+MAX_QR_CHARS = 300
 CARDS = (2, 3)
 # An image in the flow prints at this many pixels per inch, at most its column's width.
 IMAGE_PPI = 150
@@ -415,9 +417,6 @@ def _qr_url(content: str, where: Location) -> str:
             where,
         )
     return url
-
-
-MAX_QR_CHARS = 300
 
 
 def _lone_image(tokens: list[Token]) -> Token | None:

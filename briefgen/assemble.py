@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 from briefgen.charts import resolve_chart
 from briefgen.citations import cited_ids
+from briefgen.dates import brief_date, month_year, updated_line
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
-from briefgen.model import WORD_PROPERTY_LIMIT, Chart, Document, Heading, Metadata, plain_text
+from briefgen.glyphs import printing_problem
+from briefgen.model import (
+    WORD_PROPERTY_LIMIT,
+    Chart,
+    Document,
+    Footer,
+    Heading,
+    Masthead,
+    Metadata,
+    plain_text,
+)
 from briefgen.parse import parse_blocks
-from briefgen.settings import Settings
+from briefgen.settings import Settings, theme_of
 from briefgen.templating.environment import Rendered
 from briefgen.templating.helpers import unknown_fact_message
-from briefgen.templating.search import DEFAULT_SUBJECT
+from briefgen.templating.search import DEFAULT_SUBJECT, AudienceInfo
 
 
 def citation_check(store: FactStore) -> Callable[[str], str | None]:
@@ -34,10 +46,15 @@ def chart_resolver(store: FactStore) -> Callable[[str, Location], Chart]:
     return chart
 
 
-def assemble(rendered: Rendered, store: FactStore, settings: Settings) -> Document:
-    """Parse the template's Markdown into blocks and give the document its properties:
-    the first level-1 heading is the title; keywords are the cited facts' topics."""
+def assemble(
+    rendered: Rendered, store: FactStore, settings: Settings, date: dt.date | None = None
+) -> Document:
+    """Parse the template's Markdown into blocks and give the document its properties
+    (the first level-1 heading is the title; keywords are the cited facts' topics), its
+    masthead and its footer. ``date``: the brief's date (None: as
+    :func:`~briefgen.dates.brief_date` chooses it without ``--date``)."""
     audience = rendered.audience
+    day = date or brief_date(None, settings.build.date)
     source = Location.of(audience.path or audience.name, 1)
     blocks = parse_blocks(
         rendered.text,
@@ -83,9 +100,44 @@ def assemble(rendered: Rendered, store: FactStore, settings: Settings) -> Docume
             subject=subject,
             keywords=_fitting_keywords(topics),
             language=audience.language,
+            date=day.isoformat(),
         ),
         source=source,
+        masthead=masthead(settings, audience, day),
+        footer=footer(settings, day),
     )
+
+
+def masthead(settings: Settings, audience: AudienceInfo, date: dt.date) -> Masthead:
+    """The band at the top: logo, organization, the audience's name, "November 2026"."""
+    if problem := printing_problem(audience.display_name):
+        raise TemplateError(
+            f"the audience's name (front matter 'name') has {problem}",
+            Location.of(audience.path or audience.name, 1),
+        )
+    return Masthead(
+        organization=settings.organization.name,
+        audience=audience.display_name,
+        date=month_year(date),
+        logo=theme_of(settings).logo,
+    )
+
+
+def footer(settings: Settings, date: dt.date) -> Footer:
+    """The bottom of the page: ``[contact]`` name, e-mail and phone (one line each, the
+    empty ones left out), the website, the address the QR code encodes
+    (``sources_url``, else the website; none without either) and "Updated <month year>"."""
+    contact = settings.contact
+    lines = tuple(line for line in (contact.name, contact.email, contact.phone) if line)
+    qr_url = contact.sources_url or _web_address(contact.website)
+    return Footer(contact=lines, website=contact.website, qr_url=qr_url, updated=updated_line(date))
+
+
+def _web_address(website: str) -> str:
+    """A website as written ("example.org") as an address a phone opens from a QR code."""
+    if not website or "://" in website:
+        return website
+    return f"https://{website}"
 
 
 def _fitting_keywords(topics: Iterable[str]) -> tuple[str, ...]:

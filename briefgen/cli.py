@@ -33,6 +33,15 @@ FACTS_OPTION = click.option(
     help="Facts folder (or one facts file).",
 )
 
+DATE_OPTION = click.option(
+    "--date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The date the briefs show  "
+    "[default: briefgen.toml's [build] date, else SOURCE_DATE_EPOCH, else today]",
+)
+
 
 class BriefgenGroup(click.Group):
     """A group that turns an unexpected exception into one line unless ``--debug``."""
@@ -189,6 +198,7 @@ def main() -> None:
     default=None,
     help="Page size  [default: the template's, else briefgen.toml's, else letter]",
 )
+@DATE_OPTION
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -198,6 +208,7 @@ def build(
     template_dirs: tuple[Path, ...],
     out_dir: Path | None,
     page_size: PageSizeName | None,
+    date: dt.datetime | None,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
@@ -215,6 +226,7 @@ def build(
         audiences=tuple(dict.fromkeys(audiences)),
         formats=tuple(dict.fromkeys(formats)) or ("pdf", "docx"),
         page_size=page_size,
+        date=date.date() if date else None,
     )
     with interrupts.handled():
         result = run_build(options)

@@ -7,11 +7,13 @@ folder as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import interrupts
 from briefgen.assemble import assemble
+from briefgen.dates import brief_date
 from briefgen.errors import (
     BriefgenError,
     Location,
@@ -25,7 +27,7 @@ from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.output import prepare_folder, write_all
 from briefgen.readability import body_grade
-from briefgen.settings import Settings, load_settings
+from briefgen.settings import Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
@@ -42,6 +44,7 @@ class BuildOptions:
     audiences: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("pdf", "docx")
     page_size: PageSizeName | None = None
+    date: dt.date | None = None  # --date: the date every brief shows
 
     @property
     def facts_path(self) -> Path:
@@ -75,13 +78,16 @@ class Workspace:
     settings: Settings
     store: FactStore
     search_path: SearchPath
+    # The one date every brief of the build shows (see briefgen.dates).
+    date: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
     def open(cls, options: BuildOptions) -> Workspace:
         settings = load_settings(options.workspace)
+        date = brief_date(options.date, settings.build.date)
         store = load_store(options.facts_path)
         search_path = SearchPath.build(list(options.template_dirs), options.workspace)
-        return cls(settings, store, search_path)
+        return cls(settings, store, search_path, date)
 
 
 def make_brief(
@@ -97,10 +103,11 @@ def make_brief(
     from briefgen.renderers.pdf import least_height, measure
 
     rendered = renderer.render(audience)
-    document = assemble(rendered, workspace.store, workspace.settings)
+    document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
     check_glyphs(document, workspace.store)
     size = page_size or audience.page_size or workspace.settings.build.page_size
-    fit = fit_to_page(document, Style(page_size=size), workspace.store, measure, least_height)
+    style = Style(page_size=size, theme=theme_of(workspace.settings))
+    fit = fit_to_page(document, style, workspace.store, measure, least_height)
     files = {fmt: render(fmt, fit.document, fit.style) for fmt in formats}
     grade = body_grade(fit.document) if audience.reading_level is not None else None
     return Brief(audience, fit, files, grade)
@@ -129,7 +136,9 @@ def make_briefs(options: BuildOptions) -> list[Brief]:
     if out_dir.exists() and not out_dir.is_dir():
         prepare_folder(out_dir)  # raises the clear "is a file" error before any work
     _refuse_to_write_into_inputs(options)
-    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    renderer = TemplateRenderer(
+        workspace.search_path, workspace.store, workspace.settings, workspace.date
+    )
     briefs: list[Brief] = []
     problems: list[BriefgenError] = []
     audiences: list[AudienceInfo] = []

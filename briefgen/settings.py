@@ -1,19 +1,39 @@
-"""Workspace settings, read from ``briefgen.toml`` at the workspace root."""
+"""Workspace settings, read from ``briefgen.toml`` at the workspace root.
+
+Every key is documented, with its default, in ``docs/settings.md`` (a test keeps the
+two in step).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import io
 import re
 import tomllib
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from briefgen.errors import Location, SettingsError, raise_all
-from briefgen.inputs import clip, decode_text, read_bytes
-from briefgen.model import WORD_PROPERTY_LIMIT
+from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
+from briefgen.inputs import clip, decode_text, quote, read_bytes
+from briefgen.model import WORD_PROPERTY_LIMIT, Picture
+from briefgen.theme import (
+    DEFAULT_ACCENT,
+    DEFAULT_PRIMARY,
+    DEFAULT_THEME,
+    FAMILIES,
+    LIBERATION_SANS,
+    Theme,
+    contrast_problems,
+    hex_colour,
+    parse_colour,
+    tint_of,
+)
 from briefgen.tomllines import TooDeep, key_lines
 
 SETTINGS_FILE = "briefgen.toml"
@@ -35,19 +55,72 @@ class Contact(_Section):
     email: str = ""
     phone: str = ""
     website: str = ""
+    # Where the footer's QR code leads (the sources); the website when empty.
+    sources_url: str = ""
 
     @property
     def is_empty(self) -> bool:
         return not any((self.name, self.email, self.phone, self.website))
 
+    @field_validator("sources_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not _WEB_ADDRESS.fullmatch(value):
+            raise ValueError(
+                f"expected a web address starting with https:// or http://, got {quote(value)}"
+            )
+        return value
+
 
 class BuildSettings(_Section):
     page_size: PageSize = "letter"
     author: str = ""
+    # The date every brief shows, unless --date says otherwise.
+    date: dt.date | None = None
 
 
 class FactsSettings(_Section):
     max_age_years: float = Field(default=3, gt=0)
+
+
+class ThemeSettings(_Section):
+    """Colours (``"#1f3a5f"``), the logo (a file in the workspace) and the font family."""
+
+    primary: str = hex_colour(DEFAULT_PRIMARY)
+    accent: str = hex_colour(DEFAULT_ACCENT)
+    logo: str = ""
+    font: str = LIBERATION_SANS.key
+
+    @field_validator("primary", "accent")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not _HEX_COLOUR.fullmatch(value):
+            raise ValueError(
+                f'expected a colour written as "#" and six hex digits, such as "#1f3a5f", '
+                f"got {quote(value)}"
+            )
+        return value.lower()
+
+    @field_validator("font")
+    @classmethod
+    def _family(cls, value: str) -> str:
+        if value not in FAMILIES:
+            # "Calibri" or "Liberation Serif" name a family the way Word or a font menu does.
+            named = {
+                name.lower().replace(" ", ""): family.key
+                for family in FAMILIES.values()
+                for name in (family.docx_name, family.pdf_name)
+            }
+            close = difflib.get_close_matches(value.lower(), list(FAMILIES), n=1)
+            close = close or [
+                named[key] for key in [value.lower().replace(" ", "")] if key in named
+            ]
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(
+                f"unknown font family {quote(value)}{hint}; the bundled families are "
+                + ", ".join(FAMILIES)
+            )
+        return value
 
 
 class Settings(_Section):
@@ -57,11 +130,37 @@ class Settings(_Section):
     contact: Contact = Contact()
     build: BuildSettings = BuildSettings()
     facts: FactsSettings = FactsSettings()
+    theme: ThemeSettings = ThemeSettings()
+
+    # The logo, read and checked by load_settings (None without a logo).
+    _logo: Picture | None = PrivateAttr(default=None)
+
+
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+_WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*")
+
+
+def theme_of(settings: Settings) -> Theme:
+    """The brief's look from the ``[theme]`` settings (the logo as ``load_settings``
+    read it)."""
+    theme = settings.theme
+    primary = parse_colour(theme.primary)
+    return Theme(
+        primary=primary,
+        accent=parse_colour(theme.accent),
+        tint=tint_of(primary),
+        muted=DEFAULT_THEME.muted,
+        font=FAMILIES[theme.font],
+        logo=settings._logo,
+    )
 
 
 # A settings file is a few short lines; these stop a broken or hostile one early.
 MAX_BYTES = 64_000
 MAX_DEPTH = 20
+# A logo prints about an inch wide: far smaller files do.
+MAX_LOGO_BYTES = 2_000_000
+MAX_LOGO_PIXELS = 16_000_000
 
 
 def load_settings(workspace: Path) -> Settings:
@@ -70,7 +169,8 @@ def load_settings(workspace: Path) -> Settings:
     Every problem is a :class:`SettingsError` at ``briefgen.toml:LINE``: a file that is
     not a regular file, too large or not UTF-8; bad TOML or TOML nested too deep; an
     unknown section or key, a wrong value; text that would not print as written or
-    that Word cannot hold as a document property.
+    that Word cannot hold as a document property; a theme colour below WCAG AA
+    contrast; a logo that is missing or not a PNG or JPEG picture.
     """
     path = workspace / SETTINGS_FILE
     if not path.exists():
@@ -106,6 +206,9 @@ def load_settings(workspace: Path) -> Settings:
         )
         raise  # pragma: no cover - raise_all always raises for a non-empty list
     raise_all(_text_problems(settings, at))
+    raise_all(_contrast_problems(settings, at))
+    if settings.theme.logo:
+        settings._logo = _read_logo(workspace, settings.theme.logo, at(("theme", "logo")))
     return settings
 
 
@@ -114,15 +217,45 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
     name = ".".join(clip(str(part)) for part in loc)
     message = error["msg"]
     if error["type"] == "extra_forbidden":
-        known = Settings.model_fields if len(loc) == 1 else _section_fields(loc[0])
-        what = "section" if len(loc) == 1 else "key"
-        message = f"unknown {what} (expected {', '.join(known)})"
+        message = _unknown_message(loc)
+    elif error["type"] == "value_error":
+        message = str(error.get("ctx", {}).get("error", message))
+    elif error["type"] == "literal_error":
+        close = difflib.get_close_matches(str(error["input"]).lower(), _choices(loc), n=1)
+        message += f" (did you mean '{close[0]}'?)" if close else ""
     return SettingsError(f"{name}: {message}", at(loc))
 
 
+def _unknown_message(loc: tuple[int | str, ...]) -> str:
+    """An unknown section or key: the close known one, or where it belongs, or the list."""
+    what = "section" if len(loc) == 1 else "key"
+    known = list(Settings.model_fields) if len(loc) == 1 else _section_fields(loc[0])
+    written = str(loc[-1])
+    close = difflib.get_close_matches(written.lower(), known, n=1)
+    if close:
+        return f"unknown {what} (did you mean '{close[0]}'?)"
+    homes = [section for section in Settings.model_fields if written in _section_fields(section)]
+    if len(loc) == 2 and homes:
+        return f"unknown key: '{clip(written)}' belongs in the [{homes[0]}] section"
+    return f"unknown {what} (expected {', '.join(known)})"
+
+
 def _section_fields(section: str | int) -> list[str]:
-    model = getattr(Settings(), str(section), None)
-    return list(type(model).model_fields) if isinstance(model, BaseModel) else []
+    model = Settings.model_fields.get(str(section))
+    kind = model.annotation if model else None
+    return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
+
+
+def _choices(loc: tuple[int | str, ...]) -> list[str]:
+    """The values a Literal setting allows (for "did you mean")."""
+    if len(loc) != 2:
+        return []
+    section = Settings.model_fields.get(str(loc[0]))
+    kind = section.annotation if section else None
+    if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+        return []
+    setting = kind.model_fields.get(str(loc[1]))
+    return [str(arg) for arg in getattr(setting.annotation, "__args__", ())] if setting else []
 
 
 def _text_problems(
@@ -151,3 +284,67 @@ def _text_problems(
 _PLAIN = re.compile(r"[ -~]*")
 # Written into the DOCX's author property.
 _PROPERTIES = {("organization", "name"), ("build", "author")}
+
+
+def _contrast_problems(
+    settings: Settings, at: Callable[[tuple[int | str, ...]], Location]
+) -> Iterator[SettingsError]:
+    """A theme colour too close to a background it is drawn on, in colour or in grey."""
+    for key, problem in contrast_problems(theme_of(settings)).items():
+        colour = getattr(settings.theme, key)
+        yield SettingsError(f'theme.{key}: "{colour}" {problem.message()}', at(("theme", key)))
+
+
+def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
+    """The logo file (relative to the workspace) as a decorative picture, or a
+    :class:`SettingsError` at the ``logo`` line."""
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
+    path = workspace / written
+    shown = clip(display_path(path), 100)
+    try:
+        size = path.stat().st_size
+    except (OSError, ValueError):
+        raise SettingsError(
+            f"theme.logo: {shown} not found (the path is read from {SETTINGS_FILE}'s folder)",
+            where,
+        ) from None
+    if size > MAX_LOGO_BYTES:
+        raise SettingsError(
+            f"theme.logo: {shown} is {size:,} bytes; at most {MAX_LOGO_BYTES:,} "
+            "(a logo prints about an inch wide: save it smaller)",
+            where,
+        )
+    try:
+        data = read_bytes(path, MAX_LOGO_BYTES, SettingsError, "a logo")
+    except BriefgenError as exc:
+        raise SettingsError(f"theme.logo: {shown}: {exc.detail}", where) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data)) as image:
+                kind = {"PNG": "png", "JPEG": "jpeg"}.get(image.format or "")
+                if kind is None:
+                    raise SettingsError(
+                        f"theme.logo: {shown} is {image.format or 'not a picture'}; "
+                        "give a PNG or JPEG file",
+                        where,
+                    )
+                width, height = image.size
+                if width * height > MAX_LOGO_PIXELS:
+                    raise SettingsError(
+                        f"theme.logo: {shown} is {width:,} x {height:,} pixels; at most "
+                        f"{MAX_LOGO_PIXELS:,} pixels in all",
+                        where,
+                    )
+                image.load()  # a broken file stops here, not in a renderer
+    except SettingsError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):  # fmt: skip
+        raise SettingsError(
+            f"theme.logo: {shown} cannot be read as a PNG or JPEG picture", where
+        ) from None
+    # Decorative: the organization's name is printed beside it.
+    return Picture(data=data, format=kind, width_px=width, height_px=height, alt="")

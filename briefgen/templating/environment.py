@@ -12,6 +12,7 @@ line, the template location it came from.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import signal
 import threading
@@ -36,6 +37,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
 
+from briefgen.dates import brief_date
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
 from briefgen.settings import Settings
@@ -45,7 +47,7 @@ from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
-from briefgen.templating.views import audience_view, settings_view
+from briefgen.templating.views import audience_view, date_view, settings_view
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 # Output with its line markers: text and markers may not pass this together.
@@ -160,7 +162,15 @@ class BriefSandbox(LimitedSandbox):
 class TemplateRenderer:
     """Renders audience templates from one search path against one facts store."""
 
-    def __init__(self, search_path: SearchPath, store: FactStore, settings: Settings) -> None:
+    def __init__(
+        self,
+        search_path: SearchPath,
+        store: FactStore,
+        settings: Settings,
+        date: dt.date | None = None,
+    ) -> None:
+        """``date``: the brief's date (None: as :func:`~briefgen.dates.brief_date`
+        chooses it without ``--date``)."""
         self.search_path = search_path
         self.store = store
         self.settings = settings
@@ -180,6 +190,7 @@ class TemplateRenderer:
         self.env.globals.update(sandbox.jinja_globals())
         self.env.globals.update(Helpers(store).globals())
         self.env.globals["settings"] = settings_view(settings)
+        self.env.globals["date"] = date_view(date or brief_date(None, settings.build.date))
 
     def render(self, audience: AudienceInfo) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations."""

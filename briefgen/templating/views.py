@@ -12,10 +12,12 @@ template read a view's fields and public properties and nothing else of it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from briefgen.dates import MONTHS, month_year
 from briefgen.settings import Settings
 from briefgen.templating.search import AudienceInfo
 
@@ -79,6 +81,7 @@ class ContactView:
     email: str
     phone: str
     website: str
+    sources_url: str
 
     @property
     def is_empty(self) -> bool:
@@ -110,6 +113,35 @@ class SettingsView:
     facts: FactsSettingsView
 
 
+@template_view("date")
+@dataclass(frozen=True)
+class DateView:
+    """``date``: the date the brief shows (``--date``, ``[build] date``,
+    ``SOURCE_DATE_EPOCH`` or today). Printed as is, it reads "November 2026"."""
+
+    iso: str  # 2026-11-28
+    year: int
+    month: int
+    day: int
+    month_name: str  # November
+    month_year: str  # November 2026
+
+    def __str__(self) -> str:
+        return self.month_year
+
+
+def date_view(day: dt.date) -> DateView:
+    """The template-facing view of the brief's date."""
+    return DateView(
+        iso=day.isoformat(),
+        year=day.year,
+        month=day.month,
+        day=day.day,
+        month_name=MONTHS[day.month - 1],
+        month_year=month_year(day),
+    )
+
+
 def audience_view(audience: AudienceInfo) -> AudienceView:
     """The template-facing view of an audience (its file path left out)."""
     return AudienceView(
@@ -128,7 +160,11 @@ def settings_view(settings: Settings) -> SettingsView:
     return SettingsView(
         organization=OrganizationView(name=settings.organization.name),
         contact=ContactView(
-            name=contact.name, email=contact.email, phone=contact.phone, website=contact.website
+            name=contact.name,
+            email=contact.email,
+            phone=contact.phone,
+            website=contact.website,
+            sources_url=contact.sources_url,
         ),
         build=BuildView(page_size=settings.build.page_size, author=settings.build.author),
         facts=FactsSettingsView(max_age_years=float(settings.facts.max_age_years)),

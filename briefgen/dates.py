@@ -1,0 +1,77 @@
+"""The date a brief shows, and how it is written on the page.
+
+One date per build, chosen in this order: ``--date``, else ``[build] date`` in
+``briefgen.toml``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else today. The
+masthead prints it as "November 2026", the footer as "Updated November 2026", the
+files' properties as 2026-11-28.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping
+
+from briefgen.errors import BriefgenError
+
+# English month names; other languages come with translated briefs.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+
+
+def brief_date(
+    option: dt.date | None,
+    setting: dt.date | None,
+    environ: Mapping[str, str] | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> dt.date:
+    """The date a build's briefs show: ``option`` (``--date``), else ``setting``
+    (``[build] date``), else ``SOURCE_DATE_EPOCH`` as a UTC date, else ``today()``.
+
+    A ``SOURCE_DATE_EPOCH`` that is set but not a whole number of seconds is an error,
+    as the reproducible-builds specification asks; an empty one counts as unset.
+    """
+    if option is not None:
+        return option
+    if setting is not None:
+        return setting
+    epoch = (os.environ if environ is None else environ).get(EPOCH_VARIABLE, "").strip()
+    if epoch:
+        return epoch_date(epoch)
+    return today()
+
+
+def epoch_date(epoch: str) -> dt.date:
+    """The UTC date of ``epoch`` (seconds since 1970-01-01, as ``SOURCE_DATE_EPOCH``)."""
+    try:
+        seconds = int(epoch, 10)
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        shown = epoch if len(epoch) <= 30 else epoch[:29] + "\u2026"
+        raise BriefgenError(
+            f"{EPOCH_VARIABLE}={shown!r}: expected a whole number of seconds since "
+            "1970-01-01 UTC, such as 1795000000; unset it or pass --date YYYY-MM-DD"
+        ) from None
+
+
+def month_year(day: dt.date) -> str:
+    """``day`` as the masthead prints it: "November 2026"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def updated_line(day: dt.date) -> str:
+    """The footer's date line: "Updated November 2026"."""
+    return f"Updated {month_year(day)}"

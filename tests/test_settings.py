@@ -1,0 +1,415 @@
+"""briefgen.toml: the theme, contact and date settings, their messages, their
+documentation, and the date a brief shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import PIL.Image
+import pytest
+from click.testing import CliRunner
+
+from briefgen.assemble import footer, masthead
+from briefgen.cli import cli
+from briefgen.dates import brief_date, month_year, updated_line
+from briefgen.errors import BriefgenError
+from briefgen.facts.store import FactStore
+from briefgen.settings import MAX_LOGO_BYTES, Settings, load_settings, theme_of
+from briefgen.templating.environment import TemplateRenderer
+from briefgen.templating.search import AudienceInfo, SearchPath
+from briefgen.theme import DEFAULT_THEME, FAMILIES
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tmp_path`` as the working directory, so messages name files relatively."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def load(folder: Path, text: str) -> Settings:
+    (folder / "briefgen.toml").write_text(text, encoding="utf-8")
+    return load_settings(folder)
+
+
+def error(folder: Path, text: str) -> str:
+    with pytest.raises(BriefgenError) as caught:
+        load(folder, text)
+    return caught.value.format_message()
+
+
+def png(size: tuple[int, int] = (40, 20), kind: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    PIL.Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+# --- each setting's effect --------------------------------------------------------
+
+
+def test_no_theme_is_the_default_theme(tmp_path: Path) -> None:
+    assert theme_of(load(tmp_path, "")) == DEFAULT_THEME
+    assert theme_of(load_settings(tmp_path / "nowhere")) == DEFAULT_THEME
+
+
+def test_theme_colours_and_font(tmp_path: Path) -> None:
+    theme = theme_of(
+        load(tmp_path, '[theme]\nprimary = "#2D2D6B"\naccent = "#006b3c"\nfont = "carlito"\n')
+    )
+    assert theme.primary == (0x2D, 0x2D, 0x6B)
+    assert theme.accent == (0x00, 0x6B, 0x3C)
+    assert theme.tint == (238, 238, 243)  # 8% of the primary on white
+    assert theme.font is FAMILIES["carlito"]
+    assert theme.font.docx_name == "Calibri"
+    assert theme.logo is None
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_the_logo_is_read_as_a_decorative_picture(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "art").mkdir()
+    data = png((120, 40), kind)
+    (tmp_path / "art" / "logo.bin").write_bytes(data)
+    theme = theme_of(load(tmp_path, '[theme]\nlogo = "art/logo.bin"\n'))
+    assert theme.logo is not None
+    assert (theme.logo.format, theme.logo.width_px, theme.logo.height_px) == (
+        kind.lower(),
+        120,
+        40,
+    )
+    assert theme.logo.data == data
+    assert theme.logo.alt == ""  # decorative: the organization's name is beside it
+
+
+def test_the_logo_is_read_from_the_workspace_not_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "logo.png").write_bytes(png())
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ws" / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', "utf-8")
+    assert theme_of(load_settings(Path("ws"))).logo is not None
+
+
+def audience(name: str = "legislators", display: str = "Legislators") -> AudienceInfo:
+    return AudienceInfo(name=name, path=None, origin="builtin", display_name=display)
+
+
+def test_masthead_holds_organization_audience_date_and_logo(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(png())
+    settings = load(tmp_path, '[organization]\nname = "Task Force"\n[theme]\nlogo = "logo.png"\n')
+    head = masthead(settings, audience(), dt.date(2026, 11, 28))
+    assert (head.organization, head.audience, head.date) == (
+        "Task Force",
+        "Legislators",
+        "November 2026",
+    )
+    assert head.logo == theme_of(settings).logo and head.logo is not None
+    assert masthead(Settings(), audience(), dt.date(2027, 1, 1)).logo is None
+
+
+def test_a_masthead_refuses_an_audience_name_that_would_not_print() -> None:
+    with pytest.raises(BriefgenError, match=r"audience's name .* has an unprintable character"):
+        masthead(Settings(), audience(display="Chiefs\u0007"), dt.date(2026, 1, 1))
+
+
+def test_footer_from_contact(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path,
+        '[contact]\nname = "Pat Doe"\nphone = "555-0100"\nwebsite = "example.org"\n',
+    )
+    foot = footer(settings, dt.date(2026, 11, 28))
+    assert foot.contact == ("Pat Doe", "555-0100")  # the empty email left out
+    assert foot.website == "example.org"
+    assert foot.qr_url == "https://example.org"
+    assert foot.updated == "Updated November 2026"
+
+
+def test_the_qr_code_leads_to_sources_url_when_set(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path,
+        '[contact]\nwebsite = "http://example.org/"\nsources_url = "https://example.org/src"\n',
+    )
+    foot = footer(settings, dt.date(2026, 11, 28))
+    assert (foot.website, foot.qr_url) == ("http://example.org/", "https://example.org/src")
+    assert footer(
+        load(tmp_path, '[contact]\nwebsite = "http://x.org"\n'), dt.date.today()
+    ).qr_url == ("http://x.org")
+
+
+def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
+    foot = footer(Settings(), dt.date(2026, 11, 28))
+    assert (foot.contact, foot.website, foot.qr_url) == ((), "", "")
+    assert foot.updated == "Updated November 2026"
+
+
+# --- every error at its line --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[theme]\n\nprimary = "#7799bb"\n',
+            '3: theme.primary: "#7799bb" as headings on white and behind the masthead\'s '
+            "white text has contrast 2.97:1; WCAG AA needs at least 4.5:1",
+        ),
+        (
+            '[theme]\naccent = "#ff9900"\n',
+            '2: theme.accent: "#ff9900" as card figures on the tint of cards and boxes '
+            "(#edeff2) has contrast 1.85:1; WCAG AA needs at least 3:1",
+        ),
+        (
+            '[theme]\naccent = "#8a7ed2"\n',
+            '2: theme.accent: "#8a7ed2" as card figures on the tint of cards and boxes '
+            "(#edeff2) has contrast 2.96:1 printed in grayscale; WCAG AA needs at least 3:1",
+        ),
+        (
+            '[theme]\nprimary = "navy"\n',
+            '2: theme.primary: expected a colour written as "#" and six hex digits, such as '
+            "\"#1f3a5f\", got 'navy'",
+        ),
+        ('[theme]\naccent = "#abc"\n', "2: theme.accent: expected a colour written as"),
+        ("[theme]\naccent = 0x1f3a5f\n", "2: theme.accent: Input should be a valid string"),
+        (
+            '[theme]\nfont = "liberation-san"\n',
+            "2: theme.font: unknown font family 'liberation-san' (did you mean "
+            "'liberation-sans'?); the bundled families are liberation-sans, carlito, "
+            "liberation-serif",
+        ),
+        (
+            '[theme]\nfont = "Calibri"\n',
+            "2: theme.font: unknown font family 'Calibri' (did you mean 'carlito'?)",
+        ),
+        (
+            '[theme]\nfont = "Times New Roman"\n',
+            "2: theme.font: unknown font family 'Times New Roman' (did you mean "
+            "'liberation-serif'?)",
+        ),
+        ('[theme]\nfont = "comic"\n', "2: theme.font: unknown font family 'comic'; the bundled"),
+        (
+            '[theme]\nlogo = "logo.png"\n',
+            "2: theme.logo: logo.png not found (the path is read from briefgen.toml's folder)",
+        ),
+        ('[theme]\nlogo = "."\n', "2: theme.logo: .: not a regular file"),
+        ('\n[theme]\nlogo = "icon.gif"\n', "3: theme.logo: icon.gif is GIF; give a PNG or JPEG"),
+        (
+            '[theme]\nlogo = "broken.png"\n',
+            "2: theme.logo: broken.png cannot be read as a PNG or JPEG picture",
+        ),
+        (
+            '[theme]\nlogo = "notes.txt"\n',
+            "2: theme.logo: notes.txt cannot be read as a PNG or JPEG picture",
+        ),
+        (
+            '[theme]\nlogo = "huge.png"\n',
+            f"2: theme.logo: huge.png is {MAX_LOGO_BYTES + 1:,} bytes; at most {MAX_LOGO_BYTES:,}",
+        ),
+        (
+            '[theme]\nlogo = "wide.png"\n',
+            "2: theme.logo: wide.png is 20,000 x 1,000 pixels; at most 16,000,000 pixels",
+        ),
+        (
+            '[theme]\nprimary = "#1f3a5f"\nacent = "#000000"\n',
+            "3: theme.acent: unknown key (did you mean 'accent'?)",
+        ),
+        (
+            '# look\n[theem]\nprimary = "#1f3a5f"\n',
+            "2: theem: unknown section (did you mean 'theme'?)",
+        ),
+        (
+            '[organisation]\nname = "x"\n',
+            "1: organisation: unknown section (did you mean 'organization'?)",
+        ),
+        (
+            '[contact]\nemial = "a@b.org"\n',
+            "2: contact.emial: unknown key (did you mean 'email'?)",
+        ),
+        (
+            '[build]\nwebsite = "x.org"\n',
+            "2: build.website: unknown key: 'website' belongs in the [contact] section",
+        ),
+        ("[build]\nzzz = 1\n", "2: build.zzz: unknown key (expected page_size, author, date)"),
+        (
+            '[build]\npage_size = "A4"\n',
+            "2: build.page_size: Input should be 'letter' or 'a4' (did you mean 'a4'?)",
+        ),
+        ('[build]\ndate = "next week"\n', "2: build.date: Input should be a valid date"),
+        (
+            '[contact]\nsources_url = "example.org/src"\n',
+            "2: contact.sources_url: expected a web address starting with https:// or "
+            "http://, got 'example.org/src'",
+        ),
+        (
+            '[contact]\nsources_url = "https://ex ample.org"\n',
+            "2: contact.sources_url: expected a web address",
+        ),
+    ],
+)
+def test_every_theme_and_contact_error_is_at_its_line(
+    in_tmp: Path, text: str, expected: str
+) -> None:
+    tmp_path = in_tmp
+    (tmp_path / "icon.gif").write_bytes(png(kind="GIF"))
+    (tmp_path / "broken.png").write_bytes(png()[:60])
+    (tmp_path / "notes.txt").write_text("not a picture", encoding="utf-8")
+    (tmp_path / "huge.png").write_bytes(b"\x89PNG" + b"\0" * (MAX_LOGO_BYTES - 3))
+    PIL.Image.new("1", (20_000, 1_000)).save(tmp_path / "wide.png")
+    found = error(tmp_path, text)
+    assert found.startswith(f"briefgen.toml:{expected}"), found
+    assert "\n" not in found
+
+
+def test_every_colour_problem_is_reported_at_once(in_tmp: Path) -> None:
+    found = error(in_tmp, '[theme]\nprimary = "#aaaaaa"\naccent = "#eeeeee"\n')
+    assert [line.split(": ")[1] for line in found.splitlines()] == ["theme.primary", "theme.accent"]
+
+
+def test_a_build_with_a_low_contrast_colour_stops_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text('[theme]\naccent = "#ffcc00"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--facts", str(REPO / "facts")])
+    assert result.exit_code == 1
+    assert result.output.startswith('briefgen.toml:2: theme.accent: "#ffcc00" as card figures')
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "output").exists()
+
+
+# --- docs/settings.md documents every key, and only those ---------------------------
+
+
+def documented() -> dict[tuple[str, str], str]:
+    """(section, key) -> the default column, from each ``## [section]`` table."""
+    found: dict[tuple[str, str], str] = {}
+    section = ""
+    for line in (REPO / "docs" / "settings.md").read_text(encoding="utf-8").splitlines():
+        if heading := re.fullmatch(r"## \[(\w+)\]", line):
+            section = heading.group(1)
+        elif line.startswith("#"):
+            section = ""
+        elif section and (row := re.match(r"\| `(\w+)` \| ([^|]+) \|", line)):
+            found[(section, row.group(1))] = row.group(2).strip()
+    return found
+
+
+def test_docs_document_every_setting_and_its_default() -> None:
+    docs = documented()
+    model = {
+        (section, key): getattr(getattr(Settings(), section), key)
+        for section, info in Settings.model_fields.items()
+        for key in info.annotation.model_fields  # type: ignore[union-attr]
+    }
+    assert set(docs) == set(model)
+    for where, default in model.items():
+        shown = "today" if where == ("build", "date") else f"`{json.dumps(default)}`"
+        assert docs[where] == shown, where
+
+
+def test_the_sample_settings_hold_every_key_with_its_default() -> None:
+    """briefgen.toml (and the copy `briefgen init` writes) show every key."""
+    for path in (REPO / "briefgen.toml", REPO / "briefgen" / "skeleton" / "briefgen.toml"):
+        text = path.read_text(encoding="utf-8")
+        for _section, key in documented():
+            assert re.search(rf"^(# )?{key} = ", text, re.MULTILINE), (path, key)
+    assert (REPO / "briefgen.toml").read_bytes() == (
+        REPO / "briefgen" / "skeleton" / "briefgen.toml"
+    ).read_bytes()
+    assert load_settings(REPO).organization.name
+
+
+# --- the date ----------------------------------------------------------------------
+
+
+NOV = dt.date(2026, 11, 28)
+EPOCH_DAY = dt.date(2026, 3, 14)
+
+
+def today() -> dt.date:
+    return dt.date(2030, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("option", "setting", "environ", "expected"),
+    [
+        (NOV, dt.date(2025, 1, 1), {"SOURCE_DATE_EPOCH": "1773446400"}, NOV),
+        (None, dt.date(2025, 1, 1), {"SOURCE_DATE_EPOCH": "1773446400"}, dt.date(2025, 1, 1)),
+        (None, None, {"SOURCE_DATE_EPOCH": "1773446400"}, EPOCH_DAY),
+        (None, None, {"SOURCE_DATE_EPOCH": " 1773532799 "}, EPOCH_DAY),  # 23:59:59 UTC
+        (None, None, {"SOURCE_DATE_EPOCH": ""}, dt.date(2030, 1, 2)),
+        (None, None, {}, dt.date(2030, 1, 2)),
+    ],
+)
+def test_date_precedence(
+    option: dt.date | None, setting: dt.date | None, environ: dict[str, str], expected: dt.date
+) -> None:
+    assert brief_date(option, setting, environ, today) == expected
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "1.5", "99999999999999999999", "0x10"])
+def test_a_malformed_source_date_epoch_stops_the_build(bad: str) -> None:
+    with pytest.raises(BriefgenError, match=r"^SOURCE_DATE_EPOCH='.*': expected a whole number"):
+        brief_date(None, None, {"SOURCE_DATE_EPOCH": bad}, today)
+
+
+def test_a_set_date_needs_no_valid_epoch() -> None:
+    assert brief_date(None, NOV, {"SOURCE_DATE_EPOCH": "nonsense"}, today) == NOV
+
+
+def test_dates_print_in_english() -> None:
+    assert month_year(dt.date(2026, 1, 31)) == "January 2026"
+    assert month_year(dt.date(2026, 12, 1)) == "December 2026"
+    assert updated_line(NOV) == "Updated November 2026"
+
+
+def test_the_settings_date_is_a_toml_date(tmp_path: Path) -> None:
+    assert load(tmp_path, "[build]\ndate = 2026-11-01\n").build.date == dt.date(2026, 11, 1)
+    assert load(tmp_path, '[build]\ndate = "2026-11-01"\n').build.date == dt.date(2026, 11, 1)
+
+
+def test_the_date_option_reaches_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.pipeline
+
+    seen: list[Any] = []
+    monkeypatch.setattr(briefgen.pipeline, "build", lambda options: seen.append(options) or [])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["-q", "build", "--date", "2026-11-01"])
+    assert result.exit_code == 0, result.output
+    assert seen[0].date == dt.date(2026, 11, 1)
+    result = CliRunner().invoke(cli, ["build", "--date", "1 November"])
+    assert result.exit_code == 2 and "--date" in result.output
+
+
+def test_the_workspace_date_follows_option_then_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.pipeline import BuildOptions, Workspace
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773446400")
+    facts = REPO / "facts"
+    assert Workspace.open(BuildOptions(workspace=tmp_path, facts=facts)).date == EPOCH_DAY
+    (tmp_path / "briefgen.toml").write_text("[build]\ndate = 2025-05-05\n", encoding="utf-8")
+    assert Workspace.open(BuildOptions(workspace=tmp_path, facts=facts)).date == dt.date(2025, 5, 5)
+    options = BuildOptions(workspace=tmp_path, facts=facts, date=NOV)
+    assert Workspace.open(options).date == NOV
+
+
+def test_templates_get_the_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "dated.md.j2").write_text(
+        "# {{ date }}\n\n{{ date.iso }} {{ date.month_name }} {{ date.year }}\n", encoding="utf-8"
+    )
+    search = SearchPath.build([], tmp_path)
+    store = FactStore(facts={}, sources={})
+    rendered = TemplateRenderer(search, store, Settings(), NOV).render(search.audience("dated"))
+    assert rendered.text.split("\n")[:3] == ["# November 2026", "", "2026\\-11\\-28 November 2026"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773446400")
+    rendered = TemplateRenderer(search, store, Settings()).render(search.audience("dated"))
+    assert rendered.text.startswith("# March 2026\n")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import PIL.Image
 import pytest
 from fontTools.ttLib import TTFont
+from office import write_fonts_conf
 
 from briefgen.fonts import font_dir, font_path
 from briefgen.theme import (
@@ -47,6 +52,22 @@ def test_each_family_is_bundled_with_its_licence(key: str) -> None:
         assert names.getDebugName(6).startswith(family.pdf_name)
     licence = (font_dir() / family.licence).read_text(encoding="utf-8")
     assert "SIL Open Font License" in licence or "OFL-1.1" in licence
+
+
+@pytest.mark.parametrize("key", sorted(FAMILY_NAMES))
+def test_libreoffice_lays_the_word_font_out_with_the_bundled_twin(key: str, tmp_path: Path) -> None:
+    """The DOCX names the Word font; under the fontconfig the DOCX tests give
+    LibreOffice, that name must find the bundled twin, not another font."""
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig's fc-match is not installed")
+    family = FAMILIES[key]
+    env = {**os.environ, "FONTCONFIG_FILE": str(write_fonts_conf(tmp_path.resolve()))}
+    for variant, style in STYLES.items():
+        pattern = f"{family.docx_name}:style={style}"
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", pattern], env=env, capture_output=True, text=True
+        )
+        assert Path(found.stdout).resolve() == font_path(family, variant).resolve(), pattern
 
 
 def test_every_bundled_file_belongs_to_a_family_or_the_fallback() -> None:

@@ -1,17 +1,37 @@
 """Page and type measurements shared by every renderer, in points.
 
-Both renderers take their sizes, leading and spacing from one :class:`Style`, and
-both use exact line spacing, so a line is the same height in the PDF and in the
-DOCX. With a metric-compatible font (Liberation Sans, Arial's twin) the line breaks
-match too, and the PDF's measured height predicts the DOCX's.
+Both renderers take their sizes, leading, spacing, colours and the geometry of every
+page region from one :class:`Style`, so the PDF and the DOCX put each region at the
+same place. Lines are set at exactly their leading in the PDF and at *at least* that
+leading in the DOCX, which lays out the same as long as every leading is above the
+font's own line height (:data:`MIN_LEADING`) and lets a person who enlarges a
+paragraph's type in Word get taller lines rather than overlapping ones.
+
+The page, top to bottom (see :mod:`briefgen.model`):
+
+- the masthead, a band :attr:`Style.masthead_height` tall across the frame, then
+  :attr:`Style.region_gap`;
+- the body. Text runs at most :attr:`Style.measure` wide (36 em: about 80 characters
+  a line, where the whole 7.3-inch frame would set about 105); the space left over is
+  a right indent on every text style, taken off again inside cards, boxes and
+  columns. A :class:`~briefgen.model.Columns` block sets a main column two thirds of
+  the frame wide (about 70 characters at the body size) beside a sidebar of a third;
+- the footer, pinned to the bottom margin, :attr:`Style.region_gap` below the body:
+  a rule, the source notes (never below :data:`NOTE_FLOOR`), then contact, web
+  address, QR code and the date line.
+
+Containers (masthead, cards, box, sidebar) are rows of cells: each cell its width,
+padding and fill, the gaps between them empty cells; the DOCX writes each as a Word
+table with exactly these cells, the PDF draws them (``renderers/pdf_regions.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
-from briefgen.theme import DEFAULT_THEME, Theme
+from briefgen.model import Masthead
+from briefgen.theme import DEFAULT_THEME, RGB, Theme
 
 INCH = 72.0
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -24,13 +44,22 @@ BODY_SIZE = 11.0
 BODY_FLOOR = 9.0
 SIZE_STEP = 0.5
 
-# The font the PDF embeds, and the name the DOCX asks for: Liberation Sans has
-# Arial's metrics, so Word lays Arial out on the same lines.
-PDF_FONT = "LiberationSans"
-DOCX_FONT = "Arial"
+# Source notes, contact lines and card labels are never set smaller than this, even
+# when the fitter shrinks the body.
+NOTE_FLOOR = 7.5
 
-ACCENT = (0x1F, 0x3A, 0x5F)  # a dark blue that prints well in grey too
-MUTED = (0x44, 0x44, 0x44)
+# The smallest leading, in ems: above the bundled families' own line height (ascent
+# plus descent: 1.15 em for Liberation Sans, Arial's twin, with a superscript in
+# the line), so "at least" spacing in Word lays a line out exactly this tall.
+MIN_LEADING = 1.17
+
+# The default theme's font and colours, under the names modules written before
+# themes import (a brief's own are ``style.theme``'s).
+PDF_FONT = DEFAULT_THEME.font.pdf_name
+DOCX_FONT = DEFAULT_THEME.font.docx_name
+ACCENT = DEFAULT_THEME.primary
+MUTED = DEFAULT_THEME.muted
+WHITE: RGB = (0xFF, 0xFF, 0xFF)
 
 
 @dataclass(frozen=True)
@@ -45,17 +74,39 @@ class TextStyle:
     italic: bool = False
     indent_left: float = 0.0
     indent_right: float = 0.0
-    color: tuple[int, int, int] = (0, 0, 0)
+    color: RGB = (0, 0, 0)
+    align: Literal["left", "right"] = "left"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a row of cells: its width, its padding (top, right, bottom, left)
+    and its fill (None: the paper)."""
+
+    width: float
+    padding: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    fill: RGB | None = None
+
+
+def even_rows(cells: list[Cell]) -> list[Cell]:
+    """``cells`` with the top and bottom padding of the most padded one: Word and
+    LibreOffice pad a row's cells alike at top and bottom, whatever each asks for."""
+    top = max(cell.padding[0] for cell in cells)
+    bottom = max(cell.padding[2] for cell in cells)
+    return [replace(c, padding=(top, c.padding[1], bottom, c.padding[3])) for c in cells]
 
 
 @dataclass(frozen=True)
 class Style:
-    """Every measurement of a page, derived from a page size and a body type size."""
+    """Every measurement of a page, derived from a page size, a body type size and a
+    theme."""
 
     page_size: PageSizeName = "letter"
     body_size: float = BODY_SIZE
     margin: float = 0.6 * INCH
     theme: Theme = DEFAULT_THEME
+
+    # --- the page --------------------------------------------------------------
 
     @property
     def page_width(self) -> float:
@@ -73,62 +124,229 @@ class Style:
     def frame_height(self) -> float:
         return self.page_height - 2 * self.margin
 
-    def _text(self, scale: float, leading: float = 1.25, **kw: object) -> TextStyle:
-        size = round(self.body_size * scale * 2) / 2
-        return TextStyle(size=size, leading=round(size * leading, 2), **kw)  # type: ignore[arg-type]
+    @property
+    def measure(self) -> float:
+        """The widest a line of body text runs: 36 em, about 80 characters."""
+        return min(self.frame_width, 36 * self.body_size)
+
+    @property
+    def measure_indent(self) -> float:
+        """The right indent that keeps full-width body text to :attr:`measure`."""
+        return self.frame_width - self.measure
+
+    @property
+    def gutter(self) -> float:
+        """The space between cards, and between the main column and the sidebar."""
+        return 18.0
+
+    @property
+    def region_gap(self) -> float:
+        """The space below the masthead and above the footer's rule."""
+        return 12.0
+
+    # --- text ------------------------------------------------------------------
+
+    def _text(
+        self, scale: float, leading: float = 1.25, floor: float = 0.0, **kw: Any
+    ) -> TextStyle:
+        """A text style ``scale`` times the body size (to the half point, at least
+        ``floor``), lines ``leading`` times that apart."""
+        size = max(floor, round(self.body_size * scale * 2) / 2)
+        return TextStyle(size=size, leading=round(size * leading, 2), **kw)
+
+    def _flow(
+        self, scale: float, leading: float = 1.25, indent_right: float = 0.0, **kw: Any
+    ) -> TextStyle:
+        """A body text style: kept to the measure by a right indent."""
+        return self._text(scale, leading, indent_right=indent_right + self.measure_indent, **kw)
 
     @property
     def body(self) -> TextStyle:
-        return self._text(1.0, space_after=self.body_size * 0.5)
+        return self._flow(1.0, space_after=self.body_size * 0.5)
 
     @property
     def title(self) -> TextStyle:
-        return self._text(1.75, 1.15, space_after=self.body_size * 0.45, bold=True, color=ACCENT)
+        return self._text(
+            2.0, 1.2, space_after=self.body_size * 0.45, bold=True, color=self.theme.primary
+        )
 
     @property
     def heading(self) -> TextStyle:
-        return self._text(
+        return self._flow(
             1.18,
             1.2,
             space_before=self.body_size * 0.35,
             space_after=self.body_size * 0.25,
             bold=True,
-            color=ACCENT,
+            color=self.theme.primary,
         )
 
     @property
     def list_item(self) -> TextStyle:
-        return self._text(1.0, space_after=self.body_size * 0.2, indent_left=self.body_size * 1.4)
+        return self._flow(1.0, space_after=self.body_size * 0.2, indent_left=self.body_size * 1.4)
 
     @property
     def callout_figure(self) -> TextStyle:
-        return self._text(2.0, 1.05, bold=True, color=ACCENT, indent_left=self.body_size)
+        """A key number: bold, in the accent colour, smaller than the title."""
+        return self._flow(
+            1.64, MIN_LEADING, bold=True, color=self.theme.accent, space_after=self.body_size * 0.2
+        )
 
     @property
     def callout_label(self) -> TextStyle:
-        return self._text(1.0, space_after=self.body_size * 0.55, indent_left=self.body_size)
+        return self._flow(1.0, space_after=self.body_size * 0.55)
 
     @property
     def quote(self) -> TextStyle:
         inset = self.body_size * 1.5
-        return self._text(1.0, italic=True, indent_left=inset, indent_right=inset)
+        return self._flow(1.0, italic=True, indent_left=inset, indent_right=inset)
 
     @property
     def attribution(self) -> TextStyle:
         inset = self.body_size * 1.5
-        return self._text(0.9, space_after=self.body_size * 0.5, indent_left=inset, color=MUTED)
+        return self._flow(
+            0.9, space_after=self.body_size * 0.5, indent_left=inset, color=self.theme.muted
+        )
 
     @property
     def notes_heading(self) -> TextStyle:
-        return self._text(0.8, 1.2, space_before=self.body_size * 0.2, bold=True, color=MUTED)
+        return self._text(0.8, 1.2, NOTE_FLOOR, bold=True, color=self.theme.muted, space_after=1.0)
 
     @property
     def note(self) -> TextStyle:
-        return self._text(0.72, 1.2, space_after=1.0, color=MUTED)
+        return self._text(0.72, 1.2, NOTE_FLOOR, space_after=1.0, color=self.theme.muted)
 
     @property
     def bullet_indent(self) -> float:
         return self.body_size * 1.4
+
+    def in_cell(self, text: TextStyle) -> TextStyle:
+        """``text`` inside a cell, where the cell's width keeps the measure."""
+        return replace(text, indent_right=max(0.0, text.indent_right - self.measure_indent))
+
+    # --- masthead ----------------------------------------------------------------
+
+    @property
+    def masthead_height(self) -> float:
+        return 54.0
+
+    @property
+    def masthead_pad(self) -> float:
+        """The band's padding left and right of its text."""
+        return 12.0
+
+    @property
+    def logo_height(self) -> float:
+        return 36.0
+
+    @property
+    def masthead_organization(self) -> TextStyle:
+        return TextStyle(14.0, 17.0, bold=True, color=WHITE)
+
+    @property
+    def masthead_line(self) -> TextStyle:
+        """The audience and the date, at the band's right."""
+        return TextStyle(9.5, 12.0, color=WHITE, align="right")
+
+    # --- cards, box, sidebar -----------------------------------------------------
+
+    @property
+    def card_figure(self) -> TextStyle:
+        return self.in_cell(self.callout_figure)
+
+    @property
+    def card_label(self) -> TextStyle:
+        return self._text(0.87, 1.25, NOTE_FLOOR)
+
+    @property
+    def card_padding(self) -> tuple[float, float, float, float]:
+        return (8.0, 10.0, 9.0, 10.0)
+
+    def card_cells(self, count: int, width: float) -> list[Cell]:
+        """``count`` tinted cards across ``width``, with empty gutters between."""
+        card = (width - (count - 1) * self.gutter) / count
+        cells: list[Cell] = []
+        for index in range(count):
+            if index:
+                cells.append(Cell(self.gutter))
+            cells.append(Cell(card, self.card_padding, self.theme.tint))
+        return even_rows(cells)
+
+    @property
+    def box_rule(self) -> float:
+        """The width of the accent rule at a box's left."""
+        return 3.0
+
+    def box_cells(self, width: float) -> list[Cell]:
+        """A box ``width`` wide: the accent rule, then the tinted cell holding its
+        blocks."""
+        padding = (9.0, 12.0, 9.0, 12.0)
+        return even_rows(
+            [
+                Cell(self.box_rule, fill=self.theme.accent),
+                Cell(width - self.box_rule, padding, self.theme.tint),
+            ]
+        )
+
+    def column_cells(self, width: float) -> list[Cell]:
+        """The main column and the tinted sidebar (a third), a gutter apart."""
+        aside = round((width - self.gutter) / 3, 2)
+        main = width - self.gutter - aside
+        sidebar = Cell(aside, (9.0, 10.0, 9.0, 10.0), self.theme.tint)
+        return even_rows([Cell(main), Cell(self.gutter), sidebar])
+
+    def masthead_cells(self, masthead: Masthead) -> tuple[Cell | None, Cell, Cell]:
+        """The band's cells: the logo's (None without one), the organization's and
+        the audience and date's, all in the primary colour."""
+        fill = self.theme.primary
+        pad = self.masthead_pad
+        logo = None
+        used = 0.0
+        if masthead.logo is not None:
+            picture = masthead.logo
+            width = self.logo_height * picture.width_px / picture.height_px
+            logo = Cell(width + pad, (0.0, 0.0, 0.0, pad), fill)
+            used = logo.width
+        right = (self.frame_width - used) * 0.4
+        organization = Cell(self.frame_width - used - right, (0.0, pad, 0.0, pad), fill)
+        return logo, organization, Cell(right, (0.0, pad, 0.0, 0.0), fill)
+
+    # --- footer ------------------------------------------------------------------
+
+    @property
+    def footer_rule(self) -> float:
+        """The hairline above the footer: its width, then the space below it."""
+        return 0.75
+
+    @property
+    def footer_rule_space(self) -> float:
+        return 5.0
+
+    @property
+    def footer_line(self) -> TextStyle:
+        """Contact lines, web address and date line."""
+        return self._text(0.8, 1.25, NOTE_FLOOR, color=self.theme.muted)
+
+    def contact_cells(self, qr: bool) -> list[Cell]:
+        """The footer's last row: contact lines at the left; the web address and the
+        date line at the right, beside the QR code's cell when there is one."""
+        qr_width = self.qr_size + self.gutter / 2 if qr else 0.0
+        left = (self.frame_width - qr_width) / 2
+        cells = [Cell(left, (4.0, 0.0, 0.0, 0.0)), Cell(left, (4.0, 0.0, 0.0, 0.0))]
+        if qr:
+            cells.append(Cell(qr_width, (4.0, 0.0, 0.0, self.gutter / 2)))
+        return even_rows(cells)
+
+    @property
+    def footer_tail(self) -> float:
+        """The empty line that ends the footer below its contact row (Word ends a
+        footer with a paragraph)."""
+        return 1.0
+
+    @property
+    def qr_size(self) -> float:
+        """The footer's QR code with its quiet zone: at least 2 cm of code."""
+        return 64.0
 
     def with_body_size(self, size: float) -> Style:
         return replace(self, body_size=size)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import docx
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+from docx.table import Table
 from pypdf import PdfReader
 
 
@@ -15,9 +18,31 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
+def docx_paragraphs(path: Path) -> list[Any]:
+    """Every paragraph in reading order: the body's, those in its tables (row by row,
+    cell by cell), then the footer's."""
+    word = docx.Document(str(path))
+    found: list[Any] = []
+
+    def visit(container: Any) -> None:
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                for row in item.rows:
+                    for cell in row.cells:
+                        visit(cell)
+            else:
+                found.append(item)
+
+    visit(word)
+    for section in word.sections:
+        if not section.footer.is_linked_to_previous:
+            visit(section.footer)
+    return found
+
+
 def docx_text(path: Path) -> str:
-    """Every paragraph's text, one per line."""
-    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    """Every paragraph's text, one per line, in reading order (:func:`docx_paragraphs`)."""
+    return "\n".join(p.text for p in docx_paragraphs(path))
 
 
 def squeeze(text: str) -> str:
@@ -47,19 +72,22 @@ def in_pdf_text(expected: str, text: str) -> bool:
     return re.search(pdf_pattern(expected), text) is not None
 
 
-def pdf_fill(path: Path, margin: float = 0.6 * 72) -> float:
-    """The share of the page frame's height a one-page PDF's text takes, measured from
-    the page itself: from the frame's top (page height less ``margin``) down to the
-    bottom of the last line -- its baseline less the part of the leading below it
-    (a brief ends with its notes, set at 1.2 × their type size)."""
-    page = PdfReader(path).pages[0]
-    height = float(page.mediabox.height)
-    lines: list[tuple[float, float]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
-            lines.append((cm[5] + tm[5] * cm[3], size * tm[3] * cm[3]))
-
-    page.extract_text(visitor_text=visit)
-    baseline, size = min(lines)
-    return (height - margin - (baseline - 0.2 * size)) / (height - 2 * margin)
+def pdf_fill(path: Path, margin: float = 0.6 * 72, gap: float = 12.0) -> float:
+    """The share of the page frame's height a one-page PDF takes, measured from the
+    page itself (as briefgen's fill figure counts it): from the frame's top (page
+    height less ``margin``) down to the bottom of the body's lowest line or box, then
+    ``gap`` (the space kept above the footer), then the footer, from the top of its
+    rule (the one line across the frame) down to the bottom margin. Without a footer,
+    down to the lowest line."""
+    page = pdfium.PdfDocument(path)[0]
+    height = page.get_height()
+    frame = height - 2 * margin
+    bounds = [obj.get_bounds() for obj in page.get_objects()]
+    # (left, bottom, right, top), y up; the rule: thin and across the frame.
+    width = page.get_width() - 2 * margin
+    rules = [b for b in bounds if b[3] - b[1] < 3 and b[2] - b[0] > 0.9 * width]
+    footer_top = max((b[3] for b in rules), default=None)
+    if footer_top is None:
+        return (height - margin - min(b[1] for b in bounds)) / frame
+    body_bottom = min(b[1] for b in bounds if b[1] > footer_top + 1)
+    return (height - margin - body_bottom + gap + footer_top - margin) / frame

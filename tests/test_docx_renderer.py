@@ -146,15 +146,15 @@ def test_blocks_use_real_word_styles() -> None:
         "Quote",
         "Attribution",
         "Quote",
-        "Sources Heading",
-        "Source Note",
-        "Source Note",
     ]
     texts = [p.text for p in word.paragraphs]
     assert texts[0] == "Clean water for every school"
     assert texts[2] == "42%"
     assert texts[11] == "\u2014 Principal, Lincoln Elementary"
-    assert texts[13:] == ["Sources", "1. EPA survey, 2023.", "2. GAO-24-1."]
+    # The notes are in the footer, below its rule (an empty paragraph).
+    footer = word.sections[0].footer.paragraphs
+    assert [p.style.name for p in footer[1:]] == ["Sources Heading", "Source Note", "Source Note"]
+    assert [p.text for p in footer] == ["", "Sources", "1. EPA survey, 2023.", "2. GAO-24-1."]
 
 
 def test_citations_are_superscript_note_numbers_and_emphasis_is_kept() -> None:
@@ -204,9 +204,10 @@ def test_each_style_has_the_style_measurements(
     word = read(render_docx(sample(), style))
     word_style = word.styles[STYLE_NAMES[key]]
 
-    # Through python-docx's reading of the style ...
+    # Through python-docx's reading of the style ... (lines "at least" the leading,
+    # so that a person who enlarges the type gets no overlapping lines)
     fmt = word_style.paragraph_format
-    assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert fmt.line_spacing_rule == WD_LINE_SPACING.AT_LEAST
     assert fmt.line_spacing.pt == pytest.approx(text.leading, abs=0.05)
     assert fmt.space_before.pt == pytest.approx(text.space_before, abs=0.05)
     assert fmt.space_after.pt == pytest.approx(text.space_after, abs=0.05)
@@ -226,7 +227,7 @@ def test_each_style_has_the_style_measurements(
     # ... and in the XML itself.
     element = word_style.element
     spacing = element.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
-    assert spacing.get(qn("w:lineRule")) == "exact"
+    assert spacing.get(qn("w:lineRule")) == "atLeast"
     assert spacing.get(qn("w:line")) == twips(text.leading)
     fonts = element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
     for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
@@ -321,11 +322,11 @@ def test_page_size_and_margins(page_size: str) -> None:
     ):
         assert margin.pt == pytest.approx(style.margin, abs=0.05)
     assert section.header_distance.inches == pytest.approx(0.3)
-    assert section.footer_distance.inches == pytest.approx(0.3)
+    # The footer (here: the notes) ends on the bottom margin.
+    assert section.footer_distance.pt == pytest.approx(style.margin, abs=0.05)
     assert section.gutter == 0
-    # No header or footer at all.
     assert section._sectPr.find(qn("w:headerReference")) is None
-    assert section._sectPr.find(qn("w:footerReference")) is None
+    assert section._sectPr.find(qn("w:footerReference")) is not None
 
 
 def test_a4_is_the_standard_word_a4() -> None:

@@ -66,16 +66,17 @@ MARGIN_EDGE = 0.95
 
 
 def test_fitter_keeps_its_margin(tmp_path: Path) -> None:
-    """Briefs of 12 to 16 paragraphs on letter paper: without the margin the fitter
-    sets them 93% to 99.8% full; with it, none is over 95%, measured from where the
+    """Briefs of 5 to 9 paragraphs on letter paper: without the margin the fitter
+    sets them 86% to 99.96% full; with it, none is over 95%, measured from where the
     PDF's last line sits, and the fullest is close to that edge."""
     fills = {}
-    for paragraphs in range(12, 17):
+    for paragraphs in range(5, 10):
         _, _, pdf = build_with(tmp_path, paragraphs, "letter", fmt="pdf")
         fills[paragraphs] = pdf_fill(pdf)
     shown = {n: f"{f:.1%}" for n, f in fills.items()}
     assert max(fills.values()) <= MARGIN_EDGE + 0.002, shown
-    assert max(fills.values()) > MARGIN_EDGE - 0.03, shown
+    # The fullest at 9.5 pt: the footer's notes, at their 7.5 pt floor, shrink less.
+    assert max(fills.values()) > MARGIN_EDGE - 0.035, shown
 
 
 @pytest.mark.requires_libreoffice
@@ -92,14 +93,15 @@ def test_fullest_docx_at_full_size_is_one_page(
         fullest = (fill, docx)
     assert fullest is not None
     fill, docx = fullest
-    assert fill > MARGIN_EDGE - 0.05, f"the fullest page is only {fill:.0%} full"
+    # One more paragraph (about 8% of the page) would not fit.
+    assert fill > MARGIN_EDGE - 0.1, f"the fullest page is only {fill:.0%} full"
     pages, _ = docx_page_count(docx, tmp_path / "lo")
     assert pages == 1, f"a DOCX whose PDF is {fill:.0%} full took {pages} pages"
 
 
 @pytest.mark.requires_libreoffice
 def test_docx_with_shrunk_type_is_one_page(tmp_path: Path, libreoffice: str) -> None:
-    for paragraphs in range(10, 40):
+    for paragraphs in range(5, 40):
         fill, size, docx = build_with(tmp_path, paragraphs, "letter")
         if size <= 9.5:
             break

@@ -7,7 +7,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import Document
+    from briefgen.model import Cite, Document
     from briefgen.style import Style
 
 # format name -> (module, function); the file suffix is the format name.
@@ -16,6 +16,18 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "docx": ("briefgen.renderers.docx", "render_docx"),
 }
 FORMATS = tuple(RENDERERS)
+
+# Between a note number and a digit before it (FY 2023, note 3): a no-break space,
+# so extracted text reads "2023 3", not "20233", and no line breaks there.
+NOTE_SEPARATOR = "\u00a0"
+
+
+def note_label(cite: Cite, before: str) -> str:
+    """A citation's superscript as both formats print it after the text ``before``
+    it: kept apart from a digit by :data:`NOTE_SEPARATOR`."""
+    if not cite.label:
+        return ""
+    return (NOTE_SEPARATOR if before[-1:].isdigit() else "") + cite.label
 
 
 def render(fmt: str, document: Document, style: Style) -> bytes:

@@ -29,26 +29,38 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from briefgen.errors import BriefgenError
 from briefgen.model import (
+    AnyBlock,
+    Box,
     BulletList,
     Callout,
+    CardRow,
     Cite,
+    Columns,
     Document,
+    Footer,
     Heading,
     Inlines,
     LineBreak,
+    Masthead,
     Metadata,
     Notes,
     Paragraph,
+    Picture,
     Quote,
     Span,
 )
-from briefgen.style import DOCX_FONT, Style, TextStyle
+from briefgen.renderers import note_label
+from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell
+from briefgen.style import Cell, Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx"]
 
@@ -65,6 +77,10 @@ STYLE_NAMES = {
     "callout_label": "Callout Label",
     "notes_heading": "Sources Heading",
     "note": "Source Note",
+    "card_label": "Card Label",
+    "masthead": "Masthead",
+    "masthead_line": "Masthead Detail",
+    "footer": "Footer",
 }
 
 _DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -138,20 +154,29 @@ def render_docx(document: Document, style: Style) -> bytes:
 
     Same inputs (and the same ``SOURCE_DATE_EPOCH``) give byte-identical output.
     """
-    epoch = _source_date_epoch()
+    epoch = _epoch(document.metadata)
     word = docx.Document(io.BytesIO(_base_document(style, document.metadata.language)))
     numbering = _Numbering.resume(word)
 
     writer = _BlockWriter(word, style, numbering)
-    for block in document.blocks:
-        writer.write(block)
-    if not document.blocks:
+    body = word._body
+    if document.masthead is not None:
+        writer.masthead(body, document.masthead)
+    writer.write_all(body, document.blocks)
+    if not body._element.findall(qn("w:p")):
         word.add_paragraph(style=STYLE_NAMES["body"])
     # A PDF frame drops the space before its first flowable; Word and LibreOffice
     # keep it at the top of the first page, so take it off there.
-    first = word.paragraphs[0]
-    if first.style is not None and first.style.paragraph_format.space_before:
-        first.paragraph_format.space_before = Twips(0)
+    first = body._element[0]
+    if first.tag == qn("w:p"):
+        paragraph = DocxParagraph(first, body)
+        if paragraph.style is not None and paragraph.style.paragraph_format.space_before:
+            paragraph.paragraph_format.space_before = Twips(0)
+    notes = [block for block in document.blocks if isinstance(block, Notes)]
+    if notes or not document.footer.is_empty:
+        footer = word.sections[0].footer
+        footer.is_linked_to_previous = False
+        writer.footer(footer, notes, document.footer)
 
     _set_core_properties(word, document.metadata, epoch)
     raw = io.BytesIO()
@@ -200,12 +225,21 @@ def _sort_children(parent: Any, order: Sequence[str]) -> None:
         parent.append(child)  # appending an existing child moves it to the end
 
 
-def _fonts() -> Any:
-    return _el("rFonts", ascii=DOCX_FONT, hAnsi=DOCX_FONT, eastAsia=DOCX_FONT, cs=DOCX_FONT)
+def _fonts(name: str) -> Any:
+    return _el("rFonts", ascii=name, hAnsi=name, eastAsia=name, cs=name)
+
+
+def _spacing(before: float, after: float, line: float, rule: str = "atLeast") -> Any:
+    return _el(
+        "spacing", before=_twips(before), after=_twips(after), line=_twips(line), lineRule=rule
+    )
 
 
 def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> Any:
-    """Every paragraph property briefgen cares about, spelled out explicitly."""
+    """Every paragraph property briefgen cares about, spelled out explicitly. Lines
+    are *at least* the leading: the same layout as exact spacing while every leading
+    is above the font's line height, and no overlapping lines when a person enlarges
+    the type."""
     indent = {"left": _twips(ts.indent_left), "right": _twips(ts.indent_right)}
     if hanging:
         indent["hanging"] = _twips(hanging)
@@ -217,29 +251,23 @@ def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> 
         _el("pageBreakBefore", val="0"),
         _el("widowControl", val="0"),
         _el("suppressAutoHyphens"),
-        _el(
-            "spacing",
-            before=_twips(ts.space_before),
-            after=_twips(ts.space_after),
-            line=_twips(ts.leading),
-            lineRule="exact",
-        ),
+        _spacing(ts.space_before, ts.space_after, ts.leading),
         _el("ind", **indent),
         _el("contextualSpacing", val="0"),
-        _el("jc", val="left"),
+        _el("jc", val="right" if ts.align == "right" else "left"),
     ]
     if outline is not None:
         children.append(_el("outlineLvl", val=str(outline)))
     return _el("pPr", children)
 
 
-def _rpr(ts: TextStyle) -> Any:
+def _rpr(ts: TextStyle, font: str) -> Any:
     bold = "1" if ts.bold else "0"
     italic = "1" if ts.italic else "0"
     return _el(
         "rPr",
         [
-            _fonts(),
+            _fonts(font),
             _el("b", val=bold),
             _el("bCs", val=bold),
             _el("i", val=italic),
@@ -294,14 +322,15 @@ def _set_settings(word: Any) -> None:
 
 
 def _set_doc_defaults(word: Any, style: Style, language: str) -> None:
-    """Arial, the body size and zero spacing as the defaults everything inherits."""
+    """The theme's font, the body size and zero spacing as the defaults everything
+    inherits."""
     styles = word.styles.element
     _replace_child(styles, "docDefaults", None)
     body = style.body
     run_defaults = _el(
         "rPr",
         [
-            _fonts(),
+            _fonts(style.theme.font.docx_name),
             _el("kern", val="0"),
             _el("sz", val=_half_points(body.size)),
             _el("szCs", val=_half_points(body.size)),
@@ -323,7 +352,7 @@ def _set_doc_defaults(word: Any, style: Style, language: str) -> None:
     styles.insert(0, defaults)
 
     # The template's styles name theme fonts (Calibri, Cambria), which override an
-    # explicit font; drop those references so every style falls back to Arial.
+    # explicit font; drop those references so every style falls back to the brief's.
     theme_attrs = [qn(f"w:{a}") for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
     for fonts in styles.iter(qn("w:rFonts")):
         for attr in theme_attrs:
@@ -358,9 +387,13 @@ def _get_or_add_style(word: Any, name: str) -> Any:
         return new
 
 
-def _define_styles(word: Any, style: Style) -> None:
-    """Give each briefgen paragraph style exactly the measurements of the Style."""
-    plan: list[tuple[str, TextStyle, float, int | None, str]] = [
+def text_styles(style: Style) -> dict[str, TextStyle]:
+    """The measurements of each Word paragraph style, by key of :data:`STYLE_NAMES`."""
+    return {key: text for key, text, *_ in _style_plan(style)}
+
+
+def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, str]]:
+    return [
         # (style key, text style, hanging indent, outline level, next style key)
         ("body", style.body, 0.0, None, "body"),
         ("title", style.title, 0.0, 0, "body"),
@@ -373,7 +406,17 @@ def _define_styles(word: Any, style: Style) -> None:
         ("callout_label", style.callout_label, 0.0, None, "body"),
         ("notes_heading", style.notes_heading, 0.0, None, "note"),
         ("note", style.note, 0.0, None, "note"),
+        ("card_label", style.card_label, 0.0, None, "card_label"),
+        ("masthead", style.masthead_organization, 0.0, None, "masthead"),
+        ("masthead_line", style.masthead_line, 0.0, None, "masthead_line"),
+        ("footer", style.footer_line, 0.0, None, "footer"),
     ]
+
+
+def _define_styles(word: Any, style: Style) -> None:
+    """Give each briefgen paragraph style exactly the measurements of the Style."""
+    plan = _style_plan(style)
+    font = style.theme.font.docx_name
     made = {key: _get_or_add_style(word, STYLE_NAMES[key]) for key, *_ in plan}
     for key, text_style, hanging, outline, next_key in plan:
         element = made[key].element
@@ -383,7 +426,7 @@ def _define_styles(word: Any, style: Style) -> None:
             pPr.append(_el("numPr", [_el("ilvl", val="0"), _el("numId", val=str(num_id))]))
             _sort_children(pPr, _PPR_ORDER)
         _replace_child(element, "pPr", pPr)
-        _replace_child(element, "rPr", _rpr(text_style))
+        _replace_child(element, "rPr", _rpr(text_style, font))
         if key != "body":
             made[key].next_paragraph_style = made[next_key]
 
@@ -400,9 +443,9 @@ class _Numbering:
         self._root = word.part.numbering_part.element
         for child in list(self._root):
             self._root.remove(child)
-        item = style.list_item
-        self._root.append(self._abstract(0, "bullet", "\u2022", item, style.bullet_indent))
-        self._root.append(self._abstract(1, "decimal", "%1.", item, style.bullet_indent))
+        item, indent, font = style.list_item, style.bullet_indent, style.theme.font.docx_name
+        self._root.append(self._abstract(0, "bullet", "\u2022", item, indent, font))
+        self._root.append(self._abstract(1, "decimal", "%1.", item, indent, font))
         self._root.append(self._num(_BULLET_NUM_ID, 0))
         self._root.append(self._num(_NUMBER_NUM_ID, 1))
         self._next_id = _NUMBER_NUM_ID + 1
@@ -417,7 +460,9 @@ class _Numbering:
         return numbering
 
     @staticmethod
-    def _abstract(ident: int, fmt: str, text: str, item: TextStyle, hanging: float) -> Any:
+    def _abstract(
+        ident: int, fmt: str, text: str, item: TextStyle, hanging: float, font: str
+    ) -> Any:
         level = _el(
             "lvl",
             [
@@ -430,7 +475,7 @@ class _Numbering:
                     "pPr",
                     [_el("ind", left=_twips(item.indent_left), hanging=_twips(hanging))],
                 ),
-                _el("rPr", [_fonts(), _el("b", val="0"), _el("i", val="0")]),
+                _el("rPr", [_fonts(font), _el("b", val="0"), _el("i", val="0")]),
             ],
             ilvl="0",
         )
@@ -462,7 +507,9 @@ def _set_page(word: Any, style: Style) -> None:
     margin = Twips(round(style.margin * 20))
     section.top_margin = section.bottom_margin = margin
     section.left_margin = section.right_margin = margin
-    section.header_distance = section.footer_distance = Twips(432)  # 0.3 in
+    section.header_distance = Twips(432)  # 0.3 in
+    # The footer's last line sits on the bottom margin, where the PDF draws it.
+    section.footer_distance = margin
     section.gutter = Twips(0)
     for attr in list(section._sectPr.attrib):
         if "rsid" in attr:
@@ -473,56 +520,76 @@ def _set_page(word: Any, style: Style) -> None:
 
 
 class _BlockWriter:
-    """Appends one model block at a time to the Word body."""
+    """Appends model blocks to a Word container: the body, a table cell, the footer."""
 
     def __init__(self, word: Any, style: Style, numbering: _Numbering) -> None:
         self._word = word
         self._style = style
         self._numbering = numbering
+        self._texts = text_styles(style)
         # python-docx finds a style by name with a scan of every style, per paragraph;
         # look each id up once.
         self._style_ids = {key: word.styles[name].style_id for key, name in STYLE_NAMES.items()}
 
-    def _paragraph(self, key: str, inlines: Inlines = ()) -> Any:
-        paragraph = self._word.add_paragraph()
+    def paragraph(
+        self, container: Any, key: str, inlines: Inlines = (), in_cell: bool = False
+    ) -> Any:
+        """A paragraph of style ``key``; in a cell, without the measure's right indent
+        (the cell's width keeps the measure)."""
+        paragraph = container.add_paragraph()
         paragraph._p.style = self._style_ids[key]
-        _add_inlines(paragraph, inlines)
+        if in_cell:
+            text = self._texts[key]
+            inside = self._style.in_cell(text)
+            if inside.indent_right != text.indent_right:
+                paragraph.paragraph_format.right_indent = Twips(round(inside.indent_right * 20))
+        _add_inlines(paragraph, inlines, self._style)
         return paragraph
 
     def _end_block(self, paragraph: Any) -> None:
         """Give a block's last paragraph the body's space after, as the PDF does."""
         paragraph.paragraph_format.space_after = Twips(round(self._style.body.space_after * 20))
 
-    def write(self, block: object) -> None:
+    def write_all(
+        self, container: Any, blocks: Iterable[AnyBlock], width: float | None = None
+    ) -> None:
+        """Write ``blocks`` ``width`` wide (None: across the page, kept to the measure)."""
+        for block in blocks:
+            self.write(container, block, width)
+
+    def write(self, container: Any, block: AnyBlock, width: float | None = None) -> None:
+        cell = width is not None
         if isinstance(block, Heading):
-            self._paragraph("title" if block.level <= 1 else "heading", block.inlines)
+            key = "title" if block.level <= 1 else "heading"
+            self.paragraph(container, key, block.inlines, cell)
         elif isinstance(block, Paragraph):
-            self._paragraph("body", block.inlines)
+            self.paragraph(container, "body", block.inlines, cell)
         elif isinstance(block, BulletList):
-            self._list(block)
+            self._list(container, block, cell)
         elif isinstance(block, Callout):
-            self._paragraph("callout_figure", (Span(block.figure),))
-            self._paragraph("callout_label", block.label)
+            self.paragraph(container, "callout_figure", (Span(block.figure),), cell)
+            self.paragraph(container, "callout_label", block.label, cell)
         elif isinstance(block, Quote):
-            quote = self._paragraph("quote", block.inlines)
+            quote = self.paragraph(container, "quote", block.inlines, cell)
             if block.attribution:
-                self._paragraph("attribution", (Span(f"\u2014 {block.attribution}"),))
+                attribution = (Span(f"\u2014 {block.attribution}"),)
+                self.paragraph(container, "attribution", attribution, cell)
             else:
                 self._end_block(quote)
-        elif isinstance(block, Notes):
-            self._paragraph("notes_heading", (Span(block.title),))
-            for note in block.entries:
-                self._paragraph("note", (Span(f"{note.number}. {note.text}"),))
-        else:  # pragma: no cover - the model has no other blocks
-            raise TypeError(f"cannot render {type(block).__name__} as DOCX")
+        elif isinstance(block, CardRow | Box | Columns):
+            self._row(container, block, width)
+            add_spacer(container, self._style.body.space_after)
+        # Notes go in the footer; charts, QR codes and images come from the graphics
+        # module (not yet there: they take no room, as in the PDF).
 
-    def _list(self, block: BulletList) -> None:
+    def _list(self, container: Any, block: BulletList, in_cell: bool) -> None:
         """One paragraph per item; items are spaced by the list style, and the last
         carries the body's space after, so the list ends like a paragraph."""
         num_id = self._numbering.restart_numbers() if block.ordered else None
         paragraph = None
         for item in block.items:
-            paragraph = self._paragraph("number" if block.ordered else "bullet", item)
+            key = "number" if block.ordered else "bullet"
+            paragraph = self.paragraph(container, key, item, in_cell)
             if num_id is not None:
                 pPr = paragraph._p.get_or_add_pPr()
                 pPr.append(_el("numPr", [_el("ilvl", val="0"), _el("numId", val=str(num_id))]))
@@ -530,10 +597,102 @@ class _BlockWriter:
         if paragraph is not None:
             self._end_block(paragraph)
 
+    def _row(self, container: Any, block: CardRow | Box | Columns, width: float | None) -> None:
+        style = self._style
+        full = style.frame_width if width is None else width
+        if isinstance(block, CardRow):
+            cells = style.card_cells(len(block.cards), full)
+            word_cells = add_row(container, cells)
+            cards = iter(block.cards)
+            for cell, word_cell in zip(cells, word_cells, strict=True):
+                if cell.fill is not None:
+                    card = next(cards)
+                    self.paragraph(word_cell, "callout_figure", (Span(card.figure),), True)
+                    self.paragraph(word_cell, "card_label", card.label, True)
+        elif isinstance(block, Box):
+            cells = style.box_cells(style.measure if width is None else width)
+            word_cells = add_row(container, cells)
+            self.write_all(word_cells[1], block.blocks, _inner(cells[1]))
+        else:
+            cells = style.column_cells(full)
+            word_cells = add_row(container, cells)
+            self.write_all(word_cells[0], block.main, _inner(cells[0]))
+            self.write_all(word_cells[2], block.aside, _inner(cells[2]))
+        for word_cell in word_cells:
+            close_cell(word_cell, _TINY)
 
-def _add_inlines(paragraph: Any, inlines: Inlines) -> None:
+    def masthead(self, container: Any, masthead: Masthead) -> None:
+        """The band: the logo, the organization, the audience and the date."""
+        style = self._style
+        logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
+        cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
+        word_cells = add_row(container, cells, height=style.masthead_height, valign="middle")
+        if logo_cell is not None and masthead.logo is not None:
+            _logo(word_cells[0], masthead.logo, style.logo_height)
+        self.paragraph(word_cells[-2], "masthead", (Span(masthead.organization),))
+        for line in (masthead.audience, masthead.date):
+            if line:
+                self.paragraph(word_cells[-1], "masthead_line", (Span(line),))
+        for word_cell in word_cells:
+            close_cell(word_cell, _TINY)
+        add_spacer(container, style.region_gap)
+
+    def footer(self, container: Any, notes: list[Notes], footer: Footer) -> None:
+        """The footer part: a rule, the notes, the contact row."""
+        style = self._style
+        rule = container.paragraphs[0]  # the footer part's own first paragraph
+        rule._p.getparent().remove(rule._p)
+        add_spacer(container, style.footer_rule_space, (style.footer_rule, style.theme.muted))
+        for block in notes:
+            self.paragraph(container, "notes_heading", (Span(block.title),))
+            for note in block.entries:
+                self.paragraph(container, "note", (Span(f"{note.number}. {note.text}"),))
+        if footer.is_empty:
+            last = container.paragraphs[-1]
+            last.paragraph_format.space_after = Twips(0)
+            return
+        cells = style.contact_cells(bool(footer.qr_url))[:2]
+        left, right = add_row(container, cells)
+        for line in footer.contact:
+            self.paragraph(left, "footer", (Span(line),))
+        for text, href in ((footer.website, _web(footer.website)), (footer.updated, "")):
+            if text:
+                paragraph = self.paragraph(right, "footer", (Span(text, href=href),))
+                paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for word_cell in (left, right):
+            close_cell(word_cell, _TINY)
+        add_spacer(container, style.footer_tail)
+
+
+# A gutter cell's paragraph: Word wants one in every cell.
+_TINY = 1.0
+
+
+def _inner(cell: Cell) -> float:
+    return cell.width - cell.padding[1] - cell.padding[3]
+
+
+def _web(address: str) -> str:
+    """The link of a printed web address (``example.org/x`` links to https)."""
+    return address if "://" in address else f"https://{address}"
+
+
+def _logo(cell: Any, picture: Picture, height: float) -> None:
+    """The logo, decorative (the organization's name is printed beside it)."""
+    paragraph = cell.add_paragraph()
+    run = paragraph.add_run()
+    run.font.size = Pt(1)
+    width = height * picture.width_px / picture.height_px
+    run.add_picture(io.BytesIO(picture.data), width=Pt(width), height=Pt(height))
+    for doc_pr in run._r.iter(qn("wp:docPr")):
+        doc_pr.set("descr", picture.alt)
+
+
+def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
+    before = ""
     for item in inlines:
         if isinstance(item, Span):
+            before = item.text
             if not item.text:
                 continue
             run = paragraph.add_run(_XML_INVALID.sub("", item.text))
@@ -541,16 +700,40 @@ def _add_inlines(paragraph: Any, inlines: Inlines) -> None:
                 run.bold = True
             if item.italic:
                 run.italic = True
+            if item.href:
+                _link(paragraph, run, item.href, style)
         elif isinstance(item, Cite):
-            if not item.label:
+            label = note_label(item, before)
+            before = item.label
+            if not label:
                 continue
-            run = paragraph.add_run(item.label)
+            run = paragraph.add_run(label)
             run.font.superscript = True
         elif isinstance(item, LineBreak):
+            before = ""
             paragraph.add_run().add_break()
 
 
+def _link(paragraph: Any, run: Any, href: str, style: Style) -> None:
+    """Make ``run`` a hyperlink to ``href``: underlined, in the primary colour."""
+    rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    run.font.underline = True
+    run.font.color.rgb = RGBColor(*style.theme.primary)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), rel_id)
+    run._r.addprevious(hyperlink)
+    hyperlink.append(run._r)
+
+
 # --- properties and packaging ----------------------------------------------------
+
+
+def _epoch(metadata: Metadata) -> int | None:
+    """The files' date in seconds: the brief's date at midnight UTC, else
+    ``SOURCE_DATE_EPOCH``, else None (a fixed date)."""
+    if metadata.date:
+        return int(dt.datetime.fromisoformat(metadata.date).replace(tzinfo=dt.UTC).timestamp())
+    return _source_date_epoch()
 
 
 def _source_date_epoch() -> int | None:

@@ -1,80 +1,100 @@
 """Render a document to PDF with reportlab's platypus, and measure it for fitting.
 
 Every measurement comes from :class:`~briefgen.style.Style`; the DOCX renderer
-reads the same one, so the height measured here predicts the DOCX's.
+reads the same one, so the height measured here predicts the DOCX's. The page's
+regions (:mod:`briefgen.model`): the masthead and the body are the frame's story;
+the footer is drawn after it, pinned to the bottom margin, and the frame ends
+:attr:`~briefgen.style.Style.region_gap` above it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
-from xml.sax.saxutils import escape
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
-from reportlab.lib.colors import Color
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import Image as ImageFlowable
 
 from briefgen.errors import LayoutError
-from briefgen.fonts import FALLBACK_FILES, FAMILY_FILES, font_dir
+from briefgen.fonts import FALLBACK_FILES, font_dir
 from briefgen.model import (
     AnyBlock,
+    Box,
     BulletList,
     Callout,
+    CardRow,
     Cite,
+    Columns,
     Document,
     Heading,
     Inlines,
     LineBreak,
+    Masthead,
     Notes,
+    Picture,
     Quote,
     Span,
     block_text,
     inline_groups,
+    walk,
 )
 from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
+from briefgen.renderers import note_label
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
-from briefgen.style import PDF_FONT, Style, TextStyle
+from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
+from briefgen.style import PDF_FONT, Cell, Style, TextStyle
+from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
 FALLBACK_FONT = "DejaVuSans"
-
 
 VARIANTS = ("regular", "bold", "italic", "bolditalic")
 
 
-def _font_name(variant: str) -> str:
-    return PDF_FONT if variant == "regular" else f"{PDF_FONT}-{variant}"
+def _font_name(variant: str, family: FontFamily = DEFAULT_THEME.font) -> str:
+    return family.pdf_name if variant == "regular" else f"{family.pdf_name}-{variant}"
 
 
 @cache
-def _register_variant(variant: str) -> None:
+def _register_variant(family: FontFamily, variant: str) -> None:
     # Parsing a TrueType file is most of a cold build's layout time: only the
     # variants a brief uses are read.
-    pdfmetrics.registerFont(TTFont(_font_name(variant), str(font_dir() / FAMILY_FILES[variant])))
+    path = font_dir() / family.files[variant]
+    pdfmetrics.registerFont(TTFont(_font_name(variant, family), str(path)))
 
 
-def register_fonts(variants: Iterable[str] = VARIANTS) -> None:
-    """Register the bundled font's ``variants`` with reportlab (each once per process)."""
+def register_fonts(
+    variants: Iterable[str] = VARIANTS, family: FontFamily = DEFAULT_THEME.font
+) -> None:
+    """Register the ``variants`` of a bundled family with reportlab (each once per
+    process)."""
     for variant in ("regular", *variants):
-        _register_variant(variant)
+        _register_variant(family, variant)
     pdfmetrics.registerFontFamily(
-        PDF_FONT,
-        normal=_font_name("regular"),
-        bold=_font_name("bold"),
-        italic=_font_name("italic"),
-        boldItalic=_font_name("bolditalic"),
+        family.pdf_name,
+        normal=_font_name("regular", family),
+        bold=_font_name("bold", family),
+        italic=_font_name("italic", family),
+        boldItalic=_font_name("bolditalic", family),
     )
 
 
 def variants_used(document: Document) -> set[str]:
     """Which variants of the font a document's text needs."""
     used = {"regular"}
-    for block in document.blocks:
+    if document.masthead is not None:
+        used.add("bold")
+    for block in walk(document.blocks):
         block_bold = isinstance(block, Heading | Callout | Notes)
         block_italic = isinstance(block, Quote)
         if block_bold:
@@ -110,24 +130,27 @@ def _coverage(font_name: str) -> frozenset[int]:
     if font_name == FALLBACK_FONT:
         register_fallback_font()
     else:
-        register_fonts(())
+        for family in FAMILIES.values():
+            if family.pdf_name == font_name:
+                register_fonts((), family)
     font = pdfmetrics.getFont(font_name)
     return frozenset(font.face.charToGlyph)
 
 
 def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
-    """Whether ``font_name`` can draw ``char``."""
-    if font_name == PDF_FONT and " " <= char <= "~":
-        return True  # Liberation Sans covers printable ASCII; skip the coverage table
+    """Whether ``font_name`` (a family's regular face, or the fallback) can draw
+    ``char``."""
+    if font_name != FALLBACK_FONT and " " <= char <= "~":
+        return True  # every bundled family covers printable ASCII
     return ord(char) in _coverage(font_name)
 
 
-def _markup_text(text: str) -> str:
+def _markup_text(text: str, font: str = PDF_FONT) -> str:
     """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
     out: list[str] = []
     fallback = False
     for char in text:
-        needs = not char.isspace() and not has_glyph(char) and has_glyph(char, FALLBACK_FONT)
+        needs = not char.isspace() and not has_glyph(char, font) and has_glyph(char, FALLBACK_FONT)
         if needs != fallback:
             out.append(f'<font face="{FALLBACK_FONT}">' if needs else "</font>")
             fallback = needs
@@ -137,45 +160,61 @@ def _markup_text(text: str) -> str:
     return "".join(out)
 
 
-def markup(inlines: Inlines, style: TextStyle) -> str:
-    """Inline runs as reportlab paragraph markup."""
+def markup(inlines: Inlines, style: TextStyle, fonts: Style | None = None) -> str:
+    """Inline runs as reportlab paragraph markup (links in the theme's primary
+    colour, underlined)."""
+    theme = (fonts or Style()).theme
+    font = theme.font.pdf_name
     parts: list[str] = []
+    before = ""
     for run in inlines:
         if isinstance(run, Span):
-            text = _markup_text(run.text)
+            text = _markup_text(run.text, font)
             if run.bold:
                 text = f"<b>{text}</b>"
             if run.italic:
                 text = f"<i>{text}</i>"
+            if run.href:
+                link = quoteattr(run.href)
+                hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
+                text = f"<link href={link} color={hex_colour}><u>{text}</u></link>"
             parts.append(text)
+            before = run.text
         elif isinstance(run, Cite):
-            size = round(style.size * 0.65, 1)
-            rise = round(style.size * 0.33, 1)
-            parts.append(f'<super rise="{rise}" size="{size}">{run.label}</super>')
+            label = note_label(run, before)
+            if label:
+                size = round(style.size * 0.65, 1)
+                rise = round(style.size * 0.33, 1)
+                parts.append(f'<super rise="{rise}" size="{size}">{label}</super>')
+            before = run.label
         elif isinstance(run, LineBreak):
             parts.append("<br/>")
+            before = ""
     return "".join(parts)
 
 
-def _paragraph_style(name: str, text: TextStyle, **extra: object) -> ParagraphStyle:
-    base = PDF_FONT
+def _paragraph_style(
+    name: str, text: TextStyle, style: Style | None = None, **extra: object
+) -> ParagraphStyle:
+    family = (style or Style()).theme.font
+    variant = "regular"
     if text.bold and text.italic:
-        base = f"{PDF_FONT}-bolditalic"
+        variant = "bolditalic"
     elif text.bold:
-        base = f"{PDF_FONT}-bold"
+        variant = "bold"
     elif text.italic:
-        base = f"{PDF_FONT}-italic"
+        variant = "italic"
     return ParagraphStyle(
         name,
-        fontName=base,
+        fontName=_font_name(variant, family),
         fontSize=text.size,
         leading=text.leading,
         spaceBefore=text.space_before,
         spaceAfter=text.space_after,
         leftIndent=text.indent_left,
         rightIndent=text.indent_right,
-        textColor=Color(*(c / 255 for c in text.color)),
-        alignment=TA_LEFT,
+        textColor=colour(text.color),
+        alignment=TA_RIGHT if text.align == "right" else TA_LEFT,
         allowWidows=1,
         allowOrphans=1,
         splitLongWords=1,
@@ -185,59 +224,174 @@ def _paragraph_style(name: str, text: TextStyle, **extra: object) -> ParagraphSt
     )
 
 
-def flowables(document: Document, style: Style) -> list[Flowable]:
-    """The platypus story for a document."""
-    register_fonts(variants_used(document))
-    story: list[Flowable] = []
-    for block in document.blocks:
-        story.extend(_block(block, style))
-    return story
+class _Blocks:
+    """Turns model blocks into flowables for one document's style."""
 
+    def __init__(self, style: Style) -> None:
+        self.style = style
 
-def _para(inlines: Inlines, text: TextStyle, name: str, **extra: object) -> Paragraph:
-    return Paragraph(markup(inlines, text), _paragraph_style(name, text, **extra))
+    def para(self, inlines: Inlines, text: TextStyle, name: str, **extra: object) -> Paragraph:
+        return Paragraph(
+            markup(inlines, text, self.style), _paragraph_style(name, text, self.style, **extra)
+        )
 
+    def blocks(self, blocks: Iterable[AnyBlock], width: float | None) -> list[Flowable]:
+        """The flowables of ``blocks`` set ``width`` wide (None: full width, kept to
+        the measure)."""
+        out: list[Flowable] = []
+        for block in blocks:
+            out.extend(self.block(block, width))
+        return out
 
-def _block(block: AnyBlock, style: Style) -> Iterable[Flowable]:
-    if isinstance(block, Heading):
-        text = style.title if block.level == 1 else style.heading
-        yield _para(block.inlines, text, f"h{block.level}")
-    elif isinstance(block, ParagraphBlock):
-        yield _para(block.inlines, style.body, "body")
-    elif isinstance(block, BulletList):
+    def fit(self, text: TextStyle, width: float | None) -> TextStyle:
+        return text if width is None else self.style.in_cell(text)
+
+    def block(self, block: AnyBlock, width: float | None) -> Iterable[Flowable]:
+        style = self.style
+        if isinstance(block, Heading):
+            text = style.title if block.level == 1 else self.fit(style.heading, width)
+            yield self.para(block.inlines, text, f"h{block.level}")
+        elif isinstance(block, ParagraphBlock):
+            yield self.para(block.inlines, self.fit(style.body, width), "body")
+        elif isinstance(block, BulletList):
+            yield from self.bullets(block, width)
+        elif isinstance(block, Callout):
+            yield self.para((Span(block.figure),), self.fit(style.callout_figure, width), "figure")
+            yield self.para(block.label, self.fit(style.callout_label, width), "label")
+        elif isinstance(block, Quote):
+            quote_style = self.fit(style.quote, width)
+            if not block.attribution:
+                quote_style = replace(quote_style, space_after=style.body.space_after)
+            yield self.para(block.inlines, quote_style, "quote")
+            if block.attribution:
+                attribution = self.fit(style.attribution, width)
+                yield self.para((Span(f"\u2014 {block.attribution}"),), attribution, "attribution")
+        elif isinstance(block, CardRow | Box | Columns):
+            yield self.row(block, width)
+            yield Spacer(0, style.body.space_after)
+        # Notes are drawn in the footer; charts, QR codes and images by the graphics
+        # module (not yet there: they take no room).
+
+    def bullets(self, block: BulletList, width: float | None) -> Iterable[Flowable]:
         for number, item in enumerate(block.items, start=1):
-            text = style.list_item
+            text = self.fit(self.style.list_item, width)
             if number == len(block.items):
                 # The list ends like a paragraph, as in the DOCX.
-                text = replace(text, space_after=style.body.space_after)
+                text = replace(text, space_after=self.style.body.space_after)
             bullet = f"{number}." if block.ordered else "\u2022"
             yield Paragraph(
-                markup(item, text),
+                markup(item, text, self.style),
                 _paragraph_style(
-                    "item", text, bulletIndent=0, bulletFontName=PDF_FONT, bulletFontSize=text.size
+                    "item",
+                    text,
+                    self.style,
+                    bulletIndent=0,
+                    bulletFontName=self.style.theme.font.pdf_name,
+                    bulletFontSize=text.size,
                 ),
                 bulletText=bullet,
             )
-    elif isinstance(block, Callout):
-        yield _para((Span(block.figure),), style.callout_figure, "figure")
-        yield _para(block.label, style.callout_label, "label")
-    elif isinstance(block, Quote):
-        quote_style = style.quote
-        if not block.attribution:
-            quote_style = replace(quote_style, space_after=style.body.space_after)
-        yield _para(block.inlines, quote_style, "quote")
-        if block.attribution:
-            yield _para((Span(f"\u2014 {block.attribution}"),), style.attribution, "attribution")
-    elif isinstance(block, Notes):
-        yield _para((Span(block.title),), style.notes_heading, "notes-heading")
+
+    def row(self, block: CardRow | Box | Columns, width: float | None) -> Row:
+        style = self.style
+        full = style.frame_width if width is None else width
+        if isinstance(block, CardRow):
+            cells = style.card_cells(len(block.cards), full)
+            cards = iter(block.cards)
+            return Row(cells, [None if c.fill is None else self.card(next(cards)) for c in cells])
+        if isinstance(block, Box):
+            cells = style.box_cells(style.measure if width is None else width)
+            return Row(cells, [None, Stack(self.blocks(block.blocks, _inner(cells[1])))])
+        cells = style.column_cells(full)
+        main = Stack(self.blocks(block.main, _inner(cells[0])))
+        return Row(cells, [main, None, Stack(self.blocks(block.aside, _inner(cells[2])))])
+
+    def card(self, card: Callout) -> Stack:
+        figure = self.para((Span(card.figure),), self.style.card_figure, "card-figure")
+        return Stack([figure, self.para(card.label, self.style.card_label, "card-label")])
+
+
+def _inner(cell: Cell) -> float:
+    return cell.width - cell.padding[1] - cell.padding[3]
+
+
+def _picture(picture: Picture, height: float) -> Flowable:
+    width = height * picture.width_px / picture.height_px
+    return ImageFlowable(io.BytesIO(picture.data), width=width, height=height)
+
+
+def masthead_row(masthead: Masthead, style: Style) -> Row:
+    """The band: the logo, the organization, and at the right the audience and date."""
+    blocks = _Blocks(style)
+    contents: list[Stack | None] = []
+    logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
+    if logo_cell is not None and masthead.logo is not None:
+        contents.append(Stack([_picture(masthead.logo, style.logo_height)]))
+    org = blocks.para((Span(masthead.organization),), style.masthead_organization, "masthead")
+    contents.append(Stack([org]))
+    lines = [masthead.audience, masthead.date]
+    right = [blocks.para((Span(t),), style.masthead_line, "masthead-line") for t in lines if t]
+    contents.append(Stack(right))
+    cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
+    return Row(cells, contents, height=style.masthead_height, valign="middle")
+
+
+def footer_flowables(document: Document, style: Style) -> list[Flowable]:
+    """The footer, top to bottom: a rule, the notes, the contact row (empty when the
+    document has neither notes nor footer)."""
+    register_fonts(variants_used(document), style.theme.font)
+    blocks = _Blocks(style)
+    notes = [b for b in document.blocks if isinstance(b, Notes)]
+    footer = document.footer
+    if not notes and footer.is_empty:
+        return []
+    out: list[Flowable] = [Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)]
+    for block in notes:
+        out.append(blocks.para((Span(block.title),), style.notes_heading, "notes-heading"))
         for note in block.entries:
-            yield _para((Span(f"{note.number}. {note.text}"),), style.note, "note")
+            out.append(blocks.para((Span(f"{note.number}. {note.text}"),), style.note, "note"))
+    if not footer.is_empty:
+        cells = style.contact_cells(bool(footer.qr_url))
+        line = style.footer_line
+        left = [blocks.para((Span(t),), line, "contact") for t in footer.contact]
+        right_line = replace(line, align="right")
+        right = [
+            blocks.para((Span(t, href=h),), right_line, "contact")
+            for t, h in ((footer.website, _web(footer.website)), (footer.updated, ""))
+            if t
+        ]
+        out.append(Row(cells[:2], [Stack(left), Stack(right)]))
+        out.append(Spacer(0, style.footer_tail))
+    return out
+
+
+def _web(address: str) -> str:
+    """The link of a printed web address (``example.org/x`` links to https)."""
+    return address if "://" in address else f"https://{address}"
+
+
+def _footer_height(footer: list[Flowable], style: Style) -> float:
+    if not footer:
+        return 0.0
+    return float(Stack(footer).wrap(style.frame_width, style.frame_height)[1])
+
+
+def flowables(document: Document, style: Style) -> list[Flowable]:
+    """The platypus story of the frame: the masthead, then the body."""
+    register_fonts(variants_used(document), style.theme.font)
+    story: list[Flowable] = []
+    if document.masthead is not None:
+        story.append(masthead_row(document.masthead, style))
+        story.append(Spacer(0, style.region_gap))
+    story.extend(_Blocks(style).blocks(document.blocks, None))
+    return story
 
 
 def measure(document: Document, style: Style) -> float:
-    """The height (points) the document's blocks take in the page frame, stacked the
-    way a platypus frame, Word and LibreOffice all do it: between two paragraphs the
-    larger of the space after and the space before; none at the top or bottom."""
+    """The height (points) the document takes in the page frame: masthead and body
+    stacked the way a platypus frame, Word and LibreOffice all do it (between two
+    paragraphs the larger of the space after and the space before; none at the top
+    or bottom), then the gap above the footer and the footer."""
     used = 0.0
     last_after = 0.0
     for index, flowable in enumerate(flowables(document, style)):
@@ -246,7 +400,8 @@ def measure(document: Document, style: Style) -> float:
             used += max(last_after, flowable.getSpaceBefore())
         used += height
         last_after = flowable.getSpaceAfter()
-    return used
+    footer = _footer_height(footer_flowables(document, style), style)
+    return used + (style.region_gap + footer if footer else 0.0)
 
 
 def least_height(document: Document, style: Style) -> float:
@@ -255,37 +410,60 @@ def least_height(document: Document, style: Style) -> float:
     every line filled to the frame's width, at that size's leading. Laying out a
     paragraph of hundreds of thousands of characters takes reportlab many seconds;
     this takes milliseconds and tells the fitter not to try."""
-    register_fonts(["regular"])
+    family = style.theme.font
+    register_fonts(["regular"], family)
     smallest = style.note
     width: float = sum(
-        pdfmetrics.stringWidth(block_text(block, citations=False), PDF_FONT, smallest.size)
+        pdfmetrics.stringWidth(block_text(block, citations=False), family.pdf_name, smallest.size)
         for block in document.blocks
     )
     return width / style.frame_width * smallest.leading
 
 
+def _time_stamp(iso_date: str) -> TimeStamp:
+    """reportlab's time stamp for the file's dates: the brief's date at midnight UTC,
+    or (none given) ``SOURCE_DATE_EPOCH`` or reportlab's fixed invariant date."""
+    stamp = TimeStamp(invariant=1)
+    if iso_date:
+        when = dt.datetime.fromisoformat(iso_date).replace(tzinfo=dt.UTC)
+        stamp.t = when.timestamp()
+        stamp.lt = when.timetuple()
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
 def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
     """The PDF's bytes and its page count. Reproducible: reportlab's invariant mode,
-    with dates from ``SOURCE_DATE_EPOCH`` when it is set."""
+    dated the brief's date (else ``SOURCE_DATE_EPOCH``, else a fixed date)."""
     buffer = io.BytesIO()
     meta = document.metadata
-    # A frame exactly the page less its margins: platypus frames pad 6 pt inside by
-    # default, which Word and LibreOffice do not.
+    footer = footer_flowables(document, style)
+    footer_stack = Stack(footer)
+    footer_height = footer_stack.wrap(style.frame_width, style.frame_height)[1] if footer else 0.0
+    reserved = style.region_gap + footer_height if footer else 0.0
+    # A frame exactly the page less its margins and the footer: platypus frames pad
+    # 6 pt inside by default, which Word and LibreOffice do not.
     frame = Frame(
         style.margin,
-        style.margin,
+        style.margin + reserved,
         style.frame_width,
-        style.frame_height,
+        style.frame_height - reserved,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
         bottomPadding=0,
         id="page",
     )
+
+    def draw_footer(canvas: Any, _doc: Any) -> None:
+        canvas._doc._timeStamp = _time_stamp(meta.date)
+        if footer:
+            footer_stack.drawOn(canvas, style.margin, style.margin)
+
     doc = BaseDocTemplate(
         buffer,
         pagesize=(style.page_width, style.page_height),
-        pageTemplates=[PageTemplate(id="brief", frames=[frame])],
+        pageTemplates=[PageTemplate(id="brief", frames=[frame], onPageEnd=draw_footer)],
         leftMargin=style.margin,
         rightMargin=style.margin,
         topMargin=style.margin,
@@ -297,11 +475,12 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
         creator="briefgen",
         producer="briefgen (reportlab)",
         lang=meta.language,
+        displayDocTitle=1,
         invariant=1,
         showBoundary=0,
         # The canvas starts in Helvetica unless told otherwise, which would put an
         # unembedded font in the file; start it in the brief's own font.
-        initialFontName=PDF_FONT,
+        initialFontName=style.theme.font.pdf_name,
         initialFontSize=style.body_size,
     )
     doc.build(flowables(document, style))

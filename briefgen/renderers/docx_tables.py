@@ -1,0 +1,132 @@
+"""Word tables for the page's regions, cell for cell as the PDF draws them.
+
+A row of :class:`~briefgen.style.Cell` (the masthead's band, the cards, a box, the
+main column and sidebar, the footer's contact row) becomes a one-row Word table with
+a fixed layout, no borders, each cell its width, padding (cell margins) and shading,
+so Word and LibreOffice put every cell's text where the PDF does, and a person can
+still edit it as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from briefgen.style import Cell
+from briefgen.theme import RGB
+
+
+def twips(points: float) -> str:
+    """Points as Word's twentieths of a point."""
+    return str(round(points * 20))
+
+
+def hex_colour(rgb: RGB) -> str:
+    """An RGB triple as Word writes it: ``1F3A5F``."""
+    return "{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def el(tag: str, children: Iterable[Any] = (), **attrs: str) -> Any:
+    """A new ``w:`` element; keyword ``val`` becomes ``w:val`` and so on."""
+    element = OxmlElement(f"w:{tag}")
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    for child in children:
+        element.append(child)
+    return element
+
+
+def _zero_margins() -> Any:
+    return el(
+        "tblCellMar", [el(side, w="0", type="dxa") for side in ("top", "left", "bottom", "right")]
+    )
+
+
+def _cell_properties(cell: Cell, width: str, valign: str) -> Any:
+    children = [el("tcW", w=width, type="dxa")]
+    if cell.fill is not None:
+        children.append(el("shd", val="clear", color="auto", fill=hex_colour(cell.fill)))
+    top, right, bottom, left = cell.padding
+    margins = {"top": top, "left": left, "bottom": bottom, "right": right}
+    children.append(el("tcMar", [el(side, w=twips(v), type="dxa") for side, v in margins.items()]))
+    children.append(el("vAlign", val=valign))
+    return el("tcPr", children)
+
+
+def add_row(
+    container: Any,
+    cells: Sequence[Cell],
+    *,
+    height: float | None = None,
+    valign: Literal["top", "middle"] = "top",
+) -> list[_Cell]:
+    """Append a one-row table of ``cells`` to ``container`` (the body, a cell or the
+    footer); return its cells, empty, to write into. ``height``: exactly this tall
+    (else as tall as its content)."""
+    widths = [twips(cell.width) for cell in cells]
+    total = str(sum(int(w) for w in widths))
+    borders = el(
+        "tblBorders",
+        [el(side, val="nil") for side in ("top", "left", "bottom", "right", "insideH", "insideV")],
+    )
+    table_properties = el(
+        "tblPr",
+        [
+            el("tblW", w=total, type="dxa"),
+            el("tblInd", w="0", type="dxa"),
+            borders,
+            el("tblLayout", type="fixed"),
+            _zero_margins(),
+        ],
+    )
+    grid = el("tblGrid", [el("gridCol", w=w) for w in widths])
+    row_properties = el("trPr", [el("cantSplit")])
+    if height is not None:
+        row_properties.append(el("trHeight", val=twips(height), hRule="exact"))
+    word_valign = "center" if valign == "middle" else "top"
+    cell_elements = [
+        el("tc", [_cell_properties(cell, width, word_valign)])
+        for cell, width in zip(cells, widths, strict=True)
+    ]
+    table = el("tbl", [table_properties, grid, el("tr", [row_properties, *cell_elements])])
+    container._element._insert_tbl(table)
+    return [_Cell(tc, container) for tc in cell_elements]
+
+
+def close_cell(cell: _Cell, tiny: float) -> None:
+    """End a cell's content as its PDF stack ends: no space before its first
+    paragraph nor after its last; an empty cell (a gutter) gets one paragraph
+    ``tiny`` points tall, which Word requires."""
+    paragraphs = cell._tc.findall(qn("w:p"))
+    if not paragraphs:
+        add_spacer(cell, tiny)
+        return
+    blocks = [child for child in cell._tc if child.tag in (qn("w:p"), qn("w:tbl"))]
+    first, last = blocks[0], blocks[-1]
+    if first.tag == qn("w:p"):
+        Paragraph(first, cell).paragraph_format.space_before = Twips(0)
+    if last.tag == qn("w:p"):
+        Paragraph(last, cell).paragraph_format.space_after = Twips(0)
+
+
+def add_spacer(container: Any, height: float, border: tuple[float, RGB] | None = None) -> Any:
+    """An empty paragraph exactly ``height`` tall (a Word table must be followed by a
+    paragraph; this one is the space the PDF leaves there), with a top border of
+    ``border`` (width, colour) when given: the footer's rule."""
+    children = []
+    if border is not None:
+        width, rgb = border
+        top = el("top", val="single", sz=str(round(width * 8)), space="0", color=hex_colour(rgb))
+        children.append(el("pBdr", [top]))
+    children.append(el("spacing", before="0", after="0", line=twips(height), lineRule="exact"))
+    children.append(el("ind", left="0", right="0", firstLine="0"))
+    children.append(el("rPr", [el("sz", val="2"), el("szCs", val="2")]))
+    paragraph = container.add_paragraph()
+    paragraph._p.insert(0, el("pPr", children))
+    return paragraph

@@ -1,0 +1,128 @@
+"""Platypus flowables for the page's regions: a stack of flowables spaced the way a
+frame (and Word, and LibreOffice) spaces paragraphs, and a row of cells.
+
+A row of cells is the one shape behind the masthead, the cards, a box and the
+sidebar: each :class:`~briefgen.style.Cell` its width, padding and fill. The DOCX
+writes the same cells as a Word table, so both put every cell's text at the same
+place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable
+
+from briefgen.style import Cell
+from briefgen.theme import RGB
+
+# Taller than any page: what a stacked flowable may take while it is measured.
+_UNBOUNDED = 1e6
+
+
+def colour(rgb: RGB) -> Color:
+    """An RGB triple (0-255) as a reportlab colour."""
+    return Color(*(c / 255 for c in rgb))
+
+
+class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """Flowables one below the other: between two, the larger of the first's space
+    after and the second's space before; none above the first or below the last (as
+    in a table cell, where the DOCX zeroes them too)."""
+
+    def __init__(self, items: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.items = list(items)
+        self._heights: list[float] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._heights = [item.wrap(avail_width, _UNBOUNDED)[1] for item in self.items]
+        self.width = avail_width
+        self.height = sum(self._heights) + sum(self._gaps())
+        return self.width, self.height
+
+    def _gaps(self) -> list[float]:
+        return [
+            max(above.getSpaceAfter(), below.getSpaceBefore())
+            for above, below in zip(self.items, self.items[1:], strict=False)
+        ]
+
+    def draw(self) -> None:
+        y = self.height
+        gaps = [0.0, *self._gaps()][: len(self.items)]
+        for item, height, gap in zip(self.items, self._heights, gaps, strict=True):
+            y -= gap + height
+            item.drawOn(self.canv, 0, y)
+
+
+class Row(Flowable):  # type: ignore[misc]
+    """Cells side by side, each filled and holding a stack; as tall as its tallest
+    cell, or exactly ``height`` when given (the masthead's band)."""
+
+    def __init__(
+        self,
+        cells: Sequence[Cell],
+        contents: Sequence[Stack | None],
+        *,
+        height: float | None = None,
+        valign: Literal["top", "middle"] = "top",
+    ) -> None:
+        super().__init__()
+        self.cells = list(cells)
+        self.contents = list(contents)
+        self.fixed = height
+        self.valign = valign
+        self._inner: list[float] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._inner = []
+        tallest = 0.0
+        for cell, content in zip(self.cells, self.contents, strict=True):
+            top, right, bottom, left = cell.padding
+            inner = 0.0
+            if content is not None:
+                inner = content.wrap(cell.width - left - right, _UNBOUNDED)[1]
+            self._inner.append(inner)
+            tallest = max(tallest, top + inner + bottom)
+        self.width = sum(cell.width for cell in self.cells)
+        self.height = self.fixed if self.fixed is not None else tallest
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        x = 0.0
+        for cell, content, inner in zip(self.cells, self.contents, self._inner, strict=True):
+            top, _, bottom, left = cell.padding
+            if cell.fill is not None:
+                canvas.setFillColor(colour(cell.fill))
+                canvas.rect(x, 0, cell.width, self.height, stroke=0, fill=1)
+            if content is not None:
+                y = self.height - top - inner
+                if self.valign == "middle":
+                    y = bottom + (self.height - top - bottom - inner) / 2
+                content.drawOn(canvas, x + left, y)
+            x += cell.width
+
+
+class Rule(Flowable):  # type: ignore[misc]
+    """A hairline across the width, ``thickness`` thick, then ``space`` below it (the
+    DOCX: a paragraph's top border, the paragraph ``space`` tall)."""
+
+    def __init__(self, thickness: float, space: float, rgb: RGB) -> None:
+        super().__init__()
+        self.thickness = thickness
+        self.space = space
+        self.rgb = rgb
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.thickness + self.space
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(colour(self.rgb))
+        self.canv.setLineWidth(self.thickness)
+        y = self.height - self.thickness / 2
+        self.canv.line(0, y, self.width, y)

@@ -413,3 +413,41 @@ def test_templates_get_the_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773446400")
     rendered = TemplateRenderer(search, store, Settings()).render(search.audience("dated"))
     assert rendered.text.startswith("# March 2026\n")
+
+
+def test_a_build_carries_the_theme_and_the_date_to_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """make_brief hands the theme to the style the renderers use, and the date to the
+    masthead, the footer and the properties."""
+    from briefgen.pipeline import BuildOptions, make_briefs
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    (tmp_path / "logo.png").write_bytes(png())
+    (tmp_path / "briefgen.toml").write_text(
+        '[organization]\nname = "Task Force"\n[contact]\nwebsite = "example.org"\n'
+        '[theme]\nprimary = "#2d2d6b"\nfont = "liberation-serif"\nlogo = "logo.png"\n',
+        encoding="utf-8",
+    )
+    options = BuildOptions(
+        workspace=tmp_path,
+        facts=REPO / "facts",
+        audiences=("chiefs",),
+        formats=(),
+        date=dt.date(2026, 11, 28),
+    )
+    (brief,) = make_briefs(options)
+    theme = brief.fit.style.theme
+    assert (theme.primary, theme.font.key) == ((0x2D, 0x2D, 0x6B), "liberation-serif")
+    assert theme.logo is not None and theme.logo.format == "png"
+    document = brief.fit.document
+    assert document.metadata.date == "2026-11-28"
+    assert document.masthead is not None
+    assert (document.masthead.organization, document.masthead.date) == (
+        "Task Force",
+        "November 2026",
+    )
+    assert document.masthead.audience == "Police chiefs and sheriffs"
+    assert document.masthead.logo == theme.logo
+    assert document.footer.qr_url == "https://example.org"
+    assert document.footer.updated == "Updated November 2026"

@@ -220,6 +220,22 @@ class Style:
     def bullet_indent(self) -> float:
         return self.body_size * 1.4
 
+    @property
+    def chart_title(self) -> TextStyle:
+        return self._flow(1.0, 1.25, bold=True, color=self.theme.primary, space_after=3.0)
+
+    @property
+    def caption(self) -> TextStyle:
+        """A chart's caption (its sources) and a QR code's address."""
+        return self._flow(
+            0.8,
+            1.25,
+            NOTE_FLOOR,
+            color=self.theme.muted,
+            space_before=3.0,
+            space_after=self.body_size * 0.5,
+        )
+
     def in_cell(self, text: TextStyle) -> TextStyle:
         """``text`` inside a cell, where the cell's width keeps the measure."""
         return replace(text, indent_right=max(0.0, text.indent_right - self.measure_indent))
@@ -327,15 +343,20 @@ class Style:
         """Contact lines, web address and date line."""
         return self._text(0.8, 1.25, NOTE_FLOOR, color=self.theme.muted)
 
-    def contact_cells(self, qr: bool) -> list[Cell]:
+    def contact_cells(self, qr_size: float) -> list[Cell]:
         """The footer's last row: contact lines at the left; the web address and the
-        date line at the right, beside the QR code's cell when there is one."""
-        qr_width = self.qr_size + self.gutter / 2 if qr else 0.0
+        date line at the right, beside the QR code's cell when there is one (``qr_size``
+        not 0)."""
+        qr_width = qr_size + self.gutter / 2 if qr_size else 0.0
         left = (self.frame_width - qr_width) / 2
         cells = [Cell(left, (4.0, 0.0, 0.0, 0.0)), Cell(left, (4.0, 0.0, 0.0, 0.0))]
-        if qr:
+        if qr_size:
             cells.append(Cell(qr_width, (4.0, 0.0, 0.0, self.gutter / 2)))
         return even_rows(cells)
+
+    def qr_cells(self, qr_size: float, width: float) -> list[Cell]:
+        """A QR code in the flow: the code, then its address beside it."""
+        return [Cell(qr_size), Cell(width - qr_size, (0.0, 0.0, 0.0, self.gutter / 2))]
 
     @property
     def footer_tail(self) -> float:

@@ -7,7 +7,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import Cite, Document
+    from briefgen.model import Cite, Document, Footer
     from briefgen.style import Style
 
 # format name -> (module, function); the file suffix is the format name.
@@ -36,3 +36,30 @@ def render(fmt: str, document: Document, style: Style) -> bytes:
     renderer = getattr(import_module(module_name), function)
     data: bytes = renderer(document, style)
     return data
+
+
+def web_link(address: str) -> str:
+    """The link of a printed web address (``example.org/x`` links to https)."""
+    return address if "://" in address else f"https://{address}"
+
+
+def footer_lines(footer: Footer) -> list[tuple[str, str]]:
+    """The lines at the right of the footer's contact row, beside the QR code, each
+    with its link (or ""): the web address, the QR code's address when it is another
+    one, the date line."""
+    lines: list[tuple[str, str]] = []
+    if footer.website:
+        lines.append((footer.website, web_link(footer.website)))
+    if footer.qr_url and footer.qr_url != web_link(footer.website):
+        lines.append((footer.qr_url, footer.qr_url))
+    if footer.updated:
+        lines.append((footer.updated, ""))
+    return lines
+
+
+def qr_size(url: str, style: Style) -> float:
+    """The side of a QR code for ``url`` (quiet zone included): the style's, or more
+    for an address too long for its modules to print clearly at that size."""
+    from briefgen.graphics.qr import qr_min_size
+
+    return max(style.qr_size, qr_min_size(url))

@@ -43,22 +43,25 @@ from briefgen.model import (
     BulletList,
     Callout,
     CardRow,
+    Chart,
     Cite,
     Columns,
     Document,
     Footer,
     Heading,
+    Image,
     Inlines,
     LineBreak,
     Masthead,
     Metadata,
     Notes,
     Paragraph,
-    Picture,
+    QrCode,
     Quote,
     Span,
 )
-from briefgen.renderers import note_label
+from briefgen.renderers import footer_lines, note_label, qr_size
+from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell
 from briefgen.style import Cell, Style, TextStyle
 
@@ -81,6 +84,8 @@ STYLE_NAMES = {
     "masthead": "Masthead",
     "masthead_line": "Masthead Detail",
     "footer": "Footer",
+    "chart_title": "Chart Title",
+    "caption": "Caption",
 }
 
 _DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -410,6 +415,8 @@ def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, s
         ("masthead", style.masthead_organization, 0.0, None, "masthead"),
         ("masthead_line", style.masthead_line, 0.0, None, "masthead_line"),
         ("footer", style.footer_line, 0.0, None, "footer"),
+        ("chart_title", style.chart_title, 0.0, None, "body"),
+        ("caption", style.caption, 0.0, None, "body"),
     ]
 
 
@@ -579,8 +586,31 @@ class _BlockWriter:
         elif isinstance(block, CardRow | Box | Columns):
             self._row(container, block, width)
             add_spacer(container, self._style.body.space_after)
-        # Notes go in the footer; charts, QR codes and images come from the graphics
-        # module (not yet there: they take no room, as in the PDF).
+        elif isinstance(block, Chart):
+            avail = self._style.measure if width is None else width
+            self.paragraph(container, "chart_title", (Span(block.title),), cell)
+            run = _picture_run(container)
+            add_chart(run, block, avail, self._style)
+            _flush_left(run)
+            self.paragraph(container, "caption", block.caption, cell)
+        elif isinstance(block, QrCode):
+            avail = self._style.measure if width is None else width
+            size = qr_size(block.url, self._style)
+            code, address = add_row(container, self._style.qr_cells(size, avail))
+            run = _picture_run(code)
+            add_qr(run, block.url, size)
+            _flush_left(run)
+            self.paragraph(address, "caption", (Span(block.url, href=block.url),), True)
+            for word_cell in (code, address):
+                close_cell(word_cell, _TINY)
+            add_spacer(container, self._style.body.space_after)
+        elif isinstance(block, Image):
+            avail = self._style.measure if width is None else width
+            run = _picture_run(container)
+            add_picture(run, block.picture, min(block.width, avail), not block.picture.alt)
+            _flush_left(run)
+            add_spacer(container, self._style.body.space_after)
+        # Notes go in the footer.
 
     def _list(self, container: Any, block: BulletList, in_cell: bool) -> None:
         """One paragraph per item; items are spaced by the list style, and the last
@@ -628,7 +658,12 @@ class _BlockWriter:
         cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
         word_cells = add_row(container, cells, height=style.masthead_height, valign="middle")
         if logo_cell is not None and masthead.logo is not None:
-            _logo(word_cells[0], masthead.logo, style.logo_height)
+            logo = masthead.logo
+            width = style.logo_height * logo.width_px / logo.height_px
+            # Decorative: the organization's name is printed beside it.
+            run = _picture_run(word_cells[0])
+            add_picture(run, logo, width, decorative=True)
+            _flush_left(run)
         self.paragraph(word_cells[-2], "masthead", (Span(masthead.organization),))
         for line in (masthead.audience, masthead.date):
             if line:
@@ -651,15 +686,19 @@ class _BlockWriter:
             last = container.paragraphs[-1]
             last.paragraph_format.space_after = Twips(0)
             return
-        cells = style.contact_cells(bool(footer.qr_url))[:2]
-        left, right = add_row(container, cells)
+        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
+        word_cells = add_row(container, style.contact_cells(size))
+        left, right = word_cells[:2]
         for line in footer.contact:
             self.paragraph(left, "footer", (Span(line),))
-        for text, href in ((footer.website, _web(footer.website)), (footer.updated, "")):
-            if text:
-                paragraph = self.paragraph(right, "footer", (Span(text, href=href),))
-                paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        for word_cell in (left, right):
+        for text, href in footer_lines(footer):
+            paragraph = self.paragraph(right, "footer", (Span(text, href=href),))
+            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if size:
+            run = _picture_run(word_cells[2])
+            add_qr(run, footer.qr_url, size)
+            _flush_left(run)
+        for word_cell in word_cells:
             close_cell(word_cell, _TINY)
         add_spacer(container, style.footer_tail)
 
@@ -672,20 +711,32 @@ def _inner(cell: Cell) -> float:
     return cell.width - cell.padding[1] - cell.padding[3]
 
 
-def _web(address: str) -> str:
-    """The link of a printed web address (``example.org/x`` links to https)."""
-    return address if "://" in address else f"https://{address}"
-
-
-def _logo(cell: Any, picture: Picture, height: float) -> None:
-    """The logo, decorative (the organization's name is printed beside it)."""
-    paragraph = cell.add_paragraph()
+def _picture_run(container: Any) -> Any:
+    """A run for an inline picture, in a paragraph of its own whose lines are as tall
+    as the picture: text and paragraph mark at 1 pt, so no line of type adds to it."""
+    paragraph = container.add_paragraph()
+    paragraph._p.insert(
+        0,
+        _el(
+            "pPr",
+            [
+                _el("spacing", before="0", after="0", line="20", lineRule="atLeast"),
+                _el("ind", left="0", right="0", firstLine="0"),
+                _el("rPr", [_el("sz", val="2"), _el("szCs", val="2")]),
+            ],
+        ),
+    )
     run = paragraph.add_run()
     run.font.size = Pt(1)
-    width = height * picture.width_px / picture.height_px
-    run.add_picture(io.BytesIO(picture.data), width=Pt(width), height=Pt(height))
-    for doc_pr in run._r.iter(qn("wp:docPr")):
-        doc_pr.set("descr", picture.alt)
+    return run
+
+
+def _flush_left(run: Any) -> None:
+    """No wrapping distance around the run's inline picture: without one, LibreOffice
+    sets an inline picture 9 pt to the right of where Word and the PDF do."""
+    for inline in run._r.iter(qn("wp:inline")):
+        for side in ("distT", "distB", "distL", "distR"):
+            inline.set(side, "0")
 
 
 def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:

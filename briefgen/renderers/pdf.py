@@ -22,7 +22,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
-from reportlab.platypus import Image as ImageFlowable
 
 from briefgen.errors import LayoutError
 from briefgen.fonts import FALLBACK_FILES, font_dir
@@ -32,15 +31,17 @@ from briefgen.model import (
     BulletList,
     Callout,
     CardRow,
+    Chart,
     Cite,
     Columns,
     Document,
     Heading,
+    Image,
     Inlines,
     LineBreak,
     Masthead,
     Notes,
-    Picture,
+    QrCode,
     Quote,
     Span,
     block_text,
@@ -50,8 +51,9 @@ from briefgen.model import (
 from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
-from briefgen.renderers import note_label
+from briefgen.renderers import footer_lines, note_label, qr_size
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
+from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
 from briefgen.style import PDF_FONT, Cell, Style, TextStyle
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
@@ -95,7 +97,7 @@ def variants_used(document: Document) -> set[str]:
     if document.masthead is not None:
         used.add("bold")
     for block in walk(document.blocks):
-        block_bold = isinstance(block, Heading | Callout | Notes)
+        block_bold = isinstance(block, Heading | Callout | Notes | Chart)
         block_italic = isinstance(block, Quote)
         if block_bold:
             used.add("bold")
@@ -269,8 +271,27 @@ class _Blocks:
         elif isinstance(block, CardRow | Box | Columns):
             yield self.row(block, width)
             yield Spacer(0, style.body.space_after)
-        # Notes are drawn in the footer; charts, QR codes and images by the graphics
-        # module (not yet there: they take no room).
+        elif isinstance(block, Chart):
+            avail = style.measure if width is None else width
+            yield self.para((Span(block.title),), self.fit(style.chart_title, width), "chart")
+            yield chart_flowable(block, avail, style)
+            yield self.para(block.caption, self.fit(style.caption, width), "caption")
+        elif isinstance(block, QrCode):
+            avail = style.measure if width is None else width
+            size = qr_size(block.url, style)
+            cells = style.qr_cells(size, avail)
+            caption = style.in_cell(style.caption)
+            address = self.para((Span(block.url, href=block.url),), caption, "qr-url")
+            code = Stack([qr_flowable(block.url, size, style)])
+            yield Row(cells, [code, Stack([address])])
+            yield Spacer(0, style.body.space_after)
+        elif isinstance(block, Image):
+            avail = style.measure if width is None else width
+            picture = picture_flowable(block.picture, min(block.width, avail))
+            picture.hAlign = "LEFT"  # as Word sets a picture in its paragraph
+            yield picture
+            yield Spacer(0, style.body.space_after)
+        # Notes are drawn in the footer.
 
     def bullets(self, block: BulletList, width: float | None) -> Iterable[Flowable]:
         for number, item in enumerate(block.items, start=1):
@@ -315,18 +336,15 @@ def _inner(cell: Cell) -> float:
     return cell.width - cell.padding[1] - cell.padding[3]
 
 
-def _picture(picture: Picture, height: float) -> Flowable:
-    width = height * picture.width_px / picture.height_px
-    return ImageFlowable(io.BytesIO(picture.data), width=width, height=height)
-
-
 def masthead_row(masthead: Masthead, style: Style) -> Row:
     """The band: the logo, the organization, and at the right the audience and date."""
     blocks = _Blocks(style)
     contents: list[Stack | None] = []
     logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
     if logo_cell is not None and masthead.logo is not None:
-        contents.append(Stack([_picture(masthead.logo, style.logo_height)]))
+        logo = masthead.logo
+        width = style.logo_height * logo.width_px / logo.height_px
+        contents.append(Stack([picture_flowable(logo, width)]))
     org = blocks.para((Span(masthead.organization),), style.masthead_organization, "masthead")
     contents.append(Stack([org]))
     lines = [masthead.audience, masthead.date]
@@ -351,23 +369,20 @@ def footer_flowables(document: Document, style: Style) -> list[Flowable]:
         for note in block.entries:
             out.append(blocks.para((Span(f"{note.number}. {note.text}"),), style.note, "note"))
     if not footer.is_empty:
-        cells = style.contact_cells(bool(footer.qr_url))
+        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
+        cells = style.contact_cells(size)
         line = style.footer_line
         left = [blocks.para((Span(t),), line, "contact") for t in footer.contact]
         right_line = replace(line, align="right")
         right = [
-            blocks.para((Span(t, href=h),), right_line, "contact")
-            for t, h in ((footer.website, _web(footer.website)), (footer.updated, ""))
-            if t
+            blocks.para((Span(t, href=h),), right_line, "contact") for t, h in footer_lines(footer)
         ]
-        out.append(Row(cells[:2], [Stack(left), Stack(right)]))
+        contents = [Stack(left), Stack(right)]
+        if size:
+            contents.append(Stack([qr_flowable(footer.qr_url, size, style)]))
+        out.append(Row(cells, contents))
         out.append(Spacer(0, style.footer_tail))
     return out
-
-
-def _web(address: str) -> str:
-    """The link of a printed web address (``example.org/x`` links to https)."""
-    return address if "://" in address else f"https://{address}"
 
 
 def _footer_height(footer: list[Flowable], style: Style) -> float:

@@ -272,6 +272,13 @@ def build(
     default=None,
     help="Folder for the images  [default: ./output/preview]",
 )
+@click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Page size  [default: the template's, else briefgen.toml's, else letter]",
+)
+@DATE_OPTION
 @click.pass_context
 def preview(
     ctx: click.Context,
@@ -280,6 +287,8 @@ def preview(
     facts_path: Path | None,
     template_dirs: tuple[Path, ...],
     out_dir: Path | None,
+    page_size: PageSizeName | None,
+    date: dt.datetime | None,
 ) -> None:
     """Build the briefs and write each PDF page as a PNG image (audience.png)."""
     from briefgen import interrupts
@@ -292,6 +301,8 @@ def preview(
         template_dirs=template_dirs,
         out=out_dir,
         audiences=tuple(dict.fromkeys(audiences)),
+        page_size=page_size,
+        date=date.date() if date else None,
     )
     with interrupts.handled():
         written = run_preview(options, dpi)

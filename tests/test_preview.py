@@ -41,8 +41,9 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_preview_writes_each_brief_as_a_png_of_the_page_at_the_dpi(workspace: Path) -> None:
+    facts = ["--facts", str(REPO / "facts")]
     result = CliRunner().invoke(
-        cli, ["preview", "--audience", "public", "--dpi", "36", "--facts", str(REPO / "facts")]
+        cli, ["preview", "--audience", "public", "--dpi", "36", "--date", "2026-10-01", *facts]
     )
     assert result.exit_code == 0, result.output
     out = workspace / "output" / "preview"
@@ -54,6 +55,17 @@ def test_preview_writes_each_brief_as_a_png_of_the_page_at_the_dpi(workspace: Pa
         gray = image.convert("L")
         assert gray.getpixel((0, 0)) == 255  # the margin is white paper
         assert gray.getextrema()[0] < 64  # and there is dark text on it
+        october = image.convert("RGB")
+    # The options build takes reach the brief: another date shows, another page size.
+    for more, out_dir in ((["--date", "2027-03-01"], "march"), (["--page-size", "a4"], "a4")):
+        result = CliRunner().invoke(
+            cli, ["preview", "--audience", "public", "--dpi", "36", *facts, *more, "--out", out_dir]
+        )
+        assert result.exit_code == 0, result.output
+    with Image.open(workspace / "march" / "public.png") as march:
+        assert ImageChops.difference(october, march.convert("RGB")).getbbox() is not None
+    with Image.open(workspace / "a4" / "public.png") as a4:
+        assert a4.size == (298, 421)  # A4, 210 x 297 mm at 36 dpi
 
 
 @pytest.mark.parametrize(("dpi", "shown"), [("35", "35"), ("601", "601"), ("high", "'high'")])

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2 as pdfium
 from docx.table import Table
 from pypdf import PdfReader
 

@@ -1,0 +1,136 @@
+"""Geometry parity: LibreOffice lays the DOCX out with every region and heading where
+the PDF puts it, within 2 pt.
+
+Both files of the regions brief (tests/page_regions.py) are read back the same way:
+the baseline and left edge of the first line of each region and heading (pypdf's
+text positions), and the box of each raster picture (PDFium's page objects). The
+DOCX is laid out by LibreOffice (tests/office.py) and compared with the PDF
+briefgen writes itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from office import convert_to_pdf, libreoffice, requires_libreoffice
+from page_regions import AUDIENCE, CONTACT, DATE, ORGANIZATION, QR_URL, UPDATED, WEBSITE, regions
+from pypdf import PdfReader
+
+from briefgen.renderers.docx import render_docx
+from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.style import Style
+
+__all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
+
+TOLERANCE = 2.0  # points
+
+# The first line of each region and heading, as its text begins.
+LANDMARKS = (
+    ORGANIZATION,  # masthead
+    AUDIENCE,
+    DATE,
+    "Clean water for every school",  # title
+    "Ask:",  # box
+    "5,544",  # cards
+    "$1–$2",
+    "480%",
+    "deaths in 2014",
+    "per pill in Tucson",
+    "Why it matters",  # main column
+    "Schools in the district",
+    "Synthetic-opioid deaths",  # chart title
+    "Sources: CDC",  # chart caption
+    "Local numbers",  # sidebar
+    "Share trafficked by citizens",
+    "Source: USSC",
+    QR_URL,  # QR code's address
+    "Sources",  # footer: notes
+    "1. EPA survey",
+    "3. DEA",
+    CONTACT[0],
+    WEBSITE,
+    UPDATED,
+)
+
+
+def text_positions(path: Path) -> dict[str, tuple[float, float]]:
+    """Each landmark's first line: (left, baseline from the page's top)."""
+    page = PdfReader(path).pages[0]
+    height = float(page.mediabox.height)
+    chunks: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            x = cm[4] + tm[4] * cm[0]
+            y = cm[5] + tm[5] * cm[3]
+            chunks.append((text.strip(), x, height - y))
+
+    page.extract_text(visitor_text=visit)
+    found: dict[str, tuple[float, float]] = {}
+    for landmark in LANDMARKS:
+        exact = [(x, y) for text, x, y in chunks if text == landmark]
+        starts = [
+            (x, y)
+            for text, x, y in chunks
+            if text.startswith(landmark) or (landmark.startswith(text) and len(text) > 3)
+        ]
+        if exact or starts:
+            found[landmark] = (exact or starts)[0]
+    return found
+
+
+def pictures(path: Path) -> list[tuple[float, float, float, float]]:
+    """Each raster picture's box (left, top, width, height), top to bottom."""
+    page = pdfium.PdfDocument(path)[0]
+    height = page.get_height()
+    boxes = []
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_bounds()
+            boxes.append((left, height - top, right - left, top - bottom))
+    return sorted(boxes, key=lambda b: (round(b[1]), b[0]))
+
+
+@requires_libreoffice
+@pytest.mark.parametrize(
+    ("page_size", "body_size"), [("letter", 11.0), ("a4", 9.5)], ids=["letter-11pt", "a4-9.5pt"]
+)
+def test_regions_and_headings_stand_where_the_pdf_puts_them(
+    tmp_path: Path, page_size: str, body_size: float
+) -> None:
+    style = Style(page_size=page_size, body_size=body_size)  # type: ignore[arg-type]
+    document = regions()
+    pdf = tmp_path / "regions.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    word = tmp_path / "regions.docx"
+    word.write_bytes(render_docx(document, style))
+    laid_out = convert_to_pdf(word, tmp_path / "lo")
+    assert len(PdfReader(laid_out).pages) == 1
+
+    ours, theirs = text_positions(pdf), text_positions(laid_out)
+    assert set(ours) == set(LANDMARKS), set(LANDMARKS) - set(ours)
+    assert set(theirs) == set(LANDMARKS), set(LANDMARKS) - set(theirs)
+    off = {
+        landmark: (round(theirs[landmark][0] - x, 2), round(theirs[landmark][1] - y, 2))
+        for landmark, (x, y) in ours.items()
+        if abs(theirs[landmark][0] - x) > TOLERANCE or abs(theirs[landmark][1] - y) > TOLERANCE
+    }
+    assert not off, f"LibreOffice's layout is off the PDF's by (dx, dy): {off}"
+
+    # The logo and the picture are rasters in both; the charts and QR codes are
+    # vectors in the PDF, so only LibreOffice's boxes are known: the footer's QR
+    # code must end on the bottom margin, at the frame's right edge.
+    ours_boxes, theirs_boxes = pictures(pdf), pictures(laid_out)
+    assert len(ours_boxes) == 2  # the logo, the picture
+    for box in ours_boxes:
+        twin = min(theirs_boxes, key=lambda b: abs(b[1] - box[1]) + abs(b[0] - box[0]))
+        assert all(abs(a - b) <= TOLERANCE for a, b in zip(box, twin, strict=True)), (box, twin)
+    footer_qr = theirs_boxes[-1]
+    right = style.page_width - style.margin
+    bottom = style.page_height - style.margin
+    assert footer_qr[0] + footer_qr[2] == pytest.approx(right, abs=TOLERANCE)
+    assert footer_qr[1] + footer_qr[3] <= bottom + TOLERANCE

@@ -1,0 +1,268 @@
+"""Every page region drawn in both formats: masthead, box, cards, main column and
+sidebar, chart, QR code, picture, footer with notes and contact; links, note
+numbers, dates and the measure the fitter relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from page_regions import (
+    AUDIENCE,
+    CONTACT,
+    DATE,
+    LINK,
+    ORGANIZATION,
+    QR_URL,
+    UPDATED,
+    WEBSITE,
+    regions,
+)
+from pypdf import PdfReader
+from readback import docx_paragraphs, in_pdf_text, squeeze
+
+from briefgen.model import Document, Footer, Notes
+from briefgen.renderers.docx import render_docx
+from briefgen.renderers.pdf import measure, render_pdf_bytes
+from briefgen.style import NOTE_FLOOR, Style
+from briefgen.theme import DEFAULT_THEME
+
+PRIMARY = "{:02X}{:02X}{:02X}".format(*DEFAULT_THEME.primary)
+TINT = "{:02X}{:02X}{:02X}".format(*DEFAULT_THEME.tint)
+ACCENT = "{:02X}{:02X}{:02X}".format(*DEFAULT_THEME.accent)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The regions brief as PDF and DOCX, written once for the module."""
+    folder = tmp_path_factory.mktemp("regions")
+    document, style = regions(), Style()
+    pdf, word = folder / "regions.pdf", folder / "regions.docx"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    word.write_bytes(render_docx(document, style))
+    return pdf, word
+
+
+def pdf_text(path: Path) -> str:
+    return PdfReader(path).pages[0].extract_text()
+
+
+def shading(cell: Any) -> str | None:
+    shd = cell._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    return None if shd is None else str(shd.get(qn("w:fill")))
+
+
+def tables(word: Any) -> list[Any]:
+    return list(word.tables)
+
+
+# --- each region, in both formats ------------------------------------------------
+
+
+def test_the_pdf_holds_every_region_in_reading_order(files: tuple[Path, Path]) -> None:
+    text = pdf_text(files[0])
+    expected = [
+        ORGANIZATION,
+        AUDIENCE,
+        DATE,
+        "Clean water for every school",
+        "Ask: fund filters.",
+        "5,544",
+        "$1–$2",
+        "480%",
+        "Why it matters",
+        "Synthetic-opioid deaths",
+        "Sources: CDC",
+        "Local numbers",
+        "Share trafficked by citizens",
+        QR_URL,
+        "Sources",
+        "1. EPA survey, 2023.",
+        *CONTACT,
+        WEBSITE,
+        UPDATED,
+    ]
+    flat = squeeze(text)
+    at = 0
+    for item in expected:
+        found = flat.find(squeeze(item), at)
+        assert found >= 0, f"{item!r} missing or out of order in:\n{text}"
+        at = found
+
+
+def test_the_docx_masthead_is_a_shaded_band_with_a_decorative_logo(
+    files: tuple[Path, Path],
+) -> None:
+    word = docx.Document(str(files[1]))
+    band = tables(word)[0]
+    row = band.rows[0]
+    assert row._tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}").get(qn("w:hRule")) == "exact"
+    assert {shading(cell) for cell in row.cells} == {PRIMARY}
+    texts = [cell.text for cell in row.cells]
+    assert texts[1] == ORGANIZATION
+    assert texts[2].split("\n") == [AUDIENCE, DATE]
+    (logo,) = row.cells[0]._tc.iter(qn("wp:docPr"))
+    assert logo.find(".//{*}decorative") is not None
+    # The band comes first in the body, before the title.
+    assert word.element.body[0].tag == qn("w:tbl")
+
+
+def test_the_docx_box_cards_and_sidebar_are_shaded_tables(files: tuple[Path, Path]) -> None:
+    word = docx.Document(str(files[1]))
+    _, box, cards, columns, qr = tables(word)
+    rule, inside = box.rows[0].cells
+    assert (shading(rule), shading(inside)) == (ACCENT, TINT)
+    assert inside.text == "Ask: fund filters."
+    cells = cards.rows[0].cells
+    assert [shading(c) for c in cells] == [TINT, None, TINT, None, TINT]
+    assert [c.paragraphs[0].text for c in cells[::2]] == ["5,544", "$1–$2", "480%"]
+    main, gutter, aside = columns.rows[0].cells
+    assert (shading(main), shading(gutter), shading(aside)) == (None, None, TINT)
+    assert main.paragraphs[0].text == "Why it matters"
+    assert aside.paragraphs[0].text == "Local numbers"
+    # The charts are pictures with their alt text, the QR code too.
+    descriptions = [d.get("descr") for d in word.element.body.iter(qn("wp:docPr"))]
+    assert "Bar chart: deaths rose from 5,544 in 2014 to over 70,000 in 2021" in descriptions
+    assert "Pictogram: 86 of 100 figures filled" in descriptions
+    assert f"QR code: {QR_URL}" in descriptions
+    assert "A red block" in descriptions
+    assert qr.rows[0].cells[1].text == QR_URL
+    # Every table is laid out at its cells' widths, with no borders.
+    for table in tables(word):
+        properties = table._tbl.tblPr
+        assert properties.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        borders = properties.find(qn("w:tblBorders"))
+        assert {b.get(qn("w:val")) for b in borders} == {"nil"}
+
+
+def test_the_docx_footer_holds_the_notes_and_contact(files: tuple[Path, Path]) -> None:
+    word = docx.Document(str(files[1]))
+    footer = word.sections[0].footer
+    assert not footer.is_linked_to_previous
+    texts = [p.text for p in footer.paragraphs]
+    assert texts[:2] == ["", "Sources"]  # the rule's paragraph, then the notes
+    assert texts[2:5] == [
+        "1. EPA survey, 2023.",
+        "2. GAO-24-1, a long report title that runs on.",
+        "3. DEA, National Drug Threat Assessment 2024.",
+    ]
+    (row,) = footer.tables
+    left, right, code = row.rows[0].cells
+    assert [p.text for p in left.paragraphs] == list(CONTACT)
+    assert [p.text for p in right.paragraphs] == [WEBSITE, QR_URL, UPDATED]
+    (picture,) = code._tc.iter(qn("wp:docPr"))
+    assert picture.get("descr") == f"QR code: {QR_URL}"
+    # The rule above the footer: the first paragraph's top border.
+    border = footer.paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:top')}")
+    assert border is not None and border.get(qn("w:val")) == "single"
+    # No note is in the body.
+    body = [p.text for p in word.paragraphs]
+    assert "Sources" not in body
+
+
+def test_same_words_in_both_formats_apart_from_the_charts(files: tuple[Path, Path]) -> None:
+    """The charts' labels are vector text in the PDF and part of the picture (with
+    alt text) in the DOCX; everything else reads the same."""
+    chart_words = ["2014", "5,544", "2021", "over", "70,000", "86%", "citizens"]
+    pdf_words = squeeze(pdf_text(files[0])).split()
+    for word in reversed(chart_words):  # the last of each: the cards come first
+        del pdf_words[len(pdf_words) - 1 - pdf_words[::-1].index(word)]
+    docx_words = squeeze("\n".join(p.text for p in docx_paragraphs(files[1]))).split()
+    assert pdf_words == docx_words
+
+
+# --- notes, links, note numbers, dates -------------------------------------------
+
+
+def test_notes_never_go_below_7_5_pt() -> None:
+    style = Style(body_size=9.0)
+    assert style.body.size == 9.0
+    assert style.note.size == NOTE_FLOOR == 7.5
+    assert style.notes_heading.size >= NOTE_FLOOR
+    assert style.footer_line.size >= NOTE_FLOOR
+    assert Style().note.size == 8.0  # at 11 pt the notes are larger than the floor
+
+
+def test_notes_print_at_7_5_pt_in_both_formats_when_the_body_is_9_pt(tmp_path: Path) -> None:
+    style = Style(body_size=9.0)
+    document = regions()
+    sizes: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            sizes.setdefault(text.strip(), size * tm[3] * cm[3])
+
+    page = PdfReader(io.BytesIO(render_pdf_bytes(document, style))).pages[0]
+    page.extract_text(visitor_text=visit)
+    assert sizes["1. EPA survey, 2023."] == pytest.approx(7.5)
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    assert word.styles["Source Note"].font.size.pt == 7.5
+    assert word.styles["Normal"].font.size.pt == 9.0
+
+
+def test_links_are_clickable_in_both(files: tuple[Path, Path]) -> None:
+    page = PdfReader(files[0]).pages[0]
+    uris = {a.get_object()["/A"]["/URI"] for a in page["/Annots"]}
+    assert {LINK, QR_URL, f"https://{WEBSITE}"} <= uris
+    word = docx.Document(str(files[1]))
+    targets: set[str] = set()
+    for part in (word.part, word.sections[0].footer.part):
+        links = part.element.iter(qn("w:hyperlink"))
+        targets |= {part.rels[link.get(qn("r:id"))].target_ref for link in links}
+    assert {LINK, QR_URL, f"https://{WEBSITE}"} <= targets
+
+
+def test_a_note_number_stays_apart_from_a_number_before_it(files: tuple[Path, Path]) -> None:
+    """ "FY 2023" then note 3 reads "2023 3", never "20233", in extracted text."""
+    extracted = subprocess.run(
+        ["pdftotext", str(files[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "FY 2023 3" in " ".join(extracted.split())
+    assert "20233" not in extracted
+    assert in_pdf_text("FY 2023 3", pdf_text(files[0]))
+    assert "FY 2023\u00a03" in "\n".join(p.text for p in docx_paragraphs(files[1]))
+    # After a letter, the number follows at once, as before.
+    assert "rise in seizures3" in "\n".join(p.text for p in docx_paragraphs(files[1]))
+
+
+def test_both_formats_are_dated_the_briefs_date(files: tuple[Path, Path]) -> None:
+    reader = PdfReader(files[0])
+    assert reader.metadata is not None
+    assert reader.metadata["/CreationDate"].startswith("D:20261103000000")
+    assert reader.metadata["/ModDate"].startswith("D:20261103000000")
+    root = reader.trailer["/Root"]
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert root["/Lang"] == "en-US"
+    props = docx.Document(str(files[1])).core_properties
+    when = dt.datetime(2026, 11, 3, tzinfo=dt.UTC)
+    assert props.created == props.modified == when
+    assert props.title == "Clean water"
+
+
+# --- what the fitter measures ----------------------------------------------------
+
+
+def bare(document: Document) -> Document:
+    """The document without masthead, notes and footer."""
+    blocks = tuple(b for b in document.blocks if not isinstance(b, Notes))
+    return replace(document, masthead=None, footer=Footer(), blocks=blocks)
+
+
+def test_measure_counts_the_masthead_and_the_footer() -> None:
+    style = Style()
+    document = regions()
+    body = measure(bare(document), style)
+    with_masthead = measure(replace(bare(document), masthead=document.masthead), style)
+    assert with_masthead == pytest.approx(body + style.masthead_height + style.region_gap)
+    full = measure(document, style)
+    # The footer: rule, notes heading, three notes, the contact row as tall as its
+    # QR code, the footer's last line; and the gap above it.
+    footer = full - with_masthead
+    assert footer > style.region_gap + style.qr_size + 3 * style.note.leading

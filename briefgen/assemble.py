@@ -110,7 +110,7 @@ def assemble(
 
 def masthead(settings: Settings, audience: AudienceInfo, date: dt.date) -> Masthead:
     """The band at the top: logo, organization, the audience's name, "November 2026"."""
-    if problem := printing_problem(audience.display_name):
+    if problem := printing_problem(audience.display_name, theme_of(settings).font):
         raise TemplateError(
             f"the audience's name (front matter 'name') has {problem}",
             Location.of(audience.path or audience.name, 1),

@@ -17,6 +17,7 @@ from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
 from briefgen.model import Document, block_text
+from briefgen.theme import DEFAULT_THEME, FontFamily
 
 RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI"}
 UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
@@ -32,9 +33,9 @@ def _name(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, unnamed)}"
 
 
-def _problem(text: str) -> str | None:
+def _problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:
     """What is wrong with the first character of ``text`` that would not print as
-    written (the message's tail after "has"), or None."""
+    written in ``family`` (the message's tail after "has"), or None."""
     from briefgen.renderers.pdf import FALLBACK_FONT, has_glyph
 
     for char in text:
@@ -55,17 +56,19 @@ def _problem(text: str) -> str | None:
                 f"right-to-left text ({_name(char)}), which briefgen cannot lay out yet; "
                 "keep such text out of one-page briefs"
             )
-        if not (char.isspace() or has_glyph(char) or has_glyph(char, FALLBACK_FONT)):
+        drawn = has_glyph(char, family.pdf_name) or has_glyph(char, FALLBACK_FONT)
+        if not (char.isspace() or drawn):
             return f"a character no bundled font can draw: {_name(char)}"
         if ord(char) > 0xFFFF:
             return f"a character briefgen cannot write into a PDF's text: {_name(char)}"
     return None
 
 
-def printing_problem(text: str) -> str | None:
+def printing_problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:
     """What is wrong with the first character of ``text`` that would not print as
-    written, or None: for text checked where it is written (``briefgen.toml``)."""
-    return _problem(text)
+    written in ``family``, or None: for text checked where it is written
+    (``briefgen.toml``)."""
+    return _problem(text, family)
 
 
 _CODE = re.compile(r"U\+([0-9A-F]{4,6})")
@@ -96,11 +99,14 @@ def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location
         yield note_text(store, fact_id), document.source
 
 
-def check_glyphs(document: Document, store: FactStore) -> None:
+def check_glyphs(
+    document: Document, store: FactStore, family: FontFamily = DEFAULT_THEME.font
+) -> None:
     """Raise a :class:`LayoutError` naming where a character that would not print as
-    written came from, and the character."""
+    written in ``family`` (the theme's font, else the fallback) came from, and the
+    character."""
     for text, location in _texts(document, store):
-        problem = _problem(text)
+        problem = _problem(text, family)
         if problem:
             who, where = _owner(_culprit(problem), store, location)
             raise LayoutError(f"{who} has {problem}", where)

@@ -104,9 +104,10 @@ def make_brief(
 
     rendered = renderer.render(audience)
     document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
-    check_glyphs(document, workspace.store)
+    theme = theme_of(workspace.settings)
+    check_glyphs(document, workspace.store, theme.font)
     size = page_size or audience.page_size or workspace.settings.build.page_size
-    style = Style(page_size=size, theme=theme_of(workspace.settings))
+    style = Style(page_size=size, theme=theme)
     fit = fit_to_page(document, style, workspace.store, measure, least_height)
     files = {fmt: render(fmt, fit.document, fit.style) for fmt in formats}
     grade = body_grade(fit.document) if audience.reading_level is not None else None

@@ -265,12 +265,13 @@ def _text_problems(
     rather than blamed on the template that prints it."""
     from briefgen.glyphs import printing_problem
 
+    family = FAMILIES[settings.theme.font]
     for section in ("organization", "contact", "build"):
         values = getattr(settings, section)
         for key, value in values.model_dump().items():
             if not isinstance(value, str):
                 continue
-            if _PLAIN.fullmatch(value) is None and (problem := printing_problem(value)):
+            if _PLAIN.fullmatch(value) is None and (problem := printing_problem(value, family)):
                 yield SettingsError(f"{section}.{key}: has {problem}", at((section, key)))
             elif (section, key) in _PROPERTIES and len(value) > WORD_PROPERTY_LIMIT:
                 yield SettingsError(

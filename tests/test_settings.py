@@ -451,3 +451,30 @@ def test_a_build_carries_the_theme_and_the_date_to_the_document(
     assert document.masthead.logo == theme.logo
     assert document.footer.qr_url == "https://example.org"
     assert document.footer.updated == "Updated November 2026"
+
+
+# U+20BF BITCOIN SIGN: Liberation Sans draws it; neither Carlito nor the fallback does.
+BITCOIN = "\u20bf"
+
+
+def test_settings_text_is_checked_against_the_chosen_family(in_tmp: Path) -> None:
+    text = f'[organization]\nname = "{BITCOIN} fund"\n'
+    assert load(in_tmp, text).organization.name == f"{BITCOIN} fund"
+    assert error(in_tmp, text + '[theme]\nfont = "carlito"\n') == (
+        "briefgen.toml:2: organization.name: has a character no bundled font can draw: "
+        "U+20BF BITCOIN SIGN"
+    )
+
+
+def test_template_text_is_checked_against_the_chosen_family(tmp_path: Path) -> None:
+    from briefgen.pipeline import BuildOptions, make_briefs
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "coin.md.j2").write_text(f"# Coins\n\nPaid in {BITCOIN}.\n")
+    options = BuildOptions(
+        workspace=tmp_path, facts=REPO / "facts", audiences=("coin",), formats=()
+    )
+    assert make_briefs(options)
+    (tmp_path / "briefgen.toml").write_text('[theme]\nfont = "carlito"\n', encoding="utf-8")
+    with pytest.raises(BriefgenError, match="has a character no bundled font can draw: U"):
+        make_briefs(options)

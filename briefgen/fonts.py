@@ -12,10 +12,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from briefgen.theme import LIBERATION_SANS, FontFamily
+from briefgen.theme import FontFamily
 
-# The default family's files (renderers written before themes use these).
-FAMILY_FILES = LIBERATION_SANS.files
 FALLBACK_FILES = {
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",

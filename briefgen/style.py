@@ -48,10 +48,11 @@ SIZE_STEP = 0.5
 # when the fitter shrinks the body.
 NOTE_FLOOR = 7.5
 
-# The smallest leading, in ems: above the bundled families' own line height (ascent
-# plus descent: 1.15 em for Liberation Sans, Arial's twin, with a superscript in
-# the line), so "at least" spacing in Word lays a line out exactly this tall.
-MIN_LEADING = 1.17
+# The smallest leading, in ems: above each bundled family's own line height (what
+# LibreOffice and Word make a line "at least" as tall: 1.15 em for Liberation Sans
+# and Liberation Serif, 1.22 em for Carlito, Calibri's twin), so "at least" spacing
+# lays every line out exactly this tall, as the PDF does.
+MIN_LEADING = 1.25
 
 # The default theme's font and colours, under the names modules written before
 # themes import (a brief's own are ``style.theme``'s).
@@ -167,14 +168,18 @@ class Style:
     @property
     def title(self) -> TextStyle:
         return self._text(
-            2.0, 1.2, space_after=self.body_size * 0.45, bold=True, color=self.theme.primary
+            2.0,
+            MIN_LEADING,
+            space_after=self.body_size * 0.45,
+            bold=True,
+            color=self.theme.primary,
         )
 
     @property
     def heading(self) -> TextStyle:
         return self._flow(
             1.18,
-            1.2,
+            MIN_LEADING,
             space_before=self.body_size * 0.35,
             space_after=self.body_size * 0.25,
             bold=True,
@@ -210,11 +215,13 @@ class Style:
 
     @property
     def notes_heading(self) -> TextStyle:
-        return self._text(0.8, 1.2, NOTE_FLOOR, bold=True, color=self.theme.muted, space_after=1.0)
+        return self._text(
+            0.8, MIN_LEADING, NOTE_FLOOR, bold=True, color=self.theme.muted, space_after=1.0
+        )
 
     @property
     def note(self) -> TextStyle:
-        return self._text(0.72, 1.2, NOTE_FLOOR, space_after=1.0, color=self.theme.muted)
+        return self._text(0.72, MIN_LEADING, NOTE_FLOOR, space_after=1.0, color=self.theme.muted)
 
     @property
     def bullet_indent(self) -> float:
@@ -257,7 +264,7 @@ class Style:
 
     @property
     def masthead_organization(self) -> TextStyle:
-        return TextStyle(14.0, 17.0, bold=True, color=WHITE)
+        return TextStyle(14.0, 17.5, bold=True, color=WHITE)
 
     @property
     def masthead_line(self) -> TextStyle:

@@ -28,11 +28,12 @@ from page_regions import (
 from pypdf import PdfReader
 from readback import docx_paragraphs, in_pdf_text, squeeze
 
+from briefgen.fonts import font_dir
 from briefgen.model import Document, Footer, Notes
-from briefgen.renderers.docx import render_docx
+from briefgen.renderers.docx import render_docx, text_styles
 from briefgen.renderers.pdf import measure, render_pdf_bytes
 from briefgen.style import NOTE_FLOOR, Style
-from briefgen.theme import DEFAULT_THEME
+from briefgen.theme import DEFAULT_THEME, FAMILIES
 
 PRIMARY = "{:02X}{:02X}{:02X}".format(*DEFAULT_THEME.primary)
 TINT = "{:02X}{:02X}{:02X}".format(*DEFAULT_THEME.tint)
@@ -266,3 +267,29 @@ def test_measure_counts_the_masthead_and_the_footer() -> None:
     # QR code, the footer's last line; and the gap above it.
     footer = full - with_masthead
     assert footer > style.region_gap + style.qr_size + 3 * style.note.leading
+
+
+# --- "at least" line spacing -------------------------------------------------------
+
+
+def line_height(file: Path) -> float:
+    """A font's own line height in ems (ascent, descent and line gap): the least a
+    word processor makes a line whose spacing is "at least" some value."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(file))
+    hhea, units = font["hhea"], font["head"].unitsPerEm
+    return float(hhea.ascent - hhea.descent + hhea.lineGap) / units
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("body_size", [11.0, 9.0])
+def test_every_leading_clears_the_fonts_own_line_height(family: str, body_size: float) -> None:
+    """The DOCX sets lines "at least" the leading; were a leading below the font's own
+    line height (Carlito's is 1.22 em), Word and LibreOffice would set those lines
+    taller than the PDF does."""
+    fonts = FAMILIES[family]
+    tallest = max(line_height(font_dir() / file) for file in fonts.files.values())
+    style = Style(body_size=body_size, theme=replace(DEFAULT_THEME, font=fonts))
+    for name, text in text_styles(style).items():
+        assert text.leading >= text.size * tallest, (name, text)

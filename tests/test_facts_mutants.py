@@ -8,11 +8,14 @@ wording or location.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 
 import pytest
 from pydantic import ValidationError
 
 from briefgen.errors import Location
+from briefgen.facts import report
 from briefgen.facts.formatting import format_number, format_value, one_in
 from briefgen.facts.schema import Fact, Source, parse_period
 from briefgen.facts.store import FactStore
@@ -165,3 +168,208 @@ def test_a_fact_is_stale_from_the_day_after_its_age_limit() -> None:
     on_the_limit = _finding("on", as_of=limit.isoformat())
     one_day_older = _finding("older", as_of=(limit - dt.timedelta(days=1)).isoformat())
     assert _store(on_the_limit, one_day_older).stale(today, 1) == [one_day_older]
+
+
+# --- report ------------------------------------------------------------------------
+
+
+WORDS = [f"word{n:02d}" for n in range(1, 30)]
+# 83 columns, then a five-letter word that would make the first line 89.
+OLD_TEXT = " ".join([*WORDS[:12], "fifth", *WORDS[12:]])
+
+
+def _report_store() -> FactStore:
+    """Two sources used (one as an original source), two unused, three facts."""
+    sources = [
+        {
+            "id": "paper",
+            "type": "article",
+            "title": "Paper",
+            "publisher": "Daily",
+            "URL": "https://example.org/p",
+            "accessed": "2024-02-03",
+        },
+        {"id": "agency", "type": "report", "title": "Census", "issued": "FY2022"},
+        {"id": "spare", "type": "dataset", "title": "Spare"},
+        {"id": "other", "type": "webpage", "title": "Other"},
+    ]
+    facts = [
+        {
+            "id": "rate",
+            "kind": "statistic",
+            "text": "Rates fell.",
+            "value": 86,
+            "unit": "percent",
+            "as_of": "2022",
+            "source": "paper",
+            "original_source": "agency",
+            "audiences": ["public", "health"],
+            "topics": ["costs", "care"],
+            "priority": 5,
+            "short": "Rates",
+            "note": "checked by Jos\u00e9",
+        },
+        {
+            "id": "said",
+            "kind": "quote",
+            "text": "We act.",
+            "speaker": "Ann Lee",
+            "role": "Chief",
+            "organization": "City",
+            "as_of": "2023-03-13",
+            "source": "paper",
+            "audiences": ["public"],
+        },
+        {"id": "old", "kind": "finding", "text": OLD_TEXT, "as_of": "2001-05", "source": "agency"},
+    ]
+    store = FactStore()
+    for line, data in enumerate(sources, start=2):
+        source = Source.model_validate(data)
+        store.sources[source.id] = source
+        store.source_locations[source.id] = Location("facts.yaml", line)
+    for line, data in enumerate(facts, start=10):
+        fact = Fact.model_validate(data)
+        store.facts[fact.id] = fact
+        store.locations[fact.id] = Location("facts.yaml", line)
+    return store
+
+
+def test_the_summary_counts_kinds_audiences_and_uses_and_warns_of_unused_and_stale() -> None:
+    store = _report_store()
+    assert report.summary(store, [store.get("old")], 10) == "\n".join(
+        [
+            "3 facts, 4 sources: valid",
+            "  by kind:     finding 1, quote 1, statistic 1",
+            "  by audience: health 1, public 2",
+            "  sources:",
+            "      2  paper",
+            "      2  agency",
+            "      0  spare",
+            "      0  other",
+            "  warning: sources no fact uses: spare, other",
+            "  warning: 1 facts are older than 10 years:",
+            "    facts.yaml:12: old (as of May 2001)",
+        ]
+    )
+
+
+def test_the_summary_of_one_fact_says_fact_and_none_for_no_audience() -> None:
+    store = _report_store()
+    del store.facts["rate"], store.facts["said"]
+    for unused in ("paper", "spare", "other"):
+        del store.sources[unused]
+    assert report.summary(store, [], 10).splitlines()[:3] == [
+        "1 fact, 1 source: valid",
+        "  by kind:     finding 1",
+        "  by audience: none",
+    ]
+
+
+def _no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make shutil.get_terminal_size fall back to its default, as when piped."""
+
+    def no_size(*args: object) -> os.terminal_size:
+        raise OSError("not a terminal")
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+    monkeypatch.setattr(os, "get_terminal_size", no_size)
+
+
+def test_the_table_pads_ids_to_40_and_shortens_text_to_100_columns_or_20(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _no_terminal(monkeypatch)
+    letters = " ".join("abcdefghijklmnopqrstuvwxyz" * 2)
+    long_id = "c" * 80
+    facts = [
+        Fact.model_validate(
+            {"id": fact_id, "kind": "finding", "text": text, "as_of": "2022", "source": "s"}
+        )
+        for fact_id, text in [("b", letters), (long_id, "aa " + letters)]
+    ]
+    assert report.table(facts).splitlines() == [
+        # 100 columns less a head of 63: 37 for the text, its "…" included.
+        "b" + " " * 39 + "  finding        2022  " + "a b c d e f g h i j k l m n o p q r\u2026",
+        # A head of 103 leaves 20 at the least.
+        long_id + "  finding        2022  " + "aa a b c d e f g h\u2026",
+    ]
+
+
+def test_a_source_as_data_has_its_filled_fields_as_json_text() -> None:
+    store = _report_store()
+    assert report.source_dict(store.sources["paper"]) == {
+        "id": "paper",
+        "type": "article",
+        "title": "Paper",
+        "publisher": "Daily",
+        "URL": "https://example.org/p",
+        "accessed": "2024-02-03",
+    }
+    assert report.source_dict(store.sources["agency"]) == {
+        "id": "agency",
+        "type": "report",
+        "title": "Census",
+        "issued": "FY2022",
+    }
+
+
+def test_facts_as_json_resolve_sources_indent_by_two_and_keep_accents() -> None:
+    store = _report_store()
+    text = report.as_json(store, [store.get("rate")])
+    assert json.loads(text) == [
+        {
+            "id": "rate",
+            "kind": "statistic",
+            "text": "Rates fell.",
+            "short": "Rates",
+            "value": 86,
+            "unit": "percent",
+            "as_of": "2022",
+            "source": report.source_dict(store.sources["paper"]),
+            "original_source": report.source_dict(store.sources["agency"]),
+            "topics": ["costs", "care"],
+            "audiences": ["public", "health"],
+            "priority": 5,
+            "note": "checked by Jos\u00e9",
+            "location": "facts.yaml:10",
+        }
+    ]
+    assert text.startswith('[\n  {\n    "id": "rate",\n')
+    assert '\n    "note": "checked by Jos\u00e9",\n' in text
+
+
+def test_show_lists_every_filled_field_then_the_sources() -> None:
+    store = _report_store()
+    assert report.show(store, store.get("rate")) == "\n".join(
+        [
+            "rate  (statistic, facts.yaml:10)",
+            "",
+            "Rates fell.",
+            "",
+            "     short: Rates",
+            "    number: 86%",
+            "     as of: 2022",
+            "    topics: costs, care",
+            " audiences: public, health",
+            "  priority: 5",
+            "      note: checked by Jos\u00e9",
+            "",
+            "    source: Daily, \u201cPaper\u201d. https://example.org/p  [paper, article]",
+            "  original: Census, FY 2022  [agency, report]",
+        ]
+    )
+    assert report.show(store, store.get("said")).splitlines()[4] == (
+        "   speaker: Ann Lee, Chief, City"
+    )
+
+
+def test_show_wraps_the_text_at_88_columns() -> None:
+    store = _report_store()
+    shown = report.show(store, store.get("old")).splitlines()
+    assert shown[2:6] == [
+        " ".join(WORDS[:12]),
+        " ".join(["fifth", *WORDS[12:23]]),
+        " ".join(WORDS[23:]),
+        "",
+    ]

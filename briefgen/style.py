@@ -302,8 +302,10 @@ class Style:
 
     def box_cells(self, width: float) -> list[Cell]:
         """A box ``width`` wide: the accent rule, then the tinted cell holding its
-        blocks."""
-        padding = (9.0, 12.0, 9.0, 12.0)
+        blocks, padded on the right so its text keeps to the measure (across the
+        frame, the tint lines up with the cards' and the sidebar's right edge)."""
+        inner = width - self.box_rule - 24.0
+        padding = (9.0, 12.0 + max(0.0, inner - self.measure), 9.0, 12.0)
         return even_rows(
             [
                 Cell(self.box_rule, fill=self.theme.accent),

@@ -640,7 +640,7 @@ class _BlockWriter:
                     self.paragraph(word_cell, "callout_figure", (Span(card.figure),), True)
                     self.paragraph(word_cell, "card_label", card.label, True)
         elif isinstance(block, Box):
-            cells = style.box_cells(style.measure if width is None else width)
+            cells = style.box_cells(style.frame_width if width is None else width)
             word_cells = add_row(container, cells)
             self.write_all(word_cells[1], block.blocks, _inner(cells[1]))
         else:

@@ -321,7 +321,7 @@ class _Blocks:
             cards = iter(block.cards)
             return Row(cells, [None if c.fill is None else self.card(next(cards)) for c in cells])
         if isinstance(block, Box):
-            cells = style.box_cells(style.measure if width is None else width)
+            cells = style.box_cells(style.frame_width if width is None else width)
             return Row(cells, [None, Stack(self.blocks(block.blocks, _inner(cells[1])))])
         cells = style.column_cells(full)
         main = Stack(self.blocks(block.main, _inner(cells[0])))

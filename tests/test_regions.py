@@ -104,7 +104,9 @@ def test_the_docx_masthead_is_a_shaded_band_with_a_decorative_logo(
     word = docx.Document(str(files[1]))
     band = tables(word)[0]
     row = band.rows[0]
-    assert row._tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}").get(qn("w:hRule")) == "exact"
+    height = row._tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+    assert height.get(qn("w:hRule")) == "atLeast"
+    assert int(height.get(qn("w:val"))) == round(Style().masthead_height * 20)
     assert {shading(cell) for cell in row.cells} == {PRIMARY}
     texts = [cell.text for cell in row.cells]
     assert texts[1] == ORGANIZATION

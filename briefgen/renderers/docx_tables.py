@@ -67,7 +67,7 @@ def add_row(
     valign: Literal["top", "middle"] = "top",
 ) -> list[_Cell]:
     """Append a one-row table of ``cells`` to ``container`` (the body, a cell or the
-    footer); return its cells, empty, to write into. ``height``: exactly this tall
+    footer); return its cells, empty, to write into. ``height``: at least this tall
     (else as tall as its content)."""
     widths = [twips(cell.width) for cell in cells]
     total = str(sum(int(w) for w in widths))
@@ -88,7 +88,8 @@ def add_row(
     grid = el("tblGrid", [el("gridCol", w=w) for w in widths])
     row_properties = el("trPr", [el("cantSplit")])
     if height is not None:
-        row_properties.append(el("trHeight", val=twips(height), hRule="exact"))
+        # At least: a person who enlarges the band's type in Word gets a taller band.
+        row_properties.append(el("trHeight", val=twips(height), hRule="atLeast"))
     word_valign = "center" if valign == "middle" else "top"
     cell_elements = [
         el("tc", [_cell_properties(cell, width, word_valign)])

@@ -344,6 +344,14 @@ class _Walker:
                 f"{frame.where.line}); close it with ':::' first",
                 where,
             )
+        if name == "cards" and any(f.kind in ("aside", "main") for f in self.frames):
+            # Two or three cards in a column a third or two thirds of the page wide
+            # break their figures ("480" above "%").
+            raise TemplateError(
+                "'::: cards' stands at the page's full width, before '::: aside'; "
+                "in or beside the sidebar, use callouts one below the other",
+                where,
+            )
         if name == "aside":
             if self.had_aside:
                 raise TemplateError("a brief has one sidebar; this is a second '::: aside'", where)

@@ -1,5 +1,5 @@
-"""Where the notes go: the template's notes block is filled in place, once; a brief
-that cites nothing has none; notes the template did not place come last."""
+"""Where the notes go: in the page's footer, below the body, once, wherever the
+template places its notes block (or none); a brief that cites nothing has none."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def paragraphs(workspace: Path, template: str) -> list[str]:
-    """Build the template as a DOCX; its paragraphs after the title."""
+    """Build the template as a DOCX; the body's paragraphs after the title, then the
+    notes in the footer."""
     (workspace / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
     result = CliRunner().invoke(
         cli,
@@ -36,19 +37,22 @@ def paragraphs(workspace: Path, template: str) -> list[str]:
     )
     assert result.exit_code == 0, result.output
     document = docx.Document(str(workspace / "output" / "trial.docx"))
-    return [p.text for p in document.paragraphs][1:]
+    body = [p.text for p in document.paragraphs if p.text][1:]
+    footer = document.sections[0].footer
+    notes = [] if footer.is_linked_to_previous else footer.paragraphs
+    return body + [p.text for p in notes if p.style.name in ("Sources Heading", "Source Note")]
 
 
-def test_notes_stay_where_the_template_puts_them(workspace: Path) -> None:
+def test_notes_go_in_the_footer_wherever_the_template_puts_them(workspace: Path) -> None:
     template = f"# Notes\n\n{CITED}\n\n{{{{ notes() }}}}\n\nAfter the notes.\n"
     shown = paragraphs(workspace, template)
-    assert shown[1:] == ["Sources", NOTE, "After the notes."]
+    assert shown[1:] == ["After the notes.", "Sources", NOTE]
 
 
 def test_notes_are_printed_once_however_often_placed(workspace: Path) -> None:
     template = f"# Notes\n\n{{{{ notes() }}}}\n\n{CITED}\n\n{{{{ notes() }}}}\n\nEnd.\n"
     shown = paragraphs(workspace, template)
-    assert shown[:2] == ["Sources", NOTE] and shown[3:] == ["End."], shown
+    assert shown[1:] == ["End.", "Sources", NOTE], shown
 
 
 def test_notes_come_last_when_the_template_places_none(workspace: Path) -> None:

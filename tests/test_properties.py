@@ -37,6 +37,7 @@ from readback import pdf_pattern, squeeze
 
 from briefgen.errors import BriefgenError
 from briefgen.pipeline import BuildOptions, build
+from briefgen.renderers import NOTE_SEPARATOR
 
 SOURCES = "sources:\n  - id: city-report\n    type: report\n    title: City report\n"
 FACT_ID = "case-fact"
@@ -133,10 +134,19 @@ def attempt(ws: Path, fact: dict[str, Any] | str, template: str) -> Built | Refu
         return Refused(message)
     note("built")
     reader = PdfReader(io.BytesIO((ws / "out" / "trial.pdf").read_bytes()))
-    paragraphs = [p.text for p in docx.Document(str(ws / "out" / "trial.docx")).paragraphs]
+    word = docx.Document(str(ws / "out" / "trial.docx"))
+    # The body's paragraphs, then the notes from the footer (not its rule's paragraph).
+    paragraphs = [p.text for p in word.paragraphs]
+    paragraphs += [p.text for p in word.sections[0].footer.paragraphs if p.text]
     built = Built(len(reader.pages), reader.pages[0].extract_text(), paragraphs)
     assert built.pages == 1
     return built
+
+
+def cited(text: str, label: str = "1") -> str:
+    """``text`` followed by its note number as the brief prints it: kept apart from a
+    digit by the renderers' no-break space (FY 2023 3, not 20233)."""
+    return text + (NOTE_SEPARATOR if text[-1:].isdigit() else "") + label
 
 
 def note(what: str) -> None:
@@ -217,7 +227,7 @@ def check_fact_text(ws: Path, text: str) -> None:
         return
     shown = squeeze(text)
     # The paragraph (with its note number) and the list item, exactly.
-    assert [squeeze(p) for p in built.paragraphs[1:3]] == [shown + "1", shown], built
+    assert [squeeze(p) for p in built.paragraphs[1:3]] == [squeeze(cited(shown)), shown], built
     assert in_pdf(shown, built.pdf, times=2), (text, built.pdf)
 
 
@@ -241,7 +251,7 @@ def test_fallback_font_prints_what_liberation_lacks(workspace: Path, char: str) 
     assert in_fallback_only(char), "pick a character only the fallback font draws"
     text = f"Every {char} counts."
     built = must_build(attempt(workspace, a_fact(text=text), TEXT_TEMPLATE), "fallback")
-    assert built.paragraphs[1:3] == [text + "1", text]
+    assert built.paragraphs[1:3] == [cited(text), text]
     assert in_pdf(text, built.pdf, times=2)
     _, fonts = pdf_pages_and_fonts(workspace / "out" / "trial.pdf")
     assert "DejaVuSans" in fonts, fonts
@@ -358,7 +368,7 @@ def check_number(ws: Path, value: float, value_max: float | None, unit: str) -> 
     if value_max is not None:
         assert means(figures[1], value_max), (value_max, stated)
     high = figures[1] if value_max is not None else None
-    assert stated == with_unit(figures[0], high, unit) + "1", (stated, unit)
+    assert stated == squeeze(cited(with_unit(figures[0], high, unit))), (stated, unit)
     for paragraph in (stated, number_line):
         assert in_pdf(paragraph, built.pdf), (paragraph, built.pdf)
 
@@ -395,7 +405,7 @@ def test_fractional_numbers_print_as_written(
 ) -> None:
     fact = a_fact(kind="statistic", value=value, unit=unit)
     built = must_build(attempt(workspace, fact, NUMBER_TEMPLATE), "a fraction")
-    assert squeeze(built.paragraphs[3]) == shown + "1"
+    assert squeeze(built.paragraphs[3]) == squeeze(cited(shown))
     assert (
         built.paragraphs[-1 - next_notes(built)] == f"{shown.split(' ')[0].strip('$%')} or {one_in}"
     )

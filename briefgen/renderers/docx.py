@@ -168,6 +168,8 @@ def render_docx(document: Document, style: Style) -> bytes:
     if document.masthead is not None:
         writer.masthead(body, document.masthead)
     writer.write_all(body, document.blocks)
+    if document.masthead is not None:
+        writer.after_masthead(body)
     if not body._element.findall(qn("w:p")):
         word.add_paragraph(style=STYLE_NAMES["body"])
     # A PDF frame drops the space before its first flowable; Word and LibreOffice
@@ -670,7 +672,23 @@ class _BlockWriter:
                 self.paragraph(word_cells[-1], "masthead_line", (Span(line),))
         for word_cell in word_cells:
             close_cell(word_cell, _TINY)
-        add_spacer(container, style.region_gap)
+
+    def after_masthead(self, body: Any) -> None:
+        """The gap below the band: the space before the paragraph that follows it (the
+        title, as a rule), or a spacer paragraph before a table (Word joins two tables
+        with nothing between)."""
+        band = body._element[0]
+        following = band.getnext()
+        if following is not None and following.tag == qn("w:p"):
+            paragraph = DocxParagraph(following, body)
+            style_id = paragraph._p.style
+            keys = [key for key, known in self._style_ids.items() if known == style_id]
+            own = self._texts[keys[0]].space_before if keys else 0.0  # a picture's: none
+            before = own + self._style.region_gap
+            paragraph.paragraph_format.space_before = Twips(round(before * 20))
+        else:
+            spacer = add_spacer(body, self._style.region_gap)
+            band.addnext(spacer._p)
 
     def footer(self, container: Any, notes: list[Notes], footer: Footer) -> None:
         """The footer part: a rule, the notes, the contact row."""

@@ -399,6 +399,10 @@ def flowables(document: Document, style: Style) -> list[Flowable]:
         story.append(masthead_row(document.masthead, style))
         story.append(Spacer(0, style.region_gap))
     story.extend(_Blocks(style).blocks(document.blocks, None))
+    # The space after a row, chart or picture that ends the body is the footer's gap's
+    # business: the page is as full as its last line or box.
+    while story and isinstance(story[-1], Spacer):
+        story.pop()
     return story
 
 

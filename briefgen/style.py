@@ -12,10 +12,13 @@ The page, top to bottom (see :mod:`briefgen.model`):
 - the masthead, a band :attr:`Style.masthead_height` tall across the frame, then
   :attr:`Style.region_gap`;
 - the body. Text runs at most :attr:`Style.measure` wide (36 em: about 80 characters
-  a line, where the whole 7.3-inch frame would set about 105); the space left over is
-  a right indent on every text style, taken off again inside cards, boxes and
-  columns. A :class:`~briefgen.model.Columns` block sets a main column two thirds of
-  the frame wide (about 70 characters at the body size) beside a sidebar of a third;
+  a line, where the whole 7.3-inch frame on Letter would set about 105); the space
+  left over is a right indent on every body text style (a Word style's own right
+  indent, so the DOCX keeps it too), taken off again inside cells, whose widths keep
+  the measure: a box spans the frame but pads its text to the measure. Title, masthead,
+  cards and footer span the frame. A :class:`~briefgen.model.Columns` block sets a
+  main column two thirds of the frame wide (about 70 characters at the body size)
+  beside a tinted sidebar of a third;
 - the footer, pinned to the bottom margin, :attr:`Style.region_gap` below the body:
   a rule, the source notes (never below :data:`NOTE_FLOOR`), then contact, web
   address, QR code and the date line.

@@ -195,6 +195,17 @@ class _Walker:
         opening = closing.replace("_close", "_open")
         while self.pos < len(self.tokens):
             token = self.next()
+            if token.type == "group_line":
+                # A ':::' line indented into a list item, a quote or a callout would
+                # open or close nothing there: say so rather than lose it.
+                raise TemplateError(
+                    f"'::: {token.info}' stands inside a list, quote or callout; "
+                    "write it on a line of its own, not indented"
+                    if token.info
+                    else "':::' stands inside a list, quote or callout; write it on a "
+                    "line of its own, not indented",
+                    self.where(token),
+                )
             if token.type == opening:
                 depth += 1
             elif token.type == closing:

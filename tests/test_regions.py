@@ -295,3 +295,10 @@ def test_every_leading_clears_the_fonts_own_line_height(family: str, body_size: 
     style = Style(body_size=body_size, theme=replace(DEFAULT_THEME, font=fonts))
     for name, text in text_styles(style).items():
         assert text.leading >= text.size * tallest, (name, text)
+
+
+def test_a_brief_with_every_region_is_reproducible() -> None:
+    """Pictures, links and the footer part keep both files byte for byte the same."""
+    document, style = regions(), Style()
+    assert render_docx(document, style) == render_docx(regions(), style)
+    assert render_pdf_bytes(document, style) == render_pdf_bytes(regions(), style)

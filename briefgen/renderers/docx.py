@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -29,41 +28,19 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor, Twips
+from docx.shared import Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from briefgen.errors import BriefgenError
 from briefgen.model import (
-    AnyBlock,
-    Box,
-    BulletList,
-    Callout,
-    CardRow,
-    Chart,
-    Cite,
-    Columns,
     Document,
-    Footer,
-    Heading,
-    Image,
-    Inlines,
-    LineBreak,
-    Masthead,
     Metadata,
     Notes,
-    Paragraph,
-    QrCode,
-    Quote,
-    Span,
 )
-from briefgen.renderers import footer_lines, note_label, qr_size
-from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
-from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell
-from briefgen.style import Cell, Style, TextStyle
+from briefgen.renderers.docx_blocks import BlockWriter
+from briefgen.style import Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx"]
 
@@ -97,8 +74,6 @@ _NUMBER_NUM_ID = 2
 _REL_THUMBNAIL = "relationships/metadata/thumbnail"
 _REL_DROPPED = ("relationships/stylesWithEffects", "relationships/customXml")
 
-# Characters XML 1.0 cannot hold; python-docx would raise on them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -163,7 +138,7 @@ def render_docx(document: Document, style: Style) -> bytes:
     word = docx.Document(io.BytesIO(_base_document(style, document.metadata.language)))
     numbering = _Numbering.resume(word)
 
-    writer = _BlockWriter(word, style, numbering)
+    writer = BlockWriter(word, style, numbering, STYLE_NAMES, text_styles(style))
     body = word._body
     if document.masthead is not None:
         writer.masthead(body, document.masthead)
@@ -523,275 +498,6 @@ def _set_page(word: Any, style: Style) -> None:
     for attr in list(section._sectPr.attrib):
         if "rsid" in attr:
             del section._sectPr.attrib[attr]
-
-
-# --- blocks ----------------------------------------------------------------------
-
-
-class _BlockWriter:
-    """Appends model blocks to a Word container: the body, a table cell, the footer."""
-
-    def __init__(self, word: Any, style: Style, numbering: _Numbering) -> None:
-        self._word = word
-        self._style = style
-        self._numbering = numbering
-        self._texts = text_styles(style)
-        # python-docx finds a style by name with a scan of every style, per paragraph;
-        # look each id up once.
-        self._style_ids = {key: word.styles[name].style_id for key, name in STYLE_NAMES.items()}
-
-    def paragraph(
-        self, container: Any, key: str, inlines: Inlines = (), in_cell: bool = False
-    ) -> Any:
-        """A paragraph of style ``key``; in a cell, without the measure's right indent
-        (the cell's width keeps the measure)."""
-        paragraph = container.add_paragraph()
-        paragraph._p.style = self._style_ids[key]
-        if in_cell:
-            text = self._texts[key]
-            inside = self._style.in_cell(text)
-            if inside.indent_right != text.indent_right:
-                paragraph.paragraph_format.right_indent = Twips(round(inside.indent_right * 20))
-        _add_inlines(paragraph, inlines, self._style)
-        return paragraph
-
-    def _end_block(self, paragraph: Any) -> None:
-        """Give a block's last paragraph the body's space after, as the PDF does."""
-        paragraph.paragraph_format.space_after = Twips(round(self._style.body.space_after * 20))
-
-    def write_all(
-        self, container: Any, blocks: Iterable[AnyBlock], width: float | None = None
-    ) -> None:
-        """Write ``blocks`` ``width`` wide (None: across the page, kept to the measure)."""
-        for block in blocks:
-            self.write(container, block, width)
-
-    def write(self, container: Any, block: AnyBlock, width: float | None = None) -> None:
-        cell = width is not None
-        if isinstance(block, Heading):
-            key = "title" if block.level <= 1 else "heading"
-            self.paragraph(container, key, block.inlines, cell)
-        elif isinstance(block, Paragraph):
-            self.paragraph(container, "body", block.inlines, cell)
-        elif isinstance(block, BulletList):
-            self._list(container, block, cell)
-        elif isinstance(block, Callout):
-            self.paragraph(container, "callout_figure", (Span(block.figure),), cell)
-            self.paragraph(container, "callout_label", block.label, cell)
-        elif isinstance(block, Quote):
-            quote = self.paragraph(container, "quote", block.inlines, cell)
-            if block.attribution:
-                attribution = (Span(f"\u2014 {block.attribution}"),)
-                self.paragraph(container, "attribution", attribution, cell)
-            else:
-                self._end_block(quote)
-        elif isinstance(block, CardRow | Box | Columns):
-            self._row(container, block, width)
-            add_spacer(container, self._style.body.space_after)
-        elif isinstance(block, Chart):
-            avail = self._style.measure if width is None else width
-            self.paragraph(container, "chart_title", (Span(block.title),), cell)
-            run = _picture_run(container)
-            add_chart(run, block, avail, self._style)
-            _flush_left(run)
-            self.paragraph(container, "caption", block.caption, cell)
-        elif isinstance(block, QrCode):
-            avail = self._style.measure if width is None else width
-            size = qr_size(block.url, self._style)
-            code, address = add_row(container, self._style.qr_cells(size, avail))
-            run = _picture_run(code)
-            add_qr(run, block.url, size)
-            _flush_left(run)
-            self.paragraph(address, "caption", (Span(block.url, href=block.url),), True)
-            for word_cell in (code, address):
-                close_cell(word_cell, _TINY)
-            add_spacer(container, self._style.body.space_after)
-        elif isinstance(block, Image):
-            avail = self._style.measure if width is None else width
-            run = _picture_run(container)
-            add_picture(run, block.picture, min(block.width, avail), not block.picture.alt)
-            _flush_left(run)
-            add_spacer(container, self._style.body.space_after)
-        # Notes go in the footer.
-
-    def _list(self, container: Any, block: BulletList, in_cell: bool) -> None:
-        """One paragraph per item; items are spaced by the list style, and the last
-        carries the body's space after, so the list ends like a paragraph."""
-        num_id = self._numbering.restart_numbers() if block.ordered else None
-        paragraph = None
-        for item in block.items:
-            key = "number" if block.ordered else "bullet"
-            paragraph = self.paragraph(container, key, item, in_cell)
-            if num_id is not None:
-                pPr = paragraph._p.get_or_add_pPr()
-                pPr.append(_el("numPr", [_el("ilvl", val="0"), _el("numId", val=str(num_id))]))
-                _sort_children(pPr, _PPR_ORDER)
-        if paragraph is not None:
-            self._end_block(paragraph)
-
-    def _row(self, container: Any, block: CardRow | Box | Columns, width: float | None) -> None:
-        style = self._style
-        full = style.frame_width if width is None else width
-        if isinstance(block, CardRow):
-            cells = style.card_cells(len(block.cards), full)
-            word_cells = add_row(container, cells)
-            cards = iter(block.cards)
-            for cell, word_cell in zip(cells, word_cells, strict=True):
-                if cell.fill is not None:
-                    card = next(cards)
-                    self.paragraph(word_cell, "callout_figure", (Span(card.figure),), True)
-                    self.paragraph(word_cell, "card_label", card.label, True)
-        elif isinstance(block, Box):
-            cells = style.box_cells(style.frame_width if width is None else width)
-            word_cells = add_row(container, cells)
-            self.write_all(word_cells[1], block.blocks, _inner(cells[1]))
-        else:
-            cells = style.column_cells(full)
-            word_cells = add_row(container, cells)
-            self.write_all(word_cells[0], block.main, _inner(cells[0]))
-            self.write_all(word_cells[2], block.aside, _inner(cells[2]))
-        for word_cell in word_cells:
-            close_cell(word_cell, _TINY)
-
-    def masthead(self, container: Any, masthead: Masthead) -> None:
-        """The band: the logo, the organization, the audience and the date."""
-        style = self._style
-        logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
-        cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
-        word_cells = add_row(container, cells, height=style.masthead_height, valign="middle")
-        if logo_cell is not None and masthead.logo is not None:
-            logo = masthead.logo
-            width = style.logo_height * logo.width_px / logo.height_px
-            # Decorative: the organization's name is printed beside it.
-            run = _picture_run(word_cells[0])
-            add_picture(run, logo, width, decorative=True)
-            _flush_left(run)
-        self.paragraph(word_cells[-2], "masthead", (Span(masthead.organization),))
-        for line in (masthead.audience, masthead.date):
-            if line:
-                self.paragraph(word_cells[-1], "masthead_line", (Span(line),))
-        for word_cell in word_cells:
-            close_cell(word_cell, _TINY)
-
-    def after_masthead(self, body: Any) -> None:
-        """The gap below the band: the space before the paragraph that follows it (the
-        title, as a rule), or a spacer paragraph before a table (Word joins two tables
-        with nothing between)."""
-        band = body._element[0]
-        following = band.getnext()
-        if following is not None and following.tag == qn("w:p"):
-            paragraph = DocxParagraph(following, body)
-            style_id = paragraph._p.style
-            keys = [key for key, known in self._style_ids.items() if known == style_id]
-            own = self._texts[keys[0]].space_before if keys else 0.0  # a picture's: none
-            before = own + self._style.region_gap
-            paragraph.paragraph_format.space_before = Twips(round(before * 20))
-        else:
-            spacer = add_spacer(body, self._style.region_gap)
-            band.addnext(spacer._p)
-
-    def footer(self, container: Any, notes: list[Notes], footer: Footer) -> None:
-        """The footer part: a rule, the notes, the contact row."""
-        style = self._style
-        rule = container.paragraphs[0]  # the footer part's own first paragraph
-        rule._p.getparent().remove(rule._p)
-        add_spacer(container, style.footer_rule_space, (style.footer_rule, style.theme.muted))
-        for block in notes:
-            self.paragraph(container, "notes_heading", (Span(block.title),))
-            for note in block.entries:
-                self.paragraph(container, "note", (Span(f"{note.number}. {note.text}"),))
-        if footer.is_empty:
-            last = container.paragraphs[-1]
-            last.paragraph_format.space_after = Twips(0)
-            return
-        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        word_cells = add_row(container, style.contact_cells(size))
-        left, right = word_cells[:2]
-        for line in footer.contact:
-            self.paragraph(left, "footer", (Span(line),))
-        for text, href in footer_lines(footer):
-            paragraph = self.paragraph(right, "footer", (Span(text, href=href),))
-            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if size:
-            run = _picture_run(word_cells[2])
-            add_qr(run, footer.qr_url, size)
-            _flush_left(run)
-        for word_cell in word_cells:
-            close_cell(word_cell, _TINY)
-        add_spacer(container, style.footer_tail)
-
-
-# A gutter cell's paragraph: Word wants one in every cell.
-_TINY = 1.0
-
-
-def _inner(cell: Cell) -> float:
-    return cell.width - cell.padding[1] - cell.padding[3]
-
-
-def _picture_run(container: Any) -> Any:
-    """A run for an inline picture, in a paragraph of its own whose lines are as tall
-    as the picture: text and paragraph mark at 1 pt, so no line of type adds to it."""
-    paragraph = container.add_paragraph()
-    paragraph._p.insert(
-        0,
-        _el(
-            "pPr",
-            [
-                _el("spacing", before="0", after="0", line="20", lineRule="atLeast"),
-                _el("ind", left="0", right="0", firstLine="0"),
-                _el("rPr", [_el("sz", val="2"), _el("szCs", val="2")]),
-            ],
-        ),
-    )
-    run = paragraph.add_run()
-    run.font.size = Pt(1)
-    return run
-
-
-def _flush_left(run: Any) -> None:
-    """No wrapping distance around the run's inline picture: without one, LibreOffice
-    sets an inline picture 9 pt to the right of where Word and the PDF do."""
-    for inline in run._r.iter(qn("wp:inline")):
-        for side in ("distT", "distB", "distL", "distR"):
-            inline.set(side, "0")
-
-
-def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
-    before = ""
-    for item in inlines:
-        if isinstance(item, Span):
-            before = item.text
-            if not item.text:
-                continue
-            run = paragraph.add_run(_XML_INVALID.sub("", item.text))
-            if item.bold:
-                run.bold = True
-            if item.italic:
-                run.italic = True
-            if item.href:
-                _link(paragraph, run, item.href, style)
-        elif isinstance(item, Cite):
-            label = note_label(item, before)
-            before = item.label
-            if not label:
-                continue
-            run = paragraph.add_run(label)
-            run.font.superscript = True
-        elif isinstance(item, LineBreak):
-            before = ""
-            paragraph.add_run().add_break()
-
-
-def _link(paragraph: Any, run: Any, href: str, style: Style) -> None:
-    """Make ``run`` a hyperlink to ``href``: underlined, in the primary colour."""
-    rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    run.font.underline = True
-    run.font.color.rgb = RGBColor(*style.theme.primary)
-    hyperlink = OxmlElement("w:hyperlink")
-    hyperlink.set(qn("r:id"), rel_id)
-    run._r.addprevious(hyperlink)
-    hyperlink.append(run._r)
 
 
 # --- properties and packaging ----------------------------------------------------

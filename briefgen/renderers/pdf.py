@@ -162,10 +162,10 @@ def _markup_text(text: str, font: str = PDF_FONT) -> str:
     return "".join(out)
 
 
-def markup(inlines: Inlines, style: TextStyle, fonts: Style | None = None) -> str:
-    """Inline runs as reportlab paragraph markup (links in the theme's primary
-    colour, underlined)."""
-    theme = (fonts or Style()).theme
+def markup(inlines: Inlines, style: TextStyle, page: Style | None = None) -> str:
+    """Inline runs as reportlab paragraph markup, in ``page``'s theme (default: the
+    default theme); links in its primary colour, underlined."""
+    theme = (page or Style()).theme
     font = theme.font.pdf_name
     parts: list[str] = []
     before = ""

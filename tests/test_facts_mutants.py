@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import textwrap
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from briefgen.errors import Location
+from briefgen.errors import BriefgenError, FactsError, Location, ProblemList
 from briefgen.facts import report
 from briefgen.facts.formatting import format_number, format_value, one_in
+from briefgen.facts.loader import MAX_FILES, MAX_STORE_BYTES, facts_files, load_store
 from briefgen.facts.schema import Fact, Source, parse_period
 from briefgen.facts.store import FactStore
 
@@ -372,4 +375,162 @@ def test_show_wraps_the_text_at_88_columns() -> None:
         " ".join(["fifth", *WORDS[12:23]]),
         " ".join(WORDS[23:]),
         "",
+    ]
+
+
+# --- loader ------------------------------------------------------------------------
+
+SOURCE = """\
+sources:
+  - id: agency
+    type: report
+    title: Census
+"""
+
+
+def _problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
+    """Every problem load_store reports for ``text`` as facts.yaml, as the CLI prints them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "facts.yaml").write_text(text, encoding="utf-8")
+    return _messages(Path("."))
+
+
+def _messages(target: Path) -> list[str]:
+    with pytest.raises(BriefgenError) as caught:
+        load_store(target, today=dt.date(2024, 1, 1))
+    error = caught.value
+    problems = error.problems if isinstance(error, ProblemList) else [error]
+    return [p.format_message() for p in problems]
+
+
+def test_a_folder_of_exactly_the_most_files_and_bytes_is_read(tmp_path: Path) -> None:
+    for number in range(MAX_FILES - 2):
+        (tmp_path / f"{number:04d}.yaml").touch()
+    # Sparse: sizes add up to the limit without writing the bytes.
+    with (tmp_path / "big.yaml").open("wb") as big:
+        big.truncate(MAX_STORE_BYTES)
+    # A link to nothing counts as no bytes; reading it says what is wrong.
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere")
+    assert len(facts_files(tmp_path)) == MAX_FILES
+
+
+def test_one_file_too_many_is_refused_with_the_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "store").mkdir()
+    for number in range(MAX_FILES + 1):
+        (tmp_path / "store" / f"{number:04d}.yaml").touch()
+    with pytest.raises(FactsError) as caught:
+        facts_files(Path("store"))
+    assert caught.value.format_message() == "store: 1,001 facts files; briefgen reads at most 1,000"
+
+
+def test_every_file_and_section_is_checked_after_an_unreadable_file_or_a_bad_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_bytes(b"facts: \xff\n")
+    (tmp_path / "b.yaml").write_text("extras: []\nfacts: {}\nsources: 3\n", encoding="utf-8")
+    assert _messages(Path(".")) == [
+        "a.yaml:1: not valid UTF-8 (byte 0xff); save the file as UTF-8",
+        "b.yaml:1: extras: unknown section; expected 'facts' or 'sources'",
+        "b.yaml:2: facts: expected a list",
+        "b.yaml:3: sources: expected a list",
+    ]
+
+
+def test_a_rule_across_fields_is_reported_at_the_field_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _problems(
+        tmp_path,
+        monkeypatch,
+        SOURCE
+        + textwrap.dedent("""\
+        facts:
+          - id: range
+            kind: statistic
+            text: A range.
+            value: 5
+            unit: percent
+            value_max: 2
+            as_of: 2022
+            source: agency
+          - id: empty
+            kind: statistic
+            text: No number.
+            unit: percent
+            as_of: 2022
+            source: agency
+            value: null
+        """),
+    ) == [
+        "facts.yaml:11: value_max: is smaller than value",
+        "facts.yaml:20: value: a statistic needs its number (e.g. value: 86)",
+    ]
+
+
+def test_an_entry_that_is_not_a_mapping_and_bad_slugs_and_addresses_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _problems(
+        tmp_path,
+        monkeypatch,
+        textwrap.dedent("""\
+        sources:
+          - just text
+          - id: Bad Id
+            type: report
+            title: T
+            URL: ftp://example.org
+        facts:
+          - id: f
+            kind: finding
+            text: T.
+            as_of: 2022
+            source: gone
+          - id: g
+            kind: finding
+            text: T.
+            as_of: 2022
+            source: agency
+            topics: [ok, Not Ok]
+        """),
+    ) == [
+        "facts.yaml:2: expected a mapping of fields (id: ..., kind: ..., ...)",
+        "facts.yaml:3: id: 'Bad Id' is not a slug (lowercase words joined by '-')",
+        "facts.yaml:6: URL: 'ftp://example.org' is not an http(s) address",
+        "facts.yaml:12: source: unknown source 'gone'",
+        "facts.yaml:18: topics[1]: 'Not Ok' is not a slug (lowercase words joined by '-')",
+    ]
+
+
+def test_only_a_broken_source_spares_its_facts_the_unknown_source_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "agency" is reported once, for itself; "x" is a broken fact, not a source.
+    assert _problems(
+        tmp_path,
+        monkeypatch,
+        textwrap.dedent("""\
+        sources:
+          - id: agency
+            title: Census
+        facts:
+          - id: x
+            kind: finding
+          - id: f
+            kind: finding
+            text: T.
+            as_of: 2022
+            source: agency
+            original_source: x
+        """),
+    ) == [
+        "facts.yaml:2: type: is required",
+        "facts.yaml:5: text: is required",
+        "facts.yaml:5: as_of: is required",
+        "facts.yaml:5: source: is required",
+        "facts.yaml:12: original_source: unknown source 'x'",
     ]

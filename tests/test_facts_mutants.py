@@ -17,7 +17,7 @@ import pytest
 from pydantic import ValidationError
 
 from briefgen.errors import BriefgenError, FactsError, Location, ProblemList
-from briefgen.facts import report
+from briefgen.facts import report, yamlfile
 from briefgen.facts.formatting import format_number, format_value, one_in
 from briefgen.facts.loader import MAX_FILES, MAX_STORE_BYTES, facts_files, load_store
 from briefgen.facts.schema import Fact, Source, parse_period
@@ -534,3 +534,136 @@ def test_only_a_broken_source_spares_its_facts_the_unknown_source_message(
         "facts.yaml:5: source: is required",
         "facts.yaml:12: original_source: unknown source 'x'",
     ]
+
+
+# --- yamlfile ----------------------------------------------------------------------
+
+
+def _parse(text: str, **options: int) -> yamlfile.YamlDocument:
+    return yamlfile.parse_yaml(text, Path("f.yaml"), FactsError, **options)
+
+
+def _refusal(text: str, **options: int) -> str:
+    with pytest.raises(FactsError) as caught:
+        _parse(text, **options)
+    return caught.value.format_message()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\n---\nb: 2\n", "f.yaml:2: YAML: expected a single document, found a second"),
+        (
+            "a: !<" + "t" * 150 + "> 5\n",
+            "f.yaml:1: YAML: could not determine a constructor for the tag '"
+            + "t" * 99
+            + "\u2026'",
+        ),
+        (
+            "a: !<" + "t" * 150 + "> [5]\n",
+            "f.yaml:1: YAML: tag '" + "t" * 99 + "\u2026' is not supported here",
+        ),
+        (
+            "a: !!binary a\n",
+            "f.yaml:1: YAML: failed to decode base64 data: Invalid base64-encoded string: "
+            "number of data characters (1) cannot be 1 more than a multiple of 4",
+        ),
+        ("&x [*x]\n", "f.yaml:1: an alias (*name) refers to the value that contains it"),
+        ("a: &x [1, *x]\n", "f.yaml:1: a: an alias (*name) refers to the value that contains it"),
+        ("a: *nope\n", "f.yaml:1: YAML: found undefined alias 'nope'"),
+        ("a: [1, 2\n", "f.yaml:2: YAML: expected ',' or ']', but got '<stream end>', column 1"),
+        (
+            "a: !" + "h" * 250 + "!x 5\n",
+            "f.yaml:1: YAML: found undefined tag handle '!" + "h" * 170 + "\u2026, column 4",
+        ),
+    ],
+)
+def test_bad_yaml_is_refused_with_a_clipped_message_at_its_line(text: str, message: str) -> None:
+    assert _refusal(text) == message
+
+
+def test_a_character_yaml_refuses_is_reported_at_the_first_line_given() -> None:
+    assert _refusal("a: \x07\n", first_line=5) == (
+        "f.yaml:5: YAML: unacceptable character #x0007: special characters are not allowed\n"
+        '  in "<unicode string>", position 3'
+    )
+
+
+def test_a_bool_tag_on_no_boolean_hands_the_text_on() -> None:
+    # PyYAML raises KeyError here; it once escaped as an internal error.
+    assert _parse("a: !!bool maybe\n").data == {"a": "maybe"}
+
+
+def test_plain_tags_and_keys_that_are_not_text() -> None:
+    doc = _parse("a: ! 5\nb: !!seq [1]\nc: ! [2]\n1: x\nd:\n  - x\n  - y\n")
+    assert doc.data == {"a": 5, "b": [1], "c": [2], "1": "x", "d": ["x", "y"]}
+    assert doc.lines[("d", 1)] == 7
+    assert doc.line_of(("d", 1, "z")) == 7
+
+
+def test_the_first_of_duplicate_keys_wins_and_a_dropped_value_reports_nothing() -> None:
+    doc = _parse("a: 1\na: 2\nb: {x: 1}\nb: &d {y: 1, y: 2}\nc: *d\n")
+    assert doc.data == {"a": 1, "b": {"x": 1}, "c": {"y": 1}}
+    assert [p.format_message() for p in doc.problems] == [
+        "f.yaml:2: a: duplicate key (first given on line 1)",
+        "f.yaml:4: b: duplicate key (first given on line 3)",
+    ]
+
+
+@pytest.fixture
+def twenty_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlfile, "MAX_VALUES", 20)
+
+
+@pytest.mark.usefixtures("twenty_values")
+def test_exactly_the_most_values_are_read_aliases_counting_every_value() -> None:
+    # 1 list + (1 list + 3) + 1 + 1 + 2 * 4 + 5 scalars = 20
+    text = "[&a [0, 0, 0], &s 5, *s, *a, *a, 1, 1, 1, 1, 1]"
+    assert len(_parse(text).data) == 10
+    assert _refusal(text[:-1] + ", 1]") == (
+        "f.yaml:1: more than 20 values; do aliases (*name) multiply them?"
+    )
+
+
+@pytest.mark.usefixtures("twenty_values")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("big: [" + "0, " * 20 + "0]", "f.yaml:1: big: more than 20 values in one file"),
+        # The 21st value is a key, which belongs to no field yet.
+        (
+            "{a: [0], " + "".join(f"k{n}: 0, " for n in range(8)) + "y: 0}",
+            "f.yaml:1: more than 20 values in one file",
+        ),
+        (
+            "a: &a [0, 0, 0, 0]\nb: [*a, *a, *a, 1]",
+            "f.yaml:2: b: more than 20 values; do aliases (*name) multiply them?",
+        ),
+    ],
+)
+def test_too_many_values_are_blamed_on_their_field_and_aliases_named(
+    text: str, message: str
+) -> None:
+    assert _refusal(text) == message
+
+
+@pytest.mark.usefixtures("twenty_values")
+def test_a_facts_file_over_the_limit_names_the_field_three_levels_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("facts.yaml").write_text(
+        "x: &a [0, 0, 0, 0, 0]\nfacts:\n  - id: a\n    note: [*a, *a, *a]\n", encoding="utf-8"
+    )
+    with pytest.raises(FactsError) as caught:
+        yamlfile.read_yaml(Path("facts.yaml"))
+    assert caught.value.format_message() == (
+        "facts.yaml:4: note: more than 20 values; do aliases (*name) multiply them?"
+    )
+
+
+def test_a_facts_file_over_its_size_says_so(tmp_path: Path) -> None:
+    with (tmp_path / "facts.yaml").open("wb") as big:
+        big.truncate(yamlfile.MAX_BYTES + 1)
+    with pytest.raises(FactsError, match="a facts file"):
+        yamlfile.read_yaml(tmp_path / "facts.yaml")

@@ -192,10 +192,11 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         try:
             return build(self.constructor, node)
-        except ValueError:
-            # A plain scalar YAML resolves as a date it cannot build (2023-02-30), or an
-            # integer of more digits than Python converts: hand the text on, so the
-            # field's own check says what is wrong.
+        except (ValueError, KeyError):
+            # A plain scalar YAML resolves as a date it cannot build (2023-02-30), an
+            # integer of more digits than Python converts, or a ``!!bool`` that is no
+            # boolean (PyYAML raises KeyError): hand the text on, so the field's own
+            # check says what is wrong.
             return event.value
         except ConstructorError as exc:
             raise self.at(f"YAML: {clip(str(exc.problem), 200)}", event) from None

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from briefgen.errors import Location, TemplateError
-from briefgen.facts.formatting import format_number, format_value
+from briefgen.facts.formatting import format_number, format_value, qualified
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.model import Bar, Chart, Cite, Span
@@ -27,7 +27,12 @@ MAX_CHART_TEXT = 120
 
 def short_figure(fact: Fact) -> str:
     """The fact's number with its sign and without unit words, for a figure whose
-    label reads on from it: ``86%``, ``$1–$2``, ``100×``, ``26,700``."""
+    label reads on from it: ``86%``, ``$1–$2``, ``100×``, ``26,700``; after the fact's
+    qualifier, if it has one (``over 70,000``)."""
+    return qualified(fact, _short_figure(fact))
+
+
+def _short_figure(fact: Fact) -> str:
     if fact.value is None:
         return ""
     low = format_number(fact.value)

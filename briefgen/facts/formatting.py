@@ -36,8 +36,18 @@ def _with_unit(value: float, unit: str) -> str:
     return f"{number} {unit}"
 
 
+def qualified(fact: Fact, number: str) -> str:
+    """``number`` after the fact's qualifier, if it has one: ``over 70,000``."""
+    return f"{fact.qualifier} {number}" if fact.qualifier and number else number
+
+
 def format_value(fact: Fact) -> str:
-    """The fact's number with its unit; a range when it has ``value_max``."""
+    """The fact's number with its unit, after its qualifier (``over 70,000 deaths``);
+    a range when it has ``value_max``."""
+    return qualified(fact, _unqualified(fact))
+
+
+def _unqualified(fact: Fact) -> str:
     if fact.value is None:
         return ""
     unit = fact.unit or ""

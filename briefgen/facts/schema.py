@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import math
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -109,6 +110,38 @@ def parse_period(value: Any) -> Period:
     if start > end:
         raise ValueError(f"{clip(text)!r} ends before it starts")
     return Period(text="/".join(p.strip() for p in parts), start=start, end=end)
+
+
+# Words a source puts before a number ("over 70,000", "about 100 times", "at least 10"):
+# a fact's ``qualifier`` prints them wherever its number is printed.
+Qualifier = Literal[
+    "about",
+    "almost",
+    "at least",
+    "at most",
+    "fewer than",
+    "less than",
+    "more than",
+    "nearly",
+    "over",
+    "under",
+    "up to",
+]
+QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
+
+
+def _qualifier(value: Any) -> Any:
+    """Refuse a qualifier briefgen does not know, suggesting the nearest it does."""
+    if value is None or (isinstance(value, str) and value.strip() in QUALIFIERS):
+        return value.strip() if isinstance(value, str) else value
+    written = clip(str(value)) if isinstance(value, str) else quote(value)
+    close = difflib.get_close_matches(str(value).strip().lower(), QUALIFIERS, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise ValueError(
+        f"unknown qualifier {written!r} ({hint}expected one of {', '.join(QUALIFIERS)})"
+        if isinstance(value, str)
+        else f"expected a word such as 'over' or 'about', got {written}"
+    )
 
 
 class Kind(StrEnum):
@@ -208,6 +241,7 @@ class Fact(_Strict):
     short: ShortText | None = None
     value: int | float | None = None
     value_max: int | float | None = None
+    qualifier: Qualifier | None = None
     unit: str | None = Field(default=None, min_length=1, max_length=40)
     speaker: Name | None = None
     role: Name | None = None
@@ -224,6 +258,11 @@ class Fact(_Strict):
     @classmethod
     def _as_of(cls, value: Any) -> Period:
         return parse_period(value)
+
+    @field_validator("qualifier", mode="before")
+    @classmethod
+    def _known_qualifier(cls, value: Any) -> Any:
+        return _qualifier(value)
 
     @field_validator("value", "value_max", mode="before")
     @classmethod
@@ -249,6 +288,8 @@ class Fact(_Strict):
                 raise ValueError("unit: a statistic needs a unit (e.g. unit: percent)")
         if self.kind is Kind.QUOTE and not self.speaker:
             raise ValueError("speaker: a quote needs its speaker")
+        if self.qualifier is not None and self.value is None:
+            raise ValueError("qualifier: qualifies a number; the fact has no value")
         if self.value_max is not None and self.value is not None and self.value_max < self.value:
             raise ValueError("value_max: is smaller than value")
         if self.original_source is not None and self.original_source == self.source:
@@ -256,7 +297,8 @@ class Fact(_Strict):
         return self
 
     def number(self) -> str:
-        """The value as people write it: ``86%``, ``26,700 pounds``, ``$1–$2 per pill``."""
+        """The value as people write it: ``86%``, ``26,700 pounds``, ``$1–$2 per pill``,
+        ``over 70,000 deaths`` (its qualifier first)."""
         from briefgen.facts.formatting import format_value
 
         return format_value(self)

@@ -53,6 +53,7 @@ class FactView:
     short: str
     value: float | None
     value_max: float | None
+    qualifier: str
     unit: str
     number: str
     speaker: str
@@ -90,6 +91,7 @@ def view_of(fact: Fact, store: FactStore) -> FactView:
         short=fact.short or "",
         value=fact.value,
         value_max=fact.value_max,
+        qualifier=fact.qualifier or "",
         unit=fact.unit or "",
         number=fact.number(),
         speaker=fact.speaker or "",

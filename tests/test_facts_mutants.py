@@ -630,6 +630,11 @@ def test_exactly_the_most_values_are_read_aliases_counting_every_value() -> None
     ("text", "message"),
     [
         ("big: [" + "0, " * 20 + "0]", "f.yaml:1: big: more than 20 values in one file"),
+        # The 21st value is the value of a key at the field's own depth.
+        (
+            "{" + ", ".join(f"k{n}: 0" for n in range(10)) + "}",
+            "f.yaml:1: k9: more than 20 values in one file",
+        ),
         # The 21st value is a key, which belongs to no field yet.
         (
             "{a: [0], " + "".join(f"k{n}: 0, " for n in range(8)) + "y: 0}",

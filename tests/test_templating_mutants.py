@@ -1,0 +1,139 @@
+"""Edges of the template helpers that mutation testing found unguarded (docs/testing.md).
+
+Each test pins what one helper gives a template, exactly, where the template tests
+only checked that a brief was built.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.errors import TemplateError
+from briefgen.facts.schema import Fact, Source
+from briefgen.facts.store import FactStore
+from briefgen.templating.helpers import Helpers, number_filter, view_of
+
+
+def _store() -> FactStore:
+    store = FactStore()
+    source = Source.model_validate(
+        {"id": "paper", "type": "article", "title": "Paper", "publisher": "Daily"}
+    )
+    store.sources[source.id] = source
+    for data in [
+        {
+            "id": "rate",
+            "kind": "statistic",
+            "text": "Rates fell by 86% in 2022.",
+            "short": "of rates fell",
+            "value": 86,
+            "value_max": 90,
+            "unit": "percent",
+            "as_of": "2021/2022",
+            "source": "paper",
+            "topics": ["costs"],
+            "audiences": ["public", "chiefs"],
+            "priority": 5,
+        },
+        {
+            "id": "said",
+            "kind": "quote",
+            "text": "We act.",
+            "speaker": "Ann Lee",
+            "role": "Chief",
+            "organization": "City",
+            "as_of": "2023-03-13",
+            "source": "paper",
+            "topics": ["care"],
+            "audiences": ["public"],
+        },
+        {
+            "id": "found",
+            "kind": "finding",
+            "text": "Care helps.",
+            "as_of": "2020",
+            "source": "paper",
+            "topics": ["care"],
+            "audiences": ["chiefs"],
+            "priority": 1,
+        },
+    ]:
+        fact = Fact.model_validate(data)
+        store.facts[fact.id] = fact
+    return store
+
+
+def test_a_fact_view_carries_every_field_formatted() -> None:
+    store = _store()
+    rate = view_of(store.get("rate"), store)
+    assert (rate.id, rate.kind, rate.text, rate.short) == (
+        "rate",
+        "statistic",
+        "Rates fell by 86% in 2022.",
+        "of rates fell",
+    )
+    assert (rate.value, rate.value_max, rate.unit, rate.number) == (
+        86,
+        90,
+        "percent",
+        "86\u201390%",
+    )
+    assert (rate.as_of, rate.year, rate.source) == ("2021\u20132022", "2022", "Daily")
+    assert (rate.topics, rate.audiences, rate.priority) == (("costs",), ("public", "chiefs"), 5)
+    said = view_of(store.get("said"), store)
+    assert (said.speaker, said.role, said.organization) == ("Ann Lee", "Chief", "City")
+    found = view_of(store.get("found"), store)
+    assert (found.short, found.unit, found.speaker, found.role, found.organization) == (
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def test_facts_filters_by_audience_topic_and_kind() -> None:
+    helpers = Helpers(_store())
+    assert [f.id for f in helpers.facts(audience="chiefs")] == ["rate", "found"]
+    assert [f.id for f in helpers.facts(topic="care")] == ["said", "found"]
+    assert [f.id for f in helpers.facts(kind="quote")] == ["said"]
+    assert [f.id for f in helpers.facts(audience="public", topic="care", kind="quote")] == ["said"]
+
+
+def test_cite_puts_the_markers_side_by_side() -> None:
+    assert Helpers(_store()).cite("rate", "said") == "[@rate][@said]"
+
+
+def test_a_callout_reads_label_or_short_or_text_after_its_figure() -> None:
+    helpers = Helpers(_store())
+    assert helpers.callout("rate", label="fell", figure="86") == (
+        "!!! callout 86\nfell [@rate]\n!!!\n"
+    )
+    assert helpers.callout("said", figure="1") == "!!! callout 1\nWe act\\. [@said]\n!!!\n"
+    with pytest.raises(TemplateError, match=r"^callout: fact 'said' has no number; pass figure=$"):
+        helpers.callout("said")
+
+
+def test_a_pullquote_is_attributed_unless_told_otherwise() -> None:
+    helpers = Helpers(_store())
+    assert helpers.pullquote("said") == (
+        "> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 Ann Lee\\, Chief\\, City\n"
+    )
+    assert helpers.pullquote("said", attribution="A reader") == (
+        "> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 A reader\n"
+    )
+    assert helpers.pullquote("said", attribution="") == "> \u201cWe act\\.\u201d [@said]\n"
+
+
+def test_notes_are_titled_sources_unless_named() -> None:
+    helpers = Helpers(_store())
+    assert helpers.notes() == "!!! notes Sources\n!!!\n"
+    assert helpers.notes("Notes") == "!!! notes Notes\n!!!\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(2**60, "1,152,921,504,606,846,976"), ("26700", "26,700"), (2.5, "2.5"), (True, "1")],
+)
+def test_the_number_filter_keeps_integers_whole_and_reads_text(value: object, text: str) -> None:
+    assert number_filter(value) == text

@@ -22,6 +22,7 @@ from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
 if TYPE_CHECKING:
+    from briefgen.pipeline import BuildOptions
     from briefgen.style import PageSizeName
 
 FACTS_OPTION = click.option(
@@ -199,6 +200,39 @@ def main() -> None:
     help="Page size  [default: the template's, else briefgen.toml's, else letter]",
 )
 @DATE_OPTION
+@click.option(
+    "--recipients",
+    "recipients",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="One brief per row of this CSV or YAML file, into output/<audience>/<id>.pdf|docx "
+    "(see docs/batch.md).",
+)
+@click.option(
+    "--name-column",
+    metavar="COL",
+    default=None,
+    help="With --recipients: the column that names each copy's files  [default: id]",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="With --recipients: worker processes  [default: the number of CPUs]",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="With --recipients: write the copies that worked, list the rows that failed (exit 1).",
+)
+@click.option(
+    "--combine",
+    is_flag=True,
+    help="With --recipients: also output/combined.pdf (every copy in row order) and "
+    "output/manifest.csv.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -209,6 +243,11 @@ def build(
     out_dir: Path | None,
     page_size: PageSizeName | None,
     date: dt.datetime | None,
+    recipients: Path | None,
+    name_column: str | None,
+    jobs: int | None,
+    keep_going: bool,
+    combine: bool,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
@@ -228,12 +267,56 @@ def build(
         page_size=page_size,
         date=date.date() if date else None,
     )
+    batch_only = {
+        "--name-column": name_column is not None,
+        "--jobs": jobs is not None,
+        "--keep-going": keep_going,
+        "--combine": combine,
+    }
+    if recipients is not None:
+        if len(options.audiences) > 1:
+            raise click.UsageError("--recipients takes at most one --audience")
+        _build_batch(ctx, options, recipients, name_column, jobs, keep_going, combine)
+        return
+    for name, given in batch_only.items():
+        if given:
+            raise click.UsageError(f"{name} needs --recipients FILE")
     with interrupts.handled():
         result = run_build(options)
     if not ctx.obj["quiet"]:
         for brief in result.briefs:
             for line in describe(brief, options.out_dir):
                 click.echo(line)
+
+
+def _build_batch(
+    ctx: click.Context,
+    options: BuildOptions,
+    recipients: Path,
+    name_column: str | None,
+    jobs: int | None,
+    keep_going: bool,
+    combine: bool,
+) -> None:
+    """``build --recipients``: hand the options to briefgen.batch and print its report."""
+    from briefgen import batch, interrupts
+
+    quiet = bool(ctx.obj["quiet"])
+    batch_options = batch.BatchOptions(
+        build=options,
+        recipients=recipients,
+        name_column=name_column or "id",
+        jobs=jobs or batch.default_jobs(),
+        keep_going=keep_going,
+        combine=combine,
+        progress=not quiet and sys.stderr.isatty(),
+    )
+    with interrupts.handled():
+        result = batch.run_batch(batch_options)
+    if not quiet:
+        for line in batch.describe(result, options.out_dir):
+            click.echo(line)
+    batch.raise_failures(result)
 
 
 @cli.command()

@@ -89,6 +89,10 @@ class LayoutError(BriefgenError):
     """Content cannot be laid out as asked (for example it does not fit one page)."""
 
 
+class RecipientsError(BriefgenError):
+    """A recipients file (``build --recipients``) is malformed or a row is wrong."""
+
+
 class OutputError(BriefgenError):
     """An output file or folder cannot be written."""
 

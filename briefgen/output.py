@@ -160,10 +160,15 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     targets = {folder / name: data for name, data in files.items()}
     check_targets(list(targets))
     created = prepare_folder(folder)
+    # Names may lie in subfolders (a batch's output/<audience>/<slug>.pdf).
+    subfolders = sorted({path.parent for path in targets} - {folder})
     try:
+        for subfolder in subfolders:
+            created += prepare_folder(subfolder)
         with locked(folder) as held:
             if held:
-                remove_stale_temporaries(folder)
+                for each in (folder, *subfolders):
+                    remove_stale_temporaries(each)
             replace_all(targets)
     except BaseException:
         _remove_folders(created)

@@ -96,13 +96,15 @@ def make_brief(
     audience: AudienceInfo,
     formats: tuple[str, ...],
     page_size: PageSizeName | None,
+    recipient: object | None = None,
 ) -> Brief:
-    """Render, parse, fit and render to files one audience's brief (in memory)."""
+    """Render, parse, fit and render to files one audience's brief (in memory);
+    ``recipient``: the template view of the recipient a batch copy is for."""
     from briefgen.glyphs import check_glyphs
     from briefgen.renderers import render
     from briefgen.renderers.pdf import least_height, measure
 
-    rendered = renderer.render(audience)
+    rendered = renderer.render(audience, recipient)
     document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
     theme = theme_of(workspace.settings)
     check_glyphs(document, workspace.store, theme.font)

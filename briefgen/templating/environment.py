@@ -47,7 +47,7 @@ from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
-from briefgen.templating.views import audience_view, date_view, settings_view
+from briefgen.templating.views import NO_RECIPIENT, audience_view, date_view, settings_view
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 # Output with its line markers: text and markers may not pass this together.
@@ -191,9 +191,11 @@ class TemplateRenderer:
         self.env.globals.update(Helpers(store).globals())
         self.env.globals["settings"] = settings_view(settings)
         self.env.globals["date"] = date_view(date or brief_date(None, settings.build.date))
+        self.env.globals["recipient"] = NO_RECIPIENT
 
-    def render(self, audience: AudienceInfo) -> Rendered:
-        """Render ``audience``'s template to Markdown with per-line locations."""
+    def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
+        """Render ``audience``'s template to Markdown with per-line locations;
+        ``recipient``: the view of the row a batch copy is for (see views.py)."""
         name = audience.name + TEMPLATE_SUFFIX
         where = Location.of(audience.path or name, 1)
         chunks: list[str] = []
@@ -203,7 +205,10 @@ class TemplateRenderer:
             # The limit is on text a reader would see; markers count only towards a
             # looser bound that keeps a loop of empty tags from filling memory.
             visible = raw = 0
-            for chunk in template.generate(audience=audience_view(audience)):
+            context: dict[str, object] = {"audience": audience_view(audience)}
+            if recipient is not None:
+                context["recipient"] = recipient
+            for chunk in template.generate(context):
                 raw += len(chunk)
                 visible += len(_MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)
                 if visible > MAX_OUTPUT_CHARS or raw > MAX_MARKED_CHARS:

@@ -25,6 +25,7 @@ Everything else is refused with a line worded for a template author.
 
 from __future__ import annotations
 
+import difflib
 import types
 from collections.abc import Callable, Collection
 from typing import Any
@@ -223,8 +224,12 @@ class TemplateUndefined(StrictUndefined):
         view = VIEWS.get(type(self._undefined_obj))
         if view is None or self._undefined_hint or not isinstance(self._undefined_name, str):
             return str(super()._undefined_message)
-        names = ", ".join(sorted(view.attributes))
-        return f"{view.noun} has no '{self._undefined_name}' (it has {names})"
+        name = self._undefined_name
+        if not view.attributes and view.empty_hint:
+            return f"{view.noun} has no '{name}': {view.empty_hint}"
+        close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
+        hint = f"did you mean '{close[0]}'? " if view.suggest and close else ""
+        return f"{view.noun} has no '{name}' ({hint}it has {', '.join(sorted(view.attributes))})"
 
 
 def _make_dict(*pairs: Any, **items: Any) -> dict[Any, Any]:

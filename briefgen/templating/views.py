@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -30,14 +31,20 @@ class ViewKind:
 
     noun: str
     attributes: frozenset[str]
+    suggest: bool = False  # an unknown name gets "did you mean" the closest real one
+    empty_hint: str = ""  # said instead of the (empty) list of names
 
 
 VIEWS: dict[type, ViewKind] = {}
 
 
-def template_view(noun: str) -> Callable[[type[T]], type[T]]:
+def template_view(
+    noun: str, *, suggest: bool = False, empty_hint: str = ""
+) -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as something a template may see, called ``noun`` in
-    messages; templates may read its fields and its public properties, nothing else."""
+    messages; templates may read its fields and its public properties, nothing else.
+    ``suggest``: an unknown name is answered with "did you mean" the closest real one;
+    ``empty_hint``: what to say when the view has nothing to read."""
 
     def register(cls: type[T]) -> type[T]:
         params = getattr(cls, "__dataclass_params__", None)
@@ -49,7 +56,7 @@ def template_view(noun: str) -> Callable[[type[T]], type[T]]:
             for name, member in vars(cls).items()
             if isinstance(member, property) and not name.startswith("_")
         }
-        VIEWS[cls] = ViewKind(noun, frozenset(names))
+        VIEWS[cls] = ViewKind(noun, frozenset(names), suggest, empty_hint)
         return cls
 
     return register
@@ -128,6 +135,37 @@ class DateView:
 
     def __str__(self) -> str:
         return self.month_year
+
+
+@template_view(
+    "the recipient", empty_hint="there is no recipient without 'build --recipients FILE'"
+)
+@dataclass(frozen=True)
+class NoRecipient:
+    """``recipient`` when the build has no recipients file: false, so that
+    ``{% if recipient %}`` leaves out what names a recipient."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NO_RECIPIENT = NoRecipient()
+
+
+@functools.lru_cache(maxsize=64)
+def recipient_view_class(columns: tuple[str, ...]) -> type:
+    """The view class of a recipients file's rows: a frozen dataclass with one text
+    field per column (``recipient.name``, ``recipient.place``, any other column)."""
+    cls = dataclasses.make_dataclass(
+        "RecipientView", [(column, str) for column in columns], frozen=True
+    )
+    cls.__doc__ = "``recipient``: the row of the recipients file this copy is for."
+    return template_view("the recipient", suggest=True)(cls)
+
+
+def recipient_view(columns: tuple[str, ...], values: tuple[str, ...]) -> object:
+    """The template-facing view of one recipient: each column's text."""
+    return recipient_view_class(columns)(*values)
 
 
 def date_view(day: dt.date) -> DateView:

@@ -1,0 +1,364 @@
+"""A batch: one brief per row of a recipients file, rendered on every core.
+
+Every row is checked first (:mod:`briefgen.recipients`); then worker processes, each
+opening the workspace once (settings, facts, compiled templates), render the copies
+and hand back their bytes. The parent writes them all or none through
+:func:`briefgen.output.write_all`, so the bytes written never depend on ``--jobs``,
+and an interrupted or failed batch leaves the output folder as it was. With
+``--keep-going`` the copies that worked are written and each failed row is listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from briefgen import interrupts
+from briefgen.errors import (
+    BriefgenError,
+    Location,
+    RecipientsError,
+    display_path,
+    raise_all,
+)
+from briefgen.output import prepare_folder, write_all
+from briefgen.pipeline import (
+    BuildOptions,
+    Workspace,
+    _refuse_to_write_into_inputs,
+    make_brief,
+    output_name,
+)
+from briefgen.recipients import Recipient, RecipientList, load_recipients
+from briefgen.style import Style
+from briefgen.templating.environment import TemplateRenderer
+from briefgen.templating.search import AudienceInfo
+from briefgen.templating.views import recipient_view
+
+# --combine writes these into the output folder itself.
+COMBINED_NAME = "combined.pdf"
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("row", "file", "pages", "fill", "sha256")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What ``briefgen build --recipients`` was asked to do."""
+
+    build: BuildOptions
+    recipients: Path
+    name_column: str = "id"
+    jobs: int = 1
+    keep_going: bool = False
+    combine: bool = False
+    progress: bool = False  # a progress bar on stderr
+
+    @property
+    def audience(self) -> str | None:
+        """``--audience``: for rows whose audience column is empty."""
+        return self.build.audiences[0] if self.build.audiences else None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One copy to make: plain values only, so it crosses to a worker process."""
+
+    row: int
+    audience: str
+    columns: tuple[str, ...]
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A rendered copy: its files' bytes and how it fitted."""
+
+    row: int
+    files: dict[str, bytes]
+    fill: float
+    body_size: float
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A copy that could not be made, and why (the error's own lines)."""
+
+    row: int
+    message: str
+
+
+@dataclass
+class BatchResult:
+    """What a batch made, what failed, and what it wrote."""
+
+    recipients: RecipientList
+    copies: list[Copy] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+class _Worker:
+    """What one process reads once and uses for every copy it makes."""
+
+    def __init__(self, workspace: Workspace, options: BuildOptions) -> None:
+        self.workspace = workspace
+        self.options = options
+        self.renderer = TemplateRenderer(
+            workspace.search_path, workspace.store, workspace.settings, workspace.date
+        )
+        self.audiences: dict[str, AudienceInfo] = {}
+
+    def make(self, task: Task) -> Copy | Failure:
+        try:
+            if task.audience not in self.audiences:
+                self.audiences[task.audience] = self.workspace.search_path.audience(task.audience)
+            brief = make_brief(
+                self.workspace,
+                self.renderer,
+                self.audiences[task.audience],
+                self.options.formats,
+                self.options.page_size,
+                recipient_view(task.columns, task.values),
+            )
+        except BriefgenError as exc:
+            return Failure(task.row, exc.format_message())
+        fit = brief.fit
+        dropped = tuple(f"{d.where}: {d.preview}" for d in fit.dropped)
+        return Copy(task.row, brief.files, fit.fill, fit.style.body_size, dropped)
+
+
+_worker: _Worker | None = None
+
+
+def _start_worker(options: BuildOptions) -> None:
+    """A worker process's start: the parent handles Ctrl-C and stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    global _worker
+    _worker = _Worker(Workspace.open(options), options)
+
+
+def _run(task: Task) -> Copy | Failure:
+    assert _worker is not None, "the worker was not started"
+    return _worker.make(task)
+
+
+def run_batch(options: BatchOptions) -> BatchResult:
+    """Check every row, make every copy, and write them (all or, with ``keep_going``,
+    those that worked); raise every problem found together."""
+    build = options.build
+    workspace = Workspace.open(build)
+    out_dir = build.out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        prepare_folder(out_dir)  # the clear "is a file" error before any work
+    _refuse_to_write_into_inputs(build)
+
+    def check_audience(name: str) -> str:
+        return output_name(workspace.search_path.audience(name))
+
+    recipients = load_recipients(
+        options.recipients, check_audience, options.audience, options.name_column
+    )
+    result = BatchResult(recipients)
+    tasks = [Task(r.row, r.audience, recipients.columns, r.values) for r in recipients.recipients]
+    made = _make_all(tasks, options, workspace)
+    interrupts.check()
+    for task in tasks:
+        outcome = made[task.row]
+        if isinstance(outcome, Copy):
+            result.copies.append(outcome)
+        else:
+            result.failures.append(outcome)
+    if result.failures and not options.keep_going:
+        raise_all(failure_errors(result))
+    files = copy_files(result)
+    if options.combine and result.copies:
+        files.update(combined_files(result, files))
+    if files:
+        result.written = write_all(out_dir, files)
+    return result
+
+
+def _make_all(
+    tasks: list[Task], options: BatchOptions, workspace: Workspace
+) -> dict[int, Copy | Failure]:
+    """Every task's outcome, by row: in this process, or in ``options.jobs`` workers."""
+    made: dict[int, Copy | Failure] = {}
+    with _progress(len(tasks), options.progress) as advance:
+        if options.jobs <= 1 or len(tasks) <= 1:
+            worker = _Worker(workspace, options.build)
+            for task in tasks:
+                interrupts.check()
+                made[task.row] = worker.make(task)
+                advance()
+            return made
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(
+            max_workers=min(options.jobs, len(tasks)),
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(options.build,),
+        )
+        try:
+            futures: dict[Future[Copy | Failure], int] = {
+                pool.submit(_run, task): task.row for task in tasks
+            }
+            for future in as_completed(futures):
+                interrupts.check()
+                made[futures[future]] = future.result()
+                advance()
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
+    return made
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: cancel what has not started, end what is running."""
+    processes = list(pool._processes.values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+@contextmanager
+def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+    """A callable to count one copy done; shows a bar (count, rate, time left) on
+    stderr when ``shown``."""
+    if not shown:
+        yield lambda: None
+        return
+    start = time.monotonic()
+    done = 0
+
+    def rate(_: object) -> str:
+        seconds = time.monotonic() - start
+        return f"{done / seconds:.1f} copies/s" if done and seconds > 0 else ""
+
+    with click.progressbar(
+        length=total,
+        label="building",
+        file=sys.stderr,
+        show_pos=True,
+        show_eta=True,
+        item_show_func=rate,
+    ) as bar:
+
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            bar.update(1, done)
+
+        yield advance
+
+
+def _by_row(result: BatchResult) -> dict[int, Recipient]:
+    return {r.row: r for r in result.recipients.recipients}
+
+
+def copy_names(recipient: Recipient, formats: tuple[str, ...]) -> dict[str, str]:
+    """Each format's file name in the output folder: ``<audience>/<slug>.<format>``."""
+    return {fmt: f"{recipient.folder}/{recipient.slug}.{fmt}" for fmt in formats}
+
+
+def copy_files(result: BatchResult) -> dict[str, bytes]:
+    """Every copy's files, by name in the output folder, in row order."""
+    rows = _by_row(result)
+    files: dict[str, bytes] = {}
+    for copy in result.copies:
+        names = copy_names(rows[copy.row], tuple(copy.files))
+        for fmt, data in copy.files.items():
+            files[names[fmt]] = data
+    return files
+
+
+def combined_files(result: BatchResult, files: dict[str, bytes]) -> dict[str, bytes]:
+    """``combined.pdf`` (every PDF copy in row order) and ``manifest.csv`` (row, file,
+    pages, fill, sha256 of each file written)."""
+    from pypdf import PdfReader, PdfWriter
+
+    rows = _by_row(result)
+    writer = PdfWriter()
+    table = io.StringIO()
+    manifest = csv.writer(table, lineterminator="\n")
+    manifest.writerow(MANIFEST_COLUMNS)
+    for copy in result.copies:
+        names = copy_names(rows[copy.row], tuple(copy.files))
+        for fmt, name in names.items():
+            data = files[name]
+            pages = 1  # the fitted layout's page count (Word lays out the DOCX)
+            if fmt == "pdf":
+                reader = PdfReader(io.BytesIO(data))
+                pages = len(reader.pages)
+                writer.append(reader)
+            digest = hashlib.sha256(data).hexdigest()
+            manifest.writerow((copy.row, name, pages, f"{copy.fill:.4f}", digest))
+    combined: dict[str, bytes] = {MANIFEST_NAME: table.getvalue().encode("utf-8")}
+    if len(writer.pages):
+        pdf = io.BytesIO()
+        writer.write(pdf)
+        combined[COMBINED_NAME] = pdf.getvalue()
+    return combined
+
+
+def failure_errors(result: BatchResult) -> list[BriefgenError]:
+    """Each failed row as ``recipients.csv:LINE: slug: why``."""
+    rows = _by_row(result)
+    errors: list[BriefgenError] = []
+    for failure in result.failures:
+        recipient = rows[failure.row]
+        errors.append(
+            RecipientsError(
+                f"{recipient.slug}: {failure.message}", result.recipients.location(recipient)
+            )
+        )
+    return errors
+
+
+def raise_failures(result: BatchResult) -> None:
+    """Raise the failed rows of a ``--keep-going`` batch (exit 1), if any."""
+    raise_all(failure_errors(result))
+
+
+def describe(result: BatchResult, out_dir: Path) -> list[str]:
+    """Report lines: what was written, and each copy that shrank type or dropped text."""
+    rows = _by_row(result)
+    lines: list[str] = []
+    for copy in result.copies:
+        recipient = rows[copy.row]
+        notes = []
+        if copy.body_size != Style().body_size:
+            notes.append(f"body {copy.body_size:g} pt")
+        notes += [f"dropped (optional) {d}" for d in copy.dropped]
+        if notes:
+            where = Location.of(out_dir / recipient.folder / recipient.slug)
+            lines.append(f"{where}: {'; '.join(notes)}")
+    files = sum(len(c.files) for c in result.copies)
+    lines.append(
+        f"{len(result.copies)} copies ({files} files) in {display_path(out_dir)}"
+        + (f", {len(result.failures)} failed" if result.failures else "")
+    )
+    return lines
+
+
+def default_jobs() -> int:
+    """``--jobs`` when not given: the number of CPUs."""
+    return os.cpu_count() or 1

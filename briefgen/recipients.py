@@ -1,0 +1,333 @@
+"""Read and check a recipients file (CSV or YAML): one brief per row.
+
+Every row is checked before anything is rendered, and every problem found is
+reported together, one line each: ``recipients.csv:LINE: column: what is wrong``.
+A row's slug (its ``id`` column, or the ``--name-column``) names its output files,
+so it must be a safe file name on every system and unique within its audience.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import keyword
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefgen.errors import BriefgenError, Location, RecipientsError, raise_all
+from briefgen.facts.yamlfile import parse_yaml
+from briefgen.inputs import clip, read_bytes
+
+# The columns briefgen knows; a template can always read these (empty when not given).
+KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
+MAX_BYTES = 20_000_000
+MAX_SLUG = 100
+# A file with very many mistakes is reported up to this many lines.
+MAX_PROBLEMS = 100
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+_WINDOWS_FORBIDDEN = set('<>:"|?*')
+
+
+class Recipient(BaseModel):
+    """One row: where it was written, which audience it is for, its slug and every
+    column (known columns missing from the file are empty)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int = Field(ge=1)  # 1-based, in file order
+    line: int = Field(ge=1)  # the line the row starts on
+    audience: str
+    folder: str  # the output folder of its audience
+    slug: str
+    values: tuple[str, ...]  # one per RecipientList.columns
+
+
+@dataclass(frozen=True)
+class RecipientList:
+    """A checked recipients file."""
+
+    path: Path
+    columns: tuple[str, ...]
+    recipients: tuple[Recipient, ...]
+
+    def location(self, recipient: Recipient) -> Location:
+        """Where ``recipient``'s row is written."""
+        return Location.of(self.path, recipient.line)
+
+
+@dataclass
+class _Row:
+    line: int
+    cells: dict[str, str]
+    cell_lines: dict[str, int]
+
+
+# Given an audience name: the name of its output folder, or raise a BriefgenError.
+AudienceCheck = Callable[[str], str]
+
+
+def load_recipients(
+    path: Path,
+    check_audience: AudienceCheck,
+    audience: str | None = None,
+    name_column: str = "id",
+) -> RecipientList:
+    """Read ``path`` (``.yaml``/``.yml``: a YAML list of mappings; otherwise CSV with a
+    header row) and check every row; raise every problem found together.
+
+    ``audience`` (``--audience``) is for rows whose ``audience`` column is empty or
+    missing; ``name_column`` names the column that gives each row's slug."""
+    problems = _Problems(path)
+    raw = read_bytes(path, MAX_BYTES, RecipientsError, "a recipients file")
+    if b"\0" in raw:
+        raise RecipientsError("this is not a text file (it contains NUL bytes)", Location.of(path))
+    text = _decode(raw, problems)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        columns, rows = _read_yaml(text, path, problems)
+    else:
+        columns, rows = _read_csv(text, problems)
+    if not rows and not problems.found:
+        problems.add(1, "", "no recipients: the file has no rows")
+    if name_column not in columns and rows:
+        problems.add(
+            1, name_column, f"no such column{_suggest(name_column, columns)}; it names each file"
+        )
+    all_columns = (*KNOWN_COLUMNS, *(c for c in columns if c not in KNOWN_COLUMNS))
+    recipients = _check_rows(
+        rows, all_columns, check_audience, audience, name_column in columns, name_column, problems
+    )
+    problems.raise_all()
+    return RecipientList(path, all_columns, tuple(recipients))
+
+
+class _Problems:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.found: list[BriefgenError] = []
+
+    def add(self, line: int, column: str, what: str) -> None:
+        message = f"{column}: {what}" if column else what
+        self.found.append(RecipientsError(message, Location.of(self.path, line)))
+
+    def raise_all(self) -> None:
+        found = sorted(self.found, key=lambda p: p.location.line if p.location else 0)
+        if len(found) > MAX_PROBLEMS:
+            more = len(found) - MAX_PROBLEMS
+            found = [
+                *found[:MAX_PROBLEMS],
+                RecipientsError(f"... and {more:,} more problems", Location.of(self.path)),
+            ]
+        raise_all(found)
+
+
+def _decode(raw: bytes, problems: _Problems) -> str:
+    """UTF-8 text (a byte-order mark dropped); each line that is not UTF-8 is reported
+    and read with the bad bytes replaced, so the other rows are still checked."""
+    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    decoded: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.add(
+                number,
+                "",
+                f"not valid UTF-8 (byte 0x{line[exc.start]:02x}); save the file as UTF-8",
+            )
+            decoded.append(line.decode("utf-8", errors="replace"))
+    return "\n".join(decoded)
+
+
+def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
+    records = list(_csv_records(text, problems))
+    if not records:
+        return (), []
+    header_line, header = records[0]
+    columns = _check_header(header_line, [cell.strip() for cell in header], problems)
+    rows = []
+    for line, cells in records[1:]:
+        if len(cells) != len(header):
+            problems.add(
+                line,
+                "",
+                f"the row has {len(cells)} fields, the header {len(header)}: not valid CSV",
+            )
+            continue
+        values = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+        rows.append(_Row(line, values, {}))
+    return tuple(dict.fromkeys(columns)), rows
+
+
+def _csv_records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
+    """Each non-empty record with the line it starts on; a malformed one is reported."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.add(start, "", f"not valid CSV: {exc}")
+            start = reader.line_num + 1
+            continue
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+        start = reader.line_num + 1
+
+
+def _check_header(line: int, names: list[str], problems: _Problems) -> list[str]:
+    seen: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        if not name:
+            problems.add(line, f"column {number}", "the header names no column here")
+        elif not _COLUMN_NAME.fullmatch(name) or keyword.iskeyword(name):
+            problems.add(
+                line,
+                clip(name),
+                "a template cannot read a column named so; use letters, digits and _, "
+                "starting with a letter",
+            )
+        elif name in seen:
+            problems.add(line, name, f"in the header twice (columns {seen[name]} and {number})")
+        else:
+            seen[name] = number
+    return names
+
+
+def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
+    doc = parse_yaml(text, path, RecipientsError)
+    if not isinstance(doc.data, list):
+        problems.add(1, "", "a YAML recipients file is a list of mappings, one per recipient")
+        return (), []
+    columns: dict[str, None] = {}
+    rows = []
+    for index, item in enumerate(doc.data):
+        line = doc.line_of((index,))
+        if not isinstance(item, dict):
+            problems.add(line, "", "each recipient is a mapping of column: value")
+            continue
+        cells: dict[str, str] = {}
+        cell_lines: dict[str, int] = {}
+        for key, value in item.items():
+            key_line = doc.line_of((index, key))
+            if str(key) not in columns:
+                _check_header(key_line, [str(key)], problems)
+                columns[str(key)] = None
+            if isinstance(value, list | dict):
+                problems.add(key_line, str(key), "expected one value, got a list or mapping")
+                continue
+            cells[str(key)] = "" if value is None else str(value).strip()
+            cell_lines[str(key)] = key_line
+        rows.append(_Row(line, cells, cell_lines))
+    return tuple(columns), rows
+
+
+def _check_rows(
+    rows: list[_Row],
+    columns: tuple[str, ...],
+    check_audience: AudienceCheck,
+    default_audience: str | None,
+    has_name_column: bool,
+    name_column: str,
+    problems: _Problems,
+) -> list[Recipient]:
+    folders: dict[str, str | None] = {}
+    taken: dict[tuple[str, str], int] = {}
+    recipients = []
+    for number, row in enumerate(rows, start=1):
+        good = True
+        audience = row.cells.get("audience", "") or (default_audience or "")
+        audience_line = row.cell_lines.get("audience", row.line)
+        if not audience:
+            problems.add(audience_line, "audience", "empty; fill it in or pass --audience")
+            good = False
+        elif audience not in folders:
+            try:
+                folders[audience] = check_audience(audience)
+            except BriefgenError as exc:
+                folders[audience] = None
+                if exc.location is None or exc.location.path == str(problems.path):
+                    problems.add(audience_line, "audience", exc.detail)
+                else:  # the audience's template is broken: say where
+                    problems.found.append(exc)
+        folder = folders.get(audience)
+        good = good and folder is not None
+        slug = row.cells.get(name_column, "")
+        slug_line = row.cell_lines.get(name_column, row.line)
+        if not has_name_column:
+            good = False  # reported once, at the header
+        else:
+            unsafe = (
+                _unsafe_slug(slug) if slug else "empty; every row needs one (it names its files)"
+            )
+            if unsafe:
+                problems.add(slug_line, name_column, unsafe)
+                good = False
+        if good and folder is not None:
+            key = (folder, slug.casefold())
+            if key in taken:
+                problems.add(
+                    slug_line,
+                    name_column,
+                    f"{slug!r} again (line {taken[key]}); each copy needs its own file name",
+                )
+                good = False
+            else:
+                taken[key] = row.line
+        if good and folder is not None:
+            recipients.append(
+                Recipient(
+                    row=number,
+                    line=row.line,
+                    audience=audience,
+                    folder=folder,
+                    slug=slug,
+                    values=tuple(_value(row.cells, c, audience) for c in columns),
+                )
+            )
+    return recipients
+
+
+def _value(cells: dict[str, str], column: str, audience: str) -> str:
+    return audience if column == "audience" else cells.get(column, "")
+
+
+def _unsafe_slug(slug: str) -> str:
+    """Why ``slug`` cannot name a file on every system ("" when it can)."""
+    if len(slug) > MAX_SLUG:
+        return f"longer than {MAX_SLUG} characters; it names a file"
+    if "/" in slug or "\\" in slug:
+        return f"{slug!r} holds a path separator; it must name a file, not a path"
+    if ".." in slug:
+        return f"{slug!r} holds '..'; it must name a file, not a path"
+    if slug.startswith("."):
+        return f"{slug!r} starts with a dot, which would hide the file"
+    bad = sorted({c for c in slug if c in _WINDOWS_FORBIDDEN or ord(c) < 32 or ord(c) == 127})
+    if bad:
+        return f"{slug!r} holds {bad[0]!r}, which Windows does not allow in a file name"
+    if slug.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
+        return f"{slug!r} is a reserved file name on Windows"
+    if slug.endswith("."):
+        return f"{slug!r} ends with a dot, which Windows drops"
+    return ""
+
+
+def _suggest(name: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f" (the columns are {', '.join(choices)}{hint})" if choices else ""
+
+
+def row_values(recipients: RecipientList, recipient: Recipient) -> dict[str, Any]:
+    """``recipient``'s columns by name."""
+    return dict(zip(recipients.columns, recipient.values, strict=True))

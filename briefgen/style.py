@@ -20,8 +20,10 @@ The page, top to bottom (see :mod:`briefgen.model`):
   main column two thirds of the frame wide (about 70 characters at the body size)
   beside a tinted sidebar of a third;
 - the footer, pinned to the bottom margin, :attr:`Style.region_gap` below the body:
-  a rule, the source notes (never below :data:`NOTE_FLOOR`), then contact, web
-  address, QR code and the date line.
+  a rule, then one row (:meth:`Style.footer_cells`): the source notes (never below
+  :data:`NOTE_FLOOR`) at the left, and at the right the QR code with the web
+  address, contact and date lines under it. Without any of those the notes run
+  the frame's width.
 
 Containers (masthead, cards, box, sidebar) are rows of cells: each cell its width,
 padding and fill, the gaps between them empty cells; the DOCX writes each as a Word
@@ -352,19 +354,24 @@ class Style:
 
     @property
     def footer_line(self) -> TextStyle:
-        """Contact lines, web address and date line."""
-        return self._text(0.8, 1.25, NOTE_FLOOR, color=self.theme.muted)
+        """Web address, contact lines and date line, set flush right under the QR
+        code, at the margin."""
+        return self._text(0.8, 1.25, NOTE_FLOOR, color=self.theme.muted, align="right")
 
-    def contact_cells(self, qr_size: float) -> list[Cell]:
-        """The footer's last row: contact lines at the left; the web address and the
-        date line at the right, beside the QR code's cell when there is one (``qr_size``
-        not 0)."""
-        qr_width = qr_size + self.gutter / 2 if qr_size else 0.0
-        left = (self.frame_width - qr_width) / 2
-        cells = [Cell(left, (4.0, 0.0, 0.0, 0.0)), Cell(left, (4.0, 0.0, 0.0, 0.0))]
-        if qr_size:
-            cells.append(Cell(qr_width, (4.0, 0.0, 0.0, self.gutter / 2)))
-        return even_rows(cells)
+    def footer_cells(self, qr_size: float, text_width: float) -> list[Cell]:
+        """The footer's row below its rule: the notes at the left, and at the right,
+        a gutter away, a column as wide as the QR code (``qr_size``; 0 without one) or
+        the widest of its lines (``text_width``), at most a third of the frame (its
+        lines wrap beyond), holding the code and under it the address, contact and
+        date lines. Beside the notes rather than under them, the column costs the
+        page no height unless it is taller than the notes."""
+        # Two points to spare, so a line measured to fit still fits where Word or
+        # LibreOffice round a width to their own units.
+        side = max(qr_size, min(text_width + 2.0, self.frame_width / 3))
+        return [
+            Cell(self.frame_width - side - self.gutter),
+            Cell(side + self.gutter, (0.0, 0.0, 0.0, self.gutter)),
+        ]
 
     def qr_cells(self, qr_size: float, width: float) -> list[Cell]:
         """A QR code in the flow: the code, then its address beside it."""
@@ -372,8 +379,8 @@ class Style:
 
     @property
     def footer_tail(self) -> float:
-        """The empty line that ends the footer below its contact row (Word ends a
-        footer with a paragraph)."""
+        """The empty line that ends the footer below its row (Word ends a footer
+        with a paragraph)."""
         return 1.0
 
     @property

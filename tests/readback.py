@@ -3,12 +3,14 @@ paragraphs through python-docx; and compare text without caring about layout."""
 
 from __future__ import annotations
 
+import ctypes
 import re
 from pathlib import Path
 from typing import Any
 
 import docx
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from docx.table import Table
 from pypdf import PdfReader
 
@@ -72,6 +74,22 @@ def in_pdf_text(expected: str, text: str) -> bool:
     return re.search(pdf_pattern(expected), text) is not None
 
 
+def _line_bounds(obj: Any) -> tuple[float, float, float, float]:
+    """A page object's box (left, bottom, right, top); a run of text's reaches down to
+    its font's descent below the baseline, whether or not its letters descend (a
+    last line "Source" would otherwise end 1.8 pt higher than "Sources")."""
+    left, bottom, right, top = obj.get_bounds()
+    if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+        size, descent = ctypes.c_float(), ctypes.c_float()
+        pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+        _, _, _, scale, _, baseline = obj.get_matrix().get()
+        font = pdfium_c.FPDFTextObj_GetFont(obj)
+        at = ctypes.c_float(size.value * scale)
+        pdfium_c.FPDFFont_GetDescent(font, at, ctypes.byref(descent))
+        bottom = min(bottom, baseline + descent.value)
+    return left, bottom, right, top
+
+
 def pdf_fill(path: Path, margin: float = 0.6 * 72, gap: float = 12.0) -> float:
     """The share of the page frame's height a one-page PDF takes, measured from the
     page itself (as briefgen's fill figure counts it): from the frame's top (page
@@ -82,7 +100,7 @@ def pdf_fill(path: Path, margin: float = 0.6 * 72, gap: float = 12.0) -> float:
     page = pdfium.PdfDocument(path)[0]
     height = page.get_height()
     frame = height - 2 * margin
-    bounds = [obj.get_bounds() for obj in page.get_objects()]
+    bounds = [_line_bounds(obj) for obj in page.get_objects()]
     # (left, bottom, right, top), y up; the rule: thin and across the frame.
     width = page.get_width() - 2 * margin
     rules = [b for b in bounds if b[3] - b[1] < 3 and b[2] - b[0] > 0.9 * width]

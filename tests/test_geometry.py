@@ -95,6 +95,20 @@ def pictures(path: Path) -> list[tuple[float, float, float, float]]:
     return sorted(boxes, key=lambda b: (round(b[1]), b[0]))
 
 
+def qr_codes(path: Path, least: float) -> list[tuple[float, float, float, float]]:
+    """Each vector QR code's box (left, top, width, height), top to bottom: the white
+    square of its quiet zone, the only square path at least ``least`` points wide."""
+    page = pdfium.PdfDocument(path)[0]
+    height = page.get_height()
+    boxes = []
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            left, bottom, right, top = obj.get_bounds()
+            if right - left >= least and abs((right - left) - (top - bottom)) < 0.5:
+                boxes.append((left, height - top, right - left, top - bottom))
+    return sorted(boxes, key=lambda b: (round(b[1]), b[0]))
+
+
 @requires_libreoffice
 @pytest.mark.parametrize(
     ("page_size", "body_size"), [("letter", 11.0), ("a4", 9.5)], ids=["letter-11pt", "a4-9.5pt"]
@@ -121,16 +135,28 @@ def test_regions_and_headings_stand_where_the_pdf_puts_them(
     }
     assert not off, f"LibreOffice's layout is off the PDF's by (dx, dy): {off}"
 
-    # The logo and the picture are rasters in both; the charts and QR codes are
-    # vectors in the PDF, so only LibreOffice's boxes are known: the footer's QR
-    # code must end on the bottom margin, at the frame's right edge.
+    # The logo and the picture are rasters in both.
     ours_boxes, theirs_boxes = pictures(pdf), pictures(laid_out)
     assert len(ours_boxes) == 2  # the logo, the picture
     for box in ours_boxes:
         twin = min(theirs_boxes, key=lambda b: abs(b[1] - box[1]) + abs(b[0] - box[0]))
         assert all(abs(a - b) <= TOLERANCE for a, b in zip(box, twin, strict=True)), (box, twin)
-    footer_qr = theirs_boxes[-1]
+
+    # The footer's QR code: vectors in the PDF, the last raster in LibreOffice's
+    # layout; the same box in both, at the frame's right edge, its top level with
+    # the top of the notes beside it (their first line's cap height below it).
+    ours_qr, theirs_qr = qr_codes(pdf, style.qr_size - 1)[-1], theirs_boxes[-1]
+    assert all(abs(a - b) <= TOLERANCE for a, b in zip(ours_qr, theirs_qr, strict=True)), (
+        ours_qr,
+        theirs_qr,
+    )
     right = style.page_width - style.margin
-    bottom = style.page_height - style.margin
-    assert footer_qr[0] + footer_qr[2] == pytest.approx(right, abs=TOLERANCE)
-    assert footer_qr[1] + footer_qr[3] <= bottom + TOLERANCE
+    assert ours_qr[0] + ours_qr[2] == pytest.approx(right, abs=0.01)
+    for positions, qr in ((ours, ours_qr), (theirs, theirs_qr)):
+        notes_left, notes_baseline = positions["Sources"]
+        assert notes_left == pytest.approx(style.margin, abs=TOLERANCE)
+        first_line = style.notes_heading
+        assert notes_baseline - qr[1] == pytest.approx(first_line.size, abs=first_line.size / 2)
+        # The address and the date line under the code, the notes beside it.
+        assert positions[WEBSITE][1] > qr[1] + qr[3] > positions["3. DEA"][1]
+        assert positions[UPDATED][1] > positions[WEBSITE][1]

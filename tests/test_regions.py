@@ -13,6 +13,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from page_regions import (
     AUDIENCE,
@@ -86,8 +87,8 @@ def test_the_pdf_holds_every_region_in_reading_order(files: tuple[Path, Path]) -
         QR_URL,
         "Sources",
         "1. EPA survey, 2023.",
+        WEBSITE,  # beside the notes, under the QR code
         *CONTACT,
-        WEBSITE,
         UPDATED,
     ]
     flat = squeeze(text)
@@ -149,19 +150,21 @@ def test_the_docx_footer_holds_the_notes_and_contact(files: tuple[Path, Path]) -
     word = docx.Document(str(files[1]))
     footer = word.sections[0].footer
     assert not footer.is_linked_to_previous
-    texts = [p.text for p in footer.paragraphs]
-    assert texts[:2] == ["", "Sources"]  # the rule's paragraph, then the notes
-    assert texts[2:5] == [
+    # The rule's paragraph and the footer's last line; between them one row: the
+    # notes beside the QR code and the address, contact and date lines.
+    assert [p.text for p in footer.paragraphs] == ["", ""]
+    (row,) = footer.tables
+    notes, side = row.rows[0].cells
+    assert [p.text for p in notes.paragraphs] == [
+        "Sources",
         "1. EPA survey, 2023.",
         "2. GAO-24-1, a long report title that runs on.",
         "3. DEA, National Drug Threat Assessment 2024.",
     ]
-    (row,) = footer.tables
-    left, right, code = row.rows[0].cells
-    assert [p.text for p in left.paragraphs] == list(CONTACT)
-    assert [p.text for p in right.paragraphs] == [WEBSITE, QR_URL, UPDATED]
-    (picture,) = code._tc.iter(qn("wp:docPr"))
+    assert [p.text for p in side.paragraphs] == ["", WEBSITE, QR_URL, *CONTACT, UPDATED]
+    (picture,) = side.paragraphs[0]._p.iter(qn("wp:docPr"))
     assert picture.get("descr") == f"QR code: {QR_URL}"
+    assert side.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     # The rule above the footer: the first paragraph's top border.
     border = footer.paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:top')}")
     assert border is not None and border.get(qn("w:val")) == "single"
@@ -265,10 +268,27 @@ def test_measure_counts_the_masthead_and_the_footer() -> None:
     with_masthead = measure(replace(bare(document), masthead=document.masthead), style)
     assert with_masthead == pytest.approx(body + style.masthead_height + style.region_gap)
     full = measure(document, style)
-    # The footer: rule, notes heading, three notes, the contact row as tall as its
-    # QR code, the footer's last line; and the gap above it.
+    # The footer: the gap above it, the rule, then one row as tall as its taller
+    # cell: here the QR code and the five lines under it (web address, QR address,
+    # two contact lines, date), taller than the notes beside them; the last line.
     footer = full - with_masthead
-    assert footer > style.region_gap + style.qr_size + 3 * style.note.leading
+    side = style.qr_size + 5 * style.footer_line.leading
+    rule = style.footer_rule + style.footer_rule_space
+    assert footer == pytest.approx(style.region_gap + rule + side + style.footer_tail)
+
+
+def test_without_qr_code_or_contact_the_notes_run_the_frames_width(tmp_path: Path) -> None:
+    style = Style()
+    document = replace(regions(), footer=Footer())
+    notes = style.notes_heading.leading + 1.0 + 3 * style.note.leading + 2 * 1.0
+    rule = style.footer_rule + style.footer_rule_space
+    without_notes = replace(document, blocks=bare(document).blocks)
+    footer = measure(document, style) - measure(without_notes, style)
+    assert footer == pytest.approx(style.region_gap + rule + notes)
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    part = word.sections[0].footer
+    assert not part.tables
+    assert [p.text for p in part.paragraphs][:2] == ["", "Sources"]
 
 
 # --- "at least" line spacing -------------------------------------------------------

@@ -44,17 +44,32 @@ def web_link(address: str) -> str:
 
 
 def footer_lines(footer: Footer) -> list[tuple[str, str]]:
-    """The lines at the right of the footer's contact row, beside the QR code, each
-    with its link (or ""): the web address, the QR code's address when it is another
-    one, the date line."""
+    """The lines under the footer's QR code, beside the notes, each with its link
+    (or ""): the web address, the QR code's address when it is another one, the
+    contact lines, the date line."""
     lines: list[tuple[str, str]] = []
     if footer.website:
         lines.append((footer.website, web_link(footer.website)))
     if footer.qr_url and footer.qr_url != web_link(footer.website):
         lines.append((footer.qr_url, footer.qr_url))
+    lines.extend((line, "") for line in footer.contact)
     if footer.updated:
         lines.append((footer.updated, ""))
     return lines
+
+
+def footer_text_width(footer: Footer, style: Style) -> float:
+    """The width (points) of the footer's widest line as both formats set it: the
+    metrics of the PDF's font, which the DOCX's font shares."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from briefgen.renderers.pdf import register_fonts
+
+    family = style.theme.font
+    register_fonts((), family)
+    size = style.footer_line.size
+    widths = [stringWidth(text, family.pdf_name, size) for text, _ in footer_lines(footer)]
+    return float(max(widths, default=0.0))
 
 
 def qr_size(url: str, style: Style) -> float:

@@ -41,7 +41,7 @@ from briefgen.model import (
     Quote,
     Span,
 )
-from briefgen.renderers import footer_lines, note_label, qr_size
+from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell, el
 from briefgen.style import Cell, Style, TextStyle
@@ -228,34 +228,39 @@ class BlockWriter:
             band.addnext(spacer._p)
 
     def footer(self, container: Any, notes: list[Notes], footer: Footer) -> None:
-        """The footer part: a rule, the notes, the contact row."""
+        """The footer part: a rule, then a borderless row of the notes beside the QR
+        code and the address, contact and date lines, or the notes alone across the
+        frame when the footer holds nothing else."""
         style = self._style
         rule = container.paragraphs[0]  # the footer part's own first paragraph
         rule._p.getparent().remove(rule._p)
         add_spacer(container, style.footer_rule_space, (style.footer_rule, style.theme.muted))
-        for block in notes:
-            self.paragraph(container, "notes_heading", (Span(block.title),))
-            for note in block.entries:
-                self.paragraph(container, "note", (Span(f"{note.number}. {note.text}"),))
         if footer.is_empty:
+            self._notes(container, notes)
             last = container.paragraphs[-1]
             last.paragraph_format.space_after = Twips(0)
             return
         size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        word_cells = add_row(container, style.contact_cells(size))
-        left, right = word_cells[:2]
-        for line in footer.contact:
-            self.paragraph(left, "footer", (Span(line),))
-        for text, href in footer_lines(footer):
-            paragraph = self.paragraph(right, "footer", (Span(text, href=href),))
-            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        cells = style.footer_cells(size, footer_text_width(footer, style))
+        notes_cell, side = add_row(container, cells)
+        self._notes(notes_cell, notes)
         if size:
-            run = _picture_run(word_cells[2])
+            run = _picture_run(side)
             add_qr(run, footer.qr_url, size)
             _flush_left(run)
-        for word_cell in word_cells:
+            picture = DocxParagraph(run._r.getparent(), side)
+            picture.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for text, href in footer_lines(footer):
+            self.paragraph(side, "footer", (Span(text, href=href),))
+        for word_cell in (notes_cell, side):
             close_cell(word_cell, _TINY)
         add_spacer(container, style.footer_tail)
+
+    def _notes(self, container: Any, notes: list[Notes]) -> None:
+        for block in notes:
+            self.paragraph(container, "notes_heading", (Span(block.title),))
+            for note in block.entries:
+                self.paragraph(container, "note", (Span(f"{note.number}. {note.text}"),))
 
 
 # A gutter cell's paragraph: Word wants one in every cell.

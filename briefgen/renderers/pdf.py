@@ -51,7 +51,7 @@ from briefgen.model import (
 from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
-from briefgen.renderers import footer_lines, note_label, qr_size
+from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
@@ -355,33 +355,33 @@ def masthead_row(masthead: Masthead, style: Style) -> Row:
 
 
 def footer_flowables(document: Document, style: Style) -> list[Flowable]:
-    """The footer, top to bottom: a rule, the notes, the contact row (empty when the
-    document has neither notes nor footer)."""
+    """The footer, top to bottom: a rule, then one row of the notes beside the QR code
+    and the address, contact and date lines (:meth:`Style.footer_cells`), or the notes
+    alone across the frame (empty when the document has neither notes nor footer)."""
     register_fonts(variants_used(document), style.theme.font)
     blocks = _Blocks(style)
-    notes = [b for b in document.blocks if isinstance(b, Notes)]
+    notes: list[Flowable] = []
+    for block in (b for b in document.blocks if isinstance(b, Notes)):
+        notes.append(blocks.para((Span(block.title),), style.notes_heading, "notes-heading"))
+        for note in block.entries:
+            notes.append(blocks.para((Span(f"{note.number}. {note.text}"),), style.note, "note"))
     footer = document.footer
     if not notes and footer.is_empty:
         return []
     out: list[Flowable] = [Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)]
-    for block in notes:
-        out.append(blocks.para((Span(block.title),), style.notes_heading, "notes-heading"))
-        for note in block.entries:
-            out.append(blocks.para((Span(f"{note.number}. {note.text}"),), style.note, "note"))
-    if not footer.is_empty:
-        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        cells = style.contact_cells(size)
-        line = style.footer_line
-        left = [blocks.para((Span(t),), line, "contact") for t in footer.contact]
-        right_line = replace(line, align="right")
-        right = [
-            blocks.para((Span(t, href=h),), right_line, "contact") for t, h in footer_lines(footer)
-        ]
-        contents = [Stack(left), Stack(right)]
-        if size:
-            contents.append(Stack([qr_flowable(footer.qr_url, size, style)]))
-        out.append(Row(cells, contents))
-        out.append(Spacer(0, style.footer_tail))
+    if footer.is_empty:
+        return out + notes
+    size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
+    cells = style.footer_cells(size, footer_text_width(footer, style))
+    side: list[Flowable] = []
+    if size:
+        code = qr_flowable(footer.qr_url, size, style)
+        code.hAlign = "RIGHT"
+        side.append(code)
+    for text, href in footer_lines(footer):
+        side.append(blocks.para((Span(text, href=href),), style.footer_line, "contact"))
+    out.append(Row(cells, [Stack(notes) if notes else None, Stack(side)]))
+    out.append(Spacer(0, style.footer_tail))
     return out
 
 

@@ -30,15 +30,19 @@ def colour(rgb: RGB) -> Color:
 class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """Flowables one below the other: between two, the larger of the first's space
     after and the second's space before; none above the first or below the last (as
-    in a table cell, where the DOCX zeroes them too)."""
+    in a table cell, where the DOCX zeroes them too). Each stands at the left, or at
+    the right when its ``hAlign`` is ``"RIGHT"``."""
 
     def __init__(self, items: Sequence[Flowable]) -> None:
         super().__init__()
         self.items = list(items)
+        self._widths: list[float] = []
         self._heights: list[float] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self._heights = [item.wrap(avail_width, _UNBOUNDED)[1] for item in self.items]
+        sizes = [item.wrap(avail_width, _UNBOUNDED) for item in self.items]
+        self._widths = [width for width, _ in sizes]
+        self._heights = [height for _, height in sizes]
         self.width = avail_width
         self.height = sum(self._heights) + sum(self._gaps())
         return self.width, self.height
@@ -52,9 +56,13 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     def draw(self) -> None:
         y = self.height
         gaps = [0.0, *self._gaps()][: len(self.items)]
-        for item, height, gap in zip(self.items, self._heights, gaps, strict=True):
+        for item, width, height, gap in zip(
+            self.items, self._widths, self._heights, gaps, strict=True
+        ):
             y -= gap + height
-            item.drawOn(self.canv, 0, y)
+            # A picture asked to stand at the right (the footer's QR code) does.
+            x = self.width - width if getattr(item, "hAlign", "") == "RIGHT" else 0.0
+            item.drawOn(self.canv, x, y)
 
 
 class Row(Flowable):  # type: ignore[misc]

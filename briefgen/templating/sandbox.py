@@ -225,11 +225,12 @@ class TemplateUndefined(StrictUndefined):
         if view is None or self._undefined_hint or not isinstance(self._undefined_name, str):
             return str(super()._undefined_message)
         name = self._undefined_name
-        if not view.attributes and view.empty_hint:
-            return f"{view.noun} has no '{name}': {view.empty_hint}"
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
         hint = f"did you mean '{close[0]}'? " if view.suggest and close else ""
-        return f"{view.noun} has no '{name}' ({hint}it has {', '.join(sorted(view.attributes))})"
+        note = f"; {view.note}" if view.note else ""
+        return (
+            f"{view.noun} has no '{name}' ({hint}it has {', '.join(sorted(view.attributes))}{note})"
+        )
 
 
 def _make_dict(*pairs: Any, **items: Any) -> dict[Any, Any]:

@@ -32,19 +32,19 @@ class ViewKind:
     noun: str
     attributes: frozenset[str]
     suggest: bool = False  # an unknown name gets "did you mean" the closest real one
-    empty_hint: str = ""  # said instead of the (empty) list of names
+    note: str = ""  # added to the message about an unknown name
 
 
 VIEWS: dict[type, ViewKind] = {}
 
 
 def template_view(
-    noun: str, *, suggest: bool = False, empty_hint: str = ""
+    noun: str, *, suggest: bool = False, note: str = ""
 ) -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as something a template may see, called ``noun`` in
     messages; templates may read its fields and its public properties, nothing else.
     ``suggest``: an unknown name is answered with "did you mean" the closest real one;
-    ``empty_hint``: what to say when the view has nothing to read."""
+    ``note``: what to add to the message about an unknown name."""
 
     def register(cls: type[T]) -> type[T]:
         params = getattr(cls, "__dataclass_params__", None)
@@ -56,7 +56,7 @@ def template_view(
             for name, member in vars(cls).items()
             if isinstance(member, property) and not name.startswith("_")
         }
-        VIEWS[cls] = ViewKind(noun, frozenset(names), suggest, empty_hint)
+        VIEWS[cls] = ViewKind(noun, frozenset(names), suggest, note)
         return cls
 
     return register
@@ -138,12 +138,22 @@ class DateView:
 
 
 @template_view(
-    "the recipient", empty_hint="there is no recipient without 'build --recipients FILE'"
+    "the recipient",
+    suggest=True,
+    note="without 'build --recipients FILE' only these, all empty",
 )
 @dataclass(frozen=True)
 class NoRecipient:
     """``recipient`` when the build has no recipients file: false, so that
-    ``{% if recipient %}`` leaves out what names a recipient."""
+    ``{% if recipient %}`` leaves out what names a recipient; its known columns
+    (:data:`briefgen.recipients.KNOWN_COLUMNS`) are empty."""
+
+    id: str = ""
+    audience: str = ""
+    name: str = ""
+    title: str = ""
+    office: str = ""
+    place: str = ""
 
     def __bool__(self) -> bool:
         return False

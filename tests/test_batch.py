@@ -1,0 +1,200 @@
+"""`briefgen build --recipients`: one copy per row, the same bytes whatever --jobs,
+--combine and its manifest, --keep-going, and the template's view of a recipient.
+The recipients here are fictional; the template uses no facts, to keep the tests fast."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+from readback import docx_text, pdf_text
+
+from briefgen import batch
+from briefgen.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+
+LETTER = """\
+---
+description: A fictional letter for the batch tests
+---
+# For {{ recipient.name }}
+
+{% if recipient.title %}
+To {{ recipient.title }} {{ recipient.name }}, {{ recipient.office }}.
+{% endif %}
+
+District {{ recipient.district }}.
+{% if recipient.id == "ex-broken" %}{{ fact("no-such-fact") }}{% endif %}
+"""
+
+RECIPIENTS = """\
+id,audience,name,title,office,district
+ex-1,letter,Alex Example,Director,Example Office 1,7
+ex-2,letter,Sam Sample,,Example Office 2,8
+ex-3,letter,Kim Test,Chief,Example Office 3,9
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "letter.md.j2").write_text(LETTER, encoding="utf-8")
+    (tmp_path / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
+    return tmp_path
+
+
+def build(*args: str) -> Result:
+    common = ["build", "--facts", str(REPO / "facts"), "--date", "2026-01-15"]
+    return CliRunner().invoke(cli, [*common, *args])
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_jobs_1_and_2_are_byte_identical_and_combine(workspace: Path) -> None:
+    one = build("--recipients", "recipients.csv", "--jobs", "1", "--combine", "--out", "one")
+    two = build("--recipients", "recipients.csv", "--jobs", "2", "--combine", "--out", "two")
+    assert one.exit_code == 0, one.output
+    assert two.exit_code == 0, two.output
+    files = folder_bytes(workspace / "one")
+    assert sorted(files) == [
+        "combined.pdf",
+        "letter/ex-1.docx",
+        "letter/ex-1.pdf",
+        "letter/ex-2.docx",
+        "letter/ex-2.pdf",
+        "letter/ex-3.docx",
+        "letter/ex-3.pdf",
+        "manifest.csv",
+    ]
+    assert files == folder_bytes(workspace / "two")
+    assert one.stdout.splitlines()[-1] == "3 copies (6 files) in one"
+    assert one.stderr == ""  # no progress bar when stderr is not a terminal
+    # Each copy names its recipient; the title line only where a title is given.
+    text = " ".join(pdf_text(workspace / "one/letter/ex-1.pdf").split())
+    assert "For Alex Example" in text and "To Director Alex Example, Example Office 1." in text
+    assert "District 7." in text
+    assert "To " not in " ".join(docx_text(workspace / "one/letter/ex-2.docx").split())
+    # combined.pdf: one page per copy, in row order.
+    combined = PdfReader(workspace / "one/combined.pdf")
+    assert len(combined.pages) == 3
+    names = [page.extract_text() for page in combined.pages]
+    assert ["Alex" in names[0], "Sam" in names[1], "Kim" in names[2]] == [True] * 3
+    # manifest.csv: row, file, pages, fill, sha256 of every file written.
+    with open(workspace / "one/manifest.csv", encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert [(r["row"], r["file"]) for r in rows] == [
+        (str(n), f"letter/ex-{n}.{fmt}") for n in (1, 2, 3) for fmt in ("pdf", "docx")
+    ]
+    for row in rows:
+        data = files[row["file"]]
+        assert row["sha256"] == hashlib.sha256(data).hexdigest()
+        assert row["pages"] == "1"
+        assert 0 < float(row["fill"]) < 1
+        if row["file"].endswith(".pdf"):
+            assert len(PdfReader(workspace / "one" / row["file"]).pages) == 1
+
+
+def test_unknown_column_in_template_says_did_you_mean(workspace: Path) -> None:
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(LETTER.replace("recipient.district", "recipient.distrct"), "utf-8")
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert first == (
+        "recipients.csv:2: ex-1: templates/letter.md.j2:10: the recipient has no 'distrct' "
+        "(did you mean 'district'? it has audience, district, id, name, office, place, title)"
+    )
+    assert not (workspace / "output").exists()
+
+
+def test_failed_copy_writes_nothing_unless_keep_going(workspace: Path) -> None:
+    recipients = workspace / "recipients.csv"
+    recipients.write_text(RECIPIENTS.replace("ex-2,", "ex-broken,"), encoding="utf-8")
+    args = ("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "2")
+    stopped = build(*args)
+    assert stopped.exit_code == 1
+    assert stopped.stderr.startswith("recipients.csv:3: ex-broken: templates/letter.md.j2:11: ")
+    assert "unknown fact 'no-such-fact'" in stopped.stderr
+    assert not (workspace / "output").exists()
+    kept = build(*args, "--keep-going", "--combine")
+    assert kept.exit_code == 1
+    assert kept.stderr.startswith("recipients.csv:3: ex-broken: ")
+    assert kept.stdout.splitlines()[-1] == "2 copies (2 files) in output, 1 failed"
+    assert sorted(folder_bytes(workspace / "output")) == [
+        "combined.pdf",
+        "letter/ex-1.pdf",
+        "letter/ex-3.pdf",
+        "manifest.csv",
+    ]
+    assert len(PdfReader(workspace / "output/combined.pdf").pages) == 2
+
+
+def test_yaml_recipients_and_audience_option(workspace: Path) -> None:
+    (workspace / "r.yaml").write_text(
+        "- id: ex-1\n  name: Alex Example\n  district: 7\n", encoding="utf-8"
+    )
+    result = build("--recipients", "r.yaml", "--audience", "letter", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "For Alex Example" in pdf_text(workspace / "output/letter/ex-1.pdf")
+
+
+def test_without_recipients_the_recipient_is_false(workspace: Path) -> None:
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(
+        "{% if recipient %}For {{ recipient.name }}{% else %}To whom it may concern{% endif %}"
+        "{{ recipient.title }}\n",
+        "utf-8",
+    )
+    result = build("--audience", "letter", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "To whom it may concern\n" in pdf_text(workspace / "output/letter.pdf")
+    template.write_text(LETTER, "utf-8")
+    result = build("--audience", "letter", "--format", "pdf", "--out", "other")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "templates/letter.md.j2:10: the recipient has no 'district' (it has audience, id, name, "
+        "office, place, title; without 'build --recipients FILE' only these, all empty)"
+    )
+
+
+def test_the_empty_recipient_has_the_known_columns() -> None:
+    from briefgen.recipients import KNOWN_COLUMNS
+    from briefgen.templating.views import NO_RECIPIENT
+
+    assert tuple(f.name for f in dataclasses.fields(NO_RECIPIENT)) == KNOWN_COLUMNS
+
+
+@pytest.mark.parametrize("option", [["--jobs", "2"], ["--combine"], ["--keep-going"]])
+def test_batch_options_need_recipients(workspace: Path, option: list[str]) -> None:
+    result = build(*option)
+    assert result.exit_code == 2
+    assert "needs --recipients FILE" in result.output
+
+
+def test_interrupt_stops_workers_and_writes_nothing(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workspace / "output").mkdir()
+    (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
+    calls = []
+
+    def interrupted() -> None:
+        calls.append(1)
+        if len(calls) >= 2:  # after the first copy came back
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch.interrupts, "check", interrupted)
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "2")
+    assert result.exit_code == 1  # click.Abort
+    assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
+    assert multiprocessing.active_children() == []

@@ -1,0 +1,206 @@
+"""Reading and checking a recipients file: every mistake at its line, all at once,
+before anything is rendered. The recipients here are fictional."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
+from briefgen.errors import BriefgenError, ProblemList, RecipientsError
+from briefgen.recipients import KNOWN_COLUMNS, load_recipients, row_values
+
+REPO = Path(__file__).resolve().parents[1]
+AUDIENCES = {"legislators": "legislators", "public": "public"}
+
+
+def check_audience(name: str) -> str:
+    if name not in AUDIENCES:
+        raise BriefgenError(f"no template for audience '{name}'")
+    return AUDIENCES[name]
+
+
+def problems_of(path: Path, **options: str) -> list[str]:
+    with pytest.raises(BriefgenError) as caught:
+        load_recipients(path, check_audience, **options)  # type: ignore[arg-type]
+    error = caught.value
+    found = error.problems if isinstance(error, ProblemList) else [error]
+    return [p.format_message() for p in found]
+
+
+TEN_MISTAKES = (
+    b"id,audience,name,office\n"  # 1
+    b"ok-1,public,Alex Example,Example Office 1\n"  # 2: fine
+    b",public,Sam Sample,Example Office 2\n"  # 3: empty id
+    b"ok-1,public,Kim Test,Example Office 3\n"  # 4: duplicate of line 2
+    b"a/b,public,Lee Demo,Example Office 4\n"  # 5: path separator
+    b"a..b,public,Ari Demo,Example Office 5\n"  # 6: '..'
+    b".hidden,public,Bo Demo,Example Office 6\n"  # 7: leading dot
+    b"CON,public,Cy Demo,Example Office 7\n"  # 8: reserved on Windows
+    + b"x"
+    * 101
+    + b",public,Di Demo,Example Office 8\n"  # 9: too long
+    b"ok-9,sheriffs,Ed Demo,Example Office 9\n"  # 10: unknown audience
+    b"ok-10,public,Fi \xe9 Demo,Example Office 10\n"  # 11: not UTF-8
+    b"ok-11,public,Gus Demo\n"  # 12: a field short
+    b"ok-12,,Hal Demo,Example Office 12\n"  # 13: empty audience, no --audience
+)
+EXPECTED = [
+    (3, "id: empty"),
+    (4, "id: 'ok-1' again (line 2)"),
+    (5, "id: 'a/b' holds a path separator"),
+    (6, "id: 'a..b' holds '..'"),
+    (7, "id: '.hidden' starts with a dot"),
+    (8, "id: 'CON' is a reserved file name on Windows"),
+    (9, "id: longer than 100 characters"),
+    (10, "audience: no template for audience 'sheriffs'"),
+    (11, "not valid UTF-8 (byte 0xe9)"),
+    (12, "the row has 3 fields, the header 4"),
+    (13, "audience: empty; fill it in or pass --audience"),
+]
+
+
+def test_every_mistake_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "recipients.csv"
+    path.write_bytes(TEN_MISTAKES)
+    found = problems_of(path)
+    assert len(found) == len(EXPECTED), found
+    for message, (line, start) in zip(found, EXPECTED, strict=True):
+        assert message.startswith(f"{path}:{line}: {start}"), message
+
+
+def test_ten_mistakes_through_the_cli_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("recipients.csv").write_bytes(TEN_MISTAKES)
+    result = CliRunner().invoke(
+        cli, ["build", "--facts", str(REPO / "facts"), "--recipients", "recipients.csv"]
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert [int(re.match(r"recipients\.csv:(\d+): ", x)[1]) for x in lines] == [  # type: ignore[index]
+        line for line, _ in EXPECTED
+    ]
+    assert "Traceback" not in result.output
+    assert not Path("output").exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "reason"),
+    [
+        ("a\\b", "path separator"),
+        ("..", "'..'"),
+        ("nul.txt", "reserved file name"),
+        ("Lpt1", "reserved file name"),
+        ("a:b", "Windows does not allow"),
+        ("a?", "Windows does not allow"),
+        ("trailing.", "ends with a dot"),
+    ],
+)
+def test_unsafe_slugs(tmp_path: Path, slug: str, reason: str) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(f"id,audience\n{slug},public\n", encoding="utf-8")
+    (found,) = problems_of(path)
+    assert found.startswith(f"{path}:2: id: ") and reason in found, found
+
+
+def test_duplicate_slug_differing_only_in_case(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\nEx-1,public\nex-1,public\nex-1,legislators\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:3: id: 'ex-1' again (line 2); each copy needs its own file name"
+    ]
+
+
+def test_bom_audience_option_and_pass_through_columns(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(
+        '\ufeffid,name,district\nex-1,Alex Example,7\n\nex-2,"Sam, Sample",8\n'.encode()
+    )
+    found = load_recipients(path, check_audience, audience="public")
+    assert found.columns == (*KNOWN_COLUMNS, "district")
+    first, second = found.recipients
+    assert (first.line, second.line) == (2, 4)  # the blank line is skipped, lines still true
+    assert row_values(found, second) == {
+        "id": "ex-2",
+        "audience": "public",
+        "name": "Sam, Sample",
+        "title": "",
+        "office": "",
+        "place": "",
+        "district": "8",
+    }
+
+
+def test_row_audience_wins_over_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\nex-1,legislators\nex-2,\n", encoding="utf-8")
+    found = load_recipients(path, check_audience, audience="public")
+    assert [(r.audience, r.folder) for r in found.recipients] == [
+        ("legislators", "legislators"),
+        ("public", "public"),
+    ]
+
+
+def test_name_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("office_code,audience\nexample-office-1,public\n", encoding="utf-8")
+    found = load_recipients(path, check_audience, name_column="office_code")
+    assert [r.slug for r in found.recipients] == ["example-office-1"]
+    assert problems_of(path, name_column="office") == [
+        f"{path}:1: office: no such column (the columns are office_code, audience; "
+        "did you mean 'office_code'?); it names each file"
+    ]
+
+
+def test_header_mistakes(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience,first name,,id\nex-1,public,A,B,C\n", encoding="utf-8")
+    found = problems_of(path)
+    assert [m.split(": ")[1] for m in found] == ["first name", "column 4", "id"]
+    assert all(m.startswith(f"{path}:1: ") for m in found)
+
+
+def test_bad_csv_quoting_is_reported_and_later_rows_still_checked(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text('id,audience\n"ex-1"x,public\n../up,public\n', encoding="utf-8")
+    found = problems_of(path)
+    assert found[0].startswith(f"{path}:2: not valid CSV: ")
+    assert found[1].startswith(f"{path}:3: id: '../up' holds a path separator")
+
+
+def test_yaml_list_with_lines(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- id: ex-1\n  audience: public\n  name: Alex Example\n  district: 7\n"
+        "- id: ex-1\n  audience: public\n"
+        "- id: ex-3\n  audience: public\n  office: [a, b]\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:5: id: 'ex-1' again (line 1); each copy needs its own file name",
+        f"{path}:9: office: expected one value, got a list or mapping",
+    ]
+    path.write_text("- id: ex-1\n  audience: public\n  district: 7\n", encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert row_values(found, found.recipients[0])["district"] == "7"
+
+
+def test_empty_file_and_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("", encoding="utf-8")
+    assert problems_of(path) == [f"{path}:1: no recipients: the file has no rows"]
+    path = tmp_path / "r.yml"
+    path.write_text("id: ex-1\n", encoding="utf-8")
+    assert problems_of(path)[0].startswith(f"{path}:1: a YAML recipients file is a list")
+
+
+def test_problems_are_recipients_errors(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\n,public\n", encoding="utf-8")
+    with pytest.raises(RecipientsError):
+        load_recipients(path, check_audience)

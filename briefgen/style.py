@@ -355,8 +355,9 @@ class Style:
     @property
     def footer_line(self) -> TextStyle:
         """Web address, contact lines and date line, set flush right under the QR
-        code, at the margin."""
-        return self._text(0.8, 1.25, NOTE_FLOOR, color=self.theme.muted, align="right")
+        code, at the margin: the notes' size, so the footer reads as one block of
+        small type (and its column stays narrow, leaving the notes beside it room)."""
+        return self._text(0.72, MIN_LEADING, NOTE_FLOOR, color=self.theme.muted, align="right")
 
     def footer_cells(self, qr_size: float, text_width: float) -> list[Cell]:
         """The footer's row below its rule: the notes at the left, and at the right,

@@ -635,6 +635,8 @@ def test_exactly_the_most_values_are_read_aliases_counting_every_value() -> None
             "{" + ", ".join(f"k{n}: 0" for n in range(10)) + "}",
             "f.yaml:1: k9: more than 20 values in one file",
         ),
+        # The 21st value is a list in a list, at no field.
+        ("[" + "0, " * 19 + "[0]]", "f.yaml:1: more than 20 values in one file"),
         # The 21st value is a key, which belongs to no field yet.
         (
             "{a: [0], " + "".join(f"k{n}: 0, " for n in range(8)) + "y: 0}",
@@ -667,8 +669,15 @@ def test_a_facts_file_over_the_limit_names_the_field_three_levels_down(
     )
 
 
-def test_a_facts_file_over_its_size_says_so(tmp_path: Path) -> None:
-    with (tmp_path / "facts.yaml").open("wb") as big:
+def test_a_facts_file_over_its_size_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with Path("facts.yaml").open("wb") as big:
         big.truncate(yamlfile.MAX_BYTES + 1)
-    with pytest.raises(FactsError, match="a facts file"):
-        yamlfile.read_yaml(tmp_path / "facts.yaml")
+    with pytest.raises(FactsError) as caught:
+        yamlfile.read_yaml(Path("facts.yaml"))
+    assert caught.value.format_message() == (
+        "facts.yaml: larger than 2,000,000 bytes, the most briefgen reads from a facts file; "
+        "split it or leave out what the briefs do not need"
+    )

@@ -137,3 +137,25 @@ def test_notes_are_titled_sources_unless_named() -> None:
 )
 def test_the_number_filter_keeps_integers_whole_and_reads_text(value: object, text: str) -> None:
     assert number_filter(value) == text
+
+
+def test_a_chart_block_carries_ids_and_empty_title_and_caption_by_default() -> None:
+    assert Helpers(_store()).chart("rate") == (
+        '```briefgen-chart\n{"kind": "bar", "facts": ["rate"], "title": "", "labels": [], '
+        '"caption": ""}\n```\n'
+    )
+    with pytest.raises(
+        TemplateError, match=r"^chart: kind must be 'bar' or 'pictogram', not 'pie'$"
+    ):
+        Helpers(_store()).chart("rate", kind="pie")
+
+
+def test_a_qr_code_takes_a_trimmed_address_and_refuses_spaces_backticks_and_nothing() -> None:
+    helpers = Helpers(_store())
+    assert helpers.qr(" https://example.org/a ") == "```briefgen-qr\nhttps://example.org/a\n```\n"
+    for bad in ["", "  ", "https://example.org/a b", "https://example.org/`"]:
+        with pytest.raises(TemplateError, match=r"^qr: '.*' is not a web address$"):
+            helpers.qr(bad)
+    with pytest.raises(TemplateError) as caught:
+        helpers.qr("x" * 70 + " y")
+    assert str(caught.value.format_message()) == f"qr: '{'x' * 60}' is not a web address"

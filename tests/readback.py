@@ -42,6 +42,24 @@ def docx_paragraphs(path: Path) -> list[Any]:
     return found
 
 
+def footer_paragraphs(word: Any) -> list[Any]:
+    """The paragraphs of an open document's first footer, those in its tables too (the
+    notes stand in a table cell beside the QR code's column), in reading order."""
+    found: list[Any] = []
+
+    def visit(container: Any) -> None:
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                for row in item.rows:
+                    for cell in row.cells:
+                        visit(cell)
+            else:
+                found.append(item)
+
+    visit(word.sections[0].footer)
+    return found
+
+
 def docx_text(path: Path) -> str:
     """Every paragraph's text, one per line, in reading order (:func:`docx_paragraphs`)."""
     return "\n".join(p.text for p in docx_paragraphs(path))

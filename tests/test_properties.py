@@ -33,7 +33,7 @@ from hypothesis.errors import InvalidArgument
 from office import pdf_pages_and_fonts
 from printable import WHITE_SPACE, em_width, first_unprintable, in_fallback_only, invisible, trimmed
 from pypdf import PdfReader
-from readback import pdf_pattern, squeeze
+from readback import footer_paragraphs, pdf_pattern, squeeze
 
 from briefgen.errors import BriefgenError
 from briefgen.pipeline import BuildOptions, build
@@ -47,6 +47,9 @@ MAX_DIGITS = 19  # an integer value, at most: 10**18 (docs/facts.md: "more than 
 # Text this wide (in ems, at the widest) might not fit one page even at the smallest
 # type, so "does not fit" is a fair refusal; below it a refusal is a bug.
 MAY_NOT_FIT = 1000.0
+# The same for a number's figures (the range's two), which NUMBER_TEMPLATE prints four
+# times, once in a narrow card at twice the body size.
+MAY_NOT_FIT_FIGURES = 200.0
 
 
 @dataclass(frozen=True)
@@ -135,9 +138,10 @@ def attempt(ws: Path, fact: dict[str, Any] | str, template: str) -> Built | Refu
     note("built")
     reader = PdfReader(io.BytesIO((ws / "out" / "trial.pdf").read_bytes()))
     word = docx.Document(str(ws / "out" / "trial.docx"))
-    # The body's paragraphs, then the notes from the footer (not its rule's paragraph).
+    # The body's paragraphs, then the footer's with text (the notes, beside the QR
+    # column when there is one), in reading order.
     paragraphs = [p.text for p in word.paragraphs]
-    paragraphs += [p.text for p in word.sections[0].footer.paragraphs if p.text]
+    paragraphs += [p.text for p in footer_paragraphs(word) if p.text]
     built = Built(len(reader.pages), reader.pages[0].extract_text(), paragraphs)
     assert built.pages == 1
     return built
@@ -355,6 +359,13 @@ def check_number(ws: Path, value: float, value_max: float | None, unit: str) -> 
         value_max is not None and value_max < value
     ):
         assert isinstance(outcome, Refused), f"printed {value!r}, {value_max!r}: {outcome}"
+        return
+    if isinstance(outcome, Refused) and "does not fit one page" in outcome.message:
+        # Every digit is printed (5e-324 is 330 characters), in a key-number card at
+        # twice the body size a third of the page wide, and three times more: a range of
+        # such numbers may fill the page.
+        digits = "".join(f"{Decimal(v):f}" for v in bounds)
+        assert em_width(digits) > MAY_NOT_FIT_FIGURES, outcome.message
         return
     built = must_build(outcome, f"value {value!r}, value_max {value_max!r}")
     number_line = squeeze(built.paragraphs[-1 - next_notes(built)])

@@ -23,6 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -52,6 +53,8 @@ from briefgen.templating.views import recipient_view
 COMBINED_NAME = "combined.pdf"
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("row", "file", "pages", "fill", "sha256")
+# A batch whose template is broken fails every row alike: list this many.
+MAX_FAILURES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -320,16 +323,21 @@ def combined_files(result: BatchResult, files: dict[str, bytes]) -> dict[str, by
 
 
 def failure_errors(result: BatchResult) -> list[BriefgenError]:
-    """Each failed row as ``recipients.csv:LINE: slug: why``."""
+    """Each failed row as ``recipients.csv:LINE: slug: why`` (the first
+    :data:`MAX_FAILURES_SHOWN`, then how many more)."""
     rows = _by_row(result)
     errors: list[BriefgenError] = []
-    for failure in result.failures:
+    for failure in result.failures[:MAX_FAILURES_SHOWN]:
         recipient = rows[failure.row]
         errors.append(
             RecipientsError(
                 f"{recipient.slug}: {failure.message}", result.recipients.location(recipient)
             )
         )
+    more = len(result.failures) - MAX_FAILURES_SHOWN
+    if more > 0:
+        where = Location.of(result.recipients.path)
+        errors.append(RecipientsError(f"... and {more:,} more rows failed", where))
     return errors
 
 
@@ -357,6 +365,11 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
         + (f", {len(result.failures)} failed" if result.failures else "")
     )
     return lines
+
+
+def show_progress(quiet: bool, stream: TextIO) -> bool:
+    """Whether to draw the progress bar: on a terminal, unless ``-q``."""
+    return not quiet and stream.isatty()
 
 
 def default_jobs() -> int:

@@ -89,15 +89,32 @@ def facts() -> None:
     default=None,
     help="Warn about facts older than this many years (default: briefgen.toml, else 3).",
 )
-def facts_check(facts_path: Path, max_age: float | None) -> None:
+@click.option(
+    "--recipients",
+    "recipients_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also warn about each place a row of this recipients file names that no fact "
+    "is about.",
+)
+def facts_check(facts_path: Path, max_age: float | None, recipients_path: Path | None) -> None:
     """Validate the facts store and summarize it."""
     from briefgen.facts import load_store
-    from briefgen.facts.report import summary
+    from briefgen.facts.report import summary, unknown_places
+    from briefgen.recipients import load_recipients
     from briefgen.settings import load_settings
 
     store = load_store(facts_path)
+    # Only the places matter here: any audience name passes (build checks them).
+    recipients = (
+        load_recipients(recipients_path, str, audience="any")
+        if recipients_path is not None
+        else None
+    )
     years = max_age if max_age is not None else load_settings(Path.cwd()).facts.max_age_years
     click.echo(summary(store, store.stale(dt.date.today(), years), years))
+    for line in unknown_places(store, recipients) if recipients else []:
+        click.echo(line)
 
 
 @facts.command("list")
@@ -105,15 +122,21 @@ def facts_check(facts_path: Path, max_age: float | None) -> None:
 @click.option("--audience", help="Only facts for this audience.")
 @click.option("--topic", help="Only facts on this topic.")
 @click.option("--kind", help="Only facts of this kind (statistic, quote, finding, ...).")
+@click.option("--place", help="Only facts about this place (tucson-az, ...).")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts, sources resolved.")
 def facts_list(
-    facts_path: Path, audience: str | None, topic: str | None, kind: str | None, as_json: bool
+    facts_path: Path,
+    audience: str | None,
+    topic: str | None,
+    kind: str | None,
+    place: str | None,
+    as_json: bool,
 ) -> None:
-    """List facts, filtered by audience, topic or kind."""
+    """List facts, filtered by audience, topic, kind or place."""
     from briefgen.facts import load_store, report
 
     store = load_store(facts_path)
-    found = store.select(audience=audience, topic=topic, kind=kind)
+    found = store.select(audience=audience, topic=topic, kind=kind, place=place)
     click.echo(report.as_json(store, found) if as_json else report.table(found))
 
 
@@ -309,7 +332,7 @@ def _build_batch(
         jobs=jobs or batch.default_jobs(),
         keep_going=keep_going,
         combine=combine,
-        progress=not quiet and sys.stderr.isatty(),
+        progress=batch.show_progress(quiet, sys.stderr),
     )
     with interrupts.handled():
         result = batch.run_batch(batch_options)

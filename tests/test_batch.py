@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import io
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from readback import docx_text, pdf_text
 
 from briefgen import batch
 from briefgen.cli import cli
+from briefgen.recipients import Recipient, RecipientList
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -143,9 +146,44 @@ def test_yaml_recipients_and_audience_option(workspace: Path) -> None:
     (workspace / "r.yaml").write_text(
         "- id: ex-1\n  name: Alex Example\n  district: 7\n", encoding="utf-8"
     )
+    (workspace / "output/letter").mkdir(parents=True)
+    (workspace / "output/letter/other.pdf").write_bytes(b"left alone")
     result = build("--recipients", "r.yaml", "--audience", "letter", "--format", "pdf")
     assert result.exit_code == 0, result.output
     assert "For Alex Example" in pdf_text(workspace / "output/letter/ex-1.pdf")
+    assert (workspace / "output/letter/other.pdf").read_bytes() == b"left alone"
+
+
+def test_recipients_take_one_audience_at_most(workspace: Path) -> None:
+    result = build("--recipients", "recipients.csv", "--audience", "letter", "--audience", "public")
+    assert result.exit_code == 2
+    assert "--recipients takes at most one --audience" in result.output
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
+    assert batch.show_progress(False, Terminal())
+    assert not batch.show_progress(True, Terminal())
+    assert not batch.show_progress(False, io.StringIO())
+    assert batch.default_jobs() == os.cpu_count()
+
+
+def test_failed_rows_listed_up_to_twenty(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    rows = tuple(
+        Recipient(row=n, line=n + 1, audience="a", folder="a", slug=f"ex-{n}", values=())
+        for n in range(1, 26)
+    )
+    result = batch.BatchResult(RecipientList(path, (), rows))
+    result.failures = [batch.Failure(n, "x.md.j2:3: broken") for n in range(1, 26)]
+    errors = [e.format_message() for e in batch.failure_errors(result)]
+    assert len(errors) == 21
+    assert errors[0] == f"{path}:2: ex-1: x.md.j2:3: broken"
+    assert errors[-1] == f"{path}: ... and 5 more rows failed"
 
 
 def test_without_recipients_the_recipient_is_false(workspace: Path) -> None:
@@ -174,7 +212,9 @@ def test_the_empty_recipient_has_the_known_columns() -> None:
     assert tuple(f.name for f in dataclasses.fields(NO_RECIPIENT)) == KNOWN_COLUMNS
 
 
-@pytest.mark.parametrize("option", [["--jobs", "2"], ["--combine"], ["--keep-going"]])
+@pytest.mark.parametrize(
+    "option", [["--jobs", "2"], ["--combine"], ["--keep-going"], ["--name-column", "office"]]
+)
 def test_batch_options_need_recipients(workspace: Path, option: list[str]) -> None:
     result = build(*option)
     assert result.exit_code == 2

@@ -99,6 +99,7 @@ def test_ten_mistakes_through_the_cli_write_nothing(
         ("a:b", "Windows does not allow"),
         ("a?", "Windows does not allow"),
         ("trailing.", "ends with a dot"),
+        ("a\x01b", "Windows does not allow"),
     ],
 )
 def test_unsafe_slugs(tmp_path: Path, slug: str, reason: str) -> None:
@@ -204,3 +205,11 @@ def test_problems_are_recipients_errors(tmp_path: Path) -> None:
     path.write_text("id,audience\n,public\n", encoding="utf-8")
     with pytest.raises(RecipientsError):
         load_recipients(path, check_audience)
+
+
+def test_at_most_a_hundred_problems_are_listed(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\n" + ",public\n" * 150, encoding="utf-8")
+    found = problems_of(path)
+    assert len(found) == 101
+    assert found[-1] == f"{path}: ... and 50 more problems"

@@ -94,8 +94,7 @@ def facts() -> None:
     "recipients_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="Also warn about each place a row of this recipients file names that no fact "
-    "is about.",
+    help="Also warn about each place a row of this recipients file names that no fact is about.",
 )
 def facts_check(facts_path: Path, max_age: float | None, recipients_path: Path | None) -> None:
     """Validate the facts store and summarize it."""

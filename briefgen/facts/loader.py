@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import BriefgenError, FactsError, Location, raise_all
-from briefgen.facts.schema import SLUG, Fact, Source
+from briefgen.facts.schema import SLUG, Fact, Source, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, read_yaml
 from briefgen.inputs import clip, quote
@@ -185,6 +185,9 @@ def _schema_problems(
                 if pattern == SLUG
                 else f"{quote(error['input'])} is not an http(s) address"
             )
+            if pattern == SLUG and error["loc"][0] == "places":
+                meant = place_slug(str(error["input"]))
+                message += f"; did you mean '{meant}'?" if meant else ""
         message = clip(message, MESSAGE_LIMIT)
         problems.append(FactsError(f"{field}: {message}" if field else message, doc.location(loc)))
     return problems

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
 import textwrap
 from collections import Counter
 from typing import Any
 
-from briefgen.facts.schema import Fact, Source
+from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
+from briefgen.inputs import clip
+from briefgen.recipients import Recipient, RecipientList
 
 
 def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
@@ -31,6 +34,31 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
         lines.append(f"  warning: {len(stale)} facts are older than {max_age_years:g} years:")
         lines += [f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})" for f in stale]
     return "\n".join(lines)
+
+
+def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
+    """One warning per place a recipient names that no fact is about, at the first row
+    naming it: ``recipients.csv:LINE: place: no fact is about 'x' (facts know: ...)``."""
+    known = store.places()
+    first: dict[str, Recipient] = {}
+    rows: Counter[str] = Counter()
+    column = recipients.columns.index("place")
+    for recipient in recipients.recipients:
+        place = recipient.values[column]
+        if place and place not in known:
+            first.setdefault(place, recipient)
+            rows[place] += 1
+    lines = []
+    for place, recipient in first.items():
+        meant = difflib.get_close_matches(place_slug(place), known, n=1)
+        notes = [f"{rows[place]} rows"] if rows[place] > 1 else []
+        notes.append(f"facts know: {', '.join(known) or 'no places'}")
+        notes += [f"did you mean '{meant[0]}'?"] if meant else []
+        lines.append(
+            f"{recipients.location(recipient)}: place: no fact is about {clip(place)!r} "
+            f"({'; '.join(notes)})"
+        )
+    return lines
 
 
 def _plural(count: int, noun: str) -> str:
@@ -92,6 +120,7 @@ def show(store: FactStore, fact: Fact) -> str:
         ("as of", fact.as_of.label),
         ("topics", ", ".join(fact.topics)),
         ("audiences", ", ".join(fact.audiences)),
+        ("places", ", ".join(fact.places)),
         ("priority", str(fact.priority)),
         ("note", fact.note),
     ]

@@ -144,6 +144,26 @@ def _qualifier(value: Any) -> Any:
     )
 
 
+def place_slug(text: str) -> str:
+    """The slug a place name would have: ``Washington, D.C.`` → ``washington-dc``."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower().replace(".", "")))
+
+
+def _place_slugs(value: Any) -> Any:
+    """Refuse a single text where a list of places belongs, saying which list was
+    meant (``places: Tucson, AZ`` → ``[tucson-az]``), and a place listed twice. Each
+    entry is checked as a slug by the field's type."""
+    if isinstance(value, str):
+        hint = f" (did you mean [{place_slug(value)}]?)" if place_slug(value) else ""
+        raise ValueError(f"expected a list of place slugs such as [tucson-az]{hint}")
+    if isinstance(value, list):
+        texts = [item for item in value if isinstance(item, str)]
+        for item in texts:
+            if texts.count(item) > 1:
+                raise ValueError(f"{clip(item)!r} is listed twice")
+    return value
+
+
 class Kind(StrEnum):
     STATISTIC = "statistic"
     QUOTE = "quote"
@@ -251,6 +271,7 @@ class Fact(_Strict):
     original_source: Slug | None = None
     topics: list[Slug] = Field(default_factory=list)
     audiences: list[Slug] = Field(default_factory=list)
+    places: list[Slug] = Field(default_factory=list, max_length=50)
     priority: int = Field(default=3, ge=1, le=5)
     note: str | None = None
 
@@ -263,6 +284,11 @@ class Fact(_Strict):
     @classmethod
     def _known_qualifier(cls, value: Any) -> Any:
         return _qualifier(value)
+
+    @field_validator("places", mode="before")
+    @classmethod
+    def _places(cls, value: Any) -> Any:
+        return _place_slugs(value)
 
     @field_validator("value", "value_max", mode="before")
     @classmethod

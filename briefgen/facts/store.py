@@ -67,16 +67,23 @@ class FactStore:
         audience: str | None = None,
         topic: str | None = None,
         kind: str | Kind | None = None,
+        place: str | None = None,
     ) -> list[Fact]:
-        """Facts matching every given filter, most important first, then in file order."""
+        """Facts matching every given filter, most important first, then in file order.
+        ``place`` keeps the facts about that place (none for an empty place)."""
         found = [
             fact
             for fact in self.facts.values()
             if (audience is None or audience in fact.audiences)
             and (topic is None or topic in fact.topics)
             and (kind is None or fact.kind == kind)
+            and (place is None or place in fact.places)
         ]
         return sorted(found, key=lambda f: -f.priority)
+
+    def places(self) -> list[str]:
+        """Every place some fact is about, sorted."""
+        return sorted({place for fact in self.facts.values() for place in fact.places})
 
     def stale(self, today: dt.date, max_age_years: float) -> list[Fact]:
         """Facts whose period ended more than ``max_age_years`` before ``today``."""

@@ -64,6 +64,7 @@ class FactView:
     source: str
     topics: tuple[str, ...]
     audiences: tuple[str, ...]
+    places: tuple[str, ...]
     priority: int
 
     @property
@@ -102,6 +103,7 @@ def view_of(fact: Fact, store: FactStore) -> FactView:
         source=store.source_of(fact).credit,
         topics=tuple(fact.topics),
         audiences=tuple(fact.audiences),
+        places=tuple(fact.places),
         priority=fact.priority,
     )
 
@@ -134,9 +136,13 @@ class Helpers:
         topic: str | None = None,
         kind: str | None = None,
         limit: int | None = None,
+        place: str | None = None,
     ) -> list[FactView]:
-        """``facts(audience=, topic=, kind=, limit=)``: matching facts, most important first."""
-        found = self.store.select(audience=audience, topic=topic, kind=kind)
+        """``facts(audience=, topic=, kind=, place=, limit=)``: matching facts, most
+        important first. ``place=recipient.place`` keeps the facts about the recipient's
+        place: none when the place is empty or no fact is about it, so that a template's
+        ``{% else %}`` gives the copy for everywhere else."""
+        found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)
         return [view_of(f, self.store) for f in found[:limit]]
 
     def cite(self, *facts: FactView | str) -> Markup:

@@ -7,11 +7,21 @@ only checked that a brief was built.
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 
 from briefgen.errors import TemplateError
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
-from briefgen.templating.helpers import Helpers, number_filter, view_of
+from briefgen.templating.helpers import (
+    Helpers,
+    UnknownFact,
+    finalize,
+    md_escape,
+    number_filter,
+    one_in_filter,
+    suggest_name,
+    view_of,
+)
 
 
 def _store() -> FactStore:
@@ -46,6 +56,16 @@ def _store() -> FactStore:
             "source": "paper",
             "topics": ["care"],
             "audiences": ["public"],
+        },
+        {
+            "id": "count",
+            "kind": "statistic",
+            "text": "Seized.",
+            "value": 26700,
+            "qualifier": "over",
+            "unit": "pounds",
+            "as_of": "2020",
+            "source": "paper",
         },
         {
             "id": "found",
@@ -159,3 +179,58 @@ def test_a_qr_code_takes_a_trimmed_address_and_refuses_spaces_backticks_and_noth
     with pytest.raises(TemplateError) as caught:
         helpers.qr("x" * 70 + " y")
     assert str(caught.value.format_message()) == f"qr: '{'x' * 60}' is not a web address"
+
+
+def test_a_view_carries_the_qualifier_or_nothing() -> None:
+    store = _store()
+    assert view_of(store.get("count"), store).qualifier == "over"
+    assert view_of(store.get("rate"), store).qualifier == ""
+
+
+def test_a_callout_without_label_or_short_shows_the_number_with_its_unit() -> None:
+    helpers = Helpers(_store())
+    assert helpers.callout("count") == "!!! callout over 26\\,700 pounds\nSeized\\. [@count]\n!!!\n"
+    # With a label (here the fact's short) the figure drops its unit words.
+    assert helpers.callout("rate") == "!!! callout 86\u201390\\%\nof rates fell [@rate]\n!!!\n"
+
+
+def test_an_unknown_fact_is_named_with_the_nearest_id() -> None:
+    helpers = Helpers(_store())
+    with pytest.raises(UnknownFact, match=r"^unknown fact 'rat' \(did you mean 'rate'\?\)$"):
+        helpers.fact("rat")
+    with pytest.raises(UnknownFact, match=r"^unknown fact 'zzzz'$"):
+        helpers.fact("zzzz")
+
+
+def test_a_chart_spec_is_ascii_and_never_closes_its_fence() -> None:
+    chart = Helpers(_store()).chart("rate", title="T", labels=["a`b", "\u00e9"])
+    assert chart == (
+        '```briefgen-chart\n{"kind": "bar", "facts": ["rate"], "title": "T", '
+        '"labels": ["a\\u0060b", "\\u00e9"], "caption": ""}\n```\n'
+    )
+
+
+def test_templates_get_exactly_the_helpers_by_name() -> None:
+    assert set(Helpers(_store()).globals()) == {
+        "chart",
+        "qr",
+        "fact",
+        "facts",
+        "cite",
+        "callout",
+        "pullquote",
+        "notes",
+    }
+
+
+def test_printed_values_are_escaped_on_one_line_and_none_prints_nothing() -> None:
+    assert md_escape("a*b\r\nc\u2028d") == "a\\*b c d"
+    assert finalize(None) == Markup("")
+    assert finalize("a*b") == Markup("a\\*b")
+    assert finalize(Markup("*b*")) == Markup("*b*")
+
+
+def test_the_one_in_filter_reads_text_and_names_are_suggested() -> None:
+    assert one_in_filter("50") == "5 in 10"
+    assert suggest_name("calout", ["callout", "cite"]) == " (did you mean 'callout'?)"
+    assert suggest_name("zzzz", ["callout", "cite"]) == ""

@@ -96,6 +96,8 @@ def fact_dict(store: FactStore, fact: Fact) -> dict[str, Any]:
     """A fact as plain data with its source (and original source) resolved."""
     data = fact.model_dump(mode="json", exclude_none=True)
     data["as_of"] = fact.as_of.text
+    if not fact.places:
+        del data["places"]  # most facts are about no one place
     data["source"] = source_dict(store.source_of(fact))
     original = store.original_source_of(fact)
     if original:

@@ -2,8 +2,9 @@
 
 Every row is checked first (:mod:`briefgen.recipients`); then worker processes, each
 opening the workspace once (settings, facts, compiled templates), render the copies
-and hand back their bytes. The parent writes them all or none through
-:func:`briefgen.output.write_all`, so the bytes written never depend on ``--jobs``,
+and hand back their bytes. The parent stages each copy as it arrives and renames
+them all into place at the end, or none (:func:`briefgen.output.staged`), so the
+bytes written never depend on ``--jobs``, the batch never holds every copy in memory,
 and an interrupted or failed batch leaves the output folder as it was. With
 ``--keep-going`` the copies that worked are written and each failed row is listed.
 """
@@ -18,9 +19,9 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -35,7 +36,7 @@ from briefgen.errors import (
     display_path,
     raise_all,
 )
-from briefgen.output import prepare_folder, write_all
+from briefgen.output import FolderStaging, prepare_folder, staged
 from briefgen.pipeline import (
     BuildOptions,
     Workspace,
@@ -97,6 +98,22 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Made:
+    """A copy written (staged): its files' names in the output folder with their
+    SHA-256, and how it fitted."""
+
+    row: int
+    digests: dict[str, str]  # name -> sha256, in format order
+    fill: float
+    body_size: float
+    dropped: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.digests)
+
+
+@dataclass(frozen=True)
 class Failure:
     """A copy that could not be made, and why (the error's own lines)."""
 
@@ -109,7 +126,7 @@ class BatchResult:
     """What a batch made, what failed, and what it wrote."""
 
     recipients: RecipientList
-    copies: list[Copy] = field(default_factory=list)
+    copies: list[Made] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
@@ -162,7 +179,10 @@ def _run(task: Task) -> Copy | Failure:
 
 def run_batch(options: BatchOptions) -> BatchResult:
     """Check every row, make every copy, and write them (all or, with ``keep_going``,
-    those that worked); raise every problem found together."""
+    those that worked); raise every problem found together.
+
+    Each copy is staged as it comes back (output.staged), so the batch never holds
+    every copy in memory; the files are renamed into place together at the end."""
     build = options.build
     workspace = Workspace.open(build)
     out_dir = build.out_dir
@@ -177,38 +197,52 @@ def run_batch(options: BatchOptions) -> BatchResult:
         options.recipients, check_audience, options.audience, options.name_column
     )
     result = BatchResult(recipients)
+    rows = _by_row(result)
     tasks = [Task(r.row, r.audience, recipients.columns, r.values) for r in recipients.recipients]
-    made = _make_all(tasks, options, workspace)
-    interrupts.check()
-    for task in tasks:
-        outcome = made[task.row]
-        if isinstance(outcome, Copy):
-            result.copies.append(outcome)
-        else:
-            result.failures.append(outcome)
-    if result.failures and not options.keep_going:
-        raise_all(failure_errors(result))
-    files = copy_files(result)
-    if options.combine and result.copies:
-        files.update(combined_files(result, files))
-    if files:
-        result.written = write_all(out_dir, files)
+    made: dict[int, Made] = {}
+    failed: dict[int, Failure] = {}
+    with staged(out_dir) as stage, closing(_outcomes(tasks, options, workspace)) as outcomes:
+        for outcome in outcomes:
+            if isinstance(outcome, Failure):
+                failed[outcome.row] = outcome
+            elif not failed or options.keep_going:
+                made[outcome.row] = _stage_copy(stage, rows[outcome.row], outcome)
+        interrupts.check()
+        result.copies = [made[row] for row in sorted(made)]
+        result.failures = [failed[row] for row in sorted(failed)]
+        if result.failures and not options.keep_going:
+            raise_all(failure_errors(result))
+        if options.combine and result.copies:
+            for name, data in combined_files(result, stage.read).items():
+                stage.add(name, data)
+        result.written = [out_dir / name for copy in result.copies for name in copy.names]
+        if options.combine and result.copies:
+            result.written += [out_dir / MANIFEST_NAME, out_dir / COMBINED_NAME]
     return result
 
 
-def _make_all(
+def _stage_copy(stage: FolderStaging, recipient: Recipient, copy: Copy) -> Made:
+    names = copy_names(recipient, tuple(copy.files))
+    digests = {}
+    for fmt, data in copy.files.items():
+        stage.add(names[fmt], data)
+        digests[names[fmt]] = hashlib.sha256(data).hexdigest()
+    return Made(copy.row, digests, copy.fill, copy.body_size, copy.dropped)
+
+
+def _outcomes(
     tasks: list[Task], options: BatchOptions, workspace: Workspace
-) -> dict[int, Copy | Failure]:
-    """Every task's outcome, by row: in this process, or in ``options.jobs`` workers."""
-    made: dict[int, Copy | Failure] = {}
+) -> Generator[Copy | Failure, None, None]:
+    """Each task's outcome as it is ready: in this process, or in ``options.jobs``
+    workers (stopped at once should the caller stop early, e.g. on Ctrl-C)."""
     with _progress(len(tasks), options.progress) as advance:
         if options.jobs <= 1 or len(tasks) <= 1:
             worker = _Worker(workspace, options.build)
             for task in tasks:
                 interrupts.check()
-                made[task.row] = worker.make(task)
+                yield worker.make(task)
                 advance()
-            return made
+            return
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(
             max_workers=min(options.jobs, len(tasks)),
@@ -217,18 +251,15 @@ def _make_all(
             initargs=(options.build,),
         )
         try:
-            futures: dict[Future[Copy | Failure], int] = {
-                pool.submit(_run, task): task.row for task in tasks
-            }
+            futures = [pool.submit(_run, task) for task in tasks]
             for future in as_completed(futures):
                 interrupts.check()
-                made[futures[future]] = future.result()
+                yield future.result()
                 advance()
-        except BaseException:
+        except BaseException:  # GeneratorExit too: the caller stopped early
             _stop(pool)
             raise
         pool.shutdown(wait=True)
-    return made
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -282,37 +313,22 @@ def copy_names(recipient: Recipient, formats: tuple[str, ...]) -> dict[str, str]
     return {fmt: f"{recipient.folder}/{recipient.slug}.{fmt}" for fmt in formats}
 
 
-def copy_files(result: BatchResult) -> dict[str, bytes]:
-    """Every copy's files, by name in the output folder, in row order."""
-    rows = _by_row(result)
-    files: dict[str, bytes] = {}
-    for copy in result.copies:
-        names = copy_names(rows[copy.row], tuple(copy.files))
-        for fmt, data in copy.files.items():
-            files[names[fmt]] = data
-    return files
-
-
-def combined_files(result: BatchResult, files: dict[str, bytes]) -> dict[str, bytes]:
+def combined_files(result: BatchResult, read: Callable[[str], bytes]) -> dict[str, bytes]:
     """``combined.pdf`` (every PDF copy in row order) and ``manifest.csv`` (row, file,
-    pages, fill, sha256 of each file written)."""
+    pages, fill, sha256 of each copy's files); ``read`` gives a staged file's bytes."""
     from pypdf import PdfReader, PdfWriter
 
-    rows = _by_row(result)
     writer = PdfWriter()
     table = io.StringIO()
     manifest = csv.writer(table, lineterminator="\n")
     manifest.writerow(MANIFEST_COLUMNS)
     for copy in result.copies:
-        names = copy_names(rows[copy.row], tuple(copy.files))
-        for fmt, name in names.items():
-            data = files[name]
+        for name, digest in copy.digests.items():
             pages = 1  # the fitted layout's page count (Word lays out the DOCX)
-            if fmt == "pdf":
-                reader = PdfReader(io.BytesIO(data))
+            if name.endswith(".pdf"):
+                reader = PdfReader(io.BytesIO(read(name)))
                 pages = len(reader.pages)
                 writer.append(reader)
-            digest = hashlib.sha256(data).hexdigest()
             manifest.writerow((copy.row, name, pages, f"{copy.fill:.4f}", digest))
     combined: dict[str, bytes] = {MANIFEST_NAME: table.getvalue().encode("utf-8")}
     if len(writer.pages):
@@ -359,7 +375,7 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
         if notes:
             where = Location.of(out_dir / recipient.folder / recipient.slug)
             lines.append(f"{where}: {'; '.join(notes)}")
-    files = sum(len(c.files) for c in result.copies)
+    files = sum(len(c.digests) for c in result.copies)
     lines.append(
         f"{len(result.copies)} copies ({files} files) in {display_path(out_dir)}"
         + (f", {len(result.failures)} failed" if result.failures else "")

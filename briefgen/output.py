@@ -12,6 +12,10 @@ files in the folder are always one build's complete set. The lock also says whic
 temporaries are stale (any of ours present while we hold it), so the cleanup of
 files a killed build left never deletes a live build's temporaries, nor any file
 whose name briefgen did not make. The lock file is removed when the build is done.
+
+A batch (``build --recipients``) writes through :func:`staged`: each file becomes its
+temporary as soon as it is made, so a thousand copies need not sit in memory, and
+subfolders (``output/<audience>/``) are created and, on failure, removed again.
 """
 
 from __future__ import annotations
@@ -160,15 +164,10 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     targets = {folder / name: data for name, data in files.items()}
     check_targets(list(targets))
     created = prepare_folder(folder)
-    # Names may lie in subfolders (a batch's output/<audience>/<slug>.pdf).
-    subfolders = sorted({path.parent for path in targets} - {folder})
     try:
-        for subfolder in subfolders:
-            created += prepare_folder(subfolder)
         with locked(folder) as held:
             if held:
-                for each in (folder, *subfolders):
-                    remove_stale_temporaries(each)
+                remove_stale_temporaries(folder)
             replace_all(targets)
     except BaseException:
         _remove_folders(created)
@@ -207,48 +206,126 @@ def _write_fully(fd: int, data: bytes) -> None:
 def replace_all(files: Mapping[Path, bytes]) -> None:
     """Replace each path's directory entry with a new file holding its bytes, all or
     nothing: a symbolic link in the way is replaced, never written through."""
-    token = f"{os.getpid()}-{secrets.token_hex(8)}"
-    temporaries: dict[Path, Path] = {}
-    current: Path | None = None
-    try:
+    stage = Staging()
+    with stage.guard():
         for path, data in files.items():
-            interrupts.check()
-            current = path
-            temporary = path.with_name(temporary_name(path.name, token))
-            # An interrupt between creating the file and recording its name would
-            # leave it behind: hold interrupts until it is recorded.
-            mask = _hold_interrupts()
-            try:
-                fd = _create(temporary)
-                temporaries[path] = temporary
-            finally:
-                _release(mask)
-            try:
-                _write_fully(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        current = None
-        check_targets(list(files))  # a folder may have appeared while we wrote
+            stage.add(path, data)
+        stage.commit()
+
+
+class Staging:
+    """Files written one at a time as temporaries beside their targets, then renamed
+    into place together by :meth:`commit`; under :meth:`guard`, any failure before
+    that removes every temporary and touches nothing else."""
+
+    def __init__(self) -> None:
+        self.token = f"{os.getpid()}-{secrets.token_hex(8)}"
+        self.temporaries: dict[Path, Path] = {}
+        self.current: Path | None = None
+
+    def add(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to the temporary of ``path`` (synced to disk)."""
+        interrupts.check()
+        self.current = path
+        temporary = path.with_name(temporary_name(path.name, self.token))
+        # An interrupt between creating the file and recording its name would
+        # leave it behind: hold interrupts until it is recorded.
+        mask = _hold_interrupts()
+        try:
+            fd = _create(temporary)
+            self.temporaries[path] = temporary
+        finally:
+            _release(mask)
+        try:
+            _write_fully(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.current = None
+
+    def read(self, path: Path) -> bytes:
+        """The bytes staged for ``path``."""
+        return self.temporaries[path].read_bytes()
+
+    def commit(self) -> None:
+        """Rename every temporary into place, with Ctrl-C and SIGTERM held."""
+        check_targets(list(self.temporaries))  # a folder may have appeared while we wrote
         interrupts.check()
         mask = _hold_interrupts()
         try:
-            for path, temporary in temporaries.items():
-                current = path
+            for path, temporary in self.temporaries.items():
+                self.current = path
                 os.replace(temporary, path)
         finally:
             _release(mask)
-        current = None
-        for folder in dict.fromkeys(p.parent for p in files):
+        self.current = None
+        for folder in dict.fromkeys(p.parent for p in self.temporaries):
             _sync_folder(folder)
-    except BaseException as exc:
-        for temporary in temporaries.values():
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        if isinstance(exc, OSError):
-            where = Location.of(current) if current else None
-            raise OutputError(f"cannot write the file: {exc.strerror}", where) from None
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """On any failure in the block, remove the temporaries; an OSError becomes an
+        OutputError naming the file."""
+        try:
+            yield
+        except BaseException as exc:
+            for temporary in self.temporaries.values():
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            if isinstance(exc, OSError):
+                where = Location.of(self.current) if self.current else None
+                raise OutputError(f"cannot write the file: {exc.strerror}", where) from None
+            raise
+
+
+class FolderStaging:
+    """:class:`Staging` by name inside one output folder, creating subfolders."""
+
+    def __init__(self, folder: Path, stage: Staging, held: bool, created: list[Path]) -> None:
+        self.folder = folder
+        self.stage = stage
+        self.held = held
+        self.created = created
+        self.ready = {folder}
+
+    def add(self, name: str, data: bytes) -> Path:
+        """Stage ``data`` for ``folder/name``; returns the path it will have."""
+        path = self.folder / name
+        if path.parent not in self.ready:
+            self.created += prepare_folder(path.parent)
+            if self.held:
+                remove_stale_temporaries(path.parent)
+            self.ready.add(path.parent)
+        check_targets([path])
+        self.stage.add(path, data)
+        return path
+
+    def read(self, name: str) -> bytes:
+        """The bytes staged for ``folder/name``."""
+        return self.stage.read(self.folder / name)
+
+
+@contextlib.contextmanager
+def staged(folder: Path) -> Iterator[FolderStaging]:
+    """Write files into ``folder`` one at a time while the block runs (so they need
+    not all be in memory at once); when it ends without error, rename them all into
+    place; on any error or interrupt, none, leaving the folder as it was. The folder's
+    lock is held throughout, so other builds into it wait their turn."""
+    created = prepare_folder(folder)
+    try:
+        with locked(folder) as held:
+            if held:
+                remove_stale_temporaries(folder)
+            stage = Staging()
+            with stage.guard():
+                staging = FolderStaging(folder, stage, held, created)
+                yield staging
+                stage.commit()
+    except BaseException:
+        _remove_folders(created)
         raise
+    if not stage.temporaries:
+        _remove_folders(created)
 
 
 def _sync_folder(folder: Path) -> None:

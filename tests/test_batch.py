@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 from readback import docx_text, pdf_text
 
-from briefgen import batch
+from briefgen import batch, output
 from briefgen.cli import cli
 from briefgen.recipients import Recipient, RecipientList
 
@@ -238,3 +238,18 @@ def test_interrupt_stops_workers_and_writes_nothing(
     assert result.exit_code == 1  # click.Abort
     assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
     assert multiprocessing.active_children() == []
+
+
+def test_staged_writes_each_file_at_once_and_renames_all_or_none(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError), output.staged(out) as stage:
+        stage.add("a/x.pdf", b"1")
+        assert [p.name.startswith(".briefgen-") for p in (out / "a").iterdir()] == [True]
+        raise RuntimeError
+    assert not out.exists()
+    with output.staged(out) as stage:
+        stage.add("a/x.pdf", b"1")
+        stage.add("y.csv", b"2")
+        assert stage.read("a/x.pdf") == b"1"
+        assert not (out / "a/x.pdf").exists()
+    assert folder_bytes(out) == {"a/x.pdf": b"1", "y.csv": b"2"}

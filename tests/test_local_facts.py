@@ -1,0 +1,154 @@
+"""Local facts: the places a fact is about, ``facts(place=...)`` in templates,
+``facts check --recipients`` and the sample recipients build (each copy one page at
+11 pt, naming its recipient, carrying its place's pill price where a fact gives it)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+from readback import pdf_text
+
+from briefgen.cli import cli
+from briefgen.facts import load_store
+from briefgen.facts.schema import Fact, place_slug
+from briefgen.templating.helpers import Helpers
+
+REPO = Path(__file__).resolve().parents[1]
+KNOWN = "facts know: chicago-il, tucson-az, washington-dc"
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_places_are_slugs_and_default_to_none() -> None:
+    base = {"id": "f", "kind": "finding", "text": "A finding.", "as_of": 2023, "source": "s"}
+    assert Fact.model_validate(base).places == []
+    assert Fact.model_validate({**base, "places": ["tucson-az"]}).places == ["tucson-az"]
+    assert place_slug("Washington, D.C.") == "washington-dc"
+    assert place_slug("St. Louis,  MO") == "st-louis-mo"
+    assert place_slug("!!") == ""
+
+
+def test_real_facts_name_their_places() -> None:
+    store = load_store(REPO / "facts")
+    assert store.places() == ["chicago-il", "tucson-az", "washington-dc"]
+    assert store.get("chicago-dc-pill-price").places == ["chicago-il", "washington-dc"]
+    tucson = {f.id for f in store.select(place="tucson-az")}
+    assert {"tucson-pill-price", "tucson-public-safety-agencies"} <= tucson
+    assert all("Tucson" in store.get(i).text for i in tucson)
+
+
+def test_facts_helper_selects_by_place() -> None:
+    helpers = Helpers(load_store(REPO / "facts"))
+
+    def ids(**filters: str) -> list[str]:
+        return [f.id for f in helpers.facts(**filters)]
+
+    assert ids(place="tucson-az", topic="prices") == ["tucson-pill-price"]
+    assert ids(place="washington-dc", topic="prices") == ["chicago-dc-pill-price"]
+    assert ids(place="chicago-il") == ["chicago-dc-pill-price"]
+    # No recipients file (an empty place) or a place no fact knows: none, so the
+    # template's {% else %} gives the copy for everywhere else.
+    assert ids(place="", topic="prices") == []
+    assert ids(place="el-paso-tx") == []
+    assert len(ids(topic="prices")) > 1
+    assert helpers.facts(place="chicago-il")[0].places == ("chicago-il", "washington-dc")
+
+
+def test_facts_list_by_place() -> None:
+    result = invoke("facts", "list", "--facts", str(REPO / "facts"), "--place", "chicago-il")
+    assert result.exit_code == 0, result.output
+    assert result.output.split()[0] == "chicago-dc-pill-price"
+    assert len(result.output.splitlines()) == 1
+
+
+def test_facts_check_warns_about_places_no_fact_knows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.csv").write_text(
+        "id,name,place\na,A,tucson-az\nb,B,el-paso-tx\nc,C,\nd,D,el-paso-tx\ne,E,Tucson AZ\n",
+        encoding="utf-8",
+    )
+    result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "r.csv")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("r.csv:")]
+    assert warnings == [
+        f"r.csv:3: place: no fact is about 'el-paso-tx' (2 rows; {KNOWN})",
+        f"r.csv:6: place: no fact is about 'Tucson AZ' ({KNOWN}; did you mean 'tucson-az'?)",
+    ]
+
+
+def test_facts_check_recipients_every_place_known_and_a_broken_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.csv").write_text("id,place\na,tucson-az\nb,chicago-il\n", encoding="utf-8")
+    result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "ok.csv")
+    assert result.exit_code == 0, result.output
+    assert "no fact is about" not in result.output
+    (tmp_path / "bad.csv").write_text("id,place\na/b,tucson-az\n", encoding="utf-8")
+    result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "bad.csv")
+    assert result.exit_code == 1
+    assert result.output.startswith("bad.csv:2: id: 'a/b' holds a path separator")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The sample workspace's recipients, built once as PDF (its output and report)."""
+    workspace = tmp_path_factory.mktemp("sample")
+    for name in ("briefgen.toml", "recipients.csv"):
+        shutil.copy(REPO / name, workspace)
+    shutil.copytree(REPO / "facts", workspace / "facts")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(workspace)
+        result = invoke("build", "--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    return workspace / "output", result.output
+
+
+# The sample's rows: the words naming each recipient, and the pill price its copy
+# carries (its place's where a fact gives one, else Tucson's, the general copy).
+TUCSON = "per fentanyl pill in Tucson"
+CHICAGO_DC = "per fentanyl pill in Chicago or Washington, D.C."
+SAMPLE = {
+    "legislators/example-office-1": ("For Representative Alex Example:", TUCSON),
+    "legislators/example-office-2": ("For Senator Sam Sample:", CHICAGO_DC),
+    "legislators/example-office-3": ("For Member of Congress (example):", CHICAGO_DC),
+    "legislators/example-office-4": (
+        "For Representative Jordan Placeholder:",
+        "for a fentanyl pill in Tucson, near the border",
+    ),
+    "chiefs/example-department-1": ("For Chief of Police Casey Example.", TUCSON),
+    "chiefs/example-department-2": ("For Sheriff Riley Sample.", CHICAGO_DC),
+    "public/example-group-1": ("For Example Neighborhood Association 1", CHICAGO_DC),
+}
+
+
+def test_sample_recipients_each_copy_one_page_at_full_size(sample: tuple[Path, str]) -> None:
+    out, report = sample
+    assert sorted(str(p.relative_to(out).with_suffix("")) for p in out.rglob("*.pdf")) == sorted(
+        SAMPLE
+    )
+    for name in SAMPLE:
+        assert len(PdfReader(out / f"{name}.pdf").pages) == 1, name
+    # No copy shrank its type or dropped an optional block: the report lists none.
+    assert report.splitlines() == ["7 copies (7 files) in output"]
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE))
+def test_sample_copy_names_its_recipient_and_local_price(
+    sample: tuple[Path, str], name: str
+) -> None:
+    out, _ = sample
+    text = " ".join(pdf_text(out / f"{name}.pdf").split())
+    addressee, price = SAMPLE[name]
+    assert addressee in text
+    assert price in text
+    if "Tucson" not in price:  # a place's own price replaces Tucson's card
+        assert TUCSON not in text

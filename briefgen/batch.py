@@ -12,6 +12,7 @@ and an interrupted or failed batch leaves the output folder as it was. With
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import multiprocessing
@@ -191,7 +192,12 @@ def run_batch(options: BatchOptions) -> BatchResult:
     _refuse_to_write_into_inputs(build)
 
     def check_audience(name: str) -> str:
-        return output_name(workspace.search_path.audience(name))
+        try:
+            return output_name(workspace.search_path.audience(name))
+        except BriefgenError as exc:
+            if exc.location is not None:
+                raise  # the audience's template is broken: its own error says where
+            raise RecipientsError(exc.detail + _suggest_audience(name, workspace)) from None
 
     recipients = load_recipients(
         options.recipients, check_audience, options.audience, options.name_column
@@ -219,6 +225,15 @@ def run_batch(options: BatchOptions) -> BatchResult:
         if options.combine and result.copies:
             result.written += [out_dir / MANIFEST_NAME, out_dir / COMBINED_NAME]
     return result
+
+
+def _suggest_audience(name: str, workspace: Workspace) -> str:
+    try:
+        names = [a.name for a in workspace.search_path.audiences()]
+    except BriefgenError:
+        return ""  # a broken template elsewhere: no suggestion
+    close = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _stage_copy(stage: FolderStaging, recipient: Recipient, copy: Copy) -> Made:

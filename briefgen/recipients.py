@@ -28,6 +28,7 @@ from briefgen.inputs import clip, read_bytes
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
 MAX_BYTES = 20_000_000
 MAX_SLUG = 100
+MAX_ROWS = 100_000
 # A file with very many mistakes is reported up to this many lines.
 MAX_PROBLEMS = 100
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -95,6 +96,13 @@ def load_recipients(
         columns, rows = _read_yaml(text, path, problems)
     else:
         columns, rows = _read_csv(text, problems)
+    if len(rows) > MAX_ROWS:
+        problems.add(
+            rows[MAX_ROWS].line,
+            "",
+            f"more than {MAX_ROWS:,} recipients, the most one batch takes; split the file",
+        )
+        rows = rows[:MAX_ROWS]
     if not rows and not problems.found:
         problems.add(1, "", "no recipients: the file has no rows")
     if name_column not in columns and rows:

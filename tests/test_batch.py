@@ -253,3 +253,11 @@ def test_staged_writes_each_file_at_once_and_renames_all_or_none(tmp_path: Path)
         assert stage.read("a/x.pdf") == b"1"
         assert not (out / "a/x.pdf").exists()
     assert folder_bytes(out) == {"a/x.pdf": b"1", "y.csv": b"2"}
+
+
+def test_unknown_audience_in_the_file_says_did_you_mean(workspace: Path) -> None:
+    (workspace / "r.csv").write_text("id,audience\nex-1,leter\n", encoding="utf-8")
+    result = build("--recipients", "r.csv")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("r.csv:2: audience: no template for audience 'leter'")
+    assert result.stderr.rstrip().endswith("(did you mean 'letter'?)")

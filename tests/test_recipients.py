@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefgen import recipients
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError, ProblemList, RecipientsError
 from briefgen.recipients import KNOWN_COLUMNS, load_recipients, row_values
@@ -213,3 +214,21 @@ def test_at_most_a_hundred_problems_are_listed(tmp_path: Path) -> None:
     found = problems_of(path)
     assert len(found) == 101
     assert found[-1] == f"{path}: ... and 50 more problems"
+
+
+def test_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert recipients.MAX_ROWS == 100_000
+    monkeypatch.setattr(recipients, "MAX_ROWS", 2)
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\nex-1,public\nex-2,public\nex-3,public\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:4: more than 2 recipients, the most one batch takes; split the file"
+    ]
+
+
+def test_too_large_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert recipients.MAX_BYTES == 20_000_000
+    monkeypatch.setattr(recipients, "MAX_BYTES", 10)
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\nex-1,public\n", encoding="utf-8")
+    assert problems_of(path)[0].startswith(f"{path}: larger than 10 bytes")

@@ -10,6 +10,10 @@ import hashlib
 import io
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -261,3 +265,41 @@ def test_unknown_audience_in_the_file_says_did_you_mean(workspace: Path) -> None
     assert result.exit_code == 1
     assert result.stderr.startswith("r.csv:2: audience: no template for audience 'leter'")
     assert result.stderr.rstrip().endswith("(did you mean 'letter'?)")
+
+
+@pytest.mark.parametrize("how", ["Ctrl-C"])
+def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
+    workspace: Path, how: str
+) -> None:
+    """A real signal while copies are being staged: Ctrl-C reaches the whole process
+    group (as from a terminal), SIGTERM only the main process."""
+    rows = [f"ex-{n},letter,Person {n},,Example Office {n},{n}" for n in range(1, 41)]
+    (workspace / "many.csv").write_text(RECIPIENTS.splitlines()[0] + "\n" + "\n".join(rows))
+    (workspace / "output").mkdir()
+    (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
+    command = [sys.executable, "-m", "briefgen", "build", "--facts", str(REPO / "facts")]
+    process = subprocess.Popen(
+        [*command, "--recipients", "many.csv", "--format", "pdf", "--jobs", "2"],
+        cwd=workspace,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        start_new_session=True,
+    )
+    staging = workspace / "output" / "letter"
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if staging.is_dir() and any(p.name.endswith(".tmp") for p in staging.iterdir()):
+            break
+    assert process.poll() is None, "the batch ended before it could be interrupted"
+    if how == "Ctrl-C":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert stderr.decode().strip() == "Aborted!"
+    assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):  # no worker is left in the group
+        os.killpg(process.pid, 0)

@@ -303,3 +303,16 @@ def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # no worker is left in the group
         os.killpg(process.pid, 0)
+
+
+def test_templates_and_page_size_options_apply_to_a_batch(workspace: Path) -> None:
+    (workspace / "templates").rename(workspace / "mine")
+    (workspace / "one.csv").write_text(
+        RECIPIENTS.splitlines()[0] + "\n" + RECIPIENTS.splitlines()[1]
+    )
+    result = build(
+        "--recipients", "one.csv", "--templates", "mine", "--page-size", "a4", "--format", "pdf"
+    )
+    assert result.exit_code == 0, result.output
+    page = PdfReader(workspace / "output/letter/ex-1.pdf").pages[0]
+    assert round(float(page.mediabox.width)) == 595  # A4, not letter's 612

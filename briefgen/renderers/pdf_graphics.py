@@ -8,6 +8,7 @@ from the same geometry the DOCX places as a raster
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -29,28 +30,52 @@ def _fill(canvas: Canvas, color: RGB) -> None:
 
 def draw_drawing(canvas: Canvas, drawing: Drawing, family: FontFamily, x: float, y: float) -> None:
     """Draw ``drawing`` with its bottom left corner at (x, y) on the canvas."""
-    top = y + drawing.height
     canvas.saveState()
-    for item in drawing.items:
+    for part in _painted(drawing, x, y):
+        if isinstance(part, Text):
+            _fill(canvas, part.color)
+            canvas.setFont(font_name(family, part.bold), part.size)
+            canvas.drawString(x + part.x, y + drawing.height - part.baseline, part.text)
+        else:
+            canvas.addLiteral(part)
+    canvas.restoreState()
+
+
+@lru_cache(maxsize=32)
+def _painted(drawing: Drawing, x: float, y: float) -> tuple[str | Text, ...]:
+    """The drawing in painting order: each run of rectangles and circles as the PDF
+    operators that fill it, each text as itself (set on the page's own canvas, whose
+    fonts it uses). A pictogram's 200 shapes cost ~25 ms of reportlab's number
+    formatting on every build; a warm build reuses their operators, byte for byte."""
+    parts: list[str | Text] = []
+    scratch: Canvas | None = None
+    top = y + drawing.height
+    for item in (*drawing.items, None):
+        if item is None or isinstance(item, Text):
+            if scratch is not None:
+                parts.append("\n".join(scratch._code))
+                scratch = None
+            if item is not None:
+                parts.append(item)
+            continue
+        if scratch is None:
+            scratch = Canvas(io.BytesIO())
+            scratch._code = []  # no page set-up operators: only the shapes'
         if isinstance(item, Rect):
             if item.width <= 0 or item.height <= 0:
                 continue
-            _fill(canvas, item.color)
+            _fill(scratch, item.color)
             bottom = top - item.y - item.height
             if item.radius:
-                canvas.roundRect(
+                scratch.roundRect(
                     x + item.x, bottom, item.width, item.height, item.radius, stroke=0, fill=1
                 )
             else:
-                canvas.rect(x + item.x, bottom, item.width, item.height, stroke=0, fill=1)
+                scratch.rect(x + item.x, bottom, item.width, item.height, stroke=0, fill=1)
         elif isinstance(item, Circle):
-            _fill(canvas, item.color)
-            canvas.circle(x + item.cx, top - item.cy, item.r, stroke=0, fill=1)
-        elif isinstance(item, Text):
-            _fill(canvas, item.color)
-            canvas.setFont(font_name(family, item.bold), item.size)
-            canvas.drawString(x + item.x, top - item.baseline, item.text)
-    canvas.restoreState()
+            _fill(scratch, item.color)
+            scratch.circle(x + item.cx, top - item.cy, item.r, stroke=0, fill=1)
+    return tuple(parts)
 
 
 class _Fixed(Flowable):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from briefgen.errors import TemplateError
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
+from briefgen.templating import limits
 from briefgen.templating.helpers import (
     Helpers,
     UnknownFact,
@@ -234,3 +235,112 @@ def test_the_one_in_filter_reads_text_and_names_are_suggested() -> None:
     assert one_in_filter("50") == "5 in 10"
     assert suggest_name("calout", ["callout", "cite"]) == " (did you mean 'callout'?)"
     assert suggest_name("zzzz", ["callout", "cite"]) == ""
+
+
+# --- limits ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def thirty_chars(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts of at most 30 characters, so the edges are cheap to reach."""
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 30)
+
+
+class _Unprintable:
+    """A value that fails the test if anything turns it into text."""
+
+    def __str__(self) -> str:
+        raise AssertionError("printed before the limit was checked")
+
+
+class _UnprintableList(list[str]):
+    def __str__(self) -> str:
+        raise AssertionError("printed before the limit was checked")
+
+
+class _Wordy:
+    """A value whose text is far longer than measure() guesses (24 characters)."""
+
+    def __str__(self) -> str:
+        return "w" * 100
+
+
+@pytest.mark.parametrize(
+    ("base", "exponent"),
+    [(2, 10_000), (2, 6_000), (3, 6_000), (-3, 6_000)],
+)
+def test_a_power_over_the_bits_is_refused_before_it_is_computed(base: int, exponent: int) -> None:
+    with pytest.raises(
+        limits.LimitError, match=rf"^{base} \*\* {exponent} is too large to compute$"
+    ):
+        limits.check_binop("**", base, exponent)
+
+
+@pytest.mark.parametrize(
+    ("base", "exponent"),
+    [(2, 5_000), (1, 20_000), (-1, 20_000), (2, -20_000), (2, 20_000.0), (2.0, 20_000), (2.0, 3)],
+)
+def test_a_power_within_the_bits_or_not_of_whole_numbers_is_let_through(
+    base: float, exponent: float
+) -> None:
+    limits.check_binop("**", base, exponent)  # 2 ** 5000 is exactly 10,000 bits of work
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_concatenation_is_refused_before_any_part_is_printed() -> None:
+    with pytest.raises(limits.LimitError, match=r"^'~' would make a text longer than 30 "):
+        limits.checked_concat(False, ("a" * 10, "b" * 10, "c" * 11, _Unprintable()))
+    with pytest.raises(limits.LimitError, match=r"^'~' would make a text longer than 30 "):
+        limits.checked_concat(False, ("a" * 20, _UnprintableList(["x" * 20])))
+    # What measure() underestimates is caught once built.
+    with pytest.raises(limits.LimitError, match=r"^'~' would make a text longer than 30 "):
+        limits.checked_concat(False, ("a" * 5, _Wordy()))
+
+
+def test_concatenation_escapes_text_only_when_markup_is_wanted() -> None:
+    assert limits.checked_concat(True, (Markup("<b>"), "<i>")) == Markup("<b>&lt;i&gt;")
+    assert limits.checked_concat(False, (Markup("<b>"), "<i>")) == "<b><i>"
+
+
+@pytest.mark.usefixtures("thirty_chars")
+@pytest.mark.parametrize(
+    ("template", "args"),
+    [
+        ("%*s", (40, "x")),
+        ("%s", "x" * 40),
+        ("%%%*s", (40, "x")),
+        ("%%%s", "x" * 40),
+        ("%40s", "x"),
+        ("x" * 20 + "%*s", (9, "y" * 5)),
+        ("x" * 20 + "%15s", "y"),
+        ("%s", {"a": "y" * 40}),
+        ("x" * 20 + "%(a)s", {"a": "y" * 10}),
+        ("%" + "9" * 5000 + "s", "x"),
+    ],
+)
+def test_a_printf_format_over_the_limit_is_refused(template: str, args: object) -> None:
+    with pytest.raises(limits.LimitError, match=r"^'%' would make a text longer than 30 "):
+        limits.check_percent_format(template, args, "'%'")
+
+
+@pytest.mark.usefixtures("thirty_chars")
+@pytest.mark.parametrize(
+    ("template", "args"),
+    [
+        ("%(a)s", {"a": "x", "b": "y" * 40}),
+        ("%(a)s", ("x",)),
+        ("%*s", ()),
+        ("x" * 27 + "%*s", ()),
+    ],
+)
+def test_a_printf_format_within_the_limit_is_let_through(template: str, args: object) -> None:
+    limits.check_percent_format(template, args, "'%'")
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_capped_text_holds_exactly_the_limit_and_names_what_passes_it() -> None:
+    assert limits.capped_join(["a" * 15, "b" * 15], "the thing") == "a" * 15 + "b" * 15
+    with pytest.raises(
+        limits.LimitError, match=r"^the thing would make a text longer than 30 characters$"
+    ):
+        limits.capped_join(["a" * 20, "b" * 11], "the thing")

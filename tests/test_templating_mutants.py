@@ -344,3 +344,43 @@ def test_capped_text_holds_exactly_the_limit_and_names_what_passes_it() -> None:
         limits.LimitError, match=r"^the thing would make a text longer than 30 characters$"
     ):
         limits.capped_join(["a" * 20, "b" * 11], "the thing")
+
+
+def test_markup_on_its_own_measures_as_its_text() -> None:
+    assert limits.measure(Markup("abcdefghij")) == 10
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_take_holds_exactly_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ITEMS", 3)
+    assert limits.take(iter(["a" * 10, "b" * 10, "c" * 10]), "the loop") == [
+        "a" * 10,
+        "b" * 10,
+        "c" * 10,
+    ]
+    with pytest.raises(
+        limits.LimitError, match=r"^the loop would make a list of more than 3 items$"
+    ):
+        limits.take(iter([1, 2, 3, 4]), "the loop")
+    with pytest.raises(limits.LimitError, match=r"^the loop would hold more than 30 characters "):
+        limits.take(iter(["a" * 31]), "the loop")
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_a_size_argument_is_capped_and_never_negative() -> None:
+    assert limits.size_arg(1e300) == 3000
+    assert limits.size_arg(-5) == 0
+    assert limits.size_arg(None) == 0
+    assert limits.size_arg("abc") == 3
+    assert limits.size_arg(True) == 1
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_repetition_may_reach_the_limits_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ITEMS", 4)
+    limits.check_binop("*", "ab", 15)
+    limits.check_binop("*", [1, 2], 2)
+    with pytest.raises(limits.LimitError, match=r"^'\*' would make a text longer than 30 "):
+        limits.check_binop("*", 16, "ab")
+    with pytest.raises(limits.LimitError, match=r"^'\+' would make a list of more than 4 items$"):
+        limits.check_binop("+", [1, 2], [3, 4, 5])

@@ -6,7 +6,10 @@ only checked that a brief was built.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from jinja2.utils import Namespace
 from markupsafe import Markup
 
 from briefgen.errors import TemplateError
@@ -384,3 +387,51 @@ def test_repetition_may_reach_the_limits_exactly(monkeypatch: pytest.MonkeyPatch
         limits.check_binop("*", 16, "ab")
     with pytest.raises(limits.LimitError, match=r"^'\+' would make a list of more than 4 items$"):
         limits.check_binop("+", [1, 2], [3, 4, 5])
+
+
+@dataclasses.dataclass(frozen=True)
+class _View:
+    text: str
+
+
+def test_namespaces_and_views_are_measured_by_what_they_hold() -> None:
+    assert limits.measure(Namespace(s="x" * 100)) > 100
+    assert limits.measure([_View("x" * 100)]) > 100
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_a_view_on_its_own_is_printable_and_results_may_reach_the_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(limits, "MAX_INT_BITS", 10)
+    monkeypatch.setattr(limits, "MAX_ITEMS", 3)
+    limits.require_printable(_View("x" * 40), "printing this value")
+    assert limits.checked(2**9, "'*'") == 2**9
+    assert limits.checked([1, 2, 3], "'*'") == [1, 2, 3]
+    with pytest.raises(limits.LimitError, match=r"^'\*' would make a number larger than 10 bits$"):
+        limits.checked(2**10, "'*'")
+    limits.check_binop("*", 2**4, 2**4)  # 5 + 5 bits
+    with pytest.raises(limits.LimitError, match=r"^'\*' would make a number larger than 10 bits$"):
+        limits.check_binop("*", 2**5, 2**4)
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_only_the_operator_named_is_checked() -> None:
+    limits.check_binop("*", 3, [1, 2])
+    limits.check_binop("+", 1, 2)
+    limits.check_binop("+", "%40s", "x")  # '+' is no printf format
+    with pytest.raises(limits.LimitError, match=r"^'%' would make a text longer than 30 "):
+        limits.check_binop("%", "%40s", "x")
+
+
+def test_a_loop_takes_an_iterator_whole_and_anything_else_as_it_is() -> None:
+    values = [1, 2]
+    assert limits.bounded_iterable(values) is values
+    assert limits.bounded_iterable(iter(values)) == [1, 2]
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_an_output_buffer_holds_exactly_the_limit() -> None:
+    assert limits.checked_join(["a" * 15, "b" * 15]) == "a" * 15 + "b" * 15
+    with pytest.raises(limits.LimitError, match=r"collects would pass 30 characters$"):
+        limits.checked_join(["a" * 15, "b" * 16])

@@ -349,8 +349,13 @@ def test_capped_text_holds_exactly_the_limit_and_names_what_passes_it() -> None:
         limits.capped_join(["a" * 20, "b" * 11], "the thing")
 
 
-def test_markup_on_its_own_measures_as_its_text() -> None:
-    assert limits.measure(Markup("abcdefghij")) == 10
+def test_measure_counts_quotes_words_and_what_it_cannot_see_inside() -> None:
+    # A list's brackets and each item's separator take 2; text in a list its quotes.
+    assert limits.measure(["abc"]) == 10
+    assert limits.measure([None, True]) == 16
+    # Bytes on their own print as b'...'; anything opaque is guessed at 24.
+    assert limits.measure(b"abcdefghij") == 13
+    assert limits.measure(object()) == 24
 
 
 @pytest.mark.usefixtures("thirty_chars")

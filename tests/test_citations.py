@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from readback import footer_paragraphs
 
 from briefgen.cli import cli
 
@@ -39,7 +40,7 @@ def paragraphs(workspace: Path, template: str) -> list[str]:
     document = docx.Document(str(workspace / "output" / "trial.docx"))
     body = [p.text for p in document.paragraphs if p.text][1:]
     footer = document.sections[0].footer
-    notes = [] if footer.is_linked_to_previous else footer.paragraphs
+    notes = [] if footer.is_linked_to_previous else footer_paragraphs(document)
     return body + [p.text for p in notes if p.style.name in ("Sources Heading", "Source Note")]
 
 

@@ -71,7 +71,7 @@ def test_fits_without_changes(tmp_path: Path) -> None:
 def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
     template = (
         "# Drop\n\n"
-        + PARAGRAPH * 14
+        + PARAGRAPH * 12
         + "::: optional 3\nKEEP-ME "
         + PARAGRAPH
         + ":::\n\n"
@@ -89,7 +89,7 @@ def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
 
 
 def test_shrinks_type_when_nothing_is_optional(tmp_path: Path) -> None:
-    code, output = build(tmp_path, "# Shrink\n\n" + PARAGRAPH * 17)
+    code, output = build(tmp_path, "# Shrink\n\n" + PARAGRAPH * 15)
     assert code == 0, output
     assert "body 10.5 pt" in output or "body 10 pt" in output or "body 9.5 pt" in output
     assert pages(tmp_path) == 1

@@ -46,6 +46,7 @@ from briefgen.pipeline import (
     output_name,
 )
 from briefgen.recipients import Recipient, RecipientList, load_recipients
+from briefgen.shard import Shard
 from briefgen.style import Style
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo
@@ -70,6 +71,7 @@ class BatchOptions:
     keep_going: bool = False
     combine: bool = False
     progress: bool = False  # a progress bar on stderr
+    shard: Shard | None = None  # --shard I/N: build only this shard's rows
 
     @property
     def audience(self) -> str | None:
@@ -202,6 +204,9 @@ def run_batch(options: BatchOptions) -> BatchResult:
     recipients = load_recipients(
         options.recipients, check_audience, options.audience, options.name_column
     )
+    if options.shard is not None:
+        # After every row is checked, so each shard reports the same mistakes.
+        recipients = options.shard.select(recipients)
     result = BatchResult(recipients)
     rows = _by_row(result)
     tasks = [Task(r.row, r.audience, recipients.columns, r.values) for r in recipients.recipients]

@@ -255,6 +255,13 @@ def main() -> None:
     help="With --recipients: also output/combined.pdf (every copy in row order) and "
     "output/manifest.csv.",
 )
+@click.option(
+    "--shard",
+    metavar="I/N",
+    default=None,
+    help="With --recipients: build only the I-th of N disjoint shares of the rows, "
+    "for N machines (see docs/batch.md).",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -270,6 +277,7 @@ def build(
     jobs: int | None,
     keep_going: bool,
     combine: bool,
+    shard: str | None,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
@@ -294,11 +302,12 @@ def build(
         "--jobs": jobs is not None,
         "--keep-going": keep_going,
         "--combine": combine,
+        "--shard": shard is not None,
     }
     if recipients is not None:
         if len(options.audiences) > 1:
             raise click.UsageError("--recipients takes at most one --audience")
-        _build_batch(ctx, options, recipients, name_column, jobs, keep_going, combine)
+        _build_batch(ctx, options, recipients, name_column, jobs, keep_going, combine, shard)
         return
     for name, given in batch_only.items():
         if given:
@@ -319,9 +328,11 @@ def _build_batch(
     jobs: int | None,
     keep_going: bool,
     combine: bool,
+    shard: str | None,
 ) -> None:
     """``build --recipients``: hand the options to briefgen.batch and print its report."""
     from briefgen import batch, interrupts
+    from briefgen.shard import parse_shard
 
     quiet = bool(ctx.obj["quiet"])
     batch_options = batch.BatchOptions(
@@ -332,6 +343,7 @@ def _build_batch(
         keep_going=keep_going,
         combine=combine,
         progress=batch.show_progress(quiet, sys.stderr),
+        shard=parse_shard(shard) if shard is not None else None,
     )
     with interrupts.handled():
         result = batch.run_batch(batch_options)

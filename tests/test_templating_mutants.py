@@ -440,3 +440,38 @@ def test_an_output_buffer_holds_exactly_the_limit() -> None:
     assert limits.checked_join(["a" * 15, "b" * 15]) == "a" * 15 + "b" * 15
     with pytest.raises(limits.LimitError, match=r"collects would pass 30 characters$"):
         limits.checked_join(["a" * 15, "b" * 16])
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_measure_stops_at_the_depth_limit_and_at_its_budget() -> None:
+    # 99 lists around an empty one: 100 levels, as deep as MAX_VALUE_DEPTH lets it go.
+    assert limits.measure(_nested(99)) == 398
+    assert limits.measure(_nested(100)) == limits.MAX_TEXT_CHARS + 1
+    assert limits.measure([]) == 2
+    assert limits.measure(["abc"], 10) == 10
+    assert limits.measure(["abcd"], 10) == 11
+
+
+@pytest.mark.usefixtures("thirty_chars")
+@pytest.mark.parametrize("spec", ["40", ".0000000001", "1000000000"])
+def test_a_format_field_too_wide_is_refused(spec: str) -> None:
+    with pytest.raises(limits.LimitError, match=r"^'format' would make a text longer than 30 "):
+        limits.check_format_field("x", spec)
+
+
+@pytest.mark.usefixtures("thirty_chars")
+@pytest.mark.parametrize("spec", ["30", ".000000001", "s", ""])
+def test_a_format_field_within_the_limit_is_let_through(spec: str) -> None:
+    limits.check_format_field("x", spec)
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_a_format_field_of_a_value_too_long_to_print_is_refused() -> None:
+    with pytest.raises(limits.LimitError, match=r"^'format' would make a text longer than 30 "):
+        limits.check_format_field(["x" * 40], "")

@@ -60,19 +60,27 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_shards_are_disjoint_and_their_union_is_the_whole_build(workspace: Path) -> None:
-    whole = build("--out", "whole")
+    whole = build("--combine", "--out", "whole")
     assert whole.exit_code == 0, whole.output
     expected = folder_bytes(workspace / "whole")
+    whole_manifest = expected.pop("manifest.csv").decode().splitlines()
+    del expected["combined.pdf"]
     assert len(expected) == 6
     union: dict[str, bytes] = {}
+    manifest_lines: list[str] = []
     for index in (1, 2, 3):
-        result = build("--shard", f"{index}/3", "--out", f"shard{index}")
+        result = build("--shard", f"{index}/3", "--combine", "--out", f"shard{index}")
         assert result.exit_code == 0, result.output
         files = folder_bytes(workspace / f"shard{index}")
+        manifest_lines += files.pop("manifest.csv").decode().splitlines()[1:]
+        del files["combined.pdf"]
         assert len(files) == 2, f"shard {index}/3: {sorted(files)}"
         assert not set(files) & set(union), f"shard {index}/3 repeats a file"
         union |= files
     assert union == expected
+    # The shares' manifests, sorted by row, are the whole batch's.
+    by_row = sorted(manifest_lines, key=lambda line: int(line.split(",")[0]))
+    assert [whole_manifest[0], *by_row] == whole_manifest
 
 
 def test_combine_holds_the_shards_rows_with_their_row_numbers(workspace: Path) -> None:

@@ -356,6 +356,10 @@ def test_measure_counts_quotes_words_and_what_it_cannot_see_inside() -> None:
     # Bytes on their own print as b'...'; anything opaque is guessed at 24.
     assert limits.measure(b"abcdefghij") == 13
     assert limits.measure(object()) == 24
+    # In a list: a number by its bits (31 bits: 12), Markup and bytes with their quotes.
+    assert limits.measure([2**30]) == 16
+    assert limits.measure([Markup("abc")]) == 10
+    assert limits.measure([b"abcdef"]) == 13
 
 
 @pytest.mark.usefixtures("thirty_chars")

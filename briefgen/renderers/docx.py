@@ -23,11 +23,13 @@ import os
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
@@ -135,10 +137,13 @@ def render_docx(document: Document, style: Style) -> bytes:
     Same inputs (and the same ``SOURCE_DATE_EPOCH``) give byte-identical output.
     """
     epoch = _epoch(document.metadata)
-    word = docx.Document(io.BytesIO(_base_document(style, document.metadata.language)))
+    base = _base_document(style, document.metadata.language)
+    word = docx.Document(io.BytesIO(base.package))
     numbering = _Numbering.resume(word)
 
-    writer = BlockWriter(word, style, numbering, STYLE_NAMES, text_styles(style))
+    writer = BlockWriter(
+        word, style, numbering, STYLE_NAMES, text_styles(style), style_ids=base.style_ids
+    )
     body = word._body
     if document.masthead is not None:
         writer.masthead(body, document.masthead)
@@ -146,13 +151,13 @@ def render_docx(document: Document, style: Style) -> bytes:
     if document.masthead is not None:
         writer.after_masthead(body)
     if not body._element.findall(qn("w:p")):
-        word.add_paragraph(style=STYLE_NAMES["body"])
+        word.add_paragraph()._p.style = base.empty_body_style_id
     # A PDF frame drops the space before its first flowable; Word and LibreOffice
     # keep it at the top of the first page, so take it off there.
     first = body._element[0]
     if first.tag == qn("w:p"):
         paragraph = DocxParagraph(first, body)
-        if paragraph.style is not None and paragraph.style.paragraph_format.space_before:
+        if base.spaced_before.get(paragraph._p.style, base.spaced_before[None]):
             paragraph.paragraph_format.space_before = Twips(0)
     notes = [block for block in document.blocks if isinstance(block, Notes)]
     if notes or not document.footer.is_empty:
@@ -161,9 +166,26 @@ def render_docx(document: Document, style: Style) -> bytes:
         writer.footer(footer, notes, document.footer)
 
     _set_core_properties(word, document.metadata, epoch)
-    raw = io.BytesIO()
-    word.save(raw)
-    return _repack(raw.getvalue(), epoch)
+    members = _Members()
+    package = word.part.package
+    for part in package.parts:
+        part.before_marshal()
+    # python-docx's own writer, into a dict rather than a zip that _repack would read
+    # back: each part is compressed once, not twice.
+    package_writer: Any = PackageWriter  # its private, untyped helpers (python-docx 1.x)
+    package_writer._write_content_types_stream(members, package.parts)
+    package_writer._write_pkg_rels(members, package.rels)
+    package_writer._write_parts(members, package.parts)
+    members[_STYLES_MEMBER] = base.styles
+    return _repack(members, epoch)
+
+
+class _Members(dict[str, bytes]):
+    """The members of a package by name: stands in for python-docx's zip writer."""
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        """Keep ``blob`` under the member name of ``pack_uri``."""
+        self[pack_uri.membername] = blob
 
 
 # --- units and small XML helpers -----------------------------------------------
@@ -343,10 +365,35 @@ def _set_doc_defaults(word: Any, style: Style, language: str) -> None:
         rsid.getparent().remove(rsid)
 
 
+@dataclass(frozen=True)
+class _Base:
+    """An empty styled document, made once per style and language.
+
+    ``package`` is the document with an empty styles part: the real one (``styles``,
+    the template's 340 kB, which no brief changes) is parsed only here and put back in
+    the package when a brief is saved. What a brief needs from the styles is looked up
+    here once: each briefgen style's id, the style python-docx would give a new body
+    paragraph, and whether each paragraph style (None: the default) has space before.
+    """
+
+    package: bytes
+    styles: bytes
+    style_ids: dict[str, str]
+    empty_body_style_id: str | None
+    spaced_before: dict[str | None, bool]
+
+
+_STYLES_MEMBER = "word/styles.xml"
+_EMPTY_STYLES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+)
+
+
 @lru_cache(maxsize=16)
-def _base_document(style: Style, language: str) -> bytes:
-    """An empty document with briefgen's settings, styles, lists and page, saved once
-    per style: defining the styles is most of the work of a small DOCX."""
+def _base_document(style: Style, language: str) -> _Base:
+    """An empty document with briefgen's settings, styles, lists and page, made once
+    per style: defining and parsing the styles is most of the work of a small DOCX."""
     word = docx.Document()
     _drop_template_extras(word)
     _set_settings(word)
@@ -356,7 +403,33 @@ def _base_document(style: Style, language: str) -> bytes:
     _set_page(word, style)
     buffer = io.BytesIO()
     word.save(buffer)
-    return buffer.getvalue()
+    # Read back as every brief did when it opened these bytes: the styles part's blob
+    # is then exactly what saving a brief wrote.
+    word = docx.Document(io.BytesIO(buffer.getvalue()))
+    styles = word.styles
+    probe = word.add_paragraph(style=STYLE_NAMES["body"])
+    empty_body_style_id = probe._p.style
+    probe._p.getparent().remove(probe._p)
+    spaced: dict[str | None, bool] = {
+        s.style_id: bool(s.paragraph_format.space_before)
+        for s in styles
+        if s.type == WD_STYLE_TYPE.PARAGRAPH
+    }
+    spaced[None] = bool(styles.default(WD_STYLE_TYPE.PARAGRAPH).paragraph_format.space_before)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members[_STYLES_MEMBER] = _EMPTY_STYLES
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return _Base(
+        package=package.getvalue(),
+        styles=word.part._styles_part.blob,
+        style_ids={key: styles[name].style_id for key, name in STYLE_NAMES.items()},
+        empty_body_style_id=empty_body_style_id,
+        spaced_before=spaced,
+    )
 
 
 def _get_or_add_style(word: Any, name: str) -> Any:
@@ -541,13 +614,12 @@ def _set_core_properties(word: Any, metadata: Metadata, epoch: int | None) -> No
     props.last_printed = when
 
 
-def _repack(data: bytes, epoch: int | None) -> bytes:
-    """Re-zip with fixed timestamps, order and attributes so output is reproducible."""
+def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:
+    """Zip ``members`` with fixed timestamps, order and attributes so output is
+    reproducible."""
     stamp = _ZIP_EPOCH_MIN if epoch is None else min(max(epoch, _ZIP_EPOCH_MIN), _ZIP_EPOCH_MAX)
     date_time = time.gmtime(stamp)[:6]
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        members = {name: source.read(name) for name in source.namelist()}
-    members["docProps/app.xml"] = _APP_XML
+    members = {**members, "docProps/app.xml": _APP_XML}
     first = "[Content_Types].xml"
     names = [first, *sorted(name for name in members if name != first)]
     out = io.BytesIO()

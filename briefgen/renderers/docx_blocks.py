@@ -66,16 +66,20 @@ class BlockWriter:
         numbering: Numbering,
         style_names: dict[str, str],
         texts: dict[str, TextStyle],
+        style_ids: dict[str, str] | None = None,
     ) -> None:
         """``style_names``: the Word paragraph style of each kind of paragraph;
-        ``texts``: its measurements."""
+        ``texts``: its measurements; ``style_ids``: each style's id, when the caller
+        has already looked them up."""
         self._word = word
         self._style = style
         self._numbering = numbering
         self._texts = texts
         # python-docx finds a style by name with a scan of every style, per paragraph;
         # look each id up once.
-        self._style_ids = {key: word.styles[name].style_id for key, name in style_names.items()}
+        self._style_ids = style_ids or {
+            key: word.styles[name].style_id for key, name in style_names.items()
+        }
 
     def paragraph(
         self, container: Any, key: str, inlines: Inlines = (), in_cell: bool = False

@@ -149,10 +149,17 @@ def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
 
 def _markup_text(text: str, font: str = PDF_FONT) -> str:
     """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
+    # Decide per distinct character, once: most texts need no fallback at all.
+    fallback_for = {
+        char: not char.isspace() and not has_glyph(char, font) and has_glyph(char, FALLBACK_FONT)
+        for char in set(text)
+    }
+    if not any(fallback_for.values()):
+        return escape(text)
     out: list[str] = []
     fallback = False
     for char in text:
-        needs = not char.isspace() and not has_glyph(char, font) and has_glyph(char, FALLBACK_FONT)
+        needs = fallback_for[char]
         if needs != fallback:
             out.append(f'<font face="{FALLBACK_FONT}">' if needs else "</font>")
             fallback = needs

@@ -1,0 +1,98 @@
+"""A user's theme changes both files: the logo, the colours and the font family reach
+the PDF and the DOCX, read back from the files (issue 9: "a theme with a user's logo
+and colours changes both formats")."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import PIL.Image
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefgen.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+PRIMARY, ACCENT = "2d2d6b", "006b3c"
+SETTINGS = f"""\
+[organization]
+name = "Example Coalition"
+[theme]
+primary = "#{PRIMARY}"
+accent = "#{ACCENT}"
+font = "liberation-serif"
+logo = "logo.png"
+"""
+
+
+def logo() -> bytes:
+    out = io.BytesIO()
+    PIL.Image.new("RGB", (120, 40), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("themed")
+    (ws / "briefgen.toml").write_text(SETTINGS, encoding="utf-8")
+    (ws / "logo.png").write_bytes(logo())
+    old = Path.cwd()
+    os.chdir(ws)
+    try:
+        result = CliRunner().invoke(
+            cli, ["build", "--facts", str(REPO / "facts"), "--audience", "legislators"]
+        )
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return ws / "output"
+
+
+def pdf_colour(hex_rgb: str) -> str:
+    """The fill-colour operator reportlab writes for an RGB colour: each channel to six
+    decimals, trailing zeros and the leading zero left out (``0 .419608 .235294 rg``)."""
+
+    def channel(value: float) -> str:
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return text[1:] if text.startswith("0.") else text or "0"
+
+    r, g, b = (int(hex_rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return f"{channel(r)} {channel(g)} {channel(b)} rg"
+
+
+def test_the_pdf_carries_the_logo_the_colours_and_the_family(themed: Path) -> None:
+    page = PdfReader(themed / "legislators.pdf").pages[0]
+    images = list(page.images)
+    assert images, "no logo in the PDF"
+    assert any(PIL.Image.open(io.BytesIO(i.data)).size == (120, 40) for i in images)
+    resources: Any = page["/Resources"]
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for f in resources["/Font"].values()
+        if "/BaseFont" in f.get_object()
+    }
+    assert fonts and all(f.startswith("LiberationSerif") for f in fonts), fonts
+    content = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+    for colour in (PRIMARY, ACCENT):
+        assert pdf_colour(colour) in content, f"#{colour} never set in the PDF"
+
+
+def test_the_docx_carries_the_logo_the_colours_and_the_family(themed: Path) -> None:
+    with zipfile.ZipFile(themed / "legislators.docx") as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        assert any(PIL.Image.open(io.BytesIO(package.read(n))).size == (120, 40) for n in media), (
+            media
+        )
+        xml = "".join(
+            package.read(n).decode("utf-8")
+            for n in package.namelist()
+            if n.startswith("word/") and n.endswith(".xml")
+        )
+    assert f'w:fill="{PRIMARY.upper()}"' in xml or f'w:fill="{PRIMARY}"' in xml
+    assert f'w:val="{ACCENT.upper()}"' in xml or f'w:val="{ACCENT}"' in xml
+    assert 'w:ascii="Times New Roman"' in xml and 'w:ascii="Arial"' not in xml

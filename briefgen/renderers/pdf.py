@@ -420,14 +420,43 @@ def measure(document: Document, style: Style) -> float:
     or bottom), then the gap above the footer and the footer."""
     used = 0.0
     last_after = 0.0
-    for index, flowable in enumerate(flowables(document, style)):
+    story = flowables(document, style)
+    for index, flowable in enumerate(story):
         _, height = flowable.wrap(style.frame_width, style.frame_height * 10)
         if index:
             used += max(last_after, flowable.getSpaceBefore())
         used += height
         last_after = flowable.getSpaceAfter()
-    footer = _footer_height(footer_flowables(document, style), style)
+    footer_story = footer_flowables(document, style)
+    _remember(document, style, story, footer_story)
+    footer = _footer_height(footer_story, style)
     return used + (style.region_gap + footer if footer else 0.0)
+
+
+# The stories of the last few documents measured, for render_pdf to lay out the
+# version the fitter chose without building its paragraphs again (most briefs fit as
+# measured). Keyed by the document's identity; the entry keeps it alive, and the
+# style must be equal too.
+_MEASURED: dict[int, tuple[Document, Style, list[Flowable], list[Flowable]]] = {}
+_MEASURED_KEPT = 4
+
+
+def _remember(
+    document: Document, style: Style, story: list[Flowable], footer: list[Flowable]
+) -> None:
+    _MEASURED.pop(id(document), None)
+    _MEASURED[id(document)] = (document, style, story, footer)
+    while len(_MEASURED) > _MEASURED_KEPT:
+        del _MEASURED[next(iter(_MEASURED))]
+
+
+def _stories(document: Document, style: Style) -> tuple[list[Flowable], list[Flowable]]:
+    """The body's and the footer's flowables: the ones measured for this very
+    document and style if any (each used by one build only), else new ones."""
+    kept = _MEASURED.pop(id(document), None)
+    if kept is not None and kept[0] is document and kept[1] == style:
+        return kept[2], kept[3]
+    return flowables(document, style), footer_flowables(document, style)
 
 
 def least_height(document: Document, style: Style) -> float:
@@ -463,7 +492,7 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
     dated the brief's date (else ``SOURCE_DATE_EPOCH``, else a fixed date)."""
     buffer = io.BytesIO()
     meta = document.metadata
-    footer = footer_flowables(document, style)
+    story, footer = _stories(document, style)
     footer_stack = Stack(footer)
     footer_height = footer_stack.wrap(style.frame_width, style.frame_height)[1] if footer else 0.0
     reserved = style.region_gap + footer_height if footer else 0.0
@@ -509,7 +538,7 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
         initialFontName=style.theme.font.pdf_name,
         initialFontSize=style.body_size,
     )
-    doc.build(flowables(document, style))
+    doc.build(story)
     return buffer.getvalue(), doc.page
 
 

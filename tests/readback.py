@@ -20,44 +20,35 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
+def _paragraphs_of(container: Any) -> list[Any]:
+    """The paragraphs of a body, cell or footer, those in its tables too (row by row,
+    cell by cell), in reading order."""
+    found: list[Any] = []
+    for item in container.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                for cell in row.cells:
+                    found.extend(_paragraphs_of(cell))
+        else:
+            found.append(item)
+    return found
+
+
 def docx_paragraphs(path: Path) -> list[Any]:
     """Every paragraph in reading order: the body's, those in its tables (row by row,
     cell by cell), then the footer's."""
     word = docx.Document(str(path))
-    found: list[Any] = []
-
-    def visit(container: Any) -> None:
-        for item in container.iter_inner_content():
-            if isinstance(item, Table):
-                for row in item.rows:
-                    for cell in row.cells:
-                        visit(cell)
-            else:
-                found.append(item)
-
-    visit(word)
+    found = _paragraphs_of(word)
     for section in word.sections:
         if not section.footer.is_linked_to_previous:
-            visit(section.footer)
+            found.extend(_paragraphs_of(section.footer))
     return found
 
 
 def footer_paragraphs(word: Any) -> list[Any]:
     """The paragraphs of an open document's first footer, those in its tables too (the
     notes stand in a table cell beside the QR code's column), in reading order."""
-    found: list[Any] = []
-
-    def visit(container: Any) -> None:
-        for item in container.iter_inner_content():
-            if isinstance(item, Table):
-                for row in item.rows:
-                    for cell in row.cells:
-                        visit(cell)
-            else:
-                found.append(item)
-
-    visit(word.sections[0].footer)
-    return found
+    return _paragraphs_of(word.sections[0].footer)
 
 
 def docx_text(path: Path) -> str:

@@ -34,6 +34,20 @@ FACTS_OPTION = click.option(
     help="Facts folder (or one facts file).",
 )
 
+# Options build and preview share (there the facts default to the workspace's own).
+BUILD_FACTS_OPTION = click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Facts folder or file  [default: ./facts]",
+)
+PAGE_SIZE_OPTION = click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Page size  [default: the template's, else briefgen.toml's, else letter]",
+)
 DATE_OPTION = click.option(
     "--date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -194,13 +208,7 @@ def main() -> None:
     type=click.Choice(FORMATS),
     help="Output format (repeatable; default: both).",
 )
-@click.option(
-    "--facts",
-    "facts_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Facts folder or file  [default: ./facts]",
-)
+@BUILD_FACTS_OPTION
 @click.option(
     "--templates",
     "template_dirs",
@@ -215,12 +223,7 @@ def main() -> None:
     default=None,
     help="Output folder  [default: ./output]",
 )
-@click.option(
-    "--page-size",
-    type=click.Choice(["letter", "a4"]),
-    default=None,
-    help="Page size  [default: the template's, else briefgen.toml's, else letter]",
-)
+@PAGE_SIZE_OPTION
 @DATE_OPTION
 @click.option(
     "--recipients",
@@ -368,13 +371,7 @@ def _build_batch(
     show_default=True,
     help="Resolution of the images, in dots per inch.",
 )
-@click.option(
-    "--facts",
-    "facts_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Facts folder or file  [default: ./facts]",
-)
+@BUILD_FACTS_OPTION
 @click.option(
     "--templates",
     "template_dirs",
@@ -389,12 +386,7 @@ def _build_batch(
     default=None,
     help="Folder for the images  [default: ./output/preview]",
 )
-@click.option(
-    "--page-size",
-    type=click.Choice(["letter", "a4"]),
-    default=None,
-    help="Page size  [default: the template's, else briefgen.toml's, else letter]",
-)
+@PAGE_SIZE_OPTION
 @DATE_OPTION
 @click.pass_context
 def preview(

@@ -7,6 +7,8 @@ only checked that a brief was built.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from pathlib import Path
 
 import pytest
 from jinja2.utils import Namespace
@@ -15,6 +17,7 @@ from markupsafe import Markup
 from briefgen.errors import TemplateError
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
+from briefgen.settings import Settings
 from briefgen.templating import limits
 from briefgen.templating.helpers import (
     Helpers,
@@ -25,6 +28,23 @@ from briefgen.templating.helpers import (
     one_in_filter,
     suggest_name,
     view_of,
+)
+from briefgen.templating.search import AudienceInfo
+from briefgen.templating.views import (
+    NO_RECIPIENT,
+    VIEWS,
+    AudienceView,
+    BuildView,
+    ContactView,
+    DateView,
+    FactsSettingsView,
+    OrganizationView,
+    SettingsView,
+    ViewKind,
+    audience_view,
+    date_view,
+    settings_view,
+    template_view,
 )
 
 
@@ -479,3 +499,121 @@ def test_a_format_field_within_the_limit_is_let_through(spec: str) -> None:
 def test_a_format_field_of_a_value_too_long_to_print_is_refused() -> None:
     with pytest.raises(limits.LimitError, match=r"^'format' would make a text longer than 30 "):
         limits.check_format_field(["x" * 40], "")
+
+
+# views.py: what each view holds, and what registering a view lets a template read.
+
+
+def test_the_date_view_holds_each_part_of_the_date() -> None:
+    view = date_view(dt.date(2026, 1, 5))
+    assert view == DateView(
+        iso="2026-01-05",
+        year=2026,
+        month=1,
+        day=5,
+        month_name="January",
+        month_year="January 2026",
+    )
+    assert str(view) == "January 2026"
+
+
+def test_the_audience_view_holds_the_front_matter_but_not_the_path() -> None:
+    info = AudienceInfo(
+        name="chiefs",
+        display_name="Fire chiefs",
+        description="For chiefs",
+        reading_level=9.5,
+        page_size="a4",
+        language="fr-CA",
+        origin="built-in",
+        path=Path("chiefs.md.j2"),
+    )
+    assert audience_view(info) == AudienceView(
+        name="chiefs",
+        display_name="Fire chiefs",
+        description="For chiefs",
+        reading_level=9.5,
+        page_size="a4",
+        language="fr-CA",
+    )
+
+
+def test_the_settings_view_holds_each_setting_as_plain_values() -> None:
+    settings = Settings.model_validate(
+        {
+            "organization": {"name": "Org"},
+            "contact": {
+                "name": "Ann",
+                "email": "ann@example.org",
+                "phone": "555-0100",
+                "website": "https://example.org",
+                "sources_url": "https://example.org/sources",
+            },
+            "build": {"page_size": "a4", "author": "Bo"},
+            "facts": {"max_age_years": 2},
+        }
+    )
+    view = settings_view(settings)
+    assert view == SettingsView(
+        organization=OrganizationView(name="Org"),
+        contact=ContactView(
+            name="Ann",
+            email="ann@example.org",
+            phone="555-0100",
+            website="https://example.org",
+            sources_url="https://example.org/sources",
+        ),
+        build=BuildView(page_size="a4", author="Bo"),
+        facts=FactsSettingsView(max_age_years=2.0),
+    )
+    assert type(view.facts.max_age_years) is float
+
+
+def test_no_recipient_is_false_and_empty() -> None:
+    assert not NO_RECIPIENT
+    assert dataclasses.astuple(NO_RECIPIENT) == ("",) * 6
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shown:
+    shown: str
+
+    @property
+    def public(self) -> str:
+        return self.shown
+
+    @property
+    def _private(self) -> str:
+        return self.shown
+
+    def method(self) -> str:
+        return self.shown
+
+
+def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> None:
+    try:
+        assert template_view("the thing")(_Shown) is _Shown
+        assert VIEWS[_Shown] == ViewKind("the thing", frozenset({"shown", "public"}))
+        assert VIEWS[_Shown].suggest is False
+        template_view("the thing", suggest=True, note="see the guide")(_Shown)
+        assert VIEWS[_Shown] == ViewKind(
+            "the thing", frozenset({"shown", "public"}), True, "see the guide"
+        )
+    finally:
+        VIEWS.pop(_Shown, None)
+
+
+def test_only_a_frozen_dataclass_may_be_a_view() -> None:
+    class Plain:
+        pass
+
+    @dataclasses.dataclass
+    class Thawed:
+        x: str
+
+    for cls in (Plain, Thawed):
+        with pytest.raises(
+            TypeError, match=f"^{cls.__name__}: a template view must be a frozen dataclass$"
+        ):
+            template_view("a thing")(cls)
+        assert cls not in VIEWS

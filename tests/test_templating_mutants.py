@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
-from briefgen.errors import TemplateError
+from briefgen.errors import Location, TemplateError
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
+from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
 from briefgen.templating import limits
 from briefgen.templating.helpers import (
@@ -29,7 +32,14 @@ from briefgen.templating.helpers import (
     suggest_name,
     view_of,
 )
-from briefgen.templating.search import AudienceInfo
+from briefgen.templating.search import (
+    AudienceInfo,
+    Folder,
+    SearchPath,
+    SearchPathLoader,
+    _word_property,
+    split_front_matter,
+)
 from briefgen.templating.views import (
     NO_RECIPIENT,
     VIEWS,
@@ -617,3 +627,70 @@ def test_only_a_frozen_dataclass_may_be_a_view() -> None:
         ):
             template_view("a thing")(cls)
         assert cls not in VIEWS
+
+
+# search.py: front matter, the search path's audiences and the loader's checks.
+
+
+def test_a_word_property_may_be_exactly_as_long_as_its_room() -> None:
+    # _word_property builds FrontMatter's validators when the module is imported;
+    # only a call of its own meets a mutant (docs/testing.md).
+    check = _word_property("subject", 5).func
+    assert check(None) is None
+    assert check("12345") == "12345"
+    with pytest.raises(ValueError) as caught:
+        check("123456")
+    assert str(caught.value) == (
+        "6 characters; at most 5 here: Word allows at most "
+        f"{WORD_PROPERTY_LIMIT} characters in a document's subject"
+    )
+
+
+def test_front_matter_is_split_off_and_its_problems_placed_in_its_file() -> None:
+    path = Path("t.md.j2")
+    assert split_front_matter("---\nname: X\n---\nbody", path) == (
+        {"name": "X"},
+        "\n\n\nbody",
+        3,
+    )
+    with pytest.raises(TemplateError) as caught:
+        split_front_matter("---\n- a\n---\nbody", path)
+    assert caught.value.location == Location.of(path, 1)
+
+
+def _loader(folder: Path) -> SearchPathLoader:
+    return SearchPathLoader(SearchPath([Folder(folder, "--templates")]))
+
+
+def test_the_loader_checks_a_template_and_sees_it_change(tmp_path: Path) -> None:
+    env = Environment()
+    (tmp_path / "ok.md.j2").write_text("---\nname: X\n---\nbody", encoding="utf-8")
+    body, name, uptodate = _loader(tmp_path).get_source(env, "ok.md.j2")
+    assert (body, name) == ("\n\n\nbody", str(tmp_path / "ok.md.j2"))
+    assert uptodate is not None and uptodate() is True
+    os.utime(tmp_path / "ok.md.j2", (1, 1))
+    assert uptodate() is False
+
+    (tmp_path / "bad.md.j2").write_bytes(b"caf\xe9")
+    with pytest.raises(TemplateError) as caught:
+        _loader(tmp_path).get_source(env, "bad.md.j2")
+    assert caught.value.detail == "not valid UTF-8; save the template as UTF-8"
+    assert caught.value.location == Location.of(tmp_path / "bad.md.j2")
+
+    (tmp_path / "pua.md.j2").write_text("a\nb\n\ue000", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        _loader(tmp_path).get_source(env, "pua.md.j2")
+    assert caught.value.detail == "private-use character U+E000; remove it"
+    assert caught.value.location == Location.of(tmp_path / "pua.md.j2", 3)
+
+    (tmp_path / "list.md.j2").write_text("---\n- a\n---\nbody", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        _loader(tmp_path).get_source(env, "list.md.j2")
+    assert caught.value.location == Location.of(tmp_path / "list.md.j2", 1)
+
+
+def test_private_templates_are_skipped_not_the_end_of_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "_base.md.j2").write_text("base", encoding="utf-8")
+    (tmp_path / "b.md.j2").write_text("b", encoding="utf-8")
+    audiences = SearchPath([Folder(tmp_path, "--templates")]).audiences()
+    assert [a.name for a in audiences] == ["b"]

@@ -21,7 +21,7 @@ from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
-from briefgen.templating import limits
+from briefgen.templating import limits, search
 from briefgen.templating.helpers import (
     Helpers,
     UnknownFact,
@@ -38,6 +38,7 @@ from briefgen.templating.search import (
     SearchPath,
     SearchPathLoader,
     _word_property,
+    read_front_matter,
     split_front_matter,
 )
 from briefgen.templating.views import (
@@ -694,3 +695,39 @@ def test_private_templates_are_skipped_not_the_end_of_the_folder(tmp_path: Path)
     (tmp_path / "b.md.j2").write_text("b", encoding="utf-8")
     audiences = SearchPath([Folder(tmp_path, "--templates")]).audiences()
     assert [a.name for a in audiences] == ["b"]
+
+
+def test_front_matter_needs_both_fences_and_ends_at_the_first_closing_one() -> None:
+    path = Path("t.md.j2")
+    assert read_front_matter("body", path) == (None, "body", 0)
+    assert read_front_matter("---\nname: X\nbody", path) == (None, "---\nname: X\nbody", 0)
+    assert split_front_matter("---\n---\nbody", path) == ({}, "\n\n\nbody", 3)
+    assert split_front_matter("---\na: 1\n---\nb\n---\nc", path) == (
+        {"a": 1},
+        "\n\n\nb\n---\nc",
+        3,
+    )
+
+
+def test_front_matter_may_be_exactly_as_long_as_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "MAX_FRONT_MATTER", 10)
+    path = Path("t.md.j2")
+    assert split_front_matter("---\na: 1234567\n---\n", path)[0] == {"a": 1234567}
+    with pytest.raises(TemplateError) as caught:
+        split_front_matter("---\na: 12345678\n---\n", path)
+    assert caught.value.detail == (
+        "front matter: longer than 10 characters; it holds a few 'key: value' lines"
+    )
+    assert caught.value.location == Location.of(path, 1)
+
+
+def test_front_matter_problems_are_told_at_their_line_of_the_file() -> None:
+    path = Path("t.md.j2")
+    with pytest.raises(TemplateError) as caught:
+        read_front_matter("---\na: 1\nb: 2\na: 3\n---\n", path)
+    assert caught.value.detail == "front matter: a: duplicate key (first given on line 2)"
+    assert caught.value.location == Location.of(path, 4)
+    with pytest.raises(TemplateError) as caught:
+        read_front_matter("---\n- a\n---\n", path)
+    assert caught.value.detail == "front matter: expected 'key: value' lines"
+    assert caught.value.location == Location.of(path, 1)

@@ -731,3 +731,10 @@ def test_front_matter_problems_are_told_at_their_line_of_the_file() -> None:
         read_front_matter("---\n- a\n---\n", path)
     assert caught.value.detail == "front matter: expected 'key: value' lines"
     assert caught.value.location == Location.of(path, 1)
+
+
+def test_an_audience_file_not_in_utf8_still_has_its_name(tmp_path: Path) -> None:
+    # Its metadata is read leniently; loading it is what refuses it.
+    (tmp_path / "bad-one.md.j2").write_bytes(b"caf\xe9")
+    info = SearchPath([Folder(tmp_path, "--templates")]).audience("bad-one")
+    assert (info.name, info.display_name, info.origin) == ("bad-one", "Bad One", "--templates")

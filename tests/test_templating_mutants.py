@@ -738,3 +738,42 @@ def test_an_audience_file_not_in_utf8_still_has_its_name(tmp_path: Path) -> None
     (tmp_path / "bad-one.md.j2").write_bytes(b"caf\xe9")
     info = SearchPath([Folder(tmp_path, "--templates")]).audience("bad-one")
     assert (info.name, info.display_name, info.origin) == ("bad-one", "Bad One", "--templates")
+
+
+@pytest.mark.parametrize(
+    ("front", "detail", "line"),
+    [
+        (
+            "name: A\ncolour: red",
+            "colour: unknown key (expected name, description, reading_level, page_size, language)",
+            3,
+        ),
+        (
+            "name: A\nreading_level: 30",
+            "reading_level: Input should be less than or equal to 20",
+            3,
+        ),
+        (
+            "description: " + "d" * 256,
+            "description: 256 characters; at most 255 here: Word allows at most 255 "
+            "characters in a document's subject",
+            2,
+        ),
+    ],
+)
+def test_an_audience_front_matter_problem_is_told_at_its_key(
+    tmp_path: Path, front: str, detail: str, line: int
+) -> None:
+    (tmp_path / "a.md.j2").write_text(f"---\n{front}\n---\nbody", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        SearchPath([Folder(tmp_path, "--templates")]).audience("a")
+    assert caught.value.detail == f"front matter: {detail}"
+    assert caught.value.location == Location.of(tmp_path / "a.md.j2", line)
+
+
+def test_the_loader_lists_every_folder_s_templates(tmp_path: Path) -> None:
+    for name in ("one/a.md.j2", "two/a.md.j2", "two/b.md.j2"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    folders = [Folder(tmp_path / "one", "--templates"), Folder(tmp_path / "two", "workspace")]
+    assert SearchPathLoader(SearchPath(folders)).list_templates() == ["a.md.j2", "b.md.j2"]

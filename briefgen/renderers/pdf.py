@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -21,7 +21,16 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 
 from briefgen.errors import LayoutError
 from briefgen.fonts import FALLBACK_FILES, font_dir
@@ -490,7 +499,14 @@ def _time_stamp(iso_date: str) -> TimeStamp:
 def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
     """The PDF's bytes and its page count. Reproducible: reportlab's invariant mode,
     dated the brief's date (else ``SOURCE_DATE_EPOCH``, else a fixed date)."""
-    buffer = io.BytesIO()
+    return render_pages([(document, style)])
+
+
+def _page_template(
+    number: int, document: Document, style: Style
+) -> tuple[PageTemplate, list[Flowable]]:
+    """Side ``number``'s page template (its frame, and its footer drawn at the page's
+    end) and the story of its frame."""
     meta = document.metadata
     story, footer = _stories(document, style)
     footer_stack = Stack(footer)
@@ -507,7 +523,7 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
         rightPadding=0,
         topPadding=0,
         bottomPadding=0,
-        id="page",
+        id=f"page-{number}",
     )
 
     def draw_footer(canvas: Any, _doc: Any) -> None:
@@ -515,10 +531,34 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
         if footer:
             footer_stack.drawOn(canvas, style.margin, style.margin)
 
+    template = PageTemplate(
+        id=f"side-{number}",
+        frames=[frame],
+        onPageEnd=draw_footer,
+        pagesize=(style.page_width, style.page_height),
+    )
+    return template, story
+
+
+def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
+    """One PDF of several briefs, each starting a new page with its own page template
+    (frame and footer), and its page count. The file's metadata (title, language,
+    date) are the first brief's."""
+    buffer = io.BytesIO()
+    document, style = pages[0]
+    meta = document.metadata
+    templates: list[PageTemplate] = []
+    story: list[Flowable] = []
+    for number, (page_document, page_style) in enumerate(pages, start=1):
+        template, page_story = _page_template(number, page_document, page_style)
+        templates.append(template)
+        if number > 1:
+            story += [NextPageTemplate(template.id), PageBreak()]
+        story += page_story
     doc = BaseDocTemplate(
         buffer,
         pagesize=(style.page_width, style.page_height),
-        pageTemplates=[PageTemplate(id="brief", frames=[frame], onPageEnd=draw_footer)],
+        pageTemplates=templates,
         leftMargin=style.margin,
         rightMargin=style.margin,
         topMargin=style.margin,

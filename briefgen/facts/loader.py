@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import BriefgenError, FactsError, Location, raise_all
-from briefgen.facts.schema import SLUG, Fact, Source, place_slug
+from briefgen.facts.schema import SLUG, Fact, Source, Translation, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, read_yaml
 from briefgen.inputs import clip, quote
@@ -178,6 +178,10 @@ def _schema_problems(
             message = "is required"
         elif error["type"] == "model_type" and not error["loc"]:
             message = "expected a mapping of fields (id: ..., kind: ..., ...)"
+        elif error["type"] == "model_type" and error["loc"] == ("es",):
+            message = "expected the Spanish form's fields (text: ..., short: ..., reviewed: false)"
+        elif error["type"] == "bool_type":
+            message = f"expected true or false, got {quote(error['input'])}"
         elif error["type"] == "string_pattern_mismatch":
             pattern = error.get("ctx", {}).get("pattern")
             message = (
@@ -202,7 +206,10 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 
 
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
-    known = list(Fact.model_fields) + list(Source.model_fields)
+    if len(loc) > 1 and loc[0] == "es":
+        known = list(Translation.model_fields)
+    else:
+        known = list(Fact.model_fields) + list(Source.model_fields)
     close = difflib.get_close_matches(clip(str(loc[-1])), known, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"unknown field{hint}"

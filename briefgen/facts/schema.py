@@ -17,7 +17,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from briefgen.inputs import clip, quote
 
@@ -164,6 +172,15 @@ def _place_slugs(value: Any) -> Any:
     return value
 
 
+def language_code(tag: str) -> str:
+    """The language part of a tag, lower case: ``es-US`` → ``es``."""
+    return tag.split("-", 1)[0].lower()
+
+
+# Spanish unit words the message for a missing one suggests.
+_UNIT_EXAMPLES = {"pounds": "libras", "deaths": "muertes", "times": "veces", "miles": "millas"}
+
+
 class Kind(StrEnum):
     STATISTIC = "statistic"
     QUOTE = "quote"
@@ -252,6 +269,32 @@ ShortText = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(_
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 
 
+Unit = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_printable)]
+
+
+class Translation(_Strict):
+    """A fact's words in another language (``es:`` holds the Spanish).
+
+    ``text`` and ``short`` stand for the fact's own; for a quote, ``text`` is a
+    translation of the speaker's words, which stay in the fact's ``text`` and which
+    a brief marks as translated. ``unit`` gives the unit's words in the language,
+    written the way the fact's ``unit`` is (``USD por pastilla`` for ``USD per pill``);
+    a percent or plain ``USD`` needs none. ``reviewed`` says whether a person has
+    checked the translation against the original: false until one has.
+    """
+
+    text: BriefText
+    short: ShortText | None = None
+    unit: Unit | None = None
+    reviewed: StrictBool = False
+
+
+def _needs_unit_words(unit: str | None) -> bool:
+    """Whether a unit has words that a translation must give (not percent, not USD)."""
+    lowered = (unit or "").lower()
+    return bool(lowered) and lowered not in ("percent", "usd")
+
+
 class Fact(_Strict):
     """One sourced statement that templates may put on a brief."""
 
@@ -274,6 +317,7 @@ class Fact(_Strict):
     places: list[Slug] = Field(default_factory=list, max_length=50)
     priority: int = Field(default=3, ge=1, le=5)
     note: str | None = None
+    es: Translation | None = None
 
     @field_validator("as_of", mode="before")
     @classmethod
@@ -320,7 +364,34 @@ class Fact(_Strict):
             raise ValueError("value_max: is smaller than value")
         if self.original_source is not None and self.original_source == self.source:
             raise ValueError("original_source: is the same as source; leave it out")
+        if self.es is not None:
+            self._check_translation(self.es)
         return self
+
+    def _check_translation(self, es: Translation) -> None:
+        if es.unit is not None and self.unit is None:
+            raise ValueError("es: 'unit' translates the fact's unit; the fact has none")
+        if es.unit is None and _needs_unit_words(self.unit):
+            raise ValueError(
+                f"es: the fact's unit '{self.unit}' needs its Spanish words "
+                f"(e.g. unit: {_UNIT_EXAMPLES.get(str(self.unit).lower(), 'libras')})"
+            )
+        is_usd = (self.unit or "").lower().startswith("usd")
+        if es.unit is not None and is_usd != es.unit.lower().startswith("usd"):
+            raise ValueError(
+                "es: 'unit' starts with USD exactly when the fact's unit does "
+                f"(the fact's is '{self.unit}')"
+            )
+
+    @property
+    def reviewed(self) -> bool | None:
+        """Whether a person has reviewed the Spanish form: None when there is none."""
+        return None if self.es is None else self.es.reviewed
+
+    def translation(self, language: str) -> Translation | None:
+        """The fact's form in ``language`` (a tag such as ``es-US``): its ``es:`` for
+        Spanish, None for English or a language the store has no form for."""
+        return self.es if language_code(language) == "es" else None
 
     def number(self) -> str:
         """The value as people write it: ``86%``, ``26,700 pounds``, ``$1–$2 per pill``,

@@ -32,6 +32,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -42,9 +43,10 @@ from briefgen.model import (
     Notes,
 )
 from briefgen.renderers.docx_blocks import BlockWriter
+from briefgen.renderers.docx_tables import add_spacer
 from briefgen.style import Style, TextStyle
 
-__all__ = ["STYLE_NAMES", "render_docx"]
+__all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
 
 # The Word paragraph style used for each kind of block.
 STYLE_NAMES = {
@@ -136,6 +138,16 @@ def render_docx(document: Document, style: Style) -> bytes:
 
     Same inputs (and the same ``SOURCE_DATE_EPOCH``) give byte-identical output.
     """
+    return render_docx_pages([(document, style)])
+
+
+def render_docx_pages(pages: Sequence[tuple[Document, Style]]) -> bytes:
+    """One .docx of several briefs that share one style, each in a section of its own
+    that starts a new page, with its own footer, and its text marked in its own
+    language. The file's properties are the first brief's."""
+    document, style = pages[0]
+    if any(page_style != style for _, page_style in pages):
+        raise ValueError("the briefs of one DOCX must share one style")
     epoch = _epoch(document.metadata)
     base = _base_document(style, document.metadata.language)
     word = docx.Document(io.BytesIO(base.package))
@@ -144,6 +156,53 @@ def render_docx(document: Document, style: Style) -> bytes:
     writer = BlockWriter(
         word, style, numbering, STYLE_NAMES, text_styles(style), style_ids=base.style_ids
     )
+    body = word._body
+    last_section = body._element.get_or_add_sectPr()
+    sides: list[list[Any]] = []
+    footed = False
+    for number, (page, _) in enumerate(pages, start=1):
+        # Each side is written into an empty body, as a one-page brief is, then set
+        # aside until every side is written.
+        _write_side(word, writer, base, page)
+        content = [child for child in body._element if child is not last_section]
+        section = last_section
+        if number < len(pages):
+            if content[-1].tag != qn("w:p"):
+                content.append(add_spacer(body, 0.0)._p)
+            section = last_section.clone()
+            for reference in ("headerReference", "footerReference"):
+                _replace_child(section, reference, None)
+            content[-1].set_sectPr(section)
+        footer = _write_footer(writer, Section(section, word.part), page, footed)
+        footed = footed or footer is not None
+        if page.metadata.language != document.metadata.language:
+            _mark_language(
+                [*content, *([footer] if footer is not None else [])], page.metadata.language
+            )
+        for child in content:
+            body._element.remove(child)
+        sides.append(content)
+    for content in sides:
+        for child in content:
+            last_section.addprevious(child)
+
+    _set_core_properties(word, document.metadata, epoch)
+    members = _Members()
+    package = word.part.package
+    for part in package.parts:
+        part.before_marshal()
+    # python-docx's own writer, into a dict rather than a zip that _repack would read
+    # back: each part is compressed once, not twice.
+    package_writer: Any = PackageWriter  # its private, untyped helpers (python-docx 1.x)
+    package_writer._write_content_types_stream(members, package.parts)
+    package_writer._write_pkg_rels(members, package.rels)
+    package_writer._write_parts(members, package.parts)
+    members[_STYLES_MEMBER] = base.styles
+    return _repack(members, epoch)
+
+
+def _write_side(word: Any, writer: BlockWriter, base: _Base, document: Document) -> None:
+    """Write one brief's masthead and body into the (empty) body of ``word``."""
     body = word._body
     if document.masthead is not None:
         writer.masthead(body, document.masthead)
@@ -159,25 +218,32 @@ def render_docx(document: Document, style: Style) -> bytes:
         paragraph = DocxParagraph(first, body)
         if base.spaced_before.get(paragraph._p.style, base.spaced_before[None]):
             paragraph.paragraph_format.space_before = Twips(0)
+
+
+def _write_footer(
+    writer: BlockWriter, section: Section, document: Document, after_footer: bool
+) -> Any | None:
+    """Write the brief's notes and footer into its section's own footer part, and
+    return that part's element (None: the brief has no footer). ``after_footer``: an
+    earlier section has a footer, which a section without one would otherwise repeat."""
     notes = [block for block in document.blocks if isinstance(block, Notes)]
     if notes or not document.footer.is_empty:
-        footer = word.sections[0].footer
+        footer = section.footer
         footer.is_linked_to_previous = False
         writer.footer(footer, notes, document.footer)
+        return footer._element
+    if after_footer:
+        section.footer.is_linked_to_previous = False
+    return None
 
-    _set_core_properties(word, document.metadata, epoch)
-    members = _Members()
-    package = word.part.package
-    for part in package.parts:
-        part.before_marshal()
-    # python-docx's own writer, into a dict rather than a zip that _repack would read
-    # back: each part is compressed once, not twice.
-    package_writer: Any = PackageWriter  # its private, untyped helpers (python-docx 1.x)
-    package_writer._write_content_types_stream(members, package.parts)
-    package_writer._write_pkg_rels(members, package.rels)
-    package_writer._write_parts(members, package.parts)
-    members[_STYLES_MEMBER] = base.styles
-    return _repack(members, epoch)
+
+def _mark_language(elements: Iterable[Any], language: str) -> None:
+    """Mark every run in ``elements`` as written in ``language`` (the document's
+    default is the first brief's)."""
+    for element in elements:
+        for run in element.iter(qn("w:r")):
+            # Nothing briefgen writes in a run's properties comes after w:lang.
+            _replace_child(run.get_or_add_rPr(), "lang", _el("lang", val=language))
 
 
 class _Members(dict[str, bytes]):

@@ -25,11 +25,12 @@ from briefgen.errors import (
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
+from briefgen.model import Document
 from briefgen.output import prepare_folder, write_all
 from briefgen.readability import body_grade
 from briefgen.settings import Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
-from briefgen.templating.environment import TemplateRenderer
+from briefgen.templating.environment import Rendered, TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
 
 
@@ -56,6 +57,18 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """Everything a build decides about one brief before any file is made: what
+    ``briefgen check`` reports on."""
+
+    audience: AudienceInfo
+    rendered: Rendered  # the template's Markdown, each line traced to its template line
+    document: Document  # as assembled, before the fitter dropped anything
+    fit: Fit
+    reading_grade: float | None = None
+
+
+@dataclass(frozen=True)
 class Brief:
     """One audience's brief, fitted and rendered in each format asked for."""
 
@@ -63,12 +76,14 @@ class Brief:
     fit: Fit
     files: dict[str, bytes]
     reading_grade: float | None = None
+    decision: Decision | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
 class BuildResult:
     briefs: list[Brief] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    workspace: Workspace | None = None  # what the briefs were made from
 
 
 @dataclass
@@ -90,6 +105,30 @@ class Workspace:
         return cls(settings, store, search_path, date)
 
 
+def decide(
+    workspace: Workspace,
+    renderer: TemplateRenderer,
+    audience: AudienceInfo,
+    page_size: PageSizeName | None,
+    recipient: object | None = None,
+) -> Decision:
+    """Render, parse and fit one audience's brief, and measure its reading level:
+    every stage of a build but making the files. ``recipient``: the template view of
+    the recipient a batch copy is for."""
+    from briefgen.glyphs import check_glyphs
+    from briefgen.renderers.pdf import least_height, measure
+
+    rendered = renderer.render(audience, recipient)
+    document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
+    theme = theme_of(workspace.settings)
+    check_glyphs(document, workspace.store, theme.font)
+    size = page_size or audience.page_size or workspace.settings.build.page_size
+    style = Style(page_size=size, theme=theme)
+    fit = fit_to_page(document, style, workspace.store, measure, least_height)
+    grade = body_grade(fit.document) if audience.reading_level is not None else None
+    return Decision(audience, rendered, document, fit, grade)
+
+
 def make_brief(
     workspace: Workspace,
     renderer: TemplateRenderer,
@@ -100,25 +139,18 @@ def make_brief(
 ) -> Brief:
     """Render, parse, fit and render to files one audience's brief (in memory);
     ``recipient``: the template view of the recipient a batch copy is for."""
-    from briefgen.glyphs import check_glyphs
     from briefgen.renderers import render
-    from briefgen.renderers.pdf import least_height, measure
 
-    rendered = renderer.render(audience, recipient)
-    document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
-    theme = theme_of(workspace.settings)
-    check_glyphs(document, workspace.store, theme.font)
-    size = page_size or audience.page_size or workspace.settings.build.page_size
-    style = Style(page_size=size, theme=theme)
-    fit = fit_to_page(document, style, workspace.store, measure, least_height)
+    decision = decide(workspace, renderer, audience, page_size, recipient)
+    fit = decision.fit
     files = {fmt: render(fmt, fit.document, fit.style) for fmt in formats}
-    grade = body_grade(fit.document) if audience.reading_level is not None else None
-    return Brief(audience, fit, files, grade)
+    return Brief(audience, fit, files, decision.reading_grade, decision)
 
 
 def build(options: BuildOptions) -> BuildResult:
     """Build every requested brief and write its files; all or nothing."""
-    result = BuildResult(make_briefs(options))
+    workspace = Workspace.open(options)
+    result = BuildResult(make_briefs(options, workspace), workspace=workspace)
     interrupts.check()
     files = {
         f"{output_name(brief.audience)}.{fmt}": data
@@ -129,11 +161,12 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def make_briefs(options: BuildOptions) -> list[Brief]:
+def make_briefs(options: BuildOptions, workspace: Workspace | None = None) -> list[Brief]:
     """Every requested brief, rendered in memory in each format asked for; nothing is
     written. Every problem found is raised together. The output folder is checked
-    first, so that a build that cannot write stops before any work."""
-    workspace = Workspace.open(options)
+    first, so that a build that cannot write stops before any work. ``workspace``:
+    the one opened from ``options`` already, if any."""
+    workspace = workspace or Workspace.open(options)
     names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
     out_dir = options.out_dir
     if out_dir.exists() and not out_dir.is_dir():

@@ -115,18 +115,35 @@ def decide(
     """Render, parse and fit one audience's brief, and measure its reading level:
     every stage of a build but making the files. ``recipient``: the template view of
     the recipient a batch copy is for."""
-    from briefgen.glyphs import check_glyphs
     from briefgen.renderers.pdf import least_height, measure
+
+    rendered, document, style = prepare(workspace, renderer, audience, page_size, recipient)
+    fit = fit_to_page(document, style, workspace.store, measure, least_height)
+    return Decision(audience, rendered, document, fit, reading_grade(audience, fit))
+
+
+def prepare(
+    workspace: Workspace,
+    renderer: TemplateRenderer,
+    audience: AudienceInfo,
+    page_size: PageSizeName | None,
+    recipient: object | None = None,
+) -> tuple[Rendered, Document, Style]:
+    """The stages of :func:`decide` before the fitter: the template's Markdown, the
+    document assembled from it, and the style fitting starts from."""
+    from briefgen.glyphs import check_glyphs
 
     rendered = renderer.render(audience, recipient)
     document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
     theme = theme_of(workspace.settings)
     check_glyphs(document, workspace.store, theme.font)
     size = page_size or audience.page_size or workspace.settings.build.page_size
-    style = Style(page_size=size, theme=theme)
-    fit = fit_to_page(document, style, workspace.store, measure, least_height)
-    grade = body_grade(fit.document) if audience.reading_level is not None else None
-    return Decision(audience, rendered, document, fit, grade)
+    return rendered, document, Style(page_size=size, theme=theme)
+
+
+def reading_grade(audience: AudienceInfo, fit: Fit) -> float | None:
+    """The fitted brief's reading grade, when its audience sets a target."""
+    return body_grade(fit.document) if audience.reading_level is not None else None
 
 
 def make_brief(
@@ -168,10 +185,7 @@ def make_briefs(options: BuildOptions, workspace: Workspace | None = None) -> li
     the one opened from ``options`` already, if any."""
     workspace = workspace or Workspace.open(options)
     names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
-    out_dir = options.out_dir
-    if out_dir.exists() and not out_dir.is_dir():
-        prepare_folder(out_dir)  # raises the clear "is a file" error before any work
-    _refuse_to_write_into_inputs(options)
+    check_out_dir(options)
     renderer = TemplateRenderer(
         workspace.search_path, workspace.store, workspace.settings, workspace.date
     )
@@ -220,6 +234,14 @@ def _refuse_a_second_writer(
             Location.of(options.out_dir / f"{stem}.{options.formats[0]}"),
         )
     asked_for[stem] = name
+
+
+def check_out_dir(options: BuildOptions) -> None:
+    """Refuse, before any work, an output folder that is a file or an input folder."""
+    out_dir = options.out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        prepare_folder(out_dir)  # raises the clear "is a file" error
+    _refuse_to_write_into_inputs(options)
 
 
 def _refuse_to_write_into_inputs(options: BuildOptions) -> None:

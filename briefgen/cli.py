@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
@@ -25,12 +26,24 @@ if TYPE_CHECKING:
     from briefgen.pipeline import BuildOptions
     from briefgen.style import PageSizeName
 
+NO_FACTS_HERE = "no facts/ here; run `briefgen init DIR` or pass --facts"
+
+
+def _facts_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Without --facts, the working folder must be a workspace: say how to get one."""
+    by_default = ctx.get_parameter_source(param.name or "") is ParameterSource.DEFAULT
+    if by_default and not os.path.lexists("facts"):
+        raise BriefgenError(NO_FACTS_HERE)
+    return value
+
+
 FACTS_OPTION = click.option(
     "--facts",
     "facts_path",
     type=click.Path(path_type=Path),
     default=Path("facts"),
     show_default=True,
+    callback=_facts_here,
     help="Facts folder (or one facts file).",
 )
 
@@ -40,11 +53,12 @@ BUILD_FACTS_OPTION = click.option(
     "facts_path",
     type=click.Path(path_type=Path),
     default=None,
+    callback=_facts_here,
     help="Facts folder or file  [default: ./facts]",
 )
 PAGE_SIZE_OPTION = click.option(
     "--page-size",
-    type=click.Choice(["letter", "a4"]),
+    type=click.Choice(["letter", "a4"], case_sensitive=False),
     default=None,
     help="Page size  [default: the template's, else briefgen.toml's, else letter]",
 )
@@ -58,8 +72,44 @@ DATE_OPTION = click.option(
 )
 
 
+def _late_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``-q`` or ``--debug`` after the command name (``briefgen build -q``): as if
+    given before it."""
+    if value and param.name:
+        ctx.ensure_object(dict)[param.name] = True
+        if param.name == "quiet":
+            logging.getLogger().setLevel(logging.ERROR)
+
+
+def _late_flags() -> list[click.Parameter]:
+    return [
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
+                     callback=_late_flag, help="Print errors only."),
+        click.Option(["--debug"], is_flag=True, expose_value=False,
+                     callback=_late_flag, help="Show tracebacks of internal errors."),
+    ]  # fmt: skip
+
+
+class BriefgenCommand(click.Command):
+    """A command that also takes ``-q`` and ``--debug``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_late_flags())
+
+
+class BriefgenSubgroup(click.Group):
+    """A group below ``briefgen`` (``facts``, ``templates``): its commands take
+    ``-q`` and ``--debug`` too."""
+
+    command_class = BriefgenCommand
+
+
 class BriefgenGroup(click.Group):
     """A group that turns an unexpected exception into one line unless ``--debug``."""
+
+    command_class = BriefgenCommand
+    group_class = BriefgenSubgroup
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -68,8 +118,10 @@ class BriefgenGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:
+            raise  # the reader closed stdout early (| head): click exits quietly
         except Exception as exc:
-            if ctx.params.get("debug"):
+            if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 raise
             raise BriefgenError(
                 f"internal error: {type(exc).__name__}: {exc} "
@@ -77,14 +129,14 @@ class BriefgenGroup(click.Group):
             ) from None
 
 
-@click.group(cls=BriefgenGroup)
+@click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Turn a store of sourced facts into one-page policy briefs (PDF and DOCX)."""
-    ctx.obj = {"quiet": quiet}
+    ctx.obj = {"quiet": quiet, "debug": debug}
     logging.basicConfig(
         format="%(message)s", level=logging.ERROR if quiet else logging.INFO, stream=sys.stderr
     )
@@ -146,9 +198,16 @@ def facts_list(
     as_json: bool,
 ) -> None:
     """List facts, filtered by audience, topic, kind or place."""
+    from briefgen.errors import raise_all
     from briefgen.facts import load_store, report
+    from briefgen.facts.filters import unknown_filters
 
     store = load_store(facts_path)
+    given = {"audience": audience, "topic": topic, "kind": kind}
+    raise_all(
+        BriefgenError(f"--{what}: {message}")
+        for what, message in unknown_filters(store, given).items()
+    )
     found = store.select(audience=audience, topic=topic, kind=kind, place=place)
     click.echo(report.as_json(store, found) if as_json else report.table(found))
 
@@ -205,7 +264,7 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(FORMATS, case_sensitive=False),
     help="Output format (repeatable; default: both).",
 )
 @BUILD_FACTS_OPTION

@@ -1,0 +1,43 @@
+"""The names a facts filter may use, and the message for one no fact has.
+
+``facts list --topic costs`` and a template's ``facts(topic="costs")`` would otherwise
+find nothing and say nothing: a name no fact carries is almost always a slip.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from briefgen.facts.schema import Kind
+from briefgen.facts.store import FactStore
+from briefgen.inputs import quote
+
+
+def known_names(store: FactStore) -> dict[str, list[str]]:
+    """What each filter may name: the audiences and topics some fact has, every kind."""
+    return {
+        "audience": sorted({name for fact in store for name in fact.audiences}),
+        "topic": sorted({name for fact in store for name in fact.topics}),
+        "kind": [str(kind) for kind in Kind],
+    }
+
+
+def unknown_filters(store: FactStore, given: dict[str, str | None]) -> dict[str, str]:
+    """For each filter in ``given`` (``audience``, ``topic``, ``kind`` to a name, or
+    None) whose name no fact has: a message with the close name and the known ones."""
+    known = known_names(store)
+    return {
+        what: unknown_name(what, value, known[what])
+        for what, value in given.items()
+        if value is not None and value not in known[what]
+    }
+
+
+def unknown_name(what: str, value: str, known: list[str]) -> str:
+    """``no fact has topic 'costs' (did you mean 'cost'?); the facts' topics are ...``."""
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    listed = ", ".join(known) or "none"
+    if what == "kind":
+        return f"{quote(value)} is not a kind of fact{hint}; the kinds are {listed}"
+    return f"no fact has {what} {quote(value)}{hint}; the facts' {what}s are {listed}"

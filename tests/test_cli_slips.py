@@ -1,0 +1,210 @@
+"""Small command-line slips a new user makes, each answered with a message that helps
+(issue 11, "a forgiving CLI"): the exact words and the exit code.
+
+Builds are replaced by a stand-in where only the command line is the point, so these
+tests stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+import briefgen.pipeline
+from briefgen.cli import NO_FACTS_HERE, cli
+from briefgen.facts import load_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def invoke(*args: str, **kwargs: Any) -> Result:
+    return CliRunner().invoke(cli, list(args), **kwargs)
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The repository as the workspace (facts/, templates/, briefgen.toml)."""
+    monkeypatch.chdir(REPO)
+    return REPO
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch, in_repo: Path) -> list[Any]:
+    """``build`` hands its options to a stand-in that records them and reports one
+    line ("built") for one brief."""
+    seen: list[Any] = []
+
+    def fake_build(options: Any) -> Any:
+        seen.append(options)
+        return SimpleNamespace(briefs=[object()])
+
+    monkeypatch.setattr(briefgen.pipeline, "build", fake_build)
+    monkeypatch.setattr(briefgen.pipeline, "describe", lambda brief, out: ["built"])
+    return seen
+
+
+# ---------------------------------------------------------------- -h, -q, --debug
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-h"],
+        ["build", "-h"],
+        ["facts", "-h"],
+        ["facts", "list", "-h"],
+        ["templates", "init", "-h"],
+    ],
+)
+def test_h_is_help_everywhere(args: list[str]) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: cli {' '.join(args[:-1])}".rstrip() + " ")
+    assert "  -h, --help " in result.output
+
+
+def test_quiet_after_the_command(builds: list[Any]) -> None:
+    assert invoke("build").output == "built\n"
+    for args in (["build", "-q"], ["build", "--quiet"], ["-q", "build"]):
+        result = invoke(*args)
+        assert (result.exit_code, result.output) == (0, ""), args
+
+
+def test_debug_after_the_command(monkeypatch: pytest.MonkeyPatch, in_repo: Path) -> None:
+    def broken(options: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(briefgen.pipeline, "build", broken)
+    plain = invoke("build")
+    assert plain.exit_code == 1
+    assert plain.output.startswith("internal error: RuntimeError: boom (run ")
+    for args in (["build", "--debug"], ["--debug", "build"]):
+        assert isinstance(invoke(*args).exception, RuntimeError), args
+
+
+# ----------------------------------------------------- --format, --page-size in any case
+
+
+@pytest.mark.parametrize(
+    ("given", "formats", "size"),
+    [
+        (["--format", "PDF", "--page-size", "A4"], ("pdf",), "a4"),
+        (["--format", "Docx", "--page-size", "Letter"], ("docx",), "letter"),
+        (["--format", "pdf", "--page-size", "a4"], ("pdf",), "a4"),
+    ],
+)
+def test_format_and_page_size_in_any_case(
+    builds: list[Any], given: list[str], formats: tuple[str, ...], size: str
+) -> None:
+    result = invoke("build", *given)
+    assert result.exit_code == 0, result.output
+    assert (builds[0].formats, builds[0].page_size) == (formats, size)
+
+
+def test_a_wrong_page_size_still_lists_the_choices(in_repo: Path) -> None:
+    result = invoke("build", "--page-size", "legal")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--page-size': 'legal' is not one of 'letter', 'a4'."
+    )
+
+
+# ------------------------------------------------------------ facts list: unknown names
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--audience", "legislator"],
+            "--audience: no fact has audience 'legislator' (did you mean 'legislators'?); "
+            "the facts' audiences are chiefs, legislators, public",
+        ),
+        (
+            ["--topic", "price"],
+            "--topic: no fact has topic 'price' (did you mean 'prices'?); the facts' topics "
+            "are " + ", ".join(sorted({t for f in load_store(REPO / "facts") for t in f.topics})),
+        ),
+        (
+            ["--kind", "stat"],
+            "--kind: 'stat' is not a kind of fact (did you mean 'statistic'?); the kinds are "
+            "statistic, quote, finding, recommendation, myth",
+        ),
+    ],
+)
+def test_facts_list_names_the_known_ones(in_repo: Path, args: list[str], message: str) -> None:
+    result = invoke("facts", "list", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message + "\n")
+
+
+def test_facts_list_reports_every_unknown_name(in_repo: Path) -> None:
+    result = invoke("facts", "list", "--audience", "nobody", "--kind", "fact", "--topic", "myths")
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["--audience", "--kind"]
+
+
+# ----------------------------------------------------------------- outside a workspace
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["build"], ["preview"], ["facts", "check"], ["facts", "list"], ["facts", "show", "x"]],
+)
+def test_outside_a_workspace_says_how_to_get_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert (result.exit_code, result.output) == (1, NO_FACTS_HERE + "\n")
+    assert NO_FACTS_HERE == "no facts/ here; run `briefgen init DIR` or pass --facts"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_facts_folder_given_but_missing_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("facts", "check", "--facts", "facts")
+    assert (result.exit_code, result.output) == (1, "facts: no such file or folder\n")
+
+
+# ------------------------------------------------------------------- a closed stdout
+
+
+def test_a_closed_stdout_ends_quietly(builds: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    def closed(*args: Any, **kwargs: Any) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(click, "echo", closed)
+    result = invoke("build")
+    assert result.exit_code == 1
+    assert "internal error" not in result.output and "Broken" not in result.output
+    assert not isinstance(result.exception, BrokenPipeError)
+
+
+def test_briefgen_piped_into_a_reader_that_has_gone() -> None:
+    """``briefgen facts list | head -1``, with head gone before briefgen writes (every
+    write fails, so no race decides the outcome): no traceback, no "internal error",
+    exit 1 (click's answer to a closed pipe)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", "facts", "list"],
+            cwd=REPO,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")

@@ -324,6 +324,13 @@ def main() -> None:
     help="With --recipients: build only the I-th of N disjoint shares of the rows, "
     "for N machines (see docs/batch.md).",
 )
+@click.option(
+    "--duplex",
+    metavar="FRONT,BACK",
+    default=None,
+    help="Instead: one two-sided handout, FRONT's brief on page 1 and BACK's on page 2, "
+    "as output/FRONT+BACK.pdf|docx (for example public,public-es).",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -340,6 +347,7 @@ def build(
     keep_going: bool,
     combine: bool,
     shard: str | None,
+    duplex: str | None,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
@@ -367,6 +375,8 @@ def build(
         "--shard": shard is not None,
     }
     if recipients is not None:
+        if duplex is not None:
+            raise click.UsageError("--duplex and --recipients do not go together")
         if len(options.audiences) > 1:
             raise click.UsageError("--recipients takes at most one --audience")
         _build_batch(ctx, options, recipients, name_column, jobs, keep_going, combine, shard)
@@ -374,6 +384,15 @@ def build(
     for name, given in batch_only.items():
         if given:
             raise click.UsageError(f"{name} needs --recipients FILE")
+    if duplex is not None:
+        from briefgen.duplex import build_handout, describe_handout
+
+        with interrupts.handled():
+            handout = build_handout(options, duplex)
+        if not ctx.obj["quiet"]:
+            for line in describe_handout(handout, options.out_dir):
+                click.echo(line)
+        return
     with interrupts.handled():
         result = run_build(options)
     if not ctx.obj["quiet"]:

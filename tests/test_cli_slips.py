@@ -208,3 +208,39 @@ def test_briefgen_piped_into_a_reader_that_has_gone() -> None:
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (1, "")
+
+
+# --------------------------------------------------------------- slips in a template
+
+
+@pytest.fixture
+def template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace whose templates/x.md.j2 a test writes; the repository's facts."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    return tmp_path / "templates" / "x.md.j2"
+
+
+def build_x(template: Path, *lines: str) -> Result:
+    template.write_text("\n".join(["# Title", "", *lines]) + "\n", encoding="utf-8")
+    return invoke("build", "--audience", "x", "--facts", str(REPO / "facts"))
+
+
+def test_facts_with_a_topic_no_fact_has_stops_at_its_line(template: Path) -> None:
+    result = build_x(template, '{% for f in facts(topic="price") %}{{ f.text }}{% endfor %}')
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "templates/x.md.j2:3: facts(): no fact has topic 'price' (did you mean 'prices'?); "
+        "the facts' topics are border-communities, "
+    )
+    assert result.output.count("\n") == 1
+    assert not (template.parents[1] / "output").exists()
+
+
+def test_facts_with_a_kind_that_is_none_stops_at_its_line(template: Path) -> None:
+    result = build_x(template, "", '{% set q = facts(kind="quotes") %}')
+    assert (result.exit_code, result.output) == (
+        1,
+        "templates/x.md.j2:4: facts(): 'quotes' is not a kind of fact (did you mean 'quote'?); "
+        "the kinds are statistic, quote, finding, recommendation, myth\n",
+    )

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from briefgen.charts import KINDS, short_figure
 from briefgen.errors import TemplateError
+from briefgen.facts.filters import unknown_filters
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
@@ -141,7 +142,11 @@ class Helpers:
         """``facts(audience=, topic=, kind=, place=, limit=)``: matching facts, most
         important first. ``place=recipient.place`` keeps the facts about the recipient's
         place: none when the place is empty or no fact is about it, so that a template's
-        ``{% else %}`` gives the copy for everywhere else."""
+        ``{% else %}`` gives the copy for everywhere else. A topic or kind no fact has is
+        a slip, told at the template's line rather than answered with nothing."""
+        unknown = unknown_filters(self.store, {"topic": topic, "kind": kind})
+        if unknown:
+            raise TemplateError("facts(): " + next(iter(unknown.values())))
         found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)
         return [view_of(f, self.store) for f in found[:limit]]
 

@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 import briefgen.pipeline
 from briefgen.cli import NO_FACTS_HERE, cli
 from briefgen.facts import load_store
+from briefgen.templating.search import builtin_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -244,3 +245,37 @@ def test_facts_with_a_kind_that_is_none_stops_at_its_line(template: Path) -> Non
         "templates/x.md.j2:4: facts(): 'quotes' is not a kind of fact (did you mean 'quote'?); "
         "the kinds are statistic, quote, finding, recommendation, myth\n",
     )
+
+
+# ------------------------------------------------------------------ unknown audience
+
+
+def builtins() -> list[str]:
+    return sorted(p.name.removesuffix(".md.j2") for p in builtin_dir().glob("[!_]*.md.j2"))
+
+
+def test_unknown_audience_lists_them_and_guesses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside the repository (the built-ins live in site-packages when installed) the
+    built-ins read as such, not by a path."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--audience", "legislator", "--facts", str(REPO / "facts"))
+    assert (result.exit_code, result.output) == (
+        1,
+        "no template for audience 'legislator' (did you mean 'legislators'?); the audiences "
+        f"are {', '.join(f'{name} (built-in)' for name in builtins())}\n",
+    )
+
+
+def test_unknown_audience_names_a_workspace_template_by_its_file(template: Path) -> None:
+    template.write_text("# Mine\n", encoding="utf-8")
+    result = invoke("build", "--audience", "nobody", "--facts", str(REPO / "facts"))
+    listed = sorted([*(f"{name} (built-in)" for name in builtins()), "x (templates/x.md.j2)"])
+    assert (result.exit_code, result.output) == (
+        1,
+        "no template for audience 'nobody' (nobody.md.j2); the audiences are "
+        + ", ".join(listed)
+        + "\n",
+    )
+    assert list(template.parents[1].iterdir()) == [template.parent]

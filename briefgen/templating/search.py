@@ -9,6 +9,7 @@ YAML front matter block holding the audience's metadata.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Callable
@@ -177,28 +178,43 @@ class SearchPath:
     def not_found(self, name: str) -> TemplateError:
         return TemplateError(f"template '{name}' not found; searched {self.describe()}")
 
-    def audiences(self) -> list[AudienceInfo]:
-        """Every audience template on the path, the winning file for each name."""
-        seen: dict[str, AudienceInfo] = {}
+    def audience_files(self) -> dict[str, tuple[Path, Folder]]:
+        """Every audience on the path, by name: the winning file and its folder (the
+        front matter unread)."""
+        seen: dict[str, tuple[Path, Folder]] = {}
         for folder in self.folders:
             if not folder.path.is_dir():
                 continue
             for file in sorted(folder.path.glob(f"*{TEMPLATE_SUFFIX}")):
                 name = file.name[: -len(TEMPLATE_SUFFIX)]
-                if name.startswith("_") or name in seen:
-                    continue
-                seen[name] = self.audience(name)
-        return sorted(seen.values(), key=lambda a: a.name)
+                if not name.startswith("_"):
+                    seen.setdefault(name, (file, folder))
+        return dict(sorted(seen.items()))
+
+    def audiences(self) -> list[AudienceInfo]:
+        """Every audience template on the path, the winning file for each name."""
+        return [self.audience(name) for name in self.audience_files()]
+
+    def unknown_audience(self, name: str) -> TemplateError:
+        """No template for ``name``: the close audience, and every one there is (a
+        built-in as such, any other by its file)."""
+        files = self.audience_files()
+        close = difflib.get_close_matches(name, list(files), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
+        listed = ", ".join(
+            f"{known} ({'built-in' if folder.origin == 'built-in' else display_path(path)})"
+            for known, (path, folder) in files.items()
+        )
+        return TemplateError(
+            f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"
+        )
 
     def audience(self, name: str) -> AudienceInfo:
         """The metadata of audience ``name``; inherits what it leaves out from the
         template it extends."""
         found = self.find(name + TEMPLATE_SUFFIX)
         if found is None:
-            raise TemplateError(
-                f"no template for audience '{name}' ({name}{TEMPLATE_SUFFIX}); "
-                f"searched {self.describe()}"
-            )
+            raise self.unknown_audience(name)
         path, folder = found
         data, where = self._metadata(path, depth=0)
         try:

@@ -23,7 +23,7 @@ from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import BuildOptions
+    from briefgen.pipeline import BuildOptions, BuildResult
     from briefgen.style import PageSizeName
 
 NO_FACTS_HERE = "no facts/ here; run `briefgen init DIR` or pass --facts"
@@ -331,6 +331,13 @@ def main() -> None:
     help="Instead: one two-sided handout, FRONT's brief on page 1 and BACK's on page 2, "
     "as output/FRONT+BACK.pdf|docx (for example public,public-es).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print what was written as JSON for scripts: each file's path, pages, fill and "
+    "SHA-256, and the warnings.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -348,10 +355,11 @@ def build(
     combine: bool,
     shard: str | None,
     duplex: str | None,
+    as_json: bool,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
-    from briefgen.pipeline import BuildOptions, describe
+    from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
 
     for folder in template_dirs:
@@ -374,6 +382,8 @@ def build(
         "--combine": combine,
         "--shard": shard is not None,
     }
+    if as_json and (recipients is not None or duplex is not None):
+        raise click.UsageError("--json goes with a build of briefs, not --recipients or --duplex")
     if recipients is not None:
         if duplex is not None:
             raise click.UsageError("--duplex and --recipients do not go together")
@@ -395,10 +405,90 @@ def build(
         return
     with interrupts.handled():
         result = run_build(options)
-    if not ctx.obj["quiet"]:
-        for brief in result.briefs:
-            for line in describe(brief, options.out_dir):
-                click.echo(line)
+    _report_build(result, options.out_dir, bool(ctx.obj["quiet"]), as_json)
+
+
+def _report_build(result: BuildResult, out_dir: Path, quiet: bool, as_json: bool) -> None:
+    """Each file's fill on stdout and each warning on stderr, one line each (what
+    ``briefgen check`` reports); or all of it as JSON."""
+    from briefgen.check import warning_lines, warnings_of
+    from briefgen.pipeline import describe
+    from briefgen.summary import summary_json
+
+    if as_json:
+        click.echo(summary_json(result, warnings_of(result)))
+        return
+    if quiet:
+        return
+    for brief in result.briefs:
+        for line in describe(brief, out_dir):
+            click.echo(line)
+    for line in warning_lines(warnings_of(result)):
+        click.echo(line, err=True)
+
+
+@cli.command()
+@click.option(
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="Check only this audience (repeatable; default: every template found).",
+)
+@BUILD_FACTS_OPTION
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Template folder searched before ./templates and the built-ins (repeatable).",
+)
+@PAGE_SIZE_OPTION
+@DATE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts: one entry per finding.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    audiences: tuple[str, ...],
+    facts_path: Path | None,
+    template_dirs: tuple[Path, ...],
+    page_size: PageSizeName | None,
+    date: dt.datetime | None,
+    as_json: bool,
+    strict: bool,
+) -> None:
+    """Report what build would decide and what to fix, without writing a file.
+
+    Per audience: fill, room to spare, type size, what was dropped, reading level;
+    cited facts older than [facts] max_age_years, numbers typed into a template that
+    no cited fact gives, Spanish forms missing or not reviewed; sources without a URL;
+    facts no template cites. Exit 1 on errors (or warnings with --strict), else 0.
+    """
+    from briefgen import interrupts
+    from briefgen.check import as_json as json_report
+    from briefgen.check import as_text, exit_code, run_check
+    from briefgen.pipeline import BuildOptions
+
+    options = BuildOptions(
+        workspace=Path("."),
+        facts=facts_path,
+        template_dirs=template_dirs,
+        audiences=tuple(dict.fromkeys(audiences)),
+        page_size=page_size,
+        date=date.date() if date else None,
+    )
+    with interrupts.handled():
+        result = run_check(options)
+    if as_json:
+        click.echo(json_report(result))
+    elif ctx.obj["quiet"]:
+        for finding in result.findings:
+            if finding.severity == "error":
+                click.echo(finding.line(), err=True)
+    else:
+        click.echo("\n".join(as_text(result)))
+    ctx.exit(exit_code(result, strict))
 
 
 def _build_batch(

@@ -1,0 +1,390 @@
+"""``briefgen check``: everything a build would decide, reported without writing a file.
+
+Each brief goes through the build's own stages (:func:`briefgen.pipeline.decide`),
+and what they decide becomes findings: how full the page is and at what type size,
+what was dropped, the reading level against its target (information); cited facts
+older than ``[facts] max_age_years``, numbers the template typed itself
+(:mod:`briefgen.untraced`), Spanish forms missing or not reviewed, sources without a
+URL (warnings); whatever would stop the build (errors). For the store as a whole:
+the facts no template cites.
+
+``briefgen build`` prints the same warnings, one line each on stderr
+(:func:`warning_lines`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from briefgen.errors import BriefgenError, Location, ProblemList
+from briefgen.facts.schema import language_code
+from briefgen.facts.store import FactStore
+from briefgen.fitting import MAX_FILL
+from briefgen.pipeline import BuildOptions, BuildResult, Decision, Workspace, decide
+from briefgen.style import BODY_SIZE, INCH
+from briefgen.untraced import untraced_numbers
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing check found: how bad, what kind (``code``), for which audience
+    (None: the workspace or the store), where, and what."""
+
+    severity: Severity
+    code: str
+    message: str
+    location: Location | None = None
+    audience: str | None = None
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def line(self) -> str:
+        """``path:line: warning: message`` (the location left out when there is none)."""
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as plain data for ``--json``."""
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "audience": self.audience,
+            "location": str(self.location) if self.location else None,
+            "path": self.location.path if self.location else None,
+            "line": self.location.line or None if self.location else None,
+            "message": self.message,
+            **({"data": self.data} if self.data else {}),
+        }
+
+
+@dataclass
+class CheckResult:
+    """The audiences checked and what was found, in the order found."""
+
+    audiences: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def error_findings(exc: BriefgenError, audience: str | None = None) -> list[Finding]:
+    """What would stop the build, one finding per problem."""
+    problems = exc.problems if isinstance(exc, ProblemList) else [exc]
+    return [
+        Finding("error", _code(problem), problem.detail, problem.location, audience)
+        for problem in problems
+    ]
+
+
+def _code(problem: BriefgenError) -> str:
+    """An error's kind from its class: SettingsError → settings, UnknownFact → unknown-fact."""
+    name = type(problem).__name__.removesuffix("Error") or "error"
+    words = [c if c.islower() else f"-{c.lower()}" for c in name]
+    return "".join(words).lstrip("-") if type(problem) is not BriefgenError else "error"
+
+
+def run_check(options: BuildOptions) -> CheckResult:
+    """Decide every requested brief as ``build`` would and report on each; nothing
+    is written. An audience that does not exist is raised at once (as build does)."""
+    result = CheckResult()
+    try:
+        workspace = Workspace.open(options)
+    except BriefgenError as exc:
+        result.findings = error_findings(exc)
+        return result
+    from briefgen.templating.environment import TemplateRenderer
+
+    names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
+    audiences = [workspace.search_path.audience(name) for name in names]
+    renderer = TemplateRenderer(
+        workspace.search_path, workspace.store, workspace.settings, workspace.date
+    )
+    decisions: list[Decision] = []
+    for audience in audiences:
+        result.audiences.append(audience.name)
+        try:
+            decision = decide(workspace, renderer, audience, options.page_size)
+        except BriefgenError as exc:
+            result.findings += error_findings(exc, audience.name)
+            continue
+        decisions.append(decision)
+        result.findings += brief_findings(workspace, decision)
+    result.findings += store_findings(workspace.store, decisions, every=not options.audiences)
+    return result
+
+
+def brief_findings(workspace: Workspace, decision: Decision) -> list[Finding]:
+    """What one brief's build decided: its fit, what it dropped, its reading level
+    (information), then its warnings."""
+    audience = decision.audience
+    fit = decision.fit
+    room = max(MAX_FILL - fit.fill, 0.0)
+    room_in = room * fit.style.frame_height / INCH
+    size = fit.style.body_size
+    body = f"body {size:g} pt" + (
+        "" if size == BODY_SIZE else f" (stepped down from {BODY_SIZE:g})"
+    )
+    found = [
+        Finding(
+            "info",
+            "fit",
+            f"1 page, {fit.fill:.0%} full, {room_in:.1f} in to spare, {body}",
+            decision.document.source,
+            audience.name,
+            {
+                "pages": 1,
+                "fill": round(fit.fill, 4),
+                "room": round(room, 4),
+                "room_in": round(room_in, 2),
+                "body_pt": size,
+                "page_size": fit.style.page_size,
+            },
+        )
+    ]
+    for dropped in fit.dropped:
+        found.append(
+            Finding(
+                "info",
+                "dropped",
+                f"dropped (optional, priority {dropped.priority}) {dropped.where}: "
+                f"{dropped.preview}",
+                _parse_location(dropped.where),
+                audience.name,
+            )
+        )
+    found += [f for f in _reading(decision) if f.severity == "info"]
+    return found + brief_warnings(workspace, decision)
+
+
+def _parse_location(text: str) -> Location:
+    path, _, line = text.rpartition(":")
+    return Location(path, int(line)) if path and line.isdigit() else Location(text)
+
+
+def _reading(decision: Decision) -> list[Finding]:
+    grade, target = decision.reading_grade, decision.audience.reading_level
+    if grade is None or target is None:
+        return []
+    above = grade > target
+    return [
+        Finding(
+            "warning" if above else "info",
+            "reading-level",
+            f"reading level: grade {grade:.1f} "
+            f"({'above the target' if above else 'target'} {target:g} or lower)",
+            decision.document.source,
+            decision.audience.name,
+            {"grade": round(grade, 2), "target": target},
+        )
+    ]
+
+
+def brief_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
+    """One brief's warnings: stale cited facts, numbers the template typed itself,
+    Spanish forms missing or not reviewed, and a reading level above its target."""
+    store, audience = workspace.store, decision.audience
+    printed = cited_ids(decision)
+    found: list[Finding] = []
+    years = workspace.settings.facts.max_age_years
+    stale = {fact.id for fact in store.stale(workspace.date, years)}
+    for fact_id in printed:
+        if fact_id in stale:
+            fact = store.get(fact_id)
+            found.append(
+                Finding(
+                    "warning",
+                    "stale-fact",
+                    f"'{fact_id}' is as of {fact.as_of.label}, older than {years:g} years "
+                    f"({store.where(fact_id)})",
+                    _citing(decision, fact_id),
+                    audience.name,
+                    {"fact": fact_id, "as_of": fact.as_of.text},
+                )
+            )
+    for untraced in untraced_numbers(decision.rendered, store, workspace.date):
+        found.append(
+            Finding(
+                "warning",
+                "untraced-number",
+                f"'{untraced.number}' is typed into the template and no fact cited in "
+                "its block gives it; cite the fact, or print it with fact(...).number",
+                untraced.location,
+                audience.name,
+                {"number": untraced.number},
+            )
+        )
+    found += _translations(store, decision, printed)
+    return found + [f for f in _reading(decision) if f.severity == "warning"]
+
+
+def _translations(store: FactStore, decision: Decision, printed: list[str]) -> list[Finding]:
+    """For a brief in another language than English, each cited fact whose form in
+    that language is missing or not reviewed (only Spanish, ``es:``, exists so far)."""
+    language = language_code(decision.audience.language)
+    if language != "es":
+        return []
+    found = []
+    for fact_id in printed:
+        fact = store.get(fact_id)
+        if fact.es is None:
+            code, what = "missing-translation", "has no Spanish form (es:)"
+        elif not fact.es.reviewed:
+            code, what = "unreviewed-translation", "has a Spanish form not yet reviewed"
+        else:
+            continue
+        found.append(
+            Finding(
+                "warning",
+                code,
+                f"'{fact_id}' {what} ({store.where(fact_id, 'es')})",
+                _citing(decision, fact_id),
+                decision.audience.name,
+                {"fact": fact_id},
+            )
+        )
+    return found
+
+
+def cited_ids(decision: Decision) -> list[str]:
+    """The facts cited on the page, in the order a reader meets them."""
+    from briefgen.citations import cited_ids as cited
+
+    return cited(decision.fit.document)
+
+
+def _citing(decision: Decision, fact_id: str) -> Location:
+    """The template line that cites ``fact_id`` first (its ``[@id]``, or its chart)."""
+    markers = (f"[@{fact_id}]", f'"{fact_id}"')
+    for index, line in enumerate(decision.rendered.text.split("\n")):
+        if any(marker in line for marker in markers):
+            return decision.rendered.location(index)
+    return decision.document.source
+
+
+def store_findings(store: FactStore, decisions: list[Decision], every: bool) -> list[Finding]:
+    """The store's findings: each source a checked brief cites that has no URL, and,
+    when ``every`` audience was checked, each fact no template cites."""
+    found: list[Finding] = []
+    printed = dict.fromkeys(f for d in decisions for f in cited_ids(d))
+    sources = dict.fromkeys(
+        s
+        for fact_id in printed
+        for s in (store.get(fact_id).source, store.get(fact_id).original_source)
+        if s
+    )
+    for source_id in store.sources:
+        if source_id in sources and store.sources[source_id].URL is None:
+            found.append(
+                Finding(
+                    "warning",
+                    "source-without-url",
+                    f"source '{source_id}' has no URL; a reader cannot follow its note",
+                    store.where_source(source_id),
+                    data={"source": source_id},
+                )
+            )
+    if every:
+        used = {f for d in decisions for f in _all_cited(d)}
+        for fact in store:
+            if fact.id not in used:
+                found.append(
+                    Finding(
+                        "info",
+                        "unused-fact",
+                        f"no template cites '{fact.id}'",
+                        store.where(fact.id),
+                        data={"fact": fact.id},
+                    )
+                )
+    return found
+
+
+def _all_cited(decision: Decision) -> list[str]:
+    """Every fact the template cites, on the page or in a block the fitter dropped."""
+    from briefgen.citations import cited_ids as cited
+
+    return cited(decision.document)
+
+
+def build_warnings(workspace: Workspace, decisions: Iterable[Decision]) -> list[Finding]:
+    """The warnings ``build`` prints: each brief's, then the store's (once)."""
+    decided = list(decisions)
+    found = [w for d in decided for w in brief_warnings(workspace, d)]
+    return found + [
+        f for f in store_findings(workspace.store, decided, every=False) if f.severity == "warning"
+    ]
+
+
+def warning_lines(findings: Iterable[Finding]) -> list[str]:
+    """One short line per warning, ``path:line: warning: …``; the same line for two
+    audiences (a source both cite) once."""
+    return list(dict.fromkeys(f.line() for f in findings))
+
+
+def as_json(result: CheckResult) -> str:
+    """The check's result as JSON: the audiences checked, counts, one entry per finding."""
+    return json.dumps(
+        {
+            "audiences": result.audiences,
+            "errors": result.count("error"),
+            "warnings": result.count("warning"),
+            "findings": [f.as_dict() for f in result.findings],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def as_text(result: CheckResult) -> list[str]:
+    """The report ``briefgen check`` prints: per audience its fit and what it dropped,
+    then every error and warning, one line each; the facts no template cites in one
+    line; the counts."""
+    lines: list[str] = []
+    for audience in [*result.audiences, None]:
+        mine = [f for f in result.findings if f.audience == audience]
+        if audience is not None:
+            lines.append(f"{audience}:")
+        for finding in mine:
+            if finding.code == "unused-fact":
+                continue
+            if finding.severity == "info":
+                lines.append(f"  {finding.message}")
+            else:
+                lines.append(f"  {finding.line()}" if audience else finding.line())
+    unused = [f.data["fact"] for f in result.findings if f.code == "unused-fact"]
+    if unused:
+        lines.append(
+            f"info: {len(unused)} facts no template cites: {', '.join(unused)} "
+            "(--json gives where each is)"
+        )
+    lines.append(
+        f"checked {_plural(len(result.audiences), 'audience')}: "
+        f"{_plural(result.count('error'), 'error')}, "
+        f"{_plural(result.count('warning'), 'warning')}"
+    )
+    return lines
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def exit_code(result: CheckResult, strict: bool) -> int:
+    """1 for any error, or for any warning under ``--strict``; else 0."""
+    if result.count("error") or (strict and result.count("warning")):
+        return 1
+    return 0
+
+
+def warnings_of(result: BuildResult) -> list[Finding]:
+    """The warnings of a finished build: each brief's, then the store's (once)."""
+    if result.workspace is None:
+        return []
+    decisions = [brief.decision for brief in result.briefs if brief.decision is not None]
+    return build_warnings(result.workspace, decisions)

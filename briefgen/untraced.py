@@ -1,0 +1,216 @@
+"""Numbers typed into a template's own text that no fact cited beside them gives.
+
+A figure on a brief should come from the facts store, where it has a source and a
+date: printed through ``fact(...)`` or a helper, or at least cited in the same block.
+This module finds the numbers a template author wrote by hand — in the template's
+literal text and in the strings its helper calls take (``label="..."``) — and keeps
+those that no fact cited in the same Markdown block backs.
+
+The template source is read with Jinja's own lexer: its ``data`` tokens are the
+literal text and its ``string`` tokens the quoted strings, each with its line, so
+text a fact view or helper produced is never mistaken for the author's. Only lines
+that produced output in this render are looked at, and only numbers that reached
+the output, so a branch not taken or a block an override replaced says nothing.
+The rule is documented in docs/templates.md ("Numbers a template writes itself").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, TemplateSyntaxError
+from jinja2.lexer import TOKEN_DATA, TOKEN_STRING
+
+from briefgen.errors import Location
+from briefgen.facts.formatting import format_number, one_in
+from briefgen.facts.schema import SLUG, Fact, Period
+from briefgen.facts.store import FactStore
+from briefgen.parse import CITATION
+from briefgen.templating.environment import Rendered
+from briefgen.templating.search import split_front_matter
+
+# A figure: digits with thousands commas and decimals ("26,700", "98.9", "2023"), not
+# part of a word or a name ("FY2023", "COVID-19", "I-10", "3rd", "v1.2") -- an "x"
+# after it ("100x") is a figure's sign, not a word.
+NUMBER = re.compile(
+    r"(?<![\w.,])(?<![^\W\d_]-)\d(?:[\d,]*\d)?(?:\.\d+)?(?!(?!x\b)[^\W\d_])(?![.,]\d)"
+)
+# Text that holds digits without stating a figure: link targets, web addresses.
+_ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
+# A numbered list item's marker at the start of a line.
+_LIST_MARKER = re.compile(r"^\s*\d+[.)](?=\s|$)")
+_SLUG = re.compile(SLUG)
+_CHART_FENCE = "```briefgen-chart"
+
+
+@dataclass(frozen=True)
+class Untraced:
+    """A number a template wrote whose block cites no fact that gives it."""
+
+    location: Location
+    number: str
+
+
+def figures(text: str) -> list[str]:
+    """The figures written in a piece of a template's literal text, as written."""
+    text = _LIST_MARKER.sub("", _ADDRESSES.sub(" ", text))
+    if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
+        return []
+    return [match.group(0) for match in NUMBER.finditer(text)]
+
+
+def value_of(figure: str) -> float:
+    """A written figure's value: ``26,700`` → 26700."""
+    return float(figure.replace(",", ""))
+
+
+def _period_years(period: Period) -> set[float]:
+    return {float(year) for year in range(period.start.year, period.end.year + 1)}
+
+
+def backing(fact: Fact, store: FactStore) -> set[float]:
+    """Every number ``fact`` gives: its value and range, the numbers in its words
+    (English and Spanish), the years it and its sources cover, and for a percentage
+    its "8 in 10" form and the 100 it is out of."""
+    words = [fact.text, fact.short or "", fact.number(), fact.as_of.label]
+    if fact.es is not None:
+        words += [fact.es.text, fact.es.short or ""]
+    found = {value_of(n) for text in words for n in NUMBER.findall(text)}
+    found |= _period_years(fact.as_of)
+    for source in (store.source_of(fact), store.original_source_of(fact)):
+        if source is not None and source.issued is not None:
+            found |= _period_years(source.issued)
+    for value in (fact.value, fact.value_max):
+        if value is None:
+            continue
+        found.add(float(value))
+        found |= {value_of(n) for n in NUMBER.findall(format_number(value))}
+        if (fact.unit or "").lower() == "percent":
+            found |= {value_of(n) for n in NUMBER.findall(one_in(value))} | {100.0}
+    return found
+
+
+def _written(path: str) -> Iterator[tuple[int, str]]:
+    """Each (line, text) of literal text and quoted strings in the template at
+    ``path``, as Jinja's lexer sees it; quoted names (fact ids, topics) left out."""
+    source = _template_source(path)
+    if source is None:
+        return
+    # The renderer's lexer settings, which decide what is text and on which line.
+    lexer = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True).lexer
+    try:
+        tokens = list(lexer.tokenize(source, filename=path))
+    except TemplateSyntaxError:  # a template that does not lex did not render either
+        return
+    for token in tokens:
+        if token.type == TOKEN_DATA:
+            for offset, piece in enumerate(token.value.split("\n")):
+                yield token.lineno + offset, piece
+        elif token.type == TOKEN_STRING and isinstance(token.value, str):
+            if _SLUG.match(token.value) and not token.value.isdigit():
+                continue  # an id, a topic, a kind: a name, not text
+            yield token.lineno, token.value
+
+
+@lru_cache(maxsize=64)
+def _template_source(path: str) -> str | None:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return split_front_matter(text, Path(path))[1]
+
+
+def blocks_of(rendered: Rendered) -> list[tuple[int, int]]:
+    """The Markdown blocks of the output as [start, end) line ranges: runs of lines
+    between blank lines, a list item each, a callout or fenced chart each."""
+    ranges: list[tuple[int, int]] = []
+    start: int | None = None
+    fenced = False
+    for index, line in enumerate(rendered.text.split("\n")):
+        stripped = line.strip()
+        begins = (
+            stripped.startswith(("```", "!!! callout", "- ", "* ", "+ "))
+            or _LIST_MARKER.match(line) is not None
+        )
+        if fenced:
+            fenced = stripped != "```"
+            continue
+        if not stripped or (begins and start is not None):
+            if start is not None:
+                ranges.append((start, index))
+            start = None
+        if stripped:
+            start = index if start is None else start
+            fenced = stripped.startswith("```")
+    if start is not None:
+        ranges.append((start, len(rendered.lines)))
+    return ranges
+
+
+def cited_in(lines: list[str]) -> set[str]:
+    """The facts a block cites: its ``[@id]`` markers and its chart's facts."""
+    found = {match.group(1) for line in lines for match in CITATION.finditer(line)}
+    if lines and lines[0].strip() == _CHART_FENCE:
+        try:
+            spec = json.loads("\n".join(lines[1:-1]))
+            found |= {str(fact_id) for fact_id in spec.get("facts", [])}
+        except (ValueError, AttributeError):
+            pass
+    return found
+
+
+def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> list[Untraced]:
+    """Numbers the template wrote itself that no fact cited in their block gives;
+    the brief's own year (``date``) needs no fact."""
+    output = rendered.text.split("\n")
+    plain = [line.replace("\\", "") for line in output]
+    where: dict[Location, list[int]] = {}
+    for index, location in enumerate(rendered.lines):
+        where.setdefault(location, []).append(index)
+    block_at: dict[int, tuple[int, int]] = {}
+    for block in blocks_of(rendered):
+        for index in range(*block):
+            block_at[index] = block
+    backed: dict[tuple[int, int], set[float]] = {}
+    found: list[Untraced] = []
+    for path in dict.fromkeys(location.path for location in rendered.lines):
+        for line, text in _written(path):
+            location = Location(path, line)
+            indexes = where.get(location) or _joined(rendered, plain, location, text)
+            indexes = [i for i in indexes if i in block_at]
+            printed = " ".join(plain[i] for i in indexes)
+            for figure in figures(text):
+                if figure not in printed:
+                    continue  # not printed in this render (a branch not taken)
+                allowed = {float(date.year)}
+                for block in {block_at[i] for i in indexes}:
+                    if block not in backed:
+                        ids = cited_in(output[block[0] : block[1]])
+                        backed[block] = set().union(
+                            *(backing(store.get(f), store) for f in ids if f in store)
+                        )
+                    allowed |= backed[block]
+                if value_of(figure) not in allowed:
+                    found.append(Untraced(location, figure))
+    return found
+
+
+def _joined(rendered: Rendered, plain: list[str], location: Location, text: str) -> list[int]:
+    """The output lines holding ``text`` that an earlier line of its file begins:
+    after a tag or comment at a line's end, Jinja joins the next line to it, and the
+    output line is traced to the first."""
+    wanted = text.strip().replace("\\", "")
+    if not wanted:
+        return []
+    return [
+        index
+        for index, at in enumerate(rendered.lines)
+        if at.path == location.path and at.line < location.line and wanted in plain[index]
+    ]

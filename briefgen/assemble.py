@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable
 
 from briefgen.charts import resolve_chart
 from briefgen.citations import cited_ids
-from briefgen.dates import brief_date, month_year, updated_line
+from briefgen.dates import brief_date, updated_line
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
 from briefgen.glyphs import printing_problem
+from briefgen.language import month_year, wording
 from briefgen.model import (
     WORD_PROPERTY_LIMIT,
     Chart,
@@ -24,24 +25,30 @@ from briefgen.model import (
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings, theme_of
 from briefgen.templating.environment import Rendered
-from briefgen.templating.helpers import unknown_fact_message
+from briefgen.templating.helpers import missing_translation_message, unknown_fact_message
 from briefgen.templating.search import DEFAULT_SUBJECT, AudienceInfo
 
 
-def citation_check(store: FactStore) -> Callable[[str], str | None]:
-    """What the parser asks about each cited id: None when the store has the fact."""
+def citation_check(store: FactStore, language: str = "en-US") -> Callable[[str], str | None]:
+    """What the parser asks about each cited id: None when the store has the fact
+    (and, for a template in another language, the fact's form in it)."""
 
     def check(fact_id: str) -> str | None:
-        return None if fact_id in store else unknown_fact_message(fact_id, store)
+        if fact_id not in store:
+            return unknown_fact_message(fact_id, store)
+        fact = store.get(fact_id)
+        if not wording(language).is_english and fact.translation(language) is None:
+            return missing_translation_message(fact, store, language)
+        return None
 
     return check
 
 
-def chart_resolver(store: FactStore) -> Callable[[str, Location], Chart]:
+def chart_resolver(store: FactStore, language: str = "en-US") -> Callable[[str, Location], Chart]:
     """What the parser calls to turn a ``briefgen-chart`` block into a chart."""
 
     def chart(spec: str, where: Location) -> Chart:
-        return resolve_chart(spec, store, where)
+        return resolve_chart(spec, store, where, language)
 
     return chart
 
@@ -60,8 +67,8 @@ def assemble(
         rendered.text,
         rendered.lines,
         source,
-        check=citation_check(store),
-        charts=chart_resolver(store),
+        check=citation_check(store, audience.language),
+        charts=chart_resolver(store, audience.language),
         folders=rendered.folders,
     )
     if not blocks:
@@ -104,7 +111,7 @@ def assemble(
         ),
         source=source,
         masthead=masthead(settings, audience, day),
-        footer=footer(settings, day),
+        footer=footer(settings, day, audience.language),
     )
 
 
@@ -118,19 +125,22 @@ def masthead(settings: Settings, audience: AudienceInfo, date: dt.date) -> Masth
     return Masthead(
         organization=settings.organization.name,
         audience=audience.display_name,
-        date=month_year(date),
+        date=month_year(date, wording(audience.language)),
         logo=theme_of(settings).logo,
     )
 
 
-def footer(settings: Settings, date: dt.date) -> Footer:
+def footer(settings: Settings, date: dt.date, language: str = "en-US") -> Footer:
     """The bottom of the page: ``[contact]`` name, e-mail and phone (one line each, the
     empty ones left out), the website, the address the QR code encodes
-    (``sources_url``, else the website; none without either) and "Updated <month year>"."""
+    (``sources_url``, else the website; none without either) and "Updated <month year>"
+    (in ``language``)."""
     contact = settings.contact
     lines = tuple(line for line in (contact.name, contact.email, contact.phone) if line)
     qr_url = contact.sources_url or _web_address(contact.website)
-    return Footer(contact=lines, website=contact.website, qr_url=qr_url, updated=updated_line(date))
+    return Footer(
+        contact=lines, website=contact.website, qr_url=qr_url, updated=updated_line(date, language)
+    )
 
 
 def _web_address(website: str) -> str:

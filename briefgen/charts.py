@@ -13,9 +13,10 @@ import json
 from typing import Any
 
 from briefgen.errors import Location, TemplateError
-from briefgen.facts.formatting import format_number, format_value, qualified
+from briefgen.facts.formatting import format_number, format_value, qualified, signed, unit_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
+from briefgen.language import and_list, wording
 from briefgen.model import Bar, Chart, Cite, Span
 
 KINDS = ("bar", "pictogram")
@@ -25,23 +26,25 @@ SPEC_KEYS = ("kind", "facts", "title", "labels", "caption")
 MAX_CHART_TEXT = 120
 
 
-def short_figure(fact: Fact) -> str:
+def short_figure(fact: Fact, language: str = "en-US") -> str:
     """The fact's number with its sign and without unit words, for a figure whose
     label reads on from it: ``86%``, ``$1–$2``, ``100×``, ``26,700``; after the fact's
-    qualifier, if it has one (``over 70,000``)."""
-    return qualified(fact, _short_figure(fact))
+    qualifier, if it has one (``over 70,000``); numbers and qualifier in ``language``."""
+    return qualified(fact, _short_figure(fact, language), language)
 
 
-def _short_figure(fact: Fact) -> str:
+def _short_figure(fact: Fact, language: str) -> str:
     if fact.value is None:
         return ""
-    low = format_number(fact.value)
-    high = format_number(fact.value_max) if fact.value_max is not None else None
+    low = format_number(fact.value, language)
+    high = format_number(fact.value_max, language) if fact.value_max is not None else None
     unit = (fact.unit or "").lower()
     if unit == "percent":
-        return f"{low}\u2013{high}%" if high else f"{low}%"
+        return f"{low}\u2013{signed(high, unit, language)}" if high else signed(low, unit, language)
     if unit == "usd" or unit.startswith("usd "):
-        return f"${low}\u2013${high}" if high else f"${low}"
+        if high:
+            return f"{signed(low, unit, language)}\u2013{signed(high, unit, language)}"
+        return signed(low, unit, language)
     number = f"{low}\u2013{high}" if high else low
     return f"{number}\u00d7" if unit == "times" else number
 
@@ -89,14 +92,15 @@ def chart_spec(text: str, where: Location) -> dict[str, Any]:
     }
 
 
-def resolve_chart(text: str, store: FactStore, where: Location) -> Chart:
+def resolve_chart(text: str, store: FactStore, where: Location, language: str = "en-US") -> Chart:
     """The :class:`Chart` a ``briefgen-chart`` block describes, its values from
-    ``store``; each problem a :class:`TemplateError` at ``where``."""
+    ``store``; each problem a :class:`TemplateError` at ``where``. Its figures,
+    caption and description are written in ``language``."""
     spec = chart_spec(text, where)
     facts = [_fact(store, fact_id, where) for fact_id in spec["facts"]]
     if spec["kind"] == "pictogram":
-        return _pictogram(facts, spec, where)
-    return _bars(facts, spec, where)
+        return _pictogram(facts, spec, where, language)
+    return _bars(facts, spec, where, language)
 
 
 def _fact(store: FactStore, fact_id: str, where: Location) -> Fact:
@@ -118,12 +122,13 @@ def _fact(store: FactStore, fact_id: str, where: Location) -> Fact:
     return fact
 
 
-def _caption(spec: dict[str, Any], facts: list[Fact]) -> tuple[Span | Cite, ...]:
-    words = spec["caption"] or ("Sources" if len({f.source for f in facts}) > 1 else "Source")
+def _caption(spec: dict[str, Any], facts: list[Fact], language: str) -> tuple[Span | Cite, ...]:
+    several = len({f.source for f in facts}) > 1
+    words = spec["caption"] or (wording(language).sources if several else wording(language).source)
     return (Span(words), Cite(tuple(dict.fromkeys(f.id for f in facts))))
 
 
-def _bars(facts: list[Fact], spec: dict[str, Any], where: Location) -> Chart:
+def _bars(facts: list[Fact], spec: dict[str, Any], where: Location, language: str) -> Chart:
     if not 2 <= len(facts) <= MAX_BARS:
         raise TemplateError(
             f"chart: a bar chart compares 2 to {MAX_BARS} facts; got {len(facts)}", where
@@ -136,24 +141,28 @@ def _bars(facts: list[Fact], spec: dict[str, Any], where: Location) -> Chart:
             "different units; a bar chart compares facts with one unit",
             where,
         )
-    labels: list[str] = spec["labels"] or [f.as_of.label for f in facts]
+    labels: list[str] = spec["labels"] or [f.as_of.label_in(language) for f in facts]
     if len(labels) != len(facts):
         raise TemplateError(
             f"chart: {len(labels)} labels for {len(facts)} facts; give one label per fact", where
         )
     bars = tuple(
-        Bar(label=label, value=float(f.value or 0), figure=short_figure(f), fact_id=f.id)
+        Bar(label=label, value=float(f.value or 0), figure=short_figure(f, language), fact_id=f.id)
         for label, f in zip(labels, facts, strict=True)
     )
     unit = facts[0].unit or ""
     title = spec["title"]
+    words = wording(language)
     described = [
-        f"{format_value(f)} in {f.as_of.label}"
-        if label == f.as_of.label
-        else f"{label}: {format_value(f)} ({f.as_of.label})"
+        words.in_period.format(format_value(f, language), f.as_of.label_in(language))
+        if label == f.as_of.label_in(language)
+        else f"{label}: {format_value(f, language)} ({f.as_of.label_in(language)})"
         for label, f in zip(labels, facts, strict=True)
     ]
-    alt = f"Bar chart{': ' + title if title else ' of ' + unit}, " + _and(described)
+    of_unit = f": {title}" if title else f" ({unit_in(facts[0], language)})"
+    if words.is_english and not title:
+        of_unit = f" of {unit}"
+    alt = f"{words.bar_chart}{of_unit}, " + and_list(described, words)
     return Chart(
         where,
         kind="bar",
@@ -161,11 +170,11 @@ def _bars(facts: list[Fact], spec: dict[str, Any], where: Location) -> Chart:
         bars=bars,
         unit=unit,
         alt=alt,
-        caption=_caption(spec, facts),
+        caption=_caption(spec, facts, language),
     )
 
 
-def _pictogram(facts: list[Fact], spec: dict[str, Any], where: Location) -> Chart:
+def _pictogram(facts: list[Fact], spec: dict[str, Any], where: Location, language: str) -> Chart:
     if len(facts) != 1:
         raise TemplateError(f"chart: a pictogram shows one fact; got {len(facts)}", where)
     fact = facts[0]
@@ -183,15 +192,19 @@ def _pictogram(facts: list[Fact], spec: dict[str, Any], where: Location) -> Char
         )
     if len(spec["labels"]) > 1:
         raise TemplateError("chart: a pictogram takes one label", where)
-    words = fact.short or fact.text
+    form = fact.translation(language) or fact
+    words = form.short or form.text
     label = spec["labels"][0] if spec["labels"] else words
-    about = "" if filled == value else "about "
+    language_words = wording(language)
+    about = "" if filled == value else f"{language_words.phrase('about')} "
     title = spec["title"]
+    period = fact.as_of.label_in(language)
     alt = (
-        f"Pictogram{': ' + title if title else ''}, {about}{filled} of 100 figures filled: "
-        f"{fact.number()} {words}" + ("" if fact.as_of.label in words else f" ({fact.as_of.label})")
+        f"{language_words.pictogram}{': ' + title if title else ''}, "
+        f"{about}{language_words.filled.format(filled)}: "
+        f"{fact.number(language)} {words}" + ("" if period in words else f" ({period})")
     )
-    bar = Bar(label=label, value=value, figure=short_figure(fact), fact_id=fact.id)
+    bar = Bar(label=label, value=value, figure=short_figure(fact, language), fact_id=fact.id)
     return Chart(
         where,
         kind="pictogram",
@@ -199,11 +212,5 @@ def _pictogram(facts: list[Fact], spec: dict[str, Any], where: Location) -> Char
         bars=(bar,),
         unit=fact.unit or "",
         alt=alt,
-        caption=_caption(spec, facts),
+        caption=_caption(spec, facts, language),
     )
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

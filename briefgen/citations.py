@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from briefgen.facts.store import FactStore
+from briefgen.language import wording
 from briefgen.model import (
     AnyBlock,
     Cite,
@@ -23,14 +24,17 @@ from briefgen.model import (
 )
 
 
-def note_text(store: FactStore, fact_id: str) -> str:
-    """The note for a fact's source: ``Original, as reported in: Reporter``."""
+def note_text(store: FactStore, fact_id: str, language: str = "en-US") -> str:
+    """The note for a fact's source: ``Original; as reported in Reporter`` (in
+    Spanish ``Original; según informó Reporter``), dates in ``language``."""
     fact = store.get(fact_id)
     reporter = store.source_of(fact)
     original = store.original_source_of(fact)
     if original is None:
-        return reporter.citation()
-    return f"{original.citation()}; as reported in {reporter.citation()}"
+        return reporter.citation(language)
+    return wording(language).reported.format(
+        original.citation(language), reporter.citation(language)
+    )
 
 
 def cited_ids(document: Document) -> list[str]:
@@ -44,8 +48,9 @@ def number_citations(document: Document, store: FactStore) -> Document:
     numbers: dict[str, int] = {}
     notes: list[Note] = []
     by_fact: dict[str, int] = {}
+    language = document.metadata.language
     for fact_id in cited_ids(document):
-        text = note_text(store, fact_id)
+        text = note_text(store, fact_id, language)
         if text not in numbers:
             numbers[text] = len(numbers) + 1
             notes.append(Note(numbers[text], text))
@@ -67,5 +72,6 @@ def number_citations(document: Document, store: FactStore) -> Document:
             continue
         blocks.append(map_inlines(block, renumber))
     if notes and not placed:
-        blocks.append(Notes(document.source, entries=tuple(notes)))
+        title = wording(language).sources
+        blocks.append(Notes(document.source, title=title, entries=tuple(notes)))
     return replace(document, blocks=tuple(blocks))

@@ -72,6 +72,10 @@ def month_year(day: dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
-def updated_line(day: dt.date) -> str:
-    """The footer's date line: "Updated November 2026"."""
-    return f"Updated {month_year(day)}"
+def updated_line(day: dt.date, language: str = "en-US") -> str:
+    """The footer's date line: "Updated November 2026" ("Actualizado: noviembre de
+    2026" for a Spanish brief)."""
+    from briefgen import language as words
+
+    wording = words.wording(language)
+    return wording.updated.format(words.month_year(day, wording))

@@ -98,7 +98,7 @@ def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location
     for block in document.blocks:
         yield block_text(block), block.location
     for fact_id in cited_ids(document):
-        yield note_text(store, fact_id), document.source
+        yield note_text(store, fact_id, document.metadata.language), document.source
 
 
 def check_glyphs(

@@ -1,4 +1,9 @@
-"""How numbers from facts are written on a page."""
+"""How numbers from facts are written on a page, in the brief's language.
+
+English numbers are briefgen's own (``26,700``); other languages' follow CLDR through
+:mod:`briefgen.language`. A fact's unit words come from the fact (``unit``, or its
+translation's ``unit``); the qualifier and ``one_in``'s words from the language.
+"""
 
 from __future__ import annotations
 
@@ -6,71 +11,121 @@ import math
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
+from briefgen.language import ENGLISH, Wording, cldr_currency, cldr_number, cldr_percent, wording
+
 if TYPE_CHECKING:
     from briefgen.facts.schema import Fact
 
 
-def format_number(value: float) -> str:
+def format_number(value: float, language: str = "en-US") -> str:
     """``26700`` -> ``26,700``; ``98.9`` -> ``98.9``; ``0.0000001`` -> ``0.0000001``.
 
     Integers print every digit; other numbers print up to 15 significant digits
     (a float's honest precision, which hides binary noise such as 0.1 + 0.2), never
-    rounded to zero.
+    rounded to zero. ``language``: a tag such as ``es-US``, whose CLDR grouping and
+    decimal sign are used (English keeps the forms above).
     """
+    return _number(value, wording(language))
+
+
+def _number(value: float, words: Wording) -> str:
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if words.is_english else cldr_number(value, words)
     if value == int(value) and abs(value) < 2**53:
-        return f"{int(value):,}"
-    return f"{Decimal(format(value, '.15g')):,f}"
+        return f"{int(value):,}" if words.is_english else cldr_number(int(value), words)
+    exact = Decimal(format(value, ".15g"))
+    return f"{exact:,f}" if words.is_english else cldr_number(exact, words)
 
 
-def _with_unit(value: float, unit: str) -> str:
-    number = format_number(value)
+def _is_usd(unit: str) -> bool:
+    lowered = unit.lower()
+    return lowered == "usd" or lowered.startswith("usd ")
+
+
+def _percent(number: str, words: Wording) -> str:
+    return f"{number}%" if words.is_english else cldr_percent(number, words)
+
+
+def _dollars(number: str, words: Wording) -> str:
+    return f"${number}" if words.is_english else cldr_currency(number, "USD", words)
+
+
+def signed(number: str, unit: str, language: str = "en-US") -> str:
+    """A formatted number with its unit's sign, placed as ``language`` places it:
+    ``86%``, ``$20``; the number alone for a unit of words."""
+    words = wording(language)
+    if unit.lower() == "percent":
+        return _percent(number, words)
+    if _is_usd(unit):
+        return _dollars(number, words)
+    return number
+
+
+def _with_unit(value: float, unit: str, words: Wording) -> str:
+    number = _number(value, words)
     lowered = unit.lower()
     if lowered == "percent":
-        return f"{number}%"
-    if lowered == "usd" or lowered.startswith("usd "):
-        return f"${number}" + unit[3:]
-    if lowered == "times":
+        return _percent(number, words)
+    if _is_usd(unit):
+        return _dollars(number, words) + unit[3:]
+    if lowered == "times" and words.is_english:
         return f"{number} times"
     return f"{number} {unit}"
 
 
-def qualified(fact: Fact, number: str) -> str:
-    """``number`` after the fact's qualifier, if it has one: ``over 70,000``."""
-    return f"{fact.qualifier} {number}" if fact.qualifier and number else number
+def qualified(fact: Fact, number: str, language: str = "en-US") -> str:
+    """``number`` after the fact's qualifier, if it has one: ``over 70,000``
+    (``más de 70,000`` in Spanish)."""
+    if not (fact.qualifier and number):
+        return number
+    return f"{wording(language).qualifier(fact.qualifier)} {number}"
 
 
-def format_value(fact: Fact) -> str:
+def unit_in(fact: Fact, language: str = "en-US") -> str:
+    """The fact's unit as written in ``language``: its translation's words where it
+    has them (``libras``), else the fact's own (``percent`` and ``USD`` need none)."""
+    form = fact.translation(language)
+    if form is not None and form.unit is not None:
+        return form.unit
+    return fact.unit or ""
+
+
+def format_value(fact: Fact, language: str = "en-US") -> str:
     """The fact's number with its unit, after its qualifier (``over 70,000 deaths``);
     a range when it has ``value_max``."""
-    return qualified(fact, _unqualified(fact))
+    return qualified(fact, _unqualified(fact, language), language)
 
 
-def _unqualified(fact: Fact) -> str:
+def _unqualified(fact: Fact, language: str) -> str:
     if fact.value is None:
         return ""
-    unit = fact.unit or ""
+    words = wording(language)
+    unit = unit_in(fact, language)
     if fact.value_max is None:
-        return _with_unit(fact.value, unit) if unit else format_number(fact.value)
-    low, high = format_number(fact.value), format_number(fact.value_max)
-    lowered = unit.lower()
-    if lowered == "usd" or lowered.startswith("usd "):
+        return _with_unit(fact.value, unit, words) if unit else _number(fact.value, words)
+    low, high = _number(fact.value, words), _number(fact.value_max, words)
+    if _is_usd(unit):
         # "$1–$2 per pill": the currency sign on both ends, the unit words once.
-        return f"${low}\u2013${high}{unit[3:]}"
-    if lowered == "percent":
-        return f"{low}\u2013{high}%"
+        return f"{_dollars(low, words)}\u2013{_dollars(high, words)}{unit[3:]}"
+    if unit.lower() == "percent":
+        return f"{low}\u2013{_percent(high, words)}"
     return f"{low}\u2013{high} {unit}".rstrip()
 
 
-def one_in(percent: float) -> str:
+def one_in(percent: float, language: str = "en-US") -> str:
     """A percentage in words people picture: 0.02 -> ``1 in 5,000``, 50 -> ``5 in 10``,
-    86 -> ``more than 8 in 10``, 49 -> ``nearly 5 in 10``, 98.9 -> ``about 99 in 100``.
+    86 -> ``more than 8 in 10``, 49 -> ``nearly 5 in 10``, 98.9 -> ``about 99 in 100``
+    (in Spanish ``1 de cada 5,000``, ``más de 8 de cada 10``).
 
     The count is never "0 in" or "all in" for a share strictly between 0 and 100.
     """
+    words = wording(language)
+
+    def count(n: float | int, of: float | int) -> str:
+        return words.one_in.format(_number(n, words), _number(of, words))
+
     if percent <= 0 or percent >= 100:
-        return f"{format_number(percent)}%"
+        return _percent(_number(percent, words), words)
     if percent < 50:
         n = 100 / percent
         if n >= 2**53:
@@ -78,18 +133,22 @@ def one_in(percent: float) -> str:
             # 5.6e-307 percent it overflows; a Decimal holds the count, to the 15
             # significant digits format_number shows of any float.
             with localcontext(prec=15):
-                return f"1 in {format_number(round(Decimal(100) / Decimal(percent)))}"
+                exact = round(Decimal(100) / Decimal(percent))
+            return count(1, exact)
         if math.isclose(n, round(n), rel_tol=0.02):
-            return f"1 in {format_number(round(n))}"
+            return count(1, round(n))
         if percent < 10:
-            return f"about 1 in {format_number(round(n))}"
+            return f"{words.phrase('about')} {count(1, round(n))}"
     tenths = percent / 10
     if math.isclose(tenths, round(tenths), abs_tol=0.05) and 0 < round(tenths) < 10:
-        return f"{round(tenths)} in 10"
+        return count(round(tenths), 10)
     if percent > 99:
-        return "more than 99 in 100"
+        return f"{words.phrase('more than')} {count(99, 100)}"
     if percent > 90:
-        return f"about {round(percent)} in 100"
+        return f"{words.phrase('about')} {count(round(percent), 100)}"
     if tenths - math.floor(tenths) >= 0.7:
-        return f"nearly {math.ceil(tenths)} in 10"
-    return f"more than {math.floor(tenths)} in 10"
+        return f"{words.phrase('nearly')} {count(math.ceil(tenths), 10)}"
+    return f"{words.phrase('more than')} {count(math.floor(tenths), 10)}"
+
+
+__all__ = ["ENGLISH", "format_number", "format_value", "one_in", "qualified", "signed", "unit_in"]

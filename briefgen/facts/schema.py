@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from briefgen.inputs import clip, quote
+from briefgen.language import Wording, full_date, month_year, wording
 
 MAX_INT = 10**18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -58,17 +59,21 @@ class Period(BaseModel):
     @property
     def label(self) -> str:
         """A reader-facing form: ``2017–2021``, ``FY 2023``, ``March 13, 2023``."""
-        return "–".join(_label_one(part) for part in self.text.split("/"))
+        return self.label_in("en-US")
+
+    def label_in(self, language: str) -> str:
+        """:attr:`label` in ``language``: ``13 de marzo de 2023``, ``año fiscal 2023``."""
+        words = wording(language)
+        return "–".join(_label_one(part, words) for part in self.text.split("/"))
 
 
-def _label_one(text: str) -> str:
+def _label_one(text: str, words: Wording) -> str:
     if m := _AS_OF_PATTERNS["fiscal"].match(text):
-        return f"FY {m.group(1)}"
+        return words.fiscal_year.format(m.group(1))
     if m := _AS_OF_PATTERNS["date"].match(text):
-        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return f"{day:%B} {day.day}, {day.year}"
+        return full_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), words)
     if m := _AS_OF_PATTERNS["month"].match(text):
-        return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
+        return month_year(dt.date(int(m.group(1)), int(m.group(2)), 1), words)
     return text
 
 
@@ -230,8 +235,9 @@ class Source(_Strict):
         """Who stands behind the source: the author, else the publisher, else the title."""
         return self.author or self.publisher or self.title
 
-    def citation(self) -> str:
-        """A one-line reference as printed in a brief's notes."""
+    def citation(self, language: str = "en-US") -> str:
+        """A one-line reference as printed in a brief's notes (its date in
+        ``language``; the title as the source gives it)."""
         parts: list[str] = []
         if self.author:
             parts.append(self.author)
@@ -242,7 +248,7 @@ class Source(_Strict):
             title = f"\u201c{title}\u201d"
         parts.append(title)
         if self.issued:
-            parts.append(self.issued.label)
+            parts.append(self.issued.label_in(language))
         text = ", ".join(parts)
         if self.URL:
             text += f". {self.URL}"
@@ -393,9 +399,10 @@ class Fact(_Strict):
         Spanish, None for English or a language the store has no form for."""
         return self.es if language_code(language) == "es" else None
 
-    def number(self) -> str:
+    def number(self, language: str = "en-US") -> str:
         """The value as people write it: ``86%``, ``26,700 pounds``, ``$1–$2 per pill``,
-        ``over 70,000 deaths`` (its qualifier first)."""
+        ``over 70,000 deaths`` (its qualifier first); in ``language``, with the unit
+        words of its translation (``más de 70,000 muertes``)."""
         from briefgen.facts.formatting import format_value
 
-        return format_value(self)
+        return format_value(self, language)

@@ -184,11 +184,13 @@ class TemplateRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(FILTERS)
+        # One set of helpers, told each template's language as it renders.
+        self.helpers = Helpers(store)
+        self.env.filters.update(self.helpers.filters())
         # Templates see only what was made for them: see templating/sandbox.py.
         self.env.globals.clear()
         self.env.globals.update(sandbox.jinja_globals())
-        self.env.globals.update(Helpers(store).globals())
+        self.env.globals.update(self.helpers.globals())
         self.env.globals["settings"] = settings_view(settings)
         self.env.globals["date"] = date_view(date or brief_date(None, settings.build.date))
         self.env.globals["recipient"] = NO_RECIPIENT
@@ -199,6 +201,7 @@ class TemplateRenderer:
         name = audience.name + TEMPLATE_SUFFIX
         where = Location.of(audience.path or name, 1)
         chunks: list[str] = []
+        self.helpers.language = audience.language
         with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
             files = self.env.marker_files  # type: ignore[attr-defined]

@@ -19,9 +19,10 @@ from markupsafe import Markup
 from briefgen.charts import KINDS, short_figure
 from briefgen.errors import TemplateError
 from briefgen.facts.filters import unknown_filters
-from briefgen.facts.formatting import format_number, one_in
-from briefgen.facts.schema import Fact
+from briefgen.facts.formatting import format_number, one_in, unit_in
+from briefgen.facts.schema import Fact, language_code
 from briefgen.facts.store import FactStore
+from briefgen.language import wording
 from briefgen.templating.views import template_view
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
@@ -84,22 +85,36 @@ class FactView:
         return ", ".join(p for p in (self.speaker, self.role, self.organization) if p)
 
 
-def view_of(fact: Fact, store: FactStore) -> FactView:
-    """Build the template-facing view of ``fact``."""
+class MissingTranslation(TemplateError):
+    """A template in another language cited a fact that has no form in it."""
+
+
+def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
+    """Build the template-facing view of ``fact``, in ``language``: a Spanish
+    template sees the fact's Spanish form (``es:``), its number and dates written
+    the Spanish way; a fact without one stops the template (:class:`MissingTranslation`).
+    """
+    text, short = fact.text, fact.short or ""
+    if language_code(language) != "en":
+        form = fact.translation(language)
+        if form is None:
+            raise MissingTranslation(missing_translation_message(fact, store, language))
+        text, short = form.text, form.short or ""
+    qualifier = wording(language).qualifier(fact.qualifier) if fact.qualifier else ""
     return FactView(
         id=fact.id,
         kind=str(fact.kind),
-        text=fact.text,
-        short=fact.short or "",
+        text=text,
+        short=short,
         value=fact.value,
         value_max=fact.value_max,
-        qualifier=fact.qualifier or "",
-        unit=fact.unit or "",
-        number=fact.number(),
+        qualifier=qualifier,
+        unit=unit_in(fact, language),
+        number=fact.number(language),
         speaker=fact.speaker or "",
         role=fact.role or "",
         organization=fact.organization or "",
-        as_of=fact.as_of.label,
+        as_of=fact.as_of.label_in(language),
         year=str(fact.as_of.end.year),
         source=store.source_of(fact).credit,
         topics=tuple(fact.topics),
@@ -116,8 +131,12 @@ class UnknownFact(TemplateError):
 class Helpers:
     """The functions and filters one template render may call."""
 
-    def __init__(self, store: FactStore) -> None:
+    def __init__(self, store: FactStore, language: str = "en-US") -> None:
+        """``language``: the template's (front matter ``language``), which the facts'
+        forms, numbers and the words the helpers write follow; the renderer sets it
+        for each template it renders."""
         self.store = store
+        self.language = language
 
     def _resolve(self, fact: FactView | str) -> FactView:
         if isinstance(fact, FactView):
@@ -129,7 +148,7 @@ class Helpers:
         key = str(fact_id)
         if key not in self.store:
             raise UnknownFact(unknown_fact_message(key, self.store))
-        return view_of(self.store.get(key), self.store)
+        return view_of(self.store.get(key), self.store, self.language)
 
     def facts(
         self,
@@ -148,7 +167,7 @@ class Helpers:
         if unknown:
             raise TemplateError("facts(): " + next(iter(unknown.values())))
         found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)
-        return [view_of(f, self.store) for f in found[:limit]]
+        return [view_of(f, self.store, self.language) for f in found[:limit]]
 
     def cite(self, *facts: FactView | str) -> Markup:
         """``cite(f, ...)``: citation markers; each cited source joins the page's notes."""
@@ -169,7 +188,7 @@ class Helpers:
         if figure:
             shown = figure
         elif words:
-            shown = short_figure(self.store.get(view.id))
+            shown = short_figure(self.store.get(view.id), self.language)
         else:
             shown = view.number
         if not shown:
@@ -182,14 +201,19 @@ class Helpers:
         view = self._resolve(fact)
         who = attribution if attribution is not None else view.attribution
         text = f"\u201c{view.text}\u201d"
+        if language_code(self.language) != "en":
+            # The speaker's words were English: say the page shows a translation.
+            text += f" {wording(self.language).translated}"
         lines = [f"> {md_escape(text)} [@{view.id}]"]
         if who:
             lines += [">", f"> \u2014 {md_escape(who)}"]
         return Markup("\n".join(lines) + "\n")
 
-    def notes(self, title: str = "Sources") -> Markup:
-        """``notes()``: where the numbered source notes go (default: the end)."""
-        return Markup(f"!!! notes {md_escape(title)}\n!!!\n")
+    def notes(self, title: str | None = None) -> Markup:
+        """``notes(title=)``: where the numbered source notes go (default: the end),
+        under ``title`` (default "Sources", in the template's language: "Fuentes")."""
+        heading = wording(self.language).sources if title is None else title
+        return Markup(f"!!! notes {md_escape(heading)}\n!!!\n")
 
     def chart(
         self,
@@ -223,6 +247,20 @@ class Helpers:
             raise TemplateError(f"qr: '{text[:60]}' is not a web address")
         return Markup(f"```briefgen-qr\n{text}\n```\n")
 
+    def one_in(self, value: Any) -> str:
+        """The ``one_in`` filter in the template's language."""
+        return one_in(float(value), self.language)
+
+    def number(self, value: Any) -> str:
+        """The ``number`` filter in the template's language."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_number(value, self.language)
+        return format_number(float(value), self.language)
+
+    def filters(self) -> dict[str, Any]:
+        """The filters, in the template's language; the names are :data:`FILTERS`'."""
+        return {"one_in": self.one_in, "number": self.number}
+
     def globals(self) -> dict[str, Any]:
         return {
             "chart": self.chart,
@@ -234,6 +272,14 @@ class Helpers:
             "pullquote": self.pullquote,
             "notes": self.notes,
         }
+
+
+def missing_translation_message(fact: Fact, store: FactStore, language: str) -> str:
+    """What a template in ``language`` is told about a fact with no form in it."""
+    return (
+        f"fact '{fact.id}' has no Spanish form for this {language} template; add 'es:' "
+        f"with its text (and short) at {store.where(fact.id)}"
+    )
 
 
 def unknown_fact_message(fact_id: str, store: FactStore) -> str:

@@ -45,7 +45,7 @@ def builds(monkeypatch: pytest.MonkeyPatch, in_repo: Path) -> list[Any]:
 
     def fake_build(options: Any) -> Any:
         seen.append(options)
-        return SimpleNamespace(briefs=[object()])
+        return SimpleNamespace(briefs=[object()], workspace=None)
 
     monkeypatch.setattr(briefgen.pipeline, "build", fake_build)
     monkeypatch.setattr(briefgen.pipeline, "describe", lambda brief, out: ["built"])
@@ -279,3 +279,35 @@ def test_unknown_audience_names_a_workspace_template_by_its_file(template: Path)
         + "\n",
     )
     assert list(template.parents[1].iterdir()) == [template.parent]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            'callout("seizures-up-480-percent", lable="pounds")',
+            "callout() has no parameter 'lable' (did you mean 'label'?); "
+            "its parameters are fact, label, figure",
+        ),
+        ("callout()", "callout() needs 'fact'; its parameters are fact, label, figure"),
+        (
+            'notes("Sources", "Notes")',
+            "notes() takes at most 1 argument, got 2; its parameters are title",
+        ),
+        (
+            'chart("seizures-up-480-percent", kynd="bar")',
+            "chart() has no parameter 'kynd' (did you mean 'kind'?); "
+            "its parameters are *facts, kind, title, labels, caption",
+        ),
+        (
+            'fact(fact_id="seizures-up-480-percent", fact_id2=1)',
+            "fact() has no parameter 'fact_id2' (did you mean 'fact_id'?); "
+            "its parameters are fact_id",
+        ),
+    ],
+)
+def test_a_wrong_helper_argument_is_told_with_the_real_parameters(
+    template: Path, call: str, message: str
+) -> None:
+    result = build_x(template, "{{ " + call + " }}")
+    assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")

@@ -9,6 +9,7 @@ every result is checked after (:func:`briefgen.templating.limits.checked`).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import json
@@ -232,6 +233,54 @@ def check_call_result(obj: Any, result: Any) -> Any:
         if isinstance(owner, list | dict | set):
             checked(owner, what)
     return checked(result, what)
+
+
+_STARS: dict[inspect._ParameterKind, str] = {
+    inspect.Parameter.VAR_POSITIONAL: "*",
+    inspect.Parameter.VAR_KEYWORD: "**",
+}
+
+
+def argument_problem(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """Why a template's call of the Python function ``obj`` (a helper such as
+    ``callout``) cannot take these arguments, in the template author's words and with
+    the function's real parameters; None when they fit (or ``obj`` is no such function).
+
+    Asked only once a call has raised TypeError, so a call that works pays nothing."""
+    if not isinstance(obj, types.FunctionType | types.MethodType):
+        return None
+    if _PassArg.from_obj(obj) is not None:  # Jinja passes it the context first
+        return None
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+    given = {name: value for name, value in kwargs.items() if name not in _JINJA_KEYWORDS}
+    parameters = signature.parameters.values()
+    names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    shown = ", ".join(_STARS.get(p.kind, "") + p.name for p in parameters)
+    where = f"; its parameters are {shown}" if shown else "; it takes no arguments"
+    call = f"{obj.__name__}()"
+    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+        for name in given:
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                return f"{call} has no parameter '{name}'{hint}{where}"
+    try:
+        signature.bind(*args, **given)
+    except TypeError as exc:
+        reason = str(exc)
+        if reason.startswith("missing a required argument: "):
+            return f"{call} needs {reason.rpartition(': ')[2]}{where}"
+        if reason == "too many positional arguments":
+            most = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters)
+            words = f"{most} argument{'' if most == 1 else 's'}"
+            return f"{call} takes at most {words}, got {len(args)}{where}"
+        if reason.startswith("multiple values for argument "):
+            return f"{call} got {reason.rpartition(' ')[2]} twice{where}"
+        return f"{call}: {reason}{where}"
+    return None
 
 
 def is_checked(function: Any) -> bool:

@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
 
+from briefgen.errors import TemplateError
 from briefgen.templating import call_limits, limits, nesting
 
 
@@ -144,7 +145,15 @@ class LimitedSandbox(SandboxedEnvironment):
         if __obj is limits.bounded_iterable:  # planted by the code generator
             return limits.bounded_iterable(*args)
         args = call_limits.check_call(__obj, args, kwargs)
-        result = super().call(__context, __obj, *args, **kwargs)
+        try:
+            result = super().call(__context, __obj, *args, **kwargs)
+        except TypeError:
+            # Every helper call passes here: a wrong argument is told in the template's
+            # terms, not as "Helpers.callout() got an unexpected keyword argument".
+            problem = call_limits.argument_problem(__obj, args, kwargs)
+            if problem is None:
+                raise
+            raise TemplateError(problem) from None
         return call_limits.check_call_result(__obj, result)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:

@@ -68,10 +68,6 @@ def parse_sides(value: str) -> tuple[str, str]:
             f"--duplex {value}: name two audiences, the front and the back, as FRONT,BACK "
             "(for example public,public-es)"
         )
-    if names[0] == names[1]:
-        raise BriefgenError(
-            f"--duplex {value}: the front and the back are the same audience; name two"
-        )
     return names[0], names[1]
 
 

@@ -1,0 +1,210 @@
+"""The two-sided handout (`build --duplex FRONT,BACK`): one PDF and one DOCX of exactly
+two pages, each side its own audience's brief with its own masthead, footer and
+language, the same words on each side in both files; bad option input refused."""
+
+from __future__ import annotations
+
+import difflib
+import io
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, shared
+from docx.oxml.ns import qn
+from docx.table import Table
+from office import convert_to_pdf, pdf_pages_and_fonts
+from pypdf import PdfReader
+from readback import _paragraphs_of
+
+from briefgen import duplex
+from briefgen.cli import cli
+from briefgen.duplex import Handout, fit_sides, make_handout
+from briefgen.errors import Location
+from briefgen.fitting import Fit
+from briefgen.model import Chart, Document, Metadata, walk
+from briefgen.pipeline import BuildOptions
+from briefgen.renderers.docx import render_docx_pages
+from briefgen.style import Style
+from briefgen.templating.search import builtin_dir
+
+# English on the front and Spanish on the back once the Spanish built-in exists.
+SPANISH = (builtin_dir() / "public-es.md.j2").is_file()
+SIDES = ("public", "public-es") if SPANISH else ("public", "chiefs")
+
+
+@pytest.fixture(scope=shared)
+def handout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handout, Path]:
+    """The handout of the repository's workspace, in memory and on disk."""
+    made = make_handout(BuildOptions(workspace=REPO), ",".join(SIDES))
+    folder = tmp_path_factory.mktemp("duplex")
+    for fmt, data in made.files.items():
+        (folder / f"{made.name}.{fmt}").write_bytes(data)
+    return made, folder / made.name
+
+
+def chart_words(document: Document) -> Counter[str]:
+    """The words the PDF draws as text inside a chart (in the DOCX, part of a picture)."""
+    words: Counter[str] = Counter()
+    for block in walk(document.blocks):
+        if isinstance(block, Chart):
+            for bar in block.bars:
+                words.update(bar.label.split() + bar.figure.split())
+    return words
+
+
+def docx_sides(path: Path) -> list[list[str]]:
+    """Each section's words: its body (up to the paragraph that ends the section),
+    then its own footer."""
+    word = docx.Document(str(path))
+    sides: list[list[Any]] = [[]]
+    for item in word.iter_inner_content():
+        if isinstance(item, Table):
+            sides[-1].extend(p for row in item.rows for c in row.cells for p in _paragraphs_of(c))
+            continue
+        sides[-1].append(item)
+        if item._p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            sides.append([])
+    for side, section in zip(sides, word.sections, strict=True):
+        assert not section.footer.is_linked_to_previous
+        side.extend(_paragraphs_of(section.footer))
+    return [" ".join(p.text for p in side).split() for side in sides]
+
+
+def assert_one_side_a_page(pdf: Path, made: Handout) -> None:
+    """Two pages, each led by its side's masthead (the organization, then the side's
+    audience) and ending with its footer's date line, with its side's title and not
+    the other's."""
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages]
+    assert len(pages) == 2
+    documents = [side.fit.document for side in made.sides]
+    for page, document, other in zip(pages, documents, reversed(documents), strict=True):
+        assert document.masthead is not None
+        masthead = f"{document.masthead.organization} {document.masthead.audience}"
+        assert page.startswith(masthead), page[:200]
+        assert " ".join(document.metadata.title.split()) in page
+        assert " ".join(other.metadata.title.split()) not in page
+        assert page.endswith(document.footer.updated), page[-200:]
+
+
+def test_the_pdf_has_one_page_per_side_each_its_audiences(
+    handout: tuple[Handout, Path],
+) -> None:
+    made, stem = handout
+    assert stem.name == "+".join(SIDES)
+    assert_one_side_a_page(stem.with_suffix(".pdf"), made)
+
+
+def test_each_side_has_the_same_words_in_the_pdf_and_the_docx(
+    handout: tuple[Handout, Path],
+) -> None:
+    made, stem = handout
+    pdf_pages = PdfReader(stem.with_suffix(".pdf")).pages
+    word_sides = docx_sides(stem.with_suffix(".docx"))
+    assert len(word_sides) == len(pdf_pages) == 2
+    for page, words, side in zip(pdf_pages, word_sides, made.sides, strict=True):
+        pdf = page.extract_text().replace("\u2022", " ").split()
+        only_pdf: Counter[str] = Counter()
+        steps = difflib.SequenceMatcher(a=pdf, b=words, autojunk=False).get_opcodes()
+        for step, start, end, other_start, other_end in steps:
+            assert step in ("equal", "delete"), (pdf[start:end], words[other_start:other_end])
+            if step == "delete":
+                only_pdf.update(pdf[start:end])
+        assert only_pdf == chart_words(side.fit.document)
+
+
+def test_each_docx_side_is_marked_in_its_own_language(handout: tuple[Handout, Path]) -> None:
+    """The file's language is the front's; every run of the back, its footer's too,
+    is marked with the back's."""
+    made, _ = handout
+    front, back = (side.fit for side in made.sides)
+    spanish = replace(back.document.metadata, language="es-US")  # as public-es has it
+    pages = [(front.document, front.style), (replace(back.document, metadata=spanish), back.style)]
+    word = docx.Document(io.BytesIO(render_docx_pages(pages)))
+    assert word.core_properties.language == front.document.metadata.language == "en-US"
+    body = list(word.element.body)
+    ends = f"{qn('w:pPr')}/{qn('w:sectPr')}"  # the paragraph that ends a section
+    end = next(i for i, element in enumerate(body) if element.find(ends) is not None)
+    parts = {
+        "front": [*body[: end + 1], word.sections[0].footer._element],
+        "back": [*body[end + 1 :], word.sections[1].footer._element],
+    }
+    for side, elements in parts.items():
+        runs = [run for element in elements for run in element.iter(qn("w:r"))]
+        marks = {run.find(f"{qn('w:rPr')}/{qn('w:lang')}") is not None for run in runs}
+        assert marks == {side == "back"}, side
+    langs = {mark.get(qn("w:val")) for mark in word.element.body.iter(qn("w:lang"))}
+    assert langs == {"es-US"}
+    if SPANISH:
+        assert back.document.metadata.language == "es-US"
+
+
+@pytest.mark.requires_libreoffice
+def test_the_docx_is_two_pages_in_libreoffice(
+    handout: tuple[Handout, Path], tmp_path: Path
+) -> None:
+    made, stem = handout
+    laid_out = convert_to_pdf(stem.with_suffix(".docx"), tmp_path)
+    pages, fonts = pdf_pages_and_fonts(laid_out)
+    assert pages == 2
+    assert fonts and all(f.startswith("LiberationSans") for f in fonts), fonts
+    assert_one_side_a_page(laid_out, made)
+
+
+def test_a_side_that_needs_smaller_type_takes_the_other_down_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sheet has one type size: the largest at which both sides fit."""
+    needs = {"front": 11.0, "back": 10.0}  # the largest size each side fits at
+
+    def fake_fit(document: Document, style: Style, *_: object) -> Fit:
+        return Fit(document, style.with_body_size(min(style.body_size, needs[document.name])), 0.9)
+
+    monkeypatch.setattr(duplex, "fit_to_page", fake_fit)
+    pages = [
+        (Document(name, (), Metadata(title=name), Location("x.md.j2")), Style()) for name in needs
+    ]
+    fits = fit_sides(pages, store=None)  # type: ignore[arg-type]
+    assert [fit.style.body_size for fit in fits] == [10.0, 10.0]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("public", "--duplex public: name two audiences, the front and the back, as FRONT,BACK"),
+        ("public,chiefs,legislators", "--duplex public,chiefs,legislators: name two audiences"),
+        ("public,", "--duplex public,: name two audiences"),
+        ("public,public", "--duplex public,public: the front and the back are the same audience"),
+        ("public,builtin/public", "the front and the back are the same audience"),
+        ("public,nobody", "no template for audience 'nobody'"),
+    ],
+)
+def test_a_wrong_duplex_option_is_one_line_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", "--duplex", value, "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert message in result.output
+    assert not out.exists()
+
+
+def test_a_side_that_does_not_fit_stops_the_handout(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "tall.md.j2").write_text("# Tall\n\n" + "Many words here. " * 4000 + "\n")
+    out = tmp_path / "out"
+    args = ["build", "--duplex", "public,tall", "--templates", str(templates), "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "brief 'tall' does not fit one page" in result.output
+    assert not out.exists()

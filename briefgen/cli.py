@@ -165,9 +165,10 @@ def facts() -> None:
 def facts_check(facts_path: Path, max_age: float | None, recipients_path: Path | None) -> None:
     """Validate the facts store and summarize it."""
     from briefgen.facts import load_store
-    from briefgen.facts.report import summary, unknown_places
+    from briefgen.facts.report import summary, unknown_audiences, unknown_places
     from briefgen.recipients import load_recipients
     from briefgen.settings import load_settings
+    from briefgen.templating.search import SearchPath
 
     store = load_store(facts_path)
     # Only the places matter here: any audience name passes (build checks them).
@@ -178,6 +179,9 @@ def facts_check(facts_path: Path, max_age: float | None, recipients_path: Path |
     )
     years = max_age if max_age is not None else load_settings(Path.cwd()).facts.max_age_years
     click.echo(summary(store, store.stale(dt.date.today(), years), years))
+    audiences = list(SearchPath.build([], Path(".")).audience_files())
+    for line in unknown_audiences(store, audiences):
+        click.echo(line)
     for line in unknown_places(store, recipients) if recipients else []:
         click.echo(line)
 

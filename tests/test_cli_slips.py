@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 import pytest
+from casefacts import write_case_facts
 from click.testing import CliRunner, Result
 
 import briefgen.pipeline
@@ -311,3 +312,22 @@ def test_a_wrong_helper_argument_is_told_with_the_real_parameters(
 ) -> None:
     result = build_x(template, "{{ " + call + " }}")
     assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
+
+
+# ------------------------------------------------- facts check: an audience no one has
+
+
+def test_facts_check_warns_of_an_audience_no_template_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_case_facts(tmp_path / "facts")
+    with (tmp_path / "facts" / "case.yaml").open("a", encoding="utf-8") as file:
+        file.write("    audiences: [public, chief]\n")
+    result = invoke("facts", "check")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "facts/case.yaml:7: audiences: no template for audience 'chief' (did you mean "
+        f"'chiefs'?); the audiences are {', '.join(builtins())}"
+    )
+    assert "'public'" not in result.output

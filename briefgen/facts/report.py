@@ -61,6 +61,23 @@ def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
     return lines
 
 
+def unknown_audiences(store: FactStore, audiences: list[str]) -> list[str]:
+    """One warning per fact and audience it names that no template has (``audiences``:
+    the templates' names), at its ``audiences`` line:
+    ``facts/x.yaml:LINE: audiences: no template for audience 'chief' (did you mean ...)``."""
+    lines = []
+    for fact in store:
+        for audience in fact.audiences:
+            if audience not in audiences:
+                meant = difflib.get_close_matches(audience, audiences, n=1)
+                hint = f" (did you mean '{meant[0]}'?)" if meant else ""
+                lines.append(
+                    f"{store.where(fact.id, 'audiences')}: audiences: no template for audience "
+                    f"{clip(audience)!r}{hint}; the audiences are {', '.join(audiences)}"
+                )
+    return lines
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 

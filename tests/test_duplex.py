@@ -20,13 +20,14 @@ from docx.table import Table
 from office import convert_to_pdf, pdf_pages_and_fonts
 from pypdf import PdfReader
 from readback import _paragraphs_of
+from test_build import chart_words
 
 from briefgen import duplex
 from briefgen.cli import cli
 from briefgen.duplex import Handout, fit_sides, make_handout
 from briefgen.errors import Location
 from briefgen.fitting import Fit
-from briefgen.model import Chart, Document, Metadata, walk
+from briefgen.model import Document, Metadata
 from briefgen.pipeline import BuildOptions
 from briefgen.renderers.docx import render_docx_pages
 from briefgen.style import Style
@@ -45,16 +46,6 @@ def handout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handout, Path]:
     for fmt, data in made.files.items():
         (folder / f"{made.name}.{fmt}").write_bytes(data)
     return made, folder / made.name
-
-
-def chart_words(document: Document) -> Counter[str]:
-    """The words the PDF draws as text inside a chart (in the DOCX, part of a picture)."""
-    words: Counter[str] = Counter()
-    for block in walk(document.blocks):
-        if isinstance(block, Chart):
-            for bar in block.bars:
-                words.update(bar.label.split() + bar.figure.split())
-    return words
 
 
 def docx_sides(path: Path) -> list[list[str]]:

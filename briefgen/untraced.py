@@ -21,7 +21,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
@@ -118,7 +117,6 @@ def _written(path: str) -> Iterator[tuple[int, str]]:
             yield token.lineno, token.value
 
 
-@lru_cache(maxsize=64)
 def _template_source(path: str) -> str | None:
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -1,0 +1,305 @@
+"""`briefgen check`: what build would decide, reported without writing a file; and the
+same warnings from `briefgen build`, one line each on stderr, or as `build --json`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import shared
+
+from briefgen.cli import cli
+from briefgen.facts import load_store
+from briefgen.pipeline import BuildOptions, Workspace
+from briefgen.templating.environment import TemplateRenderer
+from briefgen.untraced import figures, untraced_numbers
+from briefgen.workspace import init_workspace
+
+DATE = "2026-11-01"  # the briefs' date: facts as of 2022 are older than three years
+PLANT = "Seizures at the southern border rose 480% in three years."
+
+
+def invoke(workspace: Path, *args: str) -> Result:
+    """``briefgen ARGS`` in ``workspace``, as a user runs it there."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(workspace)
+        return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope=shared)
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace as `briefgen init` makes it."""
+    workspace = tmp_path_factory.mktemp("sample") / "ws"
+    init_workspace(workspace)
+    return workspace
+
+
+@pytest.fixture(scope=shared)
+def sample_json(sample: Path) -> dict[str, Any]:
+    """`briefgen check --json` of every audience of the sample workspace."""
+    result = invoke(sample, "check", "--json", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture(scope=shared)
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A sample workspace whose legislators template says "rose 480%" in its own
+    text, with no fact cited beside it; and the line it is on."""
+    workspace = tmp_path_factory.mktemp("planted") / "ws"
+    init_workspace(workspace)
+    template = workspace / "templates" / "legislators.md.j2"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("cut demand")) + 1
+    lines.insert(at, PLANT)
+    template.write_text("\n".join(lines), encoding="utf-8")
+    return workspace, at + 1
+
+
+def test_check_lists_the_stale_cited_facts_at_their_citing_line(
+    sample_json: dict[str, Any],
+) -> None:
+    stale = [f for f in sample_json["findings"] if f["code"] == "stale-fact"]
+    public = {f["data"]["fact"]: f for f in stale if f["audience"] == "public"}
+    poll = public["poll-half-believe-migrants-responsible"]
+    assert poll["severity"] == "warning"
+    assert poll["data"]["as_of"] == "2022"
+    assert "as of 2022, older than 3 years (facts/public-opinion.yaml:" in poll["message"]
+    # The line that cites it, in the built-in template.
+    source = Path(poll["path"]).read_text(encoding="utf-8").split("\n")
+    assert "poll-half-believe-migrants-responsible" in source[poll["line"] - 1]
+    # The legislators' 480% card, as the issue names it.
+    legislators = {f["data"]["fact"] for f in stale if f["audience"] == "legislators"}
+    assert "seizures-up-480-percent" in legislators
+
+
+def test_check_reports_what_build_decides(sample_json: dict[str, Any]) -> None:
+    assert {"chiefs", "legislators", "public"} <= set(sample_json["audiences"])
+    fits = {f["audience"]: f["data"] for f in sample_json["findings"] if f["code"] == "fit"}
+    assert set(fits) == set(sample_json["audiences"])
+    for fit in fits.values():
+        assert 0.5 < fit["fill"] <= 0.95 and fit["room_in"] >= 0 and fit["body_pt"] >= 9
+    reading = {
+        f["audience"]: f["data"]["target"]
+        for f in sample_json["findings"]
+        if f["code"] == "reading-level"
+    }
+    assert reading["public"] == 8 and "legislators" not in reading
+    assert sample_json["errors"] == 0
+
+
+def test_builtin_templates_type_no_untraced_number(sample_json: dict[str, Any]) -> None:
+    codes = {f["code"] for f in sample_json["findings"]}
+    assert "untraced-number" not in codes
+    assert "unused-fact" in codes  # every audience checked: the store's unused facts too
+
+
+def test_json_has_one_entry_per_finding_and_text_the_same_warnings(
+    sample: Path, sample_json: dict[str, Any]
+) -> None:
+    findings = sample_json["findings"]
+    for finding in findings:
+        assert set(finding) >= {"severity", "code", "audience", "location", "message"}
+        assert finding["severity"] in ("error", "warning", "info")
+    warnings = [f for f in findings if f["severity"] == "warning"]
+    assert sample_json["warnings"] == len(warnings) > 0
+    text = invoke(sample, "check", "--date", DATE)
+    assert text.exit_code == 0, text.output
+    shown = [line.strip() for line in text.stdout.splitlines() if ": warning: " in line]
+    assert shown == [f"{f['location']}: warning: {f['message']}" for f in warnings]
+    audiences = len(sample_json["audiences"])
+    assert text.stdout.splitlines()[-1] == (
+        f"checked {audiences} audiences: 0 errors, {len(warnings)} warnings"
+    )
+
+
+def test_planted_number_reported_at_its_line(planted: tuple[Path, int]) -> None:
+    workspace, line = planted
+    result = invoke(workspace, "check", "--audience", "legislators", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    untraced = [line for line in result.stdout.splitlines() if "typed into the template" in line]
+    assert [u.strip().split(": warning: ")[0] for u in untraced] == [
+        f"templates/legislators.md.j2:{line}"
+    ]
+    assert "'480'" in untraced[0]
+
+
+def test_strict_exits_1_on_warnings(planted: tuple[Path, int]) -> None:
+    workspace, _ = planted
+    result = invoke(workspace, "check", "--audience", "public", "--strict", "--date", DATE)
+    assert result.exit_code == 1
+    assert "warning: 'poll-half-believe-migrants-responsible'" in result.stdout
+
+
+def test_check_writes_no_file(planted: tuple[Path, int]) -> None:
+    workspace, _ = planted
+
+    def tree() -> dict[str, float]:
+        return {str(p): p.stat().st_mtime for p in sorted(workspace.rglob("*"))}
+
+    before = tree()
+    result = invoke(workspace, "check", "--audience", "chiefs", "--json", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    assert tree() == before
+
+
+def test_unknown_audience_fails_in_one_line(sample: Path) -> None:
+    result = invoke(sample, "check", "--audience", "legislator")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "legislator" in lines[0], result.stderr
+
+
+def test_an_error_is_a_finding_and_exits_1(tmp_path: Path, sample: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    template = workspace / "templates" / "legislators.md.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("meaningful-immigration-reform", "no-such-fact"), "utf-8")
+    result = invoke(workspace, "check", "--audience", "legislators", "--json", "--date", DATE)
+    assert result.exit_code == 1
+    (error,) = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert error["code"] == "template"
+    assert "unknown fact 'no-such-fact'" in error["message"]
+    assert error["location"].startswith("templates/legislators.md.j2:")
+
+
+SPANISH_FACTS = """\
+facts:
+  - id: revisado
+    kind: finding
+    text: Parks and recreation programs keep young people safe.
+    as_of: 2025
+    source: kasmar-interview
+    es:
+      text: Los programas de parques y recreación protegen a los jóvenes.
+      reviewed: true
+  - id: sin-revisar
+    kind: finding
+    text: Communities work together on public safety.
+    as_of: 2025
+    source: kasmar-interview
+    es:
+      text: Las comunidades trabajan juntas por la seguridad pública.
+"""
+
+SPANISH_TEMPLATE = """\
+---
+name: Prueba
+language: es-US
+---
+# Una prueba
+
+Los parques ayudan. {{ cite("revisado") }}
+
+Las comunidades también. {{ cite("sin-revisar") }}
+"""
+
+
+def test_unreviewed_translations_of_a_spanish_brief(tmp_path: Path, sample: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "facts" / "spanish.yaml").write_text(SPANISH_FACTS, encoding="utf-8")
+    (workspace / "templates" / "prueba.md.j2").write_text(SPANISH_TEMPLATE, encoding="utf-8")
+    result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    found = [f for f in json.loads(result.stdout)["findings"] if "translation" in f["code"]]
+    assert [(f["code"], f["data"]["fact"], f["location"]) for f in found] == [
+        ("unreviewed-translation", "sin-revisar", "templates/prueba.md.j2:9")
+    ]
+
+
+def test_build_prints_the_warnings_on_stderr(planted: tuple[Path, int], tmp_path: Path) -> None:
+    workspace, line = planted
+    out = tmp_path / "out"
+    args = ["build", "--audience", "legislators", "--format", "pdf", "--date", DATE]
+    result = invoke(workspace, *args, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{out / 'legislators.pdf'}")  # the report, as before
+    warnings = result.stderr.splitlines()
+    assert f"templates/legislators.md.j2:{line}: warning: '480' is typed" in result.stderr
+    assert all(": warning: " in w or w.startswith("warning: ") for w in warnings), warnings
+    assert any("'seizures-up-480-percent' is as of FY 2020–FY 2023" in w for w in warnings)
+    assert len(warnings) == len(set(warnings))
+    # The same warnings, and the file it wrote, as JSON.
+    again = invoke(workspace, *args, "--out", str(out), "--json")
+    assert again.exit_code == 0, again.output
+    assert again.stderr == ""
+    data = json.loads(again.stdout)
+    (pdf,) = data["files"]
+    written = out / "legislators.pdf"
+    assert pdf["sha256"] == hashlib.sha256(written.read_bytes()).hexdigest()
+    assert (pdf["audience"], pdf["format"], pdf["pages"]) == ("legislators", "pdf", 1)
+    assert 0.5 < pdf["fill"] <= 0.95
+    assert [f"{w['location']}: warning: {w['message']}" for w in data["warnings"]] == warnings
+
+
+def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path) -> None:
+    workspace, _ = planted
+    args = ["build", "-q", "--audience", "legislators", "--format", "pdf", "--date", DATE]
+    result = invoke(workspace, *args, "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+
+
+# --- Which numbers count as typed by hand --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Seizures rose 480% since 2020.", ["480", "2020"]),
+        ("They seized 26,700 pounds, 98.9% of it here.", ["26,700", "98.9"]),
+        ("1. First", []),  # a list marker
+        ("  2) Second", []),
+        ("::: optional 2", []),  # a group's priority
+        ("See [the 2023 report](https://example.org/2023/r.pdf) or <https://x.org/9>", ["2023"]),
+        ("FY2023, COVID-19, I-10, the 3rd, v1.2 and H2A", []),  # names, not figures
+        ("100x stronger, 5 times", ["100", "5"]),
+    ],
+)
+def test_figures_typed_into_template_text(text: str, found: list[str]) -> None:
+    assert figures(text) == found
+
+
+PROBE = """\
+{% set f = fact("seizures-up-480-percent") %}
+Seizures rose 480%. {{ cite(f) }}
+
+They rose 480% again.
+{# 999 in a comment #}
+{% if false %}Never printed: 777.{% endif %}
+{{ callout(f, label="more in FY 2023 than in FY 2020") }}
+{{ callout(f, label="more than 555 pounds") }}
+In {{ date.year }}, 2012 {# a comment joins the next line #}
+and 2031 too. {{ cite(f) }}
+"""
+
+
+def test_untraced_numbers_rule(tmp_path: Path, repo: Path) -> None:
+    """Backed by a fact cited in the same block: not reported; in another block, a
+    comment or a branch not taken: not reported; in a helper's label: reported; a
+    line Jinja joins to the one before it: reported at its own line."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "probe.md.j2").write_text(PROBE, encoding="utf-8")
+    options = BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2026, 11, 1))
+    workspace = Workspace.open(options)
+    renderer = TemplateRenderer(
+        workspace.search_path, workspace.store, workspace.settings, workspace.date
+    )
+    rendered = renderer.render(workspace.search_path.audience("probe"))
+    found = untraced_numbers(rendered, load_store(repo / "facts"), workspace.date)
+    assert [(u.location.line, u.number) for u in found] == [
+        (4, "480"),
+        (8, "555"),
+        (9, "2012"),
+        (10, "2031"),
+    ]

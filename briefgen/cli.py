@@ -399,13 +399,15 @@ def build(
         if given:
             raise click.UsageError(f"{name} needs --recipients FILE")
     if duplex is not None:
-        from briefgen.duplex import build_handout, describe_handout
+        from briefgen.duplex import build_handout, describe_handout, warning_lines
 
         with interrupts.handled():
             handout = build_handout(options, duplex)
         if not ctx.obj["quiet"]:
             for line in describe_handout(handout, options.out_dir):
                 click.echo(line)
+            for line in warning_lines(handout):
+                click.echo(line, err=True)
         return
     with interrupts.handled():
         result = run_build(options)

@@ -26,6 +26,7 @@ from briefgen.output import write_all
 from briefgen.pipeline import (
     Brief,
     BuildOptions,
+    BuildResult,
     Decision,
     Workspace,
     check_out_dir,
@@ -53,6 +54,7 @@ class Handout:
     sides: list[Brief]
     files: dict[str, bytes]
     written: list[Path] = field(default_factory=list)
+    workspace: Workspace | None = None  # what the sides were made from
 
     @property
     def name(self) -> str:
@@ -113,7 +115,7 @@ def make_handout(options: BuildOptions, sides: str) -> Handout:
         briefs.append(Brief(audience, fit, {}, grade, decision))
     fitted = [(fit.document, fit.style) for fit in fits]
     files = {fmt: RENDERERS[fmt](fitted) for fmt in options.formats}
-    return Handout(briefs, files)
+    return Handout(briefs, files, workspace=workspace)
 
 
 def _audiences(workspace: Workspace, names: tuple[str, str], sides: str) -> list[AudienceInfo]:
@@ -204,3 +206,12 @@ def describe_handout(handout: Handout, out_dir: Path) -> list[str]:
         name = output_name(side.audience)
         lines.extend(f"  {name}: {line.strip()}" for line in describe(side, out_dir))
     return lines
+
+
+def warning_lines(handout: Handout) -> list[str]:
+    """The warnings ``build`` prints for its briefs (:mod:`briefgen.check`), for the
+    two sides."""
+    from briefgen.check import warning_lines as lines
+    from briefgen.check import warnings_of
+
+    return lines(warnings_of(BuildResult(handout.sides, workspace=handout.workspace)))

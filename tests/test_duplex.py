@@ -24,7 +24,7 @@ from test_build import chart_words
 
 from briefgen import duplex
 from briefgen.cli import cli
-from briefgen.duplex import Handout, fit_sides, make_handout
+from briefgen.duplex import Handout, fit_sides, make_handout, warning_lines
 from briefgen.errors import Location
 from briefgen.fitting import Fit
 from briefgen.model import Document, Metadata
@@ -199,3 +199,13 @@ def test_a_side_that_does_not_fit_stops_the_handout(
     assert result.exit_code == 1, result.output
     assert "brief 'tall' does not fit one page" in result.output
     assert not out.exists()
+
+
+def test_the_handout_warns_as_a_build_of_its_sides_does(handout: tuple[Handout, Path]) -> None:
+    made, _ = handout
+    lines = warning_lines(made)
+    assert lines and all(": warning: " in line for line in lines), lines
+    # The front's stale facts, and (the Spanish built-in's forms unreviewed) the back's.
+    sides = SIDES if SPANISH else SIDES[:1]
+    for side in sides:
+        assert any(f"/{side}.md.j2:" in line for line in lines), side

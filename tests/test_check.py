@@ -303,3 +303,30 @@ def test_untraced_numbers_rule(tmp_path: Path, repo: Path) -> None:
         (9, "2012"),
         (10, "2031"),
     ]
+
+
+def test_low_contrast_and_a_picture_without_alt_text_are_errors(
+    tmp_path: Path, sample: Path
+) -> None:
+    """What would stop the build is an error finding, at its line; exit 1."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    settings = workspace / "briefgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('primary = "#1f3a5f"', 'primary = "#a0c4ff"'), "utf-8")
+    result = invoke(workspace, "check", "--json")
+    assert result.exit_code == 1
+    (error,) = json.loads(result.stdout)["findings"]
+    assert (error["severity"], error["code"]) == ("error", "settings")
+    assert error["location"].startswith("briefgen.toml:") and "contrast" in error["message"]
+
+    settings.write_text(text, "utf-8")
+    template = workspace / "templates" / "legislators.md.j2"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("cut demand")) + 1
+    template.write_text("\n".join([*lines[:at], "", "![](map.png)", "", *lines[at:]]), "utf-8")
+    result = invoke(workspace, "check", "--audience", "legislators", "--date", DATE)
+    assert result.exit_code == 1
+    assert f"templates/legislators.md.j2:{at + 2}: error: image 'map.png': give its alt text" in (
+        result.stdout
+    )

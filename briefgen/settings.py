@@ -14,7 +14,7 @@ import tomllib
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
@@ -77,6 +77,12 @@ class BuildSettings(_Section):
     author: str = ""
     # The date every brief shows, unless --date says otherwise.
     date: dt.date | None = None
+
+    @field_validator("page_size", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # "A4" and "Letter" as people write them, the same as --page-size takes them.
+        return value.lower() if isinstance(value, str) else value
 
 
 class FactsSettings(_Section):
@@ -197,19 +203,41 @@ def load_settings(workspace: Path) -> Settings:
         found = (lines.get(loc[:end]) for end in range(len(loc), 0, -1))
         return Location.of(path, next((line for line in found if line), 1))
 
+    problems: list[BriefgenError] = []
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(error, at) for error in exc.errors(include_url=False)]
-        raise_all(
-            sorted(problems, key=lambda problem: problem.location.line if problem.location else 0)
-        )
-        raise  # pragma: no cover - raise_all always raises for a non-empty list
-    raise_all(_text_problems(settings, at))
-    raise_all(_contrast_problems(settings, at))
+        errors = exc.errors(include_url=False)
+        problems = [_problem(error, at) for error in errors]
+        # The keys without a problem are still checked below: every problem is told at
+        # once, not one per run.
+        settings = _without(data, [error["loc"] for error in errors])
+    problems += _text_problems(settings, at)
+    problems += _contrast_problems(settings, at)
     if settings.theme.logo:
-        settings._logo = _read_logo(workspace, settings.theme.logo, at(("theme", "logo")))
+        try:
+            settings._logo = _read_logo(workspace, settings.theme.logo, at(("theme", "logo")))
+        except SettingsError as exc:
+            problems.append(exc)
+    raise_all(
+        sorted(problems, key=lambda problem: problem.location.line if problem.location else 0)
+    )
     return settings
+
+
+def _without(data: dict[str, Any], wrong: list[tuple[int | str, ...]]) -> Settings:
+    """The settings ``data`` holds once each wrong key (or section) is left out."""
+    kept = {name: dict(value) if isinstance(value, dict) else value for name, value in data.items()}
+    for loc in wrong:
+        section = kept.get(str(loc[0])) if loc else None
+        if len(loc) >= 2 and isinstance(section, dict):
+            section.pop(str(loc[1]), None)
+        elif loc:
+            kept.pop(str(loc[0]), None)
+    try:
+        return Settings.model_validate(kept)
+    except ValidationError:  # pragma: no cover - what is left is valid key by key
+        return Settings()
 
 
 def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location]) -> SettingsError:

@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 import briefgen.pipeline
 from briefgen.cli import NO_FACTS_HERE, cli
 from briefgen.facts import load_store
+from briefgen.settings import load_settings
 from briefgen.templating.search import builtin_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -331,3 +332,46 @@ def test_facts_check_warns_of_an_audience_no_template_has(
         f"'chiefs'?); the audiences are {', '.join(builtins())}"
     )
     assert "'public'" not in result.output
+
+
+# ---------------------------------------------------------------------- briefgen.toml
+
+SETTINGS_SLIPS = """\
+[organisation]
+name = "Task Force"
+
+[build]
+page_size = "A4"
+page_sise = "a4"
+author = "\\u0001"
+
+[theme]
+logo = "logo.png"
+
+[facts]
+max_age = 2
+"""
+
+
+def test_every_settings_problem_is_told_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A misspelt section at its line, "did you mean" for a key, and every problem at
+    once, one line each: not only the first, nor only those of one pass."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text(SETTINGS_SLIPS, encoding="utf-8")
+    result = invoke("facts", "check", "--facts", str(REPO / "facts"))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "briefgen.toml:1: organisation: unknown section (did you mean 'organization'?)",
+        "briefgen.toml:6: build.page_sise: unknown key (did you mean 'page_size'?)",
+        "briefgen.toml:7: build.author: has an unprintable character: U+0001 control character",
+        "briefgen.toml:10: theme.logo: logo.png not found (the path is read from "
+        "briefgen.toml's folder)",
+        "briefgen.toml:13: facts.max_age: unknown key (did you mean 'max_age_years'?)",
+    ]
+
+
+def test_settings_take_a_page_size_in_any_case(tmp_path: Path) -> None:
+    (tmp_path / "briefgen.toml").write_text('[build]\npage_size = "A4"\n', encoding="utf-8")
+    assert load_settings(tmp_path).build.page_size == "a4"

@@ -237,8 +237,8 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         ),
         ("[build]\nzzz = 1\n", "2: build.zzz: unknown key (expected page_size, author, date)"),
         (
-            '[build]\npage_size = "A4"\n',
-            "2: build.page_size: Input should be 'letter' or 'a4' (did you mean 'a4'?)",
+            '[build]\npage_size = "Leter"\n',
+            "2: build.page_size: Input should be 'letter' or 'a4' (did you mean 'letter'?)",
         ),
         ('[build]\ndate = "next week"\n', "2: build.date: Input should be a valid date"),
         (
@@ -380,6 +380,7 @@ def test_the_date_option_reaches_the_build(tmp_path: Path, monkeypatch: pytest.M
     seen: list[Any] = []
     monkeypatch.setattr(briefgen.pipeline, "build", lambda options: seen.append(options) or [])
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "facts").mkdir()  # a workspace
     result = CliRunner().invoke(cli, ["-q", "build", "--date", "2026-11-01"])
     assert result.exit_code == 0, result.output
     assert seen[0].date == dt.date(2026, 11, 1)

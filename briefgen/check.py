@@ -15,6 +15,7 @@ the facts no template cites.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -28,7 +29,6 @@ from briefgen.style import BODY_SIZE, INCH
 from briefgen.untraced import untraced_numbers
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,11 @@ def error_findings(exc: BriefgenError, audience: str | None = None) -> list[Find
 
 
 def _code(problem: BriefgenError) -> str:
-    """An error's kind from its class: SettingsError → settings, UnknownFact → unknown-fact."""
-    name = type(problem).__name__.removesuffix("Error") or "error"
-    words = [c if c.islower() else f"-{c.lower()}" for c in name]
-    return "".join(words).lstrip("-") if type(problem) is not BriefgenError else "error"
+    """An error's kind from its class: SettingsError → settings, LayoutError → layout."""
+    if type(problem) is BriefgenError:
+        return "error"
+    name = type(problem).__name__.removesuffix("Error")
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
 
 def run_check(options: BuildOptions) -> CheckResult:

@@ -433,70 +433,6 @@ def _report_build(result: BuildResult, out_dir: Path, quiet: bool, as_json: bool
         click.echo(line, err=True)
 
 
-@cli.command()
-@click.option(
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    help="Check only this audience (repeatable; default: every template found).",
-)
-@BUILD_FACTS_OPTION
-@click.option(
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Template folder searched before ./templates and the built-ins (repeatable).",
-)
-@PAGE_SIZE_OPTION
-@DATE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="JSON for scripts: one entry per finding.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
-@click.pass_context
-def check(
-    ctx: click.Context,
-    audiences: tuple[str, ...],
-    facts_path: Path | None,
-    template_dirs: tuple[Path, ...],
-    page_size: PageSizeName | None,
-    date: dt.datetime | None,
-    as_json: bool,
-    strict: bool,
-) -> None:
-    """Report what build would decide and what to fix, without writing a file.
-
-    Per audience: fill, room to spare, type size, what was dropped, reading level;
-    cited facts older than [facts] max_age_years, numbers typed into a template that
-    no cited fact gives, Spanish forms missing or not reviewed; sources without a URL;
-    facts no template cites. Exit 1 on errors (or warnings with --strict), else 0.
-    """
-    from briefgen import interrupts
-    from briefgen.check import as_json as json_report
-    from briefgen.check import as_text, exit_code, run_check
-    from briefgen.pipeline import BuildOptions
-
-    options = BuildOptions(
-        workspace=Path("."),
-        facts=facts_path,
-        template_dirs=template_dirs,
-        audiences=tuple(dict.fromkeys(audiences)),
-        page_size=page_size,
-        date=date.date() if date else None,
-    )
-    with interrupts.handled():
-        result = run_check(options)
-    if as_json:
-        click.echo(json_report(result))
-    elif ctx.obj["quiet"]:
-        for finding in result.findings:
-            if finding.severity == "error":
-                click.echo(finding.line(), err=True)
-    else:
-        click.echo("\n".join(as_text(result)))
-    ctx.exit(exit_code(result, strict))
-
-
 def _build_batch(
     ctx: click.Context,
     options: BuildOptions,
@@ -669,3 +605,61 @@ def init(directory: Path, force: bool) -> None:
     written = init_workspace(directory, force)
     click.echo(f"created a workspace in {display_path(directory)} ({len(written)} files)")
     click.echo(f"next: cd {display_path(directory)} && briefgen build")
+
+
+@cli.command()
+@click.option(
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="Check only this audience (repeatable; default: every template found).",
+)
+@BUILD_FACTS_OPTION
+@TEMPLATES_OPTION
+@PAGE_SIZE_OPTION
+@DATE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts: one entry per finding.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    audiences: tuple[str, ...],
+    facts_path: Path | None,
+    template_dirs: tuple[Path, ...],
+    page_size: PageSizeName | None,
+    date: dt.datetime | None,
+    as_json: bool,
+    strict: bool,
+) -> None:
+    """Report what build would decide and what to fix, without writing a file.
+
+    Per audience: fill, room to spare, type size, what was dropped, reading level;
+    cited facts older than [facts] max_age_years, numbers typed into a template that
+    no cited fact gives, Spanish forms missing or not reviewed; sources without a URL;
+    facts no template cites. Exit 1 on errors (or warnings with --strict), else 0.
+    """
+    from briefgen import interrupts
+    from briefgen.check import as_json as json_report
+    from briefgen.check import as_text, exit_code, run_check
+    from briefgen.pipeline import BuildOptions
+
+    options = BuildOptions(
+        workspace=Path("."),
+        facts=facts_path,
+        template_dirs=template_dirs,
+        audiences=tuple(dict.fromkeys(audiences)),
+        page_size=page_size,
+        date=date.date() if date else None,
+    )
+    with interrupts.handled():
+        result = run_check(options)
+    if as_json:
+        click.echo(json_report(result))
+    elif ctx.obj["quiet"]:
+        for finding in result.findings:
+            if finding.severity == "error":
+                click.echo(finding.line(), err=True)
+    else:
+        click.echo("\n".join(as_text(result)))
+    ctx.exit(exit_code(result, strict))

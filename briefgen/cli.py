@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
+from click.shell_completion import CompletionItem
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
@@ -70,6 +71,18 @@ DATE_OPTION = click.option(
     help="The date the briefs show  "
     "[default: briefgen.toml's [build] date, else SOURCE_DATE_EPOCH, else today]",
 )
+
+
+def _complete_audiences(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of --audience: the audiences of the workspace's templates/ and
+    the built-ins (see README, "Shell completion")."""
+    from briefgen.templating.search import SearchPath
+
+    folders = list(ctx.params.get("template_dirs") or ())
+    names = SearchPath.build(folders, Path(".")).audience_files()
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
 def _late_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -262,6 +275,7 @@ def main() -> None:
     "audiences",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_audiences,
     help="Build only this audience (repeatable; default: every template found).",
 )
 @click.option(
@@ -472,6 +486,7 @@ def _build_batch(
     "audiences",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_audiences,
     help="Preview only this audience (repeatable; default: every template found).",
 )
 @click.option(

@@ -375,3 +375,30 @@ def test_every_settings_problem_is_told_at_its_line(
 def test_settings_take_a_page_size_in_any_case(tmp_path: Path) -> None:
     (tmp_path / "briefgen.toml").write_text('[build]\npage_size = "A4"\n', encoding="utf-8")
     assert load_settings(tmp_path).build.page_size == "a4"
+
+
+# ------------------------------------------------------------------- shell completion
+
+
+def test_the_bash_completion_script_is_produced() -> None:
+    """README: ``eval "$(_BRIEFGEN_COMPLETE=bash_source briefgen)"``."""
+    result = invoke(env={"_BRIEFGEN_COMPLETE": "bash_source"}, prog_name="briefgen")
+    assert result.exit_code == 0
+    assert "_briefgen_completion() {" in result.output
+    assert "complete -o nosort -F _briefgen_completion briefgen" in result.output
+
+
+def complete(words: str) -> list[str]:
+    env = {"_BRIEFGEN_COMPLETE": "bash_complete", "COMP_WORDS": words}
+    env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    result = invoke(env=env, prog_name="briefgen")
+    assert result.exit_code == 0, result.output
+    return [line.split(",", 1)[1] for line in result.output.splitlines()]
+
+
+def test_completion_knows_commands_options_and_audiences(template: Path) -> None:
+    template.write_text("# Mine\n", encoding="utf-8")
+    assert complete("briefgen fa") == ["facts"]
+    assert complete("briefgen build --page-s") == ["--page-size"]
+    assert complete("briefgen build --audience ") == sorted([*builtins(), "x"])
+    assert complete("briefgen preview --audience le") == ["legislators"]

@@ -27,7 +27,7 @@ from briefgen.cli import cli
 from briefgen.duplex import Handout, fit_sides, make_handout, warning_lines
 from briefgen.errors import Location
 from briefgen.fitting import Fit
-from briefgen.model import Document, Metadata
+from briefgen.model import Document, Footer, Metadata, Notes
 from briefgen.pipeline import BuildOptions
 from briefgen.renderers.docx import render_docx_pages
 from briefgen.style import Style
@@ -209,3 +209,20 @@ def test_the_handout_warns_as_a_build_of_its_sides_does(handout: tuple[Handout, 
     sides = SIDES if SPANISH else SIDES[:1]
     for side in sides:
         assert any(f"/{side}.md.j2:" in line for line in lines), side
+
+
+def test_a_side_without_a_footer_does_not_repeat_the_others(
+    handout: tuple[Handout, Path],
+) -> None:
+    made, _ = handout
+    front, back = (side.fit for side in made.sides)
+    bare = replace(
+        back.document,
+        blocks=tuple(b for b in back.document.blocks if not isinstance(b, Notes)),
+        footer=Footer(),
+    )
+    pages = [(front.document, front.style), (bare, back.style)]
+    word = docx.Document(io.BytesIO(render_docx_pages(pages)))
+    assert " ".join(p.text for p in _paragraphs_of(word.sections[0].footer)).strip()
+    assert not word.sections[1].footer.is_linked_to_previous
+    assert not " ".join(p.text for p in _paragraphs_of(word.sections[1].footer)).strip()

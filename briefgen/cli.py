@@ -584,7 +584,7 @@ def templates_show(template_dirs: tuple[Path, ...], name: str) -> None:
     file = name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX
     found = search.find(file)
     if found is None:
-        raise search.not_found(file)
+        raise search.unknown_audience(name) if file != name else search.not_found(file)
     click.echo(f"# {display_path(found[0])} ({found[1].origin})", err=True)
     click.echo(found[0].read_text(encoding="utf-8"), nl=False)
 
@@ -628,6 +628,7 @@ def init(directory: Path, force: bool) -> None:
     "audiences",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_audiences,
     help="Check only this audience (repeatable; default: every template found).",
 )
 @BUILD_FACTS_OPTION

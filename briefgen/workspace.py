@@ -61,7 +61,9 @@ def copy_templates(
         for name in names:
             file = builtin / (name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX)
             if not file.is_file():
-                raise search_path.not_found(file.name)
+                # Only the built-ins can be copied out: name those.
+                builtins = [f for f in search_path.folders if f.origin == "built-in"]
+                raise SearchPath(builtins).unknown_audience(name.removesuffix(TEMPLATE_SUFFIX))
             files.append(file)
         files.append(builtin / f"_macros{TEMPLATE_SUFFIX}")
     else:

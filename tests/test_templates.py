@@ -311,10 +311,12 @@ def test_templates_init_without_names_copies_every_builtin(ws: Path) -> None:
     assert sorted(p.name for p in (ws / "all").iterdir()) == expected
 
 
-def test_templates_init_of_an_unknown_audience_names_the_folder(ws: Path) -> None:
+def test_templates_init_of_an_unknown_audience_lists_the_builtins(ws: Path) -> None:
     line = one_error_line(run("templates", "init", "nope", "--to", "mine"))
-    assert "template 'nope.md.j2' not found" in line
-    assert str(builtin_dir()) in line
+    builtins = sorted(p.name[: -len(".md.j2")] for p in builtin_dir().glob("[!_]*.md.j2"))
+    assert line == "no template for audience 'nope' (nope.md.j2); the audiences are " + ", ".join(
+        f"{name} (built-in)" for name in builtins
+    )
     assert not (ws / "mine").exists()
 
 
@@ -667,9 +669,13 @@ def test_show_prints_the_override_and_builtin_slash_names_the_original(ws: Path)
 
 def test_show_of_an_unknown_template_names_every_folder_searched(ws: Path) -> None:
     (ws / "extra").mkdir()
-    line = one_error_line(run("templates", "show", "nope"))
+    line = one_error_line(run("templates", "show", "nope.md.j2"))
     assert line.startswith("template 'nope.md.j2' not found; "), line
     assert_names_folders(line, searched_folders())
 
-    line = one_error_line(run("templates", "show", "--templates", "extra", "nope"))
+    line = one_error_line(run("templates", "show", "--templates", "extra", "nope.md.j2"))
     assert_names_folders(line, searched_folders("extra"))
+
+    # An audience's name: the audiences there are (as build --audience says it).
+    line = one_error_line(run("templates", "show", "nope"))
+    assert line.startswith("no template for audience 'nope' (nope.md.j2); the audiences are "), line

@@ -220,7 +220,7 @@ def facts_list(
     from briefgen.facts.filters import unknown_filters
 
     store = load_store(facts_path)
-    given = {"audience": audience, "topic": topic, "kind": kind}
+    given = {"audience": audience, "topic": topic, "kind": kind, "place": place}
     raise_all(
         BriefgenError(f"--{what}: {message}")
         for what, message in unknown_filters(store, given).items()

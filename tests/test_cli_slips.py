@@ -141,6 +141,11 @@ def test_a_wrong_page_size_still_lists_the_choices(in_repo: Path) -> None:
             "--kind: 'stat' is not a kind of fact (did you mean 'statistic'?); the kinds are "
             "statistic, quote, finding, recommendation, myth",
         ),
+        (
+            ["--place", "tucson"],
+            "--place: no fact has place 'tucson' (did you mean 'tucson-az'?); the facts' places "
+            "are " + ", ".join(load_store(REPO / "facts").places()),
+        ),
     ],
 )
 def test_facts_list_names_the_known_ones(in_repo: Path, args: list[str], message: str) -> None:

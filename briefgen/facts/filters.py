@@ -14,17 +14,20 @@ from briefgen.inputs import quote
 
 
 def known_names(store: FactStore) -> dict[str, list[str]]:
-    """What each filter may name: the audiences and topics some fact has, every kind."""
+    """What each filter may name: the audiences, topics and places some fact has, every
+    kind."""
     return {
         "audience": sorted({name for fact in store for name in fact.audiences}),
         "topic": sorted({name for fact in store for name in fact.topics}),
         "kind": [str(kind) for kind in Kind],
+        "place": store.places(),
     }
 
 
 def unknown_filters(store: FactStore, given: dict[str, str | None]) -> dict[str, str]:
-    """For each filter in ``given`` (``audience``, ``topic``, ``kind`` to a name, or
-    None) whose name no fact has: a message with the close name and the known ones."""
+    """For each filter in ``given`` (``audience``, ``topic``, ``kind``, ``place`` to a
+    name, or None) whose name no fact has: a message with the close name and the known
+    ones."""
     known = known_names(store)
     return {
         what: unknown_name(what, value, known[what])

@@ -22,6 +22,7 @@ import io
 import os
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -695,5 +696,39 @@ def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, members[name], compresslevel=6)
+            data = members[name]
+            if len(data) < _DEFLATE_ONCE:
+                target.writestr(info, data, compresslevel=_ZIP_LEVEL)
+                continue
+            with target.open(info, "w") as member:
+                if hasattr(member, "_compressor"):  # zipfile's own deflater
+                    member._compressor = _Deflated(_deflate(data))
+                member.write(data)
     return out.getvalue()
+
+
+# A member this big (the styles part, ~340 kB, the same in every brief of one style)
+# is deflated once per content, not once per brief.
+_DEFLATE_ONCE = 64 * 1024
+_ZIP_LEVEL = 6
+
+
+@lru_cache(maxsize=4)
+def _deflate(data: bytes) -> bytes:
+    """``data`` deflated as zipfile deflates a member at :data:`_ZIP_LEVEL`."""
+    deflater = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+    return deflater.compress(data) + deflater.flush()
+
+
+class _Deflated:
+    """Stands in for a zip member's deflater: gives back bytes deflated before
+    (zipfile still counts the sizes and CRC and writes the headers)."""
+
+    def __init__(self, deflated: bytes) -> None:
+        self._deflated = deflated
+
+    def compress(self, data: bytes) -> bytes:
+        return self._deflated
+
+    def flush(self) -> bytes:
+        return b""

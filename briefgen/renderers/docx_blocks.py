@@ -48,6 +48,9 @@ from briefgen.style import Cell, Style, TextStyle
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# python-docx sets a run's text one character at a time, for the tabs and line ends
+# that become elements of their own; a text with none is one w:t, set at once.
+_RUN_BREAKS = re.compile("[\t\r\n]")
 
 
 class Numbering(Protocol):
@@ -310,7 +313,7 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             before = item.text
             if not item.text:
                 continue
-            run = paragraph.add_run(_XML_INVALID.sub("", item.text))
+            run = _add_run(paragraph, _XML_INVALID.sub("", item.text))
             if item.bold:
                 run.bold = True
             if item.italic:
@@ -322,11 +325,22 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             before = item.label
             if not label:
                 continue
-            run = paragraph.add_run(label)
+            run = _add_run(paragraph, label)
             run.font.superscript = True
         elif isinstance(item, LineBreak):
             before = ""
             paragraph.add_run().add_break()
+
+
+def _add_run(paragraph: Any, text: str) -> Any:
+    """``paragraph.add_run(text)``, the same XML, without python-docx's per-character
+    loop for a text that holds no tab or line end."""
+    if _RUN_BREAKS.search(text):
+        return paragraph.add_run(text)
+    run = paragraph.add_run()
+    if text:
+        run._r.add_t(text)
+    return run
 
 
 def _link(paragraph: Any, run: Any, href: str, style: Style) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,18 @@ def _complete_audiences(
     folders = list(ctx.params.get("template_dirs") or ())
     names = SearchPath.build(folders, Path(".")).audience_files()
     return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
+def audience_option(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--audience NAME`` (repeatable, completed from the templates), for ``verb``."""
+    return click.option(
+        "--audience",
+        "audiences",
+        multiple=True,
+        metavar="NAME",
+        shell_complete=_complete_audiences,
+        help=f"{verb} only this audience (repeatable; default: every template found).",
+    )
 
 
 def _late_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -270,14 +283,7 @@ def main() -> None:
 
 
 @cli.command()
-@click.option(
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    shell_complete=_complete_audiences,
-    help="Build only this audience (repeatable; default: every template found).",
-)
+@audience_option("Build")
 @click.option(
     "--format",
     "formats",
@@ -481,14 +487,7 @@ def _build_batch(
 
 
 @cli.command()
-@click.option(
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    shell_complete=_complete_audiences,
-    help="Preview only this audience (repeatable; default: every template found).",
-)
+@audience_option("Preview")
 @click.option(
     "--dpi",
     type=click.IntRange(DPI_MIN, DPI_MAX),
@@ -623,14 +622,7 @@ def init(directory: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    shell_complete=_complete_audiences,
-    help="Check only this audience (repeatable; default: every template found).",
-)
+@audience_option("Check")
 @BUILD_FACTS_OPTION
 @TEMPLATES_OPTION
 @PAGE_SIZE_OPTION

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from briefgen import interrupts
@@ -27,7 +28,7 @@ from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.model import Document
 from briefgen.output import prepare_folder, write_all
-from briefgen.readability import body_grade
+from briefgen.readability import ReadingLevel, reading_level
 from briefgen.settings import Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
 from briefgen.templating.environment import Rendered, TemplateRenderer
@@ -65,7 +66,13 @@ class Decision:
     rendered: Rendered  # the template's Markdown, each line traced to its template line
     document: Document  # as assembled, before the fitter dropped anything
     fit: Fit
-    reading_grade: float | None = None
+    reading_grade: float | None = None  # the Flesch–Kincaid grade of an English brief
+
+    @cached_property
+    def reading(self) -> ReadingLevel | None:
+        """The fitted brief's reading level by its language's formula, against the
+        target its front matter sets (None without one)."""
+        return reading_level(self.fit.document, self.audience)
 
 
 @dataclass(frozen=True)
@@ -142,8 +149,9 @@ def prepare(
 
 
 def reading_grade(audience: AudienceInfo, fit: Fit) -> float | None:
-    """The fitted brief's reading grade, when its audience sets a target."""
-    return body_grade(fit.document) if audience.reading_level is not None else None
+    """The fitted English brief's reading grade, when its audience sets a target."""
+    reading = reading_level(fit.document, audience)
+    return reading.score if reading and not reading.higher_is_easier else None
 
 
 def make_brief(
@@ -278,9 +286,10 @@ def describe(brief: Brief, out_dir: Path) -> list[str]:
         lines.append(
             f"  dropped (optional, priority {dropped.priority}) {dropped.where}: {dropped.preview}"
         )
-    if brief.reading_grade is not None and brief.audience.reading_level is not None:
-        target = brief.audience.reading_level
-        verdict = "" if brief.reading_grade <= target else "  ABOVE TARGET"
-        grade = f"grade {brief.reading_grade:.1f} (target {target:g} or lower)"
-        lines.append(f"  reading level: {grade}{verdict}")
+    reading = brief.decision.reading if brief.decision else None
+    if reading is not None:
+        verdict = "" if reading.on_target else "  ABOVE TARGET"
+        if reading.higher_is_easier and not reading.on_target:
+            verdict = "  HARDER THAN TARGET"
+        lines.append(f"  reading level: {reading.describe()}{verdict}")
     return lines

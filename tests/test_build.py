@@ -79,9 +79,10 @@ def squeeze(text: str) -> str:
     return re.sub(r"[\s\u2022]", "", text)
 
 
-def test_build_writes_six_files(built: Path) -> None:
+def test_build_writes_every_builtin_in_both_formats(built: Path) -> None:
     names = sorted(p.name for p in built.iterdir())
-    assert names == sorted(f"{a}.{f}" for a in AUDIENCES for f in ("pdf", "docx"))
+    everyone = (*AUDIENCES, "public-es")  # the Spanish brief: tests/test_spanish.py
+    assert names == sorted(f"{a}.{f}" for a in everyone for f in ("pdf", "docx"))
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -419,4 +420,4 @@ def test_output_files_are_0644(built: Path) -> None:
     """Built under umask 022, every file is readable by all, writable by its owner."""
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in built.iterdir()}
     assert modes == {name: 0o644 for name in modes}, {n: oct(m) for n, m in modes.items()}
-    assert len(modes) == 6
+    assert len(modes) == 8

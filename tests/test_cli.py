@@ -139,7 +139,7 @@ def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(tmp_path)
     builtins = REPO / "briefgen" / "builtin_templates"
     expected: list[str] = []
-    for path in sorted(builtins.glob("[!_]*.md.j2")):
+    for path in sorted(builtins.glob("[!_]*.md.j2"), key=lambda p: p.name.removesuffix(".md.j2")):
         front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
         name = path.name.removesuffix(".md.j2")
         expected += [f"{name:<16} {'built-in':<12} {path}", f"{'':<16} {front['description']}"]

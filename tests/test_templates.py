@@ -26,7 +26,7 @@ from briefgen.templating.search import builtin_dir
 REPO = Path(__file__).resolve().parents[1]
 FACTS = REPO / "facts"
 CASES = Path(__file__).resolve().parent / "template_cases"
-BUILTINS = ("chiefs", "legislators", "public")
+BUILTINS = ("chiefs", "legislators", "public", "public-es")
 
 BUILTIN_ASK = "We ask Congress to"  # the built-in legislators ask
 # The built-in legislators brief's title line, as its template writes it.

@@ -53,6 +53,7 @@ class AudienceInfo:
     display_name: str
     description: str = ""
     reading_level: float | None = None
+    reading_ease: float | None = None  # a Spanish template's Szigriszt-Pazos target
     page_size: PageSizeName | None = None
     language: str = "en-US"
     origin: str = ""
@@ -91,6 +92,9 @@ class FrontMatter(BaseModel):
     ] = None
     description: Annotated[str, _word_property("subject")] = ""
     reading_level: float | None = Field(default=None, gt=0, le=20)
+    # For a Spanish template: the lowest Szigriszt-Pazos score (0-100, higher is
+    # easier) its body should reach; see briefgen/readability.py.
+    reading_ease: float | None = Field(default=None, ge=0, le=100)
     page_size: Literal["letter", "a4"] | None = None
     language: str = Field(
         default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -235,6 +239,7 @@ class SearchPath:
             display_name=meta.name or name.replace("-", " ").title(),
             description=meta.description,
             reading_level=meta.reading_level,
+            reading_ease=meta.reading_ease,
             page_size=meta.page_size,
             language=meta.language,
             origin=folder.origin,

@@ -1,0 +1,196 @@
+"""The Spanish public brief (issue 11): facts' Spanish forms, helpers writing in the
+template's language, the Spanish reading formula, and a Spanish template's errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from office import docx_page_count, requires_libreoffice
+from pypdf import PdfReader
+from readback import docx_paragraphs, docx_text, pdf_text, squeeze
+
+from briefgen.cli import cli
+from briefgen.facts.formatting import format_number, one_in
+from briefgen.readability import spanish_syllables, szigriszt_pazos
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden" / "notes" / "public-es.txt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``briefgen build --audience public-es`` in a workspace holding the repository's
+    settings and facts, on a fixed date: the output folder."""
+    workspace = tmp_path_factory.mktemp("spanish")
+    shutil.copy(REPO / "briefgen.toml", workspace)
+    out = workspace / "output"
+    args = ["build", "--facts", str(REPO / "facts"), "--audience", "public-es"]
+    result = CliRunner().invoke(cli, [*args, "--date", "2026-11-02", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "reading level: Szigriszt-Pazos" in result.stdout
+    return out
+
+
+def test_one_page_pdf_whose_helper_words_are_spanish(built: Path) -> None:
+    pdf = built / "public-es.pdf"
+    assert len(PdfReader(pdf).pages) == 1
+    text = pdf_text(pdf)
+    for words in (
+        "1 de cada 5,000",  # one_in, CLDR es-US grouping
+        "alrededor de 100 veces",  # a qualifier and unit words
+        "noviembre de 2026",  # the masthead's date
+        "Actualizado: noviembre de 2026",  # the footer's
+        "Fuentes",  # the notes' heading
+        "Fuente",  # the pictogram's caption
+        "El público",  # the audience's name
+    ):
+        assert words in text, words
+    for english in ("Updated", "Sources", "as reported in", "about 100", " in 5,000"):
+        assert english not in text, english
+
+
+def test_notes_match_the_golden_file_in_both_formats(built: Path) -> None:
+    expected = GOLDEN.read_text(encoding="utf-8").splitlines()
+    notes = [
+        p.text for p in docx_paragraphs(built / "public-es.docx") if p.style.name == "Source Note"
+    ]
+    assert notes == expected
+    pdf = squeeze(pdf_text(built / "public-es.pdf"))
+    assert all(squeeze(note) in pdf for note in expected)
+
+
+@requires_libreoffice
+def test_docx_is_one_page_in_libreoffice_with_the_same_spanish_words(
+    built: Path, tmp_path: Path
+) -> None:
+    pages, _ = docx_page_count(built / "public-es.docx", tmp_path)
+    assert pages == 1
+    text = docx_text(built / "public-es.docx")
+    for words in ("1 de cada 5,000", "alrededor de 100 veces", "Actualizado: noviembre de 2026"):
+        assert words in text, words
+
+
+@pytest.mark.parametrize(
+    ("percent", "words"),
+    [
+        (0.02, "1 de cada 5,000"),
+        (86, "más de 8 de cada 10"),
+        (49, "casi 5 de cada 10"),
+        (50, "5 de cada 10"),
+        (98.9, "alrededor de 99 de cada 100"),
+        (6.5, "alrededor de 1 de cada 15"),
+    ],
+)
+def test_one_in_in_spanish(percent: float, words: str) -> None:
+    assert one_in(percent, "es-US") == words
+
+
+def test_numbers_follow_cldr_es_us() -> None:
+    # CLDR's es-US groups with a comma and marks decimals with a point, as U.S.
+    # Spanish readers and Mexico write them (Spain's es would give 26.700 and 98,9).
+    assert format_number(26700, "es-US") == "26,700"
+    assert format_number(98.9, "es-US") == "98.9"
+    assert format_number(10**18, "es-US") == "1,000,000,000,000,000,000"
+
+
+def test_szigriszt_pazos_against_a_hand_count() -> None:
+    # "El fentanilo es un peligro real." El(1) fen-ta-ni-lo(4) es(1) un(1) pe-li-gro(3)
+    # re-al(2): 12 syllables, 6 words. "Los inmigrantes no son la causa." Los(1)
+    # in-mi-gran-tes(4) no(1) son(1) la(1) cau-sa(2): 10 syllables, 6 words.
+    # 206.835 - 62.3 * 22/12 - 12/2 = 86.615
+    sentences = ["El fentanilo es un peligro real.", "Los inmigrantes no son la causa."]
+    assert szigriszt_pazos(sentences) == pytest.approx(206.835 - 62.3 * 22 / 12 - 6)
+    assert [spanish_syllables(w) for w in ("país", "ciudad", "aéreo", "hoy", "día")] == [
+        2,
+        2,
+        4,
+        1,
+        2,
+    ]
+
+
+def _workspace(tmp_path: Path, template: str, facts: str | None = None) -> Path:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    if facts is not None:
+        (tmp_path / "facts" / "extra.yaml").write_text(facts, encoding="utf-8")
+    return tmp_path
+
+
+def _build(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli, ["build", "--audience", "trial", "--format", "pdf", *args], catch_exceptions=False
+    )
+    return result.exit_code, result.output
+
+
+SPANISH = "---\nlanguage: es-US\n---\n# Prueba\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ('{{ fact("seizures-up-480-percent").text }}\n', 8),  # a helper call
+        ("Texto. [@seizures-up-480-percent]\n", 8),  # a citation typed in the text
+    ],
+)
+def test_a_fact_without_spanish_stops_a_spanish_template_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, line: int
+) -> None:
+    workspace = _workspace(tmp_path, SPANISH + "Hola.\n\n" + body)
+    monkeypatch.chdir(workspace)
+    code, output = _build()
+    assert code == 1
+    assert output.startswith(
+        f"templates/trial.md.j2:{line}: fact 'seizures-up-480-percent' has no Spanish form"
+    ), output
+    assert "facts/seizures.yaml:" in output
+    assert not (workspace / "output" / "trial.pdf").exists()
+
+
+BAD_SPANISH = """facts:
+  - id: trial-count
+    kind: statistic
+    text: Seized 4,600 pounds.
+    value: 4600
+    unit: pounds
+    as_of: 2020
+    source: five-takeaways-fentanyl-southern-border
+    es:
+      text: Se decomisaron 4,600 libras.
+  - id: trial-reviewed
+    kind: finding
+    text: A finding.
+    as_of: 2020
+    source: five-takeaways-fentanyl-southern-border
+    es:
+      text: Un hallazgo.
+      reviewed: yes
+  - id: trial-finding
+    kind: finding
+    text: A finding.
+    as_of: 2020
+    source: five-takeaways-fentanyl-southern-border
+    es:
+      txet: Un hallazgo.
+"""
+
+
+def test_spanish_form_errors_are_told_at_their_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = _workspace(tmp_path, SPANISH, BAD_SPANISH)
+    monkeypatch.chdir(workspace)
+    result = CliRunner().invoke(cli, ["facts", "check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "facts/extra.yaml:9: es: the fact's unit 'pounds' needs its Spanish words "
+        "(e.g. unit: libras)",
+        "facts/extra.yaml:18: es.reviewed: expected true or false, got 'yes'",
+        "facts/extra.yaml:24: es.text: is required",
+        "facts/extra.yaml:25: es.txet: unknown field (did you mean 'text'?)",
+    ]

@@ -111,7 +111,7 @@ def searched_folders(*extra: str) -> list[str]:
     return [
         *(f"{e} (--templates)" for e in extra),
         "templates (workspace)",
-        f"{builtin_dir()} (built-in)",
+        "the built-ins",
     ]
 
 

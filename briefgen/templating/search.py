@@ -177,7 +177,12 @@ class SearchPath:
         return None
 
     def describe(self) -> str:
-        return ", ".join(f"{display_path(f.path)} ({f.origin})" for f in self.folders)
+        """The folders searched, in order; the built-ins as such, not by the folder
+        they are installed in (site-packages)."""
+        return ", ".join(
+            "the built-ins" if f.origin == "built-in" else f"{display_path(f.path)} ({f.origin})"
+            for f in self.folders
+        )
 
     def not_found(self, name: str) -> TemplateError:
         return TemplateError(f"template '{name}' not found; searched {self.describe()}")

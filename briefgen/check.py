@@ -159,8 +159,7 @@ def brief_findings(workspace: Workspace, decision: Decision) -> list[Finding]:
                 audience.name,
             )
         )
-    found += [f for f in _reading(decision) if f.severity == "info"]
-    return found + brief_warnings(workspace, decision)
+    return found + _reading(decision) + _content_warnings(workspace, decision)
 
 
 def _parse_location(text: str) -> Location:
@@ -169,26 +168,39 @@ def _parse_location(text: str) -> Location:
 
 
 def _reading(decision: Decision) -> list[Finding]:
-    grade, target = decision.reading_grade, decision.audience.reading_level
-    if grade is None or target is None:
+    """The reading level by the brief's language's formula against its target: a
+    warning when harder than the target, else information; none without a target."""
+    reading = decision.reading
+    if reading is None:
         return []
-    above = grade > target
     return [
         Finding(
-            "warning" if above else "info",
+            "info" if reading.on_target else "warning",
             "reading-level",
-            f"reading level: grade {grade:.1f} "
-            f"({'above the target' if above else 'target'} {target:g} or lower)",
+            f"reading level: {reading.describe()}"
+            + ("" if reading.on_target else ", harder than the target"),
             decision.document.source,
             decision.audience.name,
-            {"grade": round(grade, 2), "target": target},
+            {
+                "formula": reading.formula,
+                "score": round(reading.score, 2),
+                "target": reading.target,
+                "higher_is_easier": reading.higher_is_easier,
+            },
         )
     ]
 
 
 def brief_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
     """One brief's warnings: stale cited facts, numbers the template typed itself,
-    Spanish forms missing or not reviewed, and a reading level above its target."""
+    Spanish forms missing or not reviewed, and a reading level harder than its target."""
+    found = _content_warnings(workspace, decision) + _reading(decision)
+    return [finding for finding in found if finding.severity == "warning"]
+
+
+def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
+    """What on one brief's page needs looking at: stale cited facts, numbers the
+    template typed itself, Spanish forms missing or not reviewed."""
     store, audience = workspace.store, decision.audience
     printed = cited_ids(decision)
     found: list[Finding] = []
@@ -220,8 +232,7 @@ def brief_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
                 {"number": untraced.number},
             )
         )
-    found += _translations(store, decision, printed)
-    return found + [f for f in _reading(decision) if f.severity == "warning"]
+    return found + _translations(store, decision, printed)
 
 
 def _translations(store: FactStore, decision: Decision, printed: list[str]) -> list[Finding]:

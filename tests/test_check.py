@@ -95,6 +95,24 @@ def test_check_reports_what_build_decides(sample_json: dict[str, Any]) -> None:
     assert sample_json["errors"] == 0
 
 
+def test_check_lists_the_unreviewed_spanish_forms(sample_json: dict[str, Any]) -> None:
+    """The sample's Spanish public brief cites facts whose Spanish forms no one has
+    reviewed yet: each is listed at the line that cites it."""
+    unreviewed = [
+        f
+        for f in sample_json["findings"]
+        if f["code"] == "unreviewed-translation" and f["audience"] == "public-es"
+    ]
+    facts = {f["data"]["fact"] for f in unreviewed}
+    assert {"migrants-arrested-with-fentanyl", "poll-half-believe-migrants-responsible"} <= facts
+    assert {Path(f["path"]).name for f in unreviewed} == {"public-es.md.j2"}
+    poll = next(f for f in unreviewed if f["data"]["fact"].startswith("poll-"))
+    source = Path(poll["path"]).read_text(encoding="utf-8").split("\n")
+    assert "poll-half-believe-migrants-responsible" in source[poll["line"] - 1]
+    english = {f["audience"] for f in sample_json["findings"] if "translation" in f["code"]}
+    assert english == {"public-es"}
+
+
 def test_builtin_templates_type_no_untraced_number(sample_json: dict[str, Any]) -> None:
     codes = {f["code"] for f in sample_json["findings"]}
     assert "untraced-number" not in codes
@@ -195,6 +213,7 @@ SPANISH_TEMPLATE = """\
 ---
 name: Prueba
 language: es-US
+reading_ease: 99
 ---
 # Una prueba
 
@@ -211,10 +230,15 @@ def test_unreviewed_translations_of_a_spanish_brief(tmp_path: Path, sample: Path
     (workspace / "templates" / "prueba.md.j2").write_text(SPANISH_TEMPLATE, encoding="utf-8")
     result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
     assert result.exit_code == 0, result.output
-    found = [f for f in json.loads(result.stdout)["findings"] if "translation" in f["code"]]
+    findings = json.loads(result.stdout)["findings"]
+    found = [f for f in findings if "translation" in f["code"]]
     assert [(f["code"], f["data"]["fact"], f["location"]) for f in found] == [
-        ("unreviewed-translation", "sin-revisar", "templates/prueba.md.j2:9")
+        ("unreviewed-translation", "sin-revisar", "templates/prueba.md.j2:10")
     ]
+    (reading,) = [f for f in findings if f["code"] == "reading-level"]
+    assert reading["severity"] == "warning"
+    assert reading["data"]["formula"] == "Szigriszt-Pazos"
+    assert reading["message"].endswith("(target 99 or higher), harder than the target")
 
 
 def test_build_prints_the_warnings_on_stderr(planted: tuple[Path, int], tmp_path: Path) -> None:

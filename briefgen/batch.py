@@ -174,12 +174,13 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-def _start_worker(options: BuildOptions) -> None:
-    """A worker process's start: the parent handles Ctrl-C and stops the workers."""
+def _start_worker(workspace: Workspace, options: BuildOptions) -> None:
+    """A worker process's start: the parent handles Ctrl-C and stops the workers.
+    ``workspace``: the parent's, which a forked worker has without reading it again."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _worker
-    _worker = _Worker(Workspace.open(options), options)
+    _worker = _Worker(workspace, options)
 
 
 def _run(task: Task) -> Copy | Failure:
@@ -318,7 +319,7 @@ def _outcomes(
             max_workers=min(options.jobs, len(tasks)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=(options.build,),
+            initargs=(workspace, options.build),  # forked: nothing is pickled
         )
         try:
             futures = [pool.submit(_run, task) for task in tasks]

@@ -93,6 +93,25 @@ def test_debug_after_the_command(monkeypatch: pytest.MonkeyPatch, in_repo: Path)
         assert isinstance(invoke(*args).exception, RuntimeError), args
 
 
+@pytest.mark.parametrize(
+    ("args", "last_line"),
+    [
+        (["biuld"], "Error: No such command 'biuld'. Did you mean 'build'?"),
+        (["facts", "lst"], "Error: No such command 'lst'. Did you mean 'list'?"),
+        (
+            ["build", "--audiance", "public"],
+            "Error: No such option '--audiance'. (Did you mean one of: '--audience'",
+        ),
+    ],
+)
+def test_a_misspelt_command_or_option_is_guessed(args: list[str], last_line: str) -> None:
+    """click's own guesses (exit 2, usage error): kept by a test, as they answer the
+    slips this file is about."""
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith(last_line), result.output
+
+
 # ----------------------------------------------------- --format, --page-size in any case
 
 

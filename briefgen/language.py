@@ -156,6 +156,15 @@ def month_year(day: dt.date, words: Wording) -> str:
     return str(format_skeleton("yMMMM", day, locale=words.locale))
 
 
+def month_name(day: dt.date, words: Wording) -> str:
+    """``November``, ``noviembre``: the month's name as it stands alone."""
+    if words.is_english:
+        return MONTHS[day.month - 1]
+    from babel.dates import format_date
+
+    return str(format_date(day, "LLLL", locale=words.locale))
+
+
 def full_date(day: dt.date, words: Wording) -> str:
     """``March 13, 2023``, ``13 de marzo de 2023``."""
     if words.is_english:

@@ -3,6 +3,8 @@ template's language, the Spanish reading formula, and a Spanish template's error
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -12,9 +14,15 @@ from office import docx_page_count, requires_libreoffice
 from pypdf import PdfReader
 from readback import docx_paragraphs, docx_text, pdf_text, squeeze
 
+from briefgen.charts import resolve_chart
 from briefgen.cli import cli
+from briefgen.errors import Location
+from briefgen.facts import load_store
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.readability import spanish_syllables, szigriszt_pazos
+from briefgen.settings import Settings
+from briefgen.templating.environment import TemplateRenderer
+from briefgen.templating.search import SearchPath
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden" / "notes" / "public-es.txt"
@@ -110,6 +118,48 @@ def test_szigriszt_pazos_against_a_hand_count() -> None:
         1,
         2,
     ]
+
+
+QUOTE_AND_DATE = """---
+language: es-US
+---
+{{ date }} ({{ date.month_name }}); {{ fact("synthetic-opioid-deaths-2021").number }};
+{{ fact("fentanyl-offenders-us-citizens").as_of }}; {{ 1234.5 | number }}
+{{ pullquote("gupta-not-begin-or-end-at-border") }}
+{{ notes() }}
+"""
+
+
+def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(QUOTE_AND_DATE, encoding="utf-8")
+    store = load_store(REPO / "facts")
+    search = SearchPath.build([], tmp_path)
+    renderer = TemplateRenderer(search, store, Settings(), dt.date(2026, 11, 2))
+    # Printed values are Markdown-escaped; read them back as text.
+    text = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("trial")).text)
+    assert "noviembre de 2026 (noviembre)" in text
+    assert "más de 70,000 muertes" in text
+    assert "2017–2021" in text and "1,234.5" in text
+    # The speaker's words were English: the Spanish says it is a translation.
+    assert "ni termina en la frontera de Estados Unidos.” (traducción)" in text
+    assert "!!! notes Fuentes" in text
+    # An English template of the same renderer keeps its English words.
+    (tmp_path / "templates" / "english.md.j2").write_text(
+        QUOTE_AND_DATE.replace("es-US", "en-US"), encoding="utf-8"
+    )
+    english = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("english")).text)
+    assert "November 2026" in english and "over 70,000 deaths" in english
+    assert "traducción" not in english and "!!! notes Sources" in english
+
+
+def test_a_spanish_chart_is_captioned_and_described_in_spanish() -> None:
+    store = load_store(REPO / "facts")
+    spec = '{"kind": "pictogram", "facts": ["fentanyl-offenders-us-citizens"]}'
+    chart = resolve_chart(spec, store, Location("trial", 1), "es-US")
+    assert chart.caption[0].text == "Fuente"  # type: ignore[union-attr]
+    assert chart.alt.startswith("Pictograma, 86 de 100 figuras llenas: 86% de las personas")
+    assert chart.bars[0].label.startswith("de las personas condenadas")
 
 
 def _workspace(tmp_path: Path, template: str, facts: str | None = None) -> Path:

@@ -19,7 +19,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefgen.dates import brief_date
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
+from briefgen.language import month_name, month_year, wording
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import FILTERS, Helpers, finalize, suggest_name
@@ -192,7 +193,8 @@ class TemplateRenderer:
         self.env.globals.update(sandbox.jinja_globals())
         self.env.globals.update(self.helpers.globals())
         self.env.globals["settings"] = settings_view(settings)
-        self.env.globals["date"] = date_view(date or brief_date(None, settings.build.date))
+        self.day = date or brief_date(None, settings.build.date)
+        self.env.globals["date"] = date_view(self.day)
         self.env.globals["recipient"] = NO_RECIPIENT
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
@@ -211,6 +213,12 @@ class TemplateRenderer:
             context: dict[str, object] = {"audience": audience_view(audience)}
             if recipient is not None:
                 context["recipient"] = recipient
+            if not (words := wording(audience.language)).is_english:
+                context["date"] = replace(
+                    date_view(self.day),
+                    month_name=month_name(self.day, words),
+                    month_year=month_year(self.day, words),
+                )
             for chunk in template.generate(context):
                 raw += len(chunk)
                 visible += len(_MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)

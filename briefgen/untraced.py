@@ -21,10 +21,11 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
-from jinja2.lexer import TOKEN_DATA, TOKEN_STRING
+from jinja2.lexer import TOKEN_DATA, TOKEN_STRING, Lexer
 
 from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, one_in
@@ -101,10 +102,8 @@ def _written(path: str) -> Iterator[tuple[int, str]]:
     source = _template_source(path)
     if source is None:
         return
-    # The renderer's lexer settings, which decide what is text and on which line.
-    lexer = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True).lexer
     try:
-        tokens = list(lexer.tokenize(source, filename=path))
+        tokens = list(_lexer().tokenize(source, filename=path))
     except TemplateSyntaxError:  # a template that does not lex did not render either
         return
     for token in tokens:
@@ -115,6 +114,12 @@ def _written(path: str) -> Iterator[tuple[int, str]]:
             if _SLUG.match(token.value) and not token.value.isdigit():
                 continue  # an id, a topic, a kind: a name, not text
             yield token.lineno, token.value
+
+
+@cache
+def _lexer() -> Lexer:
+    """A lexer with the renderer's settings, which decide what is text and on which line."""
+    return Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True).lexer
 
 
 def _template_source(path: str) -> str | None:

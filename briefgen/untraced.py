@@ -185,11 +185,14 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     found: list[Untraced] = []
     for path in dict.fromkeys(location.path for location in rendered.lines):
         for line, text in _written(path):
+            written = figures(text)
+            if not written:
+                continue
             location = Location(path, line)
             indexes = where.get(location) or _joined(rendered, plain, location, text)
             indexes = [i for i in indexes if i in block_at]
             printed = " ".join(plain[i] for i in indexes)
-            for figure in figures(text):
+            for figure in written:
                 if figure not in printed:
                     continue  # not printed in this render (a branch not taken)
                 allowed = {float(date.year)}

@@ -166,6 +166,7 @@ def test_a_wrong_page_size_still_lists_the_choices(in_repo: Path) -> None:
             "are " + ", ".join(load_store(REPO / "facts").places()),
         ),
     ],
+    ids=["audience", "topic", "kind", "place"],
 )
 def test_facts_list_names_the_known_ones(in_repo: Path, args: list[str], message: str) -> None:
     result = invoke("facts", "list", *args)
@@ -331,6 +332,7 @@ def test_unknown_audience_names_a_workspace_template_by_its_file(template: Path)
             "its parameters are fact_id",
         ),
     ],
+    ids=["lable", "missing", "too-many", "kynd", "fact_id2"],
 )
 def test_a_wrong_helper_argument_is_told_with_the_real_parameters(
     template: Path, call: str, message: str

@@ -13,9 +13,10 @@ from office import libreoffice  # noqa: F401  (the fixture, for every test modul
 
 REPO = Path(__file__).resolve().parents[1]
 
-# CI runs 200 property examples per test (twice the local default);
-# `HYPOTHESIS_PROFILE=slow` runs more locally.
-settings.register_profile("ci", max_examples=200, deadline=None)
+# Each example of a property test is a whole build read back from both files (about
+# 70 ms), so CI runs as many as a local run, 100 per test, new ones every run, and
+# prints the reproducing blob of a failure; `HYPOTHESIS_PROFILE=slow` runs more.
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("slow", max_examples=3000, deadline=None)
 # scripts/mutation: few examples, the same ones every run, so a mutant's verdict is

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import shared
-from office import docx_page_count, pdf_pages_and_fonts
+from office import page_counts, pdf_pages_and_fonts
 from pypdf import PdfReader
 from readback import docx_paragraphs, docx_text, pdf_fill, pdf_text
 
@@ -102,12 +102,21 @@ def test_pdf_is_one_page_with_every_font_embedded(built: Path, audience: str) ->
     assert reader.metadata.author == "Law Enforcement Immigration Task Force"
 
 
+@pytest.fixture(scope=shared)
+def laid_out(
+    built: Path, tmp_path_factory: pytest.TempPathFactory, libreoffice: str
+) -> dict[Path, tuple[int, set[str]]]:
+    """Every built-in brief's DOCX laid out by LibreOffice, in one run."""
+    docx = [built / f"{audience}.docx" for audience in AUDIENCES]
+    return page_counts(docx, tmp_path_factory.mktemp("office"))
+
+
 @pytest.mark.requires_libreoffice
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_docx_is_one_page_in_libreoffice(
-    built: Path, audience: str, tmp_path: Path, libreoffice: str
+    built: Path, audience: str, laid_out: dict[Path, tuple[int, set[str]]]
 ) -> None:
-    pages, fonts = docx_page_count(built / f"{audience}.docx", tmp_path)
+    pages, fonts = laid_out[built / f"{audience}.docx"]
     assert pages == 1
     # Laid out with Arial's metric twin, not a fallback that would make the count moot.
     assert fonts and all(f.startswith("LiberationSans") for f in fonts), fonts

@@ -8,14 +8,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
-from office import docx_page_count, libreoffice, requires_libreoffice
+from office import libreoffice, page_counts, requires_libreoffice
 
 from briefgen.errors import BriefgenError, Location
 from briefgen.model import (
@@ -397,23 +396,46 @@ def test_an_empty_document_still_opens() -> None:
 # --- with LibreOffice ----------------------------------------------------------
 
 
+def _line_heights() -> tuple[Document, Style, Style]:
+    """37 one-line paragraphs, and two frames: 0.05pt taller than 36 x (leading + space
+    after) + one leading, and 0.05pt shorter (the last space after need not fit)."""
+    style = Style()
+    per_paragraph = style.body.leading + style.body.space_after
+    needed = 36 * per_paragraph + style.body.leading  # 706.75pt
+    paragraphs = _doc(*(Paragraph(here(), (Span(f"Line {i}"),)) for i in range(37)))
+    fits = Style(margin=(style.page_height - needed - 0.05) / 2)
+    tight = Style(margin=(style.page_height - needed + 0.05) / 2)
+    return paragraphs, fits, tight
+
+
 @pytest.fixture(scope="module")
-def office_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One LibreOffice profile and font cache for the module's conversions."""
-    return tmp_path_factory.mktemp("office")
-
-
-def _pages(document: Document, style: Style, workdir: Path, name: str) -> tuple[int, set[str]]:
-    path = workdir / f"{name}.docx"
-    path.write_bytes(render_docx(document, style))
-    return docx_page_count(path, workdir)
+def laid_out(
+    tmp_path_factory: pytest.TempPathFactory, libreoffice: str
+) -> dict[str, tuple[int, set[str]]]:
+    """The module's documents, laid out by LibreOffice in one run: name -> its page
+    count and the fonts it used."""
+    workdir = tmp_path_factory.mktemp("office")
+    lines, fits, tight = _line_heights()
+    documents = {
+        "short-letter": (sample(), Style(page_size="letter")),
+        "short-a4": (sample(), Style(page_size="a4")),
+        "long": (long_document(), Style()),
+        "fits": (lines, fits),
+        "tight": (lines, tight),
+    }
+    paths = {name: workdir / f"{name}.docx" for name in documents}
+    for name, (document, style) in documents.items():
+        paths[name].write_bytes(render_docx(document, style))
+    counts = page_counts(list(paths.values()), workdir)
+    return {name: counts[path] for name, path in paths.items()}
 
 
 @requires_libreoffice
 @pytest.mark.parametrize("page_size", ["letter", "a4"])
-def test_short_brief_is_one_page_in_liberation_sans(office_dir: Path, page_size: str) -> None:
-    style = Style(page_size=page_size)  # type: ignore[arg-type]
-    pages, fonts = _pages(sample(), style, office_dir, f"short-{page_size}")
+def test_short_brief_is_one_page_in_liberation_sans(
+    laid_out: dict[str, tuple[int, set[str]]], page_size: str
+) -> None:
+    pages, fonts = laid_out[f"short-{page_size}"]
     assert pages == 1
     assert fonts, "the converted PDF names no fonts"
     assert all(font.startswith("LiberationSans") for font in fonts), fonts
@@ -421,23 +443,17 @@ def test_short_brief_is_one_page_in_liberation_sans(office_dir: Path, page_size:
 
 
 @requires_libreoffice
-def test_long_document_is_several_pages(office_dir: Path) -> None:
-    pages, _ = _pages(long_document(), Style(), office_dir, "long")
+def test_long_document_is_several_pages(laid_out: dict[str, tuple[int, set[str]]]) -> None:
+    pages, _ = laid_out["long"]
     assert pages >= 2
 
 
 @requires_libreoffice
-def test_line_heights_are_exact(office_dir: Path) -> None:
+def test_line_heights_are_exact(laid_out: dict[str, tuple[int, set[str]]]) -> None:
     """37 one-line paragraphs: 36 x (leading + space after) + one leading.
 
     With a frame 0.05pt taller than that they fit on one page; 0.05pt shorter and
     the last one moves over. The last paragraph's space after need not fit.
     """
-    style = Style()
-    per_paragraph = style.body.leading + style.body.space_after
-    needed = 36 * per_paragraph + style.body.leading  # 706.75pt
-    paragraphs = _doc(*(Paragraph(here(), (Span(f"Line {i}"),)) for i in range(37)))
-    fits = Style(margin=(style.page_height - needed - 0.05) / 2)
-    tight = Style(margin=(style.page_height - needed + 0.05) / 2)
-    assert _pages(paragraphs, fits, office_dir, "fits")[0] == 1
-    assert _pages(paragraphs, tight, office_dir, "tight")[0] == 2
+    assert laid_out["fits"][0] == 1
+    assert laid_out["tight"][0] == 2

@@ -8,10 +8,12 @@ line breaks may differ (Word), and the test that can fail here is that it is kep
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from office import docx_page_count
+from office import page_counts
 from readback import pdf_fill
 
 from briefgen.pipeline import BuildOptions, build
@@ -79,32 +81,76 @@ def test_fitter_keeps_its_margin(tmp_path: Path) -> None:
     assert max(fills.values()) > MARGIN_EDGE - 0.035, shown
 
 
+@dataclass(frozen=True)
+class Laid:
+    """A brief's DOCX as the fitter set it and as LibreOffice laid it out."""
+
+    fill: float
+    body_size: float
+    pages: int
+
+
+def fullest_at_full_size(tmp_path: Path, page_size: str) -> tuple[float, float, Path] | None:
+    """The most paragraphs that still fit at 11 pt: the fullest page the fitter allows."""
+    fullest = None
+    for paragraphs in range(4, 30):
+        built = build_with(tmp_path, paragraphs, page_size)
+        if built[1] < 11:
+            break
+        fullest = built
+    return fullest
+
+
+def first_shrunk(tmp_path: Path) -> tuple[float, float, Path]:
+    """The fewest paragraphs for which the fitter sets the type at 9.5 pt or less."""
+    for paragraphs in range(5, 40):
+        built = build_with(tmp_path, paragraphs, "letter")
+        if built[1] <= 9.5:
+            break
+    return built
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory: pytest.TempPathFactory, libreoffice: str) -> dict[str, Laid | None]:
+    """The briefs at the margin's edge (letter, A4) and at shrunk type, laid out by
+    LibreOffice in one run (a run costs seconds; each file a fraction of one)."""
+    tmp_path = tmp_path_factory.mktemp("full-pages")
+    briefs = {
+        "letter": fullest_at_full_size(tmp_path, "letter"),
+        "a4": fullest_at_full_size(tmp_path, "a4"),
+        "shrunk": first_shrunk(tmp_path),
+    }
+    docx: dict[str, Path] = {}
+    for key, brief in briefs.items():
+        if brief is not None:
+            docx[key] = tmp_path / f"{key}.docx"
+            shutil.copy(brief[2], docx[key])
+    pages = page_counts(list(docx.values()), tmp_path / "lo")
+    return {
+        key: None if brief is None else Laid(brief[0], brief[1], pages[docx[key]][0])
+        for key, brief in briefs.items()
+    }
+
+
 @pytest.mark.requires_libreoffice
 @pytest.mark.parametrize("page_size", ["letter", "a4"])
 def test_fullest_docx_at_full_size_is_one_page(
-    tmp_path: Path, page_size: str, libreoffice: str
+    laid_out: dict[str, Laid | None], page_size: str
 ) -> None:
-    # The most paragraphs that still fit at 11 pt: the fullest page the fitter allows.
-    fullest = None
-    for paragraphs in range(4, 30):
-        fill, size, docx = build_with(tmp_path, paragraphs, page_size)
-        if size < 11:
-            break
-        fullest = (fill, docx)
+    fullest = laid_out[page_size]
     assert fullest is not None
-    fill, docx = fullest
     # One more paragraph (about 8% of the page) would not fit.
-    assert fill > MARGIN_EDGE - 0.1, f"the fullest page is only {fill:.0%} full"
-    pages, _ = docx_page_count(docx, tmp_path / "lo")
-    assert pages == 1, f"a DOCX whose PDF is {fill:.0%} full took {pages} pages"
+    assert fullest.fill > MARGIN_EDGE - 0.1, f"the fullest page is only {fullest.fill:.0%} full"
+    assert fullest.pages == 1, (
+        f"a DOCX whose PDF is {fullest.fill:.0%} full took {fullest.pages} pages"
+    )
 
 
 @pytest.mark.requires_libreoffice
-def test_docx_with_shrunk_type_is_one_page(tmp_path: Path, libreoffice: str) -> None:
-    for paragraphs in range(5, 40):
-        fill, size, docx = build_with(tmp_path, paragraphs, "letter")
-        if size <= 9.5:
-            break
-    assert size <= 9.5, "the fitter never shrank the type"
-    pages, _ = docx_page_count(docx, tmp_path / "lo")
-    assert pages == 1, f"a DOCX at {size} pt, {fill:.0%} full, took {pages} pages"
+def test_docx_with_shrunk_type_is_one_page(laid_out: dict[str, Laid | None]) -> None:
+    shrunk = laid_out["shrunk"]
+    assert shrunk is not None
+    assert shrunk.body_size <= 9.5, "the fitter never shrank the type"
+    assert shrunk.pages == 1, (
+        f"a DOCX at {shrunk.body_size} pt, {shrunk.fill:.0%} full, took {shrunk.pages} pages"
+    )

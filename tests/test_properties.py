@@ -8,7 +8,7 @@ Each example runs the real pipeline in process (``briefgen.pipeline.build``: fac
 file on disk -> loader -> template -> blocks -> fit -> PDF + DOCX written), in one
 workspace shared by the examples of a module. No generator leaves out punctuation,
 control characters or anything else likely to break a build. The number of examples
-comes from the hypothesis profile in ``conftest.py`` (500 on CI).
+comes from the hypothesis profile in ``conftest.py`` (100, on CI as locally).
 """
 
 from __future__ import annotations

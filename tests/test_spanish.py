@@ -151,6 +151,12 @@ def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> Non
     english = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("english")).text)
     assert "November 2026" in english and "over 70,000 deaths" in english
     assert "traducción" not in english and "!!! notes Sources" in english
+    # A language briefgen has no words for prints the facts as written, as before.
+    (tmp_path / "templates" / "french.md.j2").write_text(
+        QUOTE_AND_DATE.replace("es-US", "fr-FR"), encoding="utf-8"
+    )
+    french = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("french")).text)
+    assert "over 70,000 deaths" in french
 
 
 def test_a_spanish_chart_is_captioned_and_described_in_spanish() -> None:

@@ -20,7 +20,7 @@ from briefgen.charts import KINDS, short_figure
 from briefgen.errors import TemplateError
 from briefgen.facts.filters import unknown_filters
 from briefgen.facts.formatting import format_number, one_in, unit_in
-from briefgen.facts.schema import Fact, language_code
+from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.language import wording
 from briefgen.templating.views import template_view
@@ -95,7 +95,8 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
     the Spanish way; a fact without one stops the template (:class:`MissingTranslation`).
     """
     text, short = fact.text, fact.short or ""
-    if language_code(language) != "en":
+    # A language briefgen has no words for (fr-FR) prints the facts as written.
+    if not wording(language).is_english:
         form = fact.translation(language)
         if form is None:
             raise MissingTranslation(missing_translation_message(fact, store, language))
@@ -201,7 +202,7 @@ class Helpers:
         view = self._resolve(fact)
         who = attribution if attribution is not None else view.attribution
         text = f"\u201c{view.text}\u201d"
-        if language_code(self.language) != "en":
+        if not wording(self.language).is_english:
             # The speaker's words were English: say the page shows a translation.
             text += f" {wording(self.language).translated}"
         lines = [f"> {md_escape(text)} [@{view.id}]"]

@@ -10,6 +10,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from office import docx_page_count, requires_libreoffice
 from pypdf import PdfReader
 from readback import docx_text, pdf_text
 
@@ -316,3 +318,58 @@ def test_templates_and_page_size_options_apply_to_a_batch(workspace: Path) -> No
     assert result.exit_code == 0, result.output
     page = PdfReader(workspace / "output/letter/ex-1.pdf").pages[0]
     assert round(float(page.mediabox.width)) == 595  # A4, not letter's 612
+
+
+# Issue 10's "done when" at test size (benchmarks/batch_bench.py --check 1000 runs the
+# same checks on 1,000 rows): the sample workspace's recipients twice over, each row
+# with a copy number in its id, name and office; the pill price each place's copy
+# prints (el-paso-tx has no local fact: the general Tucson card).
+SAMPLE_PRICE = {
+    "tucson-az": "per fentanyl pill in Tucson",
+    "chicago-il": "per fentanyl pill in Chicago or Washington, D.C.",
+    "washington-dc": "per fentanyl pill in Chicago or Washington, D.C.",
+    "el-paso-tx": "for a fentanyl pill in Tucson, near the border",
+}
+
+
+def numbered_sample_rows(count: int) -> list[dict[str, str]]:
+    """``count`` rows cycling through the sample's recipients, each numbered."""
+    with open(REPO / "recipients.csv", encoding="utf-8", newline="") as table:
+        sample = list(csv.DictReader(table))
+    rows = []
+    for number in range(1, count + 1):
+        row = dict(sample[(number - 1) % len(sample)])
+        row["id"] = f"{row['id']}-{number:03d}"
+        row["name"] = f"{row['name']} {number}" if row["name"] else ""
+        row["office"] = f"{row['office']}, copy {number}"
+        rows.append(row)
+    return rows
+
+
+@requires_libreoffice
+def test_every_copy_one_page_naming_its_recipient_with_its_local_fact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(REPO / "briefgen.toml", tmp_path)
+    rows = numbered_sample_rows(14)
+    with open(tmp_path / "many.csv", "w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = build("--recipients", "many.csv", "--jobs", "2", "--combine")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "output"
+    for row in rows:
+        who = row["name"] or row["office"]  # the built-ins name the office without a name
+        stem = out / row["audience"] / row["id"]
+        assert len(PdfReader(stem.with_suffix(".pdf")).pages) == 1, stem
+        for text in (pdf_text(stem.with_suffix(".pdf")), docx_text(stem.with_suffix(".docx"))):
+            words = " ".join(text.split())
+            assert who in words, stem
+            assert SAMPLE_PRICE[row["place"]] in words, stem
+    assert len(PdfReader(out / "combined.pdf").pages) == len(rows)
+    # Word's layout, through LibreOffice: the fullest copy (a legislator's, the longest
+    # addressee) on one page.
+    fullest = out / "legislators" / f"{rows[10]['id']}.docx"
+    assert docx_page_count(fullest, tmp_path / "lo")[0] == 1

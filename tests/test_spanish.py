@@ -250,3 +250,15 @@ def test_spanish_form_errors_are_told_at_their_lines(
         "facts/extra.yaml:24: es.text: is required",
         "facts/extra.yaml:25: es.txet: unknown field (did you mean 'text'?)",
     ]
+
+
+def test_facts_show_prints_the_spanish_form_and_whether_it_was_reviewed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["facts", "show", "fentanyl-100-times-morphine"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    start = lines.index("in Spanish (es, not reviewed yet):")
+    assert lines[start + 1].startswith("El fentanilo se parece a la morfina")
+    assert "    number: alrededor de 100 veces" in lines[start:]

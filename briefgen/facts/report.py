@@ -144,6 +144,11 @@ def show(store: FactStore, fact: Fact) -> str:
         ("note", fact.note),
     ]
     lines += [f"{name:>10}: {value}" for name, value in fields if value]
+    if fact.es is not None:
+        state = "reviewed" if fact.es.reviewed else "not reviewed yet"
+        lines += ["", f"in Spanish (es, {state}):", *textwrap.wrap(fact.es.text, 88)]
+        spanish = [("short", fact.es.short), ("number", fact.number("es-US") or None)]
+        lines += [f"{name:>10}: {value}" for name, value in spanish if value]
     source = store.source_of(fact)
     lines += ["", f"{'source':>10}: {source.citation()}  [{source.id}, {source.type}]"]
     original = store.original_source_of(fact)

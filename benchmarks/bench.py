@@ -56,9 +56,11 @@ def cold(command: list[str], runs: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), peak
 
 
-def page_paragraphs(out: Path) -> Path:
-    """The legislators brief's paragraphs, for the hand-written baseline."""
-    from briefgen.model import Callout, Heading, Notes, Quote, block_text
+def page_json(out: Path) -> Path:
+    """The legislators page that ``briefgen build --audience legislators`` makes, as
+    data (peers/content.py), for the hand-written baseline."""
+    from peers.content import page_content
+
     from briefgen.pipeline import BuildOptions, Workspace, make_brief
     from briefgen.templating.environment import TemplateRenderer
 
@@ -66,20 +68,8 @@ def page_paragraphs(out: Path) -> Path:
     renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
     audience = workspace.search_path.audience("legislators")
     brief = make_brief(workspace, renderer, audience, (), None)
-    paragraphs: list[tuple[str, str]] = []
-    for block in brief.fit.document.blocks:
-        if isinstance(block, Heading):
-            paragraphs.append(("title" if block.level == 1 else "heading", block_text(block)))
-        elif isinstance(block, Callout):
-            paragraphs += [("figure", block.figure), ("body", block_text(block).split("\n", 1)[1])]
-        elif isinstance(block, Notes):
-            paragraphs += [("note", f"{n.number}. {n.text}") for n in block.entries]
-        elif isinstance(block, Quote):
-            paragraphs.append(("body", block_text(block)))
-        else:
-            paragraphs += [("body", line) for line in block_text(block).split("\n")]
-    path = out / "paragraphs.json"
-    path.write_text(json.dumps(paragraphs), encoding="utf-8")
+    path = out / "page.json"
+    path.write_text(json.dumps(page_content(brief.fit.document)), encoding="utf-8")
     return path
 
 
@@ -125,13 +115,13 @@ def main() -> None:
     rows: list[tuple[str, float, float, float | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        paragraphs = page_paragraphs(out)
+        page = page_json(out)
         commands = {
             "briefgen --help": [*briefgen, "--help"],
             "hand-written reportlab script (same page)": [
                 sys.executable,
                 str(ROOT / "benchmarks" / "handwritten_reportlab.py"),
-                str(paragraphs),
+                str(page),
                 str(out / "baseline.pdf"),
                 str(ROOT / "briefgen" / "fonts"),
             ],

@@ -37,7 +37,7 @@ import sample_rows  # noqa: E402
 import typst  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 from docxtpl import DocxTemplate, InlineImage, RichText  # type: ignore[import-untyped]  # noqa: E402
-from peers.content import Contents, Run  # noqa: E402
+from peers.content import Contents, Run, page_contents  # noqa: E402
 
 from briefgen.batch import Copy, Task, _Worker  # noqa: E402
 from briefgen.graphics.chart import chart_drawing  # noqa: E402
@@ -65,24 +65,6 @@ def briefgen_maker(fmt: str) -> tuple[Make, _Worker]:
         return made.files[fmt]
 
     return make, worker
-
-
-def page_contents(worker: _Worker) -> tuple[Contents, Chart]:
-    """The legislators page's data for each of the sample's places, from briefgen's
-    own copy for a recipient there (and its chart)."""
-    from briefgen.pipeline import make_brief
-    from briefgen.templating.views import recipient_view
-
-    contents = Contents()
-    chart = None
-    audience = worker.workspace.search_path.audience("legislators")
-    for row in sample_rows.rows(4, "legislators"):
-        view = recipient_view(tuple(row), tuple(row.values()))
-        brief = make_brief(worker.workspace, worker.renderer, audience, (), None, view)
-        contents.add(row["place"], brief.fit.document)
-        chart = next(b for b in brief.fit.document.blocks if isinstance(b, Chart))
-    assert chart is not None
-    return contents, chart
 
 
 def typst_maker(contents: Contents, folder: Path) -> Make:

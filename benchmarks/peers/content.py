@@ -14,6 +14,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+import sample_rows
+
+from briefgen.batch import _Worker
 from briefgen.model import (
     Box,
     CardRow,
@@ -28,6 +31,8 @@ from briefgen.model import (
     Quote,
     Span,
 )
+from briefgen.pipeline import make_brief
+from briefgen.templating.views import recipient_view
 
 Run = dict[str, Any]  # {"t": text, "b": bold, "i": italic, "sup": a note number}
 
@@ -111,3 +116,18 @@ class Contents:
         ask[0] = {**ask[0], "t": f"For {addressee}:"}
         content["ask"] = ask
         return content
+
+
+def page_contents(worker: _Worker) -> tuple[Contents, Chart]:
+    """The legislators page's data for each of the sample's places, from briefgen's
+    own copy for a recipient there made by a batch ``worker`` (and its chart)."""
+    contents = Contents()
+    chart = None
+    audience = worker.workspace.search_path.audience("legislators")
+    for row in sample_rows.rows(4, "legislators"):
+        view = recipient_view(tuple(row), tuple(row.values()))
+        brief = make_brief(worker.workspace, worker.renderer, audience, (), None, view)
+        contents.add(row["place"], brief.fit.document)
+        chart = next(b for b in brief.fit.document.blocks if isinstance(b, Chart))
+    assert chart is not None
+    return contents, chart

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from office import docx_page_count, requires_libreoffice
 from pypdf import PdfReader
 from readback import docx_paragraphs, docx_text, pdf_text, squeeze
 
@@ -70,12 +69,9 @@ def test_notes_match_the_golden_file_in_both_formats(built: Path) -> None:
     assert all(squeeze(note) in pdf for note in expected)
 
 
-@requires_libreoffice
-def test_docx_is_one_page_in_libreoffice_with_the_same_spanish_words(
-    built: Path, tmp_path: Path
-) -> None:
-    pages, _ = docx_page_count(built / "public-es.docx", tmp_path)
-    assert pages == 1
+def test_docx_has_the_same_spanish_words(built: Path) -> None:
+    # That LibreOffice lays it out on one page is checked with the other built-ins'
+    # DOCX, in one soffice run: tests/test_build.py, test_docx_is_one_page_in_libreoffice.
     text = docx_text(built / "public-es.docx")
     for words in ("1 de cada 5,000", "alrededor de 100 veces", "Actualizado: noviembre de 2026"):
         assert words in text, words

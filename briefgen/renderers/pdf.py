@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -60,14 +61,24 @@ from briefgen.model import (
 from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
-from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
+from briefgen.renderers import (
+    NOTE_SEPARATOR,
+    footer_lines,
+    footer_text_width,
+    note_label,
+    qr_size,
+)
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
+from briefgen.renderers.pdf_tags import Element, Marked, Story, TaggedCanvas, on_draw, xmp_packet
 from briefgen.style import PDF_FONT, Cell, Style, TextStyle
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
 FALLBACK_FONT = "DejaVuSans"
+
+_CREATOR = "briefgen"
+_PRODUCER = "briefgen (reportlab)"
 
 VARIANTS = ("regular", "bold", "italic", "bolditalic")
 
@@ -178,9 +189,17 @@ def _markup_text(text: str, font: str = PDF_FONT) -> str:
     return "".join(out)
 
 
-def markup(inlines: Inlines, style: TextStyle, page: Style | None = None) -> str:
+def markup(
+    inlines: Inlines,
+    style: TextStyle,
+    page: Style | None = None,
+    tags: list[Element] | None = None,
+) -> str:
     """Inline runs as reportlab paragraph markup, in ``page``'s theme (default: the
-    default theme); links in its primary colour, underlined."""
+    default theme); links in its primary colour, underlined. With ``tags``, each link
+    and note number is also a structure element, appended to ``tags``: a link's text
+    between the markers :class:`~briefgen.renderers.pdf_tags.Marked` looks for, a note
+    number's the text it finds raised."""
     theme = (page or Style()).theme
     font = theme.font.pdf_name
     parts: list[str] = []
@@ -196,6 +215,9 @@ def markup(inlines: Inlines, style: TextStyle, page: Style | None = None) -> str
                 link = quoteattr(run.href)
                 hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
                 text = f"<link href={link} color={hex_colour}><u>{text}</u></link>"
+                if tags is not None:
+                    shown = run.text if run.text == run.href else f"{run.text} ({run.href})"
+                    text = _tagged_run(tags, Element("Link", href=run.href, contents=shown), text)
             parts.append(text)
             before = run.text
         elif isinstance(run, Cite):
@@ -204,11 +226,21 @@ def markup(inlines: Inlines, style: TextStyle, page: Style | None = None) -> str
                 size = round(style.size * 0.65, 1)
                 rise = round(style.size * 0.33, 1)
                 parts.append(f'<super rise="{rise}" size="{size}">{label}</super>')
+                if tags is not None:
+                    # Said apart from a figure before it: "2023 3", not "20233". Its
+                    # text is found as the paragraph's superscript (no marker needed).
+                    tags.append(Element("Reference", actual_text=NOTE_SEPARATOR + run.label))
             before = run.label
         elif isinstance(run, LineBreak):
             parts.append("<br/>")
             before = ""
     return "".join(parts)
+
+
+def _tagged_run(tags: list[Element], element: Element, text: str) -> str:
+    """``text`` marked as the markup's ``len(tags)``-th inner element, ``element``."""
+    tags.append(element)
+    return f"{on_draw(f's{len(tags) - 1}')}{text}{on_draw('e')}"
 
 
 def _paragraph_style(
@@ -243,15 +275,46 @@ def _paragraph_style(
 
 
 class _Blocks:
-    """Turns model blocks into flowables for one document's style."""
+    """Turns model blocks into flowables for one document's style, and each into
+    structure elements under ``parent`` (:mod:`briefgen.renderers.pdf_tags`)."""
 
-    def __init__(self, style: Style) -> None:
+    def __init__(self, style: Style, parent: Element | None = None) -> None:
         self.style = style
+        self.parent = parent or Element("Div")
 
-    def para(self, inlines: Inlines, text: TextStyle, name: str, **extra: object) -> Paragraph:
-        return Paragraph(
-            markup(inlines, text, self.style), _paragraph_style(name, text, self.style, **extra)
+    @contextmanager
+    def inside(self, role: str, **attributes: str) -> Iterator[Element]:
+        """New elements go into a new ``role`` element while inside."""
+        outer = self.parent
+        self.parent = outer.add(role, **attributes)
+        try:
+            yield self.parent
+        finally:
+            self.parent = outer
+
+    def para(
+        self,
+        inlines: Inlines,
+        text: TextStyle,
+        name: str,
+        role: str = "P",
+        **extra: object,
+    ) -> Flowable:
+        runs: list[Element] = []
+        paragraph = Paragraph(
+            markup(inlines, text, self.style, runs),
+            _paragraph_style(name, text, self.style, **extra),
         )
+        element = self.parent.add(role)
+        element.adopt(runs)
+        return Marked(paragraph, element, inner_elements=runs)
+
+    def figure(self, flowable: Flowable, alt: str) -> Flowable:
+        """A picture, chart or QR code: a figure with ``alt`` as its alternative text,
+        or (no ``alt``: decorative) an artifact."""
+        if not alt:
+            return Marked(flowable, None)
+        return Marked(flowable, self.parent.add("Figure", alt=alt), whole=True)
 
     def blocks(self, blocks: Iterable[AnyBlock], width: float | None) -> list[Flowable]:
         """The flowables of ``blocks`` set ``width`` wide (None: full width, kept to
@@ -264,50 +327,61 @@ class _Blocks:
     def fit(self, text: TextStyle, width: float | None) -> TextStyle:
         return text if width is None else self.style.in_cell(text)
 
-    def block(self, block: AnyBlock, width: float | None) -> Iterable[Flowable]:
+    def block(self, block: AnyBlock, width: float | None) -> list[Flowable]:
         style = self.style
+        out: list[Flowable] = []
         if isinstance(block, Heading):
             text = style.title if block.level == 1 else self.fit(style.heading, width)
-            yield self.para(block.inlines, text, f"h{block.level}")
+            # As the DOCX: the title Heading 1, every other heading Heading 2.
+            role = "H1" if block.level <= 1 else "H2"
+            out.append(self.para(block.inlines, text, f"h{block.level}", role))
         elif isinstance(block, ParagraphBlock):
-            yield self.para(block.inlines, self.fit(style.body, width), "body")
+            out.append(self.para(block.inlines, self.fit(style.body, width), "body"))
         elif isinstance(block, BulletList):
-            yield from self.bullets(block, width)
+            with self.inside("L"):
+                out.extend(self.bullets(block, width))
         elif isinstance(block, Callout):
-            yield self.para((Span(block.figure),), self.fit(style.callout_figure, width), "figure")
-            yield self.para(block.label, self.fit(style.callout_label, width), "label")
+            with self.inside("Div"):
+                figure = self.fit(style.callout_figure, width)
+                out.append(self.para((Span(block.figure),), figure, "figure"))
+                out.append(self.para(block.label, self.fit(style.callout_label, width), "label"))
         elif isinstance(block, Quote):
             quote_style = self.fit(style.quote, width)
             if not block.attribution:
                 quote_style = replace(quote_style, space_after=style.body.space_after)
-            yield self.para(block.inlines, quote_style, "quote")
-            if block.attribution:
-                attribution = self.fit(style.attribution, width)
-                yield self.para((Span(f"\u2014 {block.attribution}"),), attribution, "attribution")
+            with self.inside("BlockQuote"):
+                out.append(self.para(block.inlines, quote_style, "quote"))
+                if block.attribution:
+                    attribution = self.fit(style.attribution, width)
+                    line = (Span(f"\u2014 {block.attribution}"),)
+                    out.append(self.para(line, attribution, "attribution"))
         elif isinstance(block, CardRow | Box | Columns):
-            yield self.row(block, width)
-            yield Spacer(0, style.body.space_after)
+            out.append(self.row(block, width))
+            out.append(Spacer(0, style.body.space_after))
         elif isinstance(block, Chart):
             avail = style.measure if width is None else width
-            yield self.para((Span(block.title),), self.fit(style.chart_title, width), "chart")
-            yield chart_flowable(block, avail, style)
-            yield self.para(block.caption, self.fit(style.caption, width), "caption")
+            with self.inside("Div"):
+                title = self.fit(style.chart_title, width)
+                out.append(self.para((Span(block.title),), title, "chart"))
+                out.append(self.figure(chart_flowable(block, avail, style), block.alt))
+                out.append(self.para(block.caption, self.fit(style.caption, width), "caption"))
         elif isinstance(block, QrCode):
             avail = style.measure if width is None else width
             size = qr_size(block.url, style)
             cells = style.qr_cells(size, avail)
             caption = style.in_cell(style.caption)
+            code = Stack([self.figure(qr_flowable(block.url, size, style), qr_alt(block.url))])
             address = self.para((Span(block.url, href=block.url),), caption, "qr-url")
-            code = Stack([qr_flowable(block.url, size, style)])
-            yield Row(cells, [code, Stack([address])])
-            yield Spacer(0, style.body.space_after)
+            out.append(Row(cells, [code, Stack([address])]))
+            out.append(Spacer(0, style.body.space_after))
         elif isinstance(block, Image):
             avail = style.measure if width is None else width
             picture = picture_flowable(block.picture, min(block.width, avail))
             picture.hAlign = "LEFT"  # as Word sets a picture in its paragraph
-            yield picture
-            yield Spacer(0, style.body.space_after)
+            out.append(self.figure(picture, block.picture.alt))
+            out.append(Spacer(0, style.body.space_after))
         # Notes are drawn in the footer.
+        return out
 
     def bullets(self, block: BulletList, width: float | None) -> Iterable[Flowable]:
         for number, item in enumerate(block.items, start=1):
@@ -316,8 +390,9 @@ class _Blocks:
                 # The list ends like a paragraph, as in the DOCX.
                 text = replace(text, space_after=self.style.body.space_after)
             bullet = f"{number}." if block.ordered else "\u2022"
-            yield Paragraph(
-                markup(item, text, self.style),
+            runs: list[Element] = []
+            paragraph = Paragraph(
+                markup(item, text, self.style, runs),
                 _paragraph_style(
                     "item",
                     text,
@@ -328,6 +403,11 @@ class _Blocks:
                 ),
                 bulletText=bullet,
             )
+            with self.inside("LI") as list_item:
+                label = list_item.add("Lbl")
+                body = list_item.add("LBody")
+                body.adopt(runs)
+            yield Marked(paragraph, body, inner_elements=runs, label=label)
 
     def row(self, block: CardRow | Box | Columns, width: float | None) -> Row:
         style = self.style
@@ -335,67 +415,92 @@ class _Blocks:
         if isinstance(block, CardRow):
             cells = style.card_cells(len(block.cards), full)
             cards = iter(block.cards)
-            return Row(cells, [None if c.fill is None else self.card(next(cards)) for c in cells])
+            with self.inside("Table"), self.inside("TR"):
+                contents = [None if c.fill is None else self.card(next(cards)) for c in cells]
+            return Row(cells, contents)
         if isinstance(block, Box):
             cells = style.box_cells(style.frame_width if width is None else width)
-            return Row(cells, [None, Stack(self.blocks(block.blocks, _inner(cells[1])))])
+            with self.inside("Div"):
+                inside = Stack(self.blocks(block.blocks, _inner(cells[1])))
+            return Row(cells, [None, inside])
         cells = style.column_cells(full)
-        main = Stack(self.blocks(block.main, _inner(cells[0])))
-        return Row(cells, [main, None, Stack(self.blocks(block.aside, _inner(cells[2])))])
+        # The main column, then the sidebar: the DOCX's table cells in order.
+        with self.inside("Div"):
+            main = Stack(self.blocks(block.main, _inner(cells[0])))
+        with self.inside("Div"):
+            aside = Stack(self.blocks(block.aside, _inner(cells[2])))
+        return Row(cells, [main, None, aside])
 
     def card(self, card: Callout) -> Stack:
-        figure = self.para((Span(card.figure),), self.style.card_figure, "card-figure")
-        return Stack([figure, self.para(card.label, self.style.card_label, "card-label")])
+        with self.inside("TD"):
+            figure = self.para((Span(card.figure),), self.style.card_figure, "card-figure")
+            label = self.para(card.label, self.style.card_label, "card-label")
+        return Stack([figure, label])
+
+
+def qr_alt(url: str) -> str:
+    """A QR code's alternative text, the DOCX's too."""
+    return f"QR code: {url}"
 
 
 def _inner(cell: Cell) -> float:
     return cell.width - cell.padding[1] - cell.padding[3]
 
 
-def masthead_row(masthead: Masthead, style: Style) -> Row:
-    """The band: the logo, the organization, and at the right the audience and date."""
-    blocks = _Blocks(style)
+def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None) -> Row:
+    """The band: the logo, the organization, and at the right the audience and date;
+    its structure a ``Div`` added to ``parent``."""
+    blocks = _Blocks(style, parent)
     contents: list[Stack | None] = []
     logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
-    if logo_cell is not None and masthead.logo is not None:
-        logo = masthead.logo
-        width = style.logo_height * logo.width_px / logo.height_px
-        contents.append(Stack([picture_flowable(logo, width)]))
-    org = blocks.para((Span(masthead.organization),), style.masthead_organization, "masthead")
-    contents.append(Stack([org]))
-    lines = [masthead.audience, masthead.date]
-    right = [blocks.para((Span(t),), style.masthead_line, "masthead-line") for t in lines if t]
+    with blocks.inside("Div"):
+        if logo_cell is not None and masthead.logo is not None:
+            logo = masthead.logo
+            width = style.logo_height * logo.width_px / logo.height_px
+            contents.append(Stack([blocks.figure(picture_flowable(logo, width), logo.alt)]))
+        organization = (Span(masthead.organization),)
+        org = blocks.para(organization, style.masthead_organization, "masthead")
+        contents.append(Stack([org]))
+        lines = [masthead.audience, masthead.date]
+        right = [blocks.para((Span(t),), style.masthead_line, "masthead-line") for t in lines if t]
     contents.append(Stack(right))
     cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
     return Row(cells, contents, height=style.masthead_height, valign="middle")
 
 
-def footer_flowables(document: Document, style: Style) -> list[Flowable]:
+def footer_flowables(document: Document, style: Style) -> Story:
     """The footer, top to bottom: a rule, then one row of the notes beside the QR code
     and the address, contact and date lines (:meth:`Style.footer_cells`), or the notes
-    alone across the frame (empty when the document has neither notes nor footer)."""
+    alone across the frame (empty when the document has neither notes nor footer).
+    Its structure, in ``tags``: one ``Div`` of the notes' heading and notes (each a
+    ``Note``), then the code and the lines."""
     register_fonts(variants_used(document), style.theme.font)
-    blocks = _Blocks(style)
+    top = Element("Div")
+    blocks = _Blocks(style, top)
     notes: list[Flowable] = []
-    for block in (b for b in document.blocks if isinstance(b, Notes)):
-        notes.append(blocks.para((Span(block.title),), style.notes_heading, "notes-heading"))
-        for note in block.entries:
-            notes.append(blocks.para((Span(f"{note.number}. {note.text}"),), style.note, "note"))
-    footer = document.footer
-    if not notes and footer.is_empty:
-        return []
-    out: list[Flowable] = [Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)]
-    if footer.is_empty:
-        return out + notes
-    size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-    cells = style.footer_cells(size, footer_text_width(footer, style))
-    side: list[Flowable] = []
-    if size:
-        code = qr_flowable(footer.qr_url, size, style)
-        code.hAlign = "RIGHT"
-        side.append(code)
-    for text, href in footer_lines(footer):
-        side.append(blocks.para((Span(text, href=href),), style.footer_line, "contact"))
+    with blocks.inside("Div"):
+        for block in (b for b in document.blocks if isinstance(b, Notes)):
+            notes.append(blocks.para((Span(block.title),), style.notes_heading, "notes-heading"))
+            for note in block.entries:
+                with blocks.inside("Note", ident=f"note-{note.number}"):
+                    line = (Span(f"{note.number}. {note.text}"),)
+                    notes.append(blocks.para(line, style.note, "note"))
+        footer = document.footer
+        if not notes and footer.is_empty:
+            return Story()
+        out = Story([Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)], top.kids)
+        if footer.is_empty:
+            out.extend(notes)
+            return out
+        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
+        cells = style.footer_cells(size, footer_text_width(footer, style))
+        side: list[Flowable] = []
+        if size:
+            code = qr_flowable(footer.qr_url, size, style)
+            code.hAlign = "RIGHT"
+            side.append(blocks.figure(code, qr_alt(footer.qr_url)))
+        for text, href in footer_lines(footer):
+            side.append(blocks.para((Span(text, href=href),), style.footer_line, "contact"))
     out.append(Row(cells, [Stack(notes) if notes else None, Stack(side)]))
     out.append(Spacer(0, style.footer_tail))
     return out
@@ -407,14 +512,16 @@ def _footer_height(footer: list[Flowable], style: Style) -> float:
     return float(Stack(footer).wrap(style.frame_width, style.frame_height)[1])
 
 
-def flowables(document: Document, style: Style) -> list[Flowable]:
-    """The platypus story of the frame: the masthead, then the body."""
+def flowables(document: Document, style: Style) -> Story:
+    """The platypus story of the frame: the masthead, then the body; in its ``tags``
+    their structure elements, in the model's reading order."""
     register_fonts(variants_used(document), style.theme.font)
-    story: list[Flowable] = []
+    top = Element("Div")
+    story = Story([], top.kids)
     if document.masthead is not None:
-        story.append(masthead_row(document.masthead, style))
+        story.append(masthead_row(document.masthead, style, top))
         story.append(Spacer(0, style.region_gap))
-    story.extend(_Blocks(style).blocks(document.blocks, None))
+    story.extend(_Blocks(style, top).blocks(document.blocks, None))
     # The space after a row, chart or picture that ends the body is the footer's gap's
     # business: the page is as full as its last line or box.
     while story and isinstance(story[-1], Spacer):
@@ -504,11 +611,13 @@ def render_pdf(document: Document, style: Style) -> tuple[bytes, int]:
 
 def _page_template(
     number: int, document: Document, style: Style
-) -> tuple[PageTemplate, list[Flowable]]:
+) -> tuple[PageTemplate, list[Flowable], list[Element]]:
     """Side ``number``'s page template (its frame, and its footer drawn at the page's
-    end) and the story of its frame."""
+    end), the story of its frame, and the page's structure elements in reading
+    order."""
     meta = document.metadata
     story, footer = _stories(document, style)
+    tags = [*getattr(story, "tags", []), *getattr(footer, "tags", [])]
     footer_stack = Stack(footer)
     footer_height = footer_stack.wrap(style.frame_width, style.frame_height)[1] if footer else 0.0
     reserved = style.region_gap + footer_height if footer else 0.0
@@ -537,7 +646,7 @@ def _page_template(
         onPageEnd=draw_footer,
         pagesize=(style.page_width, style.page_height),
     )
-    return template, story
+    return template, story, tags
 
 
 def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
@@ -549,9 +658,17 @@ def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
     meta = document.metadata
     templates: list[PageTemplate] = []
     story: list[Flowable] = []
+    structure = Element("Document")
     for number, (page_document, page_style) in enumerate(pages, start=1):
-        template, page_story = _page_template(number, page_document, page_style)
+        template, page_story, tags = _page_template(number, page_document, page_style)
         templates.append(template)
+        if len(pages) == 1:
+            structure.adopt(tags)
+        else:
+            # Each side its part, in its own language when it is not the file's.
+            language = page_document.metadata.language
+            part = structure.add("Part", lang="" if language == meta.language else language)
+            part.adopt(tags)
         if number > 1:
             story += [NextPageTemplate(template.id), PageBreak()]
         story += page_story
@@ -567,8 +684,8 @@ def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
         author=meta.author,
         subject=meta.subject,
         keywords=", ".join(meta.keywords),
-        creator="briefgen",
-        producer="briefgen (reportlab)",
+        creator=_CREATOR,
+        producer=_PRODUCER,
         lang=meta.language,
         displayDocTitle=1,
         invariant=1,
@@ -578,7 +695,17 @@ def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
         initialFontName=style.theme.font.pdf_name,
         initialFontSize=style.body_size,
     )
-    doc.build(story)
+    packet = xmp_packet(
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=", ".join(meta.keywords),
+        language=meta.language,
+        producer=_PRODUCER,
+        creator=_CREATOR,
+        date="{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z".format(*_time_stamp(meta.date).YMDhms),
+    )
+    doc.build(story, canvasmaker=partial(TaggedCanvas, tags=structure, xmp=packet))
     return buffer.getvalue(), doc.page
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable
 
+from briefgen.renderers.pdf_tags import artifact
 from briefgen.style import Cell
 from briefgen.theme import RGB
 
@@ -104,8 +105,9 @@ class Row(Flowable):  # type: ignore[misc]
         for cell, content, inner in zip(self.cells, self.contents, self._inner, strict=True):
             top, _, bottom, left = cell.padding
             if cell.fill is not None:
-                canvas.setFillColor(colour(cell.fill))
-                canvas.rect(x, 0, cell.width, self.height, stroke=0, fill=1)
+                with artifact(canvas):  # a tint: page furniture
+                    canvas.setFillColor(colour(cell.fill))
+                    canvas.rect(x, 0, cell.width, self.height, stroke=0, fill=1)
             if content is not None:
                 y = self.height - top - inner
                 if self.valign == "middle":
@@ -130,7 +132,8 @@ class Rule(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.setStrokeColor(colour(self.rgb))
-        self.canv.setLineWidth(self.thickness)
-        y = self.height - self.thickness / 2
-        self.canv.line(0, y, self.width, y)
+        with artifact(self.canv):
+            self.canv.setStrokeColor(colour(self.rgb))
+            self.canv.setLineWidth(self.thickness)
+            y = self.height - self.thickness / 2
+            self.canv.line(0, y, self.width, y)

@@ -1,0 +1,527 @@
+"""Tagged PDF: a structure tree built from the document model, and marked content
+tying every mark on the page to it (PDF 32000-1, 14.7-14.8; PDF/UA-1).
+
+reportlab has no tagging API, so this module adds one inside it rather than
+rewriting the finished file:
+
+- the renderer builds an :class:`Element` tree while it turns the model's blocks
+  into flowables, so the tree's order is the model's reading order (masthead, body
+  with a column's main blocks before its sidebar, footer), whatever order the page
+  is drawn in;
+- each content flowable is wrapped in a :class:`Marked`, which, when drawn, gives
+  its text objects a marked-content sequence with a page-unique MCID owned by its
+  element (a figure's whole drawing gets one), and marks any other painting (a link's
+  underline) as an artifact. Inside a paragraph, a note number is the text raised
+  off the baseline (briefgen sets nothing else superscript): it becomes a
+  ``Reference`` with ``/ActualText``, so it is never read fused to a figure before
+  it. A link's text lies between zero-width ``<onDraw>`` markers (reportlab's
+  documented paragraph callback) and becomes a ``Link`` owning its annotation;
+- :class:`TaggedCanvas` numbers the marked content per page, gives each link
+  annotation a ``/StructParent`` and ``/Contents``, and on saving writes the
+  structure tree, the parent tree, ``/MarkInfo``, the XMP metadata (title,
+  ``pdfuaid:part`` 1) and each page's ``/StructParents`` and ``/Tabs /S``.
+
+Page furniture (tints, rules, the masthead band, a decorative logo) is drawn inside
+:func:`artifact`. Everything is deterministic: MCIDs, object names and XMP follow
+drawing and reading order only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfdoc import XMP, PDFName, PDFObject, PDFObjectReference, PDFString
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+# The name reportlab calls an <onDraw> marker by, on the canvas.
+CALLBACK = "briefgen_tag"
+
+# A marker inside a text object while the paragraph is drawn; replaced before the
+# page is written (NUL never occurs in reportlab's own operators).
+# ... or a change of text rise (Ts): a note number's superscript starts or ends.
+_SWITCH = re.compile("\x00([^\x00]*)\x00|(?<![^\\s])(-?[0-9.]+ Ts)(?=\\s|$)")
+# Operators that show text: a string or array operand right before Tj, TJ, ' or ".
+_SHOWS = re.compile(r"(?:[^\\]\)|>|\])\s*(?:Tj|TJ|'|\")(?:\s|$)")
+# Operators that paint outside a text object: strokes, fills, shadings, images.
+_PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|sh|Do|EI)(?=\s|$)")
+
+
+@dataclass(eq=False)
+class Element:
+    """A structure element: its standard role (``P``, ``H1``, ``Figure`` ...), its
+    kids in reading order, and what a reader is told instead of or besides its
+    marks."""
+
+    role: str
+    parent: Element | None = field(default=None, repr=False)
+    kids: list[Element] = field(default_factory=list)
+    alt: str = ""  # a figure's alternative text
+    actual_text: str = ""  # a note number's text, said apart from the text before
+    lang: str = ""
+    ident: str = ""  # a note's /ID, which references name
+    href: str = ""  # a link's address
+    contents: str = ""  # a link annotation's description
+
+    def add(self, role: str, **attributes: str) -> Element:
+        """A new kid ``role`` at the end of this element's kids."""
+        kid = Element(role, parent=self)
+        for name, value in attributes.items():
+            setattr(kid, name, value)
+        self.kids.append(kid)
+        return kid
+
+    def adopt(self, kids: list[Element]) -> None:
+        """Make ``kids`` (built elsewhere) this element's last kids."""
+        for kid in kids:
+            kid.parent = self
+            self.kids.append(kid)
+
+    def walk(self) -> Iterator[Element]:
+        """This element and every element under it, in reading order."""
+        yield self
+        for kid in self.kids:
+            yield from kid.walk()
+
+
+class Story(list[Flowable]):
+    """A list of flowables and, in ``tags``, the structure elements they draw (the
+    top of the tree for them, in reading order)."""
+
+    def __init__(self, items: list[Flowable] | None = None, tags: list[Element] | None = None):
+        super().__init__(items or [])
+        self.tags: list[Element] = [] if tags is None else tags
+
+
+def hex_text(text: str) -> str:
+    """A text string operand for a content stream: UTF-16BE with its byte order mark."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+@contextmanager
+def artifact(canvas: Canvas) -> Iterator[None]:
+    """Draw page furniture: what is drawn inside is an artifact, no structure's."""
+    canvas.addLiteral("/Artifact BMC")
+    yield
+    canvas.addLiteral("EMC")
+
+
+def _marker(canvas: Canvas, kind: str, label: str) -> None:
+    """reportlab's ``<onDraw>`` callback: leave the marker in the text object being
+    built, and note a link's start for its annotation."""
+    del kind
+    canvas._curr_tx_info["tx"]._code.append(f"\x00{label}\x00")
+    tagger = getattr(canvas, "tagger", None)
+    if tagger is not None and label != "e":
+        tagger.started(int(label[1:]))
+
+
+def on_draw(label: str) -> str:
+    """The paragraph markup of a zero-width marker: ``s<i>`` starts the paragraph's
+    ``i``-th inner element (a reference or link), ``e`` returns to the paragraph."""
+    return f'<onDraw name="{CALLBACK}" label="{label}"/>'
+
+
+class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A flowable whose drawing belongs to ``element``: a paragraph's text objects
+    each in marked content (its inner elements' runs, its bullet's as ``label``,
+    apart), any other painting an artifact; with ``whole`` the entire drawing is one
+    marked-content sequence (a figure). ``element`` None makes it all an artifact
+    (a decorative picture)."""
+
+    def __init__(
+        self,
+        inner: Flowable,
+        element: Element | None,
+        *,
+        inner_elements: list[Element] | None = None,
+        label: Element | None = None,
+        whole: bool = False,
+    ) -> None:
+        super().__init__()
+        self.inner = inner
+        self.element = element
+        self.inner_elements = inner_elements or []
+        self.label = label
+        self.whole = whole
+        self.hAlign = getattr(inner, "hAlign", "LEFT")
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return [
+            Marked(
+                part,
+                self.element,
+                inner_elements=self.inner_elements,
+                label=self.label,
+                whole=self.whole,
+            )
+            for part in self.inner.split(avail_width, avail_height)
+        ]
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return float(self.inner.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.inner.getSpaceAfter())
+
+    def draw(self) -> None:
+        canvas = self.canv
+        tagger: Tagger | None = getattr(canvas, "tagger", None)
+        if self.element is None:
+            with artifact(canvas):
+                self.inner.drawOn(canvas, 0, 0)
+            return
+        if self.whole:
+            begin = _begin(self.element, tagger)
+            if begin:
+                canvas.addLiteral(begin)
+            self.inner.drawOn(canvas, 0, 0)
+            if begin:
+                canvas.addLiteral("EMC")
+            return
+        if canvas.getNamedCB(CALLBACK) is None:
+            canvas.setNamedCB(CALLBACK, _marker)
+        code: list[str] = canvas._code
+        start = len(code)
+        if tagger is not None:
+            tagger.paragraph = self.inner_elements
+        self.inner.drawOn(canvas, 0, 0)
+        if tagger is not None:
+            tagger.paragraph = []
+        code[start:] = self._tag(code[start:], tagger)
+
+    def _tag(self, drawn: list[str], tagger: Tagger | None) -> list[str]:
+        """The operators drawn, each text object marked as its element's and any
+        other painting as an artifact."""
+        out: list[str] = []
+        label = self.label
+        assert self.element is not None
+        for operators in drawn:
+            if operators.lstrip().startswith("BT"):
+                owner = label or self.element
+                label = None  # the bullet is the first text object, alone
+                out.append(self._text_object(operators, owner, tagger))
+            elif _PAINTS.search(operators):
+                out.extend(("/Artifact BMC", operators, "EMC"))
+            else:
+                out.append(operators)
+        return out
+
+    def _text_object(self, operators: str, owner: Element, tagger: Tagger | None) -> str:
+        """A text object's operators with marked content around each run of one
+        owner: the paragraph's, a link's (between its markers), or a note number's
+        (the text raised off the baseline: only note numbers are superscript)."""
+        pieces = _SWITCH.split(operators)
+        references = (kid for kid in self.inner_elements if kid.role == "Reference")
+        link: Element | None = None
+        reference: Element | None = None
+        runs: list[tuple[Element, str]] = []
+        run = [pieces[0]]
+        for index in range(1, len(pieces), 3):
+            label, rise, after = pieces[index : index + 3]
+            runs.append((reference or link or owner, "".join(run)))
+            run = [after]
+            if label is not None:
+                link = None if label == "e" else self.inner_elements[int(label[1:])]
+            else:
+                raised = float(rise.split()[0]) != 0
+                if raised and reference is None:
+                    reference = next(references, None)
+                elif not raised:
+                    reference = None
+                run.insert(0, rise)
+        runs.append((reference or link or owner, "".join(run)))
+        out: list[str] = []
+        for element, text in runs:
+            begin = _begin(element, tagger) if _SHOWS.search(text) else ""
+            if not begin:
+                out.append(text)
+                continue
+            if element is not owner and tagger is not None:
+                tagger.enter(owner, element)
+            # Keep BT and ET outside the sequence, so it nests inside the text object.
+            head, body, tail = "", text, ""
+            if body.lstrip().startswith("BT"):
+                head, body = "BT", body.lstrip()[2:]
+            if body.rstrip().endswith("ET"):
+                body, tail = body.rstrip()[:-2], "ET"
+            out.append(f"{head}\n{begin}\n{body}\nEMC\n{tail}")
+        return "".join(out)
+
+
+def _begin(element: Element, tagger: Tagger | None) -> str:
+    """The operator beginning ``element``'s next marked-content sequence on the page
+    (empty on a canvas that is not tagging)."""
+    if tagger is None:
+        return ""
+    properties = f"/MCID {tagger.mcid(element)}"
+    if element.actual_text:
+        properties += f" /ActualText {hex_text(element.actual_text)}"
+    return f"/{element.role} <<{properties}>> BDC"
+
+
+@dataclass
+class _Annotation:
+    ref: PDFObjectReference
+    page: int
+
+
+class Tagger:
+    """What a tagging canvas learns while drawing: each page's marked content by
+    MCID, and each element's marks and annotations."""
+
+    def __init__(self) -> None:
+        self.pages: list[list[Element]] = [[]]  # page -> MCID -> its element
+        self.marks: dict[Element, list[tuple[int, int]]] = {}  # (page, MCID)
+        # Each element's marks and inner elements in the order drawn: (page, MCID)
+        # or a paragraph's reference or link between its runs.
+        self.contents: dict[Element, list[tuple[int, int] | Element]] = {}
+        self.annotations: dict[Element, list[_Annotation]] = {}
+        # StructParent(s) keys in the order given: a link annotation's element, or
+        # None for the page whose marked content it is (the page after its links).
+        self.keys: list[Element | None] = []
+        self.paragraph: list[Element] = []  # the inner elements of what is drawn
+        self.links: list[Element] = []  # links started in it, last first
+
+    def mcid(self, element: Element) -> int:
+        """The next MCID on the current page, owned by ``element``."""
+        page = len(self.pages) - 1
+        number = len(self.pages[page])
+        self.pages[page].append(element)
+        self.marks.setdefault(element, []).append((page, number))
+        self.contents.setdefault(element, []).append((page, number))
+        return number
+
+    def enter(self, owner: Element, inner: Element) -> None:
+        """``inner`` (a reference or link) comes next in ``owner``'s text."""
+        drawn = self.contents.setdefault(owner, [])
+        if inner not in drawn:
+            drawn.append(inner)
+
+    def key(self, owner: Element | None) -> int:
+        """The next parent-tree key: for an annotation of ``owner``, or (None) for
+        the current page."""
+        self.keys.append(owner)
+        return len(self.keys) - 1
+
+    def started(self, index: int) -> None:
+        """The paragraph's ``index``-th inner element starts (a link's annotations
+        are made after its line)."""
+        element = self.paragraph[index]
+        if element.role == "Link":
+            self.links.insert(0, element)
+
+    def link_for(self, url: str) -> Element | None:
+        """The link element an annotation to ``url`` drawn now belongs to."""
+        return next((link for link in self.links if link.href == url), None)
+
+    def new_page(self) -> None:
+        self.pages.append([])
+        self.links = []
+
+
+class TaggedCanvas(Canvas):  # type: ignore[misc]
+    """A reportlab canvas that writes a tagged PDF of the structure ``tags`` (the
+    Document element) with XMP metadata from ``xmp``."""
+
+    def __init__(self, *args: Any, tags: Element, xmp: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tagger = Tagger()
+        self.tags = tags
+        self.xmp = xmp
+        self.page_refs: list[PDFObjectReference] = []
+        self.setNamedCB(CALLBACK, _marker)
+        self._doc._pdfVersion = max(self._doc._pdfVersion, (1, 7))
+
+    def linkURL(  # reportlab's name
+        self, url: str, rect: Any, relative: int = 0, **kwargs: Any
+    ) -> None:
+        """A link annotation, with the ``/StructParent`` and ``/Contents`` of the link
+        element it belongs to."""
+        tagger = self.tagger
+        link = tagger.link_for(url)
+        if link is not None:
+            kwargs["StructParent"] = tagger.key(link)
+            kwargs["Contents"] = PDFString(link.contents or url)
+        super().linkURL(url, rect, relative, **kwargs)
+        if link is not None:
+            annotation = _Annotation(self._annotationrefs[-1], len(tagger.pages) - 1)
+            tagger.annotations.setdefault(link, []).append(annotation)
+
+    def _setAnnotations(self, page: Any) -> None:
+        super()._setAnnotations(page)
+        self.page_refs.append(self._doc.thisPageRef())
+        page.StructParents = self.tagger.key(None)
+        page.Tabs = PDFName("S")
+        page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
+
+    def showPage(self) -> None:
+        super().showPage()
+        self.tagger.new_page()
+
+    def save(self) -> None:
+        write_structure(self)
+        super().save()
+
+
+def _prune(element: Element, marks: dict[Element, Any], annotations: dict[Element, Any]) -> bool:
+    """Drop the elements that own nothing (a paragraph left empty); whether
+    ``element`` owns something."""
+    element.kids = [kid for kid in element.kids if _prune(kid, marks, annotations)]
+    return bool(element.kids or element in marks or element in annotations)
+
+
+class _Raw(PDFObject):  # type: ignore[misc]
+    """A PDF object written as it stands. The structure tree has an object per
+    element, each written here as one string: reportlab's general dictionaries take
+    several times longer."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+
+    def format(self, document: Any) -> bytes:
+        return self.text.encode("ascii")
+
+
+class _Writer:
+    """Writes the structure elements of what a tagging canvas drew: object numbers
+    known before any is written, so each is one string."""
+
+    def __init__(self, canvas: TaggedCanvas) -> None:
+        self.doc = canvas._doc
+        self.tagger = canvas.tagger
+        self.pages = [self.number(ref) for ref in canvas.page_refs]
+        self.objects: dict[Element, _Raw] = {}
+        self.refs: dict[Element, str] = {}
+        for element in canvas.tags.walk():
+            raw = self.objects[element] = _Raw()
+            self.refs[element] = self.number(self.doc.Reference(raw))
+
+    def number(self, ref: PDFObjectReference) -> str:
+        """``ref`` as written: ``12 0 R``."""
+        number, version = self.doc.idToObjectNumberAndVersion[ref.name]
+        return f"{number} {version} R"
+
+    def element(self, element: Element, parent: str) -> str:
+        """The structure element dictionary of ``element``: its kids in drawing order
+        for its own marked content and inner elements (a paragraph's runs around its
+        note numbers), then an OBJR for each of its annotations."""
+        tagger, pages, refs = self.tagger, self.pages, self.refs
+        parts = [f"<< /Type /StructElem /S /{element.role} /P {parent}"]
+        marks = tagger.marks.get(element, [])
+        first_page = marks[0][0] if marks else None
+        if first_page is not None:
+            parts.append(f"/Pg {pages[first_page]}")
+        drawn = tagger.contents.get(element, [])
+        kids = [refs[kid] for kid in element.kids if kid not in drawn]
+        for item in drawn:
+            if isinstance(item, Element):
+                kids.append(refs[item])
+            elif item[0] == first_page:
+                kids.append(str(item[1]))
+            else:
+                kids.append(f"<< /Type /MCR /Pg {pages[item[0]]} /MCID {item[1]} >>")
+        for annotation in tagger.annotations.get(element, []):
+            page = pages[annotation.page]
+            kids.append(f"<< /Type /OBJR /Obj {self.number(annotation.ref)} /Pg {page} >>")
+        if kids:
+            parts.append(f"/K [{' '.join(kids)}]")
+        for name, value in (
+            ("Alt", element.alt),
+            ("ActualText", element.actual_text),
+            ("Lang", element.lang),
+            ("ID", element.ident),
+        ):
+            if value:
+                parts.append(f"/{name} {hex_text(value)}")
+        parts.append(">>")
+        return " ".join(parts)
+
+    def parent_tree(self) -> str:
+        """The number tree from each page's StructParents to its MCIDs' owners, and
+        from each annotation's StructParent to its link."""
+        numbers: list[str] = []
+        page_owners = iter(self.tagger.pages)
+        for key, owner in enumerate(self.tagger.keys):
+            if owner is None:
+                owners = " ".join(self.refs[each] for each in next(page_owners))
+                numbers.append(f"{key} [{owners}]")
+            else:
+                numbers.append(f"{key} {self.refs[owner]}")
+        return f"<< /Nums [{' '.join(numbers)}] >>"
+
+
+def write_structure(canvas: TaggedCanvas) -> None:
+    """Write the structure tree, parent tree, mark info and metadata of what
+    ``canvas`` drew into its document's catalog."""
+    _prune(canvas.tags, canvas.tagger.marks, canvas.tagger.annotations)
+    doc = canvas._doc
+    root = _Raw()
+    root_ref = doc.Reference(root, "BriefgenStructTreeRoot")
+    writer = _Writer(canvas)
+    for element, raw in writer.objects.items():
+        parent = writer.refs[element.parent] if element.parent else writer.number(root_ref)
+        raw.text = writer.element(element, parent)
+    parent_tree = writer.number(doc.Reference(_Raw(writer.parent_tree())))
+    root.text = (
+        f"<< /Type /StructTreeRoot /K {writer.refs[canvas.tags]} /ParentTree {parent_tree}"
+        f" /ParentTreeNextKey {len(canvas.tagger.keys)} >>"
+    )
+    catalog = doc.Catalog
+    catalog.StructTreeRoot = root_ref
+    catalog.MarkInfo = _Raw("<< /Marked true >>")
+    xmp = canvas.xmp
+    catalog.Metadata = XMP(creator=lambda _doc: xmp.encode("utf-8"))
+
+
+def xmp_packet(
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    language: str,
+    producer: str,
+    creator: str,
+    date: str,
+) -> str:
+    """The XMP metadata of a PDF/UA-1 file: the title (shown by viewers, as
+    ``DisplayDocTitle`` asks), the other document properties as in the Info
+    dictionary, and ``pdfuaid:part`` 1. ``date`` is an ISO 8601 date-time."""
+
+    def alt(text: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(text)}</rdf:li></rdf:Alt>'
+
+    creators = f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>"
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about=""'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+        "<dc:format>application/pdf</dc:format>\n"
+        f"<dc:title>{alt(title)}</dc:title>\n"
+        + (creators + "\n" if author else "")
+        + (f"<dc:description>{alt(subject)}</dc:description>\n" if subject else "")
+        + f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>\n"
+        + (f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>\n" if keywords else "")
+        + f"<pdf:Producer>{escape(producer)}</pdf:Producer>\n"
+        f"<xmp:CreatorTool>{escape(creator)}</xmp:CreatorTool>\n"
+        f"<xmp:CreateDate>{date}</xmp:CreateDate>\n"
+        f"<xmp:ModifyDate>{date}</xmp:ModifyDate>\n"
+        "<pdfuaid:part>1</pdfuaid:part>\n"
+        "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )

@@ -1,0 +1,265 @@
+"""Read a tagged PDF back: its structure tree (pypdf), the marked content of its
+pages (the content stream's operators, parsed by pypdf), and the text each MCID
+owns (pdfium's text objects, as a viewer sees them); and check a brief's tagging
+the way issue 12 asks. Used by test_tagged_pdf.py and test_guide.py."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
+from readback import docx_text
+
+SHOWS_TEXT = (b"Tj", b"TJ", b"'", b'"')
+PAINTS = (b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"sh", b"Do", b"EI")
+
+
+@dataclass
+class Node:
+    """A structure element read back; ``kids`` in order: nodes, ``(page, MCID)``
+    pairs, and annotation dictionaries (an OBJR's object)."""
+
+    role: str
+    alt: str = ""
+    actual_text: str = ""
+    ident: str = ""
+    lang: str = ""
+    kids: list[Node | tuple[int, int] | DictionaryObject] = field(default_factory=list)
+
+    def walk(self) -> list[Node]:
+        found = [self]
+        for kid in self.kids:
+            if isinstance(kid, Node):
+                found.extend(kid.walk())
+        return found
+
+
+def structure(reader: PdfReader) -> Node:
+    """The tree under the StructTreeRoot (its one kid: the Document element)."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    return _node(root["/K"].get_object(), pages, None)
+
+
+def _node(element: DictionaryObject, pages: dict[int, int], page: int | None) -> Node:
+    if "/Pg" in element:
+        page = pages[element.raw_get("/Pg").idnum]
+    node = Node(
+        str(element["/S"])[1:],
+        alt=str(element.get("/Alt", "")),
+        actual_text=str(element.get("/ActualText", "")),
+        ident=str(element.get("/ID", "")),
+        lang=str(element.get("/Lang", "")),
+    )
+    kids = element.get("/K", ArrayObject())
+    for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+        if isinstance(kid, int):
+            assert page is not None, f"{node.role}: an MCID without a page"
+            node.kids.append((page, int(kid)))
+            continue
+        kid = kid.get_object()
+        if kid.get("/Type") == "/MCR":
+            node.kids.append((pages[kid.raw_get("/Pg").idnum], int(kid["/MCID"])))
+        elif kid.get("/Type") == "/OBJR":
+            node.kids.append(kid["/Obj"].get_object())
+        else:
+            node.kids.append(_node(kid, pages, page))
+    return node
+
+
+@dataclass
+class Marked:
+    """A page's marked content: MCIDs in drawing order, and the text-showing
+    operators that no single owner holds (none in a well-tagged page)."""
+
+    mcids: list[int] = field(default_factory=list)
+    unowned: list[str] = field(default_factory=list)
+    artifact_text: int = 0
+    unmarked_paint: int = 0  # fills, strokes, images outside any marked content
+    artifact_paint: int = 0
+
+
+def marked_content(reader: PdfReader, page_number: int) -> Marked:
+    """Walk a page's operators with the stack of marked-content sequences open:
+    each text-showing operator must lie in exactly one sequence that has an MCID or
+    is an Artifact."""
+    page = reader.pages[page_number]
+    found = Marked()
+    stack: list[tuple[str, int | None]] = []
+    in_text = False
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"BT":
+            in_text = True
+        elif operator == b"ET":
+            in_text = False
+        elif operator in (b"BDC", b"BMC"):
+            properties = operands[1] if operator == b"BDC" else {}
+            mcid = properties.get("/MCID") if hasattr(properties, "get") else None
+            stack.append((str(operands[0]), mcid))
+            if mcid is not None:
+                found.mcids.append(int(mcid))
+        elif operator == b"EMC":
+            stack.pop()
+        elif operator in SHOWS_TEXT:
+            owners = [tag for tag, mcid in stack if mcid is not None or tag == "/Artifact"]
+            if len(owners) != 1:
+                found.unowned.append(f"{operators_text(operands)!r} under {stack}")
+            elif owners == ["/Artifact"]:
+                found.artifact_text += 1
+        elif operator in PAINTS:
+            owners = [tag for tag, mcid in stack if mcid is not None or tag == "/Artifact"]
+            found.unmarked_paint += len(owners) != 1
+            found.artifact_paint += owners == ["/Artifact"]
+    assert not stack and not in_text, "marked content or a text object left open"
+    return found
+
+
+def operators_text(operands: list[Any]) -> str:
+    return " ".join(str(operand) for operand in operands)
+
+
+def text_by_mcid(data: bytes) -> dict[tuple[int, int], str]:
+    """Each (page, MCID)'s text as pdfium reads its text objects, in drawing order."""
+    texts: dict[tuple[int, int], str] = {}
+    document = pdfium.PdfDocument(io.BytesIO(data))
+    for number in range(len(document)):
+        page = document[number]
+        textpage = page.get_textpage()
+        for obj in page.get_objects(max_depth=4):
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                continue
+            mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
+            if mcid < 0:
+                continue
+            size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = (ctypes.c_ushort * (size // 2))()
+            pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+            text = bytes(buffer)[: size - 2].decode("utf-16-le")
+            texts[number, mcid] = texts.get((number, mcid), "") + text
+    return texts
+
+
+def leaf_texts(tree: Node, texts: dict[tuple[int, int], str]) -> list[tuple[str, str]]:
+    """(role, text) of each element's own marked content in the tree's order, a
+    Reference's own text as its ActualText says it; figures and labels left out
+    (the DOCX has pictures and list numbering there)."""
+    out: list[tuple[str, str]] = []
+
+    def visit(node: Node) -> None:
+        if node.role in ("Figure", "Lbl"):
+            return
+        if node.role == "Reference" and node.actual_text:
+            out.append((node.role, node.actual_text))
+            return
+        for kid in node.kids:
+            if isinstance(kid, Node):
+                visit(kid)
+            elif isinstance(kid, tuple):
+                out.append((node.role, texts.get(kid, "")))
+
+    visit(tree)
+    return out
+
+
+def no_space(text: str) -> str:
+    """Characters in order, whitespace and bullets left out."""
+    return re.sub(r"[\s\u2022]", "", text)
+
+
+def check_tagged(pdf: bytes, docx: Path) -> Node:
+    """Assert what issue 12 asks of a tagged brief; return its tree."""
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712  (a pypdf BooleanObject)
+    assert str(catalog["/Lang"]).strip()
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712  (a pypdf BooleanObject)
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    title = str(reader.metadata.title)
+    assert title and f">{xml_escape(title)}</rdf:li>" in xmp
+    tree = structure(reader)
+    assert tree.role == "Document"
+    owners: dict[tuple[int, int], int] = {}
+    for node in tree.walk():
+        for kid in node.kids:
+            if isinstance(kid, tuple):
+                owners[kid] = owners.get(kid, 0) + 1
+        if node.role == "Figure":
+            assert node.alt.strip(), "a Figure without alternative text"
+    assert set(owners.values()) == {1}, "an MCID owned by several elements"
+    for number, page in enumerate(reader.pages):
+        marked = marked_content(reader, number)
+        assert not marked.unowned, marked.unowned[:3]
+        assert marked.artifact_text == 0, "text drawn as an artifact"
+        assert marked.unmarked_paint == 0, "painting neither tagged nor an artifact"
+        assert marked.artifact_paint, "no page furniture drawn as an artifact"
+        assert {(number, m) for m in marked.mcids} == {k for k in owners if k[0] == number}
+        assert len(marked.mcids) == len(set(marked.mcids)), "an MCID used twice on a page"
+        assert page["/Tabs"] == "/S"
+        parents = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+        keys = dict(zip(parents[::2], parents[1::2], strict=True))
+        assert len(keys[page["/StructParents"]]) == len(marked.mcids)
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            assert str(annotation["/Contents"]).strip()
+            owner = keys[annotation["/StructParent"]].get_object()
+            assert owner["/S"] == "/Link"
+    links = [kid for node in tree.walk() for kid in node.kids if isinstance(kid, DictionaryObject)]
+    annotations = [a for page in reader.pages for a in page.get("/Annots", [])]
+    assert len(links) == len(annotations), "an annotation no Link element owns"
+    _assert_headings_nest(tree)
+    texts = text_by_mcid(pdf)
+    pieces = leaf_texts(tree, texts)
+    assert no_space("".join(text for _, text in pieces)) == no_space(docx_text(docx))
+    _assert_note_numbers_apart(tree, texts)
+    _assert_fonts_embedded(reader)
+    return tree
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _assert_headings_nest(tree: Node) -> None:
+    levels = [int(node.role[1]) for node in tree.walk() if re.fullmatch(r"H[1-6]", node.role)]
+    previous = 0
+    for level in levels:
+        assert level <= previous + 1, f"heading levels {levels} skip one"
+        previous = level
+
+
+def _assert_note_numbers_apart(tree: Node, texts: dict[tuple[int, int], str]) -> None:
+    """Each Reference owns its own marked content (never shared with the text before
+    it) and its ActualText starts with a space, so a digit before it cannot fuse."""
+    for node in tree.walk():
+        if node.role != "Reference":
+            continue
+        assert (
+            node.actual_text[:1].isspace() and node.actual_text.strip().replace(",", "").isdigit()
+        )
+        shown = "".join(texts[kid] for kid in node.kids if isinstance(kid, tuple))
+        assert no_space(shown) == no_space(node.actual_text), (shown, node.actual_text)
+
+
+def _assert_fonts_embedded(reader: PdfReader) -> None:
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert "/ToUnicode" in font, font["/BaseFont"]
+            descriptor = font["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def docx_file(folder: Path, data: bytes, name: str = "brief") -> Path:
+    """The DOCX bytes written to ``folder`` (python-docx reads files)."""
+    path = folder / f"{name}.docx"
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,130 @@
+"""The PDF is tagged (issue 12): a structure tree in the model's reading order owning
+every text-showing operator, artifacts for page furniture, figures with the DOCX's
+alternative text, note numbers apart from the figures before them, link annotations
+in the tree, PDF/UA-1 metadata; the same for a file of several pages. Each brief is
+read back with pypdf (tree, operators) and pdfium (each MCID's text)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import REPO, shared
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+from tagged import Node, check_tagged, docx_file, marked_content, structure
+
+from briefgen.model import Cite, inline_groups, walk
+from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
+from briefgen.renderers.pdf import render_pages, render_pdf_bytes
+from briefgen.templating.environment import TemplateRenderer
+
+AUDIENCES = ("legislators", "chiefs", "public")
+
+
+@pytest.fixture(scope=shared)
+def briefs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Brief, Path]]:
+    """Each built-in brief made in both formats, its DOCX on disk."""
+    workspace = Workspace.open(BuildOptions(workspace=REPO))
+    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    folder = tmp_path_factory.mktemp("tagged")
+    made = {}
+    for audience in AUDIENCES:
+        info = workspace.search_path.audience(audience)
+        brief = make_brief(workspace, renderer, info, ("pdf", "docx"), None)
+        made[audience] = (brief, docx_file(folder, brief.files["docx"], audience))
+    return made
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_builtin_brief_is_tagged(audience: str, briefs: dict[str, tuple[Brief, Path]]) -> None:
+    brief, word = briefs[audience]
+    tree = check_tagged(brief.files["pdf"], word)
+    cites = [
+        run
+        for block in walk(brief.fit.document.blocks)
+        for runs in inline_groups(block)
+        for run in runs
+        if isinstance(run, Cite) and run.label
+    ]
+    assert len([node for node in tree.walk() if node.role == "Reference"]) == len(cites) > 0
+
+
+def test_pdfinfo_says_tagged(briefs: dict[str, tuple[Brief, Path]], tmp_path: Path) -> None:
+    path = tmp_path / "public.pdf"
+    path.write_bytes(briefs["public"][0].files["pdf"])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Tagged:          yes" in info.stdout
+    assert "Metadata Stream: yes" in info.stdout
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_figures_carry_the_docx_alt_text(
+    audience: str, briefs: dict[str, tuple[Brief, Path]]
+) -> None:
+    brief, word = briefs[audience]
+    tree = structure(PdfReader(io.BytesIO(brief.files["pdf"])))
+    alts = [node.alt for node in tree.walk() if node.role == "Figure"]
+    document = docx.Document(str(word))
+    parts = [document.element.body, document.sections[0].footer._element]
+    described = [p.get("descr") for part in parts for p in part.iter(qn("wp:docPr"))]
+    assert alts == [d for d in described if d]  # a decorative picture: an artifact
+
+
+def test_furniture_and_regions_in_reading_order(briefs: dict[str, tuple[Brief, Path]]) -> None:
+    """The masthead, the title, the body, the footer's notes, then its QR code and
+    lines; the card grid a table of one row of cells."""
+    brief, _ = briefs["chiefs"]
+    tree = structure(PdfReader(io.BytesIO(brief.files["pdf"])))
+    top = [kid for kid in tree.kids if isinstance(kid, Node)]
+    # The masthead, the title, the box, the main column, the sidebar, the footer.
+    assert [kid.role for kid in top] == ["Div", "H1", "Div", "Div", "Div", "Div"]
+    main, aside = top[3], top[4]
+    assert [kid.role for kid in main.kids[:2]] == ["H2", "L"]
+    assert [kid.role for kid in aside.kids[:2]] == ["H2", "Div"]  # the callouts
+    footer = top[-1]
+    roles = [kid.role for kid in footer.kids if isinstance(kid, Node)]
+    assert roles[0] == "P" and roles[1] == "Note" and "Figure" in roles
+    assert roles.index("Figure") > max(i for i, role in enumerate(roles) if role == "Note")
+    cards = structure(PdfReader(io.BytesIO(briefs["legislators"][0].files["pdf"])))
+    tables = [node for node in cards.walk() if node.role == "Table"]
+    assert tables and all(
+        [kid.role for kid in table.kids if isinstance(kid, Node)] == ["TR"] for table in tables
+    )
+    cells = [kid for kid in tables[0].kids[0].kids if isinstance(kid, Node)]
+    assert {cell.role for cell in cells} == {"TD"}
+    notes = [node.ident for node in tree.walk() if node.role == "Note"]
+    assert notes == [f"note-{n}" for n in range(1, len(notes) + 1)]
+
+
+def test_a_brief_renders_the_same_bytes_twice(briefs: dict[str, tuple[Brief, Path]]) -> None:
+    brief, _ = briefs["public"]
+    first = render_pdf_bytes(brief.fit.document, brief.fit.style)
+    assert render_pdf_bytes(brief.fit.document, brief.fit.style) == first == brief.files["pdf"]
+
+
+def test_several_pages_each_tagged_in_order(briefs: dict[str, tuple[Brief, Path]]) -> None:
+    """Two sides in one file: one Part each, in page order, its own StructParents,
+    its marked content on its own page, the second side's language on its Part."""
+    front, back = briefs["public"][0].fit, briefs["chiefs"][0].fit
+    spanish = replace(back.document, metadata=replace(back.document.metadata, language="es-US"))
+    data, pages = render_pages([(front.document, front.style), (spanish, back.style)])
+    assert pages == 2
+    reader = PdfReader(io.BytesIO(data))
+    tree = structure(reader)
+    parts = [kid for kid in tree.kids if isinstance(kid, Node)]
+    assert [part.role for part in parts] == ["Part", "Part"]
+    assert [part.lang for part in parts] == ["", "es-US"]
+    assert str(reader.trailer["/Root"]["/Lang"]) == front.document.metadata.language
+    keys = [page["/StructParents"] for page in reader.pages]
+    assert len(set(keys)) == 2
+    for number, part in enumerate(parts):
+        marks = [kid for node in part.walk() for kid in node.kids if isinstance(kid, tuple)]
+        assert marks and {page for page, _ in marks} == {number}
+        marked = marked_content(reader, number)
+        assert not marked.unowned
+        assert sorted(marked.mcids) == sorted(mcid for _, mcid in marks)

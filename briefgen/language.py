@@ -33,6 +33,7 @@ class Wording:
     updated: str  # the footer's date line, "{}" the month and year
     reported: str  # a note for a fact one source reports from another: "{} …; {}"
     fiscal_year: str  # "FY {}"
+    fiscal_years: str  # a range of fiscal years, when it is not the two written apart
     translated: str  # after a quote translated from the speaker's words
     one_in: str  # "{} in {}": a count of every so many
     phrases: MappingProxyType[str, str] = field(
@@ -68,6 +69,7 @@ ENGLISH = Wording(
     updated="Updated {}",
     reported="{}; as reported in {}",
     fiscal_year="FY {}",
+    fiscal_years="",
     translated="(translation)",
     one_in="{} in {}",
 )
@@ -80,6 +82,7 @@ SPANISH = Wording(
     updated="Actualizado: {}",
     reported="{}; según informó {}",
     fiscal_year="año fiscal {}",
+    fiscal_years="años fiscales {}\u2013{}",
     translated="(traducción)",
     one_in="{} de cada {}",
     phrases=MappingProxyType({"about": "alrededor de", "more than": "más de", "nearly": "casi"}),

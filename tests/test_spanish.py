@@ -92,6 +92,14 @@ def test_one_in_in_spanish(percent: float, words: str) -> None:
     assert one_in(percent, "es-US") == words
 
 
+def test_periods_in_spanish() -> None:
+    from briefgen.facts.schema import parse_period
+
+    labels = [parse_period(t).label_in("es-US") for t in ("FY2020/FY2023", "2023-03", "FY2023")]
+    assert labels == ["años fiscales 2020–2023", "marzo de 2023", "año fiscal 2023"]
+    assert parse_period("FY2020/FY2023").label == "FY 2020–FY 2023"
+
+
 def test_numbers_follow_cldr_es_us() -> None:
     # CLDR's es-US groups with a comma and marks decimals with a point, as U.S.
     # Spanish readers and Mexico write them (Spain's es would give 26.700 and 98,9).

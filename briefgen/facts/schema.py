@@ -64,7 +64,11 @@ class Period(BaseModel):
     def label_in(self, language: str) -> str:
         """:attr:`label` in ``language``: ``13 de marzo de 2023``, ``año fiscal 2023``."""
         words = wording(language)
-        return "–".join(_label_one(part, words) for part in self.text.split("/"))
+        parts = self.text.split("/")
+        years = [m.group(1) for p in parts if (m := _AS_OF_PATTERNS["fiscal"].match(p))]
+        if words.fiscal_years and len(parts) == len(years) == 2:
+            return words.fiscal_years.format(*years)  # años fiscales 2020–2023
+        return "–".join(_label_one(part, words) for part in parts)
 
 
 def _label_one(text: str, words: Wording) -> str:

@@ -1,5 +1,6 @@
-"""The DOCX renderer's short cuts write what the long way writes: a run's text set at
-once (not python-docx's character loop), and the big styles part deflated once per
+"""The DOCX renderer's short cuts write what the long way writes: a run's text and
+properties and a paragraph's style written directly (not through python-docx's
+character loop and schema-order searches), and the big styles part deflated once per
 content (not once per brief) but zipped byte for byte as zipfile zips it."""
 
 from __future__ import annotations
@@ -7,25 +8,58 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from typing import Any
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 
 from briefgen.renderers import docx as docx_renderer
-from briefgen.renderers.docx_blocks import _add_run
+from briefgen.renderers.docx_blocks import _add_run, _set_style
+
+TEXTS = ["plain", " leading space", "trailing space ", "a\ttab", "two\nlines", "cr\r", ""]
 
 
-@pytest.mark.parametrize(
-    "text", ["plain", " leading space", "trailing space ", "a\ttab", "two\nlines", "cr\r", ""]
-)
-def test_add_run_writes_what_add_run_writes(text: str) -> None:
-    ours, theirs = docx.Document().add_paragraph(), docx.Document().add_paragraph()
-    _add_run(ours, text)
-    theirs.add_run(text)
+@pytest.fixture(scope="module")
+def word() -> Any:
+    """One document to add the paragraphs to (opening python-docx's template is slow)."""
+    return docx.Document()
+
+
+# (bold, italic, superscript): none, each, all
+PROPERTIES = [(False, False, False), (True, False, False), (False, True, False),
+              (False, False, True), (True, True, True)]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize(("bold", "italic", "superscript"), PROPERTIES)
+def test_add_run_writes_what_python_docx_writes(
+    word: Any, text: str, bold: bool, italic: bool, superscript: bool
+) -> None:
+    ours, theirs = word.add_paragraph(), word.add_paragraph()
+    _add_run(ours, text, bold=bold, italic=italic, superscript=superscript)
+    run = theirs.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if superscript:
+        run.font.superscript = True
     assert ours._p.xml == theirs._p.xml
     if text.strip() != text and "\t" not in text and "\n" not in text and "\r" not in text:
         assert ours._p.find(f"{qn('w:r')}/{qn('w:t')}").get(qn("xml:space")) == "preserve"
+
+
+@pytest.mark.parametrize("indented", [False, True])
+def test_set_style_writes_what_python_docx_writes(word: Any, indented: bool) -> None:
+    ours, theirs = word.add_paragraph(), word.add_paragraph()
+    for paragraph in (ours, theirs):
+        if indented:  # a paragraph that has its properties already
+            paragraph.paragraph_format.right_indent = 240
+    _set_style(ours._p, "BodyText")
+    theirs._p.style = "BodyText"
+    ours.paragraph_format.left_indent = theirs.paragraph_format.left_indent = 120
+    assert ours._p.xml == theirs._p.xml
 
 
 def _reference(members: dict[str, bytes], epoch: int) -> bytes:

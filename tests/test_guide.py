@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from readback import docx_text
+from tagged import check_tagged
 
 from briefgen.cli import cli
 from briefgen.errors import Location
@@ -87,6 +88,8 @@ def test_worked_example(title: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
             for line in content.strip().splitlines():
                 assert line in pdf, line
                 assert line in word, line
+            built = tmp_path / "output" / audience
+            check_tagged(built.with_suffix(".pdf").read_bytes(), built.with_suffix(".docx"))
         checked += 1
     assert checked, "the example shows no result to check"
 

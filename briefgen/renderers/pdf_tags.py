@@ -433,7 +433,9 @@ class _Writer:
         for annotation in tagger.annotations.get(element, []):
             page = pages[annotation.page]
             kids.append(f"<< /Type /OBJR /Obj {self.number(annotation.ref)} /Pg {page} >>")
-        if kids:
+        if len(kids) == 1:
+            parts.append(f"/K {kids[0]}")
+        elif kids:
             parts.append(f"/K [{' '.join(kids)}]")
         for name, value in (
             ("Alt", element.alt),

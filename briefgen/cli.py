@@ -31,21 +31,12 @@ if TYPE_CHECKING:
 NO_FACTS_HERE = "no facts/ here; run `briefgen init DIR` or pass --facts"
 
 
-def _facts_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Without --facts, the working folder must be a workspace: say how to get one."""
-    by_default = ctx.get_parameter_source(param.name or "") is ParameterSource.DEFAULT
-    if by_default and not os.path.lexists("facts"):
-        raise BriefgenError(NO_FACTS_HERE)
-    return value
-
-
 FACTS_OPTION = click.option(
     "--facts",
     "facts_path",
     type=click.Path(path_type=Path),
     default=Path("facts"),
     show_default=True,
-    callback=_facts_here,
     help="Facts folder (or one facts file).",
 )
 
@@ -55,7 +46,6 @@ BUILD_FACTS_OPTION = click.option(
     "facts_path",
     type=click.Path(path_type=Path),
     default=None,
-    callback=_facts_here,
     help="Facts folder or file  [default: ./facts]",
 )
 PAGE_SIZE_OPTION = click.option(
@@ -117,11 +107,31 @@ def _late_flags() -> list[click.Parameter]:
 
 
 class BriefgenCommand(click.Command):
-    """A command that also takes ``-q`` and ``--debug``."""
+    """A command that also takes ``-q`` and ``--debug``, and that says how to get a
+    workspace when it fails outside one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params.extend(_late_flags())
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BriefgenError:
+            # Asked here, once the command has failed, so that a mistake in the
+            # command line itself (a usage error) is still told first.
+            if _outside_a_workspace(ctx):
+                raise BriefgenError(NO_FACTS_HERE) from None
+            raise
+
+
+def _outside_a_workspace(ctx: click.Context) -> bool:
+    """The command reads the facts, --facts was not given, and there is no facts/ here."""
+    return (
+        "facts_path" in ctx.params
+        and ctx.get_parameter_source("facts_path") is ParameterSource.DEFAULT
+        and not os.path.lexists("facts")
+    )
 
 
 class BriefgenSubgroup(click.Group):

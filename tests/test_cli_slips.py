@@ -196,6 +196,15 @@ def test_outside_a_workspace_says_how_to_get_one(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_outside_a_workspace_a_usage_error_is_told_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--shard", "1/2")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: --shard needs --recipients FILE"
+
+
 def test_a_facts_folder_given_but_missing_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

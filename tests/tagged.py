@@ -43,10 +43,13 @@ class Node:
 
 
 def structure(reader: PdfReader) -> Node:
-    """The tree under the StructTreeRoot (its one kid: the Document element)."""
+    """The tree under the StructTreeRoot: its one kid (briefgen's Document
+    element), or a nameless node holding its several."""
     pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
-    root = reader.trailer["/Root"]["/StructTreeRoot"]
-    return _node(root["/K"].get_object(), pages, None)
+    top = reader.trailer["/Root"]["/StructTreeRoot"]["/K"].get_object()
+    if isinstance(top, ArrayObject):  # several top elements (LibreOffice writes that)
+        return Node("", kids=[_node(kid.get_object(), pages, None) for kid in top])
+    return _node(top, pages, None)
 
 
 def _node(element: DictionaryObject, pages: dict[int, int], page: int | None) -> Node:

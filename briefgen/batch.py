@@ -322,10 +322,13 @@ def _outcomes(
             initargs=(workspace, options.build),  # forked: nothing is pickled
         )
         try:
-            futures = [pool.submit(_run, task) for task in tasks]
-            for future in as_completed(futures):
+            # as_completed lets go of each future it has given; a list of them here
+            # would hold every copy's bytes until the batch ends.
+            for future in as_completed([pool.submit(_run, task) for task in tasks]):
                 interrupts.check()
-                yield future.result()
+                outcome = future.result()
+                del future
+                yield outcome
                 advance()
         except BaseException:  # GeneratorExit too: the caller stopped early
             _stop(pool)

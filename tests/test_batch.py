@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import multiprocessing
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -373,3 +375,28 @@ def test_every_copy_one_page_naming_its_recipient_with_its_local_fact(
     # addressee) on one page.
     fullest = out / "legislators" / f"{rows[10]['id']}.docx"
     assert docx_page_count(fullest, tmp_path / "lo")[0] == 1
+
+
+def test_the_parent_lets_go_of_each_copy_once_handed_on(workspace: Path) -> None:
+    """A copy's bytes are freed once staged, not held until the batch ends (the
+    parent's memory would grow with the number of rows)."""
+    from briefgen.pipeline import BuildOptions, Workspace
+
+    build_options = BuildOptions(
+        workspace=workspace, facts=REPO / "facts", formats=("pdf",), date=dt.date(2026, 1, 15)
+    )
+    options = batch.BatchOptions(build_options, workspace / "recipients.csv", jobs=2)
+    columns = ("id", "audience", "name", "title", "office", "district")
+    tasks = [
+        batch.Task(n, "letter", columns, (f"ex-{n}", "letter", f"Name {n}", "", "Office", "1"))
+        for n in range(1, 4)
+    ]
+    previous: weakref.ref[object] | None = None
+    count = 0
+    for outcome in batch._outcomes(tasks, options, Workspace.open(build_options)):
+        assert isinstance(outcome, batch.Copy)
+        assert previous is None or previous() is None  # the one before is gone
+        previous = weakref.ref(outcome)
+        del outcome
+        count += 1
+    assert count == len(tasks)

@@ -745,7 +745,8 @@ def test_an_audience_file_not_in_utf8_still_has_its_name(tmp_path: Path) -> None
     [
         (
             "name: A\ncolour: red",
-            "colour: unknown key (expected name, description, reading_level, page_size, language)",
+            "colour: unknown key (expected name, description, reading_level, reading_ease, "
+            "page_size, language)",
             3,
         ),
         (

@@ -238,7 +238,7 @@ def markup(
 
 
 def _tagged_run(tags: list[Element], element: Element, text: str) -> str:
-    """``text`` marked as the markup's ``len(tags)``-th inner element, ``element``."""
+    """``text`` between the markers of ``element``, the next of ``tags``."""
     tags.append(element)
     return f"{on_draw(f's{len(tags) - 1}')}{text}{on_draw('e')}"
 

@@ -47,7 +47,8 @@ CALLBACK = "briefgen_tag"
 # ... or a change of text rise (Ts): a note number's superscript starts or ends.
 _SWITCH = re.compile("\x00([^\x00]*)\x00|(?<![^\\s])(-?[0-9.]+ Ts)(?=\\s|$)")
 # Operators that show text: a string or array operand right before Tj, TJ, ' or ".
-_SHOWS = re.compile(r"(?:[^\\]\)|>|\])\s*(?:Tj|TJ|'|\")(?:\s|$)")
+# (A string's own text may look like one too: that only marks a run with no text.)
+_SHOWS = re.compile(r"(?:\)|>|\])\s*(?:Tj|TJ|'|\")(?=\s|$)")
 # Operators that paint outside a text object: strokes, fills, shadings, images.
 _PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|sh|Do|EI)(?=\s|$)")
 

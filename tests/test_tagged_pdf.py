@@ -15,12 +15,16 @@ import docx
 import pytest
 from conftest import REPO, shared
 from docx.oxml.ns import qn
+from page_regions import regions
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from tagged import Node, check_tagged, docx_file, marked_content, structure
 
 from briefgen.model import Cite, inline_groups, walk
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
+from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
+from briefgen.style import Style
 from briefgen.templating.environment import TemplateRenderer
 
 AUDIENCES = ("legislators", "chiefs", "public")
@@ -128,3 +132,19 @@ def test_several_pages_each_tagged_in_order(briefs: dict[str, tuple[Brief, Path]
         marked = marked_content(reader, number)
         assert not marked.unowned
         assert sorted(marked.mcids) == sorted(mcid for _, mcid in marks)
+
+
+def test_every_region_tagged(tmp_path: Path) -> None:
+    """A brief with every region (tests/page_regions.py): a link inside body text
+    before a note number, a picture with alt text, a decorative logo (an artifact),
+    a QR code in the flow, a chart, the cards' table, the sidebar."""
+    document, style = regions(), Style()
+    pdf = render_pdf_bytes(document, style)
+    tree = check_tagged(pdf, docx_file(tmp_path, render_docx(document, style)))
+    figures = [node.alt.split(":")[0] for node in tree.walk() if node.role == "Figure"]
+    # Two charts, the QR code in the flow, the picture, the footer's QR code; no logo.
+    assert figures == ["Bar chart", "Pictogram", "QR code", "A red block", "QR code"]
+    links = [node for node in tree.walk() if node.role == "Link"]
+    assert len(links) >= 2 and all(
+        any(isinstance(kid, DictionaryObject) for kid in link.kids) for link in links
+    )

@@ -219,12 +219,27 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
     annotations = [a for page in reader.pages for a in page.get("/Annots", [])]
     assert len(links) == len(annotations), "an annotation no Link element owns"
     _assert_headings_nest(tree)
+    # The page's marked content runs in the tree's (reading) order too.
+    in_tree_order = _marks_in_order(tree)
+    assert in_tree_order == sorted(in_tree_order), "marked content out of reading order"
     texts = text_by_mcid(pdf)
     pieces = leaf_texts(tree, texts)
     assert no_space("".join(text for _, text in pieces)) == no_space(docx_text(docx))
     _assert_note_numbers_apart(tree, texts)
     _assert_fonts_embedded(reader)
     return tree
+
+
+def _marks_in_order(node: Node) -> list[tuple[int, int]]:
+    """The (page, MCID)s under ``node`` in the order of the kids arrays (a
+    paragraph's runs around its note numbers included where they stand)."""
+    found: list[tuple[int, int]] = []
+    for kid in node.kids:
+        if isinstance(kid, tuple):
+            found.append(kid)
+        elif isinstance(kid, Node):
+            found.extend(_marks_in_order(kid))
+    return found
 
 
 def xml_escape(text: str) -> str:

@@ -54,7 +54,8 @@ def test_init_then_build_from_the_installed_package(installed: Path, tmp_path: P
     assert (workspace / "facts" / "sources.yaml").is_file()
     done = briefgen(installed, workspace, "build")
     assert done.returncode == 0, done.stderr
+    builtins = ("chiefs", "legislators", "public", "public-es")
     assert sorted(p.name for p in (workspace / "output").glob("[!.]*")) == sorted(
-        f"{a}.{f}" for a in ("chiefs", "legislators", "public") for f in ("docx", "pdf")
+        f"{a}.{f}" for a in builtins for f in ("docx", "pdf")
     )
     assert str(installed) in briefgen(installed, workspace, "templates", "list").stdout

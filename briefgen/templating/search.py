@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from briefgen.errors import Location, TemplateError, display_path, raise_all
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
@@ -99,6 +106,12 @@ class FrontMatter(BaseModel):
     language: str = Field(
         default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
     )
+
+    @field_validator("page_size", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # "A4" and "Letter" as people write them, as --page-size and briefgen.toml take them.
+        return value.lower() if isinstance(value, str) else value
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:

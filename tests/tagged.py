@@ -209,7 +209,10 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
         assert page["/Tabs"] == "/S"
         parents = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
         keys = dict(zip(parents[::2], parents[1::2], strict=True))
-        assert len(keys[page["/StructParents"]]) == len(marked.mcids)
+        owners_by_mcid = keys[page["/StructParents"]]
+        assert len(owners_by_mcid) == len(marked.mcids)
+        for mcid, owner in enumerate(owners_by_mcid):
+            assert mcid in _mcids_of(owner.get_object()), f"parent tree: MCID {mcid}"
         for annotation in page.get("/Annots", []):
             annotation = annotation.get_object()
             assert str(annotation["/Contents"]).strip()
@@ -228,6 +231,19 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
     _assert_note_numbers_apart(tree, texts)
     _assert_fonts_embedded(reader)
     return tree
+
+
+def _mcids_of(element: DictionaryObject) -> list[int]:
+    """The MCIDs an element's /K names (bare, in an array, or in MCR dictionaries)."""
+    kids = element.get("/K", ArrayObject())
+    found = []
+    for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+        kid = kid.get_object()
+        if isinstance(kid, int):
+            found.append(int(kid))
+        elif isinstance(kid, DictionaryObject) and "/MCID" in kid:
+            found.append(int(kid["/MCID"]))
+    return found
 
 
 def _marks_in_order(node: Node) -> list[tuple[int, int]]:

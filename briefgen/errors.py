@@ -25,7 +25,8 @@ class Location:
     line: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        shown = _shown(self.path, os.getcwd())
+        return f"{shown}:{self.line}" if self.line else shown
 
     @classmethod
     def of(cls, path: str | Path, line: int = 0) -> Location:
@@ -44,6 +45,24 @@ def _display_path(path: str, cwd: str) -> str:
         return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError):
         return path
+
+
+# briefgen's own templates, named in messages as the CLI names them (builtin/NAME),
+# not by where the package happens to be installed. ``path`` stays the real file.
+_BUILTINS = Path(__file__).resolve().parent / "builtin_templates"
+BUILTIN_SHOWN = "builtin"
+
+
+@lru_cache(maxsize=256)
+def _shown(path: str, cwd: str) -> str:
+    """``path`` as a message shows it: a built-in template as ``builtin/public.md.j2``."""
+    if "builtin_templates" not in path:  # the quick answer for every other file
+        return path
+    try:
+        inside = (Path(cwd) / path).resolve().relative_to(_BUILTINS)
+    except (ValueError, OSError):
+        return path
+    return f"{BUILTIN_SHOWN}/{inside.as_posix()}"
 
 
 class BriefgenError(click.ClickException):

@@ -7,6 +7,7 @@ read back with pypdf (tree, operators) and pdfium (each MCID's text)."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -148,3 +149,17 @@ def test_every_region_tagged(tmp_path: Path) -> None:
     assert len(links) >= 2 and all(
         any(isinstance(kid, DictionaryObject) for kid in link.kids) for link in links
     )
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_extracted_text_keeps_note_numbers_apart(
+    audience: str, briefs: dict[str, tuple[Brief, Path]], tmp_path: Path
+) -> None:
+    """poppler's pdftotext reads a note number's replacement text: "the border 1", not
+    "the border1" (a digit before one was already kept apart by a no-break space)."""
+    path = tmp_path / f"{audience}.pdf"
+    path.write_bytes(briefs[audience][0].files["pdf"])
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert not re.findall(r"\S*[A-Za-z\u201d\u2019)]\d+\b", text)

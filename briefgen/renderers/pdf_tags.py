@@ -182,12 +182,12 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
                 self.inner.drawOn(canvas, 0, 0)
             return
         if self.whole:
-            begin = _begin(self.element, tagger)
+            begin, end = _sequence(self.element, tagger)
             if begin:
                 canvas.addLiteral(begin)
             self.inner.drawOn(canvas, 0, 0)
-            if begin:
-                canvas.addLiteral("EMC")
+            if end:
+                canvas.addLiteral(end)
             return
         if canvas.getNamedCB(CALLBACK) is None:
             canvas.setNamedCB(CALLBACK, _marker)
@@ -243,7 +243,7 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         runs.append((reference or link or owner, "".join(run)))
         out: list[str] = []
         for element, text in runs:
-            begin = _begin(element, tagger) if _SHOWS.search(text) else ""
+            begin, end = _sequence(element, tagger) if _SHOWS.search(text) else ("", "")
             if not begin:
                 out.append(text)
                 continue
@@ -255,19 +255,21 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
                 head, body = "BT", body.lstrip()[2:]
             if body.rstrip().endswith("ET"):
                 body, tail = body.rstrip()[:-2], "ET"
-            out.append(f"{head}\n{begin}\n{body}\nEMC\n{tail}")
+            out.append(f"{head}\n{begin}\n{body}\n{end}\n{tail}")
         return "".join(out)
 
 
-def _begin(element: Element, tagger: Tagger | None) -> str:
-    """The operator beginning ``element``'s next marked-content sequence on the page
-    (empty on a canvas that is not tagging)."""
+def _sequence(element: Element, tagger: Tagger | None) -> tuple[str, str]:
+    """The operators beginning and ending ``element``'s next marked-content sequence
+    on the page (none on a canvas that is not tagging). Replacement text goes in a
+    ``Span`` inside it, the one tag PDF 32000-1 (14.9.4) gives it in content, and the
+    one poppler reads."""
     if tagger is None:
-        return ""
-    properties = f"/MCID {tagger.mcid(element)}"
+        return "", ""
+    begin = f"/{element.role} <</MCID {tagger.mcid(element)}>> BDC"
     if element.actual_text:
-        properties += f" /ActualText {hex_text(element.actual_text)}"
-    return f"/{element.role} <<{properties}>> BDC"
+        return f"{begin} /Span <</ActualText {hex_text(element.actual_text)}>> BDC", "EMC EMC"
+    return begin, "EMC"
 
 
 @dataclass

@@ -24,7 +24,15 @@ from briefgen.errors import BriefgenError, Location, ProblemList
 from briefgen.facts.schema import language_code
 from briefgen.facts.store import FactStore
 from briefgen.fitting import MAX_FILL
-from briefgen.pipeline import BuildOptions, BuildResult, Decision, Workspace, decide
+from briefgen.pipeline import (
+    BuildOptions,
+    BuildResult,
+    Decision,
+    Skipped,
+    Workspace,
+    decide,
+    untranslated,
+)
 from briefgen.style import BODY_SIZE, INCH
 from briefgen.untraced import untraced_numbers
 
@@ -109,6 +117,9 @@ def run_check(options: BuildOptions) -> CheckResult:
     decisions: list[Decision] = []
     for audience in audiences:
         result.audiences.append(audience.name)
+        if not options.audiences and (skip := untranslated(workspace, audience)):
+            result.findings.append(_skipped(skip))  # as build leaves it out
+            continue
         try:
             decision = decide(workspace, renderer, audience, options.page_size)
         except BriefgenError as exc:
@@ -399,4 +410,9 @@ def warnings_of(result: BuildResult) -> list[Finding]:
     if result.workspace is None:
         return []
     decisions = [brief.decision for brief in result.briefs if brief.decision is not None]
-    return build_warnings(result.workspace, decisions)
+    return [_skipped(s) for s in result.skipped] + build_warnings(result.workspace, decisions)
+
+
+def _skipped(skip: Skipped) -> Finding:
+    """A built-in a build without --audience left out for want of translations."""
+    return Finding("warning", "skipped-audience", skip.message, skip.location, skip.audience)

@@ -27,6 +27,7 @@ class Wording:
     """One language's words for what briefgen writes itself."""
 
     code: str  # ISO 639-1: "en", "es"
+    name: str  # the language's English name, for messages to the user: "Spanish"
     locale: str  # the CLDR locale numbers and dates follow: "en_US", "es_US"
     sources: str  # the notes' heading
     source: str  # a chart's caption for one source; ``sources`` for several
@@ -63,6 +64,7 @@ class Wording:
 
 ENGLISH = Wording(
     code="en",
+    name="English",
     locale="en_US",
     sources="Sources",
     source="Source",
@@ -76,6 +78,7 @@ ENGLISH = Wording(
 
 SPANISH = Wording(
     code="es",
+    name="Spanish",
     locale="es_US",
     sources="Fuentes",
     source="Fuente",

@@ -8,6 +8,7 @@ folder as it was.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +27,7 @@ from briefgen.errors import (
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
+from briefgen.language import wording
 from briefgen.model import Document
 from briefgen.output import prepare_folder, write_all
 from briefgen.readability import ReadingLevel, reading_level
@@ -86,11 +88,22 @@ class Brief:
     decision: Decision | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A built-in in another language left out of a build that did not name it,
+    because facts it cites have no form in that language; said as a warning."""
+
+    audience: str
+    location: Location
+    message: str
+
+
 @dataclass
 class BuildResult:
     briefs: list[Brief] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     workspace: Workspace | None = None  # what the briefs were made from
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 @dataclass
@@ -175,7 +188,8 @@ def make_brief(
 def build(options: BuildOptions) -> BuildResult:
     """Build every requested brief and write its files; all or nothing."""
     workspace = Workspace.open(options)
-    result = BuildResult(make_briefs(options, workspace), workspace=workspace)
+    result = BuildResult(workspace=workspace)
+    result.briefs = make_briefs(options, workspace, result.skipped)
     interrupts.check()
     files = {
         f"{output_name(brief.audience)}.{fmt}": data
@@ -186,11 +200,15 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def make_briefs(options: BuildOptions, workspace: Workspace | None = None) -> list[Brief]:
+def make_briefs(
+    options: BuildOptions, workspace: Workspace | None = None, skipped: list[Skipped] | None = None
+) -> list[Brief]:
     """Every requested brief, rendered in memory in each format asked for; nothing is
     written. Every problem found is raised together. The output folder is checked
     first, so that a build that cannot write stops before any work. ``workspace``:
-    the one opened from ``options`` already, if any."""
+    the one opened from ``options`` already, if any. Without ``--audience``, a
+    built-in the store cannot fill in its language is left out (:func:`untranslated`)
+    and added to ``skipped``."""
     workspace = workspace or Workspace.open(options)
     names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
     check_out_dir(options)
@@ -211,6 +229,10 @@ def make_briefs(options: BuildOptions, workspace: Workspace | None = None) -> li
     raise_all(problems)  # the audiences asked for are wrong: no point rendering any
     for audience in audiences:
         interrupts.check()
+        if not options.audiences and (skip := untranslated(workspace, audience)):
+            if skipped is not None:
+                skipped.append(skip)
+            continue
         try:
             briefs.append(
                 make_brief(workspace, renderer, audience, options.formats, options.page_size)
@@ -221,6 +243,37 @@ def make_briefs(options: BuildOptions, workspace: Workspace | None = None) -> li
             problems.append(exc)
     raise_all(problems)
     return briefs
+
+
+def untranslated(workspace: Workspace, audience: AudienceInfo) -> Skipped | None:
+    """For a built-in in another language (``public-es``), the facts it cites that
+    have no form in that language; a store written before they had one (or a user's
+    own) would otherwise stop every plain ``build``. None for any other template: a
+    workspace's own template, or one asked for by name, stops at its line instead."""
+    words = wording(audience.language)
+    if audience.origin != "built-in" or words.is_english or audience.path is None:
+        return None
+    store = workspace.store
+    named = _CITED.findall(audience.path.read_text(encoding="utf-8"))
+    missing = [
+        fact_id
+        for fact_id in dict.fromkeys(a or b for a, b in named)
+        if fact_id in store and store.get(fact_id).translation(audience.language) is None
+    ]
+    if not missing:
+        return None
+    count = f"{len(missing)} facts it cites have" if len(missing) > 1 else "a fact it cites has"
+    return Skipped(
+        audience.name,
+        Location.of(audience.path),
+        f"{audience.name} skipped: {count} no {words.name} form, first '{missing[0]}' "
+        f"({store.where(missing[0])}); add {words.code}: forms (docs/facts.md) or see "
+        f"briefgen check --audience {audience.name}",
+    )
+
+
+# A fact a template names: fact("id"), cite("id"), [@id].
+_CITED = re.compile(r"""["']([a-z0-9][a-z0-9-]*)["']|\[@([a-z0-9][a-z0-9-]*)\]""")
 
 
 def output_name(audience: AudienceInfo) -> str:

@@ -3,12 +3,27 @@ Spanish forms, in warning lines and in front matter."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import cast
 
 import pytest
+import yaml
 
-from briefgen.errors import Location, TemplateError
-from briefgen.templating.search import SearchPath, builtin_dir
+from briefgen import check, pipeline
+from briefgen.check import warning_lines, warnings_of
+from briefgen.errors import BriefgenError, Location, TemplateError
+from briefgen.fitting import Fit
+from briefgen.pipeline import (
+    Brief,
+    BuildOptions,
+    BuildResult,
+    Skipped,
+    Workspace,
+    make_briefs,
+    untranslated,
+)
+from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,3 +52,80 @@ def test_a_built_in_template_is_named_builtin_in_messages(
     monkeypatch.chdir(REPO)  # below the working directory: the relative path is shown
     assert str(Location.of(real)) == "builtin/public.md.j2"
     assert str(Location.of(REPO / "facts" / "seizures.yaml", 6)) == "facts/seizures.yaml:6"
+
+
+@pytest.fixture(scope="module")
+def english_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace whose facts are the sample's without their Spanish forms, as a
+    store written before issue 11 (or a user's own) has them."""
+    workspace = tmp_path_factory.mktemp("english-only")
+    (workspace / "facts").mkdir()
+    for path in (REPO / "facts").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for fact in data.get("facts") or []:
+            fact.pop("es", None)
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (workspace / "facts" / path.name).write_text(text, encoding="utf-8")
+    return workspace
+
+
+def test_a_plain_build_leaves_out_a_built_in_its_facts_cannot_fill(
+    english_only: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --audience, public-es is skipped with one warning naming how many facts
+    lack a Spanish form and what to do; the English built-ins are still made."""
+    made: list[str] = []
+
+    def make_brief(_w: object, _r: object, audience: AudienceInfo, *_a: object) -> Brief:
+        made.append(audience.name)
+        return Brief(audience, cast(Fit, None), {})
+
+    monkeypatch.setattr(pipeline, "make_brief", make_brief)
+    monkeypatch.chdir(english_only)
+    options = BuildOptions(workspace=english_only)
+    workspace = Workspace.open(options)
+    skipped: list[Skipped] = []
+    briefs = make_briefs(options, workspace, skipped)
+    assert made == [b.audience.name for b in briefs] == ["chiefs", "legislators", "public"]
+    assert [s.audience for s in skipped] == ["public-es"]
+    result = BuildResult(briefs, workspace=workspace, skipped=skipped)
+    (line, *_) = warning_lines(warnings_of(result))
+    assert line.startswith(
+        "builtin/public-es.md.j2: warning: public-es skipped: 10 facts it cites have no "
+        "Spanish form, first 'fentanyl-offenders-us-citizens' (facts/"
+    )
+    assert line.endswith("add es: forms (docs/facts.md) or see briefgen check --audience public-es")
+    # The sample store has every form: nothing is skipped.
+    sample = Workspace.open(BuildOptions(workspace=english_only, facts=REPO / "facts"))
+    assert not [a for a in sample.search_path.audiences() if untranslated(sample, a)]
+
+
+def test_public_es_asked_for_or_a_workspace_template_still_stops_at_its_line(
+    english_only: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(english_only)
+    options = BuildOptions(workspace=english_only, audiences=("public-es",), formats=("pdf",))
+    with pytest.raises(TemplateError, match="no Spanish form") as raised:
+        make_briefs(options)
+    assert str(raised.value.location).startswith("builtin/public-es.md.j2:")
+    templates = english_only / "templates"
+    templates.mkdir(exist_ok=True)
+    shutil.copy(builtin_dir() / "public-es.md.j2", templates / "mine-es.md.j2")
+    try:
+        workspace = Workspace.open(BuildOptions(workspace=english_only))
+        assert untranslated(workspace, workspace.search_path.audience("mine-es")) is None
+    finally:
+        shutil.rmtree(templates)
+
+
+def test_check_warns_of_the_skipped_built_in_as_build_does(
+    english_only: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def decide(*_a: object) -> None:
+        raise BriefgenError("not decided here")
+
+    monkeypatch.setattr(check, "decide", decide)
+    result = check.run_check(BuildOptions(workspace=english_only))
+    mine = [f for f in result.findings if f.audience == "public-es"]
+    assert [(f.severity, f.code) for f in mine] == [("warning", "skipped-audience")]
+    assert check.exit_code(result, strict=False) == 1  # the stub's errors, not the skip

@@ -53,7 +53,7 @@ _SHOWS = re.compile(r"(?:\)|>|\])\s*(?:Tj|TJ|'|\")(?=\s|$)")
 _PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|sh|Do|EI)(?=\s|$)")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Element:
     """A structure element: its standard role (``P``, ``H1``, ``Figure`` ...), its
     kids in reading order, and what a reader is told instead of or besides its

@@ -258,15 +258,18 @@ def test_sigterm_leaves_no_temporary_file(tmp_path: Path, versions: Versions) ->
     assert temporaries(ws / "out") == []
 
 
-def _good_build(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+def _good_build(tmp_path: Path, versions: Versions) -> tuple[Path, dict[str, bytes]]:
+    """A workspace at version A whose output folder holds what building it wrote (the
+    module's build of A, copied: the same bytes, without building again)."""
     ws = make_workspace(tmp_path / "ws", "A")
-    code, output = run_in_process(ws, build_args())
-    assert code == 0, output
+    (ws / "out").mkdir()
+    for name, data in versions.a.items():
+        (ws / "out" / name).write_bytes(data)
     return ws, read_folder(ws / "out")
 
 
-def test_broken_template_keeps_earlier_briefs(tmp_path: Path) -> None:
-    ws, before = _good_build(tmp_path)
+def test_broken_template_keeps_earlier_briefs(tmp_path: Path, versions: Versions) -> None:
+    ws, before = _good_build(tmp_path, versions)
     set_version(ws, "B")
     broken = ws / "templates" / f"{AUDIENCES[-1]}.md.j2"
     broken.write_text("# Broken\n\n{% if %}\n", encoding="utf-8")
@@ -276,8 +279,8 @@ def test_broken_template_keeps_earlier_briefs(tmp_path: Path) -> None:
     assert read_folder(ws / "out") == before, "a failed build changed the output folder"
 
 
-def test_broken_facts_keep_earlier_briefs(tmp_path: Path) -> None:
-    ws, before = _good_build(tmp_path)
+def test_broken_facts_keep_earlier_briefs(tmp_path: Path, versions: Versions) -> None:
+    ws, before = _good_build(tmp_path, versions)
     set_version(ws, "B")
     (ws / "facts" / "case.yaml").write_text(FACTS.replace("as_of: 2023", "as_of: 20233"))
     code, output = run_in_process(ws, build_args())
@@ -287,8 +290,10 @@ def test_broken_facts_keep_earlier_briefs(tmp_path: Path) -> None:
     assert read_folder(ws / "out") == before, "a failed build changed the output folder"
 
 
-def test_next_build_clears_temporaries_a_killed_build_left(tmp_path: Path) -> None:
-    ws, _ = _good_build(tmp_path)
+def test_next_build_clears_temporaries_a_killed_build_left(
+    tmp_path: Path, versions: Versions
+) -> None:
+    ws, _ = _good_build(tmp_path, versions)
     stale = ws / "out" / f".briefgen-4242-0123456789abcdef.{TARGETS[0]}.tmp"
     stale.write_bytes(b"%PDF-1.4 half a brief")
     code, output = run_in_process(ws, build_args())

@@ -55,7 +55,7 @@ def test_one_page_pdf_whose_helper_words_are_spanish(built: Path) -> None:
         "El público",  # the audience's name
     ):
         assert words in text, words
-    for english in ("Updated", "Sources", "as reported in", "about 100", " in 5,000"):
+    for english in ("Updated", "Sources", "as reported", "as quoted", "about 100", " in 5,000"):
         assert english not in text, english
 
 

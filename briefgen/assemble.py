@@ -70,6 +70,7 @@ def assemble(
         check=citation_check(store, audience.language),
         charts=chart_resolver(store, audience.language),
         folders=rendered.folders,
+        language=audience.language,
     )
     if not blocks:
         raise TemplateError(f"the '{audience.name}' template produced no content", source)
@@ -139,7 +140,11 @@ def footer(settings: Settings, date: dt.date, language: str = "en-US") -> Footer
     lines = tuple(line for line in (contact.name, contact.email, contact.phone) if line)
     qr_url = contact.sources_url or _web_address(contact.website)
     return Footer(
-        contact=lines, website=contact.website, qr_url=qr_url, updated=updated_line(date, language)
+        contact=lines,
+        website=contact.website,
+        qr_url=qr_url,
+        updated=updated_line(date, language),
+        qr_alt=wording(language).qr_code.format(qr_url) if qr_url else "",
     )
 
 

@@ -48,6 +48,7 @@ class Wording:
     filled: str = "{} of 100 figures filled"
     and_word: str = "and"
     in_period: str = "{} in {}"
+    qr_code: str = "QR code: {}"  # a QR code's alt text, "{}" the address it holds
 
     @property
     def is_english(self) -> bool:
@@ -109,6 +110,7 @@ SPANISH = Wording(
     filled="{} de 100 figuras llenas",
     and_word="y",
     in_period="{} en {}",
+    qr_code="Código QR: {}",
 )
 
 _WORDINGS = {"en": ENGLISH, "es": SPANISH}

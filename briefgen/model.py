@@ -203,9 +203,11 @@ class Chart(Block):
 
 @dataclass(frozen=True)
 class QrCode(Block):
-    """A QR code for ``url`` in the flow, with the address printed beside it."""
+    """A QR code for ``url`` in the flow, with the address printed beside it; ``alt``
+    its alternative text in the brief's language ("Código QR: …"), English when empty."""
 
     url: str
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ class Footer:
     website: str = ""
     qr_url: str = ""
     updated: str = ""  # "Updated November 2026"
+    qr_alt: str = ""  # the QR code's alt text in the brief's language; English when empty
 
     @property
     def is_empty(self) -> bool:

@@ -39,6 +39,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
+from briefgen.language import ENGLISH, Wording, wording
 from briefgen.model import (
     AnyBlock,
     Box,
@@ -173,6 +174,7 @@ class _Walker:
     check: CitationCheck | None = None
     charts: ChartResolver | None = None
     folders: Sequence[Path] = ()
+    words: Wording = ENGLISH
     pos: int = 0
     current: Token | None = None
     frames: list[_Frame] = field(default_factory=list)
@@ -279,7 +281,8 @@ class _Walker:
                 raise TemplateError("charts need the facts store; none was given", where)
             self.add(self.charts(token.content, where))
         elif kind == "fence" and token.info.strip() == "briefgen-qr":
-            self.add(QrCode(where, url=_qr_url(token.content, where)))
+            url = _qr_url(token.content, where)
+            self.add(QrCode(where, url=url, alt=self.words.qr_code.format(url)))
         elif kind in ("fence", "code_block"):
             runs: list[Inline] = []
             for line in token.content.rstrip("\n").split("\n"):
@@ -296,7 +299,7 @@ class _Walker:
             self.add(Callout(where, figure=_unescape(figure), label=label))
         elif kind == "container_notes_open":
             self.until("container_notes_close")
-            title = token.info.strip()[len("notes") :].strip() or "Sources"
+            title = token.info.strip()[len("notes") :].strip() or self.words.sources
             self.add(Notes(where, title=_unescape(title)))
         elif kind == "group_line":
             self.group_line(token.info, where)
@@ -674,14 +677,17 @@ def parse_blocks(
     *,
     charts: ChartResolver | None = None,
     folders: Sequence[Path] = (),
+    language: str = "en-US",
 ) -> list[AnyBlock]:
     """Turn Markdown into blocks, each with the template location of its first line.
 
     ``check`` is asked about every cited fact id; a message back is raised as a
     :class:`TemplateError` at the line holding that citation. ``charts`` turns a
     ``briefgen-chart`` block into a chart (from the facts store); ``folders`` are the
-    template folders images may be read from.
+    template folders images may be read from; ``language`` the brief's, for the words
+    the parser writes itself (a QR code's alt text, the notes' default heading).
     """
     tokens = _parser().parse(text)
-    walker = _Walker(tokens, lines, default, text.split("\n"), check, charts, folders)
+    source = text.split("\n")
+    walker = _Walker(tokens, lines, default, source, check, charts, folders, wording(language))
     return walker.walk()

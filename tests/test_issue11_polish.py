@@ -3,17 +3,23 @@ Spanish forms, in warning lines and in front matter."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import cast
 
+import docx
 import pytest
 import yaml
 
 from briefgen import check, pipeline
+from briefgen.assemble import footer
 from briefgen.check import warning_lines, warnings_of
+from briefgen.citations import note_text
 from briefgen.errors import BriefgenError, Location, TemplateError
+from briefgen.facts import load_store
 from briefgen.fitting import Fit
+from briefgen.parse import parse_blocks
 from briefgen.pipeline import (
     Brief,
     BuildOptions,
@@ -23,6 +29,8 @@ from briefgen.pipeline import (
     make_briefs,
     untranslated,
 )
+from briefgen.renderers.docx_graphics import add_qr
+from briefgen.settings import Settings
 from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,3 +137,34 @@ def test_check_warns_of_the_skipped_built_in_as_build_does(
     mine = [f for f in result.findings if f.audience == "public-es"]
     assert [(f.severity, f.code) for f in mine] == [("warning", "skipped-audience")]
     assert check.exit_code(result, strict=False) == 1  # the stub's errors, not the skip
+
+
+def test_the_words_briefgen_writes_round_a_qr_code_are_in_the_briefs_language() -> None:
+    """A QR code's alt text and the notes' default heading come from the language's
+    wording in the model, for every renderer to print as they are."""
+    text = "```briefgen-qr\nhttps://example.org/sources\n```\n\n!!! notes\n!!!\n"
+    where = Location("t.md.j2", 1)
+    lines = tuple(Location("t.md.j2", n + 1) for n in range(text.count("\n") + 1))
+    spanish = parse_blocks(text, lines, where, language="es-US")
+    english = parse_blocks(text, lines, where)
+    assert [(b.alt, n.title) for b, n in [spanish, english]] == [  # type: ignore[union-attr]
+        ("Código QR: https://example.org/sources", "Fuentes"),
+        ("QR code: https://example.org/sources", "Sources"),
+    ]
+    settings = Settings.model_validate({"contact": {"website": "leitf.org"}})
+    day = dt.date(2026, 11, 2)
+    assert footer(settings, day, "es-US").qr_alt == "Código QR: https://leitf.org"
+    assert footer(settings, day).qr_alt == "QR code: https://leitf.org"
+    run = docx.Document().add_paragraph().add_run()
+    add_qr(run, "https://leitf.org", 60, "Código QR: https://leitf.org")
+    assert 'descr="Código QR: https://leitf.org"' in run._r.xml
+
+
+def test_no_note_of_the_sample_says_as_reported_in_english_in_its_title() -> None:
+    """The sample's descriptive titles do not end in "(as reported)": the note's
+    "as reported in" / "según informó" says it, in the brief's language."""
+    store = load_store(REPO / "facts")
+    for fact in store:
+        for language in ("en-US", "es-US"):
+            note = note_text(store, fact.id, language)
+            assert "(as reported)" not in note and "(as quoted)" not in note, note

@@ -144,7 +144,7 @@ class BlockWriter:
             size = qr_size(block.url, self._style)
             code, address = add_row(container, self._style.qr_cells(size, avail))
             run = _picture_run(code)
-            add_qr(run, block.url, size)
+            add_qr(run, block.url, size, block.alt)
             _flush_left(run)
             self.paragraph(address, "caption", (Span(block.url, href=block.url),), True)
             for word_cell in (code, address):
@@ -253,7 +253,7 @@ class BlockWriter:
         self._notes(notes_cell, notes)
         if size:
             run = _picture_run(side)
-            add_qr(run, footer.qr_url, size)
+            add_qr(run, footer.qr_url, size, footer.qr_alt)
             _flush_left(run)
             picture = DocxParagraph(run._r.getparent(), side)
             picture.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -19,6 +19,7 @@ from docx.shared import Emu
 from briefgen.graphics.chart import chart_drawing
 from briefgen.graphics.qr import MIN_SIZE
 from briefgen.graphics.raster import drawing_png, qr_png
+from briefgen.language import ENGLISH
 from briefgen.model import Chart, Picture
 from briefgen.style import Style
 
@@ -77,12 +78,14 @@ def add_chart(run: Any, chart: Chart, width_pt: float, style: Style) -> None:
     _add_inline(run, png, drawing.width, drawing.height, chart.alt, decorative=False)
 
 
-def add_qr(run: Any, url: str, size_pt: float) -> None:
+def add_qr(run: Any, url: str, size_pt: float, alt: str = "") -> None:
     """Add the QR code for ``url`` to ``run`` as an inline PNG ``size_pt`` points
-    square (quiet zone included), with the alt text "QR code: <url>"."""
+    square (quiet zone included), with the alt text ``alt`` (the model's, in the
+    brief's language), "QR code: <url>" when empty."""
     if size_pt < MIN_SIZE - 1e-6:
         raise ValueError(f"a QR code must be at least 2 cm ({MIN_SIZE:.1f} pt), not {size_pt}")
-    _add_inline(run, qr_png(url, size_pt), size_pt, size_pt, f"QR code: {url}", decorative=False)
+    alt = alt or ENGLISH.qr_code.format(url)
+    _add_inline(run, qr_png(url, size_pt), size_pt, size_pt, alt, decorative=False)
 
 
 def add_picture(run: Any, picture: Picture, width_pt: float, decorative: bool) -> None:

@@ -369,6 +369,7 @@ def as_text(result: CheckResult) -> list[str]:
     then every error and warning, one line each; the facts no template cites in one
     line; the counts."""
     lines: list[str] = []
+    shown: set[str] = set()  # a line two audiences share (a parent template's) once
     for audience in [*result.audiences, None]:
         mine = [f for f in result.findings if f.audience == audience]
         if audience is not None:
@@ -378,7 +379,8 @@ def as_text(result: CheckResult) -> list[str]:
                 continue
             if finding.severity == "info":
                 lines.append(f"  {finding.message}")
-            else:
+            elif finding.line() not in shown:
+                shown.add(finding.line())
                 lines.append(f"  {finding.line()}" if audience else finding.line())
     unused = [f.data["fact"] for f in result.findings if f.code == "unused-fact"]
     if unused:

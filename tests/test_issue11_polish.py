@@ -168,3 +168,28 @@ def test_no_note_of_the_sample_says_as_reported_in_english_in_its_title() -> Non
         for language in ("en-US", "es-US"):
             note = note_text(store, fact.id, language)
             assert "(as reported)" not in note and "(as quoted)" not in note, note
+
+
+def test_a_warning_two_audiences_share_is_one_line() -> None:
+    """A source both briefs cite, or a stale fact in a template both extend: one line,
+    in the order first seen, in build's warnings and in check's report; --json keeps
+    each audience's finding."""
+    parent = Location("builtin/public.md.j2", 43)
+    stale = [
+        check.Finding("warning", "stale-fact", "'x' is as of 2022", parent, name)
+        for name in ("public", "mine")
+    ]
+    source = check.Finding("warning", "source-without-url", "source 's' has no URL")
+    findings = [stale[0], source, stale[1], source]
+    assert warning_lines(findings) == [
+        "builtin/public.md.j2:43: warning: 'x' is as of 2022",
+        "warning: source 's' has no URL",
+    ]
+    result = check.CheckResult(["public", "mine"], findings)
+    assert check.as_text(result) == [
+        "public:",
+        "  builtin/public.md.j2:43: warning: 'x' is as of 2022",
+        "mine:",
+        "warning: source 's' has no URL",
+        "checked 2 audiences: 0 errors, 4 warnings",
+    ]

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from tagged import Node, check_tagged, docx_file, marked_content, structure
 
-from briefgen.model import Cite, inline_groups, walk
+from briefgen.model import Cite, Heading, inline_groups, walk
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
@@ -163,3 +163,16 @@ def test_extracted_text_keeps_note_numbers_apart(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert not re.findall(r"\S*[A-Za-z\u201d\u2019)]\d+\b", text)
+
+
+def test_a_brief_without_a_title_heads_its_sections_h1(tmp_path: Path) -> None:
+    """PDF/UA: the first heading is H1, whatever level the template gave it."""
+    document, style = regions(), Style()
+    untitled = replace(
+        document,
+        blocks=tuple(b for b in document.blocks if not (isinstance(b, Heading) and b.level == 1)),
+    )
+    assert any(isinstance(b, Heading) for b in walk(untitled.blocks))
+    pdf = render_pdf_bytes(untitled, style)
+    tree = check_tagged(pdf, docx_file(tmp_path, render_docx(untitled, style)))
+    assert next(node.role for node in tree.walk() if node.role[:1] == "H") == "H1"

@@ -278,9 +278,10 @@ class _Blocks:
     """Turns model blocks into flowables for one document's style, and each into
     structure elements under ``parent`` (:mod:`briefgen.renderers.pdf_tags`)."""
 
-    def __init__(self, style: Style, parent: Element | None = None) -> None:
+    def __init__(self, style: Style, parent: Element | None = None, top_heading: int = 1) -> None:
         self.style = style
         self.parent = parent or Element("Div")
+        self.top_heading = top_heading
 
     @contextmanager
     def inside(self, role: str, **attributes: str) -> Iterator[Element]:
@@ -332,8 +333,10 @@ class _Blocks:
         out: list[Flowable] = []
         if isinstance(block, Heading):
             text = style.title if block.level == 1 else self.fit(style.heading, width)
-            # As the DOCX: the title Heading 1, every other heading Heading 2.
-            role = "H1" if block.level <= 1 else "H2"
+            # As the DOCX: the title Heading 1, every other heading Heading 2; but
+            # the first heading level is H1 (PDF/UA), so a brief without a title
+            # heads its sections H1.
+            role = "H1" if block.level <= self.top_heading else "H2"
             out.append(self.para(block.inlines, text, f"h{block.level}", role))
         elif isinstance(block, ParagraphBlock):
             out.append(self.para(block.inlines, self.fit(style.body, width), "body"))
@@ -521,7 +524,9 @@ def flowables(document: Document, style: Style) -> Story:
     if document.masthead is not None:
         story.append(masthead_row(document.masthead, style, top))
         story.append(Spacer(0, style.region_gap))
-    story.extend(_Blocks(style, top).blocks(document.blocks, None))
+    levels = [block.level for block in walk(document.blocks) if isinstance(block, Heading)]
+    blocks = _Blocks(style, top, top_heading=min(levels, default=1))
+    story.extend(blocks.blocks(document.blocks, None))
     # The space after a row, chart or picture that ends the body is the footer's gap's
     # business: the page is as full as its last line or box.
     while story and isinstance(story[-1], Spacer):

@@ -5,6 +5,10 @@ reads the same one, so the height measured here predicts the DOCX's. The page's
 regions (:mod:`briefgen.model`): the masthead and the body are the frame's story;
 the footer is drawn after it, pinned to the bottom margin, and the frame ends
 :attr:`~briefgen.style.Style.region_gap` above it.
+
+The file is a tagged PDF (:mod:`briefgen.renderers.pdf_tags`): the flowables made
+here carry the structure elements of the blocks they draw, in the model's reading
+order, and are drawn on a canvas that writes the structure tree.
 """
 
 from __future__ import annotations
@@ -657,7 +661,8 @@ def _page_template(
 def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
     """One PDF of several briefs, each starting a new page with its own page template
     (frame and footer), and its page count. The file's metadata (title, language,
-    date) are the first brief's."""
+    date) are the first brief's; its structure tree has a ``Part`` per brief, in its
+    own language when that is not the file's."""
     buffer = io.BytesIO()
     document, style = pages[0]
     meta = document.metadata

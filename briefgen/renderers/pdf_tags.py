@@ -206,23 +206,30 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         out: list[str] = []
         label = self.label
         assert self.element is not None
+        # The note numbers in the order drawn, across the paragraph's text objects.
+        references = iter([kid for kid in self.inner_elements if kid.role == "Reference"])
         for operators in drawn:
             if operators.lstrip().startswith("BT"):
                 owner = label or self.element
                 label = None  # the bullet is the first text object, alone
-                out.append(self._text_object(operators, owner, tagger))
+                out.append(self._text_object(operators, owner, references, tagger))
             elif _PAINTS.search(operators):
                 out.extend(("/Artifact BMC", operators, "EMC"))
             else:
                 out.append(operators)
         return out
 
-    def _text_object(self, operators: str, owner: Element, tagger: Tagger | None) -> str:
+    def _text_object(
+        self,
+        operators: str,
+        owner: Element,
+        references: Iterator[Element],
+        tagger: Tagger | None,
+    ) -> str:
         """A text object's operators with marked content around each run of one
         owner: the paragraph's, a link's (between its markers), or a note number's
         (the text raised off the baseline: only note numbers are superscript)."""
         pieces = _SWITCH.split(operators)
-        references = (kid for kid in self.inner_elements if kid.role == "Reference")
         link: Element | None = None
         reference: Element | None = None
         runs: list[tuple[Element, str]] = []

@@ -42,9 +42,10 @@ from reportlab.platypus import Flowable
 # The name reportlab calls an <onDraw> marker by, on the canvas.
 CALLBACK = "briefgen_tag"
 
-# A marker inside a text object while the paragraph is drawn; replaced before the
-# page is written (NUL never occurs in reportlab's own operators).
-# ... or a change of text rise (Ts): a note number's superscript starts or ends.
+# Where a paragraph's text changes owner: a link's marker, left in the text object
+# while it is drawn and taken out before the page is written (NUL never occurs in
+# reportlab's own operators), or a change of text rise, where a note number's
+# superscript starts or ends.
 _SWITCH = re.compile("\x00([^\x00]*)\x00|(?<![^\\s])(-?[0-9.]+ Ts)(?=\\s|$)")
 # Operators that show text: a string or array operand right before Tj, TJ, ' or ".
 # (A string's own text may look like one too: that only marks a run with no text.)
@@ -124,7 +125,7 @@ def _marker(canvas: Canvas, kind: str, label: str) -> None:
 
 def on_draw(label: str) -> str:
     """The paragraph markup of a zero-width marker: ``s<i>`` starts the paragraph's
-    ``i``-th inner element (a reference or link), ``e`` returns to the paragraph."""
+    ``i``-th inner element (a link), ``e`` returns to the paragraph."""
     return f'<onDraw name="{CALLBACK}" label="{label}"/>'
 
 

@@ -28,7 +28,7 @@ from briefgen.renderers.pdf import render_pages, render_pdf_bytes
 from briefgen.style import Style
 from briefgen.templating.environment import TemplateRenderer
 
-AUDIENCES = ("legislators", "chiefs", "public")
+AUDIENCES = ("legislators", "chiefs", "public", "public-es")
 
 
 @pytest.fixture(scope=shared)

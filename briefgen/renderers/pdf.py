@@ -377,7 +377,9 @@ class _Blocks:
             size = qr_size(block.url, style)
             cells = style.qr_cells(size, avail)
             caption = style.in_cell(style.caption)
-            code = Stack([self.figure(qr_flowable(block.url, size, style), qr_alt(block.url))])
+            code = Stack(
+                [self.figure(qr_flowable(block.url, size, style), block.alt or qr_alt(block.url))]
+            )
             address = self.para((Span(block.url, href=block.url),), caption, "qr-url")
             out.append(Row(cells, [code, Stack([address])]))
             out.append(Spacer(0, style.body.space_after))
@@ -505,7 +507,7 @@ def footer_flowables(document: Document, style: Style) -> Story:
         if size:
             code = qr_flowable(footer.qr_url, size, style)
             code.hAlign = "RIGHT"
-            side.append(blocks.figure(code, qr_alt(footer.qr_url)))
+            side.append(blocks.figure(code, footer.qr_alt or qr_alt(footer.qr_url)))
         for text, href in footer_lines(footer):
             side.append(blocks.para((Span(text, href=href),), style.footer_line, "contact"))
     out.append(Row(cells, [Stack(notes) if notes else None, Stack(side)]))

@@ -34,6 +34,7 @@ from briefgen import interrupts
 from briefgen.errors import (
     BriefgenError,
     Location,
+    OutputError,
     RecipientsError,
     display_path,
     raise_all,
@@ -279,7 +280,16 @@ class _Writer:
             return
         while len(self._pending) >= MAX_PENDING_WRITES:
             self._pending.popleft().result()
-        self._pending.append(self._pool.submit(self._stage.add, name, data))
+        self._pending.append(self._pool.submit(self._add, name, data))
+
+    def _add(self, name: str, data: bytes) -> Path:
+        # Staging names the file it was writing when an OSError reaches its guard;
+        # with several threads writing, that may be another file: name it here.
+        try:
+            return self._stage.add(name, data)
+        except OSError as exc:
+            where = Location.of(self._stage.folder / name)
+            raise OutputError(f"cannot write the file: {exc.strerror}", where) from None
 
     def wait(self) -> None:
         """Wait until every file handed over is staged; raise a write's error."""

@@ -400,3 +400,24 @@ def test_the_parent_lets_go_of_each_copy_once_handed_on(workspace: Path) -> None
         del outcome
         count += 1
     assert count == len(tasks)
+
+
+def test_a_file_that_cannot_be_written_is_named_and_nothing_is_left(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails in a writer thread names its own file (not whichever file
+    another thread was writing) and the batch leaves the folder as it was."""
+    add = output.Staging.add
+
+    def full_disk(self: output.Staging, path: Path, data: bytes) -> None:
+        if path.name == "ex-3.pdf":  # not a folder's first file: staged in a thread
+            raise OSError(28, "No space left on device")
+        add(self, path, data)
+
+    monkeypatch.setattr(output.Staging, "add", full_disk)
+    result = build("--recipients", "recipients.csv", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{Path('output/letter/ex-3.pdf')}: cannot write the file: No space left on device\n"
+    )
+    assert not (workspace / "output").exists()

@@ -12,16 +12,16 @@ import os
 from pathlib import Path
 
 import pytest
-from jinja2 import Environment
+from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
-from briefgen.errors import Location, TemplateError
+from briefgen.errors import Location, TemplateError, display_path
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
-from briefgen.templating import limits, search
+from briefgen.templating import limits, nesting, search
 from briefgen.templating.helpers import (
     Helpers,
     UnknownFact,
@@ -773,8 +773,143 @@ def test_an_audience_front_matter_problem_is_told_at_its_key(
 
 
 def test_the_loader_lists_every_folder_s_templates(tmp_path: Path) -> None:
-    for name in ("one/a.md.j2", "two/a.md.j2", "two/b.md.j2"):
+    for name in ("one/a.md.j2", "one/c.md.j2", "two/a.md.j2", "two/b.md.j2"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     folders = [Folder(tmp_path / "one", "--templates"), Folder(tmp_path / "two", "workspace")]
-    assert SearchPathLoader(SearchPath(folders)).list_templates() == ["a.md.j2", "b.md.j2"]
+    listed = SearchPathLoader(SearchPath(folders)).list_templates()
+    assert listed == ["a.md.j2", "b.md.j2", "c.md.j2"]
+
+
+def test_a_private_use_character_is_told_at_its_own_line(tmp_path: Path) -> None:
+    # A blank first line and lines after it: the line is counted up to the character.
+    (tmp_path / "pua.md.j2").write_text("\nb\n\ue000\nc\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        _loader(tmp_path).get_source(Environment(), "pua.md.j2")
+    assert caught.value.location == Location.of(tmp_path / "pua.md.j2", 3)
+
+
+def test_an_unknown_audience_is_told_the_nearest_and_every_one_there_is(tmp_path: Path) -> None:
+    for name in ("mine/chiefs-local.md.j2", "shipped/public.md.j2"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    path = SearchPath(
+        [
+            Folder(tmp_path / "nowhere", "--templates"),
+            Folder(tmp_path / "mine", "workspace"),
+            Folder(tmp_path / "shipped", "built-in"),
+        ]
+    )
+    mine = display_path(tmp_path / "mine" / "chiefs-local.md.j2")
+    listed = f"the audiences are chiefs-local ({mine}), public (built-in)"
+    assert path.unknown_audience("publc").detail == (
+        f"no template for audience 'publc' (did you mean 'public'?); {listed}"
+    )
+    assert path.unknown_audience("zzz").detail == (
+        f"no template for audience 'zzz' (zzz.md.j2); {listed}"
+    )
+    # A folder that is not there is passed over, not the end of the search.
+    assert [a.name for a in path.audiences()] == ["chiefs-local", "public"]
+
+
+def test_an_audience_inherits_front_matter_from_five_templates_up(tmp_path: Path) -> None:
+    # a0 extends a1 ... extends a7: a0 and the five above it are read, no more.
+    fronts = {5: "description: five", 6: "reading_level: 7"}
+    for level in range(8):
+        front = f"---\n{fronts[level]}\n---\n" if level in fronts else ""
+        parent = f'{{% extends "a{level + 1}.md.j2" %}}' if level < 7 else "x"
+        (tmp_path / f"a{level}.md.j2").write_text(front + parent, encoding="utf-8")
+    info = SearchPath([Folder(tmp_path, "--templates")]).audience("a0")
+    assert (info.description, info.reading_level) == ("five", None)
+
+
+# --- templating/nesting: how deep template code may nest ------------------------------
+
+
+def _parse_error(source: str) -> tuple[int, str, str | None, str | None] | None:
+    """Parse ``source`` as the sandbox does (token stream and syntax tree checked):
+    None, or the syntax error's line, message, template name and file name."""
+    env = Environment(extensions=[nesting.NestingLimits])
+    try:
+        nesting.parse(env, source, "trial", "templates/trial.md.j2")
+    except TemplateSyntaxError as exc:
+        return exc.lineno, exc.message or "", exc.name, exc.filename
+    return None
+
+
+def test_set_statements_and_closed_tags_do_not_nest() -> None:
+    # Forty of each, side by side: only a tag with a body left open nests.
+    assert _parse_error("{% set x = 1 %}" * 40 + "{{ x }}") is None
+    assert _parse_error("{% set (a, b) = (1, 2) %}" * 40) is None
+    assert _parse_error("{% if true %}x{% endif %}" * 40) is None
+    assert _parse_error("{% for i in [] %}{% else %}{% endfor %}" * 40) is None
+
+
+def test_a_block_set_nests_even_with_an_argument_named_inside_it() -> None:
+    # The "=" of width=2 is inside brackets: this set is a block, the 33rd level.
+    inner = "{% set x | indent(width=2) %}y{% endset %}"
+    depth = limits.MAX_TAG_DEPTH
+    assert _parse_error("{% if 1 %}" * (depth - 1) + inner + "{% endif %}" * (depth - 1)) is None
+    assert _parse_error("{% if 1 %}" * depth + inner + "{% endif %}" * depth) == (
+        1,
+        f"'{{% set %}}' nested too deep (at most {depth} levels of tags)",
+        "trial",
+        "templates/trial.md.j2",
+    )
+
+
+def test_a_tag_without_a_name_is_jinja_s_error_not_a_level() -> None:
+    assert _parse_error("{% if 1 %}" * limits.MAX_TAG_DEPTH + '{% "if" %}') == (
+        1,
+        "tag name expected",
+        "trial",
+        "templates/trial.md.j2",
+    )
+
+
+def test_signs_after_an_operator_nest_and_are_refused_at_the_one_too_many() -> None:
+    # One sign a line: the 41st sign, on line 42, is the one past the limit.
+    signs = limits.MAX_EXPRESSION_DEPTH + 1
+    assert _parse_error("{{ 1 *\n" + "-\n" * signs + "1 }}") == (
+        signs + 1,
+        f"expression nested too deep (at most {limits.MAX_EXPRESSION_DEPTH} levels)",
+        "trial",
+        "templates/trial.md.j2",
+    )
+
+
+def test_a_generated_code_line_maps_to_the_template_line_before_it() -> None:
+    code = "def root():\n    pass\ndebug_info = '2=15&4=17&5=20'\n\n"
+    lines = [nesting.python_line_to_template(code, n) for n in (None, 0, 1, 14, 15, 16, 17)]
+    assert lines == [1, 1, 1, 1, 2, 2, 4]
+    assert [nesting.python_line_to_template(code, n) for n in (19, 20, 500)] == [4, 5, 5]
+    quoted = 'debug_info = "2=15&x=16&3=y&4=17"'
+    assert [nesting.python_line_to_template(quoted, n) for n in (16, 17)] == [2, 4]
+    assert nesting.python_line_to_template("x = '2=15'", 20) == 1  # no table: line 1
+
+
+def test_the_line_of_a_recursion_is_the_innermost_node_with_a_line() -> None:
+    def visit(node: nodes.Node, inner: nodes.Node | None) -> None:
+        if inner is None:
+            raise RecursionError
+        visit(inner, None)
+
+    outer, inner = nodes.Const(1, lineno=3), nodes.Const(2, lineno=7)
+    with pytest.raises(RecursionError) as caught:
+        visit(outer, inner)
+    assert nesting.node_line(caught.value) == 7
+    with pytest.raises(RecursionError) as caught:
+        visit(outer, nodes.Const(2))  # no line: the next node out
+    assert nesting.node_line(caught.value) == 3
+    assert nesting.node_line(RecursionError()) == 1
+
+
+def test_nested_too_deep_to_compile_names_the_template_and_line() -> None:
+    error = nesting.nested_too_deep(5, "trial", "templates/trial.md.j2")
+    assert isinstance(error, TemplateSyntaxError)
+    assert (error.lineno, error.message, error.name, error.filename) == (
+        5,
+        "nested too deep to compile; nest fewer tags or brackets here",
+        "trial",
+        "templates/trial.md.j2",
+    )

@@ -913,3 +913,84 @@ def test_nested_too_deep_to_compile_names_the_template_and_line() -> None:
         "trial",
         "templates/trial.md.j2",
     )
+
+
+DEEP = f"expression nested too deep (at most {limits.MAX_EXPRESSION_DEPTH} levels)"
+
+
+def test_brackets_and_prefixes_nest_together_where_the_tree_does_not() -> None:
+    # Each "(not " is two levels of the token stream, one of the syntax tree: only
+    # the stream's count refuses 21 of them.
+    assert _parse_error("{{ (" + "not (" * 19 + "not 1" + ")" * 20 + " }}") is None
+    error = _parse_error("{{ (" + "not (" * 20 + "not 1" + ")" * 21 + " }}")
+    assert error is not None and error[:2] == (1, DEEP)
+    # 40 brackets are allowed, 41 are not (a bracket adds no level to the tree).
+    depth = limits.MAX_EXPRESSION_DEPTH
+    assert _parse_error("{{ " + "(" * depth + "1" + ")" * depth + " }}") is None
+    error = _parse_error("{{ " + "(" * (depth + 1) + "1" + ")" * (depth + 1) + " }}")
+    assert error is not None and error[:2] == (1, DEEP)
+    error = _parse_error("{{ " + "not " * (depth + 1) + "}}")  # refused before Jinja sees it
+    assert error is not None and error[:2] == (1, DEEP)
+
+
+def test_a_run_of_prefixes_ends_at_its_operand_or_closing_bracket() -> None:
+    assert _parse_error("{{ [" + ", ".join(["not a"] * 45) + "] }}") is None
+    assert _parse_error("{{ [" + ", ".join(["(1)"] * 45) + "] }}") is None
+    # Closed brackets leave their level at 0: 2 open + 38 "not" is exactly the limit.
+    assert _parse_error("{{ (((1) and " + "not " * 38 + "1)) }}") is None
+    # A sign after a keyword is a sign: the 41st, on line 42, is refused there.
+    error = _parse_error("{{ x and\n" + "-\n" * 41 + "1 }}")
+    assert error is not None and error[:2] == (42, DEEP)
+
+
+def test_a_stray_closing_bracket_is_jinja_s_error() -> None:
+    assert _parse_error("{{ 1) }}") == (1, "unexpected ')'", "trial", "templates/trial.md.j2")
+
+
+def test_a_chain_in_the_tree_may_be_exactly_as_deep_as_the_limit() -> None:
+    # a.x.x...: one level per attribute, the name at the bottom one more.
+    depth = limits.MAX_EXPRESSION_DEPTH
+    assert _parse_error("{% if 1 %}{{ a" + ".x" * (depth - 1) + " }}{% endif %}") is None
+    error = _parse_error("{% if 1 %}{{ a" + ".x" * depth + " }}{% endif %}")
+    assert error is not None and error[:2] == (1, DEEP)
+
+
+def test_a_tag_nested_too_deep_is_told_at_the_line_it_opens() -> None:
+    error = _parse_error("{% if 1 %}" * limits.MAX_TAG_DEPTH + "\n{%\nif 1 %}")
+    assert error is not None and error[0] == 2
+    error = _parse_error("{% for i in [] %}" * limits.MAX_LOOP_DEPTH + "\n{%\nfor i in [] %}")
+    assert error is not None and error[0] == 2
+
+
+def test_python_s_nesting_limits_become_a_located_template_error() -> None:
+    # 21 nested blocks (Python allows 20) on line 21 of the generated code, which the
+    # debug table maps to template line 7.
+    blocks = "".join("    " * i + f"for x{i} in ():\n" for i in range(21)) + " " * 84 + "pass\n"
+    with pytest.raises(TemplateSyntaxError) as caught:
+        nesting.compile_python(blocks + "debug_info = '3=2&7=15'\n", "trial.py")
+    error = caught.value
+    assert (error.lineno, error.name, error.filename) == (7, None, "trial.py")
+    assert error.message == "nested too deep to compile; nest fewer tags or brackets here"
+    # The parser's own overflow has no line: the template's first.
+    with pytest.raises(TemplateSyntaxError) as caught:
+        nesting.compile_python("x = " + "-" * 200_000 + "1\ndebug_info = '4=1'\n", "trial.py")
+    assert caught.value.lineno == 1
+    # Any other syntax error is not a nesting limit: Python's own, as it is.
+    with pytest.raises(SyntaxError) as raised:
+        nesting.compile_python("x = (", "trial.py")
+    assert not isinstance(raised.value, TemplateSyntaxError)
+
+
+def test_an_audience_holds_its_reading_ease_and_language(tmp_path: Path) -> None:
+    front = "---\nreading_ease: 60\nlanguage: es-US\n---\nbody"
+    (tmp_path / "b.md.j2").write_text(front, encoding="utf-8")
+    info = SearchPath([Folder(tmp_path, "--templates")]).audience("b")
+    assert (info.reading_ease, info.language) == (60, "es-US")
+
+
+def test_a_name_outside_the_folders_is_not_found(tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "out.md.j2").write_text("x", encoding="utf-8")
+    path = SearchPath([Folder(tmp_path / "t", "--templates")])
+    assert path.find("../out.md.j2") is None
+    assert path.find(str(tmp_path / "out.md.j2")) is None

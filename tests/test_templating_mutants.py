@@ -952,7 +952,13 @@ def test_a_chain_in_the_tree_may_be_exactly_as_deep_as_the_limit() -> None:
     depth = limits.MAX_EXPRESSION_DEPTH
     assert _parse_error("{% if 1 %}{{ a" + ".x" * (depth - 1) + " }}{% endif %}") is None
     error = _parse_error("{% if 1 %}{{ a" + ".x" * depth + " }}{% endif %}")
-    assert error is not None and error[:2] == (1, DEEP)
+    assert error == (1, DEEP, "trial", "templates/trial.md.j2")
+
+
+def test_a_parser_recursion_is_told_as_nesting_in_its_template() -> None:
+    # 3,000 chained conditions: Jinja's parser recurses once for each.
+    error = _parse_error("{{ " + "1 if 1 else " * 3000 + "1 }}")
+    assert error == (1, DEEP, "trial", "templates/trial.md.j2")
 
 
 def test_a_tag_nested_too_deep_is_told_at_the_line_it_opens() -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
 from briefgen.model import Document
 from briefgen.pipeline import BuildOptions, Workspace, make_brief
 from briefgen.renderers import pdf
-from briefgen.style import Style
+from briefgen.renderers.pdf_tags import Element
+from briefgen.style import Style, TextStyle
 from briefgen.templating.environment import TemplateRenderer
 
 
@@ -38,3 +39,41 @@ def test_the_measured_story_is_reused_with_the_same_bytes(
     assert calls["flowables"] == calls["measure"]  # rendering built no story of its own
     pdf._MEASURED.clear()
     assert brief.files["pdf"] == pdf.render_pdf_bytes(brief.fit.document, brief.fit.style)
+
+
+def test_a_second_copy_lays_out_no_paragraph_again_and_gives_the_same_bytes(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace.open(BuildOptions(workspace=repo))
+    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    audience = workspace.search_path.audience("legislators")
+    pdf._laid_out.cache_clear()
+    first = make_brief(workspace, renderer, audience, ("pdf",), None).files["pdf"]
+    breaks = 0
+    real_break_lines = Paragraph.breakLines
+
+    def break_lines(self: Paragraph, widths: list[float]) -> object:
+        nonlocal breaks
+        breaks += 1
+        return real_break_lines(self, widths)
+
+    monkeypatch.setattr(Paragraph, "breakLines", break_lines)
+    again = make_brief(workspace, renderer, audience, ("pdf",), None).files["pdf"]
+    assert breaks == 0  # the same paragraphs at the same widths: each laid out once
+    assert again == first
+    pdf._laid_out.cache_clear()
+    assert make_brief(workspace, renderer, audience, ("pdf",), None).files["pdf"] == first
+    assert breaks > 0
+
+
+def test_a_paragraph_set_at_another_width_gets_its_own_layout() -> None:
+    pdf.register_fonts(["regular"])
+    text = TextStyle(size=10, leading=12)
+    setting = pdf._Setting("word " * 40, "body", text, Style().theme.font)
+    wide = pdf._Text(setting, Element("P"), inner_elements=[])
+    narrow = pdf._Text(setting, Element("P"), inner_elements=[])
+    _, wide_height = wide.wrap(400, 100)
+    _, narrow_height = narrow.wrap(100, 100)
+    assert narrow_height > wide_height
+    assert wide.inner is not narrow.inner
+    assert wide.wrap(400, 5)[1] == wide_height  # the height offered changes no line

@@ -17,8 +17,8 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
-from functools import cache, partial
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache, partial
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -250,7 +250,12 @@ def _tagged_run(tags: list[Element], element: Element, text: str) -> str:
 def _paragraph_style(
     name: str, text: TextStyle, style: Style | None = None, **extra: object
 ) -> ParagraphStyle:
-    family = (style or Style()).theme.font
+    return _family_style(name, text, (style or Style()).theme.font, **extra)
+
+
+def _family_style(
+    name: str, text: TextStyle, family: FontFamily, **extra: object
+) -> ParagraphStyle:
     variant = "regular"
     if text.bold and text.italic:
         variant = "bolditalic"
@@ -276,6 +281,74 @@ def _paragraph_style(
         spaceShrinkage=0,
         **extra,
     )
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """All a paragraph's layout depends on: its markup (text, fonts, links and their
+    markers), its style in its font family, and its bullet."""
+
+    markup: str
+    name: str
+    text: TextStyle
+    family: FontFamily
+    bullet: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()
+
+    def paragraph(self) -> Paragraph:
+        """A new paragraph of this setting."""
+        style = _family_style(self.name, self.text, self.family, **dict(self.extra))
+        return Paragraph(self.markup, style, bulletText=self.bullet)
+
+
+# Wide enough for every copy's paragraphs of a batch's audiences (a copy sets about
+# 30), the few that name the recipient passing through without evicting the rest.
+_LAID_OUT_KEPT = 512
+# What a paragraph is offered to measure it: its lines do not depend on it.
+_ANY_HEIGHT = 1e6
+
+
+@lru_cache(maxsize=_LAID_OUT_KEPT)
+def _laid_out(setting: _Setting, width: float) -> tuple[Paragraph, tuple[float, float]]:
+    """A paragraph of ``setting`` broken into lines ``width`` wide, and its size. A
+    paragraph's lines depend on its width alone, not the height offered; drawing
+    changes nothing in it, so every copy of a batch, and the drawing after the
+    fitter's measuring, share one layout."""
+    paragraph = setting.paragraph()
+    size: tuple[float, float] = paragraph.wrap(width, _ANY_HEIGHT)
+    return paragraph, size
+
+
+class _Text(Marked):
+    """A paragraph's flowable (see :class:`Marked`) laid out once per setting and
+    width (:func:`_laid_out`), not once per copy and pass."""
+
+    def __init__(
+        self,
+        setting: _Setting,
+        element: Element,
+        *,
+        inner_elements: list[Element],
+        label: Element | None = None,
+    ) -> None:
+        super().__init__(None, element, inner_elements=inner_elements, label=label)
+        self.setting = setting
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.inner, (self.width, self.height) = _laid_out(self.setting, avail_width)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        # Splitting changes a paragraph: split one of its own.
+        self.inner = self.setting.paragraph()
+        self.inner.wrap(avail_width, avail_height)
+        return super().split(avail_width, avail_height)
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return float(self.setting.text.space_before)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.setting.text.space_after)
 
 
 class _Blocks:
@@ -306,13 +379,16 @@ class _Blocks:
         **extra: object,
     ) -> Flowable:
         runs: list[Element] = []
-        paragraph = Paragraph(
+        setting = _Setting(
             markup(inlines, text, self.style, runs),
-            _paragraph_style(name, text, self.style, **extra),
+            name,
+            text,
+            self.style.theme.font,
+            extra=tuple(sorted(extra.items())),
         )
         element = self.parent.add(role)
         element.adopt(runs)
-        return Marked(paragraph, element, inner_elements=runs)
+        return _Text(setting, element, inner_elements=runs)
 
     def figure(self, flowable: Flowable, alt: str) -> Flowable:
         """A picture, chart or QR code: a figure with ``alt`` as its alternative text,
@@ -400,23 +476,24 @@ class _Blocks:
                 text = replace(text, space_after=self.style.body.space_after)
             bullet = f"{number}." if block.ordered else "\u2022"
             runs: list[Element] = []
-            paragraph = Paragraph(
+            family = self.style.theme.font
+            setting = _Setting(
                 markup(item, text, self.style, runs),
-                _paragraph_style(
-                    "item",
-                    text,
-                    self.style,
-                    bulletIndent=0,
-                    bulletFontName=self.style.theme.font.pdf_name,
-                    bulletFontSize=text.size,
+                "item",
+                text,
+                family,
+                bullet,
+                (
+                    ("bulletFontName", family.pdf_name),
+                    ("bulletFontSize", text.size),
+                    ("bulletIndent", 0),
                 ),
-                bulletText=bullet,
             )
             with self.inside("LI") as list_item:
                 label = list_item.add("Lbl")
                 body = list_item.add("LBody")
                 body.adopt(runs)
-            yield Marked(paragraph, body, inner_elements=runs, label=label)
+            yield _Text(setting, body, inner_elements=runs, label=label)
 
     def row(self, block: CardRow | Box | Columns, width: float | None) -> Row:
         style = self.style

@@ -14,10 +14,12 @@ import pytest
 from fontTools.ttLib import TTFont as FontFile
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.fonts import font_dir
 from briefgen.pipeline import BuildOptions, make_briefs
+from briefgen.renderers import pdf_fonts
 from briefgen.renderers.pdf_fonts import TaggedTTFont, subset_tag
 
 REPO = Path(__file__).resolve().parents[1]
@@ -136,3 +138,32 @@ def test_a_built_brief_embeds_each_subset_under_its_own_tag_in_every_build(
     options = BuildOptions(workspace=REPO, audiences=("legislators",), formats=("pdf",))
     (brief,) = make_briefs(options)
     assert sorted(_tags(brief.files["pdf"])) == sorted(names)
+
+
+@pytest.mark.usefixtures("own_font_registry")
+def test_a_subset_is_made_and_compressed_once_and_embedded_whole_in_every_pdf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[int] = []
+    real = TTFontFile.makeSubset
+
+    def make_subset(face: TTFontFile, subset: list[int]) -> bytes:
+        made.append(len(subset))
+        return real(face, subset)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(TTFontFile, "makeSubset", make_subset)
+    pdf_fonts._subset.cache_clear()
+    pdf_fonts._deflated.cache_clear()
+    first = _pdf()
+    assert len(made) == 4
+    assert _pdf() == first
+    assert len(made) == 4  # the same subsets: none made again
+    pdf_fonts._subset.cache_clear()
+    pdf_fonts._deflated.cache_clear()
+    assert _pdf() == first
+    assert len(made) == 8
+    for page in PdfReader(io.BytesIO(first)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            program = font.get_object()["/FontDescriptor"]["/FontFile2"].get_object()
+            with FontFile(io.BytesIO(program.get_data())) as face:
+                assert face["glyf"]  # the whole program, decompressed as any reader does

@@ -11,18 +11,25 @@ document, and the same in every build, so the PDF stays reproducible. reportlab
 offers no setting for the tag; it takes it from the module function ``SUBSETN(n)``
 while a font adds its objects to the document, so that function is wrapped, once,
 to ask which font is adding them (any other font keeps reportlab's tags).
+
+A face's subsets are also made and compressed once per process, not once per
+document: every copy of a batch embeds the same subsets (the ASCII characters keep
+their own codes, and a brief's few others come in the same order), and a subset's
+bytes depend only on the face and its list of characters.
 """
 
 from __future__ import annotations
 
 import hashlib
 import string
+import zlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import lru_cache, partial
 from typing import Any
 
-from reportlab.pdfbase import ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
 TAG_LENGTH = 6
 
@@ -57,8 +64,45 @@ if not getattr(ttfonts.SUBSETN, "briefgen_tagging", False):  # once, also on rel
     ttfonts.SUBSETN = _tagging(ttfonts.SUBSETN)
 
 
+# Subsets kept: a few per face for the faces (four) and fallback faces a process uses.
+_SUBSETS_KEPT = 64
+
+
+@lru_cache(maxsize=_SUBSETS_KEPT)
+def _subset(face: TTFontFile, characters: tuple[int, ...]) -> bytes:
+    """The font program of ``face``'s subset of ``characters``, in their order."""
+    made: bytes = TTFontFile.makeSubset(face, list(characters))
+    return made
+
+
+@lru_cache(maxsize=_SUBSETS_KEPT)
+def _deflated(data: bytes) -> bytes:
+    return zlib.compress(data)
+
+
+class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
+    """reportlab's Flate filter, remembering the font programs it compressed."""
+
+    def encode(self, text: bytes | str) -> bytes:
+        if isinstance(text, bytes):
+            return _deflated(text)
+        return super().encode(text)  # type: ignore[no-any-return]
+
+
+_KEPT_FLATE = _KeptFlate()
+
+
+def _make_subset(face: TTFontFile, subset: list[int]) -> bytes:
+    return _subset(face, tuple(subset))
+
+
 class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
-    """A reportlab ``TTFont`` whose embedded subsets have distinct, stable tags."""
+    """A reportlab ``TTFont`` whose embedded subsets have distinct, stable tags, each
+    made and compressed once per process."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.face.makeSubset = partial(_make_subset, self.face)
 
     def addObjects(self, doc: Any) -> None:
         face_name: bytes = self.face.name + self.face.subfontNameX
@@ -67,3 +111,9 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             super().addObjects(doc)
         finally:
             _adding.reset(token)
+        # The font programs just added: compressed by the filter that remembers.
+        prefix = f"fontFile:{self.face.filename}("
+        for name, stream in doc.idToObject.items():
+            ours = isinstance(name, str) and name.startswith(prefix)
+            if ours and stream.filters == [pdfdoc.PDFZCompress]:
+                stream.filters = [_KEPT_FLATE]

@@ -14,7 +14,7 @@ import pytest
 from fontTools.ttLib import TTFont as FontFile
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFontFile
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.fonts import font_dir
@@ -167,3 +167,31 @@ def test_a_subset_is_made_and_compressed_once_and_embedded_whole_in_every_pdf(
             program = font.get_object()["/FontDescriptor"]["/FontFile2"].get_object()
             with FontFile(io.BytesIO(program.get_data())) as face:
                 assert face["glyf"]  # the whole program, decompressed as any reader does
+
+
+@pytest.mark.usefixtures("own_font_registry")
+@pytest.mark.parametrize("ascii_readable", [1, 0])
+def test_printable_ascii_is_encoded_without_reportlabs_loop_as_reportlab_would(
+    monkeypatch: pytest.MonkeyPatch, ascii_readable: int
+) -> None:
+    path = str(font_dir() / "LiberationSans-Regular.ttf")
+    ours = TaggedTTFont("split-ours", path, asciiReadable=ascii_readable)
+    theirs = TTFont("split-theirs", path, asciiReadable=ascii_readable)
+    texts = ["Fentanyl", "\u2014 Sen. O\u2019Neil", "a\u00a0b", "", "Tucson, AZ ~ 2023", "\x7f"]
+    doc_ours, doc_theirs = Canvas(io.BytesIO())._doc, Canvas(io.BytesIO())._doc
+    looped: list[str] = []
+    real = TTFont.splitString
+
+    def split(self: TTFont, text: str, doc: Any, encoding: str = "utf-8") -> Any:
+        if self is ours:
+            looped.append(text)
+        return real(self, text, doc, encoding)
+
+    monkeypatch.setattr(TTFont, "splitString", split)
+    for text in texts * 2:
+        assert ours.splitString(text, doc_ours) == theirs.splitString(text, doc_theirs), text
+    if ascii_readable:  # after the first call of a document, ASCII skips the loop
+        others = [texts[1], texts[2], "", "\x7f"]
+        assert looped == ["Fentanyl", *others, *others]
+    else:
+        assert looped == texts * 2

@@ -15,12 +15,15 @@ to ask which font is adding them (any other font keeps reportlab's tags).
 A face's subsets are also made and compressed once per process, not once per
 document: every copy of a batch embeds the same subsets (the ASCII characters keep
 their own codes, and a brief's few others come in the same order), and a subset's
-bytes depend only on the face and its list of characters.
+bytes depend only on the face and its list of characters. And text of printable
+ASCII alone, most of a brief's, is encoded without reportlab's loop over its
+characters: those keep their own codes in the first subset.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 import zlib
 from collections.abc import Callable
@@ -92,6 +95,10 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
 _KEPT_FLATE = _KeptFlate()
 
 
+# Text of printable ASCII characters alone, each its own code in the first subset.
+_PRINTABLE_ASCII = re.compile("[\x20-\x7e]+")
+
+
 def _make_subset(face: TTFontFile, subset: list[int]) -> bytes:
     return _subset(face, tuple(subset))
 
@@ -103,6 +110,20 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.face.makeSubset = partial(_make_subset, self.face)
+
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
+        """reportlab's chunks of ``text`` per subset: ``(0, the ASCII bytes)`` at once
+        when every character is printable ASCII and has its own code in this
+        document's first subset (reportlab's "ASCII readable" subsets)."""
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and _PRINTABLE_ASCII.fullmatch(text):
+            own = getattr(state, "briefgen_ascii_own", None)
+            if own is None:
+                own = all(state.assignments.get(code) == code for code in range(0x20, 0x7F))
+                state.briefgen_ascii_own = own
+            if own:
+                return [(0, text.encode("ascii"))]
+        return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc: Any) -> None:
         face_name: bytes = self.face.name + self.face.subfontNameX

@@ -943,6 +943,20 @@ def test_a_run_of_prefixes_ends_at_its_operand_or_closing_bracket() -> None:
     assert error is not None and error[:2] == (42, DEEP)
 
 
+def test_what_ends_a_run_of_prefixes_and_what_does_not() -> None:
+    # Brackets side by side (joined by ~, which the tree keeps flat) each close.
+    assert _parse_error("{{ (1)" + " ~ (1)" * 45 + " }}") is None
+    depth = limits.MAX_EXPRESSION_DEPTH
+    assert _parse_error("{{ (1) ~ " + "(" * depth + "1" + ")" * depth + " }}") is None
+    # A binary minus is no sign: 2 brackets + 38 signs is exactly the limit.
+    assert _parse_error("{{ ((x - " + "- " * 38 + "1)) }}") is None
+    # Each operand ends its run: 20 brackets + one "not" at a time.
+    assert _parse_error("{{ " + "(" * 20 + " and ".join(["not a"] * 21) + ")" * 20 + " }}") is None
+    # A plus sign is a sign as a minus is: the 41st, on line 42, is refused there.
+    error = _parse_error("{{ 1 *\n" + "+\n" * 41 + "1 }}")
+    assert error is not None and error[:2] == (42, DEEP)
+
+
 def test_a_stray_closing_bracket_is_jinja_s_error() -> None:
     assert _parse_error("{{ 1) }}") == (1, "unexpected ')'", "trial", "templates/trial.md.j2")
 

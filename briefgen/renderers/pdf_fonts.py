@@ -31,6 +31,7 @@ from contextvars import ContextVar
 from functools import lru_cache, partial
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
@@ -87,12 +88,26 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
     """reportlab's Flate filter, remembering the font programs it compressed."""
 
     def encode(self, text: bytes | str) -> bytes:
-        if isinstance(text, bytes):
-            return _deflated(text)
-        return super().encode(text)  # type: ignore[no-any-return]
+        return _deflated(text.encode("utf8") if isinstance(text, str) else text)
 
 
 _KEPT_FLATE = _KeptFlate()
+
+
+@lru_cache(maxsize=_SUBSETS_KEPT)
+def _formatted_widths(widths: tuple[float, ...], indent: bytes, multiline: bool) -> bytes:
+    del multiline  # a key only: reportlab reads the setting while it formats
+    array = pdfdoc.PDFArray(widths)
+    formatted: bytes = pdfdoc.PDFArray.format(array, pdfdoc.DummyDoc(), indent)
+    return formatted
+
+
+class _KeptWidths(pdfdoc.PDFArray):  # type: ignore[misc]
+    """A subset's array of glyph widths, formatted once per process."""
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        del document  # numbers format the same in every document
+        return _formatted_widths(tuple(self.sequence), IND, bool(rl_config.pdfMultiLine))
 
 
 # Text of printable ASCII characters alone, each its own code in the first subset.
@@ -132,9 +147,19 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             super().addObjects(doc)
         finally:
             _adding.reset(token)
-        # The font programs just added: compressed by the filter that remembers.
-        prefix = f"fontFile:{self.face.filename}("
+        # The font programs and character maps just added: compressed by the filter
+        # that remembers; their widths formatted once.
+        programs = f"fontFile:{self.face.filename}("
+        base_font = "+" + face_name.decode("pdfdoc")
         for name, stream in doc.idToObject.items():
-            ours = isinstance(name, str) and name.startswith(prefix)
+            if not isinstance(name, str) or not isinstance(stream, pdfdoc.PDFStream):
+                continue
+            ours = name.startswith(programs) or (
+                name.startswith("toUnicodeCMap:") and name.endswith(base_font)
+            )
             if ours and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [_KEPT_FLATE]
+        for font in doc.idToObject["BasicFonts"].dict.values():
+            ours = isinstance(font, pdfdoc.PDFTrueTypeFont) and font.BaseFont.endswith(base_font)
+            if ours and type(font.Widths) is pdfdoc.PDFArray:
+                font.Widths.__class__ = _KeptWidths

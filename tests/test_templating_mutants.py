@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import string
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from briefgen.templating.helpers import (
     suggest_name,
     view_of,
 )
+from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.search import (
     AudienceInfo,
     Folder,
@@ -1014,3 +1016,28 @@ def test_a_name_outside_the_folders_is_not_found(tmp_path: Path) -> None:
     path = SearchPath([Folder(tmp_path / "t", "--templates")])
     assert path.find("../out.md.j2") is None
     assert path.find(str(tmp_path / "out.md.j2")) is None
+
+
+# --- templating/limited: the sandbox's str.format ------------------------------------
+
+
+def test_the_sandbox_wraps_str_format_and_format_map_only() -> None:
+    env = LimitedSandbox()
+    assert env.wrap_str_format("x".upper) is None
+    assert env.wrap_str_format(string.Formatter().format) is None  # not a text's method
+    as_map = env.wrap_str_format("{a}".format_map)
+    assert as_map is not None and as_map({"a": 1}) == "1"
+    for args, kwargs in [(({"a": 1}, {}), {}), ((), {"a": 1}), (({"a": 1},), {"b": 2})]:
+        with pytest.raises(TypeError, match=r"^format_map\(\) takes exactly one argument$"):
+            as_map(*args, **kwargs)
+    fields = env.wrap_str_format("{0.real} {b}".format)
+    assert fields is not None and fields(3, b="x") == "3 x"
+
+
+def test_the_sandbox_s_format_escapes_into_markup() -> None:
+    wrapped = LimitedSandbox().wrap_str_format(Markup("<b>{}</b>").format)
+    assert wrapped is not None
+    result = wrapped("<i>")
+    assert isinstance(result, Markup) and result == Markup("<b>&lt;i&gt;</b>")
+    field = LimitedSandbox().wrap_str_format(Markup("{0.real}").format)
+    assert field is not None and field(3) == Markup("3")  # the sandbox reads the field

@@ -77,3 +77,25 @@ def test_a_paragraph_set_at_another_width_gets_its_own_layout() -> None:
     assert narrow_height > wide_height
     assert wide.inner is not narrow.inner
     assert wide.wrap(400, 5)[1] == wide_height  # the height offered changes no line
+
+
+def test_plain_ascii_markup_skips_the_glyph_check_and_other_text_keeps_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looked_up: list[str] = []
+    real_has_glyph = pdf.has_glyph
+
+    def has_glyph(char: str, font_name: str = pdf.PDF_FONT) -> bool:
+        looked_up.append(char)
+        return real_has_glyph(char, font_name)
+
+    monkeypatch.setattr(pdf, "has_glyph", has_glyph)
+    assert (
+        pdf._markup_text("Tucson, AZ: 5 < 7 & 9\n\tdone") == "Tucson, AZ: 5 &lt; 7 &amp; 9\n\tdone"
+    )
+    assert looked_up == []
+    assert (
+        pdf._markup_text("a \u2713 b\x1c")
+        == f'a <font face="{pdf.FALLBACK_FONT}">\u2713</font> b\x1c'
+    )
+    assert "\u2713" in looked_up

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -171,8 +172,14 @@ def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
     return ord(char) in _coverage(font_name)
 
 
+# ASCII text that is printable or space: every bundled family draws it as it is.
+_PLAIN_ASCII = re.compile(r"[\x20-\x7e\s]*", re.ASCII)
+
+
 def _markup_text(text: str, font: str = PDF_FONT) -> str:
     """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
+    if font != FALLBACK_FONT and _PLAIN_ASCII.fullmatch(text):
+        return escape(text)
     # Decide per distinct character, once: most texts need no fallback at all.
     fallback_for = {
         char: not char.isspace() and not has_glyph(char, font) and has_glyph(char, FALLBACK_FONT)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import string
+import weakref
 import zlib
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -122,6 +123,9 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
     """A reportlab ``TTFont`` whose embedded subsets have distinct, stable tags, each
     made and compressed once per process."""
 
+    # The document whose state was last looked up, and the state.
+    _last_state: tuple[weakref.ref[Any], Any] | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.face.makeSubset = partial(_make_subset, self.face)
@@ -130,7 +134,7 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         """reportlab's chunks of ``text`` per subset: ``(0, the ASCII bytes)`` at once
         when every character is printable ASCII and has its own code in this
         document's first subset (reportlab's "ASCII readable" subsets)."""
-        state = self.state.get(doc)
+        state = self._state(doc)
         if state is not None and isinstance(text, str) and _PRINTABLE_ASCII.fullmatch(text):
             own = getattr(state, "briefgen_ascii_own", None)
             if own is None:
@@ -140,7 +144,20 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
                 return [(0, text.encode("ascii"))]
         return super().splitString(text, doc, encoding)
 
+    def _state(self, doc: Any) -> Any:
+        """reportlab's state of this font in ``doc`` (None: not used yet), the last
+        one found kept at hand (a weak dictionary's look-up costs more than the rest
+        of an ASCII string's encoding)."""
+        last = self._last_state
+        if last is not None and last[0]() is doc:
+            return last[1]
+        state = self.state.get(doc)
+        if state is not None:
+            self._last_state = (weakref.ref(doc), state)
+        return state
+
     def addObjects(self, doc: Any) -> None:
+        self._last_state = None  # reportlab drops the document's state here
         face_name: bytes = self.face.name + self.face.subfontNameX
         token = _adding.set(face_name)
         try:

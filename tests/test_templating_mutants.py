@@ -13,7 +13,7 @@ import string
 from pathlib import Path
 
 import pytest
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2 import DictLoader, Environment, TemplateSyntaxError, nodes
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
@@ -22,7 +22,7 @@ from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
-from briefgen.templating import limits, nesting, search
+from briefgen.templating import call_limits, limits, nesting, search
 from briefgen.templating.helpers import (
     Helpers,
     UnknownFact,
@@ -33,7 +33,7 @@ from briefgen.templating.helpers import (
     suggest_name,
     view_of,
 )
-from briefgen.templating.limited import LimitedSandbox
+from briefgen.templating.limited import CheckedFilters, LimitedCodeGenerator, LimitedSandbox
 from briefgen.templating.search import (
     AudienceInfo,
     Folder,
@@ -1041,3 +1041,94 @@ def test_the_sandbox_s_format_escapes_into_markup() -> None:
     assert isinstance(result, Markup) and result == Markup("<b>&lt;i&gt;</b>")
     field = LimitedSandbox().wrap_str_format(Markup("{0.real}").format)
     assert field is not None and field(3) == Markup("3")  # the sandbox reads the field
+
+
+# --- templating/limited: what the code generator, modules and sandbox keep ---------
+
+
+def test_only_literals_are_folded_and_so_skip_the_finalize() -> None:
+    # A folded literal prints as written (Markdown); anything not folded passes the
+    # finalize, which escapes it: so what prints shows what was folded.
+    env = LimitedSandbox(autoescape=True, finalize=finalize)
+    assert env.from_string('{{ "*a*" }}').render() == "*a*"
+    assert env.from_string('{{ "*a" ~ "b*" }}').render() == "*ab*"
+    assert env.from_string('{{ x ~ "*" }}').render(x="a") == "a\\*"
+
+
+@pytest.mark.parametrize("opening", ["", "{% autoescape true %}", "{% autoescape flag %}"])
+def test_tilde_escapes_its_parts_where_output_is_escaped(opening: str) -> None:
+    closing = "{% endautoescape %}" if opening else ""
+    env = LimitedSandbox(autoescape=not opening)
+    source = opening + '{{ "<" ~ x }}' + closing
+    assert env.from_string(source).render(x=Markup("<b>"), flag=True) == "&lt;<b>"
+
+
+def test_an_import_with_context_sees_the_caller_s_names_and_renders_once() -> None:
+    env = LimitedSandbox(loader=DictLoader({"m": "{% set ns.n = ns.n + 1 %}{% set v = x ~ y %}"}))
+    source = (
+        "{% set ns = namespace(n=0) %}{% for x in ['a'] %}"
+        "{% import 'm' as m with context %}{{ m.v }} {{ ns.n }}{% endfor %}"
+    )
+    assert env.from_string(source).render(y="b") == "ab 1"
+
+
+def test_the_sandbox_keeps_jinja_s_positional_settings_and_its_checks() -> None:
+    env = LimitedSandbox("{%", "%}", "[[", "]]")
+    assert env.from_string("[[ 1 + 1 ]]").render() == "2"
+    assert env.policies["json.dumps_function"] is call_limits.checked_json_dumps
+    shout = LimitedSandbox(finalize=lambda value: f"<{value}>")
+    assert shout.from_string("{{ x }}").render(x=1) == "<1>"
+
+
+def test_checked_filters_take_keyword_updates_too() -> None:
+    filters = CheckedFilters()
+    filters.update({"a": len}, b=len)
+    assert sorted(filters) == ["a", "b"]
+
+
+def test_a_template_keeps_its_name_and_file_in_errors_and_code() -> None:
+    env = LimitedSandbox(loader=DictLoader({"t": "x"}))
+    assert env.get_template("t").name == "t"
+    twice = "{% block a %}{% endblock %}{% block a %}{% endblock %}"
+    with pytest.raises(TemplateSyntaxError) as caught:
+        env.compile(twice, "n", "f.j2")
+    assert (caught.value.name, caught.value.filename) == ("n", "f.j2")
+    with pytest.raises(TemplateSyntaxError) as caught:
+        env.parse("{% if %}", "n", "f.j2")
+    assert (caught.value.name, caught.value.filename) == ("n", "f.j2")
+    deferred = env.compile("x", "n", "f.j2", raw=True, defer_init=True)
+    assert "def root(context, missing=missing):" in deferred  # no environment yet
+
+
+def test_a_recursion_while_generating_code_is_told_at_its_template_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def too_deep(self: object, node: nodes.Node, frame: object) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(LimitedCodeGenerator, "visit_Name", too_deep)
+    with pytest.raises(TemplateSyntaxError) as caught:
+        LimitedSandbox().compile("{% if 1 %}\n\n{{ x }}{% endif %}", "n", "f.j2")
+    error = caught.value
+    assert (error.lineno, error.name, error.filename) == (3, "n", "f.j2")
+    assert error.message == "nested too deep to compile; nest fewer tags or brackets here"
+
+
+def test_an_operator_s_result_over_a_limit_is_told_by_its_operator() -> None:
+    # Two integers within the limit pass the check before `+`; their sum does not.
+    env = LimitedSandbox()
+    largest = 2**limits.MAX_INT_BITS - 1
+    with pytest.raises(limits.LimitError, match=r"^\+ would make a number larger than"):
+        env.call_binop(env.from_string("").new_context(), "+", largest, largest)
+
+
+@pytest.mark.usefixtures("thirty_chars")
+def test_the_sandbox_s_format_checks_each_value_and_counts_each_field() -> None:
+    shortened = LimitedSandbox().wrap_str_format("{:.3}".format)
+    assert shortened is not None and shortened("x" * 30) == "xxx"
+    with pytest.raises(limits.LimitError, match=r"^'format' would make a text longer than 30 "):
+        shortened("x" * 31)  # refused as a value, though its field would be short
+    two = LimitedSandbox().wrap_str_format("{}{}".format)
+    assert two is not None and two("x" * 15, "y" * 15) == "x" * 15 + "y" * 15
+    with pytest.raises(limits.LimitError, match=r"^'format' would make a text longer than 30 "):
+        two("x" * 15, "y" * 16)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import interrupts
-from briefgen.errors import BriefgenError, LayoutError, ProblemList, raise_all
+from briefgen.errors import BriefgenError, LayoutError, Location, ProblemList, raise_all
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.model import Document
@@ -190,8 +190,6 @@ RENDERERS: dict[str, Callable[[Pages], bytes]] = {"pdf": _render_pdf, "docx": _r
 def describe_handout(handout: Handout, out_dir: Path) -> list[str]:
     """Report lines: each file and how full each side is, then, side by side, what
     was dropped and the reading level."""
-    from briefgen.errors import Location
-
     fills = ", ".join(
         f"{SIDES[n]} {output_name(s.audience)} {s.fit.fill:.0%} full"
         for n, s in enumerate(handout.sides)

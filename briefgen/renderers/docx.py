@@ -31,7 +31,6 @@ from typing import Any
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Twips
@@ -44,7 +43,7 @@ from briefgen.model import (
     Notes,
 )
 from briefgen.renderers.docx_blocks import BlockWriter
-from briefgen.renderers.docx_tables import add_spacer
+from briefgen.renderers.docx_tables import add_spacer, el
 from briefgen.style import Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
@@ -244,7 +243,7 @@ def _mark_language(elements: Iterable[Any], language: str) -> None:
     for element in elements:
         for run in element.iter(qn("w:r")):
             # Nothing briefgen writes in a run's properties comes after w:lang.
-            _replace_child(run.get_or_add_rPr(), "lang", _el("lang", val=language))
+            _replace_child(run.get_or_add_rPr(), "lang", el("lang", val=language))
 
 
 class _Members(dict[str, bytes]):
@@ -270,16 +269,6 @@ def _hex(color: tuple[int, int, int]) -> str:
     return "{:02X}{:02X}{:02X}".format(*color)
 
 
-def _el(tag: str, children: Iterable[Any] = (), **attrs: str) -> Any:
-    """A new ``w:`` element; keyword ``val`` becomes ``w:val`` and so on."""
-    element = OxmlElement(f"w:{tag}")
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    for child in children:
-        element.append(child)
-    return element
-
-
 def _replace_child(parent: Any, tag: str, new: Any) -> None:
     """Remove every ``tag`` child of ``parent`` and append ``new`` (if not None)."""
     for old in parent.findall(qn(f"w:{tag}")):
@@ -297,11 +286,11 @@ def _sort_children(parent: Any, order: Sequence[str]) -> None:
 
 
 def _fonts(name: str) -> Any:
-    return _el("rFonts", ascii=name, hAnsi=name, eastAsia=name, cs=name)
+    return el("rFonts", ascii=name, hAnsi=name, eastAsia=name, cs=name)
 
 
 def _spacing(before: float, after: float, line: float, rule: str = "atLeast") -> Any:
-    return _el(
+    return el(
         "spacing", before=_twips(before), after=_twips(after), line=_twips(line), lineRule=rule
     )
 
@@ -317,36 +306,36 @@ def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> 
     else:
         indent["firstLine"] = "0"
     children = [
-        _el("keepNext", val="0"),
-        _el("keepLines", val="0"),
-        _el("pageBreakBefore", val="0"),
-        _el("widowControl", val="0"),
-        _el("suppressAutoHyphens"),
+        el("keepNext", val="0"),
+        el("keepLines", val="0"),
+        el("pageBreakBefore", val="0"),
+        el("widowControl", val="0"),
+        el("suppressAutoHyphens"),
         _spacing(ts.space_before, ts.space_after, ts.leading),
-        _el("ind", **indent),
-        _el("contextualSpacing", val="0"),
-        _el("jc", val="right" if ts.align == "right" else "left"),
+        el("ind", **indent),
+        el("contextualSpacing", val="0"),
+        el("jc", val="right" if ts.align == "right" else "left"),
     ]
     if outline is not None:
-        children.append(_el("outlineLvl", val=str(outline)))
-    return _el("pPr", children)
+        children.append(el("outlineLvl", val=str(outline)))
+    return el("pPr", children)
 
 
 def _rpr(ts: TextStyle, font: str) -> Any:
     bold = "1" if ts.bold else "0"
     italic = "1" if ts.italic else "0"
-    return _el(
+    return el(
         "rPr",
         [
             _fonts(font),
-            _el("b", val=bold),
-            _el("bCs", val=bold),
-            _el("i", val=italic),
-            _el("iCs", val=italic),
-            _el("color", val=_hex(ts.color)),
-            _el("kern", val="0"),
-            _el("sz", val=_half_points(ts.size)),
-            _el("szCs", val=_half_points(ts.size)),
+            el("b", val=bold),
+            el("bCs", val=bold),
+            el("i", val=italic),
+            el("iCs", val=italic),
+            el("color", val=_hex(ts.color)),
+            el("kern", val="0"),
+            el("sz", val=_half_points(ts.size)),
+            el("szCs", val=_half_points(ts.size)),
         ],
     )
 
@@ -377,7 +366,7 @@ def _set_settings(word: Any) -> None:
     for tag in ("rsids", "savePreviewPicture", "proofState", "autoHyphenation"):
         _replace_child(settings, tag, None)
     tab_stop = settings.find(qn("w:defaultTabStop"))
-    hyphenation = _el("autoHyphenation", val="false")
+    hyphenation = el("autoHyphenation", val="false")
     if tab_stop is not None:
         tab_stop.addnext(hyphenation)
     else:
@@ -385,7 +374,7 @@ def _set_settings(word: Any) -> None:
 
     compat = settings.find(qn("w:compat"))
     if compat is None:
-        compat = _el("compat")
+        compat = el("compat")
         settings.append(compat)  # the template always has one; order is moot here
     for setting in compat.findall(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
@@ -398,27 +387,27 @@ def _set_doc_defaults(word: Any, style: Style, language: str) -> None:
     styles = word.styles.element
     _replace_child(styles, "docDefaults", None)
     body = style.body
-    run_defaults = _el(
+    run_defaults = el(
         "rPr",
         [
             _fonts(style.theme.font.docx_name),
-            _el("kern", val="0"),
-            _el("sz", val=_half_points(body.size)),
-            _el("szCs", val=_half_points(body.size)),
-            _el("lang", val=language),
+            el("kern", val="0"),
+            el("sz", val=_half_points(body.size)),
+            el("szCs", val=_half_points(body.size)),
+            el("lang", val=language),
         ],
     )
-    paragraph_defaults = _el(
+    paragraph_defaults = el(
         "pPr",
         [
-            _el("widowControl", val="0"),
-            _el("suppressAutoHyphens"),
-            _el("spacing", before="0", after="0", line="240", lineRule="auto"),
+            el("widowControl", val="0"),
+            el("suppressAutoHyphens"),
+            el("spacing", before="0", after="0", line="240", lineRule="auto"),
         ],
     )
-    defaults = _el(
+    defaults = el(
         "docDefaults",
-        [_el("rPrDefault", [run_defaults]), _el("pPrDefault", [paragraph_defaults])],
+        [el("rPrDefault", [run_defaults]), el("pPrDefault", [paragraph_defaults])],
     )
     styles.insert(0, defaults)
 
@@ -547,7 +536,7 @@ def _define_styles(word: Any, style: Style) -> None:
         pPr = _ppr(text_style, hanging=hanging, outline=outline)
         if key in ("bullet", "number"):
             num_id = _BULLET_NUM_ID if key == "bullet" else _NUMBER_NUM_ID
-            pPr.append(_el("numPr", [_el("ilvl", val="0"), _el("numId", val=str(num_id))]))
+            pPr.append(el("numPr", [el("ilvl", val="0"), el("numId", val=str(num_id))]))
             _sort_children(pPr, _PPR_ORDER)
         _replace_child(element, "pPr", pPr)
         _replace_child(element, "rPr", _rpr(text_style, font))
@@ -587,34 +576,34 @@ class _Numbering:
     def _abstract(
         ident: int, fmt: str, text: str, item: TextStyle, hanging: float, font: str
     ) -> Any:
-        level = _el(
+        level = el(
             "lvl",
             [
-                _el("start", val="1"),
-                _el("numFmt", val=fmt),
-                _el("suff", val="tab"),
-                _el("lvlText", val=text),
-                _el("lvlJc", val="left"),
-                _el(
+                el("start", val="1"),
+                el("numFmt", val=fmt),
+                el("suff", val="tab"),
+                el("lvlText", val=text),
+                el("lvlJc", val="left"),
+                el(
                     "pPr",
-                    [_el("ind", left=_twips(item.indent_left), hanging=_twips(hanging))],
+                    [el("ind", left=_twips(item.indent_left), hanging=_twips(hanging))],
                 ),
-                _el("rPr", [_fonts(font), _el("b", val="0"), _el("i", val="0")]),
+                el("rPr", [_fonts(font), el("b", val="0"), el("i", val="0")]),
             ],
             ilvl="0",
         )
-        return _el(
+        return el(
             "abstractNum",
-            [_el("multiLevelType", val="singleLevel"), level],
+            [el("multiLevelType", val="singleLevel"), level],
             abstractNumId=str(ident),
         )
 
     @staticmethod
     def _num(num_id: int, abstract_id: int, restart: bool = False) -> Any:
-        children = [_el("abstractNumId", val=str(abstract_id))]
+        children = [el("abstractNumId", val=str(abstract_id))]
         if restart:
-            children.append(_el("lvlOverride", [_el("startOverride", val="1")], ilvl="0"))
-        return _el("num", children, numId=str(num_id))
+            children.append(el("lvlOverride", [el("startOverride", val="1")], ilvl="0"))
+        return el("num", children, numId=str(num_id))
 
     def restart_numbers(self) -> int:
         """A fresh ``numId`` for one ordered list, counting from 1."""

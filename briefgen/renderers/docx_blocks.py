@@ -15,10 +15,10 @@ from typing import Any, Protocol
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as DocxRun
 
 from briefgen.model import (
     AnyBlock,
@@ -43,7 +43,7 @@ from briefgen.model import (
 )
 from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
-from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell, el
+from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell, el, new_element
 from briefgen.style import Cell, Style, TextStyle
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
@@ -51,6 +51,8 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # python-docx sets a run's text one character at a time, for the tabs and line ends
 # that become elements of their own; a text with none is one w:t, set at once.
 _RUN_BREAKS = re.compile("[\t\r\n]")
+_VAL = qn("w:val")
+_SPACE = qn("xml:space")
 
 
 class Numbering(Protocol):
@@ -344,20 +346,25 @@ def _add_run(
         if superscript:
             run.font.superscript = True
         return run
-    run = paragraph.add_run()
+    r = new_element("w:r")
     if bold or italic or superscript:
-        properties = OxmlElement("w:rPr")
+        properties = new_element("w:rPr")
         # In the order the schema gives them (b, i, ..., vertAlign).
         if bold:
-            properties.append(OxmlElement("w:b"))
+            properties.append(new_element("w:b"))
         if italic:
-            properties.append(OxmlElement("w:i"))
+            properties.append(new_element("w:i"))
         if superscript:
-            properties.append(OxmlElement("w:vertAlign", attrs={qn("w:val"): "superscript"}))
-        run._r.append(properties)
+            properties.append(new_element("w:vertAlign", {_VAL: "superscript"}))
+        r.append(properties)
     if text:
-        run._r.add_t(text)
-    return run
+        t = new_element("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(_SPACE, "preserve")
+        r.append(t)
+    paragraph._p.append(r)  # w:p's runs have no successors in the schema: add_r appends
+    return DocxRun(r, paragraph)
 
 
 def _set_style(p: Any, style_id: str) -> None:
@@ -365,8 +372,8 @@ def _set_style(p: Any, style_id: str) -> None:
     if p.pPr is not None:
         p.style = style_id
         return
-    properties = OxmlElement("w:pPr")
-    properties.append(OxmlElement("w:pStyle", attrs={qn("w:val"): style_id}))
+    properties = new_element("w:pPr")
+    properties.append(new_element("w:pStyle", {_VAL: style_id}))
     p.insert(0, properties)
 
 
@@ -375,7 +382,7 @@ def _link(paragraph: Any, run: Any, href: str, style: Style) -> None:
     rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     run.font.underline = True
     run.font.color.rgb = RGBColor(*style.theme.primary)
-    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink = new_element("w:hyperlink")
     hyperlink.set(qn("r:id"), rel_id)
     run._r.addprevious(hyperlink)
     hyperlink.append(run._r)

@@ -9,11 +9,12 @@ still edit it as a table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -32,13 +33,29 @@ def hex_colour(rgb: RGB) -> str:
     return "{:02X}{:02X}{:02X}".format(*rgb)
 
 
+@functools.cache
+def _clark(nsptag: str) -> tuple[str, dict[str, str]]:
+    tag = NamespacePrefixedTag(nsptag)
+    return tag.clark_name, tag.nsmap
+
+
+@functools.cache
+def _w(name: str) -> str:
+    return qn(f"w:{name}")
+
+
+def new_element(nsptag: str, attrs: dict[str, str] | None = None) -> Any:
+    """python-docx's ``OxmlElement(nsptag, attrs)``, the same element: its tag's
+    namespace is looked up once per tag, not parsed again for each of a brief's
+    thousands of elements."""
+    clark, nsmap = _clark(nsptag)
+    return oxml_parser.makeelement(clark, attrib=attrs, nsmap=nsmap)
+
+
 def el(tag: str, children: Iterable[Any] = (), **attrs: str) -> Any:
     """A new ``w:`` element; keyword ``val`` becomes ``w:val`` and so on."""
-    element = OxmlElement(f"w:{tag}")
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    for child in children:
-        element.append(child)
+    element = new_element(f"w:{tag}", {_w(name): value for name, value in attrs.items()})
+    element.extend(children)
     return element
 
 

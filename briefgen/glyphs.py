@@ -33,15 +33,27 @@ def _name(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, unnamed)}"
 
 
+# The characters already found to print as written, per font family: a batch checks
+# the same words for every copy, and this set answers for them at C speed.
+_PRINTABLE: dict[FontFamily, set[str]] = {}
+
+
 def _problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:
     """What is wrong with the first character of ``text`` that would not print as
     written in ``family`` (the message's tail after "has"), or None."""
+    printable = _PRINTABLE.setdefault(family, {"\n", "\t"})
+    if printable.issuperset(text):
+        return None
+    return _first_problem(text, family, printable)
+
+
+def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | None:
     from briefgen.renderers.pdf import FALLBACK_FONT, has_glyph
 
     # Each distinct character once, in order of first appearance: the same first
     # culprit as a walk over every character, at a fraction of the cost.
     for char in dict.fromkeys(text):
-        if char in "\n\t":
+        if char in printable:
             continue
         if unicodedata.category(char) in UNPRINTABLE:
             return f"an unprintable character: {_name(char)}"
@@ -63,6 +75,7 @@ def _problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:
             return f"a character no bundled font can draw: {_name(char)}"
         if ord(char) > 0xFFFF:
             return f"a character briefgen cannot write into a PDF's text: {_name(char)}"
+        printable.add(char)
     return None
 
 

@@ -9,20 +9,29 @@ Tests that need LibreOffice use the ``libreoffice`` fixture (or the
 ``requires_libreoffice`` decorator): without soffice they are skipped, except on
 CI (``CI=true``), where a missing soffice is a failure rather than a silent skip.
 
-Starting soffice costs about two seconds, laying out one more file a quarter of one:
-a module lays all its DOCX files out in one run (``convert_all``, ``page_counts``,
-usually from a module fixture), and every run in a test process shares one profile
-and font cache, made by the first.
+Starting soffice costs about two seconds, laying out one more file a quarter of one.
+So a test process starts soffice once, the first time it needs a layout, and keeps it
+running with one document open (an office with nothing open quits after a request);
+each later ``soffice --convert-to`` finds it by its profile and hands it the files
+(LibreOffice's single-instance pipe), so a conversion costs no start. If it cannot
+be started, each conversion starts its own soffice, as a lone ``--convert-to`` does.
+A module still lays all its DOCX files out in one call (``convert_all``,
+``page_counts``, usually from a module fixture).
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import functools
+import hashlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +43,8 @@ from pypdf import PdfReader
 import briefgen
 
 CONVERT_TIMEOUT = 120  # seconds, for one run of soffice
+START_TIMEOUT = 60  # seconds, for the kept soffice to open its document
+PR_SET_PDEATHSIG = 1  # prctl(2)
 FONTS_DIR = Path(briefgen.__file__).resolve().parent / "fonts"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -100,6 +111,78 @@ def _office_home() -> Path:
     return home
 
 
+def _office_env(home: Path) -> dict[str, str]:
+    return {**os.environ, "FONTCONFIG_FILE": str(home / "fonts.conf")}
+
+
+def _ipc_pipe(profile: str) -> Path:
+    """The socket of LibreOffice's single-instance pipe for a profile URL (its name is
+    the MD5 of the URL's UTF-16 code units, each byte in hex without padding: see
+    RequestHandler::Enable in LibreOffice's desktop/source/app/officeipcthread.cxx).
+    A killed soffice leaves it behind."""
+    digest = hashlib.md5(profile.encode("utf-16-le")).digest()
+    name = "".join(f"{byte:x}" for byte in digest)
+    return Path(f"/tmp/OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{name}")
+
+
+def _stop(server: subprocess.Popen[bytes], pipe: Path) -> None:
+    """End the kept soffice (its launcher, oosplash, takes soffice.bin with it)."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    pipe.unlink(missing_ok=True)
+
+
+def _end_with_parent() -> None:
+    """In the kept soffice's launcher before it runs: be sent SIGTERM when the test
+    process dies, so that a killed test run leaves no office running."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _server_log(home: Path) -> str:
+    log = home / "server.log"
+    return log.read_text(encoding="utf-8", errors="replace")[-2000:] if log.is_file() else ""
+
+
+@functools.cache
+def _office_server(soffice: str) -> subprocess.Popen[bytes] | None:
+    """This process's kept soffice, started once with a document open; None if it did
+    not open the document in time (conversions then start their own soffice)."""
+    home = _office_home()
+    profile = (home / "lo-profile").as_uri()
+    keep = home / "keep-open.txt"
+    keep.write_text("kept open so that soffice stays running\n", encoding="utf-8")
+    opened = home / f".~lock.{keep.name}#"  # LibreOffice's lock file of an open document
+    with (home / "server.log").open("wb") as log:
+        server = subprocess.Popen(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                str(keep),
+            ],
+            env=_office_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            preexec_fn=_end_with_parent if sys.platform == "linux" else None,
+        )
+    atexit.register(_stop, server, _ipc_pipe(profile))
+    deadline = time.monotonic() + START_TIMEOUT
+    while not opened.exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            _stop(server, _ipc_pipe(profile))
+            return None
+        time.sleep(0.05)
+    return server
+
+
 def convert_all(docx_paths: Sequence[Path], workdir: Path) -> list[Path]:
     """Convert each of ``docx_paths`` to PDF in one run of headless LibreOffice; return
     the PDFs' paths, in order. The files' names must differ (their PDFs share
@@ -109,11 +192,10 @@ def convert_all(docx_paths: Sequence[Path], workdir: Path) -> list[Path]:
         raise AssertionError("LibreOffice (soffice) is not installed")
     stems = [path.stem for path in docx_paths]
     assert len(set(stems)) == len(stems), f"two files of one name: {stems}"
-    outdir = workdir / "pdf"
+    outdir = (workdir / "pdf").resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     home = _office_home()
-    env = dict(os.environ)
-    env["FONTCONFIG_FILE"] = str(home / "fonts.conf")
+    _office_server(soffice)
     profile = (home / "lo-profile").as_uri()
     command = [
         soffice,
@@ -125,11 +207,16 @@ def convert_all(docx_paths: Sequence[Path], workdir: Path) -> list[Path]:
         "pdf",
         "--outdir",
         str(outdir),
-        *map(str, docx_paths),
+        *(str(path.resolve()) for path in docx_paths),
     ]
     try:
         done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=CONVERT_TIMEOUT, check=False
+            command,
+            env=_office_env(home),
+            capture_output=True,
+            text=True,
+            timeout=CONVERT_TIMEOUT,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(
@@ -139,7 +226,8 @@ def convert_all(docx_paths: Sequence[Path], workdir: Path) -> list[Path]:
     if done.returncode != 0 or not all(pdf.is_file() for pdf in pdfs):
         raise AssertionError(
             f"LibreOffice failed to convert {[p for p in pdfs if not p.is_file()]} "
-            f"(exit {done.returncode})\nstdout: {done.stdout}\nstderr: {done.stderr}"
+            f"(exit {done.returncode})\nstdout: {done.stdout}\nstderr: {done.stderr}\n"
+            f"kept soffice's output: {_server_log(home)}"
         )
     return pdfs
 

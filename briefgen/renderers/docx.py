@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 import docx
+from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
@@ -230,8 +231,11 @@ def _write_footer(
     if notes or not document.footer.is_empty:
         footer = section.footer
         footer.is_linked_to_previous = False
-        writer.footer(footer, notes, document.footer)
-        return footer._element
+        # The part itself as the container: python-docx's footer proxy finds its part
+        # again (an XPath search of the section) for every paragraph that asks.
+        part = footer.part
+        writer.footer(BlockItemContainer(part.element, part), notes, document.footer)
+        return part.element
     if after_footer:
         section.footer.is_linked_to_previous = False
     return None

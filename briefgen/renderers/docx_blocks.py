@@ -43,7 +43,14 @@ from briefgen.model import (
 )
 from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
-from briefgen.renderers.docx_tables import add_row, add_spacer, close_cell, el, new_element
+from briefgen.renderers.docx_tables import (
+    add_row,
+    add_spacer,
+    close_cell,
+    copied,
+    el,
+    new_element,
+)
 from briefgen.style import Cell, Style, TextStyle
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
@@ -348,15 +355,7 @@ def _add_run(
         return run
     r = new_element("w:r")
     if bold or italic or superscript:
-        properties = new_element("w:rPr")
-        # In the order the schema gives them (b, i, ..., vertAlign).
-        if bold:
-            properties.append(new_element("w:b"))
-        if italic:
-            properties.append(new_element("w:i"))
-        if superscript:
-            properties.append(new_element("w:vertAlign", {_VAL: "superscript"}))
-        r.append(properties)
+        r.append(_run_properties(bold, italic, superscript))
     if text:
         t = new_element("w:t")
         t.text = text
@@ -372,9 +371,27 @@ def _set_style(p: Any, style_id: str) -> None:
     if p.pPr is not None:
         p.style = style_id
         return
+    p.insert(0, _style_properties(style_id))
+
+
+@copied
+def _run_properties(bold: bool, italic: bool, superscript: bool) -> Any:
+    properties = new_element("w:rPr")
+    # In the order the schema gives them (b, i, ..., vertAlign).
+    if bold:
+        properties.append(new_element("w:b"))
+    if italic:
+        properties.append(new_element("w:i"))
+    if superscript:
+        properties.append(new_element("w:vertAlign", {_VAL: "superscript"}))
+    return properties
+
+
+@copied
+def _style_properties(style_id: str) -> Any:
     properties = new_element("w:pPr")
     properties.append(new_element("w:pStyle", {_VAL: style_id}))
-    p.insert(0, properties)
+    return properties
 
 
 def _link(paragraph: Any, run: Any, href: str, style: Style) -> None:

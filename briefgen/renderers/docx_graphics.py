@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
+from docx.parts.story import StoryPart
 from docx.shared import Emu
 
 from briefgen.graphics.chart import chart_drawing
@@ -46,7 +46,8 @@ def _next_drawing_id(run: Any) -> int:
     footers."""
     largest = 0
     for part in run.part.package.iter_parts():
-        if isinstance(part, XmlPart):
+        # Only a story (the body, a header or footer) holds drawings.
+        if isinstance(part, StoryPart):
             for value in part.element.xpath("//wp:docPr/@id"):
                 if value.isdigit():
                     largest = max(largest, int(value))

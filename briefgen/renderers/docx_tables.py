@@ -10,8 +10,8 @@ still edit it as a table.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, ParamSpec, cast
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
@@ -59,12 +59,31 @@ def el(tag: str, children: Iterable[Any] = (), **attrs: str) -> Any:
     return element
 
 
+_P = ParamSpec("_P")
+
+
+def copied(build: Callable[_P, Any]) -> Callable[_P, Any]:
+    """``build`` (a function of hashable arguments making an XML subtree, such as a
+    cell's properties) made once per arguments, then copied: lxml copies a subtree
+    about ten times faster than python-docx builds it, and a brief repeats a few
+    dozen such subtrees hundreds of times. Each caller gets its own copy."""
+    # The arguments are hashable by contract; lru_cache's stub cannot say so of _P.
+    made = cast(Callable[_P, Any], functools.lru_cache(maxsize=1024)(build))
+
+    @functools.wraps(build)
+    def copy_of(*args: _P.args, **kwargs: _P.kwargs) -> Any:
+        return made(*args, **kwargs).__copy__()  # an lxml element's copy is deep
+
+    return copy_of
+
+
 def _zero_margins() -> Any:
     return el(
         "tblCellMar", [el(side, w="0", type="dxa") for side in ("top", "left", "bottom", "right")]
     )
 
 
+@copied
 def _cell_properties(cell: Cell, width: str, valign: str) -> Any:
     children = [el("tcW", w=width, type="dxa")]
     if cell.fill is not None:
@@ -86,23 +105,7 @@ def add_row(
     """Append a one-row table of ``cells`` to ``container`` (the body, a cell or the
     footer); return its cells, empty, to write into. ``height``: at least this tall
     (else as tall as its content)."""
-    widths = [twips(cell.width) for cell in cells]
-    total = str(sum(int(w) for w in widths))
-    borders = el(
-        "tblBorders",
-        [el(side, val="nil") for side in ("top", "left", "bottom", "right", "insideH", "insideV")],
-    )
-    table_properties = el(
-        "tblPr",
-        [
-            el("tblW", w=total, type="dxa"),
-            el("tblInd", w="0", type="dxa"),
-            borders,
-            el("tblLayout", type="fixed"),
-            _zero_margins(),
-        ],
-    )
-    grid = el("tblGrid", [el("gridCol", w=w) for w in widths])
+    widths = tuple(twips(cell.width) for cell in cells)
     row_properties = el("trPr", [el("cantSplit")])
     if height is not None:
         # At least: a person who enlarges the band's type in Word gets a taller band.
@@ -112,9 +115,34 @@ def add_row(
         el("tc", [_cell_properties(cell, width, word_valign)])
         for cell, width in zip(cells, widths, strict=True)
     ]
-    table = el("tbl", [table_properties, grid, el("tr", [row_properties, *cell_elements])])
+    row = el("tr", [row_properties, *cell_elements])
+    table = el("tbl", [_table_properties(widths), _grid(widths), row])
     container._element._insert_tbl(table)
     return [_Cell(tc, container) for tc in cell_elements]
+
+
+@copied
+def _table_properties(widths: tuple[str, ...]) -> Any:
+    total = str(sum(int(w) for w in widths))
+    borders = el(
+        "tblBorders",
+        [el(side, val="nil") for side in ("top", "left", "bottom", "right", "insideH", "insideV")],
+    )
+    return el(
+        "tblPr",
+        [
+            el("tblW", w=total, type="dxa"),
+            el("tblInd", w="0", type="dxa"),
+            borders,
+            el("tblLayout", type="fixed"),
+            _zero_margins(),
+        ],
+    )
+
+
+@copied
+def _grid(widths: tuple[str, ...]) -> Any:
+    return el("tblGrid", [el("gridCol", w=w) for w in widths])
 
 
 def close_cell(cell: _Cell, tiny: float) -> None:
@@ -137,6 +165,13 @@ def add_spacer(container: Any, height: float, border: tuple[float, RGB] | None =
     """An empty paragraph exactly ``height`` tall (a Word table must be followed by a
     paragraph; this one is the space the PDF leaves there), with a top border of
     ``border`` (width, colour) when given: the footer's rule."""
+    paragraph = container.add_paragraph()
+    paragraph._p.insert(0, _spacer_properties(height, border))
+    return paragraph
+
+
+@copied
+def _spacer_properties(height: float, border: tuple[float, RGB] | None) -> Any:
     children = []
     if border is not None:
         width, rgb = border
@@ -145,6 +180,4 @@ def add_spacer(container: Any, height: float, border: tuple[float, RGB] | None =
     children.append(el("spacing", before="0", after="0", line=twips(height), lineRule="exact"))
     children.append(el("ind", left="0", right="0", firstLine="0"))
     children.append(el("rPr", [el("sz", val="2"), el("szCs", val="2")]))
-    paragraph = container.add_paragraph()
-    paragraph._p.insert(0, el("pPr", children))
-    return paragraph
+    return el("pPr", children)

@@ -5,22 +5,43 @@ inside the installed package, so ``briefgen init`` then ``build`` works anywhere
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project installed (without its dependencies) into a folder of its own."""
+    """The project installed (without its dependencies) into a folder of its own.
+
+    Its wheel is built with this environment's build requirements (the test extras hold
+    a setuptools that makes wheels itself), not in the isolated environment a user's pip
+    would make, which would download and install setuptools again on every run; the
+    requirements must be ones pyproject.toml allows, so the wheel is one it could build.
+    """
+    with (REPO / "pyproject.toml").open("rb") as file:
+        build_requires = tomllib.load(file)["build-system"]["requires"]
+    for line in build_requires:
+        need = Requirement(line)
+        assert need.specifier.contains(version(need.name)), f"{need} is not installed"
+    # Built from a copy: setuptools builds in the source tree, and a build/ folder left
+    # by an earlier build would put files in the wheel that the package data no longer
+    # names.
+    source = tmp_path_factory.mktemp("source") / "briefgen"
+    ignore = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "output")
+    shutil.copytree(REPO, source, ignore=ignore)
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-         str(target), str(REPO)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "--no-build-isolation", "--target", str(target), str(source)],
         check=True,
         capture_output=True,
     )  # fmt: skip

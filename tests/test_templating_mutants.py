@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import string
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from jinja2 import DictLoader, Environment, TemplateSyntaxError, nodes
+from jinja2 import DictLoader, Environment, TemplateSyntaxError, nodes, pass_context
+from jinja2.filters import FILTERS as JINJA_FILTERS
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
@@ -1132,3 +1135,291 @@ def test_the_sandbox_s_format_checks_each_value_and_counts_each_field() -> None:
     assert two is not None and two("x" * 15, "y" * 15) == "x" * 15 + "y" * 15
     with pytest.raises(limits.LimitError, match=r"^'format' would make a text longer than 30 "):
         two("x" * 15, "y" * 16)
+
+
+# --- templating/call_limits: each filter's and call's check, at its edge -------------
+# Each check runs before the work it guards; the result is checked again after, so a
+# check that is off only shows where the work itself would stay within the limit. The
+# filters here are Jinja's, checked as a template gets them but doing nothing (a spy):
+# what they refuse, the check refused before they ran.
+
+
+@pytest.fixture
+def small_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts of at most 30 characters and lists of at most 3 items, for the call
+    checks (which read the limits as their own names) too."""
+    for module in (limits, call_limits):
+        monkeypatch.setattr(module, "MAX_TEXT_CHARS", 30)
+        monkeypatch.setattr(module, "MAX_ITEMS", 3)
+
+
+def _spy_filter(name: str) -> Callable[..., object]:
+    """Jinja's filter ``name`` with its checks, answering "ran" if they let it run."""
+    real = JINJA_FILTERS[name]
+
+    @functools.wraps(real)
+    def spy(*args: object, **kwargs: object) -> str:
+        return "ran"
+
+    return call_limits.checked_filter(name, spy)
+
+
+def _text_refused(what: str) -> str:
+    return rf"^{what} would make a text longer than 30 characters$"
+
+
+_CTX = object()  # what Jinja passes a filter that takes its context first
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_center_and_indent_are_refused_by_their_width_before_they_run() -> None:
+    center, indent = _spy_filter("center"), _spy_filter("indent")
+    assert center("x", 30) == center("x", width=30) == "ran"
+    for width in [{"width": 31}, {}]:  # 80 by default
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'center'")):
+            center("x", **width)
+    # Every line takes the indent: 3 lines of 10 fill 30 (the text itself is 5).
+    assert indent("a\nb\nc", 10) == indent("\n".join("a" * 7)) == "ran"  # 4 by default
+    for args in [("a\nb\nc", 11), ("\n".join("a" * 8),)]:
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'indent'")):
+            indent(*args)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_the_format_filter_counts_its_positional_or_keyword_values() -> None:
+    format_ = _spy_filter("format")
+    # The template's own length (with its "%s" or "%(a)s") and each value's.
+    assert format_("x" * 18 + "%s", "y" * 10) == format_("x" * 15 + "%(a)s", a="y" * 10) == "ran"
+    for args, kwargs in [(("y" * 11,), {}), ((), {"a": "y" * 11})]:
+        template = "x" * 15 + "%(a)s" if kwargs else "x" * 18 + "%s"
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'format'")):
+            format_(template, *args, **kwargs)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_wordwrap_counts_its_text_times_its_wrapping_string() -> None:
+    wordwrap = _spy_filter("wordwrap")
+    assert wordwrap(_CTX, "x" * 30, wrapstring="abcd") == "ran"  # 4 times 30
+    with pytest.raises(limits.LimitError, match=_text_refused("the filter 'wordwrap'")):
+        wordwrap(_CTX, "x" * 30, wrapstring="abcde")
+    # No wrapping string, or an empty one, counts as one character (texts longer than
+    # a filter's input may be, so the check is called on its own).
+    check = call_limits.FILTER_CHECKS["wordwrap"]
+    for wrap in [None, ""]:
+        check({"s": "x" * 120, "wrapstring": wrap}, "w")
+        with pytest.raises(limits.LimitError, match=_text_refused("w")):
+            check({"s": "x" * 121, "wrapstring": wrap}, "w")
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_replace_counts_each_replacement_up_to_its_count() -> None:
+    replace = _spy_filter("replace")
+    # "" is found 11 times in 10 characters: 10 + 11 * 10 = 4 times 30.
+    assert replace(_CTX, "x" * 10, "", "y" * 10) == "ran"
+    with pytest.raises(limits.LimitError, match=_text_refused("the filter 'replace'")):
+        replace(_CTX, "x" * 10, "", "y" * 11)
+    for count in [0, 2, 20]:  # 20 + count * 10 of "a" * 20
+        assert replace(_CTX, "a" * 20, "a", "y" * 5, count) == "ran"
+        assert replace(_CTX, "a" * 20, "a", "y" * 10, min(count, 10)) == "ran"
+    for count in [None, -1, 21]:  # every "a" replaced
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'replace'")):
+            replace(_CTX, "a" * 20, "a", "y" * 10, count)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_join_counts_its_items_and_separators_but_not_a_text_or_a_mapping() -> None:
+    join = _spy_filter("join")
+    # Two items measure 14; with two separators of 23, twice 30.
+    assert join(_CTX, ["x", "x"], "-" * 23) == "ran"
+    with pytest.raises(limits.LimitError, match=_text_refused("the filter 'join'")):
+        join(_CTX, ["x", "x"], "-" * 24)
+    assert join(_CTX, "x" * 30, "-" * 30) == join(_CTX, {"x": 1}, "-" * 30) == "ran"
+
+    class Stream:
+        """Iterable, not sized: its separators cannot be counted ahead (measured 24)."""
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(())
+
+    call_limits.FILTER_CHECKS["join"]({"value": Stream(), "d": "-" * 37}, "j")
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_batch_and_slice_are_refused_by_their_count_before_they_run() -> None:
+    batch, slice_ = _spy_filter("batch"), _spy_filter("slice")
+    assert batch([1], 3) == slice_(_CTX, [1], 3) == "ran"
+    with pytest.raises(limits.LimitError, match=r"^the filter 'batch' would make a list of more"):
+        batch([1], 4)
+    with pytest.raises(limits.LimitError, match=r"^the filter 'slice' would make a list of more"):
+        slice_(_CTX, [1], slices=4)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_tojson_s_indent_counts_once_per_level_of_nesting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(call_limits, "MAX_VALUE_DEPTH", 10)
+    tojson = _spy_filter("tojson")
+    assert tojson(_CTX, [1], indent=3) == tojson(_CTX, [1]) == "ran"
+    with pytest.raises(limits.LimitError, match=_text_refused("the filter 'tojson'")):
+        tojson(_CTX, [1], 4)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_urlize_counts_each_character_as_a_link_with_its_target_and_rel() -> None:
+    urlize = _spy_filter("urlize")
+    # Each character may start a link of 12 characters more, and its target and rel.
+    assert urlize(_CTX, "x" * 10) == urlize(_CTX, "x" * 6, target="ab", rel="abcd") == "ran"
+    for args, kwargs in [(("x" * 11,), {}), (("x" * 7,), {"target": "ab", "rel": "abcd"})]:
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'urlize'")):
+            urlize(_CTX, *args, **kwargs)
+
+
+def test_a_filter_is_checked_once_and_pprint_is_the_capped_one() -> None:
+    upper = call_limits.checked_filter("upper", str.upper)
+    assert call_limits.checked_filter("upper", upper) is upper
+    assert call_limits.is_checked(upper) and not call_limits.is_checked(str.upper)
+    pprint = call_limits.checked_filter("pprint", JINJA_FILTERS["pprint"])
+    assert pprint.__wrapped__ is call_limits.checked_pprint  # type: ignore[attr-defined]
+
+
+class _Repr:
+    """A value printed as ``text`` (measured as anything opaque: 24)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class _UnrepresentableList(list[str]):
+    def __repr__(self) -> str:
+        raise AssertionError("printed before the limit was checked")
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_pprint_prints_as_python_does_and_stops_at_the_limit() -> None:
+    assert call_limits.checked_pprint({"b": [1], "a": "x"}) == "{'a': 'x', 'b': [1]}"
+    assert call_limits.checked_pprint(_Repr("X")) == "X"
+    assert call_limits.checked_pprint(_Repr("a ")) == "a "
+    for value in [_Repr("r" * 31), _UnrepresentableList(["x" * 40])]:
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'pprint'")):
+            call_limits.checked_pprint(value)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_tojson_prints_as_json_does_and_stops_at_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dumps = call_limits.checked_json_dumps
+    assert dumps({"b": 1, "a": [2]}, sort_keys=True) == '{"a": [2], "b": 1}'
+    assert dumps([1], indent=2) == "[\n  1\n]"
+    # Too long to print at all; short, but escaped past the limit.
+    for value in [[object(), object()], "\x00" * 10]:
+        with pytest.raises(limits.LimitError, match=_text_refused("the filter 'tojson'")):
+            dumps(value)
+    # Indented, it stops as soon as the text passes the limit, before the object it
+    # cannot encode.
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 60)
+    with pytest.raises(limits.LimitError, match=r"^the filter 'tojson' would make a text longer"):
+        dumps([[[["x"]]], object()], indent=10)
+
+
+class _Nameless:
+    """A callable with no ``__name__`` (as Jinja's ``loop`` is)."""
+
+    def __call__(self, *args: object) -> None:
+        return None
+
+
+def _takes_anything(*args: object, **kwargs: object) -> None:
+    return None
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_a_text_method_s_width_or_count_over_the_limit_is_refused_before_it_runs() -> None:
+    assert call_limits.check_call("x".center, (30,), {}) == (30,)
+    with pytest.raises(limits.LimitError, match=_text_refused("'center'")):
+        call_limits.check_call("x".center, (31,), {})
+    call_limits.check_call(_takes_anything, (31,), {})  # a function's number is no width
+    # Methods that take no width, given text as long as each may be.
+    call_limits.check_call(("x" * 30).count, ("y" * 5,), {})
+    call_limits.check_call(("x" * 30).startswith, (("a", "b", "c"),), {})
+    # Python's own error tells a replace without its new text.
+    assert call_limits.check_call("abc".replace, ("a",), {}) == ("a",)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_text_methods_that_grow_text_are_checked_like_their_filters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    check = call_limits.check_call
+    check(("x" * 10).replace, ("", "y" * 10), {})
+    check("-".join, (["x", "x"],), {})
+    check(("-" * 23).join, (["x", "x"],), {})
+    check(("x" * 10).translate, ("y" * 12,), {})  # a table measuring 12
+    for method, args in [
+        (("x" * 10).replace, ("", "y" * 11)),
+        (("-" * 24).join, (["x", "x"],)),
+        (("x" * 11).translate, ("y" * 12,)),
+    ]:
+        with pytest.raises(limits.LimitError, match=_text_refused(f"'{method.__name__}'")):
+            check(method, args, {})
+    # Tabs, in text or bytes, each take the tab size (8 by default).
+    for tabs in ["\t" * 3, b"\t" * 3]:
+        check(tabs.expandtabs, (10,), {})
+        check(tabs.expandtabs, (), {})
+        with pytest.raises(limits.LimitError, match=_text_refused("'expandtabs'")):
+            check(tabs.expandtabs, (11,), {})
+    with pytest.raises(limits.LimitError, match=_text_refused("'expandtabs'")):
+        check(("\t" * 4).expandtabs, (), {})
+    monkeypatch.setattr(call_limits, "MAX_TEXT_CHARS", 32)
+    check(("\t" * 4).expandtabs, (), {})
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_a_call_s_values_are_checked_and_its_iterators_taken_within_the_limits() -> None:
+    nameless = _Nameless()
+    assert call_limits.check_call(nameless, (iter("abc"),), {}) == (["a", "b", "c"],)
+    with pytest.raises(limits.LimitError, match=r"^'the call' would make a list of more than 3"):
+        call_limits.check_call(nameless, (iter("abcd"),), {})
+    with pytest.raises(limits.LimitError, match=_text_refused("'_takes_anything'")):
+        call_limits.check_call(_takes_anything, (), {"text": "y" * 31})
+    # What Jinja passes along (the template's own variables) is not the call's.
+    jinja_keywords = {"_loop_vars": {"a": "y" * 31}, "_block_vars": {"b": "y" * 31}}
+    call_limits.check_call(_takes_anything, (), jinja_keywords)
+
+
+@pytest.mark.usefixtures("small_calls")
+def test_a_call_s_result_and_the_list_its_method_grew_are_checked() -> None:
+    items = [1, 2, 3, 4]  # as after items.append(4)
+    with pytest.raises(limits.LimitError, match=r"^'append' would make a list of more than 3"):
+        call_limits.check_call_result(items.append, None)
+    assert call_limits.check_call_result(_Nameless(), "x" * 30) == "x" * 30
+    with pytest.raises(limits.LimitError, match=_text_refused("'the call'")):
+        call_limits.check_call_result(_Nameless(), "x" * 31)
+
+
+def _two(a: object, b: object) -> None:
+    return None
+
+
+def _nothing() -> None:
+    return None
+
+
+@pass_context
+def _with_context(context: object, a: object) -> None:
+    return None
+
+
+def test_a_helper_s_wrong_arguments_are_told_in_the_template_s_terms() -> None:
+    problem = call_limits.argument_problem
+    assert problem(_nothing, (1,), {}) == (
+        "_nothing() takes at most 0 arguments, got 1; it takes no arguments"
+    )
+    assert problem(_two, (1,), {"a": 1}) == "_two() got 'a' twice; its parameters are a, b"
+    assert problem(_two, (), {"zzz": 1}) == "_two() has no parameter 'zzz'; its parameters are a, b"
+    assert problem(_two, (1,), {"b": 2}) is None  # the TypeError came from inside
+    assert problem(_with_context, (1, 2, 3), {}) is None  # Jinja passes the context first

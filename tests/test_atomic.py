@@ -215,6 +215,10 @@ def test_killed_build_leaves_whole_files(
         if process.poll() is None:
             process.kill()
             process.wait()
+    if running and process.returncode == 0 and trigger.startswith("at-"):
+        # On a busy machine the build can end between the check and the signal (a
+        # finished build's exit, not a caught signal): it is then simply not killed.
+        running = False
 
     if trigger in ("temporary-file", "first-replaced"):
         # The write phase must be long enough to catch, or this test proves nothing.

@@ -10,7 +10,10 @@ import docx
 import pytest
 from click.testing import CliRunner
 
+from briefgen import glyphs
 from briefgen.cli import cli
+from briefgen.glyphs import printing_problem
+from briefgen.theme import FAMILIES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -143,6 +146,53 @@ def test_a_character_only_liberation_draws_prints(
     """U+02EA is in Liberation Sans and not in DejaVu Sans: the main font is enough."""
     monkeypatch.chdir(tmp_path)
     assert build_template(tmp_path, "# Tone\n\nA tone \u02ea mark.\n")[1] == "A tone \u02ea mark."
+
+
+# In Carlito and in neither Liberation Sans nor the DejaVu Sans fallback, and the
+# other way round (the bundled fonts' cmaps, read with fontTools).
+CARLITO_ONLY = "\u246a"  # CIRCLED NUMBER ELEVEN
+LIBERATION_ONLY = "\u02f4"  # MODIFIER LETTER MIDDLE GRAVE ACCENT
+NO_GLYPH = "a character no bundled font can draw: "
+
+
+def test_the_theme_font_decides_what_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Carlito as the theme's font, a character only Carlito draws prints and one
+    only Liberation Sans draws is refused."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text('[theme]\nfont = "carlito"\n', encoding="utf-8")
+    eleven = f"Step {CARLITO_ONLY} here."
+    assert build_template(tmp_path, f"# Eleven\n\n{eleven}\n")[1] == eleven
+    shutil.rmtree(tmp_path / "output")
+    assert build_template(tmp_path, f"# Odd\n\nAn odd {LIBERATION_ONLY} here.\n") == [
+        f"{TRIAL}{NO_GLYPH}U+02F4 MODIFIER LETTER MIDDLE GRAVE ACCENT"
+    ]
+
+
+def test_what_one_family_prints_is_not_taken_for_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The characters found printable are remembered per family, never across them."""
+    monkeypatch.setattr(glyphs, "_PRINTABLE", {})
+    sans, carlito = FAMILIES["liberation-sans"], FAMILIES["carlito"]
+    assert printing_problem(f"a{LIBERATION_ONLY}", sans) is None
+    assert printing_problem(f"a{LIBERATION_ONLY}", carlito) == (
+        f"{NO_GLYPH}U+02F4 MODIFIER LETTER MIDDLE GRAVE ACCENT"
+    )
+    assert printing_problem(CARLITO_ONLY, carlito) is None
+    assert printing_problem(CARLITO_ONLY, sans) == f"{NO_GLYPH}U+246A CIRCLED NUMBER ELEVEN"
+    # Asked again, from what each family remembers: the same answers.
+    assert printing_problem(LIBERATION_ONLY, sans) is None
+    assert printing_problem(LIBERATION_ONLY, carlito) is not None
+    assert printing_problem(CARLITO_ONLY, sans) is not None
+
+
+def test_line_ends_and_tabs_need_no_glyph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line end or tab in a text is laid out, not drawn, in every family, the first
+    text checked included."""
+    for family in FAMILIES.values():
+        monkeypatch.setattr(glyphs, "_PRINTABLE", {})
+        assert printing_problem("one\ntwo\tthree", family) is None
+        assert printing_problem("\t\n", family) is None
 
 
 def test_glyph_check_blames_the_source_field(

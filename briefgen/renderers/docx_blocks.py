@@ -50,6 +50,7 @@ from briefgen.renderers.docx_tables import (
     copied,
     el,
     new_element,
+    new_paragraph,
 )
 from briefgen.style import Cell, Style, TextStyle
 
@@ -98,7 +99,7 @@ class BlockWriter:
     ) -> Any:
         """A paragraph of style ``key``; in a cell, without the measure's right indent
         (the cell's width keeps the measure)."""
-        paragraph = container.add_paragraph()
+        paragraph = new_paragraph(container)
         _set_style(paragraph._p, self._style_ids[key])
         if in_cell:
             text = self._texts[key]
@@ -290,7 +291,7 @@ def _inner(cell: Cell) -> float:
 def _picture_run(container: Any) -> Any:
     """A run for an inline picture, in a paragraph of its own whose lines are as tall
     as the picture: text and paragraph mark at 1 pt, so no line of type adds to it."""
-    paragraph = container.add_paragraph()
+    paragraph = new_paragraph(container)
     paragraph._p.insert(
         0,
         el(

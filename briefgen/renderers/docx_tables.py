@@ -52,6 +52,22 @@ def new_element(nsptag: str, attrs: dict[str, str] | None = None) -> Any:
     return oxml_parser.makeelement(clark, attrib=attrs, nsmap=nsmap)
 
 
+_SECT_PR = qn("w:sectPr")
+
+
+def new_paragraph(container: Any) -> Paragraph:
+    """``container.add_paragraph()``, the same XML, without python-docx's search of
+    the schema's order: a new paragraph last in the container (the body, a cell, a
+    footer), before the body's section properties, which end it."""
+    p = new_element("w:p")
+    element = container._element
+    if len(element) and element[-1].tag == _SECT_PR:
+        element[-1].addprevious(p)
+    else:
+        element.append(p)
+    return Paragraph(p, container)
+
+
 def el(tag: str, children: Iterable[Any] = (), **attrs: str) -> Any:
     """A new ``w:`` element; keyword ``val`` becomes ``w:val`` and so on."""
     element = new_element(f"w:{tag}", {_w(name): value for name, value in attrs.items()})
@@ -165,7 +181,7 @@ def add_spacer(container: Any, height: float, border: tuple[float, RGB] | None =
     """An empty paragraph exactly ``height`` tall (a Word table must be followed by a
     paragraph; this one is the space the PDF leaves there), with a top border of
     ``border`` (width, colour) when given: the footer's rule."""
-    paragraph = container.add_paragraph()
+    paragraph = new_paragraph(container)
     paragraph._p.insert(0, _spacer_properties(height, border))
     return paragraph
 

@@ -10,14 +10,18 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+import random
 import string
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from jinja2 import DictLoader, Environment, TemplateSyntaxError, nodes, pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.filters import FILTERS as JINJA_FILTERS
-from jinja2.utils import Namespace
+from jinja2.runtime import BlockReference, LoopContext, Macro, Undefined
+from jinja2.utils import Cycler, Namespace, generate_lorem_ipsum
 from markupsafe import Markup
 
 from briefgen.errors import Location, TemplateError, display_path
@@ -25,7 +29,7 @@ from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
-from briefgen.templating import call_limits, limits, nesting, search
+from briefgen.templating import call_limits, limits, nesting, sandbox, search
 from briefgen.templating.helpers import (
     Helpers,
     UnknownFact,
@@ -1423,3 +1427,130 @@ def test_a_helper_s_wrong_arguments_are_told_in_the_template_s_terms() -> None:
     assert problem(_two, (), {"zzz": 1}) == "_two() has no parameter 'zzz'; its parameters are a, b"
     assert problem(_two, (1,), {"b": 2}) is None  # the TypeError came from inside
     assert problem(_with_context, (1, 2, 3), {}) is None  # Jinja passes the context first
+
+
+# --- templating/sandbox: the allow-list, read one object at a time ----------------
+
+
+class _Pair(NamedTuple):
+    first: int
+    second: int
+
+
+class _Fields:
+    """Not a tuple, though its class has ``_fields`` (as syntax-tree nodes do)."""
+
+    _fields = ("first",)
+
+
+def test_each_kind_of_object_allows_exactly_its_own_attributes() -> None:
+    allowed = sandbox.allowed_attributes
+    assert allowed("x") == sandbox.TEXT_METHODS
+    assert allowed(Markup("x")) == sandbox.MARKUP_METHODS
+    assert allowed({}) == sandbox.MAPPING_METHODS
+    assert allowed([]) == allowed(()) == allowed(range(1)) == sandbox.SEQUENCE_METHODS
+    assert allowed(_Pair(1, 2)) == sandbox.SEQUENCE_METHODS | {"first", "second"}
+    assert allowed(object.__new__(LoopContext)) == sandbox.LOOP_ATTRIBUTES
+    assert allowed(Cycler(1)) == sandbox.CYCLER_ATTRIBUTES
+    assert allowed(object.__new__(BlockReference)) == sandbox.BLOCK_ATTRIBUTES
+    assert allowed(_Fields()) == allowed(1) == allowed(Path()) == sandbox.NOTHING
+
+
+def test_no_name_with_an_underscore_is_readable_not_even_in_a_namespace() -> None:
+    assert sandbox.is_safe_attribute(Namespace(a=1), "a", 1)
+    assert not sandbox.is_safe_attribute(Namespace(a=1), "_Namespace__attrs", {})
+    assert not sandbox.is_safe_attribute("x", "__class__", str)
+
+
+def _helper() -> None:
+    return None
+
+
+def _other() -> None:
+    return None
+
+
+@functools.wraps("x".upper)
+def _wraps_upper() -> None:
+    return None
+
+
+class _Formats:
+    def format(self) -> None:
+        return None
+
+
+@functools.wraps(_Formats().format)
+def _wraps_another_format() -> None:
+    return None
+
+
+def test_only_globals_allowed_methods_and_the_sandbox_s_format_are_callable() -> None:
+    safe = sandbox.is_safe_callable
+    assert safe(_helper, [_other, _helper]) and safe("x".upper, [])
+    assert safe(LimitedSandbox().wrap_str_format("{}".format), [])
+    assert safe(1, []) and safe(Undefined(), [])  # calling them fails, saying why
+    for refused in [_other, "x".center, str, os.getcwd, _wraps_upper, _wraps_another_format]:
+        assert not safe(refused, [_helper]), refused
+
+
+def test_a_refusal_names_the_kind_of_object_and_the_filter_to_use() -> None:
+    assert sandbox.refusal("x", "ljust") == (
+        "'ljust' of text is not available to templates; use the 'format' filter"
+    )
+    assert sandbox.refusal([], "append") == "'append' of a list is not available to templates"
+    describe = sandbox.describe
+    assert describe(date_view(dt.date(2024, 1, 2))) == "date"
+    assert [describe(v) for v in (1, 2.5, True, (), [], {})] == [
+        "a number",
+        "a number",
+        "a number",
+        "a list",
+        "a list",
+        "a mapping",
+    ]
+    assert {describe(f) for f in (_helper, "x".upper, len)} == {"a function"}
+    assert describe(object.__new__(Macro)) == "a macro"
+    assert describe(object.__new__(LoopContext)) == "loop"
+    assert describe(Path()) == f"a {type(Path()).__name__} object"
+
+
+def test_jinja_s_globals_are_functions_that_act_as_jinja_s_do() -> None:
+    functions = sandbox.jinja_globals()
+    assert sorted(functions) == ["cycler", "dict", "joiner", "lipsum", "namespace", "range"]
+    assert functions["dict"]([("a", 1)], b=2) == {"a": 1, "b": 2}
+    namespace = functions["namespace"]({"a": 1}, b=2)
+    assert (namespace.a, namespace.b) == (1, 2)
+    joiner, semicolon = functions["joiner"](), functions["joiner"]("; ")
+    assert (joiner(), joiner(), semicolon(), semicolon()) == ("", ", ", "", "; ")
+    with pytest.raises(TypeError, match=r"^cycler\(\) needs at least one item$"):
+        functions["cycler"]()
+
+
+@pytest.mark.parametrize(
+    "args",
+    # min equal to max is no range to draw from, but no paragraph draws from it
+    [
+        (),
+        (0,),
+        (100, True, 1, 2),
+        (1, False, 0, 1),
+        (1, True, 999, 1000),
+        (2, False, 3, 9),
+        (0, True, 5, 5),
+    ],
+)
+def test_lipsum_is_jinja_s_within_its_bounds(args: tuple[object, ...]) -> None:
+    random.seed(24)  # a draw that changes with any default (n, html, min or max)
+    ours = sandbox.jinja_globals()["lipsum"](*args)
+    random.seed(24)
+    assert ours == generate_lorem_ipsum(*(args + (5, True, 20, 100)[len(args) :]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(-1,), (101,), (1, True, -1, 5), (1, True, 6, 5), (1, True, 5, 1001), (101, True, 6, 5)],
+)
+def test_lipsum_out_of_its_bounds_is_refused(args: tuple[object, ...]) -> None:
+    with pytest.raises(SecurityError, match=r"^lipsum: at most 100 paragraphs of 1,000 words$"):
+        sandbox.jinja_globals()["lipsum"](*args)

@@ -95,3 +95,22 @@ def test_repack_with_a_big_member_deflated_once_is_zipfiles_bytes() -> None:
     with zipfile.ZipFile(io.BytesIO(docx_renderer._repack(other, epoch))) as archive:
         assert archive.testzip() is None
         assert archive.read("word/styles.xml") == other["word/styles.xml"]
+
+
+def test_repack_remembers_the_fixed_members_only() -> None:
+    """The pictures and fixed parts are deflated once; a brief's own text parts, whose
+    size a template decides, are never kept."""
+    picture = bytes(range(256)) * 8
+    text = b"<w:document>" + b"<w:p/>" * 400 + b"</w:document>"
+    members = {
+        "[Content_Types].xml": b"<Types/>",
+        "word/media/image1.png": picture,
+        "word/document.xml": text,
+        "word/footer1.xml": text,
+    }
+    epoch = 1_700_000_000
+    docx_renderer._deflate.cache_clear()
+    assert docx_renderer._repack(members, epoch) == _reference(members, epoch)
+    assert docx_renderer._deflate.cache_info().currsize == 1
+    assert docx_renderer._repack(members, epoch) == _reference(members, epoch)
+    assert docx_renderer._deflate.cache_info().hits == 1

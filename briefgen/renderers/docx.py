@@ -703,7 +703,7 @@ def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:
             info.create_system = 0
             info.external_attr = 0
             data = members[name]
-            if len(data) < _DEFLATE_REMEMBERED:
+            if len(data) < _DEFLATE_REMEMBERED or not name.startswith(_REMEMBERED_MEMBERS):
                 target.writestr(info, data, compresslevel=_ZIP_LEVEL)
                 continue
             with target.open(info, "w") as member:
@@ -713,10 +713,19 @@ def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:
     return out.getvalue()
 
 
-# A member this big is deflated once per content, not once per brief: the styles part
-# (~340 kB), the theme, the font table, the QR code and the chart pictures are the
-# same in every copy of a batch.
+# These members, when this big, are deflated once per content, not once per brief:
+# the styles part (~340 kB), the theme, the font table and settings, and the QR code,
+# chart and other pictures are the same in every copy of a batch. The text parts
+# differ in every copy, and a template decides their size: they are not remembered.
 _DEFLATE_REMEMBERED = 1024
+_REMEMBERED_MEMBERS = (
+    _STYLES_MEMBER,
+    "word/theme/",
+    "word/fontTable.xml",
+    "word/settings.xml",
+    "word/webSettings.xml",
+    "word/media/",
+)
 _ZIP_LEVEL = 6
 
 

@@ -224,7 +224,8 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 Finding(
                     "warning",
                     "stale-fact",
-                    f"'{fact_id}' is as of {fact.as_of.label}, older than {years:g} years "
+                    f"'{fact_id}' is as of {fact.as_of.label}, older than {years:g} "
+                    f"year{'' if years == 1 else 's'} "
                     f"({store.where(fact_id)})",
                     _citing(decision, fact_id),
                     audience.name,

@@ -80,6 +80,19 @@ def test_check_lists_the_stale_cited_facts_at_their_citing_line(
     assert "seizures-up-480-percent" in legislators
 
 
+def test_a_one_year_limit_is_worded_in_the_singular(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    init_workspace(workspace)
+    settings = workspace / "briefgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("max_age_years = 3", "max_age_years = 1"), "utf-8")
+    result = invoke(workspace, "check", "--json", "--audience", "public", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    stale = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "stale-fact"]
+    assert stale
+    assert all(", older than 1 year (facts/" in f["message"] for f in stale)
+
+
 def test_check_reports_what_build_decides(sample_json: dict[str, Any]) -> None:
     assert {"chiefs", "legislators", "public"} <= set(sample_json["audiences"])
     fits = {f["audience"]: f["data"] for f in sample_json["findings"] if f["code"] == "fit"}

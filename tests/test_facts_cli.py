@@ -176,7 +176,7 @@ def test_show_a_misspelt_fact_suggests_the_right_one(in_repo: Path) -> None:
 def test_stale_facts_are_warned_about_by_max_age(in_repo: Path) -> None:
     strict = invoke("facts", "check", "--max-age", "1")
     assert strict.exit_code == 0, strict.stderr
-    assert re.search(r"warning: \d+ facts are older than 1 years:", strict.stdout)
+    assert re.search(r"warning: \d+ facts are older than 1 year:", strict.stdout)
     # The 2014 overdose figure is old by any measure; it is listed with its place.
     assert re.search(
         r"facts/\S+\.yaml:\d+: synthetic-opioid-deaths-2014 \(as of 2014\)", strict.stdout

@@ -250,7 +250,7 @@ def test_the_summary_counts_kinds_audiences_and_uses_and_warns_of_unused_and_sta
             "      0  spare",
             "      0  other",
             "  warning: sources no fact uses: spare, other",
-            "  warning: 1 facts are older than 10 years:",
+            "  warning: 1 fact is older than 10 years:",
             "    facts.yaml:12: old (as of May 2001)",
         ]
     )

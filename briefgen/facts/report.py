@@ -31,7 +31,9 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
     if unused:
         lines.append("  warning: sources no fact uses: " + ", ".join(unused))
     if stale:
-        lines.append(f"  warning: {len(stale)} facts are older than {max_age_years:g} years:")
+        verb = "is" if len(stale) == 1 else "are"
+        years = f"{max_age_years:g} year" + ("" if max_age_years == 1 else "s")
+        lines.append(f"  warning: {_plural(len(stale), 'fact')} {verb} older than {years}:")
         lines += [f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})" for f in stale]
     return "\n".join(lines)
 

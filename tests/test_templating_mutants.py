@@ -29,7 +29,8 @@ from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
-from briefgen.templating import call_limits, limits, nesting, sandbox, search
+from briefgen.templating import call_limits, environment, limits, nesting, sandbox, search
+from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.helpers import (
     Helpers,
     UnknownFact,
@@ -63,6 +64,7 @@ from briefgen.templating.views import (
     ViewKind,
     audience_view,
     date_view,
+    recipient_view,
     settings_view,
     template_view,
 )
@@ -1554,3 +1556,237 @@ def test_lipsum_is_jinja_s_within_its_bounds(args: tuple[object, ...]) -> None:
 def test_lipsum_out_of_its_bounds_is_refused(args: tuple[object, ...]) -> None:
     with pytest.raises(SecurityError, match=r"^lipsum: at most 100 paragraphs of 1,000 words$"):
         sandbox.jinja_globals()["lipsum"](*args)
+
+
+# --- templating/environment: what a render gives, where each line came from, and how
+# its errors are told
+
+
+def _search(tmp_path: Path, files: dict[str, str]) -> SearchPath:
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return SearchPath([Folder(folder, "workspace")])
+
+
+def _renderer(search: SearchPath) -> TemplateRenderer:
+    return TemplateRenderer(search, _store(), Settings(), dt.date(2024, 3, 5))
+
+
+def test_a_render_keeps_each_line_s_template_file_and_line(tmp_path: Path) -> None:
+    search = _search(
+        tmp_path,
+        {
+            "trial.md.j2": (
+                "# Trial\n  {% if true %}\n{{ date.iso }} {{ '<b>*x*' | lower }} {{ '<i>' }}\n"
+                "  {% endif %}\n{% include '_part.md.j2' %}\nend\n"
+            ),
+            "_part.md.j2": "part one\npart two\n",
+        },
+    )
+    rendered = _renderer(search).render(search.audience("trial"))
+    # Tags on lines of their own leave nothing; printed values are escaped for
+    # Markdown, a literal for HTML (autoescape); the last newline is kept.
+    assert rendered.text == (
+        "# Trial\n2024\\-03\\-05 \\<b\\>\\*x\\* &lt;i&gt;\npart one\npart two\nend\n"
+    )
+    trial, part = (str(tmp_path / "templates" / n) for n in ("trial.md.j2", "_part.md.j2"))
+    assert rendered.lines == tuple(
+        Location.of(path, line)
+        for path, line in [(trial, 1), (trial, 3), (part, 1), (part, 2), (trial, 6), (trial, 7)]
+    )
+    assert rendered.folders == (tmp_path / "templates",)
+
+
+def test_an_empty_render_is_one_empty_line_at_the_template_s_first(tmp_path: Path) -> None:
+    search = _search(tmp_path, {"empty.md.j2": ""})
+    rendered = _renderer(search).render(search.audience("empty"))
+    assert rendered.text == ""
+    assert rendered.lines == (Location.of(str(tmp_path / "templates" / "empty.md.j2"), 1),)
+
+
+def test_a_render_sees_the_date_in_its_language_and_the_recipient(tmp_path: Path) -> None:
+    body = "{{ date.month_name }} {{ date }} {{ recipient.district if recipient else 'none' }}\n"
+    search = _search(tmp_path, {"en.md.j2": body, "es.md.j2": "---\nlanguage: es-US\n---\n" + body})
+    renderer = _renderer(search)
+    english, spanish = search.audience("en"), search.audience("es")
+    assert renderer.render(english).text == "March March 2024 none\n"
+    assert renderer.render(spanish).text == "\n\n\nmarzo marzo de 2024 none\n"
+    one = recipient_view(("district",), ("7",))
+    assert renderer.render(english, one).text == "March March 2024 7\n"
+    settings = Settings.model_validate({"build": {"date": "2020-01-02"}})
+    assert TemplateRenderer(search, _store(), settings).day == dt.date(2020, 1, 2)
+
+
+def test_a_template_without_a_name_is_marked_as_such(tmp_path: Path) -> None:
+    renderer = _renderer(_search(tmp_path, {}))
+    renderer.env.from_string("x")
+    assert renderer.env.marker_files[-1] == "<template>"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("body", "visible", "marked", "refused"),
+    [
+        ("{{ 'x' * 10 }}{{ 'x' * 10 }}", 20, 30, False),  # two markers of 5 characters
+        ("{{ 'x' * 10 }}{{ 'x' * 11 }}", 20, 1000, True),
+        ("{{ 'x' * 10 }}{{ 'x' * 10 }}", 1000, 29, True),
+        ("x" * 21, 20, 1000, True),  # the first chunk: told at the template's first line
+    ],
+)
+def test_the_output_limit_counts_what_a_reader_sees_and_markers_apart(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    visible: int,
+    marked: int,
+    refused: bool,
+) -> None:
+    monkeypatch.setattr(environment, "MAX_OUTPUT_CHARS", visible)
+    monkeypatch.setattr(environment, "MAX_MARKED_CHARS", marked)
+    search = _search(tmp_path, {"trial.md.j2": body})
+    renderer = _renderer(search)
+    if not refused:
+        assert renderer.render(search.audience("trial")).text == "x" * 20
+        return
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(search.audience("trial"))
+    assert caught.value.location == Location.of(str(tmp_path / "templates" / "trial.md.j2"), 1)
+    assert caught.value.detail == (
+        f"the template's output passed {visible:,} characters; is a loop running away?"
+    )
+
+
+def test_markers_come_off_and_each_line_takes_the_marker_before_its_text() -> None:
+    mark = environment._marker
+    default = Location.of("d.j2", 1)
+    text = "\n".join(
+        [
+            "plain",  # before any marker: the default
+            mark(0, 3) + " " + mark(0, 4) + "x y",  # the last marker before the text
+            "no marker",  # the line before's
+            "z" + mark(0, 5) + mark(0, 6),  # text first: the first marker
+            mark(1, 8),  # a file not in the list: the default's
+        ]
+    )
+    clean, lines = environment.strip_markers(text, default, ["a.j2"])
+    assert clean == "plain\n x y\nno marker\nz\n"
+    assert lines == (
+        default,
+        Location.of("a.j2", 4),
+        Location.of("a.j2", 4),
+        Location.of("a.j2", 5),
+        Location.of("d.j2", 8),
+    )
+
+
+def test_a_rendered_line_s_location_is_clamped_to_the_lines_there_are() -> None:
+    lines = tuple(Location.of("t.j2", n) for n in (1, 2, 3))
+    audience = AudienceInfo("t", "T", path=Path("t.j2"))
+    rendered = environment.Rendered("", lines, audience)
+    assert [rendered.location(i) for i in (-1, 1, 10)] == [lines[0], lines[1], lines[2]]
+    assert environment.Rendered("", (), audience).location(0) == Location.of(Path("t.j2"))
+    nameless = environment.Rendered("", (), AudienceInfo("t", "T"))
+    assert nameless.location(0) == Location.of("")
+
+
+UNCLOSED = "Unexpected end of template. The innermost block that needs to be closed is 'if'."
+
+
+def test_an_unclosed_tag_is_told_at_the_tag_left_open(tmp_path: Path) -> None:
+    path = tmp_path / "t.md.j2"
+    path.write_text(
+        "{% if a %}\n{%- if b %}\n{% if c %}{% iffy %}\n{% endif %}\n{% endif %}\ntext\n",
+        encoding="utf-8",
+    )
+    for line in [6, 60]:  # where Jinja gave up, or past the end
+        assert environment._unclosed_block_line(str(path), line, UNCLOSED) == 1
+    assert environment._unclosed_block_line(str(path), 3, UNCLOSED) == 3
+    assert environment._unclosed_block_line(str(path), 6, "unknown tag 'iffy'") is None
+    assert environment._unclosed_block_line(None, 6, UNCLOSED) is None
+    assert environment._unclosed_block_line(str(tmp_path / "gone"), 6, UNCLOSED) is None
+    path.write_bytes(b"{% if a %}\xff\n")
+    assert environment._unclosed_block_line(str(path), 1, UNCLOSED) is None
+
+
+def test_a_syntax_error_shows_its_line_with_a_caret_under_the_culprit(tmp_path: Path) -> None:
+    path = tmp_path / "t.md.j2"
+    lines = [
+        "\t{{ x | nosuch | nosuch }}",  # a tab takes 4 columns
+        "nosuch {{ x }}",
+        "{% a %} {{ b }} {% c %}",
+        "{{ a }} {% b %} {{ c }}",
+        "   plain",
+        "text if {% if a %}",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def caret(line: int, message: str) -> tuple[str, int] | str:
+        shown = environment._caret_context(str(path), line, message)
+        if not shown:
+            return shown
+        _, text, under = shown.split("\n")
+        return text[4:], len(under) - 5
+
+    culprit = "No filter named 'zzz' or 'nosuch'."
+    assert caret(1, culprit) == ("    {{ x | nosuch | nosuch }}", 11)
+    assert caret(2, culprit) == ("nosuch {{ x }}", 0)
+    assert caret(3, "expected token") == ("{% a %} {{ b }} {% c %}", 16)  # the last tag
+    assert caret(4, "expected token") == ("{{ a }} {% b %} {{ c }}", 16)
+    assert caret(5, "expected token") == ("   plain", 3)
+    assert caret(6, UNCLOSED) == ("text if {% if a %}", 8)  # 'if' names no culprit
+    assert caret(0, culprit) == caret(7, culprit) == ""
+    assert environment._caret_context(None, 1, culprit) == ""
+    assert environment._caret_context(str(tmp_path / "gone"), 1, culprit) == ""
+
+
+def test_an_error_message_is_clipped_to_one_readable_line() -> None:
+    limit = environment.MAX_MESSAGE_CHARS
+    assert environment._clip("m" * limit) == "m" * limit
+    assert environment._clip("m" * (limit + 1)) == "m" * (limit - 1) + "\u2026"
+
+
+def test_a_runtime_error_is_told_in_a_template_author_s_words(tmp_path: Path) -> None:
+    search = _search(tmp_path, {})
+    message = environment._runtime_message
+    assert message(RecursionError(), search) == (
+        "recursion too deep; does a macro or block call itself?"
+    )
+    assert message(MemoryError(), search) == (
+        "the template needs more memory than there is; is a loop running away?"
+    )
+    assert message(ValueError("bad"), search) == "ValueError: bad"
+
+
+def test_every_filter_a_template_may_use_is_named() -> None:
+    names = environment.search_path_filters()
+    assert names == sorted(names) and {"upper", "number"} <= set(names)
+
+
+def test_the_brief_sandbox_refuses_off_the_allow_list_in_its_own_words(tmp_path: Path) -> None:
+    search = _search(tmp_path, {"t.md.j2": "{{ 'x'.center(9) }}\n"})
+    renderer = _renderer(search)
+    assert not renderer.env.is_safe_callable("x".center)
+    assert renderer.env.is_safe_callable(renderer.env.globals["fact"])
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(search.audience("t"))
+    assert caught.value.detail == (
+        "not allowed in a template (sandbox): 'center' of text is not available to"
+        " templates; use the 'center' filter"
+    )
+
+
+def test_a_time_out_before_any_template_line_runs_is_told_at_the_first_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search = _search(tmp_path, {"t.md.j2": "text\n"})
+    renderer = _renderer(search)
+
+    def compiling(name: str) -> None:
+        raise environment._Timeout()
+
+    monkeypatch.setattr(renderer.env, "get_template", compiling)
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(search.audience("t"))
+    assert caught.value.location == Location.of(str(tmp_path / "templates" / "t.md.j2"), 1)
+    assert caught.value.detail == "the template ran longer than 10 s; is a loop running away?"

@@ -187,6 +187,15 @@ INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 @pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt, as in a program of its own (a test runner such
+    as mutmut's may handle it otherwise), and the handler there was is put back."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.fixture
 def unblocked() -> Iterator[None]:
     """Ctrl-C and SIGTERM not blocked when the test starts (a test before it may have
     left them blocked; the mask is the process's), and the mask restored after it."""
@@ -195,7 +204,7 @@ def unblocked() -> Iterator[None]:
     signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-@pytest.mark.usefixtures("unblocked")
+@pytest.mark.usefixtures("unblocked", "ctrl_c_raises")
 def test_interrupts_are_held_in_the_main_thread_only() -> None:
     """Ctrl-C during a held section comes after it, once; a thread holds nothing."""
     assert threading.current_thread() is threading.main_thread()
@@ -218,7 +227,7 @@ def test_interrupts_are_held_in_the_main_thread_only() -> None:
     assert found == [None]
 
 
-@pytest.mark.usefixtures("unblocked")
+@pytest.mark.usefixtures("unblocked", "ctrl_c_raises")
 def test_interrupts_are_held_when_another_thread_takes_the_signal() -> None:
     """A batch has other threads (its writers, the process pool's): the system may
     hand Ctrl-C to one of them, and Python runs the handler in the main thread at

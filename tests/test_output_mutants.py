@@ -400,3 +400,13 @@ def test_a_link_to_the_locked_file_is_not_the_lock(tmp_path: Path) -> None:
         assert not output._is_current(fd, tmp_path / output.LOCK_NAME)
     finally:
         os.close(fd)
+
+
+def test_a_locked_batch_clears_stale_temporaries_in_its_subfolders(tmp_path: Path) -> None:
+    """A batch writes into a folder per audience: a killed batch's temporaries there
+    are cleared too, by the next one holding the lock."""
+    (tmp_path / "letter").mkdir()
+    (tmp_path / "letter" / STALE).write_bytes(b"a killed batch's")
+    with output.staged(tmp_path) as stage:
+        stage.add("letter/a.pdf", b"new")
+    assert os.listdir(tmp_path / "letter") == ["a.pdf"]

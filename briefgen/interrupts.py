@@ -41,3 +41,32 @@ def check() -> None:
     """Raise KeyboardInterrupt if a signal came in, even one a library swallowed."""
     if _received:
         raise KeyboardInterrupt
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the block runs (main thread only; Python runs
+    every signal handler there), then deliver what came, once each, to the handlers
+    there were. Blocking the signals would not do: with other threads running (a
+    batch's writers, a process pool's), the system hands the signal to one of them,
+    and Python still runs the handler in the main thread at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+
+    def record(signum: int, frame: FrameType | None) -> None:
+        came.append(signum)
+
+    previous = {sig: signal.signal(sig, record) for sig in _HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            # None: a handler Python did not install; the default is the nearest.
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(came):
+            signal.raise_signal(signum)

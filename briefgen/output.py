@@ -26,14 +26,9 @@ import fcntl
 import os
 import re
 import secrets
-import signal
-import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 from briefgen import interrupts
 from briefgen.errors import Location, OutputError, display_path
@@ -178,44 +173,6 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     return list(targets)
 
 
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
-
-
-@dataclass
-class _Held:
-    """Ctrl-C and SIGTERM that came while held, and the handlers to put back."""
-
-    previous: dict[int, Any]
-    came: list[int] = field(default_factory=list)
-
-    def record(self, signum: int, frame: FrameType | None) -> None:
-        self.came.append(signum)
-
-
-def _hold_interrupts() -> _Held | None:
-    """Hold Ctrl-C and SIGTERM until :func:`_release` (main thread only; Python runs
-    every signal handler there). Blocking the signals would not do: with other threads
-    running (a batch's writers, a process pool's), the system hands the signal to one
-    of them, and Python still runs the handler in the main thread at once."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    held = _Held({})
-    for sig in _INTERRUPTS:
-        previous = signal.signal(sig, held.record)
-        held.previous[sig] = signal.SIG_DFL if previous is None else previous
-    return held
-
-
-def _release(held: _Held | None) -> None:
-    """Put the handlers back, then deliver what came while held, once each."""
-    if held is None:
-        return
-    for sig, handler in held.previous.items():
-        signal.signal(sig, handler)
-    for sig in dict.fromkeys(held.came):
-        signal.raise_signal(sig)
-
-
 def _create(path: Path) -> int:
     """A new file for writing (mode 0644 less the umask); never an existing file or
     the target of a symbolic link."""
@@ -256,12 +213,9 @@ class Staging:
         temporary = path.with_name(temporary_name(path.name, self.token))
         # An interrupt between creating the file and recording its name would
         # leave it behind: hold interrupts until it is recorded.
-        held = _hold_interrupts()
-        try:
+        with interrupts.held():
             fd = _create(temporary)
             self.temporaries[path] = temporary
-        finally:
-            _release(held)
         try:
             _write_fully(fd, data)
             os.fsync(fd)
@@ -277,13 +231,10 @@ class Staging:
         """Rename every temporary into place, with Ctrl-C and SIGTERM held."""
         check_targets(list(self.temporaries))  # a folder may have appeared while we wrote
         interrupts.check()
-        held = _hold_interrupts()
-        try:
+        with interrupts.held():
             for path, temporary in self.temporaries.items():
                 self.current = path
                 os.replace(temporary, path)
-        finally:
-            _release(held)
         self.current = None
         for folder in dict.fromkeys(p.parent for p in self.temporaries):
             _sync_folder(folder)

@@ -5,6 +5,7 @@ the files are written, and what the cleanup of stale temporaries leaves alone.""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -187,15 +188,6 @@ INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 @pytest.fixture
-def ctrl_c_raises() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt, as in a program of its own (a test runner such
-    as mutmut's may handle it otherwise), and the handler there was is put back."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, before)
-
-
-@pytest.fixture
 def unblocked() -> Iterator[None]:
     """Ctrl-C and SIGTERM not blocked when the test starts (a test before it may have
     left them blocked; the mask is the process's), and the mask restored after it."""
@@ -204,30 +196,44 @@ def unblocked() -> Iterator[None]:
     signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-@pytest.mark.usefixtures("unblocked", "ctrl_c_raises")
-def test_interrupts_are_held_in_the_main_thread_only() -> None:
-    """Ctrl-C during a held section comes after it, once; a thread holds nothing."""
-    assert threading.current_thread() is threading.main_thread()
-    before = signal.getsignal(signal.SIGINT)
-    held = output._hold_interrupts()
-    reached = False
+@contextlib.contextmanager
+def counting_ctrl_c() -> Iterator[list[int]]:
+    """Ctrl-C counted by a handler of the test's (each call appends), not raised; the
+    handler there was is put back after."""
+    calls: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))
     try:
-        signal.raise_signal(signal.SIGINT)
-        signal.raise_signal(signal.SIGINT)
-        reached = True
+        yield calls
     finally:
-        with pytest.raises(KeyboardInterrupt):
-            output._release(held)
-    assert reached, "Ctrl-C broke into the held section"
-    assert signal.getsignal(signal.SIGINT) is before
-    found: list[object] = []
-    thread = threading.Thread(target=lambda: found.append(output._hold_interrupts()))
-    thread.start()
-    thread.join()
-    assert found == [None]
+        signal.signal(signal.SIGINT, before)
 
 
-@pytest.mark.usefixtures("unblocked", "ctrl_c_raises")
+@pytest.mark.usefixtures("unblocked")
+def test_interrupts_are_held_in_the_main_thread_only() -> None:
+    """Ctrl-C during a held section comes after it, once, to the handler there was;
+    in another thread, holding changes nothing."""
+    assert threading.current_thread() is threading.main_thread()
+    with counting_ctrl_c() as calls:
+        handler = signal.getsignal(signal.SIGINT)
+        with interrupts.held():
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+            assert calls == [], "Ctrl-C broke into the held section"
+        assert calls == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGINT) is handler
+        found: list[object] = []
+
+        def in_a_thread() -> None:
+            with interrupts.held():
+                found.append(signal.getsignal(signal.SIGINT))
+
+        thread = threading.Thread(target=in_a_thread)
+        thread.start()
+        thread.join()
+        assert found == [handler]
+
+
+@pytest.mark.usefixtures("unblocked")
 def test_interrupts_are_held_when_another_thread_takes_the_signal() -> None:
     """A batch has other threads (its writers, the process pool's): the system may
     hand Ctrl-C to one of them, and Python runs the handler in the main thread at
@@ -237,17 +243,13 @@ def test_interrupts_are_held_when_another_thread_takes_the_signal() -> None:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        held = output._hold_interrupts()
-        reached = False
-        try:
-            assert other.ident is not None
-            signal.pthread_kill(other.ident, signal.SIGINT)
-            time.sleep(0.05)  # the main thread runs bytecode meanwhile
-            reached = True
-        finally:
-            with pytest.raises(KeyboardInterrupt):
-                output._release(held)
-        assert reached, "Ctrl-C broke into the held section"
+        with counting_ctrl_c() as calls:
+            with interrupts.held():
+                assert other.ident is not None
+                signal.pthread_kill(other.ident, signal.SIGINT)
+                time.sleep(0.05)  # the main thread runs bytecode meanwhile
+                assert calls == [], "Ctrl-C broke into the held section"
+            assert calls == [signal.SIGINT]
     finally:
         stop.set()
         other.join()
@@ -333,35 +335,35 @@ def test_the_cleanup_ignores_a_temporary_already_gone(
     output.remove_stale_temporaries(tmp_path)
 
 
-def held_now() -> bool:
-    """Whether Ctrl-C and SIGTERM are being held (their handler a hold's recorder)."""
-    handlers = [signal.getsignal(sig) for sig in INTERRUPTS]
-    return all(isinstance(getattr(h, "__self__", None), output._Held) for h in handlers)
-
-
+@pytest.mark.usefixtures("unblocked")
 def test_interrupts_are_held_while_temporaries_are_created_and_renamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Between creating a temporary and recording it for removal, a signal would leave
-    it behind; during the renames, it would leave half the files replaced."""
-    found: list[bool] = []
-    before = [signal.getsignal(sig) for sig in INTERRUPTS]
+    it behind; during the renames, it would leave half the files replaced. A Ctrl-C in
+    each comes when the creation is recorded, and after the last rename."""
+    counted: list[int] = []
     real_create, real_replace = output._create, os.replace
 
-    def create(path: Path) -> int:
-        found.append(held_now())
-        return real_create(path)
+    with counting_ctrl_c() as calls:
 
-    def replace(source: Path, target: Path) -> None:
-        found.append(held_now())
-        real_replace(source, target)
+        def create(path: Path) -> int:
+            signal.raise_signal(signal.SIGINT)
+            counted.append(len(calls))
+            return real_create(path)
 
-    monkeypatch.setattr(output, "_create", create)
-    monkeypatch.setattr(os, "replace", replace)
-    output.write_all(tmp_path, {"a.pdf": b"new", "b.pdf": b"new"})
-    monkeypatch.undo()
-    assert found == [True] * 4
-    assert [signal.getsignal(sig) for sig in INTERRUPTS] == before  # and released after each
+        def replace(source: Path, target: Path) -> None:
+            signal.raise_signal(signal.SIGINT)
+            counted.append(len(calls))
+            real_replace(source, target)
+
+        monkeypatch.setattr(output, "_create", create)
+        monkeypatch.setattr(os, "replace", replace)
+        output.write_all(tmp_path, {"a.pdf": b"new", "b.pdf": b"new"})
+        monkeypatch.undo()
+        assert counted == [0, 1, 2, 2]
+        assert len(calls) == 3
+    assert sorted(os.listdir(tmp_path)) == ["a.pdf", "b.pdf"]
 
 
 def test_a_rename_failing_after_another_names_its_file(

@@ -3,25 +3,33 @@ flowables it measured, and the bytes are those of a fresh layout."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from reportlab.platypus import Flowable, Paragraph
 
 from briefgen.model import Document
-from briefgen.pipeline import BuildOptions, Workspace, make_brief
+from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers import pdf
 from briefgen.renderers.pdf_tags import Element
 from briefgen.style import Style, TextStyle
 from briefgen.templating.environment import TemplateRenderer
 
 
-def test_the_measured_story_is_reused_with_the_same_bytes(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def legislators(repo: Path) -> Callable[[], Brief]:
+    """Make the legislators brief's PDF in memory: a new brief from one workspace at
+    each call."""
     workspace = Workspace.open(BuildOptions(workspace=repo))
     renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
     audience = workspace.search_path.audience("legislators")
+    return lambda: make_brief(workspace, renderer, audience, ("pdf",), None)
+
+
+def test_the_measured_story_is_reused_with_the_same_bytes(
+    legislators: Callable[[], Brief], monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = {"flowables": 0, "measure": 0}
     real_flowables, real_measure = pdf.flowables, pdf.measure
 
@@ -35,20 +43,17 @@ def test_the_measured_story_is_reused_with_the_same_bytes(
 
     monkeypatch.setattr(pdf, "flowables", flowables)
     monkeypatch.setattr(pdf, "measure", measure)
-    brief = make_brief(workspace, renderer, audience, ("pdf",), None)
+    brief = legislators()
     assert calls["flowables"] == calls["measure"]  # rendering built no story of its own
     pdf._MEASURED.clear()
     assert brief.files["pdf"] == pdf.render_pdf_bytes(brief.fit.document, brief.fit.style)
 
 
 def test_a_second_copy_lays_out_no_paragraph_again_and_gives_the_same_bytes(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    legislators: Callable[[], Brief], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = Workspace.open(BuildOptions(workspace=repo))
-    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
-    audience = workspace.search_path.audience("legislators")
     pdf._laid_out.cache_clear()
-    first = make_brief(workspace, renderer, audience, ("pdf",), None).files["pdf"]
+    first = legislators().files["pdf"]
     breaks = 0
     real_break_lines = Paragraph.breakLines
 
@@ -58,11 +63,11 @@ def test_a_second_copy_lays_out_no_paragraph_again_and_gives_the_same_bytes(
         return real_break_lines(self, widths)
 
     monkeypatch.setattr(Paragraph, "breakLines", break_lines)
-    again = make_brief(workspace, renderer, audience, ("pdf",), None).files["pdf"]
+    again = legislators().files["pdf"]
     assert breaks == 0  # the same paragraphs at the same widths: each laid out once
     assert again == first
     pdf._laid_out.cache_clear()
-    assert make_brief(workspace, renderer, audience, ("pdf",), None).files["pdf"] == first
+    assert legislators().files["pdf"] == first
     assert breaks > 0
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from briefgen.errors import BriefgenError, Location, ProblemList
+from briefgen.facts.report import plural
 from briefgen.facts.schema import language_code
 from briefgen.facts.store import FactStore
 from briefgen.fitting import MAX_FILL
@@ -224,8 +225,8 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 Finding(
                     "warning",
                     "stale-fact",
-                    f"'{fact_id}' is as of {fact.as_of.label}, older than {years:g} "
-                    f"year{'' if years == 1 else 's'} "
+                    f"'{fact_id}' is as of {fact.as_of.label}, older than "
+                    f"{plural(years, 'year')} "
                     f"({store.where(fact_id)})",
                     _citing(decision, fact_id),
                     audience.name,
@@ -390,15 +391,11 @@ def as_text(result: CheckResult) -> list[str]:
             "(--json gives where each is)"
         )
     lines.append(
-        f"checked {_plural(len(result.audiences), 'audience')}: "
-        f"{_plural(result.count('error'), 'error')}, "
-        f"{_plural(result.count('warning'), 'warning')}"
+        f"checked {plural(len(result.audiences), 'audience')}: "
+        f"{plural(result.count('error'), 'error')}, "
+        f"{plural(result.count('warning'), 'warning')}"
     )
     return lines
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def exit_code(result: CheckResult, strict: bool) -> int:

@@ -21,7 +21,7 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
     audiences = Counter(a for f in store for a in f.audiences)
     used = Counter(s for f in store for s in (f.source, f.original_source) if s)
     lines = [
-        f"{_plural(len(store), 'fact')}, {_plural(len(store.sources), 'source')}: valid",
+        f"{plural(len(store), 'fact')}, {plural(len(store.sources), 'source')}: valid",
         "  by kind:     " + _counts(kinds),
         "  by audience: " + _counts(audiences),
         "  sources:",
@@ -32,8 +32,8 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
         lines.append("  warning: sources no fact uses: " + ", ".join(unused))
     if stale:
         verb = "is" if len(stale) == 1 else "are"
-        years = f"{max_age_years:g} year" + ("" if max_age_years == 1 else "s")
-        lines.append(f"  warning: {_plural(len(stale), 'fact')} {verb} older than {years}:")
+        years = plural(max_age_years, "year")
+        lines.append(f"  warning: {plural(len(stale), 'fact')} {verb} older than {years}:")
         lines += [f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})" for f in stale]
     return "\n".join(lines)
 
@@ -80,8 +80,10 @@ def unknown_audiences(store: FactStore, audiences: list[str]) -> list[str]:
     return lines
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def plural(count: float, noun: str) -> str:
+    """``count`` ``noun``, the noun plural unless the count is one: "1 fact", "2.5 years"."""
+    number = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{number} {noun}" + ("" if count == 1 else "s")
 
 
 def _counts(counter: Counter[str]) -> str:

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 
 from briefgen.renderers import docx as docx_renderer
 from briefgen.renderers.docx_blocks import _add_run, _set_style
+from briefgen.renderers.docx_tables import set_paragraph_property
 
 TEXTS = ["plain", " leading space", "trailing space ", "a\ttab", "two\nlines", "cr\r", ""]
 
@@ -59,6 +60,40 @@ def test_set_style_writes_what_python_docx_writes(word: Any, indented: bool) -> 
     _set_style(ours._p, "BodyText")
     theirs._p.style = "BodyText"
     ours.paragraph_format.left_indent = theirs.paragraph_format.left_indent = 120
+    assert ours._p.xml == theirs._p.xml
+
+
+# python-docx's setter for each property set_paragraph_property writes.
+SETTERS: dict[tuple[str, str], Any] = {
+    ("spacing", "before"): lambda f, v: setattr(f, "space_before", docx.shared.Twips(int(v))),
+    ("spacing", "after"): lambda f, v: setattr(f, "space_after", docx.shared.Twips(int(v))),
+    ("ind", "right"): lambda f, v: setattr(f, "right_indent", docx.shared.Twips(int(v))),
+    ("jc", "val"): lambda f, v: setattr(f, "alignment", docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT),
+}
+SETTINGS = [
+    [("jc", "val", "right")],
+    [("jc", "val", "right"), ("spacing", "before", "120")],  # spacing goes before jc
+    [("spacing", "after", "0"), ("ind", "right", "360"), ("spacing", "before", "40")],
+    [("ind", "right", "20"), ("jc", "val", "right"), ("spacing", "after", "0")],
+    [("spacing", "before", "0"), ("spacing", "before", "240")],  # set twice: the last
+]
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+@pytest.mark.parametrize("styled", [False, True])
+def test_set_paragraph_property_writes_what_python_docx_writes(
+    word: Any, settings: list[tuple[str, str, str]], styled: bool
+) -> None:
+    """Each property lands in the schema's order, after the style and any property
+    already there, with the value python-docx's ``paragraph_format`` writes."""
+    ours, theirs = word.add_paragraph(), word.add_paragraph()
+    for paragraph in (ours, theirs):
+        if styled:
+            paragraph._p.style = "BodyText"
+            paragraph.paragraph_format.keep_with_next = True
+    for tag, attribute, value in settings:
+        set_paragraph_property(ours, tag, attribute, value)
+        SETTERS[tag, attribute](theirs.paragraph_format, value)
     assert ours._p.xml == theirs._p.xml
 
 

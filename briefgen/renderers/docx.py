@@ -45,7 +45,7 @@ from briefgen.model import (
     Notes,
 )
 from briefgen.renderers.docx_blocks import BlockWriter
-from briefgen.renderers.docx_tables import add_spacer, el
+from briefgen.renderers.docx_tables import add_spacer, el, set_paragraph_property
 from briefgen.style import Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
@@ -219,7 +219,7 @@ def _write_side(word: Any, writer: BlockWriter, base: _Base, document: Document)
     if first.tag == qn("w:p"):
         paragraph = DocxParagraph(first, body)
         if base.spaced_before.get(paragraph._p.style, base.spaced_before[None]):
-            paragraph.paragraph_format.space_before = Twips(0)
+            set_paragraph_property(paragraph, "spacing", "before", "0")
 
 
 def _write_footer(

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor, Twips
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
@@ -51,6 +50,8 @@ from briefgen.renderers.docx_tables import (
     el,
     new_element,
     new_paragraph,
+    set_paragraph_property,
+    twips,
 )
 from briefgen.style import Cell, Style, TextStyle
 
@@ -105,13 +106,13 @@ class BlockWriter:
             text = self._texts[key]
             inside = self._style.in_cell(text)
             if inside.indent_right != text.indent_right:
-                paragraph.paragraph_format.right_indent = Twips(round(inside.indent_right * 20))
+                set_paragraph_property(paragraph, "ind", "right", twips(inside.indent_right))
         _add_inlines(paragraph, inlines, self._style)
         return paragraph
 
     def _end_block(self, paragraph: Any) -> None:
         """Give a block's last paragraph the body's space after, as the PDF does."""
-        paragraph.paragraph_format.space_after = Twips(round(self._style.body.space_after * 20))
+        set_paragraph_property(paragraph, "spacing", "after", twips(self._style.body.space_after))
 
     def write_all(
         self, container: Any, blocks: Iterable[AnyBlock], width: float | None = None
@@ -239,7 +240,7 @@ class BlockWriter:
             keys = [key for key, known in self._style_ids.items() if known == style_id]
             own = self._texts[keys[0]].space_before if keys else 0.0  # a picture's: none
             before = own + self._style.region_gap
-            paragraph.paragraph_format.space_before = Twips(round(before * 20))
+            set_paragraph_property(paragraph, "spacing", "before", twips(before))
         else:
             spacer = add_spacer(body, self._style.region_gap)
             band.addnext(spacer._p)
@@ -255,7 +256,7 @@ class BlockWriter:
         if footer.is_empty:
             self._notes(container, notes)
             last = container.paragraphs[-1]
-            last.paragraph_format.space_after = Twips(0)
+            set_paragraph_property(last, "spacing", "after", "0")
             return
         size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
         cells = style.footer_cells(size, footer_text_width(footer, style))
@@ -266,7 +267,7 @@ class BlockWriter:
             add_qr(run, footer.qr_url, size, footer.qr_alt)
             _flush_left(run)
             picture = DocxParagraph(run._r.getparent(), side)
-            picture.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            set_paragraph_property(picture, "jc", "val", "right")
         for text, href in footer_lines(footer):
             self.paragraph(side, "footer", (Span(text, href=href),))
         for word_cell in (notes_cell, side):

@@ -1,7 +1,8 @@
 """The DOCX renderer's short cuts write what the long way writes: a run's text and
-properties and a paragraph's style written directly (not through python-docx's
-character loop and schema-order searches), and the big styles part deflated once per
-content (not once per brief) but zipped byte for byte as zipfile zips it."""
+properties, a paragraph's style and spacing written directly (not through
+python-docx's character loop and schema-order searches), a picture's drawing copied
+from one made once, and the big styles part deflated once per content (not once per
+brief) but zipped byte for byte as zipfile zips it."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from briefgen.graphics.raster import qr_png
 from briefgen.renderers import docx as docx_renderer
 from briefgen.renderers.docx_blocks import _add_run, _set_style
+from briefgen.renderers.docx_graphics import EMU_PER_POINT, _add_inline
 from briefgen.renderers.docx_tables import set_paragraph_property
 
 TEXTS = ["plain", " leading space", "trailing space ", "a\ttab", "two\nlines", "cr\r", ""]
@@ -95,6 +98,26 @@ def test_set_paragraph_property_writes_what_python_docx_writes(
         set_paragraph_property(ours, tag, attribute, value)
         SETTERS[tag, attribute](theirs.paragraph_format, value)
     assert ours._p.xml == theirs._p.xml
+
+
+def test_a_picture_is_added_as_python_docx_adds_it() -> None:
+    """The drawing, its relationship and image part are python-docx's own, with
+    briefgen's id, name and alt text; the same picture twice shares one part, and a
+    second brief gets its own copy of the drawing."""
+    pictures = [qr_png("https://example.org/a", 60.0), qr_png("https://example.org/b", 60.0)]
+    for _ in range(2):  # the second time from what the first remembered
+        ours, theirs = docx.Document(), docx.Document()
+        for png in [*pictures, pictures[0]]:
+            width, height = (docx.shared.Emu(round(p * EMU_PER_POINT)) for p in (60.0, 45.0))
+            _add_inline(ours.add_paragraph().add_run(), png, 60.0, 45.0, "QR code", False)
+            shape = theirs.add_paragraph().add_run().add_picture(io.BytesIO(png), width, height)
+            drawing_id = len(theirs.inline_shapes)
+            shape._inline.docPr.set("id", str(drawing_id))
+            shape._inline.docPr.set("name", f"Picture {drawing_id}")
+            shape._inline.docPr.set("descr", "QR code")
+        assert ours.element.xml == theirs.element.xml
+        assert ours.part.rels.keys() == theirs.part.rels.keys()
+        assert [part.blob for part in ours.part.package.image_parts] == pictures
 
 
 def _reference(members: dict[str, bytes], epoch: int) -> bytes:

@@ -9,10 +9,13 @@ A chart or QR code is the raster of the geometry the PDF draws as vectors
 
 from __future__ import annotations
 
-import io
+from functools import lru_cache
 from typing import Any
 
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
+from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from docx.shared import Emu
 
@@ -21,6 +24,7 @@ from briefgen.graphics.qr import MIN_SIZE
 from briefgen.graphics.raster import drawing_png, qr_png
 from briefgen.language import ENGLISH
 from briefgen.model import Chart, Picture
+from briefgen.renderers.docx_tables import copied
 from briefgen.style import Style
 
 __all__ = ["DECORATIVE_EXTENSION", "add_chart", "add_picture", "add_qr"]
@@ -36,8 +40,8 @@ _DECORATIVE_XML = (
 )
 
 
-def _emu(points: float) -> Emu:
-    return Emu(round(points * EMU_PER_POINT))
+def _emu(points: float) -> int:
+    return round(points * EMU_PER_POINT)
 
 
 def _next_drawing_id(run: Any) -> int:
@@ -54,14 +58,42 @@ def _next_drawing_id(run: Any) -> int:
     return largest + 1
 
 
+# Pictures whose reading is kept: a brief's chart, QR code and logo, a few briefs' worth.
+_IMAGES_KEPT = 16
+
+
+@lru_cache(maxsize=_IMAGES_KEPT)
+def _image(png_or_jpeg: bytes) -> Image:
+    """python-docx's reading of a picture (its type, pixel size and SHA-1), once per
+    picture rather than once per brief."""
+    return Image.from_blob(png_or_jpeg)
+
+
+@copied
+def _picture_inline(rel_id: str, filename: str, cx: int, cy: int) -> Any:
+    # python-docx parses two XML templates per picture; one copy of the result is
+    # the same element. Its drawing id is set by the caller.
+    return CT_Inline.new_pic_inline(0, rel_id, filename, Emu(cx), Emu(cy))
+
+
 def _add_inline(
     run: Any, png_or_jpeg: bytes, width_pt: float, height_pt: float, alt: str, decorative: bool
 ) -> None:
+    """``run.add_picture(png_or_jpeg, width, height)``, the same XML and image part,
+    then the drawing's id, name and alt text (or decorative flag)."""
     if not decorative and not alt.strip():
         raise ValueError("a picture that is not decorative needs alt text")
     drawing_id = _next_drawing_id(run)
-    shape = run.add_picture(io.BytesIO(png_or_jpeg), _emu(width_pt), _emu(height_pt))
-    properties = shape._inline.docPr
+    image = _image(png_or_jpeg)
+    part = run.part
+    images = part.package.image_parts
+    image_part = images._get_by_sha1(image.sha1)
+    if image_part is None:
+        image_part = images._add_image_part(image)
+    rel_id = part.relate_to(image_part, RELATIONSHIP_TYPE.IMAGE)
+    inline = _picture_inline(rel_id, image.filename, _emu(width_pt), _emu(height_pt))
+    run._r.add_drawing(inline)
+    properties = inline.docPr
     properties.set("id", str(drawing_id))
     properties.set("name", f"Picture {drawing_id}")
     if decorative:

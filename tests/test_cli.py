@@ -27,6 +27,17 @@ def test_help_imports_no_renderer_or_parser() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_build_imports_no_event_loop() -> None:
+    """pydantic-core's import once pulled in asyncio, ssl and subprocess (through
+    typing_extensions before 4.16, which pyproject.toml now requires)."""
+    code = (
+        "import sys; import briefgen.pipeline, briefgen.renderers.pdf; "
+        "print(sorted(m for m in ('asyncio', 'pydantic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['pydantic']"
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -115,30 +115,38 @@ def strip_markers(
     locations: list[Location] = []
     current = default
     for raw in text.split("\n"):
-        found = list(_MARKER.finditer(raw))
-        clean = _MARKER.sub("", raw)
+        found = list(_MARKER.finditer(raw)) if MARK_OPEN in raw else []
         if found:
             # The last marker before the first visible character says where the
             # line's text was written; otherwise the first marker on the line.
-            visible_at = next(
-                (i for i, c in enumerate(_MARKER.sub(_blank, raw)) if not c.isspace()), len(raw)
-            )
+            visible_at = _first_visible(raw, found)
             before = [m for m in found if m.start() < visible_at]
             chosen = before[-1] if before else found[0]
             current = _located(chosen, files, default)
-        clean_lines.append(clean)
+            raw = _MARKER.sub("", raw)
+        clean_lines.append(raw)
         locations.append(current)
     return "\n".join(clean_lines), tuple(locations)
+
+
+def _first_visible(line: str, markers: list[re.Match[str]]) -> int:
+    """Where the first character of ``line`` that is neither space nor part of one
+    of its ``markers`` stands (the line's length if none)."""
+    start = 0
+    for marker in [*markers, None]:
+        end = marker.start() if marker is not None else len(line)
+        text = line[start:end].lstrip()
+        if text:
+            return end - len(text)
+        if marker is not None:
+            start = marker.end()
+    return len(line)
 
 
 def _located(marker: re.Match[str], files: Sequence[str], default: Location) -> Location:
     number = int(marker.group(2))
     path = files[number] if number < len(files) else default.path
     return Location.of(path, int(marker.group(1)))
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
 
 
 class BriefSandbox(LimitedSandbox):

@@ -33,6 +33,7 @@ from briefgen.templating import call_limits, environment, limits, nesting, sandb
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.helpers import (
     Helpers,
+    MissingTranslation,
     UnknownFact,
     finalize,
     md_escape,
@@ -164,6 +165,25 @@ def test_facts_filters_by_audience_topic_and_kind() -> None:
     assert [f.id for f in helpers.facts(topic="care")] == ["said", "found"]
     assert [f.id for f in helpers.facts(kind="quote")] == ["said"]
     assert [f.id for f in helpers.facts(audience="public", topic="care", kind="quote")] == ["said"]
+
+
+def test_a_fact_view_is_made_once_per_language_and_a_missing_form_always_stops() -> None:
+    """A batch renders the same facts for every copy: each view is made once per fact
+    and language and given again; a fact without the language's form is refused each
+    time it is asked for, not remembered as an answer."""
+    store = _store()
+    store.locations["rate"] = Location.of("facts/rates.yaml", 3)
+    helpers = Helpers(store)
+    rate = helpers.fact("rate")
+    assert helpers.fact("rate") is rate
+    assert helpers.facts(kind="statistic")[0] is rate
+    assert helpers.fact("said") is not rate
+    helpers.language = "es-US"
+    for _ in range(2):
+        with pytest.raises(MissingTranslation):
+            helpers.fact("rate")
+    helpers.language = "en-US"
+    assert helpers.fact("rate") is rate
 
 
 def test_cite_puts_the_markers_side_by_side() -> None:

@@ -138,6 +138,16 @@ class Helpers:
         for each template it renders."""
         self.store = store
         self.language = language
+        # Each fact's view in each language, made once: a batch renders the same
+        # facts for every copy, and a view is immutable.
+        self._views: dict[tuple[str, str], FactView] = {}
+
+    def _view(self, fact: Fact) -> FactView:
+        key = (fact.id, self.language)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = view_of(fact, self.store, self.language)
+        return view
 
     def _resolve(self, fact: FactView | str) -> FactView:
         if isinstance(fact, FactView):
@@ -149,7 +159,7 @@ class Helpers:
         key = str(fact_id)
         if key not in self.store:
             raise UnknownFact(unknown_fact_message(key, self.store))
-        return view_of(self.store.get(key), self.store, self.language)
+        return self._view(self.store.get(key))
 
     def facts(
         self,
@@ -168,7 +178,7 @@ class Helpers:
         if unknown:
             raise TemplateError("facts(): " + next(iter(unknown.values())))
         found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)
-        return [view_of(f, self.store, self.language) for f in found[:limit]]
+        return [self._view(f) for f in found[:limit]]
 
     def cite(self, *facts: FactView | str) -> Markup:
         """``cite(f, ...)``: citation markers; each cited source joins the page's notes."""

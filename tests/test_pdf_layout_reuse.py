@@ -95,12 +95,21 @@ def test_plain_ascii_markup_skips_the_glyph_check_and_other_text_keeps_it(
         return real_has_glyph(char, font_name)
 
     monkeypatch.setattr(pdf, "has_glyph", has_glyph)
+    pdf._kept_markup_text.cache_clear()
     assert (
         pdf._markup_text("Tucson, AZ: 5 < 7 & 9\n\tdone") == "Tucson, AZ: 5 &lt; 7 &amp; 9\n\tdone"
     )
     assert looked_up == []
-    assert (
-        pdf._markup_text("a \u2713 b\x1c")
-        == f'a <font face="{pdf.FALLBACK_FONT}">\u2713</font> b\x1c'
-    )
+    switched = f'a <font face="{pdf.FALLBACK_FONT}">\u2713</font> b\x1c'
+    assert pdf._markup_text("a \u2713 b\x1c") == switched
     assert "\u2713" in looked_up
+    # Kept: the same text again needs no glyph looked up, and gives the same markup.
+    looked_up.clear()
+    assert pdf._markup_text("a \u2713 b\x1c") == switched
+    assert looked_up == []
+    # A long text is not kept, and its characters are looked up every time.
+    long = "\u2713" + "x" * pdf._KEPT_TEXT_LENGTH
+    for _ in range(2):
+        looked_up.clear()
+        assert pdf._markup_text(long).startswith(f'<font face="{pdf.FALLBACK_FONT}">')
+        assert "\u2713" in looked_up

@@ -180,6 +180,22 @@ def _markup_text(text: str, font: str = PDF_FONT) -> str:
     """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
     if font != FALLBACK_FONT and _PLAIN_ASCII.fullmatch(text):
         return escape(text)
+    if len(text) <= _KEPT_TEXT_LENGTH:
+        return _kept_markup_text(text, font)
+    return _font_switched(text, font)
+
+
+# Texts with other characters (curly quotes, dashes, accents) are marked up once per
+# process: a batch's copies repeat them. Long texts, which a template decides, are not kept.
+_KEPT_TEXT_LENGTH = 1000
+
+
+@lru_cache(maxsize=1024)
+def _kept_markup_text(text: str, font: str) -> str:
+    return _font_switched(text, font)
+
+
+def _font_switched(text: str, font: str) -> str:
     # Decide per distinct character, once: most texts need no fallback at all.
     fallback_for = {
         char: not char.isspace() and not has_glyph(char, font) and has_glyph(char, FALLBACK_FONT)

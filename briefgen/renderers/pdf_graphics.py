@@ -126,19 +126,31 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, size_pt: float) -> Non
     tinted band too). Error correction Q; at least 2 cm."""
     if size_pt < MIN_SIZE - 1e-6:
         raise ValueError(f"a QR code must be at least 2 cm ({MIN_SIZE:.1f} pt), not {size_pt}")
+    canvas.addLiteral(_qr_operators(url, x, y, size_pt))
+
+
+@lru_cache(maxsize=32)
+def _qr_operators(url: str, x: float, y: float, size_pt: float) -> str:
+    """The PDF operators that paint the QR code, made once per code, place and size:
+    its ~150 rectangles cost about 1 ms of reportlab's number formatting, and every
+    copy of a batch prints the same code. They save and restore the graphics state,
+    so they draw the same on any canvas, byte for byte."""
+    scratch = Canvas(io.BytesIO())
+    scratch._code = []  # no page set-up operators: only the code's
     matrix = qr_matrix(url)
     module = size_pt / len(matrix)
-    canvas.saveState()
-    canvas.setFillColorRGB(1, 1, 1)
-    canvas.rect(x, y, size_pt, size_pt, stroke=0, fill=1)
-    canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
+    scratch.saveState()
+    scratch.setFillColorRGB(1, 1, 1)
+    scratch.rect(x, y, size_pt, size_pt, stroke=0, fill=1)
+    scratch.setFillColorRGB(0, 0, 0)
+    path = scratch.beginPath()
     for number, row in enumerate(matrix):
         bottom = y + size_pt - (number + 1) * module
         for start, length in dark_runs(row):
             path.rect(x + start * module, bottom, length * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
+    scratch.drawPath(path, stroke=0, fill=1)
+    scratch.restoreState()
+    return "\n".join(scratch._code)
 
 
 def qr_flowable(url: str, size_pt: float, style: Style) -> Flowable:

@@ -155,11 +155,14 @@ def test_a_subset_is_made_and_compressed_once_and_embedded_whole_in_every_pdf(
     pdf_fonts._subset.cache_clear()
     pdf_fonts._deflated.cache_clear()
     pdf_fonts._formatted_widths.cache_clear()
+    pdf_fonts._to_unicode_cmap.cache_clear()
     first = _pdf()
     assert len(made) == 4
     assert _pdf() == first
     assert len(made) == 4  # the same subsets: none made again
-    # nor their programs and character maps compressed, nor their widths formatted
+    # nor their character maps written, their programs and character maps compressed,
+    # nor their widths formatted
+    assert pdf_fonts._to_unicode_cmap.cache_info().hits == 4
     assert pdf_fonts._deflated.cache_info().hits == 8
     assert pdf_fonts._formatted_widths.cache_info().hits == 4
     pdf_fonts._subset.cache_clear()

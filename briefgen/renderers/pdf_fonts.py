@@ -12,12 +12,13 @@ offers no setting for the tag; it takes it from the module function ``SUBSETN(n)
 while a font adds its objects to the document, so that function is wrapped, once,
 to ask which font is adding them (any other font keeps reportlab's tags).
 
-A face's subsets are also made and compressed once per process, not once per
-document: every copy of a batch embeds the same subsets (the ASCII characters keep
-their own codes, and a brief's few others come in the same order), and a subset's
-bytes depend only on the face and its list of characters. And text of printable
-ASCII alone, most of a brief's, is encoded without reportlab's loop over its
-characters: those keep their own codes in the first subset.
+A face's subsets are also made and compressed once per process, with their
+character maps, not once per document: every copy of a batch embeds the same
+subsets (the ASCII characters keep their own codes, and a brief's few others come
+in the same order), and a subset's bytes depend only on the face and its list of
+characters. And text of printable ASCII alone, most of a brief's, is encoded
+without reportlab's loop over its characters: those keep their own codes in the
+first subset.
 """
 
 from __future__ import annotations
@@ -71,6 +72,27 @@ if not getattr(ttfonts.SUBSETN, "briefgen_tagging", False):  # once, also on rel
 
 # Subsets kept: a few per face for the faces (four) and fallback faces a process uses.
 _SUBSETS_KEPT = 64
+
+
+# reportlab's makeToUnicodeCMap(name, subset), which writes a subset's character map.
+_MAKE_CMAP: Callable[[str, list[int]], str] = getattr(
+    ttfonts.makeToUnicodeCMap, "briefgen_original", ttfonts.makeToUnicodeCMap
+)
+
+
+@lru_cache(maxsize=_SUBSETS_KEPT)
+def _to_unicode_cmap(name: str, subset: tuple[int, ...]) -> str:
+    """A subset's character map, written once per process: every copy of a batch
+    embeds the same subsets."""
+    return _MAKE_CMAP(name, list(subset))
+
+
+def _kept_to_unicode_cmap(name: str, subset: list[int]) -> str:
+    return _to_unicode_cmap(name, tuple(subset))
+
+
+_kept_to_unicode_cmap.briefgen_original = _MAKE_CMAP  # type: ignore[attr-defined]
+ttfonts.makeToUnicodeCMap = _kept_to_unicode_cmap
 
 
 @lru_cache(maxsize=_SUBSETS_KEPT)

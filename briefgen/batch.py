@@ -110,18 +110,14 @@ class Copy:
 
 @dataclass(frozen=True)
 class Made:
-    """A copy written (staged): its files' names in the output folder with their
-    SHA-256, and how it fitted."""
+    """A copy written (staged): its files' names in the output folder, in format
+    order, and how it fitted."""
 
     row: int
-    digests: dict[str, str]  # name -> sha256, in format order
+    names: tuple[str, ...]
     fill: float
     body_size: float
     dropped: tuple[str, ...]
-
-    @property
-    def names(self) -> list[str]:
-        return list(self.digests)
 
 
 @dataclass(frozen=True)
@@ -257,11 +253,9 @@ def _suggest_audience(name: str, workspace: Workspace) -> str:
 
 def _stage_copy(writer: _Writer, recipient: Recipient, copy: Copy) -> Made:
     names = copy_names(recipient, tuple(copy.files))
-    digests = {}
     for fmt, data in copy.files.items():
         writer.add(names[fmt], data)
-        digests[names[fmt]] = hashlib.sha256(data).hexdigest()
-    return Made(copy.row, digests, copy.fill, copy.body_size, copy.dropped)
+    return Made(copy.row, tuple(names.values()), copy.fill, copy.body_size, copy.dropped)
 
 
 class _Writer:
@@ -399,7 +393,8 @@ def copy_names(recipient: Recipient, formats: tuple[str, ...]) -> dict[str, str]
 
 def combined_files(result: BatchResult, read: Callable[[str], bytes]) -> dict[str, bytes]:
     """``combined.pdf`` (every PDF copy in row order) and ``manifest.csv`` (row, file,
-    pages, fill, sha256 of each copy's files); ``read`` gives a staged file's bytes."""
+    pages, fill, sha256 of each copy's files); ``read`` gives a staged file's bytes,
+    which the manifest's digests are of (only a batch with a manifest hashes them)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -407,12 +402,14 @@ def combined_files(result: BatchResult, read: Callable[[str], bytes]) -> dict[st
     manifest = csv.writer(table, lineterminator="\n")
     manifest.writerow(MANIFEST_COLUMNS)
     for copy in result.copies:
-        for name, digest in copy.digests.items():
+        for name in copy.names:
+            data = read(name)
             pages = 1  # the fitted layout's page count (Word lays out the DOCX)
             if name.endswith(".pdf"):
-                reader = PdfReader(io.BytesIO(read(name)))
+                reader = PdfReader(io.BytesIO(data))
                 pages = len(reader.pages)
                 writer.append(reader)
+            digest = hashlib.sha256(data).hexdigest()
             manifest.writerow((copy.row, name, pages, f"{copy.fill:.4f}", digest))
     combined: dict[str, bytes] = {MANIFEST_NAME: table.getvalue().encode("utf-8")}
     if len(writer.pages):
@@ -459,7 +456,7 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
         if notes:
             where = Location.of(out_dir / recipient.folder / recipient.slug)
             lines.append(f"{where}: {'; '.join(notes)}")
-    files = sum(len(c.digests) for c in result.copies)
+    files = sum(len(c.names) for c in result.copies)
     lines.append(
         f"{len(result.copies)} copies ({files} files) in {display_path(out_dir)}"
         + (f", {len(result.failures)} failed" if result.failures else "")

@@ -27,6 +27,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -73,6 +74,7 @@ from briefgen.renderers import (
     note_label,
     qr_size,
 )
+from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
@@ -372,6 +374,48 @@ class _Text(Marked):
 
     def getSpaceAfter(self) -> float:
         return float(self.setting.text.space_after)
+
+    def draw_inner(self, canvas: Canvas) -> None:
+        """Draw the paragraph, or replay its operators as drawn before: a laid-out
+        paragraph is shared by every copy of a batch (:func:`_laid_out`), and drawing
+        it was most of a PDF copy's time. What it draws, at its own origin, depends
+        on the paragraph alone, but for the document's fonts: the codes its
+        characters got in the subsets and the names of the font resources. So the
+        font calls the drawing made are made again in this document, and the
+        operators reused only if each gives what it gave (see
+        :func:`~briefgen.renderers.pdf_fonts.replay_font_calls`). A paragraph with a
+        link is always drawn: its link's annotation is placed on the page."""
+        paragraph = self.inner
+        drawn: _Drawn | None = getattr(paragraph, _DRAWN, None)
+        if drawn is not None and replay_font_calls(drawn.calls, canvas._doc):
+            canvas._code.extend(drawn.operators)
+            return
+        code: list[str] = canvas._code
+        start = len(code)
+        fonts = set(canvas._doc.fontMapping)
+        with recording_font_calls() as calls:
+            paragraph.drawOn(canvas, 0, 0)
+        # Only fonts named through the calls recorded may have joined the document's.
+        named = {call.font.fontName for call in calls if call.method == "getSubsetInternalName"}
+        markup = self.setting.markup
+        placed = any(tag in markup for tag in _PLACED)
+        if not placed and set(canvas._doc.fontMapping) - fonts <= named:
+            setattr(paragraph, _DRAWN, _Drawn(tuple(code[start:]), tuple(calls)))
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """A paragraph's operators as drawn at its origin, and the font calls drawing
+    them made."""
+
+    operators: tuple[str, ...]
+    calls: tuple[FontCall, ...]
+
+
+_DRAWN = "briefgen_drawn"  # the attribute of a paragraph that keeps its _Drawn
+# In a paragraph's markup: what drawing places on the page besides operators (a
+# link's annotation, a marker's callback).
+_PLACED = ("<link", "<a ", "<onDraw", "<img")
 
 
 class _Blocks:

@@ -28,8 +28,10 @@ import re
 import string
 import weakref
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
@@ -141,6 +143,44 @@ def _make_subset(face: TTFontFile, subset: list[int]) -> bytes:
     return _subset(face, tuple(subset))
 
 
+@dataclass(frozen=True)
+class FontCall:
+    """A call that read or changed a document's state of a font while a drawing was
+    recorded: ``splitString(text)`` (which gives characters their codes in the
+    subsets) or ``getSubsetInternalName(subset)`` (which names the font's resource),
+    and what it gave."""
+
+    font: TaggedTTFont
+    method: str
+    argument: str | bytes | int
+    result: Any
+
+
+# The calls of the drawing being recorded, in order (None: none is).
+_recorded: ContextVar[list[FontCall] | None] = ContextVar("briefgen_font_calls", default=None)
+
+
+@contextmanager
+def recording_font_calls() -> Iterator[list[FontCall]]:
+    """Record, in the list given, the font calls made inside the block."""
+    calls: list[FontCall] = []
+    token = _recorded.set(calls)
+    try:
+        yield calls
+    finally:
+        _recorded.reset(token)
+
+
+def replay_font_calls(calls: Sequence[FontCall], document: Any) -> bool:
+    """Make ``calls`` again, in order, in ``document``; whether each gave what it gave
+    when recorded (the same codes and resource names). It stops at the first that
+    does not: the calls made until then are the ones drawing makes first anyway."""
+    for call in calls:
+        if getattr(call.font, call.method)(call.argument, document) != call.result:
+            return False
+    return True
+
+
 class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
     """A reportlab ``TTFont`` whose embedded subsets have distinct, stable tags, each
     made and compressed once per process."""
@@ -156,6 +196,13 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         """reportlab's chunks of ``text`` per subset: ``(0, the ASCII bytes)`` at once
         when every character is printable ASCII and has its own code in this
         document's first subset (reportlab's "ASCII readable" subsets)."""
+        chunks = self._split(text, doc, encoding)
+        calls = _recorded.get()
+        if calls is not None:
+            calls.append(FontCall(self, "splitString", text, chunks))
+        return chunks
+
+    def _split(self, text: str | bytes, doc: Any, encoding: str) -> Any:
         state = self._state(doc)
         if state is not None and isinstance(text, str) and _PRINTABLE_ASCII.fullmatch(text):
             own = getattr(state, "briefgen_ascii_own", None)
@@ -165,6 +212,15 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             if own:
                 return [(0, text.encode("ascii"))]
         return super().splitString(text, doc, encoding)
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:
+        """reportlab's name of the resource for ``subset`` in ``doc`` (``/F2+0``),
+        the font named on its first use."""
+        name: str = super().getSubsetInternalName(subset, doc)
+        calls = _recorded.get()
+        if calls is not None:
+            calls.append(FontCall(self, "getSubsetInternalName", subset, name))
+        return name
 
     def _state(self, doc: Any) -> Any:
         """reportlab's state of this font in ``doc`` (None: not used yet), the last

@@ -196,10 +196,15 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         start = len(code)
         if tagger is not None:
             tagger.paragraph = self.inner_elements
-        self.inner.drawOn(canvas, 0, 0)
+        self.draw_inner(canvas)
         if tagger is not None:
             tagger.paragraph = []
         code[start:] = self._tag(code[start:], tagger)
+
+    def draw_inner(self, canvas: Canvas) -> None:
+        """Draw the flowable this one marks, at its origin (its operators are then
+        marked)."""
+        self.inner.drawOn(canvas, 0, 0)
 
     def _tag(self, drawn: list[str], tagger: Tagger | None) -> list[str]:
         """The operators drawn, each text object marked as its element's and any

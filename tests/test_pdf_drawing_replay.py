@@ -1,0 +1,83 @@
+"""A paragraph drawn before is replayed in a later document, byte for byte, only when
+its characters get the same codes and its fonts the same names there; a paragraph
+with a link is always drawn (its annotation is placed on the page)."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from briefgen.errors import Location
+from briefgen.model import Document, Metadata
+from briefgen.parse import parse_blocks
+from briefgen.renderers import pdf
+from briefgen.style import Style
+
+STYLE = Style()
+WHERE = Location("brief.md.j2", 1)
+
+
+def document(markdown: str) -> Document:
+    lines = tuple(Location("brief.md.j2", n + 1) for n in range(markdown.count("\n") + 1))
+    blocks = parse_blocks(markdown, lines, WHERE)
+    metadata = Metadata(title="Replay", date="2026-11-02")
+    return Document("replay", tuple(blocks), metadata, WHERE)
+
+
+def fresh(doc: Document) -> bytes:
+    """The PDF of ``doc`` with nothing laid out or drawn before."""
+    pdf._laid_out.cache_clear()
+    return pdf.render_pdf_bytes(doc, STYLE)
+
+
+@pytest.fixture
+def draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each paragraph reportlab draws (not replayed)."""
+    drawn: list[str] = []
+    real = Paragraph.drawPara
+
+    def draw_para(self: Paragraph, debug: int = 0) -> object:
+        drawn.append(self.getPlainText())
+        return real(self, debug)
+
+    monkeypatch.setattr(Paragraph, "drawPara", draw_para)
+    return drawn
+
+
+def test_a_second_document_replays_its_paragraphs_with_the_same_bytes(
+    draws: list[str],
+) -> None:
+    doc = document("# A title\n\nPlain words, and “quoted” ones.\n\n- one\n- two\n")
+    first = fresh(doc)
+    assert len(draws) == 4
+    draws.clear()
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+    assert draws == []  # every paragraph replayed
+
+
+def test_a_paragraph_whose_characters_get_other_codes_is_drawn_again(
+    draws: list[str],
+) -> None:
+    """“é” gets the first code after ASCII in the document that meets it first; a
+    document that meets “ñ” first gives “é” the next one, so the paragraph drawn in
+    the first cannot be replayed in the second."""
+    accented = "Café in the paragraph."
+    first = document(f"{accented}\n")
+    second = document(f"Mañana first.\n\n{accented}\n")
+    fresh(first)
+    draws.clear()
+    again = pdf.render_pdf_bytes(second, STYLE)
+    assert accented in draws  # its codes differ here: drawn, not replayed
+    assert again == fresh(second)
+    # Drawn in a document where the codes agree, it is replayed.
+    draws.clear()
+    assert pdf.render_pdf_bytes(second, STYLE) == again
+    assert draws == []
+
+
+def test_a_paragraph_with_a_link_is_always_drawn(draws: list[str]) -> None:
+    doc = document("See [the report](https://example.org/report) for more.\n\nPlain.\n")
+    first = fresh(doc)
+    draws.clear()
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+    assert draws == ["See the report for more."]

@@ -1,6 +1,7 @@
 """A paragraph drawn before is replayed in a later document, byte for byte, only when
 its characters get the same codes and its fonts the same names there; a paragraph
-with a link is always drawn (its annotation is placed on the page)."""
+with a link is always drawn (its annotation is placed on the page), and so is a long
+one."""
 
 from __future__ import annotations
 
@@ -81,3 +82,17 @@ def test_a_paragraph_with_a_link_is_always_drawn(draws: list[str]) -> None:
     draws.clear()
     assert pdf.render_pdf_bytes(doc, STYLE) == first
     assert draws == ["See the report for more."]
+
+
+def test_a_long_paragraph_is_always_drawn(
+    draws: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template decides how long a paragraph is: the operators of one longer than
+    the bound are not kept beside its layout (a shorter bound here, for a short page)."""
+    monkeypatch.setattr(pdf, "_DRAWN_KEPT_LENGTH", 30)
+    long = "A paragraph longer than thirty characters."
+    doc = document(f"{long}\n\nShort.\n")
+    first = fresh(doc)
+    draws.clear()
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+    assert draws == [long]

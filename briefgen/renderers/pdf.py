@@ -378,13 +378,14 @@ class _Text(Marked):
     def draw_inner(self, canvas: Canvas) -> None:
         """Draw the paragraph, or replay its operators as drawn before: a laid-out
         paragraph is shared by every copy of a batch (:func:`_laid_out`), and drawing
-        it was most of a PDF copy's time. What it draws, at its own origin, depends
+        it was a third of a PDF copy's time. What it draws, at its own origin, depends
         on the paragraph alone, but for the document's fonts: the codes its
         characters got in the subsets and the names of the font resources. So the
         font calls the drawing made are made again in this document, and the
         operators reused only if each gives what it gave (see
         :func:`~briefgen.renderers.pdf_fonts.replay_font_calls`). A paragraph with a
-        link is always drawn: its link's annotation is placed on the page."""
+        link is always drawn: its link's annotation is placed on the page, and so is
+        a long one, whose operators are not kept."""
         paragraph = self.inner
         drawn: _Drawn | None = getattr(paragraph, _DRAWN, None)
         if drawn is not None and replay_font_calls(drawn.calls, canvas._doc):
@@ -399,7 +400,8 @@ class _Text(Marked):
         named = {call.font.fontName for call in calls if call.method == "getSubsetInternalName"}
         markup = self.setting.markup
         placed = any(tag in markup for tag in _PLACED)
-        if not placed and set(canvas._doc.fontMapping) - fonts <= named:
+        kept = len(markup) <= _DRAWN_KEPT_LENGTH
+        if kept and not placed and set(canvas._doc.fontMapping) - fonts <= named:
             setattr(paragraph, _DRAWN, _Drawn(tuple(code[start:]), tuple(calls)))
 
 
@@ -413,6 +415,10 @@ class _Drawn:
 
 
 _DRAWN = "briefgen_drawn"  # the attribute of a paragraph that keeps its _Drawn
+# A brief's paragraphs are a few hundred characters; a template decides how long one
+# may be (a page holds one of ~4,000 only in the notes' small type), and the
+# operators of a longer one are not kept beside its layout.
+_DRAWN_KEPT_LENGTH = 4000
 # In a paragraph's markup: what drawing places on the page besides operators (a
 # link's annotation, a marker's callback).
 _PLACED = ("<link", "<a ", "<onDraw", "<img")

@@ -19,6 +19,13 @@ in the same order), and a subset's bytes depend only on the face and its list of
 characters. And text of printable ASCII alone, most of a brief's, is encoded
 without reportlab's loop over its characters: those keep their own codes in the
 first subset.
+
+Drawing text changes a document's state of its fonts: ``splitString`` gives each
+new character the next code of a subset, ``getSubsetInternalName`` names a font's
+resource (F1, F2, ...) on its first use. :func:`recording_font_calls` records these
+calls and what they gave while a paragraph is drawn, and :func:`replay_font_calls`
+makes them again in another document, so that the renderer can reuse the
+paragraph's operators there when every call gives the same.
 """
 
 from __future__ import annotations

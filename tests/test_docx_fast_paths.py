@@ -16,10 +16,13 @@ import pytest
 from docx.oxml.ns import qn
 
 from briefgen.graphics.raster import qr_png
+from briefgen.model import Cite, LineBreak, Span
 from briefgen.renderers import docx as docx_renderer
+from briefgen.renderers import docx_blocks
 from briefgen.renderers.docx_blocks import _add_run, _set_style
 from briefgen.renderers.docx_graphics import EMU_PER_POINT, _add_inline
-from briefgen.renderers.docx_tables import set_paragraph_property
+from briefgen.renderers.docx_tables import add_paragraph_element, set_paragraph_property
+from briefgen.style import Style
 
 TEXTS = ["plain", " leading space", "trailing space ", "a\ttab", "two\nlines", "cr\r", ""]
 
@@ -118,6 +121,39 @@ def test_a_picture_is_added_as_python_docx_adds_it() -> None:
         assert ours.element.xml == theirs.element.xml
         assert ours.part.rels.keys() == theirs.part.rels.keys()
         assert [part.blob for part in ours.part.package.image_parts] == pictures
+
+
+INLINES = (
+    Span("Seized "),
+    Span("26,700", bold=True),
+    Span(" pounds\u2014\u201cup\u201d"),
+    Cite(("seizures",), (3,)),
+    LineBreak(),
+    Span("at ports", italic=True),
+)
+
+
+@pytest.mark.parametrize("indent", [None, "0"])
+def test_a_kept_paragraph_is_the_one_written_in_place(
+    word: Any, indent: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paragraph without a link is written once and copied into every later brief,
+    the same XML as one written in its place; one with a link, or a long one, is
+    written each time."""
+    style_id = f"KeptBody{indent}"  # a style no other test keeps a paragraph of
+    theirs = docx_blocks.new_paragraph(word._body)
+    docx_blocks._write_paragraph(theirs, style_id, indent, INLINES, Style())
+    written: list[int] = []
+    real = docx_blocks._add_inlines
+    monkeypatch.setattr(docx_blocks, "_add_inlines", lambda *args: written.append(1) or real(*args))
+    kept = [docx_blocks._paragraph_element(style_id, indent, INLINES) for _ in range(2)]
+    assert kept[0] is not kept[1]  # each brief its own copy
+    for element in kept:  # compared in the same document, under the same namespaces
+        assert add_paragraph_element(word._body, element)._p.xml == theirs._p.xml
+    assert written == [1]
+    assert docx_blocks._kept(INLINES)
+    assert not docx_blocks._kept((*INLINES, Span("a link", href="https://example.org")))
+    assert not docx_blocks._kept((Span("x" * (docx_blocks._KEPT_TEXT_LENGTH + 1)),))
 
 
 def _reference(members: dict[str, bytes], epoch: int) -> bytes:

@@ -43,6 +43,7 @@ from briefgen.model import (
 from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
+    add_paragraph_element,
     add_row,
     add_spacer,
     close_cell,
@@ -94,21 +95,29 @@ class BlockWriter:
         self._style_ids = style_ids or {
             key: word.styles[name].style_id for key, name in style_names.items()
         }
+        self._cell_indents: dict[str, str | None] = {}
 
     def paragraph(
         self, container: Any, key: str, inlines: Inlines = (), in_cell: bool = False
     ) -> Any:
         """A paragraph of style ``key``; in a cell, without the measure's right indent
         (the cell's width keeps the measure)."""
+        indent = self._cell_indent(key) if in_cell else None
+        if _kept(inlines):
+            made = _paragraph_element(self._style_ids[key], indent, inlines)
+            return add_paragraph_element(container, made)
         paragraph = new_paragraph(container)
-        _set_style(paragraph._p, self._style_ids[key])
-        if in_cell:
+        _write_paragraph(paragraph, self._style_ids[key], indent, inlines, self._style)
+        return paragraph
+
+    def _cell_indent(self, key: str) -> str | None:
+        """A paragraph's right indent in a cell, when it differs from the measure's."""
+        if key not in self._cell_indents:
             text = self._texts[key]
             inside = self._style.in_cell(text)
-            if inside.indent_right != text.indent_right:
-                set_paragraph_property(paragraph, "ind", "right", twips(inside.indent_right))
-        _add_inlines(paragraph, inlines, self._style)
-        return paragraph
+            changed = inside.indent_right != text.indent_right
+            self._cell_indents[key] = twips(inside.indent_right) if changed else None
+        return self._cell_indents[key]
 
     def _end_block(self, paragraph: Any) -> None:
         """Give a block's last paragraph the body's space after, as the PDF does."""
@@ -315,6 +324,41 @@ def _flush_left(run: Any) -> None:
     for inline in run._r.iter(qn("wp:inline")):
         for side in ("distT", "distB", "distL", "distR"):
             inline.set(side, "0")
+
+
+def _write_paragraph(
+    paragraph: Any, style_id: str, indent: str | None, inlines: Inlines, style: Style
+) -> None:
+    _set_style(paragraph._p, style_id)
+    if indent is not None:
+        set_paragraph_property(paragraph, "ind", "right", indent)
+    _add_inlines(paragraph, inlines, style)
+
+
+# A paragraph's text up to this long, without a link, is written once per process and
+# copied: a batch's copies repeat most of their paragraphs. A link adds a relationship
+# to the document; a long text, which a template decides, is not kept.
+_KEPT_TEXT_LENGTH = 1000
+
+
+def _kept(inlines: Inlines) -> bool:
+    length = 0
+    for item in inlines:
+        if isinstance(item, Span):
+            if item.href:
+                return False
+            length += len(item.text)
+    return length <= _KEPT_TEXT_LENGTH
+
+
+@copied
+def _paragraph_element(style_id: str, indent: str | None, inlines: Inlines) -> Any:
+    """A paragraph of the style ``style_id`` holding ``inlines`` (with no link)."""
+    detached: Any = None  # in no story until a copy is added to one
+    paragraph = DocxParagraph(new_element("w:p"), detached)
+    # The page's style only colours links, which a kept paragraph has none of.
+    _write_paragraph(paragraph, style_id, indent, inlines, Style())
+    return paragraph._p
 
 
 def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:

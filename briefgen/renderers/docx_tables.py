@@ -58,7 +58,11 @@ def new_paragraph(container: Any) -> Paragraph:
     """``container.add_paragraph()``, the same XML, without python-docx's search of
     the schema's order: a new paragraph last in the container (the body, a cell, a
     footer), before the body's section properties, which end it."""
-    p = new_element("w:p")
+    return add_paragraph_element(container, new_element("w:p"))
+
+
+def add_paragraph_element(container: Any, p: Any) -> Paragraph:
+    """Add the paragraph element ``p`` where :func:`new_paragraph` adds a new one."""
     element = container._element
     if len(element) and element[-1].tag == _SECT_PR:
         element[-1].addprevious(p)

@@ -101,7 +101,8 @@ class BlockWriter:
         self, container: Any, key: str, inlines: Inlines = (), in_cell: bool = False
     ) -> Any:
         """A paragraph of style ``key``; in a cell, without the measure's right indent
-        (the cell's width keeps the measure)."""
+        (the cell's width keeps the measure). One without a link is a copy of one
+        written before with the same style and text (:func:`_paragraph_element`)."""
         indent = self._cell_indent(key) if in_cell else None
         if _kept(inlines):
             made = _paragraph_element(self._style_ids[key], indent, inlines)

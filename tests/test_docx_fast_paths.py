@@ -15,6 +15,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from briefgen import renderers
 from briefgen.graphics.raster import qr_png
 from briefgen.model import Cite, LineBreak, Span
 from briefgen.renderers import docx as docx_renderer
@@ -153,7 +154,7 @@ def test_a_kept_paragraph_is_the_one_written_in_place(
     assert written == [1]
     assert docx_blocks._kept(INLINES)
     assert not docx_blocks._kept((*INLINES, Span("a link", href="https://example.org")))
-    assert not docx_blocks._kept((Span("x" * (docx_blocks._KEPT_TEXT_LENGTH + 1)),))
+    assert not docx_blocks._kept((Span("x" * (renderers.KEPT_TEXT_LENGTH + 1)),))
 
 
 def _reference(members: dict[str, bytes], epoch: int) -> bytes:

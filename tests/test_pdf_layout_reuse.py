@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from reportlab.platypus import Flowable, Paragraph
 
+from briefgen import renderers
 from briefgen.model import Document
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers import pdf
@@ -108,7 +109,7 @@ def test_plain_ascii_markup_skips_the_glyph_check_and_other_text_keeps_it(
     assert pdf._markup_text("a \u2713 b\x1c") == switched
     assert looked_up == []
     # A long text is not kept, and its characters are looked up every time.
-    long = "\u2713" + "x" * pdf._KEPT_TEXT_LENGTH
+    long = "\u2713" + "x" * renderers.KEPT_TEXT_LENGTH
     for _ in range(2):
         looked_up.clear()
         assert pdf._markup_text(long).startswith(f'<font face="{pdf.FALLBACK_FONT}">')

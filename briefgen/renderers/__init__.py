@@ -17,6 +17,11 @@ RENDERERS: dict[str, tuple[str, str]] = {
 }
 FORMATS = tuple(RENDERERS)
 
+# A renderer writes a text it meets again in a batch's next copy once per process
+# (the PDF's markup, the DOCX's paragraphs) when it is at most this long: a template
+# decides how long a text is, and a longer one is not kept.
+KEPT_TEXT_LENGTH = 1000
+
 # Between a note number and a digit before it (FY 2023, note 3): a no-break space,
 # so extracted text reads "2023 3", not "20233", and no line breaks there.
 NOTE_SEPARATOR = "\u00a0"

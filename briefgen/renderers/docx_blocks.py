@@ -40,7 +40,13 @@ from briefgen.model import (
     Quote,
     Span,
 )
-from briefgen.renderers import footer_lines, footer_text_width, note_label, qr_size
+from briefgen.renderers import (
+    KEPT_TEXT_LENGTH,
+    footer_lines,
+    footer_text_width,
+    note_label,
+    qr_size,
+)
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
     add_paragraph_element,
@@ -336,20 +342,17 @@ def _write_paragraph(
     _add_inlines(paragraph, inlines, style)
 
 
-# A paragraph's text up to this long, without a link, is written once per process and
-# copied: a batch's copies repeat most of their paragraphs. A link adds a relationship
-# to the document; a long text, which a template decides, is not kept.
-_KEPT_TEXT_LENGTH = 1000
-
-
 def _kept(inlines: Inlines) -> bool:
+    """Whether a paragraph of ``inlines`` is written once per process and copied: a
+    batch's copies repeat most of their paragraphs. Not one with a link, which adds a
+    relationship to the document, nor a long one."""
     length = 0
     for item in inlines:
         if isinstance(item, Span):
             if item.href:
                 return False
             length += len(item.text)
-    return length <= _KEPT_TEXT_LENGTH
+    return length <= KEPT_TEXT_LENGTH
 
 
 @copied

@@ -68,6 +68,7 @@ from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
 from briefgen.renderers import (
+    KEPT_TEXT_LENGTH,
     NOTE_SEPARATOR,
     footer_lines,
     footer_text_width,
@@ -182,18 +183,15 @@ def _markup_text(text: str, font: str = PDF_FONT) -> str:
     """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
     if font != FALLBACK_FONT and _PLAIN_ASCII.fullmatch(text):
         return escape(text)
-    if len(text) <= _KEPT_TEXT_LENGTH:
+    if len(text) <= KEPT_TEXT_LENGTH:
         return _kept_markup_text(text, font)
     return _font_switched(text, font)
 
 
-# Texts with other characters (curly quotes, dashes, accents) are marked up once per
-# process: a batch's copies repeat them. Long texts, which a template decides, are not kept.
-_KEPT_TEXT_LENGTH = 1000
-
-
 @lru_cache(maxsize=1024)
 def _kept_markup_text(text: str, font: str) -> str:
+    # Texts with other characters (curly quotes, dashes, accents): a batch's copies
+    # repeat them, and each costs a glyph look-up per distinct character.
     return _font_switched(text, font)
 
 

@@ -1686,16 +1686,18 @@ def test_markers_come_off_and_each_line_takes_the_marker_before_its_text() -> No
             mark(0, 3) + " " + mark(0, 4) + "x y",  # the last marker before the text
             "no marker",  # the line before's
             "z" + mark(0, 5) + mark(0, 6),  # text first: the first marker
+            mark(0, 9) + " w " + mark(0, 10) + "v",  # the one before the text only
             mark(1, 8),  # a file not in the list: the default's
         ]
     )
     clean, lines = environment.strip_markers(text, default, ["a.j2"])
-    assert clean == "plain\n x y\nno marker\nz\n"
+    assert clean == "plain\n x y\nno marker\nz\n w v\n"
     assert lines == (
         default,
         Location.of("a.j2", 4),
         Location.of("a.j2", 4),
         Location.of("a.j2", 5),
+        Location.of("a.j2", 9),
         Location.of("d.j2", 8),
     )
 

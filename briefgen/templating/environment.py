@@ -119,28 +119,23 @@ def strip_markers(
         if found:
             # The last marker before the first visible character says where the
             # line's text was written; otherwise the first marker on the line.
-            visible_at = _first_visible(raw, found)
-            before = [m for m in found if m.start() < visible_at]
-            chosen = before[-1] if before else found[0]
-            current = _located(chosen, files, default)
+            before = _markers_before_text(raw, found)
+            current = _located(before[-1] if before else found[0], files, default)
             raw = _MARKER.sub("", raw)
         clean_lines.append(raw)
         locations.append(current)
     return "\n".join(clean_lines), tuple(locations)
 
 
-def _first_visible(line: str, markers: list[re.Match[str]]) -> int:
-    """Where the first character of ``line`` that is neither space nor part of one
-    of its ``markers`` stands (the line's length if none)."""
+def _markers_before_text(line: str, markers: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Those of ``line``'s ``markers`` (all of them, in order) that stand before its
+    first character that is neither space nor part of a marker."""
     start = 0
-    for marker in [*markers, None]:
-        end = marker.start() if marker is not None else len(line)
-        text = line[start:end].lstrip()
-        if text:
-            return end - len(text)
-        if marker is not None:
-            start = marker.end()
-    return len(line)
+    for count, marker in enumerate(markers):
+        if line[start : marker.start()].strip():
+            return markers[:count]
+        start = marker.end()
+    return markers
 
 
 def _located(marker: re.Match[str], files: Sequence[str], default: Location) -> Location:

@@ -45,7 +45,13 @@ from briefgen.model import (
     Notes,
 )
 from briefgen.renderers.docx_blocks import BlockWriter
-from briefgen.renderers.docx_tables import add_spacer, el, set_paragraph_property
+from briefgen.renderers.docx_tables import (
+    add_spacer,
+    el,
+    hex_colour,
+    set_paragraph_property,
+    twips,
+)
 from briefgen.style import Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
@@ -262,16 +268,8 @@ class _Members(dict[str, bytes]):
 # --- units and small XML helpers -----------------------------------------------
 
 
-def _twips(points: float) -> str:
-    return str(round(points * 20))
-
-
 def _half_points(points: float) -> str:
     return str(round(points * 2))
-
-
-def _hex(color: tuple[int, int, int]) -> str:
-    return "{:02X}{:02X}{:02X}".format(*color)
 
 
 def _replace_child(parent: Any, tag: str, new: Any) -> None:
@@ -295,9 +293,7 @@ def _fonts(name: str) -> Any:
 
 
 def _spacing(before: float, after: float, line: float, rule: str = "atLeast") -> Any:
-    return el(
-        "spacing", before=_twips(before), after=_twips(after), line=_twips(line), lineRule=rule
-    )
+    return el("spacing", before=twips(before), after=twips(after), line=twips(line), lineRule=rule)
 
 
 def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> Any:
@@ -305,9 +301,9 @@ def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> 
     are *at least* the leading: the same layout as exact spacing while every leading
     is above the font's line height, and no overlapping lines when a person enlarges
     the type."""
-    indent = {"left": _twips(ts.indent_left), "right": _twips(ts.indent_right)}
+    indent = {"left": twips(ts.indent_left), "right": twips(ts.indent_right)}
     if hanging:
-        indent["hanging"] = _twips(hanging)
+        indent["hanging"] = twips(hanging)
     else:
         indent["firstLine"] = "0"
     children = [
@@ -337,7 +333,7 @@ def _rpr(ts: TextStyle, font: str) -> Any:
             el("bCs", val=bold),
             el("i", val=italic),
             el("iCs", val=italic),
-            el("color", val=_hex(ts.color)),
+            el("color", val=hex_colour(ts.color)),
             el("kern", val="0"),
             el("sz", val=_half_points(ts.size)),
             el("szCs", val=_half_points(ts.size)),
@@ -603,7 +599,7 @@ class _Numbering:
                 el("lvlJc", val="left"),
                 el(
                     "pPr",
-                    [el("ind", left=_twips(item.indent_left), hanging=_twips(hanging))],
+                    [el("ind", left=twips(item.indent_left), hanging=twips(hanging))],
                 ),
                 el("rPr", [_fonts(font), el("b", val="0"), el("i", val="0")]),
             ],

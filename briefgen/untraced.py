@@ -19,9 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
@@ -96,38 +95,41 @@ def backing(fact: Fact, store: FactStore) -> set[float]:
     return found
 
 
-def _written(path: str) -> Iterator[tuple[int, str]]:
+def _written(path: str) -> tuple[tuple[int, str], ...]:
     """Each (line, text) of literal text and quoted strings in the template at
     ``path``, as Jinja's lexer sees it; quoted names (fact ids, topics) left out."""
-    source = _template_source(path)
-    if source is None:
-        return
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()
+    return _written_in(path, text)
+
+
+@lru_cache(maxsize=16)
+def _written_in(path: str, text: str) -> tuple[tuple[int, str], ...]:
+    # Keyed by the file's text: a batch checks every copy against the same few
+    # templates, and lexing one takes longer than the rest of the check.
+    source = split_front_matter(text, Path(path))[1]
     try:
         tokens = list(_lexer().tokenize(source, filename=path))
     except TemplateSyntaxError:  # a template that does not lex did not render either
-        return
+        return ()
+    pieces: list[tuple[int, str]] = []
     for token in tokens:
         if token.type == TOKEN_DATA:
             for offset, piece in enumerate(token.value.split("\n")):
-                yield token.lineno + offset, piece
+                pieces.append((token.lineno + offset, piece))
         elif token.type == TOKEN_STRING and isinstance(token.value, str):
             if _SLUG.match(token.value) and not token.value.isdigit():
                 continue  # an id, a topic, a kind: a name, not text
-            yield token.lineno, token.value
+            pieces.append((token.lineno, token.value))
+    return tuple(pieces)
 
 
 @cache
 def _lexer() -> Lexer:
     """A lexer with the renderer's settings, which decide what is text and on which line."""
     return Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True).lexer
-
-
-def _template_source(path: str) -> str | None:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return split_front_matter(text, Path(path))[1]
 
 
 def blocks_of(rendered: Rendered) -> list[tuple[int, int]]:

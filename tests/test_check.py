@@ -342,6 +342,27 @@ def test_untraced_numbers_rule(tmp_path: Path, repo: Path) -> None:
     ]
 
 
+def test_a_template_changed_in_the_same_process_is_read_again(tmp_path: Path, repo: Path) -> None:
+    """The template's lexed text is kept between briefs (a batch checks every copy),
+    keyed by the file's text: a template edited since is checked as it is now."""
+    template = tmp_path / "templates" / "probe.md.j2"
+    template.parent.mkdir()
+    found = []
+    for text in (PROBE, PROBE.replace("again", "again, 481 times")):
+        template.write_text(text, encoding="utf-8")
+        workspace = Workspace.open(
+            BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2026, 11, 1))
+        )
+        renderer = TemplateRenderer(
+            workspace.search_path, workspace.store, workspace.settings, workspace.date
+        )
+        rendered = renderer.render(workspace.search_path.audience("probe"))
+        found.append(
+            [u.number for u in untraced_numbers(rendered, workspace.store, workspace.date)]
+        )
+    assert found == [["480", "555", "2012", "2031"], ["480", "481", "555", "2012", "2031"]]
+
+
 def test_low_contrast_and_a_picture_without_alt_text_are_errors(
     tmp_path: Path, sample: Path
 ) -> None:

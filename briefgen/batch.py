@@ -31,6 +31,7 @@ from typing import TextIO
 import click
 
 from briefgen import interrupts
+from briefgen.check import brief_warnings, cited_ids, source_warnings, warning_lines
 from briefgen.errors import (
     BriefgenError,
     Location,
@@ -39,6 +40,7 @@ from briefgen.errors import (
     display_path,
     raise_all,
 )
+from briefgen.facts.store import FactStore
 from briefgen.output import FolderStaging, prepare_folder, staged
 from briefgen.pipeline import (
     BuildOptions,
@@ -99,13 +101,17 @@ class Task:
 
 @dataclass(frozen=True)
 class Copy:
-    """A rendered copy: its files' bytes and how it fitted."""
+    """A rendered copy: its files' bytes, how it fitted, its warnings (the lines
+    ``build`` prints for a brief) and the facts it cites (whose sources the store's
+    warnings are about)."""
 
     row: int
     files: dict[str, bytes]
     fill: float
     body_size: float
     dropped: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    cited: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,28 @@ class BatchResult:
     copies: list[Made] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Warnings:
+    """The copies' warnings, each line once, in the order of the rows that first gave
+    them (whatever order the workers finish in), then the store's, as a build without
+    recipients prints them. It keeps each distinct line and fact id, not each copy's."""
+
+    def __init__(self, store: FactStore) -> None:
+        self._store = store
+        self._first: dict[str, tuple[int, int]] = {}
+        self._cited: set[str] = set()
+
+    def add(self, copy: Copy) -> None:
+        for index, line in enumerate(copy.warnings):
+            if line not in self._first or (copy.row, index) < self._first[line]:
+                self._first[line] = (copy.row, index)
+        self._cited.update(copy.cited)
+
+    def lines(self) -> list[str]:
+        briefs = sorted(self._first, key=self._first.__getitem__)
+        return briefs + warning_lines(source_warnings(self._store, self._cited))
 
 
 class _Worker:
@@ -165,7 +193,16 @@ class _Worker:
             return Failure(task.row, exc.format_message())
         fit = brief.fit
         dropped = tuple(f"{d.where}: {d.preview}" for d in fit.dropped)
-        return Copy(task.row, brief.files, fit.fill, fit.style.body_size, dropped)
+        assert brief.decision is not None, "make_brief keeps its decision"
+        return Copy(
+            task.row,
+            brief.files,
+            fit.fill,
+            fit.style.body_size,
+            dropped,
+            tuple(warning_lines(brief_warnings(self.workspace, brief.decision))),
+            tuple(cited_ids(brief.decision)),
+        )
 
 
 _worker: _Worker | None = None
@@ -217,6 +254,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     tasks = [Task(r.row, r.audience, recipients.columns, r.values) for r in recipients.recipients]
     made: dict[int, Made] = {}
     failed: dict[int, Failure] = {}
+    warnings = _Warnings(workspace.store)
     with (
         staged(out_dir) as stage,
         _writing(stage) as writer,
@@ -227,10 +265,12 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 failed[outcome.row] = outcome
             elif not failed or options.keep_going:
                 made[outcome.row] = _stage_copy(writer, rows[outcome.row], outcome)
+                warnings.add(outcome)
         writer.wait()
         interrupts.check()
         result.copies = [made[row] for row in sorted(made)]
         result.failures = [failed[row] for row in sorted(failed)]
+        result.warnings = warnings.lines()
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
         if options.combine and result.copies:

@@ -295,25 +295,7 @@ def _citing(decision: Decision, fact_id: str) -> Location:
 def store_findings(store: FactStore, decisions: list[Decision], every: bool) -> list[Finding]:
     """The store's findings: each source a checked brief cites that has no URL, and,
     when ``every`` audience was checked, each fact no template cites."""
-    found: list[Finding] = []
-    printed = dict.fromkeys(f for d in decisions for f in cited_ids(d))
-    sources = dict.fromkeys(
-        s
-        for fact_id in printed
-        for s in (store.get(fact_id).source, store.get(fact_id).original_source)
-        if s
-    )
-    for source_id in store.sources:
-        if source_id in sources and store.sources[source_id].URL is None:
-            found.append(
-                Finding(
-                    "warning",
-                    "source-without-url",
-                    f"source '{source_id}' has no URL; a reader cannot follow its note",
-                    store.where_source(source_id),
-                    data={"source": source_id},
-                )
-            )
+    found = source_warnings(store, (f for d in decisions for f in cited_ids(d)))
     if every:
         used = {f for d in decisions for f in _all_cited(d)}
         for fact in store:
@@ -335,6 +317,28 @@ def _all_cited(decision: Decision) -> list[str]:
     from briefgen.citations import cited_ids as cited
 
     return cited(decision.document)
+
+
+def source_warnings(store: FactStore, printed: Iterable[str]) -> list[Finding]:
+    """A warning for each source of the facts ``printed`` that has no URL, in the
+    store's order."""
+    sources = dict.fromkeys(
+        s
+        for fact_id in printed
+        for s in (store.get(fact_id).source, store.get(fact_id).original_source)
+        if s
+    )
+    return [
+        Finding(
+            "warning",
+            "source-without-url",
+            f"source '{source_id}' has no URL; a reader cannot follow its note",
+            store.where_source(source_id),
+            data={"source": source_id},
+        )
+        for source_id in store.sources
+        if source_id in sources and store.sources[source_id].URL is None
+    ]
 
 
 def build_warnings(workspace: Workspace, decisions: Iterable[Decision]) -> list[Finding]:

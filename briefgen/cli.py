@@ -493,6 +493,8 @@ def _build_batch(
     if not quiet:
         for line in batch.describe(result, options.out_dir):
             click.echo(line)
+        for line in result.warnings:
+            click.echo(line, err=True)
     batch.raise_failures(result)
 
 

@@ -150,6 +150,67 @@ def test_failed_copy_writes_nothing_unless_keep_going(workspace: Path) -> None:
     assert len(PdfReader(workspace / "output/combined.pdf").pages) == 2
 
 
+def test_warnings_printed_once_each_in_row_order_whatever_the_jobs(workspace: Path) -> None:
+    """A batch warns as a build does (docs/batch.md): each copy's warnings, one line
+    each on stderr after the report, a line many copies share once, in the order of
+    the rows that gave them first; then the cited sources without a URL, in the
+    store's order; none with -q."""
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(
+        LETTER
+        + '{% if recipient.id != "ex-1" %}Seizures rose 480% in three years.{% endif %}\n\n'
+        + '{% if recipient.id == "ex-3" %}{{ fact("fentanyl-offenders-us-citizens").text }} '
+        + '{{ cite("fentanyl-offenders-us-citizens") }}{% endif %}\n',
+        encoding="utf-8",
+    )
+    args = ("--recipients", "recipients.csv", "--format", "pdf")
+    one = build(*args, "--jobs", "1", "--out", "one")
+    two = build(*args, "--jobs", "2", "--out", "two")
+    assert one.exit_code == two.exit_code == 0, one.output
+    assert one.stderr == two.stderr
+    assert one.stderr.splitlines() == [
+        "templates/letter.md.j2:12: warning: '480' is typed into the template and no fact "
+        "cited in its block gives it; cite the fact, or print it with fact(...).number",
+        "templates/letter.md.j2:14: warning: 'fentanyl-offenders-us-citizens' is as of "
+        f"2017–2021, older than 3 years ({REPO}/facts/trafficking-offenders.yaml:6)",
+        f"{REPO}/facts/sources.yaml:13: warning: source 'immigrants-not-to-blame-fentanyl' "
+        "has no URL; a reader cannot follow its note",
+        f"{REPO}/facts/sources.yaml:65: warning: source 'ussc-fentanyl-trafficking-offenders' "
+        "has no URL; a reader cannot follow its note",
+    ]
+    assert one.stdout.splitlines()[-1] == "3 copies (3 files) in one"
+    quiet = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "build",
+            "--facts",
+            str(REPO / "facts"),
+            "--date",
+            "2026-01-15",
+            *args,
+            "--out",
+            "q",
+        ],
+    )
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_warnings_follow_the_rows_not_the_order_copies_come_back_in(tmp_path: Path) -> None:
+    """Workers finish in any order: the warnings still come in row order, each once."""
+    from briefgen.pipeline import BuildOptions, Workspace
+
+    store = Workspace.open(BuildOptions(workspace=tmp_path, facts=REPO / "facts")).store
+
+    def copy(row: int, *warnings: str) -> batch.Copy:
+        return batch.Copy(row, {}, 0.5, 11.0, (), warnings)
+
+    collected = batch._Warnings(store)
+    for came_back in (copy(4, "c", "a"), copy(3, "b"), copy(2, "a", "d")):
+        collected.add(came_back)
+    assert collected.lines() == ["a", "d", "b", "c"]
+
+
 def test_yaml_recipients_and_audience_option(workspace: Path) -> None:
     (workspace / "r.yaml").write_text(
         "- id: ex-1\n  name: Alex Example\n  district: 7\n", encoding="utf-8"

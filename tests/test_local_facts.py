@@ -109,7 +109,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         patch.chdir(workspace)
         result = invoke("build", "--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
     assert result.exit_code == 0, result.output
-    return workspace / "output", result.output
+    return workspace / "output", result.stdout
 
 
 # The sample's rows: the words naming each recipient, and the pill price its copy

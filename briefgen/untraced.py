@@ -95,9 +95,10 @@ def backing(fact: Fact, store: FactStore) -> set[float]:
     return found
 
 
-def _written(path: str) -> tuple[tuple[int, str], ...]:
-    """Each (line, text) of literal text and quoted strings in the template at
-    ``path``, as Jinja's lexer sees it; quoted names (fact ids, topics) left out."""
+def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+    """Each (line, text, its figures) of literal text and quoted strings that write a
+    figure, in the template at ``path``, as Jinja's lexer sees it; quoted names (fact
+    ids, topics) left out."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -106,7 +107,7 @@ def _written(path: str) -> tuple[tuple[int, str], ...]:
 
 
 @lru_cache(maxsize=16)
-def _written_in(path: str, text: str) -> tuple[tuple[int, str], ...]:
+def _written_in(path: str, text: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
     # Keyed by the file's text: a batch checks every copy against the same few
     # templates, and lexing one takes longer than the rest of the check.
     source = split_front_matter(text, Path(path))[1]
@@ -123,7 +124,9 @@ def _written_in(path: str, text: str) -> tuple[tuple[int, str], ...]:
             if _SLUG.match(token.value) and not token.value.isdigit():
                 continue  # an id, a topic, a kind: a name, not text
             pieces.append((token.lineno, token.value))
-    return tuple(pieces)
+    return tuple(
+        (line, piece, written) for line, piece in pieces if (written := tuple(figures(piece)))
+    )
 
 
 @cache
@@ -186,10 +189,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     backed: dict[tuple[int, int], set[float]] = {}
     found: list[Untraced] = []
     for path in dict.fromkeys(location.path for location in rendered.lines):
-        for line, text in _written(path):
-            written = figures(text)
-            if not written:
-                continue
+        for line, text, written in _written(path):
             location = Location(path, line)
             indexes = where.get(location) or _joined(rendered, plain, location, text)
             indexes = [i for i in indexes if i in block_at]

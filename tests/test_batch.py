@@ -211,6 +211,37 @@ def test_warnings_follow_the_rows_not_the_order_copies_come_back_in(tmp_path: Pa
     assert collected.lines() == ["a", "d", "b", "c"]
 
 
+def test_a_workspace_from_init_names_every_recipient(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`briefgen init` writes an example legislators template that replaces the ask;
+    the recipient's name is a block of its own (`addressee`), so every copy, in every
+    built-in audience, still names its recipient."""
+    from briefgen.workspace import init_workspace
+
+    init_workspace(tmp_path)
+    assert "{% block ask %}" in (tmp_path / "templates/legislators.md.j2").read_text("utf-8")
+    monkeypatch.chdir(tmp_path)
+    rows = {  # audience: title, name, and the words naming them on the copy
+        "legislators": ("Representative", "Alex Example", "For Representative Alex Example:"),
+        "chiefs": ("Chief", "Sam Sample", "For Chief Sam Sample."),
+        "public": ("", "Example Block Club", "For Example Block Club"),
+        "public-es": ("", "Asociación Vecinal de Ejemplo", "Para Asociación Vecinal de Ejemplo"),
+    }
+    table = "id,audience,title,name\n" + "".join(
+        f"copy-{audience},{audience},{title},{name}\n"
+        for audience, (title, name, _) in rows.items()
+    )
+    (tmp_path / "r.csv").write_text(table, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["build", "--recipients", "r.csv", "--format", "pdf", "--jobs", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    for audience, (_, _, named) in rows.items():
+        text = " ".join(pdf_text(tmp_path / f"output/{audience}/copy-{audience}.pdf").split())
+        assert named in text, audience
+
+
 def test_yaml_recipients_and_audience_option(workspace: Path) -> None:
     (workspace / "r.yaml").write_text(
         "- id: ex-1\n  name: Alex Example\n  district: 7\n", encoding="utf-8"

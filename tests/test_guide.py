@@ -53,6 +53,16 @@ def test_the_guide_has_worked_examples() -> None:
     assert all(any("file=" in info for info, _ in fences) for fences in EXAMPLES.values())
 
 
+def test_the_guide_lists_each_builtins_blocks_in_order() -> None:
+    """The table of blocks you can replace is each built-in's own, top to bottom."""
+    builtins = REPO / "briefgen" / "builtin_templates"
+    rows = re.findall(r"^\| `(\w+)\.md\.j2` \| (`.*`) \|$", GUIDE.read_text("utf-8"), re.M)
+    assert [name for name, _ in rows] == ["legislators", "chiefs", "public"]
+    for name, listed in rows:
+        source = (builtins / f"{name}.md.j2").read_text(encoding="utf-8")
+        assert re.findall(r"`(\w+)`", listed) == re.findall(r"{% block (\w+) %}", source)
+
+
 def _attr(info: str, key: str) -> str | None:
     match = re.search(rf"\b{key}=(\S+)", info)
     return match.group(1) if match else None

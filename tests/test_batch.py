@@ -214,32 +214,38 @@ def test_warnings_follow_the_rows_not_the_order_copies_come_back_in(tmp_path: Pa
 def test_a_workspace_from_init_names_every_recipient(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`briefgen init` writes an example legislators template that replaces the ask;
-    the recipient's name is a block of its own (`addressee`), so every copy, in every
-    built-in audience, still names its recipient."""
+    """`briefgen init` writes the sample recipients (the repository's, fictional) and
+    an example legislators template that replaces the ask; the recipient's name is a
+    block of its own (`addressee`), so every copy, in every built-in audience, still
+    names its recipient."""
     from briefgen.workspace import init_workspace
 
     init_workspace(tmp_path)
+    sample = (tmp_path / "recipients.csv").read_text(encoding="utf-8")
+    assert sample == (REPO / "recipients.csv").read_text(encoding="utf-8")
     assert "{% block ask %}" in (tmp_path / "templates/legislators.md.j2").read_text("utf-8")
     monkeypatch.chdir(tmp_path)
-    rows = {  # audience: title, name, and the words naming them on the copy
-        "legislators": ("Representative", "Alex Example", "For Representative Alex Example:"),
-        "chiefs": ("Chief", "Sam Sample", "For Chief Sam Sample."),
-        "public": ("", "Example Block Club", "For Example Block Club"),
-        "public-es": ("", "Asociación Vecinal de Ejemplo", "Para Asociación Vecinal de Ejemplo"),
-    }
-    table = "id,audience,title,name\n" + "".join(
-        f"copy-{audience},{audience},{title},{name}\n"
-        for audience, (title, name, _) in rows.items()
-    )
-    (tmp_path / "r.csv").write_text(table, encoding="utf-8")
+    spanish = "example-group-es,public-es,,,Asociación Vecinal de Ejemplo,tucson-az\n"
+    (tmp_path / "r.csv").write_text(sample + spanish, encoding="utf-8")
     result = CliRunner().invoke(
         cli, ["build", "--recipients", "r.csv", "--format", "pdf", "--jobs", "1"]
     )
     assert result.exit_code == 0, result.output
-    for audience, (_, _, named) in rows.items():
-        text = " ".join(pdf_text(tmp_path / f"output/{audience}/copy-{audience}.pdf").split())
-        assert named in text, audience
+    named = {  # each copy: the words naming its recipient
+        "legislators/example-office-1": "For Representative Alex Example:",
+        "legislators/example-office-2": "For Senator Sam Sample:",
+        "legislators/example-office-3": "For Member of Congress (example):",
+        "legislators/example-office-4": "For Representative Jordan Placeholder:",
+        "chiefs/example-department-1": "For Chief of Police Casey Example.",
+        "chiefs/example-department-2": "For Sheriff Riley Sample.",
+        "public/example-group-1": "For Example Neighborhood Association 1",
+        "public-es/example-group-es": "Para Asociación Vecinal de Ejemplo",
+    }
+    built = sorted(str(p.relative_to(tmp_path / "output"))[:-4] for p in tmp_path.rglob("*.pdf"))
+    assert built == sorted(named)
+    for copy, words in named.items():
+        text = " ".join(pdf_text(tmp_path / f"output/{copy}.pdf").split())
+        assert words in text, copy
 
 
 def test_yaml_recipients_and_audience_option(workspace: Path) -> None:

@@ -64,6 +64,8 @@ def test_installed_package_holds_its_data(installed: Path) -> None:
     assert (package / "builtin_templates" / "public.md.j2").is_file()
     assert (package / "fonts" / "LiberationSans-Regular.ttf").is_file()
     assert (package / "skeleton" / "briefgen.toml").is_file()
+    recipients = (package / "skeleton" / "recipients.csv").read_bytes()
+    assert recipients == (REPO / "recipients.csv").read_bytes()
     shipped = sorted(p.name for p in (package / "sample_facts").glob("*.yaml"))
     assert shipped == sorted(p.name for p in (REPO / "facts").glob("*.yaml"))
 

@@ -177,7 +177,7 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
 
 def _csv_records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
     """Each non-empty record with the line it starts on; a malformed one is reported."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     start = 1
     while True:
         try:
@@ -191,6 +191,18 @@ def _csv_records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str
         if any(cell.strip() for cell in cells):
             yield start, cells
         start = reader.line_num + 1
+
+
+# What separates the columns: a comma, or a semicolon or tab, as spreadsheets save CSV
+# where the comma is the decimal sign (European and Latin American Excel).
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(text: str) -> str:
+    """The header line's separator: of a comma, semicolon and tab, the one it holds
+    most (a comma when none). Column names cannot hold any of them."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return max(_DELIMITERS, key=header.count)
 
 
 def _check_header(line: int, names: list[str], problems: _Problems) -> list[str]:

@@ -138,6 +138,23 @@ def test_bom_audience_option_and_pass_through_columns(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_semicolons_or_tabs_as_spreadsheets_save_them(tmp_path: Path, separator: str) -> None:
+    """Where the comma is the decimal sign, spreadsheets save CSV with semicolons (or
+    tabs): the header line's separator is the file's, and a comma is then text."""
+    path = tmp_path / "r.csv"
+    rows = [["id", "audience", "name", "district"], ["ex-1", "public", "Alex Example", "7"]]
+    rows.append(["ex-2", "public", "Sam, Sample", "8"])
+    path.write_text("\n" + "".join(separator.join(r) + "\n" for r in rows), encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert found.columns == (*KNOWN_COLUMNS, "district")
+    assert [row_values(found, r)["name"] for r in found.recipients] == [
+        "Alex Example",
+        "Sam, Sample",
+    ]
+    assert [r.line for r in found.recipients] == [3, 4]
+
+
 def test_row_audience_wins_over_the_option(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,audience\nex-1,legislators\nex-2,\n", encoding="utf-8")

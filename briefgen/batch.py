@@ -12,7 +12,6 @@ and an interrupted or failed batch leaves the output folder as it was. With
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import multiprocessing
@@ -241,7 +240,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         except BriefgenError as exc:
             if exc.location is not None:
                 raise  # the audience's template is broken: its own error says where
-            raise RecipientsError(exc.detail + _suggest_audience(name, workspace)) from None
+            raise RecipientsError(exc.detail) from None
 
     recipients = load_recipients(
         options.recipients, check_audience, options.audience, options.name_column
@@ -280,15 +279,6 @@ def run_batch(options: BatchOptions) -> BatchResult:
         if options.combine and result.copies:
             result.written += [out_dir / MANIFEST_NAME, out_dir / COMBINED_NAME]
     return result
-
-
-def _suggest_audience(name: str, workspace: Workspace) -> str:
-    try:
-        names = [a.name for a in workspace.search_path.audiences()]
-    except BriefgenError:
-        return ""  # a broken template elsewhere: no suggestion
-    close = difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _stage_copy(writer: _Writer, recipient: Recipient, copy: Copy) -> Made:

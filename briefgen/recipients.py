@@ -76,23 +76,33 @@ class _Row:
 AudienceCheck = Callable[[str], str]
 
 
+# Files people keep their lists in that are not text: they must save them as CSV.
+_SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+
+
 def load_recipients(
     path: Path,
     check_audience: AudienceCheck,
     audience: str | None = None,
     name_column: str = "id",
 ) -> RecipientList:
-    """Read ``path`` (``.yaml``/``.yml``: a YAML list of mappings; otherwise CSV with a
-    header row) and check every row; raise every problem found together.
+    """Read ``path`` (``.yaml``/``.yml``/``.json``: a list of mappings; otherwise CSV
+    with a header row) and check every row; raise every problem found together.
 
     ``audience`` (``--audience``) is for rows whose ``audience`` column is empty or
     missing; ``name_column`` names the column that gives each row's slug."""
     problems = _Problems(path)
     raw = read_bytes(path, MAX_BYTES, RecipientsError, "a recipients file")
+    if path.suffix.lower() in _SPREADSHEETS:
+        raise RecipientsError(
+            "a spreadsheet, which briefgen does not read: save it as CSV UTF-8 "
+            "(comma- or semicolon-separated) and pass that file",
+            Location.of(path),
+        )
     if b"\0" in raw:
         raise RecipientsError("this is not a text file (it contains NUL bytes)", Location.of(path))
     text = _decode(raw, problems)
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):  # JSON is YAML
         columns, rows = _read_yaml(text, path, problems)
     else:
         columns, rows = _read_csv(text, problems)

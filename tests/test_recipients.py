@@ -209,6 +209,31 @@ def test_yaml_list_with_lines(tmp_path: Path) -> None:
     assert row_values(found, found.recipients[0])["district"] == "7"
 
 
+def test_json_is_read_as_yaml_with_lines(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(
+        '[\n\t{"id": "ex-1", "audience": "public", "district": 7, "title": null},\n'
+        '\t{"id": "ex-1", "audience": "public"}\n]\n',
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:3: id: 'ex-1' again (line 2); each copy needs its own file name"
+    ]
+    path.write_text('[{"id": "ex-1", "audience": "public", "district": 7}]', encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert row_values(found, found.recipients[0])["district"] == "7"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".XLS", ".ods", ".numbers"])
+def test_a_spreadsheet_is_refused_with_what_to_do(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"offices{suffix}"
+    path.write_text("id,audience\nex-1,public\n", encoding="utf-8")  # even one that is text
+    assert problems_of(path) == [
+        f"{path}: a spreadsheet, which briefgen does not read: save it as CSV UTF-8 "
+        "(comma- or semicolon-separated) and pass that file"
+    ]
+
+
 def test_empty_file_and_not_a_list(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("", encoding="utf-8")

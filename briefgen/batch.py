@@ -39,6 +39,7 @@ from briefgen.errors import (
     display_path,
     raise_all,
 )
+from briefgen.facts.report import unknown_place_notes
 from briefgen.facts.store import FactStore
 from briefgen.output import FolderStaging, prepare_folder, staged
 from briefgen.pipeline import (
@@ -269,7 +270,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         interrupts.check()
         result.copies = [made[row] for row in sorted(made)]
         result.failures = [failed[row] for row in sorted(failed)]
-        result.warnings = warnings.lines()
+        result.warnings = _place_warnings(workspace, recipients) + warnings.lines()
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
         if options.combine and result.copies:
@@ -279,6 +280,16 @@ def run_batch(options: BatchOptions) -> BatchResult:
         if options.combine and result.copies:
             result.written += [out_dir / MANIFEST_NAME, out_dir / COMBINED_NAME]
     return result
+
+
+def _place_warnings(workspace: Workspace, recipients: RecipientList) -> list[str]:
+    """A warning at the first row naming each place no fact is about, whose copies
+    carry the figures every reader gets; none when the facts know no place at all
+    (then the place column is not for facts)."""
+    if not workspace.store.places():
+        return []
+    notes = unknown_place_notes(workspace.store, recipients)
+    return [f"{where}: warning: {what}" for where, what in notes]
 
 
 def _stage_copy(writer: _Writer, recipient: Recipient, copy: Copy) -> Made:

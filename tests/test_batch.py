@@ -11,6 +11,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -194,6 +195,38 @@ def test_warnings_printed_once_each_in_row_order_whatever_the_jobs(workspace: Pa
         ],
     )
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_a_place_no_fact_is_about_is_warned_at_its_first_row(workspace: Path) -> None:
+    """Its copies carry the figures every reader gets: likely a misspelt place."""
+    (workspace / "r.csv").write_text(
+        "id,audience,place,district\nex-1,letter,tucson-az,1\nex-2,letter,tuscon-az,2\n"
+        "ex-3,letter,tuscon-az,3\nex-4,letter,,4\n",
+        encoding="utf-8",
+    )
+    result = build("--recipients", "r.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "r.csv:3: warning: place: no fact is about 'tuscon-az' (2 rows; facts know: "
+        "chicago-il, tucson-az, washington-dc; did you mean 'tucson-az'?)"
+    ]
+
+
+def test_no_place_warning_when_the_facts_know_no_place(workspace: Path) -> None:
+    """Then the place column is the template's own, not a key to facts."""
+    facts = workspace / "facts"
+    facts.mkdir()
+    for file in (REPO / "facts").glob("*.yaml"):
+        text = file.read_text(encoding="utf-8")
+        (facts / file.name).write_text(re.sub(r"(?m)^ *places: .*\n", "", text), "utf-8")
+    (workspace / "r.csv").write_text(
+        "id,audience,place,district\nex-1,letter,anywhere,1\n", "utf-8"
+    )
+    result = CliRunner().invoke(
+        cli, ["build", "--date", "2026-01-15", "--recipients", "r.csv", "--format", "pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
 
 
 def test_warnings_follow_the_rows_not_the_order_copies_come_back_in(tmp_path: Path) -> None:

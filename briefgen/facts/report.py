@@ -9,6 +9,7 @@ import textwrap
 from collections import Counter
 from typing import Any
 
+from briefgen.errors import Location
 from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip
@@ -41,6 +42,11 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
 def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
     """One warning per place a recipient names that no fact is about, at the first row
     naming it: ``recipients.csv:LINE: place: no fact is about 'x' (facts know: ...)``."""
+    return [f"{where}: {what}" for where, what in unknown_place_notes(store, recipients)]
+
+
+def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tuple[Location, str]]:
+    """:func:`unknown_places` as (the first row naming the place, what is wrong)."""
     known = store.places()
     first: dict[str, Recipient] = {}
     rows: Counter[str] = Counter()
@@ -57,8 +63,10 @@ def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
         notes.append(f"facts know: {', '.join(known) or 'no places'}")
         notes += [f"did you mean '{meant[0]}'?"] if meant else []
         lines.append(
-            f"{recipients.location(recipient)}: place: no fact is about {clip(place)!r} "
-            f"({'; '.join(notes)})"
+            (
+                recipients.location(recipient),
+                f"place: no fact is about {clip(place)!r} ({'; '.join(notes)})",
+            )
         )
     return lines
 

@@ -72,7 +72,8 @@ def test_facts_check_warns_about_places_no_fact_knows(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "r.csv").write_text(
-        "id,name,place\na,A,tucson-az\nb,B,el-paso-tx\nc,C,\nd,D,el-paso-tx\ne,E,Tucson AZ\n",
+        "id,name,place\na,A,tucson-az\nb,B,el-paso-tx\nc,C,\nd,D,el-paso-tx\ne,E,Tucson AZ\n"
+        "f,F,Tuscon\n",
         encoding="utf-8",
     )
     result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "r.csv")
@@ -80,8 +81,8 @@ def test_facts_check_warns_about_places_no_fact_knows(
     warnings = [line for line in result.output.splitlines() if line.startswith("r.csv:")]
     assert warnings == [
         f"r.csv:3: place: no fact is about 'el-paso-tx' (2 rows; {KNOWN})",
-        f"r.csv:6: place: no fact is about 'Tucson AZ' ({KNOWN}; did you mean 'tucson-az'?)",
-    ]
+        f"r.csv:7: place: no fact is about 'Tuscon' ({KNOWN}; did you mean 'tucson-az'?)",
+    ]  # 'Tucson AZ' is tucson-az as written: it is known
 
 
 def test_facts_check_recipients_every_place_known_and_a_broken_file(
@@ -152,3 +153,24 @@ def test_sample_copy_names_its_recipient_and_local_price(
     assert price in text
     if "Tucson" not in price:  # a place's own price replaces Tucson's card
         assert TUCSON not in text
+
+
+def test_a_place_written_as_a_name_is_its_slug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recipients list from an address book says "Chicago, IL": that is chicago-il,
+    in a copy's local facts as in `facts list --place`."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.csv").write_text(
+        'id,audience,place\na,legislators,"Chicago, IL"\nb,legislators,WASHINGTON DC\n',
+        encoding="utf-8",
+    )
+    args = ["--facts", str(REPO / "facts")]
+    built = invoke("build", *args, "--recipients", "r.csv", "--format", "pdf", "--jobs", "1")
+    assert built.exit_code == 0, built.output
+    assert "no fact is about" not in built.stderr
+    for copy in ("a", "b"):
+        text = " ".join(pdf_text(tmp_path / f"output/legislators/{copy}.pdf").split())
+        assert CHICAGO_DC in text and TUCSON not in text, copy
+    listed = invoke("facts", "list", *args, "--place", "Chicago, IL")
+    assert listed.exit_code == 0 and listed.output.split()[0] == "chicago-dc-pill-price"

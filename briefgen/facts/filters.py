@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-from briefgen.facts.schema import Kind
+from briefgen.facts.schema import Kind, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
 
@@ -32,7 +32,8 @@ def unknown_filters(store: FactStore, given: dict[str, str | None]) -> dict[str,
     return {
         what: unknown_name(what, value, known[what])
         for what, value in given.items()
-        if value is not None and value not in known[what]
+        if value is not None
+        and (place_slug(value) if what == "place" else value) not in known[what]
     }
 
 

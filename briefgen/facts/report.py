@@ -53,7 +53,7 @@ def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tup
     column = recipients.columns.index("place")
     for recipient in recipients.recipients:
         place = recipient.values[column]
-        if place and place not in known:
+        if place and place_slug(place) not in known:
             first.setdefault(place, recipient)
             rows[place] += 1
     lines = []

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefgen.errors import Location
-from briefgen.facts.schema import Fact, Kind, Source
+from briefgen.facts.schema import Fact, Kind, Source, place_slug
 
 
 @dataclass
@@ -70,14 +70,16 @@ class FactStore:
         place: str | None = None,
     ) -> list[Fact]:
         """Facts matching every given filter, most important first, then in file order.
-        ``place`` keeps the facts about that place (none for an empty place)."""
+        ``place`` keeps the facts about that place, its slug or its name as written
+        (``Tucson, AZ`` is ``tucson-az``; none for an empty place)."""
+        slug = None if place is None else place_slug(place)
         found = [
             fact
             for fact in self.facts.values()
             if (audience is None or audience in fact.audiences)
             and (topic is None or topic in fact.topics)
             and (kind is None or fact.kind == kind)
-            and (place is None or place in fact.places)
+            and (slug is None or slug in fact.places)
         ]
         return sorted(found, key=lambda f: -f.priority)
 

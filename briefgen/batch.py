@@ -273,12 +273,11 @@ def run_batch(options: BatchOptions) -> BatchResult:
         result.warnings = _place_warnings(workspace, recipients) + warnings.lines()
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
+        result.written = [out_dir / name for copy in result.copies for name in copy.names]
         if options.combine and result.copies:
             for name, data in combined_files(result, stage.read).items():
                 stage.add(name, data)
-        result.written = [out_dir / name for copy in result.copies for name in copy.names]
-        if options.combine and result.copies:
-            result.written += [out_dir / MANIFEST_NAME, out_dir / COMBINED_NAME]
+                result.written.append(out_dir / name)
     return result
 
 

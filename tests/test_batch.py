@@ -116,6 +116,21 @@ def test_jobs_1_and_2_are_byte_identical_and_combine(workspace: Path) -> None:
             assert len(PdfReader(workspace / "one" / row["file"]).pages) == 1
 
 
+def test_combine_with_docx_alone_writes_the_manifest_and_no_combined_pdf(
+    workspace: Path,
+) -> None:
+    from briefgen.pipeline import BuildOptions
+
+    build_options = BuildOptions(
+        workspace=workspace, facts=REPO / "facts", formats=("docx",), out=workspace / "out"
+    )
+    options = batch.BatchOptions(build_options, workspace / "recipients.csv", combine=True)
+    result = batch.run_batch(options)
+    files = sorted(str(p.relative_to(workspace / "out")) for p in result.written)
+    assert files == sorted(folder_bytes(workspace / "out"))  # what it says it wrote, no more
+    assert files == ["letter/ex-1.docx", "letter/ex-2.docx", "letter/ex-3.docx", "manifest.csv"]
+
+
 def test_unknown_column_in_template_says_did_you_mean(workspace: Path) -> None:
     template = workspace / "templates" / "letter.md.j2"
     template.write_text(LETTER.replace("recipient.district", "recipient.distrct"), "utf-8")

@@ -211,7 +211,7 @@ _DELIMITERS = (",", ";", "\t")
 def _delimiter(text: str) -> str:
     """The header line's separator: of a comma, semicolon and tab, the one it holds
     most (a comma when none). Column names cannot hold any of them."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = text.lstrip().partition("\n")[0]
     return max(_DELIMITERS, key=header.count)
 
 

@@ -170,7 +170,15 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
     if not records:
         return (), []
     header_line, header = records[0]
-    columns = _check_header(header_line, [cell.strip() for cell in header], problems)
+    names = [cell.strip() for cell in header]
+    # A spreadsheet saves the empty columns past the data too: a column with no name
+    # and nothing in any row is not one.
+    kept = [
+        index
+        for index, name in enumerate(names)
+        if name or any(index < len(cells) and cells[index].strip() for _, cells in records[1:])
+    ]
+    columns = _check_header(header_line, [(i + 1, names[i]) for i in kept], problems)
     rows = []
     for line, cells in records[1:]:
         if len(cells) != len(header):
@@ -180,7 +188,7 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
                 f"the row has {len(cells)} fields, the header {len(header)}: not valid CSV",
             )
             continue
-        values = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+        values = {column: cells[index].strip() for column, index in zip(columns, kept, strict=True)}
         rows.append(_Row(line, values, {}))
     return tuple(dict.fromkeys(columns)), rows
 
@@ -215,9 +223,10 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=header.count)
 
 
-def _check_header(line: int, names: list[str], problems: _Problems) -> list[str]:
+def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problems) -> list[str]:
+    """The header's names (each with its column's number, from 1), each checked."""
     seen: dict[str, int] = {}
-    for number, name in enumerate(names, start=1):
+    for number, name in numbered:
         if not name:
             problems.add(line, f"column {number}", "the header names no column here")
         elif not _COLUMN_NAME.fullmatch(name) or keyword.iskeyword(name):
@@ -231,7 +240,7 @@ def _check_header(line: int, names: list[str], problems: _Problems) -> list[str]
             problems.add(line, name, f"in the header twice (columns {seen[name]} and {number})")
         else:
             seen[name] = number
-    return names
+    return [name for _, name in numbered]
 
 
 def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
@@ -251,7 +260,7 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
         for key, value in item.items():
             key_line = doc.line_of((index, key))
             if str(key) not in columns:
-                _check_header(key_line, [str(key)], problems)
+                _check_header(key_line, [(1, str(key))], problems)
                 columns[str(key)] = None
             if isinstance(value, list | dict):
                 problems.add(key_line, str(key), "expected one value, got a list or mapping")

@@ -184,6 +184,21 @@ def test_header_mistakes(tmp_path: Path) -> None:
     assert all(m.startswith(f"{path}:1: ") for m in found)
 
 
+def test_empty_unnamed_columns_a_spreadsheet_saves_are_not_columns(tmp_path: Path) -> None:
+    """Excel saves the columns past the data too (``id,audience,name,,``); one with no
+    name is an error only when some row puts a value in it."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id,audience,,name,,\r\nex-1,public,,Alex,,\r\nex-2,public,,Sam,,\r\n,,,,,\r\n",
+        encoding="utf-8",
+    )
+    found = load_recipients(path, check_audience)
+    assert found.columns == KNOWN_COLUMNS
+    assert [row_values(found, r)["name"] for r in found.recipients] == ["Alex", "Sam"]
+    path.write_text("id,audience,,name,,\nex-1,public,,Alex,,\nex-2,public,x,Sam,,\n", "utf-8")
+    assert problems_of(path) == [f"{path}:1: column 3: the header names no column here"]
+
+
 def test_bad_csv_quoting_is_reported_and_later_rows_still_checked(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text('id,audience\n"ex-1"x,public\n../up,public\n', encoding="utf-8")

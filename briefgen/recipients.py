@@ -223,24 +223,36 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=header.count)
 
 
+def _column_name(name: str) -> str:
+    """A known column in any case is that column (a spreadsheet's ``ID``, ``Place``);
+    any other name stays as written."""
+    return name.lower() if name.lower() in KNOWN_COLUMNS else name
+
+
 def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problems) -> list[str]:
-    """The header's names (each with its column's number, from 1), each checked."""
+    """The header's names (each with its column's number, from 1), each checked; the
+    known columns' names in lower case."""
     seen: dict[str, int] = {}
-    for number, name in numbered:
+    names = []
+    for number, written in numbered:
+        name = _column_name(written)
+        names.append(name)
         if not name:
             problems.add(line, f"column {number}", "the header names no column here")
         elif not _COLUMN_NAME.fullmatch(name) or keyword.iskeyword(name):
+            usable = "_".join(re.findall(r"[A-Za-z0-9]+", name))
+            hint = f" (did you mean '{usable}'?)" if _COLUMN_NAME.fullmatch(usable) else ""
             problems.add(
                 line,
                 clip(name),
                 "a template cannot read a column named so; use letters, digits and _, "
-                "starting with a letter",
+                f"starting with a letter{hint}",
             )
         elif name in seen:
             problems.add(line, name, f"in the header twice (columns {seen[name]} and {number})")
         else:
             seen[name] = number
-    return [name for _, name in numbered]
+    return names
 
 
 def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
@@ -259,14 +271,18 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
         cell_lines: dict[str, int] = {}
         for key, value in item.items():
             key_line = doc.line_of((index, key))
-            if str(key) not in columns:
-                _check_header(key_line, [(1, str(key))], problems)
-                columns[str(key)] = None
-            if isinstance(value, list | dict):
-                problems.add(key_line, str(key), "expected one value, got a list or mapping")
+            column = _column_name(str(key))
+            if column in cell_lines:  # `ID` and `id`: the same known column
+                problems.add(key_line, column, f"given twice (line {cell_lines[column]})")
                 continue
-            cells[str(key)] = "" if value is None else str(value).strip()
-            cell_lines[str(key)] = key_line
+            if column not in columns:
+                _check_header(key_line, [(1, column)], problems)
+                columns[column] = None
+            cell_lines[column] = key_line
+            if isinstance(value, list | dict):
+                problems.add(key_line, column, "expected one value, got a list or mapping")
+                continue
+            cells[column] = "" if value is None else str(value).strip()
         rows.append(_Row(line, cells, cell_lines))
     return tuple(columns), rows
 

@@ -199,6 +199,25 @@ def test_empty_unnamed_columns_a_spreadsheet_saves_are_not_columns(tmp_path: Pat
     assert problems_of(path) == [f"{path}:1: column 3: the header names no column here"]
 
 
+def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -> None:
+    """A spreadsheet's header says ``ID``, ``Audience``, ``Place``: those are the known
+    columns; another name keeps its case; a name a template cannot read gets one it can."""
+    path = tmp_path / "r.csv"
+    path.write_text("ID,Audience,Name,District\nex-1,public,Alex,7\n", encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert found.columns == (*KNOWN_COLUMNS, "District")
+    assert row_values(found, found.recipients[0])["name"] == "Alex"
+    path.write_text("id,audience,first name,ID\nex-1,public,Alex,ex-2\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:1: first name: a template cannot read a column named so; use letters, "
+        "digits and _, starting with a letter (did you mean 'first_name'?)",
+        f"{path}:1: id: in the header twice (columns 1 and 4)",
+    ]
+    path = tmp_path / "r.yaml"
+    path.write_text("- ID: ex-1\n  Audience: public\n  id: ex-2\n", encoding="utf-8")
+    assert problems_of(path) == [f"{path}:3: id: given twice (line 1)"]
+
+
 def test_bad_csv_quoting_is_reported_and_later_rows_still_checked(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text('id,audience\n"ex-1"x,public\n../up,public\n', encoding="utf-8")

@@ -91,6 +91,7 @@ def load_recipients(
 
     ``audience`` (``--audience``) is for rows whose ``audience`` column is empty or
     missing; ``name_column`` names the column that gives each row's slug."""
+    name_column = _column_name(name_column)
     problems = _Problems(path)
     raw = read_bytes(path, MAX_BYTES, RecipientsError, "a recipients file")
     if path.suffix.lower() in _SPREADSHEETS:

@@ -207,6 +207,7 @@ def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -
     found = load_recipients(path, check_audience)
     assert found.columns == (*KNOWN_COLUMNS, "District")
     assert row_values(found, found.recipients[0])["name"] == "Alex"
+    assert load_recipients(path, check_audience, name_column="NAME").recipients[0].slug == "Alex"
     path.write_text("id,audience,first name,ID\nex-1,public,Alex,ex-2\n", encoding="utf-8")
     assert problems_of(path) == [
         f"{path}:1: first name: a template cannot read a column named so; use letters, "

@@ -174,3 +174,19 @@ def test_a_place_written_as_a_name_is_its_slug(
         assert CHICAGO_DC in text and TUCSON not in text, copy
     listed = invoke("facts", "list", *args, "--place", "Chicago, IL")
     assert listed.exit_code == 0 and listed.output.split()[0] == "chicago-dc-pill-price"
+
+
+def test_a_place_that_is_not_text_is_told_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "probe.md.j2").write_text(
+        "# Probe\n\n{{ facts(place=[1]) | length }}\n", encoding="utf-8"
+    )
+    result = invoke("build", "--facts", str(REPO / "facts"), "--audience", "probe")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "templates/probe.md.j2:3: facts(): place is a place's slug or name (text such as "
+        "'tucson-az'), not list"
+    )

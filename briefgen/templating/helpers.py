@@ -177,6 +177,11 @@ class Helpers:
         unknown = unknown_filters(self.store, {"topic": topic, "kind": kind})
         if unknown:
             raise TemplateError("facts(): " + next(iter(unknown.values())))
+        if place is not None and not isinstance(place, str):
+            raise TemplateError(
+                f"facts(): place is a place's slug or name (text such as 'tucson-az'), "
+                f"not {type(place).__name__}"
+            )
         found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)
         return [self._view(f) for f in found[:limit]]
 

@@ -174,11 +174,8 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
     names = [cell.strip() for cell in header]
     # A spreadsheet saves the empty columns past the data too: a column with no name
     # and nothing in any row is not one.
-    kept = [
-        index
-        for index, name in enumerate(names)
-        if name or any(index < len(cells) and cells[index].strip() for _, cells in records[1:])
-    ]
+    filled = {index for _, cells in records[1:] for index, cell in enumerate(cells) if cell.strip()}
+    kept = [index for index, name in enumerate(names) if name or index in filled]
     columns = _check_header(header_line, [(i + 1, names[i]) for i in kept], problems)
     rows = []
     for line, cells in records[1:]:

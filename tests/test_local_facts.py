@@ -190,3 +190,36 @@ def test_a_place_that_is_not_text_is_told_at_its_line(
         "templates/probe.md.j2:3: facts(): place is a place's slug or name (text such as "
         "'tucson-az'), not list"
     )
+
+
+def test_unknown_places_are_listed_up_to_twenty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column of thousands of places no fact knows (not places at all, say) does not
+    fill the terminal."""
+    monkeypatch.chdir(tmp_path)
+    rows = "".join(f"r{n},somewhere-{n}\n" for n in range(1000))
+    (tmp_path / "r.csv").write_text("id,place\n" + rows, encoding="utf-8")
+    result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "r.csv")
+    warnings = [line for line in result.output.splitlines() if line.startswith("r.csv")]
+    assert len(warnings) == 21
+    assert warnings[0] == f"r.csv:2: place: no fact is about 'somewhere-0' ({KNOWN})"
+    assert warnings[-1] == "r.csv: place: and 980 more places no fact is about"
+
+
+def test_the_places_facts_know_are_listed_up_to_twenty(tmp_path: Path) -> None:
+    from briefgen.facts.report import unknown_place_notes
+    from briefgen.recipients import load_recipients
+
+    class Store:
+        def places(self) -> list[str]:
+            return [f"place-{n:02}" for n in range(25)]
+
+    (tmp_path / "r.csv").write_text("id,place\na,nowhere\n", encoding="utf-8")
+    recipients = load_recipients(tmp_path / "r.csv", str, audience="any")
+    ((_, message),) = unknown_place_notes(Store(), recipients)  # type: ignore[arg-type]
+    assert message.endswith(
+        "facts know: place-00, place-01, place-02, place-03, place-04, "
+        "place-05, place-06, place-07, place-08, place-09, place-10, place-11, place-12, "
+        "place-13, place-14, place-15, place-16, place-17, place-18, place-19 and 5 more)"
+    )

@@ -39,6 +39,11 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
     return "\n".join(lines)
 
 
+# Places listed at most, in a line and in all: a file of thousands of unknown places
+# (a column that is not places at all) should not fill the terminal.
+MAX_PLACES_SHOWN = 20
+
+
 def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
     """One warning per place a recipient names that no fact is about, at the first row
     naming it: ``recipients.csv:LINE: place: no fact is about 'x' (facts know: ...)``."""
@@ -56,17 +61,26 @@ def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tup
         if place and place_slug(place) not in known:
             first.setdefault(place, recipient)
             rows[place] += 1
+    shown = known[:MAX_PLACES_SHOWN]
+    listed = ", ".join(shown) + (
+        f" and {len(known) - len(shown):,} more" if known[len(shown) :] else ""
+    )
     lines = []
-    for place, recipient in first.items():
+    for place, recipient in list(first.items())[:MAX_PLACES_SHOWN]:
         meant = difflib.get_close_matches(place_slug(place), known, n=1)
         notes = [f"{rows[place]} rows"] if rows[place] > 1 else []
-        notes.append(f"facts know: {', '.join(known) or 'no places'}")
+        notes.append(f"facts know: {listed or 'no places'}")
         notes += [f"did you mean '{meant[0]}'?"] if meant else []
         lines.append(
             (
                 recipients.location(recipient),
                 f"place: no fact is about {clip(place)!r} ({'; '.join(notes)})",
             )
+        )
+    if len(first) > MAX_PLACES_SHOWN:
+        more = len(first) - MAX_PLACES_SHOWN
+        lines.append(
+            (Location.of(recipients.path), f"place: and {more:,} more places no fact is about")
         )
     return lines
 

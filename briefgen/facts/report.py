@@ -61,10 +61,9 @@ def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tup
         if place and place_slug(place) not in known:
             first.setdefault(place, recipient)
             rows[place] += 1
-    shown = known[:MAX_PLACES_SHOWN]
-    listed = ", ".join(shown) + (
-        f" and {len(known) - len(shown):,} more" if known[len(shown) :] else ""
-    )
+    listed = ", ".join(known[:MAX_PLACES_SHOWN])
+    if len(known) > MAX_PLACES_SHOWN:
+        listed += f" and {len(known) - MAX_PLACES_SHOWN:,} more"
     lines = []
     for place, recipient in list(first.items())[:MAX_PLACES_SHOWN]:
         meant = difflib.get_close_matches(place_slug(place), known, n=1)

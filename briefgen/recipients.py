@@ -239,6 +239,7 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
             problems.add(line, f"column {number}", "the header names no column here")
         elif not _COLUMN_NAME.fullmatch(name) or keyword.iskeyword(name):
             usable = "_".join(re.findall(r"[A-Za-z0-9]+", name))
+            usable += "_" if keyword.iskeyword(usable) else ""  # class: class_
             hint = f" (did you mean '{usable}'?)" if _COLUMN_NAME.fullmatch(usable) else ""
             problems.add(
                 line,

@@ -208,10 +208,10 @@ def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -
     assert found.columns == (*KNOWN_COLUMNS, "District")
     assert row_values(found, found.recipients[0])["name"] == "Alex"
     assert load_recipients(path, check_audience, name_column="NAME").recipients[0].slug == "Alex"
-    path.write_text("id,audience,first name,ID\nex-1,public,Alex,ex-2\n", encoding="utf-8")
+    path.write_text("id,audience,First name,ID\nex-1,public,Alex,ex-2\n", encoding="utf-8")
     assert problems_of(path) == [
-        f"{path}:1: first name: a template cannot read a column named so; use letters, "
-        "digits and _, starting with a letter (did you mean 'first_name'?)",
+        f"{path}:1: First name: a template cannot read a column named so; use letters, "
+        "digits and _, starting with a letter (did you mean 'First_name'?)",
         f"{path}:1: id: in the header twice (columns 1 and 4)",
     ]
     path = tmp_path / "r.yaml"
@@ -278,6 +278,57 @@ def test_empty_file_and_not_a_list(tmp_path: Path) -> None:
     assert problems_of(path)[0].startswith(f"{path}:1: a YAML recipients file is a list")
 
 
+def test_a_file_with_nul_bytes_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"id,audience\nex-1,public\0\n")
+    assert problems_of(path) == [f"{path}: this is not a text file (it contains NUL bytes)"]
+
+
+def test_yaml_mistakes_each_at_its_line(tmp_path: Path) -> None:
+    """A recipient that is not a mapping, a column given twice, a list for a value and
+    a name a template cannot read, each at its line; the keys after each still read."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- ID: ex-1\n"
+        "  Audience: public\n"
+        "  id: ex-9\n"
+        "  first name: Alex\n"
+        "- just text\n"
+        "- id: ex-2\n"
+        "  audience: public\n"
+        "  office: [a, b]\n"
+        "  class: x\n"
+        "- id: ex-3\n"
+        "  audience: public\n"
+        "  2nd name: Sam\n",
+        encoding="utf-8",
+    )
+    cannot = "a template cannot read a column named so; use letters, digits and _, "
+    assert problems_of(path) == [
+        f"{path}:3: id: given twice (line 1)",
+        f"{path}:4: first name: {cannot}starting with a letter (did you mean 'first_name'?)",
+        f"{path}:5: each recipient is a mapping of column: value",
+        f"{path}:8: office: expected one value, got a list or mapping",
+        f"{path}:9: class: {cannot}starting with a letter (did you mean 'class_'?)",
+        f"{path}:12: 2nd name: {cannot}starting with a letter",
+    ]
+    path.write_text("- id: ex-1\n  audience: [public\n", encoding="utf-8")
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}:3: ")
+    path.write_text("- id: ex-1\n  audience: public\n  title: null\n", encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert row_values(found, found.recipients[0])["title"] == ""
+
+
+def test_the_header_line_alone_decides_the_separator(tmp_path: Path) -> None:
+    """Semicolons in the rows (quoted, in a comma file) do not make it a semicolon file."""
+    path = tmp_path / "r.csv"
+    rows = "".join(f'ex-{n},public,"A; B; C; D; E"\n' for n in range(5))
+    path.write_text("\n\nid,audience,name\n" + rows, encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert [row_values(found, r)["name"] for r in found.recipients] == ["A; B; C; D; E"] * 5
+
+
 def test_problems_are_recipients_errors(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,audience\n,public\n", encoding="utf-8")
@@ -301,6 +352,8 @@ def test_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert problems_of(path) == [
         f"{path}:4: more than 2 recipients, the most one batch takes; split the file"
     ]
+    path.write_text("id,audience\nex-1,public\nex-2,public\n", encoding="utf-8")
+    assert len(load_recipients(path, check_audience).recipients) == 2  # the limit itself
 
 
 def test_too_large_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,4 +361,7 @@ def test_too_large_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(recipients, "MAX_BYTES", 10)
     path = tmp_path / "r.csv"
     path.write_text("id,audience\nex-1,public\n", encoding="utf-8")
-    assert problems_of(path)[0].startswith(f"{path}: larger than 10 bytes")
+    assert problems_of(path) == [
+        f"{path}: larger than 10 bytes, the most briefgen reads from a recipients file; "
+        "split it or leave out what the briefs do not need"
+    ]

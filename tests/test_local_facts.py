@@ -223,3 +223,44 @@ def test_the_places_facts_know_are_listed_up_to_twenty(tmp_path: Path) -> None:
         "place-05, place-06, place-07, place-08, place-09, place-10, place-11, place-12, "
         "place-13, place-14, place-15, place-16, place-17, place-18, place-19 and 5 more)"
     )
+
+
+@pytest.mark.parametrize("count", [20, 21])
+def test_twenty_places_are_listed_whole(tmp_path: Path, count: int) -> None:
+    """Up to twenty, every place is listed, and no "and 0 more"."""
+    from briefgen.facts.report import unknown_place_notes
+    from briefgen.recipients import load_recipients
+
+    class Store:
+        def places(self) -> list[str]:
+            return [f"place-{n:02}" for n in range(count)]
+
+    rows = "".join(f"r{n},nowhere-{n}\n" for n in range(count))
+    (tmp_path / "r.csv").write_text("id,place\n" + rows, encoding="utf-8")
+    notes = unknown_place_notes(Store(), load_recipients(tmp_path / "r.csv", str, "any"))  # type: ignore[arg-type]
+    assert len(notes) == min(count, 20) + (count > 20)
+    assert notes[0][1].endswith("place-19 and 1 more)" if count > 20 else "place-19)")
+
+
+def test_facts_that_know_no_place_say_so(tmp_path: Path) -> None:
+    from briefgen.facts.report import unknown_places
+    from briefgen.recipients import load_recipients
+
+    class Store:
+        def places(self) -> list[str]:
+            return []
+
+    (tmp_path / "r.csv").write_text("id,place\na,tucson-az\n", encoding="utf-8")
+    recipients = load_recipients(tmp_path / "r.csv", str, audience="any")
+    assert unknown_places(Store(), recipients) == [  # type: ignore[arg-type]
+        f"{tmp_path / 'r.csv'}:2: place: no fact is about 'tucson-az' (facts know: no places)"
+    ]
+
+
+def test_only_a_place_is_matched_by_its_slug() -> None:
+    """`Chicago, IL` is chicago-il; `Prices` is not the topic prices."""
+    listed = invoke("facts", "list", "--facts", str(REPO / "facts"), "--topic", "Prices")
+    assert listed.exit_code == 1
+    assert listed.stderr.startswith(
+        "--topic: no fact has topic 'Prices' (did you mean 'prices'?); the facts' topics are "
+    )

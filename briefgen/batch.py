@@ -30,7 +30,7 @@ from typing import TextIO
 import click
 
 from briefgen import interrupts
-from briefgen.check import brief_warnings, cited_ids, source_warnings, warning_lines
+from briefgen.check import Finding, brief_warnings, cited_ids, source_warnings, warning_lines
 from briefgen.errors import (
     BriefgenError,
     Location,
@@ -288,7 +288,7 @@ def _place_warnings(workspace: Workspace, recipients: RecipientList) -> list[str
     if not workspace.store.places():
         return []
     notes = unknown_place_notes(workspace.store, recipients)
-    return [f"{where}: warning: {what}" for where, what in notes]
+    return warning_lines(Finding("warning", "unknown-place", what, where) for where, what in notes)
 
 
 def _stage_copy(writer: _Writer, recipient: Recipient, copy: Copy) -> Made:

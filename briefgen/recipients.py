@@ -29,6 +29,9 @@ KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
 MAX_BYTES = 20_000_000
 MAX_SLUG = 100
 MAX_ROWS = 100_000
+# Each column is a field of the template's ``recipient``; a header of tens of thousands
+# of names would take minutes and hundreds of MiB to make into one.
+MAX_COLUMNS = 1_000
 # A file with very many mistakes is reported up to this many lines.
 MAX_PROBLEMS = 100
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -176,6 +179,9 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
     # and nothing in any row is not one.
     filled = {index for _, cells in records[1:] for index, cell in enumerate(cells) if cell.strip()}
     kept = [index for index, name in enumerate(names) if name or index in filled]
+    if len(kept) > MAX_COLUMNS:
+        problems.add(header_line, "", _too_many_columns(len(kept)))
+        return (), []
     columns = _check_header(header_line, [(i + 1, names[i]) for i in kept], problems)
     rows = []
     for line, cells in records[1:]:
@@ -189,6 +195,15 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
         values = {column: cells[index].strip() for column, index in zip(columns, kept, strict=True)}
         rows.append(_Row(line, values, {}))
     return tuple(dict.fromkeys(columns)), rows
+
+
+def _too_many_columns(count: int | None) -> str:
+    """``count``: the file's columns, None when it was not read to the end."""
+    many = f"{count:,} columns, more" if count is not None else "more columns"
+    return (
+        f"{many} than the {MAX_COLUMNS:,} a recipients file may have; keep only the "
+        "columns the templates read"
+    )
 
 
 def _csv_records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
@@ -275,6 +290,9 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
                 problems.add(key_line, column, f"given twice (line {cell_lines[column]})")
                 continue
             if column not in columns:
+                if len(columns) == MAX_COLUMNS:
+                    problems.add(key_line, clip(column), _too_many_columns(None))
+                    return (), []
                 _check_header(key_line, [(1, column)], problems)
                 columns[column] = None
             cell_lines[column] = key_line

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pydantic import ValidationError
 from pypdf import PdfReader
 from readback import pdf_text
 
@@ -32,6 +33,17 @@ def test_places_are_slugs_and_default_to_none() -> None:
     assert place_slug("Washington, D.C.") == "washington-dc"
     assert place_slug("St. Louis,  MO") == "st-louis-mo"
     assert place_slug("!!") == ""
+
+
+def test_the_first_place_listed_twice_is_named() -> None:
+    base = {"id": "f", "kind": "finding", "text": "A finding.", "as_of": 2023, "source": "s"}
+    for places, twice in ((["a", "b", "b", "a"], "a"), (["a", "b", "c", "c"], "c")):
+        with pytest.raises(ValidationError, match=f"'{twice}' is listed twice"):
+            Fact.model_validate({**base, "places": places})
+    # A long list is refused for its length, after a duplicate check in one pass (each
+    # entry counted against the whole list took 8 s for 20,000).
+    with pytest.raises(ValidationError, match="at most 50 items after validation, not 20000"):
+        Fact.model_validate({**base, "places": [f"p{i}" for i in range(20_000)]})
 
 
 def test_real_facts_name_their_places() -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections import Counter
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
@@ -174,10 +175,10 @@ def _place_slugs(value: Any) -> Any:
         hint = f" (did you mean [{place_slug(value)}]?)" if place_slug(value) else ""
         raise ValueError(f"expected a list of place slugs such as [tucson-az]{hint}")
     if isinstance(value, list):
-        texts = [item for item in value if isinstance(item, str)]
-        for item in texts:
-            if texts.count(item) > 1:
-                raise ValueError(f"{clip(item)!r} is listed twice")
+        counts = Counter(item for item in value if isinstance(item, str))
+        twice = next((item for item, count in counts.items() if count > 1), None)
+        if twice is not None:
+            raise ValueError(f"{clip(twice)!r} is listed twice")
     return value
 
 

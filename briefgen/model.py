@@ -262,6 +262,8 @@ class Footer:
 
 # Word refuses a document property (title, author, subject, ...) longer than this.
 WORD_PROPERTY_LIMIT = 255
+# A longer address makes a QR code too dense to scan from paper at a couple of cm.
+MAX_QR_CHARS = 300
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from mdit_py_plugins.container import container_plugin
 from briefgen.errors import Location, TemplateError
 from briefgen.language import ENGLISH, Wording, wording
 from briefgen.model import (
+    MAX_QR_CHARS,
     AnyBlock,
     Box,
     BulletList,
@@ -76,8 +77,6 @@ _GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 MAX_LINK_CHARS = 2000
-# A longer address makes a QR code too dense to scan from paper at a couple of cm.
-MAX_QR_CHARS = 300
 CARDS = (2, 3)
 # An image in the flow prints at this many pixels per inch, at most its column's width.
 IMAGE_PPI = 150

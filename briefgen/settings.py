@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
 from briefgen.inputs import clip, decode_text, quote, read_bytes
-from briefgen.model import WORD_PROPERTY_LIMIT, Picture
+from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
 from briefgen.theme import (
     DEFAULT_ACCENT,
     DEFAULT_PRIMARY,
@@ -68,6 +68,17 @@ class Contact(_Section):
         if value and not _WEB_ADDRESS.fullmatch(value):
             raise ValueError(
                 f"expected a web address starting with https:// or http://, got {quote(value)}"
+            )
+        return value
+
+    @field_validator("website", "sources_url")
+    @classmethod
+    def _scannable(cls, value: str) -> str:
+        # Either may be the address the footer's QR code holds.
+        if len(value) > MAX_QR_CHARS:
+            raise ValueError(
+                f"{len(value):,} characters; at most {MAX_QR_CHARS} fit the footer's QR code "
+                "(a longer address makes it too dense to scan from paper)"
             )
         return value
 

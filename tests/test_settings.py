@@ -13,12 +13,14 @@ from typing import Any
 import PIL.Image
 import pytest
 from click.testing import CliRunner
+from readback import pdf_text
 
 from briefgen.assemble import footer, masthead
 from briefgen.cli import cli
 from briefgen.dates import brief_date, month_year, updated_line
 from briefgen.errors import BriefgenError
 from briefgen.facts.store import FactStore
+from briefgen.model import MAX_QR_CHARS
 from briefgen.settings import MAX_LOGO_BYTES, Settings, load_settings, theme_of
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath
@@ -250,6 +252,15 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[contact]\nsources_url = "https://ex ample.org"\n',
             "2: contact.sources_url: expected a web address",
         ),
+        (
+            f'[contact]\n\nwebsite = "{"w" * 297}.org"\n',
+            "3: contact.website: 301 characters; at most 300 fit the footer's QR code (a "
+            "longer address makes it too dense to scan from paper)",
+        ),
+        (
+            f'[contact]\nsources_url = "https://example.org/{"s" * 2000}"\n',
+            "2: contact.sources_url: 2,020 characters; at most 300 fit the footer's QR code",
+        ),
     ],
 )
 def test_every_theme_and_contact_error_is_at_its_line(
@@ -264,6 +275,19 @@ def test_every_theme_and_contact_error_is_at_its_line(
     found = error(tmp_path, text)
     assert found.startswith(f"briefgen.toml:{expected}"), found
     assert "\n" not in found
+
+
+def test_the_longest_website_the_settings_take_builds(in_tmp: Path) -> None:
+    """Before the limit, an address too long for any QR code (about 1,600 characters)
+    ended the build with segno's internal error."""
+    website = "w" * (MAX_QR_CHARS - len(".org")) + ".org"
+    (in_tmp / "briefgen.toml").write_text(f'[contact]\nwebsite = "{website}"\n', "utf-8")
+    result = CliRunner().invoke(
+        cli, ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
+    )
+    assert result.exit_code == 0, result.output
+    # Broken into lines that fit the footer's column (tests/test_geometry.py).
+    assert website in "".join(pdf_text(in_tmp / "output" / "public.pdf").split())
 
 
 def test_every_colour_problem_is_reported_at_once(in_tmp: Path) -> None:

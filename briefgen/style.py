@@ -65,6 +65,9 @@ PDF_FONT = DEFAULT_THEME.font.pdf_name
 DOCX_FONT = DEFAULT_THEME.font.docx_name
 ACCENT = DEFAULT_THEME.primary
 MUTED = DEFAULT_THEME.muted
+# Points a column keeps beyond its widest line, so a line measured to fit still fits
+# where Word or LibreOffice round a width to their own units.
+_WIDTH_TO_SPARE = 2.0
 WHITE: RGB = (0xFF, 0xFF, 0xFF)
 
 
@@ -366,13 +369,17 @@ class Style:
         lines wrap beyond), holding the code and under it the address, contact and
         date lines. Beside the notes rather than under them, the column costs the
         page no height unless it is taller than the notes."""
-        # Two points to spare, so a line measured to fit still fits where Word or
-        # LibreOffice round a width to their own units.
-        side = max(qr_size, min(text_width + 2.0, self.frame_width / 3))
+        side = max(qr_size, min(text_width, self.footer_text_limit) + _WIDTH_TO_SPARE)
         return [
             Cell(self.frame_width - side - self.gutter),
             Cell(side + self.gutter, (0.0, 0.0, 0.0, self.gutter)),
         ]
+
+    @property
+    def footer_text_limit(self) -> float:
+        """The widest line of the footer's right-hand column (a third of the frame,
+        less what it keeps to spare); a longer word is broken to fit it."""
+        return self.frame_width / 3 - _WIDTH_TO_SPARE
 
     def qr_cells(self, qr_size: float, width: float) -> list[Cell]:
         """A QR code in the flow: the code, then its address beside it."""

@@ -10,6 +10,8 @@ briefgen writes itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,10 @@ import pytest
 from office import convert_all, libreoffice, requires_libreoffice
 from page_regions import AUDIENCE, CONTACT, DATE, ORGANIZATION, QR_URL, UPDATED, WEBSITE, regions
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from briefgen.model import Span
+from briefgen.renderers import broken_word, footer_lines
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import Style
@@ -57,7 +62,9 @@ LANDMARKS = (
 )
 
 
-def text_positions(path: Path) -> dict[str, tuple[float, float]]:
+def text_positions(
+    path: Path, landmarks: tuple[str, ...] = LANDMARKS
+) -> dict[str, tuple[float, float]]:
     """Each landmark's first line: (left, baseline from the page's top)."""
     page = PdfReader(path).pages[0]
     height = float(page.mediabox.height)
@@ -71,7 +78,7 @@ def text_positions(path: Path) -> dict[str, tuple[float, float]]:
 
     page.extract_text(visitor_text=visit)
     found: dict[str, tuple[float, float]] = {}
-    for landmark in LANDMARKS:
+    for landmark in landmarks:
         exact = [(x, y) for text, x, y in chunks if text == landmark]
         starts = [
             (x, y)
@@ -173,3 +180,66 @@ def test_regions_and_headings_stand_where_the_pdf_puts_them(
         # The address and the date line under the code, the notes beside it.
         assert positions[WEBSITE][1] > qr[1] + qr[3] > positions["3. DEA"][1]
         assert positions[UPDATED][1] > positions[WEBSITE][1]
+
+
+# A shared document's address as people paste it: no space, wider than the footer's
+# column. reportlab never broke it (a word after a tag's marker is not split), so it
+# ran across the notes; LibreOffice broke it after its slashes.
+LONG_ADDRESS = (
+    "https://docs.google.com/document/d/1aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdEFGH/"
+    "edit?usp=sharing"
+)
+
+
+@requires_libreoffice
+def test_a_long_address_breaks_alike_in_both_formats_within_the_footer(
+    tmp_path: Path, libreoffice: str
+) -> None:
+    style = Style()
+    document = regions()
+    assert document.footer is not None
+    # The masthead, the title and the box: room for the footer's longer column.
+    footer = replace(document.footer, qr_url=LONG_ADDRESS)
+    document = replace(document, blocks=document.blocks[:2], footer=footer)
+    runs = [run for line in footer_lines(footer, style) for run in line]
+    pieces = tuple(r.text for r in runs if isinstance(r, Span) and r.href == LONG_ADDRESS)
+    assert "".join(pieces) == LONG_ADDRESS
+    assert pieces[0] == "https://docs.google.com/document/d/"  # after a slash
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    docx = tmp_path / "long.docx"
+    docx.write_bytes(render_docx(document, style))
+    (laid_out,) = convert_all([docx], tmp_path)
+
+    ours, theirs = text_positions(pdf, pieces), text_positions(laid_out, pieces)
+    assert set(ours) == set(theirs) == set(pieces)
+    right = style.page_width - style.margin
+    column = right - style.frame_width / 3
+    for piece in pieces:
+        assert ours[piece] == pytest.approx(theirs[piece], abs=TOLERANCE), piece
+        left = ours[piece][0]
+        assert column <= left
+        width = stringWidth(piece, style.theme.font.pdf_name, style.footer_line.size)
+        assert left + width == pytest.approx(right, abs=TOLERANCE)  # set flush right
+
+
+def fits_in(limit: int) -> Callable[[str], bool]:
+    return lambda text: len(text) <= limit
+
+
+@pytest.mark.parametrize(
+    ("word", "limit", "pieces"),
+    [
+        ("example.org/abc", 20, ["example.org/abc"]),  # fits: whole
+        ("https://ex.org/path/to/a/page", 20, ["https://ex.org/path/", "to/a/page"]),
+        ("ex.org/page?id=7&lang=es", 20, ["ex.org/page?id=7&", "lang=es"]),
+        # The only mark comes too early in the line: broken where the line is full.
+        ("ab/cdefghijklmnopqrstuvwxyz", 10, ["ab/cdefghi", "jklmnopqrs", "tuvwxyz"]),
+        ("abcdefghijklmnopqrstuvwxyz", 10, ["abcdefghij", "klmnopqrst", "uvwxyz"]),
+        ("abc", 0, ["a", "b", "c"]),  # not even a letter fits: one a line, no loop
+    ],
+)
+def test_a_word_wider_than_its_column_breaks_after_an_address_mark(
+    word: str, limit: int, pieces: list[str]
+) -> None:
+    assert broken_word(word, fits_in(limit)) == pieces

@@ -3,11 +3,12 @@ returns the file's bytes; modules are imported only when that format is built.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import Cite, Document, Footer
+    from briefgen.model import Cite, Document, Footer, Inline, Inlines
     from briefgen.style import Style
 
 # format name -> (module, function); the file suffix is the format name.
@@ -48,32 +49,98 @@ def web_link(address: str) -> str:
     return address if "://" in address else f"https://{address}"
 
 
-def footer_lines(footer: Footer) -> list[tuple[str, str]]:
-    """The lines under the footer's QR code, beside the notes, each with its link
-    (or ""): the web address, the QR code's address when it is another one, the
-    contact lines, the date line."""
-    lines: list[tuple[str, str]] = []
+def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
+    """The lines under the footer's QR code, beside the notes, each with its link:
+    the web address, the QR code's address when it is another one, the contact lines,
+    the date line. A word wider than the column (a long address) is broken to fit it
+    where both formats break it: :func:`broken_word`."""
+    from briefgen.model import LineBreak, Span
+
+    texts: list[tuple[str, str]] = []
     if footer.website:
-        lines.append((footer.website, web_link(footer.website)))
+        texts.append((footer.website, web_link(footer.website)))
     if footer.qr_url and footer.qr_url != web_link(footer.website):
-        lines.append((footer.qr_url, footer.qr_url))
-    lines.extend((line, "") for line in footer.contact)
+        texts.append((footer.qr_url, footer.qr_url))
+    texts.extend((line, "") for line in footer.contact)
     if footer.updated:
-        lines.append((footer.updated, ""))
+        texts.append((footer.updated, ""))
+    fits = _fits(style)
+    lines: list[Inlines] = []
+    for text, href in texts:
+        words = ["\n".join(broken_word(word, fits)) for word in text.split(" ")]
+        pieces = " ".join(words).split("\n")
+        runs: list[Inline] = []
+        for piece in pieces:
+            if runs:
+                runs.append(LineBreak())
+            runs.append(Span(piece, href=href))
+        lines.append(tuple(runs))
     return lines
 
 
-def footer_text_width(footer: Footer, style: Style) -> float:
-    """The width (points) of the footer's widest line as both formats set it: the
-    metrics of the PDF's font, which the DOCX's font shares."""
+def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """``word`` cut into pieces that each ``fits``, after a ``/``, ``?``, ``&``, ``=``
+    or other mark of a web address when one comes late enough in the piece, else
+    where the piece is full: a word with no space in it is never broken by
+    reportlab after a tag's marker, and Word and LibreOffice break it elsewhere."""
+    pieces: list[str] = []
+    while word and not fits(word):
+        full = max(1, _longest_fitting(word, fits))
+        cut = max((word.rfind(mark, 0, full) + 1 for mark in _ADDRESS_MARKS), default=0)
+        if cut < full * _EARLIEST_CUT:
+            cut = full
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word or not pieces else pieces
+
+
+def _longest_fitting(word: str, fits: Callable[[str], bool]) -> int:
+    low, high = 0, len(word)  # word[:low] fits, word[:high + 1] does not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(word[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+# Where an address breaks best, and how far into a line the break must come.
+_ADDRESS_MARKS = ("/", "?", "&", "=", "#", "-", "_", ".", "@")
+_EARLIEST_CUT = 0.6
+
+
+def _fits(style: Style) -> Callable[[str], bool]:
+    """Whether a text fits the footer's column on one line."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from briefgen.renderers.pdf import register_fonts
 
     family = style.theme.font
     register_fonts((), family)
+    size, limit = style.footer_line.size, style.footer_text_limit
+
+    def fits(text: str) -> bool:
+        return bool(stringWidth(text, family.pdf_name, size) <= limit)
+
+    return fits
+
+
+def footer_text_width(lines: list[Inlines], style: Style) -> float:
+    """The width (points) of the footer's widest line (of :func:`footer_lines`) as
+    both formats set it: the metrics of the PDF's font, which the DOCX's font shares."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from briefgen.model import Span
+
+    family = style.theme.font
     size = style.footer_line.size
-    widths = [stringWidth(text, family.pdf_name, size) for text, _ in footer_lines(footer)]
+    widths = [
+        stringWidth(run.text, family.pdf_name, size)
+        for line in lines
+        for run in line
+        if isinstance(run, Span)
+    ]
     return float(max(widths, default=0.0))
 
 

@@ -275,7 +275,8 @@ class BlockWriter:
             set_paragraph_property(last, "spacing", "after", "0")
             return
         size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        cells = style.footer_cells(size, footer_text_width(footer, style))
+        lines = footer_lines(footer, style)
+        cells = style.footer_cells(size, footer_text_width(lines, style))
         notes_cell, side = add_row(container, cells)
         self._notes(notes_cell, notes)
         if size:
@@ -284,8 +285,8 @@ class BlockWriter:
             _flush_left(run)
             picture = DocxParagraph(run._r.getparent(), side)
             set_paragraph_property(picture, "jc", "val", "right")
-        for text, href in footer_lines(footer):
-            self.paragraph(side, "footer", (Span(text, href=href),))
+        for line in lines:
+            self.paragraph(side, "footer", line)
         for word_cell in (notes_cell, side):
             close_cell(word_cell, _TINY)
         add_spacer(container, style.footer_tail)

@@ -650,14 +650,15 @@ def footer_flowables(document: Document, style: Style) -> Story:
             out.extend(notes)
             return out
         size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        cells = style.footer_cells(size, footer_text_width(footer, style))
+        lines = footer_lines(footer, style)
+        cells = style.footer_cells(size, footer_text_width(lines, style))
         side: list[Flowable] = []
         if size:
             code = qr_flowable(footer.qr_url, size, style)
             code.hAlign = "RIGHT"
             side.append(blocks.figure(code, footer.qr_alt or qr_alt(footer.qr_url)))
-        for text, href in footer_lines(footer):
-            side.append(blocks.para((Span(text, href=href),), style.footer_line, "contact"))
+        for footer_line in lines:
+            side.append(blocks.para(footer_line, style.footer_line, "contact"))
     out.append(Row(cells, [Stack(notes) if notes else None, Stack(side)]))
     out.append(Spacer(0, style.footer_tail))
     return out

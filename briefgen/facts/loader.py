@@ -210,7 +210,10 @@ def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
         known = list(Translation.model_fields)
     else:
         known = list(Fact.model_fields) + list(Source.model_fields)
-    close = difflib.get_close_matches(clip(str(loc[-1])), known, n=1)
+    written = clip(str(loc[-1]))
+    # A source's `URL` is spelled as CSL-JSON spells it: `url` is the same field.
+    same = [name for name in known if name.lower() == written.lower()]
+    close = same or difflib.get_close_matches(written, known, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"unknown field{hint}"
 

@@ -645,6 +645,22 @@ def test_unknown_audience_lists_the_audiences(ws: Path) -> None:
     assert_empty(ws / "out")
 
 
+def test_a_macro_library_is_not_an_audience(ws: Path) -> None:
+    """It used to be built, and fail with "the '_macros' template produced no content"."""
+    (ws / "templates").mkdir(exist_ok=True)
+    (ws / "templates" / "_parts.md.j2").write_text("{% macro x() %}{% endmacro %}\n")
+    for name in ("_macros", "_parts"):
+        line = one_error_line(build("--audience", name))
+        assert line.startswith(
+            f"'{name}' is not an audience: a template whose name starts with '_' holds "
+            "pieces for other templates to import; the audiences are chiefs (built-in), "
+        ), line
+    assert_empty(ws / "out")
+    # A name with '_' that no file has is an unknown audience like any other.
+    line = one_error_line(build("--audience", "_nothing"))
+    assert line.startswith("no template for audience '_nothing' (_nothing.md.j2)"), line
+
+
 # ------------------------------------------------------------------- 10. templates show
 
 

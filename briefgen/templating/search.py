@@ -221,12 +221,17 @@ class SearchPath:
         """No template for ``name``: the close audience, and every one there is (a
         built-in as such, any other by its file)."""
         files = self.audience_files()
-        close = difflib.get_close_matches(name, list(files), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
         listed = ", ".join(
             f"{known} ({'built-in' if folder.origin == 'built-in' else display_path(path)})"
             for known, (path, folder) in files.items()
         )
+        if name.startswith("_") and self.find(name + TEMPLATE_SUFFIX) is not None:
+            return TemplateError(
+                f"{clip(name)!r} is not an audience: a template whose name starts with '_' "
+                f"holds pieces for other templates to import; the audiences are {listed}"
+            )
+        close = difflib.get_close_matches(name, list(files), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
         return TemplateError(
             f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"
         )
@@ -235,7 +240,7 @@ class SearchPath:
         """The metadata of audience ``name``; inherits what it leaves out from the
         template it extends."""
         found = self.find(name + TEMPLATE_SUFFIX)
-        if found is None:
+        if found is None or name.startswith("_"):
             raise self.unknown_audience(name)
         path, folder = found
         data, where = self._metadata(path, depth=0)

@@ -219,6 +219,23 @@ def test_unknown_places_are_listed_up_to_twenty(
     assert warnings[-1] == "r.csv: place: and 980 more places no fact is about"
 
 
+def test_one_place_however_written_is_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies match a place by its slug, and so do its warnings: one at the first row,
+    as that row writes it, counting every row. A place with no slug stays as written."""
+    monkeypatch.chdir(tmp_path)
+    rows = "a,\"El Paso, TX\"\nb,el-paso-tx\nc,Tucson AZ\nd,EL PASO TX\ne,!!\nf,?\n"
+    (tmp_path / "r.csv").write_text("id,place\n" + rows, encoding="utf-8")
+    result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "r.csv")
+    warnings = [line for line in result.output.splitlines() if line.startswith("r.csv")]
+    assert warnings == [
+        f"r.csv:2: place: no fact is about 'El Paso, TX' (3 rows; {KNOWN})",
+        f"r.csv:6: place: no fact is about '!!' ({KNOWN})",
+        f"r.csv:7: place: no fact is about '?' ({KNOWN})",
+    ]
+
+
 def test_the_places_facts_know_are_listed_up_to_twenty(tmp_path: Path) -> None:
     from briefgen.facts.report import unknown_place_notes
     from briefgen.recipients import load_recipients

@@ -53,21 +53,25 @@ def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
 def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tuple[Location, str]]:
     """:func:`unknown_places` as (the first row naming the place, what is wrong)."""
     known = store.places()
+    # By slug, as copies are matched: "El Paso, TX" and "el-paso-tx" are one place,
+    # named as its first row writes it.
     first: dict[str, Recipient] = {}
     rows: Counter[str] = Counter()
     column = recipients.columns.index("place")
     for recipient in recipients.recipients:
         place = recipient.values[column]
-        if place and place_slug(place) not in known:
-            first.setdefault(place, recipient)
-            rows[place] += 1
+        slug = place_slug(place)
+        if place and slug not in known:
+            first.setdefault(slug or place, recipient)
+            rows[slug or place] += 1
     listed = ", ".join(known[:MAX_PLACES_SHOWN])
     if len(known) > MAX_PLACES_SHOWN:
         listed += f" and {len(known) - MAX_PLACES_SHOWN:,} more"
     lines = []
-    for place, recipient in list(first.items())[:MAX_PLACES_SHOWN]:
+    for key, recipient in list(first.items())[:MAX_PLACES_SHOWN]:
+        place = recipient.values[column]
         meant = difflib.get_close_matches(place_slug(place), known, n=1)
-        notes = [f"{rows[place]} rows"] if rows[place] > 1 else []
+        notes = [f"{rows[key]} rows"] if rows[key] > 1 else []
         notes.append(f"facts know: {listed or 'no places'}")
         notes += [f"did you mean '{meant[0]}'?"] if meant else []
         lines.append(

@@ -6,6 +6,8 @@ two in step).
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import datetime as dt
 import difflib
 import io
@@ -34,7 +36,7 @@ from briefgen.theme import (
     parse_colour,
     tint_of,
 )
-from briefgen.tomllines import TooDeep, key_lines
+from briefgen.tomllines import KeyPath, TooDeep, key_lines
 
 SETTINGS_FILE = "briefgen.toml"
 PageSize = Literal["letter", "a4"]
@@ -180,6 +182,27 @@ MAX_LOGO_BYTES = 2_000_000
 MAX_LOGO_PIXELS = 16_000_000
 
 
+_DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+
+
+def _toml_message(message: str, lines: dict[KeyPath, int]) -> str:
+    """tomllib's message; a section declared twice (the sample already has the
+    ``[theme]`` a guide's example adds) in the words of the file."""
+    twice = _DECLARED_TWICE.fullmatch(message)
+    if twice:
+        with contextlib.suppress(ValueError, SyntaxError):
+            keys = ast.literal_eval(f"({twice[1]})")
+            if isinstance(keys, tuple) and all(isinstance(k, str) for k in keys):
+                section = ".".join(keys)
+                first = lines.get(keys)
+                at = f" (first at line {first})" if first else ""
+                return (
+                    f"TOML: the [{section}] section is declared twice{at}; "
+                    f"put its keys under one [{section}]"
+                )
+    return f"TOML: {clip(message, 200)}"
+
+
 def load_settings(workspace: Path) -> Settings:
     """Read ``briefgen.toml`` from ``workspace``; defaults when the file is absent.
 
@@ -208,7 +231,7 @@ def load_settings(workspace: Path) -> Settings:
         # tomllib puts "(at line L, column C)" at the end of its message.
         message, _, where = str(exc).partition(" (at line ")
         line = int(where.split(",")[0]) if where[:1].isdigit() else 1
-        raise SettingsError(f"TOML: {clip(message, 200)}", Location.of(path, line)) from None
+        raise SettingsError(_toml_message(message, lines), Location.of(path, line)) from None
 
     def at(loc: tuple[int | str, ...]) -> Location:
         found = (lines.get(loc[:end]) for end in range(len(loc), 0, -1))

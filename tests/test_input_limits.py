@@ -411,6 +411,16 @@ def settings_error(folder: Path, text: str | bytes) -> str:
         (f'\n[build]\nauthor = "{"x" * 256}"\n', "3: build.author: 256 characters; Word allows"),
         (f'organization.name = "{"x" * 256}"\n', "1: organization.name: 256 characters; Word"),
         ('[build]\nauthor = "a\nb"\n', "2: TOML: Illegal character"),
+        (
+            '# look\n[theme]\nprimary = "#1f3a5f"\n\n[theme]\nfont = "carlito"\n',
+            "5: TOML: the [theme] section is declared twice (first at line 2); put its keys "
+            "under one [theme]",
+        ),
+        (
+            '[build]\npage_size = "a4"\n[build.x]\n[build.x]\n',
+            "4: TOML: the [build.x] section is declared twice (first at line 3)",
+        ),
+        ('[build]\npage_size = "a4"\npage_size = "letter"\n', "3: TOML: Cannot overwrite a value"),
         (b'[organization]\nname = "Caf\xe9"\n', "2: not valid UTF-8 (byte 0xe9); save the file"),
         ("x = " + "[" * 10_000 + "]" * 10_000, "1: TOML: arrays or tables nested more than 20"),
         ("[build]\nx = [\n" + "{a = [\n" * 30, "12: TOML: arrays or tables nested more than 20"),

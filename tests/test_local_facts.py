@@ -225,7 +225,7 @@ def test_one_place_however_written_is_one_warning(
     """Copies match a place by its slug, and so do its warnings: one at the first row,
     as that row writes it, counting every row. A place with no slug stays as written."""
     monkeypatch.chdir(tmp_path)
-    rows = "a,\"El Paso, TX\"\nb,el-paso-tx\nc,Tucson AZ\nd,EL PASO TX\ne,!!\nf,?\n"
+    rows = 'a,"El Paso, TX"\nb,el-paso-tx\nc,Tucson AZ\nd,EL PASO TX\ne,!!\nf,?\n'
     (tmp_path / "r.csv").write_text("id,place\n" + rows, encoding="utf-8")
     result = invoke("facts", "check", "--facts", str(REPO / "facts"), "--recipients", "r.csv")
     warnings = [line for line in result.output.splitlines() if line.startswith("r.csv")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,15 @@ def _schema_problems(
             message = "expected a mapping of fields (id: ..., kind: ..., ...)"
         elif error["type"] == "model_type" and error["loc"] == ("es",):
             message = "expected the Spanish form's fields (text: ..., short: ..., reviewed: false)"
+        elif error["type"] in ("enum", "literal_error") and isinstance(error["input"], str):
+            choices = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+            close = difflib.get_close_matches(error["input"].strip().lower(), choices, n=1)
+            message += f" (did you mean '{close[0]}'?)" if close else ""
+        elif error["type"] == "list_type" and isinstance(error["input"], str):
+            # `topics: prices, seizures`: a list written without its brackets.
+            items = [slug for slug in map(place_slug, error["input"].split(",")) if slug]
+            meant = f" (did you mean [{', '.join(items)}]?)" if items else ""
+            message = f"expected a list such as [a, b]{meant}"
         elif error["type"] == "bool_type":
             message = f"expected true or false, got {quote(error['input'])}"
         elif error["type"] == "string_pattern_mismatch":

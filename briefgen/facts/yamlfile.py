@@ -348,4 +348,9 @@ def _syntax_error(
         problem = f"{exc.context}, {problem}"
     if "'\\t'" in problem:
         problem += " (indent with spaces, not tabs)"
+    elif problem == "mapping values are not allowed here":
+        # `text: Kasmar said: ...`, the commonest slip in a facts file.
+        problem += " (a value holding ': ' needs quotes around it, or '>-' and the text below)"
+    elif problem.endswith("that cannot start any token"):
+        problem += " (put the value in quotes)"
     return error(f"YAML: {clip(problem, 200)}{column}", Location.of(path, line))

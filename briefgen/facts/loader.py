@@ -228,10 +228,38 @@ def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
     return f"unknown field{hint}"
 
 
+def _no_sources(store: FactStore) -> list[FactsError]:
+    """One error, not one per fact, when the facts read define no source at all: the
+    sources are in a file left out (``--facts facts/seizures.yaml``) or not yet written."""
+    if store.sources or store.broken_sources:
+        return []
+    cited = [
+        (fact, name)
+        for fact in store
+        for name in ("source", "original_source")
+        if getattr(fact, name) is not None
+    ]
+    if not cited:
+        return []
+    fact, name = cited[0]
+    count = len({getattr(f, n) for f, n in cited})
+    return [
+        FactsError(
+            f"{name}: unknown source '{getattr(fact, name)}': no source is defined in the "
+            f"facts read, so none of the {count} the facts name is known; add a 'sources:' "
+            "list, or pass the whole facts folder if they are in another file",
+            store.where(fact.id, name),
+        )
+    ]
+
+
 def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
-    problems = []
+    problems = _no_sources(store)
+    sources_said = bool(problems)
     for fact in store:
         for name in ("source", "original_source"):
+            if sources_said:
+                break
             source_id = getattr(fact, name)
             known = source_id in store.sources or source_id in store.broken_sources
             if source_id is not None and not known:

@@ -664,6 +664,8 @@ def check(
     from briefgen.check import as_text, exit_code, run_check
     from briefgen.pipeline import BuildOptions
 
+    if _outside_a_workspace(ctx):  # as build says it; check reports, not raises
+        raise BriefgenError(NO_FACTS_HERE)
     options = BuildOptions(
         workspace=Path("."),
         facts=facts_path,

@@ -184,7 +184,15 @@ def test_facts_list_reports_every_unknown_name(in_repo: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["build"], ["preview"], ["facts", "check"], ["facts", "list"], ["facts", "show", "x"]],
+    [
+        ["build"],
+        ["preview"],
+        ["check"],
+        ["check", "--json"],
+        ["facts", "check"],
+        ["facts", "list"],
+        ["facts", "show", "x"],
+    ],
 )
 def test_outside_a_workspace_says_how_to_get_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]

@@ -79,10 +79,10 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
 
 
 def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
-    """``word`` cut into pieces that each ``fits``, after a ``/``, ``?``, ``&``, ``=``
-    or other mark of a web address when one comes late enough in the piece, else
-    where the piece is full: a word with no space in it is never broken by
-    reportlab after a tag's marker, and Word and LibreOffice break it elsewhere."""
+    """``word`` cut into pieces that each ``fits``: after a ``/``, ``?``, ``&`` or
+    other mark of a web address when one comes late enough in the piece, else where
+    the piece is full. Both formats are given these breaks because they would break
+    such a word differently, or (reportlab, after a tag's marker) not at all."""
     pieces: list[str] = []
     while word and not fits(word):
         full = max(1, _longest_fitting(word, fits))
@@ -132,8 +132,10 @@ def footer_text_width(lines: list[Inlines], style: Style) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from briefgen.model import Span
+    from briefgen.renderers.pdf import register_fonts
 
     family = style.theme.font
+    register_fonts((), family)
     size = style.footer_line.size
     widths = [
         stringWidth(run.text, family.pdf_name, size)

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from briefgen.errors import BriefgenError, Location, RecipientsError, raise_all
 from briefgen.facts.yamlfile import parse_yaml
 from briefgen.inputs import clip, read_bytes
@@ -41,14 +39,14 @@ _WINDOWS_RESERVED = frozenset(
 _WINDOWS_FORBIDDEN = set('<>:"|?*')
 
 
-class Recipient(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Recipient:
     """One row: where it was written, which audience it is for, its slug and every
-    column (known columns missing from the file are empty)."""
+    column (known columns missing from the file are empty). Slotted: a batch holds
+    up to :data:`MAX_ROWS` of them."""
 
-    model_config = ConfigDict(frozen=True)
-
-    row: int = Field(ge=1)  # 1-based, in file order
-    line: int = Field(ge=1)  # the line the row starts on
+    row: int  # 1-based, in file order
+    line: int  # the line the row starts on
     audience: str
     folder: str  # the output folder of its audience
     slug: str

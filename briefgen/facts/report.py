@@ -71,7 +71,7 @@ def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tup
     for key, recipient in list(first.items())[:MAX_PLACES_SHOWN]:
         place = recipient.values[column]
         meant = difflib.get_close_matches(place_slug(place), known, n=1)
-        notes = [f"{rows[key]} rows"] if rows[key] > 1 else []
+        notes = [f"{rows[key]:,} rows"] if rows[key] > 1 else []
         notes.append(f"facts know: {listed or 'no places'}")
         notes += [f"did you mean '{meant[0]}'?"] if meant else []
         lines.append(

@@ -236,6 +236,23 @@ def test_one_place_however_written_is_one_warning(
     ]
 
 
+def test_a_place_of_many_rows_counts_them_with_separators(tmp_path: Path) -> None:
+    from briefgen.facts.report import unknown_places
+    from briefgen.recipients import load_recipients
+
+    class Store:
+        def places(self) -> list[str]:
+            return ["tucson-az"]
+
+    rows = "".join(f"r{n},el-paso-tx\n" for n in range(1500))
+    (tmp_path / "r.csv").write_text("id,place\n" + rows, encoding="utf-8")
+    recipients = load_recipients(tmp_path / "r.csv", str, audience="any")
+    assert unknown_places(Store(), recipients) == [  # type: ignore[arg-type]
+        f"{tmp_path / 'r.csv'}:2: place: no fact is about 'el-paso-tx' (1,500 rows; facts "
+        "know: tucson-az)"
+    ]
+
+
 def test_the_places_facts_know_are_listed_up_to_twenty(tmp_path: Path) -> None:
     from briefgen.facts.report import unknown_place_notes
     from briefgen.recipients import load_recipients

@@ -89,7 +89,7 @@ class BatchOptions:
         return self.build.audiences[0] if self.build.audiences else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """One copy to make: plain values only, so it crosses to a worker process."""
 
@@ -114,7 +114,7 @@ class Copy:
     cited: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Made:
     """A copy written (staged): its files' names in the output folder, in format
     order, and how it fitted."""
@@ -126,7 +126,7 @@ class Made:
     dropped: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A copy that could not be made, and why (the error's own lines)."""
 

@@ -23,8 +23,8 @@ from page_regions import AUDIENCE, CONTACT, DATE, ORGANIZATION, QR_URL, UPDATED,
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from briefgen.model import Span
-from briefgen.renderers import broken_word, footer_lines
+from briefgen.model import Footer, LineBreak, Span
+from briefgen.renderers import broken_word, footer_lines, footer_text_width
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import Style
@@ -232,6 +232,10 @@ def fits_in(limit: int) -> Callable[[str], bool]:
     [
         ("example.org/abc", 20, ["example.org/abc"]),  # fits: whole
         ("https://ex.org/path/to/a/page", 20, ["https://ex.org/path/", "to/a/page"]),
+        # After the last mark in the line, not the first.
+        ("https://ex.org/path/to/a/page", 22, ["https://ex.org/path/", "to/a/page"]),
+        # A mark exactly 60% into the line is late enough.
+        ("abcde/ghijklmnop", 10, ["abcde/", "ghijklmnop"]),
         ("ex.org/page?id=7&lang=es", 20, ["ex.org/page?id=7&", "lang=es"]),
         # The only mark comes too early in the line: broken where the line is full.
         ("ab/cdefghijklmnopqrstuvwxyz", 10, ["ab/cdefghi", "jklmnopqrs", "tuvwxyz"]),
@@ -243,3 +247,41 @@ def test_a_word_wider_than_its_column_breaks_after_an_address_mark(
     word: str, limit: int, pieces: list[str]
 ) -> None:
     assert broken_word(word, fits_in(limit)) == pieces
+
+
+def test_footer_lines_link_the_addresses_and_break_only_a_long_word() -> None:
+    style = Style()
+    long_address = "https://example.org/reports/2026/fentanyl-border-sources"
+    footer = Footer(
+        contact=("Sgt. Ana Ruiz, Pima County  Border Unit", "ana@example.org"),
+        website="example.org",
+        qr_url=long_address,
+        updated="Updated November 2026",
+    )
+    lines = footer_lines(footer, style)
+    assert lines[0] == (Span("example.org", href="https://example.org"),)
+    # The QR code's own address, broken to fit, each piece its link.
+    assert [type(run) for run in lines[1]] == [Span, LineBreak, Span]
+    first, _, second = lines[1]
+    assert isinstance(first, Span) and isinstance(second, Span)
+    assert (first.text, second.text) == (
+        "https://example.org/reports/2026/fentanyl-",
+        "border-sources",
+    )
+    assert first.href == second.href == long_address
+    # Words that fit stay on their line as written, spaces and all, and link nowhere.
+    assert lines[2:] == [
+        (Span("Sgt. Ana Ruiz, Pima County  Border Unit"),),
+        (Span("ana@example.org"),),
+        (Span("Updated November 2026"),),
+    ]
+    width = footer_text_width(lines, style)
+    assert width == pytest.approx(
+        stringWidth(first.text, style.theme.font.pdf_name, style.footer_line.size)
+    )
+    assert width <= style.footer_text_limit
+    # An address written with its scheme links as written; the same as the website,
+    # the QR code's address is not printed twice.
+    same = footer_lines(replace(footer, website="http://ex.org", qr_url="http://ex.org"), style)
+    assert same[0] == (Span("http://ex.org", href="http://ex.org"),)
+    assert len(same) == 4

@@ -23,7 +23,7 @@ from briefgen.facts.formatting import format_number, one_in, unit_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.language import wording
-from briefgen.templating.views import template_view
+from briefgen.templating.views import VIEWS, ViewKind, template_view
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -36,12 +36,38 @@ def md_escape(value: object) -> str:
 
 
 def finalize(value: object) -> object:
-    """Jinja ``finalize``: escape every printed value unless it is Markup already."""
+    """Jinja ``finalize``: escape every printed value unless it is Markup already; a
+    template view (a fact, the recipient, ...), or a list of them, printed whole is an
+    error: it would print as Python writes it, ``FactView(id='...', ...)``."""
     if isinstance(value, Markup):
         return value
     if value is None:
         return Markup("")
+    first = value[0] if isinstance(value, list | tuple) and value else None
+    for item, what in ((value, "is"), (first, "list is")):
+        kind = VIEWS.get(type(item))
+        if kind is not None and type(item).__str__ is object.__str__:
+            raise TemplateError(_printed_whole(kind, what))
     return Markup(md_escape(value))
+
+
+# The fields a message suggests printing instead of a whole view, when it has them.
+_PRINTABLE_FIELDS = ("text", "number", "short", "name", "title", "office")
+
+
+def _printed_whole(kind: ViewKind, what: str) -> str:
+    fields = [f for f in _PRINTABLE_FIELDS if f in kind.attributes] or sorted(kind.attributes)
+    named = ", ".join(f".{field}" for field in fields[:3])
+    if what == "is":
+        return (
+            f"{kind.noun} is printed whole, as Python writes it; print one of its fields, "
+            f"such as {named}"
+        )
+    plural = kind.noun.removeprefix("a ").removeprefix("the ") + "s"
+    return (
+        f"a list of {plural} is printed whole, as Python writes it; print a field of "
+        f"each in a {{% for %}} loop, such as {named}"
+    )
 
 
 @template_view("a fact")

@@ -25,6 +25,7 @@ from briefgen.facts.report import plural
 from briefgen.facts.schema import language_code
 from briefgen.facts.store import FactStore
 from briefgen.fitting import MAX_FILL
+from briefgen.inputs import clip
 from briefgen.pipeline import (
     BuildOptions,
     BuildResult,
@@ -35,7 +36,7 @@ from briefgen.pipeline import (
     untranslated,
 )
 from briefgen.style import BODY_SIZE, INCH
-from briefgen.untraced import untraced_numbers
+from briefgen.untraced import uncited_facts, untraced_numbers
 
 Severity = Literal["error", "warning", "info"]
 
@@ -233,6 +234,19 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                     {"fact": fact_id, "as_of": fact.as_of.text},
                 )
             )
+    for uncited in uncited_facts(decision.rendered, decision.fit.document):
+        found.append(
+            Finding(
+                "warning",
+                "uncited-fact",
+                f"'{uncited.fact_id}' is printed ({clip(uncited.printed)!r}) but cited nowhere "
+                "on the page, so the notes do not give its source; add "
+                f'{{{{ cite("{uncited.fact_id}") }}}} beside it',
+                uncited.location,
+                audience.name,
+                {"fact": uncited.fact_id},
+            )
+        )
     for untraced in untraced_numbers(decision.rendered, store, workspace.date):
         found.append(
             Finding(

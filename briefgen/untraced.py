@@ -12,6 +12,10 @@ text a fact view or helper produced is never mistaken for the author's. Only lin
 that produced output in this render are looked at, and only numbers that reached
 the output, so a branch not taken or a block an override replaced says nothing.
 The rule is documented in docs/templates.md ("Numbers a template writes itself").
+
+Its twin, :func:`uncited_facts`, finds the other way a figure reaches a page without
+its source: a fact's number or words printed through ``fact(...)`` while no block of
+the page cites the fact, so the notes never name where it came from.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from pathlib import Path
 from jinja2 import Environment, TemplateSyntaxError
 from jinja2.lexer import TOKEN_DATA, TOKEN_STRING, Lexer
 
+from briefgen.citations import cited_ids
 from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.facts.schema import SLUG, Fact, Period
 from briefgen.facts.store import FactStore
+from briefgen.model import Document, block_text, children, walk
 from briefgen.parse import CITATION
 from briefgen.templating.environment import Rendered
 from briefgen.templating.search import split_front_matter
@@ -222,3 +228,36 @@ def _joined(rendered: Rendered, plain: list[str], location: Location, text: str)
         for index, at in enumerate(rendered.lines)
         if at.path == location.path and at.line < location.line and wanted in plain[index]
     ]
+
+
+@dataclass(frozen=True)
+class Uncited:
+    """A fact whose words or number a page prints without citing the fact anywhere:
+    its source is not in the page's notes."""
+
+    location: Location  # the block that prints it
+    fact_id: str
+    printed: str
+
+
+def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
+    """Each fact the template read a printable field of (``Rendered.fact_reads``)
+    whose field's text is on ``document``'s page while no block cites the fact, at
+    the first block printing it. A field read only to decide something (``{% if
+    f.value > 100 %}``) prints nothing and says nothing."""
+    cited = set(cited_ids(document))
+    leaves = [
+        (block, block_text(block, citations=False))
+        for block in walk(document.blocks)
+        if not children(block)
+    ]
+    found: dict[str, Uncited] = {}
+    for fact_id, printed in rendered.fact_reads:
+        if fact_id in cited or fact_id in found:
+            continue
+        # As a whole: a number "1" is not the start of "100×".
+        whole = re.compile(rf"(?<![\w.,]){re.escape(printed)}(?!\w|[.,]\d)")
+        block = next((block for block, text in leaves if whole.search(text)), None)
+        if block is not None:
+            found[fact_id] = Uncited(block.location, fact_id, printed)
+    return list(found.values())

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from conftest import shared
 
 from briefgen.cli import cli
+from briefgen.errors import Location
 from briefgen.facts import load_store
 from briefgen.pipeline import BuildOptions, Workspace
 from briefgen.templating.environment import TemplateRenderer
@@ -160,6 +161,84 @@ def test_planted_number_reported_at_its_line(planted: tuple[Path, int]) -> None:
         f"templates/legislators.md.j2:{line}"
     ]
     assert "'480'" in untraced[0]
+
+
+def test_a_fact_printed_but_cited_nowhere_is_reported_at_its_block(
+    tmp_path: Path, sample: Path
+) -> None:
+    """A fact's number printed through fact(...) traces to the fact, but without a
+    citation on the page the notes never give its source. Read only in a condition,
+    or cited in another block of the page, it says nothing; a short number is matched
+    as a whole ("1" is not the start of "100×")."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "templates" / "faith.md.j2").write_text(
+        "# For faith leaders\n"
+        "\n"
+        '{{ fact("seizures-up-480-percent").number }} more fentanyl seized.\n'
+        "\n"
+        '{% if fact("tucson-pill-price").value > 0 %}Fentanyl is {% endif %}'
+        '{{ fact("fentanyl-100-times-morphine").number }} stronger than morphine.\n'
+        "\n"
+        '{{ fact("fentanyl-100-times-morphine").short }}. '
+        '{{ cite("fentanyl-100-times-morphine") }}\n'
+        "\n"
+        '{{ fact("migrants-arrested-with-fentanyl").text }}\n'
+        "\n"
+        # Dropped by the fitter: not on the page, so not a warning.
+        '::: optional 1\n{{ fact("synthetic-opioid-deaths-2021").number }} died. '
+        + "Words to fill the page. " * 600
+        + "\n:::\n",
+        encoding="utf-8",
+    )
+    result = invoke(workspace, "check", "--audience", "faith", "--json", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert any(f["code"] == "dropped" for f in findings), findings
+    uncited = [f for f in findings if f["code"] == "uncited-fact"]
+    assert [(f["location"], f["data"]["fact"]) for f in uncited] == [
+        ("templates/faith.md.j2:3", "seizures-up-480-percent"),
+        ("templates/faith.md.j2:9", "migrants-arrested-with-fentanyl"),
+    ]
+    assert uncited[0]["message"] == (
+        "'seizures-up-480-percent' is printed ('480%') but cited nowhere on the page, so "
+        'the notes do not give its source; add {{ cite("seizures-up-480-percent") }} '
+        "beside it"
+    )
+    built = invoke(workspace, "build", "--audience", "faith", "--date", DATE, "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    assert "templates/faith.md.j2:3: warning: 'seizures-up-480-percent' is printed" in (
+        built.stderr
+    )
+
+
+def test_a_printed_fact_is_found_as_a_whole_in_the_innermost_block() -> None:
+    from briefgen.model import Box, Cite, Document, Metadata, Paragraph, Span
+    from briefgen.templating.environment import Rendered
+    from briefgen.templating.search import AudienceInfo
+    from briefgen.untraced import uncited_facts
+
+    def at(line: int) -> Location:
+        return Location.of("t.md.j2", line)
+
+    document = Document(
+        name="t",
+        blocks=(
+            Paragraph(at(3), (Span("Fentanyl is 100× stronger. Tests: 2.5 and 7"),)),
+            Box(at(5), blocks=(Paragraph(at(6), (Span("Seized: 480% more"),)),)),
+            Paragraph(at(8), (Span("Cited: 86%"), Cite(("cited",)))),
+        ),
+        metadata=Metadata(title="t"),
+        source=at(1),
+    )
+    reads = (("one", "1"), ("two", "2"), ("seven", "7"), ("seized", "480%"), ("cited", "86%"))
+    rendered = Rendered("", (), AudienceInfo(name="t", display_name="T"), fact_reads=reads)
+    found = [(u.fact_id, u.location.line) for u in uncited_facts(rendered, document)]
+    assert found == [("seven", 3), ("seized", 6)]
+
+
+def test_builtin_templates_cite_every_fact_they_print(sample_json: dict[str, Any]) -> None:
+    assert "uncited-fact" not in {f["code"] for f in sample_json["findings"]}
 
 
 def test_strict_exits_1_on_warnings(planted: tuple[Path, int]) -> None:

@@ -43,7 +43,7 @@ from briefgen.facts.store import FactStore
 from briefgen.language import month_name, month_year, wording
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
-from briefgen.templating.helpers import FILTERS, Helpers, finalize, suggest_name
+from briefgen.templating.helpers import FILTERS, FactView, Helpers, finalize, suggest_name
 from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
@@ -99,6 +99,9 @@ class Rendered:
     lines: tuple[Location, ...]
     audience: AudienceInfo
     folders: tuple[Path, ...] = ()  # the template folders, where images may be read from
+    # Each fact whose printable field (PRINTED_FIELDS) the template read, with the
+    # field's text: what a page may print of a fact without citing it.
+    fact_reads: tuple[tuple[str, str], ...] = ()
 
     def location(self, line_index: int) -> Location:
         if not self.lines:
@@ -144,13 +147,27 @@ def _located(marker: re.Match[str], files: Sequence[str], default: Location) -> 
     return Location.of(path, int(marker.group(1)))
 
 
+# A fact's fields that print what it says or counts, as a reader reads it (its bare
+# value is left out: templates test it in conditions, and print the number).
+PRINTED_FIELDS = frozenset({"text", "short", "number"})
+
+
 class BriefSandbox(LimitedSandbox):
     """Jinja's sandbox, holding the template limits (:mod:`.limited`) and letting
     templates reach only what :mod:`briefgen.templating.sandbox` allows."""
 
+    # What the current render read of each fact's printable fields: (fact id, the
+    # field's text) -> None, at most one entry per fact and field, however often read.
+    fact_reads: dict[tuple[str, str], None]
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """Only what :mod:`briefgen.templating.sandbox` allows (an allow-list)."""
-        return sandbox.is_safe_attribute(obj, attr, value)
+        """Only what :mod:`briefgen.templating.sandbox` allows (an allow-list); a
+        fact's printable field that is read is noted (see :attr:`Rendered.fact_reads`)."""
+        if not sandbox.is_safe_attribute(obj, attr, value):
+            return False
+        if type(obj) is FactView and attr in PRINTED_FIELDS and value not in (None, ""):
+            self.fact_reads[(obj.id, str(value))] = None
+        return True
 
     def is_safe_callable(self, obj: Any) -> bool:
         """Only the functions in this environment's globals and allowed methods."""
@@ -199,6 +216,7 @@ class TemplateRenderer:
         self.day = date or brief_date(None, settings.build.date)
         self.env.globals["date"] = date_view(self.day)
         self.env.globals["recipient"] = NO_RECIPIENT
+        self.env.fact_reads = {}
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations;
@@ -207,6 +225,7 @@ class TemplateRenderer:
         where = Location.of(audience.path or name, 1)
         chunks: list[str] = []
         self.helpers.language = audience.language
+        self.env.fact_reads = {}
         with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
             files = self.env.marker_files  # type: ignore[attr-defined]
@@ -234,7 +253,10 @@ class TemplateRenderer:
                 chunks.append(chunk)
         text, lines = strip_markers("".join(chunks), where, files)
         folders = tuple(f.path for f in self.search_path.folders)
-        return Rendered(text=text, lines=lines, audience=audience, folders=folders)
+        reads = tuple(self.env.fact_reads)
+        return Rendered(
+            text=text, lines=lines, audience=audience, folders=folders, fact_reads=reads
+        )
 
 
 def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:

@@ -48,6 +48,13 @@ def finalize(value: object) -> object:
         kind = VIEWS.get(type(item))
         if kind is not None and type(item).__str__ is object.__str__:
             raise TemplateError(_printed_whole(kind, what))
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        # A fact's topics, a list the template built: ['a', 'b'] on the page.
+        kind_name = "mapping" if isinstance(value, dict) else "list"
+        raise TemplateError(
+            f"a {kind_name} is printed whole, as Python writes it; print its items with "
+            "| join(', ') or a {% for %} loop"
+        )
     return Markup(md_escape(value))
 
 

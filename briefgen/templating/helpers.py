@@ -44,10 +44,10 @@ def finalize(value: object) -> object:
     if value is None:
         return Markup("")
     first = value[0] if isinstance(value, list | tuple) and value else None
-    for item, what in ((value, "is"), (first, "list is")):
+    for item, listed in ((value, False), (first, True)):
         kind = VIEWS.get(type(item))
         if kind is not None and type(item).__str__ is object.__str__:
-            raise TemplateError(_printed_whole(kind, what))
+            raise TemplateError(_printed_whole(kind, listed))
     if isinstance(value, list | tuple | dict | set | frozenset):
         # A fact's topics, a list the template built: ['a', 'b'] on the page.
         kind_name = "mapping" if isinstance(value, dict) else "list"
@@ -62,10 +62,11 @@ def finalize(value: object) -> object:
 _PRINTABLE_FIELDS = ("text", "number", "short", "name", "title", "office")
 
 
-def _printed_whole(kind: ViewKind, what: str) -> str:
+def _printed_whole(kind: ViewKind, listed: bool) -> str:
+    """What to say of a view (``listed``: a list of them) printed whole."""
     fields = [f for f in _PRINTABLE_FIELDS if f in kind.attributes] or sorted(kind.attributes)
     named = ", ".join(f".{field}" for field in fields[:3])
-    if what == "is":
+    if not listed:
         return (
             f"{kind.noun} is printed whole, as Python writes it; print one of its fields, "
             f"such as {named}"

@@ -244,6 +244,29 @@ def test_yaml_list_with_lines(tmp_path: Path) -> None:
     assert row_values(found, found.recipients[0])["district"] == "7"
 
 
+def test_yaml_values_are_the_text_as_written(tmp_path: Path) -> None:
+    """YAML would read 02134 as the number 2134 and `true` as a boolean; a recipients
+    file's columns are text, so each keeps what was typed (a null is empty)."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- id: 007\n  audience: public\n  zip: 02134\n  district: 1e3\n  flag: true\n"
+        "  title: NO\n  when: 2024-01-02\n  name: ~\n  office:\n  note: 'quoted'\n",
+        encoding="utf-8",
+    )
+    found = load_recipients(path, check_audience)
+    values = row_values(found, found.recipients[0])
+    assert found.recipients[0].slug == "007"
+    assert {k: values[k] for k in ("zip", "district", "flag", "title", "when", "note")} == {
+        "zip": "02134",
+        "district": "1e3",
+        "flag": "true",
+        "title": "NO",
+        "when": "2024-01-02",
+        "note": "quoted",
+    }
+    assert values["name"] == values["office"] == ""
+
+
 def test_json_is_read_as_yaml_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
     path.write_text(

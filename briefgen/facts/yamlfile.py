@@ -42,6 +42,7 @@ MAX_DEPTH = 50
 _REPARSE_LIMIT = 100_000
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
+_NULL = _TAG + "null"
 
 
 class Resolver12(BaseResolver):
@@ -122,9 +123,15 @@ class _Open:
 
 class _Builder:
     def __init__(
-        self, doc: YamlDocument, error: type[BriefgenError], first_line: int, field_depth: int
+        self,
+        doc: YamlDocument,
+        error: type[BriefgenError],
+        first_line: int,
+        field_depth: int,
+        as_written: bool = False,
     ) -> None:
         self.doc = doc
+        self.as_written = as_written
         self.error = error
         self.first_line = first_line
         self.field_depth = field_depth
@@ -183,6 +190,8 @@ class _Builder:
             tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit
             )
+            if self.as_written and tag != _NULL:
+                return event.value
         if tag == _STR:
             return event.value
         build = _CONSTRUCTORS.get(tag)
@@ -302,12 +311,15 @@ def parse_yaml(
     error: type[BriefgenError],
     first_line: int = 1,
     field_depth: int = 1,
+    as_written: bool = False,
 ) -> YamlDocument:
     """Parse ``text``, written at line ``first_line`` of ``path``; raise ``error``
     (located) for bad YAML or YAML over the limits. A value over the limits is blamed
-    on the field it lies in: the key ``field_depth`` levels down (``facts[3].note``: 3)."""
+    on the field it lies in: the key ``field_depth`` levels down (``facts[3].note``: 3).
+    ``as_written``: every plain scalar but a null is its text (``007`` stays ``007``,
+    not 7; ``true`` stays ``true``), for files whose values are all text."""
     doc = YamlDocument(path=path, data=None)
-    builder = _Builder(doc, error, first_line, field_depth)
+    builder = _Builder(doc, error, first_line, field_depth, as_written)
     try:
         try:
             for event in yaml.parse(text, Loader=_FAST_LOADER):

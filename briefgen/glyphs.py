@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
@@ -94,8 +94,15 @@ def _culprit(message: str) -> str:
     return chr(int(_CODE.findall(message)[-1], 16))
 
 
-def _owner(char: str, store: FactStore, default: Location) -> tuple[str, Location]:
-    """Where ``char`` was written: a fact's field, a source's field, else the template."""
+def _owner(
+    char: str, store: FactStore, default: Location, columns: Mapping[str, str]
+) -> tuple[str, Location]:
+    """Where ``char`` was written: a column of the recipient's row (printed at
+    ``default``; one row failing where the others print points at the row), a fact's
+    field, a source's field, else the template."""
+    for column, value in columns.items():
+        if char in value:
+            return f"the recipient's '{column}' column", default
     for fact in store:
         for field in FACT_FIELDS:
             if char in (getattr(fact, field) or ""):
@@ -115,13 +122,16 @@ def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location
 
 
 def check_glyphs(
-    document: Document, store: FactStore, family: FontFamily = DEFAULT_THEME.font
+    document: Document,
+    store: FactStore,
+    family: FontFamily = DEFAULT_THEME.font,
+    columns: Mapping[str, str] | None = None,
 ) -> None:
     """Raise a :class:`LayoutError` naming where a character that would not print as
     written in ``family`` (the theme's font, else the fallback) came from, and the
-    character."""
+    character. ``columns``: a batch copy's recipient row, column by column."""
     for text, location in _texts(document, store):
         problem = _problem(text, family)
         if problem:
-            who, where = _owner(_culprit(problem), store, location)
+            who, where = _owner(_culprit(problem), store, location, columns or {})
             raise LayoutError(f"{who} has {problem}", where)

@@ -152,11 +152,12 @@ def prepare(
     """The stages of :func:`decide` before the fitter: the template's Markdown, the
     document assembled from it, and the style fitting starts from."""
     from briefgen.glyphs import check_glyphs
+    from briefgen.templating.views import recipient_columns
 
     rendered = renderer.render(audience, recipient)
     document = assemble(rendered, workspace.store, workspace.settings, workspace.date)
     theme = theme_of(workspace.settings)
-    check_glyphs(document, workspace.store, theme.font)
+    check_glyphs(document, workspace.store, theme.font, recipient_columns(recipient))
     size = page_size or audience.page_size or workspace.settings.build.page_size
     return rendered, document, Style(page_size=size, theme=theme)
 

@@ -166,6 +166,20 @@ def test_failed_copy_writes_nothing_unless_keep_going(workspace: Path) -> None:
     assert len(PdfReader(workspace / "output/combined.pdf").pages) == 2
 
 
+def test_a_character_no_font_draws_is_blamed_on_the_recipients_column(
+    workspace: Path,
+) -> None:
+    """The row's name, not the template that prints it, holds the character."""
+    recipients = workspace / "recipients.csv"
+    recipients.write_text(RECIPIENTS.replace("Kim Test", "Kim \u674e"), encoding="utf-8")
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "recipients.csv:4: ex-3: templates/letter.md.j2:4: the recipient's 'name' column "
+        "has a character no bundled font can draw: U+674E CJK UNIFIED IDEOGRAPH-674E\n"
+    )
+
+
 def test_warnings_printed_once_each_in_row_order_whatever_the_jobs(workspace: Path) -> None:
     """A batch warns as a build does (docs/batch.md): each copy's warnings, one line
     each on stderr after the report, a line many copies share once, in the order of

@@ -173,6 +173,13 @@ def recipient_view_class(columns: tuple[str, ...]) -> type:
     return template_view("the recipient", suggest=True)(cls)
 
 
+def recipient_columns(recipient: object | None) -> dict[str, str]:
+    """A recipient view's columns and their text ({} without a recipient)."""
+    if recipient is None or not dataclasses.is_dataclass(recipient):
+        return {}
+    return {f.name: str(getattr(recipient, f.name)) for f in dataclasses.fields(recipient)}
+
+
 def recipient_view(columns: tuple[str, ...], values: tuple[str, ...]) -> object:
     """The template-facing view of one recipient: each column's text."""
     return recipient_view_class(columns)(*values)

@@ -285,3 +285,55 @@ def test_footer_lines_link_the_addresses_and_break_only_a_long_word() -> None:
     same = footer_lines(replace(footer, website="http://ex.org", qr_url="http://ex.org"), style)
     assert same[0] == (Span("http://ex.org", href="http://ex.org"),)
     assert len(same) == 4
+
+
+LONG_ORGANIZATION = (
+    "Law Enforcement Immigration Task Force of the Southern Border States and Tribal "
+    "Nations Coordinating Council for Public Safety"
+)
+
+
+def band_and_text(path: Path, words: tuple[str, ...]) -> tuple[float, float, list[float]]:
+    """The masthead band's top and bottom (from the page's top), and the baseline of
+    each of ``words``' first lines."""
+    page = pdfium.PdfDocument(path)[0]
+    height = page.get_height()
+    bands = []
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            left, bottom, right, top = obj.get_bounds()
+            if right - left > 150 and top - bottom > 40:
+                bands.append((height - top, height - bottom))
+    top, bottom = min(bands)  # the topmost tall filled cell: the masthead's
+    found = text_positions(path, words)
+    return top, bottom, [found[word][1] for word in words]
+
+
+@requires_libreoffice
+def test_a_long_organization_name_grows_the_band_in_both_formats(
+    tmp_path: Path, libreoffice: str
+) -> None:
+    """The band was a fixed 54 pt in the PDF: a four-line name ran out of it at the
+    top and the bottom, while Word's and LibreOffice's "at least" row grew."""
+    style = Style()
+    document = regions()
+    assert document.masthead is not None
+    masthead = replace(document.masthead, organization=LONG_ORGANIZATION, logo=None)
+    document = replace(document, blocks=document.blocks[:2], masthead=masthead)
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    docx = tmp_path / "long.docx"
+    docx.write_bytes(render_docx(document, style))
+    (laid_out,) = convert_all([docx], tmp_path)
+    lines = ("Law Enforcement", "Safety", "Clean water for every school")
+    ours, theirs = band_and_text(pdf, lines), band_and_text(laid_out, lines)
+    top, bottom, (first, last, title) = ours
+    size = style.masthead_organization.size
+    # Four lines of the name: taller than the band's 54 pt.
+    assert bottom - top >= 4 * style.masthead_organization.leading > style.masthead_height
+    # The name's lines inside the band: its capitals below the top, its last baseline
+    # above the bottom.
+    assert top <= first - 0.7 * size and last < bottom
+    assert bottom < title  # the title below it
+    for a, b in zip((top, bottom, first, last, title), (*theirs[:2], *theirs[2]), strict=True):
+        assert a == pytest.approx(b, abs=TOLERANCE)

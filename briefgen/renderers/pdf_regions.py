@@ -68,7 +68,8 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
 
 class Row(Flowable):  # type: ignore[misc]
     """Cells side by side, each filled and holding a stack; as tall as its tallest
-    cell, or exactly ``height`` when given (the masthead's band)."""
+    cell, and at least ``height`` when given (the masthead's band, which grows for a
+    long organization name as Word's and LibreOffice's "at least" row does)."""
 
     def __init__(
         self,
@@ -96,7 +97,7 @@ class Row(Flowable):  # type: ignore[misc]
             self._inner.append(inner)
             tallest = max(tallest, top + inner + bottom)
         self.width = sum(cell.width for cell in self.cells)
-        self.height = self.fixed if self.fixed is not None else tallest
+        self.height = max(self.fixed, tallest) if self.fixed is not None else tallest
         return self.width, self.height
 
     def draw(self) -> None:

@@ -9,8 +9,8 @@ paragraph's type in Word get taller lines rather than overlapping ones.
 
 The page, top to bottom (see :mod:`briefgen.model`):
 
-- the masthead, a band :attr:`Style.masthead_height` tall across the frame, then
-  :attr:`Style.region_gap`;
+- the masthead, a band :attr:`Style.masthead_height` tall across the frame (taller
+  when the organization's name needs more lines), then :attr:`Style.region_gap`;
 - the body. Text runs at most :attr:`Style.measure` wide (36 em: about 80 characters
   a line, where the whole 7.3-inch frame on Letter would set about 105); the space
   left over is a right indent on every body text style (a Word style's own right

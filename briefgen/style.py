@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from briefgen.model import Masthead
+from briefgen.model import Masthead, Picture
 from briefgen.theme import DEFAULT_THEME, RGB, Theme
 
 INCH = 72.0
@@ -270,6 +270,12 @@ class Style:
     def logo_height(self) -> float:
         return 36.0
 
+    def logo_width(self, logo: Picture) -> float:
+        """The logo's width in the band: :attr:`logo_height` tall, but no wider than
+        a quarter of the frame (a wide logo is set smaller, so the organization's
+        name keeps its room)."""
+        return min(self.logo_height * logo.width_px / logo.height_px, self.frame_width / 4)
+
     @property
     def masthead_organization(self) -> TextStyle:
         return TextStyle(14.0, 17.5, bold=True, color=WHITE)
@@ -336,9 +342,7 @@ class Style:
         logo = None
         used = 0.0
         if masthead.logo is not None:
-            picture = masthead.logo
-            width = self.logo_height * picture.width_px / picture.height_px
-            logo = Cell(width + pad, (0.0, 0.0, 0.0, pad), fill)
+            logo = Cell(self.logo_width(masthead.logo) + pad, (0.0, 0.0, 0.0, pad), fill)
             used = logo.width
         right = (self.frame_width - used) * 0.4
         organization = Cell(self.frame_width - used - right, (0.0, pad, 0.0, pad), fill)

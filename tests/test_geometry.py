@@ -15,11 +15,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import docx
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from office import convert_all, libreoffice, requires_libreoffice
-from page_regions import AUDIENCE, CONTACT, DATE, ORGANIZATION, QR_URL, UPDATED, WEBSITE, regions
+from page_regions import (
+    AUDIENCE,
+    CONTACT,
+    DATE,
+    ORGANIZATION,
+    QR_URL,
+    UPDATED,
+    WEBSITE,
+    png,
+    regions,
+)
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -337,3 +348,29 @@ def test_a_long_organization_name_grows_the_band_in_both_formats(
     assert bottom < title  # the title below it
     for a, b in zip((top, bottom, first, last, title), (*theirs[:2], *theirs[2]), strict=True):
         assert a == pytest.approx(b, abs=TOLERANCE)
+
+
+@pytest.mark.parametrize(
+    ("pixels", "width"),
+    [((120, 120), 36.0), ((1600, 200), Style().frame_width / 4)],
+    ids=["square", "wide"],
+)
+def test_a_logo_is_36_pt_tall_and_at_most_a_quarter_of_the_frame_wide(
+    tmp_path: Path, pixels: tuple[int, int], width: float
+) -> None:
+    """A wide logo set 36 pt tall took half the band and squeezed the organization's
+    name into four lines; it is set smaller instead, in both formats."""
+    style = Style()
+    document = regions()
+    assert document.masthead is not None
+    logo = png(*pixels, (200, 30, 30))
+    document = replace(document, blocks=(), masthead=replace(document.masthead, logo=logo))
+    pdf = tmp_path / "logo.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    (box,) = pictures(pdf)
+    height = width * pixels[1] / pixels[0]
+    assert box[2:] == pytest.approx((width, height), abs=0.01)
+    docx_path = tmp_path / "logo.docx"
+    docx_path.write_bytes(render_docx(document, style))
+    (shape,) = docx.Document(str(docx_path)).inline_shapes
+    assert (shape.width.pt, shape.height.pt) == pytest.approx((width, height), abs=0.01)

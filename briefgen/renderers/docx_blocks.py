@@ -232,7 +232,7 @@ class BlockWriter:
         word_cells = add_row(container, cells, height=style.masthead_height, valign="middle")
         if logo_cell is not None and masthead.logo is not None:
             logo = masthead.logo
-            width = style.logo_height * logo.width_px / logo.height_px
+            width = style.logo_width(logo)
             # Decorative: the organization's name is printed beside it.
             run = _picture_run(word_cells[0])
             add_picture(run, logo, width, decorative=True)

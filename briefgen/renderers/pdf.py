@@ -613,7 +613,7 @@ def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None
     with blocks.inside("Div"):
         if logo_cell is not None and masthead.logo is not None:
             logo = masthead.logo
-            width = style.logo_height * logo.width_px / logo.height_px
+            width = style.logo_width(logo)
             contents.append(Stack([blocks.figure(picture_flowable(logo, width), logo.alt)]))
         organization = (Span(masthead.organization),)
         org = blocks.para(organization, style.masthead_organization, "masthead")

@@ -251,9 +251,14 @@ def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
         for block in walk(document.blocks)
         if not children(block)
     ]
+    page = "\n".join(text for _, text in leaves)
+    # Text a cited fact gives (two facts may both say "480%") is its own.
+    explained = {printed for fact_id, printed in rendered.fact_reads if fact_id in cited}
     found: dict[str, Uncited] = {}
     for fact_id, printed in rendered.fact_reads:
-        if fact_id in cited or fact_id in found:
+        # A template that loops over every fact to pick some reads them all: most
+        # are not on the page at all, which one search of the page's text says.
+        if fact_id in cited or fact_id in found or printed in explained or printed not in page:
             continue
         # As a whole: a number "1" is not the start of "100×".
         whole = re.compile(rf"(?<![\w.,]){re.escape(printed)}(?!\w|[.,]\d)")

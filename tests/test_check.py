@@ -231,7 +231,14 @@ def test_a_printed_fact_is_found_as_a_whole_in_the_innermost_block() -> None:
         metadata=Metadata(title="t"),
         source=at(1),
     )
-    reads = (("one", "1"), ("two", "2"), ("seven", "7"), ("seized", "480%"), ("cited", "86%"))
+    reads = (
+        ("one", "1"),
+        ("two", "2"),
+        ("seven", "7"),
+        ("seized", "480%"),
+        ("cited", "86%"),
+        ("same-number", "86%"),  # read too (a loop over facts), but the cited fact says it
+    )
     rendered = Rendered("", (), AudienceInfo(name="t", display_name="T"), fact_reads=reads)
     found = [(u.fact_id, u.location.line) for u in uncited_facts(rendered, document)]
     assert found == [("seven", 3), ("seized", 6)]

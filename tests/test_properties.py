@@ -577,3 +577,24 @@ def test_any_template_text_is_kept_or_refused(workspace: Path, text: str) -> Non
     assert squeeze(" ".join(body)) == squeeze(text), (text, body)
     if squeeze(text):
         assert in_pdf(squeeze(text), built.pdf), (text, built.pdf)
+
+
+@given(
+    word=st.text(alphabet="ab/-.?&=W", max_size=300),
+    limit=st.integers(min_value=0, max_value=40),
+)
+def test_a_broken_word_is_the_word_in_pieces_that_each_fit(word: str, limit: int) -> None:
+    """The footer's breaking (renderers.broken_word) loses and adds nothing, and no
+    piece is wider than the column but a lone character that fits nowhere; the
+    search for a piece finds the longest prefix that fits."""
+    from briefgen.renderers import _longest_fitting, broken_word
+
+    def fits(text: str) -> bool:
+        return len(text) + text.count("W") <= limit  # a wide letter counts twice
+
+    pieces = broken_word(word, fits)
+    assert "".join(pieces) == word
+    assert all(fits(piece) or len(piece) == 1 for piece in pieces)
+    assert all(piece for piece in pieces) or pieces == [""]
+    longest = _longest_fitting(word, fits)
+    assert fits(word[:longest]) and (longest == len(word) or not fits(word[: longest + 1]))

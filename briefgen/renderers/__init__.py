@@ -84,8 +84,8 @@ def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
     the piece is full. Both formats are given these breaks because they would break
     such a word differently, or (reportlab, after a tag's marker) not at all."""
     pieces: list[str] = []
-    while word and not fits(word):
-        full = max(1, _longest_fitting(word, fits))
+    while (full := _longest_fitting(word, fits)) < len(word):
+        full = max(1, full)  # not even one character fits: one a line
         cut = max((word.rfind(mark, 0, full) + 1 for mark in _ADDRESS_MARKS), default=0)
         if cut < full * _EARLIEST_CUT:
             cut = full
@@ -95,7 +95,19 @@ def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
 
 
 def _longest_fitting(word: str, fits: Callable[[str], bool]) -> int:
-    low, high = 0, len(word)  # word[:low] fits, word[:high + 1] does not
+    """The length of ``word``'s longest prefix that fits (all of it when it does).
+    Prefixes of doubling length first, so a piece costs about its own length, not
+    the rest of the word's."""
+    low, size = 0, 1  # word[:low] fits
+    while True:
+        probe = min(size, len(word))
+        if not fits(word[:probe]):
+            high = probe - 1  # word[:high + 1] does not fit
+            break
+        low = probe
+        if probe == len(word):
+            return low
+        size *= 2
     while low < high:
         middle = (low + high + 1) // 2
         if fits(word[:middle]):

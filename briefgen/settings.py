@@ -50,6 +50,10 @@ class Organization(_Section):
     name: str = ""
 
 
+# A contact line is printed in the footer's column, a third of the page wide.
+MAX_CONTACT_CHARS = 200
+
+
 class Contact(_Section):
     """Who readers should call. Empty fields print nothing."""
 
@@ -70,6 +74,16 @@ class Contact(_Section):
         if value and not _WEB_ADDRESS.fullmatch(value):
             raise ValueError(
                 f"expected a web address starting with https:// or http://, got {quote(value)}"
+            )
+        return value
+
+    @field_validator("name", "email", "phone")
+    @classmethod
+    def _a_footer_line(cls, value: str) -> str:
+        if len(value) > MAX_CONTACT_CHARS:
+            raise ValueError(
+                f"{len(value):,} characters; at most {MAX_CONTACT_CHARS}, a few lines of "
+                "the footer's narrow column"
             )
         return value
 

@@ -258,6 +258,11 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             "longer address makes it too dense to scan from paper)",
         ),
         (
+            f'[contact]\nname = "Sgt. Ruiz"\nemail = "{"a" * 195}@x.org"\n',
+            "3: contact.email: 201 characters; at most 200, a few lines of the footer's "
+            "narrow column",
+        ),
+        (
             f'[contact]\nsources_url = "https://example.org/{"s" * 2000}"\n',
             "2: contact.sources_url: 2,020 characters; at most 300 fit the footer's QR code",
         ),

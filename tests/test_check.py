@@ -225,8 +225,9 @@ def test_a_printed_fact_is_found_as_a_whole_in_the_innermost_block() -> None:
         name="t",
         blocks=(
             Paragraph(at(3), (Span("Fentanyl is 100× stronger. Tests: 2.5 and 7"),)),
-            Box(at(5), blocks=(Paragraph(at(6), (Span("Seized: 480% more"),)),)),
-            Paragraph(at(8), (Span("Cited: 86%"), Cite(("cited",)))),
+            # A note number right after a figure is not part of it: "480%" then "2".
+            Box(at(5), blocks=(Paragraph(at(6), (Span("Seized: 480%"), Cite(("x",), (2,)))),)),
+            Paragraph(at(8), (Span("Cited: 86%"), Cite(("cited",), (1,)))),
         ),
         metadata=Metadata(title="t"),
         source=at(1),

@@ -18,7 +18,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
@@ -50,8 +58,21 @@ class Organization(_Section):
     name: str = ""
 
 
-# A contact line is printed in the footer's column, a third of the page wide.
 MAX_CONTACT_CHARS = 200
+# Each contact line's length limit, and why. A line is printed in the footer's column,
+# a third of the page wide; either address may be the one the footer's QR code holds.
+_LINE = (MAX_CONTACT_CHARS, ", a few lines of the footer's narrow column")
+_ADDRESS = (
+    MAX_QR_CHARS,
+    " fit the footer's QR code (a longer address makes it too dense to scan from paper)",
+)
+_CONTACT_LIMITS = {
+    "name": _LINE,
+    "email": _LINE,
+    "phone": _LINE,
+    "website": _ADDRESS,
+    "sources_url": _ADDRESS,
+}
 
 
 class Contact(_Section):
@@ -77,25 +98,12 @@ class Contact(_Section):
             )
         return value
 
-    @field_validator("name", "email", "phone")
+    @field_validator("name", "email", "phone", "website", "sources_url")
     @classmethod
-    def _a_footer_line(cls, value: str) -> str:
-        if len(value) > MAX_CONTACT_CHARS:
-            raise ValueError(
-                f"{len(value):,} characters; at most {MAX_CONTACT_CHARS}, a few lines of "
-                "the footer's narrow column"
-            )
-        return value
-
-    @field_validator("website", "sources_url")
-    @classmethod
-    def _scannable(cls, value: str) -> str:
-        # Either may be the address the footer's QR code holds.
-        if len(value) > MAX_QR_CHARS:
-            raise ValueError(
-                f"{len(value):,} characters; at most {MAX_QR_CHARS} fit the footer's QR code "
-                "(a longer address makes it too dense to scan from paper)"
-            )
+    def _not_too_long(cls, value: str, info: ValidationInfo) -> str:
+        limit, why = _CONTACT_LIMITS[str(info.field_name)]
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters; at most {limit}{why}")
         return value
 
 

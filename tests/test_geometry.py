@@ -101,30 +101,32 @@ def text_positions(
     return found
 
 
-def pictures(path: Path) -> list[tuple[float, float, float, float]]:
-    """Each raster picture's box (left, top, width, height), top to bottom."""
+def boxes(path: Path, kind: int) -> list[tuple[float, float, float, float]]:
+    """The box (left, top, width, height; from the page's top) of each object of
+    pdfium's ``kind`` on the first page, top to bottom."""
     page = pdfium.PdfDocument(path)[0]
     height = page.get_height()
-    boxes = []
+    found = []
     for obj in page.get_objects():
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        if obj.type == kind:
             left, bottom, right, top = obj.get_bounds()
-            boxes.append((left, height - top, right - left, top - bottom))
-    return sorted(boxes, key=lambda b: (round(b[1]), b[0]))
+            found.append((left, height - top, right - left, top - bottom))
+    return sorted(found, key=lambda b: (round(b[1]), b[0]))
+
+
+def pictures(path: Path) -> list[tuple[float, float, float, float]]:
+    """Each raster picture's box (left, top, width, height), top to bottom."""
+    return boxes(path, pdfium_c.FPDF_PAGEOBJ_IMAGE)
 
 
 def qr_codes(path: Path, least: float) -> list[tuple[float, float, float, float]]:
     """Each vector QR code's box (left, top, width, height), top to bottom: the white
     square of its quiet zone, the only square path at least ``least`` points wide."""
-    page = pdfium.PdfDocument(path)[0]
-    height = page.get_height()
-    boxes = []
-    for obj in page.get_objects():
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            left, bottom, right, top = obj.get_bounds()
-            if right - left >= least and abs((right - left) - (top - bottom)) < 0.5:
-                boxes.append((left, height - top, right - left, top - bottom))
-    return sorted(boxes, key=lambda b: (round(b[1]), b[0]))
+    return [
+        box
+        for box in boxes(path, pdfium_c.FPDF_PAGEOBJ_PATH)
+        if box[2] >= least and abs(box[2] - box[3]) < 0.5
+    ]
 
 
 SIZES = [("letter", 11.0), ("a4", 9.5)]
@@ -307,17 +309,10 @@ LONG_ORGANIZATION = (
 def band_and_text(path: Path, words: tuple[str, ...]) -> tuple[float, float, list[float]]:
     """The masthead band's top and bottom (from the page's top), and the baseline of
     each of ``words``' first lines."""
-    page = pdfium.PdfDocument(path)[0]
-    height = page.get_height()
-    bands = []
-    for obj in page.get_objects():
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            left, bottom, right, top = obj.get_bounds()
-            if right - left > 150 and top - bottom > 40:
-                bands.append((height - top, height - bottom))
-    top, bottom = min(bands)  # the topmost tall filled cell: the masthead's
+    cells = [b for b in boxes(path, pdfium_c.FPDF_PAGEOBJ_PATH) if b[2] > 150 and b[3] > 40]
+    _, top, _, height = cells[0]  # the topmost tall filled cell: the masthead's
     found = text_positions(path, words)
-    return top, bottom, [found[word][1] for word in words]
+    return top, top + height, [found[word][1] for word in words]
 
 
 @requires_libreoffice

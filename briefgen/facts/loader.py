@@ -255,11 +255,10 @@ def _no_sources(store: FactStore) -> list[FactsError]:
 
 def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
     problems = _no_sources(store)
-    sources_said = bool(problems)
+    # When no source is defined, _no_sources has said so once for every citation.
+    names = () if problems else ("source", "original_source")
     for fact in store:
-        for name in ("source", "original_source"):
-            if sources_said:
-                break
+        for name in names:
             source_id = getattr(fact, name)
             known = source_id in store.sources or source_id in store.broken_sources
             if source_id is not None and not known:

@@ -73,10 +73,9 @@ LANDMARKS = (
 )
 
 
-def text_positions(
-    path: Path, landmarks: tuple[str, ...] = LANDMARKS
-) -> dict[str, tuple[float, float]]:
-    """Each landmark's first line: (left, baseline from the page's top)."""
+def text_chunks(path: Path) -> list[tuple[str, float, float]]:
+    """Each piece of text the first page shows, as pypdf reads it: (text, left,
+    baseline from the page's top), in drawing order."""
     page = PdfReader(path).pages[0]
     height = float(page.mediabox.height)
     chunks: list[tuple[str, float, float]] = []
@@ -88,6 +87,14 @@ def text_positions(
             chunks.append((text.strip(), x, height - y))
 
     page.extract_text(visitor_text=visit)
+    return chunks
+
+
+def text_positions(
+    path: Path, landmarks: tuple[str, ...] = LANDMARKS
+) -> dict[str, tuple[float, float]]:
+    """Each landmark's first line: (left, baseline from the page's top)."""
+    chunks = text_chunks(path)
     found: dict[str, tuple[float, float]] = {}
     for landmark in landmarks:
         exact = [(x, y) for text, x, y in chunks if text == landmark]

@@ -106,10 +106,24 @@ class Paragraph(Block):
     inlines: Inlines
 
 
+# How deep lists nest: a bullet for each level, each level one indent further in.
+LIST_LEVELS = 3
+# The highest number a Word or LibreOffice list counts to (LibreOffice prints 32768 as 1).
+MAX_LIST_NUMBER = 32767
+
+
 @dataclass(frozen=True)
 class BulletList(Block):
+    """A run of list items at one depth. A list nested in an item splits its parent
+    list into runs: the items up to that item, the nested run one level deeper, then
+    the parent's remaining items, which ``resumes`` the first run's numbering."""
+
     items: tuple[Inlines, ...]
     ordered: bool = False
+    start: int = 1  # the first item's number, in an ordered run
+    depth: int = 0  # 0 at the top, 1 in a top-level item, 2 in a nested item
+    resumes: bool = False  # continues the list of the run before the last nested run
+    closes: bool = True  # the whole list ends with this run
 
 
 @dataclass(frozen=True)

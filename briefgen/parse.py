@@ -41,6 +41,8 @@ from mdit_py_plugins.container import container_plugin
 from briefgen.errors import Location, TemplateError
 from briefgen.language import ENGLISH, Wording, wording
 from briefgen.model import (
+    LIST_LEVELS,
+    MAX_LIST_NUMBER,
     MAX_QR_CHARS,
     AnyBlock,
     Box,
@@ -270,9 +272,9 @@ class _Walker:
             else:
                 self.add(Paragraph(where, inlines=_inlines(tokens)))
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            closing = kind.replace("_open", "_close")
-            items = tuple(i for i in _list_items(self.until(closing)) if not _nothing_to_read(i))
-            self.add(BulletList(where, items=items, ordered=kind.startswith("ordered")))
+            inner = self.until(kind.replace("_open", "_close"))
+            for run in _list_runs(token, inner, self.where):
+                self.add(run)
         elif kind == "blockquote_open":
             self.add(_quote(where, self.until("blockquote_close")))
         elif kind == "fence" and token.info.strip() == "briefgen-chart":
@@ -626,28 +628,107 @@ def _join_paragraphs(tokens: list[Token]) -> Inlines:
     return _merge(runs)
 
 
-def _list_items(tokens: list[Token]) -> tuple[Inlines, ...]:
-    items: list[Inlines] = []
-    depth = 0
-    current: list[Inline] = []
-    for token in tokens:
-        if token.type == "list_item_open":
-            if depth == 0:
-                current = []
-            elif current:  # a nested item continues the parent's line
-                items.append(_merge(current))
-                current = []
-            depth += 1
-        elif token.type == "list_item_close":
-            depth -= 1
-            if depth == 0 and current:
-                items.append(_merge(current))
-                current = []
-        elif token.type == "inline":
-            if current:
-                current.append(Span(" "))
-            current.extend(_runs(token.children or []))
-    return tuple(items)
+@dataclass
+class _OpenList:
+    """A list being read: its current run of items, and the item being read."""
+
+    ordered: bool
+    depth: int
+    number: int  # the next item's number
+    where: Location  # where the current run begins
+    items: list[Inlines] = field(default_factory=list)
+    run_start: int = 1
+    resumes: bool = False
+    item: list[Inline] = field(default_factory=list)
+    item_where: Location | None = None
+    nested: bool = False  # the current item holds a nested list
+
+    def end_item(self) -> None:
+        if self.item:
+            inlines = _merge(self.item)
+            if not _nothing_to_read(inlines):
+                if self.ordered and self.number > MAX_LIST_NUMBER:
+                    raise TemplateError(
+                        f"list number {self.number} is past {MAX_LIST_NUMBER:,}, the most "
+                        "a Word or LibreOffice list counts to; to print the number as "
+                        f"text, escape its dot: {self.number}\\.",
+                        self.item_where or self.where,
+                    )
+                if not self.items:
+                    self.run_start = self.number
+                self.items.append(inlines)
+                self.number += 1
+        self.item = []
+
+    def end_run(self, runs: list[BulletList]) -> None:
+        self.end_item()
+        if self.items:
+            run = BulletList(
+                self.where,
+                items=tuple(self.items),
+                ordered=self.ordered,
+                start=self.run_start,
+                depth=self.depth,
+                resumes=self.resumes,
+            )
+            runs.append(run)
+            self.resumes = True
+        self.items = []
+
+
+def _list_runs(
+    opening: Token, tokens: list[Token], where: Callable[[Token], Location]
+) -> list[BulletList]:
+    """A list (``opening``, then its ``tokens``) as runs of items at one depth
+    (:class:`BulletList`), in reading order. An ordered list counts from its first
+    number, as CommonMark does; blank items are left out and not counted."""
+    runs: list[BulletList] = []
+    stack: list[_OpenList] = []
+    for token in (opening, *tokens):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            if len(stack) == LIST_LEVELS:
+                raise TemplateError(
+                    f"a list nested more than {LIST_LEVELS} levels deep; "
+                    "a printed page reads better with fewer levels",
+                    where(token),
+                )
+            if stack:
+                stack[-1].end_run(runs)
+                stack[-1].nested = True
+            start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
+            stack.append(_OpenList(kind == "ordered_list_open", len(stack), start, where(token)))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            stack.pop().end_run(runs)
+        elif kind == "list_item_open":
+            top = stack[-1]
+            top.nested = False
+            top.item_where = where(token)
+            if top.resumes and not top.items:
+                top.where = where(token)
+        elif kind == "list_item_close":
+            stack[-1].end_item()
+        elif kind == "inline":
+            top = stack[-1]
+            if top.nested:
+                raise TemplateError(
+                    "text after a nested list, in the same item; start a new item "
+                    "or move the text above the nested list",
+                    where(token),
+                )
+            if top.item:
+                top.item.append(Span(" "))
+            top.item.extend(_runs(token.children or []))
+        elif kind in ("fence", "code_block"):
+            raise TemplateError(
+                "a code block or chart inside a list item; end the list first "
+                "(a blank line, and the block not indented)",
+                where(token),
+            )
+    stack.pop().end_run(runs)  # ``tokens`` stop before the list's own closing token
+    if runs:
+        runs[:-1] = [replace(run, closes=False) for run in runs[:-1]]
+    return runs
 
 
 def _quote(where: Location, tokens: list[Token]) -> Quote:

@@ -65,7 +65,11 @@ def dump(block: AnyBlock, indent: str = "") -> list[str]:
         line = f"heading level={block.level} {where}: {dump_inlines(block.inlines)}"
     elif isinstance(block, BulletList):
         items = " ".join(f"item({dump_inlines(item)})" for item in block.items)
-        line = f"{'ordered list' if block.ordered else 'list'} {where}: {items}"
+        kind = f"ordered list start={block.start}" if block.ordered else "list"
+        run = f" depth={block.depth}" if block.depth else ""
+        run += " resumes" if block.resumes else ""
+        run += "" if block.closes else " (list goes on)"
+        line = f"{kind}{run} {where}: {items}"
     elif isinstance(block, Callout):
         line = f'callout figure="{block.figure}" {where}: {dump_inlines(block.label)}'
     elif isinstance(block, Quote):

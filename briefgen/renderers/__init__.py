@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import Cite, Document, Footer, Inline, Inlines
+    from briefgen.model import BulletList, Cite, Document, Footer, Inline, Inlines
     from briefgen.style import Style
 
 # format name -> (module, function); the file suffix is the format name.
@@ -156,6 +156,39 @@ def footer_text_width(lines: list[Inlines], style: Style) -> float:
         if isinstance(run, Span)
     ]
     return float(max(widths, default=0.0))
+
+
+# A bullet for each level of a nested list; every bundled font draws them.
+BULLETS = ("\u2022", "\u25e6", "\u25aa")
+
+
+def list_markers(block: BulletList) -> list[str]:
+    """Each item's marker as both formats print it: its number (``7.``) or the
+    bullet of its level."""
+    if block.ordered:
+        return [f"{number}." for number in range(block.start, block.start + len(block.items))]
+    return [BULLETS[block.depth]] * len(block.items)
+
+
+def list_indents(block: BulletList, style: Style) -> tuple[float, float]:
+    """Where a run of list items sets its markers and where its text begins (points
+    from the column's left edge), the same in both formats. Each level stands one
+    bullet indent further in; a number wider than the indent leaves room for itself
+    (a list may count from 2023)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from briefgen.renderers.pdf import register_fonts
+
+    text = style.list_item
+    hanging = style.bullet_indent
+    marker_at = text.indent_left - hanging + block.depth * hanging
+    if block.ordered:
+        family = style.theme.font
+        register_fonts((), family)
+        widest = max(stringWidth(m, family.pdf_name, text.size) for m in list_markers(block))
+        # reportlab keeps 0.6 em between a bullet and its text, else moves the text.
+        hanging = max(hanging, widest + text.size * 0.6)
+    return marker_at, marker_at + hanging
 
 
 def qr_size(url: str, style: Style) -> float:

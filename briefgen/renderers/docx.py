@@ -40,11 +40,13 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from briefgen.errors import BriefgenError
 from briefgen.model import (
+    LIST_LEVELS,
     Document,
     Metadata,
     Notes,
 )
-from briefgen.renderers.docx_blocks import BlockWriter
+from briefgen.renderers import BULLETS
+from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter
 from briefgen.renderers.docx_tables import (
     add_spacer,
     el,
@@ -80,7 +82,6 @@ STYLE_NAMES = {
 _DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip can hold
 _ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest
-_BULLET_NUM_ID = 1
 _NUMBER_NUM_ID = 2
 
 _REL_THUMBNAIL = "relationships/metadata/thumbnail"
@@ -548,7 +549,7 @@ def _define_styles(word: Any, style: Style) -> None:
         element = made[key].element
         pPr = _ppr(text_style, hanging=hanging, outline=outline)
         if key in ("bullet", "number"):
-            num_id = _BULLET_NUM_ID if key == "bullet" else _NUMBER_NUM_ID
+            num_id = BULLET_NUM_ID if key == "bullet" else _NUMBER_NUM_ID
             pPr.append(el("numPr", [el("ilvl", val="0"), el("numId", val=str(num_id))]))
             _sort_children(pPr, _PPR_ORDER)
         _replace_child(element, "pPr", pPr)
@@ -569,10 +570,9 @@ class _Numbering:
         self._root = word.part.numbering_part.element
         for child in list(self._root):
             self._root.remove(child)
-        item, indent, font = style.list_item, style.bullet_indent, style.theme.font.docx_name
-        self._root.append(self._abstract(0, "bullet", "\u2022", item, indent, font))
-        self._root.append(self._abstract(1, "decimal", "%1.", item, indent, font))
-        self._root.append(self._num(_BULLET_NUM_ID, 0))
+        self._root.append(self._abstract(0, "bullet", style))
+        self._root.append(self._abstract(1, "decimal", style))
+        self._root.append(self._num(BULLET_NUM_ID, 0))
         self._root.append(self._num(_NUMBER_NUM_ID, 1))
         self._next_id = _NUMBER_NUM_ID + 1
 
@@ -586,43 +586,52 @@ class _Numbering:
         return numbering
 
     @staticmethod
-    def _abstract(
-        ident: int, fmt: str, text: str, item: TextStyle, hanging: float, font: str
-    ) -> Any:
-        level = el(
-            "lvl",
-            [
-                el("start", val="1"),
-                el("numFmt", val=fmt),
-                el("suff", val="tab"),
-                el("lvlText", val=text),
-                el("lvlJc", val="left"),
+    def _abstract(ident: int, fmt: str, style: Style) -> Any:
+        """A list definition of :data:`LIST_LEVELS` levels, each one bullet indent
+        further in, marked as :func:`list_markers` marks them."""
+        item, hanging = style.list_item, style.bullet_indent
+        font = style.theme.font.docx_name
+        levels = []
+        for depth in range(LIST_LEVELS):
+            text = BULLETS[depth] if fmt == "bullet" else f"%{depth + 1}."
+            left = item.indent_left + depth * hanging
+            levels.append(
                 el(
-                    "pPr",
-                    [el("ind", left=twips(item.indent_left), hanging=twips(hanging))],
-                ),
-                el("rPr", [_fonts(font), el("b", val="0"), el("i", val="0")]),
-            ],
-            ilvl="0",
-        )
+                    "lvl",
+                    [
+                        el("start", val="1"),
+                        el("numFmt", val=fmt),
+                        el("suff", val="tab"),
+                        el("lvlText", val=text),
+                        el("lvlJc", val="left"),
+                        el("pPr", [el("ind", left=twips(left), hanging=twips(hanging))]),
+                        el("rPr", [_fonts(font), el("b", val="0"), el("i", val="0")]),
+                    ],
+                    ilvl=str(depth),
+                )
+            )
         return el(
             "abstractNum",
-            [el("multiLevelType", val="singleLevel"), level],
+            [el("multiLevelType", val="hybridMultilevel"), *levels],
             abstractNumId=str(ident),
         )
 
     @staticmethod
-    def _num(num_id: int, abstract_id: int, restart: bool = False) -> Any:
+    def _num(num_id: int, abstract_id: int, start: tuple[int, int] | None = None) -> Any:
         children = [el("abstractNumId", val=str(abstract_id))]
-        if restart:
-            children.append(el("lvlOverride", [el("startOverride", val="1")], ilvl="0"))
+        if start is not None:
+            level, number = start
+            children.append(
+                el("lvlOverride", [el("startOverride", val=str(number))], ilvl=str(level))
+            )
         return el("num", children, numId=str(num_id))
 
-    def restart_numbers(self) -> int:
-        """A fresh ``numId`` for one ordered list, counting from 1."""
+    def restart_numbers(self, start: int = 1, level: int = 0) -> int:
+        """A fresh ``numId`` for one run of an ordered list, counting from ``start``
+        at list level ``level``."""
         num_id = self._next_id
         self._next_id += 1
-        self._root.append(self._num(num_id, 1, restart=True))
+        self._root.append(self._num(num_id, 1, (level, start)))
         return num_id
 
 

@@ -44,6 +44,7 @@ from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
     footer_lines,
     footer_text_width,
+    list_indents,
     note_label,
     qr_size,
 )
@@ -68,13 +69,15 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # that become elements of their own; a text with none is one w:t, set at once.
 _RUN_BREAKS = re.compile("[\t\r\n]")
 _VAL = qn("w:val")
+# The numbering of every bulleted list (``numId``); each ordered run gets its own.
+BULLET_NUM_ID = 1
 _SPACE = qn("xml:space")
 
 
 class Numbering(Protocol):
-    """The document's list numbering: a fresh list number for each ordered list."""
+    """The document's list numbering: a fresh list number for each ordered run."""
 
-    def restart_numbers(self) -> int: ...
+    def restart_numbers(self, start: int = 1, level: int = 0) -> int: ...
 
 
 class BlockWriter:
@@ -187,17 +190,29 @@ class BlockWriter:
 
     def _list(self, container: Any, block: BulletList, in_cell: bool) -> None:
         """One paragraph per item; items are spaced by the list style, and the last
-        carries the body's space after, so the list ends like a paragraph."""
-        num_id = self._numbering.restart_numbers() if block.ordered else None
+        of the whole list carries the body's space after, so the list ends like a
+        paragraph. Indents differ from the list style's only to make room for a wide
+        number (:func:`list_indents`)."""
+        style = self._style
+        key = "number" if block.ordered else "bullet"
+        num_id = None
+        if block.ordered:
+            num_id = self._numbering.restart_numbers(block.start, block.depth)
+        elif block.depth:
+            num_id = BULLET_NUM_ID
+        marker_at, text_at = list_indents(block, style)
+        usual_text_at = style.list_item.indent_left + block.depth * style.bullet_indent
         paragraph = None
         for item in block.items:
-            key = "number" if block.ordered else "bullet"
             paragraph = self.paragraph(container, key, item, in_cell)
             if num_id is not None:
                 numbers = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-                numbers.get_or_add_ilvl().val = 0
+                numbers.get_or_add_ilvl().val = block.depth
                 numbers.get_or_add_numId().val = num_id
-        if paragraph is not None:
+            if abs(text_at - usual_text_at) > 0.01:
+                set_paragraph_property(paragraph, "ind", "left", twips(text_at))
+                set_paragraph_property(paragraph, "ind", "hanging", twips(text_at - marker_at))
+        if paragraph is not None and block.closes:
             self._end_block(paragraph)
 
     def _row(self, container: Any, block: CardRow | Box | Columns, width: float | None) -> None:

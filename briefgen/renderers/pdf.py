@@ -72,6 +72,8 @@ from briefgen.renderers import (
     NOTE_SEPARATOR,
     footer_lines,
     footer_text_width,
+    list_indents,
+    list_markers,
     note_label,
     qr_size,
 )
@@ -430,6 +432,9 @@ class _Blocks:
         self.style = style
         self.parent = parent or Element("Div")
         self.top_heading = top_heading
+        # The open list of each level of a nested list, and its last item's body.
+        self.lists: list[Element] = []
+        self.list_bodies: list[Element] = []
 
     @contextmanager
     def inside(self, role: str, **attributes: str) -> Iterator[Element]:
@@ -492,8 +497,19 @@ class _Blocks:
         elif isinstance(block, ParagraphBlock):
             out.append(self.para(block.inlines, self.fit(style.body, width), "body"))
         elif isinstance(block, BulletList):
-            with self.inside("L"):
+            # A nested run's list stands in the body of the item above it (PDF/UA);
+            # the run after it joins its parent's list again.
+            if block.resumes:
+                holder = self.lists[block.depth]
+            else:
+                above = self.list_bodies[block.depth - 1] if block.depth else self.parent
+                holder = above.add("L")
+            self.lists[block.depth :] = [holder]
+            outer, self.parent = self.parent, holder
+            try:
                 out.extend(self.bullets(block, width))
+            finally:
+                self.parent = outer
         elif isinstance(block, Callout):
             with self.inside("Div"):
                 figure = self.fit(style.callout_figure, width)
@@ -540,30 +556,33 @@ class _Blocks:
         return out
 
     def bullets(self, block: BulletList, width: float | None) -> Iterable[Flowable]:
-        for number, item in enumerate(block.items, start=1):
-            text = self.fit(self.style.list_item, width)
-            if number == len(block.items):
+        marker_at, text_at = list_indents(block, self.style)
+        item_text = replace(self.fit(self.style.list_item, width), indent_left=text_at)
+        markers = list_markers(block)
+        family = self.style.theme.font
+        for index, (item, marker) in enumerate(zip(block.items, markers, strict=True)):
+            text = item_text
+            if block.closes and index == len(block.items) - 1:
                 # The list ends like a paragraph, as in the DOCX.
                 text = replace(text, space_after=self.style.body.space_after)
-            bullet = f"{number}." if block.ordered else "\u2022"
             runs: list[Element] = []
-            family = self.style.theme.font
             setting = _Setting(
                 markup(item, text, self.style, runs),
                 "item",
                 text,
                 family,
-                bullet,
+                marker,
                 (
                     ("bulletFontName", family.pdf_name),
                     ("bulletFontSize", text.size),
-                    ("bulletIndent", 0),
+                    ("bulletIndent", marker_at),
                 ),
             )
             with self.inside("LI") as list_item:
                 label = list_item.add("Lbl")
                 body = list_item.add("LBody")
                 body.adopt(runs)
+            self.list_bodies[block.depth :] = [body]
             yield _Text(setting, body, inner_elements=runs, label=label)
 
     def row(self, block: CardRow | Box | Columns, width: float | None) -> Row:

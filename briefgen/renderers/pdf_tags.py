@@ -428,9 +428,10 @@ class _Writer:
         return f"{number} {version} R"
 
     def element(self, element: Element, parent: str) -> str:
-        """The structure element dictionary of ``element``: its kids in drawing order
-        for its own marked content and inner elements (a paragraph's runs around its
-        note numbers), then an OBJR for each of its annotations."""
+        """The structure element dictionary of ``element``: its own marked content
+        and inner elements in drawing order (a paragraph's runs around its note
+        numbers), then its other kids (a list nested in an item's body, after the
+        item's text), then an OBJR for each of its annotations."""
         tagger, pages, refs = self.tagger, self.pages, self.refs
         parts = [f"<< /Type /StructElem /S /{element.role} /P {parent}"]
         marks = tagger.marks.get(element, [])
@@ -438,7 +439,7 @@ class _Writer:
         if first_page is not None:
             parts.append(f"/Pg {pages[first_page]}")
         drawn = tagger.contents.get(element, [])
-        kids = [refs[kid] for kid in element.kids if kid not in drawn]
+        kids = []
         for item in drawn:
             if isinstance(item, Element):
                 kids.append(refs[item])
@@ -446,6 +447,7 @@ class _Writer:
                 kids.append(str(item[1]))
             else:
                 kids.append(f"<< /Type /MCR /Pg {pages[item[0]]} /MCID {item[1]} >>")
+        kids += [refs[kid] for kid in element.kids if kid not in drawn]
         for annotation in tagger.annotations.get(element, []):
             page = pages[annotation.page]
             kids.append(f"<< /Type /OBJR /Obj {self.number(annotation.ref)} /Pg {page} >>")

@@ -129,6 +129,8 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
     # Typographic quotes only; the other "typographer" replacements ((c), --) stay off.
     md.enable("smartquotes")
+    # Read, only to be refused at their line rather than printed as rows of pipes.
+    md.enable("table")
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.block.ruler.before(
         "fence",
@@ -304,6 +306,12 @@ class _Walker:
             self.add(Notes(where, title=_unescape(title)))
         elif kind == "group_line":
             self.group_line(token.info, where)
+        elif kind == "table_open":
+            raise TemplateError(
+                "a table: a brief prints numbers as cards (callout), a chart (chart) "
+                "or a list, each citing its fact; see docs/templates.md",
+                where,
+            )
         elif kind in ("hr", "html_block"):
             return
         else:  # pragma: no cover - every CommonMark block type is handled above

@@ -76,15 +76,28 @@ def _complete_audiences(
     return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
+def _split_commas(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--audience legislators,chiefs`` as two audiences, as ``--duplex`` writes them."""
+    names = tuple(name.strip() for value in values for name in value.split(","))
+    if "" in names:
+        raise click.BadParameter("an empty audience name; give names such as legislators,chiefs")
+    return names
+
+
 def audience_option(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--audience NAME`` (repeatable, completed from the templates), for ``verb``."""
+    """``--audience NAME`` (repeatable or comma-separated, completed from the
+    templates), for ``verb``."""
     return click.option(
         "--audience",
         "audiences",
         multiple=True,
         metavar="NAME",
+        callback=_split_commas,
         shell_complete=_complete_audiences,
-        help=f"{verb} only this audience (repeatable; default: every template found).",
+        help=f"{verb} only this audience (repeatable, or NAME,NAME; "
+        "default: every template found).",
     )
 
 

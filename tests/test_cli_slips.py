@@ -81,6 +81,31 @@ def test_quiet_after_the_command(builds: list[Any]) -> None:
         assert (result.exit_code, result.output) == (0, ""), args
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--audience", "legislators,chiefs"],
+        ["--audience", "legislators, chiefs"],
+        ["--audience", "legislators", "--audience", "chiefs"],
+    ],
+)
+def test_audiences_repeated_or_comma_separated(builds: list[Any], args: list[str]) -> None:
+    """``--duplex`` takes FRONT,BACK: a user writes ``--audience a,b`` the same way."""
+    result = invoke("build", *args)
+    assert result.exit_code == 0, result.output
+    assert builds[-1].audiences == ("legislators", "chiefs")
+
+
+@pytest.mark.parametrize("value", [",", "legislators,", ""])
+def test_an_empty_audience_name_is_a_usage_error(builds: list[Any], value: str) -> None:
+    result = invoke("build", "--audience", value)
+    assert result.exit_code == 2 and not builds
+    assert result.output.endswith(
+        "Error: Invalid value for '--audience': an empty audience name; "
+        "give names such as legislators,chiefs\n"
+    )
+
+
 def test_debug_after_the_command(monkeypatch: pytest.MonkeyPatch, in_repo: Path) -> None:
     def broken(options: object) -> None:
         raise RuntimeError("boom")

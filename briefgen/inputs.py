@@ -66,9 +66,31 @@ def read_bytes(path: Path, limit: int, error: type[BriefgenError], what: str) ->
     return data
 
 
+# The byte-order marks of UTF-16, little- and big-endian.
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def from_utf16(data: bytes, path: Path, error: type[BriefgenError]) -> bytes:
+    """A file saved as UTF-16 with its byte-order mark (Excel's "Unicode Text",
+    Windows Notepad's "Unicode") as UTF-8 bytes, its lines where they were; any other
+    file as it is."""
+    if not data.startswith(_UTF16_MARKS):
+        return data
+    try:
+        return data.decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+        raise error(
+            "not valid UTF-16 (the file begins as UTF-16 does); save the file as UTF-8",
+            Location.of(path, line),
+        ) from None
+
+
 def decode_text(data: bytes, path: Path, error: type[BriefgenError]) -> str:
-    """``data`` as UTF-8 text (a leading byte-order mark dropped), refused at the line of
-    the first bad byte or when it holds NUL bytes."""
+    """``data`` as UTF-8 text (a leading byte-order mark dropped; UTF-16 with its mark
+    read as such), refused at the line of the first bad byte or when it holds NUL
+    bytes."""
+    data = from_utf16(data, path, error)
     if b"\0" in data:
         raise error("this is not a text file (it contains NUL bytes)", Location.of(path))
     try:

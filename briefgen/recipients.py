@@ -20,7 +20,7 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, Location, RecipientsError, raise_all
 from briefgen.facts.yamlfile import parse_yaml
-from briefgen.inputs import clip, read_bytes
+from briefgen.inputs import clip, from_utf16, read_bytes
 
 # The columns briefgen knows; a template can always read these (empty when not given).
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
@@ -101,6 +101,7 @@ def load_recipients(
             "(comma- or semicolon-separated) and pass that file",
             Location.of(path),
         )
+    raw = from_utf16(raw, path, RecipientsError)
     if b"\0" in raw:
         raise RecipientsError("this is not a text file (it contains NUL bytes)", Location.of(path))
     text = _decode(raw, problems)

@@ -681,3 +681,16 @@ def test_a_facts_file_over_its_size_says_so(
         "facts.yaml: larger than 2,000,000 bytes, the most briefgen reads from a facts file; "
         "split it or leave out what the briefs do not need"
     )
+
+
+def test_a_facts_file_saved_as_utf16_is_read_with_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows Notepad's "Unicode": UTF-16 behind a byte-order mark; a mistake in it is
+    blamed on its line as in UTF-8."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("extras: []\nfacts: {}\n", encoding="utf-16")
+    assert _messages(Path(".")) == [
+        "a.yaml:1: extras: unknown section; expected 'facts' or 'sources'",
+        "a.yaml:2: facts: expected a list",
+    ]

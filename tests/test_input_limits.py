@@ -445,6 +445,13 @@ def test_settings_in_plain_text_load(in_tmp: Path) -> None:
     assert settings.organization.name == "Café task force \u2014 border"
 
 
+def test_settings_saved_as_utf16_load(in_tmp: Path) -> None:
+    """Windows Notepad's "Unicode": UTF-16 behind a byte-order mark, as facts too."""
+    text = '[organization]\nname = "Café task force"\n'
+    (in_tmp / "briefgen.toml").write_text(text, encoding="utf-16")
+    assert load_settings(in_tmp).organization.name == "Café task force"
+
+
 def test_an_oversized_settings_file_is_refused_unread(in_tmp: Path) -> None:
     with open(in_tmp / "briefgen.toml", "wb") as file:
         file.truncate(10**10)

@@ -307,6 +307,25 @@ def test_a_file_with_nul_bytes_is_not_text(tmp_path: Path) -> None:
     assert problems_of(path) == [f"{path}: this is not a text file (it contains NUL bytes)"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_reads_as_tab_separated_utf16(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Unicode Text" (and Notepad's "Unicode") is UTF-16 behind a byte-order
+    mark, tab-separated: it was refused as "not a text file"."""
+    path = tmp_path / "offices.txt"
+    text = "id\taudience\tname\r\nex-1\tpublic\tJosé Peña\r\nex-2\tpublic\tZoë\r\n"
+    path.write_bytes(("\ufeff" + text).encode(encoding))
+    found = load_recipients(path, check_audience)
+    assert [row_values(found, r)["name"] for r in found.recipients] == ["José Peña", "Zoë"]
+
+
+def test_broken_utf16_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes("id,audience\nex-1,public\n".encode("utf-16") + b"\x00\xd8A\x00")
+    assert problems_of(path) == [
+        f"{path}:3: not valid UTF-16 (the file begins as UTF-16 does); save the file as UTF-8"
+    ]
+
+
 def test_yaml_mistakes_each_at_its_line(tmp_path: Path) -> None:
     """A recipient that is not a mapping, a column given twice, a list for a value and
     a name a template cannot read, each at its line; the keys after each still read."""

@@ -48,6 +48,8 @@ NUMBER = re.compile(
 )
 # Text that holds digits without stating a figure: link targets, web addresses.
 _ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
+# A character written by its number (&#8212; is a dash), which prints no figure.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:\d+|[xX][0-9a-fA-F]+);")
 # A numbered list item's marker at the start of a line.
 _LIST_MARKER = re.compile(r"^\s*\d+[.)](?=\s|$)")
 _SLUG = re.compile(SLUG)
@@ -64,7 +66,7 @@ class Untraced:
 
 def figures(text: str) -> list[str]:
     """The figures written in a piece of a template's literal text, as written."""
-    text = _LIST_MARKER.sub("", _ADDRESSES.sub(" ", text))
+    text = _LIST_MARKER.sub("", _ADDRESSES.sub(" ", _CHARACTER_REFERENCE.sub(" ", text)))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
     return [match.group(0) for match in NUMBER.finditer(text)]

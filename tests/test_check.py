@@ -388,6 +388,7 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
         ("See [the 2023 report](https://example.org/2023/r.pdf) or <https://x.org/9>", ["2023"]),
         ("FY2023, COVID-19, I-10, the 3rd, v1.2 and H2A", []),  # names, not figures
         ("100x stronger, 5 times", ["100", "5"]),
+        ("a dash &#8212; a space&#x200B;here, 7&#160;days", ["7"]),  # characters, by number
     ],
 )
 def test_figures_typed_into_template_text(text: str, found: list[str]) -> None:

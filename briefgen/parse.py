@@ -560,6 +560,7 @@ def _runs(children: list[Token]) -> list[Inline]:
     runs: list[Inline] = []
     bold = italic = 0
     href = ""
+    link_start = 0
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
@@ -581,7 +582,13 @@ def _runs(children: list[Token]) -> list[Inline]:
             italic -= 1
         elif kind == "link_open":
             href = _link(str(child.attrGet("href") or ""))
+            link_start = len(runs)
         elif kind == "link_close":
+            if not any(isinstance(r, Span) and r.text.strip() for r in runs[link_start:]):
+                # [](https://...) would print nothing a reader can follow: its address.
+                shown = Span(href.removeprefix("mailto:"), bold > 0, italic > 0, href)
+                kept = [r for r in runs[link_start:] if not isinstance(r, Span)]
+                runs[link_start:] = [shown, *kept]
             href = ""
         elif kind == "citation":
             runs.append(Cite((child.meta["id"],)))

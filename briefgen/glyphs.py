@@ -24,6 +24,10 @@ UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
 # U+2028 and U+2029: the PDF prints a space, the DOCX keeps the character (Word shows
 # a line break). A fact's text has them made spaces before it reaches a page.
 SEPARATORS = {"Zl", "Zp"}
+# Invisible formatting characters both formats leave unseen: a soft hyphen, a zero-width
+# space, a word joiner, a byte-order mark. The bundled fonts draw others (a joiner, a
+# left-to-right mark, an embedding) as a visible mark the DOCX would not show.
+UNSEEN_ALIKE = {"\u00ad", "\u200b", "\u2060", "\ufeff"}
 FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
 SOURCE_FIELDS = ("title", "author", "publisher")
 
@@ -69,6 +73,11 @@ def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | 
             return (
                 f"right-to-left text ({_name(char)}), which briefgen cannot lay out yet; "
                 "keep such text out of one-page briefs"
+            )
+        if unicodedata.category(char) == "Cf" and char not in UNSEEN_ALIKE:
+            return (
+                "an invisible formatting character, which the PDF would print as a mark "
+                f"and the DOCX would not (copied from a web page?): {_name(char)}"
             )
         drawn = has_glyph(char, family.pdf_name) or has_glyph(char, FALLBACK_FONT)
         if not (char.isspace() or drawn):

@@ -130,14 +130,31 @@ TRIAL = f"{Path('templates') / 'trial.md.j2'}:3: the template has "
             "a character briefgen cannot write into a PDF's text: "
             "U+1D5A0 MATHEMATICAL SANS-SERIF CAPITAL A",
         ),
+        (
+            "\u200e",
+            "an invisible formatting character, which the PDF would print as a mark and "
+            "the DOCX would not (copied from a web page?): U+200E LEFT-TO-RIGHT MARK",
+        ),
+        (
+            "\u200d",
+            "an invisible formatting character, which the PDF would print as a mark and "
+            "the DOCX would not (copied from a web page?): U+200D ZERO WIDTH JOINER",
+        ),
     ],
-    ids=["unassigned", "right-to-left", "no-glyph", "beyond-BMP"],
+    ids=["unassigned", "right-to-left", "no-glyph", "beyond-BMP", "lrm", "zwj"],
 )
 def test_glyph_check_says_what_is_wrong(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, char: str, says: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert build_template(tmp_path, f"# Odd\n\nAn odd {char} here.\n") == [TRIAL + says]
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_invisible_characters_both_formats_hide_print(family: str) -> None:
+    """A soft hyphen, zero-width space, word joiner and byte-order mark, as text pasted
+    from a web page carries them: drawn as nothing in the PDF, hidden by Word."""
+    assert printing_problem("soft\u00adhy\u200bphen\u2060and\ufeffmark", FAMILIES[family]) is None
 
 
 def test_a_character_only_liberation_draws_prints(

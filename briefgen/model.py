@@ -225,6 +225,11 @@ class QrCode(Block):
 
 
 @dataclass(frozen=True)
+class HorizontalRule(Block):
+    """A thematic break (``---``): a hairline across the column between two blocks."""
+
+
+@dataclass(frozen=True)
 class Columns(Block):
     """A main column with a sidebar beside it (``::: aside``)."""
 
@@ -244,6 +249,7 @@ AnyBlock = (
     | CardRow
     | Box
     | Chart
+    | HorizontalRule
     | Columns
 )
 

@@ -54,6 +54,7 @@ from briefgen.model import (
     Columns,
     Droppable,
     Heading,
+    HorizontalRule,
     Image,
     Inline,
     Inlines,
@@ -312,7 +313,9 @@ class _Walker:
                 "or a list, each citing its fact; see docs/templates.md",
                 where,
             )
-        elif kind in ("hr", "html_block"):
+        elif kind == "hr":
+            self.add(HorizontalRule(where))
+        elif kind == "html_block":
             return
         else:  # pragma: no cover - every CommonMark block type is handled above
             raise TemplateError(f"unsupported Markdown block '{kind}'", where)

@@ -348,6 +348,11 @@ class Style:
         organization = Cell(self.frame_width - used - right, (0.0, pad, 0.0, pad), fill)
         return logo, organization, Cell(right, (0.0, pad, 0.0, 0.0), fill)
 
+    @property
+    def body_rule(self) -> float:
+        """A thematic break's hairline; the body's space after a paragraph below it."""
+        return 0.5
+
     # --- footer ------------------------------------------------------------------
 
     @property

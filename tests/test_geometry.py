@@ -34,7 +34,9 @@ from page_regions import (
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from briefgen.errors import Location
 from briefgen.model import Footer, LineBreak, Span
+from briefgen.parse import parse_blocks
 from briefgen.renderers import broken_word, footer_lines, footer_text_width
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
@@ -376,3 +378,67 @@ def test_a_logo_is_36_pt_tall_and_at_most_a_quarter_of_the_frame_wide(
     docx_path.write_bytes(render_docx(document, style))
     (shape,) = docx.Document(str(docx_path)).inline_shapes
     assert (shape.width.pt, shape.height.pt) == pytest.approx((width, height), abs=0.01)
+
+
+RULES_MARKDOWN = """\
+A first paragraph, long enough to wrap onto a second line of the main column of the
+page, ends above a rule.
+
+---
+
+## After a rule
+
+- a list item
+- another, then a rule
+
+***
+
+::: box
+In a box, before a rule.
+
+---
+
+After the rule in the box.
+:::
+
+Last words.
+"""
+RULED = ("A first paragraph", "After a rule", "a list item", "In a box", "After the rule", "Last")
+
+
+def hairlines(path: Path) -> list[float]:
+    """The top of each thin rule wider than 200 pt, top to bottom, once (LibreOffice
+    draws a paragraph's border as two paths)."""
+    tops: list[float] = []
+    for _, top, width, height in boxes(path, pdfium_c.FPDF_PAGEOBJ_PATH):
+        if width > 200 and height < 1.5 and not (tops and abs(top - tops[-1]) < 0.5):
+            tops.append(top)
+    return tops
+
+
+@requires_libreoffice
+def test_a_thematic_break_is_a_hairline_where_libreoffice_draws_it(
+    tmp_path: Path, libreoffice: str
+) -> None:
+    """``---`` printed nothing; it is a hairline with the body's space below, in the
+    main column and in a box, and the text after it stands where LibreOffice puts it."""
+    lines = tuple(Location("rules.md", n) for n in range(1, RULES_MARKDOWN.count("\n") + 2))
+    page = regions()
+    title = page.blocks[0]
+    blocks = parse_blocks(RULES_MARKDOWN, lines, Location("rules.md", 1))
+    document = replace(page, blocks=(title, *blocks, page.blocks[-1]))
+    style = Style()
+    pdf = tmp_path / "rules.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    source = tmp_path / "rules.docx"
+    source.write_bytes(render_docx(document, style))
+    (laid_out,) = convert_all([source], tmp_path)
+
+    ours, theirs = hairlines(pdf), hairlines(laid_out)
+    assert len(ours) >= 3  # the three breaks (and the footer's rule, as pdfium reads it)
+    assert len(theirs) == len(ours)
+    assert all(abs(a - b) <= TOLERANCE for a, b in zip(ours, theirs, strict=True)), (ours, theirs)
+    mine, office = text_positions(pdf, RULED), text_positions(laid_out, RULED)
+    assert set(mine) == set(office) == set(RULED)
+    off = {t: (office[t][1] - y) for t, (_, y) in mine.items() if abs(office[t][1] - y) > TOLERANCE}
+    assert not off, off

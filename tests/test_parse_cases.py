@@ -23,6 +23,7 @@ from briefgen.model import (
     Cite,
     Columns,
     Heading,
+    HorizontalRule,
     Image,
     Inlines,
     LineBreak,
@@ -80,6 +81,8 @@ def dump(block: AnyBlock, indent: str = "") -> list[str]:
         picture = block.picture
         size = f"{picture.width_px}x{picture.height_px}"
         line = f'image "{picture.alt}" {picture.format} {size} width={block.width:g} {where}'
+    elif isinstance(block, HorizontalRule):
+        line = f"rule {where}"
     elif isinstance(block, QrCode):
         line = f'qr "{block.url}" {where}'
     elif isinstance(block, Chart):

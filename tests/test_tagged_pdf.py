@@ -20,8 +20,11 @@ from page_regions import regions
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from tagged import Node, check_tagged, docx_file, marked_content, structure
+from test_geometry import RULES_MARKDOWN
 
-from briefgen.model import Cite, Heading, inline_groups, walk
+from briefgen.errors import Location
+from briefgen.model import Cite, Heading, HorizontalRule, inline_groups, walk
+from briefgen.parse import parse_blocks
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
@@ -176,3 +179,18 @@ def test_a_brief_without_a_title_heads_its_sections_h1(tmp_path: Path) -> None:
     pdf = render_pdf_bytes(untitled, style)
     tree = check_tagged(pdf, docx_file(tmp_path, render_docx(untitled, style)))
     assert next(node.role for node in tree.walk() if node.role[:1] == "H") == "H1"
+
+
+def test_a_thematic_break_is_page_furniture(tmp_path: Path) -> None:
+    """A ``---`` hairline is drawn as an artifact: no element, nothing to read."""
+    lines = tuple(Location("rules.md", n) for n in range(1, RULES_MARKDOWN.count("\n") + 2))
+    page = regions()
+    blocks = parse_blocks(RULES_MARKDOWN, lines, Location("rules.md", 1))
+    document = replace(page, blocks=(page.blocks[0], *blocks, page.blocks[-1]))
+    pdf = render_pdf_bytes(document, Style())
+    tree = check_tagged(pdf, docx_file(tmp_path, render_docx(document, Style())))
+    kept = tuple(b for b in document.blocks if not isinstance(b, HorizontalRule))
+    unruled = replace(document, blocks=kept)
+    assert len(kept) == len(document.blocks) - 2
+    plain = structure(PdfReader(io.BytesIO(render_pdf_bytes(unruled, Style()))))
+    assert [n.role for n in tree.walk()] == [n.role for n in plain.walk()]

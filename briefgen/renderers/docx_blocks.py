@@ -30,6 +30,7 @@ from briefgen.model import (
     Columns,
     Footer,
     Heading,
+    HorizontalRule,
     Image,
     Inlines,
     LineBreak,
@@ -169,6 +170,9 @@ class BlockWriter:
             add_chart(run, block, avail, self._style)
             _flush_left(run)
             self.paragraph(container, "caption", block.caption, cell)
+        elif isinstance(block, HorizontalRule):
+            style = self._style
+            add_spacer(container, style.body.space_after, (style.body_rule, style.theme.muted))
         elif isinstance(block, QrCode):
             avail = self._style.measure if width is None else width
             size = qr_size(block.url, self._style)

@@ -52,6 +52,7 @@ from briefgen.model import (
     Columns,
     Document,
     Heading,
+    HorizontalRule,
     Image,
     Inlines,
     LineBreak,
@@ -535,6 +536,8 @@ class _Blocks:
                 out.append(self.para((Span(block.title),), title, "chart"))
                 out.append(self.figure(chart_flowable(block, avail, style), block.alt))
                 out.append(self.para(block.caption, self.fit(style.caption, width), "caption"))
+        elif isinstance(block, HorizontalRule):
+            out.append(Rule(style.body_rule, style.body.space_after, style.theme.muted))
         elif isinstance(block, QrCode):
             avail = style.measure if width is None else width
             size = qr_size(block.url, style)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from briefgen.errors import Location
 
@@ -224,6 +225,25 @@ class QrCode(Block):
     alt: str = ""
 
 
+Alignment = Literal["left", "center", "right"]
+# Columns of a table: more would not read on a one-page brief.
+MAX_TABLE_COLUMNS = 8
+
+
+@dataclass(frozen=True)
+class Table(Block):
+    """A table of text: a header row, then its rows; each cell a run of inlines, each
+    column aligned as the template's delimiter row says (``---:`` right)."""
+
+    header: tuple[Inlines, ...]
+    rows: tuple[tuple[Inlines, ...], ...]
+    align: tuple[Alignment, ...]
+
+    def cells(self) -> list[Inlines]:
+        """Every cell, row by row, the header first: reading order."""
+        return [*self.header, *(cell for row in self.rows for cell in row)]
+
+
 @dataclass(frozen=True)
 class HorizontalRule(Block):
     """A thematic break (``---``): a hairline across the column between two blocks."""
@@ -249,6 +269,7 @@ AnyBlock = (
     | CardRow
     | Box
     | Chart
+    | Table
     | HorizontalRule
     | Columns
 )
@@ -385,6 +406,9 @@ def block_text(block: AnyBlock, citations: bool = True) -> str:
         return ""
     if isinstance(block, QrCode):
         return block.url
+    if isinstance(block, Table):
+        rows = (block.header, *block.rows)
+        return "\n".join(" ".join(plain_text(c, citations) for c in row) for row in rows)
     if isinstance(block, Chart):
         texts = [block.title, *(f"{b.label} {b.figure}" for b in block.bars)]
         return "\n".join([*texts, plain_text(block.caption, citations)])
@@ -400,6 +424,8 @@ def inline_groups(block: AnyBlock) -> list[Inlines]:
         return [block.label]
     if isinstance(block, BulletList):
         return list(block.items)
+    if isinstance(block, Table):
+        return block.cells()
     if isinstance(block, Chart):
         return [block.caption]
     return []
@@ -414,6 +440,12 @@ def map_inlines(block: AnyBlock, change: Callable[[Inlines], Inlines]) -> AnyBlo
         return replace(block, label=change(block.label))
     if isinstance(block, BulletList):
         return replace(block, items=tuple(change(item) for item in block.items))
+    if isinstance(block, Table):
+        return replace(
+            block,
+            header=tuple(change(cell) for cell in block.header),
+            rows=tuple(tuple(change(cell) for cell in row) for row in block.rows),
+        )
     if isinstance(block, Chart):
         return replace(block, caption=change(block.caption))
     if isinstance(block, Box):

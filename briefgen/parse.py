@@ -44,6 +44,8 @@ from briefgen.model import (
     LIST_LEVELS,
     MAX_LIST_NUMBER,
     MAX_QR_CHARS,
+    MAX_TABLE_COLUMNS,
+    Alignment,
     AnyBlock,
     Box,
     BulletList,
@@ -64,6 +66,7 @@ from briefgen.model import (
     QrCode,
     Quote,
     Span,
+    Table,
     cited_fact_ids,
     plain_text,
 )
@@ -308,11 +311,7 @@ class _Walker:
         elif kind == "group_line":
             self.group_line(token.info, where)
         elif kind == "table_open":
-            raise TemplateError(
-                "a table: a brief prints numbers as cards (callout), a chart (chart) "
-                "or a list, each citing its fact; see docs/templates.md",
-                where,
-            )
+            self.add(_table(where, self.until("table_close")))
         elif kind == "hr":
             self.add(HorizontalRule(where))
         elif kind == "html_block":
@@ -737,9 +736,10 @@ def _list_runs(
             if top.item:
                 top.item.append(Span(" "))
             top.item.extend(_runs(token.children or []))
-        elif kind in ("fence", "code_block"):
+        elif kind in ("fence", "code_block", "table_open"):
+            what = "a table" if kind == "table_open" else "a code block or chart"
             raise TemplateError(
-                "a code block or chart inside a list item; end the list first "
+                f"{what} inside a list item; end the list first "
                 "(a blank line, and the block not indented)",
                 where(token),
             )
@@ -747,6 +747,32 @@ def _list_runs(
     if runs:
         runs[:-1] = [replace(run, closes=False) for run in runs[:-1]]
     return runs
+
+
+# A delimiter row's ':---:' and '---:', as markdown-it gives them.
+_ALIGNMENTS: dict[str, Alignment] = {"text-align:center": "center", "text-align:right": "right"}
+
+
+def _table(where: Location, tokens: list[Token]) -> Table:
+    """A table's header row and rows, each cell's inlines, and its columns' alignment
+    (markdown-it gives every row the header's number of cells)."""
+    rows: list[list[Inlines]] = []
+    align: list[Alignment] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "th_open":
+            align.append(_ALIGNMENTS.get(str(token.attrGet("style")), "left"))
+        elif token.type == "inline":
+            rows[-1].append(_merge(_runs(token.children or [])))
+    if len(align) > MAX_TABLE_COLUMNS:
+        raise TemplateError(
+            f"a table of {len(align)} columns; a one-page brief's table holds at most "
+            f"{MAX_TABLE_COLUMNS}",
+            where,
+        )
+    header, *body = rows
+    return Table(where, tuple(header), tuple(tuple(row) for row in body), tuple(align))
 
 
 def _quote(where: Location, tokens: list[Token]) -> Quote:

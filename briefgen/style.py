@@ -84,7 +84,7 @@ class TextStyle:
     indent_left: float = 0.0
     indent_right: float = 0.0
     color: RGB = (0, 0, 0)
-    align: Literal["left", "right"] = "left"
+    align: Literal["left", "center", "right"] = "left"
 
 
 @dataclass(frozen=True)
@@ -347,6 +347,26 @@ class Style:
         right = (self.frame_width - used) * 0.4
         organization = Cell(self.frame_width - used - right, (0.0, pad, 0.0, pad), fill)
         return logo, organization, Cell(right, (0.0, pad, 0.0, 0.0), fill)
+
+    @property
+    def table_cell(self) -> TextStyle:
+        """A table's text: a little smaller than the body, no space around it."""
+        return self._text(0.9, 1.25, NOTE_FLOOR)
+
+    @property
+    def table_header(self) -> TextStyle:
+        """A table's header row: bold, white on the primary colour."""
+        return replace(self.table_cell, bold=True, color=WHITE)
+
+    @property
+    def table_padding(self) -> tuple[float, float, float, float]:
+        return (3.0, 5.0, 3.0, 5.0)
+
+    def table_row(self, widths: list[float], index: int) -> list[Cell]:
+        """Row ``index`` of a table (0: the header) of columns ``widths`` wide: the
+        header on the primary colour, then every other row on the tint."""
+        fill = self.theme.primary if index == 0 else self.theme.tint if index % 2 == 0 else None
+        return [Cell(width, self.table_padding, fill) for width in widths]
 
     @property
     def body_rule(self) -> float:

@@ -31,6 +31,7 @@ from briefgen.model import (
     QrCode,
     Quote,
     Span,
+    Table,
 )
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings
@@ -83,6 +84,11 @@ def dump(block: AnyBlock, indent: str = "") -> list[str]:
         line = f'image "{picture.alt}" {picture.format} {size} width={block.width:g} {where}'
     elif isinstance(block, HorizontalRule):
         line = f"rule {where}"
+    elif isinstance(block, Table):
+        lines = [f"{indent}table {where} align={','.join(block.align)}:"]
+        for row in (block.header, *block.rows):
+            lines.append(f"{indent}  row: " + " | ".join(dump_inlines(c) for c in row))
+        return lines
     elif isinstance(block, QrCode):
         line = f'qr "{block.url}" {where}'
     elif isinstance(block, Chart):

@@ -77,6 +77,8 @@ STYLE_NAMES = {
     "footer": "Footer",
     "chart_title": "Chart Title",
     "caption": "Caption",
+    "table_cell": "Table Text",
+    "table_header": "Table Header",
 }
 
 _DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -316,7 +318,7 @@ def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> 
         _spacing(ts.space_before, ts.space_after, ts.leading),
         el("ind", **indent),
         el("contextualSpacing", val="0"),
-        el("jc", val="right" if ts.align == "right" else "left"),
+        el("jc", val=ts.align),
     ]
     if outline is not None:
         children.append(el("outlineLvl", val=str(outline)))
@@ -537,6 +539,8 @@ def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, s
         ("footer", style.footer_line, 0.0, None, "footer"),
         ("chart_title", style.chart_title, 0.0, None, "body"),
         ("caption", style.caption, 0.0, None, "body"),
+        ("table_cell", style.table_cell, 0.0, None, "table_cell"),
+        ("table_header", style.table_header, 0.0, None, "table_header"),
     ]
 
 

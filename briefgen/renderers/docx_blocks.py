@@ -40,20 +40,24 @@ from briefgen.model import (
     QrCode,
     Quote,
     Span,
+    Table,
 )
 from briefgen.renderers import (
+    EMPTY_CELL,
     KEPT_TEXT_LENGTH,
     footer_lines,
     footer_text_width,
     list_indents,
     note_label,
     qr_size,
+    table_widths,
 )
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
     add_paragraph_element,
     add_row,
     add_spacer,
+    add_table,
     close_cell,
     copied,
     el,
@@ -170,6 +174,9 @@ class BlockWriter:
             add_chart(run, block, avail, self._style)
             _flush_left(run)
             self.paragraph(container, "caption", block.caption, cell)
+        elif isinstance(block, Table):
+            self._table(container, block, width)
+            add_spacer(container, self._style.body.space_after)
         elif isinstance(block, HorizontalRule):
             style = self._style
             add_spacer(container, style.body.space_after, (style.body_rule, style.theme.muted))
@@ -182,7 +189,7 @@ class BlockWriter:
             _flush_left(run)
             self.paragraph(address, "caption", (Span(block.url, href=block.url),), True)
             for word_cell in (code, address):
-                close_cell(word_cell, _TINY)
+                close_cell(word_cell, EMPTY_CELL)
             add_spacer(container, self._style.body.space_after)
         elif isinstance(block, Image):
             avail = self._style.measure if width is None else width
@@ -241,7 +248,23 @@ class BlockWriter:
             self.write_all(word_cells[0], block.main, _inner(cells[0]))
             self.write_all(word_cells[2], block.aside, _inner(cells[2]))
         for word_cell in word_cells:
-            close_cell(word_cell, _TINY)
+            close_cell(word_cell, EMPTY_CELL)
+
+    def _table(self, container: Any, block: Table, width: float | None) -> None:
+        """One Word table: the header row, then each row; a cell's paragraph aligned
+        as its column, an empty cell left with Word's required empty paragraph."""
+        style = self._style
+        widths = table_widths(block, style, style.frame_width if width is None else width)
+        rows = (block.header, *block.rows)
+        word_rows = add_table(container, [style.table_row(widths, i) for i in range(len(rows))])
+        for index, (row, word_row) in enumerate(zip(rows, word_rows, strict=True)):
+            key = "table_header" if index == 0 else "table_cell"
+            for inlines, align, word_cell in zip(row, block.align, word_row, strict=True):
+                if inlines:
+                    paragraph = self.paragraph(word_cell, key, inlines, True)
+                    if align != "left":
+                        set_paragraph_property(paragraph, "jc", "val", align)
+                close_cell(word_cell, EMPTY_CELL)
 
     def masthead(self, container: Any, masthead: Masthead) -> None:
         """The band: the logo, the organization, the audience and the date."""
@@ -261,7 +284,7 @@ class BlockWriter:
             if line:
                 self.paragraph(word_cells[-1], "masthead_line", (Span(line),))
         for word_cell in word_cells:
-            close_cell(word_cell, _TINY)
+            close_cell(word_cell, EMPTY_CELL)
 
     def after_masthead(self, body: Any) -> None:
         """The gap below the band: the space before the paragraph that follows it (the
@@ -307,7 +330,7 @@ class BlockWriter:
         for line in lines:
             self.paragraph(side, "footer", line)
         for word_cell in (notes_cell, side):
-            close_cell(word_cell, _TINY)
+            close_cell(word_cell, EMPTY_CELL)
         add_spacer(container, style.footer_tail)
 
     def _notes(self, container: Any, notes: list[Notes]) -> None:
@@ -315,10 +338,6 @@ class BlockWriter:
             self.paragraph(container, "notes_heading", (Span(block.title),))
             for note in block.entries:
                 self.paragraph(container, "note", (Span(f"{note.number}. {note.text}"),))
-
-
-# A gutter cell's paragraph: Word wants one in every cell.
-_TINY = 1.0
 
 
 def _inner(cell: Cell) -> float:

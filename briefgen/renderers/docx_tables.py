@@ -184,6 +184,26 @@ def add_row(
     return [_Cell(tc, container) for tc in cell_elements]
 
 
+def add_table(container: Any, rows: Sequence[Sequence[Cell]]) -> list[list[_Cell]]:
+    """Append a table of ``rows`` (each row's cells as wide as the first's) to
+    ``container``, its first row Word's header row; return each row's cells, empty,
+    to write into. Each row is as tall as its content, and never split."""
+    widths = tuple(twips(cell.width) for cell in rows[0])
+    made: list[list[_Cell]] = []
+    row_elements = []
+    for index, cells in enumerate(rows):
+        properties = el("trPr", [el("cantSplit"), *([el("tblHeader")] if index == 0 else [])])
+        cell_elements = [
+            el("tc", [_cell_properties(cell, width, "top")])
+            for cell, width in zip(cells, widths, strict=True)
+        ]
+        row_elements.append(el("tr", [properties, *cell_elements]))
+        made.append([_Cell(tc, container) for tc in cell_elements])
+    table = el("tbl", [_table_properties(widths), _grid(widths), *row_elements])
+    container._element._insert_tbl(table)
+    return made
+
+
 @copied
 def _table_properties(widths: tuple[str, ...]) -> Any:
     total = str(sum(int(w) for w in widths))

@@ -23,7 +23,7 @@ from functools import cache, lru_cache, partial
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
@@ -61,6 +61,7 @@ from briefgen.model import (
     QrCode,
     Quote,
     Span,
+    Table,
     block_text,
     inline_groups,
     walk,
@@ -69,6 +70,7 @@ from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
 from briefgen.renderers import (
+    EMPTY_CELL,
     KEPT_TEXT_LENGTH,
     NOTE_SEPARATOR,
     footer_lines,
@@ -77,6 +79,7 @@ from briefgen.renderers import (
     list_markers,
     note_label,
     qr_size,
+    table_widths,
 )
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
@@ -94,7 +97,8 @@ _PRODUCER = "briefgen (reportlab)"
 VARIANTS = ("regular", "bold", "italic", "bolditalic")
 
 
-def _font_name(variant: str, family: FontFamily = DEFAULT_THEME.font) -> str:
+def font_name(variant: str, family: FontFamily = DEFAULT_THEME.font) -> str:
+    """The name reportlab registers a variant (``bold``) of a family under."""
     return family.pdf_name if variant == "regular" else f"{family.pdf_name}-{variant}"
 
 
@@ -103,7 +107,7 @@ def _register_variant(family: FontFamily, variant: str) -> None:
     # Parsing a TrueType file is most of a cold build's layout time: only the
     # variants a brief uses are read.
     path = font_dir() / family.files[variant]
-    pdfmetrics.registerFont(TTFont(_font_name(variant, family), str(path)))
+    pdfmetrics.registerFont(TTFont(font_name(variant, family), str(path)))
 
 
 def register_fonts(
@@ -115,10 +119,10 @@ def register_fonts(
         _register_variant(family, variant)
     pdfmetrics.registerFontFamily(
         family.pdf_name,
-        normal=_font_name("regular", family),
-        bold=_font_name("bold", family),
-        italic=_font_name("italic", family),
-        boldItalic=_font_name("bolditalic", family),
+        normal=font_name("regular", family),
+        bold=font_name("bold", family),
+        italic=font_name("italic", family),
+        boldItalic=font_name("bolditalic", family),
     )
 
 
@@ -128,7 +132,7 @@ def variants_used(document: Document) -> set[str]:
     if document.masthead is not None:
         used.add("bold")
     for block in walk(document.blocks):
-        block_bold = isinstance(block, Heading | Callout | Notes | Chart)
+        block_bold = isinstance(block, Heading | Callout | Notes | Chart | Table)
         block_italic = isinstance(block, Quote)
         if block_bold:
             used.add("bold")
@@ -291,7 +295,7 @@ def _family_style(
         variant = "italic"
     return ParagraphStyle(
         name,
-        fontName=_font_name(variant, family),
+        fontName=font_name(variant, family),
         fontSize=text.size,
         leading=text.leading,
         spaceBefore=text.space_before,
@@ -299,7 +303,7 @@ def _family_style(
         leftIndent=text.indent_left,
         rightIndent=text.indent_right,
         textColor=colour(text.color),
-        alignment=TA_RIGHT if text.align == "right" else TA_LEFT,
+        alignment=_ALIGNMENTS[text.align],
         allowWidows=1,
         allowOrphans=1,
         splitLongWords=1,
@@ -307,6 +311,9 @@ def _family_style(
         spaceShrinkage=0,
         **extra,
     )
+
+
+_ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
 @dataclass(frozen=True)
@@ -536,6 +543,9 @@ class _Blocks:
                 out.append(self.para((Span(block.title),), title, "chart"))
                 out.append(self.figure(chart_flowable(block, avail, style), block.alt))
                 out.append(self.para(block.caption, self.fit(style.caption, width), "caption"))
+        elif isinstance(block, Table):
+            out.append(self.table(block, width))
+            out.append(Spacer(0, style.body.space_after))
         elif isinstance(block, HorizontalRule):
             out.append(Rule(style.body_rule, style.body.space_after, style.theme.muted))
         elif isinstance(block, QrCode):
@@ -609,6 +619,28 @@ class _Blocks:
         with self.inside("Div"):
             aside = Stack(self.blocks(block.aside, _inner(cells[2])))
         return Row(cells, [main, None, aside])
+
+    def table(self, block: Table, width: float | None) -> Stack:
+        """A table's rows as the DOCX's one Word table: the header row (``TH``
+        cells), then each row, every cell a paragraph or, empty, a sliver of space
+        as Word's required empty paragraph."""
+        style = self.style
+        widths = table_widths(block, style, style.frame_width if width is None else width)
+        rows: list[Flowable] = []
+        with self.inside("Table"):
+            for index, row in enumerate((block.header, *block.rows)):
+                text = style.table_header if index == 0 else style.table_cell
+                contents: list[Stack | None] = []
+                with self.inside("TR"):
+                    for inlines, align in zip(row, block.align, strict=True):
+                        with self.inside("TH" if index == 0 else "TD"):
+                            if inlines:
+                                cell = replace(text, align=align)
+                                contents.append(Stack([self.para(inlines, cell, "table")]))
+                            else:
+                                contents.append(Stack([Spacer(0, EMPTY_CELL)]))
+                rows.append(Row(style.table_row(widths, index), contents))
+        return Stack(rows)
 
     def card(self, card: Callout) -> Stack:
         with self.inside("TD"):

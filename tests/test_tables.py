@@ -1,0 +1,214 @@
+"""Tables: a Markdown table prints as one table in both formats, its columns the
+same widths in each, its text where LibreOffice puts the DOCX's.
+
+A pipe table used to print as a paragraph of pipes and dashes in both files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.oxml.ns import qn
+from office import convert_all, libreoffice, requires_libreoffice
+from page_regions import regions
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from tagged import check_tagged, docx_file, structure
+from test_geometry import TOLERANCE, text_positions
+
+from briefgen.cli import cli
+from briefgen.errors import LayoutError, Location
+from briefgen.model import AnyBlock, Document, Table
+from briefgen.parse import parse_blocks
+from briefgen.renderers import table_widths
+from briefgen.renderers.docx import render_docx
+from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.style import Style
+
+__all__ = ["libreoffice"]  # the fixture, for the LibreOffice test
+
+REPO = Path(__file__).resolve().parents[1]
+
+MARKDOWN = """\
+Seizures by year, a paragraph before the table.
+
+| Year | Pounds seized | Share at the southern border |
+| :--- | ---: | :---: |
+| Fiscal 2023 | 26,700 pounds | about 98.9% |
+| Rise since fiscal 2020 | 480% | |
+| A row with a *long* description that has to wrap onto a second line in its cell | 12 | 34 |
+
+After the table.
+"""
+CELLS = (
+    "Year",
+    "Pounds seized",
+    "Share at the southern border",
+    "Fiscal 2023",
+    "26,700 pounds",
+    "about 98.9%",
+    "Rise since fiscal 2020",
+    "480%",
+    "A row with a",
+    "12",
+    "34",
+    "After the table.",
+)
+
+
+def parsed(markdown: str = MARKDOWN) -> list[AnyBlock]:
+    lines = tuple(Location("table.md", n) for n in range(1, markdown.count("\n") + 2))
+    return parse_blocks(markdown, lines, Location("table.md", 1))
+
+
+def table_document() -> Document:
+    page = regions()
+    return replace(page, blocks=(page.blocks[0], *parsed(), page.blocks[-1]))
+
+
+def the_table(markdown: str = MARKDOWN) -> Table:
+    return next(b for b in parsed(markdown) if isinstance(b, Table))
+
+
+def test_columns_that_fit_keep_one_line_and_share_the_rest() -> None:
+    style = Style()
+    narrow = the_table("| A | Bee |\n| - | - |\n| 1 | 2 |\n")
+    widths = table_widths(narrow, style, 300.0)
+    assert sum(widths) == pytest.approx(300.0, abs=1e-9)
+    assert widths[1] > widths[0]  # in proportion to each column's longest line
+    assert all(round(w * 20) == pytest.approx(w * 20, abs=1e-9) for w in widths)
+
+
+def test_the_widest_column_wraps_first_and_the_short_ones_keep_one_line() -> None:
+    style = Style()
+    widths = table_widths(the_table(), style, style.frame_width)
+    assert sum(widths) == pytest.approx(style.frame_width, abs=1e-9)
+    # "Share at the southern border" (bold) and "26,700 pounds" stay on one line; the
+    # long description takes what is left.
+    assert widths[0] > widths[2] > widths[1]
+    header = stringWidth("Share at the southern border", "LiberationSans-bold", 9.5)
+    _, right, _, left = style.table_padding
+    assert widths[2] >= header + left + right
+
+
+def test_a_table_whose_longest_words_cannot_fit_is_refused_at_its_line() -> None:
+    long = "| " + " | ".join(["Supercalifragilistic"] * 8) + " |\n" + "|-" * 8 + "|\n"
+    with pytest.raises(LayoutError) as caught:
+        table_widths(the_table(long), Style(), 300.0)
+    assert caught.value.location == Location("table.md", 1)
+    assert "wider than the 300 pt it has; shorten them or take out a column" in str(
+        caught.value.format_message()
+    )
+
+
+def test_the_cli_says_where_a_table_is_too_wide_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    words = " | ".join(["Incomprehensibilities"] * 8)
+    template = f"# T\n\n| {words} |\n" + "|-" * 8 + "|\n"
+    (tmp_path / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["build", "--audience", "trial", "--facts", str(REPO / "facts")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [], result.stderr
+    line = result.stderr.splitlines()[0]
+    assert line.startswith(f"{Path('templates') / 'trial.md.j2'}:3: a table whose longest")
+    assert not (tmp_path / "output").exists()
+
+
+def test_the_docx_is_one_word_table_with_a_header_row_and_the_pdfs_widths(
+    tmp_path: Path,
+) -> None:
+    style = Style()
+    document = table_document()
+    path = docx_file(tmp_path, render_docx(document, style))
+    word = docx.Document(str(path))
+    (table,) = [t for t in word.tables if t.rows[0].cells[0].text == "Year"]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["Year", "Pounds seized", "Share at the southern border"],
+        ["Fiscal 2023", "26,700 pounds", "about 98.9%"],
+        ["Rise since fiscal 2020", "480%", ""],
+        [
+            "A row with a long description that has to wrap onto a second line in its cell",
+            "12",
+            "34",
+        ],
+    ]
+    rows = table._tbl.findall(qn("w:tr"))
+    headers = [row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for row in rows]
+    assert headers == [True, False, False, False]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.iter(qn("w:gridCol"))]
+    assert grid == [round(w * 20) for w in table_widths(the_table(), style, style.frame_width)]
+    aligned = [str(c.paragraphs[0].paragraph_format.alignment) for c in table.rows[1].cells]
+    assert aligned == ["None", "RIGHT (2)", "CENTER (1)"]  # left is the style's
+    fills = [row.find(f".//{qn('w:shd')}") for row in rows]
+    shading = [None if f is None else f.get(qn("w:fill")) for f in fills]
+    theme = style.theme
+    assert shading == [
+        "".join(f"{c:02X}" for c in theme.primary),
+        None,
+        "".join(f"{c:02X}" for c in theme.tint),
+        None,
+    ]
+    header_style = word.styles["Table Header"]
+    assert header_style.font.bold and str(header_style.font.color.rgb) == "FFFFFF"
+
+
+def test_a_table_is_tagged_table_rows_and_header_cells(tmp_path: Path) -> None:
+    document, style = table_document(), Style()
+    pdf = render_pdf_bytes(document, style)
+    tree = check_tagged(pdf, docx_file(tmp_path, render_docx(document, style)))
+    assert tree.role == structure(PdfReader(io.BytesIO(pdf))).role
+    (table,) = [node for node in tree.walk() if node.role == "Table"]
+    rows = [kid for kid in table.kids if not isinstance(kid, tuple)]
+    assert [r.role for r in rows] == ["TR"] * 4
+    assert [c.role for c in rows[0].kids] == ["TH"] * 3
+    assert [c.role for c in rows[1].kids] == ["TD"] * 3
+
+
+@requires_libreoffice
+def test_libreoffice_sets_every_cell_where_the_pdf_does(tmp_path: Path, libreoffice: str) -> None:
+    document, style = table_document(), Style()
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    source = tmp_path / "table.docx"
+    source.write_bytes(render_docx(document, style))
+    (laid_out,) = convert_all([source], tmp_path)
+    ours, theirs = text_positions(pdf, CELLS), text_positions(laid_out, CELLS)
+    assert set(ours) == set(theirs) == set(CELLS)
+    off = {
+        cell: (round(theirs[cell][0] - x, 2), round(theirs[cell][1] - y, 2))
+        for cell, (x, y) in ours.items()
+        if abs(theirs[cell][0] - x) > TOLERANCE or abs(theirs[cell][1] - y) > TOLERANCE
+    }
+    assert not off, f"LibreOffice's cells are off the PDF's by (dx, dy): {off}"
+
+
+def test_a_figure_typed_into_a_cell_is_checked_like_any_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    template = (
+        "# T\n\n| Year | Pounds |\n| --- | ---: |\n"
+        '| FY 2023 | {{ fact("seizures-fy2023-pounds").number }} '
+        '{{ cite("seizures-fy2023-pounds") }} |\n'
+        "| Typed | 2,700 |\n"
+    )
+    (tmp_path / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["check", "--audience", "trial", "--facts", str(REPO / "facts"), "--json"]
+    )
+    typed = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "untraced-number"]
+    assert [(f["location"], f["message"][:8]) for f in typed] == [
+        (f"{Path('templates') / 'trial.md.j2'}:6", "'2,700' ")
+    ]

@@ -232,6 +232,19 @@ def convert_all(docx_paths: Sequence[Path], workdir: Path) -> list[Path]:
     return pdfs
 
 
+def pdf_and_layout(document: Any, style: Any, workdir: Path, name: str) -> tuple[Path, Path]:
+    """``document`` in ``style`` as briefgen writes its PDF (``workdir/name.pdf``), and
+    LibreOffice's layout of the DOCX briefgen writes for it: the two to compare."""
+    from briefgen.renderers.docx import render_docx
+    from briefgen.renderers.pdf import render_pdf_bytes
+
+    pdf = workdir / f"{name}.pdf"
+    pdf.write_bytes(render_pdf_bytes(document, style))
+    source = workdir / f"{name}.docx"
+    source.write_bytes(render_docx(document, style))
+    return pdf, convert_all([source], workdir)[0]
+
+
 def convert_to_pdf(docx_path: Path, workdir: Path) -> Path:
     """Convert ``docx_path`` to PDF with headless LibreOffice; return the PDF's path."""
     return convert_all([docx_path], workdir)[0]

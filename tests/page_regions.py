@@ -132,3 +132,14 @@ def regions(paragraphs: int = 1) -> Document:
         masthead=Masthead(ORGANIZATION, AUDIENCE, DATE, png(120, 120, (255, 255, 255))),
         footer=Footer(CONTACT, WEBSITE, QR_URL, UPDATED),
     )
+
+
+def with_markdown(markdown: str) -> Document:
+    """The regions page with its body replaced by ``markdown`` parsed as a build parses
+    it (lines of ``t.md``), between the page's title and its notes."""
+    from briefgen.parse import parse_blocks
+
+    lines = tuple(Location("t.md", n) for n in range(1, markdown.count("\n") + 2))
+    page = regions()
+    blocks = parse_blocks(markdown, lines, here())
+    return replace(page, blocks=(page.blocks[0], *blocks, page.blocks[-1]))

@@ -19,7 +19,7 @@ import docx
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from office import convert_all, libreoffice, requires_libreoffice
+from office import convert_all, libreoffice, pdf_and_layout, requires_libreoffice
 from page_regions import (
     AUDIENCE,
     CONTACT,
@@ -30,13 +30,12 @@ from page_regions import (
     WEBSITE,
     png,
     regions,
+    with_markdown,
 )
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from briefgen.errors import Location
 from briefgen.model import Footer, LineBreak, Span
-from briefgen.parse import parse_blocks
 from briefgen.renderers import broken_word, footer_lines, footer_text_width
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
@@ -227,11 +226,7 @@ def test_a_long_address_breaks_alike_in_both_formats_within_the_footer(
     pieces = tuple(r.text for r in runs if isinstance(r, Span) and r.href == LONG_ADDRESS)
     assert "".join(pieces) == LONG_ADDRESS
     assert pieces[0] == "https://docs.google.com/document/d/"  # after a slash
-    pdf = tmp_path / "long.pdf"
-    pdf.write_bytes(render_pdf_bytes(document, style))
-    docx = tmp_path / "long.docx"
-    docx.write_bytes(render_docx(document, style))
-    (laid_out,) = convert_all([docx], tmp_path)
+    pdf, laid_out = pdf_and_layout(document, style, tmp_path, "long")
 
     ours, theirs = text_positions(pdf, pieces), text_positions(laid_out, pieces)
     assert set(ours) == set(theirs) == set(pieces)
@@ -335,11 +330,7 @@ def test_a_long_organization_name_grows_the_band_in_both_formats(
     assert document.masthead is not None
     masthead = replace(document.masthead, organization=LONG_ORGANIZATION, logo=None)
     document = replace(document, blocks=document.blocks[:2], masthead=masthead)
-    pdf = tmp_path / "long.pdf"
-    pdf.write_bytes(render_pdf_bytes(document, style))
-    docx = tmp_path / "long.docx"
-    docx.write_bytes(render_docx(document, style))
-    (laid_out,) = convert_all([docx], tmp_path)
+    pdf, laid_out = pdf_and_layout(document, style, tmp_path, "long")
     lines = ("Law Enforcement", "Safety", "Clean water for every school")
     ours, theirs = band_and_text(pdf, lines), band_and_text(laid_out, lines)
     top, bottom, (first, last, title) = ours
@@ -422,17 +413,7 @@ def test_a_thematic_break_is_a_hairline_where_libreoffice_draws_it(
 ) -> None:
     """``---`` printed nothing; it is a hairline with the body's space below, in the
     main column and in a box, and the text after it stands where LibreOffice puts it."""
-    lines = tuple(Location("rules.md", n) for n in range(1, RULES_MARKDOWN.count("\n") + 2))
-    page = regions()
-    title = page.blocks[0]
-    blocks = parse_blocks(RULES_MARKDOWN, lines, Location("rules.md", 1))
-    document = replace(page, blocks=(title, *blocks, page.blocks[-1]))
-    style = Style()
-    pdf = tmp_path / "rules.pdf"
-    pdf.write_bytes(render_pdf_bytes(document, style))
-    source = tmp_path / "rules.docx"
-    source.write_bytes(render_docx(document, style))
-    (laid_out,) = convert_all([source], tmp_path)
+    pdf, laid_out = pdf_and_layout(with_markdown(RULES_MARKDOWN), Style(), tmp_path, "rules")
 
     ours, theirs = hairlines(pdf), hairlines(laid_out)
     assert len(ours) >= 3  # the three breaks (and the footer's rule, as pdfium reads it)

@@ -10,22 +10,19 @@ DOCX's numbering, and from LibreOffice's layout of the DOCX.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
-from office import convert_all, libreoffice, requires_libreoffice
-from page_regions import here, regions
+from office import libreoffice, pdf_and_layout, requires_libreoffice
+from page_regions import here, with_markdown
 from pypdf import PdfReader
 from tagged import check_tagged, docx_file, structure
 from test_geometry import TOLERANCE, text_chunks
 
-from briefgen.errors import Location
-from briefgen.model import BulletList, Document, Heading, Span
-from briefgen.parse import parse_blocks
+from briefgen.model import BulletList, Document, Span
 from briefgen.renderers import BULLETS, list_markers
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
@@ -69,11 +66,7 @@ MARKERS = {marker for marker, _ in EXPECTED}
 
 
 def lists_document() -> Document:
-    lines = tuple(Location("lists.md", n) for n in range(1, MARKDOWN.count("\n") + 2))
-    blocks = parse_blocks(MARKDOWN, lines, here())
-    page = regions()
-    title = next(b for b in page.blocks if isinstance(b, Heading))
-    return replace(page, blocks=(title, *blocks, page.blocks[-1]))
+    return with_markdown(MARKDOWN)
 
 
 def items(path: Path) -> list[tuple[str, float, str, float, float]]:
@@ -165,12 +158,7 @@ def test_the_docx_numbers_and_nests_with_word_numbering(tmp_path: Path) -> None:
 def test_libreoffice_lays_the_lists_out_where_the_pdf_puts_them(
     tmp_path: Path, libreoffice: str
 ) -> None:
-    document, style = lists_document(), Style()
-    pdf = tmp_path / "lists.pdf"
-    pdf.write_bytes(render_pdf_bytes(document, style))
-    source = tmp_path / "lists.docx"
-    source.write_bytes(render_docx(document, style))
-    (laid_out,) = convert_all([source], tmp_path)
+    pdf, laid_out = pdf_and_layout(lists_document(), Style(), tmp_path, "lists")
     ours, theirs = items(pdf), items(laid_out)
     assert [(m, t) for m, _, t, _, _ in theirs] == [(m, t) for m, _, t, _, _ in ours]
     for mine, office in zip(ours, theirs, strict=True):

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
-from office import convert_all, libreoffice, requires_libreoffice
-from page_regions import regions
+from office import libreoffice, pdf_and_layout, requires_libreoffice
+from page_regions import with_markdown
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from tagged import check_tagged, docx_file, structure
@@ -24,8 +23,7 @@ from test_geometry import TOLERANCE, text_positions
 
 from briefgen.cli import cli
 from briefgen.errors import LayoutError, Location
-from briefgen.model import AnyBlock, Document, Table
-from briefgen.parse import parse_blocks
+from briefgen.model import Document, Table
 from briefgen.renderers import table_widths
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
@@ -62,18 +60,12 @@ CELLS = (
 )
 
 
-def parsed(markdown: str = MARKDOWN) -> list[AnyBlock]:
-    lines = tuple(Location("table.md", n) for n in range(1, markdown.count("\n") + 2))
-    return parse_blocks(markdown, lines, Location("table.md", 1))
-
-
 def table_document() -> Document:
-    page = regions()
-    return replace(page, blocks=(page.blocks[0], *parsed(), page.blocks[-1]))
+    return with_markdown(MARKDOWN)
 
 
 def the_table(markdown: str = MARKDOWN) -> Table:
-    return next(b for b in parsed(markdown) if isinstance(b, Table))
+    return next(b for b in with_markdown(markdown).blocks if isinstance(b, Table))
 
 
 def test_columns_that_fit_keep_one_line_and_share_the_rest() -> None:
@@ -101,7 +93,7 @@ def test_a_table_whose_longest_words_cannot_fit_is_refused_at_its_line() -> None
     long = "| " + " | ".join(["Supercalifragilistic"] * 8) + " |\n" + "|-" * 8 + "|\n"
     with pytest.raises(LayoutError) as caught:
         table_widths(the_table(long), Style(), 300.0)
-    assert caught.value.location == Location("table.md", 1)
+    assert caught.value.location == Location("t.md", 1)
     assert "wider than the 300 pt it has; shorten them or take out a column" in str(
         caught.value.format_message()
     )
@@ -177,12 +169,7 @@ def test_a_table_is_tagged_table_rows_and_header_cells(tmp_path: Path) -> None:
 
 @requires_libreoffice
 def test_libreoffice_sets_every_cell_where_the_pdf_does(tmp_path: Path, libreoffice: str) -> None:
-    document, style = table_document(), Style()
-    pdf = tmp_path / "table.pdf"
-    pdf.write_bytes(render_pdf_bytes(document, style))
-    source = tmp_path / "table.docx"
-    source.write_bytes(render_docx(document, style))
-    (laid_out,) = convert_all([source], tmp_path)
+    pdf, laid_out = pdf_and_layout(table_document(), Style(), tmp_path, "table")
     ours, theirs = text_positions(pdf, CELLS), text_positions(laid_out, CELLS)
     assert set(ours) == set(theirs) == set(CELLS)
     off = {

@@ -16,15 +16,13 @@ import docx
 import pytest
 from conftest import REPO, shared
 from docx.oxml.ns import qn
-from page_regions import regions
+from page_regions import regions, with_markdown
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from tagged import Node, check_tagged, docx_file, marked_content, structure
 from test_geometry import RULES_MARKDOWN
 
-from briefgen.errors import Location
 from briefgen.model import Cite, Heading, HorizontalRule, inline_groups, walk
-from briefgen.parse import parse_blocks
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
@@ -183,10 +181,7 @@ def test_a_brief_without_a_title_heads_its_sections_h1(tmp_path: Path) -> None:
 
 def test_a_thematic_break_is_page_furniture(tmp_path: Path) -> None:
     """A ``---`` hairline is drawn as an artifact: no element, nothing to read."""
-    lines = tuple(Location("rules.md", n) for n in range(1, RULES_MARKDOWN.count("\n") + 2))
-    page = regions()
-    blocks = parse_blocks(RULES_MARKDOWN, lines, Location("rules.md", 1))
-    document = replace(page, blocks=(page.blocks[0], *blocks, page.blocks[-1]))
+    document = with_markdown(RULES_MARKDOWN)
     pdf = render_pdf_bytes(document, Style())
     tree = check_tagged(pdf, docx_file(tmp_path, render_docx(document, Style())))
     kept = tuple(b for b in document.blocks if not isinstance(b, HorizontalRule))

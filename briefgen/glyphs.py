@@ -24,10 +24,14 @@ UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
 # U+2028 and U+2029: the PDF prints a space, the DOCX keeps the character (Word shows
 # a line break). A fact's text has them made spaces before it reaches a page.
 SEPARATORS = {"Zl", "Zp"}
-# Invisible formatting characters both formats leave unseen: a soft hyphen, a zero-width
-# space, a word joiner, a byte-order mark. The bundled fonts draw others (a joiner, a
-# left-to-right mark, an embedding) as a visible mark the DOCX would not show.
-UNSEEN_ALIKE = {"\u00ad", "\u200b", "\u2060", "\ufeff"}
+# Invisible formatting characters both formats treat alike: a soft hyphen (a hyphen
+# where the line breaks there, in both), a word joiner, a byte-order mark. The bundled
+# fonts draw others (a joiner, a left-to-right mark) as a visible mark the DOCX does
+# not show, and reportlab never breaks a line at a zero-width space, where Word may.
+UNSEEN_ALIKE = {"\u00ad", "\u2060", "\ufeff"}
+# The spaces both formats set alike. reportlab takes every other space (thin, narrow
+# no-break, figure, em...) for a plain one, full width and a place to break the line.
+ALIKE_SPACES = {" ", "\u00a0"}
 FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
 SOURCE_FIELDS = ("title", "author", "publisher")
 
@@ -76,8 +80,13 @@ def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | 
             )
         if unicodedata.category(char) == "Cf" and char not in UNSEEN_ALIKE:
             return (
-                "an invisible formatting character, which the PDF would print as a mark "
-                f"and the DOCX would not (copied from a web page?): {_name(char)}"
+                "an invisible formatting character, which the PDF and the DOCX would "
+                f"print differently (copied from a web page?): {_name(char)}"
+            )
+        if unicodedata.category(char) == "Zs" and char not in ALIKE_SPACES:
+            return (
+                "a special space, which the PDF would set as a plain, breaking space and "
+                f"the DOCX as itself; type a plain or a no-break space: {_name(char)}"
             )
         drawn = has_glyph(char, family.pdf_name) or has_glyph(char, FALLBACK_FONT)
         if not (char.isspace() or drawn):

@@ -5,7 +5,9 @@ The property tests accept a refusal only when this oracle says so, and otherwise
 demand the text back. The rules are briefgen's documented ones (README, "Fonts"):
 Liberation Sans draws what it can, DejaVu Sans what Liberation lacks; text no
 bundled font can draw is refused, as are control, private-use, unassigned and
-surrogate code points, right-to-left text, and characters beyond U+FFFF.
+surrogate code points, right-to-left text, characters beyond U+FFFF, format characters
+other than a soft hyphen, word joiner and byte-order mark, and spaces other than the
+plain and the no-break space.
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ def why_unprintable(char: str, *, in_template: bool) -> str | None:
         return "the replacement character, standing for a character lost"
     if category in ("Zl", "Zp"):
         return "a line separator" if in_template else None
+    if category == "Cf" and char not in "\u00ad\u2060\ufeff":
+        return "a format character the PDF and the DOCX print differently"
+    if category == "Zs" and char not in " \u00a0":
+        return "a special space, which the PDF sets as a plain one"
     if unicodedata.bidirectional(char) in RIGHT_TO_LEFT:
         return "right to left"
     if ord(char) > 0xFFFF:

@@ -132,16 +132,41 @@ TRIAL = f"{Path('templates') / 'trial.md.j2'}:3: the template has "
         ),
         (
             "\u200e",
-            "an invisible formatting character, which the PDF would print as a mark and "
-            "the DOCX would not (copied from a web page?): U+200E LEFT-TO-RIGHT MARK",
+            "an invisible formatting character, which the PDF and the DOCX would print "
+            "differently (copied from a web page?): U+200E LEFT-TO-RIGHT MARK",
         ),
         (
             "\u200d",
-            "an invisible formatting character, which the PDF would print as a mark and "
-            "the DOCX would not (copied from a web page?): U+200D ZERO WIDTH JOINER",
+            "an invisible formatting character, which the PDF and the DOCX would print "
+            "differently (copied from a web page?): U+200D ZERO WIDTH JOINER",
+        ),
+        (
+            "\u200b",
+            "an invisible formatting character, which the PDF and the DOCX would print "
+            "differently (copied from a web page?): U+200B ZERO WIDTH SPACE",
+        ),
+        (
+            "\u202f",
+            "a special space, which the PDF would set as a plain, breaking space and the "
+            "DOCX as itself; type a plain or a no-break space: U+202F NARROW NO-BREAK SPACE",
+        ),
+        (
+            "\u2009",
+            "a special space, which the PDF would set as a plain, breaking space and the "
+            "DOCX as itself; type a plain or a no-break space: U+2009 THIN SPACE",
         ),
     ],
-    ids=["unassigned", "right-to-left", "no-glyph", "beyond-BMP", "lrm", "zwj"],
+    ids=[
+        "unassigned",
+        "right-to-left",
+        "no-glyph",
+        "beyond-BMP",
+        "lrm",
+        "zwj",
+        "zwsp",
+        "nnbsp",
+        "thin",
+    ],
 )
 def test_glyph_check_says_what_is_wrong(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, char: str, says: str
@@ -151,10 +176,11 @@ def test_glyph_check_says_what_is_wrong(
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))
-def test_invisible_characters_both_formats_hide_print(family: str) -> None:
-    """A soft hyphen, zero-width space, word joiner and byte-order mark, as text pasted
-    from a web page carries them: drawn as nothing in the PDF, hidden by Word."""
-    assert printing_problem("soft\u00adhy\u200bphen\u2060and\ufeffmark", FAMILIES[family]) is None
+def test_characters_both_formats_set_alike_print(family: str) -> None:
+    """A soft hyphen, word joiner, byte-order mark and no-break space, as text pasted
+    from a web page carries them: set alike in the PDF and by Word."""
+    text = "soft\u00adhyphen\u2060and\ufeffmark\u00a0and space"
+    assert printing_problem(text, FAMILIES[family]) is None
 
 
 def test_a_character_only_liberation_draws_prints(

@@ -133,7 +133,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
     # Typographic quotes only; the other "typographer" replacements ((c), --) stay off.
     md.enable("smartquotes")
-    # Read, only to be refused at their line rather than printed as rows of pipes.
+    # GitHub's pipe tables, which CommonMark lacks.
     md.enable("table")
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.block.ruler.before(

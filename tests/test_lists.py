@@ -23,8 +23,8 @@ from tagged import check_tagged, docx_file, structure
 from test_geometry import TOLERANCE, text_chunks
 
 from briefgen.model import BulletList, Document, Span
-from briefgen.renderers import BULLETS, list_markers
 from briefgen.renderers.docx import render_docx
+from briefgen.renderers.geometry import BULLETS, list_markers
 from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import Style
 

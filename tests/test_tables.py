@@ -24,8 +24,8 @@ from test_geometry import TOLERANCE, text_positions
 from briefgen.cli import cli
 from briefgen.errors import LayoutError, Location
 from briefgen.model import Document, Table
-from briefgen.renderers import table_widths
 from briefgen.renderers.docx import render_docx
+from briefgen.renderers.geometry import table_widths
 from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import Style
 

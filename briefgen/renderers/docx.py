@@ -45,7 +45,6 @@ from briefgen.model import (
     Metadata,
     Notes,
 )
-from briefgen.renderers import BULLETS
 from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter
 from briefgen.renderers.docx_tables import (
     add_spacer,
@@ -54,6 +53,7 @@ from briefgen.renderers.docx_tables import (
     set_paragraph_property,
     twips,
 )
+from briefgen.renderers.geometry import BULLETS
 from briefgen.style import Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]

@@ -43,14 +43,11 @@ from briefgen.model import (
     Table,
 )
 from briefgen.renderers import (
-    EMPTY_CELL,
     KEPT_TEXT_LENGTH,
     footer_lines,
     footer_text_width,
-    list_indents,
     note_label,
     qr_size,
-    table_widths,
 )
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
@@ -66,6 +63,7 @@ from briefgen.renderers.docx_tables import (
     set_paragraph_property,
     twips,
 )
+from briefgen.renderers.geometry import EMPTY_CELL, list_indents, table_widths
 from briefgen.style import Cell, Style, TextStyle
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.

@@ -70,17 +70,14 @@ from briefgen.model import (
     Paragraph as ParagraphBlock,
 )
 from briefgen.renderers import (
-    EMPTY_CELL,
     KEPT_TEXT_LENGTH,
     NOTE_SEPARATOR,
     footer_lines,
     footer_text_width,
-    list_indents,
-    list_markers,
     note_label,
     qr_size,
-    table_widths,
 )
+from briefgen.renderers.geometry import EMPTY_CELL, list_indents, list_markers, table_widths
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable

@@ -94,6 +94,7 @@ def test_nested_lists_and_first_numbers_print_as_written(tmp_path: Path) -> None
         lefts["Nested bullet one"],
         lefts["Third level item"],
     )
+    assert first[0] == pytest.approx(style.margin, abs=0.5)  # the top level at the margin
     assert nested[0] == pytest.approx(first[1], abs=0.5)
     assert third[0] == pytest.approx(nested[1], abs=0.5)
     assert nested[1] - nested[0] == pytest.approx(style.bullet_indent, abs=0.5)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -26,8 +27,9 @@ from briefgen.errors import LayoutError, Location
 from briefgen.model import Document, Table
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.geometry import table_widths
-from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.renderers.pdf import register_fonts, render_pdf_bytes
 from briefgen.style import Style
+from briefgen.theme import DEFAULT_THEME, FAMILIES
 
 __all__ = ["libreoffice"]  # the fixture, for the LibreOffice test
 
@@ -199,3 +201,75 @@ def test_a_figure_typed_into_a_cell_is_checked_like_any_other(
     assert [(f["location"], f["message"][:8]) for f in typed] == [
         (f"{Path('templates') / 'trial.md.j2'}:6", "'2,700' ")
     ]
+
+
+# --- Column widths, worked out here from the fonts' metrics ---------------------------
+
+WORDS = (
+    "| Headerword | b | c | d |\n| - | - | - | - |\n"
+    "| x | ***bolditalicword*** | *italicword* | un**breakable**\u00a0phrase |\n"
+)
+PADDING_AND_SLACK = 5.0 + 5.0 + 2.0  # a cell's left and right padding, 2 pt to spare
+
+
+def widths_by_hand(family: str, pieces: list[list[tuple[str, str]]], size: float) -> list[float]:
+    """Each column's widest word plus padding and slack: ``pieces`` per column, each
+    (text, variant) of one word, measured in ``family``'s files."""
+    register_fonts(("bold", "italic", "bolditalic"), FAMILIES[family])
+    name = FAMILIES[family].pdf_name
+    fonts = {
+        "regular": name,
+        "bold": f"{name}-bold",
+        "italic": f"{name}-italic",
+        "bolditalic": f"{name}-bolditalic",
+    }
+    return [
+        sum(stringWidth(text, fonts[variant], size) for text, variant in word) + PADDING_AND_SLACK
+        for word in pieces
+    ]
+
+
+@pytest.mark.parametrize("family", ["liberation-sans", "carlito"])
+def test_the_narrowest_a_table_may_be_is_its_longest_words(family: str) -> None:
+    """A bold header word, a bold italic and an italic word, and a word of three runs
+    joined by a no-break space (one word: it cannot break) decide each column's least
+    width, measured in the theme's own font; a hair less is refused."""
+    style = Style(theme=replace(DEFAULT_THEME, font=FAMILIES[family]))
+    words = [
+        [("Headerword", "bold")],
+        [("bolditalicword", "bolditalic")],
+        [("italicword", "italic")],
+        [("un", "regular"), ("breakable", "bold"), ("\u00a0phrase", "regular")],
+    ]
+    least = widths_by_hand(family, words, style.table_cell.size)
+    table = the_table(WORDS)
+    assert table_widths(table, style, sum(least)) == pytest.approx(least, abs=0.1)
+    with pytest.raises(LayoutError):
+        table_widths(table, style, sum(least) - 0.01)
+
+
+def test_columns_that_fit_share_the_width_in_proportion_to_their_longest_lines() -> None:
+    style = Style()
+    table = the_table("| A | Bee |\n| - | - |\n| one two | *three* |\n")
+    natural = [
+        stringWidth("one two", "LiberationSans", style.table_cell.size) + PADDING_AND_SLACK,
+        stringWidth("three", "LiberationSans-italic", style.table_cell.size) + PADDING_AND_SLACK,
+    ]
+    widths = table_widths(table, style, 300.0)
+    assert widths[0] / widths[1] == pytest.approx(natural[0] / natural[1], abs=0.002)
+
+
+def test_when_columns_overflow_the_short_ones_keep_their_line() -> None:
+    """Only the widest column wraps: the others are exactly their longest line."""
+    style = Style()
+    size = style.table_cell.size
+    table = the_table()
+    header = stringWidth("Share at the southern border", "LiberationSans-bold", size)
+    pounds = max(
+        stringWidth("Pounds seized", "LiberationSans-bold", size),
+        stringWidth("26,700 pounds", "LiberationSans", size),
+    )
+    widths = table_widths(table, style, style.frame_width)
+    assert widths[1] == pytest.approx(pounds + PADDING_AND_SLACK, abs=0.05)
+    assert widths[2] == pytest.approx(header + PADDING_AND_SLACK, abs=0.05)
+    assert widths[0] == pytest.approx(style.frame_width - widths[1] - widths[2], abs=0.001)

@@ -207,7 +207,7 @@ def test_a_figure_typed_into_a_cell_is_checked_like_any_other(
 
 WORDS = (
     "| Headerword | b | c | d |\n| - | - | - | - |\n"
-    "| x | ***bolditalicword*** | *italicword* | un**breakable**\u00a0phrase |\n"
+    "| x | ***bolditalicword*** | *an italicword* | un**breakable**\u00a0phrase |\n"
 )
 PADDING_AND_SLACK = 5.0 + 5.0 + 2.0  # a cell's left and right padding, 2 pt to spare
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
@@ -311,13 +312,31 @@ class _Walker:
         elif kind == "group_line":
             self.group_line(token.info, where)
         elif kind == "table_open":
-            self.add(_table(where, self.until("table_close")))
+            self.add(self.table(where, self.until("table_close")))
         elif kind == "hr":
             self.add(HorizontalRule(where))
         elif kind == "html_block":
             return
         else:  # pragma: no cover - every CommonMark block type is handled above
             raise TemplateError(f"unsupported Markdown block '{kind}'", where)
+
+    def table(self, where: Location, tokens: list[Token]) -> Table:
+        """A table; a row of more cells than its header is refused at its line, where
+        Markdown would drop the cells past the header's without a word."""
+        table = _table(where, tokens)
+        for token in tokens:
+            if token.type == "tr_open" and token.map:
+                line = self.source[token.map[0]].strip()
+                cells = escapedSplit(line)
+                cells = cells[1 if cells[:1] == [""] else 0 : -1 if cells[-1:] == [""] else None]
+                if len(cells) > len(table.header):
+                    raise TemplateError(
+                        f"a row of {len(cells)} cells in a table of {len(table.header)} "
+                        "columns; the cells past the header's would not print: add a column "
+                        "to the header or take the cells out (a | inside a cell is written \\|)",
+                        self.where(token),
+                    )
+        return table
 
     def image(self, token: Token, where: Location) -> Image:
         source = token.attrGet("src")

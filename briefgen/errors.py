@@ -108,6 +108,11 @@ class LayoutError(BriefgenError):
     """Content cannot be laid out as asked (for example it does not fit one page)."""
 
 
+class TooWide(LayoutError):
+    """A block's words are wider than its column at the type size tried (a table's
+    columns): the fitter tries a smaller size before it gives up."""
+
+
 class RecipientsError(BriefgenError):
     """A recipients file (``build --recipients``) is malformed or a row is wrong."""
 

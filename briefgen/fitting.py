@@ -15,11 +15,12 @@ it is measured only as far as the page reaches, not to its end.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from briefgen.citations import number_citations
-from briefgen.errors import LayoutError
+from briefgen.errors import LayoutError, TooWide
 from briefgen.facts.store import FactStore
 from briefgen.model import AnyBlock, Document, Droppable, block_text, walk
 from briefgen.style import BODY_FLOOR, INCH, SIZE_STEP, Style
@@ -68,15 +69,19 @@ def _describe(blocks: list[AnyBlock], group: Droppable) -> Dropped:
 
 def _height(document: Document, style: Style, measure: Measure, limit: float) -> float:
     """The document's height if it is at most ``limit``; otherwise some height above
-    ``limit`` (of the blocks measured before they overflowed)."""
+    ``limit`` (of the blocks measured before they overflowed), infinite when a block
+    is too wide for its column at this size."""
     blocks = document.blocks
     count = FIRST_PREFIX
-    while count < len(blocks):
-        used = measure(replace(document, blocks=blocks[:count]), style)
-        if used > limit:
-            return used
-        count *= 2
-    return measure(document, style)
+    try:
+        while count < len(blocks):
+            used = measure(replace(document, blocks=blocks[:count]), style)
+            if used > limit:
+                return used
+            count *= 2
+        return measure(document, style)
+    except TooWide:
+        return math.inf
 
 
 def fit_to_page(
@@ -134,7 +139,7 @@ def fit_to_page(
         style = style.with_body_size(size)
         used = _height(current, style, measure, limit)
     if used > limit:
-        used = measure(current, style)
+        used = measure(current, style)  # a block too wide even at the floor says so
         over = used - limit
         raise LayoutError(
             f"brief '{document.name}' does not fit one page: it needs "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from docx.oxml.ns import qn
 from office import libreoffice, pdf_and_layout, requires_libreoffice
 from page_regions import with_markdown
@@ -60,6 +60,13 @@ CELLS = (
     "34",
     "After the table.",
 )
+
+
+@pytest.fixture(autouse=True)
+def fonts_registered() -> None:
+    """The widths below are read with reportlab's stringWidth, which knows a font only
+    once it is registered (a build in the same process may not have come first)."""
+    register_fonts(("bold", "italic", "bolditalic"), FAMILIES["liberation-sans"])
 
 
 def table_document() -> Document:
@@ -273,3 +280,36 @@ def test_when_columns_overflow_the_short_ones_keep_their_line() -> None:
     assert widths[1] == pytest.approx(pounds + PADDING_AND_SLACK, abs=0.05)
     assert widths[2] == pytest.approx(header + PADDING_AND_SLACK, abs=0.05)
     assert widths[0] == pytest.approx(style.frame_width - widths[1] - widths[2], abs=0.001)
+
+
+WIDE_AT_11_PT = "| " + " | ".join(["Enforcement"] * 8) + " |\n" + "|-" * 8 + "|\n"
+
+
+def build_trial(tmp_path: Path, template: str) -> Result:
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
+    return CliRunner().invoke(
+        cli, ["build", "--audience", "trial", "--facts", str(REPO / "facts"), "--format", "pdf"]
+    )
+
+
+def test_a_table_too_wide_at_full_size_sets_the_page_in_smaller_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight bold 'Enforcement's need 585 pt at 11 pt body type, 511.6 pt at 9.5 pt,
+    in a 525.6 pt frame: the fitter steps the type down, as for a page too tall."""
+    monkeypatch.chdir(tmp_path)
+    result = build_trial(tmp_path, f"# T\n\n{WIDE_AT_11_PT}")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith(", body 9.5 pt")
+
+
+def test_a_table_too_wide_in_an_optional_group_is_dropped_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = build_trial(tmp_path, f"# T\n\nKept.\n\n::: optional\n{WIDE_AT_11_PT}:::\n")
+    assert result.exit_code == 0, result.output
+    first, dropped = result.stdout.splitlines()[:2]
+    assert "body" not in first  # at full size
+    assert dropped.startswith("  dropped (optional, priority 1)")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from briefgen.errors import LayoutError
+from briefgen.errors import TooWide
 from briefgen.model import BulletList, Cite, Inlines, Span, Table
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def table_widths(table: Table, style: Style, width: float) -> list[float]:
     natural = [max(_text_width(r[c], style, h) for r, h in rows) + spare for c in columns]
     least = [max(_longest_word(r[c], style, h) for r, h in rows) + spare for c in columns]
     if sum(least) > width:
-        raise LayoutError(
+        raise TooWide(
             f"a table whose longest words need {sum(least):.0f} pt across its columns, "
             f"wider than the {width:.0f} pt it has; shorten them or take out a column",
             table.location,

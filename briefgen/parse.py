@@ -436,12 +436,25 @@ class _Walker:
             self.add(Columns(frame.where, main=tuple(frame.blocks), aside=frame.aside))
 
 
+# What a block is called in a message about where it stands.
+_BLOCK_WORDS = {
+    "BulletList": "list",
+    "QrCode": "QR code",
+    "Image": "picture",
+    "HorizontalRule": "rule (---)",
+    "CardRow": "row of cards",
+    "Columns": "sidebar",
+}
+
+
 def _card_row(where: Location, blocks: tuple[AnyBlock, ...]) -> CardRow:
     cards: list[Callout] = []
     for block in blocks:
         if not isinstance(block, Callout):
+            name = type(block).__name__
+            what = _BLOCK_WORDS.get(name, name.lower())
             raise TemplateError(
-                f"'::: cards' holds only callouts; this is a {type(block).__name__.lower()} "
+                f"'::: cards' holds only callouts; this is a {what} "
                 "(write each card with callout(...))",
                 block.location,
             )

@@ -241,7 +241,8 @@ def check_fact_text(ws: Path, text: str) -> None:
 @example(text="# not a heading")
 @example(text="Zoe\u0308 e\u0301")
 @example(text="Before\u2028after\u2029end")  # line separators in a fact: spaces
-@example(text="Soft\u00adhyphen and zero\u200bwidth")
+@example(text="Soft\u00adhyphen and zero\u200bwidth")  # a zero-width space: refused
+@example(text="Soft\u00adhyphen, joined\u2060word, \ufeffmark and no-break\u00a0space")
 def test_any_fact_text_is_kept_or_refused(workspace: Path, text: str) -> None:
     check_fact_text(workspace, text)
 

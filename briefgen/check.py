@@ -26,6 +26,7 @@ from briefgen.facts.schema import language_code
 from briefgen.facts.store import FactStore
 from briefgen.fitting import MAX_FILL
 from briefgen.inputs import clip
+from briefgen.model import Heading, walk
 from briefgen.pipeline import (
     BuildOptions,
     BuildResult,
@@ -245,6 +246,19 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 uncited.location,
                 audience.name,
                 {"fact": uncited.fact_id},
+            )
+        )
+    blocks = walk(decision.fit.document.blocks)
+    titles = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
+    for heading in titles[1:]:
+        found.append(
+            Finding(
+                "warning",
+                "second-title",
+                "a second level-1 heading prints as large as the brief's title; write "
+                "'## ' for a section heading",
+                heading.location,
+                audience.name,
             )
         )
     for untraced in untraced_numbers(decision.rendered, store, workspace.date):

@@ -130,6 +130,7 @@ def test_check_lists_the_unreviewed_spanish_forms(sample_json: dict[str, Any]) -
 def test_builtin_templates_type_no_untraced_number(sample_json: dict[str, Any]) -> None:
     codes = {f["code"] for f in sample_json["findings"]}
     assert "untraced-number" not in codes
+    assert "second-title" not in codes
     assert "unused-fact" in codes  # every audience checked: the store's unused facts too
 
 
@@ -476,3 +477,27 @@ def test_low_contrast_and_a_picture_without_alt_text_are_errors(
     assert f"templates/legislators.md.j2:{at + 2}: error: image 'map.png': give its alt text" in (
         result.stdout
     )
+
+
+def test_a_second_level_one_heading_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
+    """A careless author's '#' for a section prints a second title-sized heading."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        "# The title\n\nText.\n\n# A section\n\nMore.\n\n## A real section\n\nEnd.\n",
+        encoding="utf-8",
+    )
+    result = invoke(
+        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
+    )
+    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "second-title"]
+    assert [(f["line"], f["message"]) for f in found] == [
+        (
+            5,
+            "a second level-1 heading prints as large as the brief's title; write '## ' "
+            "for a section heading",
+        )
+    ]
+    built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
+    assert built.exit_code == 0, built.output
+    trial = Path("templates") / "trial.md.j2"
+    assert f"{trial}:5: warning: a second level-1 heading" in built.stderr

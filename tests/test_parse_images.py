@@ -3,17 +3,25 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
+import docx
 import pytest
+from page_regions import regions
 from PIL import Image as PILImage
+from pypdf import PdfReader
 
 from briefgen.errors import Location, TemplateError
 from briefgen.model import Image
 from briefgen.parse import parse_blocks
 from briefgen.pictures import MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS
+from briefgen.renderers.docx import render_docx
+from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.style import Style
 
 
 def parse_image(folder: Path, name: str) -> Image:
@@ -104,3 +112,31 @@ def test_too_many_pixels_are_refused_before_decoding(tmp_path: Path, side: int) 
         f"{MAX_PICTURE_PIXELS:,} pixels in all",
         f"image 'bomb.png' has more than {MAX_PICTURE_PIXELS:,} pixels; save it smaller",
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "colour", "options"),
+    [
+        ("CMYK", (0, 128, 255, 0), {}),  # opens with Adobe's marker, as print workflows save it
+        ("RGB", (20, 200, 40), {"progressive": True}),
+        ("L", 90, {}),
+    ],
+    ids=["cmyk", "progressive", "grey"],
+)
+def test_a_jpeg_of_any_kind_prints_in_both_files(
+    tmp_path: Path, mode: str, colour: object, options: dict[str, bool]
+) -> None:
+    """python-docx knows a JPEG only by a JFIF or Exif header: a CMYK JPEG from a print
+    workflow ended the build with an internal error. Each prints, the same bytes in the
+    DOCX as in the file, at the PDF's size."""
+    path = tmp_path / "photo.jpg"
+    PILImage.new(mode, (300, 150), colour).save(path, "JPEG", **options)  # type: ignore[arg-type]
+    document = replace(regions(), blocks=(parse_image(tmp_path, "photo.jpg"),))
+    style = Style()
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    blobs = [part.blob for part in word.part.package.image_parts]
+    assert path.read_bytes() in blobs
+    shape = next(s for s in word.inline_shapes if s.width.pt == pytest.approx(144, abs=0.01))
+    assert shape.height.pt == pytest.approx(72, abs=0.01)
+    pdf = PdfReader(io.BytesIO(render_pdf_bytes(document, style)))
+    assert len(pdf.pages) == 1

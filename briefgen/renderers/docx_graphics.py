@@ -9,15 +9,19 @@ A chart or QR code is the raster of the geometry the PDF draws as vectors
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from typing import Any
 
+from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
+from docx.image.jpeg import Jpeg
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from docx.shared import Emu
+from PIL import Image as PILImage
 
 from briefgen.graphics.chart import chart_drawing
 from briefgen.graphics.qr import MIN_SIZE
@@ -58,6 +62,8 @@ def _next_drawing_id(run: Any) -> int:
     return largest + 1
 
 
+# A JPEG file's first bytes: its start-of-image marker.
+_JPEG_START = b"\xff\xd8\xff"
 # Pictures whose reading is kept: a brief's chart, QR code and logo, a few briefs' worth.
 _IMAGES_KEPT = 16
 
@@ -65,8 +71,17 @@ _IMAGES_KEPT = 16
 @lru_cache(maxsize=_IMAGES_KEPT)
 def _image(png_or_jpeg: bytes) -> Image:
     """python-docx's reading of a picture (its type, pixel size and SHA-1), once per
-    picture rather than once per brief."""
-    return Image.from_blob(png_or_jpeg)
+    picture rather than once per brief. python-docx knows a JPEG only by a JFIF or
+    Exif header; one that opens with another (Adobe's, as a CMYK JPEG from a print
+    workflow does) is described from Pillow's reading instead."""
+    try:
+        return Image.from_blob(png_or_jpeg)
+    except UnrecognizedImageError:
+        if not png_or_jpeg.startswith(_JPEG_START):
+            raise
+        with PILImage.open(io.BytesIO(png_or_jpeg)) as picture:
+            width, height = picture.size
+        return Image(png_or_jpeg, "image.jpg", Jpeg(width, height, 72, 72))
 
 
 @copied

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
 
 from briefgen.errors import display_path
 from briefgen.model import Picture
@@ -60,6 +60,28 @@ def picture_path(source: str, base: Path, folders: Sequence[Path]) -> Path:
     return real
 
 
+# The EXIF tag that says how a photo was held: 1 upright, 2 to 8 a turn or a mirror.
+_ORIENTATION = 0x0112
+
+
+def upright(image: PILImage.Image, data: bytes, kind: str) -> tuple[bytes, int, int]:
+    """A picture's bytes and pixel size as it is meant to be seen: a photo stored on
+    its side with an EXIF orientation, as phones save them, turned upright and saved
+    again (neither reportlab, Word nor LibreOffice turns it); any other as it is."""
+    if image.getexif().get(_ORIENTATION, 1) not in range(2, 9):
+        width, height = image.size
+        return data, width, height
+    turned = ImageOps.exif_transpose(image)
+    out = io.BytesIO()
+    profile = image.info.get("icc_profile")
+    if kind == "jpeg":
+        turned.save(out, "JPEG", quality=95, icc_profile=profile)
+    else:
+        turned.save(out, "PNG", icc_profile=profile)
+    width, height = turned.size
+    return out.getvalue(), width, height
+
+
 def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
     """The PNG or JPEG at ``path`` as a :class:`Picture`; ``shown_as`` names it in
     messages."""
@@ -87,6 +109,7 @@ def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
                         f"{MAX_PICTURE_PIXELS:,} pixels in all"
                     )
                 image.load()  # decode it all now: a broken file stops here, not in a renderer
+                data, width, height = upright(image, data, kind)
     except PictureRefused:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):

@@ -386,6 +386,8 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError
 
+    from briefgen.pictures import upright
+
     path = workspace / written
     shown = clip(display_path(path), 100)
     try:
@@ -424,6 +426,7 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
                         where,
                     )
                 image.load()  # a broken file stops here, not in a renderer
+                data, width, height = upright(image, data, kind)
     except SettingsError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,

@@ -140,3 +140,36 @@ def test_a_jpeg_of_any_kind_prints_in_both_files(
     assert shape.height.pt == pytest.approx(72, abs=0.01)
     pdf = PdfReader(io.BytesIO(render_pdf_bytes(document, style)))
     assert len(pdf.pages) == 1
+
+
+def sideways_photo(path: Path, fmt: str) -> None:
+    """A 300 x 150 picture, blue at its left edge, that says (EXIF orientation 6) it
+    must be turned a quarter clockwise to be seen: as a phone saves a portrait photo."""
+    image = PILImage.new("RGB", (300, 150), (200, 30, 30))
+    image.paste((20, 20, 200), (0, 0, 60, 150))
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    image.save(path, fmt, exif=exif.tobytes())
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_photo_stored_on_its_side_prints_upright(tmp_path: Path, fmt: str) -> None:
+    """Neither reportlab, Word nor LibreOffice turns a picture by its EXIF orientation:
+    the photo printed on its side in both files. It is turned when read."""
+    name = f"photo.{fmt.lower()}"
+    sideways_photo(tmp_path / name, fmt)
+    picture = parse_image(tmp_path, name).picture
+    assert (picture.width_px, picture.height_px) == (150, 300)
+    with PILImage.open(io.BytesIO(picture.data)) as turned:
+        assert turned.size == (150, 300)
+        assert turned.getexif().get(0x0112, 1) == 1
+        top, bottom = (
+            turned.convert("RGB").getpixel((75, 10)),
+            turned.convert("RGB").getpixel((75, 290)),
+        )
+    assert top[2] > 150 > top[0] and bottom[0] > 150 > bottom[2]  # blue on top, red below
+
+
+def test_an_upright_picture_keeps_its_bytes(tmp_path: Path) -> None:
+    PILImage.new("RGB", (300, 150), "navy").save(tmp_path / "map.jpg", "JPEG")
+    assert parse_image(tmp_path, "map.jpg").picture.data == (tmp_path / "map.jpg").read_bytes()

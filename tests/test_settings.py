@@ -13,6 +13,7 @@ from typing import Any
 import PIL.Image
 import pytest
 from click.testing import CliRunner
+from PIL import Image as PILImage
 from readback import pdf_text
 
 from briefgen.assemble import footer, masthead
@@ -87,6 +88,16 @@ def test_the_logo_is_read_as_a_decorative_picture(tmp_path: Path, kind: str) -> 
     )
     assert theme.logo.data == data
     assert theme.logo.alt == ""  # decorative: the organization's name is beside it
+
+
+def test_a_logo_stored_on_its_side_is_turned_upright(tmp_path: Path) -> None:
+    image = PILImage.new("RGB", (120, 40), "navy")
+    exif = PILImage.Exif()
+    exif[0x0112] = 8  # turn a quarter anticlockwise to see it
+    image.save(tmp_path / "logo.jpg", "JPEG", exif=exif.tobytes())
+    theme = theme_of(load(tmp_path, '[theme]\nlogo = "logo.jpg"\n'))
+    assert theme.logo is not None
+    assert (theme.logo.width_px, theme.logo.height_px) == (40, 120)
 
 
 def test_the_logo_is_read_from_the_workspace_not_the_working_folder(

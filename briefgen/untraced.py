@@ -50,8 +50,9 @@ NUMBER = re.compile(
 _ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
 # A character written by its number (&#8212; is a dash), which prints no figure.
 _CHARACTER_REFERENCE = re.compile(r"&#(?:\d+|[xX][0-9a-fA-F]+);")
-# A numbered list item's marker at the start of a line.
-_LIST_MARKER = re.compile(r"^\s*\d+[.)](?=\s|$)")
+# A numbered list item's marker at the start of a line: a count to 99 (a one-page list
+# is shorter); "2023." opens a list counting from 2023, a year printed on the page.
+_LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)](?=\s|$)")
 _SLUG = re.compile(SLUG)
 _CHART_FENCE = "```briefgen-chart"
 

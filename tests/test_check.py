@@ -385,6 +385,8 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
         ("They seized 26,700 pounds, 98.9% of it here.", ["26,700", "98.9"]),
         ("1. First", []),  # a list marker
         ("  2) Second", []),
+        ("12. Twelfth", []),
+        ("2023. Seizures peaked", ["2023"]),  # a list counting from 2023 prints the year
         ("::: optional 2", []),  # a group's priority
         ("See [the 2023 report](https://example.org/2023/r.pdf) or <https://x.org/9>", ["2023"]),
         ("FY2023, COVID-19, I-10, the 3rd, v1.2 and H2A", []),  # names, not figures

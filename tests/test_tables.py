@@ -174,6 +174,8 @@ def test_a_table_is_tagged_table_rows_and_header_cells(tmp_path: Path) -> None:
     assert [r.role for r in rows] == ["TR"] * 4
     assert [c.role for c in rows[0].kids] == ["TH"] * 3
     assert [c.role for c in rows[1].kids] == ["TD"] * 3
+    # An empty cell is a cell too: every row as wide as the header, for a listener.
+    assert [c.role for c in rows[2].kids] == ["TD"] * 3 and not rows[2].kids[2].kids
 
 
 @requires_libreoffice

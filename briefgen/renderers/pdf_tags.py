@@ -390,10 +390,17 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
 
 
 def _prune(element: Element, marks: dict[Element, Any], annotations: dict[Element, Any]) -> bool:
-    """Drop the elements that own nothing (a paragraph left empty); whether
-    ``element`` owns something."""
+    """Drop the elements that own nothing (a paragraph left empty), but a table's
+    cells, which keep every row as wide as its header for a screen reader; whether
+    ``element`` is kept."""
     element.kids = [kid for kid in element.kids if _prune(kid, marks, annotations)]
-    return bool(element.kids or element in marks or element in annotations)
+    return bool(
+        element.kids or element in marks or element in annotations or element.role in _CELLS
+    )
+
+
+# A table's cells: kept in the structure even when empty.
+_CELLS = ("TH", "TD")
 
 
 class _Raw(PDFObject):  # type: ignore[misc]

@@ -10,6 +10,7 @@ import io
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -18,6 +19,7 @@ from docx.oxml.ns import qn
 from office import libreoffice, pdf_and_layout, requires_libreoffice
 from page_regions import with_markdown
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from tagged import check_tagged, docx_file, structure
 from test_geometry import TOLERANCE, text_positions
@@ -164,6 +166,25 @@ def test_the_docx_is_one_word_table_with_a_header_row_and_the_pdfs_widths(
     assert header_style.font.bold and str(header_style.font.color.rgb) == "FFFFFF"
 
 
+def header_scopes(pdf: bytes) -> list[str]:
+    """The /Scope of each TH element in the structure tree, in its order."""
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                visit(kid)
+        elif isinstance(node, DictionaryObject):
+            if node.get("/S") == "/TH":
+                found.append(str(node["/A"]["/Scope"]))
+            if "/K" in node:
+                visit(node["/K"])
+
+    visit(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found
+
+
 def test_a_table_is_tagged_table_rows_and_header_cells(tmp_path: Path) -> None:
     document, style = table_document(), Style()
     pdf = render_pdf_bytes(document, style)
@@ -174,6 +195,7 @@ def test_a_table_is_tagged_table_rows_and_header_cells(tmp_path: Path) -> None:
     assert [r.role for r in rows] == ["TR"] * 4
     assert [c.role for c in rows[0].kids] == ["TH"] * 3
     assert [c.role for c in rows[1].kids] == ["TD"] * 3
+    assert header_scopes(pdf) == ["/Column"] * 3  # each header cell heads its column (PDF/UA)
     # An empty cell is a cell too: every row as wide as the header, for a listener.
     assert [c.role for c in rows[2].kids] == ["TD"] * 3 and not rows[2].kids[2].kids
 

@@ -630,7 +630,9 @@ class _Blocks:
                 contents: list[Stack | None] = []
                 with self.inside("TR"):
                     for inlines, align in zip(row, block.align, strict=True):
-                        with self.inside("TH" if index == 0 else "TD"):
+                        # A header cell heads its column (PDF/UA: a TH says its scope).
+                        scope = {"scope": "Column"} if index == 0 else {}
+                        with self.inside("TH" if index == 0 else "TD", **scope):
                             if inlines:
                                 cell = replace(text, align=align)
                                 contents.append(Stack([self.para(inlines, cell, "table")]))

@@ -69,6 +69,7 @@ class Element:
     ident: str = ""  # a note's /ID, which references name
     href: str = ""  # a link's address
     contents: str = ""  # a link annotation's description
+    scope: str = ""  # a table header cell's: "Column"
 
     def add(self, role: str, **attributes: str) -> Element:
         """A new kid ``role`` at the end of this element's kids."""
@@ -462,6 +463,8 @@ class _Writer:
             parts.append(f"/K {kids[0]}")
         elif kids:
             parts.append(f"/K [{' '.join(kids)}]")
+        if element.scope:
+            parts.append(f"/A << /O /Table /Scope /{element.scope} >>")
         for name, value in (
             ("Alt", element.alt),
             ("ActualText", element.actual_text),

@@ -390,6 +390,10 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         super().save()
 
 
+# A table's cells: kept in the structure even when empty.
+_CELLS = ("TH", "TD")
+
+
 def _prune(element: Element, marks: dict[Element, Any], annotations: dict[Element, Any]) -> bool:
     """Drop the elements that own nothing (a paragraph left empty), but a table's
     cells, which keep every row as wide as its header for a screen reader; whether
@@ -398,10 +402,6 @@ def _prune(element: Element, marks: dict[Element, Any], annotations: dict[Elemen
     return bool(
         element.kids or element in marks or element in annotations or element.role in _CELLS
     )
-
-
-# A table's cells: kept in the structure even when empty.
-_CELLS = ("TH", "TD")
 
 
 class _Raw(PDFObject):  # type: ignore[misc]

@@ -53,7 +53,7 @@ from briefgen.renderers.docx_tables import (
     set_paragraph_property,
     twips,
 )
-from briefgen.renderers.geometry import BULLETS
+from briefgen.renderers.geometry import BULLETS, level_text_at
 from briefgen.style import Style, TextStyle
 
 __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
@@ -593,12 +593,12 @@ class _Numbering:
     def _abstract(ident: int, fmt: str, style: Style) -> Any:
         """A list definition of :data:`LIST_LEVELS` levels, each one bullet indent
         further in, marked as :func:`list_markers` marks them."""
-        item, hanging = style.list_item, style.bullet_indent
+        hanging = style.bullet_indent
         font = style.theme.font.docx_name
         levels = []
         for depth in range(LIST_LEVELS):
             text = BULLETS[depth] if fmt == "bullet" else f"%{depth + 1}."
-            left = item.indent_left + depth * hanging
+            left = level_text_at(style, depth)
             levels.append(
                 el(
                     "lvl",

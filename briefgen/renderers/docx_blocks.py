@@ -63,7 +63,7 @@ from briefgen.renderers.docx_tables import (
     set_paragraph_property,
     twips,
 )
-from briefgen.renderers.geometry import EMPTY_CELL, list_indents, table_widths
+from briefgen.renderers.geometry import EMPTY_CELL, level_text_at, list_indents, table_widths
 from briefgen.style import Cell, Style, TextStyle
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
@@ -210,7 +210,7 @@ class BlockWriter:
         elif block.depth:
             num_id = BULLET_NUM_ID
         marker_at, text_at = list_indents(block, style)
-        usual_text_at = style.list_item.indent_left + block.depth * style.bullet_indent
+        usual_text_at = level_text_at(style, block.depth)
         paragraph = None
         for item in block.items:
             paragraph = self.paragraph(container, key, item, in_cell)

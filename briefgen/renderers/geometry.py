@@ -31,6 +31,12 @@ def list_markers(block: BulletList) -> list[str]:
     return [BULLETS[block.depth]] * len(block.items)
 
 
+def level_text_at(style: Style, depth: int) -> float:
+    """Where the text of a list level begins (points from the column's left edge),
+    when its markers fit the bullet indent: one bullet indent further in a level."""
+    return style.list_item.indent_left + depth * style.bullet_indent
+
+
 def list_indents(block: BulletList, style: Style) -> tuple[float, float]:
     """Where a run of list items sets its markers and where its text begins (points
     from the column's left edge), the same in both formats. Each level stands one
@@ -40,7 +46,7 @@ def list_indents(block: BulletList, style: Style) -> tuple[float, float]:
 
     text = style.list_item
     hanging = style.bullet_indent
-    marker_at = text.indent_left - hanging + block.depth * hanging
+    marker_at = level_text_at(style, block.depth) - hanging
     if block.ordered:
         family = style.theme.font
         register_fonts((), family)
@@ -56,12 +62,16 @@ def table_widths(table: Table, style: Style, width: float) -> list[float]:
     columns cut to wrap (never below their longest word); each rounded to a twentieth
     of a point (a Word twip) so both formats draw the same cells. A table whose
     longest words cannot fit is refused at its line."""
+    from briefgen.renderers.pdf import register_fonts
+
+    register_fonts(("bold", "italic", "bolditalic"), style.theme.font)
     _, right, _, left = style.table_padding
     spare = right + left + 2.0  # the padding, and room for rounding to Word's units
     rows = [(table.header, True), *((row, False) for row in table.rows)]
+    cells = [[_pieces(cell, style, header) for cell in row] for row, header in rows]
     columns = range(len(table.header))
-    natural = [max(_text_width(r[c], style, h) for r, h in rows) + spare for c in columns]
-    least = [max(_longest_word(r[c], style, h) for r, h in rows) + spare for c in columns]
+    natural = [max(_text_width(row[c]) for row in cells) + spare for c in columns]
+    least = [max(_longest_word(row[c]) for row in cells) + spare for c in columns]
     if sum(least) > width:
         raise TooWide(
             f"a table whose longest words need {sum(least):.0f} pt across its columns, "
@@ -96,12 +106,12 @@ def _variant(bold: bool, italic: bool) -> str:
 
 
 def _pieces(inlines: Inlines, style: Style, header: bool) -> list[tuple[str, str, float]]:
-    """Each run of a cell as (text, the PDF font it prints in, size)."""
-    from briefgen.renderers.pdf import font_name, register_fonts
+    """Each run of a cell as (text, the PDF font it prints in, size); the family's
+    variants registered already (:func:`table_widths`)."""
+    from briefgen.renderers.pdf import font_name
 
     family = style.theme.font
     text = style.table_header if header else style.table_cell
-    register_fonts(("bold", "italic", "bolditalic"), family)
     pieces = []
     for run in inlines:
         if isinstance(run, Span):
@@ -113,15 +123,16 @@ def _pieces(inlines: Inlines, style: Style, header: bool) -> list[tuple[str, str
     return pieces
 
 
-def _text_width(inlines: Inlines, style: Style, header: bool) -> float:
-    """A cell's text on one line."""
-    return float(sum(stringWidth(t, f, s) for t, f, s in _pieces(inlines, style, header)))
+def _text_width(pieces: list[tuple[str, str, float]]) -> float:
+    """A cell's text (its :func:`_pieces`) on one line."""
+    return float(sum(stringWidth(t, f, s) for t, f, s in pieces))
 
 
-def _longest_word(inlines: Inlines, style: Style, header: bool) -> float:
-    """The widest word of a cell (a note number joins the word before it)."""
+def _longest_word(pieces: list[tuple[str, str, float]]) -> float:
+    """The widest word of a cell (its :func:`_pieces`; a note number joins the word
+    before it)."""
     widest = current = 0.0
-    for text, font, size in _pieces(inlines, style, header):
+    for text, font, size in pieces:
         for index, word in enumerate(text.split(" ")):
             if index:
                 current = 0.0

@@ -78,6 +78,14 @@ def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | 
                 f"right-to-left text ({_name(char)}), which briefgen cannot lay out yet; "
                 "keep such text out of one-page briefs"
             )
+        if unicodedata.category(char) == "Mn":
+            # Input is composed as it is read (inputs.composed): a mark left is one
+            # no letter takes, and reportlab would draw it beside the letter.
+            return (
+                "an accent that Unicode does not join with the letter before it into "
+                "one character, which the PDF would print beside the letter rather "
+                f"than over it: {_name(char)}"
+            )
         if unicodedata.category(char) == "Cf" and char not in UNSEEN_ALIKE:
             return (
                 "an invisible formatting character, which the PDF and the DOCX would "

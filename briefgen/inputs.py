@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,13 @@ def read_bytes(path: Path, limit: int, error: type[BriefgenError], what: str) ->
     return data
 
 
+def composed(text: str) -> str:
+    """``text`` with each letter and its accents as one character where Unicode has one
+    (NFC): reportlab draws a separate accent beside its letter, not over it, and an
+    ``id`` typed either way is the same name."""
+    return unicodedata.normalize("NFC", text)
+
+
 # The byte-order marks of UTF-16, little- and big-endian.
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -87,9 +95,9 @@ def from_utf16(data: bytes, path: Path, error: type[BriefgenError]) -> bytes:
 
 
 def decode_text(data: bytes, path: Path, error: type[BriefgenError]) -> str:
-    """``data`` as UTF-8 text (a leading byte-order mark dropped; UTF-16 with its mark
-    read as such), refused at the line of the first bad byte or when it holds NUL
-    bytes."""
+    """``data`` as UTF-8 text, :func:`composed` (a leading byte-order mark dropped;
+    UTF-16 with its mark read as such), refused at the line of the first bad byte or
+    when it holds NUL bytes."""
     data = from_utf16(data, path, error)
     if b"\0" in data:
         raise error("this is not a text file (it contains NUL bytes)", Location.of(path))
@@ -101,4 +109,4 @@ def decode_text(data: bytes, path: Path, error: type[BriefgenError]) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
             Location.of(path, line),
         ) from None
-    return text.removeprefix("\ufeff")
+    return composed(text.removeprefix("\ufeff"))

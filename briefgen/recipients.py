@@ -20,7 +20,7 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, Location, RecipientsError, raise_all
 from briefgen.facts.yamlfile import parse_yaml
-from briefgen.inputs import clip, from_utf16, read_bytes
+from briefgen.inputs import clip, composed, from_utf16, read_bytes
 
 # The columns briefgen knows; a template can always read these (empty when not given).
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
@@ -151,8 +151,9 @@ class _Problems:
 
 
 def _decode(raw: bytes, problems: _Problems) -> str:
-    """UTF-8 text (a byte-order mark dropped); each line that is not UTF-8 is reported
-    and read with the bad bytes replaced, so the other rows are still checked."""
+    """UTF-8 text, :func:`composed` (a byte-order mark dropped); each line that is not
+    UTF-8 is reported and read with the bad bytes replaced, so the other rows are still
+    checked."""
     lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
     decoded: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -165,7 +166,7 @@ def _decode(raw: bytes, problems: _Problems) -> str:
                 f"not valid UTF-8 (byte 0x{line[exc.start]:02x}); save the file as UTF-8",
             )
             decoded.append(line.decode("utf-8", errors="replace"))
-    return "\n".join(decoded)
+    return composed("\n".join(decoded))
 
 
 def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:

@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
-from briefgen.inputs import clip, decode_text, quote, read_bytes
+from briefgen.inputs import clip, composed, decode_text, quote, read_bytes
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
 from briefgen.theme import (
     DEFAULT_ACCENT,
@@ -248,7 +248,7 @@ def load_settings(workspace: Path) -> Settings:
             Location.of(path, exc.line),
         ) from None
     try:
-        data = tomllib.loads(text)
+        data = _composed(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts "(at line L, column C)" at the end of its message.
         message, _, where = str(exc).partition(" (at line ")
@@ -294,6 +294,19 @@ def _without(data: dict[str, Any], wrong: list[tuple[int | str, ...]]) -> Settin
         return Settings.model_validate(kept)
     except ValidationError:  # pragma: no cover - what is left is valid key by key
         return Settings()
+
+
+def _composed(value: Any) -> Any:
+    """``value`` with its text composed, as the file's is: an escape such as
+    ``"Jose\\u0301"`` is decoded after the file was read. (Nested at most
+    :data:`MAX_DEPTH` deep: checked before.)"""
+    if isinstance(value, str):
+        return composed(value)
+    if isinstance(value, dict):
+        return {key: _composed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_composed(item) for item in value]
+    return value
 
 
 def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location]) -> SettingsError:

@@ -6,8 +6,9 @@ demand the text back. The rules are briefgen's documented ones (README, "Fonts")
 Liberation Sans draws what it can, DejaVu Sans what Liberation lacks; text no
 bundled font can draw is refused, as are control, private-use, unassigned and
 surrogate code points, right-to-left text, characters beyond U+FFFF, format characters
-other than a soft hyphen, word joiner and byte-order mark, and spaces other than the
-plain and the no-break space.
+other than a soft hyphen, word joiner and byte-order mark, spaces other than the
+plain and the no-break space, and an accent left apart from its letter once the text
+is composed (NFC: a letter and its accent as one character where Unicode has one).
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ WHITE_SPACE = (
     "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+
+
+def composed(text: str) -> str:
+    """``text`` as briefgen reads it: each letter and its accents one character where
+    Unicode has one (NFC)."""
+    return unicodedata.normalize("NFC", text)
 
 
 def trimmed(text: str) -> str:
@@ -81,6 +88,8 @@ def why_unprintable(char: str, *, in_template: bool) -> str | None:
         return "a line separator" if in_template else None
     if category == "Cf" and char not in "\u00ad\u2060\ufeff":
         return "a format character the PDF and the DOCX print differently"
+    if category == "Mn":
+        return "an accent apart from its letter, which the PDF prints beside it"
     if category == "Zs" and char not in " \u00a0":
         return "a special space, which the PDF sets as a plain one"
     if unicodedata.bidirectional(char) in RIGHT_TO_LEFT:

@@ -31,7 +31,15 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from office import pdf_pages_and_fonts
-from printable import WHITE_SPACE, em_width, first_unprintable, in_fallback_only, invisible, trimmed
+from printable import (
+    WHITE_SPACE,
+    composed,
+    em_width,
+    first_unprintable,
+    in_fallback_only,
+    invisible,
+    trimmed,
+)
 from pypdf import PdfReader
 from readback import footer_paragraphs, pdf_pattern, squeeze
 
@@ -219,7 +227,7 @@ texts = st.one_of(
 
 def check_fact_text(ws: Path, text: str) -> None:
     outcome = attempt(ws, a_fact(text=text), TEXT_TEMPLATE)
-    text = as_read(text)
+    text = composed(as_read(text))
     stripped = trimmed(text)
     if not stripped or len(stripped) > MAX_TEXT:
         assert isinstance(outcome, Refused), f"built a text of {len(stripped)} characters"
@@ -240,6 +248,7 @@ def check_fact_text(ws: Path, text: str) -> None:
 @example(text="<b>bold</b> & **not bold** [@not-a-cite] {{ x }} {% if %} {# c #}")
 @example(text="# not a heading")
 @example(text="Zoe\u0308 e\u0301")
+@example(text="q\u0303 Zoe\u0308")  # a tilde no letter q takes: refused
 @example(text="Before\u2028after\u2029end")  # line separators in a fact: spaces
 @example(text="Soft\u00adhyphen and zero\u200bwidth")  # a zero-width space: refused
 @example(text="Soft\u00adhyphen, joined\u2060word, \ufeffmark and no-break\u00a0space")
@@ -565,6 +574,10 @@ def as_template_text(text: str) -> str:
 @example(text="0\x0c\n0")  # a form feed at a line's end, inside a paragraph: refused
 @example(text="\x1f")  # a control alone is refused, not left out as white space
 def test_any_template_text_is_kept_or_refused(workspace: Path, text: str) -> None:
+    # Composed first, as briefgen reads a template: escaping '<' before a U+0338 would
+    # keep the two from composing into one character (hostile case 167 types accents
+    # apart from their letters).
+    text = composed(text)
     template = f"# Trial\n\n{as_template_text(text)}\n\n{{{{ fact('case-fact').text }}}}\n"
     outcome = attempt(workspace, a_fact(), template)
     # A form feed at a paragraph's end prints as nothing, as a space would.

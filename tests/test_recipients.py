@@ -453,3 +453,26 @@ def test_too_large_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         f"{path}: larger than 10 bytes, the most briefgen reads from a recipients file; "
         "split it or leave out what the briefs do not need"
     ]
+
+
+def test_accents_typed_apart_are_read_as_one_letter(tmp_path: Path) -> None:
+    # "José" with its accent typed apart (NFD, as macOS keeps file names) is the same id
+    # as "José" typed as one letter, and its name is printed with the one letter.
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id,audience,name\nJos\u00e9,public,Pe\u00f1a\nJose\u0301,public,Pen\u0303a\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:3: id: 'Jos\u00e9' again (line 2); each copy needs its own file name"
+    ]
+    path.write_text("id,audience,name\nr1,public,Pen\u0303a\n", encoding="utf-8")
+    (recipient,) = load_recipients(path, check_audience).recipients
+    assert recipient.slug == "r1" and "Pe\u00f1a" in recipient.values
+
+
+def test_yaml_escapes_are_read_composed(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text('- id: r1\n  audience: public\n  name: "Pen\\u0303a"\n', encoding="utf-8")
+    (recipient,) = load_recipients(path, check_audience).recipients
+    assert "Pe\u00f1a" in recipient.values

@@ -507,6 +507,15 @@ def test_settings_text_is_checked_against_the_chosen_family(in_tmp: Path) -> Non
     )
 
 
+def test_settings_text_is_read_composed_even_from_an_escape(in_tmp: Path) -> None:
+    # Typed apart in the file, or as TOML escapes: each the one letter.
+    text = '[organization]\nname = "Pen\u0303a y Jose\\u0301"\n'
+    assert load(in_tmp, text).organization.name == "Pe\u00f1a y Jos\u00e9"
+    assert error(in_tmp, '[contact]\nname = "q\\u0303"\n').startswith(
+        "briefgen.toml:2: contact.name: has an accent that Unicode does not join"
+    )
+
+
 def test_template_text_is_checked_against_the_chosen_family(tmp_path: Path) -> None:
     from briefgen.pipeline import BuildOptions, make_briefs
 

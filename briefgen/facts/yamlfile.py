@@ -29,7 +29,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 from briefgen.errors import BriefgenError, FactsError, Location, display_path
-from briefgen.inputs import clip, decode_text, read_bytes
+from briefgen.inputs import clip, composed, decode_text, read_bytes
 
 LocPath = tuple[str | int, ...]
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -184,16 +184,18 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = event.tag
+        # The file's text is composed as it is read; an escape ("e\u0301") is not.
+        value = composed(event.value)
         if tag is None or tag == "!":
             if not event.implicit[0]:
-                return event.value  # quoted: text, the most common case
+                return value  # quoted: text, the most common case
             tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit
             )
             if self.as_written and tag != _NULL:
-                return event.value
+                return value
         if tag == _STR:
-            return event.value
+            return value
         build = _CONSTRUCTORS.get(tag)
         if build is None:
             tag = clip(tag, 100)
@@ -206,7 +208,7 @@ class _Builder:
             # integer of more digits than Python converts, or a ``!!bool`` that is no
             # boolean (PyYAML raises KeyError): hand the text on, so the field's own
             # check says what is wrong.
-            return event.value
+            return value
         except ConstructorError as exc:
             raise self.at(f"YAML: {clip(str(exc.problem), 200)}", event) from None
 

@@ -30,7 +30,7 @@ from pydantic import (
 
 from briefgen.errors import Location, TemplateError, display_path, raise_all
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
-from briefgen.inputs import clip
+from briefgen.inputs import clip, composed
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
 
@@ -272,7 +272,7 @@ class SearchPath:
     def _metadata(self, path: Path, depth: int) -> tuple[dict[str, Any], dict[str, Location]]:
         """The front matter of ``path`` over that of the templates it extends, and
         where each key was written."""
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = composed(path.read_text(encoding="utf-8", errors="replace"))
         doc, _, _ = read_front_matter(text, path)
         meta: dict[str, Any] = doc.data if doc else {}
         where = {key: doc.location((key,)) for key in meta} if doc else {}
@@ -340,7 +340,7 @@ class SearchPathLoader(BaseLoader):
             raise TemplateNotFound(template)
         path = found[0]
         try:
-            text = path.read_text(encoding="utf-8")
+            text = composed(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
             raise TemplateError(
                 "not valid UTF-8; save the template as UTF-8", Location.of(path)

@@ -13,6 +13,7 @@ import difflib
 import io
 import keyword
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ from briefgen.inputs import clip, composed, from_utf16, read_bytes
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
 MAX_BYTES = 20_000_000
 MAX_SLUG = 100
+# A file name holds at most 255 bytes; a copy's temporary name (output.temporary_name:
+# ".briefgen-PID-TOKEN.NAME.tmp") and ".docx" take up to 44 of them.
+MAX_SLUG_BYTES = 200
 MAX_ROWS = 100_000
 # Each column is a field of the template's ``recipient``; a header of tens of thousands
 # of names would take minutes and hundreds of MiB to make into one.
@@ -37,6 +41,16 @@ _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 )
 _WINDOWS_FORBIDDEN = set('<>:"|?*')
+# Characters a file name would hold unseen, or show as something else: controls (C1's
+# NEL among them), format characters (a right-to-left override, a zero-width space),
+# line separators, private-use, surrogate and unassigned code points.
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
+_UNNAMED = {
+    "Cc": "a control character",
+    "Co": "a private-use character",
+    "Cs": "a surrogate",
+    "Cn": "an unassigned code point",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +394,11 @@ def _unsafe_slug(slug: str) -> str:
     """Why ``slug`` cannot name a file on every system ("" when it can)."""
     if len(slug) > MAX_SLUG:
         return f"longer than {MAX_SLUG} characters; it names a file"
+    if (size := len(slug.encode("utf-8"))) > MAX_SLUG_BYTES:
+        return (
+            f"{size} bytes in UTF-8, more than the {MAX_SLUG_BYTES} a file name may take "
+            "(a letter beyond ASCII takes 2 to 4); shorten it"
+        )
     if "/" in slug or "\\" in slug:
         return f"{slug!r} holds a path separator; it must name a file, not a path"
     if ".." in slug:
@@ -389,6 +408,13 @@ def _unsafe_slug(slug: str) -> str:
     bad = sorted({c for c in slug if c in _WINDOWS_FORBIDDEN or ord(c) < 32 or ord(c) == 127})
     if bad:
         return f"{slug!r} holds {bad[0]!r}, which Windows does not allow in a file name"
+    unseen = next((c for c in slug if unicodedata.category(c) in _UNSEEN), None)
+    if unseen is not None:
+        name = unicodedata.name(unseen, "") or _UNNAMED[unicodedata.category(unseen)]
+        return (
+            f"{slug!r} holds U+{ord(unseen):04X} ({name}), which a file name would hide "
+            "or show as something else"
+        )
     if slug.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
         return f"{slug!r} is a reserved file name on Windows"
     if slug.endswith("."):

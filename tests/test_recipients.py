@@ -101,6 +101,15 @@ def test_ten_mistakes_through_the_cli_write_nothing(
         ("a?", "Windows does not allow"),
         ("trailing.", "ends with a dot"),
         ("a\x01b", "Windows does not allow"),
+        # A file name holds 255 bytes: 90 such letters are 270.
+        ("\u4e2d" * 90, "270 bytes in UTF-8, more than the 200 a file name may take"),
+        ("a\x85b", "U+0085 (a control character), which a file name would hide"),
+        ("a\u2028b", "U+2028 (LINE SEPARATOR)"),
+        ("evil\u202efdp.exe", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("ok\u200bzw", "U+200B (ZERO WIDTH SPACE)"),
+        ("a\U000e0001", "U+E0001 (LANGUAGE TAG)"),
+        ("a\ue000", "U+E000 (a private-use character)"),
+        ("a\U000e0080", "U+E0080 (an unassigned code point)"),
     ],
 )
 def test_unsafe_slugs(tmp_path: Path, slug: str, reason: str) -> None:

@@ -287,6 +287,7 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
     # Every column is text as written: a ZIP code 02134 or a district 007 keeps its
     # zeros, and `true` is not printed True.
     doc = parse_yaml(text, path, RecipientsError, as_written=True)
+    problems.found.extend(doc.problems)  # duplicate keys
     if not isinstance(doc.data, list):
         problems.add(1, "", "a YAML recipients file is a list of mappings, one per recipient")
         return (), []
@@ -299,6 +300,14 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
             continue
         cells: dict[str, str] = {}
         cell_lines: dict[str, int] = {}
+        if "<<" in item:
+            problems.add(
+                doc.line_of((index, "<<")),
+                "",
+                "a YAML merge key (<<), which a recipients file does not read: write each "
+                "column in each row",
+            )
+            continue
         for key, value in item.items():
             key_line = doc.line_of((index, key))
             column = _column_name(str(key))

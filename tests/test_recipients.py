@@ -485,3 +485,29 @@ def test_yaml_escapes_are_read_composed(tmp_path: Path) -> None:
     path.write_text('- id: r1\n  audience: public\n  name: "Pen\\u0303a"\n', encoding="utf-8")
     (recipient,) = load_recipients(path, check_audience).recipients
     assert "Pe\u00f1a" in recipient.values
+
+
+def test_yaml_duplicate_keys_tags_and_merge_keys_are_refused(tmp_path: Path) -> None:
+    """A key given twice would drop a value silently; a tag would print Python's text
+    (``!!float 1e3`` as 1000.0); a merge key would leave its row's columns empty."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- id: ex-1\n"
+        "  audience: public\n"
+        "  name: Alex\n"
+        "  name: Sam\n"
+        "- id: ex-2\n"
+        "  audience: public\n"
+        "  title: !!float 1e3\n"
+        "- &base {id: ex-3, audience: public}\n"
+        "- <<: *base\n"
+        "  id: ex-4\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:4: name: duplicate key (first given on line 3)",
+        f"{path}:7: YAML: a tag (!!float) here: every value is read as the text written; "
+        "leave the tag out",
+        f"{path}:9: a YAML merge key (<<), which a recipients file does not read: write "
+        "each column in each row",
+    ]

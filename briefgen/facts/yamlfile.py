@@ -186,6 +186,17 @@ class _Builder:
         tag = event.tag
         # The file's text is composed as it is read; an escape ("e\u0301") is not.
         value = composed(event.value)
+        if self.as_written and tag not in (None, "!", _STR):
+            # Reported with the rest, as a duplicate key is: the file reads on.
+            shown = clip(tag.replace(_TAG, "!!"), 100)
+            self.doc.problems.append(
+                self.at(
+                    f"YAML: a tag ({shown}) here: every value is read as the text "
+                    "written; leave the tag out",
+                    event,
+                )
+            )
+            return value
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value  # quoted: text, the most common case

@@ -249,6 +249,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     if options.shard is not None:
         # After every row is checked, so each shard reports the same mistakes.
         recipients = options.shard.select(recipients)
+    _refuse_to_overwrite(recipients, options)
     result = BatchResult(recipients)
     rows = _by_row(result)
     tasks = [Task(r.row, r.audience, recipients.columns, r.values) for r in recipients.recipients]
@@ -274,11 +275,44 @@ def run_batch(options: BatchOptions) -> BatchResult:
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
         result.written = [out_dir / name for copy in result.copies for name in copy.names]
-        if options.combine and result.copies:
+        # An empty share (--shard) still writes its manifest's header, so the shares'
+        # folders and manifests put together are the whole batch's.
+        if options.combine and (result.copies or not recipients.recipients):
             for name, data in combined_files(result, stage.read).items():
                 stage.add(name, data)
                 result.written.append(out_dir / name)
+    if not recipients.recipients:
+        out_dir.mkdir(parents=True, exist_ok=True)
     return result
+
+
+def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> None:
+    """Refuse, before any work, a batch that would write a file over its own
+    recipients file (kept in the output folder, and named like a copy or the
+    manifest)."""
+    source = recipients.path.resolve()
+    out = options.build.out_dir.resolve()
+    if out not in source.parents:
+        return
+    written = {
+        **{
+            name: f"the copy of row {r.row}"
+            for r in recipients.recipients
+            for name in copy_names(r, options.build.formats).values()
+        },
+        **(
+            {MANIFEST_NAME: "--combine's manifest", COMBINED_NAME: "--combine's PDF"}
+            if options.combine
+            else {}
+        ),
+    }
+    what = written.get(source.relative_to(out).as_posix())
+    if what is not None:
+        raise OutputError(
+            f"{what} would be written over this recipients file; keep it out of the "
+            "output folder or choose another --out",
+            Location.of(recipients.path),
+        )
 
 
 def _place_warnings(workspace: Workspace, recipients: RecipientList) -> list[str]:

@@ -93,6 +93,46 @@ def test_combine_holds_the_shards_rows_with_their_row_numbers(workspace: Path) -
     assert len(PdfReader(workspace / "two" / "combined.pdf").pages) == 2
 
 
+def test_an_empty_share_writes_its_folder_and_its_manifest_header(workspace: Path) -> None:
+    # Six rows in 7 shares: at least one share is empty. Copying the shares' folders
+    # together (docs/batch.md) needs every folder there.
+    empty = 0
+    for index in range(1, 8):
+        plain = build("--shard", f"{index}/7", "--out", f"s{index}")
+        combined = build("--shard", f"{index}/7", "--combine", "--out", f"c{index}")
+        assert plain.exit_code == combined.exit_code == 0, plain.output + combined.output
+        if "0 copies" not in plain.output:
+            continue
+        empty += 1
+        assert (workspace / f"s{index}").is_dir()
+        assert not list((workspace / f"s{index}").iterdir())
+        assert folder_bytes(workspace / f"c{index}") == {
+            "manifest.csv": b"row,file,pages,fill,sha256\n"
+        }
+    assert empty, "pick a split with an empty share"
+
+
+def test_the_batch_never_writes_over_its_recipients_file(workspace: Path) -> None:
+    (workspace / "shop" / "letter").mkdir(parents=True)
+    for name in ("manifest.csv", "letter/ex-1.pdf"):
+        (workspace / "shop" / name).write_text(RECIPIENTS, encoding="utf-8")
+        args = ["build", "--facts", str(REPO / "facts"), "--recipients", f"shop/{name}"]
+        args += ["--format", "pdf", "--jobs", "1", "--out", "shop", "--combine"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        what = "--combine's manifest" if name == "manifest.csv" else "the copy of row 1"
+        assert result.output == (
+            f"shop/{name}: {what} would be written over this recipients file; keep "
+            "it out of the output folder or choose another --out\n"
+        )
+        assert (workspace / "shop" / name).read_text(encoding="utf-8") == RECIPIENTS
+    assert sorted(p.name for p in (workspace / "shop").rglob("*")) == [
+        "ex-1.pdf",
+        "letter",
+        "manifest.csv",
+    ]
+
+
 def test_a_rows_shard_does_not_change_when_rows_are_added(tmp_path: Path) -> None:
     path = tmp_path / "recipients.csv"
     path.write_text(RECIPIENTS, encoding="utf-8")

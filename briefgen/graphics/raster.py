@@ -45,12 +45,15 @@ def drawing_image(drawing: Drawing, family: FontFamily) -> Image.Image:
         if isinstance(item, Rect):
             if item.width <= 0 or item.height <= 0:
                 continue
-            # Pillow's boxes include their last pixel.
+            # Pillow's boxes include their last pixel; a box thinner than a pixel (a
+            # small value's bar beside a large one) is one pixel, as a viewer shows
+            # the PDF's.
+            left, top = pixels(item.x), pixels(item.y)
             box = (
-                pixels(item.x),
-                pixels(item.y),
-                pixels(item.x + item.width) - 1,
-                pixels(item.y + item.height) - 1,
+                left,
+                top,
+                max(left, pixels(item.x + item.width) - 1),
+                max(top, pixels(item.y + item.height) - 1),
             )
             if item.radius:
                 draw.rounded_rectangle(box, pixels(item.radius), fill=item.color)

@@ -60,6 +60,25 @@ def picture_path(source: str, base: Path, folders: Sequence[Path]) -> Path:
     return real
 
 
+# Pillow's modes for a grey of more than 8 bits a pixel (a 16-bit greyscale PNG, as
+# scanners and scientific software save them).
+_WIDE_GREY = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
+
+
+def eight_bit(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes]:
+    """A 16-bit greyscale picture as 8-bit grey (and its PNG bytes): reportlab clips
+    its values at 255, so it printed white in the PDF while Word showed it. Any other
+    picture as it is."""
+    if image.mode not in _WIDE_GREY:
+        return image, data
+    # 0 to 65535, as a PNG of 16 bits holds them (Pillow reads some as mode "I").
+    grey = image.convert("I").point(lambda value: value * (255 / 65535)).convert("L")
+    grey.info = image.info
+    out = io.BytesIO()
+    grey.save(out, "PNG", icc_profile=image.info.get("icc_profile"))
+    return grey, out.getvalue()
+
+
 # The EXIF tag that says how a photo was held: 1 upright, 2 to 8 a turn or a mirror.
 _ORIENTATION = 0x0112
 
@@ -109,6 +128,7 @@ def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
                         f"{MAX_PICTURE_PIXELS:,} pixels in all"
                     )
                 image.load()  # decode it all now: a broken file stops here, not in a renderer
+                image, data = eight_bit(image, data)
                 data, width, height = upright(image, data, kind)
     except PictureRefused:
         raise

@@ -173,3 +173,24 @@ def test_a_photo_stored_on_its_side_prints_upright(tmp_path: Path, fmt: str) -> 
 def test_an_upright_picture_keeps_its_bytes(tmp_path: Path) -> None:
     PILImage.new("RGB", (300, 150), "navy").save(tmp_path / "map.jpg", "JPEG")
     assert parse_image(tmp_path, "map.jpg").picture.data == (tmp_path / "map.jpg").read_bytes()
+
+
+def test_a_16_bit_grey_picture_prints_its_greys_in_both_files(tmp_path: Path) -> None:
+    """reportlab clipped a 16-bit greyscale PNG's values at 255: the gradient printed
+    white in the PDF, while Word showed it. It is read as 8-bit grey for both."""
+    ramp = b"".join(struct.pack(">H", x * 65535 // 255) for x in range(256))
+    PILImage.frombytes("I;16B", (256, 40), ramp * 40).save(tmp_path / "ramp.png")
+    with PILImage.open(tmp_path / "ramp.png") as wide:
+        assert wide.mode.startswith("I")  # what Pillow makes of 16 bits a pixel
+    document = replace(regions(), blocks=(parse_image(tmp_path, "ramp.png"),))
+    style = Style()
+    pdf_images = PdfReader(io.BytesIO(render_pdf_bytes(document, style))).pages[0].images
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    docx_images = [PILImage.open(io.BytesIO(p.blob)) for p in word.part.package.image_parts]
+    printed_both = [
+        next(i for i in pictures if i is not None and i.size == (256, 40))
+        for pictures in ([p.image for p in pdf_images], docx_images)
+    ]
+    for printed in printed_both:
+        row = [printed.convert("L").getpixel((x, 20)) for x in (0, 64, 128, 192, 255)]
+        assert row == pytest.approx([0, 64, 128, 192, 255], abs=2), row

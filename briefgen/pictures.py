@@ -79,6 +79,13 @@ def eight_bit(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes
     return grey, out.getvalue()
 
 
+def as_printed(image: PILImage.Image, data: bytes, kind: str) -> tuple[bytes, int, int]:
+    """The bytes and pixel size both renderers print of the decoded picture ``image``
+    read from ``data``: :func:`eight_bit`, then :func:`upright`."""
+    image, data = eight_bit(image, data)
+    return upright(image, data, kind)
+
+
 # The EXIF tag that says how a photo was held: 1 upright, 2 to 8 a turn or a mirror.
 _ORIENTATION = 0x0112
 
@@ -128,8 +135,7 @@ def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
                         f"{MAX_PICTURE_PIXELS:,} pixels in all"
                     )
                 image.load()  # decode it all now: a broken file stops here, not in a renderer
-                image, data = eight_bit(image, data)
-                data, width, height = upright(image, data, kind)
+                data, width, height = as_printed(image, data, kind)
     except PictureRefused:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):

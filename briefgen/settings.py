@@ -399,7 +399,7 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError
 
-    from briefgen.pictures import upright
+    from briefgen.pictures import as_printed
 
     path = workspace / written
     shown = clip(display_path(path), 100)
@@ -439,7 +439,7 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
                         where,
                     )
                 image.load()  # a broken file stops here, not in a renderer
-                data, width, height = upright(image, data, kind)
+                data, width, height = as_printed(image, data, kind)
     except SettingsError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,

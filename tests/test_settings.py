@@ -100,6 +100,16 @@ def test_a_logo_stored_on_its_side_is_turned_upright(tmp_path: Path) -> None:
     assert (theme.logo.width_px, theme.logo.height_px) == (40, 120)
 
 
+def test_a_16_bit_grey_logo_keeps_its_greys(tmp_path: Path) -> None:
+    # reportlab clips a 16-bit grey at 255: the logo printed white in the PDF.
+    PILImage.frombytes("I;16B", (2, 1), b"\x00\x00\xff\xff").save(tmp_path / "logo.png")
+    theme = theme_of(load(tmp_path, '[theme]\nlogo = "logo.png"\n'))
+    assert theme.logo is not None
+    with PILImage.open(io.BytesIO(theme.logo.data)) as logo:
+        assert logo.mode == "L"
+        assert (logo.getpixel((0, 0)), logo.getpixel((1, 0))) == (0, 255)
+
+
 def test_the_logo_is_read_from_the_workspace_not_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

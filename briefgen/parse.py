@@ -80,6 +80,20 @@ CITATION = re.compile(r"\[@([^\]\s]+)\]")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
 CONTAINERS = {"callout": "!", "notes": "!"}
 GROUPS = ("optional", "box", "cards", "aside")
+_PARAGRAPH_TOKENS = frozenset({"paragraph_open", "inline", "paragraph_close"})
+_TOKEN_WORDS = {
+    "heading_open": "a heading",
+    "bullet_list_open": "a list",
+    "ordered_list_open": "a list",
+    "blockquote_open": "a quote",
+    "table_open": "a table",
+    "hr": "a rule (---)",
+    "fence": "code",
+    "code_block": "code",
+}
+# A paragraph that opens as a '!!!' block of a name briefgen does not know, or with a
+# '!!!' alone, which closes nothing.
+_UNKNOWN_BLOCK = re.compile(r"!!![ \t]*([A-Za-z][\w-]*|$)", re.MULTILINE)
 _GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -224,6 +238,13 @@ class _Walker:
                 depth -= 1
         return self.tokens[start:]
 
+    def closed(self, token: Token, name: str, where: Location) -> None:
+        """Refuse a ``!!!`` block its template never closes: markdown-it would take
+        every line to the end of the page into it."""
+        end = token.map[1] if token.map else len(self.source)
+        if end >= len(self.source) or not self.source[end].strip(" \t>").startswith("!!!"):
+            raise TemplateError(f"'!!! {name}' is not closed: end it with a line of '!!!'", where)
+
     def add(self, block: AnyBlock) -> None:
         if _blank(block):
             return
@@ -273,6 +294,20 @@ class _Walker:
             self.add(Heading(where, level=level, inlines=inlines))
         elif kind == "paragraph_open":
             tokens = self.until("paragraph_close")
+            if tokens and (unknown := _UNKNOWN_BLOCK.match(tokens[0].content)):
+                from briefgen.templating.helpers import suggest_name
+
+                name = unknown.group(1)
+                if not name:
+                    raise TemplateError(
+                        "'!!!' closes no callout or notes (to print '!!!', write '\\!!!')",
+                        where,
+                    )
+                raise TemplateError(
+                    f"unknown block '!!! {name}'{suggest_name(name, list(CONTAINERS))}; "
+                    f"expected {', '.join(CONTAINERS)} (to print '!!!', write '\\!!!')",
+                    where,
+                )
             image = _lone_image(tokens)
             if image is not None:
                 self.add(self.image(image, where))
@@ -299,13 +334,21 @@ class _Walker:
                 runs.append(Span(_SPACES.sub(" ", line)))
             self.add(Paragraph(where, inlines=tuple(runs)))
         elif kind == "container_callout_open":
+            self.closed(token, "callout", where)
             figure = token.info.strip()[len("callout") :].strip()
             inner = self.until("container_callout_close")
+            if other := next((t for t in inner if t.type not in _PARAGRAPH_TOKENS), None):
+                what = _TOKEN_WORDS.get(other.type, "a block")
+                raise TemplateError(
+                    f"a callout's label is text, not {what}; end the callout with '!!!' before it",
+                    self.where(other),
+                )
             label = _join_paragraphs(inner)
             if not figure:
                 raise TemplateError("callout: give the figure after '!!! callout'", where)
             self.add(Callout(where, figure=_unescape(figure), label=label))
         elif kind == "container_notes_open":
+            self.closed(token, "notes", where)
             self.until("container_notes_close")
             title = token.info.strip()[len("notes") :].strip() or self.words.sources
             self.add(Notes(where, title=_unescape(title)))

@@ -90,6 +90,8 @@ _TOKEN_WORDS = {
     "hr": "a rule (---)",
     "fence": "code",
     "code_block": "code",
+    "container_callout_open": "a callout",
+    "container_notes_open": "the notes",
 }
 # A paragraph that opens as a '!!!' block of a name briefgen does not know, or with a
 # '!!!' alone, which closes nothing.
@@ -238,6 +240,14 @@ class _Walker:
                 depth -= 1
         return self.tokens[start:]
 
+    def only_text(self, inner: list[Token], holder: str, advice: str) -> None:
+        """Refuse a block in ``inner`` that is not a paragraph: ``holder`` prints its
+        paragraphs' text only, and would print a list without its numbers, a heading
+        as plain text, and code or a table not at all."""
+        if other := next((t for t in inner if t.type not in _PARAGRAPH_TOKENS), None):
+            what = _TOKEN_WORDS.get(other.type, "a block")
+            raise TemplateError(f"{holder} is text, not {what}; {advice}", self.where(other))
+
     def closed(self, token: Token, name: str, where: Location) -> None:
         """Refuse a ``!!!`` block its template never closes: markdown-it would take
         every line to the end of the page into it."""
@@ -318,7 +328,9 @@ class _Walker:
             for run in _list_runs(token, inner, self.where):
                 self.add(run)
         elif kind == "blockquote_open":
-            self.add(_quote(where, self.until("blockquote_close")))
+            inner = self.until("blockquote_close")
+            self.only_text(inner, "a quote", "end the quote (a line without '>') before it")
+            self.add(_quote(where, inner))
         elif kind == "fence" and token.info.strip() == "briefgen-chart":
             if self.charts is None:
                 raise TemplateError("charts need the facts store; none was given", where)
@@ -337,12 +349,7 @@ class _Walker:
             self.closed(token, "callout", where)
             figure = token.info.strip()[len("callout") :].strip()
             inner = self.until("container_callout_close")
-            if other := next((t for t in inner if t.type not in _PARAGRAPH_TOKENS), None):
-                what = _TOKEN_WORDS.get(other.type, "a block")
-                raise TemplateError(
-                    f"a callout's label is text, not {what}; end the callout with '!!!' before it",
-                    self.where(other),
-                )
+            self.only_text(inner, "a callout's label", "end the callout with '!!!' before it")
             label = _join_paragraphs(inner)
             if not figure:
                 raise TemplateError("callout: give the figure after '!!! callout'", where)

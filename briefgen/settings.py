@@ -370,6 +370,14 @@ def _text_problems(
                 continue
             if _PLAIN.fullmatch(value) is None and (problem := printing_problem(value, family)):
                 yield SettingsError(f"{section}.{key}: has {problem}", at((section, key)))
+            elif broken := _LINE_BREAK.search(value):
+                # The glyph check lets a template's line breaks and tabs through; a
+                # setting prints on one line, and the DOCX would break it there.
+                yield SettingsError(
+                    f"{section}.{key}: has a {'tab' if broken[0] == chr(9) else 'line break'}; "
+                    "it prints on one line: write it so",
+                    at((section, key)),
+                )
             elif (section, key) in _PROPERTIES and len(value) > WORD_PROPERTY_LIMIT:
                 yield SettingsError(
                     f"{section}.{key}: {len(value):,} characters; Word allows at most "
@@ -378,6 +386,7 @@ def _text_problems(
                 )
 
 
+_LINE_BREAK = re.compile(r"[\n\r\t]")
 # Printable ASCII, which every bundled font draws: no need to ask the fonts.
 _PLAIN = re.compile(r"[ -~]*")
 # Written into the DOCX's author property.

@@ -19,7 +19,7 @@ from readback import pdf_text
 from briefgen.assemble import footer, masthead
 from briefgen.cli import cli
 from briefgen.dates import brief_date, month_year, updated_line
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, ProblemList
 from briefgen.facts.store import FactStore
 from briefgen.model import MAX_QR_CHARS
 from briefgen.settings import MAX_LOGO_BYTES, Settings, load_settings, theme_of
@@ -524,6 +524,21 @@ def test_settings_text_is_read_composed_even_from_an_escape(in_tmp: Path) -> Non
     assert error(in_tmp, '[contact]\nname = "q\\u0303"\n').startswith(
         "briefgen.toml:2: contact.name: has an accent that Unicode does not join"
     )
+
+
+def test_a_line_break_or_tab_in_printed_settings_text_is_refused(in_tmp: Path) -> None:
+    # The PDF's masthead printed one line where the DOCX broke it, and the break went
+    # into both files' author property.
+    text = '[organization]\nname = "Law Enforcement\\nTask Force"\n'
+    text += '[contact]\nphone = """555\n1234"""\nemail = "a\\tb@example.org"\n'
+    with pytest.raises(BriefgenError) as caught:
+        load(in_tmp, text)
+    assert isinstance(caught.value, ProblemList)
+    assert [p.format_message() for p in caught.value.problems] == [
+        "briefgen.toml:2: organization.name: has a line break; it prints on one line: write it so",
+        "briefgen.toml:4: contact.phone: has a line break; it prints on one line: write it so",
+        "briefgen.toml:6: contact.email: has a tab; it prints on one line: write it so",
+    ]
 
 
 def test_template_text_is_checked_against_the_chosen_family(tmp_path: Path) -> None:

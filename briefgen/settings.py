@@ -98,6 +98,18 @@ class Contact(_Section):
             )
         return value
 
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        # Printed as written, and the footer's link and QR code lead to it: a scheme
+        # other than http(s) (javascript:, file:) would put that link in both files.
+        if value and not _WEBSITE.fullmatch(value):
+            raise ValueError(
+                "expected a web address such as example.org or https://example.org, "
+                f"got {quote(value)}"
+            )
+        return value
+
     @field_validator("name", "email", "phone", "website", "sources_url")
     @classmethod
     def _not_too_long(cls, value: str, info: ValidationInfo) -> str:
@@ -179,6 +191,9 @@ class Settings(_Section):
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*")
+# A site as people write it: a host (no scheme but http or https, no user@), then a
+# port and a path if any.
+_WEBSITE = re.compile(r"(?:https?://)?[^\s/:@]+(?::[0-9]{1,5})?(?:/\S*)?")
 
 
 def theme_of(settings: Settings) -> Theme:

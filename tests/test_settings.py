@@ -273,6 +273,16 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[contact]\nsources_url = "https://ex ample.org"\n',
             "2: contact.sources_url: expected a web address",
         ),
+        # The footer's link and QR code lead to the website: never to script or a file.
+        (
+            '[contact]\nwebsite = "javascript://%0Aalert(1)"\n',
+            "2: contact.website: expected a web address such as example.org or "
+            "https://example.org, got 'javascript://%0Aalert(1)'",
+        ),
+        (
+            '[contact]\nwebsite = "file://attacker.example/share/brief.docx"\n',
+            "2: contact.website: expected a web address such as example.org",
+        ),
         (
             f'[contact]\n\nwebsite = "{"w" * 297}.org"\n',
             "3: contact.website: 301 characters; at most 300 fit the footer's QR code (a "

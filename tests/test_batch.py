@@ -581,3 +581,18 @@ def test_a_file_that_cannot_be_written_is_named_and_nothing_is_left(
         f"{Path('output/letter/ex-3.pdf')}: cannot write the file: No space left on device\n"
     )
     assert not (workspace / "output").exists()
+
+
+@pytest.mark.parametrize("audience", ["..", ".letter"])
+def test_a_hidden_template_is_no_audience(workspace: Path, audience: str) -> None:
+    # "...md.j2" was audience '..': its copies were written to output/../, the
+    # workspace itself.
+    (workspace / "templates" / f"{audience}.md.j2").write_text(LETTER, encoding="utf-8")
+    Path("dots.csv").write_text(f"id,audience,name\nescaped,{audience},A\n", encoding="utf-8")
+    result = build("--recipients", "dots.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"dots.csv:2: audience: no template for audience '{audience}'")
+    assert not list(workspace.rglob("escaped.pdf"))
+    assert build("--audience", audience, "--format", "pdf").exit_code == 1
+    listed = CliRunner().invoke(cli, ["templates", "list"]).output
+    assert "letter " in listed and f"{audience} " not in listed

@@ -209,7 +209,7 @@ class SearchPath:
                 continue
             for file in sorted(folder.path.glob(f"*{TEMPLATE_SUFFIX}")):
                 name = file.name[: -len(TEMPLATE_SUFFIX)]
-                if not name.startswith("_"):
+                if not name.startswith(("_", ".")):
                     seen.setdefault(name, (file, folder))
         return dict(sorted(seen.items()))
 
@@ -240,7 +240,9 @@ class SearchPath:
         """The metadata of audience ``name``; inherits what it leaves out from the
         template it extends."""
         found = self.find(name + TEMPLATE_SUFFIX)
-        if found is None or name.startswith("_"):
+        # A hidden file is no audience, and '..' ("...md.j2") would name an output
+        # folder above the output folder.
+        if found is None or name.startswith("_") or Path(name).name.startswith("."):
             raise self.unknown_audience(name)
         path, folder = found
         data, where = self._metadata(path, depth=0)

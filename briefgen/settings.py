@@ -427,6 +427,18 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
 
     path = workspace / written
     shown = clip(display_path(path), 100)
+    # Settings may come from someone else: a logo from elsewhere on the machine would
+    # be printed, and posted, with the brief.
+    try:
+        inside = path.resolve().is_relative_to(workspace.resolve())
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL
+        inside = False
+    if not inside:
+        raise SettingsError(
+            f"theme.logo: {shown} leads outside the workspace; keep the logo in the "
+            f"folder of {SETTINGS_FILE} or below it",
+            where,
+        )
     try:
         size = path.stat().st_size
     except (OSError, ValueError):

@@ -100,6 +100,26 @@ def test_a_logo_stored_on_its_side_is_turned_upright(tmp_path: Path) -> None:
     assert (theme.logo.width_px, theme.logo.height_px) == (40, 120)
 
 
+def test_a_logo_from_outside_the_workspace_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Settings may come from someone else: any picture on the machine would be printed.
+    workspace, secret = tmp_path / "ws", tmp_path / "secret.png"
+    workspace.mkdir()
+    monkeypatch.chdir(workspace)
+    secret.write_bytes(png())
+    (workspace / "link.png").symlink_to(secret)
+    for written in ("../secret.png", str(secret), "link.png"):
+        message = error(workspace, f'[theme]\nlogo = "{written}"\n')
+        assert message.startswith("briefgen.toml:2: theme.logo: "), message
+        assert message.endswith(
+            "leads outside the workspace; keep the logo in the folder of briefgen.toml or below it"
+        ), message
+    (workspace / "art").mkdir()
+    (workspace / "art" / "logo.png").write_bytes(png())
+    assert theme_of(load(workspace, '[theme]\nlogo = "art/../art/logo.png"\n')).logo
+
+
 def test_a_16_bit_grey_logo_keeps_its_greys(tmp_path: Path) -> None:
     # reportlab clips a 16-bit grey at 255: the logo printed white in the PDF.
     PILImage.frombytes("I;16B", (2, 1), b"\x00\x00\xff\xff").save(tmp_path / "logo.png")

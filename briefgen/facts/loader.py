@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from briefgen.errors import BriefgenError, FactsError, Location, raise_all
+from briefgen.errors import BriefgenError, FactsError, Location, display_path, raise_all
 from briefgen.facts.schema import SLUG, Fact, Source, Translation, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, read_yaml
@@ -40,6 +40,16 @@ def facts_files(path: Path) -> list[Path]:
     if not path.is_dir():
         return [path]
     files = sorted(p for p in path.iterdir() if p.suffix in FACT_SUFFIXES and not p.is_dir())
+    folder = path.resolve()
+    for file in files:
+        # As for templates: a link in facts/ must not make any file on the machine a
+        # facts file (its values would be quoted in messages).
+        if not file.resolve().is_relative_to(folder):
+            raise FactsError(
+                f"a link to {file.resolve()}, outside {display_path(path)}; facts files "
+                "are read only from inside their folder",
+                Location(str(Path(display_path(path)) / file.name)),
+            )
     if not files:
         raise FactsError("no .yaml facts files in this folder", Location.of(path))
     if len(files) > MAX_FILES:

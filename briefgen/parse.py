@@ -71,7 +71,7 @@ from briefgen.model import (
     cited_fact_ids,
     plain_text,
 )
-from briefgen.pictures import PictureRefused, picture_path, read_picture
+from briefgen.pictures import MAX_PICTURE_PIXELS, PictureRefused, picture_path, read_picture
 
 CitationCheck = Callable[[str], str | None]
 ChartResolver = Callable[[str, Location], Chart]
@@ -204,6 +204,7 @@ class _Walker:
     frames: list[_Frame] = field(default_factory=list)
     groups: int = 0
     had_aside: bool = False
+    pixels: int = 0  # of the pictures so far
 
     def where(self, token: Token) -> Location:
         if token.map and self.lines:
@@ -391,7 +392,8 @@ class _Walker:
     def image(self, token: Token, where: Location) -> Image:
         source = token.attrGet("src")
         shown = str(source or "")
-        alt = " ".join(token.content.split())
+        # The words as read, not as written: `![A *big* map](m.png)` is "A big map".
+        alt = " ".join(_plain_text(token.children or []).split())
         if not alt:
             raise TemplateError(
                 f"image '{shown}': give its alt text, what it shows, as in "
@@ -404,6 +406,15 @@ class _Walker:
             picture = read_picture(path, alt, shown)
         except PictureRefused as exc:
             raise TemplateError(str(exc), where) from None
+        # Each picture is decoded whole by each renderer: a brief's pictures together
+        # are held to one picture's pixels, a loop of one picture too.
+        self.pixels += picture.width_px * picture.height_px
+        if self.pixels > MAX_PICTURE_PIXELS:
+            raise TemplateError(
+                f"image '{shown}': this brief's pictures hold more than "
+                f"{MAX_PICTURE_PIXELS:,} pixels in all; use fewer or smaller pictures",
+                where,
+            )
         return Image(where, picture=picture, width=picture.width_px * 72 / IMAGE_PPI)
 
     def group_line(self, info: str, where: Location) -> None:
@@ -855,6 +866,19 @@ def _table(where: Location, tokens: list[Token]) -> Table:
         )
     header, *body = rows
     return Table(where, tuple(header), tuple(tuple(row) for row in body), tuple(align))
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    """The text of inline ``tokens`` without their markup, as a reader hears it."""
+    parts = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.children:
+            parts.append(_plain_text(token.children))
+    return "".join(parts)
 
 
 def _quote(where: Location, tokens: list[Token]) -> Quote:

@@ -79,6 +79,22 @@ def eight_bit(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes
     return grey, out.getvalue()
 
 
+# A progressive JPEG is decoded once per scan: a few make a photo (libjpeg writes 10),
+# thousands in a small file take minutes to decode.
+MAX_JPEG_SCANS = 50
+
+
+def refuse_slow_jpeg(data: bytes, kind: str, shown_as: str) -> None:
+    """Refuse a JPEG of more than :data:`MAX_JPEG_SCANS` scans before decoding it.
+    Each scan starts with an SOS marker (FF DA), which the coded data never holds
+    (a coded FF is followed by 00); an Exif thumbnail's scans count too."""
+    if kind == "jpeg" and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
+        raise PictureRefused(
+            f"image '{shown_as}' is a JPEG of {scans:,} scans; at most {MAX_JPEG_SCANS} "
+            "(it would take minutes to decode): save it again as a plain JPEG"
+        )
+
+
 def as_printed(image: PILImage.Image, data: bytes, kind: str) -> tuple[bytes, int, int]:
     """The bytes and pixel size both renderers print of the decoded picture ``image``
     read from ``data``: :func:`eight_bit`, then :func:`upright`."""
@@ -134,6 +150,7 @@ def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
                         f"image '{shown_as}' is {width:,} x {height:,} pixels; at most "
                         f"{MAX_PICTURE_PIXELS:,} pixels in all"
                     )
+                refuse_slow_jpeg(data, kind, shown_as)
                 image.load()  # decode it all now: a broken file stops here, not in a renderer
                 data, width, height = as_printed(image, data, kind)
     except PictureRefused:

@@ -423,7 +423,7 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError
 
-    from briefgen.pictures import as_printed
+    from briefgen.pictures import PictureRefused, as_printed, refuse_slow_jpeg
 
     path = workspace / written
     shown = clip(display_path(path), 100)
@@ -474,6 +474,11 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
                         f"{MAX_LOGO_PIXELS:,} pixels in all",
                         where,
                     )
+                try:
+                    refuse_slow_jpeg(data, kind, shown)
+                except PictureRefused as refused:
+                    message = str(refused).removeprefix(f"image '{shown}' ")
+                    raise SettingsError(f"theme.logo: {shown} {message}", where) from None
                 image.load()  # a broken file stops here, not in a renderer
                 data, width, height = as_printed(image, data, kind)
     except SettingsError:

@@ -194,3 +194,42 @@ def test_a_16_bit_grey_picture_prints_its_greys_in_both_files(tmp_path: Path) ->
     for printed in printed_both:
         row = [printed.convert("L").getpixel((x, 20)) for x in (0, 64, 128, 192, 255)]
         assert row == pytest.approx([0, 64, 128, 192, 255], abs=2), row
+
+
+def scan_bomb(path: Path, scans: int) -> None:
+    """A small progressive JPEG whose last scan is repeated until it has ``scans``:
+    each is decoded in turn, so thousands take minutes."""
+    out = io.BytesIO()
+    PILImage.new("L", (400, 400), 128).save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    last = data[data.rfind(b"\xff\xda") : -2]
+    extra = scans - data.count(b"\xff\xda")
+    path.write_bytes(data[:-2] + last * extra + b"\xff\xd9")
+
+
+def test_a_jpeg_of_very_many_scans_is_refused_before_decoding(tmp_path: Path) -> None:
+    scan_bomb(tmp_path / "bomb.jpg", 51)
+    assert refusal(tmp_path, "bomb.jpg") == (
+        "image 'bomb.jpg' is a JPEG of 51 scans; at most 50 (it would take minutes to "
+        "decode): save it again as a plain JPEG"
+    )
+    scan_bomb(tmp_path / "fine.jpg", 50)
+    assert parse_image(tmp_path, "fine.jpg").picture.width_px == 400
+
+
+def test_a_briefs_pictures_together_hold_one_pictures_pixels(tmp_path: Path) -> None:
+    # One picture in a loop was decoded again for each copy on the page: memory grew
+    # past 4 GB and the build ended with an internal error.
+    PILImage.new("L", (3000, 3000), 90).save(tmp_path / "big.png")  # 9,000,000 pixels
+    template = tmp_path / "brief.md.j2"
+    text = "# Title\n\n" + "![A grey square](big.png)\n\n" * 3
+    lines = tuple(Location(str(template), n) for n in range(1, 10))
+    with pytest.raises(TemplateError) as raised:
+        parse_blocks(text, lines, Location(str(template), 1), folders=[tmp_path])
+    assert raised.value.location == Location(str(template), 7)
+    assert raised.value.detail == (
+        "image 'big.png': this brief's pictures hold more than 25,000,000 pixels in all; "
+        "use fewer or smaller pictures"
+    )
+    blocks = parse_blocks(text[: text.rindex("![")], lines, lines[0], folders=[tmp_path])
+    assert [type(b).__name__ for b in blocks] == ["Heading", "Image", "Image"]

@@ -120,6 +120,16 @@ def test_a_logo_from_outside_the_workspace_is_refused(
     assert theme_of(load(workspace, '[theme]\nlogo = "art/../art/logo.png"\n')).logo
 
 
+def test_a_logo_of_very_many_jpeg_scans_is_refused(in_tmp: Path) -> None:
+    from test_parse_images import scan_bomb
+
+    scan_bomb(in_tmp / "logo.jpg", 400)
+    assert error(in_tmp, '[theme]\nlogo = "logo.jpg"\n') == (
+        "briefgen.toml:2: theme.logo: logo.jpg is a JPEG of 400 scans; at most 50 (it "
+        "would take minutes to decode): save it again as a plain JPEG"
+    )
+
+
 def test_a_16_bit_grey_logo_keeps_its_greys(tmp_path: Path) -> None:
     # reportlab clips a 16-bit grey at 255: the logo printed white in the PDF.
     PILImage.frombytes("I;16B", (2, 1), b"\x00\x00\xff\xff").save(tmp_path / "logo.png")

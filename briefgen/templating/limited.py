@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 from collections.abc import Callable, Mapping
 from functools import update_wrapper
@@ -58,6 +59,13 @@ class LimitedCodeGenerator(CodeGenerator):
             self.visit(arg, frame)
             self.write(", ")
         self.write("))")
+
+    def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
+        # A literal past the largest float (1e999) is infinity, which Jinja would
+        # write into the code as the undefined name 'inf'.
+        if isinstance(node.value, float) and not math.isfinite(node.value):
+            self.fail("a number past 1.8e308, which no figure can print", node.lineno)
+        super().visit_Const(node, frame)
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         node.iter = _bounded(node.iter)  # type: ignore[arg-type]

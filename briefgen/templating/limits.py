@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -166,6 +167,11 @@ def checked(value: Any, what: str) -> Any:
             raise too_long(what)
     elif is_int(value) and value.bit_length() > MAX_INT_BITS:
         raise too_big(what)
+    elif isinstance(value, float) and not math.isfinite(value):
+        # Past the largest float: infinity, or not a number (inf - inf), which no
+        # figure, filter or helper can print.
+        made = "not a number (nan)" if math.isnan(value) else "a number past 1.8e308 (inf)"
+        raise LimitError(f"{what} would make {made}, which no figure can print")
     elif isinstance(value, list | tuple | dict | set | frozenset) and len(value) > MAX_ITEMS:
         raise too_many(what)
     return value

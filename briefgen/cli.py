@@ -200,7 +200,7 @@ def facts() -> None:
 @FACTS_OPTION
 @click.option(
     "--max-age",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(min=0, min_open=True, max=100),
     default=None,
     help="Warn about facts older than this many years (default: briefgen.toml, else 3).",
 )
@@ -211,8 +211,21 @@ def facts() -> None:
     default=None,
     help="Also warn about each place a row of this recipients file names that no fact is about.",
 )
-def facts_check(facts_path: Path, max_age: float | None, recipients_path: Path | None) -> None:
-    """Validate the facts store and summarize it."""
+@click.option(
+    "--name-column",
+    default="id",
+    show_default=True,
+    help="With --recipients: the column that names each copy's files, as for build.",
+)
+@click.pass_context
+def facts_check(
+    ctx: click.Context,
+    facts_path: Path,
+    max_age: float | None,
+    recipients_path: Path | None,
+    name_column: str,
+) -> None:
+    """Validate the facts store and summarize it (-q: errors only)."""
     from briefgen.facts import load_store
     from briefgen.facts.report import summary, unknown_audiences, unknown_places
     from briefgen.recipients import load_recipients
@@ -222,12 +235,15 @@ def facts_check(facts_path: Path, max_age: float | None, recipients_path: Path |
     store = load_store(facts_path)
     # Only the places matter here: any audience name passes (build checks them).
     recipients = (
-        load_recipients(recipients_path, str, audience="any")
+        load_recipients(recipients_path, str, audience="any", name_column=name_column)
         if recipients_path is not None
         else None
     )
     years = max_age if max_age is not None else load_settings(Path.cwd()).facts.max_age_years
-    click.echo(summary(store, store.stale(dt.date.today(), years), years))
+    stale = store.stale(dt.date.today(), years)
+    if ctx.obj["quiet"]:
+        return
+    click.echo(summary(store, stale, years))
     audiences = list(SearchPath.build([], Path(".")).audience_files())
     for line in unknown_audiences(store, audiences):
         click.echo(line)

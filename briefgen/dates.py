@@ -30,6 +30,15 @@ MONTHS = (
     "December",
 )
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+# The years a brief may be dated: "November 226" is a typo of 2026, not a date.
+YEARS = range(1900, 2101)
+
+
+def year_problem(day: dt.date) -> str | None:
+    """Why ``day`` cannot be a brief's date, or None."""
+    if day.year in YEARS:
+        return None
+    return f"{day.isoformat()} is no date for a brief: give a year from {YEARS[0]} to {YEARS[-1]}"
 
 
 def brief_date(
@@ -45,12 +54,17 @@ def brief_date(
     as the reproducible-builds specification asks; an empty one counts as unset.
     """
     if option is not None:
+        if problem := year_problem(option):
+            raise BriefgenError(f"--date: {problem}")
         return option
     if setting is not None:
-        return setting
+        return setting  # checked with the settings, at its line
     epoch = (os.environ if environ is None else environ).get(EPOCH_VARIABLE, "").strip()
     if epoch:
-        return epoch_date(epoch)
+        day = epoch_date(epoch)
+        if problem := year_problem(day):
+            raise BriefgenError(f"{EPOCH_VARIABLE}={epoch}: {problem}")
+        return day
     return today()
 
 

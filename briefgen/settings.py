@@ -125,6 +125,15 @@ class BuildSettings(_Section):
     # The date every brief shows, unless --date says otherwise.
     date: dt.date | None = None
 
+    @field_validator("date")
+    @classmethod
+    def _a_year_of_briefs(cls, value: dt.date | None) -> dt.date | None:
+        from briefgen.dates import year_problem
+
+        if value is not None and (problem := year_problem(value)):
+            raise ValueError(problem)
+        return value
+
     @field_validator("page_size", mode="before")
     @classmethod
     def _any_case(cls, value: object) -> object:
@@ -133,7 +142,7 @@ class BuildSettings(_Section):
 
 
 class FactsSettings(_Section):
-    max_age_years: float = Field(default=3, gt=0)
+    max_age_years: float = Field(default=3, gt=0, le=100)
 
 
 class ThemeSettings(_Section):

@@ -187,7 +187,17 @@ def test_stale_facts_are_warned_about_by_max_age(in_repo: Path) -> None:
     assert "older than" not in lenient.stdout
 
 
-def test_max_age_must_be_positive(in_repo: Path) -> None:
-    result = invoke("facts", "check", "--max-age", "0")
+@pytest.mark.parametrize("years", ["0", "101"])
+def test_max_age_must_be_positive_and_at_most_a_century(in_repo: Path, years: str) -> None:
+    result = invoke("facts", "check", "--max-age", years)
     assert result.exit_code == 2
     assert "--max-age" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["-q", "facts", "check"], ["facts", "check", "-q"]])
+def test_quiet_facts_check_prints_errors_only(in_repo: Path, args: list[str]) -> None:
+    # It printed its whole summary and the warnings, against "-q: Print errors only".
+    quiet = invoke(*args, "--max-age", "1")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    broken = invoke(*args, "--facts", "no-such-folder")
+    assert broken.exit_code == 1 and broken.stderr.startswith("no-such-folder: ")

@@ -311,3 +311,16 @@ def test_only_a_place_is_matched_by_its_slug() -> None:
     assert listed.stderr.startswith(
         "--topic: no fact has topic 'Prices' (did you mean 'prices'?); the facts' topics are "
     )
+
+
+def test_facts_check_takes_the_name_column_build_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file that build reads with --name-column was refused: "id: no such column".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.csv").write_text("office,place\nA1,el-paso-tx\n", encoding="utf-8")
+    args = ["facts", "check", "--facts", str(REPO / "facts"), "--recipients", "r.csv"]
+    assert invoke(*args).output.startswith("r.csv:1: id: no such column")
+    result = invoke(*args, "--name-column", "office")
+    assert result.exit_code == 0, result.output
+    assert f"r.csv:2: place: no fact is about 'el-paso-tx' ({KNOWN})" in result.output

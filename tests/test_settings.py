@@ -449,6 +449,30 @@ def test_a_malformed_source_date_epoch_stops_the_build(bad: str) -> None:
         brief_date(None, None, {"SOURCE_DATE_EPOCH": bad}, today)
 
 
+def test_a_date_outside_1900_to_2100_is_refused_wherever_it_comes_from(in_tmp: Path) -> None:
+    # 0226-11-02 (a typo of 2026) printed "November 226"; year 1 ended `check` with an
+    # internal OverflowError.
+    no_date = "is no date for a brief: give a year from 1900 to 2100"
+    with pytest.raises(BriefgenError, match=rf"^--date: 0226-11-02 {no_date}$"):
+        brief_date(dt.date(226, 11, 2), None, {}, today)
+    with pytest.raises(
+        BriefgenError, match=rf"^SOURCE_DATE_EPOCH=99999999999: 5138-11-16 {no_date}$"
+    ):
+        brief_date(None, None, {"SOURCE_DATE_EPOCH": "99999999999"}, today)
+    assert error(in_tmp, "[build]\ndate = 0001-01-01\n") == (
+        f"briefgen.toml:2: build.date: 0001-01-01 {no_date}"
+    )
+    assert brief_date(dt.date(1900, 1, 1), None, {}, today).year == 1900
+    assert load(in_tmp, "[build]\ndate = 2100-12-31\n").build.date == dt.date(2100, 12, 31)
+
+
+def test_max_age_years_is_at_most_a_century(in_tmp: Path) -> None:
+    # 5,000 years ended `facts check` with an internal OverflowError.
+    assert error(in_tmp, "[facts]\nmax_age_years = 5000\n") == (
+        "briefgen.toml:2: facts.max_age_years: Input should be less than or equal to 100"
+    )
+
+
 def test_a_set_date_needs_no_valid_epoch() -> None:
     assert brief_date(None, NOV, {"SOURCE_DATE_EPOCH": "nonsense"}, today) == NOV
 

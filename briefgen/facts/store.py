@@ -89,5 +89,8 @@ class FactStore:
 
     def stale(self, today: dt.date, max_age_years: float) -> list[Fact]:
         """Facts whose period ended more than ``max_age_years`` before ``today``."""
-        cutoff = today - dt.timedelta(days=round(365.25 * max_age_years))
+        try:
+            cutoff = today - dt.timedelta(days=round(365.25 * max_age_years))
+        except OverflowError:  # a date in the first years of the calendar
+            return []
         return [fact for fact in self.facts.values() if fact.as_of.end < cutoff]

@@ -20,7 +20,7 @@ from click.core import ParameterSource
 from click.shell_completion import CompletionItem
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, display_path
+from briefgen.errors import BriefgenError, display_path, terminal_safe
 from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
@@ -607,8 +607,9 @@ def templates_list(template_dirs: tuple[Path, ...]) -> None:
 
     search = SearchPath.build(list(template_dirs), Path("."))
     for audience in search.audiences():
-        where = display_path(audience.path) if audience.path else "?"
-        click.echo(f"{audience.name:<16} {audience.origin:<12} {where}")
+        where = terminal_safe(display_path(audience.path), keep="") if audience.path else "?"
+        name = terminal_safe(audience.name, keep="")  # a file name may hold an escape
+        click.echo(f"{name:<16} {audience.origin:<12} {where}")
         if audience.description:
             click.echo(f"{'':<16} {audience.description}")
 

@@ -25,12 +25,24 @@ class Location:
     line: int = 0
 
     def __str__(self) -> str:
-        shown = _shown(self.path, os.getcwd())
+        shown = terminal_safe(_shown(self.path, os.getcwd()), keep="")
         return f"{shown}:{self.line}" if self.line else shown
 
     @classmethod
     def of(cls, path: str | Path, line: int = 0) -> Location:
         return cls(display_path(path), line)
+
+
+def terminal_safe(text: str, keep: str = "\n\t") -> str:
+    """``text`` with each control or format character but those in ``keep`` written as
+    an escape (``\x1b``, ``\u202e``): a file name or value in a message must not
+    clear the screen, write the clipboard (OSC 52), reverse the line or start one."""
+    if text.isprintable():  # the quick answer: no control, format or separator
+        return text
+    return "".join(
+        char if char in keep or char.isprintable() or char == " " else ascii(char)[1:-1]
+        for char in text
+    )
 
 
 def display_path(path: str | Path) -> str:
@@ -72,7 +84,7 @@ class BriefgenError(click.ClickException):
 
     def __init__(self, message: str, location: Location | None = None) -> None:
         self.location = location
-        self.detail = message
+        self.detail = message = terminal_safe(message)
         super().__init__(f"{location}: {message}" if location else message)
 
     def show(self, file: IO[Any] | None = None) -> None:

@@ -159,3 +159,36 @@ def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout.splitlines() == expected
+
+
+def test_terminal_escapes_in_names_and_values_are_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file name or a template's value in a message reached the terminal raw: an
+    escape sequence could clear the screen or write the clipboard (OSC 52)."""
+    monkeypatch.chdir(tmp_path)
+    escape = "\x1b]52;c;ZXZpbA==\x07"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / f"x{escape}.md.j2").write_text("# T\n\n{{ nope }}\n")
+    (tmp_path / "templates" / "t.md.j2").write_text(
+        '# T\n\n{{ fact("%c]52;c;ZXZpbA==%c" % (27, 7)) }}\n'
+    )
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / f"q{escape}.yaml").write_text("facts: [\n")
+    shown = "\\x1b]52;c;ZXZpbA==\\x07"
+    runs = {
+        "templates list": (["templates", "list"], f"x{shown} "),
+        "a template's file name": (
+            ["build", "--facts", str(REPO / "facts"), "--audience", f"x{escape}"],
+            f"templates/x{shown}.md.j2:3: ",
+        ),
+        "a facts file's name": (["facts", "check", "--facts", "bad"], f"bad/q{shown}.yaml:2: "),
+        "a template's value": (
+            ["build", "--facts", str(REPO / "facts"), "--audience", "t"],
+            f"templates/t.md.j2:3: unknown fact '{shown}'",
+        ),
+    }
+    for what, (args, expected) in runs.items():
+        output = CliRunner().invoke(cli, args).output
+        assert "\x1b" not in output and "\x07" not in output, what
+        assert expected in output, (what, output)

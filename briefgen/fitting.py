@@ -142,8 +142,10 @@ def fit_to_page(
         used = measure(current, style)  # a block too wide even at the floor says so
         over = used - limit
         raise LayoutError(
+            # "needs 98%" alone reads as if it fits: say what a brief may fill.
             f"brief '{document.name}' does not fit one page: it needs "
-            f"{used / style.frame_height:.0%} of the page ({over / INCH:.1f} in too much) "
+            f"{used / style.frame_height:.0%} of the page, more than the {MAX_FILL:.0%} a "
+            f"brief may fill ({over / INCH:.1f} in too much) "
             f"at {size:g} pt with every optional block dropped; shorten it or mark more "
             "blocks '::: optional'",
             document.source,

@@ -372,9 +372,10 @@ def walk(blocks: tuple[AnyBlock, ...]) -> list[AnyBlock]:
 
 
 def _without(blocks: tuple[AnyBlock, ...], groups: set[int]) -> tuple[AnyBlock, ...]:
+    orphans = _orphaned_headings(blocks, groups)
     kept: list[AnyBlock] = []
-    for block in blocks:
-        if block.droppable and block.droppable.group in groups:
+    for index, block in enumerate(blocks):
+        if (block.droppable and block.droppable.group in groups) or index in orphans:
             continue
         if isinstance(block, Box):
             block = replace(block, blocks=_without(block.blocks, groups))
@@ -387,6 +388,26 @@ def _without(blocks: tuple[AnyBlock, ...], groups: set[int]) -> tuple[AnyBlock, 
             block = replace(block, cards=tuple(c for c in cards if isinstance(c, Callout)))
         kept.append(block)
     return tuple(kept)
+
+
+def _orphaned_headings(blocks: tuple[AnyBlock, ...], groups: set[int]) -> set[int]:
+    """The indexes of the headings in ``blocks`` whose every block, to the next heading
+    as high or to the end, is in ``groups``: left, a heading would stand over nothing
+    (at the foot of its column, or over the next section)."""
+    orphans = set()
+    for index, block in enumerate(blocks):
+        if not isinstance(block, Heading) or block.level == 1:  # the title always stays
+            continue
+        end = index + 1
+        while end < len(blocks):
+            after = blocks[end]
+            if isinstance(after, Heading) and after.level <= block.level:
+                break
+            end += 1
+        section = blocks[index + 1 : end]
+        if section and all(b.droppable and b.droppable.group in groups for b in section):
+            orphans.add(index)
+    return orphans
 
 
 def block_text(block: AnyBlock, citations: bool = True) -> str:

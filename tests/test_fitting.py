@@ -88,6 +88,27 @@ def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
     assert pages(tmp_path) == 1
 
 
+def test_a_heading_goes_with_the_section_dropped_under_it(tmp_path: Path) -> None:
+    # It stayed at the foot of the page over nothing; a heading whose section keeps a
+    # block, and the title, stay.
+    template = (
+        "# Drop\n\n## KEPT-HEADING\n\n"
+        + PARAGRAPH * 12
+        + "::: optional 3\nKEEP-ME "
+        + PARAGRAPH
+        + ":::\n\n## LONE-HEADING\n\n"
+        + "::: optional 1\nDROP-ME "
+        + PARAGRAPH * 8
+        + ":::\n\n"
+    )
+    code, output = build(tmp_path, template)
+    assert code == 0, output
+    assert "dropped (optional, priority 1)" in output
+    text = PdfReader(tmp_path / "out" / "trial.pdf").pages[0].extract_text()
+    assert "KEPT-HEADING" in text and "KEEP-ME" in text
+    assert "DROP-ME" not in text and "LONE-HEADING" not in text
+
+
 def test_shrinks_type_when_nothing_is_optional(tmp_path: Path) -> None:
     code, output = build(tmp_path, "# Shrink\n\n" + PARAGRAPH * 15)
     assert code == 0, output
@@ -364,6 +385,36 @@ def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactSto
     used = frame * 1.2 * 9.0 / Style().body_size  # the fake measure scales with the type
     assert error.value.format_message() == (
         f"trial.md.j2:1: brief 'trial' does not fit one page: it needs {used / frame:.0%} "
-        f"of the page ({(used - frame * MAX_FILL) / 72:.1f} in too much) at 9 pt with every "
+        f"of the page, more than the 95% a brief may fill ({(used - frame * MAX_FILL) / 72:.1f} "
+        "in too much) at 9 pt with every "
         "optional block dropped; shorten it or mark more blocks '::: optional'"
     )
+
+
+def test_which_headings_a_drop_leaves_over_nothing() -> None:
+    from briefgen.errors import Location
+    from briefgen.parse import parse_blocks
+
+    text = (
+        "# Title\n\n::: optional 1\nA.\n:::\n\n"  # the title stays over nothing
+        "## Kept\n\n::: optional 1\nB.\n:::\n\n### Sub\n\nKept text.\n\n"  # a kept sub-section
+        "## Gone\n\n::: optional 1\nC.\n:::\n\n::: optional 2\nD.\n:::\n\n"
+        "## Next\n\nE.\n"
+    )
+    lines = tuple(Location("t.md.j2", n) for n in range(1, 40))
+    blocks = tuple(parse_blocks(text, lines, lines[0]))
+    document = Document(blocks=blocks, metadata=Metadata(title="T"), name="t", source=lines[0])
+    kept = document.without_groups({g.group for g in document.droppable_groups()})
+    assert [block_text(b) for b in kept.blocks] == [
+        "Title",
+        "Kept",
+        "Sub",
+        "Kept text.",
+        "Next",
+        "E.",
+    ]
+    group_a = blocks[1].droppable
+    assert group_a is not None and block_text(blocks[1]) == "A."
+    only_a = document.without_groups({group_a.group})
+    assert [block_text(b) for b in only_a.blocks][:2] == ["Title", "Kept"]
+    assert "Gone" in [block_text(b) for b in only_a.blocks]

@@ -26,7 +26,7 @@ from briefgen.facts.schema import language_code
 from briefgen.facts.store import FactStore
 from briefgen.fitting import MAX_FILL
 from briefgen.inputs import clip
-from briefgen.model import Heading, walk
+from briefgen.model import AnyBlock, Box, Columns, Heading, Notes, walk
 from briefgen.pipeline import (
     BuildOptions,
     BuildResult,
@@ -261,6 +261,18 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 audience.name,
             )
         )
+    last_headings = _last_headings(decision.fit.document.blocks)
+    for heading in sorted(last_headings, key=lambda h: h.location.line):
+        found.append(
+            Finding(
+                "warning",
+                "heading-over-nothing",
+                "this heading ends its column with nothing under it; write its section "
+                "or remove it",
+                heading.location,
+                audience.name,
+            )
+        )
     for untraced in untraced_numbers(decision.rendered, store, workspace.date):
         found.append(
             Finding(
@@ -274,6 +286,20 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
             )
         )
     return found + _translations(store, decision, printed)
+
+
+def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:
+    """Section headings that end the body, a box or a column: over nothing."""
+    # The notes print in the footer, wherever the template puts them.
+    body = [b for b in blocks if not isinstance(b, Notes)]
+    last = body[-1] if body else None
+    heads = [last] if isinstance(last, Heading) and last.level > 1 else []
+    for block in blocks:
+        if isinstance(block, Box):
+            heads += _last_headings(block.blocks)
+        elif isinstance(block, Columns):
+            heads += _last_headings(block.main) + _last_headings(block.aside)
+    return heads
 
 
 def _translations(store: FactStore, decision: Decision, printed: list[str]) -> list[Finding]:

@@ -503,3 +503,25 @@ def test_a_second_level_one_heading_is_warned_at_its_line(tmp_path: Path, repo: 
     assert built.exit_code == 0, built.output
     trial = Path("templates") / "trial.md.j2"
     assert f"{trial}:5: warning: a second level-1 heading" in built.stderr
+
+
+def test_a_heading_that_ends_its_column_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
+    """A careless author's heading with no text under it, at the end of the body or of
+    a box: a heading over nothing. One over a section, or before the notes, is not."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        "# The title\n\n## Fine\n\nText.\n\n::: box\nIn a box.\n\n## Box end\n:::\n\n"
+        "## Last\n\n!!! notes\n!!!\n",
+        encoding="utf-8",
+    )
+    result = invoke(
+        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
+    )
+    found = [
+        f for f in json.loads(result.stdout)["findings"] if f["code"] == "heading-over-nothing"
+    ]
+    message = "this heading ends its column with nothing under it; write its section or remove it"
+    assert [(f["line"], f["message"]) for f in found] == [(10, message), (13, message)]
+    built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
+    assert built.exit_code == 0, built.output
+    assert f"{Path('templates') / 'trial.md.j2'}:13: warning: {message}" in built.stderr

@@ -143,6 +143,8 @@ class BatchResult:
     failures: list[Failure] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # How many rows were never made: the batch stopped at its first failure.
+    unmade: int = 0
 
 
 class _Warnings:
@@ -264,6 +266,11 @@ def run_batch(options: BatchOptions) -> BatchResult:
         for outcome in outcomes:
             if isinstance(outcome, Failure):
                 failed[outcome.row] = outcome
+                if not options.keep_going:
+                    # Nothing will be written: making the other rows (each may run
+                    # to the template time limit) would only cost time.
+                    result.unmade = len(tasks) - len(failed) - len(made)
+                    break
             elif not failed or options.keep_going:
                 made[outcome.row] = _stage_copy(writer, rows[outcome.row], outcome)
                 warnings.add(outcome)
@@ -506,9 +513,17 @@ def failure_errors(result: BatchResult) -> list[BriefgenError]:
             )
         )
     more = len(result.failures) - MAX_FAILURES_SHOWN
+    where = Location.of(result.recipients.path)
     if more > 0:
-        where = Location.of(result.recipients.path)
         errors.append(RecipientsError(f"... and {more:,} more rows failed", where))
+    if result.unmade:
+        errors.append(
+            RecipientsError(
+                f"stopped there: {result.unmade:,} more rows not made (--keep-going makes "
+                "them and lists every row that fails)",
+                where,
+            )
+        )
     return errors
 
 

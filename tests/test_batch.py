@@ -166,6 +166,35 @@ def test_failed_copy_writes_nothing_unless_keep_going(workspace: Path) -> None:
     assert len(PdfReader(workspace / "output/combined.pdf").pages) == 2
 
 
+def test_a_batch_stops_making_copies_at_its_first_failure(workspace: Path) -> None:
+    # Every later row was still made (each may run to the template time limit), though
+    # nothing would be written.
+    rows = "".join(f"ex-{n},letter,Name {n},,,{n}\n" for n in range(3, 13))
+    (workspace / "recipients.csv").write_text(
+        RECIPIENTS.splitlines()[0] + "\nex-1,letter,A,,,1\nex-broken,letter,B,,,2\n" + rows,
+        encoding="utf-8",
+    )
+    made: list[int] = []
+    real = batch._Worker.make
+
+    def counted(self: batch._Worker, task: batch.Task) -> batch.Copy | batch.Failure:
+        made.append(task.row)
+        return real(self, task)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch._Worker, "make", counted)
+        result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 1
+    assert made == [1, 2]
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("recipients.csv:3: ex-broken: templates/letter.md.j2:11: ")
+    assert lines[-1] == (
+        "recipients.csv: stopped there: 10 more rows not made (--keep-going makes them "
+        "and lists every row that fails)"
+    )
+    assert not (workspace / "output").exists()
+
+
 def test_a_character_no_font_draws_is_blamed_on_the_recipients_column(
     workspace: Path,
 ) -> None:

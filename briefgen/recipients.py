@@ -34,6 +34,10 @@ MAX_ROWS = 100_000
 # Each column is a field of the template's ``recipient``; a header of tens of thousands
 # of names would take minutes and hundreds of MiB to make into one.
 MAX_COLUMNS = 1_000
+# A YAML file's values (each row a mapping, each column a key and its value), aliases
+# counted as all they stand for: a file of MAX_ROWS rows of several columns, not an
+# alias bomb's millions.
+MAX_YAML_VALUES = 2_000_000
 # A file with very many mistakes is reported up to this many lines.
 MAX_PROBLEMS = 100
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -286,7 +290,7 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
 def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
     # Every column is text as written: a ZIP code 02134 or a district 007 keeps its
     # zeros, and `true` is not printed True.
-    doc = parse_yaml(text, path, RecipientsError, as_written=True)
+    doc = parse_yaml(text, path, RecipientsError, as_written=True, max_values=MAX_YAML_VALUES)
     problems.found.extend(doc.problems)  # duplicate keys
     if not isinstance(doc.data, list):
         problems.add(1, "", "a YAML recipients file is a list of mappings, one per recipient")

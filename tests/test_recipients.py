@@ -511,3 +511,18 @@ def test_yaml_duplicate_keys_tags_and_merge_keys_are_refused(tmp_path: Path) -> 
         f"{path}:9: a YAML merge key (<<), which a recipients file does not read: write "
         "each column in each row",
     ]
+
+
+def test_a_yaml_file_holds_as_many_recipients_as_a_csv(tmp_path: Path) -> None:
+    # The facts files' 100,000 values stopped a YAML list at about 25,000 recipients;
+    # the docs promise 100,000 for either format.
+    path = tmp_path / "r.yaml"
+    path.write_text("".join(f"- {{id: r{n}, audience: public}}\n" for n in range(26_000)))
+    assert len(load_recipients(path, check_audience).recipients) == 26_000
+    bomb = "- &a {id: x, audience: public}\n" + "".join(
+        f"- &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n"
+        for n in range(12)
+    )
+    path.write_text(bomb)
+    (problem,) = problems_of(path)
+    assert "more than 2,000,000 values; do aliases (*name) multiply them?" in problem

@@ -129,9 +129,11 @@ class _Builder:
         first_line: int,
         field_depth: int,
         as_written: bool = False,
+        max_values: int = MAX_VALUES,
     ) -> None:
         self.doc = doc
         self.as_written = as_written
+        self.max_values = max_values
         self.error = error
         self.first_line = first_line
         self.field_depth = field_depth
@@ -178,9 +180,9 @@ class _Builder:
     def count(self, values: int, event: yaml.Event, alias: bool = False) -> None:
         self.values += values
         self.aliased |= alias
-        if self.values > MAX_VALUES:
+        if self.values > self.max_values:
             why = "; do aliases (*name) multiply them?" if self.aliased else " in one file"
-            raise self._fail(f"more than {MAX_VALUES:,} values{why}", event, self.child_loc())
+            raise self._fail(f"more than {self.max_values:,} values{why}", event, self.child_loc())
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = event.tag
@@ -325,14 +327,17 @@ def parse_yaml(
     first_line: int = 1,
     field_depth: int = 1,
     as_written: bool = False,
+    max_values: int = MAX_VALUES,
 ) -> YamlDocument:
     """Parse ``text``, written at line ``first_line`` of ``path``; raise ``error``
     (located) for bad YAML or YAML over the limits. A value over the limits is blamed
     on the field it lies in: the key ``field_depth`` levels down (``facts[3].note``: 3).
     ``as_written``: every plain scalar but a null is its text (``007`` stays ``007``,
-    not 7; ``true`` stays ``true``), for files whose values are all text."""
+    not 7; ``true`` stays ``true``), for files whose values are all text.
+    ``max_values``: how many values the file may hold, each alias counting as all the
+    values it stands for."""
     doc = YamlDocument(path=path, data=None)
-    builder = _Builder(doc, error, first_line, field_depth, as_written)
+    builder = _Builder(doc, error, first_line, field_depth, as_written, max_values)
     try:
         try:
             for event in yaml.parse(text, Loader=_FAST_LOADER):

@@ -132,9 +132,16 @@ def read_front_matter(text: str, path: Path) -> tuple[YamlDocument | None, str, 
     """
     if not text.startswith("---\n"):
         return None, text, 0
+    if text.endswith("\n---"):  # front matter alone, its closing line unended
+        text += "\n"
     end = text.find("\n---\n", 3)
     if end < 0:
-        return None, text, 0
+        # Unclosed, the front matter would print on the page as body text.
+        raise TemplateError(
+            "front matter: opened here and never closed; end it with a line of '---' "
+            "(to start the page with a rule, write '***')",
+            Location.of(path, 1),
+        )
     header = text[4:end]
     lines = header.count("\n") + 3
     if len(header) > MAX_FRONT_MATTER:

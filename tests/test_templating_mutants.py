@@ -731,8 +731,12 @@ def test_private_templates_are_skipped_not_the_end_of_the_folder(tmp_path: Path)
 def test_front_matter_needs_both_fences_and_ends_at_the_first_closing_one() -> None:
     path = Path("t.md.j2")
     assert read_front_matter("body", path) == (None, "body", 0)
-    assert read_front_matter("---\nname: X\nbody", path) == (None, "---\nname: X\nbody", 0)
+    with pytest.raises(TemplateError) as caught:  # never closed: it would print
+        read_front_matter("---\nname: X\nbody", path)
+    assert caught.value.location == Location.of(path, 1)
+    assert caught.value.detail.startswith("front matter: opened here and never closed")
     assert split_front_matter("---\n---\nbody", path) == ({}, "\n\n\nbody", 3)
+    assert split_front_matter("---\na: 1\n---", path) == ({"a": 1}, "\n\n\n", 3)
     assert split_front_matter("---\na: 1\n---\nb\n---\nc", path) == (
         {"a": 1},
         "\n\n\nb\n---\nc",

@@ -129,11 +129,11 @@ class _Builder:
         first_line: int,
         field_depth: int,
         as_written: bool = False,
-        max_values: int = MAX_VALUES,
+        max_values: int | None = None,
     ) -> None:
         self.doc = doc
         self.as_written = as_written
-        self.max_values = max_values
+        self.max_values = MAX_VALUES if max_values is None else max_values
         self.error = error
         self.first_line = first_line
         self.field_depth = field_depth
@@ -327,7 +327,7 @@ def parse_yaml(
     first_line: int = 1,
     field_depth: int = 1,
     as_written: bool = False,
-    max_values: int = MAX_VALUES,
+    max_values: int | None = None,
 ) -> YamlDocument:
     """Parse ``text``, written at line ``first_line`` of ``path``; raise ``error``
     (located) for bad YAML or YAML over the limits. A value over the limits is blamed
@@ -335,7 +335,7 @@ def parse_yaml(
     ``as_written``: every plain scalar but a null is its text (``007`` stays ``007``,
     not 7; ``true`` stays ``true``), for files whose values are all text.
     ``max_values``: how many values the file may hold, each alias counting as all the
-    values it stands for."""
+    values it stands for (None: :data:`MAX_VALUES`)."""
     doc = YamlDocument(path=path, data=None)
     builder = _Builder(doc, error, first_line, field_depth, as_written, max_values)
     try:

@@ -176,6 +176,46 @@ def test_extending_template_replaces_only_its_block(ws: Path) -> None:
     assert BUILTIN_ASK not in text
 
 
+EXTENDS = '{% extends "builtin/legislators.md.j2" %}\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A misspelt block name: Jinja ignored the block, and the built-in printed.
+        (
+            "{% block askk %}Fund it.{% endblock %}\n",
+            "templates/legislators.md.j2:2: block 'askk' replaces nothing: "
+            "builtin/legislators.md.j2 has no such block (did you mean 'ask'?); its blocks "
+            "are addressee, ask, chart, notes, numbers, quote, reasons, title",
+        ),
+        # Text outside every block: never printed.
+        (
+            "\nFund it.\n{% block ask %}Fund it.{% endblock %}\n",
+            "templates/legislators.md.j2:3: text outside every block of a template that "
+            "extends another is never printed; put it inside one of the blocks it replaces",
+        ),
+    ],
+)
+def test_what_an_extending_template_writes_must_reach_the_page(
+    ws: Path, body: str, expected: str
+) -> None:
+    (ws / "templates" / "legislators.md.j2").write_text(EXTENDS + body, encoding="utf-8")
+    result = build("--audience", "legislators", "--format", "pdf")
+    assert (result.exit_code, result.output) == (1, expected + "\n")
+
+
+def test_a_new_block_inside_a_replaced_one_prints(ws: Path) -> None:
+    template = (
+        '---\ndescription: x\n---\n{% extends "builtin/public.md.j2" %}\n\n'
+        "{% block lead %}{% block mine %}A LEAD OF MY OWN.{% endblock %}{% endblock %}\n"
+    )
+    (ws / "templates" / "public.md.j2").write_text(template, encoding="utf-8")
+    result = build("--audience", "public", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "A LEAD OF MY OWN." in flat(pdf_text(ws / "out" / "public.pdf"))
+
+
 def test_extending_template_inherits_the_front_matter(ws: Path) -> None:
     use_case(ws, "extend")
     rows = listing(run("templates", "list").output)

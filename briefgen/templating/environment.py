@@ -47,6 +47,7 @@ from briefgen.templating.helpers import FILTERS, FactView, Helpers, finalize, su
 from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
+from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
 from briefgen.templating.views import NO_RECIPIENT, audience_view, date_view, settings_view
 
@@ -217,6 +218,7 @@ class TemplateRenderer:
         self.env.globals["date"] = date_view(self.day)
         self.env.globals["recipient"] = NO_RECIPIENT
         self.env.fact_reads = {}
+        self.checked: set[str] = set()  # the templates check_overrides passed
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations;
@@ -228,6 +230,9 @@ class TemplateRenderer:
         self.env.fact_reads = {}
         with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
+            if name not in self.checked:
+                check_overrides(self.env, self.search_path, name, _MARKER)
+                self.checked.add(name)
             files = self.env.marker_files  # type: ignore[attr-defined]
             # The limit is on text a reader would see; markers count only towards a
             # looser bound that keeps a loop of empty tags from filling memory.

@@ -1,0 +1,87 @@
+"""Check a template that extends another: what it writes must reach the page.
+
+Jinja renders an extending template as its parent, with the blocks it overrides:
+a block of a name the parent chain lacks (``{% block askk %}`` for ``ask``) and
+text outside every block are ignored without a word. Both are refused here, at
+their line, before the brief renders.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from jinja2 import Environment, nodes
+
+from briefgen.errors import Location, TemplateError
+from briefgen.templating.search import SearchPath
+
+
+def check_overrides(
+    env: Environment, search_path: SearchPath, name: str, markers: re.Pattern[str]
+) -> None:
+    """Refuse, at its line, a block of template ``name`` that overrides nothing, and
+    text it writes outside every block, when it extends another template. ``markers``
+    matches the line markers the environment plants in literal text."""
+    found = search_path.find(name)
+    if found is None:
+        return
+    tree = _parse(env, name)
+    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    if extends is None or not isinstance(extends.template, nodes.Const):
+        return  # not extending, or naming its parent at render time
+    parent = str(extends.template.value)
+    if search_path.find(parent) is None:
+        return  # rendering says it is not found, at the extends line
+    path = found[0]
+    for node in tree.body:
+        for data in node.nodes if isinstance(node, nodes.Output) else ():
+            line = _text_line(data, markers)
+            if line is not None:
+                raise TemplateError(
+                    "text outside every block of a template that extends another is never "
+                    "printed; put it inside one of the blocks it replaces",
+                    Location.of(path, line),
+                )
+    known = _block_names(env, search_path, parent, depth=0)
+    # A block inside a replaced block prints where it stands: only the outer ones
+    # must replace one of the parent's.
+    for block in (node for node in tree.body if isinstance(node, nodes.Block)):
+        if block.name in known:
+            continue
+        close = difflib.get_close_matches(block.name, sorted(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise TemplateError(
+            f"block '{block.name}' replaces nothing: {parent} has no such "
+            f"block{hint}; its blocks are {', '.join(sorted(known))}",
+            Location.of(path, block.lineno),
+        )
+
+
+def _parse(env: Environment, name: str) -> nodes.Template:
+    assert env.loader is not None
+    source, filename, _ = env.loader.get_source(env, name)
+    return env.parse(source, name, filename)
+
+
+def _text_line(node: nodes.Node, markers: re.Pattern[str]) -> int | None:
+    """The line of the first character a reader would see in the literal text
+    ``node``; None when it is no literal text, or only white space."""
+    if not isinstance(node, nodes.TemplateData):
+        return None
+    text = markers.sub("", node.data)
+    if not text.strip():
+        return None
+    return node.lineno + text[: len(text) - len(text.lstrip())].count("\n")
+
+
+def _block_names(env: Environment, search_path: SearchPath, name: str, depth: int) -> set[str]:
+    """Every block template ``name`` and the templates it extends define."""
+    if depth > 10 or search_path.find(name) is None:
+        return set()
+    tree = _parse(env, name)
+    names = {block.name for block in tree.find_all(nodes.Block)}
+    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    if extends is not None and isinstance(extends.template, nodes.Const):
+        names |= _block_names(env, search_path, str(extends.template.value), depth + 1)
+    return names

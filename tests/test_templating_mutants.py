@@ -14,7 +14,7 @@ import random
 import string
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 from jinja2 import DictLoader, Environment, TemplateSyntaxError, nodes, pass_context
@@ -209,6 +209,66 @@ def test_a_pullquote_is_attributed_unless_told_otherwise() -> None:
         "> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 A reader\n"
     )
     assert helpers.pullquote("said", attribution="") == "> \u201cWe act\\.\u201d [@said]\n"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        # Each printed as Python writes it, or did nothing, or ended in a raw Python error.
+        (lambda h: h.callout("rate", label=["a"]), "callout(): label is text, not a list"),
+        (lambda h: h.callout("rate", figure={"a": 1}), "callout(): figure is text, not a mapping"),
+        (
+            lambda h: h.chart("rate", "count", labels="ab"),
+            "chart(): labels is a list of texts, one per bar (['2014', '2021']), not the text 'ab'",
+        ),
+        (lambda h: h.chart("rate", "count", labels=[["a"]]), "chart(): labels is text, not a list"),
+        (lambda h: h.chart("rate", "count", caption=True), "chart(): caption is text, not True"),
+        (lambda h: h.notes(title=["x"]), "notes(): title is text, not a list"),
+        (
+            lambda h: h.pullquote("said", attribution=[1]),
+            "pullquote(): attribution is text, not a list",
+        ),
+        (
+            lambda h: h.pullquote("rate"),
+            "pullquote(): fact 'rate' is a statistic, not a quote; print it as text, or with "
+            "callout()",
+        ),
+        (
+            lambda h: h.facts(limit=-1),
+            "facts(): limit is how many facts at most, a whole number 0 or more, not -1",
+        ),
+        (
+            lambda h: h.facts(limit="3"),
+            "facts(): limit is how many facts at most, a whole number 0 or more, not '3'",
+        ),
+        (lambda h: h.facts(limit=True), "facts(): limit is how many facts at most"),
+        (lambda h: h.facts(audience="publik"), "facts(): no fact has audience 'publik'"),
+        (
+            lambda h: h.number("1,234"),
+            "the number filter takes a number, such as a fact's .value, not the text '1,234'",
+        ),
+        (
+            lambda h: h.number(None),
+            "the number filter takes a number, such as a fact's .value, not nothing (None)",
+        ),
+        (
+            lambda h: h.one_in([1]),
+            "the one_in filter takes a number, such as a fact's .value, not a list",
+        ),
+    ],
+)
+def test_a_helper_argument_of_the_wrong_kind_is_told(call: Any, message: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        call(Helpers(_store()))
+    assert caught.value.detail.startswith(message), caught.value.detail
+
+
+def test_helper_arguments_that_are_fine() -> None:
+    helpers = Helpers(_store())
+    assert '"title": ""' in helpers.chart("rate", "count", title=None)  # None: no title
+    assert '"labels": ["1", "2"]' in helpers.chart("rate", "count", labels=(1, 2))
+    assert helpers.number("1234") == "1,234"  # a recipient's column holds text
+    assert [f.id for f in helpers.facts(limit=0)] == []
 
 
 def test_notes_are_titled_sources_unless_named() -> None:

@@ -119,6 +119,45 @@ class FactView:
         return ", ".join(p for p in (self.speaker, self.role, self.organization) if p)
 
 
+def _text(helper: str, name: str, value: object) -> str:
+    """A helper's text parameter as text: text or a number as written, None as none.
+    Anything else would print as Python writes it (``['a']``, ``None``)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise TemplateError(f"{helper}(): {name} is text, not {_kind_of(value)}")
+
+
+def _kind_of(value: object) -> str:
+    """``value`` named for a message: what it is, not all of it."""
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return f"{value}"
+    return f"{type(value).__name__} {str(value)[:40]!r}"
+
+
+def _number(name: str, value: Any) -> float:
+    """A filter's value as a number: a number, or text of one (a recipient's column)."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        return float(value)
+    except (TypeError, ValueError):
+        raise TemplateError(
+            f"the {name} filter takes a number, such as a fact's .value, not {_kind_of(value)}"
+        ) from None
+
+
 class MissingTranslation(TemplateError):
     """A template in another language cited a fact that has no form in it."""
 
@@ -207,10 +246,19 @@ class Helpers:
         important first. ``place=recipient.place`` keeps the facts about the recipient's
         place: none when the place is empty or no fact is about it, so that a template's
         ``{% else %}`` gives the copy for everywhere else. A topic or kind no fact has is
-        a slip, told at the template's line rather than answered with nothing."""
-        unknown = unknown_filters(self.store, {"topic": topic, "kind": kind})
+        a slip, told at the template's line rather than answered with nothing; so is an
+        audience no fact is for."""
+        given = {"audience": audience, "topic": topic, "kind": kind}
+        unknown = unknown_filters(self.store, given)
         if unknown:
             raise TemplateError("facts(): " + next(iter(unknown.values())))
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+        ):
+            raise TemplateError(
+                f"facts(): limit is how many facts at most, a whole number 0 or more, not "
+                f"{limit!r:.40}"
+            )
         if place is not None and not isinstance(place, str):
             raise TemplateError(
                 f"facts(): place is a place's slug or name (text such as 'tucson-az'), "
@@ -234,7 +282,8 @@ class Helpers:
         the unit is never printed twice. With neither, the label is the fact's text
         and the figure its number with its unit."""
         view = self._resolve(fact)
-        words = label or view.short
+        words = _text("callout", "label", label) or view.short
+        figure = _text("callout", "figure", figure)
         if figure:
             shown = figure
         elif words:
@@ -249,7 +298,17 @@ class Helpers:
     def pullquote(self, fact: FactView | str, attribution: str | None = None) -> Markup:
         """``pullquote(f)``: the quote in a block, attributed to its speaker."""
         view = self._resolve(fact)
-        who = attribution if attribution is not None else view.attribution
+        if view.kind != "quote":
+            # Its text in quotation marks would present a statistic as someone's words.
+            raise TemplateError(
+                f"pullquote(): fact '{view.id}' is a {view.kind}, not a quote; print it as "
+                "text, or with callout()"
+            )
+        who = (
+            view.attribution
+            if attribution is None
+            else _text("pullquote", "attribution", attribution)
+        )
         text = f"\u201c{view.text}\u201d"
         if not wording(self.language).is_english:
             # The speaker's words were English: say the page shows a translation.
@@ -262,7 +321,9 @@ class Helpers:
     def notes(self, title: str | None = None) -> Markup:
         """``notes(title=)``: where the numbered source notes go (default: the end),
         under ``title`` (default "Sources", in the template's language: "Fuentes")."""
-        heading = wording(self.language).sources if title is None else title
+        heading = (
+            wording(self.language).sources if title is None else _text("notes", "title", title)
+        )
         return Markup(f"!!! notes {md_escape(heading)}\n!!!\n")
 
     def chart(
@@ -279,12 +340,17 @@ class Helpers:
         the share of 100 figures one percent fact gives."""
         if kind not in KINDS:
             raise TemplateError(f"chart: kind must be 'bar' or 'pictogram', not '{kind}'")
+        if labels is not None and not isinstance(labels, list | tuple):
+            raise TemplateError(
+                f"chart(): labels is a list of texts, one per bar (['2014', '2021']), not "
+                f"{_kind_of(labels)}"
+            )
         spec = {
             "kind": kind,
             "facts": [self._resolve(f).id for f in facts],
-            "title": str(title),
-            "labels": [str(label) for label in labels or ()],
-            "caption": str(caption),
+            "title": _text("chart", "title", title),
+            "labels": [_text("chart", "labels", label) for label in labels or ()],
+            "caption": _text("chart", "caption", caption),
         }
         # Only ids travel: the values are looked up again when the block is parsed.
         data = json.dumps(spec, ensure_ascii=True).replace("`", "\\u0060")  # no fence ends
@@ -299,13 +365,13 @@ class Helpers:
 
     def one_in(self, value: Any) -> str:
         """The ``one_in`` filter in the template's language."""
-        return one_in(float(value), self.language)
+        return one_in(_number("one_in", value), self.language)
 
     def number(self, value: Any) -> str:
         """The ``number`` filter in the template's language."""
         if isinstance(value, int) and not isinstance(value, bool):
             return format_number(value, self.language)
-        return format_number(float(value), self.language)
+        return format_number(_number("number", value), self.language)
 
     def filters(self) -> dict[str, Any]:
         """The filters, in the template's language; the names are :data:`FILTERS`'."""

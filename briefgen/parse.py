@@ -117,7 +117,10 @@ class _Refused(Exception):
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[@", state.pos):
+    # Silent, markdown-it is only scanning a link's text for its end: a citation taken
+    # whole there reads as a link inside the link, and the link was lost. Left to the
+    # scan as plain brackets, it is found when the link's text is parsed.
+    if silent or not state.src.startswith("[@", state.pos):
         return False
     match = CITATION.match(state.src, state.pos)
     if match is None:

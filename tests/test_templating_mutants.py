@@ -263,6 +263,18 @@ def test_a_helper_argument_of_the_wrong_kind_is_told(call: Any, message: str) ->
     assert caught.value.detail.startswith(message), caught.value.detail
 
 
+def test_markdown_given_to_a_helper_is_kept_with_its_citations() -> None:
+    # A fact's .cited as a label was escaped again: backslashes and a bracketed
+    # "[@id]" printed, and the fact was not cited.
+    helpers = Helpers(_store())
+    cited = helpers.fact("said").cited
+    assert helpers.callout("rate", label=cited, figure="86") == (
+        "!!! callout 86\nWe act\\. [@said] [@rate]\n!!!\n"
+    )
+    plain = helpers.callout("rate", label="fell [@said]", figure="86")  # text stays text
+    assert plain == "!!! callout 86\nfell \\[\\@said\\] [@rate]\n!!!\n"
+
+
 def test_helper_arguments_that_are_fine() -> None:
     helpers = Helpers(_store())
     assert '"title": ""' in helpers.chart("rate", "count", title=None)  # None: no title

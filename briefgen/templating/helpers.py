@@ -30,9 +30,11 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 def md_escape(value: object) -> str:
-    """Text as Markdown that reads back as exactly that text, on one line."""
+    """Text as Markdown that reads back as exactly that text, on one line. Markup (a
+    fact's ``.cited``, ``cite()``) is Markdown already: kept, its citations working,
+    rather than escaped again into backslashes and brackets on the page."""
     text = _LINE_BREAKS.sub(" ", str(value))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return text if isinstance(value, Markup) else _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def finalize(value: object) -> object:

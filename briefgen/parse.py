@@ -128,6 +128,11 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("citation", "", 0)
         token.meta = {"id": match.group(1)}
+        # A superscript note number sits like a punctuation mark: read as one, the
+        # typographic quotes pair around it ('"we need help [@x]" then',
+        # '"a phrase"[@x] and'), where empty it read as a space, and the quote stayed
+        # straight.
+        token.content = "."
     state.pos = match.end()
     return True
 

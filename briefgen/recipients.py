@@ -138,7 +138,9 @@ def load_recipients(
         problems.add(1, "", "no recipients: the file has no rows")
     if name_column not in columns and rows:
         problems.add(
-            1, name_column, f"no such column{_suggest(name_column, columns)}; it names each file"
+            problems.header_line,
+            name_column,
+            f"no such column{_suggest(name_column, columns)}; it names each file",
         )
     all_columns = (*KNOWN_COLUMNS, *(c for c in columns if c not in KNOWN_COLUMNS))
     recipients = _check_rows(
@@ -152,6 +154,8 @@ class _Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.found: list[BriefgenError] = []
+        self.undecodable: set[int] = set()  # lines not UTF-8, reported once each
+        self.header_line = 1
 
     def add(self, line: int, column: str, what: str) -> None:
         message = f"{column}: {what}" if column else what
@@ -172,26 +176,44 @@ def _decode(raw: bytes, problems: _Problems) -> str:
     """UTF-8 text, :func:`composed` (a byte-order mark dropped); each line that is not
     UTF-8 is reported and read with the bad bytes replaced, so the other rows are still
     checked."""
-    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    # Every line ending a spreadsheet writes, the old Mac's lone CR too, kept as it was.
+    pieces = _LINE_ENDS.split(raw.removeprefix(b"\xef\xbb\xbf"))
     decoded: list[str] = []
-    for number, line in enumerate(lines, start=1):
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a line ending
+            decoded.append(piece.decode("ascii"))
+            continue
         try:
-            decoded.append(line.decode("utf-8"))
+            decoded.append(piece.decode("utf-8"))
         except UnicodeDecodeError as exc:
+            number = index // 2 + 1
             problems.add(
                 number,
                 "",
-                f"not valid UTF-8 (byte 0x{line[exc.start]:02x}); save the file as UTF-8",
+                f"not valid UTF-8 (byte 0x{piece[exc.start]:02x}); save the file as UTF-8",
             )
-            decoded.append(line.decode("utf-8", errors="replace"))
-    return composed("\n".join(decoded))
+            problems.undecodable.add(number)
+            decoded.append(piece.decode("utf-8", errors="replace"))
+    return composed("".join(decoded))
+
+
+_LINE_ENDS = re.compile(rb"(\r\n|\r|\n)")
+# Excel's first line naming the separator, as it writes and reads it: "sep=;".
+_SEPARATOR_LINE = re.compile(r"[ \t]*sep=(.)[ \t]*(?=\r\n|\r|\n|$)")
 
 
 def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
-    records = list(_csv_records(text, problems))
+    delimiter = None
+    if separator := _SEPARATOR_LINE.match(text):
+        delimiter = separator.group(1)
+        text = text[separator.end() :]  # the line ending stays: lines keep their numbers
+    records = list(_csv_records(text, problems, delimiter))
     if not records:
         return (), []
     header_line, header = records[0]
+    problems.header_line = header_line
+    if header_line in problems.undecodable:
+        return (), []  # its names cannot be read: no row can be checked against them
     names = [cell.strip() for cell in header]
     # A spreadsheet saves the empty columns past the data too: a column with no name
     # and nothing in any row is not one.
@@ -203,6 +225,8 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
     columns = _check_header(header_line, [(i + 1, names[i]) for i in kept], problems)
     rows = []
     for line, cells in records[1:]:
+        if line in problems.undecodable:
+            continue  # reported; its replaced bytes would make false problems
         if len(cells) != len(header):
             problems.add(
                 line,
@@ -224,9 +248,13 @@ def _too_many_columns(count: int | None) -> str:
     )
 
 
-def _csv_records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
-    """Each non-empty record with the line it starts on; a malformed one is reported."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+def _csv_records(
+    text: str, problems: _Problems, delimiter: str | None
+) -> Iterator[tuple[int, list[str]]]:
+    """Each non-empty record with the line it starts on; a malformed one is reported.
+    ``delimiter``: the separator, None to tell it from the header line."""
+    separator = delimiter or _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     start = 1
     while True:
         try:
@@ -250,7 +278,7 @@ _DELIMITERS = (",", ";", "\t")
 def _delimiter(text: str) -> str:
     """The header line's separator: of a comma, semicolon and tab, the one it holds
     most (a comma when none). Column names cannot hold any of them."""
-    header = text.lstrip().partition("\n")[0]
+    header = re.split(r"\r\n|\r|\n", text.lstrip(), maxsplit=1)[0]
     return max(_DELIMITERS, key=header.count)
 
 
@@ -346,6 +374,8 @@ def _check_rows(
     taken: dict[tuple[str, str], int] = {}
     recipients = []
     for number, row in enumerate(rows, start=1):
+        if {row.line, *row.cell_lines.values()} & problems.undecodable:
+            continue  # reported; its replaced bytes would make false problems
         good = True
         audience = row.cells.get("audience", "") or (default_audience or "")
         audience_line = row.cell_lines.get("audience", row.line)

@@ -526,3 +526,40 @@ def test_a_yaml_file_holds_as_many_recipients_as_a_csv(tmp_path: Path) -> None:
     path.write_text(bomb)
     (problem,) = problems_of(path)
     assert "more than 2,000,000 values; do aliases (*name) multiply them?" in problem
+
+
+def test_lines_ended_by_a_lone_cr_keep_their_numbers(tmp_path: Path) -> None:
+    # An old Mac spreadsheet ends lines with CR alone: every bad line was line 1.
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"id,audience,name\rr1,public,Bob\rr2,public,Pe\xf1a\rr3,public,Ann\r")
+    assert problems_of(path) == [f"{path}:3: not valid UTF-8 (byte 0xf1); save the file as UTF-8"]
+
+
+def test_a_line_not_utf8_is_reported_once_without_its_follow_on_problems(
+    tmp_path: Path,
+) -> None:
+    # José and Josè in Latin-1 both read as 'Jos\ufffd': once also a duplicate id, and a
+    # header 'Año' once also a column name to fix ('A_o').
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"id,audience,name\nJos\xe9,public,x\nJos\xe8,public,y\n")
+    assert problems_of(path) == [
+        f"{path}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+        f"{path}:3: not valid UTF-8 (byte 0xe8); save the file as UTF-8",
+    ]
+    path.write_bytes(b"A\xf1o,id,audience\n1,r1,public\n")
+    assert problems_of(path) == [f"{path}:1: not valid UTF-8 (byte 0xf1); save the file as UTF-8"]
+
+
+def test_a_missing_name_column_is_told_at_the_header_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("\n\nname,audience\nBob,public\n", encoding="utf-8")
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}:3: id: no such column")
+
+
+def test_excels_separator_line_names_the_separator(tmp_path: Path) -> None:
+    # "sep=;" first, as Excel writes and reads it: once taken for a column 'sep='.
+    path = tmp_path / "r.csv"
+    path.write_text("sep=;\r\nid;audience;name\r\nr1;public;A, B\r\n", encoding="utf-8")
+    (recipient,) = load_recipients(path, check_audience).recipients
+    assert (recipient.line, recipient.slug) == (3, "r1") and "A, B" in recipient.values

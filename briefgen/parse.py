@@ -352,7 +352,11 @@ class _Walker:
             for line in token.content.rstrip("\n").split("\n"):
                 if runs:
                     runs.append(LineBreak())
-                runs.append(Span(_SPACES.sub(" ", line)))
+                # Indentation printed, the same in both files: no-break spaces, which
+                # neither renderer drops at a line's start (a tab as four).
+                body = line.expandtabs(4)
+                indent = len(body) - len(body.lstrip(" "))
+                runs.append(Span("\u00a0" * indent + _SPACES.sub(" ", body.lstrip(" "))))
             self.add(Paragraph(where, inlines=tuple(runs)))
         elif kind == "container_callout_open":
             self.closed(token, "callout", where)

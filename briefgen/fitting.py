@@ -140,6 +140,7 @@ def fit_to_page(
         used = _height(current, style, measure, limit)
     if used > limit:
         used = measure(current, style)  # a block too wide even at the floor says so
+        _refuse_a_block_taller_than_the_page(current, style, measure, limit)
         over = used - limit
         raise LayoutError(
             # "needs 98%" alone reads as if it fits: say what a brief may fill.
@@ -151,6 +152,33 @@ def fit_to_page(
             document.source,
         )
     return Fit(current, style, used / style.frame_height, tuple(dropped))
+
+
+# A block named in the message for one taller than the page on its own.
+_BLOCK_WORDS = {"Image": "picture", "BulletList": "list", "Columns": "sidebar", "Box": "box"}
+
+
+def _refuse_a_block_taller_than_the_page(
+    document: Document, style: Style, measure: Measure, limit: float
+) -> None:
+    """Raise :class:`LayoutError` at the first block that alone, at the body floor,
+    needs more than the page (a tall picture, a long table): that line is what to
+    change, not the template's first."""
+    for block in document.blocks:
+        try:
+            alone = measure(replace(document, blocks=(block,)), style)
+        except TooWide:
+            continue
+        if alone > limit:
+            name = type(block).__name__
+            what = _BLOCK_WORDS.get(name, name.lower())
+            raise LayoutError(
+                f"brief '{document.name}' does not fit one page: this {what} alone needs "
+                f"{alone / style.frame_height:.0%} of the page, more than the "
+                f"{MAX_FILL:.0%} a brief may fill, at {style.body_size:g} pt; make it "
+                "smaller or shorter",
+                block.location,
+            )
 
 
 def _refuse_hopeless(

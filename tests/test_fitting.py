@@ -343,7 +343,7 @@ def test_the_early_refusal_names_the_brief_and_stops_only_past_three_frames(
     # Exactly three frames by the bound: laid out, and refused by the real measure.
     calls: list[int] = []
     edge = _model_document([frame * 2, frame], [None, None])
-    with pytest.raises(LayoutError, match="it needs"):
+    with pytest.raises(LayoutError, match="this paragraph alone needs"):
         fit_to_page(edge, Style(), store, _fake_measure(calls), least)
     assert calls
 
@@ -379,7 +379,7 @@ def test_a_version_that_exactly_fills_the_page_fits(store: FactStore) -> None:
 def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactStore) -> None:
     frame = Style().frame_height
     calls: list[int] = []
-    document = _model_document([frame * 1.2], [None])
+    document = _model_document([frame * 0.6, frame * 0.6], [None, None])
     with pytest.raises(LayoutError) as error:
         fit_to_page(document, Style(), store, _fake_measure(calls))
     used = frame * 1.2 * 9.0 / Style().body_size  # the fake measure scales with the type
@@ -388,6 +388,20 @@ def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactSto
         f"of the page, more than the 95% a brief may fill ({(used - frame * MAX_FILL) / 72:.1f} "
         "in too much) at 9 pt with every "
         "optional block dropped; shorten it or mark more blocks '::: optional'"
+    )
+
+
+def test_a_block_taller_than_the_page_alone_is_named_at_its_line(store: FactStore) -> None:
+    # A tall picture was reported at the template's first line, not named.
+    frame = Style().frame_height
+    document = _model_document([frame * 0.3, frame * 1.5, frame * 0.1], [None, None, None])
+    with pytest.raises(LayoutError) as error:
+        fit_to_page(document, Style(), store, _fake_measure([]))
+    alone = frame * 1.5 * 9.0 / Style().body_size
+    assert error.value.format_message() == (
+        f"trial.md.j2:3: brief 'trial' does not fit one page: this paragraph alone needs "
+        f"{alone / frame:.0%} of the page, more than the 95% a brief may fill, at 9 pt; make "
+        "it smaller or shorter"
     )
 
 

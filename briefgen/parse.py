@@ -456,9 +456,13 @@ class _Walker:
         if rest.strip():
             raise TemplateError(f"'::: {name}' takes nothing after its name", where)
         if frame.kind in ("box", "cards"):
+            # The outer group may open in the template this one extends: name its file.
+            opened = (
+                f"line {frame.where.line}" if frame.where.path == where.path else str(frame.where)
+            )
             raise TemplateError(
-                f"'::: {name}' cannot stand inside '::: {frame.kind}' (line "
-                f"{frame.where.line}); close it with ':::' first",
+                f"'::: {name}' cannot stand inside '::: {frame.kind}' ({opened}); close it "
+                "with ':::' first",
                 where,
             )
         if name == "cards" and any(f.kind in ("aside", "main") for f in self.frames):

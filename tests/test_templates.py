@@ -177,6 +177,9 @@ def test_extending_template_replaces_only_its_block(ws: Path) -> None:
 
 
 EXTENDS = '{% extends "builtin/legislators.md.j2" %}\n'
+BUILTIN_LEGISLATORS = (
+    (REPO / "briefgen" / "builtin_templates" / "legislators.md.j2").read_text().splitlines()
+)
 
 
 @pytest.mark.parametrize(
@@ -203,6 +206,20 @@ def test_what_an_extending_template_writes_must_reach_the_page(
     (ws / "templates" / "legislators.md.j2").write_text(EXTENDS + body, encoding="utf-8")
     result = build("--audience", "legislators", "--format", "pdf")
     assert (result.exit_code, result.output) == (1, expected + "\n")
+
+
+def test_a_group_opened_in_the_extended_template_is_named_with_its_file(ws: Path) -> None:
+    # "(line 14)" sent the author to line 14 of their own file; the box opens in the
+    # built-in around the ask block.
+    body = "{% block ask %}\n::: box\nFund it.\n:::\n{% endblock %}\n"
+    (ws / "templates" / "legislators.md.j2").write_text(EXTENDS + body, encoding="utf-8")
+    result = build("--audience", "legislators", "--format", "pdf")
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate(BUILTIN_LEGISLATORS, 1) if text == "::: box")
+    assert result.output == (
+        "templates/legislators.md.j2:3: '::: box' cannot stand inside '::: box' "
+        f"(builtin/legislators.md.j2:{line}); close it with ':::' first\n"
+    )
 
 
 def test_a_new_block_inside_a_replaced_one_prints(ws: Path) -> None:

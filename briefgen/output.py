@@ -269,6 +269,13 @@ class FolderStaging:
         """Stage ``data`` for ``folder/name``; returns the path it will have."""
         path = self.folder / name
         if path.parent not in self.ready:
+            if path.parent.is_symlink():
+                # A link here (an audience's folder) would send the copies wherever
+                # it leads, outside the output folder.
+                raise OutputError(
+                    "a link where the audience's folder goes; remove it or choose another --out",
+                    entry_location(path.parent),
+                )
             self.created += prepare_folder(path.parent)
             if self.held:
                 remove_stale_temporaries(path.parent)

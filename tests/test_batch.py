@@ -625,3 +625,19 @@ def test_a_hidden_template_is_no_audience(workspace: Path, audience: str) -> Non
     assert build("--audience", audience, "--format", "pdf").exit_code == 1
     listed = CliRunner().invoke(cli, ["templates", "list"]).output
     assert "letter " in listed and f"{audience} " not in listed
+
+
+def test_a_link_where_an_audiences_folder_goes_is_refused(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # The copies were written wherever the link led, outside the output folder.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (workspace / "output").mkdir()
+    (workspace / "output" / "letter").symlink_to(elsewhere)
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "output/letter: a link where the audience's folder goes; remove it or choose "
+        "another --out\n"
+    )
+    assert not list(elsewhere.iterdir())

@@ -210,13 +210,34 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-def _start_worker(workspace: Workspace, options: BuildOptions) -> None:
+def _start_worker(workspace: Workspace, options: BuildOptions, parent: int) -> None:
     """A worker process's start: the parent handles Ctrl-C and stops the workers.
-    ``workspace``: the parent's, which a forked worker has without reading it again."""
+    ``workspace``: the parent's, which a forked worker has without reading it again;
+    ``parent``: its process id."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with(parent)
     global _worker
     _worker = _Worker(workspace, options)
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, have the kernel end this worker when the parent process dies, even
+    killed outright (SIGKILL, the OOM killer, a cancelled CI job), which cannot stop
+    its workers: they would wait forever to hand back a copy."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _run(task: Task) -> Copy | Failure:
@@ -404,7 +425,7 @@ def _outcomes(
             max_workers=min(options.jobs, len(tasks)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=(workspace, options.build),  # forked: nothing is pickled
+            initargs=(workspace, options.build, os.getpid()),  # forked: nothing is pickled
         )
         try:
             # as_completed lets go of each future it has given; a list of them here

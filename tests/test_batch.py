@@ -460,12 +460,13 @@ def test_unknown_audience_in_the_file_says_did_you_mean(workspace: Path) -> None
     assert result.stderr.count("did you mean 'letter'?") == 1  # not again after the list
 
 
-@pytest.mark.parametrize("how", ["Ctrl-C"])
+@pytest.mark.parametrize("how", ["Ctrl-C", "SIGKILL"])
 def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
     workspace: Path, how: str
 ) -> None:
     """A real signal while copies are being staged: Ctrl-C reaches the whole process
-    group (as from a terminal), SIGTERM only the main process."""
+    group (as from a terminal); SIGKILL only the main process, which cannot clean up,
+    but its workers must not outlive it (they waited forever on a pipe)."""
     rows = [f"ex-{n},letter,Person {n},,Example Office {n},{n}" for n in range(1, 41)]
     (workspace / "many.csv").write_text(RECIPIENTS.splitlines()[0] + "\n" + "\n".join(rows))
     (workspace / "output").mkdir()
@@ -485,10 +486,19 @@ def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
         if staging.is_dir() and any(p.name.endswith(".tmp") for p in staging.iterdir()):
             break
     assert process.poll() is None, "the batch ended before it could be interrupted"
-    if how == "Ctrl-C":
-        os.killpg(process.pid, signal.SIGINT)
-    else:
-        process.send_signal(signal.SIGTERM)
+    if how == "SIGKILL":
+        process.kill()
+        process.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return  # every worker ended with it
+            time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("a worker outlived the killed batch")
+    os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert stderr.decode().strip() == "Aborted!"

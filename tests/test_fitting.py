@@ -68,18 +68,19 @@ def test_fits_without_changes(tmp_path: Path) -> None:
     assert pages(tmp_path) == 1
 
 
-def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
-    template = (
-        "# Drop\n\n"
+def keep_and_drop(first: str = "", second: str = "") -> str:
+    """A page one group too long: KEEP-ME at priority 3, then DROP-ME at priority 1,
+    ``first`` and ``second`` before each (the first after twelve paragraphs)."""
+    return (
+        f"# Drop\n\n{first}"
         + PARAGRAPH * 12
-        + "::: optional 3\nKEEP-ME "
-        + PARAGRAPH
-        + ":::\n\n"
-        + "::: optional 1\nDROP-ME "
-        + PARAGRAPH * 8
-        + ":::\n\n"
+        + f"::: optional 3\nKEEP-ME {PARAGRAPH}:::\n\n{second}"
+        + f"::: optional 1\nDROP-ME {PARAGRAPH * 8}:::\n\n"
     )
-    code, output = build(tmp_path, template)
+
+
+def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
+    code, output = build(tmp_path, keep_and_drop())
     assert code == 0, output
     assert "dropped (optional, priority 1)" in output
     assert "priority 3" not in output
@@ -91,17 +92,7 @@ def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
 def test_a_heading_goes_with_the_section_dropped_under_it(tmp_path: Path) -> None:
     # It stayed at the foot of the page over nothing; a heading whose section keeps a
     # block, and the title, stay.
-    template = (
-        "# Drop\n\n## KEPT-HEADING\n\n"
-        + PARAGRAPH * 12
-        + "::: optional 3\nKEEP-ME "
-        + PARAGRAPH
-        + ":::\n\n## LONE-HEADING\n\n"
-        + "::: optional 1\nDROP-ME "
-        + PARAGRAPH * 8
-        + ":::\n\n"
-    )
-    code, output = build(tmp_path, template)
+    code, output = build(tmp_path, keep_and_drop("## KEPT-HEADING\n\n", "## LONE-HEADING\n\n"))
     assert code == 0, output
     assert "dropped (optional, priority 1)" in output
     text = PdfReader(tmp_path / "out" / "trial.pdf").pages[0].extract_text()

@@ -406,7 +406,7 @@ class _Walker:
         shown = str(source or "")
         # The words as read, not as written: `![A *big* map](m.png)` is "A big map".
         alt = " ".join(_plain_text(token.children or []).split())
-        if not alt:
+        if not _visible(alt):
             raise TemplateError(
                 f"image '{shown}': give its alt text, what it shows, as in "
                 "![Map of the border crossings](map.png)",
@@ -695,7 +695,7 @@ def _runs(children: list[Token]) -> list[Inline]:
             href = _link(str(child.attrGet("href") or ""))
             link_start = len(runs)
         elif kind == "link_close":
-            if not any(isinstance(r, Span) and r.text.strip() for r in runs[link_start:]):
+            if not any(isinstance(r, Span) and _visible(r.text) for r in runs[link_start:]):
                 # [](https://...) would print nothing a reader can follow: its address.
                 shown = Span(href.removeprefix("mailto:"), bold > 0, italic > 0, href)
                 kept = [r for r in runs[link_start:] if not isinstance(r, Span)]
@@ -882,6 +882,12 @@ def _table(where: Location, tokens: list[Token]) -> Table:
         )
     header, *body = rows
     return Table(where, tuple(header), tuple(tuple(row) for row in body), tuple(align))
+
+
+def _visible(text: str) -> str:
+    """What of ``text`` a reader sees or hears: no spaces at its ends, no invisible
+    format characters (a zero-width space, a soft hyphen, a word joiner)."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def _plain_text(tokens: list[Token]) -> str:

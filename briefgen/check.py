@@ -250,6 +250,21 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
         )
     blocks = walk(decision.fit.document.blocks)
     titles = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
+    if titles:
+        # Read top to bottom, the page's outline starts below its title: a screen
+        # reader's list of headings does too.
+        for heading in blocks[: blocks.index(titles[0])]:
+            if isinstance(heading, Heading):
+                found.append(
+                    Finding(
+                        "warning",
+                        "heading-above-title",
+                        "this heading stands above the brief's title (the first '# '); "
+                        "move it below, or make it plain text",
+                        heading.location,
+                        audience.name,
+                    )
+                )
     for heading in titles[1:]:
         found.append(
             Finding(

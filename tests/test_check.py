@@ -525,3 +525,27 @@ def test_a_heading_that_ends_its_column_is_warned_at_its_line(tmp_path: Path, re
     built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
     assert built.exit_code == 0, built.output
     assert f"{Path('templates') / 'trial.md.j2'}:13: warning: {message}" in built.stderr
+
+
+def test_a_heading_above_the_title_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
+    """The outline (PDF tags, Word's navigation) began with a section heading, then
+    the title."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        "## Briefing for staff\n\n# The title\n\n## A section\n\nText.\n", encoding="utf-8"
+    )
+    result = invoke(
+        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
+    )
+    found = [
+        (f["line"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"] == "heading-above-title"
+    ]
+    assert found == [
+        (
+            1,
+            "this heading stands above the brief's title (the first '# '); move it below, "
+            "or make it plain text",
+        )
+    ]

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -55,6 +55,9 @@ from briefgen.style import Style
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo
 from briefgen.templating.views import recipient_view
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
 
 # --combine writes these into the output folder itself.
 COMBINED_NAME = "combined.pdf"
@@ -514,11 +517,22 @@ def combined_files(result: BatchResult, read: Callable[[str], bytes]) -> dict[st
             digest = hashlib.sha256(data).hexdigest()
             manifest.writerow((copy.row, name, pages, f"{copy.fill:.4f}", digest))
     combined: dict[str, bytes] = {MANIFEST_NAME: table.getvalue().encode("utf-8")}
+    _untag(writer)
     if len(writer.pages):
         pdf = io.BytesIO()
         writer.write(pdf)
         combined[COMBINED_NAME] = pdf.getvalue()
     return combined
+
+
+def _untag(writer: PdfWriter) -> None:
+    """The combined PDF, for the print shop, keeps no copy's tag tree (pypdf joins the
+    pages, not the trees): drop what pointed into them, so no page or link claims a
+    place in a tree the file lacks."""
+    for page in writer.pages:
+        page.pop("/StructParents", None)
+        for annotation in page.get("/Annots", []) or []:
+            annotation.get_object().pop("/StructParent", None)
 
 
 def failure_errors(result: BatchResult) -> list[BriefgenError]:

@@ -116,6 +116,22 @@ def test_jobs_1_and_2_are_byte_identical_and_combine(workspace: Path) -> None:
             assert len(PdfReader(workspace / "one" / row["file"]).pages) == 1
 
 
+def test_the_combined_pdf_is_for_print_not_tagged_and_claims_no_tags(workspace: Path) -> None:
+    # As docs/batch.md says: post each copy's own PDF. Its links (the footer's website)
+    # once kept pointers into tag trees the joined file does not have.
+    (workspace / "briefgen.toml").write_text('[contact]\nwebsite = "example.org"\n')
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--combine")
+    assert result.exit_code == 0, result.output
+    combined = PdfReader(workspace / "output" / "combined.pdf")
+    assert "/StructTreeRoot" not in combined.trailer["/Root"]
+    links = [a.get_object() for page in combined.pages for a in page.get("/Annots", [])]
+    assert len(links) == 3  # a footer link on each page
+    assert not any("/StructParent" in link for link in links)
+    assert not any("/StructParents" in page for page in combined.pages)
+    copy = PdfReader(workspace / "output" / "letter" / "ex-1.pdf")
+    assert "/StructTreeRoot" in copy.trailer["/Root"]  # each copy is tagged
+
+
 def test_combine_with_docx_alone_writes_the_manifest_and_no_combined_pdf(
     workspace: Path,
 ) -> None:

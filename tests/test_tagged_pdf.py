@@ -189,3 +189,30 @@ def test_a_thematic_break_is_page_furniture(tmp_path: Path) -> None:
     assert len(kept) == len(document.blocks) - 2
     plain = structure(PdfReader(io.BytesIO(render_pdf_bytes(unruled, Style()))))
     assert [n.role for n in tree.walk()] == [n.role for n in plain.walk()]
+
+
+def test_each_link_owns_its_own_annotation_and_all_its_words(tmp_path: Path) -> None:
+    """Two links to one address on one line gave both annotations to the second (the
+    first's described by the second's words); a link of mixed emphasis was two links
+    in both files, its annotation missing the bold word."""
+    document = with_markdown(
+        "Intro with [our site](https://example.org/a) and again [the same site]"
+        "(https://example.org/a) here.\n\n[**Read** the report](https://example.org/b) now.\n"
+    )
+    style = Style()
+    docx_path = docx_file(tmp_path, render_docx(document, style))
+    pdf = render_pdf_bytes(document, style)
+    tree = check_tagged(pdf, docx_path)
+    described = [
+        [str(kid["/Contents"]) for kid in node.kids if isinstance(kid, DictionaryObject)]
+        for node in tree.walk()
+        if node.role == "Link" and node.kids
+    ]
+    assert described[:3] == [
+        ["our site (https://example.org/a)"],
+        ["the same site (https://example.org/a)"],
+        ["Read the report (https://example.org/b)"],
+    ]
+    body = docx.Document(str(docx_path)).element.body
+    links = ["".join(t.text for t in link.iter(qn("w:t"))) for link in body.iter(qn("w:hyperlink"))]
+    assert links[:3] == ["our site", "the same site", "Read the report"]

@@ -404,6 +404,9 @@ def _paragraph_element(style_id: str, indent: str | None, inlines: Inlines) -> A
 
 def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
     before = ""
+    # The link being written: its address and w:hyperlink. Neighbouring spans of one
+    # address ("**Read** the report") are one link, as in the PDF.
+    open_link: tuple[str, Any] | None = None
     for item in inlines:
         if isinstance(item, Span):
             before = item.text
@@ -411,9 +414,16 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
                 continue
             text = _XML_INVALID.sub("", item.text)
             run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
-            if item.href:
-                _link(paragraph, run, item.href, style)
-        elif isinstance(item, Cite):
+            if not item.href:
+                open_link = None
+            elif open_link is not None and open_link[0] == item.href:
+                _link_style(run, style)
+                open_link[1].append(run._r)
+            else:
+                open_link = (item.href, _link(paragraph, run, item.href, style))
+            continue
+        open_link = None
+        if isinstance(item, Cite):
             label = note_label(item, before)
             before = item.label
             if not label:
@@ -481,12 +491,19 @@ def _style_properties(style_id: str) -> Any:
     return properties
 
 
-def _link(paragraph: Any, run: Any, href: str, style: Style) -> None:
-    """Make ``run`` a hyperlink to ``href``: underlined, in the primary colour."""
+def _link(paragraph: Any, run: Any, href: str, style: Style) -> Any:
+    """Make ``run`` a hyperlink to ``href``; the ``w:hyperlink``, which more runs of
+    the same link may join."""
     rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    run.font.underline = True
-    run.font.color.rgb = RGBColor(*style.theme.primary)
+    _link_style(run, style)
     hyperlink = new_element("w:hyperlink")
     hyperlink.set(qn("r:id"), rel_id)
     run._r.addprevious(hyperlink)
     hyperlink.append(run._r)
+    return hyperlink
+
+
+def _link_style(run: Any, style: Style) -> None:
+    """A link's look: underlined, in the primary colour."""
+    run.font.underline = True
+    run.font.color.rgb = RGBColor(*style.theme.primary)

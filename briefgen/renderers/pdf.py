@@ -235,21 +235,38 @@ def markup(
     font = theme.font.pdf_name
     parts: list[str] = []
     before = ""
+    link: list[Span] = []  # the spans of the link being written, one address
+
+    def end_link() -> None:
+        # One link, however its words are set ("**Read** the report"): one element,
+        # one annotation per line, described by all its words.
+        if not link:
+            return
+        href, words = link[0].href, "".join(span.text for span in link)
+        text = "".join(_formatted(span, font) for span in link)
+        hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
+        if tags is None:
+            parts.append(f"<link href={quoteattr(href)} color={hex_colour}><u>{text}</u></link>")
+        else:
+            # The element's place among the paragraph's, after the address: the
+            # canvas gives each annotation to its own link, also of two links to
+            # one address on one line (pdf_tags.Tagger.link_for).
+            token = quoteattr(f"{href} {len(tags)}")
+            shown = words if words == href else f"{words} ({href})"
+            text = f"<link href={token} color={hex_colour}><u>{text}</u></link>"
+            parts.append(_tagged_run(tags, Element("Link", href=href, contents=shown), text))
+        link.clear()
+
     for run in inlines:
+        if isinstance(run, Span) and run.href:
+            if link and link[0].href != run.href:
+                end_link()
+            link.append(run)
+            before = run.text
+            continue
+        end_link()
         if isinstance(run, Span):
-            text = _markup_text(run.text, font)
-            if run.bold:
-                text = f"<b>{text}</b>"
-            if run.italic:
-                text = f"<i>{text}</i>"
-            if run.href:
-                link = quoteattr(run.href)
-                hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
-                text = f"<link href={link} color={hex_colour}><u>{text}</u></link>"
-                if tags is not None:
-                    shown = run.text if run.text == run.href else f"{run.text} ({run.href})"
-                    text = _tagged_run(tags, Element("Link", href=run.href, contents=shown), text)
-            parts.append(text)
+            parts.append(_formatted(run, font))
             before = run.text
         elif isinstance(run, Cite):
             label = note_label(run, before)
@@ -265,7 +282,18 @@ def markup(
         elif isinstance(run, LineBreak):
             parts.append("<br/>")
             before = ""
+    end_link()
     return "".join(parts)
+
+
+def _formatted(span: Span, font: str) -> str:
+    """``span``'s text as markup in its emphasis (its link aside)."""
+    text = _markup_text(span.text, font)
+    if span.bold:
+        text = f"<b>{text}</b>"
+    if span.italic:
+        text = f"<i>{text}</i>"
+    return text
 
 
 def _tagged_run(tags: list[Element], element: Element, text: str) -> str:

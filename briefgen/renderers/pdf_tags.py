@@ -337,9 +337,17 @@ class Tagger:
         if element.role == "Link":
             self.links.insert(0, element)
 
-    def link_for(self, url: str) -> Element | None:
-        """The link element an annotation to ``url`` drawn now belongs to."""
-        return next((link for link in self.links if link.href == url), None)
+    def link_for(self, url: str) -> tuple[Element | None, str]:
+        """The link element an annotation to ``url`` drawn now belongs to, and the
+        address. A tagged paragraph's ``url`` is the address, a space and the link's
+        place among the paragraph's inner elements (pdf.markup); any other is looked
+        up by address, the latest started first."""
+        address, _, place = url.rpartition(" ")
+        if address and place.isdigit() and int(place) < len(self.paragraph):
+            element = self.paragraph[int(place)]
+            if element.role == "Link":
+                return element, address
+        return next((link for link in self.links if link.href == url), None), url
 
     def new_page(self) -> None:
         self.pages.append([])
@@ -365,7 +373,7 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         """A link annotation, with the ``/StructParent`` and ``/Contents`` of the link
         element it belongs to."""
         tagger = self.tagger
-        link = tagger.link_for(url)
+        link, url = tagger.link_for(url)
         if link is not None:
             kwargs["StructParent"] = tagger.key(link)
             kwargs["Contents"] = PDFString(link.contents or url)

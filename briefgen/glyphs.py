@@ -34,6 +34,7 @@ UNSEEN_ALIKE = {"\u00ad", "\u2060", "\ufeff"}
 ALIKE_SPACES = {" ", "\u00a0"}
 FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
 SOURCE_FIELDS = ("title", "author", "publisher")
+TRANSLATION_FIELDS = ("text", "short", "unit")
 
 
 def _name(char: str) -> str:
@@ -133,6 +134,9 @@ def _owner(
         for field in FACT_FIELDS:
             if char in (getattr(fact, field) or ""):
                 return f"fact '{fact.id}'", store.where(fact.id, field)
+        for field in TRANSLATION_FIELDS if fact.es is not None else ():
+            if char in (getattr(fact.es, field) or ""):
+                return f"fact '{fact.id}' (its Spanish form, es:)", store.where(fact.id, "es")
     for source in store.sources.values():
         for field in SOURCE_FIELDS:
             if char in (getattr(source, field) or ""):

@@ -257,3 +257,25 @@ def test_glyph_check_blames_the_source_field(
         f"{Path('facts') / 'sources.yaml'}:{line}: source 'npr-ipsos-poll-2022' has a line "
         "separator, which prints differently in PDF and DOCX: U+2028 LINE SEPARATOR"
     ]
+
+
+def test_glyph_check_blames_a_facts_spanish_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A character in a fact's es: was blamed on the template that printed it, not on
+    the fact, where the English text's is (README: "refused with the fact ...")."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    path = tmp_path / "facts" / "public-opinion.yaml"
+    text = path.read_text(encoding="utf-8")
+    spanish = "        Los migrantes que traen fentanilo"  # printed by public-es's myth
+    line = text[: text.index(spanish)].count("\n") - 1  # the es: line above the text
+    path.write_text(text.replace(spanish, spanish.replace("que traen", "que\u200btraen")), "utf-8")
+    result = CliRunner().invoke(cli, ["build", "--audience", "public-es", "--format", "pdf"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"{Path('facts') / 'public-opinion.yaml'}:{line}: fact "
+        "'myth-migrants-cause-overdose-rise' (its Spanish form, es:) has an invisible "
+        "formatting character, which the PDF and the DOCX would print differently (copied "
+        "from a web page?): U+200B ZERO WIDTH SPACE"
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -148,15 +149,25 @@ def _kind_of(value: object) -> str:
     return f"{type(value).__name__} {str(value)[:40]!r}"
 
 
+# Text a reader writes with grouped thousands ("1.000", "2,500"): which mark groups
+# and which is the decimal depends on the language, so no number is read from it.
+_GROUPED = re.compile(r"\s*[-+]?\d{1,3}([.,]\d{3})+\s*")
+
+
 def _number(name: str, value: Any) -> float:
-    """A filter's value as a number: a number, or text of one (a recipient's column)."""
+    """A filter's value as a number: a number, or text of one (a recipient's column)
+    written plainly ("1000", "12.5")."""
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (isinstance(value, str) and _GROUPED.fullmatch(value)):
             raise TypeError
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise TypeError
+        return number
     except (TypeError, ValueError):
         raise TemplateError(
-            f"the {name} filter takes a number, such as a fact's .value, not {_kind_of(value)}"
+            f"the {name} filter takes a number, such as a fact's .value or text such as "
+            f"'1000' or '12.5', not {_kind_of(value)}"
         ) from None
 
 

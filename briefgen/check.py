@@ -186,7 +186,30 @@ def _reading(decision: Decision) -> list[Finding]:
     warning when harder than the target, else information; none without a target."""
     reading = decision.reading
     if reading is None:
-        return []
+        audience = decision.audience
+        spanish = language_code(audience.language) == "es"
+        given, wanted = (
+            ("reading_level", "reading_ease") if spanish else ("reading_ease", "reading_level")
+        )
+        if getattr(audience, given) is None:
+            return []
+        # The target for the other language's formula: no level is checked at all.
+        scale = (
+            "the lowest Szigriszt-Pazos score, such as 55"
+            if spanish
+            else "the highest U.S. school grade, such as 8"
+        )
+        return [
+            Finding(
+                "warning",
+                "reading-target-language",
+                f"front matter: {given} is a target for "
+                f"{'English' if spanish else 'Spanish'} briefs, and this one is in "
+                f"{audience.language}: give {wanted} ({scale}); no reading level is checked",
+                Location.of(audience.path, 1) if audience.path else decision.document.source,
+                audience.name,
+            )
+        ]
     return [
         Finding(
             "info" if reading.on_target else "warning",

@@ -342,6 +342,32 @@ def test_unreviewed_translations_of_a_spanish_brief(tmp_path: Path, sample: Path
     assert reading["message"].endswith("(target 99 or higher), harder than the target")
 
 
+@pytest.mark.parametrize(
+    ("front", "given", "wanted"),
+    [
+        ("language: es-US\nreading_level: 8\n", "reading_level", "reading_ease"),
+        ("reading_ease: 60\n", "reading_ease", "reading_level"),
+    ],
+)
+def test_a_reading_target_for_the_other_language_is_warned(
+    tmp_path: Path, sample: Path, front: str, given: str, wanted: str
+) -> None:
+    """A Spanish template's reading_level (an English grade), or an English one's
+    reading_ease, was silently ignored: no reading level was checked at all."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "facts" / "spanish.yaml").write_text(SPANISH_FACTS, encoding="utf-8")
+    template = SPANISH_TEMPLATE.replace("language: es-US\nreading_ease: 99\n", front)
+    (workspace / "templates" / "prueba.md.j2").write_text(template, encoding="utf-8")
+    result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
+    findings = json.loads(result.stdout)["findings"]
+    (found,) = [f for f in findings if f["code"] == "reading-target-language"]
+    assert found["location"] == "templates/prueba.md.j2:1"
+    assert found["message"].startswith(f"front matter: {given} is a target for ")
+    assert f"give {wanted} (" in found["message"]
+    assert not [f for f in findings if f["code"] == "reading-level"]
+
+
 def test_build_prints_the_warnings_on_stderr(planted: tuple[Path, int], tmp_path: Path) -> None:
     workspace, line = planted
     out = tmp_path / "out"

@@ -651,8 +651,16 @@ def templates_init(names: tuple[str, ...], target: Path, force: bool) -> None:
         click.echo(f"wrote {display_path(path)}")
 
 
+def _named_folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """The folder named (``.`` for this one): an empty name, as an unset ``$DIR``
+    gives, is the working folder to ``Path`` and would scatter a workspace into it."""
+    if not value.strip():
+        raise click.BadParameter("give the new workspace's folder, such as my-workspace")
+    return Path(value)
+
+
 @cli.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", type=click.Path(file_okay=False), callback=_named_folder)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(directory: Path, force: bool) -> None:
     """Create a new workspace in DIRECTORY: settings, sample facts and templates."""

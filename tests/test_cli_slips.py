@@ -470,3 +470,20 @@ def test_completion_knows_commands_options_and_audiences(template: Path) -> None
     assert complete("briefgen build --page-s") == ["--page-size"]
     assert complete("briefgen build --audience ") == sorted([*builtins(), "x"])
     assert complete("briefgen preview --audience le") == ["legislators"]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_init_with_an_empty_folder_name_writes_nothing(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An unset $DIR ('briefgen init "$DIR"') wrote the workspace into the working folder.
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["init", name])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for 'DIRECTORY': give the new workspace's folder, such as "
+        "my-workspace"
+    )
+    assert not list(tmp_path.iterdir())
+    assert CliRunner().invoke(cli, ["init", "."]).exit_code == 0  # this folder, said so
+    assert (tmp_path / "briefgen.toml").is_file()

@@ -487,3 +487,14 @@ def test_init_with_an_empty_folder_name_writes_nothing(
     assert not list(tmp_path.iterdir())
     assert CliRunner().invoke(cli, ["init", "."]).exit_code == 0  # this folder, said so
     assert (tmp_path / "briefgen.toml").is_file()
+
+
+def test_an_audience_in_capitals_is_answered_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 'PUBLIC' got no suggestion ('Public-ES' did): the closeness ignored case.
+    monkeypatch.chdir(tmp_path)
+    facts = str(Path(__file__).resolve().parents[1] / "facts")
+    result = CliRunner().invoke(cli, ["build", "--facts", facts, "--audience", "PUBLIC"])
+    assert result.exit_code == 1
+    assert "no template for audience 'PUBLIC' (did you mean 'public'?)" in result.output

@@ -433,5 +433,13 @@ FILTERS = {"one_in": one_in_filter, "number": number_filter}
 
 
 def suggest_name(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """`` (did you mean 'x'?)`` with the closest of ``choices``, or ""."""
+    close = closest(name, choices)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+def closest(name: str, choices: list[str]) -> str | None:
+    """The choice closest to ``name``, case aside ("PUBLIC" is "public"), or None."""
+    by_lower = {choice.lower(): choice for choice in reversed(choices)}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
+    return by_lower[close[0]] if close else None

@@ -9,7 +9,6 @@ YAML front matter block holding the audience's metadata.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable
@@ -237,8 +236,10 @@ class SearchPath:
                 f"{clip(name)!r} is not an audience: a template whose name starts with '_' "
                 f"holds pieces for other templates to import; the audiences are {listed}"
             )
-        close = difflib.get_close_matches(name, list(files), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
+        from briefgen.templating.helpers import closest
+
+        close = closest(name, list(files))
+        hint = f"did you mean '{close}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
         return TemplateError(
             f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"
         )

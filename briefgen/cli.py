@@ -391,6 +391,8 @@ def main() -> None:
     "--duplex",
     metavar="FRONT,BACK",
     default=None,
+    callback=lambda ctx, param, value: _one_duplex(value),
+    multiple=True,
     help="Instead: one two-sided handout, FRONT's brief on page 1 and BACK's on page 2, "
     "as output/FRONT+BACK.pdf|docx (for example public,public-es).",
 )
@@ -649,6 +651,16 @@ def templates_init(names: tuple[str, ...], target: Path, force: bool) -> None:
     search = SearchPath.build([], Path("."))
     for path in copy_templates(search, list(names), target, force):
         click.echo(f"wrote {display_path(path)}")
+
+
+def _one_duplex(values: tuple[str, ...]) -> str | None:
+    """The one ``--duplex`` given: a second would silently replace the first."""
+    if len(values) > 1:
+        raise click.BadParameter(
+            "one FRONT,BACK pair per build; build each handout in a run of its own",
+            param_hint="'--duplex'",
+        )
+    return values[0] if values else None
 
 
 def _named_folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:

@@ -186,6 +186,22 @@ def test_a_wrong_duplex_option_is_one_line_and_writes_nothing(
     assert not out.exists()
 
 
+def test_two_duplex_options_are_refused_not_the_first_dropped(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second replaced the first without a word: only chiefs+legislators was built.
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    args = ["build", "--duplex", "public,public-es", "--duplex", "chiefs,legislators"]
+    result = runner.invoke(cli, [*args, "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--duplex': one FRONT,BACK pair per build; build each "
+        "handout in a run of its own"
+    )
+    assert not out.exists()
+
+
 def test_a_side_that_does_not_fit_stops_the_handout(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -380,6 +380,9 @@ class Fact(_Strict):
         return self
 
     def _check_translation(self, es: Translation) -> None:
+        if self.short and not es.short:
+            # A Spanish template reading .short would print nothing.
+            raise ValueError("es: the fact has a 'short' form; give its Spanish 'short' too")
         if es.unit is not None and self.unit is None:
             raise ValueError("es: 'unit' translates the fact's unit; the fact has none")
         if es.unit is None and _needs_unit_words(self.unit):

@@ -40,11 +40,14 @@ from briefgen.parse import CITATION
 from briefgen.templating.environment import Rendered
 from briefgen.templating.search import split_front_matter
 
-# A figure: digits with thousands commas and decimals ("26,700", "98.9", "2023"), not
-# part of a word or a name ("FY2023", "COVID-19", "I-10", "3rd", "v1.2") -- an "x"
+# A figure: digits with thousands commas and decimals ("26,700", "98.9", "2023"), or
+# with thousands points as Spain writes them ("1.234.567", whole, never its "1.23"),
+# not part of a word or a name ("FY2023", "COVID-19", "I-10", "3rd", "v1.2") -- an "x"
 # after it ("100x") is a figure's sign, not a word.
 NUMBER = re.compile(
-    r"(?<![\w.,])(?<![^\W\d_]-)\d(?:[\d,]*\d)?(?:\.\d+)?(?!(?!x\b)[^\W\d_])(?![.,]\d)"
+    r"(?<![\w.,])(?<![^\W\d_]-)"
+    r"(?:\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d(?:[\d,]*\d)?(?:\.\d+)?)"
+    r"(?!(?!x\b)[^\W\d_])(?![.,]\d)"
 )
 # Text that holds digits without stating a figure: link targets, web addresses.
 _ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")

@@ -418,6 +418,9 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
         ("FY2023, COVID-19, I-10, the 3rd, v1.2 and H2A", []),  # names, not figures
         ("100x stronger, 5 times", ["100", "5"]),
         ("a dash &#8212; a space&#x200B;here, 7&#160;days", ["7"]),  # characters, by number
+        # Spain's thousands points, whole (once quoted as '1.23'), and its decimal comma.
+        ("Se decomisaron 1.234.567 pastillas, un 12,5 % más.", ["1.234.567", "12,5"]),
+        ("1.234.567,5 y 26.700", ["1.234.567,5", "26.700"]),
     ],
 )
 def test_figures_typed_into_template_text(text: str, found: list[str]) -> None:

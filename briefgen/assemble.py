@@ -26,7 +26,7 @@ from briefgen.parse import parse_blocks
 from briefgen.settings import Settings, theme_of
 from briefgen.templating.environment import Rendered
 from briefgen.templating.helpers import missing_translation_message, unknown_fact_message
-from briefgen.templating.search import DEFAULT_SUBJECT, AudienceInfo
+from briefgen.templating.search import AudienceInfo
 
 
 def citation_check(store: FactStore, language: str = "en-US") -> Callable[[str], str | None]:
@@ -91,10 +91,11 @@ def assemble(
     )
     topics = dict.fromkeys(t for fid in cited_ids(document) for t in store.get(fid).topics)
     author = settings.build.author or settings.organization.name
-    subject = audience.description or DEFAULT_SUBJECT.format(audience.display_name)
+    made = wording(audience.language).subject
+    subject = audience.description or made.format(audience.display_name)
     if len(subject) > WORD_PROPERTY_LIMIT:  # a name from a very long file name
         raise TemplateError(
-            f"the subject '{DEFAULT_SUBJECT}' made from the audience's name has "
+            f"the subject '{made}' made from the audience's name has "
             f"{len(subject):,} characters; Word allows at most {WORD_PROPERTY_LIMIT}: "
             "give the front matter a shorter name or a description",
             source,

@@ -49,6 +49,7 @@ class Wording:
     and_word: str = "and"
     in_period: str = "{} in {}"
     qr_code: str = "QR code: {}"  # a QR code's alt text, "{}" the address it holds
+    subject: str = "Policy brief for {}"  # the files' subject, "{}" the audience's name
 
     @property
     def is_english(self) -> bool:
@@ -111,6 +112,7 @@ SPANISH = Wording(
     and_word="y",
     in_period="{} en {}",
     qr_code="Código QR: {}",
+    subject="Informe para {}",
 )
 
 _WORDINGS = {"en": ENGLISH, "es": SPANISH}

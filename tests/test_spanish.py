@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -266,3 +267,16 @@ def test_facts_show_prints_the_spanish_form_and_whether_it_was_reviewed(
     start = lines.index("in Spanish (es, not reviewed yet):")
     assert lines[start + 1].startswith("El fentanilo se parece a la morfina")
     assert "    number: alrededor de 100 veces" in lines[start:]
+
+
+def test_a_spanish_brief_without_a_description_has_a_spanish_subject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The PDF's and DOCX's subject was "Policy brief for Notas".
+    monkeypatch.chdir(
+        _workspace(tmp_path, "---\nlanguage: es-US\nname: Notas\n---\n# Prueba\n\nHola.\n")
+    )
+    code, output = _build("--format", "pdf", "--format", "docx")
+    assert code == 0, output
+    assert PdfReader("output/trial.pdf").metadata.subject == "Informe para Notas"
+    assert docx.Document("output/trial.docx").core_properties.subject == "Informe para Notas"

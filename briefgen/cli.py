@@ -580,11 +580,16 @@ def preview(
         page_size=page_size,
         date=date.date() if date else None,
     )
+    from briefgen.check import warning_lines, warnings_of
+
     with interrupts.handled():
-        written = run_preview(options, dpi)
+        result = run_preview(options, dpi)
     if not ctx.obj["quiet"]:
-        for path in written:
+        for path in result.written:
             click.echo(f"wrote {display_path(path)}")
+        # As build tells them: an audience left out, stale facts, typed numbers...
+        for line in warning_lines(warnings_of(result)):
+            click.echo(line, err=True)
 
 
 TEMPLATES_OPTION = click.option(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import BuildOptions
+    from briefgen.pipeline import BuildOptions, BuildResult
 
 DPI_MIN = 36  # below this a page's body text is a grey blur
 DPI_MAX = 600  # a Letter page is 5100 x 6600 pixels, about 100 MB while drawn
@@ -31,22 +31,26 @@ def preview_dir(options: BuildOptions) -> Path:
     return options.out if options.out is not None else options.workspace / "output" / "preview"
 
 
-def preview(options: BuildOptions, dpi: int = DEFAULT_DPI) -> list[Path]:
+def preview(options: BuildOptions, dpi: int = DEFAULT_DPI) -> BuildResult:
     """Build the briefs ``options`` ask for, draw each PDF page at ``dpi`` and write
-    the images into :func:`preview_dir`; returns the paths written."""
+    the images into :func:`preview_dir`; returns what a build returns (the briefs,
+    the audiences it left out, the images written), so its warnings can be told."""
     from briefgen import interrupts
     from briefgen.output import write_all
-    from briefgen.pipeline import make_briefs, output_name
+    from briefgen.pipeline import BuildResult, Workspace, make_briefs, output_name
 
     if not DPI_MIN <= dpi <= DPI_MAX:
         raise ValueError(f"dpi {dpi} is outside {DPI_MIN}..{DPI_MAX}")
     options = replace(options, formats=("pdf",), out=preview_dir(options))
+    result = BuildResult(workspace=Workspace.open(options))
+    result.briefs = make_briefs(options, result.workspace, result.skipped)
     files: dict[str, bytes] = {}
-    for brief in make_briefs(options):
+    for brief in result.briefs:
         interrupts.check()
         files.update(page_files(output_name(brief.audience), rasterize(brief.files["pdf"], dpi)))
     interrupts.check()
-    return write_all(options.out_dir, files)
+    result.written = write_all(options.out_dir, files)
+    return result
 
 
 def page_files(stem: str, pages: list[bytes]) -> dict[str, bytes]:

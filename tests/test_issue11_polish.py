@@ -193,3 +193,23 @@ def test_a_warning_two_audiences_share_is_one_line() -> None:
         "warning: source 's' has no URL",
         "checked 2 audiences: 0 errors, 4 warnings",
     ]
+
+
+def test_preview_tells_what_it_left_out_as_build_does(
+    english_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # preview wrote three images of four audiences, exit 0 and nothing on stderr.
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    monkeypatch.chdir(english_only)
+    result = CliRunner().invoke(cli, ["preview", "--dpi", "36", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "chiefs.png",
+        "legislators.png",
+        "public.png",
+    ]
+    assert "warning: public-es skipped: " in result.stderr
+    assert "older than 3 years" in result.stderr  # the briefs' own warnings too

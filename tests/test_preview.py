@@ -47,7 +47,7 @@ def test_preview_writes_each_brief_as_a_png_of_the_page_at_the_dpi(workspace: Pa
     )
     assert result.exit_code == 0, result.output
     out = workspace / "output" / "preview"
-    assert result.output == "wrote output/preview/public.png\n"
+    assert result.stdout == "wrote output/preview/public.png\n"
     assert sorted(p.name for p in out.iterdir()) == ["public.png"]  # no lock, no temporaries
     with Image.open(out / "public.png") as image:
         assert image.format == "PNG"

@@ -299,6 +299,21 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 audience.name,
             )
         )
+    audience = decision.audience
+    extended = audience.extends
+    if extended and language_code(extended[1]) != language_code(audience.language):
+        parent, parent_language = extended
+        found.append(
+            Finding(
+                "warning",
+                "extends-other-language",
+                f"this {audience.language} template extends {parent}, written in "
+                f"{parent_language}: every block it does not replace prints in that "
+                "language; replace them all, or extend a template in the brief's language",
+                Location.of(audience.path, 1) if audience.path else decision.document.source,
+                audience.name,
+            )
+        )
     last_headings = _last_headings(decision.fit.document.blocks)
     for heading in sorted(last_headings, key=lambda h: h.location.line):
         found.append(

@@ -578,3 +578,37 @@ def test_a_heading_above_the_title_is_warned_at_its_line(tmp_path: Path, repo: P
             "or make it plain text",
         )
     ]
+
+
+def test_a_template_extending_one_in_another_language_is_warned(
+    tmp_path: Path, sample: Path
+) -> None:
+    """A Spanish template extending the English built-in printed English in every
+    block it left alone, tagged es-US, without a word."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "templates" / "mezcla.md.j2").write_text(
+        '---\nlanguage: es-US\nreading_ease: 55\n---\n{% extends "builtin/public.md.j2" %}\n'
+        "{% block title %}\n# Datos\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = invoke(workspace, "check", "--audience", "mezcla", "--json", "--date", DATE)
+    found = [
+        (f["location"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"] == "extends-other-language"
+    ]
+    assert found == [
+        (
+            "templates/mezcla.md.j2:1",
+            "this es-US template extends builtin/public.md.j2, written in en-US: every "
+            "block it does not replace prints in that language; replace them all, or "
+            "extend a template in the brief's language",
+        )
+    ]
+    mixed = [
+        f["audience"]
+        for f in json.loads(invoke(workspace, "check", "--json").stdout)["findings"]
+        if f["code"] == "extends-other-language"
+    ]
+    assert mixed == ["mezcla"]  # not the sample's own templates, nor the built-ins

@@ -64,6 +64,9 @@ class AudienceInfo:
     language: str = "en-US"
     origin: str = ""
     path: Path | None = None
+    # The template it extends, as written, and that template's language; None when
+    # it extends none.
+    extends: tuple[str, str] | None = None
 
 
 # The brief's subject (a document property) when the front matter gives no description.
@@ -277,7 +280,19 @@ class SearchPath:
             language=meta.language,
             origin=folder.origin,
             path=path,
+            extends=self._extended(path),
         )
+
+    def _extended(self, path: Path) -> tuple[str, str] | None:
+        """The template ``path`` extends and that template's language (its own front
+        matter's, or what it inherits), or None."""
+        parent = _extends(path.read_text(encoding="utf-8", errors="replace"))
+        found = self.find(parent) if parent else None
+        if parent is None or found is None:
+            return None
+        meta, _ = self._metadata(found[0], depth=1)
+        language = meta.get("language", "en-US")
+        return parent, language if isinstance(language, str) else "en-US"
 
     def _metadata(self, path: Path, depth: int) -> tuple[dict[str, Any], dict[str, Location]]:
         """The front matter of ``path`` over that of the templates it extends, and

@@ -207,6 +207,13 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
         if node.role == "Figure":
             assert node.alt.strip(), "a Figure without alternative text"
     assert set(owners.values()) == {1}, "an MCID owned by several elements"
+    # Each /ID once in the file (PDF/UA), each found through the ID tree (ISO 32000).
+    idents = [node.ident for node in tree.walk() if node.ident]
+    assert len(idents) == len(set(idents)), "an /ID given twice"
+    if idents:
+        names = catalog["/StructTreeRoot"]["/IDTree"]["/Names"]
+        assert [str(name) for name in names[::2]] == sorted(idents)
+        assert [n.get_object()["/ID"] for n in names[1::2]] == sorted(idents)
     for number, page in enumerate(reader.pages):
         marked = marked_content(reader, number)
         assert not marked.unowned, marked.unowned[:3]

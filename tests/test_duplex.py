@@ -20,6 +20,7 @@ from docx.table import Table
 from office import convert_to_pdf, pdf_pages_and_fonts
 from pypdf import PdfReader
 from readback import _paragraphs_of
+from tagged import structure
 from test_build import chart_words
 
 from briefgen import duplex
@@ -88,6 +89,21 @@ def test_the_pdf_has_one_page_per_side_each_its_audiences(
     made, stem = handout
     assert stem.name == "+".join(SIDES)
     assert_one_side_a_page(stem.with_suffix(".pdf"), made)
+
+
+def test_each_note_id_is_unique_in_the_handout_and_in_its_id_tree(
+    handout: tuple[Handout, Path],
+) -> None:
+    # Both sides numbered their notes from 1: each /ID came twice (PDF/UA 19-004), and
+    # no file had the /IDTree ISO 32000 asks for.
+    _, stem = handout
+    reader = PdfReader(stem.with_suffix(".pdf"))
+    tree = structure(reader)
+    idents = [node.ident for node in tree.walk() if node.ident]
+    assert idents and len(idents) == len(set(idents))
+    assert any(ident.startswith("p2-note-") for ident in idents)
+    names = reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"]
+    assert [str(name) for name in names[::2]] == sorted(idents)
 
 
 def test_each_side_has_the_same_words_in_the_pdf_and_the_docx(

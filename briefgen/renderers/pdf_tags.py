@@ -498,6 +498,29 @@ class _Writer:
         return f"<< /Nums [{' '.join(numbers)}] >>"
 
 
+def _unique_ids(writer: _Writer, tagger: Tagger) -> dict[str, str]:
+    """Each element's /ID, unique in the file (PDF/UA): a note on a later page (the
+    back of a two-sided handout, numbered from 1 again) gets its page's number
+    before its own ("p2-note-1"); and the reference of each."""
+    ids: dict[str, str] = {}
+    for element in writer.objects:
+        if not element.ident:
+            continue
+        page = _first_page(element, tagger)
+        if page:
+            element.ident = f"p{page + 1}-{element.ident}"
+        ids[element.ident] = writer.refs[element]
+    return ids
+
+
+def _first_page(element: Element, tagger: Tagger) -> int:
+    """The page (from 0) of the first content ``element`` or an element inside it
+    marks; 0 when none does."""
+    if marks := tagger.marks.get(element):
+        return marks[0][0]
+    return next((page for kid in element.kids if (page := _first_page(kid, tagger))), 0)
+
+
 def write_structure(canvas: TaggedCanvas) -> None:
     """Write the structure tree, parent tree, mark info and metadata of what
     ``canvas`` drew into its document's catalog."""
@@ -506,13 +529,19 @@ def write_structure(canvas: TaggedCanvas) -> None:
     root = _Raw()
     root_ref = doc.Reference(root, "BriefgenStructTreeRoot")
     writer = _Writer(canvas)
+    ids = _unique_ids(writer, canvas.tagger)
     for element, raw in writer.objects.items():
         parent = writer.refs[element.parent] if element.parent else writer.number(root_ref)
         raw.text = writer.element(element, parent)
     parent_tree = writer.number(doc.Reference(_Raw(writer.parent_tree())))
+    # Elements with an /ID (the notes) are found by it through the ID tree, which
+    # ISO 32000 requires whenever one has an ID.
+    id_tree = " ".join(f"({ident}) {ref}" for ident, ref in sorted(ids.items()))
     root.text = (
         f"<< /Type /StructTreeRoot /K {writer.refs[canvas.tags]} /ParentTree {parent_tree}"
-        f" /ParentTreeNextKey {len(canvas.tagger.keys)} >>"
+        f" /ParentTreeNextKey {len(canvas.tagger.keys)}"
+        + (f" /IDTree << /Names [{id_tree}] >>" if ids else "")
+        + " >>"
     )
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref

@@ -224,6 +224,9 @@ def _start_worker(workspace: Workspace, options: BuildOptions, parent: int) -> N
     _worker = _Worker(workspace, options)
 
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 def _end_with(parent: int) -> None:
     """On Linux, have the kernel end this worker when the parent process dies, even
     killed outright (SIGKILL, the OOM killer, a cancelled CI job), which cannot stop
@@ -238,9 +241,6 @@ def _end_with(parent: int) -> None:
         return
     if os.getppid() != parent:  # it died before the request was made
         os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _run(task: Task) -> Copy | Failure:

@@ -34,7 +34,7 @@ UNSEEN_ALIKE = {"\u00ad", "\u2060", "\ufeff"}
 ALIKE_SPACES = {" ", "\u00a0"}
 FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
 SOURCE_FIELDS = ("title", "author", "publisher")
-TRANSLATION_FIELDS = ("text", "short", "unit")
+TRANSLATION_FIELDS = ("text", "short", "unit", "role", "organization")
 
 
 def _name(char: str) -> str:

@@ -280,3 +280,31 @@ def test_a_spanish_brief_without_a_description_has_a_spanish_subject(
     assert code == 0, output
     assert PdfReader("output/trial.pdf").metadata.subject == "Informe para Notas"
     assert docx.Document("output/trial.docx").core_properties.subject == "Informe para Notas"
+
+
+def test_a_quotes_role_prints_in_spanish_when_its_form_gives_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "— Chad E. Kasmar, Chief of Police, ..." stayed English in a Spanish brief: es:
+    # could not hold the role.
+    facts = """\
+facts:
+  - id: chief-says
+    kind: quote
+    text: We act together.
+    speaker: Ana Ruiz
+    role: Chief of Police
+    organization: City Police Department
+    as_of: 2024
+    source: kasmar-interview
+    es:
+      text: Actuamos juntos.
+      role: jefa de policía
+      organization: Departamento de Policía de la Ciudad
+"""
+    template = '---\nlanguage: es-US\n---\n# Prueba\n\n{{ pullquote("chief-says") }}\n'
+    monkeypatch.chdir(_workspace(tmp_path, template, facts))
+    code, output = _build()
+    assert code == 0, output
+    text = " ".join(PdfReader("output/trial.pdf").pages[0].extract_text().split())
+    assert "— Ana Ruiz, jefa de policía, Departamento de Policía de la Ciudad" in text

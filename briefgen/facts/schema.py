@@ -290,13 +290,19 @@ class Translation(_Strict):
     translation of the speaker's words, which stay in the fact's ``text`` and which
     a brief marks as translated. ``unit`` gives the unit's words in the language,
     written the way the fact's ``unit`` is (``USD por pastilla`` for ``USD per pill``);
-    a percent or plain ``USD`` needs none. ``reviewed`` says whether a person has
+    a percent or plain ``USD`` needs none. ``role`` and ``organization`` give a quote's
+    attribution in the language (the English is printed without them). ``reviewed``
+    says whether a person has
     checked the translation against the original: false until one has.
     """
 
     text: BriefText
     short: ShortText | None = None
     unit: Unit | None = None
+    # A quote's speaker's role and organization in the language, for its attribution
+    # ("jefe de policía"); the speaker's name is the same in every language.
+    role: Name | None = None
+    organization: Name | None = None
     reviewed: StrictBool = False
 
 
@@ -383,6 +389,9 @@ class Fact(_Strict):
         if self.short and not es.short:
             # A Spanish template reading .short would print nothing.
             raise ValueError("es: the fact has a 'short' form; give its Spanish 'short' too")
+        for field in ("role", "organization"):
+            if getattr(es, field) is not None and getattr(self, field) is None:
+                raise ValueError(f"es: '{field}' translates the fact's {field}; the fact has none")
         if es.unit is not None and self.unit is None:
             raise ValueError("es: 'unit' translates the fact's unit; the fact has none")
         if es.unit is None and _needs_unit_words(self.unit):

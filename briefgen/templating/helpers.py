@@ -181,12 +181,14 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
     the Spanish way; a fact without one stops the template (:class:`MissingTranslation`).
     """
     text, short = fact.text, fact.short or ""
+    role, organization = fact.role or "", fact.organization or ""
     # A language briefgen has no words for (fr-FR) prints the facts as written.
     if not wording(language).is_english:
         form = fact.translation(language)
         if form is None:
             raise MissingTranslation(missing_translation_message(fact, store, language))
         text, short = form.text, form.short or ""
+        role, organization = form.role or role, form.organization or organization
     qualifier = wording(language).qualifier(fact.qualifier) if fact.qualifier else ""
     return FactView(
         id=fact.id,
@@ -199,8 +201,8 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         unit=unit_in(fact, language),
         number=fact.number(language),
         speaker=fact.speaker or "",
-        role=fact.role or "",
-        organization=fact.organization or "",
+        role=role,
+        organization=organization,
         as_of=fact.as_of.label_in(language),
         year=str(fact.as_of.end.year),
         source=store.source_of(fact).credit,

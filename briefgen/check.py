@@ -355,6 +355,11 @@ def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:
     return heads
 
 
+# A figure with Spain's thousands points (1.234.567, 26.700) or decimal comma before a
+# percent (12,5 %), which U.S. Spanish writes 1,234,567 and 12.5%.
+_SPAIN_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]\d)|\d+,\d+\s?%")
+
+
 def _translations(store: FactStore, decision: Decision, printed: list[str]) -> list[Finding]:
     """For a brief in another language than English, each cited fact whose form in
     that language is missing or not reviewed (only Spanish, ``es:``, exists so far)."""
@@ -364,6 +369,23 @@ def _translations(store: FactStore, decision: Decision, printed: list[str]) -> l
     found = []
     for fact_id in printed:
         fact = store.get(fact_id)
+        figure = (
+            _SPAIN_FIGURE.search(" ".join((fact.es.text, fact.es.short or ""))) if fact.es else None
+        )
+        if figure is not None:
+            # es-US readers, as U.S. English ones, read 26.700 as twenty-six point seven.
+            found.append(
+                Finding(
+                    "warning",
+                    "spain-number",
+                    f"'{fact_id}' writes '{figure.group(0)}' in its Spanish form the way "
+                    "Spain does; U.S. Spanish writes 26,700 and 98.9 "
+                    f"({store.where(fact_id, 'es')})",
+                    _citing(decision, fact_id),
+                    decision.audience.name,
+                    {"fact": fact_id, "number": figure.group(0)},
+                )
+            )
         if fact.es is None:
             code, what = "missing-translation", "has no Spanish form (es:)"
         elif not fact.es.reviewed:

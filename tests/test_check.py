@@ -612,3 +612,24 @@ def test_a_template_extending_one_in_another_language_is_warned(
         if f["code"] == "extends-other-language"
     ]
     assert mixed == ["mezcla"]  # not the sample's own templates, nor the built-ins
+
+
+def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Path) -> None:
+    """es-US writes 26,700 and 98.9, as U.S. English does: a Spanish form written
+    Spain's way (1.234.567, 12,5 %) printed as written, without a word."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    facts = SPANISH_FACTS.replace(
+        "text: Los programas de parques y recreación protegen a los jóvenes.",
+        "text: Los programas de parques protegen a 1.234.567 jóvenes, un 12,5 % más.",
+    )
+    assert facts != SPANISH_FACTS
+    (workspace / "facts" / "spanish.yaml").write_text(facts, encoding="utf-8")
+    (workspace / "templates" / "prueba.md.j2").write_text(SPANISH_TEMPLATE, encoding="utf-8")
+    result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
+    found = [
+        (f["data"]["fact"], f["data"]["number"], f["location"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"] == "spain-number"
+    ]
+    assert found == [("revisado", "1.234.567", "templates/prueba.md.j2:8")]

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -54,9 +55,24 @@ PAGE_SIZE_OPTION = click.option(
     default=None,
     help="Page size  [default: the template's, else briefgen.toml's, else letter]",
 )
+
+
+class _DayType(click.DateTime):
+    """``YYYY-MM-DD``, saying what is wrong with a day that does not exist
+    (2026-11-31) rather than that it "does not match the format"."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError as exc:
+                self.fail(f"{value.strip()} is no date: {exc}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 DATE_OPTION = click.option(
     "--date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_DayType(formats=["%Y-%m-%d"]),
     default=None,
     metavar="YYYY-MM-DD",
     help="The date the briefs show  "

@@ -498,3 +498,18 @@ def test_an_audience_in_capitals_is_answered_with_its_name(
     result = CliRunner().invoke(cli, ["build", "--facts", facts, "--audience", "PUBLIC"])
     assert result.exit_code == 1
     assert "no template for audience 'PUBLIC' (did you mean 'public'?)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("2026-11-31", "2026-11-31 is no date: day is out of range for month"),
+        ("2026-13-01", "2026-13-01 is no date: month must be in 1..12"),
+        ("Nov 2026", "'Nov 2026' does not match the format '%Y-%m-%d'."),
+    ],
+)
+def test_a_date_option_that_is_no_day_says_why(value: str, says: str) -> None:
+    # November 31st was told "does not match the format '%Y-%m-%d'", which it does.
+    result = CliRunner().invoke(cli, ["build", "--date", value])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"Error: Invalid value for '--date': {says}"

@@ -341,6 +341,15 @@ class Fact(_Strict):
     def _as_of(cls, value: Any) -> Period:
         return parse_period(value)
 
+    @field_validator("es", mode="before")
+    @classmethod
+    def _written_out(cls, value: Any) -> Any:
+        # 'es:' with nothing under it read as no Spanish form: facts check passed it,
+        # and a Spanish build then asked to "add es:" where it stood.
+        if value is None:
+            raise ValueError("empty; give the Spanish text under it, or leave 'es:' out")
+        return value
+
     @field_validator("qualifier", mode="before")
     @classmethod
     def _known_qualifier(cls, value: Any) -> Any:

@@ -288,6 +288,17 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                         audience.name,
                     )
                 )
+    for heading in (b for b in blocks if isinstance(b, Heading) and b.level > 2):
+        found.append(
+            Finding(
+                "warning",
+                "deep-heading",
+                f"a level-{heading.level} heading prints as large as a '## ' section "
+                "heading (a brief has two heading sizes); write '## ', or make it bold text",
+                heading.location,
+                audience.name,
+            )
+        )
     for heading in titles[1:]:
         found.append(
             Finding(

@@ -633,3 +633,27 @@ def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Pa
         if f["code"] == "spain-number"
     ]
     assert found == [("revisado", "1.234.567", "templates/prueba.md.j2:8")]
+
+
+def test_a_heading_deeper_than_a_section_is_warned(tmp_path: Path, repo: Path) -> None:
+    """'###' printed exactly as '##' (both files set two heading sizes), without a
+    word; a careless author expects it smaller."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        "# The title\n\n## A section\n\nText.\n\n### A subsection\n\nMore.\n", encoding="utf-8"
+    )
+    result = invoke(
+        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
+    )
+    found = [
+        (f["line"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"] == "deep-heading"
+    ]
+    assert found == [
+        (
+            7,
+            "a level-3 heading prints as large as a '## ' section heading (a brief has two "
+            "heading sizes); write '## ', or make it bold text",
+        )
+    ]

@@ -155,7 +155,12 @@ def fit_to_page(
 
 
 # A block named in the message for one taller than the page on its own.
-_BLOCK_WORDS = {"Image": "picture", "BulletList": "list", "Columns": "sidebar", "Box": "box"}
+_BLOCK_WORDS = {
+    "Image": "picture",
+    "BulletList": "list",
+    "Columns": "sidebar with the column beside it",
+    "Box": "box",
+}
 
 
 def _refuse_a_block_taller_than_the_page(

@@ -423,3 +423,13 @@ def test_which_headings_a_drop_leaves_over_nothing() -> None:
     only_a = document.without_groups({group_a.group})
     assert [block_text(b) for b in only_a.blocks][:2] == ["Title", "Kept"]
     assert "Gone" in [block_text(b) for b in only_a.blocks]
+
+
+def test_a_sidebar_too_tall_on_its_own_is_named_with_its_column(tmp_path: Path) -> None:
+    # "this sidebar alone" while the column beside it is part of the same block.
+    code, output = build(tmp_path, "# Side\n\n::: aside\nA note.\n:::\n\n" + PARAGRAPH * 60)
+    assert code == 1
+    assert (
+        "trial.md.j2:3: brief 'trial' does not fit one page: this sidebar with the column "
+        "beside it alone needs "
+    ) in output, output

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from briefgen.citations import number_citations
 from briefgen.errors import LayoutError, TooWide
 from briefgen.facts.store import FactStore
-from briefgen.model import AnyBlock, Document, Droppable, block_text, walk
+from briefgen.model import AnyBlock, BulletList, Document, Droppable, block_text, walk
 from briefgen.style import BODY_FLOOR, INCH, SIZE_STEP, Style
 
 Measure = Callable[[Document, Style], float]
@@ -170,6 +170,8 @@ def _refuse_a_block_taller_than_the_page(
     needs more than the page (a tall picture, a long table): that line is what to
     change, not the template's first."""
     for block in document.blocks:
+        if isinstance(block, BulletList) and (block.depth or block.resumes):
+            continue  # a run of a nested list is laid out inside its parent's item
         try:
             alone = measure(replace(document, blocks=(block,)), style)
         except TooWide:

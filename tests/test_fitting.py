@@ -433,3 +433,14 @@ def test_a_sidebar_too_tall_on_its_own_is_named_with_its_column(tmp_path: Path) 
         "trial.md.j2:3: brief 'trial' does not fit one page: this sidebar with the column "
         "beside it alone needs "
     ) in output, output
+
+
+def test_an_overflowing_brief_with_a_nested_list_is_told_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    # Measuring each block alone laid out a nested run of a list without its parent
+    # item: an internal IndexError.
+    template = "# Crash\n\n" + PARAGRAPH * 40 + "- item\n  - nested item\n"
+    code, output = build(tmp_path, template)
+    assert code == 1
+    assert "brief 'trial' does not fit one page" in output and "internal error" not in output

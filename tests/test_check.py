@@ -510,18 +510,22 @@ def test_low_contrast_and_a_picture_without_alt_text_are_errors(
     )
 
 
-def test_a_second_level_one_heading_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
-    """A careless author's '#' for a section prints a second title-sized heading."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "trial.md.j2").write_text(
-        "# The title\n\nText.\n\n# A section\n\nMore.\n\n## A real section\n\nEnd.\n",
-        encoding="utf-8",
-    )
+def trial_findings(tmp_path: Path, repo: Path, template: str, code: str) -> list[tuple[int, str]]:
+    """The line and message of each ``code`` finding ``check --json`` reports for the
+    trial audience written as ``template`` (in ``tmp_path``, the working folder)."""
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "templates" / "trial.md.j2").write_text(template, encoding="utf-8")
     result = invoke(
         tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
     )
-    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "second-title"]
-    assert [(f["line"], f["message"]) for f in found] == [
+    findings = json.loads(result.stdout)["findings"]
+    return [(f["line"], f["message"]) for f in findings if f["code"] == code]
+
+
+def test_a_second_level_one_heading_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
+    """A careless author's '#' for a section prints a second title-sized heading."""
+    template = "# The title\n\nText.\n\n# A section\n\nMore.\n\n## A real section\n\nEnd.\n"
+    assert trial_findings(tmp_path, repo, template, "second-title") == [
         (
             5,
             "a second level-1 heading prints as large as the brief's title; write '## ' "
@@ -537,20 +541,13 @@ def test_a_second_level_one_heading_is_warned_at_its_line(tmp_path: Path, repo: 
 def test_a_heading_that_ends_its_column_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
     """A careless author's heading with no text under it, at the end of the body or of
     a box: a heading over nothing. One over a section, or before the notes, is not."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "trial.md.j2").write_text(
+    template = (
         "# The title\n\n## Fine\n\nText.\n\n::: box\nIn a box.\n\n## Box end\n:::\n\n"
-        "## Last\n\n!!! notes\n!!!\n",
-        encoding="utf-8",
+        "## Last\n\n!!! notes\n!!!\n"
     )
-    result = invoke(
-        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
-    )
-    found = [
-        f for f in json.loads(result.stdout)["findings"] if f["code"] == "heading-over-nothing"
-    ]
     message = "this heading ends its column with nothing under it; write its section or remove it"
-    assert [(f["line"], f["message"]) for f in found] == [(10, message), (13, message)]
+    found = trial_findings(tmp_path, repo, template, "heading-over-nothing")
+    assert found == [(10, message), (13, message)]
     built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
     assert built.exit_code == 0, built.output
     assert f"{Path('templates') / 'trial.md.j2'}:13: warning: {message}" in built.stderr
@@ -559,19 +556,8 @@ def test_a_heading_that_ends_its_column_is_warned_at_its_line(tmp_path: Path, re
 def test_a_heading_above_the_title_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
     """The outline (PDF tags, Word's navigation) began with a section heading, then
     the title."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "trial.md.j2").write_text(
-        "## Briefing for staff\n\n# The title\n\n## A section\n\nText.\n", encoding="utf-8"
-    )
-    result = invoke(
-        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
-    )
-    found = [
-        (f["line"], f["message"])
-        for f in json.loads(result.stdout)["findings"]
-        if f["code"] == "heading-above-title"
-    ]
-    assert found == [
+    template = "## Briefing for staff\n\n# The title\n\n## A section\n\nText.\n"
+    assert trial_findings(tmp_path, repo, template, "heading-above-title") == [
         (
             1,
             "this heading stands above the brief's title (the first '# '); move it below, "
@@ -638,19 +624,8 @@ def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Pa
 def test_a_heading_deeper_than_a_section_is_warned(tmp_path: Path, repo: Path) -> None:
     """'###' printed exactly as '##' (both files set two heading sizes), without a
     word; a careless author expects it smaller."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "trial.md.j2").write_text(
-        "# The title\n\n## A section\n\nText.\n\n### A subsection\n\nMore.\n", encoding="utf-8"
-    )
-    result = invoke(
-        tmp_path, "check", "--audience", "trial", "--facts", str(repo / "facts"), "--json"
-    )
-    found = [
-        (f["line"], f["message"])
-        for f in json.loads(result.stdout)["findings"]
-        if f["code"] == "deep-heading"
-    ]
-    assert found == [
+    template = "# The title\n\n## A section\n\nText.\n\n### A subsection\n\nMore.\n"
+    assert trial_findings(tmp_path, repo, template, "deep-heading") == [
         (
             7,
             "a level-3 heading prints as large as a '## ' section heading (a brief has two "

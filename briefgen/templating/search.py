@@ -256,7 +256,7 @@ class SearchPath:
         if found is None or name.startswith("_") or Path(name).name.startswith("."):
             raise self.unknown_audience(name)
         path, folder = found
-        data, where = self._metadata(path, depth=0)
+        data, where, extends = self._metadata(path, depth=0)
         try:
             meta = FrontMatter.model_validate(data)
         except ValidationError as exc:
@@ -280,32 +280,26 @@ class SearchPath:
             language=meta.language,
             origin=folder.origin,
             path=path,
-            extends=self._extended(path),
+            extends=extends,
         )
 
-    def _extended(self, path: Path) -> tuple[str, str] | None:
-        """The template ``path`` extends and that template's language (its own front
-        matter's, or what it inherits), or None."""
-        parent = _extends(path.read_text(encoding="utf-8", errors="replace"))
-        found = self.find(parent) if parent else None
-        if parent is None or found is None:
-            return None
-        meta, _ = self._metadata(found[0], depth=1)
-        language = meta.get("language", "en-US")
-        return parent, language if isinstance(language, str) else "en-US"
-
-    def _metadata(self, path: Path, depth: int) -> tuple[dict[str, Any], dict[str, Location]]:
-        """The front matter of ``path`` over that of the templates it extends, and
-        where each key was written."""
+    def _metadata(
+        self, path: Path, depth: int
+    ) -> tuple[dict[str, Any], dict[str, Location], tuple[str, str] | None]:
+        """The front matter of ``path`` over that of the templates it extends, where
+        each key was written, and the template it extends with that template's
+        language (its own front matter's, or what it inherits), or None."""
         text = composed(path.read_text(encoding="utf-8", errors="replace"))
         doc, _, _ = read_front_matter(text, path)
         meta: dict[str, Any] = doc.data if doc else {}
         where = {key: doc.location((key,)) for key in meta} if doc else {}
         parent = _extends(text)
         if parent and depth < 5 and (found := self.find(parent)):
-            inherited, inherited_where = self._metadata(found[0], depth + 1)
-            return {**inherited, **meta}, {**inherited_where, **where}
-        return meta, where
+            inherited, inherited_where, _ = self._metadata(found[0], depth + 1)
+            language = inherited.get("language", "en-US")
+            extends = (parent, language if isinstance(language, str) else "en-US")
+            return {**inherited, **meta}, {**inherited_where, **where}, extends
+        return meta, where, None
 
 
 class LinkOutOfFolder(TemplateError):

@@ -84,15 +84,17 @@ def eight_bit(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes
 MAX_JPEG_SCANS = 50
 
 
-def refuse_slow_jpeg(data: bytes, kind: str, shown_as: str) -> None:
-    """Refuse a JPEG of more than :data:`MAX_JPEG_SCANS` scans before decoding it.
-    Each scan starts with an SOS marker (FF DA), which the coded data never holds
-    (a coded FF is followed by 00); an Exif thumbnail's scans count too."""
+def slow_jpeg(data: bytes, kind: str) -> str | None:
+    """Why a JPEG of more than :data:`MAX_JPEG_SCANS` scans is refused before it is
+    decoded (the end of a message naming the picture), or None. Each scan starts
+    with an SOS marker (FF DA), which the coded data never holds (a coded FF is
+    followed by 00); an Exif thumbnail's scans count too."""
     if kind == "jpeg" and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
-        raise PictureRefused(
-            f"image '{shown_as}' is a JPEG of {scans:,} scans; at most {MAX_JPEG_SCANS} "
-            "(it would take minutes to decode): save it again as a plain JPEG"
+        return (
+            f"is a JPEG of {scans:,} scans; at most {MAX_JPEG_SCANS} (it would take "
+            "minutes to decode): save it again as a plain JPEG"
         )
+    return None
 
 
 def as_printed(image: PILImage.Image, data: bytes, kind: str) -> tuple[bytes, int, int]:
@@ -150,7 +152,8 @@ def read_picture(path: Path, alt: str, shown_as: str) -> Picture:
                         f"image '{shown_as}' is {width:,} x {height:,} pixels; at most "
                         f"{MAX_PICTURE_PIXELS:,} pixels in all"
                     )
-                refuse_slow_jpeg(data, kind, shown_as)
+                if slow := slow_jpeg(data, kind):
+                    raise PictureRefused(f"image '{shown_as}' {slow}")
                 image.load()  # decode it all now: a broken file stops here, not in a renderer
                 data, width, height = as_printed(image, data, kind)
     except PictureRefused:

@@ -432,7 +432,7 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError
 
-    from briefgen.pictures import PictureRefused, as_printed, refuse_slow_jpeg
+    from briefgen.pictures import as_printed, slow_jpeg
 
     path = workspace / written
     shown = clip(display_path(path), 100)
@@ -483,11 +483,8 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
                         f"{MAX_LOGO_PIXELS:,} pixels in all",
                         where,
                     )
-                try:
-                    refuse_slow_jpeg(data, kind, shown)
-                except PictureRefused as refused:
-                    message = str(refused).removeprefix(f"image '{shown}' ")
-                    raise SettingsError(f"theme.logo: {shown} {message}", where) from None
+                if slow := slow_jpeg(data, kind):
+                    raise SettingsError(f"theme.logo: {shown} {slow}", where)
                 image.load()  # a broken file stops here, not in a renderer
                 data, width, height = as_printed(image, data, kind)
     except SettingsError:

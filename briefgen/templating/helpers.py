@@ -23,6 +23,7 @@ from briefgen.facts.filters import unknown_filters
 from briefgen.facts.formatting import format_number, one_in, unit_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
+from briefgen.inputs import quote
 from briefgen.language import wording
 from briefgen.templating.views import VIEWS, ViewKind, template_view
 
@@ -135,18 +136,10 @@ def _text(helper: str, name: str, value: object) -> str:
 
 
 def _kind_of(value: object) -> str:
-    """``value`` named for a message: what it is, not all of it."""
+    """``value`` named for a message: what it is, not all of it (inputs.quote)."""
     if value is None:
         return "nothing (None)"
-    if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, bool):
-        return f"{value}"
-    return f"{type(value).__name__} {str(value)[:40]!r}"
+    return f"the text {quote(value)}" if isinstance(value, str) else quote(value)
 
 
 # Text a reader writes with grouped thousands ("1.000", "2,500"): which mark groups
@@ -272,7 +265,7 @@ class Helpers:
         ):
             raise TemplateError(
                 f"facts(): limit is how many facts at most, a whole number 0 or more, not "
-                f"{limit!r:.40}"
+                f"{quote(limit)}"
             )
         if place is not None and not isinstance(place, str):
             raise TemplateError(

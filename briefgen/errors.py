@@ -40,8 +40,7 @@ def terminal_safe(text: str, keep: str = "\n\t") -> str:
     if text.isprintable():  # the quick answer: no control, format or separator
         return text
     return "".join(
-        char if char in keep or char.isprintable() or char == " " else ascii(char)[1:-1]
-        for char in text
+        char if char in keep or char.isprintable() else ascii(char)[1:-1] for char in text
     )
 
 

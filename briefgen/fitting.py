@@ -22,7 +22,16 @@ from dataclasses import dataclass, replace
 from briefgen.citations import number_citations
 from briefgen.errors import LayoutError, TooWide
 from briefgen.facts.store import FactStore
-from briefgen.model import AnyBlock, BulletList, Document, Droppable, block_text, walk
+from briefgen.model import (
+    AnyBlock,
+    BulletList,
+    Columns,
+    Document,
+    Droppable,
+    block_text,
+    block_word,
+    walk,
+)
 from briefgen.style import BODY_FLOOR, INCH, SIZE_STEP, Style
 
 Measure = Callable[[Document, Style], float]
@@ -154,15 +163,6 @@ def fit_to_page(
     return Fit(current, style, used / style.frame_height, tuple(dropped))
 
 
-# A block named in the message for one taller than the page on its own.
-_BLOCK_WORDS = {
-    "Image": "picture",
-    "BulletList": "list",
-    "Columns": "sidebar with the column beside it",
-    "Box": "box",
-}
-
-
 def _refuse_a_block_taller_than_the_page(
     document: Document, style: Style, measure: Measure, limit: float
 ) -> None:
@@ -177,8 +177,10 @@ def _refuse_a_block_taller_than_the_page(
         except TooWide:
             continue
         if alone > limit:
-            name = type(block).__name__
-            what = _BLOCK_WORDS.get(name, name.lower())
+            # A sidebar's block holds the main column beside it too.
+            what = block_word(block) + (
+                " with the column beside it" if isinstance(block, Columns) else ""
+            )
             raise LayoutError(
                 f"brief '{document.name}' does not fit one page: this {what} alone needs "
                 f"{alone / style.frame_height:.0%} of the page, more than the "

@@ -410,6 +410,24 @@ def _orphaned_headings(blocks: tuple[AnyBlock, ...], groups: set[int]) -> set[in
     return orphans
 
 
+# How a message names a block: its kind in a reader's words, where the class name is
+# not one ("list", not "bulletlist").
+_BLOCK_WORDS = {
+    "BulletList": "list",
+    "QrCode": "QR code",
+    "Image": "picture",
+    "HorizontalRule": "rule (---)",
+    "CardRow": "row of cards",
+    "Columns": "sidebar",
+}
+
+
+def block_word(block: AnyBlock) -> str:
+    """What ``block`` is, for a message: "paragraph", "list", "picture"..."""
+    name = type(block).__name__
+    return _BLOCK_WORDS.get(name, name.lower())
+
+
 def block_text(block: AnyBlock, citations: bool = True) -> str:
     """All the words of a block, as a reader sees them (with or without note numbers)."""
     if isinstance(block, Heading | Paragraph):

@@ -68,6 +68,7 @@ from briefgen.model import (
     Quote,
     Span,
     Table,
+    block_word,
     cited_fact_ids,
     plain_text,
 )
@@ -514,24 +515,12 @@ class _Walker:
 
 
 # What a block is called in a message about where it stands.
-_BLOCK_WORDS = {
-    "BulletList": "list",
-    "QrCode": "QR code",
-    "Image": "picture",
-    "HorizontalRule": "rule (---)",
-    "CardRow": "row of cards",
-    "Columns": "sidebar",
-}
-
-
 def _card_row(where: Location, blocks: tuple[AnyBlock, ...]) -> CardRow:
     cards: list[Callout] = []
     for block in blocks:
         if not isinstance(block, Callout):
-            name = type(block).__name__
-            what = _BLOCK_WORDS.get(name, name.lower())
             raise TemplateError(
-                f"'::: cards' holds only callouts; this is a {what} "
+                f"'::: cards' holds only callouts; this is a {block_word(block)} "
                 "(write each card with callout(...))",
                 block.location,
             )

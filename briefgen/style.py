@@ -96,6 +96,11 @@ class Cell:
     padding: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     fill: RGB | None = None
 
+    @property
+    def inner(self) -> float:
+        """The width inside the cell's padding."""
+        return self.width - self.padding[1] - self.padding[3]
+
 
 def even_rows(cells: list[Cell]) -> list[Cell]:
     """``cells`` with the top and bottom padding of the most padded one: Word and

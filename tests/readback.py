@@ -56,6 +56,13 @@ def docx_text(path: Path) -> str:
     return "\n".join(p.text for p in docx_paragraphs(path))
 
 
+def unbroken(text: str) -> str:
+    """A DOCX paragraph's text without the line breaks briefgen writes inside a word
+    too wide for its line (a long address; renderers/breaks.py): a break between two
+    letters of a word, which a reader reads as one word."""
+    return re.sub(r"(?<=\S)\n(?=\S)", "", text)
+
+
 def squeeze(text: str) -> str:
     """Words separated by single spaces."""
     return " ".join(text.split())
@@ -81,6 +88,13 @@ def pdf_pattern(expected: str) -> str:
 def in_pdf_text(expected: str, text: str) -> bool:
     """``expected`` in extracted PDF text (see :func:`pdf_pattern`)."""
     return re.search(pdf_pattern(expected), text) is not None
+
+
+def reads_as(expected: str, text: str) -> bool:
+    """Whether a laid-out text (a DOCX paragraph's, or extracted from a PDF) is
+    ``expected`` and nothing more, read as :func:`in_pdf_text` reads it: a line break
+    may stand inside a word too wide for its line."""
+    return re.fullmatch(pdf_pattern(expected), text.strip()) is not None
 
 
 def _line_bounds(obj: Any) -> tuple[float, float, float, float]:

@@ -36,7 +36,8 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.model import Footer, LineBreak, Span
-from briefgen.renderers import broken_word, footer_lines, footer_text_width
+from briefgen.renderers import footer_lines, footer_text_width
+from briefgen.renderers.breaks import broken_word
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import Style

@@ -32,7 +32,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
-from readback import docx_paragraphs, in_pdf_text, squeeze
+from readback import docx_paragraphs, in_pdf_text, squeeze, unbroken
 
 from briefgen.cli import cli
 
@@ -347,7 +347,7 @@ def check_render(expect: dict[str, Any], outcome: Outcome, ws: Path) -> None:
     reader = PdfReader(out / "trial.pdf")
     assert len(reader.pages) == 1
     pdf_text = reader.pages[0].extract_text()
-    paragraphs = [p.text for p in docx_paragraphs(out / "trial.docx")]
+    paragraphs = [unbroken(p.text) for p in docx_paragraphs(out / "trial.docx")]
     docx_text = squeeze("\n".join(paragraphs))
     for expected in expect["text"]:
         assert in_pdf_text(expected, pdf_text), f"{expected!r} not in the PDF:\n{pdf_text}"

@@ -36,6 +36,20 @@ def note_label(cite: Cite, before: str) -> str:
     return (NOTE_SEPARATOR if before[-1:].isdigit() else "") + cite.label
 
 
+def link_goes_on(inlines: Inlines, index: int) -> bool:
+    """Whether the line break ``inlines[index]`` stands inside a link, between two
+    runs of one address: a long address broken to fit its lines is still one link
+    (:mod:`briefgen.renderers.breaks`, :func:`footer_lines`)."""
+    from briefgen.model import Span
+
+    if not 0 < index < len(inlines) - 1:
+        return False
+    before, after = inlines[index - 1], inlines[index + 1]
+    if not (isinstance(before, Span) and isinstance(after, Span)):
+        return False
+    return bool(before.href) and before.href == after.href
+
+
 def render(fmt: str, document: Document, style: Style) -> bytes:
     """Render ``document`` in format ``fmt`` (one of :data:`FORMATS`)."""
     module_name, function = RENDERERS[fmt]
@@ -53,8 +67,9 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
     """The lines under the footer's QR code, beside the notes, each with its link:
     the web address, the QR code's address when it is another one, the contact lines,
     the date line. A word wider than the column (a long address) is broken to fit it
-    where both formats break it: :func:`broken_word`."""
+    where both formats break it: :func:`~briefgen.renderers.breaks.broken_word`."""
     from briefgen.model import LineBreak, Span
+    from briefgen.renderers.breaks import broken_word
 
     texts: list[tuple[str, str]] = []
     if footer.website:
@@ -76,50 +91,6 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
             runs.append(Span(piece, href=href))
         lines.append(tuple(runs))
     return lines
-
-
-def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
-    """``word`` cut into pieces that each ``fits``: after a ``/``, ``?``, ``&`` or
-    other mark of a web address when one comes late enough in the piece, else where
-    the piece is full. Both formats are given these breaks because they would break
-    such a word differently, or (reportlab, after a tag's marker) not at all."""
-    pieces: list[str] = []
-    while (full := _longest_fitting(word, fits)) < len(word):
-        full = max(1, full)  # not even one character fits: one a line
-        cut = max((word.rfind(mark, 0, full) + 1 for mark in _ADDRESS_MARKS), default=0)
-        if cut < full * _EARLIEST_CUT:
-            cut = full
-        pieces.append(word[:cut])
-        word = word[cut:]
-    return [*pieces, word] if word or not pieces else pieces
-
-
-def _longest_fitting(word: str, fits: Callable[[str], bool]) -> int:
-    """The length of ``word``'s longest prefix that fits (all of it when it does).
-    Prefixes of doubling length first, so a piece costs about its own length, not
-    the rest of the word's."""
-    low, size = 0, 1  # word[:low] fits
-    while True:
-        probe = min(size, len(word))
-        if not fits(word[:probe]):
-            high = probe - 1  # word[:high + 1] does not fit
-            break
-        low = probe
-        if probe == len(word):
-            return low
-        size *= 2
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(word[:middle]):
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-# Where an address breaks best, and how far into a line the break must come.
-_ADDRESS_MARKS = ("/", "?", "&", "=", "#", "-", "_", ".", "@")
-_EARLIEST_CUT = 0.6
 
 
 def _fits(style: Style) -> Callable[[str], bool]:

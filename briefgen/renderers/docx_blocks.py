@@ -9,8 +9,10 @@ the PDF's, from the same :class:`~briefgen.style.Style`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -46,9 +48,11 @@ from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
     footer_lines,
     footer_text_width,
+    link_goes_on,
     note_label,
     qr_size,
 )
+from briefgen.renderers.breaks import line_width, wide_words_broken
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
     add_paragraph_element,
@@ -64,7 +68,7 @@ from briefgen.renderers.docx_tables import (
     twips,
 )
 from briefgen.renderers.geometry import EMPTY_CELL, level_text_at, list_indents, table_widths
-from briefgen.style import Cell, Style, TextStyle
+from briefgen.style import Style, TextStyle
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -110,11 +114,29 @@ class BlockWriter:
         self._cell_indents: dict[str, str | None] = {}
 
     def paragraph(
-        self, container: Any, key: str, inlines: Inlines = (), in_cell: bool = False
+        self,
+        container: Any,
+        key: str,
+        inlines: Inlines = (),
+        in_cell: bool = False,
+        *,
+        width: float | None,
+        indent_left: float | None = None,
     ) -> Any:
-        """A paragraph of style ``key``; in a cell, without the measure's right indent
-        (the cell's width keeps the measure). One without a link is a copy of one
-        written before with the same style and text (:func:`_paragraph_element`)."""
+        """A paragraph of style ``key`` in a column ``width`` wide (None: the page's
+        frame); in a cell, without the measure's right indent (the cell's width keeps
+        the measure). ``indent_left``: a list item's, when it is not the style's. A
+        word too wide for its lines is broken where the PDF breaks it
+        (:func:`~briefgen.renderers.breaks.wide_words_broken`). One without a link is
+        a copy of one written before with the same style and text
+        (:func:`_paragraph_element`)."""
+        text = self._texts[key]
+        if in_cell:
+            text = self._style.in_cell(text)
+        if indent_left is not None:
+            text = replace(text, indent_left=indent_left)
+        lines = line_width(self._style, text, width)
+        inlines = wide_words_broken(inlines, text, self._style.theme.font, lines)
         indent = self._cell_indent(key) if in_cell else None
         if _kept(inlines):
             made = _paragraph_element(self._style_ids[key], indent, inlines)
@@ -147,19 +169,20 @@ class BlockWriter:
         cell = width is not None
         if isinstance(block, Heading):
             key = "title" if block.level <= 1 else "heading"
-            self.paragraph(container, key, block.inlines, cell)
+            self.paragraph(container, key, block.inlines, cell, width=width)
         elif isinstance(block, Paragraph):
-            self.paragraph(container, "body", block.inlines, cell)
+            self.paragraph(container, "body", block.inlines, cell, width=width)
         elif isinstance(block, BulletList):
-            self._list(container, block, cell)
+            self._list(container, block, width)
         elif isinstance(block, Callout):
-            self.paragraph(container, "callout_figure", (Span(block.figure),), cell)
-            self.paragraph(container, "callout_label", block.label, cell)
+            figure = (Span(block.figure),)
+            self.paragraph(container, "callout_figure", figure, cell, width=width)
+            self.paragraph(container, "callout_label", block.label, cell, width=width)
         elif isinstance(block, Quote):
-            quote = self.paragraph(container, "quote", block.inlines, cell)
+            quote = self.paragraph(container, "quote", block.inlines, cell, width=width)
             if block.attribution:
                 attribution = (Span(f"\u2014 {block.attribution}"),)
-                self.paragraph(container, "attribution", attribution, cell)
+                self.paragraph(container, "attribution", attribution, cell, width=width)
             else:
                 self._end_block(quote)
         elif isinstance(block, CardRow | Box | Columns):
@@ -167,11 +190,11 @@ class BlockWriter:
             add_spacer(container, self._style.body.space_after)
         elif isinstance(block, Chart):
             avail = self._style.measure if width is None else width
-            self.paragraph(container, "chart_title", (Span(block.title),), cell)
+            self.paragraph(container, "chart_title", (Span(block.title),), cell, width=width)
             run = _picture_run(container)
             add_chart(run, block, avail, self._style)
             _flush_left(run)
-            self.paragraph(container, "caption", block.caption, cell)
+            self.paragraph(container, "caption", block.caption, cell, width=width)
         elif isinstance(block, Table):
             self._table(container, block, width)
             add_spacer(container, self._style.body.space_after)
@@ -181,11 +204,13 @@ class BlockWriter:
         elif isinstance(block, QrCode):
             avail = self._style.measure if width is None else width
             size = qr_size(block.url, self._style)
-            code, address = add_row(container, self._style.qr_cells(size, avail))
+            cells = self._style.qr_cells(size, avail)
+            code, address = add_row(container, cells)
             run = _picture_run(code)
             add_qr(run, block.url, size, block.alt)
             _flush_left(run)
-            self.paragraph(address, "caption", (Span(block.url, href=block.url),), True)
+            link = (Span(block.url, href=block.url),)
+            self.paragraph(address, "caption", link, True, width=cells[1].inner)
             for word_cell in (code, address):
                 close_cell(word_cell, EMPTY_CELL)
             add_spacer(container, self._style.body.space_after)
@@ -197,7 +222,7 @@ class BlockWriter:
             add_spacer(container, self._style.body.space_after)
         # Notes go in the footer.
 
-    def _list(self, container: Any, block: BulletList, in_cell: bool) -> None:
+    def _list(self, container: Any, block: BulletList, width: float | None) -> None:
         """One paragraph per item; items are spaced by the list style, and the last
         of the whole list carries the body's space after, so the list ends like a
         paragraph. Indents differ from the list style's only to make room for a wide
@@ -213,7 +238,9 @@ class BlockWriter:
         usual_text_at = level_text_at(style, block.depth)
         paragraph = None
         for item in block.items:
-            paragraph = self.paragraph(container, key, item, in_cell)
+            paragraph = self.paragraph(
+                container, key, item, width is not None, width=width, indent_left=text_at
+            )
             if num_id is not None:
                 numbers = paragraph._p.get_or_add_pPr().get_or_add_numPr()
                 numbers.get_or_add_ilvl().val = block.depth
@@ -234,17 +261,18 @@ class BlockWriter:
             for cell, word_cell in zip(cells, word_cells, strict=True):
                 if cell.fill is not None:
                     card = next(cards)
-                    self.paragraph(word_cell, "callout_figure", (Span(card.figure),), True)
-                    self.paragraph(word_cell, "card_label", card.label, True)
+                    figure = (Span(card.figure),)
+                    self.paragraph(word_cell, "callout_figure", figure, True, width=cell.inner)
+                    self.paragraph(word_cell, "card_label", card.label, True, width=cell.inner)
         elif isinstance(block, Box):
             cells = style.box_cells(style.frame_width if width is None else width)
             word_cells = add_row(container, cells)
-            self.write_all(word_cells[1], block.blocks, _inner(cells[1]))
+            self.write_all(word_cells[1], block.blocks, cells[1].inner)
         else:
             cells = style.column_cells(full)
             word_cells = add_row(container, cells)
-            self.write_all(word_cells[0], block.main, _inner(cells[0]))
-            self.write_all(word_cells[2], block.aside, _inner(cells[2]))
+            self.write_all(word_cells[0], block.main, cells[0].inner)
+            self.write_all(word_cells[2], block.aside, cells[2].inner)
         for word_cell in word_cells:
             close_cell(word_cell, EMPTY_CELL)
 
@@ -254,12 +282,17 @@ class BlockWriter:
         style = self._style
         widths = table_widths(block, style, style.frame_width if width is None else width)
         rows = (block.header, *block.rows)
-        word_rows = add_table(container, [style.table_row(widths, i) for i in range(len(rows))])
-        for index, (row, word_row) in enumerate(zip(rows, word_rows, strict=True)):
+        cell_rows = [style.table_row(widths, i) for i in range(len(rows))]
+        word_rows = add_table(container, cell_rows)
+        for index, (row, cells, word_row) in enumerate(
+            zip(rows, cell_rows, word_rows, strict=True)
+        ):
             key = "table_header" if index == 0 else "table_cell"
-            for inlines, align, word_cell in zip(row, block.align, word_row, strict=True):
+            for inlines, align, cell, word_cell in zip(
+                row, block.align, cells, word_row, strict=True
+            ):
                 if inlines:
-                    paragraph = self.paragraph(word_cell, key, inlines, True)
+                    paragraph = self.paragraph(word_cell, key, inlines, True, width=cell.inner)
                     if align != "left":
                         set_paragraph_property(paragraph, "jc", "val", align)
                 close_cell(word_cell, EMPTY_CELL)
@@ -277,10 +310,13 @@ class BlockWriter:
             run = _picture_run(word_cells[0])
             add_picture(run, logo, width, decorative=True)
             _flush_left(run)
-        self.paragraph(word_cells[-2], "masthead", (Span(masthead.organization),))
+        organization = (Span(masthead.organization),)
+        self.paragraph(word_cells[-2], "masthead", organization, width=org_cell.inner)
         for line in (masthead.audience, masthead.date):
             if line:
-                self.paragraph(word_cells[-1], "masthead_line", (Span(line),))
+                self.paragraph(
+                    word_cells[-1], "masthead_line", (Span(line),), width=right_cell.inner
+                )
         for word_cell in word_cells:
             close_cell(word_cell, EMPTY_CELL)
 
@@ -310,7 +346,7 @@ class BlockWriter:
         rule._p.getparent().remove(rule._p)
         add_spacer(container, style.footer_rule_space, (style.footer_rule, style.theme.muted))
         if footer.is_empty:
-            self._notes(container, notes)
+            self._notes(container, notes, None)
             last = container.paragraphs[-1]
             set_paragraph_property(last, "spacing", "after", "0")
             return
@@ -318,7 +354,7 @@ class BlockWriter:
         lines = footer_lines(footer, style)
         cells = style.footer_cells(size, footer_text_width(lines, style))
         notes_cell, side = add_row(container, cells)
-        self._notes(notes_cell, notes)
+        self._notes(notes_cell, notes, cells[0].inner)
         if size:
             run = _picture_run(side)
             add_qr(run, footer.qr_url, size, footer.qr_alt)
@@ -326,20 +362,19 @@ class BlockWriter:
             picture = DocxParagraph(run._r.getparent(), side)
             set_paragraph_property(picture, "jc", "val", "right")
         for line in lines:
-            self.paragraph(side, "footer", line)
+            # Broken to the column already, by footer_lines' own measure.
+            self.paragraph(side, "footer", line, width=math.inf)
         for word_cell in (notes_cell, side):
             close_cell(word_cell, EMPTY_CELL)
         add_spacer(container, style.footer_tail)
 
-    def _notes(self, container: Any, notes: list[Notes]) -> None:
+    def _notes(self, container: Any, notes: list[Notes], width: float | None) -> None:
+        """The notes, in a column ``width`` wide (None: the frame)."""
         for block in notes:
-            self.paragraph(container, "notes_heading", (Span(block.title),))
+            self.paragraph(container, "notes_heading", (Span(block.title),), width=width)
             for note in block.entries:
-                self.paragraph(container, "note", (Span(f"{note.number}. {note.text}"),))
-
-
-def _inner(cell: Cell) -> float:
-    return cell.width - cell.padding[1] - cell.padding[3]
+                line = (Span(f"{note.number}. {note.text}"),)
+                self.paragraph(container, "note", line, width=width)
 
 
 def _picture_run(container: Any) -> Any:
@@ -407,7 +442,7 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
     # The link being written: its address and w:hyperlink. Neighbouring spans of one
     # address ("**Read** the report") are one link, as in the PDF.
     open_link: tuple[str, Any] | None = None
-    for item in inlines:
+    for index, item in enumerate(inlines):
         if isinstance(item, Span):
             before = item.text
             if not item.text:
@@ -422,7 +457,7 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             else:
                 open_link = (item.href, _link(paragraph, run, item.href, style))
             continue
-        open_link = None
+        link, open_link = open_link, None
         if isinstance(item, Cite):
             label = note_label(item, before)
             before = item.label
@@ -431,7 +466,11 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             _add_run(paragraph, label, superscript=True)
         elif isinstance(item, LineBreak):
             before = ""
-            paragraph.add_run().add_break()
+            run = paragraph.add_run()
+            run.add_break()
+            if link is not None and link_goes_on(inlines, index):
+                link[1].append(run._r)
+                open_link = link
 
 
 def _add_run(

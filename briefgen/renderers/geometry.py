@@ -99,7 +99,9 @@ def table_widths(table: Table, style: Style, width: float) -> list[float]:
     return [t / 20 for t in twentieths]
 
 
-def _variant(bold: bool, italic: bool) -> str:
+def font_variant(bold: bool, italic: bool) -> str:
+    """The variant of a font family (``bolditalic``) a run in ``bold`` and ``italic``
+    prints in."""
     if bold:
         return "bolditalic" if italic else "bold"
     return "italic" if italic else "regular"
@@ -115,7 +117,7 @@ def _pieces(inlines: Inlines, style: Style, header: bool) -> list[tuple[str, str
     pieces = []
     for run in inlines:
         if isinstance(run, Span):
-            variant = _variant(run.bold or header, run.italic)
+            variant = font_variant(run.bold or header, run.italic)
             pieces.append((run.text, font_name(variant, family), text.size))
         elif isinstance(run, Cite):
             # A note number, measured at full size: a little room to spare.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -74,9 +75,11 @@ from briefgen.renderers import (
     NOTE_SEPARATOR,
     footer_lines,
     footer_text_width,
+    link_goes_on,
     note_label,
     qr_size,
 )
+from briefgen.renderers.breaks import line_width, wide_words_broken
 from briefgen.renderers.geometry import EMPTY_CELL, list_indents, list_markers, table_widths
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
@@ -235,15 +238,21 @@ def markup(
     font = theme.font.pdf_name
     parts: list[str] = []
     before = ""
-    link: list[Span] = []  # the spans of the link being written, one address
+    # The runs of the link being written, one address: its spans, and the line
+    # breaks between them (a long address broken to fit its lines stays one link).
+    link: list[Span | LineBreak] = []
+
+    def spans_of(runs: list[Span | LineBreak]) -> list[Span]:
+        return [run for run in runs if isinstance(run, Span)]
 
     def end_link() -> None:
         # One link, however its words are set ("**Read** the report"): one element,
         # one annotation per line, described by all its words.
         if not link:
             return
-        href, words = link[0].href, "".join(span.text for span in link)
-        text = "".join(_formatted(span, font) for span in link)
+        spans = spans_of(link)
+        href, words = spans[0].href, "".join(span.text for span in spans)
+        text = "".join(_formatted(run, font) if isinstance(run, Span) else "<br/>" for run in link)
         hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
         if tags is None:
             parts.append(f"<link href={quoteattr(href)} color={hex_colour}><u>{text}</u></link>")
@@ -257,12 +266,16 @@ def markup(
             parts.append(_tagged_run(tags, Element("Link", href=href, contents=shown), text))
         link.clear()
 
-    for run in inlines:
+    for index, run in enumerate(inlines):
         if isinstance(run, Span) and run.href:
-            if link and link[0].href != run.href:
+            if link and spans_of(link)[0].href != run.href:
                 end_link()
             link.append(run)
             before = run.text
+            continue
+        if link and isinstance(run, LineBreak) and link_goes_on(inlines, index):
+            link.append(run)
+            before = ""
             continue
         end_link()
         if isinstance(run, Span):
@@ -485,9 +498,15 @@ class _Blocks:
         text: TextStyle,
         name: str,
         role: str = "P",
+        *,
+        width: float | None,
         **extra: object,
     ) -> Flowable:
+        """A paragraph of ``inlines`` in ``text``'s style, in a column ``width`` wide
+        (None: the frame), as a ``role`` element."""
         runs: list[Element] = []
+        family = self.style.theme.font
+        inlines = wide_words_broken(inlines, text, family, line_width(self.style, text, width))
         setting = _Setting(
             markup(inlines, text, self.style, runs),
             name,
@@ -526,9 +545,9 @@ class _Blocks:
             # the first heading level is H1 (PDF/UA), so a brief without a title
             # heads its sections H1.
             role = "H1" if block.level <= self.top_heading else "H2"
-            out.append(self.para(block.inlines, text, f"h{block.level}", role))
+            out.append(self.para(block.inlines, text, f"h{block.level}", role, width=width))
         elif isinstance(block, ParagraphBlock):
-            out.append(self.para(block.inlines, self.fit(style.body, width), "body"))
+            out.append(self.para(block.inlines, self.fit(style.body, width), "body", width=width))
         elif isinstance(block, BulletList):
             # A nested run's list stands in the body of the item above it (PDF/UA);
             # the run after it joins its parent's list again.
@@ -546,18 +565,19 @@ class _Blocks:
         elif isinstance(block, Callout):
             with self.inside("Div"):
                 figure = self.fit(style.callout_figure, width)
-                out.append(self.para((Span(block.figure),), figure, "figure"))
-                out.append(self.para(block.label, self.fit(style.callout_label, width), "label"))
+                out.append(self.para((Span(block.figure),), figure, "figure", width=width))
+                label = self.fit(style.callout_label, width)
+                out.append(self.para(block.label, label, "label", width=width))
         elif isinstance(block, Quote):
             quote_style = self.fit(style.quote, width)
             if not block.attribution:
                 quote_style = replace(quote_style, space_after=style.body.space_after)
             with self.inside("BlockQuote"):
-                out.append(self.para(block.inlines, quote_style, "quote"))
+                out.append(self.para(block.inlines, quote_style, "quote", width=width))
                 if block.attribution:
                     attribution = self.fit(style.attribution, width)
                     line = (Span(f"\u2014 {block.attribution}"),)
-                    out.append(self.para(line, attribution, "attribution"))
+                    out.append(self.para(line, attribution, "attribution", width=width))
         elif isinstance(block, CardRow | Box | Columns):
             out.append(self.row(block, width))
             out.append(Spacer(0, style.body.space_after))
@@ -565,9 +585,10 @@ class _Blocks:
             avail = style.measure if width is None else width
             with self.inside("Div"):
                 title = self.fit(style.chart_title, width)
-                out.append(self.para((Span(block.title),), title, "chart"))
+                out.append(self.para((Span(block.title),), title, "chart", width=width))
                 out.append(self.figure(chart_flowable(block, avail, style), block.alt))
-                out.append(self.para(block.caption, self.fit(style.caption, width), "caption"))
+                caption = self.fit(style.caption, width)
+                out.append(self.para(block.caption, caption, "caption", width=width))
         elif isinstance(block, Table):
             out.append(self.table(block, width))
             out.append(Spacer(0, style.body.space_after))
@@ -581,7 +602,9 @@ class _Blocks:
             code = Stack(
                 [self.figure(qr_flowable(block.url, size, style), block.alt or qr_alt(block.url))]
             )
-            address = self.para((Span(block.url, href=block.url),), caption, "qr-url")
+            address = self.para(
+                (Span(block.url, href=block.url),), caption, "qr-url", width=cells[1].inner
+            )
             out.append(Row(cells, [code, Stack([address])]))
             out.append(Spacer(0, style.body.space_after))
         elif isinstance(block, Image):
@@ -600,6 +623,8 @@ class _Blocks:
         family = self.style.theme.font
         for index, (item, marker) in enumerate(zip(block.items, markers, strict=True)):
             text = item_text
+            lines = line_width(self.style, text, width)
+            item = wide_words_broken(item, text, family, lines)
             if block.closes and index == len(block.items) - 1:
                 # The list ends like a paragraph, as in the DOCX.
                 text = replace(text, space_after=self.style.body.space_after)
@@ -630,19 +655,19 @@ class _Blocks:
             cells = style.card_cells(len(block.cards), full)
             cards = iter(block.cards)
             with self.inside("Table"), self.inside("TR"):
-                contents = [None if c.fill is None else self.card(next(cards)) for c in cells]
+                contents = [None if c.fill is None else self.card(next(cards), c) for c in cells]
             return Row(cells, contents)
         if isinstance(block, Box):
             cells = style.box_cells(style.frame_width if width is None else width)
             with self.inside("Div"):
-                inside = Stack(self.blocks(block.blocks, _inner(cells[1])))
+                inside = Stack(self.blocks(block.blocks, cells[1].inner))
             return Row(cells, [None, inside])
         cells = style.column_cells(full)
         # The main column, then the sidebar: the DOCX's table cells in order.
         with self.inside("Div"):
-            main = Stack(self.blocks(block.main, _inner(cells[0])))
+            main = Stack(self.blocks(block.main, cells[0].inner))
         with self.inside("Div"):
-            aside = Stack(self.blocks(block.aside, _inner(cells[2])))
+            aside = Stack(self.blocks(block.aside, cells[2].inner))
         return Row(cells, [main, None, aside])
 
     def table(self, block: Table, width: float | None) -> Stack:
@@ -655,34 +680,33 @@ class _Blocks:
         with self.inside("Table"):
             for index, row in enumerate((block.header, *block.rows)):
                 text = style.table_header if index == 0 else style.table_cell
+                cells = style.table_row(widths, index)
                 contents: list[Stack | None] = []
                 with self.inside("TR"):
-                    for inlines, align in zip(row, block.align, strict=True):
+                    for inlines, align, place in zip(row, block.align, cells, strict=True):
                         # A header cell heads its column (PDF/UA: a TH says its scope).
                         scope = {"scope": "Column"} if index == 0 else {}
                         with self.inside("TH" if index == 0 else "TD", **scope):
                             if inlines:
                                 cell = replace(text, align=align)
-                                contents.append(Stack([self.para(inlines, cell, "table")]))
+                                paragraph = self.para(inlines, cell, "table", width=place.inner)
+                                contents.append(Stack([paragraph]))
                             else:
                                 contents.append(Stack([Spacer(0, EMPTY_CELL)]))
-                rows.append(Row(style.table_row(widths, index), contents))
+                rows.append(Row(cells, contents))
         return Stack(rows)
 
-    def card(self, card: Callout) -> Stack:
+    def card(self, card: Callout, cell: Cell) -> Stack:
+        style, width = self.style, cell.inner
         with self.inside("TD"):
-            figure = self.para((Span(card.figure),), self.style.card_figure, "card-figure")
-            label = self.para(card.label, self.style.card_label, "card-label")
+            figure = self.para((Span(card.figure),), style.card_figure, "card-figure", width=width)
+            label = self.para(card.label, style.card_label, "card-label", width=width)
         return Stack([figure, label])
 
 
 def qr_alt(url: str) -> str:
     """A QR code's alternative text, the DOCX's too."""
     return f"QR code: {url}"
-
-
-def _inner(cell: Cell) -> float:
-    return cell.width - cell.padding[1] - cell.padding[3]
 
 
 def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None) -> Row:
@@ -697,10 +721,16 @@ def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None
             width = style.logo_width(logo)
             contents.append(Stack([blocks.figure(picture_flowable(logo, width), logo.alt)]))
         organization = (Span(masthead.organization),)
-        org = blocks.para(organization, style.masthead_organization, "masthead")
+        org = blocks.para(
+            organization, style.masthead_organization, "masthead", width=org_cell.inner
+        )
         contents.append(Stack([org]))
         lines = [masthead.audience, masthead.date]
-        right = [blocks.para((Span(t),), style.masthead_line, "masthead-line") for t in lines if t]
+        right = [
+            blocks.para((Span(t),), style.masthead_line, "masthead-line", width=right_cell.inner)
+            for t in lines
+            if t
+        ]
     contents.append(Stack(right))
     cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
     return Row(cells, contents, height=style.masthead_height, valign="middle")
@@ -715,31 +745,34 @@ def footer_flowables(document: Document, style: Style) -> Story:
     register_fonts(variants_used(document), style.theme.font)
     top = Element("Div")
     blocks = _Blocks(style, top)
+    footer = document.footer
+    size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
+    lines = footer_lines(footer, style)
+    cells = style.footer_cells(size, footer_text_width(lines, style))
+    width = None if footer.is_empty else cells[0].inner  # the notes' column
     notes: list[Flowable] = []
     with blocks.inside("Div"):
         for block in (b for b in document.blocks if isinstance(b, Notes)):
-            notes.append(blocks.para((Span(block.title),), style.notes_heading, "notes-heading"))
+            title = (Span(block.title),)
+            notes.append(blocks.para(title, style.notes_heading, "notes-heading", width=width))
             for note in block.entries:
                 with blocks.inside("Note", ident=f"note-{note.number}"):
                     line = (Span(f"{note.number}. {note.text}"),)
-                    notes.append(blocks.para(line, style.note, "note"))
-        footer = document.footer
+                    notes.append(blocks.para(line, style.note, "note", width=width))
         if not notes and footer.is_empty:
             return Story()
         out = Story([Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)], top.kids)
         if footer.is_empty:
             out.extend(notes)
             return out
-        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        lines = footer_lines(footer, style)
-        cells = style.footer_cells(size, footer_text_width(lines, style))
         side: list[Flowable] = []
         if size:
             code = qr_flowable(footer.qr_url, size, style)
             code.hAlign = "RIGHT"
             side.append(blocks.figure(code, footer.qr_alt or qr_alt(footer.qr_url)))
         for footer_line in lines:
-            side.append(blocks.para(footer_line, style.footer_line, "contact"))
+            # Broken to the column already, by footer_lines' own measure.
+            side.append(blocks.para(footer_line, style.footer_line, "contact", width=math.inf))
     out.append(Row(cells, [Stack(notes) if notes else None, Stack(side)]))
     out.append(Spacer(0, style.footer_tail))
     return out

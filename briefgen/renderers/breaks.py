@@ -1,0 +1,221 @@
+"""Where both formats break a word too wide for its line.
+
+A word wider than its line (a long web address printed bare, the address of a QR
+code in its narrow cell) is broken differently by each format: reportlab breaks it
+wherever the line is full, starting on the line where the word begins; Word and
+LibreOffice move it to a line of its own and break it after marks of their own
+choosing (``/``, ``?``, ``-``, not always the same). The DOCX then took more lines
+than the PDF the fitter measured, and could lay out on two pages. So neither format
+is left to choose: such a word starts a line of its own and is cut, with hard line
+breaks in the model both renderers draw, into pieces that each fit the line with
+room to spare, after a mark of the address when one comes late enough in the piece.
+Measured with the PDF's font metrics, which the DOCX's fonts share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from briefgen.model import Cite, Inline, Inlines, LineBreak, Span
+from briefgen.renderers.geometry import font_variant
+
+if TYPE_CHECKING:
+    from briefgen.style import Style, TextStyle
+    from briefgen.theme import FontFamily
+
+# Where an address breaks best, and how far into a line the break must come.
+_ADDRESS_MARKS = ("/", "?", "&", "=", "#", "-", "_", ".", "@")
+_EARLIEST_CUT = 0.6
+# The room (in ems) a piece leaves at the end of its line: Word and LibreOffice round
+# glyph widths to their own units, and may break a line that is within a point of
+# full a word earlier.
+_SPARE_EM = 0.5
+# No glyph of a bundled family is wider than this (in ems): a word of fewer
+# characters than its line holds at this width needs no measuring.
+_WIDEST_GLYPH_EM = 1.6
+# In a word's characters: where a note number stands (never cut into).
+_NOTE = "\ufffc"
+
+
+def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """``word`` cut into pieces that each ``fits``: after a ``/``, ``?``, ``&`` or
+    other mark of a web address when one comes late enough in the piece, else where
+    the piece is full."""
+    pieces: list[str] = []
+    while (full := _longest_fitting(word, fits)) < len(word):
+        cut = _cut(word, max(1, full))  # not even one character fits: one a line
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word or not pieces else pieces
+
+
+def _cut(word: str, full: int, start: int = 0) -> int:
+    """Where to cut ``word[start:]``, whose first ``full`` characters fill a line
+    (counted from ``start``): after the last address mark among them when it comes
+    late enough, else after them all."""
+    marks = (word.rfind(mark, start, start + full) + 1 - start for mark in _ADDRESS_MARKS)
+    cut = max(marks, default=0)
+    return full if cut < full * _EARLIEST_CUT else cut
+
+
+def _longest_fitting(word: str, fits: Callable[[str], bool]) -> int:
+    """The length of ``word``'s longest prefix that fits (all of it when it does).
+    Prefixes of doubling length first, so a piece costs about its own length, not
+    the rest of the word's."""
+    low, size = 0, 1  # word[:low] fits
+    while True:
+        probe = min(size, len(word))
+        if not fits(word[:probe]):
+            high = probe - 1  # word[:high + 1] does not fit
+            break
+        low = probe
+        if probe == len(word):
+            return low
+        size *= 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(word[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def line_width(style: Style, text: TextStyle, width: float | None) -> float:
+    """How wide the lines of a paragraph in ``text``'s style run in a column ``width``
+    wide (None: across the page's frame), between its indents."""
+    column = style.frame_width if width is None else width
+    return column - text.indent_left - text.indent_right
+
+
+def wide_words_broken(
+    inlines: Inlines, text: TextStyle, family: FontFamily, width: float
+) -> Inlines:
+    """``inlines`` with each word wider than lines ``width`` wide (less the room to
+    spare) on a line of its own and cut into pieces that fit, by :class:`LineBreak`
+    runs; a link's pieces stay its own. Others are returned as they are."""
+    limit = width - _SPARE_EM * text.size
+    longest = max((len(word) for word in _words_of(inlines)), default=0)
+    if longest * _WIDEST_GLYPH_EM * text.size <= limit:
+        return inlines
+    cells = list(_cells(inlines, text, family))
+    breaks: set[tuple[int, int]] = set()  # (inline, offset): a line break before
+    for start, end in _word_spans(cells):
+        if sum(cell[3] for cell in cells[start:end]) > limit:
+            breaks.update(_word_breaks(cells, start, end, limit))
+    return _with_breaks(inlines, breaks) if breaks else inlines
+
+
+# A character of a paragraph's runs: (inline index, offset in its text, character or
+# _NOTE or "\n" for a line break, width in points).
+_Cell = tuple[int, int, str, float]
+
+
+def _words_of(inlines: Inlines) -> Iterator[str]:
+    """The paragraph's words, a word's runs joined (a note number as one character)."""
+    parts = [
+        item.text if isinstance(item, Span) else _NOTE if isinstance(item, Cite) else "\n"
+        for item in inlines
+    ]
+    return iter("".join(parts).replace("\u00a0", _NOTE).split())
+
+
+def _cells(inlines: Inlines, text: TextStyle, family: FontFamily) -> Iterator[_Cell]:
+    from briefgen.renderers import note_label
+    from briefgen.renderers.pdf import FALLBACK_FONT, font_name, has_glyph, register_fonts
+
+    before = ""
+    for index, item in enumerate(inlines):
+        if isinstance(item, Span):
+            variant = font_variant(text.bold or item.bold, text.italic or item.italic)
+            register_fonts((variant,), family)
+            font = font_name(variant, family)
+            for offset, char in enumerate(item.text):
+                # has_glyph registers the fallback font when it asks it.
+                drawn_in = font if has_glyph(char, family.pdf_name) else FALLBACK_FONT
+                yield index, offset, char, stringWidth(char, drawn_in, text.size)
+            before = item.text
+        elif isinstance(item, Cite):
+            # The PDF's superscript size (renderers.pdf.markup), a little room to spare.
+            label = note_label(item, before)
+            yield index, 0, _NOTE, stringWidth(label, family.pdf_name, text.size * 0.7)
+            before = item.label
+        else:
+            yield index, 0, "\n", 0.0
+            before = ""
+
+
+def _word_spans(cells: list[_Cell]) -> Iterator[tuple[int, int]]:
+    """Each word's cells, as ``cells[start:end]``: the runs between spaces and line
+    breaks (a no-break space joins the words beside it)."""
+    start = None
+    for position, (_, _, char, _) in enumerate(cells):
+        apart = char == "\n" or (char.isspace() and char != "\u00a0")
+        if apart:
+            if start is not None:
+                yield start, position
+            start = None
+        elif start is None:
+            start = position
+    if start is not None:
+        yield start, len(cells)
+
+
+def _word_breaks(
+    cells: list[_Cell], start: int, end: int, limit: float
+) -> Iterator[tuple[int, int]]:
+    """Where the word of ``cells[start:end]`` is broken: before it, unless a line
+    begins there already, then between pieces that each fit ``limit``."""
+    if start > 0 and cells[start - 1][2] != "\n" and _cuttable(cells, start):
+        yield cells[start][:2]
+    chars = "".join(cell[2] for cell in cells[start:end])
+    offset = 0  # the piece being cut begins at chars[offset]
+    while True:
+        used, full = 0.0, 0
+        while start + offset + full < end:
+            used += cells[start + offset + full][3]
+            if used > limit:
+                break
+            full += 1
+        if offset + full >= len(chars):
+            return
+        cut = _cut(chars, max(1, full), offset)
+        # A note number is never cut off its word: cut before it, or after it.
+        while cut > 1 and not _cuttable(cells, start + offset + cut):
+            cut -= 1
+        while offset + cut < len(chars) and not _cuttable(cells, start + offset + cut):
+            cut += 1
+        if offset + cut >= len(chars):
+            return
+        offset += cut
+        yield cells[start + offset][:2]
+
+
+def _cuttable(cells: list[_Cell], position: int) -> bool:
+    """Whether a line may break before ``cells[position]``: not before or after a
+    note number."""
+    return cells[position][2] != _NOTE and cells[position - 1][2] != _NOTE
+
+
+def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
+    by_run: dict[int, list[int]] = {}
+    for index, offset in sorted(breaks):
+        by_run.setdefault(index, []).append(offset)
+    out: list[Inline] = []
+    for index, item in enumerate(inlines):
+        offsets = by_run.get(index)
+        if not offsets or not isinstance(item, Span):
+            out.append(item)
+            continue
+        bounds = [0, *offsets, len(item.text)]
+        for number, (begin, stop) in enumerate(pairwise(bounds)):
+            if number:
+                out.append(LineBreak())
+            if stop > begin:
+                out.append(replace(item, text=item.text[begin:stop]))
+    return tuple(out)

@@ -1,0 +1,251 @@
+"""A word wider than its line, as a long web address printed bare: both formats break
+it at the same places (briefgen.renderers.breaks), so the DOCX that LibreOffice lays
+out has the PDF's lines and the PDF's one page.
+
+Before, reportlab broke such a word wherever its line was full, from wherever it
+began, while LibreOffice moved it to a line of its own and broke it after its own
+marks: a brief of such addresses filled to 92% was one page in the PDF and two in
+LibreOffice (19 of 801 briefs of a stress test)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from office import convert_all, requires_libreoffice
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from briefgen.model import Cite, Inlines, LineBreak, Span
+from briefgen.pipeline import BuildOptions, build
+from briefgen.renderers.breaks import line_width, wide_words_broken
+from briefgen.renderers.pdf import markup, register_fonts
+from briefgen.style import Style
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Addresses as people paste them (fictional sites), each wider than the main column
+# and the sidebar at every size the fitter tries.
+ADDRESSES = (
+    "https://data.example.gov/api/v2/seizures?region=southwest&fy=2023&format=csv",
+    "https://www.example.org/reports/2023/fentanyl-at-the-southern-border/appendix-b/"
+    "full-methodology.html",
+    "https://archive.example.net/records/border-communities/interdiction/tucson/"
+    "2023-12-21/transcript.pdf",
+    "https://www.example.com/search?query=fentanyl+border+seizures&page=2&sort=date"
+    "&order=descending",
+)
+
+
+def template(paragraphs: int) -> str:
+    """A reading list: ``paragraphs`` paragraphs, each with one address printed bare
+    and one as a link's text, then a sidebar of addresses."""
+    body = "\n\n".join(
+        f"Staff preparing for the hearing should read the data behind the figures at "
+        f"{ADDRESSES[i % 4]} and compare them with the methodology published at "
+        f"<{ADDRESSES[(i + 1) % 4]}> before the committee meets."
+        for i in range(paragraphs)
+    )
+    aside = "\n".join(f"- Download: {address}" for address in ADDRESSES[:2])
+    return (
+        "# Where the Figures Come From\n\n"
+        'Fentanyl is the crisis. {{ fact("seizures-up-480-percent").text }} '
+        '{{ cite("seizures-up-480-percent") }}\n\n'
+        f"::: aside\n## Downloads\n\n{aside}\n:::\n\n{body}\n"
+    )
+
+
+def build_brief(tmp_path: Path, paragraphs: int, page_size: str) -> tuple[float, Path]:
+    """Build the reading list in both formats; its fill and the DOCX's path."""
+    templates = tmp_path / f"t{paragraphs}{page_size}"
+    templates.mkdir()
+    (templates / "reading.md.j2").write_text(template(paragraphs), encoding="utf-8")
+    out = tmp_path / f"out{paragraphs}{page_size}"
+    result = build(
+        BuildOptions(
+            workspace=tmp_path,
+            facts=REPO / "facts",
+            template_dirs=(templates,),
+            out=out,
+            audiences=("reading",),
+            formats=("pdf", "docx"),
+            page_size=page_size,  # type: ignore[arg-type]
+        )
+    )
+    return result.briefs[0].fit.fill, out / "reading.docx"
+
+
+def words(pdf: Path) -> Counter[str]:
+    """The runs of four or more letters on the page: a word or a piece of an address
+    between its marks and its line breaks. The same runs in two layouts: the same
+    breaks inside the addresses."""
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    return Counter(re.findall(r"[A-Za-z]{4,}", text))
+
+
+# Each near the edge of the page (the PDF filled to 89-95%), and each two pages in
+# LibreOffice before the two formats broke the addresses alike.
+PAGES = [("letter", 7), ("a4", 7), ("a4", 8)]
+
+
+@pytest.fixture(scope="module")
+def laid_out(
+    tmp_path_factory: pytest.TempPathFactory, libreoffice: str
+) -> dict[str, tuple[Path, Path]]:
+    """Each brief of :data:`PAGES` built, its DOCX laid out by LibreOffice in one
+    run: ``letter-7`` -> (the PDF briefgen wrote, LibreOffice's)."""
+    workdir = tmp_path_factory.mktemp("wide")
+    names, copies, ours = [], [], []
+    for page_size, paragraphs in PAGES:
+        fill, source = build_brief(workdir, paragraphs, page_size)
+        assert fill > 0.88  # near the edge, or the page count proves little
+        names.append(f"{page_size}-{paragraphs}")
+        copies.append(workdir / f"{names[-1]}.docx")
+        copies[-1].write_bytes(source.read_bytes())
+        ours.append(source.with_suffix(".pdf"))
+    theirs = convert_all(copies, workdir / "office")
+    return dict(zip(names, zip(ours, theirs, strict=True), strict=True))
+
+
+@requires_libreoffice
+@pytest.mark.parametrize(("page_size", "paragraphs"), PAGES)
+def test_libreoffice_breaks_long_addresses_where_the_pdf_does(
+    laid_out: dict[str, tuple[Path, Path]], page_size: str, paragraphs: int
+) -> None:
+    ours, theirs = laid_out[f"{page_size}-{paragraphs}"]
+    assert len(PdfReader(ours).pages) == len(PdfReader(theirs).pages) == 1
+    assert words(ours) == words(theirs)
+
+
+# --- the breaks themselves ---------------------------------------------------------
+
+STYLE = Style()
+BODY = STYLE.body
+FAMILY = STYLE.theme.font
+COLUMN = 200.0  # points: about a sidebar's width
+LIMIT = COLUMN - BODY.size / 2  # what a piece may fill: half an em to spare
+URL = ADDRESSES[1]
+
+
+def width_of(text: str) -> float:
+    register_fonts((), FAMILY)
+    return float(stringWidth(text, FAMILY.pdf_name, BODY.size))
+
+
+def lines_of(inlines: Inlines) -> list[str]:
+    """The text of each line a paragraph's hard breaks make."""
+    lines = [""]
+    for run in inlines:
+        if isinstance(run, LineBreak):
+            lines.append("")
+        elif isinstance(run, Span):
+            lines[-1] += run.text
+        else:
+            lines[-1] += run.label
+    return lines
+
+
+def test_a_paragraph_of_words_that_fit_is_left_as_it_is() -> None:
+    inlines = (Span("Fentanyl seizures rose 480% "), Span("at the border", bold=True))
+    assert wide_words_broken(inlines, BODY, FAMILY, COLUMN) is inlines
+
+
+def test_a_bare_address_starts_a_line_and_breaks_after_its_marks_into_pieces_that_fit() -> None:
+    inlines = (Span(f"Read the method at {URL} before the hearing."),)
+    lines = lines_of(wide_words_broken(inlines, BODY, FAMILY, COLUMN))
+    assert lines[0] == "Read the method at "
+    pieces = [*lines[1:-1], lines[-1].removesuffix(" before the hearing.")]
+    assert "".join(pieces) == URL
+    assert len(pieces) > 1
+    assert all(width_of(piece) <= LIMIT for piece in pieces)
+    # After a mark of the address wherever one comes late enough in the line.
+    assert all(piece[-1] in "/?&=#-_.@" for piece in pieces[:-1]), pieces
+    assert pieces[0] == "https://www.example.org/reports/2023/"
+
+
+def test_an_address_that_begins_the_paragraph_gets_no_empty_line_before_it() -> None:
+    broken = wide_words_broken((Span(URL),), BODY, FAMILY, COLUMN)
+    assert isinstance(broken[0], Span) and URL.startswith(broken[0].text)
+    assert broken.count(LineBreak()) == len(broken) // 2
+
+
+def test_a_word_without_marks_is_broken_where_its_line_is_full() -> None:
+    word = "Donaudampfschifffahrtsgesellschaftskapitän" * 2
+    lines = lines_of(wide_words_broken((Span(word),), BODY, FAMILY, COLUMN))
+    assert "".join(lines) == word
+    assert all(width_of(line) <= LIMIT for line in lines)
+    # Full: the next letter would not have fitted.
+    assert all(
+        width_of(line + word[len("".join(lines[: i + 1]))]) > LIMIT
+        for i, line in enumerate(lines[:-1])
+    )
+
+
+def test_a_linked_address_keeps_its_link_in_every_piece_and_is_one_link() -> None:
+    inlines = (Span("See "), Span(URL, href=URL), Span("."))
+    broken = wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+    spans = [run for run in broken if isinstance(run, Span) and run.href]
+    assert "".join(span.text for span in spans) == URL
+    assert {span.href for span in spans} == {URL}
+    # One link in the PDF's markup, its line breaks inside it.
+    text = markup(broken, BODY)
+    assert text.count("<link ") == 1
+    link = text[text.index("<link ") : text.index("</link>")]
+    assert link.count("<br/>") == len(spans) - 1
+
+
+def test_a_note_number_stays_with_the_end_of_its_address() -> None:
+    inlines = (Span(f"The data: {ADDRESSES[0]}"), Cite(("x",), (12,)), Span(" shows it."))
+    broken = wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+    at = next(i for i, run in enumerate(broken) if isinstance(run, Cite))
+    assert not isinstance(broken[at - 1], LineBreak)
+    assert not isinstance(broken[at + 1], LineBreak)
+    last = lines_of(broken)[-2 if isinstance(broken[-1], LineBreak) else -1]
+    assert width_of(last.removesuffix(" shows it.")) <= LIMIT
+
+
+def test_a_no_break_space_joins_the_words_beside_it() -> None:
+    # Too wide together, each short: the no-break space makes them one word.
+    word = "\u00a0".join(["Fentanyl"] * 12)
+    broken = wide_words_broken((Span(word),), BODY, FAMILY, COLUMN)
+    assert LineBreak() in broken
+
+
+def test_a_paragraph_s_lines_run_between_its_indents_in_its_column() -> None:
+    quote = STYLE.quote
+    assert line_width(STYLE, quote, None) == pytest.approx(
+        STYLE.frame_width - quote.indent_left - quote.indent_right
+    )
+    assert line_width(STYLE, BODY, COLUMN) == pytest.approx(
+        COLUMN - BODY.indent_left - BODY.indent_right
+    )
+
+
+def test_both_files_keep_a_broken_address_one_link_and_the_pdf_tags_it_one(
+    tmp_path: Path,
+) -> None:
+    _, source = build_brief(tmp_path, 1, "letter")
+    linked = ADDRESSES[1]  # the link's text in the one paragraph
+    word = docx.Document(str(source))
+    hyperlinks = word.element.body.findall(".//" + qn("w:hyperlink"))
+    targets = {link.get(qn("r:id")): link for link in hyperlinks}
+    ours = [link for rel_id, link in targets.items() if word.part.rels[rel_id].target_ref == linked]
+    assert len(ours) == 1
+    assert "".join(t.text for t in ours[0].iter(qn("w:t"))) == linked
+    breaks = len(ours[0].findall(".//" + qn("w:br")))
+    assert breaks >= 1
+    # In the PDF: one annotation a line, all of one Link element.
+    reader = PdfReader(source.with_suffix(".pdf"))
+    annotations = [
+        a.get_object()
+        for a in reader.pages[0].get("/Annots", [])
+        if a.get_object()["/A"]["/URI"] == linked
+    ]
+    assert len(annotations) == breaks + 1
+    parents = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    owners = dict(zip(parents[::2], parents[1::2], strict=True))
+    assert len({id(owners[a["/StructParent"]].get_object()) for a in annotations}) == 1

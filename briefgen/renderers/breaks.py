@@ -15,7 +15,8 @@ Measured with the PDF's font metrics, which the DOCX's fonts share.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -100,10 +101,36 @@ def wide_words_broken(
     spare) on a line of its own and cut into pieces that fit, by :class:`LineBreak`
     runs; a link's pieces stay its own. Others are returned as they are."""
     limit = width - _SPARE_EM * text.size
-    longest = max((len(word) for word in _words_of(inlines)), default=0)
-    if longest * _WIDEST_GLYPH_EM * text.size <= limit:
+    if _longest_word(inlines) * _WIDEST_GLYPH_EM * text.size <= limit:
         return inlines
-    cells = list(_cells(inlines, text, family))
+    return _broken(inlines, _Type(text.size, text.bold, text.italic, family), limit)
+
+
+def _longest_word(inlines: Inlines) -> int:
+    """How many characters the paragraph's longest word has, a word's runs joined (a
+    note number as one character)."""
+    joined = "".join(
+        item.text if isinstance(item, Span) else _NOTE if isinstance(item, Cite) else "\n"
+        for item in inlines
+    )
+    return max(map(len, joined.replace("\u00a0", _NOTE).split()), default=0)
+
+
+@dataclass(frozen=True)
+class _Type:
+    """What a paragraph's letters measure by: its size, emphasis and font family."""
+
+    size: float
+    bold: bool
+    italic: bool
+    family: FontFamily
+
+
+# A paragraph measured is kept: the fitter lays a brief out more than once, both
+# formats break it, and a batch's copies repeat it.
+@lru_cache(maxsize=256)
+def _broken(inlines: Inlines, type_: _Type, limit: float) -> Inlines:
+    cells = list(_cells(inlines, type_))
     breaks: set[tuple[int, int]] = set()  # (inline, offset): a line break before
     for start, end in _word_spans(cells):
         if sum(cell[3] for cell in cells[start:end]) > limit:
@@ -116,34 +143,26 @@ def wide_words_broken(
 _Cell = tuple[int, int, str, float]
 
 
-def _words_of(inlines: Inlines) -> Iterator[str]:
-    """The paragraph's words, a word's runs joined (a note number as one character)."""
-    parts = [
-        item.text if isinstance(item, Span) else _NOTE if isinstance(item, Cite) else "\n"
-        for item in inlines
-    ]
-    return iter("".join(parts).replace("\u00a0", _NOTE).split())
-
-
-def _cells(inlines: Inlines, text: TextStyle, family: FontFamily) -> Iterator[_Cell]:
+def _cells(inlines: Inlines, type_: _Type) -> Iterator[_Cell]:
     from briefgen.renderers import note_label
     from briefgen.renderers.pdf import FALLBACK_FONT, font_name, has_glyph, register_fonts
 
+    family, size = type_.family, type_.size
     before = ""
     for index, item in enumerate(inlines):
         if isinstance(item, Span):
-            variant = font_variant(text.bold or item.bold, text.italic or item.italic)
+            variant = font_variant(type_.bold or item.bold, type_.italic or item.italic)
             register_fonts((variant,), family)
             font = font_name(variant, family)
             for offset, char in enumerate(item.text):
                 # has_glyph registers the fallback font when it asks it.
                 drawn_in = font if has_glyph(char, family.pdf_name) else FALLBACK_FONT
-                yield index, offset, char, stringWidth(char, drawn_in, text.size)
+                yield index, offset, char, stringWidth(char, drawn_in, size)
             before = item.text
         elif isinstance(item, Cite):
             # The PDF's superscript size (renderers.pdf.markup), a little room to spare.
             label = note_label(item, before)
-            yield index, 0, _NOTE, stringWidth(label, family.pdf_name, text.size * 0.7)
+            yield index, 0, _NOTE, stringWidth(label, family.pdf_name, size * 0.7)
             before = item.label
         else:
             yield index, 0, "\n", 0.0

@@ -249,3 +249,43 @@ def test_both_files_keep_a_broken_address_one_link_and_the_pdf_tags_it_one(
     parents = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     owners = dict(zip(parents[::2], parents[1::2], strict=True))
     assert len({id(owners[a["/StructParent"]].get_object()) for a in annotations}) == 1
+
+
+def test_a_word_that_fits_its_line_is_left_whole_however_near_full() -> None:
+    word = "Antidisestablishmentarianism"
+    inlines = (Span(f"The {word}"),)
+    assert wide_words_broken(inlines, BODY, FAMILY, width_of(word) + 0.1) is inlines
+    broken = wide_words_broken(inlines, BODY, FAMILY, width_of(word) - 0.1)
+    assert lines_of(broken)[0] == "The "
+
+
+def test_a_table_squeezed_to_its_longest_words_keeps_them_whole(tmp_path: Path) -> None:
+    # Columns as narrow as their longest words and 2 pt (geometry.table_widths): less
+    # than the half an em a broken word's pieces leave, but the words fit.
+    filler = "the long meaning of a thing that runs on across the page for a while"
+    rows = [
+        f"| Interdepartmentalization | {filler} | Counterintelligence |",
+        f"| Antidisestablishmentarianism | {filler} and more | Short |",
+    ]
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    table = "\n".join(["| Term | Meaning | Other |", "| :--- | :--- | :--- |", *rows])
+    (templates / "table.md.j2").write_text(f"# Terms\n\n{table}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(
+        BuildOptions(
+            workspace=tmp_path,
+            facts=REPO / "facts",
+            template_dirs=(templates,),
+            out=out,
+            audiences=("table",),
+            formats=("pdf", "docx"),
+        )
+    )
+    word = docx.Document(str(out / "table.docx"))
+    cells = [cell.text for row in word.tables[-1].rows for cell in row.cells]
+    assert "Antidisestablishmentarianism" in cells
+    assert "Counterintelligence" in cells
+    assert not any("\n" in cell for cell in cells), cells
+    text = PdfReader(out / "table.pdf").pages[0].extract_text()
+    assert "Antidisestablishmentarianism" in text and "Counterintelligence" in text

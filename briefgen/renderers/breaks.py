@@ -97,13 +97,12 @@ def line_width(style: Style, text: TextStyle, width: float | None) -> float:
 def wide_words_broken(
     inlines: Inlines, text: TextStyle, family: FontFamily, width: float
 ) -> Inlines:
-    """``inlines`` with each word wider than lines ``width`` wide (less the room to
-    spare) on a line of its own and cut into pieces that fit, by :class:`LineBreak`
-    runs; a link's pieces stay its own. Others are returned as they are."""
-    limit = width - _SPARE_EM * text.size
-    if _longest_word(inlines) * _WIDEST_GLYPH_EM * text.size <= limit:
+    """``inlines`` with each word wider than lines ``width`` wide on a line of its
+    own and cut into pieces that fit with room to spare, by :class:`LineBreak` runs;
+    a link's pieces stay its own. Others are returned as they are."""
+    if _longest_word(inlines) * _WIDEST_GLYPH_EM * text.size <= width:
         return inlines
-    return _broken(inlines, _Type(text.size, text.bold, text.italic, family), limit)
+    return _broken(inlines, _Type(text.size, text.bold, text.italic, family), width)
 
 
 def _longest_word(inlines: Inlines) -> int:
@@ -129,11 +128,14 @@ class _Type:
 # A paragraph measured is kept: the fitter lays a brief out more than once, both
 # formats break it, and a batch's copies repeat it.
 @lru_cache(maxsize=256)
-def _broken(inlines: Inlines, type_: _Type, limit: float) -> Inlines:
+def _broken(inlines: Inlines, type_: _Type, width: float) -> Inlines:
     cells = list(_cells(inlines, type_))
+    limit = width - _SPARE_EM * type_.size
     breaks: set[tuple[int, int]] = set()  # (inline, offset): a line break before
     for start, end in _word_spans(cells):
-        if sum(cell[3] for cell in cells[start:end]) > limit:
+        # A word that fits is left whole (a table's columns are as wide as their
+        # longest words, and a point or two to spare: geometry.table_widths).
+        if sum(cell[3] for cell in cells[start:end]) > width:
             breaks.update(_word_breaks(cells, start, end, limit))
     return _with_breaks(inlines, breaks) if breaks else inlines
 

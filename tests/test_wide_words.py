@@ -23,7 +23,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from briefgen.model import Cite, Inlines, LineBreak, Span
 from briefgen.pipeline import BuildOptions, build
 from briefgen.renderers.breaks import line_width, wide_words_broken
-from briefgen.renderers.pdf import markup, register_fonts
+from briefgen.renderers.pdf import FALLBACK_BOLD, FALLBACK_FONT, markup, register_fonts
 from briefgen.style import Style
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,12 +59,39 @@ def template(paragraphs: int) -> str:
     )
 
 
-def build_brief(tmp_path: Path, paragraphs: int, page_size: str) -> tuple[float, Path]:
-    """Build the reading list in both formats; its fill and the DOCX's path."""
-    templates = tmp_path / f"t{paragraphs}{page_size}"
+# Characters Liberation Sans lacks, drawn in the fallback font (DejaVu Sans), in bold:
+# in its bold face in both formats, which is wider than its regular one.
+SYMBOLS = "\u2200\u2203\u2205\u2260\u2264\u2265\u2282\u2283\u2208\u2209"
+GEORGIAN = "\u10e1\u10d0\u10e5\u10d0\u10e0\u10d7\u10d5\u10d4\u10da\u10dd"
+
+
+def symbols_template(paragraphs: int) -> str:
+    """A bold word of symbols wider than four lines, bold Georgian words, then
+    ``paragraphs`` paragraphs of plain words."""
+    body = "\n\n".join(
+        "Staff preparing for the hearing should read the data behind the figures and "
+        "compare them with the methodology published before the committee meets."
+        for _ in range(paragraphs)
+    )
+    georgian = " ".join([GEORGIAN] * 40)
+    return (
+        "# Symbols in Bold\n\n"
+        'Fentanyl is the crisis. {{ fact("seizures-up-480-percent").text }} '
+        '{{ cite("seizures-up-480-percent") }}\n\n'
+        f"**Symbols: {SYMBOLS * 40}**\n\n**{georgian}**\n\n{body}\n"
+    )
+
+
+def build_brief(
+    tmp_path: Path, paragraphs: int, page_size: str, kind: str = "reading"
+) -> tuple[float, Path]:
+    """Build the reading list (or ``kind`` "symbols") in both formats; its fill and
+    the DOCX's path."""
+    text = template(paragraphs) if kind == "reading" else symbols_template(paragraphs)
+    templates = tmp_path / f"{kind}{paragraphs}{page_size}"
     templates.mkdir()
-    (templates / "reading.md.j2").write_text(template(paragraphs), encoding="utf-8")
-    out = tmp_path / f"out{paragraphs}{page_size}"
+    (templates / "reading.md.j2").write_text(text, encoding="utf-8")
+    out = tmp_path / f"out-{kind}{paragraphs}{page_size}"
     result = build(
         BuildOptions(
             workspace=tmp_path,
@@ -88,8 +115,15 @@ def words(pdf: Path) -> Counter[str]:
 
 
 # Each near the edge of the page (the PDF filled to 89-95%), and each two pages in
-# LibreOffice before the two formats broke the addresses alike.
-PAGES = [("letter", 7), ("a4", 7), ("a4", 8)]
+# LibreOffice before the two formats broke the addresses alike (reading), or drew the
+# fallback font's bold alike (symbols).
+PAGES = [
+    ("reading", "letter", 7),
+    ("reading", "a4", 7),
+    ("reading", "a4", 8),
+    ("symbols", "letter", 10),
+    ("symbols", "a4", 8),
+]
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +131,13 @@ def laid_out(
     tmp_path_factory: pytest.TempPathFactory, libreoffice: str
 ) -> dict[str, tuple[Path, Path]]:
     """Each brief of :data:`PAGES` built, its DOCX laid out by LibreOffice in one
-    run: ``letter-7`` -> (the PDF briefgen wrote, LibreOffice's)."""
+    run: ``reading-letter-7`` -> (the PDF briefgen wrote, LibreOffice's)."""
     workdir = tmp_path_factory.mktemp("wide")
     names, copies, ours = [], [], []
-    for page_size, paragraphs in PAGES:
-        fill, source = build_brief(workdir, paragraphs, page_size)
+    for kind, page_size, paragraphs in PAGES:
+        fill, source = build_brief(workdir, paragraphs, page_size, kind)
         assert fill > 0.88  # near the edge, or the page count proves little
-        names.append(f"{page_size}-{paragraphs}")
+        names.append(f"{kind}-{page_size}-{paragraphs}")
         copies.append(workdir / f"{names[-1]}.docx")
         copies[-1].write_bytes(source.read_bytes())
         ours.append(source.with_suffix(".pdf"))
@@ -112,11 +146,11 @@ def laid_out(
 
 
 @requires_libreoffice
-@pytest.mark.parametrize(("page_size", "paragraphs"), PAGES)
-def test_libreoffice_breaks_long_addresses_where_the_pdf_does(
-    laid_out: dict[str, tuple[Path, Path]], page_size: str, paragraphs: int
+@pytest.mark.parametrize(("kind", "page_size", "paragraphs"), PAGES)
+def test_libreoffice_breaks_long_words_where_the_pdf_does(
+    laid_out: dict[str, tuple[Path, Path]], kind: str, page_size: str, paragraphs: int
 ) -> None:
-    ours, theirs = laid_out[f"{page_size}-{paragraphs}"]
+    ours, theirs = laid_out[f"{kind}-{page_size}-{paragraphs}"]
     assert len(PdfReader(ours).pages) == len(PdfReader(theirs).pages) == 1
     assert words(ours) == words(theirs)
 
@@ -289,3 +323,49 @@ def test_a_table_squeezed_to_its_longest_words_keeps_them_whole(tmp_path: Path) 
     assert not any("\n" in cell for cell in cells), cells
     text = PdfReader(out / "table.pdf").pages[0].extract_text()
     assert "Antidisestablishmentarianism" in text and "Counterintelligence" in text
+
+
+def test_a_word_of_soft_hyphenated_parts_that_fit_is_left_to_break_at_them() -> None:
+    # Both formats break a line at a soft hyphen alike, and print a hyphen there.
+    parts = ["Donau", "dampf", "schiff", "fahrts", "gesellschafts", "kapitän"] * 3
+    inlines = (Span("\u00ad".join(parts)),)
+    assert wide_words_broken(inlines, BODY, FAMILY, COLUMN) is inlines
+    # A part too wide for the line alone is still broken.
+    inlines = (Span("Donau\u00ad" + "dampf" * 20),)
+    assert LineBreak() in wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+
+
+def test_bold_text_draws_the_fallback_font_in_its_bold() -> None:
+    lacking = "\u2200\u2203\u2205"  # for all, there exists, empty set: not in Liberation
+    bold = markup((Span(f"Symbols {lacking}", bold=True),), BODY)
+    assert f'<font face="{FALLBACK_BOLD}">{lacking}</font>' in bold
+    heading = markup((Span(lacking),), STYLE.heading)  # a bold style
+    assert f'<font face="{FALLBACK_BOLD}">{lacking}</font>' in heading
+    plain = markup((Span(lacking),), BODY)
+    assert f'<font face="{FALLBACK_FONT}">{lacking}</font>' in plain
+    # A character the fallback's bold lacks is drawn in its regular face.
+    sans_a = "\U0001d5a0"  # MATHEMATICAL SANS-SERIF CAPITAL A
+    assert f'<font face="{FALLBACK_FONT}">{sans_a}</font>' in markup(
+        (Span(sans_a, bold=True),), BODY
+    )
+
+
+def test_no_glyph_of_a_bundled_font_is_wider_than_the_breaking_assumes() -> None:
+    # A word its characters could not make wider than its line is not measured.
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefgen.fonts import FALLBACK_FILES, font_dir
+    from briefgen.renderers.breaks import WIDEST_ASCII_EM, WIDEST_GLYPH_EM
+    from briefgen.theme import FAMILIES
+
+    widest = widest_ascii = 0.0
+    files = [*(f for family in FAMILIES.values() for f in family.files.values())]
+    for file in [*files, *FALLBACK_FILES.values()]:
+        widths = TTFont(file, str(font_dir() / file)).face.charWidths
+        widest = max(widest, max(widths.values()) / 1000)
+        if file not in FALLBACK_FILES.values():  # ASCII is never drawn in the fallback
+            ascii_widths = (widths.get(code, 0) for code in range(0x20, 0x7F))
+            widest_ascii = max(widest_ascii, max(ascii_widths) / 1000)
+    assert widest <= WIDEST_GLYPH_EM
+    assert widest_ascii <= WIDEST_ASCII_EM
+    assert WIDEST_GLYPH_EM - widest < 0.1 and WIDEST_ASCII_EM - widest_ascii < 0.1

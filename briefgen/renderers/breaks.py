@@ -36,9 +36,11 @@ _EARLIEST_CUT = 0.6
 # glyph widths to their own units, and may break a line that is within a point of
 # full a word earlier.
 _SPARE_EM = 0.5
-# No glyph of a bundled family is wider than this (in ems): a word of fewer
-# characters than its line holds at this width needs no measuring.
-_WIDEST_GLYPH_EM = 1.6
+# No glyph of a bundled font is wider than this (in ems; DejaVu Sans Bold's widest is
+# 2.02), nor one of printable ASCII than the second (Liberation Sans's "@", 1.02): a word
+# of fewer characters than its line holds at this width needs no measuring.
+WIDEST_GLYPH_EM = 2.05
+WIDEST_ASCII_EM = 1.05
 # In a word's characters: where a note number stands (never cut into).
 _NOTE = "\ufffc"
 
@@ -100,19 +102,24 @@ def wide_words_broken(
     """``inlines`` with each word wider than lines ``width`` wide on a line of its
     own and cut into pieces that fit with room to spare, by :class:`LineBreak` runs;
     a link's pieces stay its own. Others are returned as they are."""
-    if _longest_word(inlines) * _WIDEST_GLYPH_EM * text.size <= width:
+    if not _may_be_wider(inlines, width / text.size):
         return inlines
     return _broken(inlines, _Type(text.size, text.bold, text.italic, family), width)
 
 
-def _longest_word(inlines: Inlines) -> int:
-    """How many characters the paragraph's longest word has, a word's runs joined (a
-    note number as one character)."""
+def _may_be_wider(inlines: Inlines, ems: float) -> bool:
+    """Whether a word of the paragraph (its runs joined, a note number as one
+    character) could be wider than ``ems``, were its glyphs the widest there are."""
     joined = "".join(
         item.text if isinstance(item, Span) else _NOTE if isinstance(item, Cite) else "\n"
         for item in inlines
     )
-    return max(map(len, joined.replace("\u00a0", _NOTE).split()), default=0)
+    if len(joined) * WIDEST_GLYPH_EM <= ems:  # a heading, a label, a short line
+        return False
+    words = joined.replace("\u00a0", _NOTE).split()
+    return any(
+        len(word) * (WIDEST_ASCII_EM if word.isascii() else WIDEST_GLYPH_EM) > ems for word in words
+    )
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,7 @@ _Cell = tuple[int, int, str, float]
 
 def _cells(inlines: Inlines, type_: _Type) -> Iterator[_Cell]:
     from briefgen.renderers import note_label
-    from briefgen.renderers.pdf import FALLBACK_FONT, font_name, has_glyph, register_fonts
+    from briefgen.renderers.pdf import fallback_face, font_name, register_fonts
 
     family, size = type_.family, type_.size
     before = ""
@@ -156,9 +163,13 @@ def _cells(inlines: Inlines, type_: _Type) -> Iterator[_Cell]:
             variant = font_variant(type_.bold or item.bold, type_.italic or item.italic)
             register_fonts((variant,), family)
             font = font_name(variant, family)
+            bold = variant.startswith("bold")
             for offset, char in enumerate(item.text):
-                # has_glyph registers the fallback font when it asks it.
-                drawn_in = font if has_glyph(char, family.pdf_name) else FALLBACK_FONT
+                if char == "\u00ad":  # a soft hyphen prints nothing unless a line ends there
+                    yield index, offset, char, 0.0
+                    continue
+                # fallback_face registers the fallback font when it asks it.
+                drawn_in = fallback_face(char, family.pdf_name, bold) or font
                 yield index, offset, char, stringWidth(char, drawn_in, size)
             before = item.text
         elif isinstance(item, Cite):
@@ -172,11 +183,13 @@ def _cells(inlines: Inlines, type_: _Type) -> Iterator[_Cell]:
 
 
 def _word_spans(cells: list[_Cell]) -> Iterator[tuple[int, int]]:
-    """Each word's cells, as ``cells[start:end]``: the runs between spaces and line
-    breaks (a no-break space joins the words beside it)."""
+    """Each word's cells, as ``cells[start:end]``: the runs between spaces, line
+    breaks and soft hyphens (a no-break space joins the words beside it). Both formats
+    break a word at its soft hyphens alike, with a hyphen: only a part between two too
+    wide for its line is left to :func:`_word_breaks`."""
     start = None
     for position, (_, _, char, _) in enumerate(cells):
-        apart = char == "\n" or (char.isspace() and char != "\u00a0")
+        apart = char in "\n\u00ad" or (char.isspace() and char != "\u00a0")
         if apart:
             if start is not None:
                 yield start, position

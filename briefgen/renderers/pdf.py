@@ -90,6 +90,7 @@ from briefgen.style import PDF_FONT, Cell, Style, TextStyle
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
 FALLBACK_FONT = "DejaVuSans"
+FALLBACK_BOLD = f"{FALLBACK_FONT}-bold"
 
 _CREATOR = "briefgen"
 _PRODUCER = "briefgen (reportlab)"
@@ -156,15 +157,15 @@ def register_fallback_font() -> None:
     pdfmetrics.registerFontFamily(
         FALLBACK_FONT,
         normal=FALLBACK_FONT,
-        bold=f"{FALLBACK_FONT}-bold",
+        bold=FALLBACK_BOLD,
         italic=FALLBACK_FONT,
-        boldItalic=f"{FALLBACK_FONT}-bold",
+        boldItalic=FALLBACK_BOLD,
     )
 
 
 @cache
 def _coverage(font_name: str) -> frozenset[int]:
-    if font_name == FALLBACK_FONT:
+    if font_name in (FALLBACK_FONT, FALLBACK_BOLD):
         register_fallback_font()
     else:
         for family in FAMILIES.values():
@@ -186,41 +187,51 @@ def has_glyph(char: str, font_name: str = PDF_FONT) -> bool:
 _PLAIN_ASCII = re.compile(r"[\x20-\x7e\s]*", re.ASCII)
 
 
-def _markup_text(text: str, font: str = PDF_FONT) -> str:
-    """Escape text for reportlab's paragraph markup; switch font where a glyph lacks."""
+def _markup_text(text: str, font: str = PDF_FONT, bold: bool = False) -> str:
+    """Escape text for reportlab's paragraph markup; switch font where a glyph lacks
+    (:func:`fallback_face`)."""
     if font != FALLBACK_FONT and _PLAIN_ASCII.fullmatch(text):
         return escape(text)
     if len(text) <= KEPT_TEXT_LENGTH:
-        return _kept_markup_text(text, font)
-    return _font_switched(text, font)
+        return _kept_markup_text(text, font, bold)
+    return _font_switched(text, font, bold)
 
 
 @lru_cache(maxsize=1024)
-def _kept_markup_text(text: str, font: str) -> str:
+def _kept_markup_text(text: str, font: str, bold: bool) -> str:
     # Texts with other characters (curly quotes, dashes, accents): a batch's copies
     # repeat them, and each costs a glyph look-up per distinct character.
-    return _font_switched(text, font)
+    return _font_switched(text, font, bold)
 
 
-def _font_switched(text: str, font: str) -> str:
+def _font_switched(text: str, font: str, bold: bool) -> str:
     # Decide per distinct character, once: most texts need no fallback at all.
-    fallback_for = {
-        char: not char.isspace() and not has_glyph(char, font) and has_glyph(char, FALLBACK_FONT)
-        for char in set(text)
-    }
-    if not any(fallback_for.values()):
+    faces = {char: fallback_face(char, font, bold) for char in set(text)}
+    if not any(faces.values()):
         return escape(text)
     out: list[str] = []
-    fallback = False
+    face: str | None = None
     for char in text:
-        needs = fallback_for[char]
-        if needs != fallback:
-            out.append(f'<font face="{FALLBACK_FONT}">' if needs else "</font>")
-            fallback = needs
+        wanted = faces[char]
+        if wanted != face:
+            if face:
+                out.append("</font>")
+            if wanted:
+                out.append(f'<font face="{wanted}">')
+            face = wanted
         out.append(escape(char))
-    if fallback:
+    if face:
         out.append("</font>")
     return "".join(out)
+
+
+def fallback_face(char: str, font: str, bold: bool) -> str | None:
+    """The fallback font's face that draws ``char`` in a text set in ``font`` (a
+    family's regular face), or None when ``font`` draws it: the fallback's bold in bold
+    text when it has the character, as LibreOffice chooses it for the DOCX."""
+    if char.isspace() or has_glyph(char, font) or not has_glyph(char, FALLBACK_FONT):
+        return None
+    return FALLBACK_BOLD if bold and has_glyph(char, FALLBACK_BOLD) else FALLBACK_FONT
 
 
 def markup(
@@ -252,7 +263,9 @@ def markup(
             return
         spans = spans_of(link)
         href, words = spans[0].href, "".join(span.text for span in spans)
-        text = "".join(_formatted(run, font) if isinstance(run, Span) else "<br/>" for run in link)
+        text = "".join(
+            _formatted(run, font, style.bold) if isinstance(run, Span) else "<br/>" for run in link
+        )
         hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
         if tags is None:
             parts.append(f"<link href={quoteattr(href)} color={hex_colour}><u>{text}</u></link>")
@@ -279,7 +292,7 @@ def markup(
             continue
         end_link()
         if isinstance(run, Span):
-            parts.append(_formatted(run, font))
+            parts.append(_formatted(run, font, style.bold))
             before = run.text
         elif isinstance(run, Cite):
             label = note_label(run, before)
@@ -299,9 +312,10 @@ def markup(
     return "".join(parts)
 
 
-def _formatted(span: Span, font: str) -> str:
-    """``span``'s text as markup in its emphasis (its link aside)."""
-    text = _markup_text(span.text, font)
+def _formatted(span: Span, font: str, bold: bool) -> str:
+    """``span``'s text as markup in its emphasis (its link aside), in a paragraph
+    that is ``bold`` or not."""
+    text = _markup_text(span.text, font, bold or span.bold)
     if span.bold:
         text = f"<b>{text}</b>"
     if span.italic:

@@ -1721,35 +1721,34 @@ def test_a_template_without_a_name_is_marked_as_such(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "visible", "marked", "refused"),
+    ("body", "visible", "runs", "refusal"),
     [
-        ("{{ 'x' * 10 }}{{ 'x' * 10 }}", 20, 30, False),  # two markers of 5 characters
-        ("{{ 'x' * 10 }}{{ 'x' * 11 }}", 20, 1000, True),
-        ("{{ 'x' * 10 }}{{ 'x' * 10 }}", 1000, 29, True),
-        ("x" * 21, 20, 1000, True),  # the first chunk: told at the template's first line
+        ("{{ 'x' * 10 }}{{ 'x' * 10 }}", 20, 2, ""),  # two tags, each run once
+        ("{{ 'x' * 10 }}{{ 'x' * 11 }}", 20, 1000, "the template's output passed 20 characters"),
+        ("{{ 'x' * 10 }}{{ 'x' * 10 }}", 1000, 1, "the template's tags and lines ran over 1 times"),
+        # The first chunk: told at the template's first line.
+        ("x" * 21, 20, 1000, "the template's output passed 20 characters"),
     ],
 )
-def test_the_output_limit_counts_what_a_reader_sees_and_markers_apart(
+def test_the_output_limit_counts_what_a_reader_sees_and_tag_runs_apart(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     body: str,
     visible: int,
-    marked: int,
-    refused: bool,
+    runs: int,
+    refusal: str,
 ) -> None:
     monkeypatch.setattr(environment, "MAX_OUTPUT_CHARS", visible)
-    monkeypatch.setattr(environment, "MAX_MARKED_CHARS", marked)
+    monkeypatch.setattr(environment, "MAX_TAG_RUNS", runs)
     search = _search(tmp_path, {"trial.md.j2": body})
     renderer = _renderer(search)
-    if not refused:
+    if not refusal:
         assert renderer.render(search.audience("trial")).text == "x" * 20
         return
     with pytest.raises(TemplateError) as caught:
         renderer.render(search.audience("trial"))
     assert caught.value.location == Location.of(str(tmp_path / "templates" / "trial.md.j2"), 1)
-    assert caught.value.detail == (
-        f"the template's output passed {visible:,} characters; is a loop running away?"
-    )
+    assert caught.value.detail == f"{refusal}; is a loop running away?"
 
 
 def test_markers_come_off_and_each_line_takes_the_marker_before_its_text() -> None:

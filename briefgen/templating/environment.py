@@ -45,15 +45,13 @@ from briefgen.settings import Settings
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import FILTERS, FactView, Helpers, finalize, suggest_name
 from briefgen.templating.limited import LimitedSandbox
-from briefgen.templating.limits import MAX_OUTPUT_CHARS, RENDER_SECONDS
+from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
 from briefgen.templating.views import NO_RECIPIENT, audience_view, date_view, settings_view
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
-# Output with its line markers: text and markers may not pass this together.
-MAX_MARKED_CHARS = 10 * MAX_OUTPUT_CHARS
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}(\\d+){MARK_CLOSE}")
 
 
@@ -234,9 +232,10 @@ class TemplateRenderer:
                 check_overrides(self.env, self.search_path, name, _MARKER)
                 self.checked.add(name)
             files = self.env.marker_files  # type: ignore[attr-defined]
-            # The limit is on text a reader would see; markers count only towards a
-            # looser bound that keeps a loop of empty tags from filling memory.
-            visible = raw = 0
+            # The output's limit is on text a reader would see; the markers (one a
+            # tag or line run) have their own, which keeps a loop of empty tags from
+            # filling memory.
+            visible = runs = 0
             context: dict[str, object] = {"audience": audience_view(audience)}
             if recipient is not None:
                 context["recipient"] = recipient
@@ -247,13 +246,19 @@ class TemplateRenderer:
                     month_year=month_year(self.day, words),
                 )
             for chunk in template.generate(context):
-                raw += len(chunk)
-                visible += len(_MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)
-                if visible > MAX_OUTPUT_CHARS or raw > MAX_MARKED_CHARS:
+                if MARK_OPEN in chunk:
+                    runs += chunk.count(MARK_OPEN)
+                    visible += len(_MARKER.sub("", chunk))
+                else:
+                    visible += len(chunk)
+                too_much = None
+                if visible > MAX_OUTPUT_CHARS:
+                    too_much = f"the template's output passed {MAX_OUTPUT_CHARS:,} characters"
+                elif runs > MAX_TAG_RUNS:
+                    too_much = f"the template's tags and lines ran over {MAX_TAG_RUNS:,} times"
+                if too_much:
                     raise TemplateError(
-                        f"the template's output passed {MAX_OUTPUT_CHARS:,} characters; "
-                        "is a loop running away?",
-                        _last_marker(chunks, where, files),
+                        f"{too_much}; is a loop running away?", _last_marker(chunks, where, files)
                     )
                 chunks.append(chunk)
         text, lines = strip_markers("".join(chunks), where, files)

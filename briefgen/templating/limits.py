@@ -32,6 +32,10 @@ MAX_OUTPUT_CHARS = 200_000
 """The longest output a template may write (its text; briefgen's line markers aside): a
 one-page brief holds a few thousand characters, and laying out much more only makes the
 fitter slow."""
+MAX_TAG_RUNS = 200_000
+"""The most times a template's tags and lines may run, counting every pass of a loop: a
+loop that writes nothing still runs them (and briefgen marks each run with its template
+line, to trace output to where it was written)."""
 MAX_ITEMS = 100_000
 """The most items a list, tuple or mapping built by a template may hold (also ``range``)."""
 MAX_INT_BITS = 10_000

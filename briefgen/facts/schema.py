@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -175,11 +176,30 @@ def _place_slugs(value: Any) -> Any:
         hint = f" (did you mean [{place_slug(value)}]?)" if place_slug(value) else ""
         raise ValueError(f"expected a list of place slugs such as [tucson-az]{hint}")
     if isinstance(value, list):
+        split = _split_place(value)
+        if split:
+            name, state = split
+            raise ValueError(
+                f"[{name}, {state}] is two places, {name!r} and {state!r}; a place is one "
+                f"slug (did you mean [{place_slug(f'{name} {state}')}]?)"
+            )
         counts = Counter(item for item in value if isinstance(item, str))
         twice = next((item for item, count in counts.items() if count > 1), None)
         if twice is not None:
             raise ValueError(f"{clip(twice)!r} is listed twice")
     return value
+
+
+def _split_place(value: list[Any]) -> tuple[str, str] | None:
+    """A place name and its state written as two items (``[Tucson, AZ]``: YAML reads
+    the comma as the list's), when the name is not a slug and the state is two
+    letters."""
+    for name, state in pairwise(value):
+        if not (isinstance(name, str) and isinstance(state, str)):
+            continue
+        if not re.fullmatch(SLUG, name) and len(state) == 2 and state.isalpha():
+            return clip(name), state
+    return None
 
 
 def language_code(tag: str) -> str:

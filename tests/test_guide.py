@@ -125,3 +125,37 @@ def test_filter_table_examples_hold() -> None:
             )
             # Printed values are Markdown-escaped; read them back as text.
             assert re.sub(r"\\(.)", r"\1", printed) == expected, call
+
+
+def fenced_lines(path: Path) -> list[str]:
+    """The lines of every fenced block of a Markdown file."""
+    tokens = MarkdownIt("commonmark").parse(path.read_text(encoding="utf-8"))
+    return [line for t in tokens if t.type == "fence" for line in t.content.splitlines()]
+
+
+def test_the_docs_show_the_sample_briefs_build_report_as_it_is() -> None:
+    """Where the docs show what `build` prints for the sample briefs, it is what the
+    golden build report pins (tests/golden/build-report.txt), figure for figure."""
+    golden = (REPO / "tests" / "golden" / "build-report.txt").read_text(encoding="utf-8")
+    by_file = {line.split()[0]: line for line in golden.splitlines() if "% full" in line}
+    fills = {Path(name).stem: line.rsplit(", ", 1)[1] for name, line in by_file.items()}
+    shown = 0
+    for doc in (REPO / "README.md", GUIDE):
+        for line in fenced_lines(doc):
+            if line.endswith("% full") and line.split()[0] in by_file:
+                assert line == by_file[line.split()[0]], (doc.name, line)
+                shown += 1
+    duplex = [
+        line for line in fenced_lines(REPO / "docs" / "duplex.md") if line.startswith("output/")
+    ]
+    for line in duplex:
+        match = re.fullmatch(
+            r"output/(\S+)\.(pdf|docx) +2 pages: front (\S+) (\d+% full), back (\S+) (\d+% full)",
+            line,
+        )
+        assert match, line
+        assert (match[4], match[6]) == (fills[match[3]], fills[match[5]]), line
+        shown += 1
+    # The file names padded to one column, as build prints them.
+    assert len({line.index(" 2 pages") for line in duplex}) == 1, duplex
+    assert shown >= 6

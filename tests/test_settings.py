@@ -617,3 +617,19 @@ def test_template_text_is_checked_against_the_chosen_family(tmp_path: Path) -> N
     (tmp_path / "briefgen.toml").write_text('[theme]\nfont = "carlito"\n', encoding="utf-8")
     with pytest.raises(BriefgenError, match="has a character no bundled font can draw: U"):
         make_briefs(options)
+
+
+def test_the_docs_example_loads_as_written(tmp_path: Path) -> None:
+    """docs/settings.md's first example, copied into a workspace with the logo it
+    names, is read without a problem."""
+    from markdown_it import MarkdownIt
+
+    docs = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    fence = next(t for t in MarkdownIt("commonmark").parse(docs) if t.type == "fence")
+    assert fence.info == "toml" and 'logo = "logo.png"' in fence.content
+    (tmp_path / "briefgen.toml").write_text(fence.content, encoding="utf-8")
+    (tmp_path / "logo.png").write_bytes(png())
+    settings = load_settings(tmp_path)
+    assert settings.organization.name == "Law Enforcement Immigration Task Force"
+    assert settings.theme.font == "carlito"
+    assert theme_of(settings).logo is not None

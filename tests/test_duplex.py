@@ -258,3 +258,54 @@ def test_a_side_without_a_footer_does_not_repeat_the_others(
     assert " ".join(p.text for p in _paragraphs_of(word.sections[0].footer)).strip()
     assert not word.sections[1].footer.is_linked_to_previous
     assert not " ".join(p.text for p in _paragraphs_of(word.sections[1].footer)).strip()
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        (["--audience", "public"], 1, "--duplex names its own two audiences; leave out --audience"),
+        (
+            ["--recipients", "recipients.csv"],
+            2,
+            "Error: --duplex and --recipients do not go together",
+        ),
+    ],
+)
+def test_the_handout_takes_no_audience_and_no_recipients(
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+    code: int,
+    message: str,
+) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    args = ["build", "--duplex", "public,public-es", *extra, "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == code, result.output
+    assert result.output.splitlines()[-1].endswith(message), result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("front", "back"), [("a4", "letter"), ("letter", "a4")])
+def test_the_sheet_takes_the_front_s_page_size(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, front: str, back: str
+) -> None:
+    monkeypatch.chdir(REPO)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name, size in (("front", front), ("back", back)):
+        text = f"---\npage_size: {size}\n---\n# The {name}\n\nOne side of the sheet.\n"
+        (templates / f"{name}.md.j2").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["build", "--duplex", "front,back", "--templates", str(templates), "--out", str(out)]
+    result = runner.invoke(cli, [*args, "-q"])
+    assert result.exit_code == 0, result.output
+    size = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}[front]  # points, to 0.1
+    pages = PdfReader(out / "front+back.pdf").pages
+    boxes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages]
+    assert [(round(w, 1), round(h, 1)) for w, h in boxes] == [size, size]
+    word = docx.Document(str(out / "front+back.docx"))
+    sections = {(round(s.page_width.pt, 1), round(s.page_height.pt, 1)) for s in word.sections}
+    assert sections == {size}

@@ -313,6 +313,16 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[contact]\nwebsite = "file://attacker.example/share/brief.docx"\n',
             "2: contact.website: expected a web address such as example.org",
         ),
+        # An address with a user's name in it (docs/settings.md), bare or with https.
+        (
+            '[contact]\nwebsite = "user@example.org"\n',
+            "2: contact.website: expected a web address such as example.org or "
+            "https://example.org, got 'user@example.org'",
+        ),
+        (
+            '[contact]\nwebsite = "https://user@example.org/x"\n',
+            "2: contact.website: expected a web address such as example.org",
+        ),
         (
             f'[contact]\n\nwebsite = "{"w" * 297}.org"\n',
             "3: contact.website: 301 characters; at most 300 fit the footer's QR code (a "

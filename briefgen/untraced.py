@@ -21,6 +21,7 @@ the page cites the fact, so the notes never name where it came from.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -28,12 +29,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
-from jinja2.lexer import TOKEN_DATA, TOKEN_STRING, Lexer
+from jinja2.lexer import TOKEN_DATA, TOKEN_FLOAT, TOKEN_INTEGER, TOKEN_STRING, Lexer
 
 from briefgen.citations import cited_ids
 from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, one_in
-from briefgen.facts.schema import SLUG, Fact, Period
+from briefgen.facts.schema import Fact, Period
 from briefgen.facts.store import FactStore
 from briefgen.model import Document, block_text, children, walk
 from briefgen.parse import CITATION
@@ -43,20 +44,20 @@ from briefgen.templating.search import split_front_matter
 # A figure: digits with thousands commas and decimals ("26,700", "98.9", "2023"), or
 # with thousands points as Spain writes them ("1.234.567", whole, never its "1.23"),
 # not part of a word or a name ("FY2023", "COVID-19", "I-10", "3rd", "v1.2") -- an "x"
-# after it ("100x") is a figure's sign, not a word.
+# after it ("100x") is a figure's sign, not a word, and so is a unit written onto it
+# ("860kg", "26,700lbs", "2M"). Its digits are taken whole: "860kg" is never read as
+# the "86" before a letter.
+_UNIT = r"(?:kg|mg|g|lbs?|oz|pct|k|K|m|M|bn|B|km|mi|ft)\b"
 NUMBER = re.compile(
     r"(?<![\w.,])(?<![^\W\d_]-)"
-    r"(?:\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d(?:[\d,]*\d)?(?:\.\d+)?)"
-    r"(?!(?!x\b)[^\W\d_])(?![.,]\d)"
+    r"(?>\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d(?:[\d,]*\d)?(?:\.\d+)?)"
+    rf"(?:(?={_UNIT})|(?!(?!x\b)[^\W\d_]))(?![.,]\d)"
 )
 # Text that holds digits without stating a figure: link targets, web addresses.
 _ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
-# A character written by its number (&#8212; is a dash), which prints no figure.
-_CHARACTER_REFERENCE = re.compile(r"&#(?:\d+|[xX][0-9a-fA-F]+);")
 # A numbered list item's marker at the start of a line: a count to 99 (a one-page list
 # is shorter); "2023." opens a list counting from 2023, a year printed on the page.
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)](?=\s|$)")
-_SLUG = re.compile(SLUG)
 _CHART_FENCE = "```briefgen-chart"
 
 
@@ -70,14 +71,19 @@ class Untraced:
 
 def figures(text: str) -> list[str]:
     """The figures written in a piece of a template's literal text, as written."""
-    text = _LIST_MARKER.sub("", _ADDRESSES.sub(" ", _CHARACTER_REFERENCE.sub(" ", text)))
+    # A character written by its name or number prints as that character: &#8212; is a
+    # dash, and &#52;&#49; is "41".
+    text = _LIST_MARKER.sub("", _ADDRESSES.sub(" ", html.unescape(text)))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
     return [match.group(0) for match in NUMBER.finditer(text)]
 
 
 def value_of(figure: str) -> float:
-    """A written figure's value: ``26,700`` → 26700."""
+    """A written figure's value: ``26,700`` → 26700; written with thousands points,
+    as Spain writes it, ``1.234.567,5`` → 1234567.5."""
+    if figure.count(".") > 1:
+        return float(figure.replace(".", "").replace(",", "."))
     return float(figure.replace(",", ""))
 
 
@@ -107,10 +113,10 @@ def backing(fact: Fact, store: FactStore) -> set[float]:
     return found
 
 
-def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
-    """Each (line, text, its figures) of literal text and quoted strings that write a
-    figure, in the template at ``path``, as Jinja's lexer sees it; quoted names (fact
-    ids, topics) left out."""
+def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
+    """Each (line, text, its figures, whether it is a number literal) of literal text,
+    quoted strings and number literals that write a figure, in the template at
+    ``path``, as Jinja's lexer sees it."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -119,7 +125,7 @@ def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=16)
-def _written_in(path: str, text: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+def _written_in(path: str, text: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
     # Keyed by the file's text: a batch checks every copy against the same few
     # templates, and lexing one takes longer than the rest of the check.
     source = split_front_matter(text, Path(path))[1]
@@ -127,17 +133,23 @@ def _written_in(path: str, text: str) -> tuple[tuple[int, str, tuple[str, ...]],
         tokens = list(_lexer().tokenize(source, filename=path))
     except TemplateSyntaxError:  # a template that does not lex did not render either
         return ()
-    pieces: list[tuple[int, str]] = []
+    pieces: list[tuple[int, str, bool]] = []
     for token in tokens:
         if token.type == TOKEN_DATA:
             for offset, piece in enumerate(token.value.split("\n")):
-                pieces.append((token.lineno + offset, piece))
+                pieces.append((token.lineno + offset, piece, False))
         elif token.type == TOKEN_STRING and isinstance(token.value, str):
-            if _SLUG.match(token.value) and not token.value.isdigit():
-                continue  # an id, a topic, a kind: a name, not text
-            pieces.append((token.lineno, token.value))
+            # An id or a topic ("seizures-up-480-percent") writes no figure: its digits
+            # are part of a name. "5-20" is no name.
+            pieces.append((token.lineno, token.value, False))
+        elif token.type in (TOKEN_INTEGER, TOKEN_FLOAT):
+            # {{ 999 }}, figure=99000: a number the template gives, printed as Python
+            # writes it, or used (range(10)) and printed nowhere.
+            pieces.append((token.lineno, str(token.value), True))
     return tuple(
-        (line, piece, written) for line, piece in pieces if (written := tuple(figures(piece)))
+        (line, piece, written, whole)
+        for line, piece, whole in pieces
+        if (written := tuple(figures(piece)))
     )
 
 
@@ -201,13 +213,15 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     backed: dict[tuple[int, int], set[float]] = {}
     found: list[Untraced] = []
     for path in dict.fromkeys(location.path for location in rendered.lines):
-        for line, text, written in _written(path):
+        for line, text, written, literal in _written(path):
             location = Location(path, line)
             indexes = where.get(location) or _joined(rendered, plain, location, text)
             indexes = [i for i in indexes if i in block_at]
             printed = " ".join(plain[i] for i in indexes)
+            # A number literal counts only when its line prints it as a whole figure.
+            shown = {value_of(f) for f in figures(printed)} if literal else set()
             for figure in written:
-                if figure not in printed:
+                if (value_of(figure) not in shown) if literal else (figure not in printed):
                     continue  # not printed in this render (a branch not taken)
                 allowed = {float(date.year)}
                 for block in {block_at[i] for i in indexes}:

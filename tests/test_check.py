@@ -418,6 +418,10 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
         ("FY2023, COVID-19, I-10, the 3rd, v1.2 and H2A", []),  # names, not figures
         ("100x stronger, 5 times", ["100", "5"]),
         ("a dash &#8212; a space&#x200B;here, 7&#160;days", ["7"]),  # characters, by number
+        ("&#52;&#49;,&#48;&#48;&#48; deaths", ["41,000"]),  # digits written by number
+        # A unit written onto a figure is the figure's, read whole (not "86" of "860").
+        ("860kg, 26,800lbs, 50pct, 2M and 3.5m", ["860", "26,800", "50", "2", "3.5"]),
+        ("the 21st, 5G and Plan B", []),
         # Spain's thousands points, whole (once quoted as '1.23'), and its decimal comma.
         ("Se decomisaron 1.234.567 pastillas, un 12,5 % más.", ["1.234.567", "12,5"]),
         ("1.234.567,5 y 26.700", ["1.234.567,5", "26.700"]),
@@ -459,6 +463,32 @@ def test_untraced_numbers_rule(tmp_path: Path, repo: Path) -> None:
         (8, "555"),
         (9, "2012"),
         (10, "2031"),
+    ]
+
+
+SNEAKED = """\
+{% set f = fact("seizures-fy2023-pounds") %}
+{{ callout(f, figure=99000) }}
+
+Pills cost {{ "5-20" }} dollars. {{ cite(f) }}
+
+A loop ran {{ 3 * 7 }} times and {{ 999 }} more. {{ cite(f) }}
+
+{% for i in range(10) %}{% endfor %}Seized {{ f.number }} in all. {{ cite(f) }}
+"""
+
+
+def test_numbers_a_template_gives_in_code_are_typed_too(tmp_path: Path, repo: Path) -> None:
+    """A number literal that prints ({{ 999 }}, figure=99000: a card carrying the
+    fact's note with a figure the fact does not give) and a quoted figure shaped like
+    a name ("5-20") are typed; a literal used and not printed (range(10)), or one a
+    computation prints as something else (3 * 7), is not."""
+    found = trial_findings(tmp_path, repo, SNEAKED, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [
+        (2, "99000"),
+        (4, "5"),
+        (4, "20"),
+        (6, "999"),
     ]
 
 
@@ -632,3 +662,11 @@ def test_a_heading_deeper_than_a_section_is_warned(tmp_path: Path, repo: Path) -
             "heading sizes); write '## ', or make it bold text",
         )
     ]
+
+
+def test_a_figure_with_thousands_points_in_an_english_template_is_typed(
+    tmp_path: Path, repo: Path
+) -> None:
+    # Its value was read as a float, an internal ValueError that stopped check.
+    found = trial_findings(tmp_path, repo, "# T\n\nAbout 1.234.567 people.\n", "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [(3, "1.234.567")]

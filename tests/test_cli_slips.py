@@ -18,6 +18,7 @@ import click
 import pytest
 from casefacts import write_case_facts
 from click.testing import CliRunner, Result
+from pypdf import PdfReader
 
 import briefgen.pipeline
 from briefgen.cli import NO_FACTS_HERE, cli
@@ -314,6 +315,48 @@ def test_facts_with_a_kind_that_is_none_stops_at_its_line(template: Path) -> Non
         "templates/x.md.j2:4: facts(): 'quotes' is not a kind of fact (did you mean 'quote'?); "
         "the kinds are statistic, quote, finding, recommendation, myth\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "helper", "before"),
+    [
+        ('Text {{ callout("seizures-up-480-percent") }} more.', "callout", "Text"),
+        ('- {{ callout("seizures-up-480-percent") }}', "callout", "-"),
+        ('Then {{ pullquote("kasmar-bipartisan") }} there.', "pullquote", "Then"),
+        ("And {{ notes() }} end.", "notes", "And"),
+        (
+            'See {{ chart("synthetic-opioid-deaths-2014", "synthetic-opioid-deaths-2021") }}',
+            "chart",
+            "See",
+        ),
+        ('QR: {{ qr("https://example.org") }}', "qr", "QR:"),
+    ],
+)
+def test_a_block_helper_after_text_on_its_line_stops_at_the_line(
+    template: Path, line: str, helper: str, before: str
+) -> None:
+    """Its block's markup printed on the page as text: '!!! callout 480% … !!!', a
+    chart's JSON, a quote's '>' and its citation's [@id]."""
+    result = build_x(template, line)
+    assert (result.exit_code, result.output) == (
+        1,
+        f"templates/x.md.j2:3: {helper}() makes a block of its own; write it on a line by "
+        f"itself, not after '{before}'\n",
+    )
+    assert not (template.parents[1] / "output").exists()
+
+
+def test_block_helpers_each_on_a_line_of_its_own_print_their_blocks(template: Path) -> None:
+    result = build_x(
+        template,
+        '{{ callout("seizures-up-480-percent") }}{{ callout("tucson-pill-price") }}',
+        '{{ pullquote("kasmar-bipartisan") }} Said in 2023. {{ cite("kasmar-bipartisan") }}',
+        "  {{ notes() }}",
+    )
+    assert result.exit_code == 0, result.output
+    text = PdfReader(template.parents[1] / "output" / "x.pdf").pages[0].extract_text()
+    assert "!!!" not in text and "[@" not in text and ">" not in text
+    assert "480%" in text and "$1–$2" in text and "Said in 2023." in text
 
 
 # ------------------------------------------------------------------ unknown audience

@@ -16,7 +16,7 @@ from briefgen.facts import load_store
 from briefgen.facts.formatting import format_value
 from briefgen.facts.schema import QUALIFIERS
 from briefgen.facts.store import FactStore
-from briefgen.templating.helpers import Helpers, view_of
+from briefgen.templating.helpers import BLOCK_MARK, Helpers, view_of
 
 HERE = Location("brief.md", 1)
 
@@ -98,7 +98,7 @@ def test_a_chart_prints_the_qualifier_in_its_figure_and_its_alt_text(in_tmp: Pat
 def test_a_callout_prints_the_qualifier_in_its_figure(in_tmp: Path) -> None:
     helpers = Helpers(loaded(in_tmp, '"at least"'))
     # The figure is Markdown-escaped ("70\\,000" keeps the comma from reading as syntax).
-    expected = "!!! callout at least 70\\,000\ndeaths in 2021 [@deaths-2021]"
+    expected = f"{BLOCK_MARK}!!! callout at least 70\\,000\ndeaths in 2021 [@deaths-2021]"
     assert helpers.callout("deaths-2021").startswith(expected)
 
 

@@ -32,6 +32,7 @@ from briefgen.settings import Settings
 from briefgen.templating import call_limits, environment, limits, nesting, sandbox, search
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.helpers import (
+    BLOCK_MARK,
     Helpers,
     MissingTranslation,
     UnknownFact,
@@ -193,22 +194,25 @@ def test_cite_puts_the_markers_side_by_side() -> None:
 def test_a_callout_reads_label_or_short_or_text_after_its_figure() -> None:
     helpers = Helpers(_store())
     assert helpers.callout("rate", label="fell", figure="86") == (
-        "!!! callout 86\nfell [@rate]\n!!!\n"
+        f"{BLOCK_MARK}!!! callout 86\nfell [@rate]\n!!!\n"
     )
-    assert helpers.callout("said", figure="1") == "!!! callout 1\nWe act\\. [@said]\n!!!\n"
+    said = helpers.callout("said", figure="1")
+    assert said == f"{BLOCK_MARK}!!! callout 1\nWe act\\. [@said]\n!!!\n"
     with pytest.raises(TemplateError, match=r"^callout: fact 'said' has no number; pass figure=$"):
         helpers.callout("said")
 
 
 def test_a_pullquote_is_attributed_unless_told_otherwise() -> None:
     helpers = Helpers(_store())
+    # Each ends with a blank line, which ends the quote.
     assert helpers.pullquote("said") == (
-        "> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 Ann Lee\\, Chief\\, City\n"
+        f"{BLOCK_MARK}> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 Ann Lee\\, Chief\\, City\n\n"
     )
     assert helpers.pullquote("said", attribution="A reader") == (
-        "> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 A reader\n"
+        f"{BLOCK_MARK}> \u201cWe act\\.\u201d [@said]\n>\n> \u2014 A reader\n\n"
     )
-    assert helpers.pullquote("said", attribution="") == "> \u201cWe act\\.\u201d [@said]\n"
+    unattributed = helpers.pullquote("said", attribution="")
+    assert unattributed == f"{BLOCK_MARK}> \u201cWe act\\.\u201d [@said]\n\n"
 
 
 @pytest.mark.parametrize(
@@ -268,10 +272,10 @@ def test_markdown_given_to_a_helper_is_kept_with_its_citations() -> None:
     helpers = Helpers(_store())
     cited = helpers.fact("said").cited
     assert helpers.callout("rate", label=cited, figure="86") == (
-        "!!! callout 86\nWe act\\. [@said] [@rate]\n!!!\n"
+        f"{BLOCK_MARK}!!! callout 86\nWe act\\. [@said] [@rate]\n!!!\n"
     )
     plain = helpers.callout("rate", label="fell [@said]", figure="86")  # text stays text
-    assert plain == "!!! callout 86\nfell \\[\\@said\\] [@rate]\n!!!\n"
+    assert plain == f"{BLOCK_MARK}!!! callout 86\nfell \\[\\@said\\] [@rate]\n!!!\n"
 
 
 def test_helper_arguments_that_are_fine() -> None:
@@ -284,8 +288,8 @@ def test_helper_arguments_that_are_fine() -> None:
 
 def test_notes_are_titled_sources_unless_named() -> None:
     helpers = Helpers(_store())
-    assert helpers.notes() == "!!! notes Sources\n!!!\n"
-    assert helpers.notes("Notes") == "!!! notes Notes\n!!!\n"
+    assert helpers.notes() == f"{BLOCK_MARK}!!! notes Sources\n!!!\n"
+    assert helpers.notes("Notes") == f"{BLOCK_MARK}!!! notes Notes\n!!!\n"
 
 
 @pytest.mark.parametrize(
@@ -297,7 +301,7 @@ def test_the_number_filter_keeps_integers_whole_and_reads_text(value: object, te
 
 
 def test_a_chart_block_carries_ids_and_empty_title_and_caption_by_default() -> None:
-    assert Helpers(_store()).chart("rate") == (
+    assert Helpers(_store()).chart("rate") == BLOCK_MARK + (
         '```briefgen-chart\n{"kind": "bar", "facts": ["rate"], "title": "", "labels": [], '
         '"caption": ""}\n```\n'
     )
@@ -309,7 +313,8 @@ def test_a_chart_block_carries_ids_and_empty_title_and_caption_by_default() -> N
 
 def test_a_qr_code_takes_a_trimmed_address_and_refuses_spaces_backticks_and_nothing() -> None:
     helpers = Helpers(_store())
-    assert helpers.qr(" https://example.org/a ") == "```briefgen-qr\nhttps://example.org/a\n```\n"
+    qr = helpers.qr(" https://example.org/a ")
+    assert qr == f"{BLOCK_MARK}```briefgen-qr\nhttps://example.org/a\n```\n"
     for bad in ["", "  ", "https://example.org/a b", "https://example.org/`"]:
         with pytest.raises(TemplateError, match=r"^qr: '.*' is not a web address$"):
             helpers.qr(bad)
@@ -326,9 +331,11 @@ def test_a_view_carries_the_qualifier_or_nothing() -> None:
 
 def test_a_callout_without_label_or_short_shows_the_number_with_its_unit() -> None:
     helpers = Helpers(_store())
-    assert helpers.callout("count") == "!!! callout over 26\\,700 pounds\nSeized\\. [@count]\n!!!\n"
+    count = helpers.callout("count")
+    assert count == f"{BLOCK_MARK}!!! callout over 26\\,700 pounds\nSeized\\. [@count]\n!!!\n"
     # With a label (here the fact's short) the figure drops its unit words.
-    assert helpers.callout("rate") == "!!! callout 86\u201390\\%\nof rates fell [@rate]\n!!!\n"
+    rate = helpers.callout("rate")
+    assert rate == f"{BLOCK_MARK}!!! callout 86\u201390\\%\nof rates fell [@rate]\n!!!\n"
 
 
 def test_an_unknown_fact_is_named_with_the_nearest_id() -> None:
@@ -341,7 +348,7 @@ def test_an_unknown_fact_is_named_with_the_nearest_id() -> None:
 
 def test_a_chart_spec_is_ascii_and_never_closes_its_fence() -> None:
     chart = Helpers(_store()).chart("rate", title="T", labels=["a`b", "\u00e9"])
-    assert chart == (
+    assert chart == BLOCK_MARK + (
         '```briefgen-chart\n{"kind": "bar", "facts": ["rate"], "title": "T", '
         '"labels": ["a\\u0060b", "\\u00e9"], "caption": ""}\n```\n'
     )

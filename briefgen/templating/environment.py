@@ -40,10 +40,19 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefgen.dates import brief_date
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
+from briefgen.inputs import quote
 from briefgen.language import month_name, month_year, wording
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
-from briefgen.templating.helpers import FILTERS, FactView, Helpers, finalize, suggest_name
+from briefgen.templating.helpers import (
+    BLOCK_HELPERS,
+    BLOCK_MARK,
+    FILTERS,
+    FactView,
+    Helpers,
+    finalize,
+    suggest_name,
+)
 from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
@@ -262,11 +271,37 @@ class TemplateRenderer:
                     )
                 chunks.append(chunk)
         text, lines = strip_markers("".join(chunks), where, files)
+        text = blocks_alone(text, lines)
         folders = tuple(f.path for f in self.search_path.folders)
         reads = tuple(self.env.fact_reads)
         return Rendered(
             text=text, lines=lines, audience=audience, folders=folders, fact_reads=reads
         )
+
+
+def blocks_alone(text: str, lines: Sequence[Location]) -> str:
+    """``text`` without the marks that open each block helper's output, after checking
+    that each begins its line (:data:`~briefgen.templating.helpers.BLOCK_MARK`): a
+    callout after other text is refused at that text's line, not printed as markup."""
+    if BLOCK_MARK not in text:
+        return text
+    for index, line in enumerate(text.split("\n")):
+        at = line.find(BLOCK_MARK)
+        while at >= 0:
+            before = line[:at].replace(BLOCK_MARK, "").strip()
+            if before:
+                opened = line[at + 1 :]
+                helper = next(
+                    (name for start, name in BLOCK_HELPERS.items() if opened.startswith(start)),
+                    "this helper",
+                )
+                raise TemplateError(
+                    f"{helper}() makes a block of its own; write it on a line by itself, "
+                    f"not after {quote(before)}",
+                    lines[index],
+                )
+            at = line.find(BLOCK_MARK, at + 1)
+    return text.replace(BLOCK_MARK, "")
 
 
 def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:

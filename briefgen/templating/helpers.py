@@ -210,6 +210,23 @@ class UnknownFact(TemplateError):
     """A template named a fact id the store does not have."""
 
 
+# Opens the output of a helper that makes a block of its own (a callout, a pull quote,
+# the notes, a chart, a QR code), which must begin its line: after other text on the
+# line, Markdown reads it as that text, and the page would print its markup.
+BLOCK_MARK = "\ue003"
+BLOCK_HELPERS = {
+    "!!! callout": "callout",
+    "> ": "pullquote",
+    "!!! notes": "notes",
+    "```briefgen-chart": "chart",
+    "```briefgen-qr": "qr",
+}
+
+
+def _block(markdown: str) -> Markup:
+    return Markup(BLOCK_MARK + markdown)
+
+
 class Helpers:
     """The functions and filters one template render may call."""
 
@@ -301,7 +318,7 @@ class Helpers:
         if not shown:
             raise TemplateError(f"callout: fact '{view.id}' has no number; pass figure=")
         words = words or view.text
-        return Markup(f"!!! callout {md_escape(shown)}\n{md_escape(words)} [@{view.id}]\n!!!\n")
+        return _block(f"!!! callout {md_escape(shown)}\n{md_escape(words)} [@{view.id}]\n!!!\n")
 
     def pullquote(self, fact: FactView | str, attribution: str | None = None) -> Markup:
         """``pullquote(f)``: the quote in a block, attributed to its speaker."""
@@ -324,7 +341,9 @@ class Helpers:
         lines = [f"> {md_escape(text)} [@{view.id}]"]
         if who:
             lines += [">", f"> \u2014 {md_escape(who)}"]
-        return Markup("\n".join(lines) + "\n")
+        # A blank line ends the quote: a text after it on its template line is not
+        # read into the attribution.
+        return _block("\n".join(lines) + "\n\n")
 
     def notes(self, title: str | None = None) -> Markup:
         """``notes(title=)``: where the numbered source notes go (default: the end),
@@ -332,7 +351,7 @@ class Helpers:
         heading = (
             wording(self.language).sources if title is None else _text("notes", "title", title)
         )
-        return Markup(f"!!! notes {md_escape(heading)}\n!!!\n")
+        return _block(f"!!! notes {md_escape(heading)}\n!!!\n")
 
     def chart(
         self,
@@ -362,14 +381,14 @@ class Helpers:
         }
         # Only ids travel: the values are looked up again when the block is parsed.
         data = json.dumps(spec, ensure_ascii=True).replace("`", "\\u0060")  # no fence ends
-        return Markup(f"```briefgen-chart\n{data}\n```\n")
+        return _block(f"```briefgen-chart\n{data}\n```\n")
 
     def qr(self, url: object) -> Markup:
         """``qr(url)``: a QR code for a web address, printed beside it."""
         text = str(url).strip()
         if not text or any(c.isspace() or c == "`" for c in text):
             raise TemplateError(f"qr: '{text[:60]}' is not a web address")
-        return Markup(f"```briefgen-qr\n{text}\n```\n")
+        return _block(f"```briefgen-qr\n{text}\n```\n")
 
     def one_in(self, value: Any) -> str:
         """The ``one_in`` filter in the template's language."""

@@ -31,6 +31,7 @@ from pypdf import PdfReader
 from readback import docx_paragraphs, in_pdf_text, squeeze
 
 from briefgen.facts.store import FactStore
+from briefgen.graphics.chart import EMPTY
 from briefgen.model import Callout, CardRow, Chart, Document, block_text, walk
 from briefgen.pipeline import Brief, BuildOptions, build
 
@@ -134,15 +135,26 @@ def test_the_docx_footer_qr_picture_decodes(built: Built, audience: str) -> None
 # --- charts: the facts' values ------------------------------------------------------
 
 
-def path_objects(page: Any) -> list[tuple[tuple[int, int, int], tuple[float, ...]]]:
-    """Every vector path on the page: its fill colour and bounds (left, bottom,
-    right, top; y up)."""
+def path_objects(
+    page: Any, outlined: bool = False
+) -> list[tuple[tuple[int, int, int], tuple[float, ...]]]:
+    """Every filled vector path on the page (``outlined``: every path only stroked):
+    its fill (stroke) colour and bounds (left, bottom, right, top; y up)."""
     found = []
     for obj in page.get_objects(max_depth=8):
         if obj.type != pdfium_raw.FPDF_PAGEOBJ_PATH:
             continue
+        mode, stroked = ctypes.c_int(), ctypes.c_int()
+        pdfium_raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(mode), ctypes.byref(stroked))
+        if (mode.value == pdfium_raw.FPDF_FILLMODE_NONE and stroked.value) != outlined:
+            continue
+        colour = (
+            pdfium_raw.FPDFPageObj_GetStrokeColor
+            if outlined
+            else pdfium_raw.FPDFPageObj_GetFillColor
+        )
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        pdfium_raw.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
+        colour(obj.raw, r, g, b, a)
         found.append(((r.value, g.value, b.value), tuple(obj.get_bounds())))
     return found
 
@@ -206,8 +218,14 @@ def test_the_public_pictogram_fills_the_86_percent_fact(built: Built) -> None:
     filled = small.count(accent(built.briefs["public"]))
     assert filled % 2 == 0
     assert filled // 2 == round(fact.value)
-    empty = [c for c in small if c != accent(built.briefs["public"])]
+    # The rest in outline, a grey darker than the page's tint.
+    empty = [
+        colour
+        for colour, (left, bottom, right, top) in path_objects(page, outlined=True)
+        if right - left < 20 and top - bottom < 20
+    ]
     assert (filled + len(empty)) // 2 == 100
+    assert set(empty) == {EMPTY}
     described = [p.get("descr") for p, _ in pictures(docx_parts(built.docx("public"))[0])]
     assert any(d.startswith("Pictogram") and "86 of 100" in d for d in described), described
 

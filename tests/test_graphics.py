@@ -35,6 +35,7 @@ from briefgen.renderers.pdf_graphics import (
     qr_flowable,
 )
 from briefgen.style import Style
+from briefgen.theme import WHITE, contrast, tint_of
 
 URL = "https://example.org/briefs/sources?id=opioids-2026"
 STYLE = Style()
@@ -208,6 +209,29 @@ def test_a_pictogram_fills_exactly_n_of_100(value: float, filled: int, width: fl
     assert sum(head.color == STYLE.theme.accent for head in heads) == filled
     # The first N, in reading order.
     assert all(head.color == STYLE.theme.accent for head in heads[:filled])
+
+
+@pytest.mark.parametrize("primary", [STYLE.theme.primary, (0, 0, 0), (0x1F, 0x3A, 0x5F)])
+def test_a_pictogram_s_empty_figures_are_outlines_that_stand_out_from_the_page(
+    primary: tuple[int, int, int],
+) -> None:
+    """The 14 of 100 that make the point: drawn in outline, told from the filled by
+    their shape (in grey too), in a grey of WCAG's 3:1 for a graphic against white
+    and against the tint of the sidebar they stand in. A light grey fill was 1.3:1
+    against the tint, and vanished in a photocopy."""
+    shapes = [
+        item
+        for item in chart_drawing(pictogram(86), 166.0, STYLE).items
+        if isinstance(item, Circle | Rect)
+    ]
+    filled = [shape for shape in shapes if shape.color == STYLE.theme.accent]
+    empty = [shape for shape in shapes if shape.color != STYLE.theme.accent]
+    assert (len(filled), len(empty)) == (2 * 86, 2 * 14)  # a head and a body each
+    assert all(shape.outline == 0 for shape in filled)
+    assert all(shape.outline > 0 for shape in empty)
+    grey = empty[0].color
+    assert contrast(grey, WHITE) >= 4.5
+    assert contrast(grey, tint_of(primary)) >= 3.0
 
 
 @pytest.mark.parametrize("body", [9.0, 11.0, 12.0])

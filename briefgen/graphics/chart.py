@@ -30,9 +30,13 @@ from briefgen.style import Style
 from briefgen.theme import RGB
 
 TEXT: RGB = (0, 0, 0)
-# The unfilled figures: light enough to stand apart from any accent the theme
-# accepts (3:1 against white at least), in grey as in colour.
-EMPTY: RGB = (0xD4, 0xD4, 0xD4)
+# The unfilled figures of a pictogram: outlines in a grey of 4.5:1 against white and
+# 3.9:1 against the tint of a sidebar (WCAG's 3:1 for a graphic's parts), told from
+# the filled ones by their shape, not their shade, so they stay apart in grey too.
+# (A light grey fill stood 1.3:1 against the tint, and vanished in a photocopy.)
+EMPTY: RGB = (0x76, 0x76, 0x76)
+# An outline's width, as a share of a pictogram's cell.
+OUTLINE = 0.07
 
 PICTOGRAM_TOTAL = 100
 # Below this width the pictogram's grid is 10 x 10, else 20 x 5.
@@ -41,7 +45,8 @@ WIDE_PICTOGRAM = 280.0
 
 @dataclass(frozen=True)
 class Rect:
-    """A filled rectangle; ``radius`` rounds its corners."""
+    """A filled rectangle; ``radius`` rounds its corners. With an ``outline`` width,
+    only its outline is drawn, inside its edges."""
 
     x: float
     y: float
@@ -49,16 +54,19 @@ class Rect:
     height: float
     color: RGB
     radius: float = 0.0
+    outline: float = 0.0
 
 
 @dataclass(frozen=True)
 class Circle:
-    """A filled circle around its centre."""
+    """A filled circle around its centre; with an ``outline`` width, only its
+    outline, inside its edge."""
 
     cx: float
     cy: float
     r: float
     color: RGB
+    outline: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -168,8 +176,11 @@ def _pictogram(bar: Bar, width: float, style: Style) -> Drawing:
     items: list[Primitive] = []
     for index in range(PICTOGRAM_TOTAL):
         row, column = divmod(index, columns)
-        color = style.theme.accent if index < filled else EMPTY
-        items.extend(_person(column * cell, row * cell_height, cell, color))
+        x, y = column * cell, row * cell_height
+        if index < filled:
+            items.extend(_person(x, y, cell, style.theme.accent))
+        else:
+            items.extend(_person(x, y, cell, EMPTY, outline=cell * OUTLINE))
 
     # Large, but smaller than the title: the largest text on the page is the title.
     figure_size = round(style.body_size * 1.6 * 2) / 2
@@ -191,13 +202,17 @@ def _pictogram(bar: Bar, width: float, style: Style) -> Drawing:
     return Drawing(width, max(grid_height, text_bottom), tuple(items))
 
 
-def _person(x: float, y: float, cell: float, color: RGB) -> tuple[Primitive, ...]:
-    """A person in the cell whose top left corner is (x, y): a head over a body."""
+def _person(
+    x: float, y: float, cell: float, color: RGB, outline: float = 0.0
+) -> tuple[Primitive, ...]:
+    """A person in the cell whose top left corner is (x, y): a head over a body,
+    filled, or drawn in outline ``outline`` wide."""
     head = cell * 0.17
     centre = x + cell / 2
     body_width = cell * 0.56
     body_top = y + cell * 0.08 + 2 * head + cell * 0.06
+    body = (centre - body_width / 2, body_top, body_width, cell * 0.62)
     return (
-        Circle(centre, y + cell * 0.08 + head, head, color),
-        Rect(centre - body_width / 2, body_top, body_width, cell * 0.62, color, cell * 0.16),
+        Circle(centre, y + cell * 0.08 + head, head, color, outline),
+        Rect(*body, color, cell * 0.16, outline),
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import math
 from functools import cache, lru_cache
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
 from briefgen.graphics.chart import Circle, Drawing, Rect, Text
 from briefgen.graphics.qr import qr_matrix
 from briefgen.graphics.text import font_path
-from briefgen.theme import FontFamily
+from briefgen.theme import RGB, FontFamily
 
 DPI = 300
 SCALE = DPI / 72  # pixels per point
@@ -55,10 +56,12 @@ def drawing_image(drawing: Drawing, family: FontFamily) -> Image.Image:
                 max(left, pixels(item.x + item.width) - 1),
                 max(top, pixels(item.y + item.height) - 1),
             )
+            # Pillow draws an outline inside the box, as the PDF strokes it.
+            paint = _paint(item.color, item.outline)
             if item.radius:
-                draw.rounded_rectangle(box, pixels(item.radius), fill=item.color)
+                draw.rounded_rectangle(box, pixels(item.radius), **paint)
             else:
-                draw.rectangle(box, fill=item.color)
+                draw.rectangle(box, **paint)
         elif isinstance(item, Circle):
             draw.ellipse(
                 (
@@ -67,13 +70,21 @@ def drawing_image(drawing: Drawing, family: FontFamily) -> Image.Image:
                     pixels(item.cx + item.r) - 1,
                     pixels(item.cy + item.r) - 1,
                 ),
-                fill=item.color,
+                **_paint(item.color, item.outline),
             )
         elif isinstance(item, Text):
             font = _font(family, item.bold, item.size * SCALE)
             position = (item.x * SCALE, item.baseline * SCALE)
             draw.text(position, item.text, fill=item.color, font=font, anchor="ls")
     return image
+
+
+def _paint(color: RGB, outline: float) -> dict[str, Any]:
+    """Pillow's arguments for a shape filled with ``color``, or outlined ``outline``
+    points wide."""
+    if outline:
+        return {"outline": color, "width": max(1, pixels(outline))}
+    return {"fill": color}
 
 
 def png_bytes(image: Image.Image, dpi: float = DPI) -> bytes:

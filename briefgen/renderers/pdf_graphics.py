@@ -61,20 +61,27 @@ def _painted(drawing: Drawing, x: float, y: float) -> tuple[str | Text, ...]:
         if scratch is None:
             scratch = Canvas(io.BytesIO())
             scratch._code = []  # no page set-up operators: only the shapes'
+        # An outline is stroked on a path half its width inside the shape's edge, as
+        # the DOCX's picture draws it inside.
+        inset = item.outline / 2
+        if item.outline:
+            scratch.setStrokeColorRGB(*(c / 255 for c in item.color))
+            scratch.setLineWidth(item.outline)
+        else:
+            _fill(scratch, item.color)
+        paint = {"stroke": 1, "fill": 0} if item.outline else {"stroke": 0, "fill": 1}
         if isinstance(item, Rect):
             if item.width <= 0 or item.height <= 0:
                 continue
-            _fill(scratch, item.color)
-            bottom = top - item.y - item.height
+            left, bottom = x + item.x + inset, top - item.y - item.height + inset
+            width, height = item.width - 2 * inset, item.height - 2 * inset
             if item.radius:
-                scratch.roundRect(
-                    x + item.x, bottom, item.width, item.height, item.radius, stroke=0, fill=1
-                )
+                radius = max(0.0, item.radius - inset)
+                scratch.roundRect(left, bottom, width, height, radius, **paint)
             else:
-                scratch.rect(x + item.x, bottom, item.width, item.height, stroke=0, fill=1)
+                scratch.rect(left, bottom, width, height, **paint)
         elif isinstance(item, Circle):
-            _fill(scratch, item.color)
-            scratch.circle(x + item.cx, top - item.cy, item.r, stroke=0, fill=1)
+            scratch.circle(x + item.cx, top - item.cy, item.r - inset, **paint)
     return tuple(parts)
 
 

@@ -146,7 +146,8 @@ def path_objects(
             continue
         mode, stroked = ctypes.c_int(), ctypes.c_int()
         pdfium_raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(mode), ctypes.byref(stroked))
-        if (mode.value == pdfium_raw.FPDF_FILLMODE_NONE and stroked.value) != outlined:
+        only_stroked = mode.value == pdfium_raw.FPDF_FILLMODE_NONE and bool(stroked.value)
+        if only_stroked != outlined:
             continue
         colour = (
             pdfium_raw.FPDFPageObj_GetStrokeColor

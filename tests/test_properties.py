@@ -155,6 +155,17 @@ def attempt(ws: Path, fact: dict[str, Any] | str, template: str) -> Built | Refu
     return built
 
 
+def curled(text: str) -> str:
+    """``text`` with each apostrophe between two letters (a letter: alphanumeric and
+    not a decimal digit) curled, as a brief prints a fact's words."""
+    out = list(text)
+    for index in range(1, len(text) - 1):
+        before, after = text[index - 1], text[index + 1]
+        if text[index] == "'" and all(c.isalnum() and not c.isdecimal() for c in (before, after)):
+            out[index] = "\u2019"
+    return "".join(out)
+
+
 def cited(text: str, label: str = "1") -> str:
     """``text`` followed by its note number as the brief prints it: kept apart from a
     digit by the renderers' no-break space (FY 2023 3, not 20233)."""
@@ -237,7 +248,7 @@ def check_fact_text(ws: Path, text: str) -> None:
     built = built_unless_rightly_refused(outcome, text, culprit, in_template=False, why="fact text")
     if built is None:
         return
-    shown = squeeze(text)
+    shown = squeeze(curled(text))
     # The paragraph (with its note number) and the list item, exactly (a word too
     # wide for its line broken into lines: renderers/breaks.py).
     paragraph, item = built.paragraphs[1:3]
@@ -255,6 +266,7 @@ def check_fact_text(ws: Path, text: str) -> None:
 @example(text="Soft\u00adhyphen and zero\u200bwidth")  # a zero-width space: refused
 @example(text="Soft\u00adhyphen, joined\u2060word, \ufeffmark and no-break\u00a0space")
 @example(text="See https://example.org/" + "data/" * 40 + " first")  # broken into lines
+@example(text="Tucson's chief, 'quoted', it's 1'2 and \u00e9'\u00e9")  # apostrophes curled
 def test_any_fact_text_is_kept_or_refused(workspace: Path, text: str) -> None:
     check_fact_text(workspace, text)
 

@@ -168,6 +168,17 @@ class MissingTranslation(TemplateError):
     """A template in another language cited a fact that has no form in it."""
 
 
+# A typed apostrophe between two letters ("Tucson's"): a template's own text prints it
+# curly (Markdown's smart quotes), and so does a fact's.
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+def typeset(text: str) -> str:
+    """A fact's words as the page prints them: an apostrophe between letters curly
+    (``Tucson's`` → ``Tucson’s``), as the template's own text is."""
+    return _APOSTROPHE.sub("\u2019", text) if "'" in text else text
+
+
 def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
     """Build the template-facing view of ``fact``, in ``language``: a Spanish
     template sees the fact's Spanish form (``es:``), its number and dates written
@@ -182,6 +193,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
             raise MissingTranslation(missing_translation_message(fact, store, language))
         text, short = form.text, form.short or ""
         role, organization = form.role or role, form.organization or organization
+    text, short, role, organization = map(typeset, (text, short, role, organization))
     qualifier = wording(language).qualifier(fact.qualifier) if fact.qualifier else ""
     return FactView(
         id=fact.id,

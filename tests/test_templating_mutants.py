@@ -1893,3 +1893,18 @@ def test_a_time_out_before_any_template_line_runs_is_told_at_the_first_line(
         renderer.render(search.audience("t"))
     assert caught.value.location == Location.of(str(tmp_path / "templates" / "t.md.j2"), 1)
     assert caught.value.detail == "the template ran longer than 10 s; is a loop running away?"
+
+
+def test_a_fact_s_apostrophes_between_letters_print_curly() -> None:
+    store = _store()
+    said = store.get("said").model_copy(
+        update={
+            "text": "It's ours, 'theirs' and 1'2.",
+            "speaker": "Pat O'Brien",
+            "role": "Chief's aide",
+            "organization": "Smith's County",
+        }
+    )
+    view = view_of(said, store)
+    assert view.text == "It’s ours, 'theirs' and 1'2."
+    assert view.attribution == "Pat O’Brien, Chief’s aide, Smith’s County"

@@ -88,22 +88,27 @@ def build_brief(
     """Build the reading list (or ``kind`` "symbols") in both formats; its fill and
     the DOCX's path."""
     text = template(paragraphs) if kind == "reading" else symbols_template(paragraphs)
-    templates = tmp_path / f"{kind}{paragraphs}{page_size}"
-    templates.mkdir()
+    return build_template(tmp_path / f"{kind}{paragraphs}{page_size}", text, page_size)
+
+
+def build_template(folder: Path, text: str, page_size: str = "letter") -> tuple[float, Path]:
+    """Build ``text`` as the audience 'reading' in both formats, in ``folder`` (its
+    templates/ and out/), with the repository's facts; its fill and the DOCX's path."""
+    templates = folder / "templates"
+    templates.mkdir(parents=True)
     (templates / "reading.md.j2").write_text(text, encoding="utf-8")
-    out = tmp_path / f"out-{kind}{paragraphs}{page_size}"
     result = build(
         BuildOptions(
-            workspace=tmp_path,
+            workspace=folder,
             facts=REPO / "facts",
             template_dirs=(templates,),
-            out=out,
+            out=folder / "out",
             audiences=("reading",),
             formats=("pdf", "docx"),
             page_size=page_size,  # type: ignore[arg-type]
         )
     )
-    return result.briefs[0].fit.fill, out / "reading.docx"
+    return result.briefs[0].fit.fill, folder / "out" / "reading.docx"
 
 
 def words(pdf: Path) -> Counter[str]:
@@ -301,27 +306,14 @@ def test_a_table_squeezed_to_its_longest_words_keeps_them_whole(tmp_path: Path) 
         f"| Interdepartmentalization | {filler} | Counterintelligence |",
         f"| Antidisestablishmentarianism | {filler} and more | Short |",
     ]
-    templates = tmp_path / "templates"
-    templates.mkdir()
     table = "\n".join(["| Term | Meaning | Other |", "| :--- | :--- | :--- |", *rows])
-    (templates / "table.md.j2").write_text(f"# Terms\n\n{table}\n", encoding="utf-8")
-    out = tmp_path / "out"
-    build(
-        BuildOptions(
-            workspace=tmp_path,
-            facts=REPO / "facts",
-            template_dirs=(templates,),
-            out=out,
-            audiences=("table",),
-            formats=("pdf", "docx"),
-        )
-    )
-    word = docx.Document(str(out / "table.docx"))
+    _, source = build_template(tmp_path, f"# Terms\n\n{table}\n")
+    word = docx.Document(str(source))
     cells = [cell.text for row in word.tables[-1].rows for cell in row.cells]
     assert "Antidisestablishmentarianism" in cells
     assert "Counterintelligence" in cells
     assert not any("\n" in cell for cell in cells), cells
-    text = PdfReader(out / "table.pdf").pages[0].extract_text()
+    text = PdfReader(source.with_suffix(".pdf")).pages[0].extract_text()
     assert "Antidisestablishmentarianism" in text and "Counterintelligence" in text
 
 

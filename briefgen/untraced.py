@@ -55,6 +55,17 @@ NUMBER = re.compile(
 )
 # Text that holds digits without stating a figure: link targets, web addresses.
 _ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
+# Numbers a reader calls, not figures: a phone number ("1-800-662-4357", "(520)
+# 555-0123"), a three-digit line (911, 988, 211, ...) after a word for calling or
+# texting ("Call 988 or 911", "call or text 988", "llame al 911"), and "24/7".
+_SHORT_LINE = r"(?:[2-9]11|988)\b"
+_DIALLED = re.compile(
+    r"(?<![\w.,])(?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w.,]\d)"
+    r"|\b(?i:call|dial|text|phone|llame|llama|marque|marca|textee)"
+    r"(?:\s+(?i:or|o|and|y)\s+(?i:call|dial|text|textee))?\s+(?i:al\s+)?"
+    rf"{_SHORT_LINE}(?:\s+(?i:or|o|and|y)\s+{_SHORT_LINE})*"
+    r"|\b24/7\b"
+)
 # A numbered list item's marker at the start of a line: a count to 99 (a one-page list
 # is shorter); "2023." opens a list counting from 2023, a year printed on the page.
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)](?=\s|$)")
@@ -73,7 +84,7 @@ def figures(text: str) -> list[str]:
     """The figures written in a piece of a template's literal text, as written."""
     # A character written by its name or number prints as that character: &#8212; is a
     # dash, and &#52;&#49; is "41".
-    text = _LIST_MARKER.sub("", _ADDRESSES.sub(" ", html.unescape(text)))
+    text = _LIST_MARKER.sub("", _DIALLED.sub(" ", _ADDRESSES.sub(" ", html.unescape(text))))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
     return [match.group(0) for match in NUMBER.finditer(text)]

@@ -422,6 +422,11 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
         # A unit written onto a figure is the figure's, read whole (not "86" of "860").
         ("860kg, 26,800lbs, 50pct, 2M and 3.5m", ["860", "26,800", "50", "2", "3.5"]),
         ("the 21st, 5G and Plan B", []),
+        # Numbers a reader calls: a phone number, a three-digit line after "call",
+        # "24/7"; not a figure after "call", nor a line number standing alone.
+        ("Call 988 or 911, or 1-800-662-4357 (24/7); (520) 555-0123", []),
+        ("Call or text 988. Llame al 911.", []),
+        ("We call 480 agencies; 911 calls rose", ["480", "911"]),
         # Spain's thousands points, whole (once quoted as '1.23'), and its decimal comma.
         ("Se decomisaron 1.234.567 pastillas, un 12,5 % más.", ["1.234.567", "12,5"]),
         ("1.234.567,5 y 26.700", ["1.234.567,5", "26.700"]),

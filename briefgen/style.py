@@ -427,7 +427,8 @@ class Style:
 
     @property
     def qr_size(self) -> float:
-        """The footer's QR code with its quiet zone: at least 2 cm of code."""
+        """The least size of a QR code with its quiet zone; a code is drawn larger
+        until the code itself is 2 cm across (:func:`~briefgen.graphics.qr.qr_min_size`)."""
         return 64.0
 
     def with_body_size(self, size: float) -> Style:

@@ -21,6 +21,7 @@ from briefgen.graphics.chart import Circle, Rect, Text, chart_drawing, chart_hei
 from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix, qr_min_size
 from briefgen.graphics.raster import SCALE, drawing_png, qr_png
 from briefgen.model import Bar, Chart, Picture
+from briefgen.renderers import qr_size
 from briefgen.renderers.docx_graphics import (
     DECORATIVE_EXTENSION,
     add_chart,
@@ -153,6 +154,19 @@ def test_a_qr_code_is_at_least_2_cm_with_its_quiet_zone() -> None:
     assert not any(matrix[0]) and not any(matrix[-1])  # the quiet zone is in the size
     assert not any(any(row[:QUIET_ZONE] + row[-QUIET_ZONE:]) for row in matrix)
     assert any(matrix[QUIET_ZONE])
+
+
+@pytest.mark.parametrize(
+    "url", [URL, "https://leitf.org", "https://example.org/" + "briefs/sources/" * 12]
+)
+def test_a_brief_s_qr_code_is_2_cm_across_inside_its_quiet_zone(url: str) -> None:
+    """The code itself, not counting the light border scanners need, is at least
+    2 cm across (../shared/DESIGN.md: 0.8 in / 2 cm plus its quiet zone); the
+    sample's footer code was 1.7 cm when the 2 cm counted the border too."""
+    modules = len(qr_matrix(url))
+    size = qr_size(url, STYLE)
+    assert size * (modules - 2 * QUIET_ZONE) / modules >= MIN_SIZE - 1e-9
+    assert size / modules >= 0.5 / 25.4 * 72 - 1e-9  # and no module under 0.5 mm
 
 
 def test_the_docx_qr_code_is_shown_at_the_pdf_size() -> None:

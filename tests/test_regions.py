@@ -31,6 +31,7 @@ from readback import docx_paragraphs, in_pdf_text, squeeze
 
 from briefgen.fonts import font_dir
 from briefgen.model import Document, Footer, Notes
+from briefgen.renderers import qr_size
 from briefgen.renderers.docx import render_docx, text_styles
 from briefgen.renderers.pdf import measure, render_pdf_bytes
 from briefgen.style import NOTE_FLOOR, Style
@@ -272,7 +273,8 @@ def test_measure_counts_the_masthead_and_the_footer() -> None:
     # cell: here the QR code and the five lines under it (web address, QR address,
     # two contact lines, date), taller than the notes beside them; the last line.
     footer = full - with_masthead
-    side = style.qr_size + 5 * style.footer_line.leading
+    assert document.footer is not None
+    side = qr_size(document.footer.qr_url, style) + 5 * style.footer_line.leading
     rule = style.footer_rule + style.footer_rule_space
     assert footer == pytest.approx(style.region_gap + rule + side + style.footer_tail)
 

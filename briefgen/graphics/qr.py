@@ -15,8 +15,8 @@ from functools import cache
 import segno
 
 QUIET_ZONE = 4
-# At least 2 cm including the quiet zone: small codes fail on phones held at arm's
-# length. In points.
+# The code itself at least 2 cm across, its quiet zone around it: small codes fail on
+# phones held at arm's length. In points.
 MIN_SIZE = 2 / 2.54 * 72
 # Modules smaller than half a millimetre blur on an office laser printer and in a
 # phone camera's view of the page. In points.
@@ -56,5 +56,8 @@ def dark_runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:
 
 def qr_min_size(url: str) -> float:
     """The smallest size (points, quiet zone included) at which the code for ``url``
-    prints well: 2 cm, or more for a long address, so no module is under 0.5 mm."""
-    return max(MIN_SIZE, len(qr_matrix(url)) * MIN_MODULE)
+    prints well: its code 2 cm across, or more for a long address, so no module is
+    under 0.5 mm."""
+    modules = len(qr_matrix(url))
+    code = modules - 2 * QUIET_ZONE
+    return max(MIN_SIZE * modules / code, modules * MIN_MODULE)

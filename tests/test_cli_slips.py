@@ -346,6 +346,21 @@ def test_a_block_helper_after_text_on_its_line_stops_at_the_line(
     assert not (template.parents[1] / "output").exists()
 
 
+def test_a_recipient_holding_the_block_mark_is_refused_for_the_character(
+    template: Path,
+) -> None:
+    # The private character that opens a block helper's output, in a column printed
+    # after text: told as the unprintable character it is, not as a misplaced block.
+    template.write_text("# Title\n\nDear {{ recipient.name }}.\n", encoding="utf-8")
+    recipients = template.parents[1] / "r.csv"
+    recipients.write_text("id,audience,name\nx1,x,A\ue003!!! callout 9\n", encoding="utf-8")
+    result = invoke("build", "--recipients", str(recipients), "--facts", str(REPO / "facts"))
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        "the recipient's 'name' column has an unprintable character: U+E003 unnamed character\n"
+    ), result.output
+
+
 def test_block_helpers_each_on_a_line_of_its_own_print_their_blocks(template: Path) -> None:
     result = build_x(
         template,

@@ -285,23 +285,28 @@ def blocks_alone(text: str, lines: Sequence[Location]) -> str:
     callout after other text is refused at that text's line, not printed as markup."""
     if BLOCK_MARK not in text:
         return text
-    for index, line in enumerate(text.split("\n")):
+    out = text.split("\n")
+    for index, line in enumerate(out):
         at = line.find(BLOCK_MARK)
         while at >= 0:
+            opened = line[at + 1 :]
+            helper = next(
+                (name for start, name in BLOCK_HELPERS.items() if opened.startswith(start)), None
+            )
+            # The character alone (a recipient's column may hold anything) is not a
+            # mark: it stays, for the glyph check to refuse as unprintable.
             before = line[:at].replace(BLOCK_MARK, "").strip()
-            if before:
-                opened = line[at + 1 :]
-                helper = next(
-                    (name for start, name in BLOCK_HELPERS.items() if opened.startswith(start)),
-                    "this helper",
-                )
+            if helper and before:
                 raise TemplateError(
                     f"{helper}() makes a block of its own; write it on a line by itself, "
                     f"not after {quote(before)}",
                     lines[index],
                 )
-            at = line.find(BLOCK_MARK, at + 1)
-    return text.replace(BLOCK_MARK, "")
+            if helper:
+                line = line[:at] + line[at + 1 :]
+            at = line.find(BLOCK_MARK, at + (0 if helper else 1))
+        out[index] = line
+    return "\n".join(out)
 
 
 def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:

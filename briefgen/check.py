@@ -37,7 +37,7 @@ from briefgen.pipeline import (
     untranslated,
 )
 from briefgen.style import BODY_SIZE, INCH
-from briefgen.untraced import uncited_facts, untraced_numbers
+from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
 
 Severity = Literal["error", "warning", "info"]
 
@@ -269,6 +269,19 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 uncited.location,
                 audience.name,
                 {"fact": uncited.fact_id},
+            )
+        )
+    for local in recipient_figures(decision.rendered, decision.fit.document):
+        found.append(
+            Finding(
+                "warning",
+                "recipient-figure",
+                f"the recipient's '{local.column}' column prints a figure, which no fact "
+                "gives and no note sources; put local figures in facts about the place "
+                "(places:) and print them with facts(place=recipient.place)",
+                local.location,
+                audience.name,
+                {"column": local.column},
             )
         )
     blocks = walk(decision.fit.document.blocks)

@@ -297,3 +297,43 @@ def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
         if block is not None:
             found[fact_id] = Uncited(block.location, fact_id, printed)
     return list(found.values())
+
+
+# A recipient's column that holds a figure and nothing else ("4321", "12.5%", "$1,200").
+_LONE_FIGURE = re.compile(r"\s*[-+\u2212]?\$?(?P<figure>[\d.,]+)\s*%?\s*")
+
+
+@dataclass(frozen=True)
+class RecipientFigure:
+    """A figure a recipient's own column (not one of the known columns: name, title,
+    office, place) puts on the page: a local number that no fact or source gives."""
+
+    location: Location  # the block that prints it
+    column: str
+
+
+def recipient_figures(rendered: Rendered, document: Document) -> list[RecipientFigure]:
+    """Each column of the recipient's own the template read that holds a quantity and
+    whose figure is on ``document``'s page, at the first block printing it. A
+    quantity: a figure alone, written as one ("12.5%", "$1,200", "4,321") or printed
+    as one (4321 through the ``number`` filter, 4,321); a bare whole number printed as
+    written is taken for a number that names (District 7, precinct 312), and a name
+    with a number in it ("District 9") is no figure."""
+    leaves = [
+        (block, figures(block_text(block, citations=False)))
+        for block in walk(document.blocks)
+        if not children(block)
+    ]
+    found: dict[str, RecipientFigure] = {}
+    for column, text in rendered.recipient_reads:
+        alone = _LONE_FIGURE.fullmatch(text)
+        if column in found or alone is None or not (written := figures(alone["figure"])):
+            continue
+        value, bare = value_of(written[0]), text.strip().isdigit()
+        for block, shown in leaves:
+            # A bare number printed as written may name; formatted, or written as a
+            # quantity, it counts.
+            if any(value_of(f) == value and not (bare and f == text.strip()) for f in shown):
+                found[column] = RecipientFigure(block.location, column)
+                break
+    return list(found.values())

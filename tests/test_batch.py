@@ -271,6 +271,37 @@ def test_warnings_printed_once_each_in_row_order_whatever_the_jobs(workspace: Pa
     assert quiet.exit_code == 0 and quiet.output == ""
 
 
+def test_a_recipients_column_printing_a_quantity_is_warned_once(workspace: Path) -> None:
+    """Local figures belong in facts about the place, with a source; a column of
+    the recipients file that puts a quantity on the page is warned at its line, once
+    for the batch: formatted by the number filter (4321 as 4,321) or written as one
+    (12.5%). A bare number printed as written (District 7) may name, and is not."""
+    (workspace / "recipients.csv").write_text(
+        "id,audience,name,district,deaths,rate\n"
+        "ex-1,letter,Alex Example,7,4321,12.5%\n"
+        "ex-2,letter,Sam Sample,8,95,3%\n",
+        encoding="utf-8",
+    )
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(
+        "# For {{ recipient.name }}\n\n"
+        "District {{ recipient.district }}.\n\n"
+        "{{ recipient.deaths | number }} died; {{ recipient.rate }} of them young.\n",
+        encoding="utf-8",
+    )
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--out", "out")
+    assert result.exit_code == 0, result.output
+    advice = (
+        "column prints a figure, which no fact gives and no note sources; put local "
+        "figures in facts about the place (places:) and print them with "
+        "facts(place=recipient.place)"
+    )
+    assert [line for line in result.stderr.splitlines() if "recipient's" in line] == [
+        f"templates/letter.md.j2:5: warning: the recipient's 'deaths' {advice}",
+        f"templates/letter.md.j2:5: warning: the recipient's 'rate' {advice}",
+    ]
+
+
 def test_a_place_no_fact_is_about_is_warned_at_its_first_row(workspace: Path) -> None:
     """Its copies carry the figures every reader gets: likely a misspelt place."""
     (workspace / "r.csv").write_text(

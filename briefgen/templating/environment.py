@@ -42,6 +42,7 @@ from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
 from briefgen.language import month_name, month_year, wording
+from briefgen.recipients import KNOWN_COLUMNS
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import (
@@ -58,7 +59,13 @@ from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, RENDER_SE
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
-from briefgen.templating.views import NO_RECIPIENT, audience_view, date_view, settings_view
+from briefgen.templating.views import (
+    NO_RECIPIENT,
+    audience_view,
+    date_view,
+    is_recipient,
+    settings_view,
+)
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}(\\d+){MARK_CLOSE}")
@@ -110,6 +117,10 @@ class Rendered:
     # Each fact whose printable field (PRINTED_FIELDS) the template read, with the
     # field's text: what a page may print of a fact without citing it.
     fact_reads: tuple[tuple[str, str], ...] = ()
+    # Each column of the recipient's row the template read, beyond the known ones
+    # (a recipients file's own columns), with its text: what a page may print of the
+    # recipient's that is no fact's.
+    recipient_reads: tuple[tuple[str, str], ...] = ()
 
     def location(self, line_index: int) -> Location:
         if not self.lines:
@@ -167,14 +178,19 @@ class BriefSandbox(LimitedSandbox):
     # What the current render read of each fact's printable fields: (fact id, the
     # field's text) -> None, at most one entry per fact and field, however often read.
     fact_reads: dict[tuple[str, str], None]
+    # What the current render read of the recipient's own columns: (column, text).
+    recipient_reads: dict[tuple[str, str], None]
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Only what :mod:`briefgen.templating.sandbox` allows (an allow-list); a
-        fact's printable field that is read is noted (see :attr:`Rendered.fact_reads`)."""
+        fact's printable field that is read is noted (see :attr:`Rendered.fact_reads`),
+        and so is a recipient's column of its own (:attr:`Rendered.recipient_reads`)."""
         if not sandbox.is_safe_attribute(obj, attr, value):
             return False
         if type(obj) is FactView and attr in PRINTED_FIELDS and value not in (None, ""):
             self.fact_reads[(obj.id, str(value))] = None
+        elif is_recipient(obj) and attr not in KNOWN_COLUMNS and value:
+            self.recipient_reads[(attr, str(value))] = None
         return True
 
     def is_safe_callable(self, obj: Any) -> bool:
@@ -225,6 +241,7 @@ class TemplateRenderer:
         self.env.globals["date"] = date_view(self.day)
         self.env.globals["recipient"] = NO_RECIPIENT
         self.env.fact_reads = {}
+        self.env.recipient_reads = {}
         self.checked: set[str] = set()  # the templates check_overrides passed
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
@@ -235,6 +252,7 @@ class TemplateRenderer:
         chunks: list[str] = []
         self.helpers.language = audience.language
         self.env.fact_reads = {}
+        self.env.recipient_reads = {}
         with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
             template = self.env.get_template(name)
             if name not in self.checked:
@@ -275,7 +293,12 @@ class TemplateRenderer:
         folders = tuple(f.path for f in self.search_path.folders)
         reads = tuple(self.env.fact_reads)
         return Rendered(
-            text=text, lines=lines, audience=audience, folders=folders, fact_reads=reads
+            text=text,
+            lines=lines,
+            audience=audience,
+            folders=folders,
+            fact_reads=reads,
+            recipient_reads=tuple(self.env.recipient_reads),
         )
 
 

@@ -173,6 +173,11 @@ def recipient_view_class(columns: tuple[str, ...]) -> type:
     return template_view("the recipient", suggest=True)(cls)
 
 
+def is_recipient(value: object) -> bool:
+    """Whether ``value`` is a recipient's view (a row of a recipients file)."""
+    return type(value).__name__ == "RecipientView" and dataclasses.is_dataclass(value)
+
+
 def recipient_columns(recipient: object | None) -> dict[str, str]:
     """A recipient view's columns and their text ({} without a recipient)."""
     if recipient is None or not dataclasses.is_dataclass(recipient):

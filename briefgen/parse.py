@@ -77,6 +77,8 @@ from briefgen.pictures import MAX_PICTURE_PIXELS, PictureRefused, picture_path, 
 CitationCheck = Callable[[str], str | None]
 ChartResolver = Callable[[str, Location], Chart]
 _SPACES = re.compile(r"[ \t]{2,}|\t")
+# An en or em dash set between spaces ("working – we"), glued to the word before it.
+_DASH_AFTER_SPACE = re.compile(r" ([\u2013\u2014])(?= )")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
 CONTAINERS = {"callout": "!", "notes": "!"}
@@ -665,8 +667,9 @@ def _runs(children: list[Token]) -> list[Inline]:
         kind = child.type
         if kind in ("text", "code_inline"):
             # Word keeps tabs and runs of spaces where a PDF shows one space; make
-            # both show one.
-            text = _SPACES.sub(" ", child.content)
+            # both show one. A dash set between spaces stays on the line of the word
+            # before it: no line begins with "– we should".
+            text = _DASH_AFTER_SPACE.sub("\u00a0\\1", _SPACES.sub(" ", child.content))
             runs.append(Span(text, bold=bold > 0, italic=italic > 0, href=href))
         elif kind == "softbreak":
             runs.append(Span(" ", bold=bold > 0, italic=italic > 0, href=href))

@@ -66,6 +66,15 @@ _DIALLED = re.compile(
     rf"{_SHORT_LINE}(?:\s+(?i:or|o|and|y)\s+{_SHORT_LINE})*"
     r"|\b24/7\b"
 )
+# Numbers that name a law, a bill or a part of one: "H.R. 2", "S. 1234", "Public Law
+# 118-31", "Title 42", "Section 8", "21 U.S.C. 841", "8 CFR 212.5", "§ 1326".
+_CITED_LAW = re.compile(
+    r"(?:\b(?:H\.\s?R\.|H\.\s?Res\.|S\.\s?Res\.|(?<![A-Za-z]\.)S\.|Pub\.\s?L\.|Public\s+Law|Title|"
+    r"Section|Sec\.|Article|Art\.|Chapter|Ch\.|Amendment|Executive\s+Order|E\.O\.)|§+)"
+    r"\s*\d[\d.\-\u2013]*(?:\([a-z0-9]+\))*"
+    r"|\b\d+\s+(?:U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.|CFR|USC)\s*(?:§+\s*)?\d[\d.\-\u2013]*"
+    r"(?:\([a-z0-9]+\))*"
+)
 # A numbered list item's marker at the start of a line: a count to 99 (a one-page list
 # is shorter); "2023." opens a list counting from 2023, a year printed on the page.
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)](?=\s|$)")
@@ -84,7 +93,8 @@ def figures(text: str) -> list[str]:
     """The figures written in a piece of a template's literal text, as written."""
     # A character written by its name or number prints as that character: &#8212; is a
     # dash, and &#52;&#49; is "41".
-    text = _LIST_MARKER.sub("", _DIALLED.sub(" ", _ADDRESSES.sub(" ", html.unescape(text))))
+    text = _ADDRESSES.sub(" ", html.unescape(text))
+    text = _LIST_MARKER.sub("", _CITED_LAW.sub(" ", _DIALLED.sub(" ", text)))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
     return [match.group(0) for match in NUMBER.finditer(text)]

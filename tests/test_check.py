@@ -427,6 +427,10 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
         ("Call 988 or 911, or 1-800-662-4357 (24/7); (520) 555-0123", []),
         ("Call or text 988. Llame al 911.", []),
         ("We call 480 agencies; 911 calls rose", ["480", "911"]),
+        # A law, a bill or a part of one, named by its number; "U.S." is no Senate bill.
+        ("Pass H.R. 2 and S. 1234, end Title 42 (Public Law 118-31, Section 8)", []),
+        ("21 U.S.C. 841(b)(1), 8 CFR 212.5, § 1326 and Executive Order 14159", []),
+        ("in the U.S. 86% were; S. 1234 passed 52 to 48", ["86", "52", "48"]),
         # Spain's thousands points, whole (once quoted as '1.23'), and its decimal comma.
         ("Se decomisaron 1.234.567 pastillas, un 12,5 % más.", ["1.234.567", "12,5"]),
         ("1.234.567,5 y 26.700", ["1.234.567,5", "26.700"]),

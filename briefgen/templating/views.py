@@ -137,8 +137,12 @@ class DateView:
         return self.month_year
 
 
+# What a recipient's views are called in messages, and known by (is_recipient).
+RECIPIENT = "the recipient"
+
+
 @template_view(
-    "the recipient",
+    RECIPIENT,
     suggest=True,
     note="without 'build --recipients FILE' only these, all empty",
 )
@@ -170,12 +174,14 @@ def recipient_view_class(columns: tuple[str, ...]) -> type:
         "RecipientView", [(column, str) for column in columns], frozen=True
     )
     cls.__doc__ = "``recipient``: the row of the recipients file this copy is for."
-    return template_view("the recipient", suggest=True)(cls)
+    return template_view(RECIPIENT, suggest=True)(cls)
 
 
 def is_recipient(value: object) -> bool:
-    """Whether ``value`` is a recipient's view (a row of a recipients file)."""
-    return type(value).__name__ == "RecipientView" and dataclasses.is_dataclass(value)
+    """Whether ``value`` is a recipient's view: a row of a recipients file, or the
+    empty recipient of a build without one."""
+    kind = VIEWS.get(type(value))
+    return kind is not None and kind.noun == RECIPIENT
 
 
 def recipient_columns(recipient: object | None) -> dict[str, str]:

@@ -667,11 +667,14 @@ def _runs(children: list[Token]) -> list[Inline]:
         kind = child.type
         if kind in ("text", "code_inline"):
             # Word keeps tabs and runs of spaces where a PDF shows one space; make
-            # both show one. A dash set between spaces stays on the line of the word
-            # before it: no line begins with "– we should"; nor is Spanish's "EE. UU."
-            # parted at a line's end.
-            text = _DASH_AFTER_SPACE.sub("\u00a0\\1", _SPACES.sub(" ", child.content))
-            text = text.replace("EE. UU.", "EE.\u00a0UU.")
+            # both show one.
+            text = _SPACES.sub(" ", child.content)
+            if kind == "text":
+                # A dash set between spaces stays on the line of the word before it:
+                # no line begins with "– we should"; nor is Spanish's "EE. UU." parted
+                # at a line's end. Code keeps its text as written.
+                text = _DASH_AFTER_SPACE.sub("\u00a0\\1", text)
+                text = text.replace("EE. UU.", "EE.\u00a0UU.")
             runs.append(Span(text, bold=bold > 0, italic=italic > 0, href=href))
         elif kind == "softbreak":
             runs.append(Span(" ", bold=bold > 0, italic=italic > 0, href=href))

@@ -605,24 +605,32 @@ def test_a_heading_above_the_title_is_warned_at_its_line(tmp_path: Path, repo: P
     ]
 
 
+def sample_findings(
+    workspace: Path, sample: Path, files: dict[str, str], audience: str, code: str
+) -> list[dict[str, Any]]:
+    """The ``code`` findings of ``check --json`` for ``audience`` in a copy of the
+    sample workspace at ``workspace`` with ``files`` (relative path: text) written."""
+    shutil.copytree(sample, workspace)
+    for name, text in files.items():
+        (workspace / name).write_text(text, encoding="utf-8")
+    result = invoke(workspace, "check", "--audience", audience, "--json", "--date", DATE)
+    return [f for f in json.loads(result.stdout)["findings"] if f["code"] == code]
+
+
 def test_a_template_extending_one_in_another_language_is_warned(
     tmp_path: Path, sample: Path
 ) -> None:
     """A Spanish template extending the English built-in printed English in every
     block it left alone, tagged es-US, without a word."""
     workspace = tmp_path / "ws"
-    shutil.copytree(sample, workspace)
-    (workspace / "templates" / "mezcla.md.j2").write_text(
+    mezcla = (
         '---\nlanguage: es-US\nreading_ease: 55\n---\n{% extends "builtin/public.md.j2" %}\n'
-        "{% block title %}\n# Datos\n{% endblock %}\n",
-        encoding="utf-8",
+        "{% block title %}\n# Datos\n{% endblock %}\n"
     )
-    result = invoke(workspace, "check", "--audience", "mezcla", "--json", "--date", DATE)
-    found = [
-        (f["location"], f["message"])
-        for f in json.loads(result.stdout)["findings"]
-        if f["code"] == "extends-other-language"
-    ]
+    findings = sample_findings(
+        workspace, sample, {"templates/mezcla.md.j2": mezcla}, "mezcla", "extends-other-language"
+    )
+    found = [(f["location"], f["message"]) for f in findings]
     assert found == [
         (
             "templates/mezcla.md.j2:1",
@@ -642,21 +650,14 @@ def test_a_template_extending_one_in_another_language_is_warned(
 def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Path) -> None:
     """es-US writes 26,700 and 98.9, as U.S. English does: a Spanish form written
     Spain's way (1.234.567, 12,5 %) printed as written, without a word."""
-    workspace = tmp_path / "ws"
-    shutil.copytree(sample, workspace)
     facts = SPANISH_FACTS.replace(
         "text: Los programas de parques y recreación protegen a los jóvenes.",
         "text: Los programas de parques protegen a 1.234.567 jóvenes, un 12,5 % más.",
     )
     assert facts != SPANISH_FACTS
-    (workspace / "facts" / "spanish.yaml").write_text(facts, encoding="utf-8")
-    (workspace / "templates" / "prueba.md.j2").write_text(SPANISH_TEMPLATE, encoding="utf-8")
-    result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
-    found = [
-        (f["data"]["fact"], f["data"]["number"], f["location"])
-        for f in json.loads(result.stdout)["findings"]
-        if f["code"] == "spain-number"
-    ]
+    files = {"facts/spanish.yaml": facts, "templates/prueba.md.j2": SPANISH_TEMPLATE}
+    findings = sample_findings(tmp_path / "ws", sample, files, "prueba", "spain-number")
+    found = [(f["data"]["fact"], f["data"]["number"], f["location"]) for f in findings]
     assert found == [("revisado", "1.234.567", "templates/prueba.md.j2:8")]
 
 

@@ -369,6 +369,9 @@ def test_a_workspace_from_init_names_every_recipient(
         cli, ["build", "--recipients", "r.csv", "--format", "pdf", "--jobs", "1"]
     )
     assert result.exit_code == 0, result.output
+    # Every number on every copy has its source on the page, whichever local fact
+    # the copy's place chose.
+    assert "cited nowhere on the page" not in result.stderr
     named = {  # each copy: the words naming its recipient
         "legislators/example-office-1": "For Representative Alex Example:",
         "legislators/example-office-2": "For Senator Sam Sample:",

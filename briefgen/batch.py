@@ -261,16 +261,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
         prepare_folder(out_dir)  # the clear "is a file" error before any work
     _refuse_to_write_into_inputs(build)
 
-    def check_audience(name: str) -> str:
-        try:
-            return output_name(workspace.search_path.audience(name))
-        except BriefgenError as exc:
-            if exc.location is not None:
-                raise  # the audience's template is broken: its own error says where
-            raise RecipientsError(exc.detail) from None
-
-    recipients = load_recipients(
-        options.recipients, check_audience, options.audience, options.name_column
+    recipients = read_recipients(
+        workspace, options.recipients, options.audience, options.name_column
     )
     if options.shard is not None:
         # After every row is checked, so each shard reports the same mistakes.
@@ -302,7 +294,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         interrupts.check()
         result.copies = [made[row] for row in sorted(made)]
         result.failures = [failed[row] for row in sorted(failed)]
-        result.warnings = _place_warnings(workspace, recipients) + warnings.lines()
+        result.warnings = warning_lines(place_warnings(workspace, recipients)) + warnings.lines()
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
         result.written = [out_dir / name for copy in result.copies for name in copy.names]
@@ -315,6 +307,24 @@ def run_batch(options: BatchOptions) -> BatchResult:
     if not recipients.recipients:
         out_dir.mkdir(parents=True, exist_ok=True)
     return result
+
+
+def read_recipients(
+    workspace: Workspace, path: Path, audience: str | None, name_column: str
+) -> RecipientList:
+    """Read and check every row of the recipients file at ``path`` for ``workspace``'s
+    templates (``audience``: for rows whose audience column is empty); raise every
+    problem found together."""
+
+    def check_audience(name: str) -> str:
+        try:
+            return output_name(workspace.search_path.audience(name))
+        except BriefgenError as exc:
+            if exc.location is not None:
+                raise  # the audience's template is broken: its own error says where
+            raise RecipientsError(exc.detail) from None
+
+    return load_recipients(path, check_audience, audience, name_column)
 
 
 def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> None:
@@ -346,14 +356,14 @@ def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> No
         )
 
 
-def _place_warnings(workspace: Workspace, recipients: RecipientList) -> list[str]:
+def place_warnings(workspace: Workspace, recipients: RecipientList) -> list[Finding]:
     """A warning at the first row naming each place no fact is about, whose copies
     carry the figures every reader gets; none when the facts know no place at all
     (then the place column is not for facts)."""
     if not workspace.store.places():
         return []
     notes = unknown_place_notes(workspace.store, recipients)
-    return warning_lines(Finding("warning", "unknown-place", what, where) for where, what in notes)
+    return [Finding("warning", "unknown-place", what, where) for where, what in notes]
 
 
 def _stage_copy(writer: _Writer, recipient: Recipient, copy: Copy) -> Made:

@@ -79,6 +79,7 @@ class CheckResult:
 
     audiences: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    copies: int | None = None  # with --recipients: the copies checked
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -514,6 +515,7 @@ def as_json(result: CheckResult) -> str:
     return json.dumps(
         {
             "audiences": result.audiences,
+            **({"copies": result.copies} if result.copies is not None else {}),
             "errors": result.count("error"),
             "warnings": result.count("warning"),
             "findings": [f.as_dict() for f in result.findings],
@@ -548,11 +550,18 @@ def as_text(result: CheckResult) -> list[str]:
             "(--json gives where each is)"
         )
     lines.append(
-        f"checked {plural(len(result.audiences), 'audience')}: "
+        f"checked {plural(len(result.audiences), 'audience')}"
+        + (f", {copy_count(result.copies)}" if result.copies is not None else "")
+        + ": "
         f"{plural(result.count('error'), 'error')}, "
         f"{plural(result.count('warning'), 'warning')}"
     )
     return lines
+
+
+def copy_count(count: int) -> str:
+    """ "1 copy", "1,000 copies"."""
+    return f"{count:,} cop{'y' if count == 1 else 'ies'}"
 
 
 def exit_code(result: CheckResult, strict: bool) -> int:

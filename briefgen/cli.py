@@ -710,6 +710,21 @@ def init(directory: Path, force: bool) -> None:
 @TEMPLATES_OPTION
 @PAGE_SIZE_OPTION
 @DATE_OPTION
+@click.option(
+    "--recipients",
+    "recipients",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Check every copy build --recipients FILE would make, each audience's copies "
+    "together (--audience: for rows that name none, as for build).",
+)
+@click.option(
+    "--name-column",
+    metavar="COL",
+    default=None,
+    help="With --recipients: the column that names each copy, as for build  [default: id]",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts: one entry per finding.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.pass_context
@@ -720,6 +735,8 @@ def check(
     template_dirs: tuple[Path, ...],
     page_size: PageSizeName | None,
     date: dt.datetime | None,
+    recipients: Path | None,
+    name_column: str | None,
     as_json: bool,
     strict: bool,
 ) -> None:
@@ -728,7 +745,9 @@ def check(
     Per audience: fill, room to spare, type size, what was dropped, reading level;
     cited facts older than [facts] max_age_years, numbers typed into a template that
     no cited fact gives, Spanish forms missing or not reviewed; sources without a URL;
-    facts no template cites. Exit 1 on errors (or warnings with --strict), else 0.
+    facts no template cites. With --recipients, every copy's: per audience the range
+    of fills and the fullest copy, and each finding once with the copies it holds
+    for. Exit 1 on errors (or warnings with --strict), else 0.
     """
     from briefgen import interrupts
     from briefgen.check import as_json as json_report
@@ -745,8 +764,17 @@ def check(
         page_size=page_size,
         date=date.date() if date else None,
     )
+    if recipients is not None and len(options.audiences) > 1:
+        raise click.UsageError("--recipients takes at most one --audience")
+    if recipients is None and name_column is not None:
+        raise click.UsageError("--name-column needs --recipients FILE")
     with interrupts.handled():
-        result = run_check(options)
+        if recipients is not None:
+            from briefgen.check_copies import run_copies_check
+
+            result = run_copies_check(options, recipients, name_column or "id")
+        else:
+            result = run_check(options)
     if as_json:
         click.echo(json_report(result))
     elif ctx.obj["quiet"]:

@@ -448,7 +448,7 @@ def test_without_recipients_the_recipient_is_false(workspace: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "templates/letter.md.j2:10: the recipient has no 'district' (it has audience, id, name, "
-        "office, place, title; without 'build --recipients FILE' only these, all empty)"
+        "office, place, title; without '--recipients FILE' only these, all empty)"
     )
 
 

@@ -144,7 +144,7 @@ RECIPIENT = "the recipient"
 @template_view(
     RECIPIENT,
     suggest=True,
-    note="without 'build --recipients FILE' only these, all empty",
+    note="without '--recipients FILE' only these, all empty",
 )
 @dataclass(frozen=True)
 class NoRecipient:

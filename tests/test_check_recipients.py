@@ -1,0 +1,213 @@
+"""`briefgen check --recipients FILE`: every copy `build --recipients FILE` would make,
+decided and reported per audience, without writing a file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from briefgen.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+
+# A template that prints a column only a recipients file has, as batch letters do:
+# `check` without the file cannot render it.
+LETTER = """\
+---
+description: A fictional letter for the check tests
+---
+# For {{ recipient.name }}
+
+To {{ recipient.title }} {{ recipient.name }}, district {{ recipient.district }}.
+
+{% if recipient.id == "ex-broken" %}{{ fact("no-such-fact") }}{% endif %}
+{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}
+"""
+
+RECIPIENTS = """\
+id,audience,name,title,office,district
+ex-1,letter,Alex Example,Director,Example Office 1,7
+ex-2,letter,Sam Sample,Deputy,Example Office 2,8
+ex-3,letter,Kim Test,Chief,Example Office 3,9
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "letter.md.j2").write_text(LETTER, encoding="utf-8")
+    (tmp_path / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
+    return tmp_path
+
+
+def run(command: str, *args: str) -> Result:
+    common = [command, "--facts", str(REPO / "facts"), "--date", "2024-01-15"]
+    return CliRunner().invoke(cli, [*common, *args])
+
+
+def check_json(*args: str) -> dict[str, Any]:
+    result = run("check", "--json", *args)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_a_template_of_recipient_columns_is_checked_with_its_file(workspace: Path) -> None:
+    alone = run("check")
+    assert alone.exit_code == 1
+    assert "the recipient has no 'district'" in alone.stdout
+
+    result = run("check", "--recipients", "recipients.csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "letter:"
+    assert re.fullmatch(
+        r"  3 copies, each 1 page, \d+(–\d+)?% full; the fullest, ex-\d at "
+        r"recipients\.csv:\d, has \d\.\d in to spare",
+        lines[1],
+    ), lines[1]
+    # The rest: the store's sources without a URL, which the copies cite.
+    assert all(": warning: source '" in line for line in lines[2:-1])
+    assert lines[-1] == f"checked 1 audience, 3 copies: 0 errors, {len(lines) - 3} warnings"
+    assert sorted(p.name for p in workspace.iterdir()) == ["recipients.csv", "templates"]
+
+
+def test_the_fills_are_those_the_batch_builds(workspace: Path) -> None:
+    # Titles of different lengths, so the copies' fills differ.
+    long_title = "Deputy Assistant Director for Example Affairs " * 12
+    (workspace / "recipients.csv").write_text(
+        RECIPIENTS.replace("Chief", long_title.strip()), encoding="utf-8"
+    )
+    (fit,) = [
+        f for f in check_json("--recipients", "recipients.csv")["findings"] if f["code"] == "fit"
+    ]
+    built = run("build", "--recipients", "recipients.csv", "--combine", "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    with (workspace / "output" / "manifest.csv").open(encoding="utf-8") as file:
+        fills = {row["file"]: float(row["fill"]) for row in csv.DictReader(file)}
+    assert fit["data"]["fill_least"] == min(fills.values()) < max(fills.values())
+    assert fit["data"]["fill_most"] == max(fills.values())
+    assert fills[f"letter/{fit['data']['fullest']}.pdf"] == max(fills.values())
+    assert fit["location"] == "recipients.csv:4"
+
+
+def test_an_error_is_reported_once_with_the_copies_it_stops(workspace: Path) -> None:
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(LETTER.replace("recipient.district", "recipient.distrct"), "utf-8")
+    result = run("check", "--recipients", "recipients.csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "letter:",
+        "  templates/letter.md.j2:6: error: the recipient has no 'distrct' (did you mean "
+        "'district'? it has audience, district, id, name, office, place, title) "
+        "(in all 3 copies, first ex-1 at recipients.csv:2)",
+        "checked 1 audience, 3 copies: 1 error, 0 warnings",
+    ]
+
+
+def test_a_copy_that_fails_is_named_and_the_others_still_checked(workspace: Path) -> None:
+    (workspace / "recipients.csv").write_text(
+        RECIPIENTS.replace("ex-2,", "ex-broken,"), encoding="utf-8"
+    )
+    data = check_json("--recipients", "recipients.csv")
+    (error,) = [f for f in data["findings"] if f["severity"] == "error"]
+    assert error["location"] == "templates/letter.md.j2:8"
+    assert error["message"].endswith("(in ex-broken at recipients.csv:3)")
+    assert error["data"]["copies"] == ["ex-broken"]
+    (fit,) = [f for f in data["findings"] if f["code"] == "fit"]
+    assert fit["data"]["copies"] == 2
+    assert data["copies"] == 3
+
+
+def test_every_mistake_in_the_file_is_reported_and_nothing_checked(workspace: Path) -> None:
+    (workspace / "recipients.csv").write_text(
+        "id,audience,name\nx,nobody,A\n../a,letter,B\nok,letter,\n", encoding="utf-8"
+    )
+    result = run("check", "--recipients", "recipients.csv")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("recipients.csv:2: error: audience: no template for audience ")
+    assert lines[1].startswith("recipients.csv:3: error: id: '../a' holds a path separator")
+    assert lines[-1] == "checked 0 audiences: 2 errors, 0 warnings"
+
+
+def test_audience_is_for_rows_that_name_none_as_for_build(workspace: Path) -> None:
+    (workspace / "r.yaml").write_text(
+        "- id: ex-1\n  name: Alex Example\n  district: 7\n", encoding="utf-8"
+    )
+    result = run("check", "--recipients", "r.yaml", "--audience", "letter")
+    assert result.exit_code == 0, result.output
+    assert "1 copy, 1 page, " in result.stdout
+    assert re.search(r"\nchecked 1 audience, 1 copy: 0 errors, \d+ warnings\n\Z", result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--recipients", "recipients.csv", "--audience", "letter", "--audience", "x"],
+            "--recipients takes at most one --audience",
+        ),
+        (["--name-column", "id"], "--name-column needs --recipients FILE"),
+    ],
+)
+def test_options_that_do_not_go_together(workspace: Path, args: list[str], message: str) -> None:
+    result = run("check", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_each_warning_once_and_each_drop_with_its_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample workspace's recipients: a stale fact every legislators copy cites is
+    one warning; a name long enough to make one copy drop its optional quote says so
+    for that copy alone."""
+    from briefgen.workspace import init_workspace
+
+    init_workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    recipients = (tmp_path / "recipients.csv").read_text(encoding="utf-8")
+    long_name = "Alexandria " + "Verylongname " * 30
+    (tmp_path / "r.csv").write_text(
+        recipients.replace("Alex Example", long_name.strip()), encoding="utf-8"
+    )
+    data = check_json("--recipients", "r.csv", "--date", "2026-11-01")
+    mine = [f for f in data["findings"] if f["audience"] == "legislators"]
+    lines = [(f["location"], f["message"]) for f in mine]
+    assert len(lines) == len(set(lines))
+    stale = [f for f in mine if f["code"] == "stale-fact"]
+    assert {f["data"]["fact"] for f in stale} >= {"seizures-up-480-percent"}
+    dropped = [f for f in mine if f["code"] == "dropped"]
+    assert dropped, "the long name should push the optional quote off one copy"
+    assert all(f["data"]["copies"] == ["example-office-1"] for f in dropped)
+    assert all(f["message"].endswith("(in example-office-1 at r.csv:2)") for f in dropped)
+
+
+def test_the_docs_show_the_sample_batch_check_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/batch.md's `check --recipients` report of the sample workspace: each line
+    it shows is a line of the real report (at the date the stale warnings assume), in
+    the same order."""
+    from test_guide import fenced_lines
+
+    from briefgen.workspace import init_workspace
+
+    init_workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["check", "--recipients", "recipients.csv", "--date", "2026-11-01"]
+    )
+    assert result.exit_code == 0, result.output
+    report = result.stdout.splitlines()
+    block = fenced_lines(REPO / "docs" / "batch.md")
+    start = block.index("legislators:")
+    shown = block[start : block.index(report[-1], start) + 1]
+    assert [line for line in report if line in shown] == shown

@@ -441,8 +441,9 @@ def _citing(decision: Decision, fact_id: str) -> Location:
     """The template line that cites ``fact_id`` first (its ``[@id]``, or its chart)."""
     markers = (f"[@{fact_id}]", f'"{fact_id}"')
     for index, line in enumerate(decision.rendered.text.split("\n")):
-        if any(marker in line for marker in markers):
-            return decision.rendered.location(index)
+        columns = [column for marker in markers if (column := line.find(marker)) >= 0]
+        if columns:
+            return decision.rendered.location(index, min(columns))
     return decision.document.source
 
 

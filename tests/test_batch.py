@@ -302,6 +302,26 @@ def test_a_recipients_column_printing_a_quantity_is_warned_once(workspace: Path)
     ]
 
 
+def test_a_warning_is_at_the_citing_line_whether_or_not_a_copy_is_addressed(
+    workspace: Path,
+) -> None:
+    """The chiefs brief's addressee and its bottom line come out as one line of
+    Markdown only when there is an addressee. The stale fact the bottom line cites is
+    still warned about at the template line that cites it, once for both copies."""
+    (workspace / "ch.csv").write_text(
+        "id,audience,name,title\nc1,chiefs,Ann,Chief\nc2,chiefs,,\n", encoding="utf-8"
+    )
+    result = build("--recipients", "ch.csv", "--format", "pdf", "--date", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    stale = [line for line in result.stderr.splitlines() if "'seizures-up-480-percent'" in line]
+    assert len(stale) == 1, stale
+    path, line = stale[0].split(":")[:2]
+    assert path == "builtin/chiefs.md.j2"
+    template = REPO / "briefgen" / "builtin_templates" / "chiefs.md.j2"
+    cited = template.read_text(encoding="utf-8").split("\n")[int(line) - 1]
+    assert 'cite("seizures-up-480-percent")' in cited
+
+
 def test_a_place_no_fact_is_about_is_warned_at_its_first_row(workspace: Path) -> None:
     """Its copies carry the figures every reader gets: likely a misspelt place."""
     (workspace / "r.csv").write_text(

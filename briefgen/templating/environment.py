@@ -17,9 +17,9 @@ import re
 import signal
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +122,20 @@ class Rendered:
     # recipient's that is no fact's.
     recipient_reads: tuple[tuple[str, str], ...] = ()
 
-    def location(self, line_index: int) -> Location:
+    # Output lines that hold text of more than one template line: from each
+    # offset in the line on, the template line its text came from.
+    later: Mapping[int, tuple[tuple[int, Location], ...]] = field(default_factory=dict)
+
+    def location(self, line_index: int, column: int = 0) -> Location:
+        """Where the output line ``line_index`` (at ``column``) was written."""
         if not self.lines:
             return Location.of(self.audience.path or "")
-        return self.lines[min(max(line_index, 0), len(self.lines) - 1)]
+        index = min(max(line_index, 0), len(self.lines) - 1)
+        found = self.lines[index]
+        for offset, location in self.later.get(index, ()):
+            if offset <= column:
+                found = location
+        return found
 
 
 def strip_markers(
@@ -133,20 +143,38 @@ def strip_markers(
 ) -> tuple[str, tuple[Location, ...]]:
     """Remove line markers; return the clean text and each line's template location
     (``files``: the environment's ``marker_files``)."""
+    clean, lines, _ = strip_markers_and_spans(text, default, files)
+    return clean, lines
+
+
+def strip_markers_and_spans(
+    text: str, default: Location, files: Sequence[str]
+) -> tuple[str, tuple[Location, ...], dict[int, tuple[tuple[int, Location], ...]]]:
+    """:func:`strip_markers`, and for each line holding text of more than one
+    template line, the offsets where a later template line's text starts
+    (:attr:`Rendered.later`)."""
     clean_lines: list[str] = []
     locations: list[Location] = []
+    later: dict[int, tuple[tuple[int, Location], ...]] = {}
     current = default
-    for raw in text.split("\n"):
+    for index, raw in enumerate(text.split("\n")):
         found = list(_MARKER.finditer(raw)) if MARK_OPEN in raw else []
         if found:
             # The last marker before the first visible character says where the
             # line's text was written; otherwise the first marker on the line.
             before = _markers_before_text(raw, found)
             current = _located(before[-1] if before else found[0], files, default)
+            if len(before) < len(found) and before:
+                removed = sum(len(m.group(0)) for m in found[: len(before)])
+                spans = []
+                for marker in found[len(before) :]:
+                    spans.append((marker.start() - removed, _located(marker, files, default)))
+                    removed += len(marker.group(0))
+                later[index] = tuple(spans)
             raw = _MARKER.sub("", raw)
         clean_lines.append(raw)
         locations.append(current)
-    return "\n".join(clean_lines), tuple(locations)
+    return "\n".join(clean_lines), tuple(locations), later
 
 
 def _markers_before_text(line: str, markers: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -288,7 +316,7 @@ class TemplateRenderer:
                         f"{too_much}; is a loop running away?", _last_marker(chunks, where, files)
                     )
                 chunks.append(chunk)
-        text, lines = strip_markers("".join(chunks), where, files)
+        text, lines, later = strip_markers_and_spans("".join(chunks), where, files)
         text = blocks_alone(text, lines)
         folders = tuple(f.path for f in self.search_path.folders)
         reads = tuple(self.env.fact_reads)
@@ -299,6 +327,7 @@ class TemplateRenderer:
             folders=folders,
             fact_reads=reads,
             recipient_reads=tuple(self.env.recipient_reads),
+            later=later,
         )
 
 

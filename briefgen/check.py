@@ -41,6 +41,10 @@ from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
 
 Severity = Literal["error", "warning", "info"]
 
+# The text report lists this many errors for an audience, then how many more: a
+# broken template can fail every copy of a batch, each with its own figure.
+MAX_ERRORS_SHOWN = 20
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -80,6 +84,7 @@ class CheckResult:
     audiences: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     copies: int | None = None  # with --recipients: the copies checked
+    failed: int = 0  # and how many of them would fail
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -516,7 +521,11 @@ def as_json(result: CheckResult) -> str:
     return json.dumps(
         {
             "audiences": result.audiences,
-            **({"copies": result.copies} if result.copies is not None else {}),
+            **(
+                {"copies": result.copies, "failed": result.failed}
+                if result.copies is not None
+                else {}
+            ),
             "errors": result.count("error"),
             "warnings": result.count("warning"),
             "findings": [f.as_dict() for f in result.findings],
@@ -536,14 +545,22 @@ def as_text(result: CheckResult) -> list[str]:
         mine = [f for f in result.findings if f.audience == audience]
         if audience is not None:
             lines.append(f"{audience}:")
+        errors = 0
         for finding in mine:
             if finding.code == "unused-fact":
                 continue
+            if finding.severity == "error":
+                errors += 1
+                if errors > MAX_ERRORS_SHOWN:
+                    continue
             if finding.severity == "info":
                 lines.append(f"  {finding.message}")
             elif finding.line() not in shown:
                 shown.add(finding.line())
                 lines.append(f"  {finding.line()}" if audience else finding.line())
+        if errors > MAX_ERRORS_SHOWN:
+            more = f"... and {errors - MAX_ERRORS_SHOWN:,} more errors (--json lists every one)"
+            lines.append(f"  {more}" if audience else more)
     unused = [f.data["fact"] for f in result.findings if f.code == "unused-fact"]
     if unused:
         lines.append(
@@ -553,6 +570,7 @@ def as_text(result: CheckResult) -> list[str]:
     lines.append(
         f"checked {plural(len(result.audiences), 'audience')}"
         + (f", {copy_count(result.copies)}" if result.copies is not None else "")
+        + (f" ({result.failed:,} failed)" if result.failed else "")
         + ": "
         f"{plural(result.count('error'), 'error')}, "
         f"{plural(result.count('warning'), 'warning')}"

@@ -10,7 +10,6 @@ how many copies, each warning once, and each error once with the copies it stops
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from briefgen.check import (
     error_findings,
     source_warnings,
 )
-from briefgen.errors import BriefgenError, Location
+from briefgen.errors import BriefgenError
 from briefgen.fitting import MAX_FILL
 from briefgen.pipeline import BuildOptions, Decision, Workspace, decide
 from briefgen.recipients import Recipient, RecipientList
@@ -31,9 +30,12 @@ from briefgen.style import BODY_SIZE, INCH, PageSizeName
 from briefgen.templating.search import AudienceInfo
 from briefgen.templating.views import recipient_view
 
-# A broken template fails every copy alike, and copies that do not fit each say by
-# how much: an audience lists this many different errors, then how many more.
-MAX_ERRORS_SHOWN = 20
+# What makes the findings of two copies one: their kind, where, and what they are
+# about (a fact, a column, a source, a type size), not their wording, which may hold
+# a copy's own name, figure or reading grade. Errors are told apart by their wording.
+_IDENTITY = ("fact", "column", "source", "body_pt")
+
+Group = tuple[Finding, list[Recipient]]  # the first copy's finding, and every copy's
 
 
 @dataclass
@@ -42,92 +44,76 @@ class _Copies:
 
     name: str
     recipients: RecipientList
-    decided: int = 0
+    fitted: int = 0
+    failed: int = 0
     least: tuple[float, Recipient] | None = None  # the emptiest copy's fill
     most: tuple[float, Recipient] | None = None  # the fullest copy's fill
-    sizes: Counter[float] = field(default_factory=Counter)
-    dropped: dict[str, tuple[Finding, list[Recipient]]] = field(default_factory=dict)
-    errors: dict[str, tuple[Finding, list[Recipient]]] = field(default_factory=dict)
-    failed: int = 0
-    warnings: dict[str, Finding] = field(default_factory=dict)
-    # The first copy's reading level: the copies differ only in a name or a figure.
-    reading: list[Finding] = field(default_factory=list)
     frame_height: float = 0.0  # the page's text height, for the room to spare
+    groups: dict[tuple[object, ...], Group] = field(default_factory=dict)
 
     def add(self, recipient: Recipient, decision: Decision, workspace: Workspace) -> None:
-        fill = decision.fit.fill
-        self.frame_height = decision.fit.style.frame_height
-        if self.least is None or fill < self.least[0]:
-            self.least = (fill, recipient)
-        if self.most is None or fill > self.most[0]:
-            self.most = (fill, recipient)
-        self.sizes[decision.fit.style.body_size] += 1
-        for finding in brief_findings(workspace, decision):
-            if finding.code == "dropped":
-                self.dropped.setdefault(finding.line(), (finding, []))[1].append(recipient)
-            elif finding.code == "reading-level":
-                if not self.decided:
-                    self.reading.append(finding)
-            elif finding.severity == "warning":
-                self.warnings.setdefault(finding.line(), finding)
-        self.decided += 1
+        fit = decision.fit
+        self.frame_height = fit.style.frame_height
+        if self.least is None or fit.fill < self.least[0]:
+            self.least = (fit.fill, recipient)
+        if self.most is None or fit.fill > self.most[0]:
+            self.most = (fit.fill, recipient)
+        found = [f for f in brief_findings(workspace, decision) if f.code != "fit"]
+        if fit.style.body_size != BODY_SIZE:
+            size = fit.style.body_size
+            found.insert(
+                0,
+                Finding(
+                    "info",
+                    "body-size",
+                    f"body {size:g} pt (stepped down from {BODY_SIZE:g})",
+                    audience=self.name,
+                    data={"body_pt": size},
+                ),
+            )
+        for finding in found:
+            about = tuple(finding.data.get(name) for name in _IDENTITY)
+            key = (finding.severity, finding.code, str(finding.location), *about)
+            self.groups.setdefault(key, (finding, []))[1].append(recipient)
+        self.fitted += 1
 
     def fail(self, recipient: Recipient, problem: BriefgenError) -> None:
         self.failed += 1
         for finding in error_findings(problem, self.name):
-            self.errors.setdefault(finding.line(), (finding, []))[1].append(recipient)
+            key = ("error", finding.line())
+            self.groups.setdefault(key, (finding, []))[1].append(recipient)
 
     def findings(self) -> list[Finding]:
-        """The audience's findings: its fit, type sizes, drops and reading level
-        (information), then its errors and warnings."""
+        """The audience's findings: its fit, then type sizes, drops and reading level
+        (information), then its errors and its warnings."""
         found: list[Finding] = []
         if self.least is not None and self.most is not None:
             found.append(self._fit(self.least, self.most))
-        for size, count in sorted(self.sizes.items(), reverse=True):
-            if size != BODY_SIZE:
-                found.append(
-                    Finding(
-                        "info",
-                        "body-size",
-                        f"body {size:g} pt (stepped down from {BODY_SIZE:g}) in {self._of(count)}",
-                        audience=self.name,
-                        data={"body_pt": size, "copies": count},
-                    )
-                )
-        for finding, copies in self.dropped.values():
-            found.append(self._in(finding, copies))
-        found += [r for r in self.reading if r.severity == "info"]
-        errors = list(self.errors.values())
-        found += [self._in(finding, copies) for finding, copies in errors[:MAX_ERRORS_SHOWN]]
-        if len(errors) > MAX_ERRORS_SHOWN:
-            more = sum(len(copies) for _, copies in errors[MAX_ERRORS_SHOWN:])
-            found.append(
-                Finding(
-                    "error",
-                    "more-errors",
-                    f"... and {len(errors) - MAX_ERRORS_SHOWN:,} more errors, "
-                    f"in {copy_count(more)}",
-                    Location.of(self.recipients.path),
-                    self.name,
-                )
-            )
-        reading_warnings = [r for r in self.reading if r.severity == "warning"]
-        return found + reading_warnings + list(self.warnings.values())
+        for severity in ("info", "error", "warning"):
+            for finding, copies in self.groups.values():
+                if finding.severity == severity:
+                    found.append(self._in(finding, copies))
+        return found
 
     def _fit(self, least: tuple[float, Recipient], most: tuple[float, Recipient]) -> Finding:
         fullest = most[1]
         room_in = max(MAX_FILL - most[0], 0.0) * self.frame_height / INCH
-        if self.decided == 1:
-            summary = (
-                f"1 copy, 1 page, {most[0]:.0%} full, {room_in:.1f} in to spare: "
-                f"{self._who(fullest)}"
-            )
+        total = self.fitted + self.failed
+        if self.failed:
+            fits = "fits" if self.fitted == 1 else "fit"
+            count = f"{self.fitted:,} of {copy_count(total)} {fits} one page,"
+        elif total == 1:
+            count = "1 copy, 1 page,"
+        else:
+            count = f"{copy_count(total)}, each 1 page,"
+        if self.fitted == 1:
+            summary = f"{count} {most[0]:.0%} full, {room_in:.1f} in to spare: {self._who(fullest)}"
         else:
             low, high = f"{least[0]:.0%}", f"{most[0]:.0%}"
             span = high if low == high else f"{low.removesuffix('%')}–{high}"
             summary = (
-                f"{copy_count(self.decided)}, each 1 page, {span} full; the fullest, "
-                f"{self._who(fullest)}, has {room_in:.1f} in to spare"
+                f"{count} {span} full; the fullest, {self._who(fullest)}, has "
+                f"{room_in:.1f} in to spare"
             )
         return Finding(
             "info",
@@ -136,7 +122,8 @@ class _Copies:
             self.recipients.location(fullest),
             self.name,
             {
-                "copies": self.decided,
+                "fitted": self.fitted,
+                "failed": self.failed,
                 "pages": 1,
                 "fill_least": round(least[0], 4),
                 "fill_most": round(most[0], 4),
@@ -146,25 +133,30 @@ class _Copies:
         )
 
     def _in(self, finding: Finding, copies: list[Recipient]) -> Finding:
-        """``finding`` saying which copies it holds for."""
-        first = copies[0]
-        which = (
-            self._who(first)
-            if len(copies) == 1
-            else f"{self._of(len(copies))}, first {self._who(first)}"
-        )
+        """``finding`` as the first of ``copies`` had it, saying which copies it holds
+        for: an error always, anything else when some copies do not have it."""
+        message = finding.message
+        total = self.fitted + self.failed
+        if finding.severity == "error" or len(copies) < total:
+            first = copies[0]
+            if len(copies) == 1:
+                which = self._who(first)
+            elif len(copies) == total:
+                which = f"all {copy_count(total)}, first {self._who(first)}"
+            else:
+                which = f"{len(copies):,} of {copy_count(total)}, first {self._who(first)}"
+            # After the first line: a template's syntax error goes on with its line
+            # and a caret under the mistake.
+            head, newline, rest = message.partition("\n")
+            message = f"{head} (in {which}){newline}{rest}"
         return Finding(
             finding.severity,
             finding.code,
-            f"{finding.message} (in {which})",
-            finding.location,
+            message,
+            finding.location or self.recipients.location(copies[0]),
             self.name,
             {**finding.data, "copies": [c.slug for c in copies]},
         )
-
-    def _of(self, count: int) -> str:
-        total = self.decided + self.failed
-        return f"all {total:,} copies" if count == total > 1 else f"{count:,} of {total:,} copies"
 
     def _who(self, recipient: Recipient) -> str:
         return f"{recipient.slug} at {self.recipients.location(recipient)}"
@@ -213,7 +205,11 @@ def check_copies(
             continue
         by_audience[name].add(recipient, decision, workspace)
         cited.update(dict.fromkeys(cited_ids(decision)))
-    result = CheckResult(audiences=list(by_audience), copies=len(recipients.recipients))
+    result = CheckResult(
+        audiences=list(by_audience),
+        copies=len(recipients.recipients),
+        failed=sum(a.failed for a in by_audience.values()),
+    )
     for audience in by_audience.values():
         result.findings += audience.findings()
     result.findings += place_warnings(workspace, recipients)

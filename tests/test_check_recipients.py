@@ -107,7 +107,7 @@ def test_an_error_is_reported_once_with_the_copies_it_stops(workspace: Path) -> 
         "  templates/letter.md.j2:6: error: the recipient has no 'distrct' (did you mean "
         "'district'? it has audience, district, id, name, office, place, title) "
         "(in all 3 copies, first ex-1 at recipients.csv:2)",
-        "checked 1 audience, 3 copies: 1 error, 0 warnings",
+        "checked 1 audience, 3 copies (3 failed): 1 error, 0 warnings",
     ]
 
 
@@ -121,7 +121,7 @@ def test_a_copy_that_fails_is_named_and_the_others_still_checked(workspace: Path
     assert error["message"].endswith("(in ex-broken at recipients.csv:3)")
     assert error["data"]["copies"] == ["ex-broken"]
     (fit,) = [f for f in data["findings"] if f["code"] == "fit"]
-    assert fit["data"]["copies"] == 2
+    assert (fit["data"]["fitted"], fit["data"]["failed"]) == (2, 1)
     assert data["copies"] == 3
 
 
@@ -211,3 +211,106 @@ def test_the_docs_show_the_sample_batch_check_as_it_is(
     start = block.index("legislators:")
     shown = block[start : block.index(report[-1], start) + 1]
     assert [line for line in report if line in shown] == shown
+
+
+OPTIONAL = """\
+---
+description: A page whose optional paragraph names its recipient
+---
+# Title
+
+{{ recipient.body }}
+
+::: optional 1
+For {{ recipient.name }}: an optional paragraph, dropped when the page is full.
+:::
+"""
+
+
+def test_a_drop_and_a_type_size_name_their_copies_once(workspace: Path) -> None:
+    """A dropped block's preview holds each copy's name, and a smaller type size is
+    each copy's own: each is still one line, naming how many copies and the first."""
+    (workspace / "templates" / "opt.md.j2").write_text(OPTIONAL, encoding="utf-8")
+    rows = [f"o{i},opt,Person {i},{'Long text here. ' * 200}" for i in range(6)]
+    (workspace / "opt.csv").write_text(
+        "\n".join(["id,audience,name,body", *rows, "short,opt,Shorty,Short."]) + "\n",
+        encoding="utf-8",
+    )
+    data = check_json("--recipients", "opt.csv")
+    infos = {f["code"]: f for f in data["findings"] if f["severity"] == "info"}
+    dropped, smaller = infos["dropped"], infos["body-size"]
+    assert dropped["message"].startswith(
+        "dropped (optional, priority 1) templates/opt.md.j2:9: For Person 0: "
+    )
+    assert dropped["message"].endswith("(in 6 of 7 copies, first o0 at opt.csv:2)")
+    assert dropped["data"]["copies"] == [f"o{i}" for i in range(6)]
+    assert smaller["message"].endswith("(in 6 of 7 copies, first o0 at opt.csv:2)")
+    assert smaller["location"] == "opt.csv:2"
+    assert smaller["data"]["copies"] == [f"o{i}" for i in range(6)]
+    assert [f["code"] for f in data["findings"]].count("dropped") == 1
+
+
+def test_a_reading_level_only_some_copies_miss_is_a_warning_for_those(workspace: Path) -> None:
+    """The built-in public brief addresses a group by its office: a long one makes
+    that copy harder to read than the target, and only that copy is warned about."""
+    office = (
+        "Interdepartmental Multijurisdictional Intergovernmental Administrative "
+        "Coordination Association of Metropolitan Municipalities Representing "
+        "Community Organizations"
+    )
+    (workspace / "read.csv").write_text(
+        "id,audience,office\nshort,public,Example Neighborhood Association 1\n"
+        f"long,public,{office}\n",
+        encoding="utf-8",
+    )
+    data = check_json("--recipients", "read.csv")
+    levels = [f for f in data["findings"] if f["code"] == "reading-level"]
+    assert [(f["severity"], f["data"]["copies"]) for f in levels] == [
+        ("info", ["short"]),
+        ("warning", ["long"]),
+    ]
+    assert levels[1]["message"].endswith(", harder than the target (in long at read.csv:3)")
+    assert run("check", "--recipients", "read.csv", "--strict").exit_code == 1
+
+
+MANY = """\
+---
+description: A page naming a fact from the recipient's row
+---
+# Title
+
+{{ fact(recipient.f).text }}
+"""
+
+
+def test_every_error_is_counted_and_the_text_lists_twenty(workspace: Path) -> None:
+    (workspace / "templates" / "many.md.j2").write_text(MANY, encoding="utf-8")
+    rows = [f"m{i},many,no-such-{i}" for i in range(25)]
+    rows += [f"x{i},many,no-such-0" for i in range(3)]
+    rows.append("ok,many,seizures-up-480-percent")
+    (workspace / "many.csv").write_text(
+        "\n".join(["id,audience,f", *rows]) + "\n", encoding="utf-8"
+    )
+    data = check_json("--recipients", "many.csv")
+    assert (data["errors"], data["copies"], data["failed"]) == (25, 29, 28)
+    first = next(f for f in data["findings"] if f["severity"] == "error")
+    assert first["data"]["copies"] == ["m0", "x0", "x1", "x2"]
+    text = run("check", "--recipients", "many.csv").stdout.splitlines()
+    assert text[1].startswith("  1 of 29 copies fits one page, ")
+    assert text[2] == (
+        "  templates/many.md.j2:6: error: unknown fact 'no-such-0' "
+        "(in 4 of 29 copies, first m0 at many.csv:2)"
+    )
+    assert len([line for line in text if ": error: " in line]) == 20
+    assert text[-2:] == [
+        "  ... and 5 more errors (--json lists every one)",
+        "checked 1 audience, 29 copies (28 failed): 25 errors, 0 warnings",
+    ]
+
+
+def test_the_copies_go_on_a_syntax_errors_first_line(workspace: Path) -> None:
+    (workspace / "templates" / "letter.md.j2").write_text("# T {{ recipient.name \n", "utf-8")
+    lines = run("check", "--recipients", "recipients.csv").stdout.splitlines()
+    assert lines[1].endswith("(in all 3 copies, first ex-1 at recipients.csv:2)")
+    assert lines[2] == "    # T {{ recipient.name "
+    assert lines[3].strip() == "^"

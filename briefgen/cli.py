@@ -778,8 +778,10 @@ def check(
     if as_json:
         click.echo(json_report(result))
     elif ctx.obj["quiet"]:
+        # What makes the exit code 1: errors, and under --strict warnings too.
+        failing = ("error", "warning") if strict else ("error",)
         for finding in result.findings:
-            if finding.severity == "error":
+            if finding.severity in failing:
                 click.echo(finding.line(), err=True)
     else:
         click.echo("\n".join(as_text(result)))

@@ -401,6 +401,18 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
     assert result.output == ""
 
 
+def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> None:
+    """`-q` prints what makes the exit code 1: errors alone, or under --strict the
+    warnings too, so a quiet strict check never fails without saying why."""
+    quiet = invoke(sample, "-q", "check", "--audience", "public", "--date", DATE)
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    strict = invoke(sample, "-q", "check", "--audience", "public", "--strict", "--date", DATE)
+    assert strict.exit_code == 1
+    lines = strict.stderr.splitlines()
+    assert lines and all(": warning: " in line for line in lines), lines
+    assert any("'poll-half-believe-migrants-responsible' is as of 2022" in x for x in lines)
+
+
 # --- Which numbers count as typed by hand --------------------------------------------
 
 

@@ -35,7 +35,7 @@ from briefgen.templating.views import recipient_view
 # a copy's own name, figure or reading grade. Errors are told apart by their wording.
 _IDENTITY = ("fact", "column", "source", "body_pt")
 
-Group = tuple[Finding, list[Recipient]]  # the first copy's finding, and every copy's
+_Group = tuple[Finding, list[Recipient]]  # the first copy's finding, and every copy's
 
 
 @dataclass
@@ -49,7 +49,7 @@ class _Copies:
     least: tuple[float, Recipient] | None = None  # the emptiest copy's fill
     most: tuple[float, Recipient] | None = None  # the fullest copy's fill
     frame_height: float = 0.0  # the page's text height, for the room to spare
-    groups: dict[tuple[object, ...], Group] = field(default_factory=dict)
+    groups: dict[tuple[object, ...], _Group] = field(default_factory=dict)
 
     def add(self, recipient: Recipient, decision: Decision, workspace: Workspace) -> None:
         fit = decision.fit

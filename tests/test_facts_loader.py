@@ -76,6 +76,39 @@ def test_a_valid_store_loads_with_locations(in_tmp: Path) -> None:
     assert store.source_of(store.get("overdoses-up")).title == "City report"
 
 
+def test_the_same_facts_load_once_a_change_of_any_input_loads_again(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process keeps the stores it loaded, by content: the same bytes at the same
+    shown path on the same day give the store already made; a changed byte, another
+    day, or a working directory that shows the files by another path read them again."""
+    write(in_tmp, "facts.yaml", one_fact())
+    first = load_store(in_tmp / "facts.yaml", today=D(2024, 1, 1))
+    assert load_store(Path("facts.yaml"), today=D(2024, 1, 1)) is first
+
+    write(in_tmp, "facts.yaml", one_fact().replace("went up", "went down"))
+    changed = load_store(in_tmp / "facts.yaml", today=D(2024, 1, 1))
+    assert changed.get("overdoses-up").text == "Overdoses went down."
+    # A date the facts are checked against: 2022 is in 2021's future.
+    with pytest.raises(FactsError, match=r"as_of: 2022 is in the future"):
+        load_store(in_tmp / "facts.yaml", today=D(2021, 1, 1))
+
+    (in_tmp / "sub").mkdir()
+    monkeypatch.chdir(in_tmp / "sub")
+    elsewhere = load_store(in_tmp / "facts.yaml", today=D(2024, 1, 1))
+    assert elsewhere is not changed
+    assert str(elsewhere.where("overdoses-up")) == f"{in_tmp / 'facts.yaml'}:6"
+
+
+def test_a_store_with_problems_is_read_again_each_time(in_tmp: Path) -> None:
+    write(in_tmp, "facts.yaml", one_fact(as_of="someday"))
+    for _ in range(2):
+        with pytest.raises(FactsError, match=r"facts.yaml:9: as_of: "):
+            load_store(in_tmp / "facts.yaml", today=D(2024, 1, 1))
+    write(in_tmp, "facts.yaml", one_fact())
+    assert "overdoses-up" in load_store(in_tmp / "facts.yaml", today=D(2024, 1, 1))
+
+
 @pytest.mark.parametrize(
     ("as_of", "today", "in_future"),
     [

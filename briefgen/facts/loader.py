@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from briefgen.errors import BriefgenError, FactsError, Location, display_path, raise_all
 from briefgen.facts.schema import SLUG, Fact, Source, Translation, place_slug
 from briefgen.facts.store import FactStore
-from briefgen.facts.yamlfile import LocPath, YamlDocument, read_yaml
+from briefgen.facts.yamlfile import LocPath, YamlDocument, parse_facts, read_facts_bytes
 from briefgen.inputs import clip, quote
 
 FACT_SUFFIXES = (".yaml", ".yml")
@@ -81,11 +83,21 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
     dates in the future.
     """
     today = today or dt.date.today()
-    store = FactStore()
     problems: list[BriefgenError] = []
+    files: list[tuple[Path, bytes]] = []
     for file in facts_files(path):
         try:
-            doc = read_yaml(file)
+            files.append((file, read_facts_bytes(file)))
+        except FactsError as exc:
+            problems.append(exc)
+    key = _store_key(files, today)
+    if not problems and key in _LOADED:
+        _LOADED.move_to_end(key)
+        return _LOADED[key]
+    store = FactStore()
+    for file, raw in files:
+        try:
+            doc = parse_facts(raw, file)
         except FactsError as exc:
             problems.append(exc)
             continue
@@ -93,8 +105,28 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
         problems.extend(_load_document(doc, store))
     problems.extend(_cross_check(store, today))
     raise_all(sorted(problems, key=_by_place))
-
+    _LOADED[key] = store
+    if len(_LOADED) > LOADED_STORES:
+        _LOADED.popitem(last=False)
     return store
+
+
+# The stores this process loaded, by what each was made from (:func:`_store_key`): a
+# process that reads the same facts again (check then build, a preview's build, the
+# test suite's builds of the sample) gets the store it made, which nothing changes
+# once loaded. The least recently used goes first.
+LOADED_STORES = 4
+_LOADED: OrderedDict[str, FactStore] = OrderedDict()
+
+
+def _store_key(files: list[tuple[Path, bytes]], today: dt.date) -> str:
+    """What a store is made of: each file's bytes and the path its messages show
+    (relative to the working directory), and the day that dates are checked against."""
+    digest = hashlib.sha256(today.isoformat().encode())
+    for file, raw in files:
+        digest.update(display_path(file).encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()
 
 
 def _by_place(problem: BriefgenError) -> tuple[str, int]:

@@ -316,7 +316,17 @@ def read_yaml(path: Path) -> YamlDocument:
     Duplicate keys do not stop the parse: they come back in the document's
     ``problems`` so they are reported with the rest.
     """
-    raw = read_bytes(path, MAX_BYTES, FactsError, "a facts file")
+    return parse_facts(read_facts_bytes(path), path)
+
+
+def read_facts_bytes(path: Path) -> bytes:
+    """The bytes of the facts file ``path``; raise :class:`FactsError` for an
+    unreadable or oversized file, or one that is not a regular file."""
+    return read_bytes(path, MAX_BYTES, FactsError, "a facts file")
+
+
+def parse_facts(raw: bytes, path: Path) -> YamlDocument:
+    """Parse ``raw``, the bytes of the facts file ``path``, as :func:`read_yaml` does."""
     return parse_yaml(decode_text(raw, path, FactsError), path, FactsError, field_depth=3)
 
 

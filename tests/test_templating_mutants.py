@@ -1783,6 +1783,38 @@ def test_markers_come_off_and_each_line_takes_the_marker_before_its_text() -> No
     )
 
 
+def test_a_line_of_several_template_lines_knows_where_each_part_starts() -> None:
+    """The offsets in the clean line where a later template line's text starts, so a
+    column of the output is traced to the template line that wrote it."""
+    mark = environment._marker
+    default = Location.of("d.j2", 1)
+    text = "\n".join(
+        [
+            mark(0, 3) + "ab " + mark(0, 4) + "cd" + mark(0, 5) + "ef",
+            "z" + mark(0, 6) + "y" + mark(0, 7) + "x",  # text first: the first marker's
+            mark(0, 8) + "one line",
+        ]
+    )
+    clean, lines, later = environment.strip_markers_and_spans(text, default, ["a.j2"])
+    assert clean == "ab cdef\nzyx\none line"
+    at = [Location.of("a.j2", n) for n in range(9)]
+    assert lines == (at[3], at[6], at[8])
+    assert later == {0: ((3, at[4]), (5, at[5])), 1: ((2, at[7]),)}
+    audience = AudienceInfo("t", "T", path=Path("t.j2"))
+    rendered = environment.Rendered(clean, lines, audience, later=later)
+    assert [rendered.location(0, column) for column in range(7)] == [
+        at[3],
+        at[3],
+        at[3],
+        at[4],
+        at[4],
+        at[5],
+        at[5],
+    ]
+    assert [rendered.location(1, column) for column in range(3)] == [at[6], at[6], at[7]]
+    assert rendered.location(2, 5) == at[8]
+
+
 def test_a_rendered_line_s_location_is_clamped_to_the_lines_there_are() -> None:
     lines = tuple(Location.of("t.j2", n) for n in (1, 2, 3))
     audience = AudienceInfo("t", "T", path=Path("t.j2"))

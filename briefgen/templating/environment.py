@@ -164,10 +164,12 @@ def strip_markers_and_spans(
             # line's text was written; otherwise the first marker on the line.
             before = _markers_before_text(raw, found)
             current = _located(before[-1] if before else found[0], files, default)
-            if len(before) < len(found) and before:
-                removed = sum(len(m.group(0)) for m in found[: len(before)])
+            # The markers after those, each where a later template line's text starts.
+            first_later = len(before) or 1
+            if first_later < len(found):
+                removed = sum(len(m.group(0)) for m in found[:first_later])
                 spans = []
-                for marker in found[len(before) :]:
+                for marker in found[first_later:]:
                     spans.append((marker.start() - removed, _located(marker, files, default)))
                     removed += len(marker.group(0))
                 later[index] = tuple(spans)

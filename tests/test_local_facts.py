@@ -168,6 +168,60 @@ def test_sample_copy_names_its_recipient_and_local_price(
         assert TUCSON not in text
 
 
+YUMA_PRICE = """\
+sources:
+  - id: yuma-bulletin
+    type: report
+    title: Yuma price bulletin (a test's fiction)
+facts:
+  - id: yuma-pill-price
+    kind: statistic
+    text: In Yuma, a pill of illicit fentanyl costs $3 in this test.
+    short: per fentanyl pill in Yuma, for chiefs only
+    value: 3
+    unit: USD per pill
+    as_of: 2023
+    source: yuma-bulletin
+    topics: [prices]
+    audiences: [chiefs]
+    places: [yuma-az]
+    es:
+      text: En Yuma, una pastilla de fentanilo ilícito cuesta $3 en esta prueba.
+      short: por pastilla de fentanilo en Yuma, solo para jefes
+      unit: USD por pastilla
+      reviewed: true
+"""
+
+
+def test_a_local_fact_reaches_only_the_audiences_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each built-in brief asks for the local price of its own audience: a price
+    for chiefs alone is on the chiefs' copy for Yuma, and the legislators', public
+    and Spanish copies for Yuma carry the general Tucson price instead."""
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    (tmp_path / "facts" / "yuma.yaml").write_text(YUMA_PRICE, encoding="utf-8")
+    (tmp_path / "r.csv").write_text(
+        "id,audience,name,title,office,place\n"
+        "y-leg,legislators,Pat Example,Senator,,yuma-az\n"
+        "y-chief,chiefs,Lee Example,Chief,,yuma-az\n"
+        "y-pub,public,,,Example Group,yuma-az\n"
+        "y-es,public-es,,,Grupo de Ejemplo,yuma-az\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--recipients", "r.csv", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    text = {
+        name: " ".join(pdf_text(tmp_path / "output" / f"{name}.pdf").split())
+        for name in ("legislators/y-leg", "chiefs/y-chief", "public/y-pub", "public-es/y-es")
+    }
+    assert "per fentanyl pill in Yuma, for chiefs only" in text["chiefs/y-chief"]
+    for name in ("legislators/y-leg", "public/y-pub", "public-es/y-es"):
+        assert "Yuma" not in text[name], name
+        assert "Tucson" in text[name], name
+
+
 def test_a_place_written_as_a_name_is_its_slug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,9 +31,10 @@ from briefgen.templating.search import AudienceInfo
 from briefgen.templating.views import recipient_view
 
 # What makes the findings of two copies one: their kind, where, and what they are
-# about (a fact, a column, a source, a type size), not their wording, which may hold
-# a copy's own name, figure or reading grade. Errors are told apart by their wording.
-_IDENTITY = ("fact", "column", "source", "body_pt")
+# about (their data: a fact, a column, a number, a type size), not their wording,
+# which may hold a copy's own name or text. A reading grade is each copy's own, yet
+# one finding. Errors are told apart by their wording.
+_EACH_COPYS_OWN = frozenset({"score"})
 
 _Group = tuple[Finding, list[Recipient]]  # the first copy's finding, and every copy's
 
@@ -72,16 +73,26 @@ class _Copies:
                 ),
             )
         for finding in found:
-            about = tuple(finding.data.get(name) for name in _IDENTITY)
+            about = sorted(
+                (name, repr(value))
+                for name, value in finding.data.items()
+                if name not in _EACH_COPYS_OWN
+            )
             key = (finding.severity, finding.code, str(finding.location), *about)
-            self.groups.setdefault(key, (finding, []))[1].append(recipient)
+            self._note(key, finding, recipient)
         self.fitted += 1
 
     def fail(self, recipient: Recipient, problem: BriefgenError) -> None:
         self.failed += 1
         for finding in error_findings(problem, self.name):
-            key = ("error", finding.line())
-            self.groups.setdefault(key, (finding, []))[1].append(recipient)
+            self._note(("error", finding.line()), finding, recipient)
+
+    def _note(self, key: tuple[object, ...], finding: Finding, recipient: Recipient) -> None:
+        """``finding`` of ``recipient``'s copy, in the group of ``key``: the copy is
+        named once however often its page gives the finding."""
+        copies = self.groups.setdefault(key, (finding, []))[1]
+        if not copies or copies[-1] is not recipient:
+            copies.append(recipient)
 
     def findings(self) -> list[Finding]:
         """The audience's findings: its fit, then type sizes, drops and reading level

@@ -314,3 +314,32 @@ def test_the_copies_go_on_a_syntax_errors_first_line(workspace: Path) -> None:
     assert lines[1].endswith("(in all 3 copies, first ex-1 at recipients.csv:2)")
     assert lines[2] == "    # T {{ recipient.name "
     assert lines[3].strip() == "^"
+
+
+def test_each_typed_number_on_a_line_is_its_own_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two numbers typed on one line, on the copies for one place only: two warnings,
+    as plain check gives, each naming that copy once."""
+    from briefgen.workspace import init_workspace
+
+    init_workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates" / "public.md.j2").write_text(
+        '{% extends "builtin/public.md.j2" %}\n{% block helps %}\n{{ super() }}\n\n'
+        '{% if recipient.place == "tucson-az" %}Overdoses here rose 35% in a year, '
+        "to 12 a week.{% endif %}\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "r.csv").write_text(
+        "id,audience,office,place\nt,public,Tucson Group,tucson-az\n"
+        "c,public,Chicago Group,chicago-il\n",
+        encoding="utf-8",
+    )
+    data = check_json("--recipients", "r.csv")
+    typed = [f for f in data["findings"] if f["code"] == "untraced-number"]
+    assert [(f["data"]["number"], f["data"]["copies"]) for f in typed] == [
+        ("35", ["t"]),
+        ("12", ["t"]),
+    ]
+    assert all(f["message"].endswith("(in t at r.csv:2)") for f in typed)

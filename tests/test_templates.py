@@ -752,3 +752,26 @@ def test_show_of_an_unknown_template_names_every_folder_searched(ws: Path) -> No
     # An audience's name: the audiences there are (as build --audience says it).
     line = one_error_line(run("templates", "show", "nope"))
     assert line.startswith("no template for audience 'nope' (nope.md.j2); the audiences are "), line
+
+
+@pytest.mark.parametrize(
+    ("audience", "credit"),
+    [
+        ("public", "from the Law Enforcement Immigration Task Force."),
+        ("public-es", "publicado por Law Enforcement Immigration Task Force."),
+    ],
+)
+def test_the_article_to_read_is_credited_to_its_publisher_not_the_printer(
+    ws: Path, audience: str, credit: str
+) -> None:
+    """Another organization printing the public brief under its own name still sends
+    readers to the task force's article, credited to the task force, not to itself."""
+    (ws / "briefgen.toml").write_text(
+        '[organization]\nname = "Desert Border Task Force"\n', encoding="utf-8"
+    )
+    result = build("--audience", audience, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text(ws / "out" / f"{audience}.pdf").split())
+    assert "Desert Border Task Force" in text  # the masthead
+    assert credit in text
+    assert "Task Force." not in text.replace(credit, "")

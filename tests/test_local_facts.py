@@ -378,3 +378,26 @@ def test_facts_check_takes_the_name_column_build_takes(
     result = invoke(*args, "--name-column", "office")
     assert result.exit_code == 0, result.output
     assert f"r.csv:2: place: no fact is about 'el-paso-tx' ({KNOWN})" in result.output
+
+
+def test_a_title_without_a_name_gives_way_to_the_office(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row with a title but no name is addressed to its office ("For Senator:"
+    names no one); with neither name nor office, to its title."""
+    (tmp_path / "r.csv").write_text(
+        "id,audience,name,title,office\n"
+        "a,legislators,,Senator,Example State Office 9\n"
+        "b,chiefs,,Sheriff,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = invoke(
+        "build", "--facts", str(REPO / "facts"), "--recipients", "r.csv", "--format", "pdf"
+    )
+    assert result.exit_code == 0, result.output
+    legislators = " ".join(pdf_text(tmp_path / "output/legislators/a.pdf").split())
+    assert "For Example State Office 9: We ask Congress" in legislators
+    assert "Senator" not in legislators
+    chiefs = " ".join(pdf_text(tmp_path / "output/chiefs/b.pdf").split())
+    assert "For Sheriff. Bottom line:" in chiefs

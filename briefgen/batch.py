@@ -294,7 +294,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
         interrupts.check()
         result.copies = [made[row] for row in sorted(made)]
         result.failures = [failed[row] for row in sorted(failed)]
-        result.warnings = warning_lines(place_warnings(workspace, recipients)) + warnings.lines()
+        file = file_warnings(workspace, recipients, options.audience)
+        result.warnings = warning_lines(file) + warnings.lines()
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
         result.written = [out_dir / name for copy in result.copies for name in copy.names]
@@ -354,6 +355,25 @@ def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> No
             "output folder or choose another --out",
             Location.of(recipients.path),
         )
+
+
+def file_warnings(
+    workspace: Workspace, recipients: RecipientList, audience: str | None
+) -> list[Finding]:
+    """The recipients file's warnings: ``--audience`` given where every row names its
+    own, then each place no fact is about (:func:`place_warnings`)."""
+    found = []
+    if audience is not None and recipients.recipients and not recipients.unnamed_audience:
+        found.append(
+            Finding(
+                "warning",
+                "audience-unused",
+                f"--audience {audience} is for rows that name no audience, and every row "
+                "names its own: all of them are made, for their own audiences",
+                Location.of(recipients.path),
+            )
+        )
+    return found + place_warnings(workspace, recipients)
 
 
 def place_warnings(workspace: Workspace, recipients: RecipientList) -> list[Finding]:

@@ -185,16 +185,19 @@ def run_copies_check(options: BuildOptions, path: Path, name_column: str = "id")
         recipients = read_recipients(workspace, path, audience, name_column)
     except BriefgenError as problem:
         return CheckResult(findings=error_findings(problem))
-    return check_copies(workspace, recipients, options.page_size)
+    return check_copies(workspace, recipients, options.page_size, audience)
 
 
 def check_copies(
-    workspace: Workspace, recipients: RecipientList, page_size: PageSizeName | None
+    workspace: Workspace,
+    recipients: RecipientList,
+    page_size: PageSizeName | None,
+    audience: str | None = None,
 ) -> CheckResult:
     """Decide every recipient's copy as ``build --recipients`` would, and report on
-    each audience's copies together; then, as a batch warns, the places no fact is
-    about and the cited sources without a URL."""
-    from briefgen.batch import place_warnings
+    each audience's copies together; then, as a batch warns, the file's own warnings
+    (``audience``: ``--audience``) and the cited sources without a URL."""
+    from briefgen.batch import file_warnings
     from briefgen.templating.environment import TemplateRenderer
 
     renderer = TemplateRenderer(
@@ -221,8 +224,8 @@ def check_copies(
         copies=len(recipients.recipients),
         failed=sum(a.failed for a in by_audience.values()),
     )
-    for audience in by_audience.values():
-        result.findings += audience.findings()
-    result.findings += place_warnings(workspace, recipients)
+    for copies in by_audience.values():
+        result.findings += copies.findings()
+    result.findings += file_warnings(workspace, recipients, audience)
     result.findings += source_warnings(workspace.store, cited)
     return result

@@ -78,6 +78,8 @@ class RecipientList:
     path: Path
     columns: tuple[str, ...]
     recipients: tuple[Recipient, ...]
+    # How many rows name no audience of their own, and so take ``--audience``.
+    unnamed_audience: int = 0
 
     def location(self, recipient: Recipient) -> Location:
         """Where ``recipient``'s row is written."""
@@ -147,7 +149,8 @@ def load_recipients(
         rows, all_columns, check_audience, audience, name_column in columns, name_column, problems
     )
     problems.raise_all()
-    return RecipientList(path, all_columns, tuple(recipients))
+    unnamed = sum(1 for row in rows if not row.cells.get("audience", ""))
+    return RecipientList(path, all_columns, tuple(recipients), unnamed)
 
 
 class _Problems:

@@ -322,6 +322,35 @@ def test_a_warning_is_at_the_citing_line_whether_or_not_a_copy_is_addressed(
     assert 'cite("seizures-up-480-percent")' in cited
 
 
+def test_audience_where_every_row_names_its_own_is_warned(workspace: Path) -> None:
+    """--audience is the audience of rows that name none, not a filter: given where
+    every row names its own, it changes nothing, which a warning says."""
+    args = ("--recipients", "recipients.csv", "--format", "pdf", "--audience", "letter")
+    result = build(*args, "--out", "all-named")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "recipients.csv: warning: --audience letter is for rows that name no audience, and "
+        "every row names its own: all of them are made, for their own audiences"
+    )
+    checked = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            "--facts",
+            str(REPO / "facts"),
+            "--recipients",
+            "recipients.csv",
+            "--audience",
+            "letter",
+        ],
+    )
+    assert "--audience letter is for rows that name no audience" in checked.stdout
+    (workspace / "recipients.csv").write_text(RECIPIENTS + "ex-4,,Lee Test,,Office 4,10\n")
+    result = build(*args, "--out", "one-unnamed")
+    assert result.exit_code == 0, result.output
+    assert "--audience" not in result.stderr
+
+
 def test_a_place_no_fact_is_about_is_warned_at_its_first_row(workspace: Path) -> None:
     """Its copies carry the figures every reader gets: likely a misspelt place."""
     (workspace / "r.csv").write_text(

@@ -231,10 +231,16 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
         if line in problems.undecodable:
             continue  # reported; its replaced bytes would make false problems
         if len(cells) != len(header):
+            # One field too many is most often a value with a comma in it ("Yuma, AZ").
+            hint = (
+                '; a value holding the separator goes in double quotes: "Yuma, AZ"'
+                if len(cells) > len(header)
+                else ""
+            )
             problems.add(
                 line,
                 "",
-                f"the row has {len(cells)} fields, the header {len(header)}: not valid CSV",
+                f"the row has {len(cells)} fields, the header {len(header)}: not valid CSV" + hint,
             )
             continue
         values = {column: cells[index].strip() for column, index in zip(columns, kept, strict=True)}

@@ -64,6 +64,19 @@ EXPECTED = [
 ]
 
 
+def test_a_row_with_a_field_too_many_is_told_to_quote_its_comma(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = Path("recipients.csv")
+    path.write_text("id,audience,place\na,public,Yuma, AZ\nb,public\n", encoding="utf-8")
+    assert problems_of(path) == [
+        "recipients.csv:2: the row has 4 fields, the header 3: not valid CSV; a value "
+        'holding the separator goes in double quotes: "Yuma, AZ"',
+        "recipients.csv:3: the row has 2 fields, the header 3: not valid CSV",
+    ]
+
+
 def test_every_mistake_is_reported_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "recipients.csv"
     path.write_bytes(TEN_MISTAKES)

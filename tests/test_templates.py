@@ -637,6 +637,19 @@ def test_unknown_tag_points_at_the_tag(ws: Path) -> None:
     assert at.startswith("frobnicate")
 
 
+def test_a_misspelt_end_tag_is_told_at_its_own_line(ws: Path) -> None:
+    """Jinja's line for an unknown end tag is the right one: it stays, with the line
+    of the tag it should close, and the caret under the misspelling."""
+    source = ["# T", "", "{% if true %}", "Text.", "", "More.", "{% endfi %}"]
+    write_template(ws, source)
+    message, at = syntax_error(build("--audience", "x"), 7, source)
+    assert "unknown tag 'endfi'" in message
+    assert message.endswith(
+        "The innermost block that needs to be closed is 'if' (opened on line 3)."
+    )
+    assert at.startswith("endfi")
+
+
 def test_broken_expression_points_at_its_line(ws: Path) -> None:
     source = ["# T", "{{ fact( }}"]
     write_template(ws, source)

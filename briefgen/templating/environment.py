@@ -452,7 +452,8 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
     if line > len(source):
         return ""
     text = source[line - 1].expandtabs(4)
-    quoted = [] if _UNCLOSED.search(message) else re.findall(r"'([^']+)'", message)
+    unclosed = message.startswith("Unexpected end of template")
+    quoted = [] if unclosed else re.findall(r"'([^']+)'", message)
     column = next((text.find(q) for q in quoted if q in text), -1)
     if column < 0:  # no quoted culprit: point at the last tag opened on the line
         column = max(text.rfind("{%"), text.rfind("{{"))
@@ -471,7 +472,14 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
         raise
     except TemplateSyntaxError as exc:
         message = exc.message or "syntax error"
-        line = _unclosed_block_line(exc.filename, exc.lineno, message) or exc.lineno
+        opened = _unclosed_block_line(exc.filename, exc.lineno, message)
+        line = exc.lineno
+        if message.startswith("Unexpected end of template"):
+            line = opened or line
+        elif opened is not None and opened != line:
+            # A misspelled end tag ('endblok') is the line Jinja names; the tag it
+            # should close is named by its line too.
+            message = f"{message.rstrip('.')} (opened on line {opened})."
         location = Location.of(exc.filename or where.path, line)
         if message.startswith("No filter named"):
             name = re.findall(r"'([^']+)'", message)

@@ -294,6 +294,12 @@ def run_batch(options: BatchOptions) -> BatchResult:
         interrupts.check()
         result.copies = [made[row] for row in sorted(made)]
         result.failures = [failed[row] for row in sorted(failed)]
+        if options.keep_going:
+            # A failed row's files from an earlier batch would stand beside the new
+            # copies, out of date and out of the manifest, ready to be mailed.
+            for failure in result.failures:
+                for name in copy_names(rows[failure.row], build.formats).values():
+                    stage.remove(name)
         file = file_warnings(workspace, recipients, options.audience)
         result.warnings = warning_lines(file) + warnings.lines()
         if result.failures and not options.keep_going:

@@ -26,6 +26,7 @@ import fcntl
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -205,6 +206,7 @@ class Staging:
         self.token = f"{os.getpid()}-{secrets.token_hex(8)}"
         self.temporaries: dict[Path, Path] = {}
         self.current: Path | None = None
+        self.removals: list[Path] = []  # files the commit removes (remove)
 
     def add(self, path: Path, data: bytes) -> None:
         """Write ``data`` to the temporary of ``path`` (synced to disk)."""
@@ -227,14 +229,24 @@ class Staging:
         """The bytes staged for ``path``."""
         return self.temporaries[path].read_bytes()
 
+    def remove(self, path: Path) -> None:
+        """Have the commit remove the file (or link) at ``path``, if there is one then."""
+        self.removals.append(path)
+
     def commit(self) -> None:
-        """Rename every temporary into place, with Ctrl-C and SIGTERM held."""
+        """Rename every temporary into place and remove what :meth:`remove` named,
+        with Ctrl-C and SIGTERM held."""
         check_targets(list(self.temporaries))  # a folder may have appeared while we wrote
         interrupts.check()
         with interrupts.held():
             for path, temporary in self.temporaries.items():
                 self.current = path
                 os.replace(temporary, path)
+            for path in self.removals:
+                self.current = path
+                with contextlib.suppress(FileNotFoundError):
+                    if not stat.S_ISDIR(os.lstat(path).st_mode):
+                        os.unlink(path)
         self.current = None
         for folder in dict.fromkeys(p.parent for p in self.temporaries):
             _sync_folder(folder)
@@ -287,6 +299,14 @@ class FolderStaging:
     def read(self, name: str) -> bytes:
         """The bytes staged for ``folder/name``."""
         return self.stage.read(self.folder / name)
+
+    def remove(self, name: str) -> None:
+        """Have the commit remove ``folder/name``, if it is a file then; nothing behind
+        a link where a subfolder goes, which leads outside the folder."""
+        path = self.folder / name
+        inside = [parent for parent in path.parents if self.folder in parent.parents]
+        if not any(parent.is_symlink() for parent in inside):
+            self.stage.remove(path)
 
 
 @contextlib.contextmanager

@@ -182,6 +182,42 @@ def test_failed_copy_writes_nothing_unless_keep_going(workspace: Path) -> None:
     assert len(PdfReader(workspace / "output/combined.pdf").pages) == 2
 
 
+def test_keep_going_removes_the_earlier_copy_of_a_row_that_fails(workspace: Path) -> None:
+    """A failed row's files from an earlier batch would stand beside the new copies,
+    out of date and out of the manifest: --keep-going removes them; without it the
+    folder is left as it was."""
+    args = ("--recipients", "recipients.csv", "--format", "pdf", "--format", "docx")
+    assert build(*args).exit_code == 0
+    before = folder_bytes(workspace / "output")
+    assert "letter/ex-2.pdf" in before
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(LETTER.replace('recipient.id == "ex-broken"', "recipient.district == '8'"))
+    stopped = build(*args)
+    assert stopped.exit_code == 1
+    assert folder_bytes(workspace / "output") == before
+    kept = build(*args, "--keep-going")
+    assert kept.exit_code == 1
+    after = folder_bytes(workspace / "output")
+    assert sorted(after) == [
+        "letter/ex-1.docx",
+        "letter/ex-1.pdf",
+        "letter/ex-3.docx",
+        "letter/ex-3.pdf",
+    ]
+
+
+def test_keep_going_removes_nothing_through_a_linked_audience_folder(workspace: Path) -> None:
+    elsewhere = workspace / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "ex-1.pdf").write_bytes(b"not briefgen's")
+    (workspace / "output").mkdir()
+    (workspace / "output" / "letter").symlink_to(elsewhere)
+    (workspace / "templates" / "letter.md.j2").write_text("# T\n\n{{ fact('no-such-fact') }}\n")
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--keep-going")
+    assert result.exit_code == 1
+    assert (elsewhere / "ex-1.pdf").read_bytes() == b"not briefgen's"
+
+
 def test_a_batch_stops_making_copies_at_its_first_failure(workspace: Path) -> None:
     # Every later row was still made (each may run to the template time limit), though
     # nothing would be written.

@@ -553,7 +553,7 @@ def as_text(result: CheckResult) -> list[str]:
                 errors += 1
                 if errors > MAX_ERRORS_SHOWN:
                     continue
-            if finding.severity == "info":
+            if finding.severity == "info" and audience is not None:
                 lines.append(f"  {finding.message}")
             elif finding.line() not in shown:
                 shown.add(finding.line())

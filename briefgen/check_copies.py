@@ -23,12 +23,17 @@ from briefgen.check import (
     source_warnings,
 )
 from briefgen.errors import BriefgenError
+from briefgen.facts.report import plural
+from briefgen.facts.schema import place_slug
 from briefgen.fitting import MAX_FILL
 from briefgen.pipeline import BuildOptions, Decision, Workspace, decide
 from briefgen.recipients import Recipient, RecipientList
 from briefgen.style import BODY_SIZE, INCH, PageSizeName
 from briefgen.templating.search import AudienceInfo
 from briefgen.templating.views import recipient_view
+
+# A place's facts that no copy prints, listed at most (then how many more).
+MAX_FACTS_SHOWN = 10
 
 # What makes the findings of two copies one: their kind, where, and what they are
 # about (their data: a fact, a column, a number, a type size), not their wording,
@@ -206,6 +211,7 @@ def check_copies(
     audiences: dict[str, AudienceInfo] = {}
     by_audience: dict[str, _Copies] = {}
     cited: dict[str, None] = {}
+    places = _Places(workspace, recipients)
     for recipient in recipients.recipients:
         name = recipient.audience
         if name not in audiences:
@@ -218,7 +224,9 @@ def check_copies(
             by_audience[name].fail(recipient, problem)
             continue
         by_audience[name].add(recipient, decision, workspace)
-        cited.update(dict.fromkeys(cited_ids(decision)))
+        printed = cited_ids(decision)
+        cited.update(dict.fromkeys(printed))
+        places.add(recipient, printed)
     result = CheckResult(
         audiences=list(by_audience),
         copies=len(recipients.recipients),
@@ -227,5 +235,58 @@ def check_copies(
     for copies in by_audience.values():
         result.findings += copies.findings()
     result.findings += file_warnings(workspace, recipients, audience)
+    result.findings += places.findings()
     result.findings += source_warnings(workspace.store, cited)
     return result
+
+
+class _Places:
+    """The facts about each place the copies are for, and which of them the copies
+    for that place print: a local figure no copy prints did not go out, though the
+    file names its place and no warning says the place is unknown."""
+
+    def __init__(self, workspace: Workspace, recipients: RecipientList) -> None:
+        self.store = workspace.store
+        self.recipients = recipients
+        self.column = recipients.columns.index("place")
+        self.known = set(workspace.store.places())
+        self.first: dict[str, Recipient] = {}
+        self.audiences: dict[str, set[str]] = {}
+        self.printed: dict[str, set[str]] = {}
+
+    def add(self, recipient: Recipient, printed: list[str]) -> None:
+        place = place_slug(recipient.values[self.column])
+        if place not in self.known:
+            return
+        self.first.setdefault(place, recipient)
+        self.audiences.setdefault(place, set()).add(recipient.audience)
+        self.printed.setdefault(place, set()).update(printed)
+
+    def findings(self) -> list[Finding]:
+        """For each place, the facts about it, for an audience its copies are for,
+        that none of them prints (information: a template prints what it asks for)."""
+        found = []
+        for place, recipient in self.first.items():
+            unprinted = [
+                fact.id
+                for fact in self.store.select(place=place)
+                if fact.id not in self.printed[place]
+                and (not fact.audiences or self.audiences[place] & set(fact.audiences))
+            ]
+            if unprinted:
+                shown = ", ".join(unprinted[:MAX_FACTS_SHOWN])
+                if len(unprinted) > MAX_FACTS_SHOWN:
+                    shown += f" and {len(unprinted) - MAX_FACTS_SHOWN:,} more"
+                found.append(
+                    Finding(
+                        "info",
+                        "unprinted-local-fact",
+                        f"{plural(len(unprinted), 'fact')} about {place} "
+                        f"{'is' if len(unprinted) == 1 else 'are'} on no copy for "
+                        f"{place}: {shown} (a template prints the facts it asks for, "
+                        "such as facts(place=recipient.place, topic=...))",
+                        self.recipients.location(recipient),
+                        data={"place": place, "facts": unprinted},
+                    )
+                )
+        return found

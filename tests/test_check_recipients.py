@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -343,3 +344,56 @@ def test_each_typed_number_on_a_line_is_its_own_warning(
         ("12", ["t"]),
     ]
     assert all(f["message"].endswith("(in t at r.csv:2)") for f in typed)
+
+
+YUMA = """\
+sources:
+  - id: yuma-bulletin
+    type: report
+    title: Yuma bulletin (a test's fiction)
+facts:
+  - id: yuma-seizures
+    kind: statistic
+    text: Yuma police seized 40 pounds of fentanyl in this test.
+    short: pounds seized in Yuma
+    value: 40
+    unit: pounds
+    as_of: 2023
+    source: yuma-bulletin
+    topics: [seizures]
+    places: [yuma-az]
+  - id: yuma-chiefs-only
+    kind: statistic
+    text: Yuma has 3 task force units in this test.
+    value: 3
+    unit: units
+    as_of: 2023
+    source: yuma-bulletin
+    topics: [operations]
+    audiences: [chiefs]
+    places: [yuma-az]
+"""
+
+
+def test_a_places_facts_no_copy_prints_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A seizure figure about Yuma, where the built-ins print a local price only, is
+    on no copy for Yuma: said once, at the first row for Yuma. A fact for chiefs
+    alone is not expected on the public copy, and is not named."""
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    (tmp_path / "facts" / "yuma.yaml").write_text(YUMA, encoding="utf-8")
+    (tmp_path / "r.csv").write_text(
+        "id,audience,office,place\nt,public,Tucson Group,tucson-az\n"
+        "y,public,Yuma Group,Yuma AZ\ny2,public,Other Yuma Group,yuma-az\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--recipients", "r.csv"])
+    assert result.exit_code == 0, result.output
+    local = [line for line in result.stdout.splitlines() if "on no copy for yuma" in line]
+    assert local == [
+        "r.csv:3: info: 1 fact about yuma-az is on no copy for yuma-az: yuma-seizures (a "
+        "template prints the facts it asks for, such as facts(place=recipient.place, "
+        "topic=...))"
+    ]

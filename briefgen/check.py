@@ -14,6 +14,7 @@ the facts no template cites.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -241,6 +242,40 @@ def brief_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
     return [finding for finding in found if finding.severity == "warning"]
 
 
+def _date_warnings(workspace: Workspace, decision: Decision, printed: list[str]) -> list[Finding]:
+    """A brief dated after today (a slip in --date or [build] date, such as 2031 for
+    2026), and each cited fact true only after the brief's date, which the page would
+    show as news from its future."""
+    found = []
+    today = dt.date.today()
+    if workspace.date > today:
+        found.append(
+            Finding(
+                "warning",
+                "date-ahead",
+                f"the briefs are dated {workspace.date.isoformat()}, after today "
+                f"({today.isoformat()}); if that is a slip, fix --date or [build] date",
+                audience=decision.audience.name,
+                data={"date": workspace.date.isoformat()},
+            )
+        )
+    for fact_id in printed:
+        fact = workspace.store.get(fact_id)
+        if fact.as_of.start > workspace.date:
+            found.append(
+                Finding(
+                    "warning",
+                    "fact-after-date",
+                    f"'{fact_id}' is as of {fact.as_of.label}, after the briefs' date "
+                    f"({workspace.date.isoformat()}) ({workspace.store.where(fact_id)})",
+                    _citing(decision, fact_id),
+                    decision.audience.name,
+                    {"fact": fact_id, "as_of": fact.as_of.text},
+                )
+            )
+    return found
+
+
 def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
     """What on one brief's page needs looking at: stale cited facts, numbers the
     template typed itself, Spanish forms missing or not reviewed."""
@@ -249,6 +284,7 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
     found: list[Finding] = []
     years = workspace.settings.facts.max_age_years
     stale = {fact.id for fact in store.stale(workspace.date, years)}
+    found += _date_warnings(workspace, decision, printed)
     for fact_id in printed:
         if fact_id in stale:
             fact = store.get(fact_id)

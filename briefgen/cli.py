@@ -743,8 +743,9 @@ def check(
     """Report what build would decide and what to fix, without writing a file.
 
     Per audience: fill, room to spare, type size, what was dropped, reading level;
-    cited facts older than [facts] max_age_years, numbers typed into a template that
-    no cited fact gives, Spanish forms missing or not reviewed; sources without a URL;
+    cited facts older than [facts] max_age_years or true only after the briefs' date,
+    numbers typed into a template that no cited fact gives, Spanish forms missing or
+    not reviewed, a date after today; sources without a URL;
     facts no template cites. With --recipients, every copy's: per audience the range
     of fills and the fullest copy, and each finding once with the copies it holds
     for. Exit 1 on errors (or warnings with --strict), else 0.

@@ -401,6 +401,38 @@ def test_quiet_build_prints_no_warning(planted: tuple[Path, int], tmp_path: Path
     assert result.output == ""
 
 
+def test_a_date_after_today_is_warned_as_a_likely_slip(sample: Path) -> None:
+    ahead = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    result = invoke(sample, "check", "--json", "--audience", "public", "--date", ahead)
+    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "date-ahead"]
+    assert [f["message"] for f in found] == [
+        f"the briefs are dated {ahead}, after today ({dt.date.today().isoformat()}); "
+        "if that is a slip, fix --date or [build] date"
+    ]
+    today = invoke(sample, "check", "--json", "--audience", "public")
+    assert "date-ahead" not in today.stdout
+
+
+def test_a_fact_true_after_the_briefs_date_is_warned_at_its_citing_line(sample: Path) -> None:
+    """Dated May 2019, the public brief cites the 2022 poll as if from its future."""
+    result = invoke(sample, "check", "--json", "--audience", "public", "--date", "2019-05-01")
+    after = {
+        f["data"]["fact"]: f
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"] == "fact-after-date"
+    }
+    poll = after["poll-half-believe-migrants-responsible"]
+    assert poll["message"].startswith(
+        "'poll-half-believe-migrants-responsible' is as of 2022, after the briefs' date "
+        "(2019-05-01) (facts/public-opinion.yaml:"
+    )
+    cited = Path(poll["path"]).read_text(encoding="utf-8").split("\n")[poll["line"] - 1]
+    assert "poll-half-believe-migrants-responsible" in cited
+    # Dated when every cited fact was already true: none.
+    later = invoke(sample, "check", "--json", "--audience", "public", "--date", DATE)
+    assert "fact-after-date" not in later.stdout
+
+
 def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> None:
     """`-q` prints what makes the exit code 1: errors alone, or under --strict the
     warnings too, so a quiet strict check never fails without saying why."""

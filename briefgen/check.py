@@ -426,6 +426,11 @@ def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:
 _SPAIN_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]\d)|\d+,\d+\s?%")
 
 
+# Words of letters: a Spanish form that repeats a text of two or more of them is
+# English left in place (a name alone may be the same in both languages).
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
 def _translations(store: FactStore, decision: Decision, printed: list[str]) -> list[Finding]:
     """For a brief in another language than English, each cited fact whose form in
     that language is missing or not reviewed (only Spanish, ``es:``, exists so far)."""
@@ -450,6 +455,26 @@ def _translations(store: FactStore, decision: Decision, printed: list[str]) -> l
                     _citing(decision, fact_id),
                     decision.audience.name,
                     {"fact": fact_id, "number": figure.group(0)},
+                )
+            )
+        same = [
+            name
+            for name, english, spanish in (
+                ("text", fact.text, fact.es.text if fact.es else ""),
+                ("short", fact.short, fact.es.short if fact.es else ""),
+            )
+            if english and english == spanish and len(_WORDS.findall(english)) > 1
+        ]
+        if same:
+            found.append(
+                Finding(
+                    "warning",
+                    "english-in-spanish",
+                    f"'{fact_id}' has the English {' and '.join(same)} as its Spanish "
+                    f"form, word for word; translate it ({store.where(fact_id, 'es')})",
+                    _citing(decision, fact_id),
+                    decision.audience.name,
+                    {"fact": fact_id},
                 )
             )
         if fact.es is None:

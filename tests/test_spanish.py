@@ -4,6 +4,7 @@ template's language, the Spanish reading formula, and a Spanish template's error
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -308,3 +309,36 @@ facts:
     assert code == 0, output
     text = " ".join(PdfReader("output/trial.pdf").pages[0].extract_text().split())
     assert "— Ana Ruiz, jefa de policía, Departamento de Policía de la Ciudad" in text
+
+
+def test_a_spanish_form_left_in_english_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An es.short copied from the English short prints English on the Spanish page
+    (the local price card of a copy for Tucson); check says so at the line citing the
+    fact."""
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    path = tmp_path / "facts" / "border-communities.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("      short: por una pastilla de fentanilo en Tucson\n") == 1
+    path.write_text(
+        text.replace(
+            "      short: por una pastilla de fentanilo en Tucson\n",
+            "      short: per fentanyl pill in Tucson\n",
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "r.csv").write_text(
+        "id,audience,office,place\nes-1,public-es,Grupo de Ejemplo,tucson-az\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--json", "--recipients", "r.csv"])
+    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "english-in-spanish"]
+    assert [(f["data"]["fact"], f["message"].split(" (")[0]) for f in found] == [
+        (
+            "tucson-pill-price",
+            "'tucson-pill-price' has the English short as its Spanish form, word for word; "
+            "translate it",
+        )
+    ]

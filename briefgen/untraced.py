@@ -78,6 +78,8 @@ _CITED_LAW = re.compile(
 # A numbered list item's marker at the start of a line: a count to 99 (a one-page list
 # is shorter); "2023." opens a list counting from 2023, a year printed on the page.
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)](?=\s|$)")
+# A numbered section heading, "## 1. Fund the front line": the number counts sections.
+_HEADING_NUMBER = re.compile(r"^\s*#{1,6}\s+\d{1,2}[.)](?=\s|$)")
 _CHART_FENCE = "```briefgen-chart"
 
 
@@ -94,7 +96,8 @@ def figures(text: str) -> list[str]:
     # A character written by its name or number prints as that character: &#8212; is a
     # dash, and &#52;&#49; is "41".
     text = _ADDRESSES.sub(" ", html.unescape(text))
-    text = _LIST_MARKER.sub("", _CITED_LAW.sub(" ", _DIALLED.sub(" ", text)))
+    text = _CITED_LAW.sub(" ", _DIALLED.sub(" ", text))
+    text = _HEADING_NUMBER.sub("", _LIST_MARKER.sub("", text))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
     return [match.group(0) for match in NUMBER.finditer(text)]

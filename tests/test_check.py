@@ -454,6 +454,9 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
         ("Seizures rose 480% since 2020.", ["480", "2020"]),
         ("They seized 26,700 pounds, 98.9% of it here.", ["26,700", "98.9"]),
         ("1. First", []),  # a list marker
+        ("## 1. Fund the interdiction unit", []),  # a numbered section heading
+        ("### 12) Twelfth, with 40 deputies", ["40"]),
+        ("## 480% more seized", ["480"]),  # a figure that opens a heading
         ("  2) Second", []),
         ("12. Twelfth", []),
         ("2023. Seizures peaked", ["2023"]),  # a list counting from 2023 prints the year

@@ -714,13 +714,34 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
     try:
         assert template_view("the thing")(_Shown) is _Shown
         assert VIEWS[_Shown] == ViewKind("the thing", frozenset({"shown", "public"}))
-        assert VIEWS[_Shown].suggest is False
-        template_view("the thing", suggest=True, note="see the guide")(_Shown)
+        assert VIEWS[_Shown].note == ""
+        template_view("the thing", note="see the guide")(_Shown)
         assert VIEWS[_Shown] == ViewKind(
-            "the thing", frozenset({"shown", "public"}), True, "see the guide"
+            "the thing", frozenset({"shown", "public"}), "see the guide"
         )
     finally:
         VIEWS.pop(_Shown, None)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("{{ recipent.name }}", "'recipent' is undefined (did you mean 'recipient'?)"),
+        ("{{ facst('x') }}", "'facst' is undefined (did you mean 'fact'?)"),
+        ("{{ zzqq }}", "'zzqq' is undefined"),
+        ("{{ audeince.name }}", "'audeince' is undefined (did you mean 'audience'?)"),
+    ],
+)
+def test_a_name_nothing_defines_gets_did_you_mean(
+    tmp_path: Path, expression: str, message: str
+) -> None:
+    """A misspelt global or context name is answered with the closest name every
+    template has, as a misspelt field of a view is."""
+    (tmp_path / "t.md.j2").write_text(f"# T\n\n{expression}\n", encoding="utf-8")
+    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(renderer.search_path.audience("t"))
+    assert caught.value.detail == message
 
 
 def test_only_a_frozen_dataclass_may_be_a_view() -> None:

@@ -270,6 +270,7 @@ class TemplateRenderer:
         self.day = date or brief_date(None, settings.build.date)
         self.env.globals["date"] = date_view(self.day)
         self.env.globals["recipient"] = NO_RECIPIENT
+        self.env.undefined = sandbox.undefined_knowing([*self.env.globals, "audience"])
         self.env.fact_reads = {}
         self.env.recipient_reads = {}
         self.checked: set[str] = set()  # the templates check_overrides passed

@@ -27,15 +27,15 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Callable, Collection
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, ClassVar
 
 from jinja2 import StrictUndefined
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import BlockReference, LoopContext, Macro, Undefined
 from jinja2.sandbox import safe_range
-from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
+from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
 
 from briefgen.templating.views import VIEWS
@@ -215,22 +215,37 @@ def describe(obj: Any) -> str:
 
 class TemplateUndefined(StrictUndefined):
     """Jinja's ``StrictUndefined``, naming a view the way the template guide does:
-    ``settings has no 'parse_file' (it has build, contact, facts, organization)``."""
+    ``settings has no 'parse_file' (it has build, contact, facts, organization)``,
+    with "did you mean" the closest name there is, also for a name a template uses
+    that nothing defines (``recipent``: :func:`undefined_knowing`)."""
 
     __slots__ = ()
+    # The names every template has (globals and the render's context).
+    known_names: ClassVar[tuple[str, ...]] = ()
 
     @property
     def _undefined_message(self) -> str:
-        view = VIEWS.get(type(self._undefined_obj))
-        if view is None or self._undefined_hint or not isinstance(self._undefined_name, str):
-            return str(super()._undefined_message)
         name = self._undefined_name
+        if self._undefined_hint or not isinstance(name, str):
+            return str(super()._undefined_message)
+        view = VIEWS.get(type(self._undefined_obj))
+        if view is None:
+            close = difflib.get_close_matches(name, self.known_names, n=1)
+            if self._undefined_obj is not missing or not close:
+                return str(super()._undefined_message)
+            return f"'{name}' is undefined (did you mean '{close[0]}'?)"
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
-        hint = f"did you mean '{close[0]}'? " if view.suggest and close else ""
+        hint = f"did you mean '{close[0]}'? " if close else ""
         note = f"; {view.note}" if view.note else ""
         return (
             f"{view.noun} has no '{name}' ({hint}it has {', '.join(sorted(view.attributes))}{note})"
         )
+
+
+def undefined_knowing(names: Iterable[str]) -> type[TemplateUndefined]:
+    """:class:`TemplateUndefined` for an environment whose templates have ``names``."""
+    known = tuple(sorted(set(names)))
+    return type("TemplateUndefined", (TemplateUndefined,), {"__slots__": (), "known_names": known})
 
 
 def _make_dict(*pairs: Any, **items: Any) -> dict[Any, Any]:

@@ -31,20 +31,17 @@ class ViewKind:
 
     noun: str
     attributes: frozenset[str]
-    suggest: bool = False  # an unknown name gets "did you mean" the closest real one
     note: str = ""  # added to the message about an unknown name
 
 
 VIEWS: dict[type, ViewKind] = {}
 
 
-def template_view(
-    noun: str, *, suggest: bool = False, note: str = ""
-) -> Callable[[type[T]], type[T]]:
+def template_view(noun: str, *, note: str = "") -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as something a template may see, called ``noun`` in
     messages; templates may read its fields and its public properties, nothing else.
-    ``suggest``: an unknown name is answered with "did you mean" the closest real one;
-    ``note``: what to add to the message about an unknown name."""
+    ``note``: what to add to the message about an unknown name (which is answered
+    with "did you mean" the closest real one)."""
 
     def register(cls: type[T]) -> type[T]:
         params = getattr(cls, "__dataclass_params__", None)
@@ -56,7 +53,7 @@ def template_view(
             for name, member in vars(cls).items()
             if isinstance(member, property) and not name.startswith("_")
         }
-        VIEWS[cls] = ViewKind(noun, frozenset(names), suggest, note)
+        VIEWS[cls] = ViewKind(noun, frozenset(names), note)
         return cls
 
     return register
@@ -141,11 +138,7 @@ class DateView:
 RECIPIENT = "the recipient"
 
 
-@template_view(
-    RECIPIENT,
-    suggest=True,
-    note="without '--recipients FILE' only these, all empty",
-)
+@template_view(RECIPIENT, note="without '--recipients FILE' only these, all empty")
 @dataclass(frozen=True)
 class NoRecipient:
     """``recipient`` when the build has no recipients file: false, so that
@@ -174,7 +167,7 @@ def recipient_view_class(columns: tuple[str, ...]) -> type:
         "RecipientView", [(column, str) for column in columns], frozen=True
     )
     cls.__doc__ = "``recipient``: the row of the recipients file this copy is for."
-    return template_view(RECIPIENT, suggest=True)(cls)
+    return template_view(RECIPIENT)(cls)
 
 
 def is_recipient(value: object) -> bool:

@@ -151,16 +151,31 @@ def fit_to_page(
         used = measure(current, style)  # a block too wide even at the floor says so
         _refuse_a_block_taller_than_the_page(current, style, measure, limit)
         over = used - limit
+        needs = _share(used, style)
+        # Under a twentieth of an inch, "0.0 in too much" would read as nothing.
+        too_much = f"{over / INCH:.1f} in" if over >= INCH / 20 else f"{over:.1f} pt"
+        dropped_all = (
+            "with every optional block dropped; shorten it or mark more blocks"
+            if groups
+            else "with no block marked optional; shorten it or mark blocks"
+        )
         raise LayoutError(
             # "needs 98%" alone reads as if it fits: say what a brief may fill.
-            f"brief '{document.name}' does not fit one page: it needs "
-            f"{used / style.frame_height:.0%} of the page, more than the {MAX_FILL:.0%} a "
-            f"brief may fill ({over / INCH:.1f} in too much) "
-            f"at {size:g} pt with every optional block dropped; shorten it or mark more "
-            "blocks '::: optional'",
+            f"brief '{document.name}' does not fit one page: it needs {needs} of the "
+            f"page, more than the {MAX_FILL:.0%} a brief may fill ({too_much} too much) "
+            f"at {size:g} pt {dropped_all} '::: optional'",
             document.source,
         )
     return Fit(current, style, used / style.frame_height, tuple(dropped))
+
+
+def _share(height: float, style: Style) -> str:
+    """``height`` as a share of the page frame, as precise as it takes not to read as
+    the share a brief may fill: just over, "needs 95%, more than the 95%" would not do."""
+    share = f"{height / style.frame_height:.0%}"
+    if share == f"{MAX_FILL:.0%}":
+        share = f"{height / style.frame_height:.1%}"
+    return share
 
 
 def _refuse_a_block_taller_than_the_page(
@@ -183,7 +198,7 @@ def _refuse_a_block_taller_than_the_page(
             )
             raise LayoutError(
                 f"brief '{document.name}' does not fit one page: this {what} alone needs "
-                f"{alone / style.frame_height:.0%} of the page, more than the "
+                f"{_share(alone, style)} of the page, more than the "
                 f"{MAX_FILL:.0%} a brief may fill, at {style.body_size:g} pt; make it "
                 "smaller or shorter",
                 block.location,

@@ -377,8 +377,34 @@ def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactSto
     assert error.value.format_message() == (
         f"trial.md.j2:1: brief 'trial' does not fit one page: it needs {used / frame:.0%} "
         f"of the page, more than the 95% a brief may fill ({(used - frame * MAX_FILL) / 72:.1f} "
-        "in too much) at 9 pt with every "
+        "in too much) at 9 pt with no block marked optional; shorten it or mark blocks "
+        "'::: optional'"
+    )
+
+
+def test_a_brief_just_too_tall_says_by_how_much_in_figures_that_differ(
+    store: FactStore,
+) -> None:
+    """Just over the limit, "needs 95%, more than the 95%" and "0.0 in too much"
+    would contradict themselves: the share gets a decimal, the excess is in points.
+    With optional blocks, all of them were dropped first."""
+    frame = Style().frame_height
+    at_floor = frame * (MAX_FILL + 0.0004)  # what the page needs at 9 pt
+    height = at_floor * Style().body_size / 9.0
+    document = _model_document([height / 2, height / 2, 1.0], [None, None, 1])
+    with pytest.raises(LayoutError) as error:
+        fit_to_page(document, Style(), store, _fake_measure([]))
+    over = at_floor - frame * MAX_FILL
+    assert error.value.format_message() == (
+        "trial.md.j2:1: brief 'trial' does not fit one page: it needs 95.0% of the page, "
+        f"more than the 95% a brief may fill ({over:.1f} pt too much) at 9 pt with every "
         "optional block dropped; shorten it or mark more blocks '::: optional'"
+    )
+    alone = _model_document([height, 1.0], [None, 1])
+    with pytest.raises(LayoutError) as error:
+        fit_to_page(alone, Style(), store, _fake_measure([]))
+    assert "this paragraph alone needs 95.0% of the page, more than the 95%" in str(
+        error.value.format_message()
     )
 
 

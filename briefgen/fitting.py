@@ -104,7 +104,8 @@ def fit_to_page(
 
     Order of sacrifice: first optional groups (lowest priority first, the lower on
     the page first among equals), then the type size in half-point steps down to
-    the body floor. Raises :class:`LayoutError` when even that does not fit.
+    the body floor; at a smaller size, the groups that fit again come back. Raises
+    :class:`LayoutError` when even that does not fit.
     ``least``, a quick lower bound of a version's height, stops a hopeless one
     before it is laid out.
     """
@@ -112,28 +113,45 @@ def fit_to_page(
     groups = document.droppable_groups()
     if least is not None:
         _refuse_hopeless(document, groups, style, least)
-    versions: dict[int, tuple[Document, float]] = {}
+    versions: dict[tuple[float, int], tuple[Document, float]] = {}
 
-    def version(drop: int) -> tuple[Document, float]:
+    def version(drop: int, style: Style) -> tuple[Document, float]:
         """The document without the first ``drop`` groups, and its (capped) height."""
-        if drop not in versions:
+        key = (style.body_size, drop)
+        if key not in versions:
             gone = {g.group for g in groups[:drop]}
             current = number_citations(document.without_groups(gone), store)
-            versions[drop] = (current, _height(current, style, measure, limit))
-        return versions[drop]
+            versions[key] = (current, _height(current, style, measure, limit))
+        return versions[key]
 
-    # The fewest groups to drop for the page to fit (all of them if none is enough).
-    low, high = 0, len(groups)
-    if version(low)[1] <= limit:
-        high = low
-    elif version(high)[1] <= limit:
-        while high - low > 1:
-            middle = (low + high) // 2
-            if version(middle)[1] <= limit:
-                high = middle
-            else:
-                low = middle
-    current, used = version(high)
+    def fewest_drops(style: Style) -> int:
+        """The fewest groups to drop for the page to fit at ``style`` (all of them if
+        none is enough)."""
+        low, high = 0, len(groups)
+        if version(low, style)[1] <= limit:
+            return low
+        if version(high, style)[1] <= limit:
+            while high - low > 1:
+                middle = (low + high) // 2
+                if version(middle, style)[1] <= limit:
+                    high = middle
+                else:
+                    low = middle
+        return high
+
+    high = fewest_drops(style)
+    current, used = version(high, style)
+    size = start = style.body_size
+    while used > limit and size - SIZE_STEP >= BODY_FLOOR:
+        size -= SIZE_STEP
+        style = style.with_body_size(size)
+        used = _height(current, style, measure, limit)
+        versions[(size, high)] = (current, used)
+    if used <= limit and size != start and high:
+        # The type had to step down with every group gone; at the smaller size some
+        # of them may fit again (an optional quote beside the column that was tall).
+        high = fewest_drops(style)
+        current, used = version(high, style)
     members: dict[int, list[AnyBlock]] = {}
     for block in walk(document.blocks):
         if block.droppable:
@@ -142,11 +160,6 @@ def fit_to_page(
         _describe([b for b in members[g.group] if b.droppable == g], g) for g in groups[:high]
     ]
 
-    size = style.body_size
-    while used > limit and size - SIZE_STEP >= BODY_FLOOR:
-        size -= SIZE_STEP
-        style = style.with_body_size(size)
-        used = _height(current, style, measure, limit)
     if used > limit:
         used = measure(current, style)  # a block too wide even at the floor says so
         _refuse_a_block_taller_than_the_page(current, style, measure, limit)

@@ -367,6 +367,26 @@ def test_a_version_that_exactly_fills_the_page_fits(store: FactStore) -> None:
     assert [d.where for d in fit.dropped] == ["trial.md.j2:4"]
 
 
+def test_a_group_that_fits_at_the_smaller_size_comes_back(store: FactStore) -> None:
+    """A page too tall even with its optional quote dropped steps its type down; at
+    the smaller size the quote fits beside it again, so it is kept (a template-author
+    probe saw an optional quote dropped from a half-empty sidebar)."""
+    frame = Style().frame_height
+    tall = frame * MAX_FILL * 1.05  # over the limit at 11 pt, under it at 10 pt
+    document = _model_document([tall, frame * 0.02], [None, 1])
+    fit = fit_to_page(document, Style(), store, _fake_measure([]))
+    assert fit.style.body_size == 10.0
+    assert fit.dropped == ()
+    assert len(fit.document.blocks) == 2
+    assert fit.fill == pytest.approx((tall + frame * 0.02) * 10 / 11 / frame)
+    # Dropped in order, lowest priority first: the small group of priority 1 goes
+    # before the large one of priority 2 can, so at 10 pt it stays dropped.
+    document = _model_document([tall, frame * 0.02, frame * 0.3], [None, 1, 2])
+    fit = fit_to_page(document, Style(), store, _fake_measure([]))
+    assert fit.style.body_size == 10.0
+    assert [d.priority for d in fit.dropped] == [1, 2]
+
+
 def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactStore) -> None:
     frame = Style().frame_height
     calls: list[int] = []

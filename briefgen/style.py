@@ -344,14 +344,17 @@ class Style:
         the audience and date's, all in the primary colour."""
         fill = self.theme.primary
         pad = self.masthead_pad
+        # Above and below: a name of three lines or more makes the band taller than
+        # its 54 pt, and keeps this margin rather than touch the band's edges.
+        edge = (self.masthead_height - self.logo_height) / 2
         logo = None
         used = 0.0
         if masthead.logo is not None:
-            logo = Cell(self.logo_width(masthead.logo) + pad, (0.0, 0.0, 0.0, pad), fill)
+            logo = Cell(self.logo_width(masthead.logo) + pad, (edge, 0.0, edge, pad), fill)
             used = logo.width
         right = (self.frame_width - used) * 0.4
-        organization = Cell(self.frame_width - used - right, (0.0, pad, 0.0, pad), fill)
-        return logo, organization, Cell(right, (0.0, pad, 0.0, 0.0), fill)
+        organization = Cell(self.frame_width - used - right, (edge, pad, edge, pad), fill)
+        return logo, organization, Cell(right, (edge, pad, edge, 0.0), fill)
 
     @property
     def table_cell(self) -> TextStyle:

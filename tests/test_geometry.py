@@ -338,9 +338,12 @@ def test_a_long_organization_name_grows_the_band_in_both_formats(
     size = style.masthead_organization.size
     # Four lines of the name: taller than the band's 54 pt.
     assert bottom - top >= 4 * style.masthead_organization.leading > style.masthead_height
-    # The name's lines inside the band: its capitals below the top, its last baseline
-    # above the bottom.
-    assert top <= first - 0.7 * size and last < bottom
+    # The name's lines inside the band with its margin above and below (they touched
+    # the edges): its capitals a margin below the top, its last baseline one above the
+    # bottom.
+    edge = (style.masthead_height - style.logo_height) / 2
+    assert first - 0.7 * size - top >= edge - 1
+    assert bottom - last >= edge
     assert bottom < title  # the title below it
     for a, b in zip((top, bottom, first, last, title), (*theirs[:2], *theirs[2]), strict=True):
         assert a == pytest.approx(b, abs=TOLERANCE)

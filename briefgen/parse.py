@@ -215,6 +215,7 @@ class _Walker:
     frames: list[_Frame] = field(default_factory=list)
     groups: int = 0
     had_aside: bool = False
+    notes_at: Location | None = None  # where the notes were placed, once
     pixels: int = 0  # of the pictures so far
 
     def where(self, token: Token) -> Location:
@@ -372,6 +373,17 @@ class _Walker:
             self.add(Callout(where, figure=_unescape(figure), label=label))
         elif kind == "container_notes_open":
             self.closed(token, "notes", where)
+            if self.notes_at is not None:
+                # The notes print once, in the footer: a second place (and its
+                # title) would be dropped without a word.
+                first = self.notes_at
+                at = f"line {first.line}" if first.path == where.path else str(first)
+                raise TemplateError(
+                    f"the notes are placed once, and notes() was already called at {at}; "
+                    "remove this one",
+                    where,
+                )
+            self.notes_at = where
             self.until("container_notes_close")
             title = token.info.strip()[len("notes") :].strip() or self.words.sources
             self.add(Notes(where, title=_unescape(title)))

@@ -68,6 +68,9 @@ MUTED = DEFAULT_THEME.muted
 # Points a column keeps beyond its widest line, so a line measured to fit still fits
 # where Word or LibreOffice round a width to their own units.
 _WIDTH_TO_SPARE = 2.0
+# The narrowest a QR code's address may run beside the code (an inch and a half):
+# narrower, as in the sidebar, it goes below.
+QR_ADDRESS_MIN = 108.0
 WHITE: RGB = (0xFF, 0xFF, 0xFF)
 
 
@@ -421,6 +424,12 @@ class Style:
     def qr_cells(self, qr_size: float, width: float) -> list[Cell]:
         """A QR code in the flow: the code, then its address beside it."""
         return [Cell(qr_size), Cell(width - qr_size, (0.0, 0.0, 0.0, self.gutter / 2))]
+
+    def qr_address_beside(self, qr_size: float, width: float) -> bool:
+        """Whether a QR code's address fits beside it in a column ``width`` wide;
+        else (a sidebar) it goes below the code, across the column, rather than be
+        cut into pieces a few letters long."""
+        return self.qr_cells(qr_size, width)[1].inner >= QR_ADDRESS_MIN
 
     @property
     def footer_tail(self) -> float:

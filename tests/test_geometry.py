@@ -427,3 +427,53 @@ def test_a_thematic_break_is_a_hairline_where_libreoffice_draws_it(
     assert set(mine) == set(office) == set(RULED)
     off = {t: (office[t][1] - y) for t, (_, y) in mine.items() if abs(office[t][1] - y) > TOLERANCE}
     assert not off, off
+
+
+SIDEBAR_QR = "https://www.example.org/county/board/fentanyl-2026/full-report?utm_source=brief"
+MAIN_QR = "https://www.example.org/county/report"
+
+
+def outermost(found: list[tuple[float, float, float, float]]) -> list[tuple[float, ...]]:
+    """The boxes that lie inside no other box of ``found``."""
+
+    def inside(box: tuple[float, ...], other: tuple[float, ...]) -> bool:
+        return (
+            other != box
+            and other[0] <= box[0]
+            and other[1] <= box[1]
+            and other[0] + other[2] >= box[0] + box[2]
+            and other[1] + other[3] >= box[1] + box[3]
+        )
+
+    return [box for box in found if not any(inside(box, other) for other in found)]
+
+
+@requires_libreoffice
+def test_a_qr_codes_address_goes_below_it_in_the_sidebar_alike_in_both_formats(
+    tmp_path: Path, libreoffice: str
+) -> None:
+    """Beside a code in the sidebar the address had about 60 points and was cut into
+    ten pieces a few letters long; it goes below the code there, across the column,
+    and stays beside it in the main column, where LibreOffice puts it too."""
+    markdown = (
+        f"::: aside\n## Read more\n\n```briefgen-qr\n{SIDEBAR_QR}\n```\n\nAfter.\n:::\n\n"
+        f"Main text.\n\n```briefgen-qr\n{MAIN_QR}\n```\n\nMore.\n"
+    )
+    pdf, laid_out = pdf_and_layout(with_markdown(markdown), Style(), tmp_path, "qr")
+    # briefgen draws a code as vectors (its quiet zone the outermost white square);
+    # LibreOffice lays out the DOCX's picture of it.
+    drawn = outermost(qr_codes(pdf, 50))
+    pictured = [box for box in pictures(laid_out) if box[2] >= 50 and abs(box[2] - box[3]) < 1]
+    places = []
+    for path, codes in ((pdf, drawn), (laid_out, pictured)):
+        body_codes = sorted(codes, key=lambda box: box[1])[:2]  # not the footer's
+        main, side = sorted(body_codes, key=lambda box: box[0])
+        found = text_positions(path, (SIDEBAR_QR[:32], MAIN_QR))
+        (side_x, side_y), (main_x, main_y) = found[SIDEBAR_QR[:32]], found[MAIN_QR]
+        assert side_y > side[1] + side[3]  # below the sidebar's code
+        assert side_x == pytest.approx(side[0], abs=2)  # at the column's left, as the code
+        assert main_x > main[0] + main[2]  # beside the main column's code
+        assert main[1] < main_y < main[1] + main[3]
+        places.append((side_x, side_y, main_x, main_y))
+    for ours, theirs in zip(*places, strict=True):
+        assert ours == pytest.approx(theirs, abs=TOLERANCE)

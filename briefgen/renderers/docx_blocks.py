@@ -204,12 +204,19 @@ class BlockWriter:
         elif isinstance(block, QrCode):
             avail = self._style.measure if width is None else width
             size = qr_size(block.url, self._style)
+            link = (Span(block.url, href=block.url),)
+            if not self._style.qr_address_beside(size, avail):
+                # The address below the code, as a chart's caption below the chart.
+                run = _picture_run(container)
+                add_qr(run, block.url, size, block.alt)
+                _flush_left(run)
+                self.paragraph(container, "caption", link, cell, width=width)
+                return
             cells = self._style.qr_cells(size, avail)
             code, address = add_row(container, cells)
             run = _picture_run(code)
             add_qr(run, block.url, size, block.alt)
             _flush_left(run)
-            link = (Span(block.url, href=block.url),)
             self.paragraph(address, "caption", link, True, width=cells[1].inner)
             for word_cell in (code, address):
                 close_cell(word_cell, EMPTY_CELL)

@@ -611,15 +611,20 @@ class _Blocks:
         elif isinstance(block, QrCode):
             avail = style.measure if width is None else width
             size = qr_size(block.url, style)
+            link = (Span(block.url, href=block.url),)
+            figure = self.figure(
+                qr_flowable(block.url, size, style), block.alt or qr_alt(block.url)
+            )
+            if not style.qr_address_beside(size, avail):
+                # The address below the code, as a chart's caption below the chart.
+                out.append(figure)
+                caption = self.fit(style.caption, width)
+                out.append(self.para(link, caption, "qr-url", width=width))
+                return out
             cells = style.qr_cells(size, avail)
             caption = style.in_cell(style.caption)
-            code = Stack(
-                [self.figure(qr_flowable(block.url, size, style), block.alt or qr_alt(block.url))]
-            )
-            address = self.para(
-                (Span(block.url, href=block.url),), caption, "qr-url", width=cells[1].inner
-            )
-            out.append(Row(cells, [code, Stack([address])]))
+            address = self.para(link, caption, "qr-url", width=cells[1].inner)
+            out.append(Row(cells, [Stack([figure]), Stack([address])]))
             out.append(Spacer(0, style.body.space_after))
         elif isinstance(block, Image):
             avail = style.measure if width is None else width

@@ -40,6 +40,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
+from briefgen.inputs import quote
 from briefgen.language import ENGLISH, Wording, wording
 from briefgen.model import (
     LIST_LEVELS,
@@ -215,7 +216,9 @@ class _Walker:
     frames: list[_Frame] = field(default_factory=list)
     groups: int = 0
     had_aside: bool = False
-    notes_at: Location | None = None  # where the notes were placed, once
+    notes_at: tuple[Location, str] | None = (
+        None  # where the notes were first placed, and their title
+    )
     pixels: int = 0  # of the pictures so far
 
     def where(self, token: Token) -> Location:
@@ -373,19 +376,19 @@ class _Walker:
             self.add(Callout(where, figure=_unescape(figure), label=label))
         elif kind == "container_notes_open":
             self.closed(token, "notes", where)
-            if self.notes_at is not None:
-                # The notes print once, in the footer: a second place (and its
-                # title) would be dropped without a word.
-                first = self.notes_at
-                at = f"line {first.line}" if first.path == where.path else str(first)
-                raise TemplateError(
-                    f"the notes are placed once, and notes() was already called at {at}; "
-                    "remove this one",
-                    where,
-                )
-            self.notes_at = where
             self.until("container_notes_close")
             title = token.info.strip()[len("notes") :].strip() or self.words.sources
+            if self.notes_at is not None and self.notes_at[1] != title:
+                # The notes print once, in the footer, under the first title: another
+                # title would be dropped without a word.
+                first = self.notes_at[0]
+                at = f"line {first.line}" if first.path == where.path else str(first)
+                raise TemplateError(
+                    f"the notes print once, under the title notes() gave them at {at}; "
+                    f"remove this notes(), whose title {quote(title)} would be lost",
+                    where,
+                )
+            self.notes_at = self.notes_at or (where, title)
             self.add(Notes(where, title=_unescape(title)))
         elif kind == "group_line":
             self.group_line(token.info, where)

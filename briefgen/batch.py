@@ -369,7 +369,7 @@ def file_warnings(
     """The recipients file's warnings: ``--audience`` given where every row names its
     own, then each place no fact is about (:func:`place_warnings`)."""
     found = []
-    if audience is not None and recipients.recipients and not recipients.unnamed_audience:
+    if audience is not None and recipients.recipients and not recipients.rows_without_audience:
         found.append(
             Finding(
                 "warning",

@@ -745,10 +745,10 @@ def check(
     Per audience: fill, room to spare, type size, what was dropped, reading level;
     cited facts older than [facts] max_age_years or true only after the briefs' date,
     numbers typed into a template that no cited fact gives, Spanish forms missing or
-    not reviewed, a date after today; sources without a URL;
-    facts no template cites. With --recipients, every copy's: per audience the range
-    of fills and the fullest copy, and each finding once with the copies it holds
-    for. Exit 1 on errors (or warnings with --strict), else 0.
+    not reviewed, a date after today; sources without a URL; facts no template cites.
+    With --recipients, every copy's: per audience the range of fills and the fullest
+    copy, and each finding once with the copies it holds for. Exit 1 on errors (or
+    warnings with --strict), else 0.
     """
     from briefgen import interrupts
     from briefgen.check import as_json as json_report

@@ -243,12 +243,13 @@ class Staging:
                 self.current = path
                 os.replace(temporary, path)
             for path in self.removals:
-                self.current = path
-                with contextlib.suppress(FileNotFoundError):
+                # After the renames, nothing may fail: a file that cannot be removed
+                # stays, as it would have without the request.
+                with contextlib.suppress(OSError):
                     if not stat.S_ISDIR(os.lstat(path).st_mode):
                         os.unlink(path)
         self.current = None
-        for folder in dict.fromkeys(p.parent for p in self.temporaries):
+        for folder in dict.fromkeys(p.parent for p in [*self.temporaries, *self.removals]):
             _sync_folder(folder)
 
     @contextlib.contextmanager

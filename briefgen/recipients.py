@@ -79,7 +79,7 @@ class RecipientList:
     columns: tuple[str, ...]
     recipients: tuple[Recipient, ...]
     # How many rows name no audience of their own, and so take ``--audience``.
-    unnamed_audience: int = 0
+    rows_without_audience: int = 0
 
     def location(self, recipient: Recipient) -> Location:
         """Where ``recipient``'s row is written."""
@@ -149,8 +149,8 @@ def load_recipients(
         rows, all_columns, check_audience, audience, name_column in columns, name_column, problems
     )
     problems.raise_all()
-    unnamed = sum(1 for row in rows if not row.cells.get("audience", ""))
-    return RecipientList(path, all_columns, tuple(recipients), unnamed)
+    without_audience = sum(1 for row in rows if not row.cells.get("audience", ""))
+    return RecipientList(path, all_columns, tuple(recipients), without_audience)
 
 
 class _Problems:

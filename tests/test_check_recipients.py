@@ -223,7 +223,7 @@ description: A page whose optional paragraph names its recipient
 {{ recipient.body }}
 
 ::: optional 1
-For {{ recipient.name }}: an optional paragraph, dropped when the page is full.
+For {{ recipient.name }}: {{ "An optional paragraph too long for the page at any size. " * 40 }}
 :::
 """
 

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -55,6 +55,26 @@ PAGE_SIZE_OPTION = click.option(
     default=None,
     help="Page size  [default: the template's, else briefgen.toml's, else letter]",
 )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def recipients_option(help_text: str) -> Callable[[F], F]:
+    """``--recipients FILE``, as build and check take it."""
+    return click.option(
+        "--recipients",
+        "recipients",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        metavar="FILE",
+        help=help_text,
+    )
+
+
+def name_column_option(help_text: str) -> Callable[[F], F]:
+    """``--name-column COL``, as build and check take it."""
+    return click.option("--name-column", metavar="COL", default=None, help=help_text)
 
 
 class _DayType(click.DateTime):
@@ -363,21 +383,11 @@ def main() -> None:
 )
 @PAGE_SIZE_OPTION
 @DATE_OPTION
-@click.option(
-    "--recipients",
-    "recipients",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    metavar="FILE",
-    help="One brief per row of this CSV or YAML file, into output/<audience>/<id>.pdf|docx "
-    "(see docs/batch.md).",
+@recipients_option(
+    "One brief per row of this CSV or YAML file, into output/<audience>/<id>.pdf|docx "
+    "(see docs/batch.md)."
 )
-@click.option(
-    "--name-column",
-    metavar="COL",
-    default=None,
-    help="With --recipients: the column that names each copy's files  [default: id]",
-)
+@name_column_option("With --recipients: the column that names each copy's files  [default: id]")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -710,20 +720,12 @@ def init(directory: Path, force: bool) -> None:
 @TEMPLATES_OPTION
 @PAGE_SIZE_OPTION
 @DATE_OPTION
-@click.option(
-    "--recipients",
-    "recipients",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    metavar="FILE",
-    help="Check every copy build --recipients FILE would make, each audience's copies "
-    "together (--audience: for rows that name none, as for build).",
+@recipients_option(
+    "Check every copy build --recipients FILE would make, each audience's copies "
+    "together (--audience: for rows that name none, as for build)."
 )
-@click.option(
-    "--name-column",
-    metavar="COL",
-    default=None,
-    help="With --recipients: the column that names each copy, as for build  [default: id]",
+@name_column_option(
+    "With --recipients: the column that names each copy, as for build  [default: id]"
 )
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts: one entry per finding.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from letters import letter_workspace
 from office import docx_page_count, requires_libreoffice
 from pypdf import PdfReader
 from readback import docx_text, pdf_text
@@ -56,11 +57,7 @@ ex-3,letter,Kim Test,Chief,Example Office 3,9
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "letter.md.j2").write_text(LETTER, encoding="utf-8")
-    (tmp_path / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
-    return tmp_path
+    return letter_workspace(tmp_path, monkeypatch, LETTER, RECIPIENTS)
 
 
 def build(*args: str) -> Result:

@@ -729,6 +729,8 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
         ("{{ recipent.name }}", "'recipent' is undefined (did you mean 'recipient'?)"),
         ("{{ facst('x') }}", "'facst' is undefined (did you mean 'fact'?)"),
         ("{{ zzqq }}", "'zzqq' is undefined"),
+        # A misspelt variable of the template's own is not offered a global's name.
+        ("{% set citizens = 1 %}{{ citzens }}", "'citzens' is undefined"),
         ("{{ audeince.name }}", "'audeince' is undefined (did you mean 'audience'?)"),
     ],
 )

@@ -230,7 +230,9 @@ class TemplateUndefined(StrictUndefined):
             return str(super()._undefined_message)
         view = VIEWS.get(type(self._undefined_obj))
         if view is None:
-            close = difflib.get_close_matches(name, self.known_names, n=1)
+            # Strictly close only: the template's own {% set %} names are not known
+            # here, and 'citzens' (for a variable 'citizens') is not 'cite'.
+            close = difflib.get_close_matches(name, self.known_names, n=1, cutoff=0.8)
             if self._undefined_obj is not missing or not close:
                 return str(super()._undefined_message)
             return f"'{name}' is undefined (did you mean '{close[0]}'?)"

@@ -331,6 +331,14 @@ def read_recipients(
                 raise  # the audience's template is broken: its own error says where
             raise RecipientsError(exc.detail) from None
 
+    if audience is not None:
+        # Even when every row names its own: a misspelt option is still a mistake.
+        try:
+            workspace.search_path.audience(audience)
+        except BriefgenError as exc:
+            if exc.location is not None:
+                raise
+            raise RecipientsError(f"--audience: {exc.detail}") from None
     return load_recipients(path, check_audience, audience, name_column)
 
 

@@ -378,6 +378,13 @@ def test_audience_where_every_row_names_its_own_is_warned(workspace: Path) -> No
         ],
     )
     assert "--audience letter is for rows that name no audience" in checked.stdout
+    # Misspelt, it is a mistake even where no row takes it.
+    misspelt = build("--recipients", "recipients.csv", "--audience", "lettr", "--out", "x")
+    assert misspelt.exit_code == 1
+    assert misspelt.stderr.startswith(
+        "--audience: no template for audience 'lettr' (did you mean 'letter'?)"
+    )
+    assert not (workspace / "x").exists()
     (workspace / "recipients.csv").write_text(RECIPIENTS + "ex-4,,Lee Test,,Office 4,10\n")
     result = build(*args, "--out", "one-unnamed")
     assert result.exit_code == 0, result.output

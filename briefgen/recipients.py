@@ -210,6 +210,7 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
     if separator := _SEPARATOR_LINE.match(text):
         delimiter = separator.group(1)
         text = text[separator.end() :]  # the line ending stays: lines keep their numbers
+    delimiter = delimiter or _delimiter(text)
     records = list(_csv_records(text, problems, delimiter))
     if not records:
         return (), []
@@ -231,10 +232,13 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
         if line in problems.undecodable:
             continue  # reported; its replaced bytes would make false problems
         if len(cells) != len(header):
-            # One field too many is most often a value with a comma in it ("Yuma, AZ").
+            # A field too many is most often a value holding the separator ("Yuma, AZ"),
+            # but not when the extra field is empty: a separator left at the end.
+            shown = {"\t": "a tab"}.get(delimiter, f"'{delimiter}'")
             hint = (
-                '; a value holding the separator goes in double quotes: "Yuma, AZ"'
-                if len(cells) > len(header)
+                f"; a value holding {shown} goes in double quotes"
+                + (': "Yuma, AZ"' if delimiter == "," else "")
+                if len(cells) > len(header) and cells[-1].strip()
                 else ""
             )
             problems.add(

@@ -72,8 +72,15 @@ def test_a_row_with_a_field_too_many_is_told_to_quote_its_comma(
     path.write_text("id,audience,place\na,public,Yuma, AZ\nb,public\n", encoding="utf-8")
     assert problems_of(path) == [
         "recipients.csv:2: the row has 4 fields, the header 3: not valid CSV; a value "
-        'holding the separator goes in double quotes: "Yuma, AZ"',
+        "holding ',' goes in double quotes: \"Yuma, AZ\"",
         "recipients.csv:3: the row has 2 fields, the header 3: not valid CSV",
+    ]
+    # In the file's own separator; none for a separator left at a row's end.
+    path.write_text("id;audience;place\na;public;Yuma; AZ\nb;public;x;\n", encoding="utf-8")
+    assert problems_of(path) == [
+        "recipients.csv:2: the row has 4 fields, the header 3: not valid CSV; a value "
+        "holding ';' goes in double quotes",
+        "recipients.csv:3: the row has 4 fields, the header 3: not valid CSV",
     ]
 
 

@@ -254,7 +254,8 @@ def _date_warnings(workspace: Workspace, decision: Decision, printed: list[str])
                 "warning",
                 "date-ahead",
                 f"the briefs are dated {workspace.date.isoformat()}, after today "
-                f"({today.isoformat()}); if that is a slip, fix --date or [build] date",
+                f"({today.isoformat()}); if that is a slip, fix where the date comes "
+                "from: --date, else [build] date, else SOURCE_DATE_EPOCH",
                 audience=decision.audience.name,
                 data={"date": workspace.date.isoformat()},
             )

@@ -407,7 +407,8 @@ def test_a_date_after_today_is_warned_as_a_likely_slip(sample: Path) -> None:
     found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "date-ahead"]
     assert [f["message"] for f in found] == [
         f"the briefs are dated {ahead}, after today ({dt.date.today().isoformat()}); "
-        "if that is a slip, fix --date or [build] date"
+        "if that is a slip, fix where the date comes from: --date, else [build] date, "
+        "else SOURCE_DATE_EPOCH"
     ]
     today = invoke(sample, "check", "--json", "--audience", "public")
     assert "date-ahead" not in today.stdout

@@ -458,13 +458,20 @@ def _translations(store: FactStore, decision: Decision, printed: list[str]) -> l
                     {"fact": fact_id, "number": figure.group(0)},
                 )
             )
+        # Not reviewed: a reviewer may keep a name of several words (Operation Blue
+        # Lotus) as it is. Compared word for word, whatever the spaces between.
         same = [
             name
             for name, english, spanish in (
                 ("text", fact.text, fact.es.text if fact.es else ""),
                 ("short", fact.short, fact.es.short if fact.es else ""),
             )
-            if english and english == spanish and len(_WORDS.findall(english)) > 1
+            if fact.es is not None
+            and not fact.es.reviewed
+            and english
+            and spanish
+            and english.split() == spanish.split()
+            and len(_WORDS.findall(english)) > 1
         ]
         if same:
             found.append(

@@ -324,7 +324,7 @@ def test_a_spanish_form_left_in_english_is_warned(
     path.write_text(
         text.replace(
             "      short: por una pastilla de fentanilo en Tucson\n",
-            "      short: per fentanyl pill in Tucson\n",
+            "      short: per  fentanyl pill in Tucson\n",  # spaces aside, the English
         ),
         encoding="utf-8",
     )
@@ -342,3 +342,10 @@ def test_a_spanish_form_left_in_english_is_warned(
             "translate it",
         )
     ]
+    # Reviewed, it is taken as meant: a name may be the same in both languages.
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id: tucson-pill-price")
+    at = text.index("reviewed: false", start)
+    path.write_text(text[:at] + "reviewed: true" + text[at + len("reviewed: false") :])
+    result = CliRunner().invoke(cli, ["check", "--json", "--recipients", "r.csv"])
+    assert "english-in-spanish" not in result.stdout

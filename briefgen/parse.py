@@ -381,11 +381,13 @@ class _Walker:
             if self.notes_at is not None and self.notes_at[1] != title:
                 # The notes print once, in the footer, under the first title: another
                 # title would be dropped without a word.
-                first = self.notes_at[0]
+                first, first_title = self.notes_at
                 at = f"line {first.line}" if first.path == where.path else str(first)
                 raise TemplateError(
-                    f"the notes print once, under the title notes() gave them at {at}; "
-                    f"remove this notes(), whose title {quote(title)} would be lost",
+                    f"the notes print once, under one title: notes() at {at} gives "
+                    f"{quote(first_title)}, this one {quote(title)}; call notes() once "
+                    "(to move or retitle the notes of a template you extend, replace "
+                    "its notes block)",
                     where,
                 )
             self.notes_at = self.notes_at or (where, title)

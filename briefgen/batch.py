@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from briefgen import interrupts
-from briefgen.check import Finding, brief_warnings, cited_ids, source_warnings, warning_lines
+from briefgen.check import (
+    Finding,
+    brief_warnings,
+    cited_ids,
+    copy_count,
+    source_warnings,
+    warning_lines,
+)
 from briefgen.errors import (
     BriefgenError,
     Location,
@@ -39,7 +46,7 @@ from briefgen.errors import (
     display_path,
     raise_all,
 )
-from briefgen.facts.report import unknown_place_notes
+from briefgen.facts.report import plural, unknown_place_notes
 from briefgen.facts.store import FactStore
 from briefgen.output import FolderStaging, prepare_folder, staged
 from briefgen.pipeline import (
@@ -148,6 +155,8 @@ class BatchResult:
     warnings: list[str] = field(default_factory=list)
     # How many rows were never made: the batch stopped at its first failure.
     unmade: int = 0
+    # With keep_going: the files an earlier batch made for rows that failed, removed.
+    removed: list[Path] = field(default_factory=list)
 
 
 class _Warnings:
@@ -313,6 +322,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 result.written.append(out_dir / name)
     if not recipients.recipients:
         out_dir.mkdir(parents=True, exist_ok=True)
+    result.removed = list(stage.stage.removed)
     return result
 
 
@@ -352,7 +362,7 @@ def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> No
         return
     written = {
         **{
-            name: f"the copy of row {r.row}"
+            name: f"the copy of line {r.line}"
             for r in recipients.recipients
             for name in copy_names(r, options.build.formats).values()
         },
@@ -626,9 +636,15 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
             lines.append(f"{where}: {'; '.join(notes)}")
     files = sum(len(c.names) for c in result.copies)
     lines.append(
-        f"{len(result.copies)} copies ({files} files) in {display_path(out_dir)}"
-        + (f", {len(result.failures)} failed" if result.failures else "")
+        f"{copy_count(len(result.copies))} ({plural(files, 'file')}) in "
+        f"{display_path(out_dir)}" + (f", {len(result.failures)} failed" if result.failures else "")
     )
+    if result.removed:
+        lines.append(
+            f"removed {plural(len(result.removed), 'file')} an earlier batch made for the "
+            f"rows that failed, out of date now: {display_path(result.removed[0])}"
+            + (f" and {len(result.removed) - 1:,} more" if len(result.removed) > 1 else "")
+        )
     return lines
 
 

@@ -207,6 +207,7 @@ class Staging:
         self.temporaries: dict[Path, Path] = {}
         self.current: Path | None = None
         self.removals: list[Path] = []  # files the commit removes (remove)
+        self.removed: list[Path] = []  # and those it did remove
 
     def add(self, path: Path, data: bytes) -> None:
         """Write ``data`` to the temporary of ``path`` (synced to disk)."""
@@ -248,6 +249,7 @@ class Staging:
                 with contextlib.suppress(OSError):
                     if not stat.S_ISDIR(os.lstat(path).st_mode):
                         os.unlink(path)
+                        self.removed.append(path)
         self.current = None
         for folder in dict.fromkeys(p.parent for p in [*self.temporaries, *self.removals]):
             _sync_folder(folder)

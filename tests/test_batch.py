@@ -194,6 +194,11 @@ def test_keep_going_removes_the_earlier_copy_of_a_row_that_fails(workspace: Path
     assert folder_bytes(workspace / "output") == before
     kept = build(*args, "--keep-going")
     assert kept.exit_code == 1
+    assert kept.stdout.splitlines()[-2:] == [
+        "2 copies (4 files) in output, 1 failed",
+        "removed 2 files an earlier batch made for the rows that failed, out of date now: "
+        "output/letter/ex-2.pdf and 1 more",
+    ]
     after = folder_bytes(workspace / "output")
     assert sorted(after) == [
         "letter/ex-1.docx",

@@ -117,7 +117,7 @@ def test_the_batch_never_writes_over_its_recipients_file(workspace: Path) -> Non
         args += ["--format", "pdf", "--jobs", "1", "--out", "shop", "--combine"]
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 1, result.output
-        what = "--combine's manifest" if name == "manifest.csv" else "the copy of row 1"
+        what = "--combine's manifest" if name == "manifest.csv" else "the copy of line 2"
         assert result.output == (
             f"shop/{name}: {what} would be written over this recipients file; keep "
             "it out of the output folder or choose another --out\n"

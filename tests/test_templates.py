@@ -702,8 +702,22 @@ def test_missing_include_and_import_name_their_line(ws: Path) -> None:
 
     write_template(ws, ["# T", "", '{% from "_nomacros.md.j2" import a %}'])
     line = one_error_line(build("--audience", "x"))
-    assert line.startswith(f"{X}:3: template '_nomacros.md.j2' not found; "), line
+    assert line.startswith(
+        f"{X}:3: template '_nomacros.md.j2' not found (did you mean '_macros.md.j2'?); "
+    ), line
     assert_names_folders(line, searched_folders())
+
+
+def test_a_misspelt_template_name_gets_did_you_mean(ws: Path) -> None:
+    write_template(ws, ['{% extends "builtin/chefs.md.j2" %}'])
+    line = one_error_line(build("--audience", "x"))
+    assert line.startswith(
+        f"{X}:1: template 'builtin/chefs.md.j2' not found (did you mean "
+        "'builtin/chiefs.md.j2'?); searched "
+    ), line
+    write_template(ws, ["# T", '{% include "publc.md.j2" %}'])
+    line = one_error_line(build("--audience", "x"))
+    assert "template 'publc.md.j2' not found (did you mean 'public.md.j2'?); " in line
 
 
 def test_unknown_audience_lists_the_audiences(ws: Path) -> None:

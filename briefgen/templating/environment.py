@@ -518,7 +518,7 @@ def _clip(message: str) -> str:
 def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
     """What went wrong while a template ran, in the user's terms."""
     if isinstance(exc, TemplateNotFound):
-        return f"template '{exc.name}' not found; searched {search_path.describe()}"
+        return search_path.not_found_message(str(exc.name))
     if isinstance(exc, SecurityError):
         return f"not allowed in a template (sandbox): {exc}"
     if isinstance(exc, JinjaTemplateError):  # UndefinedError among them

@@ -9,6 +9,7 @@ YAML front matter block holding the audience's metadata.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Callable
@@ -207,7 +208,21 @@ class SearchPath:
         )
 
     def not_found(self, name: str) -> TemplateError:
-        return TemplateError(f"template '{name}' not found; searched {self.describe()}")
+        return TemplateError(self.not_found_message(name))
+
+    def not_found_message(self, name: str) -> str:
+        """``template 'x' not found``, with "did you mean" the closest template on the
+        path, and the folders searched."""
+        names: dict[str, None] = {}
+        for folder in self.folders:
+            if folder.path.is_dir():
+                for path in sorted(folder.path.glob(f"*{TEMPLATE_SUFFIX}")):
+                    names[path.name] = None
+                    if folder.origin == "built-in":
+                        names[f"builtin/{path.name}"] = None
+        close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.8)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"template '{name}' not found{hint}; searched {self.describe()}"
 
     def audience_files(self) -> dict[str, tuple[Path, Folder]]:
         """Every audience on the path, by name: the winning file and its folder (the

@@ -216,9 +216,8 @@ class _Walker:
     frames: list[_Frame] = field(default_factory=list)
     groups: int = 0
     had_aside: bool = False
-    notes_at: tuple[Location, str] | None = (
-        None  # where the notes were first placed, and their title
-    )
+    # Where the notes were first placed, and their title.
+    notes_at: tuple[Location, str] | None = None
     pixels: int = 0  # of the pictures so far
 
     def where(self, token: Token) -> Location:

@@ -150,7 +150,9 @@ def brief_findings(workspace: Workspace, decision: Decision) -> list[Finding]:
     room_in = room * fit.style.frame_height / INCH
     size = fit.style.body_size
     body = f"body {size:g} pt" + (
-        "" if size == BODY_SIZE else f" (stepped down from {BODY_SIZE:g})"
+        ""
+        if size == BODY_SIZE
+        else f" (stepped down from {BODY_SIZE:g}" + (f": {fit.narrowed})" if fit.narrowed else ")")
     )
     found = [
         Finding(

@@ -72,7 +72,8 @@ class _Copies:
                 Finding(
                     "info",
                     "body-size",
-                    f"body {size:g} pt (stepped down from {BODY_SIZE:g})",
+                    f"body {size:g} pt (stepped down from {BODY_SIZE:g}"
+                    + (f": {fit.narrowed})" if fit.narrowed else ")"),
                     audience=self.name,
                     data={"body_pt": size},
                 ),

@@ -67,6 +67,9 @@ class Fit:
     style: Style
     fill: float
     dropped: tuple[Dropped, ...] = ()
+    # Why the type stepped down when it is not the page's length: a block too wide
+    # for its column at the size before ("" when length alone, or no step down).
+    narrowed: str = ""
 
 
 def _describe(blocks: list[AnyBlock], group: Droppable) -> Dropped:
@@ -76,10 +79,16 @@ def _describe(blocks: list[AnyBlock], group: Droppable) -> Dropped:
     return Dropped(str(blocks[0].location), group.priority, preview)
 
 
-def _height(document: Document, style: Style, measure: Measure, limit: float) -> float:
+def _height(
+    document: Document,
+    style: Style,
+    measure: Measure,
+    limit: float,
+    too_wide: list[TooWide] | None = None,
+) -> float:
     """The document's height if it is at most ``limit``; otherwise some height above
     ``limit`` (of the blocks measured before they overflowed), infinite when a block
-    is too wide for its column at this size."""
+    is too wide for its column at this size (the refusal added to ``too_wide``)."""
     blocks = document.blocks
     count = FIRST_PREFIX
     try:
@@ -89,7 +98,9 @@ def _height(document: Document, style: Style, measure: Measure, limit: float) ->
                 return used
             count *= 2
         return measure(document, style)
-    except TooWide:
+    except TooWide as exc:
+        if too_wide is not None:
+            too_wide.append(exc)
         return math.inf
 
 
@@ -114,6 +125,7 @@ def fit_to_page(
     if least is not None:
         _refuse_hopeless(document, groups, style, least)
     versions: dict[tuple[float, int], tuple[Document, float]] = {}
+    too_wide: list[TooWide] = []  # the refusals of blocks too wide at a size tried
 
     def version(drop: int, style: Style) -> tuple[Document, float]:
         """The document without the first ``drop`` groups, and its (capped) height."""
@@ -121,7 +133,7 @@ def fit_to_page(
         if key not in versions:
             gone = {g.group for g in groups[:drop]}
             current = number_citations(document.without_groups(gone), store)
-            versions[key] = (current, _height(current, style, measure, limit))
+            versions[key] = (current, _height(current, style, measure, limit, too_wide))
         return versions[key]
 
     def fewest_drops(style: Style) -> int:
@@ -142,6 +154,11 @@ def fit_to_page(
     high = fewest_drops(style)
     current, used = version(high, style)
     size = start = style.body_size
+    narrowed = ""
+    if used == math.inf and too_wide:
+        # Not the page's length: a block's words are wider than its column.
+        what = "the table" if too_wide[-1].detail.startswith("a table") else "a block"
+        narrowed = f"{what} at {too_wide[-1].location} is too wide for its column at {start:g} pt"
     while used > limit and size - SIZE_STEP >= BODY_FLOOR:
         size -= SIZE_STEP
         style = style.with_body_size(size)
@@ -179,7 +196,7 @@ def fit_to_page(
             f"at {size:g} pt {dropped_all} '::: optional'",
             document.source,
         )
-    return Fit(current, style, used / style.frame_height, tuple(dropped))
+    return Fit(current, style, used / style.frame_height, tuple(dropped), narrowed)
 
 
 def _share(height: float, style: Style) -> str:

@@ -336,6 +336,8 @@ def describe(brief: Brief, out_dir: Path) -> list[str]:
             "" if fit.style.body_size == Style().body_size else f", body {fit.style.body_size:g} pt"
         )
         lines.append(f"{path!s:<28} 1 page, {fit.fill:.0%} full{size}")
+    if fit.narrowed:
+        lines.append(f"  type stepped down: {fit.narrowed}")
     for dropped in fit.dropped:
         lines.append(
             f"  dropped (optional, priority {dropped.priority}) {dropped.where}: {dropped.preview}"

@@ -325,7 +325,19 @@ def test_a_table_too_wide_at_full_size_sets_the_page_in_smaller_type(
     monkeypatch.chdir(tmp_path)
     result = build_trial(tmp_path, f"# T\n\n{WIDE_AT_11_PT}")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].endswith(", body 9.5 pt")
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(", body 9.5 pt")
+    # Why, on a page far from full: the table, at its line.
+    assert lines[1] == (
+        "  type stepped down: the table at templates/trial.md.j2:3 is too wide for its "
+        "column at 11 pt"
+    )
+    checked = CliRunner().invoke(
+        cli, ["check", "--audience", "trial", "--facts", str(REPO / "facts")]
+    )
+    assert "body 9.5 pt (stepped down from 11: the table at templates/trial.md.j2:3 is too" in (
+        checked.stdout
+    )
 
 
 def test_a_table_too_wide_in_an_optional_group_is_dropped_first(

@@ -121,7 +121,12 @@ class LayoutError(BriefgenError):
 
 class TooWide(LayoutError):
     """A block's words are wider than its column at the type size tried (a table's
-    columns): the fitter tries a smaller size before it gives up."""
+    columns): the fitter tries a smaller size before it gives up. ``what``: the
+    block, as a reader names it ("table")."""
+
+    def __init__(self, message: str, location: Location | None = None, what: str = "block") -> None:
+        super().__init__(message, location)
+        self.what = what
 
 
 class RecipientsError(BriefgenError):

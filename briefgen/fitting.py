@@ -157,8 +157,8 @@ def fit_to_page(
     narrowed = ""
     if used == math.inf and too_wide:
         # Not the page's length: a block's words are wider than its column.
-        what = "the table" if too_wide[-1].detail.startswith("a table") else "a block"
-        narrowed = f"{what} at {too_wide[-1].location} is too wide for its column at {start:g} pt"
+        wide = too_wide[-1]
+        narrowed = f"the {wide.what} at {wide.location} is too wide for its column at {start:g} pt"
     while used > limit and size - SIZE_STEP >= BODY_FLOOR:
         size -= SIZE_STEP
         style = style.with_body_size(size)

@@ -77,6 +77,7 @@ def table_widths(table: Table, style: Style, width: float) -> list[float]:
             f"a table whose longest words need {sum(least):.0f} pt across its columns, "
             f"wider than the {width:.0f} pt it has; shorten them or take out a column",
             table.location,
+            what="table",
         )
     if sum(natural) > width:
         # The widest columns give way first: each is cut to one cap (never below its

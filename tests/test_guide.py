@@ -118,7 +118,7 @@ def test_filter_table_examples_hold() -> None:
         gives = re.findall(r"`([^`]+)`", cells[2])
         assert len(calls) == len(gives), row
         for call, expected in zip(calls, gives, strict=True):
-            printed, _ = strip_markers(
+            printed, _, _ = strip_markers(
                 renderer.env.from_string(call).render(),
                 Location("guide"),
                 renderer.env.marker_files,

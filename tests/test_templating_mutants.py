@@ -1794,7 +1794,7 @@ def test_markers_come_off_and_each_line_takes_the_marker_before_its_text() -> No
             mark(1, 8),  # a file not in the list: the default's
         ]
     )
-    clean, lines = environment.strip_markers(text, default, ["a.j2"])
+    clean, lines, _ = environment.strip_markers(text, default, ["a.j2"])
     assert clean == "plain\n x y\nno marker\nz\n w v\n"
     assert lines == (
         default,
@@ -1818,7 +1818,7 @@ def test_a_line_of_several_template_lines_knows_where_each_part_starts() -> None
             mark(0, 8) + "one line",
         ]
     )
-    clean, lines, later = environment.strip_markers_and_spans(text, default, ["a.j2"])
+    clean, lines, later = environment.strip_markers(text, default, ["a.j2"])
     assert clean == "ab cdef\nzyx\none line"
     at = [Location.of("a.j2", n) for n in range(9)]
     assert lines == (at[3], at[6], at[8])

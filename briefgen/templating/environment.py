@@ -140,19 +140,11 @@ class Rendered:
 
 def strip_markers(
     text: str, default: Location, files: Sequence[str]
-) -> tuple[str, tuple[Location, ...]]:
-    """Remove line markers; return the clean text and each line's template location
-    (``files``: the environment's ``marker_files``)."""
-    clean, lines, _ = strip_markers_and_spans(text, default, files)
-    return clean, lines
-
-
-def strip_markers_and_spans(
-    text: str, default: Location, files: Sequence[str]
 ) -> tuple[str, tuple[Location, ...], dict[int, tuple[tuple[int, Location], ...]]]:
-    """:func:`strip_markers`, and for each line holding text of more than one
-    template line, the offsets where a later template line's text starts
-    (:attr:`Rendered.later`)."""
+    """Remove line markers; return the clean text, each line's template location
+    (``files``: the environment's ``marker_files``), and for each line holding text
+    of more than one template line, the offsets where a later template line's text
+    starts (:attr:`Rendered.later`)."""
     clean_lines: list[str] = []
     locations: list[Location] = []
     later: dict[int, tuple[tuple[int, Location], ...]] = {}
@@ -319,7 +311,7 @@ class TemplateRenderer:
                         f"{too_much}; is a loop running away?", _last_marker(chunks, where, files)
                     )
                 chunks.append(chunk)
-        text, lines, later = strip_markers_and_spans("".join(chunks), where, files)
+        text, lines, later = strip_markers("".join(chunks), where, files)
         text = blocks_alone(text, lines)
         folders = tuple(f.path for f in self.search_path.folders)
         reads = tuple(self.env.fact_reads)

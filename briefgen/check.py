@@ -462,19 +462,17 @@ def _translations(store: FactStore, decision: Decision, printed: list[str]) -> l
             )
         # Not reviewed: a reviewer may keep a name of several words (Operation Blue
         # Lotus) as it is. Compared word for word, whatever the spaces between.
-        same = [
-            name
-            for name, english, spanish in (
-                ("text", fact.text, fact.es.text if fact.es else ""),
-                ("short", fact.short, fact.es.short if fact.es else ""),
-            )
-            if fact.es is not None
-            and not fact.es.reviewed
-            and english
-            and spanish
-            and english.split() == spanish.split()
-            and len(_WORDS.findall(english)) > 1
-        ]
+        same = []
+        if fact.es is not None and not fact.es.reviewed:
+            forms = (("text", fact.text, fact.es.text), ("short", fact.short, fact.es.short))
+            same = [
+                name
+                for name, english, spanish in forms
+                if english
+                and spanish
+                and english.split() == spanish.split()
+                and len(_WORDS.findall(english)) > 1
+            ]
         if same:
             found.append(
                 Finding(

@@ -118,9 +118,24 @@ SPANISH = Wording(
 _WORDINGS = {"en": ENGLISH, "es": SPANISH}
 
 
+def unworded_language(language: str) -> str | None:
+    """Why a brief cannot be in ``language`` (a language tag), or None if it can:
+    briefgen writes its own words (dates, "Sources", the notes' "as reported in", a
+    chart's description) in the languages it has a :class:`Wording` for, and any
+    other tag would label those English words as that language for a screen reader."""
+    if language.split("-", 1)[0].lower() in _WORDINGS:
+        return None
+    known = " and ".join(f"{w.name} ({code}-...)" for code, w in _WORDINGS.items())
+    return (
+        f"briefgen writes briefs in {known} only: under '{language}' its own words "
+        '(dates, "Sources", the notes) and the facts would print in English, '
+        f"labelled '{language}' for screen readers"
+    )
+
+
 def wording(language: str) -> Wording:
     """The wording for a language tag (``es-US`` → Spanish); English for a language
-    briefgen has no words for, as before it had any."""
+    briefgen has no words for (a template cannot name one: :func:`unworded_language`)."""
     return _WORDINGS.get(language.split("-", 1)[0].lower(), ENGLISH)
 
 

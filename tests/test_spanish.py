@@ -17,7 +17,7 @@ from readback import docx_paragraphs, docx_text, pdf_text, squeeze
 
 from briefgen.charts import resolve_chart
 from briefgen.cli import cli
-from briefgen.errors import Location
+from briefgen.errors import Location, TemplateError
 from briefgen.facts import load_store
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.readability import spanish_syllables, szigriszt_pazos
@@ -157,12 +157,27 @@ def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> Non
     english = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("english")).text)
     assert "November 2026" in english and "over 70,000 deaths" in english
     assert "traducción" not in english and "!!! notes Sources" in english
-    # A language briefgen has no words for prints the facts as written, as before.
+    # A language briefgen has no words for is refused at its line: its dates, notes
+    # and facts would print in English, labelled French for a screen reader.
     (tmp_path / "templates" / "french.md.j2").write_text(
         QUOTE_AND_DATE.replace("es-US", "fr-FR"), encoding="utf-8"
     )
-    french = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("french")).text)
-    assert "over 70,000 deaths" in french
+    with pytest.raises(TemplateError) as refused:
+        search.audience("french")
+    line = QUOTE_AND_DATE.splitlines().index("language: es-US") + 1
+    assert refused.value.format_message() == (
+        f"{tmp_path / 'templates' / 'french.md.j2'}:{line}: front matter: language: "
+        "briefgen writes briefs in English (en-...) and Spanish (es-...) only: under "
+        "'fr-FR' its own words "
+        '(dates, "Sources", the notes) and the facts would print in English, labelled '
+        "'fr-FR' for screen readers"
+    )
+    # Any region of a language it has words for is that language (es-MX, bare es).
+    for tag in ("es-MX", "es", "EN-gb"):
+        (tmp_path / "templates" / "other.md.j2").write_text(
+            QUOTE_AND_DATE.replace("es-US", tag), encoding="utf-8"
+        )
+        assert SearchPath.build([], tmp_path).audience("other").language == tag
 
 
 def test_a_spanish_chart_is_captioned_and_described_in_spanish() -> None:

@@ -31,6 +31,7 @@ from pydantic import (
 from briefgen.errors import Location, TemplateError, display_path, raise_all
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.inputs import clip, composed
+from briefgen.language import unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
 
@@ -91,6 +92,12 @@ def _word_property(what: str, room: int = WORD_PROPERTY_LIMIT) -> AfterValidator
     return AfterValidator(check)
 
 
+def _worded_language(language: str) -> str:
+    if problem := unworded_language(language):
+        raise ValueError(problem)
+    return language
+
+
 class FrontMatter(BaseModel):
     """What a template's front matter may say about its audience."""
 
@@ -106,9 +113,11 @@ class FrontMatter(BaseModel):
     # easier) its body should reach; see briefgen/readability.py.
     reading_ease: float | None = Field(default=None, ge=0, le=100)
     page_size: Literal["letter", "a4"] | None = None
-    language: str = Field(
-        default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-    )
+    language: Annotated[
+        str,
+        Field(default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+        AfterValidator(_worded_language),
+    ] = "en-US"
 
     @field_validator("page_size", mode="before")
     @classmethod

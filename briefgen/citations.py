@@ -19,6 +19,7 @@ from briefgen.model import (
     Inlines,
     Note,
     Notes,
+    Span,
     cited_fact_ids,
     map_inlines,
 )
@@ -27,14 +28,41 @@ from briefgen.model import (
 def note_text(store: FactStore, fact_id: str, language: str = "en-US") -> str:
     """The note for a fact's source: ``Original; as reported in Reporter`` (in
     Spanish ``Original; según informó Reporter``), dates in ``language``."""
+    return "".join(text for text, _ in note_parts(store, fact_id, language))
+
+
+def note_parts(store: FactStore, fact_id: str, language: str = "en-US") -> list[tuple[str, str]]:
+    """:func:`note_text` in pieces, each with its language (``""``: ``language``):
+    a source's names and title in the source's own when it is another."""
     fact = store.get(fact_id)
-    reporter = store.source_of(fact)
+    reporter = store.source_of(fact).citation_parts(language)
     original = store.original_source_of(fact)
     if original is None:
-        return reporter.citation(language)
-    return wording(language).reported.format(
-        original.citation(language), reporter.citation(language)
-    )
+        return reporter
+    before, between, after = wording(language).reported.split("{}")
+    return [
+        (before, ""),
+        *original.citation_parts(language),
+        (between, ""),
+        *reporter,
+        (after, ""),
+    ]
+
+
+def note_spans(parts: list[tuple[str, str]]) -> tuple[Span, ...]:
+    """A note's pieces as spans, neighbours of one language joined; none when the
+    whole note is in the brief's language."""
+    if not any(language for _, language in parts):
+        return ()
+    spans: list[Span] = []
+    for text, language in parts:
+        if not text:
+            continue
+        if spans and spans[-1].language == language:
+            spans[-1] = Span(spans[-1].text + text, language=language)
+        else:
+            spans.append(Span(text, language=language))
+    return tuple(spans)
 
 
 def cited_ids(document: Document) -> list[str]:
@@ -50,10 +78,11 @@ def number_citations(document: Document, store: FactStore) -> Document:
     by_fact: dict[str, int] = {}
     language = document.metadata.language
     for fact_id in cited_ids(document):
-        text = note_text(store, fact_id, language)
+        parts = note_parts(store, fact_id, language)
+        text = "".join(piece for piece, _ in parts)
         if text not in numbers:
             numbers[text] = len(numbers) + 1
-            notes.append(Note(numbers[text], text))
+            notes.append(Note(numbers[text], text, note_spans(parts)))
         by_fact[fact_id] = numbers[text]
 
     def renumber(inlines: Inlines) -> Inlines:

@@ -37,6 +37,9 @@ class Span:
     bold: bool = False
     italic: bool = False
     href: str = ""  # a link's address (http, https or mailto); empty when not a link
+    # The language tag of a passage in another language than the brief's (a source's
+    # English title in a Spanish brief); empty for the brief's own.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,18 @@ class Quote(Block):
 class Note:
     number: int
     text: str
+    # The text in runs, each passage in another language marked (``Span.language``);
+    # empty when it is all in the brief's.
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def line(self) -> Inlines:
+        """The note as printed: its number, then its text."""
+        return (
+            (Span(f"{self.number}. "), *self.spans)
+            if self.spans
+            else (Span(f"{self.number}. {self.text}"),)
+        )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
@@ -173,6 +174,8 @@ def make_parser() -> MarkdownIt:
     )
     for name, marker in CONTAINERS.items():
         md.use(container_plugin, name=name, marker=marker)
+    # [words]{lang=en-US}: a passage in another language than the brief's.
+    md.use(attrs_plugin, after=("span_close",), spans=True)
     # Every link is parsed, so that one with a refused scheme stops at its line
     # instead of printing as bracketed text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -679,6 +682,7 @@ def _runs(children: list[Token]) -> list[Inline]:
     bold = italic = 0
     href = ""
     link_start = 0
+    languages = [""]  # the language of the passage the text is in ("": the brief's)
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
@@ -691,9 +695,13 @@ def _runs(children: list[Token]) -> list[Inline]:
                 # at a line's end. Code keeps its text as written.
                 text = _DASH_AFTER_SPACE.sub("\u00a0\\1", text)
                 text = text.replace("EE. UU.", "EE.\u00a0UU.")
-            runs.append(Span(text, bold=bold > 0, italic=italic > 0, href=href))
+            runs.append(Span(text, bold > 0, italic > 0, href, languages[-1]))
         elif kind == "softbreak":
-            runs.append(Span(" ", bold=bold > 0, italic=italic > 0, href=href))
+            runs.append(Span(" ", bold > 0, italic > 0, href, languages[-1]))
+        elif kind == "span_open":
+            languages.append(_span_language(child))
+        elif kind == "span_close":
+            languages.pop()
         elif kind == "hardbreak":
             runs.append(LineBreak())
         elif kind == "strong_open":
@@ -710,7 +718,9 @@ def _runs(children: list[Token]) -> list[Inline]:
         elif kind == "link_close":
             if not any(isinstance(r, Span) and _visible(r.text) for r in runs[link_start:]):
                 # [](https://...) would print nothing a reader can follow: its address.
-                shown = Span(href.removeprefix("mailto:"), bold > 0, italic > 0, href)
+                shown = Span(
+                    href.removeprefix("mailto:"), bold > 0, italic > 0, href, languages[-1]
+                )
                 kept = [r for r in runs[link_start:] if not isinstance(r, Span)]
                 runs[link_start:] = [shown, *kept]
             href = ""
@@ -723,6 +733,23 @@ def _runs(children: list[Token]) -> list[Inline]:
                 "![",
             )
     return runs
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _span_language(token: Token) -> str:
+    """The language tag of a ``[words]{lang=en-US}`` passage, or :class:`_Refused`."""
+    attrs = dict(token.attrs)
+    language = str(attrs.pop("lang", ""))
+    if attrs or not _LANGUAGE_TAG.fullmatch(language):
+        given = " ".join(f"{key}={value}" for key, value in token.attrs.items())
+        raise _Refused(
+            f"[...]{{{given}}}: a passage's braces take its language only, as "
+            "{lang=en-US} (a language tag: en, en-US, es-MX)",
+            "{",
+        )
+    return language
 
 
 def _merge(runs: list[Inline]) -> Inlines:
@@ -749,7 +776,8 @@ def _merge(runs: list[Inline]) -> Inlines:
         if (
             isinstance(run, Span)
             and isinstance(last, Span)
-            and (last.bold, last.italic, last.href) == (run.bold, run.italic, run.href)
+            and (last.bold, last.italic, last.href, last.language)
+            == (run.bold, run.italic, run.href, run.language)
         ):
             merged[-1] = replace(run, text=last.text + run.text)
         else:

@@ -28,7 +28,16 @@ from briefgen.cli import cli
 from briefgen.duplex import Handout, fit_sides, make_handout, warning_lines
 from briefgen.errors import Location
 from briefgen.fitting import Fit
-from briefgen.model import Document, Footer, Metadata, Notes
+from briefgen.model import (
+    Document,
+    Footer,
+    Inlines,
+    Metadata,
+    Notes,
+    Span,
+    inline_groups,
+    walk,
+)
 from briefgen.pipeline import BuildOptions
 from briefgen.renderers.docx import render_docx_pages
 from briefgen.style import Style
@@ -140,12 +149,26 @@ def test_each_docx_side_is_marked_in_its_own_language(handout: tuple[Handout, Pa
         "front": [*body[: end + 1], word.sections[0].footer._element],
         "back": [*body[end + 1 :], word.sections[1].footer._element],
     }
+    lang = f"{qn('w:rPr')}/{qn('w:lang')}"
+    marked: dict[str, list[str]] = {}  # each language's runs' text on the back
     for side, elements in parts.items():
         runs = [run for element in elements for run in element.iter(qn("w:r"))]
-        marks = {run.find(f"{qn('w:rPr')}/{qn('w:lang')}") is not None for run in runs}
+        marks = {run.find(lang) is not None for run in runs}
         assert marks == {side == "back"}, side
-    langs = {mark.get(qn("w:val")) for mark in word.element.body.iter(qn("w:lang"))}
-    assert langs == {"es-US"}
+        for run in runs if side == "back" else ():
+            text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+            marked.setdefault(run.find(lang).get(qn("w:val")), []).append(text)
+    # A passage in another language keeps its own (a source's English title in the
+    # Spanish notes): the runs marked English are the model's English passages.
+    english = [
+        span.text
+        for block in walk(back.document.blocks)
+        for inlines in [*inline_groups(block), *notes_lines(block)]
+        for span in inlines
+        if isinstance(span, Span) and span.language
+    ]
+    assert set(marked) == ({"es-US", "en-US"} if english else {"es-US"})
+    assert Counter(marked.get("en-US", [])) == Counter(english)
     if SPANISH:
         assert back.document.metadata.language == "es-US"
 
@@ -309,3 +332,8 @@ def test_the_sheet_takes_the_front_s_page_size(
     word = docx.Document(str(out / "front+back.docx"))
     sections = {(round(s.page_width.pt, 1), round(s.page_height.pt, 1)) for s in word.sections}
     assert sections == {size}
+
+
+def notes_lines(block: object) -> list[Inlines]:
+    """The lines of a notes block as printed (none for another block)."""
+    return [note.line for note in block.entries] if isinstance(block, Notes) else []

@@ -308,12 +308,14 @@ def test_a_source_as_data_has_its_filled_fields_as_json_text() -> None:
         "publisher": "Daily",
         "URL": "https://example.org/p",
         "accessed": "2024-02-03",
+        "language": "en-US",  # the default: what a brief in another marks its title as
     }
     assert report.source_dict(store.sources["agency"]) == {
         "id": "agency",
         "type": "report",
         "title": "Census",
         "issued": "FY2022",
+        "language": "en-US",
     }
 
 

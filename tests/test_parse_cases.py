@@ -49,7 +49,8 @@ def dump_inlines(inlines: Inlines) -> str:
             text = '"{}"'.format(run.text.replace("\u00a0", "<nbsp>"))
             text = f"**{text}**" if run.bold else text
             text = f"*{text}*" if run.italic else text
-            parts.append(f"{text}<{run.href}>" if run.href else text)
+            text = f"{text}<{run.href}>" if run.href else text
+            parts.append(f"{text}{{lang={run.language}}}" if run.language else text)
         elif isinstance(run, Cite):
             parts.append(f"[{','.join(run.fact_ids)}]")
         elif isinstance(run, LineBreak):

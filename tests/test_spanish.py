@@ -12,8 +12,10 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 from readback import docx_paragraphs, docx_text, pdf_text, squeeze
+from tagged import no_space, structure, text_by_mcid
 
 from briefgen.charts import resolve_chart
 from briefgen.cli import cli
@@ -77,6 +79,58 @@ def test_docx_has_the_same_spanish_words(built: Path) -> None:
     text = docx_text(built / "public-es.docx")
     for words in ("1 de cada 5,000", "alrededor de 100 veces", "Actualizado: noviembre de 2026"):
         assert words in text, words
+
+
+def test_english_passages_are_marked_english_in_both_formats(built: Path) -> None:
+    """A screen reader reads the sources' English titles, and the article the page
+    points to, in an English voice (PDF/UA-1 7.2, WCAG 3.1.2): in the PDF each is a
+    Span with /Lang en-US; in the DOCX its runs are marked en-US; nothing else is."""
+    reader = PdfReader(built / "public-es.pdf")
+    tree = structure(reader)
+    texts = text_by_mcid((built / "public-es.pdf").read_bytes())
+    english = [
+        "".join(texts[kid] for kid in node.kids if isinstance(kid, tuple))
+        for node in tree.walk()
+        if node.lang == "en-US"
+    ]
+    assert {node.role for node in tree.walk() if node.lang} == {"Span"}
+    titles = [
+        "Mia Pope, Law Enforcement Immigration Task Force, “Immigrants are not to Blame for "
+        "America’s Fentanyl Crisis”",
+        "U.S. Sentencing Commission, Fentanyl trafficking offenses, 2017–2021",
+        "“Tackling Illicit Fentanyl at the Southern Border: Five Takeaways from Law "
+        "Enforcement on the Front Line”",
+    ]
+    passage = "Immigrants are not to Blame for America’s Fentanyl Crisis"
+    joined = [no_space(text) for text in english]
+    assert no_space(passage) in joined
+    for title in titles:
+        assert no_space(title) in joined, title
+    # The Spanish between them is not: "según informó", the dates.
+    assert not any("según" in text or "diciembre" in text for text in english)
+    word = docx.Document(str(built / "public-es.docx"))
+    lang = f"{qn('w:rPr')}/{qn('w:lang')}"
+    runs = [
+        run
+        for part in (word.element.body, word.sections[0].footer._element)
+        for run in part.iter(qn("w:r"))
+        if run.find(lang) is not None
+    ]
+    assert {run.find(lang).get(qn("w:val")) for run in runs} == {"en-US"}
+    marked = ["".join(t.text or "" for t in run.iter(qn("w:t"))) for run in runs]
+    assert sorted(map(no_space, marked)) == sorted(joined)
+
+
+def test_a_source_in_the_briefs_language_is_not_marked(tmp_path: Path) -> None:
+    """A Spanish source in a Spanish brief is not marked; in an English brief it is,
+    with the language its entry gives."""
+    store = load_store(REPO / "facts")
+    source = store.sources["kasmar-interview"].model_copy(update={"language": "es-MX"})
+    assert source.citation_parts("es-US")[0][1] == ""
+    assert source.citation_parts("en-US")[0] == (source.citation("en-US"), "es-MX")
+    english = store.sources["kasmar-interview"]
+    assert english.citation_parts("en-GB")[0][1] == ""  # one language, another region
+    assert english.citation_parts("es-US")[0][1] == "en-US"
 
 
 @pytest.mark.parametrize(

@@ -249,6 +249,11 @@ class Source(_Strict):
     URL: str | None = Field(default=None, pattern=r"^https?://\S+$")
     accessed: dt.date | None = None
     note: str | None = None
+    # The language its author, publisher and title are written in: a brief in
+    # another language marks them as this one for screen readers.
+    language: str = Field(
+        default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+    )
 
     @field_validator("issued", mode="before")
     @classmethod
@@ -263,21 +268,28 @@ class Source(_Strict):
     def citation(self, language: str = "en-US") -> str:
         """A one-line reference as printed in a brief's notes (its date in
         ``language``; the title as the source gives it)."""
-        parts: list[str] = []
+        return "".join(text for text, _ in self.citation_parts(language))
+
+    def citation_parts(self, language: str = "en-US") -> list[tuple[str, str]]:
+        """:meth:`citation` in pieces, each with the language it is written in: the
+        author, publisher and title in the source's :attr:`language` when that is not
+        ``language``'s, else ``""`` (the brief's), as the date and address are."""
+        own = self.language if language_code(self.language) != language_code(language) else ""
+        names: list[str] = []
         if self.author:
-            parts.append(self.author)
+            names.append(self.author)
         if self.publisher and self.publisher != self.author:
-            parts.append(self.publisher)
+            names.append(self.publisher)
         title = self.title
         if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
             title = f"\u201c{title}\u201d"
-        parts.append(title)
+        names.append(title)
+        parts = [(", ".join(names), own)]
         if self.issued:
-            parts.append(self.issued.label_in(language))
-        text = ", ".join(parts)
+            parts.append((f", {self.issued.label_in(language)}", ""))
         if self.URL:
-            text += f". {self.URL}"
-        return text
+            parts.append((f". {self.URL}", ""))
+        return parts
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")

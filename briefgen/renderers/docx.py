@@ -253,11 +253,14 @@ def _write_footer(
 
 def _mark_language(elements: Iterable[Any], language: str) -> None:
     """Mark every run in ``elements`` as written in ``language`` (the document's
-    default is the first brief's)."""
+    default is the first brief's), but a run marked already (a source's title in its
+    own language)."""
     for element in elements:
         for run in element.iter(qn("w:r")):
-            # Nothing briefgen writes in a run's properties comes after w:lang.
-            _replace_child(run.get_or_add_rPr(), "lang", el("lang", val=language))
+            properties = run.get_or_add_rPr()
+            if properties.find(qn("w:lang")) is None:
+                # Nothing briefgen writes in a run's properties comes after w:lang.
+                properties.append(el("lang", val=language))
 
 
 class _Members(dict[str, bytes]):

@@ -380,7 +380,7 @@ class BlockWriter:
         for block in notes:
             self.paragraph(container, "notes_heading", (Span(block.title),), width=width)
             for note in block.entries:
-                line = (Span(f"{note.number}. {note.text}"),)
+                line = note.line
                 self.paragraph(container, "note", line, width=width)
 
 
@@ -456,6 +456,9 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
                 continue
             text = _XML_INVALID.sub("", item.text)
             run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
+            if item.language:
+                # Nothing briefgen writes in a run's properties comes after w:lang.
+                run._r.get_or_add_rPr().append(new_element("w:lang", {_VAL: item.language}))
             if not item.href:
                 open_link = None
             elif open_link is not None and open_link[0] == item.href:

@@ -276,7 +276,10 @@ def markup(
             token = quoteattr(f"{href} {len(tags)}")
             shown = words if words == href else f"{words} ({href})"
             text = f"<link href={token} color={hex_colour}><u>{text}</u></link>"
-            parts.append(_tagged_run(tags, Element("Link", href=href, contents=shown), text))
+            # A link whose words are all in another language is in that language.
+            language = spans[0].language if len({s.language for s in spans}) == 1 else ""
+            link_element = Element("Link", href=href, contents=shown, lang=language)
+            parts.append(_tagged_run(tags, link_element, text))
         link.clear()
 
     for index, run in enumerate(inlines):
@@ -292,7 +295,11 @@ def markup(
             continue
         end_link()
         if isinstance(run, Span):
-            parts.append(_formatted(run, font, style.bold))
+            text = _formatted(run, font, style.bold)
+            if run.language and tags is not None:
+                # A passage in another language: a Span with its /Lang (PDF/UA 7.2).
+                text = _tagged_run(tags, Element("Span", lang=run.language), text)
+            parts.append(text)
             before = run.text
         elif isinstance(run, Cite):
             label = note_label(run, before)
@@ -776,7 +783,7 @@ def footer_flowables(document: Document, style: Style) -> Story:
             notes.append(blocks.para(title, style.notes_heading, "notes-heading", width=width))
             for note in block.entries:
                 with blocks.inside("Note", ident=f"note-{note.number}"):
-                    line = (Span(f"{note.number}. {note.text}"),)
+                    line = note.line
                     notes.append(blocks.para(line, style.note, "note", width=width))
         if not notes and footer.is_empty:
             return Story()

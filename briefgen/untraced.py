@@ -142,7 +142,7 @@ def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
     quoted strings and number literals that write a figure, in the template at
     ``path``, as Jinja's lexer sees it."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return ()
     return _written_in(path, text)

@@ -571,3 +571,26 @@ def test_a_date_option_that_is_no_day_says_why(value: str, says: str) -> None:
     result = CliRunner().invoke(cli, ["build", "--date", value])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == f"Error: Invalid value for '--date': {says}"
+
+
+def test_a_template_saved_with_a_byte_order_mark_builds_as_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows Notepad starts a UTF-8 file with a byte-order mark: the front matter
+    must still be read as front matter (not printed on the page), an extending
+    template still extend, and the brief come out as from the file without it."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("templates", "init", "public").exit_code == 0
+    args = ("-q", "build", "--format", "pdf", "--date", "2026-11-02", "--out")
+    plain = invoke(*args, "plain", "--audience", "public", "--audience", "legislators")
+    assert plain.exit_code == 0, plain.output
+    for name in ("public", "legislators"):
+        path = Path("templates") / f"{name}.md.j2"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    marked = invoke(*args, "marked", "--audience", "public", "--audience", "legislators")
+    assert marked.exit_code == 0, marked.output
+    for name in ("public", "legislators"):
+        assert Path(f"marked/{name}.pdf").read_bytes() == Path(f"plain/{name}.pdf").read_bytes()
+    assert "---" not in PdfReader("marked/public.pdf").pages[0].extract_text()

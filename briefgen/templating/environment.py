@@ -418,7 +418,7 @@ def _unclosed_block_line(path: str | None, line: int, message: str) -> int | Non
     if not match or not path:
         return None
     try:
-        source = Path(path).read_text(encoding="utf-8").splitlines()
+        source = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     opener = re.compile(r"{%-?\s*" + match.group(1) + r"\b")
@@ -439,7 +439,7 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
     if not path or line <= 0:
         return ""
     try:
-        source = Path(path).read_text(encoding="utf-8").splitlines()
+        source = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return ""
     if line > len(source):

@@ -313,7 +313,7 @@ class SearchPath:
         """The front matter of ``path`` over that of the templates it extends, where
         each key was written, and the template it extends with that template's
         language (its own front matter's, or what it inherits), or None."""
-        text = composed(path.read_text(encoding="utf-8", errors="replace"))
+        text = composed(path.read_text(encoding="utf-8-sig", errors="replace"))
         doc, _, _ = read_front_matter(text, path)
         meta: dict[str, Any] = doc.data if doc else {}
         where = {key: doc.location((key,)) for key in meta} if doc else {}
@@ -383,7 +383,7 @@ class SearchPathLoader(BaseLoader):
             raise TemplateNotFound(template)
         path = found[0]
         try:
-            text = composed(path.read_text(encoding="utf-8"))
+            text = composed(path.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise TemplateError(
                 "not valid UTF-8; save the template as UTF-8", Location.of(path)

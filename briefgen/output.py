@@ -4,7 +4,9 @@ Every file goes first to a temporary beside its target, under a name only briefg
 makes and unique to this build (``.briefgen-PID-TOKEN.NAME.tmp``), and is synced to
 disk; only when every temporary is complete are they renamed into place, with Ctrl-C
 and SIGTERM held so the renames are not cut in two. Any failure before that removes
-this build's temporaries and touches nothing else.
+this build's temporaries and touches nothing else; a rename that fails (a file the
+system will not let this user replace) has the ones before it undone, each replaced
+file put back from a hard link made just before.
 
 A build holds an exclusive lock on ``.briefgen.lock`` in the output folder from its
 first temporary to its last rename, so two builds into one folder take turns: the
@@ -240,9 +242,23 @@ class Staging:
         check_targets(list(self.temporaries))  # a folder may have appeared while we wrote
         interrupts.check()
         with interrupts.held():
-            for path, temporary in self.temporaries.items():
-                self.current = path
-                os.replace(temporary, path)
+            backups = self._back_up()
+            placed: list[Path] = []
+            try:
+                for path, temporary in self.temporaries.items():
+                    self.current = path
+                    os.replace(temporary, path)
+                    placed.append(path)
+            except OSError:
+                # One file could not be replaced (a file another user owns in a
+                # shared folder, an immutable one): put back the ones already
+                # replaced, so the folder is not half this build and half the last.
+                _roll_back(placed, backups)
+                raise
+            finally:
+                for backup in backups.values():
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup)
             for path in self.removals:
                 # After the renames, nothing may fail: a file that cannot be removed
                 # stays, as it would have without the request.
@@ -253,6 +269,19 @@ class Staging:
         self.current = None
         for folder in dict.fromkeys(p.parent for p in [*self.temporaries, *self.removals]):
             _sync_folder(folder)
+
+    def _back_up(self) -> dict[Path, Path]:
+        """A second name (a hard link, no copy) for each file the commit replaces, for
+        :func:`_roll_back`; none where the file system or the file refuses a link
+        (FAT, a file another user owns): that file's replacement cannot be undone,
+        as before backups were kept."""
+        backups: dict[Path, Path] = {}
+        for path in self.temporaries:
+            backup = path.with_name(temporary_name(f"{path.name}.old", self.token))
+            with contextlib.suppress(OSError):
+                os.link(path, backup, follow_symlinks=False)
+                backups[path] = backup
+        return backups
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
@@ -333,6 +362,17 @@ def staged(folder: Path) -> Iterator[FolderStaging]:
         raise
     if not stage.temporaries:
         _remove_folders(created)
+
+
+def _roll_back(placed: list[Path], backups: dict[Path, Path]) -> None:
+    """Undo the renames of ``placed``: each old file back from its backup, each file
+    that was new removed."""
+    for path in reversed(placed):
+        with contextlib.suppress(OSError):
+            if path in backups:
+                os.replace(backups.pop(path), path)
+            else:
+                os.unlink(path)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -304,3 +304,27 @@ def test_next_build_clears_temporaries_a_killed_build_left(
     assert code == 0, output
     assert temporaries(ws / "out") == []
     assert not (ws / "out" / LOCK_NAME).exists()
+
+
+def test_a_file_that_cannot_be_replaced_leaves_every_earlier_brief(
+    tmp_path: Path, versions: Versions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renames are the last step; when one fails (a file another user owns in a
+    shared folder, an immutable file: the system says EPERM), the files renamed before
+    it are put back, so the folder is the last build's, not half of each."""
+    ws, before = _good_build(tmp_path, versions)
+    set_version(ws, "B")
+    blocked = TARGETS[len(TARGETS) // 2]
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == blocked:
+            raise PermissionError(1, "Operation not permitted")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)  # briefgen.output calls os.replace
+    code, said = run_in_process(ws, build_args())
+    assert code == 1
+    assert said == f"out/{blocked}: cannot write the file: Operation not permitted\n"
+    assert read_folder(ws / "out") == before, "a failed build changed the output folder"
+    assert temporaries(ws / "out") == []

@@ -227,6 +227,8 @@ def _start_worker(workspace: Workspace, options: BuildOptions, parent: int) -> N
     ``workspace``: the parent's, which a forked worker has without reading it again;
     ``parent``: its process id."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):  # a closed terminal sends it to the workers too
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with(parent)
     global _worker

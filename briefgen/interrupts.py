@@ -1,4 +1,5 @@
-"""Ctrl-C and SIGTERM stop a build cleanly, even where a library swallows the exception.
+"""Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop a build cleanly, even where a
+library swallows the exception.
 
 The handler raises KeyboardInterrupt, so atomic writes remove their temporary file;
 it also records the signal, and the pipeline checks the record between stages and
@@ -15,6 +16,13 @@ from types import FrameType
 
 _received: list[int] = []
 
+# The signals that stop a build: Ctrl-C, SIGTERM, and where the system has it SIGHUP,
+# which a closed terminal or ssh session sends (by default it kills the process at
+# once, leaving a batch's temporaries behind).
+STOPS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM) + (
+    (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
+)
+
 
 def _handler(signum: int, frame: FrameType | None) -> None:
     _received.append(signum)
@@ -23,13 +31,13 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Route SIGINT and SIGTERM through the handler while the block runs (main
+    """Route the :data:`STOPS` signals through the handler while the block runs (main
     thread only), then restore the handlers there were."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     _received.clear()
-    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, _handler) for sig in STOPS}
     try:
         yield
     finally:
@@ -43,12 +51,12 @@ def check() -> None:
         raise KeyboardInterrupt
 
 
-_HELD = (signal.SIGINT, signal.SIGTERM)
+_HELD = STOPS
 
 
 @contextmanager
 def held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while the block runs (main thread only; Python runs
+    """Hold Ctrl-C, SIGTERM and SIGHUP while the block runs (main thread only; Python runs
     every signal handler there), then deliver what came, once each, to the handlers
     there were. Blocking the signals would not do: with other threads running (a
     batch's writers, a process pool's), the system hands the signal to one of them,

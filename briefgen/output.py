@@ -84,14 +84,31 @@ def check_targets(paths: list[Path], hint: str = "move it or choose another --ou
             raise OutputError(f"a folder is in the way of this file; {hint}", Location.of(path))
 
 
-def remove_stale_temporaries(folder: Path) -> None:
+def remove_stale_temporaries(folder: Path, below: bool = False) -> None:
     """Remove the temporaries killed builds left behind. Call it holding the folder's
-    lock: then every file named like a temporary of ours is stale."""
+    lock: then every file named like a temporary of ours is stale. With ``below``,
+    also those in its subfolders (a batch's audience folders) whose own lock is free:
+    a build whose ``--out`` is the subfolder holds that one while it writes."""
+    subfolders: list[Path] = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+            elif below and entry.is_dir(follow_symlinks=False):
+                subfolders.append(Path(entry.path))
+    for subfolder in filter(_has_temporaries, subfolders):
+        with contextlib.suppress(OutputError, OSError), locked(subfolder, wait=0) as held:
+            if held:
+                remove_stale_temporaries(subfolder)
+
+
+def _has_temporaries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(_TEMPORARY.fullmatch(entry.name) for entry in entries)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -168,7 +185,7 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     try:
         with locked(folder) as held:
             if held:
-                remove_stale_temporaries(folder)
+                remove_stale_temporaries(folder, below=True)
             replace_all(targets)
     except BaseException:
         _remove_folders(created)
@@ -351,7 +368,7 @@ def staged(folder: Path) -> Iterator[FolderStaging]:
     try:
         with locked(folder) as held:
             if held:
-                remove_stale_temporaries(folder)
+                remove_stale_temporaries(folder, below=True)
             stage = Staging()
             with stage.guard():
                 staging = FolderStaging(folder, stage, held, created)

@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from briefgen import output
 from briefgen.cli import cli
 from briefgen.output import LOCK_NAME
 
@@ -328,3 +329,22 @@ def test_a_file_that_cannot_be_replaced_leaves_every_earlier_brief(
     assert said == f"out/{blocked}: cannot write the file: Operation not permitted\n"
     assert read_folder(ws / "out") == before, "a failed build changed the output folder"
     assert temporaries(ws / "out") == []
+
+
+def test_next_build_clears_a_killed_batchs_temporaries_in_subfolders(
+    tmp_path: Path, versions: Versions
+) -> None:
+    """A batch killed outright leaves temporaries in its audience folders; the next
+    build into the folder clears them, whatever it builds, but not those of a build
+    writing into the subfolder itself (it holds that folder's lock)."""
+    ws, _ = _good_build(tmp_path, versions)
+    name = f".briefgen-4242-0123456789abcdef.{TARGETS[0]}.tmp"
+    for sub in ("letter", "busy"):
+        (ws / "out" / sub).mkdir()
+        (ws / "out" / sub / name).write_bytes(b"%PDF-1.4 half a copy")
+    with output.locked(ws / "out" / "busy"):
+        code, said = run_in_process(ws, build_args())
+        assert code == 0, said
+        assert temporaries(ws / "out" / "letter") == []
+        assert temporaries(ws / "out" / "busy") == [name]
+    assert read_folder(ws / "out") == versions.a

@@ -604,13 +604,15 @@ def test_unknown_audience_in_the_file_says_did_you_mean(workspace: Path) -> None
     assert result.stderr.count("did you mean 'letter'?") == 1  # not again after the list
 
 
-@pytest.mark.parametrize("how", ["Ctrl-C", "SIGKILL"])
+@pytest.mark.parametrize("how", ["Ctrl-C", "SIGHUP", "SIGKILL"])
 def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
     workspace: Path, how: str
 ) -> None:
     """A real signal while copies are being staged: Ctrl-C reaches the whole process
-    group (as from a terminal); SIGKILL only the main process, which cannot clean up,
-    but its workers must not outlive it (they waited forever on a pipe)."""
+    group (as from a terminal), and so does SIGHUP when the terminal is closed (it
+    killed the batch at once, leaving its temporaries); SIGKILL only the main process,
+    which cannot clean up, but its workers must not outlive it (they waited forever
+    on a pipe)."""
     rows = [f"ex-{n},letter,Person {n},,Example Office {n},{n}" for n in range(1, 41)]
     (workspace / "many.csv").write_text(RECIPIENTS.splitlines()[0] + "\n" + "\n".join(rows))
     (workspace / "output").mkdir()
@@ -642,7 +644,7 @@ def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
             time.sleep(0.1)
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("a worker outlived the killed batch")
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT if how == "Ctrl-C" else signal.SIGHUP)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert stderr.decode().strip() == "Aborted!"

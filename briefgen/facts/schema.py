@@ -211,6 +211,17 @@ def language_code(tag: str) -> str:
 _UNIT_EXAMPLES = {"pounds": "libras", "deaths": "muertes", "times": "veces", "miles": "millas"}
 
 
+# What people write for a share; briefgen's unit for it is "percent".
+_PERCENT_SPELLINGS = frozenset({"%", "percentage", "per cent", "pct", "pct."})
+
+
+def _is_plain_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text.strip()))
+    except ValueError:
+        return False
+
+
 class Kind(StrEnum):
     STATISTIC = "statistic"
     QUOTE = "quote"
@@ -392,6 +403,21 @@ class Fact(_Strict):
     def _places(cls, value: Any) -> Any:
         return _place_slugs(value)
 
+    @field_validator("unit")
+    @classmethod
+    def _unit_in_words(cls, unit: str | None) -> str | None:
+        # A sign would print after the number in a sentence but vanish from a
+        # callout, which prints a unit of words in the label (short) instead.
+        if unit is not None:
+            written = unit.strip().lower()
+            if written in _PERCENT_SPELLINGS:
+                raise ValueError(f"write 'percent' (printed as %), not '{unit}'")
+            if written.startswith("$"):
+                rest = unit.strip()[1:].strip()
+                usd = f"USD {rest}" if rest else "USD"
+                raise ValueError(f"write '{usd}' (printed with $), not '{unit}'")
+        return unit
+
     @field_validator("value", "value_max", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
@@ -403,6 +429,10 @@ class Fact(_Strict):
             if abs(value) > MAX_INT:
                 raise ValueError("is too large for a brief (more than 18 digits)")
             return value
+        if isinstance(value, str) and _is_plain_number(value):
+            raise ValueError(
+                f"{quote(value)} is in quotes, so it is text; write the number without them"
+            )
         if not isinstance(value, float) or not math.isfinite(value):
             raise ValueError(f"expected a plain number such as 86 or 26700, got {quote(value)}")
         return value

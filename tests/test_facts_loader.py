@@ -219,6 +219,17 @@ def test_a_folder_reads_yaml_and_yml_files_only(in_tmp: Path) -> None:
     assert list(store.facts) == ["overdoses-up"]
 
 
+def test_a_folder_skips_hidden_files(in_tmp: Path) -> None:
+    """An editor's lock (Emacs: a link named .#facts.yaml leading nowhere) and macOS's
+    resource files (._facts.yaml, binary) are no facts files of the user's."""
+    write(in_tmp, "sources.yml", SOURCES)
+    write(in_tmp, "facts.yaml", one_fact().removeprefix(SOURCES))
+    (in_tmp / ".#facts.yaml").symlink_to("root@host.1234:1700000000")
+    (in_tmp / "._facts.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    store = load_store(in_tmp, today=D(2024, 1, 1))
+    assert list(store.facts) == ["overdoses-up"]
+
+
 def test_a_missing_path_is_one_problem(in_tmp: Path) -> None:
     with pytest.raises(FactsError, match=r"^nope: no such file or folder$"):
         load_store(Path("nope"))

@@ -35,13 +35,18 @@ def facts_files(path: Path) -> list[Path]:
     """The YAML files of a store: ``path`` itself, or those directly inside it, sorted.
 
     Anything but a folder is taken as one facts file (a FIFO or device is refused
-    when read); in a folder, every ``.yaml`` entry that is not itself a folder.
+    when read); in a folder, every ``.yaml`` entry that is not itself a folder nor
+    hidden (an editor's lock ``.#facts.yaml``, macOS's ``._facts.yaml``).
     """
     if not path.exists():
         raise FactsError("no such file or folder", Location.of(path))
     if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix in FACT_SUFFIXES and not p.is_dir())
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.suffix in FACT_SUFFIXES and not p.name.startswith(".") and not p.is_dir()
+    )
     folder = path.resolve()
     for file in files:
         # As for templates: a link in facts/ must not make any file on the machine a

@@ -54,7 +54,10 @@ def init_workspace(target: Path, force: bool = False) -> list[Path]:
 def copy_templates(
     search_path: SearchPath, names: list[str], target: Path, force: bool = False
 ) -> list[Path]:
-    """Copy built-in templates (all, or the audiences ``names``) into ``target``."""
+    """Copy built-in templates (all, or the audiences ``names``) into ``target``.
+    With ``names``, the helpers they import (``_macros.md.j2``) go too when ``target``
+    has none: one there already, perhaps edited, is the user's, even with ``force``
+    (name ``_macros`` to replace it)."""
     builtin = builtin_dir()
     if names:
         files = []
@@ -65,7 +68,9 @@ def copy_templates(
                 builtins = [f for f in search_path.folders if f.origin == "built-in"]
                 raise SearchPath(builtins).unknown_audience(name.removesuffix(TEMPLATE_SUFFIX))
             files.append(file)
-        files.append(builtin / f"_macros{TEMPLATE_SUFFIX}")
+        helpers = f"_macros{TEMPLATE_SUFFIX}"
+        if not os.path.lexists(target / helpers):
+            files.append(builtin / helpers)
     else:
         files = sorted(builtin.glob(f"*{TEMPLATE_SUFFIX}"))
     plan = {target / f.name: f for f in dict.fromkeys(files)}

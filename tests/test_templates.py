@@ -361,6 +361,23 @@ def test_templates_init_copies_refuses_then_the_edit_shows(ws: Path) -> None:
     assert copy.read_bytes() == (builtin_dir() / "legislators.md.j2").read_bytes()
 
 
+def test_templates_init_of_another_audience_keeps_the_helpers_there(ws: Path) -> None:
+    """A second audience copied out beside the first: the helpers file is there
+    already (perhaps edited), so it is kept, not refused nor overwritten by --force."""
+    assert run("templates", "init", "legislators", "--to", "mine").exit_code == 0
+    helpers = ws / "mine" / "_macros.md.j2"
+    edited = helpers.read_text(encoding="utf-8") + "{# my own macro #}\n"
+    helpers.write_text(edited, encoding="utf-8")
+    for args in (("public",), ("chiefs", "--force")):
+        result = run("templates", "init", *args, "--to", "mine")
+        assert result.exit_code == 0, result.output
+        assert result.output == f"wrote {Path('mine') / (args[0] + '.md.j2')}\n"
+        assert helpers.read_text(encoding="utf-8") == edited
+    # Named, the helpers are replaced as any template is.
+    assert run("templates", "init", "_macros", "--to", "mine", "--force").exit_code == 0
+    assert helpers.read_bytes() == (builtin_dir() / "_macros.md.j2").read_bytes()
+
+
 def test_templates_init_without_names_copies_every_builtin(ws: Path) -> None:
     result = run("templates", "init", "--to", "all")
     assert result.exit_code == 0, result.output

@@ -19,6 +19,7 @@ import sys
 import time
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -511,6 +512,25 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
     assert not batch.show_progress(True, Terminal())
     assert not batch.show_progress(False, io.StringIO())
     assert batch.default_jobs() == os.cpu_count()
+
+
+def test_jobs_beyond_twice_the_cpus_start_no_more_workers(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 1000 started a worker per row (300 processes, 11 GB on 2 CPUs)."""
+    assert batch.most_jobs() == 2 * batch.default_jobs()
+    started: list[int] = []
+    real = batch.ProcessPoolExecutor
+
+    def pool(*args: Any, max_workers: int, **kwargs: Any) -> Any:
+        started.append(max_workers)
+        return real(*args, max_workers=max_workers, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(batch, "default_jobs", lambda: 1)  # one CPU: two workers at most
+    result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1000")
+    assert result.exit_code == 0, result.output
+    assert started == [2]
 
 
 def test_failed_rows_listed_up_to_twenty(tmp_path: Path) -> None:

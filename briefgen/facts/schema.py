@@ -85,6 +85,16 @@ def _label_one(text: str, words: Wording) -> str:
 
 def _bounds(text: str) -> tuple[dt.date, dt.date]:
     """First and last day a single as_of term covers; ValueError when it is not one."""
+    try:
+        return _calendar_bounds(text)
+    except ValueError as exc:
+        if str(exc).startswith("'"):
+            raise
+        # The calendar's own words ("day is out of range for month") name no value.
+        raise ValueError(f"{clip(text)!r} is not on the calendar ({exc})") from None
+
+
+def _calendar_bounds(text: str) -> tuple[dt.date, dt.date]:
     if m := _AS_OF_PATTERNS["date"].match(text):
         day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return day, day
@@ -118,9 +128,15 @@ def parse_period(value: Any) -> Period:
     if not isinstance(value, str):
         raise ValueError(f"expected a date, year or fiscal year, got {type(value).__name__}")
     text = value.strip()
+    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        month, day, year = m.groups()
+        raise ValueError(
+            f"{clip(text)!r} reads as a U.S. date; write it {year}-{int(month):02}-"
+            f"{int(day):02} (year, month, day: a '/' joins the two ends of a range)"
+        )
     parts = text.split("/")
     if len(parts) > 2:
-        raise ValueError(f"{clip(text)!r} has more than one '/'")
+        raise ValueError(f"{clip(text)!r} has more than one '/'; a range has two ends (2017/2021)")
     try:
         bounds = [_bounds(part.strip()) for part in parts]
     except ValueError as exc:  # also raised by dt.date for 2023-02-30

@@ -232,10 +232,9 @@ _PERCENT_SPELLINGS = frozenset({"%", "percentage", "per cent", "pct", "pct."})
 
 
 def _is_plain_number(text: str) -> bool:
-    try:
-        return math.isfinite(float(text.strip()))
-    except ValueError:
-        return False
+    # Digits YAML would have read as a number, had they not been quoted (it reads
+    # 1_000 and 1e3 as text unquoted too: those keep the general message).
+    return re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text.strip()) is not None
 
 
 class Kind(StrEnum):

@@ -35,11 +35,11 @@ from page_regions import (
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from briefgen.model import Footer, LineBreak, Span
+from briefgen.model import Footer, Heading, LineBreak, Span
 from briefgen.renderers import footer_lines, footer_text_width
-from briefgen.renderers.breaks import broken_word
+from briefgen.renderers.breaks import balanced, broken_word, line_width
 from briefgen.renderers.docx import render_docx
-from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.renderers.pdf import font_name, register_fonts, render_pdf_bytes
 from briefgen.style import Style
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
@@ -332,7 +332,7 @@ def test_a_long_organization_name_grows_the_band_in_both_formats(
     masthead = replace(document.masthead, organization=LONG_ORGANIZATION, logo=None)
     document = replace(document, blocks=document.blocks[:2], masthead=masthead)
     pdf, laid_out = pdf_and_layout(document, style, tmp_path, "long")
-    lines = ("Law Enforcement", "Safety", "Clean water for every school")
+    lines = ("Law Enforcement", "Council", "Clean water for every school")
     ours, theirs = band_and_text(pdf, lines), band_and_text(laid_out, lines)
     top, bottom, (first, last, title) = ours
     size = style.masthead_organization.size
@@ -477,3 +477,60 @@ def test_a_qr_codes_address_goes_below_it_in_the_sidebar_alike_in_both_formats(
         places.append((side_x, side_y, main_x, main_y))
     for ours, theirs in zip(*places, strict=True):
         assert ours == pytest.approx(theirs, abs=TOLERANCE)
+
+
+# Greedy filling left each of these one short word on its last line (a design review:
+# "Lessons from a / Border Chief", "sentenced for fentanyl / trafficking").
+BALANCED_TITLE = "Fentanyl at the Border: What Every Police Chief Should Know About the Supply"
+BALANCED_HEADING = (
+    "What every chief and sheriff along the southern border should know about the fentanyl supply"
+)
+
+
+def test_balanced_headings_break_alike_in_both_formats(tmp_path: Path, libreoffice: str) -> None:
+    """A title or heading of two to four lines has lines about as long as each other,
+    not a long one and a word: the same breaks in the PDF and in LibreOffice's layout
+    of the DOCX, and as many lines as filling each line would give."""
+    style = Style()
+    family = style.theme.font
+    title_width = line_width(style, style.title, None)
+    heading_width = line_width(style, style.heading, None)
+    for text, kind, width in (
+        (BALANCED_TITLE, style.title, title_width),
+        (BALANCED_HEADING, style.heading, heading_width),
+    ):
+        broken = balanced((Span(text),), kind, family, width)
+        lines = [item.text for item in broken if isinstance(item, Span)]
+        assert len(lines) == 2 and " ".join(lines) == text
+        register_fonts(["bold"], family)
+        bold = font_name("bold", family)
+        lengths = [stringWidth(line, bold, kind.size) for line in lines]
+        assert max(lengths) - min(lengths) < 0.25 * width  # not a line and a word
+        assert max(lengths) <= width - 0.5 * kind.size
+    document = with_markdown(f"## {BALANCED_HEADING}\n\nA paragraph under it.\n")
+    title = Heading(document.blocks[0].location, 1, (Span(BALANCED_TITLE),))
+    document = replace(document, blocks=(title, *document.blocks[1:]))
+    pdf, laid_out = pdf_and_layout(document, style, tmp_path, "balanced")
+    starts = tuple(
+        line
+        for text in (BALANCED_TITLE, BALANCED_HEADING)
+        for line in (
+            item.text
+            for item in balanced(
+                (Span(text),),
+                style.title if text == BALANCED_TITLE else style.heading,
+                family,
+                title_width if text == BALANCED_TITLE else heading_width,
+            )
+            if isinstance(item, Span)
+        )
+    )
+    ours, theirs = text_positions(pdf, starts), text_positions(laid_out, starts)
+    assert set(ours) == set(theirs) == set(starts)
+    for line in starts:
+        assert ours[line] == pytest.approx(theirs[line], abs=TOLERANCE), line
+    # Left as they are: one line, a link, more than four lines.
+    one = (Span("Why it matters"),)
+    assert balanced(one, style.heading, family, heading_width) == one
+    linked = (Span(BALANCED_TITLE, href="https://example.org"),)
+    assert balanced(linked, style.title, family, title_width) == linked

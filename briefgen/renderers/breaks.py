@@ -253,3 +253,81 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
             if stop > begin:
                 out.append(replace(item, text=item.text[begin:stop]))
     return tuple(out)
+
+
+# Balancing a heading's lines: how many lines it may have, and the room (in ems) its
+# longest balanced line keeps from the column's edge, so Word and LibreOffice, whose
+# glyph widths round differently, never break a balanced line once more.
+_BALANCED_LINES = 4
+_BALANCE_SPARE_EM = 0.5
+
+
+def balanced(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> Inlines:
+    """A heading that takes two to four lines ``width`` wide, with line breaks where
+    its lines come out about as long as each other: the same number of lines, none
+    ending in one short word ("Lessons from a / Border Chief" becomes "Fentanyl at the
+    Border: / Lessons from a Border Chief"). Both formats draw the same breaks, so
+    the heading has its lines in the DOCX as in the PDF. Left as it is: a heading of
+    one line or more than four, one with a line break or link of its own, or one
+    whose lines could not be shorter."""
+    if not inlines or any(
+        not isinstance(item, Span | Cite) or (isinstance(item, Span) and item.href)
+        for item in inlines
+    ):
+        return inlines
+    return _balanced(inlines, _Type(text.size, text.bold, text.italic, family), width)
+
+
+@lru_cache(maxsize=256)
+def _balanced(inlines: Inlines, type_: _Type, width: float) -> Inlines:
+    cells = list(_cells(inlines, type_))
+    words = list(_word_spans(cells))
+    if len(words) < 2:
+        return inlines
+    widths = [sum(cell[3] for cell in cells[start:end]) for start, end in words]
+    # The space a line's words are set apart by: what the cells between them measure.
+    gaps = [sum(cell[3] for cell in cells[end:start]) for (_, end), (start, _) in pairwise(words)]
+
+    def lines_at(limit: float) -> list[int]:
+        """Greedy, as reportlab and word processors fill lines: the word each line
+        after the first starts with."""
+        starts, used = [], widths[0]
+        for index in range(1, len(words)):
+            if used + gaps[index - 1] + widths[index] > limit:
+                starts.append(index)
+                used = widths[index]
+            else:
+                used += gaps[index - 1] + widths[index]
+        return starts
+
+    natural = lines_at(width)
+    if not natural or len(natural) >= _BALANCED_LINES:
+        return inlines
+    # The narrowest measure that keeps the number of lines, by bisection.
+    low, high = max(widths), width
+    for _ in range(24):
+        middle = (low + high) / 2
+        if len(lines_at(middle)) == len(natural):
+            high = middle
+        else:
+            low = middle
+    starts = lines_at(high)
+    if starts == natural or high > width - _BALANCE_SPARE_EM * type_.size:
+        return inlines
+    # Each line break takes the place of the space before the line's first word.
+    out: list[Inline] = []
+    cut = {cells[words[index][0] - 1][:2] for index in starts}
+    for index, item in enumerate(inlines):
+        if not isinstance(item, Span):
+            out.append(item)
+            continue
+        begin = 0
+        for offset, char in enumerate(item.text):
+            if (index, offset) in cut and char.isspace():
+                if offset > begin:
+                    out.append(replace(item, text=item.text[begin:offset]))
+                out.append(LineBreak())
+                begin = offset + 1
+        if begin < len(item.text):
+            out.append(replace(item, text=item.text[begin:]))
+    return tuple(out)

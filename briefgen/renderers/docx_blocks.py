@@ -52,7 +52,7 @@ from briefgen.renderers import (
     note_label,
     qr_size,
 )
-from briefgen.renderers.breaks import line_width, wide_words_broken
+from briefgen.renderers.breaks import balanced, line_width, wide_words_broken
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
     add_paragraph_element,
@@ -122,12 +122,15 @@ class BlockWriter:
         *,
         width: float | None,
         indent_left: float | None = None,
+        balance: bool = False,
     ) -> Any:
         """A paragraph of style ``key`` in a column ``width`` wide (None: the page's
         frame); in a cell, without the measure's right indent (the cell's width keeps
         the measure). ``indent_left``: a list item's, when it is not the style's. A
         word too wide for its lines is broken where the PDF breaks it
-        (:func:`~briefgen.renderers.breaks.wide_words_broken`). One without a link is
+        (:func:`~briefgen.renderers.breaks.wide_words_broken`); with ``balance`` (a
+        heading), its lines are made about as long as each other where the PDF makes
+        them so (:func:`~briefgen.renderers.breaks.balanced`). One without a link is
         a copy of one written before with the same style and text
         (:func:`_paragraph_element`)."""
         text = self._texts[key]
@@ -137,6 +140,8 @@ class BlockWriter:
             text = replace(text, indent_left=indent_left)
         lines = line_width(self._style, text, width)
         inlines = wide_words_broken(inlines, text, self._style.theme.font, lines)
+        if balance:
+            inlines = balanced(inlines, text, self._style.theme.font, lines)
         indent = self._cell_indent(key) if in_cell else None
         if _kept(inlines):
             made = _paragraph_element(self._style_ids[key], indent, inlines)
@@ -169,7 +174,7 @@ class BlockWriter:
         cell = width is not None
         if isinstance(block, Heading):
             key = "title" if block.level <= 1 else "heading"
-            self.paragraph(container, key, block.inlines, cell, width=width)
+            self.paragraph(container, key, block.inlines, cell, width=width, balance=True)
         elif isinstance(block, Paragraph):
             self.paragraph(container, "body", block.inlines, cell, width=width)
         elif isinstance(block, BulletList):
@@ -190,7 +195,8 @@ class BlockWriter:
             add_spacer(container, self._style.body.space_after)
         elif isinstance(block, Chart):
             avail = self._style.measure if width is None else width
-            self.paragraph(container, "chart_title", (Span(block.title),), cell, width=width)
+            heading = (Span(block.title),)
+            self.paragraph(container, "chart_title", heading, cell, width=width, balance=True)
             run = _picture_run(container)
             add_chart(run, block, avail, self._style)
             _flush_left(run)
@@ -318,7 +324,7 @@ class BlockWriter:
             add_picture(run, logo, width, decorative=True)
             _flush_left(run)
         organization = (Span(masthead.organization),)
-        self.paragraph(word_cells[-2], "masthead", organization, width=org_cell.inner)
+        self.paragraph(word_cells[-2], "masthead", organization, width=org_cell.inner, balance=True)
         for line in (masthead.audience, masthead.date):
             if line:
                 self.paragraph(

@@ -79,7 +79,7 @@ from briefgen.renderers import (
     note_label,
     qr_size,
 )
-from briefgen.renderers.breaks import line_width, wide_words_broken
+from briefgen.renderers.breaks import balanced, line_width, wide_words_broken
 from briefgen.renderers.geometry import EMPTY_CELL, list_indents, list_markers, table_widths
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
@@ -521,13 +521,18 @@ class _Blocks:
         role: str = "P",
         *,
         width: float | None,
+        balance: bool = False,
         **extra: object,
     ) -> Flowable:
         """A paragraph of ``inlines`` in ``text``'s style, in a column ``width`` wide
-        (None: the frame), as a ``role`` element."""
+        (None: the frame), as a ``role`` element; with ``balance`` (a heading), its
+        lines about as long as each other (:func:`~briefgen.renderers.breaks.balanced`)."""
         runs: list[Element] = []
         family = self.style.theme.font
-        inlines = wide_words_broken(inlines, text, family, line_width(self.style, text, width))
+        lines = line_width(self.style, text, width)
+        inlines = wide_words_broken(inlines, text, family, lines)
+        if balance:
+            inlines = balanced(inlines, text, family, lines)
         setting = _Setting(
             markup(inlines, text, self.style, runs),
             name,
@@ -566,7 +571,10 @@ class _Blocks:
             # the first heading level is H1 (PDF/UA), so a brief without a title
             # heads its sections H1.
             role = "H1" if block.level <= self.top_heading else "H2"
-            out.append(self.para(block.inlines, text, f"h{block.level}", role, width=width))
+            heading = self.para(
+                block.inlines, text, f"h{block.level}", role, width=width, balance=True
+            )
+            out.append(heading)
         elif isinstance(block, ParagraphBlock):
             out.append(self.para(block.inlines, self.fit(style.body, width), "body", width=width))
         elif isinstance(block, BulletList):
@@ -606,7 +614,8 @@ class _Blocks:
             avail = style.measure if width is None else width
             with self.inside("Div"):
                 title = self.fit(style.chart_title, width)
-                out.append(self.para((Span(block.title),), title, "chart", width=width))
+                heading = (Span(block.title),)
+                out.append(self.para(heading, title, "chart", width=width, balance=True))
                 out.append(self.figure(chart_flowable(block, avail, style), block.alt))
                 caption = self.fit(style.caption, width)
                 out.append(self.para(block.caption, caption, "caption", width=width))
@@ -748,7 +757,11 @@ def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None
             contents.append(Stack([blocks.figure(picture_flowable(logo, width), logo.alt)]))
         organization = (Span(masthead.organization),)
         org = blocks.para(
-            organization, style.masthead_organization, "masthead", width=org_cell.inner
+            organization,
+            style.masthead_organization,
+            "masthead",
+            width=org_cell.inner,
+            balance=True,
         )
         contents.append(Stack([org]))
         lines = [masthead.audience, masthead.date]

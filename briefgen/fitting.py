@@ -49,6 +49,10 @@ MAX_FILL = 0.95
 # blocks measured overflow the page or there are no more.
 FIRST_PREFIX = 32
 
+# How many dropped groups the fitter tries to bring back, one at a time, once the
+# page fits (each try is a layout): a brief's handful, not a thousand.
+MAX_RESTORES = 8
+
 
 @dataclass(frozen=True)
 class Dropped:
@@ -169,13 +173,14 @@ def fit_to_page(
         # of them may fit again (an optional quote beside the column that was tall).
         high = fewest_drops(style)
         current, used = version(high, style)
+    gone = groups[:high]
+    if used <= limit and 1 < high <= MAX_RESTORES + 1:
+        gone, current, used = _restored(document, gone, style, store, measure, limit, current, used)
     members: dict[int, list[AnyBlock]] = {}
     for block in walk(document.blocks):
         if block.droppable:
             members.setdefault(block.droppable.group, []).append(block)
-    dropped = [
-        _describe([b for b in members[g.group] if b.droppable == g], g) for g in groups[:high]
-    ]
+    dropped = [_describe([b for b in members[g.group] if b.droppable == g], g) for g in gone]
 
     if used > limit:
         used = measure(current, style)  # a block too wide even at the floor says so
@@ -197,6 +202,31 @@ def fit_to_page(
             document.source,
         )
     return Fit(current, style, used / style.frame_height, tuple(dropped), narrowed)
+
+
+def _restored(
+    document: Document,
+    gone: list[Droppable],
+    style: Style,
+    store: FactStore,
+    measure: Measure,
+    limit: float,
+    current: Document,
+    used: float,
+) -> tuple[list[Droppable], Document, float]:
+    """``gone`` less each group dropped before the last that fits again with the
+    others still gone, the latest dropped first, and not while a group of higher
+    priority stays dropped: dropping in order, a quote in the main column went first
+    though the column too tall was the sidebar, whose card then had to go too."""
+    for group in reversed(gone[:-1]):
+        if any(other.priority > group.priority for other in gone if other != group):
+            continue
+        fewer = [other for other in gone if other != group]
+        candidate = number_citations(document.without_groups({g.group for g in fewer}), store)
+        height = _height(candidate, style, measure, limit)
+        if height <= limit:
+            gone, current, used = fewer, candidate, height
+    return gone, current, used
 
 
 def _share(height: float, style: Style) -> str:

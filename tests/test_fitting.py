@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from briefgen.cli import cli
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
-from briefgen.fitting import MAX_FILL, Dropped, Measure, fit_to_page
+from briefgen.fitting import MAX_FILL, MAX_RESTORES, Dropped, Measure, fit_to_page
 from briefgen.model import (
     BulletList,
     Cite,
@@ -156,15 +157,24 @@ def _fake_measure(calls: list[int]) -> Measure:
 
 
 def _one_by_one(document: Document, style: Style, measure: Measure) -> list[int]:
-    """The groups the fitter drops, found the slow way: one at a time until it fits."""
+    """The groups the fitter drops, found the slow way: one at a time until it fits,
+    then each dropped before the last brought back, the latest first, if it fits with
+    the others gone and no group of higher priority stays dropped."""
     limit = style.frame_height * MAX_FILL
     current, dropped = document, []
     for group in document.droppable_groups():
         if measure(current, style) <= limit:
             break
-        dropped.append(group.group)
+        dropped.append(group)
         current = current.without(group.group)
-    return dropped
+    if measure(current, style) <= limit and 1 < len(dropped) <= MAX_RESTORES + 1:
+        for group in reversed(dropped[:-1]):
+            others = [g for g in dropped if g != group]
+            if any(g.priority > group.priority for g in others):
+                continue
+            if measure(document.without_groups({g.group for g in others}), style) <= limit:
+                dropped = others
+    return [group.group for group in dropped]
 
 
 @pytest.fixture(scope="module")
@@ -384,6 +394,51 @@ def test_a_group_that_fits_at_the_smaller_size_comes_back(store: FactStore) -> N
     document = _model_document([tall, frame * 0.02, frame * 0.3], [None, 1, 2])
     fit = fit_to_page(document, Style(), store, _fake_measure([]))
     assert fit.style.body_size == 10.0
+    assert [d.priority for d in fit.dropped] == [1, 2]
+
+
+def test_a_group_dropped_first_comes_back_when_a_later_one_made_the_room(
+    store: FactStore,
+) -> None:
+    """Among equals the lower group goes first: a quote in the main column, though the
+    sidebar was the column too tall, so its card had to go too. The quote then fits
+    again and is kept (a design review: 100 pt blank above the footer). A group of
+    lower priority is not kept in place of one of higher priority."""
+    frame = Style().frame_height
+    limit = frame * MAX_FILL
+
+    def columns(document: Document, style: Style) -> float:
+        # "main:H" and "aside:H": the page is as tall as its taller column.
+        heights = {"main": 0.0, "aside": 0.0}
+        for block in document.blocks:
+            column, height = block_text(block).split(":")
+            heights[column] += float(height)
+        return max(heights.values())
+
+    def page(priorities: tuple[int, int]) -> Document:
+        texts = [
+            f"main:{limit * 0.6}",
+            f"aside:{limit * 0.9}",
+            f"aside:{limit * 0.2}",  # the card: the sidebar overflows with it
+            f"main:{limit * 0.3}",  # the quote
+        ]
+        optional = [None, None, priorities[1], priorities[0]]
+        document = _model_document([0.0] * 4, optional)
+        blocks = tuple(
+            replace(block, inlines=(Span(text),))
+            for block, text in zip(document.blocks, texts, strict=True)
+        )
+        return replace(document, blocks=blocks)
+
+    # The quote (main, lower on the page) is dropped first, then the card; the quote
+    # comes back.
+    fit = fit_to_page(page((1, 1)), Style(), store, columns)
+    assert [d.where for d in fit.dropped] == ["trial.md.j2:4"]  # the card only
+    assert len(fit.document.blocks) == 3
+    assert fit.fill == pytest.approx(limit * 0.9 / frame)
+    assert [g for g in _one_by_one(page((1, 1)), Style(), columns)] == [2]
+    # The card matters more (priority 2): the quote is not kept in its place.
+    fit = fit_to_page(page((1, 2)), Style(), store, columns)
     assert [d.priority for d in fit.dropped] == [1, 2]
 
 

@@ -397,10 +397,16 @@ class Style:
 
     @property
     def footer_line(self) -> TextStyle:
-        """Web address, contact lines and date line, set flush right under the QR
-        code, at the margin: the notes' size, so the footer reads as one block of
-        small type (and its column stays narrow, leaving the notes beside it room)."""
+        """Web address and date line, set flush right under the QR code, at the
+        margin: the notes' size, so the footer reads as one block of small type (and
+        its column stays narrow, leaving the notes beside it room)."""
         return self._text(0.72, MIN_LEADING, NOTE_FLOOR, color=self.theme.muted, align="right")
+
+    @property
+    def footer_contact(self) -> TextStyle:
+        """The contact line under the notes, at the left: as the footer's lines, a
+        note's space after the notes above it."""
+        return replace(self.footer_line, align="left", space_before=self.note.leading / 2)
 
     def footer_cells(self, qr_size: float, text_width: float) -> list[Cell]:
         """The footer's row below its rule: the notes at the left, and at the right,

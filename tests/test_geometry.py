@@ -36,7 +36,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.model import Footer, Heading, LineBreak, Span
-from briefgen.renderers import footer_lines, footer_text_width
+from briefgen.renderers import contact_line, footer_lines, footer_text_width
 from briefgen.renderers.breaks import balanced, broken_word, line_width
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import font_name, register_fonts, render_pdf_bytes
@@ -287,12 +287,18 @@ def test_footer_lines_link_the_addresses_and_break_only_a_long_word() -> None:
         "border-sources",
     )
     assert first.href == second.href == long_address
-    # Words that fit stay on their line as written, spaces and all, and link nowhere.
-    assert lines[2:] == [
-        (Span("Sgt. Ana Ruiz, Pima County  Border Unit"),),
-        (Span("ana@example.org"),),
-        (Span("Updated November 2026"),),
-    ]
+    # Words that fit stay on their line as written, spaces and all, and link nowhere;
+    # the contact is not among them: it goes under the notes, one line (DESIGN.md).
+    assert lines[2:] == [(Span("Updated November 2026"),)]
+    assert contact_line(footer) == (
+        Span("Sgt. Ana Ruiz, Pima County  Border Unit\u00a0\u00b7 ana@example.org"),
+    )
+    # A short item keeps its words together (a phone number is never broken).
+    phone = replace(footer, contact=("Ana Ruiz", "(520) 555-0100 ext. 12"))
+    assert contact_line(phone) == (
+        Span("Ana\u00a0Ruiz\u00a0\u00b7 (520)\u00a0555-0100\u00a0ext.\u00a012"),
+    )
+    assert contact_line(replace(footer, contact=())) == ()
     width = footer_text_width(lines, style)
     assert width == pytest.approx(
         stringWidth(first.text, style.theme.font.pdf_name, style.footer_line.size)
@@ -302,7 +308,7 @@ def test_footer_lines_link_the_addresses_and_break_only_a_long_word() -> None:
     # the QR code's address is not printed twice.
     same = footer_lines(replace(footer, website="http://ex.org", qr_url="http://ex.org"), style)
     assert same[0] == (Span("http://ex.org", href="http://ex.org"),)
-    assert len(same) == 4
+    assert len(same) == 2
 
 
 LONG_ORGANIZATION = (

@@ -88,8 +88,8 @@ def test_the_pdf_holds_every_region_in_reading_order(files: tuple[Path, Path]) -
         QR_URL,
         "Sources",
         "1. EPA survey, 2023.",
+        " · ".join(CONTACT),  # under the notes, at the left
         WEBSITE,  # beside the notes, under the QR code
-        *CONTACT,
         UPDATED,
     ]
     flat = squeeze(text)
@@ -152,17 +152,19 @@ def test_the_docx_footer_holds_the_notes_and_contact(files: tuple[Path, Path]) -
     footer = word.sections[0].footer
     assert not footer.is_linked_to_previous
     # The rule's paragraph and the footer's last line; between them one row: the
-    # notes beside the QR code and the address, contact and date lines.
+    # notes and the contact line beside the QR code and the address and date lines.
     assert [p.text for p in footer.paragraphs] == ["", ""]
     (row,) = footer.tables
     notes, side = row.rows[0].cells
-    assert [p.text for p in notes.paragraphs] == [
+    assert [p.text.replace("\u00a0", " ") for p in notes.paragraphs] == [
         "Sources",
         "1. EPA survey, 2023.",
         "2. GAO-24-1, a long report title that runs on.",
         "3. DEA, National Drug Threat Assessment 2024.",
+        " · ".join(CONTACT),
     ]
-    assert [p.text for p in side.paragraphs] == ["", WEBSITE, QR_URL, *CONTACT, UPDATED]
+    assert notes.paragraphs[-1].style.name == "Footer Contact"
+    assert [p.text for p in side.paragraphs] == ["", WEBSITE, QR_URL, UPDATED]
     (picture,) = side.paragraphs[0]._p.iter(qn("wp:docPr"))
     assert picture.get("descr") == f"QR code: {QR_URL}"
     assert side.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
@@ -270,11 +272,14 @@ def test_measure_counts_the_masthead_and_the_footer() -> None:
     assert with_masthead == pytest.approx(body + style.masthead_height + style.region_gap)
     full = measure(document, style)
     # The footer: the gap above it, the rule, then one row as tall as its taller
-    # cell: here the QR code and the five lines under it (web address, QR address,
-    # two contact lines, date), taller than the notes beside them; the last line.
+    # cell: here the QR code and the three lines under it (web address, QR address,
+    # date), taller than the notes and contact line beside them; the last line.
     footer = full - with_masthead
     assert document.footer is not None
-    side = qr_size(document.footer.qr_url, style) + 5 * style.footer_line.leading
+    side = qr_size(document.footer.qr_url, style) + 3 * style.footer_line.leading
+    notes = style.notes_heading.leading + 1.0 + 3 * style.note.leading + 3 * 1.0
+    notes += style.footer_contact.space_before + style.footer_contact.leading
+    assert notes < side
     rule = style.footer_rule + style.footer_rule_space
     assert footer == pytest.approx(style.region_gap + rule + side + style.footer_tail)
 

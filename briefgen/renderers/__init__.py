@@ -63,11 +63,31 @@ def web_link(address: str) -> str:
     return address if "://" in address else f"https://{address}"
 
 
+# The longest contact item (characters) kept on one line of the footer's contact line.
+KEPT_CONTACT_ITEM = 32
+
+
+def contact_line(footer: Footer) -> Inlines:
+    """The footer's contact lines (name, e-mail, phone) as one line apart by " · ",
+    under the notes at the left (DESIGN.md: "contact at the left"); none without any.
+    Under the QR code, a long name or address took a narrow column many lines tall,
+    which made the footer taller than its notes."""
+    from briefgen.model import Span
+
+    # A short item (a phone number, an e-mail address) is kept on one line, and the
+    # dot stays at the end of the line, never starting one.
+    items = [
+        item.replace(" ", "\u00a0") if len(item) <= KEPT_CONTACT_ITEM else item
+        for item in footer.contact
+    ]
+    return (Span("\u00a0\u00b7 ".join(items)),) if items else ()
+
+
 def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
     """The lines under the footer's QR code, beside the notes, each with its link:
-    the web address, the QR code's address when it is another one, the contact lines,
-    the date line. A word wider than the column (a long address) is broken to fit it
-    where both formats break it: :func:`~briefgen.renderers.breaks.broken_word`."""
+    the web address, the QR code's address when it is another one, the date line. A
+    word wider than the column (a long address) is broken to fit it where both formats
+    break it: :func:`~briefgen.renderers.breaks.broken_word`."""
     from briefgen.model import LineBreak, Span
     from briefgen.renderers.breaks import broken_word
 
@@ -76,7 +96,6 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
         texts.append((footer.website, web_link(footer.website)))
     if footer.qr_url and footer.qr_url != web_link(footer.website):
         texts.append((footer.qr_url, footer.qr_url))
-    texts.extend((line, "") for line in footer.contact)
     if footer.updated:
         texts.append((footer.updated, ""))
     fits = _fits(style)

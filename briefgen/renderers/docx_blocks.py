@@ -46,6 +46,7 @@ from briefgen.model import (
 )
 from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
+    contact_line,
     footer_lines,
     footer_text_width,
     link_goes_on,
@@ -351,9 +352,9 @@ class BlockWriter:
             band.addnext(spacer._p)
 
     def footer(self, container: Any, notes: list[Notes], footer: Footer) -> None:
-        """The footer part: a rule, then a borderless row of the notes beside the QR
-        code and the address, contact and date lines, or the notes alone across the
-        frame when the footer holds nothing else."""
+        """The footer part: a rule, then a borderless row of the notes and the contact
+        line under them beside the QR code and the address and date lines, or the notes
+        alone across the frame when the footer holds nothing else."""
         style = self._style
         rule = container.paragraphs[0]  # the footer part's own first paragraph
         rule._p.getparent().remove(rule._p)
@@ -368,6 +369,8 @@ class BlockWriter:
         cells = style.footer_cells(size, footer_text_width(lines, style))
         notes_cell, side = add_row(container, cells)
         self._notes(notes_cell, notes, cells[0].inner)
+        if contact := contact_line(footer):
+            self.paragraph(notes_cell, "footer_contact", contact, width=cells[0].inner)
         if size:
             run = _picture_run(side)
             add_qr(run, footer.qr_url, size, footer.qr_alt)

@@ -73,6 +73,7 @@ from briefgen.model import (
 from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
     NOTE_SEPARATOR,
+    contact_line,
     footer_lines,
     footer_text_width,
     link_goes_on,
@@ -776,11 +777,12 @@ def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None
 
 
 def footer_flowables(document: Document, style: Style) -> Story:
-    """The footer, top to bottom: a rule, then one row of the notes beside the QR code
-    and the address, contact and date lines (:meth:`Style.footer_cells`), or the notes
-    alone across the frame (empty when the document has neither notes nor footer).
-    Its structure, in ``tags``: one ``Div`` of the notes' heading and notes (each a
-    ``Note``), then the code and the lines."""
+    """The footer, top to bottom: a rule, then one row of the notes and under them
+    the contact line, beside the QR code and the address and date lines
+    (:meth:`Style.footer_cells`), or the notes alone across the frame (empty when the
+    document has neither notes nor footer). Its structure, in ``tags``: one ``Div``
+    of the notes' heading, notes (each a ``Note``) and contact line, then the code
+    and the lines."""
     register_fonts(variants_used(document), style.theme.font)
     top = Element("Div")
     blocks = _Blocks(style, top)
@@ -800,6 +802,8 @@ def footer_flowables(document: Document, style: Style) -> Story:
                     notes.append(blocks.para(line, style.note, "note", width=width))
         if not notes and footer.is_empty:
             return Story()
+        if contact := contact_line(footer):
+            notes.append(blocks.para(contact, style.footer_contact, "contact", width=width))
         out = Story([Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)], top.kids)
         if footer.is_empty:
             out.extend(notes)

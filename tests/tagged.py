@@ -40,6 +40,8 @@ class Node:
     ident: str = ""
     lang: str = ""
     kids: list[Node | tuple[int, int] | DictionaryObject] = field(default_factory=list)
+    # Its attributes (/A: one dictionary or an array of them), by owner (/O: "Layout").
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def walk(self) -> list[Node]:
         found = [self]
@@ -69,6 +71,11 @@ def _node(element: DictionaryObject, pages: dict[int, int], page: int | None) ->
         ident=str(element.get("/ID", "")),
         lang=str(element.get("/Lang", "")),
     )
+    owned = element.get("/A", ArrayObject())
+    for attributes in owned if isinstance(owned, ArrayObject) else [owned]:
+        attributes = attributes.get_object()
+        values = {str(key)[1:]: value for key, value in attributes.items() if key != "/O"}
+        node.attributes.setdefault(str(attributes["/O"])[1:], {}).update(values)
     kids = element.get("/K", ArrayObject())
     for kid in kids if isinstance(kids, ArrayObject) else [kids]:
         if isinstance(kid, int):

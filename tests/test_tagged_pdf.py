@@ -107,6 +107,37 @@ def test_furniture_and_regions_in_reading_order(briefs: dict[str, tuple[Brief, P
     assert notes == [f"note-{n}" for n in range(1, len(notes) + 1)]
 
 
+def test_figures_say_where_they_stand_and_lists_how_they_are_marked(
+    briefs: dict[str, tuple[Brief, Path]],
+) -> None:
+    """Each figure (the pictogram, the QR code) has its box on the page (ISO
+    32000-1, table 344: required when it is whole on one page); each list says its
+    numbering (bullets: Disc; numbered: Decimal), which a reader announces."""
+    brief, _ = briefs["public"]
+    reader = PdfReader(io.BytesIO(brief.files["pdf"]))
+    page = reader.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    figures = [node for node in structure(reader).walk() if node.role == "Figure"]
+    assert len(figures) == 2
+    boxes = [[float(v) for v in node.attributes["Layout"]["BBox"]] for node in figures]
+    for left, bottom, right, top in boxes:
+        assert 0 < left < right < width and 0 < bottom < top < height
+    chart, code = boxes
+    style = brief.fit.style
+    # The QR code at the right of the frame, in the footer; the chart in the sidebar
+    # above it.
+    assert code[2] == pytest.approx(width - style.margin, abs=0.5)
+    assert style.margin < code[1] < code[3] < height / 4
+    assert code[3] - code[1] == pytest.approx(code[2] - code[0], abs=0.5)  # square
+    assert chart[1] > code[3] and chart[0] > width / 2
+    lists = [node for node in structure(reader).walk() if node.role == "L"]
+    assert lists and {str(n.attributes["List"]["ListNumbering"]) for n in lists} == {"/Disc"}
+    numbered = with_markdown("1. One\n2. Two\n\n- A bullet\n")
+    tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(numbered, Style()))))
+    marks = [str(n.attributes["List"]["ListNumbering"]) for n in tree.walk() if n.role == "L"]
+    assert marks == ["/Decimal", "/Disc"]
+
+
 def test_a_brief_renders_the_same_bytes_twice(briefs: dict[str, tuple[Brief, Path]]) -> None:
     brief, _ = briefs["public"]
     first = render_pdf_bytes(brief.fit.document, brief.fit.style)

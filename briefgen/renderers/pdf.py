@@ -585,7 +585,7 @@ class _Blocks:
                 holder = self.lists[block.depth]
             else:
                 above = self.list_bodies[block.depth - 1] if block.depth else self.parent
-                holder = above.add("L")
+                holder = above.add("L", numbering="Decimal" if block.ordered else "Disc")
             self.lists[block.depth :] = [holder]
             outer, self.parent = self.parent, holder
             try:

@@ -70,6 +70,9 @@ class Element:
     href: str = ""  # a link's address
     contents: str = ""  # a link annotation's description
     scope: str = ""  # a table header cell's: "Column"
+    numbering: str = ""  # a list's: "Decimal" (numbered) or "Disc" (bullets)
+    # A figure's box on its page (PDF units: left, bottom, right, top), as drawn.
+    bbox: tuple[float, float, float, float] | None = None
 
     def add(self, role: str, **attributes: str) -> Element:
         """A new kid ``role`` at the end of this element's kids."""
@@ -184,6 +187,16 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
                 self.inner.drawOn(canvas, 0, 0)
             return
         if self.whole:
+            # Where the figure lands on the page (ISO 32000-1, table 344: a figure's
+            # BBox is required when it is whole on one page): its origin and far
+            # corner through the canvas's current transformation.
+            a, b, c, d, e, f = canvas._currentMatrix
+            w, h = self.width, self.height
+            xs, ys = (
+                (e, e + a * w, e + c * h, e + a * w + c * h),
+                (f, f + b * w, f + d * h, f + b * w + d * h),
+            )
+            self.element.bbox = (min(xs), min(ys), max(xs), max(ys))
             begin, end = _sequence(self.element, tagger)
             if begin:
                 canvas.addLiteral(begin)
@@ -473,6 +486,11 @@ class _Writer:
             parts.append(f"/K [{' '.join(kids)}]")
         if element.scope:
             parts.append(f"/A << /O /Table /Scope /{element.scope} >>")
+        if element.numbering:
+            parts.append(f"/A << /O /List /ListNumbering /{element.numbering} >>")
+        if element.bbox is not None:
+            box = " ".join(f"{value:.2f}" for value in element.bbox)
+            parts.append(f"/A << /O /Layout /BBox [{box}] >>")
         for name, value in (
             ("Alt", element.alt),
             ("ActualText", element.actual_text),

@@ -22,7 +22,7 @@ from pypdf.generic import DictionaryObject
 from tagged import Node, check_tagged, docx_file, marked_content, structure
 from test_geometry import RULES_MARKDOWN
 
-from briefgen.model import Cite, Heading, HorizontalRule, inline_groups, walk
+from briefgen.model import Cite, Heading, HorizontalRule, Span, inline_groups, walk
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
@@ -136,6 +136,19 @@ def test_figures_say_where_they_stand_and_lists_how_they_are_marked(
     tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(numbered, Style()))))
     marks = [str(n.attributes["List"]["ListNumbering"]) for n in tree.walk() if n.role == "L"]
     assert marks == ["/Decimal", "/Disc"]
+
+
+def test_a_heading_above_the_title_is_tagged_h1() -> None:
+    """PDF/UA-1 (Matterhorn 14-002): the first heading is H1. A "## Fact sheet" above
+    the "# " title (check warns of it) was H2 before the H1."""
+    page = with_markdown("## Under the title\n\nText.\n")
+    title = page.blocks[0]
+    assert isinstance(title, Heading) and title.level == 1
+    kicker = Heading(title.location, 2, (Span("Fact sheet"),))
+    document = replace(page, blocks=(kicker, *page.blocks))
+    tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(document, Style()))))
+    headings = [node.role for node in tree.walk() if re.fullmatch(r"H[1-6]", node.role)]
+    assert headings == ["H1", "H1", "H2"]
 
 
 def test_a_brief_renders_the_same_bytes_twice(briefs: dict[str, tuple[Brief, Path]]) -> None:

@@ -500,6 +500,7 @@ class _Blocks:
         self.style = style
         self.parent = parent or Element("Div")
         self.top_heading = top_heading
+        self.headed = False  # whether a heading has been tagged yet
         # The open list of each level of a nested list, and its last item's body.
         self.lists: list[Element] = []
         self.list_bodies: list[Element] = []
@@ -570,8 +571,11 @@ class _Blocks:
             text = style.title if block.level == 1 else self.fit(style.heading, width)
             # As the DOCX: the title Heading 1, every other heading Heading 2; but
             # the first heading level is H1 (PDF/UA), so a brief without a title
-            # heads its sections H1.
-            role = "H1" if block.level <= self.top_heading else "H2"
+            # heads its sections H1, and a heading above the title (which check
+            # warns of) is H1 too: the first heading of a PDF/UA file must be.
+            top = block.level <= self.top_heading or not self.headed
+            role = "H1" if top else "H2"
+            self.headed = True
             heading = self.para(
                 block.inlines, text, f"h{block.level}", role, width=width, balance=True
             )

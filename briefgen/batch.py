@@ -48,6 +48,7 @@ from briefgen.errors import (
 )
 from briefgen.facts.report import plural, unknown_place_notes
 from briefgen.facts.store import FactStore
+from briefgen.glyphs import printing_problem
 from briefgen.output import FolderStaging, prepare_folder, staged
 from briefgen.pipeline import (
     BuildOptions,
@@ -57,6 +58,7 @@ from briefgen.pipeline import (
     output_name,
 )
 from briefgen.recipients import Recipient, RecipientList, load_recipients
+from briefgen.settings import theme_of
 from briefgen.shard import Shard
 from briefgen.style import Style
 from briefgen.templating.environment import TemplateRenderer
@@ -351,7 +353,10 @@ def read_recipients(
             if exc.location is not None:
                 raise
             raise RecipientsError(f"--audience: {exc.detail}") from None
-    return load_recipients(path, check_audience, audience, name_column)
+    family = theme_of(workspace.settings).font
+    return load_recipients(
+        path, check_audience, audience, name_column, lambda text: printing_problem(text, family)
+    )
 
 
 def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> None:

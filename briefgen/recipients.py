@@ -95,6 +95,12 @@ class _Row:
 
 # Given an audience name: the name of its output folder, or raise a BriefgenError.
 AudienceCheck = Callable[[str], str]
+# What would not print of a value (the first character no font draws), or None.
+PrintCheck = Callable[[str], str | None]
+# The known columns a template prints (the built-ins address each copy with them): a
+# value one of them cannot print is told with the file's other problems, not when
+# its row is rendered, one row at a time.
+PRINTED_COLUMNS = ("name", "title", "office")
 
 
 # Files people keep their lists in that are not text: they must save them as CSV.
@@ -106,12 +112,14 @@ def load_recipients(
     check_audience: AudienceCheck,
     audience: str | None = None,
     name_column: str = "id",
+    printable: PrintCheck | None = None,
 ) -> RecipientList:
     """Read ``path`` (``.yaml``/``.yml``/``.json``: a list of mappings; otherwise CSV
     with a header row) and check every row; raise every problem found together.
 
     ``audience`` (``--audience``) is for rows whose ``audience`` column is empty or
-    missing; ``name_column`` names the column that gives each row's slug."""
+    missing; ``name_column`` names the column that gives each row's slug;
+    ``printable`` says what of a value of :data:`PRINTED_COLUMNS` would not print."""
     name_column = _column_name(name_column)
     problems = _Problems(path)
     raw = read_bytes(path, MAX_BYTES, RecipientsError, "a recipients file")
@@ -148,6 +156,12 @@ def load_recipients(
     recipients = _check_rows(
         rows, all_columns, check_audience, audience, name_column in columns, name_column, problems
     )
+    if printable is not None:
+        for row in rows:
+            for column in PRINTED_COLUMNS:
+                value = row.cells.get(column, "")
+                if value and (problem := printable(value)):
+                    problems.add(row.cell_lines.get(column, row.line), column, f"has {problem}")
     problems.raise_all()
     without_audience = sum(1 for row in rows if not row.cells.get("audience", ""))
     return RecipientList(path, all_columns, tuple(recipients), without_audience)

@@ -253,13 +253,14 @@ def test_a_batch_stops_making_copies_at_its_first_failure(workspace: Path) -> No
 def test_a_character_no_font_draws_is_blamed_on_the_recipients_column(
     workspace: Path,
 ) -> None:
-    """The row's name, not the template that prints it, holds the character."""
+    """The row's column, not the template that prints it, holds the character (one
+    of the file's own columns: name, title and office are checked before rendering)."""
     recipients = workspace / "recipients.csv"
-    recipients.write_text(RECIPIENTS.replace("Kim Test", "Kim \u674e"), encoding="utf-8")
+    recipients.write_text(RECIPIENTS.replace(",9\n", ",9 \u674e\n"), encoding="utf-8")
     result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "1")
     assert result.exit_code == 1
     assert result.stderr == (
-        "recipients.csv:4: ex-3: templates/letter.md.j2:4: the recipient's 'name' column "
+        "recipients.csv:4: ex-3: templates/letter.md.j2:10: the recipient's 'district' column "
         "has a character no bundled font can draw: U+674E CJK UNIFIED IDEOGRAPH-674E\n"
     )
 
@@ -512,6 +513,23 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
     assert not batch.show_progress(True, Terminal())
     assert not batch.show_progress(False, io.StringIO())
     assert batch.default_jobs() == os.cpu_count()
+
+
+def test_names_no_font_prints_are_told_together_before_any_copy(workspace: Path) -> None:
+    """A name, title or office with a character no bundled font draws was found when
+    its copy was rendered: one row, then "stopped there". Every such value is now
+    told with the file's other problems, at its line, and nothing is made."""
+    rows = RECIPIENTS.replace("Alex Example", "Wang 王").replace("Chief", "Chief 李")
+    (workspace / "cjk.csv").write_text(rows, encoding="utf-8")
+    result = build("--recipients", "cjk.csv", "--format", "pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "cjk.csv:2: name: has a character no bundled font can draw: "
+        "U+738B CJK UNIFIED IDEOGRAPH-738B",
+        "cjk.csv:4: title: has a character no bundled font can draw: "
+        "U+674E CJK UNIFIED IDEOGRAPH-674E",
+    ]
+    assert not (workspace / "output").exists()
 
 
 def test_jobs_beyond_twice_the_cpus_start_no_more_workers(

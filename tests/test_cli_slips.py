@@ -351,14 +351,22 @@ def test_a_recipient_holding_the_block_mark_is_refused_for_the_character(
 ) -> None:
     # The private character that opens a block helper's output, in a column printed
     # after text: told as the unprintable character it is, not as a misplaced block.
-    template.write_text("# Title\n\nDear {{ recipient.name }}.\n", encoding="utf-8")
+    template.write_text("# Title\n\nDear {{ recipient.nickname }}.\n", encoding="utf-8")
     recipients = template.parents[1] / "r.csv"
-    recipients.write_text("id,audience,name\nx1,x,A\ue003!!! callout 9\n", encoding="utf-8")
+    text = "id,audience,nickname\nx1,x,A\ue003!!! callout 9\n"
+    recipients.write_text(text, encoding="utf-8")
     result = invoke("build", "--recipients", str(recipients), "--facts", str(REPO / "facts"))
     assert result.exit_code == 1
     assert result.output.endswith(
-        "the recipient's 'name' column has an unprintable character: U+E003 unnamed character\n"
+        "the recipient's 'nickname' column has an unprintable character: U+E003 unnamed character\n"
     ), result.output
+    # In a column every copy prints, it is told before rendering, at the row.
+    recipients.write_text(text.replace("nickname", "name"), encoding="utf-8")
+    result = invoke("build", "--recipients", str(recipients), "--facts", str(REPO / "facts"))
+    assert result.exit_code == 1
+    assert (
+        result.output == "r.csv:2: name: has an unprintable character: U+E003 unnamed character\n"
+    )
 
 
 def test_block_helpers_each_on_a_line_of_its_own_print_their_blocks(template: Path) -> None:

@@ -70,14 +70,22 @@ def brief_date(
 
 def epoch_date(epoch: str) -> dt.date:
     """The UTC date of ``epoch`` (seconds since 1970-01-01, as ``SOURCE_DATE_EPOCH``)."""
+    shown = epoch if len(epoch) <= 30 else epoch[:29] + "\u2026"
     try:
         seconds = int(epoch, 10)
-        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        shown = epoch if len(epoch) <= 30 else epoch[:29] + "\u2026"
+    except ValueError:
         raise BriefgenError(
             f"{EPOCH_VARIABLE}={shown!r}: expected a whole number of seconds since "
             "1970-01-01 UTC, such as 1795000000; unset it or pass --date YYYY-MM-DD"
+        ) from None
+    try:
+        if seconds < 0:
+            raise ValueError  # before 1970: no brief is dated then
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise BriefgenError(
+            f"{EPOCH_VARIABLE}={shown!r}: a moment before 1970 or past the year 9999, "
+            "which no brief is dated; unset it or pass --date YYYY-MM-DD"
         ) from None
 
 

@@ -453,7 +453,7 @@ def test_date_precedence(
     assert brief_date(option, setting, environ, today) == expected
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "1.5", "99999999999999999999", "0x10"])
+@pytest.mark.parametrize("bad", ["yesterday", "1.5", "0x10", "1e9"])
 def test_a_malformed_source_date_epoch_stops_the_build(bad: str) -> None:
     with pytest.raises(BriefgenError, match=r"^SOURCE_DATE_EPOCH='.*': expected a whole number"):
         brief_date(None, None, {"SOURCE_DATE_EPOCH": bad}, today)
@@ -643,3 +643,20 @@ def test_the_docs_example_loads_as_written(tmp_path: Path) -> None:
     assert settings.organization.name == "Law Enforcement Immigration Task Force"
     assert settings.theme.font == "carlito"
     assert theme_of(settings).logo is not None
+
+
+@pytest.mark.parametrize(
+    ("epoch", "told"),
+    [
+        ("yesterday", "expected a whole number of seconds since 1970-01-01 UTC"),
+        # A whole number, but no day of the calendar: not "expected a whole number".
+        ("99999999999999999999", "a moment before 1970 or past the year 9999"),
+        # Before 1970: it dated briefs December 1969.
+        ("-1", "a moment before 1970 or past the year 9999"),
+    ],
+)
+def test_a_source_date_epoch_off_the_calendar_is_told_as_such(epoch: str, told: str) -> None:
+    with pytest.raises(BriefgenError) as error:
+        brief_date(None, None, {"SOURCE_DATE_EPOCH": epoch})
+    assert error.value.format_message().startswith(f"SOURCE_DATE_EPOCH='{epoch}': {told}")
+    assert "--date YYYY-MM-DD" in error.value.format_message()

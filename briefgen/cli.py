@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -711,7 +712,9 @@ def init(directory: Path, force: bool) -> None:
 
     written = init_workspace(directory, force)
     click.echo(f"created a workspace in {display_path(directory)} ({len(written)} files)")
-    click.echo(f"next: cd {display_path(directory)} && briefgen build")
+    # Quoted for the shell where it must be: "Mis Documentos/Año 2026" pasted bare
+    # would be two words.
+    click.echo(f"next: cd {shlex.quote(display_path(directory))} && briefgen build")
 
 
 @cli.command()

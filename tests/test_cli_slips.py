@@ -555,6 +555,26 @@ def test_init_with_an_empty_folder_name_writes_nothing(
     assert (tmp_path / "briefgen.toml").is_file()
 
 
+def test_init_says_the_next_command_as_the_shell_takes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder with a space, pasted bare after 'cd', was two words."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["init", "Mis Documentos/Año 2026"])
+    assert result.exit_code == 0, result.output
+    last = result.output.splitlines()[-1]
+    assert last == "next: cd 'Mis Documentos/Año 2026' && briefgen build"
+    shell = subprocess.run(
+        ["sh", "-c", last.removeprefix("next: ").replace("briefgen build", "pwd")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(shell.stdout.strip()) == tmp_path / "Mis Documentos" / "Año 2026"
+    plain = CliRunner().invoke(cli, ["init", "ws"])
+    assert plain.output.splitlines()[-1] == "next: cd ws && briefgen build"
+
+
 def test_an_audience_in_capitals_is_answered_with_its_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -476,7 +476,7 @@ def _outcomes(
 ) -> Generator[Copy | Failure, None, None]:
     """Each task's outcome as it is ready: in this process, or in ``options.jobs``
     workers (stopped at once should the caller stop early, e.g. on Ctrl-C)."""
-    with _progress(len(tasks), options.progress) as advance:
+    with progress_bar(len(tasks), options.progress) as advance:
         if options.jobs <= 1 or len(tasks) <= 1:
             worker = _Worker(workspace, options.build)
             for task in tasks:
@@ -518,9 +518,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
-    """A callable to count one copy done; shows a bar (count, rate, time left) on
-    stderr when ``shown``."""
+def progress_bar(total: int, shown: bool, label: str = "building") -> Iterator[Callable[[], None]]:
+    """A callable to count one copy done; shows a bar (``label``, count, rate, time
+    left) on stderr when ``shown``."""
     if not shown:
         yield lambda: None
         return
@@ -533,7 +533,7 @@ def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
 
     with click.progressbar(
         length=total,
-        label="building",
+        label=label,
         file=sys.stderr,
         show_pos=True,
         show_eta=True,

@@ -776,9 +776,11 @@ def check(
         raise click.UsageError("--name-column needs --recipients FILE")
     with interrupts.handled():
         if recipients is not None:
+            from briefgen.batch import show_progress
             from briefgen.check_copies import run_copies_check
 
-            result = run_copies_check(options, recipients, name_column or "id")
+            shown = show_progress(ctx.obj["quiet"] or as_json, sys.stderr)
+            result = run_copies_check(options, recipients, name_column or "id", shown)
         else:
             result = run_check(options)
     if as_json:

@@ -4,9 +4,11 @@ decided and reported per audience, without writing a file."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,10 @@ import pytest
 from click.testing import CliRunner, Result
 from letters import letter_workspace
 
+from briefgen.batch import show_progress
+from briefgen.check_copies import run_copies_check
 from briefgen.cli import cli
+from briefgen.pipeline import BuildOptions
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -394,3 +399,28 @@ def test_a_places_facts_no_copy_prints_are_named(
         "template prints the facts it asks for, such as facts(place=recipient.place, "
         "topic=...))"
     ]
+
+
+def test_a_progress_bar_on_a_terminal_only(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A thousand rows take a while to check, as to build: on a terminal (and not with
+    -q or --json) a bar on stderr says how far it is."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    options = BuildOptions(workspace=workspace, facts=REPO / "facts")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run_copies_check(options, workspace / "recipients.csv", progress=show_progress(False, terminal))
+    assert "checking" in terminal.getvalue() and "3/3" in terminal.getvalue()
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    run_copies_check(options, workspace / "recipients.csv", progress=show_progress(True, quiet))
+    assert quiet.getvalue() == ""
+    # From the command line, stderr is no terminal here: nothing but the findings.
+    monkeypatch.undo()
+    result = run("check", "--recipients", "recipients.csv")
+    assert "checking" not in result.stderr

@@ -232,6 +232,18 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
     problems.header_line = header_line
     if header_line in problems.undecodable:
         return (), []  # its names cannot be read: no row can be checked against them
+    if below := _header_below(records):
+        # A title typed above the header ("Recipients 2026"): one line that says so,
+        # not a problem for each of its empty cells and for every row.
+        header_at, named = below
+        listed = ", ".join(cell.strip() for cell in named if cell.strip())
+        problems.add(
+            header_line,
+            "",
+            f"the header must be the first line: line {header_at} names the columns ({listed}); "
+            "delete the lines above it",
+        )
+        return (), []
     names = [cell.strip() for cell in header]
     # A spreadsheet saves the empty columns past the data too: a column with no name
     # and nothing in any row is not one.
@@ -264,6 +276,19 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
         values = {column: cells[index].strip() for column, index in zip(columns, kept, strict=True)}
         rows.append(_Row(line, values, {}))
     return tuple(dict.fromkeys(columns)), rows
+
+
+def _header_below(records: list[tuple[int, list[str]]]) -> tuple[int, list[str]] | None:
+    """The header's line and cells when the first line is a title above it: a first
+    line of at most one value naming no known column, before a line (of the next
+    few) naming at least two known columns."""
+    first = [cell.strip().lower() for cell in records[0][1] if cell.strip()]
+    if len(first) > 1 or set(first) & set(KNOWN_COLUMNS):
+        return None
+    for line, cells in records[1:4]:
+        if len({cell.strip().lower() for cell in cells} & set(KNOWN_COLUMNS)) >= 2:
+            return line, cells
+    return None
 
 
 def _too_many_columns(count: int | None) -> str:

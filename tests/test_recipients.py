@@ -84,6 +84,25 @@ def test_a_row_with_a_field_too_many_is_told_to_quote_its_comma(
     ]
 
 
+def test_a_title_above_the_header_is_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spreadsheet's title row saved above the header gave a problem per empty cell
+    and per row, none saying where the header was."""
+    monkeypatch.chdir(tmp_path)
+    path = Path("recipients.csv")
+    path.write_text(
+        "Recipients 2026,,,\n\nid,audience,name,place\na,public,Ann,\n", encoding="utf-8"
+    )
+    assert problems_of(path) == [
+        "recipients.csv:1: the header must be the first line: line 3 names the columns "
+        "(id, audience, name, place); delete the lines above it"
+    ]
+    # A first line of one column that is a header stays one.
+    path.write_text("id\na\n", encoding="utf-8")
+    assert not any("first line" in problem for problem in problems_of(path))
+
+
 def test_every_mistake_is_reported_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "recipients.csv"
     path.write_bytes(TEN_MISTAKES)

@@ -107,7 +107,9 @@ def assemble(
             title=title,
             author=author,
             subject=subject,
-            keywords=_fitting_keywords(topics),
+            # The topics are the store's English slugs: no keywords of a brief in
+            # another language (a Spanish file's metadata would be read as Spanish).
+            keywords=_fitting_keywords(topics) if wording(audience.language).is_english else (),
             language=audience.language,
             date=day.isoformat(),
         ),

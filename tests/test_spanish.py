@@ -121,6 +121,20 @@ def test_english_passages_are_marked_english_in_both_formats(built: Path) -> Non
     assert sorted(map(no_space, marked)) == sorted(joined)
 
 
+def test_the_spanish_files_metadata_is_spanish_or_absent(built: Path) -> None:
+    """The store's topics are English slugs: a Spanish file carried them as its
+    keywords (dc:language es-US), and its DOCX settings said the theme's fonts were
+    for en-US. Now no keywords, and the theme's language is the brief's."""
+    reader = PdfReader(built / "public-es.pdf")
+    assert (reader.metadata or {}).get("/Keywords", "") == ""
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "Keywords" not in xmp
+    word = docx.Document(str(built / "public-es.docx"))
+    assert word.core_properties.keywords == ""
+    theme = word.settings.element.find(qn("w:themeFontLang"))
+    assert theme.get(qn("w:val")) == "es-US"
+
+
 def test_a_source_in_the_briefs_language_is_not_marked(tmp_path: Path) -> None:
     """A Spanish source in a Spanish brief is not marked; in an English brief it is,
     with the language its entry gives."""

@@ -368,9 +368,13 @@ def _drop_template_extras(word: Any) -> None:
             part_rels.pop(rid)
 
 
-def _set_settings(word: Any) -> None:
-    """No hyphenation, Word 2013+ layout, and none of the template's revision ids."""
+def _set_settings(word: Any, language: str) -> None:
+    """No hyphenation, Word 2013+ layout, none of the template's revision ids, and the
+    theme's fonts in the brief's ``language`` (the template says en-US)."""
     settings = word.settings.element
+    theme_language = settings.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(qn("w:val"), language)
     for tag in ("rsids", "savePreviewPicture", "proofState", "autoHyphenation"):
         _replace_child(settings, tag, None)
     tab_stop = settings.find(qn("w:defaultTabStop"))
@@ -472,7 +476,7 @@ def _base_document(style: Style, language: str) -> _Base:
     per style: defining and parsing the styles is most of the work of a small DOCX."""
     word = docx.Document()
     _drop_template_extras(word)
-    _set_settings(word)
+    _set_settings(word, language)
     _set_doc_defaults(word, style, language)
     _define_styles(word, style)
     _Numbering(word, style)

@@ -259,6 +259,7 @@ class Staging:
         check_targets(list(self.temporaries))  # a folder may have appeared while we wrote
         interrupts.check()
         with interrupts.held():
+            existed = {path for path in self.temporaries if os.path.lexists(path)}
             backups = self._back_up()
             placed: list[Path] = []
             try:
@@ -270,7 +271,7 @@ class Staging:
                 # One file could not be replaced (a file another user owns in a
                 # shared folder, an immutable one): put back the ones already
                 # replaced, so the folder is not half this build and half the last.
-                _roll_back(placed, backups)
+                _roll_back(placed, backups, existed)
                 raise
             finally:
                 for backup in backups.values():
@@ -381,14 +382,15 @@ def staged(folder: Path) -> Iterator[FolderStaging]:
         _remove_folders(created)
 
 
-def _roll_back(placed: list[Path], backups: dict[Path, Path]) -> None:
+def _roll_back(placed: list[Path], backups: dict[Path, Path], existed: set[Path]) -> None:
     """Undo the renames of ``placed``: each old file back from its backup, each file
-    that was new removed."""
+    that was new removed. One that replaced an old file without a backup stays: the
+    old one is gone, and removing the new one too would leave neither."""
     for path in reversed(placed):
         with contextlib.suppress(OSError):
             if path in backups:
                 os.replace(backups.pop(path), path)
-            else:
+            elif path not in existed:
                 os.unlink(path)
 
 

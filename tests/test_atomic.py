@@ -348,3 +348,36 @@ def test_next_build_clears_a_killed_batchs_temporaries_in_subfolders(
         assert temporaries(ws / "out" / "letter") == []
         assert temporaries(ws / "out" / "busy") == [name]
     assert read_folder(ws / "out") == versions.a
+
+
+def test_a_file_without_a_backup_is_not_removed_by_the_rollback(
+    tmp_path: Path, versions: Versions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the backup link of a file fails (FAT, a file at its link limit: EMLINK)
+    and a later rename fails, the rollback cannot put that file's old version back;
+    it must keep the new one, not remove it and leave neither."""
+    ws, before = _good_build(tmp_path, versions)
+    set_version(ws, "B")
+    unlinked, blocked = TARGETS[1], TARGETS[-1]
+    real_link, real_replace = os.link, os.replace
+
+    def link(source: str | Path, target: str | Path, **kwargs: object) -> None:
+        if Path(source).name == unlinked:
+            raise OSError(31, "Too many links")
+        real_link(source, target, **kwargs)  # type: ignore[arg-type]
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == blocked:
+            raise PermissionError(1, "Operation not permitted")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "replace", replace)
+    code, said = run_in_process(ws, build_args())
+    assert code == 1, said
+    after = read_folder(ws / "out")
+    assert after[unlinked] == versions.b[unlinked]  # kept, though not the old one
+    assert {name: data for name, data in after.items() if name != unlinked} == {
+        name: data for name, data in before.items() if name != unlinked
+    }
+    assert temporaries(ws / "out") == []

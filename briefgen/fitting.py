@@ -174,7 +174,7 @@ def fit_to_page(
         high = fewest_drops(style)
         current, used = version(high, style)
     gone = groups[:high]
-    if used <= limit and 1 < high <= MAX_RESTORES + 1:
+    if used <= limit and high > 1:
         gone, current, used = _restored(document, gone, style, store, measure, limit, current, used)
     members: dict[int, list[AnyBlock]] = {}
     for block in walk(document.blocks):
@@ -215,10 +215,11 @@ def _restored(
     used: float,
 ) -> tuple[list[Droppable], Document, float]:
     """``gone`` less each group dropped before the last that fits again with the
-    others still gone, the latest dropped first, and not while a group of higher
-    priority stays dropped: dropping in order, a quote in the main column went first
-    though the column too tall was the sidebar, whose card then had to go too."""
-    for group in reversed(gone[:-1]):
+    others still gone, the latest dropped first (the :data:`MAX_RESTORES` latest),
+    and not while a group of higher priority stays dropped: dropping in order, a
+    quote in the main column went first though the column too tall was the sidebar,
+    whose card then had to go too."""
+    for group in list(reversed(gone[:-1]))[:MAX_RESTORES]:
         if any(other.priority > group.priority for other in gone if other != group):
             continue
         fewer = [other for other in gone if other != group]

@@ -61,7 +61,7 @@ class Organization(_Section):
 MAX_CONTACT_CHARS = 200
 # Each contact line's length limit, and why. A line is printed in the footer's column,
 # a third of the page wide; either address may be the one the footer's QR code holds.
-_LINE = (MAX_CONTACT_CHARS, ", a few lines of the footer's narrow column")
+_LINE = (MAX_CONTACT_CHARS, ", a few lines under the notes")
 _ADDRESS = (
     MAX_QR_CHARS,
     " fit the footer's QR code (a longer address makes it too dense to scan from paper)",

@@ -330,8 +330,7 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         ),
         (
             f'[contact]\nname = "Sgt. Ruiz"\nemail = "{"a" * 195}@x.org"\n',
-            "3: contact.email: 201 characters; at most 200, a few lines of the footer's "
-            "narrow column",
+            "3: contact.email: 201 characters; at most 200, a few lines under the notes",
         ),
         (
             f'[contact]\nsources_url = "https://example.org/{"s" * 2000}"\n',

@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NoReturn
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -174,8 +175,9 @@ def make_parser() -> MarkdownIt:
     )
     for name, marker in CONTAINERS.items():
         md.use(container_plugin, name=name, marker=marker)
-    # [words]{lang=en-US}: a passage in another language than the brief's.
-    md.use(attrs_plugin, after=("span_close",), spans=True)
+    # [words]{lang=en-US}: a passage in another language than the brief's; a link's
+    # too, [words](https://...){lang=en-US}.
+    md.use(attrs_plugin, after=("span_close", "link_close"), spans=True)
     # Every link is parsed, so that one with a refused scheme stops at its line
     # instead of printing as bracketed text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -683,8 +685,18 @@ def _runs(children: list[Token]) -> list[Inline]:
     href = ""
     link_start = 0
     languages = [""]  # the language of the passage the text is in ("": the brief's)
+    previous = ""  # the kind of the token before
     for child in children:
         kind = child.type
+        if kind == "text" and previous == "span_close" and child.content.startswith("]("):
+            # [[words]{lang=en}](https://...): the passage took the link's brackets,
+            # and the link would print as its Markdown.
+            raise _Refused(
+                "a passage marked {lang=...} cannot be a link's text; mark the link "
+                "itself: [words](https://...){lang=en-US}",
+                "](",
+            )
+        previous = kind
         if kind in ("text", "code_inline"):
             # Word keeps tabs and runs of spaces where a PDF shows one space; make
             # both show one.
@@ -715,6 +727,7 @@ def _runs(children: list[Token]) -> list[Inline]:
         elif kind == "link_open":
             href = _link(str(child.attrGet("href") or ""))
             link_start = len(runs)
+            languages.append(_link_language(child) or languages[-1])
         elif kind == "link_close":
             if not any(isinstance(r, Span) and _visible(r.text) for r in runs[link_start:]):
                 # [](https://...) would print nothing a reader can follow: its address.
@@ -724,6 +737,7 @@ def _runs(children: list[Token]) -> list[Inline]:
                 kept = [r for r in runs[link_start:] if not isinstance(r, Span)]
                 runs[link_start:] = [shown, *kept]
             href = ""
+            languages.pop()
         elif kind == "citation":
             runs.append(Cite((child.meta["id"],)))
         elif kind == "image":
@@ -740,16 +754,34 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 def _span_language(token: Token) -> str:
     """The language tag of a ``[words]{lang=en-US}`` passage, or :class:`_Refused`."""
-    attrs = dict(token.attrs)
-    language = str(attrs.pop("lang", ""))
-    if attrs or not _LANGUAGE_TAG.fullmatch(language):
-        given = " ".join(f"{key}={value}" for key, value in token.attrs.items())
-        raise _Refused(
-            f"[...]{{{given}}}: a passage's braces take its language only, as "
-            "{lang=en-US} (a language tag: en, en-US, es-MX)",
-            "{",
-        )
+    language = _language_attribute(token, set())
+    if not language:
+        _refuse_braces(token, set())
     return language
+
+
+def _link_language(token: Token) -> str:
+    """The language tag of a ``[words](https://...){lang=en-US}`` link, or ``""``."""
+    return _language_attribute(token, {"href", "title"})
+
+
+def _language_attribute(token: Token, own: set[str]) -> str:
+    """``token``'s ``lang`` attribute (``""`` when none), refusing any other one but
+    those in ``own`` and a value that is no language tag."""
+    attrs = {key: value for key, value in token.attrs.items() if key not in own}
+    language = str(attrs.pop("lang", ""))
+    if attrs or (language and not _LANGUAGE_TAG.fullmatch(language)):
+        _refuse_braces(token, own)
+    return language
+
+
+def _refuse_braces(token: Token, own: set[str]) -> NoReturn:
+    given = " ".join(f"{key}={value}" for key, value in token.attrs.items() if key not in own)
+    raise _Refused(
+        f"[...]{{{given}}}: a passage's braces take its language only, as "
+        "{lang=en-US} (a language tag: en, en-US, es-MX)",
+        "{",
+    )
 
 
 def _merge(runs: list[Inline]) -> Inlines:

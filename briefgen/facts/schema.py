@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections import Counter
 from enum import StrEnum
 from itertools import pairwise
@@ -424,13 +425,25 @@ class Fact(_Strict):
         # A sign would print after the number in a sentence but vanish from a
         # callout, which prints a unit of words in the label (short) instead.
         if unit is not None:
-            written = unit.strip().lower()
-            if written in _PERCENT_SPELLINGS:
+            written = unicodedata.normalize("NFKC", unit).strip()  # a full-width ％ is %
+            lowered = written.lower()
+            if lowered.rstrip(".") in _PERCENT_SPELLINGS or lowered == "percent.":
                 raise ValueError(f"write 'percent' (printed as %), not '{unit}'")
-            if written.startswith("$"):
-                rest = unit.strip()[1:].strip()
+            if lowered.startswith("%"):
+                rest = written[1:].strip()
+                raise ValueError(
+                    f"write 'percent' (printed as %) and put '{rest}' in the fact's short, "
+                    f"not '{unit}': a callout prints a unit's words in its label"
+                )
+            if lowered.startswith(("$", "us$")):
+                rest = written.split("$", 1)[1].strip()
                 usd = f"USD {rest}" if rest else "USD"
                 raise ValueError(f"write '{usd}' (printed with $), not '{unit}'")
+            if written and unicodedata.category(written[0]) == "Sc":
+                raise ValueError(
+                    f"a unit that starts with a currency sign ('{written[0]}') would lose it "
+                    "in a callout; write the currency's code or name (USD prints as $)"
+                )
         return unit
 
     @field_validator("value", "value_max", mode="before")

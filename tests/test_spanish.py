@@ -240,6 +240,16 @@ def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> Non
         '(dates, "Sources", the notes) and the facts would print in English, labelled '
         "'fr-FR' for screen readers"
     )
+    # A tag written with an underscore, as locales are, is told how to write it.
+    (tmp_path / "templates" / "french.md.j2").write_text(
+        QUOTE_AND_DATE.replace("es-US", "es_MX"), encoding="utf-8"
+    )
+    with pytest.raises(TemplateError) as refused:
+        search.audience("french")
+    assert refused.value.format_message().endswith(
+        "front matter: language: expected a language tag such as en-US or es-MX "
+        "('es_MX' is written 'es-MX')"
+    )
     # Any region of a language it has words for is that language (es-MX, bare es).
     for tag in ("es-MX", "es", "EN-gb"):
         (tmp_path / "templates" / "other.md.j2").write_text(

@@ -92,7 +92,14 @@ def _word_property(what: str, room: int = WORD_PROPERTY_LIMIT) -> AfterValidator
     return AfterValidator(check)
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
 def _worded_language(language: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(language):
+        written = language.replace("_", "-")
+        hint = f" ('{language}' is written '{written}')" if _LANGUAGE_TAG.fullmatch(written) else ""
+        raise ValueError(f"expected a language tag such as en-US or es-MX{hint}")
     if problem := unworded_language(language):
         raise ValueError(problem)
     return language
@@ -114,9 +121,7 @@ class FrontMatter(BaseModel):
     reading_ease: float | None = Field(default=None, ge=0, le=100)
     page_size: Literal["letter", "a4"] | None = None
     language: Annotated[
-        str,
-        Field(default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
-        AfterValidator(_worded_language),
+        str, Field(default="en-US", max_length=35), AfterValidator(_worded_language)
     ] = "en-US"
 
     @field_validator("page_size", mode="before")

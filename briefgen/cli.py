@@ -123,6 +123,35 @@ def _split_commas(
     return names
 
 
+class _FormatList(click.types.StringParamType):
+    """One or more formats, comma-separated as ``--audience`` takes audiences
+    (``--format pdf,docx``), in any case; each value a tuple, joined by
+    :func:`_joined_formats`."""
+
+    name = "format"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        names = tuple(name.strip().lower() for name in str(value).split(","))
+        for name in names:
+            if name not in FORMATS:
+                choices = ", ".join(repr(f) for f in FORMATS)
+                self.fail(f"{name!r} is not one of {choices}.", param, ctx)
+        return names
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return [CompletionItem(f) for f in FORMATS if f.startswith(incomplete.lower())]
+
+
+def _joined_formats(
+    ctx: click.Context, param: click.Parameter, values: tuple[tuple[str, ...], ...]
+) -> tuple[str, ...]:
+    return tuple(name for value in values for name in value)
+
+
 def audience_option(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--audience NAME`` (repeatable or comma-separated, completed from the
     templates), for ``verb``."""
@@ -364,8 +393,10 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS, case_sensitive=False),
-    help="Output format (repeatable; default: both).",
+    type=_FormatList(),
+    callback=_joined_formats,
+    metavar="[pdf|docx]",
+    help="Output format (repeatable, or pdf,docx; default: both).",
 )
 @BUILD_FACTS_OPTION
 @click.option(

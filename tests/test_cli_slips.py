@@ -147,6 +147,13 @@ def test_a_misspelt_command_or_option_is_guessed(args: list[str], last_line: str
         (["--format", "PDF", "--page-size", "A4"], ("pdf",), "a4"),
         (["--format", "Docx", "--page-size", "Letter"], ("docx",), "letter"),
         (["--format", "pdf", "--page-size", "a4"], ("pdf",), "a4"),
+        # Comma-separated, as --audience takes audiences.
+        (["--format", "pdf,DOCX", "--page-size", "a4"], ("pdf", "docx"), "a4"),
+        (
+            ["--format", "docx", "--format", "pdf", "--page-size", "letter"],
+            ("docx", "pdf"),
+            "letter",
+        ),
     ],
 )
 def test_format_and_page_size_in_any_case(
@@ -155,6 +162,14 @@ def test_format_and_page_size_in_any_case(
     result = invoke("build", *given)
     assert result.exit_code == 0, result.output
     assert (builds[0].formats, builds[0].page_size) == (formats, size)
+
+
+def test_a_wrong_format_in_a_list_is_named_with_the_choices(in_repo: Path) -> None:
+    result = invoke("build", "--format", "pdf,odt")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--format': 'odt' is not one of 'pdf', 'docx'."
+    )
 
 
 def test_a_wrong_page_size_still_lists_the_choices(in_repo: Path) -> None:

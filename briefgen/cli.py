@@ -31,6 +31,19 @@ if TYPE_CHECKING:
     from briefgen.style import PageSizeName
 
 NO_FACTS_HERE = "no facts/ here; run `briefgen init DIR` or pass --facts"
+# In a workspace's facts/ (or templates/) folder, init would make a workspace inside it.
+IN_A_WORKSPACE_FOLDER = (
+    "no facts/ here: this is the {}/ folder of a workspace; run briefgen from the "
+    "folder above it (cd ..)"
+)
+
+
+def _no_facts_here() -> BriefgenError:
+    """Why a command that reads the facts found none, and what to do."""
+    here = Path.cwd()
+    if here.name in ("facts", "templates") and (here.parent / "facts").is_dir():
+        return BriefgenError(IN_A_WORKSPACE_FOLDER.format(here.name))
+    return BriefgenError(NO_FACTS_HERE)
 
 
 FACTS_OPTION = click.option(
@@ -200,7 +213,7 @@ class BriefgenCommand(click.Command):
             # Asked here, once the command has failed, so that a mistake in the
             # command line itself (a usage error) is still told first.
             if _outside_a_workspace(ctx):
-                raise BriefgenError(NO_FACTS_HERE) from None
+                raise _no_facts_here() from None
             raise
 
 
@@ -792,7 +805,7 @@ def check(
     from briefgen.pipeline import BuildOptions
 
     if _outside_a_workspace(ctx):  # as build says it; check reports, not raises
-        raise BriefgenError(NO_FACTS_HERE)
+        raise _no_facts_here()
     options = BuildOptions(
         workspace=Path("."),
         facts=facts_path,

@@ -59,8 +59,8 @@ class Organization(_Section):
 
 
 MAX_CONTACT_CHARS = 200
-# Each contact line's length limit, and why. A line is printed in the footer's column,
-# a third of the page wide; either address may be the one the footer's QR code holds.
+# Each contact line's length limit, and why. The lines are printed under the notes;
+# either address may be the one the footer's QR code holds.
 _LINE = (MAX_CONTACT_CHARS, ", a few lines under the notes")
 _ADDRESS = (
     MAX_QR_CHARS,

@@ -245,6 +245,23 @@ def test_outside_a_workspace_says_how_to_get_one(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("folder", ["facts", "templates"])
+def test_inside_a_workspaces_folder_says_to_go_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    """In facts/, "run briefgen init DIR" would make a workspace inside the workspace."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws" / folder)
+    for args in (["build"], ["check"]):
+        result = invoke(*args)
+        assert (result.exit_code, result.output) == (
+            1,
+            f"no facts/ here: this is the {folder}/ folder of a workspace; run briefgen "
+            "from the folder above it (cd ..)\n",
+        )
+
+
 def test_outside_a_workspace_a_usage_error_is_told_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -435,6 +435,21 @@ def test_unknown_audience_lists_them_and_guesses(
     )
 
 
+@pytest.mark.parametrize(
+    "given", ["./templates/legislators.md.j2", "templates/legislators.md.j2", "x/legislators"]
+)
+def test_a_templates_path_for_an_audience_is_answered_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """It was told '(./templates/legislators.md.j2.md.j2)', the name with .md.j2 added."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--audience", given, "--facts", str(REPO / "facts"))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"no template for audience '{given}' (did you mean 'legislators'?); the audiences "
+    )
+
+
 def test_unknown_audience_names_a_workspace_template_by_its_file(template: Path) -> None:
     template.write_text("# Mine\n", encoding="utf-8")
     result = invoke("build", "--audience", "nobody", "--facts", str(REPO / "facts"))

@@ -270,7 +270,10 @@ class SearchPath:
             )
         from briefgen.templating.helpers import closest
 
-        close = closest(name, list(files))
+        # A template's path given for its name: the name is the file's, without its
+        # folder and .md.j2 (templates/legislators.md.j2 is 'legislators').
+        stem = Path(name).name.removesuffix(TEMPLATE_SUFFIX)
+        close = stem if stem != name and stem in files else closest(name, list(files))
         hint = f"did you mean '{close}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
         return TemplateError(
             f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"

@@ -93,9 +93,17 @@ class BriefgenError(click.ClickException):
 class ProblemList(BriefgenError):
     """Several problems found in one pass, reported together, one per line."""
 
-    def __init__(self, problems: Sequence[BriefgenError]) -> None:
+    def __init__(self, problems: Sequence[BriefgenError], shown: int | None = None) -> None:
+        """``shown``: how many the message lists, then how many more there are (a
+        file with thousands of mistakes); :attr:`problems` holds every one."""
         self.problems = list(problems)
-        lines = [p.format_message() for p in self.problems]
+        lines = [p.format_message() for p in self.problems[:shown]]
+        if shown is not None and len(self.problems) > shown:
+            more = BriefgenError(
+                f"... and {len(self.problems) - shown:,} more problems",
+                Location(self.problems[0].location.path) if self.problems[0].location else None,
+            )
+            lines.append(more.format_message())
         super().__init__("\n".join(lines))
         self.location = self.problems[0].location if self.problems else None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, Location, RecipientsError, raise_all
+from briefgen.errors import BriefgenError, Location, ProblemList, RecipientsError, raise_all
 from briefgen.facts.yamlfile import parse_yaml
 from briefgen.inputs import clip, composed, from_utf16, read_bytes
 
@@ -181,11 +181,8 @@ class _Problems:
     def raise_all(self) -> None:
         found = sorted(self.found, key=lambda p: p.location.line if p.location else 0)
         if len(found) > MAX_PROBLEMS:
-            more = len(found) - MAX_PROBLEMS
-            found = [
-                *found[:MAX_PROBLEMS],
-                RecipientsError(f"... and {more:,} more problems", Location.of(self.path)),
-            ]
+            # The message lists the first hundred; check --json gets every one.
+            raise ProblemList(found, shown=MAX_PROBLEMS)
         raise_all(found)
 
 

@@ -424,3 +424,17 @@ def test_a_progress_bar_on_a_terminal_only(
     monkeypatch.undo()
     result = run("check", "--recipients", "recipients.csv")
     assert "checking" not in result.stderr
+
+
+def test_every_problem_of_a_long_file_is_counted_and_in_json(workspace: Path) -> None:
+    """A file of 150 mistakes: check counted 101 (the hundred its message lists and
+    the "and 50 more" line as an error) and --json held the line as an entry."""
+    rows = "id,audience,name\n" + ",letter,Someone\n" * 150
+    (workspace / "many.csv").write_text(rows, encoding="utf-8")
+    result = run("check", "--recipients", "many.csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "checked 0 audiences: 150 errors, 0 warnings"
+    assert "... and 130 more errors (--json lists every one)" in result.stdout
+    data = check_json("--recipients", "many.csv")
+    assert data["errors"] == len(data["findings"]) == 150
+    assert all(f["message"].startswith("id: empty") for f in data["findings"])

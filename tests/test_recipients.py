@@ -427,11 +427,16 @@ def test_problems_are_recipients_errors(tmp_path: Path) -> None:
 
 
 def test_at_most_a_hundred_problems_are_listed(tmp_path: Path) -> None:
+    """The message lists a hundred, then how many more; the error holds every one,
+    for check to count and list in --json (it counted the "more" line as one)."""
     path = tmp_path / "r.csv"
     path.write_text("id,audience\n" + ",public\n" * 150, encoding="utf-8")
-    found = problems_of(path)
-    assert len(found) == 101
-    assert found[-1] == f"{path}: ... and 50 more problems"
+    assert len(problems_of(path)) == 150
+    with pytest.raises(ProblemList) as caught:
+        load_recipients(path, check_audience)
+    lines = caught.value.format_message().splitlines()
+    assert len(lines) == 101
+    assert lines[-1] == f"{path}: ... and 50 more problems"
 
 
 def test_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

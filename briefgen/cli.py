@@ -800,11 +800,14 @@ def check(
     warnings with --strict), else 0.
     """
     from briefgen import interrupts
+    from briefgen.check import CheckResult, as_text, error_findings, exit_code, run_check
     from briefgen.check import as_json as json_report
-    from briefgen.check import as_text, exit_code, run_check
     from briefgen.pipeline import BuildOptions
 
     if _outside_a_workspace(ctx):  # as build says it; check reports, not raises
+        if as_json:  # a script reads the answer from stdout, as JSON, whatever it is
+            click.echo(json_report(CheckResult(findings=error_findings(_no_facts_here()))))
+            ctx.exit(1)
         raise _no_facts_here()
     options = BuildOptions(
         workspace=Path("."),
@@ -819,14 +822,20 @@ def check(
     if recipients is None and name_column is not None:
         raise click.UsageError("--name-column needs --recipients FILE")
     with interrupts.handled():
-        if recipients is not None:
-            from briefgen.batch import show_progress
-            from briefgen.check_copies import run_copies_check
+        try:
+            if recipients is not None:
+                from briefgen.batch import show_progress
+                from briefgen.check_copies import run_copies_check
 
-            shown = show_progress(ctx.obj["quiet"] or as_json, sys.stderr)
-            result = run_copies_check(options, recipients, name_column or "id", shown)
-        else:
-            result = run_check(options)
+                shown = show_progress(ctx.obj["quiet"] or as_json, sys.stderr)
+                result = run_copies_check(options, recipients, name_column or "id", shown)
+            else:
+                result = run_check(options)
+        except BriefgenError as problem:
+            if not as_json:
+                raise
+            # An audience that does not exist, raised at once as build raises it.
+            result = CheckResult(findings=error_findings(problem))
     if as_json:
         click.echo(json_report(result))
     elif ctx.obj["quiet"]:

@@ -7,6 +7,7 @@ tests stay fast.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -229,7 +230,6 @@ def test_facts_list_reports_every_unknown_name(in_repo: Path) -> None:
         ["build"],
         ["preview"],
         ["check"],
-        ["check", "--json"],
         ["facts", "check"],
         ["facts", "list"],
         ["facts", "show", "x"],
@@ -260,6 +260,25 @@ def test_inside_a_workspaces_folder_says_to_go_up(
             f"no facts/ here: this is the {folder}/ folder of a workspace; run briefgen "
             "from the folder above it (cd ..)\n",
         )
+
+
+def test_check_json_answers_in_json_whatever_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script reads check --json's stdout: outside a workspace, or for an audience
+    there is none of, it got a line of text on stderr and nothing on stdout."""
+    monkeypatch.chdir(tmp_path)
+    outside = invoke("check", "--json")
+    assert outside.exit_code == 1
+    data = json.loads(outside.stdout)
+    assert (data["errors"], data["findings"][0]["message"]) == (1, NO_FACTS_HERE)
+    assert outside.stderr == ""
+    nobody = invoke("check", "--json", "--audience", "nope", "--facts", str(REPO / "facts"))
+    assert nobody.exit_code == 1
+    found = json.loads(nobody.stdout)["findings"]
+    assert [f["severity"] for f in found] == ["error"]
+    assert found[0]["message"].startswith("no template for audience 'nope'")
+    assert nobody.stderr == ""
 
 
 def test_outside_a_workspace_a_usage_error_is_told_first(

@@ -321,7 +321,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         # An empty share (--shard) still writes its manifest's header, so the shares'
         # folders and manifests put together are the whole batch's.
         if options.combine and (result.copies or not recipients.recipients):
-            for name, data in combined_files(result, stage.read).items():
+            for name, data in combined_files(result, stage.read, options.shard).items():
                 stage.add(name, data)
                 result.written.append(out_dir / name)
     if not recipients.recipients:
@@ -374,7 +374,13 @@ def _refuse_to_overwrite(recipients: RecipientList, options: BatchOptions) -> No
             for name in copy_names(r, options.build.formats).values()
         },
         **(
-            {MANIFEST_NAME: "--combine's manifest", COMBINED_NAME: "--combine's PDF"}
+            dict(
+                zip(
+                    combined_names(options.shard),
+                    ("--combine's PDF", "--combine's manifest"),
+                    strict=True,
+                )
+            )
             if options.combine
             else {}
         ),
@@ -557,7 +563,22 @@ def copy_names(recipient: Recipient, formats: tuple[str, ...]) -> dict[str, str]
     return {fmt: f"{recipient.folder}/{recipient.slug}.{fmt}" for fmt in formats}
 
 
-def combined_files(result: BatchResult, read: Callable[[str], bytes]) -> dict[str, bytes]:
+def combined_names(shard: Shard | None) -> tuple[str, str]:
+    """The names of ``--combine``'s PDF and manifest: ``combined.pdf`` and
+    ``manifest.csv``, or for a share ``combined-2-of-4.pdf`` and
+    ``manifest-2-of-4.csv``, so the shares copied together keep every one."""
+    if shard is None:
+        return COMBINED_NAME, MANIFEST_NAME
+    part = f"-{shard.index}-of-{shard.count}"
+    return (
+        COMBINED_NAME.replace(".pdf", f"{part}.pdf"),
+        MANIFEST_NAME.replace(".csv", f"{part}.csv"),
+    )
+
+
+def combined_files(
+    result: BatchResult, read: Callable[[str], bytes], shard: Shard | None = None
+) -> dict[str, bytes]:
     """``combined.pdf`` (every PDF copy in row order) and ``manifest.csv`` (row, file,
     pages, fill, sha256 of each copy's files); ``read`` gives a staged file's bytes,
     which the manifest's digests are of (only a batch with a manifest hashes them)."""
@@ -577,12 +598,13 @@ def combined_files(result: BatchResult, read: Callable[[str], bytes]) -> dict[st
                 writer.append(reader)
             digest = hashlib.sha256(data).hexdigest()
             manifest.writerow((copy.row, name, pages, f"{copy.fill:.4f}", digest))
-    combined: dict[str, bytes] = {MANIFEST_NAME: table.getvalue().encode("utf-8")}
+    pdf_name, manifest_name = combined_names(shard)
+    combined: dict[str, bytes] = {manifest_name: table.getvalue().encode("utf-8")}
     _untag(writer)
     if len(writer.pages):
         pdf = io.BytesIO()
         writer.write(pdf)
-        combined[COMBINED_NAME] = pdf.getvalue()
+        combined[pdf_name] = pdf.getvalue()
     return combined
 
 

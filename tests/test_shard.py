@@ -69,11 +69,15 @@ def test_shards_are_disjoint_and_their_union_is_the_whole_build(workspace: Path)
         result = build("--shard", f"{index}/3", "--combine", "--out", f"shard{index}")
         assert result.exit_code == 0, result.output
         files = folder_bytes(workspace / f"shard{index}")
-        manifest_lines += files.pop("manifest.csv").decode().splitlines()[1:]
-        del files["combined.pdf"]
-        assert len(files) == 2, f"shard {index}/3: {sorted(files)}"
+        # Each share's own combined files, named by the share: copied together with
+        # the others' (docs/batch.md), none is written over another's.
         assert not set(files) & set(union), f"shard {index}/3 repeats a file"
         union |= files
+        manifest_lines += files.pop(f"manifest-{index}-of-3.csv").decode().splitlines()[1:]
+        pages = len(PdfReader(io.BytesIO(files.pop(f"combined-{index}-of-3.pdf"))).pages)
+        assert len(files) == pages == 2, f"shard {index}/3: {sorted(files)}"
+    for index in (1, 2, 3):
+        del union[f"manifest-{index}-of-3.csv"], union[f"combined-{index}-of-3.pdf"]
     assert union == expected
     # The shares' manifests, sorted by row, are the whole batch's.
     by_row = sorted(manifest_lines, key=lambda line: int(line.split(",")[0]))
@@ -83,11 +87,11 @@ def test_shards_are_disjoint_and_their_union_is_the_whole_build(workspace: Path)
 def test_combine_holds_the_shards_rows_with_their_row_numbers(workspace: Path) -> None:
     result = build("--shard", "2/3", "--combine", "--out", "two")
     assert result.exit_code == 0, result.output
-    manifest = (workspace / "two" / "manifest.csv").read_text(encoding="utf-8")
+    manifest = (workspace / "two" / "manifest-2-of-3.csv").read_text(encoding="utf-8")
     rows = [(r["row"], r["file"]) for r in csv.DictReader(io.StringIO(manifest))]
     # ex-11 and ex-15 are the file's third and fifth rows.
     assert rows == [("3", "letter/ex-11.pdf"), ("5", "letter/ex-15.pdf")]
-    assert len(PdfReader(workspace / "two" / "combined.pdf").pages) == 2
+    assert len(PdfReader(workspace / "two" / "combined-2-of-3.pdf").pages) == 2
 
 
 def test_an_empty_share_writes_its_folder_and_its_manifest_header(workspace: Path) -> None:
@@ -104,7 +108,7 @@ def test_an_empty_share_writes_its_folder_and_its_manifest_header(workspace: Pat
         assert (workspace / f"s{index}").is_dir()
         assert not list((workspace / f"s{index}").iterdir())
         assert folder_bytes(workspace / f"c{index}") == {
-            "manifest.csv": b"row,file,pages,fill,sha256\n"
+            f"manifest-{index}-of-7.csv": b"row,file,pages,fill,sha256\n"
         }
     assert empty, "pick a split with an empty share"
 

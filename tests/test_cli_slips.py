@@ -332,6 +332,24 @@ def test_briefgen_piped_into_a_reader_that_has_gone() -> None:
     assert (done.returncode, done.stderr) == (1, "")
 
 
+def test_a_reader_that_goes_midway_ends_briefgen_quietly() -> None:
+    """``briefgen facts list --json | head -c 10``: the reader goes while more than a
+    pipe's worth is left to write (the JSON is over 100 kB, a pipe holds 64 kB). No
+    traceback, no message; the exit code is 0 or 1 (README: Python's writer may take
+    the kernel's short write as the end of it, and then nothing fails)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "facts", "list", "--json"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=60) in (0, 1)
+    assert process.stderr.read() == b""
+
+
 # --------------------------------------------------------------- slips in a template
 
 

@@ -532,6 +532,16 @@ def test_names_no_font_prints_are_told_together_before_any_copy(workspace: Path)
     assert not (workspace / "output").exists()
 
 
+def test_json_does_not_go_with_recipients(workspace: Path) -> None:
+    """docs/batch.md: the batch's record for scripts is the manifest."""
+    result = build("--recipients", "recipients.csv", "--json")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: --json goes with a build of briefs, not --recipients or --duplex"
+    )
+    assert not (workspace / "output").exists()
+
+
 def test_jobs_beyond_twice_the_cpus_start_no_more_workers(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,9 +51,6 @@ def check() -> None:
         raise KeyboardInterrupt
 
 
-_HELD = STOPS
-
-
 @contextmanager
 def held() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP while the block runs (main thread only; Python runs
@@ -69,7 +66,7 @@ def held() -> Iterator[None]:
     def record(signum: int, frame: FrameType | None) -> None:
         came.append(signum)
 
-    previous = {sig: signal.signal(sig, record) for sig in _HELD}
+    previous = {sig: signal.signal(sig, record) for sig in STOPS}
     try:
         yield
     finally:

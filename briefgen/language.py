@@ -12,6 +12,7 @@ CLDR conventions of its locale, through Babel (es-US: ``26,700``, ``98.9``, ``86
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from types import MappingProxyType
@@ -20,6 +21,9 @@ from typing import Literal
 from briefgen.dates import MONTHS
 
 Phrase = Literal["in", "about", "more than", "nearly"]
+
+# A language tag as templates, sources and passages give one: en, en-US, es-MX.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
 from briefgen.inputs import quote
-from briefgen.language import ENGLISH, Wording, wording
+from briefgen.language import ENGLISH, LANGUAGE_TAG, Wording, wording
 from briefgen.model import (
     LIST_LEVELS,
     MAX_LIST_NUMBER,
@@ -749,9 +749,6 @@ def _runs(children: list[Token]) -> list[Inline]:
     return runs
 
 
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
 def _span_language(token: Token) -> str:
     """The language tag of a ``[words]{lang=en-US}`` passage, or :class:`_Refused`."""
     language = _language_attribute(token, set())
@@ -770,7 +767,7 @@ def _language_attribute(token: Token, own: set[str]) -> str:
     those in ``own`` and a value that is no language tag."""
     attrs = {key: value for key, value in token.attrs.items() if key not in own}
     language = str(attrs.pop("lang", ""))
-    if attrs or (language and not _LANGUAGE_TAG.fullmatch(language)):
+    if attrs or (language and not LANGUAGE_TAG.fullmatch(language)):
         _refuse_braces(token, own)
     return language
 

@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from briefgen.inputs import clip, quote
-from briefgen.language import Wording, full_date, month_year, wording
+from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
 
 MAX_INT = 10**18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -278,9 +278,7 @@ class Source(_Strict):
     note: str | None = None
     # The language its author, publisher and title are written in: a brief in
     # another language marks them as this one for screen readers.
-    language: str = Field(
-        default="en-US", max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-    )
+    language: str = Field(default="en-US", max_length=35, pattern=f"^{LANGUAGE_TAG.pattern}$")
 
     @field_validator("issued", mode="before")
     @classmethod

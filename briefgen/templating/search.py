@@ -31,7 +31,7 @@ from pydantic import (
 from briefgen.errors import Location, TemplateError, display_path, raise_all
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.inputs import clip, composed
-from briefgen.language import unworded_language
+from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
 
@@ -92,13 +92,10 @@ def _word_property(what: str, room: int = WORD_PROPERTY_LIMIT) -> AfterValidator
     return AfterValidator(check)
 
 
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
 def _worded_language(language: str) -> str:
-    if not _LANGUAGE_TAG.fullmatch(language):
+    if not LANGUAGE_TAG.fullmatch(language):
         written = language.replace("_", "-")
-        hint = f" ('{language}' is written '{written}')" if _LANGUAGE_TAG.fullmatch(written) else ""
+        hint = f" ('{language}' is written '{written}')" if LANGUAGE_TAG.fullmatch(written) else ""
         raise ValueError(f"expected a language tag such as en-US or es-MX{hint}")
     if problem := unworded_language(language):
         raise ValueError(problem)

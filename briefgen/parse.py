@@ -83,6 +83,9 @@ _SPACES = re.compile(r"[ \t]{2,}|\t")
 # An en or em dash set between spaces ("working – we"), glued to the word before it.
 _DASH_AFTER_SPACE = re.compile(r" ([\u2013\u2014])(?= )")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
+# Braces of attributes right after a citation, [@id]{lang=en-US} or [@id]{.small}:
+# the attributes plugin takes braces after a passage or link only, so these print.
+_BRACES_AFTER_CITATION = re.compile(r"\{\s*(?:[.#]|[\w-]+\s*=)[^{}\n]*\}")
 ATTRIBUTION = re.compile(r"^\s*(?:\u2014|--)\s*")
 CONTAINERS = {"callout": "!", "notes": "!"}
 GROUPS = ("optional", "box", "cards", "aside")
@@ -696,6 +699,15 @@ def _runs(children: list[Token]) -> list[Inline]:
                 "itself: [words](https://...){lang=en-US}",
                 "](",
             )
+        if kind == "text" and previous == "citation":
+            braces = _BRACES_AFTER_CITATION.match(child.content)
+            if braces:
+                cited = f"[@{runs[-1].fact_ids[0]}]" if isinstance(runs[-1], Cite) else "[@id]"
+                raise _Refused(
+                    f"{cited}{braces.group()}: a citation takes no braces; to mark the "
+                    f"words it supports, write [words]{{lang=en-US}}{cited}",
+                    braces.group(),
+                )
         previous = kind
         if kind in ("text", "code_inline"):
             # Word keeps tabs and runs of spaces where a PDF shows one space; make

@@ -24,6 +24,8 @@ Phrase = Literal["in", "about", "more than", "nearly"]
 
 # A language tag as templates, sources and passages give one: en, en-US, es-MX.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# The language of a fact's own words; its forms in other languages are under es: etc.
+FACTS_LANGUAGE = "en-US"
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,9 @@ class Quote(Block):
     """A pull quote and who said it."""
 
     inlines: Inlines
-    attribution: str = ""
+    # Who said it, without the dash the page prints before it: plain words, some
+    # perhaps marked in another language than the brief's.
+    attribution: Inlines = ()
 
 
 @dataclass(frozen=True)
@@ -437,6 +439,15 @@ _BLOCK_WORDS = {
 }
 
 
+def attribution_line(quote: Quote) -> Inlines:
+    """The line under a quote as printed: a dash, then who said it (one run with the
+    first words when they are in the brief's language)."""
+    first, *rest = quote.attribution or (Span(""),)
+    if isinstance(first, Span) and not first.language:
+        return (replace(first, text=f"\u2014 {first.text}"), *rest)
+    return (Span("\u2014 "), first, *rest)
+
+
 def block_word(block: AnyBlock) -> str:
     """What ``block`` is, for a message: "paragraph", "list", "picture"..."""
     name = type(block).__name__
@@ -453,7 +464,8 @@ def block_text(block: AnyBlock, citations: bool = True) -> str:
         return f"{block.figure}\n{plain_text(block.label, citations)}"
     if isinstance(block, Quote):
         quote = plain_text(block.inlines, citations)
-        return quote + (f"\n{block.attribution}" if block.attribution else "")
+        who = plain_text(block.attribution)
+        return quote + (f"\n{who}" if who else "")
     if isinstance(block, Notes):
         return "\n".join(f"{n.number}. {n.text}" for n in block.entries)
     if isinstance(block, Image):

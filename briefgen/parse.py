@@ -632,7 +632,7 @@ def _blank(block: AnyBlock) -> bool:
     if isinstance(block, Heading | Paragraph):
         return _nothing_to_read(block.inlines)
     if isinstance(block, Quote):
-        return _nothing_to_read(block.inlines) and not block.attribution.strip()
+        return _nothing_to_read(block.inlines) and _nothing_to_read(block.attribution)
     if isinstance(block, BulletList):
         return not block.items
     if isinstance(block, Box):
@@ -985,15 +985,25 @@ def _plain_text(tokens: list[Token]) -> str:
     return "".join(parts)
 
 
+def _attribution(line: list[Inline]) -> Inlines:
+    """A quote's ``— Name, Role`` line without its dash: its words only, in the
+    attribution's own type (emphasis, links and citations are left out), each passage
+    keeping its language."""
+    spans = [Span(r.text, language=r.language) for r in line if isinstance(r, Span)]
+    spans[0] = replace(spans[0], text=ATTRIBUTION.sub("", spans[0].text, count=1))
+    spans[0] = replace(spans[0], text=spans[0].text.lstrip())
+    spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
+    return _merge([span for span in spans if span.text])
+
+
 def _quote(where: Location, tokens: list[Token]) -> Quote:
     paragraphs = [_runs(t.children or []) for t in tokens if t.type == "inline"]
-    attribution = ""
+    attribution: Inlines = ()
     if paragraphs:
         last = paragraphs[-1]
         first = last[0] if last else None
         if isinstance(first, Span) and ATTRIBUTION.match(first.text):
-            attribution = "".join(r.text if isinstance(r, Span) else "" for r in last)
-            attribution = ATTRIBUTION.sub("", attribution, count=1).strip()
+            attribution = _attribution(last)
             paragraphs.pop()
     runs: list[Inline] = []
     for paragraph in paragraphs:

@@ -83,7 +83,11 @@ def sample() -> Document:
         BulletList(here(), ((Span("Fund filters"),), (Span("Test twice a year"),))),
         BulletList(here(), ((Span("First"),), (Span("Second"),)), ordered=True),
         BulletList(here(), ((Span("Again first"),),), ordered=True),
-        Quote(here(), (Span("Attendance went up."),), attribution="Principal, Lincoln Elementary"),
+        Quote(
+            here(),
+            (Span("Attendance went up."),),
+            attribution=(Span("Principal, Lincoln Elementary"),),
+        ),
         Quote(here(), (Span("No one said this."),)),
         Notes(here(), "Sources", (Note(1, "EPA survey, 2023."), Note(2, "GAO-24-1."))),
         metadata=Metadata(

@@ -76,7 +76,12 @@ def dump(block: AnyBlock, indent: str = "") -> list[str]:
     elif isinstance(block, Callout):
         line = f'callout figure="{block.figure}" {where}: {dump_inlines(block.label)}'
     elif isinstance(block, Quote):
-        line = f'quote by "{block.attribution}" {where}: {dump_inlines(block.inlines)}'
+        who = "".join(
+            f"[{r.text}]{{lang={r.language}}}" if r.language else r.text
+            for r in block.attribution
+            if isinstance(r, Span)
+        )
+        line = f'quote by "{who}" {where}: {dump_inlines(block.inlines)}'
     elif isinstance(block, Notes):
         line = f'notes "{block.title}" {where}'
     elif isinstance(block, Image):

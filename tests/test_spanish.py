@@ -404,6 +404,52 @@ facts:
     assert "— Ana Ruiz, jefa de policía, Departamento de Policía de la Ciudad" in text
 
 
+def test_a_quotes_english_role_is_marked_english_in_a_spanish_brief(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the fact's Spanish form gives no role or organization, the English ones
+    print, marked en-US (a Span with /Lang in the PDF, runs in the DOCX), so a screen
+    reader does not read "Chief of Police" in a Spanish voice; a Spanish one is not."""
+    facts = """\
+facts:
+  - id: chief-says
+    kind: quote
+    text: We act together.
+    speaker: Ana Ruiz
+    role: Chief of Police
+    organization: City Police Department
+    as_of: 2024
+    source: kasmar-interview
+    es:
+      text: Actuamos juntos.
+      organization: Departamento de Policía de la Ciudad
+"""
+    template = '---\nlanguage: es-US\n---\n# Prueba\n\n{{ pullquote("chief-says") }}\n'
+    monkeypatch.chdir(_workspace(tmp_path, template, facts))
+    code, output = _build("--format", "pdf,docx")
+    assert code == 0, output
+    pdf = Path("output/trial.pdf")
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "— Ana Ruiz, Chief of Police, Departamento de Policía de la Ciudad" in text
+    texts = text_by_mcid(pdf.read_bytes())
+    english = [
+        "".join(texts[kid] for kid in node.kids if isinstance(kid, tuple))
+        for node in structure(PdfReader(pdf)).walk()
+        if node.lang == "en-US"
+    ]
+    assert "ChiefofPolice" in map(no_space, english)
+    assert not any("Ruiz" in t or "Departamento" in t for t in english)
+    word = docx.Document("output/trial.docx")
+    lang = f"{qn('w:rPr')}/{qn('w:lang')}"
+    marked = [
+        "".join(t.text or "" for t in run.iter(qn("w:t")))
+        for run in word.element.body.iter(qn("w:r"))
+        if run.find(lang) is not None and run.find(lang).get(qn("w:val")) == "en-US"
+    ]
+    assert "ChiefofPolice" in map(no_space, marked)
+    assert not any("Ruiz" in t or "Departamento" in t for t in marked)
+
+
 def test_a_spanish_form_left_in_english_is_warned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

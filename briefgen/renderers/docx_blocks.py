@@ -43,6 +43,7 @@ from briefgen.model import (
     Quote,
     Span,
     Table,
+    attribution_line,
 )
 from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
@@ -187,8 +188,8 @@ class BlockWriter:
         elif isinstance(block, Quote):
             quote = self.paragraph(container, "quote", block.inlines, cell, width=width)
             if block.attribution:
-                attribution = (Span(f"\u2014 {block.attribution}"),)
-                self.paragraph(container, "attribution", attribution, cell, width=width)
+                line = attribution_line(block)
+                self.paragraph(container, "attribution", line, cell, width=width)
             else:
                 self._end_block(quote)
         elif isinstance(block, CardRow | Box | Columns):

@@ -63,6 +63,7 @@ from briefgen.model import (
     Quote,
     Span,
     Table,
+    attribution_line,
     block_text,
     inline_groups,
     walk,
@@ -610,7 +611,7 @@ class _Blocks:
                 out.append(self.para(block.inlines, quote_style, "quote", width=width))
                 if block.attribution:
                     attribution = self.fit(style.attribution, width)
-                    line = (Span(f"\u2014 {block.attribution}"),)
+                    line = attribution_line(block)
                     out.append(self.para(line, attribution, "attribution", width=width))
         elif isinstance(block, CardRow | Box | Columns):
             out.append(self.row(block, width))

@@ -24,7 +24,7 @@ from briefgen.facts.formatting import format_number, one_in, unit_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
-from briefgen.language import wording
+from briefgen.language import FACTS_LANGUAGE, wording
 from briefgen.templating.views import VIEWS, ViewKind, template_view
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
@@ -106,6 +106,9 @@ class FactView:
     audiences: tuple[str, ...]
     places: tuple[str, ...]
     priority: int
+    # Which of "role" and "organization" print in English because the fact's form in
+    # the template's language gives none: a Spanish brief marks them English.
+    english: tuple[str, ...] = ()
 
     @property
     def cite(self) -> Markup:
@@ -121,6 +124,18 @@ class FactView:
     def attribution(self) -> str:
         """``Speaker, Role, Organization`` for a quote (empty parts left out)."""
         return ", ".join(p for p in (self.speaker, self.role, self.organization) if p)
+
+
+def _attribution(view: FactView) -> str:
+    """A quote's attribution as Markdown: its role or organization marked English
+    where the fact's form in the brief's language gives none, so that a screen reader
+    reads "Chief of Police" in an English voice on a Spanish page."""
+    parts = []
+    for part in ("speaker", "role", "organization"):
+        text = md_escape(getattr(view, part))
+        if text:
+            parts.append(f"[{text}]{{lang={FACTS_LANGUAGE}}}" if part in view.english else text)
+    return md_escape(", ").join(parts)
 
 
 def _text(helper: str, name: str, value: object) -> str:
@@ -186,12 +201,21 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
     """
     text, short = fact.text, fact.short or ""
     role, organization = fact.role or "", fact.organization or ""
+    english: tuple[str, ...] = ()
     # A language briefgen has no words for (fr-FR) prints the facts as written.
     if not wording(language).is_english:
         form = fact.translation(language)
         if form is None:
             raise MissingTranslation(missing_translation_message(fact, store, language))
         text, short = form.text, form.short or ""
+        english = tuple(
+            part
+            for part, given, own in (
+                ("role", form.role, role),
+                ("organization", form.organization, organization),
+            )
+            if own and not given
+        )
         role, organization = form.role or role, form.organization or organization
     text, short, role, organization = map(typeset, (text, short, role, organization))
     qualifier = wording(language).qualifier(fact.qualifier) if fact.qualifier else ""
@@ -215,6 +239,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         audiences=tuple(fact.audiences),
         places=tuple(fact.places),
         priority=fact.priority,
+        english=english,
     )
 
 
@@ -342,9 +367,9 @@ class Helpers:
                 "text, or with callout()"
             )
         who = (
-            view.attribution
+            _attribution(view)
             if attribution is None
-            else _text("pullquote", "attribution", attribution)
+            else md_escape(_text("pullquote", "attribution", attribution))
         )
         text = f"\u201c{view.text}\u201d"
         if not wording(self.language).is_english:
@@ -352,7 +377,7 @@ class Helpers:
             text += f" {wording(self.language).translated}"
         lines = [f"> {md_escape(text)} [@{view.id}]"]
         if who:
-            lines += [">", f"> \u2014 {md_escape(who)}"]
+            lines += [">", f"> \u2014 {who}"]
         # A blank line ends the quote: a text after it on its template line is not
         # read into the attribution.
         return _block("\n".join(lines) + "\n\n")

@@ -138,6 +138,48 @@ def test_figures_say_where_they_stand_and_lists_how_they_are_marked(
     assert marks == ["/Decimal", "/Disc"]
 
 
+def _words_at(reader: PdfReader) -> dict[str, tuple[float, float]]:
+    """Each word drawn on the first page, at the point its text starts."""
+    at: dict[str, tuple[float, float]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        for word in text.split():
+            at.setdefault(word, (x, y))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    return at
+
+
+def test_tables_say_where_they_stand(briefs: dict[str, tuple[Brief, Path]]) -> None:
+    """A table's box on the page, like a figure's (PDF 1.7, 14.8.5.4.3: required when
+    it is whole on one page): the legislators' row of cards across the frame around
+    its figures, and a Markdown table around its cells."""
+    brief, _ = briefs["legislators"]
+    reader = PdfReader(io.BytesIO(brief.files["pdf"]))
+    style = brief.fit.style
+    tables = [node for node in structure(reader).walk() if node.role == "Table"]
+    assert len(tables) == 1
+    left, bottom, right, top = (float(v) for v in tables[0].attributes["Layout"]["BBox"])
+    assert left == pytest.approx(style.margin, abs=0.5)
+    assert right == pytest.approx(style.page_width - style.margin, abs=0.5)
+    words = _words_at(reader)
+    for figure in ("480%", "86%"):
+        x, y = words[figure]
+        assert left < x < right and bottom < y < top, figure
+    assert words["Why"][1] < bottom  # the heading below the cards is outside it
+    page = with_markdown("Intro.\n\n| Place | Price |\n| --- | --- |\n| Tucson | 1 |\n\nAfter.\n")
+    reader = PdfReader(io.BytesIO(render_pdf_bytes(page, Style())))
+    (table,) = [node for node in structure(reader).walk() if node.role == "Table"]
+    left, bottom, right, top = (float(v) for v in table.attributes["Layout"]["BBox"])
+    words = _words_at(reader)
+    for word in ("Place", "Price", "Tucson"):
+        x, y = words[word]
+        assert left <= x < right and bottom < y < top, word
+    assert words["Intro."][1] > top and words["After."][1] < bottom
+
+
 def test_a_heading_above_the_title_is_tagged_h1() -> None:
     """PDF/UA-1 (Matterhorn 14-002): the first heading is H1. A "## Fact sheet" above
     the "# " title (check warns of it) was H2 before the H1."""

@@ -695,9 +695,9 @@ class _Blocks:
         if isinstance(block, CardRow):
             cells = style.card_cells(len(block.cards), full)
             cards = iter(block.cards)
-            with self.inside("Table"), self.inside("TR"):
+            with self.inside("Table") as table, self.inside("TR"):
                 contents = [None if c.fill is None else self.card(next(cards), c) for c in cells]
-            return Row(cells, contents)
+            return Row(cells, contents, element=table)
         if isinstance(block, Box):
             cells = style.box_cells(style.frame_width if width is None else width)
             with self.inside("Div"):
@@ -718,7 +718,7 @@ class _Blocks:
         style = self.style
         widths = table_widths(block, style, style.frame_width if width is None else width)
         rows: list[Flowable] = []
-        with self.inside("Table"):
+        with self.inside("Table") as table:
             for index, row in enumerate((block.header, *block.rows)):
                 text = style.table_header if index == 0 else style.table_cell
                 cells = style.table_row(widths, index)
@@ -735,7 +735,7 @@ class _Blocks:
                             else:
                                 contents.append(Stack([Spacer(0, EMPTY_CELL)]))
                 rows.append(Row(cells, contents))
-        return Stack(rows)
+        return Stack(rows, element=table)
 
     def card(self, card: Callout, cell: Cell) -> Stack:
         style, width = self.style, cell.inner

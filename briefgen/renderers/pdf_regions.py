@@ -15,7 +15,7 @@ from typing import Literal
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable
 
-from briefgen.renderers.pdf_tags import artifact
+from briefgen.renderers.pdf_tags import Element, artifact, placed_box
 from briefgen.style import Cell
 from briefgen.theme import RGB
 
@@ -32,11 +32,13 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """Flowables one below the other: between two, the larger of the first's space
     after and the second's space before; none above the first or below the last (as
     in a table cell, where the DOCX zeroes them too). Each stands at the left, or at
-    the right when its ``hAlign`` is ``"RIGHT"``."""
+    the right when its ``hAlign`` is ``"RIGHT"``. ``element``: a structure element
+    (a table) whose box on the page is where the stack's flowables are drawn."""
 
-    def __init__(self, items: Sequence[Flowable]) -> None:
+    def __init__(self, items: Sequence[Flowable], element: Element | None = None) -> None:
         super().__init__()
         self.items = list(items)
+        self.element = element
         self._widths: list[float] = []
         self._heights: list[float] = []
 
@@ -55,6 +57,9 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         ]
 
     def draw(self) -> None:
+        if self.element is not None:
+            # A table's layout box (PDF 1.7, 14.8.5.4.3): required whole on a page.
+            self.element.bbox = placed_box(self.canv, max(self._widths, default=0.0), self.height)
         y = self.height
         gaps = [0.0, *self._gaps()][: len(self.items)]
         for item, width, height, gap in zip(
@@ -69,7 +74,9 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
 class Row(Flowable):  # type: ignore[misc]
     """Cells side by side, each filled and holding a stack; as tall as its tallest
     cell, and at least ``height`` when given (the masthead's band, which grows for a
-    long organization name as Word's and LibreOffice's "at least" row does)."""
+    long organization name as Word's and LibreOffice's "at least" row does).
+    ``element``: a structure element (a row of cards, tagged a table) whose box on
+    the page is the row's."""
 
     def __init__(
         self,
@@ -78,8 +85,10 @@ class Row(Flowable):  # type: ignore[misc]
         *,
         height: float | None = None,
         valign: Literal["top", "middle"] = "top",
+        element: Element | None = None,
     ) -> None:
         super().__init__()
+        self.element = element
         self.cells = list(cells)
         self.contents = list(contents)
         self.fixed = height
@@ -102,6 +111,8 @@ class Row(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canvas = self.canv
+        if self.element is not None:
+            self.element.bbox = placed_box(canvas, self.width, self.height)
         x = 0.0
         for cell, content, inner in zip(self.cells, self.contents, self._inner, strict=True):
             top, _, bottom, left = cell.padding

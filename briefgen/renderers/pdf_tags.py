@@ -104,6 +104,15 @@ class Story(list[Flowable]):
         self.tags: list[Element] = [] if tags is None else tags
 
 
+def placed_box(canvas: Any, width: float, height: float) -> tuple[float, float, float, float]:
+    """Where a ``width`` by ``height`` box drawn at the canvas's origin lands on the
+    page (left, bottom, right, top): its corners through the current transformation."""
+    a, b, c, d, e, f = canvas._currentMatrix
+    xs = (e, e + a * width, e + c * height, e + a * width + c * height)
+    ys = (f, f + b * width, f + d * height, f + b * width + d * height)
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
 def hex_text(text: str) -> str:
     """A text string operand for a content stream: UTF-16BE with its byte order mark."""
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
@@ -190,13 +199,7 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
             # Where the figure lands on the page (ISO 32000-1, table 344: a figure's
             # BBox is required when it is whole on one page): its origin and far
             # corner through the canvas's current transformation.
-            a, b, c, d, e, f = canvas._currentMatrix
-            w, h = self.width, self.height
-            xs, ys = (
-                (e, e + a * w, e + c * h, e + a * w + c * h),
-                (f, f + b * w, f + d * h, f + b * w + d * h),
-            )
-            self.element.bbox = (min(xs), min(ys), max(xs), max(ys))
+            self.element.bbox = placed_box(canvas, self.width, self.height)
             begin, end = _sequence(self.element, tagger)
             if begin:
                 canvas.addLiteral(begin)

@@ -31,7 +31,7 @@ import secrets
 import stat
 import time
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from briefgen import interrupts
 from briefgen.errors import Location, OutputError, display_path
@@ -329,7 +329,7 @@ class FolderStaging:
 
     def add(self, name: str, data: bytes) -> Path:
         """Stage ``data`` for ``folder/name``; returns the path it will have."""
-        path = self.folder / name
+        path = self._inside(name)
         if path.parent not in self.ready:
             if path.parent.is_symlink():
                 # A link here (an audience's folder) would send the copies wherever
@@ -346,6 +346,15 @@ class FolderStaging:
         self.stage.add(path, data)
         return path
 
+    def _inside(self, name: str) -> Path:
+        """``folder/name``, for a relative ``name`` that stays inside the folder. The
+        names are checked where they are made (an audience's name, a row's slug); this
+        is the last guard before a file is written or removed elsewhere."""
+        relative = PurePath(name)
+        if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+            raise OutputError(f"internal error: {name!r} names no file inside the output folder")
+        return self.folder / name
+
     def read(self, name: str) -> bytes:
         """The bytes staged for ``folder/name``."""
         return self.stage.read(self.folder / name)
@@ -353,7 +362,7 @@ class FolderStaging:
     def remove(self, name: str) -> None:
         """Have the commit remove ``folder/name``, if it is a file then; nothing behind
         a link where a subfolder goes, which leads outside the folder."""
-        path = self.folder / name
+        path = self._inside(name)
         inside = [parent for parent in path.parents if self.folder in parent.parents]
         if not any(parent.is_symlink() for parent in inside):
             self.stage.remove(path)

@@ -13,7 +13,6 @@ import difflib
 import io
 import keyword
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +20,12 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, Location, ProblemList, RecipientsError, raise_all
 from briefgen.facts.yamlfile import parse_yaml
+from briefgen.filenames import unsafe_file_name
 from briefgen.inputs import clip, composed, from_utf16, read_bytes
 
 # The columns briefgen knows; a template can always read these (empty when not given).
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
 MAX_BYTES = 20_000_000
-MAX_SLUG = 100
-# A file name holds at most 255 bytes; a copy's temporary name (output.temporary_name:
-# ".briefgen-PID-TOKEN.NAME.tmp") and ".docx" take up to 44 of them.
-MAX_SLUG_BYTES = 200
 MAX_ROWS = 100_000
 # Each column is a field of the template's ``recipient``; a header of tens of thousands
 # of names would take minutes and hundreds of MiB to make into one.
@@ -41,20 +37,6 @@ MAX_YAML_VALUES = 2_000_000
 # A file with very many mistakes is reported up to this many lines.
 MAX_PROBLEMS = 100
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
-)
-_WINDOWS_FORBIDDEN = set('<>:"|?*')
-# Characters a file name would hold unseen, or show as something else: controls (C1's
-# NEL among them), format characters (a right-to-left override, a zero-width space),
-# line separators, private-use, surrogate and unassigned code points.
-_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
-_UNNAMED = {
-    "Cc": "a control character",
-    "Co": "a private-use character",
-    "Cs": "a surrogate",
-    "Cn": "an unassigned code point",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +430,9 @@ def _check_rows(
             good = False  # reported once, at the header
         else:
             unsafe = (
-                _unsafe_slug(slug) if slug else "empty; every row needs one (it names its files)"
+                unsafe_file_name(slug)
+                if slug
+                else "empty; every row needs one (it names its files)"
             )
             if unsafe:
                 problems.add(slug_line, name_column, unsafe)
@@ -480,38 +464,6 @@ def _check_rows(
 
 def _value(cells: dict[str, str], column: str, audience: str) -> str:
     return audience if column == "audience" else cells.get(column, "")
-
-
-def _unsafe_slug(slug: str) -> str:
-    """Why ``slug`` cannot name a file on every system ("" when it can)."""
-    if len(slug) > MAX_SLUG:
-        return f"longer than {MAX_SLUG} characters; it names a file"
-    if (size := len(slug.encode("utf-8"))) > MAX_SLUG_BYTES:
-        return (
-            f"{size} bytes in UTF-8, more than the {MAX_SLUG_BYTES} a file name may take "
-            "(a letter beyond ASCII takes 2 to 4); shorten it"
-        )
-    if "/" in slug or "\\" in slug:
-        return f"{slug!r} holds a path separator; it must name a file, not a path"
-    if ".." in slug:
-        return f"{slug!r} holds '..'; it must name a file, not a path"
-    if slug.startswith("."):
-        return f"{slug!r} starts with a dot, which would hide the file"
-    bad = sorted({c for c in slug if c in _WINDOWS_FORBIDDEN or ord(c) < 32 or ord(c) == 127})
-    if bad:
-        return f"{slug!r} holds {bad[0]!r}, which Windows does not allow in a file name"
-    unseen = next((c for c in slug if unicodedata.category(c) in _UNSEEN), None)
-    if unseen is not None:
-        name = unicodedata.name(unseen, "") or _UNNAMED[unicodedata.category(unseen)]
-        return (
-            f"{slug!r} holds U+{ord(unseen):04X} ({name}), which a file name would hide "
-            "or show as something else"
-        )
-    if slug.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
-        return f"{slug!r} is a reserved file name on Windows"
-    if slug.endswith("."):
-        return f"{slug!r} ends with a dot, which Windows drops"
-    return ""
 
 
 def _suggest(name: str, choices: tuple[str, ...] | list[str]) -> str:

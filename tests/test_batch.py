@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 import weakref
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from readback import docx_text, pdf_text
 
 from briefgen import batch, output
 from briefgen.cli import cli
+from briefgen.errors import OutputError
 from briefgen.recipients import Recipient, RecipientList
 
 REPO = Path(__file__).resolve().parents[1]
@@ -650,6 +652,66 @@ def test_unknown_audience_in_the_file_says_did_you_mean(workspace: Path) -> None
     assert result.exit_code == 1
     assert result.stderr.startswith("r.csv:2: audience: no template for audience 'leter'")
     assert result.stderr.count("did you mean 'letter'?") == 1  # not again after the list
+
+
+@pytest.mark.parametrize("keep_going", [[], ["--keep-going"]])
+def test_the_audience_dot_writes_and_removes_nothing_outside_the_output_folder(
+    workspace: Path, keep_going: list[str]
+) -> None:
+    """A template "..md.j2" named the audience '.', whose folder was the empty name: a
+    copy "/<id>.pdf" went to the root of the file system, and --keep-going removed a
+    file there for a failed row. The audience '.' is no audience, as '..' is not."""
+    (workspace / "templates" / "..md.j2").write_text("# Dot\n\nHello.\n", encoding="utf-8")
+    slug = f"briefgen-test-{uuid.uuid4().hex}"
+    (workspace / "r.csv").write_text(f"id,audience\n{slug},.\n", encoding="utf-8")
+    result = build("--recipients", "r.csv", *keep_going)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "r.csv:2: audience: no template for audience '.' (a hidden file names no audience); "
+        "the audiences are chiefs (built-in), legislators (built-in), letter "
+        "(templates/letter.md.j2), public (built-in), public-es (built-in)\n"
+    )
+    assert not any(Path("/", f"{slug}.{fmt}").exists() for fmt in ("pdf", "docx"))
+    assert not (workspace / "output").exists()
+    result = build("--audience", ".")
+    assert result.exit_code == 1 and "no template for audience '.'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "reason"),
+    [
+        ("CON", "CON", "'CON' is a reserved file name on Windows"),
+        ("=1+1", "=1+1", "'=1+1' starts with '=': a spreadsheet opening the manifest would "
+         "read it as a formula, and the command line as an option"),
+        ("a\nb", r"a\nb", r"'a\nb' holds '\n', which Windows does not allow in a file name"),
+    ],
+)  # fmt: skip
+def test_an_audience_is_named_like_a_file_on_every_system(
+    workspace: Path, name: str, shown: str, reason: str
+) -> None:
+    """An audience's name names its brief's files and a batch's folder, and starts
+    the manifest's file column: the rules a row's id follows, and no formula."""
+    (workspace / "templates" / f"{name}.md.j2").write_text("# T\n\nHi.\n", encoding="utf-8")
+    result = build()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"templates/{shown}.md.j2:1: audience '{shown}' cannot name its files and a batch's "
+        f"folder: {reason}; rename the template\n"
+    )
+    assert not (workspace / "output").exists()
+
+
+def test_staging_writes_and_removes_nothing_outside_its_folder(tmp_path: Path) -> None:
+    """The last guard, whatever made the name: no absolute name, no '..'."""
+    out = tmp_path / "out"
+    for name in ("/x.pdf", "../x.pdf", "a/../../x.pdf", ""):
+        refused = pytest.raises(OutputError, match="names no file inside the output folder")
+        with refused, output.staged(out) as stage:
+            stage.add(name, b"1")
+        refused = pytest.raises(OutputError, match="names no file inside the output folder")
+        with refused, output.staged(out) as stage:
+            stage.remove(name)
+    assert not (tmp_path / "x.pdf").exists()
 
 
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGHUP", "SIGKILL"])

@@ -28,8 +28,9 @@ from pydantic import (
     field_validator,
 )
 
-from briefgen.errors import Location, TemplateError, display_path, raise_all
+from briefgen.errors import Location, TemplateError, display_path, raise_all, terminal_safe
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
+from briefgen.filenames import unsafe_audience_name
 from briefgen.inputs import clip, composed
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
@@ -256,8 +257,12 @@ class SearchPath:
         """No template for ``name``: the close audience, and every one there is (a
         built-in as such, any other by its file)."""
         files = self.audience_files()
+        # Escaped: a file name may hold a line break.
         listed = ", ".join(
-            f"{known} ({'built-in' if folder.origin == 'built-in' else display_path(path)})"
+            terminal_safe(
+                f"{known} ({'built-in' if folder.origin == 'built-in' else display_path(path)})",
+                keep="",
+            )
             for known, (path, folder) in files.items()
         )
         if name.startswith("_") and self.find(name + TEMPLATE_SUFFIX) is not None:
@@ -271,7 +276,12 @@ class SearchPath:
         # folder and .md.j2 (templates/legislators.md.j2 is 'legislators').
         stem = Path(name).name.removesuffix(TEMPLATE_SUFFIX)
         close = stem if stem != name and stem in files else closest(name, list(files))
-        hint = f"did you mean '{close}'?" if close else f"{name}{TEMPLATE_SUFFIX}"
+        if close:
+            hint = f"did you mean '{close}'?"
+        elif not stem or stem.startswith("."):
+            hint = "a hidden file names no audience"
+        else:
+            hint = f"{name}{TEMPLATE_SUFFIX}"
         return TemplateError(
             f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"
         )
@@ -281,10 +291,18 @@ class SearchPath:
         template it extends."""
         found = self.find(name + TEMPLATE_SUFFIX)
         # A hidden file is no audience, and '..' ("...md.j2") would name an output
-        # folder above the output folder.
-        if found is None or name.startswith("_") or Path(name).name.startswith("."):
+        # folder above the output folder, '.' ("..md.j2") none: a batch's copies
+        # would go to the root of the file system.
+        stem = Path(name).name
+        if found is None or name.startswith("_") or not stem or stem.startswith("."):
             raise self.unknown_audience(name)
         path, folder = found
+        if unsafe := unsafe_audience_name(stem):
+            raise TemplateError(
+                f"audience {clip(stem)!r} cannot name its files and a batch's folder: "
+                f"{unsafe}; rename the template",
+                Location.of(path, 1),
+            )
         data, where, extends = self._metadata(path, depth=0)
         try:
             meta = FrontMatter.model_validate(data)

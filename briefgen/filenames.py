@@ -1,0 +1,78 @@
+"""What may name a file briefgen writes: a recipient's copy (its slug) or an
+audience's output files and folder (its name), on every system the files may be
+copied to."""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_SLUG = 100
+# A file name holds at most 255 bytes; a copy's temporary name (output.temporary_name:
+# ".briefgen-PID-TOKEN.NAME.tmp") and ".docx" take up to 44 of them.
+MAX_SLUG_BYTES = 200
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+_WINDOWS_FORBIDDEN = set('<>:"|?*')
+# Characters a file name would hold unseen, or show as something else: controls (C1's
+# NEL among them), format characters (a right-to-left override, a zero-width space),
+# line separators, private-use, surrogate and unassigned code points.
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
+_UNNAMED = {
+    "Cc": "a control character",
+    "Co": "a private-use character",
+    "Cs": "a surrogate",
+    "Cn": "an unassigned code point",
+}
+
+
+def unsafe_file_name(slug: str) -> str:
+    """Why ``slug`` (a recipient's id, an audience's name) cannot name a file or
+    folder on every system ("" when it can)."""
+    if len(slug) > MAX_SLUG:
+        return f"longer than {MAX_SLUG} characters; it names a file"
+    if (size := len(slug.encode("utf-8"))) > MAX_SLUG_BYTES:
+        return (
+            f"{size} bytes in UTF-8, more than the {MAX_SLUG_BYTES} a file name may take "
+            "(a letter beyond ASCII takes 2 to 4); shorten it"
+        )
+    if "/" in slug or "\\" in slug:
+        return f"{slug!r} holds a path separator; it must name a file, not a path"
+    if ".." in slug:
+        return f"{slug!r} holds '..'; it must name a file, not a path"
+    if slug.startswith("."):
+        return f"{slug!r} starts with a dot, which would hide the file"
+    bad = sorted({c for c in slug if c in _WINDOWS_FORBIDDEN or ord(c) < 32 or ord(c) == 127})
+    if bad:
+        return f"{slug!r} holds {bad[0]!r}, which Windows does not allow in a file name"
+    unseen = next((c for c in slug if unicodedata.category(c) in _UNSEEN), None)
+    if unseen is not None:
+        name = unicodedata.name(unseen, "") or _UNNAMED[unicodedata.category(unseen)]
+        return (
+            f"{slug!r} holds U+{ord(unseen):04X} ({name}), which a file name would hide "
+            "or show as something else"
+        )
+    if slug.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
+        return f"{slug!r} is a reserved file name on Windows"
+    if slug.endswith("."):
+        return f"{slug!r} ends with a dot, which Windows drops"
+    return ""
+
+
+# A cell a spreadsheet reads as a formula when it starts with one of these (a
+# manifest's file column starts with the audience's name); a name starting with '-'
+# would also read as an option on the command line.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def unsafe_audience_name(name: str) -> str:
+    """Why an audience's ``name`` (its template's file name) cannot name its output
+    files and a batch's folder ("" when it can)."""
+    if unsafe := unsafe_file_name(name):
+        return unsafe
+    if name.startswith(_FORMULA_START):
+        return (
+            f"{name!r} starts with {name[0]!r}: a spreadsheet opening the manifest would "
+            "read it as a formula, and the command line as an option"
+        )
+    return ""

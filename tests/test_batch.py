@@ -596,6 +596,20 @@ def test_without_recipients_the_recipient_is_false(workspace: Path) -> None:
     )
 
 
+def test_a_column_named_like_a_class_attribute_is_a_column(workspace: Path) -> None:
+    """A column 'mro' took the attribute every class has as its default, and the
+    columns after it stopped the batch with an internal error."""
+    (workspace / "templates" / "cols.md.j2").write_text(
+        "# For {{ recipient.name }}\n\nFrom {{ recipient.mro }} to {{ recipient.zone }}.\n",
+        encoding="utf-8",
+    )
+    (workspace / "r.csv").write_text("id,name,mro,zone\nex-1,Ann,north,south\n", "utf-8")
+    result = build("--recipients", "r.csv", "--audience", "cols", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = " ".join(PdfReader(workspace / "output/cols/ex-1.pdf").pages[0].extract_text().split())
+    assert "From north to south." in text
+
+
 def test_the_empty_recipient_has_the_known_columns() -> None:
     from briefgen.recipients import KNOWN_COLUMNS
     from briefgen.templating.views import NO_RECIPIENT

@@ -163,8 +163,13 @@ NO_RECIPIENT = NoRecipient()
 def recipient_view_class(columns: tuple[str, ...]) -> type:
     """The view class of a recipients file's rows: a frozen dataclass with one text
     field per column (``recipient.name``, ``recipient.place``, any other column)."""
+    # Each field given as a field(): without one, a column named like an attribute
+    # every class has ('mro') took that attribute as its default, and the columns
+    # after it were refused ("non-default argument follows default argument").
     cls = dataclasses.make_dataclass(
-        "RecipientView", [(column, str) for column in columns], frozen=True
+        "RecipientView",
+        [(column, str, dataclasses.field()) for column in columns],
+        frozen=True,
     )
     cls.__doc__ = "``recipient``: the row of the recipients file this copy is for."
     return template_view(RECIPIENT)(cls)

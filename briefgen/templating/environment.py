@@ -40,7 +40,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefgen.dates import brief_date
 from briefgen.errors import Location, TemplateError
 from briefgen.facts.store import FactStore
-from briefgen.inputs import quote
+from briefgen.inputs import clip, quote
 from briefgen.language import month_name, month_year, wording
 from briefgen.recipients import KNOWN_COLUMNS
 from briefgen.settings import Settings
@@ -312,6 +312,15 @@ class TemplateRenderer:
                     )
                 chunks.append(chunk)
         text, lines, later = strip_markers("".join(chunks), where, files)
+        if address := _ADDRESS.search(text):
+            # A function or object made text (| string, ~, format): its address makes
+            # every build's bytes differ, and it means nothing to a reader.
+            shown = re.sub(r"\\(.)", r"\1", address.group(1))
+            raise TemplateError(
+                f"a Python object is printed as Python writes it (<{clip(shown, 60)} at 0x…>), "
+                "with its address in memory, which changes every run; print a text or a number",
+                lines[text.count("\n", 0, address.start())],
+            )
         text = blocks_alone(text, lines)
         folders = tuple(f.path for f in self.search_path.folders)
         reads = tuple(self.env.fact_reads)
@@ -324,6 +333,11 @@ class TemplateRenderer:
             recipient_reads=tuple(self.env.recipient_reads),
             later=later,
         )
+
+
+# How Python writes a function or an object without text of its own, as the
+# template's output has it (finalize escapes its punctuation): <function f at 0x7f...>.
+_ADDRESS = re.compile(r"\\?<([^<>\n]{1,200}?) at 0x[0-9a-fA-F]{4,}\\?>")
 
 
 def blocks_alone(text: str, lines: Sequence[Location]) -> str:

@@ -13,8 +13,10 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from jinja2 import Undefined
 from markupsafe import Markup
 
 from briefgen.charts import KINDS, short_figure
@@ -25,7 +27,7 @@ from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
 from briefgen.language import FACTS_LANGUAGE, wording
-from briefgen.templating.views import VIEWS, ViewKind, template_view
+from briefgen.templating.views import VIEWS, printed_whole, prints_itself, template_view
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -50,8 +52,8 @@ def finalize(value: object) -> object:
     first = value[0] if isinstance(value, list | tuple) and value else None
     for item, listed in ((value, False), (first, True)):
         kind = VIEWS.get(type(item))
-        if kind is not None and type(item).__str__ is object.__str__:
-            raise TemplateError(_printed_whole(kind, listed))
+        if kind is not None and not prints_itself(type(item)):
+            raise TemplateError(printed_whole(kind, listed))
     if isinstance(value, list | tuple | dict | set | frozenset):
         # A fact's topics, a list the template built: ['a', 'b'] on the page.
         kind_name = "mapping" if isinstance(value, dict) else "list"
@@ -59,26 +61,28 @@ def finalize(value: object) -> object:
             f"a {kind_name} is printed whole, as Python writes it; print its items with "
             "| join(', ') or a {% for %} loop"
         )
+    if not isinstance(value, _PRINTABLE) and type(value) not in VIEWS:
+        raise TemplateError(_not_printable(value))
     return Markup(md_escape(value))
 
 
-# The fields a message suggests printing instead of a whole view, when it has them.
-_PRINTABLE_FIELDS = ("text", "number", "short", "name", "title", "office")
+# What a template prints as it is: text and numbers (a view that prints itself, the
+# date, is a view). Anything else would print as Python writes it: a function or a
+# cycler with its address in memory, which changes every run, or range(0, 3). An
+# undefined name is let through to say it is undefined.
+_PRINTABLE = (str, int, float, Decimal, Undefined)
 
 
-def _printed_whole(kind: ViewKind, listed: bool) -> str:
-    """What to say of a view (``listed``: a list of them) printed whole."""
-    fields = [f for f in _PRINTABLE_FIELDS if f in kind.attributes] or sorted(kind.attributes)
-    named = ", ".join(f".{field}" for field in fields[:3])
-    if not listed:
+def _not_printable(value: object) -> str:
+    """What to say of a value that is neither text nor a number, printed."""
+    if callable(value):
         return (
-            f"{kind.noun} is printed whole, as Python writes it; print one of its fields, "
-            f"such as {named}"
+            "a function is printed, not called, as Python writes it (its address changes "
+            "every run); call it with ( )"
         )
-    plural = kind.noun.removeprefix("a ").removeprefix("the ") + "s"
     return (
-        f"a list of {plural} is printed whole, as Python writes it; print a field of "
-        f"each in a {{% for %}} loop, such as {named}"
+        f"a {type(value).__name__!r} value is printed as Python writes it; print a text or "
+        "a number (a loop prints the items of a list)"
     )
 
 

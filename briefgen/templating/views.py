@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from briefgen.dates import MONTHS, month_year
+from briefgen.errors import TemplateError
 from briefgen.settings import Settings
 from briefgen.templating.search import AudienceInfo
 
@@ -54,9 +55,43 @@ def template_view(noun: str, *, note: str = "") -> Callable[[type[T]], type[T]]:
             if isinstance(member, property) and not name.startswith("_")
         }
         VIEWS[cls] = ViewKind(noun, frozenset(names), note)
+        if cls.__str__ is object.__str__:
+            # Printed whole by any way that makes it text (| string, ~, format, %, |
+            # join), a view would print as Python writes it: FactView(id=..., ...),
+            # its numbers without their source.
+            cls.__str__ = _refuse_printing  # type: ignore[method-assign]
         return cls
 
     return register
+
+
+# The fields a message suggests printing instead of a whole view, when it has them.
+_PRINTABLE_FIELDS = ("text", "number", "short", "name", "title", "office")
+
+
+def printed_whole(kind: ViewKind, listed: bool) -> str:
+    """What to say of a view (``listed``: a list of them) printed whole."""
+    fields = [f for f in _PRINTABLE_FIELDS if f in kind.attributes] or sorted(kind.attributes)
+    named = ", ".join(f".{field}" for field in fields[:3])
+    if not listed:
+        return (
+            f"{kind.noun} is printed whole, as Python writes it; print one of its fields, "
+            f"such as {named}"
+        )
+    plural = kind.noun.removeprefix("a ").removeprefix("the ") + "s"
+    return (
+        f"a list of {plural} is printed whole, as Python writes it; print a field of "
+        f"each in a {{% for %}} loop, such as {named}"
+    )
+
+
+def _refuse_printing(view: object) -> str:
+    raise TemplateError(printed_whole(VIEWS[type(view)], False))
+
+
+def prints_itself(cls: type) -> bool:
+    """Whether a view prints as text of its own (the date: "November 2026")."""
+    return cls.__str__ is not _refuse_printing  # type: ignore[comparison-overlap]
 
 
 @template_view("the audience")

@@ -373,6 +373,7 @@ def test_the_docs_list_each_limit_with_its_value() -> None:
         "number": f"{limits.MAX_INT_BITS:,} bits",
         "value depth": f"{limits.MAX_VALUE_DEPTH} levels",
         "time": f"{limits.RENDER_SECONDS:g} seconds",
+        "memory": f"{limits.MAX_MEMORY_MIB} MiB",
         "tags": f"{limits.MAX_TAG_DEPTH} levels",
         "loops": f"{limits.MAX_LOOP_DEPTH} levels",
         "expression": f"{limits.MAX_EXPRESSION_DEPTH} levels",
@@ -389,6 +390,16 @@ WORST = {
     "concat doubling": (
         '{% set ns = namespace(s="ab") %}{% for i in range(60) %}'
         "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"
+    ),
+    # Each text under the text limit, a list under the list limit, 4 GB in all.
+    "kept texts": (
+        "{% set ns = namespace(l=[]) %}{% for i in range(2000) %}"
+        '{% set ns.l = ns.l + [("x" * 1999990) ~ i] %}{% endfor %}{{ ns.l|length }}'
+    ),
+    "kept macro output": (
+        '{% macro m(i) %}{{ "x" * 1000000 }}{{ i }}{% endmacro %}'
+        "{% set ns = namespace(l=[]) %}{% for i in range(4000) %}"
+        "{% set ns.l = ns.l + [m(i)] %}{% endfor %}{{ ns.l|length }}"
     ),
 }
 

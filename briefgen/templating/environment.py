@@ -55,7 +55,7 @@ from briefgen.templating.helpers import (
     suggest_name,
 )
 from briefgen.templating.limited import LimitedSandbox
-from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, RENDER_SECONDS
+from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, MEMORY, RENDER_SECONDS
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
@@ -276,7 +276,11 @@ class TemplateRenderer:
         self.helpers.language = audience.language
         self.env.fact_reads = {}
         self.env.recipient_reads = {}
-        with _translate_errors(self.search_path, where), _time_limit(RENDER_SECONDS):
+        with (
+            _translate_errors(self.search_path, where),
+            _time_limit(RENDER_SECONDS),
+            MEMORY.watching(),
+        ):
             template = self.env.get_template(name)
             if name not in self.checked:
                 check_overrides(self.env, self.search_path, name, _MARKER)

@@ -15,10 +15,12 @@ factor of the limit. The time and nesting limits are held by :mod:`.limited`,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -51,7 +53,15 @@ MAX_LOOP_DEPTH = 16
 MAX_EXPRESSION_DEPTH = 40
 """How deep one expression may nest: brackets, ``not``, chained operators and filters."""
 
+MAX_MEMORY_MIB = 256
+"""How much a template may add to its process's peak memory while it renders: each
+text and list has its limit, but a loop may keep many of them."""
+
 _SCALAR_SIZE = 24  # printed size assumed for a float, bool, None or an opaque object
+# The process's memory is looked at once this much has been built since the last look
+# (characters of text; 8 per list item): never for a brief's few kilobytes, every two
+# texts at the text limit.
+_MEMORY_LOOK_EVERY = 4_000_000
 
 
 class LimitError(SecurityError):
@@ -164,11 +174,57 @@ def require_printable(value: Any, what: str) -> None:
         raise too_long(what)
 
 
+class _MemoryWatch:
+    """The growth of the process's peak memory while a template renders."""
+
+    def __init__(self) -> None:
+        self.baseline: int | None = None  # the peak when the render started (bytes)
+        self.built = 0  # built since the last look
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        self.baseline, self.built = peak_memory(), 0
+        try:
+            yield
+        finally:
+            self.baseline = None
+
+    def add(self, size: int) -> None:
+        if self.baseline is None:
+            return
+        self.built += size
+        if self.built < _MEMORY_LOOK_EVERY:
+            return
+        self.built = 0
+        peak = peak_memory()
+        if peak is not None and peak - self.baseline > MAX_MEMORY_MIB * 2**20:
+            raise LimitError(
+                f"the template holds more than {MAX_MEMORY_MIB} MiB of texts and lists; "
+                "is a loop keeping every text it builds?"
+            )
+
+
+def peak_memory() -> int | None:
+    """The process's peak resident memory in bytes (None where the system does not
+    tell: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024  # macOS: bytes
+
+
+MEMORY = _MemoryWatch()
+"""Watches the template being rendered (see :meth:`_MemoryWatch.watching`)."""
+
+
 def checked(value: Any, what: str) -> Any:
     """``value``, if it is within the limits for a result a template built."""
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
             raise too_long(what)
+        MEMORY.add(len(value))
     elif is_int(value) and value.bit_length() > MAX_INT_BITS:
         raise too_big(what)
     elif isinstance(value, float) and not math.isfinite(value):
@@ -176,8 +232,10 @@ def checked(value: Any, what: str) -> Any:
         # figure, filter or helper can print.
         made = "not a number (nan)" if math.isnan(value) else "a number past 1.8e308 (inf)"
         raise LimitError(f"{what} would make {made}, which no figure can print")
-    elif isinstance(value, list | tuple | dict | set | frozenset) and len(value) > MAX_ITEMS:
-        raise too_many(what)
+    elif isinstance(value, list | tuple | dict | set | frozenset):
+        if len(value) > MAX_ITEMS:
+            raise too_many(what)
+        MEMORY.add(8 * len(value))
     return value
 
 

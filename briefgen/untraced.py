@@ -34,9 +34,9 @@ from jinja2.lexer import TOKEN_DATA, TOKEN_FLOAT, TOKEN_INTEGER, TOKEN_STRING, L
 from briefgen.citations import cited_ids
 from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, one_in
-from briefgen.facts.schema import Fact, Period
+from briefgen.facts.schema import Fact, Period, Source
 from briefgen.facts.store import FactStore
-from briefgen.model import Document, block_text, children, walk
+from briefgen.model import AnyBlock, Document, block_text, children, walk
 from briefgen.parse import CITATION
 from briefgen.templating.environment import Rendered
 from briefgen.templating.search import split_front_matter
@@ -134,6 +134,29 @@ def backing(fact: Fact, store: FactStore) -> set[float]:
         found |= {value_of(n) for n in NUMBER.findall(format_number(value))}
         if (fact.unit or "").lower() == "percent":
             found |= {value_of(n) for n in NUMBER.findall(one_in(value))} | {100.0}
+    return found
+
+
+# What backing() found for the facts a process's copies cite: every copy of a batch
+# checks its figures against the same few facts, each ~30 µs to look through. Keyed
+# by the fact and its sources themselves (frozen models, which the entry keeps alive
+# so that no other object takes their ids); a store that changes a fact or a source
+# puts another object there, which is looked through anew.
+_BACKING_KEPT = 256
+_backings: dict[tuple[int, int, int], tuple[Fact, Source, Source | None, frozenset[float]]] = {}
+
+
+def _kept_backing(fact: Fact, store: FactStore) -> frozenset[float]:
+    """:func:`backing` of ``fact``, found once per fact and sources."""
+    source, original = store.source_of(fact), store.original_source_of(fact)
+    key = (id(fact), id(source), id(original))
+    kept = _backings.get(key)
+    if kept is not None:
+        return kept[3]
+    found = frozenset(backing(fact, store))
+    _backings[key] = (fact, source, original, found)
+    while len(_backings) > _BACKING_KEPT:
+        del _backings[next(iter(_backings))]
     return found
 
 
@@ -252,7 +275,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                     if block not in backed:
                         ids = cited_in(output[block[0] : block[1]])
                         backed[block] = set().union(
-                            *(backing(store.get(f), store) for f in ids if f in store)
+                            *(_kept_backing(store.get(f), store) for f in ids if f in store)
                         )
                     allowed |= backed[block]
                 if value_of(figure) not in allowed:
@@ -332,16 +355,21 @@ def recipient_figures(rendered: Rendered, document: Document) -> list[RecipientF
     as one (4321 through the ``number`` filter, 4,321); a bare whole number printed as
     written is taken for a number that names (District 7, precinct 312), and a name
     with a number in it ("District 9") is no figure."""
-    leaves = [
-        (block, figures(block_text(block, citations=False)))
-        for block in walk(document.blocks)
-        if not children(block)
-    ]
+    # The page's figures, found only when a column holds one: most rows' columns
+    # (a name, an office) hold none, and finding them takes most of a batch copy's
+    # warnings.
+    leaves: list[tuple[AnyBlock, list[str]]] | None = None
     found: dict[str, RecipientFigure] = {}
     for column, text in rendered.recipient_reads:
         alone = _LONE_FIGURE.fullmatch(text)
         if column in found or alone is None or not (written := figures(alone["figure"])):
             continue
+        if leaves is None:
+            leaves = [
+                (block, figures(block_text(block, citations=False)))
+                for block in walk(document.blocks)
+                if not children(block)
+            ]
         value, bare = value_of(written[0]), text.strip().isdigit()
         for block, shown in leaves:
             # A bare number printed as written may name; formatted, or written as a

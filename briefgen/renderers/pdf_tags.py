@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -232,61 +233,108 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         # The note numbers in the order drawn, across the paragraph's text objects.
         references = iter([kid for kid in self.inner_elements if kid.role == "Reference"])
         for operators in drawn:
-            if operators.lstrip().startswith("BT"):
-                owner = label or self.element
-                label = None  # the bullet is the first text object, alone
-                out.append(self._text_object(operators, owner, references, tagger))
-            elif _PAINTS.search(operators):
+            kind = _kind(operators)
+            if kind is None:
+                out.append(operators)
+            elif kind == _PAINTING:
                 out.extend(("/Artifact BMC", operators, "EMC"))
             else:
-                out.append(operators)
+                owner = label or self.element
+                label = None  # the bullet is the first text object, alone
+                out.append(self._text_object(kind, owner, references, tagger))
         return out
 
     def _text_object(
         self,
-        operators: str,
+        runs: tuple[_Run, ...],
         owner: Element,
         references: Iterator[Element],
         tagger: Tagger | None,
     ) -> str:
-        """A text object's operators with marked content around each run of one
-        owner: the paragraph's, a link's (between its markers), or a note number's
-        (the text raised off the baseline: only note numbers are superscript)."""
-        pieces = _SWITCH.split(operators)
+        """A text object's operators (split into ``runs`` by :func:`_kind`) with
+        marked content around each run of one owner: the paragraph's, a link's
+        (between its markers), or a note number's (the text raised off the baseline:
+        only note numbers are superscript)."""
         link: Element | None = None
         reference: Element | None = None
-        runs: list[tuple[Element, str]] = []
-        run = [pieces[0]]
-        for index in range(1, len(pieces), 3):
-            label, rise, after = pieces[index : index + 3]
-            runs.append((reference or link or owner, "".join(run)))
-            run = [after]
-            if label is not None:
-                link = None if label == "e" else self.inner_elements[int(label[1:])]
-            else:
-                raised = float(rise.split()[0]) != 0
-                if raised and reference is None:
-                    reference = next(references, None)
-                elif not raised:
-                    reference = None
-                run.insert(0, rise)
-        runs.append((reference or link or owner, "".join(run)))
         out: list[str] = []
-        for element, text in runs:
-            begin, end = _sequence(element, tagger) if _SHOWS.search(text) else ("", "")
+        for run in runs:
+            if run.link is not None:
+                link = None if run.link < 0 else self.inner_elements[run.link]
+            elif run.raised is not None:
+                if run.raised and reference is None:
+                    reference = next(references, None)
+                elif not run.raised:
+                    reference = None
+            element = reference or link or owner
+            begin, end = _sequence(element, tagger) if run.shows else ("", "")
             if not begin:
-                out.append(text)
+                out.append(run.text)
                 continue
             if element is not owner and tagger is not None:
                 tagger.enter(owner, element)
-            # Keep BT and ET outside the sequence, so it nests inside the text object.
-            head, body, tail = "", text, ""
-            if body.lstrip().startswith("BT"):
-                head, body = "BT", body.lstrip()[2:]
-            if body.rstrip().endswith("ET"):
-                body, tail = body.rstrip()[:-2], "ET"
-            out.append(f"{head}\n{begin}\n{body}\n{end}\n{tail}")
+            out.append(f"{run.head}\n{begin}\n{run.body}\n{end}\n{run.tail}")
         return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A run of a text object's operators that one element owns, and what starts it:
+    a link's marker (``link``: the paragraph's inner element it starts, -1 its end)
+    or a change of text rise (``raised``: whether off the baseline); neither for the
+    first run. ``text`` is the run as drawn; ``head``, ``body`` and ``tail`` are it
+    with BT and ET kept apart, for a marked-content sequence to nest inside the text
+    object. ``shows``: whether it shows text at all."""
+
+    link: int | None
+    raised: bool | None
+    text: str
+    shows: bool
+    head: str
+    body: str
+    tail: str
+
+
+# What _kind gives for operators that paint outside a text object: no runs (a text
+# object has one at least).
+_PAINTING: tuple[_Run, ...] = ()
+
+
+@lru_cache(maxsize=2048)
+def _kind(operators: str) -> tuple[_Run, ...] | None:
+    """What one drawn piece of a page's operators is: a text object, as its runs; a
+    painting (:data:`_PAINTING`); or neither (None). A piece depends on what was
+    drawn alone, not on whose it is: most of a batch copy's are its paragraphs'
+    operators as drawn for an earlier copy (pdf.py's ``_Text.draw_inner``), so they
+    are taken apart once per process, not once per copy."""
+    if not operators.lstrip().startswith("BT"):
+        return _PAINTING if _PAINTS.search(operators) else None
+    pieces = _SWITCH.split(operators)
+    runs: list[_Run] = []
+    link: int | None = None
+    raised: bool | None = None
+    run = [pieces[0]]
+    for index in range(1, len(pieces), 3):
+        label, rise, after = pieces[index : index + 3]
+        runs.append(_run(link, raised, "".join(run)))
+        run = [after]
+        if label is not None:
+            link, raised = (-1 if label == "e" else int(label[1:])), None
+        else:
+            link, raised = None, float(rise.split()[0]) != 0
+            run.insert(0, rise)
+    runs.append(_run(link, raised, "".join(run)))
+    return tuple(runs)
+
+
+def _run(link: int | None, raised: bool | None, text: str) -> _Run:
+    # Keep BT and ET outside the sequence, so it nests inside the text object.
+    head, body, tail = "", text, ""
+    if body.lstrip().startswith("BT"):
+        head, body = "BT", body.lstrip()[2:]
+    if body.rstrip().endswith("ET"):
+        body, tail = body.rstrip()[:-2], "ET"
+    return _Run(link, raised, text, bool(_SHOWS.search(text)), head, body, tail)
 
 
 def _sequence(element: Element, tagger: Tagger | None) -> tuple[str, str]:

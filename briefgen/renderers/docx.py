@@ -733,9 +733,11 @@ def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:
 
 # These members, when this big, are deflated once per content, not once per brief:
 # the styles part (~340 kB), the theme, the font table and settings, and the QR code,
-# chart and other pictures are the same in every copy of a batch. The text parts
+# chart and other pictures are the same in every copy of a batch; so are the package's
+# small parts (content types, relationships, properties, numbering), each of which
+# took zlib longer to set up and flush than its few bytes to deflate. The text parts
 # differ in every copy, and a template decides their size: they are not remembered.
-_DEFLATE_REMEMBERED = 1024
+_DEFLATE_REMEMBERED = 256
 _REMEMBERED_MEMBERS = (
     _STYLES_MEMBER,
     "word/theme/",
@@ -743,11 +745,17 @@ _REMEMBERED_MEMBERS = (
     "word/settings.xml",
     "word/webSettings.xml",
     "word/media/",
+    "word/numbering.xml",
+    "word/_rels/",
+    "[Content_Types].xml",
+    "_rels/",
+    "docProps/",
 )
 _ZIP_LEVEL = 6
 
 
-@lru_cache(maxsize=64)
+# A few audiences' remembered members (a dozen and a half each), and their pictures.
+@lru_cache(maxsize=128)
 def _deflate(data: bytes) -> bytes:
     """``data`` deflated as zipfile deflates a member at :data:`_ZIP_LEVEL`."""
     deflater = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)

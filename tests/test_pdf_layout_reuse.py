@@ -114,3 +114,24 @@ def test_plain_ascii_markup_skips_the_glyph_check_and_other_text_keeps_it(
         looked_up.clear()
         assert pdf._markup_text(long).startswith(f'<font face="{pdf.FALLBACK_FONT}">')
         assert "\u2713" in looked_up
+
+
+def test_a_fresh_element_has_every_attribute_of_its_pattern_and_no_tree() -> None:
+    """A paragraph's link and note elements are kept as patterns between copies
+    (pdf._set); each copy's are fresh ones with all the pattern's attributes."""
+    import dataclasses
+
+    parent = Element("P")
+    values: dict[str, object] = {"bbox": (1.0, 2.0, 3.0, 4.0)}
+    for field in dataclasses.fields(Element):
+        if field.name not in ("role", "parent", "kids", "bbox"):
+            values[field.name] = f"{field.name}-value"
+    pattern = parent.add("Link")
+    for name, value in values.items():
+        setattr(pattern, name, value)
+    pattern.add("Span")
+    fresh = pattern.fresh()
+    assert fresh is not pattern and fresh.role == "Link"
+    assert fresh.parent is None and fresh.kids == []
+    for name, value in values.items():
+        assert getattr(fresh, name) == value, name

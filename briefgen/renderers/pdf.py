@@ -413,6 +413,31 @@ def _laid_out(setting: _Setting, width: float) -> tuple[Paragraph, tuple[float, 
     return paragraph, size
 
 
+@lru_cache(maxsize=_LAID_OUT_KEPT)
+def _set(
+    inlines: Inlines,
+    text: TextStyle,
+    name: str,
+    style: Style,
+    width: float | None,
+    balance: bool,
+    extra: tuple[tuple[str, object], ...],
+) -> tuple[_Setting, tuple[Element, ...]]:
+    """The setting of a paragraph of ``inlines`` (see :meth:`_Blocks.para`) and the
+    elements of its links and note numbers, as found once per process: a batch's
+    copies repeat most paragraphs, and writing their markup was a tenth of the
+    fitter's time. The elements are patterns, never put in a tree: each copy's
+    paragraph gets fresh ones (:meth:`~briefgen.renderers.pdf_tags.Element.fresh`)."""
+    runs: list[Element] = []
+    family = style.theme.font
+    lines = line_width(style, text, width)
+    inlines = wide_words_broken(inlines, text, family, lines)
+    if balance:
+        inlines = balanced(inlines, text, family, lines)
+    setting = _Setting(markup(inlines, text, style, runs), name, text, family, extra=extra)
+    return setting, tuple(runs)
+
+
 class _Text(Marked):
     """A paragraph's flowable (see :class:`Marked`) laid out once per setting and
     width (:func:`_laid_out`), not once per copy and pass."""
@@ -530,19 +555,10 @@ class _Blocks:
         """A paragraph of ``inlines`` in ``text``'s style, in a column ``width`` wide
         (None: the frame), as a ``role`` element; with ``balance`` (a heading), its
         lines about as long as each other (:func:`~briefgen.renderers.breaks.balanced`)."""
-        runs: list[Element] = []
-        family = self.style.theme.font
-        lines = line_width(self.style, text, width)
-        inlines = wide_words_broken(inlines, text, family, lines)
-        if balance:
-            inlines = balanced(inlines, text, family, lines)
-        setting = _Setting(
-            markup(inlines, text, self.style, runs),
-            name,
-            text,
-            self.style.theme.font,
-            extra=tuple(sorted(extra.items())),
+        setting, inner = _set(
+            inlines, text, name, self.style, width, balance, tuple(sorted(extra.items()))
         )
+        runs = [kid.fresh() for kid in inner]
         element = self.parent.add(role)
         element.adopt(runs)
         return _Text(setting, element, inner_elements=runs)

@@ -89,6 +89,22 @@ class Element:
             kid.parent = self
             self.kids.append(kid)
 
+    def fresh(self) -> Element:
+        """A new element of this one's role and attributes, in no tree and with no
+        kids (a copy of a pattern kept between documents)."""
+        return Element(
+            self.role,
+            alt=self.alt,
+            actual_text=self.actual_text,
+            lang=self.lang,
+            ident=self.ident,
+            href=self.href,
+            contents=self.contents,
+            scope=self.scope,
+            numbering=self.numbering,
+            bbox=self.bbox,
+        )
+
     def walk(self) -> Iterator[Element]:
         """This element and every element under it, in reading order."""
         yield self

@@ -581,7 +581,8 @@ def as_template_text(text: str) -> str:
     punctuation character backslash-escaped (CommonMark), so no two delimiter
     characters ever touch, and no line indented (Markdown would make it code)."""
     escaped = "".join("\\" + c if c in string.punctuation else c for c in text)
-    return "\n".join(line.lstrip(" \t") for line in escaped.split("\n"))
+    # Jinja and Markdown read \r as a newline too: a line after one is a line.
+    return "\n".join(line.lstrip(" \t") for line in re.split(r"\r\n|\r|\n", escaped))
 
 
 @PROPERTY
@@ -596,6 +597,7 @@ def as_template_text(text: str) -> str:
 @example(text="0\x0c\n0")  # a form feed at a line's end, inside a paragraph: refused
 @example(text="\x1f")  # a control alone is refused, not left out as white space
 @example(text="\u07f8\u07f9")  # N'Ko punctuation: pypdf reads it reversed
+@example(text="\r\t:")  # a carriage return, a tab and a colon (hypothesis found it)
 def test_any_template_text_is_kept_or_refused(workspace: Path, text: str) -> None:
     # Composed first, as briefgen reads a template: escaping '<' before a U+0338 would
     # keep the two from composing into one character (hostile case 167 types accents

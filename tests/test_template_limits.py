@@ -168,6 +168,10 @@ BUILT_TOO_LARGE = {
         '{{ ["x" * 100000] * 30 }}',
         refused("printing this value"),
     ),
+    "a list of long texts made text": (
+        '{% set l = ["x" * 1500000, "y" * 1500000] %}{% set t = l|string %}',
+        refused("the filter 'string'"),
+    ),
 }
 
 
@@ -182,6 +186,18 @@ def test_what_fits_the_limits_still_renders(render: Render) -> None:
         ' {{ "{:>6}".format(1) }} {{ [1, [2]]|tojson(indent=2)|length }}'
         " {{ range(10)|batch(3)|list|length }} {{ (2 ** 100) * (2 ** 100) }}"
         ' {{ facts()|map(attribute="id")|join(", ")|length > 0 }}'
+    )
+    assert render(body) == "ok"
+
+
+def test_counting_a_list_of_long_texts_makes_no_text(render: Render) -> None:
+    """Counting a list, or taking one of its items, does not print it: the list whose
+    text would pass the limit is counted (the tester's report: "the filter 'length'
+    would make a text longer than 2,000,000 characters")."""
+    body = (
+        '{{ ["x" * 1500000, "y" * 1500000]|length }}'
+        '{% set l = ["x" * 1500000, "y" * 1500000] %}{{ l|count }}'
+        " {{ l|first|length }} {{ l|last|length }}"
     )
     assert render(body) == "ok"
 

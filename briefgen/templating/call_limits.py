@@ -1,10 +1,12 @@
 """Limits on filters and calls: each is checked before it runs and after.
 
 Every argument must be printable within the text limit (most filters turn their
-input into text); an iterator is taken whole within the limits first. The filters
-and text methods whose arguments set how much work they do (a width, a count, an
-indent, a replacement) are checked against those arguments before they run, and
-every result is checked after (:func:`briefgen.templating.limits.checked`).
+input into text), but for the input of a filter that only counts it or picks one of
+its items (:data:`TEXTLESS_FILTERS`); an iterator is taken whole within the limits
+first. The filters and text methods whose arguments set how much work they do (a
+width, a count, an indent, a replacement) are checked against those arguments before
+they run, and every result is checked after
+(:func:`briefgen.templating.limits.checked`).
 """
 
 from __future__ import annotations
@@ -117,6 +119,12 @@ FILTER_CHECKS: dict[str, _Check] = {
 """Filters whose arguments set how much work they do, checked before they run.
 Every other filter builds at most a small multiple of its (measured) input."""
 
+TEXTLESS_FILTERS = frozenset({"length", "count", "first", "last"})
+"""Filters that make no text of their input, only count it or hand back one of its
+items: their input is not measured (``(["x" * 1500000] * 2)|length`` is 2), the rest
+of their arguments are, and an iterator they are given is still taken within the
+limits."""
+
 
 _PASSED = frozenset({"context", "eval_ctx", "environment", "env"})
 
@@ -139,6 +147,7 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
     # Jinja's async-aware filters take the context but show the signature without it.
     skip = leading if signature and _first_parameter(signature) not in _PASSED else 0
     what = f"the filter '{name}'"
+    measured = leading + (1 if name in TEXTLESS_FILTERS else 0)  # arguments measured from here
 
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -146,7 +155,7 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
             take(arg, what) if isinstance(arg, Iterator) and i == leading else arg
             for i, arg in enumerate(args)
         )
-        for arg in (*args[leading:], *kwargs.values()):
+        for arg in (*args[measured:], *kwargs.values()):
             require_printable(arg, what)
         if check and signature:
             bound = signature.bind(*args[skip:], **kwargs)

@@ -369,6 +369,64 @@ def test_settings_names_what_it_has(ws: Path) -> None:
     )
 
 
+NO_LIST = "is not a list to loop over, count or search; read one of its"
+NO_RECIPIENT = (
+    f"the recipient {NO_LIST} columns, such as .name, .title, .office (it has audience, id,"
+    " name, office, place, title; without '--recipients FILE' only these, all empty)"
+)
+NOT_A_LIST = {
+    "loop over the recipient": ("{% for k in recipient %}{{ k }}{% endfor %}", NO_RECIPIENT),
+    "count the recipient": ("{{ recipient|length }}", NO_RECIPIENT),
+    "search the recipient": ('{{ "name" in recipient }}', NO_RECIPIENT),
+    "list a fact": (
+        '{{ fact("seizures-up-480-percent")|list }}',
+        f"a fact {NO_LIST} fields, such as .text, .number, .short (it has as_of, attribution,",
+    ),
+    "count the settings": (
+        "{{ settings|count }}",
+        f"settings {NO_LIST} fields, such as .build, .contact, .facts"
+        " (it has build, contact, facts, organization)",
+    ),
+    "loop over the contact": (
+        "{% for k in settings.contact %}{% endfor %}",
+        f"settings.contact {NO_LIST} fields, such as .name (it has email, is_empty, name,",
+    ),
+    "count the date": ("{{ date|length }}", f"date {NO_LIST} fields, such as .day, .iso, .month"),
+    "first of the audience": ("{{ audience|first }}", f"the audience {NO_LIST} fields"),
+}
+
+
+@pytest.mark.parametrize("body, message", NOT_A_LIST.values(), ids=NOT_A_LIST)
+def test_a_view_looped_over_or_counted_names_what_it_has(ws: Path, body: str, message: str) -> None:
+    """Not Python's "TypeError: 'RecipientView' object is not iterable"."""
+    line = build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3")
+    assert line.startswith(f"{X}:3: {message}"), line
+
+
+def test_a_row_of_a_recipients_file_looped_over_names_its_columns(ws: Path) -> None:
+    (ws / "templates" / "x.md.j2").write_text("# T\n\n{{ recipient|length }}\n")
+    (ws / "recipients.csv").write_text("id,audience,name,district\nexample-1,x,Alex,7\n")
+    result = CliRunner().invoke(
+        cli, ["build", "--facts", "facts", "--out", "out", "--recipients", "recipients.csv"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0] == (
+        f"recipients.csv:2: example-1: {X}:3: the recipient {NO_LIST} columns, such as"
+        " .name, .title, .office (it has audience, district, id, name, office, place, title)"
+    )
+
+
+def test_a_view_is_still_true_and_not_iterable(ws: Path) -> None:
+    """Refusing to be counted does not make a view false, or Jinja's tests fail."""
+    (ws / "templates" / "x.md.j2").write_text(
+        "{{ settings is iterable }} {{ date is sequence }} {{ 'y' if settings }}"
+        " {{ 'y' if settings.contact }} {{ 'n' if not recipient }}\n"
+    )
+    search = SearchPath.build([], ws)
+    renderer = TemplateRenderer(search, load_store(ws / "facts"), Settings())
+    assert renderer.render(search.audience("x")).text == "False False y y n\n"
+
+
 # -------------------------------------------------------------------------- the loader
 
 

@@ -238,10 +238,7 @@ class TemplateUndefined(StrictUndefined):
             return f"'{name}' is undefined (did you mean '{close[0]}'?)"
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        note = f"; {view.note}" if view.note else ""
-        return (
-            f"{view.noun} has no '{name}' ({hint}it has {', '.join(sorted(view.attributes))}{note})"
-        )
+        return f"{view.noun} has no '{name}' ({hint}{view.listing()})"
 
 
 def undefined_knowing(names: Iterable[str]) -> type[TemplateUndefined]:

@@ -33,16 +33,58 @@ class ViewKind:
     noun: str
     attributes: frozenset[str]
     note: str = ""  # added to the message about an unknown name
+    part: str = "field"  # what one of its attributes is called: a recipient's "column"
 
+    def examples(self) -> str:
+        """A few of its attributes to suggest reading, as ``.name, .title, .office``."""
+        fields = [f for f in _SUGGESTED if f in self.attributes] or sorted(self.attributes)
+        return ", ".join(f".{field}" for field in fields[:3])
+
+    def listing(self) -> str:
+        """Every attribute, as the messages list them: ``it has a, b, c; note``."""
+        note = f"; {self.note}" if self.note else ""
+        return f"it has {', '.join(sorted(self.attributes))}{note}"
+
+
+# The fields a message suggests reading, when a view has them.
+_SUGGESTED = ("text", "number", "short", "name", "title", "office")
 
 VIEWS: dict[type, ViewKind] = {}
 
 
-def template_view(noun: str, *, note: str = "") -> Callable[[type[T]], type[T]]:
+class NotAList(TemplateError, TypeError):
+    """A template looped over, counted or searched a view (``{% for k in recipient %}``,
+    ``recipient|length``): a TypeError as well, so that Jinja's ``is iterable`` and
+    ``is sequence`` tests still answer no."""
+
+
+def _not_a_list(view: object) -> NotAList:
+    kind = VIEWS[type(view)]
+    return NotAList(
+        f"{kind.noun} is not a list to loop over, count or search; read one of its {kind.part}s,"
+        f" such as {kind.examples()} ({kind.listing()})"
+    )
+
+
+def _refuse(self: object, *item: object) -> None:
+    raise _not_a_list(self)
+
+
+def _always_true(self: object) -> bool:
+    return True
+
+
+def template_view(
+    noun: str, *, note: str = "", part: str = "field"
+) -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as something a template may see, called ``noun`` in
     messages; templates may read its fields and its public properties, nothing else.
     ``note``: what to add to the message about an unknown name (which is answered
-    with "did you mean" the closest real one)."""
+    with "did you mean" the closest real one); ``part``: what one of its fields is
+    called in messages.
+
+    Looping over a view, counting it (``length``) or searching it (``in``) stops with
+    a line naming what it has, not Python's "'FactView' object is not iterable"."""
 
     def register(cls: type[T]) -> type[T]:
         params = getattr(cls, "__dataclass_params__", None)
@@ -54,7 +96,14 @@ def template_view(noun: str, *, note: str = "") -> Callable[[type[T]], type[T]]:
             for name, member in vars(cls).items()
             if isinstance(member, property) and not name.startswith("_")
         }
-        VIEWS[cls] = ViewKind(noun, frozenset(names), note)
+        VIEWS[cls] = ViewKind(noun, frozenset(names), note, part)
+        # 'in' too: Python would replace a TypeError from __iter__ with its own words.
+        methods: dict[str, Callable[..., object]]
+        methods = dict.fromkeys(("__iter__", "__len__", "__contains__"), _refuse)
+        if "__bool__" not in vars(cls):  # truth was never its length: keep it true
+            methods["__bool__"] = _always_true
+        for method, function in methods.items():
+            setattr(cls, method, function)
         if cls.__str__ is object.__str__:
             # Printed whole by any way that makes it text (| string, ~, format, %, |
             # join), a view would print as Python writes it: FactView(id=..., ...),
@@ -65,14 +114,9 @@ def template_view(noun: str, *, note: str = "") -> Callable[[type[T]], type[T]]:
     return register
 
 
-# The fields a message suggests printing instead of a whole view, when it has them.
-_PRINTABLE_FIELDS = ("text", "number", "short", "name", "title", "office")
-
-
 def printed_whole(kind: ViewKind, listed: bool) -> str:
     """What to say of a view (``listed``: a list of them) printed whole."""
-    fields = [f for f in _PRINTABLE_FIELDS if f in kind.attributes] or sorted(kind.attributes)
-    named = ", ".join(f".{field}" for field in fields[:3])
+    named = kind.examples()
     if not listed:
         return (
             f"{kind.noun} is printed whole, as Python writes it; print one of its fields, "
@@ -173,7 +217,7 @@ class DateView:
 RECIPIENT = "the recipient"
 
 
-@template_view(RECIPIENT, note="without '--recipients FILE' only these, all empty")
+@template_view(RECIPIENT, note="without '--recipients FILE' only these, all empty", part="column")
 @dataclass(frozen=True)
 class NoRecipient:
     """``recipient`` when the build has no recipients file: false, so that
@@ -207,7 +251,7 @@ def recipient_view_class(columns: tuple[str, ...]) -> type:
         frozen=True,
     )
     cls.__doc__ = "``recipient``: the row of the recipients file this copy is for."
-    return template_view(RECIPIENT)(cls)
+    return template_view(RECIPIENT, part="column")(cls)
 
 
 def is_recipient(value: object) -> bool:

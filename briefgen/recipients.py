@@ -329,9 +329,18 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
         names.append(name)
         if not name:
             problems.add(line, f"column {number}", "the header names no column here")
-        elif not _COLUMN_NAME.fullmatch(name) or keyword.iskeyword(name):
+        elif _COLUMN_NAME.fullmatch(name) and keyword.iskeyword(name):
+            # True, None, class, if: well formed, but no field of a template's
+            # recipient can have the name.
+            problems.add(
+                line,
+                name,
+                "a reserved word, which cannot name a column a template reads; rename it, "
+                f"such as '{name}_'",
+            )
+        elif not _COLUMN_NAME.fullmatch(name):
             usable = "_".join(re.findall(r"[A-Za-z0-9]+", name))
-            usable += "_" if keyword.iskeyword(usable) else ""  # class: class_
+            usable += "_" if keyword.iskeyword(usable) else ""  # "class!": class_
             hint = f" (did you mean '{usable}'?)" if _COLUMN_NAME.fullmatch(usable) else ""
             problems.add(
                 line,
@@ -373,6 +382,9 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
             continue
         for key, value in item.items():
             key_line = doc.line_of((index, key))
+            if not key:  # `: value`, `"": value`
+                problems.add(key_line, "", "an empty key names no column; write its name")
+                continue
             column = _column_name(str(key))
             if column in cell_lines:  # `ID` and `id`: the same known column
                 problems.add(key_line, column, f"given twice (line {cell_lines[column]})")

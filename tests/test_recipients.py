@@ -267,6 +267,39 @@ def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -
     assert problems_of(path) == [f"{path}:3: id: given twice (line 1)"]
 
 
+RESERVED = "a reserved word, which cannot name a column a template reads; rename it, such as "
+
+
+def test_a_reserved_word_is_told_as_one(tmp_path: Path) -> None:
+    """True, None, False are letters, so "use letters, digits and _" was no help."""
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience,True,None,False,true\nex-1,public,a,b,c,d\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:1: True: {RESERVED}'True_'",
+        f"{path}:1: None: {RESERVED}'None_'",
+        f"{path}:1: False: {RESERVED}'False_'",
+    ]
+
+
+def test_a_yaml_key_is_its_text_as_written(tmp_path: Path) -> None:
+    """`null:` is the column null (once 'None: ... use letters, digits and _'), `~:`
+    a name a template cannot read, an empty key no name at all."""
+    path = tmp_path / "r.yaml"
+    path.write_text("- id: ex-1\n  audience: public\n  null: 7\n", encoding="utf-8")
+    found = load_recipients(path, check_audience)
+    assert row_values(found, found.recipients[0])["null"] == "7"
+    path.write_text(
+        '- id: ex-1\n  audience: public\n  ~: 7\n  "": 8\n  None: 10\n',
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:3: ~: a template cannot read a column named so; use letters, digits and _,"
+        " starting with a letter",
+        f"{path}:4: an empty key names no column; write its name",
+        f"{path}:5: None: {RESERVED}'None_'",
+    ]
+
+
 def test_bad_csv_quoting_is_reported_and_later_rows_still_checked(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text('id,audience\n"ex-1"x,public\n../up,public\n', encoding="utf-8")
@@ -399,7 +432,7 @@ def test_yaml_mistakes_each_at_its_line(tmp_path: Path) -> None:
         f"{path}:4: first name: {cannot}starting with a letter (did you mean 'first_name'?)",
         f"{path}:5: each recipient is a mapping of column: value",
         f"{path}:8: office: expected one value, got a list or mapping",
-        f"{path}:9: class: {cannot}starting with a letter (did you mean 'class_'?)",
+        f"{path}:9: class: {RESERVED}'class_'",
         f"{path}:12: 2nd name: {cannot}starting with a letter",
     ]
     path.write_text("- id: ex-1\n  audience: [public\n", encoding="utf-8")

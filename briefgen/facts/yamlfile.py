@@ -291,7 +291,12 @@ class _Builder:
     def key(self, top: _Open, value: Any, event: yaml.Event) -> None:
         if isinstance(value, list | dict):
             raise self.at("YAML: a key must be plain text, not a list or mapping", event)
-        key = value if isinstance(value, str) else str(value)
+        if isinstance(value, str):
+            key = value
+        elif value is None and self.as_written and isinstance(event, yaml.ScalarEvent):
+            key = event.value  # `null:` is the text null, not None (`~`, or nothing: "")
+        else:
+            key = str(value)
         line = self.line(event)
         top.key = key
         if top.loc is None:
@@ -343,7 +348,8 @@ def parse_yaml(
     (located) for bad YAML or YAML over the limits. A value over the limits is blamed
     on the field it lies in: the key ``field_depth`` levels down (``facts[3].note``: 3).
     ``as_written``: every plain scalar but a null is its text (``007`` stays ``007``,
-    not 7; ``true`` stays ``true``), for files whose values are all text.
+    not 7; ``true`` stays ``true``), and every key its text (``null:`` is the key
+    ``null``, not ``None``), for files whose values are all text.
     ``max_values``: how many values the file may hold, each alias counting as all the
     values it stands for (None: :data:`MAX_VALUES`)."""
     doc = YamlDocument(path=path, data=None)

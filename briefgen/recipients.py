@@ -195,13 +195,26 @@ def _decode(raw: bytes, problems: _Problems) -> str:
 
 _LINE_ENDS = re.compile(rb"(\r\n|\r|\n)")
 # Excel's first line naming the separator, as it writes and reads it: "sep=;".
-_SEPARATOR_LINE = re.compile(r"[ \t]*sep=(.)[ \t]*(?=\r\n|\r|\n|$)")
+_SEPARATOR_LINE = re.compile(r"[ \t]*sep=([^\r\n]*)")
 
 
 def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
     delimiter = None
     if separator := _SEPARATOR_LINE.match(text):
-        delimiter = separator.group(1)
+        given = separator.group(1)
+        given = given[:1] + given[1:].rstrip(" \t")  # "sep=; ": a space or tab may name it
+        if len(given) == 1:
+            delimiter = given
+        else:
+            # Told at its line; the file is read on, its separator told from the header.
+            what = f"{len(given):,} characters" if given else "no separator"
+            problems.add(
+                1,
+                "",
+                f"the first line, '{clip('sep=' + given)}', names {what}; a sep= line names "
+                "the one character between the columns (sep=; or sep=,): write that, or "
+                "delete the line",
+            )
         text = text[separator.end() :]  # the line ending stays: lines keep their numbers
     delimiter = delimiter or _delimiter(text)
     records = list(_csv_records(text, problems, delimiter))

@@ -640,3 +640,21 @@ def test_excels_separator_line_names_the_separator(tmp_path: Path) -> None:
     path.write_text("sep=;\r\nid;audience;name\r\nr1;public;A, B\r\n", encoding="utf-8")
     (recipient,) = load_recipients(path, check_audience).recipients
     assert (recipient.line, recipient.slug) == (3, "r1") and "A, B" in recipient.values
+
+
+@pytest.mark.parametrize(
+    "line, named",
+    [("sep=", "no separator"), ("sep=;;", "2 characters"), ("sep= ,", "2 characters")],
+)
+def test_a_separator_line_naming_no_one_character_is_told_so(
+    tmp_path: Path, line: str, named: str
+) -> None:
+    """Once "the header must be the first line: line 2 names the columns", which it is."""
+    path = tmp_path / "r.csv"
+    path.write_text(f"{line}\nid,audience,name\nr1,public,A\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:1: the first line, '{line}', names {named}; a sep= line names the one"
+        " character between the columns (sep=; or sep=,): write that, or delete the line"
+    ]
+    path.write_text("sep=; \nid;audience;name\nr1;public;A\n", encoding="utf-8")
+    assert load_recipients(path, check_audience).recipients[0].slug == "r1"

@@ -173,7 +173,19 @@ def _decode(raw: bytes, problems: _Problems) -> str:
     UTF-8 is reported and read with the bad bytes replaced, so the other rows are still
     checked."""
     # Every line ending a spreadsheet writes, the old Mac's lone CR too, kept as it was.
-    pieces = _LINE_ENDS.split(raw.removeprefix(b"\xef\xbb\xbf"))
+    marks = 0
+    while raw.startswith(_BOM):
+        raw, marks = raw[len(_BOM) :], marks + 1
+    if marks > 1:
+        # A tool that adds a mark to a file that has one: the first column's name would
+        # hold the second, unseen ('\ufeffid'). Told, and the rest of the file checked.
+        problems.add(
+            1,
+            "",
+            f"the file starts with {marks} byte-order marks (unseen U+FEFF characters), "
+            "where at most one belongs; save it again as UTF-8",
+        )
+    pieces = _LINE_ENDS.split(raw)
     decoded: list[str] = []
     for index, piece in enumerate(pieces):
         if index % 2:  # a line ending
@@ -193,6 +205,7 @@ def _decode(raw: bytes, problems: _Problems) -> str:
     return composed("".join(decoded))
 
 
+_BOM = "\ufeff".encode()
 _LINE_ENDS = re.compile(rb"(\r\n|\r|\n)")
 # Excel's first line naming the separator, as it writes and reads it: "sep=;".
 _SEPARATOR_LINE = re.compile(r"[ \t]*sep=([^\r\n]*)")

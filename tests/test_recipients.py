@@ -658,3 +658,17 @@ def test_a_separator_line_naming_no_one_character_is_told_so(
     ]
     path.write_text("sep=; \nid;audience;name\nr1;public;A\n", encoding="utf-8")
     assert load_recipients(path, check_audience).recipients[0].slug == "r1"
+
+
+@pytest.mark.parametrize("name", ["r.csv", "r.yaml"])
+def test_two_byte_order_marks_are_told_as_such(tmp_path: Path, name: str) -> None:
+    """Not "id: no such column (the columns are \\ufeffid, ...; did you mean '\\ufeffid'?)"."""
+    path = tmp_path / name
+    text = "id,audience\nr1,public\n" if name == "r.csv" else "- id: r1\n  audience: public\n"
+    path.write_bytes(("\ufeff" * 2 + text).encode())
+    assert problems_of(path) == [
+        f"{path}:1: the file starts with 2 byte-order marks (unseen U+FEFF characters),"
+        " where at most one belongs; save it again as UTF-8"
+    ]
+    path.write_bytes(("\ufeff" + text).encode())
+    assert load_recipients(path, check_audience).recipients[0].slug == "r1"

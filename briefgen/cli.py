@@ -104,6 +104,20 @@ class _DayType(click.DateTime):
         return super().convert(value, param, ctx)
 
 
+class _YearsType(click.FloatRange):
+    """A number of years, more than 0 and at most 100: ``nan``, which FloatRange lets
+    through (no comparison holds for it), is refused as the number it is not."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True, max=100)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        years = super().convert(value, param, ctx)
+        if years != years:  # nan is not even itself
+            self.fail(f"{value} is not a number; give one in the range 0<x<=100", param, ctx)
+        return years
+
+
 DATE_OPTION = click.option(
     "--date",
     type=_DayType(formats=["%Y-%m-%d"]),
@@ -279,7 +293,7 @@ def facts() -> None:
 @FACTS_OPTION
 @click.option(
     "--max-age",
-    type=click.FloatRange(min=0, min_open=True, max=100),
+    type=_YearsType(),
     default=None,
     help="Warn about facts older than this many years (default: briefgen.toml, else 3).",
 )

@@ -40,6 +40,14 @@ def quote(value: Any) -> str:
     return clip(repr(value))
 
 
+def not_finite(value: Any) -> str:
+    """What to say of nan or infinity where a setting takes a number (pydantic's
+    ``finite_number``; TOML and YAML write them, and read 1e400 as inf)."""
+    if isinstance(value, float) and value != value:  # nan is not even itself
+        return "must be a number, not nan"
+    return f"must be a finite number, not {quote(value)}"
+
+
 def read_bytes(path: Path, limit: int, error: type[BriefgenError], what: str) -> bytes:
     """The bytes of the regular file ``path``, refused with ``error`` when larger than
     ``limit`` bytes. ``what`` names the kind of file in that message."""

@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
-from briefgen.inputs import clip, composed, decode_text, quote, read_bytes
+from briefgen.inputs import clip, composed, decode_text, not_finite, quote, read_bytes
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
 from briefgen.theme import (
     DEFAULT_ACCENT,
@@ -51,7 +51,10 @@ PageSize = Literal["letter", "a4"]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # TOML writes nan and inf (and reads 1e400 as inf): no setting's number may be one.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class Organization(_Section):
@@ -341,6 +344,8 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
         message = _unknown_message(loc)
     elif error["type"] == "value_error":
         message = str(error.get("ctx", {}).get("error", message))
+    elif error["type"] == "finite_number":
+        message = not_finite(error["input"])
     elif error["type"] == "literal_error":
         close = difflib.get_close_matches(str(error["input"]).lower(), _choices(loc), n=1)
         message += f" (did you mean '{close[0]}'?)" if close else ""

@@ -509,6 +509,11 @@ def front_matter_error(folder: Path, header: str, extends: str | None = None) ->
     ("header", "expected"),
     [
         ("name: Trial\nreading_level: 1:30\n", "3: front matter: reading_level: Input should be"),
+        ("reading_level: .nan\n", "2: front matter: reading_level: must be a number, not nan"),
+        (
+            "reading_ease: -.inf\n",
+            "2: front matter: reading_ease: must be a finite number, not -inf",
+        ),
         ("name: Trial\nname: Again\n", "3: front matter: name: duplicate key (first given on "),
         ("name: &a [x, x]\ndescription: [*a, *a]\n" * 1, "2: front matter: name: Input should"),
         ("description: " + "[" * 1000 + "]" * 1000 + "\n", "2: front matter: YAML: nested more"),

@@ -268,6 +268,14 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[theme]\nlogo = "wide.png"\n',
             "2: theme.logo: wide.png is 20,000 x 1,000 pixels; at most 16,000,000 pixels",
         ),
+        # nan was told "Input should be less than or equal to 100".
+        ("[facts]\nmax_age_years = nan\n", "2: facts.max_age_years: must be a number, not nan"),
+        ("[facts]\nmax_age_years = -nan\n", "2: facts.max_age_years: must be a number, not nan"),
+        (
+            "[facts]\nmax_age_years = -inf\n",
+            "2: facts.max_age_years: must be a finite number, not -inf",
+        ),
+        ("[facts]\nmax_age_years = 1e400\n", "2: facts.max_age_years: must be a finite number"),
         (
             '[theme]\nprimary = "#1f3a5f"\nacent = "#000000"\n',
             "3: theme.acent: unknown key (did you mean 'accent'?)",

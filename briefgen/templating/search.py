@@ -31,7 +31,7 @@ from pydantic import (
 from briefgen.errors import Location, TemplateError, display_path, raise_all, terminal_safe
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_audience_name
-from briefgen.inputs import clip, composed
+from briefgen.inputs import clip, composed, not_finite
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
@@ -106,7 +106,8 @@ def _worded_language(language: str) -> str:
 class FrontMatter(BaseModel):
     """What a template's front matter may say about its audience."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # YAML writes .nan and .inf (and reads 1e400 as inf): no number here may be one.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     # The name also makes the default subject.
     name: Annotated[
@@ -312,6 +313,8 @@ class SearchPath:
             message = (
                 f"unknown key (expected {', '.join(FrontMatter.model_fields)})"
                 if error["type"] == "extra_forbidden"
+                else not_finite(error["input"])
+                if error["type"] == "finite_number"
                 else error["msg"].removeprefix("Value error, ")
             )
             raise TemplateError(

@@ -13,6 +13,7 @@ import difflib
 import io
 import re
 import tomllib
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -155,6 +156,19 @@ class ThemeSettings(_Section):
     accent: str = hex_colour(DEFAULT_ACCENT)
     logo: str = ""
     font: str = LIBERATION_SANS.key
+
+    @field_validator("logo")
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        # A NUL cannot be in a path (it was told as 'leads outside the workspace'), and
+        # no logo's name holds a tab, an escape or another control character.
+        control = next((char for char in value if unicodedata.category(char) == "Cc"), None)
+        if control is not None:
+            raise ValueError(
+                f"holds a control character (U+{ord(control):04X}); write the logo's path "
+                'as its file is named, such as "logo.png"'
+            )
+        return value
 
     @field_validator("primary", "accent")
     @classmethod

@@ -268,6 +268,17 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[theme]\nlogo = "wide.png"\n',
             "2: theme.logo: wide.png is 20,000 x 1,000 pixels; at most 16,000,000 pixels",
         ),
+        # A NUL was told as "leads outside the workspace"; an escape as "not found".
+        (
+            '[theme]\nlogo = "wide.png\\u0000"\n',
+            "2: theme.logo: holds a control character (U+0000); write the logo's path as its"
+            ' file is named, such as "logo.png"',
+        ),
+        (
+            '[theme]\nlogo = "wide\\u001b[2J.png"\n',
+            "2: theme.logo: holds a control character (U+001B)",
+        ),
+        ('[theme]\nlogo = "wide\\t.png"\n', "2: theme.logo: holds a control character (U+0009)"),
         # nan was told "Input should be less than or equal to 100".
         ("[facts]\nmax_age_years = nan\n", "2: facts.max_age_years: must be a number, not nan"),
         ("[facts]\nmax_age_years = -nan\n", "2: facts.max_age_years: must be a number, not nan"),

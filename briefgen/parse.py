@@ -146,6 +146,40 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _keep_braces(md: MarkdownIt) -> None:
+    """Keep, in the token each marks, the braces of ``[words]{lang=en}`` and of a link's
+    ``{lang=en}`` as written: the attrs plugin keeps only the last of a key given
+    twice (``{lang=es lang=fr}``) or in two braces (``{lang=es}{lang=fr}``)."""
+    rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
+    span, attr = rules["span"], rules["attr"]
+
+    def span_rule(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not span(state, silent):
+            return False
+        if not silent:  # the passage's first token, after the text pending before it
+            opening = next(t for t in state.tokens[count:] if t.type == "span_open")
+            label_end = state.md.helpers.parseLinkLabel(state, start, False)  # keeps pos
+            opening.meta["braces"] = [state.src[label_end + 1 : state.pos]]
+        return True
+
+    def attr_rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not attr(state, silent):
+            return False
+        if not silent:
+            opening, depth = len(state.tokens) - 1, 0
+            while opening > 0 and depth + state.tokens[opening].nesting != 0:
+                depth += state.tokens[opening].nesting
+                opening -= 1
+            braces = state.tokens[opening].meta.setdefault("braces", [])
+            braces.append(state.src[start : state.pos])
+        return True
+
+    md.inline.ruler.at("span", span_rule)
+    md.inline.ruler.at("attr", attr_rule)
+
+
 def _group_line_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """A line ``::: NAME ARGS`` opening a group, or a bare ``:::`` closing one."""
     if state.sCount[start] - state.blkIndent >= 4:
@@ -181,6 +215,7 @@ def make_parser() -> MarkdownIt:
     # [words]{lang=en-US}: a passage in another language than the brief's; a link's
     # too, [words](https://...){lang=en-US}.
     md.use(attrs_plugin, after=("span_close", "link_close"), spans=True)
+    _keep_braces(md)
     # Every link is parsed, so that one with a refused scheme stops at its line
     # instead of printing as bracketed text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -777,11 +812,21 @@ def _link_language(token: Token) -> str:
 def _language_attribute(token: Token, own: set[str]) -> str:
     """``token``'s ``lang`` attribute (``""`` when none), refusing any other one but
     those in ``own`` and a value that is no language tag."""
+    written = "".join(token.meta.get("braces", []))
+    if (given := len(_LANGUAGE_KEY.findall(written))) > 1:
+        raise _Refused(
+            f"[...]{written}: the language is given {given} times; a passage's braces "
+            "take it once, as {lang=en-US}",
+            "{",
+        )
     attrs = {key: value for key, value in token.attrs.items() if key not in own}
     language = str(attrs.pop("lang", ""))
     if attrs or (language and not LANGUAGE_TAG.fullmatch(language)):
         _refuse_braces(token, own)
     return language
+
+
+_LANGUAGE_KEY = re.compile(r"(?<![^\s{])lang=")
 
 
 def _refuse_braces(token: Token, own: set[str]) -> NoReturn:

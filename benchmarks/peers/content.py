@@ -30,6 +30,7 @@ from briefgen.model import (
     Paragraph,
     Quote,
     Span,
+    plain_text,
 )
 from briefgen.pipeline import make_brief
 from briefgen.templating.views import recipient_view
@@ -88,7 +89,8 @@ def page_content(document: Document) -> dict[str, Any]:
                 "caption": runs(block.caption),
             }
         elif isinstance(block, Quote):
-            content["quote"] = {"text": runs(block.inlines), "attribution": block.attribution}
+            who = plain_text(block.attribution)
+            content["quote"] = {"text": runs(block.inlines), "attribution": who}
         elif isinstance(block, Notes):
             content["notes"] = [f"{n.number}. {n.text}" for n in block.entries]
     return content

@@ -376,12 +376,8 @@ def test_a_spanish_brief_without_a_description_has_a_spanish_subject(
     assert docx.Document("output/trial.docx").core_properties.subject == "Informe para Notas"
 
 
-def test_a_quotes_role_prints_in_spanish_when_its_form_gives_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # "— Chad E. Kasmar, Chief of Police, ..." stayed English in a Spanish brief: es:
-    # could not hold the role.
-    facts = """\
+# A chief's quote, its es: form's text given; each test adds the rest of the form.
+CHIEF_SAYS = """\
 facts:
   - id: chief-says
     kind: quote
@@ -393,9 +389,16 @@ facts:
     source: kasmar-interview
     es:
       text: Actuamos juntos.
-      role: jefa de policía
-      organization: Departamento de Policía de la Ciudad
 """
+SPANISH_DEPARTMENT = "      organization: Departamento de Policía de la Ciudad\n"
+
+
+def test_a_quotes_role_prints_in_spanish_when_its_form_gives_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "— Chad E. Kasmar, Chief of Police, ..." stayed English in a Spanish brief: es:
+    # could not hold the role.
+    facts = CHIEF_SAYS + "      role: jefa de policía\n" + SPANISH_DEPARTMENT
     template = '---\nlanguage: es-US\n---\n# Prueba\n\n{{ pullquote("chief-says") }}\n'
     monkeypatch.chdir(_workspace(tmp_path, template, facts))
     code, output = _build()
@@ -410,20 +413,7 @@ def test_a_quotes_english_role_is_marked_english_in_a_spanish_brief(
     """Where the fact's Spanish form gives no role or organization, the English ones
     print, marked en-US (a Span with /Lang in the PDF, runs in the DOCX), so a screen
     reader does not read "Chief of Police" in a Spanish voice; a Spanish one is not."""
-    facts = """\
-facts:
-  - id: chief-says
-    kind: quote
-    text: We act together.
-    speaker: Ana Ruiz
-    role: Chief of Police
-    organization: City Police Department
-    as_of: 2024
-    source: kasmar-interview
-    es:
-      text: Actuamos juntos.
-      organization: Departamento de Policía de la Ciudad
-"""
+    facts = CHIEF_SAYS + SPANISH_DEPARTMENT
     template = '---\nlanguage: es-US\n---\n# Prueba\n\n{{ pullquote("chief-says") }}\n'
     monkeypatch.chdir(_workspace(tmp_path, template, facts))
     code, output = _build("--format", "pdf,docx")

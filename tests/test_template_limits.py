@@ -412,6 +412,11 @@ WORST = {
         "{% set ns = namespace(l=[]) %}{% for i in range(2000) %}"
         '{% set ns.l = ns.l + [("x" * 1999990) ~ i] %}{% endfor %}{{ ns.l|length }}'
     ),
+    "kept set blocks": (
+        '{% set big = "x" * 1900000 %}{% set ns = namespace(l=[]) %}{% for i in range(400) %}'
+        "{% set s %}{{ i }}{{ big }}{% endset %}{% set ns.l = ns.l + [s] %}{% endfor %}"
+        "{{ ns.l|length }}"
+    ),
     "kept macro output": (
         '{% macro m(i) %}{{ "x" * 1000000 }}{{ i }}{% endmacro %}'
         "{% set ns = namespace(l=[]) %}{% for i in range(4000) %}"

@@ -422,6 +422,7 @@ class OutputBuffer(list[str]):
                 "the text a macro, block, call, filter, set or import collects would pass "
                 + _chars(MAX_TEXT_CHARS)
             )
+        MEMORY.add(len(text))  # joined into a new text when the block ends
         super().append(text)
 
     def extend(self, texts: Iterable[str]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2.utils import _PassArg
 
+from briefgen.errors import TemplateError
 from briefgen.templating.limits import (
     MAX_ITEMS,
     MAX_TEXT_CHARS,
@@ -38,6 +39,7 @@ from briefgen.templating.limits import (
     too_long,
     too_many,
 )
+from briefgen.templating.views import VIEWS, printed_whole
 
 _Check = Callable[[dict[str, Any], str], None]
 
@@ -171,9 +173,21 @@ def checked_json_dumps(value: Any, **kwargs: Any) -> str:
     """``json.dumps`` for ``tojson``, refusing a value too large to print; with an
     indent, counting the text as it is made (indentation multiplies it)."""
     require_printable(value, "the filter 'tojson'")
+    kwargs["default"] = _not_json
     if kwargs.get("indent") is None:
         return checked(json.dumps(value, **kwargs), "the filter 'tojson'")  # type: ignore[no-any-return]
     return capped_join(json.JSONEncoder(**kwargs).iterencode(value), "the filter 'tojson'")
+
+
+def _not_json(value: Any) -> Any:
+    """What ``tojson`` says of a value JSON has no form for: a view as printed whole
+    (its fields are what to write), anything else by its kind."""
+    if type(value) in VIEWS:
+        raise TemplateError(printed_whole(VIEWS[type(value)], False))
+    raise TemplateError(
+        f"the filter 'tojson' cannot write a {type(value).__name__!r} value; give it text, "
+        "numbers, lists and mappings"
+    )
 
 
 def checked_pprint(value: Any) -> str:

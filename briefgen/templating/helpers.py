@@ -112,7 +112,7 @@ class FactView:
     priority: int
     # Which of "role" and "organization" print in English because the fact's form in
     # the template's language gives none: a Spanish brief marks them English.
-    english: tuple[str, ...] = ()
+    _english: tuple[str, ...] = ()
 
     @property
     def cite(self) -> Markup:
@@ -138,7 +138,7 @@ def _attribution(view: FactView) -> str:
     for part in ("speaker", "role", "organization"):
         text = md_escape(getattr(view, part))
         if text:
-            parts.append(f"[{text}]{{lang={FACTS_LANGUAGE}}}" if part in view.english else text)
+            parts.append(f"[{text}]{{lang={FACTS_LANGUAGE}}}" if part in view._english else text)
     return md_escape(", ").join(parts)
 
 
@@ -243,7 +243,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         audiences=tuple(fact.audiences),
         places=tuple(fact.places),
         priority=fact.priority,
-        english=english,
+        _english=english,
     )
 
 

@@ -90,7 +90,9 @@ def template_view(
         params = getattr(cls, "__dataclass_params__", None)
         if params is None or not params.frozen:
             raise TypeError(f"{cls.__name__}: a template view must be a frozen dataclass")
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        # A field starting with '_' is briefgen's own (the sandbox refuses it too).
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        names = {f.name for f in fields if not f.name.startswith("_")}
         names |= {
             name
             for name, member in vars(cls).items()
@@ -104,11 +106,13 @@ def template_view(
             methods["__bool__"] = _always_true
         for method, function in methods.items():
             setattr(cls, method, function)
+        # Printed whole by any way that makes it text (| string, ~, format, %, | join,
+        # | pprint, %r, a list of them made text), a view would print as Python writes
+        # it: FactView(id=..., ...), its numbers without their source. The date prints
+        # itself ("November 2026"), but not as Python writes it in a list.
         if cls.__str__ is object.__str__:
-            # Printed whole by any way that makes it text (| string, ~, format, %, |
-            # join), a view would print as Python writes it: FactView(id=..., ...),
-            # its numbers without their source.
             cls.__str__ = _refuse_printing  # type: ignore[method-assign]
+        cls.__repr__ = _refuse_printing  # type: ignore[method-assign]
         return cls
 
     return register

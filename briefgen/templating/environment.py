@@ -316,14 +316,15 @@ class TemplateRenderer:
                     )
                 chunks.append(chunk)
         text, lines, later = strip_markers("".join(chunks), where, files)
-        if address := _ADDRESS.search(text):
+        # Read without the escapes finalize puts before punctuation (a line stays a line).
+        if address := _ADDRESS.search(_UNESCAPED.sub(r"\1", text)):
             # A function or object made text (| string, ~, format): its address makes
             # every build's bytes differ, and it means nothing to a reader.
-            shown = re.sub(r"\\(.)", r"\1", address.group(1))
             raise TemplateError(
-                f"a Python object is printed as Python writes it (<{clip(shown, 60)} at 0x…>), "
-                "with its address in memory, which changes every run; print a text or a number",
-                lines[text.count("\n", 0, address.start())],
+                f"a Python object is printed as Python writes it (<{clip(address.group(1), 60)} "
+                "at 0x…>), with its address in memory, which changes every run; print a text "
+                "or a number",
+                lines[_UNESCAPED.sub(r"\1", text).count("\n", 0, address.start())],
             )
         text = blocks_alone(text, lines)
         folders = tuple(f.path for f in self.search_path.folders)
@@ -339,9 +340,11 @@ class TemplateRenderer:
         )
 
 
-# How Python writes a function or an object without text of its own, as the
-# template's output has it (finalize escapes its punctuation): <function f at 0x7f...>.
-_ADDRESS = re.compile(r"\\?<([^<>\n]{1,200}?) at 0x[0-9a-fA-F]{4,}\\?>")
+# How Python writes a function or an object without text of its own: <function f at
+# 0x7f...>, <jinja2.utils.Cycler object at 0x...>, <built-in method format of str object
+# at 0x...>; not words a quote may hold, such as <loaded at 0x7ffe1000>.
+_ADDRESS = re.compile(r"<([^<>\n]{0,120}?(?:function \S+|\S object(?: \S+)?)) at 0x[0-9a-f]{4,16}>")
+_UNESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def blocks_alone(text: str, lines: Sequence[Location]) -> str:

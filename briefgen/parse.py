@@ -722,7 +722,6 @@ def _runs(children: list[Token]) -> list[Inline]:
     bold = italic = 0
     href = ""
     link_start = 0
-    span_starts: list[int] = []  # where each passage marked {lang=...} begins in runs
     languages = [""]  # the language of the passage the text is in ("": the brief's)
     previous = ""  # the kind of the token before
     for child in children:
@@ -760,16 +759,7 @@ def _runs(children: list[Token]) -> list[Inline]:
             runs.append(Span(" ", bold > 0, italic > 0, href, languages[-1]))
         elif kind == "span_open":
             languages.append(_span_language(child))
-            span_starts.append(len(runs))
         elif kind == "span_close":
-            if not any(isinstance(r, Span) and _visible(r.text) for r in runs[span_starts.pop() :]):
-                # []{lang=es} printed nothing and marked nothing.
-                marked = f"{{lang={languages[-1]}}}"
-                raise _Refused(
-                    f"a passage marked {marked} holds no words, so it marks nothing; put the "
-                    f"words it marks in its brackets, as [words]{marked}",
-                    "]{",
-                )
             languages.pop()
         elif kind == "hardbreak":
             runs.append(LineBreak())

@@ -610,6 +610,23 @@ def test_a_column_named_like_a_class_attribute_is_a_column(workspace: Path) -> N
     assert "From north to south." in text
 
 
+def test_a_passage_a_column_leaves_empty_prints_nothing(workspace: Path) -> None:
+    """A passage marked {lang=...} around a column that is empty for some rows prints
+    nothing for them, as the column alone would; refusing it stopped the batch."""
+    (workspace / "templates" / "esr.md.j2").write_text(
+        "---\nlanguage: es-US\n---\n# Prueba\n\n"
+        "Para {{ recipient.name }}, [{{ recipient.title }}]{lang=en-US}.\n",
+        encoding="utf-8",
+    )
+    (workspace / "r.csv").write_text(
+        "id,name,title\na1,Ana López,Chief of Police\na2,Luis Gómez,\n", "utf-8"
+    )
+    result = build("--recipients", "r.csv", "--audience", "esr", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    text = " ".join(PdfReader(workspace / "output/esr/a2.pdf").pages[0].extract_text().split())
+    assert "Para Luis Gómez, ." in text
+
+
 def test_the_empty_recipient_has_the_known_columns() -> None:
     from briefgen.recipients import KNOWN_COLUMNS
     from briefgen.templating.views import NO_RECIPIENT

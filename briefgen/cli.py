@@ -695,15 +695,20 @@ def templates() -> None:
 @TEMPLATES_OPTION
 def templates_list(template_dirs: tuple[Path, ...]) -> None:
     """Each audience, where its template resolves from, and what it is for."""
+    from briefgen.errors import raise_all
     from briefgen.templating.search import SearchPath
 
     search = SearchPath.build(list(template_dirs), Path("."))
-    for audience in search.audiences():
+    # The audiences that can be read are listed even when others cannot: the list is
+    # where a user looks for the file to mend, each problem told after it.
+    found, problems = search.audiences_and_problems()
+    for audience in found:
         where = terminal_safe(display_path(audience.path), keep="") if audience.path else "?"
         name = terminal_safe(audience.name, keep="")  # a file name may hold an escape
         click.echo(f"{name:<16} {audience.origin:<12} {where}")
         if audience.description:
             click.echo(f"{'':<16} {audience.description}")
+    raise_all(problems)
 
 
 @templates.command("show")

@@ -732,6 +732,20 @@ def test_an_audience_is_named_like_a_file_on_every_system(
     assert not (workspace / "output").exists()
 
 
+def test_templates_list_lists_the_good_and_tells_every_bad_name(workspace: Path) -> None:
+    """The list is where a user looks for the file to rename: one badly named template
+    stopped it, and told of the first bad name only."""
+    for name in ("-draft", "con"):
+        (workspace / "templates" / f"{name}.md.j2").write_text("# T\n\nHi.\n", "utf-8")
+    result = CliRunner().invoke(cli, ["templates", "list"])
+    assert result.exit_code == 1
+    assert re.search(r"^letter +workspace +templates/letter\.md\.j2$", result.stdout, re.M)
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == [
+        "templates/-draft.md.j2",
+        "templates/con.md.j2",
+    ]
+
+
 def test_staging_writes_and_removes_nothing_outside_its_folder(tmp_path: Path) -> None:
     """The last guard, whatever made the name: no absolute name, no '..'."""
     out = tmp_path / "out"

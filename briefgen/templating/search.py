@@ -28,7 +28,14 @@ from pydantic import (
     field_validator,
 )
 
-from briefgen.errors import Location, TemplateError, display_path, raise_all, terminal_safe
+from briefgen.errors import (
+    BriefgenError,
+    Location,
+    TemplateError,
+    display_path,
+    raise_all,
+    terminal_safe,
+)
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_audience_name
 from briefgen.inputs import clip, composed, not_finite
@@ -251,8 +258,23 @@ class SearchPath:
         return dict(sorted(seen.items()))
 
     def audiences(self) -> list[AudienceInfo]:
-        """Every audience template on the path, the winning file for each name."""
-        return [self.audience(name) for name in self.audience_files()]
+        """Every audience template on the path, the winning file for each name; the
+        problems of every one that is wrong, raised together."""
+        found, problems = self.audiences_and_problems()
+        raise_all(problems)
+        return found
+
+    def audiences_and_problems(self) -> tuple[list[AudienceInfo], list[BriefgenError]]:
+        """Every audience template on the path that can be read, and the problem of
+        each that cannot (a front matter mistake, a name no file may have)."""
+        found: list[AudienceInfo] = []
+        problems: list[BriefgenError] = []
+        for name in self.audience_files():
+            try:
+                found.append(self.audience(name))
+            except BriefgenError as exc:
+                problems.append(exc)
+        return found, problems
 
     def unknown_audience(self, name: str) -> TemplateError:
         """No template for ``name``: the close audience, and every one there is (a

@@ -146,7 +146,7 @@ class BuildSettings(_Section):
 
 
 class FactsSettings(_Section):
-    max_age_years: float = Field(default=3, gt=0, le=100)
+    max_age_years: float = Field(default=3, gt=0, le=100, strict=True)
 
 
 class ThemeSettings(_Section):
@@ -360,6 +360,11 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
         message = str(error.get("ctx", {}).get("error", message))
     elif error["type"] == "finite_number":
         message = not_finite(error["input"])
+    elif error["type"] == "float_type":
+        # TOML types its values: true would have been 1 and "3" 3 (a slip, unsaid).
+        given = error["input"]
+        shown = str(given).lower() if isinstance(given, bool) else quote(given)
+        message = f"must be a number, written without quotes (such as 3), not {shown}"
     elif error["type"] == "literal_error":
         close = difflib.get_close_matches(str(error["input"]).lower(), _choices(loc), n=1)
         message += f" (did you mean '{close[0]}'?)" if close else ""

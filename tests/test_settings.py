@@ -287,6 +287,16 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             "2: facts.max_age_years: must be a finite number, not -inf",
         ),
         ("[facts]\nmax_age_years = 1e400\n", "2: facts.max_age_years: must be a finite number"),
+        # true was taken as 1 year and "3" as 3, unsaid.
+        (
+            "[facts]\nmax_age_years = true\n",
+            "2: facts.max_age_years: must be a number, written without quotes (such as 3), not "
+            "true",
+        ),
+        (
+            '[facts]\nmax_age_years = "3"\n',
+            "2: facts.max_age_years: must be a number, written without quotes (such as 3), not '3'",
+        ),
         (
             '[theme]\nprimary = "#1f3a5f"\nacent = "#000000"\n',
             "3: theme.acent: unknown key (did you mean 'accent'?)",

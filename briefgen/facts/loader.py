@@ -239,6 +239,11 @@ def _schema_problems(
             message = f"expected a list such as [a, b]{meant}"
         elif error["type"] == "bool_type":
             message = f"expected true or false, got {quote(error['input'])}"
+        elif error["type"] == "int_type":
+            # YAML types its values: true would have been 1 and "3" 3, unsaid.
+            given = error["input"]
+            shown = str(given).lower() if isinstance(given, bool) else quote(given)
+            message = f"expected a whole number written without quotes, such as 3, got {shown}"
         elif error["type"] == "string_pattern_mismatch":
             pattern = error.get("ctx", {}).get("pattern")
             message = (

@@ -389,7 +389,7 @@ class Fact(_Strict):
     topics: list[Slug] = Field(default_factory=list)
     audiences: list[Slug] = Field(default_factory=list)
     places: list[Slug] = Field(default_factory=list, max_length=50)
-    priority: int = Field(default=3, ge=1, le=5)
+    priority: int = Field(default=3, ge=1, le=5, strict=True)
     note: str | None = None
     es: Translation | None = None
 

@@ -28,9 +28,14 @@ def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 def quote(value: Any) -> str:
     """``value`` for a message: text quoted and clipped; a list, mapping or binary data by
-    its kind, never its (maybe huge: aliases share one value many times) whole repr."""
+    its kind, never its (maybe huge: aliases share one value many times) whole repr;
+    true, false and null as YAML and TOML write them."""
     if isinstance(value, str):
         return repr(clip(value))
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "null"
     if isinstance(value, list | tuple | set):
         return "a list"
     if isinstance(value, dict):
@@ -38,6 +43,14 @@ def quote(value: Any) -> str:
     if isinstance(value, bytes):
         return "binary data"
     return clip(repr(value))
+
+
+def not_typed_number(value: Any, whole: bool = False) -> str:
+    """What to say of a value given where a number belongs (pydantic's ``float_type``
+    or ``int_type``, strict): TOML and YAML type their values, and true would have
+    been taken for 1 and "3" for 3."""
+    kind = "a whole number" if whole else "a number"
+    return f"must be {kind}, written without quotes (such as 3), not {quote(value)}"
 
 
 def not_finite(value: Any) -> str:

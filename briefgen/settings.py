@@ -31,7 +31,15 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
-from briefgen.inputs import clip, composed, decode_text, not_finite, quote, read_bytes
+from briefgen.inputs import (
+    clip,
+    composed,
+    decode_text,
+    not_finite,
+    not_typed_number,
+    quote,
+    read_bytes,
+)
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
 from briefgen.theme import (
     DEFAULT_ACCENT,
@@ -361,10 +369,7 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
     elif error["type"] == "finite_number":
         message = not_finite(error["input"])
     elif error["type"] == "float_type":
-        # TOML types its values: true would have been 1 and "3" 3 (a slip, unsaid).
-        given = error["input"]
-        shown = str(given).lower() if isinstance(given, bool) else quote(given)
-        message = f"must be a number, written without quotes (such as 3), not {shown}"
+        message = not_typed_number(error["input"])
     elif error["type"] == "literal_error":
         close = difflib.get_close_matches(str(error["input"]).lower(), _choices(loc), n=1)
         message += f" (did you mean '{close[0]}'?)" if close else ""

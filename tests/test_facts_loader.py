@@ -172,7 +172,7 @@ def test_every_problem_in_every_file_is_collected_in_file_and_line_order(in_tmp:
         " or 'myth'",
         "b.yaml:9: as_of: 'FY23' is not a date (2023-03-13), month (2023-03), year (2023),"
         " fiscal year (FY2023) or range of those (2017/2021)",
-        "b.yaml:11: priority: expected a whole number written without quotes, such as 3, got"
+        "b.yaml:11: priority: must be a whole number, written without quotes (such as 3), not"
         " 'high'",
         "c.yaml:2: id: duplicate source id 'city-report' (first defined at b.yaml:2)",
     ]

@@ -508,7 +508,14 @@ def front_matter_error(folder: Path, header: str, extends: str | None = None) ->
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ("name: Trial\nreading_level: 1:30\n", "3: front matter: reading_level: Input should be"),
+        (
+            "name: Trial\nreading_level: 1:30\n",
+            "3: front matter: reading_level: must be a number, written without quotes (such as"
+            " 3), not '1:30'",
+        ),
+        # true was taken for grade 1 and "8" for 8, unsaid.
+        ("reading_level: true\n", "2: front matter: reading_level: must be a number, written"),
+        ('reading_ease: "60"\n', "2: front matter: reading_ease: must be a number, written"),
         ("reading_level: .nan\n", "2: front matter: reading_level: must be a number, not nan"),
         (
             "reading_ease: -.inf\n",

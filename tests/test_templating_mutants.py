@@ -226,7 +226,7 @@ def test_a_pullquote_is_attributed_unless_told_otherwise() -> None:
             "chart(): labels is a list of texts, one per bar (['2014', '2021']), not the text 'ab'",
         ),
         (lambda h: h.chart("rate", "count", labels=[["a"]]), "chart(): labels is text, not a list"),
-        (lambda h: h.chart("rate", "count", caption=True), "chart(): caption is text, not True"),
+        (lambda h: h.chart("rate", "count", caption=True), "chart(): caption is text, not true"),
         (lambda h: h.notes(title=["x"]), "notes(): title is text, not a list"),
         (
             lambda h: h.pullquote("said", attribution=[1]),

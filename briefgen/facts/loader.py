@@ -20,7 +20,7 @@ from briefgen.errors import BriefgenError, FactsError, Location, display_path, r
 from briefgen.facts.schema import SLUG, Fact, Source, Translation, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, parse_facts, read_facts_bytes
-from briefgen.inputs import clip, quote
+from briefgen.inputs import clip, not_typed_number, quote
 
 FACT_SUFFIXES = (".yaml", ".yml")
 # A real store is a few files of a few kilobytes (each file is capped in yamlfile).
@@ -240,10 +240,7 @@ def _schema_problems(
         elif error["type"] == "bool_type":
             message = f"expected true or false, got {quote(error['input'])}"
         elif error["type"] == "int_type":
-            # YAML types its values: true would have been 1 and "3" 3, unsaid.
-            given = error["input"]
-            shown = str(given).lower() if isinstance(given, bool) else quote(given)
-            message = f"expected a whole number written without quotes, such as 3, got {shown}"
+            message = not_typed_number(error["input"], whole=True)
         elif error["type"] == "string_pattern_mismatch":
             pattern = error.get("ctx", {}).get("pattern")
             message = (

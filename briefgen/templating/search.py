@@ -38,7 +38,7 @@ from briefgen.errors import (
 )
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_audience_name
-from briefgen.inputs import clip, composed, not_finite
+from briefgen.inputs import clip, composed, not_finite, not_typed_number
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
@@ -121,10 +121,10 @@ class FrontMatter(BaseModel):
         str | None, _word_property("subject", WORD_PROPERTY_LIMIT - len(DEFAULT_SUBJECT) + 2)
     ] = None
     description: Annotated[str, _word_property("subject")] = ""
-    reading_level: float | None = Field(default=None, gt=0, le=20)
+    reading_level: float | None = Field(default=None, gt=0, le=20, strict=True)
     # For a Spanish template: the lowest Szigriszt-Pazos score (0-100, higher is
     # easier) its body should reach; see briefgen/readability.py.
-    reading_ease: float | None = Field(default=None, ge=0, le=100)
+    reading_ease: float | None = Field(default=None, ge=0, le=100, strict=True)
     page_size: Literal["letter", "a4"] | None = None
     language: Annotated[
         str, Field(default="en-US", max_length=35), AfterValidator(_worded_language)
@@ -337,6 +337,8 @@ class SearchPath:
                 if error["type"] == "extra_forbidden"
                 else not_finite(error["input"])
                 if error["type"] == "finite_number"
+                else not_typed_number(error["input"])
+                if error["type"] == "float_type"
                 else error["msg"].removeprefix("Value error, ")
             )
             raise TemplateError(

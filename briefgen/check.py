@@ -24,7 +24,7 @@ from typing import Any, Literal
 from briefgen.errors import BriefgenError, Location, ProblemList
 from briefgen.facts.report import plural
 from briefgen.facts.schema import language_code
-from briefgen.facts.store import FactStore
+from briefgen.facts.store import FactStore, is_stale
 from briefgen.fitting import MAX_FILL
 from briefgen.inputs import clip
 from briefgen.model import AnyBlock, Box, Columns, Heading, Notes, walk
@@ -286,11 +286,10 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
     printed = cited_ids(decision)
     found: list[Finding] = []
     years = workspace.settings.facts.max_age_years
-    stale = {fact.id for fact in store.stale(workspace.date, years)}
     found += _date_warnings(workspace, decision, printed)
     for fact_id in printed:
-        if fact_id in stale:
-            fact = store.get(fact_id)
+        fact = store.facts.get(fact_id)
+        if fact is not None and is_stale(fact, workspace.date, years):
             found.append(
                 Finding(
                     "warning",

@@ -173,6 +173,42 @@ def test_a_fact_is_stale_from_the_day_after_its_age_limit() -> None:
     assert _store(on_the_limit, one_day_older).stale(today, 1) == [one_day_older]
 
 
+def _placed(fact_id: str, places: tuple[str, ...], priority: int = 3) -> Fact:
+    return _finding(fact_id).model_copy(update={"places": list(places), "priority": priority})
+
+
+def test_what_the_store_works_out_once_follows_every_change() -> None:
+    """select(place=), places() and stale() read an index made once per store (each
+    batch copy asked for its place's facts by a scan of every fact); a fact set,
+    replaced or deleted is in the next answer."""
+    store = _store(
+        _placed("a", ("tucson-az",)),
+        _placed("b", ("chicago-il", "tucson-az"), priority=5),
+        _placed("c", ()),
+    )
+    everything = list(store)
+
+    def scanned(place: str) -> list[str]:
+        found = [f for f in everything if place in f.places]
+        return [f.id for f in sorted(found, key=lambda f: -f.priority)]
+
+    assert [f.id for f in store.select(place="Tucson, AZ")] == scanned("tucson-az") == ["b", "a"]
+    assert store.places() == ["chicago-il", "tucson-az"]
+    store.facts["d"] = _placed("d", ("el-paso-tx",))
+    store.facts["a"] = _placed("a", ("el-paso-tx",))
+    assert [f.id for f in store.select(place="el-paso-tx")] == ["a", "d"]
+    assert [f.id for f in store.select(place="tucson-az")] == ["b"]
+    del store.facts["b"]
+    assert store.places() == ["el-paso-tx"]
+    today = dt.date(2024, 1, 10)
+    assert store.stale(today, 1) == [store.get("a"), store.get("c"), store.get("d")]
+    store.facts["e"] = _finding("e", as_of="2023-12")
+    assert [f.id for f in store.stale(today, 1)] == ["a", "c", "d"]
+    assert [f.id for f in store.stale(today, 5)] == []
+    with pytest.raises(TypeError, match="one at a time"):
+        store.facts.update({})
+
+
 # --- report ------------------------------------------------------------------------
 
 

@@ -17,8 +17,8 @@ def known_names(store: FactStore) -> dict[str, list[str]]:
     """What each filter may name: the audiences, topics and places some fact has, every
     kind."""
     return {
-        "audience": sorted({name for fact in store for name in fact.audiences}),
-        "topic": sorted({name for fact in store for name in fact.topics}),
+        "audience": store.audiences(),
+        "topic": store.topics(),
         "kind": [str(kind) for kind in Kind],
         "place": store.places(),
     }

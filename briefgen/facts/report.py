@@ -53,6 +53,7 @@ def unknown_places(store: FactStore, recipients: RecipientList) -> list[str]:
 def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tuple[Location, str]]:
     """:func:`unknown_places` as (the first row naming the place, what is wrong)."""
     known = store.places()
+    known_set = set(known)
     # By slug, as copies are matched: "El Paso, TX" and "el-paso-tx" are one place,
     # named as its first row writes it.
     first: dict[str, Recipient] = {}
@@ -61,7 +62,7 @@ def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tup
     for recipient in recipients.recipients:
         place = recipient.values[column]
         slug = place_slug(place)
-        if place and slug not in known:
+        if place and slug not in known_set:
             first.setdefault(slug or place, recipient)
             rows[slug or place] += 1
     listed = ", ".join(known[:MAX_PLACES_SHOWN])

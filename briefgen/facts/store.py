@@ -6,22 +6,79 @@ import datetime as dt
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefgen.errors import Location
 from briefgen.facts.schema import Fact, Kind, Source, place_slug
+
+
+class _Facts(dict[str, Fact]):
+    """The store's facts by id, counting its changes, so that what the store works
+    out from all of them (:class:`_Index`) is worked out again after any."""
+
+    version = 0
+
+    def __setitem__(self, key: str, value: Fact) -> None:
+        self.version += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.version += 1
+        super().__delitem__(key)
+
+    def _changed(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("change a store's facts one at a time (store.facts[id] = fact)")
+
+    update = setdefault = pop = popitem = clear = __ior__ = _changed
+
+
+@dataclass
+class _Index:
+    """What lookups over every fact would find again and again (each batch copy's
+    template asks for its place's facts, its warnings for the stale ones): worked
+    out once per store and change."""
+
+    version: int
+    by_place: dict[str, list[Fact]]  # each place's facts, in file order
+    audiences: list[str]
+    topics: list[str]
+    places: list[str]
+    stale: dict[tuple[dt.date, float], list[Fact]] = field(default_factory=dict)
 
 
 @dataclass
 class FactStore:
     """Facts and sources, in the order they were written, keyed by id."""
 
-    facts: dict[str, Fact] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=_Facts)
     sources: dict[str, Source] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
     source_locations: dict[str, Location] = field(default_factory=dict)
     field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     source_field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     broken_sources: set[str] = field(default_factory=set)  # ids of sources that failed checks
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.facts, _Facts):
+            self.facts = _Facts(self.facts)
+
+    def _indexed(self) -> _Index:
+        facts = self.facts
+        version = facts.version if isinstance(facts, _Facts) else -1
+        if self._index is None or self._index.version != version or version < 0:
+            by_place: dict[str, list[Fact]] = {}
+            for fact in facts.values():
+                for place in dict.fromkeys(fact.places):
+                    by_place.setdefault(place, []).append(fact)
+            self._index = _Index(
+                version,
+                by_place,
+                audiences=sorted({name for fact in facts.values() for name in fact.audiences}),
+                topics=sorted({name for fact in facts.values() for name in fact.topics}),
+                places=sorted(by_place),
+            )
+        return self._index
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts.values())
@@ -73,24 +130,41 @@ class FactStore:
         ``place`` keeps the facts about that place, its slug or its name as written
         (``Tucson, AZ`` is ``tucson-az``; none for an empty place)."""
         slug = None if place is None else place_slug(place)
+        among = self.facts.values() if slug is None else self._indexed().by_place.get(slug, [])
         found = [
             fact
-            for fact in self.facts.values()
+            for fact in among
             if (audience is None or audience in fact.audiences)
             and (topic is None or topic in fact.topics)
             and (kind is None or fact.kind == kind)
-            and (slug is None or slug in fact.places)
         ]
         return sorted(found, key=lambda f: -f.priority)
 
     def places(self) -> list[str]:
         """Every place some fact is about, sorted."""
-        return sorted({place for fact in self.facts.values() for place in fact.places})
+        return list(self._indexed().places)
+
+    def audiences(self) -> list[str]:
+        """Every audience some fact is for, sorted."""
+        return list(self._indexed().audiences)
+
+    def topics(self) -> list[str]:
+        """Every topic some fact has, sorted."""
+        return list(self._indexed().topics)
 
     def stale(self, today: dt.date, max_age_years: float) -> list[Fact]:
         """Facts whose period ended more than ``max_age_years`` before ``today``."""
-        try:
-            cutoff = today - dt.timedelta(days=round(365.25 * max_age_years))
-        except OverflowError:  # a date in the first years of the calendar
-            return []
-        return [fact for fact in self.facts.values() if fact.as_of.end < cutoff]
+        index = self._indexed()
+        key = (today, max_age_years)
+        if key not in index.stale:
+            index.stale[key] = [f for f in self.facts.values() if is_stale(f, today, max_age_years)]
+        return list(index.stale[key])
+
+
+def is_stale(fact: Fact, today: dt.date, max_age_years: float) -> bool:
+    """Whether ``fact``'s period ended more than ``max_age_years`` before ``today``."""
+    try:
+        cutoff = today - dt.timedelta(days=round(365.25 * max_age_years))
+    except OverflowError:  # a date in the first years of the calendar
+        return False
+    return fact.as_of.end < cutoff

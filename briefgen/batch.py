@@ -66,7 +66,7 @@ from briefgen.templating.search import AudienceInfo
 from briefgen.templating.views import recipient_view
 
 if TYPE_CHECKING:
-    from pypdf import PdfWriter
+    pass
 
 # --combine writes these into the output folder itself.
 COMBINED_NAME = "combined.pdf"
@@ -321,8 +321,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         # An empty share (--shard) still writes its manifest's header, so the shares'
         # folders and manifests put together are the whole batch's.
         if options.combine and (result.copies or not recipients.recipients):
-            for name, data in combined_files(result, stage.read, options.shard).items():
-                stage.add(name, data)
+            for name in stage_combined(result, stage, options.shard):
                 result.written.append(out_dir / name)
     if not recipients.recipients:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -576,46 +575,41 @@ def combined_names(shard: Shard | None) -> tuple[str, str]:
     )
 
 
-def combined_files(
-    result: BatchResult, read: Callable[[str], bytes], shard: Shard | None = None
-) -> dict[str, bytes]:
-    """``combined.pdf`` (every PDF copy in row order) and ``manifest.csv`` (row, file,
-    pages, fill, sha256 of each copy's files); ``read`` gives a staged file's bytes,
-    which the manifest's digests are of (only a batch with a manifest hashes them)."""
-    from pypdf import PdfReader, PdfWriter
+def stage_combined(result: BatchResult, stage: FolderStaging, shard: Shard | None) -> list[str]:
+    """Stage ``combined.pdf`` (every PDF copy in row order, written as it is read: see
+    :mod:`briefgen.combine`) and ``manifest.csv`` (row, file, pages, fill, sha256 of
+    each copy's files, read back from the stage); their names."""
+    from briefgen.combine import write_combined
 
-    writer = PdfWriter()
+    pdf_name, manifest_name = combined_names(shard)
+    files = [(copy, name) for copy in result.copies for name in copy.names]
+    digests: dict[str, str] = {}
+
+    def read_all(pdfs_only: bool) -> Iterator[bytes]:
+        for _, name in files:
+            data = stage.read(name)
+            digests[name] = hashlib.sha256(data).hexdigest()
+            if name.endswith(".pdf") or not pdfs_only:
+                yield data
+
+    pages: list[int] = []
+    staged = [manifest_name]
+    if any(name.endswith(".pdf") for _, name in files):
+        stage.add_stream(pdf_name, lambda out: pages.extend(write_combined(read_all(True), out)))
+        staged.append(pdf_name)
+    else:
+        for _ in read_all(False):
+            pass
+    counted = iter(pages)
     table = io.StringIO()
     manifest = csv.writer(table, lineterminator="\n")
     manifest.writerow(MANIFEST_COLUMNS)
-    for copy in result.copies:
-        for name in copy.names:
-            data = read(name)
-            pages = 1  # the fitted layout's page count (Word lays out the DOCX)
-            if name.endswith(".pdf"):
-                reader = PdfReader(io.BytesIO(data))
-                pages = len(reader.pages)
-                writer.append(reader)
-            digest = hashlib.sha256(data).hexdigest()
-            manifest.writerow((copy.row, name, pages, f"{copy.fill:.4f}", digest))
-    pdf_name, manifest_name = combined_names(shard)
-    combined: dict[str, bytes] = {manifest_name: table.getvalue().encode("utf-8")}
-    _untag(writer)
-    if len(writer.pages):
-        pdf = io.BytesIO()
-        writer.write(pdf)
-        combined[pdf_name] = pdf.getvalue()
-    return combined
-
-
-def _untag(writer: PdfWriter) -> None:
-    """The combined PDF, for the print shop, keeps no copy's tag tree (pypdf joins the
-    pages, not the trees): drop what pointed into them, so no page or link claims a
-    place in a tree the file lacks."""
-    for page in writer.pages:
-        page.pop("/StructParents", None)
-        for annotation in page.get("/Annots", []) or []:
-            annotation.get_object().pop("/StructParent", None)
+    for copy, name in files:
+        # The PDF's pages as read; a DOCX's, the fitted layout's (Word lays it out).
+        count = next(counted) if name.endswith(".pdf") else 1
+        manifest.writerow((copy.row, name, count, f"{copy.fill:.4f}", digests[name]))
+    stage.add(manifest_name, table.getvalue().encode("utf-8"))
+    return staged
 
 
 def failure_errors(result: BatchResult) -> list[BriefgenError]:

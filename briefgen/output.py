@@ -30,8 +30,9 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from briefgen import interrupts
 from briefgen.errors import Location, OutputError, display_path
@@ -193,17 +194,17 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     return list(targets)
 
 
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _create(path: Path) -> int:
     """A new file for writing (mode 0644 less the umask); never an existing file or
     the target of a symbolic link."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     return os.open(path, flags, 0o644)
-
-
-def _write_fully(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def replace_all(files: Mapping[Path, bytes]) -> None:
@@ -230,6 +231,20 @@ class Staging:
 
     def add(self, path: Path, data: bytes) -> None:
         """Write ``data`` to the temporary of ``path`` (synced to disk)."""
+        self._staged(path, lambda fd: _write_fully(fd, data))
+
+    def add_stream(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
+        """Have ``write`` write the temporary of ``path`` (then synced to disk): a
+        file too large to hold in memory (a batch's combined PDF) is written as it
+        is made."""
+
+        def through_a_file(fd: int) -> None:
+            with os.fdopen(fd, "wb", closefd=False) as out:
+                write(out)
+
+        self._staged(path, through_a_file)
+
+    def _staged(self, path: Path, write: Callable[[int], None]) -> None:
         interrupts.check()
         self.current = path
         temporary = path.with_name(temporary_name(path.name, self.token))
@@ -239,7 +254,7 @@ class Staging:
             fd = _create(temporary)
             self.temporaries[path] = temporary
         try:
-            _write_fully(fd, data)
+            write(fd)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -329,6 +344,19 @@ class FolderStaging:
 
     def add(self, name: str, data: bytes) -> Path:
         """Stage ``data`` for ``folder/name``; returns the path it will have."""
+        path = self._ready(name)
+        self.stage.add(path, data)
+        return path
+
+    def add_stream(self, name: str, write: Callable[[BinaryIO], object]) -> Path:
+        """Stage what ``write`` writes for ``folder/name`` (see :meth:`Staging.add_stream`);
+        returns the path it will have."""
+        path = self._ready(name)
+        self.stage.add_stream(path, write)
+        return path
+
+    def _ready(self, name: str) -> Path:
+        """``folder/name``, its folder made and checked, the path checked."""
         path = self._inside(name)
         if path.parent not in self.ready:
             if path.parent.is_symlink():
@@ -343,7 +371,6 @@ class FolderStaging:
                 remove_stale_temporaries(path.parent)
             self.ready.add(path.parent)
         check_targets([path])
-        self.stage.add(path, data)
         return path
 
     def _inside(self, name: str) -> Path:

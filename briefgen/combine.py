@@ -1,0 +1,125 @@
+"""One PDF of a batch's copies for the print shop, written as it is read.
+
+pypdf's writer keeps every appended page's objects until it writes the file, and the
+file is then held in memory once more: a batch of 5,500 copies took 2 GB. Here each
+copy is read, its page's objects renumbered and written out at once, and only each
+object's offset and each page's number are kept; the page tree, the catalog and the
+cross-reference table follow the last copy. pypdf still reads and serializes every
+object; only the joining is done here, which pypdf has no streaming form of.
+
+The file is for printing: it keeps no copy's structure tree (pypdf's joining kept
+none either), so a page's and a link's pointers into one are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+)
+
+_CATALOG, _PAGES = 1, 2  # the objects written last, numbered first
+# What ties a page or a link to its copy's structure tree, which is not copied.
+_TREE_KEYS = (NameObject("/StructParents"), NameObject("/StructParent"))
+
+
+def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
+    """Write one PDF of every page of ``pdfs``, in order, to ``out``; each one's page
+    count. Deterministic: the same copies give the same bytes."""
+    offsets: dict[int, int] = {}
+    kids: list[int] = []
+    counts: list[int] = []
+    start = out.tell()
+    header_written = False
+    for data in pdfs:
+        reader = PdfReader(io.BytesIO(data))
+        if not header_written:
+            # The first copy's version; the binary comment says the file is binary.
+            out.write(f"{reader.pdf_header}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
+            header_written = True
+        joined = _Copy(reader, next_number=_PAGES + 1 + len(offsets), parent=_PAGES)
+        for page in reader.pages:
+            kids.append(joined.number(page.indirect_reference))
+        for number, body in joined.objects():
+            offsets[number] = out.tell() - start
+            out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+        counts.append(len(reader.pages))
+    if not header_written:
+        return counts
+    pages = " ".join(f"{kid} 0 R" for kid in kids)
+    offsets[_PAGES] = out.tell() - start
+    out.write(
+        f"{_PAGES} 0 obj\n<< /Type /Pages /Count {len(kids)} /Kids [{pages}] >>\nendobj\n".encode()
+    )
+    offsets[_CATALOG] = out.tell() - start
+    out.write(f"{_CATALOG} 0 obj\n<< /Type /Catalog /Pages {_PAGES} 0 R >>\nendobj\n".encode())
+    size = max(offsets) + 1
+    table = out.tell() - start
+    lines = [f"xref\n0 {size}\n", "0000000000 65535 f \n"]
+    lines += [f"{offsets[n]:010d} 00000 n \n" for n in range(1, size)]
+    lines.append(f"trailer\n<< /Size {size} /Root {_CATALOG} 0 R >>\nstartxref\n{table}\n%%EOF\n")
+    out.write("".join(lines).encode())
+    return counts
+
+
+class _Copy:
+    """One copy's pages and every object they use, renumbered from ``next_number``;
+    each page's /Parent is the joined file's page tree."""
+
+    def __init__(self, reader: PdfReader, next_number: int, parent: int) -> None:
+        self.reader = reader
+        self.next_number = next_number
+        self.parent = IndirectObject(parent, 0, None)
+        self.numbers: dict[int, int] = {}  # the copy's object number -> the file's
+        self.waiting: list[int] = []  # the copy's objects numbered, not yet written
+
+    def number(self, reference: IndirectObject | None) -> int:
+        """The joined file's number of the copy's object ``reference``."""
+        assert reference is not None, "a page read from a file has its reference"
+        if reference.idnum not in self.numbers:
+            self.numbers[reference.idnum] = self.next_number
+            self.next_number += 1
+            self.waiting.append(reference.idnum)
+        return self.numbers[reference.idnum]
+
+    def objects(self) -> Iterable[tuple[int, bytes]]:
+        """Each object the pages use, as the joined file numbers and writes it."""
+        while self.waiting:
+            old = self.waiting.pop(0)
+            value = self.reader.get_object(old)
+            assert value is not None, f"object {old} of a copy briefgen wrote"
+            if isinstance(value, DictionaryObject) and value.get("/Type") == "/Page":
+                value[NameObject("/Parent")] = self.parent
+            self._renumber(value)
+            body = io.BytesIO()
+            value.write_to_stream(body)
+            yield self.numbers[old], body.getvalue()
+
+    def _renumber(self, value: PdfObject) -> None:
+        """Point ``value``'s references (at any depth but inside other objects) at the
+        joined file's numbers, in place: the copy's reader is read once."""
+        if isinstance(value, DictionaryObject | StreamObject):
+            for key in _TREE_KEYS:
+                value.pop(key, None)
+            for key, item in list(value.items()):
+                if key == "/Parent" and item is self.parent:
+                    continue
+                value[key] = self._pointed(item)
+        elif isinstance(value, ArrayObject):
+            for index, item in enumerate(value):
+                value[index] = self._pointed(item)
+
+    def _pointed(self, item: PdfObject) -> PdfObject:
+        if isinstance(item, IndirectObject):
+            return IndirectObject(self.number(item), 0, None)
+        self._renumber(item)
+        return item

@@ -1,0 +1,83 @@
+"""The print shop's combined PDF (briefgen/combine.py): every copy's pages in order,
+each as it was drawn, in a file pypdf and poppler read without complaint, written as
+the copies are read rather than held until the end (5,500 copies took 2 GB)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.combine import write_combined
+from briefgen.pipeline import BuildOptions, make_briefs
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def copies() -> list[bytes]:
+    """The sample's briefs as PDF: one page each, with fonts, links, a chart and a QR
+    code; the Spanish one is in another language."""
+    options = BuildOptions(workspace=REPO, formats=("pdf",))
+    return [brief.files["pdf"] for brief in make_briefs(options)]
+
+
+def test_every_page_in_order_as_drawn_and_no_tag_pointers(copies: list[bytes]) -> None:
+    out = io.BytesIO()
+    assert write_combined(copies, out) == [1] * len(copies)
+    combined = PdfReader(io.BytesIO(out.getvalue()), strict=True)
+    assert len(combined.pages) == len(copies)
+    for page, data in zip(combined.pages, copies, strict=True):
+        own = PdfReader(io.BytesIO(data)).pages[0]
+        assert page.get_contents().get_data() == own.get_contents().get_data()
+        assert page.extract_text() == own.extract_text()
+        assert sorted(page["/Resources"]["/Font"]) == sorted(own["/Resources"]["/Font"])
+        # For print, untagged: nothing points into a structure tree the file lacks.
+        assert "/StructParents" not in page
+        assert all("/StructParent" not in a.get_object() for a in page.get("/Annots", []))
+        links = [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", [])]
+        assert links == [a.get_object()["/A"]["/URI"] for a in own.get("/Annots", [])]
+    assert "/StructTreeRoot" not in combined.trailer["/Root"]
+    assert out.getvalue() == _combined(copies)  # the same copies, the same bytes
+
+
+def _combined(copies: list[bytes]) -> bytes:
+    out = io.BytesIO()
+    write_combined(copies, out)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")
+def test_poppler_reads_the_file_without_a_word(copies: list[bytes], tmp_path: Path) -> None:
+    path = tmp_path / "combined.pdf"
+    path.write_bytes(_combined(copies))
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert f"Pages:           {len(copies)}" in done.stdout
+    assert done.stderr == ""
+
+
+def test_each_copy_is_written_before_the_next_is_read(copies: list[bytes]) -> None:
+    """The file is written as the copies come, so memory holds one copy at a time."""
+    out = io.BytesIO()
+    sizes: list[int] = []
+
+    def one_at_a_time() -> Iterator[bytes]:
+        for data in copies:
+            sizes.append(out.tell())
+            yield data
+
+    write_combined(one_at_a_time(), out)
+    assert sizes[0] == 0 and all(a < b for a, b in itertools.pairwise(sizes))
+    # Each copy adds at least its page's content stream before the next is asked for.
+    assert sizes[-1] > sum(len(data) for data in copies[:-1]) // 4
+
+
+def test_no_copies_write_nothing() -> None:
+    out = io.BytesIO()
+    assert write_combined([], out) == [] and out.getvalue() == b""

@@ -45,6 +45,8 @@ Severity = Literal["error", "warning", "info"]
 # The text report lists this many errors for an audience, then how many more: a
 # broken template can fail every copy of a batch, each with its own figure.
 MAX_ERRORS_SHOWN = 20
+# The facts no template cites that a check names (--json lists every one).
+MAX_UNUSED_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -631,9 +633,12 @@ def as_text(result: CheckResult) -> list[str]:
             lines.append(f"  {more}" if audience else more)
     unused = [f.data["fact"] for f in result.findings if f.code == "unused-fact"]
     if unused:
+        # A store of thousands made this one line hundreds of kilobytes long.
+        named = ", ".join(unused[:MAX_UNUSED_SHOWN])
+        if len(unused) > MAX_UNUSED_SHOWN:
+            named += f" and {len(unused) - MAX_UNUSED_SHOWN:,} more"
         lines.append(
-            f"info: {len(unused)} facts no template cites: {', '.join(unused)} "
-            "(--json gives where each is)"
+            f"info: {len(unused):,} facts no template cites: {named} (--json gives where each is)"
         )
     lines.append(
         f"checked {plural(len(result.audiences), 'audience')}"

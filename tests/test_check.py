@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,26 @@ def test_check_writes_no_file(planted: tuple[Path, int]) -> None:
     result = invoke(workspace, "check", "--audience", "chiefs", "--json", "--date", DATE)
     assert result.exit_code == 0, result.output
     assert tree() == before
+
+
+def test_the_facts_no_template_cites_are_named_up_to_twenty(tmp_path: Path) -> None:
+    """A store of thousands made the line naming them hundreds of kilobytes long."""
+    workspace = tmp_path / "ws"
+    init_workspace(workspace)
+    source = next(iter(load_store(workspace / "facts").sources))
+    extra = [
+        f"  - id: spare-{n:02}\n    kind: finding\n    text: Spare finding {n}.\n"
+        f"    as_of: 2024\n    source: {source}\n"
+        for n in range(30)
+    ]
+    (workspace / "facts" / "spare.yaml").write_text("facts:\n" + "".join(extra), "utf-8")
+    result = invoke(workspace, "check", "--date", DATE)
+    (line,) = [line for line in result.stdout.splitlines() if "no template cites" in line]
+    named = line.split(": ", 1)[1].split(" and ")[0].split(", ")
+    assert len(named) == 20
+    assert re.search(r"^info: (\d+) facts no template cites: .* and (\d+) more \(", line)
+    total, more = map(int, re.findall(r"(\d+) (?:facts no template cites|more)", line))
+    assert total - more == 20 and total >= 30
 
 
 def test_unknown_audience_fails_in_one_line(sample: Path) -> None:

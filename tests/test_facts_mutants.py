@@ -174,7 +174,8 @@ def test_a_fact_is_stale_from_the_day_after_its_age_limit() -> None:
 
 
 def _placed(fact_id: str, places: tuple[str, ...], priority: int = 3) -> Fact:
-    return _finding(fact_id).model_copy(update={"places": list(places), "priority": priority})
+    data = {"id": fact_id, "kind": "finding", "text": "t", "as_of": "2022", "source": "s"}
+    return Fact.model_validate({**data, "places": list(places), "priority": priority})
 
 
 def test_what_the_store_works_out_once_follows_every_change() -> None:
@@ -207,6 +208,16 @@ def test_what_the_store_works_out_once_follows_every_change() -> None:
     assert [f.id for f in store.stale(today, 5)] == []
     with pytest.raises(TypeError, match="one at a time"):
         store.facts.update({})
+    # Another store's facts put in its place, as many changes made as this one's.
+    other = _store(_placed("f", ("yuma-az",)))
+    other.facts["g"], other.facts["h"] = _finding("g"), _finding("h")
+    del other.facts["g"], other.facts["h"]
+    assert other.facts.version == store.facts.version  # type: ignore[attr-defined]
+    store.facts = other.facts
+    assert store.places() == ["yuma-az"]
+    assert [f.id for f in store.select(place="el-paso-tx")] == []
+    # A fact's places are a tuple: nothing changes them behind the index's back.
+    assert store.get("f").places == ("yuma-az",)
 
 
 # --- report ------------------------------------------------------------------------

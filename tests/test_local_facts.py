@@ -28,8 +28,8 @@ def invoke(*args: str) -> Result:
 
 def test_places_are_slugs_and_default_to_none() -> None:
     base = {"id": "f", "kind": "finding", "text": "A finding.", "as_of": 2023, "source": "s"}
-    assert Fact.model_validate(base).places == []
-    assert Fact.model_validate({**base, "places": ["tucson-az"]}).places == ["tucson-az"]
+    assert Fact.model_validate(base).places == ()
+    assert Fact.model_validate({**base, "places": ["tucson-az"]}).places == ("tucson-az",)
     assert place_slug("Washington, D.C.") == "washington-dc"
     assert place_slug("St. Louis,  MO") == "st-louis-mo"
     assert place_slug("!!") == ""
@@ -50,7 +50,7 @@ def test_the_first_place_listed_twice_is_named() -> None:
 def test_real_facts_name_their_places() -> None:
     store = load_store(REPO / "facts")
     assert store.places() == ["chicago-il", "tucson-az", "washington-dc"]
-    assert store.get("chicago-dc-pill-price").places == ["chicago-il", "washington-dc"]
+    assert store.get("chicago-dc-pill-price").places == ("chicago-il", "washington-dc")
     tucson = {f.id for f in store.select(place="tucson-az")}
     assert {"tucson-pill-price", "tucson-public-safety-agencies"} <= tucson
     assert all("Tucson" in store.get(i).text for i in tucson)

@@ -232,7 +232,7 @@ def _schema_problems(
             choices = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
             close = difflib.get_close_matches(error["input"].strip().lower(), choices, n=1)
             message += f" (did you mean '{close[0]}'?)" if close else ""
-        elif error["type"] == "list_type" and isinstance(error["input"], str):
+        elif error["type"] in ("list_type", "tuple_type") and isinstance(error["input"], str):
             # `topics: prices, seizures`: a list written without its brackets.
             items = [slug for slug in map(place_slug, error["input"].split(",")) if slug]
             meant = f" (did you mean [{', '.join(items)}]?)" if items else ""

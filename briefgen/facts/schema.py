@@ -386,9 +386,10 @@ class Fact(_Strict):
     as_of: Period
     source: Slug
     original_source: Slug | None = None
-    topics: list[Slug] = Field(default_factory=list)
-    audiences: list[Slug] = Field(default_factory=list)
-    places: list[Slug] = Field(default_factory=list, max_length=50)
+    # Tuples, as the fact is frozen: the store's index of places and names holds.
+    topics: tuple[Slug, ...] = ()
+    audiences: tuple[Slug, ...] = ()
+    places: tuple[Slug, ...] = Field(default=(), max_length=50)
     priority: int = Field(default=3, ge=1, le=5, strict=True)
     note: str | None = None
     es: Translation | None = None

@@ -38,6 +38,7 @@ class _Index:
     template asks for its place's facts, its warnings for the stale ones): worked
     out once per store and change."""
 
+    of: dict[str, Fact]  # the facts it was worked out from (the store's, or one put in its place)
     version: int
     by_place: dict[str, list[Fact]]  # each place's facts, in file order
     audiences: list[str]
@@ -66,19 +67,21 @@ class FactStore:
     def _indexed(self) -> _Index:
         facts = self.facts
         version = facts.version if isinstance(facts, _Facts) else -1
-        if self._index is None or self._index.version != version or version < 0:
+        index = self._index
+        if index is None or index.of is not facts or index.version != version or version < 0:
             by_place: dict[str, list[Fact]] = {}
             for fact in facts.values():
                 for place in dict.fromkeys(fact.places):
                     by_place.setdefault(place, []).append(fact)
-            self._index = _Index(
+            index = self._index = _Index(
+                facts,
                 version,
                 by_place,
                 audiences=sorted({name for fact in facts.values() for name in fact.audiences}),
                 topics=sorted({name for fact in facts.values() for name in fact.topics}),
                 places=sorted(by_place),
             )
-        return self._index
+        return index
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts.values())

@@ -600,6 +600,8 @@ def stage_combined(result: BatchResult, stage: FolderStaging, shard: Shard | Non
     else:
         for _ in read_all(False):
             pass
+        # An earlier batch's would stand beside a manifest that does not list it.
+        stage.remove(pdf_name)
     counted = iter(pages)
     table = io.StringIO()
     manifest = csv.writer(table, lineterminator="\n")
@@ -662,11 +664,19 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
         f"{copy_count(len(result.copies))} ({plural(files, 'file')}) in "
         f"{display_path(out_dir)}" + (f", {len(result.failures)} failed" if result.failures else "")
     )
-    if result.removed:
+    # The copies are in the audiences' folders; a PDF in the output folder itself is
+    # an earlier batch's combined PDF, which a batch that makes no PDF removes.
+    combined = [path for path in result.removed if path.parent == out_dir]
+    failed = [path for path in result.removed if path.parent != out_dir]
+    if failed:
         lines.append(
-            f"removed {plural(len(result.removed), 'file')} an earlier batch made for the "
-            f"rows that failed, out of date now: {display_path(result.removed[0])}"
-            + (f" and {len(result.removed) - 1:,} more" if len(result.removed) > 1 else "")
+            f"removed {plural(len(failed), 'file')} an earlier batch made for the "
+            f"rows that failed, out of date now: {display_path(failed[0])}"
+            + (f" and {len(failed) - 1:,} more" if len(failed) > 1 else "")
+        )
+    for path in combined:
+        lines.append(
+            f"removed {display_path(path)}, an earlier batch's: this batch made no PDF to combine"
         )
     return lines
 

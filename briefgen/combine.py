@@ -13,7 +13,9 @@ none either), so a page's and a link's pointers into one are dropped.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -27,7 +29,14 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from briefgen.errors import OutputError
+
 _CATALOG, _PAGES = 1, 2  # the objects written last, numbered first
+# A cross-reference entry gives an offset in 10 digits.
+MAX_BYTES = 9_999_999_999
+# A font subset's name: six capital letters, '+', the font's (ISO 32000-1, 9.6.4).
+_SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")
+_PROGRAMS = (NameObject("/FontFile2"), NameObject("/FontFile"), NameObject("/FontFile3"))
 # What ties a page or a link to its copy's structure tree, which is not copied.
 _TREE_KEYS = (NameObject("/StructParents"), NameObject("/StructParent"))
 
@@ -51,6 +60,11 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
             kids.append(joined.number(page.indirect_reference))
         for number, body in joined.objects():
             offsets[number] = out.tell() - start
+            if offsets[number] > MAX_BYTES:
+                raise OutputError(
+                    "the combined PDF would pass 10 GB, more than a PDF's cross-reference "
+                    "table can point into; combine fewer copies at a time (--shard I/N)"
+                )
             out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
         counts.append(len(reader.pages))
     if not header_written:
@@ -99,10 +113,40 @@ class _Copy:
             assert value is not None, f"object {old} of a copy briefgen wrote"
             if isinstance(value, DictionaryObject) and value.get("/Type") == "/Page":
                 value[NameObject("/Parent")] = self.parent
+            self._retag(value)
             self._renumber(value)
             body = io.BytesIO()
             value.write_to_stream(body)
             yield self.numbers[old], body.getvalue()
+
+    def _retag(self, value: PdfObject) -> None:
+        """Name a font subset by its program: each copy's subsets are tagged apart
+        within the copy (pdf_fonts), but two copies' different subsets of one face
+        had one tag, and one tag must be one subset in a file (ISO 32000-1, 9.6.4), or
+        a print shop's RIP may take one for the other. Before renumbering: the
+        program is read through the copy's own references."""
+        if not isinstance(value, DictionaryObject):
+            return
+        for key in (NameObject("/BaseFont"), NameObject("/FontName")):
+            name = value.get(key)
+            match = _SUBSET.fullmatch(name) if isinstance(name, str) else None
+            program = self._program(value) if match else None
+            if match and program is not None:
+                digest = hashlib.sha256(program).digest()
+                tag = "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+                value[key] = NameObject(f"/{tag}+{match.group(1)}")
+
+    def _program(self, font: DictionaryObject) -> bytes | None:
+        """The bytes of the font program behind a font or font descriptor."""
+        descriptor: object = font
+        if not any(key in font for key in _PROGRAMS):
+            reference = font.get("/FontDescriptor")
+            descriptor = reference.get_object() if reference is not None else None
+        if not isinstance(descriptor, DictionaryObject):
+            return None
+        stream = next((descriptor[key] for key in _PROGRAMS if key in descriptor), None)
+        stream = stream.get_object() if stream is not None else None
+        return stream.get_data() if isinstance(stream, StreamObject) else None
 
     def _renumber(self, value: PdfObject) -> None:
         """Point ``value``'s references (at any depth but inside other objects) at the

@@ -147,6 +147,20 @@ def test_combine_with_docx_alone_writes_the_manifest_and_no_combined_pdf(
     assert files == ["letter/ex-1.docx", "letter/ex-2.docx", "letter/ex-3.docx", "manifest.csv"]
 
 
+def test_an_earlier_combined_pdf_goes_when_the_batch_makes_none(workspace: Path) -> None:
+    """It stood beside a manifest that lists no PDF, out of date, ready to print."""
+    assert build("--recipients", "recipients.csv", "--combine").exit_code == 0
+    assert (workspace / "output/combined.pdf").exists()
+    result = build("--recipients", "recipients.csv", "--combine", "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert not (workspace / "output/combined.pdf").exists()
+    assert "pdf" not in (workspace / "output/manifest.csv").read_text(encoding="utf-8")
+    assert result.stdout.splitlines()[-1] == (
+        f"removed {Path('output/combined.pdf')}, an earlier batch's: this batch made no PDF "
+        "to combine"
+    )
+
+
 def test_unknown_column_in_template_says_did_you_mean(workspace: Path) -> None:
     template = workspace / "templates" / "letter.md.j2"
     template.write_text(LETTER.replace("recipient.district", "recipient.distrct"), "utf-8")

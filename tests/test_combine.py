@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefgen import combine
 from briefgen.combine import write_combined
+from briefgen.errors import OutputError
 from briefgen.pipeline import BuildOptions, make_briefs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,3 +83,30 @@ def test_each_copy_is_written_before_the_next_is_read(copies: list[bytes]) -> No
 def test_no_copies_write_nothing() -> None:
     out = io.BytesIO()
     assert write_combined([], out) == [] and out.getvalue() == b""
+
+
+def test_each_font_subset_has_a_name_of_its_own(copies: list[bytes]) -> None:
+    """Each copy tags its subsets apart, but two copies' different subsets of one face
+    had one name in the joined file, where a name must be one subset (ISO 32000-1,
+    9.6.4): a print shop's RIP may take one for the other."""
+    combined = PdfReader(io.BytesIO(_combined(copies)))
+    programs: dict[str, set[bytes]] = {}
+    for page in combined.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            program = descriptor["/FontFile2"].get_object().get_data()
+            programs.setdefault(str(font["/BaseFont"]), set()).add(program)
+            assert descriptor["/FontName"] == font["/BaseFont"]
+    assert all(len(found) == 1 for found in programs.values()), programs.keys()
+    assert len(programs) > 3  # the sample's briefs use several subsets of the faces
+
+
+def test_a_file_past_what_its_offsets_can_say_is_refused(
+    copies: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cross-reference entry gives an offset in 10 digits (under 10 GB): past
+    that, the table would be corrupt, not refused."""
+    monkeypatch.setattr(combine, "MAX_BYTES", len(copies[0]))
+    with pytest.raises(OutputError, match="would pass 10 GB"):
+        write_combined(copies, io.BytesIO())

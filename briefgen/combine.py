@@ -45,6 +45,7 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
     """Write one PDF of every page of ``pdfs``, in order, to ``out``; each one's page
     count. Deterministic: the same copies give the same bytes."""
     offsets: dict[int, int] = {}
+    shared: dict[bytes, int] = {}  # a stream written once for every copy, by its bytes
     kids: list[int] = []
     counts: list[int] = []
     start = out.tell()
@@ -55,7 +56,7 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
             # The first copy's version; the binary comment says the file is binary.
             out.write(f"{reader.pdf_header}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
             header_written = True
-        joined = _Copy(reader, next_number=_PAGES + 1 + len(offsets), parent=_PAGES)
+        joined = _Copy(reader, _PAGES + 1 + len(offsets), _PAGES, shared)
         for page in reader.pages:
             kids.append(joined.number(page.indirect_reference))
         for number, body in joined.objects():
@@ -87,23 +88,46 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
 
 class _Copy:
     """One copy's pages and every object they use, renumbered from ``next_number``;
-    each page's /Parent is the joined file's page tree."""
+    each page's /Parent is the joined file's page tree. A stream that refers to no
+    other object and that an earlier copy wrote byte for byte (a font program, the QR
+    code, the chart) is not written again: ``shared`` gives its number. Every copy
+    embedding its own fonts made a 5,500-copy file of 344 MB."""
 
-    def __init__(self, reader: PdfReader, next_number: int, parent: int) -> None:
+    def __init__(
+        self, reader: PdfReader, next_number: int, parent: int, shared: dict[bytes, int]
+    ) -> None:
         self.reader = reader
         self.next_number = next_number
         self.parent = IndirectObject(parent, 0, None)
+        self.shared = shared
         self.numbers: dict[int, int] = {}  # the copy's object number -> the file's
         self.waiting: list[int] = []  # the copy's objects numbered, not yet written
 
     def number(self, reference: IndirectObject | None) -> int:
         """The joined file's number of the copy's object ``reference``."""
         assert reference is not None, "a page read from a file has its reference"
-        if reference.idnum not in self.numbers:
-            self.numbers[reference.idnum] = self.next_number
-            self.next_number += 1
-            self.waiting.append(reference.idnum)
+        if reference.idnum in self.numbers:
+            return self.numbers[reference.idnum]
+        key = self._leaf_stream(reference.idnum)
+        if key is not None and key in self.shared:
+            self.numbers[reference.idnum] = self.shared[key]
+            return self.shared[key]
+        self.numbers[reference.idnum] = self.next_number
+        if key is not None:
+            self.shared[key] = self.next_number
+        self.next_number += 1
+        self.waiting.append(reference.idnum)
         return self.numbers[reference.idnum]
+
+    def _leaf_stream(self, idnum: int) -> bytes | None:
+        """The digest of object ``idnum``'s bytes if it is a stream referring to no
+        other object, else None."""
+        value = self.reader.get_object(idnum)
+        if not isinstance(value, StreamObject) or _refers(value):
+            return None
+        written = io.BytesIO()
+        value.write_to_stream(written)
+        return hashlib.sha256(written.getvalue()).digest()
 
     def objects(self) -> Iterable[tuple[int, bytes]]:
         """Each object the pages use, as the joined file numbers and writes it."""
@@ -167,3 +191,14 @@ class _Copy:
             return IndirectObject(self.number(item), 0, None)
         self._renumber(item)
         return item
+
+
+def _refers(value: PdfObject) -> bool:
+    """Whether ``value`` (a stream's dictionary, an array, ...) holds a reference."""
+    if isinstance(value, IndirectObject):
+        return True
+    if isinstance(value, DictionaryObject):
+        return any(_refers(item) for item in value.values())
+    if isinstance(value, ArrayObject):
+        return any(_refers(item) for item in value)
+    return False

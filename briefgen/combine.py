@@ -3,7 +3,8 @@
 pypdf's writer keeps every appended page's objects until it writes the file, and the
 file is then held in memory once more: a batch of 5,500 copies took 2 GB. Here each
 copy is read, its page's objects renumbered and written out at once, and only each
-object's offset and each page's number are kept; the page tree, the catalog and the
+object's offset, each page's number and a digest of each stream the copies share (a
+font program, the QR code) are kept; the page tree, the catalog and the
 cross-reference table follow the last copy. pypdf still reads and serializes every
 object; only the joining is done here, which pypdf has no streaming form of.
 
@@ -60,22 +61,17 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
         for page in reader.pages:
             kids.append(joined.number(page.indirect_reference))
         for number, body in joined.objects():
-            offsets[number] = out.tell() - start
-            if offsets[number] > MAX_BYTES:
-                raise OutputError(
-                    "the combined PDF would pass 10 GB, more than a PDF's cross-reference "
-                    "table can point into; combine fewer copies at a time (--shard I/N)"
-                )
+            offsets[number] = _offset(out, start)
             out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
         counts.append(len(reader.pages))
     if not header_written:
         return counts
     pages = " ".join(f"{kid} 0 R" for kid in kids)
-    offsets[_PAGES] = out.tell() - start
+    offsets[_PAGES] = _offset(out, start)
     out.write(
         f"{_PAGES} 0 obj\n<< /Type /Pages /Count {len(kids)} /Kids [{pages}] >>\nendobj\n".encode()
     )
-    offsets[_CATALOG] = out.tell() - start
+    offsets[_CATALOG] = _offset(out, start)
     out.write(f"{_CATALOG} 0 obj\n<< /Type /Catalog /Pages {_PAGES} 0 R >>\nendobj\n".encode())
     size = max(offsets) + 1
     table = out.tell() - start
@@ -84,6 +80,17 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
     lines.append(f"trailer\n<< /Size {size} /Root {_CATALOG} 0 R >>\nstartxref\n{table}\n%%EOF\n")
     out.write("".join(lines).encode())
     return counts
+
+
+def _offset(out: BinaryIO, start: int) -> int:
+    """Where the next object starts, as its cross-reference entry gives it."""
+    offset = out.tell() - start
+    if offset > MAX_BYTES:
+        raise OutputError(
+            "the combined PDF would pass 10 GB, more than a PDF's cross-reference table "
+            "can point into; combine fewer copies at a time (--shard I/N)"
+        )
+    return offset
 
 
 class _Copy:

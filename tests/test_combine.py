@@ -110,6 +110,11 @@ def test_a_file_past_what_its_offsets_can_say_is_refused(
     monkeypatch.setattr(combine, "MAX_BYTES", len(copies[0]))
     with pytest.raises(OutputError, match="would pass 10 GB"):
         write_combined(copies, io.BytesIO())
+    # The page tree and catalog, written after the last copy, are held to it too.
+    pages_at = _combined(copies[:1]).rindex(b"2 0 obj\n<< /Type /Pages")
+    monkeypatch.setattr(combine, "MAX_BYTES", pages_at - 1)
+    with pytest.raises(OutputError, match="would pass 10 GB"):
+        write_combined(copies[:1], io.BytesIO())
 
 
 def test_a_stream_every_copy_embeds_alike_is_written_once(copies: list[bytes]) -> None:

@@ -295,6 +295,8 @@ class _Builder:
             key = value
         elif value is None and self.as_written and isinstance(event, yaml.ScalarEvent):
             key = event.value  # `null:` is the text null, not None (`~`, or nothing: "")
+        elif value is None or isinstance(value, bool):
+            key = "null" if value is None else str(value).lower()  # as YAML writes them
         else:
             key = str(value)
         line = self.line(event)

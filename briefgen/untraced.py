@@ -115,18 +115,26 @@ def _period_years(period: Period) -> set[float]:
     return {float(year) for year in range(period.start.year, period.end.year + 1)}
 
 
-def backing(fact: Fact, store: FactStore) -> set[float]:
+def backing(fact: Fact, store: FactStore) -> frozenset[float]:
     """Every number ``fact`` gives: its value and range, the numbers in its words
     (English and Spanish), the years it and its sources cover, and for a percentage
     its "8 in 10" form and the 100 it is out of."""
+    return _backing(fact, store.source_of(fact), store.original_source_of(fact))
+
+
+# Every copy of a batch checks its figures against the same few facts, each ~30 µs to
+# look through: found once per fact and sources, which are frozen, so equal ones give
+# equal numbers.
+@lru_cache(maxsize=256)
+def _backing(fact: Fact, source: Source, original: Source | None) -> frozenset[float]:
     words = [fact.text, fact.short or "", fact.number(), fact.as_of.label]
     if fact.es is not None:
         words += [fact.es.text, fact.es.short or ""]
     found = {value_of(n) for text in words for n in NUMBER.findall(text)}
     found |= _period_years(fact.as_of)
-    for source in (store.source_of(fact), store.original_source_of(fact)):
-        if source is not None and source.issued is not None:
-            found |= _period_years(source.issued)
+    for reporting in (source, original):
+        if reporting is not None and reporting.issued is not None:
+            found |= _period_years(reporting.issued)
     for value in (fact.value, fact.value_max):
         if value is None:
             continue
@@ -134,30 +142,7 @@ def backing(fact: Fact, store: FactStore) -> set[float]:
         found |= {value_of(n) for n in NUMBER.findall(format_number(value))}
         if (fact.unit or "").lower() == "percent":
             found |= {value_of(n) for n in NUMBER.findall(one_in(value))} | {100.0}
-    return found
-
-
-# What backing() found for the facts a process's copies cite: every copy of a batch
-# checks its figures against the same few facts, each ~30 µs to look through. Keyed
-# by the fact and its sources themselves (frozen models, which the entry keeps alive
-# so that no other object takes their ids); a store that changes a fact or a source
-# puts another object there, which is looked through anew.
-_BACKING_KEPT = 256
-_backings: dict[tuple[int, int, int], tuple[Fact, Source, Source | None, frozenset[float]]] = {}
-
-
-def _kept_backing(fact: Fact, store: FactStore) -> frozenset[float]:
-    """:func:`backing` of ``fact``, found once per fact and sources."""
-    source, original = store.source_of(fact), store.original_source_of(fact)
-    key = (id(fact), id(source), id(original))
-    kept = _backings.get(key)
-    if kept is not None:
-        return kept[3]
-    found = frozenset(backing(fact, store))
-    _backings[key] = (fact, source, original, found)
-    while len(_backings) > _BACKING_KEPT:
-        del _backings[next(iter(_backings))]
-    return found
+    return frozenset(found)
 
 
 def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
@@ -275,7 +260,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                     if block not in backed:
                         ids = cited_in(output[block[0] : block[1]])
                         backed[block] = set().union(
-                            *(_kept_backing(store.get(f), store) for f in ids if f in store)
+                            *(backing(store.get(f), store) for f in ids if f in store)
                         )
                     allowed |= backed[block]
                 if value_of(figure) not in allowed:

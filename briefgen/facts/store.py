@@ -160,14 +160,23 @@ class FactStore:
         index = self._indexed()
         key = (today, max_age_years)
         if key not in index.stale:
-            index.stale[key] = [f for f in self.facts.values() if is_stale(f, today, max_age_years)]
+            cutoff = _cutoff(today, max_age_years)
+            index.stale[key] = [
+                f for f in self.facts.values() if cutoff is not None and f.as_of.end < cutoff
+            ]
         return list(index.stale[key])
 
 
 def is_stale(fact: Fact, today: dt.date, max_age_years: float) -> bool:
     """Whether ``fact``'s period ended more than ``max_age_years`` before ``today``."""
+    cutoff = _cutoff(today, max_age_years)
+    return cutoff is not None and fact.as_of.end < cutoff
+
+
+def _cutoff(today: dt.date, max_age_years: float) -> dt.date | None:
+    """The day a fact's period must end after not to be stale; None before the
+    calendar's first years, where no fact is."""
     try:
-        cutoff = today - dt.timedelta(days=round(365.25 * max_age_years))
-    except OverflowError:  # a date in the first years of the calendar
-        return False
-    return fact.as_of.end < cutoff
+        return today - dt.timedelta(days=round(365.25 * max_age_years))
+    except OverflowError:
+        return None

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import click
 
@@ -64,9 +64,6 @@ from briefgen.style import Style
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo
 from briefgen.templating.views import recipient_view
-
-if TYPE_CHECKING:
-    pass
 
 # --combine writes these into the output folder itself.
 COMBINED_NAME = "combined.pdf"
@@ -585,20 +582,21 @@ def stage_combined(result: BatchResult, stage: FolderStaging, shard: Shard | Non
     files = [(copy, name) for copy in result.copies for name in copy.names]
     digests: dict[str, str] = {}
 
-    def read_all(pdfs_only: bool) -> Iterator[bytes]:
+    def pdfs() -> Iterator[bytes]:
+        """Each copy's PDF, in row order; every file's digest found on the way."""
         for _, name in files:
             data = stage.read(name)
             digests[name] = hashlib.sha256(data).hexdigest()
-            if name.endswith(".pdf") or not pdfs_only:
+            if name.endswith(".pdf"):
                 yield data
 
     pages: list[int] = []
     staged = [manifest_name]
     if any(name.endswith(".pdf") for _, name in files):
-        stage.add_stream(pdf_name, lambda out: pages.extend(write_combined(read_all(True), out)))
+        stage.add_stream(pdf_name, lambda out: pages.extend(write_combined(pdfs(), out)))
         staged.append(pdf_name)
     else:
-        for _ in read_all(False):
+        for _ in pdfs():  # none: the DOCX files' digests
             pass
         # An earlier batch's would stand beside a manifest that does not list it.
         stage.remove(pdf_name)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections import deque
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -108,38 +109,44 @@ class _Copy:
         self.parent = IndirectObject(parent, 0, None)
         self.shared = shared
         self.numbers: dict[int, int] = {}  # the copy's object number -> the file's
-        self.waiting: list[int] = []  # the copy's objects numbered, not yet written
+        self.waiting: deque[int] = deque()  # the copy's objects numbered, not yet written
+        self.leaves: dict[int, bytes] = {}  # the bytes of those that refer to nothing
 
     def number(self, reference: IndirectObject | None) -> int:
         """The joined file's number of the copy's object ``reference``."""
         assert reference is not None, "a page read from a file has its reference"
         if reference.idnum in self.numbers:
             return self.numbers[reference.idnum]
-        key = self._leaf_stream(reference.idnum)
-        if key is not None and key in self.shared:
-            self.numbers[reference.idnum] = self.shared[key]
-            return self.shared[key]
-        self.numbers[reference.idnum] = self.next_number
-        if key is not None:
+        leaf = self._leaf_stream(reference.idnum)
+        if leaf is not None:
+            key = hashlib.sha256(leaf).digest()
+            if key in self.shared:
+                self.numbers[reference.idnum] = self.shared[key]
+                return self.shared[key]
             self.shared[key] = self.next_number
+            self.leaves[reference.idnum] = leaf
+        self.numbers[reference.idnum] = self.next_number
         self.next_number += 1
         self.waiting.append(reference.idnum)
         return self.numbers[reference.idnum]
 
     def _leaf_stream(self, idnum: int) -> bytes | None:
-        """The digest of object ``idnum``'s bytes if it is a stream referring to no
-        other object, else None."""
+        """Object ``idnum`` as written, if it is a stream referring to no other object
+        (nothing in it is renumbered), else None."""
         value = self.reader.get_object(idnum)
         if not isinstance(value, StreamObject) or _refers(value):
             return None
         written = io.BytesIO()
         value.write_to_stream(written)
-        return hashlib.sha256(written.getvalue()).digest()
+        return written.getvalue()
 
     def objects(self) -> Iterable[tuple[int, bytes]]:
         """Each object the pages use, as the joined file numbers and writes it."""
         while self.waiting:
-            old = self.waiting.pop(0)
+            old = self.waiting.popleft()
+            if old in self.leaves:
+                yield self.numbers[old], self.leaves.pop(old)
+                continue
             value = self.reader.get_object(old)
             assert value is not None, f"object {old} of a copy briefgen wrote"
             if isinstance(value, DictionaryObject) and value.get("/Type") == "/Page":

@@ -207,8 +207,9 @@ def _decode(raw: bytes, problems: _Problems) -> str:
 
 _BOM = "\ufeff".encode()
 _LINE_ENDS = re.compile(rb"(\r\n|\r|\n)")
-# Excel's first line naming the separator, as it writes and reads it: "sep=;".
-_SEPARATOR_LINE = re.compile(r"[ \t]*sep=([^\r\n]*)")
+# Excel's first line naming the separator, as it writes and reads it: "sep=;" (a
+# hand-typed "SEP=;" too: no header names a column "sep=").
+_SEPARATOR_LINE = re.compile(r"[ \t]*sep=([^\r\n]*)", re.IGNORECASE)
 
 
 def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:

@@ -634,10 +634,12 @@ def test_a_missing_name_column_is_told_at_the_header_line(tmp_path: Path) -> Non
     assert problem.startswith(f"{path}:3: id: no such column")
 
 
-def test_excels_separator_line_names_the_separator(tmp_path: Path) -> None:
-    # "sep=;" first, as Excel writes and reads it: once taken for a column 'sep='.
+@pytest.mark.parametrize("line", ["sep=;", "SEP=;", "Sep=;"])
+def test_excels_separator_line_names_the_separator(tmp_path: Path, line: str) -> None:
+    # "sep=;" first, as Excel writes and reads it: once taken for a column 'sep=';
+    # typed in capitals, once taken for a title above the header.
     path = tmp_path / "r.csv"
-    path.write_text("sep=;\r\nid;audience;name\r\nr1;public;A, B\r\n", encoding="utf-8")
+    path.write_text(f"{line}\r\nid;audience;name\r\nr1;public;A, B\r\n", encoding="utf-8")
     (recipient,) = load_recipients(path, check_audience).recipients
     assert (recipient.line, recipient.slug) == (3, "r1") and "A, B" in recipient.values
 

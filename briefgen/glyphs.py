@@ -32,8 +32,9 @@ UNSEEN_ALIKE = {"\u00ad", "\u2060", "\ufeff"}
 # The spaces both formats set alike. reportlab takes every other space (thin, narrow
 # no-break, figure, em...) for a plain one, full width and a place to break the line.
 ALIKE_SPACES = {" ", "\u00a0"}
-FACT_FIELDS = ("text", "short", "speaker", "role", "organization")
-SOURCE_FIELDS = ("title", "author", "publisher")
+FACT_FIELDS = ("text", "short", "unit", "speaker", "role", "organization")
+# A source's URL is printed in its note, after its title.
+SOURCE_FIELDS = ("title", "author", "publisher", "URL")
 TRANSLATION_FIELDS = ("text", "short", "unit", "role", "organization")
 
 

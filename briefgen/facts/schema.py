@@ -273,7 +273,8 @@ class Source(_Strict):
     author: Name | None = None
     publisher: Name | None = None
     issued: Period | None = None
-    URL: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    # Printed in the source's note, so checked as its title is.
+    URL: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_printable)] | None = None
     accessed: dt.date | None = None
     note: str | None = None
     # The language its author, publisher and title are written in: a brief in

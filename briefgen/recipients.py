@@ -385,7 +385,9 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
 def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:
     # Every column is text as written: a ZIP code 02134 or a district 007 keeps its
     # zeros, and `true` is not printed True.
-    doc = parse_yaml(text, path, RecipientsError, as_written=True, max_values=MAX_YAML_VALUES)
+    doc = parse_yaml(
+        text, path, RecipientsError, field_depth=2, as_written=True, max_values=MAX_YAML_VALUES
+    )
     problems.found.extend(doc.problems)  # duplicate keys
     if not isinstance(doc.data, list):
         problems.add(1, "", "a YAML recipients file is a list of mappings, one per recipient")

@@ -605,6 +605,22 @@ def test_a_yaml_file_holds_as_many_recipients_as_a_csv(tmp_path: Path) -> None:
     assert "more than 2,000,000 values; do aliases (*name) multiply them?" in problem
 
 
+def test_an_alias_bomb_in_a_row_is_told_at_its_column(tmp_path: Path) -> None:
+    # Once told as "r.yaml:1: 0: more than ...": the row's index for a column, at the
+    # row's first line, not the column whose aliases passed the limit.
+    path = tmp_path / "r.yaml"
+    columns = ["  c0: &c0 [" + ", ".join(["x"] * 9) + "]\n"]
+    columns += [f"  c{n}: &c{n} [" + ", ".join([f"*c{n - 1}"] * 9) + "]\n" for n in range(1, 8)]
+    path.write_text("- id: a\n  audience: public\n" + "".join(columns))
+    assert problems_of(path) == [
+        f"{path}:9: c6: more than 2,000,000 values; do aliases (*name) multiply them?"
+    ]
+    path.write_text("- &row\n  id: a\n  audience: public\n  again: *row\n")
+    assert problems_of(path) == [
+        f"{path}:4: again: an alias (*name) refers to the value that contains it"
+    ]
+
+
 def test_lines_ended_by_a_lone_cr_keep_their_numbers(tmp_path: Path) -> None:
     # An old Mac spreadsheet ends lines with CR alone: every bad line was line 1.
     path = tmp_path / "r.csv"

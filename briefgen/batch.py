@@ -316,8 +316,10 @@ def run_batch(options: BatchOptions) -> BatchResult:
             raise_all(failure_errors(result))
         result.written = [out_dir / name for copy in result.copies for name in copy.names]
         # An empty share (--shard) still writes its manifest's header, so the shares'
-        # folders and manifests put together are the whole batch's.
-        if options.combine and (result.copies or not recipients.recipients):
+        # folders and manifests put together are the whole batch's; so does a
+        # --keep-going batch whose every row failed, or an earlier batch's combined
+        # PDF and manifest would stand, listing the copies just removed.
+        if options.combine:
             for name in stage_combined(result, stage, options.shard):
                 result.written.append(out_dir / name)
     if not recipients.recipients:

@@ -225,6 +225,22 @@ def test_keep_going_removes_the_earlier_copy_of_a_row_that_fails(workspace: Path
     ]
 
 
+def test_keep_going_with_every_row_failed_leaves_no_earlier_combined_pdf(workspace: Path) -> None:
+    """The earlier batch's combined.pdf and manifest stood, listing the copies this
+    batch had just removed as out of date, ready to print."""
+    args = ("--recipients", "recipients.csv", "--format", "pdf", "--combine")
+    assert build(*args).exit_code == 0
+    assert len(PdfReader(workspace / "output/combined.pdf").pages) == 3
+    template = workspace / "templates" / "letter.md.j2"
+    template.write_text(LETTER.replace('{% if recipient.id == "ex-broken" %}', "{% if true %}"))
+    kept = build(*args, "--keep-going")
+    assert kept.exit_code == 1
+    assert kept.stdout.splitlines()[0] == "0 copies (0 files) in output, 3 failed"
+    assert sorted(folder_bytes(workspace / "output")) == ["manifest.csv"]
+    manifest = (workspace / "output/manifest.csv").read_text(encoding="utf-8")
+    assert manifest == "row,file,pages,fill,sha256\n"
+
+
 def test_keep_going_removes_nothing_through_a_linked_audience_folder(workspace: Path) -> None:
     elsewhere = workspace / "elsewhere"
     elsewhere.mkdir()

@@ -10,8 +10,11 @@ MAX_SLUG = 100
 # A file name holds at most 255 bytes; a copy's temporary name (output.temporary_name:
 # ".briefgen-PID-TOKEN.NAME.tmp") and ".docx" take up to 44 of them.
 MAX_SLUG_BYTES = 200
+# Microsoft's list of reserved device names ("Naming Files, Paths, and Namespaces"),
+# the superscript digits among them.
 _WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{p}{n}" for p in ("COM", "LPT") for n in [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]}
 )
 _WINDOWS_FORBIDDEN = set('<>:"|?*')
 # Characters a file name would hold unseen, or show as something else: controls (C1's

@@ -324,8 +324,17 @@ def _csv_records(
             start = reader.line_num + 1
             continue
         if any(cell.strip() for cell in cells):
-            yield start, cells
+            # A line break typed in a cell (Alt+Enter) is saved as LF; a file converted
+            # for Windows (unix2dos) makes it CRLF, an old Mac's a lone CR. Each is one
+            # line break, as LF is, not a control character to refuse.
+            yield (
+                start,
+                [_CELL_LINE_END.sub("\n", cell) if "\r" in cell else cell for cell in cells],
+            )
         start = reader.line_num + 1
+
+
+_CELL_LINE_END = re.compile(r"\r\n?")
 
 
 # What separates the columns: a comma, or a semicolon or tab, as spreadsheets save CSV

@@ -517,6 +517,20 @@ def test_a_workspace_from_init_names_every_recipient(
         assert words in text, copy
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_line_break_typed_in_a_name_prints_as_a_space(workspace: Path, end: str) -> None:
+    text = f'id,audience,name,district{end}ex-1,letter,"Alex{end}Example",7{end}'
+    (workspace / "r.csv").write_bytes(text.encode("utf-8"))
+    result = build("--recipients", "r.csv")
+    assert result.exit_code == 0, result.output
+    # The heading stays one heading: nothing of it spills into a paragraph of its own.
+    for text in (
+        pdf_text(workspace / "output/letter/ex-1.pdf"),
+        docx_text(workspace / "output/letter/ex-1.docx"),
+    ):
+        assert "\nFor Alex Example\nDistrict 7." in text.replace("\xa0", " ")
+
+
 def test_yaml_recipients_and_audience_option(workspace: Path) -> None:
     (workspace / "r.yaml").write_text(
         "- id: ex-1\n  name: Alex Example\n  district: 7\n", encoding="utf-8"

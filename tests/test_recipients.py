@@ -663,6 +663,20 @@ def test_excels_separator_line_names_the_separator(tmp_path: Path, line: str) ->
     assert (recipient.line, recipient.slug) == (3, "r1") and "A, B" in recipient.values
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_line_break_in_a_cell_is_one_line_feed_however_the_file_ends_lines(
+    tmp_path: Path, end: str
+) -> None:
+    """Alt+Enter in a cell is saved as LF; after unix2dos it is CRLF, once refused as
+    "U+000D control character" when printed."""
+    path = tmp_path / "r.csv"
+    text = f'id,audience,name{end}r1,public,"Alex{end}Example"{end}r2,public,B{end}'
+    path.write_bytes(text.encode("utf-8"))
+    first, second = load_recipients(path, check_audience).recipients
+    assert "Alex\nExample" in first.values
+    assert (first.line, second.line) == (2, 4)
+
+
 @pytest.mark.parametrize(
     "line, named",
     [("sep=", "no separator"), ("sep=;;", "2 characters"), ("sep= ,", "2 characters")],

@@ -716,15 +716,16 @@ def templates_list(template_dirs: tuple[Path, ...]) -> None:
 @click.argument("name")
 def templates_show(template_dirs: tuple[Path, ...], name: str) -> None:
     """Print the template NAME resolves to (an audience, or a file name)."""
-    from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath
+    from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, read_template
 
     search = SearchPath.build(list(template_dirs), Path("."))
     file = name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX
     found = search.find(file)
     if found is None:
         raise search.unknown_audience(name) if file != name else search.not_found(file)
+    text = read_template(found[0])  # read first: a file not UTF-8 is one line, not a header
     click.echo(f"# {display_path(found[0])} ({found[1].origin})", err=True)
-    click.echo(found[0].read_text(encoding="utf-8"), nl=False)
+    click.echo(text, nl=False)
 
 
 @templates.command("init")

@@ -784,6 +784,18 @@ def test_show_prints_the_override_and_builtin_slash_names_the_original(ws: Path)
     assert result.stdout == (builtin_dir() / "public.md.j2").read_text(encoding="utf-8")
 
 
+def test_show_of_a_template_not_utf8_is_one_line_at_its_line(ws: Path) -> None:
+    """It was an internal error (UnicodeDecodeError), after the header line."""
+    (ws / "templates" / "latin.md.j2").write_bytes(b"# Title\n\nCaf\xe9\n")
+    line = one_error_line(run("templates", "show", "latin"))
+    assert line == (
+        "templates/latin.md.j2:3: not valid UTF-8 (byte 0xe9); save the template as UTF-8"
+    )
+    # As build says it.
+    assert one_error_line(build("--audience", "latin")) == line
+    assert_empty(ws / "out")
+
+
 def test_show_of_an_unknown_template_names_every_folder_searched(ws: Path) -> None:
     (ws / "extra").mkdir()
     line = one_error_line(run("templates", "show", "nope.md.j2"))

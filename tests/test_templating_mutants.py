@@ -804,11 +804,14 @@ def test_the_loader_checks_a_template_and_sees_it_change(tmp_path: Path) -> None
     os.utime(tmp_path / "ok.md.j2", (1, 1))
     assert uptodate() is False
 
-    (tmp_path / "bad.md.j2").write_bytes(b"caf\xe9")
-    with pytest.raises(TemplateError) as caught:
-        _loader(tmp_path).get_source(env, "bad.md.j2")
-    assert caught.value.detail == "not valid UTF-8; save the template as UTF-8"
-    assert caught.value.location == Location.of(tmp_path / "bad.md.j2")
+    # Told at the line of the first bad byte, as a facts file is (after a byte-order
+    # mark, and with lines ended as Windows or an old Mac ends them).
+    for text, line in ((b"caf\xe9", 1), (b"\xef\xbb\xbfa\r\nb\rcaf\xe9\n", 3)):
+        (tmp_path / "bad.md.j2").write_bytes(text)
+        with pytest.raises(TemplateError) as caught:
+            _loader(tmp_path).get_source(env, "bad.md.j2")
+        assert caught.value.detail == "not valid UTF-8 (byte 0xe9); save the template as UTF-8"
+        assert caught.value.location == Location.of(tmp_path / "bad.md.j2", line)
 
     (tmp_path / "pua.md.j2").write_text("a\nb\n\ue000", encoding="utf-8")
     with pytest.raises(TemplateError) as caught:

@@ -9,6 +9,7 @@ YAML front matter block holding the audience's metadata.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import re
@@ -415,6 +416,27 @@ def _check_private_use(text: str, path: Path) -> None:
         )
 
 
+def read_template(path: Path) -> str:
+    """A template's text as briefgen reads it: UTF-8 (a leading byte-order mark
+    dropped), composed; refused at the line of its first byte that is not UTF-8, as a
+    facts file or ``briefgen.toml`` is."""
+    try:
+        return composed(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Lines as Python's reading counts them (CRLF, LF or a lone CR).
+        line = len(re.split(rb"\r\n|\r|\n", data[: exc.start]))
+        raise TemplateError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the template as UTF-8",
+            Location.of(path, line),
+        ) from None
+    # Mended between the two reads: no byte to name.
+    raise TemplateError("not valid UTF-8; save the template as UTF-8", Location.of(path))
+
+
 class SearchPathLoader(BaseLoader):
     """A Jinja loader over a :class:`SearchPath` that hides front matter."""
 
@@ -432,12 +454,7 @@ class SearchPathLoader(BaseLoader):
         if found is None:
             raise TemplateNotFound(template)
         path = found[0]
-        try:
-            text = composed(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise TemplateError(
-                "not valid UTF-8; save the template as UTF-8", Location.of(path)
-            ) from exc
+        text = read_template(path)
         _check_private_use(text, path)
         _, body, _ = split_front_matter(text, path)
         mtime = os.path.getmtime(path)

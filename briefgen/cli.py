@@ -739,14 +739,17 @@ def templates_show(template_dirs: tuple[Path, ...], name: str) -> None:
     help="Folder to copy the templates into.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-def templates_init(names: tuple[str, ...], target: Path, force: bool) -> None:
+@click.pass_context
+def templates_init(ctx: click.Context, names: tuple[str, ...], target: Path, force: bool) -> None:
     """Copy built-in templates (all, or the audiences NAMES) into a folder for editing."""
     from briefgen.templating.search import SearchPath
     from briefgen.workspace import copy_templates
 
     search = SearchPath.build([], Path("."))
-    for path in copy_templates(search, list(names), target, force):
-        click.echo(f"wrote {display_path(path)}")
+    written = copy_templates(search, list(names), target, force)
+    if not ctx.obj["quiet"]:
+        for path in written:
+            click.echo(f"wrote {display_path(path)}")
 
 
 def _one_duplex(values: tuple[str, ...]) -> str | None:
@@ -770,11 +773,14 @@ def _named_folder(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False), callback=_named_folder)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-def init(directory: Path, force: bool) -> None:
+@click.pass_context
+def init(ctx: click.Context, directory: Path, force: bool) -> None:
     """Create a new workspace in DIRECTORY: settings, sample facts and templates."""
     from briefgen.workspace import init_workspace
 
     written = init_workspace(directory, force)
+    if ctx.obj["quiet"]:
+        return
     click.echo(f"created a workspace in {display_path(directory)} ({len(written)} files)")
     # Quoted for the shell where it must be: "Mis Documentos/Año 2026" pasted bare
     # would be two words.

@@ -639,6 +639,28 @@ def test_init_with_an_empty_folder_name_writes_nothing(
     assert (tmp_path / "briefgen.toml").is_file()
 
 
+@pytest.mark.parametrize("quiet", [["-q"], ["--quiet"]])
+def test_quiet_init_and_templates_init_print_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet: list[str]
+) -> None:
+    """-q is "Print errors only." on every command: init and templates init still
+    printed what they wrote."""
+    monkeypatch.chdir(tmp_path)
+    for args in (
+        [*quiet, "init", "one"],
+        ["init", "two", *quiet],
+        [*quiet, "templates", "init", "public", "--to", "three"],
+        ["templates", "init", "public", "--to", "four", *quiet],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.output) == (0, ""), args
+    assert (tmp_path / "two" / "briefgen.toml").is_file()
+    assert (tmp_path / "four" / "public.md.j2").is_file()
+    # An error is still told.
+    result = CliRunner().invoke(cli, ["init", "one", *quiet])
+    assert result.exit_code == 1 and "already exists" in result.output
+
+
 def test_init_says_the_next_command_as_the_shell_takes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ repository's real facts; the fixture templates are in tests/template_cases/.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -743,6 +744,29 @@ def test_unknown_audience_lists_the_audiences(ws: Path) -> None:
     assert line.startswith("no template for audience 'nope' (nope.md.j2); the audiences are "), line
     # Built-ins by name, not by the folder they are installed in (test_cli_slips has more).
     assert "public (built-in)" in line and str(builtin_dir()) not in line
+    assert_empty(ws / "out")
+
+
+def test_an_audience_entry_that_is_no_file_says_so(ws: Path) -> None:
+    """A link leading nowhere (its file moved), a folder or a FIFO named like a
+    template was 'no template for audience 'x' (did you mean 'x'?); the audiences are
+    ..., x (...)', in every plain build too."""
+    templates = ws / "templates"
+    (templates / "moved.md.j2").symlink_to("gone.md.j2")
+    (templates / "folder.md.j2").mkdir()
+    os.mkfifo(templates / "pipe.md.j2")
+    expected = {
+        "moved": "templates/moved.md.j2: a link to gone.md.j2, which is not there; "
+        "mend or remove it",
+        "folder": "templates/folder.md.j2: not a regular file; a template is a text file",
+        "pipe": "templates/pipe.md.j2: not a regular file; a template is a text file",
+    }
+    for name, line in expected.items():
+        assert one_error_line(build("--audience", name)) == line
+        assert one_error_line(run("templates", "show", name)) == line
+    result = build()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == sorted(expected.values())
     assert_empty(ws / "out")
 
 

@@ -281,6 +281,9 @@ class SearchPath:
         """No template for ``name``: the close audience, and every one there is (a
         built-in as such, any other by its file)."""
         files = self.audience_files()
+        if (entry := files.get(name)) is not None and self.find(name + TEMPLATE_SUFFIX) is None:
+            # Listed, and yet no file to read: its name is right, its entry is not.
+            return _not_a_template_file(entry[0])
         # Escaped: a file name may hold a line break.
         listed = ", ".join(
             terminal_safe(
@@ -414,6 +417,16 @@ def _check_private_use(text: str, path: Path) -> None:
             f"private-use character U+{ord(match.group(0)):04X}; remove it",
             Location.of(path, line),
         )
+
+
+def _not_a_template_file(path: Path) -> TemplateError:
+    """An audience's entry that holds no text to read: a link that leads nowhere, a
+    folder, a FIFO or a device. Blamed on the entry, not on where a link leads."""
+    where = Location(str(Path(display_path(path.parent)) / path.name))
+    if path.is_symlink() and not path.exists():
+        target = terminal_safe(os.readlink(path), keep="")
+        return TemplateError(f"a link to {target}, which is not there; mend or remove it", where)
+    return TemplateError("not a regular file; a template is a text file", where)
 
 
 def read_template(path: Path) -> str:

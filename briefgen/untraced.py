@@ -252,8 +252,11 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
             printed = " ".join(plain[i] for i in indexes)
             # A number literal counts only when its line prints it as a whole figure.
             shown = {value_of(f) for f in figures(printed)} if literal else set()
+            # Digits written by number (&#52;&#56;&#48;) print as digits: the figure
+            # the text gives (read unescaped by figures()) is in the line as printed.
+            as_read = html.unescape(printed)
             for figure in written:
-                if (value_of(figure) not in shown) if literal else (figure not in printed):
+                if (value_of(figure) not in shown) if literal else (figure not in as_read):
                     continue  # not printed in this render (a branch not taken)
                 allowed = {float(date.year)}
                 for block in {block_at[i] for i in indexes}:

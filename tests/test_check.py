@@ -570,6 +570,26 @@ def test_numbers_a_template_gives_in_code_are_typed_too(tmp_path: Path, repo: Pa
     ]
 
 
+BY_NUMBER = """\
+# Written by number
+
+Seizures rose &#52;&#56;&#48;% and &#x34;1,000 died.
+
+Cited: &#52;&#56;&#48;% more. {{ cite("seizures-up-480-percent") }}
+"""
+
+
+def test_digits_written_by_character_number_are_typed_too(tmp_path: Path, repo: Path) -> None:
+    """docs/templates.md counts a figure written by character number (&#52;&#56;&#48;)
+    as typed: figures() read it, but the check looked for '480' in the line as
+    rendered, where it still stood as '&#52;&#56;&#48;', and warned about nothing."""
+    found = trial_findings(tmp_path, repo, BY_NUMBER, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [
+        (3, "480"),
+        (3, "41,000"),
+    ]
+
+
 def test_a_template_changed_in_the_same_process_is_read_again(tmp_path: Path, repo: Path) -> None:
     """The template's lexed text is kept between briefs (a batch checks every copy),
     keyed by the file's text: a template edited since is checked as it is now."""

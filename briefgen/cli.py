@@ -241,10 +241,14 @@ def _outside_a_workspace(ctx: click.Context) -> bool:
 
 
 class BriefgenSubgroup(click.Group):
-    """A group below ``briefgen`` (``facts``, ``templates``): its commands take
-    ``-q`` and ``--debug`` too."""
+    """A group below ``briefgen`` (``facts``, ``templates``): it and its commands take
+    ``-q`` and ``--debug`` too (``briefgen facts -q check``)."""
 
     command_class = BriefgenCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_late_flags())
 
 
 class BriefgenGroup(click.Group):

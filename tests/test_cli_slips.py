@@ -661,6 +661,22 @@ def test_quiet_init_and_templates_init_print_nothing(
     assert result.exit_code == 1 and "already exists" in result.output
 
 
+def test_quiet_goes_after_facts_and_templates_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README: -q and --debug go before or after the command; 'briefgen facts -q check'
+    was a usage error."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init", "ws"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    for args in (["facts", "-q", "check"], ["facts", "--quiet", "check"]):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.output) == (0, ""), args
+    result = CliRunner().invoke(cli, ["templates", "-q", "init", "public", "--to", "t"])
+    assert (result.exit_code, result.output) == (0, "")
+    assert "valid" in CliRunner().invoke(cli, ["facts", "--debug", "check"]).output
+
+
 def test_init_says_the_next_command_as_the_shell_takes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ In the guide, a fence ``jinja file=PATH`` is a file of the example's workspace;
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,30 @@ def test_the_docs_show_the_sample_briefs_build_report_as_it_is() -> None:
     # The file names padded to one column, as build prints them.
     assert len({line.index(" 2 pages") for line in duplex}) == 1, duplex
     assert shown >= 6
+
+
+def readme_usage_commands() -> list[list[str]]:
+    """The README's "Using it" commands, in order, as a shell splits them."""
+    tokens = MarkdownIt("commonmark").parse((REPO / "README.md").read_text(encoding="utf-8"))
+    heading = next(
+        i for i, t in enumerate(tokens) if t.type == "inline" and t.content == "Using it"
+    )
+    fence = next(t for t in tokens[heading:] if t.type == "fence")
+    return [shlex.split(line, comments=True) for line in fence.content.splitlines() if line]
+
+
+def test_every_readme_usage_command_runs_in_a_new_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typed in turn in a workspace `briefgen init` made, each command works:
+    `templates init legislators` once failed there, as init writes that override."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["-q", "init", "ws"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    commands = readme_usage_commands()
+    assert len(commands) >= 15 and all(args[0] == "briefgen" for args in commands)
+    for args in commands:
+        result = CliRunner().invoke(cli, args[1:])
+        # --strict: "exit 1 on warnings too" (the sample sources without a URL).
+        warned = "--strict" in args and " 0 warnings" not in result.output
+        assert result.exit_code == int(warned), (args, result.output)

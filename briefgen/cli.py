@@ -308,19 +308,14 @@ def facts() -> None:
     default=None,
     help="Also warn about each place a row of this recipients file names that no fact is about.",
 )
-@click.option(
-    "--name-column",
-    default="id",
-    show_default=True,
-    help="With --recipients: the column that names each copy's files, as for build.",
-)
+@name_column_option("With --recipients: the column that names each copy's files, as for build.")
 @click.pass_context
 def facts_check(
     ctx: click.Context,
     facts_path: Path,
     max_age: float | None,
     recipients_path: Path | None,
-    name_column: str,
+    name_column: str | None,
 ) -> None:
     """Validate the facts store and summarize it (-q: errors only)."""
     from briefgen.facts import load_store
@@ -329,10 +324,12 @@ def facts_check(
     from briefgen.settings import load_settings
     from briefgen.templating.search import SearchPath
 
+    if recipients_path is None and name_column is not None:
+        raise click.UsageError("--name-column needs --recipients FILE")
     store = load_store(facts_path)
     # Only the places matter here: any audience name passes (build checks them).
     recipients = (
-        load_recipients(recipients_path, str, audience="any", name_column=name_column)
+        load_recipients(recipients_path, str, audience="any", name_column=name_column or "id")
         if recipients_path is not None
         else None
     )

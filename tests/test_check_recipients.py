@@ -166,6 +166,16 @@ def test_options_that_do_not_go_together(workspace: Path, args: list[str], messa
     assert message in result.stderr
 
 
+def test_facts_check_takes_name_column_only_with_recipients(workspace: Path) -> None:
+    """As build and check do: once accepted, and nothing done with it."""
+    facts_check = ["facts", "check", "--facts", str(REPO / "facts"), "--name-column", "id"]
+    result = CliRunner().invoke(cli, facts_check)
+    assert result.exit_code == 2
+    assert "--name-column needs --recipients FILE" in result.stderr
+    result = CliRunner().invoke(cli, [*facts_check, "--recipients", "recipients.csv"])
+    assert result.exit_code == 0, result.output
+
+
 def test_each_warning_once_and_each_drop_with_its_copies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

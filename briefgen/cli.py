@@ -319,7 +319,7 @@ def facts_check(
 ) -> None:
     """Validate the facts store and summarize it (-q: errors only)."""
     from briefgen.facts import load_store
-    from briefgen.facts.report import summary, unknown_audiences, unknown_places
+    from briefgen.facts.report import summary, unknown_audiences, unknown_places, unread_folders
     from briefgen.recipients import load_recipients
     from briefgen.settings import load_settings
     from briefgen.templating.search import SearchPath
@@ -342,6 +342,8 @@ def facts_check(
     for line in unknown_audiences(store, audiences):
         click.echo(line)
     for line in unknown_places(store, recipients) if recipients else []:
+        click.echo(line)
+    for line in unread_folders(facts_path):
         click.echo(line)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,25 @@ def test_quiet_facts_check_prints_errors_only(in_repo: Path, args: list[str]) ->
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     broken = invoke(*args, "--facts", "no-such-folder")
     assert broken.exit_code == 1 and broken.stderr.startswith("no-such-folder: ")
+
+
+def test_check_tells_facts_files_in_a_subfolder_are_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Facts filed in facts/local/ were left out without a word."""
+    facts = tmp_path / "facts"
+    shutil.copytree(REPO / "facts", facts)
+    (facts / "local" / "deeper").mkdir(parents=True)
+    (facts / "local" / "az.yaml").write_text("facts: []\n", encoding="utf-8")
+    (facts / "local" / "deeper" / "pima.yml").write_text("facts: []\n", encoding="utf-8")
+    (facts / "archive").mkdir()  # no facts files: nothing to say
+    (facts / "archive" / "notes.txt").write_text("old", encoding="utf-8")
+    (facts / ".git").mkdir()  # hidden: not the store's
+    (facts / ".git" / "x.yaml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["facts", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "facts/local: 2 facts files not read: briefgen reads only the files directly in facts"
+    )
+    assert "archive" not in result.output and ".git" not in result.output

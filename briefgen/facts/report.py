@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import shutil
 import textwrap
 from collections import Counter
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
 from typing import Any
 
-from briefgen.errors import Location
+from briefgen.errors import Location, display_path
+from briefgen.facts.loader import FACT_SUFFIXES
 from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip
@@ -37,6 +42,38 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
         lines.append(f"  warning: {plural(len(stale), 'fact')} {verb} older than {years}:")
         lines += [f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})" for f in stale]
     return "\n".join(lines)
+
+
+def unread_folders(path: Path) -> list[str]:
+    """One line for each folder inside the store's folder ``path`` that holds facts
+    files: they are not read (only the files directly in ``path`` are), and facts
+    filed in ``facts/local/`` would otherwise be missed without a word."""
+    if not path.is_dir():
+        return []
+    lines = []
+    for folder in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        count = sum(1 for _ in islice(_facts_files_under(folder), MAX_UNREAD_COUNTED))
+        if count:
+            files = plural(count, "facts file") + (
+                " or more" if count == MAX_UNREAD_COUNTED else ""
+            )
+            lines.append(
+                f"{display_path(folder)}: {files} not read: briefgen reads only the files "
+                f"directly in {display_path(path)}"
+            )
+    return lines
+
+
+# Files counted at most in one unread folder: a store pointed at a large tree stops there.
+MAX_UNREAD_COUNTED = 1000
+
+
+def _facts_files_under(folder: Path) -> Iterator[Path]:
+    for root, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        for name in files:
+            if Path(name).suffix in FACT_SUFFIXES and not name.startswith("."):
+                yield Path(root, name)
 
 
 # Places listed at most, in a line and in all: a file of thousands of unknown places

@@ -191,6 +191,8 @@ class ThemeSettings(_Section):
     @field_validator("font")
     @classmethod
     def _family(cls, value: str) -> str:
+        if value.lower() in FAMILIES:  # "Carlito", as page_size takes "A4"
+            return value.lower()
         if value not in FAMILIES:
             # "Calibri" or "Liberation Serif" name a family the way Word or a font menu does.
             named = {

@@ -72,6 +72,8 @@ def test_theme_colours_and_font(tmp_path: Path) -> None:
     assert theme.font is FAMILIES["carlito"]
     assert theme.font.docx_name == "Calibri"
     assert theme.logo is None
+    # In any case, as page_size takes "A4": "Carlito" was an unknown family.
+    assert theme_of(load(tmp_path, '[theme]\nfont = "Carlito"\n')).font is FAMILIES["carlito"]
 
 
 @pytest.mark.parametrize("kind", ["PNG", "JPEG"])

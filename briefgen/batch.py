@@ -629,16 +629,20 @@ def failure_errors(result: BatchResult) -> list[BriefgenError]:
     more = len(result.failures) - MAX_FAILURES_SHOWN
     where = Location.of(result.recipients.path)
     if more > 0:
-        errors.append(RecipientsError(f"... and {more:,} more rows failed", where))
+        errors.append(RecipientsError(f"... and {_more_rows(more)} failed", where))
     if result.unmade:
         errors.append(
             RecipientsError(
-                f"stopped there: {result.unmade:,} more rows not made (--keep-going makes "
+                f"stopped there: {_more_rows(result.unmade)} not made (--keep-going makes "
                 "them and lists every row that fails)",
                 where,
             )
         )
     return errors
+
+
+def _more_rows(count: int) -> str:
+    return f"{count:,} more row" + ("" if count == 1 else "s")
 
 
 def raise_failures(result: BatchResult) -> None:

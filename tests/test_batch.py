@@ -619,6 +619,16 @@ def test_failed_rows_listed_up_to_twenty(tmp_path: Path) -> None:
     assert len(errors) == 21
     assert errors[0] == f"{path}:2: ex-1: x.md.j2:3: broken"
     assert errors[-1] == f"{path}: ... and 5 more rows failed"
+    result.failures.pop()
+    result.unmade = 1  # not "1 more rows"
+    errors = [e.format_message() for e in batch.failure_errors(result)]
+    assert errors[-2:] == [
+        f"{path}: ... and 4 more rows failed",
+        f"{path}: stopped there: 1 more row not made (--keep-going makes them and lists "
+        "every row that fails)",
+    ]
+    del result.failures[-3:]
+    assert batch.failure_errors(result)[-2].format_message() == f"{path}: ... and 1 more row failed"
 
 
 def test_without_recipients_the_recipient_is_false(workspace: Path) -> None:

@@ -124,6 +124,7 @@ def load_recipients(
             rows[MAX_ROWS].line,
             "",
             f"more than {MAX_ROWS:,} recipients, the most one batch takes; split the file",
+            first=True,
         )
         rows = rows[:MAX_ROWS]
     if not rows and not problems.found:
@@ -155,13 +156,19 @@ class _Problems:
         self.found: list[BriefgenError] = []
         self.undecodable: set[int] = set()  # lines not UTF-8, reported once each
         self.header_line = 1
+        self.leading: list[BriefgenError] = []  # told before the rows' problems
 
-    def add(self, line: int, column: str, what: str) -> None:
+    def add(self, line: int, column: str, what: str, first: bool = False) -> None:
+        """A problem at ``line``; ``first``: one about the whole file, told before the
+        problems of its rows, which may be more than the message lists."""
         message = f"{column}: {what}" if column else what
-        self.found.append(RecipientsError(message, Location.of(self.path, line)))
+        problem = RecipientsError(message, Location.of(self.path, line))
+        (self.leading if first else self.found).append(problem)
 
     def raise_all(self) -> None:
-        found = sorted(self.found, key=lambda p: p.location.line if p.location else 0)
+        found = self.leading + sorted(
+            self.found, key=lambda p: p.location.line if p.location else 0
+        )
         if len(found) > MAX_PROBLEMS:
             # The message lists the first hundred; check --json gets every one.
             raise ProblemList(found, shown=MAX_PROBLEMS)

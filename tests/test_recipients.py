@@ -485,6 +485,14 @@ def test_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ]
     path.write_text("id,audience\nex-1,public\nex-2,public\n", encoding="utf-8")
     assert len(load_recipients(path, check_audience).recipients) == 2  # the limit itself
+    # Told first, not after the rows' problems, past the hundred the message lists.
+    monkeypatch.setattr(recipients, "MAX_ROWS", 120)
+    path.write_text("id,audience\n" + ",public\n" * 121, encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_recipients(path, check_audience)
+    assert caught.value.format_message().splitlines()[0] == (
+        f"{path}:122: more than 120 recipients, the most one batch takes; split the file"
+    )
 
 
 def test_too_many_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

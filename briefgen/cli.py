@@ -320,9 +320,11 @@ def facts_check(
     """Validate the facts store and summarize it (-q: errors only)."""
     from briefgen.facts import load_store
     from briefgen.facts.report import summary, unknown_audiences, unknown_places, unread_folders
+    from briefgen.glyphs import store_glyph_problems
     from briefgen.recipients import load_recipients
     from briefgen.settings import load_settings
     from briefgen.templating.search import SearchPath
+    from briefgen.theme import FAMILIES
 
     if recipients_path is None and name_column is not None:
         raise click.UsageError("--name-column needs --recipients FILE")
@@ -333,11 +335,14 @@ def facts_check(
         if recipients_path is not None
         else None
     )
-    years = max_age if max_age is not None else load_settings(Path.cwd()).facts.max_age_years
+    settings = load_settings(Path.cwd())
+    years = max_age if max_age is not None else settings.facts.max_age_years
     stale = store.stale(dt.date.today(), years)
     if ctx.obj["quiet"]:
         return
     click.echo(summary(store, stale, years))
+    for line in store_glyph_problems(store, FAMILIES[settings.theme.font]):
+        click.echo(line)
     audiences = list(SearchPath.build([], Path(".")).audience_files())
     for line in unknown_audiences(store, audiences):
         click.echo(line)

@@ -145,6 +145,25 @@ def _owner(
     return "the template", default
 
 
+def store_glyph_problems(store: FactStore, family: FontFamily) -> list[str]:
+    """One line for each field of a fact or source that would not print as written
+    in ``family``, at the field: ``build`` refuses it only where a template prints
+    it, so ``facts check`` tells them all beforehand."""
+    found: list[tuple[Location, str]] = []
+    for fact in store:
+        for field in FACT_FIELDS:
+            if problem := _problem(getattr(fact, field) or "", family):
+                found.append((store.where(fact.id, field), f"{field}: has {problem}"))
+        for field in TRANSLATION_FIELDS if fact.es is not None else ():
+            if problem := _problem(getattr(fact.es, field) or "", family):
+                found.append((store.where(fact.id, "es"), f"es: {field}: has {problem}"))
+    for source in store.sources.values():
+        for field in SOURCE_FIELDS:
+            if problem := _problem(getattr(source, field) or "", family):
+                found.append((store.where_source(source.id, field), f"{field}: has {problem}"))
+    return [f"{where}: {what} (build stops where a template prints it)" for where, what in found]
+
+
 def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location]]:
     for block in document.blocks:
         yield block_text(block), block.location

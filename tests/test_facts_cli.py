@@ -235,3 +235,34 @@ def test_check_tells_facts_files_in_a_subfolder_are_not_read(
         "facts/local: 2 facts files not read: briefgen reads only the files directly in facts"
     )
     assert "archive" not in result.output and ".git" not in result.output
+
+
+def test_check_tells_a_field_that_would_not_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A right-to-left override or an emoji in a fact passed facts check; build
+    refused it only once a template printed it."""
+    facts = tmp_path / "facts"
+    shutil.copytree(REPO / "facts", facts)
+    (facts / "more.yaml").write_text(
+        "facts:\n"
+        "  - id: made-up-for-a-test\n"
+        "    kind: finding\n"
+        '    text: "An \\u202e override."\n'
+        "    source: dea-fentanyl-description\n"
+        "    as_of: 2023\n"
+        "    audiences: [public]\n"
+        "    es:\n"
+        "      text: Un ejemplo \U0001f600.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["facts", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [
+        "facts/more.yaml:4: text: has right-to-left text (U+202E RIGHT-TO-LEFT OVERRIDE), "
+        "which briefgen cannot lay out yet; keep such text out of one-page briefs (build "
+        "stops where a template prints it)",
+        "facts/more.yaml:8: es: text: has a character briefgen cannot write into a PDF's "
+        "text: U+1F600 GRINNING FACE (build stops where a template prints it)",
+    ]

@@ -224,6 +224,17 @@ def test_a_word_without_marks_is_broken_where_its_line_is_full() -> None:
     )
 
 
+def test_a_range_too_wide_for_its_line_breaks_after_its_dash_not_inside_a_number() -> None:
+    # A card's figure "$1,000,000–$2,000,000" in a card too narrow for it was cut
+    # where the line was full, "$1,000,000–$2," over "000,000": a number a reader
+    # takes for another. A dash late enough in the line is where it breaks.
+    for dash in "\u2013\u2014":
+        figure = f"$1,000,000{dash}$2,000,000"
+        column = width_of(figure) * 0.8 + BODY.size / 2  # "$1,000,000–$2,0" fits
+        lines = lines_of(wide_words_broken((Span(figure),), BODY, FAMILY, column))
+        assert lines == [f"$1,000,000{dash}", "$2,000,000"], lines
+
+
 def test_a_linked_address_keeps_its_link_in_every_piece_and_is_one_link() -> None:
     inlines = (Span("See "), Span(URL, href=URL), Span("."))
     broken = wide_words_broken(inlines, BODY, FAMILY, COLUMN)

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from briefgen.style import Style, TextStyle
     from briefgen.theme import FontFamily
 
-# Where an address breaks best, and how far into a line the break must come.
-_ADDRESS_MARKS = ("/", "?", "&", "=", "#", "-", "_", ".", "@")
+# Where an address breaks best, and how far into a line the break must come. A dash
+# too ("$1,000,000–$2,000,000"): else a range is cut inside its second number.
+_ADDRESS_MARKS = ("/", "?", "&", "=", "#", "-", "_", ".", "@", "\u2013", "\u2014")
 _EARLIEST_CUT = 0.6
 # The room (in ems) a piece leaves at the end of its line: Word and LibreOffice round
 # glyph widths to their own units, and may break a line that is within a point of
@@ -47,8 +48,8 @@ _NOTE = "\ufffc"
 
 def broken_word(word: str, fits: Callable[[str], bool]) -> list[str]:
     """``word`` cut into pieces that each ``fits``: after a ``/``, ``?``, ``&`` or
-    other mark of a web address when one comes late enough in the piece, else where
-    the piece is full."""
+    other mark of a web address, or a dash, when one comes late enough in the piece,
+    else where the piece is full."""
     pieces: list[str] = []
     while (full := _longest_fitting(word, fits)) < len(word):
         cut = _cut(word, max(1, full))  # not even one character fits: one a line

@@ -8,14 +8,17 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from office import libreoffice, page_counts, requires_libreoffice
 
+from briefgen.cli import cli
 from briefgen.errors import BriefgenError, Location
 from briefgen.model import (
     AnyBlock,
@@ -36,6 +39,7 @@ from briefgen.renderers.docx import STYLE_NAMES, render_docx
 from briefgen.style import DOCX_FONT, Style, TextStyle
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
+REPO = Path(__file__).resolve().parents[1]
 
 
 def here() -> Location:
@@ -137,7 +141,7 @@ def test_blocks_use_real_word_styles() -> None:
     names = [p.style.name for p in word.paragraphs]
     assert names == [
         "Heading 1",
-        "Normal",
+        "Body Text",
         "Callout Figure",
         "Callout Label",
         "Heading 2",
@@ -150,6 +154,16 @@ def test_blocks_use_real_word_styles() -> None:
         "Attribution",
         "Quote",
     ]
+    # The body keeps to the measure; Normal, which a table or text box a person adds
+    # in Word takes, spans the column (its 1.8 in right indent squeezed a new table's
+    # cells to 0.6 in and the page to two).
+    body, normal = word.styles["Body Text"], word.styles["Normal"]
+    assert body.paragraph_format.right_indent.pt == pytest.approx(
+        Style().body.indent_right, abs=0.05
+    )
+    assert Style().body.indent_right > 100
+    assert normal.paragraph_format.right_indent == 0
+    assert body.base_style == normal and normal.font.size == body.font.size
     texts = [p.text for p in word.paragraphs]
     assert texts[0] == "Clean water for every school"
     assert texts[2] == "42%"
@@ -430,6 +444,8 @@ def laid_out(
     paths = {name: workdir / f"{name}.docx" for name in documents}
     for name, (document, style) in documents.items():
         paths[name].write_bytes(render_docx(document, style))
+    paths["table-added"] = workdir / "table-added.docx"
+    paths["table-added"].write_bytes(_with_a_table_added(_legislators_docx(workdir)))
     counts = page_counts(list(paths.values()), workdir)
     return {name: counts[path] for name, path in paths.items()}
 
@@ -444,6 +460,38 @@ def test_short_brief_is_one_page_in_liberation_sans(
     assert fonts, "the converted PDF names no fonts"
     assert all(font.startswith("LiberationSans") for font in fonts), fonts
     assert not any("DejaVu" in font for font in fonts), fonts
+
+
+def _legislators_docx(workdir: Path) -> bytes:
+    """The sample legislators brief, as build writes it."""
+    out = workdir / "built"
+    args = ["build", "--facts", str(REPO / "facts"), "--audience", "legislators"]
+    result = CliRunner().invoke(cli, [*args, "--format", "docx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return (out / "legislators.docx").read_bytes()
+
+
+def _with_a_table_added(data: bytes) -> bytes:
+    """``data`` with a small table inserted after the last reason, as a person adds
+    one in Word: a table of python-docx's own, in Normal's paragraphs."""
+    word = docx.Document(io.BytesIO(data))
+    reason = next(p for p in word.paragraphs if p.text.startswith("Target the"))
+    table = word.add_table(rows=2, cols=3)
+    for cell in table._cells:
+        cell.text = "Seizures at ports of entry"
+    reason._p.addnext(table._tbl)
+    edited = io.BytesIO()
+    word.save(edited)
+    return edited.getvalue()
+
+
+@requires_libreoffice
+def test_a_table_added_in_word_spans_the_column(
+    laid_out: dict[str, tuple[int, set[str]]],
+) -> None:
+    """Normal once held the body's 1.8 in right indent: a table added in Word took it,
+    its cells squeezed to 0.6 in, its words split, and the page went to two."""
+    assert laid_out["table-added"][0] == 1
 
 
 @requires_libreoffice

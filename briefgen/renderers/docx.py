@@ -3,8 +3,8 @@
 The DOCX is laid out from the same :class:`~briefgen.style.Style` as the PDF: same
 page size and margins, same type sizes, *exact* line spacing equal to each
 ``TextStyle.leading``, same space before/after and indents. Every block is written
-with a real Word paragraph style ("Heading 1", "Normal", "List Bullet", "Quote" and
-a few custom ones) so the reader can restyle the brief in Word, and every style
+with a real Word paragraph style ("Heading 1", "Body Text", "List Bullet", "Quote"
+and a few custom ones) so the reader can restyle the brief in Word, and every style
 spells out all of its properties so nothing leaks in from python-docx's template
 (Calibri, "space after 10pt", "line 1.15", keep-with-next, widow control).
 
@@ -25,7 +25,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +62,9 @@ __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
 STYLE_NAMES = {
     "title": "Heading 1",
     "heading": "Heading 2",
-    "body": "Normal",
+    # Not Normal: the body keeps to the measure with a right indent, which a table or
+    # text box a person inserts in Word would take from Normal, squeezed to a sliver.
+    "body": "Body Text",
     "bullet": "List Bullet",
     "number": "List Number",
     "quote": "Quote",
@@ -567,8 +569,12 @@ def _define_styles(word: Any, style: Style) -> None:
             _sort_children(pPr, _PPR_ORDER)
         _replace_child(element, "pPr", pPr)
         _replace_child(element, "rPr", _rpr(text_style, font))
-        if key != "body":
-            made[key].next_paragraph_style = made[next_key]
+        made[key].next_paragraph_style = made[next_key]
+    # Normal, which every style here and anything added in Word is based on: the
+    # body's type, across the whole column.
+    normal = word.styles["Normal"].element
+    _replace_child(normal, "pPr", _ppr(replace(style.body, indent_right=0.0)))
+    _replace_child(normal, "rPr", _rpr(style.body, font))
 
 
 class _Numbering:

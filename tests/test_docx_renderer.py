@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
-from office import libreoffice, page_counts, requires_libreoffice
+from office import convert_all, libreoffice, page_counts, requires_libreoffice
+from pypdf import PdfReader
 
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError, Location
@@ -492,6 +493,26 @@ def test_a_table_added_in_word_spans_the_column(
     """Normal once held the body's 1.8 in right indent: a table added in Word took it,
     its cells squeezed to 0.6 in, its words split, and the page went to two."""
     assert laid_out["table-added"][0] == 1
+
+
+@requires_libreoffice
+def test_text_added_in_word_to_the_main_column_runs_on_to_a_second_page(
+    tmp_path: Path,
+) -> None:
+    """The row of main column and sidebar could not split: text added to a takeaway
+    moved the whole body to page 2 and left page 1 blank below the box."""
+    out = tmp_path / "built"
+    args = ["build", "--facts", str(REPO / "facts"), "--audience", "chiefs", "--format", "docx"]
+    assert CliRunner().invoke(cli, [*args, "--out", str(out)]).exit_code == 0
+    word = docx.Document(str(out / "chiefs.docx"))
+    cell_paragraphs = (p for t in word.tables for c in t._cells for p in c.paragraphs)
+    takeaway = next(p for p in cell_paragraphs if p.text.startswith("Proximity to the border"))
+    takeaway.add_run(" More to say about it." * 200)
+    word.save(str(tmp_path / "edited.docx"))
+    (pdf,) = convert_all([tmp_path / "edited.docx"], tmp_path)
+    pages = PdfReader(pdf).pages
+    assert len(pages) >= 2
+    assert "Operational takeaways" in pages[0].extract_text()
 
 
 @requires_libreoffice

@@ -285,7 +285,9 @@ class BlockWriter:
             self.write_all(word_cells[1], block.blocks, cells[1].inner)
         else:
             cells = style.column_cells(full)
-            word_cells = add_row(container, cells)
+            # Most of the page: text a person adds in Word runs on to a second page
+            # rather than moving the whole body there and leaving the first one blank.
+            word_cells = add_row(container, cells, splits=True)
             self.write_all(word_cells[0], block.main, cells[0].inner)
             self.write_all(word_cells[2], block.aside, cells[2].inner)
         for word_cell in word_cells:

@@ -164,12 +164,14 @@ def add_row(
     *,
     height: float | None = None,
     valign: Literal["top", "middle"] = "top",
+    splits: bool = False,
 ) -> list[_Cell]:
     """Append a one-row table of ``cells`` to ``container`` (the body, a cell or the
     footer); return its cells, empty, to write into. ``height``: at least this tall
-    (else as tall as its content)."""
+    (else as tall as its content). ``splits``: the row may run on to the next page
+    (else it moves there whole)."""
     widths = tuple(twips(cell.width) for cell in cells)
-    row_properties = el("trPr", [el("cantSplit")])
+    row_properties = el("trPr", [] if splits else [el("cantSplit")])
     if height is not None:
         # At least: a person who enlarges the band's type in Word gets a taller band.
         row_properties.append(el("trHeight", val=twips(height), hRule="atLeast"))

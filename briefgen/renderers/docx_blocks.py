@@ -114,6 +114,9 @@ class BlockWriter:
             key: word.styles[name].style_id for key, name in style_names.items()
         }
         self._cell_indents: dict[str, str | None] = {}
+        # The Word list (numId) of the last ordered run at each depth: a run that
+        # resumes its list after a nested one continues it.
+        self._ordered_lists: dict[int, int] = {}
 
     def paragraph(
         self,
@@ -246,7 +249,12 @@ class BlockWriter:
         key = "number" if block.ordered else "bullet"
         num_id = None
         if block.ordered:
-            num_id = self._numbering.restart_numbers(block.start, block.depth)
+            # One Word list for the runs of one list, so that an item a person adds
+            # or copies in Word renumbers those after it (each run had its own list,
+            # starting at its number, and kept counting from there).
+            resumed = self._ordered_lists.get(block.depth) if block.resumes else None
+            num_id = resumed or self._numbering.restart_numbers(block.start, block.depth)
+            self._ordered_lists[block.depth] = num_id
         elif block.depth:
             num_id = BULLET_NUM_ID
         marker_at, text_at = list_indents(block, style)

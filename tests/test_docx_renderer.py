@@ -37,6 +37,7 @@ from briefgen.model import (
     Span,
 )
 from briefgen.renderers.docx import STYLE_NAMES, render_docx
+from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import DOCX_FONT, Style, TextStyle
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
@@ -445,6 +446,8 @@ def laid_out(
     paths = {name: workdir / f"{name}.docx" for name in documents}
     for name, (document, style) in documents.items():
         paths[name].write_bytes(render_docx(document, style))
+    paths["no-break-hyphen"] = workdir / "no-break-hyphen.docx"
+    paths["no-break-hyphen"].write_bytes(render_docx(_no_break_hyphens(), Style()))
     paths["table-added"] = workdir / "table-added.docx"
     paths["table-added"].write_bytes(_with_a_table_added(_legislators_docx(workdir)))
     counts = page_counts(list(paths.values()), workdir)
@@ -461,6 +464,33 @@ def test_short_brief_is_one_page_in_liberation_sans(
     assert fonts, "the converted PDF names no fonts"
     assert all(font.startswith("LiberationSans") for font in fonts), fonts
     assert not any("DejaVu" in font for font in fonts), fonts
+
+
+def _no_break_hyphens() -> Document:
+    return _doc(Paragraph(here(), (Span("Interdicci\u00f3n\u2011coordinada y \u2011 m\u00e1s"),)))
+
+
+def test_a_no_break_hyphen_is_the_fonts_hyphen_in_both_formats() -> None:
+    """U+2011, which no bundled family has, was drawn from DejaVu Sans in the PDF,
+    wider than the hyphen LibreOffice draws for it: a line full in one was not in the
+    other."""
+    pdf = PdfReader(io.BytesIO(render_pdf_bytes(_no_break_hyphens(), Style())))
+    assert "Interdicci\u00f3n-coordinada y - m\u00e1s" in pdf.pages[0].extract_text()
+    fonts = {str(f["/BaseFont"]) for f in pdf.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts and not any("DejaVu" in font for font in fonts), fonts
+    paragraph = read(render_docx(_no_break_hyphens(), Style())).paragraphs[0]
+    run = paragraph.runs[0]._r
+    assert len(run.findall(qn("w:noBreakHyphen"))) == 2
+    assert "\u2011" not in "".join(t.text for t in run.findall(qn("w:t")))
+    assert paragraph.text == "Interdicci\u00f3n-coordinada y - m\u00e1s"
+
+
+@requires_libreoffice
+def test_libreoffice_draws_a_no_break_hyphen_in_the_theme_font(
+    laid_out: dict[str, tuple[int, set[str]]],
+) -> None:
+    fonts = laid_out["no-break-hyphen"][1]
+    assert fonts and all(font.startswith("LiberationSans") for font in fonts), fonts
 
 
 def _legislators_docx(workdir: Path) -> bytes:

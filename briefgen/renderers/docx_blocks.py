@@ -77,6 +77,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # python-docx sets a run's text one character at a time, for the tabs and line ends
 # that become elements of their own; a text with none is one w:t, set at once.
 _RUN_BREAKS = re.compile("[\t\r\n]")
+NO_BREAK_HYPHEN = "\u2011"
 _VAL = qn("w:val")
 # The numbering of every bulleted list (``numId``); each ordered run gets its own.
 BULLET_NUM_ID = 1
@@ -522,12 +523,18 @@ def _add_run(
     r = new_element("w:r")
     if bold or italic or superscript:
         r.append(_run_properties(bold, italic, superscript))
-    if text:
-        t = new_element("w:t")
-        t.text = text
-        if len(text.strip()) < len(text):
-            t.set(_SPACE, "preserve")
-        r.append(t)
+    # A non-breaking hyphen is Word's own element, drawn with the run's font's hyphen
+    # (as the PDF draws it); the character U+2011, which the bundled fonts lack, Word
+    # would set in a font of its choosing, of another width.
+    for index, piece in enumerate(text.split(NO_BREAK_HYPHEN)):
+        if index:
+            r.append(new_element("w:noBreakHyphen"))
+        if piece:
+            t = new_element("w:t")
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(_SPACE, "preserve")
+            r.append(t)
     paragraph._p.append(r)  # w:p's runs have no successors in the schema: add_r appends
     return DocxRun(r, paragraph)
 

@@ -191,7 +191,10 @@ _PLAIN_ASCII = re.compile(r"[\x20-\x7e\s]*", re.ASCII)
 
 def _markup_text(text: str, font: str = PDF_FONT, bold: bool = False) -> str:
     """Escape text for reportlab's paragraph markup; switch font where a glyph lacks
-    (:func:`fallback_face`)."""
+    (:func:`fallback_face`). A non-breaking hyphen is drawn as the font's hyphen, as
+    Word and LibreOffice draw theirs (reportlab breaks no line at a hyphen anyway);
+    the bundled families lack U+2011, and the fallback's is wider."""
+    text = text.replace("\u2011", "-")
     if font != FALLBACK_FONT and _PLAIN_ASCII.fullmatch(text):
         return escape(text)
     if len(text) <= KEPT_TEXT_LENGTH:

@@ -436,6 +436,7 @@ _BLOCK_WORDS = {
     "HorizontalRule": "rule (---)",
     "CardRow": "row of cards",
     "Columns": "sidebar",
+    "Notes": "list of source notes",
 }
 
 

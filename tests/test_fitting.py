@@ -24,9 +24,12 @@ from briefgen.model import (
     Document,
     Droppable,
     Metadata,
+    Note,
+    Notes,
     Paragraph,
     Span,
     block_text,
+    block_word,
 )
 from briefgen.style import BODY_FLOOR, SIZE_STEP, Style
 
@@ -563,3 +566,9 @@ def test_an_overflowing_brief_with_a_nested_list_is_told_not_an_internal_error(
     code, output = build(tmp_path, template)
     assert code == 1
     assert "brief 'trial' does not fit one page" in output and "internal error" not in output
+
+
+def test_the_source_notes_are_named_as_such_when_they_alone_overflow() -> None:
+    """Once "this notes alone needs 110% of the page"."""
+    notes = Notes(Location("t.md.j2", 1), entries=(Note(1, "A source."),))
+    assert block_word(notes) == "list of source notes"

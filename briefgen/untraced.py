@@ -298,8 +298,9 @@ class Uncited:
 def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
     """Each fact the template read a printable field of (``Rendered.fact_reads``)
     whose field's text is on ``document``'s page while no block cites the fact, at
-    the first block printing it. A field read only to decide something (``{% if
-    f.value > 100 %}``) prints nothing and says nothing."""
+    the template line that prints it (else the first block printing it). A field
+    read only to decide something (``{% if f.value > 100 %}``) prints nothing and
+    says nothing."""
     cited = set(cited_ids(document))
     leaves = [
         (block, block_text(block, citations=False))
@@ -319,8 +320,34 @@ def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
         whole = re.compile(rf"(?<![\w.,]){re.escape(printed)}(?!\w|[.,]\d)")
         block = next((block for block, text in leaves if whole.search(text)), None)
         if block is not None:
-            found[fact_id] = Uncited(block.location, fact_id, printed)
+            found[fact_id] = Uncited(_printing(rendered, whole, block), fact_id, printed)
     return list(found.values())
+
+
+def _printing(rendered: Rendered, whole: re.Pattern[str], block: AnyBlock) -> Location:
+    """The template line whose output prints ``whole``: a block may begin on another
+    (a box whose first line is the recipient's name, from the built-in template an
+    override extends)."""
+    for index, line in enumerate(rendered.text.split("\n")):
+        columns = _unescaped_columns(line)
+        if match := whole.search("".join(line[i] for i in columns)):
+            return rendered.location(index, columns[match.start()])
+    return block.location  # printed across lines of the template's output
+
+
+def _unescaped_columns(line: str) -> list[int]:
+    """The columns of ``line``'s characters as Markdown reads them: the output's
+    punctuation is escaped ("determined that\\, to"), each backslash escaping the
+    character after it."""
+    kept: list[int] = []
+    escaping = False
+    for column, char in enumerate(line):
+        if char == "\\" and not escaping:
+            escaping = True
+            continue
+        escaping = False
+        kept.append(column)
+    return kept
 
 
 # A recipient's column that holds a figure and nothing else ("4321", "12.5%", "$1,200").

@@ -214,6 +214,28 @@ def test_a_fact_printed_but_cited_nowhere_is_reported_at_its_block(
     )
 
 
+def test_an_uncited_fact_is_told_at_the_line_printing_it(tmp_path: Path) -> None:
+    """Not at the block it is in: in an override of the built-in's ask, the box began
+    a line earlier, and with a recipient at the built-in's line naming them."""
+    workspace = tmp_path / "ws"
+    init_workspace(workspace)
+    (workspace / "templates" / "legislators.md.j2").write_text(
+        '{% extends "builtin/legislators.md.j2" %}\n'
+        "{% block ask %}\n"
+        "**We ask Congress to** fund border police, "
+        '{{ cite("federal-funding-border-law-enforcement") }}\n'
+        'and {{ fact("reduce-demand-to-reduce-supply").text }}\n'
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    for recipients in ([], ["--recipients", "recipients.csv"]):
+        result = invoke(workspace, "check", "--audience", "legislators", *recipients)
+        uncited = [line for line in result.output.splitlines() if "cited nowhere" in line]
+        assert uncited and all(
+            line.strip().startswith("templates/legislators.md.j2:4: warning: ") for line in uncited
+        ), (recipients, uncited)
+
+
 def test_a_printed_fact_is_found_as_a_whole_in_the_innermost_block() -> None:
     from briefgen.model import Box, Cite, Document, Metadata, Paragraph, Span
     from briefgen.templating.environment import Rendered

@@ -16,6 +16,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import time
@@ -69,6 +70,8 @@ from briefgen.templating.views import recipient_view
 COMBINED_NAME = "combined.pdf"
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("row", "file", "pages", "fill", "sha256")
+# An earlier batch's manifest in the output folder, the whole batch's or a share's.
+_MANIFEST_NAME = re.compile(r"manifest(-[0-9]+-of-[0-9]+)?\.csv")
 # A batch whose template is broken fails every row alike: list this many.
 MAX_FAILURES_SHOWN = 20
 # Staging a file syncs it to disk (output.Staging), about 10 ms each on this ext4
@@ -156,6 +159,9 @@ class BatchResult:
     unmade: int = 0
     # With keep_going: the files an earlier batch made for rows that failed, removed.
     removed: list[Path] = field(default_factory=list)
+    # An earlier batch's manifests and combined PDFs that listed files this batch
+    # replaced or removed, to be removed (what was, is in ``removed``).
+    outdated: list[Path] = field(default_factory=list)
 
 
 class _Warnings:
@@ -314,6 +320,11 @@ def run_batch(options: BatchOptions) -> BatchResult:
         result.warnings = warning_lines(file) + warnings.lines()
         if result.failures and not options.keep_going:
             raise_all(failure_errors(result))
+        for name in outdated_combined(
+            stage, combined_names(options.shard) if options.combine else ()
+        ):
+            stage.remove(name)
+            result.outdated.append(out_dir / name)
         result.written = [out_dir / name for copy in result.copies for name in copy.names]
         # An empty share (--shard) still writes its manifest's header, so the shares'
         # folders and manifests put together are the whole batch's; so does a
@@ -614,6 +625,42 @@ def stage_combined(result: BatchResult, stage: FolderStaging, shard: Shard | Non
     return staged
 
 
+def outdated_combined(stage: FolderStaging, own: tuple[str, ...]) -> list[str]:
+    """The names of an earlier batch's manifests in the output folder, and of their
+    combined PDFs, that list a file this batch replaces with other bytes or removes
+    (a batch without --combine, a share's batch beside the whole one's): they would
+    stand beside the new copies, their SHA-256 no longer the files', the PDF ready to
+    print out of date. ``own``: the names this batch writes itself (--combine)."""
+    folder = stage.folder
+    written = stage.stage.temporaries
+    removed = set(stage.stage.removals)
+    outdated: list[str] = []
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return []
+    for name in names:
+        if not _MANIFEST_NAME.fullmatch(name) or name in own:
+            continue
+        try:
+            with open(folder / name, encoding="utf-8", newline="") as table:
+                lines = list(csv.reader(table))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # not a manifest briefgen can read: not ours to remove
+        if not lines or tuple(lines[0]) != MANIFEST_COLUMNS:
+            continue
+        for line in lines[1:]:
+            if len(line) != len(MANIFEST_COLUMNS):
+                continue
+            path, digest = folder / line[1], line[4]
+            if path in removed or (
+                path in written and hashlib.sha256(stage.read(line[1])).hexdigest() != digest
+            ):
+                outdated += [name, "combined" + name.removeprefix("manifest")[:-4] + ".pdf"]
+                break
+    return outdated
+
+
 def failure_errors(result: BatchResult) -> list[BriefgenError]:
     """Each failed row as ``recipients.csv:LINE: slug: why`` (the first
     :data:`MAX_FAILURES_SHOWN`, then how many more)."""
@@ -670,7 +717,8 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
     )
     # The copies are in the audiences' folders; a PDF in the output folder itself is
     # an earlier batch's combined PDF, which a batch that makes no PDF removes.
-    combined = [path for path in result.removed if path.parent == out_dir]
+    outdated = [path for path in result.removed if path in result.outdated]
+    combined = [p for p in result.removed if p.parent == out_dir and p not in outdated]
     failed = [path for path in result.removed if path.parent != out_dir]
     if failed:
         lines.append(
@@ -681,6 +729,12 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
     for path in combined:
         lines.append(
             f"removed {display_path(path)}, an earlier batch's: this batch made no PDF to combine"
+        )
+    if outdated:
+        lines.append(
+            f"removed {' and '.join(display_path(path) for path in outdated)}, an earlier "
+            "batch's: they list files this batch replaced, out of date now (--combine makes "
+            "them anew)"
         )
     return lines
 

@@ -241,6 +241,48 @@ def test_keep_going_with_every_row_failed_leaves_no_earlier_combined_pdf(workspa
     assert manifest == "row,file,pages,fill,sha256\n"
 
 
+def test_an_earlier_manifest_goes_when_the_batch_replaces_what_it_lists(workspace: Path) -> None:
+    """A batch without --combine, or a share's beside the whole batch's, replaced the
+    copies and left the earlier combined.pdf and manifest.csv standing: the manifest's
+    SHA-256 no longer the files', the PDF ready to print of another date."""
+    args = ("--recipients", "recipients.csv", "--format", "pdf")
+    assert build(*args, "--combine").exit_code == 0
+    same = build(*args)  # the same bytes again: the manifest still holds
+    assert same.exit_code == 0, same.output
+    assert (workspace / "output/manifest.csv").exists()
+    assert (workspace / "output/combined.pdf").exists()
+    later = CliRunner().invoke(
+        cli, ["build", "--facts", str(REPO / "facts"), "--date", "2026-02-15", *args]
+    )
+    assert later.exit_code == 0, later.output
+    assert sorted(folder_bytes(workspace / "output")) == [
+        "letter/ex-1.pdf",
+        "letter/ex-2.pdf",
+        "letter/ex-3.pdf",
+    ]
+    assert later.stdout.splitlines()[-1] == (
+        f"removed {Path('output/manifest.csv')} and {Path('output/combined.pdf')}, an "
+        "earlier batch's: they list files this batch replaced, out of date now (--combine "
+        "makes them anew)"
+    )
+    # A share's batch with --combine: its own manifest, and the whole batch's goes.
+    assert build(*args, "--combine").exit_code == 0
+    later_args = ["build", "--facts", str(REPO / "facts"), "--date", "2026-02-15", *args]
+    share = CliRunner().invoke(cli, [*later_args, "--combine", "--shard", "1/1"])
+    assert share.exit_code == 0, share.output
+    assert sorted(folder_bytes(workspace / "output")) == [
+        "combined-1-of-1.pdf",
+        "letter/ex-1.pdf",
+        "letter/ex-2.pdf",
+        "letter/ex-3.pdf",
+        "manifest-1-of-1.csv",
+    ]
+    # A file named so that briefgen did not write is left alone.
+    (workspace / "output/manifest.csv").write_text("id,note\nex-1,mine\n", encoding="utf-8")
+    assert build(*args).exit_code == 0
+    assert (workspace / "output/manifest.csv").read_text(encoding="utf-8") == "id,note\nex-1,mine\n"
+
+
 def test_keep_going_removes_nothing_through_a_linked_audience_folder(workspace: Path) -> None:
     elsewhere = workspace / "elsewhere"
     elsewhere.mkdir()

@@ -70,9 +70,17 @@ def rasterize(pdf: bytes, dpi: int) -> list[bytes]:
         images = []
         for page in document:
             try:
-                bitmap = page.render(scale=dpi / POINTS_PER_INCH)
+                scale = dpi / POINTS_PER_INCH
+                image = page.render(scale=scale).to_pil()
+                # PDFium rounds the bitmap up: 11 in at 150 dpi, 1650.0000000000002
+                # pixels, gave 1651. The page's size, rounded, as a print program
+                # sizes the image by the resolution it says (pHYs), without which it
+                # takes 72 or 96 dpi: a 600-dpi page printed 70 inches wide.
+                size = (round(page.get_width() * scale), round(page.get_height() * scale))
+                if image.size != size:
+                    image = image.crop((0, 0, *size))
                 buffer = io.BytesIO()
-                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+                image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi))
                 images.append(buffer.getvalue())
             finally:
                 page.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageChops
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.cli import cli
@@ -109,6 +110,25 @@ def test_every_page_of_a_pdf_is_drawn_and_named_by_its_number() -> None:
     assert second.getextrema() == (255, 255)
     assert page_files("public", pages) == {"public-1.png": pages[0], "public-2.png": pages[1]}
     assert page_files("public", pages[:1]) == {"public.png": pages[0]}
+
+
+@pytest.mark.parametrize(
+    ("size", "dpi", "pixels"),
+    [((612, 792), 150, (1275, 1650)), ((612, 792), 600, (5100, 6600)), (A4, 300, (2480, 3508))],
+)
+def test_a_page_is_its_size_at_the_dpi_and_says_the_dpi(
+    size: tuple[float, float], dpi: int, pixels: tuple[int, int]
+) -> None:
+    """Letter at 150 dpi was 1275 x 1651 (PDFium rounds up 1650.0000000000002), and no
+    image said its resolution, so a print program took it as 72 or 96 dpi."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=size)
+    canvas.showPage()
+    canvas.save()
+    (page,) = rasterize(buffer.getvalue(), dpi)
+    image = Image.open(io.BytesIO(page))
+    assert image.size == pixels
+    assert tuple(round(d) for d in image.info["dpi"]) == (dpi, dpi)
 
 
 def test_the_readme_shows_the_three_briefs() -> None:

@@ -604,10 +604,15 @@ def stage_combined(result: BatchResult, stage: FolderStaging, shard: Shard | Non
                 yield data
 
     pages: list[int] = []
+    sizes: list[tuple[float, float]] = []
     staged = [manifest_name]
     if any(name.endswith(".pdf") for _, name in files):
-        stage.add_stream(pdf_name, lambda out: pages.extend(write_combined(pdfs(), out)))
+        stage.add_stream(pdf_name, lambda out: pages.extend(write_combined(pdfs(), out, sizes)))
         staged.append(pdf_name)
+        pdf_names = [name for _, name in files if name.endswith(".pdf")]
+        result.warnings += warning_lines(
+            mixed_sizes(stage.folder / pdf_name, sizes, pages, pdf_names)
+        )
     else:
         for _ in pdfs():  # none: the DOCX files' digests
             pass
@@ -623,6 +628,42 @@ def stage_combined(result: BatchResult, stage: FolderStaging, shard: Shard | Non
         manifest.writerow((copy.row, name, count, f"{copy.fill:.4f}", digests[name]))
     stage.add(manifest_name, table.getvalue().encode("utf-8"))
     return staged
+
+
+# The page sizes briefgen makes, in points, as a print shop names its paper.
+_PAPER = {(612.0, 792.0): "Letter", (595.276, 841.89): "A4"}
+
+
+def mixed_sizes(
+    path: Path, sizes: list[tuple[float, float]], pages: list[int], names: list[str]
+) -> list[Finding]:
+    """A warning when the combined PDF at ``path`` holds pages of more than one size
+    (a template's ``page_size``, where no ``--page-size`` is given): printed as one
+    run on one stock, the pages of the other sizes would be scaled or cut. ``sizes``:
+    each page's; ``pages``: each copy's page count; ``names``: each copy's file."""
+    first: dict[tuple[float, float], str] = {}
+    count: dict[tuple[float, float], int] = {}
+    owners = (name for name, pages_of in zip(names, pages, strict=True) for _ in range(pages_of))
+    for size, name in zip(sizes, owners, strict=True):
+        key = (round(size[0], 3), round(size[1], 3))
+        first.setdefault(key, name)
+        count[key] = count.get(key, 0) + 1
+    if len(count) < 2:
+        return []
+    kinds = ", ".join(
+        f"{plural(count[key], 'page')} {_PAPER.get(key, f'{key[0]:g} x {key[1]:g} pt')} "
+        f"(first {first[key]})"
+        for key in count
+    )
+    return [
+        Finding(
+            "warning",
+            "mixed-page-sizes",
+            f"pages of {len(count)} sizes: {kinds}; one print run on one paper stock "
+            "would scale or cut some (--page-size gives every copy one size)",
+            Location.of(path),
+        )
+    ]
 
 
 def outdated_combined(stage: FolderStaging, own: tuple[str, ...]) -> list[str]:

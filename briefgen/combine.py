@@ -43,9 +43,12 @@ _PROGRAMS = (NameObject("/FontFile2"), NameObject("/FontFile"), NameObject("/Fon
 _TREE_KEYS = (NameObject("/StructParents"), NameObject("/StructParent"))
 
 
-def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
+def write_combined(
+    pdfs: Iterable[bytes], out: BinaryIO, sizes: list[tuple[float, float]] | None = None
+) -> list[int]:
     """Write one PDF of every page of ``pdfs``, in order, to ``out``; each one's page
-    count. Deterministic: the same copies give the same bytes."""
+    count. Deterministic: the same copies give the same bytes. ``sizes``: given, each
+    page's width and height (points) is added to it, in order."""
     offsets: dict[int, int] = {}
     shared: dict[bytes, int] = {}  # a stream written once for every copy, by its bytes
     kids: list[int] = []
@@ -61,6 +64,8 @@ def write_combined(pdfs: Iterable[bytes], out: BinaryIO) -> list[int]:
         joined = _Copy(reader, _PAGES + 1 + len(offsets), _PAGES, shared)
         for page in reader.pages:
             kids.append(joined.number(page.indirect_reference))
+            if sizes is not None:
+                sizes.append((float(page.mediabox.width), float(page.mediabox.height)))
         for number, body in joined.objects():
             offsets[number] = _offset(out, start)
             out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")

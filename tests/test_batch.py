@@ -161,6 +161,30 @@ def test_an_earlier_combined_pdf_goes_when_the_batch_makes_none(workspace: Path)
     )
 
 
+def test_a_combined_pdf_of_two_page_sizes_is_warned_of(workspace: Path) -> None:
+    """A template's page_size put A4 pages among Letter ones in combined.pdf, which
+    pdfinfo calls Letter (its first page's): nothing said so before the print run."""
+    a4 = LETTER.replace("---\n#", "page_size: a4\n---\n#", 1)
+    (workspace / "templates" / "memo.md.j2").write_text(a4, encoding="utf-8")
+    (workspace / "recipients.csv").write_text(RECIPIENTS.replace("ex-2,letter", "ex-2,memo"))
+    args = ("--recipients", "recipients.csv", "--format", "pdf", "--combine")
+    result = build(*args)
+    assert result.exit_code == 0, result.output
+    sizes = [
+        round(float(page.mediabox.width))
+        for page in PdfReader(workspace / "output/combined.pdf").pages
+    ]
+    assert sizes == [612, 595, 612]
+    assert result.stderr.splitlines()[-1] == (
+        f"{Path('output/combined.pdf')}: warning: pages of 2 sizes: 2 pages Letter (first "
+        "letter/ex-1.pdf), 1 page A4 (first memo/ex-2.pdf); one print run on one paper "
+        "stock would scale or cut some (--page-size gives every copy one size)"
+    )
+    one_size = build(*args, "--page-size", "a4")
+    assert one_size.exit_code == 0, one_size.output
+    assert "sizes" not in one_size.stderr
+
+
 def test_unknown_column_in_template_says_did_you_mean(workspace: Path) -> None:
     template = workspace / "templates" / "letter.md.j2"
     template.write_text(LETTER.replace("recipient.district", "recipient.distrct"), "utf-8")

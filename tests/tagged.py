@@ -221,6 +221,11 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
         names = catalog["/StructTreeRoot"]["/IDTree"]["/Names"]
         assert [str(name) for name in names[::2]] == sorted(idents)
         assert [n.get_object()["/ID"] for n in names[1::2]] == sorted(idents)
+        # Byte for byte (an ID is a byte string, the tree's keys are compared as
+        # bytes): pypdf reads "note-1" alike from ASCII and from UTF-16 with a BOM.
+        keys = [_raw_bytes(name) for name in names[::2]]
+        assert keys == [_raw_bytes(n.get_object()["/ID"]) for n in names[1::2]]
+        assert keys == [ident.encode("ascii") for ident in sorted(idents)]
     for number, page in enumerate(reader.pages):
         marked = marked_content(reader, number)
         assert not marked.unowned, marked.unowned[:3]
@@ -254,6 +259,11 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
     _assert_note_numbers_apart(tree, texts)
     _assert_fonts_embedded(reader)
     return tree
+
+
+def _raw_bytes(string: Any) -> bytes:
+    """A string object's bytes as the file holds them (not decoded as text)."""
+    return bytes(getattr(string, "original_bytes", string))
 
 
 def _mcids_of(element: DictionaryObject) -> list[int]:

@@ -135,6 +135,13 @@ def hex_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
+def hex_bytes(ident: str) -> str:
+    """An element identifier as the byte string ISO 32000-1 makes it (14.7.2, table
+    323): its ASCII bytes, the same bytes as its key in the ID tree, which is looked up
+    byte for byte (a text string's UTF-16 bytes would be another key)."""
+    return "<" + ident.encode("ascii").hex().upper() + ">"
+
+
 @contextmanager
 def artifact(canvas: Canvas) -> Iterator[None]:
     """Draw page furniture: what is drawn inside is an artifact, no structure's."""
@@ -562,10 +569,11 @@ class _Writer:
             ("Alt", element.alt),
             ("ActualText", element.actual_text),
             ("Lang", element.lang),
-            ("ID", element.ident),
         ):
             if value:
                 parts.append(f"/{name} {hex_text(value)}")
+        if element.ident:
+            parts.append(f"/ID {hex_bytes(element.ident)}")
         parts.append(">>")
         return " ".join(parts)
 
@@ -621,7 +629,7 @@ def write_structure(canvas: TaggedCanvas) -> None:
     parent_tree = writer.number(doc.Reference(_Raw(writer.parent_tree())))
     # Elements with an /ID (the notes) are found by it through the ID tree, which
     # ISO 32000 requires whenever one has an ID.
-    id_tree = " ".join(f"({ident}) {ref}" for ident, ref in sorted(ids.items()))
+    id_tree = " ".join(f"{hex_bytes(ident)} {ref}" for ident, ref in sorted(ids.items()))
     root.text = (
         f"<< /Type /StructTreeRoot /K {writer.refs[canvas.tags]} /ParentTree {parent_tree}"
         f" /ParentTreeNextKey {len(canvas.tagger.keys)}"

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from page_regions import regions, with_markdown
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
-from tagged import Node, check_tagged, docx_file, marked_content, structure
+from tagged import Node, check_tagged, docx_file, marked_content, structure, text_by_mcid
 from test_geometry import RULES_MARKDOWN
 
 from briefgen.model import Cite, Heading, HorizontalRule, Span, inline_groups, walk
@@ -136,6 +136,25 @@ def test_figures_say_where_they_stand_and_lists_how_they_are_marked(
     tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(numbered, Style()))))
     marks = [str(n.attributes["List"]["ListNumbering"]) for n in tree.walk() if n.role == "L"]
     assert marks == ["/Decimal", "/Disc"]
+
+
+def test_each_bullet_level_says_its_own_bullet() -> None:
+    """A nested list's /ListNumbering names the bullet its labels show (ISO 32000-1,
+    table 347): the second level's open circle is Circle, the third's square Square,
+    not the first level's Disc; a numbered list inside is Decimal."""
+    page = with_markdown("- One\n  - Two\n    - Three\n    1. Four\n")
+    data = render_pdf_bytes(page, Style())
+    tree = structure(PdfReader(io.BytesIO(data)))
+    lists = [node for node in tree.walk() if node.role == "L"]
+    marks = [str(node.attributes["List"]["ListNumbering"]) for node in lists]
+    assert marks == ["/Disc", "/Circle", "/Square", "/Decimal"]
+    texts = text_by_mcid(data)
+    labels = [
+        "".join(texts[kid] for kid in label.kids if isinstance(kid, tuple)).strip()
+        for node in lists
+        for label in [next(n for n in node.walk() if n.role == "Lbl")]
+    ]
+    assert labels == ["\u2022", "\u25e6", "\u25aa", "1."]
 
 
 def _words_at(reader: PdfReader) -> dict[str, tuple[float, float]]:

@@ -82,7 +82,13 @@ from briefgen.renderers import (
     qr_size,
 )
 from briefgen.renderers.breaks import balanced, line_width, wide_words_broken
-from briefgen.renderers.geometry import EMPTY_CELL, list_indents, list_markers, table_widths
+from briefgen.renderers.geometry import (
+    BULLETS,
+    EMPTY_CELL,
+    list_indents,
+    list_markers,
+    table_widths,
+)
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
@@ -90,6 +96,10 @@ from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
 from briefgen.renderers.pdf_tags import Element, Marked, Story, TaggedCanvas, on_draw, xmp_packet
 from briefgen.style import PDF_FONT, Cell, Style, TextStyle
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
+
+# The /ListNumbering of a bulleted list (ISO 32000-1, table 347), by its level's
+# bullet: a solid disc, an open circle, a solid square.
+_BULLET_NUMBERING = dict(zip(BULLETS, ("Disc", "Circle", "Square"), strict=True))
 
 FALLBACK_FONT = "DejaVuSans"
 FALLBACK_BOLD = f"{FALLBACK_FONT}-bold"
@@ -609,7 +619,8 @@ class _Blocks:
                 holder = self.lists[block.depth]
             else:
                 above = self.list_bodies[block.depth - 1] if block.depth else self.parent
-                holder = above.add("L", numbering="Decimal" if block.ordered else "Disc")
+                numbering = "Decimal" if block.ordered else _BULLET_NUMBERING[BULLETS[block.depth]]
+                holder = above.add("L", numbering=numbering)
             self.lists[block.depth :] = [holder]
             outer, self.parent = self.parent, holder
             try:

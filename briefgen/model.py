@@ -58,7 +58,10 @@ class Cite:
 
 @dataclass(frozen=True)
 class LineBreak:
-    """A hard line break inside a paragraph."""
+    """A hard line break inside a paragraph: between words, or ``within_word``
+    (a word too wide for its line, cut)."""
+
+    within_word: bool = False
 
 
 Inline = Span | Cite | LineBreak

@@ -19,7 +19,16 @@ from docx.oxml.ns import qn
 from page_regions import regions, with_markdown
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
-from tagged import Node, check_tagged, docx_file, marked_content, structure, text_by_mcid
+from readback import docx_text
+from tagged import (
+    Node,
+    check_tagged,
+    docx_file,
+    leaf_texts,
+    marked_content,
+    structure,
+    text_by_mcid,
+)
 from test_geometry import RULES_MARKDOWN
 
 from briefgen.model import Cite, Heading, HorizontalRule, Span, inline_groups, walk
@@ -321,3 +330,19 @@ def test_each_link_owns_its_own_annotation_and_all_its_words(tmp_path: Path) -> 
     body = docx.Document(str(docx_path)).element.body
     links = ["".join(t.text for t in link.iter(qn("w:t"))) for link in body.iter(qn("w:hyperlink"))]
     assert links[:3] == ["our site", "the same site", "Read the report"]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_the_tagged_text_keeps_the_space_where_a_line_wraps(
+    audience: str, briefs: dict[str, tuple[Brief, Path]]
+) -> None:
+    """reportlab drops the space it wraps a line at: the PDF's text ran the words
+    together ("southernborder"), as a screen reader or search reads them. Each word
+    of the tagged text is one the DOCX has (ISO 32000-1, 14.8.2.5)."""
+    brief, word = briefs[audience]
+    pdf = brief.files["pdf"]
+    pieces = leaf_texts(structure(PdfReader(io.BytesIO(pdf))), text_by_mcid(pdf))
+    words = {w for _, text in pieces for w in text.split() if len(w) > 1}
+    docx_words = " ".join(docx_text(word).split())
+    assert len(words) > 50
+    assert sorted(w for w in words if w not in docx_words) == []

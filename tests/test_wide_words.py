@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from office import convert_all, requires_libreoffice
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from tagged import text_by_mcid
 
 from briefgen.model import Cite, Inlines, LineBreak, Span
 from briefgen.pipeline import BuildOptions, build
@@ -209,7 +210,7 @@ def test_a_bare_address_starts_a_line_and_breaks_after_its_marks_into_pieces_tha
 def test_an_address_that_begins_the_paragraph_gets_no_empty_line_before_it() -> None:
     broken = wide_words_broken((Span(URL),), BODY, FAMILY, COLUMN)
     assert isinstance(broken[0], Span) and URL.startswith(broken[0].text)
-    assert broken.count(LineBreak()) == len(broken) // 2
+    assert broken.count(LineBreak(within_word=True)) == len(broken) // 2
 
 
 def test_a_word_without_marks_is_broken_where_its_line_is_full() -> None:
@@ -262,7 +263,7 @@ def test_a_no_break_space_joins_the_words_beside_it() -> None:
     # Too wide together, each short: the no-break space makes them one word.
     word = "\u00a0".join(["Fentanyl"] * 12)
     broken = wide_words_broken((Span(word),), BODY, FAMILY, COLUMN)
-    assert LineBreak() in broken
+    assert LineBreak(within_word=True) in broken
 
 
 def test_a_paragraph_s_lines_run_between_its_indents_in_its_column() -> None:
@@ -299,6 +300,13 @@ def test_both_files_keep_a_broken_address_one_link_and_the_pdf_tags_it_one(
     parents = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     owners = dict(zip(parents[::2], parents[1::2], strict=True))
     assert len({id(owners[a["/StructParent"]].get_object()) for a in annotations}) == 1
+    # Its pieces' text reads as the one address: no space at a cut, as there is where
+    # a line wraps between words.
+    pdf = source.with_suffix(".pdf").read_bytes()
+    # (pdfium reads a hyphen that ends a line as U+0002)
+    text = "".join(text_by_mcid(pdf).values()).replace("\x02", "-")
+    assert all(address in text for address in ADDRESSES[:2])
+    assert "published at https://" in text and "Download: https://" in text
 
 
 def test_a_word_that_fits_its_line_is_left_whole_however_near_full() -> None:
@@ -335,7 +343,7 @@ def test_a_word_of_soft_hyphenated_parts_that_fit_is_left_to_break_at_them() -> 
     assert wide_words_broken(inlines, BODY, FAMILY, COLUMN) is inlines
     # A part too wide for the line alone is still broken.
     inlines = (Span("Donau\u00ad" + "dampf" * 20),)
-    assert LineBreak() in wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+    assert LineBreak(within_word=True) in wide_words_broken(inlines, BODY, FAMILY, COLUMN)
 
 
 def test_bold_text_draws_the_fallback_font_in_its_bold() -> None:

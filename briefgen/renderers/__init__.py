@@ -104,10 +104,13 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
         words = ["\n".join(broken_word(word, fits)) for word in text.split(" ")]
         pieces = " ".join(words).split("\n")
         runs: list[Inline] = []
+        pieces_before = ""
         for piece in pieces:
             if runs:
-                runs.append(LineBreak())
+                # After "Download: ", between words; else in a word cut to fit.
+                runs.append(LineBreak(within_word=not pieces_before.endswith(" ")))
             runs.append(Span(piece, href=href))
+            pieces_before = piece
         lines.append(tuple(runs))
     return lines
 

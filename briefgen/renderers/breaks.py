@@ -242,17 +242,21 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
     for index, offset in sorted(breaks):
         by_run.setdefault(index, []).append(offset)
     out: list[Inline] = []
+    before = " "  # the character before the next break: a space, where a word starts
     for index, item in enumerate(inlines):
         offsets = by_run.get(index)
         if not offsets or not isinstance(item, Span):
             out.append(item)
+            before = item.text[-1:] or before if isinstance(item, Span) else "x"
             continue
         bounds = [0, *offsets, len(item.text)]
         for number, (begin, stop) in enumerate(pairwise(bounds)):
             if number:
-                out.append(LineBreak())
+                # Before a wide word, after the space that ends the line; else in it.
+                out.append(LineBreak(within_word=not before.isspace()))
             if stop > begin:
                 out.append(replace(item, text=item.text[begin:stop]))
+                before = item.text[stop - 1]
     return tuple(out)
 
 

@@ -401,6 +401,8 @@ class _Setting:
     family: FontFamily
     bullet: str | None = None
     extra: tuple[tuple[str, object], ...] = ()
+    # For each hard line break, in order: whether it stands between words.
+    spaced_breaks: tuple[bool, ...] = ()
 
     def paragraph(self) -> Paragraph:
         """A new paragraph of this setting."""
@@ -423,7 +425,35 @@ def _laid_out(setting: _Setting, width: float) -> tuple[Paragraph, tuple[float, 
     fitter's measuring, share one layout."""
     paragraph = setting.paragraph()
     size: tuple[float, float] = paragraph.wrap(width, _ANY_HEIGHT)
+    _space_at_line_ends(paragraph, setting.spaced_breaks)
     return paragraph, size
+
+
+# A line that ends inside a word: a hyphen reportlab or the text put there.
+_WORD_GOES_ON = ("-", "\u00ad", " ")
+
+
+def _space_at_line_ends(paragraph: Paragraph, spaced_breaks: tuple[bool, ...]) -> None:
+    """End each line that ends between words with the space that stood there.
+    reportlab drops the space it wraps a line at, and a hard break between words
+    (a balanced heading's) has none, so the text the PDF holds ran the two words
+    together ("southernborder"), as a screen reader, search or reflow reads them
+    (ISO 32000-1, 14.8.2.5). Drawn after the line's last glyph, it moves nothing.
+    ``spaced_breaks``: for each hard break, whether it stands between words (not in
+    a web address cut to fit)."""
+    lines = paragraph.blPara.lines
+    breaks = iter(spaced_breaks)
+    for index, line in enumerate(lines):
+        if isinstance(line, tuple):  # one font throughout: (extra space, words)
+            extra, words = line
+            if index < len(lines) - 1 and words and not words[-1].endswith(_WORD_GOES_ON):
+                lines[index] = (extra, [*words[:-1], words[-1] + " "])
+            continue
+        spaced = next(breaks, False) if line.lineBreak else index < len(lines) - 1
+        texts = [i for i, word in enumerate(line.words) if getattr(word, "text", "")]
+        if spaced and texts and not (last := line.words[texts[-1]]).text.endswith(_WORD_GOES_ON):
+            line.words = [*line.words]
+            line.words[texts[-1]] = last.clone(text=last.text + " ")
 
 
 @lru_cache(maxsize=_LAID_OUT_KEPT)
@@ -447,8 +477,20 @@ def _set(
     inlines = wide_words_broken(inlines, text, family, lines)
     if balance:
         inlines = balanced(inlines, text, family, lines)
-    setting = _Setting(markup(inlines, text, style, runs), name, text, family, extra=extra)
+    setting = _Setting(
+        markup(inlines, text, style, runs),
+        name,
+        text,
+        family,
+        extra=extra,
+        spaced_breaks=_spaced_breaks(inlines),
+    )
     return setting, tuple(runs)
+
+
+def _spaced_breaks(inlines: Inlines) -> tuple[bool, ...]:
+    """For each hard break of ``inlines``, whether it stands between words."""
+    return tuple(not item.within_word for item in inlines if isinstance(item, LineBreak))
 
 
 class _Text(Marked):
@@ -711,6 +753,7 @@ class _Blocks:
                     ("bulletFontSize", text.size),
                     ("bulletIndent", marker_at),
                 ),
+                spaced_breaks=_spaced_breaks(item),
             )
             with self.inside("LI") as list_item:
                 label = list_item.add("Lbl")

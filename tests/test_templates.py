@@ -500,6 +500,30 @@ def test_sandbox_in_an_imported_macro_names_the_macro_file(ws: Path) -> None:
     assert line.startswith(f"{Path('templates') / '_bad.md.j2'}:3: ") and "sandbox" in line
 
 
+def test_an_imported_macro_sees_the_recipient_the_audience_and_the_date(ws: Path) -> None:
+    """Imported without ``with context``, a macro saw no recipient (the copy for Alex
+    Example printed the text for no one), the English date in a Spanish brief, and
+    no ``audience`` ('audience' is undefined (did you mean 'audience'?))."""
+    (ws / "templates" / "_who.md.j2").write_text(
+        "{% macro who() %}{% if recipient %}For {{ recipient.name }}{% else %}For no one"
+        "{% endif %}, {{ date }}, {{ audience.display_name }}{% endmacro %}\n",
+        encoding="utf-8",
+    )
+    body = ["# T", "", "{{ m.who() }}; {{ who() }}"]
+    imports = ['{% import "_who.md.j2" as m %}', '{% from "_who.md.j2" import who %}']
+    write_template(ws, ["---", "name: Copies", "---", *imports, *body])
+    Path("people.csv").write_text("id,audience,name\nr1,x,Alex Example\n", encoding="utf-8")
+    result = build("--recipients", "people.csv", "--date", "2026-11-01", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    said = "For Alex Example, November 2026, Copies"
+    assert flat(pdf_text(ws / "out" / "x" / "r1.pdf")).count(said) == 2
+    write_template(ws, ["---", "name: Copias", "language: es-US", "---", *imports, *body])
+    result = build("--audience", "x", "--date", "2026-11-01", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    said = "For no one, noviembre de 2026, Copias"
+    assert flat(pdf_text(ws / "out" / "x.pdf")).count(said) == 2
+
+
 def test_one_broken_audience_writes_nothing_for_any(ws: Path) -> None:
     """A plain build with one bad template leaves the output folder as it was."""
     write_template(ws, ["# T", "{{ lipsum.__globals__ }}"])

@@ -28,6 +28,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     Undefined,
+    nodes,
 )
 from jinja2 import (
     TemplateError as JinjaTemplateError,
@@ -218,6 +219,20 @@ class BriefSandbox(LimitedSandbox):
     def is_safe_callable(self, obj: Any) -> bool:
         """Only the functions in this environment's globals and allowed methods."""
         return sandbox.is_safe_callable(obj, self.globals.values())
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every ``import`` and ``from ... import`` as if written ``with context``.
+
+        ``audience``, ``recipient`` and a Spanish template's ``date`` are passed to each
+        render, not kept in the environment: without its importer's context, a macro
+        would see no recipient (a copy for Alex Example printing its text for no one),
+        the English date in a Spanish brief, and no ``audience`` at all."""
+        tree = super()._parse(source, name, filename)
+        for node in tree.find_all(nodes.Import):
+            node.with_context = True
+        for found in tree.find_all(nodes.FromImport):
+            found.with_context = True
+        return tree
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         """A refused attribute, failing with a line worded for a template author."""

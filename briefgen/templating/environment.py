@@ -491,6 +491,24 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
     return f"\n    {text}\n    {' ' * column}^"
 
 
+# Jinja's lexer: "unexpected char '“' at 1234", the offset counted from the file's start.
+_UNEXPECTED_CHAR = re.compile(r"unexpected char ('.'|\".\") at \d+")
+# Quotes a word processor types for the straight ones (Word's AutoFormat, a pasted email).
+_CURLY_QUOTES = "“”„‟‘’‚‛«»‹›″′"
+
+
+def _unexpected_char(shown: str) -> str:
+    """Jinja's lexer message for a character no expression takes, without the offset
+    from the file's start (the line and the caret say where), and for a curly quote
+    pasted from a word processor, what to type instead."""
+    if shown[1:-1] in _CURLY_QUOTES:
+        return (
+            f"curly quote {shown} inside {{{{ }}}} or {{% %}}: type a straight quote, "
+            "\" or ' (a word processor curls the quotes it types)"
+        )
+    return f"unexpected character {shown}"
+
+
 @contextmanager
 def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None]:
     try:
@@ -510,6 +528,8 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
             # should close is named by its line too.
             message = f"{message.rstrip('.')} (opened on line {opened})."
         location = Location.of(exc.filename or where.path, line)
+        if unexpected := _UNEXPECTED_CHAR.fullmatch(message):
+            message = _unexpected_char(unexpected.group(1))
         if message.startswith("No filter named"):
             name = re.findall(r"'([^']+)'", message)
             hint = suggest_name(name[0], sorted(search_path_filters())) if name else ""

@@ -38,6 +38,7 @@ from jinja2.sandbox import safe_range
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
 
+from briefgen.templating.limits import too_many
 from briefgen.templating.views import VIEWS
 
 # Methods of text a template may call (templating/limits.py caps what they build).
@@ -281,11 +282,20 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
+def _range(*args: int) -> range:
+    """``range(n)``: Jinja's sandboxed range, whose refusal past the list limit
+    ("OverflowError: Range too big... MAX_RANGE") is told in the limits' words."""
+    try:
+        return safe_range(*args)
+    except OverflowError:  # past MAX_RANGE, or past what a range can count
+        raise too_many("range()") from None
+
+
 def jinja_globals() -> dict[str, Callable[..., Any]]:
     """Jinja's built-in globals, as functions: its defaults hand templates the classes
     ``dict``, ``Cycler``, ``Joiner`` and ``Namespace`` themselves."""
     return {
-        "range": safe_range,
+        "range": _range,
         "dict": _make_dict,
         "lipsum": _lipsum,
         "cycler": _cycler,

@@ -234,6 +234,28 @@ def test_a_new_block_inside_a_replaced_one_prints(ws: Path) -> None:
     assert "A LEAD OF MY OWN." in flat(pdf_text(ws / "out" / "public.pdf"))
 
 
+def test_a_template_extending_its_own_name_is_told_to_extend_the_builtin(ws: Path) -> None:
+    """The override the guide describes, written without ``builtin/``: it named itself,
+    and Jinja went round until "recursion too deep; does a macro or block call itself?"."""
+    source = ['{% extends "legislators.md.j2" %}', "{% block ask %}**We ask** you.{% endblock %}"]
+    write_template(ws, source, "legislators")
+    line = one_error_line(build("--audience", "legislators"))
+    assert line == (
+        f"{Path('templates') / 'legislators.md.j2'}:1: 'legislators.md.j2' is this template: "
+        "it extends itself; to extend the built-in it replaces, write "
+        '{% extends "builtin/legislators.md.j2" %}'
+    )
+    (ws / "templates" / "legislators.md.j2").unlink()
+    write_template(ws, ['{% extends "y.md.j2" %}'], "x")
+    write_template(ws, ["", '{% extends "x.md.j2" %}'], "y")
+    line = one_error_line(build("--audience", "x"))
+    assert (
+        line
+        == f"{X}:1: these templates extend each other in a circle: x.md.j2 -> y.md.j2 -> x.md.j2"
+    )
+    assert_empty(ws / "out")
+
+
 def test_extending_template_inherits_the_front_matter(ws: Path) -> None:
     use_case(ws, "extend")
     rows = listing(run("templates", "list").output)

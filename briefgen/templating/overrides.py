@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 from jinja2 import Environment, nodes
 
 from briefgen.errors import Location, TemplateError
-from briefgen.templating.search import SearchPath
+from briefgen.templating.search import BUILTIN_PREFIX, SearchPath
 
 
 def check_overrides(
@@ -34,6 +35,7 @@ def check_overrides(
     if search_path.find(parent) is None:
         return  # rendering says it is not found, at the extends line
     path = found[0]
+    _refuse_a_circle(env, search_path, name, parent, Location.of(path, extends.lineno))
     for node in tree.body:
         for data in node.nodes if isinstance(node, nodes.Output) else ():
             line = _text_line(data, markers)
@@ -56,6 +58,39 @@ def check_overrides(
             f"block{hint}; its blocks are {', '.join(sorted(known))}",
             Location.of(path, block.lineno),
         )
+
+
+def _refuse_a_circle(
+    env: Environment, search_path: SearchPath, name: str, parent: str, where: Location
+) -> None:
+    """Refuse an ``extends`` that leads back to template ``name`` itself: Jinja went
+    round until Python's recursion limit ("recursion too deep; does a macro or block
+    call itself?"). ``templates/legislators.md.j2`` extending ``legislators.md.j2``
+    names itself, not the built-in it replaces."""
+    found = search_path.find(name)
+    assert found is not None
+    chain, current = [name], parent
+    seen = {found[0].resolve()}
+    while (at := search_path.find(current)) is not None:
+        chain.append(current)
+        if at[0].resolve() in seen:
+            if len(chain) == 2:
+                builtin = BUILTIN_PREFIX + Path(name).name
+                hint = (
+                    f'; to extend the built-in it replaces, write {{% extends "{builtin}" %}}'
+                    if search_path.find(builtin) is not None
+                    else ""
+                )
+                raise TemplateError(f"'{parent}' is this template: it extends itself{hint}", where)
+            raise TemplateError(
+                f"these templates extend each other in a circle: {' -> '.join(chain)}", where
+            )
+        seen.add(at[0].resolve())
+        tree = _parse(env, current)
+        extends = next(iter(tree.find_all(nodes.Extends)), None)
+        if extends is None or not isinstance(extends.template, nodes.Const):
+            return
+        current = str(extends.template.value)
 
 
 def _parse(env: Environment, name: str) -> nodes.Template:

@@ -82,6 +82,9 @@ ChartResolver = Callable[[str, Location], Chart]
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 # An en or em dash set between spaces ("working – we"), glued to the word before it.
 _DASH_AFTER_SPACE = re.compile(r" ([\u2013\u2014])(?= )")
+# A count such as one_in writes it, "8 in 10" ("8 de cada 10"): one figure, which a
+# callout in a card or the sidebar broke, "more than 8 in" over "10".
+_COUNT_OF = re.compile(r"(?<=\d) (in|de cada) (?=\d)")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 # Braces of attributes right after a citation, [@id]{lang=en-US} or [@id]{.small}:
 # the attributes plugin takes braces after a passage or link only, so these print.
@@ -415,7 +418,8 @@ class _Walker:
             label = _join_paragraphs(inner)
             if not figure:
                 raise TemplateError("callout: give the figure after '!!! callout'", where)
-            self.add(Callout(where, figure=_unescape(figure), label=label))
+            figure = _COUNT_OF.sub(_joined, _unescape(figure))
+            self.add(Callout(where, figure=figure, label=label))
         elif kind == "container_notes_open":
             self.closed(token, "notes", where)
             self.until("container_notes_close")
@@ -623,6 +627,12 @@ def _lone_image(tokens: list[Token]) -> Token | None:
     if len(images) == 1 and not rest:
         return images[0]
     return None
+
+
+def _joined(match: re.Match[str]) -> str:
+    """A match's words, joined to each other and the numbers beside them by no-break
+    spaces."""
+    return NO_BREAK_SPACE + match.group(1).replace(" ", NO_BREAK_SPACE) + NO_BREAK_SPACE
 
 
 def _keep_last_words_together(inlines: Inlines) -> Inlines:

@@ -74,7 +74,8 @@ def dump(block: AnyBlock, indent: str = "") -> list[str]:
         run += "" if block.closes else " (list goes on)"
         line = f"{kind}{run} {where}: {items}"
     elif isinstance(block, Callout):
-        line = f'callout figure="{block.figure}" {where}: {dump_inlines(block.label)}'
+        figure = block.figure.replace("\u00a0", "<nbsp>")
+        line = f'callout figure="{figure}" {where}: {dump_inlines(block.label)}'
     elif isinstance(block, Quote):
         who = "".join(
             f"[{r.text}]{{lang={r.language}}}" if r.language else r.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -254,6 +255,30 @@ def test_a_template_extending_its_own_name_is_told_to_extend_the_builtin(ws: Pat
         == f"{X}:1: these templates extend each other in a circle: x.md.j2 -> y.md.j2 -> x.md.j2"
     )
     assert_empty(ws / "out")
+
+
+@pytest.mark.parametrize(
+    ("language", "lead", "count"),
+    [("en-US", "more than", "8 in 10"), ("es-US", "más de", "8 de cada 10")],
+)
+def test_a_count_in_a_card_figure_stays_on_one_line(
+    ws: Path, language: str, lead: str, count: str
+) -> None:
+    """The guide's faith-leaders card, ``figure=citizens.value | one_in``: a card a
+    third of the page wide broke its figure "more than 8 in" over "10", in the PDF
+    and in the DOCX; the count now keeps together ("more than" over "8 in 10")."""
+    card = '{{ callout("fentanyl-offenders-us-citizens", figure=86 | one_in, label="x") }}'
+    cards = [card, '{{ callout("tucson-pill-price", label="y") }}', card]
+    write_template(
+        ws, ["---", f"language: {language}", "---", "# T", "", "::: cards", *cards, ":::"]
+    )
+    result = build("--audience", "x")
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in pdf_text(ws / "out" / "x.pdf").splitlines()]
+    assert lines.count(lead) == 2 and lines.count(count) == 2, lines
+    with zipfile.ZipFile(ws / "out" / "x.docx") as docx_file:
+        body = docx_file.read("word/document.xml").decode("utf-8")
+    assert body.count(count.replace(" ", "\u00a0")) == 2
 
 
 def test_extending_template_inherits_the_front_matter(ws: Path) -> None:

@@ -91,7 +91,7 @@ def epoch_date(epoch: str) -> dt.date:
 
 def month_year(day: dt.date) -> str:
     """``day`` as the masthead prints it: "November 2026"."""
-    return f"{MONTHS[day.month - 1]} {day.year}"
+    return f"{MONTHS[day.month - 1]} {day.year:04d}"
 
 
 def updated_line(day: dt.date, language: str = "en-US") -> str:

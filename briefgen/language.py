@@ -181,7 +181,7 @@ def cldr_currency(number: str, currency: str, words: Wording) -> str:
 def month_year(day: dt.date, words: Wording) -> str:
     """``November 2026``, ``noviembre de 2026``."""
     if words.is_english:
-        return f"{MONTHS[day.month - 1]} {day.year}"
+        return f"{MONTHS[day.month - 1]} {day.year:04d}"
     from babel.dates import format_skeleton
 
     return str(format_skeleton("yMMMM", day, locale=words.locale))

@@ -544,6 +544,7 @@ as_ofs = st.one_of(
 @example(as_of="2024-02/FY2025")
 @example(as_of=" 2020 ")
 @example(as_of="0008")  # plain in PyYAML's output, and the integer 8 in YAML 1.2
+@example(as_of="0001-01")  # "January 1", while the year 0001 alone printed "0001"
 def test_any_as_of_is_shown_or_refused(workspace: Path, as_of: Any) -> None:
     outcome = attempt(workspace, a_fact(as_of=as_of), AS_OF_TEMPLATE)
     expected = period(as_of, dt.date.today())

@@ -121,8 +121,14 @@ def run_check(options: BuildOptions) -> CheckResult:
         return result
     from briefgen.templating.environment import TemplateRenderer
 
-    names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
-    audiences = [workspace.search_path.audience(name) for name in names]
+    if options.audiences:
+        audiences = [workspace.search_path.audience(name) for name in options.audiences]
+    else:
+        # Every problem at once: a template whose front matter is wrong is one finding,
+        # and the other audiences are still checked.
+        audiences, problems = workspace.search_path.audiences_and_problems()
+        for problem in problems:
+            result.findings += error_findings(problem)
     renderer = TemplateRenderer(
         workspace.search_path, workspace.store, workspace.settings, workspace.date
     )

@@ -791,3 +791,20 @@ def test_a_figure_with_thousands_points_in_an_english_template_is_typed(
     # Its value was read as a float, an internal ValueError that stopped check.
     found = trial_findings(tmp_path, repo, "# T\n\nAbout 1.234.567 people.\n", "untraced-number")
     assert [(line, message.split("'")[1]) for line, message in found] == [(3, "1.234.567")]
+
+
+def test_a_front_matter_mistake_is_one_finding_and_the_rest_are_checked(tmp_path: Path) -> None:
+    """check stopped at the first template whose front matter was wrong: an unknown
+    fact in another template showed only once that was mended."""
+    workspace = tmp_path / "ws"
+    init_workspace(workspace)
+    templates = workspace / "templates"
+    (templates / "m2.md.j2").write_text("---\nlanguage: es_US\n---\n# T\n\nHola.\n", "utf-8")
+    (templates / "x.md.j2").write_text('# X\n\n{{ fact("nope").text }}\n', "utf-8")
+    result = invoke(workspace, "check", "--json", "--date", DATE)
+    assert result.exit_code == 1
+    errors = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert sorted(f["location"] for f in errors) == [
+        "templates/m2.md.j2:2",
+        "templates/x.md.j2:3",
+    ]

@@ -555,6 +555,9 @@ def build(
     if duplex is not None:
         from briefgen.duplex import build_handout, describe_handout, warning_lines
 
+        if options.audiences:
+            raise click.UsageError("--duplex names its own two audiences; leave out --audience")
+
         with interrupts.handled():
             handout = build_handout(options, duplex)
         if not ctx.obj["quiet"]:

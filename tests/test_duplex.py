@@ -286,7 +286,11 @@ def test_a_side_without_a_footer_does_not_repeat_the_others(
 @pytest.mark.parametrize(
     ("extra", "code", "message"),
     [
-        (["--audience", "public"], 1, "--duplex names its own two audiences; leave out --audience"),
+        (
+            ["--audience", "public"],
+            2,
+            "Error: --duplex names its own two audiences; leave out --audience",
+        ),
         (
             ["--recipients", "recipients.csv"],
             2,

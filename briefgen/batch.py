@@ -777,6 +777,33 @@ def describe(result: BatchResult, out_dir: Path) -> list[str]:
             "batch's: they list files this batch replaced, out of date now (--combine makes "
             "them anew)"
         )
+    lines += _earlier_copies(result, out_dir)
+    return lines
+
+
+def _earlier_copies(result: BatchResult, out_dir: Path) -> list[str]:
+    """A line for each audience folder of this batch that holds copies it did not make
+    (an earlier batch's other format, or rows no longer in the file): left as they
+    were, they would be printed with this batch's if the folder were."""
+    written = set(result.written)
+    folders = sorted({(out_dir / name).parent for copy in result.copies for name in copy.names})
+    lines = []
+    for folder in folders:
+        try:
+            entries = [Path(entry.path) for entry in os.scandir(folder) if entry.is_file()]
+        except OSError:
+            continue
+        earlier = sorted(
+            path
+            for path in entries
+            if path.suffix in (".pdf", ".docx") and not path.name.startswith(".")
+            if path not in written
+        )
+        if earlier:
+            lines.append(
+                f"{display_path(folder)}: {plural(len(earlier), 'file')} not of this batch, "
+                f"an earlier one's, left as they were (first {earlier[0].name})"
+            )
     return lines
 
 

@@ -155,10 +155,14 @@ def test_an_earlier_combined_pdf_goes_when_the_batch_makes_none(workspace: Path)
     assert result.exit_code == 0, result.output
     assert not (workspace / "output/combined.pdf").exists()
     assert "pdf" not in (workspace / "output/manifest.csv").read_text(encoding="utf-8")
-    assert result.stdout.splitlines()[-1] == (
+    assert result.stdout.splitlines()[-2:] == [
         f"removed {Path('output/combined.pdf')}, an earlier batch's: this batch made no PDF "
-        "to combine"
-    )
+        "to combine",
+        # The copies it did not make are told too, not removed.
+        f"{Path('output/letter')}: 3 files not of this batch, an earlier one's, left as they "
+        "were (first ex-1.pdf)",
+    ]
+    assert (workspace / "output/letter/ex-1.pdf").exists()
 
 
 def test_a_combined_pdf_of_two_page_sizes_is_warned_of(workspace: Path) -> None:

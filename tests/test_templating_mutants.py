@@ -1911,7 +1911,7 @@ def test_a_runtime_error_is_told_in_a_template_author_s_words(tmp_path: Path) ->
     search = _search(tmp_path, {})
     message = environment._runtime_message
     assert message(RecursionError(), search) == (
-        "recursion too deep; does a macro or block call itself?"
+        "recursion too deep; does a macro or block call itself, or a template include itself?"
     )
     assert message(MemoryError(), search) == (
         "the template needs more memory than there is; is a loop running away?"

@@ -574,7 +574,9 @@ def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
     if isinstance(exc, _Timeout):
         return f"the template ran longer than {RENDER_SECONDS:g} s; is a loop running away?"
     if isinstance(exc, RecursionError):
-        return "recursion too deep; does a macro or block call itself?"
+        return (
+            "recursion too deep; does a macro or block call itself, or a template include itself?"
+        )
     if isinstance(exc, MemoryError):
         return "the template needs more memory than there is; is a loop running away?"
     return f"{type(exc).__name__}: {exc}"

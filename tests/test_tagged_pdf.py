@@ -20,6 +20,7 @@ from page_regions import regions, with_markdown
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from readback import docx_text
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from tagged import (
     Node,
     check_tagged,
@@ -31,8 +32,18 @@ from tagged import (
 )
 from test_geometry import RULES_MARKDOWN
 
-from briefgen.model import Cite, Heading, HorizontalRule, Span, inline_groups, walk
+from briefgen.model import (
+    Cite,
+    Heading,
+    HorizontalRule,
+    LineBreak,
+    Paragraph,
+    Span,
+    inline_groups,
+    walk,
+)
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
+from briefgen.renderers import pdf
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
 from briefgen.style import Style
@@ -346,3 +357,51 @@ def test_the_tagged_text_keeps_the_space_where_a_line_wraps(
     docx_words = " ".join(docx_text(word).split())
     assert len(words) > 50
     assert sorted(w for w in words if w not in docx_words) == []
+
+
+def test_the_space_ending_a_line_at_a_link_is_not_underlined_nor_linked() -> None:
+    """The space that ends a line between words is drawn after the line's last glyph;
+    where that glyph ends a link, outside the link: its underline and its annotation
+    end with its last letter, as they did before the space was added."""
+    address = "https://example.org/line-end"
+    inlines = (Span("Read "), Span("the report", href=address), LineBreak(), Span("then more."))
+    page = regions()
+    document = replace(page, blocks=(page.blocks[0], Paragraph(page.source, inlines)))
+    style = Style()
+    reader = PdfReader(io.BytesIO(render_pdf_bytes(document, style)))
+    width = stringWidth("the report", style.theme.font.pdf_name, style.body.size)
+    (rect,) = (
+        [float(x) for x in annotation.get_object()["/Rect"]]
+        for annotation in reader.pages[0]["/Annots"]
+        if annotation.get_object()["/A"]["/URI"] == address
+    )
+    assert rect[2] - rect[0] == pytest.approx(width, abs=0.01)
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    underlines = [
+        float(x2) - float(x1)
+        for x1, y1, x2, y2 in re.findall(r"n ([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", content)
+        if y1 == y2
+    ]
+    assert any(length == pytest.approx(width, abs=0.01) for length in underlines), underlines
+    space = stringWidth(" ", style.theme.font.pdf_name, style.body.size)
+    assert not any(length == pytest.approx(width + space, abs=0.01) for length in underlines)
+
+
+def test_the_space_after_a_note_number_ending_a_line_is_read_with_the_text() -> None:
+    """A line wrapped right after a note number: reportlab keeps the space there in
+    the raised run, which is read as the Reference's /ActualText (no space), so the
+    words ran together ("agency 2began"). The space is a run of the paragraph."""
+    style = Style()
+    pdf.register_fonts(family=style.theme.font)
+    inlines = (Span("rose in every year since the agency"), Cite(("f",), (2,)), Span(" began it"))
+    for width in range(100, 700):
+        setting, _ = pdf._set(inlines, style.body, "body", style, None, False, ())
+        paragraph, _ = pdf._laid_out(setting, float(width))
+        words = [w for w in paragraph.blPara.lines[0].words if getattr(w, "text", "")]
+        if len(paragraph.blPara.lines) == 2 and any(w.rise for w in words):
+            break
+    else:
+        raise AssertionError("no width wraps the line after the note number")
+    raised = [w.text for w in words if w.rise]
+    assert raised == ["2"]
+    assert words[-1].text == " " and not words[-1].rise

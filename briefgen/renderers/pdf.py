@@ -451,8 +451,22 @@ def _space_at_line_ends(paragraph: Paragraph, spaced_breaks: tuple[bool, ...]) -
             continue
         spaced = next(breaks, False) if line.lineBreak else index < len(lines) - 1
         texts = [i for i, word in enumerate(line.words) if getattr(word, "text", "")]
-        if spaced and texts and not (last := line.words[texts[-1]]).text.endswith(_WORD_GOES_ON):
-            line.words = [*line.words]
+        if not (spaced and texts):
+            continue
+        last = line.words[texts[-1]]
+        line.words = [*line.words]
+        if last.rise and last.text.endswith(" "):
+            # reportlab ends the line with the space after a note number, raised:
+            # read as the number's /ActualText, which has none.
+            line.words[texts[-1]] = last = last.clone(text=last.text.rstrip(" "))
+        if last.text.endswith(_WORD_GOES_ON):
+            continue
+        if last.link or last.us_lines or last.rise:
+            # A run of its own, after the line's markers: a link's underline and
+            # rectangle would run on under the space, and a note number's raised text
+            # is read as its /ActualText.
+            line.words.append(last.clone(text=" ", link=[], us_lines=[], rise=0))
+        else:
             line.words[texts[-1]] = last.clone(text=last.text + " ")
 
 

@@ -327,8 +327,11 @@ def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
 def _printing(rendered: Rendered, whole: re.Pattern[str], block: AnyBlock) -> Location:
     """The template line whose output prints ``whole``: a block may begin on another
     (a box whose first line is the recipient's name, from the built-in template an
-    override extends)."""
-    for index, line in enumerate(rendered.text.split("\n")):
+    override extends). Looked for from the block's first line on: an earlier line may
+    print it off the page (an optional block dropped to fit, a link's title)."""
+    lines = rendered.text.split("\n")
+    start = next((i for i, at in enumerate(rendered.lines) if at == block.location), 0)
+    for index, line in enumerate(lines[start:], start):
         columns = _unescaped_columns(line)
         if match := whole.search("".join(line[i] for i in columns)):
             return rendered.location(index, columns[match.start()])

@@ -269,6 +269,25 @@ def test_a_printed_fact_is_found_as_a_whole_in_the_innermost_block() -> None:
     assert found == [("seven", 3), ("seized", 6)]
 
 
+def test_an_uncited_fact_is_told_at_the_line_on_the_page_not_one_dropped_before_it() -> None:
+    """An optional block dropped to fit printed the figure (with its citation) a few
+    lines earlier: the warning pointed there, at a block not on the page that cites
+    the fact, rather than at the paragraph printing it uncited."""
+    from briefgen.model import Document, Metadata, Paragraph, Span
+    from briefgen.templating.environment import Rendered
+    from briefgen.templating.search import AudienceInfo
+    from briefgen.untraced import uncited_facts
+
+    lines = tuple(Location.of("t.md.j2", line) for line in (7, 8, 9))
+    text = "Seized: 26,700 pounds.[@seized]\n\nAgain, 26,700 pounds were seized."
+    kept = Paragraph(lines[2], (Span("Again, 26,700 pounds were seized."),))
+    document = Document("t", (kept,), Metadata(title="t"), source=lines[0])
+    audience = AudienceInfo(name="t", display_name="T")
+    rendered = Rendered(text, lines, audience, fact_reads=(("seized", "26,700 pounds"),))
+    (uncited,) = uncited_facts(rendered, document)
+    assert uncited.location == lines[2]
+
+
 def test_builtin_templates_cite_every_fact_they_print(sample_json: dict[str, Any]) -> None:
     assert "uncited-fact" not in {f["code"] for f in sample_json["findings"]}
 

@@ -27,6 +27,7 @@ from tagged import (
     docx_file,
     leaf_texts,
     marked_content,
+    no_space,
     structure,
     text_by_mcid,
 )
@@ -114,7 +115,7 @@ def test_furniture_and_regions_in_reading_order(briefs: dict[str, tuple[Brief, P
     assert [kid.role for kid in aside.kids[:2]] == ["H2", "Div"]  # the callouts
     footer = top[-1]
     roles = [kid.role for kid in footer.kids if isinstance(kid, Node)]
-    assert roles[0] == "P" and roles[1] == "Note" and "Figure" in roles
+    assert roles[0] == "H2" and roles[1] == "Note" and "Figure" in roles
     assert roles.index("Figure") > max(i for i, role in enumerate(roles) if role == "Note")
     cards = structure(PdfReader(io.BytesIO(briefs["legislators"][0].files["pdf"])))
     tables = [node for node in cards.walk() if node.role == "Table"]
@@ -229,7 +230,7 @@ def test_a_heading_above_the_title_is_tagged_h1() -> None:
     document = replace(page, blocks=(kicker, *page.blocks))
     tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(document, Style()))))
     headings = [node.role for node in tree.walk() if re.fullmatch(r"H[1-6]", node.role)]
-    assert headings == ["H1", "H1", "H2"]
+    assert headings == ["H1", "H1", "H2", "H2"]  # the last, the sources' heading
 
 
 def test_a_brief_renders_the_same_bytes_twice(briefs: dict[str, tuple[Brief, Path]]) -> None:
@@ -405,3 +406,25 @@ def test_the_space_after_a_note_number_ending_a_line_is_read_with_the_text() -> 
     raised = [w.text for w in words if w.rise]
     assert raised == ["2"]
     assert words[-1].text == " " and not words[-1].rise
+
+
+def test_a_chart_title_and_the_sources_heading_are_headings(
+    briefs: dict[str, tuple[Brief, Path]],
+) -> None:
+    """Set as headings, they were tagged P: a screen reader's list of headings had
+    neither (WCAG 1.3.1). A chart's title a level below the heading above it."""
+    pdf = briefs["legislators"][0].files["pdf"]
+    texts = text_by_mcid(pdf)
+    headings = [
+        (node.role, no_space("".join(text for _, text in leaf_texts(node, texts))))
+        for node in structure(PdfReader(io.BytesIO(pdf))).walk()
+        if re.fullmatch(r"H[1-6]", node.role)
+    ]
+    assert headings[1:] == [
+        ("H2", "Whyitmatters"),
+        ("H3", "Synthetic-opioidoverdosedeaths"),
+        ("H2", "Sources"),
+    ]
+    public = structure(PdfReader(io.BytesIO(briefs["public"][0].files["pdf"])))
+    roles = [node.role for node in public.walk() if re.fullmatch(r"H[1-6]", node.role)]
+    assert roles.count("H3") == 1 and roles[-1] == "H2"  # the pictogram's title; sources

@@ -596,6 +596,7 @@ class _Blocks:
         self.parent = parent or Element("Div")
         self.top_heading = top_heading
         self.headed = False  # whether a heading has been tagged yet
+        self.level = 0  # the level of the last heading tagged (H1: 1)
         # The open list of each level of a nested list, and its last item's body.
         self.lists: list[Element] = []
         self.list_bodies: list[Element] = []
@@ -647,6 +648,12 @@ class _Blocks:
             out.extend(self.block(block, width))
         return out
 
+    def minor_heading(self) -> str:
+        """The role of a title set as a heading that heads no section (a chart's): a
+        level below the last heading, so a screen reader's list of headings has it
+        and no level is skipped (WCAG 1.3.1); H1 before any heading, as PDF/UA asks."""
+        return f"H{min(self.level + 1, 6)}" if self.headed else "H1"
+
     def fit(self, text: TextStyle, width: float | None) -> TextStyle:
         return text if width is None else self.style.in_cell(text)
 
@@ -661,7 +668,7 @@ class _Blocks:
             # warns of) is H1 too: the first heading of a PDF/UA file must be.
             top = block.level <= self.top_heading or not self.headed
             role = "H1" if top else "H2"
-            self.headed = True
+            self.headed, self.level = True, 1 if top else 2
             heading = self.para(
                 block.inlines, text, f"h{block.level}", role, width=width, balance=True
             )
@@ -707,7 +714,8 @@ class _Blocks:
             with self.inside("Div"):
                 title = self.fit(style.chart_title, width)
                 heading = (Span(block.title),)
-                out.append(self.para(heading, title, "chart", width=width, balance=True))
+                role = self.minor_heading()
+                out.append(self.para(heading, title, "chart", role, width=width, balance=True))
                 out.append(self.figure(chart_flowable(block, avail, style), block.alt))
                 caption = self.fit(style.caption, width)
                 out.append(self.para(block.caption, caption, "caption", width=width))
@@ -887,7 +895,13 @@ def footer_flowables(document: Document, style: Style) -> Story:
     with blocks.inside("Div"):
         for block in (b for b in document.blocks if isinstance(b, Notes)):
             title = (Span(block.title),)
-            notes.append(blocks.para(title, style.notes_heading, "notes-heading", width=width))
+            # The sources head a part of their own: below the body's title, else H1.
+            role = (
+                "H2" if any(isinstance(b, Heading | Chart) for b in walk(document.blocks)) else "H1"
+            )
+            notes.append(
+                blocks.para(title, style.notes_heading, "notes-heading", role, width=width)
+            )
             for note in block.entries:
                 with blocks.inside("Note", ident=f"note-{note.number}"):
                     line = note.line

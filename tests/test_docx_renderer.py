@@ -196,6 +196,23 @@ def test_a_citation_without_numbers_adds_no_run() -> None:
     assert [r.text for r in word.paragraphs[0].runs] == ["Text"]
 
 
+def test_the_heading_styles_are_in_words_outline() -> None:
+    """As the PDF tags them: the title level 1, a section heading level 2, a chart's
+    title level 3 (it was body text to Word's navigation pane and a screen reader)."""
+    word = read(render_docx(sample(), Style()))
+
+    def level(name: str) -> str | None:
+        found = word.styles[name].element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        return None if found is None else found.get(qn("w:val"))
+
+    assert [level(STYLE_NAMES[key]) for key in ("title", "heading", "chart_title", "body")] == [
+        "0",
+        "1",
+        "2",
+        None,
+    ]
+
+
 @pytest.mark.parametrize(
     ("key", "attr", "hanging"),
     [

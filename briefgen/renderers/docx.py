@@ -548,7 +548,7 @@ def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, s
         ("masthead_line", style.masthead_line, 0.0, None, "masthead_line"),
         ("footer", style.footer_line, 0.0, None, "footer"),
         ("footer_contact", style.footer_contact, 0.0, None, "footer_contact"),
-        ("chart_title", style.chart_title, 0.0, None, "body"),
+        ("chart_title", style.chart_title, 0.0, 2, "body"),
         ("caption", style.caption, 0.0, None, "body"),
         ("table_cell", style.table_cell, 0.0, None, "table_cell"),
         ("table_header", style.table_header, 0.0, None, "table_header"),

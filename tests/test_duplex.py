@@ -40,6 +40,7 @@ from briefgen.model import (
 )
 from briefgen.pipeline import BuildOptions
 from briefgen.renderers.docx import render_docx_pages
+from briefgen.renderers.pdf import render_pages
 from briefgen.style import Style
 from briefgen.templating.search import builtin_dir
 
@@ -98,6 +99,13 @@ def test_the_pdf_has_one_page_per_side_each_its_audiences(
     made, stem = handout
     assert stem.name == "+".join(SIDES)
     assert_one_side_a_page(stem.with_suffix(".pdf"), made)
+    # The print dialog is asked for both sides, turned on the long edge, as the
+    # docs say to print it; a one-sided brief asks nothing.
+    catalog = PdfReader(stem.with_suffix(".pdf")).trailer["/Root"]
+    assert catalog["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipLongEdge"
+    front = made.sides[0].fit
+    one = PdfReader(io.BytesIO(render_pages([(front.document, front.style)])[0]))
+    assert "/Duplex" not in one.trailer["/Root"]["/ViewerPreferences"]
 
 
 def test_each_note_id_is_unique_in_the_handout_and_in_its_id_tree(

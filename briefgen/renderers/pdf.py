@@ -1112,6 +1112,9 @@ def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
         producer=_PRODUCER,
         lang=meta.language,
         displayDocTitle=1,
+        # A two-sided handout asks the print dialog for both sides, turned on the
+        # long edge, as docs/duplex.md says to print it.
+        duplex="DuplexFlipLongEdge" if len(pages) == 2 else None,
         invariant=1,
         showBoundary=0,
         # The canvas starts in Helvetica unless told otherwise, which would put an

@@ -75,6 +75,17 @@ _CITED_LAW = re.compile(
     r"|\b\d+\s+(?:U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.|CFR|USC)\s*(?:§+\s*)?\d[\d.\-\u2013]*"
     r"(?:\([a-z0-9]+\))*"
 )
+# Numbers that name a place or a grade, or tell the time, not figures: "Room 204",
+# "Suite 100", "Exit 250", "Interstate 19", "District 7", "grades 6 through 12", "sala
+# 3", "7 pm", "9:30 a.m.", "19:00".
+_NAMED = re.compile(
+    r"\b(?i:rooms?|suite|ste\.|floor|building|bldg\.|exit|route|highway|interstate|"
+    r"ward|district|precinct|grades?|unit|apt\.|sala|oficina|piso|distrito|grados?|"
+    r"salida|ruta|carretera)"
+    r"\s+\d++[A-Za-z]?(?:\s*(?:[-\u2013]|to|through|and|a|y)\s*\d++[A-Za-z]?)?(?![.,]\d)"
+    r"|(?<![\w.,])\d{1,2}(?::[0-5]\d)?\s*(?i:a\.\s?m\.|p\.\s?m\.|am\b|pm\b)"
+    r"|(?<![\w.,:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\w.,:]?\d)"
+)
 # A numbered list item's marker at the start of a line: a count to 99 (a one-page list
 # is shorter); "2023." opens a list counting from 2023, a year printed on the page.
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)](?=\s|$)")
@@ -96,7 +107,7 @@ def figures(text: str) -> list[str]:
     # A character written by its name or number prints as that character: &#8212; is a
     # dash, and &#52;&#49; is "41".
     text = _ADDRESSES.sub(" ", html.unescape(text))
-    text = _CITED_LAW.sub(" ", _DIALLED.sub(" ", text))
+    text = _NAMED.sub(" ", _CITED_LAW.sub(" ", _DIALLED.sub(" ", text)))
     text = _HEADING_NUMBER.sub("", _LIST_MARKER.sub("", text))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []

@@ -541,6 +541,11 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
         ("Pass H.R. 2 and S. 1234, end Title 42 (Public Law 118-31, Section 8)", []),
         ("21 U.S.C. 841(b)(1), 8 CFR 212.5, § 1326 and Executive Order 14159", []),
         ("in the U.S. 86% were; S. 1234 passed 52 to 48", ["86", "52", "48"]),
+        # Numbers that name a place or a grade, or tell the time (once each a warning,
+        # and under --strict a failure): not the figures beside them.
+        ("Meet in Room 204 at 7 pm; Suite 100, Exit 250 off Interstate 19", []),
+        ("grades 6 through 12, 9:30 a.m. or 19:00; sala 3, grados 6 a 12", []),
+        ("District 7 saw 480 overdoses; floor 2 held 300; route 66.5 km", ["480", "300", "66.5"]),
         # Spain's thousands points, whole (once quoted as '1.23'), and its decimal comma.
         ("Se decomisaron 1.234.567 pastillas, un 12,5 % más.", ["1.234.567", "12,5"]),
         ("1.234.567,5 y 26.700", ["1.234.567,5", "26.700"]),

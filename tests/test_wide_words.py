@@ -234,6 +234,11 @@ def test_a_range_too_wide_for_its_line_breaks_after_its_dash_not_inside_a_number
         column = width_of(figure) * 0.8 + BODY.size / 2  # "$1,000,000–$2,0" fits
         lines = lines_of(wide_words_broken((Span(figure),), BODY, FAMILY, column))
         assert lines == [f"$1,000,000{dash}", "$2,000,000"], lines
+        # Early in the line too: its halves fit a line each, and were cut in the second.
+        wide = f"$1{dash}$20,000,000,000"
+        column = width_of("$20,000,000,000") + BODY.size  # the second half, and room
+        lines = lines_of(wide_words_broken((Span(wide),), BODY, FAMILY, column))
+        assert lines == [f"$1{dash}", "$20,000,000,000"], lines
 
 
 def test_a_linked_address_keeps_its_link_in_every_piece_and_is_one_link() -> None:

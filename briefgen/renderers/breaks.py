@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 # too ("$1,000,000–$2,000,000"): else a range is cut inside its second number.
 _ADDRESS_MARKS = ("/", "?", "&", "=", "#", "-", "_", ".", "@", "\u2013", "\u2014")
 _EARLIEST_CUT = 0.6
+_DASHES = ("\u2013", "\u2014")
 # The room (in ems) a piece leaves at the end of its line: Word and LibreOffice round
 # glyph widths to their own units, and may break a line that is within a point of
 # full a word earlier.
@@ -64,7 +65,12 @@ def _cut(word: str, full: int, start: int = 0) -> int:
     late enough, else after them all."""
     marks = (word.rfind(mark, start, start + full) + 1 - start for mark in _ADDRESS_MARKS)
     cut = max(marks, default=0)
-    return full if cut < full * _EARLIEST_CUT else cut
+    if cut >= full * _EARLIEST_CUT:
+        return cut
+    # A range's dash, however early: else "$10,000,000–$20,000,000" is cut inside its
+    # second number, which reads as another.
+    dash = max((word.rfind(d, start, start + full) + 1 - start for d in _DASHES), default=0)
+    return dash if dash > 0 else full
 
 
 def _longest_fitting(word: str, fits: Callable[[str], bool]) -> int:

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from tagged import text_by_mcid
 
+from briefgen.errors import LayoutError
 from briefgen.model import Cite, Inlines, LineBreak, Span
 from briefgen.pipeline import BuildOptions, build
 from briefgen.renderers.breaks import line_width, wide_words_broken
@@ -385,3 +386,34 @@ def test_no_glyph_of_a_bundled_font_is_wider_than_the_breaking_assumes() -> None
     assert widest <= WIDEST_GLYPH_EM
     assert widest_ascii <= WIDEST_ASCII_EM
     assert WIDEST_GLYPH_EM - widest < 0.1 and WIDEST_ASCII_EM - widest_ascii < 0.1
+
+
+CARDS = """\
+# Card test
+
+::: cards
+{{{{ callout("seizures-up-480-percent", figure="{figure}", label="a test") }}}}
+{{{{ callout("tucson-pill-price") }}}}
+{{{{ callout("fentanyl-offenders-us-citizens") }}}}
+:::
+
+Text.
+"""
+
+
+def test_a_card_figure_too_wide_is_set_smaller_not_cut_inside_its_number(
+    tmp_path: Path,
+) -> None:
+    """It printed "$1,000,000,000," over "000", which a reader takes for another
+    number: now the type steps down until it fits whole, else the build stops at it."""
+    figure = "$1,000,000,000,000"
+    _, docx_path = build_template(tmp_path / "a", CARDS.format(figure=figure))
+    text = " ".join(PdfReader(docx_path.with_suffix(".pdf")).pages[0].extract_text().split())
+    assert figure in text
+    too_long = "$1,000,000,000,000,000,000"
+    with pytest.raises(LayoutError) as caught:
+        build_template(tmp_path / "b", CARDS.format(figure=too_long))
+    assert caught.value.format_message().endswith(
+        f"reading.md.j2:4: the figure '{too_long}' is wider than its column and would break "
+        'inside its number; write it shorter ("$1.2 trillion", "1 in 5")'
+    )

@@ -40,7 +40,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from briefgen.errors import LayoutError
+from briefgen.errors import LayoutError, Location, TooWide
 from briefgen.fonts import FALLBACK_FILES, font_dir
 from briefgen.model import (
     AnyBlock,
@@ -648,6 +648,24 @@ class _Blocks:
             out.extend(self.block(block, width))
         return out
 
+    def figure_text(
+        self, figure: str, text: TextStyle, name: str, width: float | None, where: Location
+    ) -> Flowable:
+        """A callout's figure: refused as too wide for its column (the fitter tries a
+        smaller size) when a line would end inside its number, "$1,000,000,000," over
+        "000", which a reader takes for another number; a range may break after its
+        dash."""
+        lines = line_width(self.style, text, width)
+        broken = wide_words_broken((Span(figure),), text, self.style.theme.font, lines)
+        if _cut_inside_a_number(broken):
+            raise TooWide(
+                f"the figure {figure!r} is wider than its column and would break inside "
+                'its number; write it shorter ("$1.2 trillion", "1 in 5")',
+                where,
+                what="figure",
+            )
+        return self.para((Span(figure),), text, name, width=width)
+
     def minor_heading(self) -> str:
         """The role of a title set as a heading that heads no section (a chart's): a
         level below the last heading, so a screen reader's list of headings has it
@@ -693,7 +711,7 @@ class _Blocks:
         elif isinstance(block, Callout):
             with self.inside("Div"):
                 figure = self.fit(style.callout_figure, width)
-                out.append(self.para((Span(block.figure),), figure, "figure", width=width))
+                out.append(self.figure_text(block.figure, figure, "figure", width, block.location))
                 label = self.fit(style.callout_label, width)
                 out.append(self.para(block.label, label, "label", width=width))
         elif isinstance(block, Quote):
@@ -835,9 +853,27 @@ class _Blocks:
     def card(self, card: Callout, cell: Cell) -> Stack:
         style, width = self.style, cell.inner
         with self.inside("TD"):
-            figure = self.para((Span(card.figure),), style.card_figure, "card-figure", width=width)
+            figure = self.figure_text(
+                card.figure, style.card_figure, "card-figure", width, card.location
+            )
             label = self.para(card.label, style.card_label, "card-label", width=width)
         return Stack([figure, label])
+
+
+def _cut_inside_a_number(inlines: Inlines) -> bool:
+    """Whether a break cut into ``inlines`` falls between two characters of a number."""
+    return any(
+        isinstance(item, LineBreak)
+        and item.within_word
+        and isinstance(before, Span)
+        and isinstance(after, Span)
+        and before.text[-1:] in _IN_A_NUMBER
+        and after.text[:1] in _IN_A_NUMBER
+        for before, item, after in zip(inlines, inlines[1:], inlines[2:], strict=False)
+    )
+
+
+_IN_A_NUMBER = frozenset("0123456789,.")
 
 
 def qr_alt(url: str) -> str:

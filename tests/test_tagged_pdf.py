@@ -428,3 +428,12 @@ def test_a_chart_title_and_the_sources_heading_are_headings(
     public = structure(PdfReader(io.BytesIO(briefs["public"][0].files["pdf"])))
     roles = [node.role for node in public.walk() if re.fullmatch(r"H[1-6]", node.role)]
     assert roles.count("H3") == 1 and roles[-1] == "H2"  # the pictogram's title; sources
+
+
+def test_a_line_ending_in_a_hyphen_before_a_space_keeps_the_space() -> None:
+    """A line wrapped after "pre-" in "pre- and" read "pre-and": a line ending in a hyphen was
+    taken for a break at a soft hyphen, which the paragraph does not have."""
+    text = " ".join(f"{'x' * n} pre- extraordinarily" for n in range(1, 12))
+    page = with_markdown(f"# T\n\n{text}\n")
+    extracted = PdfReader(io.BytesIO(render_pdf_bytes(page, Style()))).pages[0].extract_text()
+    assert "pre- \n" in extracted and "pre-\n" not in extracted

@@ -425,28 +425,34 @@ def _laid_out(setting: _Setting, width: float) -> tuple[Paragraph, tuple[float, 
     fitter's measuring, share one layout."""
     paragraph = setting.paragraph()
     size: tuple[float, float] = paragraph.wrap(width, _ANY_HEIGHT)
-    _space_at_line_ends(paragraph, setting.spaced_breaks)
+    _space_at_line_ends(paragraph, setting.spaced_breaks, "\u00ad" in setting.markup)
     return paragraph, size
 
 
-# A line that ends inside a word: a hyphen reportlab or the text put there.
-_WORD_GOES_ON = ("-", "\u00ad", " ")
+# A line that ends inside a word, or has its space: at a soft hyphen, reportlab ends
+# the line with a hyphen of its own.
+_WORD_GOES_ON = ("\u00ad", " ")
+_AT_A_SOFT_HYPHEN = ("-", *_WORD_GOES_ON)
 
 
-def _space_at_line_ends(paragraph: Paragraph, spaced_breaks: tuple[bool, ...]) -> None:
+def _space_at_line_ends(
+    paragraph: Paragraph, spaced_breaks: tuple[bool, ...], soft_hyphens: bool = False
+) -> None:
     """End each line that ends between words with the space that stood there.
     reportlab drops the space it wraps a line at, and a hard break between words
     (a balanced heading's) has none, so the text the PDF holds ran the two words
     together ("southernborder"), as a screen reader, search or reflow reads them
     (ISO 32000-1, 14.8.2.5). Drawn after the line's last glyph, it moves nothing.
     ``spaced_breaks``: for each hard break, whether it stands between words (not in
-    a web address cut to fit)."""
+    a web address cut to fit). ``soft_hyphens``: the text has some, so a line that
+    ends with a hyphen may end inside a word (else the hyphen ends one, "pre- and")."""
     lines = paragraph.blPara.lines
     breaks = iter(spaced_breaks)
+    goes_on = _AT_A_SOFT_HYPHEN if soft_hyphens else _WORD_GOES_ON
     for index, line in enumerate(lines):
         if isinstance(line, tuple):  # one font throughout: (extra space, words)
             extra, words = line
-            if index < len(lines) - 1 and words and not words[-1].endswith(_WORD_GOES_ON):
+            if index < len(lines) - 1 and words and not words[-1].endswith(goes_on):
                 lines[index] = (extra, [*words[:-1], words[-1] + " "])
             continue
         spaced = next(breaks, False) if line.lineBreak else index < len(lines) - 1
@@ -459,7 +465,7 @@ def _space_at_line_ends(paragraph: Paragraph, spaced_breaks: tuple[bool, ...]) -
             # reportlab ends the line with the space after a note number, raised:
             # read as the number's /ActualText, which has none.
             line.words[texts[-1]] = last = last.clone(text=last.text.rstrip(" "))
-        if last.text.endswith(_WORD_GOES_ON):
+        if last.text.endswith(goes_on):
             continue
         if last.link or last.us_lines or last.rise:
             # A run of its own, after the line's markers: a link's underline and

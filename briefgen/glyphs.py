@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
@@ -122,6 +123,35 @@ def _culprit(message: str) -> str:
     return chr(int(_CODE.findall(message)[-1], 16))
 
 
+@dataclass(frozen=True)
+class _Field:
+    """A printed field of a fact or source: whose it is, its name, where it is written,
+    its text."""
+
+    owner: str
+    name: str
+    where: Location
+    text: str
+
+
+def _store_fields(store: FactStore) -> Iterator[_Field]:
+    """Every printed field of the store's facts (their Spanish forms too) and sources,
+    in the store's order, the empty ones left out."""
+    for fact in store:
+        for field in FACT_FIELDS:
+            if text := getattr(fact, field):
+                yield _Field(f"fact '{fact.id}'", field, store.where(fact.id, field), text)
+        for field in TRANSLATION_FIELDS if fact.es is not None else ():
+            if text := getattr(fact.es, field):
+                owner = f"fact '{fact.id}' (its Spanish form, es:)"
+                yield _Field(owner, f"es: {field}", store.where(fact.id, "es"), text)
+    for source in store.sources.values():
+        for field in SOURCE_FIELDS:
+            if text := getattr(source, field):
+                where = store.where_source(source.id, field)
+                yield _Field(f"source '{source.id}'", field, where, text)
+
+
 def _owner(
     char: str, store: FactStore, default: Location, columns: Mapping[str, str]
 ) -> tuple[str, Location]:
@@ -131,37 +161,19 @@ def _owner(
     for column, value in columns.items():
         if char in value:
             return f"the recipient's '{column}' column", default
-    for fact in store:
-        for field in FACT_FIELDS:
-            if char in (getattr(fact, field) or ""):
-                return f"fact '{fact.id}'", store.where(fact.id, field)
-        for field in TRANSLATION_FIELDS if fact.es is not None else ():
-            if char in (getattr(fact.es, field) or ""):
-                return f"fact '{fact.id}' (its Spanish form, es:)", store.where(fact.id, "es")
-    for source in store.sources.values():
-        for field in SOURCE_FIELDS:
-            if char in (getattr(source, field) or ""):
-                return f"source '{source.id}'", store.where_source(source.id, field)
-    return "the template", default
+    found = next((field for field in _store_fields(store) if char in field.text), None)
+    return (found.owner, found.where) if found else ("the template", default)
 
 
 def store_glyph_problems(store: FactStore, family: FontFamily) -> list[str]:
     """One line for each field of a fact or source that would not print as written
     in ``family``, at the field: ``build`` refuses it only where a template prints
     it, so ``facts check`` tells them all beforehand."""
-    found: list[tuple[Location, str]] = []
-    for fact in store:
-        for field in FACT_FIELDS:
-            if problem := _problem(getattr(fact, field) or "", family):
-                found.append((store.where(fact.id, field), f"{field}: has {problem}"))
-        for field in TRANSLATION_FIELDS if fact.es is not None else ():
-            if problem := _problem(getattr(fact.es, field) or "", family):
-                found.append((store.where(fact.id, "es"), f"es: {field}: has {problem}"))
-    for source in store.sources.values():
-        for field in SOURCE_FIELDS:
-            if problem := _problem(getattr(source, field) or "", family):
-                found.append((store.where_source(source.id, field), f"{field}: has {problem}"))
-    return [f"{where}: {what} (build stops where a template prints it)" for where, what in found]
+    return [
+        f"{field.where}: {field.name}: has {problem} (build stops where a template prints it)"
+        for field in _store_fields(store)
+        if (problem := _problem(field.text, family))
+    ]
 
 
 def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location]]:

@@ -253,7 +253,8 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
         offsets = by_run.get(index)
         if not offsets or not isinstance(item, Span):
             out.append(item)
-            before = item.text[-1:] or before if isinstance(item, Span) else "x"
+            # A note number or a line break: no space stands before what follows.
+            before = (item.text[-1:] or before) if isinstance(item, Span) else _NOTE
             continue
         bounds = [0, *offsets, len(item.text)]
         for number, (begin, stop) in enumerate(pairwise(bounds)):

@@ -463,8 +463,6 @@ def laid_out(
     paths = {name: workdir / f"{name}.docx" for name in documents}
     for name, (document, style) in documents.items():
         paths[name].write_bytes(render_docx(document, style))
-    paths["no-break-hyphen"] = workdir / "no-break-hyphen.docx"
-    paths["no-break-hyphen"].write_bytes(render_docx(_no_break_hyphens(), Style()))
     paths["table-added"] = workdir / "table-added.docx"
     paths["table-added"].write_bytes(_with_a_table_added(_legislators_docx(workdir)))
     counts = page_counts(list(paths.values()), workdir)
@@ -500,14 +498,6 @@ def test_a_no_break_hyphen_is_the_fonts_hyphen_in_both_formats() -> None:
     assert len(run.findall(qn("w:noBreakHyphen"))) == 2
     assert "\u2011" not in "".join(t.text for t in run.findall(qn("w:t")))
     assert paragraph.text == "Interdicci\u00f3n-coordinada y - m\u00e1s"
-
-
-@requires_libreoffice
-def test_libreoffice_draws_a_no_break_hyphen_in_the_theme_font(
-    laid_out: dict[str, tuple[int, set[str]]],
-) -> None:
-    fonts = laid_out["no-break-hyphen"][1]
-    assert fonts and all(font.startswith("LiberationSans") for font in fonts), fonts
 
 
 def _legislators_docx(workdir: Path) -> bytes:

@@ -9,6 +9,7 @@ DejaVu Sans covers many characters the families lack and serves as fallback.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -28,3 +29,17 @@ def font_dir() -> Path:
 def font_path(family: FontFamily, variant: str) -> Path:
     """The bundled file of one variant ("regular", "bold", "italic", "bolditalic")."""
     return font_dir() / family.files[variant]
+
+
+def draws(char: str, file: str) -> bool:
+    """Whether the bundled font file ``file`` draws ``char``."""
+    return ord(char) in _character_map(file)
+
+
+@cache
+def _character_map(file: str) -> frozenset[int]:
+    # reportlab's TrueType reader alone: checking what text prints (facts check) needs
+    # no layout engine, whose import costs a command that renders nothing ~60 ms.
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    return frozenset(TTFontFile(str(font_dir() / file)).charToGlyph)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
+from briefgen.fonts import FALLBACK_FILES, draws
 from briefgen.model import Document, block_text
 from briefgen.theme import DEFAULT_THEME, FontFamily
 
@@ -59,8 +60,6 @@ def _problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:
 
 
 def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | None:
-    from briefgen.renderers.pdf import FALLBACK_FONT, has_glyph
-
     # Each distinct character once, in order of first appearance: the same first
     # culprit as a walk over every character, at a fraction of the cost.
     for char in dict.fromkeys(text):
@@ -99,7 +98,11 @@ def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | 
                 "a special space, which the PDF would set as a plain, breaking space and "
                 f"the DOCX as itself; type a plain or a no-break space: {_name(char)}"
             )
-        drawn = has_glyph(char, family.pdf_name) or has_glyph(char, FALLBACK_FONT)
+        drawn = (
+            " " <= char <= "~"  # every bundled family draws printable ASCII
+            or draws(char, family.files["regular"])
+            or draws(char, FALLBACK_FILES["regular"])
+        )
         if not (char.isspace() or drawn):
             return f"a character no bundled font can draw: {_name(char)}"
         if ord(char) > 0xFFFF:

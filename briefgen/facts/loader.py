@@ -31,6 +31,12 @@ MESSAGE_LIMIT = 300
 _SECTIONS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact}
 
 
+def is_facts_file_name(name: str) -> bool:
+    """Whether a file of this name in a store's folder is a facts file: YAML, and not
+    hidden (an editor's lock ``.#facts.yaml``, macOS's ``._facts.yaml``)."""
+    return Path(name).suffix in FACT_SUFFIXES and not name.startswith(".")
+
+
 def facts_files(path: Path) -> list[Path]:
     """The YAML files of a store: ``path`` itself, or those directly inside it, sorted.
 
@@ -42,11 +48,7 @@ def facts_files(path: Path) -> list[Path]:
         raise FactsError("no such file or folder", Location.of(path))
     if not path.is_dir():
         return [path]
-    files = sorted(
-        p
-        for p in path.iterdir()
-        if p.suffix in FACT_SUFFIXES and not p.name.startswith(".") and not p.is_dir()
-    )
+    files = sorted(p for p in path.iterdir() if is_facts_file_name(p.name) and not p.is_dir())
     folder = path.resolve()
     for file in files:
         # As for templates: a link in facts/ must not make any file on the machine a

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Location, display_path
-from briefgen.facts.loader import FACT_SUFFIXES
+from briefgen.facts.loader import is_facts_file_name
 from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip
@@ -71,9 +71,7 @@ MAX_UNREAD_COUNTED = 1000
 def _facts_files_under(folder: Path) -> Iterator[Path]:
     for root, folders, files in os.walk(folder):
         folders[:] = [f for f in folders if not f.startswith(".")]
-        for name in files:
-            if Path(name).suffix in FACT_SUFFIXES and not name.startswith("."):
-                yield Path(root, name)
+        yield from (Path(root, name) for name in files if is_facts_file_name(name))
 
 
 # Places listed at most, in a line and in all: a file of thousands of unknown places

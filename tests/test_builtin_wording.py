@@ -1,0 +1,54 @@
+"""The built-in briefs say what their facts say: a template's own words around a
+figure (what it measures, where, when, how sure the source is) must not shift or
+overstate the fact it prints. Each test pins one sentence a fact-check corrected.
+
+The briefs are rendered to their Markdown (no PDF), with the repository's facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from briefgen.facts import load_store
+from briefgen.settings import Settings
+from briefgen.templating.environment import TemplateRenderer
+from briefgen.templating.search import SearchPath
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Each built-in brief's paragraphs, as plain text on one line each."""
+    workspace = tmp_path_factory.mktemp("wording")
+    (workspace / "templates").mkdir()
+    search = SearchPath.build([], workspace)
+    store = load_store(REPO / "facts")
+    renderer = TemplateRenderer(search, store, Settings(), dt.date(2026, 11, 2))
+    paragraphs: dict[str, list[str]] = {}
+    for audience in ("legislators", "chiefs", "public", "public-es"):
+        # Printed values are Markdown-escaped; read them back as text.
+        text = re.sub(r"\\(.)", r"\1", renderer.render(search.audience(audience)).text)
+        paragraphs[audience] = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return paragraphs
+
+
+def paragraph_with(briefs: dict[str, list[str]], audience: str, words: str) -> str:
+    found = [p for p in briefs[audience] if words in p]
+    assert len(found) == 1, (audience, words, found)
+    return found[0]
+
+
+def test_the_fy2023_pounds_are_those_seized_at_the_southern_border(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: "Most of the fentanyl seized in FY 2023, about 98.9 percent (26,700 out
+    # of 27,000 pounds), was seized at the southern border." The 26,700 pounds are the
+    # southern border's, not the total of which 98.9% was seized there.
+    said = paragraph_with(briefs, "legislators", "26,700 pounds")
+    assert "26,700 pounds of fentanyl at the southern border in FY 2023" in said
+    assert "of it at the southern border" not in said

@@ -52,3 +52,14 @@ def test_the_fy2023_pounds_are_those_seized_at_the_southern_border(
     said = paragraph_with(briefs, "legislators", "26,700 pounds")
     assert "26,700 pounds of fentanyl at the southern border in FY 2023" in said
     assert "of it at the southern border" not in said
+
+
+def test_the_pill_prices_are_the_chiefs_estimate_not_a_market_price(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: "one pill of illicit fentanyl may cost only $1 or $2 in Tucson, whereas
+    # it might cost as much as $5 to $20 per pill in Chicago or Washington, D.C." --
+    # Chief Kasmar's estimate, which "sells for" stated as a fact.
+    said = paragraph_with(briefs, "legislators", "$5–$20 per pill")
+    assert "may cost $1–$2 per pill in Tucson" in said
+    assert "sells for" not in said

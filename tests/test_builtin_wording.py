@@ -63,3 +63,14 @@ def test_the_pill_prices_are_the_chiefs_estimate_not_a_market_price(
     said = paragraph_with(briefs, "legislators", "$5–$20 per pill")
     assert "may cost $1–$2 per pill in Tucson" in said
     assert "sells for" not in said
+
+
+def test_the_480_percent_rise_names_its_years_wherever_it_is_printed(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: seizures "480 percent higher in fiscal year (FY) 2023 compared to FY
+    # 2020". Without its years, "are up 480%" on a brief dated years later reads as now.
+    printed = [(a, p) for a, paragraphs in briefs.items() for p in paragraphs if "480%" in p]
+    assert {a for a, _ in printed} >= {"legislators", "chiefs"}
+    for audience, said in printed:
+        assert "FY 2020" in said and "FY 2023" in said, (audience, said)

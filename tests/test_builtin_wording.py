@@ -74,3 +74,16 @@ def test_the_480_percent_rise_names_its_years_wherever_it_is_printed(
     assert {a for a, _ in printed} >= {"legislators", "chiefs"}
     for audience, said in printed:
         assert "FY 2020" in said and "FY 2023" in said, (audience, said)
+
+
+@pytest.mark.parametrize("audience", ["public", "public-es"])
+def test_the_86_percent_pictogram_names_its_years(
+    briefs: dict[str, list[str]], audience: str
+) -> None:
+    # The seed: "86% of fentanyl trafficking offenders between 2017 and 2021 were
+    # American citizens." The pictogram printed 86% with no years; its alt text alone
+    # had them.
+    said = paragraph_with(briefs, audience, '"kind": "pictogram"')
+    title = re.search(r'"title": "([^"]*)"', said)
+    assert title, said
+    assert "2017" in title[1] and "2021" in title[1], title[1]

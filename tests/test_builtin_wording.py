@@ -87,3 +87,17 @@ def test_the_86_percent_pictogram_names_its_years(
     title = re.search(r'"title": "([^"]*)"', said)
     assert title, said
     assert "2017" in title[1] and "2021" in title[1], title[1]
+
+
+@pytest.mark.parametrize(
+    ("audience", "words", "hedge"),
+    [("public", "in a 2022 poll", "at least in part"), ("public-es", "en 2022", "en parte")],
+)
+def test_the_poll_counts_those_who_believed_the_myth_somewhat_or_completely(
+    briefs: dict[str, list[str]], audience: str, words: str, hedge: str
+) -> None:
+    # The seed: "approximately half of all respondents somewhat or completely believed"
+    # it. "About half ... believed this" counted the "somewhat" as believers outright.
+    said = paragraph_with(briefs, audience, words)
+    assert "[@poll-half-believe-migrants-responsible]" in said
+    assert hedge in said, said

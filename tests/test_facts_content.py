@@ -78,3 +78,20 @@ def test_a_number_not_in_the_seeds_is_caught() -> None:
     seed_numbers = set(NUMBER.findall("In 2022, 14,104 pounds; 98.9 percent; 0.02 percent."))
     text = "In 2022, 14,104 pounds and 98.9 percent, up from 14,105 in 2021 (0.02, 0.2)."
     assert missing_numbers(text, seed_numbers) == ["14,105", "2021", "0.2"]
+
+
+def test_a_title_a_note_prints_in_quotation_marks_is_one_a_seed_gives(
+    store: FactStore, seeds: str
+) -> None:
+    """A note quotes the title of a web page, post or article, as a document's own
+    name. Where the seeds give no title, a source's title is a plain description
+    (docs/facts.md), which in quotation marks would pass for the document's name."""
+    quoted = {
+        source.id: title
+        for source in store.sources.values()
+        for title in re.findall(
+            "\u201c([^\u201d]*)\u201d", "".join(t for t, _ in source.citation_parts())
+        )
+    }
+    assert quoted, "no source prints a quoted title"
+    assert {i: t for i, t in quoted.items() if normalize(t) not in seeds} == {}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.facts import Kind, load_store
+from briefgen.facts.schema import QUALIFIERS
 from briefgen.facts.store import FactStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,3 +96,27 @@ def test_a_title_a_note_prints_in_quotation_marks_is_one_a_seed_gives(
     }
     assert quoted, "no source prints a quoted title"
     assert {i: t for i, t in quoted.items() if normalize(t) not in seeds} == {}
+
+
+def test_a_short_form_reads_on_from_the_number_without_restating_it(store: FactStore) -> None:
+    """A callout prints a statistic's number (with its qualifier) and then its `short`
+    (docs/facts.md): a short that starts with its own qualifier or amount ("about half
+    of poll respondents ...") would print "about 50%" then "about half of ..."."""
+    openings = (*QUALIFIERS, "half", "la mitad", "alrededor", "más de", "cerca de")
+    restating = {
+        fact.id: short
+        for fact in store
+        if fact.kind is Kind.STATISTIC
+        for short in (fact.short, fact.es.short if fact.es else None)
+        if short and short.lower().startswith(openings)
+    }
+    assert restating == {}
+
+
+def test_the_poll_short_keeps_somewhat_or_completely(store: FactStore, seeds: str) -> None:
+    # The seed: "approximately half of all respondents somewhat or completely believed".
+    poll = store.get("poll-half-believe-migrants-responsible")
+    assert "somewhat or completely believed" in seeds
+    assert poll.es is not None and poll.short is not None and poll.es.short is not None
+    assert "somewhat or completely believed" in poll.short
+    assert "en parte o del todo" in poll.es.short

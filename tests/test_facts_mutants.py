@@ -112,6 +112,13 @@ def test_a_citation_names_a_publisher_that_is_its_author_once_and_quotes_no_repo
     assert source.citation() == "Org, Title"
 
 
+def test_a_citation_names_a_publisher_its_title_begins_with_once() -> None:
+    source = Source.model_validate(
+        {"id": "a", "type": "poll", "title": "Org poll", "publisher": "Org", "issued": "2022"}
+    )
+    assert source.citation() == "Org poll, 2022"
+
+
 def test_an_unprintable_character_is_named_with_its_position() -> None:
     with pytest.raises(ValidationError, match=r"unprintable character U\+000C at position 3\b"):
         Source.model_validate({"id": "a", "type": "report", "title": "ab\x0cc"})

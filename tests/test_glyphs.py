@@ -247,9 +247,9 @@ def test_glyph_check_blames_the_source_field(
     shutil.copytree(REPO / "facts", tmp_path / "facts")
     sources = tmp_path / "facts" / "sources.yaml"
     text = sources.read_text(encoding="utf-8")
-    title = "    title: NPR/Ipsos poll (2022)\n"
+    title = "    title: NPR/Ipsos poll\n"
     line = text[: text.index(title)].count("\n") + 1
-    escaped = '    title: "NPR/Ipsos\\u2028poll (2022)"\n'  # a YAML escape, not a raw U+2028
+    escaped = '    title: "NPR/Ipsos\\u2028poll"\n'  # a YAML escape, not a raw U+2028
     sources.write_text(text.replace(title, escaped), "utf-8")
     result = CliRunner().invoke(cli, ["build", "--audience", "public", "--format", "pdf"])
     assert result.exit_code == 1, result.output

@@ -304,9 +304,9 @@ class Source(_Strict):
         names: list[str] = []
         if self.author:
             names.append(self.author)
-        if self.publisher and self.publisher != self.author:
-            names.append(self.publisher)
         title = self.title
+        if self.publisher and self.publisher != self.author and not _names(title, self.publisher):
+            names.append(self.publisher)
         if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
             title = f"\u201c{title}\u201d"
         names.append(title)
@@ -316,6 +316,12 @@ class Source(_Strict):
         if self.URL:
             parts.append((f". {self.URL}", ""))
         return parts
+
+
+def _names(title: str, publisher: str) -> bool:
+    """Whether ``title`` starts with ``publisher``'s name ("NPR/Ipsos poll"), which
+    a citation then need not print twice."""
+    return title == publisher or title.startswith(f"{publisher} ")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")

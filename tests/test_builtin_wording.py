@@ -101,3 +101,26 @@ def test_the_poll_counts_those_who_believed_the_myth_somewhat_or_completely(
     said = paragraph_with(briefs, audience, words)
     assert "[@poll-half-believe-migrants-responsible]" in said
     assert hedge in said, said
+
+
+def test_the_front_line_is_state_and_local_agencies(briefs: dict[str, list[str]]) -> None:
+    # The seed: "In Tucson, state and local law enforcement agencies are on the front
+    # line of the crisis." "Border agencies" read as the federal ones at the border.
+    said = paragraph_with(briefs, "chiefs", "front line")
+    assert "state and local agencies are on the front line" in said, said
+
+
+def test_the_domino_effect_is_a_risk_not_a_rule(briefs: dict[str, list[str]]) -> None:
+    # The seed: "Interdiction efforts in one community might drive drug smuggling
+    # organizations into other communities."
+    said = paragraph_with(briefs, "chiefs", "into the next")
+    assert "can push smugglers into the next" in said, said
+
+
+def test_proximity_says_what_its_facts_say_and_no_more(briefs: dict[str, list[str]]) -> None:
+    # The seed gives cheaper, easier fentanyl and more smuggling organizations near the
+    # border, and networks that "may be more active" recruiting youth; "expect demand
+    # ... to follow" was the template's own inference.
+    said = paragraph_with(briefs, "chiefs", "Proximity to the border")
+    assert "demand" not in said, said
+    assert "may also recruit local youth" in said, said

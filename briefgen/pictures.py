@@ -73,7 +73,8 @@ def eight_bit(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes
         return image, data
     # 0 to 65535, as a PNG of 16 bits holds them (Pillow reads some as mode "I").
     grey = image.convert("I").point(lambda value: value * (255 / 65535)).convert("L")
-    grey.info = image.info
+    # Without a 16-bit transparency key, which no 8-bit grey could match.
+    grey.info = {key: value for key, value in image.info.items() if key != "transparency"}
     out = io.BytesIO()
     grey.save(out, "PNG", icc_profile=image.info.get("icc_profile"))
     return grey, out.getvalue()
@@ -97,9 +98,28 @@ def slow_jpeg(data: bytes, kind: str) -> str | None:
     return None
 
 
+def keyed_alpha(image: PILImage.Image, data: bytes, kind: str) -> tuple[PILImage.Image, bytes]:
+    """A PNG made transparent by one colour (a tRNS key on a grey, RGB or 1-bit
+    picture) with an alpha channel instead: reportlab ignores such a key, so the PDF
+    printed that colour (a box round a logo on the masthead) where Word and
+    LibreOffice show what lies behind. Of 16 bits a channel Pillow keeps 8, and cannot
+    tell the key's pixels: that picture is printed opaque in both. Any other as it is."""
+    if kind != "png" or image.mode not in ("1", "L", "RGB") or "transparency" not in image.info:
+        return image, data
+    if data[24:25] == b"\x10":  # the bit depth in the PNG's header (IHDR)
+        keyed = image.copy()
+    else:
+        keyed = image.convert("RGBA" if image.mode == "RGB" else "LA")
+    keyed.info = {key: value for key, value in image.info.items() if key != "transparency"}
+    out = io.BytesIO()
+    keyed.save(out, "PNG", icc_profile=image.info.get("icc_profile"))
+    return keyed, out.getvalue()
+
+
 def as_printed(image: PILImage.Image, data: bytes, kind: str) -> tuple[bytes, int, int]:
     """The bytes and pixel size both renderers print of the decoded picture ``image``
-    read from ``data``: :func:`eight_bit`, then :func:`upright`."""
+    read from ``data``: :func:`keyed_alpha`, :func:`eight_bit`, then :func:`upright`."""
+    image, data = keyed_alpha(image, data, kind)
     image, data = eight_bit(image, data)
     return upright(image, data, kind)
 

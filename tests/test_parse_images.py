@@ -196,6 +196,26 @@ def test_a_16_bit_grey_picture_prints_its_greys_in_both_files(tmp_path: Path) ->
         assert row == pytest.approx([0, 64, 128, 192, 255], abs=2), row
 
 
+def test_a_picture_made_transparent_by_one_colour_keeps_it_in_both_files(
+    tmp_path: Path,
+) -> None:
+    """reportlab ignores a PNG's one-colour transparency (a tRNS key): the PDF printed
+    the key's colour where Word and LibreOffice show the page. It becomes an alpha
+    channel, which both read."""
+    keyed = PILImage.new("RGB", (300, 150), (0, 255, 0))
+    keyed.paste((20, 20, 200), (100, 50, 200, 100))
+    keyed.save(tmp_path / "map.png", transparency=(0, 255, 0))
+    document = replace(regions(), blocks=(parse_image(tmp_path, "map.png"),))
+    style = Style()
+    pdf_images = PdfReader(io.BytesIO(render_pdf_bytes(document, style))).pages[0].images
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    docx_images = [PILImage.open(io.BytesIO(p.blob)) for p in word.part.package.image_parts]
+    for pictures in ([p.image for p in pdf_images], docx_images):
+        printed = next(i for i in pictures if i is not None and i.size == (300, 150))
+        assert printed.convert("RGBA").getpixel((5, 5))[3] == 0
+        assert printed.convert("RGBA").getpixel((150, 75)) == (20, 20, 200, 255)
+
+
 def scan_bomb(path: Path, scans: int) -> None:
     """A small progressive JPEG whose last scan is repeated until it has ``scans``:
     each is decoded in turn, so thousands take minutes."""

@@ -96,3 +96,35 @@ def test_the_docx_carries_the_logo_the_colours_and_the_family(themed: Path) -> N
     assert f'w:fill="{PRIMARY.upper()}"' in xml or f'w:fill="{PRIMARY}"' in xml
     assert f'w:val="{ACCENT.upper()}"' in xml or f'w:val="{ACCENT}"' in xml
     assert 'w:ascii="Times New Roman"' in xml and 'w:ascii="Arial"' not in xml
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1"])
+def test_a_logo_made_transparent_by_one_colour_is_transparent_in_both_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A PNG whose transparency is one colour (a tRNS key, as older tools save a logo
+    on a plain ground) printed that colour round the logo on the PDF's masthead band,
+    while Word and LibreOffice left the band showing through."""
+    white = {"RGB": (255, 255, 255), "L": 255, "1": 1}[mode]
+    key = {"RGB": (0, 255, 0), "L": 0, "1": 0}[mode]
+    logo = PIL.Image.new(mode, (60, 60), key)  # type: ignore[arg-type]
+    logo.paste(white, (15, 15, 45, 45))  # type: ignore[arg-type]
+    logo.save(tmp_path / "logo.png", transparency=key)
+    (tmp_path / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
+    )
+    assert result.exit_code == 0, result.output
+    pdf_logos = [i.image for i in PdfReader(tmp_path / "output" / "public.pdf").pages[0].images]
+    with zipfile.ZipFile(tmp_path / "output" / "public.docx") as package:
+        docx_logos = [
+            PIL.Image.open(io.BytesIO(package.read(name)))
+            for name in package.namelist()
+            if name.startswith("word/media/")
+        ]
+    for printed in (pdf_logos, docx_logos):
+        found = [image.convert("RGBA") for image in printed if image and image.size == (60, 60)]
+        assert len(found) == 1, printed
+        corner, middle = found[0].getpixel((2, 2)), found[0].getpixel((30, 30))
+        assert corner[3] == 0 and middle == (255, 255, 255, 255), (corner, middle)

@@ -52,9 +52,14 @@ def display_path(path: str | Path) -> str:
 @lru_cache(maxsize=1024)
 def _display_path(path: str, cwd: str) -> str:
     # Cached: every line of a rendered template carries a location.
+    place = Path(path)
     try:
-        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except (ValueError, OSError):
+        try:
+            real = place.resolve()
+        except RuntimeError:  # Python 3.11's loop of links: shown where the link is
+            real = place.parent.resolve() / place.name
+        return str(real.relative_to(Path(cwd).resolve()))
+    except (ValueError, OSError, RuntimeError):
         return path
 
 
@@ -71,7 +76,7 @@ def _shown(path: str, cwd: str) -> str:
         return path
     try:
         inside = (Path(cwd) / path).resolve().relative_to(_BUILTINS)
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return path
     return f"{BUILTIN_SHOWN}/{inside.as_posix()}"
 

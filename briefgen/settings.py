@@ -10,6 +10,7 @@ import ast
 import contextlib
 import datetime as dt
 import difflib
+import errno
 import io
 import re
 import tomllib
@@ -469,9 +470,12 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     shown = clip(display_path(path), 100)
     # Settings may come from someone else: a logo from elsewhere on the machine would
     # be printed, and posted, with the brief.
+    loop = SettingsError(f"theme.logo: {shown} is a link that leads round in a loop", where)
     try:
         inside = path.resolve().is_relative_to(workspace.resolve())
-    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL
+    except RuntimeError:  # Python 3.11's word for a loop of links
+        raise loop from None
+    except (OSError, ValueError):
         inside = False
     if not inside:
         raise SettingsError(
@@ -481,7 +485,9 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
         )
     try:
         size = path.stat().st_size
-    except (OSError, ValueError):
+    except (OSError, ValueError) as exc:
+        if getattr(exc, "errno", None) == errno.ELOOP:  # a loop, as Python 3.13 resolves one
+            raise loop from None
         raise SettingsError(
             f"theme.logo: {shown} not found (the path is read from {SETTINGS_FILE}'s folder)",
             where,

@@ -122,6 +122,24 @@ def test_a_logo_from_outside_the_workspace_is_refused(
     assert theme_of(load(workspace, '[theme]\nlogo = "art/../art/logo.png"\n')).logo
 
 
+def test_a_logo_that_is_a_loop_of_links_is_told_at_its_line(in_tmp: Path) -> None:
+    """Python 3.11 tells a loop of links with a RuntimeError, which ended the build as
+    an internal error with a traceback's last line instead of the logo's line."""
+    (in_tmp / "logo.png").symlink_to("logo.png")
+    (in_tmp / "a.png").symlink_to("b.png")
+    (in_tmp / "b.png").symlink_to("a.png")
+    (in_tmp / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--facts", str(REPO / "facts")])
+    assert (result.exit_code, result.output) == (
+        1,
+        "briefgen.toml:2: theme.logo: logo.png is a link that leads round in a loop\n",
+    )
+    assert not (in_tmp / "output").exists()
+    assert error(in_tmp, '[theme]\nlogo = "a.png"\n') == (
+        "briefgen.toml:2: theme.logo: a.png is a link that leads round in a loop"
+    )
+
+
 def test_a_logo_of_very_many_jpeg_scans_is_refused(in_tmp: Path) -> None:
     from test_parse_images import scan_bomb
 

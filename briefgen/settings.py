@@ -138,6 +138,28 @@ class BuildSettings(_Section):
     # The date every brief shows, unless --date says otherwise.
     date: dt.date | None = None
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _a_toml_date(cls, value: object) -> object:
+        # pydantic reads a number, or text of digits, as seconds since 1970: date = 0
+        # printed "January 1970", and 20261101 was told as a datetime with a time.
+        if isinstance(value, dt.datetime):
+            if value.timetz() != dt.time(0, tzinfo=value.tzinfo):
+                raise ValueError(
+                    f"{value.isoformat()} holds a time of day; write the date alone, "
+                    "such as date = 2026-11-01"
+                )
+            return value.date()
+        if isinstance(value, dt.date) or (
+            isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())
+        ):
+            return value
+        shown = value.isoformat() if isinstance(value, dt.time) else quote(value)
+        raise ValueError(
+            f"expected a TOML date such as date = 2026-11-01 (year, month, day, without "
+            f"quotes), got {shown}"
+        )
+
     @field_validator("date")
     @classmethod
     def _a_year_of_briefs(cls, value: dt.date | None) -> dt.date | None:
@@ -227,6 +249,8 @@ class Settings(_Section):
 
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+# A date quoted as TOML writes it unquoted ("2026-11-01"), which pydantic reads alike.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*")
 # A site as people write it: a host (no scheme but http or https, no user@), then a
 # port and a path if any.

@@ -342,7 +342,22 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[build]\npage_size = "Leter"\n',
             "2: build.page_size: Input should be 'letter' or 'a4' (did you mean 'letter'?)",
         ),
-        ('[build]\ndate = "next week"\n', "2: build.date: Input should be a valid date"),
+        (
+            '[build]\ndate = "next week"\n',
+            "2: build.date: expected a TOML date such as date = 2026-11-01 (year, month, day, "
+            "without quotes), got 'next week'",
+        ),
+        # A number was read as seconds since 1970: 0 printed "January 1970".
+        ("[build]\ndate = 0\n", "2: build.date: expected a TOML date such as"),
+        ("[build]\ndate = 1764374400\n", "2: build.date: expected a TOML date such as"),
+        ('[build]\ndate = "1764374400"\n', "2: build.date: expected a TOML date such as"),
+        ("[build]\ndate = 20261101\n", "2: build.date: expected a TOML date such as"),
+        ("[build]\ndate = 10:00:00\n", "2: build.date: expected a TOML date such as"),
+        (
+            "[build]\ndate = 2026-11-01T10:00:00\n",
+            "2: build.date: 2026-11-01T10:00:00 holds a time of day; write the date alone, "
+            "such as date = 2026-11-01",
+        ),
         (
             '[contact]\nsources_url = "example.org/src"\n',
             "2: contact.sources_url: expected a web address starting with https:// or "
@@ -544,6 +559,10 @@ def test_dates_print_in_english() -> None:
 def test_the_settings_date_is_a_toml_date(tmp_path: Path) -> None:
     assert load(tmp_path, "[build]\ndate = 2026-11-01\n").build.date == dt.date(2026, 11, 1)
     assert load(tmp_path, '[build]\ndate = "2026-11-01"\n').build.date == dt.date(2026, 11, 1)
+    # A TOML datetime at midnight is that day, wherever its clock.
+    for midnight in ("2026-11-01T00:00:00", "2026-11-01T00:00:00Z", "2026-11-01T00:00:00-05:00"):
+        settings = load(tmp_path, f"[build]\ndate = {midnight}\n")
+        assert settings.build.date == dt.date(2026, 11, 1)
 
 
 def test_the_date_option_reaches_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -550,8 +550,13 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
                 data, width, height = as_printed(image, data, kind)
     except SettingsError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):  # fmt: skip
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        # Pillow stops at the header a picture of ~90 million pixels or more.
+        raise SettingsError(
+            f"theme.logo: {shown} has more than {MAX_LOGO_PIXELS:,} pixels; save it smaller",
+            where,
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise SettingsError(
             f"theme.logo: {shown} cannot be read as a PNG or JPEG picture", where
         ) from None

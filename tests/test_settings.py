@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import json
 import re
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,18 @@ def png(size: tuple[int, int] = (40, 20), kind: str = "PNG") -> bytes:
     out = io.BytesIO()
     PIL.Image.new("RGB", size, (200, 30, 30)).save(out, kind)
     return out.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG of a header and an end, claiming ``width`` x ``height`` pixels (a
+    decompression bomb's header)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
 
 
 # --- each setting's effect --------------------------------------------------------
@@ -288,6 +302,11 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             '[theme]\nlogo = "wide.png"\n',
             "2: theme.logo: wide.png is 20,000 x 1,000 pixels; at most 16,000,000 pixels",
         ),
+        # Pillow refuses so many pixels at the header: told as a picture it cannot read.
+        (
+            '[theme]\nlogo = "bomb.png"\n',
+            "2: theme.logo: bomb.png has more than 16,000,000 pixels; save it smaller",
+        ),
         # A NUL was told as "leads outside the workspace"; an escape as "not found".
         (
             '[theme]\nlogo = "wide.png\\u0000"\n',
@@ -411,6 +430,7 @@ def test_every_theme_and_contact_error_is_at_its_line(
     (tmp_path / "notes.txt").write_text("not a picture", encoding="utf-8")
     (tmp_path / "huge.png").write_bytes(b"\x89PNG" + b"\0" * (MAX_LOGO_BYTES - 3))
     PIL.Image.new("1", (20_000, 1_000)).save(tmp_path / "wide.png")
+    (tmp_path / "bomb.png").write_bytes(png_header(100_000, 100_000))
     found = error(tmp_path, text)
     assert found.startswith(f"briefgen.toml:{expected}"), found
     assert "\n" not in found

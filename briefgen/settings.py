@@ -199,6 +199,13 @@ class ThemeSettings(_Section):
                 f"holds a control character (U+{ord(control):04X}); write the logo's path "
                 'as its file is named, such as "logo.png"'
             )
+        if _ADDRESS_LIKE.match(value):
+            # Read as a path, "https://example.org/logo.png" was told as the file
+            # "https:/example.org/logo.png" not found.
+            raise ValueError(
+                f"{quote(value)} is a web address; briefgen never fetches pictures from "
+                "the network: save the logo in the workspace and give its file's name"
+            )
         return value
 
     @field_validator("primary", "accent")
@@ -249,6 +256,8 @@ class Settings(_Section):
 
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+# An address, not a file: a scheme and "//" (not a drive letter, "C:\\"), or data:.
+_ADDRESS_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://|data:", re.IGNORECASE)
 # A date quoted as TOML writes it unquoted ("2026-11-01"), which pydantic reads alike.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*")

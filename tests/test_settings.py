@@ -318,6 +318,14 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             "2: theme.logo: holds a control character (U+001B)",
         ),
         ('[theme]\nlogo = "wide\\t.png"\n', "2: theme.logo: holds a control character (U+0009)"),
+        # Read as a path: "https:/example.org/logo.png not found".
+        (
+            '[theme]\nlogo = "https://example.org/logo.png"\n',
+            "2: theme.logo: 'https://example.org/logo.png' is a web address; briefgen never "
+            "fetches pictures from the network: save the logo in the workspace and give its "
+            "file's name",
+        ),
+        ('[theme]\nlogo = "data:image/png;base64,iVBOR"\n', "2: theme.logo: 'data:image/png;"),
         # nan was told "Input should be less than or equal to 100".
         ("[facts]\nmax_age_years = nan\n", "2: facts.max_age_years: must be a number, not nan"),
         ("[facts]\nmax_age_years = -nan\n", "2: facts.max_age_years: must be a number, not nan"),

@@ -260,10 +260,11 @@ _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _ADDRESS_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://|data:", re.IGNORECASE)
 # A date quoted as TOML writes it unquoted ("2026-11-01"), which pydantic reads alike.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*")
+# A scheme in any case, as RFC 3986 reads it ("HTTPS://" from a pasted address).
+_WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*", re.IGNORECASE)
 # A site as people write it: a host (no scheme but http or https, no user@), then a
 # port and a path if any.
-_WEBSITE = re.compile(r"(?:https?://)?[^\s/:@]+(?::[0-9]{1,5})?(?:/\S*)?")
+_WEBSITE = re.compile(r"(?:https?://)?[^\s/:@]+(?::[0-9]{1,5})?(?:/\S*)?", re.IGNORECASE)
 
 
 def theme_of(settings: Settings) -> Theme:

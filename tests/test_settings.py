@@ -230,6 +230,15 @@ def test_the_qr_code_leads_to_sources_url_when_set(tmp_path: Path) -> None:
     ).qr_url == ("http://x.org")
 
 
+def test_a_scheme_in_capitals_is_a_web_address_too(tmp_path: Path) -> None:
+    """A scheme's case does not matter (RFC 3986): "HTTPS://Example.org" was refused
+    as no web address, told that one looks like "https://example.org"."""
+    settings = load(tmp_path, '[contact]\nwebsite = "HTTPS://Example.org"\n')
+    assert footer(settings, dt.date(2026, 11, 28)).qr_url == "HTTPS://Example.org"
+    settings = load(tmp_path, '[contact]\nsources_url = "Http://example.org/src"\n')
+    assert footer(settings, dt.date(2026, 11, 28)).qr_url == "Http://example.org/src"
+
+
 def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
     foot = footer(Settings(), dt.date(2026, 11, 28))
     assert (foot.contact, foot.website, foot.qr_url) == ((), "", "")

@@ -16,6 +16,7 @@ import PIL.Image
 import pytest
 from click.testing import CliRunner
 from PIL import Image as PILImage
+from pypdf import PdfReader
 from readback import pdf_text
 
 from briefgen.assemble import footer, masthead
@@ -237,6 +238,26 @@ def test_a_scheme_in_capitals_is_a_web_address_too(tmp_path: Path) -> None:
     assert footer(settings, dt.date(2026, 11, 28)).qr_url == "HTTPS://Example.org"
     settings = load(tmp_path, '[contact]\nsources_url = "Http://example.org/src"\n')
     assert footer(settings, dt.date(2026, 11, 28)).qr_url == "Http://example.org/src"
+
+
+def test_a_website_of_other_letters_is_linked_as_ascii_in_the_pdf(in_tmp: Path) -> None:
+    """A PDF link's address is 7-bit ASCII (ISO 32000); reportlab wrote "exämple.org"
+    as UTF-16, which a viewer opens as another address. The host is linked in IDNA's
+    form, the rest percent-encoded; the page prints the address as written."""
+    (in_tmp / "briefgen.toml").write_text(
+        '[contact]\nwebsite = "exämple.org/ñ"\nsources_url = "https://пример.рф/путь"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
+    )
+    assert result.exit_code == 0, result.output
+    page = PdfReader(in_tmp / "output" / "public.pdf").pages[0]
+    addresses = [str(a.get_object()["/A"]["/URI"]) for a in page["/Annots"]]
+    assert all(address.isascii() for address in addresses), addresses
+    assert "https://xn--exmple-cua.org/%C3%B1" in addresses
+    assert "https://xn--e1afmkfd.xn--p1ai/%D0%BF%D1%83%D1%82%D1%8C" in addresses
+    assert "exämple.org/ñ" in pdf_text(in_tmp / "output" / "public.pdf")
 
 
 def test_no_website_and_no_sources_url_means_no_qr_code() -> None:

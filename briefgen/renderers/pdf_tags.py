@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import XMP, PDFName, PDFObject, PDFObjectReference, PDFString
@@ -441,6 +442,28 @@ class Tagger:
         self.links = []
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def ascii_uri(address: str) -> str:
+    """``address`` as the ASCII a PDF link's ``/URI`` must be (ISO 32000: 7-bit): a
+    host of other letters ("exämple.org") in IDNA's ``xn--`` form, any other such
+    character percent-encoded as UTF-8. reportlab wrote such an address as UTF-16,
+    which a viewer opens as another address."""
+    if address.isascii():
+        return address
+    parts = urlsplit(address)
+    host, colon, port = parts.netloc.rpartition(":")
+    if not colon or not port.isdigit():
+        host, colon, port = parts.netloc, "", ""
+    user, at, host = host.rpartition("@")
+    with suppress(UnicodeError):  # else, not a name IDNA takes, percent-encoded below
+        host = host.encode("idna").decode("ascii")
+    netloc = user + at + host + colon + port
+    whole = urlunsplit(parts._replace(netloc=netloc))
+    return _NOT_ASCII.sub(lambda found: quote(found[0], safe=""), whole)
+
+
 class TaggedCanvas(Canvas):  # type: ignore[misc]
     """A reportlab canvas that writes a tagged PDF of the structure ``tags`` (the
     Document element) with XMP metadata from ``xmp``."""
@@ -464,7 +487,7 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         if link is not None:
             kwargs["StructParent"] = tagger.key(link)
             kwargs["Contents"] = PDFString(link.contents or url)
-        super().linkURL(url, rect, relative, **kwargs)
+        super().linkURL(ascii_uri(url), rect, relative, **kwargs)
         if link is not None:
             annotation = _Annotation(self._annotationrefs[-1], len(tagger.pages) - 1)
             tagger.annotations.setdefault(link, []).append(annotation)

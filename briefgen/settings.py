@@ -150,10 +150,10 @@ class BuildSettings(_Section):
                     "such as date = 2026-11-01"
                 )
             return value.date()
-        if isinstance(value, dt.date) or (
-            isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())
-        ):
+        if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            return value.strip()  # as every text setting is read
         shown = value.isoformat() if isinstance(value, dt.time) else quote(value)
         raise ValueError(
             f"expected a TOML date such as date = 2026-11-01 (year, month, day, without "

@@ -617,6 +617,7 @@ def test_dates_print_in_english() -> None:
 def test_the_settings_date_is_a_toml_date(tmp_path: Path) -> None:
     assert load(tmp_path, "[build]\ndate = 2026-11-01\n").build.date == dt.date(2026, 11, 1)
     assert load(tmp_path, '[build]\ndate = "2026-11-01"\n').build.date == dt.date(2026, 11, 1)
+    assert load(tmp_path, '[build]\ndate = " 2026-11-01 "\n').build.date == dt.date(2026, 11, 1)
     # A TOML datetime at midnight is that day, wherever its clock.
     for midnight in ("2026-11-01T00:00:00", "2026-11-01T00:00:00Z", "2026-11-01T00:00:00-05:00"):
         settings = load(tmp_path, f"[build]\ndate = {midnight}\n")

@@ -8,6 +8,7 @@ neither renderer meets a file it cannot draw.
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 import warnings
@@ -48,13 +49,21 @@ def picture_path(source: str, base: Path, folders: Sequence[Path]) -> Path:
             f"image '{source}': give the file's path relative to the template, not from the root"
         )
     candidate = base / name
-    real = candidate.resolve()
+    try:
+        real = candidate.resolve()
+    except RuntimeError:  # Python 3.11's word for a loop of links
+        raise PictureRefused(f"image '{source}' is a link that leads round in a loop") from None
     roots = [folder.resolve() for folder in folders]
     if not any(real.is_relative_to(root) for root in roots):
         raise PictureRefused(
             f"image '{source}' leads outside the template folders; "
             "pictures are read only from inside them"
         )
+    try:
+        real.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a loop, as Python 3.13 resolves one
+            raise PictureRefused(f"image '{source}' is a link that leads round in a loop") from None
     if not real.is_file():
         raise PictureRefused(f"image '{source}' not found (looked for {display_path(candidate)})")
     return real

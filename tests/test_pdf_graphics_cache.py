@@ -7,12 +7,15 @@ from __future__ import annotations
 import io
 
 import pytest
+from PIL import Image
+from pypdf import PdfReader
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
 from briefgen.errors import Location
 from briefgen.graphics.chart import chart_drawing
-from briefgen.model import Bar, Chart
+from briefgen.model import Bar, Chart, Picture
 from briefgen.renderers import pdf_graphics
 from briefgen.style import Style
 
@@ -91,3 +94,69 @@ def test_a_qr_code_drawn_again_reuses_its_operators(monkeypatch: pytest.MonkeyPa
     # Inside its own graphics state: what follows is drawn in the colour set before.
     assert b"\n.5 0 0 rg\nq\n1 1 1 rg\nn 10 20 60 60 re f*\n0 0 0 rg\n" in first
     assert b" re\nf*\nQ\nn 0 0 5 5 re f*" in first
+
+
+def picture_png(mode: str = "RGBA") -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new(mode, (40, 30), (200, 40, 20, 128) if mode == "RGBA" else (200, 40, 20))
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def picture_page(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 300), invariant=1)
+    flowable = pdf_graphics.picture_flowable(Picture(data, "png", 40, 30), 80)
+    flowable.wrapOn(canvas, 400, 300)
+    flowable.drawOn(canvas, 10, 20)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list growing by one each time reportlab decodes a picture's pixels."""
+    counted: list[int] = []
+    original = ImageReader.getRGBData
+
+    def counting(self: ImageReader) -> bytes:
+        counted.append(1)
+        data: bytes = original(self)
+        return data
+
+    monkeypatch.setattr(ImageReader, "getRGBData", counting)
+    return counted
+
+
+def test_a_picture_drawn_in_another_document_reuses_its_image_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch prints the same logo on every copy; its pixels are decoded and
+    compressed once per process (a 4,000-pixel square PNG took ~0.5 s a copy)."""
+    pdf_graphics._kept_images.clear()
+    data = picture_png()
+    counted = decodes(monkeypatch)
+    first = picture_page(data)
+    made = len(counted)
+    assert made > 0
+    assert picture_page(data) == first
+    assert len(counted) == made
+    # Each document names the picture, and its soft mask, among its page's resources.
+    page = PdfReader(io.BytesIO(first)).pages[0]
+    (image,) = page["/Resources"]["/XObject"].values()
+    image = image.get_object()
+    assert (image["/Width"], image["/Height"]) == (40, 30)
+    assert image["/SMask"].get_object()["/Subtype"] == "/Image"
+
+
+def test_pictures_past_the_bytes_kept_are_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept image objects are bounded in bytes, not in count: a worker's memory
+    stays bounded whatever the pictures."""
+    pdf_graphics._kept_images.clear()
+    monkeypatch.setattr(pdf_graphics, "_IMAGE_BYTES_KEPT", 10)
+    data = picture_png("RGB")
+    counted = decodes(monkeypatch)
+    first = picture_page(data)
+    made = len(counted)
+    assert picture_page(data) == first
+    assert len(counted) == 2 * made
+    assert not pdf_graphics._kept_images

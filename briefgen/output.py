@@ -270,36 +270,58 @@ class Staging:
 
     def commit(self) -> None:
         """Rename every temporary into place and remove what :meth:`remove` named,
-        with Ctrl-C and SIGTERM held."""
+        with Ctrl-C and SIGTERM held. One that came meanwhile stops the build after
+        the commit, which is then done: it is told so, not as "Aborted!", which would
+        have the folder as it was."""
         check_targets(list(self.temporaries))  # a folder may have appeared while we wrote
         interrupts.check()
-        with interrupts.held():
-            existed = {path for path in self.temporaries if os.path.lexists(path)}
-            backups = self._back_up()
-            placed: list[Path] = []
-            try:
-                for path, temporary in self.temporaries.items():
-                    self.current = path
-                    os.replace(temporary, path)
-                    placed.append(path)
-            except OSError:
-                # One file could not be replaced (a file another user owns in a
-                # shared folder, an immutable one): put back the ones already
-                # replaced, so the folder is not half this build and half the last.
-                _roll_back(placed, backups, existed)
-                raise
-            finally:
-                for backup in backups.values():
-                    with contextlib.suppress(OSError):
-                        os.unlink(backup)
-            for path in self.removals:
-                # After the renames, nothing may fail: a file that cannot be removed
-                # stays, as it would have without the request.
+        placed_all = False
+        try:
+            with interrupts.held():
+                self._place()
+                placed_all = True
+        except KeyboardInterrupt:
+            if not placed_all:
+                raise  # the renames were undone (or never began): the folder is as it was
+            self._sync()
+            folders = [p.parent for p in [*self.temporaries, *self.removals]]
+            raise OutputError(
+                "interrupted while the files were put in place, too late to stop: every "
+                "file of this build was written, none is partial",
+                Location.of(os.path.commonpath(folders)) if folders else None,
+            ) from None
+        self._sync()
+
+    def _place(self) -> None:
+        """The renames and removals of :meth:`commit`, all or (a rename failing) none."""
+        existed = {path for path in self.temporaries if os.path.lexists(path)}
+        backups = self._back_up()
+        placed: list[Path] = []
+        try:
+            for path, temporary in self.temporaries.items():
+                self.current = path
+                os.replace(temporary, path)
+                placed.append(path)
+        except OSError:
+            # One file could not be replaced (a file another user owns in a
+            # shared folder, an immutable one): put back the ones already
+            # replaced, so the folder is not half this build and half the last.
+            _roll_back(placed, backups, existed)
+            raise
+        finally:
+            for backup in backups.values():
                 with contextlib.suppress(OSError):
-                    if not stat.S_ISDIR(os.lstat(path).st_mode):
-                        os.unlink(path)
-                        self.removed.append(path)
+                    os.unlink(backup)
+        for path in self.removals:
+            # After the renames, nothing may fail: a file that cannot be removed
+            # stays, as it would have without the request.
+            with contextlib.suppress(OSError):
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    os.unlink(path)
+                    self.removed.append(path)
         self.current = None
+
+    def _sync(self) -> None:
         for folder in dict.fromkeys(p.parent for p in [*self.temporaries, *self.removals]):
             _sync_folder(folder)
 

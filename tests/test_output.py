@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -76,6 +77,32 @@ def test_interrupt_at_the_second_file_leaves_the_first(
     code, _ = run("--out", "out")
     assert code == 1
     assert folder(ws / "out") == OLD
+
+
+def test_an_interrupt_during_the_renames_says_the_files_were_written(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C is held while the files are renamed into place, so it stops the build
+    only once every file is this build's: saying "Aborted!" then would tell of a folder
+    left as it was, and it is not."""
+    real = os.replace
+
+    def replace(source: Path, target: Path) -> None:
+        signal.raise_signal(signal.SIGINT)  # as the first file is put in place
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        code, text = run("--out", "out")
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    assert code == 1
+    assert text == (
+        "out: interrupted while the files were put in place, too late to stop: every "
+        "file of this build was written, none is partial\n"
+    )
+    assert all(data.startswith((b"%PDF", b"PK")) for data in folder(ws / "out").values())
 
 
 def test_a_failed_build_removes_the_output_folder_it_made(

@@ -35,7 +35,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from briefgen import interrupts
-from briefgen.errors import Location, OutputError, display_path
+from briefgen.errors import Location, OutputError, display_path, terminal_safe
 
 LOCK_NAME = ".briefgen.lock"
 # How long a build waits for another one writing into the same folder (seconds).
@@ -60,6 +60,14 @@ def prepare_folder(folder: Path) -> list[Path]:
     if folder.exists() and not folder.is_dir():
         raise OutputError("the output path is a file, not a folder", Location.of(folder))
     created = [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+    if created and created[0].is_symlink():  # mkdir would say "File exists"
+        raise OutputError(
+            LINK_LOOP
+            if _loops(created[0])
+            else f"a link to {terminal_safe(os.readlink(created[0]))!r}, which is not there, "
+            "is in the output folder's path; make that folder, or remove the link",
+            entry_location(created[0]),
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -70,6 +78,20 @@ def prepare_folder(folder: Path) -> list[Path]:
         _remove_folders(created)
         raise OutputError("the output folder is not writable", Location.of(folder))
     return created
+
+
+LINK_LOOP = (
+    "a loop of symbolic links is in the output folder's path; remove it or choose another --out"
+)
+
+
+def _loops(path: Path) -> bool:
+    """Whether ``path`` is a link that leads round in a loop."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _remove_folders(created: list[Path]) -> None:

@@ -29,7 +29,7 @@ from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.language import wording
 from briefgen.model import Document
-from briefgen.output import prepare_folder, write_all
+from briefgen.output import LINK_LOOP, prepare_folder, write_all
 from briefgen.readability import ReadingLevel, reading_level
 from briefgen.settings import Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
@@ -308,7 +308,10 @@ def check_out_dir(options: BuildOptions) -> None:
 
 def _refuse_to_write_into_inputs(options: BuildOptions) -> None:
     """The output folder may be neither an input folder nor inside one."""
-    out = options.out_dir.resolve()
+    try:
+        out = options.out_dir.resolve()
+    except (OSError, RuntimeError):  # a loop of links: RuntimeError before Python 3.13
+        raise OutputError(LINK_LOOP, Location.of(options.out_dir)) from None
     inputs = [
         ("facts", options.facts_path),
         *(("templates", p) for p in options.template_dirs),

@@ -135,6 +135,37 @@ def test_a_symlink_in_the_way_is_replaced_not_written_through(ws: Path) -> None:
     assert (ws / "out" / "trial.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_an_output_folder_that_is_a_loop_of_links_is_told_not_an_internal_error(
+    ws: Path,
+) -> None:
+    """Python before 3.13 raises RuntimeError resolving a loop of links: the build
+    stopped with "internal error: RuntimeError: Symlink loop ... please report it"."""
+    (ws / "loop").symlink_to("loop")
+    for out in ("loop", "loop/briefs"):
+        code, text = run("--out", out)
+        assert code == 1
+        assert text.endswith(
+            ": a loop of symbolic links is in the output folder's path; remove it or "
+            "choose another --out\n"
+        ), text
+        assert text.startswith(("loop: ", "loop/briefs: ")), text
+    assert sorted(os.listdir(ws)) == ["facts", "loop", "out", "templates"]
+
+
+def test_an_output_folder_that_is_a_link_to_nothing_is_told_as_such(ws: Path) -> None:
+    """mkdir said "File exists" of a link to a folder that is not there."""
+    (ws / "briefs").symlink_to(ws / "gone")
+    for out in ("briefs", "briefs/2026"):
+        code, text = run("--out", out)
+        assert code == 1
+        assert text == (
+            f"briefs: a link to '{ws / 'gone'}', which is not there, is in the output "
+            "folder's path; make that folder, or remove the link\n"
+        )
+    assert not (ws / "gone").exists()
+    assert os.readlink(ws / "briefs") == str(ws / "gone")
+
+
 def test_a_build_waits_for_the_build_holding_the_folder(ws: Path) -> None:
     holding = threading.Event()
 

@@ -29,9 +29,9 @@ from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.language import wording
 from briefgen.model import Document
-from briefgen.output import LINK_LOOP, prepare_folder, write_all
+from briefgen.output import LINK_LOOP, entry_location, prepare_folder, write_all
 from briefgen.readability import ReadingLevel, reading_level
-from briefgen.settings import Settings, load_settings, theme_of
+from briefgen.settings import SETTINGS_FILE, Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
 from briefgen.templating.environment import Rendered, TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
@@ -197,6 +197,7 @@ def build(options: BuildOptions) -> BuildResult:
         for brief in result.briefs
         for fmt, data in brief.files.items()
     }
+    refuse_to_write_over_the_logo(options, workspace.settings, list(files))
     result.written = write_all(options.out_dir, files)
     return result
 
@@ -304,6 +305,32 @@ def check_out_dir(options: BuildOptions) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         prepare_folder(out_dir)  # raises the clear "is a file" error
     _refuse_to_write_into_inputs(options)
+
+
+def refuse_to_write_over_the_logo(
+    options: BuildOptions, settings: Settings, names: list[str]
+) -> None:
+    """Refuse, before anything is written, a file of ``names`` (in the output folder)
+    that would replace the theme's logo, or the link it is read through: the next
+    build would print it as the logo (``preview --out .`` beside a logo named
+    ``public.png``)."""
+    if not settings.theme.logo:
+        return
+    logo = options.workspace / settings.theme.logo
+    logo_entries = {_entry(logo), logo.resolve()}
+    for name in names:
+        target = options.out_dir / name
+        if _entry(target) in logo_entries:
+            raise OutputError(
+                f"this file would be written over the logo (theme.logo in {SETTINGS_FILE}); "
+                "choose another --out",
+                entry_location(target),
+            )
+
+
+def _entry(path: Path) -> Path:
+    """The directory entry ``path`` names, its folder's links followed, not its own."""
+    return path.parent.resolve() / path.name
 
 
 def _refuse_to_write_into_inputs(options: BuildOptions) -> None:

@@ -37,18 +37,26 @@ def preview(options: BuildOptions, dpi: int = DEFAULT_DPI) -> BuildResult:
     the audiences it left out, the images written), so its warnings can be told."""
     from briefgen import interrupts
     from briefgen.output import write_all
-    from briefgen.pipeline import BuildResult, Workspace, make_briefs, output_name
+    from briefgen.pipeline import (
+        BuildResult,
+        Workspace,
+        make_briefs,
+        output_name,
+        refuse_to_write_over_the_logo,
+    )
 
     if not DPI_MIN <= dpi <= DPI_MAX:
         raise ValueError(f"dpi {dpi} is outside {DPI_MIN}..{DPI_MAX}")
     options = replace(options, formats=("pdf",), out=preview_dir(options))
-    result = BuildResult(workspace=Workspace.open(options))
-    result.briefs = make_briefs(options, result.workspace, result.skipped)
+    workspace = Workspace.open(options)
+    result = BuildResult(workspace=workspace)
+    result.briefs = make_briefs(options, workspace, result.skipped)
     files: dict[str, bytes] = {}
     for brief in result.briefs:
         interrupts.check()
         files.update(page_files(output_name(brief.audience), rasterize(brief.files["pdf"], dpi)))
     interrupts.check()
+    refuse_to_write_over_the_logo(options, workspace.settings, list(files))
     result.written = write_all(options.out_dir, files)
     return result
 

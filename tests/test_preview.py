@@ -90,6 +90,31 @@ def test_bad_input_is_one_line_with_its_place_and_nothing_is_written(workspace: 
     assert not (workspace / "shots").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "logo"),
+    [("preview", "public.png"), ("build", "public.pdf")],
+    ids=["preview", "build"],
+)
+def test_no_file_is_written_over_the_logo(workspace: Path, command: str, logo: str) -> None:
+    """``preview --out .`` beside a logo named as an audience's image replaced the logo
+    with the page's picture, and the next build printed that in the masthead. (A logo is
+    read by its content, so a PNG named ``public.pdf`` is one too.)"""
+    image = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(image, "PNG")
+    (workspace / logo).write_bytes(image.getvalue())
+    (workspace / "briefgen.toml").write_text(f'[theme]\nlogo = "{logo}"\n', encoding="utf-8")
+    facts = ["--facts", str(REPO / "facts")]
+    args = [command, "--audience", "public", *facts, "--out", "."]
+    result = CliRunner().invoke(cli, [*args, *(["--dpi", "36"] if command == "preview" else [])])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{logo}: this file would be written over the logo (theme.logo in briefgen.toml); "
+        "choose another --out\n"
+    )
+    assert (workspace / logo).read_bytes() == image.getvalue()
+    assert sorted(p.name for p in workspace.iterdir()) == ["briefgen.toml", logo]
+
+
 def test_a_direct_call_with_a_dpi_out_of_bounds_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"dpi 601 is outside 36\.\.600"):
         preview(BuildOptions(workspace=tmp_path), dpi=601)

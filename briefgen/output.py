@@ -75,7 +75,7 @@ def prepare_folder(folder: Path) -> list[Path]:
             f"cannot create the output folder: {exc.strerror}", Location.of(folder)
         ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        _remove_folders(created)
+        remove_folders(created)
         raise OutputError("the output folder is not writable", Location.of(folder))
     return created
 
@@ -94,7 +94,8 @@ def _loops(path: Path) -> bool:
     return False
 
 
-def _remove_folders(created: list[Path]) -> None:
+def remove_folders(created: list[Path]) -> None:
+    """Remove the folders a failed write created, innermost first, each only if empty."""
     for folder in reversed(created):
         with contextlib.suppress(OSError):
             folder.rmdir()  # only if still empty
@@ -211,7 +212,7 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
                 remove_stale_temporaries(folder, below=True)
             replace_all(targets)
     except BaseException:
-        _remove_folders(created)
+        remove_folders(created)
         raise
     return list(targets)
 
@@ -456,10 +457,10 @@ def staged(folder: Path) -> Iterator[FolderStaging]:
                 yield staging
                 stage.commit()
     except BaseException:
-        _remove_folders(created)
+        remove_folders(created)
         raise
     if not stage.temporaries:
-        _remove_folders(created)
+        remove_folders(created)
 
 
 def _roll_back(placed: list[Path], backups: dict[Path, Path], existed: set[Path]) -> None:

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen.errors import Location, OutputError
-from briefgen.output import check_targets, entry_location, replace_all
+from briefgen.output import check_targets, entry_location, remove_folders, replace_all
 from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir
 
 
@@ -89,14 +89,21 @@ def _write(target: Path, files: dict[Path, bytes]) -> None:
                     entry_location(target / folder),
                 )
     check_targets(list(files), hint="move it away first")
+    # The folders made here go again if the files cannot all be written (a full
+    # disk, Ctrl-C), so that a failed init leaves no empty workspace behind.
+    created: list[Path] = []
     try:
         for folder in dict.fromkeys(d.parent for d in files):
+            created += [p for p in (*reversed(folder.parents), folder) if not p.exists()]
             folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create the folder: {exc.strerror}", Location.of(target)
-        ) from None
-    replace_all(files)
+        replace_all(files)
+    except BaseException as exc:
+        remove_folders(list(dict.fromkeys(created)))
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"cannot create the folder: {exc.strerror}", Location.of(target)
+            ) from None
+        raise
 
 
 def _refuse_overwrite(plan: dict[Path, Path], force: bool) -> None:

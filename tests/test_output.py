@@ -114,6 +114,27 @@ def test_a_failed_build_removes_the_output_folder_it_made(
     assert not (ws / "new").exists()
 
 
+@pytest.mark.parametrize("target", ["new/ws", "mine"])
+@pytest.mark.parametrize(
+    "error", [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), KeyboardInterrupt()]
+)
+def test_a_failed_init_leaves_no_empty_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException, target: str
+) -> None:
+    """A full disk or Ctrl-C while init wrote its files left ws/, ws/facts,
+    ws/templates and ws/output behind, empty: a workspace that is none. A folder
+    that was there stays, as it was."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").mkdir()
+    fail_at_second_write(monkeypatch, error)
+    result = CliRunner().invoke(cli, ["init", target])
+    assert result.exit_code == 1
+    if isinstance(error, OSError):
+        assert result.output.endswith(": cannot write the file: No space left on device\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+    assert list((tmp_path / "mine").iterdir()) == []
+
+
 def test_a_folder_in_the_way_of_the_second_file_stops_before_any_write(ws: Path) -> None:
     (ws / "out" / "trial.docx").unlink()
     (ws / "out" / "trial.docx").mkdir()

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import signal
@@ -22,7 +23,14 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +88,8 @@ MAX_FAILURES_SHOWN = 20
 # together share the filesystem's journal commits.
 WRITER_THREADS = 4
 MAX_PENDING_WRITES = 64  # files handed to the threads, not yet written: bounds memory
+# How often (seconds) a batch waiting on its workers checks that none was killed.
+WATCH_WORKERS = 1.0
 
 
 @dataclass(frozen=True)
@@ -507,14 +517,39 @@ def _outcomes(
             initargs=(workspace, options.build, os.getpid()),  # forked: nothing is pickled
         )
         try:
-            # as_completed lets go of each future it has given; a list of them here
-            # would hold every copy's bytes until the batch ends.
-            for future in as_completed([pool.submit(_run, task) for task in tasks]):
+            # Each future is let go of once its outcome is given: holding them would
+            # hold every copy's bytes until the batch ends. Its index, for the order.
+            order = {pool.submit(_run, task): index for index, task in enumerate(tasks)}
+            # Under fork the pool starts every worker at the first submit.
+            sentinels = [worker.sentinel for worker in pool._processes.values()]
+            pending = set(order)
+            while pending:
+                done, pending = wait(pending, timeout=WATCH_WORKERS, return_when=FIRST_COMPLETED)
                 interrupts.check()
-                outcome = future.result()
-                del future
-                yield outcome
-                advance()
+                if not done and multiprocessing.connection.wait(sentinels, timeout=0):
+                    # A worker killed while it handed back a copy leaves the pool's
+                    # reader waiting for the rest of the copy: the pool never finds
+                    # itself broken, and the batch would wait forever.
+                    raise BrokenProcessPool
+                # In the order of the rows, each future let go of before its outcome
+                # is given (a list or set of them would hold the copies given before).
+                ready = sorted(done, key=order.pop, reverse=True)
+                del done
+                while ready:
+                    interrupts.check()
+                    outcome = ready.pop().result()
+                    yield outcome
+                    advance()
+        except BrokenProcessPool:
+            # A worker killed outright: the out-of-memory killer's choice, the biggest
+            # process, is often one. Not an internal error to report: say what to do.
+            _stop(pool)
+            raise BriefgenError(
+                "a worker process was killed while making the copies (as the system "
+                "does when memory runs out); nothing was written: run the batch again, "
+                "with fewer --jobs if memory is short",
+                Location.of(options.recipients),
+            ) from None
         except BaseException:  # GeneratorExit too: the caller stopped early
             _stop(pool)
             raise

@@ -933,6 +933,78 @@ def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
         os.killpg(process.pid, 0)
 
 
+WORKER_KILLED = (
+    "recipients.csv: a worker process was killed while making the copies (as the "
+    "system does when memory runs out); nothing was written: run the batch again, with "
+    "fewer --jobs if memory is short\n"
+)
+
+
+def test_a_worker_killed_outright_is_told_and_nothing_is_written(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The out-of-memory killer picks the biggest process, often a worker: the batch
+    said "internal error: BrokenProcessPool ... please report it"."""
+    make = batch._Worker.make
+
+    def killed_at_the_second_row(self: batch._Worker, task: batch.Task) -> object:
+        if task.row == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return make(self, task)
+
+    monkeypatch.setattr(batch._Worker, "make", killed_at_the_second_row)  # forked: inherited
+    (workspace / "output").mkdir()
+    (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
+    result = build("--recipients", "recipients.csv", "--jobs", "2", "--combine")
+    assert result.exit_code == 1
+    assert result.output == WORKER_KILLED
+    assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
+
+
+# In a worker, handing back a copy: half of it, then the worker is killed.
+KILLED_MID_COPY = """import os, signal, sys
+from multiprocessing import connection
+parent, send = os.getpid(), connection.Connection._send
+def half_then_killed(self, buf, *rest):
+    if os.getpid() != parent and len(buf) > 16384:  # a copy, sent after its length
+        send(self, buf[: len(buf) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+    send(self, buf, *rest)
+connection.Connection._send = half_then_killed
+from briefgen.cli import main
+sys.argv[0] = "briefgen"
+main()
+"""
+
+
+def test_a_worker_killed_while_handing_back_a_copy_does_not_hang_the_batch(
+    workspace: Path,
+) -> None:
+    """The pool's reader then waits for the rest of the copy forever and never finds the
+    pool broken: the batch hung, holding the folder's lock, until killed. (In a process
+    of its own: the pool's reader thread stays stuck, and briefgen's exit skips it.)"""
+    (workspace / "output").mkdir()
+    (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
+    command = [sys.executable, "-c", KILLED_MID_COPY, "build", "--facts", str(REPO / "facts")]
+    process = subprocess.Popen(
+        [*command, "--recipients", "recipients.csv", "--format", "pdf", "--jobs", "2"],
+        cwd=workspace,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=120)  # a few seconds; it hung forever
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the batch hung after a worker was killed handing back a copy")
+    assert process.returncode == 1
+    assert stderr.decode() == WORKER_KILLED
+    assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
+
+
 def test_templates_and_page_size_options_apply_to_a_batch(workspace: Path) -> None:
     (workspace / "templates").rename(workspace / "mine")
     (workspace / "one.csv").write_text(
@@ -1001,10 +1073,25 @@ def test_every_copy_one_page_naming_its_recipient_with_its_local_fact(
     assert docx_page_count(fullest, tmp_path / "lo")[0] == 1
 
 
-def test_the_parent_lets_go_of_each_copy_once_handed_on(workspace: Path) -> None:
+@pytest.mark.parametrize("together", [False, True], ids=["as-they-come", "all-at-once"])
+def test_the_parent_lets_go_of_each_copy_once_handed_on(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, together: bool
+) -> None:
     """A copy's bytes are freed once staged, not held until the batch ends (the
-    parent's memory would grow with the number of rows)."""
+    parent's memory would grow with the number of rows); also when several copies
+    are ready at once, which the batch hands on one by one."""
+    from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED
+    from concurrent.futures import wait as wait_for
+
     from briefgen.pipeline import BuildOptions, Workspace
+
+    if together:
+
+        def every_copy_first(futures: Any, timeout: float, return_when: str) -> Any:
+            assert return_when == FIRST_COMPLETED
+            return wait_for(futures, timeout=60, return_when=ALL_COMPLETED)
+
+        monkeypatch.setattr(batch, "wait", every_copy_first)
 
     build_options = BuildOptions(
         workspace=workspace, facts=REPO / "facts", formats=("pdf",), date=dt.date(2026, 1, 15)

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
@@ -82,3 +83,42 @@ def test_init_then_build_from_the_installed_package(installed: Path, tmp_path: P
         f"{a}.{f}" for a in builtins for f in ("docx", "pdf")
     )
     assert str(installed) in briefgen(installed, workspace, "templates", "list").stdout
+
+
+def test_the_sdist_holds_every_file_of_the_repository(tmp_path: Path) -> None:
+    """An sdist is what a packager builds and tests from: it held the package and
+    tests/test_*.py only, without conftest.py, the tests' helpers and fixtures, the
+    docs they read, briefgen.toml or recipients.csv, so its tests could not run."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout: which files the repository holds is unknown")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True, text=True
+    ).stdout
+    tracked = {name for name in listed.split("\0") if name and (REPO / name).is_file()}
+    source = tmp_path / "briefgen"
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        """Caches, builds, earlier briefs and .git (with which a setuptools plugin
+        such as setuptools-scm would find the files without MANIFEST.in)."""
+        skip = set(names) if Path(folder) == REPO / "output" else set()
+        skip |= {name for name in names if name.startswith(".") or name.endswith(".egg-info")}
+        skip |= {"build", "dist", "__pycache__"} & set(names)
+        return skip - {".gitkeep"}
+
+    shutil.copytree(REPO, source, ignore=ignore)
+    subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from setuptools import build_meta; build_meta.build_sdist(sys.argv[1])",
+         str(tmp_path / "dist")],
+        cwd=source,
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    (sdist,) = (tmp_path / "dist").glob("briefgen-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        held = {m.name.split("/", 1)[1] for m in archive.getmembers() if m.isfile()}
+    dotfiles = {name for name in tracked if any(p.startswith(".") for p in name.split("/"))}
+    assert sorted(tracked - dotfiles - held) == []
+    fonts = {name for name in held if name.startswith("briefgen/fonts/")}
+    for family in ("Carlito", "DejaVuSans", "LiberationSans", "LiberationSerif"):
+        assert f"briefgen/fonts/LICENSE-{family}.txt" in fonts

@@ -753,11 +753,13 @@ def templates_show(template_dirs: tuple[Path, ...], name: str) -> None:
 @click.pass_context
 def templates_init(ctx: click.Context, names: tuple[str, ...], target: Path, force: bool) -> None:
     """Copy built-in templates (all, or the audiences NAMES) into a folder for editing."""
+    from briefgen import interrupts
     from briefgen.templating.search import SearchPath
     from briefgen.workspace import copy_templates
 
     search = SearchPath.build([], Path("."))
-    written = copy_templates(search, list(names), target, force)
+    with interrupts.handled():  # SIGTERM or SIGHUP, too, removes the temporaries
+        written = copy_templates(search, list(names), target, force)
     if not ctx.obj["quiet"]:
         for path in written:
             click.echo(f"wrote {display_path(path)}")
@@ -787,9 +789,11 @@ def _named_folder(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 @click.pass_context
 def init(ctx: click.Context, directory: Path, force: bool) -> None:
     """Create a new workspace in DIRECTORY: settings, sample facts and templates."""
+    from briefgen import interrupts
     from briefgen.workspace import init_workspace
 
-    written = init_workspace(directory, force)
+    with interrupts.handled():  # SIGTERM or SIGHUP, too, removes what it began
+        written = init_workspace(directory, force)
     if ctx.obj["quiet"]:
         return
     click.echo(f"created a workspace in {display_path(directory)} ({len(written)} files)")

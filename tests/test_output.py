@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -133,6 +135,42 @@ def test_a_failed_init_leaves_no_empty_workspace(
         assert result.output.endswith(": cannot write the file: No space left on device\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
     assert list((tmp_path / "mine").iterdir()) == []
+
+
+# init, with SIGTERM or SIGHUP sent to it as it writes its third file.
+SIGNALLED_INIT = """\
+import os, signal, sys
+from briefgen import output
+stop, write, calls = getattr(signal, sys.argv.pop(1)), output._write_fully, []
+def signalled(fd, data):
+    calls.append(fd)
+    if len(calls) == 3:
+        os.kill(os.getpid(), stop)
+    write(fd, data)
+output._write_fully = signalled
+from briefgen.cli import main
+sys.argv[0] = "briefgen"
+main()
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("command", [["init", "ws"], ["templates", "init"]])
+def test_init_stopped_by_a_signal_leaves_nothing(
+    tmp_path: Path, stop: str, command: list[str]
+) -> None:
+    """Only a build handled SIGTERM and SIGHUP (a closed terminal): init and templates
+    init died at once, leaving their hidden temporaries and empty folders."""
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNALLED_INIT, stop, *command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (1, "Aborted!\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_folder_in_the_way_of_the_second_file_stops_before_any_write(ws: Path) -> None:

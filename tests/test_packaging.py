@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -122,3 +123,41 @@ def test_the_sdist_holds_every_file_of_the_repository(tmp_path: Path) -> None:
     fonts = {name for name in held if name.startswith("briefgen/fonts/")}
     for family in ("Carlito", "DejaVuSans", "LiberationSans", "LiberationSerif"):
         assert f"briefgen/fonts/LICENSE-{family}.txt" in fonts
+
+
+# Builds the wheel with every setuptools warning an error: a deprecation now (the
+# `license` table) is a build that fails on a fresh machine later, when pip's isolated
+# build fetches the setuptools that refuses it; "Package would be ignored" is a wheel
+# without its fonts and templates.
+STRICT_WHEEL = """\
+import sys, warnings
+from setuptools.warnings import SetuptoolsWarning
+warnings.simplefilter("error", SetuptoolsWarning)
+from setuptools import build_meta
+print(build_meta.build_wheel(sys.argv[1]))
+"""
+
+
+def test_the_wheel_builds_without_setuptools_warnings_and_names_the_font_licences(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "briefgen"
+    ignore = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "output")
+    shutil.copytree(REPO, source, ignore=ignore)
+    done = subprocess.run(
+        [sys.executable, "-c", STRICT_WHEEL, str(tmp_path / "dist")],
+        cwd=source,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    wheel = tmp_path / "dist" / done.stdout.split()[-1]
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read("briefgen-0.1.0.dist-info/METADATA").decode("utf-8")
+        names = set(archive.namelist())
+    assert "License-Expression: MIT AND OFL-1.1 AND Bitstream-Vera" in metadata.splitlines()
+    for family in ("Carlito", "DejaVuSans", "LiberationSans", "LiberationSerif"):
+        assert f"License-File: briefgen/fonts/LICENSE-{family}.txt" in metadata.splitlines()
+        assert f"briefgen/fonts/LICENSE-{family}.txt" in names
+    assert "briefgen/builtin_templates/public.md.j2" in names
+    assert "briefgen/skeleton/templates/legislators.md.j2" in names

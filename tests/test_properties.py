@@ -435,6 +435,7 @@ def next_notes(built: Built) -> int:
 @example(value=10**18, value_max=None, unit="people")
 @example(value=10**18 + 1, value_max=None, unit="people")
 @example(value=5e-324, value_max=None, unit="percent")
+@example(value=-9999999999999996.0, value_max=5.960464477539063e-08, unit="percent")
 def test_any_number_is_printed_or_refused(
     workspace: Path, value: float, value_max: float | None, unit: str
 ) -> None:

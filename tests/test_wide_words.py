@@ -242,6 +242,23 @@ def test_a_range_too_wide_for_its_line_breaks_after_its_dash_not_inside_a_number
         assert lines == [f"$1{dash}", "$20,000,000,000"], lines
 
 
+def test_a_decimal_point_is_no_place_to_break_a_range() -> None:
+    # A property test's range "-10,000,000,000,000,000–0.0000000596046447753906%":
+    # the decimal point, an address mark later in the line than the dash, was taken
+    # for the break, "…–0." over "0000000596…", and the figure refused as cut inside
+    # its number. Between two digits only a dash is a place to break.
+    figure = "-10,000,000,000,000,000\u20130.0000000596046447753906%"
+    # Room for the second half, and for the first past the decimal point.
+    column = max(width_of(figure[:27]), width_of(figure[24:])) + BODY.size
+    lines = lines_of(wide_words_broken((Span(figure),), BODY, FAMILY, column))
+    assert lines == ["-10,000,000,000,000,000\u2013", "0.0000000596046447753906%"], lines
+    # An address's dot between digits likewise, when another mark will do.
+    address = "https://example.org/reports/v10.25"
+    column = width_of(address[:-2]) + BODY.size / 2
+    lines = lines_of(wide_words_broken((Span(address),), BODY, FAMILY, column))
+    assert lines == ["https://example.org/reports/", "v10.25"], lines
+
+
 def test_a_linked_address_keeps_its_link_in_every_piece_and_is_one_link() -> None:
     inlines = (Span("See "), Span(URL, href=URL), Span("."))
     broken = wide_words_broken(inlines, BODY, FAMILY, COLUMN)

@@ -63,14 +63,28 @@ def _cut(word: str, full: int, start: int = 0) -> int:
     """Where to cut ``word[start:]``, whose first ``full`` characters fill a line
     (counted from ``start``): after the last address mark among them when it comes
     late enough, else after them all."""
-    marks = (word.rfind(mark, start, start + full) + 1 - start for mark in _ADDRESS_MARKS)
-    cut = max(marks, default=0)
+    cut = _after_last_mark(word, start, start + full)
     if cut >= full * _EARLIEST_CUT:
         return cut
     # A range's dash, however early: else "$10,000,000–$20,000,000" is cut inside its
     # second number, which reads as another.
     dash = max((word.rfind(d, start, start + full) + 1 - start for d in _DASHES), default=0)
     return dash if dash > 0 else full
+
+
+def _after_last_mark(word: str, start: int, end: int) -> int:
+    """Just after the last address mark in ``word[start:end]``, counted from ``start``
+    (0: none), but for a mark between two digits other than a dash: a decimal point
+    ("0." over "0000596", which reads as another number) or a version's dot."""
+    for index in range(end - 1, start - 1, -1):
+        char = word[index]
+        if char in _ADDRESS_MARKS and (char in _DASHES or not _between_digits(word, index)):
+            return index + 1 - start
+    return 0
+
+
+def _between_digits(word: str, index: int) -> bool:
+    return 0 < index < len(word) - 1 and word[index - 1].isdigit() and word[index + 1].isdigit()
 
 
 def _longest_fitting(word: str, fits: Callable[[str], bool]) -> int:

@@ -156,6 +156,9 @@ def test_the_wheel_builds_without_setuptools_warnings_and_names_the_font_licence
         metadata = archive.read("briefgen-0.1.0.dist-info/METADATA").decode("utf-8")
         names = set(archive.namelist())
     assert "License-Expression: MIT AND OFL-1.1 AND Bitstream-Vera" in metadata.splitlines()
+    # MIT asks that its text go with every copy: briefgen's own, beside the fonts'.
+    assert "License-File: LICENSE" in metadata.splitlines()
+    assert "briefgen-0.1.0.dist-info/licenses/LICENSE" in names
     for family in ("Carlito", "DejaVuSans", "LiberationSans", "LiberationSerif"):
         assert f"License-File: briefgen/fonts/LICENSE-{family}.txt" in metadata.splitlines()
         assert f"briefgen/fonts/LICENSE-{family}.txt" in names

@@ -23,11 +23,22 @@ from typing import Any, Literal
 
 from briefgen.errors import BriefgenError, Location, ProblemList
 from briefgen.facts.report import plural
-from briefgen.facts.schema import language_code
+from briefgen.facts.schema import Kind, language_code
 from briefgen.facts.store import FactStore, is_stale
 from briefgen.fitting import MAX_FILL
 from briefgen.inputs import clip
-from briefgen.model import AnyBlock, Box, Columns, Heading, Notes, walk
+from briefgen.model import (
+    AnyBlock,
+    Box,
+    Callout,
+    Columns,
+    Heading,
+    Notes,
+    block_text,
+    children,
+    cited_fact_ids,
+    walk,
+)
 from briefgen.pipeline import (
     BuildOptions,
     BuildResult,
@@ -414,7 +425,65 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 {"number": untraced.number},
             )
         )
-    return found + _translations(store, decision, printed)
+    return found + _myths(store, decision) + _translations(store, decision, printed)
+
+
+# A printed field of a myth this long or longer, found in a heading, is the myth
+# headlined (shorter ones, a speaker's name, may stand there for other reasons).
+_MYTH_WORDS = 12
+
+
+def _myths(store: FactStore, decision: Decision) -> list[Finding]:
+    """A myth made a headline (a heading or key number that prints or cites it) and a
+    page whose first cited fact is a myth: repeating a myth where a skimming reader
+    stops fixes it in memory, so a brief leads with the fact and names the myth once,
+    in the text, to answer it."""
+    myths = {f.id for f in store.facts.values() if f.kind == Kind.MYTH}
+    if not myths:
+        return []
+    said = {
+        " ".join(printed.split())
+        for fact_id, printed in decision.rendered.fact_reads
+        if fact_id in myths and len(printed) >= _MYTH_WORDS
+    }
+    audience = decision.audience.name
+    found: list[Finding] = []
+    blocks = walk(decision.fit.document.blocks)
+    for block in blocks:
+        if not isinstance(block, Heading | Callout):
+            continue
+        text = " ".join(block_text(block, citations=False).split())
+        cited = [fact_id for fact_id in cited_fact_ids(block) if fact_id in myths]
+        if cited or any(words in text for words in said):
+            what = "heading" if isinstance(block, Heading) else "key number"
+            found.append(
+                Finding(
+                    "warning",
+                    "myth-headline",
+                    f"this {what} repeats a myth"
+                    + (f" ('{cited[0]}')" if cited else "")
+                    + " to readers who may read no further; head it with the fact that "
+                    "answers the myth, and name the myth once in the text below",
+                    block.location,
+                    audience,
+                )
+            )
+    first = next(
+        (cited_fact_ids(b)[0] for b in blocks if not children(b) and cited_fact_ids(b)), None
+    )
+    if first in myths:
+        found.append(
+            Finding(
+                "warning",
+                "myth-first",
+                f"the first fact the page cites is a myth ('{first}'); lead with the fact "
+                "that answers it, then name the myth",
+                _citing(decision, first),
+                audience,
+                {"fact": first},
+            )
+        )
+    return found
 
 
 def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:

@@ -832,3 +832,54 @@ def test_a_front_matter_mistake_is_one_finding_and_the_rest_are_checked(tmp_path
         "templates/m2.md.j2:2",
         "templates/x.md.j2:3",
     ]
+
+
+MYTH = "myth-migrants-cause-overdose-rise"
+ANSWER = "fentanyl-offenders-us-citizens"
+
+
+def test_a_myth_made_a_headline_is_warned_at_its_heading(tmp_path: Path, repo: Path) -> None:
+    """The public brief must never headline a myth: a heading that prints a myth's
+    words, or cites it, repeats it to readers who read no further."""
+    template = (
+        f'# Fentanyl\n\n{{{{ fact("{ANSWER}").text }}}} {{{{ cite("{ANSWER}") }}}}\n\n'
+        f'## “{{{{ fact("{MYTH}").text }}}}”\n\n'
+        f'Some believe it. {{{{ cite("{MYTH}") }}}}\n\n'
+        f'## Why people believe it {{{{ cite("{MYTH}") }}}}\n\n'
+        "Text.\n"
+    )
+    message = (
+        "this heading repeats a myth{} to readers who may read no further; head it with "
+        "the fact that answers the myth, and name the myth once in the text below"
+    )
+    assert trial_findings(tmp_path, repo, template, "myth-headline") == [
+        (5, message.format("")),
+        (9, message.format(f" ('{MYTH}')")),
+    ]
+    assert trial_findings(tmp_path, repo, template, "myth-first") == []
+
+
+def test_a_page_that_cites_a_myth_before_any_fact_is_warned(tmp_path: Path, repo: Path) -> None:
+    """Lead with the fact: a page whose first cited fact is a myth is told at the
+    line citing it; the myth named after the fact (as the built-in public brief does)
+    is not."""
+    lead = f'“{{{{ fact("{MYTH}").text }}}}” {{{{ cite("{MYTH}") }}}}\n\n'
+    answer = f'In fact, most are U.S. citizens. {{{{ cite("{ANSWER}") }}}}\n\n'
+    template = "# Fentanyl\n\n" + lead + answer
+    assert trial_findings(tmp_path, repo, template, "myth-first") == [
+        (
+            3,
+            f"the first fact the page cites is a myth ('{MYTH}'); lead with the fact "
+            "that answers it, then name the myth",
+        )
+    ]
+    built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
+    assert built.exit_code == 0, built.output
+    assert f"{Path('templates') / 'trial.md.j2'}:3: warning: the first fact" in built.stderr
+    assert trial_findings(tmp_path, repo, "# Fentanyl\n\n" + answer + lead, "myth-first") == []
+
+
+def test_the_built_in_briefs_lead_with_a_fact_and_headline_no_myth(repo: Path) -> None:
+    result = invoke(repo, "check", "--json")
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert not codes & {"myth-headline", "myth-first"}, codes

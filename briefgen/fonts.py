@@ -15,6 +15,8 @@ from pathlib import Path
 
 from briefgen.theme import FontFamily
 
+# The fallback's family name, as a DOCX names it for the characters it draws.
+FALLBACK_NAME = "DejaVu Sans"
 FALLBACK_FILES = {
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",

@@ -567,3 +567,24 @@ def test_line_heights_are_exact(laid_out: dict[str, tuple[int, set[str]]]) -> No
     """
     assert laid_out["fits"][0] == 1
     assert laid_out["tight"][0] == 2
+
+
+def test_a_character_the_family_lacks_is_set_in_the_fallback_in_body_and_footer() -> None:
+    """As the PDF draws U+2713 in DejaVu Sans, the DOCX names DejaVu Sans for it, in
+    bold text (keeping the bold) and in a note in the page footer alike."""
+    doc = _doc(
+        Paragraph(here(), (Span("Done "), Span("\u2713 twice\u2713", bold=True), Span("."))),
+        Notes(here(), "Sources", (Note(1, "Checked \u2713 list, 2023."),)),
+    )
+    word = read(render_docx(doc, Style()))
+    runs = [(r.text, r.bold, r.font.name) for r in word.paragraphs[0].runs]
+    assert runs == [
+        ("Done ", None, None),
+        ("\u2713", True, "DejaVu Sans"),
+        (" twice", True, None),
+        ("\u2713", True, "DejaVu Sans"),
+        (".", None, None),
+    ]
+    footer = word.sections[0].footer
+    named = {r.text: r.font.name for p in footer.paragraphs for r in p.runs if r.text}
+    assert named.get("\u2713") == "DejaVu Sans", named

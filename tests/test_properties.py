@@ -291,6 +291,16 @@ def test_fallback_font_prints_what_liberation_lacks(workspace: Path, char: str) 
     assert in_pdf(text, built.pdf, times=2)
     _, fonts = pdf_pages_and_fonts(workspace / "out" / "trial.pdf")
     assert "DejaVuSans" in fonts, fonts
+    # The DOCX names the fallback for that character alone, as the PDF draws it, not
+    # leaving Word to pick a font of its own, of other shapes and widths.
+    runs = [
+        (run.text, run.font.name)
+        for paragraph in docx.Document(str(workspace / "out" / "trial.docx")).paragraphs
+        for run in paragraph.runs
+        if char in paragraph.text and run.text.strip()
+    ]
+    assert ("Every ", None) in runs and (char, "DejaVu Sans") in runs, runs
+    assert all(name is None for text, name in runs if char not in text), runs
 
 
 # One of each class: C0 (a unit separator, a form feed), DEL, C1 (NEL), and U+2028.

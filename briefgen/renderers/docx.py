@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 import docx
@@ -34,11 +35,13 @@ from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
+from docx.parts.story import StoryPart
 from docx.section import Section
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from briefgen.errors import BriefgenError
+from briefgen.fonts import FALLBACK_FILES, FALLBACK_NAME, draws
 from briefgen.model import (
     LIST_LEVELS,
     Document,
@@ -55,6 +58,7 @@ from briefgen.renderers.docx_tables import (
 )
 from briefgen.renderers.geometry import BULLETS, level_text_at
 from briefgen.style import Style, TextStyle
+from briefgen.theme import FontFamily
 
 __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
 
@@ -200,6 +204,9 @@ def render_docx_pages(pages: Sequence[tuple[Document, Style]]) -> bytes:
         for child in content:
             last_section.addprevious(child)
 
+    for part in word.part.package.parts:
+        if isinstance(part, StoryPart):  # the body, headers and footers
+            _name_fallback_font(part.element, style.theme.font)
     _set_core_properties(word, document.metadata, epoch)
     members = _Members()
     package = word.part.package
@@ -264,6 +271,53 @@ def _mark_language(elements: Iterable[Any], language: str) -> None:
             if properties.find(qn("w:lang")) is None:
                 # Nothing briefgen writes in a run's properties comes after w:lang.
                 properties.append(el("lang", val=language))
+
+
+def _name_fallback_font(element: Any, family: FontFamily) -> None:
+    """Set each run of characters ``family`` lacks in the fallback font, DejaVu Sans,
+    as the PDF sets them (:func:`briefgen.renderers.pdf.fallback_face`): named in
+    the run, rather than left to Word's choice of a font of other shapes and widths."""
+    own = family.files["regular"]
+    for run in list(element.iter(qn("w:r"))):
+        texts = [t.text for t in run.iter(qn("w:t")) if t.text and not t.text.isascii()]
+        if not any(_lacked(char, own) for text in texts for char in text):
+            continue
+        properties = run.find(qn("w:rPr"))
+        pieces: list[tuple[bool, list[Any]]] = []
+        for child in run:
+            if child is properties:
+                continue
+            if child.tag != qn("w:t") or not child.text:
+                pieces.append((False, [child]))
+                continue
+            for lacked, chars in groupby(child.text, key=lambda char: _lacked(char, own)):
+                pieces.append((lacked, [_text_element("".join(chars))]))
+        for lacked, group in groupby(pieces, key=lambda piece: piece[0]):
+            new = el("r")
+            made = copy.deepcopy(properties) if properties is not None else None
+            if lacked:
+                made = made if made is not None else el("rPr")
+                _replace_child(made, "rFonts", None)
+                at = 1 if len(made) and made[0].tag == qn("w:rStyle") else 0
+                made.insert(at, _fonts(FALLBACK_NAME))
+            if made is not None:
+                new.append(made)
+            for _, children in group:
+                new.extend(children)
+            run.addprevious(new)
+        run.getparent().remove(run)
+
+
+def _lacked(char: str, own: str) -> bool:
+    return not char.isspace() and not draws(char, own) and draws(char, FALLBACK_FILES["regular"])
+
+
+def _text_element(text: str) -> Any:
+    t = el("t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(qn("xml:space"), "preserve")
+    return t
 
 
 class _Members(dict[str, bytes]):

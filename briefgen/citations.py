@@ -27,7 +27,7 @@ from briefgen.model import (
 
 def note_text(store: FactStore, fact_id: str, language: str = "en-US") -> str:
     """The note for a fact's source: ``Original; as reported in Reporter`` (in
-    Spanish ``Original; según informó Reporter``), dates in ``language``."""
+    Spanish ``Original; citado en Reporter``), dates in ``language``."""
     return "".join(text for text, _ in note_parts(store, fact_id, language))
 
 

@@ -2,7 +2,7 @@
 
 A template's front matter names its language (``language: es-US``). Facts carry their
 own words (``es:`` in the store); what briefgen adds around them — qualifiers ("más
-de"), the "8 de cada 10" of ``one_in``, the notes' "según informó", the masthead's
+de"), the "8 de cada 10" of ``one_in``, the notes' "citado en", the masthead's
 date, "Fuentes" — comes from the :class:`Wording` here. English keeps briefgen's
 own number formatting; every other language's numbers and dates follow the Unicode
 CLDR conventions of its locale, through Babel (es-US: ``26,700``, ``98.9``, ``86%``,
@@ -91,7 +91,7 @@ SPANISH = Wording(
     sources="Fuentes",
     source="Fuente",
     updated="Actualizado: {}",
-    reported="{}; según informó {}",
+    reported="{}; citado en {}",
     fiscal_year="año fiscal {}",
     fiscal_years="años fiscales {}\u2013{}",
     translated="(traducción)",

@@ -162,7 +162,7 @@ def test_the_words_briefgen_writes_round_a_qr_code_are_in_the_briefs_language() 
 
 def test_no_note_of_the_sample_says_as_reported_in_english_in_its_title() -> None:
     """The sample's descriptive titles do not end in "(as reported)": the note's
-    "as reported in" / "según informó" says it, in the brief's language."""
+    "as reported in" / "citado en" says it, in the brief's language."""
     store = load_store(REPO / "facts")
     for fact in store:
         for language in ("en-US", "es-US"):

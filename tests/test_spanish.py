@@ -107,7 +107,7 @@ def test_english_passages_are_marked_english_in_both_formats(built: Path) -> Non
     assert no_space(passage) in joined
     for title in titles:
         assert no_space(title) in joined, title
-    # The Spanish between them is not: "según informó", the dates.
+    # The Spanish between them is not: "citado en", the dates.
     assert not any("según" in text or "diciembre" in text for text in english)
     word = docx.Document(str(built / "public-es.docx"))
     lang = f"{qn('w:rPr')}/{qn('w:lang')}"

@@ -17,7 +17,7 @@ CITED = '{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}'
 NOTE = (
     "1. Chad E. Kasmar, Conversation with Tucson Police Chief Chad E. Kasmar; as reported "
     "in “Tackling Illicit Fentanyl at the Southern Border: Five Takeaways from Law "
-    "Enforcement on the Front Line”, December 21, 2023"
+    "Enforcement on the Front Line,” December 21, 2023"
 )
 
 

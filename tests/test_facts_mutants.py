@@ -100,9 +100,30 @@ def test_a_citation_names_author_publisher_quoted_title_date_and_address() -> No
             "URL": "https://example.org/a",
         }
     )
+    # U.S. English: the comma after a quoted title inside its quotation marks; Spanish,
+    # after them.
     assert (
-        source.citation() == "A. Author, Pub, \u201cTitle\u201d, March 2023. https://example.org/a"
+        source.citation() == "A. Author, Pub, \u201cTitle,\u201d March 2023. https://example.org/a"
     )
+    assert (
+        source.citation("es-US")
+        == "A. Author, Pub, \u201cTitle\u201d, marzo de 2023. https://example.org/a"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "issued", "cited"),
+    [
+        ("Title", None, "\u201cTitle.\u201d https://example.org/a"),
+        ("Why now?", "2023-12", "\u201cWhy now?\u201d December 2023. https://example.org/a"),
+    ],
+)
+def test_a_period_follows_a_quoted_title_inside_its_marks_and_a_question_needs_none(
+    title: str, issued: str | None, cited: str
+) -> None:
+    fields = {"id": "a", "type": "webpage", "title": title, "URL": "https://example.org/a"}
+    source = Source.model_validate({**fields, **({"issued": issued} if issued else {})})
+    assert source.citation() == cited
 
 
 def test_a_citation_names_a_publisher_that_is_its_author_once_and_quotes_no_report() -> None:
@@ -414,7 +435,7 @@ def test_show_lists_every_filled_field_then_the_sources() -> None:
             "  priority: 5",
             "      note: checked by Jos\u00e9",
             "",
-            "    source: Daily, \u201cPaper\u201d. https://example.org/p  [paper, article]",
+            "    source: Daily, \u201cPaper.\u201d https://example.org/p  [paper, article]",
             "  original: Census, FY 2022  [agency, report]",
         ]
     )

@@ -307,14 +307,22 @@ class Source(_Strict):
         title = self.title
         if self.publisher and self.publisher != self.author and not _names(title, self.publisher):
             names.append(self.publisher)
+        # What follows the names, each after its mark: the date, then the address.
+        follows = [(", ", self.issued.label_in(language))] if self.issued else []
+        follows += [(". ", self.URL)] if self.URL else []
         if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
-            title = f"\u201c{title}\u201d"
+            # U.S. English puts the comma or period after a quoted title inside its
+            # quotation marks (“Title,” December 21, 2023); Spanish, as most, after.
+            if follows and language_code(language) == "en":
+                mark, text = follows[0]
+                ended = title.endswith((".", "?", "!"))  # “Why now?” December 2023
+                title = f"\u201c{title}{'' if ended else mark.strip()}\u201d"
+                follows[0] = (" ", text)
+            else:
+                title = f"\u201c{title}\u201d"
         names.append(title)
         parts = [(", ".join(names), own)]
-        if self.issued:
-            parts.append((f", {self.issued.label_in(language)}", ""))
-        if self.URL:
-            parts.append((f". {self.URL}", ""))
+        parts += [(mark + text, "") for mark, text in follows]
         return parts
 
 

@@ -55,7 +55,7 @@ MUTED: RGB = (0x44, 0x44, 0x44)
 DEFAULT_PRIMARY: RGB = (0x1F, 0x3A, 0x5F)  # a dark blue that prints well in grey too
 DEFAULT_ACCENT: RGB = (0xB3, 0x3A, 0x1B)  # a brick red
 # How much of the primary colour the pale tint of cards and boxes holds.
-TINT_SHARE = 0.08
+TINT_SHARE = 0.12
 
 
 def tint_of(colour: RGB, share: float = TINT_SHARE) -> RGB:

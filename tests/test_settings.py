@@ -83,7 +83,7 @@ def test_theme_colours_and_font(tmp_path: Path) -> None:
     )
     assert theme.primary == (0x2D, 0x2D, 0x6B)
     assert theme.accent == (0x00, 0x6B, 0x3C)
-    assert theme.tint == (238, 238, 243)  # 8% of the primary on white
+    assert theme.tint == (230, 230, 237)  # 12% of the primary on white
     assert theme.font is FAMILIES["carlito"]
     assert theme.font.docx_name == "Calibri"
     assert theme.logo is None
@@ -280,12 +280,12 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         (
             '[theme]\naccent = "#ff9900"\n',
             '2: theme.accent: "#ff9900" as card figures on the tint of cards and boxes '
-            "(#edeff2) has contrast 1.85:1; WCAG AA needs at least 3:1",
+            "(#e4e7ec) has contrast 1.72:1; WCAG AA needs at least 3:1",
         ),
         (
-            '[theme]\naccent = "#8a7ed2"\n',
-            '2: theme.accent: "#8a7ed2" as card figures on the tint of cards and boxes '
-            "(#edeff2) has contrast 2.96:1 printed in grayscale; WCAG AA needs at least 3:1",
+            '[theme]\naccent = "#9672c0"\n',
+            '2: theme.accent: "#9672c0" as card figures on the tint of cards and boxes '
+            "(#e4e7ec) has contrast 2.94:1 printed in grayscale; WCAG AA needs at least 3:1",
         ),
         (
             '[theme]\nprimary = "navy"\n',

@@ -9,6 +9,7 @@ DejaVu Sans covers many characters the families lack and serves as fallback.
 
 from __future__ import annotations
 
+import struct
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -45,3 +46,19 @@ def _character_map(file: str) -> frozenset[int]:
     from reportlab.pdfbase.ttfonts import TTFontFile
 
     return frozenset(TTFontFile(str(font_dir() / file)).charToGlyph)
+
+
+@cache
+def line_height_em(file: str) -> float:
+    """The height of a line of the bundled font file ``file``, in ems: its ascent and
+    descent, the larger of the two pairs a word processor may take them from (the
+    'hhea' table's, and the OS/2 table's for Windows)."""
+    data = (font_dir() / file).read_bytes()
+    tables: dict[bytes, int] = {}
+    for index in range(struct.unpack_from(">H", data, 4)[0]):
+        tag, _, offset, _ = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+        tables[tag] = offset
+    units = struct.unpack_from(">H", data, tables[b"head"] + 18)[0]
+    ascent, descent = struct.unpack_from(">hh", data, tables[b"hhea"] + 4)
+    win_ascent, win_descent = struct.unpack_from(">HH", data, tables[b"OS/2"] + 74)
+    return float(max(ascent - descent, win_ascent + win_descent) / units)

@@ -18,6 +18,8 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from office import convert_all, libreoffice, page_counts, requires_libreoffice
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from test_full_pages import italic_line
 
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError, Location
@@ -36,8 +38,10 @@ from briefgen.model import (
     Quote,
     Span,
 )
+from briefgen.renderers.breaks import line_width
 from briefgen.renderers.docx import STYLE_NAMES, render_docx
-from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.renderers.docx_blocks import italic_room
+from briefgen.renderers.pdf import font_name, register_fonts, render_pdf_bytes
 from briefgen.style import DOCX_FONT, Style, TextStyle
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
@@ -248,7 +252,10 @@ def test_each_style_has_the_style_measurements(
     assert fmt.space_before.pt == pytest.approx(text.space_before, abs=0.05)
     assert fmt.space_after.pt == pytest.approx(text.space_after, abs=0.05)
     assert fmt.left_indent.pt == pytest.approx(text.indent_left, abs=0.05)
-    assert fmt.right_indent.pt == pytest.approx(text.indent_right, abs=0.05)
+    # An italic style's lines run on by the point LibreOffice keeps free after italic
+    # type (tests/test_full_pages.py shows why).
+    room = italic_room(text.size, style.theme.font) if text.italic else 0.0
+    assert fmt.right_indent.pt == pytest.approx(text.indent_right - room, abs=0.05)
     assert fmt.first_line_indent.pt == pytest.approx(-hanging, abs=0.05)
     assert fmt.widow_control is False
     assert fmt.keep_with_next is False
@@ -588,3 +595,25 @@ def test_a_character_the_family_lacks_is_set_in_the_fallback_in_body_and_footer(
     footer = word.sections[0].footer
     named = {r.text: r.font.name for p in footer.paragraphs for r in p.runs if r.text}
     assert named.get("\u2713") == "DejaVu Sans", named
+
+
+def test_only_a_line_ending_in_italic_type_near_its_end_runs_on() -> None:
+    """A paragraph of upright type whose italic words end a line the PDF fills to
+    within a point is set a little wider (LibreOffice keeps that point free after
+    italic type); one whose italic words end short of it keeps the style's right
+    indent, so LibreOffice fits on its upright lines what the PDF does, not more."""
+    style = Style()
+    register_fonts(("italic",), style.theme.font)
+    width = line_width(style, style.body, None)
+    start = "Border communities carry "
+    rest = width - stringWidth(start, font_name("regular"), style.body.size)
+    words = italic_line(rest, font_name("italic"), style.body.size)
+    near = Paragraph(here(), (Span(start), Span(words, italic=True)))
+    short = Paragraph(here(), (Span(start), Span(words.rsplit(" ", 1)[0], italic=True)))
+    word = read(render_docx(_doc(near, short), style))
+    body = word.styles[STYLE_NAMES["body"]].paragraph_format.right_indent.pt
+    near_p, short_p = (p for p in word.paragraphs if p.text.startswith(start))
+    assert near_p.paragraph_format.right_indent.pt == pytest.approx(
+        body - italic_room(style.body.size, style.theme.font), abs=0.05
+    )
+    assert short_p.paragraph_format.right_indent is None

@@ -9,14 +9,19 @@ line breaks may differ (Word), and the test that can fail here is that it is kep
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from office import page_counts
 from readback import pdf_fill
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.pipeline import BuildOptions, build
+from briefgen.renderers.breaks import line_width
+from briefgen.renderers.pdf import font_name, register_fonts
+from briefgen.style import Style
 
 REPO = Path(__file__).resolve().parents[1]
 FACTS = ["fentanyl-offenders-us-citizens", "seizures-up-480-percent", "tucson-pill-price"]
@@ -40,13 +45,18 @@ def template(paragraphs: int) -> str:
 
 
 def build_with(
-    tmp_path: Path, paragraphs: int, page_size: str, fmt: str | None = "docx"
+    tmp_path: Path,
+    paragraphs: int,
+    page_size: str,
+    fmt: str | None = "docx",
+    make: Callable[[int], str] = template,
 ) -> tuple[float, float, Path]:
-    """Build the brief of ``paragraphs`` body paragraphs in ``fmt`` (None: fit only)."""
-    templates = tmp_path / f"t{paragraphs}{page_size}"
+    """Build the brief ``make`` writes with ``paragraphs`` body paragraphs in ``fmt``
+    (None: fit only)."""
+    templates = tmp_path / f"t{make.__name__}{paragraphs}{page_size}"
     templates.mkdir(exist_ok=True)
-    (templates / "full.md.j2").write_text(template(paragraphs), encoding="utf-8")
-    out = tmp_path / f"out{paragraphs}{page_size}"
+    (templates / "full.md.j2").write_text(make(paragraphs), encoding="utf-8")
+    out = tmp_path / f"out{make.__name__}{paragraphs}{page_size}"
     result = build(
         BuildOptions(
             workspace=tmp_path,
@@ -60,6 +70,54 @@ def build_with(
     )
     fit = result.briefs[0].fit
     return fit.fill, fit.style.body_size, out / f"full.{fmt}"
+
+
+TEXT = (
+    "border communities carry costs that federal programs rarely cover in full while "
+    "sheriffs and police chiefs ask for steady funding shared data and help from partners "
+    "along the line so that local budgets do not strain under overtime and air support"
+)
+WORDS = tuple(TEXT.split())
+
+
+def italic_line(width: float, font: str, size: float, before: str = "", after: str = "") -> str:
+    """Words that, between ``before`` and ``after``, fill a line ``width`` wide in
+    ``font`` to within 0.3 to 0.7 pt of its end: a line the PDF fills, which
+    LibreOffice, keeping a point free after italic type, wrapped once more."""
+
+    def spare(text: str) -> float:
+        return width - stringWidth(f"{before}{text}{after}", font, size)
+
+    for shift in range(len(WORDS)):
+        words: list[str] = []
+        for word in (*WORDS[shift:], *WORDS[:shift]):
+            if spare(" ".join([*words, word, "support"])) < 0:
+                break
+            words.append(word)
+        for last in WORDS:  # the last word, from those that could end the line
+            text = " ".join([*words, last])
+            if 0.3 <= spare(text) <= 0.7:
+                return text
+    raise AssertionError("no words fill the line to within 0.3 to 0.7 pt")
+
+
+def italic_template(paragraphs: int) -> str:
+    """A brief of quotes and paragraphs whose lines end in italic type within a point
+    of the line's end (one line each in the PDF), and ``paragraphs`` upright ones."""
+    style = Style(page_size="letter")
+    register_fonts(("italic",), style.theme.font)
+    italic = font_name("italic", style.theme.font)
+    quote = line_width(style, style.quote, None)
+    body = line_width(style, style.body, None)
+    blocks = ["# Lines That End in Italic Type"]
+    for index in range(4):
+        words = italic_line(quote, italic, style.quote.size, "“", "”")
+        blocks.append(f"> “{words}”")
+        upright = " ".join(WORDS[index : index + 3])
+        width = body - stringWidth(f"{upright} ", font_name("regular"), style.body.size)
+        blocks.append(f"{upright} *{italic_line(width, italic, style.body.size)}*")
+    blocks += [" ".join(WORDS[:40]) + "." for _ in range(paragraphs)]
+    return "\n\n".join(blocks) + "\n"
 
 
 # 0.95: the share of the frame the fitter may fill (briefgen.fitting.MAX_FILL), written
@@ -90,11 +148,13 @@ class Laid:
     pages: int
 
 
-def fullest_at_full_size(tmp_path: Path, page_size: str) -> tuple[float, float, Path] | None:
+def fullest_at_full_size(
+    tmp_path: Path, page_size: str, make: Callable[[int], str] = template, least: int = 4
+) -> tuple[float, float, Path] | None:
     """The most paragraphs that still fit at 11 pt: the fullest page the fitter allows."""
     fullest = None
-    for paragraphs in range(4, 30):
-        built = build_with(tmp_path, paragraphs, page_size)
+    for paragraphs in range(least, 30):
+        built = build_with(tmp_path, paragraphs, page_size, make=make)
         if built[1] < 11:
             break
         fullest = built
@@ -119,6 +179,7 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory, libreoffice: str) -> dict
         "letter": fullest_at_full_size(tmp_path, "letter"),
         "a4": fullest_at_full_size(tmp_path, "a4"),
         "shrunk": first_shrunk(tmp_path),
+        "italic": fullest_at_full_size(tmp_path, "letter", italic_template, least=7),
     }
     docx: dict[str, Path] = {}
     for key, brief in briefs.items():
@@ -153,4 +214,18 @@ def test_docx_with_shrunk_type_is_one_page(laid_out: dict[str, Laid | None]) -> 
     assert shrunk.body_size <= 9.5, "the fitter never shrank the type"
     assert shrunk.pages == 1, (
         f"a DOCX at {shrunk.body_size} pt, {shrunk.fill:.0%} full, took {shrunk.pages} pages"
+    )
+
+
+@pytest.mark.requires_libreoffice
+def test_lines_ending_in_italic_type_are_the_pdfs_lines(laid_out: dict[str, Laid | None]) -> None:
+    """LibreOffice keeps a twelfth of the type's height free after italic type at a
+    line's end: the four quotes and four paragraphs that end in italic type within a
+    point of the line's end, one line each in the PDF, took two lines each in the DOCX,
+    and the fullest page with them ran on to a second page."""
+    italic = laid_out["italic"]
+    assert italic is not None
+    assert italic.fill > MARGIN_EDGE - 0.1, f"the page is only {italic.fill:.0%} full"
+    assert italic.pages == 1, (
+        f"a DOCX whose PDF is {italic.fill:.0%} full took {italic.pages} pages"
     )

@@ -281,6 +281,45 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
     return tuple(out)
 
 
+def italic_ends_near(
+    inlines: Inlines, text: TextStyle, family: FontFamily, width: float, room: float
+) -> bool:
+    """Whether, as reportlab fills lines ``width`` wide with ``inlines``, italic type
+    ends within ``room`` of a line's end: where LibreOffice, which keeps room after
+    italic type (docx_blocks.italic_room), would break the line before it."""
+    if not any(isinstance(item, Span) and item.italic for item in inlines):
+        return False
+    return _italic_ends_near(inlines, _Type(text.size, text.bold, text.italic, family), width, room)
+
+
+@lru_cache(maxsize=256)
+def _italic_ends_near(inlines: Inlines, type_: _Type, width: float, room: float) -> bool:
+    cells = list(_cells(inlines, type_))
+    italic = [
+        isinstance(item := inlines[cell[0]], Span) and item.italic and cell[2] != _NOTE
+        for cell in cells
+    ]
+    used, end = 0.0, 0  # how far the line reaches, and where its last word ends
+    for start, stop in _word_spans(cells):
+        word = sum(cell[3] for cell in cells[start:stop])
+        gap = cells[end:start]
+        if used and ("\n" in (cell[2] for cell in gap) or used + _width(gap) + word > width):
+            used = 0.0
+        elif used:
+            used += _width(gap)
+        for position in range(start, stop):
+            used += cells[position][3]
+            last = position + 1 == stop or not italic[position + 1]
+            if italic[position] and last and used > width - room:
+                return True
+        end = stop
+    return False
+
+
+def _width(cells: list[_Cell]) -> float:
+    return sum(cell[3] for cell in cells)
+
+
 # Balancing a heading's lines: how many lines it may have, and the room (in ems) its
 # longest balanced line keeps from the column's edge, so Word and LibreOffice, whose
 # glyph widths round differently, never break a balanced line once more.

@@ -2,11 +2,13 @@
 
 The DOCX is laid out from the same :class:`~briefgen.style.Style` as the PDF: same
 page size and margins, same type sizes, *exact* line spacing equal to each
-``TextStyle.leading``, same space before/after and indents. Every block is written
-with a real Word paragraph style ("Heading 1", "Body Text", "List Bullet", "Quote"
-and a few custom ones) so the reader can restyle the brief in Word, and every style
-spells out all of its properties so nothing leaks in from python-docx's template
-(Calibri, "space after 10pt", "line 1.15", keep-with-next, widow control).
+``TextStyle.leading``, same space before/after and indents (but for the point of
+room LibreOffice keeps after italic type, given back: ``docx_blocks.italic_room``).
+Every block is written with a real Word paragraph style ("Heading 1", "Body Text",
+"List Bullet", "Quote" and a few custom ones) so the reader can restyle the brief in
+Word, and every style spells out all of its properties so nothing leaks in from
+python-docx's template (Calibri, "space after 10pt", "line 1.15", keep-with-next,
+widow control).
 
 Output is reproducible: the same document and style give byte-identical bytes.
 Dates come from ``SOURCE_DATE_EPOCH`` when it is set, else a fixed date, and the
@@ -48,7 +50,7 @@ from briefgen.model import (
     Metadata,
     Notes,
 )
-from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter
+from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter, right_indent
 from briefgen.renderers.docx_tables import (
     add_spacer,
     el,
@@ -359,12 +361,15 @@ def _spacing(before: float, after: float, line: float, rule: str = "atLeast") ->
     return el("spacing", before=twips(before), after=twips(after), line=twips(line), lineRule=rule)
 
 
-def _ppr(ts: TextStyle, *, hanging: float = 0.0, outline: int | None = None) -> Any:
+def _ppr(
+    ts: TextStyle, family: FontFamily, *, hanging: float = 0.0, outline: int | None = None
+) -> Any:
     """Every paragraph property briefgen cares about, spelled out explicitly. Lines
     are *at least* the leading: the same layout as exact spacing while every leading
     is above the font's line height, and no overlapping lines when a person enlarges
-    the type."""
-    indent = {"left": twips(ts.indent_left), "right": twips(ts.indent_right)}
+    the type. An italic style is set a little wider than the PDF's
+    (:func:`~briefgen.renderers.docx_blocks.italic_room`)."""
+    indent = {"left": twips(ts.indent_left), "right": twips(right_indent(ts, False, family))}
     if hanging:
         indent["hanging"] = twips(hanging)
     else:
@@ -616,7 +621,7 @@ def _define_styles(word: Any, style: Style) -> None:
     made = {key: _get_or_add_style(word, STYLE_NAMES[key]) for key, *_ in plan}
     for key, text_style, hanging, outline, next_key in plan:
         element = made[key].element
-        pPr = _ppr(text_style, hanging=hanging, outline=outline)
+        pPr = _ppr(text_style, style.theme.font, hanging=hanging, outline=outline)
         if key in ("bullet", "number"):
             num_id = BULLET_NUM_ID if key == "bullet" else _NUMBER_NUM_ID
             pPr.append(el("numPr", [el("ilvl", val="0"), el("numId", val=str(num_id))]))
@@ -627,7 +632,7 @@ def _define_styles(word: Any, style: Style) -> None:
     # Normal, which every style here and anything added in Word is based on: the
     # body's type, across the whole column.
     normal = word.styles["Normal"].element
-    _replace_child(normal, "pPr", _ppr(replace(style.body, indent_right=0.0)))
+    _replace_child(normal, "pPr", _ppr(replace(style.body, indent_right=0.0), style.theme.font))
     _replace_child(normal, "rPr", _rpr(style.body, font))
 
 

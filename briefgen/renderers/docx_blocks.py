@@ -21,6 +21,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
+from briefgen.fonts import FALLBACK_FILES, line_height_em
 from briefgen.model import (
     AnyBlock,
     Box,
@@ -54,7 +55,12 @@ from briefgen.renderers import (
     note_label,
     qr_size,
 )
-from briefgen.renderers.breaks import balanced, line_width, wide_words_broken
+from briefgen.renderers.breaks import (
+    balanced,
+    italic_ends_near,
+    line_width,
+    wide_words_broken,
+)
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
     add_paragraph_element,
@@ -71,6 +77,7 @@ from briefgen.renderers.docx_tables import (
 )
 from briefgen.renderers.geometry import EMPTY_CELL, level_text_at, list_indents, table_widths
 from briefgen.style import Style, TextStyle
+from briefgen.theme import FontFamily
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -82,6 +89,30 @@ _VAL = qn("w:val")
 # The numbering of every bulleted list (``numId``); each ordered run gets its own.
 BULLET_NUM_ID = 1
 _SPACE = qn("xml:space")
+# LibreOffice ends a line of italic type a twelfth of the type's line height short of
+# its margin (SwTextGuess::Guess, its "italic correction"), where reportlab and Word
+# set it up to the margin: a line of a quote or an *emphasized* word that the PDF
+# filled to within a point wrapped once more in the DOCX, a line more a paragraph.
+# LibreOffice's own widths then come within a tenth of a point of reportlab's.
+_ITALIC_SPARE = 0.1  # points
+
+
+def italic_room(size: float, family: FontFamily) -> float:
+    """How much wider than the PDF's the DOCX sets the lines of a paragraph holding
+    italic type of ``size`` points, so LibreOffice breaks them where the PDF does: a
+    twelfth of the tallest line the type may set (its italics', or the fallback's).
+    Word, which keeps no such room, and LibreOffice at a line ending upright, fit
+    as much as the PDF or a little more: never a line more."""
+    files = (family.files["italic"], family.files["bolditalic"], *FALLBACK_FILES.values())
+    return size * max(map(line_height_em, files)) / 12 + _ITALIC_SPARE
+
+
+def right_indent(text: TextStyle, italic: bool, family: FontFamily) -> float:
+    """The right indent the DOCX gives a paragraph of ``text`` (holding ``italic``
+    type, or not): the PDF's, less :func:`italic_room` when italic type is in it."""
+    if not (italic or text.italic):
+        return text.indent_right
+    return text.indent_right - italic_room(text.size, family)
 
 
 class Numbering(Protocol):
@@ -114,7 +145,6 @@ class BlockWriter:
         self._style_ids = style_ids or {
             key: word.styles[name].style_id for key, name in style_names.items()
         }
-        self._cell_indents: dict[str, str | None] = {}
         # The Word list (numId) of the last ordered run at each depth: a run that
         # resumes its list after a nested one continues it.
         self._ordered_lists: dict[int, int] = {}
@@ -129,6 +159,7 @@ class BlockWriter:
         width: float | None,
         indent_left: float | None = None,
         balance: bool = False,
+        align: str = "left",
     ) -> Any:
         """A paragraph of style ``key`` in a column ``width`` wide (None: the page's
         frame); in a cell, without the measure's right indent (the cell's width keeps
@@ -138,7 +169,8 @@ class BlockWriter:
         heading), its lines are made about as long as each other where the PDF makes
         them so (:func:`~briefgen.renderers.breaks.balanced`). One without a link is
         a copy of one written before with the same style and text
-        (:func:`_paragraph_element`)."""
+        (:func:`_paragraph_element`). One holding italic type is set wider by
+        :func:`italic_room`, at its right, or at its left when ``align`` is right."""
         text = self._texts[key]
         if in_cell:
             text = self._style.in_cell(text)
@@ -148,22 +180,31 @@ class BlockWriter:
         inlines = wide_words_broken(inlines, text, self._style.theme.font, lines)
         if balance:
             inlines = balanced(inlines, text, self._style.theme.font, lines)
-        indent = self._cell_indent(key) if in_cell else None
+        family = self._style.theme.font
+        # Upright type with italic words: wider only where the PDF ends italic type
+        # so near a line's end that LibreOffice would break before it (else its
+        # upright lines would fit more than the PDF's, a line less here and there).
+        room = 0.0
+        if not text.italic:
+            room = italic_room(text.size, family)
+            if not italic_ends_near(inlines, text, family, lines, room):
+                room = 0.0
+        italic = room > 0
+        at_right = align == "right" or text.align == "right"
+        # The style's own right indent (docx._ppr), less the room its italic type
+        # needs: written here only when this paragraph's differs.
+        right = twips(right_indent(text, italic and not at_right, family))
+        usual = twips(right_indent(self._texts[key], False, family))
+        indent = right if right != usual else None
         if _kept(inlines):
             made = _paragraph_element(self._style_ids[key], indent, inlines)
-            return add_paragraph_element(container, made)
-        paragraph = new_paragraph(container)
-        _write_paragraph(paragraph, self._style_ids[key], indent, inlines, self._style)
+            paragraph = add_paragraph_element(container, made)
+        else:
+            paragraph = new_paragraph(container)
+            _write_paragraph(paragraph, self._style_ids[key], indent, inlines, self._style)
+        if room and at_right:
+            set_paragraph_property(paragraph, "ind", "left", twips(text.indent_left - room))
         return paragraph
-
-    def _cell_indent(self, key: str) -> str | None:
-        """A paragraph's right indent in a cell, when it differs from the measure's."""
-        if key not in self._cell_indents:
-            text = self._texts[key]
-            inside = self._style.in_cell(text)
-            changed = inside.indent_right != text.indent_right
-            self._cell_indents[key] = twips(inside.indent_right) if changed else None
-        return self._cell_indents[key]
 
     def _end_block(self, paragraph: Any) -> None:
         """Give a block's last paragraph the body's space after, as the PDF does."""
@@ -318,7 +359,9 @@ class BlockWriter:
                 row, block.align, cells, word_row, strict=True
             ):
                 if inlines:
-                    paragraph = self.paragraph(word_cell, key, inlines, True, width=cell.inner)
+                    paragraph = self.paragraph(
+                        word_cell, key, inlines, True, width=cell.inner, align=align
+                    )
                     if align != "left":
                         set_paragraph_property(paragraph, "jc", "val", align)
                 close_cell(word_cell, EMPTY_CELL)

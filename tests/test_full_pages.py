@@ -75,30 +75,45 @@ def build_with(
 TEXT = (
     "border communities carry costs that federal programs rarely cover in full while "
     "sheriffs and police chiefs ask for steady funding shared data and help from partners "
-    "along the line so that local budgets do not strain under overtime and air support"
+    "along the line so that local budgets do not strain under overtime and air support "
+    "in Tucson Nogales Arizona Texas @TucsonPD @CBP"
 )
 WORDS = tuple(TEXT.split())
 
 
-def italic_line(width: float, font: str, size: float, before: str = "", after: str = "") -> str:
+def filled_line(
+    width: float,
+    font: str,
+    size: float,
+    before: str = "",
+    after: str = "",
+    spare: tuple[float, float] = (0.3, 0.7),
+) -> str:
     """Words that, between ``before`` and ``after``, fill a line ``width`` wide in
-    ``font`` to within 0.3 to 0.7 pt of its end: a line the PDF fills, which
-    LibreOffice, keeping a point free after italic type, wrapped once more."""
+    ``font`` to within ``spare`` points of its end."""
 
-    def spare(text: str) -> float:
+    def left(text: str) -> float:
         return width - stringWidth(f"{before}{text}{after}", font, size)
 
-    for shift in range(len(WORDS)):
-        words: list[str] = []
-        for word in (*WORDS[shift:], *WORDS[:shift]):
-            if spare(" ".join([*words, word, "support"])) < 0:
-                break
-            words.append(word)
-        for last in WORDS:  # the last word, from those that could end the line
-            text = " ".join([*words, last])
-            if 0.3 <= spare(text) <= 0.7:
-                return text
-    raise AssertionError("no words fill the line to within 0.3 to 0.7 pt")
+    for ending in ([""], WORDS):  # one word to end the line, else two
+        for shift in range(len(WORDS)):
+            words: list[str] = []
+            for word in (*WORDS[shift:], *WORDS[:shift]):
+                if left(" ".join([*words, word, "support", *ending[:1]])) < 0:
+                    break
+                words.append(word)
+            for last in WORDS:
+                for end in ending:
+                    text = " ".join([*words, last, end]).rstrip()
+                    if spare[0] <= left(text) <= spare[1]:
+                        return text
+    raise AssertionError(f"no words fill the line to within {spare} pt")
+
+
+def italic_line(width: float, font: str, size: float, before: str = "", after: str = "") -> str:
+    """A line the PDF fills to within 0.3 to 0.7 pt of its end: one that LibreOffice,
+    keeping a point free after italic type, wrapped once more."""
+    return filled_line(width, font, size, before, after)
 
 
 def italic_template(paragraphs: int) -> str:
@@ -117,6 +132,28 @@ def italic_template(paragraphs: int) -> str:
         width = body - stringWidth(f"{upright} ", font_name("regular"), style.body.size)
         blocks.append(f"{upright} *{italic_line(width, italic, style.body.size)}*")
     blocks += [" ".join(WORDS[:40]) + "." for _ in range(paragraphs)]
+    return "\n\n".join(blocks) + "\n"
+
+
+ADDRESS = "https://www.example.org/reports/2024/fentanyl-border-communities/appendix-b/table-7.pdf"
+
+
+def address_template(paragraphs: int) -> str:
+    """A brief of paragraphs whose words fill their first line but for its last space,
+    then an address too wide for any line (it starts the next), and ``paragraphs``
+    lines of others."""
+    style = Style(page_size="letter")
+    register_fonts((), style.theme.font)
+    regular = font_name("regular", style.theme.font)
+    body = line_width(style, style.body, None)
+    assert stringWidth(ADDRESS, regular, style.body.size) > body
+    space = stringWidth(" ", regular, style.body.size)
+    blocks = ["# Addresses Too Wide for Their Lines"]
+    # Half leave the space most of its width, half less than a 1 pt space's (0.28 pt).
+    for spare in [(0.3, space - 0.3), (0.02, 0.25)] * 4:
+        words = filled_line(body, regular, style.body.size, spare=spare)
+        blocks.append(f"{words} <{ADDRESS}>")
+    blocks += [" ".join(WORDS[:10]) + "." for _ in range(paragraphs)]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -180,6 +217,7 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory, libreoffice: str) -> dict
         "a4": fullest_at_full_size(tmp_path, "a4"),
         "shrunk": first_shrunk(tmp_path),
         "italic": fullest_at_full_size(tmp_path, "letter", italic_template, least=7),
+        "address": fullest_at_full_size(tmp_path, "letter", address_template, least=0),
     }
     docx: dict[str, Path] = {}
     for key, brief in briefs.items():
@@ -228,4 +266,21 @@ def test_lines_ending_in_italic_type_are_the_pdfs_lines(laid_out: dict[str, Laid
     assert italic.fill > MARGIN_EDGE - 0.1, f"the page is only {italic.fill:.0%} full"
     assert italic.pages == 1, (
         f"a DOCX whose PDF is {italic.fill:.0%} full took {italic.pages} pages"
+    )
+
+
+@pytest.mark.requires_libreoffice
+def test_a_line_before_an_address_too_wide_for_it_is_the_pdfs_line(
+    laid_out: dict[str, Laid | None],
+) -> None:
+    """An address too wide for any line starts a line of its own, after a line break
+    that stood after the space ending the line before: when that space overflowed the
+    line (the words fit, with it they did not), LibreOffice moved the break to the next
+    line and left an empty one, a line more for each such paragraph; the fullest page
+    of eight ran on to a second page."""
+    address = laid_out["address"]
+    assert address is not None
+    assert address.fill > MARGIN_EDGE - 0.1, f"the page is only {address.fill:.0%} full"
+    assert address.pages == 1, (
+        f"a DOCX whose PDF is {address.fill:.0%} full took {address.pages} pages"
     )

@@ -519,7 +519,15 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             if not item.text:
                 continue
             text = _XML_INVALID.sub("", item.text)
-            run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
+            if _space_before_break(inlines, index):
+                text, space = text.rstrip(" "), text[len(text.rstrip(" ")) :]
+                if not text:
+                    _add_tiny_space(paragraph, space)
+                    continue
+                run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
+                run._r.addnext(_add_tiny_space(paragraph, space))
+            else:
+                run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
             if item.language:
                 # Nothing briefgen writes in a run's properties comes after w:lang.
                 run._r.get_or_add_rPr().append(new_element("w:lang", {_VAL: item.language}))
@@ -545,6 +553,35 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             if link is not None and link_goes_on(inlines, index):
                 link[1].append(run._r)
                 open_link = link
+
+
+def _space_before_break(inlines: Inlines, index: int) -> bool:
+    """Whether ``inlines[index]`` ends in the space before a line break between words
+    (the break before an address too wide for its line: renderers/breaks.py)."""
+    following = inlines[index + 1] if index + 1 < len(inlines) else None
+    item = inlines[index]
+    return (
+        isinstance(following, LineBreak)
+        and not following.within_word
+        and isinstance(item, Span)
+        and item.text.endswith(" ")
+    )
+
+
+def _add_tiny_space(paragraph: Any, space: str) -> Any:
+    """The space before a line break between words, as a run of 1 pt type squeezed to
+    a hundredth of its width: when the words before it fit their line and the space
+    (at the body's size, or at 1 pt with 0.28 pt to spare) would not, LibreOffice moved
+    the break to the next line and left that one empty. Kept (rather than left out, as
+    the PDF draws no space there) so the text still reads two words."""
+    run = new_element("w:r")
+    run.append(el("rPr", [el("w", val="1"), el("sz", val="2"), el("szCs", val="2")]))
+    t = new_element("w:t")
+    t.text = space
+    t.set(_SPACE, "preserve")
+    run.append(t)
+    paragraph._p.append(run)
+    return run
 
 
 def _add_run(

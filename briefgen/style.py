@@ -32,6 +32,7 @@ table with exactly these cells, the PDF draws them (``renderers/pdf_regions.py``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -72,6 +73,14 @@ _WIDTH_TO_SPARE = 2.0
 # narrower, as in the sidebar, it goes below.
 QR_ADDRESS_MIN = 108.0
 WHITE: RGB = (0xFF, 0xFF, 0xFF)
+
+
+def twentieths(points: float) -> float:
+    """``points`` to the nearest twentieth of a point: the DOCX writes lengths in
+    twentieths (twips), so a leading or space between them (11.875 pt, 9.5 pt type's
+    lines) set every line of the DOCX 0.025 pt off the PDF's, a point or so by a
+    page's foot. The PDF takes the same rounded lengths."""
+    return round(points * 20) / 20
 
 
 @dataclass(frozen=True)
@@ -167,9 +176,13 @@ class Style:
         self, scale: float, leading: float = 1.25, floor: float = 0.0, **kw: Any
     ) -> TextStyle:
         """A text style ``scale`` times the body size (to the half point, at least
-        ``floor``), lines ``leading`` times that apart."""
+        ``floor``), lines ``leading`` times that apart (to the twentieth of a point
+        above), its space before and after to the nearest twentieth."""
         size = max(floor, round(self.body_size * scale * 2) / 2)
-        return TextStyle(size=size, leading=round(size * leading, 2), **kw)
+        for key in ("space_before", "space_after"):
+            if key in kw:
+                kw[key] = twentieths(kw[key])
+        return TextStyle(size=size, leading=math.ceil(size * leading * 20 - 1e-6) / 20, **kw)
 
     def _flow(
         self, scale: float, leading: float = 1.25, indent_right: float = 0.0, **kw: Any
@@ -406,7 +419,8 @@ class Style:
     def footer_contact(self) -> TextStyle:
         """The contact line under the notes, at the left: as the footer's lines, a
         note's space after the notes above it."""
-        return replace(self.footer_line, align="left", space_before=self.note.leading / 2)
+        space = twentieths(self.note.leading / 2)
+        return replace(self.footer_line, align="left", space_before=space)
 
     def footer_cells(self, qr_size: float, text_width: float) -> list[Cell]:
         """The footer's row below its rule: the notes at the left, and at the right,

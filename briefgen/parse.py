@@ -1052,7 +1052,17 @@ def _attribution(line: list[Inline]) -> Inlines:
 
 
 def _quote(where: Location, tokens: list[Token]) -> Quote:
-    paragraphs = [_runs(t.children or []) for t in tokens if t.type == "inline"]
+    lines = [t.children or [] for t in tokens if t.type == "inline"]
+    if lines:
+        # "> — Speaker" on the line right after the quote's, in its paragraph (docs:
+        # "`> “quote”` then `> — Speaker, Role`"), is its attribution too.
+        last = lines[-1]
+        breaks = [i for i, child in enumerate(last) if child.type in ("softbreak", "hardbreak")]
+        if breaks and breaks[-1] + 1 < len(last):
+            after = last[breaks[-1] + 1]
+            if after.type == "text" and ATTRIBUTION.match(after.content):
+                lines[-1:] = [last[: breaks[-1]], last[breaks[-1] + 1 :]]
+    paragraphs = [_runs(children) for children in lines]
     attribution: Inlines = ()
     if paragraphs:
         last = paragraphs[-1]

@@ -1056,12 +1056,12 @@ def _quote(where: Location, tokens: list[Token]) -> Quote:
     if lines:
         # "> — Speaker" on the line right after the quote's, in its paragraph (docs:
         # "`> “quote”` then `> — Speaker, Role`"), is its attribution too.
-        last = lines[-1]
-        breaks = [i for i, child in enumerate(last) if child.type in ("softbreak", "hardbreak")]
-        if breaks and breaks[-1] + 1 < len(last):
-            after = last[breaks[-1] + 1]
+        final = lines[-1]
+        breaks = [i for i, child in enumerate(final) if child.type in ("softbreak", "hardbreak")]
+        if breaks and breaks[-1] + 1 < len(final):
+            after = final[breaks[-1] + 1]
             if after.type == "text" and ATTRIBUTION.match(after.content):
-                lines[-1:] = [last[: breaks[-1]], last[breaks[-1] + 1 :]]
+                lines[-1:] = [final[: breaks[-1]], final[breaks[-1] + 1 :]]
     paragraphs = [_runs(children) for children in lines]
     attribution: Inlines = ()
     if paragraphs:

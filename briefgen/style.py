@@ -36,7 +36,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from briefgen.model import Masthead, Picture
+from briefgen.model import AnyBlock, Box, CardRow, Columns, Masthead, Picture
 from briefgen.theme import DEFAULT_THEME, RGB, Theme
 
 INCH = 72.0
@@ -169,6 +169,21 @@ class Style:
     def region_gap(self) -> float:
         """The space below the masthead and above the footer's rule."""
         return 12.0
+
+    @property
+    def tinted_gap(self) -> float:
+        """The space between two tinted regions, one above the other."""
+        return 9.0
+
+    def space_between(self, block: AnyBlock, following: AnyBlock | None) -> float:
+        """The space below ``block`` when ``following`` comes next: a paragraph's
+        (:attr:`body`'s space after), but :attr:`tinted_gap` between two tinted regions
+        (a box, a row of cards, columns with their sidebar), which a paragraph's space
+        left reading as one block, printed in grey most of all."""
+        tinted = (Box, CardRow, Columns)
+        if isinstance(block, tinted) and isinstance(following, tinted):
+            return self.tinted_gap
+        return self.body.space_after
 
     # --- text ------------------------------------------------------------------
 

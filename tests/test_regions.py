@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from page_regions import (
     WEBSITE,
     regions,
 )
+from PIL import Image as PILImage
 from pypdf import PdfReader
 from readback import docx_paragraphs, in_pdf_text, squeeze
 
@@ -329,3 +331,37 @@ def test_a_brief_with_every_region_is_reproducible() -> None:
     document, style = regions(), Style()
     assert render_docx(document, style) == render_docx(regions(), style)
     assert render_pdf_bytes(document, style) == render_pdf_bytes(regions(), style)
+
+
+def tinted_runs(pdf: Path, x: float, dpi: int = 144) -> list[tuple[float, float]]:
+    """The tops and bottoms (points from the page's top) of the runs of tinted pixels
+    down the page at ``x`` points from its left."""
+    prefix = pdf.with_name(f"{pdf.stem}-tints")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", pdf, prefix], check=True)
+    page = PILImage.open(prefix.with_suffix(".png")).convert("RGB")
+    column = [page.getpixel((round(x * dpi / 72), y)) for y in range(page.height)]
+    runs: list[tuple[float, float]] = []
+    for y, pixel in enumerate(column):
+        tinted = pixel == DEFAULT_THEME.tint
+        if tinted and (not runs or runs[-1][1] != y - 1):
+            runs.append((y, y))
+        elif tinted:
+            runs[-1] = (runs[-1][0], y)
+    return [(top * 72 / dpi, (bottom + 1) * 72 / dpi) for top, bottom in runs if bottom > top]
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils' pdftoppm")
+def test_tinted_regions_one_above_another_are_a_gap_apart(files: tuple[Path, Path]) -> None:
+    """A box above cards above a sidebar stood a paragraph's space (5.5 pt) apart: the
+    tints ran together, printed in grey most of all. Between two tinted regions the
+    PDF leaves Style.tinted_gap, and the DOCX the same in the spacer after each table."""
+    style = Style()
+    # Down the page through the box, the middle card and the sidebar's left part.
+    box, card, sidebar = tinted_runs(files[0], style.page_width - style.margin - 60)[:3]
+    for upper, lower in ((box, card), (card, sidebar)):
+        assert lower[0] - upper[1] == pytest.approx(style.tinted_gap, abs=0.6), (upper, lower)
+    word = docx.Document(str(files[1]))
+    after = [table._tbl.getnext() for table in tables(word)[1:4]]  # box, cards, columns
+    heights = [p.find(qn("w:pPr")).find(qn("w:spacing")).get(qn("w:line")) for p in after]
+    # The columns are followed by a QR code, not a tinted region: a paragraph's space.
+    assert heights == ["180", "180", "110"]

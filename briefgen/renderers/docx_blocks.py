@@ -214,10 +214,20 @@ class BlockWriter:
         self, container: Any, blocks: Iterable[AnyBlock], width: float | None = None
     ) -> None:
         """Write ``blocks`` ``width`` wide (None: across the page, kept to the measure)."""
-        for block in blocks:
-            self.write(container, block, width)
+        blocks = tuple(blocks)
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            self.write(container, block, width, self._style.space_between(block, following))
 
-    def write(self, container: Any, block: AnyBlock, width: float | None = None) -> None:
+    def write(
+        self,
+        container: Any,
+        block: AnyBlock,
+        width: float | None = None,
+        after: float | None = None,
+    ) -> None:
+        """Write one block; a box, row of cards or columns with ``after`` points
+        below it (default: a paragraph's space, as the PDF)."""
         cell = width is not None
         if isinstance(block, Heading):
             key = "title" if block.level <= 1 else "heading"
@@ -239,7 +249,7 @@ class BlockWriter:
                 self._end_block(quote)
         elif isinstance(block, CardRow | Box | Columns):
             self._row(container, block, width)
-            add_spacer(container, self._style.body.space_after)
+            add_spacer(container, self._style.body.space_after if after is None else after)
         elif isinstance(block, Chart):
             avail = self._style.measure if width is None else width
             heading = (Span(block.title),)

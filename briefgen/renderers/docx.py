@@ -280,16 +280,19 @@ def _name_fallback_font(element: Any, family: FontFamily) -> None:
     as the PDF sets them (:func:`briefgen.renderers.pdf.fallback_face`): named in
     the run, rather than left to Word's choice of a font of other shapes and widths."""
     own = family.files["regular"]
-    for run in list(element.iter(qn("w:r"))):
-        texts = [t.text for t in run.iter(qn("w:t")) if t.text and not t.text.isascii()]
-        if not any(_lacked(char, own) for text in texts for char in text):
-            continue
+    # One pass over the texts finds the few runs (most briefs: none) to split.
+    runs = [
+        t.getparent()
+        for t in element.iter(_TEXT)
+        if t.text and not t.text.isascii() and any(_lacked(char, own) for char in set(t.text))
+    ]
+    for run in dict.fromkeys(runs):
         properties = run.find(qn("w:rPr"))
         pieces: list[tuple[bool, list[Any]]] = []
         for child in run:
             if child is properties:
                 continue
-            if child.tag != qn("w:t") or not child.text:
+            if child.tag != _TEXT or not child.text:
                 pieces.append((False, [child]))
                 continue
             for lacked, chars in groupby(child.text, key=lambda char: _lacked(char, own)):
@@ -310,6 +313,10 @@ def _name_fallback_font(element: Any, family: FontFamily) -> None:
         run.getparent().remove(run)
 
 
+_TEXT = qn("w:t")
+
+
+@lru_cache(maxsize=4096)
 def _lacked(char: str, own: str) -> bool:
     return not char.isspace() and not draws(char, own) and draws(char, FALLBACK_FILES["regular"])
 

@@ -25,6 +25,7 @@ from briefgen.dates import brief_date, month_year, updated_line
 from briefgen.errors import BriefgenError, ProblemList
 from briefgen.facts.store import FactStore
 from briefgen.model import MAX_QR_CHARS
+from briefgen.renderers.pdf_tags import ascii_uri
 from briefgen.settings import MAX_LOGO_BYTES, Settings, load_settings, theme_of
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath
@@ -258,6 +259,21 @@ def test_a_website_of_other_letters_is_linked_as_ascii_in_the_pdf(in_tmp: Path) 
     assert "https://xn--exmple-cua.org/%C3%B1" in addresses
     assert "https://xn--e1afmkfd.xn--p1ai/%D0%BF%D1%83%D1%82%D1%8C" in addresses
     assert "exämple.org/ñ" in pdf_text(in_tmp / "output" / "public.pdf")
+
+
+@pytest.mark.parametrize(
+    ("written", "linked"),
+    [
+        ("https://Exämple.org/ä", "https://xn--exmple-cua.org/%C3%A4"),
+        # Python's IDNA 2003 reads "straße" as "strasse" and "σίσυφος" with a middle
+        # sigma: other hosts than the browser (IDNA 2008), the QR code and the DOCX
+        # open. Percent-encoded, the name is the one written.
+        ("https://straße.de/x", "https://stra%C3%9Fe.de/x"),
+        ("https://σίσυφος.gr", "https://%CF%83%CE%AF%CF%83%CF%85%CF%86%CE%BF%CF%82.gr"),
+    ],
+)
+def test_a_pdf_link_of_other_letters_opens_the_host_written(written: str, linked: str) -> None:
+    assert ascii_uri(written) == linked
 
 
 def test_no_website_and_no_sources_url_means_no_qr_code() -> None:

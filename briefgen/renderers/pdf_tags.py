@@ -458,7 +458,12 @@ def ascii_uri(address: str) -> str:
         host, colon, port = parts.netloc, "", ""
     user, at, host = host.rpartition("@")
     with suppress(UnicodeError):  # else, not a name IDNA takes, percent-encoded below
-        host = host.encode("idna").decode("ascii")
+        encoded = host.encode("idna").decode("ascii")
+        # Python's IDNA (2003) maps some letters to others ("straße" to "strasse"),
+        # another host than browsers open (IDNA 2008 keeps the ß): such a host is
+        # percent-encoded instead, which a browser reads as the name written.
+        if encoded.encode("ascii").decode("idna") == host.lower():
+            host = encoded
     netloc = user + at + host + colon + port
     whole = urlunsplit(parts._replace(netloc=netloc))
     return _NOT_ASCII.sub(lambda found: quote(found[0], safe=""), whole)

@@ -116,6 +116,10 @@ def test_a_citation_names_author_publisher_quoted_title_date_and_address() -> No
     [
         ("Title", None, "\u201cTitle.\u201d https://example.org/a"),
         ("Why now?", "2023-12", "\u201cWhy now?\u201d December 2023. https://example.org/a"),
+        # An abbreviation's period keeps the comma after it, and is the period before
+        # the address.
+        ("In the U.S.", "2023-12", "\u201cIn the U.S.,\u201d December 2023. https://example.org/a"),
+        ("In the U.S.", None, "\u201cIn the U.S.\u201d https://example.org/a"),
     ],
 )
 def test_a_period_follows_a_quoted_title_inside_its_marks_and_a_question_needs_none(

@@ -315,8 +315,11 @@ class Source(_Strict):
             # quotation marks (“Title,” December 21, 2023); Spanish, as most, after.
             if follows and language_code(language) == "en":
                 mark, text = follows[0]
-                ended = title.endswith((".", "?", "!"))  # “Why now?” December 2023
-                title = f"\u201c{title}{'' if ended else mark.strip()}\u201d"
+                mark = mark.strip()
+                # “Why now?” December 2023, and “…in the U.S.” https://…, but a comma
+                # after an abbreviation's period: “…in the U.S.,” December 2023.
+                ended = title.endswith(("?", "!")) or (mark == "." and title.endswith("."))
+                title = f"\u201c{title}{'' if ended else mark}\u201d"
                 follows[0] = (" ", text)
             else:
                 title = f"\u201c{title}\u201d"

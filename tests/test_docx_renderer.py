@@ -617,3 +617,34 @@ def test_only_a_line_ending_in_italic_type_near_its_end_runs_on() -> None:
         body - italic_room(style.body.size, style.theme.font), abs=0.05
     )
     assert short_p.paragraph_format.right_indent is None
+
+
+ADDRESS = (
+    "https://example.org/reports/2026/fentanyl-at-the-border-complete-findings-"
+    "and-appendices-volume-one"
+)
+LINK = "https://example.org/r"
+
+
+@pytest.mark.parametrize(
+    "linked",
+    [
+        (Span("Read", bold=True, href=LINK), Span(f" the full report at {ADDRESS}", href=LINK)),
+        # The space a span of its own.
+        (Span("Read the full report at", bold=True, href=LINK), Span(f" {ADDRESS}", href=LINK)),
+    ],
+    ids=["in-words", "alone"],
+)
+def test_the_space_before_an_address_in_a_link_stays_before_its_line_break(
+    linked: tuple[Span, ...],
+) -> None:
+    """A link whose words run on into an address too wide for any line: the space
+    before the address's line break (set at no width) was left behind the link, after
+    the address, so the DOCX read "at" then the address then two spaces."""
+    words = (Span("Some words and "), *linked, Span(" today."))
+    word = read(render_docx(_doc(Paragraph(here(), words)), Style()))
+    paragraph = word.paragraphs[0]._p
+    pieces = [t.text or "" for t in paragraph.iter(qn("w:t"))]
+    assert "".join(pieces) == "".join(span.text for span in words)
+    (hyperlink,) = paragraph.iter(qn("w:hyperlink"))
+    assert "".join(t.text or "" for t in hyperlink.iter(qn("w:t"))).endswith("-volume-one")

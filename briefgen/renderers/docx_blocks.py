@@ -529,15 +529,17 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             if not item.text:
                 continue
             text = _XML_INVALID.sub("", item.text)
+            space = ""
             if _space_before_break(inlines, index):
                 text, space = text.rstrip(" "), text[len(text.rstrip(" ")) :]
-                if not text:
-                    _add_tiny_space(paragraph, space)
-                    continue
-                run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
-                run._r.addnext(_add_tiny_space(paragraph, space))
-            else:
-                run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
+            if not text:  # the space alone: in the link it is part of, if one is open
+                tiny = _add_tiny_space(paragraph, space)
+                if item.href and open_link is not None and open_link[0] == item.href:
+                    open_link[1].append(tiny)
+                else:
+                    open_link = None
+                continue
+            run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
             if item.language:
                 # Nothing briefgen writes in a run's properties comes after w:lang.
                 run._r.get_or_add_rPr().append(new_element("w:lang", {_VAL: item.language}))
@@ -548,6 +550,8 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
                 open_link[1].append(run._r)
             else:
                 open_link = (item.href, _link(paragraph, run, item.href, style))
+            if space:  # right after its words, wherever the link put them
+                run._r.addnext(_add_tiny_space(paragraph, space))
             continue
         link, open_link = open_link, None
         if isinstance(item, Cite):

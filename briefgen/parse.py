@@ -1064,18 +1064,29 @@ def _quote(where: Location, tokens: list[Token]) -> Quote:
                 lines[-1:] = [final[: breaks[-1]], final[breaks[-1] + 1 :]]
     paragraphs = [_runs(children) for children in lines]
     attribution: Inlines = ()
+    # The attribution's citations ("> — Chief Kasmar [@id]"), which its plain words
+    # leave out: printed after the quote, so its source stays in the notes.
+    cites: list[Inline] = []
     if paragraphs:
         last = paragraphs[-1]
         first = last[0] if last else None
         if isinstance(first, Span) and ATTRIBUTION.match(first.text):
             attribution = _attribution(last)
+            cites = [run for run in last if isinstance(run, Cite)]
             paragraphs.pop()
     runs: list[Inline] = []
     for paragraph in paragraphs:
         if runs:
             runs.append(LineBreak())
         runs.extend(paragraph)
-    return Quote(where, inlines=_merge(runs), attribution=attribution)
+    if runs and cites:
+        runs[-1:] = _rstripped(runs[-1:])
+    return Quote(where, inlines=_merge([*runs, *cites]), attribution=attribution)
+
+
+def _rstripped(runs: list[Inline]) -> list[Inline]:
+    """``runs`` (the last of a quote's) without the spaces ending its text."""
+    return [replace(r, text=r.text.rstrip()) if isinstance(r, Span) else r for r in runs]
 
 
 def parse_blocks(

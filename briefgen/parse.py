@@ -1051,6 +1051,18 @@ def _attribution(line: list[Inline]) -> Inlines:
     return _merge([span for span in spans if span.text])
 
 
+def _mid_sentence(before: list[Token]) -> bool:
+    """Whether a quote's line ``before`` a line starting with a dash ends mid-sentence
+    (a letter, a digit, a comma...): the dash is then the quote's own, wrapped to the
+    line's start ("> “We asked what works" then "> — and prevention was the answer.”"),
+    not an attribution's."""
+    last = before[-1] if before else None
+    if last is None or last.type != "text" or not last.content.strip():
+        return False
+    end = last.content.rstrip()[-1]
+    return end.isalnum() or end in ",;:"
+
+
 def _quote(where: Location, tokens: list[Token]) -> Quote:
     lines = [t.children or [] for t in tokens if t.type == "inline"]
     if lines:
@@ -1060,7 +1072,11 @@ def _quote(where: Location, tokens: list[Token]) -> Quote:
         breaks = [i for i, child in enumerate(final) if child.type in ("softbreak", "hardbreak")]
         if breaks and breaks[-1] + 1 < len(final):
             after = final[breaks[-1] + 1]
-            if after.type == "text" and ATTRIBUTION.match(after.content):
+            if (
+                after.type == "text"
+                and ATTRIBUTION.match(after.content)
+                and not _mid_sentence(final[: breaks[-1]])
+            ):
                 lines[-1:] = [final[: breaks[-1]], final[breaks[-1] + 1 :]]
     paragraphs = [_runs(children) for children in lines]
     attribution: Inlines = ()

@@ -597,6 +597,22 @@ def test_a_character_the_family_lacks_is_set_in_the_fallback_in_body_and_footer(
     assert named.get("\u2713") == "DejaVu Sans", named
 
 
+def test_a_fallback_character_in_italic_type_stands_upright_as_in_the_pdf() -> None:
+    """No oblique DejaVu Sans is bundled: the PDF draws the character upright in
+    italic type, so the DOCX says so (Word would slant it), in an italic span and in
+    the italic Quote style alike."""
+    doc = _doc(
+        Paragraph(here(), (Span("Done \u2713 now", italic=True, bold=True),)),
+        Quote(here(), (Span("Checked \u2713."),), (Span("A chief"),)),
+    )
+    word = read(render_docx(doc, Style()))
+    for paragraph in word.paragraphs[:2]:
+        runs = {r.text: (r.italic, r.font.name) for r in paragraph.runs if r.text.strip()}
+        assert runs["\u2713"] == (False, "DejaVu Sans"), runs
+    assert [r.bold for r in word.paragraphs[0].runs] == [True, True, True]
+    assert word.paragraphs[0].runs[0].italic is True
+
+
 def test_only_a_line_ending_in_italic_type_near_its_end_runs_on() -> None:
     """A paragraph of upright type whose italic words end a line the PDF fills to
     within a point is set a little wider (LibreOffice keeps that point free after

@@ -302,9 +302,17 @@ def _name_fallback_font(element: Any, family: FontFamily) -> None:
             made = copy.deepcopy(properties) if properties is not None else None
             if lacked:
                 made = made if made is not None else el("rPr")
-                _replace_child(made, "rFonts", None)
+                for tag in ("rFonts", "i", "iCs"):
+                    _replace_child(made, tag, None)
                 at = 1 if len(made) and made[0].tag == qn("w:rStyle") else 0
                 made.insert(at, _fonts(FALLBACK_NAME))
+                # Upright, as the PDF draws it (no oblique fallback is bundled), even
+                # in italic type or an italic style (Word would slant it itself).
+                after = at + 1  # past the fonts, and the bold if any (the schema's order)
+                while after < len(made) and made[after].tag in (qn("w:b"), qn("w:bCs")):
+                    after += 1
+                made.insert(after, el("i", val="0"))
+                made.insert(after + 1, el("iCs", val="0"))
             if made is not None:
                 new.append(made)
             for _, children in group:

@@ -428,9 +428,10 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
     return found + _myths(store, decision) + _translations(store, decision, printed)
 
 
-# A printed field of a myth this long or longer, found in a heading, is the myth
-# headlined (shorter ones, a speaker's name, may stand there for other reasons).
-_MYTH_WORDS = 12
+# A printed field of a myth of this many characters or more, found in a heading, is
+# the myth headlined (a shorter one, a speaker's name, may stand there for other
+# reasons).
+_MYTH_CHARACTERS = 12
 
 
 def _myths(store: FactStore, decision: Decision) -> list[Finding]:
@@ -444,7 +445,7 @@ def _myths(store: FactStore, decision: Decision) -> list[Finding]:
     said = {
         " ".join(printed.split())
         for fact_id, printed in decision.rendered.fact_reads
-        if fact_id in myths and len(printed) >= _MYTH_WORDS
+        if fact_id in myths and len(printed) >= _MYTH_CHARACTERS
     }
     audience = decision.audience.name
     found: list[Finding] = []

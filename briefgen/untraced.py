@@ -246,26 +246,35 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     the brief's own year (``date``) needs no fact."""
     output = rendered.text.split("\n")
     plain = [line.replace("\\", "") for line in output]
-    where: dict[Location, list[int]] = {}
+    where: dict[Location, dict[int, None]] = {}
     for index, location in enumerate(rendered.lines):
-        where.setdefault(location, []).append(index)
+        where.setdefault(location, {})[index] = None
+    # A line Jinja joined to the one before it (after a tag or comment at that line's
+    # end) prints inside that line's output, where the renderer marked its start.
+    for index, starts in rendered.later.items():
+        for _, location in starts:
+            where.setdefault(location, {})[index] = None
     block_at: dict[int, tuple[int, int]] = {}
     for block in blocks_of(rendered):
         for index in range(*block):
             block_at[index] = block
     backed: dict[tuple[int, int], set[float]] = {}
+    # What each template line printed, read once however many pieces it holds.
+    seen: dict[Location, tuple[list[int], str, set[float]]] = {}
     found: list[Untraced] = []
     for path in dict.fromkeys(location.path for location in rendered.lines):
-        for line, text, written, literal in _written(path):
+        for line, _text, written, literal in _written(path):
             location = Location(path, line)
-            indexes = where.get(location) or _joined(rendered, plain, location, text)
-            indexes = [i for i in indexes if i in block_at]
-            printed = " ".join(plain[i] for i in indexes)
-            # A number literal counts only when its line prints it as a whole figure.
-            shown = {value_of(f) for f in figures(printed)} if literal else set()
-            # Digits written by number (&#52;&#56;&#48;) print as digits: the figure
-            # the text gives (read unescaped by figures()) is in the line as printed.
-            as_read = html.unescape(printed)
+            if location not in seen:
+                indexes = [i for i in where.get(location, ()) if i in block_at]
+                printed = " ".join(plain[i] for i in indexes)
+                # Digits written by number (&#52;&#56;&#48;) print as digits: the
+                # figure the text gives (read unescaped by figures()) is in the line
+                # as printed. A number literal counts only when its line prints it
+                # as a whole figure.
+                shown = {value_of(f) for f in figures(printed)}
+                seen[location] = (indexes, html.unescape(printed), shown)
+            indexes, as_read, shown = seen[location]
             for figure in written:
                 if (value_of(figure) not in shown) if literal else (figure not in as_read):
                     continue  # not printed in this render (a branch not taken)
@@ -280,20 +289,6 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                 if value_of(figure) not in allowed:
                     found.append(Untraced(location, figure))
     return found
-
-
-def _joined(rendered: Rendered, plain: list[str], location: Location, text: str) -> list[int]:
-    """The output lines holding ``text`` that an earlier line of its file begins:
-    after a tag or comment at a line's end, Jinja joins the next line to it, and the
-    output line is traced to the first."""
-    wanted = text.strip().replace("\\", "")
-    if not wanted:
-        return []
-    return [
-        index
-        for index, at in enumerate(rendered.lines)
-        if at.path == location.path and at.line < location.line and wanted in plain[index]
-    ]
 
 
 @dataclass(frozen=True)

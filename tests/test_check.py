@@ -8,6 +8,8 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -634,6 +636,63 @@ def test_digits_written_by_character_number_are_typed_too(tmp_path: Path, repo: 
         (3, "480"),
         (3, "41,000"),
     ]
+
+
+NOT_PRINTED_AGAIN = """\
+# Twice written
+
+Seizures rose 480 tons.
+
+{% if false %}
+Seizures rose 480 tons.
+{% endif %}
+"""
+
+
+def test_a_line_not_printed_is_not_warned_of_for_an_earlier_line_saying_the_same(
+    tmp_path: Path, repo: Path
+) -> None:
+    """A line in a branch not taken prints nothing: its figure was looked for in every
+    earlier output line, as if Jinja had joined it to one, and the line printing the
+    same words above it was reported twice, once at the line that prints nothing."""
+    found = trial_findings(tmp_path, repo, NOT_PRINTED_AGAIN, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [(3, "480")]
+
+
+class _CountedLines(tuple[Location, ...]):
+    """A rendered brief's line locations, counting how many of them are read."""
+
+    read = 0
+
+    def __iter__(self) -> Iterator[Location]:
+        for item in super().__iter__():
+            _CountedLines.read += 1
+            yield item
+
+
+def test_untraced_numbers_reads_each_output_line_a_few_times(tmp_path: Path, repo: Path) -> None:
+    """Each line of the template not printed looked through every output line for
+    its words: 8,000 such lines and a loop printing 40,000 took 20 s, a template's
+    time limit never stopping it (the check runs after the render). The lines a
+    template line's text was joined to are known from the render itself."""
+    lines, unprinted = 400, 300
+    template = (
+        f"# Counted\n\n{{% for i in range({lines}) %}}\nline {{{{ i }}}}\n{{% endfor %}}\n"
+        "{% if false %}\n" + "Not printed: 123 and 456.\n" * unprinted + "{% endif %}\n"
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "counted.md.j2").write_text(template, encoding="utf-8")
+    options = BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2026, 11, 1))
+    workspace = Workspace.open(options)
+    renderer = TemplateRenderer(
+        workspace.search_path, workspace.store, workspace.settings, workspace.date
+    )
+    rendered = renderer.render(workspace.search_path.audience("counted"))
+    counted = replace(rendered, lines=_CountedLines(rendered.lines))
+    _CountedLines.read = 0
+    assert untraced_numbers(counted, workspace.store, workspace.date) == []
+    assert len(rendered.lines) > lines
+    assert _CountedLines.read <= 3 * len(rendered.lines), _CountedLines.read
 
 
 def test_a_template_changed_in_the_same_process_is_read_again(tmp_path: Path, repo: Path) -> None:

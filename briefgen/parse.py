@@ -85,7 +85,9 @@ _DASH_AFTER_SPACE = re.compile(r" ([\u2013\u2014])(?= )")
 # A count such as one_in writes it, "8 in 10" ("8 de cada 10"): one figure, which a
 # callout in a card or the sidebar broke, "more than 8 in" over "10".
 _COUNT_OF = re.compile(r"(?<=\d) (in|de cada) (?=\d)")
-CITATION = re.compile(r"\[@([^\]\s]+)\]")
+# A fact id holds no '[': "[@" scans no further than the next one, so a paragraph of
+# "[@[@[@..." is read in one pass, not once from each "[@" to its end.
+CITATION = re.compile(r"\[@([^\]\[\s]+)\]")
 # Braces of attributes right after a citation, [@id]{lang=en-US} or [@id]{.small}:
 # the attributes plugin takes braces after a passage or link only, so these print.
 _BRACES_AFTER_CITATION = re.compile(r"\{\s*(?:[.#]|[\w-]+\s*=)[^{}\n]*\}")

@@ -53,8 +53,9 @@ NUMBER = re.compile(
     r"(?>\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d(?:[\d,]*\d)?(?:\.\d+)?)"
     rf"(?:(?={_UNIT})|(?!(?!x\b)[^\W\d_]))(?![.,]\d)"
 )
-# Text that holds digits without stating a figure: link targets, web addresses.
-_ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
+# Text that holds digits without stating a figure: link targets, web addresses. A
+# target runs to its ")" but not past the next "](", so "](](](..." is read in one pass.
+_ADDRESSES = re.compile(r"\]\((?:[^)\]]|\](?!\())*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
 # Numbers a reader calls, not figures: a phone number ("1-800-662-4357", "(520)
 # 555-0123"), a three-digit line (911, 988, 211, ...) after a word for calling or
 # texting ("Call 988 or 911", "call or text 988", "llame al 911"), and "24/7".
@@ -67,10 +68,11 @@ _DIALLED = re.compile(
     r"|\b24/7\b"
 )
 # Numbers that name a law, a bill or a part of one: "H.R. 2", "S. 1234", "Public Law
-# 118-31", "Title 42", "Section 8", "21 U.S.C. 841", "8 CFR 212.5", "§ 1326".
+# 118-31", "Title 42", "Section 8", "21 U.S.C. 841", "8 CFR 212.5", "§ 1326". A run of
+# "§" is tried from its first only: from each, "§§§..." took time squared.
 _CITED_LAW = re.compile(
     r"(?:\b(?:H\.\s?R\.|H\.\s?Res\.|S\.\s?Res\.|(?<![A-Za-z]\.)S\.|Pub\.\s?L\.|Public\s+Law|Title|"
-    r"Section|Sec\.|Article|Art\.|Chapter|Ch\.|Amendment|Executive\s+Order|E\.O\.)|§+)"
+    r"Section|Sec\.|Article|Art\.|Chapter|Ch\.|Amendment|Executive\s+Order|E\.O\.)|(?<!§)§+)"
     r"\s*\d[\d.\-\u2013]*(?:\([a-z0-9]+\))*"
     r"|\b\d+\s+(?:U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.|CFR|USC)\s*(?:§+\s*)?\d[\d.\-\u2013]*"
     r"(?:\([a-z0-9]+\))*"

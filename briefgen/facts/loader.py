@@ -21,6 +21,7 @@ from briefgen.facts.schema import SLUG, Fact, Source, Translation, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, parse_facts, read_facts_bytes
 from briefgen.inputs import clip, not_typed_number, quote
+from briefgen.suggest import Suggestions
 
 FACT_SUFFIXES = (".yaml", ".yml")
 # A real store is a few files of a few kilobytes (each file is capped in yamlfile).
@@ -308,13 +309,14 @@ def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
     problems = _no_sources(store)
     # When no source is defined, _no_sources has said so once for every citation.
     names = () if problems else ("source", "original_source")
+    closest = Suggestions(store.sources)
     for fact in store:
         for name in names:
             source_id = getattr(fact, name)
             known = source_id in store.sources or source_id in store.broken_sources
             if source_id is not None and not known:
-                close = difflib.get_close_matches(source_id, list(store.sources), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                close = closest(source_id)
+                hint = f" (did you mean '{close}'?)" if close else ""
                 problems.append(
                     FactsError(
                         f"{name}: unknown source '{source_id}'{hint}", store.where(fact.id, name)

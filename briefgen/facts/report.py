@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip
 from briefgen.recipients import Recipient, RecipientList
+from briefgen.suggest import Suggestions
 
 
 def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
@@ -104,12 +104,13 @@ def unknown_place_notes(store: FactStore, recipients: RecipientList) -> list[tup
     if len(known) > MAX_PLACES_SHOWN:
         listed += f" and {len(known) - MAX_PLACES_SHOWN:,} more"
     lines = []
+    closest = Suggestions(known)
     for key, recipient in list(first.items())[:MAX_PLACES_SHOWN]:
         place = recipient.values[column]
-        meant = difflib.get_close_matches(place_slug(place), known, n=1)
+        meant = closest(place_slug(place))
         notes = [f"{rows[key]:,} rows"] if rows[key] > 1 else []
         notes.append(f"facts know: {listed or 'no places'}")
-        notes += [f"did you mean '{meant[0]}'?"] if meant else []
+        notes += [f"did you mean '{meant}'?"] if meant else []
         lines.append(
             (
                 recipients.location(recipient),
@@ -129,11 +130,12 @@ def unknown_audiences(store: FactStore, audiences: list[str]) -> list[str]:
     the templates' names), at its ``audiences`` line:
     ``facts/x.yaml:LINE: audiences: no template for audience 'chief' (did you mean ...)``."""
     lines = []
+    closest = Suggestions(audiences)
     for fact in store:
         for audience in fact.audiences:
             if audience not in audiences:
-                meant = difflib.get_close_matches(audience, audiences, n=1)
-                hint = f" (did you mean '{meant[0]}'?)" if meant else ""
+                meant = closest(audience)
+                hint = f" (did you mean '{meant}'?)" if meant else ""
                 lines.append(
                     f"{store.where(fact.id, 'audiences')}: audiences: no template for audience "
                     f"{clip(audience)!r}{hint}; the audiences are {', '.join(audiences)}"

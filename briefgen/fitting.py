@@ -89,10 +89,17 @@ def _height(
     measure: Measure,
     limit: float,
     too_wide: list[TooWide] | None = None,
+    least: Measure | None = None,
 ) -> float:
     """The document's height if it is at most ``limit``; otherwise some height above
-    ``limit`` (of the blocks measured before they overflowed), infinite when a block
-    is too wide for its column at this size (the refusal added to ``too_wide``)."""
+    ``limit`` (of the blocks measured before they overflowed, or the lower bound
+    ``least`` when that is many frames too tall: a version holding a table of
+    thousands of rows is not laid out), infinite when a block is too wide for its
+    column at this size (the refusal added to ``too_wide``)."""
+    if least is not None:
+        bound = least(document, style)
+        if bound > HOPELESS_FRAMES * style.frame_height:
+            return bound
     blocks = document.blocks
     count = FIRST_PREFIX
     try:
@@ -137,7 +144,7 @@ def fit_to_page(
         if key not in versions:
             gone = {g.group for g in groups[:drop]}
             current = number_citations(document.without_groups(gone), store)
-            versions[key] = (current, _height(current, style, measure, limit, too_wide))
+            versions[key] = (current, _height(current, style, measure, limit, too_wide, least))
         return versions[key]
 
     def fewest_drops(style: Style) -> int:
@@ -166,7 +173,7 @@ def fit_to_page(
     while used > limit and size - SIZE_STEP >= BODY_FLOOR:
         size -= SIZE_STEP
         style = style.with_body_size(size)
-        used = _height(current, style, measure, limit)
+        used = _height(current, style, measure, limit, least=least)
         versions[(size, high)] = (current, used)
     if used <= limit and size != start and high:
         # The type had to step down with every group gone; at the smaller size some
@@ -175,7 +182,9 @@ def fit_to_page(
         current, used = version(high, style)
     gone = groups[:high]
     if used <= limit and high > 1:
-        gone, current, used = _restored(document, gone, style, store, measure, limit, current, used)
+        gone, current, used = _restored(
+            document, gone, style, store, measure, limit, current, used, least
+        )
     members: dict[int, list[AnyBlock]] = {}
     for block in walk(document.blocks):
         if block.droppable:
@@ -213,6 +222,7 @@ def _restored(
     limit: float,
     current: Document,
     used: float,
+    least: Measure | None = None,
 ) -> tuple[list[Droppable], Document, float]:
     """``gone`` less each group dropped before the last that fits again with the
     others still gone, the latest dropped first (the :data:`MAX_RESTORES` latest),
@@ -224,7 +234,7 @@ def _restored(
             continue
         fewer = [other for other in gone if other != group]
         candidate = number_citations(document.without_groups({g.group for g in fewer}), store)
-        height = _height(candidate, style, measure, limit)
+        height = _height(candidate, style, measure, limit, least=least)
         if height <= limit:
             gone, current, used = fewer, candidate, height
     return gone, current, used

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from page_regions import png
 from pypdf import PdfReader
 
 from briefgen.citations import number_citations
@@ -19,15 +20,21 @@ from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
 from briefgen.fitting import MAX_FILL, MAX_RESTORES, Dropped, Measure, fit_to_page
 from briefgen.model import (
+    AnyBlock,
+    Box,
     BulletList,
     Cite,
+    Columns,
     Document,
     Droppable,
+    HorizontalRule,
+    Image,
     Metadata,
     Note,
     Notes,
     Paragraph,
     Span,
+    Table,
     block_text,
     block_word,
 )
@@ -277,6 +284,79 @@ def test_the_quick_bound_is_below_the_real_height(store: FactStore) -> None:
     )
     for style in (Style(), Style().with_body_size(9.0), Style(page_size="a4")):
         assert least_height(dense, style) < measure(dense, style)
+
+
+def _small_blocks(count: int, droppable: Droppable | None = None) -> tuple[AnyBlock, ...]:
+    """``count`` of each kind of block a template can write in a few characters: a
+    paragraph, a list item, a table row, a rule, a box and a sidebar holding some,
+    and a picture."""
+    at = Location("t", 1)
+    para = Paragraph(at, (Span("x"),))
+    items = tuple((Span("x"),) for _ in range(count))
+    rows = tuple(((Span("x"),), (Span("y"),)) for _ in range(count))
+    return (
+        *(replace(para, droppable=droppable) for _ in range(count)),
+        BulletList(at, items, droppable=droppable),
+        Table(at, ((Span("a"),), (Span("b"),)), rows, ("left", "left"), droppable=droppable),
+        *(HorizontalRule(at, droppable=droppable) for _ in range(count)),
+        Box(at, tuple(para for _ in range(count)), droppable=droppable),
+        Columns(at, (para,), tuple(para for _ in range(count)), droppable=droppable),
+        *(Image(at, png(8, 16, (0, 0, 0)), 40.0, droppable=droppable) for _ in range(count)),
+    )
+
+
+def test_the_quick_bound_counts_a_line_for_each_block_item_and_row() -> None:
+    """Thousands of one-letter paragraphs, list items, table rows or rules hold almost
+    no text: the bound took them for a few lines, and the fitter laid out hundreds of
+    pages of them (a template's 200,000 characters of "x" paragraphs: 14 s). Each
+    takes a line (a rule, its hairline and space), and the bound stays below the
+    height layout measures."""
+    from briefgen.renderers.pdf import least_height, measure
+
+    style = Style().with_body_size(BODY_FLOOR)
+    for count in (1, 5, 40):
+        blocks = _small_blocks(count)
+        document = Document("small", blocks, Metadata("Small"), Location("t", 1))
+        bound = least_height(document, style)
+        assert bound < measure(document, style)
+        # paragraphs, items, rows and the header, the box's, the taller column's
+        lines = count + count + (count + 1) + count + count
+        pictures = count * 80.0  # 40 points wide, twice as tall
+        assert bound >= lines * style.note.leading + count * style.body_rule + pictures
+
+
+def test_a_brief_of_thousands_of_small_blocks_is_refused_before_any_layout(
+    store: FactStore,
+) -> None:
+    from briefgen.renderers.pdf import least_height
+
+    calls: list[int] = []
+    blocks = _small_blocks(2000)
+    document = Document("small", blocks, Metadata("Small"), Location("t", 1))
+    with pytest.raises(LayoutError, match="its text alone would fill more than"):
+        fit_to_page(document, Style(), store, _fake_measure(calls), least_height)
+    assert calls == []
+
+
+def test_a_version_many_pages_too_tall_is_not_laid_out(store: FactStore) -> None:
+    """An optional table of 24,000 rows was laid out (2.4 s) for each version of the
+    page holding it, to learn it does not fit; the quick bound says so at once."""
+    from briefgen.renderers.pdf import least_height, measure
+
+    heights: list[int] = []
+
+    def counting(document: Document, style: Style) -> float:
+        heights.append(sum(len(b.rows) for b in document.blocks if isinstance(b, Table)))
+        return measure(document, style)
+
+    at = Location("t", 1)
+    kept = Paragraph(at, (Span("Always here."),))
+    rows = tuple(((Span("x"),), (Span("y"),)) for _ in range(3000))
+    big = Table(at, ((Span("a"),), (Span("b"),)), rows, ("left", "left"), droppable=Droppable(0, 1))
+    document = Document("small", (kept, big), Metadata("Small"), at)
+    fit = fit_to_page(document, Style(), store, counting, least_height)
+    assert fit.document.blocks == (kept,)
+    assert max(heights) == 0, heights  # never a version holding the table
 
 
 def test_dropping_a_group_never_makes_the_page_taller(tmp_path: Path, store: FactStore) -> None:

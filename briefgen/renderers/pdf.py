@@ -66,6 +66,7 @@ from briefgen.model import (
     attribution_line,
     block_text,
     inline_groups,
+    plain_text,
     walk,
 )
 from briefgen.model import (
@@ -1048,18 +1049,46 @@ def _stories(document: Document, style: Style) -> tuple[list[Flowable], list[Flo
 
 def least_height(document: Document, style: Style) -> float:
     """A quick lower bound of the height the document takes, without laying it out:
-    all its text in the regular face at the smallest size the style sets (the notes'),
-    every line filled to the frame's width, at that size's leading. Laying out a
-    paragraph of hundreds of thousands of characters takes reportlab many seconds;
-    this takes milliseconds and tells the fitter not to try."""
+    its text in the regular face at the smallest size the style sets (the notes'),
+    at that size's leading, each block, list item and table row at least a line (as
+    many as its text takes, every line filled to the frame's width), blocks beside
+    each other (a sidebar and its main column) the taller of them, each rule its
+    hairline and the space below it, and a picture across the body its height.
+    Laying out a paragraph of hundreds of thousands of characters, or a table or run
+    of paragraphs tens of thousands long, takes reportlab many seconds; this takes
+    milliseconds and tells the fitter not to try."""
     family = style.theme.font
     register_fonts(["regular"], family)
     smallest = style.note
-    width: float = sum(
-        pdfmetrics.stringWidth(block_text(block, citations=False), family.pdf_name, smallest.size)
-        for block in document.blocks
-    )
-    return width / style.frame_width * smallest.leading
+    rule = style.body_rule + style.body.space_after
+
+    def lines(*texts: str) -> int:
+        """How many lines ``texts``, side by side or one after the other, take at least."""
+        width: float = sum(pdfmetrics.stringWidth(t, family.pdf_name, smallest.size) for t in texts)
+        return math.ceil(width / style.frame_width)
+
+    def height(block: AnyBlock, top: bool = False) -> float:
+        if isinstance(block, Columns):
+            return max(sum(map(height, block.main)), sum(map(height, block.aside)))
+        if isinstance(block, Box):
+            return sum(map(height, block.blocks))
+        if isinstance(block, HorizontalRule):
+            return rule
+        if isinstance(block, Image):
+            # Across the body as the renderer sets it; narrower in a box or column.
+            picture = block.picture
+            wide = min(block.width, style.measure) if top else 0.0
+            return wide * picture.height_px / picture.width_px
+        if isinstance(block, BulletList):
+            count = sum(lines(plain_text(item, citations=False)) for item in block.items)
+        elif isinstance(block, Table):
+            rows = (block.header, *block.rows)
+            count = sum(lines(*(plain_text(cell, citations=False) for cell in r)) for r in rows)
+        else:
+            count = lines(block_text(block, citations=False))
+        return count * smallest.leading
+
+    return sum(height(block, top=True) for block in document.blocks)
 
 
 def _time_stamp(iso_date: str) -> TimeStamp:

@@ -21,13 +21,14 @@ import pytest
 from click.testing import CliRunner
 from jinja2.sandbox import MAX_RANGE
 
+from briefgen import inputs
 from briefgen.cli import cli
 from briefgen.errors import TemplateError
 from briefgen.facts import load_store
 from briefgen.settings import Settings
-from briefgen.templating import call_limits, environment, limits
+from briefgen.templating import call_limits, environment, limits, search
 from briefgen.templating.environment import TemplateRenderer
-from briefgen.templating.search import SearchPath
+from briefgen.templating.search import MAX_TEMPLATE_BYTES, SearchPath
 
 REPO = Path(__file__).resolve().parents[1]
 FACTS = REPO / "facts"
@@ -394,9 +395,46 @@ def test_the_docs_list_each_limit_with_its_value() -> None:
         "loops": f"{limits.MAX_LOOP_DEPTH} levels",
         "expression": f"{limits.MAX_EXPRESSION_DEPTH} levels",
     }
+    rows["file"] = f"{MAX_TEMPLATE_BYTES:,} bytes"
     for name, value in rows.items():
         assert f"| {name} | {value} |" in section, name
     assert MAX_RANGE == limits.MAX_ITEMS  # the list row names range too
+
+
+def test_a_template_file_too_large_is_refused_unread(tmp_path: Path) -> None:
+    """A template's size had no limit: 20 MB of lines in a branch not taken took 20 s
+    and 510 MiB, most of it outside the render's time limit (the number check lexes
+    and reads every line). Refused with one line naming it, for an included file
+    too, having read no more than the limit."""
+    (tmp_path / "templates").mkdir()
+    big = "Number 123 and 456 here.\n" * (MAX_TEMPLATE_BYTES // 25 + 1)
+    (tmp_path / "templates" / "_part.md.j2").write_text(big, encoding="utf-8")
+    (tmp_path / "templates" / "whole.md.j2").write_text(f"# Whole\n\n{big}", encoding="utf-8")
+    (tmp_path / "templates" / "part.md.j2").write_text(
+        '# Part\n\n{% include "_part.md.j2" %}\n', encoding="utf-8"
+    )
+    reads: list[int] = []
+    real = inputs.read_bytes
+
+    def counting(path: Path, limit: int, *args: Any) -> bytes:
+        reads.append(limit)
+        return real(path, limit, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        patch.setattr(search, "read_bytes", counting)
+        for audience, file in (("whole", "whole.md.j2"), ("part", "_part.md.j2")):
+            result = CliRunner().invoke(
+                cli, ["build", "--audience", audience, "--facts", str(FACTS)]
+            )
+            assert result.exit_code == 1, result.output
+            assert result.output == (
+                f"templates/{file}: larger than {MAX_TEMPLATE_BYTES:,} bytes, the most "
+                "briefgen reads from a template file; split it or leave out what the "
+                "briefs do not need\n"
+            )
+    assert reads and set(reads) == {MAX_TEMPLATE_BYTES}
+    assert not (tmp_path / "output").exists()
 
 
 # The worst of the hostile cases, as a user runs them: each would take gigabytes or run

@@ -39,12 +39,16 @@ from briefgen.errors import (
 )
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_audience_name
-from briefgen.inputs import clip, composed, not_finite, not_typed_number
+from briefgen.inputs import clip, composed, not_finite, not_typed_number, read_bytes
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.style import PageSizeName
 
 TEMPLATE_SUFFIX = ".md.j2"
+# A template file is a page's words and tags, a few kilobytes (the built-ins 3-4 KB);
+# every byte is lexed, compiled and read again by the checks, some outside the
+# render's time limit.
+MAX_TEMPLATE_BYTES = 500_000
 _EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
 BUILTIN_PREFIX = "builtin/"
 
@@ -367,7 +371,7 @@ class SearchPath:
         """The front matter of ``path`` over that of the templates it extends, where
         each key was written, and the template it extends with that template's
         language (its own front matter's, or what it inherits), or None."""
-        text = composed(path.read_text(encoding="utf-8-sig", errors="replace"))
+        text = _decoded(_template_bytes(path), errors="replace")
         doc, _, _ = read_front_matter(text, path)
         meta: dict[str, Any] = doc.data if doc else {}
         where = {key: doc.location((key,)) for key in meta} if doc else {}
@@ -432,13 +436,11 @@ def _not_a_template_file(path: Path) -> TemplateError:
 def read_template(path: Path) -> str:
     """A template's text as briefgen reads it: UTF-8 (a leading byte-order mark
     dropped), composed; refused at the line of its first byte that is not UTF-8, as a
-    facts file or ``briefgen.toml`` is."""
+    facts file or ``briefgen.toml`` is, and when larger than
+    :data:`MAX_TEMPLATE_BYTES`, unread past that."""
+    data = _template_bytes(path)
     try:
-        return composed(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
-    try:
-        data.decode("utf-8")
+        return _decoded(data)
     except UnicodeDecodeError as exc:
         # Lines as Python's reading counts them (CRLF, LF or a lone CR).
         line = len(re.split(rb"\r\n|\r|\n", data[: exc.start]))
@@ -446,8 +448,18 @@ def read_template(path: Path) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the template as UTF-8",
             Location.of(path, line),
         ) from None
-    # Mended between the two reads: no byte to name.
-    raise TemplateError("not valid UTF-8; save the template as UTF-8", Location.of(path))
+
+
+def _template_bytes(path: Path) -> bytes:
+    data = read_bytes(path, MAX_TEMPLATE_BYTES, TemplateError, "a template file")
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
+def _decoded(data: bytes, errors: str = "strict") -> str:
+    """A template's bytes as text, its lines ended as Python reads a text file (CRLF
+    and a lone CR as LF), composed."""
+    text = data.decode("utf-8", errors=errors)
+    return composed(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class SearchPathLoader(BaseLoader):

@@ -46,6 +46,7 @@ from briefgen.inputs import quote
 from briefgen.language import ENGLISH, LANGUAGE_TAG, Wording, wording
 from briefgen.model import (
     LIST_LEVELS,
+    MAX_LINK_CHARS,
     MAX_LIST_NUMBER,
     MAX_QR_CHARS,
     MAX_TABLE_COLUMNS,
@@ -113,7 +114,6 @@ _UNKNOWN_BLOCK = re.compile(r"!!![ \t]*([A-Za-z][\w-]*|$)", re.MULTILINE)
 _GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-MAX_LINK_CHARS = 2000
 CARDS = (2, 3)
 # An image in the flow prints at this many pixels per inch, at most its column's width.
 IMAGE_PPI = 150

@@ -32,6 +32,7 @@ from pydantic import (
 
 from briefgen.inputs import clip, quote
 from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
+from briefgen.model import MAX_LINK_CHARS
 
 MAX_INT = 10**18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -273,8 +274,16 @@ class Source(_Strict):
     author: Name | None = None
     publisher: Name | None = None
     issued: Period | None = None
-    # Printed in the source's note, so checked as its title is.
-    URL: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_printable)] | None = None
+    # Printed in the source's note, so checked as its title is; no longer than a
+    # template's link may be (a 1.5 MB address took 5 s and 350 MiB to lay out).
+    URL: (
+        Annotated[
+            str,
+            Field(pattern=r"^https?://\S+$", max_length=MAX_LINK_CHARS),
+            AfterValidator(_printable),
+        ]
+        | None
+    ) = None
     accessed: dt.date | None = None
     note: str | None = None
     # The language its author, publisher and title are written in: a brief in

@@ -439,7 +439,7 @@ def _myths(store: FactStore, decision: Decision) -> list[Finding]:
     page whose first cited fact is a myth: repeating a myth where a skimming reader
     stops fixes it in memory, so a brief leads with the fact and names the myth once,
     in the text, to answer it."""
-    myths = {f.id for f in store.facts.values() if f.kind == Kind.MYTH}
+    myths = store.ids_of_kind(Kind.MYTH)
     if not myths:
         return []
     said = {

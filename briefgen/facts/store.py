@@ -44,6 +44,7 @@ class _Index:
     audiences: list[str]
     topics: list[str]
     places: list[str]
+    kinds: dict[Kind, frozenset[str]]  # the ids of each kind's facts
     stale: dict[tuple[dt.date, float], list[Fact]] = field(default_factory=dict)
 
 
@@ -70,9 +71,11 @@ class FactStore:
         index = self._index
         if index is None or index.of is not facts or index.version != version or version < 0:
             by_place: dict[str, list[Fact]] = {}
+            kinds: dict[Kind, set[str]] = {kind: set() for kind in Kind}
             for fact in facts.values():
                 for place in dict.fromkeys(fact.places):
                     by_place.setdefault(place, []).append(fact)
+                kinds[fact.kind].add(fact.id)
             index = self._index = _Index(
                 facts,
                 version,
@@ -80,6 +83,7 @@ class FactStore:
                 audiences=sorted({name for fact in facts.values() for name in fact.audiences}),
                 topics=sorted({name for fact in facts.values() for name in fact.topics}),
                 places=sorted(by_place),
+                kinds={kind: frozenset(ids) for kind, ids in kinds.items()},
             )
         return index
 
@@ -142,6 +146,11 @@ class FactStore:
             and (kind is None or fact.kind == kind)
         ]
         return sorted(found, key=lambda f: -f.priority)
+
+    def ids_of_kind(self, kind: Kind) -> frozenset[str]:
+        """The ids of every fact of ``kind`` (each batch copy's check asks for the
+        myths: worked out once, not from every fact for every copy)."""
+        return self._indexed().kinds[kind]
 
     def places(self) -> list[str]:
         """Every place some fact is about, sorted."""

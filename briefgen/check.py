@@ -590,11 +590,8 @@ def cited_ids(decision: Decision) -> list[str]:
 
 def _citing(decision: Decision, fact_id: str) -> Location:
     """The template line that cites ``fact_id`` first (its ``[@id]``, or its chart)."""
-    markers = (f"[@{fact_id}]", f'"{fact_id}"')
-    for index, line in enumerate(decision.rendered.text.split("\n")):
-        columns = [column for marker in markers if (column := line.find(marker)) >= 0]
-        if columns:
-            return decision.rendered.location(index, min(columns))
+    if at := decision.first_citing.get(fact_id):
+        return decision.rendered.location(*at)
     return decision.document.source
 
 

@@ -17,11 +17,12 @@ import pytest
 
 from briefgen.errors import Location, ProblemList
 from briefgen.facts import load_store
+from briefgen.facts.filters import unknown_name
 from briefgen.facts.report import unknown_place_notes
 from briefgen.model import Cite, Paragraph
 from briefgen.parse import CITATION, parse_blocks
 from briefgen.recipients import load_recipients
-from briefgen.suggest import MAX_COMPARED
+from briefgen.suggest import MAX_COMPARED, SHORTLIST, closest
 
 REPO = Path(__file__).resolve().parents[1]
 # CPU seconds a case may take, start-up and imports included: each takes well under one.
@@ -147,3 +148,32 @@ def test_unknown_places_of_recipients_are_suggested_within_a_budget(
     assert len(notes) == 21  # 20, then how many more
     assert "did you mean 'town-0-st'?" in notes[0][1]
     assert sum(compared) <= MAX_COMPARED
+
+
+def test_a_long_list_of_names_is_shortlisted_before_did_you_mean(
+    tmp_path: Path, compared: list[int]
+) -> None:
+    """Each copy of a batch whose row names a fact or topic that is not there looks
+    for the closest name: compared with each of a store's 18,000 facts, 0.23 s a copy
+    (100 such rows: 26 s); the names sharing most pieces with it are compared."""
+    folder = _facts(tmp_path / "facts", facts=5000, sources=1, cites="s-0", place="town")
+    store = load_store(folder, today=dt.date(2026, 11, 1))
+    assert store.suggest("f-4321x") == "f-4321"
+    assert store.suggest("nothing-like-it") is None
+    message = unknown_name("place", "town-12-sx", store.places())
+    assert "(did you mean 'town-12-st'?)" in message
+    assert all(count <= SHORTLIST for count in compared), compared
+    # A short list is compared whole, as before.
+    assert closest("seizures-up-480-percnt", ["seizures-up-480-percent", "x"]) == (
+        "seizures-up-480-percent"
+    )
+
+
+def test_a_message_lists_twenty_names_then_how_many_more(tmp_path: Path) -> None:
+    """`facts list --place` of a place no fact is about listed every place the store
+    knows: 80,000 of them made one line of 1.2 MB."""
+    folder = _facts(tmp_path / "facts", facts=100, sources=1, cites="s-0", place="town")
+    store = load_store(folder, today=dt.date(2026, 11, 1))
+    message = unknown_name("place", "nowhere", store.places())
+    assert message.endswith("town-26-st and 80 more")
+    assert len(message) < 400

@@ -6,11 +6,14 @@ find nothing and say nothing: a name no fact carries is almost always a slip.
 
 from __future__ import annotations
 
-import difflib
-
 from briefgen.facts.schema import Kind, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
+from briefgen.suggest import closest
+
+# The names a message lists at most: a store of thousands of local facts knows
+# thousands of places, which made one line of a megabyte.
+MAX_LISTED = 20
 
 
 def known_names(store: FactStore) -> dict[str, list[str]]:
@@ -39,9 +42,11 @@ def unknown_filters(store: FactStore, given: dict[str, str | None]) -> dict[str,
 
 def unknown_name(what: str, value: str, known: list[str]) -> str:
     """``no fact has topic 'costs' (did you mean 'cost'?); the facts' topics are ...``."""
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    listed = ", ".join(known) or "none"
+    close = closest(value, known)
+    hint = f" (did you mean '{close}'?)" if close else ""
+    listed = ", ".join(known[:MAX_LISTED]) or "none"
+    if len(known) > MAX_LISTED:
+        listed += f" and {len(known) - MAX_LISTED:,} more"
     if what == "kind":
         return f"{quote(value)} is not a kind of fact{hint}; the kinds are {listed}"
     return f"no fact has {what} {quote(value)}{hint}; the facts' {what}s are {listed}"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import Location
 from briefgen.facts.schema import Fact, Kind, Source, place_slug
+from briefgen.suggest import closest
 
 
 class _Facts(dict[str, Fact]):
@@ -114,8 +114,7 @@ class FactStore:
 
     def suggest(self, fact_id: str) -> str | None:
         """The closest existing fact id, for "did you mean" messages."""
-        close = difflib.get_close_matches(fact_id, list(self.facts), n=1, cutoff=0.5)
-        return close[0] if close else None
+        return closest(fact_id, list(self.facts), cutoff=0.5)
 
     def source_of(self, fact: Fact) -> Source:
         """The source that reported ``fact`` (the seed article, report or interview)."""

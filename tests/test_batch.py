@@ -883,6 +883,22 @@ def test_staging_writes_and_removes_nothing_outside_its_folder(tmp_path: Path) -
     assert not (tmp_path / "x.pdf").exists()
 
 
+def started_batch(workspace: Path, python: list[str], recipients: str) -> subprocess.Popen[bytes]:
+    """A PDF batch of ``recipients`` on two workers, begun in a session of its own by
+    ``python -m briefgen`` or a stand-in (``python``: the interpreter's arguments)."""
+    return subprocess.Popen(
+        [
+            *(sys.executable, *python, "build", "--facts", str(REPO / "facts")),
+            *("--recipients", recipients, "--format", "pdf", "--jobs", "2"),
+        ],
+        cwd=workspace,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        start_new_session=True,
+    )
+
+
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGHUP", "SIGKILL"])
 def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
     workspace: Path, how: str
@@ -896,15 +912,7 @@ def test_signal_mid_batch_stops_every_worker_and_leaves_the_folder(
     (workspace / "many.csv").write_text(RECIPIENTS.splitlines()[0] + "\n" + "\n".join(rows))
     (workspace / "output").mkdir()
     (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
-    command = [sys.executable, "-m", "briefgen", "build", "--facts", str(REPO / "facts")]
-    process = subprocess.Popen(
-        [*command, "--recipients", "many.csv", "--format", "pdf", "--jobs", "2"],
-        cwd=workspace,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        start_new_session=True,
-    )
+    process = started_batch(workspace, ["-m", "briefgen"], "many.csv")
     staging = workspace / "output" / "letter"
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
@@ -985,15 +993,7 @@ def test_a_worker_killed_while_handing_back_a_copy_does_not_hang_the_batch(
     of its own: the pool's reader thread stays stuck, and briefgen's exit skips it.)"""
     (workspace / "output").mkdir()
     (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
-    command = [sys.executable, "-c", KILLED_MID_COPY, "build", "--facts", str(REPO / "facts")]
-    process = subprocess.Popen(
-        [*command, "--recipients", "recipients.csv", "--format", "pdf", "--jobs", "2"],
-        cwd=workspace,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        start_new_session=True,
-    )
+    process = started_batch(workspace, ["-c", KILLED_MID_COPY], "recipients.csv")
     try:
         _, stderr = process.communicate(timeout=120)  # a few seconds; it hung forever
     except subprocess.TimeoutExpired:

@@ -577,13 +577,7 @@ def test_untraced_numbers_rule(tmp_path: Path, repo: Path) -> None:
     """Backed by a fact cited in the same block: not reported; in another block, a
     comment or a branch not taken: not reported; in a helper's label: reported; a
     line Jinja joins to the one before it: reported at its own line."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "probe.md.j2").write_text(PROBE, encoding="utf-8")
-    options = BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2026, 11, 1))
-    workspace = Workspace.open(options)
-    renderer = TemplateRenderer(
-        workspace.search_path, workspace.store, workspace.settings, workspace.date
-    )
+    workspace, renderer = trial_workspace(tmp_path, repo, "probe", PROBE)
     rendered = renderer.render(workspace.search_path.audience("probe"))
     found = untraced_numbers(rendered, load_store(repo / "facts"), workspace.date)
     assert [(u.location.line, u.number) for u in found] == [
@@ -682,13 +676,7 @@ def test_untraced_numbers_reads_each_output_line_a_few_times(tmp_path: Path, rep
         f"# Counted\n\n{{% for i in range({lines}) %}}\nline {{{{ i }}}}\n{{% endfor %}}\n"
         "{% if false %}\n" + "Not printed: 123 and 456.\n" * unprinted + "{% endif %}\n"
     )
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "counted.md.j2").write_text(template, encoding="utf-8")
-    options = BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2026, 11, 1))
-    workspace = Workspace.open(options)
-    renderer = TemplateRenderer(
-        workspace.search_path, workspace.store, workspace.settings, workspace.date
-    )
+    workspace, renderer = trial_workspace(tmp_path, repo, "counted", template)
     rendered = renderer.render(workspace.search_path.audience("counted"))
     counted = replace(rendered, lines=_CountedLines(rendered.lines))
     _CountedLines.read = 0
@@ -743,6 +731,20 @@ def test_low_contrast_and_a_picture_without_alt_text_are_errors(
     assert f"templates/legislators.md.j2:{at + 2}: error: image 'map.png': give its alt text" in (
         result.stdout
     )
+
+
+def trial_workspace(
+    tmp_path: Path, repo: Path, name: str, template: str, date: dt.date = dt.date(2026, 11, 1)
+) -> tuple[Workspace, TemplateRenderer]:
+    """A workspace in ``tmp_path`` whose ``templates/NAME.md.j2`` is ``template``, over
+    the repository's facts, dated ``date``, and a renderer of its templates."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / f"{name}.md.j2").write_text(template, encoding="utf-8")
+    workspace = Workspace.open(BuildOptions(workspace=tmp_path, facts=repo / "facts", date=date))
+    renderer = TemplateRenderer(
+        workspace.search_path, workspace.store, workspace.settings, workspace.date
+    )
+    return workspace, renderer
 
 
 def trial_findings(tmp_path: Path, repo: Path, template: str, code: str) -> list[tuple[int, str]]:
@@ -983,13 +985,7 @@ def test_facts_printed_uncited_are_found_in_one_reading_of_the_output(
     printed = [f.id for f in store if f.value is not None][:12]
     template = "# Counted\n\n::: optional\n{% for i in range(300) %}\nx\n{% endfor %}\n:::\n\n"
     template += "".join(f'- {{{{ fact("{fact}").number }}}}\n' for fact in printed)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "counted.md.j2").write_text(template, encoding="utf-8")
-    options = BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2026, 11, 1))
-    workspace = Workspace.open(options)
-    renderer = TemplateRenderer(
-        workspace.search_path, workspace.store, workspace.settings, workspace.date
-    )
+    workspace, renderer = trial_workspace(tmp_path, repo, "counted", template)
     decision = decide(workspace, renderer, workspace.search_path.audience("counted"), None)
     counted = replace(decision.rendered, lines=_CountedLines(decision.rendered.lines))
     _CountedLines.read = 0
@@ -1018,13 +1014,7 @@ def test_the_lines_citing_facts_are_found_in_one_reading_of_the_output(
     store = load_store(repo / "facts")
     cited = [fact.id for fact in store][:15]
     template = "# Stale\n\n" + "".join(f'- Cited {{{{ cite("{f}") }}}}\n' for f in cited)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "stale.md.j2").write_text(template, encoding="utf-8")
-    options = BuildOptions(workspace=tmp_path, facts=repo / "facts", date=dt.date(2035, 1, 1))
-    workspace = Workspace.open(options)
-    renderer = TemplateRenderer(
-        workspace.search_path, workspace.store, workspace.settings, workspace.date
-    )
+    workspace, renderer = trial_workspace(tmp_path, repo, "stale", template, dt.date(2035, 1, 1))
     decision = decide(workspace, renderer, workspace.search_path.audience("stale"), None)
     text = _CountedText(decision.rendered.text)
     counted = replace(decision, rendered=replace(decision.rendered, text=text))

@@ -1068,18 +1068,21 @@ def _mid_sentence(before: list[Token]) -> bool:
 def _quote(where: Location, tokens: list[Token]) -> Quote:
     lines = [t.children or [] for t in tokens if t.type == "inline"]
     if lines:
-        # "> — Speaker" on the line right after the quote's, in its paragraph (docs:
-        # "`> “quote”` then `> — Speaker, Role`"), is its attribution too.
+        # "> — Speaker" on a line after the quote's, in its paragraph (docs: "`>
+        # “quote”` then `> — Speaker, Role`"), is its attribution too, with any lines
+        # after it ("> — Pat Chief," then "> Chief of Police, Tucson").
         final = lines[-1]
         breaks = [i for i, child in enumerate(final) if child.type in ("softbreak", "hardbreak")]
-        if breaks and breaks[-1] + 1 < len(final):
-            after = final[breaks[-1] + 1]
+        for index in reversed(breaks):
+            after = final[index + 1] if index + 1 < len(final) else None
             if (
-                after.type == "text"
+                after is not None
+                and after.type == "text"
                 and ATTRIBUTION.match(after.content)
-                and not _mid_sentence(final[: breaks[-1]])
+                and not _mid_sentence(final[:index])
             ):
-                lines[-1:] = [final[: breaks[-1]], final[breaks[-1] + 1 :]]
+                lines[-1:] = [final[:index], final[index + 1 :]]
+                break
     paragraphs = [_runs(children) for children in lines]
     attribution: Inlines = ()
     # The attribution's citations ("> — Chief Kasmar [@id]"), which its plain words

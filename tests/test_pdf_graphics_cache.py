@@ -160,3 +160,20 @@ def test_pictures_past_the_bytes_kept_are_made_again(monkeypatch: pytest.MonkeyP
     assert picture_page(data) == first
     assert len(counted) == 2 * made
     assert not pdf_graphics._kept_images
+
+
+def test_the_bytes_kept_count_each_picture_s_own_bytes_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A kept picture holds its file's bytes (the key) as well as its objects'
+    streams: a JPEG's stream is about its file's size again, so counting the streams
+    alone let a worker hold twice the bound."""
+    pdf_graphics._kept_images.clear()
+    data = picture_png()
+    _, image, smask = pdf_graphics._image_objects(data)
+    streams = len(image.streamContent) + (len(smask.streamContent) if smask else 0)
+    for bound, kept in ((streams + len(data) - 1, False), (streams + len(data), True)):
+        pdf_graphics._kept_images.clear()
+        monkeypatch.setattr(pdf_graphics, "_IMAGE_BYTES_KEPT", bound)
+        pdf_graphics._image_objects(data)
+        assert bool(pdf_graphics._kept_images) is kept, bound

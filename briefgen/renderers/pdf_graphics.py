@@ -219,8 +219,9 @@ class _PictureFlowable(ImageFlowable):  # type: ignore[misc]
 
 
 # The image objects kept, by the bytes of their picture, most recently used last, and
-# at most this many bytes of compressed pixels among them: a picture's pixels can be
-# tens of megabytes, and a worker's memory stays bounded whatever the pictures.
+# at most this many bytes among them, the pictures' own and their compressed pixels:
+# a picture's pixels can be tens of megabytes, and a worker's memory stays bounded
+# whatever the pictures.
 _IMAGE_BYTES_KEPT = 64 * 2**20
 _kept_images: OrderedDict[bytes, tuple[str, PDFImageXObject, PDFImageXObject | None]] = (
     OrderedDict()
@@ -244,13 +245,14 @@ def _image_objects(data: bytes) -> tuple[str, PDFImageXObject, PDFImageXObject |
     if smask is not None:
         del image._smask
     made = (name, image, smask)
-    if _size(made) <= _IMAGE_BYTES_KEPT:
+    if _size(data, made) <= _IMAGE_BYTES_KEPT:
         _kept_images[data] = made
-        while sum(_size(objects) for objects in _kept_images.values()) > _IMAGE_BYTES_KEPT:
+        while sum(_size(*kept) for kept in _kept_images.items()) > _IMAGE_BYTES_KEPT:
             _kept_images.popitem(last=False)
     return made
 
 
-def _size(objects: tuple[str, PDFImageXObject, PDFImageXObject | None]) -> int:
+def _size(data: bytes, objects: tuple[str, PDFImageXObject, PDFImageXObject | None]) -> int:
+    """The bytes a kept picture holds: its file's, and its objects' streams."""
     _, image, smask = objects
-    return len(image.streamContent) + (len(smask.streamContent) if smask else 0)
+    return len(data) + len(image.streamContent) + (len(smask.streamContent) if smask else 0)

@@ -35,7 +35,6 @@ from briefgen.model import (
     Heading,
     Notes,
     block_text,
-    children,
     cited_fact_ids,
     walk,
 )
@@ -425,7 +424,7 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 {"number": untraced.number},
             )
         )
-    return found + _myths(store, decision) + _translations(store, decision, printed)
+    return found + _myths(store, decision, printed) + _translations(store, decision, printed)
 
 
 # A printed field of a myth of this many characters or more, found in a heading, is
@@ -434,11 +433,11 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
 _MYTH_CHARACTERS = 12
 
 
-def _myths(store: FactStore, decision: Decision) -> list[Finding]:
+def _myths(store: FactStore, decision: Decision, printed: list[str]) -> list[Finding]:
     """A myth made a headline (a heading or key number that prints or cites it) and a
-    page whose first cited fact is a myth: repeating a myth where a skimming reader
-    stops fixes it in memory, so a brief leads with the fact and names the myth once,
-    in the text, to answer it."""
+    page whose first cited fact (of ``printed``, in reading order) is a myth:
+    repeating a myth where a skimming reader stops fixes it in memory, so a brief
+    leads with the fact and names the myth once, in the text, to answer it."""
     myths = store.ids_of_kind(Kind.MYTH)
     if not myths:
         return []
@@ -469,9 +468,7 @@ def _myths(store: FactStore, decision: Decision) -> list[Finding]:
                     audience,
                 )
             )
-    first = next(
-        (cited_fact_ids(b)[0] for b in blocks if not children(b) and cited_fact_ids(b)), None
-    )
+    first = printed[0] if printed else None
     if first in myths:
         found.append(
             Finding(

@@ -33,6 +33,7 @@ table with exactly these cells, the PDF draws them (``renderers/pdf_regions.py``
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -175,15 +176,16 @@ class Style:
         """The space between two tinted regions, one above the other."""
         return 9.0
 
-    def space_between(self, block: AnyBlock, following: AnyBlock | None) -> float:
-        """The space below ``block`` when ``following`` comes next: a paragraph's
-        (:attr:`body`'s space after), but :attr:`tinted_gap` between two tinted regions
-        (a box, a row of cards, columns with their sidebar), which a paragraph's space
-        left reading as one block, printed in grey most of all."""
+    def spaced(self, blocks: Iterable[AnyBlock]) -> Iterator[tuple[AnyBlock, float]]:
+        """Each of ``blocks`` with the space below it: a paragraph's (:attr:`body`'s
+        space after), but :attr:`tinted_gap` between two tinted regions (a box, a row
+        of cards, columns with their sidebar), which a paragraph's space left reading
+        as one block, printed in grey most of all."""
         tinted = (Box, CardRow, Columns)
-        if isinstance(block, tinted) and isinstance(following, tinted):
-            return self.tinted_gap
-        return self.body.space_after
+        listed = tuple(blocks)
+        for block, following in zip(listed, (*listed[1:], None), strict=False):
+            both = isinstance(block, tinted) and isinstance(following, tinted)
+            yield block, self.tinted_gap if both else self.body.space_after
 
     # --- text ------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ from briefgen.model import (
     Metadata,
     Notes,
 )
-from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter, right_indent
+from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter, right_indent, text_element
 from briefgen.renderers.docx_tables import (
     add_spacer,
     el,
@@ -275,6 +275,9 @@ def _mark_language(elements: Iterable[Any], language: str) -> None:
                 properties.append(el("lang", val=language))
 
 
+_TEXT = qn("w:t")
+
+
 def _name_fallback_font(element: Any, family: FontFamily) -> None:
     """Set each run of characters ``family`` lacks in the fallback font, DejaVu Sans,
     as the PDF sets them (:func:`briefgen.renderers.pdf.fallback_face`): named in
@@ -296,7 +299,7 @@ def _name_fallback_font(element: Any, family: FontFamily) -> None:
                 pieces.append((False, [child]))
                 continue
             for lacked, chars in groupby(child.text, key=lambda char: _lacked(char, own)):
-                pieces.append((lacked, [_text_element("".join(chars))]))
+                pieces.append((lacked, [text_element("".join(chars))]))
         for lacked, group in groupby(pieces, key=lambda piece: piece[0]):
             new = el("r")
             made = copy.deepcopy(properties) if properties is not None else None
@@ -321,20 +324,9 @@ def _name_fallback_font(element: Any, family: FontFamily) -> None:
         run.getparent().remove(run)
 
 
-_TEXT = qn("w:t")
-
-
 @lru_cache(maxsize=4096)
 def _lacked(char: str, own: str) -> bool:
     return not char.isspace() and not draws(char, own) and draws(char, FALLBACK_FILES["regular"])
-
-
-def _text_element(text: str) -> Any:
-    t = el("t")
-    t.text = text
-    if len(text.strip()) < len(text):
-        t.set(qn("xml:space"), "preserve")
-    return t
 
 
 class _Members(dict[str, bytes]):

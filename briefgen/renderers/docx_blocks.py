@@ -214,20 +214,12 @@ class BlockWriter:
         self, container: Any, blocks: Iterable[AnyBlock], width: float | None = None
     ) -> None:
         """Write ``blocks`` ``width`` wide (None: across the page, kept to the measure)."""
-        blocks = tuple(blocks)
-        for index, block in enumerate(blocks):
-            following = blocks[index + 1] if index + 1 < len(blocks) else None
-            self.write(container, block, width, self._style.space_between(block, following))
+        for block, below in self._style.spaced(blocks):
+            self.write(container, block, width, below)
 
-    def write(
-        self,
-        container: Any,
-        block: AnyBlock,
-        width: float | None = None,
-        after: float | None = None,
-    ) -> None:
-        """Write one block; a box, row of cards or columns with ``after`` points
-        below it (default: a paragraph's space, as the PDF)."""
+    def write(self, container: Any, block: AnyBlock, width: float | None, below: float) -> None:
+        """Write one block; a box, row of cards or columns with ``below`` points
+        below it (:meth:`Style.spaced`), as the PDF."""
         cell = width is not None
         if isinstance(block, Heading):
             key = "title" if block.level <= 1 else "heading"
@@ -249,7 +241,7 @@ class BlockWriter:
                 self._end_block(quote)
         elif isinstance(block, CardRow | Box | Columns):
             self._row(container, block, width)
-            add_spacer(container, self._style.body.space_after if after is None else after)
+            add_spacer(container, below)
         elif isinstance(block, Chart):
             avail = self._style.measure if width is None else width
             heading = (Span(block.title),)
@@ -624,11 +616,7 @@ def _add_run(
         if index:
             r.append(new_element("w:noBreakHyphen"))
         if piece:
-            t = new_element("w:t")
-            t.text = piece
-            if len(piece.strip()) < len(piece):
-                t.set(_SPACE, "preserve")
-            r.append(t)
+            r.append(text_element(piece))
     paragraph._p.append(r)  # w:p's runs have no successors in the schema: add_r appends
     return DocxRun(r, paragraph)
 
@@ -639,6 +627,16 @@ def _set_style(p: Any, style_id: str) -> None:
         p.style = style_id
         return
     p.insert(0, _style_properties(style_id))
+
+
+def text_element(text: str) -> Any:
+    """A ``w:t`` holding ``text``, its spaces kept where Word would drop them (at
+    either end)."""
+    t = new_element("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_SPACE, "preserve")
+    return t
 
 
 @copied

@@ -651,10 +651,8 @@ class _Blocks:
         """The flowables of ``blocks`` set ``width`` wide (None: full width, kept to
         the measure)."""
         out: list[Flowable] = []
-        blocks = tuple(blocks)
-        for index, block in enumerate(blocks):
-            following = blocks[index + 1] if index + 1 < len(blocks) else None
-            out.extend(self.block(block, width, self.style.space_between(block, following)))
+        for block, below in self.style.spaced(blocks):
+            out.extend(self.block(block, width, below))
         return out
 
     def figure_text(
@@ -684,11 +682,9 @@ class _Blocks:
     def fit(self, text: TextStyle, width: float | None) -> TextStyle:
         return text if width is None else self.style.in_cell(text)
 
-    def block(
-        self, block: AnyBlock, width: float | None, after: float | None = None
-    ) -> list[Flowable]:
-        """The flowables of one block; a box, row of cards or columns with ``after``
-        points below it (default: a paragraph's space, :meth:`Style.space_between`)."""
+    def block(self, block: AnyBlock, width: float | None, below: float) -> list[Flowable]:
+        """The flowables of one block; a box, row of cards or columns with ``below``
+        points below it (:meth:`Style.spaced`)."""
         style = self.style
         out: list[Flowable] = []
         if isinstance(block, Heading):
@@ -739,7 +735,7 @@ class _Blocks:
                     out.append(self.para(line, attribution, "attribution", width=width))
         elif isinstance(block, CardRow | Box | Columns):
             out.append(self.row(block, width))
-            out.append(Spacer(0, style.body.space_after if after is None else after))
+            out.append(Spacer(0, below))
         elif isinstance(block, Chart):
             avail = style.measure if width is None else width
             with self.inside("Div"):

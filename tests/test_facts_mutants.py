@@ -130,6 +130,37 @@ def test_a_period_follows_a_quoted_title_inside_its_marks_and_a_question_needs_n
     assert source.citation() == cited
 
 
+@pytest.mark.parametrize(
+    ("title", "issued", "cited"),
+    [
+        ('The "Iron River" of guns', None, "\u201cThe \u2018Iron River\u2019 of guns\u201d"),
+        (
+            '"Sicario" (the film) and "facts"',
+            None,
+            "\u201c\u2018Sicario\u2019 (the film) and \u2018facts\u2019\u201d",
+        ),
+        (
+            "The border\u2019s \u2018ports\u2019",
+            None,
+            "\u201cThe border\u2019s \u2018ports\u2019\u201d",
+        ),
+        # U.S. English puts the comma inside both pairs of marks.
+        (
+            "The \u201cIron River\u201d",
+            "2023-12",
+            "\u201cThe \u2018Iron River,\u2019\u201d December 2023",
+        ),
+        ("Why \u201cnow\u201d?", "2023-12", "\u201cWhy \u2018now\u2019?\u201d December 2023"),
+    ],
+)
+def test_quotation_marks_in_a_quoted_title_are_single(
+    title: str, issued: str | None, cited: str
+) -> None:
+    fields = {"id": "a", "type": "article", "title": title}
+    source = Source.model_validate({**fields, **({"issued": issued} if issued else {})})
+    assert source.citation() == cited
+
+
 def test_a_citation_names_a_publisher_that_is_its_author_once_and_quotes_no_report() -> None:
     source = Source.model_validate(
         {"id": "a", "type": "report", "title": "Title", "author": "Org", "publisher": "Org"}

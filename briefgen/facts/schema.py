@@ -320,6 +320,7 @@ class Source(_Strict):
         follows = [(", ", self.issued.label_in(language))] if self.issued else []
         follows += [(". ", self.URL)] if self.URL else []
         if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
+            title = _inner_quotes(title)
             # U.S. English puts the comma or period after a quoted title inside its
             # quotation marks (“Title,” December 21, 2023); Spanish, as most, after.
             if follows and language_code(language) == "en":
@@ -328,7 +329,13 @@ class Source(_Strict):
                 # “Why now?” December 2023, and “…in the U.S.” https://…, but a comma
                 # after an abbreviation's period: “…in the U.S.,” December 2023.
                 ended = title.endswith(("?", "!")) or (mark == "." and title.endswith("."))
-                title = f"\u201c{title}{'' if ended else mark}\u201d"
+                if ended:
+                    title = f"\u201c{title}\u201d"
+                elif title.endswith("\u2019") and "\u2018" in title:
+                    # Inside the inner quotation marks too: “The ‘Iron River,’” 2023.
+                    title = f"\u201c{title[:-1]}{mark}\u2019\u201d"
+                else:
+                    title = f"\u201c{title}{mark}\u201d"
                 follows[0] = (" ", text)
             else:
                 title = f"\u201c{title}\u201d"
@@ -336,6 +343,18 @@ class Source(_Strict):
         parts = [(", ".join(names), own)]
         parts += [(mark + text, "") for mark, text in follows]
         return parts
+
+
+# A double quotation mark that opens: at the start, or after a space or an opening
+# bracket or dash. Any other closes.
+_OPENING_QUOTE = re.compile(r'(?:(?<=^)|(?<=[\s(\[\u2014\u2013-]))"')
+_SINGLE = str.maketrans({"\u201c": "\u2018", "\u201d": "\u2019", '"': "\u2019"})
+
+
+def _inner_quotes(title: str) -> str:
+    """``title`` with its double quotation marks made single, as quotation marks
+    inside the double ones a citation puts round it must be (“The ‘Iron River’”)."""
+    return _OPENING_QUOTE.sub("\u2018", title).translate(_SINGLE)
 
 
 def _names(title: str, publisher: str) -> bool:

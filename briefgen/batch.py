@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
@@ -516,7 +516,8 @@ def _outcomes(
             # hold every copy's bytes until the batch ends. Its index, for the order.
             order = {pool.submit(_run, task): index for index, task in enumerate(tasks)}
             # Under fork the pool starts every worker at the first submit.
-            sentinels = [worker.sentinel for worker in pool._processes.values()]
+            workers = list(pool._processes.values())
+            sentinels = [worker.sentinel for worker in workers]
             # Each future as it is done: waiting on the ones not done (wait()) would
             # look at every one of them for each copy, a batch's time growing with
             # the square of its rows (8,000 rows: 9 s of the parent's time, not 0.3).
@@ -541,19 +542,34 @@ def _outcomes(
                     yield outcome
                     advance()
         except BrokenProcessPool:
-            # A worker killed outright: the out-of-memory killer's choice, the biggest
-            # process, is often one. Not an internal error to report: say what to do.
             _stop(pool)
             raise BriefgenError(
-                "a worker process was killed while making the copies (as the system "
-                "does when memory runs out); nothing was written: run the batch again, "
-                "with fewer --jobs if memory is short",
-                Location.of(options.recipients),
+                _how_a_worker_ended(workers), Location.of(options.recipients)
             ) from None
         except BaseException:  # GeneratorExit too: the caller stopped early
             _stop(pool)
             raise
         pool.shutdown(wait=True)
+
+
+def _how_a_worker_ended(workers: Sequence[multiprocessing.process.BaseProcess]) -> str:
+    """Why the pool broke, told from how its first dead worker ended (the pool ends
+    the others with SIGTERM once one has died)."""
+    codes = [w.exitcode for w in workers if w.exitcode is not None]
+    code = next((c for c in codes if c != -signal.SIGTERM), codes[0] if codes else None)
+    if code is None or code == -signal.SIGKILL:
+        # The out-of-memory killer's choice, the biggest process, is often a worker.
+        # Not an internal error to report: say what to do.
+        return (
+            "a worker process was killed while making the copies (as the system does "
+            "when memory runs out); nothing was written: run the batch again, with "
+            "fewer --jobs if memory is short"
+        )
+    ended = f"on signal {signal.Signals(-code).name}" if code < 0 else f"with status {code}"
+    return (
+        f"a worker process ended {ended} while making the copies; nothing was "
+        "written: run the batch again, and should it end so again, please report it"
+    )
 
 
 def _ready(

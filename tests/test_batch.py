@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import faulthandler
 import hashlib
 import io
 import multiprocessing
@@ -19,6 +20,7 @@ import sys
 import time
 import uuid
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -967,6 +969,45 @@ def test_a_worker_killed_outright_is_told_and_nothing_is_written(
     assert result.exit_code == 1
     assert result.output == WORKER_KILLED
     assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
+
+
+def _crash(signum: int) -> None:
+    """End this process on ``signum`` as its default action does (not pytest's fault
+    handler, which would print the stack first)."""
+    faulthandler.disable()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+@pytest.mark.parametrize(
+    ("end", "told"),
+    [
+        (lambda: os._exit(3), "ended with status 3"),
+        (lambda: _crash(signal.SIGSEGV), "ended on signal SIGSEGV"),
+    ],
+    ids=["exit", "crash"],
+)
+def test_a_worker_that_ends_otherwise_is_not_told_as_killed_for_memory(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, end: Callable[[], None], told: str
+) -> None:
+    """Every broken pool was told as the out-of-memory killer's work, advising fewer
+    --jobs: a crash in a library is a bug to report."""
+    make = batch._Worker.make
+
+    def ended_at_the_second_row(self: batch._Worker, task: batch.Task) -> object:
+        if task.row == 2:
+            end()
+        return make(self, task)
+
+    monkeypatch.setattr(batch._Worker, "make", ended_at_the_second_row)  # forked: inherited
+    (workspace / "output").mkdir()
+    result = build("--recipients", "recipients.csv", "--jobs", "2")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"recipients.csv: a worker process {told} while making the copies; nothing was "
+        "written: run the batch again, and should it end so again, please report it\n"
+    )
+    assert folder_bytes(workspace / "output") == {}
 
 
 # In a worker, handing back a copy: half of it, then the worker is killed.

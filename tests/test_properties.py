@@ -382,10 +382,14 @@ def means(printed: str, value: float) -> bool:
 
 def with_unit(low: str, high: str | None, unit: str) -> str:
     """How docs/facts.md writes a number with its unit: 86%, 26,700 pounds, $5–$20 per
-    pill, 3 times."""
+    pill, 3 times; a negative amount -$5, its minus before the dollar sign."""
     lowered = unit.lower()
     if lowered.startswith("usd"):
-        figure = f"${low}" + (f"\u2013${high}" if high else "")
+
+        def dollars(n: str) -> str:
+            return f"-${n[1:]}" if n.startswith("-") else f"${n}"
+
+        figure = dollars(low) + (f"\u2013{dollars(high)}" if high else "")
         return figure + unit[3:]
     figure = low + (f"\u2013{high}" if high else "")
     return f"{figure}%" if lowered == "percent" else f"{figure} {unit}"
@@ -422,7 +426,7 @@ def check_number(ws: Path, value: float, value_max: float | None, unit: str) -> 
     assert means(printed, value), (value, printed)
     stated = squeeze(unbroken(built.paragraphs[3]))
     assert stated.endswith("1"), stated  # the note number
-    figures = re.findall(r"-?\d[\d,]*(?:\.\d+)?", stated[:-1])
+    figures = re.findall(r"-?\d[\d,]*(?:\.\d+)?", stated[:-1].replace("$", ""))
     assert len(figures) == (1 if value_max is None else 2), stated
     assert means(figures[0], value), (value, stated)
     if value_max is not None:
@@ -446,6 +450,7 @@ def next_notes(built: Built) -> int:
 @example(value=10**18 + 1, value_max=None, unit="people")
 @example(value=5e-324, value_max=None, unit="percent")
 @example(value=-9999999999999996.0, value_max=5.960464477539063e-08, unit="percent")
+@example(value=-5, value_max=20, unit="usd per pill")
 def test_any_number_is_printed_or_refused(
     workspace: Path, value: float, value_max: float | None, unit: str
 ) -> None:

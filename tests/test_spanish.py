@@ -179,6 +179,40 @@ def test_numbers_follow_cldr_es_us() -> None:
     assert format_number(10**18, "es-US") == "1,000,000,000,000,000,000"
 
 
+@pytest.mark.parametrize(
+    ("value", "value_max", "figure", "number"),
+    [
+        (-3000000, None, "-$3,000,000", "-$3,000,000 USD por año"),
+        (-5, 20, "-$5–$20", "-$5–$20 USD por año"),
+        (1, 2, "$1–$2", "$1–$2 USD por año"),
+    ],
+)
+def test_a_negative_amount_has_its_minus_before_the_dollar_sign(
+    value: float, value_max: float | None, figure: str, number: str
+) -> None:
+    # "$-3,000,000" put the minus inside the amount, in both languages.
+    from briefgen.charts import short_figure
+    from briefgen.facts.formatting import format_value
+    from briefgen.facts.schema import Fact
+
+    fact = Fact.model_validate(
+        {
+            "id": "x",
+            "kind": "statistic",
+            "text": "t",
+            "value": value,
+            "value_max": value_max,
+            "unit": "USD a year",
+            "as_of": "2022",
+            "source": "s",
+            "es": {"text": "t", "unit": "USD por año"},
+        }
+    )
+    assert short_figure(fact, "es-US") == figure
+    assert short_figure(fact) == figure
+    assert format_value(fact, "es-US") == number.replace(" USD", "")
+
+
 def test_szigriszt_pazos_against_a_hand_count() -> None:
     # "El fentanilo es un peligro real." El(1) fen-ta-ni-lo(4) es(1) un(1) pe-li-gro(3)
     # re-al(2): 12 syllables, 6 words. "Los inmigrantes no son la causa." Los(1)

@@ -47,7 +47,10 @@ def _percent(number: str, words: Wording) -> str:
 
 
 def _dollars(number: str, words: Wording) -> str:
-    return f"${number}" if words.is_english else cldr_currency(number, "USD", words)
+    # A minus stands before the dollar sign, as a negative amount is written in both
+    # languages (-$3, not $-3).
+    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    return sign + (f"${digits}" if words.is_english else cldr_currency(digits, "USD", words))
 
 
 def signed(number: str, unit: str, language: str = "en-US") -> str:

@@ -114,7 +114,7 @@ SPANISH = Wording(
     ),
     bar_chart="Gráfico de barras",
     pictogram="Pictograma",
-    filled="{} de 100 figuras llenas",
+    filled="{} de 100 figuras rellenas",
     and_word="y",
     in_period="{} en {}",
     qr_code="Código QR: {}",

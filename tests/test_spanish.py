@@ -298,7 +298,7 @@ def test_a_spanish_chart_is_captioned_and_described_in_spanish() -> None:
     spec = '{"kind": "pictogram", "facts": ["fentanyl-offenders-us-citizens"]}'
     chart = resolve_chart(spec, store, Location("trial", 1), "es-US")
     assert chart.caption[0].text == "Fuente"  # type: ignore[union-attr]
-    assert chart.alt.startswith("Pictograma, 86 de 100 figuras llenas: 86% de las personas")
+    assert chart.alt.startswith("Pictograma, 86 de 100 figuras rellenas: 86% de las personas")
     assert chart.bars[0].label.startswith("de las personas condenadas")
 
 

@@ -124,3 +124,13 @@ def test_proximity_says_what_its_facts_say_and_no_more(briefs: dict[str, list[st
     said = paragraph_with(briefs, "chiefs", "Proximity to the border")
     assert "demand" not in said, said
     assert "may also recruit local youth" in said, said
+
+
+def test_the_spanish_page_sees_immigrants_as_no_target_not_as_white_people(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: "immigrants must be seen as an ally, not a target." "No como blancos"
+    # also reads "not as white people" in Spanish.
+    said = paragraph_with(briefs, "public-es", "como aliados")
+    assert "blancos" not in said, said
+    assert "no como blanco de ataques" in said, said

@@ -134,3 +134,13 @@ def test_the_spanish_page_sees_immigrants_as_no_target_not_as_white_people(
     said = paragraph_with(briefs, "public-es", "como aliados")
     assert "blancos" not in said, said
     assert "no como blanco de ataques" in said, said
+
+
+def test_the_spanish_page_says_most_drugs_as_the_seed_does(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: "the majority of drugs are smuggled in through legal ports of entry"
+    # (the English brief: "Most drugs"); "la mayoría de la droga" was most of one drug.
+    said = paragraph_with(briefs, "public-es", "puertos de entrada")
+    assert said.startswith("- La mayoría de las drogas entra"), said
+    assert "Llegan escondidas" in said, said

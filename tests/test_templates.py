@@ -909,7 +909,7 @@ def test_show_of_an_unknown_template_names_every_folder_searched(ws: Path) -> No
     ("audience", "credit"),
     [
         ("public", "from the Law Enforcement Immigration Task Force."),
-        ("public-es", "publicado por Law Enforcement Immigration Task Force."),
+        ("public-es", "publicado por la Law Enforcement Immigration Task Force."),
     ],
 )
 def test_the_article_to_read_is_credited_to_its_publisher_not_the_printer(

@@ -121,3 +121,21 @@ def test_the_poll_short_keeps_somewhat_or_completely(store: FactStore, seeds: st
     assert poll.es is not None and poll.short is not None and poll.es.short is not None
     assert "somewhat or completely believed" in poll.short
     assert "en parte o del todo" in poll.es.short
+
+
+def test_the_myth_and_the_poll_quote_one_statement_alike(store: FactStore) -> None:
+    # The myth is the statement the 2022 poll put to respondents, which the poll's fact
+    # quotes: in English word for word, and in Spanish the Spanish said "son los
+    # responsables" (the ones responsible) in one and "son responsables" in the other.
+    myth = store.get("myth-migrants-cause-overdose-rise")
+    poll = store.get("poll-half-believe-migrants-responsible")
+    assert myth.es is not None and poll.es is not None
+
+    def quoted(text: str) -> str:
+        return " ".join(text.split("“", 1)[1].rstrip("”").split()).lower()
+
+    def whole(text: str) -> str:
+        return " ".join(text.split()).lower()
+
+    assert quoted(poll.text) == whole(myth.text)
+    assert quoted(poll.es.text) == whole(myth.es.text)

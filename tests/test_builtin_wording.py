@@ -144,3 +144,17 @@ def test_the_spanish_page_says_most_drugs_as_the_seed_does(
     said = paragraph_with(briefs, "public-es", "puertos de entrada")
     assert said.startswith("- La mayoría de las drogas entra"), said
     assert "Llegan escondidas" in said, said
+
+
+def test_the_spanish_page_sets_its_note_numbers_before_the_period(
+    briefs: dict[str, list[str]],
+) -> None:
+    # Spanish puts a note's number before the sentence's punctuation, and a
+    # sentence's period after its closing quotation mark: “… en EE. UU.”[@x].
+    cited = [p for p in briefs["public-es"] if "[@" in p and not p.startswith("```")]
+    assert sum(p.count("[@") for p in cited) >= 10, cited
+    for said in cited:
+        assert not re.search(r"[.:;,]\s*\[@", said), said
+        assert not re.search(r"\]\s+[A-ZÁÉÍÓÚÑ¿¡]", said), said
+    myth = paragraph_with(briefs, "public-es", "[@myth-migrants-cause-overdose-rise]")
+    assert "EE. UU.”[@myth-migrants-cause-overdose-rise]. Cerca" in myth, myth

@@ -499,8 +499,16 @@ def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:
 
 
 # A figure with Spain's thousands points (1.234.567, 26.700) or decimal comma before a
-# percent (12,5 %), which U.S. Spanish writes 1,234,567 and 12.5%.
-_SPAIN_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]\d)|\d+,\d+\s?%")
+# percent (12,5 %), which U.S. Spanish writes 1,234,567 and 12.5%; or as the RAE
+# writes it, its thousands parted by a space (26 700, also a no-break or thin one) or
+# its percent sign by a space (86 %), where briefgen's own numbers on the same page
+# read 26,700 and 86%.
+_SPACES = " \u00a0\u2009\u202f"
+_SPAIN_FIGURE = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]\d)|\d+,\d+\s?%"
+    rf"|(?<![\d.,])\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d.,]?\d)"
+    rf"|(?<![\d.,])\d+(?:[.,]\d+)*[{_SPACES}]%"
+)
 
 
 # Words of letters: a Spanish form that repeats a text of two or more of them is
@@ -527,7 +535,7 @@ def _translations(store: FactStore, decision: Decision, printed: list[str]) -> l
                     "warning",
                     "spain-number",
                     f"'{fact_id}' writes '{figure.group(0)}' in its Spanish form the way "
-                    "Spain does; U.S. Spanish writes 26,700 and 98.9 "
+                    "Spain does; U.S. Spanish writes 26,700, 98.9 and 86% "
                     f"({store.where(fact_id, 'es')})",
                     _citing(decision, fact_id),
                     decision.audience.name,

@@ -859,6 +859,33 @@ def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Pa
     assert found == [("revisado", "1.234.567", "templates/prueba.md.j2:8")]
 
 
+@pytest.mark.parametrize(
+    ("words", "number"),
+    [
+        ("protegen a 26 700 jóvenes", "26 700"),
+        ("protegen a 1\u202f234\u202f567 jóvenes", "1\u202f234\u202f567"),
+        ("protegen al 86 % de los jóvenes", "86 %"),
+        ("protegen al 98.9\u00a0% de los jóvenes", "98.9\u00a0%"),
+    ],
+)
+def test_a_spanish_form_with_the_raes_spaces_is_warned(
+    tmp_path: Path, sample: Path, words: str, number: str
+) -> None:
+    """The RAE parts thousands with a space (26 700) and a percent sign from its
+    number (86 %): printed as written, beside briefgen's own 26,700 and 86% on the
+    same page, without a word."""
+    facts = SPANISH_FACTS.replace(
+        "text: Los programas de parques y recreación protegen a los jóvenes.",
+        f"text: Los programas de parques {words} en 2021 y 2022.",
+    )
+    assert facts != SPANISH_FACTS
+    files = {"facts/spanish.yaml": facts, "templates/prueba.md.j2": SPANISH_TEMPLATE}
+    findings = sample_findings(tmp_path / "ws", sample, files, "prueba", "spain-number")
+    found = [(f["data"]["fact"], f["data"]["number"], f["location"]) for f in findings]
+    assert found == [("revisado", number, "templates/prueba.md.j2:8")]
+    assert "U.S. Spanish writes 26,700, 98.9 and 86%" in findings[0]["message"]
+
+
 def test_a_heading_deeper_than_a_section_is_warned(tmp_path: Path, repo: Path) -> None:
     """'###' printed exactly as '##' (both files set two heading sizes), without a
     word; a careless author expects it smaller."""

@@ -399,6 +399,12 @@ class Style:
         """A table's header row: bold, white on the primary colour."""
         return replace(self.table_cell, bold=True, color=WHITE)
 
+    def link_colour(self, text: TextStyle) -> RGB:
+        """The colour of a link in a paragraph of ``text``: the primary colour,
+        underlined; but white type stands on the primary colour (a table's header
+        row), where a link in it would vanish, so a link there keeps the white."""
+        return WHITE if text.color == WHITE else self.theme.primary
+
     @property
     def table_padding(self) -> tuple[float, float, float, float]:
         return (3.0, 5.0, 3.0, 5.0)

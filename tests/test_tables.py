@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from briefgen.renderers.docx import render_docx
 from briefgen.renderers.geometry import table_widths
 from briefgen.renderers.pdf import register_fonts, render_pdf_bytes
 from briefgen.style import Style
-from briefgen.theme import DEFAULT_THEME, FAMILIES
+from briefgen.theme import DEFAULT_THEME, FAMILIES, WHITE
 
 __all__ = ["libreoffice"]  # the fixture, for the LibreOffice test
 
@@ -198,6 +199,34 @@ def test_a_table_is_tagged_table_rows_and_header_cells(tmp_path: Path) -> None:
     assert header_scopes(pdf) == ["/Column"] * 3  # each header cell heads its column (PDF/UA)
     # An empty cell is a cell too: every row as wide as the header, for a listener.
     assert [c.role for c in rows[2].kids] == ["TD"] * 3 and not rows[2].kids[2].kids
+
+
+def test_a_link_in_the_header_row_is_white_as_the_header_is(tmp_path: Path) -> None:
+    """A link is drawn in the primary colour, which is the header row's fill: a link
+    there vanished into it (contrast 1:1, WCAG 1.4.3) in both files. On the primary
+    colour it keeps the header's white, underlined; in a body row, the primary."""
+    markdown = (
+        "| [Year](https://example.org/y) | Pounds |\n| --- | --- |\n"
+        "| [2023](https://example.org/z) | 1 |\n"
+    )
+    document, style = with_markdown(markdown), Style()
+    content = PdfReader(io.BytesIO(render_pdf_bytes(document, style))).pages[0]
+    stream = content.get_contents().get_data().decode("latin-1")
+    # A link's words: its colour set right before them, inside its marked content.
+    shown = r"/Link <</MCID \d+>> BDC\s+([\d. ]+) rg\s+/F\S+ [\d.]+ Tf\s+[\d.]+ TL\s+\((\w+)\) Tj"
+    fills = {
+        word: tuple(round(float(c) * 255) for c in colour.split())
+        for colour, word in re.findall(shown, stream)
+    }
+    assert fills == {"Year": WHITE, "2023": style.theme.primary}
+    word = docx.Document(str(docx_file(tmp_path, render_docx(document, style))))
+    links = {
+        "".join(t.text for t in link.iter(qn("w:t"))): [
+            c.get(qn("w:val")) for c in link.iter(qn("w:color"))
+        ]
+        for link in word.element.body.iter(qn("w:hyperlink"))
+    }
+    assert links == {"Year": ["FFFFFF"], "2023": ["1F3A5F"]}
 
 
 @requires_libreoffice

@@ -77,7 +77,7 @@ from briefgen.renderers.docx_tables import (
 )
 from briefgen.renderers.geometry import EMPTY_CELL, level_text_at, list_indents, table_widths
 from briefgen.style import Style, TextStyle
-from briefgen.theme import FontFamily
+from briefgen.theme import DEFAULT_THEME, RGB, FontFamily
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -201,7 +201,8 @@ class BlockWriter:
             paragraph = add_paragraph_element(container, made)
         else:
             paragraph = new_paragraph(container)
-            _write_paragraph(paragraph, self._style_ids[key], indent, inlines, self._style)
+            link = self._style.link_colour(text)
+            _write_paragraph(paragraph, self._style_ids[key], indent, inlines, link)
         if room and at_right:
             set_paragraph_property(paragraph, "ind", "left", twips(text.indent_left - room))
         return paragraph
@@ -479,12 +480,12 @@ def _flush_left(run: Any) -> None:
 
 
 def _write_paragraph(
-    paragraph: Any, style_id: str, indent: str | None, inlines: Inlines, style: Style
+    paragraph: Any, style_id: str, indent: str | None, inlines: Inlines, link: RGB
 ) -> None:
     _set_style(paragraph._p, style_id)
     if indent is not None:
         set_paragraph_property(paragraph, "ind", "right", indent)
-    _add_inlines(paragraph, inlines, style)
+    _add_inlines(paragraph, inlines, link)
 
 
 def _kept(inlines: Inlines) -> bool:
@@ -505,12 +506,13 @@ def _paragraph_element(style_id: str, indent: str | None, inlines: Inlines) -> A
     """A paragraph of the style ``style_id`` holding ``inlines`` (with no link)."""
     detached: Any = None  # in no story until a copy is added to one
     paragraph = DocxParagraph(new_element("w:p"), detached)
-    # The page's style only colours links, which a kept paragraph has none of.
-    _write_paragraph(paragraph, style_id, indent, inlines, Style())
+    # The colour is only a link's, which a kept paragraph has none of.
+    _write_paragraph(paragraph, style_id, indent, inlines, DEFAULT_THEME.primary)
     return paragraph._p
 
 
-def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
+def _add_inlines(paragraph: Any, inlines: Inlines, link_colour: RGB) -> None:
+    """Write ``inlines`` as runs of ``paragraph``, its links in ``link_colour``."""
     before = ""
     # The link being written: its address and w:hyperlink. Neighbouring spans of one
     # address ("**Read** the report") are one link, as in the PDF.
@@ -538,10 +540,10 @@ def _add_inlines(paragraph: Any, inlines: Inlines, style: Style) -> None:
             if not item.href:
                 open_link = None
             elif open_link is not None and open_link[0] == item.href:
-                _link_style(run, style)
+                _link_style(run, link_colour)
                 open_link[1].append(run._r)
             else:
-                open_link = (item.href, _link(paragraph, run, item.href, style))
+                open_link = (item.href, _link(paragraph, run, item.href, link_colour))
             if space:  # right after its words, wherever the link put them
                 run._r.addnext(_add_tiny_space(paragraph, space))
             continue
@@ -659,11 +661,11 @@ def _style_properties(style_id: str) -> Any:
     return properties
 
 
-def _link(paragraph: Any, run: Any, href: str, style: Style) -> Any:
-    """Make ``run`` a hyperlink to ``href``; the ``w:hyperlink``, which more runs of
-    the same link may join."""
+def _link(paragraph: Any, run: Any, href: str, colour: RGB) -> Any:
+    """Make ``run`` a hyperlink to ``href`` in ``colour``; the ``w:hyperlink``, which
+    more runs of the same link may join."""
     rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    _link_style(run, style)
+    _link_style(run, colour)
     hyperlink = new_element("w:hyperlink")
     hyperlink.set(qn("r:id"), rel_id)
     run._r.addprevious(hyperlink)
@@ -671,7 +673,7 @@ def _link(paragraph: Any, run: Any, href: str, style: Style) -> Any:
     return hyperlink
 
 
-def _link_style(run: Any, style: Style) -> None:
-    """A link's look: underlined, in the primary colour."""
+def _link_style(run: Any, colour: RGB) -> None:
+    """A link's look: underlined, in ``colour`` (:meth:`Style.link_colour`)."""
     run.font.underline = True
-    run.font.color.rgb = RGBColor(*style.theme.primary)
+    run.font.color.rgb = RGBColor(*colour)

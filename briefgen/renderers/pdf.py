@@ -257,12 +257,13 @@ def markup(
     tags: list[Element] | None = None,
 ) -> str:
     """Inline runs as reportlab paragraph markup, in ``page``'s theme (default: the
-    default theme); links in its primary colour, underlined. With ``tags``, each link
-    and note number is also a structure element, appended to ``tags``: a link's text
-    between the markers :class:`~briefgen.renderers.pdf_tags.Marked` looks for, a note
-    number's the text it finds raised."""
-    theme = (page or Style()).theme
-    font = theme.font.pdf_name
+    default theme); links underlined, in its primary colour (or white on it:
+    :meth:`Style.link_colour`). With ``tags``, each link and note number is also a
+    structure element, appended to ``tags``: a link's text between the markers
+    :class:`~briefgen.renderers.pdf_tags.Marked` looks for, a note number's the text it
+    finds raised."""
+    page = page or Style()
+    font = page.theme.font.pdf_name
     parts: list[str] = []
     before = ""
     # The runs of the link being written, one address: its spans, and the line
@@ -282,7 +283,7 @@ def markup(
         text = "".join(
             _formatted(run, font, style.bold) if isinstance(run, Span) else "<br/>" for run in link
         )
-        hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*theme.primary))
+        hex_colour = quoteattr("#{:02x}{:02x}{:02x}".format(*page.link_colour(style)))
         if tags is None:
             parts.append(f"<link href={quoteattr(href)} color={hex_colour}><u>{text}</u></link>")
         else:

@@ -19,14 +19,17 @@ from docx.oxml.ns import qn
 from office import convert_all, libreoffice, page_counts, requires_libreoffice
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from tagged import structure
 from test_full_pages import italic_line
 
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError, Location
 from briefgen.model import (
     AnyBlock,
+    Bar,
     BulletList,
     Callout,
+    Chart,
     Cite,
     Document,
     Heading,
@@ -215,6 +218,35 @@ def test_the_heading_styles_are_in_words_outline() -> None:
         "2",
         None,
     ]
+
+
+def test_a_chart_title_is_a_level_below_the_heading_above_it_as_in_the_pdf() -> None:
+    """A chart's title was Word's level 3 wherever it stood: under the title alone it
+    skipped level 2, before any heading it was the outline's first (WCAG 1.3.1). As
+    the PDF tags it: a level below the heading above it, level 1 before any."""
+    bars = (Bar("2014", 5544, "5,544", "f1"), Bar("2021", 70601, "over 70,000", "f2"))
+    chart = Chart(here(), "bar", "Deaths", bars, "deaths", "Bar chart: deaths", (Span("CDC"),))
+    document = _doc(
+        chart,
+        Heading(here(), 1, (Span("Title"),)),
+        chart,
+        Heading(here(), 2, (Span("Section"),)),
+        chart,
+    )
+    word = read(render_docx(document, Style()))
+
+    def level(paragraph: Any) -> int | None:
+        for holder in (paragraph._p.pPr, paragraph.style.element.pPr):
+            found = None if holder is None else holder.find(qn("w:outlineLvl"))
+            if found is not None:
+                return int(found.get(qn("w:val"))) + 1
+        return None
+
+    levels = [level(p) for p in word.paragraphs if level(p) is not None]
+    assert levels == [1, 1, 2, 2, 3]
+    pdf = render_pdf_bytes(document, Style())
+    roles = [n.role for n in structure(PdfReader(io.BytesIO(pdf))).walk() if n.role[:1] == "H"]
+    assert [int(role[1]) for role in roles] == levels
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,13 @@ from briefgen.model import (
     Metadata,
     Notes,
 )
-from briefgen.renderers.docx_blocks import BULLET_NUM_ID, BlockWriter, right_indent, text_element
+from briefgen.renderers.docx_blocks import (
+    BULLET_NUM_ID,
+    CHART_TITLE_LEVEL,
+    BlockWriter,
+    right_indent,
+    text_element,
+)
 from briefgen.renderers.docx_tables import (
     add_spacer,
     el,
@@ -227,6 +233,7 @@ def render_docx_pages(pages: Sequence[tuple[Document, Style]]) -> bytes:
 def _write_side(word: Any, writer: BlockWriter, base: _Base, document: Document) -> None:
     """Write one brief's masthead and body into the (empty) body of ``word``."""
     body = word._body
+    writer.start_page()
     if document.masthead is not None:
         writer.masthead(body, document.masthead)
     writer.write_all(body, document.blocks)
@@ -614,7 +621,7 @@ def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, s
         ("masthead_line", style.masthead_line, 0.0, None, "masthead_line"),
         ("footer", style.footer_line, 0.0, None, "footer"),
         ("footer_contact", style.footer_contact, 0.0, None, "footer_contact"),
-        ("chart_title", style.chart_title, 0.0, 2, "body"),
+        ("chart_title", style.chart_title, 0.0, CHART_TITLE_LEVEL - 1, "body"),
         ("caption", style.caption, 0.0, None, "body"),
         ("table_cell", style.table_cell, 0.0, None, "table_cell"),
         ("table_header", style.table_header, 0.0, None, "table_header"),

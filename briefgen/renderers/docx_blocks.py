@@ -88,6 +88,9 @@ NO_BREAK_HYPHEN = "\u2011"
 _VAL = qn("w:val")
 # The numbering of every bulleted list (``numId``); each ordered run gets its own.
 BULLET_NUM_ID = 1
+# The outline level of the Chart Title style: below a section's Heading 2, as the PDF's
+# H3 (a paragraph under the title alone, or above any heading, says its own level).
+CHART_TITLE_LEVEL = 3
 _SPACE = qn("xml:space")
 # LibreOffice ends a line of italic type a twelfth of the type's line height short of
 # its margin (SwTextGuess::Guess, its "italic correction"), where reportlab and Word
@@ -148,6 +151,13 @@ class BlockWriter:
         # The Word list (numId) of the last ordered run at each depth: a run that
         # resumes its list after a nested one continues it.
         self._ordered_lists: dict[int, int] = {}
+        # The outline level (1: Heading 1) of the last heading written on this page, 0
+        # before any: a chart's title goes a level below it (:meth:`start_page`).
+        self._heading_level = 0
+
+    def start_page(self) -> None:
+        """Begin a brief's page (a side of a duplex file): no heading above yet."""
+        self._heading_level = 0
 
     def paragraph(
         self,
@@ -224,6 +234,7 @@ class BlockWriter:
         cell = width is not None
         if isinstance(block, Heading):
             key = "title" if block.level <= 1 else "heading"
+            self._heading_level = 1 if key == "title" else 2
             self.paragraph(container, key, block.inlines, cell, width=width, balance=True)
         elif isinstance(block, Paragraph):
             self.paragraph(container, "body", block.inlines, cell, width=width)
@@ -246,7 +257,14 @@ class BlockWriter:
         elif isinstance(block, Chart):
             avail = self._style.measure if width is None else width
             heading = (Span(block.title),)
-            self.paragraph(container, "chart_title", heading, cell, width=width, balance=True)
+            title = self.paragraph(
+                container, "chart_title", heading, cell, width=width, balance=True
+            )
+            # A level below the heading above it, as the PDF tags it (the style's own
+            # level 3 would skip one under the title, or open the outline).
+            level = self._heading_level + 1
+            if level != CHART_TITLE_LEVEL:
+                set_paragraph_property(title, "outlineLvl", "val", str(level - 1))
             run = _picture_run(container)
             add_chart(run, block, avail, self._style)
             _flush_left(run)

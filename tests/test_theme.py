@@ -14,9 +14,13 @@ from fontTools.ttLib import TTFont
 from office import write_fonts_conf
 
 from briefgen.fonts import font_dir, font_path
+from briefgen.graphics.chart import EMPTY
 from briefgen.theme import (
     DEFAULT_THEME,
     FAMILIES,
+    LARGE_MINIMUM,
+    MUTED,
+    TEXT_MINIMUM,
     WHITE,
     contrast,
     contrast_problems,
@@ -112,6 +116,19 @@ def test_the_tint_is_a_little_of_the_primary() -> None:
 
 def test_the_default_theme_passes_in_colour_and_in_grey() -> None:
     assert contrast_problems(DEFAULT_THEME) == {}
+
+
+def test_the_fixed_colours_pass_on_every_tint_a_theme_can_make() -> None:
+    """Muted text (notes, captions) and a pictogram's empty figures are not the
+    theme's, so its check never sees them: they must pass on the darkest tint any
+    primary makes (black's; every channel of a tint is at least that light), in
+    colour and in grey."""
+    darkest = tint_of((0, 0, 0))
+    assert all(channel >= darkest[0] for channel in tint_of((255, 0, 0)))
+    for colour, minimum in ((MUTED, TEXT_MINIMUM), (EMPTY, LARGE_MINIMUM)):
+        for ground in (WHITE, darkest):
+            assert contrast(colour, ground) >= minimum
+            assert contrast(grey(colour), grey(ground)) >= minimum
 
 
 def test_a_light_primary_fails_against_white() -> None:

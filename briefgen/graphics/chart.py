@@ -31,7 +31,8 @@ from briefgen.theme import RGB
 
 TEXT: RGB = (0, 0, 0)
 # The unfilled figures of a pictogram: outlines in a grey of 4.5:1 against white and
-# 3.9:1 against the tint of a sidebar (WCAG's 3:1 for a graphic's parts), told from
+# 3.7:1 against the default tint of a sidebar, 3.4:1 against the darkest tint a theme
+# can make (WCAG's 3:1 for a graphic's parts; test_theme checks it), told from
 # the filled ones by their shape, not their shade, so they stay apart in grey too.
 # (A light grey fill stood 1.3:1 against the tint, and vanished in a photocopy.)
 EMPTY: RGB = (0x76, 0x76, 0x76)

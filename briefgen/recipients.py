@@ -108,6 +108,10 @@ PRINTED_COLUMNS = ("name", "title", "office")
 
 # Files people keep their lists in that are not text: they must save them as CSV.
 _SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+# How those files begin, whatever they are named (a workbook renamed to
+# ``recipients.csv``, or saved as "Excel Workbook" under that name): a ZIP archive
+# (.xlsx, .ods, .numbers) or an OLE2 compound file (.xls).
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 def load_recipients(
@@ -126,7 +130,7 @@ def load_recipients(
     name_column = _column_name(name_column)
     problems = _Problems(path)
     raw = read_bytes(path, MAX_BYTES, RecipientsError, "a recipients file")
-    if path.suffix.lower() in _SPREADSHEETS:
+    if path.suffix.lower() in _SPREADSHEETS or raw.startswith(_SPREADSHEET_MAGIC):
         raise RecipientsError(
             "a spreadsheet, which briefgen does not read: save it as CSV UTF-8 "
             "(comma- or semicolon-separated) and pass that file",

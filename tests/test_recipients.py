@@ -377,6 +377,26 @@ def test_a_spreadsheet_is_refused_with_what_to_do(tmp_path: Path, suffix: str) -
     ]
 
 
+@pytest.mark.parametrize(
+    "start",
+    [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"],
+    ids=["xlsx-ods-numbers", "xls"],
+)
+@pytest.mark.parametrize("name", ["recipients.csv", "recipients.yaml"])
+def test_a_spreadsheet_under_a_text_name_is_refused_as_one(
+    tmp_path: Path, start: bytes, name: str
+) -> None:
+    """A workbook renamed to ``recipients.csv`` (or saved as "Excel Workbook" under
+    that name) is told as the spreadsheet it is, with what to do, not as "not a text
+    file", which leaves a user who sees a spreadsheet in Excel wondering what is wrong."""
+    path = tmp_path / name
+    path.write_bytes(start + b"[Content_Types].xml" + bytes(range(256)))
+    assert problems_of(path) == [
+        f"{path}: a spreadsheet, which briefgen does not read: save it as CSV UTF-8 "
+        "(comma- or semicolon-separated) and pass that file"
+    ]
+
+
 def test_empty_file_and_not_a_list(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("", encoding="utf-8")

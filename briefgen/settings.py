@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import errno
 import io
+import os
 import re
 import tomllib
 import unicodedata
@@ -180,6 +181,18 @@ class FactsSettings(_Section):
     max_age_years: float = Field(default=3, gt=0, le=100, strict=True)
 
 
+# A Windows path in "double quotes" is read with its escapes: "images\new.png" holds a
+# line break. The characters TOML's escapes stand for, as a message names them.
+_ESCAPES = {
+    "\b": "\\b is a backspace",
+    "\t": "\\t is a tab",
+    "\n": "\\n is a line break",
+    "\f": "\\f is a form feed",
+    "\r": "\\r is a carriage return",
+}
+_SLASHES = 'write a path with / (such as "images/logo.png"), which every system reads'
+
+
 class ThemeSettings(_Section):
     """Colours (``"#1f3a5f"``), the logo (a file in the workspace) and the font family."""
 
@@ -195,9 +208,12 @@ class ThemeSettings(_Section):
         # no logo's name holds a tab, an escape or another control character.
         control = next((char for char in value if unicodedata.category(char) == "Cc"), None)
         if control is not None:
+            # A Windows path in "double quotes": "images\new.png" reads \n as a line break.
+            escape = _ESCAPES.get(control)
+            escaped = f'; in "double quotes" {escape}: {_SLASHES}' if escape else ""
             raise ValueError(
                 f"holds a control character (U+{ord(control):04X}); write the logo's path "
-                'as its file is named, such as "logo.png"'
+                f'as its file is named, such as "logo.png"{escaped}'
             )
         if _ADDRESS_LIKE.match(value):
             # Read as a path, "https://example.org/logo.png" was told as the file
@@ -291,6 +307,12 @@ MAX_LOGO_PIXELS = 16_000_000
 
 
 _DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+# tomllib's words when a backslash in "double quotes" starts no escape it knows, as in
+# a Windows path ("images\logo.png", "C:\Users\...").
+_BACKSLASH_MESSAGES = ("Unescaped '\\' in a string", "Invalid hex value")
+_BACKSLASH_HINT = (
+    f'; in "double quotes" a \\ starts an escape such as \\n: {_SLASHES}, or write \\\\ for each \\'
+)
 
 
 def _toml_message(message: str, lines: dict[KeyPath, int]) -> str:
@@ -308,6 +330,8 @@ def _toml_message(message: str, lines: dict[KeyPath, int]) -> str:
                     f"TOML: the [{section}] section is declared twice{at}; "
                     f"put its keys under one [{section}]"
                 )
+    if message in _BACKSLASH_MESSAGES:
+        return f"TOML: {message}{_BACKSLASH_HINT}"
     return f"TOML: {clip(message, 200)}"
 
 
@@ -522,8 +546,11 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     except (OSError, ValueError) as exc:
         if getattr(exc, "errno", None) == errno.ELOOP:  # a loop, as Python 3.13 resolves one
             raise loop from None
+        # On Windows a backslash parts folders; elsewhere it is a letter of the name.
+        slashes = f"; {_SLASHES}" if "\\" in written and os.sep != "\\" else ""
         raise SettingsError(
-            f"theme.logo: {shown} not found (the path is read from {SETTINGS_FILE}'s folder)",
+            f"theme.logo: {shown} not found (the path is read from {SETTINGS_FILE}'s "
+            f"folder){slashes}",
             where,
         ) from None
     if size > MAX_LOGO_BYTES:

@@ -138,6 +138,57 @@ def test_a_logo_from_outside_the_workspace_is_refused(
     assert theme_of(load(workspace, '[theme]\nlogo = "art/../art/logo.png"\n')).logo
 
 
+SLASHES = 'write a path with / (such as "images/logo.png"), which every system reads'
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        # A backslash that starts no escape: tomllib's words alone said nothing of paths.
+        (
+            '"images\\logo.png"',
+            "TOML: Unescaped '\\' in a string; in \"double quotes\" a \\ starts an escape "
+            f"such as \\n: {SLASHES}, or write \\\\ for each \\",
+        ),
+        ('"C:\\Users\\pat\\logo.png"', 'TOML: Invalid hex value; in "double quotes" a \\'),
+        # One that does: \n made a line break of "images\new.png".
+        (
+            '"images\\new.png"',
+            "theme.logo: holds a control character (U+000A); write the logo's path as its "
+            f'file is named, such as "logo.png"; in "double quotes" \\n is a line break: {SLASHES}',
+        ),
+        ('"art\\table.png"', "theme.logo: holds a control character (U+0009); "),
+        # Read as written ('single quotes', or \\): a backslash is a letter of a name here.
+        (
+            "'images\\logo.png'",
+            "theme.logo: images\\logo.png not found (the path is read from briefgen.toml's "
+            f"folder); {SLASHES}",
+        ),
+        ('"images\\\\logo.png"', "theme.logo: images\\logo.png not found"),
+    ],
+)
+def test_a_windows_path_to_the_logo_is_told_to_use_slashes(
+    in_tmp: Path, written: str, told: str
+) -> None:
+    """A user on Windows types the logo's path with backslashes; in "double quotes"
+    TOML reads them as escapes, and elsewhere they are not folders. Each way is told at
+    the logo's line with the path that works everywhere, not only tomllib's words."""
+    (in_tmp / "images").mkdir()
+    (in_tmp / "images" / "logo.png").write_bytes(png())
+    (in_tmp / "images" / "new.png").write_bytes(png())
+    found = error(in_tmp, f"[theme]\nlogo = {written}\n")
+    assert found.startswith(f"briefgen.toml:2: {told}"), found
+    assert "\n" not in found
+    assert theme_of(load(in_tmp, '[theme]\nlogo = "images/logo.png"\n')).logo is not None
+
+
+def test_a_logo_not_found_without_a_backslash_gets_no_advice_on_slashes(in_tmp: Path) -> None:
+    assert error(in_tmp, '[theme]\nlogo = "images/logo.png"\n') == (
+        "briefgen.toml:2: theme.logo: images/logo.png not found (the path is read from "
+        "briefgen.toml's folder)"
+    )
+
+
 def test_a_logo_that_is_a_loop_of_links_is_told_at_its_line(in_tmp: Path) -> None:
     """Python 3.11 tells a loop of links with a RuntimeError, which ended the build as
     an internal error with a traceback's last line instead of the logo's line."""

@@ -55,7 +55,7 @@ from briefgen.theme import (
     parse_colour,
     tint_of,
 )
-from briefgen.tomllines import KeyPath, TooDeep, key_lines
+from briefgen.tomllines import KeyPath, TooDeep, key_lines, keys_set_twice
 
 SETTINGS_FILE = "briefgen.toml"
 PageSize = Literal["letter", "a4"]
@@ -306,6 +306,7 @@ MAX_LOGO_BYTES = 2_000_000
 MAX_LOGO_PIXELS = 16_000_000
 
 
+_AT_END = " (at end of document)"
 _DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 # tomllib's words when a backslash in "double quotes" starts no escape it knows, as in
 # a Windows path ("images\logo.png", "C:\Users\...").
@@ -315,9 +316,11 @@ _BACKSLASH_HINT = (
 )
 
 
-def _toml_message(message: str, lines: dict[KeyPath, int]) -> str:
-    """tomllib's message; a section declared twice (the sample already has the
-    ``[theme]`` a guide's example adds) in the words of the file."""
+def _toml_message(message: str, lines: dict[KeyPath, int], text: str, line: int) -> str:
+    """tomllib's message at ``line`` of ``text``; a section declared twice (the sample
+    already has the ``[theme]`` a guide's example adds) or a key set twice (it has
+    every key: ``logo = "logo.png"`` added under its ``logo = ""``) in the words of the
+    file."""
     twice = _DECLARED_TWICE.fullmatch(message)
     if twice:
         with contextlib.suppress(ValueError, SyntaxError):
@@ -330,6 +333,14 @@ def _toml_message(message: str, lines: dict[KeyPath, int]) -> str:
                     f"TOML: the [{section}] section is declared twice{at}; "
                     f"put its keys under one [{section}]"
                 )
+    if message == "Cannot overwrite a value":
+        again = keys_set_twice(text, MAX_DEPTH).get(line)
+        if again is not None:
+            key = ".".join(str(part) for part in again[0])
+            return (
+                f"TOML: {key} is set twice (first at line {again[1]}); keep one "
+                "(briefgen init's sample sets every key: change its value there)"
+            )
     if message in _BACKSLASH_MESSAGES:
         return f"TOML: {message}{_BACKSLASH_HINT}"
     return f"TOML: {clip(message, 200)}"
@@ -363,7 +374,11 @@ def load_settings(workspace: Path) -> Settings:
         # tomllib puts "(at line L, column C)" at the end of its message.
         message, _, where = str(exc).partition(" (at line ")
         line = int(where.split(",")[0]) if where[:1].isdigit() else 1
-        raise SettingsError(_toml_message(message, lines), Location.of(path, line)) from None
+        if message.endswith(_AT_END):  # the last line written, not line 1
+            message, line = message.removesuffix(_AT_END), len(text.rstrip().splitlines()) or 1
+        raise SettingsError(
+            _toml_message(message, lines, text, line), Location.of(path, line)
+        ) from None
 
     def at(loc: tuple[int | str, ...]) -> Location:
         found = (lines.get(loc[:end]) for end in range(len(loc), 0, -1))

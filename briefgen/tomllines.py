@@ -42,6 +42,7 @@ class _Scanner:
         self.max_depth = max_depth
         self.lines: dict[KeyPath, int] = {}
         self.array_tables: dict[KeyPath, int] = {}
+        self.again: dict[int, KeyPath] = {}  # a line that sets a key set before, and the key
 
     def peek(self, count: int = 1) -> str:
         return self.text[self.pos : self.pos + count]
@@ -134,6 +135,8 @@ class _Scanner:
                 self.record(table)
             else:
                 path = (*table, *self.key())
+                if path in self.lines:
+                    self.again.setdefault(self.line, path)
                 self.record(path)
                 self.expect("=")
                 self.value(path)
@@ -216,3 +219,12 @@ def key_lines(text: str, max_depth: int) -> dict[KeyPath, int]:
     with contextlib.suppress(_Stop):
         scanner.document()
     return scanner.lines
+
+
+def keys_set_twice(text: str, max_depth: int) -> dict[int, tuple[KeyPath, int]]:
+    """Each line of ``text`` (a TOML document) that sets a key a line above it set
+    (which tomllib refuses as "Cannot overwrite a value"): the key and that first line."""
+    scanner = _Scanner(text, max_depth)
+    with contextlib.suppress(_Stop, TooDeep):
+        scanner.document()
+    return {line: (path, scanner.lines[path]) for line, path in scanner.again.items()}

@@ -420,7 +420,21 @@ def settings_error(folder: Path, text: str | bytes) -> str:
             '[build]\npage_size = "a4"\n[build.x]\n[build.x]\n',
             "4: TOML: the [build.x] section is declared twice (first at line 3)",
         ),
-        ('[build]\npage_size = "a4"\npage_size = "letter"\n', "3: TOML: Cannot overwrite a value"),
+        # A key set twice, as a guide's `logo = "logo.png"` pasted under the sample's
+        # `logo = ""`: tomllib's "Cannot overwrite a value" named neither key nor line.
+        (
+            '[build]\npage_size = "a4"\npage_size = "letter"\n',
+            "3: TOML: build.page_size is set twice (first at line 2); keep one (briefgen "
+            "init's sample sets every key: change its value there)",
+        ),
+        (
+            '[theme]\nlogo = ""\nfont = "carlito"\nlogo = "logo.png"\n',
+            "4: TOML: theme.logo is set ",
+        ),
+        ("[t]\na.b = 1\na.b = 2", "3: TOML: t.a.b is set twice (first at line 2)"),
+        # tomllib's "(at end of document)" was blamed on line 1.
+        ('[build]\npage_size = "a4"\nauthor = ', "3: TOML: Invalid value"),
+        ('[build]\nauthor = """\nPat\n\n', "3: TOML: Unterminated string"),
         (b'[organization]\nname = "Caf\xe9"\n', "2: not valid UTF-8 (byte 0xe9); save the file"),
         ("x = " + "[" * 10_000 + "]" * 10_000, "1: TOML: arrays or tables nested more than 20"),
         ("[build]\nx = [\n" + "{a = [\n" * 30, "12: TOML: arrays or tables nested more than 20"),

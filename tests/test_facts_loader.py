@@ -446,3 +446,25 @@ def test_one_in_never_says_none_or_all_of_a_partial_share() -> None:
         if not 0 < n < d:
             wrong[percent] = words
     assert wrong == {}
+
+
+def test_an_odd_space_is_blamed_only_near_the_yaml_error(tmp_path: Path) -> None:
+    """A no-break space indenting a line (text copied from a web page or e-mail) is
+    told at its own line; one in a valid value, or far above an unrelated error, is
+    not taken for the cause."""
+    from briefgen.facts.yamlfile import parse_yaml
+
+    def told(text: str) -> str:
+        with pytest.raises(FactsError) as caught:
+            parse_yaml(text, tmp_path / "x.yaml", FactsError)
+        return caught.value.format_message()
+
+    nbsp = "\u00a0"
+    assert told(f"a:\n  b: 1\n{nbsp} c: 2\n  d: 3\n") == (
+        f"{tmp_path / 'x.yaml'}:3: YAML: the line is indented with U+00A0 NO-BREAK SPACE, "
+        "which YAML does not read as a space; indent with plain spaces, column 1"
+    )
+    # In a value it is a letter of the text.
+    parse_yaml(f"a: >-\n  one\n  {nbsp}two\n", tmp_path / "x.yaml", FactsError)
+    # Four lines above the error, it is not what the error is about.
+    assert "NO-BREAK" not in told(f"a: >-\n  one\n  {nbsp}two\nb: 1\nc: 2\nd: [\n")

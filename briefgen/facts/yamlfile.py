@@ -18,6 +18,7 @@ Facts files and a template's front matter are both read here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -369,15 +370,35 @@ def parse_yaml(
                     pass
             raise
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, path, error, first_line) from None
+        raise _syntax_error(exc, path, error, first_line, text) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML: {clip(str(exc), 200)}", Location.of(path, first_line)) from None
     doc.data = builder.root
     return doc
 
 
+# A line indented with a space YAML does not read as one (a no-break space, as text
+# copied from a web page, an e-mail or Word brings): PyYAML takes it for the start of
+# a value and gives up a line or two below, saying something else.
+_ODD_INDENT = re.compile(r"[ ]*([^\S\t\n\r ])")
+
+
+def _odd_indent(text: str, problem_line: int) -> tuple[int, int, str] | None:
+    """The line (0-based), column and character of an odd space indenting the line
+    ``problem_line`` of ``text`` or one of the two above it, the nearest first."""
+    lines = text.split("\n", problem_line + 1)[: problem_line + 1]
+    for number in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+        if match := _ODD_INDENT.match(lines[number]):
+            return number, match.start(1), match[1]
+    return None
+
+
 def _syntax_error(
-    exc: yaml.MarkedYAMLError, path: Path, error: type[BriefgenError], first_line: int
+    exc: yaml.MarkedYAMLError,
+    path: Path,
+    error: type[BriefgenError],
+    first_line: int,
+    text: str = "",
 ) -> BriefgenError:
     # "while scanning a quoted scalar" marks where the quote opened: that is the
     # line to fix, not the end of the file where the scanner gave up.
@@ -389,6 +410,14 @@ def _syntax_error(
         and exc.context_mark.line != exc.problem_mark.line
     )
     mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    if mark is not None and (odd := _odd_indent(text, mark.line)):
+        number, at, char = odd
+        name = unicodedata.name(char, "")
+        return error(
+            f"YAML: the line is indented with U+{ord(char):04X} {name}, which YAML does "
+            f"not read as a space; indent with plain spaces, column {at + 1}",
+            Location.of(path, number + first_line),
+        )
     line = mark.line + first_line if mark else 0
     column = f", column {mark.column + 1}" if mark else ""
     problem = exc.problem or exc.context or "malformed YAML"

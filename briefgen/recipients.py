@@ -301,22 +301,49 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
         if len(cells) != len(header):
             # A field too many is most often a value holding the separator ("Yuma, AZ"),
             # but not when the extra field is empty: a separator left at the end.
-            shown = {"\t": "a tab"}.get(delimiter, f"'{delimiter}'")
+            shown = _shown_separator(delimiter)
             hint = (
                 f"; a value holding {shown} goes in double quotes"
                 + (': "Yuma, AZ"' if delimiter == "," else "")
                 if len(cells) > len(header) and cells[-1].strip()
                 else ""
             )
+            if other := _other_separator(cells, delimiter, len(header)):
+                # A row typed into a semicolon file as a comma file has it, or back.
+                hint = (
+                    f"; the header's columns are separated by {shown}, this row's by "
+                    f"{_shown_separator(other)}: use {shown} throughout"
+                )
+            fields = "field" if len(cells) == 1 else "fields"
             problems.add(
                 line,
                 "",
-                f"the row has {len(cells)} fields, the header {len(header)}: not valid CSV" + hint,
+                f"the row has {len(cells)} {fields}, the header {len(header)}: not valid CSV"
+                + hint,
             )
             continue
         row = tuple(cells[i].strip() for i in kept)
         rows.append(_Row(line, _Cells(index, row), {}))
     return tuple(dict.fromkeys(columns)), rows
+
+
+def _shown_separator(separator: str) -> str:
+    """A column separator as a message names it: ``','``, ``';'``, ``a tab``."""
+    return "a tab" if separator == "\t" else f"'{separator}'"
+
+
+def _other_separator(cells: list[str], delimiter: str, wanted: int) -> str | None:
+    """The separator, of those spreadsheets save, that would split a row read as
+    ``cells`` into the header's ``wanted`` fields, when ``delimiter`` does not."""
+    text = delimiter.join(cells)
+    for other in (",", ";", "\t"):
+        if (
+            other != delimiter
+            and other in text
+            and len(next(csv.reader([text], delimiter=other))) == wanted
+        ):
+            return other
+    return None
 
 
 def _header_below(records: list[tuple[int, list[str]]]) -> tuple[int, list[str]] | None:

@@ -207,6 +207,30 @@ def test_semicolons_or_tabs_as_spreadsheets_save_them(tmp_path: Path, separator:
     assert [r.line for r in found.recipients] == [3, 4]
 
 
+def test_a_row_separated_otherwise_than_the_header_is_told_so(tmp_path: Path) -> None:
+    """A row typed by hand with commas into a file Excel saved with semicolons (or the
+    other way round) was "the row has 1 fields, the header 3: not valid CSV", which
+    says neither what is wrong with it nor the plural of one."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id;audience;name\nex-1;public;Alex Example\nex-2,public,Sam Sample\n"
+        "ex-3;public\nex-4\tpublic\tKim Test\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:3: the row has 1 field, the header 3: not valid CSV; the header's columns "
+        "are separated by ';', this row's by ',': use ';' throughout",
+        f"{path}:4: the row has 2 fields, the header 3: not valid CSV",
+        f"{path}:5: the row has 1 field, the header 3: not valid CSV; the header's columns "
+        "are separated by ';', this row's by a tab: use ';' throughout",
+    ]
+    path.write_text("id,audience,name\nex-1;public;Doe, Jo\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:2: the row has 2 fields, the header 3: not valid CSV; the header's columns "
+        "are separated by ',', this row's by ';': use ',' throughout",
+    ]
+
+
 def test_row_audience_wins_over_the_option(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,audience\nex-1,legislators\nex-2,\n", encoding="utf-8")

@@ -867,6 +867,24 @@ def test_show_prints_the_builtin_text(ws: Path) -> None:
     assert f"{builtin_dir() / 'public.md.j2'} (built-in)" in result.stderr
 
 
+def test_the_sample_overrides_show_command_shows_the_blocks_to_replace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The override ``briefgen init`` writes says which command shows "the blocks you
+    can replace"; it named ``templates show legislators``, which shows that override
+    itself (one block) in the workspace it is in."""
+    monkeypatch.chdir(tmp_path)
+    assert run("-q", "init", "ws").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    sample = Path("templates/legislators.md.j2").read_text(encoding="utf-8")
+    named = re.search(r"`briefgen (templates show [^`]+)`", sample)
+    assert named, sample
+    result = run(*named[1].split())
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (builtin_dir() / "legislators.md.j2").read_text(encoding="utf-8")
+    assert "{% block numbers %}" in result.stdout
+
+
 def test_show_prints_the_override_and_builtin_slash_names_the_original(ws: Path) -> None:
     use_case(ws, "override")
     result = run("templates", "show", "public.md.j2")

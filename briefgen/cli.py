@@ -93,7 +93,8 @@ def name_column_option(help_text: str) -> Callable[[F], F]:
 
 class _DayType(click.DateTime):
     """``YYYY-MM-DD``, saying what is wrong with a day that does not exist
-    (2026-11-31) rather than that it "does not match the format"."""
+    (2026-11-31), or how to write one typed another way (11/01/2026), rather than that
+    it "does not match the format '%Y-%m-%d'"."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -101,7 +102,15 @@ class _DayType(click.DateTime):
                 dt.date.fromisoformat(value.strip())
             except ValueError as exc:
                 self.fail(f"{value.strip()} is no date: {exc}", param, ctx)
-        return super().convert(value, param, ctx)
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            if not isinstance(value, str):
+                raise
+            us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+            example = f"{us[3]}-{int(us[1]):02}-{int(us[2]):02}" if us else "2026-11-01"
+            way = "reads as a U.S. date" if us else "is not a date written as YYYY-MM-DD"
+            self.fail(f"{value!r} {way}; write it year, month, day: {example}", param, ctx)
 
 
 class _YearsType(click.FloatRange):

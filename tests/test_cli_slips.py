@@ -713,7 +713,14 @@ def test_an_audience_in_capitals_is_answered_with_its_name(
     [
         ("2026-11-31", "2026-11-31 is no date: day is out of range for month"),
         ("2026-13-01", "2026-13-01 is no date: month must be in 1..12"),
-        ("Nov 2026", "'Nov 2026' does not match the format '%Y-%m-%d'."),
+        # A date typed as people write it was told "does not match the format
+        # '%Y-%m-%d'": a programmer's notation, and no word of what to type.
+        (
+            "Nov 2026",
+            "'Nov 2026' is not a date written as YYYY-MM-DD; write it year, month, day: 2026-11-01",
+        ),
+        ("11/05/2026", "'11/05/2026' reads as a U.S. date; write it year, month, day: 2026-11-05"),
+        ("1/2/2026", "'1/2/2026' reads as a U.S. date; write it year, month, day: 2026-01-02"),
     ],
 )
 def test_a_date_option_that_is_no_day_says_why(value: str, says: str) -> None:

@@ -117,6 +117,32 @@ def _calendar_bounds(text: str) -> tuple[dt.date, dt.date]:
     )
 
 
+# As_of written the way briefgen prints it or people write it: "FY 2023", "fy2023",
+# and a range joined by a dash or "to" ("2017-2021", "FY 2020–FY 2023").
+_FISCAL_AS_PRINTED = re.compile(r"\b[Ff][Yy][ -]?(?=\d{4}\b)")
+_RANGE_AS_PRINTED = re.compile(r"\s*(?:[-\u2010-\u2015]|\bto\b)\s*")
+
+
+def _as_briefgen_writes(text: str) -> str | None:
+    """``text`` (an as_of briefgen does not read) as briefgen writes it, when that
+    reads: ``FY 2023`` as ``FY2023``, ``2017-2021`` as ``2017/2021``; else None."""
+    rewritten = _FISCAL_AS_PRINTED.sub("FY", text)
+    if "/" not in rewritten:
+        ends = _RANGE_AS_PRINTED.split(rewritten)
+        if len(ends) == 2 and all(
+            _AS_OF_PATTERNS["year"].match(end) or _AS_OF_PATTERNS["fiscal"].match(end)
+            for end in ends
+        ):
+            rewritten = "/".join(ends)
+    if rewritten == text:
+        return None
+    try:
+        parse_period(rewritten)
+    except ValueError:
+        return None
+    return rewritten
+
+
 def parse_period(value: Any) -> Period:
     """Read a YAML ``as_of`` value (string, int year or date) into a :class:`Period`."""
     if isinstance(value, bool):
@@ -142,6 +168,9 @@ def parse_period(value: Any) -> Period:
     try:
         bounds = [_bounds(part.strip()) for part in parts]
     except ValueError as exc:  # also raised by dt.date for 2023-02-30
+        rewritten = _as_briefgen_writes(text)
+        if rewritten is not None and str(exc).endswith("range of those (2017/2021)"):
+            raise ValueError(f"{exc}: write it {rewritten}") from None
         raise ValueError(str(exc)) from None
     start, end = bounds[0][0], bounds[-1][1]
     if start > end:

@@ -732,6 +732,10 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
         # A misspelt variable of the template's own is not offered a global's name.
         ("{% set citizens = 1 %}{{ citzens }}", "'citzens' is undefined"),
         ("{{ audeince.name }}", "'audeince' is undefined (did you mean 'audience'?)"),
+        # Case aside: a capital typed at a sentence's start, or caps lock.
+        ("{{ Cite('x') }}", "'Cite' is undefined (did you mean 'cite'?)"),
+        ("{{ FACT('x').number }}", "'FACT' is undefined (did you mean 'fact'?)"),
+        ("{{ Recipient.name }}", "'Recipient' is undefined (did you mean 'recipient'?)"),
     ],
 )
 def test_a_name_nothing_defines_gets_did_you_mean(

@@ -38,6 +38,7 @@ from jinja2.sandbox import safe_range
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
 
+from briefgen.suggest import closest
 from briefgen.templating.limits import too_many
 from briefgen.templating.views import VIEWS
 
@@ -233,13 +234,24 @@ class TemplateUndefined(StrictUndefined):
         if view is None:
             # Strictly close only: the template's own {% set %} names are not known
             # here, and 'citzens' (for a variable 'citizens') is not 'cite'.
-            close = difflib.get_close_matches(name, self.known_names, n=1, cutoff=0.8)
-            if self._undefined_obj is not missing or not close:
+            near = closest_name(name, self.known_names, cutoff=0.8)
+            if self._undefined_obj is not missing or not near:
                 return str(super()._undefined_message)
-            return f"'{name}' is undefined (did you mean '{close[0]}'?)"
+            return f"'{name}' is undefined (did you mean '{near}'?)"
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"{view.noun} has no '{name}' ({hint}{view.listing()})"
+
+
+def closest_name(name: str, names: Iterable[str], cutoff: float) -> str | None:
+    """The one of ``names`` closest to ``name`` (difflib's ratio at least ``cutoff``),
+    case aside: ``Cite`` and ``FACT`` are ``cite`` and ``fact`` (as written, ``Cite``
+    and ``cite`` differ in a quarter of their letters, too far for a cutoff of 0.8)."""
+    by_lower: dict[str, str] = {}
+    for known in names:
+        by_lower.setdefault(known.lower(), known)
+    close = closest(name.lower(), list(by_lower), cutoff)
+    return by_lower[close] if close else None
 
 
 def undefined_knowing(names: Iterable[str]) -> type[TemplateUndefined]:

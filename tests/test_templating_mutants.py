@@ -729,8 +729,36 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
         ("{{ recipent.name }}", "'recipent' is undefined (did you mean 'recipient'?)"),
         ("{{ facst('x') }}", "'facst' is undefined (did you mean 'fact'?)"),
         ("{{ zzqq }}", "'zzqq' is undefined"),
-        # A misspelt variable of the template's own is not offered a global's name.
-        ("{% set citizens = 1 %}{{ citzens }}", "'citzens' is undefined"),
+        # A misspelt variable of the template's own is offered its own name, never a
+        # global's ('cite' for 'citzens').
+        (
+            "{% set citizens = 1 %}{{ citzens }}",
+            "'citzens' is undefined (did you mean 'citizens'?)",
+        ),
+        (
+            "{% set agencies = 'a' %}{{ agencie }}",
+            "'agencie' is undefined (did you mean 'agencies'?)",
+        ),
+        (
+            "{% for item in [1] %}{{ itme }}{% endfor %}",
+            "'itme' is undefined (did you mean 'item'?)",
+        ),
+        (
+            "{% macro shout(t) %}{{ t }}{% endmacro %}{{ shuot(1) }}",
+            "'shuot' is undefined (did you mean 'shout'?)",
+        ),
+        (
+            "{% macro m(words) %}{{ word }}{% endmacro %}{{ m(1) }}",
+            "'word' is undefined (did you mean 'words'?)",
+        ),
+        (
+            "{% import '_m.md.j2' as helpers %}{{ helper.x() }}",
+            "'helper' is undefined (did you mean 'helpers'?)",
+        ),
+        (
+            "{% set date_line = 1 %}{{ date_lien }}",
+            "'date_lien' is undefined (did you mean 'date_line'?)",
+        ),
         ("{{ audeince.name }}", "'audeince' is undefined (did you mean 'audience'?)"),
         # Case aside: a capital typed at a sentence's start, or caps lock.
         ("{{ Cite('x') }}", "'Cite' is undefined (did you mean 'cite'?)"),
@@ -744,10 +772,36 @@ def test_a_name_nothing_defines_gets_did_you_mean(
     """A misspelt global or context name is answered with the closest name every
     template has, as a misspelt field of a view is."""
     (tmp_path / "t.md.j2").write_text(f"# T\n\n{expression}\n", encoding="utf-8")
+    (tmp_path / "_m.md.j2").write_text("{% macro x() %}x{% endmacro %}\n", encoding="utf-8")
     renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
     with pytest.raises(TemplateError) as caught:
         renderer.render(renderer.search_path.audience("t"))
     assert caught.value.detail == message
+    assert caught.value.location == Location.of(tmp_path / "t.md.j2", 3)
+
+
+def test_a_misspelt_name_an_extended_template_sets_gets_did_you_mean(tmp_path: Path) -> None:
+    """A block that replaces one of builtin/legislators sees the names it sets at its
+    top level (``addressee``), so a typo of one is offered it; a name set only inside
+    another of its blocks is not seen there, and not offered."""
+    (tmp_path / "t.md.j2").write_text(
+        '{% extends "builtin/legislators.md.j2" %}\n'
+        "{% block addressee %}\n{{ addresse }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(renderer.search_path.audience("t"))
+    assert caught.value.detail == "'addresse' is undefined (did you mean 'addressee'?)"
+    assert caught.value.location == Location.of(tmp_path / "t.md.j2", 3)
+    (tmp_path / "t.md.j2").write_text(
+        '{% extends "builtin/legislators.md.j2" %}\n{% block title %}\n{{ locl }}{% endblock %}\n',
+        encoding="utf-8",
+    )
+    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(renderer.search_path.audience("t"))
+    assert caught.value.detail == "'locl' is undefined"
 
 
 def test_only_a_frozen_dataclass_may_be_a_view() -> None:

@@ -17,7 +17,7 @@ import re
 import signal
 import threading
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +28,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     Undefined,
+    UndefinedError,
     nodes,
 )
 from jinja2 import (
@@ -60,6 +61,7 @@ from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, MEMORY, R
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
+from briefgen.templating.undefined import names_set, template_body, undefined_message
 from briefgen.templating.views import (
     NO_RECIPIENT,
     audience_view,
@@ -282,6 +284,26 @@ class TemplateRenderer:
         self.env.recipient_reads = {}
         self.checked: set[str] = set()  # the templates check_overrides passed
 
+    def _undefined_message(self, exc: BaseException) -> str | None:
+        """For a name nothing defines, what it was likely meant to be: a name the
+        template sets, or a fact id without its quotes (:mod:`.undefined`); None for
+        any other error."""
+        if not isinstance(exc, UndefinedError):
+            return None
+        named = _UNDEFINED_NAME.fullmatch(str(exc.message or ""))
+        frame = _innermost_template(exc)
+        if named is None or frame is None:
+            return None
+        body = template_body(frame[0])
+        if body is None:
+            return None
+        lines = body.split("\n")
+        line = lines[frame[1] - 1] if 0 < frame[1] <= len(lines) else ""
+        known = self.env.undefined.known_names  # type: ignore[attr-defined]
+        return undefined_message(
+            named.group(1), line, names_set(self.env, body), known, self.store.facts
+        )
+
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations;
         ``recipient``: the view of the row a batch copy is for (see views.py)."""
@@ -292,7 +314,7 @@ class TemplateRenderer:
         self.env.fact_reads = {}
         self.env.recipient_reads = {}
         with (
-            _translate_errors(self.search_path, where),
+            _translate_errors(self.search_path, where, self._undefined_message),
             _time_limit(RENDER_SECONDS),
             MEMORY.watching(),
         ):
@@ -429,19 +451,29 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _template_frame(exc: BaseException, fallback: Location) -> Location:
-    """The innermost template file and line in ``exc``'s traceback.
+    """The innermost template file and line in ``exc``'s traceback."""
+    found = _innermost_template(exc)
+    return Location.of(*found) if found else fallback
+
+
+def _innermost_template(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost template file (its real path) and line in ``exc``'s traceback.
 
     Jinja rewrites the traceback of an ``Exception`` to template lines; a
     ``BaseException`` (the time limit) keeps the lines of the generated code,
     which the template's own table maps back."""
-    found = fallback
+    found = None
     for frame, line in traceback.walk_tb(exc.__traceback__):
         template = frame.f_globals.get("__jinja_template__")
         if template is not None and template.filename:
-            found = Location.of(template.filename, template.get_corresponding_lineno(line))
+            found = (template.filename, template.get_corresponding_lineno(line))
         elif frame.f_code.co_filename.endswith(TEMPLATE_SUFFIX) and line:
-            found = Location.of(frame.f_code.co_filename, line)
+            found = (frame.f_code.co_filename, line)
     return found
+
+
+# Jinja's message for a name nothing defines, with the global sandbox.py offers.
+_UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined(?: \(did you mean '\w+'\?\))?")
 
 
 _UNCLOSED = re.compile(r"innermost block that needs to be closed is '(\w+)'")
@@ -510,7 +542,13 @@ def _unexpected_char(shown: str) -> str:
 
 
 @contextmanager
-def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None]:
+def _translate_errors(
+    search_path: SearchPath,
+    where: Location,
+    undefined: Callable[[BaseException], str | None] = lambda exc: None,
+) -> Iterator[None]:
+    """Every failure of a render as a :class:`TemplateError` at its template line;
+    ``undefined``: the message for a name nothing defines, if it has a better one."""
     try:
         yield
     except TemplateError as exc:
@@ -548,9 +586,8 @@ def _translate_errors(search_path: SearchPath, where: Location) -> Iterator[None
         ValueError,
         AttributeError,
     ) as exc:
-        raise TemplateError(
-            _clip(_runtime_message(exc, search_path)), _template_frame(exc, where)
-        ) from None
+        message = undefined(exc) or _runtime_message(exc, search_path)
+        raise TemplateError(_clip(message), _template_frame(exc, where)) from None
 
 
 MAX_MESSAGE_CHARS = 300

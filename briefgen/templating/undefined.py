@@ -1,0 +1,132 @@
+"""What to tell a template author about a name nothing defines.
+
+Jinja says ``'agencie' is undefined`` and no more. A name a template uses and nothing
+defines is most often one of two slips:
+
+- a misspelt global (``recipent``, ``Cite``): :class:`~.sandbox.TemplateUndefined`
+  offers the closest name every template has;
+- a misspelt name the template sets itself (``{% set agencies = ... %}`` then
+  ``{{ agencie }}``, a loop's variable, a macro, an imported name), or one the
+  templates it extends set at their top level, which its blocks see too: offered
+  here, from the template's own text, parsed again.
+
+The search is bounded: the names come from the template and at most
+:data:`MAX_PARENTS` templates it extends, and the closest is found within
+:mod:`briefgen.suggest`'s limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator, Sequence
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError, nodes
+
+from briefgen.errors import BriefgenError
+from briefgen.templating.sandbox import closest_name
+from briefgen.templating.search import read_template, split_front_matter
+
+# How many templates up an ``{% extends %}`` chain the names are gathered from.
+MAX_PARENTS = 8
+# A name the template sets is offered a little more readily than a global: a typo of
+# one's own variable ('itme' for 'item') is likelier than of a name one never wrote.
+LOCAL_CUTOFF = 0.75
+GLOBAL_CUTOFF = 0.8
+
+
+def undefined_message(
+    name: str,
+    line: str,
+    names: Sequence[str],
+    known: Sequence[str],
+    fact_ids: Container[str],
+) -> str:
+    """The message for ``name``, which nothing defines, used on the template line
+    ``line``: "did you mean" the closest of the template's own ``names`` and the
+    ``known`` names every template has."""
+    close = _closest(name, names, known)
+    return f"'{name}' is undefined" + (f" (did you mean '{close}'?)" if close else "")
+
+
+def _closest(name: str, names: Sequence[str], known: Sequence[str]) -> str | None:
+    """The closer of the template's own name and the global name nearest ``name``."""
+    found = [
+        close
+        for close in (
+            closest_name(name, names, LOCAL_CUTOFF),
+            closest_name(name, known, GLOBAL_CUTOFF),
+        )
+        if close is not None
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda c: SequenceMatcher(None, name.lower(), c.lower()).ratio())
+
+
+def template_body(filename: str) -> str | None:
+    """The text of the template at ``filename`` as Jinja read it (its front matter
+    blank lines), or None when it cannot be read again."""
+    try:
+        return split_front_matter(read_template(Path(filename)), Path(filename))[1]
+    except (BriefgenError, OSError):
+        return None
+
+
+def names_set(env: Environment, body: str) -> tuple[str, ...]:
+    """The names the template ``body`` sets (``set``, ``for``, ``macro`` and its
+    parameters, ``import``, ``with``), then those the templates it extends set at
+    their top level; none when it cannot be parsed again."""
+    return _names_set(env, body)
+
+
+@lru_cache(maxsize=16)
+def _names_set(env: Environment, body: str) -> tuple[str, ...]:
+    # Keyed by the text: every copy of a batch fails at the same name.
+    found: dict[str, None] = {}
+    seen: set[str] = set()
+    tree = _parsed(env, body)
+    top_only = False
+    for _ in range(MAX_PARENTS + 1):
+        if tree is None:
+            break
+        found.update(dict.fromkeys(_stored(tree.body if top_only else [tree], top_only)))
+        parent = next(iter(tree.find_all(nodes.Extends)), None)
+        if parent is None or not isinstance(parent.template, nodes.Const):
+            break
+        parent_name = str(parent.template.value)
+        if parent_name in seen or env.loader is None:
+            break
+        seen.add(parent_name)
+        try:
+            source = env.loader.get_source(env, parent_name)[0]
+        except (TemplateError, BriefgenError, OSError):
+            break
+        tree, top_only = _parsed(env, source), True
+    return tuple(found)
+
+
+def _parsed(env: Environment, source: str) -> nodes.Template | None:
+    try:
+        return env.parse(source)
+    except (TemplateError, BriefgenError, RecursionError):
+        return None
+
+
+def _stored(found: Iterable[nodes.Node], top_only: bool) -> Iterator[str]:
+    """The names set in ``found`` and below; with ``top_only``, not inside a block,
+    a macro or a loop (which a template extending it does not see)."""
+    for node in found:
+        if isinstance(node, nodes.Macro) or (
+            isinstance(node, nodes.Name) and node.ctx in ("store", "param")
+        ):
+            yield node.name
+        elif isinstance(node, nodes.Import):
+            yield node.target
+        elif isinstance(node, nodes.FromImport):
+            for imported in node.names:
+                yield imported[1] if isinstance(imported, tuple) else imported
+        if top_only and isinstance(node, nodes.Block | nodes.Macro | nodes.For | nodes.CallBlock):
+            continue
+        yield from _stored(node.iter_child_nodes(), top_only)

@@ -25,6 +25,7 @@ from jinja2.utils import Cycler, Namespace, generate_lorem_ipsum
 from markupsafe import Markup
 
 from briefgen.errors import Location, TemplateError, display_path
+from briefgen.facts import load_store
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
@@ -774,6 +775,56 @@ def test_a_name_nothing_defines_gets_did_you_mean(
     (tmp_path / "t.md.j2").write_text(f"# T\n\n{expression}\n", encoding="utf-8")
     (tmp_path / "_m.md.j2").write_text("{% macro x() %}x{% endmacro %}\n", encoding="utf-8")
     renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(renderer.search_path.audience("t"))
+    assert caught.value.detail == message
+    assert caught.value.location == Location.of(tmp_path / "t.md.j2", 3)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        (
+            "{{ cite(state-local-agencies) }}",
+            "'state' is undefined; a fact id is text, in quotes: cite(\"state-local-agencies\")",
+        ),
+        (
+            "{{ fact(seizures-fy2023-pounds).number }}",
+            "'seizures' is undefined; a fact id is text, in quotes: "
+            'fact("seizures-fy2023-pounds")',
+        ),
+        (
+            "{{ cite('seizures-fy2023-pounds', other-fact) }}",
+            "'other' is undefined; a fact id is text, in quotes: cite(\"other-fact\")",
+        ),
+        # A fact's id, wherever it stands; a fact helper's bare argument.
+        (
+            "{% set f = seizures-fy2023-pounds %}",
+            "'seizures' is undefined; a fact id is text, in quotes: "
+            'fact("seizures-fy2023-pounds")',
+        ),
+        (
+            "{{ callout(seizures) }}",
+            "'seizures' is undefined; a fact id is text, in quotes: callout(\"seizures\")",
+        ),
+        # A name close to one the template sets is a typo of it, not an id; a sum is
+        # no id; a keyword's value is no fact.
+        (
+            "{% set seizures = 1 %}{{ cite(seizure) }}",
+            "'seizure' is undefined (did you mean 'seizures'?)",
+        ),
+        ("{{ total-offset }}", "'total' is undefined"),
+        ("{{ callout('seizures-fy2023-pounds', label=pounds-seized) }}", "'pounds' is undefined"),
+    ],
+)
+def test_a_fact_id_without_its_quotes_is_told_to_quote_it(
+    tmp_path: Path, expression: str, message: str
+) -> None:
+    """Jinja reads cite(state-local-agencies) as the name 'state' minus two more."""
+    (tmp_path / "t.md.j2").write_text(f"# T\n\n{expression}\n", encoding="utf-8")
+    store = load_store(Path(__file__).resolve().parents[1] / "facts")
+    assert "seizures-fy2023-pounds" in store.facts
+    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), store, Settings())
     with pytest.raises(TemplateError) as caught:
         renderer.render(renderer.search_path.audience("t"))
     assert caught.value.detail == message

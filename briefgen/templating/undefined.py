@@ -1,14 +1,17 @@
 """What to tell a template author about a name nothing defines.
 
 Jinja says ``'agencie' is undefined`` and no more. A name a template uses and nothing
-defines is most often one of two slips:
+defines is most often one of three slips:
 
 - a misspelt global (``recipent``, ``Cite``): :class:`~.sandbox.TemplateUndefined`
   offers the closest name every template has;
 - a misspelt name the template sets itself (``{% set agencies = ... %}`` then
   ``{{ agencie }}``, a loop's variable, a macro, an imported name), or one the
   templates it extends set at their top level, which its blocks see too: offered
-  here, from the template's own text, parsed again.
+  here, from the template's own text, parsed again;
+- a fact id written without its quotes (``cite(state-local-agencies)``), which Jinja
+  reads as the name ``state`` minus ``local`` minus ``agencies``: told here that an
+  id is text in quotes.
 
 The search is bounded: the names come from the template and at most
 :data:`MAX_PARENTS` templates it extends, and the closest is found within
@@ -17,6 +20,7 @@ The search is bounded: the names come from the template and at most
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Iterator, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -34,6 +38,10 @@ MAX_PARENTS = 8
 # one's own variable ('itme' for 'item') is likelier than of a name one never wrote.
 LOCAL_CUTOFF = 0.75
 GLOBAL_CUTOFF = 0.8
+# The helpers whose first arguments are facts, or their ids.
+FACT_HELPERS = frozenset({"cite", "fact", "callout", "chart", "pullquote"})
+# What follows the first word of an id written without quotes: "-local-agencies".
+_ID_TAIL = r"(?:-[A-Za-z0-9]+)+"
 
 
 def undefined_message(
@@ -44,9 +52,11 @@ def undefined_message(
     fact_ids: Container[str],
 ) -> str:
     """The message for ``name``, which nothing defines, used on the template line
-    ``line``: "did you mean" the closest of the template's own ``names`` and the
-    ``known`` names every template has."""
+    ``line``: an id written without quotes is told so; else "did you mean" the closest
+    of the template's own ``names`` and the ``known`` names every template has."""
     close = _closest(name, names, known)
+    if hint := _bare_id(name, line, fact_ids, has_close=close is not None):
+        return f"'{name}' is undefined; {hint}"
     return f"'{name}' is undefined" + (f" (did you mean '{close}'?)" if close else "")
 
 
@@ -63,6 +73,42 @@ def _closest(name: str, names: Sequence[str], known: Sequence[str]) -> str | Non
     if not found:
         return None
     return max(found, key=lambda c: SequenceMatcher(None, name.lower(), c.lower()).ratio())
+
+
+def _bare_id(name: str, line: str, fact_ids: Container[str], has_close: bool) -> str | None:
+    """ "fact ids are text ..." when ``name`` on ``line`` starts an id written without
+    its quotes: followed by ``-word`` inside a fact helper's call or making a fact's
+    id, or alone as a fact helper's argument with no name close to it."""
+    found = re.search(rf"(?<![\w.'\"-]){re.escape(name)}({_ID_TAIL})?(?![\w'\"-])", line)
+    if found is None:
+        return None
+    written = found.group(0)
+    call, keyword = _call_around(line, found.start())
+    helper = call in FACT_HELPERS and not keyword
+    if found.group(1):
+        if not (helper or written in fact_ids):
+            return None
+    elif not helper or (has_close and written not in fact_ids):
+        return None
+    example = call if helper else "fact"
+    return f'a fact id is text, in quotes: {example}("{written}")'
+
+
+def _call_around(line: str, at: int) -> tuple[str | None, bool]:
+    """The function whose parentheses hold ``line[at]``, and whether it stands
+    there as a keyword argument's value (``label=...``)."""
+    depth = 0
+    for index in range(at - 1, -1, -1):
+        char = line[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                called = re.search(r"(\w+)\s*$", line[:index])
+                argument = re.split(r",", line[index + 1 : at])[-1]
+                return (called.group(1) if called else None), "=" in argument
+            depth -= 1
+    return None, False
 
 
 def template_body(filename: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import BriefgenError, FactsError, Location, display_path, raise_all
-from briefgen.facts.schema import SLUG, Fact, Source, Translation, place_slug
+from briefgen.facts.schema import SLUG, Fact, Source, Translation, in_quotation_marks, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, parse_facts, read_facts_bytes
 from briefgen.inputs import clip, not_typed_number, quote
@@ -251,7 +251,10 @@ def _schema_problems(
                 if pattern == SLUG
                 else f"{quote(error['input'])} is not an http(s) address"
             )
-            if pattern == SLUG and error["loc"][0] == "places":
+            inner = in_quotation_marks(str(error["input"]).strip())
+            if pattern == SLUG and inner is not None and re.fullmatch(SLUG, inner):
+                message += f"; write it without the quotation marks: {inner}"
+            elif pattern == SLUG and error["loc"][0] == "places":
                 meant = place_slug(str(error["input"]))
                 message += f"; did you mean '{meant}'?" if meant else ""
         message = clip(message, MESSAGE_LIMIT)

@@ -264,8 +264,33 @@ _PERCENT_SPELLINGS = frozenset({"%", "percentage", "per cent", "pct", "pct."})
 
 def _is_plain_number(text: str) -> bool:
     # Digits YAML would have read as a number, had they not been quoted (it reads
-    # 1_000 and 1e3 as text unquoted too: those keep the general message).
-    return re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text.strip()) is not None
+    # 1_000 and 1e3 as text unquoted too: those keep the general message); or inside
+    # quotation marks YAML keeps, the curly ones a word processor types.
+    inner = in_quotation_marks(text.strip())
+    return re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", (inner or text).strip()) is not None
+
+
+# Quotation marks, straight and as word processors and other languages type them.
+QUOTATION_MARKS = "\"'“”„‟‘’‚‛«»‹›"
+
+
+def in_quotation_marks(text: str) -> str | None:
+    """What ``text`` holds between the quotation marks it begins and ends with
+    (``“pounds”``, ``'"pounds"'`` as YAML reads it), or None. YAML takes only
+    straight quotes round a value: curly ones, or quotes inside quotes, are part of it."""
+    if len(text) > 2 and text[0] in QUOTATION_MARKS and text[-1] in QUOTATION_MARKS:
+        return text[1:-1].strip() or None
+    return None
+
+
+def _unquoted_unit(unit: str) -> str:
+    """Refuse a unit in quotation marks: they would print with it, 26,700 “pounds”."""
+    if (inner := in_quotation_marks(unit.strip())) is not None:
+        raise ValueError(
+            f"{quote(unit)} is in quotation marks, which would print with it; "
+            f"write {inner} without them"
+        )
+    return unit
 
 
 class Kind(StrEnum):
@@ -412,7 +437,12 @@ ShortText = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(_
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 
 
-Unit = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_printable)]
+Unit = Annotated[
+    str,
+    Field(min_length=1, max_length=40),
+    AfterValidator(_printable),
+    AfterValidator(_unquoted_unit),
+]
 
 
 class Translation(_Strict):
@@ -499,6 +529,7 @@ class Fact(_Strict):
         # A sign would print after the number in a sentence but vanish from a
         # callout, which prints a unit of words in the label (short) instead.
         if unit is not None:
+            _unquoted_unit(unit)
             written = unicodedata.normalize("NFKC", unit).strip()  # a full-width ％ is %
             lowered = written.lower()
             if lowered.rstrip(".") in _PERCENT_SPELLINGS or lowered == "percent.":

@@ -171,6 +171,8 @@ class _FormatList(click.types.StringParamType):
             return value
         names = tuple(name.strip().lower() for name in str(value).split(","))
         for name in names:
+            if not name:  # "pdf," of --format pdf, docx
+                self.fail("an empty format; give formats such as pdf,docx", param, ctx)
             if name not in FORMATS:
                 choices = ", ".join(repr(f) for f in FORMATS)
                 self.fail(f"{name!r} is not one of {choices}.", param, ctx)
@@ -238,6 +240,50 @@ class BriefgenCommand(click.Command):
             if _outside_a_workspace(ctx):
                 raise _no_facts_here() from None
             raise
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Click's parsing; an extra argument after an option that takes a list
+        joined by commas (``--format pdf docx``) is told how to join it."""
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if hint := _comma_hint(given, self, exc.message):
+                raise click.UsageError(f"{exc.message}; {hint}", ctx) from None
+            raise
+
+
+# Options whose several values are joined by commas, one word on the command line.
+COMMA_OPTIONS = ("--audience", "--format", "--duplex")
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? \((.*)\)")
+
+
+def _comma_hint(given: list[str], command: click.Command, message: str) -> str | None:
+    """For click's "Got unexpected extra argument (docx)", when the first extra word
+    follows a comma-list option's value (``--format pdf docx``, ``--duplex public
+    public-es``): the option written as it is meant, ``--format pdf,docx``."""
+    extra = _EXTRA_ARGUMENTS.fullmatch(message)
+    if extra is None:
+        return None
+    first = extra.group(1).split(" ")[0]
+    options = {name for param in command.params for name in getattr(param, "opts", ())}
+    for index, word in enumerate(given):
+        if word != first or index == 0:
+            continue
+        before = given[index - 1]
+        option, _, value = before.partition("=")
+        if not value and index >= 2 and not before.startswith("-"):
+            option, value = given[index - 2], before
+        if option not in COMMA_OPTIONS or option not in options or not value:
+            return None
+        words = [value]
+        for following in given[index:]:
+            if following.startswith("-"):
+                break
+            words.append(following)
+        joined = ",".join(w.strip(",") for w in words if w.strip(","))
+        return f"{option} takes its values joined by commas, without spaces: {option} {joined}"
+    return None
 
 
 def _outside_a_workspace(ctx: click.Context) -> bool:

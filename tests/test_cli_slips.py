@@ -173,6 +173,50 @@ def test_a_wrong_format_in_a_list_is_named_with_the_choices(in_repo: Path) -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "last_line"),
+    [
+        (
+            ["--format", "pdf", "docx"],
+            "Error: Got unexpected extra argument (docx); --format takes its values joined "
+            "by commas, without spaces: --format pdf,docx",
+        ),
+        (
+            ["--format=pdf", "docx"],
+            "Error: Got unexpected extra argument (docx); --format takes its values joined "
+            "by commas, without spaces: --format pdf,docx",
+        ),
+        (
+            ["--duplex", "public", "public-es"],
+            "Error: Got unexpected extra argument (public-es); --duplex takes its values "
+            "joined by commas, without spaces: --duplex public,public-es",
+        ),
+        (
+            ["--audience", "legislators", "chiefs", "public", "-q"],
+            "Error: Got unexpected extra arguments (chiefs public); --audience takes its "
+            "values joined by commas, without spaces: --audience legislators,chiefs,public",
+        ),
+        (
+            ["--format", "pdf,", "docx"],
+            "Error: Invalid value for '--format': an empty format; give formats such as pdf,docx",
+        ),
+        # An extra word after anything else is not given the hint.
+        (["legislators"], "Error: Got unexpected extra argument (legislators)"),
+        (
+            ["--format", "pdf", "--out", "x", "docx"],
+            "Error: Got unexpected extra argument (docx)",
+        ),
+    ],
+)
+def test_a_list_written_with_spaces_is_told_to_join_with_commas(
+    builds: list[Any], given: list[str], last_line: str
+) -> None:
+    """``--format pdf docx``: click's "unexpected extra argument", and how to join them."""
+    result = invoke("build", *given)
+    assert result.exit_code == 2 and not builds
+    assert result.output.splitlines()[-1] == last_line
+
+
 def test_a_wrong_page_size_still_lists_the_choices(in_repo: Path) -> None:
     result = invoke("build", "--page-size", "legal")
     assert result.exit_code == 2

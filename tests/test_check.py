@@ -1050,3 +1050,59 @@ def test_the_lines_citing_facts_are_found_in_one_reading_of_the_output(
     assert len(found) == len(cited)
     assert [f.location.line for f in found] == list(range(3, 3 + len(cited)))
     assert _CountedText.splits <= 5, _CountedText.splits
+
+
+def test_template_code_printed_as_text_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
+    """Braces parted by a space ('{ {', as an editor's auto-spacing leaves them), a
+    third brace, code a {% raw %} left, a citation never closed: each reaches the
+    page as typed, and the brief still builds."""
+    cite = '{{ cite("seizures-fy2023-pounds") }}'
+    template = (
+        "# The title\n\n"
+        'Seized { { cite("seizures-fy2023-pounds") } } at the border.\n\n'
+        'Seized { {fact("tucson-pill-price").number} } in Tucson.\n\n'
+        f'Seized {{{{ fact("seizures-fy2023-pounds").number }}}}}} in 2023. {cite}\n\n'
+        "{% raw %}{{ name }}{% endraw %} wrote.\n\n"
+        "{ % if recipient % }\n\n"
+        "As reported [@seizures-fy2023-pounds.\n"
+    )
+    spaced = (
+        "prints as typed: a tag's braces go together, {{ … }} or {% … %} "
+        "(to print a brace, write \\{)"
+    )
+    assert trial_findings(tmp_path, repo, template, "template-code-printed") == [
+        (3, f"""'{{ {{ cite("seizures-fy2023-pounds") }} }}' {spaced}"""),
+        (5, f"""'{{ {{fact("tucson-pill-price").number}} }}' {spaced}"""),
+        (
+            7,
+            "'}' prints as typed, closing nothing: one brace too many after a '}}'? "
+            "(to print a brace, write \\})",
+        ),
+        (
+            9,
+            "'{{' prints as typed: template code left unrun (a {% raw %} block, or a "
+            "printed string?); to print braces, write \\{",
+        ),
+        (11, f"'{{ % if recipient % }}' {spaced}"),
+        (
+            13,
+            "'[@seizures-fy2023-pounds.' prints as typed: a citation ends with ']', as in "
+            "[@fact-id]",
+        ),
+    ]
+    built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
+    assert built.exit_code == 0, built.output
+    trial = Path("templates") / "trial.md.j2"
+    assert f"{trial}:3: warning: '{{ {{ cite(" in built.stderr
+
+
+def test_braces_printed_on_purpose_are_not_template_code(tmp_path: Path, repo: Path) -> None:
+    """Escaped braces, code spans and blocks, a passage's {lang=...}, and braces in a
+    value (escaped as it prints) are no slip."""
+    template = (
+        "# The title\n\n"
+        "Write \\{\\{ name \\}\\} and `{{ '{{ name }}' }}` to print a name.\n\n"
+        "```\n{{ '{% if x %}' }}\n```\n\n"
+        "[the title]{lang=es-US} and {{ '}} {{' | string }}.\n"
+    )
+    assert trial_findings(tmp_path, repo, template, "template-code-printed") == []

@@ -1,0 +1,111 @@
+"""Template code that reaches a brief's page as text instead of running.
+
+Jinja runs ``{{ cite("x") }}`` but prints ``{ { cite("x") } }`` (braces parted by a
+space, as an editor's auto-spacing or a careless copy leaves them) as it is, and a
+third brace of ``{{ x }}}`` prints as a ``}``: the brief builds, with code on the
+page, and nothing says so. This module finds, in a brief's rendered Markdown, the
+template's own text that looks like such code (``check`` and ``build`` warn about
+it, at the template line):
+
+- a tag's braces parted by spaces: ``{ {``, ``{ %``, ``} }``, ``% }``;
+- a tag's braces left whole, as a ``{% raw %}`` block or a printed string leaves them:
+  ``{{``, ``{%``, ``{#``, ``}}``, ``%}``, ``#}``;
+- a brace that closes or opens nothing on its line (``}}}``, ``{{{``);
+- a citation never closed: ``[@id`` without its ``]``.
+
+A value a template prints is escaped for Markdown (``\\{``), as is a brace the author
+escapes to print it on purpose, so neither is read as code; nor is anything in a
+code block or a code span, which print code on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.errors import Location
+from briefgen.inputs import clip
+from briefgen.templating.environment import Rendered
+
+_SPACED = re.compile(r"\{[ \t]+[{%]|[}%][ \t]+\}")
+_WHOLE = re.compile(r"\{[{%#]|[}%#]\}")
+_OPEN_CITATION = re.compile(r"\[@(?![^\]\[\s]+\])")
+_ESCAPED = re.compile(r"\\.")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# What a slip is shown with: the tag it was meant to be, or the brace alone.
+_SHOWN_TAG = re.compile(r"\{[ \t]*[{%].*?[}%][ \t]*\}")
+
+
+@dataclass(frozen=True)
+class Unrendered:
+    """Template code printed as text: where, and what to say of it."""
+
+    location: Location
+    message: str
+
+
+def unrendered_code(rendered: Rendered) -> list[Unrendered]:
+    """Each line of ``rendered``'s page text holding what looks like template code,
+    once a line, at the template line that wrote it."""
+    found: list[Unrendered] = []
+    fence: str | None = None
+    for index, line in enumerate(rendered.text.split("\n")):
+        stripped = line.lstrip()
+        if fence is not None:
+            fence = None if stripped.startswith(fence) else fence
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if line.startswith(("    ", "\t")):  # an indented code block, or deep in a list
+            continue
+        # Escapes and code spans blanked out, the columns kept.
+        plain = _ESCAPED.sub("  ", line)
+        plain = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), plain)
+        slip = _slip(plain, line)
+        if slip is not None:
+            column, message = slip
+            found.append(Unrendered(rendered.location(index, column), message))
+    return found
+
+
+def _slip(plain: str, line: str) -> tuple[int, str] | None:
+    """The first piece of ``plain`` (``line`` with escapes and code blanked) that looks
+    like template code: its column and what to say of it."""
+    if spaced := _SPACED.search(plain):
+        shown = _SHOWN_TAG.search(line, max(spaced.start() - 200, 0))
+        tag = shown.group(0) if shown and shown.start() <= spaced.start() else spaced.group(0)
+        return spaced.start(), (
+            f"{clip(tag, 60)!r} prints as typed: a tag's braces go together, "
+            "{{ … }} or {% … %} (to print a brace, write \\{)"
+        )
+    if whole := _WHOLE.search(plain):
+        return whole.start(), (
+            f"{whole.group(0)!r} prints as typed: template code left unrun (a {{% raw %}} "
+            "block, or a printed string?); to print braces, write \\{"
+        )
+    depth = 0
+    opened: list[int] = []
+    for column, char in enumerate(plain):
+        if char == "{":
+            opened.append(column)
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return column, (
+                    "'}' prints as typed, closing nothing: one brace too many after a "
+                    "'}}'? (to print a brace, write \\})"
+                )
+            depth -= 1
+            opened.pop()
+    if opened:
+        return opened[0], (
+            "'{' prints as typed, opening nothing: one brace too many before a "
+            "'{{'? (to print a brace, write \\{)"
+        )
+    if citation := _OPEN_CITATION.search(plain):
+        return citation.start(), (
+            f"{clip(line[citation.start() :].split()[0], 60)!r} prints as typed: a citation "
+            "ends with ']', as in [@fact-id]"
+        )
+    return None

@@ -761,6 +761,11 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
             "'date_lien' is undefined (did you mean 'date_line'?)",
         ),
         ("{{ audeince.name }}", "'audeince' is undefined (did you mean 'audience'?)"),
+        # A macro an imported template lacks: named with the template's macros.
+        (
+            "{% import '_m.md.j2' as helpers %}{{ helpers.contatc() }}",
+            "_m.md.j2 has no 'contatc' (did you mean 'contact'? it has contact, x)",
+        ),
         # Case aside: a capital typed at a sentence's start, or caps lock.
         ("{{ Cite('x') }}", "'Cite' is undefined (did you mean 'cite'?)"),
         ("{{ FACT('x').number }}", "'FACT' is undefined (did you mean 'fact'?)"),
@@ -773,7 +778,9 @@ def test_a_name_nothing_defines_gets_did_you_mean(
     """A misspelt global or context name is answered with the closest name every
     template has, as a misspelt field of a view is."""
     (tmp_path / "t.md.j2").write_text(f"# T\n\n{expression}\n", encoding="utf-8")
-    (tmp_path / "_m.md.j2").write_text("{% macro x() %}x{% endmacro %}\n", encoding="utf-8")
+    (tmp_path / "_m.md.j2").write_text(
+        "{% macro x() %}x{% endmacro %}{% macro contact() %}c{% endmacro %}\n", encoding="utf-8"
+    )
     renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
     with pytest.raises(TemplateError) as caught:
         renderer.render(renderer.search_path.audience("t"))

@@ -231,6 +231,8 @@ class TemplateUndefined(StrictUndefined):
         if self._undefined_hint or not isinstance(name, str):
             return str(super()._undefined_message)
         view = VIEWS.get(type(self._undefined_obj))
+        if type(self._undefined_obj) is TemplateModule:
+            return _not_in_module(self._undefined_obj, name)
         if view is None:
             # Strictly close only: the template's own {% set %} names are not known
             # here, and 'citzens' (for a variable 'citizens') is not 'cite'.
@@ -241,6 +243,16 @@ class TemplateUndefined(StrictUndefined):
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"{view.noun} has no '{name}' ({hint}{view.listing()})"
+
+
+def _not_in_module(module: TemplateModule, name: str) -> str:
+    """``_macros.md.j2 has no 'contatc' (did you mean 'contact'? it has contact, ...)``
+    for a name an imported template (``{% import ... as m %}``, ``m.contatc()``) lacks."""
+    names = sorted(key for key in vars(module) if not key.startswith("_"))
+    close = closest_name(name, names, cutoff=0.6)
+    hint = f"did you mean '{close}'? " if close else ""
+    listing = f"it has {', '.join(names)}" if names else "it sets no macro or name"
+    return f"{module.__name__ or 'the imported template'} has no '{name}' ({hint}{listing})"
 
 
 def closest_name(name: str, names: Iterable[str], cutoff: float) -> str | None:

@@ -809,6 +809,25 @@ def test_a_misspelt_template_name_gets_did_you_mean(ws: Path) -> None:
     assert "template 'publc.md.j2' not found (did you mean 'public.md.j2'?); " in line
 
 
+@pytest.mark.parametrize(
+    ("tag", "meant"),
+    [
+        ('{% extends "builtin/legislators" %}', "builtin/legislators.md.j2"),
+        ('{% extends "legislator" %}', "legislators.md.j2"),
+        ('{% import "_macros" as m %}', "_macros.md.j2"),
+        ('{% include "public" %}', "public.md.j2"),
+    ],
+)
+def test_a_template_named_without_its_suffix_gets_did_you_mean(
+    ws: Path, tag: str, meant: str
+) -> None:
+    """An audience is named without '.md.j2' everywhere else (--audience legislators):
+    a template named so in a tag is offered its file's name."""
+    write_template(ws, [tag])
+    line = one_error_line(build("--audience", "x"))
+    assert f"not found (did you mean '{meant}'?); searched " in line, line
+
+
 def test_unknown_audience_lists_the_audiences(ws: Path) -> None:
     (ws / "extra").mkdir()
     line = one_error_line(build("--templates", "extra", "--audience", "nope"))

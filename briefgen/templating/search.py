@@ -245,7 +245,10 @@ class SearchPath:
                     names[path.name] = None
                     if folder.origin == "built-in":
                         names[f"builtin/{path.name}"] = None
-        close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.8)
+        # A name written without its suffix ("legislators", "_macros") is looked up
+        # with it: the suffix alone is too much of a short name to be close.
+        meant = name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX
+        close = difflib.get_close_matches(meant, list(names), n=1, cutoff=0.8)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"template '{name}' not found{hint}; searched {self.describe()}"
 

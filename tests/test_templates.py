@@ -739,6 +739,82 @@ def test_a_misspelt_end_tag_is_told_at_its_own_line(ws: Path) -> None:
     assert at.startswith("endfi")
 
 
+@pytest.mark.parametrize(
+    ("source", "line_no", "message", "at"),
+    [
+        (
+            ["# T", "{% if recipient %}a", "{% else if audience %}b", "{% endif %}"],
+            3,
+            "expected token 'end of statement block', got 'if'; 'else if' is written elif: "
+            "{% elif … %}",
+            "if",
+        ),
+        (
+            ["# T", "{% if recipient %}a{% elseif audience %}b{% endif %}"],
+            2,
+            "Encountered unknown tag 'elseif' (did you mean 'elif'?). Jinja was looking for "
+            "the following tags: 'elif' or 'else' or 'endif'. The innermost block that "
+            "needs to be closed is 'if'.",
+            "elseif",
+        ),
+        (
+            ["# T", '{% if audience.name = "x" %}a{% endif %}'],
+            2,
+            "expected token 'end of statement block', got '='; to compare, write '==' "
+            "('=' sets a name, in {% set %})",
+            "=",
+        ),
+        (
+            [
+                '{% extends "builtin/legislators.md.j2" %}',
+                "{% block ask %}",
+                "Hi",
+                "{% endblock aks %}",
+            ],
+            4,
+            "expected token 'end of statement block', got 'aks'; this endblock ends block "
+            "'ask' (line 2), not 'aks': write {% endblock ask %} or {% endblock %}",
+            "aks",
+        ),
+        (
+            ["# T", 'See {{ cite "x" }}'],
+            2,
+            "expected token 'end of print statement', got 'string'; call a function with "
+            'parentheses: {{ cite("x") }}',
+            "{{",
+        ),
+        (
+            ["# T", '{% cite("seizures-fy2023-pounds") %}'],
+            2,
+            "Encountered unknown tag 'cite'; cite() is a function, not a tag: print what "
+            "it gives with {{ cite(…) }}",
+            "cite",
+        ),
+        (
+            ["# T", "Hi", "{% endif %}"],
+            3,
+            "Encountered unknown tag 'endif'; it closes no '{% if %}': none is open here",
+            "endif",
+        ),
+        (
+            ["# T", "{% fro f in facts() %}{% endfor %}"],
+            2,
+            "Encountered unknown tag 'fro' (did you mean 'for'?).",
+            "fro",
+        ),
+    ],
+)
+def test_a_tag_slip_is_told_what_to_write(
+    ws: Path, source: list[str], line_no: int, message: str, at: str
+) -> None:
+    """Jinja's parser names the token it did not expect; the slip behind it (else if,
+    '=' in a condition, a function as a tag...) is told with what to write."""
+    write_template(ws, source)
+    told, pointed = syntax_error(build("--audience", "x"), line_no, source)
+    assert told == message
+    assert pointed.startswith(at)
+
+
 def test_broken_expression_points_at_its_line(ws: Path) -> None:
     source = ["# T", "{{ fact( }}"]
     write_template(ws, source)

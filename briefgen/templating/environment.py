@@ -17,7 +17,7 @@ import re
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +61,7 @@ from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, MEMORY, R
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
+from briefgen.templating.syntax import syntax_hint
 from briefgen.templating.undefined import names_set, template_body, undefined_message
 from briefgen.templating.views import (
     NO_RECIPIENT,
@@ -283,6 +284,7 @@ class TemplateRenderer:
         self.env.fact_reads = {}
         self.env.recipient_reads = {}
         self.checked: set[str] = set()  # the templates check_overrides passed
+        self.functions = frozenset(name for name, v in self.env.globals.items() if callable(v))
 
     def _undefined_message(self, exc: BaseException) -> str | None:
         """For a name nothing defines, what it was likely meant to be: a name the
@@ -314,7 +316,7 @@ class TemplateRenderer:
         self.env.fact_reads = {}
         self.env.recipient_reads = {}
         with (
-            _translate_errors(self.search_path, where, self._undefined_message),
+            _translate_errors(self.search_path, where, self._undefined_message, self.functions),
             _time_limit(RENDER_SECONDS),
             MEMORY.watching(),
         ):
@@ -546,9 +548,11 @@ def _translate_errors(
     search_path: SearchPath,
     where: Location,
     undefined: Callable[[BaseException], str | None] = lambda exc: None,
+    functions: Collection[str] = (),
 ) -> Iterator[None]:
     """Every failure of a render as a :class:`TemplateError` at its template line;
-    ``undefined``: the message for a name nothing defines, if it has a better one."""
+    ``undefined``: the message for a name nothing defines, if it has a better one;
+    ``functions``: the names of the functions a template may call."""
     try:
         yield
     except TemplateError as exc:
@@ -566,6 +570,8 @@ def _translate_errors(
             # should close is named by its line too.
             message = f"{message.rstrip('.')} (opened on line {opened})."
         location = Location.of(exc.filename or where.path, line)
+        if exc.source is not None:
+            message = syntax_hint(message, exc.source.split("\n"), line, functions)
         if unexpected := _UNEXPECTED_CHAR.fullmatch(message):
             message = _unexpected_char(unexpected.group(1))
         if message.startswith("No filter named"):

@@ -791,6 +791,37 @@ def test_a_name_nothing_defines_gets_did_you_mean(
 @pytest.mark.parametrize(
     ("expression", "message"),
     [
+        # An id set as text, its fact's field read from it.
+        (
+            "{% set f = 'rate' %}{{ f.number }}",
+            "text ('rate') has no 'number'; to read a fact's number, name the fact: "
+            'fact("rate").number',
+        ),
+        # The list facts() gives, read as one fact.
+        (
+            "{{ facts(topic='costs').text }}",
+            "a list has no 'text' (facts() gives a list): take one, facts(…)[0].text, "
+            "or loop over it, {% for f in facts(…) %}",
+        ),
+        # Text that is no id: its methods.
+        ("{{ 'Ann Lee'.uper() }}", "text has no 'uper' (did you mean 'upper'?)"),
+        ("{{ 'Ann Lee'.number }}", "text has no 'number'"),
+    ],
+)
+def test_a_field_read_from_text_or_a_list_says_what_it_is(
+    tmp_path: Path, expression: str, message: str
+) -> None:
+    """Jinja's "'str object' has no attribute 'number'" in the template's words."""
+    search = _search(tmp_path, {"t.md.j2": f"# T\n\n{expression}\n"})
+    with pytest.raises(TemplateError) as caught:
+        _renderer(search).render(search.audience("t"))
+    assert caught.value.detail == message
+    assert caught.value.location == Location.of(tmp_path / "templates" / "t.md.j2", 3)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
         (
             "{{ cite(state-local-agencies) }}",
             "'state' is undefined; a fact id is text, in quotes: cite(\"state-local-agencies\")",

@@ -26,6 +26,7 @@ Everything else is refused with a line worded for a template author.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, ClassVar
@@ -38,6 +39,7 @@ from jinja2.sandbox import safe_range
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
 
+from briefgen.inputs import clip
 from briefgen.suggest import closest
 from briefgen.templating.limits import too_many
 from briefgen.templating.views import VIEWS
@@ -233,6 +235,8 @@ class TemplateUndefined(StrictUndefined):
         view = VIEWS.get(type(self._undefined_obj))
         if type(self._undefined_obj) is TemplateModule:
             return _not_in_module(self._undefined_obj, name)
+        if view is None and type(self._undefined_obj) in (str, Markup, list, tuple):
+            return _not_on_value(self._undefined_obj, name)
         if view is None:
             # Strictly close only: the template's own {% set %} names are not known
             # here, and 'citzens' (for a variable 'citizens') is not 'cite'.
@@ -253,6 +257,32 @@ def _not_in_module(module: TemplateModule, name: str) -> str:
     hint = f"did you mean '{close}'? " if close else ""
     listing = f"it has {', '.join(names)}" if names else "it sets no macro or name"
     return f"{module.__name__ or 'the imported template'} has no '{name}' ({hint}{listing})"
+
+
+# Text that may be a fact's id: lowercase words joined by '-'.
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _not_on_value(value: str | list[Any] | tuple[Any, ...], name: str) -> str:
+    """What to say of ``value.name`` for text or a list, which have no fields: the
+    fact a field such as ``number`` was meant to be read from (an id set as text, a
+    list from ``facts()``), else the closest method there is."""
+    from briefgen.templating.helpers import FactView  # helpers imports this module's users
+
+    fields = VIEWS[FactView].attributes
+    if isinstance(value, str) and name in fields and _SLUG.fullmatch(value):
+        shown = clip(value, 60)
+        return (
+            f"text ({shown!r}) has no '{name}'; to read a fact's {name}, name the fact: "
+            f'fact("{shown}").{name}'
+        )
+    if not isinstance(value, str) and name in fields:
+        return (
+            f"a list has no '{name}' (facts() gives a list): take one, facts(…)[0].{name}, "
+            "or loop over it, {% for f in facts(…) %}"
+        )
+    close = closest_name(name, allowed_attributes(value), cutoff=0.75)
+    return f"{describe(value)} has no '{name}'" + (f" (did you mean '{close}'?)" if close else "")
 
 
 def closest_name(name: str, names: Iterable[str], cutoff: float) -> str | None:

@@ -48,7 +48,7 @@ from briefgen.pipeline import (
     untranslated,
 )
 from briefgen.style import BODY_SIZE, INCH
-from briefgen.unrendered import unrendered_code
+from briefgen.unrendered import unrendered_code, unspaced_headings
 from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
 
 Severity = Literal["error", "warning", "info"]
@@ -416,6 +416,16 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
     for code in unrendered_code(decision.rendered):
         found.append(
             Finding("warning", "template-code-printed", code.message, code.location, audience.name)
+        )
+    for unspaced in unspaced_headings(decision.rendered):
+        found.append(
+            Finding(
+                "warning",
+                "heading-without-space",
+                unspaced.message,
+                unspaced.location,
+                audience.name,
+            )
         )
     for untraced in untraced_numbers(decision.rendered, store, workspace.date):
         found.append(

@@ -1,4 +1,4 @@
-"""Template code that reaches a brief's page as text instead of running.
+"""Template code (and Markdown) that reaches a brief's page as text instead of running.
 
 Jinja runs ``{{ cite("x") }}`` but prints ``{ { cite("x") } }`` (braces parted by a
 space, as an editor's auto-spacing or a careless copy leaves them) as it is, and a
@@ -13,6 +13,9 @@ it, at the template line):
 - a brace that closes or opens nothing on its line (``}}}``, ``{{{``);
 - a citation never closed: ``[@id`` without its ``]``.
 
+Likewise a heading whose marks lack their space (``##Why it matters``), which
+Markdown prints as a paragraph, marks and all (:func:`unspaced_headings`).
+
 A value a template prints is escaped for Markdown (``\\{``), as is a brace the author
 escapes to print it on purpose, so neither is read as code; nor is anything in a
 code block or a code span, which print code on purpose.
@@ -21,6 +24,7 @@ code block or a code span, which print code on purpose.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from briefgen.errors import Location
@@ -44,10 +48,8 @@ class Unrendered:
     message: str
 
 
-def unrendered_code(rendered: Rendered) -> list[Unrendered]:
-    """Each line of ``rendered``'s page text holding what looks like template code,
-    once a line, at the template line that wrote it."""
-    found: list[Unrendered] = []
+def _page_lines(rendered: Rendered) -> Iterator[tuple[int, str]]:
+    """Each line of ``rendered``'s Markdown with its index, but code blocks' lines."""
     fence: str | None = None
     for index, line in enumerate(rendered.text.split("\n")):
         stripped = line.lstrip()
@@ -59,6 +61,37 @@ def unrendered_code(rendered: Rendered) -> list[Unrendered]:
             continue
         if line.startswith(("    ", "\t")):  # an indented code block, or deep in a list
             continue
+        yield index, line
+
+
+# '##Why it matters': a heading's marks without the space Markdown needs after them.
+# One '#' alone is left be: '#hashtag' is words a page may print.
+_UNSPACED_HEADING = re.compile(r" {0,3}(#{2,6})(?=[^\s#])")
+
+
+def unspaced_headings(rendered: Rendered) -> list[Unrendered]:
+    """Each line of ``rendered``'s page text that starts as a heading of two to six
+    '#'s, but with no space after them: Markdown prints it as a paragraph, marks and
+    all."""
+    found: list[Unrendered] = []
+    for index, line in _page_lines(rendered):
+        if marks := _UNSPACED_HEADING.match(line):
+            hashes = marks.group(1)
+            text = line.strip()
+            meant = f"{hashes} {clip(text[len(hashes) :], 30)}"
+            message = (
+                f"{clip(text, 40)!r} prints as text, marks and all: a heading needs a space "
+                f"after its '{hashes}', as in {meant!r}"
+            )
+            found.append(Unrendered(rendered.location(index), message))
+    return found
+
+
+def unrendered_code(rendered: Rendered) -> list[Unrendered]:
+    """Each line of ``rendered``'s page text holding what looks like template code,
+    once a line, at the template line that wrote it."""
+    found: list[Unrendered] = []
+    for index, line in _page_lines(rendered):
         # Escapes and code spans blanked out, the columns kept.
         plain = _ESCAPED.sub("  ", line)
         plain = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), plain)

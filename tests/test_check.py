@@ -1106,3 +1106,22 @@ def test_braces_printed_on_purpose_are_not_template_code(tmp_path: Path, repo: P
         "[the title]{lang=es-US} and {{ '}} {{' | string }}.\n"
     )
     assert trial_findings(tmp_path, repo, template, "template-code-printed") == []
+
+
+def test_a_heading_without_its_space_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
+    """'##Why it matters' is a paragraph to Markdown, printed with its marks; one '#'
+    before a word is a hashtag, and a code block's '##' is code."""
+    template = (
+        "# The title\n\n"
+        "##Why it matters\n\n"
+        "Text.\n\n"
+        "#FentanylFacts is our campaign.\n\n"
+        "```\n##not a heading\n```\n"
+    )
+    assert trial_findings(tmp_path, repo, template, "heading-without-space") == [
+        (
+            3,
+            "'##Why it matters' prints as text, marks and all: a heading needs a space "
+            "after its '##', as in '## Why it matters'",
+        )
+    ]

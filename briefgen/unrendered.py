@@ -35,7 +35,7 @@ _SPACED = re.compile(r"\{[ \t]+[{%]|[}%][ \t]+\}")
 _WHOLE = re.compile(r"\{[{%#]|[}%#]\}")
 _OPEN_CITATION = re.compile(r"\[@(?![^\]\[\s]+\])")
 _ESCAPED = re.compile(r"\\.")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_BACKTICKS = re.compile(r"`+")
 # What a slip is shown with: the tag it was meant to be, or the brace alone.
 _SHOWN_TAG = re.compile(r"\{[ \t]*[{%].*?[}%][ \t]*\}")
 
@@ -94,7 +94,7 @@ def unrendered_code(rendered: Rendered) -> list[Unrendered]:
     for index, line in _page_lines(rendered):
         # Escapes and code spans blanked out, the columns kept.
         plain = _ESCAPED.sub("  ", line)
-        plain = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), plain)
+        plain = _without_code_spans(plain)
         slip = _slip(plain, line)
         if slip is not None:
             column, message = slip
@@ -102,12 +102,36 @@ def unrendered_code(rendered: Rendered) -> list[Unrendered]:
     return found
 
 
+def _without_code_spans(line: str) -> str:
+    """``line`` with each code span (a run of backticks to the next run as long)
+    blanked out, in one pass: a search for each run's closing one could take time
+    squared on a long line of unclosed runs."""
+    opened: dict[int, int] = {}  # a run's length -> where the first one open starts
+    spans: list[tuple[int, int]] = []
+    for run in _BACKTICKS.finditer(line):
+        length = len(run.group(0))
+        if length in opened:
+            spans.append((opened.pop(length), run.end()))
+            opened.clear()  # what the span held opens nothing
+        else:
+            opened.setdefault(length, run.start())
+    pieces, done = [], 0
+    for start, end in spans:
+        pieces += [line[done:start], " " * (end - start)]
+        done = end
+    return "".join([*pieces, line[done:]])
+
+
 def _slip(plain: str, line: str) -> tuple[int, str] | None:
     """The first piece of ``plain`` (``line`` with escapes and code blanked) that looks
     like template code: its column and what to say of it."""
     if spaced := _SPACED.search(plain):
-        shown = _SHOWN_TAG.search(line, max(spaced.start() - 200, 0))
-        tag = shown.group(0) if shown and shown.start() <= spaced.start() else spaced.group(0)
+        # The tag as written, looked for near the slip only (a line may be long).
+        start = max(spaced.start() - 100, 0)
+        shown = _SHOWN_TAG.search(line[start : spaced.end() + 200])
+        tag = (
+            shown.group(0) if shown and start + shown.start() <= spaced.start() else spaced.group(0)
+        )
         return spaced.start(), (
             f"{clip(tag, 60)!r} prints as typed: a tag's braces go together, "
             "{{ … }} or {% … %} (to print a brace, write \\{)"

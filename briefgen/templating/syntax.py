@@ -45,6 +45,8 @@ TAGS = (
 # The tags an end tag closes: '{% endif %}' closes an '{% if %}'.
 _OPENING = frozenset(tag[3:] for tag in TAGS if tag.startswith("end"))
 
+# How much of a line the hints read.
+MAX_LINE_CHARS = 1000
 _ELIF_SPELLINGS = frozenset({"elseif", "elsif", "elsf", "elsefi"})
 _UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
 _GOT = re.compile(r"expected token 'end of (statement block|print statement)', got '([^']+)'")
@@ -54,7 +56,8 @@ _BLOCKS = re.compile(r"\{%-?\s*(block\s+(\w+)|endblock)\b")
 def syntax_hint(message: str, lines: Sequence[str], line: int, functions: Collection[str]) -> str:
     """``message`` (Jinja's, for ``line`` of the template ``lines``) with what to write
     instead where the slip is a known one; ``functions``: the names a template calls."""
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    # A slip is looked for on the line's start only: a line a person typed.
+    text = lines[line - 1][:MAX_LINE_CHARS] if 0 < line <= len(lines) else ""
     if unknown := _UNKNOWN_TAG.match(message):
         return _unknown_tag(message, unknown, text, functions)
     got = _GOT.match(message)
@@ -95,7 +98,7 @@ def _unknown_tag(
         return f"{message.rstrip('.')}; it closes no '{{% {tag[3:]} %}}': none is open here"
     if tag.lower() in _ELIF_SPELLINGS:  # as other languages spell it
         close: str | None = "elif"
-    elif re.search(rf"\{{%-?\s*{tag}\s+[\w, ]+\s+in\s", text):  # {% fro x in y %}
+    elif re.search(rf"\{{%-?\s*{tag}\s+\w+(?:\s*,\s*\w+)*\s+in\s", text):  # {% fro x in y %}
         close = "for"
     else:
         close = closest_name(tag, TAGS, cutoff=0.75)

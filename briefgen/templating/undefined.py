@@ -38,6 +38,8 @@ MAX_PARENTS = 8
 # one's own variable ('itme' for 'item') is likelier than of a name one never wrote.
 LOCAL_CUTOFF = 0.75
 GLOBAL_CUTOFF = 0.8
+# How much of the line the id written without quotes is looked for in.
+MAX_LINE_CHARS = 1000
 # The helpers whose first arguments are facts, or their ids.
 FACT_HELPERS = frozenset({"cite", "fact", "callout", "chart", "pullquote"})
 # What follows the first word of an id written without quotes: "-local-agencies".
@@ -54,14 +56,16 @@ def undefined_message(
     """The message for ``name``, which nothing defines, used on the template line
     ``line``: an id written without quotes is told so; else "did you mean" the closest
     of the template's own ``names`` and the ``known`` names every template has."""
-    close = _closest(name, names, known)
-    if hint := _bare_id(name, line, fact_ids, has_close=close is not None):
+    close = _closest(name, tuple(names), tuple(known))
+    if hint := _bare_id(name, line[:MAX_LINE_CHARS], fact_ids, has_close=close is not None):
         return f"'{name}' is undefined; {hint}"
     return f"'{name}' is undefined" + (f" (did you mean '{close}'?)" if close else "")
 
 
-def _closest(name: str, names: Sequence[str], known: Sequence[str]) -> str | None:
-    """The closer of the template's own name and the global name nearest ``name``."""
+@lru_cache(maxsize=64)
+def _closest(name: str, names: tuple[str, ...], known: tuple[str, ...]) -> str | None:
+    """The closer of the template's own name and the global name nearest ``name``
+    (kept: each copy of a batch fails at the same name)."""
     found = [
         close
         for close in (

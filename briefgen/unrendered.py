@@ -143,7 +143,9 @@ def _slip(plain: str, line: str) -> tuple[int, str] | None:
         )
     depth = 0
     opened: list[int] = []
-    for column, char in enumerate(plain):
+    # Most lines hold no brace: the walk below is for the few that do.
+    braced = "{" in plain or "}" in plain
+    for column, char in enumerate(plain if braced else ""):
         if char == "{":
             opened.append(column)
             depth += 1

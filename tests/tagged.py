@@ -144,24 +144,53 @@ def operators_text(operands: list[Any]) -> str:
 
 
 def text_by_mcid(data: bytes) -> dict[tuple[int, int], str]:
-    """Each (page, MCID)'s text as pdfium reads its text objects, in drawing order."""
+    """Each (page, MCID)'s text as pdfium reads its text objects, in drawing order;
+    a text object inside a ``Span`` with ``/ActualText`` read as that text, as a
+    screen reader reads it (a note number's, a soft hyphen's at a line's end)."""
     texts: dict[tuple[int, int], str] = {}
     document = pdfium.PdfDocument(io.BytesIO(data))
     for number in range(len(document)):
         page = document[number]
         textpage = page.get_textpage()
+        replaced: tuple[int, str] | None = None  # the last replacement read, by MCID
         for obj in page.get_objects(max_depth=4):
             if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
                 continue
             mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
             if mcid < 0:
                 continue
-            size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-            buffer = (ctypes.c_ushort * (size // 2))()
-            pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
-            text = bytes(buffer)[: size - 2].decode("utf-16-le")
+            actual = _actual_text(obj.raw)
+            if actual is not None:
+                # One sequence's text objects (pdfium splits a run) say it once.
+                text = "" if replaced == (mcid, actual) else actual
+            else:
+                size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+                buffer = (ctypes.c_ushort * (size // 2))()
+                pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+                text = bytes(buffer)[: size - 2].decode("utf-16-le")
+            replaced = None if actual is None else (mcid, actual)
             texts[number, mcid] = texts.get((number, mcid), "") + text
     return texts
+
+
+def _actual_text(obj: Any) -> str | None:
+    """The ``/ActualText`` of the ``Span`` a page object is drawn in, or None."""
+    for index in range(pdfium_c.FPDFPageObj_CountMarks(obj)):
+        mark = pdfium_c.FPDFPageObj_GetMark(obj, index)
+        size = ctypes.c_ulong()
+        if not pdfium_c.FPDFPageObjMark_GetParamBlobValue(
+            mark, b"ActualText", None, 0, ctypes.byref(size)
+        ):
+            continue
+        buffer = (ctypes.c_ubyte * size.value)()
+        pdfium_c.FPDFPageObjMark_GetParamBlobValue(
+            mark, b"ActualText", buffer, size.value, ctypes.byref(size)
+        )
+        raw = bytes(buffer)[: size.value]
+        # A text string: UTF-16BE after its byte order mark, else PDFDocEncoding
+        # (Latin-1 for what briefgen writes).
+        return raw[2:].decode("utf-16-be") if raw[:2] == b"\xfe\xff" else raw.decode("latin-1")
+    return None
 
 
 def leaf_texts(tree: Node, texts: dict[tuple[int, int], str]) -> list[tuple[str, str]]:
@@ -187,8 +216,9 @@ def leaf_texts(tree: Node, texts: dict[tuple[int, int], str]) -> list[tuple[str,
 
 
 def no_space(text: str) -> str:
-    """Characters in order, whitespace and bullets left out."""
-    return re.sub(r"[\s\u2022]", "", text)
+    """Characters in order, whitespace, bullets and soft hyphens left out (the DOCX
+    has each soft hyphen; the PDF's text, the one a line breaks at)."""
+    return re.sub(r"[\s\u2022\u00ad]", "", text)
 
 
 def check_tagged(pdf: bytes, docx: Path) -> Node:

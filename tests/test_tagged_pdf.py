@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import docx
+import pypdfium2
 import pytest
 from conftest import REPO, shared
 from docx.oxml.ns import qn
@@ -430,10 +431,87 @@ def test_a_chart_title_and_the_sources_heading_are_headings(
     assert roles.count("H3") == 1 and roles[-1] == "H2"  # the pictogram's title; sources
 
 
-def test_a_line_ending_in_a_hyphen_before_a_space_keeps_the_space() -> None:
+@pytest.mark.parametrize("soft", ["", " co\u00adoperation"])
+def test_a_line_ending_in_a_hyphen_before_a_space_keeps_the_space(soft: str) -> None:
     """A line wrapped after "pre-" in "pre- and" read "pre-and": a line ending in a hyphen was
-    taken for a break at a soft hyphen, which the paragraph does not have."""
+    taken for a break at a soft hyphen, which the paragraph does not have; nor one where
+    it does have some elsewhere (such a line is told from one broken at a soft hyphen)."""
     text = " ".join(f"{'x' * n} pre- extraordinarily" for n in range(1, 12))
-    page = with_markdown(f"# T\n\n{text}\n")
+    page = with_markdown(f"# T\n\n{text}{soft}\n")
     extracted = PdfReader(io.BytesIO(render_pdf_bytes(page, Style()))).pages[0].extract_text()
     assert "pre- \n" in extracted and "pre-\n" not in extracted
+
+
+SOFT_HYPHEN = "\u00ad"
+LONG_WORD = SOFT_HYPHEN.join(("Pneumono", "ultra", "microscopic", "silico", "volcano", "coniosis"))
+WHOLE_WORD = LONG_WORD.replace(SOFT_HYPHEN, "")
+# Where a line breaks at a soft hyphen: the hyphen drawn, said to be the soft hyphen.
+SOFT_HYPHEN_DRAWN = re.compile(r"/Span <</ActualText <FEFF00AD>>> BDC\s*\(-\) Tj\s*EMC")
+
+
+def _long_words(text: str) -> list[str]:
+    """Each time the long word is read in ``text``, as it is read."""
+    return re.findall(r"Pneumono\S*?coniosis", text)
+
+
+def test_a_word_broken_at_a_soft_hyphen_reads_whole(tmp_path: Path) -> None:
+    """reportlab ends a line broken at a soft hyphen with a hyphen of its own, which
+    the text of the page held as a hard one: a screen reader, search and copying got
+    "Pneumonoultra-microscopic...". That hyphen is now in a Span whose /ActualText is
+    the soft hyphen (ISO 32000-1, 14.8.2.2.3), in a paragraph of one font and in one
+    of several (bold, a link) alike: the structure tree's text and pdftotext read the
+    word whole, with a soft hyphen where the line breaks. (pypdf reads no
+    /ActualText: its extract_text still has the hyphen drawn.)"""
+    several = " ".join(
+        f"{'x' * n} {LONG_WORD} **{LONG_WORD}** [{LONG_WORD}](https://example.org/{n})"
+        for n in range(1, 9)
+    )
+    document = with_markdown(f"{' '.join([LONG_WORD] * 12)}\n\n{several}\n")
+    data = render_pdf_bytes(document, Style())
+    tree = check_tagged(data, docx_file(tmp_path, render_docx(document, Style())))
+    content = PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data().decode()
+    drawn = len(SOFT_HYPHEN_DRAWN.findall(content))
+    texts = text_by_mcid(data)
+    paragraphs = [
+        "".join(text for _, text in leaf_texts(node, texts))
+        for node in tree.walk()
+        if node.role == "P"
+    ]
+    first, second = (p for p in paragraphs if p.startswith(("Pneumono", "x ")))
+    assert SOFT_HYPHEN in first and SOFT_HYPHEN in second  # both broken at one
+    path = tmp_path / "soft.pdf"
+    path.write_bytes(data)
+    extracted = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for text in (first + second, extracted.replace(f"{SOFT_HYPHEN}\n", SOFT_HYPHEN)):
+        words = _long_words(text)
+        assert len(words) == 12 + 8 * 3
+        assert {word.replace(SOFT_HYPHEN, "") for word in words} == {WHOLE_WORD}, words
+        broken = [word for word in words if SOFT_HYPHEN in word]
+        assert len(broken) == drawn > 2 and all(word.count(SOFT_HYPHEN) == 1 for word in broken)
+
+
+def test_a_soft_hyphen_read_as_one_is_drawn_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hyphen drawn apart, in its Span, lands where reportlab drew it: the page
+    renders pixel for pixel as it did with the hyphen ending the line's text."""
+    several = " ".join(
+        f"{'y' * n} **{LONG_WORD}** [{LONG_WORD}](https://example.org)" for n in range(6)
+    )
+    document = with_markdown(f"{' '.join([LONG_WORD] * 8)}\n\n{several}\n")
+
+    def rendered() -> tuple[int, bytes]:
+        """How many hyphens are read as soft ones, and the page's pixels."""
+        pdf._laid_out.cache_clear()
+        data = render_pdf_bytes(document, Style())
+        content = PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data().decode()
+        image = pypdfium2.PdfDocument(data)[0].render(scale=2).to_pil()
+        return len(SOFT_HYPHEN_DRAWN.findall(content)), image.tobytes()
+
+    marked, pixels = rendered()
+    monkeypatch.setattr(pdf, "_soft_hyphen_breaks", lambda *_: None)  # as before
+    try:
+        assert rendered() == (0, pixels)
+    finally:
+        pdf._laid_out.cache_clear()
+    assert marked > 2

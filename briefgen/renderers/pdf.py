@@ -94,7 +94,17 @@ from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
-from briefgen.renderers.pdf_tags import Element, Marked, Story, TaggedCanvas, on_draw, xmp_packet
+from briefgen.renderers.pdf_tags import (
+    SOFT_HYPHEN,
+    Element,
+    HyphenatingText,
+    Marked,
+    Story,
+    TaggedCanvas,
+    hyphen_apart,
+    on_draw,
+    xmp_packet,
+)
 from briefgen.style import PDF_FONT, Cell, Style, TextStyle
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
@@ -409,7 +419,15 @@ class _Setting:
     def paragraph(self) -> Paragraph:
         """A new paragraph of this setting."""
         style = _family_style(self.name, self.text, self.family, **dict(self.extra))
-        return Paragraph(self.markup, style, bulletText=self.bullet)
+        return _Paragraph(self.markup, style, bulletText=self.bullet)
+
+
+class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
+    """A paragraph whose lines of one font draw the hyphen ending one at a soft hyphen
+    as the soft hyphen it stands for (:class:`~briefgen.renderers.pdf_tags.HyphenatingText`)."""
+
+    def beginText(self, x: float, y: float) -> HyphenatingText:  # reportlab's name
+        return HyphenatingText(self.canv, x, y)
 
 
 # Wide enough for every copy's paragraphs of a batch's audiences (a copy sets about
@@ -426,19 +444,56 @@ def _laid_out(setting: _Setting, width: float) -> tuple[Paragraph, tuple[float, 
     changes nothing in it, so every copy of a batch, and the drawing after the
     fitter's measuring, share one layout."""
     paragraph = setting.paragraph()
+    # Its text as parsed (laying it out makes its fragments into words).
+    text = "".join(frag.text for frag in paragraph.frags) if SOFT_HYPHEN in setting.markup else ""
     size: tuple[float, float] = paragraph.wrap(width, _ANY_HEIGHT)
-    _space_at_line_ends(paragraph, setting.spaced_breaks, "\u00ad" in setting.markup)
+    soft = _soft_hyphen_breaks(text, paragraph.blPara.lines) if text else frozenset()
+    _space_at_line_ends(paragraph, setting.spaced_breaks, soft)
     return paragraph, size
 
 
 # A line that ends inside a word, or has its space: at a soft hyphen, reportlab ends
 # the line with a hyphen of its own.
-_WORD_GOES_ON = ("\u00ad", " ")
+_WORD_GOES_ON = (SOFT_HYPHEN, " ")
 _AT_A_SOFT_HYPHEN = ("-", *_WORD_GOES_ON)
+_SPACES = re.compile(r"\s+")
+
+
+def _soft_hyphen_breaks(text: str, lines: list[Any]) -> frozenset[int] | None:
+    """The ``lines`` (by index) that reportlab ended at a soft hyphen of ``text``, a
+    paragraph's, with a hyphen of its own; None where they cannot be told from lines
+    ending in a hyphen of the text's ("pre- and"). Each line's text is found in the
+    paragraph's, spaces aside: a line ends at a soft hyphen where its last character,
+    a hyphen, stands for one there. Only a text with soft hyphens is looked at."""
+    pieces = _SPACES.sub("", text).split(SOFT_HYPHEN)
+    shown = "".join(pieces)  # the text as drawn, but where a line ends at a soft hyphen
+    at, soft_at = 0, set()  # where each soft hyphen stands in ``shown``
+    for piece in pieces[:-1]:
+        at += len(piece)
+        soft_at.add(at)
+    soft: set[int] = set()
+    start = 0
+    for index, line in enumerate(lines):
+        words = line[1] if isinstance(line, tuple) else line.words
+        texts = (w if isinstance(w, str) else getattr(w, "text", "") for w in words)
+        drawn = _SPACES.sub("", "".join(texts))
+        end = start + len(drawn) - 1  # where a hyphen ending it stands, if the text's
+        if drawn.endswith("-") and end in soft_at and shown[end : end + 1] != "-":
+            if shown[start:end] != drawn[:-1]:
+                return None
+            soft.add(index)
+            start = end
+        elif shown[start : start + len(drawn)] == drawn:
+            start += len(drawn)
+        else:
+            return None
+    return frozenset(soft)
 
 
 def _space_at_line_ends(
-    paragraph: Paragraph, spaced_breaks: tuple[bool, ...], soft_hyphens: bool = False
+    paragraph: Paragraph,
+    spaced_breaks: tuple[bool, ...],
+    soft: frozenset[int] | None,
 ) -> None:
     """End each line that ends between words with the space that stood there.
     reportlab drops the space it wraps a line at, and a hard break between words
@@ -446,19 +501,28 @@ def _space_at_line_ends(
     together ("southernborder"), as a screen reader, search or reflow reads them
     (ISO 32000-1, 14.8.2.5). Drawn after the line's last glyph, it moves nothing.
     ``spaced_breaks``: for each hard break, whether it stands between words (not in
-    a web address cut to fit). ``soft_hyphens``: the text has some, so a line that
-    ends with a hyphen may end inside a word (else the hyphen ends one, "pre- and")."""
+    a web address cut to fit). ``soft``: the lines that end at a soft hyphen
+    (:func:`_soft_hyphen_breaks`), whose hyphen is drawn as the soft hyphen it
+    stands for; None where they are not known, so a line of a text with soft hyphens
+    that ends with a hyphen is left as it is (it may end inside a word)."""
     lines = paragraph.blPara.lines
     breaks = iter(spaced_breaks)
-    goes_on = _AT_A_SOFT_HYPHEN if soft_hyphens else _WORD_GOES_ON
+    goes_on = _AT_A_SOFT_HYPHEN if soft is None else _WORD_GOES_ON
+    soft = soft or frozenset()
     for index, line in enumerate(lines):
         if isinstance(line, tuple):  # one font throughout: (extra space, words)
             extra, words = line
-            if index < len(lines) - 1 and words and not words[-1].endswith(goes_on):
+            if index in soft:  # drawn as the soft hyphen (pdf_tags.HyphenatingText)
+                lines[index] = (extra, [*words[:-1], words[-1][:-1] + SOFT_HYPHEN])
+            elif index < len(lines) - 1 and words and not words[-1].endswith(goes_on):
                 lines[index] = (extra, [*words[:-1], words[-1] + " "])
             continue
         spaced = next(breaks, False) if line.lineBreak else index < len(lines) - 1
         texts = [i for i, word in enumerate(line.words) if getattr(word, "text", "")]
+        if index in soft and line.words[texts[-1]].text.endswith("-"):
+            # Its hyphen drawn as the soft hyphen (pdf_tags.hyphen_apart).
+            line.words = hyphen_apart(line.words, texts[-1])
+            continue
         if not (spaced and texts):
             continue
         last = line.words[texts[-1]]

@@ -15,7 +15,10 @@ rewriting the finished file:
   off the baseline (briefgen sets nothing else superscript): it becomes a
   ``Reference`` with ``/ActualText``, so it is never read fused to a figure before
   it. A link's text lies between zero-width ``<onDraw>`` markers (reportlab's
-  documented paragraph callback) and becomes a ``Link`` owning its annotation;
+  documented paragraph callback) and becomes a ``Link`` owning its annotation.
+  Where reportlab ends a line at a soft hyphen it draws a hyphen of its own: that
+  hyphen is drawn apart, in a ``Span`` whose ``/ActualText`` is the soft hyphen, so
+  the word is read whole, never with a hard hyphen (:class:`HyphenatingText`);
 - :class:`TaggedCanvas` numbers the marked content per page, gives each link
   annotation a ``/StructParent`` and ``/Contents``, and on saving writes the
   structure tree, the parent tree, ``/MarkInfo``, the XMP metadata (title,
@@ -37,8 +40,10 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
+from reportlab.lib.abag import ABag
 from reportlab.pdfbase.pdfdoc import XMP, PDFName, PDFObject, PDFObjectReference, PDFString
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
 # The name reportlab calls an <onDraw> marker by, on the canvas.
@@ -54,6 +59,7 @@ _SWITCH = re.compile("\x00([^\x00]*)\x00|(?<![^\\s])(-?[0-9.]+ Ts)(?=\\s|$)")
 _SHOWS = re.compile(r"(?:\)|>|\])\s*(?:Tj|TJ|'|\")(?=\s|$)")
 # Operators that paint outside a text object: strokes, fills, shadings, images.
 _PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|sh|Do|EI)(?=\s|$)")
+SOFT_HYPHEN = "\u00ad"
 
 
 @dataclass(eq=False, slots=True)
@@ -136,6 +142,17 @@ def hex_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
+# Around the hyphen reportlab draws where it breaks a line at a soft hyphen: what it
+# stands for, the soft hyphen, so the word is read whole (ISO 32000-1, 14.8.2.2.3: a
+# hyphen that divides a word at a line's end is a soft hyphen, U+00AD, never a hard
+# one a reader must guess about; 14.9.4, replacement text).
+_SOFT_HYPHEN_BEGIN = f"/Span <</ActualText {hex_text(SOFT_HYPHEN)}>> BDC"
+_SOFT_HYPHEN_END = "EMC"
+# The labels of the zero-width markers around such a hyphen in a line of several
+# fonts (:func:`hyphen_apart`), and what each leaves in the text object.
+_HYPHEN_MARKS = {"h": _SOFT_HYPHEN_BEGIN, "/h": _SOFT_HYPHEN_END}
+
+
 def hex_bytes(ident: str) -> str:
     """An element identifier as the byte string ISO 32000-1 makes it (14.7.2, table
     323): its ASCII bytes, the same bytes as its key in the ID tree, which is looked up
@@ -155,6 +172,9 @@ def _marker(canvas: Canvas, kind: str, label: str) -> None:
     """reportlab's ``<onDraw>`` callback: leave the marker in the text object being
     built, and note a link's start for its annotation."""
     del kind
+    if label in _HYPHEN_MARKS:  # a soft hyphen's, not an owner's: left as it is drawn
+        canvas._curr_tx_info["tx"]._code.append(_HYPHEN_MARKS[label])
+        return
     canvas._curr_tx_info["tx"]._code.append(f"\x00{label}\x00")
     tagger = getattr(canvas, "tagger", None)
     if tagger is not None and label != "e":
@@ -165,6 +185,40 @@ def on_draw(label: str) -> str:
     """The paragraph markup of a zero-width marker: ``s<i>`` starts the paragraph's
     ``i``-th inner element (a link), ``e`` returns to the paragraph."""
     return f'<onDraw name="{CALLBACK}" label="{label}"/>'
+
+
+class HyphenatingText(PDFTextObject):  # type: ignore[misc]
+    """A paragraph's text object. A line of one font whose text ends in a soft hyphen
+    (pdf.py's layout leaves one where reportlab broke the line at a soft hyphen and
+    ended it with a hyphen of its own) draws that hyphen, in a ``Span`` that says it
+    is the soft hyphen. Drawn apart in the same font, it lands where it did."""
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # reportlab's names
+        if text.endswith(SOFT_HYPHEN):
+            super()._textOut(text[:-1])
+            self._code.append(_SOFT_HYPHEN_BEGIN)
+            super()._textOut("-")
+            self._code.append(_SOFT_HYPHEN_END)
+            if not TStar:
+                return
+            text = ""
+        super()._textOut(text, TStar)
+
+
+def hyphen_apart(words: list[Any], index: int) -> list[Any]:
+    """A line of several fonts (reportlab's fragments) whose ``index``-th fragment,
+    its last with text, ends in the hyphen reportlab drew where it broke the line at
+    a soft hyphen: that hyphen a fragment of its own, between zero-width markers
+    that put it in a ``Span`` saying it is the soft hyphen. Same font, same widths:
+    the line, its underline and its link's rectangle land where they did."""
+    last = words[index]
+    head = [last.clone(text=last.text[:-1])] if len(last.text) > 1 else []
+    marks = [
+        last.clone(text="", cbDefn=ABag(kind="onDraw", name=CALLBACK, label=label))
+        for label in _HYPHEN_MARKS
+    ]
+    hyphen = [marks[0], last.clone(text="-"), marks[1]]
+    return [*words[:index], *head, *hyphen, *words[index + 1 :]]
 
 
 class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints

@@ -45,6 +45,12 @@ def docx_paragraphs(path: Path) -> list[Any]:
     return found
 
 
+def body_paragraphs(word: Any) -> list[Any]:
+    """The paragraphs of an open document's body, those in its tables too, in reading
+    order (not its footers')."""
+    return _paragraphs_of(word)
+
+
 def footer_paragraphs(word: Any) -> list[Any]:
     """The paragraphs of an open document's first footer, those in its tables too (the
     notes stand in a table cell beside the QR code's column), in reading order."""

@@ -8,18 +8,24 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from copy import deepcopy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import docx
+import pypdfium2
 import pytest
 from click.testing import CliRunner
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
+from lxml import etree
 from office import convert_all, libreoffice, page_counts, requires_libreoffice
+from page_regions import regions, with_markdown
 from pypdf import PdfReader
+from readback import body_paragraphs
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from tagged import structure
+from tagged import leaf_texts, no_space, structure, text_by_mcid
 from test_full_pages import italic_line
 
 from briefgen.cli import cli
@@ -42,9 +48,9 @@ from briefgen.model import (
     Span,
 )
 from briefgen.renderers.breaks import line_width
-from briefgen.renderers.docx import STYLE_NAMES, render_docx
+from briefgen.renderers.docx import STYLE_NAMES, render_docx, render_docx_pages
 from briefgen.renderers.docx_blocks import italic_room
-from briefgen.renderers.pdf import font_name, register_fonts, render_pdf_bytes
+from briefgen.renderers.pdf import font_name, register_fonts, render_pages, render_pdf_bytes
 from briefgen.style import DOCX_FONT, Style, TextStyle
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
@@ -247,6 +253,128 @@ def test_a_chart_title_is_a_level_below_the_heading_above_it_as_in_the_pdf() -> 
     pdf = render_pdf_bytes(document, Style())
     roles = [n.role for n in structure(PdfReader(io.BytesIO(pdf))).walk() if n.role[:1] == "H"]
     assert [int(role[1]) for role in roles] == levels
+
+
+def _docx_outline(data: bytes) -> list[tuple[int, str]]:
+    """Each body paragraph in Word's outline, in reading order: its outline level (a
+    direct one, else its style's) and its text."""
+    found = []
+    word = read(data)
+    for paragraph in body_paragraphs(word):
+        for holder in (paragraph._p.pPr, paragraph.style.element.pPr):
+            level = None if holder is None else holder.find(qn("w:outlineLvl"))
+            if level is not None:
+                found.append((int(level.get(qn("w:val"))) + 1, no_space(paragraph.text)))
+                break
+    return found
+
+
+def _pdf_outline(data: bytes, notes: set[str]) -> list[tuple[int, str]]:
+    """Each heading the PDF tags (H1: 1) and its text, in reading order; the sources'
+    heading (``notes``) left out, which the DOCX has in its page footer, outside the
+    outline."""
+    tree = structure(PdfReader(io.BytesIO(data)))
+    texts = text_by_mcid(data)
+    headings = [
+        (int(node.role[1]), no_space("".join(text for _, text in leaf_texts(node, texts))))
+        for node in tree.walk()
+        if re.fullmatch(r"H[1-6]", node.role)
+    ]
+    return [(level, text) for level, text in headings if text not in notes]
+
+
+def _outline_cases() -> dict[str, list[Document]]:
+    """Briefs whose first heading is not a "# " title: a brief without one (its
+    sections in columns, each with a chart), one of "##" and "###" sections, one
+    with a heading above its title, and a two-sided file of a brief with a title and
+    one without."""
+    page = regions()
+    untitled = replace(
+        page, blocks=tuple(b for b in page.blocks if not (isinstance(b, Heading) and b.level == 1))
+    )
+    sections = with_markdown("## One\n\nText.\n\n### Under one\n\nText.\n\n## Two\n\n- a\n")
+    kicker = Heading(here(), 2, (Span("Fact sheet"),))
+    return {
+        "untitled": [untitled],
+        "sections": [replace(sections, blocks=sections.blocks[1:])],
+        "kicker": [replace(page, blocks=(kicker, *page.blocks))],
+        "two sides": [page, untitled],
+    }
+
+
+@pytest.mark.parametrize("case", list(_outline_cases()))
+def test_word_s_outline_is_the_pdf_s_headings(case: str) -> None:
+    """A brief without a "# " title: its first heading, a "##", was Heading 2, level 2
+    in Word's outline (navigation pane, accessibility checker) with no level 1 above
+    it, where the PDF tags it H1, and a chart's title under it level 3. Each heading
+    is now at the level the PDF tags it with (renderers.Outline): one at the top that
+    is not the title is Top Heading, of Heading 2's look."""
+    documents = _outline_cases()[case]
+    style = Style()
+    pages = [(document, style) for document in documents]
+    notes = {no_space(b.title) for d in documents for b in d.blocks if isinstance(b, Notes)}
+    pdf_outline = _pdf_outline(render_pages(pages)[0], notes)
+    docx_outline = _docx_outline(render_docx_pages(pages))
+    assert docx_outline == pdf_outline
+    assert pdf_outline[0][0] == 1 and 2 in {level for level, _ in pdf_outline}
+
+
+def test_top_heading_is_heading_2_at_level_1() -> None:
+    """Top Heading has every property of Heading 2 but its outline level (Word ignores
+    one set on a paragraph of a built-in heading style, so it is a style of its own)."""
+    word = read(render_docx(sample(), Style()))
+    top = word.styles[STYLE_NAMES["top_heading"]].element
+    heading = word.styles[STYLE_NAMES["heading"]].element
+
+    def properties(style: Any) -> tuple[bytes, ...]:
+        found = []
+        for name in ("w:pPr", "w:rPr"):
+            copy = deepcopy(style.find(qn(name)))
+            level = copy.find(qn("w:outlineLvl"))
+            if level is not None:
+                copy.remove(level)
+            found.append(etree.tostring(copy))
+        return tuple(found)
+
+    assert properties(top) == properties(heading)
+    level = top.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    assert level is not None and level.get(qn("w:val")) == "0"
+
+
+@requires_libreoffice
+def test_top_heading_prints_as_heading_2(tmp_path: Path) -> None:
+    """LibreOffice lays a brief without a title out pixel for pixel as it did when its
+    section headings were Heading 2."""
+    untitled = _outline_cases()["untitled"][0]
+    data = render_docx(untitled, Style())
+    top = read(data).styles[STYLE_NAMES["top_heading"]].style_id
+    heading = read(data).styles[STYLE_NAMES["heading"]].style_id
+    as_before = _with_member(
+        data, "word/document.xml", lambda xml: xml.replace(f'"{top}"', f'"{heading}"')
+    )
+    assert as_before != data
+    paths = []
+    for name, docx_data in (("top", data), ("before", as_before)):
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(docx_data)
+        paths.append(path)
+    images = [
+        pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().tobytes()
+        for pdf in convert_all(paths, tmp_path)
+    ]
+    assert images[0] == images[1]
+
+
+def _with_member(data: bytes, member: str, change: Any) -> bytes:
+    """A copy of a DOCX with one member's XML (text) changed by ``change``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == member:
+                body = change(body.decode("utf-8")).encode("utf-8")
+            target.writestr(info, body)
+    return out.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import Cite, Document, Footer, Inline, Inlines
+    from briefgen.model import AnyBlock, Cite, Document, Footer, Inline, Inlines
     from briefgen.style import Style
 
 # format name -> (module, function); the file suffix is the format name.
@@ -34,6 +34,36 @@ def note_label(cite: Cite, before: str) -> str:
     if not cite.label:
         return ""
     return (NOTE_SEPARATOR if before[-1:].isdigit() else "") + cite.label
+
+
+class Outline:
+    """Where a page's headings stand in its outline, 1 the top, the same in both files:
+    the PDF's H1, H2... and the DOCX's outline levels (Word's navigation pane, its
+    accessibility checker, a screen reader's list of headings). A heading of the
+    page's least level (its title, or each section heading of a brief without one)
+    is at the top, and so is the first heading, whatever its level (PDF/UA: the first
+    is H1; a heading above the title, which check warns of); any other a level below.
+    A chart's title goes a level below the heading above it (at the top before any),
+    so no level is skipped (WCAG 1.3.1)."""
+
+    def __init__(self, blocks: tuple[AnyBlock, ...] = ()) -> None:
+        from briefgen.model import Heading, walk
+
+        levels = [block.level for block in walk(blocks) if isinstance(block, Heading)]
+        self.top = min(levels, default=1)  # the page's least heading level
+        self.headed = False  # whether a heading has been placed yet
+        self.level = 0  # the outline level of the last heading placed (0: none yet)
+
+    def heading(self, level: int) -> int:
+        """The outline level of the page's next heading, of (Markdown) ``level``."""
+        top = level <= self.top or not self.headed
+        self.headed, self.level = True, 1 if top else 2
+        return self.level
+
+    def minor(self) -> int:
+        """The outline level of a title set as a heading that heads no section (a
+        chart's): a level below the last heading, the top before any."""
+        return min(self.level + 1, 6) if self.headed else 1
 
 
 def link_goes_on(inlines: Inlines, index: int) -> bool:

@@ -74,6 +74,11 @@ __all__ = ["STYLE_NAMES", "render_docx", "render_docx_pages"]
 STYLE_NAMES = {
     "title": "Heading 1",
     "heading": "Heading 2",
+    # A heading at the top of the outline that is not the title (each section heading
+    # of a brief without one; renderers.Outline): Heading 2's look at level 1, where
+    # the PDF tags it H1. Word ignores an outline level set on a paragraph of a
+    # built-in heading style, so it is a style of its own.
+    "top_heading": "Top Heading",
     # Not Normal: the body keeps to the measure with a right indent, which a table or
     # text box a person inserts in Word would take from Normal, squeezed to a sliver.
     "body": "Body Text",
@@ -233,7 +238,7 @@ def render_docx_pages(pages: Sequence[tuple[Document, Style]]) -> bytes:
 def _write_side(word: Any, writer: BlockWriter, base: _Base, document: Document) -> None:
     """Write one brief's masthead and body into the (empty) body of ``word``."""
     body = word._body
-    writer.start_page()
+    writer.start_page(document.blocks)
     if document.masthead is not None:
         writer.masthead(body, document.masthead)
     writer.write_all(body, document.blocks)
@@ -608,6 +613,7 @@ def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, s
         ("body", style.body, 0.0, None, "body"),
         ("title", style.title, 0.0, 0, "body"),
         ("heading", style.heading, 0.0, 1, "body"),
+        ("top_heading", style.heading, 0.0, 0, "body"),
         ("bullet", style.list_item, style.bullet_indent, None, "bullet"),
         ("number", style.list_item, style.bullet_indent, None, "number"),
         ("quote", style.quote, 0.0, None, "attribution"),

@@ -48,6 +48,7 @@ from briefgen.model import (
 )
 from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
+    Outline,
     contact_line,
     footer_lines,
     footer_text_width,
@@ -151,13 +152,13 @@ class BlockWriter:
         # The Word list (numId) of the last ordered run at each depth: a run that
         # resumes its list after a nested one continues it.
         self._ordered_lists: dict[int, int] = {}
-        # The outline level (1: Heading 1) of the last heading written on this page, 0
-        # before any: a chart's title goes a level below it (:meth:`start_page`).
-        self._heading_level = 0
+        # The outline level of each heading of the page (:meth:`start_page`).
+        self._outline = Outline()
 
-    def start_page(self) -> None:
-        """Begin a brief's page (a side of a duplex file): no heading above yet."""
-        self._heading_level = 0
+    def start_page(self, blocks: tuple[AnyBlock, ...] = ()) -> None:
+        """Begin a brief's page (a side of a duplex file) of ``blocks``: no heading
+        above yet, and its headings at the outline levels the PDF tags them with."""
+        self._outline = Outline(blocks)
 
     def paragraph(
         self,
@@ -233,8 +234,10 @@ class BlockWriter:
         below it (:meth:`Style.spaced`), as the PDF."""
         cell = width is not None
         if isinstance(block, Heading):
-            key = "title" if block.level <= 1 else "heading"
-            self._heading_level = 1 if key == "title" else 2
+            # The title Heading 1; any other heading Heading 2, or at the top of the
+            # outline (a brief without a title) Top Heading, of Heading 2's look.
+            level = self._outline.heading(block.level)
+            key = "title" if block.level <= 1 else "top_heading" if level == 1 else "heading"
             self.paragraph(container, key, block.inlines, cell, width=width, balance=True)
         elif isinstance(block, Paragraph):
             self.paragraph(container, "body", block.inlines, cell, width=width)
@@ -262,7 +265,7 @@ class BlockWriter:
             )
             # A level below the heading above it, as the PDF tags it (the style's own
             # level 3 would skip one under the title, or open the outline).
-            level = self._heading_level + 1
+            level = self._outline.minor()
             if level != CHART_TITLE_LEVEL:
                 set_paragraph_property(title, "outlineLvl", "val", str(level - 1))
             run = _picture_run(container)

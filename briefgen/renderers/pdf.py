@@ -75,6 +75,7 @@ from briefgen.model import (
 from briefgen.renderers import (
     KEPT_TEXT_LENGTH,
     NOTE_SEPARATOR,
+    Outline,
     contact_line,
     footer_lines,
     footer_text_width,
@@ -663,12 +664,12 @@ class _Blocks:
     """Turns model blocks into flowables for one document's style, and each into
     structure elements under ``parent`` (:mod:`briefgen.renderers.pdf_tags`)."""
 
-    def __init__(self, style: Style, parent: Element | None = None, top_heading: int = 1) -> None:
+    def __init__(
+        self, style: Style, parent: Element | None = None, outline: Outline | None = None
+    ) -> None:
         self.style = style
         self.parent = parent or Element("Div")
-        self.top_heading = top_heading
-        self.headed = False  # whether a heading has been tagged yet
-        self.level = 0  # the level of the last heading tagged (H1: 1)
+        self.outline = outline or Outline()  # the level (H1: 1) of each heading
         # The open list of each level of a nested list, and its last item's body.
         self.lists: list[Element] = []
         self.list_bodies: list[Element] = []
@@ -742,7 +743,7 @@ class _Blocks:
         """The role of a title set as a heading that heads no section (a chart's): a
         level below the last heading, so a screen reader's list of headings has it
         and no level is skipped (WCAG 1.3.1); H1 before any heading, as PDF/UA asks."""
-        return f"H{min(self.level + 1, 6)}" if self.headed else "H1"
+        return f"H{self.outline.minor()}"
 
     def fit(self, text: TextStyle, width: float | None) -> TextStyle:
         return text if width is None else self.style.in_cell(text)
@@ -754,13 +755,11 @@ class _Blocks:
         out: list[Flowable] = []
         if isinstance(block, Heading):
             text = style.title if block.level == 1 else self.fit(style.heading, width)
-            # As the DOCX: the title Heading 1, every other heading Heading 2; but
-            # the first heading level is H1 (PDF/UA), so a brief without a title
-            # heads its sections H1, and a heading above the title (which check
-            # warns of) is H1 too: the first heading of a PDF/UA file must be.
-            top = block.level <= self.top_heading or not self.headed
-            role = "H1" if top else "H2"
-            self.headed, self.level = True, 1 if top else 2
+            # The title H1, every other heading H2; but the first heading is H1
+            # (PDF/UA), so a brief without a title heads its sections H1, and a
+            # heading above the title (which check warns of) is H1 too. The DOCX's
+            # outline levels are the same (renderers.Outline).
+            role = f"H{self.outline.heading(block.level)}"
             heading = self.para(
                 block.inlines, text, f"h{block.level}", role, width=width, balance=True
             )
@@ -1052,8 +1051,7 @@ def flowables(document: Document, style: Style) -> Story:
     if document.masthead is not None:
         story.append(masthead_row(document.masthead, style, top))
         story.append(Spacer(0, style.region_gap))
-    levels = [block.level for block in walk(document.blocks) if isinstance(block, Heading)]
-    blocks = _Blocks(style, top, top_heading=min(levels, default=1))
+    blocks = _Blocks(style, top, Outline(document.blocks))
     story.extend(blocks.blocks(document.blocks, None))
     # The space after a row, chart or picture that ends the body is the footer's gap's
     # business: the page is as full as its last line or box.

@@ -27,6 +27,7 @@ STANDARD_ROLES = frozenset(
     Form""".split()  # noqa: SIM905  (a list of 49 names, one a line, says less)
 )
 PAINTS = (b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"sh", b"Do", b"EI")
+PRINT = 4  # an annotation's Print flag, and none of Hidden, Invisible, NoView
 
 
 @dataclass
@@ -273,6 +274,7 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
             assert mcid in _mcids_of(owner.get_object()), f"parent tree: MCID {mcid}"
         for annotation in page.get("/Annots", []):
             annotation = annotation.get_object()
+            assert annotation.get("/F") == PRINT, "an annotation without the Print flag"
             assert str(annotation["/Contents"]).strip()
             owner = keys[annotation["/StructParent"]].get_object()
             assert owner["/S"] == "/Link"

@@ -23,6 +23,7 @@ from pypdf.generic import DictionaryObject
 from readback import docx_text
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from tagged import (
+    PRINT,
     Node,
     check_tagged,
     docx_file,
@@ -232,6 +233,27 @@ def test_a_heading_above_the_title_is_tagged_h1() -> None:
     tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(document, Style()))))
     headings = [node.role for node in tree.walk() if re.fullmatch(r"H[1-6]", node.role)]
     assert headings == ["H1", "H1", "H2", "H2"]  # the last, the sources' heading
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_link_annotations_print_as_they_show_nothing(
+    audience: str, briefs: dict[str, tuple[Brief, Path]]
+) -> None:
+    """Every link annotation has the Print flag (/F 4; it had none, so it did not
+    print), as PDF/A and print shops expect: it prints as it shows. Which is nothing:
+    no border, no colour, no appearance of its own, so the page renders the same with
+    annotations drawn or not, and prints as it did."""
+    data = briefs[audience][0].files["pdf"]
+    reader = PdfReader(io.BytesIO(data))
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    assert annotations
+    for annotation in annotations:
+        assert annotation["/Subtype"] == "/Link" and annotation.get("/F") == PRINT
+        assert list(annotation["/Border"]) == [0, 0, 0]
+        assert "/AP" not in annotation and "/C" not in annotation
+    for page in pypdfium2.PdfDocument(data):
+        shown = page.render(scale=2, draw_annots=True).to_pil().tobytes()
+        assert shown == page.render(scale=2, draw_annots=False).to_pil().tobytes()
 
 
 def test_a_brief_renders_the_same_bytes_twice(briefs: dict[str, tuple[Brief, Path]]) -> None:

@@ -523,6 +523,10 @@ def ascii_uri(address: str) -> str:
     return _NOT_ASCII.sub(lambda found: quote(found[0], safe=""), whole)
 
 
+# An annotation's flags (ISO 32000-1, 12.5.3): Print, none of Hidden, Invisible, NoView.
+_PRINT = 4
+
+
 class TaggedCanvas(Canvas):  # type: ignore[misc]
     """A reportlab canvas that writes a tagged PDF of the structure ``tags`` (the
     Document element) with XMP metadata from ``xmp``."""
@@ -540,7 +544,10 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         self, url: str, rect: Any, relative: int = 0, **kwargs: Any
     ) -> None:
         """A link annotation, with the ``/StructParent`` and ``/Contents`` of the link
-        element it belongs to."""
+        element it belongs to, and the Print flag (``/F 4``): it prints as it shows,
+        which is not at all (no border, no appearance), as PDF/A and print shops
+        expect of every annotation."""
+        kwargs.setdefault("F", _PRINT)
         tagger = self.tagger
         link, url = tagger.link_for(url)
         if link is not None:

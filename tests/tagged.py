@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -222,8 +223,9 @@ def no_space(text: str) -> str:
     return re.sub(r"[\s\u2022\u00ad]", "", text)
 
 
-def check_tagged(pdf: bytes, docx: Path) -> Node:
-    """Assert what issue 12 asks of a tagged brief; return its tree."""
+def check_tagged(pdf: bytes, docx: Path, read: Callable[[Path], str] = docx_text) -> Node:
+    """Assert what issue 12 asks of a tagged brief; return its tree. ``read``: the
+    DOCX's text in the PDF's reading order (a two-sided file's: side by side)."""
     reader = PdfReader(io.BytesIO(pdf))
     catalog = reader.trailer["/Root"]
     assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712  (a pypdf BooleanObject)
@@ -287,7 +289,7 @@ def check_tagged(pdf: bytes, docx: Path) -> Node:
     assert in_tree_order == sorted(in_tree_order), "marked content out of reading order"
     texts = text_by_mcid(pdf)
     pieces = leaf_texts(tree, texts)
-    assert no_space("".join(text for _, text in pieces)) == no_space(docx_text(docx))
+    assert no_space("".join(text for _, text in pieces)) == no_space(read(docx))
     _assert_note_numbers_apart(tree, texts)
     _assert_fonts_embedded(reader)
     return tree

@@ -30,6 +30,7 @@ from letters import letter_workspace
 from office import docx_page_count, requires_libreoffice
 from pypdf import PdfReader
 from readback import docx_text, pdf_text
+from tagged import check_tagged
 
 from briefgen import batch, output
 from briefgen.cli import cli
@@ -116,6 +117,18 @@ def test_jobs_1_and_2_are_byte_identical_and_combine(workspace: Path) -> None:
         assert 0 < float(row["fill"]) < 1
         if row["file"].endswith(".pdf"):
             assert len(PdfReader(workspace / "one" / row["file"]).pages) == 1
+
+
+def test_each_copy_is_tagged_as_a_brief_is(workspace: Path) -> None:
+    """A recipient's copy, made by a worker that reuses laid-out paragraphs and their
+    drawn operators from copy to copy, passes every check a single brief's tagging
+    does (tagged.check_tagged), its text the DOCX copy's; its links print."""
+    (workspace / "briefgen.toml").write_text('[contact]\nwebsite = "example.org"\n')
+    result = build("--recipients", "recipients.csv", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    for number in (1, 3):
+        copy = workspace / "output" / "letter" / f"ex-{number}.pdf"
+        check_tagged(copy.read_bytes(), copy.with_suffix(".docx"))
 
 
 def test_the_combined_pdf_is_for_print_not_tagged_and_claims_no_tags(workspace: Path) -> None:

@@ -20,7 +20,7 @@ from docx.table import Table
 from office import convert_to_pdf, pdf_pages_and_fonts
 from pypdf import PdfReader
 from readback import _paragraphs_of
-from tagged import structure
+from tagged import Node, check_tagged, structure
 from test_build import chart_words
 
 from briefgen import duplex
@@ -121,6 +121,19 @@ def test_each_note_id_is_unique_in_the_handout_and_in_its_id_tree(
     assert any(ident.startswith("p2-note-") for ident in idents)
     names = reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"]
     assert [str(name) for name in names[::2]] == sorted(idents)
+
+
+def test_the_handout_is_tagged_as_each_brief_is(handout: tuple[Handout, Path]) -> None:
+    """The two-sided file passes every check a one-sided brief's tagging does
+    (tagged.check_tagged): its tree, marked content, parent tree, IDs, link
+    annotations, and its text that of the DOCX read side by side; a Part per side."""
+    _, stem = handout
+    tree = check_tagged(
+        stem.with_suffix(".pdf").read_bytes(),
+        stem.with_suffix(".docx"),
+        lambda path: "\n".join(" ".join(side) for side in docx_sides(path)),
+    )
+    assert [kid.role for kid in tree.kids if isinstance(kid, Node)] == ["Part", "Part"]
 
 
 def test_each_side_has_the_same_words_in_the_pdf_and_the_docx(

@@ -3,10 +3,11 @@
 pypdf's writer keeps every appended page's objects until it writes the file, and the
 file is then held in memory once more: a batch of 5,500 copies took 2 GB. Here each
 copy is read, its page's objects renumbered and written out at once, and only each
-object's offset, each page's number and a digest of each stream the copies share (a
-font program, the QR code) are kept; the page tree, the catalog and the
-cross-reference table follow the last copy. pypdf still reads and serializes every
-object; only the joining is done here, which pypdf has no streaming form of.
+object's offset, each page's number and a digest of each object the copies share (a
+font program and its font, the QR code, a logo and its soft mask) are kept; the page
+tree, the catalog and the cross-reference table follow the last copy. pypdf still
+reads and serializes every object; only the joining is done here, which pypdf has no
+streaming form of.
 
 The file is for printing: it keeps no copy's structure tree (pypdf's joining kept
 none either), so a page's and a link's pointers into one are dropped.
@@ -18,7 +19,7 @@ import hashlib
 import io
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from pypdf import PdfReader
@@ -41,6 +42,9 @@ _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")
 _PROGRAMS = (NameObject("/FontFile2"), NameObject("/FontFile"), NameObject("/FontFile3"))
 # What ties a page or a link to its copy's structure tree, which is not copied.
 _TREE_KEYS = (NameObject("/StructParents"), NameObject("/StructParent"))
+# The dictionaries written once for every copy that has them alike, with streams: a
+# page, a link or the page tree must each stand once in the file.
+_SHARED_TYPES = frozenset({"/Font", "/FontDescriptor", "/ExtGState"})
 
 
 def write_combined(
@@ -101,10 +105,13 @@ def _offset(out: BinaryIO, start: int) -> int:
 
 class _Copy:
     """One copy's pages and every object they use, renumbered from ``next_number``;
-    each page's /Parent is the joined file's page tree. A stream that refers to no
-    other object and that an earlier copy wrote byte for byte (a font program, the QR
-    code, the chart) is not written again: ``shared`` gives its number. Every copy
-    embedding its own fonts made a 5,500-copy file of 344 MB."""
+    each page's /Parent is the joined file's page tree. A stream, font or font
+    descriptor that an earlier copy wrote byte for byte once renumbered (a font
+    program and its font, the QR code, the chart, a logo and its soft mask) is not
+    written again: ``shared`` gives its number. Every copy embedding its own fonts made
+    a 5,500-copy file of 344 MB; a logo with transparency, an image pointing at its
+    soft mask, was written again for every copy until what a shared object points at
+    was shared first."""
 
     def __init__(
         self, reader: PdfReader, next_number: int, parent: int, shared: dict[bytes, int]
@@ -115,32 +122,57 @@ class _Copy:
         self.shared = shared
         self.numbers: dict[int, int] = {}  # the copy's object number -> the file's
         self.waiting: deque[int] = deque()  # the copy's objects numbered, not yet written
-        self.leaves: dict[int, bytes] = {}  # the bytes of those that refer to nothing
+        self.written: dict[int, bytes] = {}  # the bytes of those already renumbered
+        self.sharing: set[int] = set()  # the copy's objects shared (or to be), by number
+        self.visiting: set[int] = set()  # those being renumbered to be shared, now
+        self.originals: dict[int, int] = {}  # the file's number -> the copy's
 
     def number(self, reference: IndirectObject | None) -> int:
         """The joined file's number of the copy's object ``reference``."""
         assert reference is not None, "a page read from a file has its reference"
-        if reference.idnum in self.numbers:
-            return self.numbers[reference.idnum]
-        leaf = self._leaf_stream(reference.idnum)
-        if leaf is not None:
-            key = hashlib.sha256(leaf).digest()
+        idnum = reference.idnum
+        if idnum in self.numbers:
+            return self.numbers[idnum]
+        body = self._shared_body(idnum)
+        if idnum in self.numbers:  # numbered on the way, by an object pointing back
+            return self.numbers[idnum]
+        if body is not None:
+            self.sharing.add(idnum)
+            key = hashlib.sha256(body).digest()
             if key in self.shared:
-                self.numbers[reference.idnum] = self.shared[key]
+                self.numbers[idnum] = self.shared[key]
+                self.originals.setdefault(self.shared[key], idnum)
                 return self.shared[key]
             self.shared[key] = self.next_number
-            self.leaves[reference.idnum] = leaf
-        self.numbers[reference.idnum] = self.next_number
+            self.written[idnum] = body
+        self.numbers[idnum] = self.next_number
+        self.originals[self.next_number] = idnum
         self.next_number += 1
-        self.waiting.append(reference.idnum)
-        return self.numbers[reference.idnum]
+        self.waiting.append(idnum)
+        return self.numbers[idnum]
 
-    def _leaf_stream(self, idnum: int) -> bytes | None:
-        """Object ``idnum`` as written, if it is a stream referring to no other object
-        (nothing in it is renumbered), else None."""
+    def _shared_body(self, idnum: int) -> bytes | None:
+        """Object ``idnum`` as written, renumbered, if it is one to share (a stream, a
+        font, a font descriptor) and everything it points at is shared too (numbered
+        first, so that its bytes are the same in every copy that has it alike), else
+        None."""
         value = self.reader.get_object(idnum)
-        if not isinstance(value, StreamObject) or _refers(value):
+        shareable = isinstance(value, StreamObject) or (
+            isinstance(value, DictionaryObject) and value.get("/Type") in _SHARED_TYPES
+        )
+        if not shareable or idnum in self.visiting:
             return None
+        assert isinstance(value, DictionaryObject)  # a stream is one too
+        self._retag(value)  # before what it points at is renumbered: it reads them
+        self.visiting.add(idnum)
+        try:
+            for reference in _references(value):
+                self.number(reference)
+                if reference.idnum not in self.sharing:
+                    return None
+        finally:
+            self.visiting.discard(idnum)
+        self._renumber(value)
         written = io.BytesIO()
         value.write_to_stream(written)
         return written.getvalue()
@@ -149,8 +181,8 @@ class _Copy:
         """Each object the pages use, as the joined file numbers and writes it."""
         while self.waiting:
             old = self.waiting.popleft()
-            if old in self.leaves:
-                yield self.numbers[old], self.leaves.pop(old)
+            if old in self.written:
+                yield self.numbers[old], self.written.pop(old)
                 continue
             value = self.reader.get_object(old)
             assert value is not None, f"object {old} of a copy briefgen wrote"
@@ -183,13 +215,21 @@ class _Copy:
         """The bytes of the font program behind a font or font descriptor."""
         descriptor: object = font
         if not any(key in font for key in _PROGRAMS):
-            reference = font.get("/FontDescriptor")
-            descriptor = reference.get_object() if reference is not None else None
+            descriptor = self._resolved(font.get("/FontDescriptor"))
         if not isinstance(descriptor, DictionaryObject):
             return None
-        stream = next((descriptor[key] for key in _PROGRAMS if key in descriptor), None)
-        stream = stream.get_object() if stream is not None else None
+        pointer = next((descriptor[key] for key in _PROGRAMS if key in descriptor), None)
+        stream = self._resolved(pointer)
         return stream.get_data() if isinstance(stream, StreamObject) else None
+
+    def _resolved(self, item: object) -> object:
+        """``item``, or the copy's object it points at, through the copy's number or
+        through the file's, once renumbered."""
+        if not isinstance(item, IndirectObject):
+            return item
+        if item.pdf is self.reader:
+            return item.get_object()
+        return self.reader.get_object(self.originals[item.idnum])
 
     def _renumber(self, value: PdfObject) -> None:
         """Point ``value``'s references (at any depth but inside other objects) at the
@@ -212,12 +252,14 @@ class _Copy:
         return item
 
 
-def _refers(value: PdfObject) -> bool:
-    """Whether ``value`` (a stream's dictionary, an array, ...) holds a reference."""
+def _references(value: PdfObject) -> Iterator[IndirectObject]:
+    """Each reference ``value`` (a dictionary, a stream's, an array) holds, at any
+    depth but inside other objects, in order."""
     if isinstance(value, IndirectObject):
-        return True
-    if isinstance(value, DictionaryObject):
-        return any(_refers(item) for item in value.values())
-    if isinstance(value, ArrayObject):
-        return any(_refers(item) for item in value)
-    return False
+        yield value
+    elif isinstance(value, DictionaryObject):
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, ArrayObject):
+        for item in value:
+            yield from _references(item)

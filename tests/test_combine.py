@@ -11,6 +11,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import PIL.Image
+import PIL.ImageDraw
 import pytest
 from pypdf import PdfReader
 
@@ -136,3 +138,40 @@ def test_a_stream_every_copy_embeds_alike_is_written_once(copies: list[bytes]) -
     assert len(programs) == len(per_copy)  # the copies again add no font program
     for page, data in zip(combined.pages, copies * 3, strict=True):
         assert page.extract_text() == PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+@pytest.fixture(scope="module")
+def logo_copies(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
+    """The legislators' brief, as PDF, with a logo that has an alpha channel (as most
+    PNG logos do): its image refers to its soft mask, a second image."""
+    ws = tmp_path_factory.mktemp("logo")
+    logo = PIL.Image.new("RGBA", (400, 200), (0, 0, 0, 0))
+    draw = PIL.ImageDraw.Draw(logo)
+    for step in range(40):  # enough pixels that the image costs more than a page's text
+        draw.ellipse((step * 9, step * 4, step * 9 + 40, step * 4 + 40), (step * 6, 90, 200, 255))
+    logo.save(ws / "logo.png")
+    (ws / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    options = BuildOptions(
+        workspace=ws, facts=REPO / "facts", audiences=("legislators",), formats=("pdf",)
+    )
+    return [brief.files["pdf"] for brief in make_briefs(options)]
+
+
+def test_a_logo_with_a_soft_mask_is_written_once(logo_copies: list[bytes]) -> None:
+    """A logo with transparency is an image pointing at its soft mask, which the
+    sharing of streams that point at nothing passed over: every copy wrote the logo
+    again, and a batch's file grew by the logo's size per copy."""
+    once, ten = _combined(logo_copies), _combined(logo_copies * 10)
+    combined = PdfReader(io.BytesIO(ten), strict=True)
+    logos = {
+        reference.idnum
+        for page in combined.pages
+        for reference in page["/Resources"]["/XObject"].values()
+    }
+    assert len(logos) == 1
+    # The nine copies more cost their pages, not nine more logos and font dictionaries.
+    assert len(ten) - len(once) < 9 * len(logo_copies[0]) / 8
+    for page in combined.pages:
+        image = page["/Resources"]["/XObject"][next(iter(page["/Resources"]["/XObject"]))]
+        assert image.get_object()["/SMask"].get_object()["/Width"] == 400
+    assert ten == _combined(logo_copies * 10)  # still the same bytes every time

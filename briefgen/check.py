@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from briefgen.model import (
     cited_fact_ids,
     walk,
 )
+from briefgen.parse import IMAGE_PPI
 from briefgen.pipeline import (
     BuildOptions,
     BuildResult,
@@ -298,6 +300,46 @@ def _date_warnings(workspace: Workspace, decision: Decision, printed: list[str])
     return found
 
 
+# A logo printed at fewer pixels per inch looks soft or jagged on paper; a picture in
+# the body is never set larger than its size at this resolution.
+LOGO_MIN_PPI = IMAGE_PPI
+# What prints sharp: the resolution of the QR code, the chart and print work.
+LOGO_SHARP_PPI = 300
+
+
+def _logo_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
+    """A logo with too few pixels for the size the masthead prints it at (0.5 in tall,
+    whatever its pixels): set larger than its pixels can fill, it prints soft."""
+    masthead = decision.fit.document.masthead
+    logo = masthead.logo if masthead is not None else None
+    if logo is None:
+        return []
+    width_in = decision.fit.style.logo_width(logo) / INCH
+    height_in = width_in * logo.height_px / logo.width_px
+    ppi = logo.width_px / width_in
+    if ppi >= LOGO_MIN_PPI - 1e-6:
+        return []
+
+    def pixels(ppi: int) -> str:
+        across, down = (math.ceil(ppi * inches - 1e-6) for inches in (width_in, height_in))
+        return f"{across} x {down}"
+
+    settings = workspace.settings
+    return [
+        Finding(
+            "warning",
+            "logo-resolution",
+            f"theme.logo: {clip(settings.theme.logo)} prints at {math.floor(ppi)} pixels per "
+            f"inch, {width_in:.2f} x {height_in:.2f} in in the masthead; below "
+            f"{LOGO_MIN_PPI} it prints soft or jagged: give one of at least "
+            f"{pixels(LOGO_MIN_PPI)} pixels ({pixels(LOGO_SHARP_PPI)} prints sharp)",
+            settings.logo_location,
+            decision.audience.name,
+            {"ppi": math.floor(ppi), "width_px": logo.width_px, "height_px": logo.height_px},
+        )
+    ]
+
+
 def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
     """What on one brief's page needs looking at: stale cited facts, numbers the
     template typed itself, Spanish forms missing or not reviewed."""
@@ -306,6 +348,7 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
     found: list[Finding] = []
     years = workspace.settings.facts.max_age_years
     found += _date_warnings(workspace, decision, printed)
+    found += _logo_warnings(workspace, decision)
     for fact_id in printed:
         fact = store.facts.get(fact_id)
         if fact is not None and is_stale(fact, workspace.date, years):

@@ -267,8 +267,15 @@ class Settings(_Section):
     facts: FactsSettings = FactsSettings()
     theme: ThemeSettings = ThemeSettings()
 
-    # The logo, read and checked by load_settings (None without a logo).
+    # The logo, read and checked by load_settings (None without a logo), and where
+    # briefgen.toml names it.
     _logo: Picture | None = PrivateAttr(default=None)
+    _logo_at: Location | None = PrivateAttr(default=None)
+
+    @property
+    def logo_location(self) -> Location | None:
+        """The line of ``briefgen.toml`` naming the logo (None without a logo)."""
+        return self._logo_at
 
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -397,7 +404,8 @@ def load_settings(workspace: Path) -> Settings:
     problems += _contrast_problems(settings, at)
     if settings.theme.logo:
         try:
-            settings._logo = _read_logo(workspace, settings.theme.logo, at(("theme", "logo")))
+            settings._logo_at = at(("theme", "logo"))
+            settings._logo = _read_logo(workspace, settings.theme.logo, settings._logo_at)
         except SettingsError as exc:
             problems.append(exc)
     raise_all(

@@ -5,6 +5,7 @@ and colours changes both formats")."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -128,3 +129,33 @@ def test_a_logo_made_transparent_by_one_colour_is_transparent_in_both_files(
         assert len(found) == 1, printed
         corner, middle = found[0].getpixel((2, 2)), found[0].getpixel((30, 30))
         assert corner[3] == 0 and middle == (255, 255, 255, 255), (corner, middle)
+
+
+@pytest.mark.parametrize(
+    ("size", "warned"),
+    [((60, 30), "prints at 60 pixels per inch"), ((150, 75), ""), ((600, 300), "")],
+)
+def test_a_logo_of_too_few_pixels_for_its_size_on_paper_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], warned: str
+) -> None:
+    """The masthead prints a logo 0.5 in tall whatever its pixels: one of 60 x 30
+    printed at 60 pixels per inch, blurred or jagged, without a word, while a picture
+    in the body is never set above its size at 150 pixels per inch."""
+    PIL.Image.new("RGB", size, (200, 30, 30)).save(tmp_path / "logo.png")
+    (tmp_path / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    facts = ["--facts", str(REPO / "facts")]
+    build = CliRunner().invoke(cli, ["build", *facts, "--audience", "public", "--format", "pdf"])
+    assert build.exit_code == 0, build.output
+    check = CliRunner().invoke(cli, ["check", *facts, "--audience", "public", "--json"])
+    codes = [f["code"] for f in json.loads(check.stdout)["findings"]]
+    if not warned:
+        assert "logo" not in build.stderr and "logo-resolution" not in codes
+        return
+    lines = [line for line in build.stderr.splitlines() if "theme.logo" in line]
+    assert lines == [
+        "briefgen.toml:2: warning: theme.logo: logo.png prints at 60 pixels per inch, "
+        "1.00 x 0.50 in in the masthead; below 150 it prints soft or jagged: give one of "
+        "at least 150 x 75 pixels (300 x 150 prints sharp)"
+    ]
+    assert codes.count("logo-resolution") == 1

@@ -337,6 +337,13 @@ class BriefgenGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Turn a store of sourced facts into one-page policy briefs (PDF and DOCX)."""
+    if sys.platform == "win32":
+        # Its output folder's lock, its crash-safe writes and its batch workers are
+        # POSIX's (flock, O_NOFOLLOW, fork): one clear line, not a traceback.
+        raise BriefgenError(
+            "briefgen runs on Linux and macOS, not on Windows: run it in WSL "
+            "(the Windows Subsystem for Linux)"
+        )
     ctx.obj = {"quiet": quiet, "debug": debug}
     logging.basicConfig(
         format="%(message)s", level=logging.ERROR if quiet else logging.INFO, stream=sys.stderr

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import re
 import secrets
@@ -171,6 +170,10 @@ def locked(folder: Path, wait: float | None = None) -> Iterator[bool]:
 
 
 def _acquire(fd: int, folder: Path, seconds: float, deadline: float) -> bool:
+    # Imported here, not with the module: Windows has no fcntl, and the command line
+    # must load there to say that briefgen does not run on it.
+    import fcntl
+
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

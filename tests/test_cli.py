@@ -38,6 +38,25 @@ def test_a_build_imports_no_event_loop() -> None:
     assert out.stdout.strip() == "['pydantic']"
 
 
+def test_on_windows_a_command_says_in_one_line_that_briefgen_does_not_run_there(
+    tmp_path: Path,
+) -> None:
+    """Without fcntl (as on Windows) importing the command line failed with a
+    traceback; the output folder's lock, its writes and the batch need POSIX."""
+    code = (
+        "import sys; sys.modules['fcntl'] = None; from briefgen.cli import main; "
+        # After the import: click reads the platform to load its Windows console code.
+        "sys.platform = 'win32'; sys.argv = ['briefgen', 'build']; main()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (1, "")
+    assert out.stderr == (
+        "briefgen runs on Linux and macOS, not on Windows: run it in WSL (the "
+        "Windows Subsystem for Linux)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "args",
     [

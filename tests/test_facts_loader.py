@@ -468,3 +468,19 @@ def test_an_odd_space_is_blamed_only_near_the_yaml_error(tmp_path: Path) -> None
     parse_yaml(f"a: >-\n  one\n  {nbsp}two\n", tmp_path / "x.yaml", FactsError)
     # Four lines above the error, it is not what the error is about.
     assert "NO-BREAK" not in told(f"a: >-\n  one\n  {nbsp}two\nb: 1\nc: 2\nd: [\n")
+
+
+def test_a_no_break_space_in_a_block_of_text_is_not_blamed_for_the_error_below(
+    tmp_path: Path,
+) -> None:
+    """A no-break space leading a line of a folded value is a letter of the text (YAML
+    reads it so): the error on the next line was blamed on it, at the wrong line."""
+    from briefgen.facts.yamlfile import parse_yaml
+
+    nbsp = "\u00a0"
+    text = f"a: >-\n  one\n  {nbsp}two\nb: c: d\n"
+    with pytest.raises(FactsError) as caught:
+        parse_yaml(text, tmp_path / "x.yaml", FactsError)
+    message = caught.value.format_message()
+    assert "NO-BREAK" not in message
+    assert message.startswith(f"{tmp_path / 'x.yaml'}:4: YAML: mapping values are not allowed")

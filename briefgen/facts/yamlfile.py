@@ -383,13 +383,34 @@ def parse_yaml(
 _ODD_INDENT = re.compile(r"[ ]*([^\S\t\n\r ])")
 
 
+_ODD_INDENTS = re.compile(r"^([ ]*)([^\S\t\n\r ]+)", re.MULTILINE)
+
+
 def _odd_indent(text: str, problem_line: int) -> tuple[int, int, str] | None:
     """The line (0-based), column and character of an odd space indenting the line
-    ``problem_line`` of ``text`` or one of the two above it, the nearest first."""
+    ``problem_line`` of ``text`` or one of the two above it, the nearest first; None
+    too when the error stays where it is with every such space a plain one (a no-break
+    space inside a block of text, which is a letter of it)."""
     lines = text.split("\n", problem_line + 1)[: problem_line + 1]
     for number in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
         if match := _ODD_INDENT.match(lines[number]):
+            spaced = _ODD_INDENTS.sub(lambda m: m[1] + " " * len(m[2]), text)
+            if _error_line(spaced) == _error_line(text):
+                return None
             return number, match.start(1), match[1]
+    return None
+
+
+def _error_line(text: str) -> int | None:
+    """The line (0-based) libyaml's parser gives up at in ``text``; None if it parses."""
+    try:
+        for _ in yaml.parse(text, Loader=_FAST_LOADER):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark.line if mark is not None else -1
+    except yaml.YAMLError:
+        return -1
     return None
 
 

@@ -33,7 +33,8 @@ from briefgen.templating.environment import Rendered
 
 _SPACED = re.compile(r"\{[ \t]+[{%]|[}%][ \t]+\}")
 _WHOLE = re.compile(r"\{[{%#]|[}%#]\}")
-_OPEN_CITATION = re.compile(r"\[@(?![^\]\[\s]+\])")
+# '[@' not closed as a citation, nor a link's text ('[@leitf on X](https://...)').
+_OPEN_CITATION = re.compile(r"\[@(?![^\]\[\s]+\])(?![^\]\[]*\]\()")
 _ESCAPED = re.compile(r"\\.")
 _BACKTICKS = re.compile(r"`+")
 # What a slip is shown with: the tag it was meant to be, or the brace alone.

@@ -1108,6 +1108,26 @@ def test_braces_printed_on_purpose_are_not_template_code(tmp_path: Path, repo: P
     assert trial_findings(tmp_path, repo, template, "template-code-printed") == []
 
 
+def test_a_link_whose_text_starts_with_an_at_sign_is_no_open_citation(
+    tmp_path: Path, repo: Path
+) -> None:
+    """'[@leitf on X](https://...)' is a link to a social media account, printed as
+    one: it was warned of as a citation never closed. A '[@' left open before a link
+    on the same line still is."""
+    template = (
+        "# The title\n\n"
+        "Follow us: [@leitf on X](https://x.com/leitf).\n\n"
+        "As reported [@seizures-fy2023-pounds. See [the report](https://x.org).\n"
+    )
+    assert trial_findings(tmp_path, repo, template, "template-code-printed") == [
+        (
+            5,
+            "'[@seizures-fy2023-pounds.' prints as typed: a citation ends with ']', as in "
+            "[@fact-id]",
+        )
+    ]
+
+
 def test_a_heading_without_its_space_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
     """'##Why it matters' is a paragraph to Markdown, printed with its marks; one '#'
     before a word is a hashtag, and a code block's '##' is code."""

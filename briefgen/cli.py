@@ -23,6 +23,7 @@ from click.shell_completion import CompletionItem
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path, terminal_safe
+from briefgen.inputs import slashed_date
 from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
@@ -107,9 +108,12 @@ class _DayType(click.DateTime):
         except click.BadParameter:
             if not isinstance(value, str):
                 raise
-            us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
-            example = f"{us[3]}-{int(us[1]):02}-{int(us[2]):02}" if us else "2026-11-01"
-            way = "reads as a U.S. date" if us else "is not a date written as YYYY-MM-DD"
+            slashed = slashed_date(value.strip())
+            way, example = (
+                (f"reads as {slashed[0]}", slashed[1])
+                if slashed
+                else ("is not a date written as YYYY-MM-DD", "2026-11-01")
+            )
             self.fail(f"{value!r} {way}; write it year, month, day: {example}", param, ctx)
 
 

@@ -8,7 +8,10 @@ costs nothing, and the message gives the real reason.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -43,6 +46,26 @@ def quote(value: Any) -> str:
     if isinstance(value, bytes):
         return "binary data"
     return clip(repr(value))
+
+
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def slashed_date(text: str) -> tuple[str, str] | None:
+    """How a date typed with slashes reads ("a U.S. date", 11/05/2026; "a date
+    written day first", 31/12/2026) and that day written YYYY-MM-DD; None for other
+    text, or for slashes that make no day either way (13/45/2026)."""
+    found = _SLASHED_DATE.fullmatch(text)
+    if found is None:
+        return None
+    first, second, year = (int(part) for part in found.groups())
+    for way, month, day in (
+        ("a U.S. date", first, second),
+        ("a date written day first", second, first),
+    ):
+        with contextlib.suppress(ValueError):
+            return way, dt.date(year, month, day).isoformat()
+    return None
 
 
 def not_typed_number(value: Any, whole: bool = False) -> str:

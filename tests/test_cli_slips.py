@@ -765,6 +765,16 @@ def test_an_audience_in_capitals_is_answered_with_its_name(
         ),
         ("11/05/2026", "'11/05/2026' reads as a U.S. date; write it year, month, day: 2026-11-05"),
         ("1/2/2026", "'1/2/2026' reads as a U.S. date; write it year, month, day: 2026-01-02"),
+        # Day first, as most of the world writes it: was told to write 2026-31-12.
+        (
+            "31/12/2026",
+            "'31/12/2026' reads as a date written day first; write it year, month, day: 2026-12-31",
+        ),
+        (
+            "13/45/2026",
+            "'13/45/2026' is not a date written as YYYY-MM-DD; write it year, month, day: "
+            "2026-11-01",
+        ),
     ],
 )
 def test_a_date_option_that_is_no_day_says_why(value: str, says: str) -> None:

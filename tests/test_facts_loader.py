@@ -322,6 +322,10 @@ def test_periods_parse(
         ("2021/2017", r"'2021/2017' ends before it starts"),
         ("FY2024/2022", r"'FY2024/2022' ends before it starts"),
         ("2017/2019/2021", r"'2017/2019/2021' has more than one '/'"),
+        ("11/02/2020", r"'11/02/2020' reads as a U.S. date; write it 2020-11-02 \("),
+        # Day first: was told to write 2020-31-12, no day at all.
+        ("31/12/2020", r"'31/12/2020' reads as a date written day first; write it 2020-12-31 "),
+        ("13/45/2020", r"'13/45/2020' has more than one '/'"),
         ("2017/", r"'' is not a date"),
         (True, r"not true/false"),
         (3.5, r"got float"),

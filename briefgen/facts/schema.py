@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from briefgen.inputs import clip, quote
+from briefgen.inputs import clip, quote, slashed_date
 from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
 from briefgen.model import MAX_LINK_CHARS
 
@@ -156,11 +156,10 @@ def parse_period(value: Any) -> Period:
     if not isinstance(value, str):
         raise ValueError(f"expected a date, year or fiscal year, got {type(value).__name__}")
     text = value.strip()
-    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        month, day, year = m.groups()
+    if slashed := slashed_date(text):
         raise ValueError(
-            f"{clip(text)!r} reads as a U.S. date; write it {year}-{int(month):02}-"
-            f"{int(day):02} (year, month, day: a '/' joins the two ends of a range)"
+            f"{clip(text)!r} reads as {slashed[0]}; write it {slashed[1]} (year, month, "
+            "day: a '/' joins the two ends of a range)"
         )
     parts = text.split("/")
     if len(parts) > 2:

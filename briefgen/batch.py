@@ -565,11 +565,20 @@ def _how_a_worker_ended(workers: Sequence[multiprocessing.process.BaseProcess]) 
             "when memory runs out); nothing was written: run the batch again, with "
             "fewer --jobs if memory is short"
         )
-    ended = f"on signal {signal.Signals(-code).name}" if code < 0 else f"with status {code}"
+    ended = f"on signal {_signal_name(-code)}" if code < 0 else f"with status {code}"
     return (
         f"a worker process ended {ended} while making the copies; nothing was "
         "written: run the batch again, and should it end so again, please report it"
     )
+
+
+def _signal_name(number: int) -> str:
+    """``SIGSEGV`` for 11; the number of a signal Python names not (a real-time one but
+    the first and last: SIGRTMIN+1 is 35)."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def _ready(

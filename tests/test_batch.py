@@ -997,8 +997,10 @@ def _crash(signum: int) -> None:
     [
         (lambda: os._exit(3), "ended with status 3"),
         (lambda: _crash(signal.SIGSEGV), "ended on signal SIGSEGV"),
+        # A signal Python has no name for: signal.Signals(35) raised, a traceback.
+        (lambda: _crash(signal.SIGRTMIN + 1), f"ended on signal {signal.SIGRTMIN + 1}"),
     ],
-    ids=["exit", "crash"],
+    ids=["exit", "crash", "real-time signal"],
 )
 def test_a_worker_that_ends_otherwise_is_not_told_as_killed_for_memory(
     workspace: Path, monkeypatch: pytest.MonkeyPatch, end: Callable[[], None], told: str

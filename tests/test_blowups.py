@@ -68,6 +68,19 @@ def test_a_pattern_reads_a_run_of_its_openers_in_one_pass(pattern: str, text: st
     assert found.strip() == "0"
 
 
+def test_an_as_of_of_many_spaces_is_read_in_one_pass() -> None:
+    """An as_of that is no period is looked at again as a brief prints one ("2017 -
+    2021"): the range's dash, with the spaces around it, was looked for from each
+    space of a run, and a facts file's as_of of 20,000 spaces took 5 s (200,000: some
+    ten minutes)."""
+    found = run_limited(
+        "from briefgen.facts.schema import parse_period\n"
+        "try:\n    parse_period('2017' + ' ' * 200_000 + 'x')\n"
+        "except ValueError as exc:\n    print(str(exc)[:6])\n"
+    )
+    assert found.strip() == "'2017"
+
+
 def test_a_fact_id_holds_no_opening_bracket() -> None:
     """What keeps the citation's scan to one pass: "[@" reads no further than the next
     "[", which no fact id (a slug) holds."""

@@ -120,7 +120,9 @@ def _calendar_bounds(text: str) -> tuple[dt.date, dt.date]:
 # As_of written the way briefgen prints it or people write it: "FY 2023", "fy2023",
 # and a range joined by a dash or "to" ("2017-2021", "FY 2020–FY 2023").
 _FISCAL_AS_PRINTED = re.compile(r"\b[Ff][Yy][ -]?(?=\d{4}\b)")
-_RANGE_AS_PRINTED = re.compile(r"\s*(?:[-\u2010-\u2015]|\bto\b)\s*")
+# (No spaces in it: '\s*' before the dash was tried from each space of a run, time
+# squared in its length; each end is stripped instead.)
+_RANGE_AS_PRINTED = re.compile(r"[-\u2010-\u2015]|\bto\b")
 
 
 def _as_briefgen_writes(text: str) -> str | None:
@@ -128,7 +130,7 @@ def _as_briefgen_writes(text: str) -> str | None:
     reads: ``FY 2023`` as ``FY2023``, ``2017-2021`` as ``2017/2021``; else None."""
     rewritten = _FISCAL_AS_PRINTED.sub("FY", text)
     if "/" not in rewritten:
-        ends = _RANGE_AS_PRINTED.split(rewritten)
+        ends = [end.strip() for end in _RANGE_AS_PRINTED.split(rewritten)]
         if len(ends) == 2 and all(
             _AS_OF_PATTERNS["year"].match(end) or _AS_OF_PATTERNS["fiscal"].match(end)
             for end in ends

@@ -36,6 +36,17 @@ def closest(name: str, names: Sequence[str], cutoff: float = 0.6) -> str | None:
     return close[0] if close else None
 
 
+def closest_name(name: str, names: Iterable[str], cutoff: float) -> str | None:
+    """The one of ``names`` closest to ``name`` (difflib's ratio at least ``cutoff``),
+    case aside: ``Cite`` and ``FACT`` are ``cite`` and ``fact`` (as written, ``Cite``
+    and ``cite`` differ in a quarter of their letters, too far for a cutoff of 0.8)."""
+    by_lower: dict[str, str] = {}
+    for known in names:
+        by_lower.setdefault(known.lower(), known)
+    close = closest(name.lower(), list(by_lower), cutoff)
+    return by_lower[close] if close else None
+
+
 def _pieces(name: str) -> set[str]:
     padded = f" {name.lower()} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}

@@ -40,7 +40,7 @@ from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missin
 from markupsafe import Markup
 
 from briefgen.inputs import clip
-from briefgen.suggest import closest
+from briefgen.suggest import closest_name
 from briefgen.templating.limits import too_many
 from briefgen.templating.views import VIEWS
 
@@ -283,17 +283,6 @@ def _not_on_value(value: str | list[Any] | tuple[Any, ...], name: str) -> str:
         )
     close = closest_name(name, allowed_attributes(value), cutoff=0.75)
     return f"{describe(value)} has no '{name}'" + (f" (did you mean '{close}'?)" if close else "")
-
-
-def closest_name(name: str, names: Iterable[str], cutoff: float) -> str | None:
-    """The one of ``names`` closest to ``name`` (difflib's ratio at least ``cutoff``),
-    case aside: ``Cite`` and ``FACT`` are ``cite`` and ``fact`` (as written, ``Cite``
-    and ``cite`` differ in a quarter of their letters, too far for a cutoff of 0.8)."""
-    by_lower: dict[str, str] = {}
-    for known in names:
-        by_lower.setdefault(known.lower(), known)
-    close = closest(name.lower(), list(by_lower), cutoff)
-    return by_lower[close] if close else None
 
 
 def undefined_knowing(names: Iterable[str]) -> type[TemplateUndefined]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from briefgen.templating.sandbox import closest_name
+from briefgen.suggest import closest_name
 
 # Jinja's tags, for "did you mean" of an unknown one ('elseif', 'endfi', 'fro').
 TAGS = (

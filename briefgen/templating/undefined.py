@@ -29,7 +29,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, nodes
 
 from briefgen.errors import BriefgenError
-from briefgen.templating.sandbox import closest_name
+from briefgen.suggest import closest_name
 from briefgen.templating.search import read_template, split_front_matter
 
 # How many templates up an ``{% extends %}`` chain the names are gathered from.

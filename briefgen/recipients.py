@@ -336,6 +336,10 @@ def _other_separator(cells: list[str], delimiter: str, wanted: int) -> str | Non
     """The separator, of those spreadsheets save, that would split a row read as
     ``cells`` into the header's ``wanted`` fields, when ``delimiter`` does not."""
     text = delimiter.join(cells)
+    if "\n" in text or "\r" in text:
+        # A value of several lines, in quotes: csv.reader([text]) raises on its line
+        # break, and a row typed by hand with the wrong separator holds none.
+        return None
     for other in (",", ";", "\t"):
         if (
             other != delimiter

@@ -231,6 +231,25 @@ def test_a_row_separated_otherwise_than_the_header_is_told_so(tmp_path: Path) ->
     ]
 
 
+def test_a_row_of_too_many_fields_holding_a_line_break_is_no_internal_error(
+    tmp_path: Path,
+) -> None:
+    """A value of two lines (in quotes) in a row of a field too many: looking for the
+    row's own separator read it again as one line, and csv raised 'new-line character
+    seen in unquoted field', an internal error."""
+    path = tmp_path / "r.csv"
+    for line_break in ("\n", "\r"):
+        path.write_text(
+            f'id;audience;name\nex-1;public;"Alex{line_break}Jr, x";extra\n',
+            encoding="utf-8",
+            newline="",
+        )
+        assert problems_of(path) == [
+            f"{path}:2: the row has 4 fields, the header 3: not valid CSV; a value holding "
+            "';' goes in double quotes"
+        ]
+
+
 def test_row_audience_wins_over_the_option(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,audience\nex-1,legislators\nex-2,\n", encoding="utf-8")

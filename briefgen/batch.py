@@ -555,7 +555,7 @@ def _outcomes(
 def _how_a_worker_ended(workers: Sequence[multiprocessing.process.BaseProcess]) -> str:
     """Why the pool broke, told from how its first dead worker ended (the pool ends
     the others with SIGTERM once one has died)."""
-    codes = [w.exitcode for w in workers if w.exitcode is not None]
+    codes = _exit_codes(workers)
     code = next((c for c in codes if c != -signal.SIGTERM), codes[0] if codes else None)
     if code is None or code == -signal.SIGKILL:
         # The out-of-memory killer's choice, the biggest process, is often a worker.
@@ -570,6 +570,26 @@ def _how_a_worker_ended(workers: Sequence[multiprocessing.process.BaseProcess]) 
         f"a worker process ended {ended} while making the copies; nothing was "
         "written: run the batch again, and should it end so again, please report it"
     )
+
+
+# How long the workers' exit codes are waited for once the pool is stopped.
+EXIT_CODE_SECONDS = 2.0
+
+
+def _exit_codes(
+    workers: Sequence[multiprocessing.process.BaseProcess], seconds: float = EXIT_CODE_SECONDS
+) -> list[int]:
+    """The exit codes of the ``workers`` that have ended, waited for a moment: the
+    pool's own thread reaps its workers as :func:`_stop` does, and a worker that the
+    other thread's waitpid reaps first reads as running (no exit code) until that
+    thread records its code. The crashed worker then went untold, and the batch was
+    said to have ended on the SIGTERM the others were stopped with."""
+    deadline = time.monotonic() + seconds
+    while True:
+        codes = [worker.exitcode for worker in workers]
+        if None not in codes or time.monotonic() >= deadline:
+            return [code for code in codes if code is not None]
+        time.sleep(0.01)
 
 
 def _signal_name(number: int) -> str:

@@ -1025,6 +1025,29 @@ def test_a_worker_that_ends_otherwise_is_not_told_as_killed_for_memory(
     assert folder_bytes(workspace / "output") == {}
 
 
+class _Reaped:
+    """A stopped worker as the pool's thread and :func:`batch._stop` race to reap it:
+    no exit code for the first ``unknown`` looks, then ``code``."""
+
+    def __init__(self, code: int, unknown: int = 0) -> None:
+        self.code, self.unknown = code, unknown
+
+    @property
+    def exitcode(self) -> int | None:
+        self.unknown -= 1
+        return None if self.unknown >= 0 else self.code
+
+
+def test_the_worker_that_crashed_is_told_when_its_code_is_recorded_late() -> None:
+    """Two threads wait for a stopped pool's workers (the pool's and _stop's); the one
+    whose waitpid loses reads the worker as running until the other records its
+    code. Read then, the crashed worker went untold, and the batch was told as ended
+    on the SIGTERM the other worker was stopped with (seen once in the full suite)."""
+    workers = [_Reaped(3, unknown=2), _Reaped(-signal.SIGTERM)]
+    told = batch._how_a_worker_ended(workers)  # type: ignore[arg-type]
+    assert told.startswith("a worker process ended with status 3 while making the copies")
+
+
 # In a worker, handing back a copy: half of it, then the worker is killed.
 KILLED_MID_COPY = """import os, signal, sys
 from multiprocessing import connection

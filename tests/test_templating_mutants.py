@@ -30,7 +30,15 @@ from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
-from briefgen.templating import call_limits, environment, limits, nesting, sandbox, search
+from briefgen.templating import (
+    call_limits,
+    environment,
+    limits,
+    nesting,
+    sandbox,
+    search,
+    undefined,
+)
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.helpers import (
     BLOCK_MARK,
@@ -891,6 +899,34 @@ def test_a_misspelt_name_an_extended_template_sets_gets_did_you_mean(tmp_path: P
     with pytest.raises(TemplateError) as caught:
         renderer.render(renderer.search_path.audience("t"))
     assert caught.value.detail == "'locl' is undefined"
+
+
+def test_the_names_a_message_offers_are_read_from_a_bounded_text(tmp_path: Path) -> None:
+    """The names a template and its parents set are parsed again for an undefined
+    name's message, after the render's time limit: nine templates of 100 KB took
+    1.3 s more. Parents past MAX_PARSED_CHARS of text are left unread."""
+    padding = "{# " + "x" * (undefined.MAX_PARSED_CHARS // 2) + " #}\n"
+    search = _search(
+        tmp_path,
+        {
+            "t.md.j2": '{% extends "p1.md.j2" %}\n{% block b %}{{ alpha_set }}{% endblock %}\n',
+            "p1.md.j2": '{% extends "p2.md.j2" %}\n{% set alpha_seen = 1 %}\n' + padding,
+            "p2.md.j2": "{% set beta_unseen = 1 %}\n" + padding + "{% block b %}{% endblock %}\n",
+        },
+    )
+    renderer = _renderer(search)
+    parsed: list[int] = []
+    parse = renderer.env.parse
+
+    def counted(source: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(source))
+        return parse(source, *args, **kwargs)
+
+    renderer.env.parse = counted  # type: ignore[method-assign]
+    body = (tmp_path / "templates" / "t.md.j2").read_text(encoding="utf-8")
+    names = undefined.names_set(renderer.env, body)
+    assert "alpha_seen" in names and "beta_unseen" not in names
+    assert sum(parsed) <= undefined.MAX_PARSED_CHARS
 
 
 def test_only_a_frozen_dataclass_may_be_a_view() -> None:

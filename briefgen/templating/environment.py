@@ -284,6 +284,7 @@ class TemplateRenderer:
         self.env.fact_reads = {}
         self.env.recipient_reads = {}
         self.checked: set[str] = set()  # the templates check_overrides passed
+        self._names_set: dict[str, tuple[str, ...]] = {}  # template text -> names it sets
         self.functions = frozenset(name for name, v in self.env.globals.items() if callable(v))
 
     def _undefined_message(self, exc: BaseException) -> str | None:
@@ -302,8 +303,13 @@ class TemplateRenderer:
         lines = body.split("\n")
         line = lines[frame[1] - 1] if 0 < frame[1] <= len(lines) else ""
         known = self.env.undefined.known_names  # type: ignore[attr-defined]
+        if body not in self._names_set:
+            # Kept by the text: every copy of a batch fails at the same name.
+            if len(self._names_set) >= NAMES_SET_KEPT:
+                self._names_set.clear()
+            self._names_set[body] = names_set(self.env, body)
         return undefined_message(
-            named.group(1), line, names_set(self.env, body), known, self.store.facts
+            named.group(1), line, self._names_set[body], known, self.store.facts
         )
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
@@ -475,6 +481,8 @@ def _innermost_template(exc: BaseException) -> tuple[str, int] | None:
 
 
 # Jinja's message for a name nothing defines, with the global sandbox.py offers.
+# How many templates' names-set lists a renderer keeps for its undefined-name messages.
+NAMES_SET_KEPT = 16
 _UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined(?: \(did you mean '\w+'\?\))?")
 
 

@@ -32,8 +32,10 @@ from briefgen.errors import BriefgenError
 from briefgen.suggest import closest_name
 from briefgen.templating.search import read_template, split_front_matter
 
-# How many templates up an ``{% extends %}`` chain the names are gathered from.
+# How many templates up an ``{% extends %}`` chain the names are gathered from, and
+# how much of their text in all (the built-ins are 3–4 KB; a template may be 500 KB).
 MAX_PARENTS = 8
+MAX_PARSED_CHARS = 200_000
 # A name the template sets is offered a little more readily than a global: a typo of
 # one's own variable ('itme' for 'item') is likelier than of a name one never wrote.
 LOCAL_CUTOFF = 0.75
@@ -127,16 +129,13 @@ def template_body(filename: str) -> str | None:
 def names_set(env: Environment, body: str) -> tuple[str, ...]:
     """The names the template ``body`` sets (``set``, ``for``, ``macro`` and its
     parameters, ``import``, ``with``), then those the templates it extends set at
-    their top level; none when it cannot be parsed again."""
-    return _names_set(env, body)
-
-
-@lru_cache(maxsize=16)
-def _names_set(env: Environment, body: str) -> tuple[str, ...]:
-    # Keyed by the text: every copy of a batch fails at the same name.
+    their top level; none when it cannot be parsed again. At most
+    :data:`MAX_PARSED_CHARS` of template text are parsed: this runs after the
+    render's time limit, for a message."""
     found: dict[str, None] = {}
     seen: set[str] = set()
-    tree = _parsed(env, body)
+    parsed = len(body)
+    tree = _parsed(env, body) if parsed <= MAX_PARSED_CHARS else None
     top_only = False
     for _ in range(MAX_PARENTS + 1):
         if tree is None:
@@ -152,6 +151,9 @@ def _names_set(env: Environment, body: str) -> tuple[str, ...]:
         try:
             source = env.loader.get_source(env, parent_name)[0]
         except (TemplateError, BriefgenError, OSError):
+            break
+        parsed += len(source)
+        if parsed > MAX_PARSED_CHARS:
             break
         tree, top_only = _parsed(env, source), True
     return tuple(found)

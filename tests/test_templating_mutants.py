@@ -881,24 +881,24 @@ def test_a_misspelt_name_an_extended_template_sets_gets_did_you_mean(tmp_path: P
     """A block that replaces one of builtin/legislators sees the names it sets at its
     top level (``addressee``), so a typo of one is offered it; a name set only inside
     another of its blocks is not seen there, and not offered."""
-    (tmp_path / "t.md.j2").write_text(
-        '{% extends "builtin/legislators.md.j2" %}\n'
-        "{% block addressee %}\n{{ addresse }}{% endblock %}\n",
-        encoding="utf-8",
+
+    def told(block: str, name: str) -> TemplateError:
+        (tmp_path / "t.md.j2").write_text(
+            '{% extends "builtin/legislators.md.j2" %}\n'
+            f"{{% block {block} %}}\n{{{{ {name} }}}}{{% endblock %}}\n",
+            encoding="utf-8",
+        )
+        search = SearchPath.build([tmp_path], tmp_path)
+        renderer = TemplateRenderer(search, FactStore(), Settings())
+        with pytest.raises(TemplateError) as caught:
+            renderer.render(renderer.search_path.audience("t"))
+        assert caught.value.location == Location.of(tmp_path / "t.md.j2", 3)
+        return caught.value
+
+    assert told("addressee", "addresse").detail == (
+        "'addresse' is undefined (did you mean 'addressee'?)"
     )
-    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
-    with pytest.raises(TemplateError) as caught:
-        renderer.render(renderer.search_path.audience("t"))
-    assert caught.value.detail == "'addresse' is undefined (did you mean 'addressee'?)"
-    assert caught.value.location == Location.of(tmp_path / "t.md.j2", 3)
-    (tmp_path / "t.md.j2").write_text(
-        '{% extends "builtin/legislators.md.j2" %}\n{% block title %}\n{{ locl }}{% endblock %}\n',
-        encoding="utf-8",
-    )
-    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), FactStore(), Settings())
-    with pytest.raises(TemplateError) as caught:
-        renderer.render(renderer.search_path.audience("t"))
-    assert caught.value.detail == "'locl' is undefined"
+    assert told("title", "locl").detail == "'locl' is undefined"
 
 
 def test_the_names_a_message_offers_are_read_from_a_bounded_text(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 
@@ -364,40 +365,57 @@ class Source(_Strict):
         """:meth:`citation` in pieces, each with the language it is written in: the
         author, publisher and title in the source's :attr:`language` when that is not
         ``language``'s, else ``""`` (the brief's), as the date and address are."""
-        own = self.language if language_code(self.language) != language_code(language) else ""
-        names: list[str] = []
-        if self.author:
-            names.append(self.author)
-        title = self.title
-        if self.publisher and self.publisher != self.author and not _names(title, self.publisher):
-            names.append(self.publisher)
-        # What follows the names, each after its mark: the date, then the address.
-        follows = [(", ", self.issued.label_in(language))] if self.issued else []
-        follows += [(". ", self.URL)] if self.URL else []
-        if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
-            title = _inner_quotes(title)
-            # U.S. English puts the comma or period after a quoted title inside its
-            # quotation marks (“Title,” December 21, 2023); Spanish, as most, after.
-            if follows and language_code(language) == "en":
-                mark, text = follows[0]
-                mark = mark.strip()
-                # “Why now?” December 2023, and “…in the U.S.” https://…, but a comma
-                # after an abbreviation's period: “…in the U.S.,” December 2023.
-                ended = title.endswith(("?", "!")) or (mark == "." and title.endswith("."))
-                if ended:
-                    title = f"\u201c{title}\u201d"
-                elif title.endswith("\u2019") and "\u2018" in title:
-                    # Inside the inner quotation marks too: “The ‘Iron River,’” 2023.
-                    title = f"\u201c{title[:-1]}{mark}\u2019\u201d"
-                else:
-                    title = f"\u201c{title}{mark}\u201d"
-                follows[0] = (" ", text)
-            else:
+        return list(_citation_parts(self, language))
+
+
+# A store's sources in each language a process prints them in, a few times over.
+_CITATIONS_KEPT = 1024
+
+
+@lru_cache(maxsize=_CITATIONS_KEPT)
+def _citation_parts(source: Source, language: str) -> tuple[tuple[str, str], ...]:
+    """:meth:`Source.citation_parts`, worked out once per source (frozen: its fields
+    are the key) and language: every copy of a batch cites the same sources, each
+    note several times (numbering before and after the fitter drops, the glyph check,
+    the warnings)."""
+    own = source.language if language_code(source.language) != language_code(language) else ""
+    names: list[str] = []
+    if source.author:
+        names.append(source.author)
+    title = source.title
+    if (
+        source.publisher
+        and source.publisher != source.author
+        and not _names(title, source.publisher)
+    ):
+        names.append(source.publisher)
+    # What follows the names, each after its mark: the date, then the address.
+    follows = [(", ", source.issued.label_in(language))] if source.issued else []
+    follows += [(". ", source.URL)] if source.URL else []
+    if source.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
+        title = _inner_quotes(title)
+        # U.S. English puts the comma or period after a quoted title inside its
+        # quotation marks (“Title,” December 21, 2023); Spanish, as most, after.
+        if follows and language_code(language) == "en":
+            mark, text = follows[0]
+            mark = mark.strip()
+            # “Why now?” December 2023, and “…in the U.S.” https://…, but a comma
+            # after an abbreviation's period: “…in the U.S.,” December 2023.
+            ended = title.endswith(("?", "!")) or (mark == "." and title.endswith("."))
+            if ended:
                 title = f"\u201c{title}\u201d"
-        names.append(title)
-        parts = [(", ".join(names), own)]
-        parts += [(mark + text, "") for mark, text in follows]
-        return parts
+            elif title.endswith("\u2019") and "\u2018" in title:
+                # Inside the inner quotation marks too: “The ‘Iron River,’” 2023.
+                title = f"\u201c{title[:-1]}{mark}\u2019\u201d"
+            else:
+                title = f"\u201c{title}{mark}\u201d"
+            follows[0] = (" ", text)
+        else:
+            title = f"\u201c{title}\u201d"
+    names.append(title)
+    parts = [(", ".join(names), own)]
+    parts += [(mark + text, "") for mark, text in follows]
+    return tuple(parts)
 
 
 # A double quotation mark that opens: at the start, or after a space or an opening

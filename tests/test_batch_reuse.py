@@ -1,0 +1,54 @@
+"""What every copy of a batch works out alike is worked out once per process: a
+second copy repeats none of it and its bytes are those the work would give."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen.batch import Copy, Task, _Worker
+from briefgen.facts import schema
+from briefgen.pipeline import BuildOptions, Workspace
+
+COLUMNS = ("id", "audience", "name", "title", "office", "place")
+
+
+@pytest.fixture
+def copy_for(repo: Path) -> Callable[[str], Copy]:
+    """A batch worker's legislators PDF copy for the recipient named."""
+    options = BuildOptions(workspace=repo, formats=("pdf",))
+    worker = _Worker(Workspace.open(options), options)
+
+    def make(name: str) -> Copy:
+        values = ("row-1", "legislators", name, "Senator", "Office 1", "tucson-az")
+        made = worker.make(Task(1, "legislators", COLUMNS, values))
+        assert isinstance(made, Copy), made
+        return made
+
+    return make
+
+
+def test_a_second_copy_works_out_no_citation_again(copy_for: Callable[[str], Copy]) -> None:
+    schema._citation_parts.cache_clear()
+    first = copy_for("Alex Example")
+    worked_out = schema._citation_parts.cache_info().misses
+    assert worked_out > 0
+    second = copy_for("Sam Sample")
+    assert schema._citation_parts.cache_info().misses == worked_out
+    schema._citation_parts.cache_clear()
+    assert copy_for("Sam Sample").files == second.files
+    assert first.files != second.files
+
+
+def test_a_source_changed_in_any_field_gets_its_own_citation(repo: Path) -> None:
+    store = Workspace.open(BuildOptions(workspace=repo)).store
+    source = next(iter(store.sources.values()))
+    cited = source.citation()
+    retitled = source.model_copy(update={"title": "Another Title"})
+    assert "Another Title" in retitled.citation()
+    assert source.citation() == cited
+    parts = source.citation_parts()
+    parts.append(("changed by the caller", ""))
+    assert source.citation() == cited  # each call gets a list of its own

@@ -1116,38 +1116,50 @@ def least_height(document: Document, style: Style) -> float:
     Laying out a paragraph of hundreds of thousands of characters, or a table or run
     of paragraphs tens of thousands long, takes reportlab many seconds; this takes
     milliseconds and tells the fitter not to try."""
-    family = style.theme.font
-    register_fonts(["regular"], family)
-    smallest = style.note
-    rule = style.body_rule + style.body.space_after
+    register_fonts(["regular"], style.theme.font)
+    least = _LeastHeight(style)
+    return sum(least.height(block, top=True) for block in document.blocks)
 
-    def lines(*texts: str) -> int:
+
+class _LeastHeight:
+    """:func:`least_height` of a block for one style (a class, not closures: a
+    recursive closure is a reference cycle, left for the collector by every brief)."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.family = style.theme.font
+        self.smallest = style.note
+        self.rule = style.body_rule + style.body.space_after
+
+    def lines(self, *texts: str) -> int:
         """How many lines ``texts``, side by side or one after the other, take at least."""
-        width: float = sum(pdfmetrics.stringWidth(t, family.pdf_name, smallest.size) for t in texts)
-        return math.ceil(width / style.frame_width)
+        name, size = self.family.pdf_name, self.smallest.size
+        width: float = sum(pdfmetrics.stringWidth(t, name, size) for t in texts)
+        return math.ceil(width / self.style.frame_width)
 
-    def height(block: AnyBlock, top: bool = False) -> float:
+    def height(self, block: AnyBlock, top: bool = False) -> float:
+        """``block``'s least height; ``top``: a block of the body, not in a box or column."""
         if isinstance(block, Columns):
-            return max(sum(map(height, block.main)), sum(map(height, block.aside)))
+            return max(sum(map(self.height, block.main)), sum(map(self.height, block.aside)))
         if isinstance(block, Box):
-            return sum(map(height, block.blocks))
+            return sum(map(self.height, block.blocks))
         if isinstance(block, HorizontalRule):
-            return rule
+            return self.rule
         if isinstance(block, Image):
             # Across the body as the renderer sets it; narrower in a box or column.
             picture = block.picture
-            wide = min(block.width, style.measure) if top else 0.0
+            wide = min(block.width, self.style.measure) if top else 0.0
             return wide * picture.height_px / picture.width_px
         if isinstance(block, BulletList):
-            count = sum(lines(plain_text(item, citations=False)) for item in block.items)
+            count = sum(self.lines(plain_text(item, citations=False)) for item in block.items)
         elif isinstance(block, Table):
             rows = (block.header, *block.rows)
-            count = sum(lines(*(plain_text(cell, citations=False) for cell in r)) for r in rows)
+            count = sum(
+                self.lines(*(plain_text(cell, citations=False) for cell in row)) for row in rows
+            )
         else:
-            count = lines(block_text(block, citations=False))
-        return count * smallest.leading
-
-    return sum(height(block, top=True) for block in document.blocks)
+            count = self.lines(block_text(block, citations=False))
+        return count * self.smallest.leading
 
 
 def _time_stamp(iso_date: str) -> TimeStamp:
@@ -1269,6 +1281,10 @@ def render_pages(pages: Sequence[tuple[Document, Style]]) -> tuple[bytes, int]:
         date="{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z".format(*_time_stamp(meta.date).YMDhms),
     )
     doc.build(story, canvasmaker=partial(TaggedCanvas, tags=structure, xmp=packet))
+    # reportlab's template names itself in its namespace (for markup briefgen never
+    # writes, <evalString> and the like): a reference cycle that would keep the whole
+    # brief (canvas, document, flowables) until the collector runs.
+    doc._nameSpace.clear()
     return buffer.getvalue(), doc.page
 
 

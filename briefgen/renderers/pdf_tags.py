@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MethodType
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
@@ -66,10 +67,11 @@ SOFT_HYPHEN = "\u00ad"
 class Element:
     """A structure element: its standard role (``P``, ``H1``, ``Figure`` ...), its
     kids in reading order, and what a reader is told instead of or besides its
-    marks."""
+    marks. An element knows its kids, not its parent: a tree without reference
+    cycles is freed as soon as its copy is made, where a cycle would hold the whole
+    copy (its canvas, document and flowables) until the collector runs."""
 
     role: str
-    parent: Element | None = field(default=None, repr=False)
     kids: list[Element] = field(default_factory=list)
     alt: str = ""  # a figure's alternative text
     actual_text: str = ""  # a note number's text, said apart from the text before
@@ -84,7 +86,7 @@ class Element:
 
     def add(self, role: str, **attributes: str) -> Element:
         """A new kid ``role`` at the end of this element's kids."""
-        kid = Element(role, parent=self)
+        kid = Element(role)
         for name, value in attributes.items():
             setattr(kid, name, value)
         self.kids.append(kid)
@@ -92,9 +94,7 @@ class Element:
 
     def adopt(self, kids: list[Element]) -> None:
         """Make ``kids`` (built elsewhere) this element's last kids."""
-        for kid in kids:
-            kid.parent = self
-            self.kids.append(kid)
+        self.kids.extend(kids)
 
     def fresh(self) -> Element:
         """A new element of this one's role and attributes, in no tree and with no
@@ -187,11 +187,38 @@ def on_draw(label: str) -> str:
     return f'<onDraw name="{CALLBACK}" label="{label}"/>'
 
 
+class _BoundWhenRead:
+    """An attribute holding a method of its own object unbound, and bound again when
+    read: reportlab's paragraph gives its text object the function that draws
+    underlines and links' rectangles as a method bound to the object, in the object,
+    a reference cycle that would keep the whole brief (canvas, document, flowables)
+    until the collector runs."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.key = f"briefgen_unbound{name}"
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            value, bound = obj.__dict__[self.key]
+        except KeyError:
+            raise AttributeError(self.name) from None
+        return MethodType(value, obj) if bound else value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        bound = isinstance(value, MethodType) and value.__self__ is obj
+        obj.__dict__[self.key] = (value.__func__, True) if bound else (value, False)
+
+
 class HyphenatingText(PDFTextObject):  # type: ignore[misc]
     """A paragraph's text object. A line of one font whose text ends in a soft hyphen
     (pdf.py's layout leaves one where reportlab broke the line at a soft hyphen and
     ended it with a hyphen of its own) draws that hyphen, in a ``Span`` that says it
     is the soft hyphen. Drawn apart in the same font, it lands where it did."""
+
+    _do_line = _BoundWhenRead()  # reportlab's name
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # reportlab's names
         if text.endswith(SOFT_HYPHEN):
@@ -712,8 +739,9 @@ def write_structure(canvas: TaggedCanvas) -> None:
     root_ref = doc.Reference(root, "BriefgenStructTreeRoot")
     writer = _Writer(canvas)
     ids = _unique_ids(writer, canvas.tagger)
+    parents = {kid: element for element in writer.objects for kid in element.kids}
     for element, raw in writer.objects.items():
-        parent = writer.refs[element.parent] if element.parent else writer.number(root_ref)
+        parent = writer.refs[parents[element]] if element in parents else writer.number(root_ref)
         raw.text = writer.element(element, parent)
     parent_tree = writer.number(doc.Reference(_Raw(writer.parent_tree())))
     # Elements with an /ID (the notes) are found by it through the ID tree, which

@@ -10,7 +10,9 @@ bytes), Typst through its Python binding (peers/legislators.typ) and docxtpl
 printed for the recipient's place (peers/content.py), with the addressee swapped in.
 Each round times ``--copies`` copies of each and gives the ratios briefgen / peer for
 that round, so a machine whose speed drifts (other processes) moves both sides
-alike; the medians over the rounds are the figures to quote.
+alike; the medians over the rounds are the figures to quote. The process's cycle
+collector is set as a batch sets it for its copies (briefgen/collector.py), for all
+four engines: they share the process.
 
 Needs the ``bench`` extra: ``pip install -e ".[bench]"``.
 """
@@ -40,6 +42,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText  # type: ignore[import-u
 from peers.content import Contents, Run, page_contents  # noqa: E402
 
 from briefgen.batch import Copy, Task, _Worker  # noqa: E402
+from briefgen.collector import collecting_for_copies  # noqa: E402
 from briefgen.graphics.chart import chart_drawing  # noqa: E402
 from briefgen.graphics.raster import drawing_png, qr_png  # noqa: E402
 from briefgen.model import Chart  # noqa: E402
@@ -150,7 +153,7 @@ def main() -> None:
     pdf, worker = briefgen_maker("pdf")
     docx, _ = briefgen_maker("docx")
     contents, chart = page_contents(worker)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, collecting_for_copies():
         engines: dict[str, Make] = {
             "briefgen PDF": pdf,
             "Typst PDF": typst_maker(contents, Path(tmp)),

@@ -42,6 +42,7 @@ from briefgen.check import (
     source_warnings,
     warning_lines,
 )
+from briefgen.collector import collecting_for_copies
 from briefgen.errors import (
     BriefgenError,
     Location,
@@ -496,7 +497,7 @@ def _outcomes(
 ) -> Generator[Copy | Failure, None, None]:
     """Each task's outcome as it is ready: in this process, or in ``options.jobs``
     workers (stopped at once should the caller stop early, e.g. on Ctrl-C)."""
-    with progress_bar(len(tasks), options.progress) as advance:
+    with progress_bar(len(tasks), options.progress) as advance, collecting_for_copies():
         if options.jobs <= 1 or len(tasks) <= 1:
             worker = _Worker(workspace, options.build)
             for task in tasks:

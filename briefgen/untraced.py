@@ -262,7 +262,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
             block_at[index] = block
     backed: dict[tuple[int, int], set[float]] = {}
     # What each template line printed, read once however many pieces it holds.
-    seen: dict[Location, tuple[list[int], str, set[float]]] = {}
+    seen: dict[Location, tuple[list[int], str, frozenset[float]]] = {}
     found: list[Untraced] = []
     for path in dict.fromkeys(location.path for location in rendered.lines):
         for line, _text, written, literal in _written(path):
@@ -270,12 +270,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
             if location not in seen:
                 indexes = [i for i in where.get(location, ()) if i in block_at]
                 printed = " ".join(plain[i] for i in indexes)
-                # Digits written by number (&#52;&#56;&#48;) print as digits: the
-                # figure the text gives (read unescaped by figures()) is in the line
-                # as printed. A number literal counts only when its line prints it
-                # as a whole figure.
-                shown = {value_of(f) for f in figures(printed)}
-                seen[location] = (indexes, html.unescape(printed), shown)
+                seen[location] = (indexes, *_as_printed(printed))
             indexes, as_read, shown = seen[location]
             for figure in written:
                 if (value_of(figure) not in shown) if literal else (figure not in as_read):
@@ -291,6 +286,28 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                 if value_of(figure) not in allowed:
                     found.append(Untraced(location, figure))
     return found
+
+
+# The printed text of a template line kept up to this many characters: a batch's
+# copies print the same lines but for those naming the recipient.
+_KEPT_PRINTED_LENGTH = 1000
+
+
+def _as_printed(printed: str) -> tuple[str, frozenset[float]]:
+    """A template line's output as a reader reads it, and the values of the figures
+    it shows. Digits written by number (&#52;&#56;&#48;) print as digits: the figure
+    the text gives (read unescaped by figures()) is in the line as printed. A number
+    literal counts only when its line prints it as a whole figure."""
+    if len(printed) <= _KEPT_PRINTED_LENGTH:
+        return _kept_as_printed(printed)
+    return _read_as_printed(printed)
+
+
+def _read_as_printed(printed: str) -> tuple[str, frozenset[float]]:
+    return html.unescape(printed), frozenset(value_of(f) for f in figures(printed))
+
+
+_kept_as_printed = lru_cache(maxsize=1024)(_read_as_printed)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.facts import schema
 from briefgen.pipeline import BuildOptions, Workspace
@@ -52,3 +53,19 @@ def test_a_source_changed_in_any_field_gets_its_own_citation(repo: Path) -> None
     parts = source.citation_parts()
     parts.append(("changed by the caller", ""))
     assert source.citation() == cited  # each call gets a list of its own
+
+
+def test_a_second_copys_warnings_look_again_only_at_the_line_naming_its_recipient(
+    copy_for: Callable[[str], Copy],
+) -> None:
+    untraced._kept_as_printed.cache_clear()
+    unrendered._kept_line_slip.cache_clear()
+    first = copy_for("Alex Example")
+    figures_read = untraced._kept_as_printed.cache_info().misses
+    lines_read = unrendered._kept_line_slip.cache_info().misses
+    assert figures_read > 0 and lines_read > 0
+    second = copy_for("Sam Sample")
+    assert untraced._kept_as_printed.cache_info().misses == figures_read
+    read_again = unrendered._kept_line_slip.cache_info().misses - lines_read
+    assert read_again == 1  # the line naming the recipient
+    assert second.warnings == first.warnings

@@ -230,7 +230,10 @@ def _decode(raw: bytes, problems: _Problems) -> str:
             problems.add(
                 number,
                 "",
-                f"not valid UTF-8 (byte 0x{piece[exc.start]:02x}); save the file as UTF-8",
+                # Excel's plain "CSV" is the system's code page (Windows-1252 for
+                # José): the choice to make is named as Excel's menu names it.
+                f"not valid UTF-8 (byte 0x{piece[exc.start]:02x}); save the file as UTF-8 "
+                "(in Excel: Save As, CSV UTF-8)",
             )
             problems.undecodable.add(number)
             decoded.append(piece.decode("utf-8", errors="replace"))

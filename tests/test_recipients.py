@@ -700,7 +700,10 @@ def test_lines_ended_by_a_lone_cr_keep_their_numbers(tmp_path: Path) -> None:
     # An old Mac spreadsheet ends lines with CR alone: every bad line was line 1.
     path = tmp_path / "r.csv"
     path.write_bytes(b"id,audience,name\rr1,public,Bob\rr2,public,Pe\xf1a\rr3,public,Ann\r")
-    assert problems_of(path) == [f"{path}:3: not valid UTF-8 (byte 0xf1); save the file as UTF-8"]
+    assert problems_of(path) == [
+        f"{path}:3: not valid UTF-8 (byte 0xf1); save the file as UTF-8 "
+        "(in Excel: Save As, CSV UTF-8)"
+    ]
 
 
 def test_a_line_not_utf8_is_reported_once_without_its_follow_on_problems(
@@ -711,11 +714,16 @@ def test_a_line_not_utf8_is_reported_once_without_its_follow_on_problems(
     path = tmp_path / "r.csv"
     path.write_bytes(b"id,audience,name\nJos\xe9,public,x\nJos\xe8,public,y\n")
     assert problems_of(path) == [
-        f"{path}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
-        f"{path}:3: not valid UTF-8 (byte 0xe8); save the file as UTF-8",
+        f"{path}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8 "
+        "(in Excel: Save As, CSV UTF-8)",
+        f"{path}:3: not valid UTF-8 (byte 0xe8); save the file as UTF-8 "
+        "(in Excel: Save As, CSV UTF-8)",
     ]
     path.write_bytes(b"A\xf1o,id,audience\n1,r1,public\n")
-    assert problems_of(path) == [f"{path}:1: not valid UTF-8 (byte 0xf1); save the file as UTF-8"]
+    assert problems_of(path) == [
+        f"{path}:1: not valid UTF-8 (byte 0xf1); save the file as UTF-8 "
+        "(in Excel: Save As, CSV UTF-8)"
+    ]
 
 
 def test_a_missing_name_column_is_told_at_the_header_line(tmp_path: Path) -> None:

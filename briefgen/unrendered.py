@@ -38,6 +38,7 @@ _WHOLE = re.compile(r"\{[{%#]|[}%#]\}")
 _OPEN_CITATION = re.compile(r"\[@(?![^\]\[\s]+\])(?![^\]\[]*\]\()")
 _ESCAPED = re.compile(r"\\.")
 _BACKTICKS = re.compile(r"`+")
+_BRACE = re.compile(r"[{}]")
 # What a slip is shown with: the tag it was meant to be, or the brace alone.
 _SHOWN_TAG = re.compile(r"\{[ \t]*[{%].*?[}%][ \t]*\}")
 
@@ -154,22 +155,17 @@ def _slip(plain: str, line: str) -> tuple[int, str] | None:
             f"{whole.group(0)!r} prints as typed: template code left unrun (a {{% raw %}} "
             "block, or a printed string?); to print braces, write \\{"
         )
-    depth = 0
-    opened: list[int] = []
-    # Most lines hold no brace: the walk below is for the few that do.
-    braced = "{" in plain or "}" in plain
-    for column, char in enumerate(plain if braced else ""):
-        if char == "{":
-            opened.append(column)
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return column, (
-                    "'}' prints as typed, closing nothing: one brace too many after a "
-                    "'}}'? (to print a brace, write \\})"
-                )
-            depth -= 1
+    opened: list[int] = []  # where each brace not closed yet opens
+    for brace in _BRACE.finditer(plain):
+        if brace.group() == "{":
+            opened.append(brace.start())
+        elif opened:
             opened.pop()
+        else:
+            return brace.start(), (
+                "'}' prints as typed, closing nothing: one brace too many after a "
+                "'}}'? (to print a brace, write \\})"
+            )
     if opened:
         return opened[0], (
             "'{' prints as typed, opening nothing: one brace too many before a "

@@ -21,6 +21,8 @@ from briefgen.errors import BriefgenError, Location
 
 # Values quoted in messages are cut to this many characters.
 QUOTE_LIMIT = 60
+# A link's address, in a template or a source's URL: a real one is far shorter.
+MAX_LINK_CHARS = 2000
 
 
 def clip(text: str, limit: int = QUOTE_LIMIT) -> str:

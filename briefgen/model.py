@@ -325,8 +325,6 @@ class Footer:
 WORD_PROPERTY_LIMIT = 255
 # A longer address makes a QR code too dense to scan from paper at a couple of cm.
 MAX_QR_CHARS = 300
-# A link's address, in a template or a source's URL: a real one is far shorter.
-MAX_LINK_CHARS = 2000
 
 
 @dataclass(frozen=True)

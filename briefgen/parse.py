@@ -42,11 +42,10 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
-from briefgen.inputs import quote
+from briefgen.inputs import MAX_LINK_CHARS, quote
 from briefgen.language import ENGLISH, LANGUAGE_TAG, Wording, wording
 from briefgen.model import (
     LIST_LEVELS,
-    MAX_LINK_CHARS,
     MAX_LIST_NUMBER,
     MAX_QR_CHARS,
     MAX_TABLE_COLUMNS,

@@ -27,6 +27,21 @@ def test_help_imports_no_renderer_or_parser() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_listing_facts_loads_no_renderer_nor_the_document_model() -> None:
+    """A facts command reads the store: the page's model (~125 dataclasses) and the
+    renderers are for building. The source schema once imported the model for one
+    limit."""
+    code = (
+        "import sys; from click.testing import CliRunner; from briefgen.cli import cli; "
+        f"r = CliRunner().invoke(cli, ['facts', 'list', '--facts', {str(REPO / 'facts')!r}]); "
+        "assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'docx') "
+        "or m == 'briefgen.model'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_a_build_imports_no_event_loop() -> None:
     """pydantic-core's import once pulled in asyncio, ssl and subprocess (through
     typing_extensions before 4.16, which pyproject.toml now requires)."""

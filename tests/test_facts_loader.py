@@ -19,7 +19,7 @@ from briefgen.errors import FactsError, ProblemList
 from briefgen.facts import load_store
 from briefgen.facts.formatting import format_number, format_value, one_in
 from briefgen.facts.schema import Fact, parse_period
-from briefgen.model import MAX_LINK_CHARS
+from briefgen.inputs import MAX_LINK_CHARS
 
 D = dt.date
 

@@ -31,9 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from briefgen.inputs import clip, quote, slashed_date
+from briefgen.inputs import MAX_LINK_CHARS, clip, quote, slashed_date
 from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
-from briefgen.model import MAX_LINK_CHARS
 
 MAX_INT = 10**18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

@@ -605,10 +605,7 @@ def _add_tiny_space(paragraph: Any, space: str) -> Any:
     the PDF draws no space there) so the text still reads two words."""
     run = new_element("w:r")
     run.append(el("rPr", [el("w", val="1"), el("sz", val="2"), el("szCs", val="2")]))
-    t = new_element("w:t")
-    t.text = space
-    t.set(_SPACE, "preserve")
-    run.append(t)
+    run.append(text_element(space))  # spaces alone: kept
     paragraph._p.append(run)
     return run
 

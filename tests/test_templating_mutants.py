@@ -774,6 +774,12 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
             "{% import '_m.md.j2' as helpers %}{{ helpers.contatc() }}",
             "_m.md.j2 has no 'contatc' (did you mean 'contact'? it has contact, x)",
         ),
+        # The same slip in {% from ... import %}: Jinja names the template, not its macros.
+        (
+            "{% from '_m.md.j2' import contatc %}{{ contatc() }}",
+            "the template '_m.md.j2' (imported on line 3 in 't.md.j2') does not export the "
+            "requested name 'contatc' (did you mean 'contact'? it has contact, x)",
+        ),
         # Case aside: a capital typed at a sentence's start, or caps lock.
         ("{{ Cite('x') }}", "'Cite' is undefined (did you mean 'cite'?)"),
         ("{{ FACT('x').number }}", "'FACT' is undefined (did you mean 'fact'?)"),

@@ -46,6 +46,7 @@ from briefgen.inputs import clip, quote
 from briefgen.language import month_name, month_year, wording
 from briefgen.recipients import KNOWN_COLUMNS
 from briefgen.settings import Settings
+from briefgen.suggest import closest_name
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import (
     BLOCK_HELPERS,
@@ -62,7 +63,12 @@ from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
 from briefgen.templating.syntax import syntax_hint
-from briefgen.templating.undefined import names_set, template_body, undefined_message
+from briefgen.templating.undefined import (
+    exported_names,
+    names_set,
+    template_body,
+    undefined_message,
+)
 from briefgen.templating.views import (
     NO_RECIPIENT,
     audience_view,
@@ -293,7 +299,10 @@ class TemplateRenderer:
         any other error."""
         if not isinstance(exc, UndefinedError):
             return None
-        named = _UNDEFINED_NAME.fullmatch(str(exc.message or ""))
+        message = str(exc.message or "")
+        if imported := _NOT_EXPORTED.fullmatch(message):
+            return self._not_exported(message, imported.group(1), imported.group(2))
+        named = _UNDEFINED_NAME.fullmatch(message)
         frame = _innermost_template(exc)
         if named is None or frame is None:
             return None
@@ -311,6 +320,18 @@ class TemplateRenderer:
         return undefined_message(
             named.group(1), line, self._names_set[body], known, self.store.facts
         )
+
+    def _not_exported(self, message: str, template: str, name: str) -> str:
+        """Jinja's message for ``{% from template import name %}`` of a name the
+        template does not set, with "did you mean" the closest one it sets and all of
+        them, as for ``{% import %}``'s ``module.name``."""
+        names = exported_names(self.env, template)
+        if names is None:
+            return message
+        close = closest_name(name, names, cutoff=0.6)
+        hint = f"did you mean '{close}'? " if close else ""
+        listing = f"it has {', '.join(names)}" if names else "it sets no macro or name"
+        return f"{message} ({hint}{listing})"
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations;
@@ -485,6 +506,12 @@ def _innermost_template(exc: BaseException) -> tuple[str, int] | None:
 NAMES_SET_KEPT = 16
 _UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined(?: \(did you mean '\w+'\?\))?")
 
+
+# Jinja's message for {% from "x" import name %} of a name "x" does not set.
+_NOT_EXPORTED = re.compile(
+    r"the template '([^']+)' \(imported on line \d+ in '[^']*'\) "
+    r"does not export the requested name '(\w+)'"
+)
 
 _UNCLOSED = re.compile(r"innermost block that needs to be closed is '(\w+)'")
 

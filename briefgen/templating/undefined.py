@@ -159,6 +159,24 @@ def names_set(env: Environment, body: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def exported_names(env: Environment, template: str) -> tuple[str, ...] | None:
+    """The names ``{% from template import ... %}`` can take from ``template``: the
+    macros and names it sets at its top level, those starting with ``_`` aside (Jinja
+    keeps them private); None when it cannot be read or parsed, or is longer than
+    :data:`MAX_PARSED_CHARS`."""
+    if env.loader is None:
+        return None
+    try:
+        source = env.loader.get_source(env, template)[0]
+    except (TemplateError, BriefgenError, OSError):
+        return None
+    tree = _parsed(env, source) if len(source) <= MAX_PARSED_CHARS else None
+    if tree is None:
+        return None
+    found = dict.fromkeys(_stored(tree.body, top_only=True))
+    return tuple(sorted(name for name in found if not name.startswith("_")))
+
+
 def _parsed(env: Environment, source: str) -> nodes.Template | None:
     try:
         return env.parse(source)

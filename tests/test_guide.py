@@ -19,10 +19,28 @@ from pypdf import PdfReader
 from readback import docx_text
 from tagged import check_tagged
 
+from briefgen import (
+    batch,
+    charts,
+    check,
+    filenames,
+    fitting,
+    inputs,
+    model,
+    parse,
+    pictures,
+    recipients,
+    settings,
+    shard,
+    style,
+    suggest,
+    theme,
+)
 from briefgen.cli import cli
 from briefgen.errors import Location
-from briefgen.facts import load_store
-from briefgen.settings import Settings
+from briefgen.facts import filters, load_store, loader, report, yamlfile
+from briefgen.graphics import qr
+from briefgen.templating import search
 from briefgen.templating.environment import TemplateRenderer, strip_markers
 from briefgen.templating.search import SearchPath
 
@@ -110,7 +128,9 @@ def test_filter_table_examples_hold() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     section = text.split("## Filters", 1)[1].split("\n## ", 1)[0]
     store = load_store(REPO / "facts")
-    renderer = TemplateRenderer(SearchPath.build([], REPO / "no-workspace"), store, Settings())
+    renderer = TemplateRenderer(
+        SearchPath.build([], REPO / "no-workspace"), store, settings.Settings()
+    )
     rows = [r for r in section.splitlines() if r.startswith("| `") and "{{" in r]
     assert rows
     for row in rows:
@@ -187,3 +207,78 @@ def test_every_readme_usage_command_runs_in_a_new_workspace(
         # --strict: "exit 1 on warnings too" (the sample sources without a URL).
         warned = "--strict" in args and " 0 warnings" not in result.output
         assert result.exit_code == int(warned), (args, result.output)
+
+
+def _prose(path: Path) -> str:
+    """A Markdown file's text with each run of white space one space, as it reads."""
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+# Each limit, count and default the docs state in figures, as the code has it: a limit
+# changed in one place and not the other fails here. (docs/templates.md's limits table
+# and docs/settings.md's defaults are held by test_template_limits and test_settings.)
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+FIGURES = [
+    # docs/facts.md: a broken or hostile facts file
+    ("facts.md", f"| one facts file | {yamlfile.MAX_BYTES:,} bytes"),
+    ("facts.md", f"`facts/x.yaml: larger than {yamlfile.MAX_BYTES:,} bytes ...`"),
+    (
+        "facts.md",
+        f"| the whole store | {loader.MAX_STORE_BYTES:,} bytes, {loader.MAX_FILES:,} files",
+    ),
+    ("facts.md", f"| values in one file | {yamlfile.MAX_VALUES:,}, each alias"),
+    ("facts.md", f"more than {yamlfile.MAX_VALUES:,} values ...`"),
+    ("facts.md", f"| nesting | {yamlfile.MAX_DEPTH} levels |"),
+    ("facts.md", f"A message quotes at most {inputs.QUOTE_LIMIT} characters of a value"),
+    ("facts.md", f"within {suggest.MAX_COMPARED:,} comparisons in all"),
+    ("facts.md", f"up to {suggest.COMPARED_ALL:,}, else with the {suggest.SHORTLIST} that share"),
+    ("facts.md", f"lists the first {filters.MAX_LISTED} names there are"),
+    ("facts.md", f"(at most {search.MAX_FRONT_MATTER:,} characters, same nesting"),
+    ("facts.md", f"`briefgen.toml` (at most {settings.MAX_BYTES:,} bytes"),
+    ("facts.md", f"nested at most {settings.MAX_DEPTH} deep"),
+    ("facts.md", f"over {model.WORD_PROPERTY_LIMIT} characters, Word's limit"),
+    ("facts.md", f"at most {inputs.MAX_LINK_CHARS:,} characters as a template's link"),
+    # docs/batch.md
+    ("batch.md", f"At most {recipients.MAX_PROBLEMS} problems are listed"),
+    ("batch.md", f"lists the first {check.MAX_ERRORS_SHOWN} as it lists any errors"),
+    ("batch.md", f"up to {recipients.MAX_ROWS:,} recipients, {recipients.MAX_COLUMNS:,} columns"),
+    ("batch.md", f"and {recipients.MAX_BYTES // 1_000_000} MB (a YAML file"),
+    ("batch.md", f"{recipients.MAX_YAML_VALUES:,} values, an alias"),
+    ("batch.md", f"at most {filenames.MAX_SLUG} characters and {filenames.MAX_SLUG_BYTES} bytes"),
+    ("batch.md", f"1 ≤ I ≤ N ≤ {shard.MAX_SHARDS:,}"),
+    ("batch.md", f"every failed row is listed (the first {batch.MAX_FAILURES_SHOWN}, then"),
+    ("batch.md", f"for the first {report.MAX_PLACES_SHOWN} such places"),
+    ("batch.md", f"first {check.MAX_ERRORS_SHOWN} errors, then how many more"),
+    # docs/settings.md
+    ("settings.md", f"At most {model.WORD_PROPERTY_LIMIT} characters (Word's limit"),
+    ("settings.md", f"hold at most {settings.MAX_CONTACT_CHARS} characters each"),
+    ("settings.md", f"hold at most {model.MAX_QR_CHARS} characters each"),
+    ("settings.md", f"At most {settings.MAX_LOGO_BYTES:,} bytes and {settings.MAX_LOGO_PIXELS:,}"),
+    ("settings.md", f"under {check.LOGO_MIN_PPI} pixels per inch"),
+    ("settings.md", f"({theme.TINT_SHARE:.0%} of the colour on white"),
+    ("settings.md", f"at least {qr.MIN_SIZE / 72 * 2.54:g} cm across"),
+    ("settings.md", f"no module is under {qr.MIN_MODULE / 72 * 25.4:g} mm"),
+    # docs/templates.md, outside its limits table
+    (
+        "templates.md",
+        f"at most {pictures.MAX_PICTURE_BYTES:,} bytes and {pictures.MAX_PICTURE_PIXELS:,}",
+    ),
+    ("templates.md", f"a JPEG of at most {pictures.MAX_JPEG_SCANS} scans"),
+    ("templates.md", f"printed at {parse.IMAGE_PPI} pixels per inch"),
+    ("templates.md", f"a number past {model.MAX_LIST_NUMBER:,} (the most Word"),
+    ("templates.md", f"Lists nest {WORDS[model.LIST_LEVELS]} levels deep"),
+    ("templates.md", f"at most {model.MAX_TABLE_COLUMNS} columns"),
+    ("templates.md", f"one bar or more than {WORDS[charts.MAX_BARS]}"),
+    (
+        "templates.md",
+        f"by {({0.5: 'half points'}).get(style.SIZE_STEP)} to {style.BODY_FLOOR:g} pt",
+    ),
+    ("templates.md", f"fills at most {fitting.MAX_FILL:.0%} of its frame"),
+    ("templates.md", f"(up to {WORDS[fitting.MAX_RESTORES]} such groups are tried)"),
+    ("templates.md", f"more than {WORDS[int(fitting.HOPELESS_FRAMES)]} pages at the smallest"),
+]
+
+
+@pytest.mark.parametrize(("doc", "figure"), FIGURES, ids=[f for _, f in FIGURES])
+def test_the_docs_state_each_figure_as_the_code_has_it(doc: str, figure: str) -> None:
+    assert figure in _prose(REPO / "docs" / doc)

@@ -386,6 +386,7 @@ def test_the_docs_list_each_limit_with_its_value() -> None:
     rows = {
         "text": f"{limits.MAX_TEXT_CHARS:,} characters",
         "output": f"{limits.MAX_OUTPUT_CHARS:,} characters",
+        "tag runs": f"{limits.MAX_TAG_RUNS:,}",
         "list": f"{limits.MAX_ITEMS:,} items",
         "number": f"{limits.MAX_INT_BITS:,} bits",
         "value depth": f"{limits.MAX_VALUE_DEPTH} levels",

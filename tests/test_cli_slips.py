@@ -666,6 +666,29 @@ def test_completion_knows_commands_options_and_audiences(template: Path) -> None
     assert complete("briefgen preview --audience le") == ["legislators"]
 
 
+@pytest.mark.parametrize(
+    ("shell", "registers"),
+    [
+        ("zsh", "compdef _briefgen_completion briefgen"),
+        ("fish", 'complete --no-files --command briefgen --arguments "(_briefgen_completion)"'),
+    ],
+)
+def test_zsh_and_fish_complete_audiences_too(template: Path, shell: str, registers: str) -> None:
+    """README: completion in bash, zsh and fish; ``{shell}_source`` is the script the
+    README has the shell load, and it asks ``{shell}_complete`` for the words."""
+    template.write_text("# Mine\n", encoding="utf-8")
+    script = invoke(env={"_BRIEFGEN_COMPLETE": f"{shell}_source"}, prog_name="briefgen")
+    assert script.exit_code == 0
+    assert registers in script.output
+    assert f"_BRIEFGEN_COMPLETE={shell}_complete" in script.output
+    env = {"_BRIEFGEN_COMPLETE": f"{shell}_complete", "COMP_WORDS": "briefgen build --audience "}
+    env["COMP_CWORD"] = "3" if shell == "zsh" else ""  # fish passes the word being typed
+    result = invoke(env=env, prog_name="briefgen")
+    assert result.exit_code == 0, result.output
+    # Each completion is three lines: its type, the word, its help ("_" for none).
+    assert result.output.splitlines()[1::3] == sorted([*builtins(), "x"])
+
+
 @pytest.mark.parametrize("name", ["", "  "])
 def test_init_with_an_empty_folder_name_writes_nothing(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -22,7 +22,7 @@ from briefgen.facts.report import unknown_place_notes
 from briefgen.model import Cite, Paragraph
 from briefgen.parse import CITATION, parse_blocks
 from briefgen.recipients import load_recipients
-from briefgen.suggest import MAX_COMPARED, SHORTLIST, closest
+from briefgen.suggest import MAX_COMPARED, SHORTLIST, Suggestions, closest
 
 REPO = Path(__file__).resolve().parents[1]
 # CPU seconds a case may take, start-up and imports included: each takes well under one.
@@ -146,6 +146,26 @@ def test_unknown_sources_are_all_told_and_suggested_within_a_budget(
     assert messages[0] == "source: unknown source 'sx-0' (did you mean 's-0'?)"
     assert messages[-1] == "source: unknown source 'sx-399'"
     assert sum(compared) <= MAX_COMPARED
+
+
+@pytest.mark.parametrize(("sources", "suggested"), [(1_000, 50), (10_000, 5)])
+def test_with_n_sources_the_first_budget_over_n_unknown_ids_get_a_suggestion(
+    sources: int, suggested: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/facts.md: "with 1,000 sources the first 50 ids get one, with 10,000 the
+    first 5, and the rest are listed without it"; an id asked again costs nothing."""
+    compared: list[int] = []
+
+    def closest_by_count(word: str, possibilities: list[str], *args: Any, **kw: Any) -> list[str]:
+        compared.append(len(possibilities))
+        return [word.removesuffix("x")]  # the id it misspells, at no cost
+
+    monkeypatch.setattr(difflib, "get_close_matches", closest_by_count)
+    suggest = Suggestions([f"source-{i}" for i in range(sources)])
+    found = [suggest(f"source-{i}x") for i in range(suggested + 3)]
+    assert found == [f"source-{i}" for i in range(suggested)] + [None] * 3
+    assert suggest("source-0x") == "source-0"
+    assert compared == [sources] * suggested
 
 
 def test_unknown_places_of_recipients_are_suggested_within_a_budget(

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import shared
+from markdown_it import MarkdownIt
 from office import page_counts, pdf_pages_and_fonts
 from pypdf import PdfReader
 from readback import docx_paragraphs, docx_text, pdf_fill, pdf_text
@@ -48,6 +49,7 @@ class Run:
 
     out: Path
     report: str
+    warnings: str
 
 
 @pytest.fixture(scope=shared)
@@ -65,7 +67,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     finally:
         os.umask(old_umask)
     assert result.exit_code == 0, result.output
-    return Run(workspace / "output", result.stdout)
+    return Run(workspace / "output", result.stdout, result.stderr)
 
 
 @pytest.fixture(scope=shared)
@@ -330,6 +332,23 @@ def test_build_report_matches_the_golden_file(run: Run) -> None:
     # A dropped block of a built-in template is named by its file, wherever briefgen is.
     report = run.report.replace(str(REPO / "briefgen" / "builtin_templates"), "<builtin>")
     assert report == (GOLDEN / "build-report.txt").read_text(encoding="utf-8")
+
+
+def test_the_readme_shows_warnings_the_build_gives(run: Run) -> None:
+    """The README's sample of what `build` prints on stderr is lines it prints, each
+    at the line of the template or facts file it names."""
+    tokens = MarkdownIt("commonmark").parse((REPO / "README.md").read_text(encoding="utf-8"))
+    shown = [
+        line
+        for token in tokens
+        if token.type == "fence"
+        for line in token.content.splitlines()
+        if ": warning: " in line
+    ]
+    assert len(shown) >= 2
+    printed = run.warnings.replace(f"{REPO}/", "").splitlines()  # the facts, built from REPO
+    for line in shown:
+        assert line in printed, line
 
 
 def _raw_sources() -> dict[str, dict[str, Any]]:

@@ -180,6 +180,22 @@ def test_the_docs_show_the_sample_briefs_build_report_as_it_is() -> None:
     # The file names padded to one column, as build prints them.
     assert len({line.index(" 2 pages") for line in duplex}) == 1, duplex
     assert shown >= 6
+    # Each reading level shown, under its audience's files or naming it, is the golden's.
+    golden_lines = golden.splitlines()
+    levels = {
+        Path(golden_lines[at - 1].split()[0]).stem: line
+        for at, line in enumerate(golden_lines)
+        if line.startswith("  reading level: ")
+    }
+    read = 0
+    for doc in (REPO / "README.md", GUIDE, REPO / "docs" / "duplex.md"):
+        lines = fenced_lines(doc)
+        for at, line in enumerate(lines):
+            if match := re.fullmatch(r"  (?:(\S+): )?(reading level: .*)", line):
+                audience = match[1] or Path(lines[at - 1].split()[0]).stem
+                assert levels[audience] == f"  {match[2]}", (doc.name, line)
+                read += 1
+    assert read >= 4
 
 
 def readme_usage_commands() -> list[list[str]]:

@@ -188,6 +188,21 @@ def test_stale_facts_are_warned_about_by_max_age(in_repo: Path) -> None:
     assert "older than" not in lenient.stdout
 
 
+def test_facts_check_takes_its_max_age_from_the_settings_unless_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--max-age's help and docs/settings.md: the default is briefgen.toml's
+    [facts] max_age_years, else 3; --max-age overrides it."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    default = invoke("facts", "check")
+    assert re.search(r"warning: \d+ facts are older than 3 years:", default.stdout)
+    (tmp_path / "briefgen.toml").write_text("[facts]\nmax_age_years = 100\n", "utf-8")
+    assert "older than" not in invoke("facts", "check").stdout
+    given = invoke("facts", "check", "--max-age", "3")
+    assert given.stdout.count("older than 3 years") == 1, given.stdout
+
+
 @pytest.mark.parametrize(
     ("years", "told"),
     [

@@ -854,7 +854,7 @@ def _named_folder(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.pass_context
 def init(ctx: click.Context, directory: Path, force: bool) -> None:
-    """Create a new workspace in DIRECTORY: settings, sample facts and templates."""
+    """Create a new workspace in DIRECTORY: settings, sample facts, templates and recipients."""
     from briefgen import interrupts
     from briefgen.workspace import init_workspace
 

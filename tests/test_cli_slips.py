@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -742,6 +743,30 @@ def test_quiet_goes_after_facts_and_templates_too(
     result = CliRunner().invoke(cli, ["templates", "-q", "init", "public", "--to", "t"])
     assert (result.exit_code, result.output) == (0, "")
     assert "valid" in CliRunner().invoke(cli, ["facts", "--debug", "check"]).output
+
+
+def test_init_writes_what_its_help_and_the_readme_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`init --help` left out the recipients list that the README's "a new workspace:
+    settings, sample facts, templates, recipients" names and init writes."""
+    written = {
+        "settings": "briefgen.toml",
+        "sample facts": "facts/sources.yaml",
+        "templates": "templates/legislators.md.j2",
+        "recipients": "recipients.csv",
+    }
+    monkeypatch.chdir(tmp_path)
+    helped = " ".join(CliRunner().invoke(cli, ["init", "--help"]).output.split())
+    listed = re.search(r"in DIRECTORY: (.+?)\.", helped)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"^briefgen init my-workspace +# a new workspace: (.+)$", readme, re.M)
+    assert listed and said
+    for items in (listed[1], said[1]):
+        assert re.split(r", | and ", items) == list(written), items
+    assert CliRunner().invoke(cli, ["-q", "init", "ws"]).exit_code == 0
+    for path in written.values():
+        assert (tmp_path / "ws" / path).is_file(), path
 
 
 def test_init_says_the_next_command_as_the_shell_takes_it(

@@ -23,17 +23,23 @@ MAX_COMPARED = 50_000
 # a fact or topic that is not there looks one up.
 COMPARED_ALL = 1_000
 SHORTLIST = 50
-# A name (a slug: at most 80 characters) is looked up by its first characters only.
+# A name (a slug: at most 80 characters) is looked up by its first characters only,
+# and compared by them with the first characters of each name there is: difflib takes
+# time about the product of two names' lengths, and a template may set a name of
+# 100,000 letters and misspell it (one comparison took 25 s).
 MAX_NAME_CHARS = 100
 
 
 def closest(name: str, names: Sequence[str], cutoff: float = 0.6) -> str | None:
     """The name of ``names`` closest to ``name`` (difflib's ratio at least ``cutoff``),
-    or None."""
+    or None; each compared by its first :data:`MAX_NAME_CHARS` characters."""
     if len(names) > COMPARED_ALL:
         names = _Pieces.of(tuple(names)).shortlist(name[:MAX_NAME_CHARS])
-    close = difflib.get_close_matches(name, names, n=1, cutoff=cutoff)
-    return close[0] if close else None
+    by_start: dict[str, str] = {}
+    for known in names:
+        by_start.setdefault(known[:MAX_NAME_CHARS], known)
+    close = difflib.get_close_matches(name[:MAX_NAME_CHARS], list(by_start), n=1, cutoff=cutoff)
+    return by_start[close[0]] if close else None
 
 
 def closest_name(name: str, names: Iterable[str], cutoff: float) -> str | None:

@@ -210,3 +210,34 @@ def test_a_message_lists_twenty_names_then_how_many_more(tmp_path: Path) -> None
     message = unknown_name("place", "nowhere", store.places())
     assert message.endswith("town-26-st and 80 more")
     assert len(message) < 400
+
+
+def test_a_long_name_nothing_defines_is_compared_by_its_start(tmp_path: Path) -> None:
+    """A template setting a name of 80,000 letters and using another as long: "did you
+    mean" compared the two whole, after the render's time limit (difflib takes time
+    about the product of their lengths: 17 s). Names are compared by their first
+    MAX_NAME_CHARS characters, and a near one is still offered."""
+    told = run_limited(
+        "import random\n"
+        "from pathlib import Path\n"
+        "from briefgen.errors import TemplateError\n"
+        "from briefgen.facts.store import FactStore\n"
+        "from briefgen.settings import Settings\n"
+        "from briefgen.templating.environment import TemplateRenderer\n"
+        "from briefgen.templating.search import SearchPath\n"
+        "pick = random.Random(0).choice\n"
+        "letters = [chr(c) for c in range(0x100, 0x250) if chr(c).isidentifier()]\n"
+        "long_set, long_used = (''.join(pick(letters) for _ in range(80_000)) for _ in 'ab')\n"
+        f"folder = Path({str(tmp_path)!r})\n"
+        "sets = f'{{% set {long_set} = 1 %}}{{% set alpha_beta = 2 %}}\\n'\n"
+        "for name, used in (('t', long_used), ('u', 'alpha_bet')):\n"
+        "    text = f'{sets}{{{{ {used} }}}}\\n'\n"
+        "    (folder / f'{name}.md.j2').write_text(text, encoding='utf-8')\n"
+        "    search = SearchPath.build([folder], folder)\n"
+        "    renderer = TemplateRenderer(search, FactStore(), Settings())\n"
+        "    try:\n"
+        "        renderer.render(search.audience(name))\n"
+        "    except TemplateError as exc:\n"
+        "        print(exc.location.line, exc.detail.partition(' (did you mean ')[2])\n"
+    )
+    assert told.splitlines() == ["2 ", "2 'alpha_beta'?)"]

@@ -28,6 +28,7 @@ from briefgen.errors import Location, TemplateError, display_path
 from briefgen.facts import load_store
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
+from briefgen.inputs import clip
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.settings import Settings
 from briefgen.templating import (
@@ -1329,6 +1330,23 @@ def test_python_s_nesting_limits_become_a_located_template_error() -> None:
     assert not isinstance(raised.value, TemplateSyntaxError)
 
 
+def test_a_name_given_twice_becomes_a_located_template_error() -> None:
+    """Python's compiler refuses a parameter or a keyword argument given twice, which
+    Jinja's parser lets through: told at the template line, the name clipped."""
+    long_name = "n" * 200
+    code = f"def f(l_1_a, l_1_a): pass\ndef g(l_2_{long_name}, l_2_{long_name}): pass\n"
+    for source, line, message in (
+        ("f(x=1, x=2)\ndebug_info = '5=1'\n", 5, "argument 'x' is given twice in one call"),
+        (code + "debug_info = '3=1&9=2'\n", 3, "parameter 'a' is named twice"),
+        (code[26:] + "debug_info = '4=1'\n", 4, f"parameter '{clip(long_name)}' is named twice"),
+    ):
+        with pytest.raises(TemplateSyntaxError) as caught:
+            nesting.compile_python(source, "trial.py")
+        error = caught.value
+        assert (error.lineno, error.name, error.filename) == (line, None, "trial.py")
+        assert error.message is not None and error.message.startswith(message + ";")
+
+
 def test_an_audience_holds_its_reading_ease_and_language(tmp_path: Path) -> None:
     front = "---\nreading_ease: 60\nlanguage: es-US\n---\nbody"
     (tmp_path / "b.md.j2").write_text(front, encoding="utf-8")
@@ -2068,6 +2086,8 @@ def test_a_syntax_error_shows_its_line_with_a_caret_under_the_culprit(tmp_path: 
         "{{ a }} {% b %} {{ c }}",
         "   plain",
         "text if {% if a %}",
+        "{% macro m(a, a) %}",
+        "{{ nosuchname }}",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -2085,7 +2105,11 @@ def test_a_syntax_error_shows_its_line_with_a_caret_under_the_culprit(tmp_path: 
     assert caret(4, "expected token") == ("{{ a }} {% b %} {{ c }}", 16)
     assert caret(5, "expected token") == ("   plain", 3)
     assert caret(6, UNCLOSED) == ("text if {% if a %}", 8)  # 'if' names no culprit
-    assert caret(0, culprit) == caret(7, culprit) == ""
+    # A culprit standing as a word of its own, not the 'a' in "macro"; else as part
+    # of one.
+    assert caret(7, "parameter 'a' is named twice") == ("{% macro m(a, a) %}", 11)
+    assert caret(8, "'nosuch' is undefined") == ("{{ nosuchname }}", 3)
+    assert caret(0, culprit) == caret(9, culprit) == ""
     assert environment._caret_context(None, 1, culprit) == ""
     assert environment._caret_context(str(tmp_path / "gone"), 1, culprit) == ""
 

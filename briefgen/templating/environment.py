@@ -552,12 +552,22 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
     text = source[line - 1].expandtabs(4)
     unclosed = message.startswith("Unexpected end of template")
     quoted = [] if unclosed else re.findall(r"'([^']+)'", message)
-    column = next((text.find(q) for q in quoted if q in text), -1)
+    # A culprit standing as a word of its own first: parameter 'a' of "macro m(a, a)"
+    # is not the 'a' in "macro".
+    column = next(
+        (found.start() for q in quoted if (found := re.search(_as_word(q), text))),
+        next((text.find(q) for q in quoted if q in text), -1),
+    )
     if column < 0:  # no quoted culprit: point at the last tag opened on the line
         column = max(text.rfind("{%"), text.rfind("{{"))
     if column < 0:
         column = len(text) - len(text.lstrip())
     return f"\n    {text}\n    {' ' * column}^"
+
+
+def _as_word(text: str) -> str:
+    """A pattern for ``text`` not run on from a word before or after it."""
+    return rf"(?<!\w){re.escape(text)}(?!\w)"
 
 
 # Jinja's lexer: "unexpected char '“' at 1234", the offset counted from the file's start.

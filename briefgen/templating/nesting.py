@@ -11,11 +11,14 @@ template line. The checks here stop first, with a
 - :func:`check_expression_depth` measures chains the parser builds without
   recursing (``a + b + c ...``, ``x|f|f|f ...``, ``a.b.c ...``);
 - :func:`parse`, :func:`generate` and :func:`compile_python` turn any recursion or
-  compiler limit that is still hit into the same kind of located error.
+  compiler limit that is still hit into the same kind of located error; so does
+  :func:`compile_python` a name given twice, which Jinja's parser lets through and
+  Python's compiler refuses (``{% macro m(a, a) %}``, ``cite(x=1, x=2)``).
 """
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Iterator
 from types import CodeType
@@ -26,6 +29,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.parser import Parser
 
+from briefgen.inputs import clip
 from briefgen.templating.limits import MAX_EXPRESSION_DEPTH, MAX_LOOP_DEPTH, MAX_TAG_DEPTH
 
 # Tags with a body closed by "end<tag>" ("set" only in its block form).
@@ -198,8 +202,28 @@ def compile_python(source: str, filename: str) -> CodeType:
     try:
         return compile(source, filename, "exec")
     except (SyntaxError, RecursionError, MemoryError) as exc:
-        if isinstance(exc, SyntaxError) and not str(exc.msg).startswith("too many"):
+        twice = _named_twice(str(exc.msg)) if isinstance(exc, SyntaxError) else None
+        if isinstance(exc, SyntaxError) and twice is None and not exc.msg.startswith("too many"):
             raise
         python_line = exc.lineno if isinstance(exc, SyntaxError) else None
         line = python_line_to_template(source, python_line)
+        if twice is not None:
+            raise TemplateSyntaxError(twice, line, None, filename) from None
         raise nested_too_deep(line, None, filename) from None
+
+
+# Python's words for a name given twice in Jinja's code: a macro's (or a call block's)
+# parameter, which Jinja names l_<depth>_<name>, and a call's keyword argument.
+_DUPLICATE_PARAMETER = re.compile(r"duplicate argument '(?:l_\d+_)?(.+)' in function definition")
+_REPEATED_KEYWORD = re.compile(r"keyword argument repeated: (.+)")
+
+
+def _named_twice(message: str) -> str | None:
+    """What to tell a template author of Python's refusal ``message``, when it is of
+    a name the template gives twice; None for any other."""
+    if found := _DUPLICATE_PARAMETER.fullmatch(message):
+        name = clip(found[1])
+        return f"parameter '{name}' is named twice; give each parameter a name of its own"
+    if found := _REPEATED_KEYWORD.fullmatch(message):
+        return f"argument '{clip(found[1])}' is given twice in one call; give it once"
+    return None

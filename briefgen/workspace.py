@@ -14,7 +14,7 @@ from pathlib import Path
 
 from briefgen.errors import Location, OutputError
 from briefgen.output import check_targets, entry_location, remove_folders, replace_all
-from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir
+from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir, is_file
 
 
 def sample_facts_dir() -> Path:
@@ -63,7 +63,7 @@ def copy_templates(
         files = []
         for name in names:
             file = builtin / (name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX)
-            if not file.is_file():
+            if not is_file(file):
                 # Only the built-ins can be copied out: name those.
                 builtins = [f for f in search_path.folders if f.origin == "built-in"]
                 raise SearchPath(builtins).unknown_audience(name.removesuffix(TEMPLATE_SUFFIX))

@@ -158,6 +158,23 @@ def test_internal_error_is_one_line_with_a_debug_hint(monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize(
+    "command", [["build", "--audience"], ["templates", "show"], ["templates", "init", "--to", "t"]]
+)
+def test_an_audience_name_too_long_for_a_file_is_no_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """A name past the file system's 255 bytes raised "File name too long" while its
+    file was looked for: an internal error, quoting all of it."""
+    monkeypatch.chdir(REPO)
+    command = [str(tmp_path / "t") if arg == "t" else arg for arg in command]
+    result = CliRunner().invoke(cli, [*command, "a" * 300])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"no template for audience '{'a' * 59}\u2026' ("), result.output
+    assert len(result.output.splitlines()) == 1 and len(result.output) < 500
+    assert not (tmp_path / "t").exists()
+
+
+@pytest.mark.parametrize(
     ("args", "code", "says"),
     [
         (["--version"], 0, "briefgen, version"),

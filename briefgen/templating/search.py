@@ -219,7 +219,7 @@ class SearchPath:
             return None
         for folder in folders:
             candidate = folder.path.joinpath(*parts)
-            if candidate.is_file():
+            if is_file(candidate):
                 _refuse_links_out(name, candidate, folder)
                 return candidate, folder
         return None
@@ -250,7 +250,7 @@ class SearchPath:
         meant = name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX
         close = difflib.get_close_matches(meant, list(names), n=1, cutoff=0.8)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"template '{name}' not found{hint}; searched {self.describe()}"
+        return f"template '{clip(name)}' not found{hint}; searched {self.describe()}"
 
     def audience_files(self) -> dict[str, tuple[Path, Folder]]:
         """Every audience on the path, by name: the winning file and its folder (the
@@ -315,7 +315,7 @@ class SearchPath:
         elif not stem or stem.startswith("."):
             hint = "a hidden file names no audience"
         else:
-            hint = f"{name}{TEMPLATE_SUFFIX}"
+            hint = f"{clip(name)}{TEMPLATE_SUFFIX}"
         return TemplateError(
             f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"
         )
@@ -389,6 +389,15 @@ class SearchPath:
 
 class LinkOutOfFolder(TemplateError):
     """A template file that is a link to a file outside its search folder."""
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; not for a name the file system refuses (longer than
+    it allows: an include of 1,000 letters), as for one that is not there."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _refuse_links_out(name: str, candidate: Path, folder: Folder) -> None:

@@ -2114,6 +2114,38 @@ def test_a_syntax_error_shows_its_line_with_a_caret_under_the_culprit(tmp_path: 
     assert environment._caret_context(str(tmp_path / "gone"), 1, culprit) == ""
 
 
+def test_a_block_that_replaces_nothing_is_told_in_one_short_line(tmp_path: Path) -> None:
+    """A block of 80,000 letters that its parent lacks, beside one as long there: the
+    message quoted both whole, and "did you mean" compared them whole (9 s). Names are
+    clipped, and at most 20 of the parent's blocks listed."""
+    letters = [chr(c) for c in range(0x100, 0x250) if chr(c).isidentifier()]
+    pick = random.Random(0).choice
+    theirs, mine = ("".join(pick(letters) for _ in range(80_000)) for _ in "ab")
+    blocks = "".join(f"{{% block b{i:02} %}}{{% endblock %}}\n" for i in range(24))
+    search = _search(
+        tmp_path,
+        {
+            "_p.md.j2": f"# T\n{blocks}{{% block {theirs} %}}{{% endblock %}}\n",
+            "t.md.j2": f'{{% extends "_p.md.j2" %}}\n{{% block {mine} %}}x{{% endblock %}}\n',
+            "u.md.j2": '{% extends "_p.md.j2" %}\n{% block b07x %}x{% endblock %}\n',
+        },
+    )
+    told = []
+    for name in ("t", "u"):
+        with pytest.raises(TemplateError) as caught:
+            _renderer(search).render(search.audience(name))
+        told.append(caught.value.detail)
+    listed = ", ".join(f"b{i:02}" for i in range(20)) + " and 5 more"
+    assert told[0] == (
+        f"block '{clip(mine)}' replaces nothing: _p.md.j2 has no such block; its blocks are "
+        + listed
+    )
+    assert told[1] == (
+        "block 'b07x' replaces nothing: _p.md.j2 has no such block (did you mean 'b07'?); "
+        "its blocks are " + listed
+    )
+
+
 def test_an_error_message_is_clipped_to_one_readable_line() -> None:
     limit = environment.MAX_MESSAGE_CHARS
     assert environment._clip("m" * limit) == "m" * limit

@@ -8,13 +8,14 @@ their line, before the brief renders.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 from jinja2 import Environment, nodes
 
 from briefgen.errors import Location, TemplateError
+from briefgen.inputs import clip
+from briefgen.suggest import closest
 from briefgen.templating.search import BUILTIN_PREFIX, SearchPath
 
 
@@ -51,13 +52,24 @@ def check_overrides(
     for block in (node for node in tree.body if isinstance(node, nodes.Block)):
         if block.name in known:
             continue
-        close = difflib.get_close_matches(block.name, sorted(known), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = closest(block.name, sorted(known))
+        hint = f" (did you mean '{clip(close)}'?)" if close else ""
         raise TemplateError(
-            f"block '{block.name}' replaces nothing: {parent} has no such "
-            f"block{hint}; its blocks are {', '.join(sorted(known))}",
+            f"block '{clip(block.name)}' replaces nothing: {parent} has no such "
+            f"block{hint}; its blocks are {_listed(sorted(known))}",
             Location.of(path, block.lineno),
         )
+
+
+# The blocks a message lists, before saying how many more there are.
+MAX_BLOCKS_LISTED = 20
+
+
+def _listed(names: list[str]) -> str:
+    """``names`` for a message: each clipped, at most :data:`MAX_BLOCKS_LISTED`."""
+    listed = ", ".join(clip(name) for name in names[:MAX_BLOCKS_LISTED])
+    more = len(names) - MAX_BLOCKS_LISTED
+    return listed + (f" and {more:,} more" if more > 0 else "")
 
 
 def _refuse_a_circle(

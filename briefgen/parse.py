@@ -42,7 +42,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
-from briefgen.inputs import MAX_LINK_CHARS, quote
+from briefgen.inputs import MAX_LINK_CHARS, clip, quote
 from briefgen.language import ENGLISH, LANGUAGE_TAG, Wording, wording
 from briefgen.model import (
     LIST_LEVELS,
@@ -376,7 +376,7 @@ class _Walker:
                         where,
                     )
                 raise TemplateError(
-                    f"unknown block '!!! {name}'{suggest_name(name, list(CONTAINERS))}; "
+                    f"unknown block '!!! {clip(name)}'{suggest_name(name, list(CONTAINERS))}; "
                     f"expected {', '.join(CONTAINERS)} (to print '!!!', write '\\!!!')",
                     where,
                 )
@@ -512,7 +512,7 @@ class _Walker:
             from briefgen.templating.helpers import suggest_name
 
             raise TemplateError(
-                f"unknown group '::: {name}'{suggest_name(name, list(GROUPS))}; "
+                f"unknown group '::: {clip(name)}'{suggest_name(name, list(GROUPS))}; "
                 f"expected {', '.join(GROUPS)}",
                 where,
             )
@@ -700,7 +700,9 @@ def _priority(info: str, where: Location) -> int:
         return 1
     value = words[0].removeprefix("priority=")
     if not value.isdigit():
-        raise TemplateError(f"optional: priority must be a whole number, not '{value}'", where)
+        raise TemplateError(
+            f"optional: priority must be a whole number, not '{clip(value)}'", where
+        )
     return int(value)
 
 

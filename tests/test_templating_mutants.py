@@ -2114,6 +2114,35 @@ def test_a_syntax_error_shows_its_line_with_a_caret_under_the_culprit(tmp_path: 
     assert environment._caret_context(str(tmp_path / "gone"), 1, culprit) == ""
 
 
+def test_a_syntax_error_on_a_long_line_is_told_in_a_few_hundred_characters(
+    tmp_path: Path,
+) -> None:
+    """A tag of 80,000 letters, or a slip in a line as long, was quoted whole by the
+    message and the line shown above the caret: one error printed 320 KB. The message
+    is clipped, and the line shown around the caret."""
+    long_tag = "ǅ" * 80_000
+    search = _search(
+        tmp_path,
+        {
+            "t.md.j2": f"# T\n{{% {long_tag} %}}\n",
+            "u.md.j2": "# T\n" + "x" * 5000 + " {{ x | nosuch }} " + "y" * 5000 + "\n",
+        },
+    )
+    for name, message in (
+        ("t", "Encountered unknown tag 'ǅǅ"),
+        ("u", "unknown filter 'nosuch'"),
+    ):
+        with pytest.raises(TemplateError) as caught:
+            _renderer(search).render(search.audience(name))
+        first, shown, caret = caught.value.detail.split("\n")
+        assert first.startswith(message) and len(first) <= environment.MAX_MESSAGE_CHARS
+        assert len(shown) <= 4 + 2 * environment.CONTEXT_CHARS + 2
+        culprit = "ǅ" if name == "t" else "nosuch"
+        assert shown[len(caret) - 1 :].startswith(culprit), (shown, caret)
+    assert caught.value.detail.split("\n")[1].startswith("    …" + "x" * 80)
+    assert caught.value.detail.split("\n")[1].endswith("y…")
+
+
 def test_a_block_that_replaces_nothing_is_told_in_one_short_line(tmp_path: Path) -> None:
     """A block of 80,000 letters that its parent lacks, beside one as long there: the
     message quoted both whole, and "did you mean" compared them whole (9 s). Names are

@@ -562,7 +562,16 @@ def _caret_context(path: str | None, line: int, message: str) -> str:
         column = max(text.rfind("{%"), text.rfind("{{"))
     if column < 0:
         column = len(text) - len(text.lstrip())
-    return f"\n    {text}\n    {' ' * column}^"
+    # A long line is shown around the culprit only: a line may be 500,000 characters.
+    start = max(column - CONTEXT_CHARS, 0)
+    end = column + CONTEXT_CHARS
+    shown = ("\u2026" if start else "") + text[start:end] + ("\u2026" if end < len(text) else "")
+    return f"\n    {shown}\n    {' ' * (column - start + (1 if start else 0))}^"
+
+
+# How many characters of a template line its caret context shows either side of the
+# caret.
+CONTEXT_CHARS = 100
 
 
 def _as_word(text: str) -> str:
@@ -624,7 +633,7 @@ def _translate_errors(
             hint = suggest_name(name[0], sorted(search_path_filters())) if name else ""
             message = f"unknown filter '{name[0] if name else '?'}'{hint}"
         raise TemplateError(
-            message + _caret_context(exc.filename, line, message), location
+            _clip(message) + _caret_context(exc.filename, line, message), location
         ) from None
     except (
         JinjaTemplateError,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import io
 import re
+import stat
 import warnings
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,7 @@ from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
 from briefgen.errors import display_path
+from briefgen.inputs import clip
 from briefgen.model import Picture
 
 MAX_PICTURE_BYTES = 5_000_000
@@ -60,12 +62,15 @@ def picture_path(source: str, base: Path, folders: Sequence[Path]) -> Path:
             "pictures are read only from inside them"
         )
     try:
-        real.stat()
+        is_file = stat.S_ISREG(real.stat().st_mode)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # a loop, as Python 3.13 resolves one
             raise PictureRefused(f"image '{source}' is a link that leads round in a loop") from None
-    if not real.is_file():
-        raise PictureRefused(f"image '{source}' not found (looked for {display_path(candidate)})")
+        is_file = False  # not there, or a name longer than the file system allows
+    if not is_file:
+        raise PictureRefused(
+            f"image '{clip(source)}' not found (looked for {display_path(base)}/{clip(name)})"
+        )
     return real
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import re
@@ -23,7 +24,7 @@ from click.shell_completion import CompletionItem
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path, terminal_safe
-from briefgen.inputs import slashed_date
+from briefgen.inputs import clip, slashed_date
 from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
@@ -328,8 +329,15 @@ class BriefgenGroup(click.Group):
         except Exception as exc:
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 raise
+            if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+                # A path given on the command line (--facts, --out, --templates...)
+                # that no file system could hold: the user's to shorten.
+                raise BriefgenError(
+                    f"{clip(str(exc.filename))}: a name in this path is longer than the "
+                    "file system allows"
+                ) from None
             raise BriefgenError(
-                f"internal error: {type(exc).__name__}: {exc} "
+                f"internal error: {type(exc).__name__}: {clip(str(exc), 300)} "
                 "(run 'briefgen --debug ...' for the traceback, and please report it)"
             ) from None
 

@@ -157,6 +157,36 @@ def test_internal_error_is_one_line_with_a_debug_hint(monkeypatch: pytest.Monkey
     assert isinstance(debug.exception, RuntimeError)
 
 
+def test_an_internal_error_is_told_in_one_short_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.pipeline
+
+    def broken(options: object) -> None:
+        raise RuntimeError("boom " * 10_000)
+
+    monkeypatch.setattr(briefgen.pipeline, "build", broken)
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith("internal error: RuntimeError: boom boom ") and len(line) < 500
+    assert line.endswith(
+        "\u2026 (run 'briefgen --debug ...' for the traceback, and please report it)"
+    )
+
+
+@pytest.mark.parametrize("option", ["--facts", "--out", "--templates"])
+def test_a_path_too_long_for_the_file_system_is_told_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """A path of 3,000 folders given on the command line: "File name too long" was an
+    internal error, quoting the whole path."""
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["build", option, "a/" * 3000])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{'a/' * 29}a\u2026: a name in this path is longer than the file system allows\n"
+    )
+
+
 @pytest.mark.parametrize(
     "command", [["build", "--audience"], ["templates", "show"], ["templates", "init", "--to", "t"]]
 )

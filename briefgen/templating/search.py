@@ -105,6 +105,17 @@ def _word_property(what: str, room: int = WORD_PROPERTY_LIMIT) -> AfterValidator
     return AfterValidator(check)
 
 
+def _printed(value: str | None) -> str | None:
+    """Refuse a character the document's properties cannot hold as written (a control
+    character, U+FFFE), as briefgen.toml's author is refused: python-docx stopped on
+    one with an internal error, and the PDF's subject carried it."""
+    from briefgen.glyphs import printing_problem  # glyphs reads the model, as this does
+
+    if value is not None and (problem := printing_problem(value)):
+        raise ValueError(f"has {problem}")
+    return value
+
+
 def _worded_language(language: str) -> str:
     if not LANGUAGE_TAG.fullmatch(language):
         written = language.replace("_", "-")
@@ -123,9 +134,11 @@ class FrontMatter(BaseModel):
 
     # The name also makes the default subject.
     name: Annotated[
-        str | None, _word_property("subject", WORD_PROPERTY_LIMIT - len(DEFAULT_SUBJECT) + 2)
+        str | None,
+        _word_property("subject", WORD_PROPERTY_LIMIT - len(DEFAULT_SUBJECT) + 2),
+        AfterValidator(_printed),
     ] = None
-    description: Annotated[str, _word_property("subject")] = ""
+    description: Annotated[str, _word_property("subject"), AfterValidator(_printed)] = ""
     reading_level: float | None = Field(default=None, gt=0, le=20, strict=True)
     # For a Spanish template: the lowest Szigriszt-Pazos score (0-100, higher is
     # easier) its body should reach; see briefgen/readability.py.

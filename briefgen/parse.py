@@ -113,6 +113,10 @@ _UNKNOWN_BLOCK = re.compile(r"!!![ \t]*([A-Za-z][\w-]*|$)", re.MULTILINE)
 _GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# What follows a link's scheme when the link leads somewhere: a web address's site
+# ("https:example.org" and "http://" name none), a mail link's address ("mailto:").
+_WEB_SITE = re.compile(r"//[^\s/?#]")
+_LEADS_TO = {"http": _WEB_SITE, "https": _WEB_SITE, "mailto": re.compile(r"[^\s?]")}
 CARDS = (2, 3)
 # An image in the flow prints at this many pixels per inch, at most its column's width.
 IMAGE_PPI = 150
@@ -602,7 +606,11 @@ def _card_row(where: Location, blocks: tuple[AnyBlock, ...]) -> CardRow:
 def _qr_url(content: str, where: Location) -> str:
     url = content.strip()
     scheme = _SCHEME.match(url)
-    if scheme is None or scheme.group(1).lower() not in ("http", "https") or not url:
+    if (
+        scheme is None
+        or scheme.group(1).lower() not in ("http", "https")
+        or not _WEB_SITE.match(url, scheme.end())
+    ):
         raise TemplateError(
             f"qr: '{url[:60]}' is not a web address; a QR code holds an http or https address",
             where,
@@ -725,6 +733,13 @@ def _link(href: str) -> str:
     if len(href) > MAX_LINK_CHARS:
         raise _Refused(
             f"link '{href[:40]}…' is {len(href):,} characters; at most {MAX_LINK_CHARS:,}",
+            href[:20],
+        )
+    name = scheme.group(1).lower()
+    if not _LEADS_TO[name].match(href, scheme.end()):
+        example = "mailto:name@example.org" if name == "mailto" else "https://example.org/page"
+        raise _Refused(
+            f"link '{href[:60]}' leads nowhere: write the whole address, as in {example}",
             href[:20],
         )
     return href

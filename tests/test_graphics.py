@@ -17,9 +17,17 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from briefgen.errors import Location
-from briefgen.graphics.chart import Circle, Rect, Text, chart_drawing, chart_height, filled_count
+from briefgen.graphics.chart import (
+    Circle,
+    Drawing,
+    Rect,
+    Text,
+    chart_drawing,
+    chart_height,
+    filled_count,
+)
 from briefgen.graphics.qr import MIN_SIZE, QUIET_ZONE, qr_matrix, qr_min_size
-from briefgen.graphics.raster import SCALE, drawing_png, qr_png
+from briefgen.graphics.raster import SCALE, drawing_image, drawing_png, qr_png
 from briefgen.model import Bar, Chart, Picture
 from briefgen.renderers import qr_size
 from briefgen.renderers.docx_graphics import (
@@ -36,7 +44,7 @@ from briefgen.renderers.pdf_graphics import (
     qr_flowable,
 )
 from briefgen.style import Style
-from briefgen.theme import WHITE, contrast, tint_of
+from briefgen.theme import FAMILIES, WHITE, contrast, tint_of
 
 URL = "https://example.org/briefs/sources?id=opioids-2026"
 STYLE = Style()
@@ -207,6 +215,33 @@ def test_every_bar_prints_its_label_and_figure() -> None:
     for bar in BARS.bars:
         assert bar.figure in texts
         assert bar.label.split()[0] in texts
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("bold", [False, True], ids=["label", "figure"])
+def test_a_chart_character_the_family_lacks_is_set_in_the_fallback_in_both_files(
+    family: str, bold: bool
+) -> None:
+    """A bar's label or figure holding a character the theme's family lacks (a check
+    mark, a telephone) was drawn in the family alone: its missing-glyph box, in the
+    PDF's vectors and the DOCX's raster alike, where the body's text sets the same
+    character in the fallback font."""
+    font = FAMILIES[family]
+
+    def drawn(text: str) -> tuple[bytes, bytes]:
+        drawing = Drawing(60.0, 20.0, (Text(2.0, 15.0, text, 12.0, bold, (0, 0, 0)),))
+        vectors = pdf_page(60.0, 20.0, lambda c: draw_drawing(c, drawing, font, 0, 0))
+        raster = drawing_image(drawing, font)
+        raster = PILImage.alpha_composite(PILImage.new("RGBA", raster.size, "white"), raster)
+        return vectors.convert("L").tobytes(), raster.convert("L").tobytes()
+
+    # A private-use character no bundled font draws: the family's missing-glyph box.
+    box = drawn("a\U000f0000")
+    blank = drawn("a")
+    for char in ("\u2713", "\u260e"):
+        vectors, raster = drawn(f"a{char}")
+        assert vectors not in (box[0], blank[0]), f"U+{ord(char):04X} in the PDF"
+        assert raster not in (box[1], blank[1]), f"U+{ord(char):04X} in the DOCX"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from briefgen.graphics.chart import Circle, Drawing, Rect, Text
 from briefgen.graphics.qr import qr_matrix
-from briefgen.graphics.text import font_path
+from briefgen.graphics.text import font_path, runs, text_width
 from briefgen.theme import RGB, FontFamily
 
 DPI = 300
@@ -29,9 +29,11 @@ def pixels(points: float) -> int:
 
 
 @cache
-def _font(family: FontFamily, bold: bool, size_px: float) -> ImageFont.FreeTypeFont:
+def _font(
+    family: FontFamily, bold: bool, size_px: float, fallback: bool = False
+) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(
-        str(font_path(family, bold)), size_px, layout_engine=ImageFont.Layout.BASIC
+        str(font_path(family, bold, fallback)), size_px, layout_engine=ImageFont.Layout.BASIC
     )
 
 
@@ -73,9 +75,13 @@ def drawing_image(drawing: Drawing, family: FontFamily) -> Image.Image:
                 **_paint(item.color, item.outline),
             )
         elif isinstance(item, Text):
-            font = _font(family, item.bold, item.size * SCALE)
-            position = (item.x * SCALE, item.baseline * SCALE)
-            draw.text(position, item.text, fill=item.color, font=font, anchor="ls")
+            # Each run where the PDF sets it, by reportlab's widths.
+            start = item.x
+            for run, fallback in runs(item.text, family):
+                font = _font(family, item.bold, item.size * SCALE, fallback)
+                position = (start * SCALE, item.baseline * SCALE)
+                draw.text(position, run, fill=item.color, font=font, anchor="ls")
+                start += text_width(run, family, item.bold, item.size)
     return image
 
 

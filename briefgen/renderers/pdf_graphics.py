@@ -20,7 +20,7 @@ from reportlab.platypus import Image as ImageFlowable
 
 from briefgen.graphics.chart import Circle, Drawing, Rect, Text, chart_drawing
 from briefgen.graphics.qr import MIN_SIZE, dark_runs, qr_matrix
-from briefgen.graphics.text import font_name
+from briefgen.graphics.text import font_name, runs, text_width
 from briefgen.model import Chart, Picture
 from briefgen.style import Style
 from briefgen.theme import RGB, FontFamily
@@ -38,8 +38,11 @@ def draw_drawing(canvas: Canvas, drawing: Drawing, family: FontFamily, x: float,
     for part in _painted(drawing, x, y):
         if isinstance(part, Text):
             _fill(canvas, part.color)
-            canvas.setFont(font_name(family, part.bold), part.size)
-            canvas.drawString(x + part.x, y + drawing.height - part.baseline, part.text)
+            left = x + part.x
+            for run, fallback in runs(part.text, family):
+                canvas.setFont(font_name(family, part.bold, fallback), part.size)
+                canvas.drawString(left, y + drawing.height - part.baseline, run)
+                left += text_width(run, family, part.bold, part.size)
         else:
             canvas.addLiteral(part)
     canvas.restoreState()

@@ -18,7 +18,7 @@ from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
 from briefgen.fonts import FALLBACK_FILES, draws
-from briefgen.model import Document, block_text
+from briefgen.model import Document, block_text, children, walk
 from briefgen.theme import DEFAULT_THEME, FontFamily
 
 RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI"}
@@ -180,8 +180,11 @@ def store_glyph_problems(store: FactStore, family: FontFamily) -> list[str]:
 
 
 def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location]]:
-    for block in document.blocks:
-        yield block_text(block), block.location
+    # Each block that holds no other, at its own line: a box, row of cards or column
+    # may stand in the template a block of it extends (builtin/...), its text in yours.
+    for block in walk(document.blocks):
+        if not children(block):
+            yield block_text(block), block.location
     for fact_id in cited_ids(document):
         yield note_text(store, fact_id, document.metadata.language), document.source
 

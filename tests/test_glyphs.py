@@ -279,3 +279,27 @@ def test_glyph_check_blames_a_facts_spanish_form(
         "formatting character, which the PDF and the DOCX would print differently (copied "
         "from a web page?): U+200B ZERO WIDTH SPACE"
     ]
+
+
+def test_a_character_in_a_block_of_yours_inside_a_built_in_box_is_told_at_your_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in legislators brief opens its ask's box at its own line 14; a
+    template replacing the ask got a character it cannot print told at
+    builtin/legislators.md.j2:14, a file the user never wrote, not at its own line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "legislators.md.j2").write_text(
+        '{% extends "builtin/legislators.md.j2" %}\n{% block ask %}\n'
+        "We ask \u4e2d Congress.\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["build", "--audience", "legislators", "--facts", str(REPO / "facts")]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"{Path('templates') / 'legislators.md.j2'}:3: the template has {NO_GLYPH}"
+        "U+4E2D CJK UNIFIED IDEOGRAPH-4E2D"
+    ]
+    assert not (tmp_path / "output").exists()

@@ -159,3 +159,60 @@ def test_a_logo_of_too_few_pixels_for_its_size_on_paper_is_warned(
         "at least 150 x 75 pixels (300 x 150 prints sharp)"
     ]
     assert codes.count("logo-resolution") == 1
+
+
+# The themes' other families: the default's layout is test_build's.
+OTHER_FAMILIES = ("carlito", "liberation-serif")
+EVERY_AUDIENCE = ("legislators", "chiefs", "public", "public-es")
+
+
+@pytest.fixture(scope="module")
+def in_each_family(
+    tmp_path_factory: pytest.TempPathFactory, libreoffice: str
+) -> dict[tuple[str, str], tuple[tuple[int, set[str]], tuple[int, set[str]]]]:
+    """Every built-in brief in each other family: the PDF's pages and fonts, and those
+    of LibreOffice's layout of the DOCX (all laid out in one run)."""
+    from office import page_counts, pdf_pages_and_fonts
+
+    docx: dict[tuple[str, str], Path] = {}
+    for family in OTHER_FAMILIES:
+        ws = tmp_path_factory.mktemp(family)
+        (ws / "briefgen.toml").write_text(f'[theme]\nfont = "{family}"\n', encoding="utf-8")
+        old = Path.cwd()
+        os.chdir(ws)
+        try:
+            result = CliRunner().invoke(cli, ["-q", "build", "--facts", str(REPO / "facts")])
+        finally:
+            os.chdir(old)
+        assert result.exit_code == 0, result.output
+        for audience in EVERY_AUDIENCE:
+            # One name per file: LibreOffice writes each layout under the DOCX's name.
+            copy = ws / "output" / f"{family}-{audience}.docx"
+            (ws / "output" / f"{audience}.docx").rename(copy)
+            (ws / "output" / f"{audience}.pdf").rename(copy.with_suffix(".pdf"))
+            docx[family, audience] = copy
+    laid_out = page_counts(list(docx.values()), tmp_path_factory.mktemp("office"))
+    return {
+        key: (pdf_pages_and_fonts(path.with_suffix(".pdf")), laid_out[path])
+        for key, path in docx.items()
+    }
+
+
+@pytest.mark.requires_libreoffice
+@pytest.mark.parametrize("family", OTHER_FAMILIES)
+def test_each_family_prints_one_page_in_its_own_faces_in_both_files(
+    family: str,
+    in_each_family: dict[tuple[str, str], tuple[tuple[int, set[str]], tuple[int, set[str]]]],
+) -> None:
+    """With font = "carlito" or "liberation-serif", every built-in brief is one page in
+    the PDF and in LibreOffice's layout of the DOCX, and both set it in the same faces
+    of the bundled family: the DOCX's Calibri or Times New Roman found as its twin,
+    not swapped for a font of other widths (whose page count would say nothing)."""
+    from briefgen.theme import FAMILIES
+
+    name = FAMILIES[family].pdf_name
+    for audience in EVERY_AUDIENCE:
+        (pdf_pages, pdf_fonts), (docx_pages, docx_fonts) = in_each_family[family, audience]
+        assert (pdf_pages, docx_pages) == (1, 1), audience
+        assert pdf_fonts and all(font.startswith(name) for font in pdf_fonts), pdf_fonts
+        assert docx_fonts == pdf_fonts, audience

@@ -19,7 +19,7 @@ from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
 from briefgen.fonts import FALLBACK_FILES, draws
 from briefgen.model import Document, block_text, children, walk
-from briefgen.theme import DEFAULT_THEME, FontFamily
+from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
 RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI"}
 UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
@@ -104,11 +104,24 @@ def _first_problem(text: str, family: FontFamily, printable: set[str]) -> str | 
             or draws(char, FALLBACK_FILES["regular"])
         )
         if not (char.isspace() or drawn):
-            return f"a character no bundled font can draw: {_name(char)}"
+            return _undrawn(char, family)
         if ord(char) > 0xFFFF:
             return f"a character briefgen cannot write into a PDF's text: {_name(char)}"
         printable.add(char)
     return None
+
+
+def _undrawn(char: str, family: FontFamily) -> str:
+    """The problem of a character neither ``family`` nor the fallback draws: naming
+    the bundled families that do draw it, when there are any."""
+    others = [key for key, other in FAMILIES.items() if draws(char, other.files["regular"])]
+    if not others:
+        return f"a character no bundled font can draw: {_name(char)}"
+    can = " or ".join(f'"{key}"' for key in others)
+    return (
+        f'a character the font "{family.key}" and its fallback cannot draw '
+        f"(the font {can} can): {_name(char)}"
+    )
 
 
 def printing_problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:

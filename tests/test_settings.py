@@ -779,7 +779,8 @@ def test_settings_text_is_checked_against_the_chosen_family(in_tmp: Path) -> Non
     text = f'[organization]\nname = "{BITCOIN} fund"\n'
     assert load(in_tmp, text).organization.name == f"{BITCOIN} fund"
     assert error(in_tmp, text + '[theme]\nfont = "carlito"\n') == (
-        "briefgen.toml:2: organization.name: has a character no bundled font can draw: "
+        'briefgen.toml:2: organization.name: has a character the font "carlito" and its '
+        'fallback cannot draw (the font "liberation-sans" or "liberation-serif" can): '
         "U+20BF BITCOIN SIGN"
     )
 
@@ -818,7 +819,7 @@ def test_template_text_is_checked_against_the_chosen_family(tmp_path: Path) -> N
     )
     assert make_briefs(options)
     (tmp_path / "briefgen.toml").write_text('[theme]\nfont = "carlito"\n', encoding="utf-8")
-    with pytest.raises(BriefgenError, match="has a character no bundled font can draw: U"):
+    with pytest.raises(BriefgenError, match='the font "carlito" and its fallback cannot draw'):
         make_briefs(options)
 
 

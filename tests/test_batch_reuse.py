@@ -3,15 +3,18 @@ second copy repeats none of it and its bytes are those the work would give."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from briefgen import unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.facts import schema
 from briefgen.pipeline import BuildOptions, Workspace
+from briefgen.renderers import pdf_fonts
 
 COLUMNS = ("id", "audience", "name", "title", "office", "place")
 
@@ -69,3 +72,39 @@ def test_a_second_copys_warnings_look_again_only_at_the_line_naming_its_recipien
     read_again = unrendered._kept_line_slip.cache_info().misses - lines_read
     assert read_again == 1  # the line naming the recipient
     assert second.warnings == first.warnings
+
+
+def _fonts(pdf: bytes) -> dict[str, tuple[object, ...]]:
+    """Each font of the page by its subset's name: its widths, character map and program."""
+    fonts = {}
+    for font in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        program = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+        cmap = font["/ToUnicode"].get_object().get_data()
+        fonts[str(font["/BaseFont"])] = (list(font["/Widths"]), cmap, program)
+    return fonts
+
+
+def test_a_copy_embeds_the_fonts_of_its_own_text_whatever_copy_came_before(
+    copy_for: Callable[[str], Copy],
+) -> None:
+    """A font's objects are formatted once per process for what they hold
+    (pdf_fonts._formatted): a recipient whose name adds letters to a subset (its
+    widths, character map and program all change) gets objects of its own, and the
+    copy after it the plain ones again."""
+    pdf_fonts._formatted.clear()
+    plain = copy_for("Zoe Example").files["pdf"]
+    kept = len(pdf_fonts._formatted)
+    assert kept >= 12  # the four objects of each face's subset
+    assert copy_for("Sam Sample").files["pdf"] != plain
+    assert len(pdf_fonts._formatted) == kept  # the same subsets: nothing formatted again
+    accented = copy_for("Zoë Exämple").files["pdf"]
+    assert len(pdf_fonts._formatted) > kept
+    assert copy_for("Zoe Example").files["pdf"] == plain
+    mine, theirs = _fonts(accented), _fonts(plain)
+    assert mine.keys() == theirs.keys()
+    assert all(mine[name] != theirs[name] for name in mine if "Italic" in name)
+    assert "Zoë Exämple" in PdfReader(io.BytesIO(accented)).pages[0].extract_text()
+    pdf_fonts._formatted.clear()
+    assert copy_for("Zoë Exämple").files["pdf"] == accented
+    assert copy_for("Zoe Example").files["pdf"] == plain

@@ -156,17 +156,21 @@ def test_a_subset_is_made_and_compressed_once_and_embedded_whole_in_every_pdf(
     pdf_fonts._deflated.cache_clear()
     pdf_fonts._formatted_widths.cache_clear()
     pdf_fonts._to_unicode_cmap.cache_clear()
+    pdf_fonts._formatted.clear()
     first = _pdf()
     assert len(made) == 4
+    assert pdf_fonts._deflated.cache_info().misses == 8  # each program and character map
+    formatted = dict(pdf_fonts._formatted)
+    assert len(formatted) == 16  # each subset's font, descriptor, program, character map
     assert _pdf() == first
     assert len(made) == 4  # the same subsets: none made again
-    # nor their character maps written, their programs and character maps compressed,
-    # nor their widths formatted
+    # nor their character maps written, nor anything compressed or formatted again
     assert pdf_fonts._to_unicode_cmap.cache_info().hits == 4
-    assert pdf_fonts._deflated.cache_info().hits == 8
-    assert pdf_fonts._formatted_widths.cache_info().hits == 4
+    assert pdf_fonts._deflated.cache_info().misses == 8
+    assert pdf_fonts._formatted == formatted
     pdf_fonts._subset.cache_clear()
     pdf_fonts._deflated.cache_clear()
+    pdf_fonts._formatted.clear()
     assert _pdf() == first
     assert len(made) == 8
     for page in PdfReader(io.BytesIO(first)).pages:

@@ -26,6 +26,11 @@ resource (F1, F2, ...) on its first use. :func:`recording_font_calls` records th
 calls and what they gave while a paragraph is drawn, and :func:`replay_font_calls`
 makes them again in another document, so that the renderer can reuse the
 paragraph's operators there when every call gives the same.
+
+A face's objects in the file (each subset's font dictionary, font descriptor,
+character map and font program) are formatted once per process too, for what they
+hold and the numbers of the objects they refer to (:class:`_KeptObject`): every
+copy of a batch writes the same ones.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import re
 import string
 import weakref
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -250,7 +255,8 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         finally:
             _adding.reset(token)
         # The font programs and character maps just added: compressed by the filter
-        # that remembers; their widths formatted once.
+        # that remembers; their widths formatted once; all four objects of each
+        # subset formatted once.
         programs = f"fontFile:{self.face.filename}("
         base_font = "+" + face_name.decode("pdfdoc")
         for name, stream in doc.idToObject.items():
@@ -261,7 +267,116 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             )
             if ours and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [_KEPT_FLATE]
+            if ours and type(stream) is pdfdoc.PDFStream:
+                stream.__class__ = _KeptStream
         for font in doc.idToObject["BasicFonts"].dict.values():
             ours = isinstance(font, pdfdoc.PDFTrueTypeFont) and font.BaseFont.endswith(base_font)
-            if ours and type(font.Widths) is pdfdoc.PDFArray:
+            if not ours:
+                continue
+            if type(font.Widths) is pdfdoc.PDFArray:
                 font.Widths.__class__ = _KeptWidths
+            if type(font) is pdfdoc.PDFTrueTypeFont:
+                font.__class__ = _KeptFont
+            reference = getattr(font, "FontDescriptor", None)
+            descriptor = doc.idToObject.get(getattr(reference, "name", None))
+            if type(descriptor) is pdfdoc.PDFDictionary:
+                descriptor.__class__ = _KeptDictionary
+
+
+# Formatted objects kept: each face's few subsets' four objects, for the object
+# numbers they are given in the documents of a batch's audiences.
+_FORMATTED_KEPT = 128
+_formatted: dict[Hashable, bytes] = {}
+_NUMBERS = (int, float)
+
+
+def _fingerprint(value: Any, document: Any) -> Hashable | None:
+    """What ``value``'s formatting in ``document`` depends on, as a key; None when it
+    holds anything else than numbers, names, strings, arrays of those, dictionaries
+    and references to objects already numbered (whose numbers are in the key)."""
+    kind = type(value)
+    if kind in _NUMBERS or kind is str:
+        return (kind, value)
+    if kind is pdfdoc.PDFObjectReference:
+        number = document.idToObjectNumberAndVersion.get(value.name)
+        return None if number is None else ("R", number)
+    if kind is pdfdoc.PDFArray or kind is _KeptWidths:
+        items = value.sequence
+        if set(map(type, items)) <= set(_NUMBERS):
+            return (pdfdoc.PDFArray, value.multiline, tuple(items))
+        keys = [_fingerprint(item, document) for item in items]
+        return None if None in keys else (pdfdoc.PDFArray, value.multiline, tuple(keys))
+    if (kind is pdfdoc.PDFDictionary or kind is _KeptDictionary) and type(value.dict) is dict:
+        pairs = []  # formatted in the order of their names
+        for name, item in value.dict.items():
+            key = _fingerprint(item, document)
+            if key is None or type(name) is not str:
+                return None
+            pairs.append((name, key))
+        return (pdfdoc.PDFDictionary, value.multiline, tuple(sorted(pairs)))
+    return None
+
+
+def _kept_format(kind: type, key: Hashable | None, format: Callable[[], bytes]) -> bytes:
+    """``format()``, or what it gave for ``key`` before (None: not kept). Only an
+    unencrypted document's objects are kept (encryption is per object number), and
+    only while reportlab's settings for the file's layout are as they were."""
+    if key is None:
+        return format()
+    full = (kind, key, rl_config.pdfMultiLine)
+    data = _formatted.get(full)
+    if data is None:
+        data = _formatted[full] = format()
+        while len(_formatted) > _FORMATTED_KEPT:
+            del _formatted[next(iter(_formatted))]
+    return data
+
+
+def _unencrypted(document: Any) -> bool:
+    return type(document.encrypt) is pdfdoc.NoEncryption
+
+
+class _KeptDictionary(pdfdoc.PDFDictionary):  # type: ignore[misc]
+    """A font descriptor, formatted once per process for what it holds."""
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        key = _fingerprint(self, document) if _unencrypted(document) else None
+        formatted = partial(pdfdoc.PDFDictionary.format, self, document, IND)
+        return _kept_format(_KeptDictionary, key and (key, IND), formatted)
+
+
+class _KeptFont(pdfdoc.PDFTrueTypeFont):  # type: ignore[misc]
+    """A subset's font dictionary, formatted once per process for what it holds."""
+
+    def format(self, document: Any) -> bytes:
+        key: tuple[Hashable, ...] | None = None
+        if _unencrypted(document):
+            key = ()
+            for name in (*self.name_attributes, *self.local_attributes):
+                value = getattr(self, name, _ABSENT)
+                found = None if value is _ABSENT else _fingerprint(value, document)
+                if found is None and value is not _ABSENT:
+                    key = None
+                    break
+                key += (name, found)
+        formatted = partial(pdfdoc.PDFTrueTypeFont.format, self, document)
+        return _kept_format(_KeptFont, key, formatted)
+
+
+class _KeptStream(pdfdoc.PDFStream):  # type: ignore[misc]
+    """A subset's font program or character map, formatted once per process for its
+    content (made once already: :func:`_subset`, :func:`_to_unicode_cmap`), its
+    dictionary and its filters."""
+
+    def format(self, document: Any) -> bytes:
+        key: Hashable | None = None
+        content, filters = self.content, self.filters
+        if _unencrypted(document) and type(content) in (bytes, str) and filters is not None:
+            dictionary = _fingerprint(self.dictionary, document)
+            if dictionary is not None:
+                key = (content, dictionary, tuple(filters))
+        formatted = partial(pdfdoc.PDFStream.format, self, document)
+        return _kept_format(_KeptStream, key, formatted)
+
+
+_ABSENT = object()

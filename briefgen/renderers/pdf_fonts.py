@@ -57,8 +57,10 @@ TAG_LENGTH = 6
 _adding: ContextVar[bytes | None] = ContextVar("briefgen_subset_face", default=None)
 
 
+@lru_cache(maxsize=256)
 def subset_tag(face_name: str | bytes, index: int) -> str:
-    """The six-capital-letter tag of subset ``index`` of the face ``face_name``."""
+    """The six-capital-letter tag of subset ``index`` of the face ``face_name``
+    (worked out once per process: every copy of a batch names the same subsets)."""
     name = face_name.decode("latin-1") if isinstance(face_name, bytes) else face_name
     digest = hashlib.sha256(f"{name}\0{index}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
@@ -249,38 +251,45 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
     def addObjects(self, doc: Any) -> None:
         self._last_state = None  # reportlab drops the document's state here
         face_name: bytes = self.face.name + self.face.subfontNameX
+        state = self.state.get(doc)  # which reportlab drops while it adds them
         token = _adding.set(face_name)
         try:
             super().addObjects(doc)
         finally:
             _adding.reset(token)
-        # The font programs and character maps just added: compressed by the filter
-        # that remembers; their widths formatted once; all four objects of each
-        # subset formatted once.
-        programs = f"fontFile:{self.face.filename}("
-        base_font = "+" + face_name.decode("pdfdoc")
-        for name, stream in doc.idToObject.items():
-            if not isinstance(name, str) or not isinstance(stream, pdfdoc.PDFStream):
+        # Each subset's objects just added, found from its font dictionary: the font
+        # program and character map compressed by the filter that remembers, the
+        # widths formatted once, all four objects formatted once.
+        fonts = doc.idToObject["BasicFonts"].dict
+        for index in range(len(state.subsets) if state is not None else 0):
+            font = fonts.get(f"{state.internalName}+{index}")
+            if type(font) is not pdfdoc.PDFTrueTypeFont:
                 continue
-            ours = name.startswith(programs) or (
-                name.startswith("toUnicodeCMap:") and name.endswith(base_font)
-            )
-            if ours and stream.filters == [pdfdoc.PDFZCompress]:
-                stream.filters = [_KEPT_FLATE]
-            if ours and type(stream) is pdfdoc.PDFStream:
-                stream.__class__ = _KeptStream
-        for font in doc.idToObject["BasicFonts"].dict.values():
-            ours = isinstance(font, pdfdoc.PDFTrueTypeFont) and font.BaseFont.endswith(base_font)
-            if not ours:
-                continue
+            font.__class__ = _KeptFont
             if type(font.Widths) is pdfdoc.PDFArray:
                 font.Widths.__class__ = _KeptWidths
-            if type(font) is pdfdoc.PDFTrueTypeFont:
-                font.__class__ = _KeptFont
-            reference = getattr(font, "FontDescriptor", None)
-            descriptor = doc.idToObject.get(getattr(reference, "name", None))
+            descriptor = _referred(doc, font.FontDescriptor)
             if type(descriptor) is pdfdoc.PDFDictionary:
                 descriptor.__class__ = _KeptDictionary
+                _keep_stream(_referred(doc, descriptor.dict.get("FontFile2")))
+            _keep_stream(_referred(doc, font.ToUnicode))
+
+
+def _referred(doc: Any, reference: Any) -> Any:
+    """The object ``reference`` refers to in ``doc`` (None: not a reference)."""
+    if type(reference) is not pdfdoc.PDFObjectReference:
+        return None
+    return doc.idToObject.get(reference.name)
+
+
+def _keep_stream(stream: Any) -> None:
+    """A font program or character map compressed by the filter that remembers, and
+    formatted once."""
+    if type(stream) is not pdfdoc.PDFStream:
+        return
+    if stream.filters == [pdfdoc.PDFZCompress]:
+        stream.filters = [_KEPT_FLATE]
+    stream.__class__ = _KeptStream
 
 
 # Formatted objects kept: each face's few subsets' four objects, for the object

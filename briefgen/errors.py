@@ -49,6 +49,11 @@ def display_path(path: str | Path) -> str:
     return _display_path(str(path), os.getcwd())
 
 
+def display_path_in(path: str | Path, cwd: str) -> str:
+    """:func:`display_path` with the working directory ``cwd`` given."""
+    return _display_path(str(path), cwd)
+
+
 @lru_cache(maxsize=1024)
 def _display_path(path: str, cwd: str) -> str:
     # Cached: every line of a rendered template carries a location.

@@ -12,9 +12,11 @@ from pypdf import PdfReader
 
 from briefgen import unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
+from briefgen.errors import Location
 from briefgen.facts import schema
 from briefgen.pipeline import BuildOptions, Workspace
 from briefgen.renderers import pdf_fonts
+from briefgen.templating import environment
 
 COLUMNS = ("id", "audience", "name", "title", "office", "place")
 
@@ -108,3 +110,28 @@ def test_a_copy_embeds_the_fonts_of_its_own_text_whatever_copy_came_before(
     pdf_fonts._formatted.clear()
     assert copy_for("Zoë Exämple").files["pdf"] == accented
     assert copy_for("Zoe Example").files["pdf"] == plain
+
+
+def test_a_second_copy_makes_no_location_of_a_template_line_again(
+    copy_for: Callable[[str], Copy],
+) -> None:
+    environment._location.cache_clear()
+    copy_for("Alex Example")
+    made = environment._location.cache_info().misses
+    assert made > 10  # a location for each template line the output marks
+    copy_for("Sam Sample")
+    assert environment._location.cache_info().misses == made
+
+
+def test_a_template_line_is_located_from_the_working_folder_of_its_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = tmp_path / "brief.md.j2"
+    text = environment._marker(0, 3) + "Some text"
+    default = Location.of(template)
+    monkeypatch.chdir(tmp_path)
+    here = environment.strip_markers(text, default, [str(template)])[1]
+    monkeypatch.chdir(tmp_path.parent)
+    above = environment.strip_markers(text, default, [str(template)])[1]
+    assert here == (Location("brief.md.j2", 3),)
+    assert above == (Location(f"{tmp_path.name}/brief.md.j2", 3),)

@@ -13,6 +13,7 @@ line, the template location it came from.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import signal
 import threading
@@ -20,6 +21,7 @@ import traceback
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.dates import brief_date
-from briefgen.errors import Location, TemplateError
+from briefgen.errors import Location, TemplateError, display_path_in
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip, quote
 from briefgen.language import month_name, month_year, wording
@@ -159,20 +161,21 @@ def strip_markers(
     locations: list[Location] = []
     later: dict[int, tuple[tuple[int, Location], ...]] = {}
     current = default
+    cwd = os.getcwd()
     for index, raw in enumerate(text.split("\n")):
         found = list(_MARKER.finditer(raw)) if MARK_OPEN in raw else []
         if found:
             # The last marker before the first visible character says where the
             # line's text was written; otherwise the first marker on the line.
             before = _markers_before_text(raw, found)
-            current = _located(before[-1] if before else found[0], files, default)
+            current = _located(before[-1] if before else found[0], files, default, cwd)
             # The markers after those, each where a later template line's text starts.
             first_later = len(before) or 1
             if first_later < len(found):
                 removed = sum(len(m.group(0)) for m in found[:first_later])
                 spans = []
                 for marker in found[first_later:]:
-                    spans.append((marker.start() - removed, _located(marker, files, default)))
+                    spans.append((marker.start() - removed, _located(marker, files, default, cwd)))
                     removed += len(marker.group(0))
                 later[index] = tuple(spans)
             raw = _MARKER.sub("", raw)
@@ -192,10 +195,17 @@ def _markers_before_text(line: str, markers: list[re.Match[str]]) -> list[re.Mat
     return markers
 
 
-def _located(marker: re.Match[str], files: Sequence[str], default: Location) -> Location:
+def _located(marker: re.Match[str], files: Sequence[str], default: Location, cwd: str) -> Location:
     number = int(marker.group(2))
     path = files[number] if number < len(files) else default.path
-    return Location.of(path, int(marker.group(1)))
+    return _location(path, int(marker.group(1)), cwd)
+
+
+@lru_cache(maxsize=4096)
+def _location(path: str, line: int, cwd: str) -> Location:
+    """``Location.of(path, line)`` in the working folder ``cwd``, made once per
+    process: every copy of a batch marks the same template lines, a few dozen each."""
+    return Location(display_path_in(path, cwd), line)
 
 
 # A fact's fields that print what it says or counts, as a reader reads it (its bare
@@ -448,7 +458,7 @@ def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> 
     for chunk in reversed(chunks):
         found = list(_MARKER.finditer(chunk))
         if found:
-            return _located(found[-1], files, default)
+            return _located(found[-1], files, default, os.getcwd())
     return default
 
 

@@ -36,6 +36,7 @@ from typing import NoReturn
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.table import escapedSplit
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
@@ -204,6 +205,48 @@ def _group_line_rule(state: StateBlock, start: int, end: int, silent: bool) -> b
     return True
 
 
+# Inline texts whose tokens are kept, each up to this many characters: a batch's
+# copies repeat every paragraph, heading and list item but those naming the recipient.
+_INLINES_KEPT = 2048
+_INLINE_KEPT_LENGTH = 4000
+_inlines_kept: dict[str, tuple[Token, ...]] = {}
+
+
+def _keep_inlines(md: MarkdownIt) -> None:
+    """Parse each inline text (a paragraph's, a heading's, a list item's) once per
+    process, its quotes made typographic and its text tokens joined: markdown-it's
+    core rules ``inline``, ``smartquotes`` and ``text_join`` each work on one inline
+    token at a time, and what they make of it depends on its text alone, but for the
+    document's reference definitions (``[label]: url``), so a document that has any
+    is parsed as markdown-it would. The tokens kept are shared by the documents whose
+    text holds them: the parser's readers only read them."""
+    rules = {rule.name: rule.fn for rule in md.core.ruler.__rules__}
+    steps = [rules["inline"], rules["smartquotes"], rules["text_join"]]
+
+    def inline_rule(state: StateCore) -> None:
+        if any(state.env.values()):
+            for step in steps:
+                step(state)
+            return
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            kept = _inlines_kept.get(token.content)
+            if kept is None:
+                alone = StateCore(token.content, state.md, state.env, [token])
+                for step in steps:
+                    step(alone)
+                kept = tuple(token.children or ())
+                if len(token.content) <= _INLINE_KEPT_LENGTH:
+                    _inlines_kept[token.content] = kept
+                    while len(_inlines_kept) > _INLINES_KEPT:
+                        del _inlines_kept[next(iter(_inlines_kept))]
+            token.children = list(kept)
+
+    md.core.ruler.at("inline", inline_rule)
+    md.core.ruler.disable(["smartquotes", "text_join"])
+
+
 def make_parser() -> MarkdownIt:
     """CommonMark without raw HTML, plus the brief extensions."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
@@ -224,6 +267,7 @@ def make_parser() -> MarkdownIt:
     # too, [words](https://...){lang=en-US}.
     md.use(attrs_plugin, after=("span_close", "link_close"), spans=True)
     _keep_braces(md)
+    _keep_inlines(md)
     # Every link is parsed, so that one with a refused scheme stops at its line
     # instead of printing as bracketed text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]

@@ -210,6 +210,9 @@ def _group_line_rule(state: StateBlock, start: int, end: int, silent: bool) -> b
 _INLINES_KEPT = 2048
 _INLINE_KEPT_LENGTH = 4000
 _inlines_kept: dict[str, tuple[Token, ...]] = {}
+# An inline token's meta key: the text its kept tokens were parsed from.
+_KEPT = "briefgen_kept"
+_runs_kept: dict[str, tuple[Inline, ...]] = {}
 
 
 def _keep_inlines(md: MarkdownIt) -> None:
@@ -242,6 +245,7 @@ def _keep_inlines(md: MarkdownIt) -> None:
                     while len(_inlines_kept) > _INLINES_KEPT:
                         del _inlines_kept[next(iter(_inlines_kept))]
             token.children = list(kept)
+            token.meta[_KEPT] = token.content
 
     md.core.ruler.at("inline", inline_rule)
     md.core.ruler.disable(["smartquotes", "text_join"])
@@ -762,7 +766,7 @@ def _inlines(tokens: list[Token]) -> Inlines:
     runs: list[Inline] = []
     for token in tokens:
         if token.type == "inline":
-            runs.extend(_runs(token.children or []))
+            runs.extend(_token_runs(token))
     return _merge(runs)
 
 
@@ -787,6 +791,21 @@ def _link(href: str) -> str:
             href[:20],
         )
     return href
+
+
+def _token_runs(token: Token) -> list[Inline]:
+    """The runs of an inline token, read once per process for a text whose tokens are
+    kept (:func:`_keep_inlines`): they are those of its text alone."""
+    text = token.meta.get(_KEPT)
+    if text is None:
+        return _runs(token.children or [])
+    runs = _runs_kept.get(text)
+    if runs is None:
+        runs = tuple(_runs(token.children or []))
+        _runs_kept[text] = runs
+        while len(_runs_kept) > _INLINES_KEPT:
+            del _runs_kept[next(iter(_runs_kept))]
+    return list(runs)
 
 
 def _runs(children: list[Token]) -> list[Inline]:
@@ -949,7 +968,7 @@ def _join_paragraphs(tokens: list[Token]) -> Inlines:
         if token.type == "inline":
             if runs:
                 runs.append(LineBreak())
-            runs.extend(_runs(token.children or []))
+            runs.extend(_token_runs(token))
     return _merge(runs)
 
 
@@ -1043,7 +1062,7 @@ def _list_runs(
                 )
             if top.item:
                 top.item.append(Span(" "))
-            top.item.extend(_runs(token.children or []))
+            top.item.extend(_token_runs(token))
         elif kind in ("fence", "code_block", "table_open"):
             what = "a table" if kind == "table_open" else "a code block or chart"
             raise TemplateError(
@@ -1072,7 +1091,7 @@ def _table(where: Location, tokens: list[Token]) -> Table:
         elif token.type == "th_open":
             align.append(_ALIGNMENTS.get(str(token.attrGet("style")), "left"))
         elif token.type == "inline":
-            rows[-1].append(_merge(_runs(token.children or [])))
+            rows[-1].append(_merge(_token_runs(token)))
     if len(align) > MAX_TABLE_COLUMNS:
         raise TemplateError(
             f"a table of {len(align)} columns; a one-page brief's table holds at most "

@@ -10,7 +10,7 @@ import pytest
 from test_parse_cases import dump_inlines
 
 from briefgen import parse
-from briefgen.errors import Location
+from briefgen.errors import Location, TemplateError
 from briefgen.model import Paragraph
 from briefgen.parse import parse_blocks
 
@@ -57,3 +57,28 @@ def test_a_documents_reference_definitions_make_its_links_whatever_came_before()
     parse._inlines_kept.clear()
     assert paragraphs(defined) == linked
     assert paragraphs(said + "\n") == plain
+
+
+def test_a_kept_texts_runs_are_read_once_and_a_refused_text_is_refused_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[int] = []
+    real = parse._runs
+
+    def counting(children: list[Any]) -> Any:
+        read.append(len(children))
+        return real(children)
+
+    monkeypatch.setattr(parse, "_runs", counting)
+    parse._inlines_kept.clear()
+    parse._runs_kept.clear()
+    said = "Runs *read* once."
+    first = paragraphs(said + "\n")
+    assert len(read) == 1
+    assert paragraphs(f"{said}\n\n{said}\n") == first * 2
+    assert len(read) == 1
+    refused = "A picture ![logo](logo.png) among words.\n"
+    for _ in range(2):
+        with pytest.raises(TemplateError, match="stands in a paragraph of its own"):
+            paragraphs(refused)
+    assert len(read) == 3

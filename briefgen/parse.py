@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -205,14 +205,30 @@ def _group_line_rule(state: StateBlock, start: int, end: int, silent: bool) -> b
     return True
 
 
-# Inline texts whose tokens are kept, each up to this many characters: a batch's
-# copies repeat every paragraph, heading and list item but those naming the recipient.
-_INLINES_KEPT = 2048
+# Inline texts whose tokens (and runs) are kept, each up to this many characters, the
+# least recently used forgotten first: a batch's copies repeat every paragraph,
+# heading and list item but those naming the recipient, which pass through.
+_INLINES_KEPT = 512
 _INLINE_KEPT_LENGTH = 4000
 _inlines_kept: dict[str, tuple[Token, ...]] = {}
 # An inline token's meta key: the text its kept tokens were parsed from.
 _KEPT = "briefgen_kept"
 _runs_kept: dict[str, tuple[Inline, ...]] = {}
+_Kept = TypeVar("_Kept")
+
+
+def _recall(kept: dict[str, _Kept], text: str) -> _Kept | None:
+    """What ``kept`` holds for ``text``, now its most recently used (None: nothing)."""
+    value = kept.pop(text, None)
+    if value is not None:
+        kept[text] = value
+    return value
+
+
+def _remember(kept: dict[str, _Kept], text: str, value: _Kept) -> None:
+    kept[text] = value
+    while len(kept) > _INLINES_KEPT:
+        del kept[next(iter(kept))]
 
 
 def _keep_inlines(md: MarkdownIt) -> None:
@@ -234,18 +250,18 @@ def _keep_inlines(md: MarkdownIt) -> None:
         for token in state.tokens:
             if token.type != "inline":
                 continue
-            kept = _inlines_kept.get(token.content)
+            text = token.content
+            kept = _recall(_inlines_kept, text)
             if kept is None:
-                alone = StateCore(token.content, state.md, state.env, [token])
+                alone = StateCore(text, state.md, state.env, [token])
                 for step in steps:
                     step(alone)
+                if len(text) > _INLINE_KEPT_LENGTH:
+                    continue
                 kept = tuple(token.children or ())
-                if len(token.content) <= _INLINE_KEPT_LENGTH:
-                    _inlines_kept[token.content] = kept
-                    while len(_inlines_kept) > _INLINES_KEPT:
-                        del _inlines_kept[next(iter(_inlines_kept))]
+                _remember(_inlines_kept, text, kept)
             token.children = list(kept)
-            token.meta[_KEPT] = token.content
+            token.meta[_KEPT] = text
 
     md.core.ruler.at("inline", inline_rule)
     md.core.ruler.disable(["smartquotes", "text_join"])
@@ -799,12 +815,10 @@ def _token_runs(token: Token) -> list[Inline]:
     text = token.meta.get(_KEPT)
     if text is None:
         return _runs(token.children or [])
-    runs = _runs_kept.get(text)
+    runs = _recall(_runs_kept, text)
     if runs is None:
         runs = tuple(_runs(token.children or []))
-        _runs_kept[text] = runs
-        while len(_runs_kept) > _INLINES_KEPT:
-            del _runs_kept[next(iter(_runs_kept))]
+        _remember(_runs_kept, text, runs)
     return list(runs)
 
 

@@ -82,3 +82,20 @@ def test_a_kept_texts_runs_are_read_once_and_a_refused_text_is_refused_every_tim
         with pytest.raises(TemplateError, match="stands in a paragraph of its own"):
             paragraphs(refused)
     assert len(read) == 3
+
+
+def test_a_text_every_document_holds_stays_kept_while_more_others_pass_than_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parse, "_INLINES_KEPT", 4)
+    parse._inlines_kept.clear()
+    parse._runs_kept.clear()
+    shared = "Shared by every copy."
+    for number in range(10):
+        paragraphs(f"{shared}\n\nFor recipient {number}.\n")
+    assert shared in parse._inlines_kept and shared in parse._runs_kept
+    assert len(parse._inlines_kept) == len(parse._runs_kept) == 4
+    long = "word " * 1000  # past the length a text is kept up to
+    assert paragraphs(long + "\n") == [f'"{long.strip()}"']
+    assert long.strip() not in parse._inlines_kept
+    assert long.strip() not in parse._runs_kept

@@ -29,7 +29,7 @@ paragraph's operators there when every call gives the same.
 
 A face's objects in the file (each subset's font dictionary, font descriptor,
 character map and font program) are formatted once per process too, for what they
-hold and the numbers of the objects they refer to (:class:`_KeptObject`): every
+hold and the numbers of the objects they refer to (:func:`_kept_format`): every
 copy of a batch writes the same ones.
 """
 
@@ -327,9 +327,9 @@ def _fingerprint(value: Any, document: Any) -> Hashable | None:
 
 
 def _kept_format(kind: type, key: Hashable | None, format: Callable[[], bytes]) -> bytes:
-    """``format()``, or what it gave for ``key`` before (None: not kept). Only an
-    unencrypted document's objects are kept (encryption is per object number), and
-    only while reportlab's settings for the file's layout are as they were."""
+    """``format()``, or what it gave for ``key`` before (None: not kept), while
+    reportlab's setting for the file's layout is as it was. An encrypted document's
+    objects are given no key: encryption is per object number."""
     if key is None:
         return format()
     full = (kind, key, rl_config.pdfMultiLine)

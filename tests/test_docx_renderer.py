@@ -795,6 +795,31 @@ def test_only_a_line_ending_in_italic_type_near_its_end_runs_on() -> None:
     assert short_p.paragraph_format.right_indent is None
 
 
+def test_each_no_break_character_in_italic_type_near_a_lines_end_widens_it() -> None:
+    """LibreOffice keeps its room after italic type after each no-break space and
+    non-breaking hyphen set in italic type too: a line of italic words holding one of
+    each, that the PDF fills to within a point, is set three rooms wider (the two and
+    the line's end); the same characters upright widen it by the line's end alone."""
+    style = Style()
+    register_fonts(("italic",), style.theme.font)
+    width = line_width(style, style.body, None)
+    start = "Border\u00a0– communities carry "
+    rest = width - stringWidth(start, font_name("regular"), style.body.size)
+    words = italic_line(rest, font_name("italic"), style.body.size)
+    # The PDF prints U+2011 as a hyphen, and a no-break space as wide as a space.
+    rest = width - stringWidth("Border communities carry ", font_name("regular"), style.body.size)
+    filled = italic_line(rest, font_name("italic"), style.body.size, "cross-border and ")
+    joined = "cross\u2011border and\u00a0" + filled
+    italic = Paragraph(here(), (Span("Border communities carry "), Span(joined, italic=True)))
+    upright = Paragraph(here(), (Span(start), Span(words, italic=True)))
+    word = read(render_docx(_doc(italic, upright), style))
+    body = word.styles[STYLE_NAMES["body"]].paragraph_format.right_indent.pt
+    room = italic_room(style.body.size, style.theme.font)
+    italic_p, upright_p = (p for p in word.paragraphs if p.text.startswith("Border"))
+    assert italic_p.paragraph_format.right_indent.pt == pytest.approx(body - 3 * room, abs=0.05)
+    assert upright_p.paragraph_format.right_indent.pt == pytest.approx(body - room, abs=0.05)
+
+
 ADDRESS = (
     "https://example.org/reports/2026/fentanyl-at-the-border-complete-findings-"
     "and-appendices-volume-one"

@@ -138,6 +138,30 @@ def italic_template(paragraphs: int) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def joined_template(paragraphs: int) -> str:
+    """A brief of quotes and emphasized paragraphs whose italic lines hold no-break
+    spaces (a dash set between spaces keeps to the word before it by one) or a
+    non-breaking hyphen and end within 1.4 to 2.1 pt of the line's end (one line each
+    in the PDF: more than the room LibreOffice keeps after italic type alone), and
+    ``paragraphs`` upright ones."""
+    style = Style(page_size="letter")
+    register_fonts(("italic",), style.theme.font)
+    italic = font_name("italic", style.theme.font)
+    quote = line_width(style, style.quote, None)
+    body = line_width(style, style.body, None)
+    blocks = ["# Dashes and Hyphens in Italic Type"]
+    for index in range(4):
+        head = f"“{WORDS[index]} — {WORDS[index + 1]} — "
+        words = filled_line(quote, italic, style.quote.size, head, "”", spare=(1.4, 2.1))
+        blocks.append(f"> {head}{words}”")
+        # U+2011 measures as the hyphen it prints as.
+        head = f"{WORDS[index + 2]} – cross-border "
+        words = filled_line(body, italic, style.body.size, head, spare=(1.4, 2.1))
+        blocks.append(f"*{head.replace('-', chr(0x2011))}{words}*")
+    blocks += [" ".join(WORDS[:40]) + "." for _ in range(paragraphs)]
+    return "\n\n".join(blocks) + "\n"
+
+
 ADDRESS = "https://www.example.org/reports/2024/fentanyl-border-communities/appendix-b/table-7.pdf"
 
 
@@ -225,6 +249,7 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory, libreoffice: str) -> dict
         "shrunk": first_shrunk(tmp_path),
         "italic": fullest_at_full_size(tmp_path, "letter", italic_template, least=7),
         "address": fullest_at_full_size(tmp_path, "letter", address_template, least=0),
+        "joined": fullest_at_full_size(tmp_path, "letter", joined_template, least=0),
     }
     docx: dict[str, Path] = {}
     for key, brief in briefs.items():
@@ -281,6 +306,23 @@ def test_lines_ending_in_italic_type_are_the_pdfs_lines(laid_out: dict[str, Laid
     assert italic.fill > MARGIN_EDGE - 0.1, f"the page is only {italic.fill:.0%} full"
     assert italic.pages == 1, (
         f"a DOCX whose PDF is {italic.fill:.0%} full took {italic.pages} pages"
+    )
+
+
+@pytest.mark.requires_libreoffice
+def test_italic_lines_with_no_break_characters_are_the_pdfs_lines(
+    laid_out: dict[str, Laid | None],
+) -> None:
+    """LibreOffice keeps the room it keeps after italic type after each no-break space
+    and non-breaking hyphen set in italic type too: the quotes with two spaced dashes
+    and the emphasized lines with a dash and a non-breaking hyphen, one line each in
+    the PDF, ending within 2.1 pt of the line's end, took two lines each in the DOCX,
+    and the fullest page with them ran on to a second page."""
+    joined = laid_out["joined"]
+    assert joined is not None
+    assert joined.fill > MARGIN_EDGE - 0.1, f"the page is only {joined.fill:.0%} full"
+    assert joined.pages == 1, (
+        f"a DOCX whose PDF is {joined.fill:.0%} full took {joined.pages} pages"
     )
 
 

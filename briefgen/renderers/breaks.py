@@ -281,39 +281,54 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
     return tuple(out)
 
 
-def italic_ends_near(
+# Where LibreOffice ends a text portion inside a word: a no-break space, and the
+# non-breaking hyphen (Word's w:noBreakHyphen). Set in italic type, each is followed
+# by its room for italic type (docx_blocks.italic_room), as the end of italic type is.
+_PORTION_ENDS = ("\u00a0", "\u2011")
+
+
+def italic_corrections(
     inlines: Inlines, text: TextStyle, family: FontFamily, width: float, room: float
-) -> bool:
-    """Whether, as reportlab fills lines ``width`` wide with ``inlines``, italic type
-    ends within ``room`` of a line's end: where LibreOffice, which keeps room after
-    italic type (docx_blocks.italic_room), would break the line before it."""
-    if not any(isinstance(item, Span) and item.italic for item in inlines):
-        return False
-    return _italic_ends_near(inlines, _Type(text.size, text.bold, text.italic, family), width, room)
+) -> int:
+    """How many times ``room`` LibreOffice needs beyond ``width`` to break ``inlines``
+    where reportlab, filling lines ``width`` wide, breaks them: LibreOffice keeps room
+    after italic type where it ends (docx_blocks.italic_room), and after each no-break
+    space or non-breaking hyphen set in italic type; a line that italic type fills to
+    within that much of its end, it breaks a word earlier. 0: none."""
+    if not (text.italic or any(isinstance(item, Span) and item.italic for item in inlines)):
+        return 0
+    type_ = _Type(text.size, text.bold, text.italic, family)
+    return _italic_corrections(inlines, type_, width, room)
 
 
 @lru_cache(maxsize=256)
-def _italic_ends_near(inlines: Inlines, type_: _Type, width: float, room: float) -> bool:
+def _italic_corrections(inlines: Inlines, type_: _Type, width: float, room: float) -> int:
     cells = list(_cells(inlines, type_))
     italic = [
-        isinstance(item := inlines[cell[0]], Span) and item.italic and cell[2] != _NOTE
+        cell[2] != _NOTE
+        and (type_.italic or (isinstance(item := inlines[cell[0]], Span) and item.italic))
         for cell in cells
     ]
+    most = 0
     used, end = 0.0, 0  # how far the line reaches, and where its last word ends
+    ended = 0  # the italic no-break characters on the line so far
     for start, stop in _word_spans(cells):
         word = sum(cell[3] for cell in cells[start:stop])
         gap = cells[end:start]
         if used and ("\n" in (cell[2] for cell in gap) or used + _width(gap) + word > width):
-            used = 0.0
+            used, ended = 0.0, 0
         elif used:
             used += _width(gap)
         for position in range(start, stop):
             used += cells[position][3]
+            if italic[position] and cells[position][2] in _PORTION_ENDS:
+                ended += 1
             last = position + 1 == stop or not italic[position + 1]
-            if italic[position] and last and used > width - room:
-                return True
+            needed = ended + (italic[position] and last)
+            if needed > most and used + needed * room > width:
+                most = needed
         end = stop
-    return False
+    return most
 
 
 def _width(cells: list[_Cell]) -> float:

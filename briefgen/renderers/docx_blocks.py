@@ -58,7 +58,7 @@ from briefgen.renderers import (
 )
 from briefgen.renderers.breaks import (
     balanced,
-    italic_ends_near,
+    italic_corrections,
     line_width,
     wide_words_broken,
 )
@@ -97,26 +97,31 @@ _SPACE = qn("xml:space")
 # its margin (SwTextGuess::Guess, its "italic correction"), where reportlab and Word
 # set it up to the margin: a line of a quote or an *emphasized* word that the PDF
 # filled to within a point wrapped once more in the DOCX, a line more a paragraph.
+# It keeps as much room after each no-break space and non-breaking hyphen set in
+# italic type (each ends a text portion of its own), such as the one that keeps a
+# quote's spaced dash to the word before it (breaks.italic_corrections).
 # LibreOffice's own widths then come within a tenth of a point of reportlab's.
 _ITALIC_SPARE = 0.1  # points
 
 
 def italic_room(size: float, family: FontFamily) -> float:
     """How much wider than the PDF's the DOCX sets the lines of a paragraph holding
-    italic type of ``size`` points, so LibreOffice breaks them where the PDF does: a
-    twelfth of the tallest line the type may set (its italics', or the fallback's).
-    Word, which keeps no such room, and LibreOffice at a line ending upright, fit
-    as much as the PDF or a little more: never a line more."""
+    italic type of ``size`` points, for each room LibreOffice keeps after italic type
+    (:func:`~briefgen.renderers.breaks.italic_corrections`), so it breaks them where
+    the PDF does: a twelfth of the tallest line the type may set (its italics', or the
+    fallback's). Word, which keeps no such room, and LibreOffice at a line ending
+    upright, fit as much as the PDF or a little more: never a line more."""
     files = (family.files["italic"], family.files["bolditalic"], *FALLBACK_FILES.values())
     return size * max(map(line_height_em, files)) / 12 + _ITALIC_SPARE
 
 
-def right_indent(text: TextStyle, italic: bool, family: FontFamily) -> float:
+def right_indent(text: TextStyle, italic: bool, family: FontFamily, rooms: int = 1) -> float:
     """The right indent the DOCX gives a paragraph of ``text`` (holding ``italic``
-    type, or not): the PDF's, less :func:`italic_room` when italic type is in it."""
+    type, or not): the PDF's, less ``rooms`` times :func:`italic_room` when italic
+    type is in it."""
     if not (italic or text.italic):
         return text.indent_right
-    return text.indent_right - italic_room(text.size, family)
+    return text.indent_right - rooms * italic_room(text.size, family)
 
 
 class Numbering(Protocol):
@@ -192,19 +197,19 @@ class BlockWriter:
         if balance:
             inlines = balanced(inlines, text, self._style.theme.font, lines)
         family = self._style.theme.font
-        # Upright type with italic words: wider only where the PDF ends italic type
-        # so near a line's end that LibreOffice would break before it (else its
-        # upright lines would fit more than the PDF's, a line less here and there).
-        room = 0.0
-        if not text.italic:
-            room = italic_room(text.size, family)
-            if not italic_ends_near(inlines, text, family, lines, room):
-                room = 0.0
-        italic = room > 0
+        # Wider only where the PDF sets italic type so near a line's end that
+        # LibreOffice would break before it (else its lines would fit more than the
+        # PDF's, a line less here and there); an italic style always by one room.
+        unit = italic_room(text.size, family)
+        rooms = italic_corrections(inlines, text, family, lines, unit)
+        if text.italic:
+            rooms = max(rooms, 1)
+        room = 0.0 if text.italic else rooms * unit
+        italic = rooms > 0
         at_right = align == "right" or text.align == "right"
         # The style's own right indent (docx._ppr), less the room its italic type
         # needs: written here only when this paragraph's differs.
-        right = twips(right_indent(text, italic and not at_right, family))
+        right = twips(right_indent(text, italic and not at_right, family, rooms))
         usual = twips(right_indent(self._texts[key], False, family))
         indent = right if right != usual else None
         if _kept(inlines):

@@ -287,29 +287,42 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
 _PORTION_ENDS = ("\u00a0", "\u2011")
 
 
-def italic_corrections(
-    inlines: Inlines, text: TextStyle, family: FontFamily, width: float, room: float
-) -> int:
-    """How many times ``room`` LibreOffice needs beyond ``width`` to break ``inlines``
-    where reportlab, filling lines ``width`` wide, breaks them: LibreOffice keeps room
-    after italic type where it ends (docx_blocks.italic_room), and after each no-break
-    space or non-breaking hyphen set in italic type; a line that italic type fills to
-    within that much of its end, it breaks a word earlier. 0: none."""
-    if not (text.italic or any(isinstance(item, Span) and item.italic for item in inlines)):
-        return 0
+@dataclass(frozen=True)
+class LineRoom:
+    """How much more room than reportlab's lines LibreOffice needs to break a
+    paragraph's lines where reportlab breaks them (:func:`line_room`)."""
+
+    italic: int  # its room after italic type, times: for the line needing most
+    full: bool  # whether a line comes within the spare of its end, with that room
+
+
+def line_room(
+    inlines: Inlines,
+    text: TextStyle,
+    family: FontFamily,
+    width: float,
+    room: float,
+    spare: float,
+) -> LineRoom:
+    """What LibreOffice needs beyond ``width`` to break ``inlines`` where reportlab,
+    filling lines ``width`` wide, breaks them: ``room`` after italic type where it
+    ends (docx_blocks.italic_room) and after each no-break space or non-breaking
+    hyphen set in italic type, as many times as the fullest line needs; and whether a
+    line, with those, comes within ``spare`` of its end, where LibreOffice's own glyph
+    widths may take it past (docx_blocks.GLYPH_SPARE)."""
     type_ = _Type(text.size, text.bold, text.italic, family)
-    return _italic_corrections(inlines, type_, width, room)
+    return _line_room(inlines, type_, width, room, spare)
 
 
 @lru_cache(maxsize=256)
-def _italic_corrections(inlines: Inlines, type_: _Type, width: float, room: float) -> int:
+def _line_room(inlines: Inlines, type_: _Type, width: float, room: float, spare: float) -> LineRoom:
     cells = list(_cells(inlines, type_))
     italic = [
         cell[2] != _NOTE
         and (type_.italic or (isinstance(item := inlines[cell[0]], Span) and item.italic))
         for cell in cells
     ]
-    most = 0
+    most, full = 0, False
     used, end = 0.0, 0  # how far the line reaches, and where its last word ends
     ended = 0  # the italic no-break characters on the line so far
     for start, stop in _word_spans(cells):
@@ -327,8 +340,9 @@ def _italic_corrections(inlines: Inlines, type_: _Type, width: float, room: floa
             needed = ended + (italic[position] and last)
             if needed > most and used + needed * room > width:
                 most = needed
+        full = full or used + ended * room > width - spare
         end = stop
-    return most
+    return LineRoom(most, full)
 
 
 def _width(cells: list[_Cell]) -> float:

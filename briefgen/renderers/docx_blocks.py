@@ -58,7 +58,7 @@ from briefgen.renderers import (
 )
 from briefgen.renderers.breaks import (
     balanced,
-    italic_corrections,
+    line_room,
     line_width,
     wide_words_broken,
 )
@@ -99,15 +99,22 @@ _SPACE = qn("xml:space")
 # filled to within a point wrapped once more in the DOCX, a line more a paragraph.
 # It keeps as much room after each no-break space and non-breaking hyphen set in
 # italic type (each ends a text portion of its own), such as the one that keeps a
-# quote's spaced dash to the word before it (breaks.italic_corrections).
-# LibreOffice's own widths then come within a tenth of a point of reportlab's.
+# quote's spaced dash to the word before it (breaks.line_room).
 _ITALIC_SPARE = 0.1  # points
+
+# LibreOffice rounds glyph widths in its own units, most where bold and upright words
+# take turns: a line of the same words comes out up to half a point wider than
+# reportlab's (0.47 pt at 9 pt Liberation Sans, 0.44 at 11 pt Liberation Serif), and a
+# line the PDF filled to within that broke a word earlier. A paragraph with a line that
+# full is set this much wider. Only such a paragraph: a line of another that the PDF
+# overflowed by less would fit in LibreOffice, whose widths come out narrower as often.
+GLYPH_SPARE = 0.6  # points
 
 
 def italic_room(size: float, family: FontFamily) -> float:
     """How much wider than the PDF's the DOCX sets the lines of a paragraph holding
     italic type of ``size`` points, for each room LibreOffice keeps after italic type
-    (:func:`~briefgen.renderers.breaks.italic_corrections`), so it breaks them where
+    (:func:`~briefgen.renderers.breaks.line_room`), so it breaks them where
     the PDF does: a twelfth of the tallest line the type may set (its italics', or the
     fallback's). Word, which keeps no such room, and LibreOffice at a line ending
     upright, fit as much as the PDF or a little more: never a line more."""
@@ -186,7 +193,9 @@ class BlockWriter:
         them so (:func:`~briefgen.renderers.breaks.balanced`). One without a link is
         a copy of one written before with the same style and text
         (:func:`_paragraph_element`). One holding italic type is set wider by
-        :func:`italic_room`, at its right, or at its left when ``align`` is right."""
+        :func:`italic_room`, and one with a line the PDF fills to within
+        :data:`GLYPH_SPARE` by that, at its right, or at its left when ``align`` is
+        right."""
         text = self._texts[key]
         if in_cell:
             text = self._style.in_cell(text)
@@ -197,19 +206,20 @@ class BlockWriter:
         if balance:
             inlines = balanced(inlines, text, self._style.theme.font, lines)
         family = self._style.theme.font
-        # Wider only where the PDF sets italic type so near a line's end that
-        # LibreOffice would break before it (else its lines would fit more than the
-        # PDF's, a line less here and there); an italic style always by one room.
+        # Wider only where the PDF sets a line so near its end that LibreOffice would
+        # break it before (else its lines would fit more than the PDF's, a line less
+        # here and there); an italic style always by one room.
         unit = italic_room(text.size, family)
-        rooms = italic_corrections(inlines, text, family, lines, unit)
-        if text.italic:
-            rooms = max(rooms, 1)
+        needs = line_room(inlines, text, family, lines, unit, GLYPH_SPARE)
+        rooms = max(needs.italic, 1) if text.italic else needs.italic
+        spare = GLYPH_SPARE if needs.full else 0.0
         room = 0.0 if text.italic else rooms * unit
         italic = rooms > 0
         at_right = align == "right" or text.align == "right"
         # The style's own right indent (docx._ppr), less the room its italic type
         # needs: written here only when this paragraph's differs.
-        right = twips(right_indent(text, italic and not at_right, family, rooms))
+        wider = 0.0 if at_right else spare
+        right = twips(right_indent(text, italic and not at_right, family, rooms) - wider)
         usual = twips(right_indent(self._texts[key], False, family))
         indent = right if right != usual else None
         if _kept(inlines):
@@ -219,8 +229,9 @@ class BlockWriter:
             paragraph = new_paragraph(container)
             link = self._style.link_colour(text)
             _write_paragraph(paragraph, self._style_ids[key], indent, inlines, link)
-        if room and at_right:
-            set_paragraph_property(paragraph, "ind", "left", twips(text.indent_left - room))
+        if (room or spare) and at_right:
+            left = twips(text.indent_left - room - spare)
+            set_paragraph_property(paragraph, "ind", "left", left)
         return paragraph
 
     def _end_block(self, paragraph: Any) -> None:

@@ -242,10 +242,13 @@ def _restored(
 
 def _share(height: float, style: Style) -> str:
     """``height`` as a share of the page frame, as precise as it takes not to read as
-    the share a brief may fill: just over, "needs 95%, more than the 95%" would not do."""
+    the share a brief may fill: just over, "needs 95%, more than the 95%" would not do,
+    nor would "95.0%"."""
     share = f"{height / style.frame_height:.0%}"
     if share == f"{MAX_FILL:.0%}":
         share = f"{height / style.frame_height:.1%}"
+    if share == f"{MAX_FILL:.1%}":
+        share = f"just over {MAX_FILL:.0%}"
     return share
 
 

@@ -561,9 +561,9 @@ def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactSto
 def test_a_brief_just_too_tall_says_by_how_much_in_figures_that_differ(
     store: FactStore,
 ) -> None:
-    """Just over the limit, "needs 95%, more than the 95%" and "0.0 in too much"
-    would contradict themselves: the share gets a decimal, the excess is in points.
-    With optional blocks, all of them were dropped first."""
+    """Just over the limit, "needs 95%, more than the 95%" (or "95.0%") and "0.0 in too
+    much" would contradict themselves: the share gets a decimal, or reads "just over",
+    the excess is in points. With optional blocks, all of them were dropped first."""
     frame = Style().frame_height
     at_floor = frame * (MAX_FILL + 0.0004)  # what the page needs at 9 pt
     height = at_floor * Style().body_size / 9.0
@@ -572,16 +572,21 @@ def test_a_brief_just_too_tall_says_by_how_much_in_figures_that_differ(
         fit_to_page(document, Style(), store, _fake_measure([]))
     over = at_floor - frame * MAX_FILL
     assert error.value.format_message() == (
-        "trial.md.j2:1: brief 'trial' does not fit one page: it needs 95.0% of the page, "
+        "trial.md.j2:1: brief 'trial' does not fit one page: it needs just over 95% of the page, "
         f"more than the 95% a brief may fill ({over:.1f} pt too much) at 9 pt with every "
         "optional block dropped; shorten it or mark more blocks '::: optional'"
     )
     alone = _model_document([height, 1.0], [None, 1])
     with pytest.raises(LayoutError) as error:
         fit_to_page(alone, Style(), store, _fake_measure([]))
-    assert "this paragraph alone needs 95.0% of the page, more than the 95%" in str(
+    assert "this paragraph alone needs just over 95% of the page, more than the 95%" in str(
         error.value.format_message()
     )
+    # A tenth of a point more shows as the decimal.
+    tenth = _model_document([frame * (MAX_FILL + 0.002) * Style().body_size / 9.0, 1.0], [None, 1])
+    with pytest.raises(LayoutError) as error:
+        fit_to_page(tenth, Style(), store, _fake_measure([]))
+    assert "this paragraph alone needs 95.2% of the page" in str(error.value.format_message())
 
 
 def test_a_block_taller_than_the_page_alone_is_named_at_its_line(store: FactStore) -> None:

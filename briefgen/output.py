@@ -14,6 +14,8 @@ files in the folder are always one build's complete set. The lock also says whic
 temporaries are stale (any of ours present while we hold it), so the cleanup of
 files a killed build left never deletes a live build's temporaries, nor any file
 whose name briefgen did not make. The lock file is removed when the build is done.
+A batch also holds the lock of each subfolder it writes into, which is the output
+folder of a build given ``--out output/<audience>``.
 
 A batch (``build --recipients``) writes through :func:`staged`: each file becomes its
 temporary as soon as it is made, so a thousand copies need not sit in memory, and
@@ -383,11 +385,19 @@ class Staging:
 class FolderStaging:
     """:class:`Staging` by name inside one output folder, creating subfolders."""
 
-    def __init__(self, folder: Path, stage: Staging, held: bool, created: list[Path]) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        stage: Staging,
+        held: bool,
+        created: list[Path],
+        locks: contextlib.ExitStack,
+    ) -> None:
         self.folder = folder
         self.stage = stage
         self.held = held
         self.created = created
+        self.locks = locks  # each subfolder's, held until the files are in place
         self.ready = {folder}
 
     def add(self, name: str, data: bytes) -> Path:
@@ -415,7 +425,9 @@ class FolderStaging:
                     entry_location(path.parent),
                 )
             self.created += prepare_folder(path.parent)
-            if self.held:
+            # A build whose --out is this subfolder takes its lock, not ours: hold
+            # it too, or either build would take the other's temporaries for stale.
+            if self.held and self.locks.enter_context(locked(path.parent)):
                 remove_stale_temporaries(path.parent)
             self.ready.add(path.parent)
         check_targets([path])
@@ -455,8 +467,9 @@ def staged(folder: Path) -> Iterator[FolderStaging]:
             if held:
                 remove_stale_temporaries(folder, below=True)
             stage = Staging()
-            with stage.guard():
-                staging = FolderStaging(folder, stage, held, created)
+            # The subfolders' locks are let go of after the guard removed the temporaries.
+            with contextlib.ExitStack() as locks, stage.guard():
+                staging = FolderStaging(folder, stage, held, created, locks)
                 yield staging
                 stage.commit()
     except BaseException:

@@ -287,3 +287,40 @@ def test_a_waiting_build_locks_the_file_the_next_build_made(tmp_path: Path) -> N
     done.set()
     waiter.join()
     assert not (tmp_path / output.LOCK_NAME).exists()
+
+
+def test_a_batch_leaves_the_temporaries_of_a_build_into_its_audience_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build with ``--out out/letter`` holds that folder's lock, not out's: a batch
+    into out that took its temporaries there for stale ones removed them, and that
+    build failed. The batch waits for the folder instead (here: refuses at once)."""
+    monkeypatch.setattr(output, "LOCK_WAIT", 0)
+    (tmp_path / "out" / "letter").mkdir(parents=True)
+    live = tmp_path / "out" / "letter" / ".briefgen-4242-0123456789abcdef.letter.pdf.tmp"
+    live.write_bytes(b"half a brief")
+    with output.locked(tmp_path / "out" / "letter"):
+        with (
+            pytest.raises(OutputError, match="another briefgen build is writing") as refused,
+            output.staged(tmp_path / "out") as stage,
+        ):
+            stage.add("letter/ex-1.pdf", b"a copy")
+        assert refused.value.location is not None
+        assert refused.value.location.path.endswith("out/letter")
+        assert live.read_bytes() == b"half a brief"
+    assert folder(tmp_path / "out") == {"letter": None}
+
+
+def test_a_build_into_a_batchs_audience_folder_waits_for_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other way round: a build into out/letter while a batch into out has
+    copies staged there took the batch's temporaries for stale ones, and the batch
+    failed at its end for a file gone missing."""
+    monkeypatch.setattr(output, "LOCK_WAIT", 0)
+    out = tmp_path / "out"
+    with output.staged(out) as stage:
+        stage.add("letter/ex-1.pdf", b"a copy")
+        with pytest.raises(OutputError, match="another briefgen build is writing"):
+            output.write_all(out / "letter", {"letter.pdf": b"a brief"})
+    assert folder(out / "letter") == {"ex-1.pdf": b"a copy"}

@@ -240,7 +240,7 @@ def make_briefs(
     briefs: list[Brief] = []
     problems: list[BriefgenError] = []
     audiences: list[AudienceInfo] = []
-    asked_for: dict[str, str] = {}  # output name -> the audience asked for
+    asked_for: dict[str, tuple[str, str]] = {}  # output name, any case -> audience, name
     for name in names:
         try:
             audience = workspace.search_path.audience(name)
@@ -305,18 +305,29 @@ def output_name(audience: AudienceInfo) -> str:
 
 
 def _refuse_a_second_writer(
-    asked_for: dict[str, str], name: str, audience: AudienceInfo, options: BuildOptions
+    asked_for: dict[str, tuple[str, str]],
+    name: str,
+    audience: AudienceInfo,
+    options: BuildOptions,
 ) -> None:
     """Two audiences that would write the same file: refuse rather than let one
-    overwrite the other."""
+    overwrite the other. ``Public.pdf`` and ``public.pdf`` are one file where case
+    does not count (macOS, Windows, a USB stick)."""
     stem = output_name(audience)
-    if stem in asked_for:
+    if (earlier := asked_for.get(stem.casefold())) is not None:
+        other, other_stem = earlier
+        case = (
+            f", the same as {other_stem}.{options.formats[0]} where case does not count "
+            "(macOS, Windows)"
+            if other_stem != stem
+            else ""
+        )
         raise OutputError(
-            f"both --audience {asked_for[stem]} and --audience {name} would write this "
-            "file; build them into separate --out folders",
+            f"both --audience {other} and --audience {name} would write this file{case}; "
+            "build them into separate --out folders",
             Location.of(options.out_dir / f"{stem}.{options.formats[0]}"),
         )
-    asked_for[stem] = name
+    asked_for[stem.casefold()] = (name, stem)
 
 
 def check_out_dir(options: BuildOptions) -> None:

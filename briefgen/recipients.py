@@ -529,7 +529,7 @@ def _check_rows(
     problems: _Problems,
 ) -> list[Recipient]:
     folders: dict[str, str | None] = {}
-    taken: dict[tuple[str, str], int] = {}
+    taken: dict[tuple[str, str], tuple[int, str]] = {}  # a file's name, any case: line, folder
     recipients = []
     for number, row in enumerate(rows, start=1):
         if {row.line, *row.cell_lines.values()} & problems.undecodable:
@@ -565,16 +565,25 @@ def _check_rows(
                 problems.add(slug_line, name_column, unsafe)
                 good = False
         if good and folder is not None:
-            key = (folder, slug.casefold())
+            # Where case does not count (macOS, Windows, a USB stick), Public/ex-1.pdf
+            # and public/Ex-1.pdf are one file.
+            key = (folder.casefold(), slug.casefold())
             if key in taken:
+                line, other = taken[key]
+                where = (
+                    f"line {line}, in the folder {other!r}, the same folder as {folder!r} "
+                    "where case does not count (macOS, Windows)"
+                    if other != folder
+                    else f"line {line}"
+                )
                 problems.add(
                     slug_line,
                     name_column,
-                    f"{slug!r} again (line {taken[key]}); each copy needs its own file name",
+                    f"{slug!r} again ({where}); each copy needs its own file name",
                 )
                 good = False
             else:
-                taken[key] = row.line
+                taken[key] = (row.line, folder)
         if good and folder is not None:
             recipients.append(
                 Recipient(

@@ -182,6 +182,20 @@ def test_a_folder_in_the_way_of_the_second_file_stops_before_any_write(ws: Path)
     assert folder(ws / "out") == {"trial.pdf": OLD["trial.pdf"], "trial.docx": None}
 
 
+def test_two_audiences_whose_files_differ_only_in_case_are_refused(ws: Path) -> None:
+    """Trial.pdf and trial.pdf are one file on macOS, Windows or a USB stick: the
+    second brief would replace the first, with both reported written."""
+    (ws / "templates" / "Trial.md.j2").write_text(TEMPLATE, encoding="utf-8")
+    code, text = run("--audience", "Trial", "--out", "out")
+    assert code == 1
+    assert text == (
+        "out/Trial.pdf: both --audience trial and --audience Trial would write this file, "
+        "the same as trial.pdf where case does not count (macOS, Windows); build them "
+        "into separate --out folders\n"
+    )
+    assert folder(ws / "out") == OLD
+
+
 def test_a_symlink_in_the_way_is_replaced_not_written_through(ws: Path) -> None:
     outside = ws / "outside.pdf"
     outside.write_bytes(b"not a brief")

@@ -170,6 +170,20 @@ def test_duplicate_slug_differing_only_in_case(tmp_path: Path) -> None:
     ]
 
 
+def test_same_slug_in_audience_folders_differing_only_in_case(tmp_path: Path) -> None:
+    """A template Public.md.j2 beside the built-in public: their folders are one on
+    macOS, Windows or a USB stick, where the second copy would replace the first."""
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\nex-1,Public\nEx-1,public\nex-2,public\n", encoding="utf-8")
+    with pytest.raises(BriefgenError) as caught:
+        load_recipients(path, lambda name: name)
+    assert caught.value.format_message() == (
+        f"{path}:3: id: 'Ex-1' again (line 2, in the folder 'Public', the same folder as "
+        "'public' where case does not count (macOS, Windows)); each copy needs its own "
+        "file name"
+    )
+
+
 def test_bom_audience_option_and_pass_through_columns(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes(

@@ -289,8 +289,16 @@ class Staging:
         self.current = None
 
     def read(self, path: Path) -> bytes:
-        """The bytes staged for ``path``."""
-        return self.temporaries[path].read_bytes()
+        """The bytes staged for ``path``; told at ``path`` when they cannot be read
+        (not at the file being written from them, a batch's combined PDF)."""
+        try:
+            return self.temporaries[path].read_bytes()
+        except OSError as exc:
+            why = " (something removed it while the build ran)" if exc.errno == errno.ENOENT else ""
+            raise OutputError(
+                f"cannot read back the file written a moment ago: {exc.strerror}{why}",
+                Location.of(path),
+            ) from None
 
     def remove(self, path: Path) -> None:
         """Have the commit remove the file (or link) at ``path``, if there is one then."""

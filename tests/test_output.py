@@ -338,3 +338,20 @@ def test_a_build_into_a_batchs_audience_folder_waits_for_the_batch(
         with pytest.raises(OutputError, match="another briefgen build is writing"):
             output.write_all(out / "letter", {"letter.pdf": b"a brief"})
     assert folder(out / "letter") == {"ex-1.pdf": b"a copy"}
+
+
+def test_a_staged_file_gone_before_it_is_read_back_is_told_at_its_name(tmp_path: Path) -> None:
+    """A batch's combined PDF is written from the copies staged before it; a copy's
+    temporary that something removed meanwhile was told as the combined PDF's
+    failure, at a file that lacked nothing."""
+    out = tmp_path / "out"
+    with pytest.raises(OutputError) as caught, output.staged(out) as stage:
+        stage.add("letter/ex-1.pdf", b"a copy")
+        (temporary,) = (out / "letter").glob(".briefgen-*.tmp")
+        temporary.unlink()
+        stage.add_stream("combined.pdf", lambda into: into.write(stage.read("letter/ex-1.pdf")))
+    assert caught.value.format_message() == (
+        f"{out}/letter/ex-1.pdf: cannot read back the file written a moment ago: No such "
+        "file or directory (something removed it while the build ran)"
+    )
+    assert not out.exists()

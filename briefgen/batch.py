@@ -566,6 +566,13 @@ def _how_a_worker_ended(workers: Sequence[multiprocessing.process.BaseProcess]) 
             "when memory runs out); nothing was written: run the batch again, with "
             "fewer --jobs if memory is short"
         )
+    if code == -signal.SIGTERM:
+        # Every worker ended on SIGTERM: the first was sent it from outside (kill,
+        # a job's time limit), not by the pool, which sends it only once one ended.
+        return (
+            "a worker process was stopped by a SIGTERM sent from outside briefgen while "
+            "making the copies; nothing was written: run the batch again"
+        )
     ended = f"on signal {_signal_name(-code)}" if code < 0 else f"with status {code}"
     return (
         f"a worker process ended {ended} while making the copies; nothing was "

@@ -1026,6 +1026,29 @@ def test_a_worker_that_ends_otherwise_is_not_told_as_killed_for_memory(
     assert folder_bytes(workspace / "output") == {}
 
 
+def test_a_worker_sent_sigterm_from_outside_is_not_told_as_a_bug(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kill PID` of one worker ended the batch with "please report it", though
+    nothing in briefgen failed."""
+    make = batch._Worker.make
+
+    def stopped_at_the_second_row(self: batch._Worker, task: batch.Task) -> object:
+        if task.row == 2:
+            os.kill(os.getpid(), signal.SIGTERM)  # a worker's SIGTERM is the default's
+        return make(self, task)
+
+    monkeypatch.setattr(batch._Worker, "make", stopped_at_the_second_row)  # forked: inherited
+    (workspace / "output").mkdir()
+    result = build("--recipients", "recipients.csv", "--jobs", "2")
+    assert result.exit_code == 1
+    assert result.output == (
+        "recipients.csv: a worker process was stopped by a SIGTERM sent from outside "
+        "briefgen while making the copies; nothing was written: run the batch again\n"
+    )
+    assert folder_bytes(workspace / "output") == {}
+
+
 class _Reaped:
     """A stopped worker as the pool's thread and :func:`batch._stop` race to reap it:
     no exit code for the first ``unknown`` looks, then ``code``."""

@@ -89,6 +89,13 @@ def _write(target: Path, files: dict[Path, bytes]) -> None:
                     entry_location(target / folder),
                 )
     check_targets(list(files), hint="move it away first")
+    for folder in dict.fromkeys(d.parent for d in files):
+        for path in (*reversed(folder.parents), folder):
+            if path.exists() and not path.is_dir():  # mkdir would say "File exists"
+                raise OutputError(
+                    "a file is in the way of this folder; move it away first",
+                    Location.of(path),
+                )
     # The folders made here go again if the files cannot all be written (a full
     # disk, Ctrl-C), so that a failed init leaves no empty workspace behind.
     created: list[Path] = []
@@ -101,7 +108,8 @@ def _write(target: Path, files: dict[Path, bytes]) -> None:
         remove_folders(list(dict.fromkeys(created)))
         if isinstance(exc, OSError):
             raise OutputError(
-                f"cannot create the folder: {exc.strerror}", Location.of(target)
+                f"cannot create the folder: {exc.strerror}",
+                Location.of(exc.filename or target),
             ) from None
         raise
 

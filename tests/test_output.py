@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from casefacts import write_case_facts
@@ -135,6 +136,48 @@ def test_a_failed_init_leaves_no_empty_workspace(
         assert result.output.endswith(": cannot write the file: No space left on device\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
     assert list((tmp_path / "mine").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "blocked"),
+    [(["init", "ws"], "ws/facts"), (["templates", "init", "--to", "mine/sub"], "mine")],
+)
+def test_init_names_the_file_in_the_way_of_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], blocked: str
+) -> None:
+    """A file where init makes a folder was told "ws: cannot create the folder: File
+    exists", at the folder that holds it (or "Not a directory", at the one below)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ws").mkdir()
+    for name in ("ws/facts", "mine"):
+        (tmp_path / name).write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 1
+    assert result.output == f"{blocked}: a file is in the way of this folder; move it away first\n"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "mine",
+        "ws",
+        "ws/facts",
+    ]
+
+
+def test_a_folder_init_cannot_make_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk at the third folder was told at the workspace, not that folder."""
+    monkeypatch.chdir(tmp_path)
+    real = Path.mkdir
+
+    def mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        if self.name == "templates":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    result = CliRunner().invoke(cli, ["init", "ws"])
+    assert result.exit_code == 1
+    assert result.output == "ws/templates: cannot create the folder: No space left on device\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 # init, with SIGTERM or SIGHUP sent to it as it writes its third file.

@@ -81,6 +81,21 @@ def prepare_folder(folder: Path) -> list[Path]:
     return created
 
 
+def refuse_unwritable(folder: Path) -> None:
+    """Refuse, before any work, an output folder this user can neither write into nor
+    create (a read-only mount, another user's folder), which :func:`prepare_folder`
+    would refuse only once every file is made."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir() or os.access(existing, os.W_OK | os.X_OK):
+        return  # writable, or prepare_folder tells what is wrong
+    if existing == folder:
+        raise OutputError("the output folder is not writable", Location.of(folder))
+    raise OutputError(
+        f"cannot create the output folder: {terminal_safe(display_path(existing))} is not writable",
+        Location.of(folder),
+    )
+
+
 LINK_LOOP = (
     "a loop of symbolic links is in the output folder's path; remove it or choose another --out"
 )

@@ -29,7 +29,13 @@ from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.language import wording
 from briefgen.model import Document
-from briefgen.output import LINK_LOOP, entry_location, prepare_folder, write_all
+from briefgen.output import (
+    LINK_LOOP,
+    entry_location,
+    prepare_folder,
+    refuse_unwritable,
+    write_all,
+)
 from briefgen.parse import CITATION
 from briefgen.readability import ReadingLevel, reading_level
 from briefgen.settings import SETTINGS_FILE, Settings, load_settings, theme_of
@@ -331,10 +337,12 @@ def _refuse_a_second_writer(
 
 
 def check_out_dir(options: BuildOptions) -> None:
-    """Refuse, before any work, an output folder that is a file or an input folder."""
+    """Refuse, before any work, an output folder that is a file, an input folder, or
+    not writable."""
     out_dir = options.out_dir
     if out_dir.exists() and not out_dir.is_dir():
         prepare_folder(out_dir)  # raises the clear "is a file" error
+    refuse_unwritable(out_dir)
     _refuse_to_write_into_inputs(options)
 
 

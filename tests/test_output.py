@@ -18,7 +18,7 @@ import pytest
 from casefacts import write_case_facts
 from click.testing import CliRunner
 
-from briefgen import output
+from briefgen import output, pipeline
 from briefgen.cli import cli
 from briefgen.errors import OutputError
 
@@ -280,6 +280,33 @@ def test_an_output_folder_that_is_a_link_to_nothing_is_told_as_such(ws: Path) ->
         )
     assert not (ws / "gone").exists()
     assert os.readlink(ws / "briefs") == str(ws / "gone")
+
+
+@pytest.mark.parametrize(
+    ("out", "said"),
+    [
+        ("out", "out: the output folder is not writable"),
+        ("out/new", "out/new: cannot create the output folder: out is not writable"),
+    ],
+)
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, out: str, said: str
+) -> None:
+    """A read-only mount was found only once every brief was made, when the first
+    file could not be written."""
+
+    def access(path: str | Path, mode: int, **_: object) -> bool:
+        return not (mode & os.W_OK and Path(path).name == "out")  # a read-only mount's
+
+    monkeypatch.setattr(os, "access", access)
+
+    def made(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a brief was made for a folder that cannot be written")
+
+    monkeypatch.setattr(pipeline, "make_brief", made)
+    code, text = run("--out", out)
+    assert (code, text) == (1, f"{said}\n")
+    assert folder(ws / "out") == OLD
 
 
 def test_a_build_waits_for_the_build_holding_the_folder(ws: Path) -> None:

@@ -2,11 +2,11 @@
 
 Every file goes first to a temporary beside its target, under a name only briefgen
 makes and unique to this build (``.briefgen-PID-TOKEN.NAME.tmp``), and is synced to
-disk; only when every temporary is complete are they renamed into place, with Ctrl-C
-and SIGTERM held so the renames are not cut in two. Any failure before that removes
-this build's temporaries and touches nothing else; a rename that fails (a file the
-system will not let this user replace) has the ones before it undone, each replaced
-file put back from a hard link made just before.
+disk (where the file system syncs at all); only when every temporary is complete are
+they renamed into place, with Ctrl-C and SIGTERM held so the renames are not cut in
+two. Any failure before that removes this build's temporaries and touches nothing
+else; a rename that fails (a file the system will not let this user replace) has the
+ones before it undone, each replaced file put back from a hard link made just before.
 
 A build holds an exclusive lock on ``.briefgen.lock`` in the output folder from its
 first temporary to its last rename, so two builds into one folder take turns: the
@@ -298,7 +298,7 @@ class Staging:
             self.temporaries[path] = temporary
         try:
             write(fd)
-            os.fsync(fd)
+            _sync_file(fd)
         finally:
             os.close(fd)
         self.current = None
@@ -512,6 +512,21 @@ def _roll_back(placed: list[Path], backups: dict[Path, Path], existed: set[Path]
                 os.replace(backups.pop(path), path)
             elif path not in existed:
                 os.unlink(path)
+
+
+# What fsync says where the file system cannot sync at all (a VirtualBox shared
+# folder, some FUSE and network mounts): the file is written, as it would be
+# anywhere without a sync. A failure to sync what was written (EIO, a full disk or
+# quota) is a failed write.
+_CANNOT_SYNC = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+
+
+def _sync_file(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_SYNC:
+            raise
 
 
 def _sync_folder(folder: Path) -> None:

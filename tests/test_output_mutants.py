@@ -290,6 +290,42 @@ def test_a_folder_that_cannot_be_synced_still_gets_its_files(
     assert (tmp_path / "a.pdf").read_bytes() == b"new"
 
 
+@pytest.mark.parametrize("code", [errno.EINVAL, errno.EOPNOTSUPP, errno.ENOSYS])
+def test_a_file_system_that_cannot_sync_files_still_gets_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """A VirtualBox shared folder or a FUSE mount may sync nothing (EINVAL, "Operation
+    not supported"): every build there failed at its first file, though each was
+    written whole."""
+
+    def fsync(fd: int) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert output.write_all(tmp_path, {"a.pdf": b"new"}) == [tmp_path / "a.pdf"]
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["a.pdf"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"new"
+
+
+def test_a_file_whose_sync_fails_is_not_put_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync that fails (EIO: the disk could not take the bytes) is a failed write."""
+    (tmp_path / "a.pdf").write_bytes(b"old")
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError) as error:
+        output.write_all(tmp_path, {"a.pdf": b"new"})
+    monkeypatch.undo()
+    assert message(error).endswith("a.pdf: cannot write the file: Input/output error")
+    assert os.listdir(tmp_path) == ["a.pdf"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"old"
+
+
 def test_temporaries_are_named_for_this_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -422,6 +422,9 @@ class FolderStaging:
         self.created = created
         self.locks = locks  # each subfolder's, held until the files are in place
         self.ready = {folder}
+        # The subfolders made ready, as the file system knows them: where case does
+        # not count (macOS, Windows), Public/ and public/ are one folder, one lock.
+        self.folders: set[tuple[int, int]] = set()
 
     def add(self, name: str, data: bytes) -> Path:
         """Stage ``data`` for ``folder/name``; returns the path it will have."""
@@ -450,8 +453,12 @@ class FolderStaging:
             self.created += prepare_folder(path.parent)
             # A build whose --out is this subfolder takes its lock, not ours: hold
             # it too, or either build would take the other's temporaries for stale.
-            if self.held and self.locks.enter_context(locked(path.parent)):
-                remove_stale_temporaries(path.parent)
+            # Locked once: a second lock of it would wait on the first, and its
+            # cleanup would remove the copies staged under the other name.
+            if (identity := _identity(path.parent)) not in self.folders:
+                self.folders.add(identity)
+                if self.held and self.locks.enter_context(locked(path.parent)):
+                    remove_stale_temporaries(path.parent)
             self.ready.add(path.parent)
         check_targets([path])
         return path
@@ -476,6 +483,17 @@ class FolderStaging:
         inside = [parent for parent in path.parents if self.folder in parent.parents]
         if not any(parent.is_symlink() for parent in inside):
             self.stage.remove(path)
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    """The folder as the file system knows it, whatever name it is reached by."""
+    try:
+        status = folder.stat()
+    except OSError as exc:
+        raise OutputError(
+            f"cannot open the folder: {exc.strerror}", entry_location(folder)
+        ) from None
+    return status.st_dev, status.st_ino
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -425,3 +426,35 @@ def test_a_staged_file_gone_before_it_is_read_back_is_told_at_its_name(tmp_path:
         "file or directory (something removed it while the build ran)"
     )
     assert not out.exists()
+
+
+@pytest.fixture
+def one_folder_two_names(tmp_path: Path) -> Iterator[Path]:
+    """out/Letter and out/letter, one folder, as on macOS, Windows or a USB stick
+    (here a bind mount, where this user may mount)."""
+    out = tmp_path / "out"
+    (out / "Letter").mkdir(parents=True)
+    (out / "letter").mkdir()
+    mounted = subprocess.run(
+        ["mount", "--bind", str(out / "Letter"), str(out / "letter")], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("this user cannot bind-mount a folder to give it a second name")
+    try:
+        yield out
+    finally:
+        subprocess.run(["umount", str(out / "letter")], check=True)
+
+
+def test_a_batch_into_one_audience_folder_under_two_names_locks_it_once(
+    one_folder_two_names: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audiences Letter and letter (a template beside a built-in) write into one folder
+    where case does not count: the batch waited on the lock it held itself, then told
+    of "another briefgen build", or took its own copies for stale temporaries."""
+    monkeypatch.setattr(output, "LOCK_WAIT", 0)
+    out = one_folder_two_names
+    with output.staged(out) as stage:
+        stage.add("Letter/ex-1.pdf", b"one copy")
+        stage.add("letter/ex-2.pdf", b"another")
+    assert folder(out / "Letter") == {"ex-1.pdf": b"one copy", "ex-2.pdf": b"another"}

@@ -115,9 +115,11 @@ _GROUP_LINE = re.compile(r":{3,}[ \t]*(.*?)[ \t]*$")
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # What follows a link's scheme when the link leads somewhere: a web address's site
-# ("https:example.org" and "http://" name none), a mail link's address ("mailto:").
+# ("https:example.org" and "http://" name none), a mail link's address ("mailto:"),
+# before its headers or in their to= (RFC 6068: mailto:?to=desk@example.org&subject=Hi).
 _WEB_SITE = re.compile(r"//[^\s/?#]")
-_LEADS_TO = {"http": _WEB_SITE, "https": _WEB_SITE, "mailto": re.compile(r"[^\s?]")}
+_MAIL_TO = re.compile(r"[^\s?]|\?(?:[^\s#]*&)?to=[^\s&#]", re.IGNORECASE)
+_LEADS_TO = {"http": _WEB_SITE, "https": _WEB_SITE, "mailto": _MAIL_TO}
 CARDS = (2, 3)
 # An image in the flow prints at this many pixels per inch, at most its column's width.
 IMAGE_PPI = 150

@@ -46,6 +46,7 @@ from briefgen.model import (
     Paragraph,
     Quote,
     Span,
+    Table,
 )
 from briefgen.renderers.breaks import line_width
 from briefgen.renderers.docx import STYLE_NAMES, render_docx, render_docx_pages
@@ -837,6 +838,23 @@ def test_each_no_break_character_in_italic_type_near_a_lines_end_widens_it() -> 
     wider = (3 * room + GLYPH_SPARE, room + GLYPH_SPARE)
     assert italic_p.paragraph_format.right_indent.pt == pytest.approx(body - wider[0], abs=0.05)
     assert upright_p.paragraph_format.right_indent.pt == pytest.approx(body - wider[1], abs=0.05)
+
+
+def test_a_cells_paragraph_is_set_no_wider_than_its_padding() -> None:
+    """Room after each italic no-break space (a figure "1 000" in italics) added up
+    past a table cell's padding: a cell of fourteen such figures was set 15 pt
+    wider, and LibreOffice ran its upright words on into the next column. The room
+    stays within the cell's padding, on the right or, in a right-aligned column,
+    on the left."""
+    style = Style()
+    figures = " ".join(f"{n}\u00a0000" for n in range(1, 15))
+    cell = (Span(figures, italic=True), Span(" and the words after them" * 6))
+    table = Table(here(), ((Span("Figures"),), (Span("Note"),)), ((cell, cell),), ("left", "right"))
+    word = read(render_docx(_doc(table), style))
+    left_p, right_p = (c.paragraphs[0] for c in word.tables[0].rows[1].cells)
+    padding = style.table_padding
+    assert left_p.paragraph_format.right_indent.pt >= -padding[1]
+    assert right_p.paragraph_format.left_indent.pt >= -padding[3]
 
 
 ADDRESS = (

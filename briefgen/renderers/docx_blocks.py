@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -77,7 +78,7 @@ from briefgen.renderers.docx_tables import (
     twips,
 )
 from briefgen.renderers.geometry import EMPTY_CELL, level_text_at, list_indents, table_widths
-from briefgen.style import Style, TextStyle
+from briefgen.style import Cell, Style, TextStyle
 from briefgen.theme import DEFAULT_THEME, RGB, FontFamily
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
@@ -109,6 +110,11 @@ _ITALIC_SPARE = 0.1  # points
 # full is set this much wider. Only such a paragraph: a line of another that the PDF
 # overflowed by less would fit in LibreOffice, whose widths come out narrower as often.
 GLYPH_SPARE = 0.6  # points
+
+
+def _padding(cell: Cell) -> float:
+    """A cell's padding at its left or right, the less of the two."""
+    return min(cell.padding[1], cell.padding[3])
 
 
 def italic_room(size: float, family: FontFamily) -> float:
@@ -166,6 +172,20 @@ class BlockWriter:
         self._ordered_lists: dict[int, int] = {}
         # The outline level of each heading of the page (:meth:`start_page`).
         self._outline = Outline()
+        # How far past its column a paragraph may be set wider (:meth:`_reaching`).
+        self._reach = math.inf
+
+    @contextmanager
+    def _reaching(self, reach: float) -> Iterator[None]:
+        """Set the paragraphs written in the block no more than ``reach`` points wider
+        than their column on either side: a cell's padding (a table's is 5 pt), where
+        a wider one would run its words on into the next cell. The page's paragraphs
+        may reach into its margin."""
+        outer, self._reach = self._reach, reach
+        try:
+            yield
+        finally:
+            self._reach = outer
 
     def start_page(self, blocks: tuple[AnyBlock, ...] = ()) -> None:
         """Begin a brief's page (a side of a duplex file) of ``blocks``: no heading
@@ -213,6 +233,10 @@ class BlockWriter:
         needs = line_room(inlines, text, family, lines, unit, GLYPH_SPARE)
         rooms = max(needs.italic, 1) if text.italic else needs.italic
         spare = GLYPH_SPARE if needs.full else 0.0
+        if rooms * unit + spare > self._reach:
+            # A line more in LibreOffice rather than words run on into the next cell.
+            spare = min(spare, self._reach)
+            rooms = min(rooms, math.floor((self._reach - spare) / unit))
         room = 0.0 if text.italic else rooms * unit
         italic = rooms > 0
         at_right = align == "right" or text.align == "right"
@@ -367,19 +391,25 @@ class BlockWriter:
                 if cell.fill is not None:
                     card = next(cards)
                     figure = (Span(card.figure),)
-                    self.paragraph(word_cell, "callout_figure", figure, True, width=cell.inner)
-                    self.paragraph(word_cell, "card_label", card.label, True, width=cell.inner)
+                    with self._reaching(_padding(cell)):
+                        self.paragraph(word_cell, "callout_figure", figure, True, width=cell.inner)
+                        self.paragraph(word_cell, "card_label", card.label, True, width=cell.inner)
         elif isinstance(block, Box):
             cells = style.box_cells(style.frame_width if width is None else width)
             word_cells = add_row(container, cells)
-            self.write_all(word_cells[1], block.blocks, cells[1].inner)
+            with self._reaching(_padding(cells[1])):
+                self.write_all(word_cells[1], block.blocks, cells[1].inner)
         else:
             cells = style.column_cells(full)
             # Most of the page: text a person adds in Word runs on to a second page
             # rather than moving the whole body there and leaving the first one blank.
             word_cells = add_row(container, cells, splits=True)
-            self.write_all(word_cells[0], block.main, cells[0].inner)
-            self.write_all(word_cells[2], block.aside, cells[2].inner)
+            # The main column has no padding, but the gutter at its right: half of it,
+            # so its words keep clear of the sidebar's tint.
+            with self._reaching(style.gutter / 2):
+                self.write_all(word_cells[0], block.main, cells[0].inner)
+            with self._reaching(_padding(cells[2])):
+                self.write_all(word_cells[2], block.aside, cells[2].inner)
         for word_cell in word_cells:
             close_cell(word_cell, EMPTY_CELL)
 
@@ -399,9 +429,10 @@ class BlockWriter:
                 row, block.align, cells, word_row, strict=True
             ):
                 if inlines:
-                    paragraph = self.paragraph(
-                        word_cell, key, inlines, True, width=cell.inner, align=align
-                    )
+                    with self._reaching(_padding(cell)):
+                        paragraph = self.paragraph(
+                            word_cell, key, inlines, True, width=cell.inner, align=align
+                        )
                     if align != "left":
                         set_paragraph_property(paragraph, "jc", "val", align)
                 close_cell(word_cell, EMPTY_CELL)

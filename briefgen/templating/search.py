@@ -105,14 +105,20 @@ def _word_property(what: str, room: int = WORD_PROPERTY_LIMIT) -> AfterValidator
     return AfterValidator(check)
 
 
+# What XML (a DOCX's properties) cannot hold: a control character but a tab or line
+# break, a lone surrogate, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _printed(value: str | None) -> str | None:
     """Refuse a character the document's properties cannot hold as written (a control
-    character, U+FFFE), as briefgen.toml's author is refused: python-docx stopped on
-    one with an internal error, and the PDF's subject carried it."""
+    character, U+FFFE): python-docx stopped on one with an internal error, and the
+    PDF's subject carried it. Whether the name prints in the theme's font is checked
+    where the brief is made (assemble.py); the description is never drawn."""
     from briefgen.glyphs import printing_problem  # glyphs reads the model, as this does
 
-    if value is not None and (problem := printing_problem(value)):
-        raise ValueError(f"has {problem}")
+    if value is not None and (found := _NOT_XML.search(value)):
+        raise ValueError(f"has {printing_problem(found[0])}")
     return value
 
 

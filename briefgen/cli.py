@@ -792,7 +792,8 @@ def templates_list(template_dirs: tuple[Path, ...]) -> None:
         name = terminal_safe(audience.name, keep="")  # a file name may hold an escape
         click.echo(f"{name:<16} {audience.origin:<12} {where}")
         if audience.description:
-            click.echo(f"{'':<16} {audience.description}")
+            # Never drawn, it may hold any character XML does: a right-to-left override.
+            click.echo(f"{'':<16} {terminal_safe(audience.description, keep='')}")
     raise_all(problems)
 
 

@@ -274,3 +274,19 @@ def test_terminal_escapes_in_names_and_values_are_shown_escaped(
         output = CliRunner().invoke(cli, args).output
         assert "\x1b" not in output and "\x07" not in output, what
         assert expected in output, (what, output)
+
+
+def test_templates_list_shows_a_descriptions_format_characters_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A description may hold any character a document's properties hold (it is
+    never drawn): a right-to-left override in it reversed the rest of the terminal's
+    line in ``templates list``, where the audience's name beside it is escaped."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "t.md.j2").write_text(
+        '---\ndescription: "For \\u202emayors 🙏"\n---\n# T\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["templates", "list"])
+    assert result.exit_code == 0, result.output
+    assert f"{'':<16} For \\u202emayors 🙏" in result.output.splitlines()

@@ -887,10 +887,28 @@ def _earlier_copies(result: BatchResult, out_dir: Path) -> list[str]:
     """A line for each audience folder of this batch that holds copies it did not make
     (an earlier batch's other format, or rows no longer in the file): left as they
     were, they would be printed with this batch's if the folder were."""
-    written = set(result.written)
-    folders = sorted({(out_dir / name).parent for copy in result.copies for name in copy.names})
+    # Each folder as the file system knows it: where case does not count (macOS,
+    # Windows), audiences Letter and letter write into one, under two names.
+    known: dict[Path, tuple[int, int] | None] = {}
+
+    def identity(folder: Path) -> tuple[int, int] | None:
+        if folder not in known:
+            try:
+                status = folder.stat()
+            except OSError:
+                known[folder] = None
+            else:
+                known[folder] = (status.st_dev, status.st_ino)
+        return known[folder]
+
+    written = {(identity(path.parent), path.name) for path in result.written}
+    folders: dict[tuple[int, int] | None, Path] = {}
+    for copy in result.copies:
+        for name in copy.names:
+            folder = (out_dir / name).parent
+            folders.setdefault(identity(folder), folder)
     lines = []
-    for folder in folders:
+    for key, folder in sorted(folders.items(), key=lambda item: item[1]):
         try:
             entries = [Path(entry.path) for entry in os.scandir(folder) if entry.is_file()]
         except OSError:
@@ -899,7 +917,7 @@ def _earlier_copies(result: BatchResult, out_dir: Path) -> list[str]:
             path
             for path in entries
             if path.suffix in (".pdf", ".docx") and not path.name.startswith(".")
-            if path not in written
+            if (key, path.name) not in written
         )
         if earlier:
             lines.append(

@@ -30,6 +30,7 @@ from letters import letter_workspace
 from office import docx_page_count, requires_libreoffice
 from pypdf import PdfReader
 from readback import docx_text, pdf_text
+from samefolder import one_folder
 from tagged import check_tagged
 
 from briefgen import batch, output
@@ -1303,3 +1304,22 @@ def test_a_link_where_an_audiences_folder_goes_is_refused(
         "another --out\n"
     )
     assert not list(elsewhere.iterdir())
+
+
+def test_copies_of_two_audiences_in_one_folder_are_not_told_as_earlier_ones(
+    workspace: Path,
+) -> None:
+    """Audiences Letter and letter write into one folder where case does not count:
+    each name's copies were told as "not of this batch, an earlier one's" under the
+    other name."""
+    (workspace / "templates" / "Letter.md.j2").write_text(LETTER, encoding="utf-8")
+    (workspace / "recipients.csv").write_text(RECIPIENTS.replace("ex-2,letter", "ex-2,Letter"))
+    with one_folder(workspace / "output" / "letter", workspace / "output" / "Letter"):
+        result = build("--recipients", "recipients.csv", "--format", "pdf")
+        assert result.exit_code == 0, result.output
+        assert "not of this batch" not in result.output
+        assert sorted(folder_bytes(workspace / "output" / "letter")) == [
+            "ex-1.pdf",
+            "ex-2.pdf",
+            "ex-3.pdf",
+        ]

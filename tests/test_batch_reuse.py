@@ -135,3 +135,46 @@ def test_a_template_line_is_located_from_the_working_folder_of_its_render(
     above = environment.strip_markers(text, default, [str(template)])[1]
     assert here == (Location("brief.md.j2", 3),)
     assert above == (Location(f"{tmp_path.name}/brief.md.j2", 3),)
+
+
+def test_a_second_copy_reads_again_only_the_markers_of_the_line_naming_its_recipient(
+    copy_for: Callable[[str], Copy],
+) -> None:
+    environment._read_markers.cache_clear()
+    first = copy_for("Alex Example")
+    read = environment._read_markers.cache_info().misses
+    assert read > 10  # each marked line of the output
+    second = copy_for("Sam Sample")
+    assert environment._read_markers.cache_info().misses - read == 1
+    environment._read_markers.cache_clear()
+    assert copy_for("Sam Sample") == second
+    assert first.files != second.files
+
+
+def test_output_lines_alike_but_for_their_markers_are_located_by_their_own() -> None:
+    """A line's markers are read once per process by the whole line: the same text
+    marked with another template line or file, or with a later line's text starting
+    elsewhere, is located by its own markers."""
+    mark = environment._marker
+    default = Location.of("default.md.j2")
+    files = ["a.md.j2", "b.md.j2"]
+    lines = [
+        mark(0, 3) + "Same text" + mark(0, 4) + " on",
+        mark(0, 5) + "Same text" + mark(0, 4) + " on",
+        mark(1, 3) + "Same text" + mark(0, 4) + " on",
+        mark(0, 3) + "Same text " + mark(0, 4) + "on",
+    ]
+    read = [environment.strip_markers(line, default, files) for line in lines]
+    assert [text for text, _, _ in read] == ["Same text on"] * 3 + ["Same text on"]
+    assert [located for _, located, _ in read] == [
+        (Location("a.md.j2", 3),),
+        (Location("a.md.j2", 5),),
+        (Location("b.md.j2", 3),),
+        (Location("a.md.j2", 3),),
+    ]
+    assert [later[0][0][0] for _, _, later in read] == [9, 9, 9, 10]
+    # The numbers name files of the environment's own list: the same line read for
+    # another environment names that one's file.
+    assert environment.strip_markers(lines[0], default, ["c.md.j2"])[1] == (
+        Location("c.md.j2", 3),
+    )

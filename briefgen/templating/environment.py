@@ -163,25 +163,53 @@ def strip_markers(
     current = default
     cwd = os.getcwd()
     for index, raw in enumerate(text.split("\n")):
-        found = list(_MARKER.finditer(raw)) if MARK_OPEN in raw else []
-        if found:
-            # The last marker before the first visible character says where the
-            # line's text was written; otherwise the first marker on the line.
-            before = _markers_before_text(raw, found)
-            current = _located(before[-1] if before else found[0], files, default, cwd)
-            # The markers after those, each where a later template line's text starts.
-            first_later = len(before) or 1
-            if first_later < len(found):
-                removed = sum(len(m.group(0)) for m in found[:first_later])
-                spans = []
-                for marker in found[first_later:]:
-                    spans.append((marker.start() - removed, _located(marker, files, default, cwd)))
-                    removed += len(marker.group(0))
-                later[index] = tuple(spans)
-            raw = _MARKER.sub("", raw)
-        clean_lines.append(raw)
+        if MARK_OPEN not in raw:
+            clean_lines.append(raw)
+            locations.append(current)
+            continue
+        clean, first, spans = _read_markers(raw) if len(raw) <= _KEPT_LINE else _markers(raw)
+        if first is not None:
+            current = _located(first, files, default, cwd)
+            if spans:
+                later[index] = tuple(
+                    (offset, _located(marker, files, default, cwd)) for offset, marker in spans
+                )
+        clean_lines.append(clean)
         locations.append(current)
     return "\n".join(clean_lines), tuple(locations), later
+
+
+# A marker as read: (template line, file number).
+_Marker = tuple[int, int]
+# The template output's lines read once per process up to this many characters: a
+# batch's copies print the same lines but for those naming the recipient.
+_KEPT_LINE = 1000
+
+
+def _markers(raw: str) -> tuple[str, _Marker | None, tuple[tuple[int, _Marker], ...]]:
+    """A line of the template's output without its markers; the marker saying where
+    its text was written: the last before its first visible character, otherwise the
+    first on the line (None: it holds none); and the markers after those, each with
+    the offset in the clean line where a later template line's text starts."""
+    found = list(_MARKER.finditer(raw))
+    if not found:
+        return raw, None, ()
+    before = _markers_before_text(raw, found)
+    first = _read(before[-1] if before else found[0])
+    first_later = len(before) or 1
+    spans = []
+    removed = sum(len(m.group(0)) for m in found[:first_later])
+    for marker in found[first_later:]:
+        spans.append((marker.start() - removed, _read(marker)))
+        removed += len(marker.group(0))
+    return _MARKER.sub("", raw), first, tuple(spans)
+
+
+_read_markers = lru_cache(maxsize=1024)(_markers)
+
+
+def _read(marker: re.Match[str]) -> _Marker:
+    return int(marker.group(1)), int(marker.group(2))
 
 
 def _markers_before_text(line: str, markers: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -195,10 +223,10 @@ def _markers_before_text(line: str, markers: list[re.Match[str]]) -> list[re.Mat
     return markers
 
 
-def _located(marker: re.Match[str], files: Sequence[str], default: Location, cwd: str) -> Location:
-    number = int(marker.group(2))
+def _located(marker: _Marker, files: Sequence[str], default: Location, cwd: str) -> Location:
+    line, number = marker
     path = files[number] if number < len(files) else default.path
-    return _location(path, int(marker.group(1)), cwd)
+    return _location(path, line, cwd)
 
 
 @lru_cache(maxsize=4096)
@@ -458,7 +486,7 @@ def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> 
     for chunk in reversed(chunks):
         found = list(_MARKER.finditer(chunk))
         if found:
-            return _located(found[-1], files, default, os.getcwd())
+            return _located(_read(found[-1]), files, default, os.getcwd())
     return default
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from briefgen import interrupts
@@ -96,11 +96,26 @@ class Decision:
         each of them."""
         found: dict[str, tuple[int, int]] = {}
         for index, line in enumerate(self.rendered.text.split("\n")):
-            for pattern in (CITATION, _QUOTED):
-                for match in pattern.finditer(line):
-                    at = (index, match.start())
-                    found[match.group(1)] = min(found.get(match.group(1), at), at)
+            named = _kept_citing(line) if len(line) <= _KEPT_LINE else _citing(line)
+            for fact_id, column in named:
+                at = (index, column)
+                found[fact_id] = min(found.get(fact_id, at), at)
         return found
+
+
+def _citing(line: str) -> tuple[tuple[str, int], ...]:
+    """Each fact id ``line`` cites (``[@id]``) or names in quotes, with its column."""
+    return tuple(
+        (match.group(1), match.start())
+        for pattern in (CITATION, _QUOTED)
+        for match in pattern.finditer(line)
+    )
+
+
+# The template output's lines read once per process up to this many characters: a
+# batch's copies print the same lines but for those naming the recipient.
+_KEPT_LINE = 1000
+_kept_citing = lru_cache(maxsize=1024)(_citing)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen import unrendered, untraced
+from briefgen import pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
@@ -178,3 +178,30 @@ def test_output_lines_alike_but_for_their_markers_are_located_by_their_own() -> 
     assert environment.strip_markers(lines[0], default, ["c.md.j2"])[1] == (
         Location("c.md.j2", 3),
     )
+
+
+def test_a_second_copy_reads_again_only_the_citations_of_the_line_naming_its_recipient(
+    copy_for: Callable[[str], Copy],
+) -> None:
+    pipeline._kept_citing.cache_clear()
+    first = copy_for("Alex Example")
+    read = pipeline._kept_citing.cache_info().misses
+    assert read > 10  # each line of the output
+    second = copy_for("Sam Sample")
+    assert pipeline._kept_citing.cache_info().misses - read == 1
+    assert second.warnings == first.warnings
+    pipeline._kept_citing.cache_clear()
+    assert copy_for("Sam Sample") == second
+
+
+def test_lines_citing_alike_are_read_by_their_own_ids_and_columns() -> None:
+    """A line's citations are kept by the whole line: the same facts cited at other
+    columns, or other facts at the same columns, are read as they stand."""
+    lines = ['x [@a] y [@b] "c"', 'xx [@a] y [@b] "c"', 'x [@b] y [@a] "c"', 'x [@a] y [@b] "d"']
+    read = [pipeline._kept_citing(line) for line in lines]
+    assert read == [
+        (("a", 2), ("b", 9), ("c", 14)),
+        (("a", 3), ("b", 10), ("c", 15)),
+        (("b", 2), ("a", 9), ("c", 14)),
+        (("a", 2), ("b", 9), ("d", 14)),
+    ]

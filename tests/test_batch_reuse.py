@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from page_regions import with_markdown
 from pypdf import PdfReader
 
 from briefgen import pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
+from briefgen.model import Document
 from briefgen.pipeline import BuildOptions, Workspace
 from briefgen.renderers import pdf_fonts
+from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.style import Style
 from briefgen.templating import environment
 
 COLUMNS = ("id", "audience", "name", "title", "office", "place")
@@ -175,9 +180,7 @@ def test_output_lines_alike_but_for_their_markers_are_located_by_their_own() -> 
     assert [later[0][0][0] for _, _, later in read] == [9, 9, 9, 10]
     # The numbers name files of the environment's own list: the same line read for
     # another environment names that one's file.
-    assert environment.strip_markers(lines[0], default, ["c.md.j2"])[1] == (
-        Location("c.md.j2", 3),
-    )
+    assert environment.strip_markers(lines[0], default, ["c.md.j2"])[1] == (Location("c.md.j2", 3),)
 
 
 def test_a_second_copy_reads_again_only_the_citations_of_the_line_naming_its_recipient(
@@ -205,3 +208,40 @@ def test_lines_citing_alike_are_read_by_their_own_ids_and_columns() -> None:
         (("b", 2), ("a", 9), ("c", 14)),
         (("a", 2), ("b", 9), ("d", 14)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Another Title"),
+        ("author", "Another Author"),
+        ("subject", "Another subject"),
+        ("keywords", ("another", "keyword")),
+        ("date", "2026-11-03"),
+    ],
+)
+def test_a_file_whose_information_differs_in_one_field_gets_its_own(
+    field: str, value: object
+) -> None:
+    """The information dictionary is formatted once per process for what it holds
+    (pdf_tags._KeptInfo): a brief that differs from the one before in one of its
+    properties gets that property, and the brief after it the first's again."""
+    page = with_markdown("Some text.\n")
+    page = replace(page, metadata=replace(page.metadata, date="2026-11-02"))
+    other = replace(page, metadata=replace(page.metadata, **{field: value}))
+
+    def info(document: Document) -> dict[str, str]:
+        return dict(PdfReader(io.BytesIO(render_pdf_bytes(document, Style()))).metadata or {})
+
+    first = info(page)
+    changed = info(other)
+    assert info(page) == first
+    assert {k for k in first if first[k] != changed[k]} == (
+        {"/CreationDate", "/ModDate"} if field == "date" else {f"/{field.capitalize()}"}
+    )
+    if field == "date":
+        assert changed["/CreationDate"].startswith("D:20261103")
+    else:
+        assert changed[f"/{field.capitalize()}"] == (
+            ", ".join(value) if isinstance(value, tuple) else value
+        )

@@ -29,7 +29,7 @@ paragraph's operators there when every call gives the same.
 
 A face's objects in the file (each subset's font dictionary, font descriptor,
 character map and font program) are formatted once per process too, for what they
-hold and the numbers of the objects they refer to (:func:`_kept_format`): every
+hold and the numbers of the objects they refer to (:func:`kept_format`): every
 copy of a batch writes the same ones.
 """
 
@@ -326,7 +326,7 @@ def _fingerprint(value: Any, document: Any) -> Hashable | None:
     return None
 
 
-def _kept_format(kind: type, key: Hashable | None, format: Callable[[], bytes]) -> bytes:
+def kept_format(kind: type, key: Hashable | None, format: Callable[[], bytes]) -> bytes:
     """``format()``, or what it gave for ``key`` before (None: not kept), while
     reportlab's setting for the file's layout is as it was. An encrypted document's
     objects are given no key: encryption is per object number."""
@@ -341,7 +341,8 @@ def _kept_format(kind: type, key: Hashable | None, format: Callable[[], bytes]) 
     return data
 
 
-def _unencrypted(document: Any) -> bool:
+def unencrypted(document: Any) -> bool:
+    """Whether ``document`` is written unencrypted (its objects may be kept)."""
     return type(document.encrypt) is pdfdoc.NoEncryption
 
 
@@ -349,9 +350,9 @@ class _KeptDictionary(pdfdoc.PDFDictionary):  # type: ignore[misc]
     """A font descriptor, formatted once per process for what it holds."""
 
     def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
-        key = _fingerprint(self, document) if _unencrypted(document) else None
+        key = _fingerprint(self, document) if unencrypted(document) else None
         formatted = partial(pdfdoc.PDFDictionary.format, self, document, IND)
-        return _kept_format(_KeptDictionary, key and (key, IND), formatted)
+        return kept_format(_KeptDictionary, key and (key, IND), formatted)
 
 
 class _KeptFont(pdfdoc.PDFTrueTypeFont):  # type: ignore[misc]
@@ -359,7 +360,7 @@ class _KeptFont(pdfdoc.PDFTrueTypeFont):  # type: ignore[misc]
 
     def format(self, document: Any) -> bytes:
         key: tuple[Hashable, ...] | None = None
-        if _unencrypted(document):
+        if unencrypted(document):
             key = ()
             for name in (*self.name_attributes, *self.local_attributes):
                 value = getattr(self, name, _ABSENT)
@@ -369,7 +370,7 @@ class _KeptFont(pdfdoc.PDFTrueTypeFont):  # type: ignore[misc]
                     break
                 key += (name, found)
         formatted = partial(pdfdoc.PDFTrueTypeFont.format, self, document)
-        return _kept_format(_KeptFont, key, formatted)
+        return kept_format(_KeptFont, key, formatted)
 
 
 class _KeptStream(pdfdoc.PDFStream):  # type: ignore[misc]
@@ -380,12 +381,12 @@ class _KeptStream(pdfdoc.PDFStream):  # type: ignore[misc]
     def format(self, document: Any) -> bytes:
         key: Hashable | None = None
         content, filters = self.content, self.filters
-        if _unencrypted(document) and type(content) in (bytes, str) and filters is not None:
+        if unencrypted(document) and type(content) in (bytes, str) and filters is not None:
             dictionary = _fingerprint(self.dictionary, document)
             if dictionary is not None:
                 key = (content, dictionary, tuple(filters))
         formatted = partial(pdfdoc.PDFStream.format, self, document)
-        return _kept_format(_KeptStream, key, formatted)
+        return kept_format(_KeptStream, key, formatted)
 
 
 _ABSENT = object()

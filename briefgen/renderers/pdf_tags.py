@@ -35,17 +35,26 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MethodType
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 from reportlab.lib.abag import ABag
-from reportlab.pdfbase.pdfdoc import XMP, PDFName, PDFObject, PDFObjectReference, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    XMP,
+    PDFInfo,
+    PDFName,
+    PDFObject,
+    PDFObjectReference,
+    PDFString,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
+
+from briefgen.renderers.pdf_fonts import kept_format, unencrypted
 
 # The name reportlab calls an <onDraw> marker by, on the canvas.
 CALLBACK = "briefgen_tag"
@@ -566,6 +575,8 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         self.page_refs: list[PDFObjectReference] = []
         self.setNamedCB(CALLBACK, _marker)
         self._doc._pdfVersion = max(self._doc._pdfVersion, (1, 7))
+        if type(self._doc.info) is PDFInfo:
+            self._doc.info.__class__ = _KeptInfo
 
     def linkURL(  # reportlab's name
         self, url: str, rect: Any, relative: int = 0, **kwargs: Any
@@ -599,6 +610,21 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
     def save(self) -> None:
         write_structure(self)
         super().save()
+
+
+class _KeptInfo(PDFInfo):  # type: ignore[misc]
+    """The file's information dictionary (title, author, dates...), formatted once
+    per process for what it holds: every copy of a batch's audience writes the same."""
+
+    def format(self, document: Any) -> bytes:
+        key: tuple[object, ...] | None = None
+        stamp = document._timeStamp
+        if unencrypted(document) and self._dateFormatter is None:
+            texts = (self.title, self.author, self.producer, self.creator, self.subject)
+            key = (*texts, self.keywords, self.trapped, stamp.YMDhms, stamp.dhh, stamp.dmm)
+            if any(type(value) is not str for value in (*texts, self.keywords, self.trapped)):
+                key = None
+        return kept_format(_KeptInfo, key, partial(PDFInfo.format, self, document))
 
 
 # A table's cells: kept in the structure even when empty.

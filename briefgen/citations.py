@@ -20,7 +20,6 @@ from briefgen.model import (
     Note,
     Notes,
     Span,
-    cited_fact_ids,
     map_inlines,
 )
 
@@ -67,7 +66,7 @@ def note_spans(parts: list[tuple[str, str]]) -> tuple[Span, ...]:
 
 def cited_ids(document: Document) -> list[str]:
     """Fact ids in the order they are first cited."""
-    return list(dict.fromkeys(f for block in document.blocks for f in cited_fact_ids(block)))
+    return list(document.cited)
 
 
 def number_citations(document: Document, store: FactStore) -> Document:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Literal
 
 from briefgen.errors import Location
@@ -350,6 +351,12 @@ class Document:
     source: Location
     masthead: Masthead | None = None
     footer: Footer = Footer()
+
+    @cached_property
+    def cited(self) -> tuple[str, ...]:
+        """Fact ids in the order they are first cited, worked out once for the
+        document (a batch copy's notes, warnings and manifest each ask)."""
+        return tuple(dict.fromkeys(f for block in self.blocks for f in cited_fact_ids(block)))
 
     def without(self, group: int) -> Document:
         """The same document with one droppable group removed."""

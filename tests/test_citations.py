@@ -3,6 +3,7 @@ template places its notes block (or none); a brief that cites nothing has none."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -10,7 +11,10 @@ import pytest
 from click.testing import CliRunner
 from readback import footer_paragraphs
 
+from briefgen.citations import cited_ids
 from briefgen.cli import cli
+from briefgen.errors import Location
+from briefgen.model import Cite, Document, Metadata, Paragraph, Span
 
 REPO = Path(__file__).resolve().parents[1]
 CITED = '{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}'
@@ -64,3 +68,19 @@ def test_notes_come_last_when_the_template_places_none(workspace: Path) -> None:
 def test_no_notes_without_citations(workspace: Path) -> None:
     shown = paragraphs(workspace, "# Notes\n\nNothing cited.\n\n{{ notes() }}\n")
     assert shown == ["Nothing cited."]
+
+
+def test_a_document_s_citations_are_its_own_blocks_read_once() -> None:
+    """A document's cited facts are worked out once for it (Document.cited); the
+    same document with other blocks, or without a block, cites what those cite."""
+    where = Location("t.md", 1)
+
+    def cites(*ids: str) -> Paragraph:
+        return Paragraph(where, (Span("Text "), Cite(ids)))
+
+    document = Document("trial", (cites("a", "b"), cites("c")), Metadata("Trial"), where)
+    assert cited_ids(document) == ["a", "b", "c"]
+    assert cited_ids(document) == ["a", "b", "c"]
+    assert cited_ids(replace(document, blocks=(cites("c"), cites("b")))) == ["c", "b"]
+    assert cited_ids(replace(document, blocks=document.blocks[1:])) == ["c"]
+    assert cited_ids(document) == ["a", "b", "c"]

@@ -93,6 +93,7 @@ from briefgen.renderers.geometry import (
 )
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
+from briefgen.renderers.pdf_frags import same_frag as same_frag  # installed in reportlab
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
 from briefgen.renderers.pdf_tags import (

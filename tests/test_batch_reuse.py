@@ -18,7 +18,7 @@ from briefgen.errors import Location
 from briefgen.facts import schema
 from briefgen.model import Document
 from briefgen.pipeline import BuildOptions, Workspace
-from briefgen.renderers import pdf_fonts
+from briefgen.renderers import pdf, pdf_fonts, pdf_markup
 from briefgen.renderers.pdf import render_pdf_bytes
 from briefgen.style import Style
 from briefgen.templating import environment
@@ -245,3 +245,24 @@ def test_a_file_whose_information_differs_in_one_field_gets_its_own(
         assert changed[f"/{field.capitalize()}"] == (
             ", ".join(value) if isinstance(value, tuple) else value
         )
+
+
+def test_a_second_copy_does_not_parse_the_paragraph_naming_its_recipient(
+    copy_for: Callable[[str], Copy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = copy_for("Alex Example")
+    shapes: list[str] = []
+    parse = pdf_markup._parse_shape
+
+    def counted(shape: str, style: object, count: int) -> object:
+        shapes.append(shape)
+        return parse(shape, style, count)
+
+    monkeypatch.setattr(pdf_markup, "_parse_shape", counted)
+    second = copy_for("Sam Sample")
+    assert shapes == []
+    assert second.files != first.files
+    pdf_markup._shapes.clear()
+    pdf._laid_out.cache_clear()
+    assert copy_for("Sam Sample") == second
+    assert shapes  # each paragraph's shape parsed again gives the same file

@@ -95,6 +95,7 @@ from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_frags import same_frag as same_frag  # installed in reportlab
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
+from briefgen.renderers.pdf_markup import parsed
 from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
 from briefgen.renderers.pdf_tags import (
     SOFT_HYPHEN,
@@ -421,7 +422,11 @@ class _Setting:
     def paragraph(self) -> Paragraph:
         """A new paragraph of this setting."""
         style = _family_style(self.name, self.text, self.family, **dict(self.extra))
-        return _Paragraph(self.markup, style, bulletText=self.bullet)
+        found = parsed(self.markup, style, (self.name, self.text, self.family, self.extra))
+        if found is None:
+            return _Paragraph(self.markup, style, bulletText=self.bullet)
+        text, frags = found
+        return _Paragraph(text, style, bulletText=self.bullet, frags=frags)
 
 
 class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints

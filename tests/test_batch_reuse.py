@@ -9,19 +9,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from page_regions import with_markdown
+from page_regions import png, with_markdown
 from pypdf import PdfReader
 
 from briefgen import pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
-from briefgen.model import Document
+from briefgen.model import Document, HorizontalRule, Image, Paragraph, Picture, Span
 from briefgen.pipeline import BuildOptions, Workspace
 from briefgen.renderers import pdf, pdf_fonts, pdf_markup
-from briefgen.renderers.pdf import render_pdf_bytes
+from briefgen.renderers.pdf import register_fonts, render_pdf_bytes
 from briefgen.style import Style
 from briefgen.templating import environment
+from briefgen.theme import FAMILIES
 
 COLUMNS = ("id", "audience", "name", "title", "office", "place")
 
@@ -266,3 +267,50 @@ def test_a_second_copy_does_not_parse_the_paragraph_naming_its_recipient(
     pdf._laid_out.cache_clear()
     assert copy_for("Sam Sample") == second
     assert shapes  # each paragraph's shape parsed again gives the same file
+
+
+def test_a_block_s_least_height_is_kept_for_each_setting_it_depends_on() -> None:
+    """A block's least height (the fitter's quick bound) is kept by the block and
+    every setting it depends on: the same block in a setting differing in any one of
+    them gets that setting's height, as worked out afresh."""
+    at = Location("t.md", 1)
+    words = Paragraph(at, (Span("Words across the frame " * 40),))
+    rule = HorizontalRule(at)
+    picture = Image(at, Picture(png(40, 20, (0, 0, 0)), "png", 40, 20), 800.0)
+    for family in (FAMILIES["liberation-sans"], FAMILIES["carlito"]):
+        register_fonts(["regular"], family)
+    base = pdf._LeastSetting("LiberationSans", 8.0, 10.0, 480.0, 12.0, 400.0)
+    variants = [
+        base,
+        base._replace(font=FAMILIES["carlito"].pdf_name),
+        base._replace(size=9.0),
+        base._replace(leading=11.0),
+        base._replace(frame_width=420.0),
+        base._replace(rule=14.0),
+        base._replace(measure=380.0),
+    ]
+    pdf._block_least_height.cache_clear()
+    for block in (words, rule, picture):
+        kept = [pdf._block_least_height(block, setting) for setting in variants]
+        afresh = [pdf._LeastHeight(setting).height(block, top=True) for setting in variants]
+        assert kept == afresh
+    heights = [
+        tuple(pdf._block_least_height(block, setting) for block in (words, rule, picture))
+        for setting in variants
+    ]
+    assert all(height != heights[0] for height in heights[1:])  # each setting tells
+
+
+def test_a_second_copy_works_out_the_least_height_only_of_the_blocks_naming_its_recipient(
+    copy_for: Callable[[str], Copy],
+) -> None:
+    pdf._block_least_height.cache_clear()
+    first = copy_for("Alex Example")
+    worked_out = pdf._block_least_height.cache_info().misses
+    assert worked_out > 5  # each block of the body, at each size the fitter tried
+    second = copy_for("Sam Sample")
+    again = pdf._block_least_height.cache_info().misses - worked_out
+    assert 0 < again <= 2  # the box naming the recipient, at a size or two
+    pdf._block_least_height.cache_clear()
+    assert copy_for("Sam Sample") == second
+    assert first.files != second.files

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -1123,25 +1123,54 @@ def least_height(document: Document, style: Style) -> float:
     of paragraphs tens of thousands long, takes reportlab many seconds; this takes
     milliseconds and tells the fitter not to try."""
     register_fonts(["regular"], style.theme.font)
-    least = _LeastHeight(style)
-    return sum(least.height(block, top=True) for block in document.blocks)
+    setting = _LeastSetting(
+        style.theme.font.pdf_name,
+        style.note.size,
+        style.note.leading,
+        style.frame_width,
+        style.body_rule + style.body.space_after,
+        style.measure,
+    )
+    return sum(_block_least_height(block, setting) for block in document.blocks)
+
+
+class _LeastSetting(NamedTuple):
+    """All of a style a block's least height depends on: the regular face's font (as
+    registered), the smallest size and its leading, the frame's width, a rule's
+    height with the space below it, and the body's measure (a tuple: hashed in C)."""
+
+    font: str
+    size: float
+    leading: float
+    frame_width: float
+    rule: float
+    measure: float
+
+
+# Blocks whose least height is kept: a batch's copies repeat all but the few naming
+# the recipient, each measured at a size or two.
+_LEAST_KEPT = 512
+
+
+@lru_cache(maxsize=_LEAST_KEPT)
+def _block_least_height(block: AnyBlock, setting: _LeastSetting) -> float:
+    """:func:`least_height` of one block of the body, kept by what it holds and the
+    setting: a batch's copies check the same blocks at each size the fitter tries."""
+    return _LeastHeight(setting).height(block, top=True)
 
 
 class _LeastHeight:
-    """:func:`least_height` of a block for one style (a class, not closures: a
+    """:func:`least_height` of a block for one setting (a class, not closures: a
     recursive closure is a reference cycle, left for the collector by every brief)."""
 
-    def __init__(self, style: Style) -> None:
-        self.style = style
-        self.family = style.theme.font
-        self.smallest = style.note
-        self.rule = style.body_rule + style.body.space_after
+    def __init__(self, setting: _LeastSetting) -> None:
+        self.setting = setting
 
     def lines(self, *texts: str) -> int:
         """How many lines ``texts``, side by side or one after the other, take at least."""
-        name, size = self.family.pdf_name, self.smallest.size
+        name, size = self.setting.font, self.setting.size
         width: float = sum(pdfmetrics.stringWidth(t, name, size) for t in texts)
-        return math.ceil(width / self.style.frame_width)
+        return math.ceil(width / self.setting.frame_width)
 
     def height(self, block: AnyBlock, top: bool = False) -> float:
         """``block``'s least height; ``top``: a block of the body, not in a box or column."""
@@ -1150,11 +1179,11 @@ class _LeastHeight:
         if isinstance(block, Box):
             return sum(map(self.height, block.blocks))
         if isinstance(block, HorizontalRule):
-            return self.rule
+            return self.setting.rule
         if isinstance(block, Image):
             # Across the body as the renderer sets it; narrower in a box or column.
             picture = block.picture
-            wide = min(block.width, self.style.measure) if top else 0.0
+            wide = min(block.width, self.setting.measure) if top else 0.0
             return wide * picture.height_px / picture.width_px
         if isinstance(block, BulletList):
             count = sum(self.lines(plain_text(item, citations=False)) for item in block.items)
@@ -1165,7 +1194,7 @@ class _LeastHeight:
             )
         else:
             count = self.lines(block_text(block, citations=False))
-        return count * self.smallest.leading
+        return count * self.setting.leading
 
 
 def _time_stamp(iso_date: str) -> TimeStamp:

@@ -171,6 +171,17 @@ def test_periods_in_spanish() -> None:
     assert parse_period("FY2020/FY2023").label == "FY 2020–FY 2023"
 
 
+def test_a_period_is_labelled_for_its_own_text_and_language() -> None:
+    """Labels are kept per process by the period's text and the language: each period
+    and language, asked in any order, gets its own."""
+    from briefgen.facts import schema
+
+    schema._label.cache_clear()
+    asked = [("2023-03", "es-US"), ("2023-03", "en-US"), ("2023-04", "en-US"), ("2023-03", "es-US")]
+    labels = [schema.parse_period(text).label_in(language) for text, language in asked]
+    assert labels == ["marzo de 2023", "March 2023", "April 2023", "marzo de 2023"]
+
+
 def test_numbers_follow_cldr_es_us() -> None:
     # CLDR's es-US groups with a comma and marks decimals with a point, as U.S.
     # Spanish readers and Mexico write them (Spain's es would give 26.700 and 98,9).

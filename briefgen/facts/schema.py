@@ -67,12 +67,24 @@ class Period(BaseModel):
 
     def label_in(self, language: str) -> str:
         """:attr:`label` in ``language``: ``13 de marzo de 2023``, ``año fiscal 2023``."""
-        words = wording(language)
-        parts = self.text.split("/")
-        years = [m.group(1) for p in parts if (m := _AS_OF_PATTERNS["fiscal"].match(p))]
-        if words.fiscal_years and len(parts) == len(years) == 2:
-            return words.fiscal_years.format(*years)  # años fiscales 2020–2023
-        return "–".join(_label_one(part, words) for part in parts)
+        return _label(self.text, language)
+
+
+# Periods labelled: a store's few dozen, in each language a process prints.
+_LABELS_KEPT = 1024
+
+
+@lru_cache(maxsize=_LABELS_KEPT)
+def _label(text: str, language: str) -> str:
+    """:meth:`Period.label_in` of the period written ``text``, worked out once per
+    process and language: a batch copy's warnings and number checks label the same
+    cited facts' periods every copy."""
+    words = wording(language)
+    parts = text.split("/")
+    years = [m.group(1) for p in parts if (m := _AS_OF_PATTERNS["fiscal"].match(p))]
+    if words.fiscal_years and len(parts) == len(years) == 2:
+        return words.fiscal_years.format(*years)  # años fiscales 2020–2023
+    return "–".join(_label_one(part, words) for part in parts)
 
 
 def _label_one(text: str, words: Wording) -> str:

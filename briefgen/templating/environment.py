@@ -403,12 +403,18 @@ class TemplateRenderer:
                     month_name=month_name(self.day, words),
                     month_year=month_year(self.day, words),
                 )
+            # What was written, markers and all: the text a reader sees is no longer, so
+            # it is counted only once this passes the limit.
+            written = 0
             for chunk in template.generate(context):
                 if MARK_OPEN in chunk:
                     runs += chunk.count(MARK_OPEN)
-                    visible += len(_MARKER.sub("", chunk))
-                else:
-                    visible += len(chunk)
+                if written <= MAX_OUTPUT_CHARS:
+                    written += len(chunk)
+                    if written > MAX_OUTPUT_CHARS:
+                        visible = sum(map(_visible_length, chunks))
+                if written > MAX_OUTPUT_CHARS:
+                    visible += _visible_length(chunk)
                 too_much = None
                 if visible > MAX_OUTPUT_CHARS:
                     too_much = f"the template's output passed {MAX_OUTPUT_CHARS:,} characters"
@@ -479,6 +485,11 @@ def blocks_alone(text: str, lines: Sequence[Location]) -> str:
             at = line.find(BLOCK_MARK, at + (0 if helper else 1))
         out[index] = line
     return "\n".join(out)
+
+
+def _visible_length(chunk: str) -> int:
+    """How many characters of ``chunk`` a reader sees: its line markers aside."""
+    return len(_MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)
 
 
 def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:

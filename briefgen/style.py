@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from briefgen.model import AnyBlock, Box, CardRow, Columns, Masthead, Picture
@@ -188,6 +189,9 @@ class Style:
             yield block, self.tinted_gap if both else self.body.space_after
 
     # --- text ------------------------------------------------------------------
+    # Each text style is worked out once for the style (a style is immutable; one of
+    # another size or theme is another object): a brief asks for the body's some
+    # thirty times, and each was a new TextStyle, hashed anew as a layout's key.
 
     def _text(
         self, scale: float, leading: float = 1.25, floor: float = 0.0, **kw: Any
@@ -207,11 +211,11 @@ class Style:
         """A body text style: kept to the measure by a right indent."""
         return self._text(scale, leading, indent_right=indent_right + self.measure_indent, **kw)
 
-    @property
+    @cached_property
     def body(self) -> TextStyle:
         return self._flow(1.0, space_after=self.body_size * 0.5)
 
-    @property
+    @cached_property
     def title(self) -> TextStyle:
         return self._text(
             2.0,
@@ -221,7 +225,7 @@ class Style:
             color=self.theme.primary,
         )
 
-    @property
+    @cached_property
     def heading(self) -> TextStyle:
         return self._flow(
             1.18,
@@ -232,40 +236,40 @@ class Style:
             color=self.theme.primary,
         )
 
-    @property
+    @cached_property
     def list_item(self) -> TextStyle:
         return self._flow(1.0, space_after=self.body_size * 0.2, indent_left=self.body_size * 1.4)
 
-    @property
+    @cached_property
     def callout_figure(self) -> TextStyle:
         """A key number: bold, in the accent colour, smaller than the title."""
         return self._flow(
             1.64, MIN_LEADING, bold=True, color=self.theme.accent, space_after=self.body_size * 0.2
         )
 
-    @property
+    @cached_property
     def callout_label(self) -> TextStyle:
         return self._flow(1.0, space_after=self.body_size * 0.55)
 
-    @property
+    @cached_property
     def quote(self) -> TextStyle:
         inset = self.body_size * 1.5
         return self._flow(1.0, italic=True, indent_left=inset, indent_right=inset)
 
-    @property
+    @cached_property
     def attribution(self) -> TextStyle:
         inset = self.body_size * 1.5
         return self._flow(
             0.9, space_after=self.body_size * 0.5, indent_left=inset, color=self.theme.muted
         )
 
-    @property
+    @cached_property
     def notes_heading(self) -> TextStyle:
         return self._text(
             0.8, MIN_LEADING, NOTE_FLOOR, bold=True, color=self.theme.muted, space_after=1.0
         )
 
-    @property
+    @cached_property
     def note(self) -> TextStyle:
         return self._text(0.72, MIN_LEADING, NOTE_FLOOR, space_after=1.0, color=self.theme.muted)
 
@@ -273,11 +277,11 @@ class Style:
     def bullet_indent(self) -> float:
         return self.body_size * 1.4
 
-    @property
+    @cached_property
     def chart_title(self) -> TextStyle:
         return self._flow(1.0, 1.25, bold=True, color=self.theme.primary, space_after=3.0)
 
-    @property
+    @cached_property
     def caption(self) -> TextStyle:
         """A chart's caption (its sources) and a QR code's address."""
         return self._flow(
@@ -314,22 +318,22 @@ class Style:
         name keeps its room)."""
         return min(self.logo_height * logo.width_px / logo.height_px, self.frame_width / 4)
 
-    @property
+    @cached_property
     def masthead_organization(self) -> TextStyle:
         return TextStyle(14.0, 17.5, bold=True, color=WHITE)
 
-    @property
+    @cached_property
     def masthead_line(self) -> TextStyle:
         """The audience and the date, at the band's right."""
         return TextStyle(9.5, 12.0, color=WHITE, align="right")
 
     # --- cards, box, sidebar -----------------------------------------------------
 
-    @property
+    @cached_property
     def card_figure(self) -> TextStyle:
         return self.in_cell(self.callout_figure)
 
-    @property
+    @cached_property
     def card_label(self) -> TextStyle:
         return self._text(0.87, 1.25, NOTE_FLOOR)
 
@@ -389,12 +393,12 @@ class Style:
         organization = Cell(self.frame_width - used - right, (edge, pad, edge, pad), fill)
         return logo, organization, Cell(right, (edge, pad, edge, 0.0), fill)
 
-    @property
+    @cached_property
     def table_cell(self) -> TextStyle:
         """A table's text: a little smaller than the body, no space around it."""
         return self._text(0.9, 1.25, NOTE_FLOOR)
 
-    @property
+    @cached_property
     def table_header(self) -> TextStyle:
         """A table's header row: bold, white on the primary colour."""
         return replace(self.table_cell, bold=True, color=WHITE)
@@ -431,14 +435,14 @@ class Style:
     def footer_rule_space(self) -> float:
         return 5.0
 
-    @property
+    @cached_property
     def footer_line(self) -> TextStyle:
         """Web address and date line, set flush right under the QR code, at the
         margin: the notes' size, so the footer reads as one block of small type (and
         its column stays narrow, leaving the notes beside it room)."""
         return self._text(0.72, MIN_LEADING, NOTE_FLOOR, color=self.theme.muted, align="right")
 
-    @property
+    @cached_property
     def footer_contact(self) -> TextStyle:
         """The contact line under the notes, at the left: as the footer's lines, a
         note's space after the notes above it."""

@@ -314,3 +314,16 @@ def test_a_second_copy_works_out_the_least_height_only_of_the_blocks_naming_its_
     pdf._block_least_height.cache_clear()
     assert copy_for("Sam Sample") == second
     assert first.files != second.files
+
+
+def test_a_style_s_text_styles_are_its_own_size_s_page_s_and_theme_s() -> None:
+    """A style keeps each text style it works out (Style is immutable): asked again,
+    the same object; a style of another body size, page or theme, its own."""
+    style = Style()
+    assert style.body is style.body
+    smaller = style.with_body_size(9.0)
+    assert smaller.body.size == 9.0 and style.body.size == style.body_size != 9.0
+    assert replace(style, page_size="a4").body.indent_right != style.body.indent_right
+    themed = replace(style, theme=replace(style.theme, primary=(1, 2, 3)))
+    assert themed.title.color == (1, 2, 3) != style.title.color
+    assert Style().note == style.note  # an equal style's are equal

@@ -333,12 +333,7 @@ def test_lines_ending_in_italic_type_are_the_pdfs_lines(laid_out: dict[str, Laid
     line's end: the four quotes and four paragraphs that end in italic type within a
     point of the line's end, one line each in the PDF, took two lines each in the DOCX,
     and the fullest page with them ran on to a second page."""
-    italic = laid_out["italic"]
-    assert italic is not None
-    assert italic.fill > MARGIN_EDGE - 0.1, f"the page is only {italic.fill:.0%} full"
-    assert italic.pages == 1, (
-        f"a DOCX whose PDF is {italic.fill:.0%} full took {italic.pages} pages"
-    )
+    assert_one_full_page(laid_out, "italic")
 
 
 @pytest.mark.requires_libreoffice
@@ -350,12 +345,7 @@ def test_italic_lines_with_no_break_characters_are_the_pdfs_lines(
     and the emphasized lines with a dash and a non-breaking hyphen, one line each in
     the PDF, ending within 2.1 pt of the line's end, took two lines each in the DOCX,
     and the fullest page with them ran on to a second page."""
-    joined = laid_out["joined"]
-    assert joined is not None
-    assert joined.fill > MARGIN_EDGE - 0.1, f"the page is only {joined.fill:.0%} full"
-    assert joined.pages == 1, (
-        f"a DOCX whose PDF is {joined.fill:.0%} full took {joined.pages} pages"
-    )
+    assert_one_full_page(laid_out, "joined")
 
 
 @pytest.mark.requires_libreoffice
@@ -367,10 +357,7 @@ def test_lines_of_bold_and_upright_words_are_the_pdfs_lines(
     the PDF's. Of twenty-four lines of Liberation Serif the PDF filled to within
     0.45 pt, one line each in the PDF, a third took two lines in the DOCX, and the
     fullest page with them ran on to a second page."""
-    mixed = laid_out["mixed"]
-    assert mixed is not None
-    assert mixed.fill > MARGIN_EDGE - 0.1, f"the page is only {mixed.fill:.0%} full"
-    assert mixed.pages == 1, f"a DOCX whose PDF is {mixed.fill:.0%} full took {mixed.pages} pages"
+    assert_one_full_page(laid_out, "mixed")
 
 
 @pytest.mark.requires_libreoffice
@@ -382,12 +369,16 @@ def test_a_line_before_an_address_too_wide_for_it_is_the_pdfs_line(
     line (the words fit, with it they did not), LibreOffice moved the break to the next
     line and left an empty one, a line more for each such paragraph; the fullest page
     of eight ran on to a second page."""
-    address = laid_out["address"]
-    assert address is not None
-    assert address.fill > MARGIN_EDGE - 0.1, f"the page is only {address.fill:.0%} full"
-    assert address.pages == 1, (
-        f"a DOCX whose PDF is {address.fill:.0%} full took {address.pages} pages"
-    )
+    assert_one_full_page(laid_out, "address")
+
+
+def assert_one_full_page(laid_out: dict[str, Laid | None], name: str) -> None:
+    """The page ``name``, over 85% full in the PDF (near the fitter's edge, where a
+    line more would show), is one page in LibreOffice's layout of its DOCX."""
+    page = laid_out[name]
+    assert page is not None
+    assert page.fill > MARGIN_EDGE - 0.1, f"the page is only {page.fill:.0%} full"
+    assert page.pages == 1, f"a DOCX whose PDF is {page.fill:.0%} full took {page.pages} pages"
 
 
 def baseline(path: Path, text: str) -> float:

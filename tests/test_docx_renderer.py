@@ -814,11 +814,12 @@ def test_only_a_paragraph_with_a_line_full_to_half_a_point_runs_on() -> None:
     assert short_p.paragraph_format.right_indent is None
 
 
-def test_each_no_break_character_in_italic_type_near_a_lines_end_widens_it() -> None:
-    """LibreOffice keeps its room after italic type after each no-break space and
-    non-breaking hyphen set in italic type too: a line of italic words holding one of
-    each, that the PDF fills to within a point, is set three rooms wider (the two and
-    the line's end); the same characters upright widen it by the line's end alone."""
+def test_each_non_breaking_hyphen_in_italic_type_near_a_lines_end_widens_it() -> None:
+    """LibreOffice keeps its room after italic type after each non-breaking hyphen set
+    in italic type too: a line of italic words holding one, that the PDF fills to
+    within a point, is set two rooms wider (the hyphen and the line's end); the no-break
+    space on it, set upright, needs none; the same words upright after the space widen
+    it by the line's end alone."""
     style = Style()
     register_fonts(("italic",), style.theme.font)
     width = line_width(style, style.body, None)
@@ -835,19 +836,53 @@ def test_each_no_break_character_in_italic_type_near_a_lines_end_widens_it() -> 
     body = word.styles[STYLE_NAMES["body"]].paragraph_format.right_indent.pt
     room = italic_room(style.body.size, style.theme.font)
     italic_p, upright_p = (p for p in word.paragraphs if p.text.startswith("Border"))
-    wider = (3 * room + GLYPH_SPARE, room + GLYPH_SPARE)
+    wider = (2 * room + GLYPH_SPARE, room + GLYPH_SPARE)
     assert italic_p.paragraph_format.right_indent.pt == pytest.approx(body - wider[0], abs=0.05)
     assert upright_p.paragraph_format.right_indent.pt == pytest.approx(body - wider[1], abs=0.05)
 
 
+def test_a_no_break_space_in_italic_type_is_an_upright_run_of_its_own() -> None:
+    """LibreOffice ends a text portion at a no-break space and kept its room for italic
+    type after one set in italic type: a quote's spaced dash, kept to the word before
+    it by one, needed a room more, and a cell of italic figures such as 1 000 more
+    than its padding held. Each such space is now an upright run of its own (no room
+    after it), in an italic span and in an italic style (a quote) alike, bold where
+    its span is; the text reads back the same."""
+    quote = Quote(here(), (Span("Water\u00a0— then\u00a0\u00a0schools"),))
+    emphasis = Paragraph(
+        here(), (Span("Plain\u00a0words, "), Span("1\u00a0000\u00a0", italic=True, bold=True))
+    )
+    word = read(render_docx(_doc(quote, emphasis), Style()))
+    quote_p, emphasis_p = (p for p in word.paragraphs if p.text[:5] in ("Water", "Plain"))
+    assert quote_p.text == "Water\u00a0— then\u00a0\u00a0schools"
+    assert emphasis_p.text == "Plain\u00a0words, 1\u00a0000\u00a0"
+    assert [(r.text, r.italic) for r in quote_p.runs] == [
+        ("Water", None),
+        ("\u00a0", False),
+        ("— then", None),
+        ("\u00a0\u00a0", False),
+        ("schools", None),
+    ]
+    assert [(r.text, r.italic, r.bold) for r in emphasis_p.runs] == [
+        ("Plain\u00a0words, ", None, None),  # upright already: one run
+        ("1", True, True),
+        ("\u00a0", False, True),
+        ("000", True, True),
+        ("\u00a0", False, True),
+    ]
+    # A quote's paragraph needs its one room for italic type, and no more.
+    body = word.styles[STYLE_NAMES["quote"]].paragraph_format.right_indent
+    assert quote_p.paragraph_format.right_indent in (None, body)
+
+
 def test_a_cells_paragraph_is_set_no_wider_than_its_padding() -> None:
-    """Room after each italic no-break space (a figure "1 000" in italics) added up
-    past a table cell's padding: a cell of fourteen such figures was set 15 pt
-    wider, and LibreOffice ran its upright words on into the next column. The room
-    stays within the cell's padding, on the right or, in a right-aligned column,
-    on the left."""
+    """Room after each italic no-break space (a figure "1 000" in italics; now set
+    upright) or non-breaking hyphen added up past a table cell's padding: a cell of
+    fourteen such figures was set 15 pt wider, and LibreOffice ran its upright words
+    on into the next column. The room stays within the cell's padding, on the right
+    or, in a right-aligned column, on the left."""
     style = Style()
-    figures = " ".join(f"{n}\u00a0000" for n in range(1, 15))
+    figures = " ".join(f"{n}\u2011000" for n in range(1, 14))
     cell = (Span(figures, italic=True), Span(" and the words after them" * 6))
     table = Table(here(), ((Span("Figures"),), (Span("Note"),)), ((cell, cell),), ("left", "right"))
     word = read(render_docx(_doc(table), style))

@@ -281,10 +281,11 @@ def _with_breaks(inlines: Inlines, breaks: set[tuple[int, int]]) -> Inlines:
     return tuple(out)
 
 
-# Where LibreOffice ends a text portion inside a word: a no-break space, and the
-# non-breaking hyphen (Word's w:noBreakHyphen). Set in italic type, each is followed
-# by its room for italic type (docx_blocks.italic_room), as the end of italic type is.
-_PORTION_ENDS = ("\u00a0", "\u2011")
+# Where LibreOffice ends a text portion inside a word: the non-breaking hyphen (Word's
+# w:noBreakHyphen). Set in italic type, it is followed by its room for italic type
+# (docx_blocks.italic_room), as the end of italic type is. A no-break space ends one
+# too, but the DOCX sets it upright (docx_blocks._NO_BREAK_SPACES), where it needs none.
+_PORTION_ENDS = ("\u2011",)
 
 
 @dataclass(frozen=True)
@@ -306,10 +307,10 @@ def line_room(
 ) -> LineRoom:
     """What LibreOffice needs beyond ``width`` to break ``inlines`` where reportlab,
     filling lines ``width`` wide, breaks them: ``room`` after italic type where it
-    ends (docx_blocks.italic_room) and after each no-break space or non-breaking
-    hyphen set in italic type, as many times as the fullest line needs; and whether a
-    line, with those, comes within ``spare`` of its end, where LibreOffice's own glyph
-    widths may take it past (docx_blocks.GLYPH_SPARE)."""
+    ends (docx_blocks.italic_room) and after each non-breaking hyphen set in italic
+    type, as many times as the fullest line needs; and whether a line, with those,
+    comes within ``spare`` of its end, where LibreOffice's own glyph widths may take
+    it past (docx_blocks.GLYPH_SPARE)."""
     type_ = _Type(text.size, text.bold, text.italic, family)
     return _line_room(inlines, type_, width, room, spare)
 

@@ -87,6 +87,12 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # that become elements of their own; a text with none is one w:t, set at once.
 _RUN_BREAKS = re.compile("[\t\r\n]")
 NO_BREAK_HYPHEN = "\u2011"
+# LibreOffice ends a text portion at a no-break space and keeps its room for italic
+# type (docx_blocks.italic_room) after one set in italic type, as at the end of
+# italic type; after one set upright, and before it, none. A space looks the same
+# either way, and is as wide in each bundled font: the DOCX sets each no-break space
+# of italic type upright, in a run of its own, and needs no room for it.
+_NO_BREAK_SPACES = re.compile("(\u00a0+)")
 _VAL = qn("w:val")
 # The numbering of every bulleted list (``numId``); each ordered run gets its own.
 BULLET_NUM_ID = 1
@@ -98,9 +104,9 @@ _SPACE = qn("xml:space")
 # its margin (SwTextGuess::Guess, its "italic correction"), where reportlab and Word
 # set it up to the margin: a line of a quote or an *emphasized* word that the PDF
 # filled to within a point wrapped once more in the DOCX, a line more a paragraph.
-# It keeps as much room after each no-break space and non-breaking hyphen set in
-# italic type (each ends a text portion of its own), such as the one that keeps a
-# quote's spaced dash to the word before it (breaks.line_room).
+# It keeps as much room after each non-breaking hyphen set in italic type, which ends
+# a text portion of its own (breaks.line_room); a no-break space too, but the DOCX sets
+# those upright (_NO_BREAK_SPACES).
 _ITALIC_SPARE = 0.1  # points
 
 # LibreOffice rounds glyph widths in its own units, most where bold and upright words
@@ -247,12 +253,12 @@ class BlockWriter:
         usual = twips(right_indent(self._texts[key], False, family))
         indent = right if right != usual else None
         if _kept(inlines):
-            made = _paragraph_element(self._style_ids[key], indent, inlines)
+            made = _paragraph_element(self._style_ids[key], indent, inlines, text.italic)
             paragraph = add_paragraph_element(container, made)
         else:
             paragraph = new_paragraph(container)
             link = self._style.link_colour(text)
-            _write_paragraph(paragraph, self._style_ids[key], indent, inlines, link)
+            _write_paragraph(paragraph, self._style_ids[key], indent, inlines, link, text.italic)
         if (room or spare) and at_right:
             left = twips(text.indent_left - room - spare)
             set_paragraph_property(paragraph, "ind", "left", left)
@@ -548,12 +554,12 @@ def _flush_left(run: Any) -> None:
 
 
 def _write_paragraph(
-    paragraph: Any, style_id: str, indent: str | None, inlines: Inlines, link: RGB
+    paragraph: Any, style_id: str, indent: str | None, inlines: Inlines, link: RGB, italic: bool
 ) -> None:
     _set_style(paragraph._p, style_id)
     if indent is not None:
         set_paragraph_property(paragraph, "ind", "right", indent)
-    _add_inlines(paragraph, inlines, link)
+    _add_inlines(paragraph, inlines, link, italic)
 
 
 def _kept(inlines: Inlines) -> bool:
@@ -570,17 +576,20 @@ def _kept(inlines: Inlines) -> bool:
 
 
 @copied
-def _paragraph_element(style_id: str, indent: str | None, inlines: Inlines) -> Any:
-    """A paragraph of the style ``style_id`` holding ``inlines`` (with no link)."""
+def _paragraph_element(style_id: str, indent: str | None, inlines: Inlines, italic: bool) -> Any:
+    """A paragraph of the style ``style_id`` (in ``italic`` type, or not) holding
+    ``inlines`` (with no link)."""
     detached: Any = None  # in no story until a copy is added to one
     paragraph = DocxParagraph(new_element("w:p"), detached)
     # The colour is only a link's, which a kept paragraph has none of.
-    _write_paragraph(paragraph, style_id, indent, inlines, DEFAULT_THEME.primary)
+    _write_paragraph(paragraph, style_id, indent, inlines, DEFAULT_THEME.primary, italic)
     return paragraph._p
 
 
-def _add_inlines(paragraph: Any, inlines: Inlines, link_colour: RGB) -> None:
-    """Write ``inlines`` as runs of ``paragraph``, its links in ``link_colour``."""
+def _add_inlines(paragraph: Any, inlines: Inlines, link_colour: RGB, italic: bool) -> None:
+    """Write ``inlines`` as runs of ``paragraph``, its links in ``link_colour``; each
+    no-break space in italic type (a span's, or the paragraph style's: ``italic``) as
+    an upright run of its own (:data:`_NO_BREAK_SPACES`)."""
     before = ""
     # The link being written: its address and w:hyperlink. Neighbouring spans of one
     # address ("**Read** the report") are one link, as in the PDF.
@@ -601,17 +610,27 @@ def _add_inlines(paragraph: Any, inlines: Inlines, link_colour: RGB) -> None:
                 else:
                     open_link = None
                 continue
-            run = _add_run(paragraph, text, bold=item.bold, italic=item.italic)
-            if item.language:
-                # Nothing briefgen writes in a run's properties comes after w:lang.
-                run._r.get_or_add_rPr().append(new_element("w:lang", {_VAL: item.language}))
-            if not item.href:
-                open_link = None
-            elif open_link is not None and open_link[0] == item.href:
-                _link_style(run, link_colour)
-                open_link[1].append(run._r)
-            else:
-                open_link = (item.href, _link(paragraph, run, item.href, link_colour))
+            slanted = item.italic or italic
+            pieces = _NO_BREAK_SPACES.split(text) if slanted else [text]
+            for number, piece in enumerate(pieces):
+                if not piece:
+                    continue
+                # The pieces between no-break spaces keep the span's type; the spaces
+                # (odd pieces) are upright in italic type.
+                if number % 2:
+                    run = _add_run(paragraph, piece, bold=item.bold, upright=True)
+                else:
+                    run = _add_run(paragraph, piece, bold=item.bold, italic=item.italic)
+                if item.language:
+                    # Nothing briefgen writes in a run's properties comes after w:lang.
+                    run._r.get_or_add_rPr().append(new_element("w:lang", {_VAL: item.language}))
+                if not item.href:
+                    open_link = None
+                elif open_link is not None and open_link[0] == item.href:
+                    _link_style(run, link_colour)
+                    open_link[1].append(run._r)
+                else:
+                    open_link = (item.href, _link(paragraph, run, item.href, link_colour))
             if space:  # right after its words, wherever the link put them
                 run._r.addnext(_add_tiny_space(paragraph, space))
             continue
@@ -658,24 +677,30 @@ def _add_tiny_space(paragraph: Any, space: str) -> Any:
 
 
 def _add_run(
-    paragraph: Any, text: str, bold: bool = False, italic: bool = False, superscript: bool = False
+    paragraph: Any,
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    superscript: bool = False,
+    upright: bool = False,
 ) -> Any:
     """``paragraph.add_run(text)`` with ``bold``, ``italic`` and ``font.superscript``
-    set as asked: the same XML, written directly. python-docx sets a text one character
-    at a time and places each property by a search of the schema's order; a brief's
-    thousand runs spent most of the DOCX writer's time there."""
+    set as asked (``upright``: italic set off, even in an italic style): the same XML,
+    written directly. python-docx sets a text one character at a time and places each
+    property by a search of the schema's order; a brief's thousand runs spent most of
+    the DOCX writer's time there."""
     if _RUN_BREAKS.search(text):
         run = paragraph.add_run(text)
         if bold:
             run.bold = True
-        if italic:
-            run.italic = True
+        if italic or upright:
+            run.italic = not upright
         if superscript:
             run.font.superscript = True
         return run
     r = new_element("w:r")
-    if bold or italic or superscript:
-        r.append(_run_properties(bold, italic, superscript))
+    if bold or italic or superscript or upright:
+        r.append(_run_properties(bold, italic, superscript, upright))
     # A non-breaking hyphen is Word's own element, drawn with the run's font's hyphen
     # (as the PDF draws it); the character U+2011, which the bundled fonts lack, Word
     # would set in a font of its choosing, of another width.
@@ -707,12 +732,15 @@ def text_element(text: str) -> Any:
 
 
 @copied
-def _run_properties(bold: bool, italic: bool, superscript: bool) -> Any:
+def _run_properties(bold: bool, italic: bool, superscript: bool, upright: bool = False) -> Any:
     properties = new_element("w:rPr")
     # In the order the schema gives them (b, i, ..., vertAlign).
     if bold:
         properties.append(new_element("w:b"))
-    if italic:
+    if upright:
+        properties.append(new_element("w:i", {_VAL: "0"}))
+        properties.append(new_element("w:iCs", {_VAL: "0"}))
+    elif italic:
         properties.append(new_element("w:i"))
     if superscript:
         properties.append(new_element("w:vertAlign", {_VAL: "superscript"}))

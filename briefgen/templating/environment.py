@@ -48,7 +48,6 @@ from briefgen.inputs import clip, quote
 from briefgen.language import month_name, month_year, wording
 from briefgen.recipients import KNOWN_COLUMNS
 from briefgen.settings import Settings
-from briefgen.suggest import closest_name
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import (
     BLOCK_HELPERS,
@@ -364,12 +363,7 @@ class TemplateRenderer:
         template does not set, with "did you mean" the closest one it sets and all of
         them, as for ``{% import %}``'s ``module.name``."""
         names = exported_names(self.env, template)
-        if names is None:
-            return message
-        close = closest_name(name, names, cutoff=0.6)
-        hint = f"did you mean '{close}'? " if close else ""
-        listing = f"it has {', '.join(names)}" if names else "it sets no macro or name"
-        return f"{message} ({hint}{listing})"
+        return message if names is None else f"{message} {sandbox.module_hint(name, list(names))}"
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations;

@@ -253,10 +253,19 @@ def _not_in_module(module: TemplateModule, name: str) -> str:
     """``_macros.md.j2 has no 'contatc' (did you mean 'contact'? it has contact, ...)``
     for a name an imported template (``{% import ... as m %}``, ``m.contatc()``) lacks."""
     names = sorted(key for key in vars(module) if not key.startswith("_"))
+    return f"{module.__name__ or 'the imported template'} has no '{name}' " + module_hint(
+        name, names
+    )
+
+
+def module_hint(name: str, names: list[str]) -> str:
+    """``(did you mean 'contact'? it has contact, prepared_by)``: what to say of
+    ``name``, which a template imported from does not set, given the ``names`` it
+    does."""
     close = closest_name(name, names, cutoff=0.6)
     hint = f"did you mean '{close}'? " if close else ""
     listing = f"it has {', '.join(names)}" if names else "it sets no macro or name"
-    return f"{module.__name__ or 'the imported template'} has no '{name}' ({hint}{listing})"
+    return f"({hint}{listing})"
 
 
 # Text that may be a fact's id: lowercase words joined by '-'.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from briefgen import interrupts
@@ -27,6 +27,7 @@ from briefgen.errors import (
 from briefgen.facts.loader import load_store
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
+from briefgen.kept import KeptByText
 from briefgen.language import wording
 from briefgen.model import Document
 from briefgen.output import (
@@ -96,14 +97,13 @@ class Decision:
         each of them."""
         found: dict[str, tuple[int, int]] = {}
         for index, line in enumerate(self.rendered.text.split("\n")):
-            named = _kept_citing(line) if len(line) <= _KEPT_LINE else _citing(line)
-            for fact_id, column in named:
+            for fact_id, column in _citing(line):
                 at = (index, column)
                 found[fact_id] = min(found.get(fact_id, at), at)
         return found
 
 
-def _citing(line: str) -> tuple[tuple[str, int], ...]:
+def _read_citing(line: str) -> tuple[tuple[str, int], ...]:
     """Each fact id ``line`` cites (``[@id]``) or names in quotes, with its column."""
     return tuple(
         (match.group(1), match.start())
@@ -112,10 +112,7 @@ def _citing(line: str) -> tuple[tuple[str, int], ...]:
     )
 
 
-# The template output's lines read once per process up to this many characters: a
-# batch's copies print the same lines but for those naming the recipient.
-_KEPT_LINE = 1000
-_kept_citing = lru_cache(maxsize=1024)(_citing)
+_citing = KeptByText(_read_citing)
 
 
 @dataclass(frozen=True)

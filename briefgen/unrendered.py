@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from briefgen.errors import Location
 from briefgen.inputs import clip
+from briefgen.kept import KeptByText
 from briefgen.templating.environment import Rendered
 
 _SPACED = re.compile(r"\{[ \t]+[{%]|[}%][ \t]+\}")
@@ -95,25 +95,20 @@ def unrendered_code(rendered: Rendered) -> list[Unrendered]:
     once a line, at the template line that wrote it."""
     found: list[Unrendered] = []
     for index, line in _page_lines(rendered):
-        slip = _line_slip(line) if len(line) > _KEPT_LINE_LENGTH else _kept_line_slip(line)
+        slip = _line_slip(line)
         if slip is not None:
             column, message = slip
             found.append(Unrendered(rendered.location(index, column), message))
     return found
 
 
-# A line's slip is kept for lines up to this many characters: a batch's copies print
-# the same lines but for those naming the recipient.
-_KEPT_LINE_LENGTH = 1000
-
-
-def _line_slip(line: str) -> tuple[int, str] | None:
+def _read_line_slip(line: str) -> tuple[int, str] | None:
     """:func:`_slip` of ``line`` with its escapes and code spans blanked out, the
     columns kept."""
     return _slip(_without_code_spans(_ESCAPED.sub("  ", line)), line)
 
 
-_kept_line_slip = lru_cache(maxsize=2048)(_line_slip)
+_line_slip = KeptByText(_read_line_slip, maxsize=2048)
 
 
 def _without_code_spans(line: str) -> str:

@@ -36,6 +36,7 @@ from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, one_in
 from briefgen.facts.schema import Fact, Period, Source
 from briefgen.facts.store import FactStore
+from briefgen.kept import KeptByText
 from briefgen.model import AnyBlock, Document, block_text, children, walk
 from briefgen.parse import CITATION
 from briefgen.templating.environment import Rendered
@@ -288,26 +289,15 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     return found
 
 
-# The printed text of a template line kept up to this many characters: a batch's
-# copies print the same lines but for those naming the recipient.
-_KEPT_PRINTED_LENGTH = 1000
-
-
-def _as_printed(printed: str) -> tuple[str, frozenset[float]]:
+def _read_as_printed(printed: str) -> tuple[str, frozenset[float]]:
     """A template line's output as a reader reads it, and the values of the figures
     it shows. Digits written by number (&#52;&#56;&#48;) print as digits: the figure
     the text gives (read unescaped by figures()) is in the line as printed. A number
     literal counts only when its line prints it as a whole figure."""
-    if len(printed) <= _KEPT_PRINTED_LENGTH:
-        return _kept_as_printed(printed)
-    return _read_as_printed(printed)
-
-
-def _read_as_printed(printed: str) -> tuple[str, frozenset[float]]:
     return html.unescape(printed), frozenset(value_of(f) for f in figures(printed))
 
 
-_kept_as_printed = lru_cache(maxsize=1024)(_read_as_printed)
+_as_printed = KeptByText(_read_as_printed)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from briefgen import pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
+from briefgen.kept import MAX_KEPT_CHARS, KeptByText
 from briefgen.model import Document, HorizontalRule, Image, Paragraph, Picture, Span
 from briefgen.pipeline import BuildOptions, Workspace
 from briefgen.renderers import pdf, pdf_fonts, pdf_markup
@@ -69,15 +70,15 @@ def test_a_source_changed_in_any_field_gets_its_own_citation(repo: Path) -> None
 def test_a_second_copys_warnings_look_again_only_at_the_line_naming_its_recipient(
     copy_for: Callable[[str], Copy],
 ) -> None:
-    untraced._kept_as_printed.cache_clear()
-    unrendered._kept_line_slip.cache_clear()
+    untraced._as_printed.cache_clear()
+    unrendered._line_slip.cache_clear()
     first = copy_for("Alex Example")
-    figures_read = untraced._kept_as_printed.cache_info().misses
-    lines_read = unrendered._kept_line_slip.cache_info().misses
+    figures_read = untraced._as_printed.cache_info().misses
+    lines_read = unrendered._line_slip.cache_info().misses
     assert figures_read > 0 and lines_read > 0
     second = copy_for("Sam Sample")
-    assert untraced._kept_as_printed.cache_info().misses == figures_read
-    read_again = unrendered._kept_line_slip.cache_info().misses - lines_read
+    assert untraced._as_printed.cache_info().misses == figures_read
+    read_again = unrendered._line_slip.cache_info().misses - lines_read
     assert read_again == 1  # the line naming the recipient
     assert second.warnings == first.warnings
 
@@ -146,13 +147,13 @@ def test_a_template_line_is_located_from_the_working_folder_of_its_render(
 def test_a_second_copy_reads_again_only_the_markers_of_the_line_naming_its_recipient(
     copy_for: Callable[[str], Copy],
 ) -> None:
-    environment._read_markers.cache_clear()
+    environment._markers.cache_clear()
     first = copy_for("Alex Example")
-    read = environment._read_markers.cache_info().misses
+    read = environment._markers.cache_info().misses
     assert read > 10  # each marked line of the output
     second = copy_for("Sam Sample")
-    assert environment._read_markers.cache_info().misses - read == 1
-    environment._read_markers.cache_clear()
+    assert environment._markers.cache_info().misses - read == 1
+    environment._markers.cache_clear()
     assert copy_for("Sam Sample") == second
     assert first.files != second.files
 
@@ -187,14 +188,14 @@ def test_output_lines_alike_but_for_their_markers_are_located_by_their_own() -> 
 def test_a_second_copy_reads_again_only_the_citations_of_the_line_naming_its_recipient(
     copy_for: Callable[[str], Copy],
 ) -> None:
-    pipeline._kept_citing.cache_clear()
+    pipeline._citing.cache_clear()
     first = copy_for("Alex Example")
-    read = pipeline._kept_citing.cache_info().misses
+    read = pipeline._citing.cache_info().misses
     assert read > 10  # each line of the output
     second = copy_for("Sam Sample")
-    assert pipeline._kept_citing.cache_info().misses - read == 1
+    assert pipeline._citing.cache_info().misses - read == 1
     assert second.warnings == first.warnings
-    pipeline._kept_citing.cache_clear()
+    pipeline._citing.cache_clear()
     assert copy_for("Sam Sample") == second
 
 
@@ -202,7 +203,7 @@ def test_lines_citing_alike_are_read_by_their_own_ids_and_columns() -> None:
     """A line's citations are kept by the whole line: the same facts cited at other
     columns, or other facts at the same columns, are read as they stand."""
     lines = ['x [@a] y [@b] "c"', 'xx [@a] y [@b] "c"', 'x [@b] y [@a] "c"', 'x [@a] y [@b] "d"']
-    read = [pipeline._kept_citing(line) for line in lines]
+    read = [pipeline._citing(line) for line in lines]
     assert read == [
         (("a", 2), ("b", 9), ("c", 14)),
         (("a", 3), ("b", 10), ("c", 15)),
@@ -327,3 +328,14 @@ def test_a_style_s_text_styles_are_its_own_size_s_page_s_and_theme_s() -> None:
     themed = replace(style, theme=replace(style.theme, primary=(1, 2, 3)))
     assert themed.title.color == (1, 2, 3) != style.title.color
     assert Style().note == style.note  # an equal style's are equal
+
+
+def test_a_line_longer_than_the_kept_length_is_read_each_time_and_not_kept() -> None:
+    """A template may print a line of hundreds of thousands of characters: it is read
+    as any other, but not held by the process's cache."""
+    read: list[str] = []
+    kept = KeptByText(lambda text: read.append(text) or len(text), maxsize=4)
+    short, long = "x" * MAX_KEPT_CHARS, "y" * (MAX_KEPT_CHARS + 1)
+    assert [kept(short), kept(short), kept(long), kept(long)] == [1000, 1000, 1001, 1001]
+    assert read == [short, long, long]
+    assert kept.cache_info().currsize == 1

@@ -45,6 +45,7 @@ from briefgen.dates import brief_date
 from briefgen.errors import Location, TemplateError, display_path_in
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip, quote
+from briefgen.kept import KeptByText
 from briefgen.language import month_name, month_year, wording
 from briefgen.recipients import KNOWN_COLUMNS
 from briefgen.settings import Settings
@@ -166,7 +167,7 @@ def strip_markers(
             clean_lines.append(raw)
             locations.append(current)
             continue
-        clean, first, spans = _read_markers(raw) if len(raw) <= _KEPT_LINE else _markers(raw)
+        clean, first, spans = _markers(raw)
         if first is not None:
             current = _located(first, files, default, cwd)
             if spans:
@@ -180,12 +181,9 @@ def strip_markers(
 
 # A marker as read: (template line, file number).
 _Marker = tuple[int, int]
-# The template output's lines read once per process up to this many characters: a
-# batch's copies print the same lines but for those naming the recipient.
-_KEPT_LINE = 1000
 
 
-def _markers(raw: str) -> tuple[str, _Marker | None, tuple[tuple[int, _Marker], ...]]:
+def _read_markers(raw: str) -> tuple[str, _Marker | None, tuple[tuple[int, _Marker], ...]]:
     """A line of the template's output without its markers; the marker saying where
     its text was written: the last before its first visible character, otherwise the
     first on the line (None: it holds none); and the markers after those, each with
@@ -204,7 +202,7 @@ def _markers(raw: str) -> tuple[str, _Marker | None, tuple[tuple[int, _Marker], 
     return _MARKER.sub("", raw), first, tuple(spans)
 
 
-_read_markers = lru_cache(maxsize=1024)(_markers)
+_markers = KeptByText(_read_markers)
 
 
 def _read(marker: re.Match[str]) -> _Marker:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -450,6 +451,38 @@ def test_one_in_never_says_none_or_all_of_a_partial_share() -> None:
         if not 0 < n < d:
             wrong[percent] = words
     assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("percent", "words"),
+    [
+        (49.5, "nearly 5 in 10"),
+        (89.9, "nearly 9 in 10"),
+        (79.5, "nearly 8 in 10"),
+        (24.6, "more than 2 in 10"),
+        (12.4, "more than 1 in 10"),
+        (9.96, "about 1 in 10"),
+        (3, "1 in 33"),  # 3.03%, which is 3% to the digits the fact gives
+        (33.3, "1 in 3"),
+    ],
+)
+def test_one_in_never_rounds_a_share_up(percent: float, words: str) -> None:
+    assert one_in(percent) == words
+
+
+def test_a_bare_count_never_says_more_than_the_share() -> None:
+    """A brief must not overstate a fact: "9 in 10" for 89.9% does. A count with no
+    words before it is at most the share, read to the share's own digits."""
+    over = {}
+    for hundredths in range(1, 10_000):
+        percent = hundredths / 100
+        m = re.fullmatch(r"([\d,]+) in ([\d,]+)", one_in(percent))
+        if m:
+            n, d = (int(g.replace(",", "")) for g in m.groups())
+            written = Decimal(format(percent, ".15g"))
+            if (Decimal(100 * n) / Decimal(d)).quantize(written) > written:
+                over[percent] = one_in(percent)
+    assert over == {}
 
 
 def test_an_odd_space_is_blamed_only_near_the_yaml_error(tmp_path: Path) -> None:

@@ -120,7 +120,9 @@ def one_in(percent: float, language: str = "en-US") -> str:
     86 -> ``more than 8 in 10``, 49 -> ``nearly 5 in 10``, 98.9 -> ``about 99 in 100``
     (in Spanish ``1 de cada 5,000``, ``más de 8 de cada 10``).
 
-    The count is never "0 in" or "all in" for a share strictly between 0 and 100.
+    The count is never "0 in" or "all in" for a share strictly between 0 and 100,
+    and a count without words before it never says more than ``percent``, to the
+    digits it is written with: 89.9 is ``nearly 9 in 10``, 24.6 ``more than 2 in 10``.
     """
     words = wording(language)
 
@@ -138,12 +140,16 @@ def one_in(percent: float, language: str = "en-US") -> str:
             with localcontext(prec=15):
                 exact = round(Decimal(100) / Decimal(percent))
             return count(1, exact)
-        if math.isclose(n, round(n), rel_tol=0.02):
+        if math.isclose(n, round(n), rel_tol=0.02) and not _overstates(1, round(n), percent):
             return count(1, round(n))
         if percent < 10:
             return f"{words.phrase('about')} {count(1, round(n))}"
     tenths = percent / 10
-    if math.isclose(tenths, round(tenths), abs_tol=0.05) and 0 < round(tenths) < 10:
+    if (
+        math.isclose(tenths, round(tenths), abs_tol=0.05)
+        and 0 < round(tenths) < 10
+        and not _overstates(round(tenths), 10, percent)
+    ):
         return count(round(tenths), 10)
     if percent > 99:
         return f"{words.phrase('more than')} {count(99, 100)}"
@@ -152,6 +158,17 @@ def one_in(percent: float, language: str = "en-US") -> str:
     if tenths - math.floor(tenths) >= 0.7:
         return f"{words.phrase('nearly')} {count(math.ceil(tenths), 10)}"
     return f"{words.phrase('more than')} {count(math.floor(tenths), 10)}"
+
+
+def _overstates(n: int, of: int, percent: float) -> bool:
+    """Whether "``n`` in ``of``" says more than ``percent`` to the digits it is written
+    with: 1 in 4 (25%) says more than 24.6%, 8 in 10 more than 79.5%; 1 in 33 (3.03%)
+    says 3%, and 1 in 3 33.3%."""
+    # To format_number's 15 significant digits: a float's last ones are binary noise.
+    written = Decimal(format(percent, ".15g"))
+    with localcontext(prec=40):
+        share = (Decimal(100 * n) / Decimal(of)).quantize(written)
+    return share > written
 
 
 __all__ = ["ENGLISH", "format_number", "format_value", "one_in", "qualified", "signed", "unit_in"]

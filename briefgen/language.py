@@ -156,6 +156,16 @@ def cldr_number(value: int | Decimal, words: Wording) -> str:
         return str(format_decimal(value, locale=words.locale, decimal_quantization=False))
 
 
+def cldr_decimal_sign(words: Wording) -> str:
+    """The sign before a number's decimals in ``words``' locale (``.`` in en-US and
+    es-US, ``,`` in Spain's Spanish)."""
+    if words.is_english:
+        return "."
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(words.locale))
+
+
 def cldr_percent(number: str, words: Wording) -> str:
     """A formatted number as a percentage, the sign placed as the locale places it."""
     from babel import Locale

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import pytest
 
+from briefgen.charts import short_figure
 from briefgen.errors import FactsError, ProblemList
 from briefgen.facts import load_store
 from briefgen.facts.formatting import format_number, format_value, one_in
@@ -483,6 +484,39 @@ def test_a_bare_count_never_says_more_than_the_share() -> None:
             if (Decimal(100 * n) / Decimal(d)).quantize(written) > written:
                 over[percent] = one_in(percent)
     assert over == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "value_max", "unit", "english", "spanish"),
+    [
+        (0.5, None, "USD per pill", "$0.50 per pill", "$0.50 por pastilla"),
+        (1.5, 2.25, "USD per pill", "$1.50–$2.25 per pill", "$1.50–$2.25 por pastilla"),
+        (1.5, 2, "USD per pill", "$1.50–$2 per pill", "$1.50–$2 por pastilla"),
+        (-1.5, None, "USD", "-$1.50", "-$1.50"),
+        (1.25, None, "USD", "$1.25", "$1.25"),
+        # A number of millions is no amount of cents.
+        (3.5, None, "USD billion", "$3.5 billion", "$3.5 millones"),
+    ],
+)
+def test_money_is_written_to_the_cent(
+    value: float, value_max: float | None, unit: str, english: str, spanish: str
+) -> None:
+    es_unit = {"USD per pill": "USD por pastilla", "USD billion": "USD millones"}.get(unit)
+    fact = Fact.model_validate(
+        {
+            "id": "x",
+            "kind": "statistic",
+            "text": "t",
+            "value": value,
+            "value_max": value_max,
+            "unit": unit,
+            "as_of": "2022",
+            "source": "s",
+            "es": {"text": "t", **({"unit": es_unit} if es_unit else {})},
+        }
+    )
+    assert (fact.number(), fact.number("es-US")) == (english, spanish)
+    assert short_figure(fact) == english.removesuffix(unit[3:])
 
 
 def test_an_odd_space_is_blamed_only_near_the_yaml_error(tmp_path: Path) -> None:

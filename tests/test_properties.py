@@ -45,6 +45,7 @@ from pypdf._utils import is_char_rtl
 from readback import footer_paragraphs, pdf_pattern, reads_as, squeeze, unbroken
 
 from briefgen.errors import BriefgenError
+from briefgen.facts.formatting import format_number
 from briefgen.pipeline import BuildOptions, build
 from briefgen.renderers import NOTE_SEPARATOR
 
@@ -463,7 +464,8 @@ def test_any_number_is_printed_or_refused(
         (2.5, "percent", "2.5%", "1 in 40"),
         (0.02, "percent", "0.02%", "1 in 5,000"),
         (26700.5, "pounds", "26,700.5 pounds", "26,700.5%"),
-        (0.5, "usd per pill", "$0.5 per pill", "1 in 200"),
+        # Money to the cent; the number filter prints the number as written.
+        (0.5, "usd per pill", "$0.50 per pill", "1 in 200"),
     ],
 )
 def test_fractional_numbers_print_as_written(
@@ -472,9 +474,7 @@ def test_fractional_numbers_print_as_written(
     fact = a_fact(kind="statistic", value=value, unit=unit)
     built = must_build(attempt(workspace, fact, NUMBER_TEMPLATE), "a fraction")
     assert squeeze(built.paragraphs[3]) == squeeze(cited(shown))
-    assert (
-        built.paragraphs[-1 - next_notes(built)] == f"{shown.split(' ')[0].strip('$%')} or {one_in}"
-    )
+    assert built.paragraphs[-1 - next_notes(built)] == f"{format_number(value)} or {one_in}"
     assert in_pdf(shown, built.pdf) and in_pdf(one_in, built.pdf), built.pdf
 
 

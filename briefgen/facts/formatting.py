@@ -8,10 +8,19 @@ translation's ``unit``); the qualifier and ``one_in``'s words from the language.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
-from briefgen.language import ENGLISH, Wording, cldr_currency, cldr_number, cldr_percent, wording
+from briefgen.language import (
+    ENGLISH,
+    Wording,
+    cldr_currency,
+    cldr_decimal_sign,
+    cldr_number,
+    cldr_percent,
+    wording,
+)
 
 if TYPE_CHECKING:
     from briefgen.facts.schema import Fact
@@ -46,10 +55,23 @@ def _percent(number: str, words: Wording) -> str:
     return f"{number}%" if words.is_english else cldr_percent(number, words)
 
 
-def _dollars(number: str, words: Wording) -> str:
+# Words after USD that make its number a count of thousands or more ("USD billion":
+# $3.5 billion), not of dollars and cents.
+_SCALES = frozenset(
+    {"thousand", "million", "billion", "trillion", "mil", "millón", "millones", "billones"}
+)
+
+
+def _dollars(number: str, words: Wording, unit: str = "USD") -> str:
     # A minus stands before the dollar sign, as a negative amount is written in both
     # languages (-$3, not $-3).
     sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    # An amount with cents shows both digits of them ($1.50, not $1.5); a whole one
+    # none ($20), nor does a number of millions ($3.5 billion).
+    scale = unit[3:].split()[:1]
+    one_decimal = re.search(rf"{re.escape(cldr_decimal_sign(words))}\d$", digits)
+    if one_decimal and not (scale and scale[0].lower() in _SCALES):
+        digits += "0"
     return sign + (f"${digits}" if words.is_english else cldr_currency(digits, "USD", words))
 
 
@@ -60,7 +82,7 @@ def signed(number: str, unit: str, language: str = "en-US") -> str:
     if unit.lower() == "percent":
         return _percent(number, words)
     if _is_usd(unit):
-        return _dollars(number, words)
+        return _dollars(number, words, unit)
     return number
 
 
@@ -70,7 +92,7 @@ def _with_unit(value: float, unit: str, words: Wording) -> str:
     if lowered == "percent":
         return _percent(number, words)
     if _is_usd(unit):
-        return _dollars(number, words) + unit[3:]
+        return _dollars(number, words, unit) + unit[3:]
     if lowered == "times" and words.is_english:
         return f"{number} times"
     return f"{number} {unit}"
@@ -109,7 +131,7 @@ def _unqualified(fact: Fact, language: str) -> str:
     low, high = _number(fact.value, words), _number(fact.value_max, words)
     if _is_usd(unit):
         # "$1–$2 per pill": the currency sign on both ends, the unit words once.
-        return f"{_dollars(low, words)}\u2013{_dollars(high, words)}{unit[3:]}"
+        return f"{_dollars(low, words, unit)}\u2013{_dollars(high, words, unit)}{unit[3:]}"
     if unit.lower() == "percent":
         return f"{low}\u2013{_percent(high, words)}"
     return f"{low}\u2013{high} {unit}".rstrip()

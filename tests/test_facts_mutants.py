@@ -583,6 +583,26 @@ def test_a_rule_across_fields_is_reported_at_the_field_it_names(
     ]
 
 
+def test_a_range_of_one_number_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """value: 5 and value_max: 5 printed "$5–$5 per pill"."""
+    assert _problems(
+        tmp_path,
+        monkeypatch,
+        SOURCE
+        + textwrap.dedent("""\
+        facts:
+          - id: range
+            kind: statistic
+            text: A price.
+            value: 5
+            value_max: 5.0
+            unit: USD per pill
+            as_of: 2022
+            source: agency
+        """),
+    ) == ["facts.yaml:10: value_max: equals value; leave it out for a single number"]
+
+
 def test_an_entry_that_is_not_a_mapping_and_bad_slugs_and_addresses_are_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

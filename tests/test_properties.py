@@ -403,7 +403,7 @@ def check_number(ws: Path, value: float, value_max: float | None, unit: str) -> 
     outcome = attempt(ws, fact, NUMBER_TEMPLATE)
     bounds = [v for v in (value, value_max) if v is not None]
     if any(too_big(v) or not math.isfinite(v) for v in bounds) or (
-        value_max is not None and value_max < value
+        value_max is not None and value_max <= value
     ):
         assert isinstance(outcome, Refused), f"printed {value!r}, {value_max!r}: {outcome}"
         return

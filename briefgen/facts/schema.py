@@ -613,6 +613,9 @@ class Fact(_Strict):
             raise ValueError("qualifier: qualifies a number; the fact has no value")
         if self.value_max is not None and self.value is not None and self.value_max < self.value:
             raise ValueError("value_max: is smaller than value")
+        if self.value_max is not None and self.value_max == self.value:
+            # It would print as a range of one number: "$5–$5 per pill".
+            raise ValueError("value_max: equals value; leave it out for a single number")
         if self.original_source is not None and self.original_source == self.source:
             raise ValueError("original_source: is the same as source; leave it out")
         if self.es is not None:

@@ -105,8 +105,18 @@ class Untraced:
     number: str
 
 
+# What makes a figure a percentage: "99%", "99 %", "99 percent", "99 por ciento".
+_PERCENT_AFTER = re.compile(r"\s*(?:%|\uff05|(?i:percent|per\s+cent|por\s+ciento)\b)")
+
+
 def figures(text: str) -> list[str]:
     """The figures written in a piece of a template's literal text, as written."""
+    return [figure for figure, _ in written_figures(text)]
+
+
+def written_figures(text: str) -> list[tuple[str, bool]]:
+    """The figures written in a piece of a template's literal text, as written, each
+    with whether it is written as a percentage (``99%``, ``99 percent``)."""
     # A character written by its name or number prints as that character: &#8212; is a
     # dash, and &#52;&#49; is "41".
     text = _ADDRESSES.sub(" ", html.unescape(text))
@@ -114,7 +124,10 @@ def figures(text: str) -> list[str]:
     text = _HEADING_NUMBER.sub("", _LIST_MARKER.sub("", text))
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
-    return [match.group(0) for match in NUMBER.finditer(text)]
+    return [
+        (match.group(0), _PERCENT_AFTER.match(text, match.end()) is not None)
+        for match in NUMBER.finditer(text)
+    ]
 
 
 def value_of(figure: str) -> float:
@@ -129,10 +142,19 @@ def _period_years(period: Period) -> set[float]:
     return {float(year) for year in range(period.start.year, period.end.year + 1)}
 
 
-def backing(fact: Fact, store: FactStore) -> frozenset[float]:
-    """Every number ``fact`` gives: its value and range, the numbers in its words
-    (English and Spanish), the years it and its sources cover, and for a percentage
-    its "8 in 10" form and the 100 it is out of."""
+@dataclass(frozen=True)
+class Backing:
+    """The numbers a fact gives: ``stated`` (its value and range, the numbers in its
+    words, the years it and its sources cover) and, for a percentage, ``counts`` (its
+    "8 in 10" form and the 100 it is out of), which back a count but not a figure
+    written as a percentage: 98.9% gives "about 99 in 100", never "99%"."""
+
+    stated: frozenset[float]
+    counts: frozenset[float]
+
+
+def backing(fact: Fact, store: FactStore) -> Backing:
+    """Every number ``fact`` gives (:class:`Backing`)."""
     return _backing(fact, store.source_of(fact), store.original_source_of(fact))
 
 
@@ -140,7 +162,7 @@ def backing(fact: Fact, store: FactStore) -> frozenset[float]:
 # look through: found once per fact and sources, which are frozen, so equal ones give
 # equal numbers.
 @lru_cache(maxsize=256)
-def _backing(fact: Fact, source: Source, original: Source | None) -> frozenset[float]:
+def _backing(fact: Fact, source: Source, original: Source | None) -> Backing:
     words = [fact.text, fact.short or "", fact.number(), fact.as_of.label]
     if fact.es is not None:
         words += [fact.es.text, fact.es.short or ""]
@@ -149,18 +171,23 @@ def _backing(fact: Fact, source: Source, original: Source | None) -> frozenset[f
     for reporting in (source, original):
         if reporting is not None and reporting.issued is not None:
             found |= _period_years(reporting.issued)
+    counts: set[float] = set()
     for value in (fact.value, fact.value_max):
         if value is None:
             continue
         found.add(float(value))
         found |= {value_of(n) for n in NUMBER.findall(format_number(value))}
         if (fact.unit or "").lower() == "percent":
-            found |= {value_of(n) for n in NUMBER.findall(one_in(value))} | {100.0}
-    return frozenset(found)
+            counts |= {value_of(n) for n in NUMBER.findall(one_in(value))} | {100.0}
+    return Backing(frozenset(found), frozenset(counts - found))
 
 
-def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
-    """Each (line, text, its figures, whether it is a number literal) of literal text,
+_Written = tuple[tuple[int, str, tuple[tuple[str, bool], ...], bool], ...]
+
+
+def _written(path: str) -> _Written:
+    """Each (line, text, its figures and whether each is written as a percentage,
+    whether it is a number literal) of literal text,
     quoted strings and number literals that write a figure, in the template at
     ``path``, as Jinja's lexer sees it."""
     try:
@@ -171,7 +198,7 @@ def _written(path: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
 
 
 @lru_cache(maxsize=16)
-def _written_in(path: str, text: str) -> tuple[tuple[int, str, tuple[str, ...], bool], ...]:
+def _written_in(path: str, text: str) -> _Written:
     # Keyed by the file's text: a batch checks every copy against the same few
     # templates, and lexing one takes longer than the rest of the check.
     source = split_front_matter(text, Path(path))[1]
@@ -195,7 +222,7 @@ def _written_in(path: str, text: str) -> tuple[tuple[int, str, tuple[str, ...], 
     return tuple(
         (line, piece, written, whole)
         for line, piece, whole in pieces
-        if (written := tuple(figures(piece)))
+        if (written := tuple(written_figures(piece)))
     )
 
 
@@ -261,7 +288,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     for block in blocks_of(rendered):
         for index in range(*block):
             block_at[index] = block
-    backed: dict[tuple[int, int], set[float]] = {}
+    backed: dict[tuple[int, int], tuple[set[float], set[float]]] = {}
     # What each template line printed, read once however many pieces it holds.
     seen: dict[Location, tuple[list[int], str, frozenset[float]]] = {}
     found: list[Untraced] = []
@@ -273,17 +300,20 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                 printed = " ".join(plain[i] for i in indexes)
                 seen[location] = (indexes, *_as_printed(printed))
             indexes, as_read, shown = seen[location]
-            for figure in written:
+            for figure, percentage in written:
                 if (value_of(figure) not in shown) if literal else (figure not in as_read):
                     continue  # not printed in this render (a branch not taken)
                 allowed = {float(date.year)}
                 for block in {block_at[i] for i in indexes}:
                     if block not in backed:
                         ids = cited_in(output[block[0] : block[1]])
-                        backed[block] = set().union(
-                            *(backing(store.get(f), store) for f in ids if f in store)
+                        given = [backing(store.get(f), store) for f in ids if f in store]
+                        backed[block] = (
+                            set().union(*(b.stated for b in given)),
+                            set().union(*(b.counts for b in given)),
                         )
-                    allowed |= backed[block]
+                    stated, counts = backed[block]
+                    allowed |= stated if percentage else stated | counts
                 if value_of(figure) not in allowed:
                     found.append(Untraced(location, figure))
     return found

@@ -907,6 +907,28 @@ def test_a_figure_with_thousands_points_in_an_english_template_is_typed(
     assert [(line, message.split("'")[1]) for line, message in found] == [(3, "1.234.567")]
 
 
+ROUNDED = """\
+# Rounded
+
+The border took 99% of it. {{ cite("seizures-fy2023-southern-border-share") }}
+
+About 99 in 100 pounds came through it. {{ cite("seizures-fy2023-southern-border-share") }}
+
+It took 98.9 percent. {{ cite("seizures-fy2023-southern-border-share") }}
+
+In all, 100 % of offenders. {{ cite("fentanyl-offenders-us-citizens") }}
+
+More than 8 in 10, of every 100. {{ cite("fentanyl-offenders-us-citizens") }}
+"""
+
+
+def test_a_percentage_rounded_from_a_facts_count_is_typed(tmp_path: Path, repo: Path) -> None:
+    """98.9% reads as "about 99 in 100", and a percentage is out of 100: those back a
+    count, but '99%' overstates 98.9%, and '100 %' of a fact of 86% is no fact's."""
+    found = trial_findings(tmp_path, repo, ROUNDED, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [(3, "99"), (9, "100")]
+
+
 def test_a_front_matter_mistake_is_one_finding_and_the_rest_are_checked(tmp_path: Path) -> None:
     """check stopped at the first template whose front matter was wrong: an unknown
     fact in another template showed only once that was mended."""

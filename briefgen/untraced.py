@@ -44,15 +44,19 @@ from briefgen.templating.search import split_front_matter
 
 # A figure: digits with thousands commas and decimals ("26,700", "98.9", "2023"), or
 # with thousands points as Spain writes them ("1.234.567", whole, never its "1.23"),
-# not part of a word or a name ("FY2023", "COVID-19", "I-10", "3rd", "v1.2") -- an "x"
-# after it ("100x") is a figure's sign, not a word, and so is a unit written onto it
+# not part of a word or a name ("FY2023", "COVID-19", "I-10", "3rd", "2.º", "v1.2") --
+# an "x" after it ("100x") is a figure's sign, not a word, and so is a unit written onto it
 # ("860kg", "26,700lbs", "2M"). Its digits are taken whole: "860kg" is never read as
 # the "86" before a letter.
 _UNIT = r"(?:kg|mg|g|lbs?|oz|pct|k|K|m|M|bn|B|km|mi|ft)\b"
+# A Spanish ordinal's ending after its point: "2.º", "1.ª", "1.er" (the second, the
+# first), as English's "3rd" is a name of a place in order, not a figure. A degree sign
+# typed for the "º" ("2.°") is one too.
+_ORDINAL = r"\.(?:[\u00ba\u00aa\u00b0]|er\b)"
 NUMBER = re.compile(
     r"(?<![\w.,])(?<![^\W\d_]-)"
     r"(?>\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d(?:[\d,]*\d)?(?:\.\d+)?)"
-    rf"(?:(?={_UNIT})|(?!(?!x\b)[^\W\d_]))(?![.,]\d)"
+    rf"(?:(?={_UNIT})|(?!(?!x\b)[^\W\d_]))(?![.,]\d)(?!{_ORDINAL})"
 )
 # Text that holds digits without stating a figure: link targets, web addresses. A
 # target runs to its ")" but not past the next "](", so "](](](..." is read in one pass.

@@ -536,6 +536,9 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
         # A unit written onto a figure is the figure's, read whole (not "86" of "860").
         ("860kg, 26,800lbs, 50pct, 2M and 3.5m", ["860", "26,800", "50", "2", "3.5"]),
         ("the 21st, 5G and Plan B", []),
+        # Spanish ordinals: "el 2.º año", "la 3.ª vez", "el 1.er caso".
+        ("el 2.º año, la 3.ª vez, el 1.er caso, el 2.° piso y 2º, 1ª", []),
+        ("el 2. año y 3.5 ª", ["2", "3.5"]),
         # Numbers a reader calls: a phone number, a three-digit line after "call",
         # "24/7"; not a figure after "call", nor a line number standing alone.
         ("Call 988 or 911, or 1-800-662-4357 (24/7); (520) 555-0123", []),

@@ -471,6 +471,25 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
             )
         )
     for untraced in untraced_numbers(decision.rendered, store, workspace.date):
+        if untraced.us_spanish:
+            misread = (
+                f" (a U.S. Spanish reader takes it for {untraced.misread})"
+                if untraced.misread
+                else ""
+            )
+            found.append(
+                Finding(
+                    "warning",
+                    "spain-number",
+                    f"'{untraced.number}' is written the way Spain does{misread}; U.S. "
+                    f"Spanish writes {untraced.us_spanish}, as briefgen prints the facts' "
+                    "numbers",
+                    untraced.location,
+                    audience.name,
+                    {"number": untraced.number},
+                )
+            )
+            continue
         found.append(
             Finding(
                 "warning",

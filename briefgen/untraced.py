@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from jinja2 import Environment, TemplateSyntaxError
 from jinja2.lexer import TOKEN_DATA, TOKEN_FLOAT, TOKEN_INTEGER, TOKEN_STRING, Lexer
@@ -34,7 +35,7 @@ from jinja2.lexer import TOKEN_DATA, TOKEN_FLOAT, TOKEN_INTEGER, TOKEN_STRING, L
 from briefgen.citations import cited_ids
 from briefgen.errors import Location
 from briefgen.facts.formatting import format_number, one_in
-from briefgen.facts.schema import Fact, Period, Source
+from briefgen.facts.schema import Fact, Period, Source, language_code
 from briefgen.facts.store import FactStore
 from briefgen.kept import KeptByText
 from briefgen.model import AnyBlock, Document, block_text, children, walk
@@ -103,22 +104,42 @@ _CHART_FENCE = "```briefgen-chart"
 
 @dataclass(frozen=True)
 class Untraced:
-    """A number a template wrote whose block cites no fact that gives it."""
+    """A number a template wrote whose block cites no fact that gives it; or, with
+    ``us_spanish``, one a Spanish template wrote the way Spain does (``26.700``,
+    ``12,5``, ``86 %``), which U.S. Spanish writes ``us_spanish`` (``26,700``)."""
 
     location: Location
     number: str
+    us_spanish: str = ""
+    # What a U.S. Spanish reader takes a figure with one thousands point for: 5.000 is 5.
+    misread: str = ""
+
+
+class Written(NamedTuple):
+    """A figure as a template's text writes it."""
+
+    figure: str
+    percentage: bool  # written as a percentage: 99%, 99 percent
+    spaced: bool  # its percent sign parted from it by a space: 86 %
 
 
 # What makes a figure a percentage: "99%", "99 %", "99 percent", "99 por ciento".
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\uff05|(?i:percent|per\s+cent|por\s+ciento)\b)")
+# A percent sign parted from its number, as the RAE writes it (86 %), also by a
+# no-break or thin space.
+_SPACED_PERCENT = re.compile(r"[ \u00a0\u2009\u202f]%")
+# A figure written as Spain writes it: thousands points (26.700, 1.234.567,5), or a
+# decimal comma (12,5), which U.S. Spanish writes 26,700 and 12.5.
+_SPAIN_STYLE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,(?:\d{1,2}|\d{4,})")
+_SWAP = str.maketrans(".,", ",.")
 
 
 def figures(text: str) -> list[str]:
     """The figures written in a piece of a template's literal text, as written."""
-    return [figure for figure, _ in written_figures(text)]
+    return [written.figure for written in written_figures(text)]
 
 
-def written_figures(text: str) -> list[tuple[str, bool]]:
+def written_figures(text: str) -> list[Written]:
     """The figures written in a piece of a template's literal text, as written, each
     with whether it is written as a percentage (``99%``, ``99 percent``)."""
     # A character written by its name or number prints as that character: &#8212; is a
@@ -129,9 +150,29 @@ def written_figures(text: str) -> list[tuple[str, bool]]:
     if text.lstrip().startswith(":::"):  # '::: optional 2' names a group and a priority
         return []
     return [
-        (match.group(0), _PERCENT_AFTER.match(text, match.end()) is not None)
+        Written(
+            match.group(0),
+            _PERCENT_AFTER.match(text, match.end()) is not None,
+            _SPACED_PERCENT.match(text, match.end()) is not None,
+        )
         for match in NUMBER.finditer(text)
     ]
+
+
+def us_spanish(written: Written) -> tuple[str, float, str] | None:
+    """For a figure written the way Spain does (``26.700``, ``12,5``, ``86 %``): how
+    U.S. Spanish writes it (``26,700``, ``12.5``, ``86%``), its value as Spain reads
+    it, and what a U.S. Spanish reader takes a figure of one thousands point for
+    (``5.000`` → ``5``, else ""); None for one written as U.S. Spanish writes it."""
+    figure = written.figure
+    spain = _SPAIN_STYLE.fullmatch(figure) is not None
+    if not (spain or written.spaced):
+        return None
+    # Spain's points and commas swapped: every digit kept (86,0 is 86.0).
+    us = figure.translate(_SWAP) if spain else figure
+    one_point = spain and figure.count(".") == 1 and "," not in figure
+    misread = format_number(float(figure), "es-US") if one_point else ""
+    return us + ("%" if written.spaced else ""), float(us.replace(",", "")), misread
 
 
 def value_of(figure: str) -> float:
@@ -186,7 +227,7 @@ def _backing(fact: Fact, source: Source, original: Source | None) -> Backing:
     return Backing(frozenset(found), frozenset(counts - found))
 
 
-_Written = tuple[tuple[int, str, tuple[tuple[str, bool], ...], bool], ...]
+_Written = tuple[tuple[int, str, tuple[Written, ...], bool], ...]
 
 
 def _written(path: str) -> _Written:
@@ -296,6 +337,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     # What each template line printed, read once however many pieces it holds.
     seen: dict[Location, tuple[list[int], str, frozenset[float]]] = {}
     found: list[Untraced] = []
+    spanish = language_code(rendered.audience.language) == "es"
     for path in dict.fromkeys(location.path for location in rendered.lines):
         for line, _text, written, literal in _written(path):
             location = Location(path, line)
@@ -304,9 +346,17 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                 printed = " ".join(plain[i] for i in indexes)
                 seen[location] = (indexes, *_as_printed(printed))
             indexes, as_read, shown = seen[location]
-            for figure, percentage in written:
+            for figure, percentage, spaced in written:
                 if (value_of(figure) not in shown) if literal else (figure not in as_read):
                     continue  # not printed in this render (a branch not taken)
+                value = value_of(figure)
+                spain = us_spanish(Written(figure, percentage, spaced)) if spanish else None
+                if spain is not None:
+                    # Beside briefgen's own 26,700 and 86%, and read by a U.S. Spanish
+                    # reader: 26.700 as 26.7. Checked against the facts as Spain reads it.
+                    written_as, value, misread = spain
+                    shown_as = figure + (" %" if spaced else "")
+                    found.append(Untraced(location, shown_as, written_as, misread))
                 allowed = {float(date.year)}
                 for block in {block_at[i] for i in indexes}:
                     if block not in backed:
@@ -318,7 +368,7 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                         )
                     stated, counts = backed[block]
                     allowed |= stated if percentage else stated | counts
-                if value_of(figure) not in allowed:
+                if value not in allowed:
                     found.append(Untraced(location, figure))
     return found
 

@@ -932,6 +932,58 @@ def test_a_percentage_rounded_from_a_facts_count_is_typed(tmp_path: Path, repo: 
     assert [(line, message.split("'")[1]) for line, message in found] == [(3, "99"), (9, "100")]
 
 
+SPAIN_TYPED = """\
+---
+language: es-US
+---
+# Prueba
+
+Se incautaron 26.700 libras. {{ cite("seizures-fy2023-pounds") }}
+
+Una pastilla cuesta 5.000 dólares. {{ cite("chicago-dc-pill-price") }}
+
+El 86 % eran ciudadanos, el 98,9 % no. {{ cite("fentanyl-offenders-us-citizens") }}
+
+Se incautaron 26,700 libras, el 86%. {{ cite("seizures-fy2023-pounds", "fentanyl-offenders-us-citizens") }}
+"""
+
+
+def test_a_spanish_template_typing_a_figure_the_way_spain_does_is_warned(
+    tmp_path: Path, repo: Path
+) -> None:
+    """A U.S. Spanish reader reads a typed 26.700 as 26.7, beside briefgen's own
+    26,700: it was told no fact gave it; and 5.000 beside a fact of $5 passed, while
+    Spain's reader takes it for 5,000. Each is told how U.S. Spanish writes it, and
+    checked against the facts as Spain reads it."""
+    assert trial_findings(tmp_path, repo, SPAIN_TYPED, "spain-number") == [
+        (
+            6,
+            "'26.700' is written the way Spain does (a U.S. Spanish reader takes it for "
+            "26.7); U.S. Spanish writes 26,700, as briefgen prints the facts' numbers",
+        ),
+        (
+            8,
+            "'5.000' is written the way Spain does (a U.S. Spanish reader takes it for 5); "
+            "U.S. Spanish writes 5,000, as briefgen prints the facts' numbers",
+        ),
+        (
+            10,
+            "'86 %' is written the way Spain does; U.S. Spanish writes 86%, as briefgen "
+            "prints the facts' numbers",
+        ),
+        (
+            10,
+            "'98,9 %' is written the way Spain does; U.S. Spanish writes 98.9%, as "
+            "briefgen prints the facts' numbers",
+        ),
+    ]
+    untraced = trial_findings(tmp_path, repo, SPAIN_TYPED, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in untraced] == [
+        (8, "5.000"),
+        (10, "98,9"),
+    ]
+
+
 def test_a_front_matter_mistake_is_one_finding_and_the_rest_are_checked(tmp_path: Path) -> None:
     """check stopped at the first template whose front matter was wrong: an unknown
     fact in another template showed only once that was mended."""

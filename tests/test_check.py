@@ -944,7 +944,9 @@ Una pastilla cuesta 5.000 dólares. {{ cite("chicago-dc-pill-price") }}
 
 El 86 % eran ciudadanos, el 98,9 % no. {{ cite("fentanyl-offenders-us-citizens") }}
 
-Se incautaron 26,700 libras, el 86%. {{ cite("seizures-fy2023-pounds", "fentanyl-offenders-us-citizens") }}
+Se incautaron 26,700 libras. {{ cite("seizures-fy2023-pounds") }}
+
+El 86%. {{ cite("fentanyl-offenders-us-citizens") }}
 """
 
 

@@ -583,6 +583,47 @@ def test_a_rule_across_fields_is_reported_at_the_field_it_names(
     ]
 
 
+def test_a_number_yaml_reads_otherwise_than_meant_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """value: 26.700, thousands marked as Spain marks them, was read as 26.7 and
+    printed so; value: 1e-400, below a float's range, printed 0."""
+    assert _problems(
+        tmp_path,
+        monkeypatch,
+        SOURCE
+        + textwrap.dedent("""\
+        facts:
+          - id: seized
+            kind: statistic
+            text: Pounds.
+            value: 26.700
+            unit: pounds
+            as_of: 2022
+            source: agency
+          - id: tiny
+            kind: statistic
+            text: A share.
+            value: 1e-400
+            unit: percent
+            as_of: 2022
+            source: agency
+          - id: plain
+            kind: statistic
+            text: Plain numbers.
+            value: 26.7
+            value_max: 26.7001
+            unit: percent
+            as_of: 2022
+            source: agency
+        """),
+    ) == [
+        "facts.yaml:9: value: '26.700' reads as 26.7; if it is 26,700 (thousands marked "
+        "with a point, as Spain writes them), write 26700, else write 26.7",
+        "facts.yaml:16: value: '1e-400' is too small for a number and reads as 0",
+    ]
+
+
 def test_a_range_of_one_number_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """value: 5 and value_max: 5 printed "$5–$5 per pill"."""
     assert _problems(

@@ -41,6 +41,8 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 50
 
 _REPARSE_LIMIT = 100_000
+# A number with one point before three digits: 26.700, which Spain writes for 26,700.
+_THOUSANDS_POINT = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _NULL = _TAG + "null"
@@ -216,7 +218,10 @@ class _Builder:
             raise self.at(f"YAML: could not determine a constructor for the tag {tag!r}", event)
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         try:
-            return build(self.constructor, node)
+            built = build(self.constructor, node)
+            if isinstance(built, float) and event.tag is None:
+                self.unclear_number(event, built)
+            return built
         except (ValueError, KeyError):
             # A plain scalar YAML resolves as a date it cannot build (2023-02-30), an
             # integer of more digits than Python converts, or a ``!!bool`` that is no
@@ -225,6 +230,26 @@ class _Builder:
             return value
         except ConstructorError as exc:
             raise self.at(f"YAML: {clip(str(exc.problem), 200)}", event) from None
+
+    def unclear_number(self, event: yaml.ScalarEvent, value: float) -> None:
+        """A plain number YAML reads otherwise than its writer may mean, reported with
+        the rest: ``26.700`` is 26.7, but 26,700 to one who marks thousands with a
+        point, as Spain does; ``1e-400`` is below a float's range, read as 0."""
+        written = event.value.strip().lstrip("+-")
+        if _THOUSANDS_POINT.fullmatch(written):
+            whole = int(written.replace(".", "")) * (-1 if value < 0 else 1)
+            message = (
+                f"'{event.value}' reads as {value:g}; if it is {whole:,} (thousands marked "
+                f"with a point, as Spain writes them), write {whole}, else write {value:g}"
+            )
+        elif value == 0 and re.search(r"[1-9]", written.lower().partition("e")[0]):
+            message = f"'{clip(event.value)}' is too small for a number and reads as 0"
+        else:
+            return
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.value, dict) and top.key is not None:
+            message = f"{clip(top.key)}: {message}"
+        self.doc.problems.append(self.at(message, event))
 
     def alias(self, event: yaml.AliasEvent) -> None:
         name = event.anchor

@@ -34,7 +34,7 @@ def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
 def quote(value: Any) -> str:
     """``value`` for a message: text quoted and clipped; a list, mapping or binary data by
     its kind, never its (maybe huge: aliases share one value many times) whole repr;
-    true, false and null as YAML and TOML write them."""
+    true, false and null as YAML and TOML write them; a date as it is written."""
     if isinstance(value, str):
         return repr(clip(value))
     if isinstance(value, bool):
@@ -47,6 +47,10 @@ def quote(value: Any) -> str:
         return "a mapping"
     if isinstance(value, bytes):
         return "binary data"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
     return clip(repr(value))
 
 

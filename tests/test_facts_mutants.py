@@ -624,6 +624,32 @@ def test_a_number_yaml_reads_otherwise_than_meant_is_refused(
     ]
 
 
+def test_a_date_where_a_number_belongs_is_named_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message showed Python's datetime.date(2023, 3, 13)."""
+    assert _problems(
+        tmp_path,
+        monkeypatch,
+        SOURCE
+        + textwrap.dedent("""\
+        facts:
+          - id: dated
+            kind: statistic
+            text: A date for a number.
+            value: 2023-03-13
+            value_max: 2023-03-13T10:00:00
+            unit: pounds
+            as_of: 2022
+            source: agency
+        """),
+    ) == [
+        "facts.yaml:9: value: expected a plain number such as 86 or 26700, got the date 2023-03-13",
+        "facts.yaml:10: value_max: expected a plain number such as 86 or 26700, got the "
+        "date and time 2023-03-13 10:00:00",
+    ]
+
+
 def test_a_range_of_one_number_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """value: 5 and value_max: 5 printed "$5–$5 per pill"."""
     assert _problems(

@@ -384,6 +384,50 @@ def test_printed_values_are_escaped_on_one_line_and_none_prints_nothing() -> Non
     assert finalize(Markup("*b*")) == Markup("*b*")
 
 
+def _shares(*facts: tuple[str, float, str | None]) -> FactStore:
+    store = _store()
+    for fact_id, value, qualifier in facts:
+        fact = Fact.model_validate(
+            {
+                "id": fact_id,
+                "kind": "statistic",
+                "text": "A share.",
+                "value": value,
+                "qualifier": qualifier,
+                "unit": "percent",
+                "as_of": "2022",
+                "source": "paper",
+                "es": {"text": "Una parte."},
+            }
+        )
+        store.facts[fact.id] = fact
+    return store
+
+
+def test_one_in_keeps_a_facts_qualifier() -> None:
+    """{{ f.value | one_in }} of "about 50%" printed a bare "5 in 10", and of "under
+    20%" "1 in 5", more than the fact says: the qualifier was dropped."""
+    store = _shares(
+        ("about-half", 50, "about"),
+        ("over-quarter", 25, "over"),
+        ("over-most", 86, "over"),
+        ("under-fifth", 20, "under"),
+        ("plain", 50, None),
+    )
+    english, spanish = Helpers(store), Helpers(store, "es-US")
+    assert english.one_in(english.fact("about-half").value) == "about 5 in 10"
+    assert spanish.one_in(spanish.fact("about-half").value) == "alrededor de 5 de cada 10"
+    assert english.one_in(english.fact("over-quarter").value) == "over 1 in 4"
+    assert spanish.one_in(spanish.fact("over-quarter").value) == "más de 1 de cada 4"
+    # A count with its own words is true of every share over 86%.
+    assert english.one_in(english.fact("over-most").value) == "more than 8 in 10"
+    assert english.one_in(english.fact("plain").value) == "5 in 10"
+    # Arithmetic gives a plain number, whose count is the template's own.
+    assert english.one_in(english.fact("about-half").value * 1) == "5 in 10"
+    with pytest.raises(TemplateError, match=r"'under 20', a ceiling a count would overstate"):
+        english.one_in(english.fact("under-fifth").value)
+
+
 def test_the_one_in_filter_reads_text_and_names_are_suggested() -> None:
     assert one_in_filter("50") == "5 in 10"
     assert suggest_name("calout", ["callout", "cite"]) == " (did you mean 'callout'?)"

@@ -183,6 +183,34 @@ def _number(name: str, value: Any) -> float:
         ) from None
 
 
+class QualifiedInt(int):
+    """A fact's whole value that remembers its qualifier (``over``), for ``one_in``."""
+
+    qualifier: str = ""
+
+
+class QualifiedFloat(float):
+    """A fact's value that remembers its qualifier (``about``), for ``one_in``."""
+
+    qualifier: str = ""
+
+
+def _qualified_value(value: float | None, qualifier: str | None) -> float | None:
+    """``value`` as a fact view gives it: a plain number, or one that remembers the
+    fact's qualifier, so that ``one_in`` does not drop it (arithmetic on it, and every
+    other filter, gives a plain number)."""
+    if value is None or not qualifier:
+        return value
+    kept = QualifiedInt(value) if isinstance(value, int) else QualifiedFloat(value)
+    kept.qualifier = qualifier
+    return kept
+
+
+# Qualifiers that make a value a ceiling: a count of it ("1 in 5" of "under 20%")
+# would say more than the fact, since the share may be any lower.
+_CEILINGS = frozenset({"at most", "fewer than", "less than", "under", "up to"})
+
+
 class MissingTranslation(TemplateError):
     """A template in another language cited a fact that has no form in it."""
 
@@ -228,7 +256,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         kind=str(fact.kind),
         text=text,
         short=short,
-        value=fact.value,
+        value=_qualified_value(fact.value, fact.qualifier),
         value_max=fact.value_max,
         qualifier=qualifier,
         unit=unit_in(fact, language),
@@ -432,8 +460,20 @@ class Helpers:
         return _block(f"```briefgen-qr\n{text}\n```\n")
 
     def one_in(self, value: Any) -> str:
-        """The ``one_in`` filter in the template's language."""
-        return one_in(_number("one_in", value), self.language)
+        """The ``one_in`` filter in the template's language. A fact's value keeps its
+        qualifier: ``about 5 in 10`` of "about 50%"; a ceiling ("under 20%") is refused,
+        as any count of it would overstate it."""
+        qualifier = getattr(value, "qualifier", "")
+        if qualifier in _CEILINGS:
+            raise TemplateError(
+                f"the one_in filter: the fact's value is '{qualifier} {value}', a ceiling a "
+                "count would overstate; print the fact's .number, or write the count with "
+                "its words yourself"
+            )
+        words = one_in(_number("one_in", value), self.language)
+        if qualifier and words[:1].isdigit():
+            return f"{wording(self.language).qualifier(qualifier)} {words}"
+        return words
 
     def number(self, value: Any) -> str:
         """The ``number`` filter in the template's language."""

@@ -13,7 +13,14 @@ import json
 from typing import Any
 
 from briefgen.errors import Location, TemplateError
-from briefgen.facts.formatting import format_number, format_value, qualified, signed, unit_in
+from briefgen.facts.formatting import (
+    format_number,
+    format_value,
+    qualified,
+    range_dash,
+    signed,
+    unit_in,
+)
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.language import and_list, wording
@@ -39,13 +46,17 @@ def _short_figure(fact: Fact, language: str) -> str:
     low = format_number(fact.value, language)
     high = format_number(fact.value_max, language) if fact.value_max is not None else None
     unit = (fact.unit or "").lower()
+    dash = range_dash(fact.value_max, language) if fact.value_max is not None else ""
     if unit == "percent":
-        return f"{low}\u2013{signed(high, unit, language)}" if high else signed(low, unit, language)
+        if not high:
+            return signed(low, unit, language)
+        low = low if dash == "\u2013" else signed(low, unit, language)  # -20% to -5%
+        return f"{low}{dash}{signed(high, unit, language)}"
     if unit == "usd" or unit.startswith("usd "):
         if high:
-            return f"{signed(low, unit, language)}\u2013{signed(high, unit, language)}"
+            return f"{signed(low, unit, language)}{dash}{signed(high, unit, language)}"
         return signed(low, unit, language)
-    number = f"{low}\u2013{high}" if high else low
+    number = f"{low}{dash}{high}" if high else low
     return f"{number}\u00d7" if unit == "times" else number
 
 

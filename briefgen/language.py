@@ -56,6 +56,7 @@ class Wording:
     in_period: str = "{} in {}"
     qr_code: str = "QR code: {}"  # a QR code's alt text, "{}" the address it holds
     subject: str = "Policy brief for {}"  # the files' subject, "{}" the audience's name
+    range_to: str = "to"  # between a range's ends when its top is negative: -20 to -5
 
     @property
     def is_english(self) -> bool:
@@ -119,6 +120,7 @@ SPANISH = Wording(
     in_period="{} en {}",
     qr_code="Código QR: {}",
     subject="Informe para {}",
+    range_to="a",
 )
 
 _WORDINGS = {"en": ENGLISH, "es": SPANISH}

@@ -519,6 +519,36 @@ def test_money_is_written_to_the_cent(
     assert short_figure(fact) == english.removesuffix(unit[3:])
 
 
+@pytest.mark.parametrize(
+    ("value", "value_max", "unit", "english", "spanish", "figure"),
+    [
+        (-20, -5, "USD per pill", "-$20 to -$5 per pill", "-$20 a -$5 por pastilla", "-$20 to -$5"),
+        (-20, -5, "percent", "-20% to -5%", "-20% a -5%", "-20% to -5%"),
+        (-20, -5, "pounds", "-20 to -5 pounds", "-20 a -5 libras", "-20 to -5"),
+        (-5, 20, "USD per pill", "-$5–$20 per pill", "-$5–$20 por pastilla", "-$5–$20"),
+    ],
+)
+def test_a_range_whose_top_is_negative_is_joined_by_a_word(
+    value: float, value_max: float, unit: str, english: str, spanish: str, figure: str
+) -> None:
+    """-$20–-$5: a dash before a minus sign reads as neither."""
+    es_unit = {"USD per pill": "USD por pastilla", "pounds": "libras"}.get(unit)
+    fact = Fact.model_validate(
+        {
+            "id": "x",
+            "kind": "statistic",
+            "text": "t",
+            "value": value,
+            "value_max": value_max,
+            "unit": unit,
+            "as_of": "2022",
+            "source": "s",
+            "es": {"text": "t", **({"unit": es_unit} if es_unit else {})},
+        }
+    )
+    assert (fact.number(), fact.number("es-US"), short_figure(fact)) == (english, spanish, figure)
+
+
 def test_an_odd_space_is_blamed_only_near_the_yaml_error(tmp_path: Path) -> None:
     """A no-break space indenting a line (text copied from a web page or e-mail) is
     told at its own line; one in a valid value, or far above an unrelated error, is

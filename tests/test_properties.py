@@ -385,14 +385,18 @@ def with_unit(low: str, high: str | None, unit: str) -> str:
     """How docs/facts.md writes a number with its unit: 86%, 26,700 pounds, $5–$20 per
     pill, 3 times; a negative amount -$5, its minus before the dollar sign."""
     lowered = unit.lower()
+    # A range whose top is negative is joined by a word: -$20 to -$5, not -$20–-$5.
+    dash = " to " if high and high.startswith("-") else "\u2013"
     if lowered.startswith("usd"):
 
         def dollars(n: str) -> str:
             return f"-${n[1:]}" if n.startswith("-") else f"${n}"
 
-        figure = dollars(low) + (f"\u2013{dollars(high)}" if high else "")
+        figure = dollars(low) + (f"{dash}{dollars(high)}" if high else "")
         return figure + unit[3:]
-    figure = low + (f"\u2013{high}" if high else "")
+    if lowered == "percent" and dash == " to ":
+        low += "%"
+    figure = low + (f"{dash}{high}" if high else "")
     return f"{figure}%" if lowered == "percent" else f"{figure} {unit}"
 
 
@@ -452,6 +456,8 @@ def next_notes(built: Built) -> int:
 @example(value=5e-324, value_max=None, unit="percent")
 @example(value=-9999999999999996.0, value_max=5.960464477539063e-08, unit="percent")
 @example(value=-5, value_max=20, unit="usd per pill")
+@example(value=-20, value_max=-5, unit="usd per pill")
+@example(value=-20, value_max=-5, unit="percent")
 def test_any_number_is_printed_or_refused(
     workspace: Path, value: float, value_max: float | None, unit: str
 ) -> None:

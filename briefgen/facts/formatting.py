@@ -129,12 +129,21 @@ def _unqualified(fact: Fact, language: str) -> str:
     if fact.value_max is None:
         return _with_unit(fact.value, unit, words) if unit else _number(fact.value, words)
     low, high = _number(fact.value, words), _number(fact.value_max, words)
+    dash = range_dash(fact.value_max, language)
     if _is_usd(unit):
         # "$1–$2 per pill": the currency sign on both ends, the unit words once.
-        return f"{_dollars(low, words, unit)}\u2013{_dollars(high, words, unit)}{unit[3:]}"
+        return f"{_dollars(low, words, unit)}{dash}{_dollars(high, words, unit)}{unit[3:]}"
     if unit.lower() == "percent":
-        return f"{low}\u2013{_percent(high, words)}"
-    return f"{low}\u2013{high} {unit}".rstrip()
+        low = low if dash == "\u2013" else _percent(low, words)  # -20% to -5%
+        return f"{low}{dash}{_percent(high, words)}"
+    return f"{low}{dash}{high} {unit}".rstrip()
+
+
+def range_dash(value_max: float, language: str = "en-US") -> str:
+    """What joins a range's ends: an en dash (``5–20``), or, when its top is
+    negative, the word (``-20 to -5``, ``-20 a -5``): a dash before a minus sign
+    (``-20–-5``) reads as neither."""
+    return "\u2013" if value_max >= 0 else f" {wording(language).range_to} "
 
 
 def one_in(percent: float, language: str = "en-US") -> str:
@@ -193,4 +202,13 @@ def _overstates(n: int, of: int, percent: float) -> bool:
     return share > written
 
 
-__all__ = ["ENGLISH", "format_number", "format_value", "one_in", "qualified", "signed", "unit_in"]
+__all__ = [
+    "ENGLISH",
+    "format_number",
+    "format_value",
+    "one_in",
+    "qualified",
+    "range_dash",
+    "signed",
+    "unit_in",
+]

@@ -553,6 +553,9 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
         ("Meet in Room 204 at 7 pm; Suite 100, Exit 250 off Interstate 19", []),
         ("grades 6 through 12, 9:30 a.m. or 19:00; sala 3, grados 6 a 12", []),
         ("District 7 saw 480 overdoses; floor 2 held 300; route 66.5 km", ["480", "300", "66.5"]),
+        # A place in a document the brief points to.
+        ("See page 2, pp. 4-7 and footnote 3; página 5, pág. 12", []),
+        ("The report's 40 pages list 12 footnotes", ["40", "12"]),
         # Spain's thousands points, whole (once quoted as '1.23'), and its decimal comma.
         ("Se decomisaron 1.234.567 pastillas, un 12,5 % más.", ["1.234.567", "12,5"]),
         ("1.234.567,5 y 26.700", ["1.234.567,5", "26.700"]),

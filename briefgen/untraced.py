@@ -25,6 +25,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -122,6 +123,7 @@ class Written(NamedTuple):
     figure: str
     percentage: bool  # written as a percentage: 99%, 99 percent
     spaced: bool  # its percent sign parted from it by a space: 86 %
+    scale: int = 1  # the word after it that multiplies it: 70 thousand, 70 mil
 
 
 # What makes a figure a percentage: "99%", "99 %", "99 percent", "99 por ciento".
@@ -133,6 +135,33 @@ _SPACED_PERCENT = re.compile(r"[ \u00a0\u2009\u202f]%")
 # decimal comma (12,5), which U.S. Spanish writes 26,700 and 12.5.
 _SPAIN_STYLE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,(?:\d{1,2}|\d{4,})")
 _SWAP = str.maketrans(".,", ",.")
+# A word after a figure that multiplies it: "70 thousand" and "70 mil" are 70,000;
+# Spanish's "mil millones" is a billion and its "billón" a million millions.
+_SCALE_AFTER = re.compile(
+    r"\s+(?i:(thousand|million|billion|trillion|mil\s+millones|mil|mill[oó]n(?:es)?|"
+    r"bill[oó]n(?:es)?))\b"
+)
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "mil": 10**3}
+
+
+def _scale(text: str, end: int) -> int:
+    """What the word after the figure ending at ``end`` multiplies it by (1: none)."""
+    word = _SCALE_AFTER.match(text, end)
+    if word is None:
+        return 1
+    name = " ".join(word.group(1).lower().split())
+    if name == "mil millones":
+        return 10**9
+    if name.startswith("mill"):
+        return 10**6
+    return 10**12 if name.startswith("bill") and name[4] in "oó" else _SCALES[name]
+
+
+def scaled(figure: str, scale: int) -> float:
+    """A figure's value times its scale word's, exactly: 26.7 thousand is 26,700."""
+    if scale == 1:
+        return value_of(figure)
+    return float(Decimal(repr(value_of(figure))) * scale)
 
 
 def figures(text: str) -> list[str]:
@@ -155,6 +184,7 @@ def written_figures(text: str) -> list[Written]:
             match.group(0),
             _PERCENT_AFTER.match(text, match.end()) is not None,
             _SPACED_PERCENT.match(text, match.end()) is not None,
+            _scale(text, match.end()),
         )
         for match in NUMBER.finditer(text)
     ]
@@ -213,6 +243,10 @@ def _backing(fact: Fact, source: Source, original: Source | None) -> Backing:
     if fact.es is not None:
         words += [fact.es.text, fact.es.short or ""]
     found = {value_of(n) for text in words for n in NUMBER.findall(text)}
+    # "over 70 thousand", "70 mil": the figure and its multiple.
+    found |= {
+        scaled(m.group(0), _scale(text, m.end())) for text in words for m in NUMBER.finditer(text)
+    }
     found |= _period_years(fact.as_of)
     for reporting in (source, original):
         if reporting is not None and reporting.issued is not None:
@@ -347,15 +381,16 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
                 printed = " ".join(plain[i] for i in indexes)
                 seen[location] = (indexes, *_as_printed(printed))
             indexes, as_read, shown = seen[location]
-            for figure, percentage, spaced in written:
+            for figure, percentage, spaced, scale in written:
                 if (value_of(figure) not in shown) if literal else (figure not in as_read):
                     continue  # not printed in this render (a branch not taken)
-                value = value_of(figure)
+                value = scaled(figure, scale)
                 spain = us_spanish(Written(figure, percentage, spaced)) if spanish else None
                 if spain is not None:
                     # Beside briefgen's own 26,700 and 86%, and read by a U.S. Spanish
                     # reader: 26.700 as 26.7. Checked against the facts as Spain reads it.
                     written_as, value, misread = spain
+                    value = float(Decimal(repr(value)) * scale)
                     shown_as = figure + (" %" if spaced else "")
                     found.append(Untraced(location, shown_as, written_as, misread))
                 allowed = {float(date.year)}

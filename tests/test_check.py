@@ -935,6 +935,40 @@ def test_a_percentage_rounded_from_a_facts_count_is_typed(tmp_path: Path, repo: 
     assert [(line, message.split("'")[1]) for line, message in found] == [(3, "99"), (9, "100")]
 
 
+SCALED = """\
+# Scaled
+
+Over 70 thousand died. {{ cite("synthetic-opioid-deaths-2021") }}
+
+Agents seized 26.7 thousand pounds. {{ cite("seizures-fy2023-pounds") }}
+
+Pills cost 5 million dollars. {{ cite("chicago-dc-pill-price") }}
+
+Over 70 million died. {{ cite("synthetic-opioid-deaths-2021") }}
+"""
+
+SCALED_ES = """\
+---
+language: es-US
+---
+# Escala
+
+Murieron más de 70 mil personas. {{ cite("synthetic-opioid-deaths-2021") }}
+
+Murieron más de 70 mil millones. {{ cite("synthetic-opioid-deaths-2021") }}
+"""
+
+
+def test_a_figure_with_its_scale_word_is_read_whole(tmp_path: Path, repo: Path) -> None:
+    """'70 thousand' and '70 mil' beside the fact of 70,000 were told no fact gave
+    '70'; '5 million dollars' beside the $5 fact passed. The word after a figure
+    multiplies it."""
+    found = trial_findings(tmp_path, repo, SCALED, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [(7, "5"), (9, "70")]
+    found = trial_findings(tmp_path, repo, SCALED_ES, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [(8, "70")]
+
+
 SPAIN_TYPED = """\
 ---
 language: es-US

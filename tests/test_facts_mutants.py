@@ -587,7 +587,9 @@ def test_a_number_yaml_reads_otherwise_than_meant_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """value: 26.700, thousands marked as Spain marks them, was read as 26.7 and
-    printed so; value: 1e-400, below a float's range, printed 0."""
+    printed so; value: 1e-400, below a float's range, printed 0. A decimal of three
+    places that needs them all (12.345) is a decimal: the advice to write it as it is
+    written would lead nowhere."""
     assert _problems(
         tmp_path,
         monkeypatch,
@@ -614,6 +616,13 @@ def test_a_number_yaml_reads_otherwise_than_meant_is_refused(
             value: 26.7
             value_max: 26.7001
             unit: percent
+            as_of: 2022
+            source: agency
+          - id: precise
+            kind: statistic
+            text: A measured decimal, which no one writes for 12,345.
+            value: 12.345
+            unit: grams
             as_of: 2022
             source: agency
         """),

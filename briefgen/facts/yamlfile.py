@@ -41,8 +41,10 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 50
 
 _REPARSE_LIMIT = 100_000
-# A number with one point before three digits: 26.700, which Spain writes for 26,700.
-_THOUSANDS_POINT = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+# A number with one point before three digits, the last a zero no decimal needs:
+# 26.700, which Spain writes for 26,700. (12.345 needs every place, so is a decimal,
+# and the advice to write it as the decimal it reads as must lead somewhere.)
+_THOUSANDS_POINT = re.compile(r"[1-9]\d{0,2}\.\d{2}0")
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _NULL = _TAG + "null"

@@ -49,7 +49,7 @@ from briefgen.model import (
     Table,
 )
 from briefgen.renderers.breaks import line_width
-from briefgen.renderers.docx import STYLE_NAMES, render_docx, render_docx_pages
+from briefgen.renderers.docx import STYLE_NAMES, render_docx, render_docx_pages, text_styles
 from briefgen.renderers.docx_blocks import GLYPH_SPARE, italic_room
 from briefgen.renderers.pdf import font_name, register_fonts, render_pages, render_pdf_bytes
 from briefgen.style import DOCX_FONT, Style, TextStyle
@@ -436,6 +436,31 @@ def test_each_style_has_the_style_measurements(
     fonts = element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
     for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
         assert fonts.get(qn(f"w:{slot}")) == DOCX_FONT
+
+
+def test_a_style_applied_to_a_few_words_looks_as_it_does_on_a_paragraph() -> None:
+    """Word applies a paragraph style to a selection within a paragraph as its linked
+    character style: "Heading 1 Char" kept the template's look, so a word made Heading
+    1 came out 14 pt blue, not the brief's heading."""
+    style = Style()
+    word = read(render_docx(sample(), style))
+    by_id = {s.style_id: s for s in word.styles}
+    linked = []
+    for key, name in STYLE_NAMES.items():
+        paragraph_style = word.styles[name]
+        link = paragraph_style.element.find(qn("w:link"))
+        if link is None:
+            continue
+        character_style = by_id[link.get(qn("w:val"))]
+        linked.append(key)
+        text: TextStyle = text_styles(style)[key]
+        font = character_style.font
+        assert font.name == DOCX_FONT, key
+        assert font.size.pt == text.size, key
+        assert font.bold is text.bold and font.italic is text.italic, key
+        assert tuple(font.color.rgb) == text.color, key
+        assert font.color.theme_color is None, key
+    assert {"title", "heading", "body", "quote", "footer"} <= set(linked)
 
 
 def test_nothing_inherits_the_template_fonts_or_spacing() -> None:

@@ -649,6 +649,14 @@ def _define_styles(word: Any, style: Style) -> None:
         _replace_child(element, "pPr", pPr)
         _replace_child(element, "rPr", _rpr(text_style, font))
         made[key].next_paragraph_style = made[next_key]
+        # Word applies a paragraph style to a selection within a paragraph as its
+        # linked character style ("Heading 1 Char"), which is the template's (Heading
+        # 1 as 14 pt blue) until it is given the paragraph style's look, as Word
+        # itself keeps the two.
+        link = element.find(qn("w:link"))
+        linked = None if link is None else word.styles.element.get_by_id(link.get(qn("w:val")))
+        if linked is not None:
+            _replace_child(linked, "rPr", _rpr(text_style, font))
     # Normal, which every style here and anything added in Word is based on: the
     # body's type, across the whole column.
     normal = word.styles["Normal"].element

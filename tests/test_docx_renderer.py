@@ -438,6 +438,15 @@ def test_each_style_has_the_style_measurements(
         assert fonts.get(qn(f"w:{slot}")) == DOCX_FONT
 
 
+def test_every_style_a_brief_uses_shows_in_words_styles_pane() -> None:
+    """The template's Caption, a chart's source line, was semi-hidden: not in Word's
+    Styles pane or gallery, though the brief uses it."""
+    word = read(render_docx(sample(), Style()))
+    for name in STYLE_NAMES.values():
+        assert word.styles[name].hidden is False, name
+        assert word.styles[name].element.find(qn("w:semiHidden")) is None, name
+
+
 def test_a_style_applied_to_a_few_words_looks_as_it_does_on_a_paragraph() -> None:
     """Word applies a paragraph style to a selection within a paragraph as its linked
     character style: "Heading 1 Char" kept the template's look, so a word made Heading

@@ -798,7 +798,7 @@ def _set_core_properties(word: Any, metadata: Metadata, epoch: int | None) -> No
     # python-docx writes these as UTC "Z" times and wants naive or aware datetimes.
     props.created = when
     props.modified = when
-    props.last_printed = when
+    # No last-printed date: Word shows one under File > Info, and the brief was not.
 
 
 def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:

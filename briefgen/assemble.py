@@ -112,6 +112,7 @@ def assemble(
             keywords=_fitting_keywords(topics) if wording(audience.language).is_english else (),
             language=audience.language,
             date=day.isoformat(),
+            organization=settings.organization.name,
         ),
         source=source,
         masthead=masthead(settings, audience, day),

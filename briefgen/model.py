@@ -339,6 +339,7 @@ class Metadata:
     keywords: tuple[str, ...] = ()
     language: str = "en-US"
     date: str = ""  # ISO date (YYYY-MM-DD) the brief is dated; the files' dates too
+    organization: str = ""  # the DOCX's company
 
 
 @dataclass(frozen=True)

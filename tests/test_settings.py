@@ -8,13 +8,16 @@ import io
 import json
 import re
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
 
+import docx
 import PIL.Image
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from PIL import Image as PILImage
 from pypdf import PdfReader
 from readback import pdf_text
@@ -187,6 +190,25 @@ def test_a_logo_not_found_without_a_backslash_gets_no_advice_on_slashes(in_tmp: 
         "briefgen.toml:2: theme.logo: images/logo.png not found (the path is read from "
         "briefgen.toml's folder)"
     )
+
+
+def test_the_docx_names_the_organization_as_its_company(in_tmp: Path) -> None:
+    """Word's File > Info shows a Company, which the DOCX left empty: the organization,
+    even when the author is a person."""
+    (in_tmp / "briefgen.toml").write_text(
+        '[organization]\nname = "Smith & Sons <Task Force>"\n[build]\nauthor = "Jane Doe"\n',
+        encoding="utf-8",
+    )
+    args = ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
+    result = CliRunner().invoke(cli, [*args, "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    built = in_tmp / "output" / "public.docx"
+    assert docx.Document(str(built)).core_properties.author == "Jane Doe"
+    with zipfile.ZipFile(built) as archive:
+        app = etree.fromstring(archive.read("docProps/app.xml"))
+    extended = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert app.findtext(f"{extended}Company") == "Smith & Sons <Task Force>"
+    assert app.findtext(f"{extended}Application") == "briefgen"
 
 
 def test_a_logo_that_is_a_loop_of_links_is_told_at_its_line(in_tmp: Path) -> None:

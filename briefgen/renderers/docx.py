@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import groupby
 from typing import Any
+from xml.sax.saxutils import escape
 
 import docx
 from docx.blkcntnr import BlockItemContainer
@@ -118,6 +119,17 @@ _APP_XML = (
     b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
     b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
 )
+
+
+@lru_cache(maxsize=16)
+def _app_xml(organization: str) -> bytes:
+    """The extended properties, with ``organization`` as the company Word shows in
+    File > Info (none when empty)."""
+    if not organization:
+        return _APP_XML
+    company = f"<Company>{escape(organization)}</Company>".encode()
+    return _APP_XML.replace(b"<LinksUpToDate>", company + b"<LinksUpToDate>")
+
 
 # Schema order of the children of w:pPr (Word rejects a file whose elements are out
 # of order).
@@ -232,7 +244,7 @@ def render_docx_pages(pages: Sequence[tuple[Document, Style]]) -> bytes:
     package_writer._write_pkg_rels(members, package.rels)
     package_writer._write_parts(members, package.parts)
     members[_STYLES_MEMBER] = base.styles
-    return _repack(members, epoch)
+    return _repack(members, epoch, _app_xml(document.metadata.organization))
 
 
 def _write_side(word: Any, writer: BlockWriter, base: _Base, document: Document) -> None:
@@ -801,12 +813,12 @@ def _set_core_properties(word: Any, metadata: Metadata, epoch: int | None) -> No
     # No last-printed date: Word shows one under File > Info, and the brief was not.
 
 
-def _repack(members: dict[str, bytes], epoch: int | None) -> bytes:
-    """Zip ``members`` with fixed timestamps, order and attributes so output is
-    reproducible."""
+def _repack(members: dict[str, bytes], epoch: int | None, app: bytes = _APP_XML) -> bytes:
+    """Zip ``members`` and the extended properties ``app`` with fixed timestamps,
+    order and attributes so output is reproducible."""
     stamp = _ZIP_EPOCH_MIN if epoch is None else min(max(epoch, _ZIP_EPOCH_MIN), _ZIP_EPOCH_MAX)
     date_time = time.gmtime(stamp)[:6]
-    members = {**members, "docProps/app.xml": _APP_XML}
+    members = {**members, "docProps/app.xml": app}
     first = "[Content_Types].xml"
     names = [first, *sorted(name for name in members if name != first)]
     out = io.BytesIO()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 from office import convert_all, libreoffice, page_counts, requires_libreoffice
 from page_regions import regions, with_markdown
@@ -734,6 +736,36 @@ def test_a_table_added_in_word_spans_the_column(
     """Normal once held the body's 1.8 in right indent: a table added in Word took it,
     its cells squeezed to 0.6 in, its words split, and the page went to two."""
     assert laid_out["table-added"][0] == 1
+
+
+@requires_libreoffice
+def test_a_line_added_in_word_to_the_fullest_sample_copy_keeps_it_to_one_page(
+    tmp_path: Path,
+) -> None:
+    """docs/templates.md: the share of the frame a brief leaves free holds a line a
+    person adds in Word, on a page as full as a brief may be (the fullest copy of the
+    sample batch)."""
+    rows = (REPO / "recipients.csv").read_text(encoding="utf-8").splitlines()[:2]
+    (tmp_path / "one.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    facts = ["--facts", str(REPO / "facts"), "--recipients", str(tmp_path / "one.csv")]
+    checked = CliRunner().invoke(cli, ["check", *facts, "--json"])
+    (fit,) = (f for f in json.loads(checked.output)["findings"] if f["code"] == "fit")
+    assert fit["data"]["fill_most"] > 0.945
+    out = tmp_path / "built"
+    built = CliRunner().invoke(cli, ["build", *facts, "--format", "docx", "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    word = docx.Document(str(out / "legislators" / "example-office-1.docx"))
+    reason = next(p for p in word.paragraphs if p.text.startswith("Target the"))
+    added = deepcopy(reason._p)
+    for run in added.findall(qn("w:r")):
+        added.remove(run)
+    reason._p.addnext(added)
+    DocxParagraph(added, reason._parent).add_run("One more line, typed in Word.")
+    word.save(str(tmp_path / "edited.docx"))
+    (pdf,) = convert_all([tmp_path / "edited.docx"], tmp_path)
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert len(PdfReader(pdf).pages) == 1
+    assert "One more line, typed in Word." in text
 
 
 @requires_libreoffice

@@ -491,6 +491,8 @@ def main() -> None:
         status = 0
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`>&-`)
+            continue
         with contextlib.suppress(OSError):  # a reader that closed the pipe early
             stream.flush()
     os._exit(status)

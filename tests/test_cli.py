@@ -225,6 +225,20 @@ def test_console_entry_point_keeps_exit_codes_and_output(
     assert "Traceback" not in done.stderr
 
 
+def test_a_command_started_with_its_output_closed_ends_without_a_traceback() -> None:
+    """Started with standard output closed (`briefgen facts check >&-`), Python has no
+    sys.stdout; main() flushed it at the end all the same: AttributeError, a traceback."""
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m briefgen facts check >&-', sys.executable],
+        cwd=REPO,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0
+
+
 def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every built-in, its origin, its file and its description, read here from the
     template files' own front matter; exit 0 and nothing on stderr."""

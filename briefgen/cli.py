@@ -336,10 +336,30 @@ class BriefgenGroup(click.Group):
                     f"{clip(str(exc.filename))}: a name in this path is longer than the "
                     "file system allows"
                 ) from None
+            if isinstance(exc, OSError) and (stream := _stream_that_fails(exc)):
+                # Not briefgen's to fix: where the output was sent is full or gone.
+                raise BriefgenError(f"cannot write to {stream}: {exc.strerror}") from None
             raise BriefgenError(
                 f"internal error: {type(exc).__name__}: {clip(str(exc), 300)} "
                 "(run 'briefgen --debug ...' for the traceback, and please report it)"
             ) from None
+
+
+def _stream_that_fails(exc: OSError) -> str | None:
+    """The stream whose write raised ``exc`` ("standard output" or "standard error":
+    ``> /dev/full``, a full disk where it was sent), else None. Every line briefgen
+    prints goes through click.echo, so the write that failed is the last frame's."""
+    frame = None
+    trace = exc.__traceback__
+    while trace is not None:
+        frame, trace = trace.tb_frame, trace.tb_next
+    if frame is None or frame.f_code is not click.utils.echo.__code__:
+        return None
+    try:
+        number = frame.f_locals["file"].fileno()
+    except (KeyError, AttributeError, OSError, ValueError):
+        return None
+    return {1: "standard output", 2: "standard error"}.get(number)
 
 
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -239,6 +239,23 @@ def test_a_command_started_with_its_output_closed_ends_without_a_traceback() -> 
     assert done.returncode == 0
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["facts", "check"], ["facts", "list", "--json"]])
+def test_output_sent_somewhere_full_is_told_in_one_line(args: list[str]) -> None:
+    """Standard output sent to a full disk (here /dev/full, which is always full) was an
+    "internal error: OSError: [Errno 28] ... please report it"."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", *args],
+            cwd=REPO,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 1
+    assert done.stderr == "cannot write to standard output: No space left on device\n"
+
+
 def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every built-in, its origin, its file and its description, read here from the
     template files' own front matter; exit 0 and nothing on stderr."""

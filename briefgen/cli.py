@@ -336,6 +336,8 @@ class BriefgenGroup(click.Group):
                     f"{clip(str(exc.filename))}: a name in this path is longer than the "
                     "file system allows"
                 ) from None
+            if short := _short_of(exc):
+                raise BriefgenError(short) from None
             if isinstance(exc, OSError) and (stream := _stream_that_fails(exc)):
                 # Not briefgen's to fix: where the output was sent is full or gone.
                 raise BriefgenError(f"cannot write to {stream}: {exc.strerror}") from None
@@ -343,6 +345,21 @@ class BriefgenGroup(click.Group):
                 f"internal error: {type(exc).__name__}: {clip(str(exc), 300)} "
                 "(run 'briefgen --debug ...' for the traceback, and please report it)"
             ) from None
+
+
+def _short_of(exc: Exception) -> str | None:
+    """What the system ran short of, when ``exc`` says so (a memory limit, ``ulimit -v``,
+    or a full machine), and what to do; else None."""
+    if isinstance(exc, MemoryError):
+        what = "out of memory"
+    elif isinstance(exc, RuntimeError) and str(exc) == "can't start new thread":
+        what = "cannot start a thread: the system's limit on memory or processes is reached"
+    else:
+        return None
+    return (
+        f"{what}; close other programs or raise the limit (ulimit -v, ulimit -u), "
+        "and for a batch give fewer --jobs"
+    )
 
 
 def _stream_that_fails(exc: OSError) -> str | None:

@@ -173,6 +173,35 @@ def test_an_internal_error_is_told_in_one_short_line(monkeypatch: pytest.MonkeyP
     )
 
 
+@pytest.mark.parametrize(
+    ("raised", "told"),
+    [
+        (MemoryError(), "out of memory"),
+        (
+            RuntimeError("can't start new thread"),
+            "cannot start a thread: the system's limit on memory or processes is reached",
+        ),
+    ],
+)
+def test_running_short_of_memory_is_told_as_that_not_as_a_bug(
+    monkeypatch: pytest.MonkeyPatch, raised: Exception, told: str
+) -> None:
+    """Under a memory limit (`ulimit -v`) a build raised MemoryError, or a batch could
+    not start its writer threads: both were an "internal error ... please report it"."""
+    import briefgen.pipeline
+
+    def short(options: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(briefgen.pipeline, "build", short)
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{told}; close other programs or raise the limit (ulimit -v, ulimit -u), "
+        "and for a batch give fewer --jobs\n"
+    )
+
+
 @pytest.mark.parametrize("option", ["--facts", "--out", "--templates"])
 def test_a_path_too_long_for_the_file_system_is_told_as_such(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str

@@ -515,7 +515,15 @@ def _outcomes(
         try:
             # Each future is let go of once its outcome is given: holding them would
             # hold every copy's bytes until the batch ends. Its index, for the order.
-            order = {pool.submit(_run, task): index for index, task in enumerate(tasks)}
+            try:
+                order = {pool.submit(_run, task): index for index, task in enumerate(tasks)}
+            except OSError as exc:  # out of descriptors or processes (ulimit -n, -u)
+                raise BriefgenError(
+                    f"cannot start the worker processes: {exc.strerror}; give fewer "
+                    "--jobs (--jobs 1 starts none) or raise the system's limit "
+                    "(ulimit -n, ulimit -u)",
+                    Location.of(options.recipients),
+                ) from None
             # Under fork the pool starts every worker at the first submit.
             workers = list(pool._processes.values())
             sentinels = [worker.sentinel for worker in workers]

@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import errno
 import faulthandler
 import hashlib
 import io
 import multiprocessing
+import multiprocessing.context
 import os
 import re
 import shutil
@@ -983,6 +985,30 @@ def test_a_worker_killed_outright_is_told_and_nothing_is_written(
     result = build("--recipients", "recipients.csv", "--jobs", "2", "--combine")
     assert result.exit_code == 1
     assert result.output == WORKER_KILLED
+    assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
+
+
+def test_workers_that_cannot_be_started_are_told_with_what_to_do(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a low open-file limit (`ulimit -n 16`) starting a worker fails, wanting a
+    pipe: the batch said "cannot write the file: Too many open files", naming no file."""
+
+    def out_of_descriptors(process: object) -> object:
+        raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+
+    monkeypatch.setattr(
+        multiprocessing.context.ForkProcess, "_Popen", staticmethod(out_of_descriptors)
+    )
+    (workspace / "output").mkdir()
+    (workspace / "output" / "keep.txt").write_text("before", encoding="utf-8")
+    result = build("--recipients", "recipients.csv", "--jobs", "2", "--combine")
+    assert result.exit_code == 1
+    assert result.output == (
+        "recipients.csv: cannot start the worker processes: Too many open files; give "
+        "fewer --jobs (--jobs 1 starts none) or raise the system's limit (ulimit -n, "
+        "ulimit -u)\n"
+    )
     assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
 
 

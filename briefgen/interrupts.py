@@ -8,6 +8,7 @@ before each write, because some libraries catch every exception in places.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,19 @@ STOPS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM) + (
 )
 
 
+# The process that routed the signals through the handler: a process forked from it
+# (a batch's worker before its start sets its own) inherits the handler.
+_owner: list[int] = []
+
+
 def _handler(signum: int, frame: FrameType | None) -> None:
+    if _owner and os.getpid() != _owner[-1]:
+        # A worker being started when its batch is stopped (SIGTERM from the pool,
+        # Ctrl-C to the whole process group): a KeyboardInterrupt there printed a
+        # traceback; end quietly, as the signal's default action would.
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+        return
     _received.append(signum)
     raise KeyboardInterrupt
 
@@ -37,12 +50,14 @@ def handled() -> Iterator[None]:
         yield
         return
     _received.clear()
+    _owner.append(os.getpid())
     previous = {sig: signal.signal(sig, _handler) for sig in STOPS}
     try:
         yield
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        _owner.pop()
 
 
 def check() -> None:

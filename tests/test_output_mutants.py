@@ -234,6 +234,26 @@ def test_interrupts_are_held_in_the_main_thread_only() -> None:
 
 
 @pytest.mark.usefixtures("unblocked")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
+def test_a_process_forked_while_interrupts_are_handled_ends_on_the_signal() -> None:
+    """A batch's worker inherits the handler until its start sets its own; a SIGTERM
+    then (the pool stopping it, as a batch fails at once) raised KeyboardInterrupt in
+    the worker, whose traceback was printed: it now ends on the signal, quietly."""
+    with interrupts.handled():
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child)
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0)  # the handler runs here, in Python
+            except KeyboardInterrupt:
+                os._exit(3)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, status
+
+
+@pytest.mark.usefixtures("unblocked")
 def test_interrupts_are_held_when_another_thread_takes_the_signal() -> None:
     """A batch has other threads (its writers, the process pool's): the system may
     hand Ctrl-C to one of them, and Python runs the handler in the main thread at

@@ -22,7 +22,7 @@ import click
 from click.core import ParameterSource
 from click.shell_completion import CompletionItem
 
-from briefgen import __version__
+from briefgen import __version__, streams
 from briefgen.errors import BriefgenError, display_path, terminal_safe
 from briefgen.inputs import clip, slashed_date
 from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
@@ -490,7 +490,9 @@ def facts_list(
         for what, message in unknown_filters(store, given).items()
     )
     found = store.select(audience=audience, topic=topic, kind=kind, place=place)
-    click.echo(report.as_json(store, found) if as_json else report.table(found))
+    click.echo(
+        streams.json_for_stdout(report.as_json(store, found)) if as_json else report.table(found)
+    )
 
 
 @facts.command("show")
@@ -516,6 +518,7 @@ def main() -> None:
     without the interpreter's teardown, which spends tens of milliseconds freeing
     modules nobody will use again (mypy's command line does the same).
     """
+    streams.escape_what_cannot_print()
     try:
         cli(prog_name="briefgen")
     except SystemExit as exc:
@@ -692,7 +695,7 @@ def _report_build(result: BuildResult, out_dir: Path, quiet: bool, as_json: bool
     from briefgen.summary import summary_json
 
     if as_json:
-        click.echo(summary_json(result, warnings_of(result)))
+        click.echo(streams.json_for_stdout(summary_json(result, warnings_of(result))))
         return
     if quiet:
         return
@@ -961,7 +964,11 @@ def check(
 
     if _outside_a_workspace(ctx):  # as build says it; check reports, not raises
         if as_json:  # a script reads the answer from stdout, as JSON, whatever it is
-            click.echo(json_report(CheckResult(findings=error_findings(_no_facts_here()))))
+            click.echo(
+                streams.json_for_stdout(
+                    json_report(CheckResult(findings=error_findings(_no_facts_here())))
+                )
+            )
             ctx.exit(1)
         raise _no_facts_here()
     options = BuildOptions(
@@ -992,7 +999,7 @@ def check(
             # An audience that does not exist, raised at once as build raises it.
             result = CheckResult(findings=error_findings(problem))
     if as_json:
-        click.echo(json_report(result))
+        click.echo(streams.json_for_stdout(json_report(result)))
     elif ctx.obj["quiet"]:
         # What makes the exit code 1: errors, and under --strict warnings too.
         failing = ("error", "warning") if strict else ("error",)

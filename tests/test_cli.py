@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from briefgen import streams
 from briefgen.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -283,6 +288,42 @@ def test_output_sent_somewhere_full_is_told_in_one_line(args: list[str]) -> None
         )
     assert done.returncode == 1
     assert done.stderr == "cannot write to standard output: No space left on device\n"
+
+
+def test_output_in_an_encoding_without_every_character_escapes_them() -> None:
+    """Under a Latin-1 locale (here PYTHONIOENCODING=latin-1) a curly quote, ellipsis or
+    en dash failed the command: "internal error: UnicodeEncodeError", after a build's
+    files were written. It is printed as its escape; JSON escapes all it must and stays
+    the same JSON."""
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+
+    def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "briefgen", *args], cwd=REPO, capture_output=True, **kwargs
+        )
+
+    table = run("facts", "list", env=env)
+    assert table.returncode == 0 and table.stderr == b""
+    assert "\\u2026" in table.stdout.decode("latin-1")  # \u2026, the ellipsis, escaped
+    check = run("check", "--audience", "public-es", env=env)
+    assert check.returncode == 0, check.stderr
+    assert "Szigriszt-Pazos" in check.stdout.decode("latin-1")
+    escaped = run("facts", "list", "--json", env=env)
+    assert escaped.returncode == 0 and escaped.stderr == b""
+    assert json.loads(escaped.stdout.decode("ascii")) == json.loads(
+        run("facts", "list", "--json").stdout.decode("utf-8")
+    )
+
+
+def test_json_escapes_what_the_output_cannot_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Printed as its escape, a character past U+FFFF (an emoji in a fact) would be
+    \\U0001f600, which no JSON reader takes: JSON escapes it as JSON does."""
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    value = {"text": "m\u00e1s \u201cdicho\u201d \U0001f600"}
+    escaped = streams.json_for_stdout(json.dumps(value, ensure_ascii=False))
+    assert escaped.isascii() and json.loads(escaped) == value
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    assert streams.json_for_stdout("\u201c") == "\u201c"
 
 
 def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,9 @@ copied to."""
 
 from __future__ import annotations
 
+import codecs
+import os
+import sys
 import unicodedata
 
 MAX_SLUG = 100
@@ -29,12 +32,38 @@ _UNNAMED = {
 }
 
 
+_UTF8_HINT = "set a UTF-8 locale (LC_ALL=C.UTF-8) or PYTHONUTF8=1"
+
+
+def _unsupported_here(slug: str) -> str:
+    """Why ``slug`` cannot name a file on this system as it is set up: a C or POSIX
+    locale with Python's UTF-8 mode off (``PYTHONUTF8=0``) makes file names ASCII, so
+    a recipient's 'ñ' cannot be written, and a template's file name read as 'p\\udcc3'
+    would print as no text ("" when it can)."""
+    encoding = sys.getfilesystemencoding()
+    if codecs.lookup(encoding).name == "utf-8":
+        return ""
+    try:
+        os.fsencode(slug)
+    except UnicodeEncodeError as exc:
+        return (
+            f"{slug!r} holds {slug[exc.start]!r}, which this system's file names, in "
+            f"{encoding}, cannot hold; {_UTF8_HINT}"
+        )
+    if any(unicodedata.category(c) == "Cs" for c in slug):
+        return f"{slug!r} is a file name not in {encoding}, as this system reads them; {_UTF8_HINT}"
+    return ""
+
+
 def unsafe_file_name(slug: str) -> str:
     """Why ``slug`` (a recipient's id, an audience's name) cannot name a file or
     folder on every system ("" when it can)."""
+    if unsupported := _unsupported_here(slug):
+        return unsupported
     if len(slug) > MAX_SLUG:
         return f"longer than {MAX_SLUG} characters; it names a file"
-    if (size := len(slug.encode("utf-8"))) > MAX_SLUG_BYTES:
+    # A name read from a file name that was not UTF-8 holds its bytes as surrogates.
+    if (size := len(slug.encode("utf-8", "surrogateescape"))) > MAX_SLUG_BYTES:
         return (
             f"{size} bytes in UTF-8, more than the {MAX_SLUG_BYTES} a file name may take "
             "(a letter beyond ASCII takes 2 to 4); shorten it"

@@ -1012,6 +1012,52 @@ def test_workers_that_cannot_be_started_are_told_with_what_to_do(
     assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
 
 
+# A C locale with Python's UTF-8 mode and locale coercion off: file names are ASCII.
+ASCII_FILE_NAMES = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+
+
+def test_names_this_systems_file_names_cannot_hold_are_told_before_any_work(
+    workspace: Path,
+) -> None:
+    """Under a C locale with PYTHONUTF8=0 a recipient 'ñ' (read from the UTF-8 file)
+    cannot be written, and a template named público.md.j2 is read as 'p\\udcc3...':
+    the batch made every copy, then "internal error: UnicodeEncodeError"."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import sys; print(sys.getfilesystemencoding())"],
+        env=ASCII_FILE_NAMES,
+        capture_output=True,
+        text=True,
+    )
+    if found.stdout.strip() != "ascii":
+        pytest.skip(f"the C locale's file names are {found.stdout.strip()} here")
+    (workspace / "recipients.csv").write_text(
+        RECIPIENTS.replace("ex-2,", "ex-\u00f1,"), encoding="utf-8"
+    )
+    common = [sys.executable, "-m", "briefgen", "build", "--facts", str(REPO / "facts")]
+    done = subprocess.run(
+        [*common, "--recipients", "recipients.csv"],
+        env={**ASCII_FILE_NAMES, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode("utf-8") == (  # click writes UTF-8 where a stream is ASCII
+        "recipients.csv:3: id: 'ex-\u00f1' holds '\u00f1', which this system's file names, "
+        "in ascii, cannot hold; set a UTF-8 locale (LC_ALL=C.UTF-8) or PYTHONUTF8=1\n"
+    )
+    (workspace / "templates" / "letter.md.j2").rename(
+        workspace / "templates" / "p\u00fablico.md.j2"
+    )
+    done = subprocess.run(
+        common, env={**ASCII_FILE_NAMES, "PYTHONPATH": str(REPO)}, capture_output=True
+    )
+    assert done.returncode == 1
+    assert b"'p\\udcc3\\udcbablico' is a file name not in ascii, as this system reads them; " in (
+        done.stderr
+    )
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+    assert not (workspace / "output").exists()
+
+
 def _crash(signum: int) -> None:
     """End this process on ``signum`` as its default action does (not pytest's fault
     handler, which would print the stack first)."""

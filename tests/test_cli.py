@@ -343,6 +343,23 @@ def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.stdout.splitlines() == expected
 
 
+def test_a_template_file_name_not_in_utf8_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template whose file name holds a byte no UTF-8 has (a name from a Latin-1
+    system) is read with that byte as a surrogate; counting its UTF-8 length failed:
+    "internal error: UnicodeEncodeError ... surrogates not allowed"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / os.fsdecode(b"p\xfablico.md.j2")).write_text("# T\n")
+    result = CliRunner().invoke(cli, ["build", "--facts", str(REPO / "facts")])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "templates/p\\udcfablico.md.j2:1: audience 'p\\udcfablico' cannot name its files"
+    ), result.output
+    assert "holds U+DCFA (a surrogate)" in result.output and len(result.output.splitlines()) == 1
+
+
 def test_terminal_escapes_in_names_and_values_are_shown_escaped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -646,9 +646,11 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 def progress_bar(total: int, shown: bool, label: str = "building") -> Iterator[Callable[[], None]]:
     """A callable to count one copy done; shows a bar (``label``, count, rate, time
     left) on stderr when ``shown``."""
-    if not shown:
+    fitted = _bar_fitted(label, total, _columns(sys.stderr)) if shown else None
+    if fitted is None:
         yield lambda: None
         return
+    width, details = fitted
     start = time.monotonic()
     done = 0
 
@@ -660,9 +662,11 @@ def progress_bar(total: int, shown: bool, label: str = "building") -> Iterator[C
         length=total,
         label=label,
         file=sys.stderr,
+        width=max(width, 1),  # click takes 0 as the terminal's width
+        bar_template="%(label)s  [%(bar)s]  %(info)s" if width else "%(label)s  %(info)s",
         show_pos=True,
-        show_eta=True,
-        item_show_func=rate,
+        show_eta=details,
+        item_show_func=rate if details else None,
     ) as bar:
 
         def advance() -> None:
@@ -671,6 +675,35 @@ def progress_bar(total: int, shown: bool, label: str = "building") -> Iterator[C
             bar.update(1, done)
 
         yield advance
+
+
+# The bar's width at most (click's own) and at least, beside the count.
+BAR_WIDTH = 36
+LEAST_BAR_WIDTH = 10
+# The longest time left and rate click and progress_bar write: "1d 00:00:00",
+# "99999.9 copies/s", each after two spaces.
+_DETAILS_WIDTH = 2 + len("1d 00:00:00") + 2 + len("99999.9 copies/s")
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` draws on (80 where it cannot be told)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (OSError, ValueError, AttributeError):
+        return 80
+
+
+def _bar_fitted(label: str, total: int, columns: int) -> tuple[int, bool] | None:
+    """The bar's width for a line shorter than ``columns`` (0: no bar, the count
+    alone), and whether the time left and the rate fit too; None when not even the
+    label and the count do. A line as wide as the terminal wraps, and each redraw
+    then began a new line: at 20 columns a batch of 200 rows scrolled 200 bars past."""
+    count = len(label) + 2 + 2 * len(str(total)) + 1  # "LABEL  200/200"
+    for details in (True, False):
+        room = columns - 1 - count - len("[]  ") - (_DETAILS_WIDTH if details else 0)
+        if room >= LEAST_BAR_WIDTH:
+            return min(room, BAR_WIDTH), details
+    return (0, False) if count < columns else None
 
 
 def _by_row(result: BatchResult) -> dict[int, Recipient]:

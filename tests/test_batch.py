@@ -649,6 +649,29 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
     assert batch.default_jobs() == os.cpu_count()
 
 
+@pytest.mark.parametrize("columns", [20, 45, 100])
+def test_progress_bar_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """The bar's line was about 80 characters whatever the terminal: at 20 columns it
+    wrapped, and each redraw began a new line, 200 bars scrolling past for 200 rows.
+    Every line is now shorter than the terminal; the count is always there."""
+
+    class Narrow(Terminal):
+        def fileno(self) -> int:
+            return 2
+
+    terminal = Narrow()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=1: os.terminal_size((columns, 24)))
+    with batch.progress_bar(200, True) as advance:
+        for _ in range(200):
+            advance()
+    lines = re.sub(r"\x1b\[\?25[lh]", "", terminal.getvalue()).replace("\n", "\r").split("\r")
+    assert max(len(line) for line in lines) < columns
+    assert any(line.startswith("building  ") and "200/200" in line for line in lines)
+    assert any("  [#" in line for line in lines) == (columns >= 45)  # the bar, room given
+    assert ("copies/s" in terminal.getvalue()) == (columns == 100)
+
+
 def test_names_no_font_prints_are_told_together_before_any_copy(workspace: Path) -> None:
     """A name, title or office with a character no bundled font draws was found when
     its copy was rendered: one row, then "stopped there". Every such value is now

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from briefgen.errors import BriefgenError, Location
 from briefgen.theme import FontFamily
 
 # The fallback's family name, as a DOCX names it for the characters it draws.
@@ -29,9 +30,32 @@ def font_dir() -> Path:
     return Path(str(resources.files("briefgen") / "fonts"))
 
 
+def font_file(file: str) -> Path:
+    """The path of the bundled font ``file``, once it is known to be there to read."""
+    path = font_dir() / file
+    _readable(path)
+    return path
+
+
+@cache
+def _readable(path: Path) -> None:
+    # An installation that cannot read its fonts (copied without read permission,
+    # umask 077 under another user; a file removed) failed deep in reportlab or
+    # Pillow: "internal error: TTFError: Can't open file ... please report it".
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise BriefgenError(
+            f"cannot read a font briefgen comes with: {exc.strerror}; reinstall briefgen, "
+            "or let this user read its files",
+            Location.of(path),
+        ) from None
+
+
 def font_path(family: FontFamily, variant: str) -> Path:
     """The bundled file of one variant ("regular", "bold", "italic", "bolditalic")."""
-    return font_dir() / family.files[variant]
+    return font_file(family.files[variant])
 
 
 def draws(char: str, file: str) -> bool:
@@ -45,7 +69,7 @@ def _character_map(file: str) -> frozenset[int]:
     # no layout engine, whose import costs a command that renders nothing ~60 ms.
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    return frozenset(TTFontFile(str(font_dir() / file)).charToGlyph)
+    return frozenset(TTFontFile(str(font_file(file))).charToGlyph)
 
 
 @cache
@@ -53,7 +77,7 @@ def line_height_em(file: str) -> float:
     """The height of a line of the bundled font file ``file``, in ems: its ascent and
     descent, the larger of the two pairs a word processor may take them from (the
     'hhea' table's, and the OS/2 table's for Windows)."""
-    data = (font_dir() / file).read_bytes()
+    data = font_file(file).read_bytes()
     tables: dict[bytes, int] = {}
     for index in range(struct.unpack_from(">H", data, 4)[0]):
         tag, _, offset, _ = struct.unpack_from(">4sIII", data, 12 + 16 * index)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -206,3 +207,39 @@ def test_printable_ascii_is_encoded_without_reportlabs_loop_as_reportlab_would(
         assert looped == ["Fentanyl", *others, *others]
     else:
         assert looped == texts * 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["build", "--audience", "public", "--format", "pdf"], ["check", "--audience", "public"]],
+)
+def test_a_bundled_font_that_cannot_be_read_is_told_in_one_line(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """briefgen installed so that its user cannot read a font (copied under umask 077
+    by another user, a file removed) failed in reportlab: "internal error: TTFError:
+    Can't open file ... please report it"."""
+    import shutil
+
+    installed = tmp_path / "site"
+    shutil.copytree(
+        REPO / "briefgen", installed / "briefgen", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    font = installed / "briefgen" / "fonts" / "LiberationSans-Regular.ttf"
+    font.unlink()  # root reads a file whatever its mode: unreadable as a missing one is
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "-q", *args, "--facts", str(REPO / "facts")],
+        cwd=tmp_path,  # not the repository, whose briefgen `-m` would find first
+        env={**os.environ, "PYTHONPATH": str(installed), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("site/briefgen/fonts/LiberationSans-Regular.ttf: "), line
+    assert line.endswith(
+        "cannot read a font briefgen comes with: No such file or directory; reinstall "
+        "briefgen, or let this user read its files"
+    ), line
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "output").exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 
-from briefgen.fonts import FALLBACK_FILES, draws, font_dir
+from briefgen.fonts import FALLBACK_FILES, draws, font_file
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.theme import FontFamily
 
@@ -22,7 +22,7 @@ from briefgen.theme import FontFamily
 def font_path(family: FontFamily, bold: bool, fallback: bool = False) -> Path:
     """The bundled file of the family's regular or bold face (or the fallback's)."""
     files = FALLBACK_FILES if fallback else family.files
-    return font_dir() / files["bold" if bold else "regular"]
+    return font_file(files["bold" if bold else "regular"])
 
 
 @cache

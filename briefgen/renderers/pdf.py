@@ -41,7 +41,7 @@ from reportlab.platypus import (
 )
 
 from briefgen.errors import LayoutError, Location, TooWide
-from briefgen.fonts import FALLBACK_FILES, font_dir
+from briefgen.fonts import FALLBACK_FILES, font_file
 from briefgen.model import (
     AnyBlock,
     Box,
@@ -133,7 +133,7 @@ def font_name(variant: str, family: FontFamily = DEFAULT_THEME.font) -> str:
 def _register_variant(family: FontFamily, variant: str) -> None:
     # Parsing a TrueType file is most of a cold build's layout time: only the
     # variants a brief uses are read.
-    path = font_dir() / family.files[variant]
+    path = font_file(family.files[variant])
     pdfmetrics.registerFont(TTFont(font_name(variant, family), str(path)))
 
 
@@ -176,10 +176,9 @@ def variants_used(document: Document) -> set[str]:
 @cache
 def register_fallback_font() -> None:
     """Register the fallback font, only once a brief needs a character it has."""
-    folder = font_dir()
     for style, file in FALLBACK_FILES.items():
         name = FALLBACK_FONT if style == "regular" else f"{FALLBACK_FONT}-{style}"
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+        pdfmetrics.registerFont(TTFont(name, str(font_file(file))))
     pdfmetrics.registerFontFamily(
         FALLBACK_FONT,
         normal=FALLBACK_FONT,

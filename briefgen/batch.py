@@ -17,6 +17,7 @@ import io
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import queue
 import re
 import signal
@@ -267,7 +268,21 @@ def _end_with(parent: int) -> None:
 
 def _run(task: Task) -> Copy | Failure:
     assert _worker is not None, "the worker was not started"
-    return _worker.make(task)
+    try:
+        return _worker.make(task)
+    except Exception as exc:
+        raise _sendable(exc) from None
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc``, or where it cannot be pickled back to the main process (lxml's errors
+    hold their error log) one that can, with its type and message: the batch told
+    "internal error: TypeError: cannot pickle '_ListErrorLog' object" instead."""
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 def run_batch(options: BatchOptions) -> BatchResult:

@@ -1081,6 +1081,31 @@ def test_names_this_systems_file_names_cannot_hold_are_told_before_any_work(
     assert not (workspace / "output").exists()
 
 
+def test_a_workers_error_that_cannot_be_pickled_is_told_as_itself(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error in a worker that holds what pickle cannot take (lxml's
+    XMLSyntaxError, its error log; seen under a memory limit) reached the main process
+    as "internal error: TypeError: cannot pickle ...", hiding the error itself."""
+
+    class Unsendable(ValueError):
+        def __init__(self, message: str) -> None:
+            super().__init__(message)
+            self.log = lambda: None  # pickle cannot take a lambda
+
+    def fails(self: batch._Worker, task: batch.Task) -> object:
+        raise Unsendable("boom")
+
+    monkeypatch.setattr(batch._Worker, "make", fails)  # forked: inherited
+    result = build("--recipients", "recipients.csv", "--jobs", "2")
+    assert result.exit_code == 1
+    assert result.output == (
+        "internal error: RuntimeError: Unsendable: boom (run 'briefgen --debug ...' for the "
+        "traceback, and please report it)\n"
+    )
+    assert not (workspace / "output").exists()
+
+
 def _crash(signum: int) -> None:
     """End this process on ``signum`` as its default action does (not pytest's fault
     handler, which would print the stack first)."""

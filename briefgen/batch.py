@@ -989,7 +989,12 @@ def show_progress(quiet: bool, stream: TextIO) -> bool:
 
 
 def default_jobs() -> int:
-    """``--jobs`` when not given: the number of CPUs."""
+    """``--jobs`` when not given: the number of CPUs this process may run on. Held to
+    fewer than the machine has (``taskset``, a container's cpuset, a CI runner), a
+    batch started a worker for every CPU of the machine, each with its own memory, to
+    take turns on the few."""
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
 
 

@@ -646,7 +646,21 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
     assert batch.show_progress(False, Terminal())
     assert not batch.show_progress(True, Terminal())
     assert not batch.show_progress(False, io.StringIO())
-    assert batch.default_jobs() == os.cpu_count()
+    assert batch.default_jobs() == (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux's CPU affinity")
+def test_jobs_default_to_the_cpus_this_process_may_run_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under `taskset -c 0` (or a container's cpuset) on a machine of 64 CPUs, a batch
+    started 64 workers, each with its own memory, to take turns on one CPU."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert batch.default_jobs() == 1
+    assert batch.most_jobs() == 2
 
 
 @pytest.mark.parametrize("columns", [20, 45, 100])

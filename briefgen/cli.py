@@ -393,6 +393,14 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
             "briefgen runs on Linux and macOS, not on Windows: run it in WSL "
             "(the Windows Subsystem for Linux)"
         )
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        # Every path briefgen reads, writes or shows is from the working folder; run
+        # in one since removed, each was an internal error.
+        raise BriefgenError(
+            "the folder this command runs in was removed; cd into the workspace again"
+        ) from None
     ctx.obj = {"quiet": quiet, "debug": debug}
     logging.basicConfig(
         format="%(message)s", level=logging.ERROR if quiet else logging.INFO, stream=sys.stderr

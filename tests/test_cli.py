@@ -326,6 +326,25 @@ def test_json_escapes_what_the_output_cannot_hold(monkeypatch: pytest.MonkeyPatc
     assert streams.json_for_stdout("\u201c") == "\u201c"
 
 
+@pytest.mark.parametrize("args", [["facts", "check"], ["build"], ["init", "elsewhere"]])
+def test_a_working_folder_since_removed_is_told_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """Run in a folder removed meanwhile (another shell's `rm -rf`), each command was
+    "internal error: FileNotFoundError: [Errno 2] No such file or directory"."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    args = [str(tmp_path / arg) if arg == "elsewhere" else arg for arg in args]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output == (
+        "the folder this command runs in was removed; cd into the workspace again\n"
+    )
+    assert not (tmp_path / "elsewhere").exists()
+
+
 def test_templates_list_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every built-in, its origin, its file and its description, read here from the
     template files' own front matter; exit 0 and nothing on stderr."""

@@ -47,7 +47,7 @@ from briefgen.pipeline import (
     Skipped,
     Workspace,
     decide,
-    untranslated,
+    left_out,
 )
 from briefgen.style import BODY_SIZE, INCH
 from briefgen.unrendered import unrendered_code, unspaced_headings
@@ -148,7 +148,7 @@ def run_check(options: BuildOptions) -> CheckResult:
     decisions: list[Decision] = []
     for audience in audiences:
         result.audiences.append(audience.name)
-        if not options.audiences and (skip := untranslated(workspace, audience)):
+        if not options.audiences and (skip := left_out(workspace, audience)):
             result.findings.append(_skipped(skip))  # as build leaves it out
             continue
         try:
@@ -827,5 +827,5 @@ def warnings_of(result: BuildResult) -> list[Finding]:
 
 
 def _skipped(skip: Skipped) -> Finding:
-    """A built-in a build without --audience left out for want of translations."""
-    return Finding("warning", "skipped-audience", skip.message, skip.location, skip.audience)
+    """A built-in a build without --audience left out."""
+    return Finding(skip.severity, "skipped-audience", skip.message, skip.location, skip.audience)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from briefgen import interrupts
 from briefgen.assemble import assemble
@@ -128,12 +129,14 @@ class Brief:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A built-in in another language left out of a build that did not name it,
-    because facts it cites have no form in that language; said as a warning."""
+    """A built-in left out of a build that did not name it (:func:`left_out`): said
+    as a warning, or as information when the store is another topic's, so that
+    ``check --strict`` does not fail on briefs the workspace never uses."""
 
     audience: str
     location: Location
     message: str
+    severity: Literal["warning", "info"] = "warning"
 
 
 @dataclass
@@ -247,8 +250,8 @@ def make_briefs(
     written. Every problem found is raised together. The output folder is checked
     first, so that a build that cannot write stops before any work. ``workspace``:
     the one opened from ``options`` already, if any. Without ``--audience``, a
-    built-in the store cannot fill in its language is left out (:func:`untranslated`)
-    and added to ``skipped``."""
+    built-in the store cannot fill is left out (:func:`left_out`) and added to
+    ``skipped``."""
     workspace = workspace or Workspace.open(options)
     names = options.audiences or tuple(a.name for a in workspace.search_path.audiences())
     check_out_dir(options)
@@ -269,7 +272,7 @@ def make_briefs(
     raise_all(problems)  # the audiences asked for are wrong: no point rendering any
     for audience in audiences:
         interrupts.check()
-        if not options.audiences and (skip := untranslated(workspace, audience)):
+        if not options.audiences and (skip := left_out(workspace, audience)):
             if skipped is not None:
                 skipped.append(skip)
             continue
@@ -285,19 +288,54 @@ def make_briefs(
     return briefs
 
 
+def left_out(workspace: Workspace, audience: AudienceInfo) -> Skipped | None:
+    """Why a build that names no audience leaves a built-in out, if it does: the
+    store is another topic's (:func:`for_other_facts`), or lacks the built-in's
+    language (:func:`untranslated`). None for a workspace's own template, which
+    stops at its line instead, as a built-in asked for by name does."""
+    return for_other_facts(workspace, audience) or untranslated(workspace, audience)
+
+
+def for_other_facts(workspace: Workspace, audience: AudienceInfo) -> Skipped | None:
+    """A built-in none of whose facts the store has: a store of another topic, whose
+    organization writes its own templates, would otherwise see every plain ``build``
+    stop at the built-ins' unknown fentanyl facts. A store holding some of them (the
+    sample, one fact renamed) still stops at the unknown one's line."""
+    named = _named_facts(audience)
+    if not named or any(fact_id in workspace.store for fact_id in named):
+        return None
+    assert audience.path is not None  # a built-in names facts only from its file
+    return Skipped(
+        audience.name,
+        Location.of(audience.path),
+        f"{audience.name} skipped: a built-in brief on the sample facts' topic, citing "
+        "none of this store's facts; your own audiences are the templates in templates/",
+        "info",
+    )
+
+
+def _named_facts(audience: AudienceInfo) -> list[str]:
+    """The ids a built-in's file writes in quotes or as ``[@id]``, in order, once
+    each: every fact it names, and any other quoted slug (a topic, which is no
+    fact's id). Empty for any other template."""
+    if audience.origin != "built-in" or audience.path is None:
+        return []
+    named = _CITED.findall(audience.path.read_text(encoding="utf-8"))
+    return list(dict.fromkeys(a or b for a, b in named))
+
+
 def untranslated(workspace: Workspace, audience: AudienceInfo) -> Skipped | None:
     """For a built-in in another language (``public-es``), the facts it cites that
     have no form in that language; a store written before they had one (or a user's
     own) would otherwise stop every plain ``build``. None for any other template: a
     workspace's own template, or one asked for by name, stops at its line instead."""
     words = wording(audience.language)
-    if audience.origin != "built-in" or words.is_english or audience.path is None:
+    if words.is_english or audience.path is None:
         return None
     store = workspace.store
-    named = _CITED.findall(audience.path.read_text(encoding="utf-8"))
     missing = [
         fact_id
-        for fact_id in dict.fromkeys(a or b for a, b in named)
+        for fact_id in _named_facts(audience)
         if fact_id in store and store.get(fact_id).translation(audience.language) is None
     ]
     if not missing:

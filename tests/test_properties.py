@@ -341,6 +341,8 @@ def test_a_line_of_only_white_space_prints_nowhere(workspace: Path, line: str) -
 
 # --- (b) any number as a statistic's value -------------------------------------------
 
+# `* 1`: one_in of a number the template works out, whatever the fact's unit (of the
+# value itself, one_in refuses any unit but percent).
 NUMBER_TEMPLATE = """\
 # Numbers
 
@@ -348,7 +350,7 @@ NUMBER_TEMPLATE = """\
 
 {{ fact("case-fact").number }} {{ cite("case-fact") }}
 
-{{ fact("case-fact").value | number }} or {{ fact("case-fact").value | one_in }}
+{{ fact("case-fact").value | number }} or {{ (fact("case-fact").value * 1) | one_in }}
 """
 numbers = st.one_of(
     st.integers(min_value=-(10**400), max_value=10**400),

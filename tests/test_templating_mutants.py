@@ -428,6 +428,37 @@ def test_one_in_keeps_a_facts_qualifier() -> None:
         english.one_in(english.fact("under-fifth").value)
 
 
+def test_one_in_refuses_a_fact_value_that_is_no_percentage() -> None:
+    """{{ f.value | one_in }} of 14 cases printed "more than 1 in 10", and of $120
+    "120%": a count or an amount read as a share. A fact's value remembers its unit."""
+    store = _shares(("share", 20, None))
+    for fact_id, value, unit in (("cases", 14, "cases"), ("cost", 120, "USD")):
+        fact = Fact.model_validate(
+            {
+                "id": fact_id,
+                "kind": "statistic",
+                "text": "A figure.",
+                "value": value,
+                "unit": unit,
+                "as_of": "2022",
+                "source": "paper",
+            }
+        )
+        store.facts[fact.id] = fact
+    helpers = Helpers(store)
+    assert helpers.one_in(helpers.fact("share").value) == "1 in 5"
+    with pytest.raises(TemplateError) as raised:
+        helpers.one_in(helpers.fact("cases").value)
+    assert raised.value.detail == (
+        "the one_in filter reads a percentage as a count of people; fact 'cases' is 14 "
+        "cases: print its .number, or give one_in a fact whose unit is percent"
+    )
+    with pytest.raises(TemplateError, match="fact 'cost' is 120 USD"):
+        helpers.one_in(helpers.fact("cost").value)
+    # A number the template works out is its own, read as a percentage.
+    assert helpers.one_in(helpers.fact("cases").value * 1) == "more than 1 in 10"
+
+
 def test_the_one_in_filter_reads_text_and_names_are_suggested() -> None:
     assert one_in_filter("50") == "5 in 10"
     assert suggest_name("calout", ["callout", "cite"]) == " (did you mean 'callout'?)"

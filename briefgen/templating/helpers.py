@@ -184,25 +184,33 @@ def _number(name: str, value: Any) -> float:
 
 
 class QualifiedInt(int):
-    """A fact's whole value that remembers its qualifier (``over``), for ``one_in``."""
+    """A fact's whole value that remembers its fact's id, qualifier (``over``) and
+    unit, for ``one_in``."""
 
+    fact_id: str = ""
     qualifier: str = ""
+    unit: str = ""
 
 
 class QualifiedFloat(float):
-    """A fact's value that remembers its qualifier (``about``), for ``one_in``."""
+    """A fact's value that remembers its fact's id, qualifier (``about``) and unit,
+    for ``one_in``."""
 
+    fact_id: str = ""
     qualifier: str = ""
+    unit: str = ""
 
 
-def _qualified_value(value: float | None, qualifier: str | None) -> float | None:
-    """``value`` as a fact view gives it: a plain number, or one that remembers the
-    fact's qualifier, so that ``one_in`` does not drop it (arithmetic on it, and every
-    other filter, gives a plain number)."""
-    if value is None or not qualifier:
-        return value
+def _qualified_value(fact: Fact) -> float | None:
+    """A fact's value as its view gives it: a number that remembers the fact's
+    qualifier, so that ``one_in`` does not drop it, and its unit, so that ``one_in``
+    reads no count or amount as a share (arithmetic on it, and every other filter,
+    gives a plain number)."""
+    value = fact.value
+    if value is None:
+        return None
     kept = QualifiedInt(value) if isinstance(value, int) else QualifiedFloat(value)
-    kept.qualifier = qualifier
+    kept.fact_id, kept.qualifier, kept.unit = fact.id, fact.qualifier or "", fact.unit or ""
     return kept
 
 
@@ -256,7 +264,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         kind=str(fact.kind),
         text=text,
         short=short,
-        value=_qualified_value(fact.value, fact.qualifier),
+        value=_qualified_value(fact),
         value_max=fact.value_max,
         qualifier=qualifier,
         unit=unit_in(fact, language),
@@ -463,6 +471,14 @@ class Helpers:
         """The ``one_in`` filter in the template's language. A fact's value keeps its
         qualifier: ``about 5 in 10`` of "about 50%"; a ceiling ("under 20%") is refused,
         as any count of it would overstate it."""
+        unit = getattr(value, "unit", "percent")
+        if unit.lower() != "percent":
+            # 14 cases would print "more than 1 in 10", $120 "120%".
+            raise TemplateError(
+                f"the one_in filter reads a percentage as a count of people; fact "
+                f"'{value.fact_id}' is {format_number(value, self.language)} {unit}: print "
+                "its .number, or give one_in a fact whose unit is percent"
+            )
         qualifier = getattr(value, "qualifier", "")
         if qualifier in _CEILINGS:
             raise TemplateError(

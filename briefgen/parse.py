@@ -546,7 +546,7 @@ class _Walker:
         if not _visible(alt):
             raise TemplateError(
                 f"image '{shown}': give its alt text, what it shows, as in "
-                "![Map of the border crossings](map.png)",
+                "![Map of the district](map.png)",
                 where,
             )
         base = Path(where.path).parent

@@ -378,6 +378,15 @@ BAD_SPANISH = """facts:
     source: five-takeaways-fentanyl-southern-border
     es:
       txet: Un hallazgo.
+  - id: trial-cases
+    kind: statistic
+    text: 14 cases.
+    value: 14
+    unit: cases
+    as_of: 2020
+    source: five-takeaways-fentanyl-southern-border
+    es:
+      text: 14 casos.
 """
 
 
@@ -394,6 +403,9 @@ def test_spanish_form_errors_are_told_at_their_lines(
         "facts/extra.yaml:18: es.reviewed: expected true or false, got 'yes'",
         "facts/extra.yaml:24: es.text: is required",
         "facts/extra.yaml:25: es.txet: unknown field (did you mean 'text'?)",
+        # A unit of no example's: libras would read as the translation of 'cases'.
+        "facts/extra.yaml:33: es: the fact's unit 'cases' needs its Spanish words "
+        "(unit: under es:, the words in Spanish, as libras for pounds)",
     ]
 
 

@@ -632,9 +632,15 @@ class Fact(_Strict):
         if es.unit is not None and self.unit is None:
             raise ValueError("es: 'unit' translates the fact's unit; the fact has none")
         if es.unit is None and _needs_unit_words(self.unit):
+            known = _UNIT_EXAMPLES.get(str(self.unit).lower())
             raise ValueError(
                 f"es: the fact's unit '{self.unit}' needs its Spanish words "
-                f"(e.g. unit: {_UNIT_EXAMPLES.get(str(self.unit).lower(), 'libras')})"
+                + (
+                    f"(e.g. unit: {known})"
+                    if known
+                    # Another unit's words would read as its translation: 'cases', libras.
+                    else "(unit: under es:, the words in Spanish, as libras for pounds)"
+                )
             )
         is_usd = (self.unit or "").lower().startswith("usd")
         if es.unit is not None and is_usd != es.unit.lower().startswith("usd"):

@@ -86,14 +86,16 @@ _CITED_LAW = re.compile(
 )
 # Numbers that name a place or a grade, or tell the time, not figures: "Room 204",
 # "Suite 100", "Exit 250", "Interstate 19", "District 7", "grades 6 through 12", "sala
-# 3", "7 pm", "9:30 a.m.", "19:00"; or a place in a document: "page 2", "pp. 4-7",
-# "footnote 3", "página 5".
+# 3", "7 pm", "9:30 a.m.", "19:00", and hours written as a range with the clock word
+# once at its end, "3–7 p.m.", "9 to 11:30 am", "de 3 a 7 p. m."; or a place in a
+# document: "page 2", "pp. 4-7", "footnote 3", "página 5".
 _NAMED = re.compile(
     r"\b(?i:rooms?|suite|ste\.|floor|building|bldg\.|exit|route|highway|interstate|"
     r"ward|district|precinct|grades?|unit|apt\.|sala|oficina|piso|distrito|grados?|"
     r"salida|ruta|carretera|pages?|pp?\.|footnotes?|p[áa]ginas?|p[áa]g\.)"
     r"\s+\d++[A-Za-z]?(?:\s*(?:[-\u2013]|to|through|and|a|y)\s*\d++[A-Za-z]?)?(?![.,]\d)"
-    r"|(?<![\w.,])\d{1,2}(?::[0-5]\d)?\s*(?i:a\.\s?m\.|p\.\s?m\.|am\b|pm\b)"
+    r"|(?<![\w.,])\d{1,2}(?::[0-5]\d)?"
+    r"(?:\s*(?:[-\u2013]|to|a)\s*\d{1,2}(?::[0-5]\d)?)?\s*(?i:a\.\s?m\.|p\.\s?m\.|am\b|pm\b)"
     r"|(?<![\w.,:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\w.,:]?\d)"
 )
 # A numbered list item's marker at the start of a line: a count to 99 (a one-page list

@@ -552,6 +552,9 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
         # and under --strict a failure): not the figures beside them.
         ("Meet in Room 204 at 7 pm; Suite 100, Exit 250 off Interstate 19", []),
         ("grades 6 through 12, 9:30 a.m. or 19:00; sala 3, grados 6 a 12", []),
+        # Clinic hours: a range of the clock, its a.m. or p.m. written once at its end.
+        ("Open 3–7 p.m., 9 to 11:30 am, 10-2 pm; de 3 a 7 p. m.", []),
+        ("Open 3–7 days, 14 to 20 hours", ["3", "7", "14", "20"]),
         ("District 7 saw 480 overdoses; floor 2 held 300; route 66.5 km", ["480", "300", "66.5"]),
         # A place in a document the brief points to.
         ("See page 2, pp. 4-7 and footnote 3; página 5, pág. 12", []),

@@ -376,9 +376,14 @@ class Style:
         sidebar = Cell(aside, (9.0, 10.0, 9.0, 10.0), self.theme.tint)
         return even_rows([Cell(main), Cell(self.gutter), sidebar])
 
-    def masthead_cells(self, masthead: Masthead) -> tuple[Cell | None, Cell, Cell]:
+    def masthead_cells(
+        self, masthead: Masthead, line_width: float
+    ) -> tuple[Cell | None, Cell, Cell]:
         """The band's cells: the logo's (None without one), the organization's and
-        the audience and date's, all in the primary colour."""
+        the audience and date's, all in the primary colour. The audience and date
+        take as wide a cell as their wider line (``line_width``), up to two fifths of
+        what the logo leaves (a longer audience's name wraps), and the organization's
+        name the rest: a long name wraps no sooner than it must."""
         fill = self.theme.primary
         pad = self.masthead_pad
         # Above and below: a name of three lines or more makes the band taller than
@@ -389,7 +394,7 @@ class Style:
         if masthead.logo is not None:
             logo = Cell(self.logo_width(masthead.logo) + pad, (edge, 0.0, edge, pad), fill)
             used = logo.width
-        right = (self.frame_width - used) * 0.4
+        right = min((self.frame_width - used) * 0.4, line_width + _WIDTH_TO_SPARE + pad)
         organization = Cell(self.frame_width - used - right, (edge, pad, edge, pad), fill)
         return logo, organization, Cell(right, (edge, pad, edge, 0.0), fill)
 

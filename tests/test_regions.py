@@ -121,6 +121,38 @@ def test_the_docx_masthead_is_a_shaded_band_with_a_decorative_logo(
     assert word.element.body[0].tag == qn("w:tbl")
 
 
+LONG_NAME = (
+    "Riverbend County Department of Public Health and Environmental Services, "
+    "Division of Immunization and Communicable Disease Prevention"
+)
+
+
+def test_a_long_organization_name_takes_the_room_the_audience_and_date_leave() -> None:
+    """The audience and date ("Clergy", "April 2026") kept two fifths of the band,
+    so a long name took five lines beside them, the band over an inch tall: their
+    cell is now as wide as their wider line, the name's the rest, and in both files
+    the name takes three lines; a long audience's name still wraps in its two fifths."""
+    from briefgen.model import Masthead
+    from briefgen.renderers import masthead_line_width
+
+    style = Style()
+    masthead = Masthead(LONG_NAME, "Clergy", "April 2026")
+    document = replace(regions(), masthead=masthead)
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    name, right = tables(word)[0].rows[0].cells
+    assert len(name.text.split("\n")) == 3, name.text
+    assert right.text.split("\n") == ["Clergy", "April 2026"]
+    widths = [int(c.get(qn("w:w"))) for c in tables(word)[0]._tbl.iter(qn("w:gridCol"))]
+    line = masthead_line_width(masthead, style)
+    assert line < 60 and widths[1] == round((line + 2 + style.masthead_pad) * 20)
+    text = PdfReader(io.BytesIO(render_pdf_bytes(document, style))).pages[0].extract_text()
+    lines = [line.strip() for line in text.split("\n")]
+    assert lines[:5] == [*name.text.split("\n"), "Clergy", "April 2026"], lines
+    long = Masthead(LONG_NAME, "Members of the Board of County Commissioners", "April 2026")
+    _, _, wide = style.masthead_cells(long, masthead_line_width(long, style))
+    assert wide.width == style.frame_width * 0.4
+
+
 def test_the_docx_box_cards_and_sidebar_are_shaded_tables(files: tuple[Path, Path]) -> None:
     word = docx.Document(str(files[1]))
     _, box, cards, columns, qr = tables(word)

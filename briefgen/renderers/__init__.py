@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import AnyBlock, Cite, Document, Footer, Inline, Inlines
+    from briefgen.model import AnyBlock, Cite, Document, Footer, Inline, Inlines, Masthead
     from briefgen.style import Style
 
 # format name -> (module, function); the file suffix is the format name.
@@ -179,6 +179,20 @@ def footer_text_width(lines: list[Inlines], style: Style) -> float:
         if isinstance(run, Span)
     ]
     return float(max(widths, default=0.0))
+
+
+def masthead_line_width(masthead: Masthead, style: Style) -> float:
+    """The width (points) of the wider of the masthead's audience and date lines, as
+    both formats set them (the PDF's font metrics, which the DOCX's font shares)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from briefgen.renderers.pdf import register_fonts
+
+    family = style.theme.font
+    register_fonts((), family)
+    size = style.masthead_line.size
+    lines = (masthead.audience, masthead.date)
+    return float(max((stringWidth(line, family.pdf_name, size) for line in lines), default=0.0))
 
 
 def qr_size(url: str, style: Style) -> float:

@@ -54,6 +54,7 @@ from briefgen.renderers import (
     footer_lines,
     footer_text_width,
     link_goes_on,
+    masthead_line_width,
     note_label,
     qr_size,
 )
@@ -446,7 +447,9 @@ class BlockWriter:
     def masthead(self, container: Any, masthead: Masthead) -> None:
         """The band: the logo, the organization, the audience and the date."""
         style = self._style
-        logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
+        logo_cell, org_cell, right_cell = style.masthead_cells(
+            masthead, masthead_line_width(masthead, style)
+        )
         cells = [c for c in (logo_cell, org_cell, right_cell) if c is not None]
         word_cells = add_row(container, cells, height=style.masthead_height, valign="middle")
         if logo_cell is not None and masthead.logo is not None:

@@ -80,6 +80,7 @@ from briefgen.renderers import (
     footer_lines,
     footer_text_width,
     link_goes_on,
+    masthead_line_width,
     note_label,
     qr_size,
 )
@@ -964,7 +965,9 @@ def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None
     its structure a ``Div`` added to ``parent``."""
     blocks = _Blocks(style, parent)
     contents: list[Stack | None] = []
-    logo_cell, org_cell, right_cell = style.masthead_cells(masthead)
+    logo_cell, org_cell, right_cell = style.masthead_cells(
+        masthead, masthead_line_width(masthead, style)
+    )
     with blocks.inside("Div"):
         if logo_cell is not None and masthead.logo is not None:
             logo = masthead.logo

@@ -46,9 +46,11 @@ from briefgen.pipeline import (
     Decision,
     Skipped,
     Workspace,
+    another_topic,
     decide,
     left_out,
 )
+from briefgen.settings import SETTINGS_FILE
 from briefgen.style import BODY_SIZE, INCH
 from briefgen.unrendered import unrendered_code, unspaced_headings
 from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
@@ -159,7 +161,45 @@ def run_check(options: BuildOptions) -> CheckResult:
         decisions.append(decision)
         result.findings += brief_findings(workspace, decision)
     result.findings += store_findings(workspace.store, decisions, every=not options.audiences)
+    result.findings += sample_settings(workspace)
     return result
+
+
+# The settings of the sample workspace (briefgen init's) that print on every page.
+_SAMPLE_SETTINGS = (
+    ("organization", "name", "the masthead prints it"),
+    ("contact", "website", "the footer prints it, and its QR code leads there"),
+    ("contact", "sources_url", "the footer's QR code leads there"),
+)
+
+
+def sample_settings(workspace: Workspace) -> list[Finding]:
+    """A warning for each of the sample workspace's name and addresses left in
+    ``briefgen.toml`` where the facts are another topic's: another organization's
+    briefs would go out under the task force's name, its QR code leading readers
+    to the task force's site."""
+    import tomllib
+
+    from briefgen.workspace import skeleton_dir
+
+    if not another_topic(workspace.store):
+        return []
+    sample = tomllib.loads((skeleton_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+    settings = workspace.settings
+    found: list[Finding] = []
+    for section, key, why in _SAMPLE_SETTINGS:
+        value = sample.get(section, {}).get(key)
+        if value and getattr(getattr(settings, section), key) == value:
+            found.append(
+                Finding(
+                    "warning",
+                    "sample-setting",
+                    f"{section}.{key}: {value!r} is the sample workspace's, and the facts "
+                    f'are another topic\'s: {why}; write your own ("" for none)',
+                    settings.location_of(section, key),
+                )
+            )
+    return found
 
 
 def brief_findings(workspace: Workspace, decision: Decision) -> list[Finding]:
@@ -730,9 +770,15 @@ def build_warnings(workspace: Workspace, decisions: Iterable[Decision]) -> list[
     """The warnings ``build`` prints: each brief's, then the store's (once)."""
     decided = list(decisions)
     found = [w for d in decided for w in brief_warnings(workspace, d)]
-    return found + [
-        f for f in store_findings(workspace.store, decided, every=False) if f.severity == "warning"
-    ]
+    return (
+        found
+        + [
+            f
+            for f in store_findings(workspace.store, decided, every=False)
+            if f.severity == "warning"
+        ]
+        + sample_settings(workspace)
+    )
 
 
 def warning_lines(findings: Iterable[Finding]) -> list[str]:

@@ -314,13 +314,28 @@ def for_other_facts(workspace: Workspace, audience: AudienceInfo) -> Skipped | N
     )
 
 
+def another_topic(store: FactStore) -> bool:
+    """Whether the store holds none of the facts any built-in names: a workspace of
+    another organization, on another topic than the sample's."""
+    return not any(
+        fact_id in store
+        for path in sorted(builtin_dir().glob("*.md.j2"))
+        for fact_id in _named_in(path)
+    )
+
+
 def _named_facts(audience: AudienceInfo) -> list[str]:
     """The ids a built-in's file writes in quotes or as ``[@id]``, in order, once
     each: every fact it names, and any other quoted slug (a topic, which is no
     fact's id). Empty for any other template."""
     if audience.origin != "built-in" or audience.path is None:
         return []
-    named = _CITED.findall(audience.path.read_text(encoding="utf-8"))
+    return _named_in(audience.path)
+
+
+def _named_in(path: Path) -> list[str]:
+    """What :func:`_named_facts` reads, from the template file ``path``."""
+    named = _CITED.findall(path.read_text(encoding="utf-8"))
     return list(dict.fromkeys(a or b for a, b in named))
 
 

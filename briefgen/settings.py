@@ -271,11 +271,20 @@ class Settings(_Section):
     # briefgen.toml names it.
     _logo: Picture | None = PrivateAttr(default=None)
     _logo_at: Location | None = PrivateAttr(default=None)
+    # Where briefgen.toml sets each key (empty without the file).
+    _path: Path | None = PrivateAttr(default=None)
+    _key_lines: dict[KeyPath, int] = PrivateAttr(default_factory=dict)
 
     @property
     def logo_location(self) -> Location | None:
         """The line of ``briefgen.toml`` naming the logo (None without a logo)."""
         return self._logo_at
+
+    def location_of(self, *keys: str) -> Location | None:
+        """The line of ``briefgen.toml`` setting ``keys`` (``"contact", "website"``),
+        or None when the file does not set it."""
+        line = self._key_lines.get(keys)
+        return Location.of(self._path, line) if self._path is not None and line else None
 
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -411,6 +420,7 @@ def load_settings(workspace: Path) -> Settings:
     raise_all(
         sorted(problems, key=lambda problem: problem.location.line if problem.location else 0)
     )
+    settings._path, settings._key_lines = path, lines
     return settings
 
 

@@ -101,3 +101,46 @@ def test_a_built_in_named_or_half_filled_still_stops_at_its_unknown_fact(
     assert plain.exit_code == 1
     assert "builtin/public.md.j2:" in plain.stderr
     assert "unknown fact" in plain.stderr
+
+
+def test_the_sample_workspaces_name_and_site_left_in_the_settings_are_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace made by `briefgen init` whose facts were replaced by another
+    topic's, its settings left as init wrote them: the briefs went out under the task
+    force's name, the footer's QR code leading to the task force's site. Each such
+    setting is warned at its line; one's own, or the sample's own facts, say nothing."""
+    workspace = tmp_path / "ws"
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init", "ws"]).exit_code == 0
+    monkeypatch.chdir(workspace)
+    sample = CliRunner().invoke(cli, ["check", "--audience", "public"])
+    assert "sample workspace" not in sample.output
+    for path in (workspace / "facts").glob("*.yaml"):
+        path.unlink()
+    (workspace / "facts" / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    (workspace / "facts" / "measles.yaml").write_text(FACTS, encoding="utf-8")
+    (workspace / "templates" / "legislators.md.j2").unlink()
+    (workspace / "templates" / "principals.md.j2").write_text(TEMPLATE, encoding="utf-8")
+    settings = workspace / "briefgen.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    name = lines.index('name = "Law Enforcement Immigration Task Force"') + 1
+    site = lines.index('website = "leitf.org"') + 1
+    expected = [
+        f"briefgen.toml:{name}: warning: organization.name: 'Law Enforcement Immigration "
+        "Task Force' is the sample workspace's, and the facts are another topic's: the "
+        'masthead prints it; write your own ("" for none)',
+        f"briefgen.toml:{site}: warning: contact.website: 'leitf.org' is the sample "
+        "workspace's, and the facts are another topic's: the footer prints it, and its "
+        'QR code leads there; write your own ("" for none)',
+    ]
+    built = CliRunner().invoke(cli, ["build", "--format", "pdf"])
+    assert built.exit_code == 0, built.output
+    assert [line for line in built.stderr.splitlines() if ": warning: " in line] == expected
+    checked = CliRunner().invoke(cli, ["check", "--strict"])
+    assert checked.exit_code == 1
+    assert [line for line in checked.output.splitlines() if ": warning: " in line] == expected
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace("Law Enforcement Immigration Task Force", "Riverbend County Health")
+    settings.write_text(text.replace('"leitf.org"', '"example.org"'), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["check", "--strict"]).exit_code == 0

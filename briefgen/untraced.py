@@ -65,14 +65,18 @@ NUMBER = re.compile(
 _ADDRESSES = re.compile(r"\]\((?:[^)\]]|\](?!\())*\)|<[^<>\s]+>|\b(?:https?://|mailto:|www\.)\S+")
 # Numbers a reader calls, not figures: a phone number ("1-800-662-4357", "(520)
 # 555-0123"), a three-digit line (911, 988, 211, ...) after a word for calling or
-# texting ("Call 988 or 911", "call or text 988", "llame al 911"), and "24/7".
+# texting ("Call 988 or 911", "call or text 988", "llame al 911"), and "24/7" and the
+# other ways of saying always open: "24 hours a day, 7 days a week, 365 days a year"
+# ("24 horas al día, 7 días a la semana, 365 días al año").
 _SHORT_LINE = r"(?:[2-9]11|988)\b"
 _DIALLED = re.compile(
     r"(?<![\w.,])(?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w.,]\d)"
     r"|\b(?i:call|dial|text|phone|llame|llama|marque|marca|textee)"
     r"(?:\s+(?i:or|o|and|y)\s+(?i:call|dial|text|textee))?\s+(?i:al\s+)?"
     rf"{_SHORT_LINE}(?:\s+(?i:or|o|and|y)\s+{_SHORT_LINE})*"
-    r"|\b24/7\b"
+    r"|\b24/7(?:/365)?\b"
+    r"|\b(?i:24\s+hours\s+a\s+day|7\s+days\s+a\s+week|365\s+days\s+a\s+year"
+    r"|24\s+horas\s+al\s+d[ií]a|7\s+d[ií]as\s+a\s+la\s+semana|365\s+d[ií]as\s+al\s+a[ñn]o)\b"
 )
 # Numbers that name a law, a bill or a part of one: "H.R. 2", "S. 1234", "Public Law
 # 118-31", "Title 42", "Section 8", "21 U.S.C. 841", "8 CFR 212.5", "§ 1326". A run of

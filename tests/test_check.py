@@ -543,6 +543,10 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
         # "24/7"; not a figure after "call", nor a line number standing alone.
         ("Call 988 or 911, or 1-800-662-4357 (24/7); (520) 555-0123", []),
         ("Call or text 988. Llame al 911.", []),
+        # Always open, in words: not three figures a fact should give.
+        ("Open 24 hours a day, 7 days a week, 365 days a year (24/7/365)", []),
+        ("Abierto 24 horas al día, 7 días a la semana, 365 días al año", []),
+        ("Seized 24 hours after 7 days of 365 days a week", ["24", "7", "365"]),
         ("We call 480 agencies; 911 calls rose", ["480", "911"]),
         # A law, a bill or a part of one, named by its number; "U.S." is no Senate bill.
         ("Pass H.R. 2 and S. 1234, end Title 42 (Public Law 118-31, Section 8)", []),

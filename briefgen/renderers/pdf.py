@@ -92,6 +92,7 @@ from briefgen.renderers.geometry import (
     list_markers,
     table_widths,
 )
+from briefgen.renderers.pdf_encoding import pdfdoc_enc as pdfdoc_enc  # installed in reportlab
 from briefgen.renderers.pdf_fonts import FontCall, recording_font_calls, replay_font_calls
 from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_frags import same_frag as same_frag  # installed in reportlab

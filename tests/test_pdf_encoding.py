@@ -1,0 +1,57 @@
+"""reportlab's ``pdfdocEnc``, replaced by briefgen.renderers.pdf_encoding's, which
+skips reportlab's codec for the ASCII text it maps to its own bytes: the same bytes,
+or the same refusal, for every text."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from reportlab.pdfbase import pdfdoc
+
+import briefgen.renderers.pdf  # noqa: F401  (installs the encoder, as a build does)
+from briefgen.renderers.pdf_encoding import pdfdoc_enc
+
+ORIGINAL = pdfdoc_enc.briefgen_original  # type: ignore[attr-defined]
+
+
+def _said(encode: object, text: str | bytes) -> bytes | type[Exception]:
+    assert callable(encode)
+    try:
+        result = encode(text)
+    except UnicodeError as exc:
+        return type(exc)
+    assert isinstance(result, bytes)
+    return result
+
+
+def test_reportlab_formats_with_briefgen_s_once_the_renderer_is_loaded() -> None:
+    assert pdfdoc.pdfdocEnc is pdfdoc_enc
+    assert ORIGINAL is not pdfdoc_enc
+    # In a process that loads the renderer alone, as a build does.
+    code = "import briefgen.renderers.pdf; from reportlab.pdfbase import pdfdoc;"
+    code += " print(pdfdoc.pdfdocEnc.__module__)"
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert said.stdout.strip() == "briefgen.renderers.pdf_encoding"
+
+
+@pytest.mark.parametrize("code", range(0x100))
+def test_each_character_alone_and_in_text_is_encoded_as_reportlab_encodes_it(code: int) -> None:
+    character = chr(code)
+    for text in (character, f"12 0 R{character}/Name", f"<< /K {character}\n >>"):
+        assert _said(pdfdoc_enc, text) == _said(ORIGINAL, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "12 0 obj\n", "/Type /StructElem", "caf\u00e9", "\u2019", "\u20ac5", "\x18", b"\x80raw"],
+)
+def test_text_and_bytes_are_encoded_as_reportlab_encodes_them(text: str | bytes) -> None:
+    assert _said(pdfdoc_enc, text) == _said(ORIGINAL, text)
+
+
+def test_the_control_characters_the_codec_refuses_are_still_refused() -> None:
+    for code in range(0x18, 0x20):
+        with pytest.raises(UnicodeEncodeError):
+            pdfdoc_enc(f"a{chr(code)}b")

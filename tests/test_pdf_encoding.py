@@ -1,6 +1,7 @@
-"""reportlab's ``pdfdocEnc``, replaced by briefgen.renderers.pdf_encoding's, which
-skips reportlab's codec for the ASCII text it maps to its own bytes: the same bytes,
-or the same refusal, for every text."""
+"""reportlab's ``pdfdocEnc`` and ``PDFName``, replaced by
+briefgen.renderers.pdf_encoding's: the first skips reportlab's codec for the ASCII
+text it maps to its own bytes, the second keeps each name written. The same bytes,
+or the same refusal, for every text and name."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from reportlab.pdfbase import pdfdoc
 
 import briefgen.renderers.pdf  # noqa: F401  (installs the encoder, as a build does)
-from briefgen.renderers.pdf_encoding import pdfdoc_enc
+from briefgen.renderers.pdf_encoding import pdf_name, pdfdoc_enc
 
 ORIGINAL = pdfdoc_enc.briefgen_original  # type: ignore[attr-defined]
 
@@ -55,3 +56,20 @@ def test_the_control_characters_the_codec_refuses_are_still_refused() -> None:
     for code in range(0x18, 0x20):
         with pytest.raises(UnicodeEncodeError):
             pdfdoc_enc(f"a{chr(code)}b")
+
+
+NAME_ORIGINAL = pdf_name.briefgen_original  # type: ignore[attr-defined]
+
+
+def test_reportlab_writes_names_with_briefgen_s() -> None:
+    assert pdfdoc.PDFName is pdf_name
+    assert NAME_ORIGINAL is not pdf_name
+
+
+@pytest.mark.parametrize(
+    "data", ["Type", "StructTreeRoot", "F1+0", "A B", "a#b", "(x)", "caf\u00e9", "", "\x7f"]
+)
+def test_a_name_is_written_as_reportlab_writes_it_the_first_time_and_after(data: str) -> None:
+    assert pdf_name(data) == NAME_ORIGINAL(data)
+    assert pdf_name(data) == NAME_ORIGINAL(data)
+    assert pdf_name(data, "A", "z") == NAME_ORIGINAL(data, "A", "z")

@@ -8,8 +8,13 @@ map applied in Python, a few hundred times a copy. That codec maps each ASCII
 character to its own byte but for the control characters 0x18-0x1F, which it
 refuses (PDFDocEncoding gives those codes to accents); so text of the other ASCII
 characters is encoded as ASCII here, and any other text, or bytes, as reportlab
-does. The function is replaced in reportlab's module, once, for every document
-a process writes: the bytes are the same.
+does.
+
+reportlab also writes each name of every dictionary through ``pdfdoc.PDFName``,
+which escapes it a character at a time: each name is escaped once per process.
+
+The functions are replaced in reportlab's module, once, for every document a
+process writes: the bytes are the same.
 """
 
 from __future__ import annotations
@@ -37,3 +42,29 @@ def pdfdoc_enc(text: str | bytes) -> bytes:
 
 pdfdoc_enc.briefgen_original = _PDFDOC_ENC  # type: ignore[attr-defined]
 pdfdoc.pdfdocEnc = pdfdoc_enc
+
+
+_PDF_NAME: Callable[..., str] = getattr(pdfdoc.PDFName, "briefgen_original", pdfdoc.PDFName)
+_names: dict[str, str] = {}
+# Names kept: the keys of the dictionaries reportlab writes (a few dozen) and the
+# names among their values.
+_NAMES_KEPT = 1024
+
+
+def pdf_name(data: str, lo: str = "\x21", hi: str = "\x7e") -> str:
+    """reportlab's ``PDFName(data)``: ``data`` as a name (``/Type``), its characters
+    outside ``lo``-``hi`` and its delimiters written ``#hh``; worked out once per
+    process for each name, as reportlab writes a dictionary's names for every
+    dictionary of every file."""
+    if type(data) is not str or lo != "\x21" or hi != "\x7e":
+        return _PDF_NAME(data, lo, hi)
+    name = _names.get(data)
+    if name is None:
+        name = _PDF_NAME(data)
+        if len(_names) < _NAMES_KEPT:
+            _names[data] = name
+    return name
+
+
+pdf_name.briefgen_original = _PDF_NAME  # type: ignore[attr-defined]
+pdfdoc.PDFName = pdf_name

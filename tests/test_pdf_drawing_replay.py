@@ -6,6 +6,7 @@ one."""
 from __future__ import annotations
 
 import pytest
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
 from briefgen.errors import Location
@@ -96,3 +97,35 @@ def test_a_long_paragraph_is_always_drawn(
     draws.clear()
     assert pdf.render_pdf_bytes(doc, STYLE) == first
     assert draws == [long]
+
+
+def test_a_replayed_text_whose_characters_have_their_codes_is_not_split_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Replaying a paragraph makes its font calls again; a text whose characters all
+    have their codes in the document already would change nothing, so reportlab's
+    loop over its characters is skipped. The first text meeting “ and ” gives them
+    their codes; the later ones are not split again, and the bytes are the same."""
+    texts = [f"Paragraph {n} has “quoted” words." for n in range(1, 4)]
+    doc = document("\n\n".join(texts) + "\n")
+    first = fresh(doc)
+    split: list[str] = []
+    real = TTFont.splitString
+
+    def split_string(self: TTFont, text: str, doc: object, encoding: str = "utf-8") -> object:
+        split.append(text)
+        return real(self, text, doc, encoding)
+
+    monkeypatch.setattr(TTFont, "splitString", split_string)
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+    assert [text for text in split if "“" in text] == [texts[0]]
+
+
+def test_a_replayed_text_meeting_a_new_character_gives_it_its_code() -> None:
+    """A replayed paragraph with a character the document has not met yet makes
+    its call, which gives the character its code: the bytes are a fresh drawing's."""
+    accented = "Café and “quoted” words."
+    fresh(document(f"{accented}\n"))
+    second = document(f"“Quoted” first.\n\n{accented}\n\nCafé again.\n")
+    again = pdf.render_pdf_bytes(second, STYLE)
+    assert again == fresh(second)

@@ -25,7 +25,9 @@ new character the next code of a subset, ``getSubsetInternalName`` names a font'
 resource (F1, F2, ...) on its first use. :func:`recording_font_calls` records these
 calls and what they gave while a paragraph is drawn, and :func:`replay_font_calls`
 makes them again in another document, so that the renderer can reuse the
-paragraph's operators there when every call gives the same.
+paragraph's operators there when every call gives the same (a text whose
+characters all have their codes there already is not split again: it would give
+the same and change nothing).
 
 A face's objects in the file (each subset's font dictionary, font descriptor,
 character map and font program) are formatted once per process too, for what they
@@ -44,7 +46,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from reportlab import rl_config
@@ -169,6 +171,24 @@ class FontCall:
     argument: str | bytes | int
     result: Any
 
+    @cached_property
+    def codes(self) -> dict[int, int] | None:
+        """For ``splitString``: the code each character of the text got, which the
+        state of a document giving them all the same codes already holds (a
+        character the font lacks got none, and never matches). None for another
+        call."""
+        text = self.argument
+        if self.method != "splitString" or isinstance(text, int):
+            return None
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        codes = [subset << 8 | byte for subset, chunk in self.result for byte in chunk]
+        # reportlab gives a no-break space the space's code.
+        characters = [32 if code == 0xA0 else code for code in map(ord, text)]
+        if len(codes) != len(characters):
+            return None
+        return dict(zip(characters, codes, strict=True))
+
 
 # The calls of the drawing being recorded, in order (None: none is).
 _recorded: ContextVar[list[FontCall] | None] = ContextVar("briefgen_font_calls", default=None)
@@ -188,8 +208,20 @@ def recording_font_calls() -> Iterator[list[FontCall]]:
 def replay_font_calls(calls: Sequence[FontCall], document: Any) -> bool:
     """Make ``calls`` again, in order, in ``document``; whether each gave what it gave
     when recorded (the same codes and resource names). It stops at the first that
-    does not: the calls made until then are the ones drawing makes first anyway."""
+    does not: the calls made until then are the ones drawing makes first anyway.
+
+    A ``splitString`` whose characters all have, in the document, the codes they
+    had is not made: it would give what it gave and change nothing (it gives a
+    character a code only when it has none). That is most of them after a page's
+    first paragraphs, and reportlab's loop over the characters of a text with any
+    beyond ASCII was a tenth of drawing a copy."""
+    recording = _recorded.get() is not None
     for call in calls:
+        codes = call.codes
+        if codes is not None and not recording:
+            state = call.font._state(document)
+            if state is not None and codes.items() <= state.assignments.items():
+                continue
         if getattr(call.font, call.method)(call.argument, document) != call.result:
             return False
     return True

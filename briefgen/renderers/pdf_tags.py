@@ -44,6 +44,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase.pdfdoc import (
     XMP,
+    PDFDocument,
     PDFInfo,
     PDFName,
     PDFObject,
@@ -54,6 +55,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
+from briefgen.renderers.pdf_file import LeanDocument
 from briefgen.renderers.pdf_fonts import kept_format, unencrypted
 
 # The name reportlab calls an <onDraw> marker by, on the canvas.
@@ -577,6 +579,8 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         self._doc._pdfVersion = max(self._doc._pdfVersion, (1, 7))
         if type(self._doc.info) is PDFInfo:
             self._doc.info.__class__ = _KeptInfo
+        if type(self._doc) is PDFDocument:
+            self._doc.__class__ = LeanDocument
 
     def linkURL(  # reportlab's name
         self, url: str, rect: Any, relative: int = 0, **kwargs: Any

@@ -21,6 +21,7 @@ from page_regions import regions, with_markdown
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from readback import docx_text
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from tagged import (
     PRINT,
@@ -46,7 +47,7 @@ from briefgen.model import (
     walk,
 )
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
-from briefgen.renderers import pdf
+from briefgen.renderers import pdf, pdf_tags
 from briefgen.renderers.docx import render_docx
 from briefgen.renderers.pdf import render_pages, render_pdf_bytes
 from briefgen.style import Style
@@ -537,3 +538,31 @@ def test_a_soft_hyphen_read_as_one_is_drawn_as_before(monkeypatch: pytest.Monkey
     finally:
         pdf._laid_out.cache_clear()
     assert marked > 2
+
+
+def test_the_structure_elements_are_numbered_as_reportlab_numbers_new_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The structure elements (some sixty a brief) are added to the document as
+    reportlab's Reference adds a new object, without it: it adds only the tree's
+    root, parent tree and mark info itself, and the file is the one it writes
+    adding them all."""
+    document = with_markdown("# Title\n\nA paragraph with a [link](https://example.org).\n")
+    added = render_pdf_bytes(document, Style())
+    raws: list[object] = []
+    real = PDFDocument.Reference
+
+    def reference(self: PDFDocument, obj: object, name: str | None = None) -> object:
+        if isinstance(obj, pdf_tags._Raw):
+            raws.append(obj)
+        return real(self, obj, name)
+
+    monkeypatch.setattr(PDFDocument, "Reference", reference)
+    assert render_pdf_bytes(document, Style()) == added
+    assert len(raws) == 3  # the root (named), the parent tree and the mark info
+
+    def by_reportlab(self: pdf_tags._Writer, raw: pdf_tags._Raw) -> str:
+        return self.number(real(self.doc, raw))
+
+    monkeypatch.setattr(pdf_tags._Writer, "add", by_reportlab)
+    assert render_pdf_bytes(document, Style()) == added

@@ -669,7 +669,24 @@ class _Writer:
         self.refs: dict[Element, str] = {}
         for element in canvas.tags.walk():
             raw = self.objects[element] = _Raw()
-            self.refs[element] = self.number(self.doc.Reference(raw))
+            self.refs[element] = self.add(raw)
+
+    def add(self, raw: _Raw) -> str:
+        """Add ``raw`` to the document as its next object, as reportlab's
+        ``Reference`` adds a new one (named ``R`` and its number), and give its
+        reference as written. Some sixty a copy: reportlab's general ``Reference``
+        and the reference it makes cost more than the object's writing."""
+        doc = self.doc
+        number = doc.objectcounter + 1
+        name = f"R{number}"
+        if name in doc.idToObject:  # taken by a name of its own: reportlab's error
+            return self.number(doc.Reference(raw))
+        doc.objectcounter = number
+        raw.__InternalName__ = name
+        doc.idToObjectNumberAndVersion[name] = (number, 0)
+        doc.numberToId[number] = name
+        doc.idToObject[name] = raw
+        return f"{number} 0 R"
 
     def number(self, ref: PDFObjectReference) -> str:
         """``ref`` as written: ``12 0 R``."""

@@ -1,18 +1,21 @@
-"""reportlab's ``pdfdocEnc`` and ``PDFName``, replaced by
+"""reportlab's ``pdfdocEnc``, ``PDFName`` and ``PDFDictionary.format``, replaced by
 briefgen.renderers.pdf_encoding's: the first skips reportlab's codec for the ASCII
-text it maps to its own bytes, the second keeps each name written. The same bytes,
-or the same refusal, for every text and name."""
+text it maps to its own bytes, the second keeps each name written, the third each
+name with its space and writes text and numbers directly. The same bytes, or the
+same refusal, for every text, name and dictionary."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections import OrderedDict
 
 import pytest
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 import briefgen.renderers.pdf  # noqa: F401  (installs the encoder, as a build does)
-from briefgen.renderers.pdf_encoding import pdf_name, pdfdoc_enc
+from briefgen.renderers.pdf_encoding import dictionary_format, pdf_name, pdfdoc_enc
 
 ORIGINAL = pdfdoc_enc.briefgen_original  # type: ignore[attr-defined]
 
@@ -73,3 +76,49 @@ def test_a_name_is_written_as_reportlab_writes_it_the_first_time_and_after(data:
     assert pdf_name(data) == NAME_ORIGINAL(data)
     assert pdf_name(data) == NAME_ORIGINAL(data)
     assert pdf_name(data, "A", "z") == NAME_ORIGINAL(data, "A", "z")
+
+
+DICTIONARY_ORIGINAL = dictionary_format.briefgen_original  # type: ignore[attr-defined]
+VALUES: dict[str, object] = {
+    "Type": "/Page",
+    "Count": 3,
+    "Width": 612.5,
+    "Flag": True,
+    "Name": pdfdoc.PDFName("F1+0"),
+    "Text": pdfdoc.PDFString("caf\u00e9 (1)"),
+    "Raw": b"<00ff>",
+    "Box": pdfdoc.PDFArray([0, 0, 612, 792.25]),
+    "Inner": pdfdoc.PDFDictionary({"S": "/URI", "N": 1}),
+    "A B": "/odd#name",
+}
+
+
+def test_reportlab_formats_dictionaries_with_briefgen_s() -> None:
+    assert pdfdoc.PDFDictionary.format is dictionary_format
+    assert DICTIONARY_ORIGINAL is not dictionary_format
+
+
+@pytest.mark.parametrize("multiline", [True, False, "forced"])
+@pytest.mark.parametrize("count", [0, 1, 6, 7, 10])
+def test_a_dictionary_is_written_as_reportlab_writes_it(
+    multiline: bool | str, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any number of entries (a line break after every sixth when on one line), of
+    every kind of value, on one line or several, twice (the names kept)."""
+    items = dict(list(VALUES.items())[:count])
+    for setting in (0, 1):
+        monkeypatch.setattr(rl_config, "pdfMultiLine", setting)
+        dictionary = pdfdoc.PDFDictionary(items)
+        dictionary.multiline = multiline
+        for indent in (b"\n ", b"\n"):
+            expected = DICTIONARY_ORIGINAL(dictionary, pdfdoc.DummyDoc(), indent)
+            assert dictionary_format(dictionary, pdfdoc.DummyDoc(), indent) == expected
+            assert dictionary_format(dictionary, pdfdoc.DummyDoc(), indent) == expected
+
+
+def test_an_ordered_dictionary_keeps_its_order_as_reportlab_does() -> None:
+    dictionary = pdfdoc.PDFDictionary()
+    dictionary.dict = OrderedDict([("Z", 1), ("A", 2)])
+    written = dictionary_format(dictionary, pdfdoc.DummyDoc())
+    assert written == DICTIONARY_ORIGINAL(dictionary, pdfdoc.DummyDoc())
+    assert written.index(b"/Z") < written.index(b"/A")

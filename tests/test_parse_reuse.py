@@ -4,6 +4,7 @@ first did, and a document's own reference definitions still make its links."""
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from test_parse_cases import dump_inlines
 
 from briefgen import parse
 from briefgen.errors import Location, TemplateError
-from briefgen.model import Paragraph
+from briefgen.model import Paragraph, Span
 from briefgen.parse import parse_blocks
 
 
@@ -99,3 +100,13 @@ def test_a_text_every_document_holds_stays_kept_while_more_others_pass_than_are_
     assert paragraphs(long + "\n") == [f'"{long.strip()}"']
     assert long.strip() not in parse._inlines_kept
     assert long.strip() not in parse._runs_kept
+
+
+def test_a_span_given_other_text_keeps_every_other_field() -> None:
+    """Neighbouring spans are joined into a span made directly (parse._with_text),
+    not through dataclasses.replace: it is what replace makes, for a Span with every
+    field set, and a Span has no field it would leave out."""
+    span = Span("words ", bold=True, italic=True, href="https://example.org", language="es")
+    assert parse._with_text(span, "other") == replace(span, text="other")
+    assert [f.name for f in fields(Span)] == ["text", "bold", "italic", "href", "language"]
+    assert parse._merge([span, replace(span, text="more")]) == (replace(span, text="words more"),)

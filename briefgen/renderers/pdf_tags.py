@@ -148,8 +148,10 @@ def placed_box(canvas: Any, width: float, height: float) -> tuple[float, float, 
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+@lru_cache(maxsize=1024)
 def hex_text(text: str) -> str:
-    """A text string operand for a content stream: UTF-16BE with its byte order mark."""
+    """A text string operand for a content stream: UTF-16BE with its byte order mark
+    (kept for the texts last written: a copy writes its notes' numbers twice each)."""
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
@@ -699,22 +701,27 @@ class _Writer:
         numbers), then its other kids (a list nested in an item's body, after the
         item's text), then an OBJR for each of its annotations."""
         tagger, pages, refs = self.tagger, self.pages, self.refs
-        parts = [f"<< /Type /StructElem /S /{element.role} /P {parent}"]
-        marks = tagger.marks.get(element, [])
+        marks = tagger.marks.get(element)
         first_page = marks[0][0] if marks else None
-        if first_page is not None:
-            parts.append(f"/Pg {pages[first_page]}")
-        drawn = tagger.contents.get(element, [])
-        kids = []
-        for item in drawn:
-            if isinstance(item, Element):
-                kids.append(refs[item])
-            elif item[0] == first_page:
-                kids.append(str(item[1]))
-            else:
-                kids.append(f"<< /Type /MCR /Pg {pages[item[0]]} /MCID {item[1]} >>")
-        kids += [refs[kid] for kid in element.kids if kid not in drawn]
-        for annotation in tagger.annotations.get(element, []):
+        head = f"<< /Type /StructElem /S /{element.role} /P {parent}"
+        parts = [head if first_page is None else f"{head} /Pg {pages[first_page]}"]
+        drawn = tagger.contents.get(element)
+        kids: list[str] = []
+        if drawn:
+            for item in drawn:
+                if isinstance(item, tuple):  # (page, MCID)
+                    on, mcid = item
+                    if on == first_page:
+                        kids.append(str(mcid))
+                    else:
+                        kids.append(f"<< /Type /MCR /Pg {pages[on]} /MCID {mcid} >>")
+                else:
+                    kids.append(refs[item])
+            if element.kids:
+                kids += [refs[kid] for kid in element.kids if kid not in drawn]
+        elif element.kids:
+            kids = [refs[kid] for kid in element.kids]
+        for annotation in tagger.annotations.get(element, ()):
             page = pages[annotation.page]
             kids.append(f"<< /Type /OBJR /Obj {self.number(annotation.ref)} /Pg {page} >>")
         if len(kids) == 1:
@@ -728,13 +735,12 @@ class _Writer:
         if element.bbox is not None:
             box = " ".join(f"{value:.2f}" for value in element.bbox)
             parts.append(f"/A << /O /Layout /BBox [{box}] >>")
-        for name, value in (
-            ("Alt", element.alt),
-            ("ActualText", element.actual_text),
-            ("Lang", element.lang),
-        ):
-            if value:
-                parts.append(f"/{name} {hex_text(value)}")
+        if element.alt:
+            parts.append(f"/Alt {hex_text(element.alt)}")
+        if element.actual_text:
+            parts.append(f"/ActualText {hex_text(element.actual_text)}")
+        if element.lang:
+            parts.append(f"/Lang {hex_text(element.lang)}")
         if element.ident:
             parts.append(f"/ID {hex_bytes(element.ident)}")
         parts.append(">>")

@@ -486,6 +486,23 @@ def test_a_bare_count_never_says_more_than_the_share() -> None:
     assert over == {}
 
 
+def _statistic(value: float, value_max: float | None, unit: str, es_unit: str | None) -> Fact:
+    """A statistic of ``value`` (to ``value_max``) in ``unit``, with a Spanish form."""
+    return Fact.model_validate(
+        {
+            "id": "x",
+            "kind": "statistic",
+            "text": "t",
+            "value": value,
+            "value_max": value_max,
+            "unit": unit,
+            "as_of": "2022",
+            "source": "s",
+            "es": {"text": "t", **({"unit": es_unit} if es_unit else {})},
+        }
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "value_max", "unit", "english", "spanish"),
     [
@@ -502,19 +519,7 @@ def test_money_is_written_to_the_cent(
     value: float, value_max: float | None, unit: str, english: str, spanish: str
 ) -> None:
     es_unit = {"USD per pill": "USD por pastilla", "USD billion": "USD millones"}.get(unit)
-    fact = Fact.model_validate(
-        {
-            "id": "x",
-            "kind": "statistic",
-            "text": "t",
-            "value": value,
-            "value_max": value_max,
-            "unit": unit,
-            "as_of": "2022",
-            "source": "s",
-            "es": {"text": "t", **({"unit": es_unit} if es_unit else {})},
-        }
-    )
+    fact = _statistic(value, value_max, unit, es_unit)
     assert (fact.number(), fact.number("es-US")) == (english, spanish)
     assert short_figure(fact) == english.removesuffix(unit[3:])
 
@@ -533,19 +538,7 @@ def test_a_range_whose_top_is_negative_is_joined_by_a_word(
 ) -> None:
     """-$20–-$5: a dash before a minus sign reads as neither."""
     es_unit = {"USD per pill": "USD por pastilla", "pounds": "libras"}.get(unit)
-    fact = Fact.model_validate(
-        {
-            "id": "x",
-            "kind": "statistic",
-            "text": "t",
-            "value": value,
-            "value_max": value_max,
-            "unit": unit,
-            "as_of": "2022",
-            "source": "s",
-            "es": {"text": "t", **({"unit": es_unit} if es_unit else {})},
-        }
-    )
+    fact = _statistic(value, value_max, unit, es_unit)
     assert (fact.number(), fact.number("es-US"), short_figure(fact)) == (english, spanish, figure)
 
 

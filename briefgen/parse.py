@@ -77,6 +77,7 @@ from briefgen.model import (
     plain_text,
 )
 from briefgen.pictures import MAX_PICTURE_PIXELS, PictureRefused, picture_path, read_picture
+from briefgen.smartquotes import smartquotes
 
 CitationCheck = Callable[[str], str | None]
 ChartResolver = Callable[[str, Location], Chart]
@@ -245,7 +246,8 @@ def _keep_inlines(md: MarkdownIt) -> None:
     is parsed as markdown-it would. The tokens kept are shared by the documents whose
     text holds them: the parser's readers only read them."""
     rules = {rule.name: rule.fn for rule in md.core.ruler.__rules__}
-    steps = [rules["inline"], rules["smartquotes"], rules["text_join"]]
+    # briefgen's smartquotes, markdown-it's own in one pass (see briefgen.smartquotes).
+    steps = [rules["inline"], smartquotes, rules["text_join"]]
 
     def inline_rule(state: StateCore) -> None:
         if any(state.env.values()):

@@ -113,6 +113,30 @@ def test_a_group_line_of_many_spaces_is_read_in_one_pass() -> None:
     assert told.splitlines() == ["unknown group '::: x'", "Box"]
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Open double quotes, each closing single one scanning all of them (23 s).
+        ("' \"a b\\'' * 32_000", "'\"a ' ' b\u2019'"),
+        # A quote opened on each of 30,000 lines, then a line closing the last: the
+        # open ones were copied at each line between (5 s).
+        ("'\"a\\n' * 30_000 + 'b\\n' * 30_000 + 'c\"'", "'\"a ' ' c\u201d'"),
+    ],
+)
+def test_a_paragraph_of_quotes_is_made_typographic_in_one_pass(text: str, shown: str) -> None:
+    """markdown-it's smartquotes took time squared in a paragraph's quotes, outside
+    the template's time limit; a template may write 200,000 characters of them."""
+    told = run_limited(
+        "from briefgen.errors import Location\n"
+        "from briefgen.parse import parse_blocks\n"
+        f"text = {text}\n"
+        "(paragraph,) = parse_blocks(text, (Location('t', 1),) * 60_001, Location('t', 1))\n"
+        "printed = paragraph.inlines[0].text\n"
+        "print(repr(printed[:3]), repr(printed[-3:]))\n"
+    )
+    assert told.strip() == shown
+
+
 def test_a_fact_id_holds_no_opening_bracket() -> None:
     """What keeps the citation's scan to one pass: "[@" reads no further than the next
     "[", which no fact id (a slug) holds."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import keyword
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -145,12 +146,7 @@ def load_recipients(
     else:
         columns, rows = _read_csv(text, problems)
     if len(rows) > MAX_ROWS:
-        problems.add(
-            rows[MAX_ROWS].line,
-            "",
-            f"more than {MAX_ROWS:,} recipients, the most one batch takes; split the file",
-            first=True,
-        )
+        problems.add(rows[MAX_ROWS].line, "", _too_many_rows(), first=True)
         rows = rows[:MAX_ROWS]
     if not rows and not problems.found:
         problems.add(1, "", "no recipients: the file has no rows")
@@ -266,7 +262,12 @@ def _read_csv(text: str, problems: _Problems) -> tuple[tuple[str, ...], list[_Ro
             )
         text = text[separator.end() :]  # the line ending stays: lines keep their numbers
     delimiter = delimiter or _delimiter(text)
-    records = list(_csv_records(text, problems, delimiter))
+    # The header and a row for each recipient a batch takes, no more: a file of 20 MB
+    # may hold millions of short lines, which took a minute and gigabytes to read all.
+    reading = _csv_records(text, problems, delimiter)
+    records = list(itertools.islice(reading, MAX_ROWS + 1))
+    if (past := next(reading, None)) is not None:
+        problems.add(past[0], "", _too_many_rows(), first=True)
     if not records:
         return (), []
     header_line, header = records[0]
@@ -364,6 +365,10 @@ def _header_below(records: list[tuple[int, list[str]]]) -> tuple[int, list[str]]
         if len({cell.strip().lower() for cell in cells} & set(KNOWN_COLUMNS)) >= 2:
             return line, cells
     return None
+
+
+def _too_many_rows() -> str:
+    return f"more than {MAX_ROWS:,} recipients, the most one batch takes; split the file"
 
 
 def _too_many_columns(count: int | None) -> str:

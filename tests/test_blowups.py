@@ -10,18 +10,20 @@ import difflib
 import resource
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from briefgen.errors import Location, ProblemList
+from briefgen import recipients
+from briefgen.errors import Location, ProblemList, RecipientsError
 from briefgen.facts import load_store
 from briefgen.facts.filters import unknown_name
 from briefgen.facts.report import unknown_place_notes
 from briefgen.model import Cite, Paragraph
 from briefgen.parse import CITATION, parse_blocks
-from briefgen.recipients import load_recipients
+from briefgen.recipients import MAX_ROWS, load_recipients
 from briefgen.suggest import MAX_COMPARED, SHORTLIST, Suggestions, closest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -297,3 +299,29 @@ def test_a_long_name_nothing_defines_is_compared_by_its_start(tmp_path: Path) ->
         "        print(exc.location.line, exc.detail.partition(' (did you mean ')[2])\n"
     )
     assert told.splitlines() == ["2 ", "2 'alpha_beta'?)"]
+
+
+def test_a_recipients_file_is_read_no_further_than_a_batch_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV file was read to its end before its rows were counted: 20 MB of 9 million
+    one-letter rows took 28 s and 3 GB to say it holds more than 100,000. Reading
+    stops at the first row past them, which the message names."""
+    read: list[int] = []
+    real = recipients._csv_records
+
+    def counting(*args: Any, **kwargs: Any) -> Iterator[tuple[int, list[str]]]:
+        for record in real(*args, **kwargs):
+            read.append(record[0])
+            yield record
+
+    monkeypatch.setattr(recipients, "_csv_records", counting)
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience\n" + "".join(f"r-{i},public\n" for i in range(2 * MAX_ROWS)))
+    with pytest.raises(RecipientsError) as caught:
+        load_recipients(path, str)
+    assert str(caught.value) == (
+        f"{path}:{MAX_ROWS + 2}: more than 100,000 recipients, the most one batch takes; "
+        "split the file"
+    )
+    assert len(read) == MAX_ROWS + 2  # the header, the rows a batch takes, one more

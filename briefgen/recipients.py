@@ -213,31 +213,48 @@ def _decode(raw: bytes, problems: _Problems) -> str:
             f"the file starts with {marks} byte-order marks (unseen U+FEFF characters), "
             "where at most one belongs; save it again as UTF-8",
         )
-    pieces = _LINE_ENDS.split(raw)
-    decoded: list[str] = []
-    for index, piece in enumerate(pieces):
-        if index % 2:  # a line ending
-            decoded.append(piece.decode("ascii"))
-            continue
-        try:
-            decoded.append(piece.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            number = index // 2 + 1
-            problems.add(
-                number,
-                "",
-                # Excel's plain "CSV" is the system's code page (Windows-1252 for
-                # José): the choice to make is named as Excel's menu names it.
-                f"not valid UTF-8 (byte 0x{piece[exc.start]:02x}); save the file as UTF-8 "
-                "(in Excel: Save As, CSV UTF-8)",
-            )
-            problems.undecodable.add(number)
-            decoded.append(piece.decode("utf-8", errors="replace"))
-    return composed("".join(decoded))
+    try:
+        return composed(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    # Each bad byte is found where the text holds it (escaped as a lone surrogate) and
+    # its line by counting the line endings before it, the lines after a bad one taken
+    # whole: read a line at a time, a file of millions of short lines took seconds even
+    # when good, and one of millions of bad ones, told each, ran out of memory. So many
+    # are told as the rows a batch takes, and one more.
+    escaped = raw.decode("utf-8", errors="surrogateescape")
+    line, counted = 1, 0
+    found = _ESCAPED_BYTE.search(escaped)
+    while found is not None and len(problems.undecodable) <= MAX_ROWS:
+        at = found.start()
+        line += _line_ends(escaped, counted, at)
+        counted = at
+        problems.add(
+            line,
+            "",
+            # Excel's plain "CSV" is the system's code page (Windows-1252 for
+            # José): the choice to make is named as Excel's menu names it.
+            f"not valid UTF-8 (byte 0x{ord(found.group()) - 0xDC00:02x}); save the file "
+            "as UTF-8 (in Excel: Save As, CSV UTF-8)",
+        )
+        problems.undecodable.add(line)
+        next_line = _LINE_END.search(escaped, at)
+        found = None if next_line is None else _ESCAPED_BYTE.search(escaped, next_line.start())
+    return composed(raw.decode("utf-8", errors="replace"))
+
+
+def _line_ends(text: str, start: int, end: int) -> int:
+    """How many line endings (CRLF, CR or LF) ``text[start:end]`` holds, neither end
+    inside a CRLF."""
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
 
 
 _BOM = "\ufeff".encode()
-_LINE_ENDS = re.compile(rb"(\r\n|\r|\n)")
+_LINE_END = re.compile(r"[\r\n]")
+# A byte that is not UTF-8, decoded with errors="surrogateescape".
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 # Excel's first line naming the separator, as it writes and reads it: "sep=;" (a
 # hand-typed "SEP=;" too: no header names a column "sep=").
 _SEPARATOR_LINE = re.compile(r"[ \t]*sep=([^\r\n]*)", re.IGNORECASE)

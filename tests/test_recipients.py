@@ -740,6 +740,24 @@ def test_a_line_not_utf8_is_reported_once_without_its_follow_on_problems(
     ]
 
 
+def test_lines_not_utf8_are_told_up_to_the_rows_a_batch_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every bad line was told, each a problem kept in memory: 20 MB of 9 million of
+    them ran out of memory after a quarter of an hour. As many are told as the rows a
+    batch takes, and one more; lines past them are not read."""
+    monkeypatch.setattr(recipients, "MAX_ROWS", 2)
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"id,audience\r\n" + b"r\xe9,public\r\n" * 10)
+    bad = "not valid UTF-8 (byte 0xe9); save the file as UTF-8 (in Excel: Save As, CSV UTF-8)"
+    assert problems_of(path) == [
+        f"{path}:4: more than 2 recipients, the most one batch takes; split the file",
+        f"{path}:2: {bad}",
+        f"{path}:3: {bad}",
+        f"{path}:4: {bad}",
+    ]
+
+
 def test_a_missing_name_column_is_told_at_the_header_line(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("\n\nname,audience\nBob,public\n", encoding="utf-8")

@@ -145,9 +145,6 @@ def load_recipients(
         columns, rows = _read_yaml(text, path, problems)
     else:
         columns, rows = _read_csv(text, problems)
-    if len(rows) > MAX_ROWS:
-        problems.add(rows[MAX_ROWS].line, "", _too_many_rows(), first=True)
-        rows = rows[:MAX_ROWS]
     if not rows and not problems.found:
         problems.add(1, "", "no recipients: the file has no rows")
     if name_column not in columns and rows:
@@ -502,7 +499,11 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
         return (), []
     columns: dict[str, None] = {}
     rows = []
-    for index, item in enumerate(doc.data):
+    # The rows a batch takes, no more (as for CSV): a list of 2,000,000 values that are
+    # no rows was told at each, in 20 s and 1.8 GB.
+    if len(doc.data) > MAX_ROWS:
+        problems.add(doc.line_of((MAX_ROWS,)), "", _too_many_rows(), first=True)
+    for index, item in enumerate(doc.data[:MAX_ROWS]):
         line = doc.line_of((index,))
         if not isinstance(item, dict):
             problems.add(line, "", "each recipient is a mapping of column: value")

@@ -740,6 +740,21 @@ def test_a_line_not_utf8_is_reported_once_without_its_follow_on_problems(
     ]
 
 
+def test_a_yaml_list_is_read_no_further_than_the_rows_a_batch_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each item of a YAML list was checked before the rows were counted: 2,000,000
+    values that are no rows were told one by one, in 20 s and 1.8 GB."""
+    monkeypatch.setattr(recipients, "MAX_ROWS", 2)
+    path = tmp_path / "r.yaml"
+    path.write_text("- a\n" * 10, encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:3: more than 2 recipients, the most one batch takes; split the file",
+        f"{path}:1: each recipient is a mapping of column: value",
+        f"{path}:2: each recipient is a mapping of column: value",
+    ]
+
+
 def test_lines_not_utf8_are_told_up_to_the_rows_a_batch_takes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

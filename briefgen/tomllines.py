@@ -105,6 +105,10 @@ class _Scanner:
             self.pos += 1
 
     def record(self, path: KeyPath) -> None:
+        # Each dotted part is a table inside the one before: a key of 30,000 parts
+        # was 30,000 tables deep, and its prefixes kept here took 9 GB.
+        if len(path) > self.max_depth:
+            raise TooDeep(self.line)
         for end in range(1, len(path) + 1):
             self.lines.setdefault(path[:end], self.line)
 
@@ -213,7 +217,8 @@ def key_lines(text: str, max_depth: int) -> dict[KeyPath, int]:
     """The line where each key path of ``text`` (a TOML document) is first written.
 
     Array items are numbered as tomllib's data numbers them. Raises :class:`TooDeep`
-    where arrays or inline tables nest deeper than ``max_depth``.
+    where arrays or inline tables nest deeper than ``max_depth``, or a key (with its
+    table's name) has more than ``max_depth`` dotted parts.
     """
     scanner = _Scanner(text, max_depth)
     with contextlib.suppress(_Stop):

@@ -438,6 +438,11 @@ def settings_error(folder: Path, text: str | bytes) -> str:
         (b'[organization]\nname = "Caf\xe9"\n', "2: not valid UTF-8 (byte 0xe9); save the file"),
         ("x = " + "[" * 10_000 + "]" * 10_000, "1: TOML: arrays or tables nested more than 20"),
         ("[build]\nx = [\n" + "{a = [\n" * 30, "12: TOML: arrays or tables nested more than 20"),
+        # Each part of a dotted key is a table in the one before: 3,000 of them were an
+        # internal error (RecursionError); 30,000 took 9 GB on the way to it.
+        ("[x]\n" + "a." * 3_000 + "a = 1\n", "2: TOML: arrays or tables nested more than 20"),
+        ("[" + ".".join("a" * 21) + "]\n", "1: TOML: arrays or tables nested more than 20"),
+        ("[" + ".".join("a" * 20) + "]\nb = {c = 1}\n", "2: TOML: arrays or tables nested more"),
     ],
 )
 def test_every_settings_error_is_blamed_on_its_line(

@@ -413,7 +413,11 @@ def _csv_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.add(start, "", f"not valid CSV: {exc}")
+            problems.add(start, "", f"not valid CSV: {_csv_problem(exc)}")
+            if str(exc).startswith("field larger than field limit"):
+                # A quotation mark left open made the rest of the file one value:
+                # what follows would be read from inside it, each line a wrong row.
+                return
             start = reader.line_num + 1
             continue
         if any(cell.strip() for cell in cells):
@@ -426,6 +430,19 @@ def _csv_records(
             else:
                 yield start, [seen.get(cell, cell) for cell in cells]
         start = reader.line_num + 1
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """What the csv module's ``exc`` says, in a recipients file's words."""
+    said = str(exc)
+    if said.startswith("field larger than field limit"):
+        return (
+            f"a value longer than {csv.field_size_limit():,} characters; is a quotation "
+            'mark (") left open? The lines after it were not read'
+        )
+    if said == "unexpected end of data":
+        return 'the file ends inside a quoted value; is a quotation mark (") left open?'
+    return said
 
 
 _CELL_LINE_END = re.compile(r"\r\n?")

@@ -858,3 +858,23 @@ def test_a_wide_file_of_short_cells_is_held_in_a_few_times_its_size(tmp_path: Pa
     assert len(found.recipients) == 660
     assert found.recipients[1].values[found.columns.index("c3")] == "ed"
     assert peak < 15 * size, (peak, size)
+
+
+def test_a_quote_left_open_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quotation mark never closed makes the rest of the file one cell: past the csv
+    module's limit on a cell, the reader went on inside it and told each of its lines
+    as a row of the wrong width."""
+    monkeypatch.chdir(tmp_path)
+    path = Path("recipients.csv")
+    lines = "\n".join(f"c{n},public,Office {n}" for n in range(8000))
+    path.write_text(f'id,audience,office\na,public,"Office A\n{lines}\n', encoding="utf-8")
+    assert problems_of(path) == [
+        "recipients.csv:2: not valid CSV: a value longer than 131,072 characters; is a "
+        'quotation mark (") left open? The lines after it were not read'
+    ]
+    # Short of the limit, the file ends inside the value.
+    path.write_text('id,audience,office\na,public,"Office A\nb,public,B\n', encoding="utf-8")
+    assert problems_of(path) == [
+        "recipients.csv:2: not valid CSV: the file ends inside a quoted value; is a "
+        'quotation mark (") left open?'
+    ]

@@ -500,7 +500,8 @@ class _Timeout(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt a render that runs too long (main thread only, where signals work)."""
+    """Interrupt a render that runs ``seconds`` of processor time (main thread only,
+    where signals work)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
@@ -510,14 +511,16 @@ def _time_limit(seconds: float) -> Iterator[None]:
     def expire(signum: int, frame: Any) -> None:
         raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, expire)
+    # Processor time, not the clock's: on a loaded machine (more jobs than cores) a
+    # template waiting for its turn would otherwise be stopped for time it did not use.
+    previous = signal.signal(signal.SIGPROF, expire)
     # Fire again every half second, should something still catch the first one.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.5)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _template_frame(exc: BaseException, fallback: Location) -> Location:

@@ -45,7 +45,8 @@ MAX_INT_BITS = 10_000
 MAX_VALUE_DEPTH = 100
 """How deep lists inside lists may go before a template prints or serializes them."""
 RENDER_SECONDS = 10.0
-"""Time for compiling and rendering one template, with everything it includes."""
+"""Processor time for compiling and rendering one template, with everything it
+includes."""
 MAX_TAG_DEPTH = 32
 """How many block tags (``if``, ``for``, ``macro``, ...) may sit inside one another."""
 MAX_LOOP_DEPTH = 16

@@ -34,11 +34,13 @@ from briefgen.model import (
     Inlines,
     Metadata,
     Notes,
+    Paragraph,
     Span,
     inline_groups,
     walk,
 )
 from briefgen.pipeline import BuildOptions
+from briefgen.renderers import docx as docx_renderer
 from briefgen.renderers.docx import render_docx_pages
 from briefgen.renderers.pdf import render_pages
 from briefgen.style import Style
@@ -192,6 +194,57 @@ def test_each_docx_side_is_marked_in_its_own_language(handout: tuple[Handout, Pa
     assert Counter(marked.get("en-US", [])) == Counter(english)
     if SPANISH:
         assert back.document.metadata.language == "es-US"
+
+
+def test_each_docx_side_s_paragraph_marks_are_in_its_own_language(
+    handout: tuple[Handout, Path],
+) -> None:
+    """Only the back's runs were marked: its paragraph marks, Word's language for an
+    empty line or text typed at a paragraph's end, were the file's (the front's)."""
+    made, path = handout
+    word = docx.Document(str(path.with_suffix(".docx")))
+    body = list(word.element.body)
+    ends = f"{qn('w:pPr')}/{qn('w:sectPr')}"
+    end = next(i for i, element in enumerate(body) if element.find(ends) is not None)
+    parts = {
+        "front": [*body[: end + 1], word.sections[0].footer._element],
+        "back": [*body[end + 1 :], word.sections[1].footer._element],
+    }
+    mark = f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:lang')}"
+    back = made.sides[1].fit.document.metadata.language
+    for side, elements in parts.items():
+        paragraphs = [p for element in elements for p in element.iter(qn("w:p"))]
+        languages = {
+            None if (lang := p.find(mark)) is None else lang.get(qn("w:val")) for p in paragraphs
+        }
+        assert languages == ({back} if side == "back" else {None}), side
+    if SPANISH:
+        assert back == "es-US"
+
+
+def test_a_marked_paragraph_mark_keeps_the_order_word_requires(
+    handout: tuple[Handout, Path],
+) -> None:
+    """A middle side's last paragraph holds its section's w:sectPr, which the
+    schema puts after the paragraph mark's w:rPr (here a text paragraph's, which
+    had no w:rPr before it was marked)."""
+    made, _ = handout
+    front, back = (side.fit for side in made.sides)
+    english = replace(front.document.metadata, language="en-US")
+    first = replace(back.document, metadata=replace(english, language="es-US"))
+    text = next(b for b in walk(front.document.blocks) if isinstance(b, Paragraph))
+    middle = replace(front.document, metadata=english, blocks=(text,), footer=Footer())
+    pages = [(first, back.style), (middle, front.style), (first, back.style)]
+    word = docx.Document(io.BytesIO(render_docx_pages(pages)))
+    order = {qn(f"w:{tag}"): i for i, tag in enumerate(docx_renderer._PPR_ORDER)}
+    ends = []
+    for properties in word.element.body.iter(qn("w:pPr")):
+        ranks = [order[child.tag] for child in properties]
+        assert ranks == sorted(ranks)
+        if properties.find(qn("w:sectPr")) is not None:
+            ends.append(properties.find(f"{qn('w:rPr')}/{qn('w:lang')}"))
+    assert len(ends) == 2
+    assert ends[1].get(qn("w:val")) == "en-US"
 
 
 @pytest.mark.requires_libreoffice

@@ -290,13 +290,27 @@ def _write_footer(
 def _mark_language(elements: Iterable[Any], language: str) -> None:
     """Mark every run in ``elements`` as written in ``language`` (the document's
     default is the first brief's), but a run marked already (a source's title in its
-    own language)."""
+    own language); and every paragraph mark, which is Word's language for an empty
+    line and for text typed at the paragraph's end."""
     for element in elements:
         for run in element.iter(qn("w:r")):
-            properties = run.get_or_add_rPr()
-            if properties.find(qn("w:lang")) is None:
-                # Nothing briefgen writes in a run's properties comes after w:lang.
-                properties.append(el("lang", val=language))
+            _add_language(run.get_or_add_rPr(), language)
+        for paragraph in element.iter(qn("w:p")):
+            properties = paragraph.get_or_add_pPr()
+            mark = properties.find(qn("w:rPr"))
+            if mark is None:
+                mark = el("rPr")
+                properties.append(mark)
+                _sort_children(properties, _PPR_ORDER)  # before a section's w:sectPr
+            _add_language(mark, language)
+
+
+def _add_language(properties: Any, language: str) -> None:
+    """Add ``language`` to a run's (or paragraph mark's) ``properties`` unless they
+    name one already."""
+    if properties.find(qn("w:lang")) is None:
+        # Nothing briefgen writes in a run's properties comes after w:lang.
+        properties.append(el("lang", val=language))
 
 
 _TEXT = qn("w:t")

@@ -476,7 +476,7 @@ def facts_check(
 @click.option("--audience", help="Only facts for this audience.")
 @click.option("--topic", help="Only facts on this topic.")
 @click.option("--kind", help="Only facts of this kind (statistic, quote, finding, ...).")
-@click.option("--place", help="Only facts about this place (tucson-az, ...).")
+@click.option("--place", help="Only facts about this place (springfield-il, ...).")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts, sources resolved.")
 def facts_list(
     facts_path: Path,

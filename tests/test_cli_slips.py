@@ -853,3 +853,22 @@ def test_a_template_saved_with_a_byte_order_mark_builds_as_without(
     for name in ("public", "legislators"):
         assert Path(f"marked/{name}.pdf").read_bytes() == Path(f"plain/{name}.pdf").read_bytes()
     assert "---" not in PdfReader("marked/public.pdf").pages[0].extract_text()
+
+
+def test_no_help_names_the_sample_s_places_as_its_example() -> None:
+    """`facts list --place` gave "(tucson-az, ...)", the sample's own place, as if
+    every workspace had it: the help of every command names none of them."""
+    places = load_store(REPO / "facts").places()
+    assert places
+
+    def helps(command: click.Command, path: list[str]) -> list[tuple[str, str]]:
+        said = [(" ".join(path), CliRunner().invoke(cli, [*path, "--help"]).output)]
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                said += helps(sub, [*path, name])
+        return said
+
+    found = [(path, p) for path, text in helps(cli, []) for p in places if p in text]
+    assert found == []
+    facts_list = CliRunner().invoke(cli, ["facts", "list", "--help"]).output
+    assert "springfield-il" in " ".join(facts_list.split())

@@ -230,11 +230,11 @@ def place_slug(text: str) -> str:
 
 def _place_slugs(value: Any) -> Any:
     """Refuse a single text where a list of places belongs, saying which list was
-    meant (``places: Tucson, AZ`` → ``[tucson-az]``), and a place listed twice. Each
+    meant (``places: Springfield, IL`` → ``[springfield-il]``), and a place listed twice. Each
     entry is checked as a slug by the field's type."""
     if isinstance(value, str):
         hint = f" (did you mean [{place_slug(value)}]?)" if place_slug(value) else ""
-        raise ValueError(f"expected a list of place slugs such as [tucson-az]{hint}")
+        raise ValueError(f"expected a list of place slugs such as [springfield-il]{hint}")
     if isinstance(value, list):
         split = _split_place(value)
         if split:

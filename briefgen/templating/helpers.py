@@ -363,7 +363,7 @@ class Helpers:
             )
         if place is not None and not isinstance(place, str):
             raise TemplateError(
-                f"facts(): place is a place's slug or name (text such as 'tucson-az'), "
+                f"facts(): place is a place's slug or name (text such as 'springfield-il'), "
                 f"not {type(place).__name__}"
             )
         found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)

@@ -984,8 +984,10 @@ def _earlier_copies(result: BatchResult, out_dir: Path) -> list[str]:
 
 
 def show_progress(quiet: bool, stream: TextIO) -> bool:
-    """Whether to draw the progress bar: on a terminal, unless ``-q``."""
-    return not quiet and stream.isatty()
+    """Whether to draw the progress bar: on a terminal, unless ``-q`` or the
+    terminal is ``TERM=dumb`` (an editor's shell buffer, which prints click's cursor
+    escapes as text)."""
+    return not quiet and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def default_jobs() -> int:

@@ -642,13 +642,28 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
+def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
     assert batch.show_progress(False, Terminal())
     assert not batch.show_progress(True, Terminal())
     assert not batch.show_progress(False, io.StringIO())
     assert batch.default_jobs() == (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     )
+
+
+def test_no_progress_bar_on_a_dumb_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under TERM=dumb (an editor's shell buffer) click's bar wrote its cursor
+    escapes (ESC [?25l) as text: no bar is drawn there, on a build or a check."""
+    for term, drawn in (("xterm-256color", True), ("dumb", False)):
+        monkeypatch.setenv("TERM", term)
+        terminal = Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        with batch.progress_bar(3, batch.show_progress(False, terminal)) as advance:
+            for _ in range(3):
+                advance()
+        assert ("\x1b[" in terminal.getvalue()) == drawn, term
+        assert ("3/3" in terminal.getvalue()) == drawn, term
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux's CPU affinity")

@@ -422,6 +422,7 @@ def test_a_progress_bar_on_a_terminal_only(
             return True
 
     options = BuildOptions(workspace=workspace, facts=REPO / "facts")
+    monkeypatch.setenv("TERM", "xterm")  # a terminal that draws one
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     run_copies_check(options, workspace / "recipients.csv", progress=show_progress(False, terminal))

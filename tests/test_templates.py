@@ -936,6 +936,33 @@ def test_an_audience_entry_that_is_no_file_says_so(ws: Path) -> None:
     assert_empty(ws / "out")
 
 
+def test_an_included_entry_that_is_no_file_says_so(ws: Path) -> None:
+    """An {% include %} of a FIFO, a folder or a link leading nowhere said "template
+    '_p.md.j2' not found (did you mean '_p.md.j2'?)", offering its own name."""
+    templates = ws / "templates"
+    expected = {
+        "pipe": "is not a regular file; a template is a text file",
+        "folder": "is not a regular file; a template is a text file",
+        "moved": "is a link to gone.md.j2, which is not there; mend or remove it",
+    }
+    for name, problem in expected.items():
+        part = templates / f"_{name}.md.j2"
+        if name == "pipe":
+            os.mkfifo(part)
+        elif name == "folder":
+            part.mkdir()
+        else:
+            part.symlink_to("gone.md.j2")
+        (templates / "x.md.j2").write_text(f'# X\n\n{{% include "_{name}.md.j2" %}}\n')
+        line = one_error_line(build("--audience", "x"))
+        assert line == f"{X}:3: template '_{name}.md.j2' (templates/_{name}.md.j2) {problem}"
+    # A name that is nothing on the path is still not found, as are "" and ".".
+    for name in ("_none.md.j2", "", "."):
+        (templates / "x.md.j2").write_text(f'# X\n\n{{% include "{name}" %}}\n')
+        assert f"template '{name}' not found" in one_error_line(build("--audience", "x"))
+    assert_empty(ws / "out")
+
+
 def test_a_macro_library_is_not_an_audience(ws: Path) -> None:
     """It used to be built, and fail with "the '_macros' template produced no content"."""
     (ws / "templates").mkdir(exist_ok=True)

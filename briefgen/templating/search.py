@@ -228,20 +228,23 @@ class SearchPath:
 
     def find(self, name: str) -> tuple[Path, Folder] | None:
         """The file ``name`` resolves to, and the folder it was found in."""
+        for candidate, folder in self._candidates(name):
+            if is_file(candidate):
+                _refuse_links_out(name, candidate, folder)
+                return candidate, folder
+        return None
+
+    def _candidates(self, name: str) -> list[tuple[Path, Folder]]:
+        """Where ``name`` would be in each folder it is looked for in, in order."""
         if name.startswith(BUILTIN_PREFIX):
             folders = [f for f in self.folders if f.origin == "built-in"]
             name = name[len(BUILTIN_PREFIX) :]
         else:
             folders = self.folders
         parts = Path(name).parts
-        if Path(name).is_absolute() or ".." in parts:
-            return None
-        for folder in folders:
-            candidate = folder.path.joinpath(*parts)
-            if is_file(candidate):
-                _refuse_links_out(name, candidate, folder)
-                return candidate, folder
-        return None
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            return []
+        return [(folder.path.joinpath(*parts), folder) for folder in folders]
 
     def describe(self) -> str:
         """The folders searched, in order; the built-ins as such, not by the folder
@@ -256,7 +259,12 @@ class SearchPath:
 
     def not_found_message(self, name: str) -> str:
         """``template 'x' not found``, with "did you mean" the closest template on the
-        path, and the folders searched."""
+        path, and the folders searched; or, when the name's first entry on the path is
+        no file to read (a folder, a FIFO, a link leading nowhere), what it is."""
+        entry = next((c for c, _ in self._candidates(name) if os.path.lexists(c)), None)
+        if entry is not None:
+            where, problem = _entry_problem(entry)
+            return f"template '{clip(name)}' ({where}) is {problem}"
         names: dict[str, None] = {}
         for folder in self.folders:
             if folder.path.is_dir():
@@ -457,11 +465,18 @@ def _check_private_use(text: str, path: Path) -> None:
 def _not_a_template_file(path: Path) -> TemplateError:
     """An audience's entry that holds no text to read: a link that leads nowhere, a
     folder, a FIFO or a device. Blamed on the entry, not on where a link leads."""
-    where = Location(str(Path(display_path(path.parent)) / path.name))
+    where, problem = _entry_problem(path)
+    return TemplateError(problem, Location(where))
+
+
+def _entry_problem(path: Path) -> tuple[str, str]:
+    """Where the entry ``path`` is (named by the entry itself, not where a link
+    leads) and why it holds no template to read."""
+    where = str(Path(display_path(path.parent)) / path.name)
     if path.is_symlink() and not path.exists():
         target = terminal_safe(os.readlink(path), keep="")
-        return TemplateError(f"a link to {target}, which is not there; mend or remove it", where)
-    return TemplateError("not a regular file; a template is a text file", where)
+        return where, f"a link to {target}, which is not there; mend or remove it"
+    return where, "not a regular file; a template is a text file"
 
 
 def read_template(path: Path) -> str:

@@ -221,19 +221,22 @@ _inlines_kept: dict[str, tuple[Token, ...]] = {}
 _KEPT = "briefgen_kept"
 _runs_kept: dict[str, tuple[Inline, ...]] = {}
 _Kept = TypeVar("_Kept")
+_Key = TypeVar("_Key")
 
 
-def _recall(kept: dict[str, _Kept], text: str) -> _Kept | None:
-    """What ``kept`` holds for ``text``, now its most recently used (None: nothing)."""
-    value = kept.pop(text, None)
+def _recall(kept: dict[_Key, _Kept], key: _Key) -> _Kept | None:
+    """What ``kept`` holds for ``key``, now its most recently used (None: nothing)."""
+    value = kept.pop(key, None)
     if value is not None:
-        kept[text] = value
+        kept[key] = value
     return value
 
 
-def _remember(kept: dict[str, _Kept], text: str, value: _Kept) -> None:
-    kept[text] = value
-    while len(kept) > _INLINES_KEPT:
+def _remember(kept: dict[_Key, _Kept], key: _Key, value: _Kept, most: int | None = None) -> None:
+    """Keep ``value`` for ``key`` in ``kept``, forgetting the least recently used past
+    ``most`` (None: the inline texts' bound)."""
+    kept[key] = value
+    while len(kept) > (_INLINES_KEPT if most is None else most):
         del kept[next(iter(kept))]
 
 
@@ -260,6 +263,9 @@ def _keep_inlines(md: MarkdownIt) -> None:
             text = token.content
             kept = _recall(_inlines_kept, text)
             if kept is None:
+                # Made afresh: a token taken from an earlier document's end (see
+                # _keep_blocks) holds that document's children.
+                token.children = None
                 alone = StateCore(text, state.md, state.env, [token])
                 for step in steps:
                     step(alone)
@@ -272,6 +278,62 @@ def _keep_inlines(md: MarkdownIt) -> None:
 
     md.core.ruler.at("inline", inline_rule)
     md.core.ruler.disable(["smartquotes", "text_join"])
+
+
+# The top-level blocks of a document's end are parsed once per process: a batch's
+# copies differ in a line or two near the top (the recipient's name, a place's
+# figure), and markdown-it's block parse of the rest was a tenth of a parse. What a
+# top-level block rule makes of the text from a line on depends on that text alone
+# (a block looks ahead, never back; nesting starts again at the top level), but for
+# the line's number, which the tokens' maps hold: the text and the number are the key.
+_BLOCKS_KEPT = 256
+# Longer documents are parsed as they stand: the keys, each the rest of a document,
+# would hold its text once per block.
+_BLOCKS_KEPT_SOURCE = 20_000
+_blocks_kept: dict[tuple[int, str], tuple[Token, ...]] = {}
+
+
+def _keep_blocks(md: MarkdownIt) -> None:
+    """Take a document's top-level block tokens from a line on from the last document
+    that had the same text from the same line on (see :data:`_blocks_kept`). The
+    tokens are shared, as the inline rule's are: a document whose reference
+    definitions (``[label]: url``) are in its own text is parsed as markdown-it would,
+    since its inline tokens are made differently."""
+    core_block = {rule.name: rule.fn for rule in md.core.ruler.__rules__}["block"]
+
+    def block_rule(state: StateCore) -> None:
+        if state.inlineMode or not state.src or len(state.src) > _BLOCKS_KEPT_SOURCE:
+            core_block(state)
+            return
+        block = StateBlock(state.src, md, state.env, state.tokens)
+        src, tokens, end = block.src, block.tokens, block.lineMax
+        rules = md.block.ruler.getRules("")
+        starts: list[tuple[tuple[int, str], int]] = []  # each block's key and first token
+        line = 0
+        while line < end:
+            block.line = line = block.skipEmptyLines(line)
+            if line >= end:
+                break
+            key = (line, src[block.bMarks[line] :])
+            kept = _recall(_blocks_kept, key)
+            if kept is not None and not any(state.env.values()):
+                tokens.extend(kept)
+                return
+            starts.append((key, len(tokens)))
+            for rule in rules:
+                if rule(block, line, end, False):
+                    break
+            else:  # pragma: no cover - the paragraph rule takes any line
+                raise RuntimeError("none of the block rules matched")
+            line = block.line
+            if line < end and block.isEmpty(line):
+                line += 1
+        if any(state.env.values()):
+            return
+        for key, first in starts:
+            _remember(_blocks_kept, key, tuple(tokens[first:]), _BLOCKS_KEPT)
+
+    md.core.ruler.at("block", block_rule)
 
 
 def make_parser() -> MarkdownIt:
@@ -294,6 +356,7 @@ def make_parser() -> MarkdownIt:
     # too, [words](https://...){lang=en-US}.
     md.use(attrs_plugin, after=("span_close", "link_close"), spans=True)
     _keep_braces(md)
+    _keep_blocks(md)
     _keep_inlines(md)
     # Every link is parsed, so that one with a refused scheme stops at its line
     # instead of printing as bracketed text.

@@ -1,6 +1,8 @@
 """Each inline text (a paragraph's, a heading's, a list item's) is parsed once per
 process (briefgen.parse._keep_inlines): a later document holding it reads it as the
-first did, and a document's own reference definitions still make its links."""
+first did, and a document's own reference definitions still make its links. So is
+each document's end from a top-level block on (briefgen.parse._keep_blocks): a copy
+after a different one reads as it would in a fresh process."""
 
 from __future__ import annotations
 
@@ -100,6 +102,80 @@ def test_a_text_every_document_holds_stays_kept_while_more_others_pass_than_are_
     assert paragraphs(long + "\n") == [f'"{long.strip()}"']
     assert long.strip() not in parse._inlines_kept
     assert long.strip() not in parse._runs_kept
+
+
+def blocks(text: str) -> list[Any]:
+    """The blocks of the Markdown ``text``, each at its line of a template."""
+    lines = tuple(Location("brief.md.j2", n) for n in range(1, text.count("\n") + 2))
+    return parse_blocks(text, lines, lines[0])
+
+
+# A brief's end as a batch's copies share it: groups, a list, a table, a fence.
+TAIL = """::: cards
+!!! callout 480%
+more seized in "FY 2023"
+!!!
+
+!!! callout $1–$2
+per pill
+!!!
+
+:::
+
+## Why it matters
+
+- one, *said*
+- two
+
+| Year | Deaths |
+| --- | --- |
+| 2021 | 70,601 |
+
+```
+code
+```
+
+> A "quote"
+>
+> — Someone
+"""
+
+
+def test_a_documents_end_read_before_is_read_as_a_fresh_process_reads_it() -> None:
+    texts = [
+        f"# Title\n\n*For {name}:* we ask.\n\n{TAIL}"
+        for name in ("Alex Example 1", "Sam Sample 2", "Jo 3\nover two lines")
+    ]
+    fresh = []
+    for text in texts:
+        parse._blocks_kept.clear()
+        parse._inlines_kept.clear()
+        parse._runs_kept.clear()
+        fresh.append(blocks(text))
+    parse._blocks_kept.clear()
+    assert [blocks(text) for text in texts] == fresh
+    assert [blocks(text) for text in reversed(texts)] == fresh[::-1]
+    # The second copy took the first's end, after its own paragraph, at that line.
+    assert (4, TAIL) in parse._blocks_kept
+
+
+def test_an_end_read_before_is_read_again_once_its_inline_texts_are_forgotten() -> None:
+    parse._blocks_kept.clear()
+    first = blocks(f"For Alex.\n\n{TAIL}")
+    parse._inlines_kept.clear()
+    parse._runs_kept.clear()
+    again = blocks(f"For Sam.\n\n{TAIL}")
+    assert again[1:] == first[1:]
+    assert len(again) == len(first)
+
+
+def test_an_end_read_before_meets_the_reference_definitions_of_its_document() -> None:
+    parse._blocks_kept.clear()
+    said = "See [the report] for more.\n"
+    assert paragraphs(f"Intro.\n\n{said}") == ['"Intro."', '"See [the report] for more."']
+    defined = paragraphs(f"[the report]: https://example.org/report\n\n{said}")
+    assert defined == ['"See " "the report"<https://example.org/report> " for more."']
+    assert paragraphs(f"Other.\n\n{said}")[1:] == ['"See [the report] for more."']
 
 
 def test_a_span_given_other_text_keeps_every_other_field() -> None:

@@ -220,6 +220,9 @@ _inlines_kept: dict[str, tuple[Token, ...]] = {}
 # An inline token's meta key: the text its kept tokens were parsed from.
 _KEPT = "briefgen_kept"
 _runs_kept: dict[str, tuple[Inline, ...]] = {}
+# A paragraph's or heading's runs as merged (_merge), by the text of its one inline
+# token; runs are frozen, so the merged tuple is shared.
+_merged_kept: dict[str, Inlines] = {}
 _Kept = TypeVar("_Kept")
 _Key = TypeVar("_Key")
 
@@ -849,10 +852,17 @@ def _priority(info: str, where: Location) -> int:
 
 
 def _inlines(tokens: list[Token]) -> Inlines:
+    inline = [token for token in tokens if token.type == "inline"]
+    text = inline[0].meta.get(_KEPT) if len(inline) == 1 else None
+    if text is not None:  # a paragraph or heading whose runs are kept: merged once too
+        merged = _recall(_merged_kept, text)
+        if merged is None:
+            merged = _merge(_token_runs(inline[0]))
+            _remember(_merged_kept, text, merged)
+        return merged
     runs: list[Inline] = []
-    for token in tokens:
-        if token.type == "inline":
-            runs.extend(_token_runs(token))
+    for token in inline:
+        runs.extend(_token_runs(token))
     return _merge(runs)
 
 

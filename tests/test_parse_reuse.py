@@ -93,15 +93,18 @@ def test_a_text_every_document_holds_stays_kept_while_more_others_pass_than_are_
     monkeypatch.setattr(parse, "_INLINES_KEPT", 4)
     parse._inlines_kept.clear()
     parse._runs_kept.clear()
+    parse._merged_kept.clear()
     shared = "Shared by every copy."
     for number in range(10):
         paragraphs(f"{shared}\n\nFor recipient {number}.\n")
-    assert shared in parse._inlines_kept and shared in parse._runs_kept
-    assert len(parse._inlines_kept) == len(parse._runs_kept) == 4
+    # Its runs are read from its merged runs, kept as long as its tokens.
+    assert shared in parse._inlines_kept and shared in parse._merged_kept
+    assert len(parse._inlines_kept) == len(parse._runs_kept) == len(parse._merged_kept) == 4
     long = "word " * 1000  # past the length a text is kept up to
     assert paragraphs(long + "\n") == [f'"{long.strip()}"']
     assert long.strip() not in parse._inlines_kept
     assert long.strip() not in parse._runs_kept
+    assert long.strip() not in parse._merged_kept
 
 
 def blocks(text: str) -> list[Any]:
@@ -176,6 +179,21 @@ def test_an_end_read_before_meets_the_reference_definitions_of_its_document() ->
     defined = paragraphs(f"[the report]: https://example.org/report\n\n{said}")
     assert defined == ['"See " "the report"<https://example.org/report> " for more."']
     assert paragraphs(f"Other.\n\n{said}")[1:] == ['"See [the report] for more."']
+
+
+def test_a_paragraphs_merged_runs_are_kept_and_read_as_a_fresh_process_reads_them() -> None:
+    said = 'A *b* c [@x] [@y] and *"quoted"* [words](https://example.org) end.'
+    texts = [f"{said}\n", f"# {said}\n\n{said}\n", f"{said}\n\n[words]: https://e.org/w\n"]
+    fresh = []
+    for text in texts:
+        for kept in (parse._blocks_kept, parse._inlines_kept, parse._runs_kept):
+            kept.clear()
+        parse._merged_kept.clear()
+        fresh.append(blocks(text))
+    assert [blocks(text) for text in texts] == fresh
+    parse._runs_kept.clear()  # the merged runs outlive the runs they were made of
+    assert [blocks(text) for text in reversed(texts)] == fresh[::-1]
+    assert parse._merged_kept[said] == fresh[0][0].inlines
 
 
 def test_a_span_given_other_text_keeps_every_other_field() -> None:

@@ -102,4 +102,8 @@ def number_citations(document: Document, store: FactStore) -> Document:
     if notes and not placed:
         title = wording(language).sources
         blocks.append(Notes(document.source, title=title, entries=tuple(notes)))
-    return replace(document, blocks=tuple(blocks))
+    numbered = replace(document, blocks=tuple(blocks))
+    # Numbering keeps each citation's facts, in order, and notes cite nothing: the
+    # facts cited are the document's, not walked for again.
+    numbered.__dict__["cited"] = document.cited
+    return numbered

@@ -3,6 +3,7 @@ template places its notes block (or none); a brief that cites nothing has none."
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 from readback import footer_paragraphs
 
-from briefgen.citations import cited_ids
+from briefgen.citations import cited_ids, number_citations
 from briefgen.cli import cli
 from briefgen.errors import Location
+from briefgen.facts import load_store
 from briefgen.model import Cite, Document, Metadata, Paragraph, Span
+from briefgen.parse import parse_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 CITED = '{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}'
@@ -84,3 +87,51 @@ def test_a_document_s_citations_are_its_own_blocks_read_once() -> None:
     assert cited_ids(replace(document, blocks=(cites("c"), cites("b")))) == ["c", "b"]
     assert cited_ids(replace(document, blocks=document.blocks[1:])) == ["c"]
     assert cited_ids(document) == ["a", "b", "c"]
+
+
+def test_a_numbered_documents_citations_are_those_it_would_read_afresh() -> None:
+    """Numbering gives a document the facts cited of the one numbered
+    (number_citations): they are what its own blocks cite, wherever they stand."""
+    store = load_store(REPO / "facts", today=dt.date(2026, 11, 1))
+    text = """\
+# Title [@tucson-pill-price]
+
+::: box
+In a box [@chicago-dc-pill-price][@tucson-pill-price]
+:::
+
+::: cards
+!!! callout 480%
+seized [@seizures-up-480-percent]
+!!!
+
+!!! callout $1
+a pill [@tucson-pill-price]
+!!!
+
+:::
+
+- an item [@fentanyl-offenders-us-citizens]
+
+| Year | Share |
+| --- | --- |
+| 2023 | 98.9% [@seizures-fy2023-southern-border-share] |
+
+> “Quoted” [@kasmar-bipartisan]
+
+!!! notes Sources
+!!!
+"""
+    lines = tuple(Location("t.md", n) for n in range(1, text.count("\n") + 2))
+    blocks = tuple(parse_blocks(text, lines, lines[0]))
+    document = Document("trial", blocks, Metadata("Trial"), lines[0])
+    numbered = number_citations(document, store)
+    assert numbered.cited == replace(numbered, name="afresh").cited
+    assert numbered.cited == (
+        "tucson-pill-price",
+        "chicago-dc-pill-price",
+        "seizures-up-480-percent",
+        "fentanyl-offenders-us-citizens",
+        "seizures-fy2023-southern-border-share",
+        "kasmar-bipartisan",
+    )

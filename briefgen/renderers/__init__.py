@@ -3,7 +3,7 @@ returns the file's bytes; modules are imported only when that format is built.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -145,6 +145,18 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
     return lines
 
 
+def _widest(texts: Iterable[str], style: Style, size: float) -> float:
+    """The width (points) of the widest of ``texts`` at ``size`` as both formats set
+    it: the metrics of the PDF's font, which the DOCX's font shares (0 for none)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from briefgen.renderers.pdf import register_fonts
+
+    family = style.theme.font
+    register_fonts((), family)
+    return float(max((stringWidth(text, family.pdf_name, size) for text in texts), default=0.0))
+
+
 def _fits(style: Style) -> Callable[[str], bool]:
     """Whether a text fits the footer's column on one line."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -163,36 +175,17 @@ def _fits(style: Style) -> Callable[[str], bool]:
 
 def footer_text_width(lines: list[Inlines], style: Style) -> float:
     """The width (points) of the footer's widest line (of :func:`footer_lines`) as
-    both formats set it: the metrics of the PDF's font, which the DOCX's font shares."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
+    both formats set it."""
     from briefgen.model import Span
-    from briefgen.renderers.pdf import register_fonts
 
-    family = style.theme.font
-    register_fonts((), family)
-    size = style.footer_line.size
-    widths = [
-        stringWidth(run.text, family.pdf_name, size)
-        for line in lines
-        for run in line
-        if isinstance(run, Span)
-    ]
-    return float(max(widths, default=0.0))
+    runs = (run.text for line in lines for run in line if isinstance(run, Span))
+    return _widest(runs, style, style.footer_line.size)
 
 
 def masthead_line_width(masthead: Masthead, style: Style) -> float:
     """The width (points) of the wider of the masthead's audience and date lines, as
-    both formats set them (the PDF's font metrics, which the DOCX's font shares)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from briefgen.renderers.pdf import register_fonts
-
-    family = style.theme.font
-    register_fonts((), family)
-    size = style.masthead_line.size
-    lines = (masthead.audience, masthead.date)
-    return float(max((stringWidth(line, family.pdf_name, size) for line in lines), default=0.0))
+    both formats set them."""
+    return _widest((masthead.audience, masthead.date), style, style.masthead_line.size)
 
 
 def qr_size(url: str, style: Style) -> float:

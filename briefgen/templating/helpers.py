@@ -183,22 +183,21 @@ def _number(name: str, value: Any) -> float:
         ) from None
 
 
-class QualifiedInt(int):
-    """A fact's whole value that remembers its fact's id, qualifier (``over``) and
-    unit, for ``one_in``."""
+class _FactsNumber:
+    """What a fact's value remembers of its fact, for ``one_in``: its id, qualifier
+    (``over``) and unit."""
 
     fact_id: str = ""
     qualifier: str = ""
     unit: str = ""
 
 
-class QualifiedFloat(float):
-    """A fact's value that remembers its fact's id, qualifier (``about``) and unit,
-    for ``one_in``."""
+class QualifiedInt(_FactsNumber, int):
+    """A fact's whole value that remembers its fact."""
 
-    fact_id: str = ""
-    qualifier: str = ""
-    unit: str = ""
+
+class QualifiedFloat(_FactsNumber, float):
+    """A fact's value that remembers its fact."""
 
 
 def _qualified_value(fact: Fact) -> float | None:

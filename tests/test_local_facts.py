@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from pydantic import ValidationError
 from pypdf import PdfReader
-from readback import pdf_text
+from readback import docx_text, pdf_text
 
 from briefgen.cli import cli
 from briefgen.facts import load_store
@@ -166,6 +166,41 @@ def test_sample_copy_names_its_recipient_and_local_price(
     assert price in text
     if "Tucson" not in price:  # a place's own price replaces Tucson's card
         assert TUCSON not in text
+
+
+# A name that brings its own honorific and a title that is a position, not a courtesy
+# title: each copy names them "name, title", never "… and Operations The Honorable …".
+HONORABLE = "The Honorable Maria Guadalupe Fernández-Villarreal de la Cruz"
+CHAIR = "Chair, Subcommittee on Border Security, Facilitation, and Operations"
+POSITIONS = f"""id,audience,name,title,office,place
+l,legislators,{HONORABLE},"{CHAIR}",Rayburn House Office Building,tucson-az
+c,chiefs,{HONORABLE},Sheriff,Example Sheriff's Office,tucson-az
+p,public,Pat Example,Director of Public Health,Example County,tucson-az
+e,public-es,{HONORABLE},Representante,Oficina de Ejemplo,tucson-az
+"""
+
+
+def test_a_position_or_an_honorific_follows_the_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(REPO / "briefgen.toml", tmp_path)
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    (tmp_path / "r.csv").write_text(POSITIONS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--recipients", "r.csv", "--jobs", "1", "-q")
+    assert result.exit_code == 0, result.output
+    named = {
+        "legislators/l": f"For {HONORABLE}, {CHAIR}: We ask Congress",
+        "chiefs/c": f"For {HONORABLE}, Sheriff. Bottom line:",
+        "public/p": "For Pat Example, Director of Public Health",
+        "public-es/e": f"Para {HONORABLE}, Representante",
+    }
+    for copy, words in named.items():
+        for text in (
+            pdf_text(tmp_path / f"output/{copy}.pdf"),
+            docx_text(tmp_path / f"output/{copy}.docx"),
+        ):
+            assert words in " ".join(text.replace("\xa0", " ").split()), copy
 
 
 YUMA_PRICE = """\

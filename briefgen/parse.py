@@ -557,7 +557,9 @@ class _Walker:
             figure = token.info.strip()[len("callout") :].strip()
             inner = self.until("container_callout_close")
             self.only_text(inner, "a callout's label", "end the callout with '!!!' before it")
-            label = _join_paragraphs(inner)
+            # A card's or sidebar's label is two or three short lines: a last one
+            # holding one word ("week", "media") shows as a gap, as a title's would.
+            label = _keep_last_words_together(_join_paragraphs(inner))
             if not figure:
                 raise TemplateError("callout: give the figure after '!!! callout'", where)
             figure = _COUNT_OF.sub(_joined, _unescape(figure))
@@ -782,8 +784,8 @@ def _joined(match: re.Match[str]) -> str:
 
 
 def _keep_last_words_together(inlines: Inlines) -> Inlines:
-    """A title with its last two words joined by a no-break space, so its last line
-    never holds one word alone."""
+    """A title's or a callout label's text with its last two words joined by a
+    no-break space, so its last line never holds one word alone."""
     runs = list(inlines)
     for index in range(len(runs) - 1, -1, -1):
         run = runs[index]

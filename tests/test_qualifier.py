@@ -80,7 +80,8 @@ def test_the_qualifier_goes_before_the_number_wherever_it_is_printed(in_tmp: Pat
     assert fact.number() == "over 70,000 deaths"
     assert short_figure(fact) == "over 70,000"
     view = view_of(fact, store)
-    assert (view.number, view.qualifier) == ("over 70,000 deaths", "over")
+    # On the page the number keeps to its unit: no line ends "70,000" over "deaths".
+    assert (view.number, view.qualifier) == ("over 70,000\u00a0deaths", "over")
     # The unqualified fact beside it prints as before.
     assert store.get("deaths-2014").number() == "5,544 deaths"
     assert view_of(store.get("deaths-2014"), store).qualifier == ""

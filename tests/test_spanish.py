@@ -259,7 +259,7 @@ def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> Non
     # Printed values are Markdown-escaped; read them back as text.
     text = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("trial")).text)
     assert "noviembre de 2026 (noviembre)" in text
-    assert "más de 70,000 muertes" in text
+    assert "más de 70,000\u00a0muertes" in text  # the number keeps to its unit
     assert "2017–2021" in text and "1,234.5" in text
     # The speaker's words were English: the Spanish says it is a translation.
     assert "ni termina en la frontera de Estados Unidos.” (traducción)" in text
@@ -269,7 +269,7 @@ def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> Non
         QUOTE_AND_DATE.replace("es-US", "en-US"), encoding="utf-8"
     )
     english = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("english")).text)
-    assert "November 2026" in english and "over 70,000 deaths" in english
+    assert "November 2026" in english and "over 70,000\u00a0deaths" in english
     assert "traducción" not in english and "!!! notes Sources" in english
     # A language briefgen has no words for is refused at its line: its dates, notes
     # and facts would print in English, labelled French for a screen reader.

@@ -86,7 +86,7 @@ def signed(number: str, unit: str, language: str = "en-US") -> str:
     return number
 
 
-def _with_unit(value: float, unit: str, words: Wording) -> str:
+def _with_unit(value: float, unit: str, words: Wording, space: str = " ") -> str:
     number = _number(value, words)
     lowered = unit.lower()
     if lowered == "percent":
@@ -94,8 +94,8 @@ def _with_unit(value: float, unit: str, words: Wording) -> str:
     if _is_usd(unit):
         return _dollars(number, words, unit) + unit[3:]
     if lowered == "times" and words.is_english:
-        return f"{number} times"
-    return f"{number} {unit}"
+        return f"{number}{space}times"
+    return f"{number}{space}{unit}"
 
 
 def qualified(fact: Fact, number: str, language: str = "en-US") -> str:
@@ -115,19 +115,20 @@ def unit_in(fact: Fact, language: str = "en-US") -> str:
     return fact.unit or ""
 
 
-def format_value(fact: Fact, language: str = "en-US") -> str:
+def format_value(fact: Fact, language: str = "en-US", unit_space: str = " ") -> str:
     """The fact's number with its unit, after its qualifier (``over 70,000 deaths``);
-    a range when it has ``value_max``."""
-    return qualified(fact, _unqualified(fact, language), language)
+    a range when it has ``value_max``. ``unit_space`` stands between the number and a
+    unit of words (a page's no-break space: "100" never ends a line over "times")."""
+    return qualified(fact, _unqualified(fact, language, unit_space), language)
 
 
-def _unqualified(fact: Fact, language: str) -> str:
+def _unqualified(fact: Fact, language: str, space: str = " ") -> str:
     if fact.value is None:
         return ""
     words = wording(language)
     unit = unit_in(fact, language)
     if fact.value_max is None:
-        return _with_unit(fact.value, unit, words) if unit else _number(fact.value, words)
+        return _with_unit(fact.value, unit, words, space) if unit else _number(fact.value, words)
     low, high = _number(fact.value, words), _number(fact.value_max, words)
     dash = range_dash(fact.value_max, language)
     if _is_usd(unit):
@@ -136,7 +137,7 @@ def _unqualified(fact: Fact, language: str) -> str:
     if unit.lower() == "percent":
         low = low if dash == "\u2013" else _percent(low, words)  # -20% to -5%
         return f"{low}{dash}{_percent(high, words)}"
-    return f"{low}{dash}{high} {unit}".rstrip()
+    return f"{low}{dash}{high}{space}{unit}".rstrip()
 
 
 def range_dash(value_max: float, language: str = "en-US") -> str:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from briefgen.charts import KINDS, short_figure
 from briefgen.errors import TemplateError
 from briefgen.facts.filters import unknown_filters
-from briefgen.facts.formatting import format_number, one_in, unit_in
+from briefgen.facts.formatting import format_number, format_value, one_in, unit_in
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
@@ -267,7 +267,8 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         value_max=fact.value_max,
         qualifier=qualifier,
         unit=unit_in(fact, language),
-        number=fact.number(language),
+        # On the page a number keeps to its unit of words ("26,700 pounds").
+        number=format_value(fact, language, unit_space="\u00a0"),
         speaker=typeset(fact.speaker or ""),
         role=role,
         organization=organization,
@@ -389,8 +390,8 @@ class Helpers:
             shown = figure
         elif words:
             shown = short_figure(self.store.get(view.id), self.language)
-        else:
-            shown = view.number
+        else:  # a figure of its own lines: its words may wrap as before
+            shown = self.store.get(view.id).number(self.language)
         if not shown:
             raise TemplateError(f"callout: fact '{view.id}' has no number; pass figure=")
         words = words or view.text

@@ -84,6 +84,9 @@ ChartResolver = Callable[[str, Location], Chart]
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 # An en or em dash set between spaces ("working – we"), glued to the word before it.
 _DASH_AFTER_SPACE = re.compile(r" ([\u2013\u2014])(?= )")
+# A fiscal year as briefgen prints one, "FY 2023": a chiefs' copy ended a line "from
+# FY 2020 to FY" over "2023, seizures...".
+_FISCAL_YEAR = re.compile(r"\bFY (?=\d{2,4}\b)")
 # A count such as one_in writes it, "8 in 10" ("8 de cada 10"): one figure, which a
 # callout in a card or the sidebar broke, "more than 8 in" over "10".
 _COUNT_OF = re.compile(r"(?<=\d) (in|de cada) (?=\d)")
@@ -937,10 +940,12 @@ def _runs(children: list[Token]) -> list[Inline]:
             text = _SPACES.sub(" ", child.content)
             if kind == "text":
                 # A dash set between spaces stays on the line of the word before it:
-                # no line begins with "– we should"; nor is Spanish's "EE. UU." parted
-                # at a line's end. Code keeps its text as written.
+                # no line begins with "– we should"; nor is Spanish's "EE. UU." or a
+                # fiscal year's "FY 2023" parted at a line's end. Code keeps its text
+                # as written.
                 text = _DASH_AFTER_SPACE.sub("\u00a0\\1", text)
                 text = text.replace("EE. UU.", "EE.\u00a0UU.")
+                text = _FISCAL_YEAR.sub("FY\u00a0", text)
             runs.append(Span(text, bold > 0, italic > 0, href, languages[-1]))
         elif kind == "softbreak":
             runs.append(Span(" ", bold > 0, italic > 0, href, languages[-1]))

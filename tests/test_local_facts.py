@@ -203,6 +203,26 @@ def test_a_position_or_an_honorific_follows_the_name(
             assert words in " ".join(text.replace("\xa0", " ").split()), copy
 
 
+def test_a_fiscal_year_is_never_parted_at_a_lines_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This recipient's name set the chiefs' bottom line "… from FY 2020 to FY" over
+    "2023, seizures …" on A4, in the PDF and in LibreOffice."""
+    shutil.copy(REPO / "briefgen.toml", tmp_path)
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    (tmp_path / "r.csv").write_text(
+        "id,audience,name,title,office,place\n"
+        "c,chiefs,Anne-Marie de la Cruz,Representative,,tucson-az\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--recipients", "r.csv", "--page-size", "a4", "--jobs", "1", "-q")
+    assert result.exit_code == 0, result.output
+    lines = pdf_text(tmp_path / "output/chiefs/c.pdf").split("\n")
+    assert [line for line in lines if line.rstrip().endswith(" FY")] == []
+    assert "from FY\xa02020 to FY\xa02023" in docx_text(tmp_path / "output/chiefs/c.docx")
+
+
 YUMA_PRICE = """\
 sources:
   - id: yuma-bulletin

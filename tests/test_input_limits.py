@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from yaml.scanner import ScannerError
 
 from briefgen.assemble import _fitting_keywords
 from briefgen.errors import (
@@ -31,7 +33,7 @@ from briefgen.errors import (
     TemplateError,
     raise_all,
 )
-from briefgen.facts import load_store
+from briefgen.facts import load_store, yamlfile
 from briefgen.facts.loader import MAX_STORE_BYTES
 from briefgen.facts.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
 from briefgen.model import WORD_PROPERTY_LIMIT
@@ -220,6 +222,24 @@ def test_nesting_that_would_crash_libyaml_is_refused() -> None:
     # libyaml's composer overflows the C stack (a segfault) near 100,000 levels.
     with pytest.raises(FactsError, match=r"^case\.yaml:1: YAML: nested more than 50 levels deep$"):
         yaml_data("facts: " + "[" * 300_000 + "]" * 300_000)
+
+
+class CappedLoader(yaml.SafeLoader):
+    """A loader with libyaml's cap of PyYAML 6.0.4: its scanner refuses a 1,000th
+    level of brackets, met as it looks ahead along a line for a key."""
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        if self.flow_level >= 1000:
+            raise ScannerError(None, None, "exceeded maximum nesting depth", self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+
+def test_nesting_libyaml_refuses_first_is_told_as_briefgen_tells_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yamlfile, "_FAST_LOADER", CappedLoader)
+    with pytest.raises(FactsError, match=r"^case\.yaml:2: YAML: nested more than 50 levels deep$"):
+        yaml_data("facts:\n  - " + "[" * 1200 + "]" * 1200)
 
 
 # --- YAML 1.2 numbers -------------------------------------------------------------

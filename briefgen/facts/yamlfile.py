@@ -458,6 +458,14 @@ def _syntax_error(
         and exc.context_mark.line != exc.problem_mark.line
     )
     mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    if exc.problem == "exceeded maximum nesting depth" and mark is not None:
+        # libyaml's own cap (PyYAML 6.0.4's, 1,000 levels), met as it scans a line
+        # ahead, before its parser has handed on the level past MAX_DEPTH: the same
+        # refusal as ours, told as ours is.
+        return error(
+            f"YAML: nested more than {MAX_DEPTH} levels deep",
+            Location.of(path, mark.line + first_line),
+        )
     if mark is not None and (odd := _odd_indent(text, mark.line)):
         number, at, char = odd
         name = unicodedata.name(char, "")

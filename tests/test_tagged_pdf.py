@@ -566,3 +566,24 @@ def test_the_structure_elements_are_numbered_as_reportlab_numbers_new_objects(
 
     monkeypatch.setattr(pdf_tags._Writer, "add", by_reportlab)
     assert render_pdf_bytes(document, Style()) == added
+
+
+def test_the_marker_callback_is_where_the_installed_reportlab_looks_for_it() -> None:
+    """reportlab calls an ``<onDraw>`` marker by name: from 4.4.9 among the canvas's
+    named callbacks, before as an attribute of the canvas (``getattr(canvas, name)``
+    in its paragraph module); pyproject's floor is older than 4.4.9."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(io.BytesIO())
+    pdf_tags.install_marker(canvas)
+    if hasattr(canvas, "getNamedCB"):
+        assert canvas.getNamedCB(pdf_tags.CALLBACK) is pdf_tags._marker
+    else:
+        assert getattr(canvas, pdf_tags.CALLBACK) is pdf_tags._marker
+
+    class BeforeNamedCallbacks:  # a canvas as reportlab made it before 4.4.9
+        pass
+
+    old = BeforeNamedCallbacks()
+    pdf_tags.install_marker(old)
+    assert getattr(old, pdf_tags.CALLBACK) is pdf_tags._marker

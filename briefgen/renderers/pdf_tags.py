@@ -194,6 +194,16 @@ def _marker(canvas: Canvas, kind: str, label: str) -> None:
         tagger.started(int(label[1:]))
 
 
+def install_marker(canvas: Canvas) -> None:
+    """Give ``canvas`` the ``<onDraw>`` callback :func:`on_draw` names, where the
+    installed reportlab looks it up: its named callbacks from 4.4.9, an attribute of
+    the canvas before."""
+    if not hasattr(canvas, "setNamedCB"):
+        setattr(canvas, CALLBACK, _marker)
+    elif canvas.getNamedCB(CALLBACK) is None:
+        canvas.setNamedCB(CALLBACK, _marker)
+
+
 def on_draw(label: str) -> str:
     """The paragraph markup of a zero-width marker: ``s<i>`` starts the paragraph's
     ``i``-th inner element (a link), ``e`` returns to the paragraph."""
@@ -326,8 +336,7 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
             if end:
                 canvas.addLiteral(end)
             return
-        if canvas.getNamedCB(CALLBACK) is None:
-            canvas.setNamedCB(CALLBACK, _marker)
+        install_marker(canvas)
         code: list[str] = canvas._code
         start = len(code)
         if tagger is not None:
@@ -577,7 +586,7 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         self.tags = tags
         self.xmp = xmp
         self.page_refs: list[PDFObjectReference] = []
-        self.setNamedCB(CALLBACK, _marker)
+        install_marker(self)
         self._doc._pdfVersion = max(self._doc._pdfVersion, (1, 7))
         if type(self._doc.info) is PDFInfo:
             self._doc.info.__class__ = _KeptInfo

@@ -50,7 +50,7 @@ includes."""
 MAX_TAG_DEPTH = 32
 """How many block tags (``if``, ``for``, ``macro``, ...) may sit inside one another."""
 MAX_LOOP_DEPTH = 16
-"""How many ``{% for %}`` loops may sit inside one another (Python allows 20 blocks)."""
+"""How many ``{% for %}`` loops may sit inside one another (Python allows 20, 21 from 3.13)."""
 MAX_EXPRESSION_DEPTH = 40
 """How deep one expression may nest: brackets, ``not``, chained operators and filters."""
 

@@ -1,6 +1,6 @@
 """How deep template code may nest, checked where the template says it.
 
-Python's compiler allows 20 nested loops and 100 levels of indentation; Jinja's
+Python's compiler allows 20 nested loops (21 from 3.13) and 100 levels of indentation; Jinja's
 parser and code generator recurse once or more per nesting level. Past these a
 template fails with a bare ``SyntaxError`` or ``RecursionError`` that names no
 template line. The checks here stop first, with a

@@ -1,11 +1,13 @@
 """A paragraph drawn before is replayed in a later document, byte for byte, only when
-its characters get the same codes and its fonts the same names there; a paragraph
-with a link is always drawn (its annotation is placed on the page), and so is a long
-one."""
+its characters get the same codes and its fonts the same names there, its links'
+annotations placed again; a long one is always drawn."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
@@ -77,12 +79,23 @@ def test_a_paragraph_whose_characters_get_other_codes_is_drawn_again(
     assert draws == []
 
 
-def test_a_paragraph_with_a_link_is_always_drawn(draws: list[str]) -> None:
-    doc = document("See [the report](https://example.org/report) for more.\n\nPlain.\n")
-    first = fresh(doc)
+def test_a_paragraph_with_links_is_replayed_with_its_annotations_where_it_lands(
+    draws: list[str],
+) -> None:
+    """A link's annotation is placed, not drawn: replayed, the paragraph's link calls
+    are made again (in its own space, so where it lands this time), with its markers
+    starting the link elements; the file is the one drawing it gives."""
+    links = "See [the report](https://example.org/report) and [the data](https://example.org/data)."
+    shown = "See the report and the data."
+    fresh(document(f"{links}\n\nPlain.\n"))
+    moved = document(f"A paragraph first.\n\nAnother, to move it down.\n\n{links}\n")
     draws.clear()
-    assert pdf.render_pdf_bytes(doc, STYLE) == first
-    assert draws == ["See the report for more."]
+    again = pdf.render_pdf_bytes(moved, STYLE)
+    assert shown not in draws  # replayed
+    assert again == fresh(moved)
+    page = PdfReader(io.BytesIO(again)).pages[0]
+    uris = [annotation.get_object()["/A"]["/URI"] for annotation in page["/Annots"]]
+    assert uris == ["https://example.org/report", "https://example.org/data"]
 
 
 def test_a_long_paragraph_is_always_drawn(

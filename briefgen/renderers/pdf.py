@@ -103,6 +103,7 @@ from briefgen.renderers.pdf_tags import (
     SOFT_HYPHEN,
     Element,
     HyphenatingText,
+    LinkCall,
     Marked,
     Story,
     TaggedCanvas,
@@ -626,35 +627,56 @@ class _Text(Marked):
         characters got in the subsets and the names of the font resources. So the
         font calls the drawing made are made again in this document, and the
         operators reused only if each gives what it gave (see
-        :func:`~briefgen.renderers.pdf_fonts.replay_font_calls`). A paragraph with a
-        link is always drawn: its link's annotation is placed on the page, and so is
-        a long one, whose operators are not kept."""
+        :func:`~briefgen.renderers.pdf_fonts.replay_font_calls`). A paragraph's links
+        place annotations on the page, in its own space, and their markers start
+        their elements: those calls are kept too, and made again in order. A long
+        paragraph's operators are not kept, nor those of one that places anything
+        else (an image, an anchor)."""
         paragraph = self.inner
         drawn: _Drawn | None = getattr(paragraph, _DRAWN, None)
         if drawn is not None and replay_font_calls(drawn.calls, canvas._doc):
             canvas._code.extend(drawn.operators)
+            for link in drawn.links:
+                if isinstance(link, int):
+                    canvas.tagger.started(link)
+                else:
+                    canvas.linkURL(link.url, link.rect, link.relative, **dict(link.options))
             return
         code: list[str] = canvas._code
         start = len(code)
         fonts = set(canvas._doc.fontMapping)
-        with recording_font_calls() as calls:
-            paragraph.drawOn(canvas, 0, 0)
+        tagging = isinstance(canvas, TaggedCanvas)
+        links: list[int | LinkCall] = []
+        annotations = canvas._annotationCount
+        if tagging:
+            canvas.links_drawn = links
+        try:
+            with recording_font_calls() as calls:
+                paragraph.drawOn(canvas, 0, 0)
+        finally:
+            if tagging:
+                canvas.links_drawn = None
         # Only fonts named through the calls recorded may have joined the document's.
         named = {call.font.fontName for call in calls if call.method == "getSubsetInternalName"}
         markup = self.setting.markup
         placed = any(tag in markup for tag in _PLACED)
+        # Every annotation drawn is a link recorded (an internal link's is not).
+        placed_links = sum(isinstance(link, LinkCall) for link in links)
+        recorded = canvas._annotationCount - annotations == placed_links
         kept = len(markup) <= _DRAWN_KEPT_LENGTH
-        if kept and not placed and set(canvas._doc.fontMapping) - fonts <= named:
-            setattr(paragraph, _DRAWN, _Drawn(tuple(code[start:]), tuple(calls)))
+        if kept and recorded and not placed and set(canvas._doc.fontMapping) - fonts <= named:
+            drawn = _Drawn(tuple(code[start:]), tuple(calls), tuple(links))
+            setattr(paragraph, _DRAWN, drawn)
 
 
 @dataclass(frozen=True)
 class _Drawn:
-    """A paragraph's operators as drawn at its origin, and the font calls drawing
-    them made."""
+    """A paragraph's operators as drawn at its origin, and the font calls and link
+    annotations drawing them made."""
 
     operators: tuple[str, ...]
     calls: tuple[FontCall, ...]
+    links: tuple[int | LinkCall, ...] = ()
 
 
 _DRAWN = "briefgen_drawn"  # the attribute of a paragraph that keeps its _Drawn
@@ -662,9 +684,9 @@ _DRAWN = "briefgen_drawn"  # the attribute of a paragraph that keeps its _Drawn
 # may be (a page holds one of ~4,000 only in the notes' small type), and the
 # operators of a longer one are not kept beside its layout.
 _DRAWN_KEPT_LENGTH = 4000
-# In a paragraph's markup: what drawing places on the page besides operators (a
-# link's annotation, a marker's callback).
-_PLACED = ("<link", "<a ", "<onDraw", "<img")
+# In a paragraph's markup: what drawing places on the page besides operators, links
+# and the markers of their elements (pdf_tags.on_draw): an image, an anchor.
+_PLACED = ("<a ", "<img")
 
 
 class _Blocks:

@@ -37,7 +37,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from types import MethodType
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
@@ -192,6 +192,8 @@ def _marker(canvas: Canvas, kind: str, label: str) -> None:
     tagger = getattr(canvas, "tagger", None)
     if tagger is not None and label != "e":
         tagger.started(int(label[1:]))
+        if canvas.links_drawn is not None:
+            canvas.links_drawn.append(int(label[1:]))
 
 
 def install_marker(canvas: Canvas) -> None:
@@ -576,6 +578,17 @@ def ascii_uri(address: str) -> str:
 _PRINT = 4
 
 
+class LinkCall(NamedTuple):
+    """A call of :meth:`TaggedCanvas.linkURL` as a paragraph's drawing made it, its
+    rectangle in the paragraph's own space (``relative``): made again where the
+    paragraph's operators are replayed, the annotation lands where drawing puts it."""
+
+    url: str
+    rect: tuple[float, float, float, float]
+    relative: int
+    options: tuple[tuple[str, Any], ...]
+
+
 class TaggedCanvas(Canvas):  # type: ignore[misc]
     """A reportlab canvas that writes a tagged PDF of the structure ``tags`` (the
     Document element) with XMP metadata from ``xmp``."""
@@ -586,6 +599,10 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         self.tags = tags
         self.xmp = xmp
         self.page_refs: list[PDFObjectReference] = []
+        # While a paragraph is drawn to be replayed: in order, each inner element its
+        # markers start (by its place, :meth:`Tagger.started`) and each link
+        # annotation it places (:meth:`linkURL`'s arguments): pdf._Text.draw_inner.
+        self.links_drawn: list[int | LinkCall] | None = None
         install_marker(self)
         self._doc._pdfVersion = max(self._doc._pdfVersion, (1, 7))
         if type(self._doc.info) is PDFInfo:
@@ -600,6 +617,8 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         element it belongs to, and the Print flag (``/F 4``): it prints as it shows,
         which is not at all (no border, no appearance), as PDF/A and print shops
         expect of every annotation."""
+        if self.links_drawn is not None:
+            self.links_drawn.append(LinkCall(url, rect, relative, tuple(kwargs.items())))
         kwargs.setdefault("F", _PRINT)
         tagger = self.tagger
         link, url = tagger.link_for(url)

@@ -88,6 +88,26 @@ def test_one_in_at_its_edges(percent: float, words: str) -> None:
 # --- schema ------------------------------------------------------------------------
 
 
+def test_a_source_hashes_by_what_it_holds_its_hash_kept_outside_it() -> None:
+    """A source's (and a fact's) hash is worked out once and kept by the model's id,
+    not in the model: equal sources, read in any order of keys, hash alike and stay
+    equal whichever was hashed; one that differs in a field is another key."""
+    fields = {"id": "a", "type": "article", "title": "Title", "issued": "2023-03"}
+    first = Source.model_validate(fields)
+    assert hash(first) == hash(first)
+    second = Source.model_validate(dict(reversed(fields.items())))
+    assert first == second and hash(first) == hash(second)
+    assert {first: "kept"}[second] == "kept"
+    other = Source.model_validate({**fields, "title": "Another"})
+    assert other != first and {first: "kept"}.get(other) is None
+    assert first.model_dump() == second.model_dump()
+    # A model freed forgets its hash: the next made at its id hashes by its own fields.
+    titles = ("One", "Two", "Three")
+    one_at_a_time = [hash(Source.model_validate({**fields, "title": t})) for t in titles]
+    together = [Source.model_validate({**fields, "title": t}) for t in titles]
+    assert one_at_a_time == [hash(source) for source in together]
+
+
 def test_a_citation_names_author_publisher_quoted_title_date_and_address() -> None:
     source = Source.model_validate(
         {

@@ -15,6 +15,7 @@ import difflib
 import math
 import re
 import unicodedata
+import weakref
 from collections import Counter
 from enum import StrEnum
 from functools import lru_cache
@@ -330,6 +331,24 @@ class SourceType(StrEnum):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    def __hash__(self) -> int:
+        """Pydantic's hash of a frozen model (of its fields' values), worked out once
+        for the model: facts and sources key the caches a batch's copies look them
+        up in (notes, the numbers a fact backs), each hash walking every field."""
+        kept = _HASHES.get(id(self))
+        if kept is None:
+            fields = self.__dict__
+            kept = hash(tuple(fields[name] for name in type(self).model_fields))
+            _HASHES[id(self)] = kept
+            # Forgotten as the model is freed, before its id can be another's.
+            weakref.finalize(self, _HASHES.pop, id(self), None)
+        return kept
+
+
+# The hash of each live fact and source hashed, by the model's id: kept outside the
+# model, whose equality compares all it holds.
+_HASHES: dict[int, int] = {}
 
 
 class Source(_Strict):

@@ -1779,6 +1779,9 @@ def test_text_methods_that_grow_text_are_checked_like_their_filters(
         (("x" * 10).replace, ("", "y" * 11)),
         (("-" * 24).join, (["x", "x"],)),
         (("x" * 11).translate, ("y" * 12,)),
+        # Markup's methods are Python's, not built in: checked as text's all the same.
+        (Markup("x" * 10).replace, ("", "y" * 11)),
+        (Markup("-" * 24).join, (["x", "x"],)),
     ]:
         with pytest.raises(limits.LimitError, match=_text_refused(f"'{method.__name__}'")):
             check(method, args, {})

@@ -203,8 +203,12 @@ def checked_pprint(value: Any) -> str:
 
 def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Pre-checks for the methods a template can call on text, numbers and lists."""
-    name = getattr(obj, "__name__", "")
     owner = getattr(obj, "__self__", None)
+    if not isinstance(obj, types.BuiltinMethodType) and not isinstance(
+        owner, str | bytes | bytearray
+    ):
+        return  # a helper, a macro: nothing below applies
+    name = getattr(obj, "__name__", "")
     what = f"'{name}'"
     values = [*args, *kwargs.values()]
     if isinstance(obj, types.BuiltinMethodType) and any(
@@ -240,10 +244,16 @@ def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
     """Check a call a template makes before it runs; return its arguments with
     any iterator turned into a (bounded) list."""
     what = f"'{getattr(obj, '__name__', 'the call')}'"
-    listed = tuple(take(a, what) if isinstance(a, Iterator) else a for a in args)
-    given = [value for name, value in kwargs.items() if name not in _JINJA_KEYWORDS]
-    for arg in (*listed, *given):
-        require_printable(arg, what)
+    listed = args
+    if any(isinstance(a, Iterator) for a in args):
+        listed = tuple(take(a, what) if isinstance(a, Iterator) else a for a in args)
+    for arg in listed:
+        # A text within the limit, the most common argument, measured here.
+        if type(arg) is not str or len(arg) > MAX_TEXT_CHARS:
+            require_printable(arg, what)
+    for name, value in kwargs.items():
+        if name not in _JINJA_KEYWORDS and (type(value) is not str or len(value) > MAX_TEXT_CHARS):
+            require_printable(value, what)
     _method_check(obj, listed, kwargs)
     return listed
 

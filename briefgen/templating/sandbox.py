@@ -165,8 +165,9 @@ def is_safe_callable(obj: Any, functions: Collection[object]) -> bool:
         return True  # calling it fails with an error that says why
     if type(obj) in (Macro, BlockReference, Joiner, LoopContext):
         return True
-    if any(obj is f for f in functions):
-        return True
+    for function in functions:  # by identity: a loop, not any() over a generator
+        if obj is function:
+            return True
     if isinstance(obj, types.FunctionType) and _is_sandboxed_format(obj):
         return True
     if isinstance(obj, types.MethodType | types.BuiltinMethodType):

@@ -9,7 +9,9 @@ drops blocks, so the notes always match what is on the page.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
+from briefgen.facts.schema import Source
 from briefgen.facts.store import FactStore
 from briefgen.language import wording
 from briefgen.model import (
@@ -27,25 +29,43 @@ from briefgen.model import (
 def note_text(store: FactStore, fact_id: str, language: str = "en-US") -> str:
     """The note for a fact's source: ``Original; as reported in Reporter`` (in
     Spanish ``Original; citado en Reporter``), dates in ``language``."""
-    return "".join(text for text, _ in note_parts(store, fact_id, language))
+    return _note(store, fact_id, language)[0]
 
 
 def note_parts(store: FactStore, fact_id: str, language: str = "en-US") -> list[tuple[str, str]]:
     """:func:`note_text` in pieces, each with its language (``""``: ``language``):
     a source's names and title in the source's own when it is another."""
+    return list(_note(store, fact_id, language)[1])
+
+
+def _note(store: FactStore, fact_id: str, language: str) -> _Note:
     fact = store.get(fact_id)
-    reporter = store.source_of(fact).citation_parts(language)
-    original = store.original_source_of(fact)
-    if original is None:
-        return reporter
-    before, between, after = wording(language).reported.split("{}")
-    return [
-        (before, ""),
-        *original.citation_parts(language),
-        (between, ""),
-        *reporter,
-        (after, ""),
-    ]
+    return _sources_note(store.source_of(fact), store.original_source_of(fact), language)
+
+
+_Note = tuple[str, tuple[tuple[str, str], ...]]
+
+# Notes of the sources a process cites, in each language it prints them in.
+_NOTES_KEPT = 1024
+
+
+@lru_cache(maxsize=_NOTES_KEPT)
+def _sources_note(reporter: Source, original: Source | None, language: str) -> _Note:
+    """The note naming ``reporter`` (and ``original``, the body it credits) and its
+    pieces, kept by the sources (frozen: their fields are the key) and language: a
+    batch's copies cite the same sources, and every copy writes each note twice
+    (the glyph check, the numbering) or more."""
+    parts = reporter.citation_parts(language)
+    if original is not None:
+        before, between, after = wording(language).reported.split("{}")
+        parts = [
+            (before, ""),
+            *original.citation_parts(language),
+            (between, ""),
+            *parts,
+            (after, ""),
+        ]
+    return "".join(text for text, _ in parts), tuple(parts)
 
 
 def note_spans(parts: list[tuple[str, str]]) -> tuple[Span, ...]:
@@ -77,11 +97,10 @@ def number_citations(document: Document, store: FactStore) -> Document:
     by_fact: dict[str, int] = {}
     language = document.metadata.language
     for fact_id in cited_ids(document):
-        parts = note_parts(store, fact_id, language)
-        text = "".join(piece for piece, _ in parts)
+        text, parts = _note(store, fact_id, language)
         if text not in numbers:
             numbers[text] = len(numbers) + 1
-            notes.append(Note(numbers[text], text, note_spans(parts)))
+            notes.append(Note(numbers[text], text, note_spans(list(parts))))
         by_fact[fact_id] = numbers[text]
 
     def renumber(inlines: Inlines) -> Inlines:

@@ -12,7 +12,7 @@ import pytest
 from page_regions import png, with_markdown
 from pypdf import PdfReader
 
-from briefgen import pipeline, unrendered, untraced
+from briefgen import citations, pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
@@ -45,12 +45,16 @@ def copy_for(repo: Path) -> Callable[[str], Copy]:
 
 def test_a_second_copy_works_out_no_citation_again(copy_for: Callable[[str], Copy]) -> None:
     schema._citation_parts.cache_clear()
+    citations._sources_note.cache_clear()
     first = copy_for("Alex Example")
     worked_out = schema._citation_parts.cache_info().misses
-    assert worked_out > 0
+    notes = citations._sources_note.cache_info().misses
+    assert worked_out > 0 and notes > 0
     second = copy_for("Sam Sample")
     assert schema._citation_parts.cache_info().misses == worked_out
+    assert citations._sources_note.cache_info().misses == notes
     schema._citation_parts.cache_clear()
+    citations._sources_note.cache_clear()
     assert copy_for("Sam Sample").files == second.files
     assert first.files != second.files
 

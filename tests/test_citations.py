@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 from readback import footer_paragraphs
 
-from briefgen.citations import cited_ids, number_citations
+from briefgen.citations import cited_ids, note_parts, note_text, number_citations
 from briefgen.cli import cli
 from briefgen.errors import Location
 from briefgen.facts import load_store
+from briefgen.facts.schema import Fact, Source
+from briefgen.facts.store import FactStore
 from briefgen.model import Cite, Document, Metadata, Paragraph, Span
 from briefgen.parse import parse_blocks
 
@@ -135,3 +137,35 @@ a pill [@tucson-pill-price]
         "seizures-fy2023-southern-border-share",
         "kasmar-bipartisan",
     )
+
+
+def test_a_note_is_kept_by_its_sources_and_language_not_by_the_fact_s_id() -> None:
+    """The notes a process writes are kept by the sources they name (their every
+    field) and the language: a store whose fact of the same id cites a source of
+    another title, or a fact credited to another body, gets its own note."""
+    first = FactStore(
+        facts={"f": _fact("f", "s")},
+        sources={"s": _source("s", "First title"), "o": _source("o", "The body")},
+    )
+    second = FactStore(
+        facts={"f": _fact("f", "s")},
+        sources={"s": _source("s", "Second title"), "o": _source("o", "The body")},
+    )
+    credited = FactStore(facts={"f": _fact("f", "s", "o")}, sources=second.sources)
+    assert "First title" in note_text(first, "f")
+    assert "Second title" in note_text(second, "f")
+    assert "First title" in note_text(first, "f")
+    assert note_text(credited, "f") == "".join(text for text, _ in note_parts(credited, "f"))
+    assert note_text(credited, "f").startswith("The body")
+    assert note_text(credited, "f", "es") != note_text(credited, "f")
+
+
+def _fact(fact_id: str, source: str, original: str | None = None) -> Fact:
+    fields = {"id": fact_id, "kind": "finding", "text": "A finding.", "as_of": 2023}
+    return Fact.model_validate(
+        {**fields, "source": source, **({"original_source": original} if original else {})}
+    )
+
+
+def _source(source_id: str, title: str) -> Source:
+    return Source.model_validate({"id": source_id, "type": "report", "title": title})

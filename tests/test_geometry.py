@@ -35,7 +35,8 @@ from page_regions import (
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from briefgen.model import Footer, Heading, LineBreak, Span
+from briefgen import renderers
+from briefgen.model import Footer, Heading, Inlines, LineBreak, Span
 from briefgen.renderers import contact_line, footer_lines, footer_text_width
 from briefgen.renderers.breaks import balanced, broken_word, line_width
 from briefgen.renderers.docx import render_docx
@@ -265,6 +266,33 @@ def test_a_word_wider_than_its_column_breaks_after_an_address_mark(
     word: str, limit: int, pieces: list[str]
 ) -> None:
     assert broken_word(word, fits_in(limit)) == pieces
+
+
+def test_footer_lines_are_kept_by_the_footer_and_the_style() -> None:
+    """A footer's lines are worked out once per footer and style (every copy of an
+    audience has the same): another address, or a style whose column is narrower
+    (a smaller page, a larger body size), gets lines of its own; and the lines
+    handed out are a new list each time."""
+    # An address that fits the column of letter at 9 pt, not of A4 at 11.5 pt.
+    address = "https://example.org/abcdefghijabcdefghij/abcd"
+    footer = Footer(website="example.org", qr_url=address)
+    wide = footer_lines(footer, Style(body_size=9))
+    assert wide[1] == (Span(address, href=address),)
+    narrow = Style(page_size="a4", body_size=11.5)
+    assert len(footer_lines(footer, narrow)[1]) == 3  # broken: a piece, a break, a piece
+    assert footer_lines(footer, narrow) == _broken_afresh(footer, narrow)
+    other = replace(footer, qr_url="https://example.org/other")
+    assert footer_lines(other, Style(body_size=9))[1] == (
+        Span("https://example.org/other", href="https://example.org/other"),
+    )
+    footer_lines(footer, Style(body_size=9)).clear()
+    assert footer_lines(footer, Style(body_size=9)) == wide
+
+
+def _broken_afresh(footer: Footer, style: Style) -> list[Inlines]:
+    """:func:`footer_lines` of ``footer`` as it breaks with nothing kept."""
+    renderers._footer_lines.cache_clear()
+    return footer_lines(footer, style)
 
 
 def test_footer_lines_link_the_addresses_and_break_only_a_long_word() -> None:

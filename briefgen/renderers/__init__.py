@@ -4,6 +4,7 @@ returns the file's bytes; modules are imported only when that format is built.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,18 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
     the web address, the QR code's address when it is another one, the date line. A
     word wider than the column (a long address) is broken to fit it where both formats
     break it: :func:`~briefgen.renderers.breaks.broken_word`."""
+    return list(_footer_lines(footer, style))
+
+
+# Footers whose lines are kept: every copy of a batch's audience has the same, and
+# breaking its address measured it a piece at a time.
+_FOOTERS_KEPT = 64
+
+
+@lru_cache(maxsize=_FOOTERS_KEPT)
+def _footer_lines(footer: Footer, style: Style) -> tuple[Inlines, ...]:
+    """:func:`footer_lines`, kept by the footer and the style (frozen: their fields
+    are the key)."""
     from briefgen.model import LineBreak, Span
     from briefgen.renderers.breaks import broken_word
 
@@ -142,7 +155,7 @@ def footer_lines(footer: Footer, style: Style) -> list[Inlines]:
             runs.append(Span(piece, href=href))
             pieces_before = piece
         lines.append(tuple(runs))
-    return lines
+    return tuple(lines)
 
 
 def _widest(texts: Iterable[str], style: Style, size: float) -> float:

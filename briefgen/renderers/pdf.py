@@ -145,6 +145,9 @@ def register_fonts(
 ) -> None:
     """Register the ``variants`` of a bundled family with reportlab (each once per
     process)."""
+    key = (family, frozenset(variants))
+    if key in _REGISTERED:  # a copy asks some ten times for the same
+        return
     for variant in ("regular", *variants):
         _register_variant(family, variant)
     pdfmetrics.registerFontFamily(
@@ -154,6 +157,12 @@ def register_fonts(
         italic=font_name("italic", family),
         boldItalic=font_name("bolditalic", family),
     )
+    _REGISTERED.add(key)
+
+
+# The families and sets of variants registered (a bundled family has four variants:
+# at most 3 x 16 entries).
+_REGISTERED: set[tuple[FontFamily, frozenset[str]]] = set()
 
 
 def variants_used(document: Document) -> set[str]:

@@ -34,9 +34,9 @@ def test_the_measured_story_is_reused_with_the_same_bytes(
     calls = {"flowables": 0, "measure": 0}
     real_flowables, real_measure = pdf.flowables, pdf.measure
 
-    def flowables(document: Document, style: Style) -> list[Flowable]:
+    def flowables(document: Document, style: Style, *variants: set[str] | None) -> list[Flowable]:
         calls["flowables"] += 1
-        return real_flowables(document, style)
+        return real_flowables(document, style, *variants)
 
     def measure(document: Document, style: Style) -> float:
         calls["measure"] += 1

@@ -1025,14 +1025,14 @@ def masthead_row(masthead: Masthead, style: Style, parent: Element | None = None
     return Row(cells, contents, height=style.masthead_height, valign="middle")
 
 
-def footer_flowables(document: Document, style: Style) -> Story:
+def footer_flowables(document: Document, style: Style, variants: set[str] | None = None) -> Story:
     """The footer, top to bottom: a rule, then one row of the notes and under them
     the contact line, beside the QR code and the address and date lines
     (:meth:`Style.footer_cells`), or the notes alone across the frame (empty when the
     document has neither notes nor footer). Its structure, in ``tags``: one ``Div``
     of the notes' heading, notes (each a ``Note``) and contact line, then the code
-    and the lines."""
-    register_fonts(variants_used(document), style.theme.font)
+    and the lines. ``variants``: :func:`variants_used` of ``document``, if known."""
+    register_fonts(variants_used(document) if variants is None else variants, style.theme.font)
     top = Element("Div")
     blocks = _Blocks(style, top)
     footer = document.footer
@@ -1082,10 +1082,11 @@ def _footer_height(footer: list[Flowable], style: Style) -> float:
     return float(Stack(footer).wrap(style.frame_width, style.frame_height)[1])
 
 
-def flowables(document: Document, style: Style) -> Story:
+def flowables(document: Document, style: Style, variants: set[str] | None = None) -> Story:
     """The platypus story of the frame: the masthead, then the body; in its ``tags``
-    their structure elements, in the model's reading order."""
-    register_fonts(variants_used(document), style.theme.font)
+    their structure elements, in the model's reading order. ``variants``:
+    :func:`variants_used` of ``document``, if known."""
+    register_fonts(variants_used(document) if variants is None else variants, style.theme.font)
     top = Element("Div")
     story = Story([], top.kids)
     if document.masthead is not None:
@@ -1107,14 +1108,15 @@ def measure(document: Document, style: Style) -> float:
     or bottom), then the gap above the footer and the footer."""
     used = 0.0
     last_after = 0.0
-    story = flowables(document, style)
+    variants = variants_used(document)  # the body's and the footer's alike
+    story = flowables(document, style, variants)
     for index, flowable in enumerate(story):
         _, height = flowable.wrap(style.frame_width, style.frame_height * 10)
         if index:
             used += max(last_after, flowable.getSpaceBefore())
         used += height
         last_after = flowable.getSpaceAfter()
-    footer_story = footer_flowables(document, style)
+    footer_story = footer_flowables(document, style, variants)
     _remember(document, style, story, footer_story)
     footer = _footer_height(footer_story, style)
     return used + (style.region_gap + footer if footer else 0.0)
@@ -1143,7 +1145,8 @@ def _stories(document: Document, style: Style) -> tuple[list[Flowable], list[Flo
     kept = _MEASURED.pop(id(document), None)
     if kept is not None and kept[0] is document and kept[1] == style:
         return kept[2], kept[3]
-    return flowables(document, style), footer_flowables(document, style)
+    variants = variants_used(document)
+    return flowables(document, style, variants), footer_flowables(document, style, variants)
 
 
 def least_height(document: Document, style: Style) -> float:

@@ -200,7 +200,7 @@ def prepare(
     theme = theme_of(workspace.settings)
     check_glyphs(document, workspace.store, theme.font, recipient_columns(recipient))
     size = page_size or audience.page_size or workspace.settings.build.page_size
-    return rendered, document, Style(page_size=size, theme=theme)
+    return rendered, document, Style(page_size=size, theme=theme).shared()
 
 
 def reading_grade(audience: AudienceInfo, fit: Fit) -> float | None:

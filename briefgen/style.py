@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from briefgen.model import AnyBlock, Box, CardRow, Columns, Masthead, Picture
@@ -496,4 +496,22 @@ class Style:
         return 64.0
 
     def with_body_size(self, size: float) -> Style:
-        return replace(self, body_size=size)
+        """This style at another body size (:meth:`shared`)."""
+        return replace(self, body_size=size).shared()
+
+    def shared(self) -> Style:
+        """This style, or the equal one made before it (of the last
+        :data:`_STYLES_KEPT`): what a style works out for itself (its text styles,
+        its cells) is kept in it, so every copy of a batch then uses what the first
+        worked out instead of working it out again, and hashing it anew as a layout's
+        key."""
+        return _shared(self)
+
+
+# Styles shared (page sizes, themes and body sizes a process sets briefs in).
+_STYLES_KEPT = 64
+
+
+@lru_cache(maxsize=_STYLES_KEPT)
+def _shared(style: Style) -> Style:
+    return style

@@ -59,6 +59,36 @@ def test_a_second_copy_works_out_no_citation_again(copy_for: Callable[[str], Cop
     assert first.files != second.files
 
 
+def test_a_second_copy_works_out_no_text_style_again(
+    copy_for: Callable[[str], Copy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every copy's style is the one its first equal made (Style.shared): the text
+    styles it works out for itself are worked out once for them all."""
+    worked_out: list[float] = []
+    real = Style._text
+
+    def text(style: Style, scale: float, *args: object, **kwargs: object) -> object:
+        worked_out.append(scale)
+        return real(style, scale, *args, **kwargs)  # type: ignore[arg-type]
+
+    first = copy_for("Alex Example")
+    monkeypatch.setattr(Style, "_text", text)
+    second = copy_for("Sam Sample")
+    assert worked_out == []
+    assert first.files != second.files
+
+
+def test_a_style_is_shared_only_with_its_equal() -> None:
+    letter = Style().shared()
+    assert Style().shared() is letter
+    assert Style().with_body_size(letter.body_size) is letter
+    smaller = letter.with_body_size(10.0)
+    assert smaller == replace(Style(), body_size=10.0) and smaller is not letter
+    assert smaller.body == replace(Style(), body_size=10.0).body != letter.body
+    themed = replace(Style(), theme=replace(Style().theme, font=FAMILIES["carlito"])).shared()
+    assert themed is not letter and themed.theme.font is FAMILIES["carlito"]
+
+
 def test_a_source_changed_in_any_field_gets_its_own_citation(repo: Path) -> None:
     store = Workspace.open(BuildOptions(workspace=repo)).store
     source = next(iter(store.sources.values()))

@@ -70,6 +70,9 @@ def _page_lines(rendered: Rendered) -> Iterator[tuple[int, str]]:
 # '##Why it matters': a heading's marks without the space Markdown needs after them.
 # One '#' alone is left be: '#hashtag' is words a page may print.
 _UNSPACED_HEADING = re.compile(r" {0,3}(#{2,6})(?=[^\s#])")
+# The same at the start of a later line of a text (found by its newline, which the
+# search looks for first): where neither finds one, no line of the text has one.
+_UNSPACED_AFTER_NEWLINE = re.compile("\n" + _UNSPACED_HEADING.pattern)
 
 
 def unspaced_headings(rendered: Rendered) -> list[Unrendered]:
@@ -77,6 +80,9 @@ def unspaced_headings(rendered: Rendered) -> list[Unrendered]:
     '#'s, but with no space after them: Markdown prints it as a paragraph, marks and
     all."""
     found: list[Unrendered] = []
+    text = rendered.text
+    if not (_UNSPACED_HEADING.match(text) or _UNSPACED_AFTER_NEWLINE.search(text)):
+        return found  # one search of the page, not a match a line (most pages)
     for index, line in _page_lines(rendered):
         if marks := _UNSPACED_HEADING.match(line):
             hashes = marks.group(1)

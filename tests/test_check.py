@@ -1251,6 +1251,20 @@ def test_a_link_whose_text_starts_with_an_at_sign_is_no_open_citation(
     ]
 
 
+def test_a_heading_without_its_space_is_found_on_the_page_s_first_line_too(
+    tmp_path: Path, repo: Path
+) -> None:
+    """The page is searched once for such a heading before it is read line by line:
+    one on its very first line (no newline before it), indented up to three spaces,
+    is found; one only in a code block is code, and a page with none says nothing."""
+    first = "   ###First\n\n# The title\n\nText.\n"
+    assert [line for line, _ in trial_findings(tmp_path, repo, first, "heading-without-space")] == [
+        1
+    ]
+    code_only = "# The title\n\n```\n##code\n```\n\n    ##indented code\n"
+    assert trial_findings(tmp_path, repo, code_only, "heading-without-space") == []
+
+
 def test_a_heading_without_its_space_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:
     """'##Why it matters' is a paragraph to Markdown, printed with its marks; one '#'
     before a word is a hashtag, and a code block's '##' is code."""

@@ -361,32 +361,33 @@ def untraced_numbers(rendered: Rendered, store: FactStore, date: dt.date) -> lis
     """Numbers the template wrote itself that no fact cited in their block gives;
     the brief's own year (``date``) needs no fact."""
     output = rendered.text.split("\n")
-    plain = [line.replace("\\", "") for line in output]
-    where: dict[Location, dict[int, None]] = {}
+    # The output lines of each template line, by its path and line: a tuple of two
+    # is hashed in C, a Location by its dataclass's Python (a hundred lines a copy).
+    where: dict[tuple[str, int], dict[int, None]] = {}
     for index, location in enumerate(rendered.lines):
-        where.setdefault(location, {})[index] = None
+        where.setdefault((location.path, location.line), {})[index] = None
     # A line Jinja joined to the one before it (after a tag or comment at that line's
     # end) prints inside that line's output, where the renderer marked its start.
     for index, starts in rendered.later.items():
         for _, location in starts:
-            where.setdefault(location, {})[index] = None
+            where.setdefault((location.path, location.line), {})[index] = None
     block_at: dict[int, tuple[int, int]] = {}
     for block in blocks_of(rendered):
         for index in range(*block):
             block_at[index] = block
     backed: dict[tuple[int, int], tuple[set[float], set[float]]] = {}
     # What each template line printed, read once however many pieces it holds.
-    seen: dict[Location, tuple[list[int], str, frozenset[float]]] = {}
+    seen: dict[tuple[str, int], tuple[list[int], str, frozenset[float]]] = {}
     found: list[Untraced] = []
     spanish = language_code(rendered.audience.language) == "es"
     for path in dict.fromkeys(location.path for location in rendered.lines):
         for line, _text, written, literal in _written(path):
             location = Location(path, line)
-            if location not in seen:
-                indexes = [i for i in where.get(location, ()) if i in block_at]
-                printed = " ".join(plain[i] for i in indexes)
-                seen[location] = (indexes, *_as_printed(printed))
-            indexes, as_read, shown = seen[location]
+            if (path, line) not in seen:
+                indexes = [i for i in where.get((path, line), ()) if i in block_at]
+                printed = " ".join(output[i].replace("\\", "") for i in indexes)
+                seen[path, line] = (indexes, *_as_printed(printed))
+            indexes, as_read, shown = seen[path, line]
             for figure, percentage, spaced, scale in written:
                 if (value_of(figure) not in shown) if literal else (figure not in as_read):
                     continue  # not printed in this render (a branch not taken)

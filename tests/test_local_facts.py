@@ -16,7 +16,8 @@ from readback import docx_text, pdf_text
 from briefgen.cli import cli
 from briefgen.facts import load_store
 from briefgen.facts.schema import Fact, place_slug
-from briefgen.templating.helpers import Helpers
+from briefgen.templating.helpers import Helpers, addressee_of
+from briefgen.templating.views import NO_RECIPIENT, recipient_view
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWN = "facts know: chicago-il, tucson-az, washington-dc"
@@ -201,6 +202,35 @@ def test_a_position_or_an_honorific_follows_the_name(
             docx_text(tmp_path / f"output/{copy}.docx"),
         ):
             assert words in " ".join(text.replace("\xa0", " ").split()), copy
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "office", "addressed"),
+    [
+        ("Alex Example", "Representative", "Room 1", "Representative Alex Example"),
+        ("Alex Example", "Chief of Police", "", "Chief of Police Alex Example"),
+        (
+            "Alex Example",
+            "Ranking Member of Appropriations",
+            "",
+            "Alex Example, Ranking Member of Appropriations",
+        ),
+        ("Alex Example", "Chair, Appropriations", "", "Alex Example, Chair, Appropriations"),
+        ("Hon. Alex Example", "Senator", "", "Hon. Alex Example, Senator"),
+        ("The Honorable Alex Example", "", "", "The Honorable Alex Example"),
+        ("Theo Example", "Senator", "", "Senator Theo Example"),  # "The" only as a word
+        ("", "Senator", "Office of Senator Example", "Office of Senator Example"),
+        ("", "Senator", "", "Senator"),
+        ("", "", "", ""),
+    ],
+)
+def test_addressee_of_places_a_title_by_what_it_is(
+    name: str, title: str, office: str, addressed: str
+) -> None:
+    columns = ("id", "audience", "name", "title", "office", "place")
+    recipient = recipient_view(columns, ("r", "legislators", name, title, office, ""))
+    assert addressee_of(recipient) == addressed
+    assert addressee_of(NO_RECIPIENT) == ""
 
 
 def test_a_fiscal_year_is_never_parted_at_a_lines_end(

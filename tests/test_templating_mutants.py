@@ -374,6 +374,7 @@ def test_templates_get_exactly_the_helpers_by_name() -> None:
         "callout",
         "pullquote",
         "notes",
+        "addressee_of",
     }
 
 

@@ -511,6 +511,7 @@ class Helpers:
             "callout": self.callout,
             "pullquote": self.pullquote,
             "notes": self.notes,
+            "addressee_of": addressee_of,
         }
 
 
@@ -541,6 +542,36 @@ def number_filter(value: Any) -> str:
 
 
 FILTERS = {"one_in": one_in_filter, "number": number_filter}
+
+
+# A name that brings its own honorific: "The Honorable Maria Cruz", "Hon. Alex Example".
+_HONORIFICS = ("the ", "hon. ", "honorable ")
+# A title of more words than this is a position ("Ranking Member of the Committee on
+# ..."), not a courtesy title ("Representative", "Chief of Police").
+COURTESY_TITLE_WORDS = 3
+
+
+def addressee_of(recipient: object) -> str:
+    """``addressee_of(recipient)``: whom a copy is for, as the built-ins name it. A
+    courtesy title stands before the name ("Representative Alex Example"); a position
+    (a title with a comma, or of more than three words), or any title after a name that
+    brings its own honorific, follows the name after a comma ("The Honorable Maria
+    Cruz, Chair, Subcommittee on Border Security"). Without a name: the office, else
+    the title. Empty without a recipient."""
+    if not recipient:
+        return ""
+    name = str(getattr(recipient, "name", ""))
+    title = str(getattr(recipient, "title", ""))
+    if not name:
+        return str(getattr(recipient, "office", "")) or title
+    if not title:
+        return name
+    courtesy = (
+        "," not in title
+        and len(title.split()) <= COURTESY_TITLE_WORDS
+        and not name.lower().startswith(_HONORIFICS)
+    )
+    return f"{title} {name}" if courtesy else f"{name}, {title}"
 
 
 def suggest_name(name: str, choices: list[str]) -> str:

@@ -209,6 +209,35 @@ def test_printable_ascii_is_encoded_without_reportlabs_loop_as_reportlab_would(
         assert looped == texts * 2
 
 
+def test_a_subset_is_named_without_reportlabs_lookup_as_reportlab_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = str(font_dir() / "LiberationSans-Regular.ttf")
+    ours = TaggedTTFont("name-ours", path)
+    theirs = TTFont("name-theirs", path)
+    doc_ours, doc_theirs = Canvas(io.BytesIO())._doc, Canvas(io.BytesIO())._doc
+    asked: list[int] = []
+    real = TTFont.getSubsetInternalName
+
+    def name(self: TTFont, subset: int, doc: Any) -> str:
+        if self is ours:
+            asked.append(subset)
+        return str(real(self, subset, doc))
+
+    monkeypatch.setattr(TTFont, "getSubsetInternalName", name)
+    for font, doc in ((ours, doc_ours), (theirs, doc_theirs)):
+        font.splitString("Fentanyl " + MANY, doc)  # two subsets
+        doc.fontMapping["other"] = "/F1"  # the name counts the fonts named before
+    for subset in (0, 1, 0, 1):
+        assert ours.getSubsetInternalName(subset, doc_ours) == (
+            theirs.getSubsetInternalName(subset, doc_theirs)
+        )
+    assert asked == [0]  # named once; after that, made without reportlab's look-up
+    for font, doc in ((ours, doc_ours), (theirs, doc_theirs)):
+        with pytest.raises(IndexError):
+            font.getSubsetInternalName(2, doc)
+
+
 @pytest.mark.parametrize(
     "args",
     [["build", "--audience", "public", "--format", "pdf"], ["check", "--audience", "public"]],

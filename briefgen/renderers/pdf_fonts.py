@@ -261,8 +261,15 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:
         """reportlab's name of the resource for ``subset`` in ``doc`` (``/F2+0``),
-        the font named on its first use."""
-        name: str = super().getSubsetInternalName(subset, doc)
+        the font named on its first use. Once named, the name is made here: reportlab
+        looks the document's state up in a weak dictionary each call, some sixty
+        times a copy (every paragraph replayed names its fonts again)."""
+        state = self._state(doc)
+        named = state is not None and state.internalName is not None
+        if named and 0 <= subset < len(state.subsets):
+            name = f"/{state.internalName}+{subset}"
+        else:
+            name = super().getSubsetInternalName(subset, doc)
         calls = _recorded.get()
         if calls is not None:
             calls.append(FontCall(self, "getSubsetInternalName", subset, name))

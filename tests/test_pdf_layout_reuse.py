@@ -85,6 +85,22 @@ def test_a_paragraph_set_at_another_width_gets_its_own_layout() -> None:
     assert wide.wrap(400, 5)[1] == wide_height  # the height offered changes no line
 
 
+def test_a_setting_is_hashed_once_as_its_fields_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every wrap looks a paragraph's layout up by its setting, some fifty a copy.
+    text = TextStyle(size=10, leading=12)
+    family = Style().theme.font
+    fields = ("word", "body", text, family, "\u2022", (("a", 1),), (True,))
+    setting = pdf._Setting(*fields)  # type: ignore[arg-type]
+    hashed = []
+    real = TextStyle.__hash__
+    monkeypatch.setattr(TextStyle, "__hash__", lambda self: hashed.append(self) or real(self))
+    assert hash(setting) == hash(fields)
+    assert hash(setting) == hash(setting)
+    assert len(hashed) == 2  # once for the setting, once for the fields
+    twin = pdf._Setting(*fields)  # type: ignore[arg-type]
+    assert twin == setting and {setting: 1}[twin] == 1
+
+
 def test_plain_ascii_markup_skips_the_glyph_check_and_other_text_keeps_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

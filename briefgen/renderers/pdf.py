@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache, partial
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
@@ -429,6 +429,15 @@ class _Setting:
     extra: tuple[tuple[str, object], ...] = ()
     # For each hard line break, in order: whether it stands between words.
     spaced_breaks: tuple[bool, ...] = ()
+
+    def __hash__(self) -> int:
+        """The fields' hash, worked out once: every wrap, some fifty a copy, looks a
+        layout up by its setting, one object for all the copies of a batch (:func:`_set`)."""
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            self.__dict__["_hash"] = found
+        return found
 
     def paragraph(self) -> Paragraph:
         """A new paragraph of this setting."""

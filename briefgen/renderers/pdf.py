@@ -649,10 +649,16 @@ class _Text(Marked):
         place annotations on the page, in its own space, and their markers start
         their elements: those calls are kept too, and made again in order. A long
         paragraph's operators are not kept, nor those of one that places anything
-        else (an image, an anchor)."""
+        else (an image, an anchor). A paragraph is recorded the second time it is
+        drawn, not the first: recording cost a copy more than drawing the one
+        paragraph naming its recipient, which no later copy draws."""
         paragraph = self.inner
-        drawn: _Drawn | None = getattr(paragraph, _DRAWN, None)
-        if drawn is not None and replay_font_calls(drawn.calls, canvas._doc):
+        drawn: _Drawn | bool | None = getattr(paragraph, _DRAWN, None)
+        if drawn is None:  # drawn as it stands; True: recorded when drawn again
+            setattr(paragraph, _DRAWN, True)
+            paragraph.drawOn(canvas, 0, 0)
+            return
+        if isinstance(drawn, _Drawn) and replay_font_calls(drawn.calls, canvas._doc):
             canvas._code.extend(drawn.operators)
             for link in drawn.links:
                 if isinstance(link, int):

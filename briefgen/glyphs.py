@@ -211,8 +211,12 @@ def check_glyphs(
     """Raise a :class:`LayoutError` naming where a character that would not print as
     written in ``family`` (the theme's font, else the fallback) came from, and the
     character. ``columns``: a batch copy's recipient row, column by column."""
+    # The family's set looked up once for the page's some thirty texts, not per text.
+    printable = _PRINTABLE.setdefault(family, {"\n", "\t"})
     for text, location in _texts(document, store):
-        problem = _problem(text, family)
+        if printable.issuperset(text):
+            continue
+        problem = _first_problem(text, family, printable)
         if problem:
             who, where = _owner(_culprit(problem), store, location, columns or {})
             raise LayoutError(f"{who} has {problem}", where)

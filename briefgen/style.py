@@ -134,6 +134,20 @@ class Style:
     margin: float = 0.6 * INCH
     theme: Theme = DEFAULT_THEME
 
+    def __hash__(self) -> int:
+        """The fields' hash, worked out once: a copy's paragraphs look their settings
+        up by their style (:meth:`shared`: one object for a batch's copies) some
+        thirty times, and each hash walked the theme and its font family in Python."""
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = hash((self.page_size, self.body_size, self.margin, self.theme))
+            self.__dict__["_hash"] = found
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Without the kept hash: another process hashes text with another seed.
+        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
+
     # --- the page --------------------------------------------------------------
 
     @property

@@ -4,6 +4,7 @@ second copy repeats none of it and its bytes are those the work would give."""
 from __future__ import annotations
 
 import io
+import pickle
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from briefgen.renderers import pdf, pdf_fonts, pdf_markup
 from briefgen.renderers.pdf import register_fonts, render_pdf_bytes
 from briefgen.style import Style
 from briefgen.templating import environment
-from briefgen.theme import FAMILIES
+from briefgen.theme import FAMILIES, Theme
 
 COLUMNS = ("id", "audience", "name", "title", "office", "place")
 
@@ -87,6 +88,28 @@ def test_a_style_is_shared_only_with_its_equal() -> None:
     assert smaller.body == replace(Style(), body_size=10.0).body != letter.body
     themed = replace(Style(), theme=replace(Style().theme, font=FAMILIES["carlito"])).shared()
     assert themed is not letter and themed.theme.font is FAMILIES["carlito"]
+
+
+def test_a_style_is_hashed_once_as_its_fields_are_and_pickled_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hashed: list[object] = []
+    real = Theme.__hash__
+    monkeypatch.setattr(Theme, "__hash__", lambda self: hashed.append(self) or real(self))
+    style = replace(Style(), body_size=10.5)  # not shared before: no kept hash yet
+    fields = (style.page_size, style.body_size, style.margin, style.theme)
+    assert hash(style) == hash(fields) == hash(style)
+    assert len(hashed) == 2  # once for the style, once for the fields
+    for changed in (
+        replace(style, page_size="a4"),
+        replace(style, body_size=11.0),
+        replace(style, margin=30.0),
+        replace(style, theme=replace(style.theme, font=FAMILIES["carlito"])),
+    ):
+        assert hash(changed) != hash(style)  # every field in it
+    # Another process hashes text with another seed: its copy works its own out.
+    copied = pickle.loads(pickle.dumps(style))
+    assert "_hash" not in vars(copied) and copied == style
 
 
 def test_a_source_changed_in_any_field_gets_its_own_citation(repo: Path) -> None:

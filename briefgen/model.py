@@ -365,7 +365,11 @@ class Document:
 
     def without_groups(self, groups: set[int]) -> Document:
         """The same document with the droppable groups ``groups`` removed, wherever
-        their blocks stand (inside a box or a column too)."""
+        their blocks stand (inside a box or a column too). With none to remove, the
+        document itself: what is worked out once for it (the facts it cites) is not
+        worked out again for a copy of it (the fitter's first version)."""
+        if not groups:
+            return self
         return replace(self, blocks=_without(self.blocks, groups))
 
     def droppable_groups(self) -> list[Droppable]:

@@ -305,6 +305,17 @@ def _small_blocks(count: int, droppable: Droppable | None = None) -> tuple[AnyBl
     )
 
 
+def test_a_document_without_no_groups_is_itself_and_without_some_is_another() -> None:
+    """The fitter's first version drops nothing: the document itself, so the facts it
+    cites, worked out once for it, are not worked out again."""
+    blocks = (*_small_blocks(2, Droppable(1, 1)), *_small_blocks(2), *_small_blocks(1))
+    document = Document("small", blocks, Metadata("Small"), Location("t", 1))
+    assert document.without_groups(set()) is document
+    fewer = document.without_groups({1})
+    assert fewer is not document and fewer.blocks == _small_blocks(2) + _small_blocks(1)
+    assert document.without_groups({2}) == document  # no block of it: an equal one
+
+
 def test_the_quick_bound_counts_a_line_for_each_block_item_and_row() -> None:
     """Thousands of one-letter paragraphs, list items, table rows or rules hold almost
     no text: the bound took them for a few lines, and the fitter laid out hundreds of

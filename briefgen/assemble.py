@@ -100,7 +100,7 @@ def assemble(
             "give the front matter a shorter name or a description",
             source,
         )
-    return Document(
+    assembled = Document(
         name=document.name,
         blocks=document.blocks,
         metadata=Metadata(
@@ -118,6 +118,9 @@ def assemble(
         masthead=masthead(settings, audience, day),
         footer=footer(settings, day, audience.language),
     )
+    # The same blocks cite the same facts: not walked for again.
+    assembled.__dict__["cited"] = document.cited
+    return assembled
 
 
 def masthead(settings: Settings, audience: AudienceInfo, date: dt.date) -> Masthead:

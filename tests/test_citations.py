@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 from readback import footer_paragraphs
 
+from briefgen import model
+from briefgen.assemble import assemble
 from briefgen.citations import cited_ids, note_parts, note_text, number_citations
 from briefgen.cli import cli
 from briefgen.errors import Location
@@ -20,6 +22,8 @@ from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
 from briefgen.model import Cite, Document, Metadata, Paragraph, Span
 from briefgen.parse import parse_blocks
+from briefgen.pipeline import BuildOptions, Workspace
+from briefgen.templating.environment import TemplateRenderer
 
 REPO = Path(__file__).resolve().parents[1]
 CITED = '{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}'
@@ -137,6 +141,24 @@ a pill [@tucson-pill-price]
         "seizures-fy2023-southern-border-share",
         "kasmar-bipartisan",
     )
+
+
+def test_an_assembled_documents_citations_are_those_it_would_read_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Assembling works out the facts cited once (for the keywords) and gives them
+    to the document it makes of the same blocks, which does not walk them again."""
+    workspace = Workspace.open(BuildOptions(workspace=REPO))
+    renderer = TemplateRenderer(workspace.search_path, workspace.store, workspace.settings)
+    rendered = renderer.render(workspace.search_path.audience("legislators"))
+    document = assemble(rendered, workspace.store, workspace.settings)
+    walked: list[object] = []
+    real = model.cited_fact_ids
+    monkeypatch.setattr(model, "cited_fact_ids", lambda block: walked.append(block) or real(block))
+    assert len(document.cited) > 5
+    assert walked == []
+    assert document.cited == replace(document, name="afresh").cited
+    assert len(walked) == len(document.blocks)
 
 
 def test_a_note_is_kept_by_its_sources_and_language_not_by_the_fact_s_id() -> None:

@@ -416,3 +416,12 @@ def test_a_picture_that_is_not_decorative_needs_alt_text() -> None:
 def test_a_pdf_picture_keeps_its_proportions() -> None:
     flowable = picture_flowable(Picture(png(40, 20), "png", 40, 20, alt="x"), 120)
     assert flowable.wrap(500, 500) == (120, 60)
+
+
+def test_a_process_keeps_a_bounded_number_of_qr_codes() -> None:
+    """A long-lived process building for many workspaces, each with its own website
+    or sources page, keeps the matrices of a few addresses, not of every one it met
+    (a long address's is a quarter of a megabyte)."""
+    for number in range(100):
+        qr_matrix(f"https://example.org/sources/{number}")
+    assert qr_matrix.cache_info().currsize <= 32

@@ -10,7 +10,7 @@ side that scanners need.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 import segno
 
@@ -23,7 +23,14 @@ MIN_SIZE = 2 / 2.54 * 72
 MIN_MODULE = 0.5 / 25.4 * 72
 
 
-@cache
+# Codes kept: a process's few addresses (a workspace's website or sources page),
+# as many as the PDF's operators and the DOCX's PNGs keep. Not every address a
+# long-lived process meets: one kept per workspace grew without end, a long
+# address's matrix a quarter of a megabyte.
+_CODES_KEPT = 32
+
+
+@lru_cache(maxsize=_CODES_KEPT)
 def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     """The code's modules, row by row, dark as True, with the quiet zone included.
 

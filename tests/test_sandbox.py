@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import itertools
 import json
 import os
@@ -50,7 +51,7 @@ from briefgen.templating import sandbox
 from briefgen.templating.environment import BriefSandbox, TemplateRenderer
 from briefgen.templating.helpers import FactView
 from briefgen.templating.search import AudienceInfo, SearchPath
-from briefgen.templating.views import VIEWS, audience_view, recipient_view
+from briefgen.templating.views import VIEWS, audience_view, is_recipient, recipient_view
 
 REPO = Path(__file__).resolve().parents[1]
 FACTS = REPO / "facts"
@@ -761,3 +762,16 @@ def test_no_template_reads_the_canary_or_exhausts_the_machine(
     )
     assert result["seconds"] <= BUDGET + 1, (result, template)
     assert result["outcome"] != "internal", (result, template)
+
+
+def test_a_process_lets_go_of_the_recipient_views_it_is_done_with() -> None:
+    """A long-lived process reading many recipients files, each with its columns,
+    keeps the view classes of the last few (their cache's), not one for every file
+    it ever read; a row still in use keeps its class, and templates still read it."""
+    row = recipient_view(("id", "name", "ward"), ("r1", "Ana", "7"))
+    for number in range(200):
+        recipient_view(("id", "name", f"column{number}"), ("r1", "Ana", "x"))
+    gc.collect()
+    assert sum(cls.__name__ == "RecipientView" for cls in VIEWS) <= 100
+    assert is_recipient(row)
+    assert {"id", "name", "ward"} <= sandbox.allowed_attributes(row)

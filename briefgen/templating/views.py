@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -49,7 +50,10 @@ class ViewKind:
 # The fields a message suggests reading, when a view has them.
 _SUGGESTED = ("text", "number", "short", "name", "title", "office")
 
-VIEWS: dict[type, ViewKind] = {}
+# Held weakly: a recipients file's view class (recipient_view_class) is made for its
+# columns and let go once its cache and the copies are done with it; a strong
+# registry kept every one a process ever made, 12 KiB each, without end.
+VIEWS: weakref.WeakKeyDictionary[type, ViewKind] = weakref.WeakKeyDictionary()
 
 
 class NotAList(TemplateError, TypeError):

@@ -47,7 +47,7 @@ from markupsafe import Markup
 from briefgen.cli import cli
 from briefgen.facts import load_store
 from briefgen.settings import Settings
-from briefgen.templating import sandbox
+from briefgen.templating import limits, sandbox
 from briefgen.templating.environment import BriefSandbox, TemplateRenderer
 from briefgen.templating.helpers import FactView
 from briefgen.templating.search import AudienceInfo, SearchPath
@@ -775,3 +775,13 @@ def test_a_process_lets_go_of_the_recipient_views_it_is_done_with() -> None:
     assert sum(cls.__name__ == "RecipientView" for cls in VIEWS) <= 100
     assert is_recipient(row)
     assert {"id", "name", "ward"} <= sandbox.allowed_attributes(row)
+
+
+def test_measuring_rows_of_many_recipients_files_keeps_none_of_their_classes() -> None:
+    """A template that joins or lists recipients has each measured (the text limit),
+    its fields named by its class: that is kept for a few classes, not for every
+    recipients file a process reads, whose classes it would hold for good."""
+    for number in range(200):
+        limits.measure([recipient_view(("id", f"column{number}"), ("r1", "x"))])
+    gc.collect()
+    assert sum(cls.__name__ == "RecipientView" for cls in VIEWS) <= 100

@@ -158,7 +158,9 @@ def _children(item: Any) -> Iterable[Any] | None:
     return None
 
 
-@functools.cache
+# Bounded, as the classes it is kept by are not all fixed: each recipients file's
+# columns make a view class of their own (templating.views.recipient_view_class).
+@functools.lru_cache(maxsize=64)
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 

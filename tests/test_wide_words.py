@@ -226,6 +226,18 @@ def test_a_word_without_marks_is_broken_where_its_line_is_full() -> None:
     )
 
 
+def test_words_joined_too_wide_for_their_line_part_at_their_join_not_inside_one() -> None:
+    # A callout's label keeps its last two words together (parse): in a card, "per pill
+    # in Supercalifragilistic Expialidociousville" was cut "Expialidociou" over "sville"
+    # in both formats, though each word fits the card's line alone.
+    first, second = "Supercalifragilistic", "Expialidociousville"
+    column = max(width_of(first), width_of(second)) + BODY.size
+    assert width_of(f"{first} {second}") > column
+    inlines = (Span(f"per pill in {first}\u00a0{second}"),)
+    broken = wide_words_broken(inlines, BODY, FAMILY, column)
+    assert broken == (Span(f"per pill in {first} {second}"),)
+
+
 def test_a_range_too_wide_for_its_line_breaks_after_its_dash_not_inside_a_number() -> None:
     # A card's figure "$1,000,000–$2,000,000" in a card too narrow for it was cut
     # where the line was full, "$1,000,000–$2," over "000,000": a number a reader
@@ -283,10 +295,15 @@ def test_a_note_number_stays_with_the_end_of_its_address() -> None:
 
 
 def test_a_no_break_space_joins_the_words_beside_it() -> None:
-    # Too wide together, each short: the no-break space makes them one word.
-    word = "\u00a0".join(["Fentanyl"] * 12)
+    # Too wide together, one of them too wide alone: the no-break space makes them one
+    # word, cut as one.
+    word = "Fentanyl\u00a0" + "Donaudampfschifffahrtsgesellschaftskapitän" * 2
     broken = wide_words_broken((Span(word),), BODY, FAMILY, COLUMN)
     assert LineBreak(within_word=True) in broken
+    # Too wide together, each short: let go at their joins, none of them cut.
+    words = "\u00a0".join(["Fentanyl"] * 12)
+    broken = wide_words_broken((Span(words),), BODY, FAMILY, COLUMN)
+    assert broken == (Span(" ".join(["Fentanyl"] * 12)),)
 
 
 def test_a_paragraph_s_lines_run_between_its_indents_in_its_column() -> None:

@@ -160,12 +160,42 @@ def _broken(inlines: Inlines, type_: _Type, width: float) -> Inlines:
     cells = list(_cells(inlines, type_))
     limit = width - _SPARE_EM * type_.size
     breaks: set[tuple[int, int]] = set()  # (inline, offset): a line break before
+    released: set[tuple[int, int]] = set()  # (inline, offset): a no-break space let go
     for start, end in _word_spans(cells):
         # A word that fits is left whole (a table's columns are as wide as their
         # longest words, and a point or two to spare: geometry.table_widths).
         if sum(cell[3] for cell in cells[start:end]) > width:
-            breaks.update(_word_breaks(cells, start, end, limit))
+            joins = _joins(cells, start, end, width)
+            if joins:  # words joined (a label's last two) that fit each on its line
+                released.update(joins)
+            else:
+                breaks.update(_word_breaks(cells, start, end, limit))
+    if released:
+        inlines = _with_spaces(inlines, released)
     return _with_breaks(inlines, breaks) if breaks else inlines
+
+
+def _joins(cells: list[_Cell], start: int, end: int, width: float) -> list[tuple[int, int]]:
+    """The no-break spaces of the word of ``cells[start:end]`` when each of the words
+    they join fits ``width``: let go, the words wrap at them as at any space, rather
+    than one of them being cut ("Expialidociou" over "sville"). Else none."""
+    joins = [position for position in range(start, end) if cells[position][2] == "\u00a0"]
+    bounds = [start - 1, *joins, end]
+    fits = all(
+        sum(cell[3] for cell in cells[begin + 1 : stop]) <= width
+        for begin, stop in pairwise(bounds)
+    )
+    return [cells[position][:2] for position in joins] if fits else []
+
+
+def _with_spaces(inlines: Inlines, spaces: set[tuple[int, int]]) -> Inlines:
+    """``inlines`` with a plain space for each no-break space at ``spaces``."""
+    out = list(inlines)
+    for index, offset in spaces:
+        item = out[index]
+        if isinstance(item, Span):  # as every cell of a no-break space is
+            out[index] = replace(item, text=f"{item.text[:offset]} {item.text[offset + 1 :]}")
+    return tuple(out)
 
 
 # A character of a paragraph's runs: (inline index, offset in its text, character or

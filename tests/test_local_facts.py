@@ -219,6 +219,8 @@ def test_a_position_or_an_honorific_follows_the_name(
         ("Hon. Alex Example", "Senator", "", "Hon. Alex Example, Senator"),
         ("The Honorable Alex Example", "", "", "The Honorable Alex Example"),
         ("Theo Example", "Senator", "", "Senator Theo Example"),  # "The" only as a word
+        ("La Honorable María Ejemplo", "Senadora", "", "La Honorable María Ejemplo, Senadora"),
+        ("El Honorable Juan Ejemplo", "Diputado", "", "El Honorable Juan Ejemplo, Diputado"),
         ("", "Senator", "Office of Senator Example", "Office of Senator Example"),
         ("", "Senator", "", "Senator"),
         ("", "", "", ""),

@@ -544,8 +544,9 @@ def number_filter(value: Any) -> str:
 FILTERS = {"one_in": one_in_filter, "number": number_filter}
 
 
-# A name that brings its own honorific: "The Honorable Maria Cruz", "Hon. Alex Example".
-_HONORIFICS = ("the ", "hon. ", "honorable ")
+# A name that brings its own honorific: "The Honorable Maria Cruz", "Hon. Alex Example",
+# in Spanish "La Honorable María Cruz" (a Spanish brief's recipients).
+_HONORIFICS = ("the ", "hon. ", "honorable ", "el honorable ", "la honorable ")
 # A title of more words than this is a position ("Ranking Member of the Committee on
 # ..."), not a courtesy title ("Representative", "Chief of Police").
 COURTESY_TITLE_WORDS = 3

@@ -235,6 +235,29 @@ def test_addressee_of_places_a_title_by_what_it_is(
     assert addressee_of(NO_RECIPIENT) == ""
 
 
+def test_addressee_of_a_column_stops_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column given for the recipient would be read for a title it has as a method
+    (str.title): the build stops at the line, saying what the helper takes."""
+    shutil.copy(REPO / "briefgen.toml", tmp_path)
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "memo.md.j2").write_text(
+        "# Memo\n\nFor {{ addressee_of(recipient.name) }}.\n", encoding="utf-8"
+    )
+    (tmp_path / "r.csv").write_text("id,name,title\na,Alex Example,Senator\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--recipients", "r.csv", "--audience", "memo", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "r.csv:2: a: templates/memo.md.j2:3: addressee_of() takes the recipient, "
+        "addressee_of(recipient), not the text 'Alex Example'\n"
+    )
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "output").exists()
+
+
 def test_a_fiscal_year_is_never_parted_at_a_lines_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

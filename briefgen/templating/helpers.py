@@ -27,7 +27,13 @@ from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
 from briefgen.language import FACTS_LANGUAGE, wording
-from briefgen.templating.views import VIEWS, printed_whole, prints_itself, template_view
+from briefgen.templating.views import (
+    VIEWS,
+    is_recipient,
+    printed_whole,
+    prints_itself,
+    template_view,
+)
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -559,6 +565,13 @@ def addressee_of(recipient: object) -> str:
     brings its own honorific, follows the name after a comma ("The Honorable Maria
     Cruz, Chair, Subcommittee on Border Security"). Without a name: the office, else
     the title. Empty without a recipient."""
+    if not is_recipient(recipient):
+        # A column instead (addressee_of(recipient.name)) would be read for a name,
+        # title and office it has not, or has as methods (str.title).
+        raise TemplateError(
+            "addressee_of() takes the recipient, addressee_of(recipient), "
+            f"not {_kind_of(recipient)}"
+        )
     if not recipient:
         return ""
     name = str(getattr(recipient, "name", ""))

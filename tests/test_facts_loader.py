@@ -343,7 +343,17 @@ def test_bad_periods_say_what_is_expected(value: object, message: str) -> None:
 # --- formatting --------------------------------------------------------------------
 
 
-def statistic(value: float, unit: str | None, value_max: float | None = None) -> Fact:
+def statistic(
+    value: float,
+    unit: str | None,
+    value_max: float | None = None,
+    *,
+    spanish: bool = False,
+    es_unit: str | None = None,
+) -> Fact:
+    """A statistic of ``value`` (to ``value_max``) in ``unit`` (a finding without
+    one); with ``spanish``, a Spanish form (its unit ``es_unit``)."""
+    spanish_form = {"es": {"text": "t", **({"unit": es_unit} if es_unit else {})}}
     return Fact.model_validate(
         {
             "id": "x",
@@ -354,6 +364,7 @@ def statistic(value: float, unit: str | None, value_max: float | None = None) ->
             "unit": unit,
             "as_of": "2022",
             "source": "s",
+            **(spanish_form if spanish else {}),
         }
     )
 
@@ -486,23 +497,6 @@ def test_a_bare_count_never_says_more_than_the_share() -> None:
     assert over == {}
 
 
-def _statistic(value: float, value_max: float | None, unit: str, es_unit: str | None) -> Fact:
-    """A statistic of ``value`` (to ``value_max``) in ``unit``, with a Spanish form."""
-    return Fact.model_validate(
-        {
-            "id": "x",
-            "kind": "statistic",
-            "text": "t",
-            "value": value,
-            "value_max": value_max,
-            "unit": unit,
-            "as_of": "2022",
-            "source": "s",
-            "es": {"text": "t", **({"unit": es_unit} if es_unit else {})},
-        }
-    )
-
-
 @pytest.mark.parametrize(
     ("value", "value_max", "unit", "english", "spanish"),
     [
@@ -519,7 +513,7 @@ def test_money_is_written_to_the_cent(
     value: float, value_max: float | None, unit: str, english: str, spanish: str
 ) -> None:
     es_unit = {"USD per pill": "USD por pastilla", "USD billion": "USD millones"}.get(unit)
-    fact = _statistic(value, value_max, unit, es_unit)
+    fact = statistic(value, unit, value_max, spanish=True, es_unit=es_unit)
     assert (fact.number(), fact.number("es-US")) == (english, spanish)
     assert short_figure(fact) == english.removesuffix(unit[3:])
 
@@ -538,7 +532,7 @@ def test_a_range_whose_top_is_negative_is_joined_by_a_word(
 ) -> None:
     """-$20–-$5: a dash before a minus sign reads as neither."""
     es_unit = {"USD per pill": "USD por pastilla", "pounds": "libras"}.get(unit)
-    fact = _statistic(value, value_max, unit, es_unit)
+    fact = statistic(value, unit, value_max, spanish=True, es_unit=es_unit)
     assert (fact.number(), fact.number("es-US"), short_figure(fact)) == (english, spanish, figure)
 
 

@@ -429,6 +429,32 @@ def test_one_in_keeps_a_facts_qualifier() -> None:
         english.one_in(english.fact("under-fifth").value)
 
 
+@pytest.mark.parametrize(
+    ("value", "qualifier", "english", "spanish"),
+    [
+        # one_in alone says "nearly 5 in 10", less than a share of 60% that is over 49%.
+        (49, "over", "more than 4 in 10", "más de 4 de cada 10"),
+        (57, "more than", "more than 5 in 10", "más de 5 de cada 10"),
+        (7, "at least", "more than 1 in 15", "más de 1 de cada 15"),
+        (95.5, "over", "more than 95 in 100", "más de 95 de cada 100"),
+        (95, "at least", "at least 95 in 100", "al menos 95 de cada 100"),
+        (25, "over", "over 1 in 4", "más de 1 de cada 4"),
+        (86, "over", "more than 8 in 10", "más de 8 de cada 10"),
+        # "nearly" and "about" of a value known both ways stay as one_in words them.
+        (49, "about", "nearly 5 in 10", "casi 5 de cada 10"),
+    ],
+)
+def test_one_in_of_a_floor_holds_for_every_share_above_it(
+    value: float, qualifier: str, english: str, spanish: str
+) -> None:
+    """ "over 49%" printed "nearly 5 in 10", which a share of 60% (over 49%) is not: a
+    floor's count must say no more than every share above it does."""
+    store = _shares(("share", value, qualifier))
+    assert Helpers(store).one_in(Helpers(store).fact("share").value) == english
+    spanish_helpers = Helpers(store, "es-US")
+    assert spanish_helpers.one_in(spanish_helpers.fact("share").value) == spanish
+
+
 def test_one_in_refuses_a_fact_value_that_is_no_percentage() -> None:
     """{{ f.value | one_in }} of 14 cases printed "more than 1 in 10", and of $120
     "120%": a count or an amount read as a share. A fact's value remembers its unit."""

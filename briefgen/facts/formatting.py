@@ -192,6 +192,32 @@ def one_in(percent: float, language: str = "en-US") -> str:
     return f"{words.phrase('more than')} {count(math.floor(tenths), 10)}"
 
 
+def one_in_at_least(percent: float, language: str = "en-US") -> str:
+    """:func:`one_in` of a share known only from below ("over 49%"): words true of every
+    share of at least ``percent``. A plain count (``1 in 4``) is returned for the caller
+    to put the qualifier before; ``nearly 5 in 10`` and ``about 7 in 100``, which say
+    less than some of those shares, become ``more than 4 in 10`` and ``more than 6 in
+    100``."""
+    words = one_in(percent, language)
+    wording_ = wording(language)
+    if words[:1].isdigit() or words.startswith(wording_.phrase("more than")):
+        return words
+
+    def count(n: int, of: int) -> str:
+        return wording_.one_in.format(_number(n, wording_), _number(of, wording_))
+
+    def more_than(n: int, of: int) -> str:
+        return f"{wording_.phrase('more than')} {count(n, of)}"
+
+    if percent < 10:
+        # 1 in the next whole number is a smaller share: 7% is more than 1 in 15.
+        return more_than(1, math.ceil(100 / percent))
+    if percent > 90:
+        whole = math.floor(percent)
+        return count(whole, 100) if whole == percent else more_than(whole, 100)
+    return more_than(math.floor(percent / 10), 10)
+
+
 def _overstates(n: int, of: int, percent: float) -> bool:
     """Whether "``n`` in ``of``" says more than ``percent`` to the digits it is written
     with: 1 in 4 (25%) says more than 24.6%, 8 in 10 more than 79.5%; 1 in 33 (3.03%)
@@ -208,6 +234,7 @@ __all__ = [
     "format_number",
     "format_value",
     "one_in",
+    "one_in_at_least",
     "qualified",
     "range_dash",
     "signed",

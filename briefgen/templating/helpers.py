@@ -22,7 +22,13 @@ from markupsafe import Markup
 from briefgen.charts import KINDS, short_figure
 from briefgen.errors import TemplateError
 from briefgen.facts.filters import unknown_filters
-from briefgen.facts.formatting import format_number, format_value, one_in, unit_in
+from briefgen.facts.formatting import (
+    format_number,
+    format_value,
+    one_in,
+    one_in_at_least,
+    unit_in,
+)
 from briefgen.facts.schema import Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
@@ -222,6 +228,9 @@ def _qualified_value(fact: Fact) -> float | None:
 # Qualifiers that make a value a ceiling: a count of it ("1 in 5" of "under 20%")
 # would say more than the fact, since the share may be any lower.
 _CEILINGS = frozenset({"at most", "fewer than", "less than", "under", "up to"})
+# Qualifiers that make it a floor: its count must hold of every share above it, so
+# "over 49%" is "more than 4 in 10", never "nearly 5 in 10".
+_FLOORS = frozenset({"at least", "more than", "over"})
 
 
 class MissingTranslation(TemplateError):
@@ -492,7 +501,11 @@ class Helpers:
                 "count would overstate; print the fact's .number, or write the count with "
                 "its words yourself"
             )
-        words = one_in(_number("one_in", value), self.language)
+        share = _number("one_in", value)
+        if qualifier in _FLOORS:
+            words = one_in_at_least(share, self.language)
+        else:
+            words = one_in(share, self.language)
         if qualifier and words[:1].isdigit():
             return f"{wording(self.language).qualifier(qualifier)} {words}"
         return words

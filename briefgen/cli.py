@@ -22,7 +22,7 @@ import click
 from click.core import ParameterSource
 from click.shell_completion import CompletionItem
 
-from briefgen import __version__, streams
+from briefgen import __version__, collector, streams
 from briefgen.errors import BriefgenError, display_path, terminal_safe
 from briefgen.inputs import clip, slashed_date
 from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
@@ -524,8 +524,10 @@ def main() -> None:
 
     Once the command has finished and its output is flushed, the process ends
     without the interpreter's teardown, which spends tens of milliseconds freeing
-    modules nobody will use again (mypy's command line does the same).
+    modules nobody will use again (mypy's command line does the same). The cycle
+    collector is off until the command has imported its modules (briefgen.collector).
     """
+    collector.pause_for_imports()
     streams.escape_what_cannot_print()
     try:
         cli(prog_name="briefgen")
@@ -643,6 +645,8 @@ def build(
     from briefgen import interrupts
     from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
+
+    collector.imports_done()
 
     for folder in template_dirs:
         if not folder.is_dir():
@@ -790,6 +794,8 @@ def preview(
     from briefgen import interrupts
     from briefgen.pipeline import BuildOptions
     from briefgen.preview import preview as run_preview
+
+    collector.imports_done()
 
     options = BuildOptions(
         workspace=Path("."),
@@ -969,6 +975,8 @@ def check(
     from briefgen.check import CheckResult, as_text, error_findings, exit_code, run_check
     from briefgen.check import as_json as json_report
     from briefgen.pipeline import BuildOptions
+
+    collector.imports_done()
 
     if _outside_a_workspace(ctx):  # as build says it; check reports, not raises
         if as_json:  # a script reads the answer from stdout, as JSON, whatever it is

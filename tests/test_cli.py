@@ -427,3 +427,21 @@ def test_templates_list_shows_a_descriptions_format_characters_escaped(
     result = CliRunner().invoke(cli, ["templates", "list"])
     assert result.exit_code == 0, result.output
     assert f"{'':<16} For \\u202emayors 🙏" in result.output.splitlines()
+
+
+def test_what_a_documents_properties_refuse_is_what_xml_cannot_hold() -> None:
+    """The pattern lists the characters XML 1.0 leaves out (cheaper to compile than
+    the complement of those it allows); it must be neither more nor less."""
+    from briefgen.templating.search import _NOT_XML
+
+    def xml_char(c: int) -> bool:  # XML 1.0's Char production
+        return (
+            c in (0x9, 0xA, 0xD)
+            or 0x20 <= c <= 0xD7FF
+            or 0xE000 <= c <= 0xFFFD
+            or 0x10000 <= c <= 0x10FFFF
+        )
+
+    text = "".join(map(chr, range(0x110000)))
+    refused = {m.start() for m in _NOT_XML.finditer(text)}
+    assert refused == {c for c in range(0x110000) if not xml_char(c)}

@@ -166,3 +166,12 @@ def test_the_chiefs_bottom_line_says_what_was_seized(briefs: dict[str, list[str]
     # read alone.
     said = paragraph_with(briefs, "chiefs", "Bottom line")
     assert "fentanyl seizures at the southern border rose 480%" in said, said
+
+
+def test_the_age_card_reads_in_one_pass(briefs: dict[str, list[str]]) -> None:
+    # "The youngest teens smugglers target" ran two nouns together ("teens smugglers")
+    # and sent a reader back to parse it; the seed's own voice is passive: "teenagers
+    # as young as 14 are targeted by drug smuggling organizations".
+    said = paragraph_with(briefs, "chiefs", "the age of the youngest teens")
+    assert "teens smugglers" not in said, said
+    assert "the youngest teens targeted by smugglers on social media" in said, said

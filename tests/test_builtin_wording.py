@@ -175,3 +175,23 @@ def test_the_age_card_reads_in_one_pass(briefs: dict[str, list[str]]) -> None:
     said = paragraph_with(briefs, "chiefs", "the age of the youngest teens")
     assert "teens smugglers" not in said, said
     assert "the youngest teens targeted by smugglers on social media" in said, said
+
+
+@pytest.mark.parametrize(
+    ("audience", "opening", "count"),
+    [
+        ("public", "Of people sentenced for fentanyl trafficking", "every 100"),
+        ("public-es", "De las personas condenadas por traficar fentanilo", "De cada 100"),
+    ],
+)
+def test_the_pictogram_title_reads_on_into_its_percentage(
+    briefs: dict[str, list[str]], audience: str, opening: str, count: str
+) -> None:
+    # The pictogram prints its figure as a percentage ("86%") under its title, and the
+    # two read as one sentence: "Of every 100 people ..., 86% were U.S. citizens" counted
+    # people and then gave a share.
+    said = paragraph_with(briefs, audience, '"kind": "pictogram"')
+    title = re.search(r'"title": "([^"]*)"', said)
+    assert title, said
+    assert title[1].startswith(opening), title[1]
+    assert count not in title[1], title[1]

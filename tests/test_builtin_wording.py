@@ -195,3 +195,21 @@ def test_the_pictogram_title_reads_on_into_its_percentage(
     assert title, said
     assert title[1].startswith(opening), title[1]
     assert count not in title[1], title[1]
+
+
+@pytest.mark.parametrize(
+    ("audience", "words", "verb"),
+    [("public", "as allies", r"\w+ing"), ("public-es", "como aliados", r"\w+(?:ar|er|ir)")],
+)
+def test_what_helps_is_a_list_of_actions_in_one_form(
+    briefs: dict[str, list[str]], audience: str, words: str, verb: str
+) -> None:
+    # "Overdose prevention and help to recover", "Things to do for children: they make
+    # a town safer", "Seeing immigrants as allies": a noun, a noun and a clause, and a
+    # gerund under one heading. Each item now opens with its action, as the third did:
+    # a gerund in English, an infinitive in Spanish ("Prevenir", "Dar", "Ver").
+    said = paragraph_with(briefs, audience, words)
+    items = [item for item in re.split(r"(?:^|\s)- ", said) if item]
+    assert len(items) == 3, items
+    for item in items:
+        assert re.match(verb + r" ", item), item

@@ -222,3 +222,19 @@ def test_the_southern_border_share_says_of_what(briefs: dict[str, list[str]]) ->
     said = paragraph_with(briefs, "legislators", "26,700 pounds")
     assert "about 98.9% of the year’s total" in said, said
     assert "all they seized" not in said, said
+
+
+def test_the_english_briefs_name_the_border_patrol_alike(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The public brief said "arrested by the Border Patrol", the legislators' "arrested
+    # by Border Patrol": the agency takes its article, as AP writes it, on every page.
+    named = [
+        (audience, p)
+        for audience in ("legislators", "chiefs", "public")
+        for p in briefs[audience]
+        if "Border Patrol" in p
+    ]
+    assert {audience for audience, _ in named} >= {"legislators", "public"}, named
+    for audience, said in named:
+        assert not re.search(r"(?<!the )Border Patrol", said), (audience, said)

@@ -238,3 +238,17 @@ def test_the_english_briefs_name_the_border_patrol_alike(
     assert {audience for audience, _ in named} >= {"legislators", "public"}, named
     for audience, said in named:
         assert not re.search(r"(?<!the )Border Patrol", said), (audience, said)
+
+
+def test_the_ask_funds_the_local_agencies_at_the_border(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: federal funding "infused in sheriff departments and police departments
+    # combating fentanyl at the border". "Fund border police" also reads as the federal
+    # Border Patrol, the agency the ask is not about; `briefgen init`'s example override
+    # repeats the ask and must not drift from it.
+    said = paragraph_with(briefs, "legislators", "We ask Congress to")
+    assert "fund police and sheriffs at the border" in said, said
+    skeleton = REPO / "briefgen" / "skeleton" / "templates" / "legislators.md.j2"
+    for text in (said, skeleton.read_text(encoding="utf-8")):
+        assert "border police" not in text, text

@@ -252,3 +252,10 @@ def test_the_ask_funds_the_local_agencies_at_the_border(
     skeleton = REPO / "briefgen" / "skeleton" / "templates" / "legislators.md.j2"
     for text in (said, skeleton.read_text(encoding="utf-8")):
         assert "border police" not in text, text
+
+
+def test_the_bottom_line_after_its_colon_is_a_sentence(briefs: dict[str, list[str]]) -> None:
+    # AP style: after a colon, a complete sentence begins with a capital letter; the
+    # bottom line is one, and a commander's eye lands on its first word.
+    said = paragraph_with(briefs, "chiefs", "Bottom line")
+    assert re.search(r"\*\*Bottom line:\*\* [A-Z]", said), said

@@ -275,7 +275,7 @@ def test_a_fiscal_year_is_never_parted_at_a_lines_end(
     assert result.exit_code == 0, result.output
     lines = pdf_text(tmp_path / "output/chiefs/c.pdf").split("\n")
     assert [line for line in lines if line.rstrip().endswith(" FY")] == []
-    assert "from FY\xa02020 to FY\xa02023" in docx_text(tmp_path / "output/chiefs/c.docx")
+    assert "From FY\xa02020 to FY\xa02023" in docx_text(tmp_path / "output/chiefs/c.docx")
 
 
 YUMA_PRICE = """\

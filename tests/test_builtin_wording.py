@@ -259,3 +259,18 @@ def test_the_bottom_line_after_its_colon_is_a_sentence(briefs: dict[str, list[st
     # bottom line is one, and a commander's eye lands on its first word.
     said = paragraph_with(briefs, "chiefs", "Bottom line")
     assert re.search(r"\*\*Bottom line:\*\* [A-Z]", said), said
+
+@pytest.mark.parametrize(
+    ("audience", "words", "years"),
+    [
+        ("public", "Most people sentenced", "in 2017–2021 were U.S. citizens"),
+        ("public-es", "La mayoría de las personas condenadas", "entre 2017 y 2021 eran ciudadanos"),
+    ],
+)
+def test_the_citizens_finding_keeps_its_years_and_past_tense(
+    briefs: dict[str, list[str]], audience: str, words: str, years: str
+) -> None:
+    # The seed: "86% of fentanyl trafficking offenders between 2017 and 2021 were
+    # American citizens." "Most ... are U.S. citizens" stated a five-year count as now.
+    said = paragraph_with(briefs, audience, words)
+    assert years in said, said

@@ -274,3 +274,19 @@ def test_the_citizens_finding_keeps_its_years_and_past_tense(
     # American citizens." "Most ... are U.S. citizens" stated a five-year count as now.
     said = paragraph_with(briefs, audience, words)
     assert years in said, said
+
+
+@pytest.mark.parametrize(
+    ("audience", "unauthorized"),
+    [("public", "unauthorized migrants"), ("public-es", "migrantes sin papeles")],
+)
+def test_the_one_in_5000_are_unauthorized_migrants_caught_with_fentanyl(
+    briefs: dict[str, list[str]], audience: str, unauthorized: str
+) -> None:
+    # The seed: "among unauthorized migrants arrested by Border Patrol agents, only
+    # 0.02% were caught possessing fentanyl." The lead's label dropped "unauthorized",
+    # and in English said the arrested "had fentanyl with them", not were caught with it.
+    said = paragraph_with(briefs, audience, "[@migrants-arrested-with-fentanyl]")
+    assert unauthorized in said, said
+    if audience == "public":
+        assert "caught with fentanyl" in said, said

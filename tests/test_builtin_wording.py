@@ -290,3 +290,17 @@ def test_the_one_in_5000_are_unauthorized_migrants_caught_with_fentanyl(
     assert unauthorized in said, said
     if audience == "public":
         assert "caught with fentanyl" in said, said
+
+
+def test_smugglers_target_teenagers_in_some_cases(briefs: dict[str, list[str]]) -> None:
+    # The seed: "In some cases, teenagers as young as 14 are targeted by drug smuggling
+    # organizations through social media platforms like Snapchat and TikTok."
+    said = paragraph_with(briefs, "chiefs", "Snapchat and TikTok")
+    assert "In some cases smuggling organizations target teenagers" in said, said
+
+
+def test_air_support_could_strain_budgets(briefs: dict[str, list[str]]) -> None:
+    # The seed: planes and helicopters "that could strain local law enforcement agency
+    # budgets"; "strain local budgets" stated the chief's risk as a fact.
+    said = paragraph_with(briefs, "chiefs", "big-ticket interdiction tools")
+    assert "can strain local budgets" in said, said

@@ -304,3 +304,13 @@ def test_air_support_could_strain_budgets(briefs: dict[str, list[str]]) -> None:
     # budgets"; "strain local budgets" stated the chief's risk as a fact.
     said = paragraph_with(briefs, "chiefs", "big-ticket interdiction tools")
     assert "can strain local budgets" in said, said
+
+
+def test_the_coordination_advice_is_what_its_fact_says(briefs: dict[str, list[str]]) -> None:
+    # The cited fact (the seed's conclusion): "coordination and communication between
+    # federal, state, local and tribal law enforcement agencies will continue to be
+    # essential." "Share intelligence and plan operations together" was the template's
+    # own advice, with the article's note number on it.
+    said = paragraph_with(briefs, "chiefs", "[@coordinate-across-agencies]")
+    assert "intelligence" not in said, said
+    assert "coordination and communication between agencies stay essential" in said, said

@@ -314,3 +314,20 @@ def test_the_coordination_advice_is_what_its_fact_says(briefs: dict[str, list[st
     said = paragraph_with(briefs, "chiefs", "[@coordinate-across-agencies]")
     assert "intelligence" not in said, said
     assert "coordination and communication between agencies stay essential" in said, said
+
+
+def test_the_ask_works_with_mexico_and_china_to_disrupt_the_flow(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: U.S. officials "need to work with authorities in Mexico and China to
+    # come up with tangible steps to disrupt the creation and flow of illicit fentanyl."
+    # "Press Mexico and China to stop the flow" asked for more than the chief did; the
+    # workspace skeleton's example override repeats the ask, and the description too.
+    said = paragraph_with(briefs, "legislators", "[@work-with-mexico-and-china]")
+    assert "work with Mexico and China to disrupt the flow" in said, said
+    for template in (
+        REPO / "briefgen" / "builtin_templates" / "legislators.md.j2",
+        REPO / "briefgen" / "skeleton" / "templates" / "legislators.md.j2",
+    ):
+        text = template.read_text(encoding="utf-8")
+        assert "press Mexico" not in text and "stop the flow" not in text, template

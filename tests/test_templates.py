@@ -172,7 +172,7 @@ def test_extending_template_replaces_only_its_block(ws: Path) -> None:
     # ... and everything else of the built-in around it ...
     assert LEGISLATORS_TITLE.removeprefix("# ") in text
     assert "Why it matters" in text
-    assert "Border communities carry the load." in text
+    assert "Most seizures are at the southern border." in text
     assert "Sources" in text
     # ... but not the built-in's ask.
     assert BUILTIN_ASK not in text

@@ -139,3 +139,15 @@ def test_the_myth_and_the_poll_quote_one_statement_alike(store: FactStore) -> No
 
     assert quoted(poll.text) == whole(myth.text)
     assert quoted(poll.es.text) == whole(myth.es.text)
+
+
+def test_proximity_is_one_circumstance_to_consider_not_the_first(
+    store: FactStore, seeds: str
+) -> None:
+    # The seed's conclusion: "any solution must account for the reality that proximity
+    # to the border matters, making fentanyl cheaper and more prevalent in border
+    # communities" -- one of the things it lists, not ranked "above all".
+    assert "account for the reality that proximity to the border matters" in seeds
+    said = normalize(store.get("consider-border-communities").text)
+    assert "above all" not in said
+    assert "including the reality that proximity to the border" in said

@@ -2,11 +2,12 @@
 
 The seed articles live in ``shared/seeds`` beside the repository (``../shared/seeds``
 from its root; in CI a copy of ``shared/`` sits beside the clone). Without them the
-two seed tests are skipped, except on CI (``CI=true``), where they must run.
+tests that read them are skipped, except on CI (``CI=true``), where they must run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -151,3 +152,67 @@ def test_proximity_is_one_circumstance_to_consider_not_the_first(
     said = normalize(store.get("consider-border-communities").text)
     assert "above all" not in said
     assert "including the reality that proximity to the border" in said
+
+
+@pytest.fixture(scope="module")
+def articles(store: FactStore, seeds: str) -> dict[str, str]:
+    """Each seed article's text, under the id of the source (a fact's `source`, not an
+    `original_source` the article credits) whose title it carries."""
+    files = sorted(p for p in SEEDS.glob("*") if p.is_file())
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in files]
+    found = {
+        source_id: text
+        for source_id in {fact.source for fact in store}
+        for text in texts
+        if normalize(store.sources[source_id].title) in text
+    }
+    assert len(found) == len(texts), "a seed article whose title no source has"
+    return found
+
+
+def outside(fact_text: str, article: str) -> list[str]:
+    """The numbers of ``fact_text`` that ``article`` does not give."""
+    return missing_numbers(normalize(fact_text), set(NUMBER.findall(article)))
+
+
+def test_every_fact_is_in_the_article_its_source_names(
+    store: FactStore, articles: dict[str, str]
+) -> None:
+    """Both seed articles report fentanyl seizures: a number or quote in the seeds
+    but cited to the other article would pass the checks above."""
+    misplaced = {
+        fact.id: fact.source
+        for fact in store
+        if fact.source in articles
+        and (
+            outside(fact.text, articles[fact.source])
+            or (fact.kind is Kind.QUOTE and normalize(fact.text) not in articles[fact.source])
+        )
+    }
+    assert misplaced == {}, "facts whose numbers or words are not in their own source"
+    assert {fact.source for fact in store} <= set(articles), "a fact not from a seed"
+
+
+def test_a_number_from_the_other_article_is_caught(articles: dict[str, str]) -> None:
+    blog = articles["immigrants-not-to-blame-fentanyl"]
+    takeaways = articles["five-takeaways-fentanyl-southern-border"]
+    seized = "In 2022, 14,104 pounds of fentanyl was seized."
+    assert outside(seized, blog) == []
+    assert outside(seized, takeaways) == ["2022", "14,104"]
+
+
+def test_each_seed_article_is_signed_and_dated_as_its_source_is(
+    store: FactStore, articles: dict[str, str]
+) -> None:
+    # The five-takeaways article's header: "December 21, 2023", and no author; the blog
+    # post is signed "Written by Mia Pope, LEITF Intern" but gives no date.
+    for source_id, text in articles.items():
+        source = store.sources[source_id]
+        for name in (source.author, source.publisher):
+            assert name is None or str(name) in text, (source_id, name)
+        issued = source.issued
+        if issued is None:
+            assert not re.search(r"\b(?:19|20)\d\d-\d\d-\d\d\b", text)
+            continue
+        day = dt.date.fromisoformat(str(issued))
+        assert f"{day:%B} {day.day}, {day.year}" in text[:400], source_id

@@ -23,7 +23,8 @@ The page, top to bottom (see :mod:`briefgen.model`):
   a rule, then one row (:meth:`Style.footer_cells`): the source notes (never below
   :data:`NOTE_FLOOR`) at the left, and at the right the QR code with the web
   address, contact and date lines under it. Without any of those the notes run
-  the frame's width.
+  the frame's width. Long notes take two columns there (:meth:`Style.note_cells`,
+  :func:`briefgen.renderers.note_columns`).
 
 Containers (masthead, cards, box, sidebar) are rows of cells: each cell its width,
 padding and fill, the gaps between them empty cells; the DOCX writes each as a Word
@@ -480,6 +481,13 @@ class Style:
             Cell(self.frame_width - side - self.gutter),
             Cell(side + self.gutter, (0.0, 0.0, 0.0, self.gutter)),
         ]
+
+    def note_cells(self, width: float) -> list[Cell]:
+        """The source notes in two columns across ``width`` (the notes' part of the
+        footer), a gutter apart: the left one, then the right one with the gutter as
+        its left padding, as the footer's right-hand column has."""
+        column = twentieths((width - self.gutter) / 2)
+        return [Cell(column), Cell(width - column, (0.0, 0.0, 0.0, self.gutter))]
 
     @property
     def footer_text_limit(self) -> float:

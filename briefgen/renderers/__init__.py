@@ -4,13 +4,23 @@ returns the file's bytes; modules are imported only when that format is built.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.model import AnyBlock, Cite, Document, Footer, Inline, Inlines, Masthead
-    from briefgen.style import Style
+    from briefgen.model import (
+        AnyBlock,
+        Cite,
+        Document,
+        Footer,
+        Inline,
+        Inlines,
+        Masthead,
+        Notes,
+    )
+    from briefgen.style import Style, TextStyle
 
 # format name -> (module, function); the file suffix is the format name.
 RENDERERS: dict[str, tuple[str, str]] = {
@@ -112,6 +122,90 @@ def contact_line(footer: Footer) -> Inlines:
         for item in footer.contact
     ]
     return (Span("\u00a0\u00b7 ".join(items)),) if items else ()
+
+
+# The source notes may go into two columns when, set in one, they take more lines
+# than this: a few lines read well across the footer (two columns would set a couple
+# of short notes side by side like a table); more make a block of lines of some 110
+# characters, too long to read (DESIGN.md: lines of 45-90 characters; "source notes
+# (two columns if long)").
+NOTES_ONE_COLUMN_LINES = 3
+
+
+@dataclass(frozen=True)
+class NoteColumns:
+    """The source notes in two columns (:meth:`Style.note_cells`): the heading and
+    notes ``1..split`` at the left, the rest and the contact line at the right, its
+    first note ``offset`` points down (the heading's height, with the space under it),
+    level with the left column's first."""
+
+    split: int
+    offset: float
+
+
+def note_columns(
+    notes: Iterable[Notes], contact: Inlines, style: Style, width: float
+) -> NoteColumns | None:
+    """How both formats set the footer's source notes (and the ``contact`` line under
+    them) in a part ``width`` wide: in two columns when there is one list of notes, of
+    at least two, that would take more than :data:`NOTES_ONE_COLUMN_LINES` lines across
+    it, and the two columns are no taller than the one (a taller footer would take the
+    body's room: the fitter would drop a block for it); else None, one column. The
+    split is the note after which the columns come out nearest the same height (the
+    left one the taller of two splits as good). Every height is counted in lines by
+    :func:`~briefgen.renderers.breaks.line_count`, which both formats break lines as,
+    so each splits at the same note; a note is never split."""
+    listed = tuple(notes)
+    if len(listed) != 1 or len(listed[0].entries) < 2:
+        return None
+    return _note_columns(listed[0], contact, style, width)
+
+
+@lru_cache(maxsize=64)
+def _note_columns(notes: Notes, contact: Inlines, style: Style, width: float) -> NoteColumns | None:
+    from briefgen.model import Span
+    from briefgen.renderers.breaks import line_count, line_width
+
+    family, note, heading, below = (
+        style.theme.font,
+        style.note,
+        style.notes_heading,
+        style.footer_contact,
+    )
+    entries = [entry.line for entry in notes.entries]
+    gap = max(note.space_after, note.space_before)
+
+    def lines(inlines: Inlines, text: TextStyle, column: float) -> int:
+        return line_count(inlines, text, family, line_width(style, text, column))
+
+    def heading_height(column: float) -> float:
+        height = lines((Span(notes.title),), heading, column) * heading.leading
+        return height + max(heading.space_after, note.space_before)
+
+    def notes_height(texts: list[Inlines], column: float, ends: bool) -> float:
+        """``texts`` one below the other, and the contact line if ``ends``."""
+        height = sum(lines(text, note, column) * note.leading for text in texts)
+        height += gap * (len(texts) - 1)
+        if ends and contact:
+            height += max(note.space_after, below.space_before)
+            height += lines(contact, below, column) * below.leading
+        return height
+
+    if sum(lines(entry, note, width) for entry in entries) <= NOTES_ONE_COLUMN_LINES:
+        return None
+    left, right = (cell.inner for cell in style.note_cells(width))
+
+    def taller(split: int) -> float:
+        return max(
+            notes_height(entries[:split], left, False),
+            notes_height(entries[split:], right, True),
+        )
+
+    best = min(range(1, len(entries)), key=lambda split: (taller(split), -split))
+    offset = heading_height(left)
+    if offset + taller(best) > heading_height(width) + notes_height(entries, width, True):
+        return None
+    return NoteColumns(best, offset)
 
 
 def footer_lines(footer: Footer, style: Style) -> list[Inlines]:

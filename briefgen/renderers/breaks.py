@@ -456,3 +456,30 @@ def _balanced(inlines: Inlines, type_: _Type, width: float) -> Inlines:
         if begin < len(item.text):
             out.append(replace(item, text=item.text[begin:]))
     return tuple(out)
+
+
+def line_count(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> int:
+    """How many lines ``width`` wide a paragraph of ``inlines`` in ``text``'s style
+    takes, its lines filled word by word as reportlab and word processors fill them,
+    after :func:`wide_words_broken`: what both formats decide a layout by (the
+    footer's notes, split into two columns at the same note in each)."""
+    inlines = wide_words_broken(inlines, text, family, width)
+    return _line_count(inlines, _Type(text.size, text.bold, text.italic, family), width)
+
+
+@lru_cache(maxsize=256)
+def _line_count(inlines: Inlines, type_: _Type, width: float) -> int:
+    cells = list(_cells(inlines, type_))
+    lines, used, end = 1, 0.0, 0
+    for start, stop in _word_spans(cells):
+        word = _width(cells[start:stop])
+        gap = cells[end:start]
+        if "\n" in (cell[2] for cell in gap):
+            lines += sum(cell[2] == "\n" for cell in gap)
+            used = word
+        elif used and used + _width(gap) + word > width:
+            lines, used = lines + 1, word
+        else:
+            used += (_width(gap) if used else 0.0) + word
+        end = stop
+    return lines

@@ -55,6 +55,7 @@ from briefgen.renderers import (
     footer_text_width,
     link_goes_on,
     masthead_line_width,
+    note_columns,
     note_label,
     qr_size,
 )
@@ -489,41 +490,66 @@ class BlockWriter:
     def footer(self, container: Any, notes: list[Notes], footer: Footer) -> None:
         """The footer part: a rule, then a borderless row of the notes and the contact
         line under them beside the QR code and the address and date lines, or the notes
-        alone across the frame when the footer holds nothing else."""
+        alone across the frame when the footer holds nothing else. Long notes take two
+        cells of the row, split where the PDF splits them
+        (:func:`~briefgen.renderers.note_columns`), the contact line under the right."""
         style = self._style
         rule = container.paragraphs[0]  # the footer part's own first paragraph
         rule._p.getparent().remove(rule._p)
         add_spacer(container, style.footer_rule_space, (style.footer_rule, style.theme.muted))
-        if footer.is_empty:
+        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
+        lines = footer_lines(footer, style)
+        cells = style.footer_cells(size, footer_text_width(lines, style))
+        part = style.frame_width if footer.is_empty else cells[0].inner
+        contact = contact_line(footer)
+        split = note_columns(notes, contact, style, part)
+        if footer.is_empty and split is None:
             self._notes(container, notes, None)
             last = container.paragraphs[-1]
             set_paragraph_property(last, "spacing", "after", "0")
             return
-        size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
-        lines = footer_lines(footer, style)
-        cells = style.footer_cells(size, footer_text_width(lines, style))
-        notes_cell, side = add_row(container, cells)
-        self._notes(notes_cell, notes, cells[0].inner)
-        if contact := contact_line(footer):
-            self.paragraph(notes_cell, "footer_contact", contact, width=cells[0].inner)
-        if size:
-            run = _picture_run(side)
-            add_qr(run, footer.qr_url, size, footer.qr_alt)
-            _flush_left(run)
-            picture = DocxParagraph(run._r.getparent(), side)
-            set_paragraph_property(picture, "jc", "val", "right")
-        for line in lines:
-            # Broken to the column already, by footer_lines' own measure.
-            self.paragraph(side, "footer", line, width=math.inf)
-        for word_cell in (notes_cell, side):
+        columns = cells[:1] if split is None else style.note_cells(part)
+        side_cells = [] if footer.is_empty else cells[1:]
+        word_cells = add_row(container, [*columns, *side_cells])
+        notes_cell = word_cells[0]
+        if split is None:
+            self._notes(notes_cell, notes, columns[0].inner)
+        else:
+            # Their words kept clear of the next column's by half the gutter.
+            with self._reaching(style.gutter / 2):
+                self._notes(notes_cell, notes, columns[0].inner, split.split)
+                notes_cell = word_cells[1]
+                # The right column's first note level with the left one's.
+                add_spacer(notes_cell, split.offset)
+                for block in notes:
+                    for note in block.entries[split.split :]:
+                        self.paragraph(notes_cell, "note", note.line, width=columns[1].inner)
+        if contact:
+            width = columns[-1].inner
+            self.paragraph(notes_cell, "footer_contact", contact, width=width)
+        if side_cells:
+            side = word_cells[-1]
+            if size:
+                run = _picture_run(side)
+                add_qr(run, footer.qr_url, size, footer.qr_alt)
+                _flush_left(run)
+                picture = DocxParagraph(run._r.getparent(), side)
+                set_paragraph_property(picture, "jc", "val", "right")
+            for line in lines:
+                # Broken to the column already, by footer_lines' own measure.
+                self.paragraph(side, "footer", line, width=math.inf)
+        for word_cell in word_cells:
             close_cell(word_cell, EMPTY_CELL)
         add_spacer(container, style.footer_tail)
 
-    def _notes(self, container: Any, notes: list[Notes], width: float | None) -> None:
-        """The notes, in a column ``width`` wide (None: the frame)."""
+    def _notes(
+        self, container: Any, notes: list[Notes], width: float | None, count: int | None = None
+    ) -> None:
+        """The notes' heading and notes (the first ``count`` of them, if given), in a
+        column ``width`` wide (None: the frame)."""
         for block in notes:
             self.paragraph(container, "notes_heading", (Span(block.title),), width=width)
-            for note in block.entries:
+            for note in block.entries[:count]:
                 line = note.line
                 self.paragraph(container, "note", line, width=width)
 

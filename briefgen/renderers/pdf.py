@@ -81,6 +81,7 @@ from briefgen.renderers import (
     footer_text_width,
     link_goes_on,
     masthead_line_width,
+    note_columns,
     note_label,
     qr_size,
 )
@@ -1044,9 +1045,11 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
     """The footer, top to bottom: a rule, then one row of the notes and under them
     the contact line, beside the QR code and the address and date lines
     (:meth:`Style.footer_cells`), or the notes alone across the frame (empty when the
-    document has neither notes nor footer). Its structure, in ``tags``: one ``Div``
-    of the notes' heading, notes (each a ``Note``) and contact line, then the code
-    and the lines. ``variants``: :func:`variants_used` of ``document``, if known."""
+    document has neither notes nor footer). Long notes are set in two columns
+    (:func:`~briefgen.renderers.note_columns`), the contact line under the right one.
+    Its structure, in ``tags``: one ``Div`` of the notes' heading, notes (each a
+    ``Note``) and contact line, then the code and the lines. ``variants``:
+    :func:`variants_used` of ``document``, if known."""
     register_fonts(variants_used(document) if variants is None else variants, style.theme.font)
     top = Element("Div")
     blocks = _Blocks(style, top)
@@ -1054,10 +1057,17 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
     size = qr_size(footer.qr_url, style) if footer.qr_url else 0.0
     lines = footer_lines(footer, style)
     cells = style.footer_cells(size, footer_text_width(lines, style))
-    width = None if footer.is_empty else cells[0].inner  # the notes' column
+    # The notes' part of the footer: its first cell, or the frame.
+    part = style.frame_width if footer.is_empty else cells[0].inner
+    listed = [b for b in document.blocks if isinstance(b, Notes)]
+    contact = contact_line(footer)
+    split = note_columns(listed, contact, style, part)
+    columns = cells[:1] if split is None else style.note_cells(part)
+    width = None if footer.is_empty and split is None else columns[0].inner
     notes: list[Flowable] = []
+    stacks = [notes]
     with blocks.inside("Div"):
-        for block in (b for b in document.blocks if isinstance(b, Notes)):
+        for block in listed:
             title = (Span(block.title),)
             # The sources head a part of their own: below the body's title, else H1.
             role = (
@@ -1066,16 +1076,21 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
             notes.append(
                 blocks.para(title, style.notes_heading, "notes-heading", role, width=width)
             )
-            for note in block.entries:
+            for index, note in enumerate(block.entries):
+                if split is not None and index == split.split:
+                    # The right column, its first note level with the left one's.
+                    notes = [Spacer(0, split.offset)]
+                    stacks.append(notes)
+                    width = columns[1].inner
                 with blocks.inside("Note", ident=f"note-{note.number}"):
                     line = note.line
                     notes.append(blocks.para(line, style.note, "note", width=width))
         if not notes and footer.is_empty:
             return Story()
-        if contact := contact_line(footer):
+        if contact:
             notes.append(blocks.para(contact, style.footer_contact, "contact", width=width))
         out = Story([Rule(style.footer_rule, style.footer_rule_space, style.theme.muted)], top.kids)
-        if footer.is_empty:
+        if footer.is_empty and split is None:
             out.extend(notes)
             return out
         side: list[Flowable] = []
@@ -1086,7 +1101,11 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
         for footer_line in lines:
             # Broken to the column already, by footer_lines' own measure.
             side.append(blocks.para(footer_line, style.footer_line, "contact", width=math.inf))
-    out.append(Row(cells, [Stack(notes) if notes else None, Stack(side)]))
+    contents = [Stack(stack) if stack else None for stack in stacks]
+    if footer.is_empty:
+        out.append(Row(columns, contents))
+    else:
+        out.append(Row([*columns, cells[1]], [*contents, Stack(side)]))
     out.append(Spacer(0, style.footer_tail))
     return out
 

@@ -260,6 +260,7 @@ def test_the_bottom_line_after_its_colon_is_a_sentence(briefs: dict[str, list[st
     said = paragraph_with(briefs, "chiefs", "Bottom line")
     assert re.search(r"\*\*Bottom line:\*\* [A-Z]", said), said
 
+
 @pytest.mark.parametrize(
     ("audience", "words", "years"),
     [

@@ -38,9 +38,9 @@ def note_parts(store: FactStore, fact_id: str, language: str = "en-US") -> list[
     return list(_note(store, fact_id, language)[1])
 
 
-def _note(store: FactStore, fact_id: str, language: str) -> _Note:
+def _note(store: FactStore, fact_id: str, language: str, named: bool = False) -> _Note:
     fact = store.get(fact_id)
-    return _sources_note(store.source_of(fact), store.original_source_of(fact), language)
+    return _sources_note(store.source_of(fact), store.original_source_of(fact), language, named)
 
 
 _Note = tuple[str, tuple[tuple[str, str], ...]]
@@ -50,12 +50,15 @@ _NOTES_KEPT = 1024
 
 
 @lru_cache(maxsize=_NOTES_KEPT)
-def _sources_note(reporter: Source, original: Source | None, language: str) -> _Note:
+def _sources_note(
+    reporter: Source, original: Source | None, language: str, named: bool = False
+) -> _Note:
     """The note naming ``reporter`` (and ``original``, the body it credits) and its
     pieces, kept by the sources (frozen: their fields are the key) and language: a
     batch's copies cite the same sources, and every copy writes each note twice
-    (the glyph check, the numbering) or more."""
-    parts = reporter.citation_parts(language)
+    (the glyph check, the numbering) or more. ``named``: an earlier note of the page
+    names ``reporter`` in full, and this one by its short title."""
+    parts = reporter.short_citation_parts(language) if named else reporter.citation_parts(language)
     if original is not None:
         before, between, after = wording(language).reported.split("{}")
         parts = [
@@ -92,16 +95,22 @@ def cited_ids(document: Document) -> list[str]:
 def number_citations(document: Document, store: FactStore) -> Document:
     """Give every citation its note number and fill the notes block (added at the
     end when the template placed none; left out when nothing is cited)."""
-    numbers: dict[str, int] = {}
+    numbers: dict[str, int] = {}  # by the note's text in full
     notes: list[Note] = []
     by_fact: dict[str, int] = {}
+    named: set[Source] = set()  # sources an earlier note names in full
     language = document.metadata.language
     for fact_id in cited_ids(document):
-        text, parts = _note(store, fact_id, language)
-        if text not in numbers:
-            numbers[text] = len(numbers) + 1
-            notes.append(Note(numbers[text], text, note_spans(list(parts))))
-        by_fact[fact_id] = numbers[text]
+        full = _note(store, fact_id, language)[0]
+        if full not in numbers:
+            numbers[full] = len(numbers) + 1
+            reporter = store.source_of(store.get(fact_id))
+            # A source reporting many facts was named in full line after line, a
+            # sixth of a page of notes repeating one long title.
+            text, parts = _note(store, fact_id, language, named=reporter in named)
+            notes.append(Note(numbers[full], text, note_spans(list(parts))))
+            named.add(reporter)
+        by_fact[fact_id] = numbers[full]
 
     def renumber(inlines: Inlines) -> Inlines:
         return tuple(

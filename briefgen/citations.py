@@ -8,6 +8,7 @@ drops blocks, so the notes always match what is on the page.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
@@ -100,6 +101,10 @@ def number_citations(document: Document, store: FactStore) -> Document:
     by_fact: dict[str, int] = {}
     named: set[Source] = set()  # sources an earlier note names in full
     language = document.metadata.language
+    titles = Counter(
+        source.short_title
+        for source in {store.source_of(store.get(fact_id)) for fact_id in cited_ids(document)}
+    )
     for fact_id in cited_ids(document):
         full = _note(store, fact_id, language)[0]
         if full not in numbers:
@@ -107,7 +112,9 @@ def number_citations(document: Document, store: FactStore) -> Document:
             reporter = store.source_of(store.get(fact_id))
             # A source reporting many facts was named in full line after line, a
             # sixth of a page of notes repeating one long title.
-            text, parts = _note(store, fact_id, language, named=reporter in named)
+            # Two sources of one short title ("Fentanyl: Part 1", "Part 2") keep theirs.
+            short = reporter in named and titles[reporter.short_title] == 1
+            text, parts = _note(store, fact_id, language, named=short)
             notes.append(Note(numbers[full], text, note_spans(list(parts))))
             named.add(reporter)
         by_fact[fact_id] = numbers[full]

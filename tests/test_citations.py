@@ -191,3 +191,47 @@ def _fact(fact_id: str, source: str, original: str | None = None) -> Fact:
 
 def _source(source_id: str, title: str) -> Source:
     return Source.model_validate({"id": source_id, "type": "report", "title": title})
+
+
+def _numbered_notes(store: FactStore, fact_ids: list[str]) -> list[str]:
+    text = "# T\n\n" + "".join(f"A finding [@{f}]\n\n" for f in fact_ids)
+    lines = tuple(Location("t.md", n) for n in range(1, text.count("\n") + 2))
+    document = Document(
+        "trial", tuple(parse_blocks(text, lines, lines[0])), Metadata("T"), lines[0]
+    )
+    (notes,) = (b for b in number_citations(document, store).blocks if isinstance(b, model.Notes))
+    return [note.text for note in notes.entries]
+
+
+def test_a_source_named_before_is_named_by_its_short_title_unless_another_shares_it() -> None:
+    """A note names its source in full once; the notes after it name the source by
+    its title up to the colon, unless another source on the page has that short title
+    too ("Fentanyl at the Border: Part 1" and "Part 2"), where it would be ambiguous."""
+    sources = {
+        "a": Source.model_validate(
+            {"id": "a", "type": "article", "title": "Fentanyl at the Border: Part 1",
+             "author": "Ana Ruiz", "issued": "2023-12-21"}
+        ),
+        "b": Source.model_validate(
+            {"id": "b", "type": "article", "title": "Fentanyl at the Border: Part 2"}
+        ),
+        "o": _source("o", "The body"),
+    }  # fmt: skip
+    facts = {
+        "a1": _fact("a1", "a"),
+        "a2": _fact("a2", "a", "o"),
+        "b1": _fact("b1", "b"),
+        "b2": _fact("b2", "b", "o"),
+    }
+    store = FactStore(facts=facts, sources=sources)
+    full = "Ana Ruiz, “Fentanyl at the Border: Part 1,” December 21, 2023"
+    assert _numbered_notes(store, ["a1", "a2"]) == [
+        full,
+        "The body; as reported in “Fentanyl at the Border”",
+    ]
+    assert _numbered_notes(store, ["a1", "a2", "b1", "b2"]) == [
+        full,
+        f"The body; as reported in {full}",
+        "“Fentanyl at the Border: Part 2”",
+        "The body; as reported in “Fentanyl at the Border: Part 2”",
+    ]

@@ -403,16 +403,16 @@ class Source(_Strict):
         at the Southern Border"), quoted as :meth:`citation_parts` quotes it; no
         names, date or address."""
         own = self.language if language_code(self.language) != language_code(language) else ""
-        title = _short_title(self.title)
+        title = self.short_title
         if self.type in (SourceType.WEBPAGE, SourceType.POST_WEBLOG, SourceType.ARTICLE):
             title = f"\u201c{_inner_quotes(title)}\u201d"
         return [(title, own)]
 
-
-def _short_title(title: str) -> str:
-    """A title up to its colon, when what comes before is more than a word."""
-    head, colon, _ = title.partition(":")
-    return head.rstrip() if colon and len(head.split()) > 1 else title
+    @property
+    def short_title(self) -> str:
+        """The title up to its colon, when what comes before is more than a word."""
+        head, colon, _ = self.title.partition(":")
+        return head.rstrip() if colon and len(head.split()) > 1 else self.title
 
 
 # A store's sources in each language a process prints them in, a few times over.

@@ -235,3 +235,22 @@ def test_a_source_named_before_is_named_by_its_short_title_unless_another_shares
         "“Fentanyl at the Border: Part 2”",
         "The body; as reported in “Fentanyl at the Border: Part 2”",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "short"),
+    [
+        ("Tackling Fentanyl at the Border: Five Takeaways", "Tackling Fentanyl at the Border"),
+        ("Hearing of March 3 at 10:30 a.m.", "Hearing of March 3 at 10:30 a.m."),
+        ("Seizures at a ratio of 3:1 by port: the data", "Seizures at a ratio of 3:1 by port"),
+        ("Notes from https://example.org/fentanyl", "Notes from https://example.org/fentanyl"),
+        ("The “Iron River: guns” of the border: a history", "The “Iron River: guns” of the border"),
+        ('The "Iron River: guns" of the border', 'The "Iron River: guns" of the border'),
+        ("Fentanyl: A Primer", "Fentanyl: A Primer"),
+    ],
+)
+def test_a_short_title_ends_at_a_subtitle_s_colon_only(title: str, short: str) -> None:
+    """A title is cut at the colon that opens a subtitle (a colon and a space, outside
+    quotation marks), not at a time's, a ratio's or a web address's, nor inside a
+    quoted phrase, which would leave its quotation mark open."""
+    assert _source("s", title).short_title == short

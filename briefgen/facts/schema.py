@@ -410,9 +410,19 @@ class Source(_Strict):
 
     @property
     def short_title(self) -> str:
-        """The title up to its colon, when what comes before is more than a word."""
-        head, colon, _ = self.title.partition(":")
-        return head.rstrip() if colon and len(head.split()) > 1 else self.title
+        """The title up to the colon that opens its subtitle, when what comes before is
+        more than a word: a colon and a space outside quotation marks (not a time's
+        "10:30", an address's "https:" or one inside a quoted phrase, which would be
+        left open)."""
+        for colon in _SUBTITLE_COLON.finditer(self.title):
+            head = self.title[: colon.start()]
+            if head.count("\u201c") == head.count("\u201d") and head.count('"') % 2 == 0:
+                return head.rstrip() if len(head.split()) > 1 else self.title
+        return self.title
+
+
+# Where a subtitle starts: a colon and a space, or a colon ending the title.
+_SUBTITLE_COLON = re.compile(r":(?:\s|$)")
 
 
 # A store's sources in each language a process prints them in, a few times over.

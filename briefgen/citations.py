@@ -101,10 +101,13 @@ def number_citations(document: Document, store: FactStore) -> Document:
     by_fact: dict[str, int] = {}
     named: set[Source] = set()  # sources an earlier note names in full
     language = document.metadata.language
-    titles = Counter(
-        source.short_title
-        for source in {store.source_of(store.get(fact_id)) for fact_id in cited_ids(document)}
-    )
+    # Every source the page names, the bodies credited too: a short title that is
+    # another's title ("Fentanyl at the Border: Part 1" beside a report "Fentanyl at
+    # the Border") could name either.
+    facts = [store.get(fact_id) for fact_id in cited_ids(document)]
+    cited = {store.source_of(fact) for fact in facts}
+    cited |= {source for fact in facts if (source := store.original_source_of(fact))}
+    titles = Counter(source.short_title for source in cited)
     for fact_id in cited_ids(document):
         full = _note(store, fact_id, language)[0]
         if full not in numbers:

@@ -254,3 +254,25 @@ def test_a_short_title_ends_at_a_subtitle_s_colon_only(title: str, short: str) -
     quotation marks), not at a time's, a ratio's or a web address's, nor inside a
     quoted phrase, which would leave its quotation mark open."""
     assert _source("s", title).short_title == short
+
+
+def test_a_short_title_that_is_a_credited_body_s_title_is_not_used() -> None:
+    """A reporter's short title that is the title of a body a note of the page credits
+    ("Fentanyl at the Border: Part 1" after the report "Fentanyl at the Border") would
+    name either: the reporter keeps its full citation."""
+    sources = {
+        "a": Source.model_validate(
+            {"id": "a", "type": "article", "title": "Fentanyl at the Border: Part 1",
+             "author": "Ana Ruiz"}
+        ),
+        "o": _source("o", "Fentanyl at the Border"),
+        "p": _source("p", "Other body"),
+    }  # fmt: skip
+    store = FactStore(
+        facts={"a1": _fact("a1", "a", "o"), "a2": _fact("a2", "a", "p")}, sources=sources
+    )
+    full = "Ana Ruiz, “Fentanyl at the Border: Part 1”"
+    assert _numbered_notes(store, ["a1", "a2"]) == [
+        f"Fentanyl at the Border; as reported in {full}",
+        f"Other body; as reported in {full}",
+    ]

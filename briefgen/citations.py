@@ -107,7 +107,7 @@ def number_citations(document: Document, store: FactStore) -> Document:
     facts = [store.get(fact_id) for fact_id in cited_ids(document)]
     cited = {store.source_of(fact) for fact in facts}
     cited |= {source for fact in facts if (source := store.original_source_of(fact))}
-    titles = Counter(source.short_title for source in cited)
+    titles = Counter(source.short_title_as_read for source in cited)
     for fact_id in cited_ids(document):
         full = _note(store, fact_id, language)[0]
         if full not in numbers:
@@ -116,7 +116,7 @@ def number_citations(document: Document, store: FactStore) -> Document:
             # A source reporting many facts was named in full line after line, a
             # sixth of a page of notes repeating one long title.
             # Two sources of one short title ("Fentanyl: Part 1", "Part 2") keep theirs.
-            short = reporter in named and titles[reporter.short_title] == 1
+            short = reporter in named and titles[reporter.short_title_as_read] == 1
             text, parts = _note(store, fact_id, language, named=short)
             notes.append(Note(numbers[full], text, note_spans(list(parts))))
             named.add(reporter)

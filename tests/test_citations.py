@@ -276,3 +276,23 @@ def test_a_short_title_that_is_a_credited_body_s_title_is_not_used() -> None:
         f"Fentanyl at the Border; as reported in {full}",
         f"Other body; as reported in {full}",
     ]
+
+
+def test_short_titles_that_print_alike_keep_their_full_citations() -> None:
+    """Two short titles that differ only in how their quotation marks are typed, or in
+    letter case, print alike (“The ‘Iron River’ of Guns”): both keep their full
+    citations, as two sources of one short title do."""
+    sources = {
+        "a": Source.model_validate(
+            {"id": "a", "type": "article", "title": 'The "Iron River" of Guns: Part One'}
+        ),
+        "b": Source.model_validate(
+            {"id": "b", "type": "article", "title": "The “Iron River” of guns: Part Two"}
+        ),
+        "o": _source("o", "The body"),
+    }
+    facts = {f"{s}{n}": _fact(f"{s}{n}", s, "o" if n == 2 else None) for s in "ab" for n in (1, 2)}
+    store = FactStore(facts=facts, sources=sources)
+    notes = _numbered_notes(store, ["a1", "a2", "b1", "b2"])
+    assert notes[1] == "The body; as reported in “The ‘Iron River’ of Guns: Part One”"
+    assert notes[3] == "The body; as reported in “The ‘Iron River’ of guns: Part Two”"

@@ -420,6 +420,12 @@ class Source(_Strict):
                 return head.rstrip() if len(head.split()) > 1 else self.title
         return self.title
 
+    @property
+    def short_title_as_read(self) -> str:
+        """The short title as a reader tells it from another: its quotation marks as a
+        note prints them, letter case and runs of spaces aside."""
+        return " ".join(_inner_quotes(self.short_title).casefold().split())
+
 
 # Where a subtitle starts: a colon and a space, or a colon ending the title.
 _SUBTITLE_COLON = re.compile(r":(?:\s|$)")

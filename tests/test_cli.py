@@ -58,6 +58,23 @@ def test_a_build_imports_no_event_loop() -> None:
     assert out.stdout.strip() == "['pydantic']"
 
 
+def test_a_quiet_pdf_build_imports_neither_the_warning_checks_nor_docx(tmp_path: Path) -> None:
+    """``build -q`` prints no warnings, so it need not import the checks that find them
+    (~7 ms of a cold build); a PDF build needs nothing of python-docx."""
+    code = (
+        "import sys; from click.testing import CliRunner; from briefgen.cli import cli; "
+        "r = CliRunner().invoke(cli, ['-q', 'build', '--audience', 'legislators', "
+        f"'--format', 'pdf', '--out', {str(tmp_path)!r}]); assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'docx' or m in "
+        "('briefgen.check', 'briefgen.untraced', 'briefgen.unrendered', 'briefgen.summary')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout.strip() == "[]"
+    assert [path.name for path in tmp_path.iterdir()] == ["legislators.pdf"]
+
+
 def test_on_windows_a_command_says_in_one_line_that_briefgen_does_not_run_there(
     tmp_path: Path,
 ) -> None:

@@ -47,7 +47,6 @@ from briefgen.facts.store import FactStore
 from briefgen.inputs import clip, quote
 from briefgen.kept import KeptByText
 from briefgen.language import month_name, month_year, wording
-from briefgen.recipients import KNOWN_COLUMNS
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
 from briefgen.templating.helpers import (
@@ -72,6 +71,7 @@ from briefgen.templating.undefined import (
     undefined_message,
 )
 from briefgen.templating.views import (
+    KNOWN_COLUMNS,
     NO_RECIPIENT,
     audience_view,
     date_view,

@@ -244,6 +244,10 @@ class NoRecipient:
 
 
 NO_RECIPIENT = NoRecipient()
+# The columns every recipient has, empty or not: briefgen.recipients.KNOWN_COLUMNS
+# (a test holds the two equal), without importing the reader of recipients files
+# into every build.
+KNOWN_COLUMNS = tuple(column.name for column in dataclasses.fields(NoRecipient))
 
 
 @functools.lru_cache(maxsize=64)

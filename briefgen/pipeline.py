@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from briefgen import interrupts
 from briefgen.assemble import assemble
@@ -39,11 +39,13 @@ from briefgen.output import (
     write_all,
 )
 from briefgen.parse import CITATION
-from briefgen.readability import ReadingLevel, reading_level
 from briefgen.settings import SETTINGS_FILE, Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
 from briefgen.templating.environment import Rendered, TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
+
+if TYPE_CHECKING:
+    from briefgen.readability import ReadingLevel
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Decision:
     def reading(self) -> ReadingLevel | None:
         """The fitted brief's reading level by its language's formula, against the
         target its front matter sets (None without one)."""
+        from briefgen.readability import reading_level
+
         return reading_level(self.fit.document, self.audience)
 
     @cached_property
@@ -205,6 +209,10 @@ def prepare(
 
 def reading_grade(audience: AudienceInfo, fit: Fit) -> float | None:
     """The fitted English brief's reading grade, when its audience sets a target."""
+    if audience.reading_level is None:
+        return None  # without importing the formulas (~1 ms of a cold build)
+    from briefgen.readability import reading_level
+
     reading = reading_level(fit.document, audience)
     return reading.score if reading and not reading.higher_is_easier else None
 

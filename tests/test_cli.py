@@ -58,14 +58,16 @@ def test_a_build_imports_no_event_loop() -> None:
     assert out.stdout.strip() == "['pydantic']"
 
 
-# What a quiet PDF build of one brief (no recipients) has no use for: the checks
-# behind the warnings it does not print, the reader of recipients files, python-docx.
+# What a quiet PDF build of the legislators brief (no recipients, no reading level
+# in its front matter) has no use for: the checks behind the warnings it does not
+# print, the reader of recipients files, the reading formulas, python-docx.
 UNUSED_BY_A_QUIET_PDF_BUILD = (
     "briefgen.check",
     "briefgen.untraced",
     "briefgen.unrendered",
     "briefgen.summary",
     "briefgen.recipients",
+    "briefgen.readability",
 )
 
 

@@ -14,6 +14,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -208,6 +209,26 @@ def test_what_an_extending_template_writes_must_reach_the_page(
     (ws / "templates" / "legislators.md.j2").write_text(EXTENDS + body, encoding="utf-8")
     result = build("--audience", "legislators", "--format", "pdf")
     assert (result.exit_code, result.output) == (1, expected + "\n")
+
+
+def test_a_template_that_extends_none_is_parsed_once(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of what an extending template writes parsed every template a second
+    time to learn that it extends none (a third of rendering a built-in brief)."""
+    from briefgen.templating import nesting
+
+    parsed: list[str | None] = []
+    parse = nesting.parse
+
+    def counted(*args: Any) -> Any:
+        parsed.append(args[2])
+        return parse(*args)
+
+    monkeypatch.setattr(nesting, "parse", counted)
+    result = build("--audience", "legislators", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert parsed == ["legislators.md.j2"]
 
 
 def test_a_group_opened_in_the_extended_template_is_named_with_its_file(ws: Path) -> None:

@@ -28,7 +28,11 @@ def check_overrides(
     found = search_path.find(name)
     if found is None:
         return
-    tree = _parse(env, name)
+    assert env.loader is not None
+    source, filename, _ = env.loader.get_source(env, name)
+    if "extends" not in source:
+        return  # no {% extends %} without the word: not parsed again (a third of rendering)
+    tree = env.parse(source, name, filename)
     extends = next(iter(tree.find_all(nodes.Extends)), None)
     if extends is None or not isinstance(extends.template, nodes.Const):
         return  # not extending, or naming its parent at render time

@@ -105,12 +105,16 @@ class Block:
 
 @dataclass(frozen=True)
 class Heading(Block):
+    """A heading: level 1 the brief's title, 2 and below its sections' headings."""
+
     level: int
     inlines: Inlines
 
 
 @dataclass(frozen=True)
 class Paragraph(Block):
+    """A paragraph of body text."""
+
     inlines: Inlines
 
 
@@ -154,6 +158,8 @@ class Quote(Block):
 
 @dataclass(frozen=True)
 class Note:
+    """One numbered source note of the :class:`Notes` block."""
+
     number: int
     text: str
     # The text in runs, each passage in another language marked (``Span.language``);

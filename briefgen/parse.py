@@ -394,6 +394,8 @@ class _Frame:
 
 @dataclass
 class _Walker:
+    """Turns markdown-it's tokens of one brief into blocks (:func:`parse`)."""
+
     tokens: list[Token]
     lines: tuple[Location, ...]
     default: Location

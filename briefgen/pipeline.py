@@ -145,6 +145,8 @@ class Skipped:
 
 @dataclass
 class BuildResult:
+    """What a build made: its briefs, the files written, the built-ins left out."""
+
     briefs: list[Brief] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     workspace: Workspace | None = None  # what the briefs were made from

@@ -71,6 +71,9 @@ class RecipientList:
 
 @dataclass
 class _Row:
+    """A row of a recipients file: its line, its values by column, and in a YAML
+    file the line of each column's key (a CSV row is one line)."""
+
     line: int
     cells: Mapping[str, str]
     cell_lines: dict[str, int]

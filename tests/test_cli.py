@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import io
 import json
 import os
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +89,27 @@ def test_a_quiet_pdf_build_imports_nothing_it_does_not_use(tmp_path: Path) -> No
     )
     assert out.stdout.strip() == "[]"
     assert [path.name for path in tmp_path.iterdir()] == ["legislators.pdf"]
+
+
+def test_every_dataclass_has_a_docstring_of_its_own() -> None:
+    """Without one, ``@dataclass`` writes one from ``inspect.signature`` as the module
+    is imported (~0.12 ms a class, ten of them in a cold build)."""
+    import briefgen
+
+    unwritten = []
+    for module_info in pkgutil.walk_packages(briefgen.__path__, "briefgen."):
+        if module_info.name == "briefgen.__main__":
+            continue
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and dataclasses.is_dataclass(value)
+                and value.__module__ == module.__name__
+                and (value.__dict__.get("__doc__") or "").startswith(f"{value.__name__}(")
+            ):
+                unwritten.append(f"{module.__name__}.{value.__qualname__}")
+    assert unwritten == []
 
 
 def test_on_windows_a_command_says_in_one_line_that_briefgen_does_not_run_there(

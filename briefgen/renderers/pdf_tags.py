@@ -481,6 +481,8 @@ def _sequence(element: Element, tagger: Tagger | None) -> tuple[str, str]:
 
 @dataclass
 class _Annotation:
+    """A link's annotation: its object and the page (from 0) it is on."""
+
     ref: PDFObjectReference
     page: int
 

@@ -162,12 +162,16 @@ class AudienceView:
 @template_view("settings.organization")
 @dataclass(frozen=True)
 class OrganizationView:
+    """``settings.organization``: briefgen.toml's ``[organization]``."""
+
     name: str
 
 
 @template_view("settings.contact")
 @dataclass(frozen=True)
 class ContactView:
+    """``settings.contact``: briefgen.toml's ``[contact]``."""
+
     name: str
     email: str
     phone: str
@@ -183,6 +187,8 @@ class ContactView:
 @template_view("settings.build")
 @dataclass(frozen=True)
 class BuildView:
+    """``settings.build``: briefgen.toml's ``[build]``."""
+
     page_size: str
     author: str
 
@@ -190,6 +196,8 @@ class BuildView:
 @template_view("settings.facts")
 @dataclass(frozen=True)
 class FactsSettingsView:
+    """``settings.facts``: briefgen.toml's ``[facts]``."""
+
     max_age_years: float
 
 

@@ -10,8 +10,9 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from briefgen import glyphs
+from briefgen import fonts, glyphs
 from briefgen.cli import cli
+from briefgen.fonts import EVERY_FONT_DRAWS, FALLBACK_FILES, font_dir
 from briefgen.glyphs import printing_problem
 from briefgen.theme import FAMILIES
 
@@ -244,6 +245,38 @@ def test_line_ends_and_tabs_need_no_glyph(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.setattr(glyphs, "_PRINTABLE", {})
         assert printing_problem("one\ntwo\tthree", family) is None
         assert printing_problem("\t\n", family) is None
+
+
+def test_every_bundled_font_draws_the_characters_said_to_need_no_look_up() -> None:
+    """fonts.EVERY_FONT_DRAWS answers without reading a font: each bundled file has
+    each of its characters, as reportlab's reader (the one draws() uses) finds them."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    files = sorted(font_dir().glob("*.ttf"))
+    named = {*FALLBACK_FILES.values()} | {
+        f for family in FAMILIES.values() for f in family.files.values()
+    }
+    assert named <= {file.name for file in files}
+    for file in files:
+        drawn = TTFontFile(str(file)).charToGlyph
+        assert [c for c in sorted(EVERY_FONT_DRAWS) if ord(c) not in drawn] == [], file.name
+
+
+def test_text_of_latin_letters_and_common_punctuation_is_checked_without_a_font(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A brief in English or Spanish (curly quotes, dashes, accented letters) needs no
+    font file read for its glyph check: reading one took a cold build ~3 ms, and the
+    PDF renderer reads the file again to lay the text out."""
+
+    def unread(file: str) -> frozenset[int]:
+        raise AssertionError(f"{file} read")
+
+    monkeypatch.setattr(fonts, "_character_map", unread)
+    for family in FAMILIES.values():
+        monkeypatch.setattr(glyphs, "_PRINTABLE", {})
+        text = "\u201cAñadió\u201d \u2013 ¿el 5\u00a0% de 1\u2019000 € en 2024?\u2026 \u2014 ok"
+        assert printing_problem(text, family) is None
 
 
 def test_glyph_check_blames_the_source_field(

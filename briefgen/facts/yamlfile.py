@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,17 @@ for _tag, _pattern, _first in [
     ),
 ]:
     Resolver12.add_implicit_resolver(_TAG + _tag, re.compile(f"^(?:{_pattern})$"), _first)
+
+
+@lru_cache(maxsize=1024)
+def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag YAML 1.2 gives a plain scalar: a file's keys and many values repeat,
+    and the resolver tries its patterns on each (a tenth of reading the facts)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
+
+
+_RESOLVER = Resolver12()
 
 
 def _construct_int(constructor: SafeConstructor, node: yaml.ScalarNode) -> int:
@@ -142,7 +153,6 @@ class _Builder:
         self.error = error
         self.first_line = first_line
         self.field_depth = field_depth
-        self.resolver = Resolver12()
         self.constructor = SafeConstructor()
         self.stack: list[_Open] = []
         self.anchors: dict[str, tuple[Any, int]] = {}  # value and how many values it holds
@@ -207,9 +217,7 @@ class _Builder:
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value  # quoted: text, the most common case
-            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, event.value, event.implicit
-            )
+            tag = _implicit_tag(event.value, event.implicit)
             if self.as_written and tag != _NULL:
                 return value
         if tag == _STR:
@@ -301,13 +309,16 @@ class _Builder:
     ) -> None:
         if anchor is not None:
             self.anchors[anchor] = (value, values)
-        if node is None and (loc := self.child_loc()) is not None:
-            self.doc.lines.setdefault(loc, self.line(event))
         if not self.stack:
+            if node is None:
+                self.doc.lines.setdefault((), self.line(event))
             self.root = value
             return
         top = self.stack[-1]
         if isinstance(top.value, list):
+            # A mapping's value has its line already, from its key (key()).
+            if node is None and top.loc is not None and not top.duplicate:
+                self.doc.lines.setdefault((*top.loc, len(top.value)), self.line(event))
             top.value.append(value)
         elif top.key is None:
             self.key(top, value, event)

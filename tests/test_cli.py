@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from pydantic import BaseModel
 from pypdf import PdfReader
 
 from briefgen import streams
@@ -110,6 +111,26 @@ def test_every_dataclass_has_a_docstring_of_its_own() -> None:
             ):
                 unwritten.append(f"{module.__name__}.{value.__qualname__}")
     assert unwritten == []
+
+
+def test_every_model_is_built_as_its_module_is_imported() -> None:
+    """A pydantic model naming a type defined below it in its module is built again
+    at its first validation (a cold build's facts paid ~1.5 ms for Source's)."""
+    import briefgen.facts.schema
+    import briefgen.settings
+    import briefgen.templating.search
+
+    modules = (briefgen.facts.schema, briefgen.settings, briefgen.templating.search)
+    deferred = [
+        f"{module.__name__}.{name}"
+        for module in modules
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == module.__name__
+        and not value.__pydantic_complete__
+    ]
+    assert deferred == []
 
 
 def test_on_windows_a_command_says_in_one_line_that_briefgen_does_not_run_there(

@@ -351,6 +351,26 @@ class _Strict(BaseModel):
 _HASHES: dict[int, int] = {}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+
+def _printable(value: str) -> str:
+    """Refuse characters that print as nothing or as garbage (control characters and
+    private-use code points), naming the first one."""
+    if match := _CONTROL.search(value):
+        char = match.group(0)
+        raise ValueError(
+            f"contains an unprintable character U+{ord(char):04X} at position {match.start() + 1}"
+        )
+    return value
+
+
+# A text that may stand on a printed page: one paragraph, within reason.
+BriefText = Annotated[str, Field(min_length=1, max_length=1200), AfterValidator(_printable)]
+ShortText = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(_printable)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
+
+
 class Source(_Strict):
     """Where facts come from, listed once in ``facts/sources.yaml``."""
 
@@ -497,26 +517,6 @@ def _names(title: str, publisher: str) -> bool:
     """Whether ``title`` starts with ``publisher``'s name ("NPR/Ipsos poll"), which
     a citation then need not print twice."""
     return title == publisher or title.startswith(f"{publisher} ")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
-
-
-def _printable(value: str) -> str:
-    """Refuse characters that print as nothing or as garbage (control characters and
-    private-use code points), naming the first one."""
-    if match := _CONTROL.search(value):
-        char = match.group(0)
-        raise ValueError(
-            f"contains an unprintable character U+{ord(char):04X} at position {match.start() + 1}"
-        )
-    return value
-
-
-# A text that may stand on a printed page: one paragraph, within reason.
-BriefText = Annotated[str, Field(min_length=1, max_length=1200), AfterValidator(_printable)]
-ShortText = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(_printable)]
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 
 
 Unit = Annotated[

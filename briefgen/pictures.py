@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from briefgen.errors import display_path
 from briefgen.inputs import clip
@@ -149,6 +149,8 @@ def upright(image: PILImage.Image, data: bytes, kind: str) -> tuple[bytes, int, 
     if image.getexif().get(_ORIENTATION, 1) not in range(2, 9):
         width, height = image.size
         return data, width, height
+    from PIL import ImageOps  # here: ~0.7 ms to import, for photos held on their side
+
     turned = ImageOps.exif_transpose(image)
     out = io.BytesIO()
     profile = image.info.get("icc_profile")

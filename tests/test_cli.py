@@ -63,8 +63,9 @@ def test_a_build_imports_no_event_loop() -> None:
 
 
 # What a quiet PDF build of the legislators brief (no recipients, no reading level
-# in its front matter) has no use for: the checks behind the warnings it does not
-# print, the reader of recipients files, the reading formulas, python-docx.
+# in its front matter, no picture) has no use for: the checks behind the warnings it
+# does not print, the reader of recipients files, the reading formulas, Pillow's
+# turning of photos, python-docx.
 UNUSED_BY_A_QUIET_PDF_BUILD = (
     "briefgen.check",
     "briefgen.untraced",
@@ -72,6 +73,7 @@ UNUSED_BY_A_QUIET_PDF_BUILD = (
     "briefgen.summary",
     "briefgen.recipients",
     "briefgen.readability",
+    "PIL.ImageOps",
 )
 
 

@@ -39,9 +39,9 @@ def note_parts(store: FactStore, fact_id: str, language: str = "en-US") -> list[
     return list(_note(store, fact_id, language)[1])
 
 
-def _note(store: FactStore, fact_id: str, language: str, named: bool = False) -> _Note:
+def _note(store: FactStore, fact_id: str, language: str) -> _Note:
     fact = store.get(fact_id)
-    return _sources_note(store.source_of(fact), store.original_source_of(fact), language, named)
+    return _sources_note(store.source_of(fact), store.original_source_of(fact), language)
 
 
 _Note = tuple[str, tuple[tuple[str, str], ...]]
@@ -93,34 +93,53 @@ def cited_ids(document: Document) -> list[str]:
     return list(document.cited)
 
 
-def number_citations(document: Document, store: FactStore) -> Document:
-    """Give every citation its note number and fill the notes block (added at the
-    end when the template placed none; left out when nothing is cited)."""
+# Pages' notes kept: a batch's copies cite the same sources in the same order, but for
+# the few facts a recipient's place adds.
+_PAGES_KEPT = 256
+
+
+@lru_cache(maxsize=_PAGES_KEPT)
+def _numbered_notes(
+    cited: tuple[tuple[Source, Source | None], ...], language: str
+) -> tuple[tuple[Note, ...], tuple[int, ...]]:
+    """The notes of a page citing facts of the sources ``cited`` (each fact's reporter
+    and the body it credits, in the order the facts are first cited), and each fact's
+    note number: kept by the sources (frozen: their fields are the key) and language,
+    which are all a note is written from; the fitter numbers every version it tries."""
     numbers: dict[str, int] = {}  # by the note's text in full
     notes: list[Note] = []
-    by_fact: dict[str, int] = {}
+    by_fact: list[int] = []
     named: set[Source] = set()  # sources an earlier note names in full
-    language = document.metadata.language
     # Every source the page names, the bodies credited too: a short title that is
     # another's title ("Fentanyl at the Border: Part 1" beside a report "Fentanyl at
     # the Border") could name either.
-    facts = [store.get(fact_id) for fact_id in cited_ids(document)]
-    cited = {store.source_of(fact) for fact in facts}
-    cited |= {source for fact in facts if (source := store.original_source_of(fact))}
-    titles = Counter(source.short_title_as_read for source in cited)
-    for fact_id in cited_ids(document):
-        full = _note(store, fact_id, language)[0]
+    sources = {reporter for reporter, _ in cited}
+    sources |= {original for _, original in cited if original is not None}
+    titles = Counter(source.short_title_as_read for source in sources)
+    for reporter, original in cited:
+        full = _sources_note(reporter, original, language)[0]
         if full not in numbers:
             numbers[full] = len(numbers) + 1
-            reporter = store.source_of(store.get(fact_id))
             # A source reporting many facts was named in full line after line, a
             # sixth of a page of notes repeating one long title.
             # Two sources of one short title ("Fentanyl: Part 1", "Part 2") keep theirs.
             short = reporter in named and titles[reporter.short_title_as_read] == 1
-            text, parts = _note(store, fact_id, language, named=short)
+            text, parts = _sources_note(reporter, original, language, named=short)
             notes.append(Note(numbers[full], text, note_spans(list(parts))))
             named.add(reporter)
-        by_fact[fact_id] = numbers[full]
+        by_fact.append(numbers[full])
+    return tuple(notes), tuple(by_fact)
+
+
+def number_citations(document: Document, store: FactStore) -> Document:
+    """Give every citation its note number and fill the notes block (added at the
+    end when the template placed none; left out when nothing is cited)."""
+    language = document.metadata.language
+    fact_ids = cited_ids(document)
+    facts = [store.get(fact_id) for fact_id in fact_ids]
+    cited = tuple((store.source_of(fact), store.original_source_of(fact)) for fact in facts)
+    notes, numbers = _numbered_notes(cited, language)
+    by_fact = dict(zip(fact_ids, numbers, strict=True))
 
     def renumber(inlines: Inlines) -> Inlines:
         return tuple(

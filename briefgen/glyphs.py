@@ -18,6 +18,7 @@ from briefgen.citations import cited_ids, note_text
 from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
 from briefgen.fonts import FALLBACK_FILES, draws
+from briefgen.kept import MAX_KEPT_CHARS
 from briefgen.model import Document, block_text, children, walk
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
@@ -48,6 +49,21 @@ def _name(char: str) -> str:
 # The characters already found to print as written, per font family: a batch checks
 # the same words for every copy, and this set answers for them at C speed.
 _PRINTABLE: dict[FontFamily, set[str]] = {}
+
+
+# The texts found to print as written, per font family, the last few thousand: a
+# batch's copies print the same blocks but for the few naming their recipient, and
+# a text's hash is worked out faster than each of its characters is looked up.
+_PRINTED: dict[FontFamily, dict[str, None]] = {}
+_PRINTED_KEPT = 4096
+
+
+def _remember(printed: dict[str, None], text: str) -> None:
+    """Keep ``text`` among those found to print as written, forgetting the oldest."""
+    if len(text) <= MAX_KEPT_CHARS:
+        printed[text] = None
+        if len(printed) > _PRINTED_KEPT:
+            del printed[next(iter(printed))]
 
 
 def _problem(text: str, family: FontFamily = DEFAULT_THEME.font) -> str | None:
@@ -211,12 +227,14 @@ def check_glyphs(
     """Raise a :class:`LayoutError` naming where a character that would not print as
     written in ``family`` (the theme's font, else the fallback) came from, and the
     character. ``columns``: a batch copy's recipient row, column by column."""
-    # The family's set looked up once for the page's some thirty texts, not per text.
+    # The family's sets looked up once for the page's some thirty texts, not per text.
     printable = _PRINTABLE.setdefault(family, {"\n", "\t"})
+    printed = _PRINTED.setdefault(family, {})
     for text, location in _texts(document, store):
-        if printable.issuperset(text):
+        if text in printed:
             continue
-        problem = _first_problem(text, family, printable)
+        problem = None if printable.issuperset(text) else _first_problem(text, family, printable)
         if problem:
             who, where = _owner(_culprit(problem), store, location, columns or {})
             raise LayoutError(f"{who} has {problem}", where)
+        _remember(printed, text)

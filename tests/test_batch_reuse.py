@@ -13,7 +13,7 @@ import pytest
 from page_regions import png, with_markdown
 from pypdf import PdfReader
 
-from briefgen import citations, pipeline, unrendered, untraced
+from briefgen import citations, glyphs, pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
@@ -396,3 +396,40 @@ def test_a_line_longer_than_the_kept_length_is_read_each_time_and_not_kept() -> 
     assert [kept(short), kept(short), kept(long), kept(long)] == [1000, 1000, 1001, 1001]
     assert read == [short, long, long]
     assert kept.cache_info().currsize == 1
+
+
+class _Looked(set[str]):
+    """A font family's characters known to print, recording the texts looked up in it."""
+
+    texts: list[str]
+
+    def issuperset(self, other: object) -> bool:
+        self.texts.append(str(other))
+        return super().issuperset(other)  # type: ignore[arg-type]
+
+
+def test_a_second_copy_looks_up_the_characters_only_of_the_texts_naming_its_recipient(
+    copy_for: Callable[[str], Copy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The glyph check keeps the texts it found to print (a batch's copies print the
+    same blocks): a second copy looks up each character only of its new texts."""
+    first = copy_for("Alex Example")
+    looked: list[str] = []
+    for family, characters in list(glyphs._PRINTABLE.items()):
+        recording = _Looked(characters)
+        recording.texts = looked
+        monkeypatch.setitem(glyphs._PRINTABLE, family, recording)
+    second = copy_for("Kim Checkedonce")  # a name no other copy of the process prints
+    checked = [text for text in looked if text != "Legislators and staff"]  # assemble's
+    assert checked and all("Kim Checkedonce" in text for text in checked)
+    assert first.files != second.files
+
+
+def test_the_texts_found_to_print_are_the_last_few_thousand_short_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(glyphs, "_PRINTED_KEPT", 2)
+    printed: dict[str, None] = {}
+    for text in ("one", "two", "three", "x" * (MAX_KEPT_CHARS + 1)):
+        glyphs._remember(printed, text)
+    assert list(printed) == ["two", "three"]

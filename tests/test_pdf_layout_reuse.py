@@ -4,13 +4,14 @@ flowables it measured, and the bytes are those of a fresh layout."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from reportlab.platypus import Flowable, Paragraph
 
 from briefgen import renderers
-from briefgen.model import Document
+from briefgen.model import Document, Notes
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers import pdf
 from briefgen.renderers.pdf_tags import Element
@@ -48,6 +49,49 @@ def test_the_measured_story_is_reused_with_the_same_bytes(
     assert calls["flowables"] == calls["measure"]  # rendering built no story of its own
     pdf._MEASURED.clear()
     assert brief.files["pdf"] == pdf.render_pdf_bytes(brief.fit.document, brief.fit.style)
+
+
+def test_a_brief_measured_again_makes_no_footer_to_measure_and_gives_the_same_bytes(
+    legislators: Callable[[], Brief], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A footer's height is kept by what it is made of (a batch's copies have the
+    same footer and notes): the fitter measures a copy's versions without making its
+    footer, which is made and laid out once, for the page drawn."""
+    first = legislators().files["pdf"]
+    measuring = False
+    made: list[bool] = []  # for each footer made, whether it was while measuring
+    real_measure, real_footer = pdf.measure, pdf.footer_flowables
+
+    def measure(document: Document, style: Style) -> float:
+        nonlocal measuring
+        measuring = True
+        try:
+            return real_measure(document, style)
+        finally:
+            measuring = False
+
+    def footer_flowables(document: Document, style: Style, *variants: set[str] | None) -> object:
+        made.append(measuring)
+        return real_footer(document, style, *variants)
+
+    monkeypatch.setattr(pdf, "measure", measure)
+    monkeypatch.setattr(pdf, "footer_flowables", footer_flowables)
+    assert legislators().files["pdf"] == first
+    assert made == [False]  # the page's, not the fitter's
+    pdf._FOOTER_HEIGHTS.clear()
+    assert legislators().files["pdf"] == first
+    assert made == [False, True, False]
+
+
+def test_a_footer_of_other_notes_or_lines_is_measured_for_its_own_height(
+    legislators: Callable[[], Brief],
+) -> None:
+    document, style = legislators().fit.document, legislators().fit.style
+    height = pdf.measure(document, style)
+    longer = replace(document.footer, contact=(*document.footer.contact, "A second contact line"))
+    assert pdf.measure(replace(document, footer=longer), style) > height
+    fewer = tuple(b for b in document.blocks if not isinstance(b, Notes))
+    assert pdf.measure(replace(document, blocks=fewer), style) < height
 
 
 def test_a_second_copy_lays_out_no_paragraph_again_and_gives_the_same_bytes(

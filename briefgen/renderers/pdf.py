@@ -52,6 +52,7 @@ from briefgen.model import (
     Cite,
     Columns,
     Document,
+    Footer,
     Heading,
     HorizontalRule,
     Image,
@@ -1116,6 +1117,28 @@ def _footer_height(footer: list[Flowable], style: Style) -> float:
     return float(Stack(footer).wrap(style.frame_width, style.frame_height)[1])
 
 
+# Footers' heights kept, by what a footer is made of: a batch's copies have the same
+# footer and notes, or a few sets of notes (a recipient's place's facts).
+_FOOTER_HEIGHTS: dict[tuple[tuple[Notes, ...], Footer, Style], float] = {}
+_FOOTER_HEIGHTS_KEPT = 64
+
+
+def footer_height(document: Document, style: Style, variants: set[str] | None = None) -> float:
+    """The height of ``document``'s footer (:func:`footer_flowables`), kept by all it
+    is made of: the notes blocks, the footer and the style. The fitter measures two
+    versions of a copy or more, most with the same footer; its flowables are made
+    once, for the page drawn. ``variants``: :func:`variants_used` of ``document``,
+    if known."""
+    key = (tuple(b for b in document.blocks if isinstance(b, Notes)), document.footer, style)
+    height = _FOOTER_HEIGHTS.get(key)
+    if height is None:
+        height = _footer_height(footer_flowables(document, style, variants), style)
+        _FOOTER_HEIGHTS[key] = height
+        while len(_FOOTER_HEIGHTS) > _FOOTER_HEIGHTS_KEPT:
+            del _FOOTER_HEIGHTS[next(iter(_FOOTER_HEIGHTS))]
+    return height
+
+
 def flowables(document: Document, style: Style, variants: set[str] | None = None) -> Story:
     """The platypus story of the frame: the masthead, then the body; in its ``tags``
     their structure elements, in the model's reading order. ``variants``:
@@ -1150,37 +1173,36 @@ def measure(document: Document, style: Style) -> float:
             used += max(last_after, flowable.getSpaceBefore())
         used += height
         last_after = flowable.getSpaceAfter()
-    footer_story = footer_flowables(document, style, variants)
-    _remember(document, style, story, footer_story)
-    footer = _footer_height(footer_story, style)
+    _remember(document, style, story, variants)
+    footer = footer_height(document, style, variants)
     return used + (style.region_gap + footer if footer else 0.0)
 
 
-# The stories of the last few documents measured, for render_pdf to lay out the
+# The body stories of the last few documents measured, for render_pdf to lay out the
 # version the fitter chose without building its paragraphs again (most briefs fit as
-# measured). Keyed by the document's identity; the entry keeps it alive, and the
-# style must be equal too.
-_MEASURED: dict[int, tuple[Document, Style, list[Flowable], list[Flowable]]] = {}
+# measured), and the font variants they use. Keyed by the document's identity; the
+# entry keeps it alive, and the style must be equal too.
+_MEASURED: dict[int, tuple[Document, Style, list[Flowable], set[str]]] = {}
 _MEASURED_KEPT = 4
 
 
-def _remember(
-    document: Document, style: Style, story: list[Flowable], footer: list[Flowable]
-) -> None:
+def _remember(document: Document, style: Style, story: list[Flowable], variants: set[str]) -> None:
     _MEASURED.pop(id(document), None)
-    _MEASURED[id(document)] = (document, style, story, footer)
+    _MEASURED[id(document)] = (document, style, story, variants)
     while len(_MEASURED) > _MEASURED_KEPT:
         del _MEASURED[next(iter(_MEASURED))]
 
 
 def _stories(document: Document, style: Style) -> tuple[list[Flowable], list[Flowable]]:
-    """The body's and the footer's flowables: the ones measured for this very
+    """The body's and the footer's flowables: the body's measured for this very
     document and style if any (each used by one build only), else new ones."""
     kept = _MEASURED.pop(id(document), None)
     if kept is not None and kept[0] is document and kept[1] == style:
-        return kept[2], kept[3]
-    variants = variants_used(document)
-    return flowables(document, style, variants), footer_flowables(document, style, variants)
+        story, variants = kept[2], kept[3]
+    else:
+        variants = variants_used(document)
+        story = flowables(document, style, variants)
+    return story, footer_flowables(document, style, variants)
 
 
 def least_height(document: Document, style: Style) -> float:

@@ -14,8 +14,9 @@ from briefgen import renderers
 from briefgen.model import Document, Notes
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
 from briefgen.renderers import pdf
+from briefgen.renderers.pdf_regions import Row, Stack
 from briefgen.renderers.pdf_tags import Element
-from briefgen.style import Style, TextStyle
+from briefgen.style import Cell, Style, TextStyle
 from briefgen.templating.environment import TemplateRenderer
 
 
@@ -195,3 +196,29 @@ def test_a_fresh_element_has_every_attribute_of_its_pattern_and_no_tree() -> Non
     assert fresh.kids == []
     for name, value in values.items():
         assert getattr(fresh, name) == value, name
+
+
+class _Counted(Flowable):  # type: ignore[misc]
+    """A flowable as tall as its width is narrow, counting the widths it is wrapped at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wrapped: list[float] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.wrapped.append(avail_width)
+        return avail_width, 1000 / avail_width
+
+
+def test_a_row_or_stack_measured_once_is_not_measured_again_at_its_width() -> None:
+    """The fitter measures the page's rows and stacks, and the frame lays the same
+    ones out again: each is measured once for a width."""
+    item = _Counted()
+    stack = Stack([item])
+    assert stack.wrap(100, 500) == stack.wrap(100, 50) == (100, 10)
+    assert stack.wrap(50, 500) == (50, 20)
+    assert item.wrapped == [100, 50]
+    inner = _Counted()
+    row = Row([Cell(60, (1, 5, 1, 5))], [Stack([inner])])
+    assert row.wrap(500, 500) == row.wrap(100, 100) == (60, 22)
+    assert inner.wrapped == [50]

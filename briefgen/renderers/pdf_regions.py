@@ -41,13 +41,18 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         self.element = element
         self._widths: list[float] = []
         self._heights: list[float] = []
+        self._wrapped_at: float | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        sizes = [item.wrap(avail_width, _UNBOUNDED) for item in self.items]
-        self._widths = [width for width, _ in sizes]
-        self._heights = [height for _, height in sizes]
-        self.width = avail_width
-        self.height = sum(self._heights) + sum(self._gaps())
+        # Its items are measured unbounded: its size depends on the width alone, and a
+        # stack the fitter measured is not measured again on the page.
+        if avail_width != self._wrapped_at:
+            sizes = [item.wrap(avail_width, _UNBOUNDED) for item in self.items]
+            self._widths = [width for width, _ in sizes]
+            self._heights = [height for _, height in sizes]
+            self.width = avail_width
+            self.height = sum(self._heights) + sum(self._gaps())
+            self._wrapped_at = avail_width
         return self.width, self.height
 
     def _gaps(self) -> list[float]:
@@ -94,8 +99,16 @@ class Row(Flowable):  # type: ignore[misc]
         self.fixed = height
         self.valign = valign
         self._inner: list[float] = []
+        self._size: tuple[float, float] | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # Its cells' widths are its own: its size depends on them alone, and a row the
+        # fitter measured is not measured again on the page.
+        if self._size is None:
+            self._size = self._measured()
+        return self._size
+
+    def _measured(self) -> tuple[float, float]:
         self._inner = []
         tallest = 0.0
         for cell, content in zip(self.cells, self.contents, strict=True):

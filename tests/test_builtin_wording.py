@@ -343,3 +343,16 @@ def test_the_seizures_heading_says_where_fentanyl_is_seized(
     said = paragraph_with(briefs, "legislators", "[@seizures-fy2023-pounds]")
     assert said.startswith("**Most seizures are at the southern border.**"), said
     assert "communities" not in said, said
+
+
+def test_the_bottom_line_asks_for_what_its_cited_fact_says(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The cited fact: "A solution will require a multi-pronged approach, with
+    # partnership at the federal, state, and local levels." The bottom line listed
+    # "coordination, resources, youth engagement and public awareness" as what "all have
+    # to be part of the answer", though the seed says only that there "might" be a need
+    # for a public awareness campaign.
+    said = paragraph_with(briefs, "chiefs", "[@multi-pronged-approach]")
+    assert "public awareness" not in said, said
+    assert "multi-pronged, with federal, state and local partners" in said, said

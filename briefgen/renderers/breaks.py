@@ -14,7 +14,7 @@ Measured with the PDF's font metrics, which the DOCX's fonts share.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.model import Cite, Inline, Inlines, LineBreak, Span
+from briefgen.renderers import note_label
 from briefgen.renderers.geometry import font_variant
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ def _may_be_wider(inlines: Inlines, ems: float) -> bool:
     if len(joined) * WIDEST_GLYPH_EM <= ems:  # a heading, a label, a short line
         return False
     words = joined.replace("\u00a0", _NOTE).split()
+    if max(map(len, words), default=0) * WIDEST_GLYPH_EM <= ems:  # most paragraphs
+        return False
     return any(
         len(word) * (WIDEST_ASCII_EM if word.isascii() else WIDEST_GLYPH_EM) > ems for word in words
     )
@@ -203,34 +206,69 @@ def _with_spaces(inlines: Inlines, spaces: set[tuple[int, int]]) -> Inlines:
 _Cell = tuple[int, int, str, float]
 
 
+# Each character's width, once per font, face and size: finding a character's face
+# and width was most of measuring a paragraph (line_room measures each of a batch
+# copy's new paragraphs). Characters kept per font and size, at most (a text of many
+# scripts starts again).
+_WIDTHS_KEPT = 4096
+
+
+@lru_cache(maxsize=64)
+def _widths(font: str, regular: str, bold: bool, size: float) -> dict[str, float]:
+    """The widths found so far of characters set in ``font`` (of the family whose
+    regular face is ``regular``) at ``size``: filled by :func:`_measure`."""
+    return {}
+
+
 def _cells(inlines: Inlines, type_: _Type) -> Iterator[_Cell]:
-    from briefgen.renderers import note_label
-    from briefgen.renderers.pdf import fallback_face, font_name, register_fonts
+    for index, (chars, widths) in enumerate(_measured(inlines, type_)):
+        for offset, (char, width) in enumerate(zip(chars, widths, strict=True)):
+            yield index, offset, char, width
+
+
+def _measure(text: str, type_: _Type, known: dict[str, float], font: str, bold: bool) -> None:
+    """Put the width of each character of ``text`` not ``known`` yet, set in ``font``
+    (a bold face: ``bold``) or the fallback font's face that draws it, into ``known``."""
+    from briefgen.renderers.pdf import fallback_face
+
+    for char in set(text).difference(known):
+        if char == "\u00ad":  # a soft hyphen prints nothing unless a line ends there
+            known[char] = 0.0
+            continue
+        # fallback_face registers the fallback font when it asks it.
+        drawn_in = fallback_face(char, type_.family.pdf_name, bold) or font
+        known[char] = stringWidth(char, drawn_in, type_.size)
+
+
+def _measured(inlines: Inlines, type_: _Type) -> list[tuple[str, list[float]]]:
+    """Each of ``inlines`` as the characters it is measured by (a note number as
+    one, a line break as ``"\n"``) and their widths in points."""
+    from briefgen.renderers.pdf import font_name, register_fonts
 
     family, size = type_.family, type_.size
+    out: list[tuple[str, list[float]]] = []
     before = ""
-    for index, item in enumerate(inlines):
+    for item in inlines:
         if isinstance(item, Span):
             variant = font_variant(type_.bold or item.bold, type_.italic or item.italic)
             register_fonts((variant,), family)
             font = font_name(variant, family)
             bold = variant.startswith("bold")
-            for offset, char in enumerate(item.text):
-                if char == "\u00ad":  # a soft hyphen prints nothing unless a line ends there
-                    yield index, offset, char, 0.0
-                    continue
-                # fallback_face registers the fallback font when it asks it.
-                drawn_in = fallback_face(char, family.pdf_name, bold) or font
-                yield index, offset, char, stringWidth(char, drawn_in, size)
+            known = _widths(font, family.pdf_name, bold, size)
+            if len(known) >= _WIDTHS_KEPT:
+                known.clear()
+            _measure(item.text, type_, known, font, bold)
+            out.append((item.text, list(map(known.__getitem__, item.text))))
             before = item.text
         elif isinstance(item, Cite):
             # The PDF's superscript size (renderers.pdf.markup), a little room to spare.
             label = note_label(item, before)
-            yield index, 0, _NOTE, stringWidth(label, family.pdf_name, size * 0.7)
+            out.append((_NOTE, [stringWidth(label, family.pdf_name, size * 0.7)]))
             before = item.label
         else:
-            yield index, 0, "\n", 0.0
+            out.append(("\n", [0.0]))
             before = ""
+    return out
 
 
 def _word_spans(cells: list[_Cell]) -> Iterator[tuple[int, int]]:
@@ -414,16 +452,7 @@ def _balanced(inlines: Inlines, type_: _Type, width: float) -> Inlines:
     gaps = [sum(cell[3] for cell in cells[end:start]) for (_, end), (start, _) in pairwise(words)]
 
     def lines_at(limit: float) -> list[int]:
-        """Greedy, as reportlab and word processors fill lines: the word each line
-        after the first starts with."""
-        starts, used = [], widths[0]
-        for index in range(1, len(words)):
-            if used + gaps[index - 1] + widths[index] > limit:
-                starts.append(index)
-                used = widths[index]
-            else:
-                used += gaps[index - 1] + widths[index]
-        return starts
+        return _line_starts(widths, gaps, limit)
 
     natural = lines_at(width)
     if not natural or len(natural) >= _BALANCED_LINES:
@@ -456,6 +485,19 @@ def _balanced(inlines: Inlines, type_: _Type, width: float) -> Inlines:
         if begin < len(item.text):
             out.append(replace(item, text=item.text[begin:]))
     return tuple(out)
+
+
+def _line_starts(widths: Sequence[float], gaps: Sequence[float], limit: float) -> list[int]:
+    """Greedy, as reportlab and word processors fill lines: the word each line after
+    the first starts with, of words ``widths`` wide set ``gaps`` apart."""
+    starts, used = [], widths[0]
+    for index, gap, width in zip(range(1, len(widths)), gaps, widths[1:], strict=False):
+        if used + gap + width > limit:
+            starts.append(index)
+            used = width
+        else:
+            used += gap + width
+    return starts
 
 
 def line_count(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> int:

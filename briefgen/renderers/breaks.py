@@ -14,11 +14,12 @@ Measured with the PDF's font metrics, which the DOCX's fonts share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -206,17 +207,18 @@ def _with_spaces(inlines: Inlines, spaces: set[tuple[int, int]]) -> Inlines:
 _Cell = tuple[int, int, str, float]
 
 
-# Each character's width, once per font, face and size: finding a character's face
-# and width was most of measuring a paragraph (line_room measures each of a batch
-# copy's new paragraphs). Characters kept per font and size, at most (a text of many
-# scripts starts again).
+# Each character's width, and each word's (_span_parts), once per font, face and
+# size: a batch copy's paragraphs are new (its recipient's), and finding a character's
+# face and width was most of measuring one. Characters and words kept per font and
+# size, at most (a text of many scripts and words starts again).
 _WIDTHS_KEPT = 4096
 
 
 @lru_cache(maxsize=64)
 def _widths(font: str, regular: str, bold: bool, size: float) -> dict[str, float]:
-    """The widths found so far of characters set in ``font`` (of the family whose
-    regular face is ``regular``) at ``size``: filled by :func:`_measure`."""
+    """The widths found so far of characters and words set in ``font`` (of the
+    family whose regular face is ``regular``) at ``size``: filled by :func:`_measure`
+    and :func:`_span_parts`."""
     return {}
 
 
@@ -243,6 +245,7 @@ def _measure(text: str, type_: _Type, known: dict[str, float], font: str, bold: 
 def _measured(inlines: Inlines, type_: _Type) -> list[tuple[str, list[float]]]:
     """Each of ``inlines`` as the characters it is measured by (a note number as
     one, a line break as ``"\n"``) and their widths in points."""
+    from briefgen.renderers import note_label
     from briefgen.renderers.pdf import font_name, register_fonts
 
     family, size = type_.family, type_.size
@@ -498,6 +501,179 @@ def _line_starts(widths: Sequence[float], gaps: Sequence[float], limit: float) -
         else:
             used += gap + width
     return starts
+
+
+def without_runt(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> Inlines:
+    """A paragraph whose last line, filled ``width`` wide, would hold one word alone
+    (a runt: "stronger than / morphine."), with a no-break space for the space
+    before that word, so the line before gives up its last word and the paragraph
+    ends on two. Both formats draw the same no-break space, so the DOCX ends its
+    lines as the PDF does, and on as many lines. Left as it is: a paragraph of one
+    line or with a line break of its own, one whose line before the last holds one
+    word, one whose last two words do not fit a line together, and one where a
+    plain space does not stand alone between them."""
+    if not inlines or any(isinstance(item, LineBreak) for item in inlines):
+        return inlines
+    return _without_runt(inlines, _Type(text.size, text.bold, text.italic, family), width)
+
+
+# What sets words apart (as :func:`_word_spans` finds them): a space other than the
+# no-break space, or a soft hyphen; a span's text is split at each run of them.
+_APART = "".join(char for char in map(chr, range(0x3001)) if char.isspace()).replace("\u00a0", "")
+_RUNS_APART = re.compile(f"([{re.escape(_APART)}\u00ad]+)")
+
+
+@lru_cache(maxsize=256)
+def _without_runt(inlines: Inlines, type_: _Type, width: float) -> Inlines:
+    # The paragraph's words and their widths, and what sets each apart from the one
+    # before and its width; a word before the first gap and after the last, maybe
+    # empty. A batch copy's paragraph is new each copy, but most of its spans are
+    # not: each span's parts are kept, by its text, for its type.
+    words, widths, gaps, apart = [""], [0.0], list[str](), list[float]()
+    faces: dict[tuple[bool, bool], dict[str, _Parts]] = {}
+    notes: dict[tuple[tuple[int, ...], str], _Parts] | None = None
+    before = ""
+    for item in inlines:
+        if isinstance(item, Span):
+            face = (item.bold, item.italic)
+            kept = faces.get(face)
+            if kept is None:
+                kept = faces[face] = _kept_parts(type_, *face)
+            parts = kept.get(item.text)
+            if parts is None:
+                if len(kept) >= _PARTS_KEPT:
+                    kept.clear()
+                parts = kept[item.text] = _span_parts(item, type_)
+            before = item.text
+        elif isinstance(item, Cite):
+            if notes is None:
+                notes = _kept_notes(type_)
+            key = (item.notes, before[-1:])
+            parts = notes.get(key)
+            if parts is None:
+                if len(notes) >= _PARTS_KEPT:
+                    notes.clear()
+                label = note_label(item, before)
+                size = stringWidth(label, type_.family.pdf_name, type_.size * 0.7)
+                parts = notes[key] = ((_NOTE,), (size,), (), ())
+            before = str(max(item.notes, default=""))
+        else:  # a line break of its own: left as it is (without_runt)
+            return inlines
+        texts, sizes, between, room = parts
+        words[-1] += texts[0]  # what ends one span and begins the next is one word
+        widths[-1] += sizes[0]
+        words += texts[1:]
+        widths += sizes[1:]
+        gaps += between
+        apart += room
+    shift = 0  # the gaps left out before the first word
+    if not words[0] and gaps:  # set apart from nothing before it
+        del words[0], widths[0], gaps[0], apart[0]
+        shift = 1
+    if not words[-1] and gaps:
+        del words[-1], widths[-1], gaps[-1], apart[-1]
+    if len(words) < 3 or "" in words:  # spans ending and beginning with spaces
+        return inlines
+    starts = _line_starts(widths, apart, width)
+    last = len(words) - 1
+    first = starts[-2] if len(starts) > 1 else 0  # the first word of the line before
+    if not starts or starts[-1] != last or last - first < 2:
+        return inlines
+    if gaps[-1] != " " or widths[-2] + apart[-1] + widths[-1] > width:
+        return inlines
+    index, offset = _gap_at(inlines, type_, len(gaps) - 1 + shift)
+    item = inlines[index]
+    if not isinstance(item, Span) or item.href:  # a link's text is left its own
+        return inlines
+    joined = replace(item, text=f"{item.text[:offset]}\u00a0{item.text[offset + 1 :]}")
+    return (*inlines[:index], joined, *inlines[index + 1 :])
+
+
+# A span's words and their widths, and the runs of spaces and soft hyphens between
+# them and theirs (a word before the first and after the last, maybe empty).
+_Parts = tuple[tuple[str, ...], tuple[float, ...], tuple[str, ...], tuple[float, ...]]
+# The spans measured kept for each type, at most.
+_PARTS_KEPT = 1024
+
+
+@lru_cache(maxsize=64)
+def _kept_parts(type_: _Type, bold: bool, italic: bool) -> dict[str, _Parts]:
+    """The parts (:data:`_Parts`) of the spans of a paragraph in ``type_`` found so
+    far, by their text, for spans ``bold`` and ``italic`` or not."""
+    return {}
+
+
+@lru_cache(maxsize=64)
+def _kept_notes(type_: _Type) -> dict[tuple[tuple[int, ...], str], _Parts]:
+    """The parts of the note numbers of a paragraph in ``type_`` found so far (one
+    letter each), by their notes and the character before them."""
+    return {}
+
+
+def _gap_at(inlines: Inlines, type_: _Type, gap: int) -> tuple[int, int]:
+    """The inline that holds the ``gap``-th gap of ``inlines`` (counted from 0), and
+    where in its text the gap starts."""
+    for index, item in enumerate(inlines):
+        if isinstance(item, Span):
+            words, _, between, _ = _span_parts(item, type_)
+            if gap < len(between):
+                return index, sum(map(len, words[: gap + 1])) + sum(map(len, between[:gap]))
+            gap -= len(between)
+    raise AssertionError(gap)  # pragma: no cover - a gap of the paragraph's own
+
+
+def _span_parts(item: Span, type_: _Type) -> _Parts:
+    """A span's parts (:data:`_Parts`) in a paragraph of ``type_``."""
+    from briefgen.renderers.pdf import font_name, register_fonts
+
+    family = type_.family
+    variant = font_variant(type_.bold or item.bold, type_.italic or item.italic)
+    register_fonts((variant,), family)
+    font = font_name(variant, family)
+    bold = variant.startswith("bold")
+    known = _widths(font, family.pdf_name, bold, type_.size)
+    if len(known) >= _WIDTHS_KEPT:
+        known.clear()
+    text = item.text
+    words = text.split(" ")
+    # Only single plain spaces between the words (else their runs, slower): splitting
+    # at any space, the no-break space too, gives no more words.
+    if len(words) != len(text.split()) or "\u00ad" in text:
+        parts = _RUNS_APART.split(text)
+        words, between = parts[::2], parts[1::2]
+    else:
+        between = [" "] * (len(words) - 1)
+    sizes = list(map(known.get, words))
+    room = list(map(known.get, between))
+    if None in sizes:
+        _measure_parts(words, sizes, type_, known, font, bold)
+    if None in room:
+        _measure_parts(between, room, type_, known, font, bold)
+    return (
+        tuple(words),
+        cast("tuple[float, ...]", tuple(sizes)),
+        tuple(between),
+        cast("tuple[float, ...]", tuple(room)),
+    )
+
+
+def _measure_parts(
+    parts: list[str],
+    sizes: list[float | None],
+    type_: _Type,
+    known: dict[str, float],
+    font: str,
+    bold: bool,
+) -> None:
+    """Fill in the ``sizes`` of ``parts`` not known yet (None), and keep them."""
+    missing = []
+    at = -1
+    while None in sizes[at + 1 :]:
+        at = sizes.index(None, at + 1)
+        missing.append(at)
+    _measure("".join(parts[at] for at in missing), type_, known, font, bold)
+    for at in missing:
+        sizes[at] = known[parts[at]] = sum(map(known.__getitem__, parts[at]))
 
 
 def line_count(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> int:

@@ -64,6 +64,7 @@ from briefgen.renderers.breaks import (
     line_room,
     line_width,
     wide_words_broken,
+    without_runt,
 )
 from briefgen.renderers.docx_graphics import add_chart, add_picture, add_qr
 from briefgen.renderers.docx_tables import (
@@ -210,6 +211,7 @@ class BlockWriter:
         width: float | None,
         indent_left: float | None = None,
         balance: bool = False,
+        whole_end: bool = False,
         align: str = "left",
     ) -> Any:
         """A paragraph of style ``key`` in a column ``width`` wide (None: the page's
@@ -218,7 +220,9 @@ class BlockWriter:
         word too wide for its lines is broken where the PDF breaks it
         (:func:`~briefgen.renderers.breaks.wide_words_broken`); with ``balance`` (a
         heading), its lines are made about as long as each other where the PDF makes
-        them so (:func:`~briefgen.renderers.breaks.balanced`). One without a link is
+        them so (:func:`~briefgen.renderers.breaks.balanced`); with ``whole_end`` (the
+        body's text), its last line never one word alone where the PDF's is not
+        (:func:`~briefgen.renderers.breaks.without_runt`). One without a link is
         a copy of one written before with the same style and text
         (:func:`_paragraph_element`). One holding italic type is set wider by
         :func:`italic_room`, and one with a line the PDF fills to within
@@ -233,6 +237,8 @@ class BlockWriter:
         inlines = wide_words_broken(inlines, text, self._style.theme.font, lines)
         if balance:
             inlines = balanced(inlines, text, self._style.theme.font, lines)
+        elif whole_end:
+            inlines = without_runt(inlines, text, self._style.theme.font, lines)
         family = self._style.theme.font
         # Wider only where the PDF sets a line so near its end that LibreOffice would
         # break it before (else its lines would fit more than the PDF's, a line less
@@ -288,7 +294,7 @@ class BlockWriter:
             key = "title" if block.level <= 1 else "top_heading" if level == 1 else "heading"
             self.paragraph(container, key, block.inlines, cell, width=width, balance=True)
         elif isinstance(block, Paragraph):
-            self.paragraph(container, "body", block.inlines, cell, width=width)
+            self.paragraph(container, "body", block.inlines, cell, width=width, whole_end=True)
         elif isinstance(block, BulletList):
             self._list(container, block, width)
         elif isinstance(block, Callout):
@@ -296,7 +302,9 @@ class BlockWriter:
             self.paragraph(container, "callout_figure", figure, cell, width=width)
             self.paragraph(container, "callout_label", block.label, cell, width=width)
         elif isinstance(block, Quote):
-            quote = self.paragraph(container, "quote", block.inlines, cell, width=width)
+            quote = self.paragraph(
+                container, "quote", block.inlines, cell, width=width, whole_end=True
+            )
             if block.attribution:
                 line = attribution_line(block)
                 self.paragraph(container, "attribution", line, cell, width=width)
@@ -376,7 +384,13 @@ class BlockWriter:
         paragraph = None
         for item in block.items:
             paragraph = self.paragraph(
-                container, key, item, width is not None, width=width, indent_left=text_at
+                container,
+                key,
+                item,
+                width is not None,
+                width=width,
+                indent_left=text_at,
+                whole_end=True,
             )
             if num_id is not None:
                 numbers = paragraph._p.get_or_add_pPr().get_or_add_numPr()

@@ -86,7 +86,7 @@ from briefgen.renderers import (
     note_label,
     qr_size,
 )
-from briefgen.renderers.breaks import balanced, line_width, wide_words_broken
+from briefgen.renderers.breaks import balanced, line_width, wide_words_broken, without_runt
 from briefgen.renderers.geometry import (
     BULLETS,
     EMPTY_CELL,
@@ -580,6 +580,7 @@ def _set(
     width: float | None,
     balance: bool,
     extra: tuple[tuple[str, object], ...],
+    whole_end: bool = False,
 ) -> tuple[_Setting, tuple[Element, ...]]:
     """The setting of a paragraph of ``inlines`` (see :meth:`_Blocks.para`) and the
     elements of its links and note numbers, as found once per process: a batch's
@@ -592,6 +593,8 @@ def _set(
     inlines = wide_words_broken(inlines, text, family, lines)
     if balance:
         inlines = balanced(inlines, text, family, lines)
+    elif whole_end:
+        inlines = without_runt(inlines, text, family, lines)
     setting = _Setting(
         markup(inlines, text, style, runs),
         name,
@@ -748,13 +751,23 @@ class _Blocks:
         *,
         width: float | None,
         balance: bool = False,
+        whole_end: bool = False,
         **extra: object,
     ) -> Flowable:
         """A paragraph of ``inlines`` in ``text``'s style, in a column ``width`` wide
         (None: the frame), as a ``role`` element; with ``balance`` (a heading), its
-        lines about as long as each other (:func:`~briefgen.renderers.breaks.balanced`)."""
+        lines about as long as each other (:func:`~briefgen.renderers.breaks.balanced`);
+        with ``whole_end`` (the body's text), its last line never one word alone
+        (:func:`~briefgen.renderers.breaks.without_runt`)."""
         setting, inner = _set(
-            inlines, text, name, self.style, width, balance, tuple(sorted(extra.items()))
+            inlines,
+            text,
+            name,
+            self.style,
+            width,
+            balance,
+            tuple(sorted(extra.items())),
+            whole_end,
         )
         runs = [kid.fresh() for kid in inner]
         element = self.parent.add(role)
@@ -820,7 +833,8 @@ class _Blocks:
             )
             out.append(heading)
         elif isinstance(block, ParagraphBlock):
-            out.append(self.para(block.inlines, self.fit(style.body, width), "body", width=width))
+            body = self.fit(style.body, width)
+            out.append(self.para(block.inlines, body, "body", width=width, whole_end=True))
         elif isinstance(block, BulletList):
             # A nested run's list stands in the body of the item above it (PDF/UA);
             # the run after it joins its parent's list again.
@@ -847,7 +861,8 @@ class _Blocks:
             if not block.attribution:
                 quote_style = replace(quote_style, space_after=style.body.space_after)
             with self.inside("BlockQuote"):
-                out.append(self.para(block.inlines, quote_style, "quote", width=width))
+                quote = self.para(block.inlines, quote_style, "quote", width=width, whole_end=True)
+                out.append(quote)
                 if block.attribution:
                     attribution = self.fit(style.attribution, width)
                     line = attribution_line(block)
@@ -905,7 +920,7 @@ class _Blocks:
         for index, (item, marker) in enumerate(zip(block.items, markers, strict=True)):
             text = item_text
             lines = line_width(self.style, text, width)
-            item = wide_words_broken(item, text, family, lines)
+            item = without_runt(wide_words_broken(item, text, family, lines), text, family, lines)
             if block.closes and index == len(block.items) - 1:
                 # The list ends like a paragraph, as in the DOCX.
                 text = replace(text, space_after=self.style.body.space_after)

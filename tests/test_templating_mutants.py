@@ -429,6 +429,21 @@ def test_one_in_keeps_a_facts_qualifier() -> None:
         english.one_in(english.fact("under-fifth").value)
 
 
+def test_number_keeps_a_facts_qualifier() -> None:
+    """{{ f.value | number }} of "over 70,000" printed a bare "70,000", a figure the
+    fact does not give (and the page's numbers check passed it, as it is the fact's)."""
+    store = _shares(
+        ("over-quarter", 25, "over"), ("about-half", 50.5, "about"), ("plain", 50, None)
+    )
+    english, spanish = Helpers(store), Helpers(store, "es-US")
+    assert english.number(english.fact("over-quarter").value) == "over 25"
+    assert spanish.number(spanish.fact("over-quarter").value) == "más de 25"
+    assert english.number(english.fact("about-half").value) == "about 50.5"
+    assert english.number(english.fact("plain").value) == "50"
+    # Arithmetic gives a plain number, which is the template's own.
+    assert english.number(english.fact("over-quarter").value + 1) == "26"
+
+
 @pytest.mark.parametrize(
     ("value", "qualifier", "english", "spanish"),
     [

@@ -196,8 +196,8 @@ def _number(name: str, value: Any) -> float:
 
 
 class _FactsNumber:
-    """What a fact's value remembers of its fact, for ``one_in``: its id, qualifier
-    (``over``) and unit."""
+    """What a fact's value remembers of its fact, for ``one_in`` and ``number``: its
+    id, qualifier (``over``) and unit."""
 
     fact_id: str = ""
     qualifier: str = ""
@@ -214,9 +214,9 @@ class QualifiedFloat(_FactsNumber, float):
 
 def _qualified_value(fact: Fact) -> float | None:
     """A fact's value as its view gives it: a number that remembers the fact's
-    qualifier, so that ``one_in`` does not drop it, and its unit, so that ``one_in``
-    reads no count or amount as a share (arithmetic on it, and every other filter,
-    gives a plain number)."""
+    qualifier, so that ``one_in`` and ``number`` do not drop it, and its unit, so
+    that ``one_in`` reads no count or amount as a share (arithmetic on it, and every
+    other filter, gives a plain number)."""
     value = fact.value
     if value is None:
         return None
@@ -511,10 +511,17 @@ class Helpers:
         return words
 
     def number(self, value: Any) -> str:
-        """The ``number`` filter in the template's language."""
+        """The ``number`` filter in the template's language. A fact's value keeps its
+        qualifier, as ``one_in`` keeps it: ``over 70,000`` of "over 70,000 deaths",
+        never a bare ``70,000`` the fact does not say."""
         if isinstance(value, int) and not isinstance(value, bool):
-            return format_number(value, self.language)
-        return format_number(_number("number", value), self.language)
+            digits = format_number(value, self.language)
+        else:
+            digits = format_number(_number("number", value), self.language)
+        qualifier = getattr(value, "qualifier", "")
+        if qualifier:
+            return f"{wording(self.language).qualifier(qualifier)} {digits}"
+        return digits
 
     def filters(self) -> dict[str, Any]:
         """The filters, in the template's language; the names are :data:`FILTERS`'."""

@@ -627,6 +627,38 @@ def test_numbers_a_template_gives_in_code_are_typed_too(tmp_path: Path, repo: Pa
     ]
 
 
+CAPTURED = """\
+{% macro need() %}
+We need 450 officers.
+{% endmacro %}
+{% set ask %}
+Fund 75 posts.
+{% endset %}
+{% set empty %}{% if false %}none{% endif %}{% endset %}
+{{ need() }}
+
+{{ ask }}
+
+{% filter upper %}
+Train 30 teams.
+{% endfilter %}
+"""
+
+
+def test_numbers_typed_in_a_macro_or_a_set_or_filter_block_are_typed(
+    tmp_path: Path, repo: Path
+) -> None:
+    """What a macro returns and a set or filter block holds keeps the marks that
+    trace its lines to the template (an empty one is made empty, not its text): a
+    number typed inside is reported at the line it was typed on."""
+    found = trial_findings(tmp_path, repo, CAPTURED, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [
+        (2, "450"),
+        (5, "75"),
+        (13, "30"),
+    ]
+
+
 BY_NUMBER = """\
 # Written by number
 

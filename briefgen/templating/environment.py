@@ -260,6 +260,18 @@ class BriefSandbox(LimitedSandbox):
             self.recipient_reads[(attr, str(value))] = None
         return True
 
+    def captured_text(self, body: list[str]) -> list[str]:
+        """A ``{% filter %}`` or ``{% set %}`` block's or a macro's output, without the
+        line markers :class:`LineMarkers` planted in it if it printed nothing else:
+        a block or macro that printed nothing is empty (``trim`` gives ``""``, ``if``
+        is false). Text keeps them: they trace each line it prints to where it was
+        written, which the check of typed numbers (:mod:`briefgen.untraced`) needs."""
+        text = "".join(body)
+        if MARK_OPEN not in text:
+            return body
+        unmarked = _MARKER.sub("", text)
+        return [unmarked] if unmarked.isspace() or not unmarked else body
+
     def is_safe_callable(self, obj: Any) -> bool:
         """Only the functions in this environment's globals and allowed methods."""
         return sandbox.is_safe_callable(obj, self.globals.values())

@@ -49,21 +49,52 @@ class LimitedCodeGenerator(CodeGenerator):
         frame.buffer = self.temporary_identifier()
         self.writeline(f"{frame.buffer} = environment.output_buffer()")
 
+    def return_buffer_contents(self, frame: Frame, force_unescaped: bool = False) -> None:
+        # What a macro (and a {% call %} body, and a recursive loop) returns: its
+        # output passed through captured_text.
+        self.writeline(f"{frame.buffer} = environment.captured_text({frame.buffer})")
+        super().return_buffer_contents(frame, force_unescaped)
+
     def visit_FilterBlock(self, node: nodes.FilterBlock, frame: Frame) -> None:
-        # Jinja's own, with what the filter gives passed through filtered_output:
-        # Jinja yields it as it is, and a list ('sort') failed joining the page's text,
-        # far from its line.
+        # Jinja's own, with the block's output passed through captured_text before the
+        # filter runs, and what the filter gives through filtered_output: Jinja yields
+        # it as it is, and a list ('sort') failed joining the page's text, far from
+        # its line.
         filter_frame = frame.inner()
         filter_frame.symbols.analyze_node(node)
         self.enter_frame(filter_frame)
         self.buffer(filter_frame)
         self.blockvisit(node.body, filter_frame)
+        buffer = filter_frame.buffer
+        self.writeline(f"{buffer} = environment.captured_text({buffer})")
         self.start_write(frame, node)
         self.write("environment.filtered_output(")
         self.visit_Filter(node.filter, filter_frame)
         self.write(")")
         self.end_write(frame)
         self.leave_frame(filter_frame)
+
+    def visit_AssignBlock(self, node: nodes.AssignBlock, frame: Frame) -> None:
+        # Jinja's own, with the block's output passed through captured_text.
+        self.push_assign_tracking()
+        block_frame = frame.inner()
+        block_frame.require_output_check = False  # a set block captures anywhere
+        block_frame.symbols.analyze_node(node)
+        self.enter_frame(block_frame)
+        self.buffer(block_frame)
+        self.blockvisit(node.body, block_frame)
+        buffer = block_frame.buffer
+        self.writeline(f"{buffer} = environment.captured_text({buffer})")
+        self.newline(node)
+        self.visit(node.target, frame)
+        self.write(" = (Markup if context.eval_ctx.autoescape else identity)(")
+        if node.filter is not None:
+            self.visit_Filter(node.filter, block_frame)
+        else:
+            self.write(f"concat({buffer})")
+        self.write(")")
+        self.pop_assign_tracking(frame)
+        self.leave_frame(block_frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         if frame.eval_ctx.volatile:
@@ -160,6 +191,11 @@ class LimitedSandbox(SandboxedEnvironment):
         self.filters.update(defaults)
         self.policies["json.dumps_function"] = call_limits.checked_json_dumps
         self.finalize = limits.checked_finalize(self.finalize or _identity)
+
+    def captured_text(self, body: list[str]) -> list[str]:
+        """The output of a ``{% filter %}`` or ``{% set %}`` block or a macro, as its
+        filter is given it, its variable holds it or the macro returns it (joined)."""
+        return body
 
     def filtered_output(self, value: Any) -> Any:
         """What a ``{% filter %}`` block prints: the text its filter gives, as it gives

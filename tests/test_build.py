@@ -148,6 +148,25 @@ def test_no_paragraph_of_the_public_brief_ends_on_one_word(
                 assert not [line for line in found if line.startswith(end.split()[-1])], end
 
 
+# A web address on a line of its own: the footer's, not a note's last word.
+_ADDRESS = re.compile(r"[\w-]+(\.[\w-]+)+(/\S*)?")
+
+
+@pytest.mark.requires_libreoffice
+def test_no_source_note_ends_on_one_word(built: Path, layouts: dict[Path, Path]) -> None:
+    """Notes ended on a line of one word ("… December 21, / 2023", "… Fentanyl /
+    Crisis”"), as body paragraphs did (d849947): no note's last line holds one word,
+    in the PDF or in LibreOffice's layout of the DOCX."""
+    for audience, heading in (*((a, "Sources") for a in AUDIENCES), ("public-es", "Fuentes")):
+        pdf = page_lines(built / f"{audience}.pdf")
+        laid = page_lines(layouts[built / f"{audience}.docx"])
+        for found in (pdf, laid):
+            notes = found[found.index(heading) + 1 :]
+            assert len(notes) > 6, notes
+            alone = [line for line in notes if " " not in line and not _ADDRESS.fullmatch(line)]
+            assert not alone, (audience, alone)
+
+
 @pytest.mark.requires_libreoffice
 @pytest.mark.parametrize("audience", (*AUDIENCES, "public-es"))
 def test_docx_is_one_page_in_libreoffice(
@@ -351,8 +370,10 @@ def pdf_notes(path: Path, count: int) -> list[str]:
 
 
 def docx_notes(path: Path) -> list[str]:
-    """The DOCX's source notes (in its footer)."""
-    return [p.text for p in docx_paragraphs(path) if p.style.name == "Source Note"]
+    """The DOCX's source notes (in its footer), a no-break space read as a space (a
+    note's last two words may be joined by one, so that it never ends on one word)."""
+    paragraphs = docx_paragraphs(path)
+    return [p.text.replace("\u00a0", " ") for p in paragraphs if p.style.name == "Source Note"]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

@@ -537,7 +537,9 @@ class BlockWriter:
                 add_spacer(notes_cell, split.offset)
                 for block in notes:
                     for note in block.entries[split.split :]:
-                        self.paragraph(notes_cell, "note", note.line, width=columns[1].inner)
+                        self.paragraph(
+                            notes_cell, "note", note.line, width=columns[1].inner, whole_end=True
+                        )
         if contact:
             width = columns[-1].inner
             self.paragraph(notes_cell, "footer_contact", contact, width=width)
@@ -565,7 +567,7 @@ class BlockWriter:
             self.paragraph(container, "notes_heading", (Span(block.title),), width=width)
             for note in block.entries[:count]:
                 line = note.line
-                self.paragraph(container, "note", line, width=width)
+                self.paragraph(container, "note", line, width=width, whole_end=True)
 
 
 def _picture_run(container: Any) -> Any:

@@ -1100,7 +1100,7 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
                     width = columns[1].inner
                 with blocks.inside("Note", ident=f"note-{note.number}"):
                     line = note.line
-                    notes.append(blocks.para(line, style.note, "note", width=width))
+                    notes.append(blocks.para(line, style.note, "note", width=width, whole_end=True))
         if not notes and footer.is_empty:
             return Story()
         if contact:

@@ -115,6 +115,100 @@ def unit_in(fact: Fact, language: str = "en-US") -> str:
     return fact.unit or ""
 
 
+# The plural unit words whose singular is certain, in each language a unit is written
+# in: after a number printed as 1 they read in the singular ("1 death", "1 muerte"),
+# as the store keeps one unit for a fact whatever its value (a bar chart compares facts
+# of one unit). Only these: a unit's words are its author's, and no rule turns every
+# plural into its singular ("1 series", "1 public safety bureaus"). English "times"
+# is left out: a multiplier of 1 reads no better as "1 time as likely".
+_SINGULARS: dict[str, dict[str, str]] = {
+    "en": {
+        "deaths": "death",
+        "people": "person",
+        "persons": "person",
+        "pounds": "pound",
+        "kilograms": "kilogram",
+        "grams": "gram",
+        "ounces": "ounce",
+        "tons": "ton",
+        "cases": "case",
+        "miles": "mile",
+        "dollars": "dollar",
+        "teens": "teen",
+        "adults": "adult",
+        "children": "child",
+        "students": "student",
+        "patients": "patient",
+        "residents": "resident",
+        "officers": "officer",
+        "agents": "agent",
+        "agencies": "agency",
+        "arrests": "arrest",
+        "overdoses": "overdose",
+        "pills": "pill",
+        "doses": "dose",
+        "years": "year",
+        "months": "month",
+        "weeks": "week",
+        "days": "day",
+        "hours": "hour",
+        "percentage points": "percentage point",
+        "points": "point",
+    },
+    "es": {
+        "muertes": "muerte",
+        "personas": "persona",
+        "libras": "libra",
+        "kilogramos": "kilogramo",
+        "gramos": "gramo",
+        "onzas": "onza",
+        "toneladas": "tonelada",
+        "casos": "caso",
+        "millas": "milla",
+        "dólares": "dólar",
+        "adolescentes": "adolescente",
+        "adultos": "adulto",
+        "niños": "niño",
+        "estudiantes": "estudiante",
+        "pacientes": "paciente",
+        "residentes": "residente",
+        "agentes": "agente",
+        "agencias": "agencia",
+        "arrestos": "arresto",
+        "detenciones": "detención",
+        "pastillas": "pastilla",
+        "años": "año",
+        "meses": "mes",
+        "semanas": "semana",
+        "días": "día",
+        "horas": "hora",
+        "puntos porcentuales": "punto porcentual",
+        "puntos": "punto",
+        "veces": "vez",
+    },
+}
+
+
+def _after(number: str, unit: str, code: str) -> str:
+    """``unit`` as it reads after ``number``: after ``1``, the singular of a plural it
+    begins with (:data:`_SINGULARS` in ``code``, the language its words are written in);
+    after any other number (``-1``, ``0``, ``1.5``) as written, as English and Spanish
+    write them."""
+    if number != "1":
+        return unit
+    for plural, singular in _SINGULARS.get(code, {}).items():
+        if unit == plural or unit.startswith(f"{plural} "):
+            return singular + unit[len(plural) :]
+    return unit
+
+
+def _unit_code(fact: Fact, language: str) -> str:
+    """The language the unit :func:`unit_in` gives is written in: its translation's,
+    else the facts' own English."""
+    form = fact.translation(language)
+    return wording(language).code if form is not None and form.unit is not None else "en"
+
+
 def format_value(fact: Fact, language: str = "en-US", unit_space: str = " ") -> str:
     """The fact's number with its unit, after its qualifier (``over 70,000 deaths``);
     a range when it has ``value_max``. ``unit_space`` stands between the number and a
@@ -128,7 +222,10 @@ def _unqualified(fact: Fact, language: str, space: str = " ") -> str:
     words = wording(language)
     unit = unit_in(fact, language)
     if fact.value_max is None:
-        return _with_unit(fact.value, unit, words, space) if unit else _number(fact.value, words)
+        if not unit:
+            return _number(fact.value, words)
+        unit = _after(_number(fact.value, words), unit, _unit_code(fact, language))
+        return _with_unit(fact.value, unit, words, space)
     low, high = _number(fact.value, words), _number(fact.value_max, words)
     dash = range_dash(fact.value_max, language)
     if _is_usd(unit):

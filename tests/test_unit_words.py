@@ -5,13 +5,14 @@ briefgen does not know."""
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 
 from briefgen.charts import resolve_chart
 from briefgen.errors import Location
 from briefgen.facts.formatting import format_value
 from briefgen.facts.schema import Fact, Source
 from briefgen.facts.store import FactStore
-from briefgen.templating.helpers import BLOCK_MARK, Helpers, view_of
+from briefgen.templating.helpers import BLOCK_MARK, Helpers, md_escape, view_of
 
 
 def _fact(
@@ -112,3 +113,34 @@ def test_the_page_prints_1_in_the_singular_in_the_number_a_callout_and_a_chart()
     assert chart.alt == "Bar chart of deaths, 1 death in 2020 and 5 deaths in 2021"
     spanish = resolve_chart('{"kind": "bar", "facts": ["one", "five"]}', store, here, "es-US")
     assert spanish.alt == "Gráfico de barras (muertes), 1 muerte en 2020 y 5 muertes en 2021"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "label", "language", "shown"),
+    [
+        (1, "deaths", "deaths at the crossing", "en-US", ("1", "death at the crossing")),
+        (1, "deaths", "muertes en el cruce", "es-US", ("1", "muerte en el cruce")),
+        (3, "deaths", "deaths at the crossing", "en-US", ("3", "deaths at the crossing")),
+        # A share or an amount is not counted by its label.
+        (1, "percent", "people who say so", "en-US", ("1%", "people who say so")),
+        (1, "USD", "pills for a dollar", "en-US", ("$1", "pills for a dollar")),
+    ],
+)
+def test_a_callout_label_reads_on_from_a_figure_of_1_in_the_singular(
+    value: float, unit: str, label: str, language: str, shown: tuple[str, str]
+) -> None:
+    es_unit = "muertes" if unit == "deaths" else None
+    store = _store(_fact(value, unit, es_unit, fact_id="one"))
+    helpers = Helpers(store, language)
+    figure, words = shown
+    expected = f"{BLOCK_MARK}!!! callout {md_escape(figure)}\n{words} [@one]"
+    assert helpers.callout("one", label=label).startswith(expected)
+
+
+def test_a_callout_label_of_markdown_keeps_its_citations_after_a_figure_of_1() -> None:
+    store = _store(_fact(1, "deaths", fact_id="one"), _fact(5, "deaths", fact_id="five"))
+    helpers = Helpers(store)
+    label = Markup("deaths, as [@five] says")
+    assert helpers.callout("one", label=label).startswith(
+        f"{BLOCK_MARK}!!! callout 1\ndeath, as [@five] says [@one]"
+    )

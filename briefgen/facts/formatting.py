@@ -197,9 +197,23 @@ def _after(number: str, unit: str, code: str) -> str:
     if number != "1":
         return unit
     for plural, singular in _SINGULARS.get(code, {}).items():
-        if unit == plural or unit.startswith(f"{plural} "):
-            return singular + unit[len(plural) :]
+        rest = unit[len(plural) :]
+        # The whole word: "deaths," but not "pointsmen" or "deaths-".
+        if unit.startswith(plural) and not (rest[:1].isalnum() or rest[:1] in ("-", "'", "’")):
+            return singular + rest
     return unit
+
+
+def label_after(fact: Fact, label: str, language: str = "en-US") -> str:
+    """A callout's ``label`` as it reads on from the fact's bare figure: after a figure
+    of ``1`` of a unit of words, a label that begins with one of its plurals in
+    ``language`` reads in the singular (``1`` ``death at the crossing``); a share or
+    an amount (``1%``, ``$1``) is not counted by its label, which stays as written."""
+    unit = (fact.unit or "").lower()
+    if fact.value is None or fact.value_max is not None or unit == "percent" or _is_usd(unit):
+        return label
+    words = wording(language)
+    return _after(_number(fact.value, words), label, words.code)
 
 
 def _unit_code(fact: Fact, language: str) -> str:
@@ -330,6 +344,7 @@ __all__ = [
     "ENGLISH",
     "format_number",
     "format_value",
+    "label_after",
     "one_in",
     "one_in_at_least",
     "qualified",

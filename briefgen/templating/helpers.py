@@ -25,6 +25,7 @@ from briefgen.facts.filters import unknown_filters
 from briefgen.facts.formatting import (
     format_number,
     format_value,
+    label_after,
     one_in,
     one_in_at_least,
     unit_in,
@@ -396,8 +397,9 @@ class Helpers:
         A label (given, or the fact's ``short``) reads on from the figure, so the
         figure is the bare number with its sign (``26,700``, ``86%``, ``$1–$2``,
         ``100×``) and the label carries any unit words ("pounds of fentanyl seized"):
-        the unit is never printed twice. With neither, the label is the fact's text
-        and the figure its number with its unit."""
+        the unit is never printed twice; after a figure of 1 its plural unit words read
+        singular ("1" "death at the crossing"). With neither, the label is the fact's
+        text and the figure its number with its unit."""
         view = self._resolve(fact)
         words = _text("callout", "label", label) or view.short
         figure = _text("callout", "figure", figure)
@@ -405,6 +407,9 @@ class Helpers:
             shown = figure
         elif words:
             shown = short_figure(self.store.get(view.id), self.language)
+            read = label_after(self.store.get(view.id), words, self.language)
+            # Markup (a label built from cite()) stays Markdown: a word of it changed.
+            words = Markup(read) if isinstance(words, Markup) else read
         else:  # a figure of its own lines: its words may wrap as before
             shown = self.store.get(view.id).number(self.language)
         if not shown:

@@ -445,6 +445,34 @@ def test_number_keeps_a_facts_qualifier() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "printed"),
+    [
+        ("en-US", ["over 25", "0.0000001", "2,500,000,000", "26", "over 25"]),
+        ("es-US", ["más de 25", "0.0000001", "2,500,000,000", "26", "más de 25"]),
+    ],
+)
+def test_a_facts_value_prints_as_the_number_filter_prints_it(
+    tmp_path: Path, language: str, printed: list[str]
+) -> None:
+    """{{ f.value }} printed Python's 25, 1e-07 and 2500000000.0: a bare figure the fact
+    does not give ("over 25"), and forms no page writes. Arithmetic on it is the
+    template's own; a callout's figure given as the value is printed as it."""
+    store = _shares(("over-quarter", 25, "over"), ("tiny", 1e-7, None), ("big", 2.5e9, None))
+    (tmp_path / "t.md.j2").write_text(
+        f"---\nlanguage: {language}\n---\n# T\n\n"
+        '{% set q, t, b = fact("over-quarter"), fact("tiny"), fact("big") %}'
+        "{{ q.value }}; {{ t.value }}; {{ b.value }}; {{ q.value + 1 }}; "
+        "{{ q.value | number }} {{ cite(q, t, b) }}\n\n"
+        '{{ callout(q, figure=q.value, label="of shares") }}\n',
+        encoding="utf-8",
+    )
+    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), store, Settings())
+    text = renderer.render(renderer.search_path.audience("t")).text
+    assert "; ".join(md_escape(number) for number in printed) + " [@over-quarter]" in text
+    assert f"!!! callout {md_escape(printed[0])}\nof shares [@over-quarter]" in text
+
+
+@pytest.mark.parametrize(
     ("value", "qualifier", "english", "spanish"),
     [
         # one_in alone says "nearly 5 in 10", less than a share of 60% that is over 49%.

@@ -28,6 +28,7 @@ from briefgen.facts.formatting import (
     label_after,
     one_in,
     one_in_at_least,
+    qualified,
     unit_in,
 )
 from briefgen.facts.schema import Fact
@@ -62,6 +63,10 @@ def finalize(value: object) -> object:
         return value
     if value is None:
         return Markup("")
+    if isinstance(value, _FactsNumber):
+        # A fact's value as the number filter prints it: "over 70,000", never the
+        # bare 70000, 2500000000.0 or 1e-07 Python writes.
+        return Markup(md_escape(value.printed))
     first = value[0] if isinstance(value, list | tuple) and value else None
     for item, listed in ((value, False), (first, True)):
         kind = VIEWS.get(type(item))
@@ -162,6 +167,8 @@ def _text(helper: str, name: str, value: object) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, _FactsNumber):
+        return value.printed  # callout(f, figure=f.value): "over 70,000", as printed
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise TemplateError(f"{helper}(): {name} is text, not {_kind_of(value)}")
@@ -198,11 +205,13 @@ def _number(name: str, value: Any) -> float:
 
 class _FactsNumber:
     """What a fact's value remembers of its fact, for ``one_in`` and ``number``: its
-    id, qualifier (``over``) and unit."""
+    id, qualifier (``over``) and unit; and how it prints, as ``number`` prints it in the
+    template's language (``over 70,000``)."""
 
     fact_id: str = ""
     qualifier: str = ""
     unit: str = ""
+    printed: str = ""
 
 
 class QualifiedInt(_FactsNumber, int):
@@ -213,16 +222,17 @@ class QualifiedFloat(_FactsNumber, float):
     """A fact's value that remembers its fact."""
 
 
-def _qualified_value(fact: Fact) -> float | None:
+def _qualified_value(fact: Fact, language: str) -> float | None:
     """A fact's value as its view gives it: a number that remembers the fact's
-    qualifier, so that ``one_in`` and ``number`` do not drop it, and its unit, so
-    that ``one_in`` reads no count or amount as a share (arithmetic on it, and every
-    other filter, gives a plain number)."""
+    qualifier, so that ``one_in``, ``number`` and printing it do not drop it, and its
+    unit, so that ``one_in`` reads no count or amount as a share (arithmetic on it,
+    and every other filter, gives a plain number)."""
     value = fact.value
     if value is None:
         return None
     kept = QualifiedInt(value) if isinstance(value, int) else QualifiedFloat(value)
     kept.fact_id, kept.qualifier, kept.unit = fact.id, fact.qualifier or "", fact.unit or ""
+    kept.printed = qualified(fact, format_number(value, language), language)
     return kept
 
 
@@ -279,7 +289,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         kind=str(fact.kind),
         text=text,
         short=short,
-        value=_qualified_value(fact),
+        value=_qualified_value(fact, language),
         value_max=fact.value_max,
         qualifier=qualifier,
         unit=unit_in(fact, language),

@@ -424,9 +424,13 @@ def _without(blocks: tuple[AnyBlock, ...], groups: set[int]) -> tuple[AnyBlock, 
         if isinstance(block, Box):
             block = replace(block, blocks=_without(block.blocks, groups))
         elif isinstance(block, Columns):
-            block = replace(
-                block, main=_without(block.main, groups), aside=_without(block.aside, groups)
-            )
+            main, aside = _without(block.main, groups), _without(block.aside, groups)
+            if not aside:
+                # Every block of the sidebar dropped: its main column stands alone, not
+                # beside an empty tinted sidebar.
+                kept.extend(main)
+                continue
+            block = replace(block, main=main, aside=aside)
         elif isinstance(block, CardRow):
             cards = _without(block.cards, groups)
             block = replace(block, cards=tuple(c for c in cards if isinstance(c, Callout)))

@@ -643,6 +643,23 @@ def test_which_headings_a_drop_leaves_over_nothing() -> None:
     assert "Gone" in [block_text(b) for b in only_a.blocks]
 
 
+def test_a_sidebar_whose_blocks_all_drop_leaves_no_empty_sidebar() -> None:
+    """The sidebar's only group dropped left the main column beside an empty tinted
+    sidebar: now the main column's blocks stand alone."""
+    from briefgen.parse import parse_blocks
+
+    text = "# Title\n\nFirst.\n\n::: aside\n::: optional 1\nA quote.\n:::\n:::\n\nMain.\n"
+    lines = tuple(Location("t.md.j2", n) for n in range(1, 20))
+    blocks = tuple(parse_blocks(text, lines, lines[0]))
+    document = Document(blocks=blocks, metadata=Metadata(title="T"), name="t", source=lines[0])
+    assert any(isinstance(b, Columns) for b in document.blocks)
+    kept = document.without_groups({g.group for g in document.droppable_groups()})
+    assert [type(b).__name__ for b in kept.blocks] == ["Heading", "Paragraph", "Paragraph"]
+    assert [block_text(b) for b in kept.blocks] == ["Title", "First.", "Main."]
+    # A sidebar that keeps a block stays beside its column.
+    assert document.without_groups(set()).blocks == document.blocks
+
+
 def test_a_sidebar_too_tall_on_its_own_is_named_with_its_column(tmp_path: Path) -> None:
     # "this sidebar alone" while the column beside it is part of the same block.
     code, output = build(tmp_path, "# Side\n\n::: aside\nA note.\n:::\n\n" + PARAGRAPH * 60)

@@ -279,6 +279,16 @@ class Style:
         )
 
     @cached_property
+    def aside_quote(self) -> TextStyle:
+        """A quote in the sidebar: its tint sets it apart, so it keeps no insets, which
+        would leave a column a third of the page's about 25 characters a line."""
+        return self._flow(1.0, italic=True)
+
+    @cached_property
+    def aside_attribution(self) -> TextStyle:
+        return replace(self.attribution, indent_left=0.0)
+
+    @cached_property
     def notes_heading(self) -> TextStyle:
         return self._text(
             0.8, MIN_LEADING, NOTE_FLOOR, bold=True, color=self.theme.muted, space_after=1.0

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pypdfium2 as pdfium
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from page_regions import (
     AUDIENCE,
     CONTACT,
@@ -32,7 +34,17 @@ from pypdf import PdfReader
 from readback import docx_paragraphs, in_pdf_text, squeeze
 
 from briefgen.fonts import font_dir
-from briefgen.model import Document, Footer, Notes
+from briefgen.model import (
+    Columns,
+    Document,
+    Footer,
+    Location,
+    Metadata,
+    Notes,
+    Paragraph,
+    Quote,
+    Span,
+)
 from briefgen.renderers import qr_size
 from briefgen.renderers.docx import render_docx, text_styles
 from briefgen.renderers.pdf import measure, render_pdf_bytes
@@ -397,3 +409,51 @@ def test_tinted_regions_one_above_another_are_a_gap_apart(files: tuple[Path, Pat
     heights = [p.find(qn("w:pPr")).find(qn("w:spacing")).get(qn("w:line")) for p in after]
     # The columns are followed by a QR code, not a tinted region: a paragraph's space.
     assert heights == ["180", "180", "110"]
+
+
+def _left_edge(pdf: bytes, text: str) -> float:
+    """How far from the page's left edge the PDF draws the first character of ``text``."""
+    page = pdfium.PdfDocument(pdf)[0]
+    textpage = page.get_textpage()
+    found = textpage.search(text).get_next()
+    assert found, text
+    return float(textpage.get_charbox(found[0])[0])
+
+
+def test_a_quote_in_the_sidebar_keeps_no_insets_in_both_formats() -> None:
+    """A pull quote's insets (1.5 em each side) set apart from the body text around
+    it; in the sidebar, whose tint sets it apart already, they left lines of about 25
+    characters. There it is set flush, as the sidebar's other text, in both formats."""
+    here = Location("t.md.j2", 1)
+    quote = Quote(
+        here,
+        (Span("We should be less interested in attacking each other."),),
+        (Span("Chad E. Kasmar, Chief of Police"),),
+    )
+    main = (Paragraph(here, (Span("Main text beside the sidebar. " * 6),)),)
+    aside = (Paragraph(here, (Span("Sidebar text."),)), quote)
+    inset = Quote(here, (Span("Words quoted in the main column."),))
+    document = Document(
+        name="sidebar",
+        blocks=(Columns(here, main=(*main, inset), aside=aside),),
+        metadata=Metadata(title="Sidebar"),
+        source=here,
+    )
+    style = Style()
+    pdf = render_pdf_bytes(document, style)
+    # In the sidebar, flush with its other text; in the main column, inset.
+    assert abs(_left_edge(pdf, "We should") - _left_edge(pdf, "Sidebar text")) < 0.5
+    assert abs(_left_edge(pdf, "\u2014 Chad") - _left_edge(pdf, "Sidebar text")) < 0.5
+    main_inset = _left_edge(pdf, "Words quoted") - _left_edge(pdf, "Main text")
+    assert abs(main_inset - style.body_size * 1.5) < 0.5
+    word = docx.Document(io.BytesIO(render_docx(document, style)))
+    aside_cell = tables(word)[-1].rows[0].cells[2]
+    said, by = aside_cell.paragraphs[1:3]
+    assert (said.style.name, by.style.name) == ("Sidebar Quote", "Sidebar Attribution")
+    inset = Pt(style.body_size * 1.5)
+    quoted = word.styles["Quote"].paragraph_format
+    assert not said.style.paragraph_format.left_indent and not by.style.paragraph_format.left_indent
+    assert quoted.left_indent == inset
+    # The right: the main column's quote's less its inset (both less italic's room).
+    right = quoted.right_indent - said.style.paragraph_format.right_indent
+    assert abs(right - inset) < Pt(0.1), (right, inset)

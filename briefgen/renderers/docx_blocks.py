@@ -183,6 +183,7 @@ class BlockWriter:
         self._outline = Outline()
         # How far past its column a paragraph may be set wider (:meth:`_reaching`).
         self._reach = math.inf
+        self._in_aside = False  # writing the sidebar's blocks: its quotes keep no insets
 
     @contextmanager
     def _reaching(self, reach: float) -> Iterator[None]:
@@ -302,12 +303,15 @@ class BlockWriter:
             self.paragraph(container, "callout_figure", figure, cell, width=width)
             self.paragraph(container, "callout_label", block.label, cell, width=width)
         elif isinstance(block, Quote):
+            quoted, attributed = (
+                ("aside_quote", "aside_attribution") if self._in_aside else ("quote", "attribution")
+            )
             quote = self.paragraph(
-                container, "quote", block.inlines, cell, width=width, whole_end=True
+                container, quoted, block.inlines, cell, width=width, whole_end=True
             )
             if block.attribution:
                 line = attribution_line(block)
-                self.paragraph(container, "attribution", line, cell, width=width)
+                self.paragraph(container, attributed, line, cell, width=width)
             else:
                 self._end_block(quote)
         elif isinstance(block, CardRow | Box | Columns):
@@ -431,7 +435,11 @@ class BlockWriter:
             with self._reaching(style.gutter / 2):
                 self.write_all(word_cells[0], block.main, cells[0].inner)
             with self._reaching(_padding(cells[2])):
-                self.write_all(word_cells[2], block.aside, cells[2].inner)
+                self._in_aside = True
+                try:
+                    self.write_all(word_cells[2], block.aside, cells[2].inner)
+                finally:
+                    self._in_aside = False
         for word_cell in word_cells:
             close_cell(word_cell, EMPTY_CELL)
 

@@ -731,6 +731,7 @@ class _Blocks:
         # The open list of each level of a nested list, and its last item's body.
         self.lists: list[Element] = []
         self.list_bodies: list[Element] = []
+        self.in_aside = False  # writing the sidebar's blocks: its quotes keep no insets
 
     @contextmanager
     def inside(self, role: str, **attributes: str) -> Iterator[Element]:
@@ -857,14 +858,19 @@ class _Blocks:
                 label = self.fit(style.callout_label, width)
                 out.append(self.para(block.label, label, "label", width=width))
         elif isinstance(block, Quote):
-            quote_style = self.fit(style.quote, width)
+            quoted, attributed = (
+                (style.aside_quote, style.aside_attribution)
+                if self.in_aside
+                else (style.quote, style.attribution)
+            )
+            quote_style = self.fit(quoted, width)
             if not block.attribution:
                 quote_style = replace(quote_style, space_after=style.body.space_after)
             with self.inside("BlockQuote"):
                 quote = self.para(block.inlines, quote_style, "quote", width=width, whole_end=True)
                 out.append(quote)
                 if block.attribution:
-                    attribution = self.fit(style.attribution, width)
+                    attribution = self.fit(attributed, width)
                     line = attribution_line(block)
                     out.append(self.para(line, attribution, "attribution", width=width))
         elif isinstance(block, CardRow | Box | Columns):
@@ -964,7 +970,11 @@ class _Blocks:
         with self.inside("Div"):
             main = Stack(self.blocks(block.main, cells[0].inner))
         with self.inside("Div"):
-            aside = Stack(self.blocks(block.aside, cells[2].inner))
+            self.in_aside = True
+            try:
+                aside = Stack(self.blocks(block.aside, cells[2].inner))
+            finally:
+                self.in_aside = False
         return Row(cells, [main, None, aside])
 
     def table(self, block: Table, width: float | None) -> Stack:

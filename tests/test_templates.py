@@ -193,7 +193,7 @@ BUILTIN_LEGISLATORS = (
             "{% block askk %}Fund it.{% endblock %}\n",
             "templates/legislators.md.j2:2: block 'askk' replaces nothing: "
             "builtin/legislators.md.j2 has no such block (did you mean 'ask'?); its blocks "
-            "are addressee, ask, chart, notes, numbers, quote, reasons, title",
+            "are addressee, ask, chart, notes, numbers, quote, reasons, sidebar, title",
         ),
         # Text outside every block: never printed.
         (
@@ -243,6 +243,34 @@ def test_a_group_opened_in_the_extended_template_is_named_with_its_file(ws: Path
         "templates/legislators.md.j2:3: '::: box' cannot stand inside '::: box' "
         f"(builtin/legislators.md.j2:{line}); close it with ':::' first\n"
     )
+
+
+def _legislators_cells(ws: Path, body: str) -> list[list[str]]:
+    """The DOCX of a legislators brief extending the built-in with ``body``: the texts
+    of each cell of its tables' first rows (the sidebar's row: main, gutter, sidebar)."""
+    (ws / "templates" / "legislators.md.j2").write_text(EXTENDS + body, encoding="utf-8")
+    result = build("--audience", "legislators")
+    assert result.exit_code == 0, result.output
+    word = docx.Document(str(ws / "out" / "legislators.docx"))
+    return [[c.text for c in table.rows[0].cells] for table in word.tables]
+
+
+def test_the_legislators_quote_stands_in_the_sidebar_which_a_template_may_replace(
+    ws: Path,
+) -> None:
+    """docs/templates.md: the quote is in the sidebar beside the reasons; replacing
+    `sidebar` with nothing sets the reasons alone, replacing `quote` puts other words
+    in the sidebar."""
+    built = _legislators_cells(ws, "")
+    (main, _, side) = next(row for row in built if len(row) == 3 and "Why it matters" in row[0])
+    assert "Most seizures are at the southern border." in main
+    assert side.startswith("\u201cIt\u2019s time in a bipartisan way")
+    alone = _legislators_cells(ws, "{% block sidebar %}{% endblock %}\n")
+    assert not any("Why it matters" in cell for row in alone for cell in row)
+    assert "bipartisan" not in flat(pdf_text(ws / "out" / "legislators.pdf"))
+    other = _legislators_cells(ws, "{% block quote %}Call our office first.{% endblock %}\n")
+    (_, _, side) = next(row for row in other if len(row) == 3 and "Why it matters" in row[0])
+    assert side == "Call our office first."
 
 
 def test_a_new_block_inside_a_replaced_one_prints(ws: Path) -> None:

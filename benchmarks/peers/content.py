@@ -22,6 +22,7 @@ from briefgen.model import (
     CardRow,
     Chart,
     Cite,
+    Columns,
     Document,
     Heading,
     Inlines,
@@ -63,7 +64,7 @@ def page_content(document: Document) -> dict[str, Any]:
         "date": masthead.date,
     }
     content["footer"] = {"website": document.footer.website, "updated": document.footer.updated}
-    for block in document.blocks:
+    for block in _in_reading_order(document.blocks):
         if isinstance(block, Heading) and block.level == 1:
             content["title"] = "".join(r["t"] for r in runs(block.inlines))
         elif isinstance(block, Heading):
@@ -94,6 +95,17 @@ def page_content(document: Document) -> dict[str, Any]:
         elif isinstance(block, Notes):
             content["notes"] = [f"{n.number}. {n.text}" for n in block.entries]
     return content
+
+
+def _in_reading_order(blocks: tuple[Any, ...]) -> list[Any]:
+    """The page's blocks, a main column's and then its sidebar's in place of the two."""
+    out: list[Any] = []
+    for block in blocks:
+        if isinstance(block, Columns):
+            out.extend((*block.main, *block.aside))
+        else:
+            out.append(block)
+    return out
 
 
 @dataclass
@@ -130,6 +142,7 @@ def page_contents(worker: _Worker) -> tuple[Contents, Chart]:
         view = recipient_view(tuple(row), tuple(row.values()))
         brief = make_brief(worker.workspace, worker.renderer, audience, (), None, view)
         contents.add(row["place"], brief.fit.document)
-        chart = next(b for b in brief.fit.document.blocks if isinstance(b, Chart))
+        blocks = _in_reading_order(brief.fit.document.blocks)
+        chart = next(b for b in blocks if isinstance(b, Chart))
     assert chart is not None
     return contents, chart

@@ -1,8 +1,9 @@
 """Write legislators.docx, the docxtpl template of the legislators brief (the
 benchmark's DOCX peer), with python-docx: the same page as briefgen's — masthead band,
-title, the ask in a tinted box, three cards, the reasons, the chart, the quote, and the
-sources beside the QR code — in Liberation Sans at briefgen's sizes and colours. The
-words are Jinja tags that docxtpl fills from peers/content.py's data.
+title, the ask in a tinted box, three cards, the reasons and the chart beside the quote
+in a tinted sidebar, and the sources beside the QR code — in Liberation Sans at
+briefgen's sizes and colours. The words are Jinja tags that docxtpl fills from
+peers/content.py's data.
 
     python benchmarks/peers/make_docx_template.py   # rewrites benchmarks/peers/legislators.docx
 """
@@ -104,17 +105,24 @@ def main() -> None:
         first(cell, f"{{{{ cards[{i}].figure }}}}", size=22, bold=True, color=ACCENT)
         line(cell, f"{{{{r cards[{i}].label }}}}", size=9)
 
-    line(document, "{{ heading }}", size=13, bold=True, color=PRIMARY, after=3)
-    line(document, "{%p for p in paragraphs %}")
-    line(document, "{{r p }}")
-    line(document, "{%p endfor %}")
-    line(document, "{{ chart.title }}", size=10, bold=True, color=PRIMARY, after=2)
-    line(document, "{{ chart_picture }}", after=0)
-    line(document, "{{r chart_caption }}", size=8, color=MUTED)
-    quote = line(document, "{{r quote }}")
-    quote.paragraph_format.left_indent = quote.paragraph_format.right_indent = Pt(16)
-    attribution = line(document, "— {{ quote_by }}", size=9, color=MUTED)
-    attribution.paragraph_format.left_indent = Pt(16)
+    # The reasons and the chart in the main column, the quote in a tinted sidebar.
+    columns = document.add_table(rows=1, cols=2)
+    columns.autofit = False
+    main_cell, side = columns.rows[0].cells
+    for column, width in zip(columns.columns, (Pt(356), Pt(169)), strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    shade(side, TINT)
+    first(main_cell, "{{ heading }}", size=13, bold=True, color=PRIMARY)
+    line(main_cell, "{%p for p in paragraphs %}")
+    line(main_cell, "{{r p }}")
+    line(main_cell, "{%p endfor %}")
+    line(main_cell, "{{ chart.title }}", size=10, bold=True, color=PRIMARY, after=2)
+    line(main_cell, "{{ chart_picture }}", after=0)
+    line(main_cell, "{{r chart_caption }}", size=8, color=MUTED)
+    first(side, "{{r quote }}")
+    line(side, "— {{ quote_by }}", size=9, color=MUTED)
 
     footer = section.footer
     table = footer.add_table(rows=1, cols=2, width=Pt(525.6))

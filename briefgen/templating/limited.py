@@ -74,6 +74,19 @@ class LimitedCodeGenerator(CodeGenerator):
         self.end_write(frame)
         self.leave_frame(filter_frame)
 
+    def visit_CallBlock(self, node: nodes.CallBlock, frame: Frame) -> None:
+        # Jinja's own, with what the call gives passed through filtered_output: Jinja
+        # yields it as it is, and a function's mapping or object ({% call dict() %})
+        # failed joining the page's text, far from its line.
+        call_frame, macro_ref = self.macro_body(node, frame)
+        self.writeline("caller = ")
+        self.macro_def(macro_ref, call_frame)
+        self.start_write(frame, node)
+        self.write("environment.filtered_output(")
+        self.visit_Call(node.call, frame, forward_caller=True)
+        self.write(")")
+        self.end_write(frame)
+
     def visit_AssignBlock(self, node: nodes.AssignBlock, frame: Frame) -> None:
         # Jinja's own, with the block's output passed through captured_text.
         self.push_assign_tracking()
@@ -198,9 +211,10 @@ class LimitedSandbox(SandboxedEnvironment):
         return body
 
     def filtered_output(self, value: Any) -> Any:
-        """What a ``{% filter %}`` block prints: the text its filter gives, as it gives
-        it (escaped already, as the block's own output was); anything else as ``{{ }}``
-        prints it (``length``'s number), or refused at the block's line, as a list is."""
+        """What a ``{% filter %}`` or ``{% call %}`` block prints: the text its filter or
+        call gives, as it gives it (escaped already, as the block's own output was);
+        anything else as ``{{ }}`` prints it (``length``'s number), or refused at the
+        block's line, as a list is."""
         return value if isinstance(value, str) else self.finalize(value)  # type: ignore[misc]
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:

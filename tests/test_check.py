@@ -659,6 +659,47 @@ def test_numbers_typed_in_a_macro_or_a_set_or_filter_block_are_typed(
     ]
 
 
+FILTERED = """\
+{% set soon %}Open 40 beds.{% endset %}
+{% set later %}Add 25 vans.{% endset %}
+{% macro need() %}
+We need 450 officers.
+{% endmacro %}
+{% macro box() %}[{{ caller() | upper }}]{% endmacro %}
+{% set ask %}
+Fund 75 posts.
+{% endset %}
+{% set train %}Train 30 teams and 12 dogs.{% endset %}
+{{ need() | trim | upper }}
+
+{{ ask | replace("posts", "jobs") }}
+
+{{ train | wordwrap(10) }}
+
+{% call box() %}Hire 60 nurses.{% endcall %}
+
+{{ soon ~ " Now." }} {{ later.upper() }}
+"""
+
+
+def test_numbers_typed_in_captured_text_are_typed_through_a_filter(
+    tmp_path: Path, repo: Path
+) -> None:
+    """A template reads captured text without its line marks (its length is its
+    text's); text a filter, ``~`` or a method makes of it is marked again with the
+    lines it came from, so a number typed inside is still reported where it was typed."""
+    found = trial_findings(tmp_path, repo, FILTERED, "untraced-number")
+    assert [(line, message.split("'")[1]) for line, message in found] == [
+        (1, "40"),
+        (2, "25"),
+        (4, "450"),
+        (8, "75"),
+        (10, "30"),
+        (10, "12"),
+        (17, "60"),
+    ]
+
+
 BY_NUMBER = """\
 # Written by number
 

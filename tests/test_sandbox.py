@@ -404,6 +404,25 @@ def test_a_view_looped_over_or_counted_names_what_it_has(ws: Path, body: str, me
     assert line.startswith(f"{X}:3: {message}"), line
 
 
+CAPTURED_AS_TEXT = {
+    "a text method, then a filter for numbers": (
+        "{{ s.upper() }} {{ s | abs }}",
+        "TypeError: bad operand type for abs(): 'Markup'",
+    ),
+    "what it prints with": ("{{ s.marked }}", "'marked' of text is not available to templates"),
+    "what it found of it": ("{{ s.found }}", "'found' of text is not available to templates"),
+}
+
+
+@pytest.mark.parametrize("body, message", CAPTURED_AS_TEXT.values(), ids=CAPTURED_AS_TEXT)
+def test_captured_text_is_text_to_a_template(ws: Path, body: str, message: str) -> None:
+    """What a set block holds is text to a template, as it was before briefgen kept its
+    line marks beside it: its text methods work, an error names it as Python names
+    text, and what it keeps to print its marks with is out of reach."""
+    template = f"# T\n\n{{% set s %}}abc{{% endset %}}{body}\n"
+    assert message in build_fails_at(ws, template, f"{X}:3")
+
+
 def test_a_row_of_a_recipients_file_looped_over_names_its_columns(ws: Path) -> None:
     (ws / "templates" / "x.md.j2").write_text("# T\n\n{{ recipient|length }}\n")
     (ws / "recipients.csv").write_text("id,audience,name,district\nexample-1,x,Alex,7\n")

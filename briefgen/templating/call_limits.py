@@ -39,6 +39,7 @@ from briefgen.templating.limits import (
     too_long,
     too_many,
 )
+from briefgen.templating.traced import carried
 from briefgen.templating.views import VIEWS, printed_whole
 
 _Check = Callable[[dict[str, Any], str], None]
@@ -163,7 +164,7 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
             bound = signature.bind(*args[skip:], **kwargs)
             bound.apply_defaults()
             check(bound.arguments, what)
-        return checked(function(*args, **kwargs), what)
+        return checked(carried(function(*args, **kwargs), (*args, *kwargs.values())), what)
 
     run.briefgen_checked = True  # type: ignore[attr-defined]
     return run

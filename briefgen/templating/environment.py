@@ -64,6 +64,7 @@ from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
 from briefgen.templating.syntax import syntax_hint
+from briefgen.templating.traced import MARK_CLOSE, MARK_OPEN, MARK_SEP, MARKER
 from briefgen.templating.undefined import (
     exported_names,
     names_set,
@@ -78,9 +79,6 @@ from briefgen.templating.views import (
     is_recipient,
     settings_view,
 )
-
-MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
-_MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}(\\d+){MARK_CLOSE}")
 
 
 def _marker(file_number: int, line: int) -> str:
@@ -188,7 +186,7 @@ def _read_markers(raw: str) -> tuple[str, _Marker | None, tuple[tuple[int, _Mark
     its text was written: the last before its first visible character, otherwise the
     first on the line (None: it holds none); and the markers after those, each with
     the offset in the clean line where a later template line's text starts."""
-    found = list(_MARKER.finditer(raw))
+    found = list(MARKER.finditer(raw))
     if not found:
         return raw, None, ()
     before = _markers_before_text(raw, found)
@@ -199,7 +197,7 @@ def _read_markers(raw: str) -> tuple[str, _Marker | None, tuple[tuple[int, _Mark
     for marker in found[first_later:]:
         spans.append((marker.start() - removed, _read(marker)))
         removed += len(marker.group(0))
-    return _MARKER.sub("", raw), first, tuple(spans)
+    return MARKER.sub("", raw), first, tuple(spans)
 
 
 _markers = KeptByText(_read_markers)
@@ -259,18 +257,6 @@ class BriefSandbox(LimitedSandbox):
         elif is_recipient(obj) and attr not in KNOWN_COLUMNS and value:
             self.recipient_reads[(attr, str(value))] = None
         return True
-
-    def captured_text(self, body: list[str]) -> list[str]:
-        """A ``{% filter %}`` or ``{% set %}`` block's or a macro's output, without the
-        line markers :class:`LineMarkers` planted in it if it printed nothing else:
-        a block or macro that printed nothing is empty (``trim`` gives ``""``, ``if``
-        is false). Text keeps them: they trace each line it prints to where it was
-        written, which the check of typed numbers (:mod:`briefgen.untraced`) needs."""
-        text = "".join(body)
-        if MARK_OPEN not in text:
-            return body
-        unmarked = _MARKER.sub("", text)
-        return [unmarked] if unmarked.isspace() or not unmarked else body
 
     def is_safe_callable(self, obj: Any) -> bool:
         """Only the functions in this environment's globals and allowed methods."""
@@ -391,7 +377,7 @@ class TemplateRenderer:
         ):
             template = self.env.get_template(name)
             if name not in self.checked:
-                check_overrides(self.env, self.search_path, name, _MARKER)
+                check_overrides(self.env, self.search_path, name, MARKER)
                 self.checked.add(name)
             files = self.env.marker_files  # type: ignore[attr-defined]
             # The output's limit is on text a reader would see; the markers (one a
@@ -493,13 +479,13 @@ def blocks_alone(text: str, lines: Sequence[Location]) -> str:
 
 def _visible_length(chunk: str) -> int:
     """How many characters of ``chunk`` a reader sees: its line markers aside."""
-    return len(_MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)
+    return len(MARKER.sub("", chunk)) if MARK_OPEN in chunk else len(chunk)
 
 
 def _last_marker(chunks: list[str], default: Location, files: Sequence[str]) -> Location:
     """The template line the output had reached: the last line marker written."""
     for chunk in reversed(chunks):
-        found = list(_MARKER.finditer(chunk))
+        found = list(MARKER.finditer(chunk))
         if found:
             return _located(_read(found[-1]), files, default, os.getcwd())
     return default

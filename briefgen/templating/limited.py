@@ -10,6 +10,8 @@
   ``*arguments`` take from an iterator is taken within the limits.
 - ``+ * % **``, every filter, every call and ``str.format`` are checked before
   and after they run (:mod:`.limits`, :mod:`.call_limits`).
+- What such a block collects is read without briefgen's line markers and printed with
+  them, and text a filter, call or operator makes of it is marked again (:mod:`.traced`).
 - Nesting limits stop at the template line (:mod:`.nesting`).
 """
 
@@ -24,12 +26,12 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import Template, TemplateModule
-from jinja2.runtime import Context
+from jinja2.runtime import BlockReference, Context, Macro
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
 
 from briefgen.errors import TemplateError
-from briefgen.templating import call_limits, limits, nesting
+from briefgen.templating import call_limits, limits, nesting, traced
 
 
 def _bounded(node: nodes.Expr) -> nodes.Expr:
@@ -51,13 +53,21 @@ class LimitedCodeGenerator(CodeGenerator):
 
     def return_buffer_contents(self, frame: Frame, force_unescaped: bool = False) -> None:
         # What a macro (and a {% call %} body, and a recursive loop) returns: its
-        # output passed through captured_text.
-        self.writeline(f"{frame.buffer} = environment.captured_text({frame.buffer})")
-        super().return_buffer_contents(frame, force_unescaped)
+        # output as environment.captured holds it.
+        markup = "False" if force_unescaped else _autoescape(frame)
+        self.writeline(f"return environment.captured({frame.buffer}, {markup})")
+
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        if node.node is not None:
+            super().visit_Filter(node, frame)
+            return
+        # The filter of a {% filter %} block or a {% set x | f %} block: it is given
+        # the block's output as environment.captured holds it.
+        with self._filter_test_common(node, frame, True):
+            self.write(f"environment.captured({frame.buffer}, {_autoescape(frame)})")
 
     def visit_FilterBlock(self, node: nodes.FilterBlock, frame: Frame) -> None:
-        # Jinja's own, with the block's output passed through captured_text before the
-        # filter runs, and what the filter gives through filtered_output: Jinja yields
+        # Jinja's own, with what the filter gives through filtered_output: Jinja yields
         # it as it is, and a list ('sort') failed joining the page's text, far from
         # its line.
         filter_frame = frame.inner()
@@ -65,8 +75,6 @@ class LimitedCodeGenerator(CodeGenerator):
         self.enter_frame(filter_frame)
         self.buffer(filter_frame)
         self.blockvisit(node.body, filter_frame)
-        buffer = filter_frame.buffer
-        self.writeline(f"{buffer} = environment.captured_text({buffer})")
         self.start_write(frame, node)
         self.write("environment.filtered_output(")
         self.visit_Filter(node.filter, filter_frame)
@@ -88,7 +96,8 @@ class LimitedCodeGenerator(CodeGenerator):
         self.end_write(frame)
 
     def visit_AssignBlock(self, node: nodes.AssignBlock, frame: Frame) -> None:
-        # Jinja's own, with the block's output passed through captured_text.
+        # Jinja's own, with the block's output as environment.captured holds it, and
+        # what its filter gives kept as environment.assigned keeps it.
         self.push_assign_tracking()
         block_frame = frame.inner()
         block_frame.require_output_check = False  # a set block captures anywhere
@@ -96,25 +105,19 @@ class LimitedCodeGenerator(CodeGenerator):
         self.enter_frame(block_frame)
         self.buffer(block_frame)
         self.blockvisit(node.body, block_frame)
-        buffer = block_frame.buffer
-        self.writeline(f"{buffer} = environment.captured_text({buffer})")
         self.newline(node)
         self.visit(node.target, frame)
-        self.write(" = (Markup if context.eval_ctx.autoescape else identity)(")
         if node.filter is not None:
+            self.write(" = environment.assigned(")
             self.visit_Filter(node.filter, block_frame)
+            self.write(f", {_autoescape(frame)})")
         else:
-            self.write(f"concat({buffer})")
-        self.write(")")
+            self.write(f" = environment.captured({block_frame.buffer}, {_autoescape(frame)})")
         self.pop_assign_tracking(frame)
         self.leave_frame(block_frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        if frame.eval_ctx.volatile:
-            markup = "context.eval_ctx.autoescape"
-        else:
-            markup = repr(bool(frame.eval_ctx.autoescape))
-        self.write(f"environment.checked_concat({markup}, (")
+        self.write(f"environment.checked_concat({_autoescape(frame)}, (")
         for arg in node.nodes:
             self.visit(arg, frame)
             self.write(", ")
@@ -150,6 +153,13 @@ class LimitedCodeGenerator(CodeGenerator):
         if not _literal(node):
             raise nodes.Impossible()
         return super()._output_child_to_const(node, frame, finalize)
+
+
+def _autoescape(frame: Frame) -> str:
+    """Python code for whether autoescape is on in ``frame``."""
+    if frame.eval_ctx.volatile:
+        return "context.eval_ctx.autoescape"
+    return repr(bool(frame.eval_ctx.autoescape))
 
 
 def _literal(node: nodes.Node) -> bool:
@@ -204,22 +214,40 @@ class LimitedSandbox(SandboxedEnvironment):
         self.filters.update(defaults)
         self.policies["json.dumps_function"] = call_limits.checked_json_dumps
         self.finalize = limits.checked_finalize(self.finalize or _identity)
+        self._last_captured: traced.TracedMarkup | traced.TracedStr | None = None
 
-    def captured_text(self, body: list[str]) -> list[str]:
-        """The output of a ``{% filter %}`` or ``{% set %}`` block or a macro, as its
-        filter is given it, its variable holds it or the macro returns it (joined)."""
-        return body
+    def captured(self, body: list[str], markup: bool) -> str:
+        """What a block that collects output holds: a ``{% set %}`` block's variable, a
+        ``{% filter %}`` block's filter's input, what a macro, ``caller()`` or ``loop()``
+        returns (``markup``: autoescape is on). Its text without line markers, which
+        it prints with (:mod:`.traced`); empty if it printed nothing else.
+
+        The last one is kept: Jinja makes a macro's text Markup anew as it returns it,
+        and :meth:`call` gives it back its markers."""
+        text = traced.captured(body, markup)
+        self._last_captured = text if isinstance(text, traced.TRACED) else None
+        return text
+
+    def assigned(self, value: Any, markup: bool) -> Any:
+        """What a ``{% set x | f %}`` block's variable holds: what its filter gives,
+        Markup when autoescape is on (as Jinja makes it), keeping its line markers."""
+        if not markup:
+            return value
+        if type(value) is traced.TracedStr:
+            return traced.TracedMarkup.of(value, value.marked)
+        return value if type(value) is traced.TracedMarkup else Markup(value)
 
     def filtered_output(self, value: Any) -> Any:
         """What a ``{% filter %}`` or ``{% call %}`` block prints: the text its filter or
-        call gives, as it gives it (escaped already, as the block's own output was);
-        anything else as ``{{ }}`` prints it (``length``'s number), or refused at the
-        block's line, as a list is."""
-        return value if isinstance(value, str) else self.finalize(value)  # type: ignore[misc]
+        call gives, as it gives it (escaped already, as the block's own output was)
+        with its line markers; anything else as ``{{ }}`` prints it (``length``'s
+        number), or refused at the block's line, as a list is."""
+        return traced.printed(value) if isinstance(value, str) else self.finalize(value)  # type: ignore[misc]
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         limits.check_binop(operator, left, right)
-        return limits.checked(super().call_binop(context, operator, left, right), operator)
+        result = super().call_binop(context, operator, left, right)
+        return limits.checked(traced.carried(result, (left, right)), operator)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if __obj is limits.bounded_iterable:  # planted by the code generator
@@ -234,7 +262,23 @@ class LimitedSandbox(SandboxedEnvironment):
             if problem is None:
                 raise
             raise TemplateError(problem) from None
+        if type(__obj) is Macro:
+            result = __self._traced_macro(result)
+        elif type(__obj) is BlockReference and isinstance(result, str):
+            # self.name() and super(): the block's output, markers and all.
+            result = __self.captured([result], isinstance(result, Markup))
+        owner = getattr(__obj, "__self__", None)  # a method's text: s.upper()
+        result = traced.carried(result, (owner, *args, *kwargs.values()))
         return call_limits.check_call_result(__obj, result)
+
+    def _traced_macro(self, result: Any) -> Any:
+        """What a macro (or ``caller``) returned, with the line markers Jinja's Markup
+        took away: its text is the last :meth:`captured`, the macro's own output."""
+        last = self._last_captured
+        self._last_captured = None
+        if last is None or type(result) is not Markup or str.__ne__(result, last):
+            return result
+        return traced.TracedMarkup.of(result, last.marked)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """Jinja's sandboxed ``str.format``, with each field and the total checked."""

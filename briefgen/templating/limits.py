@@ -28,6 +28,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import markup_join, str_join
 from jinja2.utils import Namespace
 
+from briefgen.templating.traced import carried, printed
+
 MAX_TEXT_CHARS = 2_000_000
 """The longest text a template may build."""
 MAX_OUTPUT_CHARS = 200_000
@@ -335,7 +337,8 @@ def checked_concat(markup: bool, parts: tuple[Any, ...]) -> str:
         total += len(part) if isinstance(part, str) else measure(part)
         if total > MAX_TEXT_CHARS:
             raise too_long("'~'")
-    return checked(markup_join(parts) if markup else str_join(parts), "'~'")  # type: ignore[no-any-return]
+    joined = markup_join(parts) if markup else str_join(parts)
+    return checked(carried(joined, parts), "'~'")  # type: ignore[no-any-return]
 
 
 _PERCENT = re.compile(
@@ -449,6 +452,6 @@ def checked_finalize(finalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
             require_printable(value, "printing this value")
         elif len(value) > MAX_TEXT_CHARS:
             raise too_long("printing this value")
-        return finalize(value)
+        return finalize(printed(value))
 
     return run

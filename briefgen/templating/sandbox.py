@@ -42,6 +42,7 @@ from markupsafe import Markup
 from briefgen.inputs import clip
 from briefgen.suggest import closest_name
 from briefgen.templating.limits import too_many
+from briefgen.templating.traced import TracedMarkup, TracedStr
 from briefgen.templating.views import VIEWS
 
 # Methods of text a template may call (templating/limits.py caps what they build).
@@ -119,9 +120,15 @@ BLOCK_ATTRIBUTES = frozenset({"super"})
 NOTHING: frozenset[str] = frozenset()
 
 
+# Text a block captured is text to a template (templating/traced.py).
+_TRACED_AS: dict[type, type] = {TracedMarkup: Markup, TracedStr: str}
+
+
 def allowed_attributes(obj: Any) -> frozenset[str]:
     """The public attributes a template may read on ``obj``."""
     kind = type(obj)
+    if kind in _TRACED_AS:
+        kind = _TRACED_AS[kind]
     if kind in VIEWS:
         return VIEWS[kind].attributes
     if kind is str:
@@ -184,7 +191,7 @@ def _is_sandboxed_format(function: types.FunctionType) -> bool:
     return (
         isinstance(wrapped, types.MethodType | types.BuiltinMethodType)
         and wrapped.__name__ in ("format", "format_map")
-        and type(wrapped.__self__) in (str, Markup)
+        and _TRACED_AS.get(type(wrapped.__self__), type(wrapped.__self__)) in (str, Markup)
     )
 
 
@@ -236,7 +243,8 @@ class TemplateUndefined(StrictUndefined):
         view = VIEWS.get(type(self._undefined_obj))
         if type(self._undefined_obj) is TemplateModule:
             return _not_in_module(self._undefined_obj, name)
-        if view is None and type(self._undefined_obj) in (str, Markup, list, tuple):
+        kind = type(self._undefined_obj)
+        if view is None and _TRACED_AS.get(kind, kind) in (str, Markup, list, tuple):
             return _not_on_value(self._undefined_obj, name)
         if view is None:
             # Strictly close only: the template's own {% set %} names are not known

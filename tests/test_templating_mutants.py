@@ -63,6 +63,7 @@ from briefgen.templating.search import (
     read_front_matter,
     split_front_matter,
 )
+from briefgen.templating.undefined import OUT_OF_SCOPE
 from briefgen.templating.views import (
     NO_RECIPIENT,
     VIEWS,
@@ -925,6 +926,15 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
             "{% from '_m.md.j2' import contatc %}{{ contatc() }}",
             "the template '_m.md.j2' (imported on line 3 in 't.md.j2') does not export the "
             "requested name 'contatc' (did you mean 'contact'? it has contact, x)",
+        ),
+        # Spelt right, set where this line does not see it: not "did you mean 'i'?".
+        (
+            "{% for i in [1] %}{% block b %}{{ i }}{% endblock %}{% endfor %}",
+            f"'i' is undefined here; {OUT_OF_SCOPE}",
+        ),
+        (
+            "{% for i in [1] %}{% set total = i %}{% endfor %}{{ total }}",
+            f"'total' is undefined here; {OUT_OF_SCOPE}",
         ),
         # Case aside: a capital typed at a sentence's start, or caps lock.
         ("{{ Cite('x') }}", "'Cite' is undefined (did you mean 'cite'?)"),

@@ -5,6 +5,8 @@ defines is most often one of three slips:
 
 - a misspelt global (``recipent``, ``Cite``): :class:`~.sandbox.TemplateUndefined`
   offers the closest name every template has;
+- a name the template sets where the line that uses it does not see it (in a loop,
+  a block, a macro): told how far a name reaches;
 - a misspelt name the template sets itself (``{% set agencies = ... %}`` then
   ``{{ agencie }}``, a loop's variable, a macro, an imported name), or one the
   templates it extends set at their top level, which its blocks see too: offered
@@ -61,7 +63,19 @@ def undefined_message(
     close = _closest(name, tuple(names), tuple(known))
     if hint := _bare_id(name, line[:MAX_LINE_CHARS], fact_ids, has_close=close is not None):
         return f"'{name}' is undefined; {hint}"
+    if close == name:
+        # Set by the template, where this line does not see it: "did you mean 'i'?"
+        # for 'i' would offer the name that failed.
+        return f"'{name}' is undefined here; {OUT_OF_SCOPE}"
     return f"'{name}' is undefined" + (f" (did you mean '{close}'?)" if close else "")
+
+
+# Why a name the template sets is undefined where it is used: Jinja's scopes.
+OUT_OF_SCOPE = (
+    "the template sets it where this line does not see it: a name set in a loop, a block "
+    "or a macro stays inside it (namespace() carries a value out of a loop), and a block "
+    "in a loop sees the loop's names only as {% block name scoped %}"
+)
 
 
 @lru_cache(maxsize=64)

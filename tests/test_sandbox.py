@@ -423,6 +423,40 @@ def test_captured_text_is_text_to_a_template(ws: Path, body: str, message: str) 
     assert message in build_fails_at(ws, template, f"{X}:3")
 
 
+NOT_A_TEMPLATE_NAME = {
+    "extends a number": ("{% extends 5 %}", "not a number"),
+    "includes none": ("{% include none %}", "not none"),
+    "imports a fact": ('{% import fact("tucson-pill-price") as m %}', "not a fact"),
+    "includes a list holding a number": ('{% include [5, "x"] %}', "not a number"),
+    "extends a list": (
+        '{% extends ["a.md.j2", "b.md.j2"] %}',
+        "not a list ({% include %} alone takes a list: the first found)",
+    ),
+    "imports a list": (
+        '{% import ["a.md.j2"] as m %}',
+        "not a list ({% include %} alone takes a list: the first found)",
+    ),
+}
+
+
+@pytest.mark.parametrize("body, message", NOT_A_TEMPLATE_NAME.values(), ids=NOT_A_TEMPLATE_NAME)
+def test_a_template_named_by_no_text_is_refused_at_its_line(
+    ws: Path, body: str, message: str
+) -> None:
+    """Not "AttributeError: 'int' object has no attribute 'startswith'" from the
+    loader, nor "unhashable type: 'list'"."""
+    line = build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3")
+    assert line == f'{X}:3: a template is named by text, such as "_macros.md.j2", {message}'
+
+
+def test_an_include_of_a_list_none_found_names_them_all(ws: Path) -> None:
+    """Jinja names only the last of the list, and 'None' for an empty one."""
+    line = build_fails_at(ws, '# T\n\n{% include ["a.md.j2", "b"] %}\n', f"{X}:3")
+    assert line.startswith(f"{X}:3: none of the templates 'a.md.j2', 'b' was found; searched ")
+    line = build_fails_at(ws, "# T\n\n{% include [] %}\n", f"{X}:3")
+    assert line == f"{X}:3: {{% include %}} was given an empty list of templates: name at least one"
+
+
 def test_a_row_of_a_recipients_file_looped_over_names_its_columns(ws: Path) -> None:
     (ws / "templates" / "x.md.j2").write_text("# T\n\n{{ recipient|length }}\n")
     (ws / "recipients.csv").write_text("id,audience,name,district\nexample-1,x,Alex,7\n")

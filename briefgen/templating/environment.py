@@ -18,7 +18,15 @@ import re
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -27,7 +35,9 @@ from typing import Any
 
 from jinja2 import (
     Environment,
+    Template,
     TemplateNotFound,
+    TemplatesNotFound,
     TemplateSyntaxError,
     Undefined,
     UndefinedError,
@@ -281,6 +291,55 @@ class BriefSandbox(LimitedSandbox):
         return self.undefined(
             sandbox.refusal(obj, attribute), name=attribute, obj=obj, exc=SecurityError
         )
+
+    def get_template(
+        self,
+        name: str | Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        """The template ``name`` names (``{% extends %}``, ``{% import %}``, each of an
+        ``{% include %}``'s list); a name that is no text is refused at the tag's line,
+        not failed inside the loader as Python words it."""
+        if not isinstance(name, str | Template | Undefined):
+            raise TemplateError(_not_a_name(name))
+        return super().get_template(name, parent, globals)
+
+    def get_or_select_template(
+        self,
+        template_name_or_list: str | Template | list[str | Template],
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        """What ``{% include %}`` includes: the template named, or the first found of a
+        list; anything else is refused at the tag's line."""
+        if not isinstance(template_name_or_list, str | Template | Undefined | list | tuple):
+            raise TemplateError(_not_a_name(template_name_or_list))
+        return super().get_or_select_template(template_name_or_list, parent, globals)
+
+    def select_template(
+        self,
+        names: Iterable[str | Template],
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        """The first found of an ``{% include %}``'s list. Each is a name: one that is
+        no text is refused, and an undefined one fails as it does alone, where Jinja
+        skipped it (``ignore missing`` included nothing) or failed to name it."""
+        if isinstance(names, list | tuple):
+            for name in names:
+                if isinstance(name, Undefined):
+                    name._fail_with_undefined_error()
+                if not isinstance(name, str | Template):
+                    raise TemplateError(_not_a_name(name))
+        return super().select_template(names, parent, globals)
+
+
+def _not_a_name(value: object) -> str:
+    """What to say of ``value`` given as a template's name."""
+    what = "none" if value is None else sandbox.describe(value)
+    listed = " ({% include %} alone takes a list: the first found)" if what == "a list" else ""
+    return f'a template is named by text, such as "_macros.md.j2", not {what}{listed}'
 
 
 class TemplateRenderer:
@@ -704,6 +763,9 @@ def _clip(message: str) -> str:
 
 def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
     """What went wrong while a template ran, in the user's terms."""
+    if isinstance(exc, TemplatesNotFound) and len(exc.templates) != 1:
+        # {% include [...] %}: Jinja names only the last of the list.
+        return _none_found([str(name) for name in exc.templates], search_path)
     if isinstance(exc, TemplateNotFound):
         return search_path.not_found_message(str(exc.name))
     if isinstance(exc, SecurityError):
@@ -719,6 +781,19 @@ def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
     if isinstance(exc, MemoryError):
         return "the template needs more memory than there is; is a loop running away?"
     return f"{type(exc).__name__}: {exc}"
+
+
+# How many names of an {% include %}'s list a message shows.
+NAMES_SHOWN = 5
+
+
+def _none_found(names: list[str], search_path: SearchPath) -> str:
+    """An ``{% include %}`` of a list none of whose templates exists (or of none)."""
+    if not names:
+        return "{% include %} was given an empty list of templates: name at least one"
+    shown = ", ".join(f"'{clip(name, 60)}'" for name in names[:NAMES_SHOWN])
+    more = ", …" if len(names) > NAMES_SHOWN else ""
+    return f"none of the templates {shown}{more} was found; searched {search_path.describe()}"
 
 
 def search_path_filters() -> list[str]:

@@ -927,6 +927,11 @@ def test_a_view_lets_templates_read_its_fields_and_public_properties_only() -> N
             "the template '_m.md.j2' (imported on line 3 in 't.md.j2') does not export the "
             "requested name 'contatc' (did you mean 'contact'? it has contact, x)",
         ),
+        # A block called again by a name the template has no block of.
+        (
+            "{% block title %}t{% endblock %}{% block ask %}a{% endblock %}{{ self.titel() }}",
+            "self has no block 'titel' (did you mean 'title'? it has ask, title)",
+        ),
         # Spelt right, set where this line does not see it: not "did you mean 'i'?".
         (
             "{% for i in [1] %}{% block b %}{{ i }}{% endblock %}{% endfor %}",

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 from jinja2 import StrictUndefined
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import BlockReference, LoopContext, Macro, Undefined
+from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference, Undefined
 from jinja2.sandbox import safe_range
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
@@ -243,6 +243,8 @@ class TemplateUndefined(StrictUndefined):
         view = VIEWS.get(type(self._undefined_obj))
         if type(self._undefined_obj) is TemplateModule:
             return _not_in_module(self._undefined_obj, name)
+        if type(self._undefined_obj) is TemplateReference:
+            return _no_block(self._undefined_obj, name)
         kind = type(self._undefined_obj)
         if view is None and _TRACED_AS.get(kind, kind) in (str, Markup, list, tuple):
             return _not_on_value(self._undefined_obj, name)
@@ -256,6 +258,18 @@ class TemplateUndefined(StrictUndefined):
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"{view.noun} has no '{name}' ({hint}{view.listing()})"
+
+
+def _no_block(reference: TemplateReference, name: str) -> str:
+    """``self has no block 'titel' (did you mean 'title'? it has ask, title)`` for
+    ``self.titel()``, not Jinja's "'jinja2.runtime.TemplateReference object' has no
+    attribute 'titel'"."""
+    context = getattr(reference, "_TemplateReference__context", None)
+    names = sorted(getattr(context, "blocks", {}))
+    close = closest_name(name, names, cutoff=0.6)
+    hint = f"did you mean '{close}'? " if close else ""
+    listing = f"it has {', '.join(names)}" if names else "the template has no {% block %}"
+    return f"self has no block '{name}' ({hint}{listing})"
 
 
 def _not_in_module(module: TemplateModule, name: str) -> str:

@@ -662,6 +662,7 @@ def test_numbers_typed_in_a_macro_or_a_set_or_filter_block_are_typed(
 FILTERED = """\
 {% set soon %}Open 40 beds.{% endset %}
 {% set later %}Add 25 vans.{% endset %}
+{% set kits %}Bring 15 kits.{% endset %}
 {% macro need() %}
 We need 450 officers.
 {% endmacro %}
@@ -678,7 +679,7 @@ Fund 75 posts.
 
 {% call box() %}Hire 60 nurses.{% endcall %}
 
-{{ soon ~ " Now." }} {{ later.upper() }}
+{{ soon ~ " Now." }} {{ later.upper() }} {{ kits + " Soon." }}
 """
 
 
@@ -692,11 +693,12 @@ def test_numbers_typed_in_captured_text_are_typed_through_a_filter(
     assert [(line, message.split("'")[1]) for line, message in found] == [
         (1, "40"),
         (2, "25"),
-        (4, "450"),
-        (8, "75"),
-        (10, "30"),
-        (10, "12"),
-        (17, "60"),
+        (3, "15"),
+        (5, "450"),
+        (9, "75"),
+        (11, "30"),
+        (11, "12"),
+        (18, "60"),
     ]
 
 

@@ -410,7 +410,10 @@ CAPTURED_AS_TEXT = {
         "TypeError: bad operand type for abs(): 'Markup'",
     ),
     "what it prints with": ("{{ s.marked }}", "'marked' of text is not available to templates"),
-    "what it found of it": ("{{ s.found }}", "'found' of text is not available to templates"),
+    "its lines' marks": (
+        "{{ s.line_markers }}",
+        "'line_markers' of text is not available to templates",
+    ),
 }
 
 

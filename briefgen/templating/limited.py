@@ -247,6 +247,8 @@ class LimitedSandbox(SandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         limits.check_binop(operator, left, right)
         result = super().call_binop(context, operator, left, right)
+        if operator == "+":
+            result = traced.concatenated(result, (left, right), _added)
         return limits.checked(traced.carried(result, (left, right)), operator)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -341,6 +343,10 @@ class _CheckedFormatter(SandboxedFormatter):
 
 class _CheckedEscapeFormatter(_CheckedFormatter, SandboxedEscapeFormatter):
     """The same for ``Markup.format``, which escapes each field."""
+
+
+def _added(parts: list[Any]) -> Any:
+    return parts[0] + parts[1]
 
 
 def _identity(value: Any) -> Any:

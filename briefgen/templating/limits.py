@@ -28,7 +28,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import markup_join, str_join
 from jinja2.utils import Namespace
 
-from briefgen.templating.traced import carried, printed
+from briefgen.templating.traced import concatenated, printed
 
 MAX_TEXT_CHARS = 2_000_000
 """The longest text a template may build."""
@@ -337,8 +337,8 @@ def checked_concat(markup: bool, parts: tuple[Any, ...]) -> str:
         total += len(part) if isinstance(part, str) else measure(part)
         if total > MAX_TEXT_CHARS:
             raise too_long("'~'")
-    joined = markup_join(parts) if markup else str_join(parts)
-    return checked(carried(joined, parts), "'~'")  # type: ignore[no-any-return]
+    join = markup_join if markup else str_join
+    return checked(concatenated(join(parts), parts, join), "'~'")  # type: ignore[no-any-return]
 
 
 _PERCENT = re.compile(

@@ -14,20 +14,23 @@ typed on (:mod:`briefgen.untraced`).
 
 Text made from it (``| upper``, ``~``, ``.replace()``, a helper given it) is new text,
 without markers: :func:`carried` marks each of its lines with the template lines of
-the captured text it was made from, so a number typed in the block is still traced.
+the captured text it was made from (:func:`concatenated`, for ``~`` and ``+``, puts
+each part's markers in its place), so a number typed in the block is still traced.
 """
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from markupsafe import Markup
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}(\\d+){MARK_CLOSE}")
+_EACH = re.compile(f"{MARK_OPEN}\\d+{MARK_SEP}\\d+{MARK_CLOSE}")
+_EACH_OR_NEWLINE = re.compile(f"{_EACH.pattern}|\n")
 
 # The most markers :func:`carried` writes into one text made from captured text: every
 # line of a text whose lines cannot be matched to the captured text's gets each of its
@@ -36,20 +39,11 @@ MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_SEP}(\\d+){MARK_CLOSE}")
 MAX_CARRIED_MARKERS = 5_000
 
 
-@dataclass(frozen=True)
-class Found:
-    """The line markers of a captured text."""
-
-    # Each line's first marker, and its others, each once, in order.
-    by_line: tuple[tuple[str, str], ...]
-    every: tuple[str, ...]  # each marker in the text once, in order
-
-
 class TracedMarkup(Markup):
     """Captured text (escaped already), as a template reads it: without markers."""
 
     marked: str  # the text with its line markers, as it is printed
-    found: Found | None = None  # its markers, once carried() has looked for them
+    line_markers: list[str] | None = None  # the markers of each of its lines, once found
 
     def __new__(cls, base: Any = "", encoding: str | None = None, errors: str = "strict") -> Any:
         # Markup's methods build their results with type(self)(...): new text made from
@@ -71,7 +65,7 @@ class TracedStr(str):
     """Captured text where autoescape is off: without markers, as a template reads it."""
 
     marked: str
-    found: Found | None = None
+    line_markers: list[str] | None = None
 
     @classmethod
     def of(cls, clean: str, marked: str) -> TracedStr:
@@ -114,27 +108,47 @@ def printed(value: Any) -> Any:
 def carried(result: Any, inputs: Iterable[Any]) -> Any:
     """``result`` (what a filter, call or operator made of ``inputs``) with the line
     markers of the captured texts among ``inputs`` (or in a list or tuple among them,
-    as ``join`` takes them), when it is new text; anything else as it is."""
+    as ``join`` takes them), when it is new text; anything else as it is.
+
+    Each marker goes after the text of its line, where it traces the line to where it
+    was written without taking its start from where it is printed. Found with regular
+    expressions and joins, not a line at a time: a loop may filter a long text often."""
     if not isinstance(result, str) or type(result) in TRACED:
         return result
     sources = [value for value in _texts(inputs) if isinstance(value, TRACED)]
     if not sources or not result.strip():
         return result
-    lines = result.split("\n")
+    lines = str.split(result, "\n")  # plain text: Markup's + escapes a line at a time
     if len(sources) == 1 and (start := _first_line(sources[0], result, len(lines))) is not None:
-        # Each line traces to where its line of the captured text was written, as the
-        # captured text printed as it is would.
-        by_line = _found(sources[0]).by_line[start : start + len(lines)]
-        marked = "\n".join(
-            first + line + rest for line, (first, rest) in zip(lines, by_line, strict=False)
-        )
-        return _like(result, marked)
+        # Each line traces to where its line of the captured text was written.
+        by_line = _line_markers(sources[0])[start : start + len(lines)]
+        marked = "\n".join(map(operator.add, lines, by_line))
+        return _like(result, marked, by_line)
     # Lines made or joined (wordwrap, join, truncate's end): every line of the result
-    # traces, from its end, to every template line the captured texts came from.
-    markers = "".join(dict.fromkeys(m for source in sources for m in _found(source).every))
-    if markers.count(MARK_OPEN) * len(lines) > MAX_CARRIED_MARKERS:
-        return _like(result, result + markers)
-    return _like(result, "\n".join(line + markers for line in lines))
+    # traces to every template line the captured texts came from.
+    every = "".join(dict.fromkeys(m for source in sources for m in _EACH.findall(source.marked)))
+    if every.count(MARK_OPEN) * len(lines) > MAX_CARRIED_MARKERS:
+        return _like(result, result + every, [""] * (len(lines) - 1) + [every])
+    return _like(result, (every + "\n").join(lines) + every, [every] * len(lines))
+
+
+def concatenated(result: Any, parts: Sequence[Any], join: Callable[[list[Any]], Any]) -> Any:
+    """``result``, the text ``join`` made of ``parts`` (``~``, ``+``), marked with what
+    each captured part prints, in its place: found without looking for a marker, so
+    a loop that adds a line to a text at each pass takes no longer than it did."""
+    if not isinstance(result, str) or not any(isinstance(part, TRACED) for part in parts):
+        return result
+    # The markers of each line, joined as the parts are: a filter of the text (a loop
+    # that adds a line and filters the whole) need not look for them again.
+    line_markers = [""]
+    for part in parts:
+        if isinstance(part, TRACED):
+            own = _line_markers(part)
+            line_markers[-1] += own[0]
+            line_markers.extend(own[1:])
+        else:
+            line_markers.extend([""] * str(part).count("\n"))
+    return _like(result, str(join([printed(part) for part in parts])), line_markers)
 
 
 def _texts(inputs: Iterable[Any]) -> Iterable[Any]:
@@ -149,30 +163,26 @@ def _first_line(source: TracedMarkup | TracedStr, result: str, count: int) -> in
     """The line of ``source`` where ``result``'s ``count`` lines, made from it, begin:
     the first, when there are as many (upper, replace, indent); the one where ``result``
     begins in it, when it is part of it (trim, a slice); None otherwise."""
-    if count == len(_found(source).by_line):
+    if count == str.count(source, "\n") + 1:
         return 0
     at = str.find(source, result)
     return None if at < 0 else str.count(source, "\n", 0, at)
 
 
-def _found(text: TracedMarkup | TracedStr) -> Found:
-    """``text``'s markers, looked for once: a loop may filter the same text often."""
-    if text.found is None:
-        by_line = []
-        for line in text.marked.split("\n"):
-            markers = list(dict.fromkeys(_each(line)))
-            by_line.append((markers[0], "".join(markers[1:])) if markers else ("", ""))
-        text.found = Found(tuple(by_line), tuple(dict.fromkeys(_each(text.marked))))
-    return text.found
+def _line_markers(text: TracedMarkup | TracedStr) -> list[str]:
+    """The markers of each line of ``text``, found once: a loop may filter it often."""
+    if text.line_markers is None:
+        text.line_markers = "".join(_EACH_OR_NEWLINE.findall(text.marked)).split("\n")
+    return text.line_markers
 
 
-def _each(text: str) -> Iterable[str]:
-    """Each marker in ``text``, in order."""
-    return (marker.group(0) for marker in MARKER.finditer(text))
-
-
-def _like(result: str, marked: str) -> str:
-    """``result`` traced as ``marked``, Markup if it was."""
+def _like(result: str, marked: str, line_markers: list[str]) -> str:
+    """``result`` traced as ``marked`` (``line_markers``: the markers of each of its
+    lines), Markup if it was."""
+    text: TracedMarkup | TracedStr
     if isinstance(result, Markup):
-        return TracedMarkup.of(result, marked)
-    return TracedStr.of(result, marked)
+        text = TracedMarkup.of(result, marked)
+    else:
+        text = TracedStr.of(result, marked)
+    text.line_markers = line_markers
+    return text

@@ -460,6 +460,17 @@ def test_a_block_helper_after_text_on_its_line_stops_at_the_line(
     assert not (template.parents[1] / "output").exists()
 
 
+def test_a_block_helper_joined_to_the_text_before_stops_at_its_own_line(template: Path) -> None:
+    """``{{-`` takes the line break before the tag: the callout follows 'Seized' on
+    one line of output, but the mistake is the tag's line, not the text's."""
+    result = build_x(template, "Seized", '{{- callout("seizures-up-480-percent") }}')
+    assert (result.exit_code, result.output) == (
+        1,
+        "templates/x.md.j2:4: callout() makes a block of its own; write it on a line by "
+        "itself, not after 'Seized'\n",
+    )
+
+
 def test_a_recipient_holding_the_block_mark_is_refused_for_the_character(
     template: Path,
 ) -> None:

@@ -485,7 +485,7 @@ class TemplateRenderer:
                 "or a number",
                 lines[_UNESCAPED.sub(r"\1", text).count("\n", 0, address.start())],
             )
-        text = blocks_alone(text, lines)
+        text = blocks_alone(text, lines, later)
         folders = tuple(f.path for f in self.search_path.folders)
         reads = tuple(self.env.fact_reads)
         return Rendered(
@@ -506,10 +506,16 @@ _ADDRESS = re.compile(r"<([^<>\n]{0,120}?(?:function \S+|\S object(?: \S+)?)) at
 _UNESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def blocks_alone(text: str, lines: Sequence[Location]) -> str:
+def blocks_alone(
+    text: str,
+    lines: Sequence[Location],
+    later: Mapping[int, tuple[tuple[int, Location], ...]] | None = None,
+) -> str:
     """``text`` without the marks that open each block helper's output, after checking
     that each begins its line (:data:`~briefgen.templating.helpers.BLOCK_MARK`): a
-    callout after other text is refused at that text's line, not printed as markup."""
+    callout after other text is refused at the line of the tag that printed it (a
+    line ``{{-`` joined to the text before it, ``later``: :attr:`Rendered.later`),
+    not printed as markup."""
     if BLOCK_MARK not in text:
         return text
     out = text.split("\n")
@@ -524,10 +530,14 @@ def blocks_alone(text: str, lines: Sequence[Location]) -> str:
             # mark: it stays, for the glyph check to refuse as unprintable.
             before = line[:at].replace(BLOCK_MARK, "").strip()
             if helper and before:
+                where = lines[index]
+                for offset, location in (later or {}).get(index, ()):
+                    if offset <= at:
+                        where = location
                 raise TemplateError(
                     f"{helper}() makes a block of its own; write it on a line by itself, "
                     f"not after {quote(before)}",
-                    lines[index],
+                    where,
                 )
             if helper:
                 line = line[:at] + line[at + 1 :]

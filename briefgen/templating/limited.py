@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import types
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from functools import update_wrapper
 from typing import Any
 
@@ -230,7 +231,11 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def assigned(self, value: Any, markup: bool) -> Any:
         """What a ``{% set x | f %}`` block's variable holds: what its filter gives,
-        Markup when autoescape is on (as Jinja makes it), keeping its line markers."""
+        Markup when autoescape is on (as Jinja makes it), keeping its line markers.
+        A list, mapping or object is refused at the block's line, as ``{{ }}`` refuses
+        it: Jinja makes it text as Python writes it (``['a', 'b']``), for the page."""
+        if not isinstance(value, str | int | float | Decimal):
+            self.finalize(value)  # type: ignore[misc]
         if not markup:
             return value
         if type(value) is traced.TracedStr:

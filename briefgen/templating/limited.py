@@ -252,9 +252,11 @@ class LimitedSandbox(SandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         limits.check_binop(operator, left, right)
         result = super().call_binop(context, operator, left, right)
-        if operator == "+":
-            result = traced.concatenated(result, (left, right), _added)
-        return limits.checked(traced.carried(result, (left, right)), operator)
+        if traced.made:
+            if operator == "+":
+                result = traced.concatenated(result, (left, right), _added)
+            result = traced.carried(result, (left, right))
+        return limits.checked(result, operator)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if __obj is limits.bounded_iterable:  # planted by the code generator
@@ -274,8 +276,9 @@ class LimitedSandbox(SandboxedEnvironment):
         elif type(__obj) is BlockReference and isinstance(result, str):
             # self.name() and super(): the block's output, markers and all.
             result = __self.captured([result], isinstance(result, Markup))
-        owner = getattr(__obj, "__self__", None)  # a method's text: s.upper()
-        result = traced.carried(result, (owner, *args, *kwargs.values()))
+        if traced.made:
+            owner = getattr(__obj, "__self__", None)  # a method's text: s.upper()
+            result = traced.carried(result, (owner, *args, *kwargs.values()))
         return call_limits.check_call_result(__obj, result)
 
     def _traced_macro(self, result: Any) -> Any:

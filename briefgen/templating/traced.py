@@ -38,6 +38,11 @@ _EACH_OR_NEWLINE = re.compile(f"{_EACH.pattern}|\n")
 # per line and template line.
 MAX_CARRIED_MARKERS = 5_000
 
+# Whether this process has made captured text yet: until a template captures some (the
+# built-in templates never do), no filter, call or operator has markers to carry, and
+# each of a copy's few dozen calls skips looking for them.
+made = False
+
 
 class TracedMarkup(Markup):
     """Captured text (escaped already), as a template reads it: without markers."""
@@ -56,6 +61,8 @@ class TracedMarkup(Markup):
     @classmethod
     def of(cls, clean: str, marked: str) -> TracedMarkup:
         """The captured ``clean`` text, printed as ``marked``."""
+        global made
+        made = True
         text: TracedMarkup = Markup.__new__(cls, clean)
         text.marked = marked
         return text
@@ -70,6 +77,8 @@ class TracedStr(str):
     @classmethod
     def of(cls, clean: str, marked: str) -> TracedStr:
         """The captured ``clean`` text, printed as ``marked``."""
+        global made
+        made = True
         text = str.__new__(cls, clean)
         text.marked = marked
         return text
@@ -113,7 +122,7 @@ def carried(result: Any, inputs: Iterable[Any]) -> Any:
     Each marker goes after the text of its line, where it traces the line to where it
     was written without taking its start from where it is printed. Found with regular
     expressions and joins, not a line at a time: a loop may filter a long text often."""
-    if not isinstance(result, str) or type(result) in TRACED:
+    if not made or not isinstance(result, str) or type(result) in TRACED:
         return result
     sources = [value for value in _texts(inputs) if isinstance(value, TRACED)]
     if not sources or not result.strip():
@@ -136,7 +145,9 @@ def concatenated(result: Any, parts: Sequence[Any], join: Callable[[list[Any]], 
     """``result``, the text ``join`` made of ``parts`` (``~``, ``+``), marked with what
     each captured part prints, in its place: found without looking for a marker, so
     a loop that adds a line to a text at each pass takes no longer than it did."""
-    if not isinstance(result, str) or not any(isinstance(part, TRACED) for part in parts):
+    if not made or not isinstance(result, str):
+        return result
+    if not any(isinstance(part, TRACED) for part in parts):
         return result
     # The markers of each line, joined as the parts are: a filter of the text (a loop
     # that adds a line and filters the whole) need not look for them again.

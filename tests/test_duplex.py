@@ -415,3 +415,28 @@ def test_the_sheet_takes_the_front_s_page_size(
 def notes_lines(block: object) -> list[Inlines]:
     """The lines of a notes block as printed (none for another block)."""
     return [note.line for note in block.entries] if isinstance(block, Notes) else []
+
+
+def test_out_format_date_and_page_size_work_as_for_any_build(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/duplex.md: `--out`, `--format` and `--date` work as for any build, and
+    `--page-size` sizes the sheet before the front template's `page_size:`."""
+    monkeypatch.chdir(REPO)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("front", "back"):
+        text = f"---\npage_size: a4\n---\n# The {name}\n\nOne side of the sheet.\n"
+        (templates / f"{name}.md.j2").write_text(text, encoding="utf-8")
+    out = tmp_path / "handouts"
+    args = ["build", "--duplex", "front,back", "--templates", str(templates), "--out", str(out)]
+    options = ["--format", "pdf", "--date", "2025-03-04", "--page-size", "letter"]
+    result = runner.invoke(cli, [*args, *options, "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["front+back.pdf"]
+    pages = PdfReader(out / "front+back.pdf").pages
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages]
+    assert sizes == [(612, 792), (612, 792)]
+    for page in pages:
+        text = " ".join(page.extract_text().split())
+        assert "March 2025" in text and text.endswith("Updated March 2025"), text

@@ -755,6 +755,42 @@ def test_templates_get_the_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert rendered.text.startswith("# March 2026\n")
 
 
+@pytest.mark.parametrize(
+    ("contact", "empty"),
+    [
+        ({}, True),
+        # The QR code's address alone is no contact line: it prints no name or number.
+        ({"sources_url": "https://example.org/sources"}, True),
+        ({"website": "example.org"}, False),
+        ({"phone": "(520) 555-0100"}, False),
+        ({"name": "Pat Doe"}, False),
+        ({"email": "pat@example.org"}, False),
+    ],
+)
+def test_templates_read_the_contact_and_whether_it_is_empty(
+    tmp_path: Path, contact: dict[str, str], empty: bool
+) -> None:
+    """docs/settings.md: templates read `settings.contact.name` and so on, and
+    `settings.contact.is_empty` is true when name, email, phone and website are all
+    empty."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "who.md.j2").write_text(
+        "{{ settings.contact.is_empty }}|{{ settings.contact.name }}|"
+        "{{ settings.contact.sources_url }}\n",
+        encoding="utf-8",
+    )
+    search = SearchPath.build([], tmp_path)
+    settings = Settings.model_validate({"contact": contact})
+    store = FactStore(facts={}, sources={})
+    rendered = TemplateRenderer(search, store, settings, NOV).render(search.audience("who"))
+    shown, name, address = re.sub(r"\\(.)", r"\1", rendered.text.strip()).split("|")
+    assert (shown, name, address) == (
+        str(empty),
+        contact.get("name", ""),
+        contact.get("sources_url", ""),
+    )
+
+
 def test_a_build_carries_the_theme_and_the_date_to_the_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -218,6 +218,42 @@ def test_a_fact_printed_but_cited_nowhere_is_reported_at_its_block(
     )
 
 
+def test_a_fact_s_value_printed_but_cited_nowhere_is_reported(tmp_path: Path, sample: Path) -> None:
+    """A fact's value printed as it is (`{{ f.value }}`, "over 70,000") or through the
+    number and one_in filters is a field of the fact printed: without a citation on the
+    page, the notes never give its source. Read only in a condition, or printed beside
+    its citation, it says nothing."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "templates" / "values.md.j2").write_text(
+        "# Values\n"
+        "\n"
+        'Deaths rose to {{ fact("synthetic-opioid-deaths-2021").value }} a year.\n'
+        "\n"
+        'They seized {{ fact("seizures-fy2023-pounds").value | number }} pounds.\n'
+        "\n"
+        '{{ fact("fentanyl-offenders-us-citizens").value | one_in }} were citizens.\n'
+        "\n"
+        '{% if fact("tucson-pill-price").value > 0 %}Fentanyl is cheap.{% endif %}\n'
+        "\n"
+        'It is {{ fact("fentanyl-100-times-morphine").value }} times as strong. '
+        '{{ cite("fentanyl-100-times-morphine") }}\n',
+        encoding="utf-8",
+    )
+    result = invoke(workspace, "check", "--audience", "values", "--json", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    uncited = [f for f in findings if f["code"] == "uncited-fact"]
+    assert [(f["location"], f["data"]["fact"]) for f in uncited] == [
+        ("templates/values.md.j2:3", "synthetic-opioid-deaths-2021"),
+        ("templates/values.md.j2:5", "seizures-fy2023-pounds"),
+        ("templates/values.md.j2:7", "fentanyl-offenders-us-citizens"),
+    ]
+    assert uncited[0]["message"].startswith(
+        "'synthetic-opioid-deaths-2021' is printed ('over 70,000') but cited nowhere"
+    )
+
+
 def test_an_uncited_fact_is_told_at_the_line_printing_it(tmp_path: Path) -> None:
     """Not at the block it is in: in an override of the built-in's ask, the box began
     a line earlier, and with a recipient at the built-in's line naming them."""

@@ -63,6 +63,7 @@ from briefgen.templating.helpers import (
     BLOCK_HELPERS,
     BLOCK_MARK,
     FILTERS,
+    FactsNumber,
     FactView,
     Helpers,
     finalize,
@@ -241,8 +242,9 @@ def _location(path: str, line: int, cwd: str) -> Location:
     return Location(display_path_in(path, cwd), line)
 
 
-# A fact's fields that print what it says or counts, as a reader reads it (its bare
-# value is left out: templates test it in conditions, and print the number).
+# A fact's fields that print what it says or counts, as a reader reads it. Its value
+# is noted only where it prints (TemplateRenderer._finalize, the number and one_in
+# filters): templates read it in conditions too, which print nothing.
 PRINTED_FIELDS = frozenset({"text", "short", "number"})
 
 
@@ -361,7 +363,7 @@ class TemplateRenderer:
             loader=SearchPathLoader(search_path),
             undefined=sandbox.TemplateUndefined,
             autoescape=True,
-            finalize=finalize,
+            finalize=self._finalize,
             extensions=[LineMarkers, NestingLimits],
             keep_trailing_newline=True,
             trim_blocks=True,
@@ -379,11 +381,19 @@ class TemplateRenderer:
         self.env.globals["date"] = date_view(self.day)
         self.env.globals["recipient"] = NO_RECIPIENT
         self.env.undefined = sandbox.undefined_knowing([*self.env.globals, "audience"])
-        self.env.fact_reads = {}
+        self.env.fact_reads = self.helpers.fact_reads = {}
         self.env.recipient_reads = {}
         self.checked: set[str] = set()  # the templates check_overrides passed
         self._names_set: dict[str, tuple[str, ...]] = {}  # template text -> names it sets
         self.functions = frozenset(name for name, v in self.env.globals.items() if callable(v))
+
+    def _finalize(self, value: object) -> object:
+        """Jinja ``finalize`` (:func:`~.helpers.finalize`), noting a fact's value
+        printed as it is (``{{ f.value }}``: "over 70,000") as a printed field of the
+        fact (:attr:`Rendered.fact_reads`), as its ``.number`` is."""
+        if isinstance(value, FactsNumber) and value.fact_id:
+            self.env.fact_reads[(value.fact_id, value.printed)] = None
+        return finalize(value)
 
     def _undefined_message(self, exc: BaseException) -> str | None:
         """For a name nothing defines, what it was likely meant to be: a name the
@@ -427,7 +437,7 @@ class TemplateRenderer:
         where = Location.of(audience.path or name, 1)
         chunks: list[str] = []
         self.helpers.language = audience.language
-        self.env.fact_reads = {}
+        self.env.fact_reads = self.helpers.fact_reads = {}
         self.env.recipient_reads = {}
         with (
             _translate_errors(self.search_path, where, self._undefined_message, self.functions),

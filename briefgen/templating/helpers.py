@@ -63,7 +63,7 @@ def finalize(value: object) -> object:
         return value
     if value is None:
         return Markup("")
-    if isinstance(value, _FactsNumber):
+    if isinstance(value, FactsNumber):
         # A fact's value as the number filter prints it: "over 70,000", never the
         # bare 70000, 2500000000.0 or 1e-07 Python writes.
         return Markup(md_escape(value.printed))
@@ -167,7 +167,7 @@ def _text(helper: str, name: str, value: object) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, _FactsNumber):
+    if isinstance(value, FactsNumber):
         return value.printed  # callout(f, figure=f.value): "over 70,000", as printed
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
@@ -203,7 +203,7 @@ def _number(name: str, value: Any) -> float:
         ) from None
 
 
-class _FactsNumber:
+class FactsNumber:
     """What a fact's value remembers of its fact, for ``one_in`` and ``number``: its
     id, qualifier (``over``) and unit; and how it prints, as ``number`` prints it in the
     template's language (``over 70,000``)."""
@@ -214,11 +214,11 @@ class _FactsNumber:
     printed: str = ""
 
 
-class QualifiedInt(_FactsNumber, int):
+class QualifiedInt(FactsNumber, int):
     """A fact's whole value that remembers its fact."""
 
 
-class QualifiedFloat(_FactsNumber, float):
+class QualifiedFloat(FactsNumber, float):
     """A fact's value that remembers its fact."""
 
 
@@ -342,6 +342,16 @@ class Helpers:
         # Each fact's view in each language, made once: a batch renders the same
         # facts for every copy, and a view is immutable.
         self._views: dict[tuple[str, str], FactView] = {}
+        # What the number and one_in filters made of a fact's value: (fact id, text),
+        # as the renderer notes a fact's printed fields (Rendered.fact_reads).
+        self.fact_reads: dict[tuple[str, str], None] = {}
+
+    def _of_fact(self, value: object, printed: str) -> str:
+        """``printed``, what a filter made of ``value``, noted as the fact's when
+        ``value`` is a fact's value: a page printing it uncited is told so."""
+        if isinstance(value, FactsNumber) and value.fact_id:
+            self.fact_reads[(value.fact_id, printed)] = None
+        return printed
 
     def _view(self, fact: Fact) -> FactView:
         key = (fact.id, self.language)
@@ -522,8 +532,8 @@ class Helpers:
         else:
             words = one_in(share, self.language)
         if qualifier and words[:1].isdigit():
-            return f"{wording(self.language).qualifier(qualifier)} {words}"
-        return words
+            words = f"{wording(self.language).qualifier(qualifier)} {words}"
+        return self._of_fact(value, words)
 
     def number(self, value: Any) -> str:
         """The ``number`` filter in the template's language. A fact's value keeps its
@@ -535,8 +545,8 @@ class Helpers:
             digits = format_number(_number("number", value), self.language)
         qualifier = getattr(value, "qualifier", "")
         if qualifier:
-            return f"{wording(self.language).qualifier(qualifier)} {digits}"
-        return digits
+            digits = f"{wording(self.language).qualifier(qualifier)} {digits}"
+        return self._of_fact(value, digits)
 
     def filters(self) -> dict[str, Any]:
         """The filters, in the template's language; the names are :data:`FILTERS`'."""

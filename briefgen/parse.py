@@ -409,6 +409,9 @@ class _Walker:
     frames: list[_Frame] = field(default_factory=list)
     groups: int = 0
     had_aside: bool = False
+    # The first ':::' that closed a group another template opened: where it stands,
+    # the group's kind and where that opened (:meth:`_crossed`).
+    crossed: tuple[Location, str, Location] | None = None
     # Where the notes were first placed, and their title.
     notes_at: tuple[Location, str] | None = None
     pixels: int = 0  # of the pictures so far
@@ -649,11 +652,15 @@ class _Walker:
         frame = self.frames[-1]
         if not info:
             if frame.optional:
-                frame.optional.pop()
+                kind, opened = "optional", frame.optional.pop()[1]
             elif frame.kind in ("box", "cards", "aside"):
+                kind, opened = frame.kind, frame.where
                 self.close(frame)
             else:
+                self._crossed(where, unclosed=False)
                 raise TemplateError("':::' closes no '::: optional', box, cards or aside", where)
+            if opened.path != where.path and self.crossed is None:
+                self.crossed = (where, kind, opened)
             return
         name, _, rest = info.partition(" ")
         if name not in GROUPS:
@@ -672,11 +679,11 @@ class _Walker:
             raise TemplateError(f"'::: {name}' takes nothing after its name", where)
         if frame.kind in ("box", "cards"):
             # The outer group may open in the template this one extends: name its file.
-            opened = (
+            outer = (
                 f"line {frame.where.line}" if frame.where.path == where.path else str(frame.where)
             )
             raise TemplateError(
-                f"'::: {name}' cannot stand inside '::: {frame.kind}' ({opened}); close it "
+                f"'::: {name}' cannot stand inside '::: {frame.kind}' ({outer}); close it "
                 "with ':::' first",
                 where,
             )
@@ -700,6 +707,30 @@ class _Walker:
             self.had_aside = True
         self.frames.append(_Frame(name, where))
 
+    def _crossed(self, failed: Location, unclosed: bool) -> None:
+        """With groups that do not pair up: when a ':::' closed a group another
+        template opened, stop at the line of the template that went wrong, not at the
+        built-in's, which the author did not write. A block replacing the built-in's
+        ``quote`` that leaves its '::: optional' open (``unclosed``: a group at
+        ``failed`` is never closed) is told so at its '::: optional'; one that closes a
+        group more than it opens (the ':::' at ``failed`` closes nothing), at that
+        ':::'."""
+        if self.crossed is None:
+            return
+        closer, kind, opened = self.crossed
+        if unclosed and opened.path != failed.path:
+            raise TemplateError(
+                f"'::: {kind}' is never closed in its own template: the ':::' that closes "
+                f"it is another template's, at {closer}; close it before its block ends",
+                opened,
+            )
+        if not unclosed and closer.path != failed.path:
+            raise TemplateError(
+                f"':::' closes the '::: {kind}' opened at {opened}, in another template; "
+                "a template's ':::' lines close only the groups it opens",
+                closer,
+            )
+
     def close(self, frame: _Frame) -> None:
         self.frames.pop()
         blocks = tuple(frame.blocks)
@@ -714,8 +745,10 @@ class _Walker:
         """Close the main column at the end of the body; refuse groups left open."""
         frame = self.frames[-1]
         if frame.optional:
+            self._crossed(frame.optional[-1][1], unclosed=True)
             raise TemplateError("'::: optional' is never closed with ':::'", frame.optional[-1][1])
         if frame.kind in ("box", "cards", "aside"):
+            self._crossed(frame.where, unclosed=True)
             raise TemplateError(f"'::: {frame.kind}' is never closed with ':::'", frame.where)
         if frame.kind == "main":
             self.frames.pop()

@@ -9,6 +9,7 @@ repository's real facts; the fixture templates are in tests/template_cases/.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -243,6 +244,45 @@ def test_a_group_opened_in_the_extended_template_is_named_with_its_file(ws: Path
         "templates/legislators.md.j2:3: '::: box' cannot stand inside '::: box' "
         f"(builtin/legislators.md.j2:{line}); close it with ':::' first\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            # The quote block's '::: optional' left open: the built-in's ':::' closed
+            # it, and "builtin/legislators.md.j2:39: '::: aside' is never closed"
+            # sent the author to a file they did not write.
+            '{% block quote %}\n::: optional 1\n{{ pullquote("kasmar-bipartisan") }}\n'
+            "{% endblock %}\n",
+            "templates/legislators.md.j2:3: '::: optional' is never closed in its own "
+            "template: the ':::' that closes it is another template's, at "
+            "builtin/legislators.md.j2:{close}; close it before its block ends",
+        ),
+        (
+            # One ':::' too many closed the built-in's sidebar, and its own ':::' was
+            # "builtin/legislators.md.j2:46: ':::' closes no '::: optional', ...".
+            "{% block quote %}\nCall our office.\n\n:::\n{% endblock %}\n",
+            "templates/legislators.md.j2:5: ':::' closes the '::: aside' opened at "
+            "builtin/legislators.md.j2:{aside}, in another template; a template's ':::' "
+            "lines close only the groups it opens",
+        ),
+    ],
+)
+def test_a_group_left_open_or_closed_twice_in_a_block_stops_at_the_authors_line(
+    ws: Path, body: str, expected: str
+) -> None:
+    (ws / "templates" / "legislators.md.j2").write_text(EXTENDS + body, encoding="utf-8")
+    lines = BUILTIN_LEGISLATORS
+    aside = lines.index("::: aside")
+    # The sidebar's own ':::', after the quote block.
+    close = lines.index(":::", lines.index("{% endblock %}", lines.index("{% block quote %}")))
+    line = expected.format(aside=aside + 1, close=close + 1)
+    assert one_error_line(build("--audience", "legislators", "--format", "pdf")) == line
+    # check says the same, at the same line.
+    result = run("check", "--facts", FACTS, "--audience", "legislators", "--json")
+    errors = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert [(e["location"], e["message"]) for e in errors] == [tuple(line.split(": ", 1))]
 
 
 def _legislators_cells(ws: Path, body: str) -> list[list[str]]:

@@ -17,8 +17,9 @@ The page, top to bottom (see :mod:`briefgen.model`):
   indent, so the DOCX keeps it too), taken off again inside cells, whose widths keep
   the measure: a box spans the frame but pads its text to the measure. Title, masthead,
   cards and footer span the frame. A :class:`~briefgen.model.Columns` block sets a
-  main column two thirds of the frame wide (about 70 characters at the body size)
-  beside a tinted sidebar of a third;
+  main column about two thirds of the frame wide (about 70 characters at the body
+  size) beside a tinted sidebar as wide as the last of a row of three cards, so that
+  under the cards the columns keep their edges;
 - the footer, pinned to the bottom margin, :attr:`Style.region_gap` below the body:
   a rule, then one row (:meth:`Style.footer_cells`): the source notes (never below
   :data:`NOTE_FLOOR`) at the left, and at the right the QR code with the web
@@ -395,8 +396,11 @@ class Style:
         )
 
     def column_cells(self, width: float) -> list[Cell]:
-        """The main column and the tinted sidebar (a third), a gutter apart."""
-        aside = round((width - self.gutter) / 3, 2)
+        """The main column and the tinted sidebar, a gutter apart: the sidebar as wide
+        as the last of a row of three cards (:meth:`card_cells`), the main column as
+        the two before it and their gutter, so that under a row of cards the sidebar's
+        tint and text line up with the third card's."""
+        aside = round((width - 2 * self.gutter) / 3, 2)
         main = width - self.gutter - aside
         sidebar = Cell(aside, (9.0, 10.0, 9.0, 10.0), self.theme.tint)
         return even_rows([Cell(main), Cell(self.gutter), sidebar])

@@ -457,3 +457,25 @@ def test_a_quote_in_the_sidebar_keeps_no_insets_in_both_formats() -> None:
     # The right: the main column's quote's less its inset (both less italic's room).
     right = quoted.right_indent - said.style.paragraph_format.right_indent
     assert abs(right - inset) < Pt(0.1), (right, inset)
+
+
+def test_the_sidebar_under_a_row_of_cards_keeps_the_third_cards_edges(
+    files: tuple[Path, Path],
+) -> None:
+    """The sidebar was a third of the frame less a gutter, 6 pt wider than a card of
+    three: under the legislators' cards its tint and text jutted out past the third
+    card's. It is as wide as that card now, and the main column as the two before it
+    with their gutter, in both formats."""
+    pdf = files[0].read_bytes()
+    # The third card's figure and the sidebar's first line, each at its padding (their
+    # first glyphs' side bearings differ by 0.6 pt; the sidebar stood 6 pt further out).
+    assert abs(_left_edge(pdf, "480%") - _left_edge(pdf, "Local numbers")) < 1.0
+    word = docx.Document(str(files[1]))
+    _, _, cards, columns, _ = tables(word)
+    widths = [
+        [int(c.get(qn("w:w"))) for c in table._tbl.iter(qn("w:gridCol"))]
+        for table in (cards, columns)
+    ]
+    (first, gutter, second, _, third), (main, _, aside) = widths
+    assert abs(aside - third) <= 1, widths
+    assert abs(main - (first + gutter + second)) <= 1, widths

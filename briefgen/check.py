@@ -239,16 +239,11 @@ def brief_findings(workspace: Workspace, decision: Decision) -> list[Finding]:
                 "dropped",
                 f"dropped (optional, priority {dropped.priority}) {dropped.where}: "
                 f"{dropped.preview}",
-                _parse_location(dropped.where),
+                dropped.location,
                 audience.name,
             )
         )
     return found + _reading(decision) + _content_warnings(workspace, decision)
-
-
-def _parse_location(text: str) -> Location:
-    path, _, line = text.rpartition(":")
-    return Location(path, int(line)) if path and line.isdigit() else Location(text)
 
 
 def _reading(decision: Decision) -> list[Finding]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from briefgen.citations import number_citations
-from briefgen.errors import LayoutError, TooWide
+from briefgen.errors import LayoutError, Location, TooWide
 from briefgen.facts.store import FactStore
 from briefgen.model import (
     AnyBlock,
@@ -56,11 +56,15 @@ MAX_RESTORES = 8
 
 @dataclass(frozen=True)
 class Dropped:
-    """A group of blocks the fitter left out, for the build report."""
+    """A group of blocks the fitter left out, for the build report: where its first
+    block stands, as messages show it (``builtin/legislators.md.j2:42``), its
+    priority, the start of its text, and that place with its real file (``check
+    --json``'s path, which a script opens)."""
 
     where: str
     priority: int
     preview: str
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def _describe(blocks: list[AnyBlock], group: Droppable) -> Dropped:
     # Without note numbers: the numbers a dropped block had belong to no page.
     text = " ".join(block_text(b, citations=False) for b in blocks).replace("\n", " ")
     preview = text if len(text) <= 50 else text[:49] + "…"
-    return Dropped(str(blocks[0].location), group.priority, preview)
+    location = blocks[0].location
+    return Dropped(str(location), group.priority, preview, location)
 
 
 def _height(

@@ -86,6 +86,31 @@ def test_check_lists_the_stale_cited_facts_at_their_citing_line(
     assert "seizures-up-480-percent" in legislators
 
 
+def test_a_dropped_block_of_a_built_in_is_found_at_its_real_file(
+    tmp_path: Path, sample: Path
+) -> None:
+    """Squeezed by longer reasons, the legislators' sidebar quote drops. Its finding's
+    "path" was "builtin/legislators.md.j2", the name messages show, where every other
+    finding's is the real file a script can open (a stale fact's, in the same file)."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    paragraph = "Local agencies along the border carry costs a one-year grant cannot meet. " * 5
+    (workspace / "templates" / "legislators.md.j2").write_text(
+        '{% extends "builtin/legislators.md.j2" %}\n{% block reasons %}\n{{ super() }}\n'
+        + f"{paragraph}\n\n{paragraph}\n{{% endblock %}}\n",
+        encoding="utf-8",
+    )
+    result = invoke(workspace, "check", "--audience", "legislators", "--json", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    (dropped,) = [f for f in findings if f["code"] == "dropped"]
+    assert dropped["location"].startswith("builtin/legislators.md.j2:")
+    stale = next(f for f in findings if f["code"] == "stale-fact")
+    assert dropped["path"] == stale["path"]
+    source = Path(dropped["path"]).read_text(encoding="utf-8").split("\n")
+    assert 'pullquote("kasmar-bipartisan")' in source[dropped["line"] - 1]
+
+
 def test_a_one_year_limit_is_worded_in_the_singular(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     init_workspace(workspace)

@@ -431,9 +431,11 @@ def test_the_report_previews_each_dropped_group_without_note_numbers(store: Fact
     assert (
         fit.dropped
         == (  # the lowest on the page first
-            Dropped("trial.md.j2:6", 1, fifty[:49] + "…"),
-            Dropped("trial.md.j2:5", 1, fifty),
-            Dropped("trial.md.j2:3", 1, "Most of it comes by road. one two"),
+            Dropped("trial.md.j2:6", 1, fifty[:49] + "…", Location("trial.md.j2", 6)),
+            Dropped("trial.md.j2:5", 1, fifty, Location("trial.md.j2", 5)),
+            Dropped(
+                "trial.md.j2:3", 1, "Most of it comes by road. one two", Location("trial.md.j2", 3)
+            ),
         )
     )
 

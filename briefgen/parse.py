@@ -758,6 +758,12 @@ class _Walker:
                     "blocks that follow it",
                     frame.where,
                 )
+            if not frame.aside:
+                # Nothing in the sidebar (a template replaced its blocks with nothing,
+                # or a condition left it empty): the main column stands alone, as when
+                # the fitter drops every block of it, not beside an empty tint.
+                self.frames[-1].blocks.extend(frame.blocks)
+                return
             self.add(Columns(frame.where, main=tuple(frame.blocks), aside=frame.aside))
 
 

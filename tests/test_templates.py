@@ -313,6 +313,16 @@ def test_the_legislators_quote_stands_in_the_sidebar_which_a_template_may_replac
     assert side == "Call our office first."
 
 
+def test_a_sidebar_left_empty_leaves_the_main_column_alone(ws: Path) -> None:
+    """The quote block replaced with nothing left '::: aside' with no blocks: the
+    reasons stood two thirds wide beside an empty tinted sidebar, in both files. An
+    empty sidebar goes, as one whose every block the fitter drops."""
+    for body in ("{% block quote %}{% endblock %}\n", "{% block quote %}\n\n{% endblock %}\n"):
+        cells = _legislators_cells(ws, body)
+        assert not any("Why it matters" in cell for row in cells for cell in row), body
+        assert "Why it matters" in flat(pdf_text(ws / "out" / "legislators.pdf"))
+
+
 def test_a_new_block_inside_a_replaced_one_prints(ws: Path) -> None:
     template = (
         '---\ndescription: x\n---\n{% extends "builtin/public.md.j2" %}\n\n'

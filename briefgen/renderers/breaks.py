@@ -503,6 +503,75 @@ def _line_starts(widths: Sequence[float], gaps: Sequence[float], limit: float) -
     return starts
 
 
+def speaker_apart(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> Inlines:
+    """A quote's attribution ("— Chad E. Kasmar, Chief of Police, Tucson Police
+    Department") too long for one line ``width`` wide, broken only after its commas:
+    its parts (the speaker's name, the role, the organization) fill the lines in turn,
+    each whole, rather than a line ending "Chief of" or "Department" standing alone.
+    Both formats draw the same breaks. Left as it is: an attribution that fits a line,
+    one with no comma or a line break of its own; a part too long for a line wraps."""
+    if not inlines or any(isinstance(item, LineBreak) for item in inlines):
+        return inlines
+    if line_count(inlines, text, family, width) == 1:
+        return inlines
+    # Where each comma's space is: (inline, offset of the space), in order.
+    spaces = [
+        (index, at + 1)
+        for index, item in enumerate(inlines)
+        if isinstance(item, Span) and not item.href
+        for at in _commas(item.text)
+    ]
+    if not spaces:
+        return inlines
+    ends = [*spaces, (len(inlines), 0)]
+    cuts: set[tuple[int, int]] = set()
+    line_start = (0, 0)
+    for space, following in pairwise(ends):
+        # The line so far, with the next part: if it no longer fits, break before it.
+        together = _between(inlines, line_start, following)
+        if line_count(together, text, family, width) > 1:
+            if line_count(_between(inlines, line_start, space), text, family, width) == 1:
+                cuts.add(space)
+            line_start = (space[0], space[1] + 1)
+    if not cuts:
+        return inlines
+    out: list[Inline] = []
+    for index, item in enumerate(inlines):
+        if not isinstance(item, Span):
+            out.append(item)
+            continue
+        begin = 0
+        for offset in sorted(at for i, at in cuts if i == index):
+            out.append(replace(item, text=item.text[begin:offset]))
+            out.append(LineBreak())
+            begin = offset + 1
+        out.append(replace(item, text=item.text[begin:]))
+    return tuple(item for item in out if not (isinstance(item, Span) and not item.text))
+
+
+def _commas(text: str) -> Iterator[int]:
+    """Where each comma followed by a space is in ``text``."""
+    at = text.find(", ")
+    while at >= 0:
+        yield at
+        at = text.find(", ", at + 1)
+
+
+def _between(inlines: Inlines, start: tuple[int, int], end: tuple[int, int]) -> Inlines:
+    """The inlines from ``start`` to ``end``, each an inline and an offset in its text."""
+    out: list[Inline] = []
+    for index in range(start[0], min(end[0] + 1, len(inlines))):
+        item = inlines[index]
+        if isinstance(item, Span):
+            first = start[1] if index == start[0] else 0
+            last = end[1] if index == end[0] else len(item.text)
+            if first < last:
+                out.append(replace(item, text=item.text[first:last]))
+        elif index < end[0] or end[1]:
+            out.append(item)
+    return tuple(out)
+
+
 def without_runt(inlines: Inlines, text: TextStyle, family: FontFamily, width: float) -> Inlines:
     """A paragraph whose last line, filled ``width`` wide, would hold one word alone
     (a runt: "stronger than / morphine."), with a no-break space for the space

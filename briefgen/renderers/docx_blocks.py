@@ -63,6 +63,7 @@ from briefgen.renderers.breaks import (
     balanced,
     line_room,
     line_width,
+    speaker_apart,
     wide_words_broken,
     without_runt,
 )
@@ -213,6 +214,7 @@ class BlockWriter:
         indent_left: float | None = None,
         balance: bool = False,
         whole_end: bool = False,
+        name_apart: bool = False,
         align: str = "left",
     ) -> Any:
         """A paragraph of style ``key`` in a column ``width`` wide (None: the page's
@@ -223,7 +225,9 @@ class BlockWriter:
         heading), its lines are made about as long as each other where the PDF makes
         them so (:func:`~briefgen.renderers.breaks.balanced`); with ``whole_end`` (the
         body's text), its last line never one word alone where the PDF's is not
-        (:func:`~briefgen.renderers.breaks.without_runt`). One without a link is
+        (:func:`~briefgen.renderers.breaks.without_runt`); with ``name_apart`` (a
+        quote's attribution), a speaker's name on a line of its own where the PDF puts
+        it (:func:`~briefgen.renderers.breaks.speaker_apart`). One without a link is
         a copy of one written before with the same style and text
         (:func:`_paragraph_element`). One holding italic type is set wider by
         :func:`italic_room`, and one with a line the PDF fills to within
@@ -240,6 +244,8 @@ class BlockWriter:
             inlines = balanced(inlines, text, self._style.theme.font, lines)
         elif whole_end:
             inlines = without_runt(inlines, text, self._style.theme.font, lines)
+        elif name_apart:
+            inlines = speaker_apart(inlines, text, self._style.theme.font, lines)
         family = self._style.theme.font
         # Wider only where the PDF sets a line so near its end that LibreOffice would
         # break it before (else its lines would fit more than the PDF's, a line less
@@ -311,7 +317,7 @@ class BlockWriter:
             )
             if block.attribution:
                 line = attribution_line(block)
-                self.paragraph(container, attributed, line, cell, width=width)
+                self.paragraph(container, attributed, line, cell, width=width, name_apart=True)
             else:
                 self._end_block(quote)
         elif isinstance(block, CardRow | Box | Columns):

@@ -86,7 +86,13 @@ from briefgen.renderers import (
     note_label,
     qr_size,
 )
-from briefgen.renderers.breaks import balanced, line_width, wide_words_broken, without_runt
+from briefgen.renderers.breaks import (
+    balanced,
+    line_width,
+    speaker_apart,
+    wide_words_broken,
+    without_runt,
+)
 from briefgen.renderers.geometry import (
     BULLETS,
     EMPTY_CELL,
@@ -581,6 +587,7 @@ def _set(
     balance: bool,
     extra: tuple[tuple[str, object], ...],
     whole_end: bool = False,
+    name_apart: bool = False,
 ) -> tuple[_Setting, tuple[Element, ...]]:
     """The setting of a paragraph of ``inlines`` (see :meth:`_Blocks.para`) and the
     elements of its links and note numbers, as found once per process: a batch's
@@ -595,6 +602,8 @@ def _set(
         inlines = balanced(inlines, text, family, lines)
     elif whole_end:
         inlines = without_runt(inlines, text, family, lines)
+    elif name_apart:
+        inlines = speaker_apart(inlines, text, family, lines)
     setting = _Setting(
         markup(inlines, text, style, runs),
         name,
@@ -753,13 +762,16 @@ class _Blocks:
         width: float | None,
         balance: bool = False,
         whole_end: bool = False,
+        name_apart: bool = False,
         **extra: object,
     ) -> Flowable:
         """A paragraph of ``inlines`` in ``text``'s style, in a column ``width`` wide
         (None: the frame), as a ``role`` element; with ``balance`` (a heading), its
         lines about as long as each other (:func:`~briefgen.renderers.breaks.balanced`);
         with ``whole_end`` (the body's text), its last line never one word alone
-        (:func:`~briefgen.renderers.breaks.without_runt`)."""
+        (:func:`~briefgen.renderers.breaks.without_runt`); with ``name_apart`` (a
+        quote's attribution), a speaker's name on a line of its own when it runs on
+        (:func:`~briefgen.renderers.breaks.speaker_apart`)."""
         setting, inner = _set(
             inlines,
             text,
@@ -769,6 +781,7 @@ class _Blocks:
             balance,
             tuple(sorted(extra.items())),
             whole_end,
+            name_apart,
         )
         runs = [kid.fresh() for kid in inner]
         element = self.parent.add(role)
@@ -872,7 +885,9 @@ class _Blocks:
                 if block.attribution:
                     attribution = self.fit(attributed, width)
                     line = attribution_line(block)
-                    out.append(self.para(line, attribution, "attribution", width=width))
+                    out.append(
+                        self.para(line, attribution, "attribution", width=width, name_apart=True)
+                    )
         elif isinstance(block, CardRow | Box | Columns):
             out.append(self.row(block, width))
             out.append(Spacer(0, below))

@@ -271,17 +271,30 @@ def _refuse_a_block_taller_than_the_page(
         except TooWide:
             continue
         if alone > limit:
-            # A sidebar's block holds the main column beside it too.
-            what = block_word(block) + (
-                " with the column beside it" if isinstance(block, Columns) else ""
-            )
+            what, where = block_word(block), block.location
+            if isinstance(block, Columns):
+                what, where = _taller_column(document, block, style, measure)
             raise LayoutError(
                 f"brief '{document.name}' does not fit one page: this {what} alone needs "
                 f"{_share(alone, style)} of the page, more than the "
                 f"{MAX_FILL:.0%} a brief may fill, at {style.body_size:g} pt; make it "
                 "smaller or shorter",
-                block.location,
+                where,
             )
+
+
+def _taller_column(
+    document: Document, block: Columns, style: Style, measure: Measure
+) -> tuple[str, Location]:
+    """Which of a sidebar's two columns makes it too tall, named for a message, and
+    where its first block was written: the lines to shorten, not the ``::: aside``."""
+    main = measure(replace(document, blocks=(replace(block, aside=()),)), style)
+    aside = measure(replace(document, blocks=(replace(block, main=()),)), style)
+    if aside >= main and block.aside:
+        return "sidebar", block.aside[0].location
+    if block.main:
+        return "main column beside the sidebar", block.main[0].location
+    return "sidebar", block.location
 
 
 def _refuse_hopeless(

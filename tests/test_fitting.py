@@ -662,14 +662,20 @@ def test_a_sidebar_whose_blocks_all_drop_leaves_no_empty_sidebar() -> None:
     assert document.without_groups(set()).blocks == document.blocks
 
 
-def test_a_sidebar_too_tall_on_its_own_is_named_with_its_column(tmp_path: Path) -> None:
-    # "this sidebar alone" while the column beside it is part of the same block.
+def test_a_sidebar_too_tall_on_its_own_is_told_at_its_taller_column(tmp_path: Path) -> None:
+    """It was told at the '::: aside' line as "this sidebar with the column beside
+    it": now at the first line of the column that is too tall, named."""
     code, output = build(tmp_path, "# Side\n\n::: aside\nA note.\n:::\n\n" + PARAGRAPH * 60)
     assert code == 1
     assert (
-        "trial.md.j2:3: brief 'trial' does not fit one page: this sidebar with the column "
-        "beside it alone needs "
+        "trial.md.j2:7: brief 'trial' does not fit one page: this main column beside the "
+        "sidebar alone needs "
     ) in output, output
+    code, output = build(tmp_path, "# Side\n\n::: aside\n" + PARAGRAPH * 30 + ":::\n\nMain.\n")
+    assert code == 1
+    assert "trial.md.j2:4: brief 'trial' does not fit one page: this sidebar alone needs " in (
+        output
+    ), output
 
 
 def test_an_overflowing_brief_with_a_nested_list_is_told_not_an_internal_error(

@@ -103,6 +103,16 @@ def test_the_poll_counts_those_who_believed_the_myth_somewhat_or_completely(
     assert hedge in said, said
 
 
+def test_the_spanish_poll_line_hedges_as_its_fact_does(briefs: dict[str, list[str]]) -> None:
+    # The seed: "approximately half of all respondents". The fact's qualifier is
+    # "about", which briefgen writes "alrededor de", as the fact's Spanish form does;
+    # "cerca de" also reads "casi" (nearly; RAE: "casi, aproximadamente"), and "los
+    # encuestados" named the respondents otherwise than the fact's "personas encuestadas".
+    said = paragraph_with(briefs, "public-es", "[@poll-half-believe-migrants-responsible]")
+    assert "Alrededor de la mitad de las personas encuestadas en 2022" in said, said
+    assert "Cerca de" not in said, said
+
+
 def test_the_front_line_is_state_and_local_agencies(briefs: dict[str, list[str]]) -> None:
     # The seed: "In Tucson, state and local law enforcement agencies are on the front
     # line of the crisis." "Border agencies" read as the federal ones at the border.
@@ -157,7 +167,7 @@ def test_the_spanish_page_sets_its_note_numbers_before_the_period(
         assert not re.search(r"[.:;,]\s*\[@", said), said
         assert not re.search(r"\]\s+[A-ZÁÉÍÓÚÑ¿¡]", said), said
     myth = paragraph_with(briefs, "public-es", "[@myth-migrants-cause-overdose-rise]")
-    assert "EE. UU.”[@myth-migrants-cause-overdose-rise]. Cerca" in myth, myth
+    assert "EE. UU.”[@myth-migrants-cause-overdose-rise]. Alrededor" in myth, myth
 
 
 def test_the_chiefs_bottom_line_says_what_was_seized(briefs: dict[str, list[str]]) -> None:

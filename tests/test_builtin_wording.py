@@ -217,12 +217,26 @@ def test_what_helps_is_a_list_of_actions_in_one_form(
     # "Overdose prevention and help to recover", "Things to do for children: they make
     # a town safer", "Seeing immigrants as allies": a noun, a noun and a clause, and a
     # gerund under one heading. Each item now opens with its action, as the third did:
-    # a gerund in English, an infinitive in Spanish ("Prevenir", "Dar", "Ver").
+    # a gerund in English, an infinitive in Spanish ("Prevenir", "Ofrecer", "Ver").
     said = paragraph_with(briefs, audience, words)
     items = [item for item in re.split(r"(?:^|\s)- ", said) if item]
     assert len(items) == 3, items
     for item in items:
         assert re.match(verb + r" ", item), item
+
+
+def test_the_spanish_youth_item_offers_activities_and_names_who_is_safer(
+    briefs: dict[str, list[str]],
+) -> None:
+    # The seed: "providing extracurricular activities and opportunities to children and
+    # young adults brings community-building and public safety benefits". "Dar
+    # actividades" was the English "giving ... things to do" word for word (Spanish
+    # offers them: "ofrecer", as the fact's Spanish form says), and after its colon
+    # "hacen más segura la ciudad" sent the reader back for what "hacen"; the seed's
+    # benefit is the community's, not one city's.
+    said = paragraph_with(briefs, "public-es", "[@youth-engagement]")
+    assert "Ofrecer actividades a niños y jóvenes: así la comunidad es más segura" in said
+    assert "Dar actividades" not in said, said
 
 
 def test_the_southern_border_share_says_of_what(briefs: dict[str, list[str]]) -> None:

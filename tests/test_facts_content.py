@@ -142,6 +142,17 @@ def test_the_myth_and_the_poll_quote_one_statement_alike(store: FactStore) -> No
     assert quoted(poll.es.text) == whole(myth.es.text)
 
 
+def test_the_spanish_manjarrez_quote_weighs_the_smugglers_odds(store: FactStore) -> None:
+    # The seed: "if you’re looking at a couple of pounds of fentanyl hidden in that chaos
+    # – you know, if you’re the bad guy, you kind of like your odds": a smuggler weighing
+    # a load hidden in the traffic. "Si uno busca un par de libras" (if one searches for
+    # them) made the speaker the officer searching, whom "si uno es el malo" then denied.
+    quote = store.get("manjarrez-like-your-odds")
+    assert quote.es is not None
+    assert "busca" not in quote.es.text, quote.es.text
+    assert "si se trata de un par de libras de fentanilo escondidas" in quote.es.text
+
+
 def test_proximity_is_one_circumstance_to_consider_not_the_first(
     store: FactStore, seeds: str
 ) -> None:

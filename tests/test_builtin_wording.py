@@ -380,3 +380,38 @@ def test_the_bottom_line_asks_for_what_its_cited_fact_says(
     said = paragraph_with(briefs, "chiefs", "[@multi-pronged-approach]")
     assert "public awareness" not in said, said
     assert "multi-pronged, with federal, state and local partners" in said, said
+
+
+def _spanish_texts(briefs: dict[str, list[str]]) -> list[str]:
+    """The Spanish page's paragraphs and every Spanish form in the store."""
+    store = load_store(REPO / "facts")
+    forms = [t for f in store if f.es for t in (f.es.text, f.es.short) if t]
+    return [*briefs["public-es"], *forms]
+
+
+def test_spanish_text_calls_drugs_illegal_never_people(briefs: dict[str, list[str]]) -> None:
+    # Respectful terms for immigrants, as U.S. Spanish news style guides ask: people are
+    # "migrantes", "inmigrantes", "sin papeles", never "ilegales". "Ilegal" qualifies
+    # drugs only, as the seed's "illegal drugs", "illegal synthetic opioids".
+    for text in _spanish_texts(briefs):
+        for found in re.finditer(r"\bilegal(?:es)?\b", text, re.IGNORECASE):
+            before = text[: found.start()]
+            assert re.search(r"(?:drogas|opioides sintéticos|sustancias) $", before), text
+        assert not re.search(r"\b(?:los|las|unos|unas) ilegales\b", text, re.I), text
+
+
+def test_spanish_text_names_things_alike_and_addresses_the_reader_as_usted(
+    briefs: dict[str, list[str]],
+) -> None:
+    # One word for one thing across the page and the store's Spanish forms (a reader
+    # who meets a second takes it for a second thing), and one register: the page's
+    # "Lea" addresses the reader as usted, so no "tú" form beside it.
+    texts = _spanish_texts(briefs)
+    assert any("Patrulla Fronteriza" in t for t in texts)
+    assert any("puertos de entrada" in t for t in texts)
+    for text in texts:
+        assert not re.search(r"\bfentanil(?!o)\w*", text, re.I), text
+        assert "Border Patrol" not in text and "Patrulla de Frontera" not in text, text
+        assert not re.search(r"\b(?:puntos de entrada|garitas?)\b", text, re.I), text
+        assert not re.search(r"\bEEUU\b|E\.E\.U\.U\.|\bEE\.UU\.", text), text
+        assert not re.search(r"\b(?:tú|tu|tus|te|ti|contigo)\b", text, re.I), text

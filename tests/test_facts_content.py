@@ -153,6 +153,16 @@ def test_the_spanish_manjarrez_quote_weighs_the_smugglers_odds(store: FactStore)
     assert "si se trata de un par de libras de fentanilo escondidas" in quote.es.text
 
 
+def test_the_spanish_public_health_form_tackles_demand_not_meets_it(store: FactStore) -> None:
+    # The seed: a public health perspective "is also necessary to address the demand for
+    # fentanyl", that is, to reduce it. "Atender la demanda" is what a seller does
+    # (meet it, serve it); "enfrentar", as the store's "enfrentar la crisis", tackles it.
+    fact = store.get("public-health-perspective")
+    assert fact.es is not None
+    assert "atender la demanda" not in fact.es.text, fact.es.text
+    assert "enfrentar la demanda de fentanilo" in fact.es.text, fact.es.text
+
+
 def test_proximity_is_one_circumstance_to_consider_not_the_first(
     store: FactStore, seeds: str
 ) -> None:

@@ -163,6 +163,19 @@ def test_the_spanish_public_health_form_tackles_demand_not_meets_it(store: FactS
     assert "enfrentar la demanda de fentanilo" in fact.es.text, fact.es.text
 
 
+def test_the_spanish_withdrawal_form_keeps_what_fentanyl_leads_people_to(
+    store: FactStore,
+) -> None:
+    # The seed: illicit fentanyl "is incredibly addicting and leads people to have a
+    # significant fear of withdrawal". "Y que las personas le tienen miedo" dropped that
+    # the drug leads them to it, and "la abstinencia" alone reads as abstaining; the
+    # withdrawal a user fears is "el síndrome de abstinencia".
+    fact = store.get("fentanyl-addiction-withdrawal")
+    assert fact.es is not None
+    assert "hace que las personas le tengan mucho miedo" in fact.es.text, fact.es.text
+    assert "al síndrome de abstinencia" in fact.es.text, fact.es.text
+
+
 def test_proximity_is_one_circumstance_to_consider_not_the_first(
     store: FactStore, seeds: str
 ) -> None:

@@ -176,6 +176,15 @@ def test_the_spanish_withdrawal_form_keeps_what_fentanyl_leads_people_to(
     assert "al síndrome de abstinencia" in fact.es.text, fact.es.text
 
 
+def test_the_spanish_gupta_quote_keeps_critically_important(store: FactStore) -> None:
+    # The seed: "while seizures and arrests are critically important, this problem does
+    # not begin or end at the United States border". A translated quote keeps the
+    # speaker's weight: "muy importantes" (very important) lowered what he conceded.
+    quote = store.get("gupta-not-begin-or-end-at-border")
+    assert quote.es is not None
+    assert "son sumamente importantes" in quote.es.text, quote.es.text
+
+
 def test_proximity_is_one_circumstance_to_consider_not_the_first(
     store: FactStore, seeds: str
 ) -> None:

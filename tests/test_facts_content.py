@@ -185,6 +185,15 @@ def test_the_spanish_gupta_quote_keeps_critically_important(store: FactStore) ->
     assert "son sumamente importantes" in quote.es.text, quote.es.text
 
 
+def test_the_spanish_misinformation_form_corrects_what_is_false(store: FactStore) -> None:
+    # The seed: "Addressing misinformation and misunderstanding about the role of
+    # immigration". One clarifies a misunderstanding ("aclarar los malentendidos") but
+    # corrects false information: "aclarar la desinformación" read as making it clearer.
+    fact = store.get("misinformation-threatens-safety")
+    assert fact.es is not None
+    assert fact.es.text.startswith("Corregir la desinformación y aclarar los malentendidos")
+
+
 def test_proximity_is_one_circumstance_to_consider_not_the_first(
     store: FactStore, seeds: str
 ) -> None:

@@ -133,7 +133,9 @@ def test_the_myth_and_the_poll_quote_one_statement_alike(store: FactStore) -> No
     assert myth.es is not None and poll.es is not None
 
     def quoted(text: str) -> str:
-        return " ".join(text.split("“", 1)[1].rstrip("”").split()).lower()
+        # English ends the sentence inside the quotation marks, Spanish after them.
+        words = text.split("“", 1)[1].removesuffix(".").rstrip("”")
+        return " ".join(words.split()).lower()
 
     def whole(text: str) -> str:
         return " ".join(text.split()).lower()
@@ -192,6 +194,19 @@ def test_the_spanish_misinformation_form_corrects_what_is_false(store: FactStore
     fact = store.get("misinformation-threatens-safety")
     assert fact.es is not None
     assert fact.es.text.startswith("Corregir la desinformación y aclarar los malentendidos")
+
+
+def test_a_spanish_form_ending_in_a_quotation_ends_its_sentence_after_it(
+    store: FactStore,
+) -> None:
+    # Spanish sets a sentence's period after the closing quotation mark (RAE), as
+    # public-es sets the myth: “… en EE. UU.”. A form ending at ” ended no sentence.
+    ending = {
+        fact.id: fact.es.text[-20:]
+        for fact in store
+        if fact.es and fact.es.text.rstrip().endswith(("”", "»"))
+    }
+    assert ending == {}
 
 
 def test_proximity_is_one_circumstance_to_consider_not_the_first(

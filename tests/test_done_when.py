@@ -191,9 +191,11 @@ def test_the_legislators_bars_are_the_facts_in_length_and_figure(built: Built) -
     lengths = [b[2] - b[0] for b in bars]
     assert lengths[0] / lengths[1] == pytest.approx(values[0] / values[1], rel=0.01)
     text = page.get_textpage()
-    width = page.get_width()
+    # The chart's rows in the main column, not the sidebar's text beside them.
+    style = built.briefs["legislators"].fit.style
+    main = style.margin + style.column_cells(style.frame_width)[0].width
     for bar, fact_id, year in zip(bars, DEATHS, ("2014", "2021"), strict=True):
-        row = squeeze(text.get_text_bounded(0, bar[1] - 2, width, bar[3] + 2))
+        row = squeeze(text.get_text_bounded(0, bar[1] - 2, main, bar[3] + 2))
         assert row == f"{year} {expected_figure(built.store, fact_id)[1]}", row
 
 

@@ -315,6 +315,21 @@ def test_two_duplex_options_are_refused_not_the_first_dropped(
     assert not out.exists()
 
 
+def test_json_does_not_go_with_a_handout(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/duplex.md: the handout takes no --json, as a batch does not."""
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    args = ["build", "--duplex", "public,public-es", "--json", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: --json goes with a build of briefs, not --recipients or --duplex"
+    )
+    assert not out.exists()
+
+
 def test_a_side_that_does_not_fit_stops_the_handout(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

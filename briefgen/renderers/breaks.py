@@ -472,8 +472,13 @@ def _balanced(inlines: Inlines, type_: _Type, width: float) -> Inlines:
     if starts == natural or high > width - _BALANCE_SPARE_EM * type_.size:
         return inlines
     # Each line break takes the place of the space before the line's first word.
+    return _spaces_broken(inlines, {cells[words[index][0] - 1][:2] for index in starts})
+
+
+def _spaces_broken(inlines: Inlines, cut: set[tuple[int, int]]) -> Inlines:
+    """``inlines`` with a line break for each space at ``cut``: (the inline, the offset
+    of the space in its text)."""
     out: list[Inline] = []
-    cut = {cells[words[index][0] - 1][:2] for index in starts}
     for index, item in enumerate(inlines):
         if not isinstance(item, Span):
             out.append(item)
@@ -533,20 +538,7 @@ def speaker_apart(inlines: Inlines, text: TextStyle, family: FontFamily, width: 
             if line_count(_between(inlines, line_start, space), text, family, width) == 1:
                 cuts.add(space)
             line_start = (space[0], space[1] + 1)
-    if not cuts:
-        return inlines
-    out: list[Inline] = []
-    for index, item in enumerate(inlines):
-        if not isinstance(item, Span):
-            out.append(item)
-            continue
-        begin = 0
-        for offset in sorted(at for i, at in cuts if i == index):
-            out.append(replace(item, text=item.text[begin:offset]))
-            out.append(LineBreak())
-            begin = offset + 1
-        out.append(replace(item, text=item.text[begin:]))
-    return tuple(item for item in out if not (isinstance(item, Span) and not item.text))
+    return _spaces_broken(inlines, cuts) if cuts else inlines
 
 
 def _commas(text: str) -> Iterator[int]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from office import convert_all, requires_libreoffice
+from test_build import page_lines
 
 from briefgen.cli import cli
 from briefgen.model import LineBreak, Span
@@ -64,12 +64,6 @@ def test_the_legislators_attribution_has_the_same_lines_in_both_formats(
     (laid_out,) = convert_all([out / "legislators.docx"], tmp_path / "office")
     expected = ["\u2014 Chad E. Kasmar,", "Chief of Police,", "Tucson Police Department"]
     for pdf in (out / "legislators.pdf", laid_out):
-        lines = _page_lines(pdf)
+        lines = page_lines(pdf)
         start = lines.index(expected[0])
         assert lines[start : start + 3] == expected, (pdf, lines)
-
-
-def _page_lines(path: Path) -> list[str]:
-    page = pdfium.PdfDocument(path)[0]
-    text = page.get_textpage().get_text_range()
-    return [line.replace("\u00a0", " ").strip() for line in text.splitlines() if line.strip()]

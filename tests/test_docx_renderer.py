@@ -716,21 +716,12 @@ def _legislators_docx(workdir: Path) -> bytes:
     return (out / "legislators.docx").read_bytes()
 
 
-def _paragraph_starting(word: Any, text: str) -> DocxParagraph:
-    """The paragraph of ``word`` that starts with ``text``, in the body or a table's
-    cell (the legislators' reasons stand in the main column, beside the sidebar)."""
-    for element in word.element.body.iter(qn("w:p")):
-        paragraph = DocxParagraph(element, word._body)
-        if paragraph.text.startswith(text):
-            return paragraph
-    raise AssertionError(f"no paragraph starts with {text!r}")
-
-
 def _with_a_table_added(data: bytes) -> bytes:
     """``data`` with a small table inserted after the last reason, as a person adds
     one in Word: a table of python-docx's own, in Normal's paragraphs."""
     word = docx.Document(io.BytesIO(data))
-    reason = _paragraph_starting(word, "Target the")
+    # In the main column's cell, beside the sidebar.
+    reason = next(p for p in body_paragraphs(word) if p.text.startswith("Target the"))
     table = word.add_table(rows=2, cols=3)
     for cell in table._cells:
         cell.text = "Seizures at ports of entry"
@@ -800,7 +791,8 @@ def test_a_line_added_in_word_to_the_fullest_sample_copy_keeps_it_to_one_page(
     built = CliRunner().invoke(cli, ["build", *facts, "--format", "docx", "--out", str(out)])
     assert built.exit_code == 0, built.output
     word = docx.Document(str(out / "legislators" / "example-office-1.docx"))
-    reason = _paragraph_starting(word, "Target the")
+    # In the main column's cell, beside the sidebar.
+    reason = next(p for p in body_paragraphs(word) if p.text.startswith("Target the"))
     added = deepcopy(reason._p)
     for run in added.findall(qn("w:r")):
         added.remove(run)

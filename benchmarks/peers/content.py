@@ -31,6 +31,7 @@ from briefgen.model import (
     Paragraph,
     Quote,
     Span,
+    children,
     plain_text,
 )
 from briefgen.pipeline import make_brief
@@ -102,7 +103,7 @@ def _in_reading_order(blocks: tuple[Any, ...]) -> list[Any]:
     out: list[Any] = []
     for block in blocks:
         if isinstance(block, Columns):
-            out.extend((*block.main, *block.aside))
+            out.extend(children(block))
         else:
             out.append(block)
     return out

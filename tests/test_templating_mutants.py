@@ -473,6 +473,35 @@ def test_a_facts_value_prints_as_the_number_filter_prints_it(
     assert f"!!! callout {md_escape(printed[0])}\nof shares [@over-quarter]" in text
 
 
+def test_the_top_of_a_range_prints_as_the_number_filter_prints_it(tmp_path: Path) -> None:
+    """{{ f.value_max }} printed Python's 25000: a form no page writes, beside
+    a low end printed "about 5,000". The qualifier stays with the low end."""
+    store = _store()
+    store.facts["range"] = Fact.model_validate(
+        {
+            "id": "range",
+            "kind": "statistic",
+            "text": "A range.",
+            "value": 5000,
+            "value_max": 25000,
+            "qualifier": "about",
+            "unit": "deaths",
+            "as_of": "2022",
+            "source": "paper",
+            "es": {"text": "Un intervalo.", "unit": "muertes"},
+        }
+    )
+    (tmp_path / "t.md.j2").write_text(
+        '# T\n\n{% set r = fact("range") %}{{ r.value }}–{{ r.value_max }}; '
+        "{{ r.value_max | number }}; {{ r.value_max + 1 }} {{ cite(r) }}\n",
+        encoding="utf-8",
+    )
+    renderer = TemplateRenderer(SearchPath.build([tmp_path], tmp_path), store, Settings())
+    text = renderer.render(renderer.search_path.audience("t")).text
+    printed = ["about 5,000–25,000", "25,000", "25001"]
+    assert "; ".join(md_escape(number) for number in printed) + " [@range]" in text
+
+
 @pytest.mark.parametrize(
     ("value", "qualifier", "english", "spanish"),
     [

@@ -230,9 +230,24 @@ def _qualified_value(fact: Fact, language: str) -> float | None:
     value = fact.value
     if value is None:
         return None
+    return _kept(
+        fact, value, fact.qualifier or "", qualified(fact, format_number(value, language), language)
+    )
+
+
+def _top_value(fact: Fact, language: str) -> float | None:
+    """The top of a fact's range as its view gives it: printed as ``number`` prints it
+    (``20,000``, not Python's ``20000``), without the qualifier, which the range's
+    low end carries (``about {{ f.value }}–{{ f.value_max }}``)."""
+    if fact.value_max is None:
+        return None
+    return _kept(fact, fact.value_max, "", format_number(fact.value_max, language))
+
+
+def _kept(fact: Fact, value: float, qualifier: str, printed: str) -> float:
     kept = QualifiedInt(value) if isinstance(value, int) else QualifiedFloat(value)
-    kept.fact_id, kept.qualifier, kept.unit = fact.id, fact.qualifier or "", fact.unit or ""
-    kept.printed = qualified(fact, format_number(value, language), language)
+    kept.fact_id, kept.qualifier, kept.unit = fact.id, qualifier, fact.unit or ""
+    kept.printed = printed
     return kept
 
 
@@ -290,7 +305,7 @@ def view_of(fact: Fact, store: FactStore, language: str = "en-US") -> FactView:
         text=text,
         short=short,
         value=_qualified_value(fact, language),
-        value_max=fact.value_max,
+        value_max=_top_value(fact, language),
         qualifier=qualifier,
         unit=unit_in(fact, language),
         # On the page a number keeps to its unit of words ("26,700 pounds").

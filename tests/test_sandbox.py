@@ -404,10 +404,53 @@ def test_a_view_looped_over_or_counted_names_what_it_has(ws: Path, body: str, me
     assert line.startswith(f"{X}:3: {message}"), line
 
 
+MISMATCHED = {
+    "a fact's number plus text": (
+        '{{ fact("tucson-pill-price").value + " a pill" }}',
+        'cannot add a number and text with +; join text with ~, as in {{ "Deaths: " ~ f.number }}',
+    ),
+    "text plus a fact's number": (
+        '{{ "Price: " + fact("tucson-pill-price").value }}',
+        "cannot add text and a number with +; join text with ~",
+    ),
+    "a recipient's column plus a number": ("{{ recipient.name + 1 }}", "cannot add text and a"),
+    "none plus a number": ("{{ none + 1 }}", "cannot add none and a number with +"),
+    "a fact plus a number": ('{{ fact("tucson-pill-price") + 1 }}', "cannot add a fact and a"),
+    "text times text": ('{{ "a" * "b" }}', "cannot multiply text or a list by text; only by a"),
+    "a number to the power of text": ('{{ 2 ** "a" }}', "cannot raise a number to the power of"),
+    "a number against text": (
+        '{{ fact("tucson-pill-price").value > "1" }}',
+        "cannot compare a number with text (>)",
+    ),
+    "a list of text and numbers sorted": ('{{ [3, "a"] | sort }}', "cannot compare text with a"),
+    "minus text": ('{{ -"a" }}', "cannot put - before text"),
+    "loop() in a loop not recursive": (
+        "{% for i in [1] %}{{ loop([2]) }}{% endfor %}",
+        "loop() runs the loop again only in a loop marked recursive: {% for item in items "
+        "recursive %}",
+    ),
+    "loop.cycle() of nothing": (
+        "{% for i in [1] %}{{ loop.cycle() }}{% endfor %}",
+        'loop.cycle() needs the values to take in turn, as in loop.cycle("odd", "even")',
+    ),
+}
+
+
+@pytest.mark.parametrize("body, message", MISMATCHED.values(), ids=MISMATCHED)
+def test_a_value_of_the_wrong_kind_is_named_in_a_templates_words(
+    ws: Path, body: str, message: str
+) -> None:
+    """Not Python's "TypeError: unsupported operand type(s) for +: 'QualifiedInt' and
+    'str'", which names briefgen's own classes, or Jinja's words for a loop."""
+    line = build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3")
+    assert line.startswith(f"{X}:3: {message}"), line
+    assert "Error" not in line and "Qualified" not in line, line
+
+
 CAPTURED_AS_TEXT = {
     "a text method, then a filter for numbers": (
         "{{ s.upper() }} {{ s | abs }}",
-        "TypeError: bad operand type for abs(): 'Markup'",
+        "abs takes a number, not text",
     ),
     "what it prints with": ("{{ s.marked }}", "'marked' of text is not available to templates"),
     "its lines' marks": (

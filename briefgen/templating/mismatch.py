@@ -1,0 +1,103 @@
+"""What a template author did, for Python's words about a value of the wrong kind.
+
+An expression that adds text to a number (``{{ f.value + " deaths" }}``) fails with
+Python's "unsupported operand type(s) for +: 'QualifiedInt' and 'str'": the names of
+briefgen's own classes, in terms a template author never wrote. :func:`mismatch`
+says it again in the template's terms ("cannot add a number and text with +") and,
+for text, names the operator that joins it (``~``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen.templating.views import VIEWS
+
+# Python's class names, as a template author knows what they hold.
+_KINDS = {
+    "int": "a number",
+    "float": "a number",
+    "QualifiedInt": "a number",
+    "QualifiedFloat": "a number",
+    "bool": "true or false",
+    "str": "text",
+    "Markup": "text",
+    "TracedStr": "text",
+    "TracedMarkup": "text",
+    "NoneType": "none",
+    "list": "a list",
+    "tuple": "a list",
+    "dict": "a mapping",
+    "range": "a range",
+}
+
+_VERBS = {
+    "+": "add",
+    "-": "subtract",
+    "*": "multiply",
+    "@": "multiply",
+    "/": "divide",
+    "//": "divide",
+    "%": "take the remainder of",
+}
+
+_BINARY = re.compile(r"unsupported operand type\(s\) for (.+?): '(\w+)' and '(\w+)'")
+_CONCATENATE = re.compile(r'can only concatenate (\w+) \(not "(\w+)"\) to \w+')
+_REPEAT = re.compile(r"can't multiply sequence by non-int of type '(\w+)'")
+_COMPARE = re.compile(r"'(.+?)' not supported between instances of '(\w+)' and '(\w+)'")
+_UNARY = re.compile(r"bad operand type for unary (.): '(\w+)'")
+_FUNCTION = re.compile(r"bad operand type for (\w+)\(\): '(\w+)'")
+
+_JOIN_HINT = '; join text with ~, as in {{ "Deaths: " ~ f.number }}'
+
+# Jinja's own words for a loop misused (jinja2.runtime.LoopContext).
+_LOOP = {
+    "The loop must have the 'recursive' marker to be called recursively.": (
+        "loop() runs the loop again only in a loop marked recursive: "
+        "{% for item in items recursive %}"
+    ),
+    "no items for cycling given": (
+        'loop.cycle() needs the values to take in turn, as in loop.cycle("odd", "even")'
+    ),
+}
+
+
+def _kind(name: str) -> str:
+    """A value's kind, from its class's name, as a template author calls it."""
+    if name in _KINDS:
+        return _KINDS[name]
+    for cls, kind in list(VIEWS.items()):
+        if cls.__name__ == name:
+            return kind.noun
+    return f"a {name}"
+
+
+def mismatch(message: str) -> str | None:
+    """The template author's words for Python's TypeError ``message``, or None when
+    it is not one of a value of the wrong kind."""
+    if message in _LOOP:
+        return _LOOP[message]
+    if found := _BINARY.fullmatch(message):
+        operator, left, right = found.groups()
+        kinds = (_kind(left), _kind(right))
+        if operator == "** or pow()":
+            return f"cannot raise {kinds[0]} to the power of {kinds[1]} with **"
+        verb = _VERBS.get(operator, "combine")
+        hint = _JOIN_HINT if operator == "+" and "text" in kinds else ""
+        return f"cannot {verb} {kinds[0]} and {kinds[1]} with {operator}{hint}"
+    if found := _CONCATENATE.fullmatch(message):
+        whole, other = map(_kind, found.groups())
+        hint = _JOIN_HINT if whole == "text" else ""
+        return f"cannot add {whole} and {other} with +{hint}"
+    if found := _REPEAT.fullmatch(message):
+        return f"cannot multiply text or a list by {_kind(found.group(1))}; only by a whole number"
+    if found := _COMPARE.fullmatch(message):
+        operator, left, right = found.groups()
+        return f"cannot compare {_kind(left)} with {_kind(right)} ({operator})"
+    if found := _UNARY.fullmatch(message):
+        operator, operand = found.groups()
+        return f"cannot put {operator} before {_kind(operand)}"
+    if found := _FUNCTION.fullmatch(message):
+        function, operand = found.groups()
+        return f"{function} takes a number, not {_kind(operand)}"
+    return None

@@ -56,7 +56,7 @@ def test_one_page_pdf_whose_helper_words_are_spanish(built: Path) -> None:
         "Actualizado: noviembre de 2026",  # the footer's
         "Fuentes",  # the notes' heading
         "Fuente",  # the pictogram's caption
-        "El público",  # the audience's name
+        "Público general",  # the audience's name
     ):
         assert words in text, words
     for english in ("Updated", "Sources", "as reported", "as quoted", "about 100", " in 5,000"):

@@ -64,7 +64,7 @@ def prepare_folder(folder: Path) -> list[Path]:
     if created and created[0].is_symlink():  # mkdir would say "File exists"
         raise OutputError(
             LINK_LOOP
-            if _loops(created[0])
+            if loops(created[0])
             else f"a link to {terminal_safe(os.readlink(created[0]))!r}, which is not there, "
             "is in the output folder's path; make that folder, or remove the link",
             entry_location(created[0]),
@@ -101,7 +101,7 @@ LINK_LOOP = (
 )
 
 
-def _loops(path: Path) -> bool:
+def loops(path: Path) -> bool:
     """Whether ``path`` is a link that leads round in a loop."""
     try:
         os.stat(path)

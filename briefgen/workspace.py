@@ -1,8 +1,9 @@
 """Create a new workspace (``briefgen init``) and copy built-in templates out for editing.
 
 Files are written all or nothing, and never through a symbolic link: ``--force``
-replaces a link that stands where a file goes (its target is left alone), and a link
-standing for a folder below the target is refused.
+replaces a link that stands where a file goes (its target is left alone), a link
+standing for a folder below the target is refused, and so is one leading nowhere (to
+nothing, or round in a loop) where a folder is to be made.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from briefgen.errors import Location, OutputError
-from briefgen.output import check_targets, entry_location, remove_folders, replace_all
+from briefgen.errors import Location, OutputError, terminal_safe
+from briefgen.output import (
+    check_targets,
+    entry_location,
+    loops,
+    remove_folders,
+    replace_all,
+)
 from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir, is_file
 
 
@@ -96,6 +103,8 @@ def _write(target: Path, files: dict[Path, bytes]) -> None:
                     "a file is in the way of this folder; move it away first",
                     Location.of(path),
                 )
+            if not path.exists() and path.is_symlink():  # mkdir: "File exists", too
+                raise OutputError(_broken_link(path), entry_location(path))
     # The folders made here go again if the files cannot all be written (a full
     # disk, Ctrl-C), so that a failed init leaves no empty workspace behind.
     created: list[Path] = []
@@ -112,6 +121,16 @@ def _write(target: Path, files: dict[Path, bytes]) -> None:
                 Location.of(exc.filename or target),
             ) from None
         raise
+
+
+def _broken_link(path: Path) -> str:
+    """What is wrong with the link ``path``, which leads to no folder."""
+    if loops(path):
+        return "a loop of symbolic links stands where this folder goes; remove it"
+    return (
+        f"a link to {terminal_safe(os.readlink(path))!r}, which is not there, stands where "
+        "this folder goes; make that folder, or remove the link"
+    )
 
 
 def _refuse_overwrite(plan: dict[Path, Path], force: bool) -> None:

@@ -1,7 +1,7 @@
 """``briefgen init`` and ``briefgen templates init`` never write through a symbolic link:
 ``--force`` replaces a link where a file goes and leaves its target alone; a link
 standing for a folder below the target is refused; a dangling link counts as a file
-that exists."""
+that exists, and where a folder goes is told as the link it is."""
 
 from __future__ import annotations
 
@@ -69,3 +69,27 @@ def test_init_force_replaces_a_linked_settings_file(outside: Path) -> None:
     assert outside.read_text(encoding="utf-8") == "precious\n"
     assert not Path("new/briefgen.toml").is_symlink()
     assert Path("new/output/.gitkeep").is_file()
+
+
+@pytest.mark.parametrize("command", [["init"], ["templates", "init", "public", "--to"]])
+def test_a_dangling_link_where_the_folder_goes_is_told_so(
+    outside: Path, command: list[str]
+) -> None:
+    """A link whose folder is gone, where the new folder goes: mkdir said "File exists"
+    at the link's missing target, which is no folder the user named."""
+    gone = outside.parent / "gone"
+    Path("new").symlink_to(gone, target_is_directory=True)
+    code, output = run(*command, "new")
+    assert code == 1
+    assert output == (
+        f"new: a link to '{gone}', which is not there, stands where this folder goes; "
+        "make that folder, or remove the link\n"
+    )
+    assert not gone.exists() and Path("new").is_symlink()
+
+
+def test_a_loop_of_links_where_the_folder_goes_is_told_so(outside: Path) -> None:
+    Path("new").symlink_to("new")
+    code, output = run("init", "new/ws")
+    assert code == 1
+    assert output == "new: a loop of symbolic links stands where this folder goes; remove it\n"

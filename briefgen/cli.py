@@ -498,8 +498,12 @@ def facts_list(
         for what, message in unknown_filters(store, given).items()
     )
     found = store.select(audience=audience, topic=topic, kind=kind, place=place)
+    # A fact's text may hold a right-to-left override, its note any control character
+    # (a note is never printed on a page): shown as escapes, as messages show them.
     click.echo(
-        streams.json_for_stdout(report.as_json(store, found)) if as_json else report.table(found)
+        streams.json_for_stdout(report.as_json(store, found))
+        if as_json
+        else terminal_safe(report.table(found), keep="\n")
     )
 
 
@@ -516,7 +520,7 @@ def facts_show(facts_path: Path, fact_id: str) -> None:
         close = store.suggest(fact_id)
         hint = f" (did you mean '{close}'?)" if close else ""
         raise BriefgenError(f"unknown fact '{fact_id}'{hint}")
-    click.echo(show(store, store.get(fact_id)))
+    click.echo(terminal_safe(show(store, store.get(fact_id)), keep="\n"))
 
 
 def main() -> None:

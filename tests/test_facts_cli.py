@@ -281,3 +281,35 @@ def test_check_tells_a_field_that_would_not_print(
         "facts/more.yaml:8: es: text: has a character briefgen cannot write into a PDF's "
         "text: U+1F600 GRINNING FACE (build stops where a template prints it)",
     ]
+
+
+def test_show_and_list_print_no_control_character_of_a_fact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note is never printed on a page, so it is not checked for control characters;
+    facts show printed one raw to the terminal (an escape that writes the clipboard),
+    and facts list a right-to-left override that reversed its line. Each is shown as
+    its escape, as a message shows it."""
+    facts = tmp_path / "facts"
+    shutil.copytree(REPO / "facts", facts)
+    (facts / "more.yaml").write_text(
+        "facts:\n"
+        "  - id: made-up-for-a-test\n"
+        "    kind: finding\n"
+        '    text: "An \\u202e override."\n'
+        "    source: dea-fentanyl-description\n"
+        "    as_of: 2023\n"
+        "    audiences: [public]\n"
+        '    note: "\\e]52;c;aGk=\\a a clipboard write"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    shown = invoke("facts", "show", "made-up-for-a-test")
+    assert shown.exit_code == 0, shown.stderr
+    assert "      note: \\x1b]52;c;aGk=\\x07 a clipboard write\n" in shown.stdout
+    assert "An \\u202e override." in shown.stdout
+    listed = invoke("facts", "list", "--kind", "finding")
+    assert listed.exit_code == 0, listed.stderr
+    assert "An \\u202e override." in listed.stdout
+    for output in (shown.stdout, listed.stdout):
+        assert all(char == "\n" or char.isprintable() for char in output)

@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 NO_FACTS_HERE = "no facts/ here; run `briefgen init DIR` or pass --facts"
 # In a workspace's facts/ (or templates/) folder, init would make a workspace inside it.
 IN_A_WORKSPACE_FOLDER = (
-    "no facts/ here: this is the {}/ folder of a workspace; run briefgen from the "
-    "folder above it (cd ..)"
+    "this is the {}/ folder of a workspace; run briefgen from the folder above it (cd ..)"
 )
 
 
@@ -44,8 +43,24 @@ def _no_facts_here() -> BriefgenError:
     """Why a command that reads the facts found none, and what to do."""
     here = Path.cwd()
     if here.name in ("facts", "templates") and (here.parent / "facts").is_dir():
-        return BriefgenError(IN_A_WORKSPACE_FOLDER.format(here.name))
+        return BriefgenError("no facts/ here: " + IN_A_WORKSPACE_FOLDER.format(here.name))
     return BriefgenError(NO_FACTS_HERE)
+
+
+def _refuse_a_workspace_folder() -> None:
+    """Refuse to work in a workspace's facts/ or templates/ folder (one with no
+    templates/ of its own, beside a facts/ and a templates/ or briefgen.toml): there
+    ``./templates`` is not the workspace's, so the templates commands would list and
+    show the built-ins, not those beside them, and copy into a folder nothing reads."""
+    here = Path.cwd()
+    workspace = here.parent
+    if (
+        here.name in ("facts", "templates")
+        and not (here / "templates").exists()
+        and (workspace / "facts").is_dir()
+        and ((workspace / "templates").is_dir() or (workspace / "briefgen.toml").is_file())
+    ):
+        raise BriefgenError(IN_A_WORKSPACE_FOLDER.format(here.name))
 
 
 FACTS_OPTION = click.option(
@@ -844,6 +859,8 @@ def templates_list(template_dirs: tuple[Path, ...]) -> None:
     from briefgen.errors import raise_all
     from briefgen.templating.search import SearchPath
 
+    if not template_dirs:
+        _refuse_a_workspace_folder()
     search = SearchPath.build(list(template_dirs), Path("."))
     # The audiences that can be read are listed even when others cannot: the list is
     # where a user looks for the file to mend, each problem told after it.
@@ -865,6 +882,8 @@ def templates_show(template_dirs: tuple[Path, ...], name: str) -> None:
     """Print the template NAME resolves to (an audience, or a file name)."""
     from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, read_template
 
+    if not template_dirs:
+        _refuse_a_workspace_folder()
     search = SearchPath.build(list(template_dirs), Path("."))
     file = name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX
     found = search.find(file)
@@ -893,6 +912,8 @@ def templates_init(ctx: click.Context, names: tuple[str, ...], target: Path, for
     from briefgen.templating.search import SearchPath
     from briefgen.workspace import copy_templates
 
+    if ctx.get_parameter_source("target") is ParameterSource.DEFAULT:
+        _refuse_a_workspace_folder()
     search = SearchPath.build([], Path("."))
     with interrupts.handled():  # SIGTERM or SIGHUP, too, removes the temporaries
         written = copy_templates(search, list(names), target, force)

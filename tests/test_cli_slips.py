@@ -307,6 +307,36 @@ def test_inside_a_workspaces_folder_says_to_go_up(
         )
 
 
+@pytest.mark.parametrize("folder", ["facts", "templates"])
+def test_templates_commands_in_a_workspaces_folder_say_to_go_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    """In templates/, where one edits them, templates init copied into a templates/
+    inside it, which nothing reads, and list and show told of the built-ins, not of
+    the workspace's own templates beside them."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws" / folder)
+    before = sorted(Path().rglob("*"))
+    for args in (
+        ["templates", "init", "chiefs"],
+        ["templates", "list"],
+        ["templates", "show", "legislators"],
+    ):
+        result = invoke(*args)
+        assert (result.exit_code, result.output) == (
+            1,
+            f"this is the {folder}/ folder of a workspace; run briefgen from the folder "
+            "above it (cd ..)\n",
+        ), args
+    assert sorted(Path().rglob("*")) == before
+    # A folder named, the user knows where they are.
+    assert invoke("templates", "init", "chiefs", "--to", "copies").exit_code == 0
+    assert invoke("templates", "list", "--templates", "copies").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("templates", "list").exit_code == 0
+
+
 def test_check_json_answers_in_json_whatever_stops_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -43,6 +43,7 @@ def skeleton_dir() -> Path:
 def init_workspace(target: Path, force: bool = False) -> list[Path]:
     """Create a workspace in ``target``: settings, sample facts and templates, an
     output folder and a README. Refuses to overwrite files unless ``force``."""
+    _refuse_a_workspace_folder(target)
     plan: dict[Path, Path] = {}
     for source in sorted(skeleton_dir().rglob("*")):
         if source.is_file():
@@ -121,6 +122,27 @@ def _write(target: Path, files: dict[Path, bytes]) -> None:
                 Location.of(exc.filename or target),
             ) from None
         raise
+
+
+def _refuse_a_workspace_folder(target: Path) -> None:
+    """Refuse a new workspace in (or below) the facts/ or templates/ folder of another,
+    where nothing reads its files: ``init facts`` typed in a workspace."""
+    try:
+        folder = target.resolve()
+    except (OSError, RuntimeError):
+        return  # a loop of links: told where the folders are made
+    for path in (folder, *folder.parents):
+        workspace = path.parent
+        if (
+            path.name in ("facts", "templates")
+            and (workspace / "facts").is_dir()
+            and ((workspace / "templates").is_dir() or (workspace / "briefgen.toml").is_file())
+        ):
+            raise OutputError(
+                f"this is the {path.name}/ folder of a workspace; make the new workspace "
+                "outside it",
+                Location.of(path),
+            )
 
 
 def _broken_link(path: Path) -> str:

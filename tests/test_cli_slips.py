@@ -337,6 +337,42 @@ def test_templates_commands_in_a_workspaces_folder_say_to_go_up(
     assert invoke("templates", "list").exit_code == 0
 
 
+@pytest.mark.parametrize(
+    ("here", "target", "where", "folder"),
+    [
+        ("ws", "facts", "facts", "facts"),
+        ("ws", "templates/new", "templates", "templates"),
+        ("ws/templates", ".", ".", "templates"),
+        (".", "ws/facts/new", "ws/facts", "facts"),
+    ],
+)
+def test_init_inside_a_workspaces_folder_is_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    here: str,
+    target: str,
+    where: str,
+    folder: str,
+) -> None:
+    """'briefgen init facts' in a workspace made a second workspace inside its facts/,
+    whose facts nothing reads, and filled the folder with settings and a README."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws").exit_code == 0
+    before = sorted(tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path / here)
+    result = invoke("init", target)
+    assert (result.exit_code, result.output) == (
+        1,
+        f"{where}: this is the {folder}/ folder of a workspace; make the new workspace "
+        "outside it\n",
+    )
+    assert sorted(tmp_path.rglob("*")) == before
+    # A workspace's re-init, and one beside it, are no such slip.
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "--force", "ws").exit_code == 0
+    assert invoke("init", "ws/../other").exit_code == 0
+
+
 def test_check_json_answers_in_json_whatever_stops_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -252,6 +252,23 @@ def test_check_tells_facts_files_in_a_subfolder_are_not_read(
     assert "archive" not in result.output and ".git" not in result.output
 
 
+def test_an_unread_folder_is_named_with_its_control_characters_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder's name was printed raw: a right-to-left override in it (a folder
+    unpacked from someone's archive) reversed the rest of the line."""
+    facts = tmp_path / "facts"
+    shutil.copytree(REPO / "facts", facts)
+    (facts / "local\u202e").mkdir()
+    (facts / "local\u202e" / "az.yaml").write_text("facts: []\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["facts", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "facts/local\\u202e: 1 facts file not read: briefgen reads only the files directly in facts"
+    )
+
+
 def test_check_tells_a_field_that_would_not_print(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import Location, display_path
+from briefgen.errors import Location, display_path, terminal_safe
 from briefgen.facts.loader import is_facts_file_name
 from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
@@ -57,9 +57,10 @@ def unread_folders(path: Path) -> list[str]:
             files = plural(count, "facts file") + (
                 " or more" if count == MAX_UNREAD_COUNTED else ""
             )
+            # Shown as a message shows a path: a folder's name may hold any character.
             lines.append(
-                f"{display_path(folder)}: {files} not read: briefgen reads only the files "
-                f"directly in {display_path(path)}"
+                f"{terminal_safe(display_path(folder), keep='')}: {files} not read: briefgen "
+                f"reads only the files directly in {terminal_safe(display_path(path), keep='')}"
             )
     return lines
 

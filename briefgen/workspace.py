@@ -21,7 +21,13 @@ from briefgen.output import (
     remove_folders,
     replace_all,
 )
-from briefgen.templating.search import TEMPLATE_SUFFIX, SearchPath, builtin_dir, is_file
+from briefgen.templating.search import (
+    BUILTIN_PREFIX,
+    TEMPLATE_SUFFIX,
+    SearchPath,
+    builtin_dir,
+    is_file,
+)
 
 
 def sample_facts_dir() -> Path:
@@ -69,7 +75,9 @@ def copy_templates(
     builtin = builtin_dir()
     if names:
         files = []
-        for name in names:
+        for given in names:
+            # Named as templates show and the templates name a built-in: builtin/public.
+            name = given.removeprefix(BUILTIN_PREFIX)
             file = builtin / (name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX)
             if not is_file(file):
                 # Only the built-ins can be copied out: name those.

@@ -532,6 +532,16 @@ def test_templates_init_without_names_copies_every_builtin(ws: Path) -> None:
     assert sorted(p.name for p in (ws / "all").iterdir()) == expected
 
 
+def test_templates_init_takes_a_builtin_as_templates_show_names_it(ws: Path) -> None:
+    """The sample override says to see `templates show builtin/legislators`; copying
+    it out as `templates init builtin/legislators` was "no template for audience"."""
+    result = run("templates", "init", "builtin/legislators", "--to", "mine")
+    assert result.exit_code == 0, result.output
+    copy = ws / "mine" / "legislators.md.j2"
+    assert copy.read_bytes() == (builtin_dir() / "legislators.md.j2").read_bytes()
+    assert sorted(p.name for p in (ws / "mine").iterdir()) == ["_macros.md.j2", "legislators.md.j2"]
+
+
 def test_templates_init_of_an_unknown_audience_lists_the_builtins(ws: Path) -> None:
     line = one_error_line(run("templates", "init", "nope", "--to", "mine"))
     builtins = sorted(p.name[: -len(".md.j2")] for p in builtin_dir().glob("[!_]*.md.j2"))

@@ -79,7 +79,9 @@ def copy_templates(
             # Named as templates show and the templates name a built-in: builtin/public.
             name = given.removeprefix(BUILTIN_PREFIX)
             file = builtin / (name if name.endswith(TEMPLATE_SUFFIX) else name + TEMPLATE_SUFFIX)
-            if not is_file(file):
+            # A name with a folder in it would be joined to the built-ins' (an absolute
+            # path replacing it): any .md.j2 file would be copied out as a built-in.
+            if file.parent != builtin or not is_file(file):
                 # Only the built-ins can be copied out: name those.
                 builtins = [f for f in search_path.folders if f.origin == "built-in"]
                 raise SearchPath(builtins).unknown_audience(name.removesuffix(TEMPLATE_SUFFIX))

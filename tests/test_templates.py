@@ -542,6 +542,19 @@ def test_templates_init_takes_a_builtin_as_templates_show_names_it(ws: Path) -> 
     assert sorted(p.name for p in (ws / "mine").iterdir()) == ["_macros.md.j2", "legislators.md.j2"]
 
 
+@pytest.mark.parametrize("path", ["absolute", "../builtin_templates/public"])
+def test_templates_init_copies_only_builtins_not_a_path(ws: Path, path: str) -> None:
+    """A name with a folder in it was joined to the built-ins' folder: an absolute
+    path copied out any .md.j2 file, as if it were a built-in."""
+    elsewhere = ws.parent / "elsewhere.md.j2"
+    elsewhere.write_text("not a built-in\n", encoding="utf-8")
+    name = str(elsewhere.with_suffix("").with_suffix("")) if path == "absolute" else path
+    result = run("templates", "init", name, "--to", "mine")
+    assert result.exit_code == 1
+    assert one_error_line(result).startswith(f"no template for audience {name!r}")
+    assert not (ws / "mine").exists()
+
+
 def test_templates_init_of_an_unknown_audience_lists_the_builtins(ws: Path) -> None:
     line = one_error_line(run("templates", "init", "nope", "--to", "mine"))
     builtins = sorted(p.name[: -len(".md.j2")] for p in builtin_dir().glob("[!_]*.md.j2"))

@@ -555,6 +555,15 @@ def test_templates_init_copies_only_builtins_not_a_path(ws: Path, path: str) -> 
     assert not (ws / "mine").exists()
 
 
+@pytest.mark.parametrize("command", [["show"], ["init", "--to", "mine"]])
+def test_an_empty_template_name_is_told_as_empty(ws: Path, command: list[str]) -> None:
+    """An unset $NAME (templates show "$NAME") was told 'a hidden file names no
+    audience', which the user had given none of."""
+    line = one_error_line(run("templates", *command, ""))
+    assert line.startswith("no template for audience '' (no name given); the audiences are ")
+    assert not (ws / "mine").exists()
+
+
 def test_templates_init_of_an_unknown_audience_lists_the_builtins(ws: Path) -> None:
     line = one_error_line(run("templates", "init", "nope", "--to", "mine"))
     builtins = sorted(p.name[: -len(".md.j2")] for p in builtin_dir().glob("[!_]*.md.j2"))

@@ -340,6 +340,8 @@ class SearchPath:
         close = stem if stem != name and stem in files else closest(name, list(files))
         if close:
             hint = f"did you mean '{close}'?"
+        elif not name.strip():  # an unset variable: templates show "$NAME"
+            hint = "no name given"
         elif not stem or stem.startswith("."):
             hint = "a hidden file names no audience"
         else:

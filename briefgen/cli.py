@@ -956,7 +956,10 @@ def init(ctx: click.Context, directory: Path, force: bool) -> None:
     click.echo(f"created a workspace in {display_path(directory)} ({len(written)} files)")
     # Quoted for the shell where it must be: "Mis Documentos/Año 2026" pasted bare
     # would be two words.
-    click.echo(f"next: cd {shlex.quote(display_path(directory))} && briefgen build")
+    shown = display_path(directory)
+    if shown.startswith("-"):  # cd would take it for an option
+        shown = f"./{shown}"
+    click.echo(f"next: cd {shlex.quote(shown)} && briefgen build")
 
 
 @cli.command()

@@ -874,6 +874,24 @@ def test_init_says_the_next_command_as_the_shell_takes_it(
     assert plain.output.splitlines()[-1] == "next: cd ws && briefgen build"
 
 
+def test_init_of_a_folder_named_like_an_option_says_a_cd_that_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'init -- -drafts' said 'cd -drafts', which cd takes for its options."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["init", "--", "-drafts"])
+    assert result.exit_code == 0, result.output
+    last = result.output.splitlines()[-1]
+    assert last == "next: cd ./-drafts && briefgen build"
+    shell = subprocess.run(
+        ["sh", "-c", last.removeprefix("next: ").replace("briefgen build", "pwd")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(shell.stdout.strip()) == tmp_path / "-drafts"
+
+
 def test_an_audience_in_capitals_is_answered_with_its_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -254,6 +254,24 @@ def test_a_missing_path_is_one_problem(in_tmp: Path) -> None:
         load_store(Path("nope"))
 
 
+def test_a_link_to_nothing_is_told_as_the_link_it_is(in_tmp: Path) -> None:
+    """A facts/ link to a shared folder since moved, or a loop, was "no such file or
+    folder", where ls shows one."""
+    Path("facts").symlink_to("../moved-away")
+    with pytest.raises(FactsError) as missing:
+        load_store(Path("facts"))
+    assert str(missing.value) == (
+        "facts: a link to '../moved-away', which is not there; mend or remove it"
+    )
+    Path("inside").symlink_to("gone")  # told where the link is, not where it leads
+    with pytest.raises(FactsError, match=r"^inside: a link to 'gone', which is not there"):
+        load_store(Path("inside"))
+    Path("loop").symlink_to("loop")
+    with pytest.raises(FactsError) as loop:
+        load_store(Path("loop"))
+    assert str(loop.value) == "loop: a loop of symbolic links; remove it"
+
+
 def test_a_folder_without_yaml_files_is_one_problem(in_tmp: Path) -> None:
     (in_tmp / "empty").mkdir()
     with pytest.raises(FactsError, match=r"^empty: no \.yaml facts files in this folder$"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import hashlib
 import re
 from collections import OrderedDict
@@ -38,6 +39,18 @@ def is_facts_file_name(name: str) -> bool:
     return Path(name).suffix in FACT_SUFFIXES and not name.startswith(".")
 
 
+def _missing(path: Path) -> str:
+    """Why ``path``, which is not there, is not: a link to nothing, a loop, or none."""
+    if not path.is_symlink():
+        return "no such file or folder"
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links; remove it"
+    return f"a link to {str(path.readlink())!r}, which is not there; mend or remove it"
+
+
 def facts_files(path: Path) -> list[Path]:
     """The YAML files of a store: ``path`` itself, or those directly inside it, sorted.
 
@@ -46,7 +59,8 @@ def facts_files(path: Path) -> list[Path]:
     hidden (an editor's lock ``.#facts.yaml``, macOS's ``._facts.yaml``).
     """
     if not path.exists():
-        raise FactsError("no such file or folder", Location.of(path))
+        # Where the entry is: a link's missing target is no path the user gave.
+        raise FactsError(_missing(path), Location(str(Path(display_path(path.parent)) / path.name)))
     if not path.is_dir():
         return [path]
     files = sorted(p for p in path.iterdir() if is_facts_file_name(p.name) and not p.is_dir())

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -562,6 +563,21 @@ def test_an_empty_template_name_is_told_as_empty(ws: Path, command: list[str]) -
     line = one_error_line(run("templates", *command, ""))
     assert line.startswith("no template for audience '' (no name given); the audiences are ")
     assert not (ws / "mine").exists()
+
+
+def test_an_audience_whose_file_spells_it_decomposed_is_told_so(ws: Path) -> None:
+    """A template named on a Mac (an accent as a character of its own, NFD), asked
+    for as typed (NFC): "did you mean 'public'?", beside a name that looked the
+    same as the one typed."""
+    typed = unicodedata.normalize("NFC", "públic")
+    decomposed = unicodedata.normalize("NFD", "públic")
+    shutil.copy(builtin_dir() / "public.md.j2", ws / "templates" / f"{decomposed}.md.j2")
+    line = one_error_line(run("templates", "show", typed))
+    assert line.startswith(
+        f"no template for audience {typed!r} (its file templates/{decomposed}.md.j2 writes "
+        "the name with other characters that look the same, an accent as one of its own, "
+        "as macOS names files: rename the file, typing its name); the audiences are "
+    )
 
 
 def test_templates_init_of_an_unknown_audience_lists_the_builtins(ws: Path) -> None:

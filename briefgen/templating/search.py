@@ -338,7 +338,17 @@ class SearchPath:
         # folder and .md.j2 (templates/legislators.md.j2 is 'legislators').
         stem = Path(name).name.removesuffix(TEMPLATE_SUFFIX)
         close = stem if stem != name and stem in files else closest(name, list(files))
-        if close:
+        # A file named on a Mac (NFD: an accent as a character of its own) asked for as
+        # typed (NFC), or the other way round: the names look the same on screen.
+        alike = [known for known in files if composed(known) == composed(name)]
+        if alike:
+            where = terminal_safe(display_path(files[alike[0]][0]), keep="")
+            hint = (
+                f"its file {where} writes the name with other characters that look the "
+                "same, an accent as one of its own, as macOS names files: rename the "
+                "file, typing its name"
+            )
+        elif close:
             hint = f"did you mean '{close}'?"
         elif not name.strip():  # an unset variable: templates show "$NAME"
             hint = "no name given"

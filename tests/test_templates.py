@@ -521,8 +521,12 @@ def test_templates_init_of_another_audience_keeps_the_helpers_there(ws: Path) ->
         assert result.exit_code == 0, result.output
         assert result.output == f"wrote {Path('mine') / (args[0] + '.md.j2')}\n"
         assert helpers.read_text(encoding="utf-8") == edited
-    # Named, the helpers are replaced as any template is.
+    # Named, the helpers are replaced as any template is; so are they when no name is
+    # given, which copies every built-in out again.
     assert run("templates", "init", "_macros", "--to", "mine", "--force").exit_code == 0
+    assert helpers.read_bytes() == (builtin_dir() / "_macros.md.j2").read_bytes()
+    helpers.write_text(edited, encoding="utf-8")
+    assert run("templates", "init", "--to", "mine", "--force").exit_code == 0
     assert helpers.read_bytes() == (builtin_dir() / "_macros.md.j2").read_bytes()
 
 

@@ -699,6 +699,48 @@ def test_a_range_of_one_number_is_refused(tmp_path: Path, monkeypatch: pytest.Mo
     ) == ["facts.yaml:10: value_max: equals value; leave it out for a single number"]
 
 
+def _scaled(numbers: str, unit: str) -> str:
+    """facts.yaml with one statistic: ``numbers`` its value lines (line 9 on)."""
+    lines = "".join(f"    {line}\n" for line in numbers.split("; "))
+    return (
+        SOURCE
+        + "facts:\n  - id: scaled\n    kind: statistic\n    text: An amount.\n"
+        + lines
+        + f"    unit: {unit}\n    as_of: 2022\n    source: agency\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("numbers", "unit", "message"),
+    [
+        (
+            "value: 2.5e9",
+            "USD billion",
+            "facts.yaml:9: value: 2,500,000,000 with the unit 'USD billion' counts in "
+            "billions; write the number of them (value: 2.5)",
+        ),
+        (
+            "value: 1; value_max: 3000000",
+            "million people",
+            "facts.yaml:10: value_max: 3,000,000 with the unit 'million people' counts in "
+            "millions; write the number of them (value_max: 3)",
+        ),
+    ],
+)
+def test_a_number_written_out_beside_a_unit_of_millions_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numbers: str, unit: str, message: str
+) -> None:
+    """value: 2.5e9 with unit "USD billion" printed "$2,500,000,000 billion"."""
+    assert _problems(tmp_path, monkeypatch, _scaled(numbers, unit)) == [message]
+
+
+def test_a_unit_of_millions_takes_a_count_of_them(tmp_path: Path) -> None:
+    """$1,500 million is written so; only a figure of a million or more is refused."""
+    (tmp_path / "facts.yaml").write_text(_scaled("value: 999999", "USD million"), "utf-8")
+    store = load_store(tmp_path, today=dt.date(2024, 1, 1))
+    assert store.get("scaled").value == 999999
+
+
 def test_an_entry_that_is_not_a_mapping_and_bad_slugs_and_addresses_are_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

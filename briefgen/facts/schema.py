@@ -48,6 +48,14 @@ _AS_OF_PATTERNS = {
 }
 
 
+# Words of a unit that make its number a count of thousands or more ("USD billion",
+# "million people"), with what one of them counts.
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_NAMES = {scale: word for word, scale in _SCALES.items()}
+# A number of thousands, millions... this large is a figure written out in full.
+LARGEST_SCALED = 1_000_000
+
+
 class Period(BaseModel):
     """When a fact was true: a day, a month, a year, a U.S. federal fiscal year, or a
     range of those written ``START/END`` (ISO 8601 interval style, e.g. ``2017/2021``)."""
@@ -670,9 +678,27 @@ class Fact(_Strict):
             raise ValueError("value_max: equals value; leave it out for a single number")
         if self.original_source is not None and self.original_source == self.source:
             raise ValueError("original_source: is the same as source; leave it out")
+        self._check_scale()
         if self.es is not None:
             self._check_translation(self.es)
         return self
+
+    def _check_scale(self) -> None:
+        """Refuse a number written out in full beside a unit that counts in millions or
+        billions: value 2500000000 with unit "USD billion" prints "$2,500,000,000
+        billion", a thousand million times the figure meant."""
+        words = (self.unit or "").lower().split()
+        scale = next((_SCALES[word] for word in words if word in _SCALES), None)
+        if scale is None:
+            return
+        for field in ("value", "value_max"):
+            number = getattr(self, field)
+            if number is not None and abs(number) >= LARGEST_SCALED:
+                meant = format(number / scale, ".15g")
+                raise ValueError(
+                    f"{field}: {format(number, ',.15g')} with the unit '{self.unit}' counts "
+                    f"in {_SCALE_NAMES[scale]}s; write the number of them ({field}: {meant})"
+                )
 
     def _check_translation(self, es: Translation) -> None:
         if self.short and not es.short:

@@ -304,6 +304,27 @@ def test_a_spanish_render_writes_its_own_words_in_spanish(tmp_path: Path) -> Non
         assert SearchPath.build([], tmp_path).audience("other").language == tag
 
 
+def test_the_builtin_macros_take_a_spanish_templates_words(tmp_path: Path) -> None:
+    """docs/templates.md: the pieces in _macros.md.j2 take their words for a Spanish
+    template, contact("Contacto") and prepared_by("Preparado por")."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        '---\nlanguage: es-US\n---\n{% import "_macros.md.j2" as m %}\n# Prueba\n\n'
+        '{{ m.contact("Contacto") }}\n{{ m.prepared_by("Preparado por") }}\n',
+        encoding="utf-8",
+    )
+    settings = Settings.model_validate(
+        {"organization": {"name": "Grupo"}, "contact": {"name": "Ana", "email": "a@b.org"}}
+    )
+    search = SearchPath.build([], tmp_path)
+    renderer = TemplateRenderer(search, load_store(REPO / "facts"), settings)
+    text = re.sub(r"\\(.)", r"\1", renderer.render(search.audience("trial")).text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert "## Contacto" in lines and "Ana, Grupo" in lines
+    assert "*Preparado por Grupo*" in lines
+    assert "## Contact" not in lines and "Prepared" not in text
+
+
 def test_a_spanish_chart_is_captioned_and_described_in_spanish() -> None:
     store = load_store(REPO / "facts")
     spec = '{"kind": "pictogram", "facts": ["fentanyl-offenders-us-citizens"]}'

@@ -248,6 +248,19 @@ def test_select_by_topic_keeps_only_facts_on_that_topic() -> None:
     assert [f.id for f in store.select(topic="money")] == ["b"]
 
 
+def test_select_puts_the_most_important_first_and_a_fact_left_unranked_at_3() -> None:
+    """docs/facts.md: priority is 1-5, default 3; facts() gives the most important
+    first, and equals in the order the store holds them."""
+    store = _store(
+        _placed("two", (), priority=2),
+        _finding("unranked"),
+        _placed("five", (), priority=5),
+        _placed("three", (), priority=3),
+    )
+    assert store.get("unranked").priority == 3
+    assert [f.id for f in store.select()] == ["five", "unranked", "three", "two"]
+
+
 def test_a_fact_is_stale_from_the_day_after_its_age_limit() -> None:
     today = dt.date(2024, 1, 10)
     limit = today - dt.timedelta(days=365)  # one year of 365.25 days, rounded

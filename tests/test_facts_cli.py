@@ -123,6 +123,18 @@ def test_list_json_is_valid_with_sources_resolved(in_repo: Path) -> None:
             assert isinstance(fact["original_source"], dict), fact["id"]
             assert fact["original_source"]["title"], fact["id"]
         assert re.fullmatch(r"facts/[\w-]+\.yaml:\d+", fact["location"]), fact["location"]
+    # docs/facts.md: the list includes each fact's Spanish form, `es`, as written.
+    store = load_store(REPO / "facts")
+    spanish = {fact["id"]: fact["es"] for fact in facts if "es" in fact}
+    assert spanish and set(spanish) == {fact.id for fact in store if fact.es}
+    for fact_id, es in spanish.items():
+        form = store.get(fact_id).es
+        assert form is not None
+        assert (es["text"], es.get("short"), es["reviewed"]) == (
+            form.text,
+            form.short,
+            form.reviewed,
+        ), fact_id
 
 
 def test_list_filters_by_audience_and_kind(in_repo: Path) -> None:

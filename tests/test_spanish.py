@@ -557,3 +557,13 @@ def test_a_spanish_form_left_in_english_is_warned(
     path.write_text(text[:at] + "reviewed: true" + text[at + len("reviewed: false") :])
     result = CliRunner().invoke(cli, ["check", "--json", "--recipients", "r.csv"])
     assert "english-in-spanish" not in result.stdout
+    # Unreviewed, a name of one word may be the same in both languages too.
+    one_word = text.replace("    short: per fentanyl pill in Tucson\n", "    short: Tucson\n")
+    one_word = one_word.replace(
+        "      short: per  fentanyl pill in Tucson\n", "      short: Tucson\n"
+    )
+    assert one_word.count("short: Tucson\n") == 2
+    path.write_text(one_word, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--json", "--recipients", "r.csv"])
+    codes = [f["code"] for f in json.loads(result.stdout)["findings"]]
+    assert "unreviewed-translation" in codes and "english-in-spanish" not in codes

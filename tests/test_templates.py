@@ -160,6 +160,31 @@ def test_list_shows_the_override_as_workspace_and_the_rest_as_builtin(ws: Path) 
         assert rows[name][2] == builtin_description(name)
 
 
+def test_each_templates_folder_is_searched_in_the_order_given_before_the_workspace(
+    ws: Path,
+) -> None:
+    """docs/templates.md: each --templates DIR in the order given, then the workspace's
+    templates/, then the built-ins; the first found is the template."""
+    for folder, words in (("one", "One"), ("two", "Two")):
+        (ws / folder).mkdir()
+        for name in ("both", "legislators"):
+            (ws / folder / f"{name}.md.j2").write_text(f"# From {words}\n\nText.\n", "utf-8")
+    (ws / "two" / "public.md.j2").write_text("# Public from Two\n\nText.\n", "utf-8")
+    write_template(ws, ["# From the workspace", "", "Text."], name="legislators")
+    for first, second in (("one", "two"), ("two", "one")):
+        order = ("--templates", first, "--templates", second)
+        result = build("--audience", "both", "--format", "pdf", *order)
+        assert result.exit_code == 0, result.output
+        assert f"From {first.title()}" in pdf_text(ws / "out" / "both.pdf")
+        rows = listing(run("templates", "list", *order).output)
+        for name, folder in (("both", first), ("legislators", first), ("public", "two")):
+            assert rows[name][:2] == ("--templates", str(Path(folder) / f"{name}.md.j2"))
+        assert rows["chiefs"][0] == "built-in"
+    rows = listing(run("templates", "list").output)
+    assert rows["legislators"][:2] == ("workspace", str(Path("templates") / "legislators.md.j2"))
+    assert "both" not in rows
+
+
 # --------------------------------------- 2. extend a built-in and replace one block
 
 

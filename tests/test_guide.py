@@ -37,7 +37,7 @@ from briefgen import (
     theme,
 )
 from briefgen.cli import cli
-from briefgen.errors import Location
+from briefgen.errors import Location, TemplateError
 from briefgen.facts import filters, load_store, loader, report, yamlfile
 from briefgen.graphics import qr
 from briefgen.templating import search
@@ -80,6 +80,43 @@ def test_the_guide_lists_each_builtins_blocks_in_order() -> None:
     for name, listed in rows:
         source = (builtins / f"{name}.md.j2").read_text(encoding="utf-8")
         assert re.findall(r"`(\w+)`", listed) == re.findall(r"{% block (\w+) %}", source)
+
+
+def _fields_a_template_is_told(tmp_path: Path, name: str) -> set[str]:
+    """The fields a template reading ``NAME.nosuch`` is told ``NAME`` has."""
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "templates" / "x.md.j2").write_text(f"{{{{ {name}.nosuch }}}}\n", "utf-8")
+    search = SearchPath.build([], tmp_path)
+    renderer = TemplateRenderer(search, load_store(REPO / "facts"), settings.Settings())
+    with pytest.raises(TemplateError) as caught:
+        renderer.render(search.audience("x"))
+    has = re.search(r"it has ([^;)]+)", caught.value.format_message())
+    assert has, caught.value.format_message()
+    return set(has[1].split(", "))
+
+
+def test_the_guide_lists_every_field_a_template_can_read(tmp_path: Path) -> None:
+    """The Variables table and the list of a fact's fields name each field a template
+    can read, and no other: a field added or taken away says so in the guide."""
+    text = GUIDE.read_text(encoding="utf-8")
+    table = text.split("## Variables", 1)[1].split("\n## ", 1)[0]
+    listed: dict[str, set[str]] = {}
+    for row in (r for r in table.splitlines() if r.startswith("| `")):
+        # `settings.contact.name`, `.email` ...; `date` then `.iso` ... in its meaning.
+        named, meaning = row.split(" | ", 1)
+        prefix = re.findall(r"`(\w+)", named)[0]
+        for token in re.findall(r"`([^`]+)`", named) + re.findall(r"`(\.\w+)`", meaning):
+            if token.startswith("."):
+                listed.setdefault(prefix, set()).add(token[1:])
+            elif "." in token:
+                prefix, _, field = token.rpartition(".")
+                listed.setdefault(prefix, set()).add(field)
+    listed["settings"] = {p.split(".")[1] for p in listed if p.startswith("settings.")}
+    fields = text.split("A fact has these fields:", 1)[1].split("\n\n", 1)[0]
+    listed['fact("tucson-pill-price")'] = set(re.findall(r"`([a-z_]+)`", fields))
+    assert len(listed) == 9, sorted(listed)
+    for name, names in listed.items():
+        assert names == _fields_a_template_is_told(tmp_path, name), name
 
 
 def _attr(info: str, key: str) -> str | None:

@@ -21,6 +21,7 @@ import gc
 import itertools
 import json
 import os
+import re
 import resource
 import select
 import shutil
@@ -361,6 +362,43 @@ def test_escape_route_stops_at_its_line(ws: Path, route: str) -> None:
 def test_a_refused_method_names_the_filter_to_use(ws: Path) -> None:
     line = build_fails_at(ws, "# T\n\n{{ 'x'.center(9) }}\n", f"{X}:3")
     assert line.endswith("'center' of text is not available to templates; use the 'center' filter")
+
+
+def test_the_methods_the_guide_lists_are_those_a_template_may_read() -> None:
+    """docs/templates.md, Security model: the methods of text, lists and mappings it
+    names are readable and no other is; `is…` stands for every check of text (isascii,
+    isprintable were refused though the guide offered them); the padding methods are
+    refused with the filter to use."""
+    guide = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    section = " ".join(guide.split("**What a template can reach**", 1)[1].split())
+    text_part = section.split("- on text, ", 1)[1].split(" - on lists", 1)[0]
+    allowed, padding = text_part.split("Methods that pad", 1)
+    on_text = set(re.findall(r"`(\w+)`", allowed))
+    if "`is…` checks" in allowed:
+        on_text |= {name for name in dir(str) if name.startswith("is")}
+    padding_names, filters = padding.split("refused with", 1)
+    lists = section.split("- on lists and mappings, ", 1)[1].split(" - ", 1)[0]
+    reads, changes = lists.split(". A template", 1)
+    renderer = TemplateRenderer(
+        SearchPath.build([], REPO / "no-workspace"), load_store(FACTS), Settings()
+    )
+
+    def readable(expression: str, name: str) -> bool:
+        printed = renderer.env.from_string(f"{{{{ {expression}.{name} is defined }}}}").render()
+        return printed.endswith("True")
+
+    public = {name for name in dir(str) if not name.startswith("_")}
+    assert {n for n in public if readable('"x"', n)} == on_text
+    read = {n for n in dir(list) if readable("[1]", n)} | {
+        n for n in dir(dict) if readable("{}", n)
+    }
+    assert read == set(re.findall(r"`(\w+)`", reads))
+    changed = re.findall(r"`(\w+)`", changes.split(";", 1)[0])
+    assert changed and not any(readable("[1]", n) or readable("{}", n) for n in changed)
+    hints = set(re.findall(r"`(\w+)`", filters.split(";", 1)[0]))
+    for name in re.findall(r"`(\w+)`", padding_names):
+        assert not readable('"x"', name), name
+        assert re.search(r"use the '(\w+)' filter", sandbox.refusal("x", name))[1] in hints
 
 
 def test_settings_names_what_it_has(ws: Path) -> None:

@@ -1208,6 +1208,25 @@ def test_a_myth_made_a_headline_is_warned_at_its_heading(tmp_path: Path, repo: P
     assert trial_findings(tmp_path, repo, template, "myth-first") == []
 
 
+def test_a_myth_made_a_key_number_is_warned_at_its_callout(tmp_path: Path, repo: Path) -> None:
+    """docs/templates.md: a key number, as a heading, that prints a myth's words or
+    cites it is warned about; a callout of the fact that answers it is not."""
+    template = (
+        f'# Fentanyl\n\nMost are citizens. {{{{ cite("{ANSWER}") }}}}\n\n'
+        f'!!! callout 60%\n{{{{ fact("{MYTH}").text }}}}\n!!!\n\n'
+        f'{{{{ callout("{ANSWER}", label=fact("{MYTH}").cited) }}}}\n\n'
+        f'{{{{ callout("{ANSWER}") }}}}\n\nSome believe the myth. {{{{ cite("{MYTH}") }}}}\n'
+    )
+    message = (
+        "this key number repeats a myth{} to readers who may read no further; head it "
+        "with the fact that answers the myth, and name the myth once in the text below"
+    )
+    assert trial_findings(tmp_path, repo, template, "myth-headline") == [
+        (5, message.format("")),
+        (9, message.format(f" ('{MYTH}')")),
+    ]
+
+
 def test_a_page_that_cites_a_myth_before_any_fact_is_warned(tmp_path: Path, repo: Path) -> None:
     """Lead with the fact: a page whose first cited fact is a myth is told at the
     line citing it; the myth named after the fact (as the built-in public brief does)

@@ -484,6 +484,27 @@ def test_plain_build_includes_the_new_audience(ws: Path) -> None:
     assert round(float(legislators.mediabox.width)) == 612
 
 
+def test_the_name_must_print_in_the_font_but_the_description_may_hold_any_character(
+    ws: Path,
+) -> None:
+    """docs/templates.md, front matter: `name`, which prints, must print in the theme's
+    font; the description, never drawn, may hold any other (an emoji, Chinese)."""
+    write_template(ws, ["---", "name: Party 🎉", "---", "# T", "", "Hi."])
+    line = one_error_line(build("--audience", "x", "--format", "pdf"))
+    assert line.startswith(f"{X}:")
+    assert line.endswith(
+        "the audience's name (front matter 'name') has a character no bundled font can "
+        "draw: U+1F389 PARTY POPPER"
+    )
+    assert_empty(ws / "out")
+    described = "For readers of 中文 and 🎉 alike"
+    write_template(ws, ["---", "name: Party", f"description: {described}", "---", "# T", "Hi."])
+    result = build("--audience", "x")
+    assert result.exit_code == 0, result.output
+    assert PdfReader(ws / "out" / "x.pdf").metadata.subject == described
+    assert docx.Document(str(ws / "out" / "x.docx")).core_properties.subject == described
+
+
 def test_list_shows_the_new_audience_with_its_description(ws: Path) -> None:
     use_case(ws, "new-audience")
     rows = listing(run("templates", "list").output)

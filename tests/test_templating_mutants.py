@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from briefgen.errors import Location, TemplateError, display_path
 from briefgen.facts import load_store
-from briefgen.facts.schema import Fact, Source
+from briefgen.facts.schema import Fact, Source, Translation
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip
 from briefgen.model import WORD_PROPERTY_LIMIT
@@ -2429,6 +2429,14 @@ def test_a_fact_s_apostrophes_between_letters_print_curly() -> None:
             "organization": "Smith's County",
         }
     )
-    view = view_of(said, store)
+    view = view_of(said.model_copy(update={"short": "the chief's words"}), store)
     assert view.text == "It’s ours, 'theirs' and 1'2."
+    assert view.short == "the chief’s words"
     assert view.attribution == "Pat O’Brien, Chief’s aide, Smith’s County"
+    # docs/facts.md: "and the Spanish form's" too.
+    form = Translation(
+        text="Dijo O'Neil: 'ya'.", short="según O'Neil", role="jefa d'área", organization="L'Aula"
+    )
+    spanish = view_of(said.model_copy(update={"es": form, "short": "s"}), store, "es-US")
+    assert (spanish.text, spanish.short) == ("Dijo O’Neil: 'ya'.", "según O’Neil")
+    assert spanish.attribution == "Pat O’Brien, jefa d’área, L’Aula"

@@ -22,7 +22,7 @@ from briefgen.cli import cli
 from briefgen.errors import Location, TemplateError
 from briefgen.facts import load_store
 from briefgen.facts.formatting import format_number, one_in
-from briefgen.readability import spanish_syllables, szigriszt_pazos
+from briefgen.readability import inflesz, spanish_syllables, szigriszt_pazos
 from briefgen.settings import Settings
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import SearchPath
@@ -238,6 +238,27 @@ def test_szigriszt_pazos_against_a_hand_count() -> None:
         1,
         2,
     ]
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (12.0, "muy difícil"),
+        (39.9, "muy difícil"),
+        (40.0, "algo difícil"),
+        (54.9, "algo difícil"),
+        (55.0, "normal"),
+        (64.9, "normal"),
+        (65.0, "bastante fácil"),
+        (79.9, "bastante fácil"),
+        (80.1, "muy fácil"),
+        (120.0, "muy fácil"),
+    ],
+)
+def test_a_score_is_read_on_the_inflesz_scale(score: float, band: str) -> None:
+    """docs/templates.md: below 40 muy difícil, 40–55 algo difícil, 55–65 normal,
+    65–80 bastante fácil, above 80 muy fácil."""
+    assert inflesz(score) == band
 
 
 QUOTE_AND_DATE = """---

@@ -238,6 +238,11 @@ def test_szigriszt_pazos_against_a_hand_count() -> None:
         1,
         2,
     ]
+    # Words are runs of letters: a figure adds no word and no syllable.
+    with_figures = ["El fentanilo es un peligro real: 26,700 libras, 98.9% y 2023."]
+    assert szigriszt_pazos(with_figures) == szigriszt_pazos(
+        ["El fentanilo es un peligro real: libras y."]
+    )
 
 
 @pytest.mark.parametrize(

@@ -783,6 +783,26 @@ def test_digits_written_by_character_number_are_typed_too(tmp_path: Path, repo: 
     ]
 
 
+def test_the_year_of_the_briefs_date_needs_no_fact(tmp_path: Path, repo: Path) -> None:
+    """docs/templates.md: "The year of the brief's date needs no fact" ("In 2026 we
+    ask..."); the year before it does, and the year follows --date."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(
+        "# T\n\nIn 2026 we ask for help.\n\nIn 2025 we asked too.\n", encoding="utf-8"
+    )
+
+    def typed(day: str) -> list[tuple[int, str]]:
+        args = ("check", "--audience", "trial", "--facts", str(repo / "facts"), "--json")
+        result = invoke(tmp_path, *args, "--date", day)
+        findings = json.loads(result.stdout)["findings"]
+        return [
+            (f["line"], f["data"]["number"]) for f in findings if f["code"] == "untraced-number"
+        ]
+
+    assert typed("2026-11-01") == [(5, "2025")]
+    assert typed("2025-11-01") == [(3, "2026")]
+
+
 NOT_PRINTED_AGAIN = """\
 # Twice written
 

@@ -803,6 +803,54 @@ def test_the_year_of_the_briefs_date_needs_no_fact(tmp_path: Path, repo: Path) -
     assert typed("2025-11-01") == [(3, "2026")]
 
 
+BACKED_STORE = """\
+sources:
+  - id: city-report
+    type: report
+    title: City report
+    issued: 2022
+  - id: state-data
+    type: dataset
+    title: State data
+    issued: 2018
+facts:
+  - id: seized
+    kind: statistic
+    text: Officers seized 40 pounds of fentanyl.
+    value: 40
+    unit: pounds
+    as_of: FY2020
+    source: city-report
+    original_source: state-data
+    es:
+      text: Los agentes decomisaron 40 libras de fentanilo en 3 operativos.
+      unit: libras
+"""
+BACKED = """\
+# T
+
+In FY 2019 and FY 2020 officers seized 40 pounds. {{ cite("seized") }}
+
+The 2022 report, on 2018 data, says so in 3 raids. {{ cite("seized") }}
+
+In 2021 and 2017 it rose 12 times. {{ cite("seized") }}
+"""
+
+
+def test_a_cited_facts_period_sources_and_spanish_words_back_a_figure(tmp_path: Path) -> None:
+    """docs/templates.md, what backs a typed figure: the fact's period (FY2020 is 2019
+    and 2020), a source issued that year (the one reporting it or the one it credits),
+    and its words, the Spanish es: too; a year or count none of them gives is warned."""
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "store.yaml").write_text(BACKED_STORE, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "trial.md.j2").write_text(BACKED, encoding="utf-8")
+    result = invoke(tmp_path, "check", "--audience", "trial", "--date", "2026-11-01", "--json")
+    findings = json.loads(result.stdout)["findings"]
+    typed = [(f["line"], f["data"]["number"]) for f in findings if f["code"] == "untraced-number"]
+    assert typed == [(7, "2021"), (7, "2017"), (7, "12")]
+
+
 NOT_PRINTED_AGAIN = """\
 # Twice written
 

@@ -334,6 +334,32 @@ def test_a_printed_fact_is_found_as_a_whole_in_the_innermost_block() -> None:
     assert found == [("seven", 3), ("seized", 6)]
 
 
+def test_a_fact_printed_uncited_at_several_lines_is_told_once_at_the_first() -> None:
+    """docs/templates.md: the warning stands "at the template line printing it (the
+    first, when several do)": one finding, not one per line nor at the last."""
+    from briefgen.model import Document, Metadata, Paragraph, Span
+    from briefgen.templating.environment import Rendered
+    from briefgen.templating.search import AudienceInfo
+    from briefgen.untraced import uncited_facts
+
+    def at(line: int) -> Location:
+        return Location.of("t.md.j2", line)
+
+    document = Document(
+        name="t",
+        blocks=(
+            Paragraph(at(3), (Span("Seizures rose 480%."),)),
+            Paragraph(at(5), (Span("They seized 26,700 pounds, 480% more."),)),
+        ),
+        metadata=Metadata(title="t"),
+        source=at(1),
+    )
+    reads = (("seized", "480%"), ("seized", "26,700 pounds"))
+    rendered = Rendered("", (), AudienceInfo(name="t", display_name="T"), fact_reads=reads)
+    found = [(u.fact_id, u.location.line) for u in uncited_facts(rendered, document)]
+    assert found == [("seized", 3)]
+
+
 def test_an_uncited_fact_is_told_at_the_line_on_the_page_not_one_dropped_before_it() -> None:
     """An optional block dropped to fit printed the figure (with its citation) a few
     lines earlier: the warning pointed there, at a block not on the page that cites

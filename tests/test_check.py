@@ -1031,6 +1031,13 @@ def test_a_heading_that_ends_its_column_is_warned_at_its_line(tmp_path: Path, re
     built = invoke(tmp_path, "build", "--audience", "trial", "--facts", str(repo / "facts"))
     assert built.exit_code == 0, built.output
     assert f"{Path('templates') / 'trial.md.j2'}:13: warning: {message}" in built.stderr
+    # So does one that ends the sidebar, or the main column beside it.
+    sidebar = (
+        "# The title\n\n::: aside\nIn the sidebar.\n\n## Side end\n:::\n\n"
+        "## Main\n\nMain text.\n\n## Main end\n"
+    )
+    found = trial_findings(tmp_path, repo, sidebar, "heading-over-nothing")
+    assert found == [(6, message), (13, message)]
 
 
 def test_a_heading_above_the_title_is_warned_at_its_line(tmp_path: Path, repo: Path) -> None:

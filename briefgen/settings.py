@@ -43,6 +43,7 @@ from briefgen.inputs import (
     read_bytes,
 )
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
+from briefgen.schema_words import schema_message
 from briefgen.theme import (
     DEFAULT_ACCENT,
     DEFAULT_PRIMARY,
@@ -455,7 +456,7 @@ def _composed(value: Any) -> Any:
 def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location]) -> SettingsError:
     loc = error["loc"]
     name = ".".join(clip(str(part)) for part in loc)
-    message = error["msg"]
+    message = schema_message(error)
     if error["type"] == "extra_forbidden":
         message = _unknown_message(loc)
     elif error["type"] == "value_error":
@@ -464,9 +465,6 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
         message = not_finite(error["input"])
     elif error["type"] == "float_type":
         message = not_typed_number(error["input"])
-    elif error["type"] == "literal_error":
-        close = difflib.get_close_matches(str(error["input"]).lower(), _choices(loc), n=1)
-        message += f" (did you mean '{close[0]}'?)" if close else ""
     return SettingsError(f"{name}: {message}", at(loc))
 
 
@@ -488,18 +486,6 @@ def _section_fields(section: str | int) -> list[str]:
     model = Settings.model_fields.get(str(section))
     kind = model.annotation if model else None
     return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
-
-
-def _choices(loc: tuple[int | str, ...]) -> list[str]:
-    """The values a Literal setting allows (for "did you mean")."""
-    if len(loc) != 2:
-        return []
-    section = Settings.model_fields.get(str(loc[0]))
-    kind = section.annotation if section else None
-    if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
-        return []
-    setting = kind.model_fields.get(str(loc[1]))
-    return [str(arg) for arg in getattr(setting.annotation, "__args__", ())] if setting else []
 
 
 def _text_problems(

@@ -187,8 +187,8 @@ def test_every_problem_in_every_file_is_collected_in_file_and_line_order(in_tmp:
         "a.yaml:2: text: is required",
         "a.yaml:2: as_of: is required",
         "a.yaml:2: source: is required",
-        "a.yaml:3: kind: Input should be 'statistic', 'quote', 'finding', 'recommendation'"
-        " or 'myth'",
+        "a.yaml:3: kind: must be one of statistic, quote, finding, recommendation or myth,"
+        " not 'rumour'",
         "b.yaml:9: as_of: 'FY23' is not a date (2023-03-13), month (2023-03), year (2023),"
         " fiscal year (FY2023) or range of those (2017/2021)",
         "b.yaml:11: priority: must be a whole number, written without quotes (such as 3), not"

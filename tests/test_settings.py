@@ -382,7 +382,7 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
             "\"#1f3a5f\", got 'navy'",
         ),
         ('[theme]\naccent = "#abc"\n', "2: theme.accent: expected a colour written as"),
-        ("[theme]\naccent = 0x1f3a5f\n", "2: theme.accent: Input should be a valid string"),
+        ("[theme]\naccent = 0x1f3a5f\n", "2: theme.accent: expected text, got 2046559"),
         (
             '[theme]\nfont = "liberation-san"\n',
             "2: theme.font: unknown font family 'liberation-san' (did you mean "
@@ -486,7 +486,7 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         ("[build]\nzzz = 1\n", "2: build.zzz: unknown key (expected page_size, author, date)"),
         (
             '[build]\npage_size = "Leter"\n',
-            "2: build.page_size: Input should be 'letter' or 'a4' (did you mean 'letter'?)",
+            "2: build.page_size: must be letter or a4, not 'leter' (did you mean 'letter'?)",
         ),
         (
             '[build]\ndate = "next week"\n',
@@ -689,7 +689,7 @@ def test_a_date_outside_1900_to_2100_is_refused_wherever_it_comes_from(in_tmp: P
 def test_max_age_years_is_at_most_a_century(in_tmp: Path) -> None:
     # 5,000 years ended `facts check` with an internal OverflowError.
     assert error(in_tmp, "[facts]\nmax_age_years = 5000\n") == (
-        "briefgen.toml:2: facts.max_age_years: Input should be less than or equal to 100"
+        "briefgen.toml:2: facts.max_age_years: must be 100 or less, not 5000"
     )
 
 

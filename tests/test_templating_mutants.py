@@ -1269,7 +1269,7 @@ def test_an_audience_file_not_in_utf8_still_has_its_name(tmp_path: Path) -> None
         ),
         (
             "name: A\nreading_level: 30",
-            "reading_level: Input should be less than or equal to 20",
+            "reading_level: must be 20 or less, not 30",
             3,
         ),
         (

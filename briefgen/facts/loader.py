@@ -22,6 +22,7 @@ from briefgen.facts.schema import SLUG, Fact, Source, Translation, in_quotation_
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, parse_facts, read_facts_bytes
 from briefgen.inputs import clip, not_typed_number, quote
+from briefgen.schema_words import schema_message
 from briefgen.suggest import Suggestions
 
 FACT_SUFFIXES = (".yaml", ".yml")
@@ -229,7 +230,7 @@ def _schema_problems(
     problems = []
     for error in exc.errors(include_url=False):
         loc: LocPath = (*base, *error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
+        message = schema_message(error)
         field = _field_name(error["loc"])
         # Rules that span fields (model validators) name their field first: "value: ...".
         head, sep, rest = message.partition(": ")
@@ -245,17 +246,11 @@ def _schema_problems(
             message = "expected a mapping of fields (id: ..., kind: ..., ...)"
         elif error["type"] == "model_type" and error["loc"] == ("es",):
             message = "expected the Spanish form's fields (text: ..., short: ..., reviewed: false)"
-        elif error["type"] in ("enum", "literal_error") and isinstance(error["input"], str):
-            choices = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
-            close = difflib.get_close_matches(error["input"].strip().lower(), choices, n=1)
-            message += f" (did you mean '{close[0]}'?)" if close else ""
         elif error["type"] in ("list_type", "tuple_type") and isinstance(error["input"], str):
             # `topics: prices, seizures`: a list written without its brackets.
             items = [slug for slug in map(place_slug, error["input"].split(",")) if slug]
             meant = f" (did you mean [{', '.join(items)}]?)" if items else ""
             message = f"expected a list such as [a, b]{meant}"
-        elif error["type"] == "bool_type":
-            message = f"expected true or false, got {quote(error['input'])}"
         elif error["type"] == "int_type":
             message = not_typed_number(error["input"], whole=True)
         elif error["type"] == "string_pattern_mismatch":

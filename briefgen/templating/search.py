@@ -42,6 +42,7 @@ from briefgen.filenames import unsafe_audience_name
 from briefgen.inputs import clip, composed, not_finite, not_typed_number, read_bytes
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
+from briefgen.schema_words import schema_message
 from briefgen.style import PageSizeName
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -390,7 +391,7 @@ class SearchPath:
                 if error["type"] == "finite_number"
                 else not_typed_number(error["input"])
                 if error["type"] == "float_type"
-                else error["msg"].removeprefix("Value error, ")
+                else schema_message(error)
             )
             raise TemplateError(
                 f"front matter: {clip(key)}: {message}", where.get(key, Location.of(path, 1))

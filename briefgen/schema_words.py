@@ -53,6 +53,8 @@ def schema_message(error: ErrorDetails) -> str:
         return f"must be {words.format(_number(ctx[key]))}, not {quote(given)}"
     if kind == "string_type":
         return f"expected text, got {quote(given)}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list such as [a, b], got {quote(given)}"
     if kind == "bool_type":
         return f"expected true or false, got {quote(given)}"
     return str(error["msg"]).removeprefix("Value error, ")

@@ -10,6 +10,7 @@ briefgen writes itself.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -337,6 +338,31 @@ def test_footer_lines_link_the_addresses_and_break_only_a_long_word() -> None:
     same = footer_lines(replace(footer, website="http://ex.org", qr_url="http://ex.org"), style)
     assert same[0] == (Span("http://ex.org", href="http://ex.org"),)
     assert len(same) == 2
+
+
+def test_a_contact_item_of_at_most_32_characters_is_never_broken_in_the_pdf() -> None:
+    """docs/settings.md: an item of at most 32 characters, such as a phone number, is
+    not broken at its spaces, and the PDF never ends a line after a hyphen in it; a
+    longer item (an office's name) is broken at its spaces as any text."""
+    at_most = "Pima County Border Unit, Room 12"
+    assert len(at_most) == 32
+    longer = f"{at_most}B"
+    assert contact_line(Footer(contact=(at_most, longer))) == (
+        Span(at_most.replace(" ", "\u00a0") + "\u00a0\u00b7 " + longer),
+    )
+    document = regions()
+    phone = "(520) 555-0100"
+    started = 0
+    # A name growing a character at a time moves the phone past the line's end: a
+    # break at its space or its hyphen would show as a piece of it on a line.
+    for length in range(88, 112):
+        name = ("Sgt. Ana Ruiz of the Pima County Border Unit and " * 3)[:length].strip()
+        signed = replace(document, footer=replace(document.footer, contact=(name, phone)))
+        text = PdfReader(io.BytesIO(render_pdf_bytes(signed, Style()))).pages[0].extract_text()
+        lines = [line.strip() for line in text.splitlines() if "555" in line or "(520" in line]
+        assert len(lines) == 1 and phone in lines[0], (length, lines)
+        started += lines[0] == phone
+    assert started  # the phone did reach the line's end, and went down whole
 
 
 LONG_ORGANIZATION = (

@@ -22,6 +22,8 @@ from pypdf import PdfReader
 from readback import _paragraphs_of
 from tagged import Node, check_tagged, structure
 from test_build import chart_words
+from test_fitting import keep_and_drop
+from test_guide import fenced_lines
 
 from briefgen import duplex
 from briefgen.cli import cli
@@ -455,3 +457,66 @@ def test_out_format_date_and_page_size_work_as_for_any_build(
     for page in pages:
         text = " ".join(page.extract_text().split())
         assert "March 2025" in text and text.endswith("Updated March 2025"), text
+
+
+def test_the_handout_reports_as_the_docs_show(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/duplex.md's report of `build --duplex public,public-es` in the repository's
+    workspace, line for line (its figures are the golden build report's:
+    tests/test_guide.py), and on stderr the warnings of both sides, one line each."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_bytes((REPO / "briefgen.toml").read_bytes())
+    args = ["build", "--duplex", "public,public-es", "--facts", str(REPO / "facts")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    shown = fenced_lines(REPO / "docs" / "duplex.md")
+    assert result.stdout.splitlines() == [
+        line for line in shown if line.startswith(("output/", "  "))
+    ]
+    warnings = result.stderr.splitlines()
+    assert all(": warning: " in line for line in warnings), warnings
+    for kind in ("older than 3 years", "has a Spanish form not yet reviewed", "has no URL"):
+        assert any(kind in line for line in warnings), kind
+
+
+def test_a_side_s_drops_are_reported_under_its_name(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "trial.md.j2").write_text(keep_and_drop(), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["build", "--duplex", "public,trial", "--templates", str(templates), "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    dropped = [line for line in result.stdout.splitlines() if "dropped" in line]
+    assert len(dropped) == 1 and dropped[0].startswith(
+        f"  trial: dropped (optional, priority 1) {templates / 'trial.md.j2'}:"
+    ), dropped
+    assert "DROP-ME" not in PdfReader(out / "public+trial.pdf").pages[1].extract_text()
+
+
+def test_the_sheet_is_the_settings_page_size_when_neither_option_nor_front_says(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/duplex.md: the sheet is the front's page size: --page-size, else the front
+    template's, else briefgen.toml's (the back's front matter has no say)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text('[build]\npage_size = "a4"\n', encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "front.md.j2").write_text("# The front\n\nOne side.\n", encoding="utf-8")
+    back = "---\npage_size: letter\n---\n# The back\n\nThe other side.\n"
+    (templates / "back.md.j2").write_text(back, encoding="utf-8")
+    args = ["build", "--duplex", "front,back", "--facts", str(REPO / "facts"), "-q"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    pages = PdfReader(tmp_path / "output" / "front+back.pdf").pages
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages]
+    assert sizes == [(595, 842), (595, 842)]
+    word = docx.Document(str(tmp_path / "output" / "front+back.docx"))
+    assert {(round(s.page_width.pt), round(s.page_height.pt)) for s in word.sections} == {
+        (595, 842)
+    }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from briefgen import recipients
 from briefgen.cli import cli
@@ -128,6 +129,17 @@ def test_ten_mistakes_through_the_cli_write_nothing(
     ]
     assert "Traceback" not in result.output
     assert not Path("output").exists()
+    # Each line docs/batch.md shows of these mistakes is printed as shown, up to a "...".
+    fences = MarkdownIt("commonmark").parse((REPO / "docs" / "batch.md").read_text("utf-8"))
+    (shown,) = [
+        t.content.splitlines() for t in fences if t.type == "fence" and ": id: empty" in t.content
+    ]
+    assert len(shown) >= 6
+    for line in shown:
+        assert any(
+            printed == line or (line.endswith("...") and printed.startswith(line[:-3]))
+            for printed in lines
+        ), line
 
 
 @pytest.mark.parametrize(

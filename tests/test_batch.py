@@ -150,6 +150,25 @@ def test_the_combined_pdf_is_for_print_not_tagged_and_claims_no_tags(workspace: 
     assert "/StructTreeRoot" in copy.trailer["/Root"]  # each copy is tagged
 
 
+def test_an_audience_given_as_a_path_writes_into_the_folder_of_its_file_s_name(
+    workspace: Path,
+) -> None:
+    """docs/batch.md: `<audience>` is the audience's name, its file name for an
+    audience given as a path (`sub/note` writes `note/`, `builtin/public` `public/`)."""
+    sub = workspace / "templates" / "sub"
+    sub.mkdir()
+    (sub / "note.md.j2").write_text(LETTER, encoding="utf-8")
+    rows = "id,audience,name,district\nex-1,sub/note,Alex Example,7\nex-2,builtin/public,Sam,\n"
+    (workspace / "paths.csv").write_text(rows, encoding="utf-8")
+    result = build("--recipients", "paths.csv", "--format", "pdf", "--combine", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    files = sorted(folder_bytes(workspace / "output"))
+    assert files == ["combined.pdf", "manifest.csv", "note/ex-1.pdf", "public/ex-2.pdf"]
+    with open(workspace / "output/manifest.csv", encoding="utf-8", newline="") as table:
+        assert [r["file"] for r in csv.DictReader(table)] == ["note/ex-1.pdf", "public/ex-2.pdf"]
+    assert "For Alex Example" in pdf_text(workspace / "output/note/ex-1.pdf")
+
+
 def test_combine_with_docx_alone_writes_the_manifest_and_no_combined_pdf(
     workspace: Path,
 ) -> None:

@@ -81,6 +81,20 @@ def test_a_template_of_recipient_columns_is_checked_with_its_file(workspace: Pat
     assert sorted(p.name for p in workspace.iterdir()) == ["recipients.csv", "templates"]
 
 
+def test_the_check_does_not_look_at_the_output_folder(workspace: Path) -> None:
+    """docs/batch.md: `check --recipients` does not look at the output folder, which
+    build checks before any work: a link where an audience's folder goes stops the
+    build, not the check."""
+    (workspace / "output").mkdir()
+    (workspace / "output" / "letter").symlink_to(workspace / "nowhere")
+    checked = run("check", "--recipients", "recipients.csv")
+    assert checked.exit_code == 0, checked.output
+    assert "output" not in checked.output
+    built = run("build", "--recipients", "recipients.csv")
+    assert built.exit_code == 1
+    assert built.output.startswith(f"{Path('output/letter')}: a link where the audience's")
+
+
 def test_the_fills_are_those_the_batch_builds(workspace: Path) -> None:
     # Titles of different lengths, so the copies' fills differ.
     long_title = "Deputy Assistant Director for Example Affairs " * 12

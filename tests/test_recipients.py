@@ -216,6 +216,36 @@ def test_bom_audience_option_and_pass_through_columns(tmp_path: Path) -> None:
     }
 
 
+def test_values_and_column_names_are_stripped_of_surrounding_spaces(tmp_path: Path) -> None:
+    """docs/batch.md: values are stripped of surrounding spaces, a quoted one's too, and
+    so are the header's names: a space typed after a comma names no file ' ex-1'."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id , audience,name ,district\n ex-1 , public ,  Alex Example\t, 7 \n"
+        ' ex-2,public," Sam, Sample ",8\n',
+        encoding="utf-8",
+    )
+    found = load_recipients(path, check_audience)
+    assert found.columns == (*KNOWN_COLUMNS, "district")
+    first, second = found.recipients
+    assert (first.slug, second.slug) == ("ex-1", "ex-2")
+    empty = dict.fromkeys(KNOWN_COLUMNS, "")
+    assert row_values(found, first) == {
+        **empty,
+        "id": "ex-1",
+        "audience": "public",
+        "name": "Alex Example",
+        "district": "7",
+    }
+    assert row_values(found, second) == {
+        **empty,
+        "id": "ex-2",
+        "audience": "public",
+        "name": "Sam, Sample",
+        "district": "8",
+    }
+
+
 @pytest.mark.parametrize("separator", [";", "\t"])
 def test_semicolons_or_tabs_as_spreadsheets_save_them(tmp_path: Path, separator: str) -> None:
     """Where the comma is the decimal sign, spreadsheets save CSV with semicolons (or

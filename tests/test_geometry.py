@@ -410,6 +410,33 @@ def test_a_long_organization_name_grows_the_band_in_both_formats(
         assert a == pytest.approx(b, abs=TOLERANCE)
 
 
+TWO_LINE_NAME = "Riverbend County Department of Public Health and Environmental Services"
+
+
+@requires_libreoffice
+@pytest.mark.parametrize("lines", [2, 3])
+def test_a_name_of_more_than_two_lines_makes_the_band_taller_in_both_formats(
+    tmp_path: Path, libreoffice: str, lines: int
+) -> None:
+    """docs/settings.md: two lines of the name fit the 54 pt band; a third, with the
+    margin kept above and below it, makes the band taller, in the PDF and the DOCX."""
+    style = Style()
+    document = regions()
+    assert document.masthead is not None
+    name = TWO_LINE_NAME + ", Division of Communicable Disease Prevention" * (lines - 2)
+    masthead = replace(document.masthead, organization=name, logo=None)
+    document = replace(document, blocks=document.blocks[:2], masthead=masthead)
+    pdf, laid_out = pdf_and_layout(document, style, tmp_path, "name")
+    text = PdfReader(pdf).pages[0].extract_text().split("\n")
+    assert text.index(f" {AUDIENCE}") == lines, text
+    for path in (pdf, laid_out):
+        top, bottom, _ = band_and_text(path, ("Clean water for every school",))
+        if lines == 2:
+            assert bottom - top == pytest.approx(style.masthead_height, abs=TOLERANCE), path
+        else:
+            assert bottom - top > style.masthead_height + style.masthead_organization.leading / 2
+
+
 @pytest.mark.parametrize(
     ("pixels", "width"),
     [((120, 120), 36.0), ((1600, 200), Style().frame_width / 4)],

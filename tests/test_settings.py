@@ -15,8 +15,10 @@ from typing import Any
 
 import docx
 import PIL.Image
+import pypdfium2
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 from lxml import etree
 from PIL import Image as PILImage
 from pypdf import PdfReader
@@ -332,6 +334,36 @@ def test_a_website_of_other_letters_is_linked_as_ascii_in_the_pdf(in_tmp: Path) 
     assert "https://xn--exmple-cua.org/%C3%B1" in addresses
     assert "https://xn--e1afmkfd.xn--p1ai/%D0%BF%D1%83%D1%82%D1%8C" in addresses
     assert "exämple.org/ñ" in pdf_text(in_tmp / "output" / "public.pdf")
+
+
+def test_the_docx_and_the_qr_codes_hold_an_address_of_other_letters_as_written(
+    in_tmp: Path,
+) -> None:
+    """docs/settings.md: only the PDF's link is made ASCII; the DOCX's link and the QR
+    code (in both files) hold the address as written, for a phone to show as such."""
+    from test_graphics import decode
+
+    (in_tmp / "briefgen.toml").write_text(
+        '[contact]\nwebsite = "exämple.org/ñ"\nsources_url = "https://пример.рф/путь"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
+    )
+    assert result.exit_code == 0, result.output
+    word = docx.Document(str(in_tmp / "output" / "public.docx"))
+    footer = word.sections[0].footer
+    links = {rel.target_ref for part in (word.part, footer.part) for rel in part.rels.values()}
+    assert "https://exämple.org/ñ" in links
+    page = pypdfium2.PdfDocument(in_tmp / "output" / "public.pdf")[0]
+    in_pdf = [code.text for code in decode(page.render(scale=150 / 72).to_pil())]
+    blips = [blip.get(qn("r:embed")) for blip in footer._element.iter(qn("a:blip"))]
+    in_docx = [
+        code.text
+        for blip in blips
+        for code in decode(PILImage.open(io.BytesIO(footer.part.related_parts[blip].blob)))
+    ]
+    assert in_pdf == in_docx == ["https://пример.рф/путь"]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +131,59 @@ def test_a_logo_made_transparent_by_one_colour_is_transparent_in_both_files(
         assert len(found) == 1, printed
         corner, middle = found[0].getpixel((2, 2)), found[0].getpixel((30, 30))
         assert corner[3] == 0 and middle == (255, 255, 255, 255), (corner, middle)
+
+
+def png_16_bit_keyed(key: tuple[int, int, int], inner: tuple[int, int, int]) -> bytes:
+    """A 60 x 60 PNG of 16 bits a channel made transparent by the colour ``key`` (a
+    tRNS chunk), ``inner`` in its middle square: Pillow cannot write one."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    rows = b"".join(
+        b"\0"
+        + b"".join(
+            struct.pack(">3H", *(inner if 15 <= x < 45 and 15 <= y < 45 else key))
+            for x in range(60)
+        )
+        for y in range(60)
+    )
+    header = struct.pack(">IIBBBBB", 60, 60, 16, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"tRNS", struct.pack(">3H", *key))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_logo_of_16_bits_a_channel_made_transparent_by_one_colour_prints_opaque(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/settings.md: Pillow keeps 8 of a channel's 16 bits and cannot tell the
+    key's pixels (here the middle, 0xff00 green, reads as the key's 0xffff), so such
+    a logo prints opaque in both files, the same picture, rather than holed."""
+    data = png_16_bit_keyed((0, 0xFFFF, 0), (0, 0xFF00, 0))
+    (tmp_path / "logo.png").write_bytes(data)
+    (tmp_path / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
+    )
+    assert result.exit_code == 0, result.output
+    pdf_logos = [i.image for i in PdfReader(tmp_path / "output" / "public.pdf").pages[0].images]
+    with zipfile.ZipFile(tmp_path / "output" / "public.docx") as package:
+        docx_logos = [
+            PIL.Image.open(io.BytesIO(package.read(name)))
+            for name in package.namelist()
+            if name.startswith("word/media/")
+        ]
+    for printed in (pdf_logos, docx_logos):
+        found = [image.convert("RGBA") for image in printed if image and image.size == (60, 60)]
+        assert len(found) == 1, printed
+        assert {found[0].getpixel((2, 2)), found[0].getpixel((30, 30))} == {(0, 255, 0, 255)}
 
 
 @pytest.mark.parametrize(

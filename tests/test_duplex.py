@@ -112,6 +112,27 @@ def test_the_pdf_has_one_page_per_side_each_its_audiences(
     assert "/Duplex" not in one.trailer["/Root"]["/ViewerPreferences"]
 
 
+def test_each_side_is_the_brief_its_audience_makes_alone(
+    handout: tuple[Handout, Path],
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/duplex.md: each side is made exactly as `--audience` would make it (the
+    two sides of the sample fit at one type size, so neither is fitted again)."""
+    made, stem = handout
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "alone"
+    for side in made.sides:
+        name = side.audience.name
+        args = ["-q", "build", "--audience", name, "--format", "pdf", "--out", str(out)]
+        assert runner.invoke(cli, args).exit_code == 0
+    pages = PdfReader(stem.with_suffix(".pdf")).pages
+    for page, side in zip(pages, made.sides, strict=True):
+        alone = PdfReader(out / f"{side.audience.name}.pdf").pages[0]
+        assert page.extract_text() == alone.extract_text(), side.audience.name
+
+
 def test_each_note_id_is_unique_in_the_handout_and_in_its_id_tree(
     handout: tuple[Handout, Path],
 ) -> None:

@@ -451,6 +451,26 @@ def test_a_progress_bar_on_a_terminal_only(
     assert "checking" not in result.stderr
 
 
+def test_the_command_line_draws_no_bar_with_json_or_quiet(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/batch.md: `check --recipients` draws a bar on a terminal, but not with -q
+    or --json (read by a script). Whether it would, as it asks, for each."""
+    import briefgen.batch
+
+    asked: list[bool] = []
+
+    def on_a_terminal(quiet: bool, stream: object) -> bool:
+        asked.append(not quiet)
+        return False  # CliRunner's stderr is no terminal: draw nothing
+
+    monkeypatch.setattr(briefgen.batch, "show_progress", on_a_terminal)
+    common = ["--facts", str(REPO / "facts"), "--recipients", "recipients.csv"]
+    for args in (["check", *common], ["check", "--json", *common], ["-q", "check", *common]):
+        assert CliRunner().invoke(cli, args).exit_code == 0
+    assert asked == [True, False, False]
+
+
 def test_every_problem_of_a_long_file_is_counted_and_in_json(workspace: Path) -> None:
     """A file of 150 mistakes: check counted 101 (the hundred its message lists and
     the "and 50 more" line as an error) and --json held the line as an entry."""

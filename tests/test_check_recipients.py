@@ -95,16 +95,24 @@ def test_the_check_does_not_look_at_the_output_folder(workspace: Path) -> None:
     assert built.output.startswith(f"{Path('output/letter')}: a link where the audience's")
 
 
-def test_the_fills_are_those_the_batch_builds(workspace: Path) -> None:
+# docs/batch.md: check --recipients takes --name-column, --page-size and --date as
+# build does (the workspace fixture's runs give a --date).
+@pytest.mark.parametrize(
+    "options", [[], ["--page-size", "a4", "--name-column", "office"]], ids=["plain", "options"]
+)
+def test_the_fills_are_those_the_batch_builds(workspace: Path, options: list[str]) -> None:
     # Titles of different lengths, so the copies' fills differ.
     long_title = "Deputy Assistant Director for Example Affairs " * 12
     (workspace / "recipients.csv").write_text(
         RECIPIENTS.replace("Chief", long_title.strip()), encoding="utf-8"
     )
     (fit,) = [
-        f for f in check_json("--recipients", "recipients.csv")["findings"] if f["code"] == "fit"
+        f
+        for f in check_json("--recipients", "recipients.csv", *options)["findings"]
+        if f["code"] == "fit"
     ]
-    built = run("build", "--recipients", "recipients.csv", "--combine", "--format", "pdf")
+    args = ["--recipients", "recipients.csv", "--combine", "--format", "pdf", *options]
+    built = run("build", *args)
     assert built.exit_code == 0, built.output
     with (workspace / "output" / "manifest.csv").open(encoding="utf-8") as file:
         fills = {row["file"]: float(row["fill"]) for row in csv.DictReader(file)}

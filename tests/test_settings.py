@@ -295,6 +295,24 @@ def test_footer_from_contact(tmp_path: Path) -> None:
     assert foot.updated == "Updated November 2026"
 
 
+@pytest.mark.parametrize(
+    ("website", "qr_url"),
+    [
+        ("example.org", "https://example.org"),
+        ("www.example.org/en", "https://www.example.org/en"),
+        ("https://example.org", "https://example.org"),
+    ],
+)
+def test_each_form_of_a_site_s_address_the_docs_give_is_taken(
+    tmp_path: Path, website: str, qr_url: str
+) -> None:
+    """docs/settings.md's forms of a website: printed as written, and the QR code
+    leads there, `https://` added when it is left out."""
+    settings = load(tmp_path, f'[contact]\nwebsite = "{website}"\n')
+    foot = footer(settings, dt.date(2026, 11, 28))
+    assert (foot.website, foot.qr_url) == (website, qr_url)
+
+
 def test_the_qr_code_leads_to_sources_url_when_set(tmp_path: Path) -> None:
     settings = load(
         tmp_path,

@@ -496,7 +496,7 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         ),
         ('[theme]\nlogo = "data:image/png;base64,iVBOR"\n', "2: theme.logo: 'data:image/png;"),
         # docs/settings.md: "a number more than 0" (0 years would call every fact old).
-        ("[facts]\nmax_age_years = 0\n", "2: facts.max_age_years: Input should be greater than 0"),
+        ("[facts]\nmax_age_years = 0\n", "2: facts.max_age_years: must be more than 0, not 0"),
         # nan was told "Input should be less than or equal to 100".
         ("[facts]\nmax_age_years = nan\n", "2: facts.max_age_years: must be a number, not nan"),
         ("[facts]\nmax_age_years = -nan\n", "2: facts.max_age_years: must be a number, not nan"),

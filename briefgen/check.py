@@ -52,6 +52,7 @@ from briefgen.pipeline import (
 )
 from briefgen.settings import SETTINGS_FILE
 from briefgen.style import BODY_SIZE, INCH
+from briefgen.templating.inherited import Inherited, inherited_words
 from briefgen.unrendered import unrendered_code, unspaced_headings
 from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
 
@@ -468,17 +469,22 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
     extended = audience.extends
     if extended and language_code(extended[1]) != language_code(audience.language):
         parent, parent_language = extended
-        found.append(
-            Finding(
-                "warning",
-                "extends-other-language",
-                f"this {audience.language} template extends {parent}, written in "
-                f"{parent_language}: every block it does not replace prints in that "
-                "language; replace them all, or extend a template in the brief's language",
-                Location.of(audience.path, 1) if audience.path else decision.document.source,
-                audience.name,
+        inherited = inherited_words(decision.rendered, workspace.search_path, parent)
+        if inherited:
+            found.append(
+                Finding(
+                    "warning",
+                    "extends-other-language",
+                    f"this {audience.language} template extends {parent}, written in "
+                    f"{parent_language}, and leaves it {_inherited_text(inherited)}, which "
+                    f"print{'s' if len(inherited) == 1 else ''} {parent_language} text "
+                    f"({'first at ' if len(inherited) > 1 else ''}{inherited[0].location}); "
+                    f"replace {'it' if len(inherited) == 1 else 'them'}, or extend a "
+                    "template in the brief's language",
+                    Location.of(audience.path, 1) if audience.path else decision.document.source,
+                    audience.name,
+                )
             )
-        )
     last_headings = _last_headings(decision.fit.document.blocks)
     for heading in sorted(last_headings, key=lambda h: h.location.line):
         found.append(
@@ -594,6 +600,17 @@ def _myths(store: FactStore, decision: Decision, printed: list[str]) -> list[Fin
             )
         )
     return found
+
+
+def _inherited_text(inherited: list[Inherited]) -> str:
+    """``the blocks why, quote``, ``the block why``, ``the text outside its blocks``."""
+    names = [clip(i.block) for i in inherited if i.block is not None]
+    parts = []
+    if names:
+        parts.append(f"the block{'s' if len(names) > 1 else ''} {', '.join(names)}")
+    if any(i.block is None for i in inherited):
+        parts.append("the text outside its blocks")
+    return " and ".join(parts)
 
 
 def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:

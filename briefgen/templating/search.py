@@ -419,7 +419,7 @@ class SearchPath:
         doc, _, _ = read_front_matter(text, path)
         meta: dict[str, Any] = doc.data if doc else {}
         where = {key: doc.location((key,)) for key in meta} if doc else {}
-        parent = _extends(text)
+        parent = extended(text)
         if parent and depth < 5 and (found := self.find(parent)):
             inherited, inherited_where, _ = self._metadata(found[0], depth + 1)
             language = inherited.get("language", "en-US")
@@ -456,7 +456,7 @@ def _refuse_links_out(name: str, candidate: Path, folder: Folder) -> None:
     )
 
 
-def _extends(text: str) -> str | None:
+def extended(text: str) -> str | None:
     """The template named by a literal ``{% extends "..." %}``, if there is one."""
     match = _EXTENDS.search(text)
     return match.group(1) if match else None

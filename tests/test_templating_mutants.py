@@ -530,15 +530,22 @@ def test_one_in_of_a_floor_holds_for_every_share_above_it(
 
 def test_one_in_refuses_a_fact_value_that_is_no_percentage() -> None:
     """{{ f.value | one_in }} of 14 cases printed "more than 1 in 10", and of $120
-    "120%": a count or an amount read as a share. A fact's value remembers its unit."""
+    "120%": a count or an amount read as a share. A fact's value remembers its unit.
+    The fact is told as its .number prints it: a price of $1–$2 per pill was told
+    as "1 USD per pill", its range and its dollar sign lost."""
     store = _shares(("share", 20, None))
-    for fact_id, value, unit in (("cases", 14, "cases"), ("cost", 120, "USD")):
+    for fact_id, value, top, unit in (
+        ("cases", 14, None, "cases"),
+        ("cost", 120, None, "USD"),
+        ("pill", 1, 2, "USD per pill"),
+    ):
         fact = Fact.model_validate(
             {
                 "id": fact_id,
                 "kind": "statistic",
                 "text": "A figure.",
                 "value": value,
+                "value_max": top,
                 "unit": unit,
                 "as_of": "2022",
                 "source": "paper",
@@ -553,8 +560,10 @@ def test_one_in_refuses_a_fact_value_that_is_no_percentage() -> None:
         "the one_in filter reads a percentage as a count of people; fact 'cases' is 14 "
         "cases: print its .number, or give one_in a fact whose unit is percent"
     )
-    with pytest.raises(TemplateError, match="fact 'cost' is 120 USD"):
+    with pytest.raises(TemplateError, match="fact 'cost' is \\$120: print"):
         helpers.one_in(helpers.fact("cost").value)
+    with pytest.raises(TemplateError, match="fact 'pill' is \\$1–\\$2 per pill: print"):
+        helpers.one_in(helpers.fact("pill").value)
     # A number the template works out is its own, read as a percentage.
     assert helpers.one_in(helpers.fact("cases").value * 1) == "more than 1 in 10"
 

@@ -528,11 +528,18 @@ class Helpers:
         as any count of it would overstate it."""
         unit = getattr(value, "unit", "percent")
         if unit.lower() != "percent":
-            # 14 cases would print "more than 1 in 10", $120 "120%".
+            # 14 cases would print "more than 1 in 10", $120 "120%". The fact is told as
+            # its .number prints it in English ("$1–$2 per pill"), not "1 USD".
+            fact = self.store.get(value.fact_id) if value.fact_id in self.store else None
+            shown = (
+                format_value(fact, "en-US")
+                if fact is not None and fact.value == value
+                else f"{format_number(value, self.language)} {unit}"
+            )
             raise TemplateError(
                 f"the one_in filter reads a percentage as a count of people; fact "
-                f"'{value.fact_id}' is {format_number(value, self.language)} {unit}: print "
-                "its .number, or give one_in a fact whose unit is percent"
+                f"'{value.fact_id}' is {shown}: print its .number, or give one_in a fact "
+                "whose unit is percent"
             )
         qualifier = getattr(value, "qualifier", "")
         if qualifier in _CEILINGS:

@@ -401,11 +401,14 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 )
             )
     for uncited in uncited_facts(decision.rendered, decision.fit.document):
+        # As a reader sees it: the no-break space briefgen sets before unit words
+        # ("about 100 times") is a space, not "\xa0".
+        as_read = clip(uncited.printed.replace("\u00a0", " "))
         found.append(
             Finding(
                 "warning",
                 "uncited-fact",
-                f"'{uncited.fact_id}' is printed ({clip(uncited.printed)!r}) but cited nowhere "
+                f"'{uncited.fact_id}' is printed ({as_read!r}) but cited nowhere "
                 "on the page, so the notes do not give its source; add "
                 f'{{{{ cite("{uncited.fact_id}") }}}} beside it',
                 uncited.location,

@@ -279,6 +279,25 @@ def test_a_fact_s_value_printed_but_cited_nowhere_is_reported(tmp_path: Path, sa
     )
 
 
+def test_an_uncited_number_with_unit_words_is_quoted_as_it_reads(
+    tmp_path: Path, sample: Path
+) -> None:
+    """The number's no-break space before its unit words was quoted as Python writes
+    it, 'about 100\\xa0times', a character the author never typed."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "templates" / "units.md.j2").write_text(
+        '# Units\n\nFentanyl is {{ fact("fentanyl-100-times-morphine").number }} stronger.\n',
+        encoding="utf-8",
+    )
+    result = invoke(workspace, "check", "--audience", "units", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    assert (
+        "templates/units.md.j2:3: warning: 'fentanyl-100-times-morphine' is printed "
+        "('about 100 times') but cited nowhere on the page"
+    ) in result.output
+
+
 def test_an_uncited_fact_is_told_at_the_line_printing_it(tmp_path: Path) -> None:
     """Not at the block it is in: in an override of the built-in's ask, the box began
     a line earlier, and with a recipient at the built-in's line naming them."""

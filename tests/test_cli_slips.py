@@ -655,6 +655,44 @@ def test_a_wrong_helper_argument_is_told_with_the_real_parameters(
     assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            'fact("seizures-up-480-percent").value | number(2)',
+            "the filter 'number' takes no arguments; write '| number', without brackets",
+        ),
+        (
+            'fact("seizures-up-480-percent").value | one_in(places=1)',
+            "the filter 'one_in' takes no arguments; write '| one_in', without brackets",
+        ),
+        (
+            '"Seizures rose" | truncate(lenght=5)',
+            "the filter 'truncate' has no parameter 'lenght' (did you mean 'length'?); "
+            "its parameters are length, killwords, end, leeway",
+        ),
+        (
+            '2.5 | round(1, "floor", 3)',
+            "the filter 'round' takes at most 2 arguments, got 3; "
+            "its parameters are precision, method",
+        ),
+        (
+            '"Seizures" | replace("S")',
+            "the filter 'replace' needs 'new'; its parameters are old, new, count",
+        ),
+    ],
+    ids=["number", "one_in", "lenght", "round", "replace"],
+)
+def test_a_wrong_filter_argument_is_told_with_the_real_parameters(
+    template: Path, call: str, message: str
+) -> None:
+    """A filter given an argument it does not take stopped with Python's words and
+    class names: 'TypeError: Helpers.number() takes 2 positional arguments but 3
+    were given'."""
+    result = build_x(template, "{{ " + call + " }}")
+    assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
+
+
 # ------------------------------------------------- facts check: an audience no one has
 
 

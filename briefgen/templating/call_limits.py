@@ -160,14 +160,64 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
         )
         for arg in (*args[measured:], *kwargs.values()):
             require_printable(arg, what)
-        if check and signature:
-            bound = signature.bind(*args[skip:], **kwargs)
-            bound.apply_defaults()
-            check(bound.arguments, what)
-        return checked(carried(function(*args, **kwargs), (*args, *kwargs.values())), what)
+        try:
+            if check and signature:
+                bound = signature.bind(*args[skip:], **kwargs)
+                bound.apply_defaults()
+                check(bound.arguments, what)
+            result = function(*args, **kwargs)
+        except TypeError:
+            # "{{ x | number(2) }}" is told in the template's terms, not as
+            # "Helpers.number() takes 2 positional arguments but 3 were given".
+            problem = filter_argument_problem(name, function, leading, args, kwargs)
+            if problem is None:
+                raise
+            raise TemplateError(problem) from None
+        return checked(carried(result, (*args, *kwargs.values())), what)
 
     run.briefgen_checked = True  # type: ignore[attr-defined]
     return run
+
+
+def filter_argument_problem(
+    name: str, function: Callable[..., Any], leading: int, args: tuple[Any, ...], kwargs: Any
+) -> str | None:
+    """Why the filter ``name`` cannot take these arguments (``args`` begins with what
+    Jinja passes it first, ``leading`` of them, then the value it filters), with its
+    real parameters after the value; None when they fit, so the TypeError was the
+    filter's own."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return None
+    shows_passed = bool(leading) and _first_parameter(signature) in _PASSED
+    try:
+        signature.bind(*(args if shows_passed else args[leading:]), **kwargs)
+        return None
+    except TypeError as exc:
+        reason = str(exc)
+    parameters = list(signature.parameters.values())[(1 if shows_passed else 0) + 1 :]
+    names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    shown = ", ".join(_STARS.get(p.kind, "") + p.name for p in parameters)
+    what = f"the filter '{name}'"
+    if not shown:
+        return f"{what} takes no arguments; write '| {name}', without brackets"
+    where = f"; its parameters are {shown}"
+    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+        for key in kwargs:
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                return f"{what} has no parameter '{key}'{hint}{where}"
+    if reason.startswith("missing a required argument: "):
+        return f"{what} needs {reason.rpartition(': ')[2]}{where}"
+    if reason == "too many positional arguments":
+        most = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters)
+        given = len(args) - leading - 1
+        return f"{what} takes at most {most} argument{'' if most == 1 else 's'}, got {given}{where}"
+    if reason.startswith("multiple values for argument "):
+        return f"{what} got {reason.rpartition(' ')[2]} twice{where}"
+    return f"{what}: {reason}{where}"
 
 
 def checked_json_dumps(value: Any, **kwargs: Any) -> str:

@@ -26,12 +26,12 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from jinja2 import Environment, TemplateSyntaxError
-from jinja2.lexer import TOKEN_DATA, TOKEN_FLOAT, TOKEN_INTEGER, TOKEN_STRING, Lexer
+from jinja2 import TemplateSyntaxError
+from jinja2.lexer import TOKEN_DATA, TOKEN_FLOAT, TOKEN_INTEGER, TOKEN_STRING
 
 from briefgen.citations import cited_ids
 from briefgen.errors import Location
@@ -41,7 +41,7 @@ from briefgen.facts.store import FactStore
 from briefgen.kept import KeptByText
 from briefgen.model import AnyBlock, Document, block_text, children, walk
 from briefgen.parse import CITATION
-from briefgen.templating.environment import Rendered
+from briefgen.templating.environment import Rendered, template_lexer
 from briefgen.templating.search import split_front_matter
 
 # A figure: digits with thousands commas and decimals ("26,700", "98.9", "2023"), or
@@ -289,7 +289,7 @@ def _written_in(path: str, text: str) -> _Written:
     # templates, and lexing one takes longer than the rest of the check.
     source = split_front_matter(text, Path(path))[1]
     try:
-        tokens = list(_lexer().tokenize(source, filename=path))
+        tokens = list(template_lexer().tokenize(source, filename=path))
     except TemplateSyntaxError:  # a template that does not lex did not render either
         return ()
     pieces: list[tuple[int, str, bool]] = []
@@ -310,12 +310,6 @@ def _written_in(path: str, text: str) -> _Written:
         for line, piece, whole in pieces
         if (written := tuple(written_figures(piece)))
     )
-
-
-@cache
-def _lexer() -> Lexer:
-    """A lexer with the renderer's settings, which decide what is text and on which line."""
-    return Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True).lexer
 
 
 def blocks_of(rendered: Rendered) -> list[tuple[int, int]]:

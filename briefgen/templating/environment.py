@@ -29,9 +29,9 @@ from collections.abc import (
 )
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from jinja2 import (
     Environment,
@@ -48,7 +48,7 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
-from jinja2.lexer import Token, TokenStream
+from jinja2.lexer import Lexer, Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.dates import brief_date
@@ -345,6 +345,26 @@ def _not_a_name(value: object) -> str:
     return f'a template is named by text, such as "_macros.md.j2", not {what}{listed}'
 
 
+class Whitespace(TypedDict):
+    """Jinja's settings for the white space around tags."""
+
+    keep_trailing_newline: bool
+    trim_blocks: bool
+    lstrip_blocks: bool
+
+
+# How the renderer treats the white space around tags: what is a template's text, and
+# on which line. Whatever reads a template's text as the renderer does (the typed
+# figures check, the words a template inherits) lexes it with the same settings.
+WHITESPACE = Whitespace(keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+@cache
+def template_lexer() -> Lexer:
+    """A lexer with the renderer's white-space settings (:data:`WHITESPACE`)."""
+    return Environment(**WHITESPACE).lexer
+
+
 class TemplateRenderer:
     """Renders audience templates from one search path against one facts store."""
 
@@ -366,9 +386,7 @@ class TemplateRenderer:
             autoescape=True,
             finalize=self._finalize,
             extensions=[LineMarkers, NestingLimits],
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
+            **WHITESPACE,
         )
         # One set of helpers, told each template's language as it renders.
         self.helpers = Helpers(store)

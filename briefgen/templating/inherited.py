@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, TemplateSyntaxError
+from jinja2 import TemplateSyntaxError
 from jinja2.lexer import (
     TOKEN_BLOCK_BEGIN,
     TOKEN_BLOCK_END,
     TOKEN_DATA,
     TOKEN_NAME,
     TOKEN_STRING,
-    Lexer,
 )
 
 from briefgen.errors import BriefgenError, Location
-from briefgen.templating.environment import Rendered
+from briefgen.templating.environment import Rendered, template_lexer
 from briefgen.templating.search import SearchPath, extended, split_front_matter
 
 # How many templates up an extends chain are read, as its front matter is.
@@ -90,7 +88,7 @@ def _worded_lines(path: str, text: str) -> list[tuple[int, str | None]]:
     word, with the innermost block it stands in, as Jinja's lexer reads the template."""
     try:
         source = split_front_matter(text, Path(path))[1]
-        tokens = list(_lexer().tokenize(source, filename=path))
+        tokens = list(template_lexer().tokenize(source, filename=path))
     except (TemplateSyntaxError, BriefgenError):  # rendering has told of it already
         return []
     found: list[tuple[int, str | None]] = []
@@ -120,9 +118,3 @@ def _worded_lines(path: str, text: str) -> list[tuple[int, str | None]]:
 def _is_phrase(text: str) -> bool:
     """Whether quoted ``text`` is words a page prints: more than one, one of letters."""
     return len(text.split()) > 1 and _WORD.search(text) is not None
-
-
-@cache
-def _lexer() -> Lexer:
-    """A lexer with the renderer's settings, which decide what is text and on which line."""
-    return Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True).lexer

@@ -124,6 +124,11 @@ def _attr(info: str, key: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _files(folder: Path) -> dict[Path, bytes]:
+    """Every file under ``folder`` and its bytes (none when there is no folder)."""
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.mark.parametrize("title", list(EXAMPLES))
 def test_worked_example(title: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -137,13 +142,14 @@ def test_worked_example(title: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
             continue
         audience = _attr(info, "expect") or _attr(info, "error")
         assert audience, f"fence without file=, expect= or error=: {info!r}"
+        before = _files(tmp_path / "output")
         result = CliRunner().invoke(
             cli, ["build", "--audience", audience, "--facts", str(REPO / "facts")]
         )
         if _attr(info, "error"):
             assert result.exit_code == 1
             assert result.output.strip() == content.strip()
-            assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+            assert _files(tmp_path / "output") == before  # nothing written, nothing removed
         else:
             assert result.exit_code == 0, result.output
             pdf = " ".join(

@@ -404,7 +404,15 @@ class Helpers:
         given = {"audience": audience, "topic": topic, "kind": kind}
         unknown = unknown_filters(self.store, given)
         if unknown:
-            raise TemplateError("facts(): " + next(iter(unknown.values())))
+            what, message = next(iter(unknown.items()))
+            if what == "audience" and "did you mean" not in message:
+                # Not a slip: most likely a new audience, which no fact names yet.
+                message += (
+                    f"; to give {quote(audience)} facts of its own, add it to their "
+                    "audiences in the facts files, or pick them by id, topic or another "
+                    "audience"
+                )
+            raise TemplateError("facts(): " + message)
         if limit is not None and (
             not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
         ):

@@ -81,8 +81,9 @@ class Fit:
 
 
 def _describe(blocks: list[AnyBlock], group: Droppable) -> Dropped:
-    # Without note numbers: the numbers a dropped block had belong to no page.
-    text = " ".join(block_text(b, citations=False) for b in blocks).replace("\n", " ")
+    # Without note numbers: the numbers a dropped block had belong to no page. Blocks
+    # apart, as a heading stands apart from the text under it.
+    text = " / ".join(block_text(b, citations=False) for b in blocks).replace("\n", " ")
     preview = text if len(text) <= 50 else text[:49] + "…"
     location = blocks[0].location
     return Dropped(str(location), group.priority, preview, location)

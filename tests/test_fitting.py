@@ -100,6 +100,14 @@ def test_drops_optional_blocks_lowest_priority_first(tmp_path: Path) -> None:
     assert pages(tmp_path) == 1
 
 
+def test_a_dropped_groups_blocks_are_told_apart(tmp_path: Path) -> None:
+    """A dropped heading and its text were told run together: "More facts In some"."""
+    page = keep_and_drop().replace("::: optional 1\nDROP-ME", "::: optional 1\n## DROP-ME\n\nText")
+    code, output = build(tmp_path, page)
+    assert code == 0, output
+    assert ": DROP-ME / Text " in output, output
+
+
 def test_a_heading_goes_with_the_section_dropped_under_it(tmp_path: Path) -> None:
     # It stayed at the foot of the page over nothing; a heading whose section keeps a
     # block, and the title, stay.
@@ -434,7 +442,10 @@ def test_the_report_previews_each_dropped_group_without_note_numbers(store: Fact
             Dropped("trial.md.j2:6", 1, fifty[:49] + "…", Location("trial.md.j2", 6)),
             Dropped("trial.md.j2:5", 1, fifty, Location("trial.md.j2", 5)),
             Dropped(
-                "trial.md.j2:3", 1, "Most of it comes by road. one two", Location("trial.md.j2", 3)
+                "trial.md.j2:3",
+                1,
+                "Most of it comes by road. / one two",
+                Location("trial.md.j2", 3),
             ),
         )
     )

@@ -467,6 +467,18 @@ MISMATCHED = {
         "loop() runs the loop again only in a loop marked recursive: {% for item in items "
         "recursive %}",
     ),
+    "a format given more values than places": (
+        '{{ "%s" | format(1, 2) }}',
+        "the text has fewer % places than the values given to fill them",
+    ),
+    "a format given fewer values than places": (
+        '{{ "%s %s" % (1,) }}',
+        "the text has more % places than the values given to fill them",
+    ),
+    "a number's place given text": (
+        '{{ "%d" | format("x") }}',
+        "%d places a number in the text, not text",
+    ),
     "loop.cycle() of nothing": (
         "{% for i in [1] %}{{ loop.cycle() }}{% endfor %}",
         'loop.cycle() needs the values to take in turn, as in loop.cycle("odd", "even")',

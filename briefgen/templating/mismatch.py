@@ -62,6 +62,18 @@ _LOOP = {
 }
 
 
+# Python's words for a %-format given the wrong values (``| format``, ``%``).
+_FORMATTING = {
+    "not all arguments converted during string formatting": (
+        "the text has fewer % places than the values given to fill them"
+    ),
+    "not enough arguments for format string": (
+        "the text has more % places than the values given to fill them"
+    ),
+}
+_FORMAT_NUMBER = re.compile(r"%(\w) format: a (?:real )?number is required, not (\w+)")
+
+
 def _kind(name: str) -> str:
     """A value's kind, from its class's name, as a template author calls it."""
     if name in _KINDS:
@@ -77,6 +89,11 @@ def mismatch(message: str) -> str | None:
     it is not one of a value of the wrong kind."""
     if message in _LOOP:
         return _LOOP[message]
+    if message in _FORMATTING:
+        return _FORMATTING[message]
+    if found := _FORMAT_NUMBER.fullmatch(message):
+        place, given = found.groups()
+        return f"%{place} places a number in the text, not {_kind(given)}"
     if found := _BINARY.fullmatch(message):
         operator, left, right = found.groups()
         kinds = (_kind(left), _kind(right))

@@ -353,6 +353,27 @@ def test_a_place_written_as_a_name_is_its_slug(
     assert listed.exit_code == 0 and listed.output.split()[0] == "chicago-dc-pill-price"
 
 
+def test_a_place_prints_as_the_recipients_file_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/templates.md: a template printing the place prints the column as written,
+    a name for a name and a slug for a slug."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "where.md.j2").write_text(
+        "# Where\n\nA letter to {{ recipient.place }}.\n", encoding="utf-8"
+    )
+    (tmp_path / "r.csv").write_text(
+        'id,audience,place\na,where,"Chicago, IL"\nb,where,washington-dc\n', encoding="utf-8"
+    )
+    args = ["--facts", str(REPO / "facts"), "--recipients", "r.csv", "--format", "pdf"]
+    built = invoke("build", *args, "--jobs", "1")
+    assert built.exit_code == 0, built.output
+    for copy, printed in (("a", "Chicago, IL"), ("b", "washington-dc")):
+        text = " ".join(pdf_text(tmp_path / f"output/where/{copy}.pdf").split())
+        assert f"A letter to {printed}." in text
+
+
 def test_a_place_that_is_not_text_is_told_at_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -197,27 +197,10 @@ def filter_argument_problem(
     except TypeError as exc:
         reason = str(exc)
     parameters = list(signature.parameters.values())[(1 if shows_passed else 0) + 1 :]
-    names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    shown = ", ".join(_STARS.get(p.kind, "") + p.name for p in parameters)
     what = f"the filter '{name}'"
-    if not shown:
+    if not parameters:
         return f"{what} takes no arguments; write '| {name}', without brackets"
-    where = f"; its parameters are {shown}"
-    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-        for key in kwargs:
-            if key not in names:
-                close = difflib.get_close_matches(key, names, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                return f"{what} has no parameter '{key}'{hint}{where}"
-    if reason.startswith("missing a required argument: "):
-        return f"{what} needs {reason.rpartition(': ')[2]}{where}"
-    if reason == "too many positional arguments":
-        most = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters)
-        given = len(args) - leading - 1
-        return f"{what} takes at most {most} argument{'' if most == 1 else 's'}, got {given}{where}"
-    if reason.startswith("multiple values for argument "):
-        return f"{what} got {reason.rpartition(' ')[2]} twice{where}"
-    return f"{what}: {reason}{where}"
+    return _binding_problem(what, parameters, kwargs, reason, len(args) - leading - 1)
 
 
 def checked_json_dumps(value: Any, **kwargs: Any) -> str:
@@ -340,31 +323,41 @@ def argument_problem(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
     except (TypeError, ValueError):
         return None
     given = {name: value for name, value in kwargs.items() if name not in _JINJA_KEYWORDS}
-    parameters = signature.parameters.values()
-    names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    shown = ", ".join(_STARS.get(p.kind, "") + p.name for p in parameters)
-    where = f"; its parameters are {shown}" if shown else "; it takes no arguments"
-    call = f"{obj.__name__}()"
-    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-        for name in given:
-            if name not in names:
-                close = difflib.get_close_matches(name, names, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                return f"{call} has no parameter '{name}'{hint}{where}"
     try:
         signature.bind(*args, **given)
     except TypeError as exc:
-        reason = str(exc)
-        if reason.startswith("missing a required argument: "):
-            return f"{call} needs {reason.rpartition(': ')[2]}{where}"
-        if reason == "too many positional arguments":
-            most = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters)
-            words = f"{most} argument{'' if most == 1 else 's'}"
-            return f"{call} takes at most {words}, got {len(args)}{where}"
-        if reason.startswith("multiple values for argument "):
-            return f"{call} got {reason.rpartition(' ')[2]} twice{where}"
-        return f"{call}: {reason}{where}"
+        parameters = list(signature.parameters.values())
+        return _binding_problem(f"{obj.__name__}()", parameters, given, str(exc), len(args))
     return None
+
+
+def _binding_problem(
+    what: str,
+    parameters: list[inspect.Parameter],
+    keywords: Iterable[str],
+    reason: str,
+    given: int,
+) -> str:
+    """What is wrong with arguments ``what`` (a helper's call, a filter) could not bind
+    to its ``parameters`` (Python's ``reason``), given ``given`` positional arguments
+    and the ``keywords``: in a template author's words, with the real parameters."""
+    names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    shown = ", ".join(_STARS.get(p.kind, "") + p.name for p in parameters)
+    where = f"; its parameters are {shown}" if shown else "; it takes no arguments"
+    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+        for key in keywords:
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                return f"{what} has no parameter '{key}'{hint}{where}"
+    if reason.startswith("missing a required argument: "):
+        return f"{what} needs {reason.rpartition(': ')[2]}{where}"
+    if reason == "too many positional arguments":
+        most = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters)
+        return f"{what} takes at most {most} argument{'' if most == 1 else 's'}, got {given}{where}"
+    if reason.startswith("multiple values for argument "):
+        return f"{what} got {reason.rpartition(' ')[2]} twice{where}"
+    return f"{what}: {reason}{where}"
 
 
 def is_checked(function: Any) -> bool:

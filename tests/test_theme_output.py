@@ -113,6 +113,14 @@ def test_a_logo_made_transparent_by_one_colour_is_transparent_in_both_files(
     logo = PIL.Image.new(mode, (60, 60), key)  # type: ignore[arg-type]
     logo.paste(white, (15, 15, 45, 45))  # type: ignore[arg-type]
     logo.save(tmp_path / "logo.png", transparency=key)
+    for printed in _printed_logos(tmp_path, monkeypatch):
+        corner, middle = printed.getpixel((2, 2)), printed.getpixel((30, 30))
+        assert corner[3] == 0 and middle == (255, 255, 255, 255), (corner, middle)
+
+
+def _printed_logos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[PIL.Image.Image]:
+    """The 60 x 60 logo ``tmp_path/logo.png`` as the public brief's PDF and DOCX print
+    it, read back from each file, in RGBA."""
     (tmp_path / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
@@ -126,11 +134,12 @@ def test_a_logo_made_transparent_by_one_colour_is_transparent_in_both_files(
             for name in package.namelist()
             if name.startswith("word/media/")
         ]
+    logos = []
     for printed in (pdf_logos, docx_logos):
         found = [image.convert("RGBA") for image in printed if image and image.size == (60, 60)]
         assert len(found) == 1, printed
-        corner, middle = found[0].getpixel((2, 2)), found[0].getpixel((30, 30))
-        assert corner[3] == 0 and middle == (255, 255, 255, 255), (corner, middle)
+        logos.append(found[0])
+    return logos
 
 
 def png_16_bit_keyed(key: tuple[int, int, int], inner: tuple[int, int, int]) -> bytes:
@@ -167,23 +176,8 @@ def test_a_logo_of_16_bits_a_channel_made_transparent_by_one_colour_prints_opaqu
     a logo prints opaque in both files, the same picture, rather than holed."""
     data = png_16_bit_keyed((0, 0xFFFF, 0), (0, 0xFF00, 0))
     (tmp_path / "logo.png").write_bytes(data)
-    (tmp_path / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(
-        cli, ["-q", "build", "--facts", str(REPO / "facts"), "--audience", "public"]
-    )
-    assert result.exit_code == 0, result.output
-    pdf_logos = [i.image for i in PdfReader(tmp_path / "output" / "public.pdf").pages[0].images]
-    with zipfile.ZipFile(tmp_path / "output" / "public.docx") as package:
-        docx_logos = [
-            PIL.Image.open(io.BytesIO(package.read(name)))
-            for name in package.namelist()
-            if name.startswith("word/media/")
-        ]
-    for printed in (pdf_logos, docx_logos):
-        found = [image.convert("RGBA") for image in printed if image and image.size == (60, 60)]
-        assert len(found) == 1, printed
-        assert {found[0].getpixel((2, 2)), found[0].getpixel((30, 30))} == {(0, 255, 0, 255)}
+    for printed in _printed_logos(tmp_path, monkeypatch):
+        assert {printed.getpixel((2, 2)), printed.getpixel((30, 30))} == {(0, 255, 0, 255)}
 
 
 @pytest.mark.parametrize(

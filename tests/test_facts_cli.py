@@ -281,11 +281,9 @@ def test_an_unread_folder_is_named_with_its_control_characters_escaped(
     )
 
 
-def test_check_tells_a_field_that_would_not_print(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A right-to-left override or an emoji in a fact passed facts check; build
-    refused it only once a template printed it."""
+def _sample_store_and_one_override(tmp_path: Path, more: str) -> None:
+    """``tmp_path/facts``: the sample store and facts/more.yaml, one finding whose text
+    holds a right-to-left override, then the YAML lines ``more``."""
     facts = tmp_path / "facts"
     shutil.copytree(REPO / "facts", facts)
     (facts / "more.yaml").write_text(
@@ -295,11 +293,17 @@ def test_check_tells_a_field_that_would_not_print(
         '    text: "An \\u202e override."\n'
         "    source: dea-fentanyl-description\n"
         "    as_of: 2023\n"
-        "    audiences: [public]\n"
-        "    es:\n"
-        "      text: Un ejemplo \U0001f600.\n",
+        "    audiences: [public]\n" + more,
         encoding="utf-8",
     )
+
+
+def test_check_tells_a_field_that_would_not_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A right-to-left override or an emoji in a fact passed facts check; build
+    refused it only once a template printed it."""
+    _sample_store_and_one_override(tmp_path, "    es:\n      text: Un ejemplo \U0001f600.\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["facts", "check"])
     assert result.exit_code == 0, result.output
@@ -319,19 +323,7 @@ def test_show_and_list_print_no_control_character_of_a_fact(
     facts show printed one raw to the terminal (an escape that writes the clipboard),
     and facts list a right-to-left override that reversed its line. Each is shown as
     its escape, as a message shows it."""
-    facts = tmp_path / "facts"
-    shutil.copytree(REPO / "facts", facts)
-    (facts / "more.yaml").write_text(
-        "facts:\n"
-        "  - id: made-up-for-a-test\n"
-        "    kind: finding\n"
-        '    text: "An \\u202e override."\n'
-        "    source: dea-fentanyl-description\n"
-        "    as_of: 2023\n"
-        "    audiences: [public]\n"
-        '    note: "\\e]52;c;aGk=\\a a clipboard write"\n',
-        encoding="utf-8",
-    )
+    _sample_store_and_one_override(tmp_path, '    note: "\\e]52;c;aGk=\\a a clipboard write"\n')
     monkeypatch.chdir(tmp_path)
     shown = invoke("facts", "show", "made-up-for-a-test")
     assert shown.exit_code == 0, shown.stderr

@@ -60,17 +60,21 @@ def builds(monkeypatch: pytest.MonkeyPatch, in_repo: Path) -> list[Any]:
 # ---------------------------------------------------------------- -h, -q, --debug
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["-h"],
-        ["build", "-h"],
-        ["facts", "-h"],
-        ["facts", "list", "-h"],
-        ["templates", "init", "-h"],
-    ],
-)
+def _command_paths(group: click.Group, path: tuple[str, ...] = ()) -> list[list[str]]:
+    """Each command and group under ``group``, as the words that name it."""
+    paths = [list(path)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*path, name))
+        else:
+            paths.append([*path, name])
+    return paths
+
+
+@pytest.mark.parametrize("args", [[*path, "-h"] for path in _command_paths(cli)])
 def test_h_is_help_everywhere(args: list[str]) -> None:
+    """README: "`-h` is `--help` on every command", each one briefgen has, so a
+    command added without it fails here."""
     result = invoke(*args)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Usage: cli {' '.join(args[:-1])}".rstrip() + " ")

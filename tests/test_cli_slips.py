@@ -302,13 +302,26 @@ def test_inside_a_workspaces_folder_says_to_go_up(
     monkeypatch.chdir(tmp_path)
     assert invoke("init", "ws").exit_code == 0
     monkeypatch.chdir(tmp_path / "ws" / folder)
-    for args in (["build"], ["check"]):
+    before = sorted((tmp_path / "ws").rglob("*"))
+    # Every command that reads a workspace, as outside one (README: "in a workspace's
+    # facts/ or templates/ folder it is ...").
+    for args in (
+        ["build"],
+        ["preview"],
+        ["check"],
+        ["facts", "check"],
+        ["facts", "list"],
+        ["facts", "show", "x"],
+        ["build", "--duplex", "public,public-es"],
+        ["check", "--recipients", "../recipients.csv"],
+    ):
         result = invoke(*args)
         assert (result.exit_code, result.output) == (
             1,
             f"no facts/ here: this is the {folder}/ folder of a workspace; run briefgen "
             "from the folder above it (cd ..)\n",
-        )
+        ), args
+    assert sorted((tmp_path / "ws").rglob("*")) == before
 
 
 @pytest.mark.parametrize("folder", ["facts", "templates"])

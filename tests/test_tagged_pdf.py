@@ -93,6 +93,16 @@ def test_pdfinfo_says_tagged(briefs: dict[str, tuple[Brief, Path]], tmp_path: Pa
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
+def test_a_brief_has_no_bookmarks(audience: str, briefs: dict[str, tuple[Brief, Path]]) -> None:
+    """README: bookmarks "none (one page)", where LibreOffice's export of the DOCX
+    makes an outline from the headings; a viewer opens on the page, not a panel."""
+    reader = PdfReader(io.BytesIO(briefs[audience][0].files["pdf"]))
+    catalog = reader.trailer["/Root"]
+    assert "/Outlines" not in catalog and list(reader.outline) == []
+    assert catalog.get("/PageMode", "/UseNone") == "/UseNone"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
 def test_figures_carry_the_docx_alt_text(
     audience: str, briefs: dict[str, tuple[Brief, Path]]
 ) -> None:

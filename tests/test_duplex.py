@@ -46,11 +46,9 @@ from briefgen.renderers import docx as docx_renderer
 from briefgen.renderers.docx import render_docx_pages
 from briefgen.renderers.pdf import render_pages
 from briefgen.style import Style
-from briefgen.templating.search import builtin_dir
 
-# English on the front and Spanish on the back once the Spanish built-in exists.
-SPANISH = (builtin_dir() / "public-es.md.j2").is_file()
-SIDES = ("public", "public-es") if SPANISH else ("public", "chiefs")
+# English on the front and Spanish on the back.
+SIDES = ("public", "public-es")
 
 
 @pytest.fixture(scope=shared)
@@ -215,8 +213,7 @@ def test_each_docx_side_is_marked_in_its_own_language(handout: tuple[Handout, Pa
     ]
     assert set(marked) == ({"es-US", "en-US"} if english else {"es-US"})
     assert Counter(marked.get("en-US", [])) == Counter(english)
-    if SPANISH:
-        assert back.document.metadata.language == "es-US"
+    assert back.document.metadata.language == "es-US"
 
 
 def test_each_docx_side_s_paragraph_marks_are_in_its_own_language(
@@ -241,8 +238,7 @@ def test_each_docx_side_s_paragraph_marks_are_in_its_own_language(
             None if (lang := p.find(mark)) is None else lang.get(qn("w:val")) for p in paragraphs
         }
         assert languages == ({back} if side == "back" else {None}), side
-    if SPANISH:
-        assert back == "es-US"
+    assert back == "es-US"
 
 
 def test_a_marked_paragraph_mark_keeps_the_order_word_requires(
@@ -373,8 +369,7 @@ def test_the_handout_warns_as_a_build_of_its_sides_does(handout: tuple[Handout, 
     lines = warning_lines(made)
     assert lines and all(": warning: " in line for line in lines), lines
     # The front's stale facts, and (the Spanish built-in's forms unreviewed) the back's.
-    sides = SIDES if SPANISH else SIDES[:1]
-    for side in sides:
+    for side in SIDES:
         assert any(f"/{side}.md.j2:" in line for line in lines), side
 
 

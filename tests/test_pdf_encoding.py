@@ -79,18 +79,23 @@ def test_a_name_is_written_as_reportlab_writes_it_the_first_time_and_after(data:
 
 
 DICTIONARY_ORIGINAL = dictionary_format.briefgen_original  # type: ignore[attr-defined]
-VALUES: dict[str, object] = {
-    "Type": "/Page",
-    "Count": 3,
-    "Width": 612.5,
-    "Flag": True,
-    "Name": pdfdoc.PDFName("F1+0"),
-    "Text": pdfdoc.PDFString("caf\u00e9 (1)"),
-    "Raw": b"<00ff>",
-    "Box": pdfdoc.PDFArray([0, 0, 612, 792.25]),
-    "Inner": pdfdoc.PDFDictionary({"S": "/URI", "N": 1}),
-    "A B": "/odd#name",
-}
+
+
+def values() -> dict[str, object]:
+    """One value of each kind (made in the test, through briefgen's encoder, not while
+    the tests are collected)."""
+    return {
+        "Type": "/Page",
+        "Count": 3,
+        "Width": 612.5,
+        "Flag": True,
+        "Name": pdfdoc.PDFName("F1+0"),
+        "Text": pdfdoc.PDFString("caf\u00e9 (1)"),
+        "Raw": b"<00ff>",
+        "Box": pdfdoc.PDFArray([0, 0, 612, 792.25]),
+        "Inner": pdfdoc.PDFDictionary({"S": "/URI", "N": 1}),
+        "A B": "/odd#name",
+    }
 
 
 def test_reportlab_formats_dictionaries_with_briefgen_s() -> None:
@@ -105,7 +110,7 @@ def test_a_dictionary_is_written_as_reportlab_writes_it(
 ) -> None:
     """Any number of entries (a line break after every sixth when on one line), of
     every kind of value, on one line or several, twice (the names kept)."""
-    items = dict(list(VALUES.items())[:count])
+    items = dict(list(values().items())[:count])
     for setting in (0, 1):
         monkeypatch.setattr(rl_config, "pdfMultiLine", setting)
         dictionary = pdfdoc.PDFDictionary(items)

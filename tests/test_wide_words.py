@@ -9,6 +9,7 @@ LibreOffice (19 of 801 briefs of a stress test)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -26,7 +27,8 @@ from briefgen.model import Cite, Inlines, LineBreak, Span
 from briefgen.pipeline import BuildOptions, build
 from briefgen.renderers.breaks import line_width, wide_words_broken
 from briefgen.renderers.pdf import FALLBACK_BOLD, FALLBACK_FONT, markup, register_fonts
-from briefgen.style import Style
+from briefgen.style import Style, TextStyle
+from briefgen.theme import FontFamily
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -164,17 +166,34 @@ def test_libreoffice_breaks_long_words_where_the_pdf_does(
 
 # --- the breaks themselves ---------------------------------------------------------
 
-STYLE = Style()
-BODY = STYLE.body
-FAMILY = STYLE.theme.font
 COLUMN = 200.0  # points: about a sidebar's width
-LIMIT = COLUMN - BODY.size / 2  # what a piece may fill: half an em to spare
+
+
+# The default style, made when a test first asks, not while the tests are collected.
+@functools.cache
+def style() -> Style:
+    return Style()
+
+
+def body() -> TextStyle:
+    return style().body
+
+
+def family() -> FontFamily:
+    return style().theme.font
+
+
+def limit() -> float:
+    """What a piece may fill: the column, less half an em to spare."""
+    return COLUMN - body().size / 2
+
+
 URL = ADDRESSES[1]
 
 
 def width_of(text: str) -> float:
-    register_fonts((), FAMILY)
-    return float(stringWidth(text, FAMILY.pdf_name, BODY.size))
+    register_fonts((), family())
+    return float(stringWidth(text, family().pdf_name, body().size))
 
 
 def lines_of(inlines: Inlines) -> list[str]:
@@ -192,36 +211,36 @@ def lines_of(inlines: Inlines) -> list[str]:
 
 def test_a_paragraph_of_words_that_fit_is_left_as_it_is() -> None:
     inlines = (Span("Fentanyl seizures rose 480% "), Span("at the border", bold=True))
-    assert wide_words_broken(inlines, BODY, FAMILY, COLUMN) is inlines
+    assert wide_words_broken(inlines, body(), family(), COLUMN) is inlines
 
 
 def test_a_bare_address_starts_a_line_and_breaks_after_its_marks_into_pieces_that_fit() -> None:
     inlines = (Span(f"Read the method at {URL} before the hearing."),)
-    lines = lines_of(wide_words_broken(inlines, BODY, FAMILY, COLUMN))
+    lines = lines_of(wide_words_broken(inlines, body(), family(), COLUMN))
     assert lines[0] == "Read the method at "
     pieces = [*lines[1:-1], lines[-1].removesuffix(" before the hearing.")]
     assert "".join(pieces) == URL
     assert len(pieces) > 1
-    assert all(width_of(piece) <= LIMIT for piece in pieces)
+    assert all(width_of(piece) <= limit() for piece in pieces)
     # After a mark of the address wherever one comes late enough in the line.
     assert all(piece[-1] in "/?&=#-_.@" for piece in pieces[:-1]), pieces
     assert pieces[0] == "https://www.example.org/reports/2023/"
 
 
 def test_an_address_that_begins_the_paragraph_gets_no_empty_line_before_it() -> None:
-    broken = wide_words_broken((Span(URL),), BODY, FAMILY, COLUMN)
+    broken = wide_words_broken((Span(URL),), body(), family(), COLUMN)
     assert isinstance(broken[0], Span) and URL.startswith(broken[0].text)
     assert broken.count(LineBreak(within_word=True)) == len(broken) // 2
 
 
 def test_a_word_without_marks_is_broken_where_its_line_is_full() -> None:
     word = "Donaudampfschifffahrtsgesellschaftskapitän" * 2
-    lines = lines_of(wide_words_broken((Span(word),), BODY, FAMILY, COLUMN))
+    lines = lines_of(wide_words_broken((Span(word),), body(), family(), COLUMN))
     assert "".join(lines) == word
-    assert all(width_of(line) <= LIMIT for line in lines)
+    assert all(width_of(line) <= limit() for line in lines)
     # Full: the next letter would not have fitted.
     assert all(
-        width_of(line + word[len("".join(lines[: i + 1]))]) > LIMIT
+        width_of(line + word[len("".join(lines[: i + 1]))]) > limit()
         for i, line in enumerate(lines[:-1])
     )
 
@@ -231,10 +250,10 @@ def test_words_joined_too_wide_for_their_line_part_at_their_join_not_inside_one(
     # in Supercalifragilistic Expialidociousville" was cut "Expialidociou" over "sville"
     # in both formats, though each word fits the card's line alone.
     first, second = "Supercalifragilistic", "Expialidociousville"
-    column = max(width_of(first), width_of(second)) + BODY.size
+    column = max(width_of(first), width_of(second)) + body().size
     assert width_of(f"{first} {second}") > column
     inlines = (Span(f"per pill in {first}\u00a0{second}"),)
-    broken = wide_words_broken(inlines, BODY, FAMILY, column)
+    broken = wide_words_broken(inlines, body(), family(), column)
     assert broken == (Span(f"per pill in {first} {second}"),)
 
 
@@ -244,13 +263,13 @@ def test_a_range_too_wide_for_its_line_breaks_after_its_dash_not_inside_a_number
     # takes for another. A dash late enough in the line is where it breaks.
     for dash in "\u2013\u2014":
         figure = f"$1,000,000{dash}$2,000,000"
-        column = width_of(figure) * 0.8 + BODY.size / 2  # "$1,000,000–$2,0" fits
-        lines = lines_of(wide_words_broken((Span(figure),), BODY, FAMILY, column))
+        column = width_of(figure) * 0.8 + body().size / 2  # "$1,000,000–$2,0" fits
+        lines = lines_of(wide_words_broken((Span(figure),), body(), family(), column))
         assert lines == [f"$1,000,000{dash}", "$2,000,000"], lines
         # Early in the line too: its halves fit a line each, and were cut in the second.
         wide = f"$1{dash}$20,000,000,000"
-        column = width_of("$20,000,000,000") + BODY.size  # the second half, and room
-        lines = lines_of(wide_words_broken((Span(wide),), BODY, FAMILY, column))
+        column = width_of("$20,000,000,000") + body().size  # the second half, and room
+        lines = lines_of(wide_words_broken((Span(wide),), body(), family(), column))
         assert lines == [f"$1{dash}", "$20,000,000,000"], lines
 
 
@@ -261,24 +280,24 @@ def test_a_decimal_point_is_no_place_to_break_a_range() -> None:
     # its number. Between two digits only a dash is a place to break.
     figure = "-10,000,000,000,000,000\u20130.0000000596046447753906%"
     # Room for the second half, and for the first past the decimal point.
-    column = max(width_of(figure[:27]), width_of(figure[24:])) + BODY.size
-    lines = lines_of(wide_words_broken((Span(figure),), BODY, FAMILY, column))
+    column = max(width_of(figure[:27]), width_of(figure[24:])) + body().size
+    lines = lines_of(wide_words_broken((Span(figure),), body(), family(), column))
     assert lines == ["-10,000,000,000,000,000\u2013", "0.0000000596046447753906%"], lines
     # An address's dot between digits likewise, when another mark will do.
     address = "https://example.org/reports/v10.25"
-    column = width_of(address[:-2]) + BODY.size / 2
-    lines = lines_of(wide_words_broken((Span(address),), BODY, FAMILY, column))
+    column = width_of(address[:-2]) + body().size / 2
+    lines = lines_of(wide_words_broken((Span(address),), body(), family(), column))
     assert lines == ["https://example.org/reports/", "v10.25"], lines
 
 
 def test_a_linked_address_keeps_its_link_in_every_piece_and_is_one_link() -> None:
     inlines = (Span("See "), Span(URL, href=URL), Span("."))
-    broken = wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+    broken = wide_words_broken(inlines, body(), family(), COLUMN)
     spans = [run for run in broken if isinstance(run, Span) and run.href]
     assert "".join(span.text for span in spans) == URL
     assert {span.href for span in spans} == {URL}
     # One link in the PDF's markup, its line breaks inside it.
-    text = markup(broken, BODY)
+    text = markup(broken, body())
     assert text.count("<link ") == 1
     link = text[text.index("<link ") : text.index("</link>")]
     assert link.count("<br/>") == len(spans) - 1
@@ -286,33 +305,33 @@ def test_a_linked_address_keeps_its_link_in_every_piece_and_is_one_link() -> Non
 
 def test_a_note_number_stays_with_the_end_of_its_address() -> None:
     inlines = (Span(f"The data: {ADDRESSES[0]}"), Cite(("x",), (12,)), Span(" shows it."))
-    broken = wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+    broken = wide_words_broken(inlines, body(), family(), COLUMN)
     at = next(i for i, run in enumerate(broken) if isinstance(run, Cite))
     assert not isinstance(broken[at - 1], LineBreak)
     assert not isinstance(broken[at + 1], LineBreak)
     last = lines_of(broken)[-2 if isinstance(broken[-1], LineBreak) else -1]
-    assert width_of(last.removesuffix(" shows it.")) <= LIMIT
+    assert width_of(last.removesuffix(" shows it.")) <= limit()
 
 
 def test_a_no_break_space_joins_the_words_beside_it() -> None:
     # Too wide together, one of them too wide alone: the no-break space makes them one
     # word, cut as one.
     word = "Fentanyl\u00a0" + "Donaudampfschifffahrtsgesellschaftskapitän" * 2
-    broken = wide_words_broken((Span(word),), BODY, FAMILY, COLUMN)
+    broken = wide_words_broken((Span(word),), body(), family(), COLUMN)
     assert LineBreak(within_word=True) in broken
     # Too wide together, each short: let go at their joins, none of them cut.
     words = "\u00a0".join(["Fentanyl"] * 12)
-    broken = wide_words_broken((Span(words),), BODY, FAMILY, COLUMN)
+    broken = wide_words_broken((Span(words),), body(), family(), COLUMN)
     assert broken == (Span(" ".join(["Fentanyl"] * 12)),)
 
 
 def test_a_paragraph_s_lines_run_between_its_indents_in_its_column() -> None:
-    quote = STYLE.quote
-    assert line_width(STYLE, quote, None) == pytest.approx(
-        STYLE.frame_width - quote.indent_left - quote.indent_right
+    quote = style().quote
+    assert line_width(style(), quote, None) == pytest.approx(
+        style().frame_width - quote.indent_left - quote.indent_right
     )
-    assert line_width(STYLE, BODY, COLUMN) == pytest.approx(
-        COLUMN - BODY.indent_left - BODY.indent_right
+    assert line_width(style(), body(), COLUMN) == pytest.approx(
+        COLUMN - body().indent_left - body().indent_right
     )
 
 
@@ -352,8 +371,8 @@ def test_both_files_keep_a_broken_address_one_link_and_the_pdf_tags_it_one(
 def test_a_word_that_fits_its_line_is_left_whole_however_near_full() -> None:
     word = "Antidisestablishmentarianism"
     inlines = (Span(f"The {word}"),)
-    assert wide_words_broken(inlines, BODY, FAMILY, width_of(word) + 0.1) is inlines
-    broken = wide_words_broken(inlines, BODY, FAMILY, width_of(word) - 0.1)
+    assert wide_words_broken(inlines, body(), family(), width_of(word) + 0.1) is inlines
+    broken = wide_words_broken(inlines, body(), family(), width_of(word) - 0.1)
     assert lines_of(broken)[0] == "The "
 
 
@@ -380,24 +399,24 @@ def test_a_word_of_soft_hyphenated_parts_that_fit_is_left_to_break_at_them() -> 
     # Both formats break a line at a soft hyphen alike, and print a hyphen there.
     parts = ["Donau", "dampf", "schiff", "fahrts", "gesellschafts", "kapitän"] * 3
     inlines = (Span("\u00ad".join(parts)),)
-    assert wide_words_broken(inlines, BODY, FAMILY, COLUMN) is inlines
+    assert wide_words_broken(inlines, body(), family(), COLUMN) is inlines
     # A part too wide for the line alone is still broken.
     inlines = (Span("Donau\u00ad" + "dampf" * 20),)
-    assert LineBreak(within_word=True) in wide_words_broken(inlines, BODY, FAMILY, COLUMN)
+    assert LineBreak(within_word=True) in wide_words_broken(inlines, body(), family(), COLUMN)
 
 
 def test_bold_text_draws_the_fallback_font_in_its_bold() -> None:
     lacking = "\u2200\u2203\u2205"  # for all, there exists, empty set: not in Liberation
-    bold = markup((Span(f"Symbols {lacking}", bold=True),), BODY)
+    bold = markup((Span(f"Symbols {lacking}", bold=True),), body())
     assert f'<font face="{FALLBACK_BOLD}">{lacking}</font>' in bold
-    heading = markup((Span(lacking),), STYLE.heading)  # a bold style
+    heading = markup((Span(lacking),), style().heading)  # a bold style
     assert f'<font face="{FALLBACK_BOLD}">{lacking}</font>' in heading
-    plain = markup((Span(lacking),), BODY)
+    plain = markup((Span(lacking),), body())
     assert f'<font face="{FALLBACK_FONT}">{lacking}</font>' in plain
     # A character the fallback's bold lacks is drawn in its regular face.
     sans_a = "\U0001d5a0"  # MATHEMATICAL SANS-SERIF CAPITAL A
     assert f'<font face="{FALLBACK_FONT}">{sans_a}</font>' in markup(
-        (Span(sans_a, bold=True),), BODY
+        (Span(sans_a, bold=True),), body()
     )
 
 

@@ -37,6 +37,7 @@ from tagged import (
 from test_geometry import RULES_MARKDOWN
 
 from briefgen.model import (
+    CardRow,
     Cite,
     Heading,
     HorizontalRule,
@@ -137,6 +138,10 @@ def test_furniture_and_regions_in_reading_order(briefs: dict[str, tuple[Brief, P
     )
     cells = [kid for kid in tables[0].kids[0].kids if isinstance(kid, Node)]
     assert {cell.role for cell in cells} == {"TD"}
+    # A cell per card, no spacer cells between them (README, beside LibreOffice's).
+    blocks = briefs["legislators"][0].fit.document.blocks
+    (row,) = [block for block in walk(blocks) if isinstance(block, CardRow)]
+    assert len(tables) == 1 and len(cells) == len(row.cards) > 1
     notes = [node.ident for node in tree.walk() if node.role == "Note"]
     assert notes == [f"note-{n}" for n in range(1, len(notes) + 1)]
 

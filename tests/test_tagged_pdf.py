@@ -43,8 +43,10 @@ from briefgen.model import (
     HorizontalRule,
     LineBreak,
     Paragraph,
+    Quote,
     Span,
     inline_groups,
+    plain_text,
     walk,
 )
 from briefgen.pipeline import Brief, BuildOptions, Workspace, make_brief
@@ -175,6 +177,25 @@ def test_figures_say_where_they_stand_and_lists_how_they_are_marked(
     tree = structure(PdfReader(io.BytesIO(render_pdf_bytes(numbered, Style()))))
     marks = [str(n.attributes["List"]["ListNumbering"]) for n in tree.walk() if n.role == "L"]
     assert marks == ["/Decimal", "/Disc"]
+
+
+@pytest.mark.parametrize("audience", ["chiefs", "legislators"])
+def test_a_pull_quote_is_a_block_quote(
+    audience: str, briefs: dict[str, tuple[Brief, Path]]
+) -> None:
+    """README: a quote is a ``BlockQuote`` (LibreOffice's export of the DOCX makes it a
+    ``P``), holding the quote's words and who said it, and nothing else."""
+    brief, _ = briefs[audience]
+    pdf = brief.files["pdf"]
+    quotes = [block for block in walk(brief.fit.document.blocks) if isinstance(block, Quote)]
+    tree = structure(PdfReader(io.BytesIO(pdf)))
+    tagged = [node for node in tree.walk() if node.role == "BlockQuote"]
+    assert len(tagged) == len(quotes) > 0
+    texts = text_by_mcid(pdf)
+    for node, quote in zip(tagged, quotes, strict=True):
+        read = no_space("".join(text for _, text in leaf_texts(node, texts)))
+        said = no_space(plain_text(quote.inlines) + "\u2014" + plain_text(quote.attribution))
+        assert read == said  # the dash the page prints before who said it
 
 
 def test_each_bullet_level_says_its_own_bullet() -> None:

@@ -488,6 +488,16 @@ def test_a_chart_title_and_the_sources_heading_are_headings(
     public = structure(PdfReader(io.BytesIO(briefs["public"][0].files["pdf"])))
     roles = [node.role for node in public.walk() if re.fullmatch(r"H[1-6]", node.role)]
     assert roles.count("H3") == 1 and roles[-1] == "H2"  # the pictogram's title; sources
+    # README: the chart's Figure stands beside its title and caption, in a Div of its
+    # own (LibreOffice's export puts the Figure inside a P).
+    for tree in (structure(PdfReader(io.BytesIO(pdf))), public):
+        (chart,) = [
+            node
+            for node in tree.walk()
+            if any(isinstance(kid, Node) and kid.role == "H3" for kid in node.kids)
+        ]
+        assert chart.role == "Div"
+        assert [kid.role for kid in chart.kids if isinstance(kid, Node)] == ["H3", "Figure", "P"]
 
 
 @pytest.mark.parametrize("soft", ["", " co\u00adoperation"])

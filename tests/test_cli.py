@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -165,9 +166,15 @@ def test_on_windows_a_command_says_in_one_line_that_briefgen_does_not_run_there(
     ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
-    result = CliRunner().invoke(cli, args)
+    """README: a slip in the command line is a usage error, as in any command-line
+    tool: the usage line, where to find help, the error, and exit code 2."""
+    result = CliRunner().invoke(cli, args, prog_name="briefgen")
     assert result.exit_code == 2
-    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    usage, help_line, blank, error = result.stderr.splitlines()
+    assert usage.startswith("Usage: briefgen ")
+    assert re.fullmatch(r"Try 'briefgen( [a-z]+)* --help' for help\.", help_line), help_line
+    assert blank == "" and error.startswith("Error: ")
 
 
 def _build(tmp_path: Path, settings: str) -> str:

@@ -213,6 +213,16 @@ def test_a_citation_without_numbers_adds_no_run() -> None:
     assert [r.text for r in word.paragraphs[0].runs] == ["Text"]
 
 
+def test_a_chart_s_title_and_source_line_have_their_word_styles() -> None:
+    """README: every block has a real Word style, a chart's title Chart Title and its
+    source line Caption (restyling either in Word changes every chart's)."""
+    bars = (Bar("2014", 5544, "5,544", "f1"), Bar("2021", 70601, "over 70,000", "f2"))
+    chart = Chart(here(), "bar", "Deaths", bars, "deaths", "Bar chart: deaths", (Span("CDC"),))
+    word = read(render_docx(_doc(chart), Style()))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text]
+    assert styled == [("Chart Title", "Deaths"), ("Caption", "CDC")]
+
+
 def test_the_heading_styles_are_in_words_outline() -> None:
     """As the PDF tags them: the title level 1, a section heading level 2, a chart's
     title level 3 (it was body text to Word's navigation pane and a screen reader)."""

@@ -268,6 +268,29 @@ def test_every_readme_usage_command_runs_in_a_new_workspace(
         assert result.exit_code == int(warned), (args, result.output)
 
 
+def test_each_test_docs_testing_md_names_is_there() -> None:
+    """docs/testing.md names the test that catches each bug it lists, and the files
+    that hold its checks: a test renamed or removed leaves the docs naming nothing.
+    Each named test is a test function (with the case it names, ``[lrm]``) or module,
+    each named file is there."""
+    text = (REPO / "docs" / "testing.md").read_text(encoding="utf-8")
+    sources = {path: path.read_text(encoding="utf-8") for path in (REPO / "tests").glob("*.py")}
+    named = re.findall(r"`(test_\w+)((?:\[[^\]`]+\])?)`", text)
+    assert len(named) >= 40
+    for name, case in named:
+        if (REPO / "tests" / f"{name}.py").is_file():  # a module: "`test_atomic` (49 s)"
+            continue
+        defined = [src for src in sources.values() if re.search(rf"^def {name}\(", src, re.M)]
+        assert defined, name
+        # A case's id, or each part of ids pytest joined ("at-0.5-SIGKILL").
+        parts = case[1:-1].split("-") if case else []
+        assert all(any(part in src for src in defined) for part in parts), name + case
+    for case in re.findall(r"`(\[[a-z]+\])`", text):  # "`[zwj]`", after another of its test
+        assert any(case[1:-1] in src for src in sources.values()), case
+    for path in re.findall(r"`(tests/[\w/.-]+)`", text):
+        assert (REPO / path).exists(), path
+
+
 def _prose(path: Path) -> str:
     """A Markdown file's text with each run of white space one space, as it reads."""
     return " ".join(path.read_text(encoding="utf-8").split())

@@ -55,7 +55,7 @@ from briefgen.renderers.breaks import line_width
 from briefgen.renderers.docx import STYLE_NAMES, render_docx, render_docx_pages, text_styles
 from briefgen.renderers.docx_blocks import GLYPH_SPARE, italic_room
 from briefgen.renderers.pdf import font_name, register_fonts, render_pages, render_pdf_bytes
-from briefgen.style import DOCX_FONT, Style, TextStyle
+from briefgen.style import BODY_FLOOR, BODY_SIZE, DOCX_FONT, SIZE_STEP, Style, TextStyle
 
 __all__ = ["libreoffice"]  # the fixture, imported so the tests here can use it
 REPO = Path(__file__).resolve().parents[1]
@@ -221,6 +221,26 @@ def test_a_chart_s_title_and_source_line_have_their_word_styles() -> None:
     word = read(render_docx(_doc(chart), Style()))
     styled = [(p.style.name, p.text) for p in word.paragraphs if p.text]
     assert styled == [("Chart Title", "Deaths"), ("Caption", "CDC")]
+
+
+def test_every_paragraph_style_s_lengths_are_whole_twentieths_as_the_docx_holds_them() -> None:
+    """docs/testing.md: the DOCX writes lengths in twentieths of a point, so a leading
+    between them (11.875 pt at 9.5 pt type) set every DOCX line off the PDF's. At each
+    size the fitter sets, each style's leading and spaces are whole twentieths, read
+    back from the DOCX as the PDF takes them from the Style."""
+    size = BODY_SIZE
+    while size >= BODY_FLOOR:
+        style = Style().with_body_size(size)
+        word = read(render_docx(sample(), style))
+        for key, text in text_styles(style).items():
+            written = word.styles[STYLE_NAMES[key]].paragraph_format
+            for length in (text.leading, text.space_before, text.space_after):
+                assert length * 20 == pytest.approx(round(length * 20), abs=1e-9), (size, key)
+            assert written.line_spacing.pt == text.leading, (size, key)
+            for space in ("space_before", "space_after"):
+                got = getattr(written, space)
+                assert (0.0 if got is None else got.pt) == getattr(text, space), (size, key)
+        size -= SIZE_STEP
 
 
 def test_the_heading_styles_are_in_words_outline() -> None:

@@ -34,7 +34,7 @@ from tagged import (
     structure,
     text_by_mcid,
 )
-from test_geometry import RULES_MARKDOWN
+from test_geometry import RULES_MARKDOWN, pictures
 
 from briefgen.model import (
     CardRow,
@@ -332,6 +332,21 @@ def test_every_region_tagged(tmp_path: Path) -> None:
     figures = [node.alt.split(":")[0] for node in tree.walk() if node.role == "Figure"]
     # Two charts, the QR code in the flow, the picture, the footer's QR code; no logo.
     assert figures == ["Bar chart", "Pictogram", "QR code", "A red block", "QR code"]
+    # README: every Figure has its /BBox on the page; the picture's is where it is drawn.
+    height = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.height)
+    boxes = [
+        [float(v) for v in node.attributes["Layout"]["BBox"]]
+        for node in tree.walk()
+        if node.role == "Figure"
+    ]
+    assert len(boxes) == 5
+    for left, bottom, right, top in boxes:
+        assert 0 < left < right < style.page_width and 0 < bottom < top < height
+    drawn = tmp_path / "regions.pdf"
+    drawn.write_bytes(pdf)
+    (left, top, width, tall) = pictures(drawn)[-1]  # the logo first, in the masthead
+    picture = [left, height - top - tall, left + width, height - top]
+    assert boxes[3] == pytest.approx(picture, abs=0.05)
     links = [node for node in tree.walk() if node.role == "Link"]
     assert len(links) >= 2 and all(
         any(isinstance(kid, DictionaryObject) for kid in link.kids) for link in links

@@ -243,6 +243,32 @@ def test_every_paragraph_style_s_lengths_are_whole_twentieths_as_the_docx_holds_
         size -= SIZE_STEP
 
 
+def test_restyling_a_style_in_word_reaches_every_word_of_its_paragraphs() -> None:
+    """README: restyling a block's style in Word changes each such paragraph. So no
+    run of words sets a size or font of its own over its paragraph's style (bold,
+    italic and a link's colour are the words' own), in the body, header or footer of
+    a brief with every region."""
+    word = read(render_docx(regions(), Style()))
+    parts = [word.element.body]
+    parts += [
+        part._element for section in word.sections for part in (section.header, section.footer)
+    ]
+    checked = 0
+    for part in parts:
+        for paragraph in part.iter(qn("w:p")):
+            if paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is None:
+                continue  # Normal: a picture's or spacer's paragraph, no words
+            for run in paragraph.iter(qn("w:r")):
+                text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+                if not text.strip():
+                    continue
+                checked += 1
+                own = run.find(qn("w:rPr"))
+                tags = set() if own is None else {child.tag for child in own}
+                assert not tags & {qn("w:sz"), qn("w:szCs"), qn("w:rFonts")}, text
+    assert checked > 30
+
+
 def test_the_heading_styles_are_in_words_outline() -> None:
     """As the PDF tags them: the title level 1, a section heading level 2, a chart's
     title level 3 (it was body text to Word's navigation pane and a screen reader)."""

@@ -415,3 +415,34 @@ def test_spanish_text_names_things_alike_and_addresses_the_reader_as_usted(
         assert not re.search(r"\b(?:puntos de entrada|garitas?)\b", text, re.I), text
         assert not re.search(r"\bEEUU\b|E\.E\.U\.U\.|\bEE\.UU\.", text), text
         assert not re.search(r"\b(?:tú|tu|tus|te|ti|contigo)\b", text, re.I), text
+
+
+def test_each_built_in_brief_is_shaped_as_the_readme_says(briefs: dict[str, list[str]]) -> None:
+    """README: the legislators' brief puts the ask first, then three reasons each
+    backed by a number; the chiefs' the bottom line up front, then operational
+    takeaways; the public's the fact first, the myth named once and answered."""
+    legislators = briefs["legislators"]
+    assert legislators[0].startswith("# ")
+    assert legislators[1].startswith("::: box **We ask Congress to** ")
+    why = legislators.index("## Why it matters")
+    reasons = [p for p in legislators[why + 1 :] if p.startswith("**")]
+    assert len(reasons) == 3
+    for reason in reasons:
+        said = reason.split("**", 2)[2]
+        assert re.search(r"\d", said) and "[@" in said, reason
+    chiefs = briefs["chiefs"]
+    assert chiefs[1].startswith("::: box **Bottom line:** ")
+    assert "## Operational takeaways" in chiefs
+    public = briefs["public"]
+    myths = {fact.id for fact in load_store(REPO / "facts") if fact.kind == "myth"}
+    cited = [
+        (at, fact)
+        for at, paragraph in enumerate(public)
+        for fact in re.findall(r"\[@([\w-]+)\]", paragraph)
+    ]
+    named = [(at, fact) for at, fact in cited if fact in myths]
+    assert len(named) == 1  # once
+    (myth_at, _) = named[0]
+    assert cited[0][1] not in myths and cited[0][0] < myth_at  # a fact first
+    answer = public.index("## The facts")
+    assert public[myth_at - 1] == "## The myth" and answer == myth_at + 1

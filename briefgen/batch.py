@@ -360,6 +360,19 @@ def run_batch(options: BatchOptions) -> BatchResult:
     return result
 
 
+def check_audience_option(workspace: Workspace, audience: str | None) -> None:
+    """Refuse ``--audience`` naming no template, even when every row names its own: a
+    misspelt option is still a mistake."""
+    if audience is None:
+        return
+    try:
+        workspace.search_path.audience(audience)
+    except BriefgenError as exc:
+        if exc.location is not None:
+            raise  # the audience's template is broken: its own error says where
+        raise RecipientsError(f"--audience: {exc.detail}") from None
+
+
 def read_recipients(
     workspace: Workspace, path: Path, audience: str | None, name_column: str
 ) -> RecipientList:
@@ -375,14 +388,7 @@ def read_recipients(
                 raise  # the audience's template is broken: its own error says where
             raise RecipientsError(exc.detail) from None
 
-    if audience is not None:
-        # Even when every row names its own: a misspelt option is still a mistake.
-        try:
-            workspace.search_path.audience(audience)
-        except BriefgenError as exc:
-            if exc.location is not None:
-                raise
-            raise RecipientsError(f"--audience: {exc.detail}") from None
+    check_audience_option(workspace, audience)
     family = theme_of(workspace.settings).font
     return load_recipients(
         path, check_audience, audience, name_column, lambda text: printing_problem(text, family)

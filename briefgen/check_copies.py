@@ -186,11 +186,16 @@ def run_copies_check(
     every row's copy, and report on each audience's copies together; nothing is
     written. Problems with the file itself are every finding when there are any.
     ``progress``: show a bar on stderr as a batch does (a thousand rows take a while)."""
-    from briefgen.batch import read_recipients
+    from briefgen.batch import check_audience_option, read_recipients
 
     try:
         workspace = Workspace.open(options)
-        audience = options.audiences[0] if options.audiences else None
+    except BriefgenError as problem:
+        return CheckResult(findings=error_findings(problem))
+    audience = options.audiences[0] if options.audiences else None
+    # Raised at once, as check without --recipients and build --recipients raise it.
+    check_audience_option(workspace, audience)
+    try:
         recipients = read_recipients(workspace, path, audience, name_column)
     except BriefgenError as problem:
         return CheckResult(findings=error_findings(problem))

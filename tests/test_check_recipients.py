@@ -172,6 +172,20 @@ def test_audience_is_for_rows_that_name_none_as_for_build(workspace: Path) -> No
     assert re.search(r"\nchecked 1 audience, 1 copy: 0 errors, \d+ warnings\n\Z", result.stdout)
 
 
+def test_a_misspelt_audience_is_told_as_build_tells_it(workspace: Path) -> None:
+    """check --recipients --audience lettr printed the option's mistake as a finding
+    of a check on stdout, with a summary; check without --recipients and build
+    --recipients say it in one line on stderr."""
+    (workspace / "r.yaml").write_text("- id: ex-1\n  name: Alex Example\n", encoding="utf-8")
+    args = ["--recipients", "r.yaml", "--audience", "lettr"]
+    checked, built = run("check", *args), run("build", *args)
+    assert checked.exit_code == built.exit_code == 1
+    assert checked.stdout == ""
+    assert checked.stderr == built.stderr
+    assert checked.stderr.startswith("--audience: no template for audience 'lettr' (did you")
+    assert len(checked.stderr.splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -385,12 +385,6 @@ def _tagged_run(tags: list[Element], element: Element, text: str) -> str:
     return f"{on_draw(f's{len(tags) - 1}')}{text}{on_draw('e')}"
 
 
-def _paragraph_style(
-    name: str, text: TextStyle, style: Style | None = None, **extra: object
-) -> ParagraphStyle:
-    return _family_style(name, text, (style or Style()).theme.font, **extra)
-
-
 def _family_style(
     name: str, text: TextStyle, family: FontFamily, **extra: object
 ) -> ParagraphStyle:

@@ -64,12 +64,10 @@ NOTE_FLOOR = 7.5
 # lays every line out exactly this tall, as the PDF does.
 MIN_LEADING = 1.25
 
-# The default theme's font and colours, under the names modules written before
-# themes import (a brief's own are ``style.theme``'s).
+# The default theme's font names, as modules written before themes import them (a
+# brief's own are ``style.theme``'s).
 PDF_FONT = DEFAULT_THEME.font.pdf_name
 DOCX_FONT = DEFAULT_THEME.font.docx_name
-ACCENT = DEFAULT_THEME.primary
-MUTED = DEFAULT_THEME.muted
 # Points a column keeps beyond its widest line, so a line measured to fit still fits
 # where Word or LibreOffice round a width to their own units.
 _WIDTH_TO_SPARE = 2.0

@@ -25,7 +25,7 @@ from briefgen.model import (
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings, theme_of
 from briefgen.templating.environment import Rendered
-from briefgen.templating.helpers import missing_translation_message, unknown_fact_message
+from briefgen.templating.helpers import missing_translation_message
 from briefgen.templating.search import AudienceInfo
 
 
@@ -35,7 +35,7 @@ def citation_check(store: FactStore, language: str = "en-US") -> Callable[[str],
 
     def check(fact_id: str) -> str | None:
         if fact_id not in store:
-            return unknown_fact_message(fact_id, store)
+            return store.unknown_fact_message(fact_id)
         fact = store.get(fact_id)
         if not wording(language).is_english and fact.translation(language) is None:
             return missing_translation_message(fact, store, language)

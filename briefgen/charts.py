@@ -115,10 +115,8 @@ def resolve_chart(text: str, store: FactStore, where: Location, language: str = 
 
 
 def _fact(store: FactStore, fact_id: str, where: Location) -> Fact:
-    from briefgen.templating.helpers import unknown_fact_message
-
     if fact_id not in store:
-        raise TemplateError(f"chart: {unknown_fact_message(fact_id, store)}", where)
+        raise TemplateError(f"chart: {store.unknown_fact_message(fact_id)}", where)
     fact = store.get(fact_id)
     if fact.value is None or fact.unit is None:
         raise TemplateError(f"chart: fact '{fact_id}' has no number to draw", where)

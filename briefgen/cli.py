@@ -532,9 +532,7 @@ def facts_show(facts_path: Path, fact_id: str) -> None:
 
     store = load_store(facts_path)
     if fact_id not in store:
-        close = store.suggest(fact_id)
-        hint = f" (did you mean '{close}'?)" if close else ""
-        raise BriefgenError(f"unknown fact '{fact_id}'{hint}")
+        raise BriefgenError(store.unknown_fact_message(fact_id))
     click.echo(terminal_safe(show(store, store.get(fact_id)), keep="\n"))
 
 

@@ -116,6 +116,12 @@ class FactStore:
         """The closest existing fact id, for "did you mean" messages."""
         return closest(fact_id, list(self.facts), cutoff=0.5)
 
+    def unknown_fact_message(self, fact_id: str) -> str:
+        """``unknown fact 'x'``, with "did you mean" the closest fact id there is."""
+        close = self.suggest(fact_id)
+        hint = f" (did you mean '{close}'?)" if close else ""
+        return f"unknown fact '{fact_id}'{hint}"
+
     def source_of(self, fact: Fact) -> Source:
         """The source that reported ``fact`` (the seed article, report or interview)."""
         return self.sources[fact.source]

@@ -384,7 +384,7 @@ class Helpers:
         """``fact('id')``: the fact with that id."""
         key = str(fact_id)
         if key not in self.store:
-            raise UnknownFact(unknown_fact_message(key, self.store))
+            raise UnknownFact(self.store.unknown_fact_message(key))
         return self._view(self.store.get(key))
 
     def facts(
@@ -602,12 +602,6 @@ def missing_translation_message(fact: Fact, store: FactStore, language: str) -> 
         f"fact '{fact.id}' has no Spanish form for this {language} template; add 'es:' "
         f"with its text (and short) at {store.where(fact.id)}"
     )
-
-
-def unknown_fact_message(fact_id: str, store: FactStore) -> str:
-    close = store.suggest(fact_id)
-    hint = f" (did you mean '{close}'?)" if close else ""
-    return f"unknown fact '{fact_id}'{hint}"
 
 
 def one_in_filter(value: Any) -> str:

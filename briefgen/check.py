@@ -106,6 +106,7 @@ class CheckResult:
     failed: int = 0  # and how many of them would fail
 
     def count(self, severity: Severity) -> int:
+        """How many findings are of ``severity``."""
         return sum(1 for f in self.findings if f.severity == severity)
 
 

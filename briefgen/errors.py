@@ -30,6 +30,7 @@ class Location:
 
     @classmethod
     def of(cls, path: str | Path, line: int = 0) -> Location:
+        """Line ``line`` (0: the whole file) of ``path``, shown as messages show paths."""
         return cls(display_path(path), line)
 
 

@@ -63,10 +63,12 @@ class BuildOptions:
 
     @property
     def facts_path(self) -> Path:
+        """--facts, else the workspace's facts/."""
         return self.facts if self.facts is not None else self.workspace / "facts"
 
     @property
     def out_dir(self) -> Path:
+        """--out, else the workspace's output/."""
         return self.out if self.out is not None else self.workspace / "output"
 
 
@@ -165,6 +167,8 @@ class Workspace:
 
     @classmethod
     def open(cls, options: BuildOptions) -> Workspace:
+        """The settings, the facts and the template path ``options`` name, and the
+        date the briefs show."""
         settings = load_settings(options.workspace)
         date = brief_date(options.date, settings.build.date)
         store = load_store(options.facts_path)

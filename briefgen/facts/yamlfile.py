@@ -117,6 +117,7 @@ class YamlDocument:
         return 1
 
     def location(self, loc: LocPath) -> Location:
+        """Where ``loc`` was written: this file at :meth:`line_of` it."""
         return Location(self.shown, self.line_of(loc))
 
     @cached_property

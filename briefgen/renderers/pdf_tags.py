@@ -545,6 +545,7 @@ class Tagger:
         return next((link for link in self.links if link.href == url), None), url
 
     def new_page(self) -> None:
+        """Start the next page's marked content (its links are its own)."""
         self.pages.append([])
         self.links = []
 

@@ -583,6 +583,7 @@ class Helpers:
         return {"one_in": self.one_in, "number": self.number}
 
     def globals(self) -> dict[str, Any]:
+        """The functions a template calls (``fact``, ``cite``, ``chart``...), by name."""
         return {
             "chart": self.chart,
             "qr": self.qr,

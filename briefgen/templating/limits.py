@@ -76,6 +76,7 @@ def _chars(n: int) -> str:
 
 
 def too_long(what: str) -> LimitError:
+    """The error for ``what`` making a text past :data:`MAX_TEXT_CHARS`."""
     return LimitError(f"{what} would make a text longer than {_chars(MAX_TEXT_CHARS)}")
 
 
@@ -245,6 +246,7 @@ def checked(value: Any, what: str) -> Any:
 
 
 def too_many(what: str) -> LimitError:
+    """The error for ``what`` making a list past :data:`MAX_ITEMS`."""
     return LimitError(f"{what} would make a list of more than {MAX_ITEMS:,} items")
 
 
@@ -313,6 +315,7 @@ def _check_length(length: int, like: Any, what: str) -> None:
 
 
 def too_big(what: str) -> LimitError:
+    """The error for ``what`` making a number past :data:`MAX_INT_BITS`."""
     return LimitError(f"{what} would make a number larger than {MAX_INT_BITS:,} bits")
 
 
@@ -321,6 +324,7 @@ def _bits(value: int) -> int:
 
 
 def is_int(value: Any) -> bool:
+    """Whether ``value`` is an integer, not counting ``True`` and ``False``."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -386,6 +390,7 @@ def check_format_field(value: Any, spec: str) -> None:
 
 
 def capped_join(chunks: Iterable[str], what: str) -> str:
+    """``"".join(chunks)``, refusing (as ``what``) to pass the text limit."""
     stream = CappedText(what)
     for chunk in chunks:
         stream.write(chunk)

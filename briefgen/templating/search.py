@@ -257,6 +257,7 @@ class SearchPath:
         )
 
     def not_found(self, name: str) -> TemplateError:
+        """The error for a template ``name`` not on the path (:meth:`not_found_message`)."""
         return TemplateError(self.not_found_message(name))
 
     def not_found_message(self, name: str) -> str:

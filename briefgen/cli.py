@@ -452,37 +452,14 @@ def facts_check(
     name_column: str | None,
 ) -> None:
     """Validate the facts store and summarize it (-q: errors only)."""
-    from briefgen.facts import load_store
-    from briefgen.facts.report import summary, unknown_audiences, unknown_places, unread_folders
-    from briefgen.glyphs import store_glyph_problems
-    from briefgen.recipients import load_recipients
-    from briefgen.settings import load_settings
-    from briefgen.templating.search import SearchPath
-    from briefgen.theme import FAMILIES
+    from briefgen.facts_check import FactsCheck
 
     if recipients_path is None and name_column is not None:
         raise click.UsageError("--name-column needs --recipients FILE")
-    store = load_store(facts_path)
-    # Only the places matter here: any audience name passes (build checks them).
-    recipients = (
-        load_recipients(recipients_path, str, audience="any", name_column=name_column or "id")
-        if recipients_path is not None
-        else None
-    )
-    settings = load_settings(Path.cwd())
-    years = max_age if max_age is not None else settings.facts.max_age_years
-    stale = store.stale(dt.date.today(), years)
+    checked = FactsCheck.run(facts_path, max_age, recipients_path, name_column)
     if ctx.obj["quiet"]:
         return
-    click.echo(summary(store, stale, years))
-    for line in store_glyph_problems(store, FAMILIES[settings.theme.font]):
-        click.echo(line)
-    audiences = list(SearchPath.build([], Path(".")).audience_files())
-    for line in unknown_audiences(store, audiences):
-        click.echo(line)
-    for line in unknown_places(store, recipients) if recipients else []:
-        click.echo(line)
-    for line in unread_folders(facts_path):
+    for line in checked.lines():
         click.echo(line)
 
 

@@ -1,5 +1,9 @@
 """Renderers by output format. Each takes a fitted document and its style and
-returns the file's bytes; modules are imported only when that format is built."""
+returns the file's bytes; modules are imported only when that format is built.
+
+Here too is what both formats lay out alike: the notes' labels and columns, the
+headings' outline levels, where a link may break, the footer's and the contact
+line's text, the widths of the footer's and the masthead's lines, a QR code's size."""
 
 from __future__ import annotations
 

@@ -157,6 +157,31 @@ DATE_OPTION = click.option(
 )
 
 
+def _build_options(
+    facts_path: Path | None,
+    template_dirs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    page_size: PageSizeName | None,
+    date: dt.datetime | None,
+    out_dir: Path | None = None,
+    formats: tuple[str, ...] = (),
+) -> BuildOptions:
+    """The options build, preview and check share, as the pipeline takes them: each
+    audience once, in the order given; both formats when none is given."""
+    from briefgen.pipeline import BuildOptions
+
+    return BuildOptions(
+        workspace=Path("."),
+        facts=facts_path,
+        template_dirs=template_dirs,
+        out=out_dir,
+        audiences=tuple(dict.fromkeys(audiences)),
+        formats=tuple(dict.fromkeys(formats)) or ("pdf", "docx"),
+        page_size=page_size,
+        date=date.date() if date else None,
+    )
+
+
 def _complete_audiences(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
@@ -637,7 +662,6 @@ def build(
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
-    from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
 
     collector.imports_done()
@@ -645,15 +669,8 @@ def build(
     for folder in template_dirs:
         if not folder.is_dir():
             raise click.BadParameter(f"{folder}: no such folder", param_hint="--templates")
-    options = BuildOptions(
-        workspace=Path("."),
-        facts=facts_path,
-        template_dirs=template_dirs,
-        out=out_dir,
-        audiences=tuple(dict.fromkeys(audiences)),
-        formats=tuple(dict.fromkeys(formats)) or ("pdf", "docx"),
-        page_size=page_size,
-        date=date.date() if date else None,
+    options = _build_options(
+        facts_path, template_dirs, audiences, page_size, date, out_dir=out_dir, formats=formats
     )
     batch_only = {
         "--name-column": name_column is not None,
@@ -787,20 +804,11 @@ def preview(
 ) -> None:
     """Build the briefs and write each PDF page as a PNG image (audience.png)."""
     from briefgen import interrupts
-    from briefgen.pipeline import BuildOptions
     from briefgen.preview import preview as run_preview
 
     collector.imports_done()
 
-    options = BuildOptions(
-        workspace=Path("."),
-        facts=facts_path,
-        template_dirs=template_dirs,
-        out=out_dir,
-        audiences=tuple(dict.fromkeys(audiences)),
-        page_size=page_size,
-        date=date.date() if date else None,
-    )
+    options = _build_options(facts_path, template_dirs, audiences, page_size, date, out_dir=out_dir)
     from briefgen.check import warning_lines, warnings_of
 
     with interrupts.handled():
@@ -978,7 +986,6 @@ def check(
     from briefgen import interrupts
     from briefgen.check import CheckResult, as_text, error_findings, exit_code, run_check
     from briefgen.check import as_json as json_report
-    from briefgen.pipeline import BuildOptions
 
     collector.imports_done()
 
@@ -991,14 +998,7 @@ def check(
             )
             ctx.exit(1)
         raise _no_facts_here()
-    options = BuildOptions(
-        workspace=Path("."),
-        facts=facts_path,
-        template_dirs=template_dirs,
-        audiences=tuple(dict.fromkeys(audiences)),
-        page_size=page_size,
-        date=date.date() if date else None,
-    )
+    options = _build_options(facts_path, template_dirs, audiences, page_size, date)
     if recipients is not None and len(options.audiences) > 1:
         raise click.UsageError("--recipients takes at most one --audience")
     if recipients is None and name_column is not None:

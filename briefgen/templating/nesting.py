@@ -10,10 +10,11 @@ template line. The checks here stop first, with a
   the parser descends into them;
 - :func:`check_expression_depth` measures chains the parser builds without
   recursing (``a + b + c ...``, ``x|f|f|f ...``, ``a.b.c ...``);
-- :func:`parse`, :func:`generate` and :func:`compile_python` turn any recursion or
-  compiler limit that is still hit into the same kind of located error; so does
-  :func:`compile_python` a name given twice, which Jinja's parser lets through and
-  Python's compiler refuses (``{% macro m(a, a) %}``, ``cite(x=1, x=2)``).
+- :func:`parse`, :func:`compile_python` and the sandbox's code generation (its
+  ``_generate``, in :mod:`.limited`, through :func:`nested_too_deep`) turn any
+  recursion or compiler limit that is still hit into the same kind of located error;
+  so does :func:`compile_python` a name given twice, which Jinja's parser lets
+  through and Python's compiler refuses (``{% macro m(a, a) %}``, ``cite(x=1, x=2)``).
 """
 
 from __future__ import annotations

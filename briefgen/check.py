@@ -873,11 +873,16 @@ def copy_count(count: int) -> str:
     return f"{count:,} cop{'y' if count == 1 else 'ies'}"
 
 
+def failing(result: CheckResult, strict: bool) -> list[Finding]:
+    """The findings that fail the check: the errors, and under ``--strict`` the
+    warnings too, in the order found."""
+    severities = ("error", "warning") if strict else ("error",)
+    return [finding for finding in result.findings if finding.severity in severities]
+
+
 def exit_code(result: CheckResult, strict: bool) -> int:
     """1 for any error, or for any warning under ``--strict``; else 0."""
-    if result.count("error") or (strict and result.count("warning")):
-        return 1
-    return 0
+    return 1 if failing(result, strict) else 0
 
 
 def warnings_of(result: BuildResult) -> list[Finding]:

@@ -984,7 +984,14 @@ def check(
     warnings with --strict), else 0.
     """
     from briefgen import interrupts
-    from briefgen.check import CheckResult, as_text, error_findings, exit_code, run_check
+    from briefgen.check import (
+        CheckResult,
+        as_text,
+        error_findings,
+        exit_code,
+        failing,
+        run_check,
+    )
     from briefgen.check import as_json as json_report
 
     collector.imports_done()
@@ -1021,11 +1028,8 @@ def check(
     if as_json:
         click.echo(streams.json_for_stdout(json_report(result)))
     elif ctx.obj["quiet"]:
-        # What makes the exit code 1: errors, and under --strict warnings too.
-        failing = ("error", "warning") if strict else ("error",)
-        for finding in result.findings:
-            if finding.severity in failing:
-                click.echo(finding.line(), err=True)
+        for finding in failing(result, strict):  # what makes the exit code 1
+            click.echo(finding.line(), err=True)
     else:
         click.echo("\n".join(as_text(result)))
     ctx.exit(exit_code(result, strict))

@@ -14,10 +14,12 @@ import pytest
 from office import pdf_and_layout, requires_libreoffice
 from page_regions import with_markdown
 from readback import body_paragraphs
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.model import BulletList, Cite, LineBreak, Span
 from briefgen.renderers.breaks import line_count, line_width, without_runt
 from briefgen.renderers.geometry import list_indents
+from briefgen.renderers.pdf import register_fonts
 from briefgen.style import Style
 
 # Filled word by word, "jobs." stands alone on the last line of a paragraph across
@@ -66,6 +68,32 @@ def test_a_paragraph_without_a_runt_is_left_as_it_is(inlines: tuple[Span, ...]) 
     style = Style()
     width = line_width(style, style.body, None)
     assert without_runt(inlines, style.body, style.theme.font, width) is inlines
+
+
+# In a column as wide as "interested in attacking each", filled word by word this
+# ends "in coming up with solutions / that will protect / constituents.": joined,
+# "that will" would stand alone between two full lines.
+QUOTE = (
+    "We should be less interested in attacking each other and more interested in "
+    "coming up with solutions that will protect constituents."
+)
+
+
+def test_a_runt_stays_where_joining_it_would_leave_a_hole_in_the_rag() -> None:
+    """The line before a runt, giving up its last word, would be left less than half
+    full ("that will" in a sidebar's quote): the paragraph is left as it is, in both
+    formats, which share this decision."""
+    style = Style()
+    family = style.theme.font
+    register_fonts((), family)
+    width = stringWidth("interested in attacking each", family.pdf_name, style.body.size) + 1
+    paragraph = (Span(QUOTE),)
+    assert without_runt(paragraph, style.body, family, width) is paragraph
+    # A column a little wider leaves "solutions that will" over half full: joined.
+    wider = stringWidth("solutions that will", family.pdf_name, style.body.size) * 1.9
+    assert without_runt(paragraph, style.body, family, wider) == (
+        Span(QUOTE.replace("protect constituents", "protect\u00a0constituents")),
+    )
 
 
 def pdf_lines(path: Path) -> list[str]:

@@ -571,12 +571,18 @@ def without_runt(inlines: Inlines, text: TextStyle, family: FontFamily, width: f
     ends on two. Both formats draw the same no-break space, so the DOCX ends its
     lines as the PDF does, and on as many lines. Left as it is: a paragraph of one
     line or with a line break of its own, one whose line before the last holds one
-    word, one whose last two words do not fit a line together, and one where a
-    plain space does not stand alone between them."""
+    word or, giving up its last, would be left less than half full (a hole in the
+    rag: "coming up with solutions / that will / protect constituents"), one whose
+    last two words do not fit a line together, and one where a plain space does not
+    stand alone between them."""
     if not inlines or any(isinstance(item, LineBreak) for item in inlines):
         return inlines
     return _without_runt(inlines, _Type(text.size, text.bold, text.italic, family), width)
 
+
+# The least share of its width the line before a runt keeps when the runt is joined
+# to its last word; else the runt stays.
+_LEAST_LEFT = 0.5
 
 # What sets words apart (as :func:`_word_spans` finds them): a space other than the
 # no-break space, or a soft hyphen; a span's text is split at each run of them.
@@ -641,6 +647,10 @@ def _without_runt(inlines: Inlines, type_: _Type, width: float) -> Inlines:
     if not starts or starts[-1] != last or last - first < 2:
         return inlines
     if gaps[-1] != " " or widths[-2] + apart[-1] + widths[-1] > width:
+        return inlines
+    # The line before, its last word given up: a narrow column's "that will" alone
+    # between two full lines is a hole in the rag, worse than the runt it saves.
+    if sum(widths[first : last - 1]) + sum(apart[first : last - 2]) < width * _LEAST_LEFT:
         return inlines
     index, offset = _gap_at(inlines, type_, len(gaps) - 1 + shift)
     item = inlines[index]

@@ -91,6 +91,35 @@ PAGE_SIZE_OPTION = click.option(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def templates_option(help_text: str) -> Callable[[F], F]:
+    """``--templates DIR`` (repeatable): a folder of templates, which must exist."""
+    return click.option(
+        "--templates",
+        "template_dirs",
+        multiple=True,
+        type=click.Path(path_type=Path, file_okay=False),
+        callback=_existing_folders,
+        help=help_text,
+    )
+
+
+def _existing_folders(
+    ctx: click.Context, param: click.Parameter, folders: tuple[Path, ...]
+) -> tuple[Path, ...]:
+    """``folders``, each a folder that exists. (click's own check quotes a path of any
+    length whole; a name longer than the file system allows is told as such.)"""
+    for folder in folders:
+        if not folder.is_dir():
+            raise click.BadParameter(f"{clip(str(folder))}: no such folder")
+    return folders
+
+
+# build, preview and check: the folders searched before the workspace's and the built-ins.
+BRIEF_TEMPLATES_OPTION = templates_option(
+    "Template folder searched before ./templates and the built-ins (repeatable)."
+)
+
+
 def recipients_option(help_text: str) -> Callable[[F], F]:
     """``--recipients FILE``, as build and check take it."""
     return click.option(
@@ -579,13 +608,7 @@ def main() -> None:
     help="Output format (repeatable, or pdf,docx; default: both).",
 )
 @BUILD_FACTS_OPTION
-@click.option(
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Template folder searched before ./templates and the built-ins (repeatable).",
-)
+@BRIEF_TEMPLATES_OPTION
 @click.option(
     "--out",
     "out_dir",
@@ -666,9 +689,6 @@ def build(
 
     collector.imports_done()
 
-    for folder in template_dirs:
-        if not folder.is_dir():
-            raise click.BadParameter(f"{folder}: no such folder", param_hint="--templates")
     options = _build_options(
         facts_path, template_dirs, audiences, page_size, date, out_dir=out_dir, formats=formats
     )
@@ -775,13 +795,7 @@ def _build_batch(
     help="Resolution of the images, in dots per inch.",
 )
 @BUILD_FACTS_OPTION
-@click.option(
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Template folder searched before ./templates and the built-ins (repeatable).",
-)
+@BRIEF_TEMPLATES_OPTION
 @click.option(
     "--out",
     "out_dir",
@@ -821,13 +835,7 @@ def preview(
             click.echo(line, err=True)
 
 
-TEMPLATES_OPTION = click.option(
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Template folder searched first (repeatable).",
-)
+TEMPLATES_OPTION = templates_option("Template folder searched first (repeatable).")
 
 
 @cli.group()
@@ -948,7 +956,7 @@ def init(ctx: click.Context, directory: Path, force: bool) -> None:
 @cli.command()
 @audience_option("Check")
 @BUILD_FACTS_OPTION
-@TEMPLATES_OPTION
+@BRIEF_TEMPLATES_OPTION
 @PAGE_SIZE_OPTION
 @DATE_OPTION
 @recipients_option(

@@ -291,17 +291,45 @@ def test_running_short_of_memory_is_told_as_that_not_as_a_bug(
     )
 
 
-@pytest.mark.parametrize("option", ["--facts", "--out", "--templates"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--facts"],
+        ["build", "--out"],
+        ["build", "--templates"],
+        # click's own check of a folder quoted all 6,000 characters of the path.
+        ["check", "--templates"],
+        ["preview", "--templates"],
+        ["templates", "list", "--templates"],
+    ],
+)
 def test_a_path_too_long_for_the_file_system_is_told_as_such(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     """A path of 3,000 folders given on the command line: "File name too long" was an
     internal error, quoting the whole path."""
     monkeypatch.chdir(REPO)
-    result = CliRunner().invoke(cli, ["build", option, "a/" * 3000])
+    result = CliRunner().invoke(cli, [*args, "a/" * 3000])
     assert result.exit_code == 1
     assert result.output == (
         f"{'a/' * 29}a\u2026: a name in this path is longer than the file system allows\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["build"], ["check"], ["preview"], ["templates", "list"], ["templates", "show", "x"]],
+)
+def test_a_templates_folder_that_is_not_there_is_told_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """build said "nowhere: no such folder", the other commands click's "Directory
+    'nowhere' does not exist." Every command that takes --templates says it one way."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*command, "--templates", "nowhere"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--templates': nowhere: no such folder\n"
     )
 
 

@@ -24,7 +24,7 @@ from jinja2.lexer import (
 
 from briefgen.errors import BriefgenError, Location
 from briefgen.templating.environment import Rendered, template_lexer
-from briefgen.templating.search import SearchPath, extended, split_front_matter
+from briefgen.templating.search import SearchPath, extended, read_template, split_front_matter
 
 # How many templates up an extends chain are read, as its front matter is.
 MAX_PARENTS = 5
@@ -77,9 +77,11 @@ def inherited_words(rendered: Rendered, search_path: SearchPath, parent: str) ->
 
 
 def _read(path: Path) -> str:
+    """The template's text as the renderer read it (within its size limit, composed);
+    none when it cannot be read, which rendering has told of already."""
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return read_template(path)
+    except BriefgenError:
         return ""
 
 

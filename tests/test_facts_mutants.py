@@ -747,11 +747,18 @@ def test_a_number_written_out_beside_a_unit_of_millions_is_refused(
     assert _problems(tmp_path, monkeypatch, _scaled(numbers, unit)) == [message]
 
 
-def test_a_unit_of_millions_takes_a_count_of_them(tmp_path: Path) -> None:
-    """$1,500 million is written so; only a figure of a million or more is refused."""
-    (tmp_path / "facts.yaml").write_text(_scaled("value: 999999", "USD million"), "utf-8")
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [
+        (999999, "USD million"),  # $1,500 million is written so; a million or more is not
+        (2500000, "dollars per million people"),  # a rate: "per million" divides
+    ],
+)
+def test_a_unit_of_millions_takes_a_count_of_them(tmp_path: Path, value: int, unit: str) -> None:
+    """Only a figure of a million or more beside a unit counting in millions is refused."""
+    (tmp_path / "facts.yaml").write_text(_scaled(f"value: {value}", unit), "utf-8")
     store = load_store(tmp_path, today=dt.date(2024, 1, 1))
-    assert store.get("scaled").value == 999999
+    assert store.get("scaled").value == value
 
 
 def test_an_entry_that_is_not_a_mapping_and_bad_slugs_and_addresses_are_named(

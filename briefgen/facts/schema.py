@@ -688,7 +688,15 @@ class Fact(_Strict):
         billions: value 2500000000 with unit "USD billion" prints "$2,500,000,000
         billion", a thousand million times the figure meant."""
         words = (self.unit or "").lower().split()
-        scale = next((_SCALES[word] for word in words if word in _SCALES), None)
+        # "per million" divides: a rate of deaths per million people counts deaths.
+        scale = next(
+            (
+                _SCALES[word]
+                for index, word in enumerate(words)
+                if word in _SCALES and (index == 0 or words[index - 1] != "per")
+            ),
+            None,
+        )
         if scale is None:
             return
         for field in ("value", "value_max"):

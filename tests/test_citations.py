@@ -28,7 +28,7 @@ from briefgen.templating.environment import TemplateRenderer
 REPO = Path(__file__).resolve().parents[1]
 CITED = '{{ fact("tucson-pill-price").text }} {{ cite("tucson-pill-price") }}'
 NOTE = (
-    "1. Chad E. Kasmar, Conversation with Tucson Police Chief Chad E. Kasmar; as reported "
+    "1. Chad E. Kasmar, in conversation; as reported "
     "in “Tackling Illicit Fentanyl at the Southern Border: Five Takeaways from Law "
     "Enforcement on the Front Line,” December 21, 2023"
 )

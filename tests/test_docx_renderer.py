@@ -800,8 +800,8 @@ def test_a_table_added_in_word_spans_the_column(
 # Facts of the sample store, their texts one to three lines long.
 FILLERS = (
     "immigrants-not-driving-crisis",
-    "drugs-smuggled-through-ports-of-entry",
     "cheaper-closer-to-border",
+    "drugs-smuggled-through-ports-of-entry",
     "interdiction-domino-effect",
     "public-health-perspective",
     "youth-engagement",

@@ -36,6 +36,7 @@ from briefgen.fitting import MAX_FILL
 from briefgen.model import (
     AnyBlock,
     Bar,
+    Box,
     BulletList,
     Callout,
     Chart,
@@ -173,15 +174,17 @@ def test_blocks_use_real_word_styles() -> None:
         "Attribution",
         "Quote",
     ]
-    # The body keeps to the measure; Normal, which a table or text box a person adds
-    # in Word takes, spans the column (its 1.8 in right indent squeezed a new table's
-    # cells to 0.6 in and the page to two).
+    # The body keeps to the measure, with a right indent of its own; Normal, which a
+    # table or text box a person adds in Word takes, spans the column (its 1.8 in
+    # right indent squeezed a new table's cells to 0.6 in and the page to two), and
+    # so does Body Text (test_a_style_picked_in_word_for_a_line_added_in_a_column_spans_it).
     body, normal = word.styles["Body Text"], word.styles["Normal"]
-    assert body.paragraph_format.right_indent.pt == pytest.approx(
+    assert word.paragraphs[1].paragraph_format.right_indent.pt == pytest.approx(
         Style().body.indent_right, abs=0.05
     )
     assert Style().body.indent_right > 100
     assert normal.paragraph_format.right_indent == 0
+    assert body.paragraph_format.right_indent == 0
     assert body.base_style == normal and normal.font.size == body.font.size
     texts = [p.text for p in word.paragraphs]
     assert texts[0] == "Clean water for every school"
@@ -473,10 +476,13 @@ def test_each_style_has_the_style_measurements(
     assert fmt.space_before.pt == pytest.approx(text.space_before, abs=0.05)
     assert fmt.space_after.pt == pytest.approx(text.space_after, abs=0.05)
     assert fmt.left_indent.pt == pytest.approx(text.indent_left, abs=0.05)
-    # An italic style's lines run on by the point LibreOffice keeps free after italic
-    # type (tests/test_full_pages.py shows why).
+    # Across its column, as in a cell (the body outside the cells keeps to the measure
+    # with a right indent of each paragraph's own); an italic style's lines run on by
+    # the point LibreOffice keeps free after italic type (tests/test_full_pages.py
+    # shows why).
     room = italic_room(text.size, style.theme.font) if text.italic else 0.0
-    assert fmt.right_indent.pt == pytest.approx(text.indent_right - room, abs=0.05)
+    across = style.in_cell(text).indent_right
+    assert fmt.right_indent.pt == pytest.approx(across - room, abs=0.05)
     assert fmt.first_line_indent.pt == pytest.approx(-hanging, abs=0.05)
     assert fmt.widow_control is False
     assert fmt.keep_with_next is False
@@ -882,6 +888,74 @@ def test_text_added_in_word_to_the_main_column_runs_on_to_a_second_page(
     assert "Operational takeaways" in pages[0].extract_text()
 
 
+def _styled_after(paragraph: Any, style: str, text: str) -> Any:
+    """A paragraph of ``text`` after ``paragraph``, given ``style`` as a person picks
+    it in Word's style gallery: the style alone, none of the paragraph's own formatting."""
+    added = DocxParagraph(deepcopy(paragraph._p), paragraph._parent)
+    for child in list(added._p):
+        added._p.remove(child)
+    paragraph._p.addnext(added._p)
+    added.style = style
+    added.add_run(text)
+    return added
+
+
+@requires_libreoffice
+def test_a_style_picked_in_word_for_a_line_added_in_a_column_spans_it(
+    tmp_path: Path,
+) -> None:
+    """Every style held the page's measure as a right indent of 1.8 in, which each
+    paragraph in a cell took off again: a line a person added in a column and gave
+    Body Text was squeezed to half the column, and Heading 2 in the sidebar, whose
+    text is 2.4 in wide, set "What Congress can do" a letter a line, down to a second
+    page. A style now spans its column; the body outside the cells keeps to the
+    measure with a right indent of each paragraph's own."""
+    word = docx.Document(io.BytesIO(_legislators_docx(tmp_path)))
+    paragraphs = body_paragraphs(word)
+    reason = next(p for p in paragraphs if p.text.startswith("Target the"))
+    attribution = next(p for p in paragraphs if p.style.name == "Sidebar Attribution")
+    body = _styled_after(reason, "Body Text", "Fund treatment: it lowers demand. " * 2)
+    heading = _styled_after(attribution, "Heading 2", "What Congress can do")
+    style = Style()
+    for added in (body, heading):
+        assert added.paragraph_format.right_indent is None
+        assert added.style.paragraph_format.right_indent.pt < style.body_size
+    word.save(str(tmp_path / "edited.docx"))
+    (pdf,) = convert_all([tmp_path / "edited.docx"], tmp_path)
+    pages = PdfReader(pdf).pages
+    assert len(pages) == 1
+    lines = [line.strip() for line in pages[0].extract_text().splitlines()]
+    assert "What Congress can do" in lines
+    assert "Fund treatment: it lowers demand. Fund treatment: it lowers demand." in lines
+
+
+def test_the_body_outside_the_cells_keeps_to_the_measure() -> None:
+    """Its styles span the column; a paragraph of the body across the page carries
+    the measure's right indent itself, as the PDF sets it; one in a cell, none."""
+    style = Style()
+    short = Paragraph(here(), (Span("Short."),))
+    document = _doc(
+        Heading(here(), 1, (Span("Title"),)),
+        Heading(here(), 2, (Span("Heading"),)),
+        short,
+        Box(here(), (Heading(here(), 2, (Span("Boxed"),)), short)),
+    )
+    word = read(render_docx(document, style))
+    outside = [p for p in word.paragraphs if p.style.name in ("Body Text", "Heading 2")]
+    assert len(outside) == 2
+    for paragraph in outside:
+        assert paragraph.paragraph_format.right_indent.pt == pytest.approx(
+            style.measure_indent, abs=0.05
+        )
+    inside = [
+        p
+        for p in body_paragraphs(word)
+        if p.style.name in ("Body Text", "Heading 2") and p._parent is not word._body
+    ]
+    assert len(inside) == 2
+    assert all(p.paragraph_format.right_indent is None for p in inside)
+
+
 @requires_libreoffice
 def test_long_document_is_several_pages(laid_out: dict[str, tuple[int, set[str]]]) -> None:
     pages, _ = laid_out["long"]
@@ -950,12 +1024,12 @@ def test_only_a_line_ending_in_italic_type_near_its_end_runs_on() -> None:
     near = Paragraph(here(), (Span(start), Span(words, italic=True)))
     short = Paragraph(here(), (Span(start), Span(words.rsplit(" ", 1)[0], italic=True)))
     word = read(render_docx(_doc(near, short), style))
-    body = word.styles[STYLE_NAMES["body"]].paragraph_format.right_indent.pt
+    body = style.body.indent_right  # the measure's, across the page
     near_p, short_p = (p for p in word.paragraphs if p.text.startswith(start))
     # The line is that full: the half point LibreOffice's glyph widths may add too.
     room = italic_room(style.body.size, style.theme.font) + GLYPH_SPARE
     assert near_p.paragraph_format.right_indent.pt == pytest.approx(body - room, abs=0.05)
-    assert short_p.paragraph_format.right_indent is None
+    assert short_p.paragraph_format.right_indent.pt == pytest.approx(body, abs=0.05)
 
 
 def test_only_a_paragraph_with_a_line_full_to_half_a_point_runs_on() -> None:
@@ -970,10 +1044,10 @@ def test_only_a_paragraph_with_a_line_full_to_half_a_point_runs_on() -> None:
     near = Paragraph(here(), (Span(words),))
     short = Paragraph(here(), (Span(words.rsplit(" ", 1)[0]),))
     word = read(render_docx(_doc(near, short), style))
-    body = word.styles[STYLE_NAMES["body"]].paragraph_format.right_indent.pt
+    body = style.body.indent_right  # the measure's, across the page
     near_p, short_p = (p for p in word.paragraphs if p.text.startswith(words[:20]))
     assert near_p.paragraph_format.right_indent.pt == pytest.approx(body - GLYPH_SPARE, abs=0.05)
-    assert short_p.paragraph_format.right_indent is None
+    assert short_p.paragraph_format.right_indent.pt == pytest.approx(body, abs=0.05)
 
 
 def test_each_non_breaking_hyphen_in_italic_type_near_a_lines_end_widens_it() -> None:
@@ -995,7 +1069,7 @@ def test_each_non_breaking_hyphen_in_italic_type_near_a_lines_end_widens_it() ->
     italic = Paragraph(here(), (Span("Border communities carry "), Span(joined, italic=True)))
     upright = Paragraph(here(), (Span(start), Span(words, italic=True)))
     word = read(render_docx(_doc(italic, upright), style))
-    body = word.styles[STYLE_NAMES["body"]].paragraph_format.right_indent.pt
+    body = style.body.indent_right  # the measure's, across the page
     room = italic_room(style.body.size, style.theme.font)
     italic_p, upright_p = (p for p in word.paragraphs if p.text.startswith("Border"))
     wider = (2 * room + GLYPH_SPARE, room + GLYPH_SPARE)
@@ -1033,8 +1107,9 @@ def test_a_no_break_space_in_italic_type_is_an_upright_run_of_its_own() -> None:
         ("\u00a0", False, True),
     ]
     # A quote's paragraph needs its one room for italic type, and no more.
-    body = word.styles[STYLE_NAMES["quote"]].paragraph_format.right_indent
-    assert quote_p.paragraph_format.right_indent in (None, body)
+    style = Style()
+    body = style.quote.indent_right - italic_room(style.quote.size, style.theme.font)
+    assert quote_p.paragraph_format.right_indent.pt == pytest.approx(body, abs=0.05)
 
 
 def test_a_cells_paragraph_is_set_no_wider_than_its_padding() -> None:

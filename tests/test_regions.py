@@ -456,10 +456,11 @@ def test_a_quote_in_the_sidebar_keeps_no_insets_in_both_formats() -> None:
     quoted = word.styles["Quote"].paragraph_format
     assert not said.style.paragraph_format.left_indent and not by.style.paragraph_format.left_indent
     assert quoted.left_indent == inset
-    # The right: the body's measure, less the room its italic type takes (docx_blocks).
+    # The right: the column's edge (a style spans its column), less the room its
+    # italic type takes (docx_blocks).
     room = italic_room(style.aside_quote.size, style.theme.font)
     right = said.style.paragraph_format.right_indent
-    assert abs(right - Pt(style.measure_indent - room)) < Pt(0.1), (right, style.measure_indent)
+    assert abs(right - Pt(-room)) < Pt(0.1), (right, room)
     # A size larger than the body: a pull quote.
     assert said.style.font.size == Pt(style.aside_quote.size) > Pt(style.body_size)
 

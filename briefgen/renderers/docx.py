@@ -671,7 +671,12 @@ def _define_styles(word: Any, style: Style) -> None:
     made = {key: _get_or_add_style(word, STYLE_NAMES[key]) for key, *_ in plan}
     for key, text_style, hanging, outline, next_key in plan:
         element = made[key].element
-        pPr = _ppr(text_style, style.theme.font, hanging=hanging, outline=outline)
+        # Across the column, as in a cell: a paragraph a person gives the style in a
+        # cell (most of a brief's text is in one) takes no more right indent than its
+        # own inset; the body outside the cells keeps to the measure with a right
+        # indent of each paragraph's own (docx_blocks.BlockWriter.paragraph).
+        across = style.in_cell(text_style)
+        pPr = _ppr(across, style.theme.font, hanging=hanging, outline=outline)
         if key in ("bullet", "number"):
             num_id = BULLET_NUM_ID if key == "bullet" else _NUMBER_NUM_ID
             pPr.append(el("numPr", [el("ilvl", val="0"), el("numId", val=str(num_id))]))

@@ -261,11 +261,12 @@ class BlockWriter:
         room = 0.0 if text.italic else rooms * unit
         italic = rooms > 0
         at_right = align == "right" or text.align == "right"
-        # The style's own right indent (docx._ppr), less the room its italic type
-        # needs: written here only when this paragraph's differs.
+        # The style's own right indent (docx._ppr: across its column, as in a cell),
+        # less the room its italic type needs: written here only when this
+        # paragraph's differs, as a paragraph outside the cells kept to the measure.
         wider = 0.0 if at_right else spare
         right = twips(right_indent(text, italic and not at_right, family, rooms) - wider)
-        usual = twips(right_indent(self._texts[key], False, family))
+        usual = twips(right_indent(self._style.in_cell(self._texts[key]), False, family))
         indent = right if right != usual else None
         if _kept(inlines):
             made = _paragraph_element(self._style_ids[key], indent, inlines, text.italic)

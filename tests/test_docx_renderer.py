@@ -513,6 +513,15 @@ def test_every_style_a_brief_uses_shows_in_words_styles_pane() -> None:
         assert word.styles[name].element.find(qn("w:semiHidden")) is None, name
 
 
+def test_every_style_a_brief_uses_is_in_words_style_gallery() -> None:
+    """Body Text, List Bullet and List Number, the template's, were not quick styles:
+    Word's Home-tab gallery offered Normal, Title and List Paragraph beside briefgen's
+    own, but not the styles of the brief's body text and lists."""
+    word = read(render_docx(sample(), Style()))
+    for name in STYLE_NAMES.values():
+        assert word.styles[name].quick_style is True, name
+
+
 def test_a_style_applied_to_a_few_words_looks_as_it_does_on_a_paragraph() -> None:
     """Word applies a paragraph style to a selection within a paragraph as its linked
     character style: "Heading 1 Char" kept the template's look, so a word made Heading

@@ -685,8 +685,10 @@ def _define_styles(word: Any, style: Style) -> None:
         _replace_child(element, "rPr", _rpr(text_style, font))
         made[key].next_paragraph_style = made[next_key]
         # The template hides Caption from the Styles pane and gallery until used, and
-        # Word unhides a style only when a person applies it.
+        # Word unhides a style only when a person applies it; and it leaves Body Text
+        # and the list styles out of the gallery.
         made[key].hidden = False
+        made[key].quick_style = True
         # Word applies a paragraph style to a selection within a paragraph as its
         # linked character style ("Heading 1 Char"), which is the template's (Heading
         # 1 as 14 pt blue) until it is given the paragraph style's look, as Word

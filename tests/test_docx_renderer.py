@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 from office import convert_all, libreoffice, page_counts, requires_libreoffice
@@ -453,6 +454,7 @@ def _with_member(data: bytes, member: str, change: Any) -> bytes:
         ("attribution", "attribution", 0.0),
         ("callout_figure", "callout_figure", 0.0),
         ("callout_label", "callout_label", 0.0),
+        ("card_figure", "card_figure", 0.0),
         ("notes_heading", "notes_heading", 0.0),
         ("note", "note", 0.0),
     ],
@@ -520,6 +522,23 @@ def test_every_style_a_brief_uses_is_in_words_style_gallery() -> None:
     word = read(render_docx(sample(), Style()))
     for name in STYLE_NAMES.values():
         assert word.styles[name].quick_style is True, name
+
+
+def test_a_line_added_after_a_cards_figure_is_set_as_its_label() -> None:
+    """A card's figure was a Callout Figure, whose next style is Callout Label: Enter
+    after "480%" in Word gave a line of body type, larger than the card's own label
+    beneath. It is a Card Figure, of the same look, followed by a Card Label; a
+    callout's figure is still followed by a Callout Label."""
+    style = Style()
+    word = read(render_docx(regions(), style))
+    cards = [p for p in body_paragraphs(word) if p.text in ("5,544", "$1–$2", "480%")]
+    assert [p.style.name for p in cards] == ["Card Figure"] * 3
+    card, callout = word.styles["Card Figure"], word.styles["Callout Figure"]
+    assert card.next_paragraph_style.name == "Card Label"
+    assert callout.next_paragraph_style.name == "Callout Label"
+    assert card.base_style == callout.base_style
+    assert card.font.size == callout.font.size == Pt(style.card_figure.size)
+    assert card.font.color.rgb == callout.font.color.rgb and card.font.bold
 
 
 def test_a_style_applied_to_a_few_words_looks_as_it_does_on_a_paragraph() -> None:

@@ -93,6 +93,8 @@ STYLE_NAMES = {
     "callout_label": "Callout Label",
     "notes_heading": "Sources Heading",
     "note": "Source Note",
+    # A card's figure: Callout Figure's look, but Enter after it gives a Card Label.
+    "card_figure": "Card Figure",
     "card_label": "Card Label",
     "masthead": "Masthead",
     "masthead_line": "Masthead Detail",
@@ -652,6 +654,7 @@ def _style_plan(style: Style) -> list[tuple[str, TextStyle, float, int | None, s
         ("callout_label", style.callout_label, 0.0, None, "body"),
         ("notes_heading", style.notes_heading, 0.0, None, "note"),
         ("note", style.note, 0.0, None, "note"),
+        ("card_figure", style.card_figure, 0.0, None, "card_label"),
         ("card_label", style.card_label, 0.0, None, "card_label"),
         ("masthead", style.masthead_organization, 0.0, None, "masthead"),
         ("masthead_line", style.masthead_line, 0.0, None, "masthead_line"),

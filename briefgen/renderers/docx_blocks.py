@@ -425,7 +425,7 @@ class BlockWriter:
                     card = next(cards)
                     figure = (Span(card.figure),)
                     with self._reaching(_padding(cell)):
-                        self.paragraph(word_cell, "callout_figure", figure, True, width=cell.inner)
+                        self.paragraph(word_cell, "card_figure", figure, True, width=cell.inner)
                         self.paragraph(word_cell, "card_label", card.label, True, width=cell.inner)
         elif isinstance(block, Box):
             cells = style.box_cells(style.frame_width if width is None else width)

@@ -18,6 +18,7 @@ import docx
 import pypdfium2
 import pytest
 from click.testing import CliRunner
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -522,6 +523,10 @@ def test_every_style_a_brief_uses_is_in_words_style_gallery() -> None:
     word = read(render_docx(sample(), Style()))
     for name in STYLE_NAMES.values():
         assert word.styles[name].quick_style is True, name
+    # And none of the template's others, in its own look: Title (26 pt, a blue rule
+    # below) beside Heading 1, the brief's title, Heading 3 in another blue.
+    gallery = {s.name for s in word.styles if s.quick_style and s.type == WD_STYLE_TYPE.PARAGRAPH}
+    assert gallery == {"Normal", *STYLE_NAMES.values()}
 
 
 def test_a_line_added_after_a_cards_figure_is_set_as_its_label() -> None:

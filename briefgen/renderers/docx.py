@@ -705,6 +705,14 @@ def _define_styles(word: Any, style: Style) -> None:
     normal = word.styles["Normal"].element
     _replace_child(normal, "pPr", _ppr(replace(style.body, indent_right=0.0), style.theme.font))
     _replace_child(normal, "rPr", _rpr(style.body, font))
+    # The template's other paragraph styles in Word's gallery (Title, Subtitle,
+    # Heading 3, Intense Quote...) keep its 2010 look, blue rules and all, nothing
+    # like the brief's: the gallery offers the brief's own and Normal; the Styles pane
+    # still lists the rest.
+    used = {"Normal", *STYLE_NAMES.values()}
+    for other in word.styles:
+        if other.type == WD_STYLE_TYPE.PARAGRAPH and other.name not in used:
+            other.quick_style = False
 
 
 class _Numbering:

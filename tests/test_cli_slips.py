@@ -714,6 +714,25 @@ def test_a_wrong_filter_argument_is_told_with_the_real_parameters(
     assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
 
 
+@pytest.mark.parametrize(
+    "call",
+    ['cite("seizures-up-480-percent", **{KEY: 1})', '"Seizures" | truncate(**{KEY: 1})'],
+    ids=["helper", "filter"],
+)
+def test_a_keyword_from_a_mapping_is_quoted_on_one_line_and_clipped(
+    template: Path, call: str
+) -> None:
+    """A key spread with ** may be any text: a newline in it split the message in two,
+    and a long one was quoted whole."""
+    key = '"line\\nbreak' + "x" * 500 + '"'
+    result = build_x(template, "{{ " + call.replace("KEY", key) + " }}")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "has no parameter 'line\\nbreakxxx" in result.output
+    assert "x" * 100 not in result.output
+    assert not (template.parents[1] / "output").exists()
+
+
 # ------------------------------------------------- facts check: an audience no one has
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from jinja2.utils import _PassArg
 
 from briefgen.errors import TemplateError
+from briefgen.inputs import quote
 from briefgen.templating.limits import (
     MAX_ITEMS,
     MAX_TEXT_CHARS,
@@ -349,7 +350,8 @@ def _binding_problem(
             if key not in names:
                 close = difflib.get_close_matches(key, names, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                return f"{what} has no parameter '{key}'{hint}{where}"
+                # A key from **mapping may be any text: quoted as a value is, on one line.
+                return f"{what} has no parameter {quote(key)}{hint}{where}"
     if reason.startswith("missing a required argument: "):
         return f"{what} needs {reason.rpartition(': ')[2]}{where}"
     if reason == "too many positional arguments":

@@ -53,6 +53,7 @@ from briefgen.pipeline import (
 from briefgen.settings import SETTINGS_FILE
 from briefgen.style import BODY_SIZE, INCH
 from briefgen.templating.inherited import Inherited, inherited_words
+from briefgen.templating.overrides import listed_blocks
 from briefgen.unrendered import unrendered_code, unspaced_headings
 from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
 
@@ -608,10 +609,10 @@ def _myths(store: FactStore, decision: Decision, printed: list[str]) -> list[Fin
 
 def _inherited_text(inherited: list[Inherited]) -> str:
     """``the blocks why, quote``, ``the block why``, ``the text outside its blocks``."""
-    names = [clip(i.block) for i in inherited if i.block is not None]
+    names = [i.block for i in inherited if i.block is not None]
     parts = []
     if names:
-        parts.append(f"the block{'s' if len(names) > 1 else ''} {', '.join(names)}")
+        parts.append(f"the block{'s' if len(names) > 1 else ''} {listed_blocks(names)}")
     if any(i.block is None for i in inherited):
         parts.append("the text outside its blocks")
     return " and ".join(parts)

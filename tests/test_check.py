@@ -1155,6 +1155,25 @@ def test_a_spanish_template_replacing_every_worded_block_is_not_warned(
     ]
 
 
+def test_the_inherited_blocks_named_are_at_most_twenty(tmp_path: Path, sample: Path) -> None:
+    """A parent of many short blocks made the warning name every one of them, a line
+    of kilobytes; it names twenty, each clipped, and counts the rest."""
+    base = "{% block title %}\n# Title\n{% endblock %}\n" + "".join(
+        f"{{% block b{i:03d}_{'x' * 70} %}}\nok\n{{% endblock %}}\n" for i in range(50)
+    )
+    spanish = (
+        '---\nlanguage: es-US\nreading_ease: 55\n---\n{% extends "many.md.j2" %}\n'
+        "{% block title %}\n# Título\n{% endblock %}\n"
+    )
+    files = {"templates/many.md.j2": base, "templates/muchos.md.j2": spanish}
+    [finding] = sample_findings(tmp_path / "ws", sample, files, "muchos", "extends-other-language")
+    message = finding["message"]
+    assert message.count("b0") == 20
+    assert "x" * 70 not in message
+    assert "b019_" in message and "b020_" not in message
+    assert "and 30 more, which print en-US text" in message
+
+
 def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Path) -> None:
     """es-US writes 26,700 and 98.9, as U.S. English does: a Spanish form written
     Spain's way (1.234.567, 12,5 %) printed as written, without a word."""

@@ -60,7 +60,7 @@ def check_overrides(
         hint = f" (did you mean '{clip(close)}'?)" if close else ""
         raise TemplateError(
             f"block '{clip(block.name)}' replaces nothing: {parent} has no such "
-            f"block{hint}; its blocks are {_listed(sorted(known))}",
+            f"block{hint}; its blocks are {listed_blocks(sorted(known))}",
             Location.of(path, block.lineno),
         )
 
@@ -69,7 +69,7 @@ def check_overrides(
 MAX_BLOCKS_LISTED = 20
 
 
-def _listed(names: list[str]) -> str:
+def listed_blocks(names: list[str]) -> str:
     """``names`` for a message: each clipped, at most :data:`MAX_BLOCKS_LISTED`."""
     listed = ", ".join(clip(name) for name in names[:MAX_BLOCKS_LISTED])
     more = len(names) - MAX_BLOCKS_LISTED

@@ -1174,6 +1174,28 @@ def test_the_inherited_blocks_named_are_at_most_twenty(tmp_path: Path, sample: P
     assert "and 30 more, which print en-US text" in message
 
 
+def test_inherited_words_are_found_however_long_the_chain(tmp_path: Path, sample: Path) -> None:
+    """Only five templates up the chain were read: a Spanish template printing the
+    English of the seventh, as Jinja renders any chain, was not warned."""
+    files = {f"templates/p{i}.md.j2": f'{{% extends "p{i + 1}.md.j2" %}}\n' for i in range(1, 7)}
+    files["templates/p7.md.j2"] = "{% block body %}\nWords in English.\n{% endblock %}\n"
+    files["templates/lejos.md.j2"] = (
+        '---\nlanguage: es-US\nreading_ease: 55\n---\n{% extends "p1.md.j2" %}\n'
+    )
+    found = [
+        (f["location"], f["message"])
+        for f in sample_findings(tmp_path / "ws", sample, files, "lejos", "extends-other-language")
+    ]
+    assert found == [
+        (
+            "templates/lejos.md.j2:1",
+            "this es-US template extends p1.md.j2, written in en-US, and leaves it "
+            "the block body, which prints en-US text (templates/p7.md.j2:2); "
+            "replace it, or extend a template in the brief's language",
+        )
+    ]
+
+
 def test_a_spanish_form_with_spains_figures_is_warned(tmp_path: Path, sample: Path) -> None:
     """es-US writes 26,700 and 98.9, as U.S. English does: a Spanish form written
     Spain's way (1.234.567, 12,5 %) printed as written, without a word."""

@@ -26,9 +26,6 @@ from briefgen.errors import BriefgenError, Location
 from briefgen.templating.environment import Rendered, template_lexer
 from briefgen.templating.search import SearchPath, extended, read_template, split_front_matter
 
-# How many templates up an extends chain are read, as its front matter is.
-MAX_PARENTS = 5
-
 # What a line of a template's text holds that is no word of its language: the name
 # after ':::' or '!!!' (optional, box, callout), a typed citation, a link's or bare
 # address, a character reference and a passage's language tag.
@@ -61,11 +58,11 @@ def inherited_words(rendered: Rendered, search_path: SearchPath, parent: str) ->
         for _, location in starts:
             printed.setdefault((location.path, location.line), index)
     first: dict[str | None, tuple[int, Location]] = {}
+    # The whole chain, as Jinja renders it however long; a circle was refused when rendering.
+    seen: set[Path] = set()
     name: str | None = parent
-    for _ in range(MAX_PARENTS):
-        found = search_path.find(name) if name else None
-        if found is None:
-            break
+    while name and (found := search_path.find(name)) and found[0] not in seen:
+        seen.add(found[0])
         text = _read(found[0])
         shown = Location.of(found[0]).path
         for line, block in _worded_lines(str(found[0]), text):

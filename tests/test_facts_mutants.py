@@ -738,7 +738,26 @@ def _scaled(numbers: str, unit: str) -> str:
             "facts.yaml:10: value_max: 3,000,000 with the unit 'million people' counts in "
             "millions; write the number of them (value_max: 3)",
         ),
+        (
+            "value: 2.5e9",
+            "USD billions",
+            "facts.yaml:9: value: 2,500,000,000 with the unit 'USD billions' counts in "
+            "billions; write the number of them (value: 2.5)",
+        ),
+        (
+            "value: 2.5e9",
+            "billion/year",
+            "facts.yaml:9: value: 2,500,000,000 with the unit 'billion/year' counts in "
+            "billions; write the number of them (value: 2.5)",
+        ),
+        (
+            "value: 2.5e9",
+            '"USD\\nbillion"',
+            "facts.yaml:9: value: 2,500,000,000 with the unit 'USD\\nbillion' counts in "
+            "billions; write the number of them (value: 2.5)",
+        ),
     ],
+    ids=["billion", "million-people", "plural", "per-year", "newline-quoted"],
 )
 def test_a_number_written_out_beside_a_unit_of_millions_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numbers: str, unit: str, message: str

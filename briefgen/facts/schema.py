@@ -687,8 +687,9 @@ class Fact(_Strict):
         """Refuse a number written out in full beside a unit that counts in millions or
         billions: value 2500000000 with unit "USD billion" prints "$2,500,000,000
         billion", a thousand million times the figure meant."""
-        words = (self.unit or "").lower().split()
+        # "USD billions" and "billion/year" count in billions as "USD billion" does;
         # "per million" divides: a rate of deaths per million people counts deaths.
+        words = [word.removesuffix("s") for word in re.findall(r"\w+", (self.unit or "").lower())]
         scale = next(
             (
                 _SCALES[word]
@@ -704,7 +705,7 @@ class Fact(_Strict):
             if number is not None and abs(number) >= LARGEST_SCALED:
                 meant = format(number / scale, ".15g")
                 raise ValueError(
-                    f"{field}: {format(number, ',.15g')} with the unit '{self.unit}' counts "
+                    f"{field}: {format(number, ',.15g')} with the unit {quote(self.unit)} counts "
                     f"in {_SCALE_NAMES[scale]}s; write the number of them ({field}: {meant})"
                 )
 

@@ -509,6 +509,40 @@ def test_facts_with_a_topic_no_fact_has_stops_at_its_line(template: Path) -> Non
     assert not (template.parents[1] / "output").exists()
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            "facts(audience=5)",
+            "facts(): audience is a name, text such as 'public', not 5",
+        ),
+        (
+            'facts(topic=["prices"])',
+            "facts(): topic is a name, text such as 'prices', not a list",
+        ),
+        (
+            'facts(audience="Faith Leaders")',
+            "facts(): no fact has audience 'Faith Leaders'; the facts' audiences are "
+            "chiefs, legislators, public",
+        ),
+        (
+            'facts(audience="")',
+            "facts(): no fact has audience ''; the facts' audiences are "
+            "chiefs, legislators, public",
+        ),
+    ],
+    ids=["number", "list", "not-a-slug", "empty"],
+)
+def test_facts_given_what_no_fact_could_name_is_told_so(
+    template: Path, call: str, message: str
+) -> None:
+    """A number stopped with "TypeError: 'int' object is not subscriptable", and a
+    list, or a name no fact's audiences could hold, was told to be added to the facts'
+    audiences: "to give a list facts of its own"."""
+    result = build_x(template, "{% set found = " + call + " %}")
+    assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
+
+
 def test_facts_with_a_kind_that_is_none_stops_at_its_line(template: Path) -> None:
     result = build_x(template, "", '{% set q = facts(kind="quotes") %}')
     assert (result.exit_code, result.output) == (

@@ -31,7 +31,7 @@ from briefgen.facts.formatting import (
     qualified,
     unit_in,
 )
-from briefgen.facts.schema import Fact
+from briefgen.facts.schema import SLUG, Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
 from briefgen.language import FACTS_LANGUAGE, wording
@@ -345,6 +345,15 @@ def _block(markdown: str) -> Markup:
     return Markup(BLOCK_MARK + markdown)
 
 
+# What facts() takes for each name, as a message shows it.
+_NAMED = {"audience": "'public'", "topic": "'prices'", "kind": "'statistic'"}
+
+
+def _is_slug(name: str | None) -> bool:
+    """Whether ``name`` could be written in a fact's audiences (a slug)."""
+    return name is not None and re.fullmatch(SLUG, name) is not None
+
+
 class Helpers:
     """The functions and filters one template render may call."""
 
@@ -402,11 +411,17 @@ class Helpers:
         a slip, told at the template's line rather than answered with nothing; so is an
         audience no fact is for."""
         given = {"audience": audience, "topic": topic, "kind": kind}
+        for what, value in given.items():
+            if value is not None and not isinstance(value, str):
+                raise TemplateError(
+                    f"facts(): {what} is a name, text such as {_NAMED[what]}, not {quote(value)}"
+                )
         unknown = unknown_filters(self.store, given)
         if unknown:
             what, message = next(iter(unknown.items()))
-            if what == "audience" and "did you mean" not in message:
-                # Not a slip: most likely a new audience, which no fact names yet.
+            if what == "audience" and "did you mean" not in message and _is_slug(audience):
+                # Not a slip: most likely a new audience, which no fact names yet (and
+                # one a fact's audiences could name: a slug).
                 message += (
                     f"; to give {quote(audience)} facts of its own, add it to their "
                     "audiences in the facts files, or pick them by id, topic or another "

@@ -110,7 +110,8 @@ def _existing_folders(
     length whole; a name longer than the file system allows is told as such.)"""
     for folder in folders:
         if not folder.is_dir():
-            raise click.BadParameter(f"{clip(str(folder))}: no such folder")
+            # On one line, as a Location shows a path: a newline in it is written \n.
+            raise click.BadParameter(f"{terminal_safe(clip(str(folder)), keep='')}: no such folder")
     return folders
 
 

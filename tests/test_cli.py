@@ -333,6 +333,19 @@ def test_a_templates_folder_that_is_not_there_is_told_alike(
     )
 
 
+def test_a_templates_folder_with_a_newline_in_its_name_is_told_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder was quoted as given, its newline splitting the error in two; a
+    path elsewhere (--facts, a location) shows it as \\n."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--templates", "no\nsuch"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--templates': no\\nsuch: no such folder\n"
+    )
+
+
 @pytest.mark.parametrize(
     "command", [["build", "--audience"], ["templates", "show"], ["templates", "init", "--to", "t"]]
 )

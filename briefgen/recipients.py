@@ -22,7 +22,7 @@ from typing import Any
 from briefgen.errors import BriefgenError, Location, ProblemList, RecipientsError, raise_all
 from briefgen.facts.yamlfile import parse_yaml
 from briefgen.filenames import unsafe_file_name
-from briefgen.inputs import clip, composed, from_utf16, read_bytes
+from briefgen.inputs import clip, composed, from_utf16, quote, read_bytes
 
 # The columns briefgen knows; a template can always read these (empty when not given).
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
@@ -156,9 +156,26 @@ def load_recipients(
             name_column,
             f"no such column{_suggest(name_column, columns)}; it names each file",
         )
+    unnamed = "audience" not in columns and audience is None and bool(rows)
+    if unnamed:
+        # Not "empty" on every row: the header has no such column ('audiencia').
+        close = difflib.get_close_matches("audience", list(columns), n=1)
+        fix = (
+            f"rename {quote(close[0])} to audience"
+            if close
+            else "add one naming each row's audience"
+        )
+        problems.add(problems.header_line, "audience", f"no such column; {fix}, or pass --audience")
     all_columns = (*KNOWN_COLUMNS, *(c for c in columns if c not in KNOWN_COLUMNS))
     recipients = _check_rows(
-        rows, all_columns, check_audience, audience, name_column in columns, name_column, problems
+        rows,
+        all_columns,
+        check_audience,
+        audience,
+        name_column in columns,
+        name_column,
+        problems,
+        told_unnamed=unnamed,
     )
     if printable is not None:
         for row in rows:
@@ -570,6 +587,7 @@ def _check_rows(
     has_name_column: bool,
     name_column: str,
     problems: _Problems,
+    told_unnamed: bool = False,
 ) -> list[Recipient]:
     folders: dict[str, str | None] = {}
     taken: dict[tuple[str, str], tuple[int, str]] = {}  # a file's name, any case: line, folder
@@ -581,7 +599,8 @@ def _check_rows(
         audience = row.cells.get("audience", "") or (default_audience or "")
         audience_line = row.cell_lines.get("audience", row.line)
         if not audience:
-            problems.add(audience_line, "audience", "empty; fill it in or pass --audience")
+            if not told_unnamed:
+                problems.add(audience_line, "audience", "empty; fill it in or pass --audience")
             good = False
         elif audience not in folders:
             try:

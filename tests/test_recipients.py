@@ -196,6 +196,27 @@ def test_same_slug_in_audience_folders_differing_only_in_case(tmp_path: Path) ->
     )
 
 
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("id,audiencia,nombre", "rename 'audiencia' to audience"),
+        ("id,group,name", "add one naming each row's audience"),
+    ],
+)
+def test_a_header_without_an_audience_column_is_told_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str, message: str
+) -> None:
+    """docs/batch.md: a header in Spanish ('audiencia') made every row "audience:
+    empty; fill it in", though each row had filled it in, under another name."""
+    monkeypatch.chdir(tmp_path)
+    path = Path("r.csv")
+    path.write_text(f"{header}\na,public,Ana\nb,public,Luis\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"r.csv:1: audience: no such column; {message}, or pass --audience"
+    ]
+    assert load_recipients(path, check_audience, audience="public").recipients
+
+
 def test_bom_audience_option_and_pass_through_columns(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes(

@@ -479,6 +479,14 @@ MISMATCHED = {
         '{{ "%d" | format("x") }}',
         "%d places a number in the text, not text",
     ),
+    "the loop plus a number": (
+        "{% for i in [1] %}{{ loop + 1 }}{% endfor %}",
+        "cannot add the loop and a number with +",
+    ),
+    "a mapping's items against a number": (
+        "{{ ({}).items() < 1 }}",
+        "cannot compare a list with a number (<)",
+    ),
     "loop.cycle() of nothing": (
         "{% for i in [1] %}{{ loop.cycle() }}{% endfor %}",
         'loop.cycle() needs the values to take in turn, as in loop.cycle("odd", "even")',

@@ -29,6 +29,18 @@ _KINDS = {
     "tuple": "a list",
     "dict": "a mapping",
     "range": "a range",
+    "dict_keys": "a list",
+    "dict_values": "a list",
+    "dict_items": "a list",
+    "generator": "a list",
+    "Decimal": "a number",
+    "date": "a date",
+    "datetime": "a date",
+    # Jinja's own: the loop variable, namespace(), cycler(), joiner().
+    "LoopContext": "the loop",
+    "Namespace": "a namespace",
+    "Cycler": "a cycler",
+    "Joiner": "a joiner",
 }
 
 _VERBS = {

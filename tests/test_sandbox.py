@@ -479,6 +479,19 @@ MISMATCHED = {
         '{{ "%d" | format("x") }}',
         "%d places a number in the text, not text",
     ),
+    "a whole number's place given a fraction": (
+        '{{ "%x" % 1.5 }}',
+        "%x places a whole number in the text; make one with | int",
+    ),
+    "a whole number's place given text": (
+        '{{ "%x" | format("a") }}',
+        "%x places a whole number in the text, not text",
+    ),
+    "a remainder of text": (
+        "{{ recipient.name % 2 }}",
+        "the text has fewer % places than the values given to fill them (a remainder "
+        "with % needs a number, not text)",
+    ),
     "the loop plus a number": (
         "{% for i in [1] %}{{ loop + 1 }}{% endfor %}",
         "cannot add the loop and a number with +",

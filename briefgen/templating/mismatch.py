@@ -76,14 +76,16 @@ _LOOP = {
 
 # Python's words for a %-format given the wrong values (``| format``, ``%``).
 _FORMATTING = {
+    # Also what "5" % 2 says, where a remainder was meant: text is filled, not divided.
     "not all arguments converted during string formatting": (
-        "the text has fewer % places than the values given to fill them"
+        "the text has fewer % places than the values given to fill them (a remainder "
+        "with % needs a number, not text)"
     ),
     "not enough arguments for format string": (
         "the text has more % places than the values given to fill them"
     ),
 }
-_FORMAT_NUMBER = re.compile(r"%(\w) format: a (?:real )?number is required, not (\w+)")
+_FORMAT_NUMBER = re.compile(r"%(\w) format: (a (?:real )?number|an integer) is required, not (\w+)")
 
 
 def _kind(name: str) -> str:
@@ -104,8 +106,12 @@ def mismatch(message: str) -> str | None:
     if message in _FORMATTING:
         return _FORMATTING[message]
     if found := _FORMAT_NUMBER.fullmatch(message):
-        place, given = found.groups()
-        return f"%{place} places a number in the text, not {_kind(given)}"
+        place, needed, given = found.groups()
+        if needed != "an integer":
+            return f"%{place} places a number in the text, not {_kind(given)}"
+        if _kind(given) == "a number":  # "%x" % 1.5
+            return f"%{place} places a whole number in the text; make one with | int"
+        return f"%{place} places a whole number in the text, not {_kind(given)}"
     if found := _BINARY.fullmatch(message):
         operator, left, right = found.groups()
         kinds = (_kind(left), _kind(right))

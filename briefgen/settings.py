@@ -19,7 +19,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -175,7 +175,10 @@ class BuildSettings(_Section):
     @classmethod
     def _any_case(cls, value: object) -> object:
         # "A4" and "Letter" as people write them, the same as --page-size takes them.
-        return value.lower() if isinstance(value, str) else value
+        # Any other text is left as written, for the message to quote it so.
+        if isinstance(value, str) and value.lower() in get_args(PageSize):
+            return value.lower()
+        return value
 
 
 class FactsSettings(_Section):

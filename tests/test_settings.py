@@ -538,7 +538,7 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         ("[build]\nzzz = 1\n", "2: build.zzz: unknown key (expected page_size, author, date)"),
         (
             '[build]\npage_size = "Leter"\n',
-            "2: build.page_size: must be letter or a4, not 'leter' (did you mean 'letter'?)",
+            "2: build.page_size: must be letter or a4, not 'Leter' (did you mean 'letter'?)",
         ),
         (
             '[build]\ndate = "next week"\n',

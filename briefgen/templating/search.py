@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from pydantic import (
@@ -160,7 +160,10 @@ class FrontMatter(BaseModel):
     @classmethod
     def _any_case(cls, value: object) -> object:
         # "A4" and "Letter" as people write them, as --page-size and briefgen.toml take them.
-        return value.lower() if isinstance(value, str) else value
+        # Any other text is left as written, for the message to quote it so.
+        if isinstance(value, str) and value.lower() in get_args(PageSizeName):
+            return value.lower()
+        return value
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:

@@ -748,6 +748,20 @@ def test_a_wrong_filter_argument_is_told_with_the_real_parameters(
     assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
 
 
+def test_a_helper_given_a_call_block_is_told_it_takes_none(template: Path) -> None:
+    """Jinja passes a {% call %} block's body as 'caller': the template was told
+    "callout() has no parameter 'caller'", a word it never wrote."""
+    result = build_x(
+        template, '{% call callout("seizures-up-480-percent") %}', "Seized", "{% endcall %}"
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "templates/x.md.j2:3: callout() takes no {% call %} block; write "
+        "{{ callout(...) }}, without {% endcall %}\n",
+    )
+    assert not (template.parents[1] / "output").exists()
+
+
 @pytest.mark.parametrize(
     "call",
     ['cite("seizures-up-480-percent", **{KEY: 1})', '"Seizures" | truncate(**{KEY: 1})'],

@@ -454,6 +454,8 @@ MISMATCHED = {
     "a recipient's column plus a number": ("{{ recipient.name + 1 }}", "cannot add text and a"),
     "none plus a number": ("{{ none + 1 }}", "cannot add none and a number with +"),
     "a fact plus a number": ('{{ fact("tucson-pill-price") + 1 }}', "cannot add a fact and a"),
+    "none minus a number": ("{{ none - 1 }}", "cannot subtract a number from none with -"),
+    "a number over text": ('{{ 10 / "2" }}', "cannot divide a number by text with /"),
     "text times text": ('{{ "a" * "b" }}', "cannot multiply text or a list by text; only by a"),
     "a number to the power of text": ('{{ 2 ** "a" }}', "cannot raise a number to the power of"),
     "a number against text": (

@@ -43,14 +43,15 @@ _KINDS = {
     "Joiner": "a joiner",
 }
 
-_VERBS = {
-    "+": "add",
-    "-": "subtract",
-    "*": "multiply",
-    "@": "multiply",
-    "/": "divide",
-    "//": "divide",
-    "%": "take the remainder of",
+# What each operator does to its left ({0}) and right ({1}) values, in words.
+_DOES = {
+    "+": "add {0} and {1}",
+    "-": "subtract {1} from {0}",
+    "*": "multiply {0} by {1}",
+    "@": "multiply {0} by {1}",
+    "/": "divide {0} by {1}",
+    "//": "divide {0} by {1}",
+    "%": "take the remainder of {0} divided by {1}",
 }
 
 _BINARY = re.compile(r"unsupported operand type\(s\) for (.+?): '(\w+)' and '(\w+)'")
@@ -117,9 +118,9 @@ def mismatch(message: str) -> str | None:
         kinds = (_kind(left), _kind(right))
         if operator == "** or pow()":
             return f"cannot raise {kinds[0]} to the power of {kinds[1]} with **"
-        verb = _VERBS.get(operator, "combine")
+        does = _DOES.get(operator, "combine {0} and {1}").format(*kinds)
         hint = _JOIN_HINT if operator == "+" and "text" in kinds else ""
-        return f"cannot {verb} {kinds[0]} and {kinds[1]} with {operator}{hint}"
+        return f"cannot {does} with {operator}{hint}"
     if found := _CONCATENATE.fullmatch(message):
         whole, other = map(_kind, found.groups())
         hint = _JOIN_HINT if whole == "text" else ""

@@ -19,7 +19,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -44,6 +44,7 @@ from briefgen.inputs import (
 )
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
 from briefgen.schema_words import schema_message
+from briefgen.style import PageSizeName, page_size_any_case
 from briefgen.theme import (
     DEFAULT_ACCENT,
     DEFAULT_PRIMARY,
@@ -59,7 +60,6 @@ from briefgen.theme import (
 from briefgen.tomllines import KeyPath, TooDeep, key_lines, keys_set_twice
 
 SETTINGS_FILE = "briefgen.toml"
-PageSize = Literal["letter", "a4"]
 
 
 class _Section(BaseModel):
@@ -135,7 +135,7 @@ class Contact(_Section):
 
 
 class BuildSettings(_Section):
-    page_size: PageSize = "letter"
+    page_size: PageSizeName = "letter"
     author: str = ""
     # The date every brief shows, unless --date says otherwise.
     date: dt.date | None = None
@@ -175,10 +175,7 @@ class BuildSettings(_Section):
     @classmethod
     def _any_case(cls, value: object) -> object:
         # "A4" and "Letter" as people write them, the same as --page-size takes them.
-        # Any other text is left as written, for the message to quote it so.
-        if isinstance(value, str) and value.lower() in get_args(PageSize):
-            return value.lower()
-        return value
+        return page_size_any_case(value)
 
 
 class FactsSettings(_Section):

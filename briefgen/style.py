@@ -50,6 +50,15 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 }
 PageSizeName = Literal["letter", "a4"]
 
+
+def page_size_any_case(value: object) -> object:
+    """A page size as people write it ("A4", "Letter") in the lower case briefgen
+    names it; anything else as written, for a message to quote it so."""
+    if isinstance(value, str) and value.lower() in PAGE_SIZES:
+        return value.lower()
+    return value
+
+
 BODY_SIZE = 11.0
 BODY_FLOOR = 9.0
 SIZE_STEP = 0.5

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from pydantic import (
@@ -43,7 +43,7 @@ from briefgen.inputs import clip, composed, not_finite, not_typed_number, read_b
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.schema_words import schema_message
-from briefgen.style import PageSizeName
+from briefgen.style import PageSizeName, page_size_any_case
 
 TEMPLATE_SUFFIX = ".md.j2"
 # A template file is a page's words and tags, a few kilobytes (the built-ins 3-4 KB);
@@ -160,10 +160,7 @@ class FrontMatter(BaseModel):
     @classmethod
     def _any_case(cls, value: object) -> object:
         # "A4" and "Letter" as people write them, as --page-size and briefgen.toml take them.
-        # Any other text is left as written, for the message to quote it so.
-        if isinstance(value, str) and value.lower() in get_args(PageSizeName):
-            return value.lower()
-        return value
+        return page_size_any_case(value)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:

@@ -16,13 +16,21 @@ from pydantic_core import ErrorDetails
 
 from briefgen.inputs import quote
 
+# Each kind of bound pydantic reports: the key of its limit, and how to say it.
+_BOUNDS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "less_than_equal": ("le", "{} or less"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than": ("lt", "less than {}"),
+}
+
 
 def _number(bound: Any) -> str:
     """A bound as a user writes it: 0, not pydantic's 0.0."""
     return format(bound, "g") if isinstance(bound, float) else str(bound)
 
 
-def choices(error: ErrorDetails) -> list[str]:
+def _choices(error: ErrorDetails) -> list[str]:
     """The values a Literal or Enum field allows, as pydantic lists them."""
     return re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
 
@@ -33,7 +41,7 @@ def schema_message(error: ErrorDetails) -> str:
     kind, given = error["type"], error["input"]
     ctx = error.get("ctx", {})
     if kind in ("literal_error", "enum"):
-        allowed = choices(error)
+        allowed = _choices(error)
         listed = " or ".join(allowed)
         if len(allowed) > 2:
             listed = f"one of {', '.join(allowed[:-1])} or {allowed[-1]}"
@@ -42,14 +50,8 @@ def schema_message(error: ErrorDetails) -> str:
             close = difflib.get_close_matches(given.strip().lower(), allowed, n=1)
             message += f" (did you mean '{close[0]}'?)" if close else ""
         return message
-    bounds = {
-        "greater_than_equal": ("ge", "{} or more"),
-        "less_than_equal": ("le", "{} or less"),
-        "greater_than": ("gt", "more than {}"),
-        "less_than": ("lt", "less than {}"),
-    }
-    if kind in bounds:
-        key, words = bounds[kind]
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
         return f"must be {words.format(_number(ctx[key]))}, not {quote(given)}"
     if kind == "string_type":
         return f"expected text, got {quote(given)}"

@@ -325,21 +325,18 @@ def argument_problem(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
     except (TypeError, ValueError):
         return None
     given = {name: value for name, value in kwargs.items() if name not in _JINJA_KEYWORDS}
-    caller = given.get("caller")
-    if isinstance(caller, Macro) and caller.name is None:
-        # Jinja passes a {% call %} block's body as 'caller' (a macro without a name),
-        # which no helper takes: not "callout() has no parameter 'caller'", a word the
-        # template never wrote.
-        try:
-            signature.bind(*args, **given)
-        except TypeError:
+    try:
+        signature.bind(*args, **given)
+    except TypeError as exc:
+        caller = given.get("caller")
+        if isinstance(caller, Macro) and caller.name is None:
+            # Jinja passes a {% call %} block's body as 'caller' (a macro without a
+            # name), which no helper takes: not "callout() has no parameter 'caller'",
+            # a word the template never wrote.
             return (
                 f"{obj.__name__}() takes no {{% call %}} block; write "
                 f"{{{{ {obj.__name__}(...) }}}}, without {{% endcall %}}"
             )
-    try:
-        signature.bind(*args, **given)
-    except TypeError as exc:
         parameters = list(signature.parameters.values())
         return _binding_problem(f"{obj.__name__}()", parameters, given, str(exc), len(args))
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
@@ -63,14 +64,33 @@ def inherited_words(rendered: Rendered, search_path: SearchPath, parent: str) ->
     name: str | None = parent
     while name and (found := search_path.find(name)) and found[0] not in seen:
         seen.add(found[0])
-        text = _read(found[0])
+        worded, name = _template_lines(found[0])
         shown = Location.of(found[0]).path
-        for line, block in _worded_lines(str(found[0]), text):
+        for line, block in worded:
             at = printed.get((shown, line))
             if at is not None and (block not in first or at < first[block][0]):
                 first[block] = (at, Location(shown, line))
-        name = extended(text)
     return [Inherited(block, at) for block, (_, at) in sorted(first.items(), key=lambda i: i[1][0])]
+
+
+_Lines = tuple[tuple[int, str | None], ...]
+
+
+def _template_lines(path: Path) -> tuple[_Lines, str | None]:
+    """The worded lines of the template file at ``path`` (:func:`_worded_lines`) and
+    the template it extends: worked out once per version of the file, as a batch
+    checks every copy of a brief against the same templates."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (), None  # rendering has told of it already
+    return _lines_of_version(path, (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _lines_of_version(path: Path, version: tuple[int, ...]) -> tuple[_Lines, str | None]:
+    text = _read(path)
+    return tuple(_worded_lines(str(path), text)), extended(text)
 
 
 def _read(path: Path) -> str:

@@ -45,7 +45,7 @@ from pypdf._utils import is_char_rtl
 from readback import footer_paragraphs, pdf_pattern, reads_as, squeeze, unbroken
 
 from briefgen.errors import BriefgenError
-from briefgen.facts.formatting import format_number
+from briefgen.facts.formatting import format_number, one_in
 from briefgen.pipeline import BuildOptions, build
 from briefgen.renderers import NOTE_SEPARATOR
 
@@ -53,7 +53,7 @@ SOURCES = "sources:\n  - id: city-report\n    type: report\n    title: City repo
 FACT_ID = "case-fact"
 PROPERTY = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 MAX_TEXT = 1200  # a fact's text, at most (docs/facts.md)
-MAX_DIGITS = 19  # an integer value, at most: 10**18 (docs/facts.md: "more than 18 digits")
+MAX_DIGITS = 19  # a value, at most: 10**18 (docs/facts.md: "more than 18 digits")
 # Text this wide (in ems, at the widest) might not fit one page even at the smallest
 # type, so "does not fit" is a fair refusal; below it a refusal is a bug.
 MAY_NOT_FIT = 1000.0
@@ -367,7 +367,13 @@ units = st.sampled_from(["percent", "people", "USD", "usd per pill", "times", "p
 
 
 def too_big(value: float) -> bool:
-    return isinstance(value, int) and abs(value) > 10 ** (MAX_DIGITS - 1)
+    return abs(value) > 10 ** (MAX_DIGITS - 1)
+
+
+def too_small(value: float) -> bool:
+    """More than 18 digits after the point, as the page would print it."""
+    exponent = Decimal(format(value, ".15g")).normalize().as_tuple().exponent
+    return bool(value) and isinstance(exponent, int) and -exponent > MAX_DIGITS - 1
 
 
 def read_number(printed: str) -> Decimal:
@@ -411,7 +417,7 @@ def check_number(ws: Path, value: float, value_max: float | None, unit: str) -> 
         fact["value_max"] = value_max
     outcome = attempt(ws, fact, NUMBER_TEMPLATE)
     bounds = [v for v in (value, value_max) if v is not None]
-    if any(too_big(v) or not math.isfinite(v) for v in bounds) or (
+    if any(too_big(v) or not math.isfinite(v) or too_small(v) for v in bounds) or (
         value_max is not None and value_max <= value
     ):
         assert isinstance(outcome, Refused), f"printed {value!r}, {value_max!r}: {outcome}"
@@ -496,14 +502,15 @@ def test_number_filter_keeps_every_digit(workspace: Path) -> None:
 
 
 def test_one_in_takes_the_smallest_percentage(workspace: Path) -> None:
-    fact = a_fact(kind="statistic", value=5e-324, unit="percent")
-    # Without the callout, whose figure of 330 characters no column holds whole.
-    template = NUMBER_TEMPLATE.replace('{{ callout("case-fact") }}\n\n', "")
-    built = must_build(attempt(workspace, fact, template), "the smallest float")
+    # The smallest share a fact may hold: 18 digits after the point.
+    fact = a_fact(kind="statistic", value=1e-18, unit="percent")
+    built = must_build(attempt(workspace, fact, NUMBER_TEMPLATE), "the smallest share")
+    line = squeeze(unbroken(built.paragraphs[-1 - next_notes(built)]))
+    assert line == "0.000000000000000001 or 1 in 100,000,000,000,000,000,000"
+    # A template's arithmetic reaches the smallest float:
     # 100 / 4.94065645841247e-324 = 2.02402253307311e325, past a float's range.
     count = "20,240,225,330,731,1" + "00,000" + ",000" * 102
-    line = squeeze(unbroken(built.paragraphs[-1 - next_notes(built)]))
-    assert line.endswith(f" or 1 in {count}")
+    assert one_in(5e-324) == f"1 in {count}"
 
 
 # --- (c) any date or string as as_of -------------------------------------------------

@@ -17,6 +17,7 @@ import re
 import unicodedata
 import weakref
 from collections import Counter
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
@@ -36,6 +37,7 @@ from briefgen.inputs import MAX_LINK_CHARS, clip, quote, slashed_date
 from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
 
 MAX_INT = 10**18
+MAX_DECIMALS = 18
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
 
@@ -282,6 +284,12 @@ _UNIT_EXAMPLES = {"pounds": "libras", "deaths": "muertes", "times": "veces", "mi
 
 # What people write for a share; briefgen's unit for it is "percent".
 _PERCENT_SPELLINGS = frozenset({"%", "percentage", "per cent", "pct", "pct."})
+
+
+def _decimals(value: float) -> int:
+    """How many digits after the point ``value`` prints with (to 15 significant ones)."""
+    exponent = Decimal(format(value, ".15g")).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _is_plain_number(text: str) -> bool:
@@ -658,6 +666,15 @@ class Fact(_Strict):
             )
         if not isinstance(value, float) or not math.isfinite(value):
             raise ValueError(f"expected a plain number such as 86 or 26700, got {quote(value)}")
+        # A float prints every digit up to 15 significant ones, never rounded to zero:
+        # 1e300 would print 301 digits and 1e-300 three hundred zeros.
+        if abs(value) > MAX_INT:
+            raise ValueError("is too large for a brief (more than 18 digits)")
+        if value and _decimals(value) > MAX_DECIMALS:
+            raise ValueError(
+                f"is too small for a brief (more than {MAX_DECIMALS} digits after the point); "
+                "write it in a unit that makes it larger, such as per million"
+            )
         return value
 
     @model_validator(mode="after")

@@ -748,6 +748,35 @@ def test_a_wrong_filter_argument_is_told_with_the_real_parameters(
     assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
 
 
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("5 is divisibleby", "the test 'divisibleby' needs 'num'; its parameters are num"),
+        (
+            "5 is divisibleby(1, 2)",
+            "the test 'divisibleby' takes at most 1 argument, got 2; its parameters are num",
+        ),
+        (
+            "5 is number(3)",
+            "the test 'number' takes no arguments; write 'is number', without brackets",
+        ),
+        (
+            "5 is divisibleby(nmu=3)",
+            "the test 'divisibleby' has no parameter 'nmu' (did you mean 'num'?); "
+            "its parameters are num",
+        ),
+    ],
+    ids=["missing", "too-many", "none-taken", "nmu"],
+)
+def test_a_wrong_test_argument_is_told_with_the_real_parameters(
+    template: Path, condition: str, message: str
+) -> None:
+    """A test given the wrong arguments stopped with Python's words: 'TypeError:
+    test_divisibleby() missing 1 required positional argument: 'num''."""
+    result = build_x(template, "{% if " + condition + " %}yes{% endif %}")
+    assert (result.exit_code, result.output) == (1, f"templates/x.md.j2:3: {message}\n")
+
+
 def test_a_helper_given_a_call_block_is_told_it_takes_none(template: Path) -> None:
     """Jinja passes a {% call %} block's body as 'caller': the template was told
     "callout() has no parameter 'caller'", a word it never wrote."""

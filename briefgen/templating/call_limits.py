@@ -18,7 +18,7 @@ import json
 import pprint
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
-from typing import Any
+from typing import Any, Literal
 
 from jinja2.runtime import Macro
 from jinja2.utils import _PassArg
@@ -181,13 +181,41 @@ def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
     return run
 
 
+def checked_test(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` (the test ``name``, as in ``x is divisibleby 3``), telling
+    arguments it cannot take in the template's terms."""
+    if getattr(function, "briefgen_checked", False):
+        return function
+    leading = 0 if _PassArg.from_obj(function) is None else 1
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except TypeError:
+            # "x is divisibleby" said "test_divisibleby() missing 1 required
+            # positional argument: 'num'".
+            problem = filter_argument_problem(name, function, leading, args, kwargs, "test")
+            if problem is None:
+                raise
+            raise TemplateError(problem) from None
+
+    run.briefgen_checked = True  # type: ignore[attr-defined]
+    return run
+
+
 def filter_argument_problem(
-    name: str, function: Callable[..., Any], leading: int, args: tuple[Any, ...], kwargs: Any
+    name: str,
+    function: Callable[..., Any],
+    leading: int,
+    args: tuple[Any, ...],
+    kwargs: Any,
+    kind: Literal["filter", "test"] = "filter",
 ) -> str | None:
-    """Why the filter ``name`` cannot take these arguments (``args`` begins with what
-    Jinja passes it first, ``leading`` of them, then the value it filters), with its
-    real parameters after the value; None when they fit, so the TypeError was the
-    filter's own."""
+    """Why the filter (or test) ``name`` cannot take these arguments (``args`` begins
+    with what Jinja passes it first, ``leading`` of them, then the value it filters or
+    tests), with its real parameters after the value; None when they fit, so the
+    TypeError was the function's own."""
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):
@@ -199,9 +227,10 @@ def filter_argument_problem(
     except TypeError as exc:
         reason = str(exc)
     parameters = list(signature.parameters.values())[(1 if shows_passed else 0) + 1 :]
-    what = f"the filter '{name}'"
+    what = f"the {kind} '{name}'"
     if not parameters:
-        return f"{what} takes no arguments; write '| {name}', without brackets"
+        written = f"| {name}" if kind == "filter" else f"is {name}"
+        return f"{what} takes no arguments; write '{written}', without brackets"
     return _binding_problem(what, parameters, kwargs, reason, len(args) - leading - 1)
 
 

@@ -22,7 +22,7 @@ import types
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import update_wrapper
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -213,6 +213,9 @@ class LimitedSandbox(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         defaults, self.filters = self.filters, CheckedFilters()
         self.filters.update(defaults)
+        # Templates cannot add tests, so wrapping Jinja's own once covers them all.
+        tests = cast(dict[str, Callable[..., Any]], self.tests)
+        tests.update({name: call_limits.checked_test(name, test) for name, test in tests.items()})
         self.policies["json.dumps_function"] = call_limits.checked_json_dumps
         self.finalize = limits.checked_finalize(self.finalize or _identity)
         self._last_captured: traced.TracedMarkup | traced.TracedStr | None = None

@@ -481,11 +481,10 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                     "warning",
                     "extends-other-language",
                     f"this {audience.language} template extends {parent}, written in "
-                    f"{parent_language}, and leaves it {_inherited_text(inherited)}, which "
-                    f"print{'s' if len(inherited) == 1 else ''} {parent_language} text "
+                    f"{parent_language}, and "
+                    f"{_inherited_text(inherited, parent_language)} "
                     f"({'first at ' if len(inherited) > 1 else ''}{inherited[0].location}); "
-                    f"replace {'it' if len(inherited) == 1 else 'them'}, or extend a "
-                    "template in the brief's language",
+                    + _inherited_advice(inherited),
                     Location.of(audience.path, 1) if audience.path else decision.document.source,
                     audience.name,
                 )
@@ -607,15 +606,32 @@ def _myths(store: FactStore, decision: Decision, printed: list[str]) -> list[Fin
     return found
 
 
-def _inherited_text(inherited: list[Inherited]) -> str:
-    """``the blocks why, quote``, ``the block why``, ``the text outside its blocks``."""
+def _inherited_text(inherited: list[Inherited], language: str) -> str:
+    """What a template leaves to the one it extends, written in ``language``: ``does
+    not replace its blocks why, quote, which print en-US text``."""
     names = [i.block for i in inherited if i.block is not None]
-    parts = []
-    if names:
-        parts.append(f"the block{'s' if len(names) > 1 else ''} {listed_blocks(names)}")
-    if any(i.block is None for i in inherited):
-        parts.append("the text outside its blocks")
-    return " and ".join(parts)
+    outside = len(names) < len(inherited)
+    if not names:
+        return f"prints its {language} text outside blocks, which no block here replaces"
+    plural = len(names) > 1
+    text = (
+        f"does not replace its block{'s' if plural else ''} {listed_blocks(names)}, "
+        f"which print{'' if plural else 's'} {language} text"
+    )
+    return text + (", as its text outside blocks does" if outside else "")
+
+
+def _inherited_advice(inherited: list[Inherited]) -> str:
+    """How to give the brief its own language's words: a block is replaced; text a
+    template it extends prints outside blocks can only be left with that template."""
+    blocks = sum(i.block is not None for i in inherited)
+    if not blocks:
+        return "extend a template in the brief's language"
+    if blocks < len(inherited):  # text outside blocks too, which no block replaces
+        replace = "the block" if blocks == 1 else "the blocks"
+    else:
+        replace = "it" if blocks == 1 else "them"
+    return f"replace {replace}, or extend a template in the brief's language"
 
 
 def _last_headings(blocks: tuple[AnyBlock, ...]) -> list[Heading]:

@@ -1105,8 +1105,8 @@ def test_a_template_extending_one_in_another_language_is_warned(
         (
             "templates/mezcla.md.j2:1",
             "this es-US template extends builtin/public.md.j2, written in en-US, and "
-            "leaves it the blocks lead, picture, myth, why, helps, learn_more, which "
-            "print en-US text (first at builtin/public.md.j2:24); replace them, or "
+            "does not replace its blocks lead, picture, myth, why, helps, learn_more, "
+            "which print en-US text (first at builtin/public.md.j2:24); replace them, or "
             "extend a template in the brief's language",
         )
     ]
@@ -1148,11 +1148,41 @@ def test_a_spanish_template_replacing_every_worded_block_is_not_warned(
     assert found == [
         (
             "templates/escuelas.md.j2:1",
-            "this es-US template extends schools.md.j2, written in en-US, and leaves it "
-            "the block body, which prints en-US text (templates/schools.md.j2:9); "
+            "this es-US template extends schools.md.j2, written in en-US, and does not "
+            "replace its block body, which prints en-US text (templates/schools.md.j2:9); "
             "replace it, or extend a template in the brief's language",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("parent", "message"),
+    [
+        (
+            "# English title\n\n{% block body %}\nBody.\n{% endblock %}\n",
+            "does not replace its block body, which prints en-US text, as its text outside "
+            "blocks does (first at templates/base.md.j2:1); replace the block, or extend a "
+            "template in the brief's language",
+        ),
+        (
+            "# English title\n\nEnglish words.\n",
+            "prints its en-US text outside blocks, which no block here replaces "
+            "(templates/base.md.j2:1); extend a template in the brief's language",
+        ),
+    ],
+    ids=["blocks-and-outside", "outside-only"],
+)
+def test_english_outside_the_parents_blocks_is_told_it_cannot_be_replaced(
+    tmp_path: Path, sample: Path, parent: str, message: str
+) -> None:
+    """Text a parent prints outside its blocks was told "leaves it ... the text
+    outside its blocks ...; replace them", which no child template can do."""
+    spanish = '---\nlanguage: es-US\nreading_ease: 55\n---\n{% extends "base.md.j2" %}\n'
+    files = {"templates/base.md.j2": parent, "templates/hija.md.j2": spanish}
+    [finding] = sample_findings(tmp_path / "ws", sample, files, "hija", "extends-other-language")
+    assert finding["message"] == (
+        f"this es-US template extends base.md.j2, written in en-US, and {message}"
+    )
 
 
 def test_the_inherited_blocks_named_are_at_most_twenty(tmp_path: Path, sample: Path) -> None:
@@ -1189,8 +1219,8 @@ def test_inherited_words_are_found_however_long_the_chain(tmp_path: Path, sample
     assert found == [
         (
             "templates/lejos.md.j2:1",
-            "this es-US template extends p1.md.j2, written in en-US, and leaves it "
-            "the block body, which prints en-US text (templates/p7.md.j2:2); "
+            "this es-US template extends p1.md.j2, written in en-US, and does not "
+            "replace its block body, which prints en-US text (templates/p7.md.j2:2); "
             "replace it, or extend a template in the brief's language",
         )
     ]

@@ -365,6 +365,23 @@ def test_a_contact_item_of_at_most_32_characters_is_never_broken_in_the_pdf() ->
     assert started  # the phone did reach the line's end, and went down whole
 
 
+def test_the_contact_lines_dot_never_starts_a_line() -> None:
+    """An e-mail address that just filled its line was let go from the " · " after it,
+    which then started the next line ("· (520) 555-0100"); the dot stays at the end
+    of a line, the address cut at one of its marks when the two do not fit."""
+    document = regions()
+    started = 0
+    for length in range(100, 136):  # around the width of the line
+        email = "x" * (length - len("@leitf.org")) + "@leitf.org"
+        contact = ("Deputy Director Maria Gutierrez", email, "(520) 555-0100")
+        signed = replace(document, footer=replace(document.footer, contact=contact))
+        text = PdfReader(io.BytesIO(render_pdf_bytes(signed, Style()))).pages[0].extract_text()
+        lines = [line.strip() for line in text.splitlines() if "xxx" in line or "555" in line]
+        assert not any(line.startswith("\u00b7") for line in lines), (length, lines)
+        started += lines[-1].startswith("(520)")
+    assert started  # the phone did go down to a line of its own
+
+
 LONG_ORGANIZATION = (
     "Law Enforcement Immigration Task Force of the Southern Border States and Tribal "
     "Nations Coordinating Council for Public Safety, Prevention and Treatment of "

@@ -183,13 +183,29 @@ def _joins(cells: list[_Cell], start: int, end: int, width: float) -> list[tuple
     """The no-break spaces of the word of ``cells[start:end]`` when each of the words
     they join fits ``width``: let go, the words wrap at them as at any space, rather
     than one of them being cut ("Expialidociou" over "sville"). Else none."""
-    joins = [position for position in range(start, end) if cells[position][2] == "\u00a0"]
+    joins = [
+        position
+        for position in range(start, end)
+        if cells[position][2] == "\u00a0" and not _marks_only(cells, position + 1, end)
+    ]
     bounds = [start - 1, *joins, end]
     fits = all(
         sum(cell[3] for cell in cells[begin + 1 : stop]) <= width
         for begin, stop in pairwise(bounds)
     )
     return [cells[position][:2] for position in joins] if fits else []
+
+
+def _marks_only(cells: list[_Cell], start: int, end: int) -> bool:
+    """Whether the part of a word at ``start`` (up to its next no-break space or
+    ``end``) has no letter or digit: a mark such as the contact line's " · ", which
+    stays at the end of the line before rather than starting one."""
+    for _, _, char, _ in cells[start:end]:
+        if char == "\u00a0":
+            break
+        if char.isalnum():
+            return False
+    return True
 
 
 def _with_spaces(inlines: Inlines, spaces: set[tuple[int, int]]) -> Inlines:

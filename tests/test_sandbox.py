@@ -509,6 +509,30 @@ MISMATCHED = {
 }
 
 
+ZERO = "cannot divide by zero; test the number first, as in {% if n %}"
+TOO_LARGE = "a number grew too large to work with; is a power or a product running away?"
+ARITHMETIC = {
+    "a fact's number over zero": ('{{ fact("tucson-pill-price").value / 0 }}', ZERO),
+    "whole division by zero": ("{{ 5 // 0 }}", ZERO),
+    "a float's whole division by zero": ("{{ 1.5 // 0 }}", ZERO),
+    "a remainder of zero": ("{{ 5 % 0 }}", ZERO),
+    "divisible by zero": ("{% if 5 is divisibleby 0 %}x{% endif %}", ZERO),
+    "zero to a negative power": ("{{ 0 ** -1 }}", "cannot raise 0 to a negative power with **"),
+    "a huge number over 3": ("{{ (10 ** 400) / 3 }}", TOO_LARGE),
+    "a float to a large power": ("{{ 10.0 ** 400 }}", TOO_LARGE),
+}
+
+
+@pytest.mark.parametrize("body, message", ARITHMETIC.values(), ids=ARITHMETIC)
+def test_a_sum_python_cannot_work_out_is_told_in_a_templates_words(
+    ws: Path, body: str, message: str
+) -> None:
+    """Not Python's "ZeroDivisionError: float floor division by zero" or "OverflowError:
+    integer division result too large for a float"."""
+    line = build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3")
+    assert line == f"{X}:3: {message}", line
+
+
 @pytest.mark.parametrize("body, message", MISMATCHED.values(), ids=MISMATCHED)
 def test_a_value_of_the_wrong_kind_is_named_in_a_templates_words(
     ws: Path, body: str, message: str

@@ -137,3 +137,15 @@ def mismatch(message: str) -> str | None:
         function, operand = found.groups()
         return f"{function} takes a number, not {_kind(operand)}"
     return None
+
+
+def arithmetic(exc: ArithmeticError) -> str | None:
+    """The template author's words for a sum Python could not work out: a division by
+    zero, or a number too large (``ZeroDivisionError: float floor division by zero``)."""
+    if isinstance(exc, ZeroDivisionError):
+        if "negative power" in str(exc):  # 0 ** -1
+            return "cannot raise 0 to a negative power with **"
+        return "cannot divide by zero; test the number first, as in {% if n %}"
+    if isinstance(exc, OverflowError):  # 10 ** 400 / 3, 10.0 ** 400
+        return "a number grew too large to work with; is a power or a product running away?"
+    return None

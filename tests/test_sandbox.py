@@ -511,7 +511,7 @@ MISMATCHED = {
 
 ZERO = "cannot divide by zero; test the number first, as in {% if n %}"
 TOO_LARGE = "a number grew too large to work with; is a power or a product running away?"
-ARITHMETIC = {
+CANNOT_WORK_OUT = {
     "a fact's number over zero": ('{{ fact("tucson-pill-price").value / 0 }}', ZERO),
     "whole division by zero": ("{{ 5 // 0 }}", ZERO),
     "a float's whole division by zero": ("{{ 1.5 // 0 }}", ZERO),
@@ -520,15 +520,44 @@ ARITHMETIC = {
     "zero to a negative power": ("{{ 0 ** -1 }}", "cannot raise 0 to a negative power with **"),
     "a huge number over 3": ("{{ (10 ** 400) / 3 }}", TOO_LARGE),
     "a float to a large power": ("{{ 10.0 ** 400 }}", TOO_LARGE),
+    "range in steps of zero": (
+        "{{ range(1, 10, 0) | list }}",
+        "range() cannot count in steps of 0",
+    ),
+    "format given fewer values than places": (
+        '{{ "{0} and {1}".format(1) }}',
+        "the text has more {} places than the values given to fill them",
+    ),
+    "format given no value of a place's name": (
+        '{{ "{x}".format(y=1) }}',
+        "the text's {x} place has no value of that name given to fill it",
+    ),
+    "format given text for a number's place": (
+        '{{ "{:d}".format("x") }}',
+        "the text's {} places cannot be filled: Unknown format code 'd' for object of type 'str'",
+    ),
+    "truncate shorter than its end": (
+        "{{ 1 | string | truncate(-5) }}",
+        "the filter 'truncate' needs a length of at least 3, the length of its end '...', not -5",
+    ),
+    "truncate with a negative leeway": (
+        '{{ "abcdef" | truncate(4, leeway=-1) }}',
+        "the filter 'truncate' needs a leeway of 0 or more, not -1",
+    ),
+    "wordwrap of width zero": (
+        '{{ "x" | wordwrap(0) }}',
+        "the filter 'wordwrap' needs a width of 1 or more, not 0",
+    ),
 }
 
 
-@pytest.mark.parametrize("body, message", ARITHMETIC.values(), ids=ARITHMETIC)
-def test_a_sum_python_cannot_work_out_is_told_in_a_templates_words(
+@pytest.mark.parametrize("body, message", CANNOT_WORK_OUT.values(), ids=CANNOT_WORK_OUT)
+def test_what_python_cannot_work_out_is_told_in_a_templates_words(
     ws: Path, body: str, message: str
 ) -> None:
-    """Not Python's "ZeroDivisionError: float floor division by zero" or "OverflowError:
-    integer division result too large for a float"."""
+    """Not Python's "ZeroDivisionError: float floor division by zero", "OverflowError:
+    integer division result too large for a float", "IndexError: tuple index out of
+    range" or, for Jinja's assertion in truncate, "internal error: AssertionError"."""
     line = build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3")
     assert line == f"{X}:3: {message}", line
 

@@ -1745,9 +1745,9 @@ def test_wordwrap_counts_its_text_times_its_wrapping_string() -> None:
     # a filter's input may be, so the check is called on its own).
     check = call_limits.FILTER_CHECKS["wordwrap"]
     for wrap in [None, ""]:
-        check({"s": "x" * 120, "wrapstring": wrap}, "w")
+        check({"s": "x" * 120, "width": 79, "wrapstring": wrap}, "w")
         with pytest.raises(limits.LimitError, match=_text_refused("w")):
-            check({"s": "x" * 121, "wrapstring": wrap}, "w")
+            check({"s": "x" * 121, "width": 79, "wrapstring": wrap}, "w")
 
 
 @pytest.mark.usefixtures("small_calls")

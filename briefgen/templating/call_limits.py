@@ -66,6 +66,9 @@ def _check_format(a: dict[str, Any], what: str) -> None:
 
 
 def _check_wordwrap(a: dict[str, Any], what: str) -> None:
+    width = a["width"]
+    if is_int(width) and width < 1:  # textwrap: "invalid width 0 (must be > 0)"
+        raise TemplateError(f"{what} needs a width of 1 or more, not {width}")
     wrap = a["wrapstring"]
     if len(str(a["s"])) * max(len(wrap) if isinstance(wrap, str) else 1, 1) > MAX_TEXT_CHARS * 4:
         raise too_long(what)
@@ -87,6 +90,18 @@ def _check_join(a: dict[str, Any], what: str) -> None:
         separators = len(str(a["d"])) * (len(value) if isinstance(value, Sized) else 0)
         if separators + measure(value) > MAX_TEXT_CHARS * 2:
             raise too_long(what)
+
+
+def _check_truncate(a: dict[str, Any], what: str) -> None:
+    # Jinja asserts these: an AssertionError read as briefgen's own failure.
+    length, end, leeway = a["length"], a["end"], a["leeway"]
+    if is_int(length) and isinstance(end, str) and length < len(end):
+        raise TemplateError(
+            f"{what} needs a length of at least {len(end)}, the length of its end "
+            f"{quote(end)}, not {length}"
+        )
+    if is_int(leeway) and leeway < 0:
+        raise TemplateError(f"{what} needs a leeway of 0 or more, not {leeway}")
 
 
 def _check_count(key: str) -> _Check:
@@ -114,6 +129,7 @@ FILTER_CHECKS: dict[str, _Check] = {
     "indent": _check_indent,
     "format": _check_format,
     "wordwrap": _check_wordwrap,
+    "truncate": _check_truncate,
     "replace": _check_replace,
     "join": _check_join,
     "batch": _check_count("linecount"),

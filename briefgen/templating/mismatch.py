@@ -149,3 +149,13 @@ def arithmetic(exc: ArithmeticError) -> str | None:
     if isinstance(exc, OverflowError):  # 10 ** 400 / 3, 10.0 ** 400
         return "a number grew too large to work with; is a power or a product running away?"
     return None
+
+
+# Python's words for a value a function cannot take, said again where they are unclear.
+_WRONG_VALUES = {"range() arg 3 must not be zero": "range() cannot count in steps of 0"}
+
+
+def wrong_value(exc: ValueError) -> str | None:
+    """The template author's words for Python's ValueError ``exc``, where Python's
+    name the argument by its place ("arg 3"); None for the rest."""
+    return _WRONG_VALUES.get(str(exc))

@@ -506,6 +506,26 @@ MISMATCHED = {
         "{% for i in [1] %}{{ loop.cycle() }}{% endfor %}",
         'loop.cycle() needs the values to take in turn, as in loop.cycle("odd", "even")',
     ),
+    # Jinja's filters given a value of a kind they cannot take.
+    "a number joined": ("{{ 5 | join }}", "expected a list here, not a number"),
+    "the last of a number": ("{{ 5 | last }}", "expected a list here, not a number"),
+    "text rounded": ('{{ "abc" | round }}', "cannot round text; round takes a number"),
+    "text in a number": ('{{ "a" in 5 }}', "expected text or a list to look in, not a number"),
+    "text sorted as a mapping": ('{{ "abc" | dictsort }}', "expected a mapping here, not text"),
+    "a list indented": ('{{ [1, "a"] | indent }}', "expected text here, not a list"),
+    "text as a file size": (
+        '{{ "abc" | filesizeformat }}',
+        "expected a number here, not the text 'abc'",
+    ),
+    "the length of a number": ("{{ 5 | length }}", "expected text or a list here, not a number"),
+    "a list as an attribute's name": ("{{ [1] | attr([]) }}", "expected a name here, not a list"),
+    "centred in none": ('{{ "x" | center(none) }}', "expected a whole number here, not none"),
+    "a number as an attribute's name": ('{{ "abc" | attr(0) }}', "attr() takes a name as text"),
+    "a list url-encoded": ('{{ [1, "a"] | urlencode }}', "expected pairs such as (name, value)"),
+    "truncate to true": (
+        '{{ "abc" | truncate(true) }}',
+        "the filter 'truncate' needs a length of at least 3",
+    ),
 }
 
 

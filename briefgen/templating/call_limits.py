@@ -95,7 +95,7 @@ def _check_join(a: dict[str, Any], what: str) -> None:
 def _check_truncate(a: dict[str, Any], what: str) -> None:
     # Jinja asserts these: an AssertionError read as briefgen's own failure.
     length, end, leeway = a["length"], a["end"], a["leeway"]
-    if is_int(length) and isinstance(end, str) and length < len(end):
+    if isinstance(length, int | float) and isinstance(end, str) and length < len(end):
         raise TemplateError(
             f"{what} needs a length of at least {len(end)}, the length of its end "
             f"{quote(end)}, not {length}"

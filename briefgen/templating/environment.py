@@ -71,7 +71,7 @@ from briefgen.templating.helpers import (
 )
 from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, MEMORY, RENDER_SECONDS
-from briefgen.templating.mismatch import arithmetic, mismatch, wrong_value
+from briefgen.templating.mismatch import arithmetic, mismatch, missing_method, wrong_value
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
@@ -824,6 +824,8 @@ def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
     if isinstance(exc, ArithmeticError) and (worded := arithmetic(exc)):
         return worded
     if isinstance(exc, ValueError) and (worded := wrong_value(exc)):
+        return worded
+    if isinstance(exc, AttributeError) and (worded := missing_method(exc)):
         return worded
     return f"{type(exc).__name__}: {exc}"
 

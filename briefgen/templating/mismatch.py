@@ -136,7 +136,43 @@ def mismatch(message: str) -> str | None:
     if found := _FUNCTION.fullmatch(message):
         function, operand = found.groups()
         return f"{function} takes a number, not {_kind(operand)}"
+    for pattern, words in _EXPECTED:
+        if found := pattern.fullmatch(message):
+            return words.format(_kind(found.group(1)))
     return None
+
+
+# Python's words for a filter or loop given a value of a kind it cannot take
+# ("{{ f.value | join }}", "{{ 5 | length }}"), and what the template is told.
+_EXPECTED = [
+    (re.compile(r"'(\w+)' object is not (?:iterable|reversible)"), "expected a list here, not {0}"),
+    (re.compile(r"object of type '(\w+)' has no len\(\)"), "expected text or a list here, not {0}"),
+    (
+        re.compile(r"'(\w+)' object cannot be interpreted as an integer"),
+        "expected a whole number here, not {0}",
+    ),
+    (
+        re.compile(r"type (\w+) doesn't define __round__ method"),
+        "cannot round {0}; round takes a number",
+    ),
+    (
+        re.compile(r"float\(\) argument must be a string or a real number, not '(\w+)'"),
+        "expected a number here, not {0}",
+    ),
+    (
+        re.compile(r"attribute name must be string, not '(\w+)'"),
+        "attr() takes a name as text, not {0}",
+    ),
+    (
+        re.compile(r"cannot unpack non-iterable (\w+) object"),
+        "expected pairs such as (name, value), not {0}",
+    ),
+    (
+        re.compile(r"argument of type '(\w+)' is not iterable"),
+        "expected text or a list to look in, not {0}",
+    ),
+    (re.compile(r"unhashable type: '(\w+)'"), "expected a name here, not {0}"),
+]
 
 
 def arithmetic(exc: ArithmeticError) -> str | None:
@@ -153,9 +189,27 @@ def arithmetic(exc: ArithmeticError) -> str | None:
 
 # Python's words for a value a function cannot take, said again where they are unclear.
 _WRONG_VALUES = {"range() arg 3 must not be zero": "range() cannot count in steps of 0"}
+_NOT_A_NUMBER = re.compile(r"could not convert string to float: (.*)", re.DOTALL)
 
 
 def wrong_value(exc: ValueError) -> str | None:
     """The template author's words for Python's ValueError ``exc``, where Python's
-    name the argument by its place ("arg 3"); None for the rest."""
-    return _WRONG_VALUES.get(str(exc))
+    name the argument by its place ("arg 3") or a value by its class; None for the rest."""
+    message = str(exc)
+    if found := _NOT_A_NUMBER.fullmatch(message):  # "abc" | filesizeformat
+        return f"expected a number here, not the text {found.group(1)}"
+    return _WRONG_VALUES.get(message)
+
+
+# A method a filter calls on its value, and the kind of value that has it.
+_METHOD_OF = {"items": "a mapping", "splitlines": "text", "join": "text", "keys": "a mapping"}
+_NO_ATTRIBUTE = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+
+
+def missing_method(exc: AttributeError) -> str | None:
+    """The template author's words for a filter given a value without the method it
+    calls (``"abc" | dictsort``: "'str' object has no attribute 'items'")."""
+    found = _NO_ATTRIBUTE.fullmatch(str(exc))
+    if found and found.group(2) in _METHOD_OF:
+        return f"expected {_METHOD_OF[found.group(2)]} here, not {_kind(found.group(1))}"
+    return None

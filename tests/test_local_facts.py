@@ -387,7 +387,7 @@ def test_a_place_that_is_not_text_is_told_at_its_line(
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "templates/probe.md.j2:3: facts(): place is a place's slug or name (text such as "
-        "'springfield-il'), not list"
+        "'springfield-il'), not a list"
     )
 
 

@@ -269,6 +269,18 @@ def test_a_pullquote_is_attributed_unless_told_otherwise() -> None:
         (lambda h: h.number("1.000"), "the number filter takes a number"),
         (lambda h: h.number("nan"), "the number filter takes a number"),
         (lambda h: h.one_in("inf"), "the one_in filter takes a number"),
+        # A fact given whole: its unit was read, then its value's fact id, which it has
+        # not ("AttributeError: 'FactView' object has no attribute 'fact_id'").
+        (
+            lambda h: h.one_in(h.fact("rate")),
+            "the one_in filter takes a number, such as a fact's .value or text such as "
+            "'1000' or '12.5', not a fact",
+        ),
+        (lambda h: h.number(h.fact("rate")), "the number filter takes a number"),
+        (
+            lambda h: h.facts(place=h.fact("rate")),
+            "facts(): place is a place's slug or name (text such as 'springfield-il'), not a fact",
+        ),
     ],
 )
 def test_a_helper_argument_of_the_wrong_kind_is_told(call: Any, message: str) -> None:

@@ -178,6 +178,8 @@ def _kind_of(value: object) -> str:
     """``value`` named for a message: what it is, not all of it (inputs.quote)."""
     if value is None:
         return "nothing (None)"
+    if (view := VIEWS.get(type(value))) is not None:  # a fact, the settings
+        return view.noun
     return f"the text {quote(value)}" if isinstance(value, str) else quote(value)
 
 
@@ -438,7 +440,7 @@ class Helpers:
         if place is not None and not isinstance(place, str):
             raise TemplateError(
                 f"facts(): place is a place's slug or name (text such as 'springfield-il'), "
-                f"not {type(place).__name__}"
+                f"not {_kind_of(place)}"
             )
         found = self.store.select(audience=audience, topic=topic, kind=kind, place=place)
         return [self._view(f) for f in found[:limit]]
@@ -549,7 +551,7 @@ class Helpers:
         """The ``one_in`` filter in the template's language. A fact's value keeps its
         qualifier: ``about 5 in 10`` of "about 50%"; a ceiling ("under 20%") is refused,
         as any count of it would overstate it."""
-        unit = getattr(value, "unit", "percent")
+        unit = value.unit if isinstance(value, FactsNumber) else "percent"
         if unit.lower() != "percent":
             # 14 cases would print "more than 1 in 10", $120 "120%". The fact is told as
             # its .number prints it in English ("$1–$2 per pill"), not "1 USD".

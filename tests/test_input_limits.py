@@ -574,6 +574,13 @@ def front_matter_error(folder: Path, header: str, extends: str | None = None) ->
         ("name: " + "x" * 239 + "\n", "2: front matter: name: 239 characters; at most 238 here"),
         ("language: en" + "-abcdefgh" * 5 + "\n", "2: front matter: language: String should have"),
         ("? [a]\n: 1\n", "2: front matter: YAML: a key must be plain text"),
+        # A key indented off its neighbours: where to move it, not PyYAML's own words.
+        (
+            "name: County commissioners\n description: For boards.\n",
+            "3: front matter: YAML: 'description' is indented 1 space; start it at the line's"
+            " start, as 'name' is on line 2 (or, if this line goes on with the text of line 2,"
+            " put that text in quotes), column 2",
+        ),
         ("note: " + "x" * 70_000 + "\n", "1: front matter: longer than 64,000 characters"),
     ],
 )

@@ -440,6 +440,81 @@ def _odd_indent(text: str, problem_line: int) -> tuple[int, int, str] | None:
     return None
 
 
+# A line that starts a key (`value: 480`) or an item (`- id: x`), as written in a
+# facts file or front matter, and a value that is plain text YAML would read on over
+# the lines below it.
+_KEY_LINE = re.compile(r"( *)(?:(-)[ ]+)?([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+_PLAIN_VALUE = re.compile(r" *(?:- +)?[A-Za-z_][\w-]*[ \t]*:[ \t]+[^\W\d_]")
+
+
+# What PyYAML says of a key indented too far, then too little.
+_INDENT_PROBLEMS = ("mapping values are not allowed here", "expected <block end>")
+
+
+def _misindented(text: str, problem_line: int, first_line: int) -> str | None:
+    """What to say of the key or item starting the line ``problem_line`` (0-based) of
+    ``text``, written from line ``first_line`` of its file, when it parses once
+    indented as a key or item above it is; None when no such indentation mends it.
+
+    PyYAML says such a line's slip in its own terms: indented too far, the key is
+    read as more of the value above (`mapping values are not allowed here`, as for a
+    colon inside a value); not far enough, `expected <block end>`. Neither says
+    which way to move it.
+    """
+    lines = text.split("\n")
+    if problem_line >= len(lines) or not (here := _KEY_LINE.match(lines[problem_line])):
+        return None
+    indent = len(here[1])
+    tried: set[int] = {indent}
+    for number in range(problem_line - 1, -1, -1):
+        above = _KEY_LINE.match(lines[number])
+        if above is None:
+            continue
+        # After `- id: x` its keys line up with `id`, and the next item with `-`.
+        for want in (above.start(3), len(above[1])):
+            if want in tried or len(tried) > 8:
+                continue
+            tried.add(want)
+            mended = [*lines[:problem_line], " " * want + lines[problem_line][indent:]]
+            after = _error_line("\n".join(mended + lines[problem_line + 1 :]))
+            if after is None or after > problem_line:
+                other = _key_name(above) if want == len(above[1]) else above[3]
+                return _indent_advice(lines, problem_line, here, want, other, number, first_line)
+    return None
+
+
+def _indent_advice(
+    lines: list[str],
+    problem_line: int,
+    here: re.Match[str],
+    want: int,
+    other: str,
+    other_line: int,
+    first_line: int,
+) -> str:
+    indent = len(here[1])
+    where = f"indent it {_spaces(want)}" if want else "start it at the line's start"
+    message = (
+        f"YAML: '{_key_name(here)}' is indented {_spaces(indent)}; {where}, as '{other}' "
+        f"is on line {other_line + first_line}"
+    )
+    previous = next((i for i in range(problem_line - 1, -1, -1) if lines[i].strip()), -1)
+    if want < indent and previous >= 0 and _PLAIN_VALUE.match(lines[previous]):
+        message += (
+            f" (or, if this line goes on with the text of line {previous + first_line},"
+            " put that text in quotes)"
+        )
+    return f"{message}, column {indent + 1}"
+
+
+def _key_name(match: re.Match[str]) -> str:
+    return f"- {match[3]}" if match[2] else match[3]
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
 def _error_line(text: str) -> int | None:
     """The line (0-based) libyaml's parser gives up at in ``text``; None if it parses."""
     try:
@@ -486,6 +561,13 @@ def _syntax_error(
             f"not read as a space; indent with plain spaces, column {at + 1}",
             Location.of(path, number + first_line),
         )
+    if (
+        not opened
+        and mark is not None
+        and (exc.problem or "").startswith(_INDENT_PROBLEMS)
+        and (misplaced := _misindented(text, mark.line, first_line))
+    ):
+        return error(misplaced, Location.of(path, mark.line + first_line))
     line = mark.line + first_line if mark else 0
     column = f", column {mark.column + 1}" if mark else ""
     problem = exc.problem or exc.context or "malformed YAML"

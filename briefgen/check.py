@@ -274,7 +274,7 @@ def _reading(decision: Decision) -> list[Finding]:
                 f"front matter: {given} is a target for "
                 f"{'English' if spanish else 'Spanish'} briefs, and this one is in "
                 f"{audience.language}: give {wanted} ({scale}); no reading level is checked",
-                Location.of(audience.path, 1) if audience.path else decision.document.source,
+                audience.where(given) or decision.document.source,
                 audience.name,
             )
         ]

@@ -515,17 +515,18 @@ def test_unreviewed_translations_of_a_spanish_brief(tmp_path: Path, sample: Path
 
 
 @pytest.mark.parametrize(
-    ("front", "given", "wanted"),
+    ("front", "given", "wanted", "line"),
     [
-        ("language: es-US\nreading_level: 8\n", "reading_level", "reading_ease"),
-        ("reading_ease: 60\n", "reading_ease", "reading_level"),
+        ("language: es-US\nreading_level: 8\n", "reading_level", "reading_ease", 4),
+        ("reading_ease: 60\n", "reading_ease", "reading_level", 3),
     ],
 )
 def test_a_reading_target_for_the_other_language_is_warned(
-    tmp_path: Path, sample: Path, front: str, given: str, wanted: str
+    tmp_path: Path, sample: Path, front: str, given: str, wanted: str, line: int
 ) -> None:
     """A Spanish template's reading_level (an English grade), or an English one's
-    reading_ease, was silently ignored: no reading level was checked at all."""
+    reading_ease, was silently ignored: no reading level was checked at all. The
+    warning stands at the key's line, the one to change (it stood at the '---')."""
     workspace = tmp_path / "ws"
     shutil.copytree(sample, workspace)
     (workspace / "facts" / "spanish.yaml").write_text(SPANISH_FACTS, encoding="utf-8")
@@ -534,10 +535,26 @@ def test_a_reading_target_for_the_other_language_is_warned(
     result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
     findings = json.loads(result.stdout)["findings"]
     (found,) = [f for f in findings if f["code"] == "reading-target-language"]
-    assert found["location"] == "templates/prueba.md.j2:1"
+    assert found["location"] == f"templates/prueba.md.j2:{line}"
     assert found["message"].startswith(f"front matter: {given} is a target for ")
     assert f"give {wanted} (" in found["message"]
     assert not [f for f in findings if f["code"] == "reading-level"]
+
+
+def test_an_inherited_reading_target_is_warned_at_the_template_that_inherits_it(
+    tmp_path: Path, sample: Path
+) -> None:
+    """The built-in's reading_level is changed by giving reading_ease in the Spanish
+    template, not in the built-in, so the warning stands in the template."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "templates" / "prueba.md.j2").write_text(
+        '---\nlanguage: es-US\n---\n{% extends "builtin/public.md.j2" %}\n', encoding="utf-8"
+    )
+    result = invoke(workspace, "check", "--audience", "prueba", "--json", "--date", DATE)
+    findings = json.loads(result.stdout)["findings"]
+    (found,) = [f for f in findings if f["code"] == "reading-target-language"]
+    assert found["location"] == "templates/prueba.md.j2:1"
 
 
 def test_build_prints_the_warnings_on_stderr(planted: tuple[Path, int], tmp_path: Path) -> None:

@@ -83,6 +83,19 @@ class AudienceInfo:
     # The template it extends, as written, and that template's language; None when
     # it extends none.
     extends: tuple[str, str] | None = None
+    # Where each front matter key was written (in this template or one it extends).
+    written: tuple[tuple[str, Location], ...] = ()
+
+    def where(self, key: str) -> Location | None:
+        """Where to change the front matter key ``key`` for this audience: its line in
+        the audience's own template, else that template's first line (a key it
+        inherits is changed by giving it there); None for an audience read from no
+        file."""
+        if self.path is None:
+            return None
+        own = Location.of(self.path, 1)
+        found = dict(self.written).get(key)
+        return found if found is not None and found.path == own.path else own
 
 
 # The brief's subject (a document property) when the front matter gives no description.
@@ -408,6 +421,7 @@ class SearchPath:
             origin=folder.origin,
             path=path,
             extends=extends,
+            written=tuple(where.items()),
         )
 
     def _metadata(

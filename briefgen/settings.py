@@ -45,6 +45,7 @@ from briefgen.inputs import (
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
 from briefgen.schema_words import schema_message
 from briefgen.style import PageSizeName, page_size_any_case
+from briefgen.suggest import closest_name
 from briefgen.theme import (
     DEFAULT_ACCENT,
     DEFAULT_PRIMARY,
@@ -535,6 +536,28 @@ def _contrast_problems(
         yield SettingsError(f'theme.{key}: "{colour}" {problem.message()}', at(("theme", key)))
 
 
+# How many names of a folder are compared with a logo's name that is not there.
+_NAMES_COMPARED = 1_000
+
+
+def _picture_named_like(path: Path) -> str | None:
+    """The name of the PNG or JPEG file in ``path``'s folder closest to its own (a
+    letter typed amiss, ``parter-logo.png``), or None."""
+    try:
+        with os.scandir(path.parent) as entries:
+            names = [
+                entry.name
+                for entry, _ in zip(entries, range(_NAMES_COMPARED), strict=False)
+                if entry.name.lower().endswith((".png", ".jpg", ".jpeg")) and entry.is_file()
+            ]
+    except (OSError, ValueError):
+        return None
+    # By the names before their suffixes: '.png' alone makes logo.png like huge.png.
+    stems = {Path(name).stem: name for name in reversed(names)}
+    near = closest_name(path.stem, list(stems), 0.6)
+    return stems[near] if near else None
+
+
 def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
     """The logo file (relative to the workspace) as a decorative picture, or a
     :class:`SettingsError` at the ``logo`` line."""
@@ -567,9 +590,14 @@ def _read_logo(workspace: Path, written: str, where: Location) -> Picture:
             raise loop from None
         # On Windows a backslash parts folders; elsewhere it is a letter of the name.
         slashes = f"; {_SLASHES}" if "\\" in written and os.sep != "\\" else ""
+        meant = ""
+        if near := _picture_named_like(path):
+            # As it is to be written here: from the folder of briefgen.toml, with '/'.
+            folder = written.rpartition("/")[0]
+            meant = f"; did you mean {clip(f'{folder}/{near}' if folder else near, 100)!r}?"
         raise SettingsError(
             f"theme.logo: {shown} not found (the path is read from {SETTINGS_FILE}'s "
-            f"folder){slashes}",
+            f"folder{meant}){slashes}",
             where,
         ) from None
     if size > MAX_LOGO_BYTES:

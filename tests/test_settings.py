@@ -194,6 +194,30 @@ def test_a_logo_not_found_without_a_backslash_gets_no_advice_on_slashes(in_tmp: 
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("parter-logo.png", "partner-logo.png"),
+        ("Partner-Logo.PNG", "partner-logo.png"),
+        ("images/lgo.png", "images/logo.png"),
+    ],
+)
+def test_a_logo_name_typed_amiss_is_told_the_picture_there_is(
+    in_tmp: Path, written: str, meant: str
+) -> None:
+    """A letter typed amiss in the logo's name was told only 'not found', though the
+    picture meant lay in that folder: the name to write is given, as briefgen.toml
+    writes paths."""
+    (in_tmp / "partner-logo.png").write_bytes(png())
+    (in_tmp / "notes.txt").write_text("partner-logo.pn", encoding="utf-8")
+    (in_tmp / "images").mkdir()
+    (in_tmp / "images" / "logo.png").write_bytes(png())
+    assert error(in_tmp, f'[theme]\nlogo = "{written}"\n') == (
+        f"briefgen.toml:2: theme.logo: {written} not found (the path is read from "
+        f"briefgen.toml's folder; did you mean '{meant}'?)"
+    )
+
+
 def test_the_docx_names_the_organization_as_its_company(in_tmp: Path) -> None:
     """Word's File > Info shows a Company, which the DOCX left empty: the organization,
     even when the author is a person."""

@@ -452,7 +452,8 @@ def _orphaned_headings(blocks: tuple[AnyBlock, ...], groups: set[int]) -> set[in
             if isinstance(after, Heading) and after.level <= block.level:
                 break
             end += 1
-        section = blocks[index + 1 : end]
+        # notes() marks where the notes go in the footer, not text under the heading.
+        section = [b for b in blocks[index + 1 : end] if not isinstance(b, Notes)]
         if section and all(b.droppable and b.droppable.group in groups for b in section):
             orphans.add(index)
     return orphans

@@ -119,6 +119,19 @@ def test_a_heading_goes_with_the_section_dropped_under_it(tmp_path: Path) -> Non
     assert "DROP-ME" not in text and "LONE-HEADING" not in text
 
 
+def test_a_heading_goes_with_its_dropped_section_before_the_notes(tmp_path: Path) -> None:
+    """notes() after the last section, as every built-in writes it, kept that section's
+    heading when the section dropped: the notes print in the footer, not under it, and
+    the heading stood over nothing at the foot of the column."""
+    page = keep_and_drop(second="## LONE-HEADING\n\n") + "{{ notes() }}\n"
+    code, output = build(tmp_path, page)
+    assert code == 0, output
+    assert "dropped (optional, priority 1)" in output
+    assert "ends its column with nothing under it" not in output, output
+    text = PdfReader(tmp_path / "out" / "trial.pdf").pages[0].extract_text()
+    assert "DROP-ME" not in text and "LONE-HEADING" not in text
+
+
 def test_shrinks_type_when_nothing_is_optional(tmp_path: Path) -> None:
     code, output = build(tmp_path, "# Shrink\n\n" + PARAGRAPH * 15)
     assert code == 0, output

@@ -13,7 +13,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from briefgen.errors import Location, OutputError, terminal_safe
+from briefgen.errors import Location, OutputError, TemplateError, display_path, terminal_safe
+from briefgen.inputs import clip
 from briefgen.output import (
     check_targets,
     entry_location,
@@ -83,8 +84,15 @@ def copy_templates(
             # path replacing it): any .md.j2 file would be copied out as a built-in.
             if file.parent != builtin or not is_file(file):
                 # Only the built-ins can be copied out: name those.
-                builtins = [f for f in search_path.folders if f.origin == "built-in"]
-                raise SearchPath(builtins).unknown_audience(name.removesuffix(TEMPLATE_SUFFIX))
+                builtins = SearchPath([f for f in search_path.folders if f.origin == "built-in"])
+                if file.parent == builtin and (own := search_path.find(file.name)):
+                    # "no template for audience" of one the workspace has would be untrue.
+                    raise TemplateError(
+                        f"{clip(file.name.removesuffix(TEMPLATE_SUFFIX))!r} is no built-in but "
+                        f"your own template, {display_path(own[0])}: edit it there; the "
+                        f"built-ins are {', '.join(builtins.audience_files())}"
+                    )
+                raise builtins.unknown_audience(name.removesuffix(TEMPLATE_SUFFIX))
             files.append(file)
         helpers = f"_macros{TEMPLATE_SUFFIX}"
         if not os.path.lexists(target / helpers):

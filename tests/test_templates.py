@@ -639,6 +639,20 @@ def test_templates_init_of_an_unknown_audience_lists_the_builtins(ws: Path) -> N
     assert not (ws / "mine").exists()
 
 
+def test_templates_init_of_the_workspaces_own_audience_says_it_is_yours(ws: Path) -> None:
+    """A new audience's template in templates/ was told "no template for audience",
+    which the workspace has: it is no built-in, so there is nothing to copy out."""
+    (ws / "templates" / "county-commissioners.md.j2").write_text("# Ours\n", encoding="utf-8")
+    line = one_error_line(run("templates", "init", "county-commissioners", "--to", "mine"))
+    builtins = sorted(p.name[: -len(".md.j2")] for p in builtin_dir().glob("[!_]*.md.j2"))
+    assert line == (
+        "'county-commissioners' is no built-in but your own template, "
+        "templates/county-commissioners.md.j2: edit it there; the built-ins are "
+        + ", ".join(builtins)
+    )
+    assert not (ws / "mine").exists()
+
+
 # ------------------------------------------------------ 5. briefgen init, outside the repo
 
 

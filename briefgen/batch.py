@@ -50,6 +50,7 @@ from briefgen.errors import (
     OutputError,
     RecipientsError,
     display_path,
+    problems_of,
     raise_all,
 )
 from briefgen.facts.report import plural, unknown_place_notes
@@ -216,7 +217,12 @@ class _Worker:
                 recipient_view(task.columns, task.values),
             )
         except BriefgenError as exc:
-            return Failure(task.row, exc.format_message())
+            # One line a row, however many problems its copy has.
+            first, *more = problems_of(exc)
+            also = (
+                f" (and {len(more):,} more problem{'s' if len(more) > 1 else ''})" if more else ""
+            )
+            return Failure(task.row, first.format_message() + also)
         fit = brief.fit
         dropped = tuple(f"{d.where}: {d.preview}" for d in fit.dropped)
         assert brief.decision is not None, "make_brief keeps its decision"

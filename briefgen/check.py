@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from briefgen.errors import BriefgenError, Location, ProblemList
+from briefgen.errors import BriefgenError, Location, problems_of
 from briefgen.facts.report import plural
 from briefgen.facts.schema import Kind, language_code
 from briefgen.facts.store import FactStore, is_stale
@@ -113,10 +113,9 @@ class CheckResult:
 
 def error_findings(exc: BriefgenError, audience: str | None = None) -> list[Finding]:
     """What would stop the build, one finding per problem."""
-    problems = exc.problems if isinstance(exc, ProblemList) else [exc]
     return [
         Finding("error", _code(problem), problem.detail, problem.location, audience)
-        for problem in problems
+        for problem in problems_of(exc)
     ]
 
 

@@ -156,6 +156,11 @@ class OutputError(BriefgenError):
     """An output file or folder cannot be written."""
 
 
+def problems_of(error: BriefgenError) -> list[BriefgenError]:
+    """The problems ``error`` reports: a :class:`ProblemList`'s, else itself."""
+    return error.problems if isinstance(error, ProblemList) else [error]
+
+
 def raise_all(problems: Iterable[BriefgenError]) -> None:
     """Raise nothing for no problems, the problem itself for one, a ProblemList for more."""
     found = list(problems)

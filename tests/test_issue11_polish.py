@@ -16,7 +16,7 @@ from briefgen import check, pipeline
 from briefgen.assemble import footer
 from briefgen.check import warning_lines, warnings_of
 from briefgen.citations import note_text
-from briefgen.errors import BriefgenError, Location, TemplateError
+from briefgen.errors import BriefgenError, Location, TemplateError, problems_of
 from briefgen.facts import load_store
 from briefgen.fitting import Fit
 from briefgen.parse import parse_blocks
@@ -113,9 +113,12 @@ def test_public_es_asked_for_or_a_workspace_template_still_stops_at_its_line(
 ) -> None:
     monkeypatch.chdir(english_only)
     options = BuildOptions(workspace=english_only, audiences=("public-es",), formats=("pdf",))
-    with pytest.raises(TemplateError, match="no Spanish form") as raised:
+    with pytest.raises(BriefgenError, match="no Spanish form") as raised:
         make_briefs(options)
+    # Every fact it cites without one, each at its line (the first is the error's).
     assert str(raised.value.location).startswith("builtin/public-es.md.j2:")
+    problems = problems_of(raised.value)
+    assert len(problems) == 10 and all("no Spanish form" in p.detail for p in problems)
     templates = english_only / "templates"
     templates.mkdir(exist_ok=True)
     shutil.copy(builtin_dir() / "public-es.md.j2", templates / "mine-es.md.j2")

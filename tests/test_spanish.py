@@ -379,6 +379,37 @@ def _build(*args: str) -> tuple[int, str]:
 SPANISH = "---\nlanguage: es-US\n---\n# Prueba\n\n"
 
 
+def test_every_fact_without_spanish_is_told_in_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each build named only the first fact without a Spanish form: a template of
+    three took three rounds of adding an es: and building again. Every one the
+    helpers use is told at the line that first asks for it, as docs/templates.md
+    shows; another error the render meets comes after them."""
+    body = (
+        '{{ fact("seizures-up-480-percent").text }}\n\n'
+        '{{ fact("tucson-pill-price").text }} {{ fact("seizures-up-480-percent").number }}\n\n'
+        '{{ fact("kasmar-bipartisan").text }}\n'
+    )
+    workspace = _workspace(tmp_path, SPANISH + "Hola.\n\n" + body)
+    monkeypatch.chdir(workspace)
+    missing = " has no Spanish form for this es-US template; add 'es:' with its text (and short)"
+    at = "templates/trial.md.j2"
+    expected = [
+        f"{at}:8: fact 'seizures-up-480-percent'{missing} at facts/seizures.yaml:6",
+        f"{at}:12: fact 'kasmar-bipartisan'{missing} at facts/quotes.yaml:365",
+    ]
+    assert _build() == (1, "\n".join(expected) + "\n")
+    (workspace / "templates" / "trial.md.j2").write_text(
+        SPANISH + "Hola.\n\n" + body + '\n{{ fact("no-such-fact").text }}\n', encoding="utf-8"
+    )
+    code, output = _build()
+    lines = output.splitlines()
+    assert (code, lines[:2]) == (1, expected)
+    assert lines[2].startswith("templates/trial.md.j2:14: unknown fact 'no-such-fact'"), lines
+    assert not (workspace / "output").exists()
+
+
 @pytest.mark.parametrize(
     ("body", "line"),
     [

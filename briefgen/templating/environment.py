@@ -17,7 +17,6 @@ import os
 import re
 import signal
 import threading
-import traceback
 from collections.abc import (
     Callable,
     Collection,
@@ -52,13 +51,22 @@ from jinja2.lexer import Lexer, Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.dates import brief_date
-from briefgen.errors import Location, TemplateError, display_path_in
+from briefgen.errors import (
+    BriefgenError,
+    Location,
+    ProblemList,
+    TemplateError,
+    display_path_in,
+    problems_of,
+    raise_all,
+)
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip, quote
 from briefgen.kept import KeptByText
 from briefgen.language import month_name, month_year, wording
 from briefgen.settings import Settings
 from briefgen.templating import sandbox
+from briefgen.templating.frames import innermost_template
 from briefgen.templating.helpers import (
     BLOCK_HELPERS,
     BLOCK_MARK,
@@ -66,6 +74,7 @@ from briefgen.templating.helpers import (
     FactsNumber,
     FactView,
     Helpers,
+    MissingTranslation,
     finalize,
     suggest_name,
 )
@@ -402,6 +411,7 @@ class TemplateRenderer:
         self.env.undefined = sandbox.undefined_knowing([*self.env.globals, "audience"])
         self.env.fact_reads = self.helpers.fact_reads = {}
         self.env.recipient_reads = {}
+        self.helpers.untranslated = {}
         self.checked: set[str] = set()  # the templates check_overrides passed
         self._names_set: dict[str, tuple[str, ...]] = {}  # template text -> names it sets
         self.functions = frozenset(name for name, v in self.env.globals.items() if callable(v))
@@ -424,7 +434,7 @@ class TemplateRenderer:
         if imported := _NOT_EXPORTED.fullmatch(message):
             return self._not_exported(message, imported.group(1), imported.group(2))
         named = _UNDEFINED_NAME.fullmatch(message)
-        frame = _innermost_template(exc)
+        frame = innermost_template(exc)
         if named is None or frame is None:
             return None
         body = template_body(frame[0])
@@ -451,7 +461,24 @@ class TemplateRenderer:
 
     def render(self, audience: AudienceInfo, recipient: object | None = None) -> Rendered:
         """Render ``audience``'s template to Markdown with per-line locations;
-        ``recipient``: the view of the row a batch copy is for (see views.py)."""
+        ``recipient``: the view of the row a batch copy is for (see views.py).
+
+        Every fact the render uses without a form in the template's language is told
+        at once, each at its line, before any other error the render met."""
+        untranslated: dict[str, MissingTranslation] = {}
+        self.helpers.untranslated = untranslated
+        try:
+            rendered = self._render(audience, recipient)
+        except BriefgenError as exc:
+            if untranslated:
+                raise ProblemList([*untranslated.values(), *problems_of(exc)]) from None
+            raise
+        finally:
+            self.helpers.untranslated = None
+        raise_all(untranslated.values())
+        return rendered
+
+    def _render(self, audience: AudienceInfo, recipient: object | None) -> Rendered:
         name = audience.name + TEMPLATE_SUFFIX
         where = Location.of(audience.path or name, 1)
         chunks: list[str] = []
@@ -621,24 +648,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 def _template_frame(exc: BaseException, fallback: Location) -> Location:
     """The innermost template file and line in ``exc``'s traceback."""
-    found = _innermost_template(exc)
+    found = innermost_template(exc)
     return Location.of(*found) if found else fallback
-
-
-def _innermost_template(exc: BaseException) -> tuple[str, int] | None:
-    """The innermost template file (its real path) and line in ``exc``'s traceback.
-
-    Jinja rewrites the traceback of an ``Exception`` to template lines; a
-    ``BaseException`` (the time limit) keeps the lines of the generated code,
-    which the template's own table maps back."""
-    found = None
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        template = frame.f_globals.get("__jinja_template__")
-        if template is not None and template.filename:
-            found = (template.filename, template.get_corresponding_lineno(line))
-        elif frame.f_code.co_filename.endswith(TEMPLATE_SUFFIX) and line:
-            found = (frame.f_code.co_filename, line)
-    return found
 
 
 # Jinja's message for a name nothing defines, with the global sandbox.py offers.

@@ -20,7 +20,7 @@ from jinja2 import Undefined
 from markupsafe import Markup
 
 from briefgen.charts import KINDS, short_figure
-from briefgen.errors import TemplateError
+from briefgen.errors import Location, TemplateError
 from briefgen.facts.filters import unknown_filters
 from briefgen.facts.formatting import (
     format_number,
@@ -35,6 +35,7 @@ from briefgen.facts.schema import SLUG, Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
 from briefgen.language import FACTS_LANGUAGE, wording
+from briefgen.templating.frames import running_template
 from briefgen.templating.views import (
     VIEWS,
     is_recipient,
@@ -371,6 +372,11 @@ class Helpers:
         # What the number and one_in filters made of a fact's value: (fact id, text),
         # as the renderer notes a fact's printed fields (Rendered.fact_reads).
         self.fact_reads: dict[tuple[str, str], None] = {}
+        # While a render collects them (the renderer sets a dict before each render):
+        # facts it used that have no form in its language, each with where it was
+        # first asked for, told together once the render is done rather than one per
+        # build as each is added. None: such a fact is raised at once.
+        self.untranslated: dict[str, MissingTranslation] | None = None
 
     def _of_fact(self, value: object, printed: str) -> str:
         """``printed``, what a filter made of ``value``, noted as the fact's when
@@ -383,7 +389,17 @@ class Helpers:
         key = (fact.id, self.language)
         view = self._views.get(key)
         if view is None:
-            view = self._views[key] = view_of(fact, self.store, self.language)
+            try:
+                view = self._views[key] = view_of(fact, self.store, self.language)
+            except MissingTranslation as missing:
+                if self.untranslated is None:
+                    raise
+                # The render goes on with the fact as written, to find the others.
+                if fact.id not in self.untranslated:
+                    found = running_template()
+                    at = Location.of(*found) if found else None
+                    self.untranslated[fact.id] = MissingTranslation(missing.detail, at)
+                return view_of(fact, self.store, FACTS_LANGUAGE)
         return view
 
     def _resolve(self, fact: FactView | str) -> FactView:

@@ -433,7 +433,7 @@ def _csv_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.add(start, "", f"not valid CSV: {_csv_problem(exc)}")
+            problems.add(start, "", f"not valid CSV: {_csv_problem(exc, separator)}")
             if str(exc).startswith("field larger than field limit"):
                 # A quotation mark left open made the rest of the file one value:
                 # what follows would be read from inside it, each line a wrong row.
@@ -452,9 +452,18 @@ def _csv_records(
         start = reader.line_num + 1
 
 
-def _csv_problem(exc: csv.Error) -> str:
-    """What the csv module's ``exc`` says, in a recipients file's words."""
+def _csv_problem(exc: csv.Error, separator: str) -> str:
+    """What the csv module's ``exc`` says, in a recipients file's words (``separator``:
+    the file's, between the columns)."""
     said = str(exc)
+    if said.endswith("expected after '\"'"):
+        # "The "Big" Office", "Ann" Smith: most often a quotation mark inside a quoted
+        # value, not doubled; the csv module's words name no fix, and a tab as itself.
+        return (
+            "a quoted value's closing quotation mark (\") is followed by text, not by "
+            f"{_shown_separator(separator)} or the line's end; a quotation mark inside a value is "
+            'written twice, the whole value in quotes: "The ""Big"" Office"'
+        )
     if said.startswith("field larger than field limit"):
         return (
             f"a value longer than {csv.field_size_limit():,} characters; is a quotation "

@@ -432,6 +432,37 @@ def test_bad_csv_quoting_is_reported_and_later_rows_still_checked(tmp_path: Path
     assert found[1].startswith(f"{path}:3: id: '../up' holds a path separator")
 
 
+@pytest.mark.parametrize(("separator", "shown"), [(",", "','"), (";", "';'"), ("\t", "a tab")])
+def test_text_after_a_closing_quote_is_told_with_its_fix(
+    tmp_path: Path, separator: str, shown: str
+) -> None:
+    """A quotation mark inside a quoted value, not doubled, was told in the csv module's
+    words, "',' expected after '\"'" (a tab printed as itself), which name no fix."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        separator.join(["id", "audience", "office"])
+        + "\n"
+        + separator.join(["ex-1", "public", '"The "Big" Office"'])
+        + "\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:2: not valid CSV: a quoted value's closing quotation mark (\") is followed "
+        f"by text, not by {shown} or the line's end; a quotation mark inside a value is "
+        'written twice, the whole value in quotes: "The ""Big"" Office"'
+    ]
+    # Written so, the value is read as meant.
+    path.write_text(
+        separator.join(["id", "audience", "office"])
+        + "\n"
+        + separator.join(["ex-1", "public", '"The ""Big"" Office"'])
+        + "\n",
+        encoding="utf-8",
+    )
+    found = load_recipients(path, check_audience)
+    assert row_values(found, found.recipients[0])["office"] == 'The "Big" Office'
+
+
 def test_yaml_list_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(

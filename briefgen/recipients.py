@@ -420,7 +420,12 @@ def _csv_records(
     """Each non-empty record with the line it starts on; a malformed one is reported.
     ``delimiter``: the separator, None to tell it from the header line."""
     separator = delimiter or _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    # skipinitialspace: values are stripped of their spaces, so a quotation mark after
+    # one ('ex-1, "Ann, Jr."', as people type a list) opens a quoted value, as meant,
+    # rather than being a character of the value, printed, or a comma in it a column.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=separator, strict=True, skipinitialspace=True
+    )
     start = 1
     # Each value once, however many cells hold it: a file of 20 MB may hold millions
     # of short cells, most alike (a text costs some 50 bytes however short), and 1,000
@@ -460,9 +465,9 @@ def _csv_problem(exc: csv.Error, separator: str) -> str:
         # "The "Big" Office", "Ann" Smith: most often a quotation mark inside a quoted
         # value, not doubled; the csv module's words name no fix, and a tab as itself.
         return (
-            "a quoted value's closing quotation mark (\") is followed by text, not by "
-            f"{_shown_separator(separator)} or the line's end; a quotation mark inside a value is "
-            'written twice, the whole value in quotes: "The ""Big"" Office"'
+            "a quoted value's closing quotation mark (\") is followed by text or a space, "
+            f"not by {_shown_separator(separator)} or the line's end; a quotation mark inside "
+            'a value is written twice, the whole value in quotes: "The ""Big"" Office"'
         )
     if said.startswith("field larger than field limit"):
         return (

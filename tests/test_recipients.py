@@ -448,8 +448,8 @@ def test_text_after_a_closing_quote_is_told_with_its_fix(
     )
     assert problems_of(path) == [
         f"{path}:2: not valid CSV: a quoted value's closing quotation mark (\") is followed "
-        f"by text, not by {shown} or the line's end; a quotation mark inside a value is "
-        'written twice, the whole value in quotes: "The ""Big"" Office"'
+        f"by text or a space, not by {shown} or the line's end; a quotation mark inside a "
+        'value is written twice, the whole value in quotes: "The ""Big"" Office"'
     ]
     # Written so, the value is read as meant.
     path.write_text(
@@ -461,6 +461,31 @@ def test_text_after_a_closing_quote_is_told_with_its_fix(
     )
     found = load_recipients(path, check_audience)
     assert row_values(found, found.recipients[0])["office"] == 'The "Big" Office'
+
+
+def test_a_quoted_value_may_follow_a_space(tmp_path: Path) -> None:
+    """Typed as people type a list, 'ex-1, "Sam, Sample"': the quotation mark after the
+    space was a character of the value, so the comma in it split the row ("the row has
+    4 fields, the header 3 ... a value holding ',' goes in double quotes", which it
+    was in), and a quoted value without one was printed with its quotation marks."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        'id, audience, name\nex-1, public, "Sam, Sample"\nex-2, public, "Alex ""Al"" Example"\n'
+        'ex-3,   public,   "Kim"\n',
+        encoding="utf-8",
+    )
+    found = load_recipients(path, check_audience)
+    assert [row_values(found, r)["name"] for r in found.recipients] == [
+        "Sam, Sample",
+        'Alex "Al" Example',
+        "Kim",
+    ]
+    # A space after the closing mark is told: the csv module reads no further.
+    path.write_text('id,audience,name\nex-1,public,"Sam, Sample" \n', encoding="utf-8")
+    assert problems_of(path)[0].startswith(
+        f"{path}:2: not valid CSV: a quoted value's closing quotation mark (\") is followed "
+        "by text or a space"
+    )
 
 
 def test_yaml_list_with_lines(tmp_path: Path) -> None:

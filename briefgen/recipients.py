@@ -14,6 +14,7 @@ import io
 import itertools
 import keyword
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -522,20 +523,32 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
                 f"such as '{name}_'",
             )
         elif not _COLUMN_NAME.fullmatch(name):
-            usable = "_".join(re.findall(r"[A-Za-z0-9]+", name))
+            usable = "_".join(re.findall(r"[A-Za-z0-9]+", _unaccented(name)))
             usable += "_" if keyword.iskeyword(usable) else ""  # "class!": class_
             hint = f" (did you mean '{usable}'?)" if _COLUMN_NAME.fullmatch(usable) else ""
             problems.add(
                 line,
                 clip(name),
-                "a template cannot read a column named so; use letters, digits and _, "
-                f"starting with a letter{hint}",
+                "a template cannot read a column named so; use letters A to Z, digits and "
+                f"_, starting with a letter{hint}",
             )
         elif name in seen:
             problems.add(line, name, f"in the header twice (columns {seen[name]} and {number})")
         else:
             seen[name] = number
     return names
+
+
+def _unaccented(name: str) -> str:
+    """``name`` with each letter's accents dropped, as a column name suggested for it:
+    'Número' is 'Numero' (not 'N_mero'), 'Straße' 'Strasse'."""
+    return "".join(
+        c
+        if c.isascii()
+        else "".join(b for b in unicodedata.normalize("NFKD", c) if b.isascii())
+        or (c.casefold() if c.casefold().isascii() else " ")
+        for c in name
+    )
 
 
 def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:

@@ -382,8 +382,8 @@ def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -
     assert load_recipients(path, check_audience, name_column="NAME").recipients[0].slug == "Alex"
     path.write_text("id,audience,First name,ID\nex-1,public,Alex,ex-2\n", encoding="utf-8")
     assert problems_of(path) == [
-        f"{path}:1: First name: a template cannot read a column named so; use letters, "
-        "digits and _, starting with a letter (did you mean 'First_name'?)",
+        f"{path}:1: First name: a template cannot read a column named so; use letters A "
+        "to Z, digits and _, starting with a letter (did you mean 'First_name'?)",
         f"{path}:1: id: in the header twice (columns 1 and 4)",
     ]
     path = tmp_path / "r.yaml"
@@ -417,8 +417,8 @@ def test_a_yaml_key_is_its_text_as_written(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert problems_of(path) == [
-        f"{path}:3: ~: a template cannot read a column named so; use letters, digits and _,"
-        " starting with a letter",
+        f"{path}:3: ~: a template cannot read a column named so; use letters A to Z, digits"
+        " and _, starting with a letter",
         f"{path}:4: an empty key names no column; write its name",
         f"{path}:5: None: {RESERVED}'None_'",
     ]
@@ -486,6 +486,25 @@ def test_a_quoted_value_may_follow_a_space(tmp_path: Path) -> None:
         f"{path}:2: not valid CSV: a quoted value's closing quotation mark (\") is followed "
         "by text or a space"
     )
+
+
+def test_a_column_name_with_accents_is_told_its_name_without(tmp_path: Path) -> None:
+    """A Spanish or German office's header: 'Número' was told "use letters" (which it
+    is), and offered 'N_mero'."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id,audience,Número,Código postal,Straße,Teléfono (móvil),城市\nex-1,public,1,2,3,4,5\n",
+        encoding="utf-8",
+    )
+    cannot = "a template cannot read a column named so; use letters A to Z, digits and _, "
+    assert problems_of(path) == [
+        f"{path}:1: Número: {cannot}starting with a letter (did you mean 'Numero'?)",
+        f"{path}:1: Código postal: {cannot}starting with a letter (did you mean 'Codigo_postal'?)",
+        f"{path}:1: Straße: {cannot}starting with a letter (did you mean 'Strasse'?)",
+        f"{path}:1: Teléfono (móvil): {cannot}starting with a letter (did you mean "
+        "'Telefono_movil'?)",
+        f"{path}:1: 城市: {cannot}starting with a letter",
+    ]
 
 
 def test_yaml_list_with_lines(tmp_path: Path) -> None:
@@ -626,7 +645,7 @@ def test_yaml_mistakes_each_at_its_line(tmp_path: Path) -> None:
         "  2nd name: Sam\n",
         encoding="utf-8",
     )
-    cannot = "a template cannot read a column named so; use letters, digits and _, "
+    cannot = "a template cannot read a column named so; use letters A to Z, digits and _, "
     assert problems_of(path) == [
         f"{path}:3: id: given twice (line 1)",
         f"{path}:4: first name: {cannot}starting with a letter (did you mean 'first_name'?)",

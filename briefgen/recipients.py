@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import BriefgenError, Location, ProblemList, RecipientsError, raise_all
-from briefgen.facts.yamlfile import parse_yaml
+from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_file_name
 from briefgen.inputs import clip, composed, from_utf16, quote, read_bytes
 
@@ -539,6 +539,31 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
     return names
 
 
+def _not_a_list(doc: YamlDocument) -> tuple[int, str, str]:
+    """Where and why a YAML document that is not a list of recipients is refused, the
+    way it is most often written by hand: the list under a key, or one recipient."""
+    shape = "a recipients file is a list of mappings, one per recipient"
+    if not isinstance(doc.data, dict):
+        return 1, "", shape
+    lists = [key for key, value in doc.data.items() if isinstance(value, list)]
+    json = doc.path.suffix.lower() == ".json"
+    if len(lists) == 1:
+        key = clip(str(lists[0]))
+        fix = (
+            "write the list without the object around it: [{...}, {...}]"
+            if json
+            else f"delete the line '{key}:' and unindent the list below it"
+        )
+        return (
+            doc.line_of((lists[0],)),
+            "",
+            f"the recipients are listed under '{key}'; a recipients file is that list "
+            f"alone, a mapping per recipient: {fix}",
+        )
+    fix = "put [ ] around it" if json else "start each recipient with '- ' (- id: ex-1)"
+    return 1, "", f"a mapping, not a list of them; {shape}: {fix}"
+
+
 def _unaccented(name: str) -> str:
     """``name`` with each letter's accents dropped, as a column name suggested for it:
     'Número' is 'Numero' (not 'N_mero'), 'Straße' 'Strasse'."""
@@ -558,8 +583,10 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
         text, path, RecipientsError, field_depth=2, as_written=True, max_values=MAX_YAML_VALUES
     )
     problems.found.extend(doc.problems)  # duplicate keys
+    if doc.data is None:
+        return (), []  # empty, or comments alone: told as a file of no rows
     if not isinstance(doc.data, list):
-        problems.add(1, "", "a YAML recipients file is a list of mappings, one per recipient")
+        problems.add(*_not_a_list(doc))
         return (), []
     columns: dict[str, None] = {}
     rows = []

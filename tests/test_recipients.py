@@ -507,6 +507,42 @@ def test_a_column_name_with_accents_is_told_its_name_without(tmp_path: Path) -> 
     ]
 
 
+def test_a_yaml_file_not_a_list_is_told_how_it_was_written(tmp_path: Path) -> None:
+    """The list under a key ('recipients:'), or one recipient without '- ', as a file
+    is written by hand: each was told only "a YAML recipients file is a list of
+    mappings", at line 1, and an empty file so too, not as a file of no rows."""
+    shape = "a recipients file is"
+    cases = {
+        "r.yaml": (
+            "# our list\nrecipients:\n  - id: ex-1\n    audience: public\n",
+            f"r.yaml:2: the recipients are listed under 'recipients'; {shape} that list alone,"
+            " a mapping per recipient: delete the line 'recipients:' and unindent the list "
+            "below it",
+        ),
+        "one.yaml": (
+            "id: ex-1\naudience: public\n",
+            f"one.yaml:1: a mapping, not a list of them; {shape} a list of mappings, one per "
+            "recipient: start each recipient with '- ' (- id: ex-1)",
+        ),
+        "r.json": (
+            '{"recipients": [{"id": "ex-1", "audience": "public"}]}',
+            f"r.json:1: the recipients are listed under 'recipients'; {shape} that list alone,"
+            " a mapping per recipient: write the list without the object around it: "
+            "[{...}, {...}]",
+        ),
+        "one.json": (
+            '{"id": "ex-1", "audience": "public"}',
+            f"one.json:1: a mapping, not a list of them; {shape} a list of mappings, one per "
+            "recipient: put [ ] around it",
+        ),
+        "text.yaml": ("just text\n", f"text.yaml:1: {shape} a list of mappings, one per recipient"),
+        "empty.yaml": ("# nothing yet\n", "empty.yaml:1: no recipients: the file has no rows"),
+    }
+    for name, (text, told) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert problems_of(tmp_path / name) == [f"{tmp_path}/{told}"]
+
+
 def test_yaml_list_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(
@@ -598,7 +634,7 @@ def test_empty_file_and_not_a_list(tmp_path: Path) -> None:
     assert problems_of(path) == [f"{path}:1: no recipients: the file has no rows"]
     path = tmp_path / "r.yml"
     path.write_text("id: ex-1\n", encoding="utf-8")
-    assert problems_of(path)[0].startswith(f"{path}:1: a YAML recipients file is a list")
+    assert problems_of(path)[0].startswith(f"{path}:1: a mapping, not a list of them")
 
 
 def test_a_file_with_nul_bytes_is_not_text(tmp_path: Path) -> None:

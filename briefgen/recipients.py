@@ -512,7 +512,13 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
         name = _column_name(written)
         names.append(name)
         if not name:
-            problems.add(line, f"column {number}", "the header names no column here")
+            # Only a column some row fills is kept to be told (see _read_csv).
+            problems.add(
+                line,
+                f"column {number} ({_letters(number)})",
+                "the header names no column here, and rows have values in it; name it, "
+                "or delete the column",
+            )
         elif _COLUMN_NAME.fullmatch(name) and keyword.iskeyword(name):
             # True, None, class, if: well formed, but no field of a template's
             # recipient can have the name.
@@ -533,10 +539,25 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
                 f"_, starting with a letter{hint}",
             )
         elif name in seen:
-            problems.add(line, name, f"in the header twice (columns {seen[name]} and {number})")
+            problems.add(
+                line,
+                name,
+                f"in the header twice (columns {seen[name]} and {number}, "
+                f"{_letters(seen[name])} and {_letters(number)}); rename one",
+            )
         else:
             seen[name] = number
     return names
+
+
+def _letters(number: int) -> str:
+    """A column's name in a spreadsheet, where the file's users look for it: 1 is A,
+    27 is AA."""
+    name = ""
+    while number:
+        number, left = divmod(number - 1, 26)
+        name = chr(ord("A") + left) + name
+    return name
 
 
 def _not_a_list(doc: YamlDocument) -> tuple[int, str, str]:

@@ -352,7 +352,7 @@ def test_header_mistakes(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,audience,first name,,id\nex-1,public,A,B,C\n", encoding="utf-8")
     found = problems_of(path)
-    assert [m.split(": ")[1] for m in found] == ["first name", "column 4", "id"]
+    assert [m.split(": ")[1] for m in found] == ["first name", "column 4 (D)", "id"]
     assert all(m.startswith(f"{path}:1: ") for m in found)
 
 
@@ -368,7 +368,13 @@ def test_empty_unnamed_columns_a_spreadsheet_saves_are_not_columns(tmp_path: Pat
     assert found.columns == KNOWN_COLUMNS
     assert [row_values(found, r)["name"] for r in found.recipients] == ["Alex", "Sam"]
     path.write_text("id,audience,,name,,\nex-1,public,,Alex,,\nex-2,public,x,Sam,,\n", "utf-8")
-    assert problems_of(path) == [f"{path}:1: column 3: the header names no column here"]
+    assert problems_of(path) == [
+        f"{path}:1: column 3 (C): the header names no column here, and rows have values in "
+        "it; name it, or delete the column"
+    ]
+    # Named as the spreadsheet names it past Z, where a user counting columns would not.
+    path.write_text("id,audience" + "," * 27 + "\nex-1,public" + "," * 27 + "x\n", "utf-8")
+    assert problems_of(path)[0].startswith(f"{path}:1: column 29 (AC): the header names")
 
 
 def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -> None:
@@ -384,7 +390,7 @@ def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -
     assert problems_of(path) == [
         f"{path}:1: First name: a template cannot read a column named so; use letters A "
         "to Z, digits and _, starting with a letter (did you mean 'First_name'?)",
-        f"{path}:1: id: in the header twice (columns 1 and 4)",
+        f"{path}:1: id: in the header twice (columns 1 and 4, A and D); rename one",
     ]
     path = tmp_path / "r.yaml"
     path.write_text("- ID: ex-1\n  Audience: public\n  id: ex-2\n", encoding="utf-8")

@@ -549,6 +549,28 @@ def test_a_yaml_file_not_a_list_is_told_how_it_was_written(tmp_path: Path) -> No
         assert problems_of(tmp_path / name) == [f"{tmp_path}/{told}"]
 
 
+def test_a_yaml_line_indented_wrong_is_told_so(tmp_path: Path) -> None:
+    """A recipient's '- ' typed at the keys' indent: told as "expected <block end>, but
+    found '-'", the parser's own words. Where lining it up with a line above mends
+    the file, that line is named; else (a quoted key) the indent is asked about."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- id: ex-1\n  audience: public\n  - id: ex-2\n    audience: public\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:3: YAML: '- id' is indented 2 spaces; start it at the line's start, as "
+        "'- id' is on line 1 (or, if this line goes on with the text of line 2, put that "
+        "text in quotes), column 3"
+    ]
+    path.write_text('- id: ex-1\n  audience: public\n "name": Kim\n', encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:3: YAML: expected <block end>, but found '<block mapping start>' (is this "
+        "line indented as meant? A mapping's keys line up with one another, and so does "
+        "each '- ' of a list), column 2"
+    ]
+
+
 def test_yaml_list_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(

@@ -580,4 +580,11 @@ def _syntax_error(
         problem += " (a value holding ': ' needs quotes around it, or '>-' and the text below)"
     elif problem.endswith("that cannot start any token"):
         problem += " (put the value in quotes)"
+    elif problem.startswith("expected <block end>"):
+        # A key or '- ' indented by one space too many or too few, as typed by hand:
+        # the parser's words name its own states, not the fix.
+        problem += (
+            " (is this line indented as meant? A mapping's keys line up with one another, "
+            "and so does each '- ' of a list)"
+        )
     return error(f"YAML: {clip(problem, 200)}{column}", Location.of(path, line))

@@ -549,6 +549,27 @@ def test_a_yaml_file_not_a_list_is_told_how_it_was_written(tmp_path: Path) -> No
         assert problems_of(tmp_path / name) == [f"{tmp_path}/{told}"]
 
 
+def test_a_yaml_value_cut_by_a_comment_is_refused(tmp_path: Path) -> None:
+    """'office: Suite #200' read as 'Suite' (YAML's comment), and the letter printed
+    that; a comment written '# ' with its space is still one."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- id: ex-1\n  audience: public  # the public brief\n  office: Suite #200\n",
+        encoding="utf-8",
+    )
+    assert problems_of(path) == [
+        f"{path}:3: YAML: the value reads 'Suite': '#200' after it is a comment, which YAML "
+        "leaves out; put the whole value in quotes if '#' belongs to it (\"Suite #200\"), "
+        "or write '# ' with a space for a comment"
+    ]
+    path.write_text(
+        '- id: ex-1\n  audience: public  # the public brief\n  office: "Suite #200"\n',
+        encoding="utf-8",
+    )
+    found = load_recipients(path, check_audience)
+    assert [row_values(found, r)["office"] for r in found.recipients] == ["Suite #200"]
+
+
 def test_a_yaml_line_indented_wrong_is_told_so(tmp_path: Path) -> None:
     """A recipient's '- ' typed at the keys' indent: told as "expected <block end>, but
     found '-'", the parser's own words. Where lining it up with a line above mends

@@ -17,6 +17,7 @@ Facts files and a template's front matter are both read here.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 from briefgen.errors import BriefgenError, FactsError, Location, display_path
-from briefgen.inputs import clip, composed, decode_text, read_bytes
+from briefgen.inputs import clip, composed, decode_text, quote, read_bytes
 
 LocPath = tuple[str | int, ...]
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -147,8 +148,10 @@ class _Builder:
         field_depth: int,
         as_written: bool = False,
         max_values: int | None = None,
+        text: str = "",
     ) -> None:
         self.doc = doc
+        self.text = text  # the file's, to find a comment joined to a value
         self.as_written = as_written
         self.max_values = MAX_VALUES if max_values is None else max_values
         self.error = error
@@ -204,6 +207,14 @@ class _Builder:
         tag = event.tag
         # The file's text is composed as it is read; an escape ("e\u0301") is not.
         value = composed(event.value)
+        if (
+            not event.style
+            and event.end_mark
+            and _JOINED_COMMENT.match(self.text, event.end_mark.index)
+        ):
+            self.doc.problems.append(
+                self.at(self.cut_by_comment(value, event.end_mark.index), event)
+            )
         if self.as_written and tag not in (None, "!", _STR):
             # Reported with the rest, as a duplicate key is: the file reads on.
             shown = clip(tag.replace(_TAG, "!!"), 100)
@@ -241,6 +252,18 @@ class _Builder:
             return value
         except ConstructorError as exc:
             raise self.at(f"YAML: {clip(str(exc.problem), 200)}", event) from None
+
+    def cut_by_comment(self, value: str, end: int) -> str:
+        """What to say of a plain ``value`` that a ``#`` after it cut short: ``office:
+        Suite #200`` reads ``Suite``, and the rest would never reach the page."""
+        line_end = self.text.find("\n", end)
+        rest = self.text[end : None if line_end < 0 else line_end].strip()
+        quoted = json.dumps(clip(f"{value} {rest}", 80), ensure_ascii=False)  # as YAML quotes
+        return (
+            f"YAML: the value reads {quote(clip(value, 60))}: {quote(clip(rest, 60))} after "
+            f"it is a comment, which YAML leaves out; put the whole value in quotes if '#' "
+            f"belongs to it ({quoted}), or write '# ' with a space for a comment"
+        )
 
     def unclear_number(self, event: yaml.ScalarEvent, value: float) -> None:
         """A plain number YAML reads otherwise than its writer may mean, reported with
@@ -395,7 +418,7 @@ def parse_yaml(
     ``max_values``: how many values the file may hold, each alias counting as all the
     values it stands for (None: :data:`MAX_VALUES`)."""
     doc = YamlDocument(path=path, data=None)
-    builder = _Builder(doc, error, first_line, field_depth, as_written, max_values)
+    builder = _Builder(doc, error, first_line, field_depth, as_written, max_values, text)
     try:
         try:
             for event in yaml.parse(text, Loader=_FAST_LOADER):
@@ -414,6 +437,11 @@ def parse_yaml(
         raise error(f"YAML: {clip(str(exc), 200)}", Location.of(path, first_line)) from None
     doc.data = builder.root
     return doc
+
+
+# A '#' right after a plain value and a space, with no space after it ("Suite #200",
+# "Ann #boss"): YAML reads a comment and cuts the value; a comment is written "# note".
+_JOINED_COMMENT = re.compile(r"[ \t]+#[^\s#]")
 
 
 # A line indented with a space YAML does not read as one (a no-break space, as text

@@ -929,6 +929,24 @@ def test_misspelt_filter_suggests_the_right_one(ws: Path) -> None:
     assert at.startswith("numbr")
 
 
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("upcase", "(Jinja's is 'upper')"),
+        ("intcomma", "(briefgen's is 'number': 26700 | number prints 26,700)"),
+        ("plus", "(add with +: {{ a + b }})"),
+    ],
+)
+def test_another_languages_filter_is_told_this_ones(ws: Path, name: str, hint: str) -> None:
+    """Liquid's 'upcase' or Django's 'intcomma', written from habit, were offered no
+    name at all: nothing here is spelt close to them."""
+    source = ["# T", "", f"{{{{ 26700 | {name} }}}}"]
+    write_template(ws, source)
+    message, at = syntax_error(build("--audience", "x"), 3, source)
+    assert message == f"unknown filter '{name}' {hint}"
+    assert at.startswith(name)
+
+
 def test_unknown_tag_points_at_the_tag(ws: Path) -> None:
     source = ["# T", "", "Text.", "", "{% frobnicate %}", "After."]
     write_template(ws, source)

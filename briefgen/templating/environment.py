@@ -781,7 +781,11 @@ def _translate_errors(
             message = _unexpected_char(unexpected.group(1))
         if message.startswith("No filter named"):
             name = re.findall(r"'([^']+)'", message)
-            hint = suggest_name(name[0], sorted(search_path_filters())) if name else ""
+            hint = ""
+            if name:
+                hint = _OTHER_FILTERS.get(name[0]) or suggest_name(
+                    name[0], sorted(search_path_filters())
+                )
             message = f"unknown filter '{name[0] if name else '?'}'{hint}"
         raise TemplateError(
             _clip(message) + _caret_context(exc.filename, line, message), location
@@ -799,6 +803,29 @@ def _translate_errors(
     ) as exc:
         message = undefined(exc) or _runtime_message(exc, search_path)
         raise TemplateError(_clip(message), _template_frame(exc, where)) from None
+
+
+# Filters of other template languages (Liquid: Jekyll, Shopify; Django) a template
+# author may write from habit, and what this one has instead.
+_OTHER_FILTERS = {
+    "upcase": " (Jinja's is 'upper')",
+    "downcase": " (Jinja's is 'lower')",
+    "strip": " (Jinja's is 'trim')",
+    "size": " (Jinja's is 'length')",
+    "uniq": " (Jinja's is 'unique')",
+    "titlecase": " (Jinja's is 'title')",
+    "truncatewords": " (Jinja's is 'truncate')",
+    "truncatechars": " (Jinja's is 'truncate')",
+    "intcomma": " (briefgen's is 'number': 26700 | number prints 26,700)",
+    "floatformat": " (Jinja's is 'round', or briefgen's 'number')",
+    "jsonify": " (Jinja's is 'tojson')",
+    "plus": " (add with +: {{ a + b }})",
+    "minus": " (subtract with -: {{ a - b }})",
+    "times": " (multiply with *: {{ a * b }})",
+    "divided_by": " (divide with /: {{ a / b }})",
+    "append": ' (join text with ~: {{ a ~ "text" }})',
+    "prepend": ' (join text with ~: {{ "text" ~ a }})',
+}
 
 
 MAX_MESSAGE_CHARS = 300

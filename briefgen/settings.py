@@ -56,6 +56,7 @@ from briefgen.theme import (
     contrast_problems,
     hex_colour,
     parse_colour,
+    passing_shade,
     tint_of,
 )
 from briefgen.tomllines import KeyPath, TooDeep, key_lines, keys_set_twice
@@ -531,9 +532,14 @@ def _contrast_problems(
     settings: Settings, at: Callable[[tuple[int | str, ...]], Location]
 ) -> Iterator[SettingsError]:
     """A theme colour too close to a background it is drawn on, in colour or in grey."""
-    for key, problem in contrast_problems(theme_of(settings)).items():
+    theme = theme_of(settings)
+    for key, problem in contrast_problems(theme).items():
         colour = getattr(settings.theme, key)
-        yield SettingsError(f'theme.{key}: "{colour}" {problem.message()}', at(("theme", key)))
+        shade = passing_shade(theme, key)
+        darker = f"; {hex_colour(shade)}, the same colour darker, passes" if shade else ""
+        yield SettingsError(
+            f'theme.{key}: "{colour}" {problem.message()}{darker}', at(("theme", key))
+        )
 
 
 # How many names of a folder are compared with a logo's name that is not there.

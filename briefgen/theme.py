@@ -12,7 +12,7 @@ makes, so a page that passes stays legible printed in black and white.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from briefgen.model import Picture
@@ -192,3 +192,19 @@ def contrast_problems(theme: Theme) -> dict[str, ContrastProblem]:
         elif in_grey < pairing.minimum:
             problems[pairing.key] = ContrastProblem(pairing, in_grey, True, theme.tint)
     return problems
+
+
+def passing_shade(theme: Theme, key: str) -> RGB | None:
+    """The lightest shade of ``theme``'s colour ``key`` ("primary" or "accent"; mixed
+    with black, so of the same hue) that every use of it passes, in colour and in
+    grey; None if even black does not (none of briefgen's uses is on a dark ground)."""
+    colour: RGB = getattr(theme, key)
+    for step in range(1, 101):
+        shade: RGB = tuple(round(c * (1 - step / 100)) for c in colour)  # type: ignore[assignment]
+        if key == "primary":  # the tint is made from it
+            changed = replace(theme, primary=shade, tint=tint_of(shade))
+        else:
+            changed = replace(theme, accent=shade)
+        if key not in contrast_problems(changed):
+            return shade
+    return None

@@ -34,7 +34,7 @@ from briefgen.renderers.pdf_tags import ascii_uri
 from briefgen.settings import MAX_LOGO_BYTES, Settings, load_settings, theme_of
 from briefgen.templating.environment import TemplateRenderer
 from briefgen.templating.search import AudienceInfo, SearchPath
-from briefgen.theme import DEFAULT_THEME, FAMILIES
+from briefgen.theme import DEFAULT_THEME, FAMILIES, contrast_problems, parse_colour
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -408,6 +408,23 @@ def test_the_docx_and_the_qr_codes_hold_an_address_of_other_letters_as_written(
     assert in_pdf == in_docx == ["https://пример.рф/путь"]
 
 
+@pytest.mark.parametrize("colour", ["#7799bb", "#ff9900", "#9672c0", "#ffffff", "#ffff00"])
+@pytest.mark.parametrize("key", ["primary", "accent"])
+def test_the_darker_shade_offered_for_a_faint_colour_passes(
+    in_tmp: Path, key: str, colour: str
+) -> None:
+    """A colour refused for its contrast used to be told the ratio alone, leaving the
+    author to guess a shade; the shade offered passes, and is the same colour darker."""
+    message = error(in_tmp, f'[theme]\n{key} = "{colour}"\n')
+    offered = re.search(r"; (#[0-9a-f]{6}), the same colour darker, passes$", message)
+    assert offered, message
+    shade = parse_colour(offered.group(1))
+    original = parse_colour(colour)
+    assert all(s <= c for s, c in zip(shade, original, strict=True))
+    (in_tmp / "briefgen.toml").write_text(f'[theme]\n{key} = "{offered.group(1)}"\n')
+    assert contrast_problems(theme_of(load_settings(in_tmp))) == {}
+
+
 @pytest.mark.parametrize(
     ("written", "linked"),
     [
@@ -438,17 +455,20 @@ def test_no_website_and_no_sources_url_means_no_qr_code() -> None:
         (
             '[theme]\n\nprimary = "#7799bb"\n',
             '3: theme.primary: "#7799bb" as headings on white and behind the masthead\'s '
-            "white text has contrast 2.97:1; WCAG AA needs at least 4.5:1",
+            "white text has contrast 2.97:1; WCAG AA needs at least 4.5:1; #566e87, the "
+            "same colour darker, passes",
         ),
         (
             '[theme]\naccent = "#ff9900"\n',
             '2: theme.accent: "#ff9900" as card figures on the tint of cards and boxes '
-            "(#e4e7ec) has contrast 1.72:1; WCAG AA needs at least 3:1",
+            "(#e4e7ec) has contrast 1.72:1; WCAG AA needs at least 3:1; #bd7100, the same "
+            "colour darker, passes",
         ),
         (
             '[theme]\naccent = "#9672c0"\n',
             '2: theme.accent: "#9672c0" as card figures on the tint of cards and boxes '
-            "(#e4e7ec) has contrast 2.94:1 printed in grayscale; WCAG AA needs at least 3:1",
+            "(#e4e7ec) has contrast 2.94:1 printed in grayscale; WCAG AA needs at least 3:1; "
+            "#9471be, the same colour darker, passes",
         ),
         (
             '[theme]\nprimary = "navy"\n',

@@ -209,14 +209,39 @@ def fit_to_page(
             if groups
             else "with no block marked optional; shorten it or mark blocks"
         )
+        past = _runs_past(current, style, measure, limit)
         raise LayoutError(
             # "needs 98%" alone reads as if it fits: say what a brief may fill.
             f"brief '{document.name}' does not fit one page: it needs {needs} of the "
             f"page, more than the {MAX_FILL:.0%} a brief may fill ({too_much} too much) "
-            f"at {size:g} pt {dropped_all} '::: optional'",
+            f"at {size:g} pt {dropped_all} '::: optional'{past}",
             document.source,
         )
     return Fit(current, style, used / style.frame_height, tuple(dropped), narrowed)
+
+
+def _runs_past(document: Document, style: Style, measure: Measure, limit: float) -> str:
+    """Where ``document``, too tall for the page, runs past it: ``; the page runs out
+    in the block at x.md.j2:42 ("Background: …")``, the first block the page is too
+    tall with (the masthead and the blocks before it fit), so the template's author
+    knows where the page ends; "" if none is found."""
+    blocks = document.blocks
+    low, high = 0, len(blocks)  # the first `low` blocks fit; all `high` do not
+    try:
+        if measure(replace(document, blocks=()), style) > limit:
+            return ""
+        while high - low > 1:
+            middle = (low + high) // 2
+            if measure(replace(document, blocks=blocks[:middle]), style) > limit:
+                high = middle
+            else:
+                low = middle
+    except TooWide:
+        return ""
+    block = blocks[high - 1]
+    text = " ".join(block_text(block, citations=False).split())
+    preview = text if len(text) <= 40 else text[:39] + "\u2026"
+    return f'; the page runs out in the block at {block.location} ("{preview}")'
 
 
 def _restored(

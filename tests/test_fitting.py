@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -70,6 +71,24 @@ def build(tmp_path: Path, template: str) -> tuple[int, str]:
 
 def pages(tmp_path: Path) -> int:
     return len(PdfReader(tmp_path / "out" / "trial.pdf").pages)
+
+
+def test_a_brief_too_long_says_where_the_page_runs_out(tmp_path: Path) -> None:
+    """ "does not fit one page" named the template's first line, so the author did not
+    know how much to cut or where; it names the block the page runs out in: the
+    brief fits without it and the blocks after it, and does not with it."""
+    sections = [
+        f"## Section {i}\n\nParagraph {i}: " + "Border towns need support. " * 20 + "\n\n"
+        for i in range(12)
+    ]
+    code, output = build(tmp_path, "# Too long\n\n" + "".join(sections))
+    found = re.search(r'the page runs out in the block at \S*trial\.md\.j2:(\d+) \("', output)
+    assert code == 1 and found, output
+    line = int(found.group(1))
+    lines = ("# Too long\n\n" + "".join(sections)).split("\n")
+    assert lines[line - 1].startswith("Paragraph "), lines[line - 1]
+    assert build(tmp_path, "\n".join(lines[: line - 1]))[0] == 0
+    assert build(tmp_path, "\n".join(lines[:line]))[0] == 1
 
 
 def test_fits_without_changes(tmp_path: Path) -> None:
@@ -591,7 +610,7 @@ def test_a_brief_too_tall_at_the_floor_is_refused_not_set_smaller(store: FactSto
         f"trial.md.j2:1: brief 'trial' does not fit one page: it needs {used / frame:.0%} "
         f"of the page, more than the 95% a brief may fill ({(used - frame * MAX_FILL) / 72:.1f} "
         "in too much) at 9 pt with no block marked optional; shorten it or mark blocks "
-        "'::: optional'"
+        "'::: optional'; the page runs out in the block at trial.md.j2:3 (\"423.36\")"
     )
 
 
@@ -611,7 +630,8 @@ def test_a_brief_just_too_tall_says_by_how_much_in_figures_that_differ(
     assert error.value.format_message() == (
         "trial.md.j2:1: brief 'trial' does not fit one page: it needs just over 95% of the page, "
         f"more than the 95% a brief may fill ({over:.1f} pt too much) at 9 pt with every "
-        "optional block dropped; shorten it or mark more blocks '::: optional'"
+        "optional block dropped; shorten it or mark more blocks '::: optional'; the page "
+        f'runs out in the block at trial.md.j2:3 ("{height / 2}")'
     )
     alone = _model_document([height, 1.0], [None, 1])
     with pytest.raises(LayoutError) as error:

@@ -891,10 +891,18 @@ def test_bad_yaml_is_refused_with_a_clipped_message_at_its_line(text: str, messa
     assert _refusal(text) == message
 
 
-def test_a_character_yaml_refuses_is_reported_at_the_first_line_given() -> None:
-    assert _refusal("a: \x07\n", first_line=5) == (
-        "f.yaml:5: YAML: unacceptable character #x0007: special characters are not allowed\n"
-        '  in "<unicode string>", position 3'
+def test_a_character_yaml_refuses_is_reported_on_one_line_at_its_own_line() -> None:
+    # PyYAML's message took two lines, naming the character's offset in the text, and
+    # was put at the first line of the file (or front matter) whatever line held it.
+    assert _refusal("a: 1\nb: \x07\n", first_line=5) == (
+        "f.yaml:6: YAML: U+0007, a control character, cannot be written in a YAML file; "
+        'delete it, or write \\x07 inside "double quotes"'
+    )
+    # Past the length the pure-Python parser reparses, libyaml's offset counts bytes.
+    long = "a: " + "é" * 60_000 + "\n" + "b: " + "é" * 60_000 + "\n" + "c: \ufffe\n"
+    assert _refusal(long) == (
+        "f.yaml:3: YAML: U+FFFE, a noncharacter, cannot be written in a YAML file; "
+        'delete it, or write \\ufffe inside "double quotes"'
     )
 
 

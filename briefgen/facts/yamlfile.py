@@ -433,6 +433,8 @@ def parse_yaml(
             raise
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, path, error, first_line, text) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable_character(exc, path, error, first_line, text) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML: {clip(str(exc), 200)}", Location.of(path, first_line)) from None
     doc.data = builder.root
@@ -554,6 +556,29 @@ def _error_line(text: str) -> int | None:
     except yaml.YAMLError:
         return -1
     return None
+
+
+def _unreadable_character(
+    exc: yaml.reader.ReaderError,
+    path: Path,
+    error: type[BriefgenError],
+    first_line: int,
+    text: str,
+) -> BriefgenError:
+    """A character YAML refuses anywhere in a file (a control character pasted in, as
+    a backspace or a bell): PyYAML's two lines name its offset in the text, not its
+    line, which is what a reader looks for."""
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    # The first one in the text is the one the reader stopped at; libyaml's position
+    # counts bytes, not characters.
+    at = text.find(chr(code))
+    line = text.count("\n", 0, at) + first_line if at >= 0 else first_line
+    kind = "a control character" if unicodedata.category(chr(code)) == "Cc" else "a noncharacter"
+    return error(
+        f"YAML: U+{code:04X}, {kind}, cannot be written in a YAML file; delete it, "
+        f'or write {ascii(chr(code))[1:-1]} inside "double quotes"',
+        Location.of(path, line),
+    )
 
 
 def _syntax_error(

@@ -538,6 +538,39 @@ def test_terminal_escapes_in_names_and_values_are_shown_escaped(
         assert expected in output, (what, output)
 
 
+def test_a_line_break_a_template_or_command_line_gives_is_shown_as_an_escape(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name or value a template built (a chart's kind, a key, a template's name, a
+    fact id), or a fact id given to ``facts show``, was quoted with its line breaks:
+    the message ran over several lines, the rest of them not ``path:line:``."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    made = {
+        "kind": '{{ chart(facts()[:2], kind="pie\\nchart") }}',
+        "key": '{{ "x" | attr("a\\nb") }}',
+        "include": '{% include "a\\nb" %}',
+        "fact": '{{ fact("a\\nb") }}',
+    }
+    for name, line in made.items():
+        (tmp_path / "templates" / f"{name}.md.j2").write_text(f"# T\n\n{line}\n")
+    facts = ["--facts", str(REPO / "facts")]
+    runs = {
+        "kind": (["check", "-q", *facts, "--audience", "kind"], "not 'pie\\nchart'"),
+        "key": (["check", "-q", *facts, "--audience", "key"], "text has no 'a\\nb'"),
+        "include": (["check", "-q", *facts, "--audience", "include"], "template 'a\\nb' not found"),
+        "fact": (["check", "-q", *facts, "--audience", "fact"], "unknown fact 'a\\nb'"),
+        "facts show": (["facts", "show", *facts, "a\nb"], "unknown fact 'a\\nb'"),
+        "facts show, a long id": (["facts", "show", *facts, "a" * 5000], "unknown fact 'aaa"),
+    }
+    for what, (args, expected) in runs.items():
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, (what, result.output)
+        assert expected in result.output, (what, result.output)
+        assert len(result.output.splitlines()) == 1, (what, result.output)
+        assert len(result.output) < 400, what
+
+
 def test_templates_list_shows_a_descriptions_format_characters_escaped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from briefgen.errors import Location
 from briefgen.facts.schema import Fact, Kind, Source, place_slug
+from briefgen.inputs import quote
 from briefgen.suggest import closest
 
 
@@ -117,10 +118,12 @@ class FactStore:
         return closest(fact_id, list(self.facts), cutoff=0.5)
 
     def unknown_fact_message(self, fact_id: str) -> str:
-        """``unknown fact 'x'``, with "did you mean" the closest fact id there is."""
+        """``unknown fact 'x'``, with "did you mean" the closest fact id there is;
+        ``x`` quoted as a value is (clipped, a line break written ``\\n``): a template
+        or a command line may give any text."""
         close = self.suggest(fact_id)
         hint = f" (did you mean '{close}'?)" if close else ""
-        return f"unknown fact '{fact_id}'{hint}"
+        return f"unknown fact {quote(fact_id)}{hint}"
 
     def source_of(self, fact: Fact) -> Source:
         """The source that reported ``fact`` (the seed article, report or interview)."""

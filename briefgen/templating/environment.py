@@ -59,6 +59,7 @@ from briefgen.errors import (
     display_path_in,
     problems_of,
     raise_all,
+    terminal_safe,
 )
 from briefgen.facts.store import FactStore
 from briefgen.inputs import clip, quote
@@ -832,7 +833,10 @@ MAX_MESSAGE_CHARS = 300
 
 
 def _clip(message: str) -> str:
-    """A message cut to one readable line: it may quote a value the template built."""
+    """A message cut to one readable line: it may quote a value the template built,
+    or a name it gave (``chart(kind=...)``, ``x[...]``, ``{% include ... %}``), which
+    may hold line breaks: they are written as escapes (``\\n``)."""
+    message = terminal_safe(message, keep="")
     if len(message) <= MAX_MESSAGE_CHARS:
         return message
     return message[: MAX_MESSAGE_CHARS - 1] + "\u2026"

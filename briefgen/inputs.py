@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, Location
+from briefgen.errors import BriefgenError, Location, terminal_safe
 
 # Values quoted in messages are cut to this many characters.
 QUOTE_LIMIT = 60
@@ -29,6 +29,13 @@ def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
     """``text``, cut to ``limit`` characters with an ellipsis: a message never carries a
     huge value."""
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def clip_name(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A key or column name, as written, for a message: clipped as :func:`clip` does,
+    and on one line, a line break or control character written as its escape (YAML,
+    TOML and CSV may quote a key that holds one)."""
+    return clip(terminal_safe(text, keep=""), limit)
 
 
 def quote(value: Any) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from briefgen.errors import BriefgenError, Location, ProblemList, RecipientsError, raise_all
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_file_name
-from briefgen.inputs import clip, composed, from_utf16, quote, read_bytes
+from briefgen.inputs import clip, clip_name, composed, from_utf16, quote, read_bytes
 
 # The columns briefgen knows; a template can always read these (empty when not given).
 KNOWN_COLUMNS = ("id", "audience", "name", "title", "office", "place")
@@ -200,7 +200,7 @@ class _Problems:
     def add(self, line: int, column: str, what: str, first: bool = False) -> None:
         """A problem at ``line``; ``first``: one about the whole file, told before the
         problems of its rows, which may be more than the message lists."""
-        message = f"{column}: {what}" if column else what
+        message = f"{clip_name(column)}: {what}" if column else what
         problem = RecipientsError(message, Location.of(self.path, line))
         (self.leading if first else self.found).append(problem)
 

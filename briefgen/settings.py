@@ -35,6 +35,7 @@ from pydantic_core import ErrorDetails
 from briefgen.errors import BriefgenError, Location, SettingsError, display_path, raise_all
 from briefgen.inputs import (
     clip,
+    clip_name,
     composed,
     decode_text,
     not_finite,
@@ -457,7 +458,7 @@ def _composed(value: Any) -> Any:
 
 def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location]) -> SettingsError:
     loc = error["loc"]
-    name = ".".join(clip(str(part)) for part in loc)
+    name = ".".join(clip_name(str(part)) for part in loc)
     message = schema_message(error)
     if error["type"] == "extra_forbidden":
         message = _unknown_message(loc)
@@ -480,7 +481,7 @@ def _unknown_message(loc: tuple[int | str, ...]) -> str:
         return f"unknown {what} (did you mean '{close[0]}'?)"
     homes = [section for section in Settings.model_fields if written in _section_fields(section)]
     if len(loc) == 2 and homes:
-        return f"unknown key: '{clip(written)}' belongs in the [{homes[0]}] section"
+        return f"unknown key: '{clip_name(written)}' belongs in the [{homes[0]}] section"
     return f"unknown {what} (expected {', '.join(known)})"
 
 

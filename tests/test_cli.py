@@ -571,6 +571,51 @@ def test_a_line_break_a_template_or_command_line_gives_is_shown_as_an_escape(
         assert len(result.output) < 400, what
 
 
+def test_a_key_holding_a_line_break_is_named_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key YAML, TOML or CSV quotes may hold a line break (``"max\\nage" = 3``); a
+    message naming it as an unknown field, key, section or column ran over two lines."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "f.yaml").write_text(
+        'sources:\n  - id: s\n    type: report\n    title: T\n    "no\\nte": x\n'
+    )
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "t.md.j2").write_text('---\n"nam\\ne": x\n---\n# T\n')
+    (tmp_path / "r.csv").write_text('id,audience,"na\nme"\nx,public,a\n')
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "briefgen.toml").write_text('["fa\\ncts"]\n[build]\n"da\\nte" = 1\n')
+    runs = {
+        "facts": (["facts", "check"], ["facts/f.yaml:5: no\\nte: unknown field"]),
+        "front matter": (
+            ["check", "--facts", str(REPO / "facts"), "--templates", "bad", "--audience", "t"],
+            ["bad/t.md.j2:2: front matter: nam\\ne: unknown key"],
+        ),
+        "recipients": (
+            ["check", "--facts", str(REPO / "facts"), "--recipients", "r.csv"],
+            ["r.csv:1: error: na\\nme: a template cannot read a column named so"],
+        ),
+        "settings": (
+            ["check", "--facts", str(REPO / "facts")],
+            [
+                "briefgen.toml:1: error: fa\\ncts: unknown section (did you mean 'facts'?)",
+                "briefgen.toml:3: error: build.da\\nte: unknown key",
+            ],
+        ),
+    }
+    for what, (args, expected) in runs.items():
+        if what == "settings":
+            monkeypatch.chdir(settings)
+        result = CliRunner().invoke(cli, ["-q", *args])
+        assert result.exit_code == 1, (what, result.output)
+        lines = result.output.splitlines()
+        assert len(lines) == len(expected), (what, result.output)
+        for line, start in zip(lines, expected, strict=True):
+            assert line.startswith(start), (what, result.output)
+
+
 def test_templates_list_shows_a_descriptions_format_characters_escaped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,7 +21,7 @@ from briefgen.errors import BriefgenError, FactsError, Location, display_path, r
 from briefgen.facts.schema import SLUG, Fact, Source, Translation, in_quotation_marks, place_slug
 from briefgen.facts.store import FactStore
 from briefgen.facts.yamlfile import LocPath, YamlDocument, parse_facts, read_facts_bytes
-from briefgen.inputs import clip, not_typed_number, quote
+from briefgen.inputs import clip, clip_name, not_typed_number, quote
 from briefgen.schema_words import schema_message
 from briefgen.suggest import Suggestions
 
@@ -274,7 +274,7 @@ def _schema_problems(
 def _field_name(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
-        name = clip(str(part))
+        name = clip_name(str(part))
         text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
@@ -284,7 +284,7 @@ def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
         known = list(Translation.model_fields)
     else:
         known = list(Fact.model_fields) + list(Source.model_fields)
-    written = clip(str(loc[-1]))
+    written = clip_name(str(loc[-1]))
     # A source's `URL` is spelled as CSL-JSON spells it: `url` is the same field.
     same = [name for name in known if name.lower() == written.lower()]
     close = same or difflib.get_close_matches(written, known, n=1)

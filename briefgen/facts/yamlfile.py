@@ -31,7 +31,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 from briefgen.errors import BriefgenError, FactsError, Location, display_path
-from briefgen.inputs import clip, composed, decode_text, quote, read_bytes
+from briefgen.inputs import clip, clip_name, composed, decode_text, quote, read_bytes
 
 LocPath = tuple[str | int, ...]
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -176,7 +176,7 @@ class _Builder:
         # Name the field (facts[3].note) whose value went wrong, at its line.
         depth = self.field_depth
         if loc is not None and len(loc) >= depth and loc[:depth] in self.doc.lines:
-            name = clip(str(loc[depth - 1]))
+            name = clip_name(str(loc[depth - 1]))
             return self.error(f"{name}: {message}", self.doc.location(loc[:depth]))
         return self.at(message, event)
 

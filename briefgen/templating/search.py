@@ -39,7 +39,7 @@ from briefgen.errors import (
 )
 from briefgen.facts.yamlfile import YamlDocument, parse_yaml
 from briefgen.filenames import unsafe_audience_name
-from briefgen.inputs import clip, composed, not_finite, not_typed_number, read_bytes
+from briefgen.inputs import clip, clip_name, composed, not_finite, not_typed_number, read_bytes
 from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.schema_words import schema_message
@@ -408,7 +408,7 @@ class SearchPath:
                 else schema_message(error)
             )
             raise TemplateError(
-                f"front matter: {clip(key)}: {message}", where.get(key, Location.of(path, 1))
+                f"front matter: {clip_name(key)}: {message}", where.get(key, Location.of(path, 1))
             ) from None
         return AudienceInfo(
             name=name,

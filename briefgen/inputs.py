@@ -81,11 +81,19 @@ def slashed_date(text: str) -> tuple[str, str] | None:
     return None
 
 
+class LongNumber(str):
+    """A whole number written without quotes in YAML, of more digits than Python
+    reads (4,300): kept as its text, and marked so, to be told as too large rather
+    than as text written in quotes."""
+
+
 def not_typed_number(value: Any, whole: bool = False) -> str:
     """What to say of a value given where a number belongs (pydantic's ``float_type``
     or ``int_type``, strict): TOML and YAML type their values, and true would have
     been taken for 1 and "3" for 3."""
     kind = "a whole number" if whole else "a number"
+    if isinstance(value, LongNumber):
+        return f"must be {kind} such as 3, not one of {len(value.strip('+-')):,} digits"
     return f"must be {kind}, written without quotes (such as 3), not {quote(value)}"
 
 

@@ -14,6 +14,7 @@ import errno
 import io
 import os
 import re
+import sys
 import tomllib
 import unicodedata
 import warnings
@@ -366,6 +367,14 @@ def _toml_message(message: str, lines: dict[KeyPath, int], text: str, line: int)
     return f"TOML: {clip(message, 200)}"
 
 
+def _long_number_line(text: str) -> int:
+    """The first line of ``text`` holding a run of more digits than Python reads
+    (``_`` may part them, as TOML allows); 1 when none does."""
+    most = sys.get_int_max_str_digits()
+    long = re.compile(rf"(?:\d_?){{{most + 1},}}")
+    return next((n for n, line in enumerate(text.splitlines(), 1) if long.search(line)), 1)
+
+
 def load_settings(workspace: Path) -> Settings:
     """Read ``briefgen.toml`` from ``workspace``; defaults when the file is absent.
 
@@ -398,6 +407,15 @@ def load_settings(workspace: Path) -> Settings:
             message, line = message.removesuffix(_AT_END), len(text.rstrip().splitlines()) or 1
         raise SettingsError(
             _toml_message(message, lines, text, line), Location.of(path, line)
+        ) from None
+    except ValueError:
+        # tomllib's int() refuses a whole number of more digits than Python reads
+        # (4,300), with no line; it was an internal error.
+        line = _long_number_line(text)
+        raise SettingsError(
+            f"TOML: a whole number of more than {sys.get_int_max_str_digits():,} digits; "
+            "no setting takes one so large",
+            Location.of(path, line),
         ) from None
 
     def at(loc: tuple[int | str, ...]) -> Location:

@@ -175,6 +175,48 @@ def test_a_huge_value_is_clipped_in_the_message(in_tmp: Path) -> None:
     )
 
 
+def test_a_number_of_more_digits_than_python_reads_is_told_as_too_large(in_tmp: Path) -> None:
+    """A whole number of more than 4,300 digits, written without quotes: YAML handed
+    on its text, told as "in quotes, so it is text"; tomllib raised a ValueError with
+    no line, an internal error."""
+    huge = "9" * 5000
+    (in_tmp / "facts.yaml").write_text(
+        SOURCES
+        + textwrap.dedent(f"""\
+            facts:
+              - id: a-fact
+                kind: statistic
+                text: Something rose.
+                unit: percent
+                as_of: 2023
+                source: city-report
+                value: {huge}
+                priority: -{huge}
+            """),
+        encoding="utf-8",
+    )
+    with pytest.raises(ProblemList) as caught:
+        load_store(in_tmp / "facts.yaml")
+    assert message(caught.value) == (
+        "facts.yaml:12: value: is too large for a brief (more than 18 digits)\n"
+        "facts.yaml:13: priority: must be a whole number such as 3, not one of 5,000 digits"
+    )
+    (in_tmp / "t.md.j2").write_text(f"---\nreading_level: {huge}\n---\n# T\n")
+    with pytest.raises(TemplateError) as refused:
+        SearchPath([Folder(in_tmp, "workspace")]).audience("t")
+    assert message(refused.value) == (
+        "t.md.j2:2: front matter: reading_level: must be a number such as 3, not one of "
+        "5,000 digits"
+    )
+    (in_tmp / "briefgen.toml").write_text(f"[facts]\n\nmax_age_years = 1_{huge}\n")
+    with pytest.raises(SettingsError) as settings:
+        load_settings(in_tmp)
+    assert message(settings.value) == (
+        "briefgen.toml:3: TOML: a whole number of more than 4,300 digits; no setting takes "
+        "one so large"
+    )
+
+
 # --- size and nesting -------------------------------------------------------------
 
 

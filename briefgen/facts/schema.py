@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from briefgen.inputs import MAX_LINK_CHARS, clip, quote, slashed_date
+from briefgen.inputs import MAX_LINK_CHARS, LongNumber, clip, quote, slashed_date
 from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
 
 MAX_INT = 10**18
@@ -660,6 +660,8 @@ class Fact(_Strict):
             if abs(value) > MAX_INT:
                 raise ValueError("is too large for a brief (more than 18 digits)")
             return value
+        if isinstance(value, LongNumber):
+            raise ValueError("is too large for a brief (more than 18 digits)")
         if isinstance(value, str) and _is_plain_number(value):
             raise ValueError(
                 f"{quote(value)} is in quotes, so it is text; write the number without them"

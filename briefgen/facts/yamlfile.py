@@ -31,7 +31,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 from briefgen.errors import BriefgenError, FactsError, Location, display_path
-from briefgen.inputs import clip, clip_name, composed, decode_text, quote, read_bytes
+from briefgen.inputs import LongNumber, clip, clip_name, composed, decode_text, quote, read_bytes
 
 LocPath = tuple[str | int, ...]
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -49,6 +49,7 @@ _THOUSANDS_POINT = re.compile(r"[1-9]\d{0,2}\.\d{2}0")
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _NULL = _TAG + "null"
+_INT = _TAG + "int"
 
 
 class Resolver12(BaseResolver):
@@ -248,8 +249,8 @@ class _Builder:
             # A plain scalar YAML resolves as a date it cannot build (2023-02-30), an
             # integer of more digits than Python converts, or a ``!!bool`` that is no
             # boolean (PyYAML raises KeyError): hand the text on, so the field's own
-            # check says what is wrong.
-            return value
+            # check says what is wrong (the integer marked, not told it is in quotes).
+            return LongNumber(value) if tag == _INT else value
         except ConstructorError as exc:
             raise self.at(f"YAML: {clip(str(exc.problem), 200)}", event) from None
 

@@ -59,4 +59,10 @@ def schema_message(error: ErrorDetails) -> str:
         return f"expected a list such as [a, b], got {quote(given)}"
     if kind == "bool_type":
         return f"expected true or false, got {quote(given)}"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "string_too_long" and isinstance(given, str):
+        return f"{len(given):,} characters; at most {ctx['max_length']:,}"
+    if kind == "too_long" and isinstance(ctx.get("actual_length"), int):
+        return f"{ctx['actual_length']:,} items; at most {ctx['max_length']:,}"
     return str(error["msg"]).removeprefix("Value error, ")

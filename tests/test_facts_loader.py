@@ -163,7 +163,22 @@ def test_a_source_url_is_no_longer_than_a_templates_link(in_tmp: Path) -> None:
     with pytest.raises(FactsError) as caught:
         load_store(in_tmp / "facts.yaml", today=D(2025, 1, 1))
     assert messages(caught.value) == [
-        f"facts.yaml:5: URL: String should have at most {MAX_LINK_CHARS} characters"
+        f"facts.yaml:5: URL: {MAX_LINK_CHARS + 1:,} characters; at most {MAX_LINK_CHARS:,}"
+    ]
+
+
+def test_a_length_over_its_bound_is_told_in_the_files_words(in_tmp: Path) -> None:
+    """pydantic's "String should have at least 1 character", "String should have at
+    most 160 characters" and "Tuple should have at most 50 items after validation"
+    spoke of strings and tuples, words the file does not use."""
+    places = ", ".join(f"place-{n}" for n in range(51))
+    write(in_tmp, "facts.yaml", one_fact(short='""', unit="x" * 41, places=f"[{places}]"))
+    with pytest.raises(ProblemList) as caught:
+        load_store(in_tmp / "facts.yaml", today=D(2025, 1, 1))
+    assert messages(caught.value) == [
+        "facts.yaml:11: short: must not be empty",
+        "facts.yaml:12: unit: 41 characters; at most 40",
+        "facts.yaml:13: places: 51 items; at most 50",
     ]
 
 
@@ -348,9 +363,10 @@ def test_periods_parse(
         ("13/45/2020", r"'13/45/2020' has more than one '/'"),
         ("2017/", r"'' is not a date"),
         (True, r"not true/false"),
-        (3.5, r"got float"),
-        (None, r"got NoneType"),
-        (["2023"], r"got list"),
+        # Python's names of the kinds were told: "got float", "got NoneType".
+        (3.5, r"got 3\.5$"),
+        (None, r"got null$"),
+        (["2023"], r"got a list$"),
     ],
 )
 def test_bad_periods_say_what_is_expected(value: object, message: str) -> None:

@@ -614,7 +614,7 @@ def front_matter_error(folder: Path, header: str, extends: str | None = None) ->
         ("a:\n" + "".join(f"{'  ' * d}  -\n" for d in range(60)), "52: front matter: YAML: nested"),
         ("name: Trial\ndescription: " + "x" * 256 + "\n", "3: front matter: description: 256 "),
         ("name: " + "x" * 239 + "\n", "2: front matter: name: 239 characters; at most 238 here"),
-        ("language: en" + "-abcdefgh" * 5 + "\n", "2: front matter: language: String should have"),
+        ("language: en" + "-abcdefgh" * 5 + "\n", "2: front matter: language: 47 characters"),
         ("? [a]\n: 1\n", "2: front matter: YAML: a key must be plain text"),
         # A key indented off its neighbours: where to move it, not PyYAML's own words.
         (

@@ -179,7 +179,7 @@ def parse_period(value: Any) -> Period:
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a date, year or fiscal year, got {type(value).__name__}")
+        raise ValueError(f"expected a date, year or fiscal year, got {quote(value)}")
     text = value.strip()
     if slashed := slashed_date(text):
         raise ValueError(

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from briefgen.errors import BriefgenError, Location, problems_of
+from briefgen.errors import MAX_PROBLEMS_SHOWN, BriefgenError, Location, ProblemList, problems_of
 from briefgen.facts.report import plural
 from briefgen.facts.schema import Kind, language_code
 from briefgen.facts.store import FactStore, is_stale
@@ -894,6 +894,17 @@ def failing(result: CheckResult, strict: bool) -> list[Finding]:
     warnings too, in the order found."""
     severities = ("error", "warning") if strict else ("error",)
     return [finding for finding in result.findings if finding.severity in severities]
+
+
+def quiet_lines(result: CheckResult, strict: bool) -> list[str]:
+    """What ``check -q`` prints: a line for each finding that fails the check, the
+    first :data:`~briefgen.errors.MAX_PROBLEMS_SHOWN` of them, then how many more
+    (a facts file's thousands of misspelt keys printed megabytes)."""
+    lines = [finding.line() for finding in failing(result, strict)]
+    if len(lines) <= MAX_PROBLEMS_SHOWN:
+        return lines
+    more = len(lines) - MAX_PROBLEMS_SHOWN
+    return [*lines[:MAX_PROBLEMS_SHOWN], f"... and {more:,} more (--json lists every one)"]
 
 
 def exit_code(result: CheckResult, strict: bool) -> int:

@@ -998,7 +998,7 @@ def check(
         as_text,
         error_findings,
         exit_code,
-        failing,
+        quiet_lines,
         run_check,
     )
     from briefgen.check import as_json as json_report
@@ -1037,8 +1037,8 @@ def check(
     if as_json:
         click.echo(streams.json_for_stdout(json_report(result)))
     elif ctx.obj["quiet"]:
-        for finding in failing(result, strict):  # what makes the exit code 1
-            click.echo(finding.line(), err=True)
+        for line in quiet_lines(result, strict):  # what makes the exit code 1
+            click.echo(line, err=True)
     else:
         click.echo("\n".join(as_text(result)))
     ctx.exit(exit_code(result, strict))

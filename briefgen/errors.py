@@ -110,9 +110,12 @@ class ProblemList(BriefgenError):
         self.problems = list(problems)
         lines = [p.format_message() for p in self.problems[:shown]]
         if shown is not None and len(self.problems) > shown:
+            # At the file they are all in; problems in several files, at none.
+            paths = {p.location.path if p.location else None for p in self.problems}
+            path = paths.pop() if len(paths) == 1 else None
             more = BriefgenError(
                 f"... and {len(self.problems) - shown:,} more problems",
-                Location(self.problems[0].location.path) if self.problems[0].location else None,
+                Location(path) if path else None,
             )
             lines.append(more.format_message())
         super().__init__("\n".join(lines))
@@ -161,10 +164,16 @@ def problems_of(error: BriefgenError) -> list[BriefgenError]:
     return error.problems if isinstance(error, ProblemList) else [error]
 
 
+# The most problems one message lists: a file with thousands of mistakes (a facts
+# file's every key misspelt) printed one line each, megabytes of them.
+MAX_PROBLEMS_SHOWN = 100
+
+
 def raise_all(problems: Iterable[BriefgenError]) -> None:
-    """Raise nothing for no problems, the problem itself for one, a ProblemList for more."""
+    """Raise nothing for no problems, the problem itself for one, a ProblemList for
+    more (its message lists the first :data:`MAX_PROBLEMS_SHOWN`)."""
     found = list(problems)
     if len(found) == 1:
         raise found[0]
     if found:
-        raise ProblemList(found)
+        raise ProblemList(found, shown=MAX_PROBLEMS_SHOWN)

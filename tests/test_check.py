@@ -635,6 +635,27 @@ def test_quiet_strict_check_prints_the_warnings_that_fail_it(sample: Path) -> No
     assert any("'poll-half-believe-migrants-responsible' is as of 2022" in x for x in lines)
 
 
+def test_quiet_check_lists_a_hundred_problems_and_json_every_one(
+    sample: Path, tmp_path: Path
+) -> None:
+    """`-q` printed every failing finding: a facts file whose every key was misspelt
+    printed one line each, megabytes of them (the report without -q lists 20)."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    keys = "".join(f"    extra{n}: 1\n" for n in range(150))
+    (workspace / "facts" / "zz.yaml").write_text(
+        "sources:\n  - id: zz\n    type: report\n    title: T\n" + keys, encoding="utf-8"
+    )
+    quiet = invoke(workspace, "-q", "check", "--date", DATE)
+    assert quiet.exit_code == 1
+    lines = quiet.stderr.splitlines()
+    assert len(lines) == 101
+    assert lines[0].startswith("facts/zz.yaml:5: error: extra0: unknown field")
+    assert lines[-1] == "... and 50 more (--json lists every one)"
+    listed = invoke(workspace, "check", "--json", "--date", DATE)
+    assert json.loads(listed.stdout)["errors"] == 150
+
+
 # --- Which numbers count as typed by hand --------------------------------------------
 
 

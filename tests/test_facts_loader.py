@@ -182,6 +182,18 @@ def test_a_length_over_its_bound_is_told_in_the_files_words(in_tmp: Path) -> Non
     ]
 
 
+def test_a_file_of_thousands_of_mistakes_is_listed_up_to_a_hundred(in_tmp: Path) -> None:
+    """Every problem of a store was listed: a file whose every key is misspelt
+    printed one line each, megabytes of them. The error still holds every one."""
+    write(in_tmp, "facts.yaml", one_fact(**{f"extra{n}": "1" for n in range(150)}))
+    with pytest.raises(ProblemList) as caught:
+        load_store(in_tmp / "facts.yaml", today=D(2025, 1, 1))
+    assert len(caught.value.problems) == 150
+    lines = caught.value.format_message().splitlines()
+    assert len(lines) == 101
+    assert lines[-1] == "facts.yaml: ... and 50 more problems"
+
+
 def test_one_problem_is_a_facts_error_that_exits_1(in_tmp: Path) -> None:
     write(in_tmp, "facts.yaml", one_fact(colour="blue"))
     with pytest.raises(FactsError) as caught:

@@ -7,7 +7,6 @@ raised together as one :class:`~briefgen.errors.ProblemList`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import errno
 import hashlib
 import re
@@ -118,6 +117,7 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
         _LOADED.move_to_end(key)
         return _LOADED[key]
     store = FactStore()
+    keys = _KeySuggestions()
     for file, raw in files:
         try:
             doc = parse_facts(raw, file)
@@ -125,7 +125,7 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
             problems.append(exc)
             continue
         problems.extend(doc.problems)
-        problems.extend(_load_document(doc, store))
+        problems.extend(_load_document(doc, store, keys))
     problems.extend(_cross_check(store, today))
     raise_all(sorted(problems, key=_by_place))
     _LOADED[key] = store
@@ -157,7 +157,7 @@ def _by_place(problem: BriefgenError) -> tuple[str, int]:
     return (where.path, where.line) if where else ("", 0)
 
 
-def _load_document(doc: YamlDocument, store: FactStore) -> list[FactsError]:
+def _load_document(doc: YamlDocument, store: FactStore, keys: _KeySuggestions) -> list[FactsError]:
     problems: list[FactsError] = []
     data = doc.data
     if data is None:
@@ -187,7 +187,7 @@ def _load_document(doc: YamlDocument, store: FactStore) -> list[FactsError]:
             try:
                 entry = model.model_validate(item)
             except ValidationError as exc:
-                problems.extend(_schema_problems(exc, doc, loc, item))
+                problems.extend(_schema_problems(exc, doc, loc, item, keys))
                 if model is Source and isinstance(item, dict) and isinstance(item.get("id"), str):
                     # Reported already: facts citing it should not be told it is missing.
                     store.broken_sources.add(item["id"])
@@ -225,7 +225,7 @@ def _register(
 
 
 def _schema_problems(
-    exc: ValidationError, doc: YamlDocument, base: LocPath, item: Any
+    exc: ValidationError, doc: YamlDocument, base: LocPath, item: Any, keys: _KeySuggestions
 ) -> list[FactsError]:
     problems = []
     for error in exc.errors(include_url=False):
@@ -239,7 +239,7 @@ def _schema_problems(
             if head in item:
                 loc = (*base, head)
         if error["type"] == "extra_forbidden":
-            message = _unknown_key_message(error["loc"])
+            message = keys.message(error["loc"])
         elif error["type"] == "missing":
             message = "is required"
         elif error["type"] == "model_type" and not error["loc"]:
@@ -279,17 +279,27 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return text
 
 
-def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
-    if len(loc) > 1 and loc[0] == "es":
-        known = list(Translation.model_fields)
-    else:
-        known = list(Fact.model_fields) + list(Source.model_fields)
-    written = clip_name(str(loc[-1]))
-    # A source's `URL` is spelled as CSL-JSON spells it: `url` is the same field.
-    same = [name for name in known if name.lower() == written.lower()]
-    close = same or difflib.get_close_matches(written, known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown field{hint}"
+class _KeySuggestions:
+    """The field closest to each unknown key of one store's files, within one budget
+    of comparisons (:class:`~briefgen.suggest.Suggestions`): a store of thousands of
+    misspelt keys looked each up in full, 245,000 of them in 23 s."""
+
+    def __init__(self) -> None:
+        fields = list(Fact.model_fields) + list(Source.model_fields)
+        self.fields = Suggestions(fields)
+        self.spanish = Suggestions(Translation.model_fields)
+        # A source's `URL` is spelled as CSL-JSON spells it: `url` is the same field.
+        self.cased = {name.lower(): name for name in fields}
+        self.spanish_cased = {name.lower(): name for name in Translation.model_fields}
+
+    def message(self, loc: tuple[int | str, ...]) -> str:
+        """``unknown field``, with "did you mean" the field meant, if any is close."""
+        spanish = len(loc) > 1 and loc[0] == "es"
+        written = clip_name(str(loc[-1]))
+        cased = self.spanish_cased if spanish else self.cased
+        close = cased.get(written.lower()) or (self.spanish if spanish else self.fields)(written)
+        hint = f" (did you mean '{close}'?)" if close else ""
+        return f"unknown field{hint}"
 
 
 def _no_sources(store: FactStore) -> list[FactsError]:

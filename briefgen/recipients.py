@@ -38,6 +38,8 @@ MAX_COLUMNS = 1_000
 MAX_YAML_VALUES = 2_000_000
 # A file with very many mistakes is reported up to this many lines.
 MAX_PROBLEMS = 100
+# How many columns a message lists, when it lists those there are.
+COLUMNS_LISTED = 20
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -740,9 +742,14 @@ def _value(cells: Mapping[str, str], column: str, audience: str) -> str:
 
 
 def _suggest(name: str, choices: tuple[str, ...] | list[str]) -> str:
+    """The columns there are (the first :data:`COLUMNS_LISTED`, each clipped: a header
+    of a thousand long names made a message megabytes long), and the closest."""
     close = difflib.get_close_matches(name, list(choices), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f" (the columns are {', '.join(choices)}{hint})" if choices else ""
+    hint = f"; did you mean '{clip_name(close[0])}'?" if close else ""
+    listed = ", ".join(clip_name(choice) for choice in choices[:COLUMNS_LISTED])
+    if len(choices) > COLUMNS_LISTED:
+        listed += f" and {len(choices) - COLUMNS_LISTED:,} more"
+    return f" (the columns are {listed}{hint})" if choices else ""
 
 
 def row_values(recipients: RecipientList, recipient: Recipient) -> dict[str, Any]:

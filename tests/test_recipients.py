@@ -337,6 +337,21 @@ def test_row_audience_wins_over_the_option(tmp_path: Path) -> None:
     ]
 
 
+def test_the_columns_a_message_lists_are_the_first_twenty_clipped(tmp_path: Path) -> None:
+    """--name-column naming no column listed every column of the header, whole: a
+    header of 900 names of 2,000 letters made a message of 1.8 MB, one line."""
+    path = tmp_path / "r.csv"
+    columns = ["id", "audience", *(f"c{n}_{'x' * 2000}" for n in range(900))]
+    path.write_text(",".join(columns) + "\na,public" + "," * 900 + "\n", encoding="utf-8")
+    [message] = problems_of(path, name_column="nope")
+    shown = "c0_" + "x" * 56 + "\u2026"
+    assert message.startswith(
+        f"{path}:1: nope: no such column (the columns are id, audience, {shown}, "
+    )
+    assert message.endswith(", c17_" + "x" * 55 + "\u2026 and 882 more); it names each file")
+    assert len(message) < 1500 + len(str(path))
+
+
 def test_name_column(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("office_code,audience\nexample-office-1,public\n", encoding="utf-8")

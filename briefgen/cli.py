@@ -24,7 +24,7 @@ from click.shell_completion import CompletionItem
 
 from briefgen import __version__, collector, streams
 from briefgen.errors import BriefgenError, display_path, terminal_safe
-from briefgen.inputs import clip, slashed_date
+from briefgen.inputs import clip, quote, slashed_date
 from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
@@ -160,7 +160,7 @@ class _DayType(click.DateTime):
                 if slashed
                 else ("is not a date written as YYYY-MM-DD", "2026-11-01")
             )
-            self.fail(f"{value!r} {way}; write it year, month, day: {example}", param, ctx)
+            self.fail(f"{quote(value)} {way}; write it year, month, day: {example}", param, ctx)
 
 
 class _YearsType(click.FloatRange):

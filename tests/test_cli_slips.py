@@ -1081,6 +1081,12 @@ def test_an_audience_in_capitals_is_answered_with_its_name(
             "'13/45/2026' is not a date written as YYYY-MM-DD; write it year, month, day: "
             "2026-11-01",
         ),
+        # Quoted whole, however long: 5,000 digits made a message of 5 KB.
+        (
+            "9" * 5000,
+            f"'{'9' * 59}\u2026' is not a date written as YYYY-MM-DD; write it year, month, "
+            "day: 2026-11-01",
+        ),
     ],
 )
 def test_a_date_option_that_is_no_day_says_why(value: str, says: str) -> None:

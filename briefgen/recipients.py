@@ -508,7 +508,7 @@ def _column_name(name: str) -> str:
 def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problems) -> list[str]:
     """The header's names (each with its column's number, from 1), each checked; the
     known columns' names in lower case."""
-    seen: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
     names = []
     for number, written in numbered:
         name = _column_name(written)
@@ -540,15 +540,12 @@ def _check_header(line: int, numbered: list[tuple[int, str]], problems: _Problem
                 "a template cannot read a column named so; use letters A to Z, digits and "
                 f"_, starting with a letter{hint}",
             )
-        elif name in seen:
-            problems.add(
-                line,
-                name,
-                f"in the header twice (columns {seen[name]} and {number}, "
-                f"{_letters(seen[name])} and {_letters(number)}); rename one",
-            )
         else:
-            seen[name] = number
+            seen.setdefault(name, []).append(number)
+    for name, columns in seen.items():
+        if len(columns) > 1:  # told once, however many times: not 899 lines of it
+            again = "one" if len(columns) == 2 else "all but one"
+            problems.add(line, name, f"in the header {_times(columns)}; rename {again}")
     return names
 
 
@@ -597,6 +594,21 @@ def _unaccented(name: str) -> str:
         or (c.casefold() if c.casefold().isascii() else " ")
         for c in name
     )
+
+
+def _times(columns: list[int]) -> str:
+    """``twice (columns 3 and 5, C and E)``, or ``4 times (columns 3, 5, 6 and 9, C,
+    E, F and I)``: the first ten of them, by number and by spreadsheet letter."""
+    shown = columns[:10]
+    more = f" and {len(columns) - 10:,} more" if len(columns) > 10 else ""
+
+    def listed(items: list[str]) -> str:
+        return ", ".join(items) + more if more else f"{', '.join(items[:-1])} and {items[-1]}"
+
+    numbers = listed([str(number) for number in shown])
+    letters = listed([_letters(number) for number in shown])
+    count = "twice" if len(columns) == 2 else f"{len(columns):,} times"
+    return f"{count} (columns {numbers}, {letters})"
 
 
 def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, ...], list[_Row]]:

@@ -412,6 +412,22 @@ def test_known_columns_in_any_case_and_a_usable_name_suggested(tmp_path: Path) -
     assert problems_of(path) == [f"{path}:3: id: given twice (line 1)"]
 
 
+def test_a_column_in_the_header_many_times_is_told_once(tmp_path: Path) -> None:
+    """Each repeat was told on a line of its own: a header of 900 'name' columns gave
+    899 lines, "in the header twice (columns 3 and N)", of which 100 were listed."""
+    path = tmp_path / "r.csv"
+    path.write_text("id,audience,name,name,x,name\nex-1,public,a,b,c,d\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:1: name: in the header 3 times (columns 3, 4 and 6, C, D and F); rename all "
+        "but one"
+    ]
+    path.write_text("id,audience" + ",name" * 900 + "\nex-1,public" + ",a" * 900 + "\n")
+    assert problems_of(path) == [
+        f"{path}:1: name: in the header 900 times (columns 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 "
+        "and 890 more, C, D, E, F, G, H, I, J, K, L and 890 more); rename all but one"
+    ]
+
+
 RESERVED = "a reserved word, which cannot name a column a template reads; rename it, such as "
 
 

@@ -60,6 +60,12 @@ def run_limited(code: str) -> str:
         ("briefgen.untraced._ADDRESSES", '"](" * 200_000'),
         # "§" then the digits of a section, tried from each "§" of a run (over a minute).
         ("briefgen.untraced._CITED_LAW", '"§" * 100_000'),
+        # What check skips in a parent template's line, looking for its words: each
+        # "[@", "](" or "{lang=" scanned to the end of the line for its close (26 s
+        # for a line of 400,000 characters, in a block never printed).
+        ("briefgen.templating.inherited._NOT_WORDS", '"[@" * 200_000'),
+        ("briefgen.templating.inherited._NOT_WORDS", '"](" * 200_000'),
+        ("briefgen.templating.inherited._NOT_WORDS", '"{lang=" * 70_000'),
     ],
 )
 def test_a_pattern_reads_a_run_of_its_openers_in_one_pass(pattern: str, text: str) -> None:

@@ -29,10 +29,13 @@ from briefgen.templating.search import SearchPath, extended, read_template, spli
 
 # What a line of a template's text holds that is no word of its language: the name
 # after ':::' or '!!!' (optional, box, callout), a typed citation, a link's or bare
-# address, a character reference and a passage's language tag.
+# address, a character reference and a passage's language tag. Each looks for its end
+# no further than where another of its kind starts: "[@[@[@..." without a "]" was
+# scanned from each "[@" to the end of the line, and a parent template's line of
+# 400,000 characters (in a block never printed) took 26 s to check.
 _NOT_WORDS = re.compile(
-    r"^\s*(?::::|!!!)\s*[\w-]*|\[@[^\]]*\]|\]\([^)]*\)|<[^<>\s]+>|\bhttps?://\S+"
-    r"|&#?\w+;|\{lang=[^}]*\}"
+    r"^\s*(?::::|!!!)\s*[\w-]*|\[@[^\[\]]*\]|\]\([^)\]]*\)|<[^<>\s]+>|\bhttps?://\S+"
+    r"|&#?\w+;|\{lang=[^{}]*\}"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]{2}")

@@ -631,17 +631,17 @@ class Fact(_Strict):
             written = unicodedata.normalize("NFKC", unit).strip()  # a full-width ％ is %
             lowered = written.lower()
             if lowered.rstrip(".") in _PERCENT_SPELLINGS or lowered == "percent.":
-                raise ValueError(f"write 'percent' (printed as %), not '{unit}'")
+                raise ValueError(f"write 'percent' (printed as %), not {quote(unit)}")
             if lowered.startswith("%"):
                 rest = written[1:].strip()
                 raise ValueError(
-                    f"write 'percent' (printed as %) and put '{rest}' in the fact's short, "
-                    f"not '{unit}': a callout prints a unit's words in its label"
+                    f"write 'percent' (printed as %) and put {quote(rest)} in the fact's short, "
+                    f"not {quote(unit)}: a callout prints a unit's words in its label"
                 )
             if lowered.startswith(("$", "us$")):
                 rest = written.split("$", 1)[1].strip()
                 usd = f"USD {rest}" if rest else "USD"
-                raise ValueError(f"write '{usd}' (printed with $), not '{unit}'")
+                raise ValueError(f"write {quote(usd)} (printed with $), not {quote(unit)}")
             if written and unicodedata.category(written[0]) == "Sc":
                 raise ValueError(
                     f"a unit that starts with a currency sign ('{written[0]}') would lose it "

@@ -43,7 +43,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from briefgen.errors import Location, TemplateError
-from briefgen.inputs import MAX_LINK_CHARS, clip, quote
+from briefgen.inputs import MAX_LINK_CHARS, clip, clip_name, quote
 from briefgen.language import ENGLISH, LANGUAGE_TAG, Wording, wording
 from briefgen.model import (
     LIST_LEVELS,
@@ -620,8 +620,8 @@ class _Walker:
         return table
 
     def image(self, token: Token, where: Location) -> Image:
-        source = token.attrGet("src")
-        shown = str(source or "")
+        source = str(token.attrGet("src") or "")
+        shown = clip_name(source)
         # The words as read, not as written: `![A *big* map](m.png)` is "A big map".
         alt = " ".join(_plain_text(token.children or []).split())
         if not _visible(alt):
@@ -632,7 +632,7 @@ class _Walker:
             )
         base = Path(where.path).parent
         try:
-            path = picture_path(shown, base, self.folders)
+            path = picture_path(source, base, self.folders)
             picture = read_picture(path, alt, shown)
         except PictureRefused as exc:
             raise TemplateError(str(exc), where) from None

@@ -21,7 +21,7 @@ from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
 from briefgen.errors import display_path
-from briefgen.inputs import clip
+from briefgen.inputs import clip_name
 from briefgen.model import Picture
 
 MAX_PICTURE_BYTES = 5_000_000
@@ -39,37 +39,38 @@ def picture_path(source: str, base: Path, folders: Sequence[Path]) -> Path:
     folder of the template that wrote it), checked to lie inside one of ``folders``
     with every link followed."""
     name = unquote(source)
+    shown = clip_name(source)  # a link's address may be 2,000 characters
     if _SCHEME.match(name):
         raise PictureRefused(
-            f"image '{source}': briefgen never fetches pictures from the network; "
+            f"image '{shown}': briefgen never fetches pictures from the network; "
             "save the file next to the template and give its name"
         )
     if not name.strip():
         raise PictureRefused("image: give the picture's file name, as in ![what it shows](map.png)")
     if PurePosixPath(name).is_absolute() or Path(name).is_absolute():
         raise PictureRefused(
-            f"image '{source}': give the file's path relative to the template, not from the root"
+            f"image '{shown}': give the file's path relative to the template, not from the root"
         )
     candidate = base / name
     try:
         real = candidate.resolve()
     except RuntimeError:  # Python 3.11's word for a loop of links
-        raise PictureRefused(f"image '{source}' is a link that leads round in a loop") from None
+        raise PictureRefused(f"image '{shown}' is a link that leads round in a loop") from None
     roots = [folder.resolve() for folder in folders]
     if not any(real.is_relative_to(root) for root in roots):
         raise PictureRefused(
-            f"image '{source}' leads outside the template folders; "
+            f"image '{shown}' leads outside the template folders; "
             "pictures are read only from inside them"
         )
     try:
         is_file = stat.S_ISREG(real.stat().st_mode)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # a loop, as Python 3.13 resolves one
-            raise PictureRefused(f"image '{source}' is a link that leads round in a loop") from None
+            raise PictureRefused(f"image '{shown}' is a link that leads round in a loop") from None
         is_file = False  # not there, or a name longer than the file system allows
     if not is_file:
         raise PictureRefused(
-            f"image '{clip(source)}' not found (looked for {display_path(base)}/{clip(name)})"
+            f"image '{shown}' not found (looked for {display_path(base)}/{clip_name(name)})"
         )
     return real
 

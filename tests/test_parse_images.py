@@ -80,6 +80,24 @@ def test_a_picture_that_is_a_loop_of_links_is_refused_at_its_line(tmp_path: Path
     assert refusal(tmp_path, "map.png") == "image 'map.png' is a link that leads round in a loop"
 
 
+def test_a_pictures_path_is_quoted_clipped_and_on_one_line(tmp_path: Path) -> None:
+    """A picture's path may be as long as a link (2,000 characters) and was quoted
+    whole; one naming a line break (%0A) put it raw in the message."""
+    address = "https://example.org/" + "x" * 1900 + ".png"
+    assert refusal(tmp_path, address) == (
+        f"image '{address[:59]}\u2026': briefgen never fetches pictures from the network; "
+        "save the file next to the template and give its name"
+    )
+    assert refusal(tmp_path, "a%0Ab.png") == (
+        f"image 'a%0Ab.png' not found (looked for {tmp_path}/a\\nb.png)"
+    )
+    long = "x/" * 900 + "a.png"
+    assert refusal(tmp_path, "/" + long) == (
+        f"image '/{long[:58]}\u2026': give the file's path relative to the template, not "
+        "from the root"
+    )
+
+
 def test_a_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
     big = tmp_path / "big.png"
     with big.open("wb") as file:

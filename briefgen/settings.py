@@ -486,6 +486,13 @@ def _problem(error: ErrorDetails, at: Callable[[tuple[int | str, ...]], Location
         message = not_finite(error["input"])
     elif error["type"] == "float_type":
         message = not_typed_number(error["input"])
+    elif error["type"] == "model_type":
+        # pydantic's "Input should be a valid dictionary or instance of BuildSettings".
+        message = (
+            f"[[{name}]] makes a list of sections; write [{name}], once"
+            if isinstance(error["input"], list)
+            else f"must be a section, [{name}] with its keys under it, not {quote(error['input'])}"
+        )
     return SettingsError(f"{name}: {message}", at(loc))
 
 

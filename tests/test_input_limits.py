@@ -464,7 +464,7 @@ def settings_error(folder: Path, text: str | bytes) -> str:
         ('[build]\n\norganisation.name = "x"\n', "3: build.organisation: unknown key"),
         ('[contact]\nname = "a"\n"e-mail" = "b"\n', "3: contact.e-mail: unknown key"),
         ("# who\ncontact = { name = 'a', nmae = 'b' }\n", "2: contact.nmae: unknown key"),
-        ('[[build]]\npage_size = "a4"\n', "1: build: Input should be a valid dictionary"),
+        ('[[build]]\npage_size = "a4"\n', "1: build: [[build]] makes a list of sections"),
         ('[facts]\nnote = """\n[build]\n"""\n', "2: facts.note: unknown key"),
         ('[build]\nauthor = """\npage_size = 1\n"""\npage_size = 2\n', "5: build.page_size: "),
         (

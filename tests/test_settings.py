@@ -963,6 +963,17 @@ def test_a_line_break_or_tab_in_printed_settings_text_is_refused(in_tmp: Path) -
     ]
 
 
+def test_a_section_given_as_a_value_or_a_list_is_told_in_toml_s_words(in_tmp: Path) -> None:
+    """pydantic's "Input should be a valid dictionary or instance of BuildSettings"
+    named a Python class and no fix."""
+    assert error(in_tmp, "build = 5\n") == (
+        "briefgen.toml:1: build: must be a section, [build] with its keys under it, not 5"
+    )
+    assert error(in_tmp, '[[theme]]\nfont = "carlito"\n') == (
+        "briefgen.toml:1: theme: [[theme]] makes a list of sections; write [theme], once"
+    )
+
+
 def test_template_text_is_checked_against_the_chosen_family(tmp_path: Path) -> None:
     from briefgen.pipeline import BuildOptions, make_briefs
 

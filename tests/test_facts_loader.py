@@ -218,6 +218,35 @@ def test_unknown_keys_share_one_budget_of_suggestions(
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        # pydantic read a number as seconds since 1970: 0 was 1970-01-01.
+        ("0", "expected a date such as 2023-03-13, got 0"),
+        ("1700000000", "expected a date such as 2023-03-13, got 1700000000"),
+        # And told the rest in its own words: "Input should be a valid date".
+        ("true", "expected a date such as 2023-03-13, got true"),
+        ('"soon"', "expected a date such as 2023-03-13, got 'soon'"),
+        (
+            "2023-03-13 10:00:00",
+            "the date and time 2023-03-13 10:00:00 holds a time of day; write the date alone",
+        ),
+    ],
+)
+def test_a_sources_accessed_is_a_date(in_tmp: Path, written: str, told: str) -> None:
+    text = one_fact().replace(
+        "title: City report\n", f"title: City report\n    accessed: {written}\n"
+    )
+    write(in_tmp, "facts.yaml", text)
+    with pytest.raises(FactsError) as caught:
+        load_store(in_tmp / "facts.yaml", today=D(2025, 1, 1))
+    assert messages(caught.value) == [f"facts.yaml:5: accessed: {told}"]
+    for date in ("2023-03-13", '"2023-03-13"'):
+        write(in_tmp, "facts.yaml", text.replace(f"accessed: {written}\n", f"accessed: {date}\n"))
+        store = load_store(in_tmp / "facts.yaml", today=D(2025, 1, 1))
+        assert store.sources["city-report"].accessed == D(2023, 3, 13)
+
+
 def test_one_problem_is_a_facts_error_that_exits_1(in_tmp: Path) -> None:
     write(in_tmp, "facts.yaml", one_fact(colour="blue"))
     with pytest.raises(FactsError) as caught:

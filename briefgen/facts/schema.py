@@ -10,6 +10,7 @@ they exist (``type``, ``title``, ``author``, ``publisher``, ``issued``, ``URL``,
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import difflib
 import math
@@ -416,6 +417,20 @@ class Source(_Strict):
     @classmethod
     def _issued(cls, value: Any) -> Period | None:
         return None if value is None else parse_period(value)
+
+    @field_validator("accessed", mode="before")
+    @classmethod
+    def _accessed(cls, value: Any) -> Any:
+        # pydantic took a number for seconds since 1970 (accessed: 0 was 1970-01-01)
+        # and told the rest in its words ("Input should be a valid date").
+        if value is None or type(value) is dt.date:
+            return value
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                return dt.date.fromisoformat(value.strip())
+        if isinstance(value, dt.datetime):
+            raise ValueError(f"{quote(value)} holds a time of day; write the date alone")
+        raise ValueError(f"expected a date such as 2023-03-13, got {quote(value)}")
 
     @property
     def credit(self) -> str:

@@ -80,6 +80,9 @@ class _Row:
     line: int
     cells: Mapping[str, str]
     cell_lines: dict[str, int]
+    # Columns whose value was told already (a YAML list where one value belongs): not
+    # told again as empty.
+    told: frozenset[str] = frozenset()
 
 
 class _Cells(Mapping[str, str]):
@@ -636,6 +639,7 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
             continue
         cells: dict[str, str] = {}
         cell_lines: dict[str, int] = {}
+        told: set[str] = set()
         if "<<" in item:
             problems.add(
                 doc.line_of((index, "<<")),
@@ -662,9 +666,10 @@ def _read_yaml(text: str, path: Path, problems: _Problems) -> tuple[tuple[str, .
             cell_lines[column] = key_line
             if isinstance(value, list | dict):
                 problems.add(key_line, column, "expected one value, got a list or mapping")
+                told.add(column)
                 continue
             cells[column] = "" if value is None else str(value).strip()
-        rows.append(_Row(line, cells, cell_lines))
+        rows.append(_Row(line, cells, cell_lines, frozenset(told)))
     return tuple(columns), rows
 
 
@@ -688,7 +693,7 @@ def _check_rows(
         audience = row.cells.get("audience", "") or (default_audience or "")
         audience_line = row.cell_lines.get("audience", row.line)
         if not audience:
-            if not told_unnamed:
+            if not told_unnamed and "audience" not in row.told:
                 problems.add(audience_line, "audience", "empty; fill it in or pass --audience")
             good = False
         elif audience not in folders:
@@ -704,8 +709,8 @@ def _check_rows(
         good = good and folder is not None
         slug = row.cells.get(name_column, "")
         slug_line = row.cell_lines.get(name_column, row.line)
-        if not has_name_column:
-            good = False  # reported once, at the header
+        if not has_name_column or name_column in row.told:
+            good = False  # reported once, at the header, or at the value
         else:
             unsafe = (
                 unsafe_file_name(slug)

@@ -428,6 +428,17 @@ def test_a_column_in_the_header_many_times_is_told_once(tmp_path: Path) -> None:
     ]
 
 
+def test_a_list_where_one_value_belongs_is_told_once(tmp_path: Path) -> None:
+    """An id or audience written as a YAML list was told twice: 'expected one value,
+    got a list or mapping', then 'empty', which it is not."""
+    path = tmp_path / "r.yaml"
+    path.write_text("- id: [a]\n  audience: [public]\n", encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:1: id: expected one value, got a list or mapping",
+        f"{path}:2: audience: expected one value, got a list or mapping",
+    ]
+
+
 RESERVED = "a reserved word, which cannot name a column a template reads; rename it, such as "
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
+from briefgen.errors import MAX_PROBLEMS_SHOWN
 from briefgen.facts import load_store
 from briefgen.facts.report import summary, unknown_audiences, unknown_places, unread_folders
 from briefgen.facts.schema import Fact
@@ -57,9 +59,16 @@ class FactsCheck:
         """The report, a line at a time: the summary, then each thing worth a look."""
         store = self.store
         yield summary(store, self.stale, self.max_age_years)
-        yield from store_glyph_problems(store, FAMILIES[self.settings.theme.font])
         audiences = list(SearchPath.build([], Path(".")).audience_files())
-        yield from unknown_audiences(store, audiences)
-        if self.recipients:
-            yield from unknown_places(store, self.recipients)
-        yield from unread_folders(self.facts_path)
+        warnings = chain(
+            store_glyph_problems(store, FAMILIES[self.settings.theme.font]),
+            unknown_audiences(store, audiences),
+            unknown_places(store, self.recipients) if self.recipients else (),
+            unread_folders(self.facts_path),
+        )
+        # The first hundred: a store of 30,000 facts for an audience no template has
+        # was told in 30,000 lines.
+        yield from islice(warnings, MAX_PROBLEMS_SHOWN)
+        more = sum(1 for _ in warnings)
+        if more:
+            yield f"... and {more:,} more warnings"

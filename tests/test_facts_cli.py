@@ -200,6 +200,35 @@ def test_stale_facts_are_warned_about_by_max_age(in_repo: Path) -> None:
     assert "older than" not in lenient.stdout
 
 
+def test_facts_check_of_a_huge_store_lists_each_kind_of_thing_up_to_a_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary is one screen: a store of 150 sources, 150 audiences no template
+    has and 150 stale facts listed every one, the audiences' counts on one line (a
+    store of 30,000 made it 4 MB), and a warning for each."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "facts").mkdir()
+    sources = "".join(f"  - id: s{n}\n    type: report\n    title: T\n" for n in range(150))
+    facts = "".join(
+        f"  - id: f{n}\n    kind: finding\n    text: T.\n    as_of: 2001\n    source: s{n}\n"
+        f"    audiences: [a{n}]\n"
+        for n in range(150)
+    )
+    (tmp_path / "facts" / "f.yaml").write_text(f"sources:\n{sources}facts:\n{facts}", "utf-8")
+    result = invoke("facts", "check")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    audiences = next(line for line in lines if line.startswith("  by audience: "))
+    assert audiences.endswith(", a115 1 and 130 more")
+    assert "  s19\n" in result.stdout and "  s20\n" not in result.stdout
+    assert "    ... and 130 more sources" in lines
+    assert "    facts/f.yaml:1047: f99 (as of 2001)" in lines
+    assert "    ... and 50 more facts older than that" in lines
+    told = [line for line in lines if ": no template for audience " in line]
+    assert len(told) == 100 and lines[-1] == "... and 50 more warnings"
+    assert len(lines) < 260
+
+
 def test_facts_check_takes_its_max_age_from_the_settings_unless_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

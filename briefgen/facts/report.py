@@ -12,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import Location, display_path, terminal_safe
+from briefgen.errors import MAX_PROBLEMS_SHOWN, Location, display_path, terminal_safe
 from briefgen.facts.loader import is_facts_file_name
 from briefgen.facts.schema import Fact, Source, place_slug
 from briefgen.facts.store import FactStore
@@ -20,9 +20,18 @@ from briefgen.inputs import clip
 from briefgen.recipients import Recipient, RecipientList
 from briefgen.suggest import Suggestions
 
+# What the summary lists at most: names in one line (the audiences with their counts,
+# the sources no fact uses), sources one a line, and stale facts one a line. A store
+# of 30,000 audiences made the line of their counts 4 MB; one of 36,000 stale facts
+# listed each.
+MAX_NAMED = 20
+MAX_STALE_LISTED = MAX_PROBLEMS_SHOWN
+
 
 def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
-    """A one-screen overview: counts by kind and audience, the sources, stale facts."""
+    """A one-screen overview: counts by kind and audience, the sources, stale facts,
+    each list cut after its first :data:`MAX_NAMED` (stale facts,
+    :data:`MAX_STALE_LISTED`) with how many more."""
     kinds = Counter(str(f.kind) for f in store)
     audiences = Counter(a for f in store for a in f.audiences)
     used = Counter(s for f in store for s in (f.source, f.original_source) if s)
@@ -32,16 +41,33 @@ def summary(store: FactStore, stale: list[Fact], max_age_years: float) -> str:
         "  by audience: " + _counts(audiences),
         "  sources:",
     ]
-    lines += [f"    {used[s.id]:3d}  {s.id}" for s in store.sources.values()]
+    sources = list(store.sources.values())
+    lines += [f"    {used[s.id]:3d}  {s.id}" for s in sources[:MAX_NAMED]]
+    lines += _more(len(sources), MAX_NAMED, "sources")
     unused = [s.id for s in store.sources.values() if not used[s.id]]
     if unused:
-        lines.append("  warning: sources no fact uses: " + ", ".join(unused))
+        lines.append("  warning: sources no fact uses: " + _named(unused))
     if stale:
         verb = "is" if len(stale) == 1 else "are"
         years = plural(max_age_years, "year")
         lines.append(f"  warning: {plural(len(stale), 'fact')} {verb} older than {years}:")
-        lines += [f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})" for f in stale]
+        lines += [
+            f"    {store.where(f.id)}: {f.id} (as of {f.as_of.label})"
+            for f in stale[:MAX_STALE_LISTED]
+        ]
+        lines += _more(len(stale), MAX_STALE_LISTED, "facts older than that")
     return "\n".join(lines)
+
+
+def _named(names: list[str]) -> str:
+    """The first :data:`MAX_NAMED` of ``names``, then how many more."""
+    shown = ", ".join(names[:MAX_NAMED])
+    return shown + (f" and {len(names) - MAX_NAMED:,} more" if len(names) > MAX_NAMED else "")
+
+
+def _more(count: int, shown: int, what: str) -> list[str]:
+    """A summary's line saying how many more of ``what`` there are than it listed."""
+    return [f"    ... and {count - shown:,} more {what}"] if count > shown else []
 
 
 def unread_folders(path: Path) -> list[str]:
@@ -151,7 +177,7 @@ def plural(count: float, noun: str) -> str:
 
 
 def _counts(counter: Counter[str]) -> str:
-    return ", ".join(f"{name} {n}" for name, n in sorted(counter.items())) or "none"
+    return _named([f"{name} {n}" for name, n in sorted(counter.items())]) or "none"
 
 
 def table(facts: list[Fact]) -> str:

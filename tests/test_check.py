@@ -656,6 +656,22 @@ def test_quiet_check_lists_a_hundred_problems_and_json_every_one(
     assert json.loads(listed.stdout)["errors"] == 150
 
 
+def test_the_counts_of_a_check_mark_thousands(sample: Path, tmp_path: Path) -> None:
+    """'checked 0 audiences: 1500 errors' beside '... and 1,480 more errors': the
+    counts of the last line were written without the thousands marked."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    keys = "".join(f"    extra{n}: 1\n" for n in range(1500))
+    (workspace / "facts" / "zz.yaml").write_text(
+        "sources:\n  - id: zz\n    type: report\n    title: T\n" + keys, encoding="utf-8"
+    )
+    lines = invoke(workspace, "check", "--date", DATE).stdout.splitlines()
+    assert lines[-2:] == [
+        "... and 1,480 more errors (--json lists every one)",
+        "checked 0 audiences: 1,500 errors, 0 warnings",
+    ]
+
+
 # --- Which numbers count as typed by hand --------------------------------------------
 
 

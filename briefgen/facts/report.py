@@ -171,8 +171,9 @@ def unknown_audiences(store: FactStore, audiences: list[str]) -> list[str]:
 
 
 def plural(count: float, noun: str) -> str:
-    """``count`` ``noun``, the noun plural unless the count is one: "1 fact", "2.5 years"."""
-    number = f"{count:g}" if isinstance(count, float) else str(count)
+    """``count`` ``noun``, the noun plural unless the count is one: "1 fact", "2.5 years",
+    "3,000 errors" (thousands marked, as every other count a message gives)."""
+    number = f"{count:g}" if isinstance(count, float) else f"{count:,}"
     return f"{number} {noun}" + ("" if count == 1 else "s")
 
 

@@ -791,6 +791,31 @@ def test_a_helper_given_a_call_block_is_told_it_takes_none(template: Path) -> No
     assert not (template.parents[1] / "output").exists()
 
 
+MACRO = "{% macro line(label, figure) %}{{ label }} {{ figure }}{% endmacro %}"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ("line(1, 2, 3)", "the macro line() takes at most 2 arguments, got 3"),
+        ("line(lable=1)", "the macro line() has no parameter 'lable' (did you mean 'label'?)"),
+        ("line(1, label=2)", "the macro line() got 'label' twice, by place and by name"),
+    ],
+)
+def test_a_wrong_macro_argument_is_told_with_the_macros_parameters(
+    template: Path, call: str, message: str
+) -> None:
+    """Jinja's own words, with Python's class name: "TypeError: macro 'line' takes not
+    more than 2 argument(s)", and for a name given twice "takes no keyword argument
+    'label'", which it has."""
+    result = build_x(template, MACRO + "{{ " + call + " }}")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"templates/x.md.j2:3: {message}; its parameters are label, figure\n",
+    )
+    assert not (template.parents[1] / "output").exists()
+
+
 @pytest.mark.parametrize(
     "call",
     ['cite("seizures-up-480-percent", **{KEY: 1})', '"Seizures" | truncate(**{KEY: 1})'],

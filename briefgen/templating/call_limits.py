@@ -361,6 +361,8 @@ def argument_problem(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
     the function's real parameters; None when they fit (or ``obj`` is no such function).
 
     Asked only once a call has raised TypeError, so a call that works pays nothing."""
+    if isinstance(obj, Macro):
+        return _macro_problem(obj, args, kwargs)
     if not isinstance(obj, types.FunctionType | types.MethodType):
         return None
     if _PassArg.from_obj(obj) is not None:  # Jinja passes it the context first
@@ -384,6 +386,32 @@ def argument_problem(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
             )
         parameters = list(signature.parameters.values())
         return _binding_problem(f"{obj.__name__}()", parameters, given, str(exc), len(args))
+    return None
+
+
+def _macro_problem(macro: Macro, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """Why a template's own macro cannot take these arguments, as Jinja refuses them
+    (its "TypeError: macro 'm' takes not more than 1 argument(s)"), with the macro's
+    parameters; None for any other TypeError, raised inside the macro."""
+    what = f"the macro {macro.name}()"
+    names = list(macro.arguments)
+    where = f"; its parameters are {', '.join(names)}" if names else "; it takes no arguments"
+    if not macro.catch_kwargs:
+        filled = names[: len(args)]
+        for key in kwargs:
+            if key in _JINJA_KEYWORDS or key == "caller":
+                continue
+            if key in filled:  # Jinja's "takes no keyword argument", of one it has
+                return f"{what} got {quote(key)} twice, by place and by name{where}"
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                return f"{what} has no parameter {quote(key)}{hint}{where}"
+    if not macro.catch_varargs and len(args) > len(names):
+        if not names:
+            return f"{what} takes no arguments, got {len(args)}"
+        most = f"{len(names)} argument{'' if len(names) == 1 else 's'}"
+        return f"{what} takes at most {most}, got {len(args)}{where}"
     return None
 
 

@@ -21,6 +21,7 @@ from briefgen import interrupts
 from briefgen.errors import BriefgenError, LayoutError, Location, ProblemList, raise_all
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
+from briefgen.inputs import clip_name
 from briefgen.model import Document
 from briefgen.output import write_all
 from briefgen.pipeline import (
@@ -67,8 +68,8 @@ def parse_sides(value: str) -> tuple[str, str]:
     names = [name.strip() for name in value.split(",")]
     if len(names) != 2 or not all(names):
         raise BriefgenError(
-            f"--duplex {value}: name two audiences, the front and the back, as FRONT,BACK "
-            "(for example public,public-es)"
+            f"--duplex {clip_name(value)}: name two audiences, the front and the back, as "
+            "FRONT,BACK (for example public,public-es)"
         )
     return names[0], names[1]
 
@@ -130,7 +131,7 @@ def _audiences(workspace: Workspace, names: tuple[str, str], sides: str) -> list
     raise_all(problems)
     if output_name(audiences[0]) == output_name(audiences[1]):
         raise BriefgenError(
-            f"--duplex {sides}: the front and the back are the same audience; name two"
+            f"--duplex {clip_name(sides)}: the front and the back are the same audience; name two"
         )
     return audiences
 

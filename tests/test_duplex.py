@@ -304,6 +304,9 @@ def test_a_side_that_needs_smaller_type_takes_the_other_down_with_it(
         ("public,public", "--duplex public,public: the front and the back are the same audience"),
         ("public,builtin/public", "the front and the back are the same audience"),
         ("public,nobody", "no template for audience 'nobody'"),
+        # Quoted whole, over lines and kilobytes.
+        ("pub\nlic", "--duplex pub\\nlic: name two audiences"),
+        ("public," * 5000, "--duplex " + "public," * 8 + "pub\u2026: name two audiences"),
     ],
 )
 def test_a_wrong_duplex_option_is_one_line_and_writes_nothing(

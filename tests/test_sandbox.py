@@ -641,6 +641,28 @@ def test_a_template_named_by_no_text_is_refused_at_its_line(
     assert line == f'{X}:3: a template is named by text, such as "_macros.md.j2", {message}'
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # Jinja's words and Python's names of the kinds: "'dict object' has no
+        # attribute 'be'", "'briefgen.templating.helpers.QualifiedInt object' ...".
+        (
+            '{% set d = {"a": 1, "bee": 2} %}{{ d.be }}',
+            "a mapping has no 'be' (did you mean 'bee'? it has a, bee)",
+        ),
+        ("{{ {}.x }}", "a mapping has no 'x' (it is empty)"),
+        ('{{ fact("seizures-up-480-percent").value.x }}', "a number has no 'x'"),
+        ("{{ none.x }}", "none has no 'x'"),
+        ("{{ range(3).x }}", "a range has no 'x'"),
+        ('{{ (5)["a\\nb"] }}', "a number has no 'a\\nb'"),
+    ],
+)
+def test_a_field_a_value_has_not_is_told_in_a_template_authors_words(
+    ws: Path, body: str, message: str
+) -> None:
+    assert build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3") == f"{X}:3: {message}"
+
+
 def test_an_include_of_a_list_none_found_names_them_all(ws: Path) -> None:
     """Jinja names only the last of the list, and 'None' for an empty one."""
     line = build_fails_at(ws, '# T\n\n{% include ["a.md.j2", "b"] %}\n', f"{X}:3")

@@ -39,7 +39,7 @@ from jinja2.sandbox import safe_range
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
 
-from briefgen.inputs import clip
+from briefgen.inputs import clip, clip_name, quote
 from briefgen.suggest import closest_name
 from briefgen.templating.limits import too_many
 from briefgen.templating.traced import TracedMarkup, TracedStr
@@ -225,6 +225,10 @@ def describe(obj: Any) -> str:
         return "a macro"
     if kind is LoopContext:
         return "loop"
+    if obj is None:
+        return "none"
+    if kind is range:
+        return "a range"
     return f"a {kind.__name__} object"
 
 
@@ -254,13 +258,35 @@ class TemplateUndefined(StrictUndefined):
         if view is None:
             # Strictly close only: the template's own {% set %} names are not known
             # here, and 'citzens' (for a variable 'citizens') is not 'cite'.
+            if self._undefined_obj is not missing:
+                return _not_on_other(self._undefined_obj, name)
             near = closest_name(name, self.known_names, cutoff=0.8)
-            if self._undefined_obj is not missing or not near:
+            if not near:
                 return str(super()._undefined_message)
             return f"'{name}' is undefined (did you mean '{near}'?)"
         close = difflib.get_close_matches(name, sorted(view.attributes), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"{view.noun} has no '{name}' ({hint}{view.listing()})"
+
+
+# The keys of a mapping a message lists at most.
+KEYS_LISTED = 20
+
+
+def _not_on_other(value: Any, name: str) -> str:
+    """What to say of ``value.name`` (or ``value[name]``) for a number, none, a mapping
+    or anything else that is no view, text or list: not Jinja's "'dict object' has no
+    attribute 'b'", or "'briefgen.templating.helpers.QualifiedInt object' ..." for a
+    fact's ``.value.x``."""
+    message = f"{describe(value)} has no {quote(name)}"
+    if not isinstance(value, dict):
+        return message
+    keys = sorted(clip_name(str(key)) for key in value)
+    close = closest_name(name, keys, cutoff=0.6)
+    hint = f"did you mean '{close}'? " if close else ""
+    listed = ", ".join(keys[:KEYS_LISTED])
+    listed += f" and {len(keys) - KEYS_LISTED:,} more" if len(keys) > KEYS_LISTED else ""
+    return f"{message} ({hint}it has {listed})" if keys else f"{message} (it is empty)"
 
 
 def _no_block(reference: TemplateReference, name: str) -> str:

@@ -550,7 +550,8 @@ CANNOT_WORK_OUT = {
     ),
     "format given no value of a place's name": (
         '{{ "{x}".format(y=1) }}',
-        "the text's {x} place has no value of that name given to fill it",
+        "the text has a place for 'x', as in %(name)s or {name}, and no value of that name "
+        "is given to fill it",
     ),
     "format given text for a number's place": (
         '{{ "{:d}".format("x") }}',
@@ -661,6 +662,18 @@ def test_a_field_a_value_has_not_is_told_in_a_template_authors_words(
     ws: Path, body: str, message: str
 ) -> None:
     assert build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3") == f"{X}:3: {message}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{{ "%(n)s deaths" | format(count=5) }}', '{{ "{n} deaths".format(count=5) }}'],
+)
+def test_a_place_in_a_text_no_value_fills_is_told_so(ws: Path, body: str) -> None:
+    """Python's "KeyError: 'n'", a class name and a bare word."""
+    assert build_fails_at(ws, f"# T\n\n{body}\n", f"{X}:3") == (
+        f"{X}:3: the text has a place for 'n', as in %(name)s or {{name}}, and no value of "
+        "that name is given to fill it"
+    )
 
 
 def test_an_include_of_a_list_none_found_names_them_all(ws: Path) -> None:

@@ -869,6 +869,13 @@ def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
         return worded
     if isinstance(exc, AttributeError) and (worded := missing_method(exc)):
         return worded
+    if type(exc) is KeyError and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        # What "%(n)s" | format(count=5) and "{n}".format(count=5) raise: Python's
+        # "KeyError: 'n'".
+        return (
+            f"the text has a place for {quote(exc.args[0])}, as in %(name)s or {{name}}, "
+            "and no value of that name is given to fill it"
+        )
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -32,7 +32,6 @@ from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, Sandb
 from markupsafe import Markup
 
 from briefgen.errors import TemplateError
-from briefgen.inputs import clip
 from briefgen.templating import call_limits, limits, nesting, traced
 
 
@@ -321,11 +320,6 @@ class LimitedSandbox(SandboxedEnvironment):
             except IndexError:  # "{0}{1}".format(1): "tuple index out of range"
                 raise TemplateError(
                     "the text has more {} places than the values given to fill them"
-                ) from None
-            except KeyError as exc:  # "{x}".format(y=1)
-                raise TemplateError(
-                    f"the text's {{{clip(str(exc.args[0]))}}} place has no value of that name "
-                    "given to fill it"
                 ) from None
             except ValueError as exc:  # "{:d}".format("x"), "{"
                 raise TemplateError(f"the text's {{}} places cannot be filled: {exc}") from None

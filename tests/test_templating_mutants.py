@@ -1288,6 +1288,12 @@ def test_an_audience_file_not_in_utf8_still_has_its_name(tmp_path: Path) -> None
             "page_size, language)",
             3,
         ),
+        # A misspelt key was told every key there is, not the one meant.
+        (
+            "name: A\nReading_Levl: 8",
+            "Reading_Levl: unknown key (did you mean 'reading_level'?)",
+            3,
+        ),
         (
             "name: A\nreading_level: 30",
             "reading_level: must be 20 or less, not 30",

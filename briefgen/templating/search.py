@@ -176,6 +176,15 @@ class FrontMatter(BaseModel):
         return page_size_any_case(value)
 
 
+def _unknown_front_matter_key(key: str) -> str:
+    """``unknown key (did you mean 'name'?)`` for a misspelt key (``nmae``), or the
+    keys there are."""
+    close = difflib.get_close_matches(key.strip().lower(), list(FrontMatter.model_fields), n=1)
+    if close:
+        return f"unknown key (did you mean '{close[0]}'?)"
+    return f"unknown key (expected {', '.join(FrontMatter.model_fields)})"
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
     """Split ``---``-fenced YAML front matter from a template.
 
@@ -399,7 +408,7 @@ class SearchPath:
             error = exc.errors(include_url=False)[0]
             key = str(error["loc"][0]) if error["loc"] else ""
             message = (
-                f"unknown key (expected {', '.join(FrontMatter.model_fields)})"
+                _unknown_front_matter_key(key)
                 if error["type"] == "extra_forbidden"
                 else not_finite(error["input"])
                 if error["type"] == "finite_number"

@@ -562,6 +562,11 @@ def test_a_line_break_a_template_or_command_line_gives_is_shown_as_an_escape(
         "fact": (["check", "-q", *facts, "--audience", "fact"], "unknown fact 'a\\nb'"),
         "facts show": (["facts", "show", *facts, "a\nb"], "unknown fact 'a\\nb'"),
         "facts show, a long id": (["facts", "show", *facts, "a" * 5000], "unknown fact 'aaa"),
+        # The file it was looked for as, named after the audience, was written raw.
+        "an audience": (
+            ["build", *facts, "--audience", "zz\nyy"],
+            "no template for audience 'zz\\nyy' (zz\\nyy.md.j2)",
+        ),
     }
     for what, (args, expected) in runs.items():
         result = CliRunner().invoke(cli, args)

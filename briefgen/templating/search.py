@@ -379,7 +379,7 @@ class SearchPath:
         elif not stem or stem.startswith("."):
             hint = "a hidden file names no audience"
         else:
-            hint = f"{clip(name)}{TEMPLATE_SUFFIX}"
+            hint = f"{clip_name(name)}{TEMPLATE_SUFFIX}"
         return TemplateError(
             f"no template for audience {clip(name)!r} ({hint}); the audiences are {listed}"
         )

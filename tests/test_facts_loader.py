@@ -247,6 +247,22 @@ def test_a_sources_accessed_is_a_date(in_tmp: Path, written: str, told: str) -> 
         assert store.sources["city-report"].accessed == D(2023, 3, 13)
 
 
+def test_a_section_or_a_duplicate_key_holding_a_line_break_is_named_on_one_line(
+    in_tmp: Path,
+) -> None:
+    """A quoted key may hold a line break: an unknown section, or a key given twice,
+    was named with it raw, and its message ran over two lines."""
+    text = one_fact(**{'"no\\nte"': "1"}) + '"fac\\nts": []\n'
+    write(in_tmp, "facts.yaml", text.replace('"no\\nte": 1\n', '"no\\nte": 1\n    "no\\nte": 2\n'))
+    with pytest.raises(ProblemList) as caught:
+        load_store(in_tmp / "facts.yaml", today=D(2025, 1, 1))
+    assert messages(caught.value) == [
+        "facts.yaml:11: no\\nte: unknown field (did you mean 'note'?)",
+        "facts.yaml:12: no\\nte: duplicate key (first given on line 11)",
+        "facts.yaml:13: fac\\nts: unknown section; expected 'facts' or 'sources'",
+    ]
+
+
 def test_one_problem_is_a_facts_error_that_exits_1(in_tmp: Path) -> None:
     write(in_tmp, "facts.yaml", one_fact(colour="blue"))
     with pytest.raises(FactsError) as caught:

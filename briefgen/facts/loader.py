@@ -174,13 +174,15 @@ def _load_document(doc: YamlDocument, store: FactStore, keys: _KeySuggestions) -
         if model is None:
             problems.append(
                 FactsError(
-                    f"{clip(key)}: unknown section; expected 'facts' or 'sources'",
+                    f"{clip_name(str(key))}: unknown section; expected 'facts' or 'sources'",
                     doc.location((key,)),
                 )
             )
             continue
         if not isinstance(items, list):
-            problems.append(FactsError(f"{clip(key)}: expected a list", doc.location((key,))))
+            problems.append(
+                FactsError(f"{clip_name(str(key))}: expected a list", doc.location((key,)))
+            )
             continue
         for index, item in enumerate(items):
             loc: LocPath = (key, index)

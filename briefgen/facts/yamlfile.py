@@ -283,7 +283,7 @@ class _Builder:
             return
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.value, dict) and top.key is not None:
-            message = f"{clip(top.key)}: {message}"
+            message = f"{clip_name(str(top.key))}: {message}"
         self.doc.problems.append(self.at(message, event))
 
     def alias(self, event: yaml.AliasEvent) -> None:
@@ -372,7 +372,7 @@ class _Builder:
             top.duplicate = True
             self.doc.problems.append(
                 self.error(
-                    f"{clip(key)}: duplicate key (first given on line {first})",
+                    f"{clip_name(str(key))}: duplicate key (first given on line {first})",
                     Location.of(self.doc.path, line),
                 )
             )

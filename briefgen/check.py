@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from briefgen.errors import MAX_PROBLEMS_SHOWN, BriefgenError, Location, ProblemList, problems_of
+from briefgen.errors import MAX_PROBLEMS_SHOWN, BriefgenError, Location, problems_of
 from briefgen.facts.report import plural
 from briefgen.facts.schema import Kind, language_code
 from briefgen.facts.store import FactStore, is_stale

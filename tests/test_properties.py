@@ -392,6 +392,9 @@ def means(printed: str, value: float) -> bool:
     return shown != 0 and abs(shown - exact) <= abs(exact) * Decimal("5e-7")
 
 
+SINGULAR_UNITS = {"people": "person", "times": "time", "pounds": "pound"}
+
+
 def with_unit(low: str, high: str | None, unit: str) -> str:
     """How docs/facts.md writes a number with its unit: 86%, 26,700 pounds, $5–$20 per
     pill, 3 times; a negative amount -$5, its minus before the dollar sign."""
@@ -408,6 +411,8 @@ def with_unit(low: str, high: str | None, unit: str) -> str:
     if lowered == "percent" and dash == " to ":
         low += "%"
     figure = low + (f"{dash}{high}" if high else "")
+    if figure == "1":  # docs/facts.md: a unit of a common plural reads singular after 1
+        unit = SINGULAR_UNITS.get(unit, unit)
     return f"{figure}%" if lowered == "percent" else f"{figure} {unit}"
 
 
@@ -466,6 +471,7 @@ def next_notes(built: Built) -> int:
 @example(value=10**18 + 1, value_max=None, unit="people")
 @example(value=5e-324, value_max=None, unit="percent")
 @example(value=-9999999999999996.0, value_max=5.960464477539063e-08, unit="percent")
+@example(value=1.0, value_max=None, unit="people")
 @example(value=-5, value_max=20, unit="usd per pill")
 @example(value=-20, value_max=-5, unit="usd per pill")
 @example(value=-20, value_max=-5, unit="percent")

@@ -565,6 +565,14 @@ CANNOT_WORK_OUT = {
         '{{ "abcdef" | truncate(4, leeway=-1) }}',
         "the filter 'truncate' needs a leeway of 0 or more, not -1",
     ),
+    "the index of text not there": (
+        '{{ "abc".index("z") }}',
+        "index() found nothing; test with 'in' first, as in {% if x in y %}",
+    ),
+    "the index of an item not there": (
+        "{{ [1].index(5) }}",
+        "index() found nothing; test with 'in' first, as in {% if x in y %}",
+    ),
     "wordwrap of width zero": (
         '{{ "x" | wordwrap(0) }}',
         "the filter 'wordwrap' needs a width of 1 or more, not 0",
@@ -656,6 +664,7 @@ def test_a_template_named_by_no_text_is_refused_at_its_line(
         ("{{ none.x }}", "none has no 'x'"),
         ("{{ range(3).x }}", "a range has no 'x'"),
         ('{{ (5)["a\\nb"] }}', "a number has no 'a\\nb'"),
+        ("{{ true.x }}", "true or false has no 'x'"),
     ],
 )
 def test_a_field_a_value_has_not_is_told_in_a_template_authors_words(

@@ -188,7 +188,12 @@ def arithmetic(exc: ArithmeticError) -> str | None:
 
 
 # Python's words for a value a function cannot take, said again where they are unclear.
-_WRONG_VALUES = {"range() arg 3 must not be zero": "range() cannot count in steps of 0"}
+_WRONG_VALUES = {
+    "range() arg 3 must not be zero": "range() cannot count in steps of 0",
+    # "abc".index("z"), [1].index(5) ("5 is not in list")
+    "substring not found": "index() found nothing; test with 'in' first, as in {% if x in y %}",
+}
+_NOT_IN_LIST = re.compile(r".* is not in list", re.DOTALL)
 _NOT_A_NUMBER = re.compile(r"could not convert string to float: (.*)", re.DOTALL)
 
 
@@ -198,6 +203,8 @@ def wrong_value(exc: ValueError) -> str | None:
     message = str(exc)
     if found := _NOT_A_NUMBER.fullmatch(message):  # "abc" | filesizeformat
         return f"expected a number here, not the text {found.group(1)}"
+    if _NOT_IN_LIST.fullmatch(message):
+        return _WRONG_VALUES["substring not found"]
     return _WRONG_VALUES.get(message)
 
 

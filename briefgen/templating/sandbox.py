@@ -213,7 +213,9 @@ def describe(obj: Any) -> str:
         return VIEWS[kind].noun
     if isinstance(obj, str):
         return "text"
-    if isinstance(obj, bool | int | float):
+    if isinstance(obj, bool):
+        return "true or false"
+    if isinstance(obj, int | float):
         return "a number"
     if isinstance(obj, list | tuple):
         return "a list"

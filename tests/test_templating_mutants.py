@@ -2060,7 +2060,7 @@ def test_a_refusal_names_the_kind_of_object_and_the_filter_to_use() -> None:
     assert [describe(v) for v in (1, 2.5, True, (), [], {})] == [
         "a number",
         "a number",
-        "a number",
+        "true or false",
         "a list",
         "a list",
         "a mapping",

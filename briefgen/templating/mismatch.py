@@ -145,33 +145,26 @@ def mismatch(message: str) -> str | None:
 # Python's words for a filter or loop given a value of a kind it cannot take
 # ("{{ f.value | join }}", "{{ 5 | length }}"), and what the template is told.
 _EXPECTED = [
-    (re.compile(r"'(\w+)' object is not (?:iterable|reversible)"), "expected a list here, not {0}"),
-    (re.compile(r"object of type '(\w+)' has no len\(\)"), "expected text or a list here, not {0}"),
-    (
-        re.compile(r"'(\w+)' object cannot be interpreted as an integer"),
-        "expected a whole number here, not {0}",
-    ),
-    (
-        re.compile(r"type (\w+) doesn't define __round__ method"),
-        "cannot round {0}; round takes a number",
-    ),
-    (
-        re.compile(r"float\(\) argument must be a string or a real number, not '(\w+)'"),
-        "expected a number here, not {0}",
-    ),
-    (
-        re.compile(r"attribute name must be string, not '(\w+)'"),
-        "attr() takes a name as text, not {0}",
-    ),
-    (
-        re.compile(r"cannot unpack non-iterable (\w+) object"),
-        "expected pairs such as (name, value), not {0}",
-    ),
-    (
-        re.compile(r"argument of type '(\w+)' is not iterable"),
-        "expected text or a list to look in, not {0}",
-    ),
-    (re.compile(r"unhashable type: '(\w+)'"), "expected a name here, not {0}"),
+    (re.compile(pattern), words)
+    for pattern, words in {
+        r"'(\w+)' object is not (?:iterable|reversible)": "expected a list here, not {0}",
+        r"object of type '(\w+)' has no len\(\)": "expected text or a list here, not {0}",
+        r"'(\w+)' object cannot be interpreted as an integer": (
+            "expected a whole number here, not {0}"
+        ),
+        r"type (\w+) doesn't define __round__ method": "cannot round {0}; round takes a number",
+        r"float\(\) argument must be a string or a real number, not '(\w+)'": (
+            "expected a number here, not {0}"
+        ),
+        r"attribute name must be string, not '(\w+)'": "attr() takes a name as text, not {0}",
+        r"cannot unpack non-iterable (\w+) object": (
+            "expected pairs such as (name, value), not {0}"
+        ),
+        r"argument of type '(\w+)' is not iterable": (
+            "expected text or a list to look in, not {0}"
+        ),
+        r"unhashable type: '(\w+)'": "expected a name here, not {0}",
+    }.items()
 ]
 
 

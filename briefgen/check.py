@@ -54,6 +54,7 @@ from briefgen.settings import SETTINGS_FILE
 from briefgen.style import BODY_SIZE, INCH
 from briefgen.templating.inherited import Inherited, inherited_words
 from briefgen.templating.overrides import listed_blocks
+from briefgen.templating.search import TEMPLATE_SUFFIX
 from briefgen.unrendered import unrendered_code, unspaced_headings
 from briefgen.untraced import recipient_figures, uncited_facts, untraced_numbers
 
@@ -139,7 +140,17 @@ def run_check(options: BuildOptions) -> CheckResult:
     from briefgen.templating.environment import TemplateRenderer
 
     if options.audiences:
-        audiences = [workspace.search_path.audience(name) for name in options.audiences]
+        audiences = []
+        for name in options.audiences:
+            try:
+                audiences.append(workspace.search_path.audience(name))
+            except BriefgenError as exc:
+                if workspace.search_path.find(name + TEMPLATE_SUFFIX) is None:
+                    raise  # no such audience: as build says it
+                # A template there whose front matter is wrong: a finding, as without
+                # --audience, with check's summary.
+                result.audiences.append(name)
+                result.findings += error_findings(exc, name)
     else:
         # Every problem at once: a template whose front matter is wrong is one finding,
         # and the other audiences are still checked.

@@ -1723,3 +1723,25 @@ def test_a_heading_without_its_space_is_warned_at_its_line(tmp_path: Path, repo:
             "after its '##', as in '## Why it matters'",
         )
     ]
+
+
+def test_check_audience_of_a_broken_template_reports_it_as_check_does(
+    tmp_path: Path, sample: Path
+) -> None:
+    """`check --audience x`, x's front matter broken, printed build's bare line and no
+    summary, where `check` alone reports it as an error finding; an audience with no
+    template at all is still refused at once, as build refuses it."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample, workspace)
+    (workspace / "templates" / "broken.md.j2").write_text(
+        "---\nname: [oops\n---\n# T\n", encoding="utf-8"
+    )
+    result = invoke(workspace, "check", "--audience", "broken")
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "broken:\n  templates/broken.md.j2:2: error: front matter: YAML: expected ',' or ']', "
+        "but got '<stream end>', column 12\nchecked 1 audience: 1 error, 0 warnings\n",
+    )
+    missing = invoke(workspace, "check", "--audience", "nope")
+    assert missing.exit_code == 1 and missing.stdout == ""
+    assert missing.stderr.startswith("no template for audience 'nope'")

@@ -596,7 +596,7 @@ def test_a_key_holding_a_line_break_is_named_on_one_line(
         "facts": (["facts", "check"], ["facts/f.yaml:5: no\\nte: unknown field"]),
         "front matter": (
             ["check", "--facts", str(REPO / "facts"), "--templates", "bad", "--audience", "t"],
-            ["bad/t.md.j2:2: front matter: nam\\ne: unknown key"],
+            ["bad/t.md.j2:2: error: front matter: nam\\ne: unknown key"],
         ),
         "recipients": (
             ["check", "--facts", str(REPO / "facts"), "--recipients", "r.csv"],

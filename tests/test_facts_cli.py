@@ -153,6 +153,28 @@ def test_list_filters_by_audience_and_kind(in_repo: Path) -> None:
     assert [line.split()[0] for line in table.stdout.splitlines()] == [f["id"] for f in found]
 
 
+def test_list_keeps_its_columns_with_an_id_of_more_than_forty_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The id column stopped at 40 characters, so a longer id pushed its row's kind,
+    date and text out of line with the rows above and below."""
+    shutil.copytree(REPO / "facts", tmp_path / "facts")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "120")
+    path = tmp_path / "facts" / "overdose-crisis.yaml"
+    long_id = "synthetic-opioid-deaths-2021-national-total-cdc"
+    assert len(long_id) > 40
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("synthetic-opioid-deaths-2021", long_id),
+        encoding="utf-8",
+    )
+    table = invoke("facts", "list", "--kind", "statistic")
+    assert table.exit_code == 0, table.stderr
+    assert long_id in table.stdout
+    starts = {line.index(" statistic ") for line in table.stdout.splitlines()}
+    assert len(starts) == 1, table.stdout
+
+
 def test_list_with_no_match_says_so(in_repo: Path) -> None:
     # Each name is known; no fact has both (an unknown name is an error: test_cli_slips).
     result = invoke("facts", "list", "--topic", "youth", "--kind", "myth")

@@ -186,7 +186,8 @@ def table(facts: list[Fact]) -> str:
     if not facts:
         return "no facts match"
     width = shutil.get_terminal_size((100, 20)).columns
-    id_width = min(max(len(f.id) for f in facts), 40)
+    # As wide as the longest id (at most 80 characters), but for half the line at least.
+    id_width = min(max(len(f.id) for f in facts), max(40, width // 2))
     date_width = max(len(f.as_of.label) for f in facts)
     rows = []
     for fact in facts:

@@ -163,7 +163,7 @@ def _bars(facts: list[Fact], spec: dict[str, Any], where: Location, language: st
     title = spec["title"]
     words = wording(language)
     described = [
-        words.in_period.format(format_value(f, language), f.as_of.label_in(language))
+        f.as_of.in_words(format_value(f, language), language)
         if label == f.as_of.label_in(language)
         else f"{label}: {format_value(f, language)} ({f.as_of.label_in(language)})"
         for label, f in zip(labels, facts, strict=True)

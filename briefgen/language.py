@@ -54,6 +54,11 @@ class Wording:
     filled: str = "{} of 100 figures filled"
     and_word: str = "and"
     in_period: str = "{} in {}"
+    # A chart description's figure of one day, of a fiscal year and of a range of
+    # fiscal years: "on March 13, 2023", "el 13 de marzo de 2023", "en el año fiscal".
+    on_day: str = "{} on {}"
+    in_fiscal_year: str = "{} in {}"
+    in_fiscal_years: str = "{} in {}"
     qr_code: str = "QR code: {}"  # a QR code's alt text, "{}" the address it holds
     subject: str = "Policy brief for {}"  # the files' subject, "{}" the audience's name
     range_to: str = "to"  # between a range's ends when its top is negative: -20 to -5
@@ -118,6 +123,9 @@ SPANISH = Wording(
     filled="{} de 100 figuras rellenas",
     and_word="y",
     in_period="{} en {}",
+    on_day="{} el {}",
+    in_fiscal_year="{} en el {}",
+    in_fiscal_years="{} en los {}",
     qr_code="Código QR: {}",
     subject="Informe para {}",
     range_to="a",

@@ -144,3 +144,31 @@ def test_a_callout_label_of_markdown_keeps_its_citations_after_a_figure_of_1() -
     assert helpers.callout("one", label=label).startswith(
         f"{BLOCK_MARK}!!! callout 1\ndeath, as [@five] says [@one]"
     )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "english", "spanish"),
+    [
+        ("2021", "5 deaths in 2021", "5 muertes en 2021"),
+        ("2021-03", "5 deaths in March 2021", "5 muertes en marzo de 2021"),
+        # A day is "on" it in English; Spanish names it with its article, no "en".
+        ("2021-03-13", "5 deaths on March 13, 2021", "5 muertes el 13 de marzo de 2021"),
+        # "año fiscal" takes its article, as Spanish gives a noun after "en".
+        ("FY2021", "5 deaths in FY 2021", "5 muertes en el año fiscal 2021"),
+        (
+            "FY2020/FY2021",
+            "5 deaths in FY 2020\u2013FY 2021",
+            "5 muertes en los años fiscales 2020\u20132021",
+        ),
+    ],
+)
+def test_a_chart_description_says_each_period_as_a_sentence_does(
+    as_of: str, english: str, spanish: str
+) -> None:
+    one = _fact(1, "deaths", "muertes", fact_id="one", as_of="2019")
+    five = _fact(5, "deaths", "muertes", fact_id="five", as_of=as_of)
+    store = _store(one, five)
+    here = Location("brief.md", 1)
+    spec = '{"kind": "bar", "facts": ["one", "five"]}'
+    assert resolve_chart(spec, store, here).alt.endswith(f" and {english}")
+    assert resolve_chart(spec, store, here, "es-US").alt.endswith(f" y {spanish}")

@@ -81,6 +81,19 @@ class Period(BaseModel):
         """:attr:`label` in ``language``: ``13 de marzo de 2023``, ``año fiscal 2023``."""
         return _label(self.text, language)
 
+    def in_words(self, figure: str, language: str) -> str:
+        """``figure`` at this period, as a sentence says it in ``language``: ``5 deaths
+        in 2021``, ``on March 13, 2023``; in Spanish ``el 13 de marzo de 2023``, ``en el
+        año fiscal 2023``, ``en los años fiscales 2021–2023``."""
+        words = wording(language)
+        parts = self.text.split("/")
+        phrase = words.in_period
+        if len(parts) == 1 and _AS_OF_PATTERNS["date"].match(self.text):
+            phrase = words.on_day
+        elif all(_AS_OF_PATTERNS["fiscal"].match(part) for part in parts):
+            phrase = words.in_fiscal_year if len(parts) == 1 else words.in_fiscal_years
+        return phrase.format(figure, self.label_in(language))
+
 
 # Periods labelled: a store's few dozen, in each language a process prints.
 _LABELS_KEPT = 1024

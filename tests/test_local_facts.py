@@ -178,6 +178,7 @@ l,legislators,{HONORABLE},"{CHAIR}",Rayburn House Office Building,tucson-az
 c,chiefs,{HONORABLE},Sheriff,Example Sheriff's Office,tucson-az
 p,public,Pat Example,Director of Public Health,Example County,tucson-az
 e,public-es,{HONORABLE},Representante,Oficina de Ejemplo,tucson-az
+j,public-es,María Cruz,la Jefa de Policía,Departamento de Policía,tucson-az
 """
 
 
@@ -195,6 +196,7 @@ def test_a_position_or_an_honorific_follows_the_name(
         "chiefs/c": f"For {HONORABLE}, Sheriff. Bottom line:",
         "public/p": "For Pat Example, Director of Public Health",
         "public-es/e": f"Para {HONORABLE}, Representante",
+        "public-es/j": "Para la Jefa de Policía María Cruz",
     }
     for copy, words in named.items():
         for text in (
@@ -221,6 +223,16 @@ def test_a_position_or_an_honorific_follows_the_name(
         ("Theo Example", "Senator", "", "Senator Theo Example"),  # "The" only as a word
         ("La Honorable María Ejemplo", "Senadora", "", "La Honorable María Ejemplo, Senadora"),
         ("El Honorable Juan Ejemplo", "Diputado", "", "El Honorable Juan Ejemplo, Diputado"),
+        # A Spanish title written with its article: the article is not one of its words.
+        ("María Cruz", "la Jefa de Policía", "", "la Jefa de Policía María Cruz"),
+        ("Juan Ejemplo", "el Supervisor", "", "el Supervisor Juan Ejemplo"),
+        (
+            "María Cruz",
+            "la jefa de la policía municipal",
+            "",
+            "María Cruz, la jefa de la policía municipal",
+        ),
+        ("Lara Example", "Lady Mayor", "", "Lady Mayor Lara Example"),
         ("", "Senator", "Office of Senator Example", "Office of Senator Example"),
         ("", "Senator", "", "Senator"),
         ("", "", "", ""),

@@ -659,6 +659,9 @@ _HONORIFICS = ("the ", "hon. ", "honorable ", "el honorable ", "la honorable ")
 # A title of more words than this is a position ("Ranking Member of the Committee on
 # ..."), not a courtesy title ("Representative", "Chief of Police").
 COURTESY_TITLE_WORDS = 3
+# The article a Spanish title takes before a name ("Para la Jefa de Policía María
+# Cruz"), which a recipients file writes with it and which is not one of its words.
+_ARTICLES = ("el ", "la ")
 
 
 def addressee_of(recipient: object) -> str:
@@ -683,9 +686,10 @@ def addressee_of(recipient: object) -> str:
         return str(getattr(recipient, "office", "")) or title
     if not title:
         return name
+    bare = title[3:] if title.lower().startswith(_ARTICLES) else title
     courtesy = (
         "," not in title
-        and len(title.split()) <= COURTESY_TITLE_WORDS
+        and len(bare.split()) <= COURTESY_TITLE_WORDS
         and not name.lower().startswith(_HONORIFICS)
     )
     return f"{title} {name}" if courtesy else f"{name}, {title}"

@@ -233,6 +233,8 @@ def test_a_position_or_an_honorific_follows_the_name(
             "María Cruz, la jefa de la policía municipal",
         ),
         ("Lara Example", "Lady Mayor", "", "Lady Mayor Lara Example"),
+        ("", "", "la Asociación de Vecinos", "la Asociación de Vecinos"),
+        ("la Honorable María Cruz", "Senadora", "", "la Honorable María Cruz, Senadora"),
         ("", "Senator", "Office of Senator Example", "Office of Senator Example"),
         ("", "Senator", "", "Senator"),
         ("", "", "", ""),

@@ -422,7 +422,7 @@ def _no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "get_terminal_size", no_size)
 
 
-def test_the_table_pads_ids_to_40_and_shortens_text_to_100_columns_or_20(
+def test_the_table_pads_ids_to_half_the_line_and_shortens_text_to_100_columns_or_20(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _no_terminal(monkeypatch)
@@ -435,8 +435,9 @@ def test_the_table_pads_ids_to_40_and_shortens_text_to_100_columns_or_20(
         for fact_id, text in [("b", letters), (long_id, "aa " + letters)]
     ]
     assert report.table(facts).splitlines() == [
-        # 100 columns less a head of 63: 37 for the text, its "…" included.
-        "b" + " " * 39 + "  finding        2022  " + "a b c d e f g h i j k l m n o p q r\u2026",
+        # The ids padded to 50, half of 100 columns; less a head of 73, 27 for the text,
+        # its "…" included.
+        "b" + " " * 49 + "  finding        2022  " + "a b c d e f g h i j k l m\u2026",
         # A head of 103 leaves 20 at the least.
         long_id + "  finding        2022  " + "aa a b c d e f g h\u2026",
     ]

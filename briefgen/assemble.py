@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from briefgen.charts import resolve_chart
@@ -44,6 +45,16 @@ def citation_check(store: FactStore, language: str = "en-US") -> Callable[[str],
     return check
 
 
+def _document_title(heading: Heading) -> str:
+    """The title a viewer's title bar shows and a screen reader announces: the
+    heading's words on one line, without what only shapes its lines on the page (the
+    no-break space joining its last two words, a line break, a soft hyphen or word
+    joiner; PDFDocEncoding, which a PDF's Info title is written in, has no soft
+    hyphen, so viewers showed one as a replacement character)."""
+    words = "".join(c for c in plain_text(heading.inlines) if unicodedata.category(c) != "Cf")
+    return " ".join(words.split())  # str.split() takes the no-break space for a space
+
+
 def chart_resolver(store: FactStore, language: str = "en-US") -> Callable[[str, Location], Chart]:
     """What the parser calls to turn a ``briefgen-chart`` block into a chart."""
 
@@ -75,8 +86,7 @@ def assemble(
     if not blocks:
         raise TemplateError(f"the '{audience.name}' template produced no content", source)
     heading = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
-    # The title's last two words are joined by a no-break space on the page only.
-    title = plain_text(heading.inlines).replace("\u00a0", " ") if heading else audience.display_name
+    title = (_document_title(heading) if heading else "") or audience.display_name
     if heading and len(title) > WORD_PROPERTY_LIMIT:
         raise TemplateError(
             f"the title (the first '# ' heading) has {len(title):,} characters; Word allows "

@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pypdfium2
 import pytest
+from click.testing import CliRunner
 from conftest import REPO, shared
 from docx.oxml.ns import qn
 from page_regions import regions, with_markdown
@@ -36,6 +37,7 @@ from tagged import (
 )
 from test_geometry import RULES_MARKDOWN, pictures
 
+from briefgen.cli import cli
 from briefgen.model import (
     CardRow,
     Cite,
@@ -648,3 +650,28 @@ def test_the_marker_callback_is_where_the_installed_reportlab_looks_for_it() -> 
     old = BeforeNamedCallbacks()
     pdf_tags.install_marker(old)
     assert getattr(old, pdf_tags.CALLBACK) is pdf_tags._marker
+
+
+def test_the_document_title_is_the_title_s_words_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A soft hyphen in the title went into the Info title as a byte PDFDocEncoding
+    leaves undefined: the title bar (DisplayDocTitle) showed "Pneumono\ufffdultra..."
+    (pypdf read "Pneumono\u7abeltra..."), and a line break in it stayed one. The title
+    a viewer shows and a screen reader announces is the words, in the PDF's Info and
+    XMP and the DOCX's properties alike."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "long.md.j2").write_text(
+        "Pneumono&shy;ultramicroscopic&#x2060;silico\\\nvolcanoes and fentanyl\n======\n\nText.\n",
+        encoding="utf-8",
+    )
+    args = ["build", "--facts", str(REPO / "facts"), "--audience", "long", "--out", "out"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    title = "Pneumonoultramicroscopicsilico volcanoes and fentanyl"
+    reader = PdfReader(tmp_path / "out" / "long.pdf")
+    assert reader.metadata is not None and reader.metadata.title == title
+    assert reader.xmp_metadata is not None
+    assert reader.xmp_metadata.dc_title == {"x-default": title}
+    assert docx.Document(str(tmp_path / "out" / "long.docx")).core_properties.title == title

@@ -675,3 +675,24 @@ def test_the_document_title_is_the_title_s_words_on_one_line(
     assert reader.xmp_metadata is not None
     assert reader.xmp_metadata.dc_title == {"x-default": title}
     assert docx.Document(str(tmp_path / "out" / "long.docx")).core_properties.title == title
+
+
+def test_a_link_with_a_soft_hyphen_is_described_by_its_words(tmp_path: Path) -> None:
+    """The annotation's /Contents kept the soft hyphen, written as byte 0xAD, which
+    PDFDocEncoding leaves undefined: pypdf could not decode it (it gave bytes), qpdf
+    read a replacement character. A screen reader describes the link by its words."""
+    document = with_markdown(
+        "Read [the pneumono&shy;ultramicroscopic report](https://example.org/r) now.\n"
+    )
+    style = Style()
+    tree = check_tagged(
+        render_pdf_bytes(document, style), docx_file(tmp_path, render_docx(document, style))
+    )
+    described = [
+        kid["/Contents"]
+        for node in tree.walk()
+        if node.role == "Link"
+        for kid in node.kids
+        if isinstance(kid, DictionaryObject)
+    ]
+    assert described[0] == "the pneumonoultramicroscopic report (https://example.org/r)"

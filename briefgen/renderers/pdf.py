@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -312,6 +313,9 @@ def markup(
             return
         spans = spans_of(link)
         href, words = spans[0].href, "".join(span.text for span in spans)
+        # Its description is its words as read: no soft hyphen (which PDFDocEncoding,
+        # the annotation's /Contents when it can be, leaves undefined) nor word joiner.
+        words = "".join(c for c in words if unicodedata.category(c) != "Cf")
         text = "".join(
             _formatted(run, font, style.bold) if isinstance(run, Span) else "<br/>" for run in link
         )

@@ -357,23 +357,39 @@ LOGO_SHARP_PPI = 300
 
 def _logo_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
     """A logo with too few pixels for the size the masthead prints it at (0.5 in tall,
-    whatever its pixels): set larger than its pixels can fill, it prints soft."""
+    whatever its pixels): set larger than its pixels can fill, it prints soft. And a
+    logo with no organization's name beside it: marked decorative, it leaves a screen
+    reader nothing that says whose brief it is (WCAG 1.1.1)."""
     masthead = decision.fit.document.masthead
     logo = masthead.logo if masthead is not None else None
     if logo is None:
         return []
+    settings = workspace.settings
+    found = []
+    if not settings.organization.name.strip():
+        found.append(
+            Finding(
+                "warning",
+                "logo-unnamed",
+                f"theme.logo: {clip(settings.theme.logo)} is marked decorative for screen "
+                "readers, as the organization's name printed beside it says whose brief "
+                "it is; organization.name is empty, so nothing does: set it",
+                settings.logo_location,
+                decision.audience.name,
+            )
+        )
     width_in = decision.fit.style.logo_width(logo) / INCH
     height_in = width_in * logo.height_px / logo.width_px
     ppi = logo.width_px / width_in
     if ppi >= LOGO_MIN_PPI - 1e-6:
-        return []
+        return found
 
     def pixels(ppi: int) -> str:
         across, down = (math.ceil(ppi * inches - 1e-6) for inches in (width_in, height_in))
         return f"{across} x {down}"
 
-    settings = workspace.settings
     return [
+        *found,
         Finding(
             "warning",
             "logo-resolution",
@@ -384,7 +400,7 @@ def _logo_warnings(workspace: Workspace, decision: Decision) -> list[Finding]:
             settings.logo_location,
             decision.audience.name,
             {"ppi": math.floor(ppi), "width_px": logo.width_px, "height_px": logo.height_px},
-        )
+        ),
     ]
 
 

@@ -191,7 +191,8 @@ def test_a_logo_of_too_few_pixels_for_its_size_on_paper_is_warned(
     printed at 60 pixels per inch, blurred or jagged, without a word, while a picture
     in the body is never set above its size at 150 pixels per inch."""
     PIL.Image.new("RGB", size, (200, 30, 30)).save(tmp_path / "logo.png")
-    (tmp_path / "briefgen.toml").write_text('[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    settings = '[theme]\nlogo = "logo.png"\n[organization]\nname = "Example Coalition"\n'
+    (tmp_path / "briefgen.toml").write_text(settings, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     facts = ["--facts", str(REPO / "facts")]
     build = CliRunner().invoke(cli, ["build", *facts, "--audience", "public", "--format", "pdf"])
@@ -208,6 +209,34 @@ def test_a_logo_of_too_few_pixels_for_its_size_on_paper_is_warned(
         "at least 150 x 75 pixels (300 x 150 prints sharp)"
     ]
     assert codes.count("logo-resolution") == 1
+
+
+@pytest.mark.parametrize("name", ["", "Example Coalition"])
+def test_a_logo_with_no_organization_name_beside_it_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The logo is an artifact, skipped by a screen reader, as the organization's name
+    printed beside it says whose brief it is (docs/settings.md). With the name empty
+    nothing did, and nothing said so: the masthead was read as the audience and date."""
+    PIL.Image.new("RGB", (300, 150), (200, 30, 30)).save(tmp_path / "logo.png")
+    settings = f'[theme]\nlogo = "logo.png"\n[organization]\nname = "{name}"\n'
+    (tmp_path / "briefgen.toml").write_text(settings, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    facts = ["--facts", str(REPO / "facts")]
+    build = CliRunner().invoke(cli, ["build", *facts, "--audience", "public,chiefs"])
+    assert build.exit_code == 0, build.output
+    check = CliRunner().invoke(cli, ["check", *facts, "--audience", "public", "--json"])
+    codes = [f["code"] for f in json.loads(check.stdout)["findings"]]
+    lines = [line for line in build.stderr.splitlines() if "theme.logo" in line]
+    if name:
+        assert lines == [] and "logo-unnamed" not in codes
+        return
+    assert lines == [
+        "briefgen.toml:2: warning: theme.logo: logo.png is marked decorative for screen "
+        "readers, as the organization's name printed beside it says whose brief it is; "
+        "organization.name is empty, so nothing does: set it"
+    ]
+    assert codes.count("logo-unnamed") == 1
 
 
 # The themes' other families: the default's layout is test_build's.

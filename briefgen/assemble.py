@@ -45,13 +45,13 @@ def citation_check(store: FactStore, language: str = "en-US") -> Callable[[str],
     return check
 
 
-def _document_title(heading: Heading) -> str:
-    """The title a viewer's title bar shows and a screen reader announces: the
-    heading's words on one line, without what only shapes its lines on the page (the
-    no-break space joining its last two words, a line break, a soft hyphen or word
-    joiner; PDFDocEncoding, which a PDF's Info title is written in, has no soft
-    hyphen, so viewers showed one as a replacement character)."""
-    words = "".join(c for c in plain_text(heading.inlines) if unicodedata.category(c) != "Cf")
+def _as_read(text: str) -> str:
+    """``text`` as a document property (title, author, subject), which a viewer's
+    title bar shows and a screen reader announces: on one line, without what only
+    shapes lines on a page (a no-break space, a soft hyphen, a word joiner;
+    PDFDocEncoding, which a PDF's Info strings are written in when they can be, has
+    no soft hyphen, so viewers showed one as a replacement character)."""
+    words = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return " ".join(words.split())  # str.split() takes the no-break space for a space
 
 
@@ -86,7 +86,9 @@ def assemble(
     if not blocks:
         raise TemplateError(f"the '{audience.name}' template produced no content", source)
     heading = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
-    title = (_document_title(heading) if heading else "") or audience.display_name
+    title = _as_read(plain_text(heading.inlines) if heading else "") or _as_read(
+        audience.display_name
+    )
     if heading and len(title) > WORD_PROPERTY_LIMIT:
         raise TemplateError(
             f"the title (the first '# ' heading) has {len(title):,} characters; Word allows "
@@ -100,9 +102,9 @@ def assemble(
         source=source,
     )
     topics = dict.fromkeys(t for fid in cited_ids(document) for t in store.get(fid).topics)
-    author = settings.build.author or settings.organization.name
+    author = _as_read(settings.build.author or settings.organization.name)
     made = wording(audience.language).subject
-    subject = audience.description or made.format(audience.display_name)
+    subject = _as_read(audience.description or made.format(audience.display_name))
     if len(subject) > WORD_PROPERTY_LIMIT:  # a name from a very long file name
         raise TemplateError(
             f"the subject '{made}' made from the audience's name has "
@@ -122,7 +124,7 @@ def assemble(
             keywords=_fitting_keywords(topics) if wording(audience.language).is_english else (),
             language=audience.language,
             date=day.isoformat(),
-            organization=settings.organization.name,
+            organization=_as_read(settings.organization.name),
         ),
         source=source,
         masthead=masthead(settings, audience, day),

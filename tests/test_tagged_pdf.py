@@ -652,29 +652,41 @@ def test_the_marker_callback_is_where_the_installed_reportlab_looks_for_it() -> 
     assert getattr(old, pdf_tags.CALLBACK) is pdf_tags._marker
 
 
-def test_the_document_title_is_the_title_s_words_on_one_line(
+def test_the_document_properties_are_their_words_on_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A soft hyphen in the title went into the Info title as a byte PDFDocEncoding
-    leaves undefined: the title bar (DisplayDocTitle) showed "Pneumono\ufffdultra..."
-    (pypdf read "Pneumono\u7abeltra..."), and a line break in it stayed one. The title
-    a viewer shows and a screen reader announces is the words, in the PDF's Info and
-    XMP and the DOCX's properties alike."""
+    """A soft hyphen in the title (or the organization's name, or the description)
+    went into the PDF's Info as a byte PDFDocEncoding leaves undefined: the title bar
+    (DisplayDocTitle) showed "Pneumono\ufffdultra..." (pypdf read
+    "Pneumono\u7abeltra..."), and a title's line break stayed one. What a viewer shows
+    and a screen reader announces is the words, in the PDF's Info and XMP and the
+    DOCX's properties alike."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text(
+        '[organization]\nname = "Law Enforce\\u00ADment Task Force"\n', encoding="utf-8"
+    )
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "long.md.j2").write_text(
-        "Pneumono&shy;ultramicroscopic&#x2060;silico\\\nvolcanoes and fentanyl\n======\n\nText.\n",
+        "---\ndescription: Facts on fen\u00adtanyl\n---\n"
+        "Pneumono&shy;ultramicroscopic&#x2060;silico\\\nvolcanoes and fentanyl\n"
+        "======\n\nText.\n",
         encoding="utf-8",
     )
     args = ["build", "--facts", str(REPO / "facts"), "--audience", "long", "--out", "out"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     title = "Pneumonoultramicroscopicsilico volcanoes and fentanyl"
+    author, subject = "Law Enforcement Task Force", "Facts on fentanyl"
     reader = PdfReader(tmp_path / "out" / "long.pdf")
-    assert reader.metadata is not None and reader.metadata.title == title
-    assert reader.xmp_metadata is not None
-    assert reader.xmp_metadata.dc_title == {"x-default": title}
-    assert docx.Document(str(tmp_path / "out" / "long.docx")).core_properties.title == title
+    assert reader.metadata is not None
+    assert (reader.metadata.title, reader.metadata.author) == (title, author)
+    assert reader.metadata.subject == subject
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert (xmp.dc_title, xmp.dc_creator) == ({"x-default": title}, [author])
+    assert xmp.dc_description == {"x-default": subject}
+    word = docx.Document(str(tmp_path / "out" / "long.docx")).core_properties
+    assert (word.title, word.author, word.subject) == (title, author, subject)
 
 
 def test_a_link_with_a_soft_hyphen_is_described_by_its_words(tmp_path: Path) -> None:

@@ -869,10 +869,13 @@ def test_interrupt_stops_workers_and_writes_nothing(
             raise KeyboardInterrupt
 
     monkeypatch.setattr(batch.interrupts, "check", interrupted)
+    # Only this batch's workers: another test run in the same process may have left a
+    # child of its own still ending, which made this test fail now and then under load.
+    before = {child.pid for child in multiprocessing.active_children()}
     result = build("--recipients", "recipients.csv", "--format", "pdf", "--jobs", "2")
     assert result.exit_code == 1  # click.Abort
     assert folder_bytes(workspace / "output") == {"keep.txt": b"before"}
-    assert multiprocessing.active_children() == []
+    assert {child.pid for child in multiprocessing.active_children()} <= before
 
 
 def test_staged_writes_each_file_at_once_and_renames_all_or_none(tmp_path: Path) -> None:

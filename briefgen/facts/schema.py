@@ -563,11 +563,51 @@ def _names(title: str, publisher: str) -> bool:
     return title == publisher or title.startswith(f"{publisher} ")
 
 
-Unit = Annotated[
+def _unit_without_sign(unit: str, spanish: bool = False) -> str:
+    """Refuse a unit written as or starting with a sign: it would print after the
+    number in a sentence but vanish from a callout, which prints a unit of words in
+    the label (short) instead. ``spanish`` for a Spanish form's unit, which a percent
+    does without (briefgen writes the % itself, 86%, never the RAE's 86 %)."""
+    written = unicodedata.normalize("NFKC", unit).strip()  # a full-width ％ is %
+    lowered = written.lower()
+    if spanish and (lowered.startswith("%") or lowered.rstrip(".") in _PERCENT_SPELLINGS):
+        rest = written[1:].strip().rstrip(".").strip() if lowered.startswith("%") else ""
+        words = f" and put {quote(rest)} in the Spanish short" if rest else ""
+        raise ValueError(
+            f"a percent needs no Spanish unit (it prints as 86%): leave it out{words}, "
+            f"not {quote(unit)}"
+        )
+    if lowered.rstrip(".") in _PERCENT_SPELLINGS or lowered == "percent.":
+        raise ValueError(f"write 'percent' (printed as %), not {quote(unit)}")
+    if lowered.startswith("%"):
+        rest = written[1:].strip()
+        raise ValueError(
+            f"write 'percent' (printed as %) and put {quote(rest)} in the fact's short, "
+            f"not {quote(unit)}: a callout prints a unit's words in its label"
+        )
+    if lowered.startswith(("$", "us$")):
+        rest = written.split("$", 1)[1].strip()
+        usd = f"USD {rest}" if rest else "USD"
+        raise ValueError(f"write {quote(usd)} (printed with $), not {quote(unit)}")
+    if written and unicodedata.category(written[0]) == "Sc":
+        raise ValueError(
+            f"a unit that starts with a currency sign ('{written[0]}') would lose it "
+            "in a callout; write the currency's code or name (USD prints as $)"
+        )
+    return unit
+
+
+def _spanish_unit_without_sign(unit: str) -> str:
+    """:func:`_unit_without_sign` for a Spanish form's unit."""
+    return _unit_without_sign(unit, spanish=True)
+
+
+SpanishUnit = Annotated[
     str,
     Field(min_length=1, max_length=40),
     AfterValidator(_printable),
     AfterValidator(_unquoted_unit),
+    AfterValidator(_spanish_unit_without_sign),
 ]
 
 
@@ -586,7 +626,7 @@ class Translation(_Strict):
 
     text: BriefText
     short: ShortText | None = None
-    unit: Unit | None = None
+    unit: SpanishUnit | None = None
     # A quote's speaker's role and organization in the language, for its attribution
     # ("jefe de policía"); the speaker's name is the same in every language.
     role: Name | None = None
@@ -652,29 +692,9 @@ class Fact(_Strict):
     @field_validator("unit")
     @classmethod
     def _unit_in_words(cls, unit: str | None) -> str | None:
-        # A sign would print after the number in a sentence but vanish from a
-        # callout, which prints a unit of words in the label (short) instead.
         if unit is not None:
             _unquoted_unit(unit)
-            written = unicodedata.normalize("NFKC", unit).strip()  # a full-width ％ is %
-            lowered = written.lower()
-            if lowered.rstrip(".") in _PERCENT_SPELLINGS or lowered == "percent.":
-                raise ValueError(f"write 'percent' (printed as %), not {quote(unit)}")
-            if lowered.startswith("%"):
-                rest = written[1:].strip()
-                raise ValueError(
-                    f"write 'percent' (printed as %) and put {quote(rest)} in the fact's short, "
-                    f"not {quote(unit)}: a callout prints a unit's words in its label"
-                )
-            if lowered.startswith(("$", "us$")):
-                rest = written.split("$", 1)[1].strip()
-                usd = f"USD {rest}" if rest else "USD"
-                raise ValueError(f"write {quote(usd)} (printed with $), not {quote(unit)}")
-            if written and unicodedata.category(written[0]) == "Sc":
-                raise ValueError(
-                    f"a unit that starts with a currency sign ('{written[0]}') would lose it "
-                    "in a callout; write the currency's code or name (USD prints as $)"
-                )
+            _unit_without_sign(unit)
         return unit
 
     @field_validator("value", "value_max", mode="before")

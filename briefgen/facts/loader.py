@@ -361,4 +361,12 @@ def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
                     store.where_source(source.id, "issued"),
                 )
             )
+        # The day the source was read: never after today, a slip of the year's digits.
+        if source.accessed and source.accessed > today:
+            problems.append(
+                FactsError(
+                    f"accessed: {source.accessed} is in the future (today is {today})",
+                    store.where_source(source.id, "accessed"),
+                )
+            )
     return problems

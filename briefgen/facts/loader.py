@@ -226,6 +226,15 @@ def _register(
     return []
 
 
+def _holds(item: dict[str, Any], path: list[str]) -> bool:
+    """Whether ``item`` holds the field at ``path`` (``["es", "text"]``)."""
+    for name in path:
+        if not isinstance(item, dict) or name not in item:
+            return False
+        item = item[name]
+    return True
+
+
 def _schema_problems(
     exc: ValidationError, doc: YamlDocument, base: LocPath, item: Any, keys: _KeySuggestions
 ) -> list[FactsError]:
@@ -234,12 +243,14 @@ def _schema_problems(
         loc: LocPath = (*base, *error["loc"])
         message = schema_message(error)
         field = _field_name(error["loc"])
-        # Rules that span fields (model validators) name their field first: "value: ...".
+        # Rules that span fields (model validators) name their field first: "value: ...",
+        # or a field of the Spanish form, "es.text: ...".
         head, sep, rest = message.partition(": ")
-        if not field and sep and isinstance(item, dict) and head.isidentifier():
+        path = head.split(".")
+        if not field and sep and isinstance(item, dict) and all(p.isidentifier() for p in path):
             field, message = head, rest
-            if head in item:
-                loc = (*base, head)
+            if _holds(item, path):
+                loc = (*base, *path)
         if error["type"] == "extra_forbidden":
             message = keys.message(error["loc"])
         elif error["type"] == "missing":

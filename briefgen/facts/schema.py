@@ -327,6 +327,22 @@ def in_quotation_marks(text: str) -> str | None:
     return None
 
 
+# The double quotation marks a pasted quote comes in: straight, curly, low and angle.
+_OPENING_MARKS = '"“„«»'
+_CLOSING_MARKS = '"”“»«'
+
+
+def _in_double_quotation_marks(text: str) -> bool:
+    """Whether ``text`` is all inside one pair of double quotation marks, as a quote
+    pasted from a word processor comes (``“We need help.”``): not one that only begins
+    and ends with quoted words (``“Safe” is not “secure”``). A stop after the closing
+    mark, as Spanish sets it (``«Necesitamos ayuda».``), is outside the pair."""
+    text = text.strip().rstrip(".,;:!?…").rstrip()
+    if len(text) < 3 or text[0] not in _OPENING_MARKS or text[-1] not in _CLOSING_MARKS:
+        return False
+    return not any(mark in _OPENING_MARKS + _CLOSING_MARKS for mark in text[1:-1])
+
+
 def _unquoted_unit(unit: str) -> str:
     """Refuse a unit in quotation marks: they would print with it, 26,700 “pounds”."""
     if (inner := in_quotation_marks(unit.strip())) is not None:
@@ -736,6 +752,13 @@ class Fact(_Strict):
                 raise ValueError("unit: a statistic needs a unit (e.g. unit: percent)")
         if self.kind is Kind.QUOTE and not self.speaker:
             raise ValueError("speaker: a quote needs its speaker")
+        if self.kind is Kind.QUOTE:
+            for field, text in (("text", self.text), ("es.text", self.es and self.es.text)):
+                if text and _in_double_quotation_marks(text):
+                    raise ValueError(
+                        f"{field}: a quote's words are written without the quotation marks "
+                        "around them; pullquote() prints its own, and these would print too"
+                    )
         if self.qualifier is not None and self.value is None:
             raise ValueError("qualifier: qualifies a number; the fact has no value")
         if self.value_max is not None and self.value is not None and self.value_max < self.value:

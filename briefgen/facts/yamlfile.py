@@ -471,6 +471,32 @@ def _odd_indent(text: str, problem_line: int) -> tuple[int, int, str] | None:
     return None
 
 
+# A key glued to its value (`places:[tucson-az]`, or a no-break space after the colon
+# as pasted from a web page), which YAML reads as a line of text, not a key.
+_GLUED_KEY = re.compile(r" *(?:- +)?([A-Za-z_][\w-]*):([^ \t\r\n#])")
+
+
+def _glued_key(text: str, problem_line: int) -> tuple[int, int, str, str, str] | None:
+    """The line (0-based), column, key, following character and the line as it should
+    be written, of a key written without a space after its colon, on the line
+    ``problem_line`` of ``text`` or one of the two above it, the nearest first; None
+    when a space there leaves the error where it is (``https://`` in a text is no key)."""
+    lines = text.split("\n", problem_line + 1)[: problem_line + 1]
+    for number in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+        if match := _GLUED_KEY.match(lines[number]):
+            after = match[2] if match[2].isspace() else ""
+            fixed = (
+                lines[number][: match.end(1) + 1]
+                + " "
+                + lines[number][match.end(1) + 1 + len(after) :]
+            )
+            spaced = "\n".join([*lines[:number], fixed, *text.split("\n")[number + 1 :]])
+            if _error_line(spaced) == _error_line(text):
+                return None
+            return number, match.end(1), match[1], match[2], fixed.strip()
+    return None
+
+
 # A line that starts a key (`value: 480`) or an item (`- id: x`), as written in a
 # facts file or front matter, and a value that is plain text YAML would read on over
 # the lines below it.
@@ -614,6 +640,18 @@ def _syntax_error(
             f"YAML: the line is indented with U+{ord(char):04X} {name}, which YAML does "
             f"not read as a space; indent with plain spaces, column {at + 1}",
             Location.of(path, number + first_line),
+        )
+    if mark is not None and (glued := _glued_key(text, mark.line)):
+        number, at, key, char, fixed = glued
+        after = (
+            f"is followed by U+{ord(char):04X} {unicodedata.name(char, '')}, which YAML does "
+            "not read as a space; type a plain space after the colon"
+            if char.isspace()
+            else "needs a space after its colon, or YAML reads the line as text: write "
+            f"{clip_name(fixed.removeprefix('- '))}"
+        )
+        return error(
+            f"YAML: '{key}:' {after}, column {at + 2}", Location.of(path, number + first_line)
         )
     if (
         not opened

@@ -107,11 +107,15 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
     today = today or dt.date.today()
     problems: list[BriefgenError] = []
     files: list[tuple[Path, bytes]] = []
+    # Whether a file that may list sources could not be read: the sources it lists
+    # are unknown, not missing, and the facts citing them are not told they are.
+    sources_unread = False
     for file in facts_files(path):
         try:
             files.append((file, read_facts_bytes(file)))
         except FactsError as exc:
             problems.append(exc)
+            sources_unread = True
     key = _store_key(files, today)
     if not problems and key in _LOADED:
         _LOADED.move_to_end(key)
@@ -123,10 +127,11 @@ def load_store(path: Path, *, today: dt.date | None = None) -> FactStore:
             doc = parse_facts(raw, file)
         except FactsError as exc:
             problems.append(exc)
+            sources_unread = sources_unread or _SOURCES_SECTION.search(raw) is not None
             continue
         problems.extend(doc.problems)
         problems.extend(_load_document(doc, store, keys))
-    problems.extend(_cross_check(store, today))
+    problems.extend(_cross_check(store, today, sources_unread))
     raise_all(sorted(problems, key=_by_place))
     _LOADED[key] = store
     if len(_LOADED) > LOADED_STORES:
@@ -340,10 +345,17 @@ def _no_sources(store: FactStore) -> list[FactsError]:
     ]
 
 
-def _cross_check(store: FactStore, today: dt.date) -> list[FactsError]:
-    problems = _no_sources(store)
-    # When no source is defined, _no_sources has said so once for every citation.
-    names = () if problems else ("source", "original_source")
+# A file's 'sources:' section, as a file YAML could not read may still show it.
+_SOURCES_SECTION = re.compile(rb"^sources[ \t]*:", re.MULTILINE)
+
+
+def _cross_check(
+    store: FactStore, today: dt.date, sources_unread: bool = False
+) -> list[FactsError]:
+    problems = [] if sources_unread else _no_sources(store)
+    # When no source is defined, _no_sources has said so once for every citation; when
+    # a file of sources could not be read, the ids it holds are not known to be wrong.
+    names = () if problems or sources_unread else ("source", "original_source")
     closest = Suggestions(store.sources)
     for fact in store:
         for name in names:

@@ -794,6 +794,10 @@ def test_an_entry_that_is_not_a_mapping_and_bad_slugs_and_addresses_are_named(
             type: report
             title: T
             URL: ftp://example.org
+          - id: site
+            type: webpage
+            title: T
+            URL: leitf.org/report
         facts:
           - id: f
             kind: finding
@@ -809,10 +813,14 @@ def test_an_entry_that_is_not_a_mapping_and_bad_slugs_and_addresses_are_named(
         """),
     ) == [
         "facts.yaml:2: expected a mapping of fields (id: ..., kind: ..., ...)",
-        "facts.yaml:3: id: 'Bad Id' is not a slug (lowercase words joined by '-')",
+        "facts.yaml:3: id: 'Bad Id' is not a slug (lowercase words joined by '-'); did you "
+        "mean 'bad-id'?",
         "facts.yaml:6: URL: 'ftp://example.org' is not an http(s) address",
-        "facts.yaml:12: source: unknown source 'gone'",
-        "facts.yaml:18: topics[1]: 'Not Ok' is not a slug (lowercase words joined by '-')",
+        "facts.yaml:10: URL: 'leitf.org/report' is not an http(s) address; write it with its "
+        "scheme: https://leitf.org/report",
+        "facts.yaml:16: source: unknown source 'gone'",
+        "facts.yaml:22: topics[1]: 'Not Ok' is not a slug (lowercase words joined by '-'); did "
+        "you mean 'not-ok'?",
     ]
 
 

@@ -278,12 +278,16 @@ def _schema_problems(
                 if pattern == SLUG
                 else f"{quote(error['input'])} is not an http(s) address"
             )
-            inner = in_quotation_marks(str(error["input"]).strip())
+            written = str(error["input"]).strip()
+            inner = in_quotation_marks(written)
             if pattern == SLUG and inner is not None and re.fullmatch(SLUG, inner):
                 message += f"; write it without the quotation marks: {inner}"
-            elif pattern == SLUG and error["loc"][0] == "places":
-                meant = place_slug(str(error["input"]))
+            elif pattern == SLUG:
+                # An id or place as a person writes it: "Pills at the Port", "Tucson, AZ".
+                meant = place_slug(written)
                 message += f"; did you mean '{meant}'?" if meant else ""
+            elif "://" not in written and "." in written and not re.search(r"\s", written):
+                message += f"; write it with its scheme: https://{clip(written, 80)}"
         message = clip(message, MESSAGE_LIMIT)
         problems.append(FactsError(f"{field}: {message}" if field else message, doc.location(loc)))
     return problems

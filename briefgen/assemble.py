@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Iterable
 
 from briefgen.charts import resolve_chart
@@ -22,6 +21,7 @@ from briefgen.model import (
     Masthead,
     Metadata,
     plain_text,
+    without_format_characters,
 )
 from briefgen.parse import parse_blocks
 from briefgen.settings import Settings, theme_of
@@ -51,8 +51,8 @@ def _as_read(text: str) -> str:
     shapes lines on a page (a no-break space, a soft hyphen, a word joiner;
     PDFDocEncoding, which a PDF's Info strings are written in when they can be, has
     no soft hyphen, so viewers showed one as a replacement character)."""
-    words = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return " ".join(words.split())  # str.split() takes the no-break space for a space
+    # str.split() takes the no-break space for a space.
+    return " ".join(without_format_characters(text).split())
 
 
 def chart_resolver(store: FactStore, language: str = "en-US") -> Callable[[str, Location], Chart]:

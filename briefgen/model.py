@@ -20,6 +20,7 @@ geometry (``style.py``):
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -82,6 +83,14 @@ def plain_text(inlines: Inlines, citations: bool = True) -> str:
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+def without_format_characters(text: str) -> str:
+    """``text`` as a reader hears it: without the invisible format characters (Unicode
+    Cf: a soft hyphen, a word joiner, a zero-width space) that only shape its lines;
+    PDFDocEncoding, in which a PDF writes its Info and link descriptions, has no code
+    for a soft hyphen."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 # --- blocks ------------------------------------------------------------------

@@ -75,6 +75,7 @@ from briefgen.model import (
     block_word,
     cited_fact_ids,
     plain_text,
+    without_format_characters,
 )
 from briefgen.pictures import MAX_PICTURE_PIXELS, PictureRefused, picture_path, read_picture
 from briefgen.smartquotes import smartquotes
@@ -1256,7 +1257,7 @@ def _table(where: Location, tokens: list[Token]) -> Table:
 def _visible(text: str) -> str:
     """What of ``text`` a reader sees or hears: no spaces at its ends, no invisible
     format characters (a zero-width space, a soft hyphen, a word joiner)."""
-    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+    return without_format_characters(text).strip()
 
 
 def _plain_text(tokens: list[Token]) -> str:

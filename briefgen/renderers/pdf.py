@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -70,6 +69,7 @@ from briefgen.model import (
     inline_groups,
     plain_text,
     walk,
+    without_format_characters,
 )
 from briefgen.model import (
     Paragraph as ParagraphBlock,
@@ -315,7 +315,7 @@ def markup(
         href, words = spans[0].href, "".join(span.text for span in spans)
         # Its description is its words as read: no soft hyphen (which PDFDocEncoding,
         # the annotation's /Contents when it can be, leaves undefined) nor word joiner.
-        words = "".join(c for c in words if unicodedata.category(c) != "Cf")
+        words = without_format_characters(words)
         text = "".join(
             _formatted(run, font, style.bold) if isinstance(run, Span) else "<br/>" for run in link
         )

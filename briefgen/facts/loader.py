@@ -396,4 +396,13 @@ def _cross_check(
                     store.where_source(source.id, "accessed"),
                 )
             )
+        # Nor before the source came out: a slip in one of the two dates.
+        elif source.accessed and source.issued and source.accessed < source.issued.start:
+            problems.append(
+                FactsError(
+                    f"accessed: {source.accessed} is before the source was issued "
+                    f"({source.issued}); one of the two dates is wrong",
+                    store.where_source(source.id, "accessed"),
+                )
+            )
     return problems

@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from briefgen.dates import MONTHS
 from briefgen.inputs import MAX_LINK_CHARS, LongNumber, clip, quote, slashed_date
 from briefgen.language import LANGUAGE_TAG, Wording, full_date, month_year, wording
 
@@ -162,9 +163,58 @@ _FISCAL_AS_PRINTED = re.compile(r"\b[Ff][Yy][ -]?(?=\d{4}\b)")
 _RANGE_AS_PRINTED = re.compile(r"[-\u2010-\u2015]|\bto\b")
 
 
+# Months by the names and short forms a date is written with in English and Spanish
+# ("Dec 21, 2023", "December 2023", "21 de diciembre de 2023").
+_SPANISH_MONTHS = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+_MONTHS = {
+    name: number
+    for number, (english, spanish) in enumerate(zip(MONTHS, _SPANISH_MONTHS, strict=True), 1)
+    for name in (english.lower(), english[:3].lower(), spanish)
+} | {"sept": 9, "setiembre": 9}
+_NAMED_DATES = [
+    re.compile(r"(?P<month>[^\W\d_]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})"),
+    re.compile(r"(?P<day>\d{1,2}) (?:de )?(?P<month>[^\W\d_]+)\.?,? (?:de )?(?P<year>\d{4})"),
+    re.compile(r"(?P<month>[^\W\d_]+)\.?,? (?:de )?(?P<year>\d{4})"),
+]
+
+
+def _named_month_date(text: str) -> str | None:
+    """A date or month written with its month's name (``Dec 21, 2023``, ``21 de
+    diciembre de 2023``, ``December 2023``) as briefgen reads it (``2023-12-21``,
+    ``2023-12``); None for other text."""
+    for pattern in _NAMED_DATES:
+        found = pattern.fullmatch(" ".join(text.split()))
+        if found is None or (month := _MONTHS.get(found["month"].lower())) is None:
+            continue
+        year = int(found["year"])
+        if "day" not in found.groupdict():
+            return f"{year:04d}-{month:02d}"
+        try:
+            return dt.date(year, month, int(found["day"])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
 def _as_briefgen_writes(text: str) -> str | None:
     """``text`` (an as_of briefgen does not read) as briefgen writes it, when that
-    reads: ``FY 2023`` as ``FY2023``, ``2017-2021`` as ``2017/2021``; else None."""
+    reads: ``FY 2023`` as ``FY2023``, ``2017-2021`` as ``2017/2021``, ``Dec 21, 2023``
+    as ``2023-12-21``; else None."""
+    if named := _named_month_date(text):
+        return named
     rewritten = _FISCAL_AS_PRINTED.sub("FY", text)
     if "/" not in rewritten:
         ends = [end.strip() for end in _RANGE_AS_PRINTED.split(rewritten)]
@@ -459,7 +509,10 @@ class Source(_Strict):
                 return dt.date.fromisoformat(value.strip())
         if isinstance(value, dt.datetime):
             raise ValueError(f"{quote(value)} holds a time of day; write the date alone")
-        raise ValueError(f"expected a date such as 2023-03-13, got {quote(value)}")
+        written = value.strip() if isinstance(value, str) else ""
+        meant = _named_month_date(written) or (slashed_date(written) or ("", ""))[1]
+        hint = f": write it {meant}" if len(meant) == len("2023-03-13") else ""
+        raise ValueError(f"expected a date such as 2023-03-13, got {quote(value)}{hint}")
 
     @property
     def credit(self) -> str:

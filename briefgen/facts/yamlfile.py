@@ -540,6 +540,34 @@ def _misindented(text: str, problem_line: int, first_line: int) -> str | None:
     return None
 
 
+def _not_under_its_key(text: str, problem_line: int, first_line: int) -> tuple[str, int] | None:
+    """A key written at the indent of the empty key above it (``es:`` then ``text:``
+    beside it, not under it), which the parser only trips over a line later, at the
+    key indented as meant: what to say, and the line of the key to move. None when
+    indenting that key as the problem line is does not mend the file."""
+    lines = text.split("\n")
+    keys = [n for n in range(problem_line - 1, -1, -1) if _KEY_LINE.match(lines[n])][:2]
+    here = _KEY_LINE.match(lines[problem_line]) if problem_line < len(lines) else None
+    if len(keys) < 2 or here is None:
+        return None
+    (beside, empty), want = keys, len(here[1])
+    parent, key = _KEY_LINE.match(lines[empty]), _KEY_LINE.match(lines[beside])
+    if parent is None or key is None or lines[empty][parent.end() :].strip():
+        return None  # the key above has a value of its own on its line
+    indent = len(key[1])
+    if not indent <= parent.start(3) < want:
+        return None
+    mended = [*lines[:beside], " " * want + lines[beside][indent:], *lines[beside + 1 :]]
+    if (after := _error_line("\n".join(mended))) is not None and after <= problem_line:
+        return None
+    return (
+        f"YAML: '{_key_name(key)}' is indented {_spaces(indent)}; indent it "
+        f"{_spaces(want)}, under '{_key_name(parent)}' on line {empty + first_line}, as "
+        f"'{_key_name(here)}' below it is, column {indent + 1}",
+        beside + first_line,
+    )
+
+
 def _indent_advice(
     lines: list[str],
     problem_line: int,
@@ -653,13 +681,11 @@ def _syntax_error(
         return error(
             f"YAML: '{key}:' {after}, column {at + 2}", Location.of(path, number + first_line)
         )
-    if (
-        not opened
-        and mark is not None
-        and (exc.problem or "").startswith(_INDENT_PROBLEMS)
-        and (misplaced := _misindented(text, mark.line, first_line))
-    ):
-        return error(misplaced, Location.of(path, mark.line + first_line))
+    if not opened and mark is not None and (exc.problem or "").startswith(_INDENT_PROBLEMS):
+        if under := _not_under_its_key(text, mark.line, first_line):
+            return error(under[0], Location.of(path, under[1]))
+        if misplaced := _misindented(text, mark.line, first_line):
+            return error(misplaced, Location.of(path, mark.line + first_line))
     line = mark.line + first_line if mark else 0
     column = f", column {mark.column + 1}" if mark else ""
     problem = exc.problem or exc.context or "malformed YAML"

@@ -66,7 +66,7 @@ from briefgen.inputs import clip, quote
 from briefgen.kept import KeptByText
 from briefgen.language import month_name, month_year, wording
 from briefgen.settings import Settings
-from briefgen.templating import sandbox
+from briefgen.templating import mismatch, sandbox
 from briefgen.templating.frames import innermost_template
 from briefgen.templating.helpers import (
     BLOCK_HELPERS,
@@ -81,7 +81,6 @@ from briefgen.templating.helpers import (
 )
 from briefgen.templating.limited import LimitedSandbox
 from briefgen.templating.limits import MAX_OUTPUT_CHARS, MAX_TAG_RUNS, MEMORY, RENDER_SECONDS
-from briefgen.templating.mismatch import arithmetic, mismatch, missing_method, wrong_value
 from briefgen.templating.nesting import NestingLimits
 from briefgen.templating.overrides import check_overrides
 from briefgen.templating.search import TEMPLATE_SUFFIX, AudienceInfo, SearchPath, SearchPathLoader
@@ -861,22 +860,7 @@ def _runtime_message(exc: BaseException, search_path: SearchPath) -> str:
         )
     if isinstance(exc, MemoryError):
         return "the template needs more memory than there is; is a loop running away?"
-    if isinstance(exc, TypeError) and (worded := mismatch(str(exc))):
-        return worded
-    if isinstance(exc, ArithmeticError) and (worded := arithmetic(exc)):
-        return worded
-    if isinstance(exc, ValueError) and (worded := wrong_value(exc)):
-        return worded
-    if isinstance(exc, AttributeError) and (worded := missing_method(exc)):
-        return worded
-    if type(exc) is KeyError and len(exc.args) == 1 and isinstance(exc.args[0], str):
-        # What "%(n)s" | format(count=5) and "{n}".format(count=5) raise: Python's
-        # "KeyError: 'n'".
-        return (
-            f"the text has a place for {quote(exc.args[0])}, as in %(name)s or {{name}}, "
-            "and no value of that name is given to fill it"
-        )
-    return f"{type(exc).__name__}: {exc}"
+    return mismatch.worded(exc) or f"{type(exc).__name__}: {exc}"
 
 
 # How many names of an {% include %}'s list a message shows.

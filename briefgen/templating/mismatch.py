@@ -2,16 +2,41 @@
 
 An expression that adds text to a number (``{{ f.value + " deaths" }}``) fails with
 Python's "unsupported operand type(s) for +: 'QualifiedInt' and 'str'": the names of
-briefgen's own classes, in terms a template author never wrote. :func:`mismatch`
-says it again in the template's terms ("cannot add a number and text with +") and,
-for text, names the operator that joins it (``~``).
+briefgen's own classes, in terms a template author never wrote. :func:`worded` says
+it again in the template's terms ("cannot add a number and text with +") and, for
+text, names the operator that joins it (``~``); so for a division by zero, a value a
+function cannot take, a filter given a value without the method it calls, and a
+place in a text no value fills.
 """
 
 from __future__ import annotations
 
 import re
 
+from briefgen.inputs import quote
 from briefgen.templating.views import VIEWS
+
+
+def worded(exc: BaseException) -> str | None:
+    """The template author's words for the Python error ``exc`` a template's
+    expression raised, or None when it is none of those this module words."""
+    if isinstance(exc, TypeError):
+        return _mismatch(str(exc))
+    if isinstance(exc, ArithmeticError):
+        return _arithmetic(exc)
+    if isinstance(exc, ValueError):
+        return _wrong_value(exc)
+    if isinstance(exc, AttributeError):
+        return _missing_method(exc)
+    if type(exc) is KeyError and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        # What "%(n)s" | format(count=5) and "{n}".format(count=5) raise: Python's
+        # "KeyError: 'n'".
+        return (
+            f"the text has a place for {quote(exc.args[0])}, as in %(name)s or {{name}}, "
+            "and no value of that name is given to fill it"
+        )
+    return None
+
 
 # Python's class names, as a template author knows what they hold.
 _KINDS = {
@@ -99,7 +124,7 @@ def _kind(name: str) -> str:
     return f"a {name}"
 
 
-def mismatch(message: str) -> str | None:
+def _mismatch(message: str) -> str | None:
     """The template author's words for Python's TypeError ``message``, or None when
     it is not one of a value of the wrong kind."""
     if message in _LOOP:
@@ -168,7 +193,7 @@ _EXPECTED = [
 ]
 
 
-def arithmetic(exc: ArithmeticError) -> str | None:
+def _arithmetic(exc: ArithmeticError) -> str | None:
     """The template author's words for a sum Python could not work out: a division by
     zero, or a number too large (``ZeroDivisionError: float floor division by zero``)."""
     if isinstance(exc, ZeroDivisionError):
@@ -190,7 +215,7 @@ _NOT_IN_LIST = re.compile(r".* is not in list", re.DOTALL)
 _NOT_A_NUMBER = re.compile(r"could not convert string to float: (.*)", re.DOTALL)
 
 
-def wrong_value(exc: ValueError) -> str | None:
+def _wrong_value(exc: ValueError) -> str | None:
     """The template author's words for Python's ValueError ``exc``, where Python's
     name the argument by its place ("arg 3") or a value by its class; None for the rest."""
     message = str(exc)
@@ -206,7 +231,7 @@ _METHOD_OF = {"items": "a mapping", "splitlines": "text", "join": "text", "keys"
 _NO_ATTRIBUTE = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
 
 
-def missing_method(exc: AttributeError) -> str | None:
+def _missing_method(exc: AttributeError) -> str | None:
     """The template author's words for a filter given a value without the method it
     calls (``"abc" | dictsort``: "'str' object has no attribute 'items'")."""
     found = _NO_ATTRIBUTE.fullmatch(str(exc))

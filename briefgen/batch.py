@@ -44,6 +44,7 @@ from briefgen.check import (
     warning_lines,
 )
 from briefgen.collector import collecting_for_copies
+from briefgen.destination import refuse_to_write_into_inputs
 from briefgen.errors import (
     BriefgenError,
     Location,
@@ -56,11 +57,10 @@ from briefgen.errors import (
 from briefgen.facts.report import plural, unknown_place_notes
 from briefgen.facts.store import FactStore
 from briefgen.glyphs import printing_problem
+from briefgen.options import BuildOptions
 from briefgen.output import FolderStaging, prepare_folder, staged
 from briefgen.pipeline import (
-    BuildOptions,
     Workspace,
-    _refuse_to_write_into_inputs,
     make_brief,
     output_name,
 )
@@ -302,7 +302,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     out_dir = build.out_dir
     if out_dir.exists() and not out_dir.is_dir():
         prepare_folder(out_dir)  # the clear "is a file" error before any work
-    _refuse_to_write_into_inputs(build)
+    refuse_to_write_into_inputs(build)
 
     recipients = read_recipients(
         workspace, options.recipients, options.audience, options.name_column

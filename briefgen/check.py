@@ -39,9 +39,9 @@ from briefgen.model import (
     cited_fact_ids,
     walk,
 )
+from briefgen.options import SETTINGS_FILE, BuildOptions
 from briefgen.parse import IMAGE_PPI
 from briefgen.pipeline import (
-    BuildOptions,
     BuildResult,
     Decision,
     Skipped,
@@ -50,7 +50,6 @@ from briefgen.pipeline import (
     decide,
     left_out,
 )
-from briefgen.settings import SETTINGS_FILE
 from briefgen.style import BODY_SIZE, INCH
 from briefgen.templating.inherited import Inherited, inherited_words
 from briefgen.templating.overrides import listed_blocks

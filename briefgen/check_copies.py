@@ -26,7 +26,8 @@ from briefgen.errors import BriefgenError
 from briefgen.facts.report import plural
 from briefgen.facts.schema import place_slug
 from briefgen.fitting import MAX_FILL
-from briefgen.pipeline import BuildOptions, Decision, Workspace, decide
+from briefgen.options import BuildOptions
+from briefgen.pipeline import Decision, Workspace, decide
 from briefgen.recipients import Recipient, RecipientList
 from briefgen.style import BODY_SIZE, INCH, PageSizeName
 from briefgen.templating.search import AudienceInfo

@@ -29,7 +29,8 @@ from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import BuildOptions, BuildResult
+    from briefgen.options import BuildOptions
+    from briefgen.pipeline import BuildResult
     from briefgen.style import PageSizeName
 
 NO_FACTS_HERE = "no facts/ here; run `briefgen init DIR` or pass --facts"
@@ -198,7 +199,7 @@ def _build_options(
 ) -> BuildOptions:
     """The options build, preview and check share, as the pipeline takes them: each
     audience once, in the order given; both formats when none is given."""
-    from briefgen.pipeline import BuildOptions
+    from briefgen.options import BuildOptions
 
     return BuildOptions(
         workspace=Path("."),

@@ -18,19 +18,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import interrupts
+from briefgen.destination import check_out_dir
 from briefgen.errors import BriefgenError, LayoutError, Location, ProblemList, raise_all
 from briefgen.facts.store import FactStore
 from briefgen.fitting import Fit, fit_to_page
 from briefgen.inputs import clip_name
 from briefgen.model import Document
+from briefgen.options import BuildOptions
 from briefgen.output import write_all
 from briefgen.pipeline import (
     Brief,
-    BuildOptions,
     BuildResult,
     Decision,
     Workspace,
-    check_out_dir,
     describe,
     output_name,
     prepare,

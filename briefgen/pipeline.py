@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Literal
 from briefgen import interrupts
 from briefgen.assemble import assemble
 from briefgen.dates import brief_date
+from briefgen.destination import check_out_dir, refuse_to_write_over_the_logo
 from briefgen.errors import (
     BriefgenError,
     Location,
     OutputError,
     ProblemList,
-    display_path,
     raise_all,
 )
 from briefgen.facts.loader import load_store
@@ -31,45 +31,17 @@ from briefgen.fitting import Fit, fit_to_page
 from briefgen.kept import KeptByText
 from briefgen.language import wording
 from briefgen.model import Document
-from briefgen.output import (
-    LINK_LOOP,
-    entry_location,
-    prepare_folder,
-    refuse_unwritable,
-    write_all,
-)
+from briefgen.options import BuildOptions as BuildOptions  # the pipeline's own options
+from briefgen.output import write_all
 from briefgen.parse import CITATION
-from briefgen.settings import SETTINGS_FILE, Settings, load_settings, theme_of
+from briefgen.settings import Settings, load_settings, theme_of
 from briefgen.style import PageSizeName, Style
+from briefgen.templating import builtin_dir
 from briefgen.templating.environment import Rendered, TemplateRenderer
-from briefgen.templating.search import AudienceInfo, SearchPath, builtin_dir
+from briefgen.templating.search import AudienceInfo, SearchPath
 
 if TYPE_CHECKING:
     from briefgen.readability import ReadingLevel
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What ``briefgen build`` was asked to do."""
-
-    workspace: Path = Path(".")
-    facts: Path | None = None
-    template_dirs: tuple[Path, ...] = ()
-    out: Path | None = None
-    audiences: tuple[str, ...] = ()
-    formats: tuple[str, ...] = ("pdf", "docx")
-    page_size: PageSizeName | None = None
-    date: dt.date | None = None  # --date: the date every brief shows
-
-    @property
-    def facts_path(self) -> Path:
-        """--facts, else the workspace's facts/."""
-        return self.facts if self.facts is not None else self.workspace / "facts"
-
-    @property
-    def out_dir(self) -> Path:
-        """--out, else the workspace's output/."""
-        return self.out if self.out is not None else self.workspace / "output"
 
 
 # Each text in quotes on a line, a quote closing one opening none: where a chart names
@@ -252,7 +224,7 @@ def build(options: BuildOptions) -> BuildResult:
         for brief in result.briefs
         for fmt, data in brief.files.items()
     }
-    refuse_to_write_over_the_logo(options, workspace.settings, list(files))
+    refuse_to_write_over_the_logo(options, workspace.settings.theme.logo, list(files))
     result.written = write_all(options.out_dir, files)
     return result
 
@@ -413,65 +385,6 @@ def _refuse_a_second_writer(
             Location.of(options.out_dir / f"{stem}.{options.formats[0]}"),
         )
     asked_for[stem.casefold()] = (name, stem)
-
-
-def check_out_dir(options: BuildOptions) -> None:
-    """Refuse, before any work, an output folder that is a file, an input folder, or
-    not writable."""
-    out_dir = options.out_dir
-    if out_dir.exists() and not out_dir.is_dir():
-        prepare_folder(out_dir)  # raises the clear "is a file" error
-    refuse_unwritable(out_dir)
-    _refuse_to_write_into_inputs(options)
-
-
-def refuse_to_write_over_the_logo(
-    options: BuildOptions, settings: Settings, names: list[str]
-) -> None:
-    """Refuse, before anything is written, a file of ``names`` (in the output folder)
-    that would replace the theme's logo, or the link it is read through: the next
-    build would print it as the logo (``preview --out .`` beside a logo named
-    ``public.png``)."""
-    if not settings.theme.logo:
-        return
-    logo = options.workspace / settings.theme.logo
-    logo_entries = {_entry(logo), logo.resolve()}
-    for name in names:
-        target = options.out_dir / name
-        if _entry(target) in logo_entries:
-            raise OutputError(
-                f"this file would be written over the logo (theme.logo in {SETTINGS_FILE}); "
-                "choose another --out",
-                entry_location(target),
-            )
-
-
-def _entry(path: Path) -> Path:
-    """The directory entry ``path`` names, its folder's links followed, not its own."""
-    return path.parent.resolve() / path.name
-
-
-def _refuse_to_write_into_inputs(options: BuildOptions) -> None:
-    """The output folder may be neither an input folder nor inside one."""
-    try:
-        out = options.out_dir.resolve()
-    except (OSError, RuntimeError):  # a loop of links: RuntimeError before Python 3.13
-        raise OutputError(LINK_LOOP, Location.of(options.out_dir)) from None
-    inputs = [
-        ("facts", options.facts_path),
-        *(("templates", p) for p in options.template_dirs),
-        ("templates", options.workspace / "templates"),
-        ("built-in templates", builtin_dir()),
-    ]
-    for what, path in inputs:
-        folder = path.resolve()
-        if folder == out:
-            message = f"the output folder is the {what} folder"
-        elif folder in out.parents:
-            message = f"the output folder is inside the {what} folder ({display_path(path)})"
-        else:
-            continue
-        raise OutputError(f"{message}; choose another --out", Location.of(options.out_dir))
 
 
 def describe(brief: Brief, out_dir: Path) -> list[str]:

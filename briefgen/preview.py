@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import BuildOptions, BuildResult
+    from briefgen.options import BuildOptions
+    from briefgen.pipeline import BuildResult
 
 DPI_MIN = 36  # below this a page's body text is a grey blur
 DPI_MAX = 600  # a Letter page is 5100 x 6600 pixels, about 100 MB while drawn
@@ -36,14 +37,9 @@ def preview(options: BuildOptions, dpi: int = DEFAULT_DPI) -> BuildResult:
     the images into :func:`preview_dir`; returns what a build returns (the briefs,
     the audiences it left out, the images written), so its warnings can be told."""
     from briefgen import interrupts
+    from briefgen.destination import refuse_to_write_over_the_logo
     from briefgen.output import write_all
-    from briefgen.pipeline import (
-        BuildResult,
-        Workspace,
-        make_briefs,
-        output_name,
-        refuse_to_write_over_the_logo,
-    )
+    from briefgen.pipeline import BuildResult, Workspace, make_briefs, output_name
 
     if not DPI_MIN <= dpi <= DPI_MAX:
         raise ValueError(f"dpi {dpi} is outside {DPI_MIN}..{DPI_MAX}")
@@ -56,7 +52,7 @@ def preview(options: BuildOptions, dpi: int = DEFAULT_DPI) -> BuildResult:
         interrupts.check()
         files.update(page_files(output_name(brief.audience), rasterize(brief.files["pdf"], dpi)))
     interrupts.check()
-    refuse_to_write_over_the_logo(options, workspace.settings, list(files))
+    refuse_to_write_over_the_logo(options, workspace.settings.theme.logo, list(files))
     result.written = write_all(options.out_dir, files)
     return result
 

@@ -45,6 +45,7 @@ from briefgen.inputs import (
     read_bytes,
 )
 from briefgen.model import MAX_QR_CHARS, WORD_PROPERTY_LIMIT, Picture
+from briefgen.options import SETTINGS_FILE
 from briefgen.schema_words import schema_message
 from briefgen.style import PageSizeName, page_size_any_case
 from briefgen.suggest import closest_name
@@ -62,8 +63,6 @@ from briefgen.theme import (
     tint_of,
 )
 from briefgen.tomllines import KeyPath, TooDeep, key_lines, keys_set_twice
-
-SETTINGS_FILE = "briefgen.toml"
 
 
 class _Section(BaseModel):

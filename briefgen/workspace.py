@@ -22,11 +22,11 @@ from briefgen.output import (
     remove_folders,
     replace_all,
 )
+from briefgen.templating import builtin_dir
 from briefgen.templating.search import (
     BUILTIN_PREFIX,
     TEMPLATE_SUFFIX,
     SearchPath,
-    builtin_dir,
     is_file,
 )
 

@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -44,6 +43,7 @@ from briefgen.language import LANGUAGE_TAG, unworded_language
 from briefgen.model import WORD_PROPERTY_LIMIT
 from briefgen.schema_words import schema_message
 from briefgen.style import PageSizeName, page_size_any_case
+from briefgen.templating import builtin_dir
 
 TEMPLATE_SUFFIX = ".md.j2"
 # A template file is a page's words and tags, a few kilobytes (the built-ins 3-4 KB);
@@ -52,11 +52,6 @@ TEMPLATE_SUFFIX = ".md.j2"
 MAX_TEMPLATE_BYTES = 500_000
 _EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
 BUILTIN_PREFIX = "builtin/"
-
-
-def builtin_dir() -> Path:
-    """The folder of templates shipped inside the package."""
-    return Path(str(resources.files("briefgen") / "builtin_templates"))
 
 
 @dataclass(frozen=True)

@@ -666,6 +666,12 @@ def main() -> None:
     help="Print what was written as JSON for scripts: each file's path, pages, fill and "
     "SHA-256, and the warnings.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and fit everything anew, even when nothing changed since the last build "
+    "(see docs/cache.md).",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -684,12 +690,10 @@ def build(
     shard: str | None,
     duplex: str | None,
     as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Build one-page briefs for each audience as PDF and DOCX."""
     from briefgen import interrupts
-    from briefgen.pipeline import build as run_build
-
-    collector.imports_done()
 
     options = _build_options(
         facts_path, template_dirs, audiences, page_size, date, out_dir=out_dir, formats=formats
@@ -708,12 +712,14 @@ def build(
             raise click.UsageError("--duplex and --recipients do not go together")
         if len(options.audiences) > 1:
             raise click.UsageError("--recipients takes at most one --audience")
+        collector.pipeline_imported()
         _build_batch(ctx, options, recipients, name_column, jobs, keep_going, combine, shard)
         return
     for name, given in batch_only.items():
         if given:
             raise click.UsageError(f"{name} needs --recipients FILE")
     if duplex is not None:
+        collector.pipeline_imported()
         from briefgen.duplex import build_handout, describe_handout, warning_lines
 
         if options.audiences:
@@ -727,29 +733,31 @@ def build(
             for line in warning_lines(handout):
                 click.echo(line, err=True)
         return
-    with interrupts.handled():
-        result = run_build(options)
-    _report_build(result, options.out_dir, bool(ctx.obj["quiet"]), as_json)
-
-
-def _report_build(result: BuildResult, out_dir: Path, quiet: bool, as_json: bool) -> None:
-    """Each file's fill on stdout and each warning on stderr, one line each (what
-    ``briefgen check`` reports); or all of it as JSON."""
-    if quiet and not as_json:
-        return  # without importing the checks behind the warnings (~7 ms)
-    from briefgen.check import warning_lines, warnings_of
-    from briefgen.pipeline import describe
-
+    quiet = bool(ctx.obj["quiet"])
     if as_json:
-        from briefgen.summary import summary_json
+        collector.pipeline_imported()
+        from briefgen.pipeline import build as run_build
 
-        click.echo(streams.json_for_stdout(summary_json(result, warnings_of(result))))
+        with interrupts.handled():
+            result = run_build(options)
+        _report_json(result)
         return
-    for brief in result.briefs:
-        for line in describe(brief, out_dir):
-            click.echo(line)
-    for line in warning_lines(warnings_of(result)):
+    from briefgen.buildcache import build_or_reuse
+
+    with interrupts.handled():
+        lines = build_or_reuse(options, quiet, keeping=not no_cache)
+    for line in lines.stdout:
+        click.echo(line)
+    for line in lines.stderr:
         click.echo(line, err=True)
+
+
+def _report_json(result: BuildResult) -> None:
+    """What a build wrote and warned of, as JSON on stdout."""
+    from briefgen.check import warnings_of
+    from briefgen.summary import summary_json
+
+    click.echo(streams.json_for_stdout(summary_json(result, warnings_of(result))))
 
 
 def _build_batch(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
 
 # New objects (made less freed) between two runs over the youngest: Python's 700
 # ran the collector about once a copy.
@@ -43,6 +44,13 @@ def imports_done() -> None:
         _paused.clear()
         gc.freeze()
         gc.enable()
+
+
+def pipeline_imported() -> None:
+    """Import the build's stages (``briefgen.pipeline`` and what it imports) while the
+    collector is off, then turn it back on (:func:`imports_done`)."""
+    import_module("briefgen.pipeline")
+    imports_done()
 
 
 @contextmanager

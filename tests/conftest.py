@@ -41,6 +41,14 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def no_kept_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build reads and fits its inputs anew (and keeps nothing in the user's
+    cache folder): a test that builds twice means two builds. tests/test_buildcache.py
+    turns kept builds on, each test with a folder of its own."""
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", "")
+
+
 @pytest.fixture
 def repo() -> Path:
     """The repository root (a briefgen workspace: facts/, templates/, briefgen.toml)."""

@@ -21,6 +21,7 @@ from tagged import check_tagged
 
 from briefgen import (
     batch,
+    buildcache,
     charts,
     check,
     filenames,
@@ -331,6 +332,12 @@ FIGURES = [
     ("batch.md", f"every failed row is listed (the first {batch.MAX_FAILURES_SHOWN}, then"),
     ("batch.md", f"for the first {report.MAX_PLACES_SHOWN} such places"),
     ("batch.md", f"first {check.MAX_ERRORS_SHOWN} errors, then how many more"),
+    # docs/cache.md
+    ("cache.md", f"The folder holds at most {buildcache.MAX_KEPT} of them"),
+    (
+        "cache.md",
+        f"more than {buildcache.MAX_INPUT_BYTES:,} bytes or {buildcache.MAX_INPUT_FILES:,} files",
+    ),
     # docs/settings.md
     ("settings.md", f"At most {model.WORD_PROPERTY_LIMIT} characters (Word's limit"),
     ("settings.md", f"hold at most {settings.MAX_CONTACT_CHARS} characters each"),

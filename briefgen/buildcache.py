@@ -6,8 +6,9 @@ it at) and the lines it reported, under a key made of everything the build read 
 told: every byte of the facts, of the template folders and of ``briefgen.toml``; the
 options and the folder it ran in; the brief's date and its sources (``--date``,
 ``SOURCE_DATE_EPOCH``, today); briefgen's own files (its code, fonts and built-in
-templates). The entry itself lists the logo (by its bytes) and each library module the
-build ran (by its size and time), checked again before it is used.
+templates); and where each link among them, and ``--out``, lead. The entry itself lists
+the logo (by its bytes and where it leads) and each library module the build ran (by its
+size and time), checked again before it is used.
 
 A later build with the same key starts from the kept pages: the renderers still draw
 every byte of every file, as a first build does, but no facts are read, no template is
@@ -123,10 +124,17 @@ class _Key:
 
     def add_tree(self, path: Path) -> None:
         """Every file under ``path`` (or ``path`` itself), by name and bytes, links
-        followed; a folder seen before (a loop of links) once."""
+        followed, and where each link leads; a folder seen before (a loop of links)
+        once."""
+        self.add("real", os.path.realpath(path))  # a link above it, too
         self._add_entry(path, str(path), set())
 
     def _add_entry(self, path: Path, name: str, folders: set[tuple[int, int]]) -> None:
+        # Messages name a file where its links lead (errors.display_path), and a link
+        # out of its folder is refused: the same bytes through a retargeted link are
+        # another build.
+        if os.path.islink(path):
+            self.add("link", os.path.realpath(path))
         try:
             status = os.stat(path)
         except FileNotFoundError:
@@ -185,6 +193,7 @@ def build_key(
     key.add(str(ENTRY_FORMAT), sys.version, os.getcwd(), repr(options))
     key.add(environ.get(EPOCH_VARIABLE, ""), (today or dt.date.today()).isoformat())
     key.add(_package_fingerprint())
+    key.add(os.path.realpath(options.out_dir))  # each line names the files it wrote there
     try:
         key.add_tree(options.workspace / SETTINGS_FILE)
         key.add_tree(options.facts_path)
@@ -236,9 +245,15 @@ def _modules_unchanged(modules: Iterable[tuple[str, int, int]]) -> bool:
 
 
 def _logo_digest(options: BuildOptions, logo_setting: str) -> str:
+    """The logo's bytes and where its links lead (a logo outside the workspace is
+    refused)."""
     if not logo_setting:
         return ""
-    return hashlib.sha256(_read(options.workspace / logo_setting)).hexdigest()
+    path = options.workspace / logo_setting
+    digest = hashlib.sha256(os.path.realpath(path).encode("utf-8", "surrogateescape"))
+    digest.update(b"\0")
+    digest.update(_read(path))
+    return digest.hexdigest()
 
 
 # --- the folder -----------------------------------------------------------------

@@ -442,3 +442,74 @@ def test_too_many_input_files_keep_nothing(
     monkeypatch.setattr(buildcache, "MAX_INPUT_FILES", 3)
     assert run().exit_code == 0
     assert not cache.exists()
+
+
+def _fresh_run(*args: str) -> Result:
+    """A build as a new process makes it: messages name files by where their links
+    lead, which one process looks up once."""
+    from briefgen import errors
+
+    errors._display_path.cache_clear()
+    return run(*args)
+
+
+def _out_to(ws: Path, folder: str) -> None:
+    (ws / folder).mkdir(exist_ok=True)
+    (ws / "out").unlink(missing_ok=True)
+    (ws / "out").symlink_to(folder)
+
+
+def _facts_to(ws: Path, folder: str) -> None:
+    if not (ws / "facts").is_symlink():
+        (ws / "facts").rename(ws / "facts-a")
+        shutil.copytree(ws / "facts-a", ws / "facts-b")
+    (ws / "facts").unlink(missing_ok=True)
+    (ws / "facts").symlink_to(folder)
+
+
+def _sources_to(ws: Path, folder: str) -> None:
+    facts = ws / "facts"
+    if not (facts / "sources.yaml").is_symlink():
+        for name in ("a", "b"):
+            (facts / name).mkdir()
+            shutil.copy(facts / "sources.yaml", facts / name / "sources.yaml")
+    (facts / "sources.yaml").unlink()
+    (facts / "sources.yaml").symlink_to(f"{folder}/sources.yaml")
+
+
+def _logo_to(ws: Path, folder: str) -> None:
+    settings = ws / "briefgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('logo = ""', 'logo = "art/logo.png"'), encoding="utf-8")
+    for place in (ws / "inside", ws.parent / "outside"):
+        place.mkdir(exist_ok=True)
+        _logo(place / "logo.png", "navy")  # the same bytes in both
+    (ws / "art").unlink(missing_ok=True)
+    (ws / "art").symlink_to(ws / folder if folder == "inside" else ws.parent / folder)
+
+
+LINKS: dict[str, tuple[Callable[[Path, str], None], str, str, str]] = {
+    "--out": (_out_to, "one", "two", "two/legislators.pdf"),
+    "facts/": (_facts_to, "facts-a", "facts-b", "facts-b/sources.yaml"),
+    "a facts file": (_sources_to, "a", "b", "facts/b/sources.yaml"),
+    "the logo's folder": (_logo_to, "inside", "outside", "leads outside the workspace"),
+}
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_a_link_that_leads_elsewhere_builds_anew(
+    ws: Path, cache: Path, builds: list[BuildOptions], link: str
+) -> None:
+    # The same bytes through a link that now leads elsewhere: a message names a file
+    # where its links lead, and a logo may not lead outside the workspace.
+    retarget, before, after, said = LINKS[link]
+    retarget(ws, before)
+    first = _fresh_run()
+    assert first.exit_code == 0, first.output
+    assert _fresh_run().exit_code == 0
+    assert len(builds) == 1
+    retarget(ws, after)
+    kept = _fresh_run()
+    anew = _fresh_run("--no-cache")
+    assert said in anew.output
+    assert (kept.exit_code, kept.stdout, kept.stderr) == (anew.exit_code, anew.stdout, anew.stderr)

@@ -191,6 +191,9 @@ def build_key(
     environ = os.environ if environ is None else environ
     key = _Key()
     key.add(str(ENTRY_FORMAT), sys.version, os.getcwd(), repr(options))
+    # How file names are read: in ASCII (a C locale) an audience 'público' cannot name
+    # its files, which a build says.
+    key.add(sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
     key.add(environ.get(EPOCH_VARIABLE, ""), (today or dt.date.today()).isoformat())
     key.add(_package_fingerprint())
     key.add(os.path.realpath(options.out_dir))  # each line names the files it wrote there

@@ -513,3 +513,21 @@ def test_a_link_that_leads_elsewhere_builds_anew(
     anew = _fresh_run("--no-cache")
     assert said in anew.output
     assert (kept.exit_code, kept.stdout, kept.stderr) == (anew.exit_code, anew.stdout, anew.stderr)
+
+
+def test_file_names_read_in_another_encoding_build_anew(ws: Path, cache: Path) -> None:
+    # A C locale with Python's UTF-8 mode off reads 'público.md.j2' as ASCII with
+    # escapes: its audience cannot name a file there, which a fresh build says.
+    source = (REPO / "briefgen" / "builtin_templates" / "legislators.md.j2").read_text("utf-8")
+    (ws / "templates" / "público.md.j2").write_text(source, encoding="utf-8")
+    command = [sys.executable, "-m", "briefgen", "build", "--format", "pdf", "--out", "out"]
+    utf8 = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONPATH": str(REPO)}
+    ascii_names = {**utf8, "LC_ALL": "C", "PYTHONUTF8": "0"}
+    subprocess.run(command, check=True, capture_output=True, env=utf8)
+    kept, anew = (
+        subprocess.run(command + more, capture_output=True, env=ascii_names, text=True)
+        for more in ([], ["--no-cache"])
+    )
+    assert "set a UTF-8 locale" in anew.stderr
+    said = [(r.returncode, r.stdout, r.stderr) for r in (kept, anew)]
+    assert said[0] == said[1]

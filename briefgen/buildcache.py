@@ -48,7 +48,7 @@ CACHE_VARIABLE = "BRIEFGEN_CACHE_DIR"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"  # as briefgen.dates reads it
 # What a kept entry holds; another value is another key, so a briefgen that keeps
 # entries of another shape never reads an older one.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 MAX_KEPT = 32  # entries in the cache folder; the oldest go first
 # Inputs beyond these are not worth keeping a build for: reading them all again on
 # every build would cost more than it saves (a --templates folder that is a home).
@@ -77,7 +77,7 @@ class KeptBuild:
     lines: Lines | None  # None: a quiet build, which worked none of them out
     logo_setting: str  # theme.logo as written in briefgen.toml ("" without one)
     logo_digest: str  # of the logo file's bytes ("" without one)
-    modules: tuple[tuple[str, int, int], ...]  # each library file run: size, time
+    modules: tuple[tuple[str, str, int, int], ...]  # each library module run: file, size, time
 
 
 @dataclass(frozen=True)
@@ -219,25 +219,42 @@ def _package_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def _module_files() -> tuple[tuple[str, int, int], ...]:
-    """Each file of a module this process has run outside the standard library and
-    briefgen (which the key holds): the libraries that laid out and drew the pages."""
+def _libraries() -> list[tuple[str, str]]:
+    """Each module this process has run outside the standard library and briefgen
+    (which the key holds), with its file: the libraries that lay out and draw pages."""
     stdlib = (sys.base_prefix, sys.base_exec_prefix)
     found = []
-    for module in list(sys.modules.values()):
+    for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
         if not isinstance(path, str) or path.startswith(str(_PACKAGE)):
             continue
         if path.startswith(stdlib) and "-packages" not in path:
             continue
+        found.append((name, path))
+    return found
+
+
+def _module_files() -> tuple[tuple[str, str, int, int], ...]:
+    """Each library module this process has run (:func:`_libraries`), by its file's
+    size and time."""
+    found = []
+    for name, path in _libraries():
         with contextlib.suppress(OSError):
             status = os.stat(path)
-            found.append((path, status.st_size, status.st_mtime_ns))
+            found.append((name, path, status.st_size, status.st_mtime_ns))
     return tuple(sorted(set(found)))
 
 
-def _modules_unchanged(modules: Iterable[tuple[str, int, int]]) -> bool:
-    for path, size, mtime in modules:
+def _same_libraries(modules: Iterable[tuple[str, str, int, int]]) -> bool:
+    """Whether each library module this process has run is the file the kept build
+    ran under that name: a newer one installed for the user (``pip install --user``)
+    shadows the one it ran, which is still there unchanged."""
+    ran = {name: path for name, path, _, _ in modules}
+    return all(ran.get(name, path) == path for name, path in _libraries())
+
+
+def _modules_unchanged(modules: Iterable[tuple[str, str, int, int]]) -> bool:
+    for _, path, size, mtime in modules:
         try:
             status = os.stat(path)
         except OSError:
@@ -404,6 +421,8 @@ def reuse(options: BuildOptions, key: str, folder: Path, quiet: bool) -> Lines |
             interrupts.check()
             files[f"{page.stem}.{fmt}"] = render(fmt, page.document, style)
     interrupts.check()
+    if not _same_libraries(kept.modules):  # every library the drawing ran is imported now
+        return None
     refuse_to_write_over_the_logo(options, kept.logo_setting, list(files))
     write_all(options.out_dir, files)
     return kept.lines or Lines()

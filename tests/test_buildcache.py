@@ -230,12 +230,15 @@ def test_a_changed_library_or_logo_builds_anew(
     assert run().exit_code == 0
     [entry] = cache.iterdir()
     kept = pickle.loads(entry.read_bytes())
-    assert any("reportlab" in path for path, _, _ in kept.modules)
+    assert any("reportlab" in path for _, path, _, _ in kept.modules)
     library = tmp_path / "library.py"
     library.write_text("", encoding="utf-8")
     status = library.stat()
     changed = kept.__class__(
-        **{**kept.__dict__, "modules": ((str(library), status.st_size, status.st_mtime_ns),)}
+        **{
+            **kept.__dict__,
+            "modules": (("library", str(library), status.st_size, status.st_mtime_ns),),
+        }
     )
     entry.write_bytes(pickle.dumps(changed))
     assert run().exit_code == 0
@@ -531,3 +534,26 @@ def test_file_names_read_in_another_encoding_build_anew(ws: Path, cache: Path) -
     assert "set a UTF-8 locale" in anew.stderr
     said = [(r.returncode, r.stdout, r.stderr) for r in (kept, anew)]
     assert said[0] == said[1]
+
+
+def test_a_library_run_from_elsewhere_builds_anew(
+    ws: Path, cache: Path, builds: list[BuildOptions], tmp_path: Path
+) -> None:
+    # The kept pages were laid out by a reportlab that is still there unchanged, but
+    # this process runs another (one installed with pip install --user shadows it).
+    from reportlab import rl_config
+
+    assert run().exit_code == 0
+    [entry] = cache.iterdir()
+    elsewhere = tmp_path / "site-packages" / "reportlab" / "rl_config.py"
+    elsewhere.parent.mkdir(parents=True)
+    shutil.copy2(rl_config.__file__, elsewhere)  # the same size and time
+    kept = pickle.loads(entry.read_bytes())
+    modules = tuple(
+        tuple(str(elsewhere) if part == rl_config.__file__ else part for part in module)
+        for module in kept.modules
+    )
+    assert modules != kept.modules
+    entry.write_bytes(pickle.dumps(kept.__class__(**{**kept.__dict__, "modules": modules})))
+    assert run().exit_code == 0
+    assert len(builds) == 2

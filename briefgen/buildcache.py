@@ -328,7 +328,10 @@ def keep(kept: KeptBuild, folder: Path) -> None:
     target = _entry_path(folder, kept.key)
     temporary = folder / f".{kept.key}.{os.getpid()}.tmp"
     try:
-        with open(temporary, "xb") as file:
+        # Yours alone whatever the umask: 002 made it writable by the group, so never
+        # read again (see load); 022 let everyone read the facts it holds.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as file:
             pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
     except Exception:  # a full disk, an object that will not pickle: keep nothing

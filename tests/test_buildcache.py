@@ -557,3 +557,22 @@ def test_a_library_run_from_elsewhere_builds_anew(
     entry.write_bytes(pickle.dumps(kept.__class__(**{**kept.__dict__, "modules": modules})))
     assert run().exit_code == 0
     assert len(builds) == 2
+
+
+@pytest.mark.parametrize("umask", [0o002, 0o022])
+def test_entries_are_private_whatever_the_umask(
+    ws: Path, cache: Path, builds: list[BuildOptions], umask: int
+) -> None:
+    # 002 (Debian's and Ubuntu's for a user with a group of their own) made each entry
+    # writable by the group, so never read; 022 made it readable by everyone, facts and
+    # all, in a folder that already existed.
+    cache.mkdir(mode=0o755)
+    before = os.umask(umask)
+    try:
+        assert run().exit_code == 0
+        assert run().exit_code == 0
+    finally:
+        os.umask(before)
+    assert len(builds) == 1
+    [entry] = cache.iterdir()
+    assert entry.stat().st_mode & 0o777 == 0o600

@@ -576,3 +576,18 @@ def test_entries_are_private_whatever_the_umask(
     assert len(builds) == 1
     [entry] = cache.iterdir()
     assert entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(
+    ws: Path, tmp_path: Path, builds: list[BuildOptions], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "real").mkdir(mode=0o700)
+    (tmp_path / "above").symlink_to(tmp_path / "real")
+    monkeypatch.setenv(buildcache.CACHE_VARIABLE, str(tmp_path / "above"))
+    assert run().exit_code == 0
+    assert run().exit_code == 0
+    assert len(builds) == 2 and not list((tmp_path / "real").iterdir())
+    monkeypatch.setenv(buildcache.CACHE_VARIABLE, str(tmp_path / "above" / "briefgen"))
+    assert run().exit_code == 0
+    assert run().exit_code == 0  # a link above the folder is followed
+    assert len(builds) == 3 and len(list((tmp_path / "real" / "briefgen").iterdir())) == 1

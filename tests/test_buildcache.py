@@ -480,6 +480,15 @@ def _sources_to(ws: Path, folder: str) -> None:
     (facts / "sources.yaml").symlink_to(f"{folder}/sources.yaml")
 
 
+def _above_facts_to(ws: Path, folder: str) -> None:
+    # --facts data/facts, data a link: the facts folder itself is no link.
+    if not (ws / "data").is_symlink():
+        for name in ("data-a", "data-b"):
+            shutil.copytree(ws / "facts", ws / name / "facts")
+    (ws / "data").unlink(missing_ok=True)
+    (ws / "data").symlink_to(folder)
+
+
 def _logo_to(ws: Path, folder: str) -> None:
     settings = ws / "briefgen.toml"
     text = settings.read_text(encoding="utf-8")
@@ -491,11 +500,18 @@ def _logo_to(ws: Path, folder: str) -> None:
     (ws / "art").symlink_to(ws / folder if folder == "inside" else ws.parent / folder)
 
 
-LINKS: dict[str, tuple[Callable[[Path, str], None], str, str, str]] = {
-    "--out": (_out_to, "one", "two", "two/legislators.pdf"),
-    "facts/": (_facts_to, "facts-a", "facts-b", "facts-b/sources.yaml"),
-    "a facts file": (_sources_to, "a", "b", "facts/b/sources.yaml"),
-    "the logo's folder": (_logo_to, "inside", "outside", "leads outside the workspace"),
+LINKS: dict[str, tuple[Callable[[Path, str], None], str, str, str, list[str]]] = {
+    "--out": (_out_to, "one", "two", "two/legislators.pdf", []),
+    "facts/": (_facts_to, "facts-a", "facts-b", "facts-b/sources.yaml", []),
+    "a facts file": (_sources_to, "a", "b", "facts/b/sources.yaml", []),
+    "a folder above --facts": (
+        _above_facts_to,
+        "data-a",
+        "data-b",
+        "data-b/facts/sources.yaml",
+        ["--facts", "data/facts"],
+    ),
+    "the logo's folder": (_logo_to, "inside", "outside", "leads outside the workspace", []),
 }
 
 
@@ -505,15 +521,15 @@ def test_a_link_that_leads_elsewhere_builds_anew(
 ) -> None:
     # The same bytes through a link that now leads elsewhere: a message names a file
     # where its links lead, and a logo may not lead outside the workspace.
-    retarget, before, after, said = LINKS[link]
+    retarget, before, after, said, args = LINKS[link]
     retarget(ws, before)
-    first = _fresh_run()
+    first = _fresh_run(*args)
     assert first.exit_code == 0, first.output
-    assert _fresh_run().exit_code == 0
+    assert _fresh_run(*args).exit_code == 0
     assert len(builds) == 1
     retarget(ws, after)
-    kept = _fresh_run()
-    anew = _fresh_run("--no-cache")
+    kept = _fresh_run(*args)
+    anew = _fresh_run(*args, "--no-cache")
     assert said in anew.output
     assert (kept.exit_code, kept.stdout, kept.stderr) == (anew.exit_code, anew.stdout, anew.stderr)
 

@@ -30,7 +30,8 @@ import os
 import pickle
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import import_module
 from pathlib import Path
@@ -55,6 +56,8 @@ MAX_KEPT = 32  # entries in the cache folder; the oldest go first
 MAX_INPUT_BYTES = 64_000_000
 MAX_INPUT_FILES = 4_000
 _SUFFIX = ".kept"
+_TEMPORARY = ".tmp"
+STALE_TEMPORARY_NS = 3600 * 10**9  # a temporary this old is no build's any more
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -326,7 +329,7 @@ def keep(kept: KeptBuild, folder: Path) -> None:
     if not _safe_folder(folder, create=True):
         return
     target = _entry_path(folder, kept.key)
-    temporary = folder / f".{kept.key}.{os.getpid()}.tmp"
+    temporary = folder / f".{kept.key}.{os.getpid()}{_TEMPORARY}"
     try:
         # Yours alone whatever the umask: 002 made it writable by the group, so never
         # read again (see load); 022 let everyone read the facts it holds.
@@ -343,12 +346,20 @@ def keep(kept: KeptBuild, folder: Path) -> None:
 
 
 def _prune(folder: Path) -> None:
+    """Remove all but the :data:`MAX_KEPT` entries last written or used, and any
+    temporary left by a build killed while keeping, once it is an hour old."""
     entries = []
+    stale = time.time_ns() - STALE_TEMPORARY_NS
     with contextlib.suppress(OSError), os.scandir(folder) as found:
         for entry in found:
-            if entry.name.endswith(_SUFFIX) and entry.is_file(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    entries.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            with contextlib.suppress(OSError):
+                written = entry.stat(follow_symlinks=False).st_mtime_ns
+                if entry.name.endswith(_SUFFIX):
+                    entries.append((written, entry.path))
+                elif entry.name.endswith(_TEMPORARY) and written < stale:
+                    os.unlink(entry.path)
     for _, path in sorted(entries, reverse=True)[MAX_KEPT:]:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -357,21 +368,28 @@ def _prune(folder: Path) -> None:
 # --- a build ---------------------------------------------------------------------
 
 
-def build_or_reuse(options: BuildOptions, quiet: bool, keeping: bool = True) -> Lines:
+def build_or_reuse(
+    options: BuildOptions, quiet: bool, say: Callable[[Lines], None], keeping: bool = True
+) -> None:
     """Build the briefs ``options`` ask for and write their files, from the pages kept
     by an earlier build of the same inputs if there is one (and ``keeping``), else
-    anew, keeping its pages. Returns what the build says (nothing when ``quiet``)."""
+    anew, keeping its pages; ``say`` is given what the build says (unless ``quiet``)
+    as soon as its files are written, before any keeping."""
     folder = cache_folder() if keeping else None
     key = build_key(options) if folder else None
     if folder and key:
         reused = reuse(options, key, folder, quiet)
         if reused is not None:
-            return Lines() if quiet else reused
+            if not quiet:
+                say(reused)
+            return
     collector.pipeline_imported()
     from briefgen.pipeline import build, output_name
 
     result = build(options)
     lines = None if quiet else report_lines(result, options.out_dir)
+    if lines is not None:
+        say(lines)
     if folder and key and build_key(options) == key:  # no input changed meanwhile
         assert result.workspace is not None
         pages = [
@@ -383,7 +401,6 @@ def build_or_reuse(options: BuildOptions, quiet: bool, keeping: bool = True) -> 
             key, tuple(pages), lines, logo, _logo_digest(options, logo), _module_files()
         )
         keep(kept, folder)
-    return lines or Lines()
 
 
 def report_lines(result: BuildResult, out_dir: Path) -> Lines:
@@ -428,4 +445,6 @@ def reuse(options: BuildOptions, key: str, folder: Path, quiet: bool) -> Lines |
         return None
     refuse_to_write_over_the_logo(options, kept.logo_setting, list(files))
     write_all(options.out_dir, files)
+    with contextlib.suppress(OSError):  # used now: the last to be pruned (_prune)
+        os.utime(_entry_path(folder, key))
     return kept.lines or Lines()

@@ -29,6 +29,7 @@ from briefgen.preview import DEFAULT_DPI, DPI_MAX, DPI_MIN
 from briefgen.renderers import FORMATS
 
 if TYPE_CHECKING:
+    from briefgen.buildcache import Lines
     from briefgen.options import BuildOptions
     from briefgen.pipeline import BuildResult
     from briefgen.style import PageSizeName
@@ -745,7 +746,11 @@ def build(
     from briefgen.buildcache import build_or_reuse
 
     with interrupts.handled():
-        lines = build_or_reuse(options, quiet, keeping=not no_cache)
+        build_or_reuse(options, quiet, _say, keeping=not no_cache)
+
+
+def _say(lines: Lines) -> None:
+    """A build's lines: each file's fill on stdout, each warning on stderr."""
     for line in lines.stdout:
         click.echo(line)
     for line in lines.stderr:

@@ -10,6 +10,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -375,13 +376,42 @@ def test_an_entry_not_safe_or_not_whole_is_not_used(
     assert len(builds) == 2
 
 
-def test_only_the_newest_entries_stay(
-    ws: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+def test_only_the_entries_last_used_stay(
+    ws: Path, cache: Path, builds: list[BuildOptions], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(buildcache, "MAX_KEPT", 2)
-    for day in ("2026-10-01", "2026-10-02", "2026-10-03"):
-        assert run("--date", day).exit_code == 0
-    assert len(list(cache.iterdir())) == 2
+    assert run("--date", "2026-10-01").exit_code == 0
+    assert run("--date", "2026-10-02").exit_code == 0
+    assert run("--date", "2026-10-01").exit_code == 0  # used again: kept longest
+    assert run("--date", "2026-10-03").exit_code == 0
+    assert len(list(cache.iterdir())) == 2 and len(builds) == 3
+    assert run("--date", "2026-10-01").exit_code == 0
+    assert len(builds) == 3
+    assert run("--date", "2026-10-02").exit_code == 0
+    assert len(builds) == 4
+
+
+def test_a_temporary_left_by_a_killed_build_goes_within_the_hour(ws: Path, cache: Path) -> None:
+    cache.mkdir(mode=0o700)
+    old, new = cache / f".{'a' * 64}.99.tmp", cache / f".{'b' * 64}.98.tmp"
+    for temporary in (old, new):
+        temporary.write_bytes(b"cut short")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert run().exit_code == 0
+    assert not old.exists() and new.exists()
+
+
+def test_the_lines_are_said_before_keeping(
+    ws: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(kept: object, folder: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(buildcache, "keep", interrupted)
+    result = run()
+    assert "out/legislators.pdf" in result.stdout and "warning" in result.stderr
+    assert (ws / "out" / "public.docx").exists()
 
 
 def test_inputs_too_large_to_read_again_keep_nothing(

@@ -1295,3 +1295,11 @@ def test_the_article_to_read_is_credited_to_its_publisher_not_the_printer(
     assert "Desert Border Task Force" in text  # the masthead
     assert credit in text
     assert "Task Force." not in text.replace(credit, "")
+
+
+def test_cite_without_a_fact_is_an_error_at_its_line(ws: Path) -> None:
+    write_template(ws, ["# T", "", "Text {{ cite() }} end."])
+    result = build("--audience", "x")
+    assert result.exit_code == 1
+    assert result.output == 'templates/x.md.j2:3: cite() names no fact; write cite("fact-id")\n'
+    assert not any((ws / "out").iterdir())

@@ -463,6 +463,8 @@ class Helpers:
 
     def cite(self, *facts: FactView | str) -> Markup:
         """``cite(f, ...)``: citation markers; each cited source joins the page's notes."""
+        if not facts:  # else nothing is printed, and nothing says so
+            raise TemplateError('cite() names no fact; write cite("fact-id")')
         return Markup("".join(f"[@{self._resolve(f).id}]" for f in facts))
 
     def callout(

@@ -46,7 +46,13 @@ class LeanDocument(pdfdoc.PDFDocument):  # type: ignore[misc]  # reportlab ships
             name = numbers.get(counter)
             if name is None:
                 break
-            content: bytes = pdfdoc.format(objects[name], self, toplevel=1)
+            found = objects[name]
+            # reportlab's ``format`` of a top-level object, without comments, is the
+            # object's own (some ninety a copy, most of them structure elements).
+            if isinstance(found, pdfdoc.PDFObject):
+                content: bytes = found.format(self)
+            else:
+                content = pdfdoc.format(found, self, toplevel=1)
             data = b"%d %d obj\n" % number_and_version[name] + content
             data += b"endobj\n" if content.endswith(b"\n") else b"\nendobj\n"
             offsets[name] = file.offset

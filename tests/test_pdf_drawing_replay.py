@@ -6,16 +6,19 @@ second time it is drawn (most drawn once name a recipient) and replayed after.""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
+from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.model import Document, Metadata
 from briefgen.parse import parse_blocks
-from briefgen.renderers import pdf
+from briefgen.pipeline import BuildOptions, Workspace
+from briefgen.renderers import pdf, pdf_tags
 from briefgen.style import Style
 
 STYLE = Style()
@@ -154,3 +157,52 @@ def test_a_replayed_text_meeting_a_new_character_gives_it_its_code() -> None:
     second = document(f"“Quoted” first.\n\n{accented}\n\nCafé again.\n")
     again = pdf.render_pdf_bytes(second, STYLE)
     assert again == fresh(second)
+
+
+def _drawn_by_reportlab(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Have every paragraph drawn through reportlab's ``Flowable.drawOn`` (its state
+    saved, moved and restored around the drawing), replayed or not."""
+    monkeypatch.setattr(pdf._Text, "drawOn", pdf_tags.Marked.drawOn)
+
+
+def test_a_replayed_paragraph_is_written_as_reportlab_s_drawon_writes_it(
+    draws: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replayed paragraph's state is not saved and restored around it (replaying
+    changes none of it): the operators are those of reportlab's ``drawOn``, for
+    headings, list items with their bullets, a quote, a table's cells and a link."""
+    doc = document(
+        "# A title\n\nPlain words, and “quoted” ones.\n\n- one\n- two\n\n1. first\n"
+        "2. second\n\n> A quote.\n\n| a | b |\n| --- | --- |\n| c | d |\n\n"
+        "See [the report](https://example.org/report).\n"
+    )
+    first = recorded(doc)
+    draws.clear()
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+    assert draws == []  # every paragraph replayed
+    _drawn_by_reportlab(monkeypatch)
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+
+
+def test_a_batch_copy_is_written_as_reportlab_s_drawon_writes_it(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every sample audience's copy, its note numbers and labels too, after others
+    replayed its paragraphs: the same bytes as drawing each through reportlab."""
+    options = BuildOptions(workspace=repo, formats=("pdf",))
+    worker = _Worker(Workspace.open(options), options)
+    columns = ("id", "audience", "name", "title", "office", "place")
+
+    def copy(audience: str, name: str) -> bytes:
+        values = ("row-1", audience, name, "Senator", "Office 1", "tucson-az")
+        made = worker.make(Task(1, audience, columns, values))
+        assert isinstance(made, Copy), made
+        return made.files["pdf"]
+
+    audiences = ("legislators", "chiefs", "public", "public-es")
+    for audience in audiences:
+        copy(audience, "Ana Example")
+        copy(audience, "Bo Sample")
+    replayed = {audience: copy(audience, "Cy Third") for audience in audiences}
+    _drawn_by_reportlab(monkeypatch)
+    assert {audience: copy(audience, "Cy Third") for audience in audiences} == replayed

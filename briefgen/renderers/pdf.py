@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
@@ -116,7 +117,9 @@ from briefgen.renderers.pdf_tags import (
     Marked,
     Story,
     TaggedCanvas,
+    Tagger,
     hyphen_apart,
+    install_marker,
     on_draw,
     xmp_packet,
 )
@@ -648,6 +651,40 @@ class _Text(Marked):
 
     def getSpaceAfter(self) -> float:
         return float(self.setting.text.space_after)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """reportlab's ``Flowable.drawOn``, written out for a paragraph replayed on a
+        tagging canvas: the graphics state saved, the origin moved to ``x``, ``y``,
+        the operators as drawn before (:meth:`draw_inner`), tagged, and the state
+        restored. Replaying changes none of the canvas's own state, so saving and
+        restoring it (a copy of some twenty attributes, twice a paragraph) is left
+        out; the operators are the same. A paragraph not replayed, or one with links
+        (whose annotations are placed through the moved origin), is drawn by
+        reportlab's ``drawOn``."""
+        drawn = getattr(self.inner, _DRAWN, None)
+        tagger: Tagger | None = getattr(canvas, "tagger", None)
+        if (
+            tagger is None
+            or not isinstance(drawn, _Drawn)
+            or drawn.links
+            or self.element is None
+            or self.whole
+            or self._showBoundary
+            or not replay_font_calls(drawn.calls, canvas._doc)
+        ):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        x = self._hAlignAdjust(x, _sW)
+        install_marker(canvas)
+        code: list[str] = canvas._code
+        # Canvas.saveState and translate: the translation is never joined to an
+        # earlier one, as "q" stands between them.
+        code.append("q")
+        code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
+        tagger.paragraph = self.inner_elements
+        code.extend(self._tag(list(drawn.operators), tagger))
+        tagger.paragraph = []
+        code.append("Q")
 
     def draw_inner(self, canvas: Canvas) -> None:
         """Draw the paragraph, or replay its operators as drawn before: a laid-out

@@ -682,7 +682,7 @@ class _Text(Marked):
         code.append("q")
         code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
         tagger.paragraph = self.inner_elements
-        code.extend(self._tag(list(drawn.operators), tagger))
+        code.extend(self.tagged(drawn.operators, tagger))
         tagger.paragraph = []
         code.append("Q")
 

@@ -373,6 +373,33 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
                 out.append(self._text_object(kind, owner, references, tagger))
         return out
 
+    def tagged(self, drawn: tuple[str, ...], tagger: Tagger) -> list[str]:
+        """What :meth:`_tag` gives for ``drawn``, the operators of a paragraph drawn
+        before: which run of which text object each element owns is worked out once
+        per process (:func:`_plan`), and only the marked-content sequences, whose
+        MCIDs are this page's, are made here."""
+        out: list[str] = []
+        label, element, inner = self.label, self.element, self.inner_elements
+        assert element is not None
+        for item in _plan(drawn, tuple(kid.role for kid in inner)):
+            if isinstance(item, str):
+                out.append(item)
+                continue
+            first, runs = item
+            owner = (label or element) if first else element
+            pieces: list[str] = []
+            for selector, run in runs:
+                if selector is None:
+                    pieces.append(run.text)
+                    continue
+                kid = owner if selector < 0 else inner[selector]
+                begin, end = _sequence(kid, tagger)
+                if kid is not owner:
+                    tagger.enter(owner, kid)
+                pieces.append(f"{run.head}\n{begin}\n{run.body}\n{end}\n{run.tail}")
+            out.append("".join(pieces))
+        return out
+
     def _text_object(
         self,
         runs: tuple[_Run, ...],
@@ -454,6 +481,46 @@ def _kind(operators: str) -> tuple[_Run, ...] | None:
             run.insert(0, rise)
     runs.append(_run(link, raised, "".join(run)))
     return tuple(runs)
+
+
+# A plan's text object: whether it is the paragraph's first (owned by its label, if
+# any) and each run with the element owning it: None, a run showing no text (as
+# drawn); -1, the text object's owner; else the paragraph's inner element by index.
+_PlannedText = tuple[bool, tuple[tuple[int | None, _Run], ...]]
+
+
+@lru_cache(maxsize=1024)
+def _plan(drawn: tuple[str, ...], roles: tuple[str, ...]) -> tuple[str | _PlannedText, ...]:
+    """What :meth:`Marked._tag` does with the operators ``drawn`` of a paragraph whose
+    inner elements have ``roles``, as operators kept as they are and text objects
+    whose runs name their owners: the same for every copy that replays the
+    paragraph (pdf.py's ``_Text``), so worked out once per process."""
+    references = iter([index for index, role in enumerate(roles) if role == "Reference"])
+    items: list[str | _PlannedText] = []
+    first = True
+    for operators in drawn:
+        kind = _kind(operators)
+        if kind is None:
+            items.append(operators)
+        elif kind == _PAINTING:
+            items.extend(("/Artifact BMC", operators, "EMC"))
+        else:
+            runs: list[tuple[int | None, _Run]] = []
+            link: int | None = None
+            reference: int | None = None
+            for run in kind:
+                if run.link is not None:
+                    link = None if run.link < 0 else run.link
+                elif run.raised is not None:
+                    if run.raised and reference is None:
+                        reference = next(references, None)
+                    elif not run.raised:
+                        reference = None
+                owner = reference if reference is not None else link
+                runs.append(((-1 if owner is None else owner) if run.shows else None, run))
+            items.append((first, tuple(runs)))
+            first = False
+    return tuple(items)
 
 
 def _run(link: int | None, raised: bool | None, text: str) -> _Run:

@@ -108,7 +108,7 @@ from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_frags import same_frag as same_frag  # installed in reportlab
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_markup import parsed
-from briefgen.renderers.pdf_regions import Row, Rule, Stack, colour
+from briefgen.renderers.pdf_regions import KEEPS_STATE, Gap, Row, Rule, Stack, colour
 from briefgen.renderers.pdf_tags import (
     SOFT_HYPHEN,
     Element,
@@ -742,6 +742,9 @@ class _Text(Marked):
             setattr(paragraph, _DRAWN, drawn)
 
 
+KEEPS_STATE.add(_Text.drawOn)
+
+
 @dataclass(frozen=True)
 class _Drawn:
     """A paragraph's operators as drawn at its origin, and the font calls and link
@@ -925,7 +928,7 @@ class _Blocks:
                     )
         elif isinstance(block, CardRow | Box | Columns):
             out.append(self.row(block, width))
-            out.append(Spacer(0, below))
+            out.append(Gap(0, below))
         elif isinstance(block, Chart):
             avail = style.measure if width is None else width
             with self.inside("Div"):
@@ -938,7 +941,7 @@ class _Blocks:
                 out.append(self.para(block.caption, caption, "caption", width=width))
         elif isinstance(block, Table):
             out.append(self.table(block, width))
-            out.append(Spacer(0, style.body.space_after))
+            out.append(Gap(0, style.body.space_after))
         elif isinstance(block, HorizontalRule):
             out.append(Rule(style.body_rule, style.body.space_after, style.theme.muted))
         elif isinstance(block, QrCode):
@@ -958,13 +961,13 @@ class _Blocks:
             caption = style.in_cell(style.caption)
             address = self.para(link, caption, "qr-url", width=cells[1].inner)
             out.append(Row(cells, [Stack([figure]), Stack([address])]))
-            out.append(Spacer(0, style.body.space_after))
+            out.append(Gap(0, style.body.space_after))
         elif isinstance(block, Image):
             avail = style.measure if width is None else width
             picture = picture_flowable(block.picture, min(block.width, avail))
             picture.hAlign = "LEFT"  # as Word sets a picture in its paragraph
             out.append(self.figure(picture, block.picture.alt))
-            out.append(Spacer(0, style.body.space_after))
+            out.append(Gap(0, style.body.space_after))
         # Notes are drawn in the footer.
         return out
 
@@ -1049,7 +1052,7 @@ class _Blocks:
                                 paragraph = self.para(inlines, cell, "table", width=place.inner)
                                 contents.append(Stack([paragraph]))
                             else:
-                                contents.append(Stack([Spacer(0, EMPTY_CELL)]))
+                                contents.append(Stack([Gap(0, EMPTY_CELL)]))
                 rows.append(Row(cells, contents))
         return Stack(rows, element=table)
 
@@ -1155,7 +1158,7 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
             for index, note in enumerate(block.entries):
                 if split is not None and index == split.split:
                     # The right column, its first note level with the left one's.
-                    notes = [Spacer(0, split.offset)]
+                    notes = [Gap(0, split.offset)]
                     stacks.append(notes)
                     width = columns[1].inner
                 with blocks.inside("Note", ident=f"note-{note.number}"):
@@ -1182,7 +1185,7 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
         out.append(Row(columns, contents))
     else:
         out.append(Row([*columns, cells[1]], [*contents, Stack(side)]))
-    out.append(Spacer(0, style.footer_tail))
+    out.append(Gap(0, style.footer_tail))
     return out
 
 
@@ -1223,7 +1226,7 @@ def flowables(document: Document, style: Style, variants: set[str] | None = None
     story = Story([], top.kids)
     if document.masthead is not None:
         story.append(masthead_row(document.masthead, style, top))
-        story.append(Spacer(0, style.region_gap))
+        story.append(Gap(0, style.region_gap))
     blocks = _Blocks(style, top, Outline(document.blocks))
     story.extend(blocks.blocks(document.blocks, None))
     # The space after a row, chart or picture that ends the body is the footer's gap's

@@ -9,11 +9,12 @@ place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Spacer
 
 from briefgen.renderers.pdf_tags import Element, artifact, placed_box
 from briefgen.style import Cell
@@ -26,6 +27,42 @@ _UNBOUNDED = 1e6
 def colour(rgb: RGB) -> Color:
     """An RGB triple (0-255) as a reportlab colour."""
     return Color(*(c / 255 for c in rgb))
+
+
+def moved(flowable: Flowable, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+    """reportlab's ``Flowable.drawOn`` for a flowable whose drawing leaves the
+    canvas's state as it found it: the same operators (the graphics state saved, the
+    origin moved to ``x``, ``y``, the drawing, the state restored), without copying
+    the canvas's twenty-odd attributes of state to put them back after. Only the
+    transformation, which the drawing reads (a figure's box on the page), is put
+    back. The translation is never joined to an earlier one: "q" stands between."""
+    x = flowable._hAlignAdjust(x, _sW)
+    matrix = canvas._currentMatrix
+    canvas._code.append("q")
+    canvas.transform(1, 0, 0, 1, x, y)
+    flowable._drawOn(canvas)
+    canvas._code.append("Q")
+    canvas._currentMatrix = matrix
+
+
+# The drawOn methods that leave the canvas's state as they found it: reportlab's own
+# (it saves the state and restores it) and those that draw through :func:`moved`, or
+# only add operators (pdf.py's replayed paragraphs).
+KEEPS_STATE: set[Callable[..., Any]] = {Flowable.drawOn}
+
+
+class Gap(Spacer):  # type: ignore[misc]  # reportlab ships no type hints
+    """reportlab's spacer, drawn (nothing but the saved state and the translation
+    reportlab writes for it) without copying the canvas's state."""
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        if getattr(self, "_showBoundary", None):  # reportlab's Spacer sets none
+            super().drawOn(canvas, x, y, _sW)
+        else:
+            moved(self, canvas, x, y, _sW)
+
+
+KEEPS_STATE.add(Gap.drawOn)
 
 
 class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
@@ -61,6 +98,14 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
             for above, below in zip(self.items, self.items[1:], strict=False)
         ]
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Drawn through :func:`moved` when each of its flowables leaves the
+        canvas's state as it found it (so the stack does too)."""
+        if self._showBoundary or any(type(i).drawOn not in KEEPS_STATE for i in self.items):
+            super().drawOn(canvas, x, y, _sW)
+        else:
+            moved(self, canvas, x, y, _sW)
+
     def draw(self) -> None:
         if self.element is not None:
             # A table's layout box (PDF 1.7, 14.8.5.4.3): required whole on a page.
@@ -74,6 +119,9 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
             # A picture asked to stand at the right (the footer's QR code) does.
             x = self.width - width if getattr(item, "hAlign", "") == "RIGHT" else 0.0
             item.drawOn(self.canv, x, y)
+
+
+KEEPS_STATE.add(Stack.drawOn)
 
 
 class Row(Flowable):  # type: ignore[misc]

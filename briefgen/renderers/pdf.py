@@ -108,7 +108,8 @@ from briefgen.renderers.pdf_fonts import TaggedTTFont as TTFont
 from briefgen.renderers.pdf_frags import same_frag as same_frag  # installed in reportlab
 from briefgen.renderers.pdf_graphics import chart_flowable, picture_flowable, qr_flowable
 from briefgen.renderers.pdf_markup import parsed
-from briefgen.renderers.pdf_regions import KEEPS_STATE, Gap, Row, Rule, Stack, colour
+from briefgen.renderers.pdf_regions import Gap, Row, Rule, Stack, colour
+from briefgen.renderers.pdf_state import KEEPS_STATE
 from briefgen.renderers.pdf_tags import (
     SOFT_HYPHEN,
     Element,

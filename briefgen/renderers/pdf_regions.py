@@ -9,13 +9,14 @@ place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Literal
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
+from briefgen.renderers.pdf_state import KEEPS_STATE, moved
 from briefgen.renderers.pdf_tags import Element, artifact, placed_box
 from briefgen.style import Cell
 from briefgen.theme import RGB
@@ -27,28 +28,6 @@ _UNBOUNDED = 1e6
 def colour(rgb: RGB) -> Color:
     """An RGB triple (0-255) as a reportlab colour."""
     return Color(*(c / 255 for c in rgb))
-
-
-def moved(flowable: Flowable, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-    """reportlab's ``Flowable.drawOn`` for a flowable whose drawing leaves the
-    canvas's state as it found it: the same operators (the graphics state saved, the
-    origin moved to ``x``, ``y``, the drawing, the state restored), without copying
-    the canvas's twenty-odd attributes of state to put them back after. Only the
-    transformation, which the drawing reads (a figure's box on the page), is put
-    back. The translation is never joined to an earlier one: "q" stands between."""
-    x = flowable._hAlignAdjust(x, _sW)
-    matrix = canvas._currentMatrix
-    canvas._code.append("q")
-    canvas.transform(1, 0, 0, 1, x, y)
-    flowable._drawOn(canvas)
-    canvas._code.append("Q")
-    canvas._currentMatrix = matrix
-
-
-# The drawOn methods that leave the canvas's state as they found it: reportlab's own
-# (it saves the state and restores it) and those that draw through :func:`moved`, or
-# only add operators (pdf.py's replayed paragraphs).
-KEEPS_STATE: set[Callable[..., Any]] = {Flowable.drawOn}
 
 
 class Gap(Spacer):  # type: ignore[misc]  # reportlab ships no type hints
@@ -170,6 +149,22 @@ class Row(Flowable):  # type: ignore[misc]
         self.height = max(self.fixed, tallest) if self.fixed is not None else tallest
         return self.width, self.height
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Drawn through :func:`~briefgen.renderers.pdf_state.moved` when each of its
+        cells' stacks leaves the canvas's state as it found it: its own drawing (the
+        cells' tints) changes the fill colour and the graphics state's fill alpha
+        alone, which are put back."""
+        if getattr(self, "_showBoundary", None) or any(
+            content is not None and type(content).drawOn not in KEEPS_STATE
+            for content in self.contents
+        ):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        fill, graphics = canvas._fillColorObj, canvas._extgstate
+        canvas._extgstate = graphics.pushCopy()  # as saveState gives the drawing
+        moved(self, canvas, x, y, _sW)
+        canvas._fillColorObj, canvas._extgstate = fill, graphics
+
     def draw(self) -> None:
         canvas = self.canv
         if self.element is not None:
@@ -189,6 +184,9 @@ class Row(Flowable):  # type: ignore[misc]
             x += cell.width
 
 
+KEEPS_STATE.add(Row.drawOn)
+
+
 class Rule(Flowable):  # type: ignore[misc]
     """A hairline across the width, ``thickness`` thick, then ``space`` below it (the
     DOCX: a paragraph's top border, the paragraph ``space`` tall)."""
@@ -204,9 +202,24 @@ class Rule(Flowable):  # type: ignore[misc]
         self.height = self.thickness + self.space
         return self.width, self.height
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Drawn through :func:`~briefgen.renderers.pdf_state.moved`: its drawing
+        changes the stroke colour, the line width and the graphics state's stroke
+        alpha alone, which are put back."""
+        if getattr(self, "_showBoundary", None):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        stroke, width, graphics = canvas._strokeColorObj, canvas._lineWidth, canvas._extgstate
+        canvas._extgstate = graphics.pushCopy()  # as saveState gives the drawing
+        moved(self, canvas, x, y, _sW)
+        canvas._strokeColorObj, canvas._lineWidth, canvas._extgstate = stroke, width, graphics
+
     def draw(self) -> None:
         with artifact(self.canv):
             self.canv.setStrokeColor(colour(self.rgb))
             self.canv.setLineWidth(self.thickness)
             y = self.height - self.thickness / 2
             self.canv.line(0, y, self.width, y)
+
+
+KEEPS_STATE.add(Rule.drawOn)

@@ -57,6 +57,7 @@ from reportlab.platypus import Flowable
 
 from briefgen.renderers.pdf_file import LeanDocument
 from briefgen.renderers.pdf_fonts import kept_format, unencrypted
+from briefgen.renderers.pdf_state import KEEPS_STATE, moved
 
 # The name reportlab calls an <onDraw> marker by, on the canvas.
 CALLBACK = "briefgen_tag"
@@ -319,6 +320,15 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     def getSpaceAfter(self) -> float:
         return float(self.inner.getSpaceAfter())
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Drawn through :func:`~briefgen.renderers.pdf_state.moved` when what it
+        marks leaves the canvas's state as it found it: marking it adds operators
+        alone."""
+        if getattr(self, "_showBoundary", None) or type(self.inner).drawOn not in KEEPS_STATE:
+            super().drawOn(canvas, x, y, _sW)
+        else:
+            moved(self, canvas, x, y, _sW)
+
     def draw(self) -> None:
         canvas = self.canv
         tagger: Tagger | None = getattr(canvas, "tagger", None)
@@ -431,6 +441,9 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
                 tagger.enter(owner, element)
             out.append(f"{run.head}\n{begin}\n{run.body}\n{end}\n{run.tail}")
         return "".join(out)
+
+
+KEEPS_STATE.add(Marked.drawOn)
 
 
 @dataclass(frozen=True, slots=True)

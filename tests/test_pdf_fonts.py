@@ -272,3 +272,18 @@ def test_a_bundled_font_that_cannot_be_read_is_told_in_one_line(
     ), line
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_face_s_widths_are_looked_up_as_reportlab_looks_them_up() -> None:
+    """A subset's widths are read through the face's getCharWidth: a dict's own
+    look-up now, giving the face's default width for a character it lacks, as
+    reportlab's method does."""
+    path = str(font_dir() / "LiberationSans-Regular.ttf")
+    face = TaggedTTFont("BriefgenWidths", path).face
+    plain = TTFont("PlainWidths", path).face
+    codes = [*range(0x20, 0x180), 0x2014, 0x201C, 0xA0, 0xE000, 0x10FFFF]
+    assert [face.getCharWidth(code) for code in codes] == [
+        plain.getCharWidth(code) for code in codes
+    ]
+    assert 0xE000 not in face.charWidths  # a lacking character's width is not added
+    assert face.getCharWidth(0xE000) == plain.defaultWidth

@@ -227,6 +227,18 @@ def replay_font_calls(calls: Sequence[FontCall], document: Any) -> bool:
     return True
 
 
+class _Widths(dict[int, int]):
+    """A face's glyph widths by character, the face's default width for a character
+    it lacks: ``widths[code]`` is reportlab's ``getCharWidth(code)``."""
+
+    def __init__(self, widths: dict[int, int], default: int) -> None:
+        super().__init__(widths)
+        self.default = default
+
+    def __missing__(self, code: int) -> int:
+        return self.default
+
+
 class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
     """A reportlab ``TTFont`` whose embedded subsets have distinct, stable tags, each
     made and compressed once per process."""
@@ -236,7 +248,13 @@ class TaggedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.face.makeSubset = partial(_make_subset, self.face)
+        face = self.face
+        face.makeSubset = partial(_make_subset, face)
+        if type(face.charWidths) is dict:
+            # Each subset's widths are read a character at a time through the face's
+            # getCharWidth (some 380 calls a copy): a dict's own look-up instead.
+            face.charWidths = _Widths(face.charWidths, face.defaultWidth)
+            face.getCharWidth = face.charWidths.__getitem__
 
     def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
         """reportlab's chunks of ``text`` per subset: ``(0, the ASCII bytes)`` at once

@@ -37,7 +37,6 @@ from briefgen.model import (
     Notes,
     block_text,
     cited_fact_ids,
-    walk,
 )
 from briefgen.options import SETTINGS_FILE, BuildOptions
 from briefgen.parse import IMAGE_PPI
@@ -456,7 +455,7 @@ def _content_warnings(workspace: Workspace, decision: Decision) -> list[Finding]
                 {"column": local.column},
             )
         )
-    blocks = walk(decision.fit.document.blocks)
+    blocks = decision.fit.document.walked
     titles = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
     if titles:
         # Read top to bottom, the page's outline starts below its title: a screen
@@ -595,7 +594,7 @@ def _myths(store: FactStore, decision: Decision, printed: list[str]) -> list[Fin
     }
     audience = decision.audience.name
     found: list[Finding] = []
-    blocks = walk(decision.fit.document.blocks)
+    blocks = decision.fit.document.walked
     for block in blocks:
         if not isinstance(block, Heading | Callout):
             continue

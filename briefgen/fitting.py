@@ -30,7 +30,6 @@ from briefgen.model import (
     Droppable,
     block_text,
     block_word,
-    walk,
 )
 from briefgen.style import BODY_FLOOR, INCH, SIZE_STEP, Style
 
@@ -192,7 +191,7 @@ def fit_to_page(
             document, gone, style, store, measure, limit, current, used, least
         )
     members: dict[int, list[AnyBlock]] = {}
-    for block in walk(document.blocks):
+    for block in document.walked:
         if block.droppable:
             members.setdefault(block.droppable.group, []).append(block)
     dropped = [_describe([b for b in members[g.group] if b.droppable == g], g) for g in gone]

@@ -19,7 +19,7 @@ from briefgen.errors import LayoutError, Location
 from briefgen.facts.store import FactStore
 from briefgen.fonts import FALLBACK_FILES, draws
 from briefgen.kept import MAX_KEPT_CHARS
-from briefgen.model import Document, block_text, children, walk
+from briefgen.model import Document, block_text, children
 from briefgen.theme import DEFAULT_THEME, FAMILIES, FontFamily
 
 RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI"}
@@ -211,7 +211,7 @@ def store_glyph_problems(store: FactStore, family: FontFamily) -> list[str]:
 def _texts(document: Document, store: FactStore) -> Iterator[tuple[str, Location]]:
     # Each block that holds no other, at its own line: a box, row of cards or column
     # may stand in the template a block of it extends (builtin/...), its text in yours.
-    for block in walk(document.blocks):
+    for block in document.walked:
         if not children(block):
             yield block_text(block), block.location
     for fact_id in cited_ids(document):

@@ -374,6 +374,13 @@ class Document:
         document (a batch copy's notes, warnings and manifest each ask)."""
         return tuple(dict.fromkeys(f for block in self.blocks for f in cited_fact_ids(block)))
 
+    @cached_property
+    def walked(self) -> tuple[AnyBlock, ...]:
+        """Every block, nested ones right after the block holding them (:func:`walk`),
+        worked out once for the document: a copy's fitter, renderer, glyph check and
+        warnings each walk it."""
+        return tuple(walk(self.blocks))
+
     def without(self, group: int) -> Document:
         """The same document with one droppable group removed."""
         return self.without_groups({group})
@@ -390,7 +397,7 @@ class Document:
     def droppable_groups(self) -> list[Droppable]:
         """Each droppable group once, in the order the fitter drops them."""
         groups: dict[int, Droppable] = {}
-        for block in walk(self.blocks):
+        for block in self.walked:
             if block.droppable:
                 groups.setdefault(block.droppable.group, block.droppable)
         # Lowest priority first; among equals, the one further down the page first.

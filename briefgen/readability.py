@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefgen.model import BulletList, Callout, Document, Paragraph, Quote, plain_text, walk
+from briefgen.model import BulletList, Callout, Document, Paragraph, Quote, plain_text
 
 if TYPE_CHECKING:
     from briefgen.templating.search import AudienceInfo
@@ -46,7 +46,7 @@ def _chunks(document: Document) -> list[str]:
     """The body's texts: paragraphs, list items, callout labels and quotes, in boxes,
     cards and columns too; without their note numbers."""
     chunks: list[str] = []
-    for block in walk(document.blocks):
+    for block in document.walked:
         if isinstance(block, Paragraph | Quote):
             chunks.append(plain_text(block.inlines, citations=False))
         elif isinstance(block, BulletList):

@@ -39,7 +39,7 @@ from briefgen.facts.formatting import format_number, one_in
 from briefgen.facts.schema import Fact, Period, Source, language_code
 from briefgen.facts.store import FactStore
 from briefgen.kept import KeptByText
-from briefgen.model import AnyBlock, Document, block_text, children, walk
+from briefgen.model import AnyBlock, Document, block_text, children
 from briefgen.parse import CITATION
 from briefgen.templating.environment import Rendered, template_lexer
 from briefgen.templating.search import split_front_matter
@@ -440,7 +440,7 @@ def uncited_facts(rendered: Rendered, document: Document) -> list[Uncited]:
     cited = set(cited_ids(document))
     leaves = [
         (block, block_text(block, citations=False))
-        for block in walk(document.blocks)
+        for block in document.walked
         if not children(block)
     ]
     page = "\n".join(text for _, text in leaves)
@@ -549,7 +549,7 @@ def recipient_figures(rendered: Rendered, document: Document) -> list[RecipientF
         if leaves is None:
             leaves = [
                 (block, figures(block_text(block, citations=False)))
-                for block in walk(document.blocks)
+                for block in document.walked
                 if not children(block)
             ]
         value, bare = value_of(written[0]), text.strip().isdigit()

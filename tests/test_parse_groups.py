@@ -6,7 +6,7 @@ from __future__ import annotations
 from test_parse_cases import CASES, dump, parse_case
 
 from briefgen.errors import Location
-from briefgen.model import Box, CardRow, Columns, Document, Metadata
+from briefgen.model import Box, CardRow, Columns, Document, Metadata, walk
 
 
 def groups_document() -> Document:
@@ -41,3 +41,14 @@ def test_dropping_the_group_around_a_box_drops_the_box() -> None:
     document = groups_document()
     assert sum(isinstance(b, Box) for b in document.blocks) == 2
     assert sum(isinstance(b, Box) for b in document.without_groups({3}).blocks) == 1
+
+
+def test_a_document_s_walked_blocks_are_worked_out_once_and_its_versions_their_own() -> None:
+    document = groups_document()
+    walked = document.walked
+    assert walked == tuple(walk(document.blocks))
+    assert any(isinstance(b, Box | Columns | CardRow) for b in walked)  # nested ones too
+    assert document.walked is walked  # kept for the document
+    dropped = document.without_groups({1})
+    assert dropped.walked == tuple(walk(dropped.blocks)) != walked
+    assert document.without_groups(set()).walked is walked  # the document itself

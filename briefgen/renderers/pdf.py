@@ -69,7 +69,6 @@ from briefgen.model import (
     block_text,
     inline_groups,
     plain_text,
-    walk,
     without_format_characters,
 )
 from briefgen.model import (
@@ -183,7 +182,7 @@ def variants_used(document: Document) -> set[str]:
     used = {"regular"}
     if document.masthead is not None:
         used.add("bold")
-    for block in walk(document.blocks):
+    for block in document.walked:
         block_bold = isinstance(block, Heading | Callout | Notes | Chart | Table)
         block_italic = isinstance(block, Quote)
         if block_bold:
@@ -1150,9 +1149,7 @@ def footer_flowables(document: Document, style: Style, variants: set[str] | None
         for block in listed:
             title = (Span(block.title),)
             # The sources head a part of their own: below the body's title, else H1.
-            role = (
-                "H2" if any(isinstance(b, Heading | Chart) for b in walk(document.blocks)) else "H1"
-            )
+            role = "H2" if any(isinstance(b, Heading | Chart) for b in document.walked) else "H1"
             notes.append(
                 blocks.para(title, style.notes_heading, "notes-heading", role, width=width)
             )

@@ -27,6 +27,7 @@ from functools import cached_property
 from typing import Literal
 
 from briefgen.errors import Location
+from briefgen.kept import KeptByText
 
 # --- inline runs -------------------------------------------------------------
 
@@ -89,8 +90,16 @@ def without_format_characters(text: str) -> str:
     """``text`` as a reader hears it: without the invisible format characters (Unicode
     Cf: a soft hyphen, a word joiner, a zero-width space) that only shape its lines;
     PDFDocEncoding, in which a PDF writes its Info and link descriptions, has no code
-    for a soft hyphen."""
+    for a soft hyphen. ASCII has none; another text is read once per process (a
+    copy's title, subject and author are its batch's)."""
+    return text if text.isascii() else _without_format_characters(text)
+
+
+def _read_without_format_characters(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+_without_format_characters = KeptByText(_read_without_format_characters, maxsize=256)
 
 
 # --- blocks ------------------------------------------------------------------

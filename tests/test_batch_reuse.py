@@ -13,7 +13,7 @@ import pytest
 from page_regions import png, with_markdown
 from pypdf import PdfReader
 
-from briefgen import citations, glyphs, pipeline, unrendered, untraced
+from briefgen import citations, glyphs, model, pipeline, unrendered, untraced
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
@@ -433,3 +433,17 @@ def test_the_texts_found_to_print_are_the_last_few_thousand_short_ones(
     for text in ("one", "two", "three", "x" * (MAX_KEPT_CHARS + 1)):
         glyphs._remember(printed, text)
     assert list(printed) == ["two", "three"]
+
+
+def test_a_text_without_format_characters_is_read_once_and_ascii_not_at_all() -> None:
+    """A copy's title, subject and author are its batch's: read for their format
+    characters once per process; ASCII holds none and is given back as it is."""
+    title = "Fentanyl at the Border"
+    assert model.without_format_characters(title) is title
+    model._without_format_characters.cache_clear()
+    shaped = "U.S.\u2013Mexico bor\u00adder\u2060 and \u201cquoted\u201d\u200b"
+    plain = "U.S.\u2013Mexico border and \u201cquoted\u201d"
+    assert model.without_format_characters(shaped) == plain
+    assert model.without_format_characters(shaped) == plain
+    info = model._without_format_characters.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

@@ -34,11 +34,15 @@ def citation_check(store: FactStore, language: str = "en-US") -> Callable[[str],
     """What the parser asks about each cited id: None when the store has the fact
     (and, for a template in another language, the fact's form in it)."""
 
+    english = wording(language).is_english  # the template's, asked once
+
     def check(fact_id: str) -> str | None:
         if fact_id not in store:
             return store.unknown_fact_message(fact_id)
+        if english:
+            return None
         fact = store.get(fact_id)
-        if not wording(language).is_english and fact.translation(language) is None:
+        if fact.translation(language) is None:
             return missing_translation_message(fact, store, language)
         return None
 

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -149,9 +150,11 @@ def unworded_language(language: str) -> str | None:
     )
 
 
+@lru_cache(maxsize=64)
 def wording(language: str) -> Wording:
     """The wording for a language tag (``es-US`` → Spanish); English for a language
-    briefgen has no words for (a template cannot name one: :func:`unworded_language`)."""
+    briefgen has no words for (a template cannot name one: :func:`unworded_language`).
+    Kept by the tag: a copy's parse, notes and checks ask some fifty times."""
     return _WORDINGS.get(language.split("-", 1)[0].lower(), ENGLISH)
 
 

@@ -447,3 +447,35 @@ def test_a_text_without_format_characters_is_read_once_and_ascii_not_at_all() ->
     assert model.without_format_characters(shaped) == plain
     info = model._without_format_characters.cache_info()
     assert (info.misses, info.hits) == (1, 1)
+
+
+def test_an_english_template_s_citations_are_checked_without_reading_the_facts(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cited id the store has needs nothing more in English; in another language
+    its fact is read for the form in it. The language's wording is asked once."""
+    from briefgen.assemble import citation_check
+    from briefgen.facts.loader import load_store
+    from briefgen.language import wording
+
+    store = load_store(repo / "facts")
+    fact_id = next(iter(store)).id
+    read: list[str] = []
+    real = type(store).get
+
+    def get(self: object, wanted: str) -> object:
+        read.append(wanted)
+        return real(self, wanted)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(store), "get", get)
+    english = citation_check(store, "en-US")
+    assert english(fact_id) is None
+    assert english("no-such-fact") is not None
+    assert read == []
+    spanish = citation_check(store, "es-US")
+    spanish(fact_id)
+    assert read == [fact_id]
+    wording.cache_clear()
+    for _ in range(3):
+        wording("es-US")
+    assert wording.cache_info().misses == 1

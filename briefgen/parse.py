@@ -343,6 +343,18 @@ def _keep_blocks(md: MarkdownIt) -> None:
     md.core.ruler.at("block", block_rule)
 
 
+def _normalize(state: StateCore) -> None:
+    """markdown-it's first core rule, which makes every line end "\\n" and every NUL
+    character U+FFFD, by two substitutions over the whole document: done only where
+    the text holds a carriage return or a NUL (a template's output never does)."""
+    text = state.src
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    state.src = text
+
+
 def make_parser() -> MarkdownIt:
     """CommonMark without raw HTML, plus the brief extensions."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
@@ -362,6 +374,7 @@ def make_parser() -> MarkdownIt:
     # [words]{lang=en-US}: a passage in another language than the brief's; a link's
     # too, [words](https://...){lang=en-US}.
     md.use(attrs_plugin, after=("span_close", "link_close"), spans=True)
+    md.core.ruler.at("normalize", _normalize)
     _keep_braces(md)
     _keep_blocks(md)
     _keep_inlines(md)

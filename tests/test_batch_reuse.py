@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -479,3 +480,27 @@ def test_an_english_template_s_citations_are_checked_without_reading_the_facts(
     for _ in range(3):
         wording("es-US")
     assert wording.cache_info().misses == 1
+
+
+class _CountedSubs:
+    """A compiled pattern whose substitutions are counted."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.subs = pattern, 0
+
+    def sub(self, repl: str, text: str) -> str:
+        self.subs += 1
+        return self.pattern.sub(repl, text)
+
+
+def test_a_render_without_an_address_is_not_read_again_for_one(
+    copy_for: Callable[[str], Copy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Python object's address (" at 0x...") is looked for in the output read
+    without its escapes only when the output holds " at 0x": an escape's backslash
+    stands before punctuation, never inside those six characters."""
+    counted = _CountedSubs(environment._UNESCAPED)
+    monkeypatch.setattr(environment, "_UNESCAPED", counted)
+    copy_for("Ana Example")
+    assert counted.subs == 0
+    assert environment._AT_ADDRESS in "<function f at 0x7f00aa>"

@@ -532,7 +532,10 @@ class TemplateRenderer:
                 chunks.append(chunk)
         text, lines, later = strip_markers("".join(chunks), where, files)
         # Read without the escapes finalize puts before punctuation (a line stays a line).
-        if address := _ADDRESS.search(_UNESCAPED.sub(r"\1", text)):
+        # An address's " at 0x" holds no punctuation, so no escape stands inside it:
+        # a text without it is not read again (an escape's backslash, each a call of
+        # Python's template expansion, some forty a copy).
+        if _AT_ADDRESS in text and (address := _ADDRESS.search(_UNESCAPED.sub(r"\1", text))):
             # A function or object made text (| string, ~, format): its address makes
             # every build's bytes differ, and it means nothing to a reader.
             raise TemplateError(
@@ -559,6 +562,7 @@ class TemplateRenderer:
 # 0x7f...>, <jinja2.utils.Cycler object at 0x...>, <built-in method format of str object
 # at 0x...>; not words a quote may hold, such as <loaded at 0x7ffe1000>.
 _ADDRESS = re.compile(r"<([^<>\n]{0,120}?(?:function \S+|\S object(?: \S+)?)) at 0x[0-9a-f]{4,16}>")
+_AT_ADDRESS = " at 0x"
 _UNESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

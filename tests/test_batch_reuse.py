@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from page_regions import png, with_markdown
 from pypdf import PdfReader
 
@@ -24,7 +25,7 @@ from briefgen.pipeline import BuildOptions, Workspace
 from briefgen.renderers import pdf, pdf_fonts, pdf_markup
 from briefgen.renderers.pdf import register_fonts, render_pdf_bytes
 from briefgen.style import Style
-from briefgen.templating import environment
+from briefgen.templating import environment, helpers
 from briefgen.theme import FAMILIES, Theme
 
 COLUMNS = ("id", "audience", "name", "title", "office", "place")
@@ -504,3 +505,15 @@ def test_a_render_without_an_address_is_not_read_again_for_one(
     copy_for("Ana Example")
     assert counted.subs == 0
     assert environment._AT_ADDRESS in "<function f at 0x7f00aa>"
+
+
+def test_a_text_printed_is_escaped_once_per_process() -> None:
+    """A fact's words and numbers are escaped for Markdown once per text: the same
+    as escaping them afresh, line breaks made spaces; Markup is left as it is."""
+    helpers._escaped.cache_clear()
+    text = "Over 70,000 [deaths] *a* year\nin 2021 \\ (CDC)"
+    fresh = helpers._MD_SPECIAL.sub(r"\\\1", helpers._LINE_BREAKS.sub(" ", text))
+    assert helpers.md_escape(text) == helpers.md_escape(text) == fresh
+    assert helpers._escaped.cache_info().misses == 1
+    assert helpers.md_escape(70000) == "70000"
+    assert helpers.md_escape(Markup("**kept**\nhere")) == "**kept** here"

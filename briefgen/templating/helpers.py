@@ -34,6 +34,7 @@ from briefgen.facts.formatting import (
 from briefgen.facts.schema import SLUG, Fact
 from briefgen.facts.store import FactStore
 from briefgen.inputs import quote
+from briefgen.kept import KeptByText
 from briefgen.language import FACTS_LANGUAGE, wording
 from briefgen.templating.frames import running_template
 from briefgen.templating.views import (
@@ -52,8 +53,18 @@ def md_escape(value: object) -> str:
     """Text as Markdown that reads back as exactly that text, on one line. Markup (a
     fact's ``.cited``, ``cite()``) is Markdown already: kept, its citations working,
     rather than escaped again into backslashes and brackets on the page."""
-    text = _LINE_BREAKS.sub(" ", str(value))
-    return text if isinstance(value, Markup) else _MD_SPECIAL.sub(r"\\\1", text)
+    if isinstance(value, Markup):
+        return _LINE_BREAKS.sub(" ", str(value))
+    return _escaped(str(value))
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+
+
+# A batch's copies print the same facts' words and numbers: each escaped once per
+# process (each backslash put in was a call of Python's template expansion).
+_escaped = KeptByText(_escape)
 
 
 def finalize(value: object) -> object:

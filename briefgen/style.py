@@ -35,10 +35,10 @@ table with exactly these cells, the PDF draws them (``renderers/pdf_regions.py``
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from briefgen.model import AnyBlock, Box, CardRow, Columns, Masthead, Picture
 from briefgen.theme import DEFAULT_THEME, RGB, Theme
@@ -133,6 +133,15 @@ def even_rows(cells: list[Cell]) -> list[Cell]:
     return [replace(c, padding=(top, c.padding[1], bottom, c.padding[3])) for c in cells]
 
 
+# What a style works out by key (:meth:`Style._kept`): its text styles in a cell, its
+# rows of cells; a few dozen keys a style.
+_WORKED = "_worked"
+_WORKED_KEPT = 256
+_NOTHING = object()
+_UNPICKLED = frozenset({"_hash", _WORKED})
+_Value = TypeVar("_Value")
+
+
 @dataclass(frozen=True)
 class Style:
     """Every measurement of a page, derived from a page size, a body type size and a
@@ -154,8 +163,9 @@ class Style:
         return found
 
     def __getstate__(self) -> dict[str, Any]:
-        # Without the kept hash: another process hashes text with another seed.
-        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
+        # Without the kept hash (another process hashes text with another seed) and
+        # what was worked out by key (:meth:`_kept`).
+        return {key: value for key, value in self.__dict__.items() if key not in _UNPICKLED}
 
     # --- the page --------------------------------------------------------------
 
@@ -328,8 +338,27 @@ class Style:
         )
 
     def in_cell(self, text: TextStyle) -> TextStyle:
-        """``text`` inside a cell, where the cell's width keeps the measure."""
-        return replace(text, indent_right=max(0.0, text.indent_right - self.measure_indent))
+        """``text`` inside a cell, where the cell's width keeps the measure: worked
+        out once per style and text style (:meth:`_kept`), as the style's own text
+        styles are."""
+        return self._kept(
+            ("in_cell", text),
+            lambda: replace(text, indent_right=max(0.0, text.indent_right - self.measure_indent)),
+        )
+
+    def _kept(self, key: Hashable, work: Callable[[], _Value]) -> _Value:
+        """``work()``, kept in the style by ``key`` (up to :data:`_WORKED_KEPT` keys):
+        a batch's copies share one style (:meth:`shared`) and ask it the same
+        questions, each once a copy. Not pickled: another process works them out."""
+        kept: dict[Hashable, Any] | None = self.__dict__.get(_WORKED)
+        if kept is None:
+            kept = self.__dict__[_WORKED] = {}
+        found = kept.get(key, _NOTHING)
+        if found is _NOTHING:
+            found = work()
+            if len(kept) < _WORKED_KEPT:
+                kept[key] = found
+        return cast(_Value, found)
 
     # --- masthead ----------------------------------------------------------------
 
@@ -377,13 +406,18 @@ class Style:
 
     def card_cells(self, count: int, width: float) -> list[Cell]:
         """``count`` tinted cards across ``width``, with empty gutters between."""
+        return list(
+            self._kept(("card_cells", count, width), lambda: self._card_cells(count, width))
+        )
+
+    def _card_cells(self, count: int, width: float) -> tuple[Cell, ...]:
         card = (width - (count - 1) * self.gutter) / count
         cells: list[Cell] = []
         for index in range(count):
             if index:
                 cells.append(Cell(self.gutter))
             cells.append(Cell(card, self.card_padding, self.theme.tint))
-        return even_rows(cells)
+        return tuple(even_rows(cells))
 
     @property
     def box_rule(self) -> float:
@@ -394,13 +428,18 @@ class Style:
         """A box ``width`` wide: the accent rule, then the tinted cell holding its
         blocks, padded on the right so its text keeps to the measure (across the
         frame, the tint lines up with the cards' and the sidebar's right edge)."""
+        return list(self._kept(("box_cells", width), lambda: self._box_cells(width)))
+
+    def _box_cells(self, width: float) -> tuple[Cell, ...]:
         inner = width - self.box_rule - 24.0
         padding = (9.0, 12.0 + max(0.0, inner - self.measure), 9.0, 12.0)
-        return even_rows(
-            [
-                Cell(self.box_rule, fill=self.theme.accent),
-                Cell(width - self.box_rule, padding, self.theme.tint),
-            ]
+        return tuple(
+            even_rows(
+                [
+                    Cell(self.box_rule, fill=self.theme.accent),
+                    Cell(width - self.box_rule, padding, self.theme.tint),
+                ]
+            )
         )
 
     def column_cells(self, width: float) -> list[Cell]:
@@ -408,10 +447,13 @@ class Style:
         as the last of a row of three cards (:meth:`card_cells`), the main column as
         the two before it and their gutter, so that under a row of cards the sidebar's
         tint and text line up with the third card's."""
+        return list(self._kept(("column_cells", width), lambda: self._column_cells(width)))
+
+    def _column_cells(self, width: float) -> tuple[Cell, ...]:
         aside = round((width - 2 * self.gutter) / 3, 2)
         main = width - self.gutter - aside
         sidebar = Cell(aside, (9.0, 10.0, 9.0, 10.0), self.theme.tint)
-        return even_rows([Cell(main), Cell(self.gutter), sidebar])
+        return tuple(even_rows([Cell(main), Cell(self.gutter), sidebar]))
 
     def masthead_cells(
         self, masthead: Masthead, line_width: float

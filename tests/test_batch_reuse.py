@@ -16,6 +16,7 @@ from page_regions import png, with_markdown
 from pypdf import PdfReader
 
 from briefgen import citations, glyphs, model, pipeline, unrendered, untraced
+from briefgen import style as style_module
 from briefgen.batch import Copy, Task, _Worker
 from briefgen.errors import Location
 from briefgen.facts import schema
@@ -517,3 +518,46 @@ def test_a_text_printed_is_escaped_once_per_process() -> None:
     assert helpers._escaped.cache_info().misses == 1
     assert helpers.md_escape(70000) == "70000"
     assert helpers.md_escape(Markup("**kept**\nhere")) == "**kept** here"
+
+
+def test_a_second_copy_works_out_no_cell_or_cell_text_style_again(
+    copy_for: Callable[[str], Copy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A style's text styles in a cell and its rows of cells are worked out once
+    for the style (Style._kept), and are what working them out gives."""
+    copy_for("Alex Example")
+    worked: list[object] = []
+    monkeypatch.setattr(style_module, "even_rows", lambda cells: worked.append(cells) or cells)
+
+    def replaced(obj: object, **changes: object) -> object:
+        if isinstance(obj, style_module.TextStyle):  # a text style in a cell
+            worked.append(obj)
+        return replace(obj, **changes)  # type: ignore[type-var]
+
+    monkeypatch.setattr(style_module, "replace", replaced)
+    copy_for("Sam Sample")
+    assert worked == []
+
+
+def test_what_a_style_works_out_by_key_is_fresh_kept_bounded_and_not_pickled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    style = replace(Style(), body_size=10.5)
+    fresh = replace(
+        style.body, indent_right=max(0.0, style.body.indent_right - style.measure_indent)
+    )
+    assert style.in_cell(style.body) == fresh
+    assert style.in_cell(style.body) is style.in_cell(style.body)
+    cards = style.card_cells(3, 500.0)
+    assert cards == style_module.even_rows(list(style._card_cells(3, 500.0)))
+    cards.append(style_module.Cell(1.0))  # the caller's list, not the kept one
+    assert len(style.card_cells(3, 500.0)) == 5
+    assert style.column_cells(500.0) == list(style._column_cells(500.0))
+    assert style.box_cells(400.0)[1].width == 400.0 - style.box_rule
+    copied = pickle.loads(pickle.dumps(style))
+    assert style_module._WORKED not in vars(copied) and copied == style
+    monkeypatch.setattr(style_module, "_WORKED_KEPT", 2)
+    bounded = replace(Style(), body_size=9.5)
+    for width in (100.0, 200.0, 300.0):
+        bounded.box_cells(width)
+    assert len(vars(bounded)[style_module._WORKED]) == 2

@@ -208,32 +208,18 @@ def test_a_batch_copy_is_written_as_reportlab_s_drawon_writes_it(
     assert {audience: copy(audience, "Cy Third") for audience in audiences} == replayed
 
 
-def test_a_replayed_paragraph_s_tags_are_planned_once_per_paragraph(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The runs each element owns in a replayed paragraph are worked out once per
-    process; the sequences made from them, and what the page's tagger learns, are
-    those :meth:`Marked._tag` makes of the operators."""
+def test_a_paragraph_s_tags_are_planned_once_per_process() -> None:
+    """The runs each element owns in a paragraph's text objects are worked out once
+    per process (``pdf_tags._plan``): the same document drawn again plans nothing
+    anew, and is tagged the same, byte for byte."""
     doc = document(
         "# A title\n\nPlain words.\n\n- one\n- two\n\nSee [a](https://example.org) and "
         "[b](https://example.org/b).\n"
     )
     recorded(doc)
     pdf_tags._plan.cache_clear()
-    replayed: list[tuple[pdf_tags.Marked, tuple[str, ...]]] = []
-    real = pdf_tags.Marked.tagged
-
-    def tagged(self: pdf_tags.Marked, drawn: tuple[str, ...], tagger: pdf_tags.Tagger) -> list[str]:
-        replayed.append((self, drawn))
-        return real(self, drawn, tagger)
-
-    monkeypatch.setattr(pdf_tags.Marked, "tagged", tagged)
-    pdf.render_pdf_bytes(doc, STYLE)
-    pdf.render_pdf_bytes(doc, STYLE)
-    assert len(replayed) == 8  # the link's paragraph is drawn by reportlab's drawOn
-    assert pdf_tags._plan.cache_info().misses == 4
-    for marked, drawn in replayed:
-        planned, plain = pdf_tags.Tagger(), pdf_tags.Tagger()
-        assert real(marked, drawn, planned) == marked._tag(list(drawn), plain)
-        assert planned.pages == plain.pages
-        assert planned.contents == plain.contents
+    first = pdf.render_pdf_bytes(doc, STYLE)
+    planned = pdf_tags._plan.cache_info().misses
+    assert planned >= 5  # the title, the paragraphs, the items
+    assert pdf.render_pdf_bytes(doc, STYLE) == first
+    assert pdf_tags._plan.cache_info().misses == planned

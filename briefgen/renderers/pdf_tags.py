@@ -356,38 +356,19 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         self.draw_inner(canvas)
         if tagger is not None:
             tagger.paragraph = []
-        code[start:] = self._tag(code[start:], tagger)
+        code[start:] = self.tagged(tuple(code[start:]), tagger)
 
     def draw_inner(self, canvas: Canvas) -> None:
         """Draw the flowable this one marks, at its origin (its operators are then
         marked)."""
         self.inner.drawOn(canvas, 0, 0)
 
-    def _tag(self, drawn: list[str], tagger: Tagger | None) -> list[str]:
-        """The operators drawn, each text object marked as its element's and any
-        other painting as an artifact."""
-        out: list[str] = []
-        label = self.label
-        assert self.element is not None
-        # The note numbers in the order drawn, across the paragraph's text objects.
-        references = iter([kid for kid in self.inner_elements if kid.role == "Reference"])
-        for operators in drawn:
-            kind = _kind(operators)
-            if kind is None:
-                out.append(operators)
-            elif kind == _PAINTING:
-                out.extend(("/Artifact BMC", operators, "EMC"))
-            else:
-                owner = label or self.element
-                label = None  # the bullet is the first text object, alone
-                out.append(self._text_object(kind, owner, references, tagger))
-        return out
-
-    def tagged(self, drawn: tuple[str, ...], tagger: Tagger) -> list[str]:
-        """What :meth:`_tag` gives for ``drawn``, the operators of a paragraph drawn
-        before: which run of which text object each element owns is worked out once
-        per process (:func:`_plan`), and only the marked-content sequences, whose
-        MCIDs are this page's, are made here."""
+    def tagged(self, drawn: tuple[str, ...], tagger: Tagger | None) -> list[str]:
+        """The operators ``drawn`` for this paragraph, each text object marked as its
+        element's and any other painting as an artifact. Which run of which text
+        object each element owns is worked out once per process (:func:`_plan`), the
+        same for every copy that draws the paragraph again; only the marked-content
+        sequences, whose MCIDs are this page's, are made here."""
         out: list[str] = []
         label, element, inner = self.label, self.element, self.inner_elements
         assert element is not None
@@ -404,43 +385,14 @@ class Marked(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
                     continue
                 kid = owner if selector < 0 else inner[selector]
                 begin, end = _sequence(kid, tagger)
+                if tagger is None:  # a canvas that is not tagging: as drawn
+                    pieces.append(run.text)
+                    continue
                 if kid is not owner:
                     tagger.enter(owner, kid)
                 pieces.append(f"{run.head}\n{begin}\n{run.body}\n{end}\n{run.tail}")
             out.append("".join(pieces))
         return out
-
-    def _text_object(
-        self,
-        runs: tuple[_Run, ...],
-        owner: Element,
-        references: Iterator[Element],
-        tagger: Tagger | None,
-    ) -> str:
-        """A text object's operators (split into ``runs`` by :func:`_kind`) with
-        marked content around each run of one owner: the paragraph's, a link's
-        (between its markers), or a note number's (the text raised off the baseline:
-        only note numbers are superscript)."""
-        link: Element | None = None
-        reference: Element | None = None
-        out: list[str] = []
-        for run in runs:
-            if run.link is not None:
-                link = None if run.link < 0 else self.inner_elements[run.link]
-            elif run.raised is not None:
-                if run.raised and reference is None:
-                    reference = next(references, None)
-                elif not run.raised:
-                    reference = None
-            element = reference or link or owner
-            begin, end = _sequence(element, tagger) if run.shows else ("", "")
-            if not begin:
-                out.append(run.text)
-                continue
-            if element is not owner and tagger is not None:
-                tagger.enter(owner, element)
-            out.append(f"{run.head}\n{begin}\n{run.body}\n{end}\n{run.tail}")
-        return "".join(out)
 
 
 KEEPS_STATE.add(Marked.drawOn)
@@ -504,7 +456,7 @@ _PlannedText = tuple[bool, tuple[tuple[int | None, _Run], ...]]
 
 @lru_cache(maxsize=1024)
 def _plan(drawn: tuple[str, ...], roles: tuple[str, ...]) -> tuple[str | _PlannedText, ...]:
-    """What :meth:`Marked._tag` does with the operators ``drawn`` of a paragraph whose
+    """What :meth:`Marked.tagged` does with the operators ``drawn`` of a paragraph whose
     inner elements have ``roles``, as operators kept as they are and text objects
     whose runs name their owners: the same for every copy that replays the
     paragraph (pdf.py's ``_Text``), so worked out once per process."""

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen import collector
+from briefgen.dates import EPOCH_VARIABLE
 from briefgen.model import Document
 from briefgen.options import SETTINGS_FILE, BuildOptions
 from briefgen.style import Style
@@ -46,11 +47,10 @@ if TYPE_CHECKING:
     from briefgen.pipeline import BuildResult
 
 CACHE_VARIABLE = "BRIEFGEN_CACHE_DIR"
-EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"  # as briefgen.dates reads it
 # What a kept entry holds; another value is another key, so a briefgen that keeps
 # entries of another shape never reads an older one.
 ENTRY_FORMAT = 2
-MAX_KEPT = 32  # entries in the cache folder; the oldest go first
+MAX_KEPT = 32  # entries in the cache folder; those used longest ago go first
 # Inputs beyond these are not worth keeping a build for: reading them all again on
 # every build would cost more than it saves (a --templates folder that is a home).
 MAX_INPUT_BYTES = 64_000_000
@@ -324,8 +324,8 @@ def load(key: str, folder: Path) -> KeptBuild | None:
 
 
 def keep(kept: KeptBuild, folder: Path) -> None:
-    """Write ``kept`` into ``folder`` (whole, or not at all), then let only the newest
-    :data:`MAX_KEPT` entries stay. A folder that cannot be written keeps nothing."""
+    """Write ``kept`` into ``folder`` (whole, or not at all), then prune it
+    (:func:`_prune`). A folder that cannot be written keeps nothing."""
     if not _safe_folder(folder, create=True):
         return
     target = _entry_path(folder, kept.key)

@@ -721,6 +721,7 @@ def build(
             raise click.UsageError(f"{name} needs --recipients FILE")
     if duplex is not None:
         collector.pipeline_imported()
+        from briefgen.buildcache import Lines
         from briefgen.duplex import build_handout, describe_handout, warning_lines
 
         if options.audiences:
@@ -729,10 +730,8 @@ def build(
         with interrupts.handled():
             handout = build_handout(options, duplex)
         if not ctx.obj["quiet"]:
-            for line in describe_handout(handout, options.out_dir):
-                click.echo(line)
-            for line in warning_lines(handout):
-                click.echo(line, err=True)
+            described = tuple(describe_handout(handout, options.out_dir))
+            _say(Lines(described, tuple(warning_lines(handout))))
         return
     quiet = bool(ctx.obj["quiet"])
     if as_json:
